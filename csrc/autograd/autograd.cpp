@@ -1,0 +1,167 @@
+// Autograd metadata, edges, grad mode, saved tensors and FormulaNode.
+#include <atomic>
+
+#include "autograd/accumulate.h"
+#include "autograd/function.h"
+#include "core/error.h"
+#include "core/shape_util.h"
+
+namespace tc::autograd {
+
+namespace {
+thread_local bool t_grad_enabled = true;
+std::atomic<uint64_t> g_seq{0};
+std::atomic<int64_t> g_hook_id{0};
+}  // namespace
+
+bool grad_enabled() { return t_grad_enabled; }
+void set_grad_enabled(bool on) { t_grad_enabled = on; }
+uint64_t next_sequence_nr() { return g_seq.fetch_add(1, std::memory_order_relaxed); }
+int64_t next_hook_id() { return g_hook_id.fetch_add(1) + 1; }
+
+AutogradMeta& meta(const Tensor& t) {
+  if (!t->autograd) t->autograd = std::make_unique<AutogradMeta>();
+  return *t->autograd;
+}
+
+std::shared_ptr<Node> grad_accumulator(const Tensor& leaf) {
+  AutogradMeta& m = meta(leaf);
+  if (auto acc = m.grad_accumulator.lock()) return acc;
+  auto acc = std::make_shared<AccumulateGrad>(leaf);
+  m.grad_accumulator = acc;
+  return acc;
+}
+
+Edge gradient_edge(const Tensor& t) {
+  AutogradMeta* m = meta_or_null(t);
+  if (!m) return {};
+  if (m->grad_fn) return {m->grad_fn, m->output_nr};
+  if (m->requires_grad) return {grad_accumulator(t), 0};
+  return {};
+}
+
+void set_history(const std::vector<Tensor>& outputs, const std::shared_ptr<Node>& node) {
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    if (!outputs[i].defined()) continue;
+    AutogradMeta& m = meta(outputs[i]);
+    m.requires_grad = true;
+    m.grad_fn = node;
+    m.output_nr = static_cast<uint32_t>(i);
+  }
+}
+
+// ---- saved tensors ----
+
+SavedTensor::SavedTensor(const Tensor& t, bool is_output) : is_output_(is_output) {
+  if (!t.defined()) return;
+  version_ = t.version();
+  requires_grad_ = t.requires_grad();
+  if (is_output) {
+    data_ = make_view(t, t.sizes(), t.strides(), t->offset);
+    output_nr_ = t->autograd ? t->autograd->output_nr : 0;
+  } else {
+    data_ = t;
+  }
+}
+
+Tensor SavedTensor::unpack(Node* owner) const {
+  if (released_)
+    raise(ErrorKind::Runtime,
+          "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+          "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+          "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+          "if you need to access saved tensors after calling backward.");
+  if (!data_.defined()) return Tensor();
+  uint32_t now = data_.version();
+  if (now != version_)
+    raise(ErrorKind::Runtime,
+          "one of the variables needed for gradient computation has been modified by an inplace operation: [",
+          dtype_name(data_.dtype()), " tensor of shape ", shape_str(data_.sizes()), "], which is output ",
+          output_nr_, " of ", owner ? owner->name() : std::string("?"), ", is at version ", now,
+          "; expected version ", version_,
+          " instead. Hint: the operation that saved it needs its original value; clone() the tensor before "
+          "modifying it in place.");
+  if (is_output_ && requires_grad_ && owner) {
+    Tensor alias = make_view(data_, data_.sizes(), data_.strides(), data_->offset);
+    AutogradMeta& m = meta(alias);
+    m.requires_grad = true;
+    m.grad_fn = owner->shared_from_this();
+    m.output_nr = output_nr_;
+    return alias;
+  }
+  return data_;
+}
+
+// ---- FormulaNode ----
+
+std::vector<Tensor> FormulaNode::apply(std::vector<Tensor>&& grads) {
+  if (released_)
+    raise(ErrorKind::Runtime,
+          "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+          "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+          "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+          "if you need to access saved tensors after calling backward.");
+  return formula_(*this, grads);
+}
+
+void FormulaNode::release_saved() {
+  if (saved.empty()) return;
+  for (auto& s : saved) s.reset();
+  released_ = true;
+}
+
+bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
+  if (!grad_enabled()) return false;
+  for (const Tensor* t : inputs)
+    if (t && t->defined() && t->requires_grad()) return true;
+  return false;
+}
+
+bool any_requires_grad(const std::vector<Tensor>& inputs) {
+  if (!grad_enabled()) return false;
+  for (const Tensor& t : inputs)
+    if (t.defined() && t.requires_grad()) return true;
+  return false;
+}
+
+namespace {
+const Tensor& deref(const Tensor* t) { return *t; }
+const Tensor& deref(const Tensor& t) { return t; }
+
+template <typename Inputs, typename Outputs>
+FormulaNode* record_impl(const char* name, Formula f, const Inputs& inputs, const Outputs& outputs) {
+  auto node = std::make_shared<FormulaNode>(name, f);
+  node->next_edges.reserve(inputs.size());
+  node->input_meta.reserve(inputs.size());
+  for (const auto& in : inputs) {
+    const Tensor& t = deref(in);
+    if (t.defined()) {
+      node->next_edges.push_back(gradient_edge(t));
+      node->input_meta.push_back({t.sizes(), t.dtype()});
+    } else {
+      node->next_edges.push_back({});
+      node->input_meta.push_back({{}, DType::Float32});
+    }
+  }
+  std::vector<Tensor> outs;
+  outs.reserve(outputs.size());
+  for (const auto& o : outputs) outs.push_back(deref(o));
+  node->num_outputs = static_cast<uint32_t>(outs.size());
+  set_history(outs, node);
+  return node.get();  // owned by the outputs' grad_fn
+}
+}  // namespace
+
+FormulaNode* record(const char* name, Formula f, std::initializer_list<const Tensor*> inputs,
+                    std::initializer_list<const Tensor*> outputs) {
+  if (!any_requires_grad(inputs)) return nullptr;
+  return record_impl(name, f, inputs, outputs);
+}
+
+FormulaNode* record(const char* name, Formula f, const std::vector<Tensor>& inputs,
+                    const std::vector<Tensor>& outputs) {
+  if (!any_requires_grad(inputs)) return nullptr;
+  return record_impl(name, f, inputs, outputs);
+}
+
+}  // namespace tc::autograd

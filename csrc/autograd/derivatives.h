@@ -1,0 +1,54 @@
+#pragma once
+// The derivative table: one formula per differentiable op, written with the
+// public ops so that gradients are themselves differentiable
+// (create_graph=True). Node names follow PyTorch (AddBackward0, ...).
+//
+// Conventions: formulas receive the gradients of the forward outputs and
+// return one gradient per forward input (undefined where not needed). The
+// engine sums broadcast gradients back to each input's shape and casts them to
+// its dtype, so formulas may return the broadcast shape.
+#include <vector>
+
+#include "autograd/function.h"
+
+namespace tc::autograd::d {
+
+using Grads = std::vector<Tensor>;
+#define TC_FORMULA(name) Grads name##_backward(FormulaNode& n, const Grads& g)
+
+// elementwise (derivatives_elementwise.cpp)
+TC_FORMULA(add); TC_FORMULA(sub); TC_FORMULA(rsub); TC_FORMULA(mul); TC_FORMULA(div);
+TC_FORMULA(pow_tensor_scalar); TC_FORMULA(pow_tensor_tensor); TC_FORMULA(pow_scalar_tensor);
+TC_FORMULA(maximum); TC_FORMULA(minimum); TC_FORMULA(remainder); TC_FORMULA(atan2);
+TC_FORMULA(neg); TC_FORMULA(abs); TC_FORMULA(exp); TC_FORMULA(exp2); TC_FORMULA(expm1); TC_FORMULA(log);
+TC_FORMULA(log2); TC_FORMULA(log10); TC_FORMULA(log1p); TC_FORMULA(sqrt); TC_FORMULA(rsqrt); TC_FORMULA(sin);
+TC_FORMULA(cos); TC_FORMULA(tan); TC_FORMULA(asin); TC_FORMULA(acos); TC_FORMULA(atan); TC_FORMULA(sinh);
+TC_FORMULA(cosh); TC_FORMULA(tanh); TC_FORMULA(sigmoid); TC_FORMULA(erf); TC_FORMULA(relu);
+TC_FORMULA(zero_grad);  // floor, ceil, round, trunc, sign
+TC_FORMULA(reciprocal); TC_FORMULA(square);
+TC_FORMULA(where); TC_FORMULA(clamp); TC_FORMULA(clamp_tensor); TC_FORMULA(to_copy); TC_FORMULA(clone);
+TC_FORMULA(lerp); TC_FORMULA(masked_fill);
+
+// reductions (derivatives_reduce.cpp)
+TC_FORMULA(sum); TC_FORMULA(mean); TC_FORMULA(prod); TC_FORMULA(amax_amin); TC_FORMULA(max_min_all);
+TC_FORMULA(max_min_dim); TC_FORMULA(var); TC_FORMULA(std); TC_FORMULA(softmax); TC_FORMULA(log_softmax);
+TC_FORMULA(logsumexp); TC_FORMULA(cumsum); TC_FORMULA(norm); TC_FORMULA(sort_topk);
+
+// views and shape ops (derivatives_views.cpp)
+TC_FORMULA(view); TC_FORMULA(as_strided); TC_FORMULA(transpose); TC_FORMULA(permute); TC_FORMULA(expand);
+TC_FORMULA(squeeze); TC_FORMULA(unsqueeze); TC_FORMULA(select); TC_FORMULA(slice); TC_FORMULA(split);
+TC_FORMULA(unbind); TC_FORMULA(diagonal); TC_FORMULA(alias); TC_FORMULA(cat); TC_FORMULA(stack);
+
+// indexing (derivatives_index.cpp)
+TC_FORMULA(index); TC_FORMULA(index_select); TC_FORMULA(index_put); TC_FORMULA(gather);
+TC_FORMULA(scatter_add); TC_FORMULA(embedding);
+
+// linear algebra (derivatives_linalg.cpp)
+TC_FORMULA(mm); TC_FORMULA(bmm); TC_FORMULA(dot); TC_FORMULA(mv); TC_FORMULA(addmm);
+TC_FORMULA(as_strided_scatter);
+
+// nn (derivatives_nn.cpp)
+TC_FORMULA(nll_loss);
+
+#undef TC_FORMULA
+}  // namespace tc::autograd::d

@@ -1,0 +1,86 @@
+// Derivative formulas for indexing and nn kernels (see autograd/derivatives.h).
+#include "autograd/derivatives.h"
+#include "core/error.h"
+#include "ops/ops.h"
+
+namespace tc::autograd::d {
+
+using namespace tc::ops;
+
+namespace {
+std::vector<Tensor> saved_indices(FormulaNode& n, size_t from) {
+  std::vector<Tensor> out;
+  for (size_t i = from; i < n.saved.size(); ++i) out.push_back(n.saved_at(i));
+  return out;
+}
+}  // namespace
+
+Grads index_backward(FormulaNode& n, const Grads& g) {
+  return {index_put(zeros(n.shapes[0], g[0].dtype()), saved_indices(n, 0), g[0], true)};
+}
+
+Grads index_put_backward(FormulaNode& n, const Grads& g) {
+  std::vector<Tensor> idx = saved_indices(n, 0);
+  Tensor ga, gv;
+  if (n.needs_grad(0)) ga = n.ints[0] ? g[0] : ops::index_put(g[0], idx, zeros({}, g[0].dtype()), false);
+  if (n.needs_grad(1)) gv = ops::index(g[0], idx);
+  return {ga, gv};
+}
+
+Grads index_select_backward(FormulaNode& n, const Grads& g) {
+  Tensor idx = n.saved_at(0);
+  int64_t dim = n.ints[0];
+  const Shape& shape = n.shapes[0];
+  if (shape.empty()) return {reshape(g[0], {})};
+  std::vector<Tensor> ind(dim + 1);
+  ind[dim] = reshape(idx, {-1});
+  return {index_put(zeros(shape, g[0].dtype()), ind, g[0], true)};
+}
+
+Grads gather_backward(FormulaNode& n, const Grads& g) {
+  return {scatter_add(zeros(n.shapes[0], g[0].dtype()), n.ints[0], n.saved_at(0), g[0])};
+}
+
+Grads scatter_add_backward(FormulaNode& n, const Grads& g) {
+  Tensor idx = n.saved_at(0);
+  return {g[0], n.needs_grad(1) ? ops::gather(g[0], n.ints[0], idx) : Tensor()};
+}
+
+Grads embedding_backward(FormulaNode& n, const Grads& g) {
+  Tensor idx = reshape(n.saved_at(0), {-1});
+  const Shape& ws = n.shapes[0];
+  Tensor g2 = reshape(g[0], {-1, ws[1]});
+  return {index_put(zeros(ws, g[0].dtype()), {idx}, g2, true)};
+}
+
+Grads nll_loss_backward(FormulaNode& n, const Grads& g) {
+  Tensor tg = n.saved_at(0), w = n.saved_at(1), wsum = n.saved_at(2);
+  const Shape& shape = n.shapes[0];
+  int64_t ignore = n.ints[0], reduction = n.ints[1];
+  bool unbatched = shape.size() == 1;
+  int64_t C = unbatched ? shape[0] : shape[1];
+  // d loss / d logp[n, c, r] = -w[c] * [c == t] * scale
+  Tensor t_safe = where(binary(BinaryOp::Eq, tg, wrapped_scalar(Scalar::from_int(ignore))), zeros_like(tg), tg);
+  Tensor onehot;
+  {
+    Tensor cls = arange(Scalar::from_int(0), Scalar::from_int(C), Scalar::from_int(1), DType::Int64);
+    Tensor tt = unbatched ? t_safe : unsqueeze(t_safe, 1);  // [N, 1, ...]
+    Shape cshape(unbatched ? 1 : shape.size(), 1);
+    if (unbatched) cshape[0] = C; else cshape[1] = C;
+    onehot = to_dtype(binary(BinaryOp::Eq, tt, reshape(cls, cshape)), g[0].dtype());
+  }
+  Tensor valid = to_dtype(binary(BinaryOp::Ne, tg, wrapped_scalar(Scalar::from_int(ignore))), g[0].dtype());
+  Tensor coef = unbatched ? valid : unsqueeze(valid, 1);
+  Tensor grad = mul(onehot, coef);
+  if (w.defined()) {
+    Shape ws(unbatched ? 1 : shape.size(), 1);
+    if (unbatched) ws[0] = C; else ws[1] = C;
+    grad = mul(grad, reshape(w, ws));
+  }
+  Tensor go = g[0];
+  if (reduction == 0) go = unbatched ? go : unsqueeze(go, 1);
+  else if (reduction == 1) go = div(go, wsum);
+  return {neg(mul(grad, go))};
+}
+
+}  // namespace tc::autograd::d

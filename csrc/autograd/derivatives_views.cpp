@@ -1,0 +1,130 @@
+// Derivative formulas for views and joins (see autograd/derivatives.h).
+#include <numeric>
+
+#include "autograd/derivatives.h"
+#include "core/error.h"
+#include "ops/ops.h"
+
+namespace tc::autograd::d {
+
+using namespace tc::ops;
+
+namespace {
+// Gradient of a non-overlapping strided view of a contiguous tensor of
+// `shape`: zeros with `g` written through that view (differentiable).
+Tensor scatter_view(const Tensor& g, const Shape& shape, const Shape& size, const Shape& stride, int64_t offset) {
+  return as_strided_scatter_zeros(g, shape, size, stride, offset);
+}
+Tensor or_zeros(const Tensor& g, const Shape& shape, DType dt) { return g.defined() ? g : zeros(shape, dt); }
+}  // namespace
+
+Grads view_backward(FormulaNode& n, const Grads& g) { return {reshape(g[0], n.shapes[0])}; }
+
+Grads as_strided_backward(FormulaNode& n, const Grads& g) {
+  const Shape& in_size = n.shapes[0];
+  const Shape& in_stride = n.shapes[1];
+  TC_CHECK(in_stride == contiguous_strides(in_size),
+           "[as_strided] backward is only supported when the input is contiguous; call .contiguous() before "
+           "as_strided");
+  return {scatter_view(g[0], in_size, n.shapes[2], n.shapes[3], n.ints[1] - n.ints[0])};
+}
+
+Grads transpose_backward(FormulaNode& n, const Grads& g) {
+  if (g[0].dim() < 2) return {g[0]};
+  return {ops::transpose(g[0], n.ints[0], n.ints[1])};
+}
+
+Grads permute_backward(FormulaNode& n, const Grads& g) {
+  const Shape& p = n.shapes[0];
+  Shape inv(p.size());
+  for (size_t i = 0; i < p.size(); ++i) inv[p[i]] = static_cast<int64_t>(i);
+  return {ops::permute(g[0], inv)};
+}
+
+Grads expand_backward(FormulaNode& n, const Grads& g) { return {sum_to(g[0], n.shapes[0])}; }
+Grads squeeze_backward(FormulaNode& n, const Grads& g) { return {reshape(g[0], n.shapes[0])}; }
+Grads unsqueeze_backward(FormulaNode& n, const Grads& g) { return {squeeze_dims(g[0], {n.ints[0]})}; }
+
+Grads select_backward(FormulaNode& n, const Grads& g) {
+  const Shape& shape = n.shapes[0];
+  int64_t dim = n.ints[0], index = n.ints[1];
+  Shape cs = contiguous_strides(shape);
+  Shape size = shape, stride = cs;
+  size.erase(size.begin() + dim);
+  stride.erase(stride.begin() + dim);
+  return {scatter_view(g[0], shape, size, stride, index * cs[dim])};
+}
+
+Grads slice_backward(FormulaNode& n, const Grads& g) {
+  const Shape& shape = n.shapes[0];
+  int64_t dim = n.ints[0], start = n.ints[1], step = n.ints[3];
+  Shape cs = contiguous_strides(shape);
+  Shape size = shape, stride = cs;
+  size[dim] = g[0].size(dim);
+  stride[dim] *= step;
+  return {scatter_view(g[0], shape, size, stride, start * cs[dim])};
+}
+
+Grads split_backward(FormulaNode& n, const Grads& g) {
+  const Shape& shape = n.shapes[0];
+  const Shape& sizes = n.shapes[1];
+  int64_t dim = n.ints[0];
+  DType dt = n.input_meta[0].dtype;
+  std::vector<Tensor> parts;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    Shape s = shape;
+    s[dim] = sizes[i];
+    parts.push_back(or_zeros(i < g.size() ? g[i] : Tensor(), s, dt));
+  }
+  return {cat(parts, dim)};
+}
+
+Grads unbind_backward(FormulaNode& n, const Grads& g) {
+  const Shape& shape = n.shapes[0];
+  int64_t dim = n.ints[0];
+  Shape s = shape;
+  s.erase(s.begin() + dim);
+  DType dt = n.input_meta[0].dtype;
+  std::vector<Tensor> parts;
+  for (int64_t i = 0; i < shape[dim]; ++i) parts.push_back(or_zeros(i < (int64_t)g.size() ? g[i] : Tensor(), s, dt));
+  return {stack(parts, dim)};
+}
+
+Grads diagonal_backward(FormulaNode& n, const Grads& g) {
+  const Shape& shape = n.shapes[0];
+  int64_t offset = n.ints[0], d1 = n.ints[1], d2 = n.ints[2];
+  Shape cs = contiguous_strides(shape);
+  Shape size, stride;
+  for (int64_t i = 0; i < (int64_t)shape.size(); ++i)
+    if (i != d1 && i != d2) { size.push_back(shape[i]); stride.push_back(cs[i]); }
+  size.push_back(g[0].size(g[0].dim() - 1));
+  stride.push_back(cs[d1] + cs[d2]);
+  int64_t off = offset >= 0 ? offset * cs[d2] : -offset * cs[d1];
+  if (size.back() == 0) off = 0;
+  return {scatter_view(g[0], shape, size, stride, off)};
+}
+
+Grads alias_backward(FormulaNode&, const Grads& g) { return {g[0]}; }
+
+Grads cat_backward(FormulaNode& n, const Grads& g) {
+  int64_t dim = n.ints[0];
+  const Shape& sizes = n.shapes[0];
+  Grads out;
+  int64_t start = 0;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    if (n.input_meta[i].shape.size() == 1 && n.input_meta[i].shape[0] == 0 && g[0].dim() != 1) {
+      out.push_back(Tensor());  // legacy empty 1-D input skipped by cat
+      continue;
+    }
+    out.push_back(n.needs_grad(i) ? narrow(g[0], dim, start, sizes[i]) : Tensor());
+    start += sizes[i];
+  }
+  return out;
+}
+
+Grads stack_backward(FormulaNode& n, const Grads& g) {
+  std::vector<Tensor> parts = unbind(g[0], n.ints[0]);
+  return parts;
+}
+
+}  // namespace tc::autograd::d

@@ -1,0 +1,49 @@
+#pragma once
+// FormulaNode: the node type behind every entry of the derivative table
+// (autograd/derivatives.cpp). It stores what the formula needs positionally:
+// saved tensors, shapes, ints and reals.
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "autograd/grad_mode.h"
+#include "autograd/node.h"
+
+namespace tc::autograd {
+
+struct FormulaNode;
+using Formula = std::vector<Tensor> (*)(FormulaNode& node, const std::vector<Tensor>& grads);
+
+struct FormulaNode : Node {
+  FormulaNode(const char* name, Formula f) : name_(name), formula_(f) {}
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override;
+  std::string name() const override { return name_; }
+  void release_saved() override;
+
+  void save(const Tensor& t, bool is_output = false) { saved.emplace_back(t, is_output); }
+  Tensor saved_at(size_t i) { return saved.at(i).unpack(this); }
+  bool needs_grad(size_t input) const { return input < next_edges.size() && next_edges[input].valid(); }
+
+  std::vector<SavedTensor> saved;
+  std::vector<Shape> shapes;
+  std::vector<int64_t> ints;
+  std::vector<double> reals;
+
+ private:
+  const char* name_;
+  Formula formula_;
+  bool released_ = false;
+};
+
+// True when grad mode is on and some input requires grad.
+bool any_requires_grad(std::initializer_list<const Tensor*> inputs);
+bool any_requires_grad(const std::vector<Tensor>& inputs);
+
+// Creates a node for an op whose inputs are `inputs` and outputs `outputs`,
+// or returns nullptr when nothing requires grad (the common fast path).
+FormulaNode* record(const char* name, Formula f, std::initializer_list<const Tensor*> inputs,
+                    std::initializer_list<const Tensor*> outputs);
+FormulaNode* record(const char* name, Formula f, const std::vector<Tensor>& inputs,
+                    const std::vector<Tensor>& outputs);
+
+}  // namespace tc::autograd

@@ -1,0 +1,42 @@
+#pragma once
+// Per-tensor autograd state, allocated only when a tensor takes part in
+// autograd (Note [Lazy autograd meta]).
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace tc::autograd {
+
+struct Node;
+using TensorHook = std::function<Tensor(const Tensor&)>;  // returns undefined to keep grad
+
+// Holds the .grad of a non-leaf that called retain_grad(). Shared between the
+// tensor and its grad_fn so the node can fill it without referencing the
+// tensor (no cycle).
+struct RetainedGrad {
+  Tensor grad;
+};
+
+struct AutogradMeta {
+  bool requires_grad = false;
+  Tensor grad;                       // leaves
+  std::shared_ptr<Node> grad_fn;     // non-leaves
+  uint32_t output_nr = 0;
+  std::weak_ptr<Node> grad_accumulator;  // leaves: shared by every use
+  std::shared_ptr<RetainedGrad> retained;  // non-leaves after retain_grad()
+  Tensor view_base;                  // set when produced by a differentiable view op
+  std::vector<std::pair<int64_t, TensorHook>> leaf_hooks;  // hooks on leaves
+};
+
+// Note [Lazy autograd meta]
+// TensorImpl::autograd stays null for plain tensors; meta() allocates it.
+AutogradMeta& meta(const Tensor& t);
+inline AutogradMeta* meta_or_null(const Tensor& t) { return t->autograd.get(); }
+
+}  // namespace tc::autograd
+
+namespace tc { using autograd::AutogradMeta; }

@@ -1,0 +1,3 @@
+// gemm kernels compiled for the generic instruction set (flags set in CMakeLists.txt).
+#define TC_CAP generic
+#include "backend/cpu/gemm_impl.h"

@@ -1,0 +1,166 @@
+#pragma once
+// Reduction loop bodies, compiled once per instruction set (TC_CAP).
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "backend/kernels.h"
+#include "core/error.h"
+#include "core/parallel.h"
+
+namespace tc::cpu::TC_CAP {
+
+using kernels::ReduceOp;
+
+namespace {
+
+// Note [Blocked reduction]
+// A contiguous run is reduced in fixed blocks of kBlock elements, each with
+// kLanes independent accumulators (so the compiler vectorizes without
+// reassociating), and block results are combined in order. The grouping never
+// depends on the thread count.
+constexpr int64_t kBlock = 1 << 15;
+constexpr int kLanes = 16;
+
+template <typename Acc, typename T>
+Acc sum_block(const T* x, int64_t n) {
+  Acc acc[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int l = 0; l < kLanes; ++l) acc[l] += static_cast<Acc>(x[i + l]);
+  Acc tail = 0;
+  for (; i < n; ++i) tail += static_cast<Acc>(x[i]);
+  for (int w = kLanes / 2; w > 0; w /= 2)
+    for (int l = 0; l < w; ++l) acc[l] += acc[l + w];
+  return acc[0] + tail;
+}
+
+template <typename Acc, typename T>
+Acc sum_contig(const T* x, int64_t n) {
+  if (n <= kBlock) return sum_block<Acc>(x, n);
+  int64_t nblocks = (n + kBlock - 1) / kBlock;
+  std::vector<Acc> partial(nblocks);
+  parallel_for(0, nblocks, 1, [&](int64_t b, int64_t e) {
+    for (int64_t blk = b; blk < e; ++blk) {
+      int64_t s = blk * kBlock;
+      partial[blk] = sum_block<Acc>(x + s, std::min(kBlock, n - s));
+    }
+  });
+  Acc total = 0;
+  for (Acc p : partial) total += p;
+  return total;
+}
+
+template <typename T> bool is_nan(T v) { if constexpr (std::is_floating_point_v<T>) return v != v; else return false; }
+
+template <typename Acc, typename T>
+void reduce_typed(ReduceOp op, const T* in, Acc* out, int64_t outer, int64_t len, int64_t inner) {
+  const int64_t total_work = outer * len * inner;
+  const int64_t grain_rows = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, len * inner));
+  if (inner == 1) {
+    auto row = [&](const T* x) -> Acc {
+      switch (op) {
+        case ReduceOp::Sum: return sum_contig<Acc>(x, len);
+        case ReduceOp::Prod: { Acc a = 1; for (int64_t i = 0; i < len; ++i) a *= static_cast<Acc>(x[i]); return a; }
+        case ReduceOp::Max: {
+          Acc a = static_cast<Acc>(x[0]);
+          for (int64_t i = 1; i < len; ++i) { Acc v = static_cast<Acc>(x[i]); if (is_nan(v)) return v; if (v > a || is_nan(a)) a = v; }
+          return a;
+        }
+        case ReduceOp::Min: {
+          Acc a = static_cast<Acc>(x[0]);
+          for (int64_t i = 1; i < len; ++i) { Acc v = static_cast<Acc>(x[i]); if (is_nan(v)) return v; if (v < a) a = v; }
+          return a;
+        }
+        case ReduceOp::All: { for (int64_t i = 0; i < len; ++i) if (x[i] == T(0)) return Acc(0); return Acc(1); }
+        case ReduceOp::Any: { for (int64_t i = 0; i < len; ++i) if (x[i] != T(0)) return Acc(1); return Acc(0); }
+        case ReduceOp::ArgMax: {
+          int64_t best = 0;
+          for (int64_t i = 1; i < len; ++i) { if (is_nan(x[best])) break; if (x[i] > x[best] || is_nan(x[i])) best = i; }
+          return static_cast<Acc>(best);
+        }
+        case ReduceOp::ArgMin: {
+          int64_t best = 0;
+          for (int64_t i = 1; i < len; ++i) { if (is_nan(x[best])) break; if (x[i] < x[best] || is_nan(x[i])) best = i; }
+          return static_cast<Acc>(best);
+        }
+      }
+      return Acc(0);
+    };
+    if (outer == 1) { out[0] = row(in); return; }
+    parallel_for(0, outer, grain_rows, [&](int64_t b, int64_t e) {
+      for (int64_t o = b; o < e; ++o) out[o] = row(in + o * len);
+    });
+    return;
+  }
+  // inner > 1: walk the reduced dim row by row, updating a vector of inner results.
+  auto column_block = [&](int64_t o, int64_t j0, int64_t j1) {
+    const T* base = in + o * len * inner;
+    Acc* dst = out + o * inner;
+    const bool arg = op == ReduceOp::ArgMax || op == ReduceOp::ArgMin;
+    std::unique_ptr<T[]> best;
+    if (arg) {
+      best.reset(new T[j1 - j0]);
+      std::copy(base + j0, base + j1, best.get());
+    }
+    for (int64_t j = j0; j < j1; ++j) {
+      switch (op) {
+        case ReduceOp::Sum: case ReduceOp::Any: dst[j] = 0; break;
+        case ReduceOp::Prod: case ReduceOp::All: dst[j] = 1; break;
+        case ReduceOp::Max: case ReduceOp::Min: dst[j] = static_cast<Acc>(base[j]); break;
+        default: dst[j] = 0;
+      }
+    }
+    for (int64_t r = 0; r < len; ++r) {
+      const T* x = base + r * inner;
+      switch (op) {
+        case ReduceOp::Sum: for (int64_t j = j0; j < j1; ++j) dst[j] += static_cast<Acc>(x[j]); break;
+        case ReduceOp::Prod: for (int64_t j = j0; j < j1; ++j) dst[j] *= static_cast<Acc>(x[j]); break;
+        case ReduceOp::Max:
+          for (int64_t j = j0; j < j1; ++j) { Acc v = static_cast<Acc>(x[j]); if (!is_nan(dst[j]) && (v > dst[j] || is_nan(v))) dst[j] = v; }
+          break;
+        case ReduceOp::Min:
+          for (int64_t j = j0; j < j1; ++j) { Acc v = static_cast<Acc>(x[j]); if (!is_nan(dst[j]) && (v < dst[j] || is_nan(v))) dst[j] = v; }
+          break;
+        case ReduceOp::All: for (int64_t j = j0; j < j1; ++j) dst[j] = dst[j] && (x[j] != T(0)); break;
+        case ReduceOp::Any: for (int64_t j = j0; j < j1; ++j) dst[j] = dst[j] || (x[j] != T(0)); break;
+        case ReduceOp::ArgMax:
+          for (int64_t j = j0; j < j1; ++j) { T& bv = best[j - j0]; if (!is_nan(bv) && (x[j] > bv || is_nan(x[j]))) { bv = x[j]; dst[j] = static_cast<Acc>(r); } }
+          break;
+        case ReduceOp::ArgMin:
+          for (int64_t j = j0; j < j1; ++j) { T& bv = best[j - j0]; if (!is_nan(bv) && (x[j] < bv || is_nan(x[j]))) { bv = x[j]; dst[j] = static_cast<Acc>(r); } }
+          break;
+      }
+    }
+  };
+  (void)total_work;
+  if (outer >= 2 * get_num_threads() || inner < 4096) {
+    parallel_for(0, outer, grain_rows, [&](int64_t b, int64_t e) {
+      for (int64_t o = b; o < e; ++o) column_block(o, 0, inner);
+    });
+  } else {
+    for (int64_t o = 0; o < outer; ++o)
+      parallel_for(0, inner, 1024, [&](int64_t b, int64_t e) { column_block(o, b, e); });
+  }
+}
+
+}  // namespace
+
+void reduce(ReduceOp op, const void* in, DType in_dt, void* out, DType out_dt, int64_t outer, int64_t len,
+            int64_t inner) {
+  dispatch_dtype(in_dt, [&](auto in_tag) {
+    using T = typename decltype(in_tag)::type;
+    dispatch_dtype(out_dt, [&](auto out_tag) {
+      using Acc = typename decltype(out_tag)::type;
+      if constexpr (std::is_same_v<Acc, bool>) {
+        // All/Any write bool: compute in uint8-compatible bool directly.
+        reduce_typed<bool, T>(op, static_cast<const T*>(in), static_cast<bool*>(out), outer, len, inner);
+      } else {
+        reduce_typed<Acc, T>(op, static_cast<const T*>(in), static_cast<Acc*>(out), outer, len, inner);
+      }
+    });
+  });
+}
+
+}  // namespace tc::cpu::TC_CAP

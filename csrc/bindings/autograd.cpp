@@ -1,0 +1,271 @@
+// Autograd surface: requires_grad/grad/grad_fn/is_leaf, hooks, graph nodes,
+// the backward entry point and custom Python Functions.
+#include "autograd/accumulate.h"
+#include "autograd/engine.h"
+#include "autograd/function.h"
+#include "bindings/common.h"
+#include "core/shape_util.h"
+
+namespace tc::py_glue {
+
+using autograd::AutogradMeta;
+using autograd::Node;
+
+namespace {
+
+autograd::TensorHook wrap_hook(py::function fn) {
+  return [fn](const Tensor& g) -> Tensor {
+    py::object r = fn(g);
+    if (r.is_none()) return Tensor();
+    if (!py::isinstance<TensorImpl>(r))
+      throw py::type_error("hook should return None or a Tensor, got " + std::string(py::str(r.get_type().attr("__name__"))));
+    Tensor t = r.cast<Tensor>();
+    TC_CHECK(t.sizes() == g.sizes(), "hook returned a gradient of shape ", shape_str(t.sizes()),
+             " but the gradient has shape ", shape_str(g.sizes()));
+    return t;
+  };
+}
+
+// Note [Custom Function nodes]
+// The node holds the Python ctx and the class's backward (objects the user
+// created), never the outputs: outputs saved with ctx.save_for_backward go
+// through SavedTensor, so no reference cycle forms.
+struct PyFunctionNode : Node {
+  std::string name_;
+  py::object ctx, backward;
+  std::vector<autograd::SavedTensor> saved;
+  bool released = false;
+  std::string name() const override { return name_; }
+  void release_saved() override {
+    for (auto& s : saved) s.reset();
+    if (!saved.empty()) released = true;
+  }
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    py::gil_scoped_acquire gil;
+    py::list unpacked;
+    for (auto& s : saved) {
+      Tensor t = s.unpack(this);
+      unpacked.append(t.defined() ? py::cast(t) : py::none());
+    }
+    ctx.attr("_saved_unpacked") = py::tuple(unpacked);
+    py::tuple args(grads.size() + 1);
+    args[0] = ctx;
+    for (size_t i = 0; i < grads.size(); ++i) {
+      Tensor g = grads[i];
+      if (!g.defined()) g = ops::zeros(output_shapes[i], output_dtypes[i]);
+      args[i + 1] = py::cast(g);
+    }
+    py::object r = backward(*args);
+    ctx.attr("_saved_unpacked") = py::none();
+    std::vector<py::object> items;
+    if (py::isinstance<py::tuple>(r) || py::isinstance<py::list>(r)) {
+      for (auto x : r) items.push_back(py::reinterpret_borrow<py::object>(x));
+    } else {
+      items.push_back(r);
+    }
+    TC_CHECK(items.size() >= next_edges.size(), "function ", name_, " returned an incorrect number of gradients (expected ",
+             next_edges.size(), ", got ", items.size(), ")");
+    std::vector<Tensor> out;
+    for (size_t i = 0; i < next_edges.size(); ++i) {
+      py::object x = items[input_positions[i]];
+      if (x.is_none()) out.push_back(Tensor());
+      else {
+        TC_CHECK_TYPE(py::isinstance<TensorImpl>(x), "function ", name_, " returned a non-Tensor gradient");
+        out.push_back(x.cast<Tensor>());
+      }
+    }
+    return out;
+  }
+  std::vector<size_t> input_positions;  // which backward return value feeds each edge
+  std::vector<Shape> output_shapes;
+  std::vector<DType> output_dtypes;
+};
+
+py::object grad_of(const Tensor& t) {
+  AutogradMeta* m = t->autograd.get();
+  if (!m) return py::none();
+  if (m->grad_fn) {
+    if (m->retained && m->retained->grad.defined()) return py::cast(m->retained->grad);
+    if (!m->retained)
+      PyErr_WarnEx(PyExc_UserWarning,
+                   "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+                   "attribute won't be populated during autograd.backward(). If you indeed want the .grad field to "
+                   "be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access "
+                   "the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead.",
+                   1);
+    return py::none();
+  }
+  return m->grad.defined() ? py::cast(m->grad) : py::none();
+}
+
+void set_requires_grad(const Tensor& t, bool v) {
+  AutogradMeta* m = t->autograd.get();
+  if (m && m->grad_fn) {
+    TC_CHECK(v, "you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
+             "in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+    return;
+  }
+  if (v)
+    TC_CHECK(is_floating(t.dtype()), "only Tensors of floating point dtype can require gradients (got ",
+             dtype_name(t.dtype()), "); convert with .float() first");
+  if (!v && !m) return;
+  autograd::meta(t).requires_grad = v;
+}
+
+}  // namespace
+
+void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
+  py::class_<Node, std::shared_ptr<Node>> node(m, "_Node");
+  node.def("name", &Node::name);
+  node.def_property_readonly("_addr", [](const Node& n) { return reinterpret_cast<uintptr_t>(&n); });
+  node.def_property_readonly("next_functions", [](const Node& n) {
+    py::list out;
+    for (auto& e : n.next_edges) {
+      if (e.valid()) out.append(py::make_tuple(py::cast(e.fn), e.input_nr));
+      else out.append(py::make_tuple(py::none(), 0));
+    }
+    return py::tuple(out);
+  });
+  node.def_property_readonly("variable", [](const Node& n) -> py::object {
+    if (auto* acc = dynamic_cast<const autograd::AccumulateGrad*>(&n)) return py::cast(acc->variable);
+    throw py::attribute_error("'" + n.name() + "' object has no attribute 'variable'");
+  });
+  node.def("_register_hook", [](Node& n, py::function fn) {
+    int64_t id = autograd::next_hook_id();
+    n.post_hooks.push_back({id, [fn](const std::vector<Tensor>& gin, const std::vector<Tensor>& gout) {
+      py::tuple a(gin.size()), b(gout.size());
+      for (size_t i = 0; i < gin.size(); ++i) a[i] = gin[i].defined() ? py::cast(gin[i]) : py::none();
+      for (size_t i = 0; i < gout.size(); ++i) b[i] = gout[i].defined() ? py::cast(gout[i]) : py::none();
+      py::object r = fn(a, b);
+      std::vector<Tensor> out;
+      if (r.is_none()) return out;
+      for (auto x : r) out.push_back(x.is_none() ? Tensor() : x.cast<Tensor>());
+      return out;
+    }});
+    return id;
+  });
+  node.def("_remove_hook", [](Node& n, int64_t id) {
+    auto& v = n.post_hooks;
+    v.erase(std::remove_if(v.begin(), v.end(), [id](auto& p) { return p.first == id; }), v.end());
+  });
+
+  // ---- tensor autograd properties ----
+  cls.def_property("requires_grad", [](const Tensor& t) { return t.requires_grad(); }, &set_requires_grad);
+  cls.def("requires_grad_", [](Tensor& t, bool v) -> Tensor& { set_requires_grad(t, v); return t; },
+          py::arg("requires_grad") = true);
+  cls.def_property("grad", &grad_of, [](const Tensor& t, py::object g) {
+    if (g.is_none()) {
+      if (t->autograd) {
+        t->autograd->grad.reset();
+        if (t->autograd->retained) t->autograd->retained->grad.reset();
+      }
+      return;
+    }
+    TC_CHECK_TYPE(py::isinstance<TensorImpl>(g), "assigned grad expected to be a Tensor or None but got grad of type ",
+                  std::string(py::str(g.get_type().attr("__name__"))));
+    Tensor gt = g.cast<Tensor>();
+    TC_CHECK(gt.dtype() == t.dtype(), "assigned grad has data of a different type (", dtype_name(gt.dtype()),
+             " vs ", dtype_name(t.dtype()), ")");
+    TC_CHECK(gt.sizes() == t.sizes(), "assigned grad has data of a different size (", shape_str(gt.sizes()),
+             " vs ", shape_str(t.sizes()), ")");
+    autograd::meta(t).grad = gt;
+  });
+  cls.def_property_readonly("_grad_fn", [](const Tensor& t) -> py::object {
+    AutogradMeta* m = t->autograd.get();
+    if (!m || !m->grad_fn) return py::none();
+    return py::cast(m->grad_fn);
+  });
+  cls.def_property_readonly("is_leaf", [](const Tensor& t) { return !(t->autograd && t->autograd->grad_fn); });
+  cls.def_property_readonly("output_nr", [](const Tensor& t) { return t->autograd ? t->autograd->output_nr : 0; });
+  cls.def("retain_grad", [](const Tensor& t) {
+    AutogradMeta* m = t->autograd.get();
+    TC_CHECK(t.requires_grad(), "can't retain_grad on Tensor that has requires_grad=False");
+    if (!m->grad_fn || m->retained) return;  // leaves always keep .grad
+    m->retained = std::make_shared<autograd::RetainedGrad>();
+    m->grad_fn->retained_grads.push_back({m->output_nr, m->retained});
+  });
+  cls.def_property_readonly("retains_grad", [](const Tensor& t) {
+    return t->autograd && t->autograd->grad_fn && t->autograd->retained != nullptr;
+  });
+  cls.def("_register_hook", [](const Tensor& t, py::function fn) {
+    TC_CHECK(t.requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
+    AutogradMeta& m = autograd::meta(t);
+    int64_t id = autograd::next_hook_id();
+    if (m.grad_fn) m.grad_fn->pre_hooks.push_back({id, m.output_nr, wrap_hook(fn)});
+    else m.leaf_hooks.push_back({id, wrap_hook(fn)});
+    return id;
+  });
+  cls.def("_remove_hook", [](const Tensor& t, int64_t id) {
+    AutogradMeta* m = t->autograd.get();
+    if (!m) return;
+    auto& lh = m->leaf_hooks;
+    lh.erase(std::remove_if(lh.begin(), lh.end(), [id](auto& p) { return p.first == id; }), lh.end());
+    if (m->grad_fn) {
+      auto& ph = m->grad_fn->pre_hooks;
+      ph.erase(std::remove_if(ph.begin(), ph.end(), [id](auto& p) { return p.id == id; }), ph.end());
+    }
+  });
+  cls.def_property("data", [](const Tensor& t) { return ops::detach(t); }, [](Tensor& t, const Tensor& src) {
+    t->storage = src->storage;
+    t->sizes = src.sizes();
+    t->strides = src.strides();
+    t->offset = src->offset;
+    t->dtype = src.dtype();
+  });
+  cls.def("detach", &ops::detach);
+  cls.def("detach_", [](Tensor& t) -> Tensor& {
+    if (t->autograd) {
+      t->autograd->grad_fn.reset();
+      t->autograd->requires_grad = false;
+    }
+    return t;
+  });
+
+  // ---- grad mode and the engine ----
+  m.def("is_grad_enabled", &autograd::grad_enabled);
+  m.def("_set_grad_enabled", &autograd::set_grad_enabled);
+  m.def("_run_backward", [](const std::vector<Tensor>& roots, const std::vector<std::optional<Tensor>>& grads,
+                            bool keep_graph, bool create_graph, const std::vector<Tensor>& inputs, bool accumulate,
+                            bool allow_unused) {
+    std::vector<Tensor> g;
+    for (auto& x : grads) g.push_back(x ? *x : Tensor());
+    std::vector<Tensor> r = autograd::run_backward(roots, g, keep_graph, create_graph, inputs, accumulate, allow_unused);
+    py::list out;
+    for (auto& t : r) out.append(t.defined() ? py::cast(t) : py::none());
+    return out;
+  });
+
+  // ---- custom Functions ----
+  m.def("_make_function_node", [](const std::string& name, py::object ctx, py::object backward,
+                                  const std::vector<py::object>& args, const std::vector<Tensor>& outputs,
+                                  const std::vector<py::object>& to_save) {
+    std::vector<Tensor> inputs;
+    auto node = std::make_shared<PyFunctionNode>();
+    node->name_ = name;
+    node->ctx = ctx;
+    node->backward = backward;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (!py::isinstance<TensorImpl>(args[i])) continue;
+      Tensor t = args[i].cast<Tensor>();
+      node->next_edges.push_back(autograd::gradient_edge(t));
+      node->input_meta.push_back({t.sizes(), t.dtype()});
+      node->input_positions.push_back(i);
+    }
+    for (auto& o : outputs) {
+      node->output_shapes.push_back(o.sizes());
+      node->output_dtypes.push_back(o.dtype());
+    }
+    node->num_outputs = static_cast<uint32_t>(outputs.size());
+    autograd::set_history(outputs, node);
+    for (auto& s : to_save) {
+      if (s.is_none()) { node->saved.emplace_back(); continue; }
+      Tensor t = s.cast<Tensor>();
+      bool is_out = false;
+      for (auto& o : outputs) is_out |= o.same(t);
+      node->saved.emplace_back(t, is_out);
+    }
+    return std::shared_ptr<Node>(node);
+  });
+}
+
+}  // namespace tc::py_glue

@@ -1,0 +1,169 @@
+#include "bindings/common.h"
+
+#include <pybind11/stl.h>
+
+namespace pybind11::detail {
+bool type_caster<tc::DType>::load(handle src, bool) {
+  for (int i = 0; i < tc::kNumDTypes; ++i)
+    if (tc::py_glue::registry().dtypes[i].is(src)) { value = static_cast<tc::DType>(i); return true; }
+  return false;
+}
+handle type_caster<tc::DType>::cast(tc::DType dt, return_value_policy, handle) {
+  return tc::py_glue::dtype_object(dt).inc_ref();
+}
+}  // namespace pybind11::detail
+
+namespace tc::py_glue {
+
+Registry& registry() {
+  static Registry* r = new Registry();  // never destroyed: Python objects outlive static dtors
+  return *r;
+}
+
+py::object dtype_object(DType dt) { return registry().dtypes[static_cast<int>(dt)]; }
+
+DType to_dtype(py::handle obj) {
+  for (int i = 0; i < kNumDTypes; ++i)
+    if (registry().dtypes[i].is(obj)) return static_cast<DType>(i);
+  // Python types as dtypes, as PyTorch accepts: float -> float64? (PyTorch maps float to float64)
+  if (obj.ptr() == reinterpret_cast<PyObject*>(&PyFloat_Type)) return DType::Float64;
+  if (obj.ptr() == reinterpret_cast<PyObject*>(&PyLong_Type)) return DType::Int64;
+  if (obj.ptr() == reinterpret_cast<PyObject*>(&PyBool_Type)) return DType::Bool;
+  throw py::type_error("expected a tensorcore dtype (e.g. tensorcore.float32), but got " +
+                       std::string(py::str(py::repr(obj))));
+}
+
+std::optional<DType> to_optional_dtype(py::handle obj) {
+  if (obj.is_none()) return std::nullopt;
+  return to_dtype(obj);
+}
+
+py::object make_size(const Shape& s) {
+  py::tuple t(s.size());
+  for (size_t i = 0; i < s.size(); ++i) t[i] = py::int_(s[i]);
+  return registry().size_cls(t);
+}
+
+bool parse_scalar(py::handle obj, Scalar* out) {
+  PyObject* p = obj.ptr();
+  if (PyBool_Check(p)) { *out = Scalar::from_bool(p == Py_True); return true; }
+  if (PyLong_CheckExact(p) || PyLong_Check(p)) {
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(p, &overflow);
+    if (overflow) throw std::runtime_error("Overflow when unpacking long");
+    *out = Scalar::from_int(v);
+    return true;
+  }
+  if (PyFloat_Check(p)) { *out = Scalar::from_double(PyFloat_AS_DOUBLE(p)); return true; }
+  // numpy scalars
+  py::module_ np = py::module_::import("numpy");
+  if (py::isinstance(obj, np.attr("bool_"))) { *out = Scalar::from_bool(obj.cast<bool>()); return true; }
+  if (py::isinstance(obj, np.attr("integer"))) { *out = Scalar::from_int(obj.attr("__int__")().cast<int64_t>()); return true; }
+  if (py::isinstance(obj, np.attr("floating"))) { *out = Scalar::from_double(obj.attr("__float__")().cast<double>()); return true; }
+  return false;
+}
+
+std::optional<Tensor> as_operand(py::handle obj) {
+  if (py::isinstance<TensorImpl>(obj)) return obj.cast<Tensor>();
+  Scalar s;
+  if (parse_scalar(obj, &s)) return ops::wrapped_scalar(s);
+  return std::nullopt;
+}
+
+int64_t to_int(py::handle obj, const char* op, const char* what) {
+  if (PyBool_Check(obj.ptr()))
+    throw py::type_error(std::string(op) + "(): argument '" + what + "' must be int, not bool");
+  if (py::isinstance<TensorImpl>(obj)) {
+    Tensor t = obj.cast<Tensor>();
+    if (t.numel() == 1 && !is_floating(t.dtype())) {
+      Tensor c = ops::to_dtype(ops::contiguous(t), DType::Int64);
+      return *c.data<int64_t>();
+    }
+  }
+  if (!PyIndex_Check(obj.ptr()))
+    throw py::type_error(std::string(op) + "(): argument '" + what + "' must be int, not " +
+                         std::string(py::str(obj.get_type().attr("__name__"))));
+  return py::reinterpret_steal<py::object>(PyNumber_Index(obj.ptr())).cast<int64_t>();
+}
+
+Shape int_list(py::handle obj, const char* op, const char* what) {
+  Shape out;
+  if (PyIndex_Check(obj.ptr()) && !PyBool_Check(obj.ptr())) {
+    out.push_back(to_int(obj, op, what));
+    return out;
+  }
+  if (!py::isinstance<py::sequence>(obj) || py::isinstance<py::str>(obj))
+    throw py::type_error(std::string(op) + "(): argument '" + what + "' must be tuple of ints, not " +
+                         std::string(py::str(obj.get_type().attr("__name__"))));
+  for (auto item : py::reinterpret_borrow<py::sequence>(obj)) out.push_back(to_int(item, op, what));
+  return out;
+}
+
+Shape shape_from_args(const py::args& args, const char* op) {
+  if (args.size() == 1 && !PyIndex_Check(args[0].ptr())) return int_list(args[0], op, "size");
+  Shape out;
+  for (auto a : args) out.push_back(to_int(a, op, "size"));
+  return out;
+}
+
+namespace {
+DType dtype_from_numpy(const py::array& arr) {
+  char kind = arr.dtype().kind();
+  size_t sz = arr.itemsize();
+  if (kind == 'b') return DType::Bool;
+  if (kind == 'f' && sz == 4) return DType::Float32;
+  if (kind == 'f' && sz == 8) return DType::Float64;
+  if (kind == 'i' && sz == 4) return DType::Int32;
+  if (kind == 'i' && sz == 8) return DType::Int64;
+  throw py::type_error("can't convert np.ndarray of type numpy." + std::string(py::str(arr.dtype())) +
+                       ". The only supported types are: float64, float32, int64, int32, and bool.");
+}
+}  // namespace
+
+Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
+  if (py::isinstance<TensorImpl>(data)) {
+    Tensor t = data.cast<Tensor>();
+    autograd::NoGradGuard ng;
+    return ops::clone(dtype ? ops::to_dtype(ops::detach(t), *dtype) : ops::detach(t));
+  }
+  Scalar s;
+  if (parse_scalar(data, &s)) return ops::scalar_tensor(s, dtype);
+  if (py::isinstance<py::str>(data) || py::isinstance<py::bytes>(data))
+    throw py::type_error("new(): invalid data type '" + std::string(py::str(data.get_type().attr("__name__"))) + "'");
+  py::module_ np = py::module_::import("numpy");
+  py::object arr_obj;
+  bool from_python_seq = !py::isinstance<py::array>(data);
+  if (from_python_seq) {
+    if (!py::isinstance<py::sequence>(data) && !py::hasattr(data, "__array__"))
+      throw py::type_error("new(): invalid data type '" + std::string(py::str(data.get_type().attr("__name__"))) + "'");
+    // Elements may be tensors (0-dim or not): convert each via numpy.
+    arr_obj = np.attr("array")(data);
+  } else {
+    arr_obj = py::reinterpret_borrow<py::object>(data);
+  }
+  py::array arr = arr_obj.cast<py::array>();
+  char kind = arr.dtype().kind();
+  if (kind == 'O' || kind == 'U' || kind == 'S')
+    throw py::type_error("new(): invalid data type: could not infer dtype of " +
+                         std::string(py::str(data.get_type().attr("__name__"))) + " elements");
+  DType src_dt;
+  if (from_python_seq) {
+    // Python floats map to the default dtype, ints to int64, bools to bool.
+    if (kind == 'f') { src_dt = DType::Float64; }
+    else if (kind == 'b') src_dt = DType::Bool;
+    else if (kind == 'i' || kind == 'u') src_dt = DType::Int64;
+    else src_dt = dtype_from_numpy(arr);
+    arr = np.attr("ascontiguousarray")(arr, py::arg("dtype") = (src_dt == DType::Float64 ? "float64" : src_dt == DType::Bool ? "bool" : "int64")).cast<py::array>();
+  } else {
+    src_dt = dtype_from_numpy(arr);
+    arr = np.attr("ascontiguousarray")(arr).cast<py::array>();
+  }
+  Shape shape(arr.shape(), arr.shape() + arr.ndim());
+  Tensor t = empty(shape, src_dt);
+  std::memcpy(t->data_bytes(), arr.data(), t.numel() * itemsize(src_dt));
+  DType target = dtype ? *dtype : (from_python_seq && src_dt == DType::Float64 ? ops::default_dtype() : src_dt);
+  if (target != src_dt) t = ops::to_dtype(t, target);
+  return t;
+}
+
+}  // namespace tc::py_glue

@@ -1,0 +1,113 @@
+// Zero-copy exchange with numpy and PyTorch through DLPack capsules.
+#include "bindings/dlpack.h"
+
+#include "core/shape_util.h"
+
+namespace tc::py_glue {
+
+namespace {
+
+struct Export {  // manager_ctx of an exported tensor
+  Tensor keep;
+  Shape shape, strides;
+  DLManagedTensor managed;
+};
+
+void export_deleter(DLManagedTensor* m) { delete static_cast<Export*>(m->manager_ctx); }
+
+DLDataType dl_dtype(DType dt) {
+  switch (dt) {
+    case DType::Bool: return {kDLBool, 8, 1};
+    case DType::Int32: return {kDLInt, 32, 1};
+    case DType::Int64: return {kDLInt, 64, 1};
+    case DType::Float32: return {kDLFloat, 32, 1};
+    case DType::Float64: return {kDLFloat, 64, 1};
+  }
+  return {kDLFloat, 32, 1};
+}
+
+DType from_dl_dtype(DLDataType t) {
+  TC_CHECK_TYPE(t.lanes == 1, "from_dlpack: vector dtypes (lanes=", t.lanes, ") are not supported");
+  if (t.code == kDLBool && t.bits == 8) return DType::Bool;
+  if (t.code == kDLUInt && t.bits == 8) raise(ErrorKind::Type, "from_dlpack: uint8 tensors are not supported");
+  if (t.code == kDLInt && t.bits == 32) return DType::Int32;
+  if (t.code == kDLInt && t.bits == 64) return DType::Int64;
+  if (t.code == kDLFloat && t.bits == 32) return DType::Float32;
+  if (t.code == kDLFloat && t.bits == 64) return DType::Float64;
+  raise(ErrorKind::Type, "from_dlpack: unsupported dtype (code ", int(t.code), ", bits ", int(t.bits),
+        "); supported: bool, int32, int64, float32, float64");
+}
+
+py::capsule to_dlpack(const Tensor& t) {
+  auto* e = new Export();
+  e->keep = ops::detach(t);
+  e->shape = t.sizes();
+  e->strides = t.strides();
+  DLTensor& d = e->managed.dl_tensor;
+  d.data = t->storage->data;
+  d.byte_offset = static_cast<uint64_t>(t->offset) * itemsize(t.dtype());
+  d.device = {kDLCPU, 0};
+  d.ndim = static_cast<int32_t>(t.dim());
+  d.dtype = dl_dtype(t.dtype());
+  d.shape = e->shape.data();
+  d.strides = e->strides.data();
+  e->managed.manager_ctx = e;
+  e->managed.deleter = export_deleter;
+  return py::capsule(&e->managed, "dltensor", [](PyObject* cap) {
+    // Only free when nobody consumed (renamed) the capsule.
+    if (PyCapsule_IsValid(cap, "dltensor")) {
+      auto* m = static_cast<DLManagedTensor*>(PyCapsule_GetPointer(cap, "dltensor"));
+      if (m && m->deleter) m->deleter(m);
+    }
+  });
+}
+
+Tensor from_capsule(py::capsule cap) {
+  TC_CHECK_TYPE(PyCapsule_IsValid(cap.ptr(), "dltensor"),
+                "from_dlpack: expected a DLPack capsule named 'dltensor' that was not consumed yet");
+  auto* m = static_cast<DLManagedTensor*>(PyCapsule_GetPointer(cap.ptr(), "dltensor"));
+  const DLTensor& d = m->dl_tensor;
+  TC_CHECK(d.device.device_type == kDLCPU, "from_dlpack: only CPU tensors can be imported (device type ",
+           d.device.device_type, ")");
+  TC_CHECK(d.ndim >= 0, "from_dlpack: negative ndim");
+  DType dt = from_dl_dtype(d.dtype);
+  Shape sizes(d.shape, d.shape + d.ndim);
+  Shape strides = d.strides ? Shape(d.strides, d.strides + d.ndim) : contiguous_strides(sizes);
+  int64_t extent = 1;
+  for (int i = 0; i < d.ndim; ++i) {
+    TC_CHECK(sizes[i] >= 0 && strides[i] >= 0, "from_dlpack: negative sizes or strides are not supported");
+    if (sizes[i] == 0) { extent = 0; break; }
+    extent += (sizes[i] - 1) * strides[i];
+  }
+  size_t isz = itemsize(dt);
+  TC_CHECK(d.byte_offset % isz == 0, "from_dlpack: byte_offset not a multiple of the element size");
+  PyCapsule_SetName(cap.ptr(), "used_dltensor");
+  Storage st = borrowed_storage(d.data, (d.byte_offset / isz + extent) * isz, [m] {
+    if (m->deleter) m->deleter(m);
+  });
+  return Tensor(new TensorImpl(st, dt, sizes, strides, static_cast<int64_t>(d.byte_offset / isz),
+                               std::make_shared<VersionCounter>()));
+}
+
+}  // namespace
+
+void init_dlpack(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
+  cls.def("__dlpack__", [](const Tensor& t, py::args, py::kwargs kw) {
+    if (kw.contains("copy") && !kw["copy"].is_none() && kw["copy"].cast<bool>()) {
+      Tensor c = ops::clone(ops::detach(t));
+      return to_dlpack(c);
+    }
+    return to_dlpack(t);
+  });
+  cls.def("__dlpack_device__", [](const Tensor&) { return py::make_tuple(kDLCPU, 0); });
+  m.def("from_dlpack", [](py::object obj) -> Tensor {
+    if (py::isinstance<py::capsule>(obj)) return from_capsule(obj.cast<py::capsule>());
+    if (py::isinstance<TensorImpl>(obj)) return obj.cast<Tensor>();
+    TC_CHECK_TYPE(py::hasattr(obj, "__dlpack__"), "from_dlpack: expected an object with __dlpack__ or a DLPack "
+                  "capsule, got ", std::string(py::str(obj.get_type().attr("__name__"))));
+    py::object cap = obj.attr("__dlpack__")();
+    return from_capsule(cap.cast<py::capsule>());
+  });
+}
+
+}  // namespace tc::py_glue

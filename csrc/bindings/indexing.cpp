@@ -1,0 +1,177 @@
+// __getitem__ / __setitem__: PyTorch's indexing rules.
+// Basic indices (ints, slices, None, ...) build a view; index tensors, lists
+// and bool masks then go through advanced indexing (ops::index / index_put_).
+#include "autograd/meta.h"
+#include "bindings/common.h"
+#include "core/shape_util.h"
+
+namespace tc::py_glue {
+
+namespace {
+
+bool is_tensor(py::handle o) { return py::isinstance<TensorImpl>(o); }
+
+// An integer 0-dim tensor used as an index behaves like a Python int.
+bool is_int_like(py::handle o) {
+  if (PyBool_Check(o.ptr())) return false;
+  if (PyLong_Check(o.ptr())) return true;
+  if (is_tensor(o)) {
+    Tensor t = o.cast<Tensor>();
+    return t.dim() == 0 && is_integral(t.dtype(), false);
+  }
+  py::module_ np = py::module_::import("numpy");
+  return py::isinstance(o, np.attr("integer"));
+}
+
+bool is_advanced(py::handle o) {
+  if (is_tensor(o)) return true;
+  if (py::isinstance<py::list>(o)) return true;
+  if (py::isinstance<py::array>(o)) return true;
+  return false;
+}
+
+Tensor to_index_tensor(py::handle o) {
+  if (is_tensor(o)) return o.cast<Tensor>();
+  Tensor t = tensor_from_data(o, std::nullopt);
+  TC_CHECK_INDEX(!is_floating(t.dtype()) || t.numel() == 0,
+                 "tensors used as indices must be long, int or bool tensors");
+  if (t.numel() == 0 && t.dtype() != DType::Bool) t = ops::to_dtype(t, DType::Int64);
+  return t;
+}
+
+int64_t consumed_dims(py::handle o) {
+  if (o.is_none() || o.is(py::ellipsis())) return 0;
+  if (PyBool_Check(o.ptr())) return 0;
+  if (is_tensor(o)) {
+    Tensor t = o.cast<Tensor>();
+    return t.dtype() == DType::Bool ? std::max<int64_t>(t.dim(), 0) : 1;
+  }
+  return 1;
+}
+
+struct Parsed {
+  Tensor view;                       // after basic indexing
+  std::vector<Tensor> adv;           // per dim of `view`; undefined = full
+  bool has_adv = false;
+};
+
+Parsed apply_index(const Tensor& self, py::handle key) {
+  py::tuple items;
+  if (py::isinstance<py::tuple>(key)) items = py::reinterpret_borrow<py::tuple>(key);
+  else items = py::make_tuple(key);
+  int64_t consumed = 0, ellipses = 0;
+  for (auto it : items) {
+    consumed += consumed_dims(it);
+    if (it.is(py::ellipsis())) ++ellipses;
+  }
+  TC_CHECK_INDEX(ellipses <= 1, "an index can only have a single ellipsis ('...')");
+  TC_CHECK_INDEX(consumed <= self.dim(), "too many indices for tensor of dimension ", self.dim());
+  Parsed p;
+  Tensor v = self;
+  int64_t dim = 0;
+  std::vector<std::pair<int64_t, Tensor>> adv;
+  for (auto it : items) {
+    py::handle o = it;
+    if (o.is_none()) {
+      v = ops::unsqueeze(v, dim);
+      ++dim;
+    } else if (o.is(py::ellipsis())) {
+      dim += self.dim() - consumed;
+    } else if (PyBool_Check(o.ptr())) {
+      v = ops::unsqueeze(v, dim);
+      if (o.ptr() == Py_False) v = ops::slice(v, dim, 0, 0, 1);
+      ++dim;
+    } else if (is_int_like(o)) {
+      int64_t i = to_int(o, "index", "index");
+      v = ops::select(v, dim, i);
+    } else if (PySlice_Check(o.ptr())) {
+      py::slice s = py::reinterpret_borrow<py::slice>(o);
+      auto get = [&](py::object x) -> std::optional<int64_t> {
+        if (x.is_none()) return std::nullopt;
+        return to_int(x, "slice", "index");
+      };
+      std::optional<int64_t> start = get(s.attr("start")), stop = get(s.attr("stop")), step = get(s.attr("step"));
+      int64_t st = step ? *step : 1;
+      TC_CHECK_VALUE(st > 0, "step must be greater than zero");
+      v = ops::slice(v, dim, start, stop, st);
+      ++dim;
+    } else if (is_advanced(o)) {
+      Tensor t = to_index_tensor(o);
+      if (t.dtype() == DType::Bool) {
+        // A k-dim mask indexes k dims: convert to k index tensors.
+        for (int64_t k = 0; k < t.dim(); ++k)
+          TC_CHECK_INDEX(t.size(k) == v.size(dim + k), "The shape of the mask ", shape_str(t.sizes()), " at index ",
+                         k, " does not match the shape of the indexed tensor ", shape_str(v.sizes()), " at index ",
+                         dim + k);
+        if (t.dim() == 0) {
+          v = ops::unsqueeze(v, dim);
+          adv.push_back({dim, *t.data<bool>() ? ops::zeros({1}, DType::Int64) : ops::zeros({0}, DType::Int64)});
+          ++dim;
+          continue;
+        }
+        Tensor nz = ops::nonzero(t);
+        for (int64_t k = 0; k < t.dim(); ++k) adv.push_back({dim + k, ops::select(nz, 1, k)});
+        dim += t.dim();
+      } else {
+        adv.push_back({dim, t});
+        ++dim;
+      }
+    } else {
+      throw py::type_error("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                           "valid indices (got " + std::string(py::str(o.get_type().attr("__name__"))) + ")");
+    }
+  }
+  p.view = v;
+  if (!adv.empty()) {
+    p.has_adv = true;
+    int64_t last = 0;
+    for (auto& a : adv) last = std::max(last, a.first + 1);
+    p.adv.resize(last);
+    for (auto& a : adv) p.adv[a.first] = a.second;
+  }
+  return p;
+}
+
+}  // namespace
+
+void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
+  cls.def("__getitem__", [](const Tensor& self, py::handle key) -> Tensor {
+    // Fast path: a single int.
+    if (PyLong_CheckExact(key.ptr())) return ops::select(self, 0, to_int(key, "index", "index"));
+    Parsed p = apply_index(self, key);
+    if (!p.has_adv) {
+      if (p.view.same(self)) return ops::alias(self);
+      return p.view;
+    }
+    return ops::index(p.view, p.adv);
+  });
+  cls.def("__setitem__", [](Tensor& self, py::handle key, py::handle value) {
+    Tensor v;
+    if (py::isinstance<TensorImpl>(value)) v = value.cast<Tensor>();
+    else {
+      Scalar s;
+      if (parse_scalar(value, &s)) v = ops::scalar_tensor(s, self.dtype());
+      else v = tensor_from_data(value, self.dtype());
+    }
+    if (autograd::grad_enabled() && (v.requires_grad() || self.requires_grad())) {
+      AutogradMeta* m = self->autograd.get();
+      TC_CHECK(!(m && m->requires_grad && !m->grad_fn),
+               "a leaf Variable that requires grad is being used in an in-place operation (__setitem__). Wrap the "
+               "update in `with tensorcore.no_grad():`");
+      throw tc::Error(ErrorKind::Runtime,
+                      "[__setitem__] assigning into a tensor that takes part in autograd is not supported by "
+                      "tensorcore yet; build the result with tensorcore.where, cat or index_put instead");
+    }
+    autograd::NoGradGuard ng;
+    Parsed p = apply_index(self, key);
+    if (!p.has_adv) {
+      Tensor dst = p.view;
+      ops::copy_(dst, v);
+      return;
+    }
+    Tensor dst = p.view;
+    ops::index_put_(dst, p.adv, v, false);
+  });
+}
+
+}  // namespace tc::py_glue

@@ -1,0 +1,63 @@
+// tensorcore._C: one init function per area, each in its own file.
+#include "backend/cuda_api.h"
+#include "backend/kernels.h"
+#include "bindings/common.h"
+#include "core/parallel.h"
+
+namespace tc::py_glue {
+void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
+void init_indexing(py::class_<TensorImpl, Tensor>& cls);
+void init_numpy(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
+void init_functions(py::module_& m);
+void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
+}  // namespace tc::py_glue
+
+namespace py = pybind11;
+using namespace tc;
+using namespace tc::py_glue;
+
+PYBIND11_MODULE(_C, m) {
+  m.doc() = "tensorcore C++ core";
+  // Errors carry PyTorch's exception types.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const tc::Error& e) {
+      switch (e.kind) {
+        case ErrorKind::Type: PyErr_SetString(PyExc_TypeError, e.what()); return;
+        case ErrorKind::Index: PyErr_SetString(PyExc_IndexError, e.what()); return;
+        case ErrorKind::Value: PyErr_SetString(PyExc_ValueError, e.what()); return;
+        case ErrorKind::NotImplemented: PyErr_SetString(PyExc_NotImplementedError, e.what()); return;
+        default: PyErr_SetString(PyExc_RuntimeError, e.what()); return;
+      }
+    } catch (const std::bad_alloc&) {
+      PyErr_SetString(PyExc_RuntimeError, "tensorcore: out of memory (allocation failed)");
+    } catch (const std::length_error& e) {
+      PyErr_SetString(PyExc_RuntimeError, (std::string("tensorcore: size too large: ") + e.what()).c_str());
+    }
+  });
+
+  py::class_<TensorImpl, Tensor> cls(m, "Tensor", py::dynamic_attr(), py::buffer_protocol());
+  registry().tensor_cls = cls;
+  init_tensor(m, cls);
+  init_indexing(cls);
+  init_numpy(m, cls);
+  init_functions(m);
+  init_autograd(m, cls);
+
+  m.def("_register", [](py::object size_cls, py::list dtypes) {
+    registry().size_cls = size_cls;
+    for (int i = 0; i < kNumDTypes; ++i) registry().dtypes[i] = dtypes[i];
+  });
+  m.def("get_num_threads", &get_num_threads);
+  m.def("set_num_threads", [](int n) {
+    if (n < 1) throw py::value_error("set_num_threads expects a positive integer, got " + std::to_string(n));
+    set_num_threads(n);
+  });
+  m.def("_cpu_capability", &kernels::cpu_capability);
+  m.def("empty_cache", &cpu_empty_cache);
+  m.def("_cached_bytes", &cpu_cached_bytes);
+  m.def("_cuda_is_available", &cuda::is_available);
+  m.def("_cuda_device_count", &cuda::device_count);
+  m.def("_require_cuda", [](const std::string& op) { cuda::require_cuda(op.c_str()); });
+}

@@ -1,0 +1,112 @@
+// numpy interop: .numpy() views, from_numpy, the buffer protocol and DLPack.
+#include <cstring>
+
+#include "autograd/meta.h"
+#include "bindings/common.h"
+#include "bindings/dlpack.h"
+#include "core/shape_util.h"
+
+namespace tc::py_glue {
+
+namespace {
+
+const char* numpy_format(DType dt) {
+  switch (dt) {
+    case DType::Bool: return "?";
+    case DType::Int32: return "i";
+    case DType::Int64: return "q";
+    case DType::Float32: return "f";
+    case DType::Float64: return "d";
+  }
+  return "?";
+}
+
+py::dtype numpy_dtype(DType dt) {
+  switch (dt) {
+    case DType::Bool: return py::dtype("bool");
+    case DType::Int32: return py::dtype("int32");
+    case DType::Int64: return py::dtype("int64");
+    case DType::Float32: return py::dtype("float32");
+    case DType::Float64: return py::dtype("float64");
+  }
+  return py::dtype("float32");
+}
+
+// A numpy array viewing the tensor's memory; the array keeps the tensor alive.
+py::array to_numpy(const Tensor& t, bool force) {
+  if (!force && t.requires_grad())
+    throw tc::Error(ErrorKind::Runtime,
+                    "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
+  size_t isz = itemsize(t.dtype());
+  std::vector<py::ssize_t> shape(t.sizes().begin(), t.sizes().end()), strides;
+  for (auto s : t.strides()) strides.push_back(static_cast<py::ssize_t>(s * isz));
+  Tensor keep = ops::detach(t);
+  py::capsule owner(new Tensor(keep), [](void* p) { delete static_cast<Tensor*>(p); });
+  return py::array(numpy_dtype(t.dtype()), shape, strides, t->data_bytes(), owner);
+}
+
+DType dtype_of_array(const py::array& arr) {
+  char kind = arr.dtype().kind();
+  size_t sz = arr.itemsize();
+  if (kind == 'b') return DType::Bool;
+  if (kind == 'f' && sz == 4) return DType::Float32;
+  if (kind == 'f' && sz == 8) return DType::Float64;
+  if (kind == 'i' && sz == 4) return DType::Int32;
+  if (kind == 'i' && sz == 8) return DType::Int64;
+  throw py::type_error("can't convert np.ndarray of type numpy." + std::string(py::str(arr.dtype())) +
+                       ". The only supported types are: float64, float32, int64, int32, and bool.");
+}
+
+Tensor from_numpy(py::object obj) {
+  if (!py::isinstance<py::array>(obj))
+    throw py::type_error("expected np.ndarray (got " + std::string(py::str(obj.get_type().attr("__name__"))) + ")");
+  py::array arr = obj.cast<py::array>();
+  DType dt = dtype_of_array(arr);
+  if (!arr.dtype().attr("isnative").cast<bool>())
+    throw py::value_error("given numpy array has byte order different from the native byte order. Conversion "
+                          "between byte orders is currently not supported.");
+  size_t isz = itemsize(dt);
+  Shape sizes, strides;
+  for (py::ssize_t i = 0; i < arr.ndim(); ++i) {
+    sizes.push_back(arr.shape(i));
+    py::ssize_t st = arr.strides(i);
+    if (st < 0)
+      throw py::value_error("At least one stride in the given numpy array is negative, and tensors with negative "
+                            "strides are not currently supported. (You can probably work around this by making a "
+                            "copy of your array  with array.copy().) ");
+    if (st % static_cast<py::ssize_t>(isz) != 0)
+      throw py::value_error("given numpy array strides not a multiple of the element byte size. Copy the numpy "
+                            "array to reallocate the memory.");
+    strides.push_back(st / static_cast<py::ssize_t>(isz));
+  }
+  int64_t extent = 1;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    if (sizes[i] == 0) { extent = 0; break; }
+    extent += (sizes[i] - 1) * strides[i];
+  }
+  PyObject* ref = obj.ptr();
+  Py_INCREF(ref);
+  Storage st = borrowed_storage(const_cast<void*>(arr.data()), static_cast<size_t>(extent) * isz, [ref] {
+    py::gil_scoped_acquire g;
+    Py_DECREF(ref);
+  });
+  return Tensor(new TensorImpl(st, dt, sizes, strides, 0, std::make_shared<VersionCounter>()));
+}
+
+}  // namespace
+
+void init_numpy(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
+  cls.def("numpy", [](const Tensor& t, bool force) { return to_numpy(t, force); }, py::arg("force") = false);
+  m.def("from_numpy", &from_numpy);
+  m.def("_tensor_to_numpy_forced", [](const Tensor& t) { return to_numpy(t, true); });
+  cls.def_buffer([](TensorImpl& impl) -> py::buffer_info {
+    size_t isz = itemsize(impl.dtype);
+    std::vector<py::ssize_t> shape(impl.sizes.begin(), impl.sizes.end()), strides;
+    for (auto s : impl.strides) strides.push_back(static_cast<py::ssize_t>(s * isz));
+    return py::buffer_info(impl.data_bytes(), static_cast<py::ssize_t>(isz), numpy_format(impl.dtype),
+                           static_cast<py::ssize_t>(impl.sizes.size()), shape, strides);
+  });
+  init_dlpack(m, cls);
+}
+
+}  // namespace tc::py_glue

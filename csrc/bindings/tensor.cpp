@@ -1,0 +1,186 @@
+// The Tensor class: properties, Python operators and in-place operators.
+// Methods with PyTorch's flexible signatures are added in tensorcore/_tensor.py
+// on top of the raw ops in functions.cpp.
+#include "autograd/meta.h"
+#include "bindings/common.h"
+#include "core/shape_util.h"
+
+namespace tc::py_glue {
+
+namespace {
+
+py::object not_implemented() { return py::reinterpret_borrow<py::object>(Py_NotImplemented); }
+
+// Binary operator: returns NotImplemented for unsupported operands so Python
+// can try the reflected operation (and then raise TypeError).
+template <typename F>
+py::object binop(const Tensor& self, py::handle other, F f) {
+  auto o = as_operand(other);
+  if (!o) return not_implemented();
+  return py::cast(f(self, *o));
+}
+
+template <typename F>
+py::object inplace(Tensor& self, py::handle other, F f) {
+  auto o = as_operand(other);
+  if (!o) return not_implemented();
+  f(self, *o);
+  return py::cast(self);
+}
+
+Tensor apply_bin(BinaryOp op, const Tensor& a, const Tensor& b) { return ops::binary(op, a, b); }
+
+// Bitwise ops on bool tensors are logical ops.
+Tensor bitwise(BinaryOp op, const Tensor& a, const Tensor& b) {
+  TC_CHECK(!is_floating(a.dtype()) && !is_floating(b.dtype()),
+           "\"bitwise_", op == BinaryOp::BitAnd ? "and" : op == BinaryOp::BitOr ? "or" : "xor",
+           "\" is only supported for integer and bool tensors, got ", dtype_name(a.dtype()), " and ",
+           dtype_name(b.dtype()));
+  return ops::binary(op, a, b);
+}
+
+int64_t item_int(const Tensor& t, const char* what) {
+  TC_CHECK(t.numel() == 1, "a Tensor with ", t.numel(), " elements cannot be converted to Scalar (", what, ")");
+  return *ops::to_dtype(ops::contiguous(t), DType::Int64).data<int64_t>();
+}
+
+}  // namespace
+
+py::object item(const Tensor& t) {
+  TC_CHECK(t.numel() == 1, "a Tensor with ", t.numel(), " elements cannot be converted to Scalar");
+  Tensor c = ops::contiguous(t);
+  switch (t.dtype()) {
+    case DType::Bool: return py::bool_(*c.data<bool>());
+    case DType::Int32: return py::int_(*c.data<int32_t>());
+    case DType::Int64: return py::int_(*c.data<int64_t>());
+    case DType::Float32: return py::float_(*c.data<float>());
+    case DType::Float64: return py::float_(*c.data<double>());
+  }
+  return py::none();
+}
+
+void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
+  (void)m;
+  // ---- geometry ----
+  cls.def_property_readonly("shape", [](const Tensor& t) { return make_size(t.sizes()); });
+  cls.def_property_readonly("dtype", [](const Tensor& t) { return dtype_object(t.dtype()); });
+  cls.def_property_readonly("ndim", [](const Tensor& t) { return t.dim(); });
+  cls.def("dim", [](const Tensor& t) { return t.dim(); });
+  cls.def("ndimension", [](const Tensor& t) { return t.dim(); });
+  cls.def("numel", [](const Tensor& t) { return t.numel(); });
+  cls.def("nelement", [](const Tensor& t) { return t.numel(); });
+  cls.def("element_size", [](const Tensor& t) { return itemsize(t.dtype()); });
+  cls.def_property_readonly("itemsize", [](const Tensor& t) { return itemsize(t.dtype()); });
+  cls.def_property_readonly("nbytes", [](const Tensor& t) { return t.numel() * static_cast<int64_t>(itemsize(t.dtype())); });
+  cls.def("size", [](const Tensor& t, py::object dim) -> py::object {
+    if (dim.is_none()) return make_size(t.sizes());
+    int64_t d = wrap_dim(to_int(dim, "size", "dim"), t.dim(), "size");
+    TC_CHECK_INDEX(t.dim() > 0, "dimension specified as ", to_int(dim, "size", "dim"), " but tensor has no dimensions");
+    return py::int_(t.size(d));
+  }, py::arg("dim") = py::none());
+  cls.def("stride", [](const Tensor& t, py::object dim) -> py::object {
+    if (dim.is_none()) return py::tuple(py::cast(t.strides()));
+    int64_t d = wrap_dim(to_int(dim, "stride", "dim"), t.dim(), "stride");
+    TC_CHECK_INDEX(t.dim() > 0, "dimension specified as ", to_int(dim, "stride", "dim"), " but tensor has no dimensions");
+    return py::int_(t.strides()[d]);
+  }, py::arg("dim") = py::none());
+  cls.def("storage_offset", [](const Tensor& t) { return t->offset; });
+  cls.def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t->data_bytes()); });
+  cls.def("_storage_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t->storage->data); });
+  cls.def("_storage_nbytes", [](const Tensor& t) { return t->storage->nbytes; });
+  cls.def("is_contiguous", [](const Tensor& t, py::object) { return t.is_contiguous(); },
+          py::arg("memory_format") = py::none());
+  cls.def_property_readonly("_version", [](const Tensor& t) { return t.version(); });
+  cls.def("is_floating_point", [](const Tensor& t) { return is_floating(t.dtype()); });
+  cls.def("_is_wrapped_number", [](const Tensor& t) { return t->wrapped_number; });
+
+  // ---- conversions ----
+  cls.def("item", &item);
+  cls.def("__bool__", [](const Tensor& t) {
+    TC_CHECK(t.numel() == 1, "Boolean value of Tensor with more than one value is ambiguous");
+    return *ops::to_dtype(ops::contiguous(t), DType::Bool).data<bool>();
+  });
+  cls.def("__float__", [](const Tensor& t) {
+    TC_CHECK(t.numel() == 1, "only one element tensors can be converted to Python scalars");
+    return *ops::to_dtype(ops::contiguous(t), DType::Float64).data<double>();
+  });
+  cls.def("__int__", [](const Tensor& t) {
+    TC_CHECK(t.numel() == 1, "only one element tensors can be converted to Python scalars");
+    if (is_floating(t.dtype())) return static_cast<int64_t>(*ops::to_dtype(ops::contiguous(t), DType::Float64).data<double>());
+    return item_int(t, "int");
+  });
+  cls.def("__index__", [](const Tensor& t) {
+    TC_CHECK_TYPE(!is_floating(t.dtype()) && t.numel() == 1,
+                  "only integer tensors of a single element can be converted to an index");
+    return item_int(t, "index");
+  });
+  cls.def("__len__", [](const Tensor& t) {
+    TC_CHECK_TYPE(t.dim() > 0, "len() of a 0-d tensor");
+    return t.size(0);
+  });
+  cls.def("__hash__", [](py::handle self) { return py::hash(py::int_(reinterpret_cast<uintptr_t>(self.ptr()))); });
+
+  // ---- arithmetic operators ----
+#define TC_BIN(pyname, expr) \
+  cls.def(pyname, [](const Tensor& a, py::handle o) { return binop(a, o, [](const Tensor& x, const Tensor& y) { return expr; }); }, py::is_operator());
+  TC_BIN("__add__", ops::binary(BinaryOp::Add, x, y))
+  TC_BIN("__radd__", ops::binary(BinaryOp::Add, y, x))
+  TC_BIN("__sub__", ops::binary(BinaryOp::Sub, x, y))
+  TC_BIN("__rsub__", ops::binary(BinaryOp::Sub, y, x))
+  TC_BIN("__mul__", ops::binary(BinaryOp::Mul, x, y))
+  TC_BIN("__rmul__", ops::binary(BinaryOp::Mul, y, x))
+  TC_BIN("__truediv__", ops::binary(BinaryOp::Div, x, y))
+  TC_BIN("__rtruediv__", ops::binary(BinaryOp::Div, y, x))
+  TC_BIN("__floordiv__", ops::binary(BinaryOp::FloorDiv, x, y))
+  TC_BIN("__rfloordiv__", ops::binary(BinaryOp::FloorDiv, y, x))
+  TC_BIN("__mod__", ops::binary(BinaryOp::Rem, x, y))
+  TC_BIN("__rmod__", ops::binary(BinaryOp::Rem, y, x))
+  TC_BIN("__pow__", ops::binary(BinaryOp::Pow, x, y))
+  TC_BIN("__rpow__", ops::binary(BinaryOp::Pow, y, x))
+  TC_BIN("__eq__", ops::binary(BinaryOp::Eq, x, y))
+  TC_BIN("__ne__", ops::binary(BinaryOp::Ne, x, y))
+  TC_BIN("__lt__", ops::binary(BinaryOp::Lt, x, y))
+  TC_BIN("__le__", ops::binary(BinaryOp::Le, x, y))
+  TC_BIN("__gt__", ops::binary(BinaryOp::Gt, x, y))
+  TC_BIN("__ge__", ops::binary(BinaryOp::Ge, x, y))
+  TC_BIN("__and__", bitwise(BinaryOp::BitAnd, x, y))
+  TC_BIN("__rand__", bitwise(BinaryOp::BitAnd, y, x))
+  TC_BIN("__or__", bitwise(BinaryOp::BitOr, x, y))
+  TC_BIN("__ror__", bitwise(BinaryOp::BitOr, y, x))
+  TC_BIN("__xor__", bitwise(BinaryOp::BitXor, x, y))
+  TC_BIN("__rxor__", bitwise(BinaryOp::BitXor, y, x))
+#undef TC_BIN
+  cls.def("__matmul__", [](const Tensor& a, py::handle o) -> py::object {
+    if (!py::isinstance<TensorImpl>(o)) return not_implemented();
+    return py::cast(ops::matmul(a, o.cast<Tensor>()));
+  }, py::is_operator());
+  cls.def("__rmatmul__", [](const Tensor& a, py::handle o) -> py::object {
+    if (!py::isinstance<TensorImpl>(o)) return not_implemented();
+    return py::cast(ops::matmul(o.cast<Tensor>(), a));
+  }, py::is_operator());
+  cls.def("__neg__", [](const Tensor& a) { return ops::neg(a); });
+  cls.def("__pos__", [](const Tensor& a) { return a; });
+  cls.def("__abs__", [](const Tensor& a) { return ops::unary(UnaryOp::Abs, a); });
+  cls.def("__invert__", [](const Tensor& a) {
+    if (a.dtype() == DType::Bool) return ops::unary(UnaryOp::LogicalNot, a);
+    TC_CHECK(!is_floating(a.dtype()), "~ (bitwise_not) is only supported for integer and bool tensors, got ",
+             dtype_name(a.dtype()));
+    return ops::unary(UnaryOp::BitNot, a);
+  });
+
+#define TC_INPLACE(pyname, OP) \
+  cls.def(pyname, [](Tensor& a, py::handle o) { return inplace(a, o, [](Tensor& x, const Tensor& y) { ops::binary_(BinaryOp::OP, x, y); }); }, py::is_operator());
+  TC_INPLACE("__iadd__", Add)
+  TC_INPLACE("__isub__", Sub)
+  TC_INPLACE("__imul__", Mul)
+  TC_INPLACE("__itruediv__", Div)
+  TC_INPLACE("__ifloordiv__", FloorDiv)
+  TC_INPLACE("__imod__", Rem)
+  TC_INPLACE("__ipow__", Pow)
+  TC_INPLACE("__iand__", BitAnd)
+  TC_INPLACE("__ior__", BitOr)
+  TC_INPLACE("__ixor__", BitXor)
+#undef TC_INPLACE
+}
+
+}  // namespace tc::py_glue

@@ -1,0 +1,94 @@
+#include "core/allocator.h"
+
+#include <cstdlib>
+#include <mutex>
+#include <new>
+#include <unordered_map>
+#include <vector>
+
+namespace tc {
+namespace {
+
+// Note [Caching allocator]
+// Blocks of at least kCacheMin bytes are rounded up to a power-of-two bucket
+// and, when freed, kept for reuse while the cache holds at most kCacheLimit
+// bytes. Small blocks go straight to the system allocator (malloc is fast for
+// them and caching would only add lock traffic).
+constexpr size_t kAlign = 64;
+constexpr size_t kCacheMin = size_t(1) << 20;
+constexpr size_t kCacheLimit = size_t(1) << 30;
+
+struct Cache {
+  std::mutex mu;
+  std::unordered_map<size_t, std::vector<void*>> free_blocks;
+  size_t cached = 0;
+};
+Cache& cache() {
+  static Cache* c = new Cache();  // leaked on purpose: outlives static tensors
+  return *c;
+}
+
+size_t bucket(size_t n) {
+  size_t b = kCacheMin;
+  while (b < n) b <<= 1;
+  return b;
+}
+
+void* raw_alloc(size_t n) {
+  void* p = std::aligned_alloc(kAlign, (n + kAlign - 1) / kAlign * kAlign);
+  if (!p) throw std::bad_alloc();
+  return p;
+}
+
+}  // namespace
+
+void* cpu_alloc(size_t nbytes) {
+  if (nbytes == 0) nbytes = 1;
+  if (nbytes < kCacheMin) return raw_alloc(nbytes);
+  size_t b = bucket(nbytes);
+  {
+    Cache& c = cache();
+    std::lock_guard<std::mutex> g(c.mu);
+    auto it = c.free_blocks.find(b);
+    if (it != c.free_blocks.end() && !it->second.empty()) {
+      void* p = it->second.back();
+      it->second.pop_back();
+      c.cached -= b;
+      return p;
+    }
+  }
+  return raw_alloc(b);
+}
+
+void cpu_free(void* ptr, size_t nbytes) {
+  if (!ptr) return;
+  if (nbytes < kCacheMin) { std::free(ptr); return; }
+  size_t b = bucket(nbytes);
+  Cache& c = cache();
+  {
+    std::lock_guard<std::mutex> g(c.mu);
+    if (c.cached + b <= kCacheLimit) {
+      c.free_blocks[b].push_back(ptr);
+      c.cached += b;
+      return;
+    }
+  }
+  std::free(ptr);
+}
+
+void cpu_empty_cache() {
+  Cache& c = cache();
+  std::lock_guard<std::mutex> g(c.mu);
+  for (auto& kv : c.free_blocks)
+    for (void* p : kv.second) std::free(p);
+  c.free_blocks.clear();
+  c.cached = 0;
+}
+
+size_t cpu_cached_bytes() {
+  Cache& c = cache();
+  std::lock_guard<std::mutex> g(c.mu);
+  return c.cached;
+}
+
+}  // namespace tc

@@ -1,0 +1,101 @@
+#pragma once
+// The strided, broadcasting iterator every elementwise kernel runs through.
+//
+// Note [Iterator layout]
+// Operands are outputs first, then inputs. After build():
+//  - shape[0] is the innermost (fastest-moving in memory) dimension;
+//  - strides[k][d] is operand k's stride in bytes along dim d (0 where it is
+//    broadcast);
+//  - adjacent dims that are contiguous for every operand are merged, so a
+//    contiguous or uniformly-strided problem becomes one flat loop.
+// Kernels only ever see `loop(ptrs, inner_strides, n)` over the innermost dim.
+#include <cstdint>
+#include <vector>
+
+#include "core/parallel.h"
+#include "core/tensor.h"
+
+namespace tc {
+
+constexpr int kMaxOperands = 4;
+
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
+
+class TensorIterator {
+ public:
+  // Builds the iteration space. `outputs` may contain undefined tensors, which
+  // are allocated with dtype out_dtypes[i] in the inputs' memory order.
+  // Defined outputs must already have the broadcast shape.
+  TensorIterator(std::vector<Tensor*> outputs, std::vector<DType> out_dtypes,
+                 std::vector<const Tensor*> inputs, const char* op);
+
+  int ntensors() const { return ntensors_; }
+  int64_t numel() const { return numel_; }
+  const Shape& shape() const { return shape_; }
+  const Shape& out_shape() const { return out_shape_; }
+
+  // Calls loop(char** ptrs, const int64_t* strides, int64_t n) over the whole
+  // space, in parallel chunks of at least `grain` elements.
+  template <typename Loop>
+  void for_each(Loop&& loop, int64_t grain = 32768) const;
+
+  // Serial walk over the linear range [begin, end) of the (coalesced) space.
+  template <typename Loop>
+  void run_range(int64_t begin, int64_t end, Loop& loop) const;
+
+ private:
+  int ntensors_ = 0;
+  int64_t numel_ = 0;
+  Shape shape_;      // coalesced, innermost first
+  Shape out_shape_;  // broadcast shape, outermost first (user order)
+  std::vector<int64_t> strides_[kMaxOperands];
+  char* base_[kMaxOperands];
+};
+
+template <typename Loop>
+void TensorIterator::run_range(int64_t begin, int64_t end, Loop& loop) const {
+  const int nd = static_cast<int>(shape_.size());
+  char* ptrs[kMaxOperands];
+  int64_t inner_strides[kMaxOperands];
+  for (int k = 0; k < ntensors_; ++k) inner_strides[k] = nd ? strides_[k][0] : 0;
+  if (nd <= 1) {
+    for (int k = 0; k < ntensors_; ++k) ptrs[k] = base_[k] + begin * inner_strides[k];
+    loop(ptrs, inner_strides, end - begin);
+    return;
+  }
+  // Multi-index of `begin` over dims 1..nd-1 plus an inner offset.
+  int64_t idx[16] = {0};
+  std::vector<int64_t> idx_big;
+  int64_t* index = idx;
+  if (nd > 16) { idx_big.assign(nd, 0); index = idx_big.data(); }
+  int64_t rem = begin;
+  for (int d = 0; d < nd; ++d) { index[d] = rem % shape_[d]; rem /= shape_[d]; }
+  int64_t pos = begin;
+  while (pos < end) {
+    int64_t n = std::min<int64_t>(shape_[0] - index[0], end - pos);
+    for (int k = 0; k < ntensors_; ++k) {
+      int64_t off = 0;
+      for (int d = 0; d < nd; ++d) off += index[d] * strides_[k][d];
+      ptrs[k] = base_[k] + off;
+    }
+    loop(ptrs, inner_strides, n);
+    pos += n;
+    index[0] += n;
+    for (int d = 0; d < nd - 1 && index[d] == shape_[d]; ++d) {
+      index[d] = 0;
+      ++index[d + 1];
+    }
+  }
+}
+
+template <typename Loop>
+void TensorIterator::for_each(Loop&& loop, int64_t grain) const {
+  if (numel_ == 0) return;
+  if (numel_ < grain) {
+    run_range(0, numel_, loop);
+    return;
+  }
+  parallel_for(0, numel_, grain, [&](int64_t b, int64_t e) { run_range(b, e, loop); });
+}
+
+}  // namespace tc

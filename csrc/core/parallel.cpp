@@ -1,0 +1,77 @@
+#include "core/parallel.h"
+
+#include <algorithm>
+#include <exception>
+#include <mutex>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace tc {
+namespace {
+int g_num_threads = 0;  // 0: not yet initialised
+}
+
+int get_num_threads() {
+#ifdef _OPENMP
+  if (g_num_threads == 0) g_num_threads = omp_get_max_threads();
+  return g_num_threads;
+#else
+  return 1;
+#endif
+}
+
+void set_num_threads(int n) {
+  if (n < 1) n = 1;
+  g_num_threads = n;
+#ifdef _OPENMP
+  omp_set_num_threads(n);
+#endif
+}
+
+bool in_parallel_region() {
+#ifdef _OPENMP
+  return omp_in_parallel();
+#else
+  return false;
+#endif
+}
+
+void parallel_for(int64_t begin, int64_t end, int64_t grain,
+                  const std::function<void(int64_t, int64_t)>& f) {
+  if (begin >= end) return;
+  int64_t n = end - begin;
+  if (grain < 1) grain = 1;
+  int nt = get_num_threads();
+  int64_t max_chunks = (n + grain - 1) / grain;
+  if (nt <= 1 || max_chunks <= 1 || in_parallel_region()) {
+    f(begin, end);
+    return;
+  }
+#ifdef _OPENMP
+  int workers = static_cast<int>(std::min<int64_t>(nt, max_chunks));
+  std::exception_ptr err;
+  std::mutex err_mu;
+#pragma omp parallel num_threads(workers)
+  {
+    int tid = omp_get_thread_num();
+    int64_t chunk = (n + workers - 1) / workers;
+    int64_t b = begin + tid * chunk;
+    int64_t e = std::min(end, b + chunk);
+    if (b < e) {
+      try {
+        f(b, e);
+      } catch (...) {
+        std::lock_guard<std::mutex> g(err_mu);
+        if (!err) err = std::current_exception();
+      }
+    }
+  }
+  if (err) std::rethrow_exception(err);
+#else
+  f(begin, end);
+#endif
+}
+
+}  // namespace tc

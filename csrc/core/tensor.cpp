@@ -1,0 +1,63 @@
+#include "core/tensor.h"
+
+#include "autograd/meta.h"
+#include "core/error.h"
+
+namespace tc {
+
+TensorImpl::TensorImpl(Storage s, DType dt, Shape sz, Shape st, int64_t off,
+                       std::shared_ptr<VersionCounter> v)
+    : storage(std::move(s)), dtype(dt), sizes(std::move(sz)), strides(std::move(st)), offset(off),
+      version(std::move(v)) {}
+
+TensorImpl::~TensorImpl() = default;
+
+int64_t TensorImpl::numel() const { return shape_numel(sizes); }
+
+bool TensorImpl::is_contiguous() const {
+  int64_t expected = 1;
+  for (int64_t d = dim() - 1; d >= 0; --d) {
+    if (sizes[d] == 1) continue;
+    if (sizes[d] == 0) return true;
+    if (strides[d] != expected) return false;
+    expected *= sizes[d];
+  }
+  return true;
+}
+
+int64_t Tensor::size(int64_t d) const { return p_->sizes[d]; }
+
+bool Tensor::requires_grad() const { return p_->autograd && p_->autograd->requires_grad; }
+
+Shape contiguous_strides(const Shape& sizes) {
+  Shape st(sizes.size());
+  int64_t acc = 1;
+  for (int64_t d = static_cast<int64_t>(sizes.size()) - 1; d >= 0; --d) {
+    st[d] = acc;
+    acc *= std::max<int64_t>(sizes[d], 1);
+  }
+  return st;
+}
+
+int64_t shape_numel(const Shape& sizes) {
+  int64_t n = 1;
+  for (auto s : sizes) n *= s;
+  return n;
+}
+
+Tensor empty(const Shape& sizes, DType dtype) {
+  for (auto s : sizes)
+    TC_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": [",
+             [&] { std::string r; for (size_t i = 0; i < sizes.size(); ++i) r += (i ? ", " : "") + std::to_string(sizes[i]); return r; }(), "]");
+  int64_t n = shape_numel(sizes);
+  Storage st = new_storage(static_cast<size_t>(n) * itemsize(dtype));
+  return Tensor(new TensorImpl(std::move(st), dtype, sizes, contiguous_strides(sizes), 0,
+                               std::make_shared<VersionCounter>()));
+}
+
+Tensor make_view(const Tensor& src, Shape sizes, Shape strides, int64_t offset) {
+  return Tensor(new TensorImpl(src->storage, src.dtype(), std::move(sizes), std::move(strides), offset,
+                               src->version));
+}
+
+}  // namespace tc

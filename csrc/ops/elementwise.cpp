@@ -1,0 +1,562 @@
+// Elementwise ops: promotion, broadcasting, in-place variants, autograd recording.
+#include <cmath>
+
+#include "autograd/derivatives.h"
+#include "backend/kernels.h"
+#include "core/error.h"
+#include "core/iterator.h"
+#include "core/shape_util.h"
+#include "ops/checks.h"
+#include "ops/ops.h"
+
+namespace tc::ops {
+
+using autograd::record;
+namespace d = autograd::d;
+
+namespace {
+DType g_default_dtype = DType::Float32;
+
+enum class Rule { Same, Float, Pred, NoBool, IntOnly };
+
+Rule binary_rule(BinaryOp op) {
+  switch (op) {
+#define TC_ROW(E, name, F, rule) case BinaryOp::E: return Rule::TC_RULE_##rule;
+#define TC_RULE_SAME Same
+#define TC_RULE_FLOAT Float
+#define TC_RULE_PRED Pred
+#define TC_RULE_NOBOOL NoBool
+#define TC_RULE_INTONLY IntOnly
+    TC_BINARY_OPS(TC_ROW)
+  }
+  return Rule::Same;
+}
+#undef TC_ROW
+Rule unary_rule(UnaryOp op) {
+  switch (op) {
+#define TC_ROW(E, name, F, rule) case UnaryOp::E: return Rule::TC_RULE_##rule;
+    TC_UNARY_OPS(TC_ROW)
+#undef TC_ROW
+  }
+  return Rule::Same;
+}
+
+const char* binary_name(BinaryOp op) {
+  switch (op) {
+#define TC_ROW(E, name, F, rule) case BinaryOp::E: return #name;
+    TC_BINARY_OPS(TC_ROW)
+#undef TC_ROW
+  }
+  return "?";
+}
+const char* unary_name(UnaryOp op) {
+  switch (op) {
+#define TC_ROW(E, name, F, rule) case UnaryOp::E: return #name;
+    TC_UNARY_OPS(TC_ROW)
+#undef TC_ROW
+  }
+  return "?";
+}
+
+std::optional<DType> combine_categories(std::optional<DType> higher, std::optional<DType> lower) {
+  if (!higher) return lower;
+  if (!lower) return higher;
+  if (is_floating(*higher)) return higher;
+  if (*higher == DType::Bool || is_floating(*lower)) return promote_types(*higher, *lower);
+  return higher;
+}
+
+bool any_zero(const Tensor& t) {
+  Tensor z = binary(BinaryOp::Eq, t, wrapped_scalar(Scalar::from_int(0)));
+  Tensor r = any(z, {}, false);
+  return *r.data<bool>();
+}
+
+bool any_negative(const Tensor& t) {
+  Tensor z = binary(BinaryOp::Lt, t, wrapped_scalar(Scalar::from_int(0)));
+  return *any(z, {}, false).data<bool>();
+}
+
+// Computes the op into `out` (allocated if undefined). No autograd.
+void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, const char* name) {
+  Rule rule = binary_rule(op);
+  DType common = result_type({&a, &b});
+  DType compute = common;
+  if (rule == Rule::Float && !is_floating(common)) compute = g_default_dtype;
+  if (rule == Rule::IntOnly)
+    TC_CHECK(!is_floating(common), "[", name, "] not implemented for floating point tensors (got ",
+             dtype_name(a.dtype()), " and ", dtype_name(b.dtype()), "); only integer and bool tensors are supported");
+  if (op == BinaryOp::Sub && common == DType::Bool)
+    raise(ErrorKind::Runtime,
+          "Subtraction, the `-` operator, with two bool tensors is not supported. If you are trying to invert a "
+          "mask, use the `~` or `logical_not()` operator instead.");
+  Tensor ac = to_dtype(a, compute), bc = to_dtype(b, compute);
+  if (is_integral(compute, true) && (op == BinaryOp::FloorDiv || op == BinaryOp::Rem) && any_zero(bc))
+    raise(ErrorKind::Runtime, "ZeroDivisionError: [", name, "] integer division or modulo by zero");
+  if (is_integral(compute, false) && op == BinaryOp::Pow && any_negative(bc))
+    raise(ErrorKind::Runtime, "Integers to negative integer powers are not allowed.");
+  DType out_dt = rule == Rule::Pred ? DType::Bool : compute;
+  if (out.defined() && out.dtype() != out_dt) {
+    Tensor tmp;
+    TensorIterator it({&tmp}, {out_dt}, {&ac, &bc}, name);
+    kernels::binary(op, it, compute);
+    copy_(out, tmp);
+    return;
+  }
+  TensorIterator it({&out}, {out_dt}, {&ac, &bc}, name);
+  kernels::binary(op, it, compute);
+}
+
+void check_inplace_target(const Tensor& self, const char* name) {
+  AutogradMeta* m = self->autograd.get();
+  if (!m || !autograd::grad_enabled()) return;
+  if (m->requires_grad && !m->grad_fn)
+    raise(ErrorKind::Runtime, "a leaf Variable that requires grad is being used in an in-place operation (",
+          name, "_). Wrap the update in `with tensorcore.no_grad():` or operate on `.data`.");
+  if (m->view_base.defined() && m->view_base.requires_grad())
+    raise(ErrorKind::Runtime, "[", name,
+          "_] in-place modification of a view of a tensor that requires grad is not supported by tensorcore's "
+          "autograd; clone() the view first");
+}
+
+void record_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
+  using autograd::FormulaNode;
+  FormulaNode* n = nullptr;
+  switch (op) {
+    case BinaryOp::Add: n = record("AddBackward0", d::add_backward, {&a, &b}, {&out}); break;
+    case BinaryOp::Sub:
+      n = is_wrapped_number(a) ? record("RsubBackward1", d::rsub_backward, {&b, &a}, {&out})
+                               : record("SubBackward0", d::sub_backward, {&a, &b}, {&out});
+      break;
+    case BinaryOp::Mul:
+      if ((n = record("MulBackward0", d::mul_backward, {&a, &b}, {&out}))) { n->save(a); n->save(b); }
+      break;
+    case BinaryOp::Div:
+      if ((n = record("DivBackward0", d::div_backward, {&a, &b}, {&out}))) { n->save(a); n->save(b); }
+      break;
+    case BinaryOp::Pow:
+      if (is_wrapped_number(b)) {
+        if ((n = record("PowBackward0", d::pow_tensor_scalar_backward, {&a, &b}, {&out}))) { n->save(a); n->save(b); }
+      } else if (is_wrapped_number(a)) {
+        if ((n = record("PowBackward2", d::pow_scalar_tensor_backward, {&a, &b}, {&out}))) { n->save(a); n->save(out, true); }
+      } else if ((n = record("PowBackward1", d::pow_tensor_tensor_backward, {&a, &b}, {&out}))) {
+        n->save(a); n->save(b); n->save(out, true);
+      }
+      break;
+    case BinaryOp::Maximum:
+    case BinaryOp::Minimum:
+      if ((n = record(op == BinaryOp::Maximum ? "MaximumBackward0" : "MinimumBackward0",
+                      op == BinaryOp::Maximum ? d::maximum_backward : d::minimum_backward, {&a, &b}, {&out}))) {
+        n->save(a); n->save(b);
+      }
+      break;
+    case BinaryOp::Rem:
+      if ((n = record("RemainderBackward0", d::remainder_backward, {&a, &b}, {&out}))) { n->save(a); n->save(b); }
+      break;
+    case BinaryOp::Atan2:
+      if ((n = record("Atan2Backward0", d::atan2_backward, {&a, &b}, {&out}))) { n->save(a); n->save(b); }
+      break;
+    case BinaryOp::FloorDiv:
+      if (autograd::any_requires_grad({&a, &b}) && is_floating(out.dtype()))
+        raise(ErrorKind::Runtime, "derivative for floor_divide is not implemented");
+      break;
+    default: break;  // predicates and bitwise ops are not differentiable
+  }
+}
+
+}  // namespace
+
+DType default_dtype() { return g_default_dtype; }
+void set_default_dtype(DType dt) {
+  TC_CHECK_TYPE(is_floating(dt), "only floating-point types are supported as the default type, got ",
+                dtype_name(dt));
+  g_default_dtype = dt;
+}
+
+Tensor scalar_tensor(Scalar s, std::optional<DType> dtype) {
+  DType dt = dtype ? *dtype : (s.kind == Scalar::Bool ? DType::Bool : s.kind == Scalar::Int ? DType::Int64 : g_default_dtype);
+  Tensor t = empty({}, dt);
+  kernels::fill(t->data_bytes(), 1, dt, s.d, s.i);
+  return t;
+}
+
+Tensor wrapped_scalar(Scalar s) {
+  DType dt = s.kind == Scalar::Bool ? DType::Bool : s.kind == Scalar::Int ? DType::Int64 : DType::Float64;
+  Tensor t = scalar_tensor(s, dt);
+  t->wrapped_number = true;
+  return t;
+}
+
+bool is_wrapped_number(const Tensor& t) { return t->wrapped_number; }
+
+DType result_type(const std::vector<const Tensor*>& ts) {
+  std::optional<DType> dim_r, zero_r, wrapped_r;
+  auto upd = [](std::optional<DType>& r, DType d) { r = r ? promote_types(*r, d) : d; };
+  for (const Tensor* t : ts) {
+    if ((*t)->wrapped_number) {
+      DType d = (*t).dtype();
+      if (d == DType::Float64) d = g_default_dtype;  // Python floats use the default dtype
+      upd(wrapped_r, d);
+    } else if (t->dim() == 0) {
+      upd(zero_r, t->dtype());
+    } else {
+      upd(dim_r, t->dtype());
+    }
+  }
+  return *combine_categories(dim_r, combine_categories(zero_r, wrapped_r));
+}
+
+Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
+  Tensor out;
+  binary_into(op, out, a, b, binary_name(op));
+  record_binary(op, a, b, out);
+  return out;
+}
+
+Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
+  const char* name = binary_name(op);
+  check_inplace_target(self, name);
+  Rule rule = binary_rule(op);
+  DType common = result_type({&self, &other});
+  DType result = (rule == Rule::Float && !is_floating(common)) ? g_default_dtype : common;
+  if (rule == Rule::Pred) result = DType::Bool;
+  if (rule != Rule::Pred)
+    TC_CHECK(!(is_floating(result) && !is_floating(self.dtype())) &&
+                 !(self.dtype() == DType::Bool && result != DType::Bool),
+             "result type ", (is_floating(result) ? "Float" : dtype_name(result)),
+             " can't be cast to the desired output type ", dtype_name(self.dtype()), " (in ", name,
+             "_); use the out-of-place op or convert the tensor first");
+  TC_CHECK(broadcast_shapes(self.sizes(), other.sizes(), name) == self.sizes(), "[", name,
+           "_] output with shape ", shape_str(self.sizes()), " doesn't match the broadcast shape ",
+           shape_str(broadcast_shapes(self.sizes(), other.sizes(), name)));
+  bool grad = autograd::any_requires_grad({&self, &other});
+  // Differentiable in-place: compute out of place, then move the result's
+  // history onto self (PyTorch rebases self's grad_fn the same way).
+  Tensor src = self;
+  if (grad) {
+    src = make_view(self, self.sizes(), self.strides(), self->offset);
+    if (self->autograd) {
+      AutogradMeta& m = autograd::meta(src);
+      m.requires_grad = self->autograd->requires_grad;
+      m.grad_fn = self->autograd->grad_fn;
+      m.output_nr = self->autograd->output_nr;
+    }
+  }
+  // Alias-safe: compute into a temporary when `other` overlaps self in a
+  // non-identical way (e.g. x += x.t()).
+  bool overlap = other->storage == self->storage && !(other.sizes() == self.sizes() && other.strides() == self.strides() && other->offset == self->offset);
+  if (overlap || grad) {
+    Tensor tmp;
+    binary_into(op, tmp, src, other, name);
+    if (grad) {
+      record_binary(op, src, other, tmp);
+      // self takes tmp's history
+      autograd::NoGradGuard ng;
+      Tensor dst = self;
+      copy_(dst, tmp);
+      AutogradMeta& m = autograd::meta(self);
+      m.requires_grad = true;
+      m.grad_fn = tmp->autograd ? tmp->autograd->grad_fn : nullptr;
+      m.output_nr = tmp->autograd ? tmp->autograd->output_nr : 0;
+      self.bump_version();
+      return self;
+    }
+    Tensor dst = self;
+    copy_(dst, tmp);
+    return self;
+  }
+  binary_into(op, self, self, other, name);
+  self.bump_version();
+  return self;
+}
+
+Tensor add(const Tensor& a, const Tensor& b, Scalar alpha) {
+  if (alpha.kind == Scalar::Int && alpha.i == 1) return binary(BinaryOp::Add, a, b);
+  return binary(BinaryOp::Add, a, binary(BinaryOp::Mul, b, wrapped_scalar(alpha)));
+}
+Tensor sub(const Tensor& a, const Tensor& b, Scalar alpha) {
+  if (alpha.kind == Scalar::Int && alpha.i == 1) return binary(BinaryOp::Sub, a, b);
+  return binary(BinaryOp::Sub, a, binary(BinaryOp::Mul, b, wrapped_scalar(alpha)));
+}
+Tensor mul(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Mul, a, b); }
+Tensor div(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Div, a, b); }
+Tensor pow(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Pow, a, b); }
+Tensor neg(const Tensor& a) { return unary(UnaryOp::Neg, a); }
+Tensor& add_(Tensor& self, const Tensor& other, Scalar alpha) {
+  if (alpha.kind == Scalar::Int && alpha.i == 1) return binary_(BinaryOp::Add, self, other);
+  return binary_(BinaryOp::Add, self, binary(BinaryOp::Mul, other, wrapped_scalar(alpha)));
+}
+Tensor mul_scalar(const Tensor& a, double s) { return binary(BinaryOp::Mul, a, wrapped_scalar(Scalar::from_double(s))); }
+Tensor add_scalar(const Tensor& a, double s) { return binary(BinaryOp::Add, a, wrapped_scalar(Scalar::from_double(s))); }
+
+// ---- unary ----
+
+namespace {
+void unary_into(UnaryOp op, Tensor& out, const Tensor& a, const char* name) {
+  Rule rule = unary_rule(op);
+  DType compute = a.dtype();
+  if (rule == Rule::Float && !is_floating(compute)) compute = g_default_dtype;
+  if (rule == Rule::NoBool && compute == DType::Bool)
+    raise(ErrorKind::Runtime, "[", name, "] is not supported for bool tensors",
+          op == UnaryOp::Neg ? "; use the `~` or `logical_not()` operator instead" : "");
+  if (rule == Rule::IntOnly)
+    TC_CHECK(!is_floating(compute), "[", name, "] not implemented for floating point tensors (got ",
+             dtype_name(a.dtype()), ")");
+  Tensor ac = to_dtype(a, compute);
+  DType out_dt = rule == Rule::Pred ? DType::Bool : compute;
+  TensorIterator it({&out}, {out_dt}, {&ac}, name);
+  kernels::unary(op, it, compute);
+}
+
+void record_unary(UnaryOp op, const Tensor& a, const Tensor& out) {
+  using autograd::FormulaNode;
+  FormulaNode* n = nullptr;
+  switch (op) {
+#define TC_SAVE_IN(E, N, F) case UnaryOp::E: if ((n = record(N, d::F##_backward, {&a}, {&out}))) n->save(a); break;
+#define TC_SAVE_OUT(E, N, F) case UnaryOp::E: if ((n = record(N, d::F##_backward, {&a}, {&out}))) n->save(out, true); break;
+    case UnaryOp::Neg: record("NegBackward0", d::neg_backward, {&a}, {&out}); break;
+    TC_SAVE_IN(Abs, "AbsBackward0", abs)
+    TC_SAVE_OUT(Exp, "ExpBackward0", exp)
+    TC_SAVE_OUT(Exp2, "Exp2Backward0", exp2)
+    TC_SAVE_OUT(Expm1, "Expm1Backward0", expm1)
+    TC_SAVE_IN(Log, "LogBackward0", log)
+    TC_SAVE_IN(Log2, "Log2Backward0", log2)
+    TC_SAVE_IN(Log10, "Log10Backward0", log10)
+    TC_SAVE_IN(Log1p, "Log1PBackward0", log1p)
+    TC_SAVE_OUT(Sqrt, "SqrtBackward0", sqrt)
+    TC_SAVE_OUT(Rsqrt, "RsqrtBackward0", rsqrt)
+    TC_SAVE_IN(Sin, "SinBackward0", sin)
+    TC_SAVE_IN(Cos, "CosBackward0", cos)
+    TC_SAVE_OUT(Tan, "TanBackward0", tan)
+    TC_SAVE_IN(Asin, "AsinBackward0", asin)
+    TC_SAVE_IN(Acos, "AcosBackward0", acos)
+    TC_SAVE_IN(Atan, "AtanBackward0", atan)
+    TC_SAVE_IN(Sinh, "SinhBackward0", sinh)
+    TC_SAVE_IN(Cosh, "CoshBackward0", cosh)
+    TC_SAVE_OUT(Tanh, "TanhBackward0", tanh)
+    TC_SAVE_OUT(Sigmoid, "SigmoidBackward0", sigmoid)
+    TC_SAVE_IN(Erf, "ErfBackward0", erf)
+    TC_SAVE_OUT(Relu, "ReluBackward0", relu)
+    TC_SAVE_OUT(Reciprocal, "ReciprocalBackward0", reciprocal)
+    case UnaryOp::Square:
+      if ((n = record("PowBackward0", d::pow_tensor_scalar_backward, {&a}, {&out}))) {
+        n->save(a);
+        n->save(wrapped_scalar(Scalar::from_int(2)));
+      }
+      break;
+    case UnaryOp::Floor: record("FloorBackward0", d::zero_grad_backward, {&a}, {&out}); break;
+    case UnaryOp::Ceil: record("CeilBackward0", d::zero_grad_backward, {&a}, {&out}); break;
+    case UnaryOp::Round: record("RoundBackward0", d::zero_grad_backward, {&a}, {&out}); break;
+    case UnaryOp::Trunc: record("TruncBackward0", d::zero_grad_backward, {&a}, {&out}); break;
+    case UnaryOp::Sign: record("SignBackward0", d::zero_grad_backward, {&a}, {&out}); break;
+    default: break;
+#undef TC_SAVE_IN
+#undef TC_SAVE_OUT
+  }
+}
+}  // namespace
+
+Tensor unary(UnaryOp op, const Tensor& a) {
+  Tensor out;
+  unary_into(op, out, a, unary_name(op));
+  if (unary_rule(op) != Rule::Pred && op != UnaryOp::BitNot) record_unary(op, a, out);
+  return out;
+}
+
+Tensor& unary_(UnaryOp op, Tensor& self) {
+  const char* name = unary_name(op);
+  check_inplace_target(self, name);
+  Rule rule = unary_rule(op);
+  TC_CHECK(!(rule == Rule::Float && !is_floating(self.dtype())) && rule != Rule::Pred, "result type ",
+           rule == Rule::Pred ? "Bool" : "Float", " can't be cast to the desired output type ",
+           dtype_name(self.dtype()), " (in ", name, "_)");
+  if (autograd::any_requires_grad({&self})) {
+    Tensor r = unary(op, self);
+    autograd::NoGradGuard ng;
+    copy_(self, r);
+    AutogradMeta& m = autograd::meta(self);
+    m.grad_fn = r->autograd->grad_fn;
+    m.output_nr = r->autograd->output_nr;
+    return self;
+  }
+  unary_into(op, self, self, name);
+  self.bump_version();
+  return self;
+}
+
+// ---- where / clamp / lerp ----
+
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  TC_CHECK_TYPE(cond.dtype() == DType::Bool, "where expected condition to be a boolean tensor, but got a tensor with dtype ",
+                dtype_name(cond.dtype()));
+  DType dt = result_type({&a, &b});
+  Tensor ac = to_dtype(a, dt), bc = to_dtype(b, dt);
+  Tensor out;
+  {
+    TensorIterator it({&out}, {dt}, {&cond, &ac, &bc}, "where");
+    kernels::where(it, dt);
+  }
+  if (auto* n = record("WhereBackward0", d::where_backward, {&a, &b}, {&out})) n->save(cond);
+  return out;
+}
+
+Tensor clamp(const Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi) {
+  TC_CHECK(lo || hi, "torch.clamp: At least one of 'min' or 'max' must not be None");
+  DType dt = a.dtype();
+  if (!is_floating(dt) && ((lo && lo->is_float()) || (hi && hi->is_float()))) dt = g_default_dtype;
+  TC_CHECK(dt != DType::Bool, "[clamp] is not supported for bool tensors");
+  Tensor ac = to_dtype(a, dt);
+  Tensor out;
+  {
+    TensorIterator it({&out}, {dt}, {&ac}, "clamp");
+    kernels::clamp(it, dt, lo.has_value(), lo ? (is_floating(dt) ? lo->d : double(lo->i)) : 0.0, hi.has_value(),
+                   hi ? (is_floating(dt) ? hi->d : double(hi->i)) : 0.0);
+  }
+  if (auto* n = record("ClampBackward1", d::clamp_backward, {&a}, {&out})) {
+    n->save(a);
+    n->reals = {lo ? lo->d : -INFINITY, hi ? hi->d : INFINITY};
+  }
+  return out;
+}
+
+Tensor& clamp_(Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi) {
+  check_inplace_target(a, "clamp");
+  TC_CHECK(is_floating(a.dtype()) || !((lo && lo->is_float()) || (hi && hi->is_float())),
+           "result type Float can't be cast to the desired output type ", dtype_name(a.dtype()), " (in clamp_)");
+  Tensor r = clamp(a, lo, hi);
+  if (r.requires_grad()) {
+    autograd::NoGradGuard ng;
+    copy_(a, r);
+    AutogradMeta& m = autograd::meta(a);
+    m.grad_fn = r->autograd->grad_fn;
+    m.output_nr = r->autograd->output_nr;
+    return a;
+  }
+  return copy_(a, r);
+}
+
+Tensor clamp_tensor(const Tensor& a, const Tensor* lo, const Tensor* hi) {
+  Tensor r = a;
+  {
+    autograd::NoGradGuard ng;
+    if (lo) r = binary(BinaryOp::Maximum, r, *lo);
+    if (hi) r = binary(BinaryOp::Minimum, r, *hi);
+  }
+  Tensor lo_t = lo ? *lo : Tensor(), hi_t = hi ? *hi : Tensor();
+  if (auto* n = record("ClampBackward0", d::clamp_tensor_backward, {&a, lo ? lo : nullptr, hi ? hi : nullptr}, {&r})) {
+    n->save(a);
+    n->save(lo_t);
+    n->save(hi_t);
+  }
+  return r;
+}
+
+Tensor lerp(const Tensor& a, const Tensor& b, const Tensor& w) {
+  Tensor out;
+  {
+    autograd::NoGradGuard ng;
+    out = add(a, mul(w, sub(b, a)));
+  }
+  if (auto* n = record("LerpBackward0", d::lerp_backward, {&a, &b, &w}, {&out})) { n->save(a); n->save(b); n->save(w); }
+  return out;
+}
+
+// ---- copies and conversion ----
+
+Tensor to_dtype(const Tensor& a, DType dt, bool copy) {
+  if (a.dtype() == dt && !copy) return a;
+  Tensor out;
+  {
+    TensorIterator it({&out}, {dt}, {&a}, "to");
+    kernels::copy(it, dt, a.dtype());
+  }
+  if (is_floating(dt)) record("ToCopyBackward0", d::to_copy_backward, {&a}, {&out});
+  return out;
+}
+
+Tensor clone(const Tensor& a) {
+  Tensor out;
+  {
+    TensorIterator it({&out}, {a.dtype()}, {&a}, "clone");
+    kernels::copy(it, a.dtype(), a.dtype());
+  }
+  record("CloneBackward0", d::clone_backward, {&a}, {&out});
+  return out;
+}
+
+Tensor contiguous(const Tensor& a) {
+  if (a.is_contiguous()) return a;
+  Tensor out = empty(a.sizes(), a.dtype());
+  {
+    TensorIterator it({&out}, {a.dtype()}, {&a}, "contiguous");
+    kernels::copy(it, a.dtype(), a.dtype());
+  }
+  record("CloneBackward0", d::clone_backward, {&a}, {&out});
+  return out;
+}
+
+Tensor& copy_(Tensor& dst, const Tensor& src) {
+  Shape b = broadcast_shapes(dst.sizes(), src.sizes(), "copy_");
+  TC_CHECK(b == dst.sizes(), "[copy_] the source of shape ", shape_str(src.sizes()),
+           " cannot be broadcast to the destination of shape ", shape_str(dst.sizes()));
+  bool grad = autograd::any_requires_grad({&src});
+  if (grad || (dst->autograd && dst->autograd->requires_grad && autograd::grad_enabled())) check_inplace_target(dst, "copy");
+  Tensor s = src;
+  if (src->storage == dst->storage) s = clone(src);  // overlapping copies go through a temporary
+  {
+    Tensor d_ = dst;
+    TensorIterator it({&d_}, {dst.dtype()}, {&s}, "copy_");
+    kernels::copy(it, dst.dtype(), s.dtype());
+  }
+  dst.bump_version();
+  if (grad) {
+    // dst = src (broadcast): gradient flows to src.
+    Tensor out = make_view(dst, dst.sizes(), dst.strides(), dst->offset);
+    auto* n = record("CopyBackwards", d::to_copy_backward, {&src}, {&out});
+    (void)n;
+    AutogradMeta& m = autograd::meta(dst);
+    m.requires_grad = true;
+    m.grad_fn = out->autograd->grad_fn;
+    m.output_nr = 0;
+  }
+  return dst;
+}
+
+Tensor& fill_(Tensor& t, Scalar v) {
+  check_inplace_target(t, "fill");
+  if (t.is_contiguous()) {
+    kernels::fill(t->data_bytes(), t.numel(), t.dtype(), v.d, v.i);
+  } else {
+    Tensor s = scalar_tensor(v, t.dtype());
+    Tensor d_ = t;
+    TensorIterator it({&d_}, {t.dtype()}, {&s}, "fill_");
+    kernels::copy(it, t.dtype(), t.dtype());
+  }
+  t.bump_version();
+  return t;
+}
+
+Tensor& zero_(Tensor& t) { return fill_(t, Scalar::from_int(0)); }
+
+Tensor detach(const Tensor& a) { return make_view(a, a.sizes(), a.strides(), a->offset); }
+
+Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value) {
+  TC_CHECK_TYPE(mask.dtype() == DType::Bool, "masked_fill_ only supports boolean masks, but got mask with dtype ",
+                dtype_name(mask.dtype()));
+  TC_CHECK(value.dim() == 0, "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ",
+           value.dim(), " dimension(s).");
+  Tensor v = to_dtype(value, a.dtype());
+  Tensor out;
+  {
+    autograd::NoGradGuard ng;
+    Tensor vv = v;
+    TensorIterator it({&out}, {a.dtype()}, {&mask, &vv, &a}, "masked_fill");
+    kernels::where(it, a.dtype());
+  }
+  TC_CHECK(out.sizes() == broadcast_shapes(a.sizes(), mask.sizes(), "masked_fill") && out.sizes() == a.sizes() ,
+           "[masked_fill] mask of shape ", shape_str(mask.sizes()), " must be broadcastable to ", shape_str(a.sizes()));
+  if (auto* n = record("MaskedFillBackward0", d::masked_fill_backward, {&a}, {&out})) n->save(mask);
+  return out;
+}
+
+}  // namespace tc::ops

@@ -1,0 +1,188 @@
+// Matrix products: mm, bmm, matmul (batching and broadcasting), dot, mv, addmm.
+#include "autograd/derivatives.h"
+#include "backend/kernels.h"
+#include "core/error.h"
+#include "core/parallel.h"
+#include "core/shape_util.h"
+#include "ops/ops.h"
+
+namespace tc::ops {
+
+using autograd::record;
+namespace d = autograd::d;
+
+namespace {
+
+void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
+  TC_CHECK(a.dtype() == b.dtype(), "[", op, "] expected m1 and m2 to have the same dtype, but got: ",
+           dtype_name(a.dtype()), " != ", dtype_name(b.dtype()), "; convert one with .to(dtype)");
+}
+
+// c[m, n] (contiguous) = a[m, k] @ b[k, n] with arbitrary strides.
+void matmul_into(const Tensor& c, const Tensor& a, const Tensor& b, int64_t a_off, int64_t b_off, int64_t c_off) {
+  int64_t m = a.size(a.dim() - 2), k = a.size(a.dim() - 1), n = b.size(b.dim() - 1);
+  DType dt = a.dtype();
+  const int64_t ar = a.strides()[a.dim() - 2], ac = a.strides()[a.dim() - 1];
+  const int64_t br = b.strides()[b.dim() - 2], bc = b.strides()[b.dim() - 1];
+  if (is_floating(dt)) {
+    size_t isz = itemsize(dt);
+    kernels::gemm(dt, m, n, k, a->data_bytes() + a_off * isz, ar, ac, b->data_bytes() + b_off * isz, br, bc,
+                  c->data_bytes() + c_off * isz, n, false);
+    return;
+  }
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* A = a.data<T>() + a_off;
+    const T* Bp = b.data<T>() + b_off;
+    T* C = c.data<T>() + c_off;
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        T s = 0;
+        for (int64_t p = 0; p < k; ++p) {
+          if constexpr (std::is_same_v<T, bool>) s = s || (A[i * ar + p * ac] && Bp[p * br + j * bc]);
+          else s += A[i * ar + p * ac] * Bp[p * br + j * bc];
+        }
+        C[i * n + j] = s;
+      }
+  });
+}
+
+}  // namespace
+
+Tensor mm(const Tensor& a, const Tensor& b) {
+  TC_CHECK(a.dim() == 2, "self must be a matrix (got a ", a.dim(), "-D tensor of shape ", shape_str(a.sizes()), ")");
+  TC_CHECK(b.dim() == 2, "mat2 must be a matrix (got a ", b.dim(), "-D tensor of shape ", shape_str(b.sizes()), ")");
+  TC_CHECK(a.size(1) == b.size(0), "mat1 and mat2 shapes cannot be multiplied (", a.size(0), "x", a.size(1), " and ",
+           b.size(0), "x", b.size(1), ")");
+  check_same_dtype(a, b, "mm");
+  Tensor out = empty({a.size(0), b.size(1)}, a.dtype());
+  if (out.numel() > 0) {
+    if (a.size(1) == 0) kernels::fill(out->data_bytes(), out.numel(), out.dtype(), 0, 0);
+    else matmul_into(out, a, b, a->offset, b->offset, 0);
+  }
+  if (auto* n = record("MmBackward0", d::mm_backward, {&a, &b}, {&out})) {
+    n->save(a);
+    n->save(b);
+  }
+  return out;
+}
+
+Tensor bmm(const Tensor& a, const Tensor& b) {
+  TC_CHECK(a.dim() == 3, "batch1 must be a 3D tensor (got shape ", shape_str(a.sizes()), ")");
+  TC_CHECK(b.dim() == 3, "batch2 must be a 3D tensor (got shape ", shape_str(b.sizes()), ")");
+  TC_CHECK(a.size(0) == b.size(0), "batch1 and batch2 must have same number of batches, got ", a.size(0), " and ",
+           b.size(0));
+  TC_CHECK(a.size(2) == b.size(1), "Expected size for first two dimensions of batch2 tensor to be: [", a.size(0),
+           ", ", a.size(2), "] but got: [", b.size(0), ", ", b.size(1), "].");
+  check_same_dtype(a, b, "bmm");
+  int64_t B = a.size(0), m = a.size(1), n = b.size(2);
+  Tensor out = empty({B, m, n}, a.dtype());
+  if (out.numel() > 0) {
+    if (a.size(2) == 0) {
+      kernels::fill(out->data_bytes(), out.numel(), out.dtype(), 0, 0);
+    } else {
+      for (int64_t i = 0; i < B; ++i)
+        matmul_into(out, a, b, a->offset + i * a.strides()[0], b->offset + i * b.strides()[0], i * m * n);
+    }
+  }
+  if (auto* nd = record("BmmBackward0", d::bmm_backward, {&a, &b}, {&out})) {
+    nd->save(a);
+    nd->save(b);
+  }
+  return out;
+}
+
+Tensor dot(const Tensor& a, const Tensor& b) {
+  TC_CHECK(a.dim() == 1 && b.dim() == 1, "1D tensors expected, but got ", a.dim(), "D and ", b.dim(), "D tensors");
+  TC_CHECK(a.size(0) == b.size(0), "inconsistent tensor size, expected tensor [", a.size(0),
+           "] and src [", b.size(0), "] to have the same number of elements, but got ", a.size(0), " and ", b.size(0),
+           " elements respectively");
+  check_same_dtype(a, b, "dot");
+  Tensor out;
+  {
+    autograd::NoGradGuard ng;
+    out = reshape(mm(reshape(a, {1, -1}), reshape(b, {-1, 1})), {});
+  }
+  if (auto* n = record("DotBackward0", d::dot_backward, {&a, &b}, {&out})) {
+    n->save(a);
+    n->save(b);
+  }
+  return out;
+}
+
+Tensor mv(const Tensor& a, const Tensor& v) {
+  TC_CHECK(a.dim() == 2 && v.dim() == 1, "vector + matrix @ vector expected, got ", a.dim(), ", ", v.dim());
+  TC_CHECK(a.size(1) == v.size(0), "size mismatch, got input (", a.size(0), "), mat (", a.size(0), "x", a.size(1),
+           "), vec (", v.size(0), ")");
+  Tensor out;
+  {
+    autograd::NoGradGuard ng;
+    out = reshape(mm(a, reshape(v, {-1, 1})), {-1});
+  }
+  if (auto* n = record("MvBackward0", d::mv_backward, {&a, &v}, {&out})) {
+    n->save(a);
+    n->save(v);
+  }
+  return out;
+}
+
+Tensor outer(const Tensor& a, const Tensor& b) {
+  TC_CHECK(a.dim() == 1 && b.dim() == 1, "outer: expected 1D tensors, got ", a.dim(), "D and ", b.dim(), "D");
+  return mul(unsqueeze(a, 1), unsqueeze(b, 0));
+}
+
+Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b) {
+  Tensor out;
+  {
+    autograd::NoGradGuard ng;
+    out = mm(a, b);
+    Tensor bb = bias;
+    TC_CHECK(broadcast_shapes(bias.sizes(), out.sizes(), "addmm") == out.sizes(), "[addmm] bias of shape ",
+             shape_str(bias.sizes()), " cannot be broadcast to ", shape_str(out.sizes()));
+    binary_(BinaryOp::Add, out, bb);
+  }
+  if (auto* n = record("AddmmBackward0", d::addmm_backward, {&bias, &a, &b}, {&out})) {
+    n->save(a);
+    n->save(b);
+  }
+  return out;
+}
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  TC_CHECK(a.dim() > 0 && b.dim() > 0, "both arguments to matmul need to be at least 1D, but they are ", a.dim(),
+           "D and ", b.dim(), "D");
+  if (a.dim() == 1 && b.dim() == 1) return dot(a, b);
+  if (a.dim() == 2 && b.dim() == 1) return mv(a, b);
+  if (a.dim() == 1 && b.dim() == 2) return squeeze_dims(mm(unsqueeze(a, 0), b), {0});
+  if (a.dim() == 2 && b.dim() == 2) return mm(a, b);
+  // Fold a's batch dims into rows when b is a matrix (one big GEMM).
+  if (a.dim() >= 3 && b.dim() <= 2) {
+    Tensor bb = b.dim() == 1 ? unsqueeze(b, 1) : b;
+    TC_CHECK(a.size(a.dim() - 1) == bb.size(0), "mat1 and mat2 shapes cannot be multiplied (",
+             shape_numel(a.sizes()) / a.size(a.dim() - 1), "x", a.size(a.dim() - 1), " and ", bb.size(0), "x",
+             bb.size(1), ")");
+    Shape out_shape(a.sizes().begin(), a.sizes().end() - 1);
+    Tensor r = mm(reshape(a, {-1, a.size(a.dim() - 1)}), bb);
+    if (b.dim() == 2) out_shape.push_back(b.size(1));
+    return reshape(r, out_shape);
+  }
+  // General case: broadcast batch dims, then bmm.
+  Tensor a2 = a.dim() == 1 ? unsqueeze(a, 0) : a;
+  Tensor b2 = b.dim() == 1 ? unsqueeze(b, 1) : b;
+  Shape ab(a2.sizes().begin(), a2.sizes().end() - 2), bb(b2.sizes().begin(), b2.sizes().end() - 2);
+  Shape batch = broadcast_shapes(ab, bb, "matmul");
+  int64_t m = a2.size(a2.dim() - 2), k = a2.size(a2.dim() - 1), k2 = b2.size(b2.dim() - 2), n = b2.size(b2.dim() - 1);
+  TC_CHECK(k == k2, "Expected size for first two dimensions of batch2 tensor to be: [", shape_numel(batch), ", ", k,
+           "] but got: [", shape_numel(batch), ", ", k2, "].");
+  Shape ea = batch, eb = batch;
+  ea.push_back(m); ea.push_back(k);
+  eb.push_back(k2); eb.push_back(n);
+  int64_t nb = shape_numel(batch);
+  Tensor r = bmm(reshape(expand(a2, ea), {nb, m, k}), reshape(expand(b2, eb), {nb, k2, n}));
+  Shape out_shape = batch;
+  if (a.dim() > 1) out_shape.push_back(m);
+  if (b.dim() > 1) out_shape.push_back(n);
+  return reshape(r, out_shape);
+}
+
+}  // namespace tc::ops

@@ -1,0 +1,179 @@
+#pragma once
+// The public C++ ops: dtype promotion, broadcasting, output allocation,
+// dispatch to kernels and autograd recording. Bindings and derivative formulas
+// both call these (so gradients are themselves differentiable).
+#include <optional>
+#include <tuple>
+#include <vector>
+
+#include "backend/op_tables.h"
+#include "core/tensor.h"
+
+namespace tc {
+
+// A Python number as an op argument.
+struct Scalar {
+  enum Kind { Bool, Int, Float } kind = Int;
+  int64_t i = 0;
+  double d = 0;
+  Scalar() = default;
+  static Scalar from_bool(bool b) { Scalar s; s.kind = Bool; s.i = b; s.d = b; return s; }
+  static Scalar from_int(int64_t v) { Scalar s; s.kind = Int; s.i = v; s.d = static_cast<double>(v); return s; }
+  static Scalar from_double(double v) { Scalar s; s.kind = Float; s.d = v; s.i = static_cast<int64_t>(v); return s; }
+  bool is_float() const { return kind == Float; }
+};
+
+namespace ops {
+
+DType default_dtype();
+void set_default_dtype(DType dt);
+
+// ---- type promotion ----
+// Note [Wrapped numbers]
+// Python scalars become 0-dim tensors flagged as wrapped numbers; they only
+// take part in promotion by category (PyTorch's result_type rule).
+Tensor scalar_tensor(Scalar s, std::optional<DType> dtype = std::nullopt);
+Tensor wrapped_scalar(Scalar s);
+bool is_wrapped_number(const Tensor& t);
+DType result_type(const std::vector<const Tensor*>& ts);
+
+// ---- elementwise ----
+Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b);
+Tensor unary(UnaryOp op, const Tensor& a);
+Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other);  // in place
+Tensor& unary_(UnaryOp op, Tensor& self);
+Tensor add(const Tensor& a, const Tensor& b, Scalar alpha = Scalar::from_int(1));
+Tensor sub(const Tensor& a, const Tensor& b, Scalar alpha = Scalar::from_int(1));
+Tensor mul(const Tensor& a, const Tensor& b);
+Tensor div(const Tensor& a, const Tensor& b);
+Tensor pow(const Tensor& a, const Tensor& b);
+Tensor neg(const Tensor& a);
+Tensor& add_(Tensor& self, const Tensor& other, Scalar alpha = Scalar::from_int(1));
+Tensor mul_scalar(const Tensor& a, double s);
+Tensor add_scalar(const Tensor& a, double s);
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+Tensor clamp(const Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi);
+Tensor& clamp_(Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi);
+Tensor clamp_tensor(const Tensor& a, const Tensor* lo, const Tensor* hi);
+Tensor lerp(const Tensor& a, const Tensor& b, const Tensor& w);
+
+// ---- copies and conversion ----
+Tensor to_dtype(const Tensor& a, DType dt, bool copy = false);
+Tensor clone(const Tensor& a);
+Tensor contiguous(const Tensor& a);
+Tensor& copy_(Tensor& dst, const Tensor& src);
+Tensor& fill_(Tensor& t, Scalar v);
+Tensor& zero_(Tensor& t);
+Tensor detach(const Tensor& a);
+
+// ---- creation ----
+Tensor full(const Shape& shape, Scalar v, std::optional<DType> dtype);
+Tensor zeros(const Shape& shape, DType dt);
+Tensor ones(const Shape& shape, DType dt);
+Tensor zeros_like(const Tensor& a);
+Tensor ones_like(const Tensor& a);
+Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype);
+Tensor linspace(double start, double end, int64_t steps, DType dt);
+Tensor eye(int64_t n, int64_t m, DType dt);
+void manual_seed(uint64_t seed);
+uint64_t initial_seed();
+std::vector<uint64_t> get_rng_state();
+void set_rng_state(const std::vector<uint64_t>& st);
+Tensor rand(const Shape& shape, DType dt);
+Tensor randn(const Shape& shape, DType dt);
+Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dt);
+Tensor randperm(int64_t n, DType dt);
+Tensor& uniform_(Tensor& t, double lo, double hi);
+Tensor& normal_(Tensor& t, double mean, double std);
+Tensor bernoulli_mask(const Shape& shape, double p_keep, DType dt);  // 1 with prob p_keep
+Tensor multinomial(const Tensor& probs, int64_t n, bool replacement);
+
+// ---- views (share storage, never copy) ----
+Tensor view(const Tensor& a, const Shape& shape);
+Tensor reshape(const Tensor& a, const Shape& shape);
+Tensor as_strided(const Tensor& a, const Shape& size, const Shape& stride, std::optional<int64_t> offset);
+Tensor transpose(const Tensor& a, int64_t d0, int64_t d1);
+Tensor t(const Tensor& a);
+Tensor permute(const Tensor& a, const Shape& dims);
+Tensor expand(const Tensor& a, const Shape& shape);
+Tensor squeeze(const Tensor& a);
+Tensor squeeze_dims(const Tensor& a, const Shape& dims);
+Tensor unsqueeze(const Tensor& a, int64_t dim);
+Tensor flatten(const Tensor& a, int64_t start, int64_t end);
+Tensor unflatten(const Tensor& a, int64_t dim, const Shape& sizes);
+Tensor narrow(const Tensor& a, int64_t dim, int64_t start, int64_t length);
+Tensor select(const Tensor& a, int64_t dim, int64_t index);
+Tensor slice(const Tensor& a, int64_t dim, std::optional<int64_t> start, std::optional<int64_t> end, int64_t step);
+std::vector<Tensor> split(const Tensor& a, int64_t split_size, int64_t dim);
+std::vector<Tensor> split_with_sizes(const Tensor& a, const Shape& sizes, int64_t dim);
+std::vector<Tensor> chunk(const Tensor& a, int64_t chunks, int64_t dim);
+std::vector<Tensor> unbind(const Tensor& a, int64_t dim);
+Tensor diagonal(const Tensor& a, int64_t offset, int64_t d1, int64_t d2);
+Tensor alias(const Tensor& a);
+Tensor movedim(const Tensor& a, const Shape& src, const Shape& dst);
+// zeros(shape) with `g` written through the (non-overlapping) strided view
+// (size, stride, offset) of it: the gradient of every view op.
+Tensor as_strided_scatter_zeros(const Tensor& g, const Shape& shape, const Shape& size, const Shape& stride,
+                                int64_t offset);
+
+// ---- reductions ----
+Tensor sum(const Tensor& a, const Shape& dims, bool keepdim, std::optional<DType> dtype = std::nullopt);
+Tensor sum_all(const Tensor& a);
+Tensor sum_to(const Tensor& a, const Shape& shape);
+Tensor mean(const Tensor& a, const Shape& dims, bool keepdim);
+Tensor prod(const Tensor& a, std::optional<int64_t> dim, bool keepdim);
+Tensor amax(const Tensor& a, const Shape& dims, bool keepdim);
+Tensor amin(const Tensor& a, const Shape& dims, bool keepdim);
+Tensor max_all(const Tensor& a);
+Tensor min_all(const Tensor& a);
+std::tuple<Tensor, Tensor> max_dim(const Tensor& a, int64_t dim, bool keepdim);
+std::tuple<Tensor, Tensor> min_dim(const Tensor& a, int64_t dim, bool keepdim);
+Tensor argmax(const Tensor& a, std::optional<int64_t> dim, bool keepdim);
+Tensor argmin(const Tensor& a, std::optional<int64_t> dim, bool keepdim);
+Tensor var(const Tensor& a, const Shape& dims, double correction, bool keepdim);
+Tensor std(const Tensor& a, const Shape& dims, double correction, bool keepdim);
+Tensor all(const Tensor& a, const Shape& dims, bool keepdim);
+Tensor any(const Tensor& a, const Shape& dims, bool keepdim);
+Tensor softmax(const Tensor& a, int64_t dim);
+Tensor log_softmax(const Tensor& a, int64_t dim);
+Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim);
+Tensor cumsum(const Tensor& a, int64_t dim);
+Tensor norm(const Tensor& a, double p, const Shape& dims, bool keepdim);
+std::tuple<Tensor, Tensor> sort(const Tensor& a, int64_t dim, bool descending);
+std::tuple<Tensor, Tensor> topk(const Tensor& a, int64_t k, int64_t dim, bool largest, bool sorted);
+
+// ---- linear algebra ----
+Tensor mm(const Tensor& a, const Tensor& b);
+Tensor bmm(const Tensor& a, const Tensor& b);
+Tensor matmul(const Tensor& a, const Tensor& b);
+Tensor dot(const Tensor& a, const Tensor& b);
+Tensor mv(const Tensor& a, const Tensor& b);
+Tensor outer(const Tensor& a, const Tensor& b);
+Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b);  // bias + a @ b
+
+// ---- joining ----
+Tensor cat(const std::vector<Tensor>& ts, int64_t dim);
+Tensor stack(const std::vector<Tensor>& ts, int64_t dim);
+
+// ---- indexing ----
+// Gathers along `dim` with a 1-D int64 index (index_select).
+Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index);
+// Advanced indexing: `indices[k]` indexes dim k (undefined = take all).
+Tensor index(const Tensor& a, const std::vector<Tensor>& indices);
+Tensor& index_put_(Tensor& a, const std::vector<Tensor>& indices, const Tensor& values, bool accumulate);
+Tensor index_put(const Tensor& a, const std::vector<Tensor>& indices, const Tensor& values, bool accumulate);
+Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value);
+Tensor gather(const Tensor& a, int64_t dim, const Tensor& index);
+Tensor scatter_add(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor nonzero(const Tensor& a);
+Tensor embedding(const Tensor& weight, const Tensor& indices);
+
+// ---- nn kernels (fused, numerically stable) ----
+// Negative log likelihood over class dim 1 of log-probabilities `logp`
+// ([N, C, ...] or [C]); reduction: 0 none, 1 mean, 2 sum. `weight` may be
+// undefined. Ignored targets contribute 0 and are excluded from the mean.
+Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, int64_t ignore_index,
+                int reduction);
+
+}  // namespace ops
+}  // namespace tc

@@ -1,0 +1,475 @@
+// Reductions and row-wise normalisations (softmax, log_softmax, cumsum, sort).
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "autograd/derivatives.h"
+#include "backend/kernels.h"
+#include "core/error.h"
+#include "core/parallel.h"
+#include "core/shape_util.h"
+#include "ops/ops.h"
+
+namespace tc::ops {
+
+using autograd::record;
+namespace d = autograd::d;
+using kernels::ReduceOp;
+
+namespace {
+
+// Note [Reduction plan]
+// Every reduction runs on a contiguous [outer, len, inner] problem. A
+// contiguous input whose reduced dims are adjacent is used as is (so sum(0) on
+// a matrix streams rows without a copy); otherwise reduced dims are permuted to
+// the end and the input made contiguous (inner = 1).
+struct Plan {
+  Tensor in;
+  int64_t outer = 1, len = 1, inner = 1;
+  Shape dims;      // wrapped, sorted; all dims when the user gave none
+  Shape keep_shape;
+  Shape out_shape;
+};
+
+Shape wrap_dims(const Tensor& a, const Shape& dims, const char* op) {
+  int64_t nd = a.dim();
+  Shape w;
+  if (dims.empty()) {
+    for (int64_t i = 0; i < nd; ++i) w.push_back(i);
+    return w;
+  }
+  std::vector<bool> seen(std::max<int64_t>(nd, 1), false);
+  for (int64_t dd : dims) {
+    int64_t x = wrap_dim(dd, nd, op);
+    TC_CHECK(!seen[x], "dim ", x, " appears multiple times in the list of dims");
+    seen[x] = true;
+    if (nd > 0) w.push_back(x);
+  }
+  std::sort(w.begin(), w.end());
+  return w;
+}
+
+Plan make_plan(const Tensor& a, const Shape& dims_in, bool keepdim, const char* op) {
+  Plan p;
+  int64_t nd = a.dim();
+  p.dims = wrap_dims(a, dims_in, op);
+  std::vector<bool> red(nd, false);
+  for (int64_t dd : p.dims) red[dd] = true;
+  for (int64_t i = 0; i < nd; ++i) {
+    if (red[i]) { p.keep_shape.push_back(1); if (keepdim) p.out_shape.push_back(1); }
+    else { p.keep_shape.push_back(a.size(i)); p.out_shape.push_back(a.size(i)); }
+  }
+  bool adjacent = p.dims.empty() || (p.dims.back() - p.dims.front() + 1 == (int64_t)p.dims.size());
+  if (a.is_contiguous() && adjacent) {
+    p.in = a;
+    if (!p.dims.empty()) {
+      for (int64_t i = 0; i < p.dims.front(); ++i) p.outer *= a.size(i);
+      for (int64_t i : p.dims) p.len *= a.size(i);
+      for (int64_t i = p.dims.back() + 1; i < nd; ++i) p.inner *= a.size(i);
+    }
+    return p;
+  }
+  Shape perm;
+  for (int64_t i = 0; i < nd; ++i) if (!red[i]) { perm.push_back(i); p.outer *= a.size(i); }
+  for (int64_t i : p.dims) { perm.push_back(i); p.len *= a.size(i); }
+  autograd::NoGradGuard ng;
+  p.in = contiguous(permute(a, perm));
+  return p;
+}
+
+Tensor run_reduce(ReduceOp op, const Plan& p, DType in_dt, DType out_dt) {
+  Tensor in = p.in.dtype() == in_dt ? p.in : [&] { autograd::NoGradGuard ng; return contiguous(to_dtype(p.in, in_dt)); }();
+  Tensor out = empty(p.out_shape, out_dt);
+  if (p.outer * p.inner == 0) return out;
+  kernels::reduce(op, in->data_bytes(), in_dt, out->data_bytes(), out_dt, p.outer, p.len, p.inner);
+  return out;
+}
+
+DType sum_dtype(DType in) { return is_floating(in) ? in : DType::Int64; }
+
+void check_nonempty(const Plan& p, const char* op) {
+  TC_CHECK_INDEX(p.len > 0 || p.outer * p.inner == 0, op, "(): Expected reduction dim to be specified for input.numel() == 0, or the reduced dim to be non-empty; "
+                 "cannot reduce over a zero-size dimension");
+}
+
+autograd::FormulaNode* record_reduction(const char* name, autograd::Formula f, const Tensor& a, const Tensor& out,
+                                        const Plan& p, bool keepdim, bool user_gave_dims) {
+  auto* n = record(name, f, {&a}, {&out});
+  if (n) {
+    n->shapes = {a.sizes(), user_gave_dims ? p.dims : Shape{}};
+    n->ints = {keepdim ? 1 : 0};
+  }
+  return n;
+}
+
+}  // namespace
+
+Tensor sum(const Tensor& a, const Shape& dims, bool keepdim, std::optional<DType> dtype) {
+  Plan p = make_plan(a, dims, keepdim, "sum");
+  DType in_dt = dtype ? *dtype : a.dtype();
+  DType out_dt = dtype ? *dtype : sum_dtype(a.dtype());
+  Tensor out;
+  if (p.len == 0) out = zeros(p.out_shape, out_dt);
+  else out = run_reduce(ReduceOp::Sum, p, is_floating(out_dt) ? out_dt : in_dt, out_dt);
+  record_reduction(dims.empty() && !keepdim ? "SumBackward0" : "SumBackward1", d::sum_backward, a, out, p, keepdim, true);
+  return out;
+}
+
+Tensor sum_all(const Tensor& a) { return sum(a, {}, false); }
+
+Tensor sum_to(const Tensor& a, const Shape& shape) {
+  if (a.sizes() == shape) return a;
+  int64_t lead = a.dim() - static_cast<int64_t>(shape.size());
+  TC_CHECK(lead >= 0, "[sum_to] cannot reduce shape ", shape_str(a.sizes()), " to ", shape_str(shape));
+  Shape dims;
+  for (int64_t i = 0; i < lead; ++i) dims.push_back(i);
+  for (int64_t i = 0; i < (int64_t)shape.size(); ++i) {
+    if (shape[i] == 1 && a.size(lead + i) != 1) dims.push_back(lead + i);
+    else TC_CHECK(shape[i] == a.size(lead + i), "[sum_to] cannot reduce shape ", shape_str(a.sizes()), " to ",
+                  shape_str(shape));
+  }
+  Tensor r = dims.empty() ? a : sum(a, dims, true);
+  if (lead > 0 || r.sizes() != shape) r = view(r, shape);
+  return r;
+}
+
+Tensor mean(const Tensor& a, const Shape& dims, bool keepdim) {
+  TC_CHECK(is_floating(a.dtype()), "mean(): could not infer output dtype. Input dtype must be either a floating "
+           "point or complex dtype. Got: ", dtype_name(a.dtype()), "; convert with .float() first");
+  Plan p = make_plan(a, dims, keepdim, "mean");
+  Tensor out;
+  {
+    autograd::NoGradGuard ng;
+    out = p.len == 0 ? full(p.out_shape, Scalar::from_double(NAN), a.dtype())
+                     : run_reduce(ReduceOp::Sum, p, a.dtype(), a.dtype());
+    if (p.len > 1) {
+      Tensor s = scalar_tensor(Scalar::from_double(double(p.len)), a.dtype());
+      binary_(BinaryOp::Div, out, s);
+    }
+  }
+  record_reduction(dims.empty() && !keepdim ? "MeanBackward0" : "MeanBackward1", d::mean_backward, a, out, p, keepdim, true);
+  return out;
+}
+
+Tensor prod(const Tensor& a, std::optional<int64_t> dim, bool keepdim) {
+  Plan p = make_plan(a, dim ? Shape{*dim} : Shape{}, dim ? keepdim : false, "prod");
+  DType out_dt = sum_dtype(a.dtype());
+  Tensor out = p.len == 0 ? ones(p.out_shape, out_dt) : run_reduce(ReduceOp::Prod, p, is_floating(out_dt) ? out_dt : a.dtype(), out_dt);
+  if (auto* n = record_reduction(dim ? "ProdBackward1" : "ProdBackward0", d::prod_backward, a, out, p, dim ? keepdim : false, true)) {
+    n->save(a);
+    n->save(out, true);
+  }
+  return out;
+}
+
+static Tensor extreme(ReduceOp op, const Tensor& a, const Shape& dims, bool keepdim, const char* name,
+                      const char* node) {
+  TC_CHECK(a.dtype() != DType::Bool || true, "");
+  Plan p = make_plan(a, dims, keepdim, name);
+  TC_CHECK_INDEX(p.len > 0 || p.outer * p.inner == 0, name,
+                 "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with "
+                 "the 'dim' argument.");
+  Tensor out = run_reduce(op, p, a.dtype(), a.dtype());
+  if (auto* n = record_reduction(node, d::amax_amin_backward, a, out, p, keepdim, !dims.empty())) {
+    n->save(a);
+    n->save(out, true);
+  }
+  return out;
+}
+
+Tensor amax(const Tensor& a, const Shape& dims, bool keepdim) { return extreme(ReduceOp::Max, a, dims, keepdim, "amax", "AmaxBackward0"); }
+Tensor amin(const Tensor& a, const Shape& dims, bool keepdim) { return extreme(ReduceOp::Min, a, dims, keepdim, "amin", "AminBackward0"); }
+Tensor max_all(const Tensor& a) {
+  TC_CHECK(a.numel() > 0, "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+           "reduction dim with the 'dim' argument.");
+  return extreme(ReduceOp::Max, a, {}, false, "max", "MaxBackward1");
+}
+Tensor min_all(const Tensor& a) {
+  TC_CHECK(a.numel() > 0, "min(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+           "reduction dim with the 'dim' argument.");
+  return extreme(ReduceOp::Min, a, {}, false, "min", "MinBackward1");
+}
+
+static std::tuple<Tensor, Tensor> extreme_dim(ReduceOp arg_op, const Tensor& a, int64_t dim, bool keepdim,
+                                              const char* name, const char* node) {
+  Plan p = make_plan(a, {dim}, keepdim, name);
+  TC_CHECK_INDEX(p.len > 0 || p.outer * p.inner == 0, name, "(): Expected reduction dim ", dim,
+                 " to have non-zero size.");
+  Tensor idx = run_reduce(arg_op, p, a.dtype(), DType::Int64);
+  Tensor values;
+  {
+    autograd::NoGradGuard ng;
+    int64_t w = p.dims.empty() ? 0 : p.dims[0];
+    Tensor ik = keepdim || a.dim() == 0 ? idx : unsqueeze(idx, w);
+    values = a.dim() == 0 ? clone(a) : gather(a, w, ik);
+    if (!keepdim && a.dim() > 0) values = squeeze_dims(values, {w});
+  }
+  if (auto* n = record(node, d::max_min_dim_backward, {&a}, {&values})) {
+    n->shapes = {a.sizes(), Shape{p.dims.empty() ? 0 : p.dims[0]}};
+    n->ints = {keepdim ? 1 : 0};
+    n->save(idx);
+  }
+  return {values, idx};
+}
+
+std::tuple<Tensor, Tensor> max_dim(const Tensor& a, int64_t dim, bool keepdim) {
+  return extreme_dim(ReduceOp::ArgMax, a, dim, keepdim, "max", "MaxBackward0");
+}
+std::tuple<Tensor, Tensor> min_dim(const Tensor& a, int64_t dim, bool keepdim) {
+  return extreme_dim(ReduceOp::ArgMin, a, dim, keepdim, "min", "MinBackward0");
+}
+
+static Tensor arg_extreme(ReduceOp op, const Tensor& a, std::optional<int64_t> dim, bool keepdim, const char* name) {
+  if (!dim) {
+    TC_CHECK(a.numel() > 0, name, "(): Expected reduction dim to be specified for input.numel() == 0.");
+    Tensor flat;
+    {
+      autograd::NoGradGuard ng;
+      flat = reshape(a, {-1});
+    }
+    Plan p = make_plan(flat, {0}, false, name);
+    Tensor r = run_reduce(op, p, a.dtype(), DType::Int64);
+    if (keepdim) r = reshape(r, Shape(a.dim(), 1));
+    return r;
+  }
+  Plan p = make_plan(a, {*dim}, keepdim, name);
+  TC_CHECK_INDEX(p.len > 0 || p.outer * p.inner == 0, name, "(): Expected reduction dim ", *dim,
+                 " to have non-zero size.");
+  return run_reduce(op, p, a.dtype(), DType::Int64);
+}
+Tensor argmax(const Tensor& a, std::optional<int64_t> dim, bool keepdim) { return arg_extreme(ReduceOp::ArgMax, a, dim, keepdim, "argmax"); }
+Tensor argmin(const Tensor& a, std::optional<int64_t> dim, bool keepdim) { return arg_extreme(ReduceOp::ArgMin, a, dim, keepdim, "argmin"); }
+
+Tensor var(const Tensor& a, const Shape& dims, double correction, bool keepdim) {
+  TC_CHECK(is_floating(a.dtype()), "std and var only support floating point and complex dtypes, got ",
+           dtype_name(a.dtype()));
+  Plan p = make_plan(a, dims, keepdim, "var");
+  Tensor out;
+  {
+    autograd::NoGradGuard ng;
+    Tensor m = mean(a, dims, true);
+    Tensor dev = binary(BinaryOp::Sub, a, m);
+    Tensor sq = sum(binary(BinaryOp::Mul, dev, dev), dims, keepdim);
+    double denom = std::max(0.0, double(p.len) - correction);
+    out = binary(BinaryOp::Div, sq, scalar_tensor(Scalar::from_double(denom), a.dtype()));
+  }
+  if (auto* n = record_reduction("VarBackward0", d::var_backward, a, out, p, keepdim, true)) {
+    n->save(a);
+    n->reals = {correction};
+  }
+  return out;
+}
+
+Tensor std(const Tensor& a, const Shape& dims, double correction, bool keepdim) {
+  Tensor v;
+  {
+    autograd::NoGradGuard ng;
+    v = unary(UnaryOp::Sqrt, var(a, dims, correction, keepdim));
+  }
+  Plan p = make_plan(a, dims, keepdim, "std");
+  if (auto* n = record_reduction("StdBackward0", d::std_backward, a, v, p, keepdim, true)) {
+    n->save(a);
+    n->save(v, true);
+    n->reals = {correction};
+  }
+  return v;
+}
+
+Tensor all(const Tensor& a, const Shape& dims, bool keepdim) {
+  Plan p = make_plan(a, dims, keepdim, "all");
+  if (p.len == 0) return ones(p.out_shape, DType::Bool);
+  return run_reduce(ReduceOp::All, p, a.dtype(), DType::Bool);
+}
+
+Tensor any(const Tensor& a, const Shape& dims, bool keepdim) {
+  Plan p = make_plan(a, dims, keepdim, "any");
+  if (p.len == 0) return zeros(p.out_shape, DType::Bool);
+  return run_reduce(ReduceOp::Any, p, a.dtype(), DType::Bool);
+}
+
+// ---- row-wise ops: dim moved last, rows processed in parallel ----
+
+namespace {
+template <typename T, typename F>
+Tensor rowwise(const Tensor& a, int64_t dim, DType dt, const char* op, F&& f) {
+  dim = wrap_dim(dim, a.dim(), op);
+  autograd::NoGradGuard ng;
+  Tensor x = a.dim() == 0 ? reshape(a, {1}) : contiguous(to_dtype(a.dim() ? movedim(a, {dim}, {-1}) : a, dt));
+  Tensor out = empty(x.sizes(), dt);
+  int64_t len = x.dim() ? x.size(x.dim() - 1) : 1;
+  int64_t rows = len ? x.numel() / len : 0;
+  const T* src = x.data<T>();
+  T* dst = out.data<T>();
+  parallel_for(0, rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(len, 1)), [&](int64_t b, int64_t e) {
+    for (int64_t r = b; r < e; ++r) f(src + r * len, dst + r * len, len);
+  });
+  if (a.dim() == 0) return reshape(out, {});
+  return contiguous(movedim(out, {-1}, {dim}));
+}
+
+DType float_dtype(const Tensor& a) { return is_floating(a.dtype()) ? a.dtype() : default_dtype(); }
+}  // namespace
+
+Tensor softmax(const Tensor& a, int64_t dim) {
+  DType dt = float_dtype(a);
+  Tensor out;
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      out = rowwise<T>(a, dim, dt, "softmax", [](const T* x, T* y, int64_t n) {
+        T m = -std::numeric_limits<T>::infinity();
+        for (int64_t i = 0; i < n; ++i) m = std::max(m, x[i]);
+        T s = 0;
+        for (int64_t i = 0; i < n; ++i) { y[i] = std::exp(x[i] - m); s += y[i]; }
+        T inv = T(1) / s;
+        for (int64_t i = 0; i < n; ++i) y[i] *= inv;
+      });
+    }
+  });
+  if (auto* n = record("SoftmaxBackward0", d::softmax_backward, {&a}, {&out})) {
+    n->save(out, true);
+    n->ints = {wrap_dim(dim, a.dim(), "softmax")};
+  }
+  return out;
+}
+
+Tensor log_softmax(const Tensor& a, int64_t dim) {
+  DType dt = float_dtype(a);
+  Tensor out;
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      out = rowwise<T>(a, dim, dt, "log_softmax", [](const T* x, T* y, int64_t n) {
+        T m = -std::numeric_limits<T>::infinity();
+        for (int64_t i = 0; i < n; ++i) m = std::max(m, x[i]);
+        T s = 0;
+        for (int64_t i = 0; i < n; ++i) s += std::exp(x[i] - m);
+        T lse = m + std::log(s);
+        for (int64_t i = 0; i < n; ++i) y[i] = x[i] - lse;
+      });
+    }
+  });
+  if (auto* n = record("LogSoftmaxBackward0", d::log_softmax_backward, {&a}, {&out})) {
+    n->save(out, true);
+    n->ints = {wrap_dim(dim, a.dim(), "log_softmax")};
+  }
+  return out;
+}
+
+Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
+  Tensor out;
+  Tensor af = is_floating(a.dtype()) ? a : to_dtype(a, default_dtype());
+  Plan p = make_plan(a, dims, keepdim, "logsumexp");
+  {
+    autograd::NoGradGuard ng;
+    Tensor m = amax(af, dims, true);
+    m = where(unary(UnaryOp::IsInf, m), zeros_like(m), m);
+    Tensor s = sum(unary(UnaryOp::Exp, binary(BinaryOp::Sub, af, m)), dims, true);
+    out = binary(BinaryOp::Add, unary(UnaryOp::Log, s), m);
+    if (!keepdim) out = reshape(out, p.out_shape);
+  }
+  if (auto* n = record_reduction("LogsumexpBackward0", d::logsumexp_backward, a, out, p, keepdim, true)) {
+    n->save(a);
+    n->save(out, true);
+  }
+  return out;
+}
+
+Tensor cumsum(const Tensor& a, int64_t dim) {
+  DType dt = sum_dtype(a.dtype());
+  Tensor out;
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    out = rowwise<T>(a, dim, dt, "cumsum", [](const T* x, T* y, int64_t n) {
+      T s = 0;
+      for (int64_t i = 0; i < n; ++i) { s += x[i]; y[i] = s; }
+    });
+  });
+  if (auto* n = record("CumsumBackward0", d::cumsum_backward, {&a}, {&out})) n->ints = {wrap_dim(dim, a.dim(), "cumsum")};
+  return out;
+}
+
+Tensor norm(const Tensor& a, double p, const Shape& dims, bool keepdim) {
+  TC_CHECK(is_floating(a.dtype()), "linalg.vector_norm: Expected a floating point tensor as input. Got ",
+           dtype_name(a.dtype()));
+  Plan plan = make_plan(a, dims, keepdim, "norm");
+  Tensor out;
+  {
+    autograd::NoGradGuard ng;
+    Tensor ax = unary(UnaryOp::Abs, a);
+    if (std::isinf(p)) out = p > 0 ? amax(ax, dims, keepdim) : amin(ax, dims, keepdim);
+    else if (p == 2.0) out = unary(UnaryOp::Sqrt, sum(binary(BinaryOp::Mul, a, a), dims, keepdim));
+    else if (p == 1.0) out = sum(ax, dims, keepdim);
+    else if (p == 0.0) out = sum(to_dtype(binary(BinaryOp::Ne, a, wrapped_scalar(Scalar::from_int(0))), a.dtype()), dims, keepdim);
+    else out = pow(sum(pow(ax, wrapped_scalar(Scalar::from_double(p))), dims, keepdim), wrapped_scalar(Scalar::from_double(1.0 / p)));
+  }
+  if (auto* n = record_reduction("LinalgVectorNormBackward0", d::norm_backward, a, out, plan, keepdim, true)) {
+    n->save(a);
+    n->save(out, true);
+    n->reals = {p};
+  }
+  return out;
+}
+
+std::tuple<Tensor, Tensor> sort(const Tensor& a, int64_t dim, bool descending) {
+  int64_t k = a.dim() ? a.size(wrap_dim(dim, a.dim(), "sort")) : 1;
+  auto [v, i] = topk(a, k, dim, descending, true);
+  (void)v;
+  return {v, i};
+}
+
+std::tuple<Tensor, Tensor> topk(const Tensor& a, int64_t k, int64_t dim, bool largest, bool sorted) {
+  (void)sorted;
+  int64_t w = wrap_dim(dim, a.dim(), "topk");
+  int64_t size = a.dim() ? a.size(w) : 1;
+  TC_CHECK_INDEX(k >= 0 && k <= size, "selected index k out of range: k=", k, " for dimension of size ", size);
+  Tensor x;
+  {
+    autograd::NoGradGuard ng;
+    x = a.dim() ? contiguous(movedim(a, {w}, {-1})) : reshape(a, {1});
+  }
+  int64_t len = x.size(x.dim() - 1), rows = len ? x.numel() / len : 0;
+  Shape osz = x.sizes();
+  osz.back() = k;
+  Tensor vals = empty(osz, a.dtype()), idx = empty(osz, DType::Int64);
+  dispatch_dtype(a.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* src = x.data<T>();
+    parallel_for(0, rows, 64, [&](int64_t b, int64_t e) {
+      std::vector<int64_t> order(len);
+      for (int64_t r = b; r < e; ++r) {
+        const T* row = src + r * len;
+        std::iota(order.begin(), order.end(), 0);
+        auto nan_aware = [&](int64_t i, int64_t j) {
+          T u = row[i], v = row[j];
+          bool un = u != u, vn = v != v;  // NaN sorts as the largest value
+          if (un || vn) return largest ? (un && !vn) : (!un && vn);
+          return largest ? u > v : u < v;
+        };
+        std::stable_sort(order.begin(), order.end(), nan_aware);
+        for (int64_t j = 0; j < k; ++j) {
+          vals.data<T>()[r * k + j] = row[order[j]];
+          idx.data<int64_t>()[r * k + j] = order[j];
+        }
+      }
+    });
+  });
+  {
+    autograd::NoGradGuard ng;
+    if (a.dim()) {
+      vals = movedim(vals, {-1}, {w});
+      idx = movedim(idx, {-1}, {w});
+    } else {
+      vals = reshape(vals, {});
+      idx = reshape(idx, {});
+    }
+  }
+  if (auto* n = record(k == size ? "SortBackward0" : "TopkBackward0", d::sort_topk_backward, {&a}, {&vals})) {
+    n->shapes = {a.sizes()};
+    n->ints = {a.dim() ? w : 0};
+    n->save(idx);
+  }
+  return {vals, idx};
+}
+
+}  // namespace tc::ops

@@ -1,0 +1,112 @@
+"""dtype objects (tensorcore.float32, ...) and the Size tuple."""
+
+
+class dtype:
+    """A tensor element type. Singletons: compare with `is` or `==`."""
+
+    __slots__ = ("name", "itemsize", "is_floating_point", "is_signed", "_code")
+
+    def __init__(self, name, itemsize, is_floating_point, is_signed, code):
+        self.name = name
+        self.itemsize = itemsize
+        self.is_floating_point = is_floating_point
+        self.is_signed = is_signed
+        self._code = code
+
+    @property
+    def is_complex(self):
+        return False
+
+    def __repr__(self):
+        return "tensorcore." + self.name
+
+    def __reduce__(self):
+        return (_dtype_by_name, (self.name,))
+
+    def to_real(self):
+        return self
+
+
+bool_ = dtype("bool", 1, False, False, 0)
+int32 = dtype("int32", 4, False, True, 1)
+int64 = dtype("int64", 8, False, True, 2)
+float32 = dtype("float32", 4, True, True, 3)
+float64 = dtype("float64", 8, True, True, 4)
+
+# In the order of the C++ DType enum.
+ALL = [bool_, int32, int64, float32, float64]
+ALIASES = {"bool": bool_, "int32": int32, "int": int32, "int64": int64, "long": int64,
+           "float32": float32, "float": float32, "float64": float64, "double": float64}
+
+
+def _dtype_by_name(name):
+    return ALIASES[name]
+
+
+class Size(tuple):
+    """The shape of a tensor: a tuple of ints that prints as tensorcore.Size([...])."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "tensorcore.Size([" + ", ".join(str(int(s)) for s in self) + "])"
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, item):
+        r = tuple.__getitem__(self, item)
+        return Size(r) if isinstance(item, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))
+
+
+class device:
+    """A device description: tensorcore.device('cpu'), device('cuda', 0)."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type, index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        if not isinstance(type, str):
+            raise TypeError(f"device(): argument 'type' must be str, not {__builtins__['type'](type).__name__}"
+                            if isinstance(__builtins__, dict) else "device(): argument 'type' must be str")
+        if ":" in type:
+            type, idx = type.split(":", 1)
+            if not idx.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
+            index = int(idx)
+        if type not in ("cpu", "cuda"):
+            raise RuntimeError(
+                f"Expected one of cpu, cuda device type at start of device string: {type}")
+        self.type = type
+        self.index = index
+
+    def __repr__(self):
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and self.type == other.type and self.index == other.index
+
+    def __hash__(self):
+        return hash((self.type, self.index))
