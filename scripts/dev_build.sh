@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Incremental development build into build/dev, serialised with a lock so
+# several people (or agents) can call it at once; copies the extension into
+# src/tensorcore so `PYTHONPATH=src python ...` uses it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec 9>/tmp/tensorcore-dev-build.lock
+flock 9
+if [ ! -f build/dev/build.ninja ]; then
+  cmake -S . -B build/dev -G Ninja -DCMAKE_BUILD_TYPE=Release -DTENSORCORE_CUDA=OFF \
+    -Dpybind11_DIR="$(python -c 'import pybind11; print(pybind11.get_cmake_dir())')" \
+    -DPython_EXECUTABLE="$(command -v python)" >/dev/null
+fi
+cmake --build build/dev -j2
+cp build/dev/_C*.so src/tensorcore/

@@ -1,0 +1,52 @@
+"""tensorcore: a tensor engine with a C++ core and PyTorch's API.
+
+`import tensorcore as torch` works for the covered subset: tensors, views,
+elementwise ops, reductions, matmul, autograd, nn, optim and utils.data.
+"""
+from . import _C
+from ._dtype import dtype, Size, device, int32, int64, float32, float64, bool_ as _bool
+from ._dtype import ALL as _ALL_DTYPES
+
+_C._register(Size, _ALL_DTYPES)
+
+Tensor = _C.Tensor
+Tensor.__module__ = "tensorcore"
+
+from ._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402
+from . import _tensor  # noqa: E402,F401  (installs Tensor methods)
+from ._functions import *  # noqa: E402,F401,F403
+from ._functions import __all__ as _fn_all  # noqa: E402
+from . import autograd  # noqa: E402
+from .autograd import (Variable, no_grad, enable_grad, set_grad_enabled, is_grad_enabled,  # noqa: E402
+                       inference_mode)
+from . import cuda  # noqa: E402
+from ._functions import _set_num_threads as set_num_threads, get_num_threads  # noqa: E402
+
+# PyTorch spellings of the dtypes.
+globals()["bool"] = _bool
+float = float32  # noqa: A001
+double = float64
+long = int64
+int = int32  # noqa: A001
+float32 = float32
+float64 = float64
+
+__version__ = "0.1.0"
+
+
+def _lazy_submodules():
+    import importlib
+    for name in ("nn", "optim", "utils"):
+        try:
+            globals()[name] = importlib.import_module("." + name, __name__)
+        except ImportError as e:  # a submodule not written yet must not break import
+            if getattr(e, "name", "") != f"{__name__}.{name}":
+                raise
+
+
+_lazy_submodules()
+try:
+    from .serialization import save, load  # noqa: E402,F401
+except ImportError as _e:
+    if getattr(_e, "name", "") != f"{__name__}.serialization":
+        raise

@@ -1,0 +1,81 @@
+"""Argument normalisation shared by Tensor methods and module functions."""
+import builtins
+import operator
+
+from ._dtype import dtype as _dtype_cls, device as _device_cls, ALIASES as _DTYPE_ALIASES
+
+
+def shape_args(args, name="size"):
+    """f(2, 3), f((2, 3)), f([2, 3]) and f(Size) all mean the shape (2, 3)."""
+    if len(args) == 1 and not _is_int(args[0]):
+        seq = args[0]
+        if not isinstance(seq, (tuple, list)):
+            raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found element of type "
+                            f"{type(seq).__name__}")
+        return [_index(s, name) for s in seq]
+    return [_index(s, name) for s in args]
+
+
+def _is_int(x):
+    return isinstance(x, int) or (hasattr(x, "__index__") and not isinstance(x, (builtins.float, builtins.bool)))
+
+
+def _index(x, name):
+    if isinstance(x, builtins.bool):
+        raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found element of type bool")
+    try:
+        return operator.index(x)
+    except TypeError:
+        raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found element of type "
+                        f"{type(x).__name__}") from None
+
+
+def dims_arg(dim, name):
+    """None -> [] (all dims); int -> [int]; sequence -> list."""
+    if dim is None:
+        return []
+    if isinstance(dim, (tuple, list)):
+        return [_dim(d, name) for d in dim]
+    return [_dim(dim, name)]
+
+
+def _dim(d, name):
+    if isinstance(d, builtins.bool) or not _is_int(d):
+        raise TypeError(f"{name}(): argument 'dim' must be int or tuple of ints, not {type(d).__name__}")
+    return operator.index(d)
+
+
+def int_arg(x, name, what="dim"):
+    if isinstance(x, builtins.bool) or not _is_int(x):
+        raise TypeError(f"{name}(): argument '{what}' must be int, not {type(x).__name__}")
+    return operator.index(x)
+
+
+def dtype_arg(d, name="op"):
+    if d is None or isinstance(d, _dtype_cls):
+        return d
+    if d is builtins.float:
+        from ._dtype import float64
+        return float64
+    if d is builtins.int:
+        from ._dtype import int64
+        return int64
+    if d is builtins.bool:
+        from ._dtype import bool_
+        return bool_
+    if isinstance(d, str) and d in _DTYPE_ALIASES:
+        return _DTYPE_ALIASES[d]
+    raise TypeError(f"{name}(): argument 'dtype' must be tensorcore.dtype, not {type(d).__name__}")
+
+
+def device_arg(dev):
+    if dev is None:
+        return None
+    if isinstance(dev, int) and not isinstance(dev, builtins.bool):
+        dev = _device_cls("cuda", dev)
+    d = _device_cls(dev)
+    if d.type == "cuda":
+        from . import _C
+        if not _C._cuda_is_available():
+            _C._require_cuda("to")
+    return d

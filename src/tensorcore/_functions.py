@@ -1,0 +1,605 @@
+"""Module-level functions (tensorcore.zeros, tensorcore.cat, ...) with
+PyTorch's signatures. Most forward to Tensor methods or straight to _C."""
+import builtins
+import math
+
+import numpy as np
+
+from . import _C
+from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg
+from ._dtype import dtype as _dtype_cls, float32, float64, int64, bool_
+
+Tensor = _C.Tensor
+
+__all__ = [
+    "tensor", "as_tensor", "from_numpy", "from_dlpack", "is_tensor", "is_floating_point", "numel",
+    "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "range",
+    "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
+    "randint_like", "normal", "bernoulli", "multinomial", "manual_seed", "seed", "initial_seed",
+    "get_rng_state", "set_rng_state", "Generator", "default_generator",
+    "cat", "concat", "concatenate", "stack", "hstack", "vstack", "where", "clamp", "clip",
+    "set_default_dtype", "get_default_dtype", "result_type", "promote_types", "can_cast",
+    "allclose", "isclose", "equal", "empty_cache", "get_num_threads", "broadcast_tensors", "broadcast_shapes",
+    "meshgrid", "tril", "triu", "einsum_not_supported", "is_nonzero", "numel", "sigmoid", "relu",
+    "squeeze", "unsqueeze", "flatten", "reshape", "transpose", "permute", "t", "chunk", "split", "unbind",
+    "narrow", "select", "gather", "index_select", "masked_fill", "sort", "argsort", "topk", "diagonal",
+    "movedim", "moveaxis", "swapaxes", "flip", "add", "sub", "mul", "div", "true_divide", "floor_divide",
+    "remainder", "fmod", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le", "gt", "ge",
+    "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor",
+    "bitwise_not", "neg", "negative", "abs", "absolute", "sign", "exp", "exp2", "expm1", "log", "log2", "log10",
+    "log1p", "sqrt", "rsqrt", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "erf", "floor",
+    "ceil", "trunc", "round", "reciprocal", "square", "isnan", "isinf", "isfinite", "lerp", "sum", "mean",
+    "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std", "var_mean", "std_mean", "all", "any",
+    "softmax", "log_softmax", "logsumexp", "cumsum", "norm", "matmul", "mm", "bmm", "dot", "mv", "outer",
+    "addmm", "nonzero", "count_nonzero", "clone", "detach", "as_strided", "expand_copy", "repeat_interleave",
+    "nansum", "return_types", "scatter_add", "dist", "cdist_not_supported", "square",
+]
+
+
+def _finish(t, requires_grad):
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+# ---- creation ----
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    device_arg(device)
+    return _finish(_C.tensor_from_data(data, dtype_arg(dtype, "tensor")), requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    device_arg(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype_arg(dtype, "as_tensor"))
+    if isinstance(data, np.ndarray) and dtype is None and data.dtype.kind in "bif" and data.dtype.isnative \
+            and builtins.all(s >= 0 for s in data.strides) and data.dtype.itemsize in (1, 4, 8):
+        try:
+            return _C.from_numpy(data)
+        except TypeError:
+            pass
+    return _C.tensor_from_data(data, dtype_arg(dtype, "as_tensor"))
+
+
+def from_numpy(ndarray):
+    return _C.from_numpy(ndarray)
+
+
+def from_dlpack(ext_tensor):
+    return _C.from_dlpack(ext_tensor)
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(t):
+    return t.is_floating_point()
+
+
+def is_nonzero(t):
+    if t.numel() != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return builtins.bool(t.item())
+
+
+def numel(t):
+    return t.numel()
+
+
+def _factory_dtype(dtype, name):
+    d = dtype_arg(dtype, name)
+    return d if d is not None else _C.get_default_dtype()
+
+
+def _creation(fill, name):
+    def f(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+          memory_format=None):
+        device_arg(device)
+        shape = shape_args(size, name)
+        dt = _factory_dtype(dtype, name)
+        t = _C.empty(shape, dt) if fill is None else _C.full(shape, fill, dt)
+        return _finish(t, requires_grad)
+    f.__name__ = name
+    return f
+
+
+zeros = _creation(0, "zeros")
+ones = _creation(1, "ones")
+empty = _creation(None, "empty")
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+    device_arg(device)
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    t = _C.full(shape_args((size,), "full"), fill_value, dtype_arg(dtype, "full"))
+    return _finish(t, requires_grad)
+
+
+def _like(fill, name):
+    def f(input, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):
+        dt = dtype_arg(dtype, name) or input.dtype
+        t = _C.empty(list(input.shape), dt) if fill is None else _C.full(list(input.shape), fill, dt)
+        return _finish(t, requires_grad)
+    f.__name__ = name
+    return f
+
+
+zeros_like = _like(0, "zeros_like")
+ones_like = _like(1, "ones_like")
+empty_like = _like(None, "empty_like")
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
+              memory_format=None):
+    return _finish(_C.full(list(input.shape), fill_value, dtype_arg(dtype, "full_like") or input.dtype),
+                   requires_grad)
+
+
+def _number(x, name, what):
+    if isinstance(x, Tensor):
+        return x.item()
+    if isinstance(x, (builtins.int, builtins.float)) or isinstance(x, (np.integer, np.floating)):
+        return x
+    raise TypeError(f"{name}(): argument '{what}' must be Number, not {type(x).__name__}")
+
+
+def arange(start, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False, layout=None):
+    device_arg(device)
+    if end is None:
+        start, end = 0, start
+    start, end, step = (_number(start, "arange", "start"), _number(end, "arange", "end"),
+                        _number(step, "arange", "step"))
+    return _finish(_C.arange(start, end, step, dtype_arg(dtype, "arange")), requires_grad)
+
+
+def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):  # noqa: A001
+    if end is None:
+        start, end = 0, start
+    n = builtins.int(math.floor((end - start) / step)) + 1
+    t = _C.arange(0, n, 1, int64)
+    t = _C.add(_C.mul(t.double(), builtins.float(step)), builtins.float(start))
+    return _finish(t.to(dtype_arg(dtype, "range") or _C.get_default_dtype()), requires_grad)
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+    steps = int_arg(steps, "linspace", "steps")
+    t = _C.linspace(builtins.float(_number(start, "linspace", "start")),
+                    builtins.float(_number(end, "linspace", "end")), steps, _factory_dtype(dtype, "linspace"))
+    return _finish(t, requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+    t = _C.pow(builtins.float(base), linspace(start, end, steps, dtype=float64))
+    return _finish(t.to(_factory_dtype(dtype, "logspace")), requires_grad)
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+    n = int_arg(n, "eye", "n")
+    m = n if m is None else int_arg(m, "eye", "m")
+    return _finish(_C.eye(n, m, _factory_dtype(dtype, "eye")), requires_grad)
+
+
+# ---- random ----
+class Generator:
+    """A seedable generator for shuffling and sampling (numpy PCG64 underneath).
+    Sampling functions without generator= use the global C++ generator."""
+
+    def __init__(self, device="cpu"):
+        self._seed = 67280421310721
+        self._rng = np.random.Generator(np.random.PCG64(self._seed))
+
+    def manual_seed(self, seed):
+        self._seed = builtins.int(seed)
+        self._rng = np.random.Generator(np.random.PCG64(self._seed))
+        return self
+
+    def seed(self):
+        self.manual_seed(np.random.SeedSequence().entropy % (2 ** 63))
+        return self._seed
+
+    def initial_seed(self):
+        return self._seed
+
+    def get_state(self):
+        return self._rng.bit_generator.state
+
+    def set_state(self, state):
+        self._rng.bit_generator.state = state
+        return self
+
+    @property
+    def device(self):
+        from ._dtype import device
+        return device("cpu")
+
+
+default_generator = None
+
+
+def manual_seed(seed):
+    seed = builtins.int(seed)
+    if seed < 0:
+        seed += 2 ** 64
+    _C.manual_seed(seed % (2 ** 64))
+    return None
+
+
+def seed():
+    s = builtins.int(np.random.SeedSequence().entropy % (2 ** 63))
+    _C.manual_seed(s)
+    return s
+
+
+def initial_seed():
+    return _C.initial_seed()
+
+
+def get_rng_state():
+    st = np.array(_C.get_rng_state(), dtype=np.uint64).view(np.int64)
+    return _C.tensor_from_data(st, None)
+
+
+def set_rng_state(new_state):
+    arr = np.asarray(new_state.numpy() if isinstance(new_state, Tensor) else new_state).astype(np.int64)
+    _C.set_rng_state([builtins.int(v) for v in arr.view(np.uint64)])
+
+
+def _gen_tensor(gen, shape, dt, kind, a=0.0, b=1.0):
+    if kind == "uniform":
+        data = gen._rng.random(shape) * (b - a) + a
+    else:
+        data = gen._rng.standard_normal(shape)
+    return _C.tensor_from_data(np.asarray(data), dt)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+    device_arg(device)
+    shape, dt = shape_args(size, "rand"), _factory_dtype(dtype, "rand")
+    t = _gen_tensor(generator, shape, dt, "uniform") if generator is not None else _C.rand(shape, dt)
+    return _finish(t, requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+    device_arg(device)
+    shape, dt = shape_args(size, "randn"), _factory_dtype(dtype, "randn")
+    t = _gen_tensor(generator, shape, dt, "normal") if generator is not None else _C.randn(shape, dt)
+    return _finish(t, requires_grad)
+
+
+def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False,
+            out=None):
+    if size is None:
+        if isinstance(high, (tuple, list)):
+            low, high, size = 0, low, high
+        else:
+            raise TypeError("randint() missing required argument 'size'")
+    if high is None:
+        low, high = 0, low
+    shape = shape_args((size,), "randint")
+    dt = dtype_arg(dtype, "randint") or int64
+    if generator is not None:
+        return _C.tensor_from_data(generator._rng.integers(low, high, size=shape), dt)
+    return _finish(_C.randint(int_arg(low, "randint", "low"), int_arg(high, "randint", "high"), shape, dt),
+                   requires_grad)
+
+
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    n = int_arg(n, "randperm", "n")
+    dt = dtype_arg(dtype, "randperm") or int64
+    if generator is not None:
+        return _C.tensor_from_data(generator._rng.permutation(n), dt)
+    return _C.randperm(n, dt)
+
+
+def rand_like(input, *, dtype=None, device=None, requires_grad=False):
+    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input, *, dtype=None, device=None, requires_grad=False):
+    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None):
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
+
+
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None):
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        shape = mean.shape if isinstance(mean, Tensor) else std.shape
+        base = randn(*shape, dtype=(mean if isinstance(mean, Tensor) else std).dtype)
+        return base * std + mean
+    return randn(*size, dtype=dtype) * std + mean
+
+
+def bernoulli(input, p=None, *, generator=None):
+    probs = input if p is None else full_like(input, p)
+    u = rand(*input.shape, dtype=input.dtype if input.is_floating_point() else float32)
+    return (u < probs).to(input.dtype)
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None):
+    return _C.multinomial(input, int_arg(num_samples, "multinomial", "num_samples"), replacement)
+
+
+# ---- joining ----
+def _tensor_list(tensors, name):
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{name}(): argument 'tensors' must be tuple of Tensors, not {type(tensors).__name__}")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+    return list(tensors)
+
+
+def cat(tensors, dim=0, *, out=None):
+    return _C.cat(_tensor_list(tensors, "cat"), int_arg(dim, "cat"))
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0, *, out=None):
+    return _C.stack(_tensor_list(tensors, "stack"), int_arg(dim, "stack"))
+
+
+def hstack(tensors):
+    tensors = _tensor_list(tensors, "hstack")
+    return cat(tensors, 0 if tensors[0].dim() == 1 else 1)
+
+
+def vstack(tensors):
+    tensors = [t.reshape(1, -1) if t.dim() < 2 else t for t in _tensor_list(tensors, "vstack")]
+    return cat(tensors, 0)
+
+
+def broadcast_shapes(*shapes):
+    from ._dtype import Size
+    out = []
+    for s in shapes:
+        s = list(s) if isinstance(s, (tuple, list)) else [s]
+        n = builtins.max(len(out), len(s))
+        out = [1] * (n - len(out)) + out
+        s = [1] * (n - len(s)) + s
+        for i in builtins.range(n):
+            if out[i] == 1:
+                out[i] = s[i]
+            elif s[i] != 1 and s[i] != out[i]:
+                raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape.  "
+                                   f"Mismatch is between arg 0 and arg 1.")
+    return Size(out)
+
+
+def broadcast_tensors(*tensors):
+    shape = broadcast_shapes(*[t.shape for t in tensors])
+    return tuple(t.expand(*shape) for t in tensors)
+
+
+def meshgrid(*tensors, indexing="ij"):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tensors[0]
+    n = len(tensors)
+    if indexing == "xy" and n >= 2:
+        tensors = [tensors[1], tensors[0]] + list(tensors[2:])
+    shape = [t.numel() for t in tensors]
+    outs = []
+    for i, t in enumerate(tensors):
+        view = [1] * n
+        view[i] = -1
+        outs.append(t.reshape(view).expand(*shape))
+    if indexing == "xy" and n >= 2:
+        outs = [o.transpose(0, 1) for o in outs]
+        outs[0], outs[1] = outs[1], outs[0]
+    return tuple(outs)
+
+
+def tril(input, diagonal=0):
+    r, c = input.shape[-2], input.shape[-1]
+    mask = arange(c).unsqueeze(0) - arange(r).unsqueeze(1) <= diagonal
+    return where(mask, input, zeros((), dtype=input.dtype))
+
+
+def triu(input, diagonal=0):
+    r, c = input.shape[-2], input.shape[-1]
+    mask = arange(c).unsqueeze(0) - arange(r).unsqueeze(1) >= diagonal
+    return where(mask, input, zeros((), dtype=input.dtype))
+
+
+# ---- elementwise / math ----
+def where(condition, input=None, other=None):
+    if input is None and other is None:
+        return condition.nonzero(as_tuple=True)
+    if not isinstance(condition, Tensor):
+        raise TypeError(f"where(): argument 'condition' must be Tensor, not {type(condition).__name__}")
+    return _C.where(condition, input, other)
+
+
+def clamp(input, min=None, max=None):
+    return input.clamp(min, max)
+
+
+clip = clamp
+
+
+def _forward(name, method=None):
+    m = method or name
+
+    def f(input, *args, **kwargs):
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        return getattr(input, m)(*args, **kwargs)
+    f.__name__ = name
+    return f
+
+
+def _binary_fn(name):
+    cfn = getattr(_C, name)
+
+    def f(input, other, *, out=None):
+        return cfn(input, other)
+    f.__name__ = name
+    return f
+
+
+for _n in ("floor_divide", "remainder", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le", "gt", "ge",
+           "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"):
+    globals()[_n] = _binary_fn(_n)
+
+
+def mul(input, other, *, out=None):
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return _C.mul(input, other)
+
+
+multiply = mul
+
+
+def add(input, other, *, alpha=1, out=None):
+    if not isinstance(input, Tensor):
+        return _C.add_alpha(_C.scalar_tensor(input, None), other, alpha) if alpha != 1 else _C.add(input, other)
+    return input.add(other, alpha=alpha)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    return input.sub(other, alpha=alpha) if isinstance(input, Tensor) else _C.sub(input, other)
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    if not isinstance(input, Tensor):
+        input = _C.scalar_tensor(input, None)
+    return input.div(other, rounding_mode=rounding_mode)
+
+
+true_divide = divide = div
+
+
+def fmod(input, other):
+    q = _C.trunc(_C.div(input, other))
+    r = input - q * other
+    return r.to(input.dtype) if not input.dtype.is_floating_point and not isinstance(other, builtins.float) else r
+
+
+for _n in ("logical_not", "bitwise_not", "neg", "abs", "sign", "exp", "exp2", "expm1", "log", "log2", "log10",
+           "log1p", "sqrt", "rsqrt", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "erf",
+           "floor", "ceil", "trunc", "round", "reciprocal", "square", "isnan", "isinf", "isfinite", "sigmoid",
+           "relu"):
+    globals()[_n] = _forward(_n)
+negative = neg  # noqa: F821
+absolute = abs  # noqa: F821
+arcsin, arccos, arctan = asin, acos, atan  # noqa: F821
+
+for _n in ("lerp", "sum", "mean", "prod", "amax", "amin", "argmax", "argmin", "var", "std", "all", "any",
+           "softmax", "log_softmax", "logsumexp", "cumsum", "norm", "matmul", "mm", "bmm", "dot", "mv", "outer",
+           "nonzero", "count_nonzero", "clone", "detach", "as_strided", "squeeze", "unsqueeze", "flatten",
+           "reshape", "transpose", "permute", "t", "chunk", "split", "unbind", "narrow", "select", "gather",
+           "index_select", "masked_fill", "sort", "argsort", "topk", "diagonal", "movedim", "moveaxis", "swapaxes",
+           "nansum", "scatter_add", "addmm", "flip", "square"):
+    globals()[_n] = _forward(_n)
+
+
+def max(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
+    return input.max(dim, keepdim)
+
+
+def min(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
+    return input.min(dim, keepdim)
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return (input.var(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim))
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return (input.std(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim))
+
+
+def repeat_interleave(input, repeats, dim=None):
+    if dim is None:
+        input, dim = input.reshape(-1), 0
+    if isinstance(repeats, Tensor):
+        idx = [i for i, r in enumerate(repeats.tolist()) for _ in builtins.range(r)]
+    else:
+        idx = [i for i in builtins.range(input.shape[dim]) for _ in builtins.range(repeats)]
+    return input.index_select(dim, tensor(idx, dtype=int64))
+
+
+def expand_copy(input, size):
+    return input.expand(*size).clone()
+
+
+def dist(input, other, p=2):
+    return (input - other).norm(p)
+
+
+def einsum_not_supported(*a, **k):
+    raise NotImplementedError("einsum is not supported by tensorcore")
+
+
+cdist_not_supported = einsum_not_supported
+
+
+# ---- dtype utilities ----
+def set_default_dtype(d):
+    _C.set_default_dtype(dtype_arg(d, "set_default_dtype"))
+
+
+def get_default_dtype():
+    return _C.get_default_dtype()
+
+
+def result_type(tensor1, tensor2):
+    return _C.result_type(tensor1, tensor2)
+
+
+def promote_types(type1, type2):
+    order = ["bool", "int32", "int64", "float32", "float64"]
+    a, b = dtype_arg(type1, "promote_types"), dtype_arg(type2, "promote_types")
+    return a if order.index(a.name) >= order.index(b.name) else b
+
+
+def can_cast(from_, to):
+    order = {"bool": 0, "int32": 1, "int64": 1, "float32": 2, "float64": 2}
+    return order[from_.name] <= order[to.name]
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    other = other if isinstance(other, Tensor) else tensor(other)
+    a, b = (input, other) if input.dtype.is_floating_point else (input.double(), other.double())
+    close = (a - b).abs() <= atol + rtol * b.abs()
+    close = close | (a == b)
+    if equal_nan:
+        close = close | (a.isnan() & b.isnan())
+    return close
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return builtins.bool(isclose(input, other, rtol, atol, equal_nan).all().item())
+
+
+def equal(input, other):
+    return input.equal(other)
+
+
+def empty_cache():
+    _C.empty_cache()
+
+
+def get_num_threads():
+    return _C.get_num_threads()
+
+
+def _set_num_threads(n):
+    _C.set_num_threads(int_arg(n, "set_num_threads", "int"))
+
+
+def _return_types():
+    from ._tensor import return_types as rt
+    return rt
+
+
+return_types = _return_types()
+del _n

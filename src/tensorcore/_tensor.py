@@ -1,0 +1,872 @@
+"""Tensor methods with PyTorch's signatures, installed on the C++ class.
+
+Operators, properties and autograd accessors are bound in C++
+(csrc/bindings); this file adds the methods whose argument conventions
+(varargs shapes, optional dims, keyword names) are easiest to express in
+Python. Each wrapper normalises arguments and makes one call into _C.
+"""
+import builtins
+import collections
+
+import numpy as np
+
+from . import _C, _tensor_str
+from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg
+from ._dtype import device as _device, float32, float64, int32, int64, bool_
+
+Tensor = _C.Tensor
+_CPU = _device("cpu")
+
+
+def _method(fn, name=None):
+    setattr(Tensor, name or fn.__name__, fn)
+    return fn
+
+
+# ---- return types (torch.return_types.*) ----
+class _ReturnType(tuple):
+    __slots__ = ()
+    _fields = ("values", "indices")
+
+    def __new__(cls, values, indices):
+        return tuple.__new__(cls, (values, indices))
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+    def __repr__(self):
+        return f"tensorcore.return_types.{type(self).__name__}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+def _return_type(name):
+    return type(name, (_ReturnType,), {"__slots__": ()})
+
+
+return_types = collections.namedtuple("return_types", "max min sort topk kthvalue mode median")(
+    *[_return_type(n) for n in ("max", "min", "sort", "topk", "kthvalue", "mode", "median")])
+
+
+# ---- printing ----
+def __repr__(self, *, tensor_contents=None):
+    values = _C._tensor_to_numpy_forced(self)
+    fn = self._grad_fn
+    return _tensor_str.format_tensor(
+        values, self.dtype.name, shape=tuple(self.shape), default_dtype_name=_C.get_default_dtype().name,
+        requires_grad=self.requires_grad and fn is None, grad_fn_name=fn.name() if fn is not None else None)
+
+
+_method(__repr__, "__repr__")
+_method(__repr__, "__str__")
+
+
+@_method
+def __format__(self, spec):
+    if self.dim() == 0:
+        return self.item().__format__(spec)
+    return object.__format__(self, spec) if spec == "" else repr(self).__format__(spec)
+
+
+# ---- autograd surface ----
+Tensor.grad_fn = property(lambda self: _wrap_node(self._grad_fn))
+
+
+def _wrap_node(n):
+    from .autograd.graph import wrap
+    return wrap(n)
+
+
+@_method
+def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    from .autograd import backward as _backward
+    if inputs is not None and isinstance(inputs, (list, tuple)) and len(inputs) == 0:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    _backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
+
+
+@_method
+def register_hook(self, hook):
+    from .autograd.graph import _RemovableHandle
+    hid = self._register_hook(hook)
+    return _RemovableHandle(lambda: self._remove_hook(hid))
+
+
+# ---- device and dtype conversion ----
+Tensor.device = property(lambda self: _CPU)
+Tensor.is_cuda = property(lambda self: False)
+Tensor.is_cpu = property(lambda self: True)
+Tensor.is_sparse = property(lambda self: False)
+Tensor.is_quantized = property(lambda self: False)
+Tensor.layout = property(lambda self: "torch.strided")
+Tensor.T = property(lambda self: self.permute(*reversed(range(self.dim()))))
+Tensor.mT = property(lambda self: _C.transpose(self, -2, -1))
+Tensor.H = Tensor.T
+
+
+@_method
+def to(self, *args, **kwargs):
+    dtype = kwargs.pop("dtype", None)
+    dev = kwargs.pop("device", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    for a in args:
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif isinstance(a, (str, _device)) or (isinstance(a, int) and not isinstance(a, builtins.bool)):
+            dev = a
+        elif a is not None:
+            dtype = dtype_arg(a, "to")
+    device_arg(dev)
+    if dtype is None:
+        return _C.clone(self) if copy else self
+    return _C.to_dtype(self, dtype_arg(dtype, "to"), copy)
+
+
+@_method
+def cpu(self, memory_format=None):
+    return self
+
+
+@_method
+def cuda(self, device=None, non_blocking=False):
+    _C._require_cuda("cuda")
+
+
+@_method
+def type(self, dtype=None, non_blocking=False):
+    if dtype is None:
+        return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
+                "int32": "torch.IntTensor", "bool": "torch.BoolTensor"}[self.dtype.name]
+    return self.to(dtype)
+
+
+def _converter(dt, name):
+    def conv(self, memory_format=None):
+        return _C.to_dtype(self, dt, False)
+    conv.__name__ = name
+    return _method(conv)
+
+
+_converter(float32, "float")
+_converter(float64, "double")
+_converter(int64, "long")
+_converter(int32, "int")
+_converter(bool_, "bool")
+
+
+@_method
+def half(self, memory_format=None):
+    raise TypeError("tensorcore does not support float16 tensors; use float() or double()")
+
+
+@_method
+def type_as(self, other):
+    return self.to(other.dtype)
+
+
+# ---- data access ----
+@_method
+def tolist(self):
+    if self.dim() == 0:
+        return self.item()
+    return _C._tensor_to_numpy_forced(self).tolist()
+
+
+@_method
+def __array__(self, dtype=None, copy=None):
+    a = self.numpy()
+    return a if dtype is None else a.astype(dtype, copy=False)
+
+
+Tensor.__array_priority__ = 1000
+
+
+@_method
+def __iter__(self):
+    if self.dim() == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return iter(self.unbind(0))
+
+
+@_method
+def __reversed__(self):
+    return self.flip(0) if self.dim() else self
+
+
+@_method
+def __contains__(self, element):
+    if isinstance(element, (Tensor, int, builtins.float, builtins.bool)):
+        return builtins.bool((self == element).any().item())
+    raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                       f"{type(element).__name__}.")
+
+
+@_method
+def __deepcopy__(self, memo):
+    if id(self) in memo:
+        return memo[id(self)]
+    with _no_grad():
+        new = _C.clone(self)
+    if self.requires_grad and self.is_leaf:
+        new.requires_grad_(True)
+    if type(self) is not Tensor:
+        new = type(self)(new, self.requires_grad)  # e.g. nn.Parameter
+    memo[id(self)] = new
+    if self.grad is not None and self.is_leaf:
+        new.grad = self.grad.clone()
+    return new
+
+
+def _rebuild(array, requires_grad):
+    t = _C.tensor_from_data(array, None)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+@_method
+def __reduce_ex__(self, proto):
+    return (_rebuild, (_C._tensor_to_numpy_forced(self).copy(), self.requires_grad and self.is_leaf))
+
+
+def _no_grad():
+    from .autograd import no_grad
+    return no_grad()
+
+
+# ---- shape and views ----
+@_method
+def view(self, *shape):
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and not hasattr(shape[0], "__index__"):
+        raise TypeError("view(): tensorcore does not support reinterpreting dtypes; use .to(dtype)")
+    return _C.view(self, shape_args(shape, "view"))
+
+
+@_method
+def reshape(self, *shape):
+    return _C.reshape(self, shape_args(shape, "reshape"))
+
+
+@_method
+def view_as(self, other):
+    return _C.view(self, list(other.shape))
+
+
+@_method
+def reshape_as(self, other):
+    return _C.reshape(self, list(other.shape))
+
+
+@_method
+def expand(self, *sizes):
+    return _C.expand(self, shape_args(sizes, "expand"))
+
+
+@_method
+def expand_as(self, other):
+    return _C.expand(self, list(other.shape))
+
+
+@_method
+def permute(self, *dims):
+    return _C.permute(self, shape_args(dims, "permute"))
+
+
+@_method
+def transpose(self, dim0, dim1):
+    return _C.transpose(self, int_arg(dim0, "transpose", "dim0"), int_arg(dim1, "transpose", "dim1"))
+
+
+Tensor.swapaxes = Tensor.transpose
+Tensor.swapdims = Tensor.transpose
+
+
+@_method
+def t(self):
+    return _C.t(self)
+
+
+@_method
+def squeeze(self, dim=None):
+    if dim is None:
+        return _C.squeeze(self)
+    return _C.squeeze_dims(self, dims_arg(dim, "squeeze"))
+
+
+@_method
+def unsqueeze(self, dim):
+    return _C.unsqueeze(self, int_arg(dim, "unsqueeze"))
+
+
+@_method
+def flatten(self, start_dim=0, end_dim=-1):
+    return _C.flatten(self, int_arg(start_dim, "flatten", "start_dim"), int_arg(end_dim, "flatten", "end_dim"))
+
+
+@_method
+def ravel(self):
+    return _C.reshape(self, [-1])
+
+
+@_method
+def unflatten(self, dim, sizes):
+    return _C.unflatten(self, int_arg(dim, "unflatten"), shape_args((sizes,), "unflatten"))
+
+
+@_method
+def narrow(self, dim, start, length):
+    return _C.narrow(self, int_arg(dim, "narrow"), int_arg(start, "narrow", "start"),
+                     int_arg(length, "narrow", "length"))
+
+
+@_method
+def select(self, dim, index):
+    return _C.select(self, int_arg(dim, "select"), int_arg(index, "select", "index"))
+
+
+@_method
+def chunk(self, chunks, dim=0):
+    return tuple(_C.chunk(self, int_arg(chunks, "chunk", "chunks"), int_arg(dim, "chunk")))
+
+
+@_method
+def split(self, split_size, dim=0):
+    dim = int_arg(dim, "split")
+    if isinstance(split_size, (list, tuple)):
+        return tuple(_C.split_with_sizes(self, [int_arg(s, "split", "split_size") for s in split_size], dim))
+    return tuple(_C.split(self, int_arg(split_size, "split", "split_size"), dim))
+
+
+@_method
+def unbind(self, dim=0):
+    return tuple(_C.unbind(self, int_arg(dim, "unbind")))
+
+
+@_method
+def as_strided(self, size, stride, storage_offset=None):
+    return _C.as_strided(self, shape_args((size,), "as_strided"), shape_args((stride,), "as_strided"),
+                         storage_offset)
+
+
+@_method
+def contiguous(self, memory_format=None):
+    return _C.contiguous(self)
+
+
+@_method
+def clone(self, memory_format=None):
+    return _C.clone(self)
+
+
+@_method
+def diagonal(self, offset=0, dim1=0, dim2=1):
+    return _C.diagonal(self, offset, dim1, dim2)
+
+
+@_method
+def movedim(self, source, destination):
+    return _C.movedim(self, dims_arg(source, "movedim"), dims_arg(destination, "movedim"))
+
+
+Tensor.moveaxis = Tensor.movedim
+
+
+@_method
+def repeat(self, *sizes):
+    sizes = shape_args(sizes, "repeat")
+    if len(sizes) < self.dim():
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
+                           "tensor")
+    x = self.reshape([1] * (len(sizes) - self.dim()) + list(self.shape))
+    expanded, final = [], []
+    for r, s in zip(sizes, x.shape):
+        expanded += [r, s]
+        final.append(r * s)
+    x = x.unsqueeze(-1) if False else x
+    # interleave repeat dims before each dim, expand, then merge
+    y = x.reshape([v for s in x.shape for v in (1, s)]).expand(*expanded)
+    return y.reshape(final)
+
+
+@_method
+def flip(self, *dims):
+    dims = shape_args(dims, "flip") if dims else []
+    idx = [slice(None)] * self.dim()
+    out = self
+    for d in dims:
+        d = d % max(self.dim(), 1)
+        n = self.shape[d]
+        index = _C.arange(n - 1, -1, -1, int64) if n else _C.zeros([0], int64)
+        out = _C.index_select(out, d, index)
+    del idx
+    return out
+
+
+# ---- elementwise ----
+def _binary(name, pyname=None):
+    f = getattr(_C, name)
+
+    def method(self, other):
+        return f(self, other)
+    method.__name__ = pyname or name
+    _method(method)
+
+    fi = getattr(_C, name + "_")
+
+    def imethod(self, other):
+        return fi(self, other)
+    imethod.__name__ = (pyname or name) + "_"
+    _method(imethod)
+
+
+for _n in ("mul", "floor_divide", "remainder", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le",
+           "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"):
+    _binary(_n)
+for _alias, _n in (("multiply", "mul"), ("greater", "gt"), ("greater_equal", "ge"), ("less", "lt"),
+                   ("less_equal", "le"), ("not_equal", "ne"), ("fmax", "maximum"), ("fmin", "minimum")):
+    setattr(Tensor, _alias, getattr(Tensor, _n))
+    setattr(Tensor, _alias + "_", getattr(Tensor, _n + "_"))
+
+
+@_method
+def add(self, other, *, alpha=1):
+    return _C.add(self, other) if alpha == 1 else _C.add_alpha(self, other, alpha)
+
+
+@_method
+def add_(self, other, *, alpha=1):
+    return _C.add_(self, other) if alpha == 1 else _C.add_alpha_(self, other, alpha)
+
+
+@_method
+def sub(self, other, *, alpha=1):
+    return _C.sub(self, other) if alpha == 1 else _C.sub_alpha(self, other, alpha)
+
+
+@_method
+def sub_(self, other, *, alpha=1):
+    if alpha == 1:
+        return _C.sub_(self, other)
+    return _C.add_alpha_(self, other, -alpha)
+
+
+Tensor.subtract = Tensor.sub
+
+
+def _rounded_div(a, b, rounding_mode):
+    if rounding_mode is None:
+        return _C.div(a, b)
+    if rounding_mode == "floor":
+        return _C.floor_divide(a, b)
+    if rounding_mode == "trunc":
+        q = _C.div(a, b)
+        q = _C.trunc(q)
+        return q if (a.dtype.is_floating_point or (isinstance(b, Tensor) and b.dtype.is_floating_point)
+                     or isinstance(b, builtins.float)) else q.to(a.dtype)
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                       f"'{rounding_mode}'")
+
+
+@_method
+def div(self, other, *, rounding_mode=None):
+    return _rounded_div(self, other, rounding_mode)
+
+
+@_method
+def div_(self, other, *, rounding_mode=None):
+    if rounding_mode is None:
+        return _C.div_(self, other)
+    return self.copy_(_rounded_div(self, other, rounding_mode))
+
+
+Tensor.divide = Tensor.div
+Tensor.true_divide = Tensor.div
+
+
+def _unary(name):
+    f = getattr(_C, name)
+
+    def method(self):
+        return f(self)
+    method.__name__ = name
+    _method(method)
+    fi = getattr(_C, name + "_")
+
+    def imethod(self):
+        return fi(self)
+    imethod.__name__ = name + "_"
+    _method(imethod)
+
+
+for _n in ("neg", "abs", "sign", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin",
+           "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid", "erf", "relu", "floor", "ceil",
+           "trunc", "round", "reciprocal", "square", "bitwise_not", "logical_not"):
+    _unary(_n)
+Tensor.negative = Tensor.neg
+Tensor.absolute = Tensor.abs
+Tensor.arcsin, Tensor.arccos, Tensor.arctan = Tensor.asin, Tensor.acos, Tensor.atan
+Tensor.fix = Tensor.trunc
+
+
+@_method
+def isnan(self):
+    return _C.isnan(self)
+
+
+@_method
+def isinf(self):
+    return _C.isinf(self)
+
+
+@_method
+def isfinite(self):
+    return _C.isfinite(self)
+
+
+@_method
+def clamp(self, min=None, max=None):
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return _C.clamp_tensor(self, min, max)
+    return _C.clamp(self, min, max)
+
+
+@_method
+def clamp_(self, min=None, max=None):
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return self.copy_(_C.clamp_tensor(self, min, max))
+    return _C.clamp_(self, min, max)
+
+
+Tensor.clip = Tensor.clamp
+Tensor.clip_ = Tensor.clamp_
+
+
+@_method
+def clamp_min(self, min):
+    return self.clamp(min=min)
+
+
+@_method
+def clamp_max(self, max):
+    return self.clamp(max=max)
+
+
+@_method
+def where(self, condition, other):
+    return _C.where(condition, self, other)
+
+
+@_method
+def lerp(self, end, weight):
+    return _C.lerp(self, end, weight)
+
+
+@_method
+def masked_fill(self, mask, value):
+    return _C.masked_fill(self, mask, value)
+
+
+@_method
+def masked_fill_(self, mask, value):
+    with _no_grad():
+        r = _C.masked_fill(self, mask, value)
+    return _C.copy_(self, r)
+
+
+@_method
+def copy_(self, src, non_blocking=False):
+    return _C.copy_(self, src)
+
+
+@_method
+def fill_(self, value):
+    return _C.fill_(self, value)
+
+
+@_method
+def zero_(self):
+    return _C.zero_(self)
+
+
+@_method
+def uniform_(self, a=0.0, b=1.0, *, generator=None):
+    return _C.uniform_(self, builtins.float(a), builtins.float(b))
+
+
+@_method
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    return _C.normal_(self, builtins.float(mean), builtins.float(std))
+
+
+@_method
+def bernoulli_(self, p=0.5, *, generator=None):
+    with _no_grad():
+        return self.copy_(_C.bernoulli_mask(list(self.shape), builtins.float(p), self.dtype))
+
+
+# ---- reductions ----
+@_method
+def sum(self, dim=None, keepdim=False, *, dtype=None):
+    return _C.sum(self, dims_arg(dim, "sum"), keepdim, dtype_arg(dtype, "sum"))
+
+
+@_method
+def mean(self, dim=None, keepdim=False, *, dtype=None):
+    x = self if dtype is None else self.to(dtype)
+    return _C.mean(x, dims_arg(dim, "mean"), keepdim)
+
+
+@_method
+def nansum(self, dim=None, keepdim=False):
+    return _C.where(_C.isnan(self), 0.0, self).sum(dim, keepdim)
+
+
+@_method
+def prod(self, dim=None, keepdim=False, *, dtype=None):
+    x = self if dtype is None else self.to(dtype)
+    return _C.prod(x, None if dim is None else int_arg(dim, "prod"), keepdim)
+
+
+def _extreme(self, dim, keepdim, which, other=None):
+    if isinstance(dim, Tensor):
+        return (_C.maximum if which == "max" else _C.minimum)(self, dim)
+    if dim is None:
+        if keepdim:
+            raise TypeError(f"{which}() received an invalid combination of arguments: keepdim without dim")
+        return (_C.max_all if which == "max" else _C.min_all)(self)
+    v, i = (_C.max_dim if which == "max" else _C.min_dim)(self, int_arg(dim, which), keepdim)
+    return getattr(return_types, which)(v, i)
+
+
+@_method
+def max(self, dim=None, keepdim=False):
+    return _extreme(self, dim, keepdim, "max")
+
+
+@_method
+def min(self, dim=None, keepdim=False):
+    return _extreme(self, dim, keepdim, "min")
+
+
+@_method
+def amax(self, dim=(), keepdim=False):
+    return _C.amax(self, dims_arg(dim, "amax") if dim != () else [], keepdim)
+
+
+@_method
+def amin(self, dim=(), keepdim=False):
+    return _C.amin(self, dims_arg(dim, "amin") if dim != () else [], keepdim)
+
+
+@_method
+def argmax(self, dim=None, keepdim=False):
+    return _C.argmax(self, None if dim is None else int_arg(dim, "argmax"), keepdim)
+
+
+@_method
+def argmin(self, dim=None, keepdim=False):
+    return _C.argmin(self, None if dim is None else int_arg(dim, "argmin"), keepdim)
+
+
+def _correction(unbiased, correction, name):
+    if correction is not None and unbiased is not None:
+        raise RuntimeError(f"{name}: can't pass both unbiased and correction")
+    if correction is not None:
+        return builtins.float(correction)
+    if unbiased is None or unbiased is True:
+        return 1.0
+    if unbiased is False:
+        return 0.0
+    raise TypeError(f"{name}(): argument 'unbiased' must be bool, not {type(unbiased).__name__}")
+
+
+@_method
+def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, builtins.bool):  # var(unbiased) positional form
+        dim, unbiased = None, dim
+    return _C.var(self, dims_arg(dim, "var"), _correction(unbiased, correction, "var"), keepdim)
+
+
+@_method
+def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, builtins.bool):
+        dim, unbiased = None, dim
+    return _C.std(self, dims_arg(dim, "std"), _correction(unbiased, correction, "std"), keepdim)
+
+
+@_method
+def all(self, dim=None, keepdim=False):
+    return _C.all(self, dims_arg(dim, "all"), keepdim)
+
+
+@_method
+def any(self, dim=None, keepdim=False):
+    return _C.any(self, dims_arg(dim, "any"), keepdim)
+
+
+@_method
+def softmax(self, dim, dtype=None):
+    x = self if dtype is None else self.to(dtype)
+    return _C.softmax(x, int_arg(dim, "softmax"))
+
+
+@_method
+def log_softmax(self, dim, dtype=None):
+    x = self if dtype is None else self.to(dtype)
+    return _C.log_softmax(x, int_arg(dim, "log_softmax"))
+
+
+@_method
+def logsumexp(self, dim, keepdim=False):
+    return _C.logsumexp(self, dims_arg(dim, "logsumexp"), keepdim)
+
+
+@_method
+def cumsum(self, dim, *, dtype=None):
+    x = self if dtype is None else self.to(dtype)
+    return _C.cumsum(x, int_arg(dim, "cumsum"))
+
+
+@_method
+def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+    if p == "fro" or p is None:
+        p = 2.0
+    elif p == "inf" or p == builtins.float("inf"):
+        p = builtins.float("inf")
+    return _C.norm(self, builtins.float(p), dims_arg(dim, "norm"), keepdim)
+
+
+@_method
+def sort(self, dim=-1, descending=False, stable=False):
+    v, i = _C.sort(self, int_arg(dim, "sort"), descending)
+    return return_types.sort(v, i)
+
+
+@_method
+def argsort(self, dim=-1, descending=False, stable=False):
+    return _C.sort(self, int_arg(dim, "argsort"), descending)[1]
+
+
+@_method
+def topk(self, k, dim=-1, largest=True, sorted=True):
+    v, i = _C.topk(self, int_arg(k, "topk", "k"), int_arg(dim, "topk"), largest, sorted)
+    return return_types.topk(v, i)
+
+
+@_method
+def count_nonzero(self, dim=None):
+    return (self != 0).sum(dim)
+
+
+# ---- linear algebra ----
+for _n in ("mm", "bmm", "matmul", "dot", "mv", "outer"):
+    setattr(Tensor, _n, getattr(_C, _n))
+Tensor.inner = Tensor.dot
+Tensor.ger = Tensor.outer
+
+
+@_method
+def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+    if beta == 1 and alpha == 1:
+        return _C.addmm(self, mat1, mat2)
+    return self * beta + _C.mm(mat1, mat2) * alpha
+
+
+# ---- indexing ----
+@_method
+def index_select(self, dim, index):
+    return _C.index_select(self, int_arg(dim, "index_select"), index)
+
+
+@_method
+def gather(self, dim, index):
+    return _C.gather(self, int_arg(dim, "gather"), index)
+
+
+@_method
+def scatter_add(self, dim, index, src):
+    return _C.scatter_add(self, int_arg(dim, "scatter_add"), index, src)
+
+
+@_method
+def scatter_add_(self, dim, index, src):
+    with _no_grad():
+        r = _C.scatter_add(self, int_arg(dim, "scatter_add_"), index, src)
+    return _C.copy_(self, r)
+
+
+@_method
+def nonzero(self, *, as_tuple=False):
+    nz = _C.nonzero(self)
+    if as_tuple:
+        return tuple(nz.unbind(1)) if self.dim() else (nz.reshape(-1),)
+    return nz
+
+
+@_method
+def index_put_(self, indices, values, accumulate=False):
+    return _C.index_put_(self, list(indices), values, accumulate)
+
+
+@_method
+def index_put(self, indices, values, accumulate=False):
+    return _C.index_put(self, list(indices), values, accumulate)
+
+
+@_method
+def masked_select(self, mask):
+    return self[mask.expand_as(self) if mask.shape != self.shape else mask]
+
+
+# ---- new_* constructors ----
+@_method
+def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    from ._functions import tensor
+    return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+def _new_factory(name, fill):
+    def f(self, *size, dtype=None, device=None, requires_grad=False, **_kw):
+        t = _C.full(shape_args(size, name), fill, dtype_arg(dtype, name) or self.dtype) if fill is not None \
+            else _C.empty(shape_args(size, name), dtype_arg(dtype, name) or self.dtype)
+        return t.requires_grad_(True) if requires_grad else t
+    f.__name__ = name
+    _method(f)
+
+
+_new_factory("new_zeros", 0)
+_new_factory("new_ones", 1)
+_new_factory("new_empty", None)
+
+
+@_method
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    t = _C.full(shape_args((size,), "new_full"), fill_value, dtype_arg(dtype, "new_full") or self.dtype)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+@_method
+def equal(self, other):
+    return tuple(self.shape) == tuple(other.shape) and builtins.bool((self == other).all().item())
+
+
+@_method
+def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    from ._functions import allclose
+    return allclose(self, other, rtol, atol, equal_nan)
+
+
+@_method
+def apply_(self, fn):
+    arr = self.numpy()
+    flat = arr.reshape(-1) if arr.flags.c_contiguous else None
+    if flat is None:
+        raise RuntimeError("apply_ needs a contiguous tensor")
+    for i in range(flat.size):
+        flat[i] = fn(flat[i].item())
+    return self
+
+
+del _n

@@ -1,0 +1,163 @@
+"""tensorcore.autograd: Variable, backward, grad, Function, gradcheck and grad modes.
+
+The graph and its executor are C++; these are thin entry points.
+"""
+import functools
+
+from .. import _C
+from .function import Function, FunctionCtx  # noqa: F401
+from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
+from . import graph  # noqa: F401
+
+__all__ = ["Variable", "backward", "grad", "Function", "gradcheck", "gradgradcheck", "no_grad", "enable_grad",
+           "set_grad_enabled", "is_grad_enabled", "inference_mode"]
+
+
+def Variable(data, requires_grad=False, volatile=False):
+    """Deprecated in PyTorch: returns a Tensor (sharing `data`'s memory) that
+    requires grad when asked, as torch.autograd.Variable does today."""
+    from .. import Tensor
+    if not isinstance(data, Tensor):
+        raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+    t = data.detach()
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _as_list(x):
+    if x is None:
+        return []
+    from .. import Tensor
+    if isinstance(x, Tensor):
+        return [x]
+    return list(x)
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    tensors = _as_list(tensors)
+    grads = _as_list(grad_tensors) if grad_tensors is not None else [None] * len(tensors)
+    if len(grads) != len(tensors):
+        raise RuntimeError(f"grad_tensors has {len(grads)} elements but tensors has {len(tensors)}")
+    if retain_graph is None:
+        retain_graph = create_graph
+    inputs = _as_list(inputs)
+    if inputs is not None and len(inputs) == 0 and inputs is not None and False:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    for t in tensors:
+        if not t.requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    _C._run_backward(tensors, grads, bool(retain_graph), bool(create_graph), inputs, True, True)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    from .. import Tensor, zeros_like
+    single = isinstance(inputs, Tensor)
+    outputs = _as_list(outputs)
+    inputs_l = _as_list(inputs)
+    grads = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
+    if len(grads) != len(outputs):
+        raise RuntimeError(f"grad_outputs has {len(grads)} elements but outputs has {len(outputs)}")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    for o in outputs:
+        if not o.requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    res = _C._run_backward(outputs, grads, bool(retain_graph), bool(create_graph), inputs_l, False,
+                           bool(allow_unused))
+    if materialize_grads:
+        res = [zeros_like(i) if r is None else r for r, i in zip(res, inputs_l)]
+    return tuple(res)
+
+
+def is_grad_enabled():
+    return _C.is_grad_enabled()
+
+
+class _GradModeContext:
+    """Base for context managers that also work as decorators."""
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__(*self._args):
+                return fn(*args, **kwargs)
+        return wrapper
+
+    _args = ()
+
+    def __exit__(self, *exc):
+        _C._set_grad_enabled(self._prev)
+        return False
+
+
+class no_grad(_GradModeContext):
+    """Disables gradient recording (thread-local)."""
+
+    def __new__(cls, fn=None):
+        self = super().__new__(cls)
+        if callable(fn):  # used as @no_grad without parentheses
+            return self(fn)
+        return self
+
+    def __init__(self, fn=None):
+        pass
+
+    def __enter__(self):
+        self._prev = _C.is_grad_enabled()
+        _C._set_grad_enabled(False)
+        return None
+
+
+class enable_grad(no_grad):
+    def __enter__(self):
+        self._prev = _C.is_grad_enabled()
+        _C._set_grad_enabled(True)
+        return None
+
+
+class set_grad_enabled(_GradModeContext):
+    """Sets grad mode on construction (like PyTorch) and restores it on exit."""
+
+    def __init__(self, mode):
+        if not isinstance(mode, bool):
+            raise TypeError(f"set_grad_enabled(): argument 'mode' must be bool, not {type(mode).__name__}")
+        self._args = (mode,)
+        self._prev = _C.is_grad_enabled()
+        _C._set_grad_enabled(mode)
+
+    def __enter__(self):
+        return None
+
+    def __call__(self, fn):
+        _C._set_grad_enabled(self._prev)
+        return super().__call__(fn)
+
+
+class inference_mode(no_grad):
+    def __new__(cls, mode=True):
+        self = object.__new__(cls)
+        if callable(mode):
+            self._mode = True
+            return self(mode)
+        return self
+
+    def __init__(self, mode=True):
+        self._mode = mode if isinstance(mode, bool) else True
+        self._args = (self._mode,)
+
+    def __enter__(self):
+        self._prev = _C.is_grad_enabled()
+        if self._mode:
+            _C._set_grad_enabled(False)
+        return None
+
+
+class GradcheckError(RuntimeError):
+    """Raised by gradcheck when analytical and numerical gradients differ."""
+
+
+_gradcheck_error = GradcheckError

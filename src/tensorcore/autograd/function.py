@@ -1,0 +1,74 @@
+"""Custom differentiable ops: subclass Function with static forward/backward."""
+from .. import _C
+
+
+class FunctionCtx:
+    """The `ctx` passed to forward and backward."""
+
+    def __init__(self):
+        self._to_save = ()
+        self._saved_unpacked = None
+        self.needs_input_grad = ()
+        self._non_differentiable = ()
+        self.materialize_grads = True
+
+    def save_for_backward(self, *tensors):
+        self._to_save = tensors
+
+    @property
+    def saved_tensors(self):
+        if self._saved_unpacked is None:
+            if self._to_save:
+                return tuple(self._to_save)
+            raise RuntimeError("saved_tensors is only available inside backward() after save_for_backward()")
+        return self._saved_unpacked
+
+    def mark_non_differentiable(self, *tensors):
+        self._non_differentiable = tensors
+
+    def set_materialize_grads(self, value):
+        self.materialize_grads = value
+
+    def mark_dirty(self, *tensors):
+        pass
+
+
+class Function:
+    """Define `forward(ctx, *args)` and `backward(ctx, *grads)` as staticmethods,
+    then call `MyFunction.apply(*args)`."""
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        from .. import Tensor, no_grad
+        ctx = FunctionCtx()
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        with no_grad():
+            out = cls.forward(ctx, *args, **kwargs)
+        single = not isinstance(out, tuple)
+        outs = (out,) if single else out
+        needs = _C.is_grad_enabled() and any(ctx.needs_input_grad)
+        if not needs:
+            return out
+        inputs = {id(a) for a in args if isinstance(a, Tensor)}
+        fixed = []
+        for o in outs:
+            # An input returned as-is must not lose its own history.
+            if isinstance(o, Tensor) and id(o) in inputs:
+                o = o.detach()
+            fixed.append(o)
+        tensor_outs = [o for o in fixed if isinstance(o, Tensor)]
+        diff_outs = [o for o in tensor_outs if not any(o is n for n in ctx._non_differentiable)]
+        node = _C._make_function_node(cls.__name__ + "Backward", ctx, cls.backward, list(args), diff_outs,
+                                      [t if isinstance(t, Tensor) else None for t in ctx._to_save])
+        ctx._to_save = ()
+        del node
+        return fixed[0] if single else tuple(fixed)

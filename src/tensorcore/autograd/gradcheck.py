@@ -1,0 +1,103 @@
+"""Finite-difference checks of first and second derivatives (float64)."""
+
+
+def _flat_inputs(inputs):
+    from .. import Tensor
+    if isinstance(inputs, Tensor):
+        return (inputs,)
+    return tuple(inputs)
+
+
+def _numerical_jacobian(fn, inputs, idx, eps):
+    from .. import no_grad
+    import numpy as np
+    x = inputs[idx]
+    with no_grad():
+        out0 = fn(*inputs)
+    outs = out0 if isinstance(out0, tuple) else (out0,)
+    n_out = sum(o.numel() for o in outs)
+    jac = np.zeros((x.numel(), n_out))
+    flat = x.detach().view(-1) if x.is_contiguous() else None
+    if flat is None:
+        raise ValueError("gradcheck needs contiguous inputs")
+    for i in range(x.numel()):
+        with no_grad():
+            orig = flat[i].item()
+            flat[i] = orig + eps
+            plus = fn(*inputs)
+            flat[i] = orig - eps
+            minus = fn(*inputs)
+            flat[i] = orig
+        plus = plus if isinstance(plus, tuple) else (plus,)
+        minus = minus if isinstance(minus, tuple) else (minus,)
+        col = np.concatenate([((p.detach().double() - m.detach().double()) / (2 * eps)).numpy().ravel()
+                              for p, m in zip(plus, minus)])
+        jac[i] = col
+    return jac
+
+
+def _analytical_jacobian(fn, inputs, idx):
+    import numpy as np
+    from .. import zeros_like
+    from . import grad
+    out = fn(*inputs)
+    outs = out if isinstance(out, tuple) else (out,)
+    x = inputs[idx]
+    rows = []
+    for o in outs:
+        for j in range(o.numel()):
+            g = zeros_like(o)
+            g.view(-1)[j] = 1.0
+            if not o.requires_grad:
+                rows.append(np.zeros(x.numel()))
+                continue
+            r = grad([o], [x], [g], retain_graph=True, allow_unused=True)[0]
+            rows.append(np.zeros(x.numel()) if r is None else r.detach().double().numpy().ravel())
+    return np.array(rows).T if rows else np.zeros((x.numel(), 0))
+
+
+def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, **_ignored):
+    """Compares analytical gradients with central finite differences for
+    every input that requires grad. Inputs should be float64."""
+    import numpy as np
+    inputs = _flat_inputs(inputs)
+    from .. import Tensor
+    for idx, x in enumerate(inputs):
+        if not (isinstance(x, Tensor) and x.requires_grad):
+            continue
+        num = _numerical_jacobian(func, inputs, idx, eps)
+        ana = _analytical_jacobian(func, inputs, idx)
+        if num.shape != ana.shape or not np.allclose(ana, num, atol=atol, rtol=rtol):
+            if raise_exception:
+                from ..autograd import _gradcheck_error
+                raise _gradcheck_error(
+                    f"Jacobian mismatch for output 0 with respect to input {idx},\n"
+                    f"numerical:{num}\nanalytical:{ana}\n")
+            return False
+    return True
+
+
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
+                  **_ignored):
+    """gradcheck of the first derivative (computed with create_graph=True)."""
+    from .. import Tensor, randn_like
+    from . import grad
+    inputs = _flat_inputs(inputs)
+    out = func(*inputs)
+    outs = out if isinstance(out, tuple) else (out,)
+    if grad_outputs is None:
+        grad_outputs = tuple(randn_like(o).double().requires_grad_() for o in outs)
+    diff_inputs = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
+
+    def first_grad(*args):
+        xs = args[:len(inputs)]
+        gos = args[len(inputs):]
+        o = func(*xs)
+        o = o if isinstance(o, tuple) else (o,)
+        dx = [a for a in xs if isinstance(a, Tensor) and a.requires_grad]
+        gs = grad(o, dx, gos, create_graph=True, allow_unused=True)
+        return tuple(g for g in gs if g is not None)
+
+    del diff_inputs
+    return gradcheck(first_grad, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception)

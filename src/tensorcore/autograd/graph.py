@@ -1,0 +1,83 @@
+"""Python views of C++ graph nodes: `tensor.grad_fn` objects whose type is
+named after the node (AddBackward0, ...), as in PyTorch."""
+import weakref
+
+from .. import _C
+
+_node_types = {}
+_live = weakref.WeakValueDictionary()  # C++ address -> wrapper, so grad_fn is stable
+
+
+class Node:
+    """Base class of every grad_fn object."""
+
+    __slots__ = ("_cpp", "__weakref__")
+
+    def name(self):
+        return self._cpp.name()
+
+    @property
+    def next_functions(self):
+        return tuple((wrap(fn), nr) for fn, nr in self._cpp.next_functions)
+
+    @property
+    def variable(self):
+        return self._cpp.variable
+
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) runs after this node computes its gradients."""
+        hid = self._cpp._register_hook(fn)
+        return _RemovableHandle(lambda: self._cpp._remove_hook(hid))
+
+    def __repr__(self):
+        return f"<{self._cpp.name()} object at {hex(id(self))}>"
+
+    def __eq__(self, other):
+        return isinstance(other, Node) and other._cpp._addr == self._cpp._addr
+
+    def __hash__(self):
+        return hash(self._cpp._addr)
+
+
+def _type_for(name):
+    cls = _node_types.get(name)
+    if cls is None:
+        short = name.rsplit("::", 1)[-1]
+        cls = type(short, (Node,), {"__slots__": ()})
+        cls.__module__ = "tensorcore.autograd.graph"
+        _node_types[name] = cls
+    return cls
+
+
+def wrap(cpp_node):
+    if cpp_node is None:
+        return None
+    addr = cpp_node._addr
+    obj = _live.get(addr)
+    if obj is not None:
+        return obj
+    obj = object.__new__(_type_for(cpp_node.name()))
+    obj._cpp = cpp_node
+    _live[addr] = obj
+    return obj
+
+
+class _RemovableHandle:
+    __slots__ = ("_remove", "id")
+    _next = [0]
+
+    def __init__(self, remove):
+        self._remove = remove
+        _RemovableHandle._next[0] += 1
+        self.id = _RemovableHandle._next[0]
+
+    def remove(self):
+        if self._remove is not None:
+            self._remove()
+            self._remove = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
