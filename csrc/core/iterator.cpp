@@ -24,89 +24,99 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   return out;
 }
 
-TensorIterator::TensorIterator(std::vector<Tensor*> outputs, std::vector<DType> out_dtypes,
-                               std::vector<const Tensor*> inputs, const char* op) {
+TensorIterator::TensorIterator(std::initializer_list<Tensor*> outputs, std::initializer_list<DType> out_dtypes,
+                               std::initializer_list<const Tensor*> inputs, const char* op) {
   ntensors_ = static_cast<int>(outputs.size() + inputs.size());
-  TC_INTERNAL_ASSERT(ntensors_ <= kMaxOperands);
-  // 1. Broadcast shape of the inputs; defined outputs must match it.
-  Shape shape;
-  for (const Tensor* t : inputs) shape = broadcast_shapes(shape, t->sizes(), op);
+  TC_INTERNAL_ASSERT(ntensors_ <= kMaxOperands && out_dtypes.size() == outputs.size());
+  const Tensor* all[kMaxOperands];
+  int k_ = 0;
+  for (Tensor* o : outputs) all[k_++] = o;
+  for (const Tensor* t : inputs) all[k_++] = t;
+
+  // 1. Broadcast shape of the inputs (fast path: all inputs share one shape).
+  int nd = 0;
+  for (const Tensor* t : inputs) nd = std::max(nd, static_cast<int>(t->dim()));
+  for (Tensor* o : outputs)
+    if (o->defined() && inputs.size() == 0) nd = static_cast<int>(o->dim());
+  TC_CHECK(nd <= kMaxDims, "[", op, "] tensors with more than ", kMaxDims, " dimensions are not supported");
+  int64_t shape[kMaxDims];
+  for (int d = 0; d < nd; ++d) shape[d] = 1;
+  auto fold = [&](const Shape& s) {
+    int off = nd - static_cast<int>(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+      int64_t& cur = shape[off + i];
+      int64_t v = s[i];
+      if (cur == v || v == 1) continue;
+      if (cur == 1) { cur = v; continue; }
+      Shape have(shape, shape + nd);
+      broadcast_shapes(have, s, op);  // raises the descriptive error
+    }
+  };
+  for (const Tensor* t : inputs) fold(t->sizes());
+  if (inputs.size() == 0)
+    for (Tensor* o : outputs) if (o->defined()) fold(o->sizes());
   for (Tensor* o : outputs) {
     if (!o->defined()) continue;
-    if (inputs.empty()) shape = o->sizes();
-    TC_CHECK(o->sizes() == shape, "[", op, "] output with shape ", shape_str(o->sizes()),
-             " doesn't match the broadcast shape ", shape_str(shape));
+    bool same = static_cast<int>(o->dim()) == nd;
+    for (int d = 0; same && d < nd; ++d) same = o->sizes()[d] == shape[d];
+    if (!same)
+      raise(ErrorKind::Runtime, "[", op, "] output with shape ", shape_str(o->sizes()),
+            " doesn't match the broadcast shape ", shape_str(Shape(shape, shape + nd)));
   }
-  out_shape_ = shape;
-  const int nd = static_cast<int>(shape.size());
-  numel_ = shape_numel(shape);
+  numel_ = 1;
+  for (int d = 0; d < nd; ++d) numel_ *= shape[d];
 
-  // 2. Memory order: sort dims by the strides of the first defined operand
-  //    that is not broadcast along them (outputs first), innermost first.
-  std::vector<const Tensor*> all;
-  for (Tensor* o : outputs) all.push_back(o);
-  for (const Tensor* t : inputs) all.push_back(t);
+  // 2. Memory order: sort dims by the strides of the first operand that is
+  //    not broadcast along them (outputs first), innermost first.
   auto stride_of = [&](const Tensor* t, int d) -> int64_t {  // element stride in broadcast space
     if (!t->defined()) return -1;
     int off = nd - static_cast<int>(t->dim());
     if (d < off) return 0;
     return t->sizes()[d - off] == 1 ? 0 : t->strides()[d - off];
   };
-  std::vector<int> perm(nd);  // perm[0] = innermost user dim
-  std::iota(perm.begin(), perm.end(), 0);
-  std::reverse(perm.begin(), perm.end());
+  int perm[kMaxDims];  // perm[0] = innermost user dim
+  for (int i = 0; i < nd; ++i) perm[i] = nd - 1 - i;
   // Insertion sort keeps ties in their natural (row-major) order.
   for (int i = 1; i < nd; ++i) {
     for (int j = i; j > 0; --j) {
       int a = perm[j - 1], b = perm[j];  // a currently considered more inner than b
       bool swap = false;
-      for (const Tensor* t : all) {
-        int64_t sa = stride_of(t, a), sb = stride_of(t, b);
-        if (sa <= 0 || sb <= 0) continue;
-        if (sa == sb) continue;
+      for (int k = 0; k < ntensors_; ++k) {
+        int64_t sa = stride_of(all[k], a), sb = stride_of(all[k], b);
+        if (sa <= 0 || sb <= 0 || sa == sb) continue;
         swap = sa > sb;
-        goto decided;
+        break;
       }
-      swap = false;
-    decided:
       if (!swap) break;
       std::swap(perm[j - 1], perm[j]);
     }
   }
 
   // 3. Allocate undefined outputs densely in that order.
-  for (size_t i = 0; i < outputs.size(); ++i) {
-    Tensor* o = outputs[i];
+  auto dt_it = out_dtypes.begin();
+  for (Tensor* o : outputs) {
+    DType dt = *dt_it++;
     if (o->defined()) continue;
-    Tensor t = empty(shape, out_dtypes[i]);
     Shape st(nd);
     int64_t acc = 1;
     for (int p = 0; p < nd; ++p) {
       st[perm[p]] = acc;
       acc *= std::max<int64_t>(shape[perm[p]], 1);
     }
-    t->strides = st;
-    *o = t;
+    *o = empty_strided(Shape(shape, shape + nd), std::move(st), dt);
   }
 
-  // 4. Byte strides in permuted order, then coalesce.
-  shape_.resize(nd);
-  for (int p = 0; p < nd; ++p) shape_[p] = shape[perm[p]];
-  for (int k = 0; k < ntensors_; ++k) {
-    const Tensor* t = all[k];
-    strides_[k].resize(nd);
-    int64_t isz = static_cast<int64_t>(itemsize(t->dtype()));
-    for (int p = 0; p < nd; ++p) strides_[k][p] = stride_of(t, perm[p]) * isz;
-    base_[k] = (*t)->data_bytes();
-  }
-  // Drop size-1 dims, then merge dims that are contiguous for every operand.
+  // 4. Byte strides in permuted order, dropping size-1 dims, then coalesce.
   int w = 0;
-  for (int d = 0; d < nd; ++d) {
-    if (shape_[d] == 1) continue;
-    shape_[w] = shape_[d];
-    for (int k = 0; k < ntensors_; ++k) strides_[k][w] = strides_[k][d];
+  for (int p = 0; p < nd; ++p) {
+    int d = perm[p];
+    if (shape[d] == 1) continue;
+    shape_[w] = shape[d];
+    for (int k = 0; k < ntensors_; ++k)
+      strides_[k][w] = stride_of(all[k], d) * static_cast<int64_t>(itemsize(all[k]->dtype()));
     ++w;
   }
+  for (int k = 0; k < ntensors_; ++k) base_[k] = (*all[k])->data_bytes();
   int m = 0;
   for (int d = 0; d < w; ++d) {
     if (m > 0) {
@@ -119,11 +129,11 @@ TensorIterator::TensorIterator(std::vector<Tensor*> outputs, std::vector<DType> 
     for (int k = 0; k < ntensors_; ++k) strides_[k][m] = strides_[k][d];
     ++m;
   }
-  shape_.resize(m);
-  for (int k = 0; k < ntensors_; ++k) strides_[k].resize(m);
+  ndim_ = m;
   if (m == 0 && numel_ == 1) {  // scalar: one element
-    shape_ = {1};
-    for (int k = 0; k < ntensors_; ++k) strides_[k] = {0};
+    ndim_ = 1;
+    shape_[0] = 1;
+    for (int k = 0; k < ntensors_; ++k) strides_[k][0] = 0;
   }
 }
 

@@ -9,7 +9,9 @@
 //  - adjacent dims that are contiguous for every operand are merged, so a
 //    contiguous or uniformly-strided problem becomes one flat loop.
 // Kernels only ever see `loop(ptrs, inner_strides, n)` over the innermost dim.
+#include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 #include "core/parallel.h"
@@ -18,6 +20,9 @@
 namespace tc {
 
 constexpr int kMaxOperands = 4;
+// Tensors may have at most this many dimensions (checked in build()); the
+// iterator keeps its geometry in fixed arrays so building one never allocates.
+constexpr int kMaxDims = 64;
 
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
 
@@ -26,13 +31,12 @@ class TensorIterator {
   // Builds the iteration space. `outputs` may contain undefined tensors, which
   // are allocated with dtype out_dtypes[i] in the inputs' memory order.
   // Defined outputs must already have the broadcast shape.
-  TensorIterator(std::vector<Tensor*> outputs, std::vector<DType> out_dtypes,
-                 std::vector<const Tensor*> inputs, const char* op);
+  TensorIterator(std::initializer_list<Tensor*> outputs, std::initializer_list<DType> out_dtypes,
+                 std::initializer_list<const Tensor*> inputs, const char* op);
 
   int ntensors() const { return ntensors_; }
   int64_t numel() const { return numel_; }
-  const Shape& shape() const { return shape_; }
-  const Shape& out_shape() const { return out_shape_; }
+  int ndim() const { return ndim_; }
 
   // Calls loop(char** ptrs, const int64_t* strides, int64_t n) over the whole
   // space, in parallel chunks of at least `grain` elements.
@@ -45,16 +49,16 @@ class TensorIterator {
 
  private:
   int ntensors_ = 0;
+  int ndim_ = 0;
   int64_t numel_ = 0;
-  Shape shape_;      // coalesced, innermost first
-  Shape out_shape_;  // broadcast shape, outermost first (user order)
-  std::vector<int64_t> strides_[kMaxOperands];
+  std::array<int64_t, kMaxDims> shape_;  // coalesced, innermost first
+  std::array<int64_t, kMaxDims> strides_[kMaxOperands];  // bytes
   char* base_[kMaxOperands];
 };
 
 template <typename Loop>
 void TensorIterator::run_range(int64_t begin, int64_t end, Loop& loop) const {
-  const int nd = static_cast<int>(shape_.size());
+  const int nd = ndim_;
   char* ptrs[kMaxOperands];
   int64_t inner_strides[kMaxOperands];
   for (int k = 0; k < ntensors_; ++k) inner_strides[k] = nd ? strides_[k][0] : 0;
@@ -64,10 +68,7 @@ void TensorIterator::run_range(int64_t begin, int64_t end, Loop& loop) const {
     return;
   }
   // Multi-index of `begin` over dims 1..nd-1 plus an inner offset.
-  int64_t idx[16] = {0};
-  std::vector<int64_t> idx_big;
-  int64_t* index = idx;
-  if (nd > 16) { idx_big.assign(nd, 0); index = idx_big.data(); }
+  int64_t index[kMaxDims];
   int64_t rem = begin;
   for (int d = 0; d < nd; ++d) { index[d] = rem % shape_[d]; rem /= shape_[d]; }
   int64_t pos = begin;

@@ -55,6 +55,13 @@ Tensor empty(const Shape& sizes, DType dtype) {
                                std::make_shared<VersionCounter>()));
 }
 
+Tensor empty_strided(Shape sizes, Shape strides, DType dtype) {
+  int64_t n = shape_numel(sizes);
+  Storage st = new_storage(static_cast<size_t>(n) * itemsize(dtype));
+  return Tensor(new TensorImpl(std::move(st), dtype, std::move(sizes), std::move(strides), 0,
+                               std::make_shared<VersionCounter>()));
+}
+
 Tensor make_view(const Tensor& src, Shape sizes, Shape strides, int64_t offset) {
   return Tensor(new TensorImpl(src->storage, src.dtype(), std::move(sizes), std::move(strides), offset,
                                src->version));

@@ -97,6 +97,8 @@ int64_t shape_numel(const Shape& sizes);
 
 // A fresh, contiguous, uninitialised tensor.
 Tensor empty(const Shape& sizes, DType dtype);
+// A fresh dense tensor with the given (non-overlapping, covering) strides.
+Tensor empty_strided(Shape sizes, Shape strides, DType dtype);
 // A tensor that aliases `src`'s storage and version counter with new geometry.
 Tensor make_view(const Tensor& src, Shape sizes, Shape strides, int64_t offset);
 

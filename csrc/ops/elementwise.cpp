@@ -189,7 +189,7 @@ Tensor wrapped_scalar(Scalar s) {
 
 bool is_wrapped_number(const Tensor& t) { return t->wrapped_number; }
 
-DType result_type(const std::vector<const Tensor*>& ts) {
+DType result_type(std::initializer_list<const Tensor*> ts) {
   std::optional<DType> dim_r, zero_r, wrapped_r;
   auto upd = [](std::optional<DType>& r, DType d) { r = r ? promote_types(*r, d) : d; };
   for (const Tensor* t : ts) {

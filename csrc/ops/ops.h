@@ -2,6 +2,7 @@
 // The public C++ ops: dtype promotion, broadcasting, output allocation,
 // dispatch to kernels and autograd recording. Bindings and derivative formulas
 // both call these (so gradients are themselves differentiable).
+#include <initializer_list>
 #include <optional>
 #include <tuple>
 #include <vector>
@@ -35,7 +36,7 @@ void set_default_dtype(DType dt);
 Tensor scalar_tensor(Scalar s, std::optional<DType> dtype = std::nullopt);
 Tensor wrapped_scalar(Scalar s);
 bool is_wrapped_number(const Tensor& t);
-DType result_type(const std::vector<const Tensor*>& ts);
+DType result_type(std::initializer_list<const Tensor*> ts);
 
 // ---- elementwise ----
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b);
