@@ -24,7 +24,10 @@ void init_functions(py::module_& m) {
     if (x->wrapped_number && y->wrapped_number) x->wrapped_number = false;                      \
     return ops::binary(BinaryOp::E, x, y);                                                      \
   });                                                                                           \
-  m.def(#name "_", [](Tensor& a, py::handle b) -> Tensor& { return ops::binary_(BinaryOp::E, a, operand(b, #name "_")); });
+  m.def(#name "_", [](Tensor& a, py::handle b) -> Tensor& { return ops::binary_(BinaryOp::E, a, operand(b, #name "_")); }); \
+  m.def(#name "_out", [](py::handle a, py::handle b, Tensor& out) -> Tensor& {                  \
+    return ops::binary_out(BinaryOp::E, operand(a, #name), operand(b, #name), out);              \
+  });
   TC_BINARY_OPS(TC_DEF_BINARY)
 #undef TC_DEF_BINARY
 #define TC_DEF_UNARY(E, name, F, rule)                                     \

@@ -130,6 +130,12 @@ TensorIterator::TensorIterator(std::initializer_list<Tensor*> outputs, std::init
     ++m;
   }
   ndim_ = m;
+  if (m >= 2 && shape_[0] >= 16 && shape_[1] >= 16 && numel_ >= 4096) {
+    for (int k = 0; k < ntensors_; ++k) {
+      int64_t s0 = std::abs(strides_[k][0]), s1 = std::abs(strides_[k][1]);
+      if (s1 != 0 && s1 < s0) tiled_ = true;
+    }
+  }
   if (m == 0 && numel_ == 1) {  // scalar: one element
     ndim_ = 1;
     shape_[0] = 1;

@@ -48,8 +48,12 @@ class TensorIterator {
   void run_range(int64_t begin, int64_t end, Loop& loop) const;
 
  private:
+  template <typename Loop>
+  void run_tiled(Loop& loop) const;
+
   int ntensors_ = 0;
   int ndim_ = 0;
+  bool tiled_ = false;  // Note [Tiled iteration]
   int64_t numel_ = 0;
   std::array<int64_t, kMaxDims> shape_;  // coalesced, innermost first
   std::array<int64_t, kMaxDims> strides_[kMaxOperands];  // bytes
@@ -89,9 +93,46 @@ void TensorIterator::run_range(int64_t begin, int64_t end, Loop& loop) const {
   }
 }
 
+// Note [Tiled iteration]
+// When some operand runs along dim 1 faster than along dim 0 (a transpose),
+// walking dim 0 innermost would touch a new cache line per element for that
+// operand. We then visit the (dim0, dim1) plane in square tiles so both
+// operands' lines stay in L1 while they are used.
+template <typename Loop>
+void TensorIterator::run_tiled(Loop& loop) const {
+  constexpr int64_t T = 64;
+  const int64_t n0 = shape_[0], n1 = shape_[1];
+  const int64_t b0 = (n0 + T - 1) / T, b1 = (n1 + T - 1) / T;
+  const int64_t outer = numel_ / (n0 * n1);
+  const int nd = ndim_;
+  parallel_for(0, outer * b1 * b0, 1, [&](int64_t begin, int64_t end) {
+    char* ptrs[kMaxOperands];
+    int64_t inner[kMaxOperands];
+    for (int k = 0; k < ntensors_; ++k) inner[k] = strides_[k][0];
+    for (int64_t blk = begin; blk < end; ++blk) {
+      int64_t i0 = (blk % b0) * T, i1 = ((blk / b0) % b1) * T, o = blk / (b0 * b1);
+      char* base[kMaxOperands];
+      for (int k = 0; k < ntensors_; ++k) {
+        int64_t off = 0, rem = o;
+        for (int d = 2; d < nd; ++d) { off += (rem % shape_[d]) * strides_[k][d]; rem /= shape_[d]; }
+        base[k] = base_[k] + off + i0 * strides_[k][0];
+      }
+      int64_t len0 = std::min(T, n0 - i0), end1 = std::min(n1, i1 + T);
+      for (int64_t j = i1; j < end1; ++j) {
+        for (int k = 0; k < ntensors_; ++k) ptrs[k] = base[k] + j * strides_[k][1];
+        loop(ptrs, inner, len0);
+      }
+    }
+  });
+}
+
 template <typename Loop>
 void TensorIterator::for_each(Loop&& loop, int64_t grain) const {
   if (numel_ == 0) return;
+  if (tiled_) {
+    run_tiled(loop);
+    return;
+  }
   if (numel_ < grain) {
     run_range(0, numel_, loop);
     return;

@@ -66,6 +66,13 @@ std::optional<DType> combine_categories(std::optional<DType> higher, std::option
   return higher;
 }
 
+// PyTorch has no bool kernels for these ops (it raises NotImplementedError).
+bool no_bool_kernel(UnaryOp op) {
+  return op == UnaryOp::Abs || op == UnaryOp::Floor || op == UnaryOp::Ceil || op == UnaryOp::Trunc ||
+         op == UnaryOp::Round;
+}
+bool no_bool_kernel(BinaryOp op) { return op == BinaryOp::FloorDiv || op == BinaryOp::Rem || op == BinaryOp::Pow; }
+
 bool any_zero(const Tensor& t) {
   Tensor z = binary(BinaryOp::Eq, t, wrapped_scalar(Scalar::from_int(0)));
   Tensor r = any(z, {}, false);
@@ -83,13 +90,15 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   DType common = result_type({&a, &b});
   DType compute = common;
   if (rule == Rule::Float && !is_floating(common)) compute = g_default_dtype;
-  if (rule == Rule::IntOnly)
-    TC_CHECK(!is_floating(common), "[", name, "] not implemented for floating point tensors (got ",
-             dtype_name(a.dtype()), " and ", dtype_name(b.dtype()), "); only integer and bool tensors are supported");
-  if (op == BinaryOp::Sub && common == DType::Bool)
+  if (rule == Rule::IntOnly && is_floating(common))
+    raise(ErrorKind::NotImplemented, "[", name, "] not implemented for floating point tensors (got ",
+          dtype_name(a.dtype()), " and ", dtype_name(b.dtype()), "); only integer and bool tensors are supported");
+  if (op == BinaryOp::Sub && (a.dtype() == DType::Bool || b.dtype() == DType::Bool))
     raise(ErrorKind::Runtime,
-          "Subtraction, the `-` operator, with two bool tensors is not supported. If you are trying to invert a "
+          "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a "
           "mask, use the `~` or `logical_not()` operator instead.");
+  if (compute == DType::Bool && no_bool_kernel(op))
+    raise(ErrorKind::NotImplemented, "[", name, "] not implemented for 'Bool' tensors");
   Tensor ac = to_dtype(a, compute), bc = to_dtype(b, compute);
   if (is_integral(compute, true) && (op == BinaryOp::FloorDiv || op == BinaryOp::Rem) && any_zero(bc))
     raise(ErrorKind::Runtime, "ZeroDivisionError: [", name, "] integer division or modulo by zero");
@@ -151,7 +160,10 @@ void record_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& 
       }
       break;
     case BinaryOp::Rem:
-      if ((n = record("RemainderBackward0", d::remainder_backward, {&a, &b}, {&out}))) { n->save(a); n->save(b); }
+      if ((n = record(is_wrapped_number(b) ? "RemainderBackward0" : "RemainderBackward1", d::remainder_backward,
+                      {&a, &b}, {&out}))) {
+        n->save(a); n->save(b);
+      }
       break;
     case BinaryOp::Atan2:
       if ((n = record("Atan2Backward0", d::atan2_backward, {&a, &b}, {&out}))) { n->save(a); n->save(b); }
@@ -213,6 +225,24 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   return out;
 }
 
+Tensor& binary_out(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
+  const char* name = binary_name(op);
+  TC_CHECK(!autograd::any_requires_grad({&a, &b, &out}), name,
+           "(): functions with out=... arguments don't support automatic differentiation, but one of the arguments "
+           "requires grad.");
+  Shape bs = broadcast_shapes(a.sizes(), b.sizes(), name);
+  if (out.numel() == 0 && out.sizes() != bs) {
+    Tensor fresh = empty(bs, out.dtype());
+    out->storage = fresh->storage;
+    out->sizes = fresh.sizes();
+    out->strides = fresh.strides();
+    out->offset = 0;
+  }
+  binary_into(op, out, a, b, name);
+  out.bump_version();
+  return out;
+}
+
 Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
   const char* name = binary_name(op);
   check_inplace_target(self, name);
@@ -258,8 +288,7 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
       m.requires_grad = true;
       m.grad_fn = tmp->autograd ? tmp->autograd->grad_fn : nullptr;
       m.output_nr = tmp->autograd ? tmp->autograd->output_nr : 0;
-      self.bump_version();
-      return self;
+      return self;  // copy_ bumped the version once, as any in-place op
     }
     Tensor dst = self;
     copy_(dst, tmp);
@@ -299,9 +328,12 @@ void unary_into(UnaryOp op, Tensor& out, const Tensor& a, const char* name) {
   if (rule == Rule::NoBool && compute == DType::Bool)
     raise(ErrorKind::Runtime, "[", name, "] is not supported for bool tensors",
           op == UnaryOp::Neg ? "; use the `~` or `logical_not()` operator instead" : "");
-  if (rule == Rule::IntOnly)
-    TC_CHECK(!is_floating(compute), "[", name, "] not implemented for floating point tensors (got ",
-             dtype_name(a.dtype()), ")");
+  if (rule == Rule::IntOnly && is_floating(compute))
+    raise(ErrorKind::NotImplemented, "[", name, "] not implemented for floating point tensors (got ",
+          dtype_name(a.dtype()), ")");
+  if (compute == DType::Bool && no_bool_kernel(op))
+    raise(ErrorKind::NotImplemented, "[", name, "] not implemented for 'Bool' tensors");
+  if (op == UnaryOp::Square && compute == DType::Bool) compute = DType::Int64;  // square = pow(x, 2)
   Tensor ac = to_dtype(a, compute);
   DType out_dt = rule == Rule::Pred ? DType::Bool : compute;
   TensorIterator it({&out}, {out_dt}, {&ac}, name);
@@ -367,9 +399,14 @@ Tensor& unary_(UnaryOp op, Tensor& self) {
   const char* name = unary_name(op);
   check_inplace_target(self, name);
   Rule rule = unary_rule(op);
-  TC_CHECK(!(rule == Rule::Float && !is_floating(self.dtype())) && rule != Rule::Pred, "result type ",
-           rule == Rule::Pred ? "Bool" : "Float", " can't be cast to the desired output type ",
+  TC_CHECK(!(rule == Rule::Float && !is_floating(self.dtype())) &&
+               !(op == UnaryOp::Square && self.dtype() == DType::Bool),
+           "result type ", rule == Rule::Float ? "Float" : "Long", " can't be cast to the desired output type ",
            dtype_name(self.dtype()), " (in ", name, "_)");
+  if (rule == Rule::Pred) {  // e.g. logical_not_: the bool result is cast into self's dtype
+    Tensor r = unary(op, self);
+    return copy_(self, r);
+  }
   if (autograd::any_requires_grad({&self})) {
     Tensor r = unary(op, self);
     autograd::NoGradGuard ng;
@@ -402,9 +439,10 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
 
 Tensor clamp(const Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi) {
   TC_CHECK(lo || hi, "torch.clamp: At least one of 'min' or 'max' must not be None");
-  DType dt = a.dtype();
-  if (!is_floating(dt) && ((lo && lo->is_float()) || (hi && hi->is_float()))) dt = g_default_dtype;
-  TC_CHECK(dt != DType::Bool, "[clamp] is not supported for bool tensors");
+  // Result dtype as PyTorch: result_type(a, min, max), bounds acting as Python numbers.
+  Tensor lo_w = lo ? wrapped_scalar(*lo) : Tensor(), hi_w = hi ? wrapped_scalar(*hi) : Tensor();
+  DType dt = lo && hi ? result_type({&a, &lo_w, &hi_w}) : result_type({&a, lo ? &lo_w : &hi_w});
+  if (dt == DType::Bool) raise(ErrorKind::NotImplemented, "[clamp] not implemented for 'Bool' tensors");
   Tensor ac = to_dtype(a, dt);
   Tensor out;
   {
@@ -424,6 +462,8 @@ Tensor& clamp_(Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi) {
   TC_CHECK(is_floating(a.dtype()) || !((lo && lo->is_float()) || (hi && hi->is_float())),
            "result type Float can't be cast to the desired output type ", dtype_name(a.dtype()), " (in clamp_)");
   Tensor r = clamp(a, lo, hi);
+  TC_CHECK(!(a.dtype() == DType::Bool && r.dtype() != DType::Bool), "result type ", dtype_name(r.dtype()),
+           " can't be cast to the desired output type bool (in clamp_)");
   if (r.requires_grad()) {
     autograd::NoGradGuard ng;
     copy_(a, r);
@@ -452,12 +492,18 @@ Tensor clamp_tensor(const Tensor& a, const Tensor* lo, const Tensor* hi) {
 }
 
 Tensor lerp(const Tensor& a, const Tensor& b, const Tensor& w) {
+  if (!is_floating(a.dtype()))
+    raise(ErrorKind::NotImplemented, "[lerp] not implemented for ", dtype_name(a.dtype()),
+          " tensors; lerp needs floating point inputs");
   Tensor out;
   {
     autograd::NoGradGuard ng;
     out = add(a, mul(w, sub(b, a)));
   }
-  if (auto* n = record("LerpBackward0", d::lerp_backward, {&a, &b, &w}, {&out})) { n->save(a); n->save(b); n->save(w); }
+  if (auto* n = record(is_wrapped_number(w) ? "LerpBackward0" : "LerpBackward1", d::lerp_backward, {&a, &b, &w},
+                       {&out})) {
+    n->save(a); n->save(b); n->save(w);
+  }
   return out;
 }
 

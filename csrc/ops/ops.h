@@ -42,6 +42,8 @@ DType result_type(std::initializer_list<const Tensor*> ts);
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b);
 Tensor unary(UnaryOp op, const Tensor& a);
 Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other);  // in place
+// out= variant: `out` must have the broadcast shape (an empty `out` is resized).
+Tensor& binary_out(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out);
 Tensor& unary_(UnaryOp op, Tensor& self);
 Tensor add(const Tensor& a, const Tensor& b, Scalar alpha = Scalar::from_int(1));
 Tensor sub(const Tensor& a, const Tensor& b, Scalar alpha = Scalar::from_int(1));

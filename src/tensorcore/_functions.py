@@ -437,9 +437,10 @@ def _forward(name, method=None):
 
 def _binary_fn(name):
     cfn = getattr(_C, name)
+    cout = getattr(_C, name + "_out")
 
     def f(input, other, *, out=None):
-        return cfn(input, other)
+        return cfn(input, other) if out is None else cout(input, other, out)
     f.__name__ = name
     return f
 
@@ -450,6 +451,8 @@ for _n in ("floor_divide", "remainder", "pow", "maximum", "minimum", "atan2", "e
 
 
 def mul(input, other, *, out=None):
+    if out is not None:
+        return _C.mul_out(input, other, out)
     if not isinstance(input, Tensor):
         input, other = other, input
     return _C.mul(input, other)
@@ -459,16 +462,22 @@ multiply = mul
 
 
 def add(input, other, *, alpha=1, out=None):
+    if out is not None:
+        return _C.add_out(input, other if alpha == 1 else _C.mul(other, alpha), out)
     if not isinstance(input, Tensor):
         return _C.add_alpha(_C.scalar_tensor(input, None), other, alpha) if alpha != 1 else _C.add(input, other)
     return input.add(other, alpha=alpha)
 
 
 def sub(input, other, *, alpha=1, out=None):
+    if out is not None:
+        return _C.sub_out(input, other if alpha == 1 else _C.mul(other, alpha), out)
     return input.sub(other, alpha=alpha) if isinstance(input, Tensor) else _C.sub(input, other)
 
 
 def div(input, other, *, rounding_mode=None, out=None):
+    if out is not None and rounding_mode is None:
+        return _C.div_out(input, other, out)
     if not isinstance(input, Tensor):
         input = _C.scalar_tensor(input, None)
     return input.div(other, rounding_mode=rounding_mode)

@@ -1,0 +1,188 @@
+"""tensorcore vs numpy vs PyTorch on the same machine, in one process.
+
+Prints a table of median times and the ratio tensorcore / best peer
+(< 1.0 means tensorcore is faster). Usage: python bench/compare.py [--quick]
+"""
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
+import tensorcore as tc  # noqa: E402
+
+try:
+    import torch
+    torch.set_num_threads(tc.get_num_threads())
+except ImportError:  # PyTorch is optional
+    torch = None
+
+
+def timeit(fn, repeat, number):
+    fn()  # warm up (allocator cache, lazy init)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - t0) / number)
+    return statistics.median(times)
+
+
+def workloads(quick):
+    n16 = 1 << 24
+    rng = np.random.default_rng(0)
+    a_np = rng.random(n16, dtype=np.float32)
+    b_np = rng.random(n16, dtype=np.float32)
+    m_np = rng.random((4096, 4096), dtype=np.float32)
+    small = np.ones((2, 2), np.float32)
+    W = {}
+
+    def lib_arrays(lib):
+        if lib == "numpy":
+            return a_np, b_np, m_np, small, np.empty_like(a_np)
+        mod = tc if lib == "tensorcore" else torch
+        conv = mod.from_numpy
+        return conv(a_np), conv(b_np), conv(m_np), conv(small.copy()), conv(np.empty_like(a_np))
+
+    def add_out(lib):
+        a, b, _, _, out = lib_arrays(lib)
+        if lib == "numpy":
+            return lambda: np.add(a, b, out=out)
+        mod = tc if lib == "tensorcore" else torch
+        return lambda: mod.add(a, b, out=out)
+    W["add 16M f32 (out=)"] = (add_out, 10)
+
+    def add_new(lib):
+        a, b, *_ = lib_arrays(lib)
+        return lambda: a + b
+    W["add 16M f32 (new)"] = (add_new, 10)
+
+    def x_plus_xt(lib):
+        _, _, m, *_ = lib_arrays(lib)
+        if lib == "numpy":
+            return lambda: m + m.T
+        return lambda: m + m.t()
+    W["x + x.t() 4096^2"] = (x_plus_xt, 5)
+
+    def t_contig(lib):
+        _, _, m, *_ = lib_arrays(lib)
+        if lib == "numpy":
+            return lambda: np.ascontiguousarray(m.T)
+        return lambda: m.t().contiguous()
+    W["x.t().contiguous() 4096^2"] = (t_contig, 5)
+
+    def exp(lib):
+        a, *_ = lib_arrays(lib)
+        if lib == "numpy":
+            return lambda: np.exp(a)
+        return lambda: a.exp()
+    W["exp 16M f32"] = (exp, 5)
+
+    def sum_all(lib):
+        a, *_ = lib_arrays(lib)
+        return lambda: a.sum()
+    W["sum() 16M f32"] = (sum_all, 10)
+
+    def sum0(lib):
+        _, _, m, *_ = lib_arrays(lib)
+        return (lambda: m.sum(0)) if lib != "numpy" else (lambda: m.sum(axis=0))
+    W["sum(0) 4096^2"] = (sum0, 10)
+
+    def sum1(lib):
+        _, _, m, *_ = lib_arrays(lib)
+        return (lambda: m.sum(1)) if lib != "numpy" else (lambda: m.sum(axis=1))
+    W["sum(1) 4096^2"] = (sum1, 10)
+
+    for n in (256, 1024, 2048):
+        def mm(lib, n=n):
+            x = rng.random((n, n), dtype=np.float32)
+            y = rng.random((n, n), dtype=np.float32)
+            if lib == "numpy":
+                return lambda: x @ y
+            mod = tc if lib == "tensorcore" else torch
+            xt, yt = mod.from_numpy(x), mod.from_numpy(y)
+            return lambda: xt @ yt
+        W[f"matmul f32 {n}"] = (mm, 3 if n == 2048 else 10)
+
+    def add_small(lib):
+        *_, s, _ = lib_arrays(lib)
+        return lambda: s + s
+    W["2x2 add (overhead)"] = (add_small, 20000)
+
+    def tutorial(lib):
+        if lib == "numpy":
+            return None
+        mod = tc if lib == "tensorcore" else torch
+
+        def run():
+            a = mod.ones(2, 2, requires_grad=True)
+            out = ((a + 2) ** 2).sum()
+            out.backward()
+        return run
+    W["tutorial graph fwd+bwd"] = (tutorial, 2000)
+
+    def chain20(lib):
+        if lib == "numpy":
+            return None
+        mod = tc if lib == "tensorcore" else torch
+        x = mod.rand(4, 4, requires_grad=True)
+
+        def run():
+            h = x
+            for _ in range(10):
+                h = h * 1.01
+                h = h + 0.5
+            h.sum().backward()
+        return run
+    W["20-op chain fwd+bwd (4x4)"] = (chain20, 500)
+
+    try:
+        from bench_mlp import make_mlp_step  # noqa: E402
+        W["MLP step 784-256-10 b64 SGD"] = (make_mlp_step, 200)
+    except ImportError:
+        pass
+    if quick:
+        W = {k: (f, max(1, n // 5)) for k, (f, n) in W.items()}
+    return W
+
+
+def flops_note(name, t):
+    if name.startswith("matmul"):
+        n = int(name.split()[-1])
+        return f"{2 * n ** 3 / t / 1e9:.0f} GFLOP/s"
+    return ""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default=None, help="substring filter on workload names")
+    args = ap.parse_args()
+    libs = ["tensorcore", "numpy"] + (["torch"] if torch is not None else [])
+    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, threads={tc.get_num_threads()}, "
+          f"tensorcore kernels={tc._C._cpu_capability()}, torch={'%s' % torch.__version__ if torch else 'absent'}")
+    header = f"| {'workload':32} | " + " | ".join(f"{lib:>12}" for lib in libs) + " | tc/best peer | note |"
+    print(header)
+    print("|" + "---|" * (len(libs) + 3))
+    for name, (make, number) in workloads(args.quick).items():
+        if args.only and args.only not in name:
+            continue
+        res = {}
+        for lib in libs:
+            fn = make(lib)
+            if fn is None:
+                continue
+            res[lib] = timeit(fn, repeat=5, number=number)
+        peers = [v for k, v in res.items() if k != "tensorcore"]
+        ratio = res["tensorcore"] / min(peers) if peers else float("nan")
+        cells = " | ".join(f"{res[lib] * 1e3:10.4f}ms" if lib in res else f"{'-':>12}" for lib in libs)
+        print(f"| {name:32} | {cells} | {ratio:12.2f} | {flops_note(name, res['tensorcore'])} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
