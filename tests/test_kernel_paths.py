@@ -1,0 +1,107 @@
+"""Every kernel path gives the same answer: contiguous and strided, 1 and N
+threads, aligned and unaligned, empty and size-1 tensors, each instruction set."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import tensorcore as tc
+
+
+@pytest.fixture
+def threads():
+    before = tc.get_num_threads()
+    yield
+    tc.set_num_threads(before)
+
+
+def test_sum_bit_identical_across_thread_counts(threads):
+    x = tc.rand(1 << 24)
+    tc.set_num_threads(1)
+    one = x.sum().item()
+    rows1 = x.view(4096, 4096).sum(1).numpy().copy()
+    tc.set_num_threads(2)
+    two = x.sum().item()
+    rows2 = x.view(4096, 4096).sum(1).numpy().copy()
+    assert one == two
+    assert np.array_equal(rows1, rows2)
+    assert one == pytest.approx(float(x.numpy().astype(np.float64).sum()), rel=1e-6)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 15, 16, 17, 63, 64, 65, 1000, 40000])
+@pytest.mark.parametrize("offset", [0, 1, 3])
+def test_binary_unaligned_and_odd_sizes(n, offset):
+    base = np.random.default_rng(n).random(n + offset + 5).astype(np.float32)
+    a = tc.from_numpy(base)[offset:offset + n]
+    b = tc.from_numpy(base)[offset + 2:offset + 2 + n]
+    assert np.allclose((a + b).numpy(), base[offset:offset + n] + base[offset + 2:offset + 2 + n])
+    assert np.allclose(a.exp().numpy(), np.exp(base[offset:offset + n]), rtol=1e-6)
+    assert np.isclose(a.sum().item(), base[offset:offset + n].sum(dtype=np.float64), rtol=1e-5)
+
+
+@pytest.mark.parametrize("shape", [(64, 48), (3, 100, 70), (130, 17)])
+def test_transposed_operands_take_tiled_path(shape):
+    x = np.random.default_rng(1).random(shape).astype(np.float32)
+    t = tc.from_numpy(x)
+    tt = t.transpose(-1, -2)
+    xt = np.swapaxes(x, -1, -2)
+    assert np.array_equal(tt.contiguous().numpy(), np.ascontiguousarray(xt))
+    sq = x[..., :min(shape[-2:]), :min(shape[-2:])]
+    s = tc.from_numpy(np.ascontiguousarray(sq))
+    assert np.allclose((s + s.transpose(-1, -2)).numpy(), sq + np.swapaxes(sq, -1, -2))
+
+
+@pytest.mark.parametrize("dims", [(0,), (1,), (0, 1), (1, 2), (0, 2), None])
+def test_reductions_strided_and_contiguous(dims):
+    x = np.random.default_rng(2).random((5, 6, 7)).astype(np.float64)
+    for t, ref in ((tc.from_numpy(x), x), (tc.from_numpy(x).permute(2, 0, 1), x.transpose(2, 0, 1))):
+        got = t.sum(dims) if dims is not None else t.sum()
+        want = ref.sum(axis=dims)
+        assert np.allclose(got.numpy(), want)
+        got = t.amax(dims) if dims is not None else t.amax()
+        assert np.allclose(got.numpy(), ref.max(axis=dims))
+
+
+def test_empty_and_size_one():
+    e = tc.zeros(0, 3)
+    assert (e + 1).shape == (0, 3)
+    assert e.sum().item() == 0
+    assert e.sum(0).tolist() == [0.0, 0.0, 0.0]
+    assert e.prod().item() == 1
+    one = tc.tensor([2.5])
+    assert (one * one).item() == 6.25
+    assert one.exp().item() == pytest.approx(np.exp(2.5), rel=1e-6)
+
+
+@pytest.mark.parametrize("cap", ["generic", "avx2"])
+def test_each_instruction_set_agrees(cap):
+    code = (
+        "import numpy as np, tensorcore as tc\n"
+        "x = tc.from_numpy(np.linspace(-30, 30, 10001, dtype=np.float32))\n"
+        "y = tc.from_numpy(np.linspace(-3, 3, 10001))\n"
+        "print(tc._C._cpu_capability())\n"
+        "print(repr(float((x.exp()).sum().item())), repr(float((y.exp() * y).sum().item())),"
+        " repr(float((x.t() @ x.view(-1, 1)).item() if False else (x.view(1, -1) @ x.view(-1, 1)).item())))\n"
+    )
+    env = dict(os.environ, TENSORCORE_CPU_CAPABILITY=cap)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    base = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    vals = [float(v) for v in out.split("\n")[1].split()]
+    ref = [float(v) for v in base.split("\n")[1].split()]
+    assert np.allclose(vals, ref, rtol=1e-5)
+    x = np.linspace(-30, 30, 10001, dtype=np.float64)
+    assert np.isclose(vals[0], np.exp(x.astype(np.float32).astype(np.float64)).sum(), rtol=1e-5)
+
+
+def test_caching_allocator_reuses_and_empties():
+    a = tc.empty(1 << 22)
+    ptr = a.data_ptr()
+    del a
+    b = tc.empty(1 << 22)
+    assert b.data_ptr() == ptr  # served from the cache, no fresh page faults
+    del b
+    assert tc._C._cached_bytes() > 0
+    tc.empty_cache()
+    assert tc._C._cached_bytes() == 0
