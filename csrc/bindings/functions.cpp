@@ -81,18 +81,27 @@ void init_functions(py::module_& m) {
   m.def("arange", [](Scalar a, Scalar b, Scalar c, py::object dt) { return ops::arange(a, b, c, to_optional_dtype(dt)); });
   m.def("linspace", &ops::linspace);
   m.def("eye", &ops::eye);
+  py::class_<Generator, std::shared_ptr<Generator>>(m, "_Generator")
+      .def(py::init<>())
+      .def("manual_seed", [](Generator& g, uint64_t s) { g.manual_seed(s); })
+      .def("initial_seed", [](const Generator& g) { return g.seed; });
+  m.def("_default_generator", [] { return &default_generator(); }, py::return_value_policy::reference);
   m.def("manual_seed", &ops::manual_seed);
   m.def("initial_seed", &ops::initial_seed);
-  m.def("get_rng_state", &ops::get_rng_state);
-  m.def("set_rng_state", &ops::set_rng_state);
-  m.def("rand", &ops::rand);
-  m.def("randn", &ops::randn);
-  m.def("randint", &ops::randint);
-  m.def("randperm", &ops::randperm);
-  m.def("uniform_", &ops::uniform_);
-  m.def("normal_", &ops::normal_);
-  m.def("bernoulli_mask", &ops::bernoulli_mask);
-  m.def("multinomial", &ops::multinomial);
+  m.def("get_rng_state", &ops::get_rng_state, py::arg("gen") = nullptr);
+  m.def("set_rng_state", &ops::set_rng_state, py::arg("state"), py::arg("gen") = nullptr);
+  m.def("rand", &ops::rand, py::arg("shape"), py::arg("dtype"), py::arg("gen") = nullptr);
+  m.def("randn", &ops::randn, py::arg("shape"), py::arg("dtype"), py::arg("gen") = nullptr);
+  m.def("randint", &ops::randint, py::arg("low"), py::arg("high"), py::arg("shape"), py::arg("dtype"),
+        py::arg("gen") = nullptr);
+  m.def("randperm", &ops::randperm, py::arg("n"), py::arg("dtype"), py::arg("gen") = nullptr);
+  m.def("uniform_", &ops::uniform_, py::arg("t"), py::arg("lo"), py::arg("hi"), py::arg("gen") = nullptr);
+  m.def("normal_", &ops::normal_, py::arg("t"), py::arg("mean"), py::arg("std"), py::arg("gen") = nullptr);
+  m.def("random_", &ops::random_full_, py::arg("t"), py::arg("gen") = nullptr);
+  m.def("bernoulli_mask", &ops::bernoulli_mask, py::arg("shape"), py::arg("p_keep"), py::arg("dtype"),
+        py::arg("gen") = nullptr);
+  m.def("multinomial", &ops::multinomial, py::arg("probs"), py::arg("n"), py::arg("replacement"),
+        py::arg("gen") = nullptr);
 
   // ---- views ----
   m.def("view", &ops::view);

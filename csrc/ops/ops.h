@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "backend/op_tables.h"
+#include "core/generator.h"
 #include "core/tensor.h"
 
 namespace tc {
@@ -78,18 +79,20 @@ Tensor ones_like(const Tensor& a);
 Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype);
 Tensor linspace(double start, double end, int64_t steps, DType dt);
 Tensor eye(int64_t n, int64_t m, DType dt);
+// Random ops (ops/random.cpp); `gen` null means the default generator.
 void manual_seed(uint64_t seed);
 uint64_t initial_seed();
-std::vector<uint64_t> get_rng_state();
-void set_rng_state(const std::vector<uint64_t>& st);
-Tensor rand(const Shape& shape, DType dt);
-Tensor randn(const Shape& shape, DType dt);
-Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dt);
-Tensor randperm(int64_t n, DType dt);
-Tensor& uniform_(Tensor& t, double lo, double hi);
-Tensor& normal_(Tensor& t, double mean, double std);
-Tensor bernoulli_mask(const Shape& shape, double p_keep, DType dt);  // 1 with prob p_keep
-Tensor multinomial(const Tensor& probs, int64_t n, bool replacement);
+std::vector<uint64_t> get_rng_state(Generator* gen = nullptr);
+void set_rng_state(const std::vector<uint64_t>& st, Generator* gen = nullptr);
+Tensor rand(const Shape& shape, DType dt, Generator* gen = nullptr);
+Tensor randn(const Shape& shape, DType dt, Generator* gen = nullptr);
+Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dt, Generator* gen = nullptr);
+Tensor randperm(int64_t n, DType dt, Generator* gen = nullptr);
+Tensor& uniform_(Tensor& t, double lo, double hi, Generator* gen = nullptr);
+Tensor& normal_(Tensor& t, double mean, double std, Generator* gen = nullptr);
+Tensor& random_full_(Tensor& t, Generator* gen = nullptr);  // integer random_() over the dtype's range
+Tensor bernoulli_mask(const Shape& shape, double p_keep, DType dt, Generator* gen = nullptr);
+Tensor multinomial(const Tensor& probs, int64_t n, bool replacement, Generator* gen = nullptr);
 
 // ---- views (share storage, never copy) ----
 Tensor view(const Tensor& a, const Shape& shape);

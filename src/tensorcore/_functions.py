@@ -183,30 +183,31 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, la
 
 # ---- random ----
 class Generator:
-    """A seedable generator for shuffling and sampling (numpy PCG64 underneath).
-    Sampling functions without generator= use the global C++ generator."""
+    """A random number generator with PyTorch's CPU streams: the same seed
+    gives the same rand/randn/randint/randperm values as torch.Generator."""
 
     def __init__(self, device="cpu"):
-        self._seed = 67280421310721
-        self._rng = np.random.Generator(np.random.PCG64(self._seed))
+        device_arg(device)
+        self._gen = _C._Generator()
 
     def manual_seed(self, seed):
-        self._seed = builtins.int(seed)
-        self._rng = np.random.Generator(np.random.PCG64(self._seed))
+        self._gen.manual_seed(_seed_value(seed))
         return self
 
     def seed(self):
-        self.manual_seed(np.random.SeedSequence().entropy % (2 ** 63))
-        return self._seed
+        s = builtins.int(np.random.SeedSequence().entropy % (2 ** 63))
+        self._gen.manual_seed(s)
+        return s
 
     def initial_seed(self):
-        return self._seed
+        return self._gen.initial_seed()
 
     def get_state(self):
-        return self._rng.bit_generator.state
+        st = np.array(_C.get_rng_state(self._gen), dtype=np.uint64).view(np.int64)
+        return _C.tensor_from_data(st, None)
 
-    def set_state(self, state):
-        self._rng.bit_generator.state = state
+    def set_state(self, new_state):
+        _C.set_rng_state(_state_list(new_state), self._gen)
         return self
 
     @property
@@ -215,15 +216,33 @@ class Generator:
         return device("cpu")
 
 
-default_generator = None
+def _gen(generator):
+    if generator is None:
+        return None
+    if not isinstance(generator, Generator):
+        raise TypeError(f"expected a tensorcore.Generator, got {type(generator).__name__}")
+    return generator._gen
+
+
+def _seed_value(seed):
+    seed = builtins.int(seed)
+    if seed < -(2 ** 63) or seed >= 2 ** 64:
+        raise RuntimeError(f"Overflow when unpacking long: seed {seed} is out of range")
+    return seed % (2 ** 64)
+
+
+def _state_list(state):
+    arr = np.asarray(state.numpy() if isinstance(state, Tensor) else state).astype(np.int64)
+    return [builtins.int(v) for v in arr.view(np.uint64)]
+
+
+default_generator = Generator()
+default_generator._gen = _C._default_generator()
 
 
 def manual_seed(seed):
-    seed = builtins.int(seed)
-    if seed < 0:
-        seed += 2 ** 64
-    _C.manual_seed(seed % (2 ** 64))
-    return None
+    _C.manual_seed(_seed_value(seed))
+    return default_generator
 
 
 def seed():
@@ -237,35 +256,23 @@ def initial_seed():
 
 
 def get_rng_state():
-    st = np.array(_C.get_rng_state(), dtype=np.uint64).view(np.int64)
-    return _C.tensor_from_data(st, None)
+    return default_generator.get_state()
 
 
 def set_rng_state(new_state):
-    arr = np.asarray(new_state.numpy() if isinstance(new_state, Tensor) else new_state).astype(np.int64)
-    _C.set_rng_state([builtins.int(v) for v in arr.view(np.uint64)])
-
-
-def _gen_tensor(gen, shape, dt, kind, a=0.0, b=1.0):
-    if kind == "uniform":
-        data = gen._rng.random(shape) * (b - a) + a
-    else:
-        data = gen._rng.standard_normal(shape)
-    return _C.tensor_from_data(np.asarray(data), dt)
+    default_generator.set_state(new_state)
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
     device_arg(device)
     shape, dt = shape_args(size, "rand"), _factory_dtype(dtype, "rand")
-    t = _gen_tensor(generator, shape, dt, "uniform") if generator is not None else _C.rand(shape, dt)
-    return _finish(t, requires_grad)
+    return _finish(_C.rand(shape, dt, _gen(generator)), requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
     device_arg(device)
     shape, dt = shape_args(size, "randn"), _factory_dtype(dtype, "randn")
-    t = _gen_tensor(generator, shape, dt, "normal") if generator is not None else _C.randn(shape, dt)
-    return _finish(t, requires_grad)
+    return _finish(_C.randn(shape, dt, _gen(generator)), requires_grad)
 
 
 def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False,
@@ -279,18 +286,14 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
         low, high = 0, low
     shape = shape_args((size,), "randint")
     dt = dtype_arg(dtype, "randint") or int64
-    if generator is not None:
-        return _C.tensor_from_data(generator._rng.integers(low, high, size=shape), dt)
-    return _finish(_C.randint(int_arg(low, "randint", "low"), int_arg(high, "randint", "high"), shape, dt),
-                   requires_grad)
+    return _finish(_C.randint(int_arg(low, "randint", "low"), int_arg(high, "randint", "high"), shape, dt,
+                              _gen(generator)), requires_grad)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
     n = int_arg(n, "randperm", "n")
     dt = dtype_arg(dtype, "randperm") or int64
-    if generator is not None:
-        return _C.tensor_from_data(generator._rng.permutation(n), dt)
-    return _C.randperm(n, dt)
+    return _C.randperm(n, dt, _gen(generator))
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False):
@@ -322,7 +325,8 @@ def bernoulli(input, p=None, *, generator=None):
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
-    return _C.multinomial(input, int_arg(num_samples, "multinomial", "num_samples"), replacement)
+    return _C.multinomial(input, int_arg(num_samples, "multinomial", "num_samples"), replacement,
+                          _gen(generator))
 
 
 # ---- joining ----

@@ -35,7 +35,7 @@ class _ReturnType(tuple):
     indices = property(lambda self: self[1])
 
     def __repr__(self):
-        return f"tensorcore.return_types.{type(self).__name__}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+        return f"tensorcore.return_types.{builtins.type(self).__name__}(\nvalues={self[0]!r},\nindices={self[1]!r})"
 
 
 def _return_type(name):
@@ -200,7 +200,7 @@ def __contains__(self, element):
     if isinstance(element, (Tensor, int, builtins.float, builtins.bool)):
         return builtins.bool((self == element).any().item())
     raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
-                       f"{type(element).__name__}.")
+                       f"{builtins.type(element).__name__}.")
 
 
 @_method
@@ -211,8 +211,8 @@ def __deepcopy__(self, memo):
         new = _C.clone(self)
     if self.requires_grad and self.is_leaf:
         new.requires_grad_(True)
-    if type(self) is not Tensor:
-        new = type(self)(new, self.requires_grad)  # e.g. nn.Parameter
+    if builtins.type(self) is not Tensor:
+        new = builtins.type(self)(new, self.requires_grad)  # e.g. nn.Parameter
     memo[id(self)] = new
     if self.grad is not None and self.is_leaf:
         new.grad = self.grad.clone()
@@ -396,7 +396,7 @@ def flip(self, *dims):
     idx = [slice(None)] * self.dim()
     out = self
     for d in dims:
-        d = d % max(self.dim(), 1)
+        d = d % builtins.max(self.dim(), 1)
         n = self.shape[d]
         index = _C.arange(n - 1, -1, -1, int64) if n else _C.zeros([0], int64)
         out = _C.index_select(out, d, index)
@@ -590,14 +590,29 @@ def zero_(self):
     return _C.zero_(self)
 
 
+def _generator(g):
+    from ._functions import _gen
+    return _gen(g)
+
+
 @_method
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
-    return _C.uniform_(self, builtins.float(a), builtins.float(b))
+    return _C.uniform_(self, builtins.float(a), builtins.float(b), _generator(generator))
 
 
 @_method
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
-    return _C.normal_(self, builtins.float(mean), builtins.float(std))
+    return _C.normal_(self, builtins.float(mean), builtins.float(std), _generator(generator))
+
+
+@_method
+def random_(self, *args, generator=None):
+    if not args:
+        return _C.random_(self, _generator(generator))
+    lo, hi = (0, args[0]) if len(args) == 1 else args[:2]
+    with _no_grad():
+        return self.copy_(_C.randint(int_arg(lo, "random_", "from"), int_arg(hi, "random_", "to"),
+                                     list(self.shape), self.dtype, _generator(generator)))
 
 
 @_method
@@ -679,7 +694,7 @@ def _correction(unbiased, correction, name):
         return 1.0
     if unbiased is False:
         return 0.0
-    raise TypeError(f"{name}(): argument 'unbiased' must be bool, not {type(unbiased).__name__}")
+    raise TypeError(f"{name}(): argument 'unbiased' must be bool, not {builtins.type(unbiased).__name__}")
 
 
 @_method
@@ -761,8 +776,17 @@ def count_nonzero(self, dim=None):
 
 
 # ---- linear algebra ----
+def _linalg_method(name):
+    f = getattr(_C, name)
+
+    def method(self, other):
+        return f(self, other)
+    method.__name__ = name
+    _method(method)
+
+
 for _n in ("mm", "bmm", "matmul", "dot", "mv", "outer"):
-    setattr(Tensor, _n, getattr(_C, _n))
+    _linalg_method(_n)
 Tensor.inner = Tensor.dot
 Tensor.ger = Tensor.outer
 
