@@ -14,11 +14,16 @@ namespace d = autograd::d;
 namespace {
 
 void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
+  if ((a.dtype() == DType::Bool || b.dtype() == DType::Bool) && a.numel() > 0 && b.numel() > 0)
+    raise(ErrorKind::NotImplemented, "[", op, "] not implemented for 'Bool' tensors");
   TC_CHECK(a.dtype() == b.dtype(), "[", op, "] expected m1 and m2 to have the same dtype, but got: ",
            dtype_name(a.dtype()), " != ", dtype_name(b.dtype()), "; convert one with .to(dtype)");
 }
 
-// c[m, n] (contiguous) = a[m, k] @ b[k, n] with arbitrary strides.
+char* storage_base(const Tensor& t) { return static_cast<char*>(t->storage->data); }
+
+// c[m, n] (contiguous) = a[m, k] @ b[k, n] with arbitrary strides; offsets
+// are absolute storage offsets in elements.
 void matmul_into(const Tensor& c, const Tensor& a, const Tensor& b, int64_t a_off, int64_t b_off, int64_t c_off) {
   int64_t m = a.size(a.dim() - 2), k = a.size(a.dim() - 1), n = b.size(b.dim() - 1);
   DType dt = a.dtype();
@@ -26,15 +31,15 @@ void matmul_into(const Tensor& c, const Tensor& a, const Tensor& b, int64_t a_of
   const int64_t br = b.strides()[b.dim() - 2], bc = b.strides()[b.dim() - 1];
   if (is_floating(dt)) {
     size_t isz = itemsize(dt);
-    kernels::gemm(dt, m, n, k, a->data_bytes() + a_off * isz, ar, ac, b->data_bytes() + b_off * isz, br, bc,
-                  c->data_bytes() + c_off * isz, n, false);
+    kernels::gemm(dt, m, n, k, storage_base(a) + a_off * isz, ar, ac, storage_base(b) + b_off * isz, br, bc,
+                  storage_base(c) + c_off * isz, n, false);
     return;
   }
   dispatch_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
-    const T* A = a.data<T>() + a_off;
-    const T* Bp = b.data<T>() + b_off;
-    T* C = c.data<T>() + c_off;
+    const T* A = reinterpret_cast<const T*>(storage_base(a)) + a_off;
+    const T* Bp = reinterpret_cast<const T*>(storage_base(b)) + b_off;
+    T* C = reinterpret_cast<T*>(storage_base(c)) + c_off;
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) {
         T s = 0;
@@ -58,7 +63,7 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   Tensor out = empty({a.size(0), b.size(1)}, a.dtype());
   if (out.numel() > 0) {
     if (a.size(1) == 0) kernels::fill(out->data_bytes(), out.numel(), out.dtype(), 0, 0);
-    else matmul_into(out, a, b, a->offset, b->offset, 0);
+    else matmul_into(out, a, b, a->offset, b->offset, out->offset);
   }
   if (auto* n = record("MmBackward0", d::mm_backward, {&a, &b}, {&out})) {
     n->save(a);
@@ -82,7 +87,7 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
       kernels::fill(out->data_bytes(), out.numel(), out.dtype(), 0, 0);
     } else {
       for (int64_t i = 0; i < B; ++i)
-        matmul_into(out, a, b, a->offset + i * a.strides()[0], b->offset + i * b.strides()[0], i * m * n);
+        matmul_into(out, a, b, a->offset + i * a.strides()[0], b->offset + i * b.strides()[0], out->offset + i * m * n);
     }
   }
   if (auto* nd = record("BmmBackward0", d::bmm_backward, {&a, &b}, {&out})) {
@@ -97,6 +102,8 @@ Tensor dot(const Tensor& a, const Tensor& b) {
   TC_CHECK(a.size(0) == b.size(0), "inconsistent tensor size, expected tensor [", a.size(0),
            "] and src [", b.size(0), "] to have the same number of elements, but got ", a.size(0), " and ", b.size(0),
            " elements respectively");
+  if (a.dtype() == DType::Bool || b.dtype() == DType::Bool)
+    raise(ErrorKind::NotImplemented, "[dot] not implemented for 'Bool' tensors");
   check_same_dtype(a, b, "dot");
   Tensor out;
   {
@@ -164,7 +171,10 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     Shape out_shape(a.sizes().begin(), a.sizes().end() - 1);
     Tensor r = mm(reshape(a, {-1, a.size(a.dim() - 1)}), bb);
     if (b.dim() == 2) out_shape.push_back(b.size(1));
-    return reshape(r, out_shape);
+    // PyTorch folds with _unsafe_view: the node is UnsafeViewBackward0.
+    Tensor out = make_view(r, out_shape, contiguous_strides(out_shape), r->offset);
+    if (auto* n = record("UnsafeViewBackward0", d::view_backward, {&r}, {&out})) n->shapes = {r.sizes()};
+    return out;
   }
   // General case: broadcast batch dims, then bmm.
   Tensor a2 = a.dim() == 1 ? unsqueeze(a, 0) : a;

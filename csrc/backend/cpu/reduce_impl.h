@@ -65,11 +65,13 @@ void reduce_typed(ReduceOp op, const T* in, Acc* out, int64_t outer, int64_t len
         case ReduceOp::Prod: { Acc a = 1; for (int64_t i = 0; i < len; ++i) a *= static_cast<Acc>(x[i]); return a; }
         case ReduceOp::Max: {
           Acc a = static_cast<Acc>(x[0]);
-          for (int64_t i = 1; i < len; ++i) { Acc v = static_cast<Acc>(x[i]); if (is_nan(v)) return v; if (v > a || is_nan(a)) a = v; }
+          if (is_nan(a)) return a;
+          for (int64_t i = 1; i < len; ++i) { Acc v = static_cast<Acc>(x[i]); if (is_nan(v)) return v; if (v > a) a = v; }
           return a;
         }
         case ReduceOp::Min: {
           Acc a = static_cast<Acc>(x[0]);
+          if (is_nan(a)) return a;
           for (int64_t i = 1; i < len; ++i) { Acc v = static_cast<Acc>(x[i]); if (is_nan(v)) return v; if (v < a) a = v; }
           return a;
         }
