@@ -26,7 +26,12 @@ Grads as_strided_backward(FormulaNode& n, const Grads& g) {
   TC_CHECK(in_stride == contiguous_strides(in_size),
            "[as_strided] backward is only supported when the input is contiguous; call .contiguous() before "
            "as_strided");
-  return {scatter_view(g[0], in_size, n.shapes[2], n.shapes[3], n.ints[1] - n.ints[0])};
+  // Windows may overlap (unfold, stride 0): accumulate through an index map.
+  int64_t numel = shape_numel(in_size);
+  Tensor positions = arange(Scalar::from_int(0), Scalar::from_int(numel), Scalar::from_int(1), DType::Int64);
+  Tensor idx = contiguous(ops::as_strided(positions, n.shapes[2], n.shapes[3], n.ints[1] - n.ints[0]));
+  Tensor flat = index_put(zeros({numel}, g[0].dtype()), {reshape(idx, {-1})}, reshape(g[0], {-1}), true);
+  return {reshape(flat, in_size)};
 }
 
 Grads transpose_backward(FormulaNode& n, const Grads& g) {

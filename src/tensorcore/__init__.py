@@ -14,6 +14,8 @@ Tensor.__module__ = "tensorcore"
 
 from ._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402
 from . import _tensor  # noqa: E402,F401  (installs Tensor methods)
+from . import _composites  # noqa: E402
+globals().update(_composites._FUNCTIONS)
 from ._functions import *  # noqa: E402,F401,F403
 from ._functions import __all__ as _fn_all  # noqa: E402
 from . import autograd  # noqa: E402

@@ -1,0 +1,365 @@
+"""Tensor methods and functions built from core ops.
+
+Each is a composition of differentiable C++ ops, so gradients come for free;
+the few without gradients in PyTorch either (unique, bincount) say so.
+"""
+import builtins
+
+import numpy as np
+
+from . import _C
+from ._args import shape_args, dims_arg, int_arg
+
+Tensor = _C.Tensor
+_FUNCTIONS = {}
+
+
+def _method(fn):
+    setattr(Tensor, fn.__name__, fn)
+    return fn
+
+
+def _function(fn):
+    _FUNCTIONS[fn.__name__] = fn
+    return fn
+
+
+def _both(fn):
+    _method(fn)
+    return _function(fn)
+
+
+@_both
+def addcmul(input, tensor1, tensor2, *, value=1):
+    return input + value * tensor1 * tensor2
+
+
+@_both
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    return input + value * tensor1 / tensor2
+
+
+@_both
+def fmod(input, other):
+    q = _C.trunc(_C.div(input, other))
+    r = input - q * other
+    if not input.dtype.is_floating_point and not isinstance(other, builtins.float) and \
+            not (isinstance(other, Tensor) and other.dtype.is_floating_point):
+        return r.to(input.dtype)
+    return r
+
+
+@_both
+def frac(input):
+    return input - input.trunc()
+
+
+@_both
+def xlogy(input, other):
+    other = other if isinstance(other, Tensor) else _C.scalar_tensor(other, None)
+    out = input * other.log()
+    return _C.where(input == 0, _C.zeros([], out.dtype), out)
+
+
+@_both
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    if not input.dtype.is_floating_point:
+        return input.clone()
+    big = np.finfo(np.float32 if input.dtype.name == "float32" else np.float64)
+    posinf = big.max if posinf is None else posinf
+    neginf = big.min if neginf is None else neginf
+    out = _C.where(input.isnan(), nan, input)
+    out = _C.where(out == builtins.float("inf"), posinf, out)
+    return _C.where(out == builtins.float("-inf"), neginf, out)
+
+
+@_both
+def nanmean(input, dim=None, keepdim=False):
+    keep = ~input.isnan()
+    return _C.where(keep, input, 0.0).sum(dim, keepdim) / keep.sum(dim, keepdim)
+
+
+@_both
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    from ._functions import isclose as _isclose
+    return _isclose(input, other, rtol, atol, equal_nan)
+
+
+@_both
+def median(input, dim=None, keepdim=False):
+    """Lower median, as PyTorch (no averaging of the two middle values)."""
+    from ._tensor import return_types
+    if dim is None:
+        flat = input.reshape(-1)
+        v = flat.sort().values
+        return v[(flat.numel() - 1) // 2]
+    dim = int_arg(dim, "median")
+    v, i = input.sort(dim)
+    k = (input.shape[dim] - 1) // 2
+    vals, idx = v.select(dim, k), i.select(dim, k)
+    if keepdim:
+        vals, idx = vals.unsqueeze(dim), idx.unsqueeze(dim)
+    return return_types.median(vals, idx)
+
+
+@_both
+def roll(input, shifts, dims=None):
+    if dims is None:
+        return roll(input.reshape(-1), shifts, 0).view(*input.shape)
+    shifts = [shifts] if isinstance(shifts, int) else list(shifts)
+    dims = [dims] if isinstance(dims, int) else list(dims)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    out = input
+    for s, d in zip(shifts, dims):
+        n = out.shape[d]
+        if n == 0:
+            continue
+        s %= n
+        if s:
+            out = _C.cat([out.narrow(d, n - s, s), out.narrow(d, 0, n - s)], d)
+    return out
+
+
+@_both
+def diff(input, n=1, dim=-1):
+    out = input
+    for _ in builtins.range(n):
+        m = out.shape[dim]
+        out = out.narrow(dim, 1, m - 1) - out.narrow(dim, 0, m - 1)
+    return out
+
+
+@_both
+def tril(input, diagonal=0):
+    r, c = input.shape[-2], input.shape[-1]
+    mask = _C.arange(0, c, 1, None).unsqueeze(0) - _C.arange(0, r, 1, None).unsqueeze(1) <= diagonal
+    return _C.where(mask, input, _C.zeros([], input.dtype))
+
+
+@_both
+def triu(input, diagonal=0):
+    r, c = input.shape[-2], input.shape[-1]
+    mask = _C.arange(0, c, 1, None).unsqueeze(0) - _C.arange(0, r, 1, None).unsqueeze(1) >= diagonal
+    return _C.where(mask, input, _C.zeros([], input.dtype))
+
+
+@_both
+def trace(input):
+    if input.dim() != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
+    return input.diagonal().sum()
+
+
+@_both
+def diag(input, diagonal=0):
+    if input.dim() == 1:
+        n = input.shape[0] + builtins.abs(diagonal)
+        out = _C.zeros([n, n], input.dtype)
+        idx = _C.arange(0, input.shape[0], 1, None)
+        rows, cols = (idx, idx + diagonal) if diagonal >= 0 else (idx - diagonal, idx)
+        return _C.index_put(out, [rows, cols], input, False)
+    if input.dim() == 2:
+        return input.diagonal(diagonal)
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.dim()}D")
+
+
+@_both
+def tile(input, dims):
+    dims = list(dims) if isinstance(dims, (tuple, list)) else [dims]
+    dims = [1] * (input.dim() - len(dims)) + dims
+    return input.repeat(*dims)
+
+
+@_both
+def take(input, index):
+    return input.reshape(-1)[index]
+
+
+@_both
+def cross(input, other, dim=None):
+    if dim is None:
+        dim = next(i for i, s in enumerate(input.shape) if s == 3)
+    a = [input.select(dim, i) for i in builtins.range(3)]
+    b = [other.select(dim, i) for i in builtins.range(3)]
+    return _C.stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
+
+
+@_both
+def repeat_interleave(input, repeats, dim=None):
+    from ._functions import tensor
+    if dim is None:
+        input, dim = input.reshape(-1), 0
+    n = input.shape[dim]
+    reps = repeats.tolist() if isinstance(repeats, Tensor) else [repeats] * n
+    if isinstance(reps, int):
+        reps = [reps] * n
+    idx = [i for i, r in enumerate(reps) for _ in builtins.range(r)]
+    return input.index_select(dim, tensor(idx))
+
+
+@_both
+def masked_select(input, mask):
+    from ._functions import broadcast_tensors
+    input, mask = broadcast_tensors(input, mask)
+    return input[mask]
+
+
+@_both
+def scatter(input, dim, index, src=None, value=None, *, reduce=None):
+    if reduce is not None:
+        raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add")
+    if src is None:
+        src = value
+    if not isinstance(src, Tensor):
+        src = _C.full(list(index.shape), src, input.dtype)
+    ones = _C.ones(list(index.shape), input.dtype)
+    hit = _C.scatter_add(_C.zeros(list(input.shape), input.dtype), dim, index, ones) > 0
+    placed = _C.scatter_add(_C.zeros(list(input.shape), input.dtype), dim, index,
+                            src.narrow(0, 0, index.shape[0]) if src.shape != index.shape else src)
+    return _C.where(hit, placed, input)
+
+
+@_method
+def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+    from .autograd import no_grad
+    with no_grad():
+        return _C.copy_(self, scatter(self, dim, index, src, value, reduce=reduce))
+
+
+@_method
+def index_add_(self, dim, index, source, *, alpha=1):
+    from .autograd import no_grad
+    with no_grad():
+        return _C.copy_(self, index_add(self, dim, index, source, alpha=alpha))
+
+
+@_both
+def index_add(input, dim, index, source, *, alpha=1):
+    dim = dim % input.dim()
+    src = source if alpha == 1 else source * alpha
+    perm = [dim] + [d for d in builtins.range(input.dim()) if d != dim]
+    inv = [perm.index(d) for d in builtins.range(input.dim())]
+    moved = _C.index_put(input.permute(*perm), [index], src.permute(*perm), True)
+    return moved.permute(*inv).contiguous()
+
+
+@_method
+def index_fill_(self, dim, index, value):
+    from .autograd import no_grad
+    dim = dim % self.dim()
+    with no_grad():
+        view = self.movedim(dim, 0)
+        view[index] = value
+    return self
+
+
+@_method
+def fill_diagonal_(self, fill_value, wrap=False):
+    from .autograd import no_grad
+    n = builtins.min(self.shape)
+    with no_grad():
+        idx = _C.arange(0, n, 1, None)
+        _C.index_put_(self, [idx] * self.dim(), _C.scalar_tensor(fill_value, self.dtype), False)
+    return self
+
+
+@_method
+def sum_to_size(self, *size):
+    return _C.sum_to(self, shape_args(size, "sum_to_size"))
+
+
+@_method
+def unfold(self, dimension, size, step):
+    d = dimension % builtins.max(self.dim(), 1)
+    n = (self.shape[d] - size) // step + 1
+    if n < 0 or size < 0 or step <= 0:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {self.shape[d]} but size is {size}")
+    shape = list(self.shape)
+    strides = list(self.stride())
+    shape[d] = n
+    new_stride = strides[d] * step
+    strides_out = strides[:d] + [new_stride] + strides[d + 1:] + [strides[d]]
+    return self.as_strided(shape + [size], strides_out, self.storage_offset())
+
+
+def _inplace_view(name):
+    def f(self, *args):
+        view = getattr(self, name)(*args)
+        self.data = view
+        return self
+    f.__name__ = name + "_"
+    _method(f)
+
+
+for _n in ("squeeze", "unsqueeze", "t", "transpose"):
+    _inplace_view(_n)
+
+
+def _unsupported_dtype(name):
+    def f(self, memory_format=None):
+        raise TypeError(f"tensorcore does not support the {name} dtype; supported dtypes are bool, int32, int64, "
+                        f"float32 and float64")
+    f.__name__ = name
+    _method(f)
+
+
+for _n in ("byte", "char", "short", "bfloat16"):
+    _unsupported_dtype(_n)
+
+
+@_both
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """Sorted unique values (not differentiable, as in PyTorch)."""
+    from ._functions import tensor
+    if dim is not None:
+        raise NotImplementedError("unique(dim=...) is not supported by tensorcore")
+    arr = input.detach().numpy().reshape(-1)
+    vals, inv, counts = np.unique(arr, return_inverse=True, return_counts=True)
+    out = [tensor(vals, dtype=input.dtype)]
+    if return_inverse:
+        out.append(tensor(inv.reshape(tuple(input.shape)).astype(np.int64)))
+    if return_counts:
+        out.append(tensor(counts.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+@_function
+def bincount(input, weights=None, minlength=0):
+    from ._functions import tensor
+    arr = input.numpy()
+    if arr.ndim != 1 or (arr.size and arr.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    w = None if weights is None else weights.detach().numpy()
+    res = np.bincount(arr, weights=w, minlength=minlength)
+    return tensor(res) if w is not None else tensor(res.astype(np.int64))
+
+
+@_function
+def column_stack(tensors):
+    cols = [t.reshape(-1, 1) if t.dim() <= 1 else t for t in tensors]
+    return _C.cat(cols, 1)
+
+
+@_function
+def kron(input, other):
+    a = input.reshape([s for d in input.shape for s in (d, 1)])
+    b = other.reshape([s for d in other.shape for s in (1, d)])
+    shape = [x * y for x, y in zip(input.shape, other.shape)]
+    return (a * b).reshape(shape)
+
+
+@_method
+def cumprod(self, dim, *, dtype=None):
+    x = self if dtype is None else self.to(dtype)
+    dim = dim % builtins.max(x.dim(), 1)
+    parts = x.unbind(dim)
+    acc, outs = None, []
+    for p in parts:
+        acc = p if acc is None else acc * p
+        outs.append(acc)
+    return _C.stack(outs, dim) if outs else x.clone()
+
+
+_function(Tensor.cumprod)
+_FUNCTIONS["cumprod"] = lambda input, dim, *, dtype=None: input.cumprod(dim, dtype=dtype)
