@@ -78,8 +78,9 @@ Parsed apply_index(const Tensor& self, py::handle key) {
     } else if (o.is(py::ellipsis())) {
       dim += self.dim() - consumed;
     } else if (PyBool_Check(o.ptr())) {
+      // Like a 0-dim bool mask (advanced indexing, a copy), as PyTorch.
       v = ops::unsqueeze(v, dim);
-      if (o.ptr() == Py_False) v = ops::slice(v, dim, 0, 0, 1);
+      adv.push_back({dim, o.ptr() == Py_True ? ops::zeros({1}, DType::Int64) : ops::zeros({0}, DType::Int64)});
       ++dim;
     } else if (is_int_like(o)) {
       int64_t i = to_int(o, "index", "index");
@@ -117,8 +118,12 @@ Parsed apply_index(const Tensor& self, py::handle key) {
         ++dim;
       }
     } else {
-      throw py::type_error("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
-                           "valid indices (got " + std::string(py::str(o.get_type().attr("__name__"))) + ")");
+      if (py::isinstance<py::str>(o) || py::isinstance<py::bytes>(o))  // as PyTorch: TypeError for strings
+        throw py::type_error("[index] invalid index of type " + std::string(py::str(o.get_type().attr("__name__"))) +
+                             "; only integers, slices (`:`), ellipsis (`...`), None and integer or bool tensors are "
+                             "valid indices");
+      throw py::index_error("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                            "valid indices (got " + std::string(py::str(o.get_type().attr("__name__"))) + ")");
     }
   }
   p.view = v;
@@ -145,7 +150,8 @@ void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
     }
     return ops::index(p.view, p.adv);
   });
-  cls.def("__setitem__", [](Tensor& self, py::handle key, py::handle value) {
+  // Raw assignment; tensorcore/_tensor.py wraps it to record autograd history.
+  cls.def("_setitem", [](Tensor& self, py::handle key, py::handle value) {
     Tensor v;
     if (py::isinstance<TensorImpl>(value)) v = value.cast<Tensor>();
     else {
@@ -158,9 +164,44 @@ void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
       TC_CHECK(!(m && m->requires_grad && !m->grad_fn),
                "a leaf Variable that requires grad is being used in an in-place operation (__setitem__). Wrap the "
                "update in `with tensorcore.no_grad():`");
-      throw tc::Error(ErrorKind::Runtime,
-                      "[__setitem__] assigning into a tensor that takes part in autograd is not supported by "
-                      "tensorcore yet; build the result with tensorcore.where, cat or index_put instead");
+      // Note [Differentiable __setitem__]
+      // self <- index_put(old self, ids of the selected elements, value), and
+      // self takes the new history. Views cannot be rebased (no CopySlices), so
+      // self must not be a view of a tensor requiring grad, nor (when only the
+      // value requires grad) share its storage with another tensor.
+      bool is_view = m && m->view_base.defined() && m->view_base.requires_grad();
+      bool shared = !self.requires_grad() && self->storage.use_count() > 1;
+      if (is_view || shared)
+        throw tc::Error(ErrorKind::Runtime,
+                        "[__setitem__] assigning into a view of a tensor that takes part in autograd is not "
+                        "supported by tensorcore; clone() the view first, or build the result with "
+                        "tensorcore.where, cat or index_put");
+      Tensor ids, old = make_view(self, self.sizes(), self.strides(), self->offset);
+      if (m && m->grad_fn) {
+        AutogradMeta& om = autograd::meta(old);
+        om.requires_grad = true;
+        om.grad_fn = m->grad_fn;
+        om.output_nr = m->output_nr;
+      }
+      {
+        autograd::NoGradGuard ng;
+        Tensor lin = ops::reshape(ops::arange(Scalar::from_int(0), Scalar::from_int(self.numel()),
+                                              Scalar::from_int(1), DType::Int64), self.sizes());
+        Parsed q = apply_index(lin, key);
+        ids = q.has_adv ? ops::index(q.view, q.adv) : ops::contiguous(q.view);
+      }
+      Tensor vv = ops::reshape(ops::contiguous(ops::expand(ops::to_dtype(v, self.dtype()), ids.sizes())), {-1});
+      Tensor updated = ops::reshape(ops::index_put(ops::reshape(old, {-1}), {ops::reshape(ids, {-1})}, vv, false),
+                                    self.sizes());
+      {
+        autograd::NoGradGuard ng;
+        ops::copy_(self, updated);  // bumps the version: tensors saved from the old value are now stale
+      }
+      AutogradMeta& sm = autograd::meta(self);
+      sm.requires_grad = true;
+      sm.grad_fn = updated->autograd->grad_fn;
+      sm.output_nr = updated->autograd->output_nr;
+      return;
     }
     autograd::NoGradGuard ng;
     Parsed p = apply_index(self, key);

@@ -39,7 +39,7 @@ class _ReturnType(tuple):
 
 
 def _return_type(name):
-    return type(name, (_ReturnType,), {"__slots__": ()})
+    return builtins.type(name, (_ReturnType,), {"__slots__": ()})
 
 
 return_types = collections.namedtuple("return_types", "max min sort topk kthvalue mode median")(
@@ -88,6 +88,59 @@ def register_hook(self, hook):
     from .autograd.graph import _RemovableHandle
     hid = self._register_hook(hook)
     return _RemovableHandle(lambda: self._remove_hook(hid))
+
+
+# ---- assignment ----
+class _CopySlices:
+    """Autograd for `t[key] = value`: the assigned region's gradient flows
+    to `value`, the rest to `t`'s previous history (PyTorch's CopySlices)."""
+
+    @staticmethod
+    def forward(ctx, base, value, key):
+        ctx.key = key
+        ctx.value_shape = tuple(value.shape)
+        ctx.value_dtype = value.dtype
+        out = _C.clone(base)
+        out._setitem(key, value)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        g_base = _C.clone(grad)
+        g_base._setitem(ctx.key, 0)
+        g_value = _C.sum_to(grad[ctx.key], list(ctx.value_shape)) if ctx.value_shape != tuple(grad[ctx.key].shape) \
+            else grad[ctx.key]
+        return g_base, g_value, None
+
+
+def _copy_slices_function():
+    from .autograd.function import Function
+    cls = builtins.type("CopySlices", (Function,), {"forward": staticmethod(_CopySlices.forward),
+                                           "backward": staticmethod(_CopySlices.backward),
+                                           "_node_name": "CopySlices"})
+    return cls
+
+
+_COPY_SLICES = None
+
+
+@_method
+def __setitem__(self, key, value):
+    if _C.is_grad_enabled() and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
+        global _COPY_SLICES
+        if self.requires_grad and self.is_leaf:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation. Wrap "
+                               "the assignment in `with tensorcore.no_grad():` or assign into a clone().")
+        if _COPY_SLICES is None:
+            _COPY_SLICES = _copy_slices_function()
+        if not isinstance(value, Tensor):
+            value = _C.scalar_tensor(value, self.dtype)
+        out = _COPY_SLICES.apply(self, value.to(self.dtype) if value.dtype != self.dtype else value, key)
+        with _no_grad():
+            self._setitem(key, value)
+        self._rebase_history(out)
+        return
+    self._setitem(key, value)
 
 
 # ---- device and dtype conversion ----

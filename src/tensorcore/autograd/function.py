@@ -66,9 +66,14 @@ class Function:
                 o = o.detach()
             fixed.append(o)
         tensor_outs = [o for o in fixed if isinstance(o, Tensor)]
-        diff_outs = [o for o in tensor_outs if not any(o is n for n in ctx._non_differentiable)]
-        node = _C._make_function_node(cls.__name__ + "Backward", ctx, cls.backward, list(args), diff_outs,
+        # Every tensor output gets a gradient slot in backward (as PyTorch);
+        # non-differentiable ones are then cut off the graph.
+        name = getattr(cls, "_node_name", None) or cls.__name__ + "Backward"
+        node = _C._make_function_node(name, ctx, cls.backward, list(args), tensor_outs,
                                       [t if isinstance(t, Tensor) else None for t in ctx._to_save])
+        for o in tensor_outs:
+            if any(o is n for n in ctx._non_differentiable) or not o.dtype.is_floating_point:
+                o.detach_()
         ctx._to_save = ()
         del node
         return fixed[0] if single else tuple(fixed)
