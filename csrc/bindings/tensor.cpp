@@ -61,6 +61,20 @@ py::object item(const Tensor& t) {
 
 void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   (void)m;
+  // Tensor(t): a detached alias of t (shares storage and version counter). Lets
+  // Python subclasses such as nn.Parameter wrap an existing tensor.
+  // Also PyTorch's legacy constructor: Tensor() / Tensor(2, 3) / Tensor([1, 2])
+  // give default-dtype tensors (sizes are zero-filled, not uninitialised).
+  cls.def(py::init([](py::args args) -> Tensor {
+    if (args.size() == 1 && py::isinstance<TensorImpl>(args[0])) return ops::detach(args[0].cast<Tensor>());
+    if (args.size() == 0) return empty({0}, ops::default_dtype());
+    bool sizes = true;
+    for (auto a : args) sizes = sizes && PyLong_Check(a.ptr()) && !PyBool_Check(a.ptr());
+    if (sizes) return ops::zeros(shape_from_args(args, "Tensor"), ops::default_dtype());
+    TC_CHECK_TYPE(args.size() == 1, "Tensor(): expected a sequence, sizes or a Tensor, got ", args.size(),
+                  " arguments");
+    return tensor_from_data(args[0], ops::default_dtype());
+  }));
   // ---- geometry ----
   cls.def_property_readonly("shape", [](const Tensor& t) { return make_size(t.sizes()); });
   cls.def_property_readonly("dtype", [](const Tensor& t) { return dtype_object(t.dtype()); });
@@ -130,7 +144,8 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   TC_BIN("__mul__", ops::binary(BinaryOp::Mul, x, y))
   TC_BIN("__rmul__", ops::binary(BinaryOp::Mul, y, x))
   TC_BIN("__truediv__", ops::binary(BinaryOp::Div, x, y))
-  TC_BIN("__rtruediv__", ops::binary(BinaryOp::Div, y, x))
+  // number / tensor is reciprocal(tensor) * number, as PyTorch (grad_fn MulBackward0).
+  TC_BIN("__rtruediv__", ops::mul(ops::unary(UnaryOp::Reciprocal, x), y))
   TC_BIN("__floordiv__", ops::binary(BinaryOp::FloorDiv, x, y))
   TC_BIN("__rfloordiv__", ops::binary(BinaryOp::FloorDiv, y, x))
   TC_BIN("__mod__", ops::binary(BinaryOp::Rem, x, y))

@@ -7,7 +7,7 @@ import numpy as np
 
 from . import _C
 from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg
-from ._dtype import dtype as _dtype_cls, float32, float64, int64, bool_
+from ._dtype import dtype as _dtype_cls, float32, float64, int64, bool_, int32 as _int32
 
 Tensor = _C.Tensor
 
@@ -616,3 +616,19 @@ def _return_types():
 
 return_types = _return_types()
 del _n
+
+
+def _legacy_constructor(name, dt):
+    """torch.FloatTensor(...) and friends: the legacy constructor in a dtype."""
+    def make(*args):
+        return Tensor(*args).to(dt)
+    make.__name__ = name
+    return make
+
+
+FloatTensor = _legacy_constructor("FloatTensor", float32)
+DoubleTensor = _legacy_constructor("DoubleTensor", float64)
+LongTensor = _legacy_constructor("LongTensor", int64)
+IntTensor = _legacy_constructor("IntTensor", _int32)
+BoolTensor = _legacy_constructor("BoolTensor", bool_)
+__all__ += ["FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "BoolTensor"]
