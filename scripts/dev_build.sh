@@ -12,4 +12,8 @@ if [ ! -f build/dev/build.ninja ]; then
     -DPython_EXECUTABLE="$(command -v python)" >/dev/null
 fi
 cmake --build build/dev -j2
-cp build/dev/_C*.so src/tensorcore/
+# copy then rename: processes that have the old module mapped keep a valid file
+for so in build/dev/_C*.so; do
+  cp "$so" "src/tensorcore/.$(basename "$so").tmp"
+  mv -f "src/tensorcore/.$(basename "$so").tmp" "src/tensorcore/$(basename "$so")"
+done

@@ -6,9 +6,23 @@ namespace tc::autograd::d {
 
 using namespace tc::ops;
 
+namespace {
+bool column_major(const Tensor& m) { return m.dim() == 2 && m.strides()[0] == 1 && m.strides()[1] == m.size(0); }
+
+// Gradients of a @ b that keep each input's memory layout (as PyTorch's
+// mm_mat1/mm_mat2_backward): for a column-major input such as weight.t() the
+// gradient is computed transposed, so the leaf's grad comes out contiguous.
+Tensor mm_mat1_grad(const Tensor& g, const Tensor& a, const Tensor& b) {
+  return column_major(a) ? t(ops::mm(b, t(g))) : ops::mm(g, t(b));
+}
+Tensor mm_mat2_grad(const Tensor& g, const Tensor& a, const Tensor& b) {
+  return column_major(b) ? t(ops::mm(t(g), a)) : ops::mm(t(a), g);
+}
+}  // namespace
+
 Grads mm_backward(FormulaNode& n, const Grads& g) {
   Tensor a = n.saved_at(0), b = n.saved_at(1);
-  return {n.needs_grad(0) ? ops::mm(g[0], t(b)) : Tensor(), n.needs_grad(1) ? ops::mm(t(a), g[0]) : Tensor()};
+  return {n.needs_grad(0) ? mm_mat1_grad(g[0], a, b) : Tensor(), n.needs_grad(1) ? mm_mat2_grad(g[0], a, b) : Tensor()};
 }
 
 Grads bmm_backward(FormulaNode& n, const Grads& g) {
@@ -29,8 +43,8 @@ Grads mv_backward(FormulaNode& n, const Grads& g) {
 
 Grads addmm_backward(FormulaNode& n, const Grads& g) {
   Tensor a = n.saved_at(0), b = n.saved_at(1);
-  return {n.needs_grad(0) ? g[0] : Tensor(), n.needs_grad(1) ? ops::mm(g[0], t(b)) : Tensor(),
-          n.needs_grad(2) ? ops::mm(t(a), g[0]) : Tensor()};
+  return {n.needs_grad(0) ? g[0] : Tensor(), n.needs_grad(1) ? mm_mat1_grad(g[0], a, b) : Tensor(),
+          n.needs_grad(2) ? mm_mat2_grad(g[0], a, b) : Tensor()};
 }
 
 Grads as_strided_scatter_backward(FormulaNode& n, const Grads& g) {

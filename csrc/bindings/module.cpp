@@ -10,6 +10,8 @@ void init_indexing(py::class_<TensorImpl, Tensor>& cls);
 void init_numpy(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
 void init_functions(py::module_& m);
 void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
+void init_optim(py::module_& m);
+void init_nn(py::module_& m);
 }  // namespace tc::py_glue
 
 namespace py = pybind11;
@@ -44,6 +46,8 @@ PYBIND11_MODULE(_C, m) {
   init_numpy(m, cls);
   init_functions(m);
   init_autograd(m, cls);
+  init_optim(m);
+  init_nn(m);
 
   m.def("_register", [](py::object size_cls, py::list dtypes) {
     registry().size_cls = size_cls;

@@ -162,8 +162,8 @@ Tensor& random_full_(Tensor& t, Generator* gen) {
       using T = typename decltype(tag)::type;
       T* p = c.data<T>();
       for (int64_t i = 0; i < c.numel(); ++i) {
-        if constexpr (std::is_same_v<T, int64_t>) p[i] = static_cast<T>(g.random64() % ((1ULL << 63) + 1));
-        else if constexpr (std::is_same_v<T, int32_t>) p[i] = static_cast<T>(g.random() % ((1ULL << 31) + 1));
+        if constexpr (std::is_same_v<T, int64_t>) p[i] = static_cast<T>(g.random64() % (1ULL << 63));
+        else if constexpr (std::is_same_v<T, int32_t>) p[i] = static_cast<T>(g.random() % (1ULL << 31));
         else if constexpr (std::is_same_v<T, bool>) p[i] = (g.random() % 2) != 0;
         else if constexpr (std::is_same_v<T, float>) p[i] = static_cast<T>(g.random() % ((1ULL << 24) + 1));
         else p[i] = static_cast<T>(g.random64() % ((1ULL << 53) + 1));

@@ -20,16 +20,19 @@ def _numerical_jacobian(fn, inputs, idx, eps):
     flat = x.detach().view(-1) if x.is_contiguous() else None
     if flat is None:
         raise ValueError("gradcheck needs contiguous inputs")
+    def evaluate():
+        # Copy at once: outputs may be views of the input being perturbed.
+        r = fn(*inputs)
+        return tuple(o.detach().clone() for o in (r if isinstance(r, tuple) else (r,)))
+
     for i in range(x.numel()):
         with no_grad():
             orig = flat[i].item()
             flat[i] = orig + eps
-            plus = fn(*inputs)
+            plus = evaluate()
             flat[i] = orig - eps
-            minus = fn(*inputs)
+            minus = evaluate()
             flat[i] = orig
-        plus = plus if isinstance(plus, tuple) else (plus,)
-        minus = minus if isinstance(minus, tuple) else (minus,)
         col = np.concatenate([((p.detach().double() - m.detach().double()) / (2 * eps)).numpy().ravel()
                               for p, m in zip(plus, minus)])
         jac[i] = col
@@ -90,12 +93,16 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     diff_inputs = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
 
     def first_grad(*args):
-        xs = args[:len(inputs)]
-        gos = args[len(inputs):]
-        o = func(*xs)
-        o = o if isinstance(o, tuple) else (o,)
-        dx = [a for a in xs if isinstance(a, Tensor) and a.requires_grad]
-        gs = grad(o, dx, gos, create_graph=True, allow_unused=True)
+        from .. import enable_grad
+        # gradcheck evaluates this under no_grad for finite differences; the
+        # first derivative itself always needs a graph.
+        with enable_grad():
+            xs = args[:len(inputs)]
+            gos = args[len(inputs):]
+            o = func(*xs)
+            o = o if isinstance(o, tuple) else (o,)
+            dx = [a for a in xs if isinstance(a, Tensor) and a.requires_grad]
+            gs = grad(o, dx, gos, create_graph=True, allow_unused=True)
         return tuple(g for g in gs if g is not None)
 
     del diff_inputs

@@ -1,0 +1,429 @@
+"""tensorcore.nn.functional: PyTorch's functional layer API.
+
+Layers with a fused PyTorch kernel (linear via addmm, log_softmax + nll_loss
+for cross entropy, BCE with logits, GELU, LeakyReLU, layer_norm, mse_loss,
+embedding) call one C++ op each and record one backward node named as
+PyTorch names it; the rest are short compositions of tensor ops.
+"""
+import numbers
+import warnings
+
+from .. import _C
+from ..autograd import no_grad
+
+Tensor = _C.Tensor
+
+__all__ = [
+    "linear", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "gelu", "silu", "elu", "hardtanh",
+    "sigmoid", "tanh", "softplus", "logsigmoid", "softmax", "softmin", "log_softmax", "dropout", "embedding",
+    "one_hot", "layer_norm", "normalize", "flatten", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
+    "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+]
+
+_REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
+
+
+def _reduction_enum(reduction):
+    try:
+        return _REDUCTIONS[reduction]
+    except (KeyError, TypeError):
+        raise ValueError(f"{reduction} is not a valid value for reduction") from None
+
+
+def _legacy_reduction(size_average, reduce, emit_warning=True):
+    """PyTorch's mapping of the deprecated size_average/reduce flags."""
+    if size_average is None:
+        size_average = True
+    if reduce is None:
+        reduce = True
+    if size_average and reduce:
+        ret = "mean"
+    elif reduce:
+        ret = "sum"
+    else:
+        ret = "none"
+    if emit_warning:
+        warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
+                      stacklevel=3)
+    return ret
+
+
+def _resolve_reduction(size_average, reduce, reduction):
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    return _reduction_enum(reduction)
+
+
+def _check_tensor(x, fn, arg="input"):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fn}(): argument '{arg}' (position 1) must be Tensor, not {type(x).__name__}")
+
+
+# ---- linear ----
+def linear(input, weight, bias=None):
+    """y = input @ weight.T + bias. 2-D inputs use one fused addmm (as PyTorch,
+    grad_fn=AddmmBackward0); contiguous 3-D inputs are flattened to 2-D."""
+    _check_tensor(input, "linear")
+    wt = _C.t(weight)
+    if bias is not None:
+        if input.dim() == 2:
+            return _C.addmm(bias, input, wt)
+        if input.dim() == 3 and input.is_contiguous():
+            n0, n1, k = input.shape
+            out = _C.addmm(bias, _C.view(input, [n0 * n1, k]), wt)
+            return _C.view(out, [n0, n1, out.shape[1]])
+        if input.dim() == 1:
+            out = _C.addmm(bias, _C.unsqueeze(input, 0), wt)
+            return _C.view(out, [out.shape[1]])
+        return _C.add(_C.matmul(input, wt), bias)
+    return _C.matmul(input, wt)
+
+
+# ---- activations ----
+def relu(input, inplace=False):
+    _check_tensor(input, "relu")
+    return _C.relu_(input) if inplace else _C.relu(input)
+
+
+def relu_(input):
+    return _C.relu_(input)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    _check_tensor(input, "leaky_relu")
+    out = _C.leaky_relu(input, float(negative_slope))
+    if inplace:
+        with no_grad():
+            input.copy_(out)
+        return input
+    return out
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def gelu(input, approximate="none"):
+    _check_tensor(input, "gelu")
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    return _C.gelu(input, 0 if approximate == "none" else 1)
+
+
+def silu(input, inplace=False):
+    out = input * _C.sigmoid(input)
+    if inplace:
+        with no_grad():
+            input.copy_(out)
+        return input
+    return out
+
+
+def elu(input, alpha=1.0, inplace=False):
+    out = _C.where(input > 0, input, _C.expm1(input.clamp(max=0)) * alpha)
+    if inplace:
+        with no_grad():
+            input.copy_(out)
+        return input
+    return out
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if inplace:
+        return input.clamp_(min_val, max_val)
+    return input.clamp(min_val, max_val)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def sigmoid(input):
+    return _C.sigmoid(input)
+
+
+def tanh(input):
+    return _C.tanh(input)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """log(1 + exp(beta x)) / beta, linear above `threshold` (stable form)."""
+    bx = input * beta
+    soft = (_C.log1p(_C.exp(-bx.abs())) + bx.clamp(min=0)) / beta
+    return _C.where(bx > threshold, input, soft)
+
+
+def logsigmoid(input):
+    return input.clamp(max=0) - _C.log1p(_C.exp(-input.abs()))
+
+
+def _get_softmax_dim(name, ndim, stacklevel):
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. "
+                  "Change the call to include dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _get_softmax_dim("softmax", input.dim(), _stacklevel)
+    x = input if dtype is None else input.to(dtype)
+    return _C.softmax(x, dim)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _get_softmax_dim("softmin", input.dim(), _stacklevel)
+    x = input if dtype is None else input.to(dtype)
+    return _C.softmax(-x, dim)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
+    x = input if dtype is None else input.to(dtype)
+    return _C.log_softmax(x, dim)
+
+
+# ---- dropout ----
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zeroes each element with probability p and scales the rest by 1/(1-p)
+    (grad_fn=MulBackward0, as PyTorch on CPU)."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    if p == 1.0:
+        noise = _C.zeros([], input.dtype)
+    else:
+        noise = _C.bernoulli_mask(list(input.shape), 1.0 - p, input.dtype)
+        _C.div_(noise, 1.0 - p)
+    if inplace:
+        return _C.mul_(input, noise)
+    return _C.mul(input, noise)
+
+
+# ---- embedding ----
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
+    """Rows of `weight` picked by integer `input` (grad_fn=EmbeddingBackward0).
+    No gradient reaches row `padding_idx`."""
+    if sparse:
+        raise NotImplementedError("embedding(sparse=True): tensorcore has no sparse gradients; use sparse=False")
+    if padding_idx is not None:
+        if padding_idx > 0:
+            if padding_idx >= weight.size(0):
+                raise AssertionError("Padding_idx must be within num_embeddings")
+        elif padding_idx < 0:
+            if padding_idx < -weight.size(0):
+                raise AssertionError("Padding_idx must be within num_embeddings")
+            padding_idx = weight.size(0) + padding_idx
+    else:
+        padding_idx = -1
+    if max_norm is not None:
+        _embedding_renorm_(weight, input, max_norm, norm_type)
+    return _C.embedding_ex(weight, input, int(padding_idx), bool(scale_grad_by_freq))
+
+
+def _embedding_renorm_(weight, input, max_norm, norm_type):
+    """Rescales (in place, without grad) the referenced rows whose norm
+    exceeds max_norm, as torch.embedding_renorm_."""
+    import numpy as np
+    from .._functions import tensor as _tensor
+    with no_grad():
+        idx = np.unique(_C._tensor_to_numpy_forced(input).reshape(-1))
+        if idx.size == 0:
+            return
+        index = _tensor(idx.astype(np.int64))
+        rows = _C.index_select(weight, 0, index)
+        norms = rows.norm(norm_type, 1, True)
+        scale = _C.where(norms > max_norm, max_norm / (norms + 1e-7), _C.ones([], weight.dtype))
+        weight.index_put_((index,), rows * scale)
+
+
+def one_hot(tensor, num_classes=-1):
+    if not isinstance(tensor, Tensor) or tensor.dtype.name != "int64":
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if tensor.numel() > 0:
+        lo, hi = int(tensor.min()), int(tensor.max())
+        if lo < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if num_classes == -1:
+            num_classes = hi + 1
+        elif hi >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    elif num_classes == -1:
+        raise RuntimeError("Can not infer total number of classes from empty tensor.")
+    classes = _C.arange(0, num_classes, 1, tensor.dtype)
+    return _C.eq(_C.unsqueeze(tensor, -1), classes).long()
+
+
+# ---- normalisation ----
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalises over the trailing `normalized_shape` dims
+    (grad_fn=NativeLayerNormBackward0)."""
+    if isinstance(normalized_shape, numbers.Integral):
+        normalized_shape = (normalized_shape,)
+    return _C.layer_norm(input, [int(s) for s in normalized_shape], weight, bias, float(eps))
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    denom = input.norm(p, dim, keepdim=True).clamp(min=eps).expand_as(input)
+    return input / denom
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    return input.flatten(start_dim, end_dim)
+
+
+# ---- losses ----
+def _same_size_or_broadcast(input, target, name):
+    if tuple(target.shape) != tuple(input.shape):
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+                      "This will likely lead to incorrect results due to broadcasting. "
+                      "Please ensure they have the same size.", stacklevel=3)
+        from .._functions import broadcast_tensors
+        input, target = broadcast_tensors(input, target)
+    return input, target
+
+
+def _reduce(loss, reduction):
+    if reduction == 1:
+        return loss.mean()
+    if reduction == 2:
+        return loss.sum()
+    return loss
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean squared error (grad_fn=MseLossBackward0)."""
+    red = _resolve_reduction(size_average, reduce, reduction)
+    input, target = _same_size_or_broadcast(input, target, "mse_loss")
+    if weight is not None:
+        return _reduce(((input - target) ** 2) * weight, red)
+    return _C.mse_loss(input, target.to(input.dtype), red)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean absolute error; like PyTorch, |input - target| followed by the
+    reduction."""
+    red = _resolve_reduction(size_average, reduce, reduction)
+    input, target = _same_size_or_broadcast(input, target, "l1_loss")
+    loss = (input - target).abs()
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, red)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    red = _resolve_reduction(size_average, reduce, reduction)
+    input, target = _same_size_or_broadcast(input, target, "smooth_l1_loss")
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    diff = (input - target).abs()
+    if beta == 0:
+        return _reduce(diff, red)
+    loss = _C.where(diff < beta, diff * diff * (0.5 / beta), diff - 0.5 * beta)
+    return _reduce(loss, red)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    red = _reduction_enum(reduction)
+    input, target = _same_size_or_broadcast(input, target, "huber_loss")
+    diff = (input - target).abs()
+    loss = _C.where(diff < delta, diff * diff * 0.5, (diff - 0.5 * delta) * delta)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, red)
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    """Negative log likelihood of class indices (fused; grad_fn=NllLossBackward0)."""
+    red = _resolve_reduction(size_average, reduce, reduction)
+    if input.dim() >= 2 and target.dim() >= 1 and input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                         f"({target.shape[0]}).")
+    return _C.nll_loss(input, target, weight, int(ignore_index), red)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    """Cross entropy of logits against class indices (log_softmax and the fused
+    nll_loss) or against class probabilities (a float target of input's
+    shape), with optional label smoothing."""
+    red = _resolve_reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    class_dim = 0 if input.dim() == 1 else 1
+    n_classes = input.shape[class_dim]
+    logp = _C.log_softmax(input, class_dim)
+    if target.is_floating_point():
+        return _cross_entropy_probs(logp, target, weight, red, label_smoothing, class_dim, n_classes)
+    if input.dim() >= 2 and target.dim() >= 1 and input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                         f"({target.shape[0]}).")
+    nll = _C.nll_loss(logp, target, weight, int(ignore_index), red)
+    if label_smoothing == 0.0:
+        return nll
+    # PyTorch's label smoothing: (1 - eps) * nll + eps / C * (mean over classes of -logp)
+    ignore_mask = target == ignore_index
+    if weight is not None:
+        shape = [1] * logp.dim()
+        shape[class_dim] = n_classes
+        smooth = -(logp * weight.reshape(shape)).sum(class_dim)
+    else:
+        smooth = -logp.sum(class_dim)
+    smooth = smooth.masked_fill(ignore_mask, 0.0)
+    if red == 1:
+        if weight is not None:
+            kept = target[~ignore_mask].reshape(-1)
+            ret = smooth.sum() / weight.gather(0, kept).sum()
+        else:
+            ret = smooth.sum() / (~ignore_mask).sum()
+    elif red == 2:
+        ret = smooth.sum()
+    else:
+        ret = smooth
+    return nll * (1 - label_smoothing) + ret * (label_smoothing / n_classes)
+
+
+def _cross_entropy_probs(logp, target, weight, red, label_smoothing, class_dim, n_classes):
+    if tuple(target.shape) != tuple(logp.shape):
+        raise RuntimeError(f"Expected target size {tuple(logp.shape)}, got {tuple(target.shape)}")
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / n_classes
+    prod = logp * target
+    if weight is not None:
+        shape = [1] * logp.dim()
+        shape[class_dim] = n_classes
+        prod = prod * weight.reshape(shape)
+    if red == 1:
+        return -prod.sum() / (logp.numel() // n_classes if n_classes else 1)
+    if red == 2:
+        return -prod.sum()
+    return -prod.sum(class_dim)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """BCE of probabilities; log terms are clamped at -100 as in PyTorch
+    (grad_fn=BinaryCrossEntropyBackward0)."""
+    red = _resolve_reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
+                         f"({input.shape}) is deprecated. Please ensure they have the same size.")
+    if weight is not None:
+        weight = weight.to(input.dtype).expand(*input.shape)
+    return _C.binary_cross_entropy(input, target.to(input.dtype), weight, red)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    """Sigmoid + BCE in one numerically stable kernel
+    (grad_fn=BinaryCrossEntropyWithLogitsBackward0)."""
+    red = _resolve_reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    if weight is not None:
+        weight = weight.to(input.dtype).expand(*input.shape)
+    if pos_weight is not None:
+        pos_weight = pos_weight.to(input.dtype).expand(*input.shape)
+    return _C.binary_cross_entropy_with_logits(input, target.to(input.dtype), weight, pos_weight, red)

@@ -1,0 +1,180 @@
+"""Weight initialisation (torch.nn.init): in-place fills under no_grad with
+PyTorch's formulas for gains and fans."""
+import math
+import warnings
+
+from .. import _C
+from ..autograd import no_grad
+
+Tensor = _C.Tensor
+
+__all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
+           "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"]
+
+
+def calculate_gain(nonlinearity, param=None):
+    """The recommended gain for a nonlinearity (PyTorch's table)."""
+    linear_fns = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                  "conv_transpose3d"]
+    if nonlinearity in linear_fns or nonlinearity == "sigmoid":
+        return 1
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            negative_slope = 0.01
+        elif not isinstance(param, bool) and isinstance(param, (int, float)):
+            negative_slope = param
+        else:
+            raise ValueError(f"negative_slope {param} not a valid number")
+        return math.sqrt(2.0 / (1 + negative_slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
+
+
+def _check_tensor(tensor, name):
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"{name}(): argument 'tensor' must be Tensor, not {type(tensor).__name__}")
+
+
+def _fill_from(tensor, values):
+    with no_grad():
+        tensor.copy_(values)
+    return tensor
+
+
+def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    """Fills `tensor` with values drawn from U(a, b)."""
+    _check_tensor(tensor, "uniform_")
+    if generator is not None:
+        from .._functions import rand
+        return _fill_from(tensor, rand(*tensor.shape, generator=generator, dtype=tensor.dtype) * (b - a) + a)
+    with no_grad():
+        return _C.uniform_(tensor, float(a), float(b))
+
+
+def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    """Fills `tensor` with values drawn from N(mean, std^2)."""
+    _check_tensor(tensor, "normal_")
+    if generator is not None:
+        from .._functions import randn
+        return _fill_from(tensor, randn(*tensor.shape, generator=generator, dtype=tensor.dtype) * std + mean)
+    with no_grad():
+        return _C.normal_(tensor, float(mean), float(std))
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Fills `tensor` from N(mean, std^2) truncated to [a, b]. Values outside
+    [a, b] are redrawn until none is left (exactly the truncated
+    distribution); after 1000 rounds any stragglers are clamped."""
+    _check_tensor(tensor, "trunc_normal_")
+    if (mean < a - 2 * std) or (mean > b + 2 * std):
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", stacklevel=2)
+    with no_grad():
+        vals = normal_(_C.empty(list(tensor.shape), tensor.dtype), mean, std, generator)
+        for _ in range(1000):
+            bad = (vals < a) | (vals > b)
+            if not bool(bad.any()):
+                break
+            fresh = normal_(_C.empty(list(tensor.shape), tensor.dtype), mean, std, generator)
+            vals = _C.where(bad, fresh, vals)
+        tensor.copy_(vals.clamp(a, b))
+    return tensor
+
+
+def constant_(tensor, val):
+    """Fills `tensor` with `val`."""
+    _check_tensor(tensor, "constant_")
+    with no_grad():
+        return tensor.fill_(val)
+
+
+def ones_(tensor):
+    return constant_(tensor, 1.0)
+
+
+def zeros_(tensor):
+    _check_tensor(tensor, "zeros_")
+    with no_grad():
+        return tensor.zero_()
+
+
+def eye_(tensor):
+    """Fills a 2-D tensor with the identity matrix."""
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    with no_grad():
+        return tensor.copy_(_C.eye(tensor.shape[0], tensor.shape[1], tensor.dtype))
+
+
+def _calculate_fan_in_and_fan_out(tensor):
+    dimensions = tensor.dim()
+    if dimensions < 2:
+        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
+    num_input_fmaps = tensor.size(1)
+    num_output_fmaps = tensor.size(0)
+    receptive_field_size = 1
+    for s in tuple(tensor.shape)[2:]:
+        receptive_field_size *= s
+    return num_input_fmaps * receptive_field_size, num_output_fmaps * receptive_field_size
+
+
+def _calculate_correct_fan(tensor, mode):
+    mode = mode.lower()
+    valid_modes = ["fan_in", "fan_out"]
+    if mode not in valid_modes:
+        raise ValueError(f"Mode {mode} not supported, please use one of {valid_modes}")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
+def xavier_uniform_(tensor, gain=1.0, generator=None):
+    """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    a = math.sqrt(3.0) * std
+    return uniform_(tensor, -a, a, generator)
+
+
+def xavier_normal_(tensor, gain=1.0, generator=None):
+    """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    return normal_(tensor, 0.0, std, generator)
+
+
+def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """He uniform: U(-b, b) with b = gain * sqrt(3 / fan)."""
+    if 0 in tuple(tensor.shape):
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+        return tensor
+    fan = _calculate_correct_fan(tensor, mode)
+    gain = calculate_gain(nonlinearity, a)
+    std = gain / math.sqrt(fan)
+    bound = math.sqrt(3.0) * std
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """He normal: N(0, std^2) with std = gain / sqrt(fan)."""
+    if 0 in tuple(tensor.shape):
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+        return tensor
+    fan = _calculate_correct_fan(tensor, mode)
+    gain = calculate_gain(nonlinearity, a)
+    std = gain / math.sqrt(fan)
+    return normal_(tensor, 0.0, std, generator)
+
+
+# Deprecated PyTorch spellings.
+uniform = uniform_
+normal = normal_
+constant = constant_
+xavier_uniform = xavier_uniform_
+xavier_normal = xavier_normal_
+kaiming_uniform = kaiming_uniform_
+kaiming_normal = kaiming_normal_

@@ -1,0 +1,11 @@
+from .module import Module, RemovableHandle  # noqa: F401
+from .linear import Identity, Linear  # noqa: F401
+from .activation import (ReLU, ReLU6, LeakyReLU, GELU, SiLU, ELU, Hardtanh, Sigmoid, Tanh, Softplus,  # noqa: F401
+                         Softmax, Softmin, LogSoftmax)
+from .dropout import Dropout  # noqa: F401
+from .flatten import Flatten, Unflatten  # noqa: F401
+from .container import Sequential, ModuleList, ModuleDict  # noqa: F401
+from .sparse import Embedding  # noqa: F401
+from .normalization import LayerNorm  # noqa: F401
+from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BCELoss,  # noqa: F401
+                   BCEWithLogitsLoss)

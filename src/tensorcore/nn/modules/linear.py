@@ -1,0 +1,60 @@
+"""Linear and Identity."""
+import math
+
+from ... import _C
+from .. import functional as F
+from .. import init
+from ..parameter import Parameter
+from .module import Module
+
+__all__ = ["Identity", "Linear"]
+
+
+def _factory_dtype(dtype):
+    if dtype is None:
+        return _C.get_default_dtype()
+    from ..._args import dtype_arg
+    return dtype_arg(dtype, "Module")
+
+
+class Identity(Module):
+    """Returns its input (extra constructor arguments are ignored, as in PyTorch)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):
+        return input
+
+
+class Linear(Module):
+    r"""y = x A^T + b. Weight [out_features, in_features] and bias are
+    initialised as PyTorch does: kaiming_uniform_(a=sqrt(5)), i.e.
+    U(-1/sqrt(in_features), 1/sqrt(in_features)), for both."""
+
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__()
+        from ..._args import device_arg
+        device_arg(device)
+        dt = _factory_dtype(dtype)
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weight = Parameter(_C.empty([out_features, in_features], dt))
+        if bias:
+            self.bias = Parameter(_C.empty([out_features], dt))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

@@ -1,0 +1,58 @@
+"""nn.Parameter: a Tensor that Modules register as a parameter."""
+from .. import _C
+from .._tensor import _rebuild
+
+Tensor = _C.Tensor
+
+__all__ = ["Parameter", "Buffer"]
+
+
+class Parameter(Tensor):
+    r"""A kind of Tensor that is to be considered a module parameter.
+
+    Assigning a Parameter as a Module attribute registers it, so it appears in
+    ``parameters()`` and ``state_dict()``. ``Parameter(t)`` shares ``t``'s
+    storage (it is a detached alias) and requires grad unless told otherwise.
+    """
+
+    def __init__(self, data=None, requires_grad=True):
+        if data is None:
+            data = _C.empty([0], _C.get_default_dtype())
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Parameter(): argument 'data' must be Tensor, not {type(data).__name__}")
+        super().__init__(data)
+        if requires_grad:
+            self.requires_grad_(True)
+
+    def __repr__(self):
+        return "Parameter containing:\n" + Tensor.__repr__(self)
+
+    __str__ = __repr__
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        result = type(self)(_C.clone(_C.detach(self)), self.requires_grad)
+        memo[id(self)] = result
+        return result
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild_parameter, (_C._tensor_to_numpy_forced(self).copy(), self.requires_grad))
+
+
+def _rebuild_parameter(array, requires_grad):
+    return Parameter(_rebuild(array, False), requires_grad)
+
+
+class Buffer:
+    """Marks a tensor as a buffer when assigned as a Module attribute
+    (``self.running = nn.Buffer(t, persistent=True)``). Like PyTorch's
+    nn.Buffer, the module stores the tensor itself."""
+
+    def __init__(self, data=None, *, persistent=True):
+        if data is None:
+            data = _C.empty([0], _C.get_default_dtype())
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Buffer(): argument 'data' must be Tensor, not {type(data).__name__}")
+        self.data = data
+        self.persistent = persistent

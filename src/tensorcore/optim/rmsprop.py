@@ -1,0 +1,73 @@
+"""RMSprop."""
+from .. import _C
+from .optimizer import Optimizer
+
+__all__ = ["RMSprop"]
+
+
+class RMSprop(Optimizer):
+    r"""RMSprop with optional momentum and centering, following
+    torch.optim.RMSprop: v = alpha v + (1 - alpha) g^2; with centered,
+    v - mean(g)^2 is used; p -= lr * g / (sqrt(v) + eps) (through a momentum
+    buffer when momentum > 0)."""
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+                 capturable=False, foreach=None, maximize=False, differentiable=False):
+        if isinstance(lr, _C.Tensor):
+            if lr.numel() != 1:
+                raise ValueError("Tensor lr must be 1-element")
+            lr = float(lr)
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= momentum:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= alpha:
+            raise ValueError(f"Invalid alpha value: {alpha}")
+        defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
+                        weight_decay=weight_decay, capturable=capturable, foreach=foreach, maximize=maximize,
+                        differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("momentum", 0)
+            group.setdefault("centered", False)
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+
+    def step(self, closure=None):
+        """Performs one optimization step; returns closure's loss if given."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            params, grads = self._params_with_grad(group, "RMSprop")
+            if not params:
+                continue
+            momentum, centered = group["momentum"], group["centered"]
+            square_avgs, bufs, grad_avgs, steps = [], [], [], []
+            for p in params:
+                state = self.state[p]
+                if len(state) == 0:
+                    shape = list(p.shape)
+                    state["step"] = _C.zeros([], _C.get_default_dtype())
+                    state["square_avg"] = _C.zeros(shape, p.dtype)
+                    if momentum > 0:
+                        state["momentum_buffer"] = _C.zeros(shape, p.dtype)
+                    if centered:
+                        state["grad_avg"] = _C.zeros(shape, p.dtype)
+                square_avgs.append(state["square_avg"])
+                if momentum > 0:
+                    bufs.append(state["momentum_buffer"])
+                if centered:
+                    grad_avgs.append(state["grad_avg"])
+                steps.append(state["step"])
+            _C._rmsprop_step(params, grads, square_avgs, bufs, grad_avgs, steps, float(group["lr"]),
+                             float(group["alpha"]), float(group["eps"]), float(group["weight_decay"]),
+                             float(momentum), bool(centered), bool(group["maximize"]))
+        return loss

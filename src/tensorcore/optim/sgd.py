@@ -1,0 +1,60 @@
+"""Stochastic gradient descent (optionally with momentum)."""
+from .. import _C
+from .optimizer import Optimizer
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    r"""SGD with momentum, dampening, Nesterov momentum and (L2) weight decay,
+    following torch.optim.SGD exactly:
+
+        g = grad (+ weight_decay * p);  b = momentum * b + (1 - dampening) * g
+        (b = g on the first step);  p -= lr * (g + momentum * b if nesterov else b)
+    """
+
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+                 maximize=False, foreach=None, differentiable=False, fused=None):
+        if isinstance(lr, _C.Tensor):
+            if lr.numel() != 1:
+                raise ValueError("Tensor lr must be 1-element")
+            lr = float(lr)
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                        nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable,
+                        fused=fused)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("nesterov", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", None)
+
+    def step(self, closure=None):
+        """Performs one optimization step; returns closure's loss if given."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            params, grads = self._params_with_grad(group, "SGD")
+            if not params:
+                continue
+            momentum = group["momentum"]
+            state = self.state
+            bufs = [state[p].get("momentum_buffer") for p in params] if momentum != 0 else [None] * len(params)
+            new_bufs = _C._sgd_step(params, grads, bufs, float(group["lr"]), float(momentum),
+                                    float(group["dampening"]), float(group["weight_decay"]), bool(group["nesterov"]),
+                                    bool(group["maximize"]))
+            if momentum != 0:
+                for p, b in zip(params, new_bufs):
+                    state[p]["momentum_buffer"] = b
+        return loss

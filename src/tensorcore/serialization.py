@@ -1,0 +1,281 @@
+"""tensorcore.save / tensorcore.load in the safetensors layout.
+
+A file is: an 8-byte little-endian header length N, N bytes of UTF-8 JSON,
+then the raw tensor bytes. The JSON maps each tensor name to
+{"dtype", "shape", "data_offsets": [begin, end]} (offsets into the byte
+buffer after the header) and may hold "__metadata__" (string -> string).
+
+Loading never executes code: it parses JSON and copies bytes. A flat
+{str: Tensor} dict (a state dict) is stored as a plain safetensors file, which
+other safetensors readers can open; anything else built from dicts, lists,
+tuples, strings, numbers, None, booleans and tensors (e.g. an optimizer's
+state_dict) is described by a JSON "structure" entry in __metadata__ whose
+tensors are stored under generated names. tensorcore.load reads any
+safetensors file with supported dtypes. A CRC-32 of the byte buffer is stored
+in __metadata__ and checked on load, and every offset and size is validated,
+so a truncated or corrupted file raises a clear error instead of returning
+wrong tensors.
+"""
+import json
+import math
+import os
+import struct
+import zlib
+from collections import OrderedDict
+
+import numpy as np
+
+from . import _C
+from ._dtype import bool_, float32, float64, int32, int64
+
+Tensor = _C.Tensor
+
+__all__ = ["save", "load", "SerializationError"]
+
+_FORMAT = "tensorcore.safetensors/1"
+_TO_ST = {"float32": "F32", "float64": "F64", "int32": "I32", "int64": "I64", "bool": "BOOL"}
+_FROM_ST = {"F32": (float32, np.dtype("<f4")), "F64": (float64, np.dtype("<f8")), "I32": (int32, np.dtype("<i4")),
+            "I64": (int64, np.dtype("<i8")), "BOOL": (bool_, np.dtype("?"))}
+_MAX_HEADER = 100 * 1024 * 1024
+
+
+class SerializationError(RuntimeError):
+    """A file given to tensorcore.load is not a valid tensorcore/safetensors file."""
+
+
+# ---- encoding ----
+def _is_flat_state_dict(obj):
+    return isinstance(obj, dict) and len(obj) > 0 and all(
+        isinstance(k, str) and not k.startswith("__") and isinstance(v, Tensor) for k, v in obj.items())
+
+
+class _Encoder:
+    def __init__(self):
+        self.tensors = []  # (name, tensor)
+        self.names = {}  # id(tensor) -> name: a tensor met twice is stored once
+
+    def tensor(self, t, name=None):
+        name = name if name is not None else f"t{len(self.tensors)}"
+        self.tensors.append((name, t))
+        return name
+
+    def encode(self, obj):
+        if isinstance(obj, Tensor):
+            if id(obj) not in self.names:
+                self.names[id(obj)] = self.tensor(obj)
+            entry = {"T": "tensor", "name": self.names[id(obj)]}
+            if obj.requires_grad:
+                entry["requires_grad"] = True
+            if type(obj).__name__ == "Parameter":
+                entry["parameter"] = True
+            return entry
+        if obj is None or isinstance(obj, (bool, str)):
+            return obj
+        if isinstance(obj, int):
+            return {"T": "int", "v": str(obj)}
+        if isinstance(obj, float):
+            if math.isfinite(obj):
+                return {"T": "float", "v": obj}
+            return {"T": "float", "v": repr(obj)}
+        if isinstance(obj, (np.integer, np.floating, np.bool_)):
+            return self.encode(obj.item())
+        if isinstance(obj, tuple):
+            return {"T": "tuple", "v": [self.encode(x) for x in obj]}
+        if isinstance(obj, list):
+            return {"T": "list", "v": [self.encode(x) for x in obj]}
+        if isinstance(obj, dict):
+            kind = "odict" if isinstance(obj, OrderedDict) else "dict"
+            return {"T": kind, "v": [[self.encode(k), self.encode(v)] for k, v in obj.items()]}
+        from ._dtype import dtype as _dtype_cls
+        if isinstance(obj, _dtype_cls):
+            return {"T": "dtype", "v": obj.name}
+        raise TypeError(f"tensorcore.save: cannot save an object of type {type(obj).__name__}; supported are "
+                        "tensors and dicts, lists, tuples, str, int, float, bool and None containing them")
+
+
+def _tensor_bytes(t):
+    arr = _C._tensor_to_numpy_forced(t.detach())
+    dt = _FROM_ST[_TO_ST[t.dtype.name]][1]
+    return np.ascontiguousarray(arr, dtype=dt).tobytes()
+
+
+def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_serialization=True):
+    """Saves a tensor, a state dict or a nested container of tensors to `f`
+    (a path or a binary file object) in the safetensors layout."""
+    if pickle_module is not None:
+        raise ValueError("tensorcore.save does not use pickle; pickle_module is not supported")
+    enc = _Encoder()
+    metadata = {"format": _FORMAT}
+    if _is_flat_state_dict(obj):
+        for k, v in obj.items():
+            enc.tensor(v, k)
+        metadata["tensorcore.kind"] = "odict" if isinstance(obj, OrderedDict) else "dict"
+    else:
+        metadata["tensorcore.structure"] = json.dumps(enc.encode(obj), separators=(",", ":"))
+    header, chunks, offset = {}, [], 0
+    for name, t in enc.tensors:
+        data = _tensor_bytes(t)
+        header[name] = {"dtype": _TO_ST[t.dtype.name], "shape": [int(s) for s in t.shape],
+                        "data_offsets": [offset, offset + len(data)]}
+        chunks.append(data)
+        offset += len(data)
+    crc = 0
+    for c in chunks:
+        crc = zlib.crc32(c, crc)
+    metadata["tensorcore.crc32"] = str(crc)
+    header["__metadata__"] = metadata
+    hbytes = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    hbytes += b" " * (-len(hbytes) % 8)  # align the buffer to 8 bytes, as safetensors writers do
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "wb") as fh:
+            _write(fh, hbytes, chunks)
+    else:
+        _write(f, hbytes, chunks)
+
+
+def _write(fh, hbytes, chunks):
+    fh.write(struct.pack("<Q", len(hbytes)))
+    fh.write(hbytes)
+    for c in chunks:
+        fh.write(c)
+
+
+# ---- decoding ----
+def _fail(src, msg):
+    raise SerializationError(f"tensorcore.load: {src}: {msg}")
+
+
+def _read_all(f):
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "rb") as fh:
+            return fh.read(), repr(os.fspath(f))
+    if not hasattr(f, "read"):
+        raise TypeError(f"tensorcore.load: expected a path or a binary file object, got {type(f).__name__}")
+    data = f.read()
+    if isinstance(data, str):
+        raise TypeError("tensorcore.load: the file object must be opened in binary mode ('rb')")
+    return bytes(data), "file object"
+
+
+def _parse(raw, src):
+    if len(raw) < 8:
+        _fail(src, f"file is truncated or not a tensorcore file (only {len(raw)} bytes; a file starts with an "
+                   "8-byte header length)")
+    (n,) = struct.unpack("<Q", raw[:8])
+    if n > _MAX_HEADER:
+        _fail(src, f"not a tensorcore/safetensors file (header length {n} is implausible)")
+    if 8 + n > len(raw):
+        _fail(src, f"file is truncated: the header needs {n} bytes but only {len(raw) - 8} follow")
+    try:
+        header = json.loads(raw[8:8 + n].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        _fail(src, f"corrupt header (not valid JSON: {e})")
+    if not isinstance(header, dict):
+        _fail(src, "corrupt header (expected a JSON object)")
+    metadata = header.pop("__metadata__", None) or {}
+    if not isinstance(metadata, dict):
+        _fail(src, "corrupt header (__metadata__ must be an object)")
+    buf = memoryview(raw)[8 + n:]
+    spans = []
+    for name, info in header.items():
+        if not isinstance(info, dict) or not {"dtype", "shape", "data_offsets"} <= set(info):
+            _fail(src, f"corrupt header entry for tensor '{name}'")
+        dt = info["dtype"]
+        if dt not in _FROM_ST:
+            _fail(src, f"tensor '{name}' has dtype {dt}, which tensorcore does not support "
+                       f"(supported: {', '.join(_FROM_ST)})")
+        shape, offs = info["shape"], info["data_offsets"]
+        if not (isinstance(shape, list) and all(isinstance(s, int) and s >= 0 for s in shape)):
+            _fail(src, f"corrupt shape for tensor '{name}': {shape!r}")
+        if not (isinstance(offs, list) and len(offs) == 2 and all(isinstance(o, int) for o in offs)
+                and 0 <= offs[0] <= offs[1]):
+            _fail(src, f"corrupt data_offsets for tensor '{name}': {offs!r}")
+        nbytes = int(np.prod(shape, dtype=np.int64)) * _FROM_ST[dt][1].itemsize
+        if offs[1] - offs[0] != nbytes:
+            _fail(src, f"tensor '{name}' of shape {shape} and dtype {dt} needs {nbytes} bytes but its data_offsets "
+                       f"span {offs[1] - offs[0]}")
+        if offs[1] > len(buf):
+            _fail(src, f"file is truncated: tensor '{name}' ends at byte {offs[1]} of the data but the file holds "
+                       f"only {len(buf)} bytes of data")
+        spans.append((offs[0], offs[1], name))
+    spans.sort()
+    for (b0, e0, n0), (b1, e1, n1) in zip(spans, spans[1:]):
+        if b1 < e0:
+            _fail(src, f"corrupt header: tensors '{n0}' and '{n1}' overlap")
+    crc = metadata.get("tensorcore.crc32")
+    if crc is not None:
+        end = max((e for _, e, _ in spans), default=0)
+        if len(buf) != end:
+            _fail(src, f"file has {len(buf)} bytes of tensor data but the header describes {end}: the file is "
+                       "truncated or has trailing garbage")
+        if str(zlib.crc32(buf)) != str(crc):
+            _fail(src, "checksum mismatch: the tensor data is corrupted")
+    tensors = {}  # in file order, which is the order they were saved in
+    for _, _, name in spans:
+        info = header[name]
+        dt, npdt = _FROM_ST[info["dtype"]]
+        b, e = info["data_offsets"]
+        arr = np.frombuffer(buf[b:e], dtype=npdt).reshape(info["shape"])
+        tensors[name] = _C.tensor_from_data(arr.astype(npdt.newbyteorder("="), copy=True), dt)
+    return tensors, metadata
+
+
+def _decode(obj, tensors, src, made=None):
+    made = {} if made is None else made  # name -> object, so shared tensors stay shared
+    if obj is None or isinstance(obj, (bool, str)):
+        return obj
+    if not isinstance(obj, dict) or "T" not in obj:
+        _fail(src, "corrupt structure entry")
+    kind, v = obj["T"], obj.get("v")
+    if kind == "tensor":
+        name = obj.get("name")
+        if name not in tensors:
+            _fail(src, f"structure refers to missing tensor '{name}'")
+        if name not in made:
+            t = tensors[name]
+            if obj.get("parameter"):
+                from .nn.parameter import Parameter
+                t = Parameter(t, bool(obj.get("requires_grad", False)))
+            elif obj.get("requires_grad"):
+                t.requires_grad_(True)
+            made[name] = t
+        return made[name]
+    try:
+        if kind == "int":
+            return int(v)
+        if kind == "float":
+            return float(v)
+        if kind == "tuple":
+            return tuple(_decode(x, tensors, src, made) for x in v)
+        if kind == "list":
+            return [_decode(x, tensors, src, made) for x in v]
+        if kind in ("dict", "odict"):
+            items = [(_decode(k, tensors, src, made), _decode(x, tensors, src, made)) for k, x in v]
+            return OrderedDict(items) if kind == "odict" else dict(items)
+        if kind == "dtype":
+            from . import _dtype
+            return {d.name: d for d in _dtype.ALL}[v]
+    except (TypeError, ValueError, KeyError):
+        _fail(src, f"corrupt structure entry of kind {kind!r}")
+    _fail(src, f"unknown structure entry kind {kind!r}")
+
+
+def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
+    """Loads what tensorcore.save wrote (or any safetensors file). `f` is a
+    path or a binary file object. Raises SerializationError (a RuntimeError)
+    for truncated, corrupted or foreign files."""
+    if map_location not in (None, "cpu") and str(map_location) != "cpu":
+        raise RuntimeError(f"tensorcore.load: map_location={map_location!r} is not supported (tensorcore is "
+                           "CPU-only)")
+    raw, src = _read_all(f)
+    tensors, metadata = _parse(raw, src)
+    structure = metadata.get("tensorcore.structure")
+    if structure is not None:
+        try:
+            tree = json.loads(structure)
+        except json.JSONDecodeError as e:
+            _fail(src, f"corrupt structure metadata ({e})")
+        return _decode(tree, tensors, src)
+    out = OrderedDict() if metadata.get("tensorcore.kind", "odict") == "odict" else {}
+    out.update(tensors)
+    return out

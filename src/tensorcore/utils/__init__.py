@@ -1,0 +1,2 @@
+"""tensorcore.utils: data loading (utils.data)."""
+from . import data  # noqa: F401

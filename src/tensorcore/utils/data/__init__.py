@@ -1,0 +1,4 @@
+"""tensorcore.utils.data: datasets, samplers and DataLoader (PyTorch's API)."""
+from .dataset import Dataset, IterableDataset, TensorDataset, Subset, ConcatDataset, random_split  # noqa: F401
+from .sampler import Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, BatchSampler  # noqa: F401
+from .dataloader import DataLoader, default_collate, default_convert  # noqa: F401

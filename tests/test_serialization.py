@@ -1,0 +1,196 @@
+"""tensorcore.save / tensorcore.load: round trips, the on-disk layout
+(safetensors), and clear errors for truncated or corrupted files."""
+import io
+import json
+import math
+import struct
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+import tensorcore as tc
+from tensorcore import nn, optim
+from tensorcore.serialization import SerializationError
+
+
+def roundtrip(obj):
+    buf = io.BytesIO()
+    tc.save(obj, buf)
+    buf.seek(0)
+    return tc.load(buf), buf.getvalue()
+
+
+@pytest.mark.parametrize("dtype", [tc.float32, tc.float64, tc.int32, tc.int64, tc.bool])
+@pytest.mark.parametrize("shape", [(), (0,), (3,), (2, 3, 4)])
+def test_tensor_roundtrip(dtype, shape):
+    rng = np.random.default_rng(0)
+    data = rng.standard_normal(shape) * 10
+    t = tc.tensor(data).to(dtype)
+    out, _ = roundtrip(t)
+    assert isinstance(out, tc.Tensor) and out.dtype == dtype and tuple(out.shape) == shape
+    assert np.array_equal(out.numpy(), t.numpy())
+
+
+def test_special_values_and_views():
+    t = tc.tensor([0.0, -0.0, math.inf, -math.inf, math.nan, 1e-45])
+    out, _ = roundtrip(t)
+    assert np.array_equal(out.numpy(), t.numpy(), equal_nan=True)
+    assert math.copysign(1, out.numpy()[1]) == -1
+    base = tc.arange(12.0).reshape(3, 4)
+    view = base.t()[1:]  # non-contiguous, offset view
+    out, _ = roundtrip(view)
+    assert out.tolist() == view.tolist() and out.is_contiguous()
+
+
+def test_state_dict_roundtrip_restores_model(tmp_path):
+    tc.manual_seed(0)
+    m = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.LayerNorm(8), nn.Linear(8, 2))
+    path = tmp_path / "model.safetensors"
+    tc.save(m.state_dict(), path)
+    sd = tc.load(path)
+    assert isinstance(sd, OrderedDict) and list(sd) == list(m.state_dict())
+    m2 = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.LayerNorm(8), nn.Linear(8, 2))
+    m2.load_state_dict(sd)
+    x = tc.randn(5, 4)
+    assert np.array_equal(m(x).detach().numpy(), m2(x).detach().numpy())
+    tc.save(m.state_dict(), str(path))  # str paths too
+    assert list(tc.load(str(path))) == list(sd)
+
+
+def test_flat_state_dict_is_a_plain_safetensors_file():
+    sd = OrderedDict([("b", tc.ones(2, dtype=tc.int64)), ("a", tc.zeros(3, 1))])
+    _, raw = roundtrip(sd)
+    (n,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8:8 + n])
+    assert header["a"] == {"dtype": "F32", "shape": [3, 1], "data_offsets": [16, 28]}
+    assert header["b"] == {"dtype": "I64", "shape": [2], "data_offsets": [0, 16]}
+    assert header["__metadata__"]["format"].startswith("tensorcore")
+    assert (8 + n) % 8 == 0 and len(raw) == 8 + n + 28
+    assert np.frombuffer(raw[8 + n:8 + n + 16], "<i8").tolist() == [1, 1]
+
+
+def test_nested_structures_roundtrip():
+    p = nn.Parameter(tc.ones(2))
+    obj = {"epoch": 3, "big": 2 ** 70, "loss": 0.25, "nan": math.nan, "inf": -math.inf, "name": "run", "flag": True,
+           "none": None, "tuple": (1, (2.5, "x")), "list": [tc.zeros(1), {"deep": tc.arange(3)}], 5: "int key",
+           "param": p, "grad": tc.ones(2, requires_grad=True), "od": OrderedDict([("z", 1), ("y", 2)]),
+           "dtype": tc.float64}
+    out, _ = roundtrip(obj)
+    assert out["epoch"] == 3 and out["big"] == 2 ** 70 and out["loss"] == 0.25 and math.isnan(out["nan"])
+    assert out["inf"] == -math.inf and out["name"] == "run" and out["flag"] is True and out["none"] is None
+    assert out["tuple"] == (1, (2.5, "x")) and out[5] == "int key"
+    assert out["list"][0].tolist() == [0.0] and out["list"][1]["deep"].tolist() == [0, 1, 2]
+    assert isinstance(out["param"], nn.Parameter) and out["param"].requires_grad
+    assert out["grad"].requires_grad and out["grad"].is_leaf
+    assert isinstance(out["od"], OrderedDict) and list(out["od"]) == ["z", "y"] and out["dtype"] == tc.float64
+
+
+def test_optimizer_state_dict_roundtrip():
+    m = nn.Linear(3, 2)
+    opt = optim.Adam(m.parameters(), lr=0.01, betas=(0.8, 0.9))
+    m(tc.randn(4, 3)).sum().backward()
+    opt.step()
+    sd = opt.state_dict()
+    out, _ = roundtrip(sd)
+    assert out["param_groups"] == sd["param_groups"]
+    assert out["param_groups"][0]["betas"] == (0.8, 0.9)
+    assert set(out["state"]) == {0, 1}
+    for i in (0, 1):
+        for k, v in sd["state"][i].items():
+            assert out["state"][i][k].tolist() == v.tolist() and tuple(out["state"][i][k].shape) == tuple(v.shape)
+    opt2 = optim.Adam(m.parameters())
+    opt2.load_state_dict(out)
+    assert opt2.param_groups[0]["lr"] == 0.01
+
+
+def test_unsupported_objects_raise_type_error():
+    with pytest.raises(TypeError, match="cannot save an object of type"):
+        tc.save({"f": lambda x: x}, io.BytesIO())
+    with pytest.raises(TypeError, match="cannot save"):
+        tc.save(nn.Linear(2, 2), io.BytesIO())  # save the state_dict instead
+    with pytest.raises(TypeError, match="binary file object"):
+        tc.load(12)
+
+
+def _valid_file():
+    buf = io.BytesIO()
+    tc.save({"w": tc.arange(6.0).reshape(2, 3), "meta": {"step": 7}}, buf)
+    return buf.getvalue()
+
+
+def test_every_truncation_raises_a_clear_error():
+    raw = _valid_file()
+    for cut in sorted(set(range(0, 40)) | set(range(0, len(raw), 7)) | {len(raw) - 1}):
+        with pytest.raises(SerializationError, match="tensorcore.load: .*(truncated|corrupt|not a tensorcore)"):
+            tc.load(io.BytesIO(raw[:cut]))
+    assert tc.load(io.BytesIO(raw))["meta"] == {"step": 7}
+
+
+def test_corruption_is_detected():
+    raw = _valid_file()
+    (n,) = struct.unpack("<Q", raw[:8])
+    # a flipped bit in the tensor data: the checksum catches it
+    bad = bytearray(raw)
+    bad[-3] ^= 0x10
+    with pytest.raises(SerializationError, match="checksum mismatch"):
+        tc.load(io.BytesIO(bytes(bad)))
+    # garbage in the header
+    bad = bytearray(raw)
+    bad[12] = ord("{")
+    with pytest.raises(SerializationError, match="corrupt header"):
+        tc.load(io.BytesIO(bytes(bad)))
+    # offsets that point outside the file / disagree with the shape
+    header = json.loads(raw[8:8 + n])
+    name = next(k for k in header if k != "__metadata__")
+    for offs, pattern in [([0, 10 ** 6], "needs|truncated"), ([0, 8], "needs 24 bytes"), ([5, -1], "corrupt")]:
+        h = dict(header)
+        h[name] = dict(h[name], data_offsets=offs)
+        hb = json.dumps(h).encode()
+        with pytest.raises(SerializationError, match=pattern):
+            tc.load(io.BytesIO(struct.pack("<Q", len(hb)) + hb + raw[8 + n:]))
+    h = dict(header)
+    h[name] = dict(h[name], dtype="F16")
+    hb = json.dumps(h).encode()
+    with pytest.raises(SerializationError, match="dtype F16"):
+        tc.load(io.BytesIO(struct.pack("<Q", len(hb)) + hb + raw[8 + n:]))
+    with pytest.raises(SerializationError, match="implausible"):
+        tc.load(io.BytesIO(struct.pack("<Q", 2 ** 40) + b"{}"))
+    with pytest.raises(SerializationError, match="trailing garbage|truncated"):
+        tc.load(io.BytesIO(raw + b"extra"))
+    # a pickle (what torch.save writes) is rejected, not executed
+    import pickle
+    with pytest.raises(SerializationError):
+        tc.load(io.BytesIO(pickle.dumps({"a": 1})))
+
+
+def test_reads_files_written_by_safetensors():
+    st = pytest.importorskip("safetensors.numpy")
+    data = st.save({"x": np.arange(6, dtype=np.float32).reshape(2, 3), "y": np.array([1, 2], dtype=np.int64)})
+    out = tc.load(io.BytesIO(data))
+    assert out["x"].tolist() == [[0, 1, 2], [3, 4, 5]] and out["y"].dtype == tc.int64
+    # and safetensors reads ours
+    buf = io.BytesIO()
+    tc.save({"w": tc.ones(2, 2), "i": tc.arange(3)}, buf)
+    back = st.load(buf.getvalue())
+    assert back["w"].tolist() == [[1, 1], [1, 1]] and back["i"].tolist() == [0, 1, 2]
+
+
+def test_torch_can_read_our_state_dict_values():
+    """The bytes are plain little-endian arrays: a model saved here loads into
+    PyTorch after a numpy conversion (and vice versa)."""
+    torch = pytest.importorskip("torch")
+    m = nn.Linear(3, 2)
+    sd, _ = roundtrip(m.state_dict())
+    tm = torch.nn.Linear(3, 2)
+    tm.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in sd.items()})
+    x = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    np.testing.assert_allclose(tm(torch.from_numpy(x)).detach().numpy(), m(tc.tensor(x)).detach().numpy(),
+                               rtol=1e-6, atol=1e-6)
+
+
+def test_shared_tensors_are_stored_once_and_stay_shared():
+    t = tc.arange(1000.0)
+    out, raw = roundtrip({"a": [t, t], "b": t})
+    assert out["a"][0] is out["a"][1] is out["b"]
+    assert len(raw) < 4000 + 1000  # one copy of the 4000 data bytes
