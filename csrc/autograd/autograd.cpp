@@ -11,12 +11,16 @@ namespace tc::autograd {
 namespace {
 thread_local bool t_grad_enabled = true;
 std::atomic<uint64_t> g_seq{0};
+std::atomic<int64_t> g_live_nodes{0};
 std::atomic<int64_t> g_hook_id{0};
 }  // namespace
 
 bool grad_enabled() { return t_grad_enabled; }
 void set_grad_enabled(bool on) { t_grad_enabled = on; }
 uint64_t next_sequence_nr() { return g_seq.fetch_add(1, std::memory_order_relaxed); }
+void note_node_created() { g_live_nodes.fetch_add(1, std::memory_order_relaxed); }
+void note_node_destroyed() { g_live_nodes.fetch_sub(1, std::memory_order_relaxed); }
+int64_t live_node_count() { return g_live_nodes.load(std::memory_order_relaxed); }
 int64_t next_hook_id() { return g_hook_id.fetch_add(1) + 1; }
 
 AutogradMeta& meta(const Tensor& t) {
@@ -125,8 +129,9 @@ bool any_requires_grad(const std::vector<Tensor>& inputs) {
 }
 
 namespace {
-const Tensor& deref(const Tensor* t) { return *t; }
-const Tensor& deref(const Tensor& t) { return t; }
+// Optional inputs (e.g. clamp's missing bound) arrive as nullptr.
+const Tensor* ptr_of(const Tensor* t) { return t; }
+const Tensor* ptr_of(const Tensor& t) { return &t; }
 
 template <typename Inputs, typename Outputs>
 FormulaNode* record_impl(const char* name, Formula f, const Inputs& inputs, const Outputs& outputs) {
@@ -134,10 +139,10 @@ FormulaNode* record_impl(const char* name, Formula f, const Inputs& inputs, cons
   node->next_edges.reserve(inputs.size());
   node->input_meta.reserve(inputs.size());
   for (const auto& in : inputs) {
-    const Tensor& t = deref(in);
-    if (t.defined()) {
-      node->next_edges.push_back(gradient_edge(t));
-      node->input_meta.push_back({t.sizes(), t.dtype()});
+    const Tensor* t = ptr_of(in);
+    if (t && t->defined()) {
+      node->next_edges.push_back(gradient_edge(*t));
+      node->input_meta.push_back({t->sizes(), t->dtype()});
     } else {
       node->next_edges.push_back({});
       node->input_meta.push_back({{}, DType::Float32});
@@ -145,7 +150,7 @@ FormulaNode* record_impl(const char* name, Formula f, const Inputs& inputs, cons
   }
   std::vector<Tensor> outs;
   outs.reserve(outputs.size());
-  for (const auto& o : outputs) outs.push_back(deref(o));
+  for (const auto& o : outputs) outs.push_back(*ptr_of(o));
   node->num_outputs = static_cast<uint32_t>(outs.size());
   set_history(outs, node);
   return node.get();  // owned by the outputs' grad_fn

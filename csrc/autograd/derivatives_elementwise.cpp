@@ -167,8 +167,18 @@ Grads clamp_tensor_backward(FormulaNode& n, const Grads& g) {
   Tensor in_range = ok_lo.defined() && ok_hi.defined() ? B(BinaryOp::LogicalAnd, ok_lo, ok_hi)
                     : ok_lo.defined() ? ok_lo : ok_hi;
   Tensor gx = ops::where(in_range, g[0], z);
-  Tensor glo = (lo.defined() && n.needs_grad(1)) ? ops::where(ok_lo, z, g[0]) : Tensor();
-  Tensor ghi = (hi.defined() && n.needs_grad(2)) ? ops::where(ok_hi, z, g[0]) : Tensor();
+  // PyTorch's rule when min > max: the result is max, so the gradient goes to max.
+  Tensor glo, ghi;
+  if (lo.defined() && n.needs_grad(1)) {
+    Tensor pick = B(BinaryOp::Lt, x, lo);
+    if (hi.defined()) pick = B(BinaryOp::LogicalAnd, pick, B(BinaryOp::Lt, lo, hi));
+    glo = ops::where(pick, g[0], z);
+  }
+  if (hi.defined() && n.needs_grad(2)) {
+    Tensor pick = B(BinaryOp::Gt, x, hi);
+    if (lo.defined()) pick = B(BinaryOp::LogicalOr, pick, B(BinaryOp::Lt, hi, lo));
+    ghi = ops::where(pick, g[0], z);
+  }
   return {gx, glo, ghi};
 }
 

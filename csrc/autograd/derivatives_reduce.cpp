@@ -73,6 +73,7 @@ Grads max_min_dim_backward(FormulaNode& n, const Grads& g) {
   Tensor idx = n.saved_at(0);
   int64_t dim = n.shapes[1][0];
   Tensor gv = g[0].defined() ? g[0] : zeros(idx.sizes(), n.input_meta[0].dtype);
+  if (n.shapes[0].empty()) return {reshape(gv, {})};  // 0-dim input: the value is the input
   if (!n.ints[0]) { gv = unsqueeze(gv, dim); idx = unsqueeze(idx, dim); }
   return {scatter_add(zeros(n.shapes[0], gv.dtype()), dim, idx, gv)};
 }
@@ -125,7 +126,15 @@ Grads norm_backward(FormulaNode& n, const Grads& g) {
   Tensor gg = unsqueeze_reduced(g[0], n);
   Tensor safe = ops::where(B(BinaryOp::Eq, out, num(0.0)), ones_like(out), out);
   Tensor r;
-  if (p == 2.0) {
+  if (std::isinf(p)) {
+    // The gradient is split between the entries whose |x| attains the norm.
+    Tensor mask = to_dtype(B(BinaryOp::Eq, unary(UnaryOp::Abs, x), out), x.dtype());
+    Tensor count = sum(mask, n.shapes[1], true);
+    if (n.shapes[1].empty()) count = reshape(count, Shape(x.dim(), 1));
+    return {ops::div(ops::mul(ops::mul(gg, unary(UnaryOp::Sign, x)), mask), count)};
+  } else if (p == 0.0) {
+    return {zeros_like(x)};
+  } else if (p == 2.0) {
     r = ops::div(ops::mul(gg, x), safe);
   } else if (p == 1.0) {
     r = ops::mul(gg, unary(UnaryOp::Sign, x));
@@ -142,6 +151,7 @@ Grads sort_topk_backward(FormulaNode& n, const Grads& g) {
   Tensor idx = n.saved_at(0);
   int64_t dim = n.ints[0];
   Tensor gv = g[0].defined() ? g[0] : zeros(idx.sizes(), n.input_meta[0].dtype);
+  if (n.shapes[0].empty()) return {reshape(gv, {})};
   return {scatter_add(zeros(n.shapes[0], gv.dtype()), dim, idx, gv)};
 }
 

@@ -213,9 +213,9 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
 
   if (!accumulate) {
     for (size_t i = 0; i < inputs.size(); ++i)
-      TC_CHECK(captured[i].defined() || allow_unused,
-               "One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True "
-               "if this is the desired behavior.");
+      TC_CHECK(captured[i].defined() || allow_unused, "The differentiated Tensor at index ", i,
+               " appears to not have been used in the graph. Set allow_unused=True if this is the desired "
+               "behavior.");
   }
   return captured;
 }

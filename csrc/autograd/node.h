@@ -27,10 +27,14 @@ struct InputMeta {
 };
 
 uint64_t next_sequence_nr();
+// Live Node count (tests check that dropping the last reference frees a graph).
+void note_node_created();
+void note_node_destroyed();
+int64_t live_node_count();
 
 struct Node : std::enable_shared_from_this<Node> {
-  Node() : seq_nr(next_sequence_nr()) {}
-  virtual ~Node() = default;
+  Node() : seq_nr(next_sequence_nr()) { note_node_created(); }
+  virtual ~Node() { note_node_destroyed(); }
   virtual std::vector<Tensor> apply(std::vector<Tensor>&& grads) = 0;
   virtual std::string name() const = 0;
   // Frees saved tensors after a backward pass that did not retain the graph.

@@ -234,6 +234,7 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
 
   // ---- grad mode and the engine ----
   m.def("is_grad_enabled", &autograd::grad_enabled);
+  m.def("_live_autograd_nodes", &autograd::live_node_count);
   m.def("_set_grad_enabled", &autograd::set_grad_enabled);
   m.def("_run_backward", [](const std::vector<Tensor>& roots, const std::vector<std::optional<Tensor>>& grads,
                             bool keep_graph, bool create_graph, const std::vector<Tensor>& inputs, bool accumulate,

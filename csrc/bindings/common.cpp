@@ -83,7 +83,14 @@ int64_t to_int(py::handle obj, const char* op, const char* what) {
   if (!PyIndex_Check(obj.ptr()))
     throw py::type_error(std::string(op) + "(): argument '" + what + "' must be int, not " +
                          std::string(py::str(obj.get_type().attr("__name__"))));
-  return py::reinterpret_steal<py::object>(PyNumber_Index(obj.ptr())).cast<int64_t>();
+  PyObject* idx = PyNumber_Index(obj.ptr());
+  if (!idx) throw py::error_already_set();  // e.g. a tensor with several elements
+  py::object o = py::reinterpret_steal<py::object>(idx);
+  int overflow = 0;
+  long long v = PyLong_AsLongLongAndOverflow(o.ptr(), &overflow);
+  if (overflow)
+    throw tc::Error(ErrorKind::Runtime, std::string(op) + "(): argument '" + what + "' is out of the int64 range");
+  return v;
 }
 
 Shape int_list(py::handle obj, const char* op, const char* what) {
@@ -118,6 +125,53 @@ DType dtype_from_numpy(const py::array& arr) {
   throw py::type_error("can't convert np.ndarray of type numpy." + std::string(py::str(arr.dtype())) +
                        ". The only supported types are: float64, float32, int64, int32, and bool.");
 }
+// Note [dtype inference for sequences]
+// As torch.tensor: bools -> bool, ints -> int64, floats -> the default dtype;
+// numpy scalars, arrays and tensors inside the sequence keep their dtype; the
+// result is the promotion over all elements. Also checks the nesting the way
+// PyTorch reports it (TypeError for a scalar where a sequence is expected,
+// ValueError for ragged lengths, RuntimeError for objects of unknown dtype).
+struct SeqInfer {
+  std::optional<DType> dtype;
+  std::vector<int64_t> lengths;  // per depth, from the first sequence seen there
+  int64_t leaf_depth = -1;
+  void take(DType d) { dtype = dtype ? promote_types(*dtype, d) : d; }
+  void leaf(size_t depth) {
+    if (leaf_depth < 0) leaf_depth = static_cast<int64_t>(depth);
+    else if (leaf_depth != static_cast<int64_t>(depth)) throw py::type_error("not a sequence");
+  }
+  void scan(py::handle obj, size_t depth) {
+    PyObject* p = obj.ptr();
+    if (depth > 64) throw py::value_error("tensor(): data nested too deeply (more than 64 levels)");
+    if (PyBool_Check(p)) { take(DType::Bool); leaf(depth); return; }
+    if (PyLong_CheckExact(p)) { take(DType::Int64); leaf(depth); return; }
+    if (PyFloat_CheckExact(p)) { take(ops::default_dtype()); leaf(depth); return; }
+    if (py::isinstance<TensorImpl>(obj)) { take(obj.cast<Tensor>().dtype()); return; }
+    if (py::isinstance<py::array>(obj)) { take(dtype_from_numpy(obj.cast<py::array>())); return; }
+    py::module_ np = py::module_::import("numpy");
+    if (py::isinstance(obj, np.attr("generic"))) {  // before the subclass checks: np.float64 is a float
+      take(dtype_from_numpy(np.attr("asarray")(obj).cast<py::array>()));
+      leaf(depth);
+      return;
+    }
+    if (PyLong_Check(p)) { take(DType::Int64); leaf(depth); return; }
+    if (PyFloat_Check(p)) { take(ops::default_dtype()); leaf(depth); return; }
+    if (py::isinstance<py::str>(obj) || py::isinstance<py::bytes>(obj))
+      throw py::type_error("new(): invalid data type '" + std::string(py::str(obj.get_type().attr("__name__"))) + "'");
+    if (!PyList_Check(p) && !PyTuple_Check(p))
+      throw tc::Error(ErrorKind::Runtime,
+                      "Could not infer dtype of " + std::string(py::str(obj.get_type().attr("__name__"))));
+    if (leaf_depth >= 0 && static_cast<int64_t>(depth) >= leaf_depth) throw py::type_error("not a sequence");
+    py::sequence seq = py::reinterpret_borrow<py::sequence>(obj);
+    int64_t n = static_cast<int64_t>(py::len(seq));
+    if (lengths.size() == depth) lengths.push_back(n);
+    else if (lengths.size() > depth && lengths[depth] != n)
+      throw py::value_error("expected sequence of length " + std::to_string(lengths[depth]) + " at dim " +
+                            std::to_string(depth) + " (got " + std::to_string(n) + ")");
+    for (auto item : seq) scan(item, depth + 1);
+  }
+};
+
 }  // namespace
 
 Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
@@ -126,16 +180,25 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
     autograd::NoGradGuard ng;
     return ops::clone(dtype ? ops::to_dtype(ops::detach(t), *dtype) : ops::detach(t));
   }
+  py::module_ np = py::module_::import("numpy");
+  if (py::isinstance(data, np.attr("generic")) && !py::isinstance<py::str>(data) && !py::isinstance<py::bytes>(data))
+    return tensor_from_data(np.attr("asarray")(data), dtype);  // numpy scalars keep their dtype
   Scalar s;
   if (parse_scalar(data, &s)) return ops::scalar_tensor(s, dtype);
   if (py::isinstance<py::str>(data) || py::isinstance<py::bytes>(data))
     throw py::type_error("new(): invalid data type '" + std::string(py::str(data.get_type().attr("__name__"))) + "'");
-  py::module_ np = py::module_::import("numpy");
   py::object arr_obj;
   bool from_python_seq = !py::isinstance<py::array>(data);
+  std::optional<DType> inferred;
   if (from_python_seq) {
-    if (!py::isinstance<py::sequence>(data) && !py::hasattr(data, "__array__"))
-      throw py::type_error("new(): invalid data type '" + std::string(py::str(data.get_type().attr("__name__"))) + "'");
+    if (PyList_Check(data.ptr()) || PyTuple_Check(data.ptr())) {
+      SeqInfer inf;
+      inf.scan(data, 0);
+      inferred = inf.dtype;
+    } else if (!py::hasattr(data, "__array__")) {
+      throw tc::Error(ErrorKind::Runtime,
+                      "Could not infer dtype of " + std::string(py::str(data.get_type().attr("__name__"))));
+    }
     // Elements may be tensors (0-dim or not): convert each via numpy.
     arr_obj = np.attr("array")(data);
   } else {
@@ -153,15 +216,18 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
     else if (kind == 'b') src_dt = DType::Bool;
     else if (kind == 'i' || kind == 'u') src_dt = DType::Int64;
     else src_dt = dtype_from_numpy(arr);
-    arr = np.attr("ascontiguousarray")(arr, py::arg("dtype") = (src_dt == DType::Float64 ? "float64" : src_dt == DType::Bool ? "bool" : "int64")).cast<py::array>();
+    // (np.asarray, not np.ascontiguousarray: the latter turns 0-d arrays into 1-d.)
+    arr = np.attr("asarray")(arr, py::arg("dtype") = (src_dt == DType::Float64 ? "float64" : src_dt == DType::Bool ? "bool" : "int64"), py::arg("order") = "C").cast<py::array>();
   } else {
     src_dt = dtype_from_numpy(arr);
-    arr = np.attr("ascontiguousarray")(arr).cast<py::array>();
+    arr = np.attr("asarray")(arr, py::arg("order") = "C").cast<py::array>();
   }
   Shape shape(arr.shape(), arr.shape() + arr.ndim());
   Tensor t = empty(shape, src_dt);
   std::memcpy(t->data_bytes(), arr.data(), t.numel() * itemsize(src_dt));
-  DType target = dtype ? *dtype : (from_python_seq && src_dt == DType::Float64 ? ops::default_dtype() : src_dt);
+  DType target = dtype ? *dtype
+                       : inferred ? *inferred
+                       : (from_python_seq && src_dt == DType::Float64 ? ops::default_dtype() : src_dt);
   if (target != src_dt) t = ops::to_dtype(t, target);
   return t;
 }

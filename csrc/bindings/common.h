@@ -17,7 +17,15 @@
 // intrusive holder, so pybind11 may always build one from a raw pointer.
 namespace pybind11::detail {
 template <> struct always_construct_holder<tc::Tensor> : always_construct_holder_value<true> {};
-template <> class type_caster<tc::Tensor> : public copyable_holder_caster<tc::TensorImpl, tc::Tensor> {};
+// None is not a Tensor: pybind11 would otherwise hand ops an undefined tensor
+// (a null pointer). Optional tensor arguments are std::optional<Tensor>.
+template <> class type_caster<tc::Tensor> : public copyable_holder_caster<tc::TensorImpl, tc::Tensor> {
+ public:
+  bool load(handle src, bool convert) {
+    if (src.is_none()) return false;
+    return copyable_holder_caster<tc::TensorImpl, tc::Tensor>::load(src, convert);
+  }
+};
 }  // namespace pybind11::detail
 
 namespace tc::py_glue {

@@ -11,9 +11,11 @@ struct Export {  // manager_ctx of an exported tensor
   Tensor keep;
   Shape shape, strides;
   DLManagedTensor managed;
+  DLManagedTensorVersioned versioned;
 };
 
 void export_deleter(DLManagedTensor* m) { delete static_cast<Export*>(m->manager_ctx); }
+void export_deleter_versioned(DLManagedTensorVersioned* m) { delete static_cast<Export*>(m->manager_ctx); }
 
 DLDataType dl_dtype(DType dt) {
   switch (dt) {
@@ -38,12 +40,12 @@ DType from_dl_dtype(DLDataType t) {
         "); supported: bool, int32, int64, float32, float64");
 }
 
-py::capsule to_dlpack(const Tensor& t) {
+py::capsule to_dlpack(const Tensor& t, bool versioned) {
   auto* e = new Export();
   e->keep = ops::detach(t);
   e->shape = t.sizes();
   e->strides = t.strides();
-  DLTensor& d = e->managed.dl_tensor;
+  DLTensor& d = versioned ? e->versioned.dl_tensor : e->managed.dl_tensor;
   d.data = t->storage->data;
   d.byte_offset = static_cast<uint64_t>(t->offset) * itemsize(t.dtype());
   d.device = {kDLCPU, 0};
@@ -51,6 +53,18 @@ py::capsule to_dlpack(const Tensor& t) {
   d.dtype = dl_dtype(t.dtype());
   d.shape = e->shape.data();
   d.strides = e->strides.data();
+  if (versioned) {
+    e->versioned.version = {1, 0};
+    e->versioned.manager_ctx = e;
+    e->versioned.deleter = export_deleter_versioned;
+    e->versioned.flags = 0;  // writable, not a copy
+    return py::capsule(&e->versioned, "dltensor_versioned", [](PyObject* cap) {
+      if (PyCapsule_IsValid(cap, "dltensor_versioned")) {
+        auto* m = static_cast<DLManagedTensorVersioned*>(PyCapsule_GetPointer(cap, "dltensor_versioned"));
+        if (m && m->deleter) m->deleter(m);
+      }
+    });
+  }
   e->managed.manager_ctx = e;
   e->managed.deleter = export_deleter;
   return py::capsule(&e->managed, "dltensor", [](PyObject* cap) {
@@ -63,10 +77,18 @@ py::capsule to_dlpack(const Tensor& t) {
 }
 
 Tensor from_capsule(py::capsule cap) {
-  TC_CHECK_TYPE(PyCapsule_IsValid(cap.ptr(), "dltensor"),
+  bool versioned = PyCapsule_IsValid(cap.ptr(), "dltensor_versioned");
+  TC_CHECK_TYPE(versioned || PyCapsule_IsValid(cap.ptr(), "dltensor"),
                 "from_dlpack: expected a DLPack capsule named 'dltensor' that was not consumed yet");
-  auto* m = static_cast<DLManagedTensor*>(PyCapsule_GetPointer(cap.ptr(), "dltensor"));
-  const DLTensor& d = m->dl_tensor;
+  DLManagedTensor* m = nullptr;
+  DLManagedTensorVersioned* mv = nullptr;
+  if (versioned) {
+    mv = static_cast<DLManagedTensorVersioned*>(PyCapsule_GetPointer(cap.ptr(), "dltensor_versioned"));
+    TC_CHECK_TYPE(mv->version.major == 1, "from_dlpack: unsupported DLPack major version ", mv->version.major);
+  } else {
+    m = static_cast<DLManagedTensor*>(PyCapsule_GetPointer(cap.ptr(), "dltensor"));
+  }
+  const DLTensor& d = versioned ? mv->dl_tensor : m->dl_tensor;
   TC_CHECK(d.device.device_type == kDLCPU, "from_dlpack: only CPU tensors can be imported (device type ",
            d.device.device_type, ")");
   TC_CHECK(d.ndim >= 0, "from_dlpack: negative ndim");
@@ -81,9 +103,10 @@ Tensor from_capsule(py::capsule cap) {
   }
   size_t isz = itemsize(dt);
   TC_CHECK(d.byte_offset % isz == 0, "from_dlpack: byte_offset not a multiple of the element size");
-  PyCapsule_SetName(cap.ptr(), "used_dltensor");
-  Storage st = borrowed_storage(d.data, (d.byte_offset / isz + extent) * isz, [m] {
-    if (m->deleter) m->deleter(m);
+  PyCapsule_SetName(cap.ptr(), versioned ? "used_dltensor_versioned" : "used_dltensor");
+  Storage st = borrowed_storage(d.data, (d.byte_offset / isz + extent) * isz, [m, mv] {
+    if (m && m->deleter) m->deleter(m);
+    if (mv && mv->deleter) mv->deleter(mv);
   });
   return Tensor(new TensorImpl(st, dt, sizes, strides, static_cast<int64_t>(d.byte_offset / isz),
                                std::make_shared<VersionCounter>()));
@@ -93,11 +116,17 @@ Tensor from_capsule(py::capsule cap) {
 
 void init_dlpack(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   cls.def("__dlpack__", [](const Tensor& t, py::args, py::kwargs kw) {
+    // A consumer that understands DLPack 1.x says so with max_version=(major, minor).
+    bool versioned = false;
+    if (kw.contains("max_version") && !kw["max_version"].is_none()) {
+      py::tuple mv = kw["max_version"].cast<py::tuple>();
+      versioned = mv.size() >= 1 && mv[0].cast<int64_t>() >= 1;
+    }
     if (kw.contains("copy") && !kw["copy"].is_none() && kw["copy"].cast<bool>()) {
       Tensor c = ops::clone(ops::detach(t));
-      return to_dlpack(c);
+      return to_dlpack(c, versioned);
     }
-    return to_dlpack(t);
+    return to_dlpack(t, versioned);
   });
   cls.def("__dlpack_device__", [](const Tensor&) { return py::make_tuple(kDLCPU, 0); });
   m.def("from_dlpack", [](py::object obj) -> Tensor {
@@ -105,7 +134,14 @@ void init_dlpack(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     if (py::isinstance<TensorImpl>(obj)) return obj.cast<Tensor>();
     TC_CHECK_TYPE(py::hasattr(obj, "__dlpack__"), "from_dlpack: expected an object with __dlpack__ or a DLPack "
                   "capsule, got ", std::string(py::str(obj.get_type().attr("__name__"))));
-    py::object cap = obj.attr("__dlpack__")();
+    py::object cap;
+    try {
+      cap = obj.attr("__dlpack__")(py::arg("max_version") = py::make_tuple(1, 0));
+    } catch (py::error_already_set& e) {
+      if (!e.matches(PyExc_TypeError)) throw;
+      cap = obj.attr("__dlpack__")();  // a producer that predates DLPack 1.0
+    }
+    TC_CHECK_TYPE(py::isinstance<py::capsule>(cap), "from_dlpack: __dlpack__() did not return a capsule");
     return from_capsule(cap.cast<py::capsule>());
   });
 }

@@ -22,6 +22,17 @@ struct DLManagedTensor {
   void* manager_ctx;
   void (*deleter)(DLManagedTensor* self);
 };
+// DLPack >= 1.0 (capsule name "dltensor_versioned"): numpy and PyTorch ask
+// for it with __dlpack__(max_version=(1, ...)); arrays from the legacy
+// capsule are read-only in numpy.
+struct DLPackVersion { uint32_t major; uint32_t minor; };
+struct DLManagedTensorVersioned {
+  DLPackVersion version;
+  void* manager_ctx;
+  void (*deleter)(DLManagedTensorVersioned* self);
+  uint64_t flags;
+  DLTensor dl_tensor;
+};
 }
 
 namespace tc::py_glue {

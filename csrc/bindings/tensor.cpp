@@ -178,8 +178,8 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   cls.def("__abs__", [](const Tensor& a) { return ops::unary(UnaryOp::Abs, a); });
   cls.def("__invert__", [](const Tensor& a) {
     if (a.dtype() == DType::Bool) return ops::unary(UnaryOp::LogicalNot, a);
-    TC_CHECK(!is_floating(a.dtype()), "~ (bitwise_not) is only supported for integer and bool tensors, got ",
-             dtype_name(a.dtype()));
+    TC_CHECK_TYPE(!is_floating(a.dtype()), "~ (bitwise_not) is only supported for integer and bool tensors, got ",
+                  dtype_name(a.dtype()));
     return ops::unary(UnaryOp::BitNot, a);
   });
 

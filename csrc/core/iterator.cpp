@@ -36,8 +36,9 @@ TensorIterator::TensorIterator(std::initializer_list<Tensor*> outputs, std::init
   // 1. Broadcast shape of the inputs (fast path: all inputs share one shape).
   int nd = 0;
   for (const Tensor* t : inputs) nd = std::max(nd, static_cast<int>(t->dim()));
+  // Defined outputs take part: inputs broadcast *to* them (copy_, fill_, x[i] = v).
   for (Tensor* o : outputs)
-    if (o->defined() && inputs.size() == 0) nd = static_cast<int>(o->dim());
+    if (o->defined()) nd = std::max(nd, static_cast<int>(o->dim()));
   TC_CHECK(nd <= kMaxDims, "[", op, "] tensors with more than ", kMaxDims, " dimensions are not supported");
   int64_t shape[kMaxDims];
   for (int d = 0; d < nd; ++d) shape[d] = 1;
@@ -53,8 +54,7 @@ TensorIterator::TensorIterator(std::initializer_list<Tensor*> outputs, std::init
     }
   };
   for (const Tensor* t : inputs) fold(t->sizes());
-  if (inputs.size() == 0)
-    for (Tensor* o : outputs) if (o->defined()) fold(o->sizes());
+  for (Tensor* o : outputs) if (o->defined()) fold(o->sizes());
   for (Tensor* o : outputs) {
     if (!o->defined()) continue;
     bool same = static_cast<int>(o->dim()) == nd;

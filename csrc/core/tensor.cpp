@@ -15,14 +15,17 @@ TensorImpl::~TensorImpl() = default;
 int64_t TensorImpl::numel() const { return shape_numel(sizes); }
 
 bool TensorImpl::is_contiguous() const {
+  // Empty tensors are contiguous whatever their strides (as PyTorch), so a
+  // zero-size dim anywhere wins over a stride mismatch further in.
   int64_t expected = 1;
+  bool ok = true;
   for (int64_t d = dim() - 1; d >= 0; --d) {
-    if (sizes[d] == 1) continue;
     if (sizes[d] == 0) return true;
-    if (strides[d] != expected) return false;
+    if (sizes[d] == 1) continue;
+    ok = ok && strides[d] == expected;
     expected *= sizes[d];
   }
-  return true;
+  return ok;
 }
 
 int64_t Tensor::size(int64_t d) const { return p_->sizes[d]; }
@@ -45,24 +48,52 @@ int64_t shape_numel(const Shape& sizes) {
   return n;
 }
 
+namespace {
+std::string sizes_str(const Shape& sizes) {
+  std::string r = "[";
+  for (size_t i = 0; i < sizes.size(); ++i) r += (i ? ", " : "") + std::to_string(sizes[i]);
+  return r + "]";
+}
+
+// Element count with overflow checks: a user-chosen shape must never wrap
+// around into a small allocation (or a view whose numel lies).
+int64_t checked_numel(const Shape& sizes) {
+  int64_t n = 1;
+  bool zero = false;
+  for (auto s : sizes) zero |= s == 0;
+  if (zero) return 0;
+  for (auto s : sizes)
+    TC_CHECK(!__builtin_mul_overflow(n, s, &n), "tensor of shape ", sizes_str(sizes),
+             " has too many elements (more than 2^63)");
+  return n;
+}
+
+size_t checked_nbytes(const Shape& sizes, DType dtype) {
+  int64_t n = checked_numel(sizes);
+  size_t bytes = 0;
+  TC_CHECK(!__builtin_mul_overflow(static_cast<size_t>(n), itemsize(dtype), &bytes) &&
+               bytes <= static_cast<size_t>(INT64_MAX),
+           "tensor of shape ", sizes_str(sizes), " is too large to allocate");
+  return bytes;
+}
+}  // namespace
+
 Tensor empty(const Shape& sizes, DType dtype) {
   for (auto s : sizes)
-    TC_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": [",
-             [&] { std::string r; for (size_t i = 0; i < sizes.size(); ++i) r += (i ? ", " : "") + std::to_string(sizes[i]); return r; }(), "]");
-  int64_t n = shape_numel(sizes);
-  Storage st = new_storage(static_cast<size_t>(n) * itemsize(dtype));
+    TC_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": ", sizes_str(sizes));
+  Storage st = new_storage(checked_nbytes(sizes, dtype));
   return Tensor(new TensorImpl(std::move(st), dtype, sizes, contiguous_strides(sizes), 0,
                                std::make_shared<VersionCounter>()));
 }
 
 Tensor empty_strided(Shape sizes, Shape strides, DType dtype) {
-  int64_t n = shape_numel(sizes);
-  Storage st = new_storage(static_cast<size_t>(n) * itemsize(dtype));
+  Storage st = new_storage(checked_nbytes(sizes, dtype));
   return Tensor(new TensorImpl(std::move(st), dtype, std::move(sizes), std::move(strides), 0,
                                std::make_shared<VersionCounter>()));
 }
 
 Tensor make_view(const Tensor& src, Shape sizes, Shape strides, int64_t offset) {
+  checked_numel(sizes);
   return Tensor(new TensorImpl(src->storage, src.dtype(), std::move(sizes), std::move(strides), offset,
                                src->version));
 }

@@ -25,6 +25,16 @@ Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype)
   DType dt = dtype ? *dtype : (any_float ? default_dtype() : DType::Int64);
   TC_CHECK(step.d != 0, "arange: step must be nonzero");
   TC_CHECK(std::isfinite(start.d) && std::isfinite(end.d), "arange: unsupported range: ", start.d, " -> ", end.d);
+  if (any_float && !is_floating(dt)) {
+    // An integer dtype takes integer bounds and step (truncated), as PyTorch.
+    TC_CHECK(std::isfinite(step.d) && std::fabs(start.d) < 9.2e18 && std::fabs(end.d) < 9.2e18,
+             "arange: unsupported range for an integer dtype");
+    start = Scalar::from_int(start.i);
+    end = Scalar::from_int(end.i);
+    step = Scalar::from_int(step.i);
+    any_float = false;
+    TC_CHECK(step.i != 0, "arange: step must be nonzero (step truncated to the integer dtype is 0)");
+  }
   TC_CHECK((step.d > 0 && end.d >= start.d) || (step.d < 0 && end.d <= start.d),
            "arange: upper bound and larger bound inconsistent with step sign (start=", start.d, ", end=", end.d,
            ", step=", step.d, ")");

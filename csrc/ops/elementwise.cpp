@@ -424,7 +424,7 @@ Tensor& unary_(UnaryOp op, Tensor& self) {
 // ---- where / clamp / lerp ----
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
-  TC_CHECK_TYPE(cond.dtype() == DType::Bool, "where expected condition to be a boolean tensor, but got a tensor with dtype ",
+  TC_CHECK(cond.dtype() == DType::Bool, "where expected condition to be a boolean tensor, but got a tensor with dtype ",
                 dtype_name(cond.dtype()));
   DType dt = result_type({&a, &b});
   Tensor ac = to_dtype(a, dt), bc = to_dtype(b, dt);
@@ -587,7 +587,7 @@ Tensor& zero_(Tensor& t) { return fill_(t, Scalar::from_int(0)); }
 Tensor detach(const Tensor& a) { return make_view(a, a.sizes(), a.strides(), a->offset); }
 
 Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value) {
-  TC_CHECK_TYPE(mask.dtype() == DType::Bool, "masked_fill_ only supports boolean masks, but got mask with dtype ",
+  TC_CHECK(mask.dtype() == DType::Bool, "masked_fill_ only supports boolean masks, but got mask with dtype ",
                 dtype_name(mask.dtype()));
   TC_CHECK(value.dim() == 0, "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ",
            value.dim(), " dimension(s).");

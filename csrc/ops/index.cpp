@@ -56,7 +56,12 @@ IndexPlan plan_index(const Tensor& a, const std::vector<Tensor>& indices, const 
     if (!indices[k].defined()) continue;
     D.push_back(static_cast<int64_t>(k));
     idx[k] = as_long(indices[k], "index");
-    B = broadcast_shapes(B, idx[k].sizes(), "index");
+    try {
+      B = broadcast_shapes(B, idx[k].sizes(), "index");
+    } catch (const Error&) {
+      raise(ErrorKind::Index, "shape mismatch: indexing tensors could not be broadcast together with shapes ",
+            shape_str(B), " and ", shape_str(idx[k].sizes()));
+    }
   }
   TC_INTERNAL_ASSERT(!D.empty());
   bool adjacent = D.back() - D.front() + 1 == static_cast<int64_t>(D.size());
@@ -206,10 +211,10 @@ Tensor gather(const Tensor& a, int64_t dim, const Tensor& index) {
     int64_t size = a.dim() ? a.size(w) : 1;
     for (int64_t i = 0; i < n; ++i) {
       int64_t v = ip[i];
-      TC_CHECK_INDEX(v >= -size && v < size, "index ", v, " is out of bounds for dimension ", w, " with size ", size);
-      if (v < 0) v += size;
+      // gather/scatter take no negative indices (as PyTorch), and report a RuntimeError
+      TC_CHECK(v >= 0 && v < size, "index ", v, " is out of bounds for dimension ", w, " with size ", size);
       int64_t off = 0;
-      for (int64_t k = 0; k < nd; ++k) off += (k == w ? v : pos[k]) * a.strides()[k];
+      for (int64_t k = 0; k < nd; ++k) off += (k == w ? v : pos[k]) * (k < a.dim() ? a.strides()[k] : 0);
       dst[i] = src[off];
       for (int64_t k = nd - 1; k >= 0; --k) { if (++pos[k] < idx.size(k)) break; pos[k] = 0; }
     }
@@ -245,11 +250,11 @@ Tensor scatter_add(const Tensor& a, int64_t dim, const Tensor& index, const Tens
     const T* sp = s.data<T>();
     const int64_t* ip = idx.data<int64_t>();
     std::vector<int64_t> pos(nd, 0);
-    int64_t size = a.size(w);
+    int64_t size = a.dim() ? a.size(w) : 1;  // a 0-dim tensor holds one element
     for (int64_t i = 0; i < n; ++i) {
       int64_t v = ip[i];
-      TC_CHECK_INDEX(v >= -size && v < size, "index ", v, " is out of bounds for dimension ", w, " with size ", size);
-      if (v < 0) v += size;
+      // gather/scatter take no negative indices (as PyTorch), and report a RuntimeError
+      TC_CHECK(v >= 0 && v < size, "index ", v, " is out of bounds for dimension ", w, " with size ", size);
       int64_t off = 0, soff = 0;
       for (int64_t k = 0; k < nd; ++k) {
         off += (k == w ? v : pos[k]) * out.strides()[k];

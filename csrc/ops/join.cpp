@@ -19,7 +19,7 @@ void copy_into(Tensor dst, const Tensor& src) {
 }  // namespace
 
 Tensor cat(const std::vector<Tensor>& ts, int64_t dim) {
-  TC_CHECK(!ts.empty(), "torch.cat(): expected a non-empty list of Tensors");
+  TC_CHECK_VALUE(!ts.empty(), "torch.cat(): expected a non-empty list of Tensors");
   // Legacy rule: 1-D empty tensors are skipped.
   const Tensor* ref = nullptr;
   for (const Tensor& t : ts)

@@ -220,8 +220,9 @@ std::tuple<Tensor, Tensor> min_dim(const Tensor& a, int64_t dim, bool keepdim) {
 }
 
 static Tensor arg_extreme(ReduceOp op, const Tensor& a, std::optional<int64_t> dim, bool keepdim, const char* name) {
+  TC_CHECK(a.dtype() != DType::Bool, name, "(): does not support bool input");
   if (!dim) {
-    TC_CHECK(a.numel() > 0, name, "(): Expected reduction dim to be specified for input.numel() == 0.");
+    TC_CHECK_INDEX(a.numel() > 0, name, "(): Expected reduction dim to be specified for input.numel() == 0.");
     Tensor flat;
     {
       autograd::NoGradGuard ng;
@@ -311,6 +312,9 @@ DType float_dtype(const Tensor& a) { return is_floating(a.dtype()) ? a.dtype() :
 }  // namespace
 
 Tensor softmax(const Tensor& a, int64_t dim) {
+  if (!is_floating(a.dtype()))
+    raise(ErrorKind::NotImplemented, "[softmax] not implemented for ", dtype_name(a.dtype()),
+          " tensors; pass dtype=tensorcore.float32 or convert with .float()");
   DType dt = float_dtype(a);
   Tensor out;
   dispatch_dtype(dt, [&](auto tag) {
@@ -334,6 +338,9 @@ Tensor softmax(const Tensor& a, int64_t dim) {
 }
 
 Tensor log_softmax(const Tensor& a, int64_t dim) {
+  if (!is_floating(a.dtype()))
+    raise(ErrorKind::NotImplemented, "[log_softmax] not implemented for ", dtype_name(a.dtype()),
+          " tensors; pass dtype=tensorcore.float32 or convert with .float()");
   DType dt = float_dtype(a);
   Tensor out;
   dispatch_dtype(dt, [&](auto tag) {
@@ -360,7 +367,9 @@ Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
   Tensor out;
   Tensor af = is_floating(a.dtype()) ? a : to_dtype(a, default_dtype());
   Plan p = make_plan(a, dims, keepdim, "logsumexp");
-  {
+  if (p.len == 0) {  // log(sum of no terms) = -inf, as PyTorch
+    out = full(p.out_shape, Scalar::from_double(-INFINITY), af.dtype());
+  } else {
     autograd::NoGradGuard ng;
     Tensor m = amax(af, dims, true);
     m = where(unary(UnaryOp::IsInf, m), zeros_like(m), m);
@@ -411,18 +420,25 @@ Tensor norm(const Tensor& a, double p, const Shape& dims, bool keepdim) {
   return out;
 }
 
+static std::tuple<Tensor, Tensor> topk_impl(const Tensor& a, int64_t k, int64_t dim, bool largest,
+                                            const char* node);
+
 std::tuple<Tensor, Tensor> sort(const Tensor& a, int64_t dim, bool descending) {
   int64_t k = a.dim() ? a.size(wrap_dim(dim, a.dim(), "sort")) : 1;
-  auto [v, i] = topk(a, k, dim, descending, true);
-  (void)v;
-  return {v, i};
+  return topk_impl(a, k, dim, descending, "SortBackward0");
 }
 
 std::tuple<Tensor, Tensor> topk(const Tensor& a, int64_t k, int64_t dim, bool largest, bool sorted) {
   (void)sorted;
+  TC_CHECK(a.dtype() != DType::Bool, "topk does not support bool dtypes on CPU");
+  return topk_impl(a, k, dim, largest, "TopkBackward0");
+}
+
+static std::tuple<Tensor, Tensor> topk_impl(const Tensor& a, int64_t k, int64_t dim, bool largest,
+                                            const char* node) {
   int64_t w = wrap_dim(dim, a.dim(), "topk");
   int64_t size = a.dim() ? a.size(w) : 1;
-  TC_CHECK_INDEX(k >= 0 && k <= size, "selected index k out of range: k=", k, " for dimension of size ", size);
+  TC_CHECK(k >= 0 && k <= size, "selected index k out of range: k=", k, " for dimension of size ", size);
   Tensor x;
   {
     autograd::NoGradGuard ng;
@@ -464,7 +480,7 @@ std::tuple<Tensor, Tensor> topk(const Tensor& a, int64_t k, int64_t dim, bool la
       idx = reshape(idx, {});
     }
   }
-  if (auto* n = record(k == size ? "SortBackward0" : "TopkBackward0", d::sort_topk_backward, {&a}, {&vals})) {
+  if (auto* n = record(node, d::sort_topk_backward, {&a}, {&vals})) {
     n->shapes = {a.sizes()};
     n->ints = {a.dim() ? w : 0};
     n->save(idx);

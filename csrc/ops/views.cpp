@@ -74,14 +74,14 @@ std::optional<Shape> compute_view_strides(const Shape& old_sz, const Shape& old_
   return st;
 }
 
-Tensor view_impl(const Tensor& a, const Shape& shape, const char* name) {
+Tensor view_impl(const Tensor& a, const Shape& shape, const char* name, const char* node = "ViewBackward0") {
   Shape sz = infer_size(shape, a.numel(), name);
   auto st = compute_view_strides(a.sizes(), a.strides(), sz);
   TC_CHECK(st.has_value(), "view size is not compatible with input tensor's size and stride (at least one dimension "
            "spans across two contiguous subspaces): input shape ", shape_str(a.sizes()), ", strides ",
            shape_str(a.strides()), ", requested shape ", shape_str(sz), ". Use .reshape(...) instead.");
   Tensor out = make_view(a, sz, *st, a->offset);
-  if (auto* n = record("ViewBackward0", d::view_backward, {&a}, {&out})) n->shapes = {a.sizes()};
+  if (auto* n = record(node, d::view_backward, {&a}, {&out})) n->shapes = {a.sizes()};
   note_view(a, out);
   return out;
 }
@@ -92,16 +92,14 @@ Tensor view(const Tensor& a, const Shape& shape) { return view_impl(a, shape, "v
 
 Tensor reshape(const Tensor& a, const Shape& shape) {
   Shape sz = infer_size(shape, a.numel(), "reshape");
-  if (compute_view_strides(a.sizes(), a.strides(), sz)) return view_impl(a, sz, "reshape");
-  Tensor c;
-  {
-    autograd::NoGradGuard ng;
-    c = contiguous(a);
-  }
+  // Node names as PyTorch: a view of a contiguous tensor is ViewBackward0, of a
+  // strided one ReshapeAliasBackward0; a reshape that must copy records the
+  // copy (CloneBackward0) and then UnsafeViewBackward0.
+  if (compute_view_strides(a.sizes(), a.strides(), sz))
+    return view_impl(a, sz, "reshape", a.is_contiguous() ? "ViewBackward0" : "ReshapeAliasBackward0");
+  Tensor c = contiguous(a);
   Tensor out = make_view(c, sz, contiguous_strides(sz), c->offset);
-  // A reshape that copies is recorded as one op (PyTorch records the copy and
-  // a view; the gradient is the same).
-  if (auto* n = record("ViewBackward0", d::view_backward, {&a}, {&out})) n->shapes = {a.sizes()};
+  if (auto* n = record("UnsafeViewBackward0", d::view_backward, {&c}, {&out})) n->shapes = {c.sizes()};
   return out;
 }
 
@@ -115,7 +113,10 @@ Tensor as_strided(const Tensor& a, const Shape& size, const Shape& stride, std::
     TC_CHECK(size[i] >= 0, "[as_strided] negative size ", size[i]);
     TC_CHECK(stride[i] >= 0, "[as_strided] negative strides are not supported, got ", stride[i]);
     if (size[i] == 0) { max_index = -1; break; }
-    max_index += (size[i] - 1) * stride[i];
+    int64_t span = 0;
+    TC_CHECK(!__builtin_mul_overflow(size[i] - 1, stride[i], &span) &&
+                 !__builtin_add_overflow(max_index, span, &max_index),
+             "[as_strided] sizes ", shape_str(size), " and strides ", shape_str(stride), " overflow int64");
   }
   int64_t capacity = static_cast<int64_t>(a->storage->nbytes / itemsize(a.dtype()));
   TC_CHECK(max_index < capacity, "setStorage: sizes ", shape_str(size), ", strides ", shape_str(stride),

@@ -187,15 +187,9 @@ def cross(input, other, dim=None):
 
 @_both
 def repeat_interleave(input, repeats, dim=None):
-    from ._functions import tensor
-    if dim is None:
-        input, dim = input.reshape(-1), 0
-    n = input.shape[dim]
-    reps = repeats.tolist() if isinstance(repeats, Tensor) else [repeats] * n
-    if isinstance(reps, int):
-        reps = [reps] * n
-    idx = [i for i, r in enumerate(reps) for _ in builtins.range(r)]
-    return input.index_select(dim, tensor(idx))
+    # Built from tensor ops in _functions (a Python index list would hang on huge repeats).
+    from ._functions import repeat_interleave as impl
+    return impl(input, repeats, dim)
 
 
 @_both

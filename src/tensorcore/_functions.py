@@ -533,11 +533,29 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def repeat_interleave(input, repeats, dim=None):
     if dim is None:
         input, dim = input.reshape(-1), 0
-    if isinstance(repeats, Tensor):
-        idx = [i for i, r in enumerate(repeats.tolist()) for _ in builtins.range(r)]
-    else:
-        idx = [i for i in builtins.range(input.shape[dim]) for _ in builtins.range(repeats)]
-    return input.index_select(dim, tensor(idx, dtype=int64))
+    n = input.shape[dim]
+    if not isinstance(repeats, Tensor):
+        repeats = int_arg(repeats, "repeat_interleave", "repeats")
+        if repeats < 0:
+            raise RuntimeError("repeat_interleave: repeats can not be negative")
+        # Built with tensor ops (not a Python list) so a huge count fails fast in the allocator.
+        idx = _C.arange(0, n, 1, int64).unsqueeze(1).expand(n, repeats).reshape(-1)
+        return input.index_select(dim, idx)
+    if repeats.dim() == 0:
+        return repeat_interleave(input, repeats.item(), dim)
+    if repeats.dim() != 1 or repeats.shape[0] != n or repeats.is_floating_point():
+        raise RuntimeError(f"repeat_interleave: repeats must be a 1-D integer tensor with {n} elements, got shape "
+                           f"{list(repeats.shape)} and dtype {repeats.dtype.name}")
+    repeats = repeats.long()
+    if n and builtins.bool((repeats < 0).any().item()):
+        raise RuntimeError("repeat_interleave: repeats can not be negative")
+    total = builtins.int(repeats.sum().item()) if n else 0
+    marks = _C.zeros([total], int64)  # idx[j] = number of segment ends at or before j
+    ends = repeats.cumsum(0)[:-1]
+    ends = ends[ends < total]
+    if ends.numel():
+        marks.index_put_((ends,), _C.ones([ends.numel()], int64), True)
+    return input.index_select(dim, marks.cumsum(0))
 
 
 def expand_copy(input, size):
