@@ -721,3 +721,53 @@ def test_sample_generation_is_deterministic():
     assert all(np.array_equal(x, y) for s, t in zip(a, b) for x, y in zip(s.args, t.args)
                if isinstance(x, np.ndarray))
     assert isinstance(a[0], Sample)
+
+
+TUTORIAL = '''
+nums = torch.arange(6)
+print(nums.shape)
+print(nums.numpy())
+print(nums.reshape(3, 2))
+torch.manual_seed(0)
+random = torch.rand((3, 3))
+print(random.shape, random.dtype)
+num_arange = torch.arange(9)
+print(num_arange.view(3, 3))
+a = torch.ones(2, 2)
+print(a)
+a = Variable(a, requires_grad=True)
+print(a)
+print('a.data : ', a.data)
+print('a.grad : ', a.grad)
+print('a.grad_fn : ', a.grad_fn)
+b = a + 2
+print(b)
+c = b ** 2
+print(c)
+out = c.sum()
+print(out)
+out.backward()
+for name, t in (('a', a), ('b', b), ('c', c), ('out', out)):
+    print(name + '.data : ', t.data)
+    print(name + '.grad : ', t.grad)
+    print(name + '.grad_fn : ', t.grad_fn)
+'''
+
+
+def test_pytorch_basics_tutorial_script_matches_torch(torch):
+    """The seed tutorial (../shared/seed/pytorch-basics-tutorial.md), run with
+    `import tensorcore as torch`, prints what PyTorch prints (addresses aside)."""
+    import contextlib
+    import io
+    import re
+    outputs = []
+    for mod, variable in ((tc, tc.autograd.Variable), (torch, torch.autograd.Variable)):
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exec(TUTORIAL, {"torch": mod, "Variable": variable})
+        text = re.sub(r"0x[0-9a-f]+", "0x", buf.getvalue()).replace("torch.", "tensorcore.")
+        outputs.append(text)
+    assert outputs[0] == outputs[1]
+    assert "a.grad :  tensor([[6., 6.],\n        [6., 6.]])" in outputs[0]
+    assert "b.grad_fn :  <AddBackward0 object at 0x>" in outputs[0]

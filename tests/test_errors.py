@@ -178,6 +178,7 @@ def test_error_type_and_message(name, f, family, needles):
         assert needle in msg, f"{name}: message {msg!r} does not mention {needle!r}"
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize("name,f,family,needles", CASES, ids=[c[0] for c in CASES])
 def test_error_type_matches_torch(name, f, family, needles, torch):
     with pytest.raises(Exception) as ei:

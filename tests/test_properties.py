@@ -140,7 +140,7 @@ def test_binary_ops_broadcast_any_layout(data, op, shapes_):
     ta, a, _ = data.draw(tensor_and_array(shapes_[0], da, la))
     tb, b, _ = data.draw(tensor_and_array(shapes_[1], db, lb))
     if op.name == "pow" and "int" in op_db.result_type(a, b):
-        b = np.abs(b)
+        b = np.asarray(np.abs(b))
         tb = tc.tensor(b)
     out = op.fn(tc, ta, tb)
     with np.errstate(all="ignore"):

@@ -15,10 +15,26 @@ namespace tc::fn {
 
 template <typename T> TC_HD bool truthy(T v) { return v != T(0); }
 
+// Integer arithmetic wraps around like PyTorch's (two's complement) instead
+// of being undefined on overflow: do it in the unsigned type.
+template <typename T> constexpr bool kWrapInt = std::is_integral_v<T> && !std::is_same_v<T, bool>;
+template <typename T> TC_HD T wrap_add(T a, T b) {
+  if constexpr (kWrapInt<T>) { using U = std::make_unsigned_t<T>; return static_cast<T>(static_cast<U>(a) + static_cast<U>(b)); }
+  else return a + b;
+}
+template <typename T> TC_HD T wrap_sub(T a, T b) {
+  if constexpr (kWrapInt<T>) { using U = std::make_unsigned_t<T>; return static_cast<T>(static_cast<U>(a) - static_cast<U>(b)); }
+  else return a - b;
+}
+template <typename T> TC_HD T wrap_mul(T a, T b) {
+  if constexpr (kWrapInt<T>) { using U = std::make_unsigned_t<T>; return static_cast<T>(static_cast<U>(a) * static_cast<U>(b)); }
+  else return a * b;
+}
+
 // ---- binary ----
-struct Add { template <typename T> TC_HD T operator()(T a, T b) const { return std::is_same_v<T, bool> ? (a || b) : T(a + b); } };
-struct Sub { template <typename T> TC_HD T operator()(T a, T b) const { return T(a - b); } };
-struct Mul { template <typename T> TC_HD T operator()(T a, T b) const { return std::is_same_v<T, bool> ? (a && b) : T(a * b); } };
+struct Add { template <typename T> TC_HD T operator()(T a, T b) const { if constexpr (std::is_same_v<T, bool>) return a || b; else return wrap_add(a, b); } };
+struct Sub { template <typename T> TC_HD T operator()(T a, T b) const { if constexpr (std::is_same_v<T, bool>) return a != b; else return wrap_sub(a, b); } };
+struct Mul { template <typename T> TC_HD T operator()(T a, T b) const { if constexpr (std::is_same_v<T, bool>) return a && b; else return wrap_mul(a, b); } };
 struct Div { template <typename T> TC_HD T operator()(T a, T b) const { return a / b; } };  // float only
 // Integer division/remainder follow Python (floor) semantics; callers check b != 0.
 struct FloorDiv {
@@ -103,8 +119,8 @@ struct LogicalOr { template <typename T> TC_HD bool operator()(T a, T b) const {
 struct LogicalXor { template <typename T> TC_HD bool operator()(T a, T b) const { return truthy(a) != truthy(b); } };
 
 // ---- unary ----
-struct Neg { template <typename T> TC_HD T operator()(T a) const { return T(-a); } };
-struct Abs { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_same_v<T, bool>) return a; else return a < 0 ? T(-a) : a; } };
+struct Neg { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_same_v<T, bool>) return a; else return wrap_sub(T(0), a); } };
+struct Abs { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_same_v<T, bool>) return a; else return a < 0 ? wrap_sub(T(0), a) : a; } };
 struct Sign { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_same_v<T, bool>) return a; else return T((T(0) < a) - (a < T(0))); } };
 // Note [Vectorizable exp]
 // std::exp is a library call the compiler cannot vectorize. For float and
@@ -114,6 +130,7 @@ struct Sign { template <typename T> TC_HD T operator()(T a) const { if constexpr
 TC_HD float exp_f32(float x) {
   const float hi = 88.7228f, lo = -103.9721f;
   float xc = x > hi ? hi : (x < lo ? lo : x);
+  xc = x == x ? xc : 0.0f;  // NaN: keep the int conversion below defined
   // round-to-nearest via the 1.5*2^23 trick (floorf does not vectorize)
   float n = (xc * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
   float r = xc - n * 0.693359375f;
@@ -128,13 +145,15 @@ TC_HD float exp_f32(float x) {
   // 2^n in two halves so n down to -150 stays representable.
   int32_t ni = static_cast<int32_t>(n);
   int32_t n1 = ni >> 1, n2 = ni - n1;
-  float y = p * __builtin_bit_cast(float, (n1 + 127) << 23) * __builtin_bit_cast(float, (n2 + 127) << 23);
+  float y = p * __builtin_bit_cast(float, static_cast<uint32_t>(n1 + 127) << 23) *
+            __builtin_bit_cast(float, static_cast<uint32_t>(n2 + 127) << 23);
   y = x > hi ? __builtin_inff() : y;
   return x != x ? x : y;
 }
 TC_HD double exp_f64(double x) {
   const double hi = 709.782712893384, lo = -745.1332191019412;
   double xc = x > hi ? hi : (x < lo ? lo : x);
+  xc = x == x ? xc : 0.0;
   double n = (xc * 1.4426950408889634 + 6755399441055744.0) - 6755399441055744.0;
   double r = xc - n * 6.93145751953125e-1;
   r = r - n * 1.42860682030941723212e-6;
@@ -153,7 +172,8 @@ TC_HD double exp_f64(double x) {
   p = p * r * r + r + 1.0;
   int64_t ni = static_cast<int64_t>(n);
   int64_t n1 = ni >> 1, n2 = ni - n1;
-  double y = p * __builtin_bit_cast(double, (n1 + 1023) << 52) * __builtin_bit_cast(double, (n2 + 1023) << 52);
+  double y = p * __builtin_bit_cast(double, static_cast<uint64_t>(n1 + 1023) << 52) *
+             __builtin_bit_cast(double, static_cast<uint64_t>(n2 + 1023) << 52);
   y = x > hi ? __builtin_inf() : y;
   return x != x ? x : y;
 }
@@ -193,7 +213,7 @@ struct Ceil { template <typename T> TC_HD T operator()(T a) const { if constexpr
 struct Trunc { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_floating_point_v<T>) return std::trunc(a); else return a; } };
 struct Round { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_floating_point_v<T>) return std::nearbyint(a); else return a; } };
 struct Reciprocal { template <typename T> TC_HD T operator()(T a) const { return T(1) / a; } };
-struct Square { template <typename T> TC_HD T operator()(T a) const { return T(a * a); } };
+struct Square { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_same_v<T, bool>) return a; else return wrap_mul(a, a); } };
 struct LogicalNot { template <typename T> TC_HD bool operator()(T a) const { return !truthy(a); } };
 struct BitNot { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_same_v<T, bool>) return !a; else return T(~a); } };
 struct IsNan { template <typename T> TC_HD bool operator()(T a) const { return a != a; } };

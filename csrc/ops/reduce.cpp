@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "autograd/derivatives.h"
+#include "backend/functors.h"
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/parallel.h"
@@ -391,7 +392,7 @@ Tensor cumsum(const Tensor& a, int64_t dim) {
     using T = typename decltype(tag)::type;
     out = rowwise<T>(a, dim, dt, "cumsum", [](const T* x, T* y, int64_t n) {
       T s = 0;
-      for (int64_t i = 0; i < n; ++i) { s += x[i]; y[i] = s; }
+      for (int64_t i = 0; i < n; ++i) { s = fn::wrap_add(s, x[i]); y[i] = s; }
     });
   });
   if (auto* n = record("CumsumBackward0", d::cumsum_backward, {&a}, {&out})) n->ints = {wrap_dim(dim, a.dim(), "cumsum")};

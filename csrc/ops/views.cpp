@@ -29,7 +29,8 @@ Shape infer_size(const Shape& shape, int64_t numel, const char* op) {
       infer = static_cast<int64_t>(i);
     } else {
       TC_CHECK(shape[i] >= 0, "[", op, "] invalid shape dimension ", shape[i]);
-      prod *= shape[i];
+      TC_CHECK(!__builtin_mul_overflow(prod, shape[i], &prod), "shape '", shape_str(shape),
+               "' is invalid for input of size ", numel, " (the product of the sizes overflows int64)");
     }
   }
   if (infer >= 0) {

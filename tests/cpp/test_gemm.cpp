@@ -174,12 +174,12 @@ void run_small_cube() {
 TEST(GemmTest, SmallShapesFloat) { run_small_cube<float>(); }
 TEST(GemmTest, SmallShapesDouble) { run_small_cube<double>(); }
 
-// Every layout pair and accumulate mode on shapes that cross the tile, K-block
-// and thread-split boundaries.
+// Every layout pair and accumulate mode on shapes that cross the tile, K-block,
+// row-block (m > 1152 per thread) and thread-split boundaries.
 template <typename T>
 void run_layouts() {
   std::mt19937_64 rng(99);
-  const int64_t shapes[][3] = {{17, 65, 63}, {64, 64, 64}, {127, 33, 255}, {65, 300, 7}, {300, 17, 400}};
+  const int64_t shapes[][3] = {{17, 65, 63}, {64, 64, 64}, {127, 33, 255}, {65, 300, 7}, {300, 17, 400}, {2500, 40, 70}};
   for (const auto& s : shapes)
     for (Layout la : kLayouts)
       for (Layout lb : kLayouts)
@@ -239,29 +239,35 @@ TEST(GemmTest, EmptyK) {
   tc::kernels::gemm(DType::Float32, 5, 0, 3, &dummy, 1, 1, &dummy, 1, 1, nullptr, 0, false);
 }
 
-// Results must not depend on the thread count (Note [Deterministic parallelism]).
+// Results must not depend on the thread count (Note [Deterministic parallelism]),
+// for the blocked kernel and the matrix-vector paths alike.
 template <typename T>
 void run_thread_determinism() {
   std::mt19937_64 rng(5);
   const int saved = tc::get_num_threads();
   const int64_t shapes[][3] = {{256, 256, 256}, {1000, 300, 500}, {13, 1000, 700},
-                               {517, 129, 1000}, {1, 5000, 700},  {5000, 1, 700}};
-  int idx = 0;
-  for (const auto& s : shapes) {
-    const int64_t m = s[0], n = s[1], k = s[2];
-    Operand<T> a = make_operand<T>(m, k, kLayouts[idx % 3], rng);
-    Operand<T> b = make_operand<T>(k, n, kLayouts[(idx + 1) % 3], rng);
-    ++idx;
-    std::vector<T> c1(m * n, T(1)), c2(m * n, T(1)), c4(m * n, T(1));
-    tc::set_num_threads(1);
-    tc::kernels::gemm(dtype_v<T>, m, n, k, a.buf.data(), a.sr, a.sc, b.buf.data(), b.sr, b.sc, c1.data(), n, true);
-    tc::set_num_threads(2);
-    tc::kernels::gemm(dtype_v<T>, m, n, k, a.buf.data(), a.sr, a.sc, b.buf.data(), b.sr, b.sc, c2.data(), n, true);
-    tc::set_num_threads(4);
-    tc::kernels::gemm(dtype_v<T>, m, n, k, a.buf.data(), a.sr, a.sc, b.buf.data(), b.sr, b.sc, c4.data(), n, true);
-    EXPECT_EQ(std::memcmp(c1.data(), c2.data(), c1.size() * sizeof(T)), 0) << m << "x" << n << "x" << k;
-    EXPECT_EQ(std::memcmp(c1.data(), c4.data(), c1.size() * sizeof(T)), 0) << m << "x" << n << "x" << k;
-  }
+                               {517, 129, 1000}, {1, 5003, 700},  {5003, 1, 700}};
+  for (const auto& s : shapes)
+    for (Layout la : {Layout::RowMajor, Layout::Transposed})
+      for (Layout lb : {Layout::RowMajor, Layout::Transposed}) {
+        const int64_t m = s[0], n = s[1], k = s[2];
+        Operand<T> a = make_operand<T>(m, k, la, rng);
+        Operand<T> b = make_operand<T>(k, n, lb, rng);
+        std::vector<T> c1(m * n, T(1)), c2(m * n, T(1)), c4(m * n, T(1));
+        tc::set_num_threads(1);
+        tc::kernels::gemm(dtype_v<T>, m, n, k, a.buf.data(), a.sr, a.sc, b.buf.data(), b.sr, b.sc, c1.data(), n,
+                          true);
+        tc::set_num_threads(2);
+        tc::kernels::gemm(dtype_v<T>, m, n, k, a.buf.data(), a.sr, a.sc, b.buf.data(), b.sr, b.sc, c2.data(), n,
+                          true);
+        tc::set_num_threads(4);
+        tc::kernels::gemm(dtype_v<T>, m, n, k, a.buf.data(), a.sr, a.sc, b.buf.data(), b.sr, b.sc, c4.data(), n,
+                          true);
+        const std::string what = std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) + " A=" +
+                                 layout_name(la) + " B=" + layout_name(lb);
+        EXPECT_EQ(std::memcmp(c1.data(), c2.data(), c1.size() * sizeof(T)), 0) << what;
+        EXPECT_EQ(std::memcmp(c1.data(), c4.data(), c1.size() * sizeof(T)), 0) << what;
+      }
   tc::set_num_threads(saved);
 }
 

@@ -23,7 +23,7 @@
 // calls). Every C element is computed by the same kernel with the same K
 // blocking and summation order whatever the split or thread count, so results
 // are bit-identical for any number of threads (Note [Deterministic parallelism]).
-// Below ~2 MFLOP everything runs on the calling thread.
+// Below ~1 MFLOP everything runs on the calling thread.
 //
 // Special shapes (chosen from the shape and strides only, never the thread
 // count): m*n*k <= 512 uses plain dot products (no packing); m == 1 or n == 1
@@ -567,8 +567,11 @@ void gemv_axpy(int64_t len, int64_t k, const T* x, int64_t xs, const T* rows, in
         for (int64_t j = 0; j < n; ++j) y[(jb + j) * ys] = accumulate ? y[(jb + j) * ys] + yb[j] : yb[j];
     }
   };
+  // Split in whole vectors, so that which elements take the scalar tail (and
+  // hence their rounding) does not depend on the thread count.
   if (threaded)
-    parallel_for(0, len, std::max<int64_t>(256, 65536 / k), body);
+    parallel_for(0, (len + W - 1) / W, std::max<int64_t>(256 / W, 65536 / (k * W)),
+                 [&](int64_t u0, int64_t u1) { body(u0 * W, std::min(len, u1 * W)); });
   else
     body(0, len);
 }
@@ -623,9 +626,9 @@ void gemm_typed(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_
     return;
   }
 
-  // Threads only pay off above ~2^21 flops (some tens of microseconds of work).
+  // Threads only pay off above ~2^20 flops (~10 microseconds of work).
   const int nt = get_num_threads();
-  const bool serial = nt <= 1 || flops < double(1 << 21) || in_parallel_region();
+  const bool serial = nt <= 1 || flops < double(1 << 20) || in_parallel_region();
   if (gemv<T>(m, n, k, a, a_r, a_c, b, b_r, b_c, c, c_r, accumulate, !serial)) return;
   if (serial) {
     gemm_block<T>(0, m, 0, n, k, a, a_r, a_c, b, b_r, b_c, c, c_r, accumulate);

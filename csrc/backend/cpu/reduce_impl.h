@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "backend/functors.h"
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/parallel.h"
@@ -28,12 +29,12 @@ Acc sum_block(const T* x, int64_t n) {
   Acc acc[kLanes] = {};
   int64_t i = 0;
   for (; i + kLanes <= n; i += kLanes)
-    for (int l = 0; l < kLanes; ++l) acc[l] += static_cast<Acc>(x[i + l]);
+    for (int l = 0; l < kLanes; ++l) acc[l] = fn::wrap_add(acc[l], static_cast<Acc>(x[i + l]));
   Acc tail = 0;
-  for (; i < n; ++i) tail += static_cast<Acc>(x[i]);
+  for (; i < n; ++i) tail = fn::wrap_add(tail, static_cast<Acc>(x[i]));
   for (int w = kLanes / 2; w > 0; w /= 2)
-    for (int l = 0; l < w; ++l) acc[l] += acc[l + w];
-  return acc[0] + tail;
+    for (int l = 0; l < w; ++l) acc[l] = fn::wrap_add(acc[l], acc[l + w]);
+  return fn::wrap_add(acc[0], tail);
 }
 
 template <typename Acc, typename T>
@@ -48,7 +49,7 @@ Acc sum_contig(const T* x, int64_t n) {
     }
   });
   Acc total = 0;
-  for (Acc p : partial) total += p;
+  for (Acc p : partial) total = fn::wrap_add(total, p);
   return total;
 }
 
@@ -62,7 +63,7 @@ void reduce_typed(ReduceOp op, const T* in, Acc* out, int64_t outer, int64_t len
     auto row = [&](const T* x) -> Acc {
       switch (op) {
         case ReduceOp::Sum: return sum_contig<Acc>(x, len);
-        case ReduceOp::Prod: { Acc a = 1; for (int64_t i = 0; i < len; ++i) a *= static_cast<Acc>(x[i]); return a; }
+        case ReduceOp::Prod: { Acc a = 1; for (int64_t i = 0; i < len; ++i) a = fn::wrap_mul(a, static_cast<Acc>(x[i])); return a; }
         case ReduceOp::Max: {
           Acc a = static_cast<Acc>(x[0]);
           if (is_nan(a)) return a;
@@ -117,8 +118,8 @@ void reduce_typed(ReduceOp op, const T* in, Acc* out, int64_t outer, int64_t len
     for (int64_t r = 0; r < len; ++r) {
       const T* x = base + r * inner;
       switch (op) {
-        case ReduceOp::Sum: for (int64_t j = j0; j < j1; ++j) dst[j] += static_cast<Acc>(x[j]); break;
-        case ReduceOp::Prod: for (int64_t j = j0; j < j1; ++j) dst[j] *= static_cast<Acc>(x[j]); break;
+        case ReduceOp::Sum: for (int64_t j = j0; j < j1; ++j) dst[j] = fn::wrap_add(dst[j], static_cast<Acc>(x[j])); break;
+        case ReduceOp::Prod: for (int64_t j = j0; j < j1; ++j) dst[j] = fn::wrap_mul(dst[j], static_cast<Acc>(x[j])); break;
         case ReduceOp::Max:
           for (int64_t j = j0; j < j1; ++j) { Acc v = static_cast<Acc>(x[j]); if (!is_nan(dst[j]) && (v > dst[j] || is_nan(v))) dst[j] = v; }
           break;
