@@ -141,11 +141,13 @@ def workloads(quick):
         return run
     W["20-op chain fwd+bwd (4x4)"] = (chain20, 500)
 
-    try:
-        from bench_mlp import make_mlp_step  # noqa: E402
-        W["MLP step 784-256-10 b64 SGD"] = (make_mlp_step, 200)
-    except ImportError:
-        pass
+    def mlp_step(lib):
+        if lib == "numpy":
+            return None
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from bench_mlp import _step_fn
+        return _step_fn(tc if lib == "tensorcore" else torch)
+    W["MLP step 784-256-10 b64 SGD"] = (mlp_step, 100)
     if quick:
         W = {k: (f, max(1, n // 5)) for k, (f, n) in W.items()}
     return W
@@ -162,7 +164,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default=None, help="substring filter on workload names")
+    ap.add_argument("--threads", type=int, default=None, help="threads for tensorcore and PyTorch")
     args = ap.parse_args()
+    if args.threads:
+        tc.set_num_threads(args.threads)
+        if torch is not None:
+            torch.set_num_threads(args.threads)
     libs = ["tensorcore", "numpy"] + (["torch"] if torch is not None else [])
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, threads={tc.get_num_threads()}, "
           f"tensorcore kernels={tc._C._cpu_capability()}, torch={'%s' % torch.__version__ if torch else 'absent'}")

@@ -15,7 +15,7 @@ import operator
 import warnings
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Callable, Optional
 
 import numpy as np
 

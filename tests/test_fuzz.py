@@ -3,7 +3,6 @@
 Thousands of random calls (random Tensor methods and module functions x junk
 arguments) run in-process -- the sanitizer CI run relies on that to find
 memory errors. Only `Exception` subclasses may escape a call."""
-import math
 import random
 import warnings
 

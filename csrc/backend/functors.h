@@ -51,7 +51,7 @@ struct FloorDiv {
     } else if constexpr (std::is_same_v<T, bool>) {
       return a;
     } else {
-      if (b == -1) return T(0) - a;  // avoids INT_MIN / -1 trap
+      if (b == -1) return wrap_sub(T(0), a);  // avoids the INT_MIN / -1 trap (and wraps like PyTorch)
       T q = a / b;
       if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
       return q;
