@@ -1,6 +1,6 @@
 // Runtime CPU dispatch: each kernel source is compiled once per instruction
 // set; the first call picks the best one this CPU supports. One wheel runs on
-// any x86-64 (no -march=native).
+// any x86-64 (nothing is compiled for the build machine's own CPU).
 #include "backend/kernels.h"
 
 #include <cstdlib>
