@@ -44,6 +44,9 @@ void* raw_alloc(size_t n) {
 
 void* cpu_alloc(size_t nbytes) {
   if (nbytes == 0) nbytes = 1;
+  // No x86-64/ARM64 process can map 2^47 bytes (128 TiB): fail at once (ASan
+  // would abort instead of returning null, and bucket() would overflow).
+  if (nbytes > (size_t(1) << 47)) throw std::bad_alloc();
   if (nbytes < kCacheMin) return raw_alloc(nbytes);
   size_t b = bucket(nbytes);
   {

@@ -23,7 +23,8 @@ bool TensorImpl::is_contiguous() const {
     if (sizes[d] == 0) return true;
     if (sizes[d] == 1) continue;
     ok = ok && strides[d] == expected;
-    expected *= sizes[d];
+    // unsigned: an empty tensor's other dims may multiply past int64 before its 0 is seen
+    expected = static_cast<int64_t>(static_cast<uint64_t>(expected) * static_cast<uint64_t>(sizes[d]));
   }
   return ok;
 }
@@ -37,15 +38,23 @@ Shape contiguous_strides(const Shape& sizes) {
   int64_t acc = 1;
   for (int64_t d = static_cast<int64_t>(sizes.size()) - 1; d >= 0; --d) {
     st[d] = acc;
-    acc *= std::max<int64_t>(sizes[d], 1);
+    // Wraps instead of overflowing (UB): only an empty tensor with huge other
+    // dims gets here without a numel check, and its strides are never used.
+    acc = static_cast<int64_t>(static_cast<uint64_t>(acc) * static_cast<uint64_t>(std::max<int64_t>(sizes[d], 1)));
   }
   return st;
 }
 
 int64_t shape_numel(const Shape& sizes) {
-  int64_t n = 1;
-  for (auto s : sizes) n *= s;
-  return n;
+  // Unsigned (wrapping) products: an empty tensor may have other dims whose
+  // product does not fit (their numel is still 0); non-empty shapes were
+  // checked when the tensor was made (checked_numel).
+  uint64_t n = 1;
+  for (auto s : sizes) {
+    if (s == 0) return 0;
+    n *= static_cast<uint64_t>(s);
+  }
+  return static_cast<int64_t>(n);
 }
 
 namespace {

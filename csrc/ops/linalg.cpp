@@ -45,7 +45,12 @@ void matmul_into(const Tensor& c, const Tensor& a, const Tensor& b, int64_t a_of
         T s = 0;
         for (int64_t p = 0; p < k; ++p) {
           if constexpr (std::is_same_v<T, bool>) s = s || (A[i * ar + p * ac] && Bp[p * br + j * bc]);
-          else s += A[i * ar + p * ac] * Bp[p * br + j * bc];
+          else if constexpr (std::is_integral_v<T>) {  // integers wrap on overflow (as PyTorch), no UB
+            using U = std::make_unsigned_t<T>;
+            s = static_cast<T>(static_cast<U>(s) + static_cast<U>(A[i * ar + p * ac]) * static_cast<U>(Bp[p * br + j * bc]));
+          } else {
+            s += A[i * ar + p * ac] * Bp[p * br + j * bc];
+          }
         }
         C[i * n + j] = s;
       }

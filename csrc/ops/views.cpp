@@ -121,7 +121,8 @@ Tensor as_strided(const Tensor& a, const Shape& size, const Shape& stride, std::
   }
   int64_t capacity = static_cast<int64_t>(a->storage->nbytes / itemsize(a.dtype()));
   TC_CHECK(max_index < capacity, "setStorage: sizes ", shape_str(size), ", strides ", shape_str(stride),
-           ", storage offset ", off, " require a storage of ", max_index + 1, " elements but it holds only ",
+           ", storage offset ", off, " require a storage of ", static_cast<uint64_t>(max_index) + 1,
+           " elements but it holds only ",
            capacity, "; out of bounds for storage");
   Tensor out = make_view(a, size, stride, off);
   if (auto* n = record("AsStridedBackward0", d::as_strided_backward, {&a}, {&out})) {
@@ -180,6 +181,13 @@ Tensor movedim(const Tensor& a, const Shape& src, const Shape& dst) {
   int64_t nd = a.dim();
   TC_CHECK(src.size() == dst.size(), "movedim: Invalid source or destination dims: source (", shape_str(src),
            " dims) should contain the same number of dims as destination (", shape_str(dst), " dims)");
+  if (nd == 0) {  // a scalar: dims 0 and -1 are accepted and nothing moves
+    for (size_t i = 0; i < src.size(); ++i) {
+      wrap_dim(src[i], nd, "movedim");
+      wrap_dim(dst[i], nd, "movedim");
+    }
+    return permute(a, {});
+  }
   Shape order(nd, -1);
   std::vector<bool> used(nd, false);
   for (size_t i = 0; i < src.size(); ++i) {
@@ -281,6 +289,7 @@ Tensor flatten(const Tensor& a, int64_t start, int64_t end) {
 }
 
 Tensor unflatten(const Tensor& a, int64_t dim, const Shape& sizes) {
+  TC_CHECK_INDEX(a.dim() > 0, "unflatten: Dimension specified as ", dim, " but tensor has no dimensions");
   dim = wrap_dim(dim, a.dim(), "unflatten");
   TC_CHECK(!sizes.empty(), "unflatten: sizes must be non-empty");
   Shape inner = infer_size(sizes, a.size(dim), "unflatten");
