@@ -1,6 +1,6 @@
 """Adam and AdamW."""
 from .. import _C
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _float_lr
 
 __all__ = ["Adam", "AdamW"]
 
@@ -15,10 +15,7 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
                  foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
                  decoupled_weight_decay=False):
-        if isinstance(lr, _C.Tensor):
-            if lr.numel() != 1:
-                raise ValueError("Tensor lr must be 1-element")
-            lr = float(lr)
+        lr = _float_lr(lr)
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= eps:

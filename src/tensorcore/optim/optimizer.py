@@ -241,5 +241,14 @@ class Optimizer:
         return params, grads
 
 
+def _float_lr(lr):
+    """A learning rate given as a number or a 1-element tensor, as a float."""
+    if isinstance(lr, _C.Tensor):
+        if lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        return float(lr)
+    return lr
+
+
 def _check_iterable(x):
     return isinstance(x, Iterable)

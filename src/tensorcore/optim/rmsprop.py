@@ -1,6 +1,6 @@
 """RMSprop."""
 from .. import _C
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _float_lr
 
 __all__ = ["RMSprop"]
 
@@ -13,10 +13,7 @@ class RMSprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
-        if isinstance(lr, _C.Tensor):
-            if lr.numel() != 1:
-                raise ValueError("Tensor lr must be 1-element")
-            lr = float(lr)
+        lr = _float_lr(lr)
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= eps:

@@ -1,6 +1,6 @@
 """Stochastic gradient descent (optionally with momentum)."""
 from .. import _C
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _float_lr
 
 __all__ = ["SGD"]
 
@@ -15,10 +15,7 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
                  maximize=False, foreach=None, differentiable=False, fused=None):
-        if isinstance(lr, _C.Tensor):
-            if lr.numel() != 1:
-                raise ValueError("Tensor lr must be 1-element")
-            lr = float(lr)
+        lr = _float_lr(lr)
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:
