@@ -64,6 +64,28 @@ def test_reductions_strided_and_contiguous(dims):
         assert np.allclose(got.numpy(), ref.max(axis=dims))
 
 
+@pytest.mark.parametrize("rows", [1, 3, 8, 13, 17, 300])
+@pytest.mark.parametrize("cols", [2, 7, 4096, 5000])
+def test_column_sum_adds_rows_in_order(threads, rows, cols):
+    # Note [Column sums]: rows are folded several at a time but in row order, so
+    # the result equals sequential float32 accumulation exactly, for any thread count.
+    x = np.random.default_rng(rows * cols).standard_normal((rows, cols)).astype(np.float32)
+    want = np.cumsum(x, axis=0, dtype=np.float32)[-1]
+    for n in (1, 2):
+        tc.set_num_threads(n)
+        assert np.array_equal(tc.from_numpy(x).sum(0).numpy(), want)
+        three = tc.from_numpy(np.ascontiguousarray(np.stack([x, x[::-1]], axis=0)))
+        assert np.array_equal(three.sum(1).numpy()[0], want)
+
+
+def test_column_sum_of_integers_wraps_like_pytorch():
+    x = np.full((19, 5), np.iinfo(np.int64).max, dtype=np.int64)
+    assert np.array_equal(tc.from_numpy(x).sum(0).numpy(), x.sum(axis=0))  # numpy wraps too
+    y = np.arange(19 * 5, dtype=np.int32).reshape(19, 5)
+    got = tc.from_numpy(y).sum(0)
+    assert got.dtype == tc.int64 and np.array_equal(got.numpy(), y.sum(axis=0, dtype=np.int64))
+
+
 def test_empty_and_size_one():
     e = tc.zeros(0, 3)
     assert (e + 1).shape == (0, 3)
