@@ -1,7 +1,8 @@
 """tensorcore vs numpy vs PyTorch on the same machine, in one process.
 
-Prints a table of median times and the ratio tensorcore / best peer
-(< 1.0 means tensorcore is faster). Usage: python bench/compare.py [--quick]
+Prints a table of median times, the ratio tensorcore / best peer and the
+ratio tensorcore / PyTorch (< 1.0 means tensorcore is faster).
+Usage: python bench/compare.py [--quick] [--threads N] [--only SUBSTRING]
 """
 import argparse
 import os
@@ -10,7 +11,24 @@ import statistics
 import sys
 import time
 
-import numpy as np
+
+def _early_threads():
+    """--threads N, read before numpy loads so its BLAS pool gets N threads too
+    (OpenBLAS sizes its pool at import; otherwise numpy's matmul would use every
+    core while tensorcore and PyTorch use N)."""
+    for i, a in enumerate(sys.argv):
+        if a == "--threads" and i + 1 < len(sys.argv):
+            return sys.argv[i + 1]
+        if a.startswith("--threads="):
+            return a.split("=", 1)[1]
+    return None
+
+
+if _early_threads():
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = _early_threads()
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 import tensorcore as tc  # noqa: E402
@@ -173,9 +191,9 @@ def main():
     libs = ["tensorcore", "numpy"] + (["torch"] if torch is not None else [])
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, threads={tc.get_num_threads()}, "
           f"tensorcore kernels={tc._C._cpu_capability()}, torch={'%s' % torch.__version__ if torch else 'absent'}")
-    header = f"| {'workload':32} | " + " | ".join(f"{lib:>12}" for lib in libs) + " | tc/best peer | note |"
+    header = f"| {'workload':32} | " + " | ".join(f"{lib:>12}" for lib in libs) + " | tc/best peer | tc/torch | note |"
     print(header)
-    print("|" + "---|" * (len(libs) + 3))
+    print("|" + "---|" * (len(libs) + 4))
     for name, (make, number) in workloads(args.quick).items():
         if args.only and args.only not in name:
             continue
@@ -187,8 +205,10 @@ def main():
             res[lib] = timeit(fn, repeat=5, number=number)
         peers = [v for k, v in res.items() if k != "tensorcore"]
         ratio = res["tensorcore"] / min(peers) if peers else float("nan")
+        vs_torch = res["tensorcore"] / res["torch"] if "torch" in res else float("nan")
         cells = " | ".join(f"{res[lib] * 1e3:10.4f}ms" if lib in res else f"{'-':>12}" for lib in libs)
-        print(f"| {name:32} | {cells} | {ratio:12.2f} | {flops_note(name, res['tensorcore'])} |", flush=True)
+        print(f"| {name:32} | {cells} | {ratio:12.2f} | {vs_torch:8.2f} | {flops_note(name, res['tensorcore'])} |",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -852,7 +852,11 @@ _view_op("getitem_mask", lambda m, a: a[a > 0], lambda a: a[a > 0], shape=(3, 4)
 _view_op("getitem_ellipsis", lambda m, a: a[..., 1:3], lambda a: a[..., 1:3])
 _view_op("T_property", lambda m, a: a.T if a.dim() <= 2 else a.permute(2, 1, 0), lambda a: a.T)
 _view_op("flip", lambda m, a: a.flip(0), lambda a: np.flip(a, 0), aliases=(lambda m, a: m.flip(a, (0,)),))
+_view_op("flip_many", lambda m, a: a.flip(-1, 0), lambda a: np.flip(a, (-1, 0)),
+         aliases=(lambda m, a: m.flip(a, [0, -1]), lambda m, a: a.transpose(0, -1).flip(0).transpose(0, -1).flip(0)))
 _view_op("repeat", lambda m, a: a.repeat(2, 1, 1), lambda a: np.tile(a, (2, 1, 1)))
+_view_op("repeat_new_dims", lambda m, a: a.repeat(2, 1, 3, 2), lambda a: np.tile(a, (2, 1, 3, 2)),
+         aliases=(lambda m, a: a.repeat((2, 1, 3, 2)), lambda m, a: a.repeat([2, 1, 3, 2])))
 
 OPS = [o for o in OPS if o is not None]
 OPS_BY_NAME = {o.name: o for o in OPS}

@@ -108,8 +108,6 @@ TORCH_GRAD_CASES = [(op, dt) for op in DIFFERENTIABLE for dt in ("float32", "flo
 # grad_fn names that differ from PyTorch because tensorcore composes the op
 # from others: (ours, torch's). Gradients must still match.
 KNOWN_NAME_DIFFS = {
-    "flip": ("IndexSelectBackward0", "FlipBackward0"),      # flip = index_select with a reversed arange
-    "repeat": ("UnsafeViewBackward0", "RepeatBackward0"),   # repeat = expand + reshape
     # matmul's node depends on how the batched product is decomposed (torch
     # transposes/folds differently, squeezes in place): only gradients compared.
     "matmul": None,

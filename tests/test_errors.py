@@ -42,6 +42,10 @@ CASES = [
      ["masked_fill", "[2, 4]", "[2, 3]"]),
     ("backward_grad_shape", lambda m: (_t(m, 3).requires_grad_() * 2).backward(m.ones(2)), RuntimeError,
      ["[2]", "[3]"]),
+    ("flip_duplicate_dims", lambda m: _t(m, 2, 3).flip(0, -2), RuntimeError, ["dim 0", "multiple times"]),
+    ("flip_dim_oob", lambda m: _t(m, 2, 3).flip(2), IndexError, ["flip", "[-2, 1]", "2"]),
+    ("repeat_fewer_dims", lambda m: _t(m, 2, 3).repeat(2), RuntimeError, ["repeat dims"]),
+    ("repeat_negative", lambda m: _t(m, 2, 3).repeat(-1, 2), RuntimeError, ["negative dimension", "[-2, 6]"]),
     # incompatible view
     ("view_noncontig", lambda m: _t(m, 2, 3).t().view(6), RuntimeError, ["view", "[3, 2]", "[1, 3]", "reshape"]),
     ("view_numel", lambda m: _t(m, 2, 3).view(4, 2), RuntimeError, ["[4, 2]", "6"]),

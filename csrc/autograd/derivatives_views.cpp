@@ -20,6 +20,23 @@ Tensor or_zeros(const Tensor& g, const Shape& shape, DType dt) { return g.define
 
 Grads view_backward(FormulaNode& n, const Grads& g) { return {reshape(g[0], n.shapes[0])}; }
 
+Grads flip_backward(FormulaNode& n, const Grads& g) { return {flip(g[0], n.ints)}; }
+
+// Output dim i of repeat holds repeats[i] tiles of input dim i: view the
+// gradient as (tile, size) pairs and sum the tile axes.
+Grads repeat_backward(FormulaNode& n, const Grads& g) {
+  const Shape& in_shape = n.shapes[0];
+  const Shape& repeats = n.shapes[1];
+  const int64_t pad = static_cast<int64_t>(repeats.size() - in_shape.size());
+  Shape pairs, tile_dims;
+  for (size_t i = 0; i < repeats.size(); ++i) {
+    tile_dims.push_back(static_cast<int64_t>(pairs.size()));
+    pairs.push_back(repeats[i]);
+    pairs.push_back(static_cast<int64_t>(i) >= pad ? in_shape[i - pad] : 1);
+  }
+  return {reshape(sum(reshape(g[0], pairs), tile_dims, false), in_shape)};
+}
+
 Grads as_strided_backward(FormulaNode& n, const Grads& g) {
   const Shape& in_size = n.shapes[0];
   const Shape& in_stride = n.shapes[1];

@@ -18,7 +18,7 @@ autograd::TensorHook wrap_hook(py::function fn) {
     py::object r = fn(g);
     if (r.is_none()) return Tensor();
     if (!py::isinstance<TensorImpl>(r))
-      throw py::type_error("hook should return None or a Tensor, got " + std::string(py::str(r.get_type().attr("__name__"))));
+      throw py::type_error("hook should return None or a Tensor, got " + std::string(py::str(py::type::of(r).attr("__name__"))));
     Tensor t = r.cast<Tensor>();
     TC_CHECK(t.sizes() == g.sizes(), "hook returned a gradient of shape ", shape_str(t.sizes()),
              " but the gradient has shape ", shape_str(g.sizes()));
@@ -162,7 +162,7 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
       return;
     }
     TC_CHECK_TYPE(py::isinstance<TensorImpl>(g), "assigned grad expected to be a Tensor or None but got grad of type ",
-                  std::string(py::str(g.get_type().attr("__name__"))));
+                  std::string(py::str(py::type::of(g).attr("__name__"))));
     Tensor gt = g.cast<Tensor>();
     TC_CHECK(gt.dtype() == t.dtype(), "assigned grad has data of a different type (", dtype_name(gt.dtype()),
              " vs ", dtype_name(t.dtype()), ")");

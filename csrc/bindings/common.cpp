@@ -82,7 +82,7 @@ int64_t to_int(py::handle obj, const char* op, const char* what) {
   }
   if (!PyIndex_Check(obj.ptr()))
     throw py::type_error(std::string(op) + "(): argument '" + what + "' must be int, not " +
-                         std::string(py::str(obj.get_type().attr("__name__"))));
+                         std::string(py::str(py::type::of(obj).attr("__name__"))));
   PyObject* idx = PyNumber_Index(obj.ptr());
   if (!idx) throw py::error_already_set();  // e.g. a tensor with several elements
   py::object o = py::reinterpret_steal<py::object>(idx);
@@ -101,7 +101,7 @@ Shape int_list(py::handle obj, const char* op, const char* what) {
   }
   if (!py::isinstance<py::sequence>(obj) || py::isinstance<py::str>(obj))
     throw py::type_error(std::string(op) + "(): argument '" + what + "' must be tuple of ints, not " +
-                         std::string(py::str(obj.get_type().attr("__name__"))));
+                         std::string(py::str(py::type::of(obj).attr("__name__"))));
   for (auto item : py::reinterpret_borrow<py::sequence>(obj)) out.push_back(to_int(item, op, what));
   return out;
 }
@@ -157,10 +157,10 @@ struct SeqInfer {
     if (PyLong_Check(p)) { take(DType::Int64); leaf(depth); return; }
     if (PyFloat_Check(p)) { take(ops::default_dtype()); leaf(depth); return; }
     if (py::isinstance<py::str>(obj) || py::isinstance<py::bytes>(obj))
-      throw py::type_error("new(): invalid data type '" + std::string(py::str(obj.get_type().attr("__name__"))) + "'");
+      throw py::type_error("new(): invalid data type '" + std::string(py::str(py::type::of(obj).attr("__name__"))) + "'");
     if (!PyList_Check(p) && !PyTuple_Check(p))
       throw tc::Error(ErrorKind::Runtime,
-                      "Could not infer dtype of " + std::string(py::str(obj.get_type().attr("__name__"))));
+                      "Could not infer dtype of " + std::string(py::str(py::type::of(obj).attr("__name__"))));
     if (leaf_depth >= 0 && static_cast<int64_t>(depth) >= leaf_depth) throw py::type_error("not a sequence");
     py::sequence seq = py::reinterpret_borrow<py::sequence>(obj);
     int64_t n = static_cast<int64_t>(py::len(seq));
@@ -186,7 +186,7 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   Scalar s;
   if (parse_scalar(data, &s)) return ops::scalar_tensor(s, dtype);
   if (py::isinstance<py::str>(data) || py::isinstance<py::bytes>(data))
-    throw py::type_error("new(): invalid data type '" + std::string(py::str(data.get_type().attr("__name__"))) + "'");
+    throw py::type_error("new(): invalid data type '" + std::string(py::str(py::type::of(data).attr("__name__"))) + "'");
   py::object arr_obj;
   bool from_python_seq = !py::isinstance<py::array>(data);
   std::optional<DType> inferred;
@@ -197,7 +197,7 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
       inferred = inf.dtype;
     } else if (!py::hasattr(data, "__array__")) {
       throw tc::Error(ErrorKind::Runtime,
-                      "Could not infer dtype of " + std::string(py::str(data.get_type().attr("__name__"))));
+                      "Could not infer dtype of " + std::string(py::str(py::type::of(data).attr("__name__"))));
     }
     // Elements may be tensors (0-dim or not): convert each via numpy.
     arr_obj = np.attr("array")(data);
@@ -208,7 +208,7 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   char kind = arr.dtype().kind();
   if (kind == 'O' || kind == 'U' || kind == 'S')
     throw py::type_error("new(): invalid data type: could not infer dtype of " +
-                         std::string(py::str(data.get_type().attr("__name__"))) + " elements");
+                         std::string(py::str(py::type::of(data).attr("__name__"))) + " elements");
   DType src_dt;
   if (from_python_seq) {
     // Python floats map to the default dtype, ints to int64, bools to bool.

@@ -133,7 +133,7 @@ void init_dlpack(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     if (py::isinstance<py::capsule>(obj)) return from_capsule(obj.cast<py::capsule>());
     if (py::isinstance<TensorImpl>(obj)) return obj.cast<Tensor>();
     TC_CHECK_TYPE(py::hasattr(obj, "__dlpack__"), "from_dlpack: expected an object with __dlpack__ or a DLPack "
-                  "capsule, got ", std::string(py::str(obj.get_type().attr("__name__"))));
+                  "capsule, got ", std::string(py::str(py::type::of(obj).attr("__name__"))));
     py::object cap;
     try {
       cap = obj.attr("__dlpack__")(py::arg("max_version") = py::make_tuple(1, 0));

@@ -11,7 +11,7 @@ Tensor operand(py::handle o, const char* op) {
   auto t = as_operand(o);
   if (!t)
     throw py::type_error(std::string(op) + "(): argument 'other' must be Tensor or Number, not " +
-                         std::string(py::str(o.get_type().attr("__name__"))));
+                         std::string(py::str(py::type::of(o).attr("__name__"))));
   return *t;
 }
 }  // namespace
@@ -165,6 +165,8 @@ void init_functions(py::module_& m) {
 
   // ---- indexing and nn ----
   m.def("index_select", &ops::index_select);
+  m.def("flip", &ops::flip);
+  m.def("repeat", &ops::repeat);
   m.def("gather", &ops::gather);
   m.def("scatter_add", &ops::scatter_add);
   m.def("nonzero", &ops::nonzero);

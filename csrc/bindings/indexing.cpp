@@ -119,11 +119,11 @@ Parsed apply_index(const Tensor& self, py::handle key) {
       }
     } else {
       if (py::isinstance<py::str>(o) || py::isinstance<py::bytes>(o))  // as PyTorch: TypeError for strings
-        throw py::type_error("[index] invalid index of type " + std::string(py::str(o.get_type().attr("__name__"))) +
+        throw py::type_error("[index] invalid index of type " + std::string(py::str(py::type::of(o).attr("__name__"))) +
                              "; only integers, slices (`:`), ellipsis (`...`), None and integer or bool tensors are "
                              "valid indices");
       throw py::index_error("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
-                            "valid indices (got " + std::string(py::str(o.get_type().attr("__name__"))) + ")");
+                            "valid indices (got " + std::string(py::str(py::type::of(o).attr("__name__"))) + ")");
     }
   }
   p.view = v;

@@ -59,7 +59,7 @@ DType dtype_of_array(const py::array& arr) {
 
 Tensor from_numpy(py::object obj) {
   if (!py::isinstance<py::array>(obj))
-    throw py::type_error("expected np.ndarray (got " + std::string(py::str(obj.get_type().attr("__name__"))) + ")");
+    throw py::type_error("expected np.ndarray (got " + std::string(py::str(py::type::of(obj).attr("__name__"))) + ")");
   py::array arr = obj.cast<py::array>();
   DType dt = dtype_of_array(arr);
   if (!arr.dtype().attr("isnative").cast<bool>())

@@ -162,6 +162,11 @@ Tensor cat(const std::vector<Tensor>& ts, int64_t dim);
 Tensor stack(const std::vector<Tensor>& ts, int64_t dim);
 
 // ---- indexing ----
+// Reversed copy along `dims` (ops/reorder.cpp).
+Tensor flip(const Tensor& a, const Shape& dims);
+// Tiles `a` repeats[i] times along each dim (leading dims added as needed).
+Tensor repeat(const Tensor& a, const Shape& repeats);
+
 // Gathers along `dim` with a 1-D int64 index (index_select).
 Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index);
 // Advanced indexing: `indices[k]` indexes dim k (undefined = take all).

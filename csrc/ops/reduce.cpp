@@ -88,11 +88,6 @@ Tensor run_reduce(ReduceOp op, const Plan& p, DType in_dt, DType out_dt) {
 
 DType sum_dtype(DType in) { return is_floating(in) ? in : DType::Int64; }
 
-void check_nonempty(const Plan& p, const char* op) {
-  TC_CHECK_INDEX(p.len > 0 || p.outer * p.inner == 0, op, "(): Expected reduction dim to be specified for input.numel() == 0, or the reduced dim to be non-empty; "
-                 "cannot reduce over a zero-size dimension");
-}
-
 autograd::FormulaNode* record_reduction(const char* name, autograd::Formula f, const Tensor& a, const Tensor& out,
                                         const Plan& p, bool keepdim, bool user_gave_dims) {
   auto* n = record(name, f, {&a}, {&out});

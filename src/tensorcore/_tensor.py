@@ -428,33 +428,16 @@ Tensor.moveaxis = Tensor.movedim
 
 @_method
 def repeat(self, *sizes):
-    sizes = shape_args(sizes, "repeat")
-    if len(sizes) < self.dim():
-        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
-                           "tensor")
-    x = self.reshape([1] * (len(sizes) - self.dim()) + list(self.shape))
-    expanded, final = [], []
-    for r, s in zip(sizes, x.shape):
-        expanded += [r, s]
-        final.append(r * s)
-    x = x.unsqueeze(-1) if False else x
-    # interleave repeat dims before each dim, expand, then merge
-    y = x.reshape([v for s in x.shape for v in (1, s)]).expand(*expanded)
-    return y.reshape(final)
+    if not sizes:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+    return _C.repeat(self, shape_args(sizes, "repeat"))
 
 
 @_method
 def flip(self, *dims):
-    dims = shape_args(dims, "flip") if dims else []
-    idx = [slice(None)] * self.dim()
-    out = self
-    for d in dims:
-        d = d % builtins.max(self.dim(), 1)
-        n = self.shape[d]
-        index = _C.arange(n - 1, -1, -1, int64) if n else _C.zeros([0], int64)
-        out = _C.index_select(out, d, index)
-    del idx
-    return out
+    if not dims:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+    return _C.flip(self, shape_args(dims, "flip"))
 
 
 # ---- elementwise ----
