@@ -38,7 +38,7 @@ TC_FORMULA(logsumexp); TC_FORMULA(cumsum); TC_FORMULA(norm); TC_FORMULA(sort_top
 TC_FORMULA(view); TC_FORMULA(as_strided); TC_FORMULA(transpose); TC_FORMULA(permute); TC_FORMULA(expand);
 TC_FORMULA(squeeze); TC_FORMULA(unsqueeze); TC_FORMULA(select); TC_FORMULA(slice); TC_FORMULA(split);
 TC_FORMULA(unbind); TC_FORMULA(diagonal); TC_FORMULA(alias); TC_FORMULA(cat); TC_FORMULA(stack);
-TC_FORMULA(flip); TC_FORMULA(repeat);
+TC_FORMULA(flip); TC_FORMULA(repeat); TC_FORMULA(copy_slices); TC_FORMULA(fill);
 
 // indexing (derivatives_index.cpp)
 TC_FORMULA(index); TC_FORMULA(index_select); TC_FORMULA(index_put); TC_FORMULA(gather);

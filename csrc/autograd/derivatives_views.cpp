@@ -20,6 +20,21 @@ Tensor or_zeros(const Tensor& g, const Shape& shape, DType dt) { return g.define
 
 Grads view_backward(FormulaNode& n, const Grads& g) { return {reshape(g[0], n.shapes[0])}; }
 
+// Note [In-place on views] (autograd/inplace.h): inputs are the base before
+// the write and the value written through the view (size, stride, offset).
+Grads copy_slices_backward(FormulaNode& n, const Grads& g) {
+  const Shape& base_shape = n.shapes[0];
+  const Shape& size = n.shapes[1];
+  const Shape& stride = n.shapes[2];
+  const int64_t offset = n.ints[0];
+  Tensor gc = contiguous(g[0]);
+  Tensor g_value = clone(ops::as_strided(gc, size, stride, gc->offset + offset));
+  Tensor g_base = sub(gc, as_strided_scatter_zeros(g_value, base_shape, size, stride, offset));
+  return {g_base, g_value};
+}
+
+Grads fill_backward(FormulaNode&, const Grads& g) { return {zeros(g[0].sizes(), g[0].dtype())}; }
+
 Grads flip_backward(FormulaNode& n, const Grads& g) { return {flip(g[0], n.ints)}; }
 
 // Output dim i of repeat holds repeats[i] tiles of input dim i: view the

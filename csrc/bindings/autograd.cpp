@@ -3,6 +3,7 @@
 #include "autograd/accumulate.h"
 #include "autograd/engine.h"
 #include "autograd/function.h"
+#include "autograd/inplace.h"
 #include "bindings/common.h"
 #include "core/shape_util.h"
 
@@ -214,16 +215,8 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   });
   cls.def("detach", &ops::detach);
   // Moves `src`'s history onto `self` after an in-place write (CopySlices).
-  cls.def("_rebase_history", [](Tensor& self, const Tensor& src) {
-    AutogradMeta* sm = src->autograd.get();
-    TC_INTERNAL_ASSERT(sm && sm->grad_fn);
-    AutogradMeta& m = autograd::meta(self);
-    TC_CHECK(!(m.requires_grad && !m.grad_fn),
-             "a leaf Variable that requires grad is being used in an in-place operation.");
-    m.requires_grad = true;
-    m.grad_fn = sm->grad_fn;
-    m.output_nr = sm->output_nr;
-  });
+  cls.def("_check_inplace", [](const Tensor& self, const char* op) { autograd::check_inplace(self, op); });
+  cls.def("_rebase_history", [](Tensor& self, const Tensor& src) { autograd::rebase_history(self, src); });
   cls.def("detach_", [](Tensor& t) -> Tensor& {
     if (t->autograd) {
       t->autograd->grad_fn.reset();

@@ -150,7 +150,8 @@ void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
     }
     return ops::index(p.view, p.adv);
   });
-  // Raw assignment; tensorcore/_tensor.py wraps it to record autograd history.
+  // Raw assignment, never recorded: Tensor.__setitem__ (tensorcore/_tensor.py)
+  // records the CopySlices history around it (Note [In-place on views]).
   cls.def("_setitem", [](Tensor& self, py::handle key, py::handle value) {
     Tensor v;
     if (py::isinstance<TensorImpl>(value)) v = value.cast<Tensor>();
@@ -158,50 +159,6 @@ void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
       Scalar s;
       if (parse_scalar(value, &s)) v = ops::scalar_tensor(s, self.dtype());
       else v = tensor_from_data(value, self.dtype());
-    }
-    if (autograd::grad_enabled() && (v.requires_grad() || self.requires_grad())) {
-      AutogradMeta* m = self->autograd.get();
-      TC_CHECK(!(m && m->requires_grad && !m->grad_fn),
-               "a leaf Variable that requires grad is being used in an in-place operation (__setitem__). Wrap the "
-               "update in `with tensorcore.no_grad():`");
-      // Note [Differentiable __setitem__]
-      // self <- index_put(old self, ids of the selected elements, value), and
-      // self takes the new history. Views cannot be rebased (no CopySlices), so
-      // self must not be a view of a tensor requiring grad, nor (when only the
-      // value requires grad) share its storage with another tensor.
-      bool is_view = m && m->view_base.defined() && m->view_base.requires_grad();
-      bool shared = !self.requires_grad() && self->storage.use_count() > 1;
-      if (is_view || shared)
-        throw tc::Error(ErrorKind::Runtime,
-                        "[__setitem__] assigning into a view of a tensor that takes part in autograd is not "
-                        "supported by tensorcore; clone() the view first, or build the result with "
-                        "tensorcore.where, cat or index_put");
-      Tensor ids, old = make_view(self, self.sizes(), self.strides(), self->offset);
-      if (m && m->grad_fn) {
-        AutogradMeta& om = autograd::meta(old);
-        om.requires_grad = true;
-        om.grad_fn = m->grad_fn;
-        om.output_nr = m->output_nr;
-      }
-      {
-        autograd::NoGradGuard ng;
-        Tensor lin = ops::reshape(ops::arange(Scalar::from_int(0), Scalar::from_int(self.numel()),
-                                              Scalar::from_int(1), DType::Int64), self.sizes());
-        Parsed q = apply_index(lin, key);
-        ids = q.has_adv ? ops::index(q.view, q.adv) : ops::contiguous(q.view);
-      }
-      Tensor vv = ops::reshape(ops::contiguous(ops::expand(ops::to_dtype(v, self.dtype()), ids.sizes())), {-1});
-      Tensor updated = ops::reshape(ops::index_put(ops::reshape(old, {-1}), {ops::reshape(ids, {-1})}, vv, false),
-                                    self.sizes());
-      {
-        autograd::NoGradGuard ng;
-        ops::copy_(self, updated);  // bumps the version: tensors saved from the old value are now stale
-      }
-      AutogradMeta& sm = autograd::meta(self);
-      sm.requires_grad = true;
-      sm.grad_fn = updated->autograd->grad_fn;
-      sm.output_nr = updated->autograd->output_nr;
-      return;
     }
     autograd::NoGradGuard ng;
     Parsed p = apply_index(self, key);

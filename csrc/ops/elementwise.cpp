@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "autograd/derivatives.h"
+#include "autograd/inplace.h"
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/iterator.h"
@@ -116,17 +117,7 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   kernels::binary(op, it, compute);
 }
 
-void check_inplace_target(const Tensor& self, const char* name) {
-  AutogradMeta* m = self->autograd.get();
-  if (!m || !autograd::grad_enabled()) return;
-  if (m->requires_grad && !m->grad_fn)
-    raise(ErrorKind::Runtime, "a leaf Variable that requires grad is being used in an in-place operation (",
-          name, "_). Wrap the update in `with tensorcore.no_grad():` or operate on `.data`.");
-  if (m->view_base.defined() && m->view_base.requires_grad())
-    raise(ErrorKind::Runtime, "[", name,
-          "_] in-place modification of a view of a tensor that requires grad is not supported by tensorcore's "
-          "autograd; clone() the view first");
-}
+void check_inplace_target(const Tensor& self, const char* name) { autograd::check_inplace(self, name); }
 
 void record_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
   using autograd::FormulaNode;
@@ -262,16 +253,7 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
   bool grad = autograd::any_requires_grad({&self, &other});
   // Differentiable in-place: compute out of place, then move the result's
   // history onto self (PyTorch rebases self's grad_fn the same way).
-  Tensor src = self;
-  if (grad) {
-    src = make_view(self, self.sizes(), self.strides(), self->offset);
-    if (self->autograd) {
-      AutogradMeta& m = autograd::meta(src);
-      m.requires_grad = self->autograd->requires_grad;
-      m.grad_fn = self->autograd->grad_fn;
-      m.output_nr = self->autograd->output_nr;
-    }
-  }
+  Tensor src = grad ? autograd::snapshot_for_inplace(self) : self;
   // Alias-safe: compute into a temporary when `other` overlaps self in a
   // non-identical way (e.g. x += x.t()).
   bool overlap = other->storage == self->storage && !(other.sizes() == self.sizes() && other.strides() == self.strides() && other->offset == self->offset);
@@ -284,10 +266,7 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
       autograd::NoGradGuard ng;
       Tensor dst = self;
       copy_(dst, tmp);
-      AutogradMeta& m = autograd::meta(self);
-      m.requires_grad = true;
-      m.grad_fn = tmp->autograd ? tmp->autograd->grad_fn : nullptr;
-      m.output_nr = tmp->autograd ? tmp->autograd->output_nr : 0;
+      autograd::rebase_history(self, tmp);
       return self;  // copy_ bumped the version once, as any in-place op
     }
     Tensor dst = self;
@@ -408,12 +387,10 @@ Tensor& unary_(UnaryOp op, Tensor& self) {
     return copy_(self, r);
   }
   if (autograd::any_requires_grad({&self})) {
-    Tensor r = unary(op, self);
+    Tensor r = unary(op, autograd::snapshot_for_inplace(self));
     autograd::NoGradGuard ng;
     copy_(self, r);
-    AutogradMeta& m = autograd::meta(self);
-    m.grad_fn = r->autograd->grad_fn;
-    m.output_nr = r->autograd->output_nr;
+    autograd::rebase_history(self, r);
     return self;
   }
   unary_into(op, self, self, name);
@@ -461,15 +438,13 @@ Tensor& clamp_(Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi) {
   check_inplace_target(a, "clamp");
   TC_CHECK(is_floating(a.dtype()) || !((lo && lo->is_float()) || (hi && hi->is_float())),
            "result type Float can't be cast to the desired output type ", dtype_name(a.dtype()), " (in clamp_)");
-  Tensor r = clamp(a, lo, hi);
+  Tensor r = clamp(autograd::any_requires_grad({&a}) ? autograd::snapshot_for_inplace(a) : a, lo, hi);
   TC_CHECK(!(a.dtype() == DType::Bool && r.dtype() != DType::Bool), "result type ", dtype_name(r.dtype()),
            " can't be cast to the desired output type bool (in clamp_)");
   if (r.requires_grad()) {
     autograd::NoGradGuard ng;
     copy_(a, r);
-    AutogradMeta& m = autograd::meta(a);
-    m.grad_fn = r->autograd->grad_fn;
-    m.output_nr = r->autograd->output_nr;
+    autograd::rebase_history(a, r);
     return a;
   }
   return copy_(a, r);
@@ -558,18 +533,29 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   if (grad) {
     // dst = src (broadcast): gradient flows to src.
     Tensor out = make_view(dst, dst.sizes(), dst.strides(), dst->offset);
-    auto* n = record("CopyBackwards", d::to_copy_backward, {&src}, {&out});
-    (void)n;
-    AutogradMeta& m = autograd::meta(dst);
-    m.requires_grad = true;
-    m.grad_fn = out->autograd->grad_fn;
-    m.output_nr = 0;
+    record("CopyBackwards", d::to_copy_backward, {&src}, {&out});
+    autograd::rebase_history(dst, out);
   }
   return dst;
 }
 
 Tensor& fill_(Tensor& t, Scalar v) {
   check_inplace_target(t, "fill");
+  if (autograd::any_requires_grad({&t})) {
+    // The new values do not depend on the old ones: a zero gradient flows back.
+    Tensor filled;
+    {
+      autograd::NoGradGuard ng;
+      filled = full(t.sizes(), v, t.dtype());
+    }
+    record("FillBackward0", d::fill_backward, {&t}, {&filled});
+    {
+      autograd::NoGradGuard ng;
+      copy_(t, filled);
+    }
+    autograd::rebase_history(t, filled);
+    return t;
+  }
   if (t.is_contiguous()) {
     kernels::fill(t->data_bytes(), t.numel(), t.dtype(), v.d, v.i);
   } else {

@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "autograd/derivatives.h"
+#include "autograd/inplace.h"
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/parallel.h"
@@ -127,9 +128,16 @@ Tensor index(const Tensor& a, const std::vector<Tensor>& indices) {
 }
 
 Tensor& index_put_(Tensor& a, const std::vector<Tensor>& indices, const Tensor& values, bool accumulate) {
-  TC_CHECK(!(a->autograd && a->autograd->requires_grad && !a->autograd->grad_fn && autograd::grad_enabled()),
-           "a leaf Variable that requires grad is being used in an in-place operation (index_put_). Wrap the "
-           "update in `with tensorcore.no_grad():`");
+  if (autograd::any_requires_grad({&a, &values})) {
+    autograd::check_inplace(a, "index_put");
+    Tensor r = index_put(a, indices, values, accumulate);
+    {
+      autograd::NoGradGuard ng;
+      copy_(a, r);
+    }
+    autograd::rebase_history(a, r);
+    return a;
+  }
   IndexPlan p = plan_index(a, indices, a.strides());
   Tensor v;
   {

@@ -52,7 +52,7 @@ def __repr__(self, *, tensor_contents=None):
     fn = self._grad_fn
     return _tensor_str.format_tensor(
         values, self.dtype.name, shape=tuple(self.shape), default_dtype_name=_C.get_default_dtype().name,
-        requires_grad=self.requires_grad and fn is None, grad_fn_name=fn.name() if fn is not None else None)
+        requires_grad=self.requires_grad and fn is None, grad_fn_name=fn.name().rsplit("::", 1)[-1] if fn is not None else None)
 
 
 _method(__repr__, "__repr__")
@@ -79,7 +79,7 @@ def _wrap_node(n):
 def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
     from .autograd import backward as _backward
     if inputs is not None and isinstance(inputs, (list, tuple)) and len(inputs) == 0:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     _backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
 
 
@@ -107,7 +107,7 @@ class _CopySlices:
     @staticmethod
     def backward(ctx, grad):
         g_base = _C.clone(grad)
-        g_base._setitem(ctx.key, 0)
+        g_base[ctx.key] = 0  # recorded under create_graph, so double backward works
         g_value = _C.sum_to(grad[ctx.key], list(ctx.value_shape)) if ctx.value_shape != tuple(grad[ctx.key].shape) \
             else grad[ctx.key]
         return g_base, g_value, None
@@ -117,7 +117,7 @@ def _copy_slices_function():
     from .autograd.function import Function
     cls = builtins.type("CopySlices", (Function,), {"forward": staticmethod(_CopySlices.forward),
                                            "backward": staticmethod(_CopySlices.backward),
-                                           "_node_name": "CopySlices"})
+                                           "_node_name": "torch::autograd::CopySlices"})
     return cls
 
 
@@ -131,6 +131,7 @@ def __setitem__(self, key, value):
         if self.requires_grad and self.is_leaf:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation. Wrap "
                                "the assignment in `with tensorcore.no_grad():` or assign into a clone().")
+        self._check_inplace("__setitem__")  # Note [In-place on views] (autograd/inplace.h)
         if _COPY_SLICES is None:
             _COPY_SLICES = _copy_slices_function()
         if not isinstance(value, Tensor):

@@ -41,12 +41,12 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         raise RuntimeError(f"grad_tensors has {len(grads)} elements but tensors has {len(tensors)}")
     if retain_graph is None:
         retain_graph = create_graph
+    if inputs is not None and len(_as_list(inputs)) == 0:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     inputs = _as_list(inputs)
-    if inputs is not None and len(inputs) == 0 and inputs is not None and False:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-    for t in tensors:
+    for i, t in enumerate(tensors):
         if not t.requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
     _C._run_backward(tensors, grads, bool(retain_graph), bool(create_graph), inputs, True, True)
 
 

@@ -1,0 +1,91 @@
+#include "autograd/inplace.h"
+
+#include "autograd/derivatives.h"
+#include "autograd/function.h"
+#include "autograd/meta.h"
+#include "core/error.h"
+#include "core/shape_util.h"
+#include "ops/ops.h"
+
+namespace tc::autograd {
+namespace {
+
+// The root of self's chain of differentiable views, or undefined.
+Tensor view_root(const Tensor& self) {
+  AutogradMeta* m = self->autograd.get();
+  if (!m || !m->view_base.defined() || !m->view_base.requires_grad()) return Tensor();
+  Tensor base = m->view_base;
+  while (base->autograd && base->autograd->view_base.defined()) base = base->autograd->view_base;
+  return base;
+}
+
+bool overlaps_itself(const Tensor& t) {
+  for (int64_t d = 0; d < t.dim(); ++d)
+    if (t.size(d) > 1 && t.strides()[d] == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+void check_inplace(const Tensor& self, const char* op) {
+  AutogradMeta* m = self->autograd.get();
+  if (!m || !grad_enabled()) return;
+  Tensor base = view_root(self);
+  if (!base.defined()) {
+    if (m->requires_grad && !m->grad_fn)
+      raise(ErrorKind::Runtime, "a leaf Variable that requires grad is being used in an in-place operation (", op,
+            "_). Wrap the update in `with tensorcore.no_grad():` or operate on `.data`.");
+    return;
+  }
+  AutogradMeta* bm = base->autograd.get();
+  if (bm && bm->requires_grad && !bm->grad_fn)
+    raise(ErrorKind::Runtime, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
+  if (overlaps_itself(self))
+    raise(ErrorKind::Runtime, "unsupported operation: more than one element of the written-to tensor refers to a "
+          "single memory location. Please clone() the tensor before performing the operation.");
+  TC_CHECK(base.is_contiguous(), "[", op, "_] in-place write into a view of a non-contiguous tensor of shape ",
+           shape_str(base.sizes()), " that requires grad is not supported by tensorcore; call .contiguous() on "
+           "the tensor before taking the view");
+}
+
+Tensor snapshot_for_inplace(const Tensor& self) {
+  Tensor copy;
+  {
+    NoGradGuard ng;
+    copy = ops::clone(self);
+  }
+  if (AutogradMeta* m = self->autograd.get()) {
+    AutogradMeta& cm = meta(copy);
+    cm.requires_grad = m->requires_grad;
+    cm.grad_fn = m->grad_fn;
+    cm.output_nr = m->output_nr;
+  }
+  return copy;
+}
+
+void rebase_history(const Tensor& self, const Tensor& result) {
+  AutogradMeta* rm = result->autograd.get();
+  TC_INTERNAL_ASSERT(rm && rm->grad_fn);
+  Tensor base = view_root(self);
+  AutogradMeta& m = meta(self);
+  m.requires_grad = true;
+  m.grad_fn = rm->grad_fn;
+  m.output_nr = rm->output_nr;
+  if (!base.defined()) return;
+  EnableGradGuard grad_on;
+  const int64_t rel_offset = self->offset - base->offset;
+  // base <- CopySlices(base before, result); record reads base's old edge first.
+  if (auto* n = record("torch::autograd::CopySlices", d::copy_slices_backward, {&base, &result}, {&base})) {
+    n->shapes = {base.sizes(), self.sizes(), self.strides()};
+    n->ints = {rel_offset};
+  }
+  // self <- as_strided(new base)
+  m.grad_fn.reset();
+  if (auto* n = record("AsStridedBackward0", d::as_strided_backward, {&base}, {&self})) {
+    n->shapes = {base.sizes(), base.strides(), self.sizes(), self.strides()};
+    n->ints = {base->offset, self->offset};
+  }
+  m.view_base = base;
+}
+
+}  // namespace tc::autograd

@@ -1,0 +1,30 @@
+#pragma once
+// History of tensors written in place.
+//
+// Note [In-place on views]
+// After an in-place op writes `result` into `self`, self takes result's
+// history. When self is a view of a tensor that requires grad, the write also
+// changed that base (the root of the view chain), so, as PyTorch does:
+//  - the base's history becomes CopySlices(base before the write, result):
+//    the viewed region's gradient flows to result, the rest to the old base;
+//  - self becomes a strided view of the new base (AsStridedBackward0).
+// This needs the base to be contiguous (a view's sizes, strides and offset
+// then also address the base's contiguous gradient) and self not to overlap
+// itself; check_inplace() raises otherwise, before anything is written.
+#include "core/tensor.h"
+
+namespace tc::autograd {
+
+// Raises the errors PyTorch raises for an in-place write into `self` that
+// autograd would have to record (op names the op in the message).
+void check_inplace(const Tensor& self, const char* op);
+
+// The input an in-place op computes from when it records history: a copy of
+// self's current values (the op's backward may save it, and the write is about
+// to change self) that carries self's history, so no extra node appears.
+Tensor snapshot_for_inplace(const Tensor& self);
+
+// `self` now holds `result`'s values: give it (and its view base) the history.
+void rebase_history(const Tensor& self, const Tensor& result);
+
+}  // namespace tc::autograd
