@@ -35,10 +35,6 @@
 #include <cstring>
 #include <new>
 
-#if defined(__AVX512F__) || defined(__AVX2__)
-#include <immintrin.h>
-#endif
-
 #include "backend/kernels.h"
 #include "core/parallel.h"
 
@@ -55,87 +51,34 @@ namespace gemm_detail {
 // ---------------------------------------------------------------------------
 // SIMD abstraction: V is one vector register of W lanes.
 // ---------------------------------------------------------------------------
-template <typename T>
-struct Simd;
-
+// One register of the widest vectors this translation unit is compiled for
+// (GCC/Clang vector extensions: zmm with AVX-512, ymm with AVX2, xmm/NEON
+// otherwise). `a * b + c` becomes one FMA wherever the target has FMA
+// (-ffp-contract=fast is GCC's default), so one definition serves every ISA.
 #if defined(__AVX512F__)
-template <>
-struct Simd<float> {
-  using V = __m512;
-  static constexpr int W = 16;
-  static TC_GEMM_INLINE V zero() { return _mm512_setzero_ps(); }
-  static TC_GEMM_INLINE V load(const float* p) { return _mm512_load_ps(p); }
-  static TC_GEMM_INLINE V loadu(const float* p) { return _mm512_loadu_ps(p); }
-  static TC_GEMM_INLINE void storeu(float* p, V v) { _mm512_storeu_ps(p, v); }
-  static TC_GEMM_INLINE V set1(float x) { return _mm512_set1_ps(x); }
-  static TC_GEMM_INLINE V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
-  static TC_GEMM_INLINE V add(V a, V b) { return _mm512_add_ps(a, b); }
-};
-template <>
-struct Simd<double> {
-  using V = __m512d;
-  static constexpr int W = 8;
-  static TC_GEMM_INLINE V zero() { return _mm512_setzero_pd(); }
-  static TC_GEMM_INLINE V load(const double* p) { return _mm512_load_pd(p); }
-  static TC_GEMM_INLINE V loadu(const double* p) { return _mm512_loadu_pd(p); }
-  static TC_GEMM_INLINE void storeu(double* p, V v) { _mm512_storeu_pd(p, v); }
-  static TC_GEMM_INLINE V set1(double x) { return _mm512_set1_pd(x); }
-  static TC_GEMM_INLINE V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
-  static TC_GEMM_INLINE V add(V a, V b) { return _mm512_add_pd(a, b); }
-};
+constexpr int kVectorBytes = 64;
 #elif defined(__AVX2__) && defined(__FMA__)
-template <>
-struct Simd<float> {
-  using V = __m256;
-  static constexpr int W = 8;
-  static TC_GEMM_INLINE V zero() { return _mm256_setzero_ps(); }
-  static TC_GEMM_INLINE V load(const float* p) { return _mm256_load_ps(p); }
-  static TC_GEMM_INLINE V loadu(const float* p) { return _mm256_loadu_ps(p); }
-  static TC_GEMM_INLINE void storeu(float* p, V v) { _mm256_storeu_ps(p, v); }
-  static TC_GEMM_INLINE V set1(float x) { return _mm256_set1_ps(x); }
-  static TC_GEMM_INLINE V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
-  static TC_GEMM_INLINE V add(V a, V b) { return _mm256_add_ps(a, b); }
-};
-template <>
-struct Simd<double> {
-  using V = __m256d;
-  static constexpr int W = 4;
-  static TC_GEMM_INLINE V zero() { return _mm256_setzero_pd(); }
-  static TC_GEMM_INLINE V load(const double* p) { return _mm256_load_pd(p); }
-  static TC_GEMM_INLINE V loadu(const double* p) { return _mm256_loadu_pd(p); }
-  static TC_GEMM_INLINE void storeu(double* p, V v) { _mm256_storeu_pd(p, v); }
-  static TC_GEMM_INLINE V set1(double x) { return _mm256_set1_pd(x); }
-  static TC_GEMM_INLINE V fma(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
-  static TC_GEMM_INLINE V add(V a, V b) { return _mm256_add_pd(a, b); }
-};
+constexpr int kVectorBytes = 32;
 #else
-// Portable fallback: GCC/Clang vector extensions, 16-byte vectors (SSE2 on
-// baseline x86-64, NEON on aarch64). No FMA is assumed.
+constexpr int kVectorBytes = 16;
+#endif
+
 template <typename T>
-struct SimdVec {
-  typedef T V __attribute__((vector_size(16)));
-  static constexpr int W = 16 / sizeof(T);
+struct Simd {
+  typedef T V __attribute__((vector_size(kVectorBytes)));
+  static constexpr int W = kVectorBytes / sizeof(T);
   static TC_GEMM_INLINE V zero() { return V{}; }
-  static TC_GEMM_INLINE V load(const T* p) { return loadu(p); }
+  static TC_GEMM_INLINE V load(const T* p) { return *reinterpret_cast<const V*>(__builtin_assume_aligned(p, kVectorBytes)); }
   static TC_GEMM_INLINE V loadu(const T* p) {
     V v;
     std::memcpy(&v, p, sizeof(V));
     return v;
   }
   static TC_GEMM_INLINE void storeu(T* p, V v) { std::memcpy(p, &v, sizeof(V)); }
-  static TC_GEMM_INLINE V set1(T x) {
-    V v;
-    for (int i = 0; i < W; ++i) v[i] = x;
-    return v;
-  }
+  static TC_GEMM_INLINE V set1(T x) { return V{} + x; }
   static TC_GEMM_INLINE V fma(V a, V b, V c) { return a * b + c; }
   static TC_GEMM_INLINE V add(V a, V b) { return a + b; }
 };
-template <>
-struct Simd<float> : SimdVec<float> {};
-template <>
-struct Simd<double> : SimdVec<double> {};
-#endif
 
 // ---------------------------------------------------------------------------
 // Blocking parameters per instruction set and dtype.
