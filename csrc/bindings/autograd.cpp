@@ -151,7 +151,10 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   });
 
   // ---- tensor autograd properties ----
-  cls.def_property("requires_grad", [](const Tensor& t) { return t.requires_grad(); }, &set_requires_grad);
+  cls.def_property("requires_grad", [](const Tensor& t) { return t.requires_grad(); }, [](const Tensor& t, py::handle v) {
+    TC_CHECK(PyBool_Check(v.ptr()), "requires_grad must be a bool");
+    set_requires_grad(t, v.ptr() == Py_True);
+  });
   cls.def("requires_grad_", [](Tensor& t, bool v) -> Tensor& { set_requires_grad(t, v); return t; },
           py::arg("requires_grad") = true);
   cls.def_property("grad", &grad_of, [](const Tensor& t, py::object g) {

@@ -96,7 +96,7 @@ Tensor from_numpy(py::object obj) {
 }  // namespace
 
 void init_numpy(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
-  cls.def("numpy", [](const Tensor& t, bool force) { return to_numpy(t, force); }, py::arg("force") = false);
+  cls.def("numpy", [](const Tensor& t, bool force) { return to_numpy(t, force); }, py::kw_only(), py::arg("force") = false);
   m.def("from_numpy", &from_numpy);
   m.def("_tensor_to_numpy_forced", [](const Tensor& t) { return to_numpy(t, true); });
   cls.def_buffer([](TensorImpl& impl) -> py::buffer_info {

@@ -32,7 +32,8 @@ Tensor apply_bin(BinaryOp op, const Tensor& a, const Tensor& b) { return ops::bi
 
 // Bitwise ops on bool tensors are logical ops.
 Tensor bitwise(BinaryOp op, const Tensor& a, const Tensor& b) {
-  TC_CHECK(!is_floating(a.dtype()) && !is_floating(b.dtype()),
+  if (is_floating(a.dtype()) || is_floating(b.dtype()))
+    raise(ErrorKind::NotImplemented,
            "\"bitwise_", op == BinaryOp::BitAnd ? "and" : op == BinaryOp::BitOr ? "or" : "xor",
            "\" is only supported for integer and bool tensors, got ", dtype_name(a.dtype()), " and ",
            dtype_name(b.dtype()));
@@ -115,11 +116,11 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     return *ops::to_dtype(ops::contiguous(t), DType::Bool).data<bool>();
   });
   cls.def("__float__", [](const Tensor& t) {
-    TC_CHECK(t.numel() == 1, "only one element tensors can be converted to Python scalars");
+    TC_CHECK_VALUE(t.numel() == 1, "only one element tensors can be converted to Python scalars");
     return *ops::to_dtype(ops::contiguous(t), DType::Float64).data<double>();
   });
   cls.def("__int__", [](const Tensor& t) {
-    TC_CHECK(t.numel() == 1, "only one element tensors can be converted to Python scalars");
+    TC_CHECK_VALUE(t.numel() == 1, "only one element tensors can be converted to Python scalars");
     if (is_floating(t.dtype())) return static_cast<int64_t>(*ops::to_dtype(ops::contiguous(t), DType::Float64).data<double>());
     return item_int(t, "int");
   });

@@ -442,7 +442,6 @@ std::vector<Tensor> unbind(const Tensor& a, int64_t dim) {
 }
 
 Tensor diagonal(const Tensor& a, int64_t offset, int64_t d1, int64_t d2) {
-  TC_CHECK(a.dim() >= 2, "diagonal dimensions requires at least 2 dimensions, got ", a.dim());
   d1 = wrap_dim(d1, a.dim(), "diagonal");
   d2 = wrap_dim(d2, a.dim(), "diagonal");
   TC_CHECK(d1 != d2, "diagonal dimensions cannot be identical ", d1, ", ", d2);

@@ -22,6 +22,8 @@ from . import autograd  # noqa: E402
 from .autograd import (Variable, no_grad, enable_grad, set_grad_enabled, is_grad_enabled,  # noqa: E402
                        inference_mode)
 from . import cuda  # noqa: E402
+from ._args import (memory_format, contiguous_format, preserve_format, channels_last,  # noqa: E402,F401
+                    channels_last_3d)
 from ._functions import _set_num_threads as set_num_threads, get_num_threads  # noqa: E402
 
 # PyTorch spellings of the dtypes.

@@ -79,3 +79,41 @@ def device_arg(dev):
         if not _C._cuda_is_available():
             _C._require_cuda("to")
     return d
+
+
+class memory_format:
+    """Tensor memory layouts. tensorcore keeps every tensor it creates in the
+    row-major (contiguous) layout, so only contiguous_format and
+    preserve_format are accepted where PyTorch takes a memory_format."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def __repr__(self):
+        return "tensorcore." + self._name
+
+    def __reduce__(self):
+        return self._name
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+
+
+def memory_format_arg(fmt, name):
+    if fmt is None or fmt is contiguous_format or fmt is preserve_format:
+        return
+    if isinstance(fmt, memory_format):
+        raise RuntimeError(f"{name}(): tensorcore stores tensors only in the contiguous layout; {fmt!r} is not "
+                           f"supported")
+    raise TypeError(f"{name}(): argument 'memory_format' must be torch.memory_format, not {type(fmt).__name__}")
+
+
+def tensor_arg(x, name, what="input", position=1):
+    """PyTorch's TypeError for a non-Tensor where a Tensor is required."""
+    from . import _C
+    if not isinstance(x, _C.Tensor):
+        raise TypeError(f"{name}(): argument '{what}' (position {position}) must be Tensor, not {type(x).__name__}")
+    return x

@@ -8,7 +8,9 @@ import builtins
 import numpy as np
 
 from . import _C
-from ._args import shape_args, dims_arg, int_arg
+import functools
+
+from ._args import shape_args, dims_arg, int_arg, tensor_arg
 
 Tensor = _C.Tensor
 _FUNCTIONS = {}
@@ -20,7 +22,13 @@ def _method(fn):
 
 
 def _function(fn):
-    _FUNCTIONS[fn.__name__] = fn
+    """tensorcore.<name>(input, ...): the method, with PyTorch's TypeError when
+    `input` is not a Tensor (instead of an AttributeError deeper down)."""
+    @functools.wraps(fn)
+    def checked(input, *args, **kwargs):
+        tensor_arg(input, fn.__name__)
+        return fn(input, *args, **kwargs)
+    _FUNCTIONS[fn.__name__] = checked
     return fn
 
 

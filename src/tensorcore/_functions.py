@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from . import _C
-from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg
+from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, tensor_arg
 from ._dtype import dtype as _dtype_cls, float32, float64, int64, bool_, int32 as _int32
 
 Tensor = _C.Tensor
@@ -20,7 +20,7 @@ __all__ = [
     "cat", "concat", "concatenate", "stack", "hstack", "vstack", "where", "clamp", "clip",
     "set_default_dtype", "get_default_dtype", "result_type", "promote_types", "can_cast",
     "allclose", "isclose", "equal", "empty_cache", "get_num_threads", "broadcast_tensors", "broadcast_shapes",
-    "meshgrid", "tril", "triu", "einsum_not_supported", "is_nonzero", "numel", "sigmoid", "relu",
+    "meshgrid", "is_nonzero", "numel", "sigmoid", "relu",
     "squeeze", "unsqueeze", "flatten", "reshape", "transpose", "permute", "t", "chunk", "split", "unbind",
     "narrow", "select", "gather", "index_select", "masked_fill", "sort", "argsort", "topk", "diagonal",
     "movedim", "moveaxis", "swapaxes", "flip", "add", "sub", "mul", "div", "true_divide", "floor_divide",
@@ -32,7 +32,7 @@ __all__ = [
     "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std", "var_mean", "std_mean", "all", "any",
     "softmax", "log_softmax", "logsumexp", "cumsum", "norm", "matmul", "mm", "bmm", "dot", "mv", "outer",
     "addmm", "nonzero", "count_nonzero", "clone", "detach", "as_strided", "expand_copy", "repeat_interleave",
-    "nansum", "return_types", "scatter_add", "dist", "cdist_not_supported", "square",
+    "nansum", "return_types", "scatter_add", "dist", "square",
 ]
 
 
@@ -119,6 +119,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layo
 
 def _like(fill, name):
     def f(input, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):
+        _check_input(input, name)
         dt = dtype_arg(dtype, name) or input.dtype
         t = _C.empty(list(input.shape), dt) if fill is None else _C.full(list(input.shape), fill, dt)
         return _finish(t, requires_grad)
@@ -133,12 +134,13 @@ empty_like = _like(None, "empty_like")
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
+    _check_input(input, "full_like")
     return _finish(_C.full(list(input.shape), fill_value, dtype_arg(dtype, "full_like") or input.dtype),
                    requires_grad)
 
 
 def _number(x, name, what):
-    if isinstance(x, Tensor):
+    if isinstance(x, Tensor) and x.numel() == 1:
         return x.item()
     if isinstance(x, (builtins.int, builtins.float)) or isinstance(x, (np.integer, np.floating)):
         return x
@@ -297,10 +299,12 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False):
+    _check_input(input, "rand_like")
     return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False):
+    _check_input(input, "randn_like")
     return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
@@ -400,18 +404,6 @@ def meshgrid(*tensors, indexing="ij"):
     return tuple(outs)
 
 
-def tril(input, diagonal=0):
-    r, c = input.shape[-2], input.shape[-1]
-    mask = arange(c).unsqueeze(0) - arange(r).unsqueeze(1) <= diagonal
-    return where(mask, input, zeros((), dtype=input.dtype))
-
-
-def triu(input, diagonal=0):
-    r, c = input.shape[-2], input.shape[-1]
-    mask = arange(c).unsqueeze(0) - arange(r).unsqueeze(1) >= diagonal
-    return where(mask, input, zeros((), dtype=input.dtype))
-
-
 # ---- elementwise / math ----
 def where(condition, input=None, other=None):
     if input is None and other is None:
@@ -422,18 +414,22 @@ def where(condition, input=None, other=None):
 
 
 def clamp(input, min=None, max=None):
+    _check_input(input, "clamp")
     return input.clamp(min, max)
 
 
 clip = clamp
 
 
+def _check_input(input, name):
+    tensor_arg(input, name)
+
+
 def _forward(name, method=None):
     m = method or name
 
     def f(input, *args, **kwargs):
-        if not isinstance(input, Tensor):
-            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        _check_input(input, name)
         return getattr(input, m)(*args, **kwargs)
     f.__name__ = name
     return f
@@ -514,23 +510,28 @@ for _n in ("lerp", "sum", "mean", "prod", "amax", "amin", "argmax", "argmin", "v
     globals()[_n] = _forward(_n)
 
 
-def max(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
-    return input.max(dim, keepdim)
+def max(input, *args, **kwargs):  # noqa: A001
+    _check_input(input, "max")
+    return input.max(*args, **kwargs)
 
 
-def min(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
-    return input.min(dim, keepdim)
+def min(input, *args, **kwargs):  # noqa: A001
+    _check_input(input, "min")
+    return input.min(*args, **kwargs)
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    _check_input(input, "var_mean")
     return (input.var(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim))
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    _check_input(input, "std_mean")
     return (input.std(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim))
 
 
 def repeat_interleave(input, repeats, dim=None):
+    _check_input(input, "repeat_interleave")
     if dim is None:
         input, dim = input.reshape(-1), 0
     n = input.shape[dim]
@@ -559,18 +560,15 @@ def repeat_interleave(input, repeats, dim=None):
 
 
 def expand_copy(input, size):
+    _check_input(input, "expand_copy")
     return input.expand(*size).clone()
 
 
 def dist(input, other, p=2):
+    _check_input(input, "dist")
     return (input - other).norm(p)
 
 
-def einsum_not_supported(*a, **k):
-    raise NotImplementedError("einsum is not supported by tensorcore")
-
-
-cdist_not_supported = einsum_not_supported
 
 
 # ---- dtype utilities ----
@@ -598,6 +596,7 @@ def can_cast(from_, to):
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    _check_input(input, "isclose")
     other = other if isinstance(other, Tensor) else tensor(other)
     a, b = (input, other) if input.dtype.is_floating_point else (input.double(), other.double())
     close = (a - b).abs() <= atol + rtol * b.abs()
@@ -608,10 +607,12 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    _check_input(input, "allclose")
     return builtins.bool(isclose(input, other, rtol, atol, equal_nan).all().item())
 
 
 def equal(input, other):
+    _check_input(input, "equal")
     return input.equal(other)
 
 

@@ -11,7 +11,7 @@ import collections
 import numpy as np
 
 from . import _C, _tensor_str
-from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg
+from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg
 from ._dtype import device as _device, float32, float64, int32, int64, bool_
 
 Tensor = _C.Tensor
@@ -78,6 +78,9 @@ def _wrap_node(n):
 @_method
 def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
     from .autograd import backward as _backward
+    if gradient is not None and not isinstance(gradient, Tensor):
+        raise TypeError(f"backward(): argument 'gradient' must be Tensor or None, not "
+                        f"{builtins.type(gradient).__name__}")
     if inputs is not None and isinstance(inputs, (list, tuple)) and len(inputs) == 0:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     _backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
@@ -126,6 +129,10 @@ _COPY_SLICES = None
 
 @_method
 def __setitem__(self, key, value):
+    if not isinstance(value, (Tensor, int, builtins.float, builtins.bool, np.number, np.bool_)):
+        module = builtins.type(value).__module__
+        kind = builtins.type(value).__name__ if module == "builtins" else f"{module}.{builtins.type(value).__name__}"
+        raise TypeError(f"can't assign a {kind} to a {self.type()}")
     if _C.is_grad_enabled() and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
         global _COPY_SLICES
         if self.requires_grad and self.is_leaf:
@@ -165,13 +172,24 @@ def to(self, *args, **kwargs):
     kwargs.pop("memory_format", None)
     if kwargs:
         raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    for a in args:
+    dtypes_given = 0
+    for k, a in enumerate(args):
         if isinstance(a, Tensor):
+            if k != 0 or len(args) > 3:
+                raise TypeError("to() received an invalid combination of arguments: a Tensor argument must come "
+                                "first (to(other, non_blocking=False, copy=False))")
             dtype = a.dtype
+            dtypes_given += 1
+        elif isinstance(a, builtins.bool) and k > 0:
+            continue  # positional non_blocking / copy
         elif isinstance(a, (str, _device)) or (isinstance(a, int) and not isinstance(a, builtins.bool)):
             dev = a
         elif a is not None:
             dtype = dtype_arg(a, "to")
+            dtypes_given += 1
+    if dtypes_given > 1:
+        raise TypeError(f"to() received an invalid combination of arguments - got "
+                        f"({', '.join(builtins.type(a).__name__ for a in args)})")
     device_arg(dev)
     if dtype is None:
         return _C.clone(self) if copy else self
@@ -179,7 +197,8 @@ def to(self, *args, **kwargs):
 
 
 @_method
-def cpu(self, memory_format=None):
+def cpu(self, *, memory_format=None):
+    memory_format_arg(memory_format, "cpu")
     return self
 
 
@@ -189,7 +208,10 @@ def cuda(self, device=None, non_blocking=False):
 
 
 @_method
-def type(self, dtype=None, non_blocking=False):
+def type(self, dtype=None, non_blocking=False, **kwargs):
+    if not isinstance(non_blocking, builtins.bool):
+        raise TypeError(f"type(): argument 'non_blocking' (position 2) must be bool, not "
+                        f"{builtins.type(non_blocking).__name__}")
     if dtype is None:
         return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
                 "int32": "torch.IntTensor", "bool": "torch.BoolTensor"}[self.dtype.name]
@@ -197,7 +219,8 @@ def type(self, dtype=None, non_blocking=False):
 
 
 def _converter(dt, name):
-    def conv(self, memory_format=None):
+    def conv(self, *, memory_format=None):
+        memory_format_arg(memory_format, name)
         return _C.to_dtype(self, dt, False)
     conv.__name__ = name
     return _method(conv)
@@ -291,8 +314,14 @@ def _no_grad():
 
 
 # ---- shape and views ----
+def _require(args, name, param):
+    if not args:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "{param}"')
+
+
 @_method
 def view(self, *shape):
+    _require(shape, "view", "size")
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and not hasattr(shape[0], "__index__"):
         raise TypeError("view(): tensorcore does not support reinterpreting dtypes; use .to(dtype)")
     return _C.view(self, shape_args(shape, "view"))
@@ -300,6 +329,7 @@ def view(self, *shape):
 
 @_method
 def reshape(self, *shape):
+    _require(shape, "reshape", "shape")
     return _C.reshape(self, shape_args(shape, "reshape"))
 
 
@@ -315,6 +345,7 @@ def reshape_as(self, other):
 
 @_method
 def expand(self, *sizes):
+    _require(sizes, "expand", "size")
     return _C.expand(self, shape_args(sizes, "expand"))
 
 
@@ -325,6 +356,7 @@ def expand_as(self, other):
 
 @_method
 def permute(self, *dims):
+    _require(dims, "permute", "dims")
     return _C.permute(self, shape_args(dims, "permute"))
 
 
@@ -405,12 +437,14 @@ def as_strided(self, size, stride, storage_offset=None):
 
 
 @_method
-def contiguous(self, memory_format=None):
+def contiguous(self, *, memory_format=None):
+    memory_format_arg(memory_format, "contiguous")
     return _C.contiguous(self)
 
 
 @_method
-def clone(self, memory_format=None):
+def clone(self, *, memory_format=None):
+    memory_format_arg(memory_format, "clone")
     return _C.clone(self)
 
 
@@ -681,10 +715,20 @@ def prod(self, dim=None, keepdim=False, *, dtype=None):
     return _C.prod(x, None if dim is None else int_arg(dim, "prod"), keepdim)
 
 
+_NO_DIM = object()  # max() and max(dim=None) differ: the latter is a TypeError, as in PyTorch
+
+
 def _extreme(self, dim, keepdim, which, other=None):
     if isinstance(dim, Tensor):
+        if keepdim is not _NO_DIM:
+            raise TypeError(f"{which}(): argument 'dim' (position 1) must be int, not Tensor")
         return (_C.maximum if which == "max" else _C.minimum)(self, dim)
+    if keepdim is _NO_DIM:
+        keepdim = False
     if dim is None:
+        raise TypeError(f"{which}() received an invalid combination of arguments - got (NoneType), but expected "
+                        f"({which}(), {which}(int dim, bool keepdim=False) or {which}(Tensor other))")
+    if dim is _NO_DIM:
         if keepdim:
             raise TypeError(f"{which}() received an invalid combination of arguments: keepdim without dim")
         return (_C.max_all if which == "max" else _C.min_all)(self)
@@ -693,12 +737,12 @@ def _extreme(self, dim, keepdim, which, other=None):
 
 
 @_method
-def max(self, dim=None, keepdim=False):
+def max(self, dim=_NO_DIM, keepdim=_NO_DIM):
     return _extreme(self, dim, keepdim, "max")
 
 
 @_method
-def min(self, dim=None, keepdim=False):
+def min(self, dim=_NO_DIM, keepdim=_NO_DIM):
     return _extreme(self, dim, keepdim, "min")
 
 
@@ -783,6 +827,8 @@ def cumsum(self, dim, *, dtype=None):
 
 @_method
 def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+    if not (p is None or isinstance(p, (str, int, builtins.float))) or isinstance(p, builtins.bool):
+        raise TypeError(f"norm(): argument 'p' must be Number or str, not {builtins.type(p).__name__}")
     if p == "fro" or p is None:
         p = 2.0
     elif p == "inf" or p == builtins.float("inf"):
@@ -883,13 +929,14 @@ def masked_select(self, mask):
 
 # ---- new_* constructors ----
 @_method
-def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     from ._functions import tensor
     return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
 def _new_factory(name, fill):
     def f(self, *size, dtype=None, device=None, requires_grad=False, **_kw):
+        _require(size, name, "size")
         t = _C.full(shape_args(size, name), fill, dtype_arg(dtype, name) or self.dtype) if fill is not None \
             else _C.empty(shape_args(size, name), dtype_arg(dtype, name) or self.dtype)
         return t.requires_grad_(True) if requires_grad else t
