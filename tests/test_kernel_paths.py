@@ -127,3 +127,31 @@ def test_caching_allocator_reuses_and_empties():
     assert tc._C._cached_bytes() > 0
     tc.empty_cache()
     assert tc._C._cached_bytes() == 0
+
+
+@pytest.mark.parametrize("cap", ["generic", "avx2", None])
+def test_float32_exp_is_correctly_rounded_on_every_isa(cap):
+    # Note [Float32 transcendentals]: double evaluation, one rounding.
+    code = (
+        "import numpy as np, tensorcore as tc\n"
+        "x = np.random.default_rng(0).uniform(-110, 95, 400000).astype(np.float32)\n"
+        "x[:6] = [np.nan, np.inf, -np.inf, 0.0, -0.0, 88.72]\n"
+        "got = tc.from_numpy(x).exp().numpy()\n"
+        "with np.errstate(over='ignore', under='ignore'):\n"
+        "    want = np.exp(x.astype(np.float64)).astype(np.float32)\n"
+        "ok = (got == want) | (np.isnan(got) & np.isnan(want))\n"
+        "print(1 - ok.mean())\n"
+    )
+    env = dict(os.environ)
+    if cap:
+        env["TENSORCORE_CPU_CAPABILITY"] = cap
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert float(out) < 1e-4
+
+
+def test_negation_and_abs_flip_the_sign_of_zero():
+    z = tc.tensor([0.0, -0.0, 1.5])
+    assert np.signbit((-z).numpy()).tolist() == [True, False, True]
+    assert np.signbit(z.neg().numpy()).tolist() == [True, False, True]
+    assert np.signbit(z.abs().numpy()).tolist() == [False, False, False]
+    assert repr(-tc.zeros(2)) == "tensor([-0., -0.])"

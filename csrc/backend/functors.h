@@ -103,7 +103,12 @@ struct Minimum {
     return a < b ? a : b;
   }
 };
-struct Atan2 { template <typename T> TC_HD T operator()(T a, T b) const { return std::atan2(a, b); } };
+struct Atan2 {
+  template <typename T> TC_HD T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, float>) return static_cast<float>(std::atan2(double(a), double(b)));  // Note [Float32 transcendentals]
+    else return std::atan2(a, b);
+  }
+};
 struct BitAnd { template <typename T> TC_HD T operator()(T a, T b) const { return T(a & b); } };
 struct BitOr { template <typename T> TC_HD T operator()(T a, T b) const { return T(a | b); } };
 struct BitXor { template <typename T> TC_HD T operator()(T a, T b) const { return T(a ^ b); } };
@@ -119,36 +124,53 @@ struct LogicalOr { template <typename T> TC_HD bool operator()(T a, T b) const {
 struct LogicalXor { template <typename T> TC_HD bool operator()(T a, T b) const { return truthy(a) != truthy(b); } };
 
 // ---- unary ----
-struct Neg { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_same_v<T, bool>) return a; else return wrap_sub(T(0), a); } };
-struct Abs { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_same_v<T, bool>) return a; else return a < 0 ? wrap_sub(T(0), a) : a; } };
+// Floats negate and take |.| through the sign bit, so -0. and 0. swap as in PyTorch.
+struct Neg {
+  template <typename T> TC_HD T operator()(T a) const {
+    if constexpr (std::is_same_v<T, bool>) return a;
+    else if constexpr (std::is_floating_point_v<T>) return -a;
+    else return wrap_sub(T(0), a);
+  }
+};
+struct Abs {
+  template <typename T> TC_HD T operator()(T a) const {
+    if constexpr (std::is_same_v<T, bool>) return a;
+    else if constexpr (std::is_floating_point_v<T>) return std::fabs(a);
+    else return a < 0 ? wrap_sub(T(0), a) : a;
+  }
+};
 struct Sign { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_same_v<T, bool>) return a; else return T((T(0) < a) - (a < T(0))); } };
 // Note [Vectorizable exp]
 // std::exp is a library call the compiler cannot vectorize. For float and
 // double we use a branch-free range reduction (x = n ln2 + r) and a minimax
 // polynomial for e^r, then scale by 2^n through the exponent bits. Accurate
 // to ~1 ulp; overflow gives inf, underflow 0, NaN propagates.
-TC_HD float exp_f32(float x) {
-  const float hi = 88.7228f, lo = -103.9721f;
-  float xc = x > hi ? hi : (x < lo ? lo : x);
-  xc = x == x ? xc : 0.0f;  // NaN: keep the int conversion below defined
-  // round-to-nearest via the 1.5*2^23 trick (floorf does not vectorize)
-  float n = (xc * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-  float r = xc - n * 0.693359375f;
-  r = r - n * -2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  // 2^n in two halves so n down to -150 stays representable.
-  int32_t ni = static_cast<int32_t>(n);
-  int32_t n1 = ni >> 1, n2 = ni - n1;
-  float y = p * __builtin_bit_cast(float, static_cast<uint32_t>(n1 + 127) << 23) *
-            __builtin_bit_cast(float, static_cast<uint32_t>(n2 + 127) << 23);
-  y = x > hi ? __builtin_inff() : y;
-  return x != x ? x : y;
+// float: evaluated in double and rounded once (Note [Float32 transcendentals]):
+// a degree-8 polynomial on |r| <= ln2/2 is accurate to ~1e-12, far
+// below float's half-ulp, and 2^n (|n| <= 150) is one double exponent.
+TC_HD float exp_f32(float xf) {
+  const double x = xf;
+  // Clamp to [-104, 89]: beyond it the float result is 0 or inf, which the
+  // final double->float rounding produces by itself. NaN becomes 89 here (the
+  // select at the end restores it), keeping the int conversion defined.
+  const double t = x < 89.0 ? x : 89.0;
+  const double xc = t > -104.0 ? t : -104.0;
+  double n = (xc * 1.4426950408889634 + 6755399441055744.0) - 6755399441055744.0;
+  double r = xc - n * 6.93145751953125e-1;
+  r = r - n * 1.42860682030941723212e-6;
+  // Near-minimax (Chebyshev) degree 8 for e^r on |r| <= ln2/2: relative error 1.1e-12.
+  double p = 2.487569432882793e-05;
+  p = p * r + 1.9915864668440438e-4;
+  p = p * r + 1.3888822738760763e-3;
+  p = p * r + 8.333266102190715e-3;
+  p = p * r + 4.1666666883557954e-2;
+  p = p * r + 1.666666689102446e-1;
+  p = p * r + 4.9999999999814065e-1;
+  p = p * r + 9.999999999797875e-1;
+  p = p * r + 1.0;
+  const int32_t ni = static_cast<int32_t>(n);
+  double y = p * __builtin_bit_cast(double, static_cast<uint64_t>(static_cast<int64_t>(ni) + 1023) << 52);
+  return x != x ? xf : static_cast<float>(y);
 }
 TC_HD double exp_f64(double x) {
   const double hi = 709.782712893384, lo = -745.1332191019412;
@@ -177,6 +199,16 @@ TC_HD double exp_f64(double x) {
   y = x > hi ? __builtin_inf() : y;
   return x != x ? x : y;
 }
+// Note [Float32 transcendentals]
+// PyTorch's float kernels (Sleef, 1-ulp) return the correctly rounded value for
+// nearly every input, and printed results show it (exp(4.) is 54.5981, not
+// 54.5982). float32 transcendentals therefore evaluate in double and round
+// once, which is correctly rounded for nearly every input too; exp keeps a
+// vectorizable double polynomial so it stays bandwidth-bound.
+template <typename T, typename F> TC_HD T via_double(T a, F f) {
+  if constexpr (std::is_same_v<T, float>) return static_cast<float>(f(static_cast<double>(a)));
+  else return static_cast<T>(f(a));
+}
 struct Exp {
   template <typename T> TC_HD T operator()(T a) const {
     if constexpr (std::is_same_v<T, float>) return exp_f32(a);
@@ -184,29 +216,25 @@ struct Exp {
     else return std::exp(a);
   }
 };
-struct Exp2 { template <typename T> TC_HD T operator()(T a) const { return std::exp2(a); } };
-struct Expm1 { template <typename T> TC_HD T operator()(T a) const { return std::expm1(a); } };
-struct Log { template <typename T> TC_HD T operator()(T a) const { return std::log(a); } };
-struct Log2 { template <typename T> TC_HD T operator()(T a) const { return std::log2(a); } };
-struct Log10 { template <typename T> TC_HD T operator()(T a) const { return std::log10(a); } };
-struct Log1p { template <typename T> TC_HD T operator()(T a) const { return std::log1p(a); } };
+struct Exp2 { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::exp2(x); }); } };
+struct Expm1 { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::expm1(x); }); } };
+struct Log { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::log(x); }); } };
+struct Log2 { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::log2(x); }); } };
+struct Log10 { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::log10(x); }); } };
+struct Log1p { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::log1p(x); }); } };
 struct Sqrt { template <typename T> TC_HD T operator()(T a) const { return std::sqrt(a); } };
 struct Rsqrt { template <typename T> TC_HD T operator()(T a) const { return T(1) / std::sqrt(a); } };
-struct Sin { template <typename T> TC_HD T operator()(T a) const { return std::sin(a); } };
-struct Cos { template <typename T> TC_HD T operator()(T a) const { return std::cos(a); } };
-struct Tan { template <typename T> TC_HD T operator()(T a) const { return std::tan(a); } };
-struct Asin { template <typename T> TC_HD T operator()(T a) const { return std::asin(a); } };
-struct Acos { template <typename T> TC_HD T operator()(T a) const { return std::acos(a); } };
-struct Atan { template <typename T> TC_HD T operator()(T a) const { return std::atan(a); } };
-struct Sinh { template <typename T> TC_HD T operator()(T a) const { return std::sinh(a); } };
-struct Cosh { template <typename T> TC_HD T operator()(T a) const { return std::cosh(a); } };
-struct Tanh { template <typename T> TC_HD T operator()(T a) const { return std::tanh(a); } };
-struct Sigmoid {
-  template <typename T> TC_HD T operator()(T a) const {
-    T e = Exp{}(a > T(0) ? -a : a);  // e^-|a| never overflows
-    return a > T(0) ? T(1) / (T(1) + e) : e / (T(1) + e);
-  }
-};
+struct Sin { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::sin(x); }); } };
+struct Cos { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::cos(x); }); } };
+struct Tan { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::tan(x); }); } };
+struct Asin { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::asin(x); }); } };
+struct Acos { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::acos(x); }); } };
+struct Atan { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::atan(x); }); } };
+struct Sinh { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::sinh(x); }); } };
+struct Cosh { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::cosh(x); }); } };
+struct Tanh { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::tanh(x); }); } };
+// PyTorch's formula, 1 / (1 + e^-a), step by step in T (e^-a may be inf: then 0).
+struct Sigmoid { template <typename T> TC_HD T operator()(T a) const { return T(1) / (T(1) + Exp{}(-a)); } };
 struct Relu { template <typename T> TC_HD T operator()(T a) const { return a > T(0) ? a : T(0); } };
 struct Floor { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_floating_point_v<T>) return std::floor(a); else return a; } };
 struct Ceil { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_floating_point_v<T>) return std::ceil(a); else return a; } };
@@ -219,6 +247,6 @@ struct BitNot { template <typename T> TC_HD T operator()(T a) const { if constex
 struct IsNan { template <typename T> TC_HD bool operator()(T a) const { return a != a; } };
 struct IsInf { template <typename T> TC_HD bool operator()(T a) const { if constexpr (std::is_floating_point_v<T>) return std::isinf(a); else return false; } };
 struct IsFinite { template <typename T> TC_HD bool operator()(T a) const { if constexpr (std::is_floating_point_v<T>) return std::isfinite(a); else return true; } };
-struct Erf { template <typename T> TC_HD T operator()(T a) const { return std::erf(a); } };
+struct Erf { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::erf(x); }); } };
 
 }  // namespace tc::fn

@@ -113,7 +113,7 @@ def median(input, dim=None, keepdim=False):
 @_both
 def roll(input, shifts, dims=None):
     if dims is None:
-        return roll(input.reshape(-1), shifts, 0).view(*input.shape)
+        return roll(input.reshape(-1), shifts, 0).view(input.shape)
     shifts = [shifts] if isinstance(shifts, int) else list(shifts)
     dims = [dims] if isinstance(dims, int) else list(dims)
     if len(shifts) != len(dims):
@@ -176,7 +176,7 @@ def diag(input, diagonal=0):
 def tile(input, dims):
     dims = list(dims) if isinstance(dims, (tuple, list)) else [dims]
     dims = [1] * (input.dim() - len(dims)) + dims
-    return input.repeat(*dims)
+    return input.repeat(dims)
 
 
 @_both
@@ -242,8 +242,8 @@ def index_add(input, dim, index, source, *, alpha=1):
     src = source if alpha == 1 else source * alpha
     perm = [dim] + [d for d in builtins.range(input.dim()) if d != dim]
     inv = [perm.index(d) for d in builtins.range(input.dim())]
-    moved = _C.index_put(input.permute(*perm), [index], src.permute(*perm), True)
-    return moved.permute(*inv).contiguous()
+    moved = _C.index_put(input.permute(perm), [index], src.permute(perm), True)
+    return moved.permute(inv).contiguous()
 
 
 @_method

@@ -383,7 +383,7 @@ def broadcast_shapes(*shapes):
 
 def broadcast_tensors(*tensors):
     shape = broadcast_shapes(*[t.shape for t in tensors])
-    return tuple(t.expand(*shape) for t in tensors)
+    return tuple(t.expand(shape) for t in tensors)
 
 
 def meshgrid(*tensors, indexing="ij"):
@@ -397,7 +397,7 @@ def meshgrid(*tensors, indexing="ij"):
     for i, t in enumerate(tensors):
         view = [1] * n
         view[i] = -1
-        outs.append(t.reshape(view).expand(*shape))
+        outs.append(t.reshape(view).expand(shape))
     if indexing == "xy" and n >= 2:
         outs = [o.transpose(0, 1) for o in outs]
         outs[0], outs[1] = outs[1], outs[0]
@@ -561,7 +561,7 @@ def repeat_interleave(input, repeats, dim=None):
 
 def expand_copy(input, size):
     _check_input(input, "expand_copy")
-    return input.expand(*size).clone()
+    return input.expand(size).clone()
 
 
 def dist(input, other, p=2):

@@ -158,7 +158,7 @@ Tensor.is_cpu = property(lambda self: True)
 Tensor.is_sparse = property(lambda self: False)
 Tensor.is_quantized = property(lambda self: False)
 Tensor.layout = property(lambda self: "torch.strided")
-Tensor.T = property(lambda self: self.permute(*reversed(range(self.dim()))))
+Tensor.T = property(lambda self: self.permute(list(reversed(range(self.dim())))))
 Tensor.mT = property(lambda self: _C.transpose(self, -2, -1))
 Tensor.H = Tensor.T
 

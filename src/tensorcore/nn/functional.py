@@ -411,7 +411,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
     if weight is not None:
-        weight = weight.to(input.dtype).expand(*input.shape)
+        weight = weight.to(input.dtype).expand(input.shape)
     return _C.binary_cross_entropy(input, target.to(input.dtype), weight, red)
 
 
@@ -423,7 +423,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
     if weight is not None:
-        weight = weight.to(input.dtype).expand(*input.shape)
+        weight = weight.to(input.dtype).expand(input.shape)
     if pos_weight is not None:
-        pos_weight = pos_weight.to(input.dtype).expand(*input.shape)
+        pos_weight = pos_weight.to(input.dtype).expand(input.shape)
     return _C.binary_cross_entropy_with_logits(input, target.to(input.dtype), weight, pos_weight, red)
