@@ -302,3 +302,30 @@ def test_repr_without_torch():
     assert repr(tc.zeros(2, dtype=tc.int32)) == "tensor([0, 0], dtype=tensorcore.int32)"
     assert repr(tc.zeros(2, 3).shape) == "tensorcore.Size([2, 3])"
     assert repr(tc.float64) == "tensorcore.float64"
+
+
+def test_linspace_matches_torch_bit_for_bit(torch):
+    for args in [(0, 1, 1), (2, 5, 1), (-1, 1, 25), (-10, 10, 7), (3, -7, 9), (0.1, 0.9, 33)]:
+        for dt in ("float32", "float64", "int64"):
+            got = tc.linspace(*args, dtype=getattr(tc, dt)).tolist()
+            assert got == torch.linspace(*args, dtype=getattr(torch, dt)).tolist(), (args, dt)
+
+
+def test_scalar_conversion_rules_match_torch(torch):
+    for m in (tc, torch):
+        assert m.full((2,), 0.5, dtype=m.bool).tolist() == [True, True]
+        assert m.zeros(2, dtype=m.bool).fill_(0.25).tolist() == [True, True]
+        assert m.full((1,), -3.7, dtype=m.int32).tolist() == [-3]
+        for bad in (lambda: m.full((2,), 1e20, dtype=m.int64), lambda: m.full((2,), 2 ** 40, dtype=m.int32),
+                    lambda: m.zeros(2, dtype=m.int64).fill_(float("nan"))):
+            with pytest.raises(RuntimeError, match="without overflow"):
+                bad()
+
+
+def test_setitem_drops_leading_unit_dims_of_the_value(torch):
+    for m in (tc, torch):
+        x = m.zeros(2, 3)
+        x[0] = m.ones(1, 3)
+        x[1, 1] = m.tensor([5.0])
+        x[:, 2] = m.full((1, 1, 2), 7.0)
+        assert x.tolist() == [[1.0, 1.0, 7.0], [0.0, 5.0, 7.0]]

@@ -176,10 +176,33 @@ void set_default_dtype(DType dt) {
   g_default_dtype = dt;
 }
 
+void fill_scalar(void* data, int64_t n, DType dt, Scalar s) {
+  if (dt == DType::Bool) {
+    const bool b = s.is_float() ? s.d != 0 : s.i != 0;
+    kernels::fill(data, n, dt, b, b);
+    return;
+  }
+  if (!is_floating(dt)) {
+    const char* type_name = dt == DType::Int32 ? "int" : "int64_t";
+    int64_t v = s.i;
+    if (s.is_float()) {
+      // 2^63 itself is accepted and wraps, as in PyTorch.
+      TC_CHECK(s.d >= -9.2233720368547758e18 && s.d <= 9.2233720368547758e18, "value cannot be converted to type ",
+               type_name, " without overflow");
+      v = s.d >= 9.2233720368547758e18 ? INT64_MIN : s.i;
+    }
+    if (dt == DType::Int32)
+      TC_CHECK(v >= INT32_MIN && v <= INT32_MAX, "value cannot be converted to type ", type_name, " without overflow");
+    kernels::fill(data, n, dt, static_cast<double>(v), v);
+    return;
+  }
+  kernels::fill(data, n, dt, s.is_float() ? s.d : static_cast<double>(s.i), s.i);
+}
+
 Tensor scalar_tensor(Scalar s, std::optional<DType> dtype) {
   DType dt = dtype ? *dtype : (s.kind == Scalar::Bool ? DType::Bool : s.kind == Scalar::Int ? DType::Int64 : g_default_dtype);
   Tensor t = empty({}, dt);
-  kernels::fill(t->data_bytes(), 1, dt, s.d, s.i);
+  fill_scalar(t->data_bytes(), 1, dt, s);
   return t;
 }
 
@@ -557,7 +580,7 @@ Tensor& fill_(Tensor& t, Scalar v) {
     return t;
   }
   if (t.is_contiguous()) {
-    kernels::fill(t->data_bytes(), t.numel(), t.dtype(), v.d, v.i);
+    fill_scalar(t->data_bytes(), t.numel(), t.dtype(), v);
   } else {
     Tensor s = scalar_tensor(v, t.dtype());
     Tensor d_ = t;

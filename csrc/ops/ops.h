@@ -21,7 +21,14 @@ struct Scalar {
   Scalar() = default;
   static Scalar from_bool(bool b) { Scalar s; s.kind = Bool; s.i = b; s.d = b; return s; }
   static Scalar from_int(int64_t v) { Scalar s; s.kind = Int; s.i = v; s.d = static_cast<double>(v); return s; }
-  static Scalar from_double(double v) { Scalar s; s.kind = Float; s.d = v; s.i = static_cast<int64_t>(v); return s; }
+  // i: the truncated value when it fits int64 (else 0; fill_scalar checks the range).
+  static Scalar from_double(double v) {
+    Scalar s;
+    s.kind = Float;
+    s.d = v;
+    s.i = (v > -9.2233720368547758e18 && v < 9.2233720368547758e18) ? static_cast<int64_t>(v) : 0;
+    return s;
+  }
   bool is_float() const { return kind == Float; }
 };
 
@@ -35,6 +42,9 @@ void set_default_dtype(DType dt);
 // Python scalars become 0-dim tensors flagged as wrapped numbers; they only
 // take part in promotion by category (PyTorch's result_type rule).
 Tensor scalar_tensor(Scalar s, std::optional<DType> dtype = std::nullopt);
+// Writes n copies of s converted to dt as PyTorch converts: a float is true
+// for bool when nonzero, and must fit an integer dtype (RuntimeError otherwise).
+void fill_scalar(void* data, int64_t n, DType dt, Scalar s);
 Tensor wrapped_scalar(Scalar s);
 bool is_wrapped_number(const Tensor& t);
 DType result_type(std::initializer_list<const Tensor*> ts);

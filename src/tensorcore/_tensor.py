@@ -133,6 +133,13 @@ def __setitem__(self, key, value):
         module = builtins.type(value).__module__
         kind = builtins.type(value).__name__ if module == "builtins" else f"{module}.{builtins.type(value).__name__}"
         raise TypeError(f"can't assign a {kind} to a {self.type()}")
+    if isinstance(value, Tensor) and value.dim() and value.shape[0] == 1:
+        # PyTorch drops the value's leading size-1 dims before broadcasting
+        # (x[0] = t.view(1, n) works), so out[i] = model(x_i) of shape (1, n) does too.
+        lead = 0
+        while lead < value.dim() and value.shape[lead] == 1:
+            lead += 1
+        value = value.reshape(value.shape[lead:])
     if _C.is_grad_enabled() and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
         global _COPY_SLICES
         if self.requires_grad and self.is_leaf:
