@@ -839,3 +839,40 @@ def test_in_place_ops_whose_backward_needs_the_input(op, torch):
     run(torch, t_leaf).sum().backward()
     assert np.allclose(leaf.grad.numpy(), t_leaf.grad.numpy())
     assert tc.autograd.gradcheck(lambda t: run(tc, t), (tc.tensor(x, requires_grad=True),))
+
+
+COMPOSITE_NAMES = {  # Note [Composite node names]
+    "silu": lambda m, F, x, t: F.silu(x), "elu": lambda m, F, x, t: F.elu(x),
+    "hardtanh": lambda m, F, x, t: F.hardtanh(x), "relu6": lambda m, F, x, t: F.relu6(x),
+    "softplus": lambda m, F, x, t: F.softplus(x), "logsigmoid": lambda m, F, x, t: F.logsigmoid(x),
+    "smooth_l1": lambda m, F, x, t: F.smooth_l1_loss(x, t), "huber": lambda m, F, x, t: F.huber_loss(x, t),
+    "smooth_l1_none": lambda m, F, x, t: F.smooth_l1_loss(x, t, reduction="none"),
+    "addcmul": lambda m, F, x, t: m.addcmul(x, x, t), "addcdiv": lambda m, F, x, t: m.addcdiv(x, x, t + 5),
+    "fmod": lambda m, F, x, t: m.fmod(x, 1.5), "frac": lambda m, F, x, t: x.frac(),
+    "xlogy": lambda m, F, x, t: m.xlogy(x, t.abs()), "nan_to_num": lambda m, F, x, t: x.nan_to_num(),
+    "roll": lambda m, F, x, t: x.roll(1, 0), "tril": lambda m, F, x, t: x.tril(),
+    "triu": lambda m, F, x, t: x.triu(1), "trace": lambda m, F, x, t: x.trace(),
+    "take": lambda m, F, x, t: x.take(m.tensor([0, 5])), "masked_select": lambda m, F, x, t: x.masked_select(t > 0),
+    "cumprod": lambda m, F, x, t: x.cumprod(1), "nansum": lambda m, F, x, t: x.nansum(),
+    "median": lambda m, F, x, t: x.median(), "median_dim": lambda m, F, x, t: x.median(1).values,
+    "diag_1d": lambda m, F, x, t: m.diag(x[0]), "diag_2d": lambda m, F, x, t: m.diag(x),
+    "scatter_value": lambda m, F, x, t: x.scatter(1, m.tensor([[0], [1], [2]]), 0.5),
+    "scatter_src": lambda m, F, x, t: x.scatter(1, m.tensor([[0], [1], [2]]), t),
+    "index_add": lambda m, F, x, t: x.index_add(0, m.tensor([0, 0, 1]), t),
+    "cross": lambda m, F, x, t: m.cross(x[:, :3], t[:, :3], dim=1),
+}
+
+
+@pytest.mark.parametrize("case", sorted(COMPOSITE_NAMES))
+def test_composite_ops_print_pytorchs_grad_fn(case, torch):
+    names = []
+    for m in (tc, torch):
+        m.manual_seed(0)
+        x = m.randn(3, 4, requires_grad=True)
+        t = m.randn(3, 4)
+        out = COMPOSITE_NAMES[case](m, m.nn.functional, x, t)
+        names.append(out.grad_fn.name())
+    assert names[0] == names[1]
+    x = tc.randn(3, 4, requires_grad=True)
+    assert COMPOSITE_NAMES[case](tc, tc.nn.functional, x.detach(), tc.randn(3, 4)).grad_fn is None
+    assert x.roll(0, 0).grad_fn is not None and x.grad_fn is None  # renaming never touches an input's node

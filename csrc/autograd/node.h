@@ -37,6 +37,12 @@ struct Node : std::enable_shared_from_this<Node> {
   virtual ~Node() { note_node_destroyed(); }
   virtual std::vector<Tensor> apply(std::vector<Tensor>&& grads) = 0;
   virtual std::string name() const = 0;
+  // Note [Composite node names]
+  // An op written as a composition of others (smooth_l1_loss = where + mean)
+  // ends in the last inner op's node; the op renames that node to PyTorch's
+  // name for the whole op (SmoothL1LossBackward0) so printed grad_fns match.
+  std::string display_name() const { return renamed.empty() ? name() : renamed; }
+  std::string renamed;
   // Frees saved tensors after a backward pass that did not retain the graph.
   virtual void release_saved() {}
   virtual bool is_accumulate_grad() const { return false; }

@@ -117,7 +117,15 @@ void set_requires_grad(const Tensor& t, bool v) {
 
 void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   py::class_<Node, std::shared_ptr<Node>> node(m, "_Node");
-  node.def("name", &Node::name);
+  node.def("name", &Node::display_name);
+  // Note [Composite node names]: renames out's node unless it belongs to an input.
+  m.def("_rename_grad_fn", [](const Tensor& out, const std::string& name, const std::vector<Tensor>& inputs) {
+    AutogradMeta* om = out->autograd.get();
+    if (!om || !om->grad_fn) return;
+    for (const Tensor& in : inputs)
+      if (in.defined() && in->autograd && in->autograd->grad_fn == om->grad_fn) return;
+    om->grad_fn->renamed = name;
+  });
   node.def_property_readonly("_addr", [](const Node& n) { return reinterpret_cast<uintptr_t>(&n); });
   node.def_property_readonly("next_functions", [](const Node& n) {
     py::list out;

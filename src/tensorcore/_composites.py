@@ -11,6 +11,7 @@ from . import _C
 import functools
 
 from ._args import shape_args, dims_arg, int_arg, tensor_arg
+from ._naming import grad_fn_named
 
 Tensor = _C.Tensor
 _FUNCTIONS = {}
@@ -24,6 +25,10 @@ def _method(fn):
 def _function(fn):
     """tensorcore.<name>(input, ...): the method, with PyTorch's TypeError when
     `input` is not a Tensor (instead of an AttributeError deeper down)."""
+    if fn.__code__.co_varnames[:1] not in (("input",), ("self",)):
+        _FUNCTIONS[fn.__name__] = fn  # takes no tensor first (column_stack(tensors))
+        return fn
+
     @functools.wraps(fn)
     def checked(input, *args, **kwargs):
         tensor_arg(input, fn.__name__)
@@ -38,16 +43,19 @@ def _both(fn):
 
 
 @_both
+@grad_fn_named("AddcmulBackward0")
 def addcmul(input, tensor1, tensor2, *, value=1):
     return input + value * tensor1 * tensor2
 
 
 @_both
+@grad_fn_named("AddcdivBackward0")
 def addcdiv(input, tensor1, tensor2, *, value=1):
     return input + value * tensor1 / tensor2
 
 
 @_both
+@grad_fn_named("FmodBackward0")
 def fmod(input, other):
     q = _C.trunc(_C.div(input, other))
     r = input - q * other
@@ -58,11 +66,13 @@ def fmod(input, other):
 
 
 @_both
+@grad_fn_named("FracBackward0")
 def frac(input):
     return input - input.trunc()
 
 
 @_both
+@grad_fn_named("XlogyBackward0")
 def xlogy(input, other):
     other = other if isinstance(other, Tensor) else _C.scalar_tensor(other, None)
     out = input * other.log()
@@ -70,6 +80,7 @@ def xlogy(input, other):
 
 
 @_both
+@grad_fn_named("NanToNumBackward0")
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     if not input.dtype.is_floating_point:
         return input.clone()
@@ -82,7 +93,12 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
 
 
 @_both
-def nanmean(input, dim=None, keepdim=False):
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.is_floating_point():
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{str(input.dtype).split('.')[-1].capitalize()}")
     keep = ~input.isnan()
     return _C.where(keep, input, 0.0).sum(dim, keepdim) / keep.sum(dim, keepdim)
 
@@ -94,6 +110,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 @_both
+@grad_fn_named(lambda input, dim=None, keepdim=False: "MedianBackward0" if dim is None else "MedianBackward1")
 def median(input, dim=None, keepdim=False):
     """Lower median, as PyTorch (no averaging of the two middle values)."""
     from ._tensor import return_types
@@ -111,6 +128,7 @@ def median(input, dim=None, keepdim=False):
 
 
 @_both
+@grad_fn_named("RollBackward0")
 def roll(input, shifts, dims=None):
     if dims is None:
         return roll(input.reshape(-1), shifts, 0).view(input.shape)
@@ -139,6 +157,7 @@ def diff(input, n=1, dim=-1):
 
 
 @_both
+@grad_fn_named("TrilBackward0")
 def tril(input, diagonal=0):
     r, c = input.shape[-2], input.shape[-1]
     mask = _C.arange(0, c, 1, None).unsqueeze(0) - _C.arange(0, r, 1, None).unsqueeze(1) <= diagonal
@@ -146,6 +165,7 @@ def tril(input, diagonal=0):
 
 
 @_both
+@grad_fn_named("TriuBackward0")
 def triu(input, diagonal=0):
     r, c = input.shape[-2], input.shape[-1]
     mask = _C.arange(0, c, 1, None).unsqueeze(0) - _C.arange(0, r, 1, None).unsqueeze(1) >= diagonal
@@ -153,6 +173,7 @@ def triu(input, diagonal=0):
 
 
 @_both
+@grad_fn_named("TraceBackward0")
 def trace(input):
     if input.dim() != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
@@ -160,6 +181,7 @@ def trace(input):
 
 
 @_both
+@grad_fn_named(lambda input, diagonal=0: "DiagEmbedBackward0" if input.dim() == 1 else "DiagonalBackward0_copy")
 def diag(input, diagonal=0):
     if input.dim() == 1:
         n = input.shape[0] + builtins.abs(diagonal)
@@ -180,11 +202,13 @@ def tile(input, dims):
 
 
 @_both
+@grad_fn_named("TakeBackward0")
 def take(input, index):
     return input.reshape(-1)[index]
 
 
 @_both
+@grad_fn_named("LinalgCrossBackward0")
 def cross(input, other, dim=None):
     if dim is None:
         dim = next(i for i, s in enumerate(input.shape) if s == 3)
@@ -201,6 +225,7 @@ def repeat_interleave(input, repeats, dim=None):
 
 
 @_both
+@grad_fn_named("MaskedSelectBackward0")
 def masked_select(input, mask):
     from ._functions import broadcast_tensors
     input, mask = broadcast_tensors(input, mask)
@@ -208,6 +233,7 @@ def masked_select(input, mask):
 
 
 @_both
+@grad_fn_named(lambda input, dim, index, src=None, value=None, **kw: "ScatterBackward0" if isinstance(src, Tensor) else "ScatterBackward1")
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     if reduce is not None:
         raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add")
@@ -237,6 +263,7 @@ def index_add_(self, dim, index, source, *, alpha=1):
 
 
 @_both
+@grad_fn_named("IndexAddBackward0")
 def index_add(input, dim, index, source, *, alpha=1):
     dim = dim % input.dim()
     src = source if alpha == 1 else source * alpha
@@ -326,7 +353,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return out[0] if len(out) == 1 else tuple(out)
 
 
-@_function
+@_both
 def bincount(input, weights=None, minlength=0):
     from ._functions import tensor
     arr = input.numpy()
@@ -352,6 +379,7 @@ def kron(input, other):
 
 
 @_method
+@grad_fn_named("CumprodBackward0")
 def cumprod(self, dim, *, dtype=None):
     x = self if dtype is None else self.to(dtype)
     dim = dim % builtins.max(x.dim(), 1)

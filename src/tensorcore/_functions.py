@@ -24,7 +24,7 @@ __all__ = [
     "squeeze", "unsqueeze", "flatten", "reshape", "transpose", "permute", "t", "chunk", "split", "unbind",
     "narrow", "select", "gather", "index_select", "masked_fill", "sort", "argsort", "topk", "diagonal",
     "movedim", "moveaxis", "swapaxes", "flip", "add", "sub", "mul", "div", "true_divide", "floor_divide",
-    "remainder", "fmod", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le", "gt", "ge",
+    "remainder", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le", "gt", "ge",
     "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor",
     "bitwise_not", "neg", "negative", "abs", "absolute", "sign", "exp", "exp2", "expm1", "log", "log2", "log10",
     "log1p", "sqrt", "rsqrt", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "erf", "floor",
@@ -484,12 +484,6 @@ def div(input, other, *, rounding_mode=None, out=None):
 
 
 true_divide = divide = div
-
-
-def fmod(input, other):
-    q = _C.trunc(_C.div(input, other))
-    r = input - q * other
-    return r.to(input.dtype) if not input.dtype.is_floating_point and not isinstance(other, builtins.float) else r
 
 
 for _n in ("logical_not", "bitwise_not", "neg", "abs", "sign", "exp", "exp2", "expm1", "log", "log2", "log10",

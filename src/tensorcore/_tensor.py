@@ -12,6 +12,7 @@ import numpy as np
 
 from . import _C, _tensor_str
 from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg
+from ._naming import grad_fn_named
 from ._dtype import device as _device, float32, float64, int32, int64, bool_
 
 Tensor = _C.Tensor
@@ -712,8 +713,12 @@ def mean(self, dim=None, keepdim=False, *, dtype=None):
 
 
 @_method
-def nansum(self, dim=None, keepdim=False):
-    return _C.where(_C.isnan(self), 0.0, self).sum(dim, keepdim)
+@grad_fn_named("NansumBackward0")
+def nansum(self, dim=None, keepdim=False, *, dtype=None):
+    x = self if dtype is None else self.to(dtype)
+    if not x.is_floating_point():
+        return x.sum(dim, keepdim)  # no NaN to skip; integers sum to int64
+    return _C.where(_C.isnan(x), 0.0, x).sum(dim, keepdim)
 
 
 @_method

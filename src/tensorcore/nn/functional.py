@@ -10,6 +10,7 @@ import warnings
 
 from .. import _C
 from ..autograd import no_grad
+from .._naming import grad_fn_named
 
 Tensor = _C.Tensor
 
@@ -110,6 +111,7 @@ def gelu(input, approximate="none"):
     return _C.gelu(input, 0 if approximate == "none" else 1)
 
 
+@grad_fn_named("SiluBackward0")
 def silu(input, inplace=False):
     out = input * _C.sigmoid(input)
     if inplace:
@@ -119,6 +121,7 @@ def silu(input, inplace=False):
     return out
 
 
+@grad_fn_named("EluBackward0")
 def elu(input, alpha=1.0, inplace=False):
     out = _C.where(input > 0, input, _C.expm1(input.clamp(max=0)) * alpha)
     if inplace:
@@ -128,12 +131,14 @@ def elu(input, alpha=1.0, inplace=False):
     return out
 
 
+@grad_fn_named("HardtanhBackward0")
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if inplace:
         return input.clamp_(min_val, max_val)
     return input.clamp(min_val, max_val)
 
 
+@grad_fn_named("HardtanhBackward0")
 def relu6(input, inplace=False):
     return hardtanh(input, 0.0, 6.0, inplace)
 
@@ -146,6 +151,7 @@ def tanh(input):
     return _C.tanh(input)
 
 
+@grad_fn_named("SoftplusBackward0")
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta x)) / beta, linear above `threshold` (stable form)."""
     bx = input * beta
@@ -153,6 +159,7 @@ def softplus(input, beta=1.0, threshold=20.0):
     return _C.where(bx > threshold, input, soft)
 
 
+@grad_fn_named("LogSigmoidBackward0")
 def logsigmoid(input):
     return input.clamp(max=0) - _C.log1p(_C.exp(-input.abs()))
 
@@ -314,6 +321,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return _reduce(loss, red)
 
 
+@grad_fn_named("SmoothL1LossBackward0")
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     red = _resolve_reduction(size_average, reduce, reduction)
     input, target = _same_size_or_broadcast(input, target, "smooth_l1_loss")
@@ -326,6 +334,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _reduce(loss, red)
 
 
+@grad_fn_named("HuberLossBackward0")
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     red = _reduction_enum(reduction)
     input, target = _same_size_or_broadcast(input, target, "huber_loss")
