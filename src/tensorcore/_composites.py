@@ -144,7 +144,7 @@ def roll(input, shifts, dims=None):
         s %= n
         if s:
             out = _C.cat([out.narrow(d, n - s, s), out.narrow(d, 0, n - s)], d)
-    return out
+    return out if out is not input else input.clone()  # always a new tensor, as PyTorch
 
 
 @_both
