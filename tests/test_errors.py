@@ -205,3 +205,33 @@ def test_no_partial_write_on_failed_inplace():
     with pytest.raises(RuntimeError):
         t.copy_(tc.ones(3, 3))
     assert t.tolist() == [[1.0] * 3] * 2
+
+
+KEYWORD_FORMS = {  # PyTorch's keyword spellings and NumPy aliases
+    "zeros_size": lambda m, x: m.zeros(size=(2,)), "rand_size": lambda m, x: m.rand(size=[2]).shape,
+    "randint_high": lambda m, x: m.randint(high=5, size=(2,)).shape, "arange_end": lambda m, x: m.arange(end=3),
+    "view_size": lambda m, x: x.view(size=(3, 2)), "reshape_shape": lambda m, x: x.reshape(shape=(3, 2)),
+    "expand_size": lambda m, x: x.expand(size=(2, 2, 3)), "repeat_repeats": lambda m, x: x.repeat(repeats=(2, 1)),
+    "permute_dims": lambda m, x: x.permute(dims=(1, 0)), "pow_exponent": lambda m, x: x.pow(exponent=2),
+    "flip_dims": lambda m, x: x.flip(dims=(0,)), "sum_axis": lambda m, x: x.sum(axis=1),
+    "sum_keepdims": lambda m, x: x.sum(1, keepdims=True), "max_axis": lambda m, x: x.max(axis=1).values,
+    "cat_axis": lambda m, x: m.cat([x, x], axis=1), "mean_axis": lambda m, x: x.mean(axis=0, keepdim=True),
+    "torch_sum_axis": lambda m, x: m.sum(x, axis=0), "add_positional_alpha": lambda m, x: x.add(1, 2),
+    "softmax_axis": lambda m, x: x.softmax(axis=1), "argmax_axis": lambda m, x: x.argmax(axis=1),
+}
+
+
+@pytest.mark.parametrize("case", sorted(KEYWORD_FORMS))
+def test_keyword_forms_match_torch(case, torch):
+    got, want = (KEYWORD_FORMS[case](m, m.arange(6.0).reshape(2, 3)) for m in (tc, torch))
+    assert (tuple(got) == tuple(want)) if not hasattr(got, "tolist") else got.tolist() == want.tolist()
+
+
+@pytest.mark.parametrize("call", [lambda m: m.zeros(), lambda m: m.randn(), lambda m: m.randint(0, 10, 3),
+                                  lambda m: m.full(2, 1.0), lambda m: m.arange(6.0).view(),
+                                  lambda m: m.arange(6.0).float(1), lambda m: m.arange(6.0).max(None),
+                                  lambda m: m.clamp(3), lambda m: m.arange(3.0).new_zeros()])
+def test_malformed_calls_raise_type_error_like_torch(call, torch):
+    for m in (tc, torch):
+        with pytest.raises(TypeError):
+            call(m)

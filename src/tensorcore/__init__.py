@@ -38,19 +38,8 @@ float64 = float64
 __version__ = "0.1.0"
 
 
-def _lazy_submodules():
-    import importlib
-    for name in ("nn", "optim", "utils"):
-        try:
-            globals()[name] = importlib.import_module("." + name, __name__)
-        except ImportError as e:  # a submodule not written yet must not break import
-            if getattr(e, "name", "") != f"{__name__}.{name}":
-                raise
+from . import _aliases  # noqa: E402
+_aliases.install(Tensor, globals())
 
-
-_lazy_submodules()
-try:
-    from .serialization import save, load  # noqa: E402,F401
-except ImportError as _e:
-    if getattr(_e, "name", "") != f"{__name__}.serialization":
-        raise
+from . import nn, optim, utils  # noqa: E402,F401
+from .serialization import save, load  # noqa: E402,F401

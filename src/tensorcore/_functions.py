@@ -92,11 +92,22 @@ def _factory_dtype(dtype, name):
     return d if d is not None else _C.get_default_dtype()
 
 
+def _size_arg(args, size, name):
+    """f(2, 3), f((2, 3)) or f(size=(2, 3)); f() is a TypeError, as in PyTorch."""
+    if size is not None:
+        if args:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        return (size,)
+    if not args:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
+    return args
+
+
 def _creation(fill, name):
-    def f(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+    def f(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None):
         device_arg(device)
-        shape = shape_args(size, name)
+        shape = shape_args(_size_arg(args, size, name), name)
         dt = _factory_dtype(dtype, name)
         t = _C.empty(shape, dt) if fill is None else _C.full(shape, fill, dt)
         return _finish(t, requires_grad)
@@ -113,6 +124,8 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layo
     device_arg(device)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
     t = _C.full(shape_args((size,), "full"), fill_value, dtype_arg(dtype, "full"))
     return _finish(t, requires_grad)
 
@@ -147,10 +160,14 @@ def _number(x, name, what):
     raise TypeError(f"{name}(): argument '{what}' must be Number, not {type(x).__name__}")
 
 
-def arange(start, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False, layout=None):
+def arange(start=None, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False, layout=None):
     device_arg(device)
+    if start is None and end is None:
+        raise TypeError("arange() missing required argument 'end'")
     if end is None:
         start, end = 0, start
+    elif start is None:
+        start = 0  # arange(end=3)
     start, end, step = (_number(start, "arange", "start"), _number(end, "arange", "end"),
                         _number(step, "arange", "step"))
     return _finish(_C.arange(start, end, step, dtype_arg(dtype, "arange")), requires_grad)
@@ -265,20 +282,22 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
     device_arg(device)
-    shape, dt = shape_args(size, "rand"), _factory_dtype(dtype, "rand")
+    shape, dt = shape_args(_size_arg(args, size, "rand"), "rand"), _factory_dtype(dtype, "rand")
     return _finish(_C.rand(shape, dt, _gen(generator)), requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
     device_arg(device)
-    shape, dt = shape_args(size, "randn"), _factory_dtype(dtype, "randn")
+    shape, dt = shape_args(_size_arg(args, size, "randn"), "randn"), _factory_dtype(dtype, "randn")
     return _finish(_C.randn(shape, dt, _gen(generator)), requires_grad)
 
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False,
+def randint(low=None, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False,
             out=None):
+    if low is None:
+        low = 0  # randint(high=5, size=(2,))
     if size is None:
         if isinstance(high, (tuple, list)):
             low, high, size = 0, low, high
@@ -286,6 +305,8 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
             raise TypeError("randint() missing required argument 'size'")
     if high is None:
         low, high = 0, low
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"randint(): argument 'size' must be tuple of ints, not {type(size).__name__}")
     shape = shape_args((size,), "randint")
     dt = dtype_arg(dtype, "randint") or int64
     return _finish(_C.randint(int_arg(low, "randint", "low"), int_arg(high, "randint", "high"), shape, dt,
@@ -300,12 +321,12 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False):
     _check_input(input, "rand_like")
-    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False):
     _check_input(input, "randn_like")
-    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, device=None):
@@ -317,14 +338,14 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None):
 def normal(mean, std=1.0, size=None, *, generator=None, dtype=None):
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         shape = mean.shape if isinstance(mean, Tensor) else std.shape
-        base = randn(*shape, dtype=(mean if isinstance(mean, Tensor) else std).dtype)
+        base = randn(shape, dtype=(mean if isinstance(mean, Tensor) else std).dtype)
         return base * std + mean
-    return randn(*size, dtype=dtype) * std + mean
+    return randn(size, dtype=dtype) * std + mean
 
 
 def bernoulli(input, p=None, *, generator=None):
     probs = input if p is None else full_like(input, p)
-    u = rand(*input.shape, dtype=input.dtype if input.is_floating_point() else float32)
+    u = rand(input.shape, dtype=input.dtype if input.is_floating_point() else float32)
     return (u < probs).to(input.dtype)
 
 
@@ -448,6 +469,13 @@ def _binary_fn(name):
 for _n in ("floor_divide", "remainder", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le", "gt", "ge",
            "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"):
     globals()[_n] = _binary_fn(_n)
+
+
+_pow_impl = pow  # noqa: F821 (defined by the loop above)
+
+
+def pow(input, exponent, *, out=None):  # noqa: A001
+    return _pow_impl(input, exponent, out=out)
 
 
 def mul(input, other, *, out=None):

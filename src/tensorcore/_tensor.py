@@ -323,12 +323,14 @@ def _no_grad():
 
 # ---- shape and views ----
 def _require(args, name, param):
+    """The shape arguments of view(2, 3) / view((2, 3)) / view(size=(2, 3))."""
     if not args:
         raise TypeError(f'{name}() missing 1 required positional arguments: "{param}"')
 
 
 @_method
-def view(self, *shape):
+def view(self, *shape, size=None):
+    shape = (size,) if size is not None and not shape else shape
     _require(shape, "view", "size")
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and not hasattr(shape[0], "__index__"):
         raise TypeError("view(): tensorcore does not support reinterpreting dtypes; use .to(dtype)")
@@ -336,7 +338,8 @@ def view(self, *shape):
 
 
 @_method
-def reshape(self, *shape):
+def reshape(self, *args, shape=None):
+    shape = (shape,) if shape is not None and not args else args
     _require(shape, "reshape", "shape")
     return _C.reshape(self, shape_args(shape, "reshape"))
 
@@ -352,7 +355,8 @@ def reshape_as(self, other):
 
 
 @_method
-def expand(self, *sizes):
+def expand(self, *sizes, size=None):
+    sizes = (size,) if size is not None and not sizes else sizes
     _require(sizes, "expand", "size")
     return _C.expand(self, shape_args(sizes, "expand"))
 
@@ -363,7 +367,8 @@ def expand_as(self, other):
 
 
 @_method
-def permute(self, *dims):
+def permute(self, *args, dims=None):
+    dims = (dims,) if dims is not None and not args else args
     _require(dims, "permute", "dims")
     return _C.permute(self, shape_args(dims, "permute"))
 
@@ -470,16 +475,16 @@ Tensor.moveaxis = Tensor.movedim
 
 
 @_method
-def repeat(self, *sizes):
-    if not sizes:
-        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+def repeat(self, *sizes, repeats=None):
+    sizes = (repeats,) if repeats is not None and not sizes else sizes
+    _require(sizes, "repeat", "repeats")
     return _C.repeat(self, shape_args(sizes, "repeat"))
 
 
 @_method
-def flip(self, *dims):
-    if not dims:
-        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+def flip(self, *args, dims=None):
+    dims = (dims,) if dims is not None and not args else args
+    _require(dims, "flip", "dims")
     return _C.flip(self, shape_args(dims, "flip"))
 
 
@@ -503,6 +508,16 @@ def _binary(name, pyname=None):
 for _n in ("mul", "floor_divide", "remainder", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le",
            "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"):
     _binary(_n)
+@_method
+def pow(self, exponent):
+    return _C.pow(self, exponent)
+
+
+@_method
+def pow_(self, exponent):
+    return _C.pow_(self, exponent)
+
+
 for _alias, _n in (("multiply", "mul"), ("greater", "gt"), ("greater_equal", "ge"), ("less", "lt"),
                    ("less_equal", "le"), ("not_equal", "ne"), ("fmax", "maximum"), ("fmin", "minimum")):
     setattr(Tensor, _alias, getattr(Tensor, _n))
@@ -510,7 +525,7 @@ for _alias, _n in (("multiply", "mul"), ("greater", "gt"), ("greater_equal", "ge
 
 
 @_method
-def add(self, other, *, alpha=1):
+def add(self, other, alpha=1):  # alpha may be positional, as in PyTorch's Tensor.add
     return _C.add(self, other) if alpha == 1 else _C.add_alpha(self, other, alpha)
 
 

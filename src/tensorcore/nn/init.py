@@ -51,7 +51,7 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None):
     _check_tensor(tensor, "uniform_")
     if generator is not None:
         from .._functions import rand
-        return _fill_from(tensor, rand(*tensor.shape, generator=generator, dtype=tensor.dtype) * (b - a) + a)
+        return _fill_from(tensor, rand(tensor.shape, generator=generator, dtype=tensor.dtype) * (b - a) + a)
     with no_grad():
         return _C.uniform_(tensor, float(a), float(b))
 
@@ -61,7 +61,7 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
     _check_tensor(tensor, "normal_")
     if generator is not None:
         from .._functions import randn
-        return _fill_from(tensor, randn(*tensor.shape, generator=generator, dtype=tensor.dtype) * std + mean)
+        return _fill_from(tensor, randn(tensor.shape, generator=generator, dtype=tensor.dtype) * std + mean)
     with no_grad():
         return _C.normal_(tensor, float(mean), float(std))
 
