@@ -10,15 +10,22 @@ Loading never executes code: it parses JSON and copies bytes. A flat
 other safetensors readers can open; anything else built from dicts, lists,
 tuples, strings, numbers, None, booleans and tensors (e.g. an optimizer's
 state_dict) is described by a JSON "structure" entry in __metadata__ whose
-tensors are stored under generated names. tensorcore.load reads any
+tensors are stored under generated names. Other objects (a whole nn.Module,
+user classes) are pickled, as torch.save does, with every tensor stored in the
+safetensors buffer and referenced from the pickle; as in PyTorch, loading them
+needs load(..., weights_only=False) because unpickling can run code.
+tensorcore.load reads any
 safetensors file with supported dtypes. A CRC-32 of the byte buffer is stored
 in __metadata__ and checked on load, and every offset and size is validated,
 so a truncated or corrupted file raises a clear error instead of returning
 wrong tensors.
 """
+import base64
+import io
 import json
 import math
 import os
+import pickle
 import struct
 import zlib
 from collections import OrderedDict
@@ -39,8 +46,13 @@ _FROM_ST = {"F32": (float32, np.dtype("<f4")), "F64": (float64, np.dtype("<f8"))
 _MAX_HEADER = 100 * 1024 * 1024
 
 
-class SerializationError(RuntimeError):
-    """A file given to tensorcore.load is not a valid tensorcore/safetensors file."""
+class SerializationError(pickle.UnpicklingError, RuntimeError):
+    """A file given to tensorcore.load is not a valid tensorcore/safetensors file
+    (an UnpicklingError, as PyTorch raises for a file it cannot read)."""
+
+
+class _Unencodable(TypeError):
+    """An object the JSON structure cannot describe: the pickle path takes it."""
 
 
 # ---- encoding ----
@@ -89,8 +101,32 @@ class _Encoder:
         from ._dtype import dtype as _dtype_cls
         if isinstance(obj, _dtype_cls):
             return {"T": "dtype", "v": obj.name}
-        raise TypeError(f"tensorcore.save: cannot save an object of type {type(obj).__name__}; supported are "
-                        "tensors and dicts, lists, tuples, str, int, float, bool and None containing them")
+        raise _Unencodable(type(obj).__name__)
+
+
+class _TensorPickler(pickle.Pickler):
+    """Pickles everything but tensors, which go to the safetensors buffer."""
+
+    def __init__(self, fh, protocol, enc):
+        super().__init__(fh, protocol)
+        self.enc = enc
+
+    def persistent_id(self, obj):
+        if isinstance(obj, Tensor):
+            entry = self.enc.encode(obj)
+            return (entry["name"], bool(entry.get("requires_grad")), bool(entry.get("parameter")))
+        return None
+
+
+class _TensorUnpickler(pickle.Unpickler):
+    def __init__(self, fh, tensors, src):
+        super().__init__(fh)
+        self.tensors, self.src, self.made = tensors, src, {}
+
+    def persistent_load(self, pid):
+        name, requires_grad, parameter = pid
+        return _decode({"T": "tensor", "name": name, "requires_grad": requires_grad, "parameter": parameter},
+                       self.tensors, self.src, self.made)
 
 
 def _tensor_bytes(t):
@@ -102,8 +138,6 @@ def _tensor_bytes(t):
 def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_serialization=True):
     """Saves a tensor, a state dict or a nested container of tensors to `f`
     (a path or a binary file object) in the safetensors layout."""
-    if pickle_module is not None:
-        raise ValueError("tensorcore.save does not use pickle; pickle_module is not supported")
     enc = _Encoder()
     metadata = {"format": _FORMAT}
     if _is_flat_state_dict(obj):
@@ -111,7 +145,13 @@ def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_seri
             enc.tensor(v, k)
         metadata["tensorcore.kind"] = "odict" if isinstance(obj, OrderedDict) else "dict"
     else:
-        metadata["tensorcore.structure"] = json.dumps(enc.encode(obj), separators=(",", ":"))
+        try:
+            metadata["tensorcore.structure"] = json.dumps(enc.encode(obj), separators=(",", ":"))
+        except _Unencodable:
+            enc = _Encoder()
+            buf = io.BytesIO()
+            _TensorPickler(buf, pickle_protocol or pickle.DEFAULT_PROTOCOL, enc).dump(obj)
+            metadata["tensorcore.pickle"] = base64.b64encode(buf.getvalue()).decode("ascii")
     header, chunks, offset = {}, [], 0
     for name, t in enc.tensors:
         data = _tensor_bytes(t)
@@ -269,6 +309,19 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
                            "CPU-only)")
     raw, src = _read_all(f)
     tensors, metadata = _parse(raw, src)
+    pickled = metadata.get("tensorcore.pickle")
+    if pickled is not None:
+        if weights_only:
+            raise pickle.UnpicklingError(
+                f"Weights only load failed. {src} holds pickled Python objects (saved with tensorcore.save of an "
+                "object that is not tensors and containers of them, e.g. a whole nn.Module). Re-running "
+                "`tensorcore.load` with `weights_only` set to `False` will likely succeed, but it can result in "
+                "arbitrary code execution. Do it only if you got the file from a trusted source.")
+        try:
+            blob = base64.b64decode(pickled, validate=True)
+        except ValueError as e:
+            _fail(src, f"corrupt pickle metadata ({e})")
+        return _TensorUnpickler(io.BytesIO(blob), tensors, src).load()
     structure = metadata.get("tensorcore.structure")
     if structure is not None:
         try:
