@@ -879,3 +879,11 @@ def test_composite_ops_print_pytorchs_grad_fn(case, torch):
     node = y.grad_fn.name()
     assert tc.nn.functional.hardtanh(y, -10, 10).grad_fn.name() == "HardtanhBackward0"
     assert y.grad_fn.name() == node  # renaming never touches an input's node
+
+
+def test_grad_of_a_contiguous_leaf_is_contiguous(torch):
+    for m in (tc, torch):
+        x = m.ones(2, 3, requires_grad=True)
+        (x.t() * m.arange(6.0).reshape(3, 2)).sum().backward()
+        assert x.grad.is_contiguous() and tuple(x.grad.stride()) == (3, 1)
+        assert x.grad.view(-1).tolist() == [0.0, 2.0, 4.0, 1.0, 3.0, 5.0]

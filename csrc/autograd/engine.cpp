@@ -23,9 +23,12 @@ std::vector<Tensor> AccumulateGrad::apply(std::vector<Tensor>&& grads) {
   }
   if (!m.grad.defined()) {
     // Steal the buffer when nobody else can see it; otherwise copy, so that
-    // later in-place accumulation never writes into another tensor.
-    if (grad_enabled()) m.grad = g;
-    else m.grad = (g->refcount.load() == 1 && g.is_contiguous()) ? ops::detach(g) : ops::clone(g);
+    // later in-place accumulation never writes into another tensor. A
+    // contiguous variable gets a contiguous .grad whatever layout backward
+    // produced (PyTorch's gradient layout contract: x.grad.view(-1) works).
+    if (variable.is_contiguous() && !g.is_contiguous()) g = ops::contiguous(g);
+    else if (!grad_enabled() && g->refcount.load() != 1) g = ops::clone(g);
+    m.grad = grad_enabled() ? g : ops::detach(g);
   } else if (grad_enabled()) {
     m.grad = ops::add(m.grad, g);  // create_graph: keep the accumulation differentiable
   } else {
