@@ -305,3 +305,41 @@ def test_cat_stack_errors_and_promotion():
     with pytest.raises(TypeError):
         tc.cat(tc.ones(2))
     assert tc.cat([tc.ones(2, 3), tc.ones(2, 4)], dim=1).shape == (2, 7)
+
+
+LEGACY_AND_EDGE = {  # calls that once differed from PyTorch (differential runs)
+    "type_legacy_class": lambda m, x: x.type(m.LongTensor), "type_string": lambda m, x: x.type("torch.DoubleTensor"),
+    "isinstance_legacy": lambda m, x: [isinstance(x, m.FloatTensor), isinstance(x, m.LongTensor)],
+    "legacy_sizes": lambda m, x: tuple(m.FloatTensor(2, 3).shape), "tensor_range": lambda m, x: m.tensor(range(3)),
+    "round_decimals": lambda m, x: m.round(x / 7, decimals=2), "round_negative": lambda m, x: (x * 37).round(decimals=-1),
+    "int_pow_negative_tensor": lambda m, x: m.tensor([2, 3, 1, -1]) ** m.tensor([-1, 2, -3, -3]),
+    "pow_special_exponents": lambda m, x: [bool(m.equal((x + 0.3) ** e, r)) for e, r in
+                                           ((3, (x + 0.3) * (x + 0.3) * (x + 0.3)), (0.5, (x + 0.3).sqrt()),
+                                            (-1, 1 / (x + 0.3)))],
+    "split_empty": lambda m, x: [tuple(t.shape) for t in m.zeros(0, 3).split(2)],
+    "size_times_int": lambda m, x: tuple(m.Size([2, 3]) * 2) + (type(m.Size([2]) * 2).__name__,),
+    "median_nan": lambda m, x: m.tensor([[1.0, float("nan"), 0.0], [3.0, 1.0, 2.0]]).median(1),
+    "median_all_nan": lambda m, x: m.tensor([1.0, float("nan"), 0.0]).median(),
+    "median_empty": lambda m, x: m.tensor([]).median(),
+    "neg_zero_repr": lambda m, x: repr(-m.linspace(-1, 1, 5)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LEGACY_AND_EDGE))
+def test_legacy_and_edge_calls_match_torch(case, torch):
+    def norm(v):
+        if isinstance(v, tuple) and hasattr(v, "values"):
+            return [norm(v.values), norm(v.indices)]
+        if hasattr(v, "tolist"):
+            return [str(v.dtype).split(".")[-1], np.asarray(v.detach().numpy()).tolist()]
+        return v
+    got, want = (norm(LEGACY_AND_EDGE[case](m, m.arange(6.0).reshape(2, 3))) for m in (tc, torch))
+    assert str(got).replace("tensorcore", "torch") == str(want)
+
+
+def test_cuda_requests_raise_assertion_error_like_a_cpu_torch(torch):
+    for m in (tc, torch):
+        with pytest.raises(AssertionError, match="not compiled with CUDA"):
+            m.ones(2).cuda()
+        with pytest.raises(AssertionError, match="not compiled with CUDA"):
+            m.ones(2, device="cuda")

@@ -74,14 +74,26 @@ struct Rem {
     }
   }
 };
+// Evaluates f in double for float inputs (Note [Float32 transcendentals]).
+template <typename T, typename F> TC_HD T via_double(T a, F f) {
+  if constexpr (std::is_same_v<T, float>) return static_cast<float>(f(static_cast<double>(a)));
+  else return static_cast<T>(f(a));
+}
+
 struct Pow {
   template <typename T> TC_HD T operator()(T a, T b) const {
     if constexpr (std::is_floating_point_v<T>) {
+      // PyTorch's special exponents (so x ** 3 equals x * x * x bit for bit).
       if (b == T(2)) return a * a;
-      return std::pow(a, b);
+      if (b == T(3)) return a * a * a;
+      if (b == T(0.5)) return std::sqrt(a);
+      if (b == T(-0.5)) return T(1) / std::sqrt(a);
+      if (b == T(-1)) return T(1) / a;
+      if (b == T(-2)) return T(1) / (a * a);
+      return via_double(a, [b](auto x) { return std::pow(x, static_cast<decltype(x)>(b)); });
     } else if constexpr (std::is_same_v<T, bool>) {
       return a || !b;
-    } else {  // exponentiation by squaring; negative exponents rejected by caller
+    } else {  // exponentiation by squaring; negative exponents give 0 (or +-1 for a base of +-1)
       if (b < 0) return a == 1 ? 1 : (a == -1 ? ((b & 1) ? -1 : 1) : 0);
       T r = 1, base = a;
       using U = std::make_unsigned_t<T>;
@@ -205,10 +217,6 @@ TC_HD double exp_f64(double x) {
 // 54.5982). float32 transcendentals therefore evaluate in double and round
 // once, which is correctly rounded for nearly every input too; exp keeps a
 // vectorizable double polynomial so it stays bandwidth-bound.
-template <typename T, typename F> TC_HD T via_double(T a, F f) {
-  if constexpr (std::is_same_v<T, float>) return static_cast<float>(f(static_cast<double>(a)));
-  else return static_cast<T>(f(a));
-}
 struct Exp {
   template <typename T> TC_HD T operator()(T a) const {
     if constexpr (std::is_same_v<T, float>) return exp_f32(a);

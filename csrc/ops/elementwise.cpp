@@ -103,7 +103,8 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   Tensor ac = to_dtype(a, compute), bc = to_dtype(b, compute);
   if (is_integral(compute, true) && (op == BinaryOp::FloorDiv || op == BinaryOp::Rem) && any_zero(bc))
     raise(ErrorKind::Runtime, "ZeroDivisionError: [", name, "] integer division or modulo by zero");
-  if (is_integral(compute, false) && op == BinaryOp::Pow && any_negative(bc))
+  // Only a Python-number exponent is rejected; tensor exponents follow the functor (2 ** -1 == 0).
+  if (is_integral(compute, false) && op == BinaryOp::Pow && is_wrapped_number(b) && any_negative(bc))
     raise(ErrorKind::Runtime, "Integers to negative integer powers are not allowed.");
   DType out_dt = rule == Rule::Pred ? DType::Bool : compute;
   if (out.defined() && out.dtype() != out_dt) {

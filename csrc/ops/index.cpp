@@ -183,6 +183,16 @@ Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index) {
   TC_CHECK_INDEX(index.dim() <= 1, "index_select(): Index is supposed to be a vector, got a ", index.dim(),
                  "-D tensor");
   int64_t w = wrap_dim(dim, a.dim(), "index_select");
+  TC_CHECK(index.dtype() == DType::Int64 || index.dtype() == DType::Int32,
+           "index_select(): Expected dtype int32 or int64 for index");
+  if (index.numel() > 0) {  // PyTorch: a RuntimeError, and negative indices are out of range too
+    autograd::NoGradGuard ng;
+    Tensor flat = contiguous(to_dtype(reshape(index, {-1}), DType::Int64));
+    const int64_t n = a.dim() ? a.size(w) : 1;
+    const int64_t lo = *contiguous(min_all(flat)).data<int64_t>(), hi = *contiguous(max_all(flat)).data<int64_t>();
+    TC_CHECK_INDEX(lo >= 0 && hi < n, "index out of range in self (index_select: index ", lo < 0 ? lo : hi,
+                   " is out of range for dimension ", w, " of size ", n, "; indices must be in [0, ", n, "))");
+  }
   Tensor out;
   {
     autograd::NoGradGuard ng;

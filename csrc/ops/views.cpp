@@ -391,7 +391,7 @@ std::vector<Tensor> split(const Tensor& a, int64_t split_size, int64_t dim) {
            "split_size can only be 0 if dimension size is 0, but got dimension size of ", a.size(dim));
   int64_t size = a.size(dim);
   Shape sizes;
-  if (split_size == 0) sizes = {0};
+  if (size == 0) sizes = {0};  // one empty piece, as PyTorch
   for (int64_t s = 0; s < size; s += split_size) sizes.push_back(std::min(split_size, size - s));
   std::vector<Tensor> outs;
   int64_t start = 0;

@@ -77,7 +77,7 @@ def device_arg(dev):
     if d.type == "cuda":
         from . import _C
         if not _C._cuda_is_available():
-            _C._require_cuda("to")
+            raise AssertionError("Torch not compiled with CUDA enabled")  # PyTorch's CPU builds say this
     return d
 
 

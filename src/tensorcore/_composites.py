@@ -12,6 +12,7 @@ import functools
 
 from ._args import shape_args, dims_arg, int_arg, tensor_arg
 from ._naming import grad_fn_named
+from ._dtype import int64 as _int64
 
 Tensor = _C.Tensor
 _FUNCTIONS = {}
@@ -112,18 +113,29 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 @_both
 @grad_fn_named(lambda input, dim=None, keepdim=False: "MedianBackward0" if dim is None else "MedianBackward1")
 def median(input, dim=None, keepdim=False):
-    """Lower median, as PyTorch (no averaging of the two middle values)."""
+    """Lower median, as PyTorch (no averaging of the two middle values); NaN
+    when the reduced values contain a NaN (with the index of the first NaN)."""
     from ._tensor import return_types
     if dim is None:
         flat = input.reshape(-1)
+        if flat.numel() == 0:
+            return _C.full([], builtins.float("nan"), input.dtype)
         v = flat.sort().values
-        return v[(flat.numel() - 1) // 2]
+        mid = v[(flat.numel() - 1) // 2]
+        return _C.where(v[-1].isnan(), v[-1], mid) if input.is_floating_point() else mid
     dim = int_arg(dim, "median")
+    if input.dim() == 0:
+        input.sort(dim)  # validates dim
+        return return_types.median(input.clone(), _C.zeros([], _int64))
     v, i = input.sort(dim)
     k = (input.shape[dim] - 1) // 2
-    vals, idx = v.select(dim, k), i.select(dim, k)
-    if keepdim:
-        vals, idx = vals.unsqueeze(dim), idx.unsqueeze(dim)
+    pos = _C.full(list(v.select(dim, 0).shape), k, None).unsqueeze(dim)
+    if input.is_floating_point():
+        valid = (~input.isnan()).sum(dim, keepdim=True)  # NaNs sort last: the first NaN sits at `valid`
+        pos = _C.where(valid < input.shape[dim], valid, pos)
+    vals, idx = v.gather(dim, pos), i.gather(dim, pos)
+    if not keepdim:
+        vals, idx = vals.squeeze(dim), idx.squeeze(dim)
     return return_types.median(vals, idx)
 
 

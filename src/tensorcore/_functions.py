@@ -7,7 +7,7 @@ import numpy as np
 
 from . import _C
 from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, tensor_arg
-from ._dtype import dtype as _dtype_cls, float32, float64, int64, bool_, int32 as _int32
+from ._dtype import dtype as _dtype_cls, float32, float64, int64, bool_, int32 as _int32, Size
 
 Tensor = _C.Tensor
 
@@ -45,6 +45,8 @@ def _finish(t, requires_grad):
 # ---- creation ----
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     device_arg(device)
+    if isinstance(data, builtins.range):
+        data = list(data)
     return _finish(_C.tensor_from_data(data, dtype_arg(dtype, "tensor")), requires_grad)
 
 
@@ -659,17 +661,43 @@ return_types = _return_types()
 del _n
 
 
-def _legacy_constructor(name, dt):
-    """torch.FloatTensor(...) and friends: the legacy constructor in a dtype."""
-    def make(*args):
-        return Tensor(*args).to(dt)
-    make.__name__ = name
-    return make
+class _LegacyTensorType(type):
+    """torch.FloatTensor and friends: call one to build a tensor of its dtype
+    (FloatTensor(2, 3) uninitialised, FloatTensor([1, 2]) from data), and
+    isinstance(t, FloatTensor) tests the dtype, as in PyTorch."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype == cls._dtype
+
+    def __call__(cls, *args):
+        if builtins.all(isinstance(a, builtins.int) and not isinstance(a, builtins.bool) for a in args) or (
+                len(args) == 1 and isinstance(args[0], Size)):
+            return _C.empty(shape_args(args, cls.__name__), cls._dtype)
+        return Tensor(*args).to(cls._dtype)
+
+    def __repr__(cls):
+        return f"<class 'torch.{cls.__name__}'>"
 
 
-FloatTensor = _legacy_constructor("FloatTensor", float32)
-DoubleTensor = _legacy_constructor("DoubleTensor", float64)
-LongTensor = _legacy_constructor("LongTensor", int64)
-IntTensor = _legacy_constructor("IntTensor", _int32)
-BoolTensor = _legacy_constructor("BoolTensor", bool_)
+def _legacy_type(name, dt):
+    return _LegacyTensorType(name, (), {"_dtype": dt, "__module__": "tensorcore"})
+
+
+FloatTensor = _legacy_type("FloatTensor", float32)
+DoubleTensor = _legacy_type("DoubleTensor", float64)
+LongTensor = _legacy_type("LongTensor", int64)
+IntTensor = _legacy_type("IntTensor", _int32)
+BoolTensor = _legacy_type("BoolTensor", bool_)
+_LEGACY_TYPES = {c.__name__: c for c in (FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor)}
+
+
+def legacy_tensor_type(spec):
+    """The legacy type named by spec (a legacy class or 'torch.FloatTensor'), else None."""
+    if isinstance(spec, _LegacyTensorType):
+        return spec
+    if isinstance(spec, str):
+        return _LEGACY_TYPES.get(spec.rsplit(".", 1)[-1])
+    return None
+
+
 __all__ += ["FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "BoolTensor"]

@@ -27,7 +27,6 @@ def _method(fn, name=None):
 # ---- return types (torch.return_types.*) ----
 class _ReturnType(tuple):
     __slots__ = ()
-    _fields = ("values", "indices")
 
     def __new__(cls, values, indices):
         return tuple.__new__(cls, (values, indices))
@@ -40,7 +39,9 @@ class _ReturnType(tuple):
 
 
 def _return_type(name):
-    return builtins.type(name, (_ReturnType,), {"__slots__": ()})
+    cls = builtins.type(name, (_ReturnType,), {"__slots__": ()})
+    cls.__module__ = "tensorcore.return_types"  # type(x.max(0)) prints <class 'tensorcore.return_types.max'>
+    return cls
 
 
 return_types = collections.namedtuple("return_types", "max min sort topk kthvalue mode median")(
@@ -212,6 +213,8 @@ def cpu(self, *, memory_format=None):
 
 @_method
 def cuda(self, device=None, non_blocking=False):
+    if not _C._cuda_is_available():
+        raise AssertionError("Torch not compiled with CUDA enabled")
     _C._require_cuda("cuda")
 
 
@@ -223,7 +226,9 @@ def type(self, dtype=None, non_blocking=False, **kwargs):
     if dtype is None:
         return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
                 "int32": "torch.IntTensor", "bool": "torch.BoolTensor"}[self.dtype.name]
-    return self.to(dtype)
+    from ._functions import legacy_tensor_type
+    legacy = legacy_tensor_type(dtype)
+    return self.to(legacy._dtype if legacy is not None else dtype)
 
 
 def _converter(dt, name):
@@ -598,6 +603,26 @@ for _n in ("neg", "abs", "sign", "exp", "exp2", "expm1", "log", "log2", "log10",
            "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid", "erf", "relu", "floor", "ceil",
            "trunc", "round", "reciprocal", "square", "bitwise_not", "logical_not"):
     _unary(_n)
+_round_half_even = Tensor.round
+_round_half_even_ = Tensor.round_
+
+
+@_method
+def round(self, *, decimals=0):
+    """Round half to even; with decimals, PyTorch's (x * 10^d).round() / 10^d."""
+    if decimals == 0:
+        return _round_half_even(self)
+    scale = builtins.float(10.0 ** builtins.abs(int_arg(decimals, "round", "decimals")))
+    if decimals > 0:
+        return _round_half_even(self * scale) / scale
+    return _round_half_even(self / scale) * scale
+
+
+@_method
+def round_(self, *, decimals=0):
+    return _round_half_even_(self) if decimals == 0 else self.copy_(self.round(decimals=decimals))
+
+
 Tensor.negative = Tensor.neg
 Tensor.absolute = Tensor.abs
 Tensor.arcsin, Tensor.arccos, Tensor.arctan = Tensor.asin, Tensor.acos, Tensor.atan
