@@ -74,3 +74,43 @@ def test_inplace_view_ops_and_unsupported_dtypes():
     assert x.shape == (3, 2)
     with pytest.raises(TypeError):
         x.byte()
+
+
+EINSUM_CASES = [("ij,jk->ik", [(2, 3), (3, 4)]), ("ij,jk", [(2, 3), (3, 4)]), ("i,i->", [(3,), (3,)]),
+                ("i,j->ij", [(3,), (4,)]), ("ii->i", [(3, 3)]), ("ii", [(3, 3)]), ("ij->ji", [(2, 3)]),
+                ("ij->", [(2, 3)]), ("bij,bjk->bik", [(5, 4, 3), (5, 3, 4)]), ("...ij,...jk->...ik", [(5, 4, 3), (5, 3, 2)]),
+                ("bhqd,bhkd->bhqk", [(2, 2, 3, 4), (2, 2, 5, 4)]), ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]),
+                ("ik,jk->ij", [(2, 3), (5, 3)]), ("i,i,i->", [(3,), (3,), (3,)]), ("ji", [(2, 3)]),
+                ("ab,cd->abcd", [(2, 3), (2, 3)]), ("bij,bj->bi", [(1, 3, 4), (2, 4)])]
+
+
+@pytest.mark.parametrize("eq,shapes", EINSUM_CASES, ids=[c[0] for c in EINSUM_CASES])
+def test_einsum_matches_numpy_and_gradchecks(eq, shapes):
+    rng = np.random.default_rng(len(eq))
+    arrs = [rng.standard_normal(s) for s in shapes]
+    got = tc.einsum(eq, *[tc.tensor(a) for a in arrs])
+    assert np.allclose(got.numpy(), np.einsum(eq, *arrs))  # numpy broadcasts size-1 dims too
+    leaves = [tc.tensor(a, requires_grad=True) for a in arrs]
+    assert tc.autograd.gradcheck(lambda *xs: tc.einsum(eq, *xs), leaves)
+    assert tc.autograd.gradgradcheck(lambda *xs: tc.einsum(eq, *xs), leaves)
+
+
+def test_einsum_errors_match_torch(torch):
+    for m in (tc, torch):
+        a, b = m.ones(2, 3), m.ones(3, 4)
+        for bad in (lambda: m.einsum("ij,jk->il", a, b), lambda: m.einsum("ijk,jk->ik", a, b),
+                    lambda: m.einsum("ij,jk", a)):
+            with pytest.raises(RuntimeError):
+                bad()
+
+
+def test_small_array_helpers_match_torch(torch):
+    def run(m):
+        x = m.arange(12.0).reshape(3, 4)
+        outs = [x.fliplr(), m.flipud(x), m.rot90(x), m.rot90(x, 2), m.rot90(x, -1), m.rot90(x, 1, [1, 0]),
+                m.argwhere(x > 7), m.isin(m.tensor([1, 2, 3, 4]), m.tensor([2, 4])),
+                m.isin(m.tensor([1, 2]), m.tensor([2]), invert=True)]
+        outs += list(m.tensor_split(m.arange(7), 3)) + list(m.tensor_split(m.arange(7), [1, 5]))
+        outs += list(x.tensor_split(2, dim=1)) + list(m.tensor_split(m.arange(3), [1, 10]))
+        return [o.tolist() for o in outs]
+    assert run(tc) == run(torch)

@@ -405,3 +405,77 @@ def cumprod(self, dim, *, dtype=None):
 
 _function(Tensor.cumprod)
 _FUNCTIONS["cumprod"] = lambda input, dim, *, dtype=None: input.cumprod(dim, dtype=dtype)
+
+
+@_both
+def fliplr(input):
+    if input.dim() < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return input.flip(1)
+
+
+@_both
+def flipud(input):
+    if input.dim() < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return input.flip(0)
+
+
+@_both
+def rot90(input, k=1, dims=(0, 1)):
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    d0, d1 = (d % builtins.max(input.dim(), 1) for d in dims)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
+    k %= 4
+    if k == 1:
+        return input.flip(d1).transpose(d0, d1)
+    if k == 2:
+        return input.flip(d0, d1)
+    if k == 3:
+        return input.flip(d0).transpose(d0, d1)
+    return input.clone()
+
+
+@_both
+def argwhere(input):
+    return input.nonzero()
+
+
+@_function
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    if not isinstance(elements, Tensor):
+        elements = _C.scalar_tensor(elements, None)
+    if not isinstance(test_elements, Tensor):
+        from ._functions import tensor
+        test_elements = tensor(test_elements)
+    hit = (elements.unsqueeze(-1) == test_elements.reshape(-1)).any(-1) if test_elements.numel() else \
+        _C.zeros(list(elements.shape), _C.tensor_from_data(True, None).dtype)
+    return ~hit if invert else hit
+
+
+@_both
+def tensor_split(input, indices_or_sections, dim=0):
+    dim = int_arg(dim, "tensor_split")
+    n = input.shape[dim]
+    if isinstance(indices_or_sections, Tensor):
+        indices_or_sections = indices_or_sections.tolist()
+    if isinstance(indices_or_sections, int):
+        sections = indices_or_sections
+        if sections <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+        base, extra = divmod(n, sections)
+        bounds, start = [], 0
+        for i in builtins.range(sections):
+            start += base + (1 if i < extra else 0)
+            bounds.append(start)
+        bounds = bounds[:-1]
+    else:
+        bounds = [int(i) for i in indices_or_sections]
+    out, prev = [], 0
+    for b in bounds + [n]:
+        lo, hi = builtins.min(builtins.max(prev, 0), n), builtins.min(builtins.max(b, 0), n)
+        out.append(input.narrow(dim, lo, builtins.max(hi - lo, 0)))
+        prev = b
+    return tuple(out)

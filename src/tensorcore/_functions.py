@@ -20,7 +20,7 @@ __all__ = [
     "cat", "concat", "concatenate", "stack", "hstack", "vstack", "where", "clamp", "clip",
     "set_default_dtype", "get_default_dtype", "result_type", "promote_types", "can_cast",
     "allclose", "isclose", "equal", "empty_cache", "get_num_threads", "broadcast_tensors", "broadcast_shapes",
-    "meshgrid", "is_nonzero", "numel", "sigmoid", "relu",
+    "meshgrid", "is_nonzero", "einsum", "numel", "sigmoid", "relu",
     "squeeze", "unsqueeze", "flatten", "reshape", "transpose", "permute", "t", "chunk", "split", "unbind",
     "narrow", "select", "gather", "index_select", "masked_fill", "sort", "argsort", "topk", "diagonal",
     "movedim", "moveaxis", "swapaxes", "flip", "add", "sub", "mul", "div", "true_divide", "floor_divide",
@@ -34,6 +34,9 @@ __all__ = [
     "addmm", "nonzero", "count_nonzero", "clone", "detach", "as_strided", "expand_copy", "repeat_interleave",
     "nansum", "return_types", "scatter_add", "dist", "square",
 ]
+
+
+from ._einsum import einsum  # noqa: E402
 
 
 def _finish(t, requires_grad):
