@@ -11,6 +11,8 @@ import warnings
 from .. import _C
 from ..autograd import no_grad
 from .._naming import grad_fn_named
+from ._conv_ops import (pad, conv1d, conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d,  # noqa: F401
+                        batch_norm)
 
 Tensor = _C.Tensor
 

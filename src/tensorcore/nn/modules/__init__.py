@@ -9,3 +9,6 @@ from .sparse import Embedding  # noqa: F401
 from .normalization import LayerNorm  # noqa: F401
 from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BCELoss,  # noqa: F401
                    BCEWithLogitsLoss)
+from .conv import Conv1d, Conv2d  # noqa: F401
+from .pooling import MaxPool2d, AvgPool2d, AdaptiveAvgPool2d  # noqa: F401
+from .batchnorm import BatchNorm1d, BatchNorm2d  # noqa: F401
