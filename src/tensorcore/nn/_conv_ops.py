@@ -14,6 +14,7 @@ import math
 
 from .. import _C
 from .._naming import grad_fn_named
+from ..autograd.function import Function
 
 Tensor = _C.Tensor
 
@@ -56,15 +57,50 @@ def pad(input, pad, mode="constant", value=None):
     return out if out is not input else input.clone()
 
 
-def _windows(x, kernel, stride, dilation, out_hw):
-    """(N, C, H, W) padded input -> (N, C, KH*KW, OH, OW): Note [Window stacking]."""
+def _window_slices(x, kernel, stride, dilation, out_hw):
+    """The KH*KW strided views of Note [Window stacking], in (kh, kw) order."""
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, out_hw
-    slices = []
     for i in builtins.range(kh):
         for j in builtins.range(kw):
             r0, c0 = i * dh, j * dw
-            slices.append(x[:, :, r0:r0 + sh * (oh - 1) + 1:sh, c0:c0 + sw * (ow - 1) + 1:sw])
-    return _C.stack(slices, 2)
+            yield x[:, :, r0:r0 + sh * (oh - 1) + 1:sh, c0:c0 + sw * (ow - 1) + 1:sw]
+
+
+class _Windows(Function):
+    """(N, C, H, W) padded input -> (N, C, KH*KW, OH, OW). Its backward is
+    _WindowSum (col2im), whose backward is _Windows again, so both directions
+    stay differentiable while backward costs one buffer and KH*KW strided adds
+    instead of a zero-filled input-sized gradient per slice."""
+    _node_name = "Im2ColBackward0"
+
+    @staticmethod
+    def forward(ctx, x, kernel, stride, dilation, out_hw):
+        ctx.geometry = (tuple(x.shape), kernel, stride, dilation, out_hw)
+        return _C.stack(list(_window_slices(x, kernel, stride, dilation, out_hw)), 2)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _WindowSum.apply(grad, *ctx.geometry), None, None, None, None
+
+
+class _WindowSum(Function):
+    _node_name = "Col2ImBackward0"
+
+    @staticmethod
+    def forward(ctx, cols, in_shape, kernel, stride, dilation, out_hw):
+        ctx.geometry = (kernel, stride, dilation, out_hw)
+        out = _C.zeros(list(in_shape), cols.dtype)
+        for k, view in enumerate(_window_slices(out, kernel, stride, dilation, out_hw)):
+            view.add_(cols[:, :, k])
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _Windows.apply(grad, *ctx.geometry), None, None, None, None, None
+
+
+def _windows(x, kernel, stride, dilation, out_hw):
+    return _Windows.apply(x, tuple(kernel), tuple(stride), tuple(dilation), tuple(out_hw))
 
 
 def _out_size(size, k, s, p, d, ceil_mode=False):
