@@ -8,6 +8,7 @@
 #include "core/iterator.h"
 #include "core/shape_util.h"
 #include "ops/checks.h"
+#include "ops/overlap.h"
 #include "ops/ops.h"
 
 namespace tc::ops {
@@ -246,6 +247,9 @@ Tensor& binary_out(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
            "(): functions with out=... arguments don't support automatic differentiation, but one of the arguments "
            "requires grad.");
   Shape bs = broadcast_shapes(a.sizes(), b.sizes(), name);
+  check_no_internal_overlap(out);
+  check_no_partial_overlap(out, a);
+  check_no_partial_overlap(out, b);
   if (out.numel() == 0 && out.sizes() != bs) {
     Tensor fresh = empty(bs, out.dtype());
     out->storage = fresh->storage;
@@ -274,6 +278,8 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
   TC_CHECK(broadcast_shapes(self.sizes(), other.sizes(), name) == self.sizes(), "[", name,
            "_] output with shape ", shape_str(self.sizes()), " doesn't match the broadcast shape ",
            shape_str(broadcast_shapes(self.sizes(), other.sizes(), name)));
+  check_no_internal_overlap(self);         // Note [Write overlap]
+  check_no_partial_overlap(self, other);
   bool grad = autograd::any_requires_grad({&self, &other});
   // Differentiable in-place: compute out of place, then move the result's
   // history onto self (PyTorch rebases self's grad_fn the same way).
@@ -401,6 +407,7 @@ Tensor unary(UnaryOp op, const Tensor& a) {
 Tensor& unary_(UnaryOp op, Tensor& self) {
   const char* name = unary_name(op);
   check_inplace_target(self, name);
+  check_no_internal_overlap(self);  // Note [Write overlap]
   Rule rule = unary_rule(op);
   TC_CHECK(!(rule == Rule::Float && !is_floating(self.dtype())) &&
                !(op == UnaryOp::Square && self.dtype() == DType::Bool),
@@ -460,6 +467,7 @@ Tensor clamp(const Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi
 
 Tensor& clamp_(Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi) {
   check_inplace_target(a, "clamp");
+  check_no_internal_overlap(a);
   TC_CHECK(is_floating(a.dtype()) || !((lo && lo->is_float()) || (hi && hi->is_float())),
            "result type Float can't be cast to the desired output type ", dtype_name(a.dtype()), " (in clamp_)");
   Tensor r = clamp(autograd::any_requires_grad({&a}) ? autograd::snapshot_for_inplace(a) : a, lo, hi);
@@ -546,6 +554,8 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
            " cannot be broadcast to the destination of shape ", shape_str(dst.sizes()));
   bool grad = autograd::any_requires_grad({&src});
   if (grad || (dst->autograd && dst->autograd->requires_grad && autograd::grad_enabled())) check_inplace_target(dst, "copy");
+  check_no_internal_overlap(dst);
+  check_no_partial_overlap(dst, src);
   Tensor s = src;
   if (src->storage == dst->storage) s = clone(src);  // overlapping copies go through a temporary
   {
