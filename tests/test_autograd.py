@@ -887,3 +887,52 @@ def test_grad_of_a_contiguous_leaf_is_contiguous(torch):
         (x.t() * m.arange(6.0).reshape(3, 2)).sum().backward()
         assert x.grad.is_contiguous() and tuple(x.grad.stride()) == (3, 1)
         assert x.grad.view(-1).tolist() == [0.0, 2.0, 4.0, 1.0, 3.0, 5.0]
+
+
+def test_custom_function_styles_match_torch(torch):
+    def run(m):
+        F = m.autograd.Function
+        once = m.autograd.function.once_differentiable
+
+        class AddOne(F):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.mark_dirty(x)
+                return x.add_(1)
+
+            @staticmethod
+            def backward(ctx, g):
+                return g
+
+        class Mul(F):
+            @staticmethod
+            def forward(x, k):
+                return x * k
+
+            @staticmethod
+            def setup_context(ctx, inputs, output):
+                ctx.k = inputs[1]
+
+            @staticmethod
+            @once
+            def backward(ctx, g):
+                return g * ctx.k, None
+
+        class TooMany(F):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g, g
+
+        a = m.ones(2, requires_grad=True)
+        b = a * 2
+        c = AddOne.apply(b)
+        (c * Mul.apply(a, 3.0)).sum().backward()
+        with pytest.raises(RuntimeError, match="incorrect number of gradients"):
+            TooMany.apply(m.ones(2, requires_grad=True)).sum().backward()
+        return c is b, c.grad_fn.name(), a.grad.tolist(), repr(Mul.apply(a, 2.0).grad_fn).split(" object")[0]
+    got, want = run(tc), run(torch)
+    assert got[:3] == want[:3] and got[3].replace("tensorcore", "torch") == want[3]

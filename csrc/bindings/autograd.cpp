@@ -64,8 +64,11 @@ struct PyFunctionNode : Node {
     } else {
       items.push_back(r);
     }
-    TC_CHECK(items.size() >= next_edges.size(), "function ", name_, " returned an incorrect number of gradients (expected ",
-             next_edges.size(), ", got ", items.size(), ")");
+    // One gradient per forward argument (None for non-tensors); extra ones must be None, as in PyTorch.
+    bool extras_none = true;
+    for (size_t i = num_args; i < items.size(); ++i) extras_none &= items[i].is_none();
+    TC_CHECK(items.size() >= num_args && extras_none, "function ", name_,
+             " returned an incorrect number of gradients (expected ", num_args, ", got ", items.size(), ")");
     std::vector<Tensor> out;
     for (size_t i = 0; i < next_edges.size(); ++i) {
       py::object x = items[input_positions[i]];
@@ -78,6 +81,7 @@ struct PyFunctionNode : Node {
     return out;
   }
   std::vector<size_t> input_positions;  // which backward return value feeds each edge
+  size_t num_args = 0;                   // forward arguments: backward returns one gradient each
   std::vector<Shape> output_shapes;
   std::vector<DType> output_dtypes;
 };
@@ -127,6 +131,7 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     om->grad_fn->renamed = name;
   });
   node.def_property_readonly("_addr", [](const Node& n) { return reinterpret_cast<uintptr_t>(&n); });
+  node.def_property_readonly("_is_custom", [](const Node& n) { return dynamic_cast<const PyFunctionNode*>(&n) != nullptr; });
   node.def_property_readonly("next_functions", [](const Node& n) {
     py::list out;
     for (auto& e : n.next_edges) {
@@ -260,6 +265,7 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     node->name_ = name;
     node->ctx = ctx;
     node->backward = backward;
+    node->num_args = args.size();
     for (size_t i = 0; i < args.size(); ++i) {
       if (!py::isinstance<TensorImpl>(args[i])) continue;
       Tensor t = args[i].cast<Tensor>();

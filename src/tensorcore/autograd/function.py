@@ -1,4 +1,6 @@
 """Custom differentiable ops: subclass Function with static forward/backward."""
+import functools
+
 from .. import _C
 
 
@@ -10,6 +12,7 @@ class FunctionCtx:
         self._saved_unpacked = None
         self.needs_input_grad = ()
         self._non_differentiable = ()
+        self._dirty = ()
         self.materialize_grads = True
 
     def save_for_backward(self, *tensors):
@@ -30,7 +33,9 @@ class FunctionCtx:
         self.materialize_grads = value
 
     def mark_dirty(self, *tensors):
-        pass
+        """Tensors forward modified in place: returned as the same objects,
+        their history continuing through this Function."""
+        self._dirty = tensors
 
 
 class Function:
@@ -46,13 +51,23 @@ class Function:
         raise NotImplementedError("You must implement either the backward or vjp method for your custom "
                                   "autograd.Function to use it with backward mode AD.")
 
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """New-style Functions define forward(*args) without ctx and fill ctx here."""
+        raise NotImplementedError("setup_context is not implemented.")
+
     @classmethod
     def apply(cls, *args, **kwargs):
         from .. import Tensor, no_grad
         ctx = FunctionCtx()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        new_style = cls.setup_context is not Function.setup_context
         with no_grad():
-            out = cls.forward(ctx, *args, **kwargs)
+            if new_style:
+                out = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, out)
+            else:
+                out = cls.forward(ctx, *args, **kwargs)
         single = not isinstance(out, tuple)
         outs = (out,) if single else out
         needs = _C.is_grad_enabled() and any(ctx.needs_input_grad)
@@ -62,7 +77,7 @@ class Function:
         fixed = []
         for o in outs:
             # An input returned as-is must not lose its own history.
-            if isinstance(o, Tensor) and id(o) in inputs:
+            if isinstance(o, Tensor) and id(o) in inputs and not any(o is d for d in ctx._dirty):
                 o = o.detach()
             fixed.append(o)
         tensor_outs = [o for o in fixed if isinstance(o, Tensor)]
@@ -77,3 +92,14 @@ class Function:
         ctx._to_save = ()
         del node
         return fixed[0] if single else tuple(fixed)
+
+
+def once_differentiable(backward):
+    """Decorator for a backward that is not itself differentiable: it runs
+    with grad mode off."""
+    @functools.wraps(backward)
+    def wrapper(ctx, *grads):
+        from .. import no_grad
+        with no_grad():
+            return backward(ctx, *grads)
+    return wrapper

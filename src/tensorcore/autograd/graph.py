@@ -30,7 +30,8 @@ class Node:
         return _RemovableHandle(lambda: self._cpp._remove_hook(hid))
 
     def __repr__(self):
-        return f"<{type(self).__name__} object at {hex(id(self))}>"
+        prefix = "tensorcore.autograd.function." if self._cpp._is_custom else ""  # as PyTorch for custom Functions
+        return f"<{prefix}{type(self).__name__} object at {hex(id(self))}>"
 
     def __eq__(self, other):
         return isinstance(other, Node) and other._cpp._addr == self._cpp._addr
