@@ -160,6 +160,14 @@ struct Sign { template <typename T> TC_HD T operator()(T a) const { if constexpr
 // float: evaluated in double and rounded once (Note [Float32 transcendentals]):
 // a degree-8 polynomial on |r| <= ln2/2 is accurate to ~1e-12, far
 // below float's half-ulp, and 2^n (|n| <= 150) is one double exponent.
+// x = n ln2 + r with n = round(x / ln2) and |r| <= ln2/2 (Cody-Waite: ln2 in two
+// parts so n * ln2_hi is exact). Round-to-nearest via the 1.5 * 2^52 trick,
+// because floor/nearbyint do not vectorize.
+TC_HD double exp_reduce(double x, double* n) {
+  *n = (x * 1.4426950408889634 + 6755399441055744.0) - 6755399441055744.0;
+  const double r = x - *n * 6.93145751953125e-1;
+  return r - *n * 1.42860682030941723212e-6;
+}
 TC_HD float exp_f32(float xf) {
   const double x = xf;
   // Clamp to [-104, 89]: beyond it the float result is 0 or inf, which the
@@ -167,9 +175,8 @@ TC_HD float exp_f32(float xf) {
   // select at the end restores it), keeping the int conversion defined.
   const double t = x < 89.0 ? x : 89.0;
   const double xc = t > -104.0 ? t : -104.0;
-  double n = (xc * 1.4426950408889634 + 6755399441055744.0) - 6755399441055744.0;
-  double r = xc - n * 6.93145751953125e-1;
-  r = r - n * 1.42860682030941723212e-6;
+  double n;
+  const double r = exp_reduce(xc, &n);
   // Near-minimax (Chebyshev) degree 8 for e^r on |r| <= ln2/2: relative error 1.1e-12.
   double p = 2.487569432882793e-05;
   p = p * r + 1.9915864668440438e-4;
@@ -188,9 +195,8 @@ TC_HD double exp_f64(double x) {
   const double hi = 709.782712893384, lo = -745.1332191019412;
   double xc = x > hi ? hi : (x < lo ? lo : x);
   xc = x == x ? xc : 0.0;
-  double n = (xc * 1.4426950408889634 + 6755399441055744.0) - 6755399441055744.0;
-  double r = xc - n * 6.93145751953125e-1;
-  r = r - n * 1.42860682030941723212e-6;
+  double n;
+  const double r = exp_reduce(xc, &n);
   // Taylor to degree 12 on |r| <= ln2/2 (truncation error < 1e-16).
   double p = 2.08767569878681e-9;
   p = p * r + 2.505210838544172e-8;

@@ -1,11 +1,8 @@
 """Conv1d and Conv2d (nn/_conv_ops.py holds the computation)."""
-import math
-
 from ... import _C
 from .. import functional as F
-from .. import init
 from ..parameter import Parameter
-from .linear import _factory_dtype
+from .linear import _factory_dtype, default_init_
 from .module import Module
 
 __all__ = ["Conv1d", "Conv2d"]
@@ -50,13 +47,7 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        # PyTorch's default: kaiming_uniform_(a=sqrt(5)) and U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for the bias.
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        default_init_(self.weight, self.bias)
 
     def extra_repr(self):
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
