@@ -9,6 +9,7 @@ import numpy as np
 
 from . import _C
 import functools
+import inspect
 
 from ._args import shape_args, dims_arg, int_arg, tensor_arg
 from ._naming import grad_fn_named
@@ -26,7 +27,8 @@ def _method(fn):
 def _function(fn):
     """tensorcore.<name>(input, ...): the method, with PyTorch's TypeError when
     `input` is not a Tensor (instead of an AttributeError deeper down)."""
-    if fn.__code__.co_varnames[:1] not in (("input",), ("self",)):
+    first = next(iter(inspect.signature(fn).parameters), None)  # follows functools.wraps wrappers
+    if first not in ("input", "self"):
         _FUNCTIONS[fn.__name__] = fn  # takes no tensor first (column_stack(tensors))
         return fn
 
@@ -171,6 +173,9 @@ def diff(input, n=1, dim=-1):
 @_both
 @grad_fn_named("TrilBackward0")
 def tril(input, diagonal=0):
+    diagonal = int_arg(diagonal, "tril", "diagonal")
+    if input.dim() < 2:
+        raise RuntimeError("tril: input tensor must have at least 2 dimensions")
     r, c = input.shape[-2], input.shape[-1]
     mask = _C.arange(0, c, 1, None).unsqueeze(0) - _C.arange(0, r, 1, None).unsqueeze(1) <= diagonal
     return _C.where(mask, input, _C.zeros([], input.dtype))
@@ -179,6 +184,9 @@ def tril(input, diagonal=0):
 @_both
 @grad_fn_named("TriuBackward0")
 def triu(input, diagonal=0):
+    diagonal = int_arg(diagonal, "triu", "diagonal")
+    if input.dim() < 2:
+        raise RuntimeError("triu: input tensor must have at least 2 dimensions")
     r, c = input.shape[-2], input.shape[-1]
     mask = _C.arange(0, c, 1, None).unsqueeze(0) - _C.arange(0, r, 1, None).unsqueeze(1) >= diagonal
     return _C.where(mask, input, _C.zeros([], input.dtype))

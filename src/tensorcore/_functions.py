@@ -624,7 +624,7 @@ def can_cast(from_, to):
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     _check_input(input, "isclose")
-    other = other if isinstance(other, Tensor) else tensor(other)
+    tensor_arg(other, "isclose", "other", 2)
     a, b = (input, other) if input.dtype.is_floating_point else (input.double(), other.double())
     close = (a - b).abs() <= atol + rtol * b.abs()
     close = close | (a == b)
@@ -635,6 +635,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     _check_input(input, "allclose")
+    tensor_arg(other, "allclose", "other", 2)
     return builtins.bool(isclose(input, other, rtol, atol, equal_nan).all().item())
 
 

@@ -11,7 +11,7 @@ import collections
 import numpy as np
 
 from . import _C, _tensor_str
-from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg
+from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg
 from ._naming import grad_fn_named
 from ._dtype import device as _device, float32, float64, int32, int64, bool_
 
@@ -368,6 +368,7 @@ def expand(self, *sizes, size=None):
 
 @_method
 def expand_as(self, other):
+    tensor_arg(other, "expand_as", "other", 1)
     return _C.expand(self, list(other.shape))
 
 
@@ -976,6 +977,7 @@ def index_put(self, indices, values, accumulate=False):
 
 @_method
 def masked_select(self, mask):
+    tensor_arg(mask, "masked_select", "mask", 1)
     return self[mask.expand_as(self) if mask.shape != self.shape else mask]
 
 
@@ -1009,6 +1011,7 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
 
 @_method
 def equal(self, other):
+    tensor_arg(other, "equal", "other", 1)
     return tuple(self.shape) == tuple(other.shape) and builtins.bool((self == other).all().item())
 
 
