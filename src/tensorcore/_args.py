@@ -63,8 +63,6 @@ def dtype_arg(d, name="op"):
     if d is builtins.bool:
         from ._dtype import bool_
         return bool_
-    if isinstance(d, str) and d in _DTYPE_ALIASES:
-        return _DTYPE_ALIASES[d]
     raise TypeError(f"{name}(): argument 'dtype' must be tensorcore.dtype, not {type(d).__name__}")
 
 
@@ -117,3 +115,13 @@ def tensor_arg(x, name, what="input", position=1):
     if not isinstance(x, _C.Tensor):
         raise TypeError(f"{name}(): argument '{what}' (position {position}) must be Tensor, not {type(x).__name__}")
     return x
+
+
+def keepdim_arg(keepdim, dim, name):
+    """keepdim must be a bool, and only makes sense with a dim (PyTorch's TypeErrors)."""
+    if not isinstance(keepdim, builtins.bool):
+        raise TypeError(f"{name}(): argument 'keepdim' must be bool, not {type(keepdim).__name__}")
+    if keepdim and dim is None:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got (keepdim=bool, ), but "
+                        f"expected a dim with keepdim")
+    return keepdim

@@ -48,6 +48,13 @@ class Size(tuple):
 
     __slots__ = ()
 
+    def __new__(cls, sizes=()):
+        sizes = tuple(sizes)
+        for i, s in enumerate(sizes):
+            if isinstance(s, bool) or not hasattr(s, "__index__"):
+                raise TypeError(f"tensorcore.Size() takes an iterable of 'int' (item {i} is '{type(s).__name__}')")
+        return tuple.__new__(cls, (s.__index__() for s in sizes))
+
     def __repr__(self):
         return "tensorcore.Size([" + ", ".join(str(int(s)) for s in self) + "])"
 

@@ -11,7 +11,7 @@ import collections
 import numpy as np
 
 from . import _C, _tensor_str
-from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg
+from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg, keepdim_arg
 from ._naming import grad_fn_named
 from ._dtype import device as _device, float32, float64, int32, int64, bool_
 
@@ -65,7 +65,9 @@ _method(__repr__, "__str__")
 def __format__(self, spec):
     if self.dim() == 0:
         return self.item().__format__(spec)
-    return object.__format__(self, spec) if spec == "" else repr(self).__format__(spec)
+    if spec == "":
+        return repr(self)
+    raise TypeError("unsupported format string passed to Tensor.__format__")
 
 
 # ---- autograd surface ----
@@ -744,13 +746,13 @@ def bernoulli_(self, p=0.5, *, generator=None):
 # ---- reductions ----
 @_method
 def sum(self, dim=None, keepdim=False, *, dtype=None):
-    return _C.sum(self, dims_arg(dim, "sum"), keepdim, dtype_arg(dtype, "sum"))
+    return _C.sum(self, dims_arg(dim, "sum"), keepdim_arg(keepdim, dim, "sum"), dtype_arg(dtype, "sum"))
 
 
 @_method
 def mean(self, dim=None, keepdim=False, *, dtype=None):
     x = self if dtype is None else self.to(dtype)
-    return _C.mean(x, dims_arg(dim, "mean"), keepdim)
+    return _C.mean(x, dims_arg(dim, "mean"), keepdim_arg(keepdim, dim, "mean"))
 
 
 @_method
