@@ -2,7 +2,7 @@
 import builtins
 import operator
 
-from ._dtype import dtype as _dtype_cls, device as _device_cls, ALIASES as _DTYPE_ALIASES
+from ._dtype import dtype as _dtype_cls, device as _device_cls
 
 
 def shape_args(args, name="size"):
