@@ -936,3 +936,13 @@ def test_custom_function_styles_match_torch(torch):
         return c is b, c.grad_fn.name(), a.grad.tolist(), repr(Mul.apply(a, 2.0).grad_fn).split(" object")[0]
     got, want = run(tc), run(torch)
     assert got[:3] == want[:3] and got[3].replace("tensorcore", "torch") == want[3]
+
+
+def test_builtin_function_nodes_print_without_custom_prefix_and_non_leaf_flags(torch):
+    for m in (tc, torch):
+        y = m.ones(3, requires_grad=True) * 2
+        y[0] = 5.0
+        assert repr(y.grad_fn).startswith("<CopySlices object at")
+        with pytest.raises(RuntimeError, match="only change requires_grad flags of leaf variables"):
+            y.requires_grad = True
+        assert y.requires_grad_(True) is y  # the method may keep it on

@@ -210,3 +210,18 @@ def test_shared_tensors_are_stored_once_and_stay_shared():
     out, raw = roundtrip({"a": [t, t], "b": t})
     assert out["a"][0] is out["a"][1] is out["b"]
     assert len(raw) < 4000 + 1000  # one copy of the 4000 data bytes
+
+
+def test_size_and_shared_optimizer_state_round_trip(torch):
+    buf = io.BytesIO()
+    tc.save({"s": tc.Size([2, 3]), "t": tc.ones(2)}, buf)
+    back = tc.load(io.BytesIO(buf.getvalue()), map_location=lambda storage, loc: storage)
+    assert isinstance(back["s"], tc.Size) and back["s"] == (2, 3)
+    for m in (tc, torch):  # load_state_dict shares the state tensors, as PyTorch
+        p = m.nn.Parameter(m.ones(2))
+        opt = m.optim.SGD([p], lr=0.1, momentum=0.9)
+        p.grad = m.ones(2)
+        opt.step()
+        opt2 = m.optim.SGD([p], lr=0.1, momentum=0.9)
+        opt2.load_state_dict(opt.state_dict())
+        assert opt2.state[p]["momentum_buffer"] is opt.state[p]["momentum_buffer"]

@@ -166,6 +166,10 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   // ---- tensor autograd properties ----
   cls.def_property("requires_grad", [](const Tensor& t) { return t.requires_grad(); }, [](const Tensor& t, py::handle v) {
     TC_CHECK(PyBool_Check(v.ptr()), "requires_grad must be a bool");
+    // The attribute (unlike requires_grad_()) may not be set at all on a non-leaf, as in PyTorch.
+    TC_CHECK(!(t->autograd && t->autograd->grad_fn), "you can only change requires_grad flags of leaf variables.",
+             v.ptr() == Py_True ? "" : " If you want to use a computed variable in a subgraph that doesn't require "
+             "differentiation use var_no_grad = var.detach().");
     set_requires_grad(t, v.ptr() == Py_True);
   });
   cls.def("requires_grad_", [](Tensor& t, bool v) -> Tensor& { set_requires_grad(t, v); return t; },

@@ -238,6 +238,7 @@ def cross(input, other, dim=None):
 
 
 @_both
+@grad_fn_named("ViewBackward0")
 def repeat_interleave(input, repeats, dim=None):
     # Built from tensor ops in _functions (a Python index list would hang on huge repeats).
     from ._functions import repeat_interleave as impl
@@ -391,6 +392,7 @@ def column_stack(tensors):
 
 
 @_function
+@grad_fn_named("UnsafeViewBackward0")
 def kron(input, other):
     a = input.reshape([s for d in input.shape for s in (d, 1)])
     b = other.reshape([s for d in other.shape for s in (1, d)])

@@ -37,6 +37,7 @@ __all__ = [
 
 
 from ._einsum import einsum  # noqa: E402
+from ._naming import grad_fn_named  # noqa: E402
 
 
 def _finish(t, requires_grad):
@@ -549,12 +550,20 @@ def min(input, *args, **kwargs):  # noqa: A001
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     _check_input(input, "var_mean")
-    return (input.var(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim))
+    out = (input.var(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim))
+    for t in out:  # PyTorch has one VarMeanBackward0 node for both outputs
+        if t.requires_grad:
+            _C._rename_grad_fn(t, "VarMeanBackward0", [input])
+    return out
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     _check_input(input, "std_mean")
-    return (input.std(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim))
+    out = (input.std(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim))
+    for t in out:  # PyTorch has one StdMeanBackward0 node for both outputs
+        if t.requires_grad:
+            _C._rename_grad_fn(t, "StdMeanBackward0", [input])
+    return out
 
 
 def repeat_interleave(input, repeats, dim=None):
@@ -591,6 +600,7 @@ def expand_copy(input, size):
     return input.expand(size).clone()
 
 
+@grad_fn_named("DistBackward0")
 def dist(input, other, p=2):
     _check_input(input, "dist")
     return (input - other).norm(p)

@@ -91,6 +91,9 @@ class _Encoder:
             return {"T": "float", "v": repr(obj)}
         if isinstance(obj, (np.integer, np.floating, np.bool_)):
             return self.encode(obj.item())
+        from ._dtype import Size
+        if isinstance(obj, Size):
+            return {"T": "size", "v": [int(x) for x in obj]}
         if isinstance(obj, tuple):
             return {"T": "tuple", "v": [self.encode(x) for x in obj]}
         if isinstance(obj, list):
@@ -287,6 +290,9 @@ def _decode(obj, tensors, src, made=None):
             return float(v)
         if kind == "tuple":
             return tuple(_decode(x, tensors, src, made) for x in v)
+        if kind == "size":
+            from ._dtype import Size
+            return Size(int(x) for x in v)
         if kind == "list":
             return [_decode(x, tensors, src, made) for x in v]
         if kind in ("dict", "odict"):
@@ -304,7 +310,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     """Loads what tensorcore.save wrote (or any safetensors file). `f` is a
     path or a binary file object. Raises SerializationError (a RuntimeError)
     for truncated, corrupted or foreign files."""
-    if map_location not in (None, "cpu") and str(map_location) != "cpu":
+    # Everything loads to the CPU; a callable or dict map_location can only map there too.
+    if not (map_location is None or callable(map_location) or isinstance(map_location, dict)
+            or str(map_location) == "cpu"):
         raise RuntimeError(f"tensorcore.load: map_location={map_location!r} is not supported (tensorcore is "
                            "CPU-only)")
     raw, src = _read_all(f)

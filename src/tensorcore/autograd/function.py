@@ -84,6 +84,9 @@ class Function:
         # Every tensor output gets a gradient slot in backward (as PyTorch);
         # non-differentiable ones are then cut off the graph.
         name = getattr(cls, "_node_name", None) or cls.__name__ + "Backward"
+        if getattr(cls, "_node_name", None):
+            from .graph import builtin_function_nodes  # tensorcore's own: printed without the custom prefix
+            builtin_function_nodes.add(name)
         node = _C._make_function_node(name, ctx, cls.backward, list(args), tensor_outs,
                                       [t if isinstance(t, Tensor) else None for t in ctx._to_save])
         for o in tensor_outs:

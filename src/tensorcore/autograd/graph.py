@@ -5,6 +5,7 @@ import weakref
 from .. import _C
 
 _node_types = {}
+builtin_function_nodes = set()  # Function-based nodes of tensorcore itself (CopySlices, Im2ColBackward0)
 _live = weakref.WeakValueDictionary()  # C++ address -> wrapper, so grad_fn is stable
 
 
@@ -30,7 +31,8 @@ class Node:
         return _RemovableHandle(lambda: self._cpp._remove_hook(hid))
 
     def __repr__(self):
-        prefix = "tensorcore.autograd.function." if self._cpp._is_custom else ""  # as PyTorch for custom Functions
+        custom = self._cpp._is_custom and self._cpp.name() not in builtin_function_nodes
+        prefix = "tensorcore.autograd.function." if custom else ""  # as PyTorch for custom Functions
         return f"<{prefix}{type(self).__name__} object at {hex(id(self))}>"
 
     def __eq__(self, other):

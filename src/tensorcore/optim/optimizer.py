@@ -198,8 +198,9 @@ class Optimizer:
 
         def cast(param, value, key=None):
             if isinstance(value, Tensor):
-                v = self._cast_state_value(param, value, key)
-                return v.clone() if v is value else v
+                # No copy when the dtype already fits: the loaded state is shared with
+                # the state_dict's tensors, as in PyTorch (its .to() returns self).
+                return self._cast_state_value(param, value, key)
             if isinstance(value, dict):
                 return {k: cast(param, v, key=k) for k, v in value.items()}
             if isinstance(value, (list, tuple)):
