@@ -218,6 +218,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     No gradient reaches row `padding_idx`."""
     if sparse:
         raise NotImplementedError("embedding(sparse=True): tensorcore has no sparse gradients; use sparse=False")
+    if isinstance(input, _C.Tensor) and input.dtype.name not in ("int64", "int32"):
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got {input.type()} instead (while checking arguments for embedding)")
     if padding_idx is not None:
         if padding_idx > 0:
             if padding_idx >= weight.size(0):
