@@ -37,7 +37,7 @@ from ._dtype import bool_, float32, float64, int32, int64
 
 Tensor = _C.Tensor
 
-__all__ = ["save", "load", "SerializationError"]
+__all__ = ["save", "load", "SerializationError", "UnpicklingError"]
 
 _FORMAT = "tensorcore.safetensors/1"
 _TO_ST = {"float32": "F32", "float64": "F64", "int32": "I32", "int64": "I64", "bool": "BOOL"}
@@ -46,9 +46,12 @@ _FROM_ST = {"F32": (float32, np.dtype("<f4")), "F64": (float64, np.dtype("<f8"))
 _MAX_HEADER = 100 * 1024 * 1024
 
 
-class SerializationError(pickle.UnpicklingError, RuntimeError):
-    """A file given to tensorcore.load is not a valid tensorcore/safetensors file
-    (an UnpicklingError, as PyTorch raises for a file it cannot read)."""
+class UnpicklingError(pickle.UnpicklingError, RuntimeError):
+    """A file given to tensorcore.load is not a valid tensorcore/safetensors file.
+    Named and typed like the error PyTorch raises for a file it cannot read."""
+
+
+SerializationError = UnpicklingError  # the name tensorcore used before
 
 
 class _Unencodable(TypeError):
