@@ -5,7 +5,6 @@ PyTorch (same thread count). Usage: python bench/bench_cnn.py [--threads N]
 import argparse
 import os
 import sys
-import time
 
 try:
     import tensorcore  # noqa: F401
@@ -31,15 +30,9 @@ def step_fn(T):
 
 
 def time_ms(step, warmup=3, iters=10, repeats=3):
-    for _ in range(warmup):
-        step()
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(iters):
-            step()
-        best = min(best, (time.perf_counter() - t0) / iters * 1e3)
-    return best
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from bench_mlp import _time  # best-of-repeats timing shared with the MLP benchmark
+    return _time(step, warmup, iters, repeats)
 
 
 def main():

@@ -548,22 +548,20 @@ def min(input, *args, **kwargs):  # noqa: A001
     return input.min(*args, **kwargs)
 
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    _check_input(input, "var_mean")
-    out = (input.var(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim))
-    for t in out:  # PyTorch has one VarMeanBackward0 node for both outputs
-        if t.requires_grad:
-            _C._rename_grad_fn(t, "VarMeanBackward0", [input])
-    return out
+def _spread_and_mean(stat, node_name):
+    def f(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        _check_input(input, f"{stat}_mean")
+        out = (getattr(input, stat)(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim))
+        for t in out:  # PyTorch has one node (VarMeanBackward0 / StdMeanBackward0) for both outputs
+            if t.requires_grad:
+                _C._rename_grad_fn(t, node_name, [input])
+        return out
+    f.__name__ = f"{stat}_mean"
+    return f
 
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    _check_input(input, "std_mean")
-    out = (input.std(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim))
-    for t in out:  # PyTorch has one StdMeanBackward0 node for both outputs
-        if t.requires_grad:
-            _C._rename_grad_fn(t, "StdMeanBackward0", [input])
-    return out
+var_mean = _spread_and_mean("var", "VarMeanBackward0")
+std_mean = _spread_and_mean("std", "StdMeanBackward0")
 
 
 def repeat_interleave(input, repeats, dim=None):
