@@ -58,17 +58,6 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 
 
 @_both
-@grad_fn_named("FmodBackward0")
-def fmod(input, other):
-    q = _C.trunc(_C.div(input, other))
-    r = input - q * other
-    if not input.dtype.is_floating_point and not isinstance(other, builtins.float) and \
-            not (isinstance(other, Tensor) and other.dtype.is_floating_point):
-        return r.to(input.dtype)
-    return r
-
-
-@_both
 @grad_fn_named("FracBackward0")
 def frac(input):
     return input - input.trunc()

@@ -513,9 +513,10 @@ def _binary(name, pyname=None):
     _method(imethod)
 
 
-for _n in ("mul", "floor_divide", "remainder", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le",
+for _n in ("mul", "floor_divide", "remainder", "fmod", "fmax", "fmin", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le",
            "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"):
     _binary(_n)
+del Tensor.fmax_, Tensor.fmin_  # PyTorch has no in-place fmax/fmin
 @_method
 def pow(self, exponent):
     return _C.pow(self, exponent)
@@ -527,7 +528,7 @@ def pow_(self, exponent):
 
 
 for _alias, _n in (("multiply", "mul"), ("greater", "gt"), ("greater_equal", "ge"), ("less", "lt"),
-                   ("less_equal", "le"), ("not_equal", "ne"), ("fmax", "maximum"), ("fmin", "minimum")):
+                   ("less_equal", "le"), ("not_equal", "ne")):
     setattr(Tensor, _alias, getattr(Tensor, _n))
     setattr(Tensor, _alias + "_", getattr(Tensor, _n + "_"))
 
@@ -563,10 +564,7 @@ def _rounded_div(a, b, rounding_mode):
     if rounding_mode == "floor":
         return _C.floor_divide(a, b)
     if rounding_mode == "trunc":
-        q = _C.div(a, b)
-        q = _C.trunc(q)
-        return q if (a.dtype.is_floating_point or (isinstance(b, Tensor) and b.dtype.is_floating_point)
-                     or isinstance(b, builtins.float)) else q.to(a.dtype)
+        return _C._div_trunc(a, b)
     raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                        f"'{rounding_mode}'")
 
