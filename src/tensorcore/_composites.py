@@ -57,6 +57,26 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
     return input + value * tensor1 / tensor2
 
 
+@_method
+@grad_fn_named("AddcmulBackward0")
+def addcmul_(self, tensor1, tensor2, *, value=1):
+    # (value * tensor1) * tensor2, the order of PyTorch's CPU kernel, so float32
+    # results round the same way.
+    return self.add_(value * tensor1 * tensor2)
+
+
+@_method
+@grad_fn_named("AddcdivBackward0")
+def addcdiv_(self, tensor1, tensor2, *, value=1):
+    return self.add_(value * tensor1 / tensor2)
+
+
+@_method
+@grad_fn_named("LerpBackward0")
+def lerp_(self, end, weight):
+    return self.copy_(_C.lerp(self, end, weight))
+
+
 @_both
 @grad_fn_named("FmodBackward0")
 def fmod(input, other):
