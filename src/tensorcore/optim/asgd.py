@@ -65,6 +65,9 @@ class ASGD(Optimizer):
                     ax.add_(param.sub(ax).mul_(state["mu"].item()))
                 else:
                     ax.copy_(param)
-                state["eta"].fill_(lr / ((1 + lambd * lr * step) ** alpha))
-                state["mu"].fill_(1 / max(1, step - t0))
+                # New values pass through a default-dtype scalar, as PyTorch's
+                # torch.as_tensor does: rounded to float32 even when a loaded
+                # state holds float64 eta/mu (next to float64 parameters).
+                state["eta"].copy_(_scalar_state(lr / ((1 + lambd * lr * step) ** alpha)))
+                state["mu"].copy_(_scalar_state(1 / max(1, step - t0)))
         return loss
