@@ -42,4 +42,10 @@ from . import _aliases  # noqa: E402
 _aliases.install(Tensor, globals())
 
 from . import nn, optim, utils  # noqa: E402,F401
+from . import accelerator, backends, onnx  # noqa: E402,F401
+from ._compile import compile  # noqa: E402,F401,A001
+from ._global_settings import (use_deterministic_algorithms, are_deterministic_algorithms_enabled,  # noqa: E402,F401
+                               is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
+                               get_deterministic_debug_mode, set_float32_matmul_precision,
+                               get_float32_matmul_precision)
 from .serialization import save, load  # noqa: E402,F401

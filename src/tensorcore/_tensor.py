@@ -532,6 +532,12 @@ for _alias, _n in (("multiply", "mul"), ("greater", "gt"), ("greater_equal", "ge
     setattr(Tensor, _alias + "_", getattr(Tensor, _n + "_"))
 
 
+@_method
+def is_complex(self):
+    """Whether the dtype is complex (tensorcore has no complex dtypes yet)."""
+    return self.dtype.is_complex
+
+
 def _alpha_number(alpha, op):
     """alpha as a Python number: PyTorch's Scalar arguments accept a 0-dim
     tensor (LBFGS passes its step length as one) and reject others."""
