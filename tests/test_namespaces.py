@@ -239,3 +239,30 @@ def test_import_tensorcore_as_torch_startup_block():
         opt.step()
         sched.step()
     assert not use_mps and sched.get_last_lr() == [0.7]
+
+
+def test_compiler_namespace_and_constants():
+    assert tc.compiler.is_compiling() is False and tc.compiler.is_dynamo_compiling() is False
+    assert tc.compiler.is_exporting() is False
+    assert tc.compiler.compile is tc.compile
+
+    def f(x):
+        return x
+
+    assert tc.compiler.disable(f) is f and tc.compiler.disable()(f) is f
+    assert tc.compiler.disable(recursive=False)(f) is f
+    assert tc.compiler.allow_in_graph(f) is f and tc.compiler.assume_constant_result(f) is f
+    assert tc.compiler.reset() is None
+    assert tc.cuda.is_bf16_supported() is False
+    import math
+    assert (tc.pi, tc.e, tc.inf) == (math.pi, math.e, math.inf) and math.isnan(tc.nan)
+    torch = pytest.importorskip("torch")
+    assert (tc.pi, tc.e, tc.inf) == (torch.pi, torch.e, torch.inf)
+    assert torch.compiler.is_compiling() is tc.compiler.is_compiling()
+    for name in ("disable", "is_compiling", "is_dynamo_compiling", "is_exporting", "reset", "allow_in_graph",
+                 "assume_constant_result"):
+        ours = inspect.signature(getattr(tc.compiler, name))
+        theirs = inspect.signature(getattr(torch.compiler, name))
+        assert list(ours.parameters) == list(theirs.parameters), name
+    assert list(inspect.signature(tc.cuda.is_bf16_supported).parameters) == \
+        list(inspect.signature(torch.cuda.is_bf16_supported).parameters)
