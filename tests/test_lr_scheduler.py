@@ -1,7 +1,6 @@
 """tensorcore.optim.lr_scheduler: every scheduler's sequence of learning
 rates (and momenta) against PyTorch's, state_dict layouts and resumption,
 warnings and argument errors."""
-import math
 import pickle
 import warnings
 

@@ -274,9 +274,9 @@ def test_constructor_errors_match_torch():
     ]
     for name, kwargs in cases:
         outcomes = []
-        for lib, P in ((optim, lambda: nn.Parameter(tc.ones(2))), (torch.optim, lambda: torch.nn.Parameter(torch.ones(2)))):
+        for lib, param in ((optim, nn.Parameter(tc.ones(2))), (torch.optim, torch.nn.Parameter(torch.ones(2)))):
             try:
-                getattr(lib, name)([P()], **kwargs)
+                getattr(lib, name)([param], **kwargs)
                 outcomes.append(None)
             except Exception as e:  # noqa: BLE001  (comparing type and message)
                 outcomes.append((type(e).__name__, str(e)))
@@ -346,7 +346,11 @@ LBFGS_CONFIGS = [dict(), dict(line_search_fn="strong_wolfe"), dict(lr=0.5, max_i
                       line_search_fn="strong_wolfe")]
 
 
-@pytest.mark.parametrize("kwargs", LBFGS_CONFIGS, ids=lambda kw: "-".join(f"{k}={v}" for k, v in kw.items()) or "default")
+def _config_id(kwargs):
+    return "-".join(f"{k}={v}" for k, v in kwargs.items()) or "default"
+
+
+@pytest.mark.parametrize("kwargs", LBFGS_CONFIGS, ids=_config_id)
 def test_lbfgs_vs_torch_float64(kwargs):
     """5 steps (up to 20 iterations each) of L-BFGS: the same iterates,
     losses, evaluation counts and state as PyTorch."""
