@@ -12,7 +12,7 @@ from ._dtype import dtype as _dtype_cls, float32, float64, int64, bool_, int32 a
 Tensor = _C.Tensor
 
 __all__ = [
-    "tensor", "as_tensor", "from_numpy", "from_dlpack", "is_tensor", "is_floating_point", "numel",
+    "tensor", "as_tensor", "from_numpy", "from_dlpack", "is_tensor", "is_floating_point", "is_complex", "numel",
     "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "range",
     "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
     "randint_like", "normal", "bernoulli", "multinomial", "manual_seed", "seed", "initial_seed",
@@ -81,6 +81,12 @@ def is_tensor(obj):
 
 def is_floating_point(t):
     return t.is_floating_point()
+
+
+def is_complex(input):
+    """Whether input's dtype is complex (tensorcore has no complex dtypes yet)."""
+    tensor_arg(input, "is_complex")
+    return input.dtype.is_complex
 
 
 def is_nonzero(t):

@@ -534,22 +534,42 @@ for _alias, _n in (("multiply", "mul"), ("greater", "gt"), ("greater_equal", "ge
 
 
 @_method
+def is_complex(self):
+    """Whether the dtype is complex (tensorcore has no complex dtypes yet)."""
+    return self.dtype.is_complex
+
+
+def _alpha_number(alpha, op):
+    """alpha as a Python number: PyTorch's Scalar arguments accept a 0-dim
+    tensor (LBFGS passes its step length as one) and reject others."""
+    if isinstance(alpha, Tensor):
+        if alpha.dim() != 0:
+            raise TypeError(f"{op}(): argument 'alpha' must be Number, not Tensor")
+        return alpha.item()
+    return alpha
+
+
+@_method
 def add(self, other, alpha=1):  # alpha may be positional, as in PyTorch's Tensor.add
+    alpha = _alpha_number(alpha, "add")
     return _C.add(self, other) if alpha == 1 else _C.add_alpha(self, other, alpha)
 
 
 @_method
 def add_(self, other, *, alpha=1):
+    alpha = _alpha_number(alpha, "add_")
     return _C.add_(self, other) if alpha == 1 else _C.add_alpha_(self, other, alpha)
 
 
 @_method
 def sub(self, other, *, alpha=1):
+    alpha = _alpha_number(alpha, "sub")
     return _C.sub(self, other) if alpha == 1 else _C.sub_alpha(self, other, alpha)
 
 
 @_method
 def sub_(self, other, *, alpha=1):
+    alpha = _alpha_number(alpha, "sub_")
     if alpha == 1:
         return _C.sub_(self, other)
     return _C.add_alpha_(self, other, -alpha)
