@@ -103,6 +103,33 @@ def _display_name(full_path):
     return full_path
 
 
+def is_safe_global(full_path):
+    """Whether weights_only loading resolves the global `module.name`."""
+    module, name = full_path.rsplit(".", 1) if "." in full_path else ("", full_path)
+    module, name = compat_global_name(module, name)
+    full = f"{module}.{name}"
+    if module in _BLOCKED_MODULES:
+        return False
+    user = _user_allowed()
+    return full in torch_names() or full in user or (
+        full.startswith("torch.") and "tensorcore." + full[len("torch."):] in user)
+
+
+def globals_in_pickle(data):
+    """The GLOBAL names in a pickle, found by disassembling it (pickletools:
+    nothing is executed)."""
+    import pickletools
+    found = set()
+    try:
+        for opcode, arg, _ in pickletools.genops(data):
+            if opcode.name in ("GLOBAL", "INST"):
+                module, name = arg.split(" ", 1)
+                found.add(f"{module}.{name}")
+    except Exception as e:  # a malformed pickle
+        raise UnpicklingError(f"corrupt pickle data ({type(e).__name__}: {e})") from None
+    return found
+
+
 # ---- the interpreter ----
 _S_I = struct.Struct("<i")
 _S_H = struct.Struct("<H")
@@ -211,12 +238,129 @@ class WeightsOnlyUnpickler:
     def _run(self):
         from .nn.parameter import Parameter
         Tensor = _torch_pickle.Tensor
-        read, stack = self._read, None
+        read, data, end = self._read, self.data, len(self.data)
         while True:
             stack = self.stack
-            op = read(1)
+            pos = self.pos
+            if pos >= end:
+                raise UnpicklingError("pickle data was truncated")
+            op = data[pos:pos + 1]
+            self.pos = pos + 1
+            # memo
+            if op == b"h":
+                stack.append(self._memo_get(read(1)[0]))
+            elif op == b"j":
+                stack.append(self._memo_get(_S_UI.unpack(read(4))[0]))
+            elif op == b"q":
+                self.memo[read(1)[0]] = self._top()
+            elif op == b"r":
+                self.memo[_S_UI.unpack(read(4))[0]] = self._top()
+            elif op == b"\x94":  # MEMOIZE
+                self.memo[len(self.memo)] = self._top()
+            # plain values
+            elif op == b"N":
+                stack.append(None)
+            elif op == b"\x88":
+                stack.append(True)
+            elif op == b"\x89":
+                stack.append(False)
+            elif op == b")":
+                stack.append(())
+            elif op == b"]":
+                stack.append([])
+            elif op == b"}":
+                stack.append({})
+            elif op == b"\x8f":
+                stack.append(set())
+            elif op == b"J":
+                stack.append(_S_I.unpack(read(4))[0])
+            elif op == b"K":
+                stack.append(read(1)[0])
+            elif op == b"M":
+                stack.append(_S_H.unpack(read(2))[0])
+            elif op == b"\x8a":  # LONG1
+                n = read(1)[0]
+                stack.append(int.from_bytes(read(n), "little", signed=True))
+            elif op == b"\x8b":  # LONG4
+                n = _S_I.unpack(read(4))[0]
+                stack.append(int.from_bytes(read(n), "little", signed=True))
+            elif op == b"G":
+                stack.append(_S_D.unpack(read(8))[0])
+            elif op == b"X":  # BINUNICODE
+                n = _S_UI.unpack(read(4))[0]
+                stack.append(str(read(n), "utf-8", "surrogatepass"))
+            elif op == b"\x8c":  # SHORT_BINUNICODE
+                n = read(1)[0]
+                stack.append(str(read(n), "utf-8", "surrogatepass"))
+            elif op == b"\x8d":  # BINUNICODE8
+                n = _S_Q.unpack(read(8))[0]
+                stack.append(str(read(n), "utf-8", "surrogatepass"))
+            elif op == b"U":  # SHORT_BINSTRING (Python 2 str)
+                data = read(read(1)[0])
+                stack.append(data if self.encoding == "bytes" else data.decode(self.encoding, "strict"))
+            elif op == b"C":  # SHORT_BINBYTES
+                stack.append(read(read(1)[0]))
+            elif op == b"B":  # BINBYTES
+                stack.append(read(_S_UI.unpack(read(4))[0]))
+            elif op == b"\x8e":  # BINBYTES8
+                stack.append(read(_S_Q.unpack(read(8))[0]))
+            # containers
+            elif op == b"a":  # APPEND
+                item = self._pop()
+                lst = self._top()
+                if type(lst) is not list:
+                    raise UnpicklingError(f"Can only append to lists, but got {type(lst)}")
+                self._nest(lst, (item,))
+                lst.append(item)
+            elif op == b"e":  # APPENDS
+                items = self._pop_mark()
+                lst = self._top()
+                if type(lst) is not list:
+                    raise UnpicklingError(f"Can only extend lists, but got {type(lst)}")
+                self._nest(lst, items)
+                lst.extend(items)
+            elif op == b"s" or op == b"u":  # SETITEM / SETITEMS
+                if op == b"s":
+                    v = self._pop()
+                    items = [self._pop(), v]
+                else:
+                    items = self._pop_mark()
+                target = self._top()
+                if type(target) not in (dict, collections.OrderedDict, collections.Counter):
+                    opname = "SETITEM" if op == b"s" else "SETITEMS"
+                    raise UnpicklingError(f"Can only {opname} for dict, collections.OrderedDict, "
+                                          f"collections.Counter, but got {type(target)}")
+                if len(items) % 2:
+                    raise UnpicklingError("odd number of items for SETITEMS")
+                self._nest(target, items)
+                for i in range(0, len(items), 2):
+                    target[items[i]] = items[i + 1]
+            elif op == b"\x90":  # ADDITEMS
+                items = self._pop_mark()
+                target = self._top()
+                if type(target) is not set:
+                    raise UnpicklingError(f"Can only add items to sets, but got {type(target)}")
+                self._nest(target, items)
+                target.update(items)
+            elif op == b"(":  # MARK
+                if len(self.metastack) >= MAX_DEPTH:
+                    raise UnpicklingError(f"containers nest deeper than {MAX_DEPTH} levels")
+                self.metastack.append(stack)
+                self.stack = []
+            elif op == b"t":
+                items = self._pop_mark()
+                t = tuple(items)
+                self._nest(t, t)
+                self.stack.append(t)
+            elif op in (b"\x85", b"\x86", b"\x87"):  # TUPLE1..3
+                n = op[0] - 0x84
+                if len(stack) < n:
+                    raise UnpicklingError("unpickling stack underflow")
+                t = tuple(stack[-n:])
+                self._nest(t, t)
+                stack[-n:] = [t]
             # risky opcodes: globals, calls, object construction
-            if op == b"c":
+            elif op == b"c":
                 module = self._readline().decode("utf-8")
                 name = self._readline().decode("utf-8")
                 stack.append(self._find_global(module, name))
@@ -294,119 +438,6 @@ class WeightsOnlyUnpickler:
                 if tag != "storage":
                     raise WeightsOnlyRefusal(f"Only persistent_load of storage is allowed, but got {tag!r}")
                 stack.append(self.persistent_load(pid))
-            # containers
-            elif op == b"a":  # APPEND
-                item = self._pop()
-                lst = self._top()
-                if type(lst) is not list:
-                    raise UnpicklingError(f"Can only append to lists, but got {type(lst)}")
-                self._nest(lst, (item,))
-                lst.append(item)
-            elif op == b"e":  # APPENDS
-                items = self._pop_mark()
-                lst = self._top()
-                if type(lst) is not list:
-                    raise UnpicklingError(f"Can only extend lists, but got {type(lst)}")
-                self._nest(lst, items)
-                lst.extend(items)
-            elif op == b"s" or op == b"u":  # SETITEM / SETITEMS
-                if op == b"s":
-                    v = self._pop()
-                    items = [self._pop(), v]
-                else:
-                    items = self._pop_mark()
-                target = self._top()
-                if type(target) not in (dict, collections.OrderedDict, collections.Counter):
-                    opname = "SETITEM" if op == b"s" else "SETITEMS"
-                    raise UnpicklingError(f"Can only {opname} for dict, collections.OrderedDict, "
-                                          f"collections.Counter, but got {type(target)}")
-                if len(items) % 2:
-                    raise UnpicklingError("odd number of items for SETITEMS")
-                self._nest(target, items)
-                for i in range(0, len(items), 2):
-                    target[items[i]] = items[i + 1]
-            elif op == b"\x90":  # ADDITEMS
-                items = self._pop_mark()
-                target = self._top()
-                if type(target) is not set:
-                    raise UnpicklingError(f"Can only add items to sets, but got {type(target)}")
-                self._nest(target, items)
-                target.update(items)
-            elif op == b"(":  # MARK
-                if len(self.metastack) >= MAX_DEPTH:
-                    raise UnpicklingError(f"containers nest deeper than {MAX_DEPTH} levels")
-                self.metastack.append(stack)
-                self.stack = []
-            elif op == b"t":
-                items = self._pop_mark()
-                t = tuple(items)
-                self._nest(t, t)
-                self.stack.append(t)
-            elif op in (b"\x85", b"\x86", b"\x87"):  # TUPLE1..3
-                n = op[0] - 0x84
-                if len(stack) < n:
-                    raise UnpicklingError("unpickling stack underflow")
-                t = tuple(stack[-n:])
-                self._nest(t, t)
-                stack[-n:] = [t]
-            # plain values
-            elif op == b"N":
-                stack.append(None)
-            elif op == b"\x88":
-                stack.append(True)
-            elif op == b"\x89":
-                stack.append(False)
-            elif op == b")":
-                stack.append(())
-            elif op == b"]":
-                stack.append([])
-            elif op == b"}":
-                stack.append({})
-            elif op == b"\x8f":
-                stack.append(set())
-            elif op == b"J":
-                stack.append(_S_I.unpack(read(4))[0])
-            elif op == b"K":
-                stack.append(read(1)[0])
-            elif op == b"M":
-                stack.append(_S_H.unpack(read(2))[0])
-            elif op == b"\x8a":  # LONG1
-                n = read(1)[0]
-                stack.append(int.from_bytes(read(n), "little", signed=True))
-            elif op == b"\x8b":  # LONG4
-                n = _S_I.unpack(read(4))[0]
-                stack.append(int.from_bytes(read(n), "little", signed=True))
-            elif op == b"G":
-                stack.append(_S_D.unpack(read(8))[0])
-            elif op == b"X":  # BINUNICODE
-                n = _S_UI.unpack(read(4))[0]
-                stack.append(str(read(n), "utf-8", "surrogatepass"))
-            elif op == b"\x8c":  # SHORT_BINUNICODE
-                n = read(1)[0]
-                stack.append(str(read(n), "utf-8", "surrogatepass"))
-            elif op == b"\x8d":  # BINUNICODE8
-                n = _S_Q.unpack(read(8))[0]
-                stack.append(str(read(n), "utf-8", "surrogatepass"))
-            elif op == b"U":  # SHORT_BINSTRING (Python 2 str)
-                data = read(read(1)[0])
-                stack.append(data if self.encoding == "bytes" else data.decode(self.encoding, "strict"))
-            elif op == b"C":  # SHORT_BINBYTES
-                stack.append(read(read(1)[0]))
-            elif op == b"B":  # BINBYTES
-                stack.append(read(_S_UI.unpack(read(4))[0]))
-            elif op == b"\x8e":  # BINBYTES8
-                stack.append(read(_S_Q.unpack(read(8))[0]))
-            # memo
-            elif op == b"h":
-                stack.append(self._memo_get(read(1)[0]))
-            elif op == b"j":
-                stack.append(self._memo_get(_S_UI.unpack(read(4))[0]))
-            elif op == b"q":
-                self.memo[read(1)[0]] = self._top()
-            elif op == b"r":
-                self.memo[_S_UI.unpack(read(4))[0]] = self._top()
-            elif op == b"\x94":  # MEMOIZE
-                self.memo[len(self.memo)] = self._top()
             # framing
             elif op == b"\x80":  # PROTO
                 proto = read(1)[0]
@@ -418,8 +449,6 @@ class WeightsOnlyUnpickler:
                 if self.metastack:
                     raise UnpicklingError("MARK without a matching TUPLE/APPENDS/SETITEMS")
                 return self._pop()
-            elif not op:
-                raise UnpicklingError("pickle data was truncated")
             else:
                 raise UnpicklingError(f"Unsupported operand {op[0]}")
 

@@ -44,11 +44,12 @@ import numpy as np
 from . import _C, _safetensors_format, _torch_pickle
 from ._torch_pickle import StorageType, TorchPickler, UnpicklingError, _LoadedStorage
 from ._weights_only_unpickler import (WeightsOnlyUnpickler, WeightsOnlyRefusal, add_safe_globals,
-                                      clear_safe_globals, get_safe_globals, safe_globals)
+                                      clear_safe_globals, get_safe_globals, globals_in_pickle, is_safe_global,
+                                      safe_globals)
 from ._zip_archive import ZIP_MAGIC, BadZipArchive, ZipReader, ZipWriter, check_crc
 
 __all__ = ["save", "load", "add_safe_globals", "safe_globals", "get_safe_globals", "clear_safe_globals",
-           "UnpicklingError", "SerializationError", "DEFAULT_PROTOCOL"]
+           "get_unsafe_globals_in_checkpoint", "UnpicklingError", "SerializationError", "DEFAULT_PROTOCOL"]
 
 DEFAULT_PROTOCOL = 2  # what torch.save uses; PyTorch's weights_only unpickler expects it
 SerializationError = UnpicklingError  # the name tensorcore used before
@@ -237,6 +238,12 @@ def _load_zip(reader, fh, src, map_location, weights_only, use_mmap, pickle_load
     storages = {}
 
     def persistent_load(pid):
+        try:
+            return load_storage(pid)
+        except BadZipArchive as e:
+            _fail(src, str(e))
+
+    def load_storage(pid):
         if not isinstance(pid, tuple) or len(pid) != 5:
             _fail(src, f"corrupt storage reference {pid!r:.80}")
         _, stype, key, location, numel = pid
@@ -286,7 +293,7 @@ def _load_zip(reader, fh, src, map_location, weights_only, use_mmap, pickle_load
             try:
                 return WeightsOnlyUnpickler(pkl, persistent_load, pickle_load_args["encoding"]).load()
             except WeightsOnlyRefusal as e:
-                raise pickle.UnpicklingError(_weights_only_message(str(e))) from None
+                raise UnpicklingError(_weights_only_message(str(e))) from None
         return _torch_pickle.FullUnpickler(io.BytesIO(pkl), persistent_load, **pickle_load_args).load()
     except BadZipArchive as e:
         _fail(src, str(e))
@@ -294,6 +301,31 @@ def _load_zip(reader, fh, src, map_location, weights_only, use_mmap, pickle_load
         if str(e).startswith("tensorcore.load"):
             raise
         _fail(src, str(e))
+
+
+def get_unsafe_globals_in_checkpoint(f):
+    """The globals (as "module.name") that the checkpoint `f` (a path or a
+    binary file object) names and that are not allowed for weights_only
+    loading, neither by default nor by add_safe_globals / safe_globals. The
+    pickle is only disassembled, never run; globals a pickle could build at
+    run time are not seen."""
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "rb") as fh:
+            return get_unsafe_globals_in_checkpoint(fh)
+    base = f.tell()
+    if f.read(4) != ZIP_MAGIC:
+        raise ValueError("Expected input to be a checkpoint returned by tensorcore.save or torch.save")
+    try:
+        reader = ZipReader(f, base)
+        names = reader.names()
+        archive = names[0].split("/", 1)[0] if names else ""
+        if reader.has(f"{archive}/constants.pkl"):
+            raise ValueError("Expected input to be a checkpoint returned by torch.save but got a torchscript "
+                             "checkpoint")
+        pkl = reader.read(f"{archive}/data.pkl")
+    except (BadZipArchive, KeyError) as e:
+        raise UnpicklingError(f"tensorcore.get_unsafe_globals_in_checkpoint: not a readable checkpoint ({e})") from None
+    return sorted(name for name in globals_in_pickle(pkl) if not is_safe_global(name))
 
 
 def _weights_only_message(message):
