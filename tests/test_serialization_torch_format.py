@@ -246,7 +246,10 @@ def test_weights_only_rejects_calls_on_non_allowlisted_objects():
         b"\x80\x02}(X\x01\x00\x00\x00aK\x01u}b.",  # BUILD on a dict
         b"\x80\x02ctorch\nTensor\n)\x81.",  # NEWOBJ of a Tensor (uninitialised object)
         b"\x80\x02K\x01]\x85R.",  # REDUCE on an int
-        b"\x80\x02(X\x03\x00\x00\x00fooQ.",  # persistent id that is not a storage
+        b"\x80\x02X\x03\x00\x00\x00foo\x85Q.",  # persistent id that is not a storage
+        b"\x80\x02X\x03\x00\x00\x00fooQ.",  # persistent id that is not a tuple
+        b"\x80\x02ctorch\nTensor\n\x8a\x05\x00\x00\x00\x00\x01\x85R.",  # torch.Tensor(2**32): a 16 GB allocation
+        b"\x80\x02c_codecs\nencode\nC\x01xX\x04\x00\x00\x00zlib\x86R.",  # a codec other than pickle's
     ]
     for pkl in bad:
         with pytest.raises(pickle.UnpicklingError):

@@ -143,8 +143,8 @@ def _rebuild_tensor(storage, storage_offset, size, stride):
 
 
 def _set_state(obj, state):
-    """Restores the attributes pickled with a Parameter/tensor (PyTorch's
-    _set_obj_state): a dict, or (dict, slots dict)."""
+    """Restores the attributes pickled with a Parameter/tensor, as PyTorch's
+    _set_obj_state: a dict for __dict__, or (dict, slots dict)."""
     if state is None:
         return obj
     if isinstance(state, tuple) and len(state) == 2:
@@ -152,12 +152,12 @@ def _set_state(obj, state):
     else:
         dict_state, slots_state = state, None
     for part in (dict_state, slots_state):
-        if part is None:
-            continue
-        if not isinstance(part, dict) or not all(type(k) is str for k in part):
+        if part is not None and (not isinstance(part, dict) or not all(type(k) is str for k in part)):
             raise UnpicklingError("tensorcore.load: corrupt tensor state (expected a dict of attributes)")
-        for k, v in part.items():
-            setattr(obj, k, v)
+    if dict_state:
+        obj.__dict__.update(dict_state)  # not setattr: a file must not reach properties like .data or .grad
+    for k, v in (slots_state or {}).items():
+        setattr(obj, k, v)
     return obj
 
 

@@ -20,6 +20,7 @@ a bad argument to an allowlisted callable) is reported as
 pickle.UnpicklingError; containers may nest at most MAX_DEPTH deep, and the
 interpreter is iterative, so no input can raise RecursionError.
 """
+import _codecs
 import collections
 import contextlib
 import struct
@@ -39,6 +40,7 @@ class WeightsOnlyRefusal(UnpicklingError):
 
 
 MAX_DEPTH = 1000
+_BYTES_CODECS = ("latin1", "latin-1", "iso-8859-1", "utf-8", "utf8", "ascii")
 _BLOCKED_MODULES = ("sys", "os", "posix", "nt")
 
 # ---- the user's allowlist ----
@@ -392,8 +394,15 @@ class WeightsOnlyUnpickler:
                     raise WeightsOnlyRefusal(msg)
                 if type(args) is not tuple:
                     raise UnpicklingError("REDUCE expected an argument tuple")
+                if func is Tensor or (isinstance(func, type) and issubclass(func, Tensor)):
+                    # torch.Tensor is allowlisted as a type name (for _rebuild_from_type_v2), but calling it
+                    # would allocate whatever size the file asks for
+                    raise WeightsOnlyRefusal(f"Trying to call reduce for {func}, which is only allowed as a type")
                 if func is bytearray and args and isinstance(args[0], int):
                     raise UnpicklingError("bytearray(n) is not allowed in a checkpoint")  # a memory bomb
+                if func is _codecs.encode and (len(args) != 2 or type(args[1]) is not str
+                                               or args[1].lower().replace("_", "-") not in _BYTES_CODECS):
+                    raise UnpicklingError("_codecs.encode is only allowed with the codecs pickle writes bytes with")
                 result = func(*args)
                 self._nest(result, args if isinstance(result, (set, collections.Counter, collections.OrderedDict))
                            else ())
