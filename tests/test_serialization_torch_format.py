@@ -41,11 +41,11 @@ def records(raw):
         return {i.filename: z.read(i.filename) for i in z.infolist()}
 
 
-def rezip(recs):
+def rezip(recs, force_zip64=False):
     """A checkpoint with the given records (name -> bytes), written the way
     tensorcore writes them: for crafting inputs."""
     buf = io.BytesIO()
-    zw = ZipWriter(buf)
+    zw = ZipWriter(buf, force_zip64)
     for name, data in recs.items():
         zw.write_record(name, data)
     zw.finish()
@@ -113,6 +113,17 @@ def test_zip_layout_is_pytorchs():
         pkl = z.read("archive/data.pkl")
         assert pkl[:2] == b"\x80\x02" and b"torch._utils\n_rebuild_tensor_v2\n" in pkl
         assert b"torch\nFloatStorage\n" in pkl and b"torch\nLongStorage\n" in pkl and b"tensorcore" not in pkl
+
+
+def test_zip64_structures_are_read_back(tmp_path):
+    """Files over 4 GiB need zip64 records; written here for a small file."""
+    raw = rezip(records(dumps(small_checkpoint())), force_zip64=True)
+    assert b"PK\x06\x06" in raw and b"PK\x06\x07" in raw
+    assert_same(loads(raw), loads(dumps(small_checkpoint())))
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        assert z.testzip() is None and z.read("archive/version") == b"3\n"
+    (tmp_path / "z64.pt").write_bytes(raw)
+    assert_same(tc.load(tmp_path / "z64.pt", mmap=True), loads(raw))
 
 
 def test_round_trip_keeps_values_types_and_strides():
@@ -274,6 +285,7 @@ def _loads_or_unpickling_error(raw, reference, **kwargs):
     return "same"
 
 
+@pytest.mark.slow
 def test_fuzz_byte_flips_and_truncations_never_load_wrong_values():
     obj = small_checkpoint()
     raw = dumps(obj)
@@ -574,6 +586,8 @@ def test_tensorcore_checkpoint_loads_in_pytorch_weights_only(torch, tmp_path):
     tc.save({"model": m.state_dict(), "optim": opt.state_dict(), "epoch": 3, "size": tc.Size([2]),
              "dtype": tc.int64, "device": tc.device("cpu")}, path)
     ckpt = torch.load(path, weights_only=True)
+    mapped = torch.load(path, weights_only=True, mmap=True)  # our records are aligned for PyTorch's mmap too
+    assert all(torch.equal(mapped["model"][k], v) for k, v in ckpt["model"].items())
     assert ckpt["epoch"] == 3 and ckpt["size"] == torch.Size([2]) and ckpt["dtype"] is torch.int64
     assert ckpt["device"] == torch.device("cpu")
     tm = build_digits_mlp(torch.nn)
@@ -603,6 +617,8 @@ def test_storage_sharing_survives_both_directions(torch):
     raw = dumps({"base": base, "view": base[2:8].view(2, 3).t(), "p": nn.Parameter(tc.ones(2))})
     theirs = torch.load(io.BytesIO(raw), weights_only=True)
     assert theirs["view"].untyped_storage().data_ptr() == theirs["base"].untyped_storage().data_ptr()
+    zip64 = torch.load(io.BytesIO(rezip(records(raw), force_zip64=True)), weights_only=True)
+    assert torch.equal(zip64["view"], theirs["view"])
     assert theirs["view"].stride() == (1, 3) and theirs["view"].storage_offset() == 2
     assert isinstance(theirs["p"], torch.nn.Parameter) and theirs["p"].requires_grad
     buf = io.BytesIO()

@@ -238,14 +238,18 @@ class ZipWriter:
     target need not be seekable. Zip64 structures are used where a size or an
     offset does not fit in 32 bits."""
 
-    def __init__(self, fh):
+    def __init__(self, fh, force_zip64=False):
         self.fh = fh
         self.pos = 0
+        self.force_zip64 = force_zip64  # zip64 structures even where 32 bits suffice (to test them)
         self.entries = []  # (name bytes, crc, size, header offset)
 
     def _write(self, b):
         self.fh.write(b)
-        self.pos += len(memoryview(b).cast("B")) if not isinstance(b, bytes) else len(b)
+        self.pos += len(b)
+
+    def _needs_zip64(self, size, offset):
+        return self.force_zip64 or size >= _U32 or offset >= _U32
 
     def write_record(self, name, data):
         """`data`: bytes or any C-contiguous buffer (written without a copy)."""
@@ -253,9 +257,11 @@ class ZipWriter:
         mv = memoryview(data).cast("B")
         size = mv.nbytes
         header_offset = self.pos
-        pad = -(header_offset + _LOCAL.size + len(name_b) + 4) % ALIGNMENT
-        extra = struct.pack("<HH", _PAD_BLOCK_ID, pad) + b"Z" * pad
-        zip64 = size >= _U32 or header_offset >= _U32
+        zip64 = self._needs_zip64(size, header_offset)
+        # sizes follow in the data descriptor; a zip64 entry announces 8-byte ones with a zip64 field
+        extra = struct.pack("<HHQQ", _ZIP64_ID, 16, 0, 0) if zip64 else b""
+        pad = -(header_offset + _LOCAL.size + len(name_b) + len(extra) + 4) % ALIGNMENT
+        extra += struct.pack("<HH", _PAD_BLOCK_ID, pad) + b"Z" * pad
         self._write(_LOCAL.pack(b"PK\x03\x04", 45 if zip64 else 20, _FLAG_DATA_DESCRIPTOR | _FLAG_UTF8, 0, 0, 0,
                                 0, 0, 0, len(name_b), len(extra)))
         self._write(name_b)
@@ -275,7 +281,7 @@ class ZipWriter:
     def finish(self):
         cd_offset = self.pos
         for name_b, crc, size, offset in self.entries:
-            zip64 = size >= _U32 or offset >= _U32
+            zip64 = self._needs_zip64(size, offset)
             extra = b""
             if zip64:
                 extra = struct.pack("<HHQQQ", _ZIP64_ID, 24, size, size, offset)
@@ -287,7 +293,7 @@ class ZipWriter:
             self._write(extra)
         cd_size = self.pos - cd_offset
         n = len(self.entries)
-        if n >= _U16 or cd_offset >= _U32 or cd_size >= _U32:
+        if self.force_zip64 or n >= _U16 or cd_offset >= _U32 or cd_size >= _U32:
             eocd64_at = self.pos
             self._write(_EOCD64.pack(b"PK\x06\x06", _EOCD64.size - 12, 45, 45, 0, 0, n, n, cd_size, cd_offset))
             self._write(_EOCD64_LOCATOR.pack(b"PK\x06\x07", 0, eocd64_at, 1))
