@@ -195,7 +195,7 @@ def test_weights_only_refuses_unlisted_globals_and_allowlisting_loads_them():
         assert serialization.get_safe_globals() == [Net]
         with pytest.raises(pickle.UnpicklingError, match="GLOBAL tensorcore.nn.modules.linear.Linear was not"):
             loads(raw)
-        with serialization.safe_globals([nn.Linear, set]):
+        with serialization.safe_globals([nn.Linear]):
             back = loads(raw)
         assert serialization.get_safe_globals() == [Net]
     assert serialization.get_safe_globals() == []
@@ -569,6 +569,14 @@ def test_pytorch_checkpoint_of_the_digits_mlp_loads_into_tensorcore(torch, tmp_p
         tc.load(path)
     whole = tc.load(path, weights_only=False)
     assert type(whole) is nn.Sequential and isinstance(whole[0], nn.Linear)
+    np.testing.assert_allclose(whole(tc.tensor(x)).detach().numpy(), theirs, rtol=1e-5, atol=1e-6)
+    # or with weights_only=True, allowlisting tensorcore's classes for PyTorch's names
+    assert serialization.get_unsafe_globals_in_checkpoint(path) == [
+        "torch.nn.modules.activation.ReLU", "torch.nn.modules.container.Sequential",
+        "torch.nn.modules.dropout.Dropout", "torch.nn.modules.linear.Linear"]
+    with serialization.safe_globals([nn.Sequential, nn.Linear, nn.ReLU, nn.Dropout]):
+        whole = tc.load(path)
+    assert type(whole) is nn.Sequential and type(whole[6]) is nn.Linear
     np.testing.assert_allclose(whole(tc.tensor(x)).detach().numpy(), theirs, rtol=1e-5, atol=1e-6)
 
 
