@@ -13,7 +13,6 @@ import sys
 import textwrap
 import time
 import zipfile
-import zlib
 
 import numpy as np
 import pytest
@@ -320,12 +319,13 @@ def test_fuzz_mutated_pickles_raise_unpickling_error():
 
 
 def _tensor_pickle(numel, offset=0, size=(2,), stride=(1,), key="0", storage="FloatStorage"):
-    return pickle.dumps(("storage", numel, offset, size, stride), protocol=2)[:0] + (
-        b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n(("
-        + b"X\x07\x00\x00\x00storage" + b"ctorch\n" + storage.encode() + b"\n"
-        + pickle.dumps(key, 2)[2:-1] + b"X\x03\x00\x00\x00cpu" + pickle.dumps(numel, 2)[2:-1]
-        + b"tQ" + pickle.dumps(offset, 2)[2:-1] + pickle.dumps(tuple(size), 2)[2:-1]
-        + pickle.dumps(tuple(stride), 2)[2:-1] + b"\x89ccollections\nOrderedDict\n)RtR.")
+    """data.pkl of one tensor, as torch.save writes it, with every field under our control."""
+    def value(v):  # the opcodes that push `v` (a pickle without its PROTO header and STOP)
+        return pickle.dumps(v, protocol=2)[2:-1]
+    storage_id = (b"(" + value("storage") + b"ctorch\n" + storage.encode() + b"\n" + value(key) + value("cpu")
+                  + value(numel) + b"t")
+    return (b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n(" + storage_id + b"Q" + value(offset)
+            + value(tuple(size)) + value(tuple(stride)) + b"\x89ccollections\nOrderedDict\n)RtR.")
 
 
 def test_crafted_tensor_records_are_validated():
@@ -420,6 +420,8 @@ def test_map_location():
     for loc in ("cpu", b"cpu", tc.device("cpu"), {"cuda:0": "cpu"}, {"cuda:0": tc.device("cpu")},
                 lambda storage, location: storage):
         assert loads(raw, map_location=loc)["w"].tolist() == [0.0, 1.0, 2.0]
+    moved = loads(raw, map_location=lambda s, loc: tc.cat([tc.zeros(1), s])[1:])  # a storage at an offset
+    assert moved["w"].tolist() == [0.0, 1.0, 2.0]
     seen = []
     loads(raw, map_location=lambda s, loc: seen.append((s.shape, loc)) or s)
     assert seen == [((3,), "cuda:0")]

@@ -305,7 +305,7 @@ def read(raw, src, weights_only):
     pickled = metadata.get("tensorcore.pickle")
     if pickled is not None:
         if weights_only:
-            raise pickle.UnpicklingError(
+            raise UnpicklingError(
                 f"Weights only load failed. {src} holds pickled Python objects (saved with tensorcore.save of an "
                 "object that is not tensors and containers of them, e.g. a whole nn.Module). Re-running "
                 "`tensorcore.load` with `weights_only` set to `False` will likely succeed, but it can result in "

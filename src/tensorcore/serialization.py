@@ -284,6 +284,8 @@ def _load_zip(reader, fh, src, map_location, weights_only, use_mmap, pickle_load
             raise RuntimeError(f"tensorcore.load: map_location returned {type(flat).__name__} for storage "
                                f"'{key}'; expected the storage (a 1-D tensor of {numel} {dtype.name} elements) or "
                                "None")
+        if flat.storage_offset() != 0 or (numel > 1 and flat.stride() != (1,)):
+            flat = flat.clone()  # tensors are rebuilt with offsets and strides into a storage that starts here
         storage = _LoadedStorage(flat, dtype, numel, key)
         storages[key] = storage
         return storage
