@@ -171,6 +171,24 @@ def test_tensor_attributes_and_requires_grad_round_trip():
     assert out["nonleaf"].requires_grad and out["nonleaf"].is_leaf and out["nonleaf"].tolist() == [2.0, 2.0]
 
 
+class TaggedTensor(tc.Tensor):
+    pass
+
+
+def test_tensor_subclasses_round_trip():
+    base = tc.arange(4.0)
+    sub = TaggedTensor(base[1:])
+    sub.tag = "x"
+    raw = dumps({"base": base, "sub": sub})
+    with pytest.raises(pickle.UnpicklingError, match="GLOBAL test_serialization_torch_format.TaggedTensor"):
+        loads(raw)
+    with serialization.safe_globals([TaggedTensor]):
+        allowlisted = loads(raw)
+    for out in (loads(raw, weights_only=False), allowlisted):
+        assert type(out["sub"]) is TaggedTensor and out["sub"].tag == "x" and out["sub"].tolist() == [1.0, 2.0, 3.0]
+        assert out["sub"]._storage_ptr() == out["base"]._storage_ptr() and out["sub"].storage_offset() == 1
+
+
 # ------------------------------------------------------------------ weights_only
 class Net(nn.Module):
     def __init__(self):

@@ -184,10 +184,17 @@ def _rebuild_from_type_v2(func, new_type, args, state):
     if not isinstance(args, tuple):
         raise UnpicklingError("tensorcore.load: corrupt tensor record")
     ret = func(*args)
-    if new_type is Parameter and type(ret) is not Parameter:
-        ret = Parameter(ret, ret.requires_grad)
-    elif new_type is not Tensor and new_type is not type(ret):
-        raise UnpicklingError(f"tensorcore.load: tensor subclass {new_type!r} is not supported")
+    if not (isinstance(new_type, type) and issubclass(new_type, Tensor)):
+        raise UnpicklingError(f"tensorcore.load: corrupt tensor record: {new_type!r} is not a tensor type")
+    if type(ret) is not new_type:
+        if new_type is Parameter:
+            ret = Parameter(ret, ret.requires_grad)
+        else:  # PyTorch's ret.as_subclass(new_type): the same tensor (an alias), seen as the subclass
+            sub = new_type.__new__(new_type)
+            Tensor.__init__(sub, ret)
+            if ret.requires_grad:
+                sub.requires_grad_(True)
+            ret = sub
     return _set_state(ret, state)
 
 
