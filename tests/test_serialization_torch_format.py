@@ -711,3 +711,36 @@ def test_get_unsafe_globals_in_checkpoint(tmp_path):
 def test_other_pickle_protocols_round_trip(protocol):
     obj = small_checkpoint()
     assert_same(loads(dumps(obj, pickle_protocol=protocol)), loads(dumps(obj)))
+
+
+class _ReadSeekOnly:
+    """A minimal file object: read/seek/tell, no readinto."""
+
+    def __init__(self, data):
+        self._buf = io.BytesIO(data)
+        self.read, self.seek, self.tell = self._buf.read, self._buf.seek, self._buf.tell
+
+
+class _Stream(io.RawIOBase):
+    """A non-seekable stream, like a pipe."""
+
+    def __init__(self, data):
+        self._buf = io.BytesIO(data)
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        return self._buf.readinto(b)
+
+
+def test_minimal_and_non_seekable_file_objects():
+    obj = small_checkpoint()
+    raw = dumps(obj)
+    assert_same(tc.load(_ReadSeekOnly(raw)), loads(raw))
+    assert_same(tc.load(io.BufferedReader(_Stream(raw))), loads(raw))
+    prefixed = io.BytesIO(b"header bytes" + raw)  # a checkpoint that starts at the current position
+    prefixed.seek(12)
+    assert_same(tc.load(prefixed), loads(raw))
+    with pytest.raises(TypeError, match="binary mode"):
+        tc.load(io.StringIO("text"))
