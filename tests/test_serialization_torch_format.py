@@ -291,6 +291,10 @@ def test_flipped_data_byte_is_caught_by_crc():
     raw[start + 100] ^= 0x01
     with pytest.raises(pickle.UnpicklingError, match="CRC-32 mismatch in record 'archive/data/0'"):
         loads(bytes(raw))
+    raw = bytearray(dumps({"w": tc.arange(64.0)}))
+    raw[raw.index(b"3\n", raw.index(b"archive/version"))] ^= 0x02  # the version record's data: "3\n" -> "1\n"
+    with pytest.raises(pickle.UnpicklingError, match="CRC-32 mismatch in record 'archive/version'"):
+        loads(bytes(raw))
 
 
 def _loads_or_unpickling_error(raw, reference, **kwargs):

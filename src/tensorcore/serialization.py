@@ -55,6 +55,7 @@ DEFAULT_PROTOCOL = 2  # what torch.save uses; PyTorch's weights_only unpickler e
 SerializationError = UnpicklingError  # the name tensorcore used before
 
 _ARCHIVE = "archive"
+_SMALL_RECORD = 1 << 16
 _NUMPY_DTYPE = {"float32": np.float32, "float64": np.float64, "int32": np.int32, "int64": np.int64,
                 "bool": np.bool_}
 _UNSAFE_MESSAGE = (
@@ -230,6 +231,9 @@ def _load_zip(reader, fh, src, map_location, weights_only, use_mmap, pickle_load
             _fail(src, f"unknown byte order {raw[:16]!r} in the byteorder record")
         byteorder = raw.decode("ascii")
     pkl = reader.read(f"{archive}/data.pkl")
+    for name in names:  # the small bookkeeping records (version, ...) are CRC-checked too
+        if not name.startswith(f"{archive}/data/") and reader.records[name].size <= _SMALL_RECORD:
+            reader.read(name)
     mapped = None
     if use_mmap:
         mm = _mmap.mmap(fh.fileno(), 0, access=_mmap.ACCESS_COPY) if reader.size else None
