@@ -52,6 +52,7 @@ __all__ = ["save", "load", "add_safe_globals", "safe_globals", "get_safe_globals
            "get_unsafe_globals_in_checkpoint", "UnpicklingError", "SerializationError", "DEFAULT_PROTOCOL"]
 
 DEFAULT_PROTOCOL = 2  # what torch.save uses; PyTorch's weights_only unpickler expects it
+UnpicklingError.__module__ = __name__  # tracebacks name it tensorcore.serialization.UnpicklingError
 SerializationError = UnpicklingError  # the name tensorcore used before
 
 _ARCHIVE = "archive"
