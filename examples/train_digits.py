@@ -103,7 +103,7 @@ def run(backend, args, data, progress=True):
     train_time = time.perf_counter() - t0
 
     # save, reload into a fresh model, re-evaluate
-    suffix = ".safetensors" if backend == "tensorcore" else ".pt"
+    suffix = ".pt"  # both write PyTorch's checkpoint format
     path = os.path.join(tempfile.gettempdir(), f"digits_mlp_{backend}{suffix}")
     if args.out and backend == "tensorcore":
         path = args.out
