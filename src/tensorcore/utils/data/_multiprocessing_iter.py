@@ -13,8 +13,8 @@ _IterableDatasetStopIteration and gets no further tasks. This is PyTorch's
 scheduling, so the same program yields the same batches in the same order.
 
 Note [DataLoader worker shutdown]
-Workers are stopped (done_event, then None on each index queue, a short
-join, then terminate/kill) when an epoch ends (unless persistent), when the
+Workers are stopped (done_event, on which idle workers exit, and None on
+each index queue; a short join, then terminate/kill) when an epoch ends (unless persistent), when the
 iterator is garbage collected (del, break out of a loop, an exception
 unwinding the loop), and at interpreter exit for iterators still alive.
 A worker that dies makes the next wait for data raise RuntimeError naming

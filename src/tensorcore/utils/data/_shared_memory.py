@@ -30,7 +30,6 @@ import tempfile
 import numpy as np
 
 from ... import _C
-from ..._dtype import ALIASES
 
 Tensor = _C.Tensor
 
@@ -59,9 +58,31 @@ def unlink_prefix(prefix):
             pass
 
 
+class _Segment:
+    """Stands for "the segment of this message" inside the pickle."""
+
+
+_SEGMENT = _Segment()
+
+
+def _rebuild_tensor(segment, dtype_name, shape, offset, requires_grad):
+    dtype = np.dtype(dtype_name)
+    numel = int(np.prod(shape, dtype=np.int64))
+    if numel == 0:
+        values = np.empty(shape, dtype=dtype)
+    else:
+        values = np.frombuffer(segment, dtype=dtype, count=numel, offset=offset).reshape(shape)
+    tensor = _C.from_numpy(values)
+    if requires_grad:
+        tensor.requires_grad_(True)
+    return tensor
+
+
 class _SharingPickler(pickle.Pickler):
     """Pickles everything normally except Tensors, which become references to
-    byte ranges of the result's segment (laid out as they are met)."""
+    byte ranges of the result's segment (laid out as they are met). Tensors
+    go through the pickle memo, so one tensor met twice is sent once and
+    comes back as one object."""
 
     def __init__(self, file):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -69,8 +90,11 @@ class _SharingPickler(pickle.Pickler):
         self.nbytes = 0
 
     def persistent_id(self, obj):
+        return _TAG if obj is _SEGMENT else None
+
+    def reducer_override(self, obj):
         if type(obj) is not Tensor:
-            return None
+            return NotImplemented
         if obj.requires_grad and not obj.is_leaf:
             raise RuntimeError("Cowardly refusing to serialize non-leaf tensor which requires_grad, since autograd "
                                "does not support crossing process boundaries.  If you just want to transfer the "
@@ -80,7 +104,7 @@ class _SharingPickler(pickle.Pickler):
         if values.size:
             self.arrays.append((offset, values))
             self.nbytes = offset + values.nbytes
-        return (_TAG, obj.dtype.name, tuple(values.shape), offset, obj.requires_grad)
+        return (_rebuild_tensor, (_SEGMENT, obj.dtype.name, tuple(values.shape), offset, obj.requires_grad))
 
 
 def dumps(obj, segment_path):
@@ -114,21 +138,9 @@ class _SharingUnpickler(pickle.Unpickler):
         self.segment = segment
 
     def persistent_load(self, pid):
-        tag, dtype_name, shape, offset, requires_grad = pid
-        if tag != _TAG:
-            raise pickle.UnpicklingError(f"unknown persistent id {tag!r}")
-        dtype = np.dtype(dtype_name)
-        numel = int(np.prod(shape, dtype=np.int64))
-        if numel == 0:
-            values = np.empty(shape, dtype=dtype)
-        else:
-            values = np.frombuffer(self.segment, dtype=dtype, count=numel, offset=offset).reshape(shape)
-        tensor = _C.from_numpy(values)
-        if ALIASES[dtype_name] is not tensor.dtype:
-            raise pickle.UnpicklingError(f"tensor of dtype {dtype_name} came back as {tensor.dtype}")
-        if requires_grad:
-            tensor.requires_grad_(True)
-        return tensor
+        if pid != _TAG:
+            raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+        return self.segment
 
 
 def loads(message):

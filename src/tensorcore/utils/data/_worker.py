@@ -14,8 +14,9 @@ from ._fetch import create_fetcher
 
 __all__ = ["WorkerInfo", "get_worker_info"]
 
-# How often a waiting worker checks that the main process is still alive (s).
-_PARENT_CHECK_INTERVAL = 1.0
+# How often an idle worker checks that the main process is alive and has not
+# set done_event (seconds).
+_STATUS_CHECK_INTERVAL = 0.1
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -54,18 +55,26 @@ class ExceptionWrapper:
         self.where = where
 
     def reraise(self):
+        # The exception is built in a helper, so that no frame of the
+        # traceback holds it in a local: that would be a reference cycle
+        # keeping the DataLoader iterator (and its workers) alive until the
+        # cyclic garbage collector runs.
+        raise self._rebuild()
+
+    def _rebuild(self):
         msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.exc_msg}"
         if self.exc_type is KeyError:
             # KeyError shows repr() of its argument, which would print the
             # traceback as one line with escaped newlines.
             msg = _KeyErrorMessage(msg)
         elif getattr(self.exc_type, "message", None):
-            raise self.exc_type(message=msg)
+            return self.exc_type(message=msg)
         try:
-            exception = self.exc_type(msg)
+            return self.exc_type(msg)
         except Exception:
-            raise RuntimeError(msg) from None
-        raise exception
+            error = RuntimeError(msg)
+            error.__suppress_context__ = True
+            return error
 
 
 class _KeyErrorMessage(str):
@@ -131,9 +140,12 @@ def worker_loop(is_iterable, dataset, index_queue, result_queue, done_event, aut
     the worker answers (task_idx, batch or ExceptionWrapper or
     _IterableDatasetStopIteration) on the shared result_queue, as a message
     from _shared_memory.dumps. _ResumeIteration (persistent workers, new
-    epoch) restarts the fetcher and is echoed back. None means exit; it is
-    sent after done_event is set, and once done_event is set remaining tasks
-    are skipped. The worker also exits when its parent process is gone.
+    epoch) restarts the fetcher and is echoed back. None means exit (an
+    exhausted IterableDataset worker, or shutdown). Once done_event is set
+    remaining tasks are skipped and the worker exits as soon as its queue is
+    empty, even if the None never arrives: the main process may be shutting
+    down from the garbage collector, after the index queues' feeder threads
+    were finalized. The worker also exits when its parent process is gone.
     """
     import tensorcore
     global _worker_info
@@ -159,8 +171,10 @@ def worker_loop(is_iterable, dataset, index_queue, result_queue, done_event, aut
         iteration_end = False
         while os.getppid() == parent_pid:
             try:
-                r = index_queue.get(timeout=_PARENT_CHECK_INTERVAL)
+                r = index_queue.get(timeout=_STATUS_CHECK_INTERVAL)
             except queue.Empty:
+                if done_event.is_set():
+                    break  # see Note [DataLoader worker shutdown]
                 continue
             if isinstance(r, _ResumeIteration):
                 result_queue.put(_shared_memory.dumps((r, None), None))

@@ -145,7 +145,7 @@ class DataLoader:
     def _get_iterator(self):
         if self.num_workers == 0:
             return _SingleProcessDataLoaderIter(self)
-        self._check_worker_number_rationality()
+        self._check_worker_number_rationality(stacklevel=4)
         return _MultiProcessingDataLoaderIter(self)
 
     def __iter__(self):
@@ -167,8 +167,9 @@ class DataLoader:
             return n
         return len(self._index_sampler)
 
-    def _check_worker_number_rationality(self):
-        # Warns when there are more workers than CPUs this process may use.
+    def _check_worker_number_rationality(self, stacklevel=3):
+        # Warns when there are more workers than CPUs this process may use
+        # (stacklevel: the user's line, through __init__ or __iter__).
         if self.num_workers == 0:
             return
         cpuset_checked = hasattr(os, "sched_getaffinity")
@@ -184,4 +185,4 @@ class DataLoader:
         warnings.warn(f"This DataLoader will create {self.num_workers} worker processes in total. {suggestion} "
                       "Please be aware that excessive worker creation might get DataLoader running slow or even "
                       "freeze, lower the worker number to avoid potential slowness/freeze if necessary.",
-                      stacklevel=3)
+                      stacklevel=stacklevel)
