@@ -40,7 +40,7 @@ from ._worker import ExceptionWrapper, _IterableDatasetStopIteration, _ResumeIte
 _STATUS_CHECK_INTERVAL = 0.1
 # How long shutdown waits for workers to exit on their own before it
 # terminates them (seconds, for all of them together).
-_SHUTDOWN_JOIN_TIMEOUT = 1.0
+_SHUTDOWN_JOIN_TIMEOUT = 0.5
 
 _live_iterators = weakref.WeakSet()
 _live_iterators_lock = threading.Lock()

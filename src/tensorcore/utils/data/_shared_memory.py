@@ -118,7 +118,13 @@ def dumps(obj, segment_path):
         return (None, buf.getvalue())
     fd = os.open(segment_path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        os.ftruncate(fd, pickler.nbytes)
+        if hasattr(os, "posix_fallocate"):
+            # Reserves the pages now: a full /dev/shm is an OSError (ENOSPC)
+            # here, reported like any worker exception, instead of a SIGBUS
+            # killing the worker when the copy touches a page.
+            os.posix_fallocate(fd, 0, pickler.nbytes)
+        else:
+            os.ftruncate(fd, pickler.nbytes)
         with mmap.mmap(fd, pickler.nbytes) as mm:
             for offset, values in pickler.arrays:
                 dst = np.ndarray(values.shape, dtype=values.dtype, buffer=mm, offset=offset)

@@ -102,6 +102,7 @@ class DataLoader:
         self.collate_fn = collate_fn
         self.persistent_workers = persistent_workers
         self._iterator = None
+        self._IterableDataset_len_called = None
         self._initialized = True
         self._check_worker_number_rationality()
 
@@ -161,7 +162,9 @@ class DataLoader:
 
     def __len__(self):
         if self._is_iterable:
-            n = len(self.dataset)
+            # Remembered so that iterators can warn when the dataset yields
+            # more than it said (e.g. every worker yields all of it).
+            n = self._IterableDataset_len_called = len(self.dataset)
             if self.batch_size is not None:
                 return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
             return n
