@@ -313,10 +313,21 @@ def test_worker_init_fn_runs_in_each_worker():
 
 def test_worker_init_fn_exception_reaches_the_main_process():
     it = iter(DataLoader(InitSeen(), batch_size=None, num_workers=1, timeout=T, worker_init_fn=_failing_init))
-    with pytest.raises(OSError, match="Caught OSError in DataLoader worker process 0") as exc:
-        next(it)
-    assert "init failed in 0" in str(exc.value)
-    del it
+    for _ in range(2):  # every task of the worker reports it
+        with pytest.raises(OSError, match="Caught OSError in DataLoader worker process 0") as exc:
+            next(it)
+        assert "init failed in 0" in str(exc.value)
+    del it, exc
+    # so does an IterableDataset whose __iter__ fails in the worker
+    with pytest.raises(ValueError, match="(?s)Caught ValueError in DataLoader worker process 1.*no data here"):
+        list(DataLoader(BrokenStream(), batch_size=2, num_workers=2, timeout=T))
+
+
+class BrokenStream(IterableDataset):
+    def __iter__(self):
+        if get_worker_info().id == 1:
+            raise ValueError("no data here")
+        return iter(range(3))
 
 
 # ---- IterableDataset ----
@@ -452,6 +463,12 @@ def test_dead_worker_raises_runtime_error_naming_it(mode, cause):
     assert _wait_gone(live) == []
     with pytest.raises(StopIteration):
         next(it)
+    # a persistent loader whose worker died starts new workers next epoch
+    dl = DataLoader(Faulty(mode, bad=2), batch_size=2, num_workers=2, timeout=T, persistent_workers=True)
+    with pytest.raises(RuntimeError, match="exited unexpectedly"):
+        list(dl)
+    dl.dataset.bad = -1
+    assert [b[0].tolist() for b in dl] == [[0, 1], [2, 3], [4, 5], [6, 7]]
 
 
 def test_timeout_raises_runtime_error():

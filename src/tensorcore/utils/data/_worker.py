@@ -157,14 +157,21 @@ def worker_loop(is_iterable, dataset, index_queue, result_queue, done_event, aut
         seed = _seed_worker(base_seed, worker_id)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
 
+        def start_fetcher():
+            # A failure here (worker_init_fn, iter(dataset)) is the answer to
+            # every task of this worker until the next epoch restarts it.
+            try:
+                return create_fetcher(is_iterable, dataset, auto_collation, collate_fn, drop_last), None
+            except Exception:
+                return None, ExceptionWrapper(f"in DataLoader worker process {worker_id}")
+
         init_exception = None
-        fetcher = None
         try:
             if init_fn is not None:
                 init_fn(worker_id)
-            fetcher = create_fetcher(is_iterable, dataset, auto_collation, collate_fn, drop_last)
         except Exception:
             init_exception = ExceptionWrapper(f"in DataLoader worker process {worker_id}")
+        fetcher, fetcher_exception = start_fetcher()
 
         parent_pid = os.getppid()
         segment_count = 0
@@ -179,15 +186,15 @@ def worker_loop(is_iterable, dataset, index_queue, result_queue, done_event, aut
             if isinstance(r, _ResumeIteration):
                 result_queue.put(_shared_memory.dumps((r, None), None))
                 iteration_end = False
-                fetcher = create_fetcher(is_iterable, dataset, auto_collation, collate_fn, drop_last)
+                fetcher, fetcher_exception = start_fetcher()
                 continue
             if r is None:
                 break
             if done_event.is_set() or iteration_end:
                 continue
             idx, index = r
-            if init_exception is not None:
-                data, init_exception = init_exception, None
+            if init_exception is not None or fetcher_exception is not None:
+                data = init_exception or fetcher_exception
             else:
                 try:
                     data = fetcher.fetch(index)

@@ -153,7 +153,7 @@ class DataLoader:
         # Persistent workers live in one iterator for the loader's lifetime;
         # each later epoch resets it instead of starting new processes.
         if self.persistent_workers and self.num_workers > 0:
-            if self._iterator is None:
+            if self._iterator is None or self._iterator._shutdown:  # first epoch, or after a worker died
                 self._iterator = self._get_iterator()
             else:
                 self._iterator._reset(self)
