@@ -561,14 +561,18 @@ def test_killed_main_process_does_not_leave_workers_running():
     pids = set()
     while len(pids) < 2:
         pids.update(next(it)[1].tolist())
-    print("PIDS", *sorted(pids), flush=True)
+    print("MAIN", os.getpid(), "PIDS", *sorted(pids), flush=True)
+    time.sleep(0.1)  # results in flight, their segments not yet received
     os.kill(os.getpid(), signal.SIGKILL)
     """
     rc, out, err = _run(code)
     assert rc == -signal.SIGKILL
+    main_pid = int(out.split()[1])
     pids = [int(p) for p in out.split("PIDS")[1].split()]
-    # orphaned workers notice that their parent is gone and exit
+    # orphaned workers notice that their parent is gone, remove the segments
+    # nobody will receive, and exit
     assert _wait_gone(pids, seconds=10) == []
+    assert _shm_files(main_pid) == []
 
 
 @pytest.mark.slow

@@ -17,7 +17,9 @@ A segment that is created but never received (the loader shut down while
 results were in flight, a worker killed mid-send) still has its name. Every
 name starts with a prefix owned by one loader iterator
 (`new_prefix`), and the iterator removes whatever matches its prefix after
-its workers have exited (`unlink_prefix`), so no segment outlives it.
+its workers have exited (`unlink_prefix`), so no segment outlives it. If the
+main process itself is killed, each worker removes its own segments when it
+notices that its parent is gone.
 """
 import glob
 import io

@@ -209,6 +209,10 @@ def worker_loop(is_iterable, dataset, index_queue, result_queue, done_event, aut
             segment_count += 1
             _send(result_queue, idx, data, f"{segment_prefix}_{worker_id}_{segment_count}", worker_id)
             del data, idx, index, r
+        else:
+            # The main process is gone (killed): nobody will receive, or
+            # remove, the segments this worker sent that were still in flight.
+            _shared_memory.unlink_prefix(f"{segment_prefix}_{worker_id}")
     except KeyboardInterrupt:
         pass  # the main process got the same Ctrl-C and will shut the loader down
     if done_event.is_set():
