@@ -6,7 +6,7 @@ A worker pickles each result with `dumps`: every Tensor in it is replaced by
 a small record (dtype, shape, offset, requires_grad) and its bytes are copied
 into ONE segment per result, a file in /dev/shm (a tmpfs: RAM, no disk; the
 temporary directory where there is no /dev/shm) that the worker creates,
-fills through mmap and closes. The pipe carries only the segment's name and
+writes and closes. The pipe carries only the segment's name and
 the small pickle. The main process (`loads`) opens the segment, maps it,
 and unlinks the name at once: from then on the memory lives exactly as long
 as the mapping, which is owned by the numpy arrays the tensors view
@@ -121,23 +121,27 @@ def dumps(obj, segment_path):
     fd = os.open(segment_path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         if hasattr(os, "posix_fallocate"):
-            # Reserves the pages now: a full /dev/shm is an OSError (ENOSPC)
-            # here, reported like any worker exception, instead of a SIGBUS
-            # killing the worker when the copy touches a page.
+            # Reserves the pages first: a full /dev/shm is an OSError (ENOSPC)
+            # here, reported like any worker exception.
             os.posix_fallocate(fd, 0, pickler.nbytes)
         else:
             os.ftruncate(fd, pickler.nbytes)
-        with mmap.mmap(fd, pickler.nbytes) as mm:
-            for offset, values in pickler.arrays:
-                dst = np.ndarray(values.shape, dtype=values.dtype, buffer=mm, offset=offset)
-                np.copyto(dst, values)
-                del dst  # the mapping cannot close while an array exports it
+        for offset, values in pickler.arrays:
+            # pwrite, not a copy through mmap: the kernel fills fresh tmpfs
+            # pages about twice as fast as user-space page faults do.
+            _pwrite_all(fd, memoryview(np.ascontiguousarray(values)).cast("B"), offset)
     except BaseException:
         os.unlink(segment_path)
         raise
     finally:
         os.close(fd)
     return (segment_path, buf.getvalue())
+
+
+def _pwrite_all(fd, data, offset):
+    while len(data):
+        written = os.pwrite(fd, data, offset)
+        data, offset = data[written:], offset + written
 
 
 class _SharingUnpickler(pickle.Unpickler):
