@@ -108,7 +108,7 @@ class WhoAmI(Dataset):
     def __getitem__(self, i):
         info = self.lib.utils.data.get_worker_info()
         return (i, info.id, info.num_workers, info.seed, os.getpid(), float(self.lib.rand(1)), random.random(),
-                float(np.random.rand()))
+                float(np.random.rand()), info.dataset is self)
 
 
 class Sharded(IterableDataset):
@@ -201,11 +201,12 @@ def _collate_sum(batch):
 def test_map_style_batches_identical_to_single_process(kwargs):
     ds = Squares()
     workers = dict(kwargs)
-    kwargs.pop("prefetch_factor", None)
-    expected = [_plain(b) for b in DataLoader(ds, **kwargs)]
+    single = {k: v for k, v in kwargs.items() if k != "prefetch_factor"}
+    expected = [_plain(b) for b in DataLoader(ds, **single)]
     got = [_plain(b) for b in DataLoader(ds, num_workers=2, timeout=T, **workers)]
     assert got == expected
-    assert [_plain(b) for b in DataLoader(ds, num_workers=3, timeout=T, **{**workers, "prefetch_factor": 1})] == expected
+    workers["prefetch_factor"] = 1
+    assert [_plain(b) for b in DataLoader(ds, num_workers=3, timeout=T, **workers)] == expected
 
 
 def test_tensor_dataset_with_workers_and_len():
@@ -216,6 +217,39 @@ def test_tensor_dataset_with_workers_and_len():
     batches = list(it)
     assert [_plain(b) for b in batches] == [_plain(b) for b in DataLoader(ds, batch_size=6)]
     assert batches[0][0].dtype == tc.float64 and batches[0][1].dtype == tc.bool
+
+
+class Logged(Dataset):
+    """Appends each index it loads to a file: what the workers have fetched so far."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __len__(self):
+        return 20
+
+    def __getitem__(self, i):
+        with open(self.path, "a") as f:
+            f.write(f"{i}\n")
+        return i
+
+
+def test_prefetch_factor_bounds_the_batches_in_flight(tmp_path):
+    path = str(tmp_path / "fetched")
+
+    def fetched(expected):
+        deadline = time.monotonic() + 10
+        while True:
+            got = open(path).read().split() if os.path.exists(path) else []
+            if len(got) >= expected or time.monotonic() > deadline:
+                time.sleep(0.2)  # nothing more may come
+                return sorted(int(i) for i in open(path).read().split())
+
+    it = iter(DataLoader(Logged(path), batch_size=None, num_workers=2, prefetch_factor=3, timeout=T))
+    assert fetched(6) == list(range(6))  # 3 per worker, none consumed yet
+    assert next(it) == 0
+    assert fetched(7) == list(range(7))  # one delivered, one more sent
+    del it
 
 
 def test_out_of_order_delivery_yields_every_batch_once():
@@ -276,7 +310,7 @@ def test_get_worker_info_and_worker_seeds():
     rows = list(DataLoader(WhoAmI(tc), batch_size=None, num_workers=2, timeout=T, generator=g))
     assert [r[0] for r in rows] == list(range(8))
     assert [r[1] for r in rows] == [0, 1] * 4  # tasks dealt round robin
-    assert all(r[2] == 2 for r in rows)
+    assert all(r[2] == 2 and r[8] is True for r in rows)  # info.dataset: the worker's copy
     pids = {r[1]: r[4] for r in rows}
     assert len(set(pids.values())) == 2 and os.getpid() not in pids.values()
     for worker_id in (0, 1):
