@@ -42,4 +42,5 @@ from . import _aliases  # noqa: E402
 _aliases.install(Tensor, globals())
 
 from . import nn, optim, utils  # noqa: E402,F401
+from . import distributed  # noqa: E402,F401  (never starts MPI: see distributed/_mpi.py)
 from .serialization import save, load  # noqa: E402,F401

@@ -14,6 +14,7 @@ from .._dtype import float32, float64, int32, int64, bool_
 # Codes that identify a dtype in the cross-rank signature check (_signature.py).
 DTYPE_CODES = {float32: 1, float64: 2, int32: 3, int64: 4, bool_: 5}
 DTYPE_BY_CODE = {v: k for k, v in DTYPE_CODES.items()}
+NUMPY_DTYPES = {float32: np.float32, float64: np.float64, int32: np.int32, int64: np.int64, bool_: np.bool_}
 
 
 def check_tensor(t, what, op):
