@@ -2,3 +2,5 @@
 from .dataset import Dataset, IterableDataset, TensorDataset, Subset, ConcatDataset, random_split  # noqa: F401
 from .sampler import Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, BatchSampler  # noqa: F401
 from .dataloader import DataLoader, default_collate, default_convert  # noqa: F401
+from .distributed import DistributedSampler  # noqa: F401,E402
+from . import distributed  # noqa: F401,E402
