@@ -28,20 +28,21 @@ NFIELDS = 8
 
 
 def make(kind, dtype_code=0, numel=0, op=0, root=-1, shape=()):
-    """The signature of one call (int64[8])."""
-    shape = tuple(int(s) for s in shape)
-    return np.array([_KIND_CODE[kind], dtype_code, numel, op, root, len(shape),
-                     hash(shape) & ((1 << 62) - 1), 0], dtype=np.int64)
+    """The signature of one call and its negation (int64[2 * 8])."""
+    shape = tuple(shape)
+    sig = [_KIND_CODE[kind], dtype_code, numel, op, root, len(shape), hash(shape) & ((1 << 62) - 1), 0]
+    return np.array(sig + [-v for v in sig], dtype=np.int64)
 
 
-def check(comm, MPI, sig, kind, shape=None):
-    """All-reduces `sig`; raises RuntimeError naming the first differing field."""
-    both = np.concatenate([sig, -sig])
+def check(comm, MPI, both, kind, shape=None):
+    """All-reduces (MAX) a signature from make(); raises RuntimeError naming
+    the first field that differs between the ranks."""
     out = np.empty_like(both)
     comm.Allreduce(both, out, op=MPI.MAX)
-    hi, lo = out[:NFIELDS], -out[NFIELDS:]
-    if (hi == sig).all() and (lo == sig).all():
+    if out.tobytes() == both.tobytes():
         return
+    sig = both[:NFIELDS]
+    hi, lo = out[:NFIELDS], -out[NFIELDS:]
     field = int(np.nonzero((hi != sig) | (lo != sig))[0][0])
     raise RuntimeError(f"{kind}: the ranks of the group passed different arguments "
                        f"({_describe(field, sig, lo, hi, shape)}); every rank must call the same collective "

@@ -155,7 +155,9 @@ class OrderedExecutor:
     def __init__(self, name, timeout_s):
         self._name = name
         self.timeout_s = timeout_s
-        self._cv = threading.Condition()
+        self._lock = threading.Lock()
+        self._cv = threading.Condition(self._lock)
+        self._drainers = 0
         self._queue = collections.deque()
         self._busy = False
         self._closed = False
@@ -173,8 +175,9 @@ class OrderedExecutor:
     def run(self, fn, description):
         """Runs `fn` (which calls MPI) and returns its value: inline when the
         group is idle, else after the work queued before it."""
-        with self._cv:
-            self._check_open()
+        with self._lock:  # a plain Lock: this path runs for every small collective
+            if self._closed:
+                self._check_open()
             inline = not self._busy and not self._queue
             if inline:
                 self._busy = True
@@ -183,9 +186,10 @@ class OrderedExecutor:
         try:
             return self._guarded(fn, description)
         finally:
-            with self._cv:
+            with self._lock:
                 self._busy = False
-                self._cv.notify_all()
+                if self._queue or self._drainers:  # someone waits for the group to be idle
+                    self._cv.notify_all()
 
     def submit(self, fn, description, outputs=()):
         """Queues `fn` for the communication thread; returns its Work."""
@@ -216,13 +220,17 @@ class OrderedExecutor:
             work._run()
             with self._cv:
                 self._busy = False
-                self._cv.notify_all()
+                self._cv.notify_all()  # the next queued work, or drain()
 
     def drain(self):
         """Waits until everything queued has run."""
         with self._cv:
-            while self._queue or self._busy:
-                self._cv.wait()
+            self._drainers += 1
+            try:
+                while self._queue or self._busy:
+                    self._cv.wait()
+            finally:
+                self._drainers -= 1
 
     def close(self):
         self.drain()

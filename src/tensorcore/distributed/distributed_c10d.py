@@ -391,7 +391,19 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local
 
 # ------------------------------------------------------------ collectives
 
+_MPI_OPS = {}  # (op, dtype) -> MPI.Op, filled by _mpi_op
+
+
 def _mpi_op(MPI, op, dtype, opname):
+    cached = _MPI_OPS.get((op, dtype))
+    if cached is not None:
+        return cached
+    result = _mpi_op_uncached(MPI, op, dtype, opname)
+    _MPI_OPS[(op, dtype)] = result
+    return result
+
+
+def _mpi_op_uncached(MPI, op, dtype, opname):
     if not isinstance(op, RedOpType):
         raise TypeError(f"{opname}(): op must be a ReduceOp (ReduceOp.SUM, ...), not {op!r}")
     if dtype == _C_bool:
@@ -422,22 +434,39 @@ def _finish(pg, fn, description, async_op, outputs=()):
     return None
 
 
-def _desc(op, t, pg):
-    return f"{op} (tensor {list(t.shape)} {t.dtype}, group {pg._name}, rank {pg.rank()})"
+class _desc:  # noqa: N801 (used like a function)
+    """An operation's description for errors and the watchdog, formatted
+    only when one is shown (formatting on every call would cost more than a
+    small all-reduce)."""
+    __slots__ = ("op", "t", "pg", "suffix")
+
+    def __init__(self, op, t, pg, suffix=""):
+        self.op, self.t, self.pg, self.suffix = op, t, pg, suffix
+
+    def __str__(self):
+        return (f"{self.op} (tensor {list(self.t.shape)} {self.t.dtype}, group {self.pg._name}, "
+                f"rank {self.pg.rank()}){self.suffix}")
 
 
-def _sig(kind, t, op=None, root=-1, numel=None):
-    return _signature.make(kind, DTYPE_CODES[t.dtype], t.numel() if numel is None else numel,
-                           0 if op is None else op.value + 1, root, tuple(t.shape))
+def _sig(kind, t, op=None, root=-1):
+    return _signature.make(kind, DTYPE_CODES[t.dtype], t.numel(), 0 if op is None else op.value + 1, root,
+                           _shape(t))
+
+
+def _shape(t):
+    """t's shape as a tuple (faster than building a Size)."""
+    return array_of(t).shape
 
 
 def _checked(pg, MPI, sig, kind, shape, body):
-    """`body` preceded by the signature check (Note [signature check])."""
+    """`body` preceded by the signature check (Note [signature check]);
+    `sig` is a signature or a function that makes one (called only when
+    checks are on)."""
     if not pg._check:
         return body
 
     def run():
-        _signature.check(pg._comm, MPI, sig, kind, shape)
+        _signature.check(pg._comm, MPI, sig() if callable(sig) else sig, kind, shape)
         return body()
     return run
 
@@ -470,7 +499,7 @@ def broadcast(tensor, src=0, group=None, async_op=False, group_src=None):
     def body():
         pg._comm.Bcast(out.array, root=root)
         out.commit()
-    body = _checked(pg, MPI, _sig("broadcast", tensor, root=root), "broadcast", tensor.shape, body)
+    body = _checked(pg, MPI, _sig("broadcast", tensor, root=root), "broadcast", _shape(tensor), body)
     return _finish(pg, body, _desc("broadcast", tensor, pg), async_op, [tensor])
 
 
@@ -481,16 +510,23 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     if pg is None:
         return None
     MPI = _mpi.load()
-    mop = _mpi_op(MPI, op, tensor.dtype, "all_reduce")
+    dtype = tensor.dtype
+    mop = _mpi_op(MPI, op, dtype, "all_reduce")
     out = Writable(tensor, keep_values=True)
-    size = pg.size()
+    comm, array, in_place = pg._comm, out.array, MPI.IN_PLACE
+    if op is RedOpType.AVG or out.target is not None:
+        size = pg.size()
 
-    def body():
-        pg._comm.Allreduce(MPI.IN_PLACE, out.array, op=mop)
-        if op is RedOpType.AVG:
-            out.array /= size
-        out.commit()
-    body = _checked(pg, MPI, _sig("all_reduce", tensor, op), "all_reduce", tensor.shape, body)
+        def body():
+            comm.Allreduce(in_place, array, op=mop)
+            if op is RedOpType.AVG:
+                np.divide(array, size, out=array)
+            out.commit()
+    else:
+        def body():  # the common case: straight into the tensor's memory
+            comm.Allreduce(in_place, array, op=mop)
+    body = _checked(pg, MPI, lambda: _signature.make("all_reduce", DTYPE_CODES[dtype], array.size, op.value + 1, -1,
+                                                     array.shape), "all_reduce", array.shape, body)
     return _finish(pg, body, _desc("all_reduce", tensor, pg), async_op, [tensor])
 
 
@@ -517,7 +553,7 @@ def reduce(tensor, dst=0, op=ReduceOp.SUM, group=None, async_op=False, group_dst
             out.commit()
         else:
             pg._comm.Reduce(send, None, op=mop, root=root)
-    body = _checked(pg, MPI, _sig("reduce", tensor, op, root), "reduce", tensor.shape, body)
+    body = _checked(pg, MPI, _sig("reduce", tensor, op, root), "reduce", _shape(tensor), body)
     return _finish(pg, body, _desc("reduce", tensor, pg), async_op, [tensor])
 
 
@@ -550,7 +586,7 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
         for i, o in enumerate(outs):
             o.array[...] = staging[i]
             o.commit()
-    body = _checked(pg, MPI, _sig("all_gather", tensor), "all_gather", tensor.shape, body)
+    body = _checked(pg, MPI, _sig("all_gather", tensor), "all_gather", _shape(tensor), body)
     return _finish(pg, body, _desc("all_gather", tensor, pg), async_op, list(tensor_list))
 
 
@@ -583,7 +619,7 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=Fal
         pg._comm.Allgather(send, out.array)
         out.commit()
     body = _checked(pg, MPI, _sig("all_gather_into_tensor", input_tensor), "all_gather_into_tensor",
-                    input_tensor.shape, body)
+                    _shape(input_tensor), body)
     return _finish(pg, body, _desc("all_gather_into_tensor", input_tensor, pg), async_op, [output_tensor])
 
 
@@ -605,7 +641,7 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
         if op is RedOpType.AVG:
             out.array /= size
         out.commit()
-    body = _checked(pg, MPI, _sig("reduce_scatter_tensor", input, op), "reduce_scatter_tensor", input.shape, body)
+    body = _checked(pg, MPI, _sig("reduce_scatter_tensor", input, op), "reduce_scatter_tensor", _shape(input), body)
     return _finish(pg, body, _desc("reduce_scatter_tensor", input, pg), async_op, [output])
 
 
@@ -627,7 +663,7 @@ def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=Fal
         if op is RedOpType.AVG:
             out.array /= size
         out.commit()
-    body = _checked(pg, MPI, _sig("reduce_scatter", output, op), "reduce_scatter", output.shape, body)
+    body = _checked(pg, MPI, _sig("reduce_scatter", output, op), "reduce_scatter", _shape(output), body)
     return _finish(pg, body, _desc("reduce_scatter", output, pg), async_op, [output])
 
 
@@ -656,7 +692,7 @@ def gather(tensor, gather_list=None, dst=0, group=None, async_op=False, group_ds
             for i, o in enumerate(outs):
                 o.array[...] = staging[i]
                 o.commit()
-    body = _checked(pg, MPI, _sig("gather", tensor, root=root), "gather", tensor.shape, body)
+    body = _checked(pg, MPI, _sig("gather", tensor, root=root), "gather", _shape(tensor), body)
     return _finish(pg, body, _desc("gather", tensor, pg), async_op, list(gather_list or []))
 
 
@@ -681,7 +717,7 @@ def scatter(tensor, scatter_list=None, src=0, group=None, async_op=False, group_
     def body():
         pg._comm.Scatter(send, out.array, root=root)
         out.commit()
-    body = _checked(pg, MPI, _sig("scatter", tensor, root=root), "scatter", tensor.shape, body)
+    body = _checked(pg, MPI, _sig("scatter", tensor, root=root), "scatter", _shape(tensor), body)
     return _finish(pg, body, _desc("scatter", tensor, pg), async_op, [tensor])
 
 
@@ -753,7 +789,7 @@ def isend(tensor, dst=None, group=None, tag=0, group_dst=None):
     def finish():
         MPI.Request.Waitall(reqs)
         _ = (header, data)  # keep the buffers alive until MPI is done with them
-    return _P2PWork(_desc("send", tensor, pg) + f" to rank {dst}", finish, [tensor], pg._executor.timeout_s)
+    return _P2PWork(_desc("send", tensor, pg, f" to rank {dst}"), finish, [tensor], pg._executor.timeout_s)
 
 
 def irecv(tensor, src=None, group=None, tag=0, group_src=None):

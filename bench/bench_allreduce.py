@@ -1,0 +1,146 @@
+"""All-reduce bandwidth of tensorcore.distributed against mpi4py on raw numpy
+buffers, 1 KB to 256 MB, and the DDP digits example on 1 vs 2 ranks.
+
+    python bench/bench_allreduce.py            # launches itself: mpiexec -n 2
+    python bench/bench_allreduce.py --max-mb 16 --skip-digits
+
+For each size both all-reduces (float32, SUM, in place) run alternately on
+the same buffer size, `--rounds` rounds of a batch of calls each, and the
+median time per call is reported: raw mpi4py (comm.Allreduce(IN_PLACE,
+ndarray)), tensorcore's dist.all_reduce(tensor) with its cross-rank
+signature check (the default) and without it
+(TENSORCORE_DISTRIBUTED_CHECK=0). Bandwidth is algorithm bandwidth
+(bytes / time) and bus bandwidth (2 (n-1)/n bytes / time, the data a ring
+all-reduce moves per rank: comparable across rank counts, as nccl-tests).
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+try:
+    import tensorcore  # noqa: F401  (installed, or on PYTHONPATH)
+except ImportError:
+    sys.path.insert(0, os.path.join(ROOT, "src"))
+    os.environ["PYTHONPATH"] = os.path.join(ROOT, "src") + os.pathsep + os.environ.get("PYTHONPATH", "")
+
+SIZES = [1 << k for k in range(10, 29, 2)]  # 1 KB, 4 KB, ..., 256 MB
+
+
+def human(n):
+    for unit, f in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= f:
+            return f"{n // f} {unit}"
+    return f"{n} B"
+
+
+def measure(args):
+    import numpy as np
+    import tensorcore as tc
+    import tensorcore.distributed as dist
+    from tensorcore.distributed import _mpi
+
+    dist.init_process_group("mpi")
+    MPI = _mpi.load()
+    pg = dist.group.WORLD
+    comm = pg._comm  # the same communicator tensorcore uses
+    rank, world = dist.get_rank(), dist.get_world_size()
+    bus = 2 * (world - 1) / world
+    if rank == 0:
+        print(f"{world} ranks, MPI: {MPI.Get_library_version().splitlines()[0]}; median of {args.rounds} rounds")
+        print(f"{'size':>8} {'mpi4py µs':>10} {'tc µs':>9} {'tc no-chk':>9} {'mpi4py GB/s':>11} {'tc GB/s':>8} "
+              f"{'busbw GB/s':>10} {'tc/mpi4py':>9} {'no-chk/mpi4py':>13}")
+    rows = []
+    for nbytes in SIZES:
+        if nbytes > args.max_mb * (1 << 20):
+            break
+        n = nbytes // 4
+        arr = np.ones(n, np.float32)
+        t = tc.ones(n)
+
+        def raw():
+            comm.Allreduce(MPI.IN_PLACE, arr, op=MPI.SUM)
+
+        def ours():
+            dist.all_reduce(t)
+
+        def ours_unchecked():
+            pg._check = False
+            try:
+                dist.all_reduce(t)
+            finally:
+                pg._check = True
+
+        # calls per round: about args.round_ms of work, agreed by all ranks
+        raw()
+        comm.Barrier()
+        t0 = time.perf_counter()
+        raw()
+        probe = comm.allreduce(time.perf_counter() - t0, op=MPI.MAX)
+        calls = max(1, min(2000, int(args.round_ms / 1e3 / max(probe, 1e-6))))
+        samples = {raw: [], ours: [], ours_unchecked: []}
+        for _ in range(args.rounds):
+            for fn in (raw, ours, ours_unchecked):
+                comm.Barrier()
+                t0 = time.perf_counter()
+                for _ in range(calls):
+                    fn()
+                dt = (time.perf_counter() - t0) / calls
+                samples[fn].append(comm.allreduce(dt, op=MPI.MAX))
+        t_raw, t_tc, t_nc = (statistics.median(samples[f]) for f in (raw, ours, ours_unchecked))
+        rows.append((nbytes, t_raw, t_tc, t_nc))
+        if rank == 0:
+            print(f"{human(nbytes):>8} {t_raw * 1e6:10.1f} {t_tc * 1e6:9.1f} {t_nc * 1e6:9.1f} "
+                  f"{nbytes / t_raw / 1e9:11.2f} {nbytes / t_tc / 1e9:8.2f} {bus * nbytes / t_tc / 1e9:10.2f} "
+                  f"{t_raw / t_tc:9.2f} {t_raw / t_nc:13.2f}", flush=True)
+        del arr, t
+    dist.destroy_process_group()
+
+
+def digits(args):
+    """The DDP digits example's training time, 1 process vs 2 ranks."""
+    script = os.path.join(ROOT, "examples", "train_digits.py")
+    common = ["--no-progress", "--epochs", str(args.digits_epochs), "--min-accuracy", "0"]
+    from tensorcore.distributed.run import find_mpiexec
+    runs = {"1 process": [sys.executable, script] + common,
+            "2 ranks (DDP)": [find_mpiexec(), "-n", "2", sys.executable, script, "--distributed"] + common}
+    print(f"\ndigits example, {args.digits_epochs} epochs, global batch 64 (the training time it prints):")
+    for name, cmd in runs.items():
+        times = []
+        for _ in range(args.digits_repeats):
+            out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+            times.append(float(re.search(r"in ([0-9.]+) s of training", out).group(1)))
+        print(f"  {name:>14}: {min(times):6.2f} s (best of {len(times)}: {', '.join(f'{x:.2f}' for x in times)})")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--max-mb", type=float, default=256, help="largest size in MB (default 256)")
+    p.add_argument("--rounds", type=int, default=7, help="rounds per size (median; default 7)")
+    p.add_argument("--round-ms", type=float, default=60, help="target duration of one round (default 60 ms)")
+    p.add_argument("--skip-digits", action="store_true", help="skip the train_digits.py 1 vs 2 ranks timing")
+    p.add_argument("--digits-epochs", type=int, default=10)
+    p.add_argument("--digits-repeats", type=int, default=3)
+    p.add_argument("--nproc", type=int, default=2, help="ranks to launch (default 2)")
+    p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.worker:
+        measure(args)
+        return 0
+    from tensorcore.distributed.run import find_mpiexec
+    mpiexec = find_mpiexec()
+    if mpiexec is None:
+        sys.exit('no mpiexec: pip install "tensorcore[distributed]"')
+    cmd = [mpiexec, "-n", str(args.nproc), sys.executable, os.path.abspath(__file__), "--worker"] + sys.argv[1:]
+    rc = subprocess.call(cmd)
+    if rc == 0 and not args.skip_digits:
+        digits(args)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
