@@ -15,7 +15,12 @@ _MPI = None
 
 def available():
     """True when mpi4py can be imported (checked without importing it)."""
-    return _MPI is not None or importlib.util.find_spec("mpi4py") is not None
+    if _MPI is not None:
+        return True
+    try:
+        return importlib.util.find_spec("mpi4py") is not None
+    except (ImportError, ValueError):  # a broken or deliberately hidden install
+        return False
 
 
 def load():
