@@ -4,12 +4,14 @@ buffers, 1 KB to 256 MB, and the DDP digits example on 1 vs 2 ranks.
     python bench/bench_allreduce.py            # launches itself: mpiexec -n 2
     python bench/bench_allreduce.py --max-mb 16 --skip-digits
 
-For each size both all-reduces (float32, SUM, in place) run alternately on
-the same buffer size, `--rounds` rounds of a batch of calls each, and the
-median time per call is reported: raw mpi4py (comm.Allreduce(IN_PLACE,
-ndarray)), tensorcore's dist.all_reduce(tensor) with its cross-rank
-signature check (the default) and without it
-(TENSORCORE_DISTRIBUTED_CHECK=0). Bandwidth is algorithm bandwidth
+For each size the all-reduces (float32, SUM, in place) run alternately,
+`--rounds` rounds of a batch of calls each, and the median time per call is
+reported: raw mpi4py (comm.Allreduce(IN_PLACE, ndarray)) on a numpy array
+and on the tensor's own memory (the same call: it isolates where the buffer
+sits -- MPICH's shared-memory path is up to ~30% slower on page-aligned
+buffers, which large tensorcore tensors are and numpy arrays are not), then
+tensorcore's dist.all_reduce(tensor) with its cross-rank signature check (the
+default) and without it (TENSORCORE_DISTRIBUTED_CHECK=0). Bandwidth is algorithm bandwidth
 (bytes / time) and bus bandwidth (2 (n-1)/n bytes / time, the data a ring
 all-reduce moves per rank: comparable across rank counts, as nccl-tests).
 """
@@ -52,18 +54,22 @@ def measure(args):
     bus = 2 * (world - 1) / world
     if rank == 0:
         print(f"{world} ranks, MPI: {MPI.Get_library_version().splitlines()[0]}; median of {args.rounds} rounds")
-        print(f"{'size':>8} {'mpi4py µs':>10} {'tc µs':>9} {'tc no-chk':>9} {'mpi4py GB/s':>11} {'tc GB/s':>8} "
-              f"{'busbw GB/s':>10} {'tc/mpi4py':>9} {'no-chk/mpi4py':>13}")
-    rows = []
+        print("times in µs; GB/s = algorithm bandwidth; ratios = mpi4py time / tensorcore time (1 = as fast)")
+        print(f"{'size':>8} {'np':>9} {'np on tc':>9} {'tc':>9} {'tc no-chk':>9} {'np GB/s':>8} {'tc GB/s':>8} "
+              f"{'tc busbw':>8} {'tc/np':>6} {'tc/(np on tc)':>13} {'no-chk/np':>9}")
     for nbytes in SIZES:
         if nbytes > args.max_mb * (1 << 20):
             break
         n = nbytes // 4
         arr = np.ones(n, np.float32)
         t = tc.ones(n)
+        tensor_memory = t.numpy()
 
         def raw():
             comm.Allreduce(MPI.IN_PLACE, arr, op=MPI.SUM)
+
+        def raw_on_tensor():
+            comm.Allreduce(MPI.IN_PLACE, tensor_memory, op=MPI.SUM)
 
         def ours():
             dist.all_reduce(t)
@@ -82,23 +88,70 @@ def measure(args):
         raw()
         probe = comm.allreduce(time.perf_counter() - t0, op=MPI.MAX)
         calls = max(1, min(2000, int(args.round_ms / 1e3 / max(probe, 1e-6))))
-        samples = {raw: [], ours: [], ours_unchecked: []}
+        fns = (raw, raw_on_tensor, ours, ours_unchecked)
+        samples = {fn: [] for fn in fns}
         for _ in range(args.rounds):
-            for fn in (raw, ours, ours_unchecked):
+            for fn in fns:
                 comm.Barrier()
                 t0 = time.perf_counter()
                 for _ in range(calls):
                     fn()
                 dt = (time.perf_counter() - t0) / calls
                 samples[fn].append(comm.allreduce(dt, op=MPI.MAX))
-        t_raw, t_tc, t_nc = (statistics.median(samples[f]) for f in (raw, ours, ours_unchecked))
-        rows.append((nbytes, t_raw, t_tc, t_nc))
+        t_raw, t_rt, t_tc, t_nc = (statistics.median(samples[f]) for f in fns)
         if rank == 0:
-            print(f"{human(nbytes):>8} {t_raw * 1e6:10.1f} {t_tc * 1e6:9.1f} {t_nc * 1e6:9.1f} "
-                  f"{nbytes / t_raw / 1e9:11.2f} {nbytes / t_tc / 1e9:8.2f} {bus * nbytes / t_tc / 1e9:10.2f} "
-                  f"{t_raw / t_tc:9.2f} {t_raw / t_nc:13.2f}", flush=True)
-        del arr, t
+            print(f"{human(nbytes):>8} {t_raw * 1e6:9.1f} {t_rt * 1e6:9.1f} {t_tc * 1e6:9.1f} {t_nc * 1e6:9.1f} "
+                  f"{nbytes / t_raw / 1e9:8.2f} {nbytes / t_tc / 1e9:8.2f} {bus * nbytes / t_tc / 1e9:8.2f} "
+                  f"{t_raw / t_tc:6.2f} {t_rt / t_tc:13.2f} {t_raw / t_nc:9.2f}", flush=True)
+        del arr, t, tensor_memory
+    if not args.skip_digits:
+        ddp_step_model(args, tc, dist, comm, MPI, rank, world)
     dist.destroy_process_group()
+
+
+def ddp_step_model(args, tc, dist, comm, MPI, rank, world):
+    """The cost model's check (docs/distributed.md): the digits MLP's step at
+    32 images per rank, without DDP, with DDP, and the all-reduce of its
+    gradient bytes alone; DDP step ~= local step + exposed communication."""
+    from tensorcore import nn
+    tc.set_num_threads(1)  # 2 ranks on a 2-core machine: one thread each, as the launcher sets
+
+    def make():
+        tc.manual_seed(0)
+        return nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+    x, y = tc.randn(32, 64), tc.randint(0, 10, (32,))
+    loss_fn = nn.CrossEntropyLoss()
+
+    def stepper(model):
+        opt = tc.optim.Adam(model.parameters(), lr=1e-3)
+
+        def step():
+            opt.zero_grad()
+            loss_fn(model(x), y).backward()
+            opt.step()
+        return step
+    plain = make()
+    numel = sum(p.numel() for p in plain.parameters())
+    grads = tc.zeros(numel)
+    fns = {"local": stepper(plain), "ddp": stepper(nn.parallel.DistributedDataParallel(make())),
+           "allreduce": lambda: dist.all_reduce(grads)}
+    samples = {k: [] for k in fns}
+    calls = 50
+    for _ in range(args.rounds):
+        for name, fn in fns.items():
+            comm.Barrier()
+            t0 = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            samples[name].append(comm.allreduce((time.perf_counter() - t0) / calls, op=MPI.MAX))
+    t = {k: statistics.median(v) * 1e3 for k, v in samples.items()}
+    if rank == 0:
+        print(f"\ndigits MLP ({numel} parameters, {numel * 4 / 1e3:.0f} KB of gradients), 32 images per rank, "
+              f"{world} ranks, median of {args.rounds} rounds of {calls} steps:")
+        print(f"  step without DDP {t['local']:.2f} ms | all-reduce of the gradients {t['allreduce']:.2f} ms | "
+              f"step with DDP {t['ddp']:.2f} ms")
+        print(f"  model, no overlap: {t['local']:.2f} + {t['allreduce']:.2f} = {t['local'] + t['allreduce']:.2f} ms;"
+              f" measured {t['ddp']:.2f} ms (exposed communication {t['ddp'] - t['local']:.2f} ms)")
 
 
 def digits(args):

@@ -11,7 +11,7 @@ over `no_sync()` iterations too) and copies the gradient, divided by the
 world size, into its slot of the bucket's flat buffer. When the last slot of
 a bucket is filled the bucket's all-reduce (SUM) is queued on the process
 group's communication thread, so it runs while autograd computes the
-remaining gradients. Buckets are launched strictly in index order, which
+remaining gradients (the last bucket, waited for at once, runs inline). Buckets are launched strictly in index order, which
 keeps the sequence of collectives identical on every rank even when ranks
 see gradients in different orders. When every bucket was launched (in the
 last hook), the reducer waits for them and copies the averages back into
@@ -162,20 +162,27 @@ class Reducer:
             np.divide(array_of(grad).reshape(-1), self.world_size, out=view)
         bucket.pending -= 1
         while self.next_bucket < len(self.buckets) and self.buckets[self.next_bucket].pending == 0:
-            self._launch(self.buckets[self.next_bucket])
+            # The last bucket is waited for at once (_finalize): it runs on this
+            # thread, which saves the hand-off to the communication thread.
+            self._launch(self.buckets[self.next_bucket], inline=self.next_bucket == len(self.buckets) - 1)
             self.next_bucket += 1
         if self.next_bucket == len(self.buckets):
             self._finalize()
 
-    def _launch(self, bucket):
+    def _launch(self, bucket, inline):
         comm, MPI = self.pg._comm, _mpi.load()
         buffer = bucket.buffer
 
         def allreduce():
             comm.Allreduce(MPI.IN_PLACE, buffer, op=MPI.SUM)
-        bucket.work = self.pg._executor.submit(allreduce, f"DistributedDataParallel gradient bucket all_reduce "
-                                                          f"({buffer.size} x {bucket.dtype}, rank {self.pg.rank()})")
+        description = (f"DistributedDataParallel gradient bucket all_reduce ({buffer.size} x {bucket.dtype}, "
+                       f"rank {self.pg.rank()})")
         self.buckets_launched += 1
+        if inline:  # still after the queued buckets: the executor keeps the order
+            self.pg._executor.run(allreduce, description)
+            bucket.work = None
+        else:
+            bucket.work = self.pg._executor.submit(allreduce, description)
 
     def _finalize(self):
         self.expect_hooks = False
@@ -187,7 +194,8 @@ class Reducer:
                                   "DistributedDataParallel unused-parameter bitmap all_reduce")
         with no_grad():
             for bucket in self.buckets:
-                bucket.work.wait()
+                if bucket.work is not None:
+                    bucket.work.wait()
                 for s, i in enumerate(bucket.indices):
                     if globally_used is not None and not globally_used[i]:
                         continue
