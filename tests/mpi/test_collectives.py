@@ -273,3 +273,19 @@ def test_barrier_and_async_barrier(rank, world):
 def test_init_twice_raises():
     with pytest.raises(ValueError, match="twice"):
         dist.init_process_group("mpi")
+
+
+def test_monitored_barrier(rank, world):
+    dist.monitored_barrier(timeout=30)
+    if rank == 0:
+        with pytest.raises(RuntimeError, match="not every rank of group .* reached the barrier"):
+            dist.monitored_barrier(group=lonely_group(rank, world), timeout=0.2)
+    else:
+        lonely_group(rank, world)
+    dist.barrier()
+
+
+def lonely_group(rank, world):
+    """A fresh group in which only rank 0 will call monitored_barrier (the
+    group is unusable afterwards, so each use makes its own)."""
+    return dist.new_group(list(range(world)))

@@ -163,8 +163,8 @@ class OrderedExecutor:
         self._closed = False
         self._thread = None
 
-    def _guarded(self, fn, description):
-        token = watchdog.start(description, self.timeout_s)
+    def _guarded(self, fn, description, timeout_s=None):
+        token = watchdog.start(description, self.timeout_s if timeout_s is None else timeout_s)
         try:
             return fn()
         except _mpi.load().Exception as e:
@@ -172,7 +172,7 @@ class OrderedExecutor:
         finally:
             watchdog.finish(token)
 
-    def run(self, fn, description):
+    def run(self, fn, description, timeout_s=None):
         """Runs `fn` (which calls MPI) and returns its value: inline when the
         group is idle, else after the work queued before it."""
         with self._lock:  # a plain Lock: this path runs for every small collective
@@ -182,18 +182,18 @@ class OrderedExecutor:
             if inline:
                 self._busy = True
         if not inline:
-            return self.submit(fn, description).result_value()
+            return self.submit(fn, description, timeout_s=timeout_s).result_value()
         try:
-            return self._guarded(fn, description)
+            return self._guarded(fn, description, timeout_s)
         finally:
             with self._lock:
                 self._busy = False
                 if self._queue or self._drainers:  # someone waits for the group to be idle
                     self._cv.notify_all()
 
-    def submit(self, fn, description, outputs=()):
+    def submit(self, fn, description, outputs=(), timeout_s=None):
         """Queues `fn` for the communication thread; returns its Work."""
-        work = _QueuedWork(lambda: self._guarded(fn, description), description, outputs)
+        work = _QueuedWork(lambda: self._guarded(fn, description, timeout_s), description, outputs)
         with self._cv:
             self._check_open()
             self._queue.append(work)

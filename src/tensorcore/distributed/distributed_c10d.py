@@ -14,6 +14,7 @@ import datetime
 import enum
 import os
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -482,8 +483,28 @@ def barrier(group=None, async_op=False, device_ids=None):
 
 
 def monitored_barrier(group=None, timeout=None, wait_all_ranks=False):
-    """A barrier bounded by `timeout` (default: the group's)."""
-    return barrier(group)
+    """A barrier that raises RuntimeError (instead of aborting the job) when
+    the other ranks do not all arrive within `timeout` (default: the
+    group's). MPI cannot say which ranks are missing; the group should not
+    be used after such an error."""
+    pg = _resolve(group, "monitored_barrier")
+    if pg is None:
+        return None
+    seconds = _timeout_seconds(timeout) if timeout is not None else pg._executor.timeout_s
+
+    def body():
+        request = pg._comm.Ibarrier()
+        deadline = time.monotonic() + seconds
+        pause = 1e-5
+        while not request.Test():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"monitored_barrier: rank {pg.rank()} waited {seconds:g} s and not every rank of "
+                                   f"group {pg._name} reached the barrier")
+            time.sleep(pause)
+            pause = min(pause * 2, 1e-3)
+    # Its own deadline is the point: the watchdog gets a longer one.
+    return pg._executor.run(body, f"monitored_barrier (group {pg._name}, rank {pg.rank()})",
+                            timeout_s=seconds + max(5.0, seconds))
 
 
 def broadcast(tensor, src=0, group=None, async_op=False, group_src=None):

@@ -78,6 +78,8 @@ class Reducer:
         self.params = params
         self.pg = process_group
         self.world_size = process_group.size()
+        ws = self.world_size
+        self.reciprocal = 1.0 / ws if ws & (ws - 1) == 0 else None
         self.find_unused = find_unused_parameters
         self.buckets = []
         self.slot_of = {}  # param index -> (bucket index, slot)
@@ -158,6 +160,8 @@ class Reducer:
         grad = self.params[i].grad
         if grad is None:
             view[...] = 0
+        elif self.reciprocal is not None:  # x * (1/n) == x / n exactly when n is a power of two, and is faster
+            np.multiply(array_of(grad).reshape(-1), self.reciprocal, out=view)
         else:
             np.divide(array_of(grad).reshape(-1), self.world_size, out=view)
         bucket.pending -= 1
@@ -175,8 +179,7 @@ class Reducer:
 
         def allreduce():
             comm.Allreduce(MPI.IN_PLACE, buffer, op=MPI.SUM)
-        description = (f"DistributedDataParallel gradient bucket all_reduce ({buffer.size} x {bucket.dtype}, "
-                       f"rank {self.pg.rank()})")
+        description = _BucketDescription(buffer, bucket.dtype, self.pg)
         self.buckets_launched += 1
         if inline:  # still after the queued buckets: the executor keeps the order
             self.pg._executor.run(allreduce, description)
@@ -210,6 +213,19 @@ class Reducer:
         for h in self.handles:
             h.remove()
         self.handles = []
+
+
+class _BucketDescription:
+    """Formatted only if shown (timeout, error): formatting costs more than
+    a small bucket's all-reduce."""
+    __slots__ = ("buffer", "dtype", "pg")
+
+    def __init__(self, buffer, dtype, pg):
+        self.buffer, self.dtype, self.pg = buffer, dtype, pg
+
+    def __str__(self):
+        return (f"DistributedDataParallel gradient bucket all_reduce ({self.buffer.size} x {self.dtype}, "
+                f"rank {self.pg.rank()})")
 
 
 def _make_hook(reducer_ref, index):
