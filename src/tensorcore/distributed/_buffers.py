@@ -47,7 +47,7 @@ class Writable:
 
     def __init__(self, t, keep_values=False):
         a = array_of(t)
-        if a.flags.c_contiguous:
+        if t.is_contiguous():
             self.target, self.array = None, a
         else:
             self.target = a

@@ -26,6 +26,7 @@ silent hang.
 """
 import collections
 import os
+import weakref
 import sys
 import threading
 import time
@@ -100,8 +101,22 @@ class _Watchdog:
     def __init__(self):
         self._lock = threading.Lock()
         self._running = {}  # token -> (deadline, started, description, timeout)
+        self._executors = weakref.WeakSet()  # each shows its running call in `.running`
         self._next = 0
         self._thread = None
+
+    def _ensure_thread(self):
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="tensorcore-distributed-watchdog", daemon=True)
+            self._thread.start()
+
+    def watch(self, executor):
+        """Watches `executor.running`: None or (deadline, started,
+        description, timeout), set without a lock on the hot path (an
+        attribute store is atomic under the GIL)."""
+        with self._lock:
+            self._executors.add(executor)
+            self._ensure_thread()
 
     def start(self, description, timeout_s):
         now = time.monotonic()
@@ -109,10 +124,7 @@ class _Watchdog:
             self._next += 1
             token = self._next
             self._running[token] = (now + timeout_s, now, description, timeout_s)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._loop, name="tensorcore-distributed-watchdog",
-                                                daemon=True)
-                self._thread.start()
+            self._ensure_thread()
         return token
 
     def finish(self, token):
@@ -123,6 +135,7 @@ class _Watchdog:
         while True:
             with self._lock:
                 items = list(self._running.values())
+                items += [r for r in (e.running for e in list(self._executors)) if r is not None]
             now = time.monotonic()
             for deadline, started, description, timeout_s in items:
                 if now >= deadline:
@@ -162,15 +175,20 @@ class OrderedExecutor:
         self._busy = False
         self._closed = False
         self._thread = None
+        self.running = None  # the call in MPI now, for the watchdog
+        watchdog.watch(self)
 
     def _guarded(self, fn, description, timeout_s=None):
-        token = watchdog.start(description, self.timeout_s if timeout_s is None else timeout_s)
+        # Only one call runs at a time per executor, so one slot suffices.
+        now = time.monotonic()
+        timeout_s = self.timeout_s if timeout_s is None else timeout_s
+        self.running = (now + timeout_s, now, description, timeout_s)
         try:
             return fn()
         except _mpi.load().Exception as e:
             raise DistBackendError(f"{description}: MPI error: {e}") from None
         finally:
-            watchdog.finish(token)
+            self.running = None
 
     def run(self, fn, description, timeout_s=None):
         """Runs `fn` (which calls MPI) and returns its value: inline when the

@@ -396,11 +396,12 @@ _MPI_OPS = {}  # (op, dtype) -> MPI.Op, filled by _mpi_op
 
 
 def _mpi_op(MPI, op, dtype, opname):
-    cached = _MPI_OPS.get((op, dtype))
+    key = (getattr(op, "_value_", None), dtype)  # an Enum's hash is computed in Python: key on its value
+    cached = _MPI_OPS.get(key) if isinstance(op, RedOpType) else None
     if cached is not None:
         return cached
     result = _mpi_op_uncached(MPI, op, dtype, opname)
-    _MPI_OPS[(op, dtype)] = result
+    _MPI_OPS[key] = result
     return result
 
 
