@@ -4,7 +4,6 @@ of tests/mpi on 2 ranks, faults (a rank that raises, exits or hangs), the
 launcher and the digits example. The MPI jobs run as subprocesses so this
 process never starts MPI."""
 import os
-import shutil
 import subprocess
 import sys
 import time
