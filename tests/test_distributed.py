@@ -83,10 +83,12 @@ def test_calls_before_init_raise_value_error():
 
 
 def test_backends_other_than_mpi_are_rejected_before_mpi_starts():
-    for name in ("nccl", "gloo", "bogus"):
+    for name in ("nccl", "bogus", "cuda:nccl"):
         with pytest.raises(ValueError, match="Invalid backend"):
             dist.init_process_group(name)
     assert dist.Backend("MPI") == "mpi"
+    with pytest.raises(ValueError, match="init_method"):  # "gloo" (PyTorch's CPU backend) passes the name check
+        dist.init_process_group("gloo", init_method="tcp://127.0.0.1:1234")
     with pytest.raises(ValueError, match="init_method"):
         dist.init_process_group("mpi", init_method="tcp://127.0.0.1:1234")
     with pytest.raises(TypeError, match="timedelta"):

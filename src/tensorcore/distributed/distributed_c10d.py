@@ -67,8 +67,21 @@ class ReduceOp:
 reduce_op = ReduceOp  # PyTorch's deprecated spelling
 
 
+# PyTorch's CPU backend: scripts written for it (init_process_group("gloo"),
+# new_group(backend="gloo")) run on MPI unchanged; the collectives' results
+# on CPU tensors are the same.
+_CPU_BACKEND_ALIASES = ("gloo", "cpu:gloo")
+
+
+def _backend_name(backend):
+    if isinstance(backend, str) and backend.lower() in _CPU_BACKEND_ALIASES:
+        return Backend.MPI
+    return Backend(backend)
+
+
 class Backend(str):
-    """Backend names; "mpi" is the only one tensorcore has."""
+    """Backend names; "mpi" is the only one tensorcore has ("gloo", PyTorch's
+    CPU backend, is accepted by init_process_group/new_group and runs on MPI)."""
     UNDEFINED = "undefined"
     MPI = "mpi"
     GLOO = "gloo"
@@ -79,8 +92,10 @@ class Backend(str):
             raise ValueError(f"Backend constructor parameter must be string-ish, but got: {type(name)}")
         value = name.lower()
         if value != "mpi":
-            raise ValueError(f"Invalid backend: '{name}'. tensorcore.distributed runs on MPI only: use "
-                             f"init_process_group(backend=\"mpi\") and start the ranks with mpiexec")
+            hint = " (CUDA collectives are not supported)" if "nccl" in value else ""
+            raise ValueError(f"Invalid backend: '{name}'{hint}. tensorcore.distributed runs on MPI: use "
+                             f"init_process_group(backend=\"mpi\") (\"gloo\" is accepted too) and start the "
+                             f"ranks with mpiexec or python -m tensorcore.distributed.run")
         return str.__new__(cls, value)
 
 
@@ -147,7 +162,8 @@ def is_mpi_available():
 
 
 def is_gloo_available():
-    return False
+    """True where init_process_group("gloo") works: it runs on MPI."""
+    return _mpi.available()
 
 
 def is_nccl_available():
@@ -202,7 +218,7 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     if _State.world is not None:
         raise ValueError("trying to initialize the default process group twice!")
     if backend is not None:
-        backend = Backend(backend)
+        backend = _backend_name(backend)
     if store is not None:
         raise ValueError("init_process_group: store= is not supported by the MPI backend (MPI does the "
                          "rendezvous); leave it out")
@@ -367,7 +383,7 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local
     GroupMember.NON_GROUP_MEMBER."""
     world = _default_group("new_group")
     if backend is not None:
-        Backend(backend)
+        _backend_name(backend)
     seconds = _timeout_seconds(timeout) if timeout is not None else world._executor.timeout_s
     members = sorted(set(range(world.size()) if ranks is None else (int(r) for r in ranks)))
     for r in members:
