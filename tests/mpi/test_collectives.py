@@ -289,3 +289,46 @@ def lonely_group(rank, world):
     """A fresh group in which only rank 0 will call monitored_barrier (the
     group is unusable afterwards, so each use makes its own)."""
     return dist.new_group(list(range(world)))
+
+
+def test_all_to_all_single(rank, world):
+    # equal splits: row block j of rank r's input goes to rank j
+    inp = tc.from_numpy(data(rank, (2 * world, 3), tc.int64))
+    out = tc.zeros(2 * world, 3, dtype=tc.int64)
+    dist.all_to_all_single(out, inp)
+    expected = np.concatenate([data(r, (2 * world, 3), tc.int64)[2 * rank: 2 * rank + 2] for r in range(world)])
+    assert_equal(out, expected)
+    # uneven: rank r sends r + j + 1 rows to rank j
+    def sizes(r):
+        return [r + j + 1 for j in range(world)]
+    inp = tc.from_numpy(data(rank, (sum(sizes(rank)), 2), tc.float64))
+    recv_sizes = [sizes(r)[rank] for r in range(world)]
+    out = tc.zeros(sum(recv_sizes), 2, dtype=tc.float64)
+    dist.all_to_all_single(out, inp, output_split_sizes=recv_sizes, input_split_sizes=sizes(rank))
+    pieces = []
+    for r in range(world):
+        start = sum(sizes(r)[:rank])
+        pieces.append(data(r, (sum(sizes(r)), 2), tc.float64)[start: start + sizes(r)[rank]])
+    assert_equal(out, np.concatenate(pieces))
+    with pytest.raises(ValueError, match="divisible by the group size"):
+        dist.all_to_all_single(tc.zeros(world + 1), tc.zeros(world + 1))
+
+
+def test_all_to_all_lists(rank, world):
+    inputs = [tc.full((rank + 1, j + 1), float(10 * rank + j)) for j in range(world)]
+    outputs = [tc.zeros(r + 1, rank + 1) for r in range(world)]
+    dist.all_to_all(outputs, inputs)
+    for r in range(world):
+        assert_equal(outputs[r], np.full((r + 1, rank + 1), 10 * r + rank, np.float32))
+
+
+def test_batch_isend_irecv_ring(rank, world):
+    right, left = (rank + 1) % world, (rank - 1) % world
+    got = tc.zeros(4, dtype=tc.int32)
+    ops = [dist.P2POp(dist.isend, tc.full((4,), rank, dtype=tc.int32), right),
+           dist.P2POp(dist.irecv, got, left)]
+    for w in dist.batch_isend_irecv(ops):
+        w.wait()
+    assert_equal(got, np.full(4, left, np.int32))
+    with pytest.raises(ValueError, match="Invalid ``op``"):
+        dist.P2POp(dist.all_reduce, got, 0)

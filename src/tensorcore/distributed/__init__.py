@@ -11,7 +11,7 @@ Importing this package never starts MPI and works without mpi4py installed
 pip install "tensorcore[distributed]").
 """
 from .distributed_c10d import (  # noqa: F401
-    Backend, GroupMember, ProcessGroup, RedOpType, ReduceOp, all_gather, all_gather_into_tensor,
+    Backend, GroupMember, P2POp, ProcessGroup, all_to_all, all_to_all_single, batch_isend_irecv, RedOpType, ReduceOp, all_gather, all_gather_into_tensor,
     all_gather_object, all_reduce, barrier, broadcast, broadcast_object_list, default_pg_timeout,
     destroy_process_group, gather, gather_object, get_backend, get_global_rank, get_group_rank,
     get_process_group_ranks, get_rank, get_world_size, group, init_process_group, irecv, is_available,

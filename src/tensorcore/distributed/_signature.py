@@ -20,7 +20,7 @@ from ._buffers import DTYPE_BY_CODE
 KINDS = ["barrier", "broadcast", "all_reduce", "reduce", "all_gather", "all_gather_into_tensor",
          "reduce_scatter_tensor", "gather", "scatter", "broadcast_object_list", "all_gather_object",
          "gather_object", "scatter_object_list", "new_group", "reduce_scatter", "all_to_all_single",
-         "monitored_barrier"]
+         "monitored_barrier", "all_to_all"]
 _KIND_CODE = {k: i + 1 for i, k in enumerate(KINDS)}
 _FIELDS = ("collective", "dtype", "number of elements", "reduce op", "root rank", "number of dimensions",
            "shape")

@@ -171,7 +171,7 @@ def is_nccl_available():
 
 
 def is_backend_available(backend):
-    return str(backend).lower() == "mpi" and _mpi.available()
+    return (str(backend).lower() == "mpi" or str(backend).lower() in _CPU_BACKEND_ALIASES) and _mpi.available()
 
 
 def is_initialized():
@@ -759,6 +759,92 @@ def scatter(tensor, scatter_list=None, src=0, group=None, async_op=False, group_
     return _finish(pg, body, _desc("scatter", tensor, pg), async_op, [tensor])
 
 
+def _splits(sizes, rows, n, what, op):
+    if sizes is None or len(sizes) == 0:
+        if rows % n:
+            raise ValueError(f"{op}: the first dimension of the {what} tensor ({rows}) must be divisible by the "
+                             f"group size ({n}) when no split sizes are given")
+        return [rows // n] * n
+    sizes = [int(x) for x in sizes]
+    if len(sizes) != n or sum(sizes) != rows or min(sizes) < 0:
+        raise ValueError(f"{op}: {what}_split_sizes {sizes} must have {n} non-negative entries summing to the "
+                         f"{what} tensor's first dimension {rows}")
+    return sizes
+
+
+def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=None, group=None,
+                      async_op=False):
+    """Splits `input` along dim 0 into group-size pieces (equal, or
+    `input_split_sizes` rows each), sends piece i to group rank i, and
+    concatenates the pieces received, in rank order, into `output`."""
+    check_tensor(output, "output", "all_to_all_single")
+    check_tensor(input, "input", "all_to_all_single")
+    pg = _resolve(group, "all_to_all_single")
+    if pg is None:
+        return None
+    if output.dtype != input.dtype:
+        raise RuntimeError(f"all_to_all_single: output and input must have the same dtype, got {output.dtype} "
+                           f"and {input.dtype}")
+    n = pg.size()
+    send = readable(input)
+    out = Writable(output)
+    rows_in = send.shape[0] if send.ndim else 1
+    rows_out = out.array.shape[0] if out.array.ndim else 1
+    row_in = send.size // max(rows_in, 1) if rows_in else 0
+    row_out = out.array.size // max(rows_out, 1) if rows_out else 0
+    send_counts = [k * row_in for k in _splits(input_split_sizes, rows_in, n, "input", "all_to_all_single")]
+    recv_counts = [k * row_out for k in _splits(output_split_sizes, rows_out, n, "output", "all_to_all_single")]
+    MPI = _mpi.load()
+    uneven = input_split_sizes or output_split_sizes
+
+    def body():
+        if uneven:
+            pg._comm.Alltoallv([send, (send_counts, None)], [out.array, (recv_counts, None)])
+        else:
+            pg._comm.Alltoall(send, out.array)
+        out.commit()
+    # With split sizes the element counts legitimately differ between ranks:
+    # the check then covers the collective and the dtype only.
+    sig = (lambda: _signature.make("all_to_all_single", DTYPE_CODES[input.dtype])) if uneven else \
+        (lambda: _signature.make("all_to_all_single", DTYPE_CODES[input.dtype], send.size, 0, -1, send.shape))
+    body = _checked(pg, MPI, sig, "all_to_all_single", send.shape, body)
+    return _finish(pg, body, _desc("all_to_all_single", input, pg), async_op, [output])
+
+
+def all_to_all(output_tensor_list, input_tensor_list, group=None, async_op=False):
+    """Sends input_tensor_list[i] to group rank i and receives
+    output_tensor_list[j] from group rank j (sizes may differ per pair; the
+    dtype must be the same everywhere)."""
+    pg = _resolve(group, "all_to_all")
+    if pg is None:
+        return None
+    n = pg.size()
+    for what, lst in (("output_tensor_list", output_tensor_list), ("input_tensor_list", input_tensor_list)):
+        if not isinstance(lst, (list, tuple)) or len(lst) != n:
+            raise RuntimeError(f"all_to_all: {what} must be a list of {n} tensors (the group's size)")
+        for i, t in enumerate(lst):
+            check_tensor(t, f"{what}[{i}]", "all_to_all")
+    dtype = input_tensor_list[0].dtype
+    if any(t.dtype != dtype for t in list(input_tensor_list) + list(output_tensor_list)):
+        raise RuntimeError("all_to_all: every input and output tensor must have the same dtype")
+    send = np.concatenate([readable(t).reshape(-1) for t in input_tensor_list])
+    send_counts = [t.numel() for t in input_tensor_list]
+    recv_counts = [t.numel() for t in output_tensor_list]
+    outs = [Writable(t) for t in output_tensor_list]
+    MPI = _mpi.load()
+
+    def body():
+        recv = np.empty(sum(recv_counts), send.dtype)
+        pg._comm.Alltoallv([send, (send_counts, None)], [recv, (recv_counts, None)])
+        offset = 0
+        for o, k in zip(outs, recv_counts):
+            o.array[...] = recv[offset: offset + k].reshape(o.array.shape)
+            o.commit()
+            offset += k
+    body = _checked(pg, MPI, lambda: _signature.make("all_to_all", DTYPE_CODES[dtype]), "all_to_all", (), body)
+    return _finish(pg, body, _desc("all_to_all", input_tensor_list[0], pg), async_op, list(output_tensor_list))
+
+
 # ------------------------------------------------------- point to point
 #
 # Note [point-to-point header]
@@ -887,6 +973,32 @@ def recv(tensor, src=None, group=None, tag=0, group_src=None):
         return -1
     w.wait()
     return w._value
+
+
+class P2POp:
+    """One send or receive for batch_isend_irecv: P2POp(dist.isend, t, peer)
+    or P2POp(dist.irecv, t, peer)."""
+
+    def __init__(self, op, tensor, peer=None, group=None, tag=0, group_peer=None):
+        if op not in (isend, irecv):
+            raise ValueError("Invalid ``op``. Expected ``op`` to be of type ``torch.distributed.isend`` or "
+                             "``torch.distributed.irecv``.")
+        self.op, self.tensor, self.peer, self.group, self.tag, self.group_peer = op, tensor, peer, group, tag, \
+            group_peer
+
+
+def batch_isend_irecv(p2p_op_list):
+    """Starts every send and receive of the list; returns their Works."""
+    if not isinstance(p2p_op_list, (list, tuple)) or not all(isinstance(p, P2POp) for p in p2p_op_list):
+        raise ValueError("Invalid ``p2p_op_list``. Each op is expected to to be of type "
+                         "``torch.distributed.P2POp``.")
+    works = []
+    for p in p2p_op_list:
+        if p.op is isend:
+            works.append(isend(p.tensor, p.peer, p.group, p.tag, p.group_peer))
+        else:
+            works.append(irecv(p.tensor, p.peer, p.group, p.tag, p.group_peer))
+    return works
 
 
 # ------------------------------------------------------ object collectives
