@@ -6,6 +6,7 @@ import numpy as np
 
 from ... import _C
 from ...autograd import is_grad_enabled, no_grad
+from ... import distributed as dist
 from ...distributed import distributed_c10d as c10d
 from ...distributed._buffers import NUMPY_DTYPES, array_of
 from ..modules.module import Module
@@ -76,7 +77,7 @@ class DistributedDataParallel(Module):
         otherwise corrupt the gradient buckets."""
         mine = [(tuple(p.shape), str(p.dtype)) for p in params]
         everyone = [None] * self.process_group.size()
-        c10d.all_gather_object(everyone, mine, group=self.process_group)
+        dist.all_gather_object(everyone, mine, group=self.process_group)
         for rank, theirs in enumerate(everyone):
             if theirs != mine:
                 if len(theirs) != len(mine):
@@ -102,7 +103,7 @@ class DistributedDataParallel(Module):
         for dtype, group in by_dtype.items():
             flat = np.concatenate([array_of(t).reshape(-1) for t in group]).astype(NUMPY_DTYPES[dtype], copy=False)
             flat_t = _C.from_numpy(flat)
-            c10d.broadcast(flat_t, src=self.process_group._ranks[0], group=self.process_group)
+            dist.broadcast(flat_t, src=self.process_group._ranks[0], group=self.process_group)
             offset = 0
             with no_grad():
                 for t in group:
