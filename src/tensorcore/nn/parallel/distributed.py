@@ -141,10 +141,6 @@ class DistributedDataParallel(Module):
             self.reducer.expect_hooks = False
         return output
 
-    def train(self, mode=True):
-        super().train(mode)
-        return self
-
     def __del__(self):
         reducer = self.__dict__.get("reducer")
         if reducer is not None:
