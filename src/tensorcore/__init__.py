@@ -56,4 +56,5 @@ from ._global_settings import (use_deterministic_algorithms, are_deterministic_a
                                is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
                                get_deterministic_debug_mode, set_float32_matmul_precision,
                                get_float32_matmul_precision)
+from . import distributed  # noqa: E402,F401  (never starts MPI: see distributed/_mpi.py)
 from .serialization import save, load  # noqa: E402,F401
