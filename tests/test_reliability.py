@@ -281,3 +281,79 @@ def test_slice_with_huge_step_does_not_overflow():
     assert x[:: 2**63 - 1].tolist() == [0]  # Python's range semantics
     assert x[3 : 2**63 - 1 : 2**62].tolist() == [3]
     assert list(range(10))[:: 2**63 - 1] == [0]
+
+
+# ---------------------------------------------------------------------------
+# Note [Releasing the GIL]: long kernels let other Python threads run.
+def test_long_kernel_does_not_freeze_other_threads():
+    code = """
+    import threading, time
+    import tensorcore as tc
+    a, b = tc.rand(2048, 2048), tc.rand(2048, 2048)
+    done = threading.Event()
+    def worker():
+        for _ in range(2):
+            a @ b
+        (a.exp() * b).sum(0)
+        done.set()
+    t = threading.Thread(target=worker)
+    ticks = 0
+    t.start()
+    while not done.is_set():
+        time.sleep(0.001)
+        ticks += 1
+    t.join()
+    print(ticks)
+    """
+    r = run_python(code, timeout=300)
+    assert r.returncode == 0, r.stderr
+    # Holding the GIL through each matmul (hundreds of ms) allowed ~3 ticks;
+    # released, the main thread wakes every millisecond or so.
+    assert int(r.stdout) >= 50, r.stdout
+
+
+def test_ops_in_eight_threads_give_the_same_results():
+    import threading
+    x = tc.rand(256, 300, generator=tc.Generator().manual_seed(1))
+    w = tc.rand(300, 200, generator=tc.Generator().manual_seed(2))
+    want_mm, want_sum, want_exp = x @ w, x.sum(0), x.exp()
+    errors = []
+
+    def work():
+        try:
+            for _ in range(20):
+                assert tc.equal(x @ w, want_mm)
+                assert tc.equal(x.sum(0), want_sum)
+                assert tc.equal(x.exp(), want_exp)
+                y = (x * 2).requires_grad_()
+                (y @ w).sum().backward()
+                assert tc.allclose(y.grad, w.sum(1).expand(256, 300))
+        except Exception as e:  # noqa: BLE001 (reported below)
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+
+
+def test_forked_child_runs_parallel_ops():
+    # Note [Fork and the thread pool]: a parallel region in a forked child used to hang forever.
+    code = """
+    import os, sys
+    import tensorcore as tc
+    tc.set_num_threads(2)
+    x = tc.rand(4096, 4096)
+    x.sum(0)  # the OpenMP pool is now started in the parent
+    pid = os.fork()
+    if pid == 0:
+        tc.set_num_threads(2)
+        ok = abs(x.sum(0).sum().item() - x.sum().item()) < 1e-2 * x.sum().item()
+        os._exit(0 if ok and tc.get_num_threads() == 1 else 3)
+    _, status = os.waitpid(pid, 0)
+    print(os.waitstatus_to_exitcode(status))
+    """
+    r = run_python(code, timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "0", (r.stdout, r.stderr)
