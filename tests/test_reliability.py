@@ -357,3 +357,51 @@ def test_forked_child_runs_parallel_ops():
     """
     r = run_python(code, timeout=120)
     assert r.returncode == 0 and r.stdout.strip() == "0", (r.stdout, r.stderr)
+
+
+# ---------------------------------------------------------------------------
+# Note [Caching allocator] and Note [Reductions of expanded views]
+def test_allocator_keeps_a_bounded_cache_and_returns_big_blocks():
+    tc.empty_cache()
+    keep = [tc.empty(3 << 20) for _ in range(40)]  # 40 x 12 MiB
+    del keep
+    assert tc._C._cached_bytes() <= 256 << 20
+    before = tc._C._cached_bytes()
+    big = tc.empty(50 << 20)  # 200 MiB of float32: above the largest cached block
+    del big
+    assert tc._C._cached_bytes() == before
+    tc.empty_cache()
+    assert tc._C._cached_bytes() == 0
+
+
+def test_size_classes_waste_at_most_an_eighth():
+    # 1.25 GiB of float32 fits under an address-space cap that a power-of-two
+    # bucket (2 GiB) did not.
+    code = """
+    import resource, sys
+    import tensorcore as tc
+    vm = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
+    resource.setrlimit(resource.RLIMIT_AS, (vm + (1600 << 20), vm + (1600 << 20)))
+    t = tc.empty(int(1.25 * (1 << 30)) // 4)
+    t.fill_(1.0)
+    print(t[-1].item())
+    """
+    r = run_python(code)
+    assert r.returncode == 0 and r.stdout.strip() == "1.0", r.stderr[-2000:]
+
+
+def test_reductions_of_expanded_views_do_not_copy():
+    x = tc.ones(1).expand(2**30)  # a copy would be 4 GiB
+    assert x.sum().item() == 2**30 and x.mean().item() == 1.0 and x.amax().item() == 1.0
+    assert x.any().item() and x.all().item()
+    y = tc.arange(6.0).reshape(2, 1, 3).expand(2, 1000, 3)
+    yc = y.contiguous()
+    for f in (lambda t: t.sum(1), lambda t: t.sum((0, 1)), lambda t: t.mean(1), lambda t: t.amax(1),
+              lambda t: t.amin(0), lambda t: t.sum(2), lambda t: t.sum(), lambda t: t.mean((1, 2), keepdim=True),
+              lambda t: (t > 2).any(1), lambda t: (t > 2).all(0)):
+        assert tc.equal(f(y), f(yc))
+    z = tc.tensor([3, -2]).expand(7, 2)
+    assert z.sum(0).tolist() == [21, -14] and z.sum(0).dtype == tc.int64
+    w = tc.ones(3, requires_grad=True)
+    w.expand(4, 3).sum(0).sum().backward()
+    assert w.grad.tolist() == [4.0, 4.0, 4.0]
