@@ -544,6 +544,9 @@ def _run(code, timeout=30):
 
 _SCRIPT_HEAD = """
     import os, sys, time, signal
+    # A shell that starts a job in the background (as CI may) ignores SIGINT in
+    # it, and Python then keeps it ignored: restore the terminal's behaviour.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import tensorcore as tc
     from tensorcore.utils.data import DataLoader, TensorDataset
     sys.path.insert(0, {tests!r})

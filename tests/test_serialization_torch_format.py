@@ -22,7 +22,7 @@ from tensorcore import nn, optim
 from tensorcore import serialization
 from tensorcore._zip_archive import ZipWriter
 
-SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(tc.__file__)))  # where this tensorcore is imported from (src/ or site-packages)
 
 
 def dumps(obj, **kwargs):
