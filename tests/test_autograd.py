@@ -946,3 +946,24 @@ def test_builtin_function_nodes_print_without_custom_prefix_and_non_leaf_flags(t
         with pytest.raises(RuntimeError, match="only change requires_grad flags of leaf variables"):
             y.requires_grad = True
         assert y.requires_grad_(True) is y  # the method may keep it on
+
+
+def test_grad_assigned_to_a_non_leaf_is_kept():
+    # It used to be dropped silently (the getter returned None), which made
+    # optimizers skip such parameters; PyTorch keeps it.
+    import warnings
+    x = tc.ones(2, requires_grad=True)
+    y = x * 2
+    y.grad = tc.zeros(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "non-leaf .grad" warning once a grad is set
+        assert y.grad.tolist() == [0.0, 0.0]
+    z = x * 3
+    with pytest.warns(UserWarning, match="not a leaf Tensor"):
+        assert z.grad is None
+    z.retain_grad()
+    z.grad = tc.ones(2)
+    z.sum().backward()
+    assert z.grad.tolist() == [2.0, 2.0]  # backward accumulates into the assigned grad, as PyTorch
+    z.grad = None
+    assert z.grad is None
