@@ -967,3 +967,23 @@ def test_grad_assigned_to_a_non_leaf_is_kept():
     assert z.grad.tolist() == [2.0, 2.0]  # backward accumulates into the assigned grad, as PyTorch
     z.grad = None
     assert z.grad is None
+
+
+def test_post_accumulate_grad_hook():
+    x = tc.ones(3, requires_grad=True)
+    seen = []
+    handle = x.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.clone()))
+    (x * 2).sum().backward()
+    (x * 3).sum().backward()
+    assert [s.tolist() for s in seen] == [[2.0] * 3, [5.0] * 3]  # after each accumulation
+    handle.remove()
+    (x * 3).sum().backward()
+    assert len(seen) == 2
+    with pytest.raises(RuntimeError, match="non-leaf"):
+        (x * 2).register_post_accumulate_grad_hook(lambda t: None)
+    with pytest.raises(RuntimeError, match="doesn't require gradient"):
+        tc.ones(2).register_post_accumulate_grad_hook(lambda t: None)
+    y = tc.ones(2, requires_grad=True)
+    y.register_post_accumulate_grad_hook(lambda t: 5)
+    with pytest.raises(TypeError):
+        y.sum().backward()

@@ -220,11 +220,24 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     else m.leaf_hooks.push_back({id, wrap_hook(fn)});
     return id;
   });
+  cls.def("_register_post_accumulate_grad_hook", [](const Tensor& t, py::function fn) {
+    TC_CHECK(t.requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
+    TC_CHECK(!(t->autograd && t->autograd->grad_fn),
+             "post accumulate grad hooks cannot be registered on non-leaf tensors");
+    int64_t id = autograd::next_hook_id();
+    autograd::meta(t).post_accumulate_hooks.push_back({id, [fn](const Tensor& leaf) {
+      py::object r = fn(leaf);
+      TC_CHECK_TYPE(r.is_none(), "post accumulate grad hooks must return None");
+    }});
+    return id;
+  });
   cls.def("_remove_hook", [](const Tensor& t, int64_t id) {
     AutogradMeta* m = t->autograd.get();
     if (!m) return;
     auto& lh = m->leaf_hooks;
     lh.erase(std::remove_if(lh.begin(), lh.end(), [id](auto& p) { return p.first == id; }), lh.end());
+    auto& pa = m->post_accumulate_hooks;
+    pa.erase(std::remove_if(pa.begin(), pa.end(), [id](auto& p) { return p.first == id; }), pa.end());
     if (m->grad_fn) {
       auto& ph = m->grad_fn->pre_hooks;
       ph.erase(std::remove_if(ph.begin(), ph.end(), [id](auto& p) { return p.id == id; }), ph.end());

@@ -97,6 +97,14 @@ def register_hook(self, hook):
     return _RemovableHandle(lambda: self._remove_hook(hid))
 
 
+@_method
+def register_post_accumulate_grad_hook(self, hook):
+    """hook(tensor) runs after backward has accumulated into this leaf's .grad."""
+    from .autograd.graph import _RemovableHandle
+    hid = self._register_post_accumulate_grad_hook(hook)
+    return _RemovableHandle(lambda: self._remove_hook(hid))
+
+
 # ---- assignment ----
 class _CopySlices:
     """Autograd for `t[key] = value`: the assigned region's gradient flows
