@@ -2,6 +2,7 @@
 // set; the first call picks the best one this CPU supports. One wheel runs on
 // any x86-64 (nothing is compiled for the build machine's own CPU).
 #include "backend/kernels.h"
+#include "backend/rnn_kernels.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -17,6 +18,11 @@
   void reduce(kernels::ReduceOp, const void*, DType, void*, DType, int64_t, int64_t, int64_t);     \
   void gemm(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, \
             int64_t, int64_t, void*, int64_t, bool);                                     \
+  void lstm_cell_forward(DType, int64_t, int64_t, const void*, const void*, void*, void*, void*);            \
+  void lstm_cell_backward(DType, int64_t, int64_t, const void*, const void*, const void*, const void*, void*, \
+                          void*);                                                                             \
+  void gru_cell_forward(DType, int64_t, int64_t, const void*, const void*, const void*, void*, void*);       \
+  void gru_cell_backward(DType, int64_t, int64_t, const void*, const void*, const void*, void*, void*, void*); \
   }
 TC_DECLARE_CAP(generic)
 #ifdef TC_HAVE_X86_DISPATCH
@@ -77,6 +83,23 @@ void reduce(ReduceOp op, const void* in, DType idt, void* out, DType odt, int64_
 void gemm(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t ar, int64_t ac, const void* b,
           int64_t br, int64_t bc, void* c, int64_t cr, bool acc) {
   TC_DISPATCH(gemm, dt, m, n, k, a, ar, ac, b, br, bc, c, cr, acc)
+}
+
+void lstm_cell_forward(DType dt, int64_t rows, int64_t H, const void* gates, const void* c_prev, void* h, void* c,
+                       void* ws) {
+  TC_DISPATCH(lstm_cell_forward, dt, rows, H, gates, c_prev, h, c, ws)
+}
+void lstm_cell_backward(DType dt, int64_t rows, int64_t H, const void* ws, const void* c_prev, const void* dh,
+                        const void* dc, void* dgates, void* dc_prev) {
+  TC_DISPATCH(lstm_cell_backward, dt, rows, H, ws, c_prev, dh, dc, dgates, dc_prev)
+}
+void gru_cell_forward(DType dt, int64_t rows, int64_t H, const void* xg, const void* hg, const void* h_prev, void* h,
+                      void* ws) {
+  TC_DISPATCH(gru_cell_forward, dt, rows, H, xg, hg, h_prev, h, ws)
+}
+void gru_cell_backward(DType dt, int64_t rows, int64_t H, const void* ws, const void* h_prev, const void* dh,
+                       void* dxg, void* dhg, void* dh_prev) {
+  TC_DISPATCH(gru_cell_backward, dt, rows, H, ws, h_prev, dh, dxg, dhg, dh_prev)
 }
 
 const char* cpu_capability() {
