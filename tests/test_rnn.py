@@ -373,11 +373,12 @@ def test_gradcheck_two_layer_bidirectional(cls, kw):
 
 @pytest.mark.parametrize("cls", ["LSTM", "GRU", "RNN"])
 def test_gradgradcheck_layer(cls):
-    m = _small(cls, bidirectional=True)
-    x = tc.randn(3, 2, 3, dtype=tc.float64, requires_grad=True)
-    state = [tc.randn(2, 2, 4, dtype=tc.float64, requires_grad=True)]
+    tc.manual_seed(0)
+    m = getattr(nn, cls)(2, 2, bidirectional=True).double()
+    x = tc.randn(2, 1, 2, dtype=tc.float64, requires_grad=True)
+    state = [tc.randn(2, 1, 2, dtype=tc.float64, requires_grad=True)]
     if cls == "LSTM":
-        state.append(tc.randn(2, 2, 4, dtype=tc.float64, requires_grad=True))
+        state.append(tc.randn(2, 1, 2, dtype=tc.float64, requires_grad=True))
     params = [p.detach().requires_grad_() for p in _params(m)]
     assert gradgradcheck(_layer_fn(m), (x, *state, *params))
 

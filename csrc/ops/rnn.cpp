@@ -10,7 +10,8 @@
 //   - the projection is split into per-step views with one unbind (or
 //     split_with_sizes for packed data), so backward assembles the gradient
 //     of the projection once instead of scattering T full-size gradients;
-//   - per step one addmm for the recurrent product and one fused gate op
+//   - per step one addmm for the recurrent product (with the weight packed
+//     once, Note [Recurrent product]) and one fused gate op
 //     (lstm_cell_fused / gru_cell_fused: one kernel and one backward node
 //     instead of a dozen elementwise nodes), or tanh/relu for the plain RNN;
 //   - one stack (or cat for packed data) of the step outputs.
@@ -19,6 +20,7 @@
 // running state and keeps them for h_n; the reverse direction starts with the
 // shortest batch and appends rows of h0 as longer sequences begin.
 #include "autograd/function.h"
+#include "backend/kernels.h"
 #include "backend/rnn_kernels.h"
 #include "core/error.h"
 #include "core/shape_util.h"
@@ -120,6 +122,73 @@ Grads gru_cell_formula(FormulaNode& n, const Grads& g) {
   return {dxg, dhg, dh_prev};
 }
 
+// ---- the recurrent product with pre-packed weights ----
+
+// Note [Recurrent product]
+// Every step multiplies the running state [batch, hidden] by the same
+// recurrent weight. At typical batch sizes packing the weight for the GEMM
+// cost more than the product, so a layer packs it once (as B = W^T for the
+// forward and, when a backward will run, as B = W for dh = g W) and each step
+// runs gemm_prepacked_b (Note [Pre-packed B]). The step records one
+// AddmmBackward0 node like addmm's; dW = g^T h is an ordinary mm per step.
+struct RecurrentWeight {
+  Tensor w;         // [gates, hidden]
+  Tensor packed_t;  // W^T packed as the B of h W^T
+  Tensor packed;    // W packed as the B of g W (undefined when no backward will run)
+};
+
+Tensor pack_as_b(const Tensor& b) {  // b: [k, n], any strides
+  DType dt = b.dtype();
+  Tensor p = empty({kernels::gemm_packed_b_size(dt, b.size(0), b.size(1))}, dt);
+  kernels::gemm_pack_b(dt, b.size(0), b.size(1), b.data<char>(), b.strides()[0], b.strides()[1], p.data<char>());
+  return p;
+}
+
+RecurrentWeight pack_recurrent_weight(const Tensor& w, bool for_backward) {
+  RecurrentWeight r{w, pack_as_b(t(w)), Tensor()};
+  if (for_backward) r.packed = pack_as_b(w);
+  return r;
+}
+
+Grads recurrent_addmm_formula(FormulaNode& n, const Grads& g) {
+  Tensor h = n.saved_at(0), w = n.saved_at(1);
+  Tensor gx, gh, gw;
+  if (n.needs_grad(0)) gx = g[0];
+  if (n.needs_grad(1)) {
+    if (autograd::grad_enabled()) {
+      gh = mm(g[0], w);
+    } else {
+      Tensor packed = n.saved_at(2), gc = contig(g[0]);
+      gh = empty({gc.size(0), w.size(1)}, gc.dtype());
+      kernels::gemm_prepacked_b(gc.dtype(), gc.size(0), w.size(1), w.size(0), gc.data<char>(), gc.strides()[0],
+                                gc.strides()[1], packed.data<char>(), gh.data<char>(), w.size(1), false);
+    }
+  }
+  if (n.needs_grad(2)) gw = mm(t(g[0]), h);
+  return {gx, gh, gw};
+}
+
+// x + h W^T for one step; x is [rows, gates], a bias [gates] or undefined.
+Tensor recurrent_addmm(const Tensor& x, const Tensor& h, const RecurrentWeight& rw) {
+  const Tensor& w = rw.w;
+  const int64_t rows = h.size(0), G = w.size(0), K = w.size(1);
+  DType dt = h.dtype();
+  Tensor out = empty({rows, G}, dt);
+  if (x.defined()) {
+    autograd::NoGradGuard ng;
+    copy_(out, x.dim() == 1 ? expand(x, {rows, G}) : x);
+  }
+  kernels::gemm_prepacked_b(dt, rows, G, K, h.data<char>(), h.strides()[0], h.strides()[1],
+                            rw.packed_t.data<char>(), out.data<char>(), G, x.defined());
+  if (auto* n = record("AddmmBackward0", recurrent_addmm_formula, {&x, &h, &w}, {&out})) {
+    TC_INTERNAL_ASSERT(rw.packed.defined());
+    n->save(h);
+    n->save(w);
+    n->save(rw.packed);
+  }
+  return out;
+}
+
 // x W^T (+ b), as F.linear on 2-D input.
 Tensor linear2d(const Tensor& x, const Tensor& w, const Tensor& b) {
   return b.defined() ? addmm(b, x, t(w)) : mm(x, t(w));
@@ -143,24 +212,20 @@ const char* mode_name(RnnMode mode) {
 }
 
 // The recurrent half of one step: the new hidden state (and cell state)
-// from this step's input projection `xs` and the running state. wt_hh and
-// wt_hr are the transposed recurrent and projection weights.
-void recurrent_step(RnnMode mode, const Tensor& xs, Tensor& h, Tensor& c, const Tensor& wt_hh, const Tensor& b_hh,
-                    const Tensor& wt_hr) {
+// from this step's input projection `xs` and the running state. wt_hr is the
+// transposed projection weight.
+void recurrent_step(RnnMode mode, const Tensor& xs, Tensor& h, Tensor& c, const RecurrentWeight& w_hh,
+                    const Tensor& b_hh, const Tensor& wt_hr) {
   switch (mode) {
     case RnnMode::Lstm: {
-      std::vector<Tensor> hc = lstm_cell_fused(addmm(xs, h, wt_hh), c);
+      std::vector<Tensor> hc = lstm_cell_fused(recurrent_addmm(xs, h, w_hh), c);
       h = wt_hr.defined() ? mm(hc[0], wt_hr) : hc[0];
       c = hc[1];
       return;
     }
-    case RnnMode::Gru: {
-      Tensor hg = b_hh.defined() ? addmm(b_hh, h, wt_hh) : mm(h, wt_hh);
-      h = gru_cell_fused(xs, hg, h);
-      return;
-    }
-    case RnnMode::Tanh: h = tanh_op(addmm(xs, h, wt_hh)); return;
-    case RnnMode::Relu: h = unary(UnaryOp::Relu, addmm(xs, h, wt_hh)); return;
+    case RnnMode::Gru: h = gru_cell_fused(xs, recurrent_addmm(b_hh, h, w_hh), h); return;
+    case RnnMode::Tanh: h = tanh_op(recurrent_addmm(xs, h, w_hh)); return;
+    case RnnMode::Relu: h = unary(UnaryOp::Relu, recurrent_addmm(xs, h, w_hh)); return;
   }
 }
 
@@ -292,7 +357,8 @@ std::vector<Tensor> rnn_layer(RnnMode mode, const Tensor& input, const std::vect
   else xp = addmm(add(b_ih, b_hh), x2d, t(w_ih));
   std::vector<Tensor> steps = packed ? split_with_sizes(xp, batch_sizes, 0) : unbind(view(xp, {T, B, G}), 0);
 
-  const Tensor wt_hh = t(w_hh);
+  const bool backward = autograd::any_requires_grad({&input, &h0, &c0, &w_ih, &w_hh, &b_ih, &b_hh, &w_hr});
+  const RecurrentWeight rw_hh = pack_recurrent_weight(w_hh, backward);
   const Tensor wt_hr = w_hr.defined() ? t(w_hr) : Tensor();
   const Tensor gru_b_hh = mode == RnnMode::Gru ? b_hh : Tensor();
   std::vector<Tensor> outs(T);
@@ -318,7 +384,7 @@ std::vector<Tensor> rnn_layer(RnnMode mode, const Tensor& input, const std::vect
         if (lstm) c = cat({c, narrow(c0, 0, cur, bs - cur)}, 0);
       }
     }
-    recurrent_step(mode, steps[ti], h, c, wt_hh, gru_b_hh, wt_hr);
+    recurrent_step(mode, steps[ti], h, c, rw_hh, gru_b_hh, wt_hr);
     outs[ti] = h;
   }
   Tensor output = packed ? cat(outs, 0) : stack(outs, 0);

@@ -18,6 +18,10 @@
   void reduce(kernels::ReduceOp, const void*, DType, void*, DType, int64_t, int64_t, int64_t);     \
   void gemm(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, \
             int64_t, int64_t, void*, int64_t, bool);                                     \
+  int64_t gemm_packed_b_size(DType, int64_t, int64_t);                                                      \
+  void gemm_pack_b(DType, int64_t, int64_t, const void*, int64_t, int64_t, void*);                          \
+  void gemm_prepacked_b(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, void*, \
+                        int64_t, bool);                                                                      \
   void lstm_cell_forward(DType, int64_t, int64_t, const void*, const void*, void*, void*, void*);            \
   void lstm_cell_backward(DType, int64_t, int64_t, const void*, const void*, const void*, const void*, void*, \
                           void*);                                                                             \
@@ -83,6 +87,15 @@ void reduce(ReduceOp op, const void* in, DType idt, void* out, DType odt, int64_
 void gemm(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t ar, int64_t ac, const void* b,
           int64_t br, int64_t bc, void* c, int64_t cr, bool acc) {
   TC_DISPATCH(gemm, dt, m, n, k, a, ar, ac, b, br, bc, c, cr, acc)
+}
+
+int64_t gemm_packed_b_size(DType dt, int64_t k, int64_t n) { TC_DISPATCH(gemm_packed_b_size, dt, k, n) }
+void gemm_pack_b(DType dt, int64_t k, int64_t n, const void* b, int64_t br, int64_t bc, void* packed) {
+  TC_DISPATCH(gemm_pack_b, dt, k, n, b, br, bc, packed)
+}
+void gemm_prepacked_b(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t ar, int64_t ac,
+                      const void* packed, void* c, int64_t cr, bool acc) {
+  TC_DISPATCH(gemm_prepacked_b, dt, m, n, k, a, ar, ac, packed, c, cr, acc)
 }
 
 void lstm_cell_forward(DType dt, int64_t rows, int64_t H, const void* gates, const void* c_prev, void* h, void* c,

@@ -25,33 +25,82 @@ void for_rows(int64_t rows, int64_t H, F&& f) {
   });
 }
 
+// One row per call: restrict-qualified parameters with affine offsets are
+// what GCC needs to vectorize (pointers derived inside a lambda were not).
+template <typename T>
+void lstm_forward_row(int64_t H, const T* __restrict gates, const T* __restrict cp, T* __restrict h,
+                      T* __restrict c, T* __restrict ws) {
+  for (int64_t j = 0; j < H; ++j) {
+    const T i = fn::Sigmoid{}(gates[j]), f = fn::Sigmoid{}(gates[H + j]);
+    const T g = fn::Tanh{}(gates[2 * H + j]), o = fn::Sigmoid{}(gates[3 * H + j]);
+    const T cn = f * cp[j] + i * g;
+    const T tc = fn::Tanh{}(cn);
+    c[j] = cn;
+    h[j] = o * tc;
+    ws[j] = i;
+    ws[H + j] = f;
+    ws[2 * H + j] = g;
+    ws[3 * H + j] = o;
+    ws[4 * H + j] = tc;
+  }
+}
+
+// dh or dc may be null: the two flags select a loop without that load.
+template <typename T, bool HasDh, bool HasDc>
+void lstm_backward_row(int64_t H, const T* __restrict ws, const T* __restrict cp, const T* __restrict dh,
+                       const T* __restrict dc, T* __restrict dgates, T* __restrict dcp) {
+  for (int64_t j = 0; j < H; ++j) {
+    const T i = ws[j], f = ws[H + j], g = ws[2 * H + j], o = ws[3 * H + j], tc = ws[4 * H + j];
+    T gh = T(0), dct = T(0);
+    if constexpr (HasDh) gh = dh[j];
+    if constexpr (HasDc) dct = dc[j];
+    if constexpr (HasDh) dct += gh * o * (T(1) - tc * tc);
+    dgates[j] = dct * g * i * (T(1) - i);
+    dgates[H + j] = dct * cp[j] * f * (T(1) - f);
+    dgates[2 * H + j] = dct * i * (T(1) - g * g);
+    dgates[3 * H + j] = gh * tc * o * (T(1) - o);
+    dcp[j] = dct * f;
+  }
+}
+
+template <typename T>
+void gru_forward_row(int64_t H, const T* __restrict xg, const T* __restrict hg, const T* __restrict hp,
+                     T* __restrict h, T* __restrict ws) {
+  for (int64_t j = 0; j < H; ++j) {
+    const T r = fn::Sigmoid{}(xg[j] + hg[j]);
+    const T z = fn::Sigmoid{}(xg[H + j] + hg[H + j]);
+    const T hn = hg[2 * H + j];
+    const T n = fn::Tanh{}(xg[2 * H + j] + r * hn);
+    h[j] = (T(1) - z) * n + z * hp[j];
+    ws[j] = r;
+    ws[H + j] = z;
+    ws[2 * H + j] = n;
+    ws[3 * H + j] = hn;
+  }
+}
+
+template <typename T>
+void gru_backward_row(int64_t H, const T* __restrict ws, const T* __restrict hp, const T* __restrict dh,
+                      T* __restrict dxg, T* __restrict dhg, T* __restrict dhp) {
+  for (int64_t j = 0; j < H; ++j) {
+    const T r = ws[j], z = ws[H + j], n = ws[2 * H + j], hn = ws[3 * H + j], g = dh[j];
+    const T dn = g * (T(1) - z) * (T(1) - n * n);
+    const T dz = g * (hp[j] - n) * z * (T(1) - z);
+    const T dr = dn * hn * r * (T(1) - r);
+    dxg[j] = dr;
+    dhg[j] = dr;
+    dxg[H + j] = dz;
+    dhg[H + j] = dz;
+    dxg[2 * H + j] = dn;
+    dhg[2 * H + j] = dn * r;
+    dhp[j] = g * z;
+  }
+}
+
 template <typename T>
 void lstm_forward_rows(int64_t rows, int64_t H, const T* gates, const T* c_prev, T* h, T* c, T* ws) {
   for_rows(rows, H, [&](int64_t r) {
-    const T* __restrict gi = gates + r * 4 * H;
-    const T* __restrict gf = gi + H;
-    const T* __restrict gg = gi + 2 * H;
-    const T* __restrict go = gi + 3 * H;
-    const T* __restrict cp = c_prev + r * H;
-    T* __restrict hr = h + r * H;
-    T* __restrict cr = c + r * H;
-    T* __restrict wi = ws + r * 5 * H;
-    T* __restrict wf = wi + H;
-    T* __restrict wg = wi + 2 * H;
-    T* __restrict wo = wi + 3 * H;
-    T* __restrict wt = wi + 4 * H;
-    for (int64_t j = 0; j < H; ++j) {
-      const T i = fn::Sigmoid{}(gi[j]), f = fn::Sigmoid{}(gf[j]), g = fn::Tanh{}(gg[j]), o = fn::Sigmoid{}(go[j]);
-      const T cn = f * cp[j] + i * g;
-      const T tc = fn::Tanh{}(cn);
-      cr[j] = cn;
-      hr[j] = o * tc;
-      wi[j] = i;
-      wf[j] = f;
-      wg[j] = g;
-      wo[j] = o;
-      wt[j] = tc;
-    }
+    lstm_forward_row<T>(H, gates + r * 4 * H, c_prev + r * H, h + r * H, c + r * H, ws + r * 5 * H);
   });
 }
 
@@ -59,57 +108,23 @@ template <typename T>
 void lstm_backward_rows(int64_t rows, int64_t H, const T* ws, const T* c_prev, const T* dh, const T* dc, T* dgates,
                         T* dc_prev) {
   for_rows(rows, H, [&](int64_t r) {
-    const T* __restrict wi = ws + r * 5 * H;
-    const T* __restrict wf = wi + H;
-    const T* __restrict wg = wi + 2 * H;
-    const T* __restrict wo = wi + 3 * H;
-    const T* __restrict wt = wi + 4 * H;
-    const T* __restrict cp = c_prev + r * H;
-    const T* __restrict dhr = dh ? dh + r * H : nullptr;
-    const T* __restrict dcr = dc ? dc + r * H : nullptr;
-    T* __restrict di = dgates + r * 4 * H;
-    T* __restrict df = di + H;
-    T* __restrict dg = di + 2 * H;
-    T* __restrict dout = di + 3 * H;
-    T* __restrict dcp = dc_prev + r * H;
-    for (int64_t j = 0; j < H; ++j) {
-      const T i = wi[j], f = wf[j], g = wg[j], o = wo[j], tc = wt[j];
-      const T gh = dhr ? dhr[j] : T(0);
-      const T dct = (dcr ? dcr[j] : T(0)) + gh * o * (T(1) - tc * tc);
-      di[j] = dct * g * i * (T(1) - i);
-      df[j] = dct * cp[j] * f * (T(1) - f);
-      dg[j] = dct * i * (T(1) - g * g);
-      dout[j] = gh * tc * o * (T(1) - o);
-      dcp[j] = dct * f;
-    }
+    const T* w = ws + r * 5 * H;
+    const T* cp = c_prev + r * H;
+    T* dg = dgates + r * 4 * H;
+    T* dcp = dc_prev + r * H;
+    const T* dhr = dh ? dh + r * H : nullptr;
+    const T* dcr = dc ? dc + r * H : nullptr;
+    if (dh && dc) lstm_backward_row<T, true, true>(H, w, cp, dhr, dcr, dg, dcp);
+    else if (dh) lstm_backward_row<T, true, false>(H, w, cp, dhr, dcr, dg, dcp);
+    else if (dc) lstm_backward_row<T, false, true>(H, w, cp, dhr, dcr, dg, dcp);
+    else lstm_backward_row<T, false, false>(H, w, cp, dhr, dcr, dg, dcp);
   });
 }
 
 template <typename T>
 void gru_forward_rows(int64_t rows, int64_t H, const T* xg, const T* hg, const T* h_prev, T* h, T* ws) {
   for_rows(rows, H, [&](int64_t r) {
-    const T* __restrict xr = xg + r * 3 * H;
-    const T* __restrict xz = xr + H;
-    const T* __restrict xn = xr + 2 * H;
-    const T* __restrict hr = hg + r * 3 * H;
-    const T* __restrict hz = hr + H;
-    const T* __restrict hn = hr + 2 * H;
-    const T* __restrict hp = h_prev + r * H;
-    T* __restrict out = h + r * H;
-    T* __restrict wr = ws + r * 4 * H;
-    T* __restrict wz = wr + H;
-    T* __restrict wn = wr + 2 * H;
-    T* __restrict whn = wr + 3 * H;
-    for (int64_t j = 0; j < H; ++j) {
-      const T rg = fn::Sigmoid{}(xr[j] + hr[j]);
-      const T zg = fn::Sigmoid{}(xz[j] + hz[j]);
-      const T ng = fn::Tanh{}(xn[j] + rg * hn[j]);
-      out[j] = (T(1) - zg) * ng + zg * hp[j];
-      wr[j] = rg;
-      wz[j] = zg;
-      wn[j] = ng;
-      whn[j] = hn[j];
-    }
+    gru_forward_row<T>(H, xg + r * 3 * H, hg + r * 3 * H, h_prev + r * H, h + r * H, ws + r * 4 * H);
   });
 }
 
@@ -117,32 +132,8 @@ template <typename T>
 void gru_backward_rows(int64_t rows, int64_t H, const T* ws, const T* h_prev, const T* dh, T* dxg, T* dhg,
                        T* dh_prev) {
   for_rows(rows, H, [&](int64_t r) {
-    const T* __restrict wr = ws + r * 4 * H;
-    const T* __restrict wz = wr + H;
-    const T* __restrict wn = wr + 2 * H;
-    const T* __restrict whn = wr + 3 * H;
-    const T* __restrict hp = h_prev + r * H;
-    const T* __restrict g = dh + r * H;
-    T* __restrict dxr = dxg + r * 3 * H;
-    T* __restrict dxz = dxr + H;
-    T* __restrict dxn = dxr + 2 * H;
-    T* __restrict dhr = dhg + r * 3 * H;
-    T* __restrict dhz = dhr + H;
-    T* __restrict dhn = dhr + 2 * H;
-    T* __restrict dhp = dh_prev + r * H;
-    for (int64_t j = 0; j < H; ++j) {
-      const T rg = wr[j], zg = wz[j], ng = wn[j];
-      const T dn = g[j] * (T(1) - zg) * (T(1) - ng * ng);
-      const T dz = g[j] * (hp[j] - ng) * zg * (T(1) - zg);
-      const T dr = dn * whn[j] * rg * (T(1) - rg);
-      dxr[j] = dr;
-      dhr[j] = dr;
-      dxz[j] = dz;
-      dhz[j] = dz;
-      dxn[j] = dn;
-      dhn[j] = dn * rg;
-      dhp[j] = g[j] * zg;
-    }
+    gru_backward_row<T>(H, ws + r * 4 * H, h_prev + r * H, dh + r * H, dxg + r * 3 * H, dhg + r * 3 * H,
+                        dh_prev + r * H);
   });
 }
 
