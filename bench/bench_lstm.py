@@ -8,7 +8,10 @@ update, with the hidden state carried (detached) from the previous step.
 
 Run as a script it prints the median step time of each library (the two are
 interleaved, so machine load hits both alike) and the ratio tensorcore/torch.
-Usage: python bench/bench_lstm.py [--steps N] [--rounds R] [--threads N]
+Usage: python bench/bench_lstm.py [--steps N] [--rounds R] [--threads N] [--clock wall|cpu]
+--clock cpu times process CPU time instead of wall time: with --threads 1 it is
+much less sensitive to other programs on a shared machine (with more threads it
+adds up every thread's time, spin-waiting included, so use wall time there).
 """
 import argparse
 import os
@@ -63,16 +66,16 @@ def _step_fn(T):
     return step
 
 
-def _median_ms(step, steps):
+def _median_ms(step, steps, clock=time.perf_counter):
     times = []
     for _ in range(steps):
-        t0 = time.perf_counter()
+        t0 = clock()
         step()
-        times.append((time.perf_counter() - t0) * 1e3)
+        times.append((clock() - t0) * 1e3)
     return statistics.median(times)
 
 
-def bench_lstm_step(steps=10, rounds=5, warmup=3):
+def bench_lstm_step(steps=10, rounds=5, warmup=3, clock=time.perf_counter):
     """(tensorcore_ms, torch_ms): the median over `rounds` of the median step
     time of `steps` steps (torch_ms is None without PyTorch)."""
     import tensorcore
@@ -82,15 +85,15 @@ def bench_lstm_step(steps=10, rounds=5, warmup=3):
     try:
         import torch
     except ImportError:
-        return statistics.median(_median_ms(tc_step, steps) for _ in range(rounds)), None
+        return statistics.median(_median_ms(tc_step, steps, clock) for _ in range(rounds)), None
     torch.set_num_threads(tensorcore.get_num_threads())
     th_step = _step_fn(torch)
     for _ in range(warmup):
         th_step()
     tc_runs, th_runs = [], []
     for _ in range(rounds):
-        tc_runs.append(_median_ms(tc_step, steps))
-        th_runs.append(_median_ms(th_step, steps))
+        tc_runs.append(_median_ms(tc_step, steps, clock))
+        th_runs.append(_median_ms(th_step, steps, clock))
     return statistics.median(tc_runs), statistics.median(th_runs)
 
 
@@ -99,13 +102,15 @@ if __name__ == "__main__":
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--clock", choices=["wall", "cpu"], default="wall")
     args = ap.parse_args()
     import tensorcore
     if args.threads:
         tensorcore.set_num_threads(args.threads)
-    tc_ms, th_ms = bench_lstm_step(args.steps, args.rounds)
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
+    tc_ms, th_ms = bench_lstm_step(args.steps, args.rounds, clock=clock)
     what = (f"lstm_lm_step (vocab {VOCAB}, emb {EMB}, 2x LSTM {HIDDEN}, seq {SEQ}, batch {BATCH}, "
-            f"{tensorcore.get_num_threads()} threads)")
+            f"{tensorcore.get_num_threads()} threads, {args.clock} time)")
     if th_ms is None:
         print(f"{what}: tensorcore {tc_ms:.2f} ms (torch not installed)")
     else:

@@ -233,10 +233,10 @@ class RNNBase(Module):
                 layer_input = F.dropout(layer_input, self.dropout, True)
         return layer_input, _C.stack(h_n, 0), (_C.stack(c_n, 0) if cx is not None else None)
 
-    def _prepare(self, input, hx):
-        """Unpacks / reshapes the input as every recurrent module does: returns
-        (input [T, B, I] time-major or packed data, batch_sizes list or None,
-        batch_sizes tensor or None, sorted_indices, unsorted_indices, is_batched)."""
+    def _prepare(self, input):
+        """Unpacks a PackedSequence and checks a tensor input's dims: returns
+        (input or packed data, batch_sizes tensor or None, sorted_indices,
+        unsorted_indices, is_batched)."""
         if isinstance(input, PackedSequence):
             data, batch_sizes, sorted_indices, unsorted_indices = input
             return data, batch_sizes, sorted_indices, unsorted_indices, True
@@ -301,7 +301,7 @@ def _forward_single_state(self, input, hx):
     """RNN and GRU forward: one state tensor."""
     orig_input = input
     num_directions = 2 if self.bidirectional else 1
-    input, batch_sizes, sorted_indices, unsorted_indices, is_batched = self._prepare(input, hx)
+    input, batch_sizes, sorted_indices, unsorted_indices, is_batched = self._prepare(input)
     if batch_sizes is not None:
         max_batch_size = int(batch_sizes[0])
     else:
@@ -359,7 +359,7 @@ class LSTM(RNNBase):
         orig_input = input
         num_directions = 2 if self.bidirectional else 1
         real_hidden_size = self.proj_size if self.proj_size > 0 else self.hidden_size
-        input, batch_sizes, sorted_indices, unsorted_indices, is_batched = self._prepare(input, hx)
+        input, batch_sizes, sorted_indices, unsorted_indices, is_batched = self._prepare(input)
         if batch_sizes is not None:
             max_batch_size = int(batch_sizes[0])
         else:
@@ -426,7 +426,7 @@ class RNNCellBase(Module):
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
 
-    def _check_dims(self, input, hidden, what):
+    def _check_dims(self, input, hidden):
         name = type(self).__name__
         if input.dim() not in (1, 2):
             raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
@@ -447,7 +447,7 @@ class RNNCell(RNNCellBase):
         self.nonlinearity = nonlinearity
 
     def forward(self, input, hx=None):
-        is_batched = self._check_dims(input, [("hidden", hx)] if hx is not None else [], "hidden")
+        is_batched = self._check_dims(input, [("hidden", hx)] if hx is not None else [])
         if self.nonlinearity not in ("tanh", "relu"):
             raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
         return _cell_forward(self, _MODE_IDS["RNN_TANH" if self.nonlinearity == "tanh" else "RNN_RELU"], input, hx,
@@ -462,7 +462,7 @@ class LSTMCell(RNNCellBase):
 
     def forward(self, input, hx=None):
         hidden = [(f"hx[{i}]", v) for i, v in enumerate(hx)] if hx is not None else []
-        is_batched = self._check_dims(input, hidden, "hx")
+        is_batched = self._check_dims(input, hidden)
         h, c = (hx[0], hx[1]) if hx is not None else (None, None)
         return _cell_forward(self, _MODE_IDS["LSTM"], input, h, c, is_batched)
 
@@ -474,7 +474,7 @@ class GRUCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
 
     def forward(self, input, hx=None):
-        is_batched = self._check_dims(input, [("hidden", hx)] if hx is not None else [], "hidden")
+        is_batched = self._check_dims(input, [("hidden", hx)] if hx is not None else [])
         return _cell_forward(self, _MODE_IDS["GRU"], input, hx, None, is_batched)[0]
 
 
