@@ -467,6 +467,21 @@ def test_load_torch_state_dict(torch):
     assert_close(ours(tc.tensor(x))[0], theirs(torch.tensor(x))[0], "float32")
 
 
+def test_load_whole_torch_module(torch, tmp_path):
+    # A checkpoint of a whole torch.nn.LSTM loads as tensorcore.nn.modules.rnn.LSTM
+    # (weights_only=True once it is allowlisted, as in PyTorch).
+    theirs = torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True)
+    path = tmp_path / "lstm.pt"
+    torch.save(theirs, path)
+    x = np.random.default_rng(0).standard_normal((5, 2, 3)).astype(np.float32)
+    ours = tc.load(path, weights_only=False)
+    assert type(ours) is nn.LSTM
+    assert_close(ours(tc.tensor(x))[0], theirs(torch.tensor(x))[0], "float32")
+    with tc.serialization.safe_globals([nn.LSTM]):
+        ours = tc.load(path)
+    assert_close(ours(tc.tensor(x))[0], theirs(torch.tensor(x))[0], "float32")
+
+
 # ---------------------------------------------------------------------------
 # Argument errors, as PyTorch raises them
 
