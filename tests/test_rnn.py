@@ -680,3 +680,19 @@ def test_float32_tanh_is_accurate(torch):
     assert np.signbit(np_of(tc.tanh(tc.tensor([-0.0], dtype=tc.float32))))[0]
     theirs = torch.tanh(torch.tensor(x)).numpy()
     assert np.mean(ours == theirs) > 0.99  # Sleef is 1-ulp too, not always correctly rounded
+
+
+def test_graph_is_freed_with_its_outputs():
+    # Nodes save inputs only (never their own outputs), so dropping the
+    # outputs frees the whole recurrent graph: no reference cycles.
+    m = nn.LSTM(3, 4, num_layers=2, bidirectional=True)
+    x = tc.randn(5, 2, 3, requires_grad=True)
+    base = tc._C._live_autograd_nodes()
+    out, (h, c) = m(x)
+    assert tc._C._live_autograd_nodes() > base
+    del out, h, c
+    assert tc._C._live_autograd_nodes() == base
+    out, (h, c) = m(x)
+    (out.sum() + h.sum() + c.sum()).backward()
+    del out, h, c
+    assert tc._C._live_autograd_nodes() == base
