@@ -2,6 +2,7 @@
 // set; the first call picks the best one this CPU supports. One wheel runs on
 // any x86-64 (nothing is compiled for the build machine's own CPU).
 #include "backend/kernels.h"
+#include "backend/rnn_kernels.h"
 #include "core/gil.h"
 #include "core/iterator.h"
 
@@ -19,6 +20,15 @@
   void reduce(kernels::ReduceOp, const void*, DType, void*, DType, int64_t, int64_t, int64_t);     \
   void gemm(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, \
             int64_t, int64_t, void*, int64_t, bool);                                     \
+  int64_t gemm_packed_b_size(DType, int64_t, int64_t);                                                      \
+  void gemm_pack_b(DType, int64_t, int64_t, const void*, int64_t, int64_t, void*);                          \
+  void gemm_prepacked_b(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, void*, \
+                        int64_t, bool);                                                                      \
+  void lstm_cell_forward(DType, int64_t, int64_t, const void*, const void*, void*, void*, void*);            \
+  void lstm_cell_backward(DType, int64_t, int64_t, const void*, const void*, const void*, const void*, void*, \
+                          void*);                                                                             \
+  void gru_cell_forward(DType, int64_t, int64_t, const void*, const void*, const void*, void*, void*);       \
+  void gru_cell_backward(DType, int64_t, int64_t, const void*, const void*, const void*, void*, void*, void*); \
   }
 TC_DECLARE_CAP(generic)
 #ifdef TC_HAVE_X86_DISPATCH
@@ -98,6 +108,38 @@ void gemm(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t ar, 
           int64_t br, int64_t bc, void* c, int64_t cr, bool acc) {
   MaybeReleaseGil g(m * n * k / 8);  // a multiply-add is cheaper than an elementwise op's load/store
   TC_DISPATCH(gemm, dt, m, n, k, a, ar, ac, b, br, bc, c, cr, acc)
+}
+
+int64_t gemm_packed_b_size(DType dt, int64_t k, int64_t n) { TC_DISPATCH(gemm_packed_b_size, dt, k, n) }
+void gemm_pack_b(DType dt, int64_t k, int64_t n, const void* b, int64_t br, int64_t bc, void* packed) {
+  MaybeReleaseGil g(k * n);
+  TC_DISPATCH(gemm_pack_b, dt, k, n, b, br, bc, packed)
+}
+void gemm_prepacked_b(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t ar, int64_t ac,
+                      const void* packed, void* c, int64_t cr, bool acc) {
+  MaybeReleaseGil g(m * n * k / 8);
+  TC_DISPATCH(gemm_prepacked_b, dt, m, n, k, a, ar, ac, packed, c, cr, acc)
+}
+
+void lstm_cell_forward(DType dt, int64_t rows, int64_t H, const void* gates, const void* c_prev, void* h, void* c,
+                       void* ws) {
+  MaybeReleaseGil g(rows * H * 8);  // five transcendentals per unit
+  TC_DISPATCH(lstm_cell_forward, dt, rows, H, gates, c_prev, h, c, ws)
+}
+void lstm_cell_backward(DType dt, int64_t rows, int64_t H, const void* ws, const void* c_prev, const void* dh,
+                        const void* dc, void* dgates, void* dc_prev) {
+  MaybeReleaseGil g(rows * H * 4);
+  TC_DISPATCH(lstm_cell_backward, dt, rows, H, ws, c_prev, dh, dc, dgates, dc_prev)
+}
+void gru_cell_forward(DType dt, int64_t rows, int64_t H, const void* xg, const void* hg, const void* h_prev, void* h,
+                      void* ws) {
+  MaybeReleaseGil g(rows * H * 6);
+  TC_DISPATCH(gru_cell_forward, dt, rows, H, xg, hg, h_prev, h, ws)
+}
+void gru_cell_backward(DType dt, int64_t rows, int64_t H, const void* ws, const void* h_prev, const void* dh,
+                       void* dxg, void* dhg, void* dh_prev) {
+  MaybeReleaseGil g(rows * H * 4);
+  TC_DISPATCH(gru_cell_backward, dt, rows, H, ws, h_prev, dh, dxg, dhg, dh_prev)
 }
 
 const char* cpu_capability() {
