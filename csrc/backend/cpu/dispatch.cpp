@@ -17,6 +17,10 @@
   void reduce(kernels::ReduceOp, const void*, DType, void*, DType, int64_t, int64_t, int64_t);     \
   void gemm(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, \
             int64_t, int64_t, void*, int64_t, bool);                                     \
+  void attention_forward(const kernels::AttentionArgs&, void*, const int64_t*, int64_t, void*);  \
+  void attention_backward(const kernels::AttentionArgs&, const void*, const int64_t*, int64_t,  \
+                          const void*, const void*, const int64_t*, int64_t, void*, void*, void*, \
+                          void*);                                                        \
   }
 TC_DECLARE_CAP(generic)
 #ifdef TC_HAVE_X86_DISPATCH
@@ -77,6 +81,15 @@ void reduce(ReduceOp op, const void* in, DType idt, void* out, DType odt, int64_
 void gemm(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t ar, int64_t ac, const void* b,
           int64_t br, int64_t bc, void* c, int64_t cr, bool acc) {
   TC_DISPATCH(gemm, dt, m, n, k, a, ar, ac, b, br, bc, c, cr, acc)
+}
+
+void attention_forward(const AttentionArgs& a, void* out, const int64_t* out_off, int64_t out_row, void* lse) {
+  TC_DISPATCH(attention_forward, a, out, out_off, out_row, lse)
+}
+void attention_backward(const AttentionArgs& a, const void* out, const int64_t* out_off, int64_t out_row,
+                        const void* lse, const void* grad, const int64_t* grad_off, int64_t grad_row, void* dq,
+                        void* dk, void* dv, void* dmask) {
+  TC_DISPATCH(attention_backward, a, out, out_off, out_row, lse, grad, grad_off, grad_row, dq, dk, dv, dmask)
 }
 
 const char* cpu_capability() {
