@@ -69,9 +69,32 @@ inline void mm(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_t
   gemm(dtype_of<T>::value, m, n, k, a, a_r, a_c, b, b_r, b_c, c, c_r, accumulate);
 }
 
+// Note [Attention exp]
+// The softmax exponentials are as many as the score elements, and with head
+// dims of 16 .. 64 their cost rivals the two tile products. float32 therefore
+// uses a float-only exp (Cephes' expf: range reduction x = n ln2 + r and a
+// degree-7 polynomial, relative error < 2e-7, i.e. ~1 ulp) that vectorizes 8
+// or 16 lanes wide, instead of the elementwise kernels' correctly rounded
+// double-evaluated one (Note [Vectorizable exp]). Inputs here are <= ~0 (scores
+// minus their running max or logsumexp); the clamp keeps 2^n a normal float.
+inline float exp_attention(float x) {
+  const float xc = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+  const float n = (xc * 1.44269504088896341f + 12582912.0f) - 12582912.0f;  // round to nearest
+  const float r = (xc - n * 0.693359375f) - n * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const float two_n = __builtin_bit_cast(float, (static_cast<int32_t>(n) + 127) << 23);
+  return x != x ? x : p * two_n;
+}
+
 template <typename T>
 inline T exp_of(T x) {
-  if constexpr (std::is_same_v<T, float>) return fn::exp_f32(x);
+  if constexpr (std::is_same_v<T, float>) return exp_attention(x);
   else return fn::exp_f64(x);
 }
 
@@ -80,6 +103,47 @@ template <typename T>
 inline T exp_or_zero(T x) {
   const T e = exp_of(x);
   return x == -std::numeric_limits<T>::infinity() ? T(0) : e;
+}
+
+// Row reductions with kLanes independent partial results, so the compiler
+// vectorizes them without reassociating (which it may not do for floats).
+constexpr int kLanes = 16;
+
+template <typename T>
+T row_max(const T* __restrict__ x, int64_t n) {
+  T m[kLanes];
+  for (int l = 0; l < kLanes; ++l) m[l] = -std::numeric_limits<T>::infinity();
+  int64_t c = 0;
+  for (; c + kLanes <= n; c += kLanes)
+    for (int l = 0; l < kLanes; ++l) m[l] = x[c + l] > m[l] ? x[c + l] : m[l];
+  for (; c < n; ++c) m[0] = x[c] > m[0] ? x[c] : m[0];
+  T r = m[0];
+  for (int l = 1; l < kLanes; ++l) r = m[l] > r ? m[l] : r;
+  return r;
+}
+
+template <typename T>
+T row_sum(const T* __restrict__ x, int64_t n) {
+  T s[kLanes] = {};
+  int64_t c = 0;
+  for (; c + kLanes <= n; c += kLanes)
+    for (int l = 0; l < kLanes; ++l) s[l] += x[c + l];
+  for (; c < n; ++c) s[0] += x[c];
+  T r = 0;
+  for (int l = 0; l < kLanes; ++l) r += s[l];
+  return r;
+}
+
+template <typename T>
+T row_dot(const T* __restrict__ x, const T* __restrict__ y, int64_t n) {
+  T s[kLanes] = {};
+  int64_t c = 0;
+  for (; c + kLanes <= n; c += kLanes)
+    for (int l = 0; l < kLanes; ++l) s[l] += x[c + l] * y[c + l];
+  for (; c < n; ++c) s[0] += x[c] * y[c];
+  T r = 0;
+  for (int l = 0; l < kLanes; ++l) r += s[l];
+  return r;
 }
 
 // SplitMix64's finaliser: a bijective mix whose outputs pass BigCrush.
@@ -167,19 +231,13 @@ void forward_block(const AttentionArgs& a, int64_t bh, int64_t i0, int64_t i1, T
     scale_and_mask<T>(a, bh, i0, br, j0, bc, s);
     for (int64_t r = 0; r < br; ++r) {
       T* __restrict__ sr = s + r * bc;
-      T mx = ninf;
-      for (int64_t c = 0; c < bc; ++c) mx = std::max(mx, sr[c]);
-      const T m_new = std::max(w.m[r], mx);
+      const T m_new = std::max(w.m[r], row_max(sr, bc));
       if (m_new == ninf) {  // every column so far masked: nothing to add
         std::fill(sr, sr + bc, T(0));
         continue;
       }
-      T sum = 0;
-      for (int64_t c = 0; c < bc; ++c) {
-        const T p = exp_or_zero(sr[c] - m_new);
-        sr[c] = p;
-        sum += p;
-      }
+      for (int64_t c = 0; c < bc; ++c) sr[c] = exp_or_zero(sr[c] - m_new);
+      const T sum = row_sum(sr, bc);
       const T alpha = exp_or_zero(w.m[r] - m_new);
       w.l[r] = w.l[r] * alpha + sum;
       w.m[r] = m_new;
@@ -249,11 +307,7 @@ void backward_one(const AttentionArgs& a, int64_t bh, const T* out, const int64_
 
   w.delta.resize(L);
   for (int64_t i = 0; i < L; ++i) {
-    const T* __restrict__ orow = o + i * out_row;
-    const T* __restrict__ grow = go + i * grad_row;
-    T d = 0;
-    for (int64_t c = 0; c < Ev; ++c) d += orow[c] * grow[c];
-    w.delta[i] = d;
+    w.delta[i] = row_dot(o + i * out_row, go + i * grad_row, Ev);
   }
   w.p.resize(kBlockQ * kBlockK);
   w.dp.resize(kBlockQ * kBlockK);
@@ -264,11 +318,15 @@ void backward_one(const AttentionArgs& a, int64_t bh, const T* out, const int64_
   T* p = w.p.data();
   T* dp = w.dp.data();
   for (int64_t j0 = 0; j0 < S; j0 += kBlockK) {
-    const int64_t bc = std::min(kBlockK, S - j0);
+    const int64_t bk = std::min(kBlockK, S - j0);
     // Causal: rows before j0 see none of these columns.
     const int64_t i_first = a.causal ? j0 / kBlockQ * kBlockQ : 0;
     for (int64_t i0 = i_first; i0 < L; i0 += kBlockQ) {
       const int64_t br = std::min(kBlockQ, L - i0);
+      // Causal: columns from i0 + br on are masked for every row of this block
+      // and add nothing to any gradient, so the tile stops there.
+      const int64_t bc = a.causal ? std::min(bk, i0 + br - j0) : bk;
+      if (bc <= 0) continue;  // (L < S: the last rows end before these columns)
       const T* qi = q + i0 * a.q_row;
       const T* goi = go + i0 * grad_row;
       mm<T>(br, bc, E, qi, a.q_row, 1, k + j0 * a.k_row, 1, a.k_row, p, bc, false);
@@ -299,9 +357,13 @@ void backward_one(const AttentionArgs& a, int64_t bh, const T* out, const int64_
         const T d = w.delta[i0 + r];
         T* __restrict__ dr = dp + r * bc;
         const T* __restrict__ pr = p + r * bc;
-        for (int64_t c = 0; c < bc; ++c) dr[c] = pr[c] * (dr[c] - d);
-        if (dmask) std::copy(dr, dr + bc, dmask + (i0 + r) * S + j0);
-        for (int64_t c = 0; c < bc; ++c) dr[c] *= scale;
+        if (dmask) {
+          for (int64_t c = 0; c < bc; ++c) dr[c] = pr[c] * (dr[c] - d);
+          std::copy(dr, dr + bc, dmask + (i0 + r) * S + j0);
+          for (int64_t c = 0; c < bc; ++c) dr[c] *= scale;
+        } else {
+          for (int64_t c = 0; c < bc; ++c) dr[c] = pr[c] * (dr[c] - d) * scale;
+        }
       }
       // dQ_i += dS K_j;  dK_j += dS^T Q_i
       mm<T>(br, E, bc, dp, bc, 1, k + j0 * a.k_row, a.k_row, 1, dq + i0 * E, E, true);
