@@ -5,7 +5,7 @@ PyTorch switches to fused "fast path" kernels (and nested tensors for padded
 batches) in eval mode without grad; those compute the same function, so here
 every mode runs the one path below and agrees with either to rounding.
 `enable_nested_tensor` is accepted (and its warnings given) but nested tensors
-are never built.
+are never built; see Note [Nested padding] for the one visible difference.
 """
 import copy
 import warnings
@@ -207,12 +207,41 @@ class TransformerEncoder(Module):
         batch_first = first_layer.self_attn.batch_first
         seq_len = _get_seq_len(src, batch_first)
         is_causal = _detect_is_causal_mask(mask, is_causal, seq_len)
+        padding = self._nested_padding(src, mask, src_key_padding_mask)
         output = src
         for mod in self.layers:
             output = mod(output, src_mask=mask, is_causal=is_causal, src_key_padding_mask=src_key_padding_mask)
+        if padding is not None:
+            output = output.masked_fill(padding.unsqueeze(-1), 0.0)
         if self.norm is not None:
             output = self.norm(output)
         return output
+
+
+    def _nested_padding(self, src, mask, src_key_padding_mask):
+        """Note [Nested padding]
+        Where PyTorch would run this call on nested tensors (inference, batch
+        of left-aligned padded sequences, no attention mask), the padded
+        positions drop out of every layer and come back as zeros before the
+        final norm. Those are the only outputs that differ from the padded
+        computation, so they are zeroed the same way. Returns the (N, S)
+        padding positions then, else None."""
+        if src_key_padding_mask is None or mask is not None or not self.use_nested_tensor:
+            return None
+        first = self.layers[0]
+        if first.training or src.dim() != 3:
+            return None
+        from ... import is_grad_enabled
+        attn = first.self_attn
+        params = (attn.in_proj_weight, attn.in_proj_bias, attn.out_proj.weight, attn.out_proj.bias,
+                  first.norm1.weight, first.norm1.bias, first.norm2.weight, first.norm2.bias, first.linear1.weight,
+                  first.linear1.bias, first.linear2.weight, first.linear2.bias)
+        if is_grad_enabled() and any(t is not None and t.requires_grad for t in (src,) + params):
+            return None
+        padding = src_key_padding_mask != 0  # the canonical mask is -inf at padded positions
+        if self.mask_check and src.size(1) > 1 and bool((padding[:, :-1] & ~padding[:, 1:]).any()):
+            return None  # not left aligned: PyTorch keeps the padded computation
+        return padding
 
 
 def _why_not_nested(layer):
