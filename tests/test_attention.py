@@ -654,3 +654,46 @@ def test_transformer_deepcopy_layers_are_independent():
     w1 = enc.layers[1].linear1.weight
     assert w0 is not w1 and np.array_equal(w0.detach().numpy(), w1.detach().numpy())
     copy.deepcopy(enc)
+
+
+def test_multi_head_attention_forward_function_vs_torch(torch):
+    E, H, L, S, N = 8, 2, 4, 5, 3
+    gen = torch.Generator().manual_seed(7)
+    q = torch.randn(L, N, E, generator=gen)
+    k = torch.randn(S, N, E, generator=gen)
+    v = torch.randn(S, N, E, generator=gen)
+    w_in = torch.randn(3 * E, E, generator=gen)
+    b_in = torch.randn(3 * E, generator=gen)
+    w_out = torch.randn(E, E, generator=gen)
+    b_out = torch.randn(E, generator=gen)
+    static_k = torch.randn(N * H, S, E // H, generator=gen)
+    static_v = torch.randn(N * H, S, E // H, generator=gen)
+    args = (E, H, w_in, b_in, None, None, False, 0.0, w_out, b_out)
+    for kw in ({}, {"need_weights": False}, {"static_k": static_k, "static_v": static_v},
+               {"use_separate_proj_weight": True, "q_proj_weight": w_in[:E], "k_proj_weight": w_in[E:2 * E],
+                "v_proj_weight": w_in[2 * E:], "average_attn_weights": False}):
+        out_t, w_t = torch.nn.functional.multi_head_attention_forward(q, k, v, *args, **kw)
+        conv = lambda x: to_tc(x) if isinstance(x, torch.Tensor) else x  # noqa: E731
+        out_c, w_c = F.multi_head_attention_forward(conv(q), conv(k), conv(v), *[conv(a) for a in args],
+                                                    **{n: conv(x) for n, x in kw.items()})
+        assert_close(out_c, out_t)
+        assert (w_c is None) == (w_t is None)
+        if w_t is not None:
+            assert_close(w_c, w_t)
+
+
+def test_multihead_attention_float64_state_dict_and_pickle(torch):
+    import pickle
+    torch.manual_seed(0)
+    tm = torch.nn.MultiheadAttention(6, 3, kdim=4, vdim=5, dtype=torch.float64)
+    tc.manual_seed(0)
+    cm = nn.MultiheadAttention(6, 3, kdim=4, vdim=5, dtype=tc.float64)
+    assert cm.q_proj_weight.dtype == tc.float64
+    assert_same_params(tm, cm)
+    tm.load_state_dict({k: torch.from_numpy(np_of(v).copy()) for k, v in cm.state_dict().items()})
+    clone = pickle.loads(pickle.dumps(cm))
+    x = tc.randn(3, 2, 6, dtype=tc.float64)
+    kv, vv = tc.randn(4, 2, 4, dtype=tc.float64), tc.randn(4, 2, 5, dtype=tc.float64)
+    assert_close(clone(x, kv, vv)[0], cm(x, kv, vv)[0])
+    assert_close(cm(x, kv, vv)[0], tm(torch.from_numpy(x.numpy()), torch.from_numpy(kv.numpy()),
+                                      torch.from_numpy(vv.numpy()))[0])
