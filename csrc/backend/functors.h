@@ -74,6 +74,22 @@ struct Rem {
     }
   }
 };
+// C's fmod and truncating division (the sign follows the dividend). Exact for
+// every int64, unlike a detour through double; callers check b != 0.
+struct Fmod {
+  template <typename T> TC_HD T operator()(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>) return std::fmod(a, b);
+    else if constexpr (std::is_same_v<T, bool>) return false;
+    else return b == -1 ? T(0) : T(a % b);  // INT_MIN % -1 traps on x86
+  }
+};
+struct TruncDiv {
+  template <typename T> TC_HD T operator()(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>) return std::trunc(a / b);
+    else if constexpr (std::is_same_v<T, bool>) return a;
+    else return b == -1 ? wrap_sub(T(0), a) : T(a / b);  // INT_MIN / -1 wraps, as PyTorch's result
+  }
+};
 // Evaluates f in double for float inputs (Note [Float32 transcendentals]).
 template <typename T, typename F> TC_HD T via_double(T a, F f) {
   if constexpr (std::is_same_v<T, float>) return static_cast<float>(f(static_cast<double>(a)));
@@ -112,6 +128,19 @@ struct Maximum {
 struct Minimum {
   template <typename T> TC_HD T operator()(T a, T b) const {
     if constexpr (std::is_floating_point_v<T>) { if (a != a) return a; if (b != b) return b; }
+    return a < b ? a : b;
+  }
+};
+// fmax/fmin ignore a NaN operand (NaN only when both are NaN), unlike maximum/minimum.
+struct Fmax {
+  template <typename T> TC_HD T operator()(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>) { if (a != a) return b; if (b != b) return a; }
+    return a > b ? a : b;
+  }
+};
+struct Fmin {
+  template <typename T> TC_HD T operator()(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>) { if (a != a) return b; if (b != b) return a; }
     return a < b ? a : b;
   }
 };

@@ -2,6 +2,8 @@
 // set; the first call picks the best one this CPU supports. One wheel runs on
 // any x86-64 (nothing is compiled for the build machine's own CPU).
 #include "backend/kernels.h"
+#include "core/gil.h"
+#include "core/iterator.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -66,29 +68,53 @@ Cap cap() {
 #define TC_DISPATCH(fn, ...) return cpu::generic::fn(__VA_ARGS__);
 #endif
 
-void binary(BinaryOp op, const TensorIterator& it, DType dt) { TC_DISPATCH(binary, op, it, dt) }
-void unary(UnaryOp op, const TensorIterator& it, DType dt) { TC_DISPATCH(unary, op, it, dt) }
-void copy(const TensorIterator& it, DType o, DType i) { TC_DISPATCH(copy, it, o, i) }
-void where(const TensorIterator& it, DType dt) { TC_DISPATCH(where, it, dt) }
+// Each entry releases the GIL around large kernels (Note [Releasing the GIL]).
+void binary(BinaryOp op, const TensorIterator& it, DType dt) {
+  MaybeReleaseGil g(it.numel());
+  TC_DISPATCH(binary, op, it, dt)
+}
+void unary(UnaryOp op, const TensorIterator& it, DType dt) {
+  MaybeReleaseGil g(it.numel());
+  TC_DISPATCH(unary, op, it, dt)
+}
+void copy(const TensorIterator& it, DType o, DType i) {
+  MaybeReleaseGil g(it.numel());
+  TC_DISPATCH(copy, it, o, i)
+}
+void where(const TensorIterator& it, DType dt) {
+  MaybeReleaseGil g(it.numel());
+  TC_DISPATCH(where, it, dt)
+}
 void clamp(const TensorIterator& it, DType dt, bool hl, double lo, bool hh, double hi) {
+  MaybeReleaseGil g(it.numel());
   TC_DISPATCH(clamp, it, dt, hl, lo, hh, hi)
 }
-void fill(void* d, int64_t n, DType dt, double f, int64_t i) { TC_DISPATCH(fill, d, n, dt, f, i) }
+void fill(void* d, int64_t n, DType dt, double f, int64_t i) {
+  MaybeReleaseGil g(n);
+  TC_DISPATCH(fill, d, n, dt, f, i)
+}
 
 void reduce(ReduceOp op, const void* in, DType idt, void* out, DType odt, int64_t o, int64_t l, int64_t i) {
+  MaybeReleaseGil g(o * l * i);
   TC_DISPATCH(reduce, op, in, idt, out, odt, o, l, i)
 }
 void gemm(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t ar, int64_t ac, const void* b,
           int64_t br, int64_t bc, void* c, int64_t cr, bool acc) {
+  MaybeReleaseGil g(m * n * k / 8);  // a multiply-add is cheaper than an elementwise op's load/store
   TC_DISPATCH(gemm, dt, m, n, k, a, ar, ac, b, br, bc, c, cr, acc)
 }
 
+// Work of one attention pass, in the units MaybeReleaseGil expects (as gemm's).
+static int64_t attention_work(const AttentionArgs& a) { return a.batch_heads * a.L * a.S * (a.E + a.Ev) / 8; }
+
 void attention_forward(const AttentionArgs& a, void* out, const int64_t* out_off, int64_t out_row, void* lse) {
+  MaybeReleaseGil g(attention_work(a));
   TC_DISPATCH(attention_forward, a, out, out_off, out_row, lse)
 }
 void attention_backward(const AttentionArgs& a, const void* out, const int64_t* out_off, int64_t out_row,
                         const void* lse, const void* grad, const int64_t* grad_off, int64_t grad_row, void* dq,
                         void* dk, void* dv, void* dmask) {
+  MaybeReleaseGil g(3 * attention_work(a));
   TC_DISPATCH(attention_backward, a, out, out_off, out_row, lse, grad, grad_off, grad_row, dq, dk, dv, dmask)
 }
 
