@@ -192,6 +192,25 @@ def test_sdpa_dropout_gradient():
     assert gradcheck(f, (q, k, v))
 
 
+def test_sdpa_results_do_not_depend_on_thread_count():
+    g = tc.Generator().manual_seed(2)
+    q, k, v = (tc.randn(3, 2, 100, 16, generator=g, requires_grad=True) for _ in range(3))
+
+    def run(threads):
+        old = tc.get_num_threads()
+        tc.set_num_threads(threads)
+        try:
+            for t in (q, k, v):
+                t.grad = None
+            out = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+            (out * out).sum().backward()
+            return [x.detach().numpy().copy() for x in (out, q.grad, k.grad, v.grad)]
+        finally:
+            tc.set_num_threads(old)
+    for a, b in zip(run(1), run(2)):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_sdpa_errors():
     q, k, v = tc.randn(2, 3, 5, 8), tc.randn(2, 3, 6, 8), tc.randn(2, 3, 6, 8)
     sdpa = F.scaled_dot_product_attention
