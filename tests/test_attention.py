@@ -445,7 +445,6 @@ def test_multihead_attention_vs_torch(torch, cfg, need_weights, average, masks):
     tv = torch.randn(*shape(S, cfg.get("vdim", E)), generator=gen)
     if "kdim" not in cfg:
         tv = tk  # encoder-decoder attention: key is value
-    extra = 1 if cfg.get("add_bias_kv") else 0
     kw = {}
     if masks in ("bool", "both"):
         m = torch.rand(L, S, generator=gen) > 0.3
@@ -457,7 +456,6 @@ def test_multihead_attention_vs_torch(torch, cfg, need_weights, average, masks):
         kpm = torch.zeros(N, S, dtype=torch.bool)
         kpm[1, -2:] = True
         kw["key_padding_mask"] = kpm
-    del extra
     out_t, w_t = tm(tq, tk, tv, need_weights=need_weights, average_attn_weights=average, **kw)
     cq, ck = to_tc(tq, True), to_tc(tk)
     cv = ck if tv is tk else to_tc(tv)

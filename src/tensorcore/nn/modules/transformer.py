@@ -10,7 +10,6 @@ are never built; see Note [Nested padding] for the one visible difference.
 import copy
 import warnings
 
-from ... import _C
 from .. import functional as F
 from .activation import MultiheadAttention
 from .container import ModuleList
