@@ -143,6 +143,13 @@ def _report(name, tc_ms, th_ms):
 
 
 if __name__ == "__main__":
+    import argparse
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=None, help="threads for both libraries (default: tensorcore's)")
+    args = parser.parse_args()
+    if args.threads:
+        import tensorcore
+        tensorcore.set_num_threads(args.threads)
     _report(f"gpt_step ({LAYERS} blocks, width {WIDTH}, {HEADS} heads, block {BLOCK}, batch {BATCH}, AdamW)",
             *bench_gpt_step())
     _report("sdpa fwd+bwd (causal, B=2, H=4, L=1024, E=64)", *bench_sdpa())
