@@ -56,6 +56,22 @@ void init_nn(py::module_& m) {
     return tensors_or_none(ops::lstm_cell_fused(gates, c_prev));
   });
   m.def("gru_cell_fused", &ops::gru_cell_fused);
+  m.def(
+      "scaled_dot_product_attention",
+      [](const Tensor& q, const Tensor& k, const Tensor& v, std::optional<Tensor> attn_mask, double dropout_p,
+         bool is_causal, std::optional<double> scale, bool enable_gqa) {
+        return ops::scaled_dot_product_attention(q, k, v, opt(attn_mask), dropout_p, is_causal, scale, enable_gqa);
+      },
+      py::arg("query"), py::arg("key"), py::arg("value"), py::arg("attn_mask") = py::none(),
+      py::arg("dropout_p") = 0.0, py::arg("is_causal") = false, py::arg("scale") = py::none(),
+      py::arg("enable_gqa") = false,
+      "scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, "
+      "enable_gqa=False) -> Tensor\n\n"
+      "softmax(query @ key.transpose(-2, -1) * scale + attn_mask) @ value, computed tile by tile: the L x S "
+      "weights are never stored (backward recomputes them). A bool attn_mask marks the positions that take part, "
+      "a float one is added. is_causal hides key positions after each query position (top-left aligned). "
+      "dropout_p > 0 drops weights with tensorcore's own random stream: reproducible per manual_seed, but not "
+      "PyTorch's pattern.");
 }
 
 }  // namespace tc::py_glue

@@ -33,3 +33,15 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
 Tensor embedding_ex(const Tensor& weight, const Tensor& indices, int64_t padding_idx, bool scale_grad_by_freq);
 
 }  // namespace tc::ops
+
+namespace tc::ops {
+
+// softmax(q k^T * scale + mask) v, fused (ops/attention.cpp). q [..., L, E],
+// k [..., S, E], v [..., S, Ev]; leading dims broadcast; attn_mask (undefined,
+// bool, or q's dtype) broadcasts to [..., L, S]; enable_gqa lets key/value
+// heads (dim -3) divide the query heads. dropout_p > 0 drops attention weights
+// with tensorcore's own random stream (not PyTorch's).
+Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& attn_mask,
+                                    double dropout_p, bool is_causal, std::optional<double> scale, bool enable_gqa);
+
+}  // namespace tc::ops

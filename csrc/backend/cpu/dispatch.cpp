@@ -29,6 +29,10 @@
                           void*);                                                                             \
   void gru_cell_forward(DType, int64_t, int64_t, const void*, const void*, const void*, void*, void*);       \
   void gru_cell_backward(DType, int64_t, int64_t, const void*, const void*, const void*, void*, void*, void*); \
+  void attention_forward(const kernels::AttentionArgs&, void*, const int64_t*, int64_t, void*);  \
+  void attention_backward(const kernels::AttentionArgs&, const void*, const int64_t*, int64_t,  \
+                          const void*, const void*, const int64_t*, int64_t, void*, void*, void*, \
+                          void*);                                                        \
   }
 TC_DECLARE_CAP(generic)
 #ifdef TC_HAVE_X86_DISPATCH
@@ -140,6 +144,20 @@ void gru_cell_backward(DType dt, int64_t rows, int64_t H, const void* ws, const 
                        void* dxg, void* dhg, void* dh_prev) {
   MaybeReleaseGil g(rows * H * 4);
   TC_DISPATCH(gru_cell_backward, dt, rows, H, ws, h_prev, dh, dxg, dhg, dh_prev)
+}
+
+// Work of one attention pass, in the units MaybeReleaseGil expects (as gemm's).
+static int64_t attention_work(const AttentionArgs& a) { return a.batch_heads * a.L * a.S * (a.E + a.Ev) / 8; }
+
+void attention_forward(const AttentionArgs& a, void* out, const int64_t* out_off, int64_t out_row, void* lse) {
+  MaybeReleaseGil g(attention_work(a));
+  TC_DISPATCH(attention_forward, a, out, out_off, out_row, lse)
+}
+void attention_backward(const AttentionArgs& a, const void* out, const int64_t* out_off, int64_t out_row,
+                        const void* lse, const void* grad, const int64_t* grad_off, int64_t grad_row, void* dq,
+                        void* dk, void* dv, void* dmask) {
+  MaybeReleaseGil g(3 * attention_work(a));
+  TC_DISPATCH(attention_backward, a, out, out_off, out_row, lse, grad, grad_off, grad_row, dq, dk, dv, dmask)
 }
 
 const char* cpu_capability() {

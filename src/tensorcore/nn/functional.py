@@ -11,6 +11,8 @@ import warnings
 from .. import _C
 from ..autograd import no_grad
 from .._naming import grad_fn_named
+from ._attention import (scaled_dot_product_attention, multi_head_attention_forward,  # noqa: F401
+                         _canonical_mask, _none_or_dtype)
 from ._conv_ops import (pad, conv1d, conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d,  # noqa: F401
                         batch_norm)
 
@@ -21,6 +23,7 @@ __all__ = [
     "sigmoid", "tanh", "softplus", "logsigmoid", "softmax", "softmin", "log_softmax", "dropout", "embedding",
     "one_hot", "layer_norm", "normalize", "flatten", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
     "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "scaled_dot_product_attention", "multi_head_attention_forward",
 ]
 
 _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}

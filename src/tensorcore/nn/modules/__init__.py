@@ -1,7 +1,7 @@
 from .module import Module, RemovableHandle  # noqa: F401
 from .linear import Identity, Linear  # noqa: F401
 from .activation import (ReLU, ReLU6, LeakyReLU, GELU, SiLU, ELU, Hardtanh, Sigmoid, Tanh, Softplus,  # noqa: F401
-                         Softmax, Softmin, LogSoftmax)
+                         Softmax, Softmin, LogSoftmax, MultiheadAttention)
 from .dropout import Dropout  # noqa: F401
 from .flatten import Flatten, Unflatten  # noqa: F401
 from .container import Sequential, ModuleList, ModuleDict  # noqa: F401
@@ -13,3 +13,5 @@ from .conv import Conv1d, Conv2d  # noqa: F401
 from .pooling import MaxPool2d, AvgPool2d, AdaptiveAvgPool2d  # noqa: F401
 from .batchnorm import BatchNorm1d, BatchNorm2d  # noqa: F401
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell  # noqa: F401
+from .transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,  # noqa: F401
+                          TransformerDecoderLayer)

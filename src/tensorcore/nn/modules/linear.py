@@ -64,3 +64,8 @@ class Linear(Module):
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """Linear under another name: PyTorch's type for MultiheadAttention.out_proj
+    (it only matters to quantization tools, but it shows in reprs)."""

@@ -1,0 +1,3 @@
+// attention kernels compiled for the generic instruction set (flags set in CMakeLists.txt).
+#define TC_CAP generic
+#include "backend/cpu/attention_impl.h"
