@@ -25,6 +25,7 @@ TC_FORMULA(log2); TC_FORMULA(log10); TC_FORMULA(log1p); TC_FORMULA(sqrt); TC_FOR
 TC_FORMULA(cos); TC_FORMULA(tan); TC_FORMULA(asin); TC_FORMULA(acos); TC_FORMULA(atan); TC_FORMULA(sinh);
 TC_FORMULA(cosh); TC_FORMULA(tanh); TC_FORMULA(sigmoid); TC_FORMULA(erf); TC_FORMULA(relu);
 TC_FORMULA(zero_grad);  // floor, ceil, round, trunc, sign
+TC_FORMULA(random_sample);  // normal/bernoulli/poisson: zero for every input
 TC_FORMULA(reciprocal); TC_FORMULA(square);
 TC_FORMULA(where); TC_FORMULA(clamp); TC_FORMULA(clamp_tensor); TC_FORMULA(to_copy); TC_FORMULA(clone);
 TC_FORMULA(lerp); TC_FORMULA(masked_fill);

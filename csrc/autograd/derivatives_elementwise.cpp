@@ -140,6 +140,8 @@ Grads relu_backward(FormulaNode& n, const Grads& g) {
   return {where(B(BinaryOp::Gt, y, num(0.0)), g[0], zeros_like(g[0]))};
 }
 Grads zero_grad_backward(FormulaNode&, const Grads& g) { return {zeros_like(g[0])}; }
+// The engine sums each zero gradient back to its input's shape and dtype.
+Grads random_sample_backward(FormulaNode& n, const Grads& g) { return Grads(n.next_edges.size(), zeros_like(g[0])); }
 Grads reciprocal_backward(FormulaNode& n, const Grads& g) {
   Tensor y = n.saved_at(0);
   return {ops::neg(ops::mul(g[0], ops::mul(y, y)))};
