@@ -36,12 +36,7 @@ def test_matches_pytorch_stream(name, fn):
         torch.manual_seed(seed)
         got, want = fn(tc).numpy(), fn(torch).numpy()
         assert got.dtype == want.dtype
-        if name in ("randn_block", "normal_"):
-            # PyTorch's float32 normal fill (16+ elements) uses AVX2 polynomial
-            # log/sincos: a few values differ in the last float32 bits.
-            assert np.allclose(got, want, rtol=1e-6, atol=1e-6), name
-        else:
-            assert np.array_equal(got, want), name
+        assert np.array_equal(got, want), name
 
 
 def test_generator_objects_match_pytorch():

@@ -9,10 +9,8 @@
 // the in-place samplers, multinomial, bernoulli, poisson, normal; hence nn
 // layer init and dropout) yields PyTorch's values and leaves the generator
 // where PyTorch leaves it. The per-sample formulas are in core/distributions.h,
-// the fill order of strided outputs in ops/random_order.h. One known
-// difference: PyTorch's float32 normal fill (16 or more contiguous elements)
-// uses AVX2 polynomial log/sincos, so about one value in six differs from ours
-// by 1 to 3 float32 ulps (the stream position is still the same).
+// the fill order of strided outputs in ops/random_order.h, PyTorch's AVX2
+// float32 log/sincos for normal fills in core/cephes_float.h.
 #include <cstdint>
 #include <optional>
 #include <random>
