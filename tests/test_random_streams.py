@@ -34,14 +34,31 @@ def _after(m):
     return [m.rand(5), m.randint(0, 1 << 40, (2,)), m.randn(3, dtype=m.float64)]
 
 
+def _assert_same_state(tc_state, torch_state, name):
+    """tensorcore's get_rng_state() (the Mersenne Twister words, its position,
+    the seed and the cached normal) against the fields of PyTorch's 5056-byte
+    CPUGeneratorImplState."""
+    ours = tc_state.numpy().view(np.uint64)
+    theirs = torch_state.numpy()
+    words, position = ours[:624], int(ours[624])
+    assert np.array_equal(words, theirs[24:24 + 624 * 8].view(np.uint64)), name
+    assert 625 - position == theirs[8:12].view(np.int32)[0], name  # PyTorch's `left`
+    assert ours[625] == theirs[0:8].view(np.uint64)[0], name  # initial seed
+    has_normal = theirs[5040:5044].view(np.int32)[0]
+    assert ours[626] == has_normal, name
+    if has_normal:
+        assert ours[627:628].view(np.float64)[0] == theirs[5024:5032].view(np.float64)[0], name
+
+
 def _check_stream(fn, name, seeds=SEEDS):
     torch = pytest.importorskip("torch")
     for seed in seeds:
         tc.manual_seed(seed)
         torch.manual_seed(seed)
         _equal(fn(tc), fn(torch), f"{name} seed={seed}")
+        _assert_same_state(tc.get_rng_state(), torch.get_rng_state(), f"{name}: generator state, seed={seed}")
         for a, b in zip(_after(tc), _after(torch)):
-            _equal(a, b, f"{name}: generator state after, seed={seed}")
+            _equal(a, b, f"{name}: draws after, seed={seed}")
 
 
 def _check_generator_object(fn, name, seed=11):
@@ -50,6 +67,7 @@ def _check_generator_object(fn, name, seed=11):
     tc.manual_seed(1)
     torch.manual_seed(1)
     _equal(fn(tc, g), fn(torch, tg), name)
+    _assert_same_state(g.get_state(), tg.get_state(), name)
     _equal(tc.rand(4, generator=g), torch.rand(4, generator=tg), name + " (generator after)")
     _equal(tc.rand(4), torch.rand(4), name + " (default generator untouched)")
 
@@ -113,6 +131,30 @@ def test_multinomial_sampler_loop_like_pytorch():
             logits = logits + 0.01 * step
         return m.cat(picks, dim=1)
     _check_stream(run, "sampler")
+
+
+def test_multinomial_random_configurations_match_pytorch():
+    # Shapes, dtypes, sample counts and probability patterns (sparse, peaked,
+    # tiny, uniform: ties) drawn at random; a fixed list so failures reproduce.
+    rs = np.random.RandomState(12)
+    for _ in range(40):
+        rows = [None, 1, 3][rs.randint(3)]
+        cats = [1, 2, 5, 17, 65, 130, 700][rs.randint(7)]
+        replacement = rs.rand() < 0.3
+        n = int(rs.randint(1, (cats if not replacement else 30) + 1))
+        shape = (cats,) if rows is None else (rows, cats)
+        p = rs.rand(*shape)
+        kind = rs.randint(4)
+        if kind == 0:
+            p[p < 0.6] = 0
+            p.reshape(-1, cats)[:, 0] = 0.5
+        elif kind == 1:
+            p = p ** 8
+        elif kind == 2:
+            p = np.ones_like(p)
+        dtype = ["float32", "float64"][rs.randint(2)]
+        _check_stream(lambda m: m.multinomial(m.tensor(p, dtype=getattr(m, dtype)), n, replacement),
+                      f"{shape} n={n} replacement={replacement} kind={kind} {dtype}", seeds=(int(rs.randint(2 ** 31)),))
 
 
 def test_multinomial_generator_object():
