@@ -413,6 +413,30 @@ def test_like_factories_contiguous_format():
     assert tc.rand_like(x(tc)).is_contiguous()
 
 
+def test_out_arguments_sample_into_out_like_pytorch():
+    def into(m, make, dtype):
+        out = m.zeros(3, 4, dtype=dtype)
+        res = make(m, out)
+        assert res is out or res.data_ptr() == out.data_ptr()
+        return out
+    for dt in ("float32", "float64"):
+        _check_stream(lambda m: into(m, lambda m, o: m.rand(3, 4, out=o), getattr(m, dt)), "rand out")
+        _check_stream(lambda m: into(m, lambda m, o: m.randn(3, 4, out=o), getattr(m, dt)), "randn out")
+        _check_stream(lambda m: into(m, lambda m, o: m.normal(1.0, 2.0, (3, 4), out=o), getattr(m, dt)), "normal out")
+        _check_stream(lambda m: into(m, lambda m, o: m.normal(m.ones(4), m.full((3, 4), 2.0), out=o),
+                                     getattr(m, dt)), "normal tensors out")
+        _check_stream(lambda m: into(m, lambda m, o: m.normal(m.ones(3, 4), 0.5, out=o), getattr(m, dt)),
+                      "normal mean out")
+        _check_stream(lambda m: into(m, lambda m, o: m.normal(0.5, m.ones(3, 4), out=o), getattr(m, dt)),
+                      "normal std out")
+        _check_stream(lambda m: into(m, lambda m, o: m.bernoulli(m.full((3, 4), 0.3), out=o), getattr(m, dt)),
+                      "bernoulli out")
+    _check_stream(lambda m: into(m, lambda m, o: m.randint(0, 9, (3, 4), out=o), m.int64), "randint out")
+    _check_stream(lambda m: into(m, lambda m, o: m.multinomial(m.ones(3, 7), 4, out=o), m.int64), "multinomial out")
+    with pytest.raises(RuntimeError):
+        tc.rand(2, 3, out=tc.empty(5))
+
+
 # ---- errors ----
 
 def _check_errors(cases):

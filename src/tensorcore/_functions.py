@@ -288,15 +288,30 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
+def _random_out(out, shape, name):
+    """out= for the random factories: PyTorch samples straight into `out` (in
+    out's dtype), so the draws land where they would in a fresh tensor. out
+    must already have the result's shape: tensorcore cannot resize a tensor."""
+    tensor_arg(out, name, "out")
+    if list(out.shape) != list(shape):
+        raise RuntimeError(f"{name}(): out= has shape {list(out.shape)} but the result has shape {list(shape)}; "
+                           "tensorcore cannot resize out= tensors")
+    return out
+
+
 def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
     device_arg(device)
     shape, dt = shape_args(_size_arg(args, size, "rand"), "rand"), _factory_dtype(dtype, "rand")
+    if out is not None:
+        return _C.uniform_(_random_out(out, shape, "rand"), 0.0, 1.0, _gen(generator))
     return _finish(_C.rand(shape, dt, _gen(generator)), requires_grad)
 
 
 def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
     device_arg(device)
     shape, dt = shape_args(_size_arg(args, size, "randn"), "randn"), _factory_dtype(dtype, "randn")
+    if out is not None:
+        return _C.normal_(_random_out(out, shape, "randn"), 0.0, 1.0, _gen(generator))
     return _finish(_C.randn(shape, dt, _gen(generator)), requires_grad)
 
 
@@ -315,8 +330,10 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
         raise TypeError(f"randint(): argument 'size' must be tuple of ints, not {type(size).__name__}")
     shape = shape_args((size,), "randint")
     dt = dtype_arg(dtype, "randint") or int64
-    return _finish(_C.randint(int_arg(low, "randint", "low"), int_arg(high, "randint", "high"), shape, dt,
-                              _gen(generator)), requires_grad)
+    low, high = int_arg(low, "randint", "low"), int_arg(high, "randint", "high")
+    if out is not None:
+        return _C.random_from_to_(_random_out(out, shape, "randint"), low, high, _gen(generator))
+    return _finish(_C.randint(low, high, shape, dt, _gen(generator)), requires_grad)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
@@ -397,16 +414,40 @@ def normal(mean, std=None, size=None, *, generator=None, dtype=None, device=None
             raise TypeError("normal() received an invalid combination of arguments: size is only accepted with "
                             "float mean and std")
         if isinstance(mean, Tensor) and isinstance(std, Tensor):
-            return _C.normal_tensor_tensor(mean, std, g)
-        if isinstance(mean, Tensor):
-            return _C.normal_tensor_scalar(mean, 1.0 if std is None else builtins.float(std), g)
-        return _C.normal_scalar_tensor(builtins.float(mean), std, g)
+            result = _C.normal_tensor_tensor(mean, std, g) if out is None else None
+        elif isinstance(mean, Tensor):
+            std = 1.0 if std is None else builtins.float(std)
+            result = _C.normal_tensor_scalar(mean, std, g) if out is None else None
+        else:
+            mean = builtins.float(mean)
+            result = _C.normal_scalar_tensor(mean, std, g) if out is None else None
+        return result if out is None else _normal_into(out, mean, std, g)
     if std is None or size is None:
         raise TypeError("normal() received an invalid combination of arguments: float mean and std need a size")
     device_arg(device)
     shape = shape_args((size,), "normal")
+    if out is not None:
+        return _C.normal_(_random_out(out, shape, "normal"), builtins.float(mean), builtins.float(std), g)
     t = _C.empty(shape, _factory_dtype(dtype, "normal"))
     return _finish(_C.normal_(t, builtins.float(mean), builtins.float(std), g), requires_grad)
+
+
+def _normal_into(out, mean, std, g):
+    """normal(..., out=out) with a tensor mean or std, PyTorch's way: standard
+    (or std-scaled) normals drawn into out, then scaled and shifted in place."""
+    shapes = [list(x.shape) for x in (mean, std) if isinstance(x, Tensor)]
+    _random_out(out, broadcast_shapes(*shapes), "normal")
+    from .autograd import no_grad
+    with no_grad():
+        if isinstance(std, Tensor):
+            if (std < 0).any() or std.isnan().any():
+                raise RuntimeError("normal expects all elements of std >= 0.0")
+            _C.normal_(out, 0.0, 1.0, g)
+            out.mul_(std)
+        else:
+            _C.normal_(out, 0.0, std, g)
+        out.add_(mean if isinstance(mean, Tensor) else full((), mean, dtype=out.dtype))
+    return out
 
 
 def bernoulli(input, p=None, *, generator=None, out=None):
@@ -414,6 +455,8 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     probability p everywhere. The result has input's dtype."""
     _check_input(input, "bernoulli")
     if p is None:
+        if out is not None:
+            return _C.bernoulli_tensor_(_random_out(out, input.shape, "bernoulli"), input, _gen(generator))
         return _C.bernoulli(input, _gen(generator))
     t = _C.empty(list(input.shape), input.dtype)
     return _C.bernoulli_scalar_(t, builtins.float(p), _gen(generator))
@@ -426,8 +469,13 @@ def poisson(input, generator=None):
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     _check_input(input, "multinomial")
-    return _C.multinomial(input, int_arg(num_samples, "multinomial", "num_samples"), builtins.bool(replacement),
-                          _gen(generator))
+    result = _C.multinomial(input, int_arg(num_samples, "multinomial", "num_samples"), builtins.bool(replacement),
+                            _gen(generator))
+    if out is None:
+        return result
+    from .autograd import no_grad
+    with no_grad():
+        return _random_out(out, result.shape, "multinomial").copy_(result)
 
 
 # ---- joining ----
