@@ -257,6 +257,14 @@ def test_random_imprecise_float_bounds_warn_like_pytorch():
         tc.empty(3, dtype=tc.float64).random_(-(1 << 60), 0)
 
 
+def test_random_bounds_at_int64_limits_raise():
+    # PyTorch overflows in from + 1 here and never returns; tensorcore rejects
+    # the bound (it exceeds what float32 can draw up to).
+    with pytest.raises(RuntimeError, match="less than or equal to 'to_inc'"):
+        tc.empty(3).random_(2 ** 63 - 1, None)
+    assert tc.empty(3, dtype=tc.int64).random_(2 ** 63 - 1, None).tolist() == [2 ** 63 - 1] * 3
+
+
 def test_random_special_ranges_match_pytorch():
     _check_stream(lambda m: m.empty(9, dtype=m.int64).random_(-2 ** 63, None), "full_int64")
     _check_stream(lambda m: m.empty(9, dtype=m.float64).random_(-2 ** 63, None), "full_float64")

@@ -126,26 +126,35 @@ void normal_fill(T* data, int64_t n, T mean, T std, Generator& g) {
 }
 
 // PyTorch's update_from/update_to: integer bounds that the float dtype would
-// round past are moved inward to the nearest representable neighbour.
+// round past are moved inward to the nearest representable neighbour. At the
+// int64 limits (from + 1 or to - 1 overflowing) the bound is left as is, where
+// PyTorch overflows (and loops forever); the range checks then reject it.
+inline int64_t wrapping_add(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+inline int highest_bit(int64_t v) {  // floor(log2(|v|)), 0 for 0
+  uint64_t m = v < 0 ? ~static_cast<uint64_t>(v) + 1 : static_cast<uint64_t>(v);
+  int n = 0;
+  while (m >>= 1) ++n;
+  return n;
+}
 template <typename T>
 int64_t update_from(int64_t from) {
-  const auto from_plus_1 = static_cast<int64_t>(static_cast<T>(from + 1));
+  if (from == std::numeric_limits<int64_t>::max()) return from;
+  const int64_t next = from + 1;
+  const int64_t from_plus_1 = dist::cast_sample<int64_t>(static_cast<T>(next));  // x86's result past 2^63
   if (from_plus_1 < from) {
-    int64_t f = std::abs(from + 1);
-    int n = 0;
-    while (f >>= 1) ++n;
-    from = from_plus_1 + (int64_t{1} << (n - std::numeric_limits<T>::digits + 1));
+    from = wrapping_add(from_plus_1, int64_t{1} << (highest_bit(next) - std::numeric_limits<T>::digits + 1));
   }
   return from;
 }
 template <typename T>
 int64_t update_to(int64_t to) {
-  const auto to_minus_1 = static_cast<int64_t>(static_cast<T>(to - 1));
+  if (to == std::numeric_limits<int64_t>::min()) return to;
+  const int64_t prev = to - 1;
+  const int64_t to_minus_1 = dist::cast_sample<int64_t>(static_cast<T>(prev));
   if (to_minus_1 >= to) {
-    int64_t t = std::abs(to - 1);
-    int n = 0;
-    while (t >>= 1) ++n;
-    to = to_minus_1 - (int64_t{1} << (n - std::numeric_limits<T>::digits + 1));
+    to = wrapping_add(to_minus_1, -(int64_t{1} << (highest_bit(prev) - std::numeric_limits<T>::digits + 1)));
   }
   return to;
 }
