@@ -41,3 +41,12 @@ void gemm(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t lda_
           const void* b, int64_t ldb_row, int64_t ldb_col, void* c, int64_t ldc_row, bool accumulate);
 
 }  // namespace tc::kernels
+
+namespace tc::kernels {
+
+// ---- random family (cpu/random_impl.h): transforms of drawn uniforms ----
+// Box-Muller in place on `blocks` consecutive blocks of 16 float32 uniforms,
+// bit-identical to PyTorch's AVX2 normal fill.
+void box_muller_f32(float* data, int64_t blocks, float mean, float std);
+
+}  // namespace tc::kernels

@@ -17,7 +17,7 @@
 #include "autograd/derivatives.h"
 #include "autograd/grad_mode.h"
 #include "autograd/inplace.h"
-#include "core/cephes_float.h"
+#include "backend/kernels.h"
 #include "core/distributions.h"
 #include "core/error.h"
 #include "core/generator.h"
@@ -90,38 +90,34 @@ Tensor& sample_in_place(Tensor& t, const char* op, const char* node, F&& fill) {
 
 // PyTorch's normal_fill: uniforms for the whole tensor, then Box-Muller on
 // blocks of 16 (pairs j, j+8); a ragged tail recomputes the last 16. float32
-// takes PyTorch's AVX2 log/sincos (Note [float32 normals: PyTorch's AVX2 log
-// and sincos]); double the libm functions, as PyTorch's scalar path.
+// blocks go through the backend's box_muller_f32 (PyTorch's AVX2 log/sincos);
+// double uses libm, as PyTorch's scalar path.
 template <typename T>
 void normal_fill(T* data, int64_t n, T mean, T std, Generator& g) {
   auto uniform = [&]() -> T {
     if constexpr (std::is_same_v<T, float>) return dist::uniform_float(g);
     else return dist::uniform_double(g);
   };
-  for (int64_t i = 0; i < n; ++i) data[i] = uniform();
-  auto fill16 = [&](T* d) {
-    for (int j = 0; j < 8; ++j) {
-      const T u1 = T(1) - d[j];
-      const T u2 = d[j + 8];
-      const T theta = T(2.0 * M_PI) * u2;
-      T radius, sin_theta, cos_theta;
-      if constexpr (std::is_same_v<T, float>) {
-        radius = std::sqrt(-2.0f * cephes::log_f32(u1));
-        cephes::sincos_f32(theta, &sin_theta, &cos_theta);
-      } else {
-        radius = std::sqrt(T(-2) * std::log(u1));
-        sin_theta = std::sin(theta);
-        cos_theta = std::cos(theta);
+  auto box_muller = [&](T* d, int64_t blocks) {
+    if constexpr (std::is_same_v<T, float>) {
+      kernels::box_muller_f32(d, blocks, mean, std);
+    } else {
+      for (int64_t b = 0; b < blocks; ++b, d += 16) {
+        for (int j = 0; j < 8; ++j) {
+          const T radius = std::sqrt(T(-2) * std::log(T(1) - d[j]));
+          const T theta = T(2.0 * M_PI) * d[j + 8];
+          d[j] = std::fma(radius * std::cos(theta), std, mean);
+          d[j + 8] = std::fma(radius * std::sin(theta), std, mean);
+        }
       }
-      d[j] = std::fma(radius * cos_theta, std, mean);
-      d[j + 8] = std::fma(radius * sin_theta, std, mean);
     }
   };
-  for (int64_t i = 0; i + 16 <= n; i += 16) fill16(data + i);
+  for (int64_t i = 0; i < n; ++i) data[i] = uniform();
+  box_muller(data, n / 16);
   if (n % 16 != 0) {
     T* tail = data + n - 16;
     for (int i = 0; i < 16; ++i) tail[i] = uniform();
-    fill16(tail);
+    box_muller(tail, 1);
   }
 }
 

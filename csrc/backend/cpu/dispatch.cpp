@@ -17,6 +17,7 @@
   void reduce(kernels::ReduceOp, const void*, DType, void*, DType, int64_t, int64_t, int64_t);     \
   void gemm(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, \
             int64_t, int64_t, void*, int64_t, bool);                                     \
+  void box_muller_f32(float*, int64_t, float, float);                                   \
   }
 TC_DECLARE_CAP(generic)
 #ifdef TC_HAVE_X86_DISPATCH
@@ -77,6 +78,9 @@ void reduce(ReduceOp op, const void* in, DType idt, void* out, DType odt, int64_
 void gemm(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t ar, int64_t ac, const void* b,
           int64_t br, int64_t bc, void* c, int64_t cr, bool acc) {
   TC_DISPATCH(gemm, dt, m, n, k, a, ar, ac, b, br, bc, c, cr, acc)
+}
+void box_muller_f32(float* data, int64_t blocks, float mean, float std) {
+  TC_DISPATCH(box_muller_f32, data, blocks, mean, std)
 }
 
 const char* cpu_capability() {
