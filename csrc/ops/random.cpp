@@ -4,10 +4,10 @@
 // in-place fills (uniform_, normal_, random_, exponential_, ...) and the
 // factories built on them. multinomial lives in ops/multinomial.cpp.
 //
-// The element loops stay here rather than behind the backend (csrc/backend/):
-// each is a serial walk over one generator, so there is nothing for the
-// instruction-set dispatch to choose; they move with the planned random-family
-// backend header.
+// The drawing loops stay here: each is a serial walk over one generator, so
+// there is nothing for instruction-set dispatch to choose. Transforms of
+// uniforms already drawn go behind the backend (kernels::box_muller_f32 in
+// backend/cpu/random_impl.h, the random-family kernels).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
