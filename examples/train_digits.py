@@ -5,6 +5,8 @@ script on PyTorch as well and compare the times.
     pip install -e ".[examples]"        # scikit-learn and tqdm
     python examples/train_digits.py                  # tensorcore
     python examples/train_digits.py --backend torch  # PyTorch, then tensorcore: both times
+    mpiexec -n 2 python examples/train_digits.py --distributed   # data parallel on 2 ranks (MPI)
+    python -m tensorcore.distributed.run --nproc-per-node 2 examples/train_digits.py --distributed
 
 The script splits the data (stratified, 80/20), standardises the pixels with
 the training set's statistics, trains a 64-256-128-10 MLP with Adam, a cosine
@@ -12,6 +14,12 @@ learning-rate schedule and cross entropy with label smoothing, and shows a
 tqdm progress bar with per-epoch loss and accuracy. It then saves the
 model's state_dict, loads it into a fresh model and checks that the reloaded
 model scores the same test accuracy.
+
+With --distributed (pip install "tensorcore[distributed]") every rank trains
+on its DistributedSampler share of each epoch, the global batch of
+--batch-size split evenly across the ranks, and DistributedDataParallel
+averages the gradients, so each step sees the same number of images as one
+process would; rank 0 prints, saves and checks.
 """
 import argparse
 import importlib
@@ -68,9 +76,19 @@ def run(backend, args, data, progress=True):
     t0 = time.perf_counter()
     xtr, ytr = torch.from_numpy(x_tr), torch.from_numpy(y_tr)
     xte, yte = torch.from_numpy(x_te), torch.from_numpy(y_te)
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(xtr, ytr), batch_size=args.batch_size,
-                                         shuffle=True, generator=torch.Generator().manual_seed(args.seed))
+    train_set = torch.utils.data.TensorDataset(xtr, ytr)
+    sampler = None
+    if args.distributed:
+        world = torch.distributed.get_world_size()
+        sampler = torch.utils.data.distributed.DistributedSampler(train_set, shuffle=True, seed=args.seed)
+        loader = torch.utils.data.DataLoader(train_set, batch_size=args.batch_size // world, sampler=sampler)
+    else:
+        loader = torch.utils.data.DataLoader(train_set, batch_size=args.batch_size, shuffle=True,
+                                             generator=torch.Generator().manual_seed(args.seed))
     model = build_model(nn)
+    if args.distributed:
+        # Wrapping broadcasts rank 0's initial weights; .module is the plain model.
+        model = nn.parallel.DistributedDataParallel(model)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=0.05)
@@ -81,6 +99,8 @@ def run(backend, args, data, progress=True):
                    dynamic_ncols=True)
     history = []
     for epoch in range(1, args.epochs + 1):
+        if sampler is not None:
+            sampler.set_epoch(epoch)  # a new shuffle each epoch, the same on every rank
         total, count = 0.0, 0
         for xb, yb in loader:
             opt.zero_grad()
@@ -97,13 +117,20 @@ def run(backend, args, data, progress=True):
         history.append((epoch, total / count, train_acc, test_acc))
         line = (f"[{backend}] epoch {epoch:2d}/{args.epochs}  loss {total / count:.4f}  "
                 f"train acc {train_acc:6.2f}%  test acc {test_acc:6.2f}%")
-        (bar.write(line) if bar is not None else print(line))
+        if args.rank == 0:
+            (bar.write(line) if bar is not None else print(line))
     if bar is not None:
         bar.close()
     train_time = time.perf_counter() - t0
+    if args.distributed:
+        model = model.module  # the trained model (identical on every rank)
+        if args.rank != 0:
+            final_acc = history[-1][3]
+            return {"backend": backend, "train_time": train_time, "test_acc": final_acc, "reloaded_acc": final_acc,
+                    "path": None, "total_time": time.perf_counter() - t0}
 
     # save, reload into a fresh model, re-evaluate
-    suffix = ".safetensors" if backend == "tensorcore" else ".pt"
+    suffix = ".pt"  # both write PyTorch's checkpoint format
     path = os.path.join(tempfile.gettempdir(), f"digits_mlp_{backend}{suffix}")
     if args.out and backend == "tensorcore":
         path = args.out
@@ -137,11 +164,30 @@ def main(argv=None):
                         "thread gains little on an idle machine and costs much on a busy one; 0 = the "
                         "libraries' default, all cores)")
     p.add_argument("--no-progress", action="store_true", help="no tqdm bar (per-epoch lines only)")
+    p.add_argument("--distributed", action="store_true",
+                   help="data-parallel training over the MPI ranks this was started on (mpiexec -n N ...); "
+                        "--batch-size is the global batch, split across the ranks")
     p.add_argument("--min-accuracy", type=float, default=97.0,
                    help="exit with status 1 if the tensorcore test accuracy is lower (default 97)")
     args = p.parse_args(argv)
+    args.rank = 0
+    if args.distributed:
+        if args.backend != "tensorcore":
+            p.error("--distributed runs on tensorcore only (--backend tensorcore)")
+        import tensorcore.distributed as dist
+        dist.init_process_group("mpi")
+        args.rank, world = dist.get_rank(), dist.get_world_size()
+        if args.batch_size % world:
+            p.error(f"--batch-size {args.batch_size} must be divisible by the number of ranks ({world})")
+        if args.rank != 0:
+            args.no_progress = True
 
     data = load_data(args.seed)
+    if args.rank != 0:
+        results = run("tensorcore", args, data, progress=False)
+        return 0 if results["test_acc"] >= args.min_accuracy else 1
+    if args.distributed:
+        print(f"distributed: {world} ranks, {args.batch_size // world} images per rank per step")
     print(f"digits: {len(data[0][1])} training and {len(data[1][1])} test images of 8x8 pixels, 10 classes; "
           f"threads: {args.threads or 'library default'}")
     backends = ["torch", "tensorcore"] if args.backend == "torch" else ["tensorcore"]

@@ -509,10 +509,19 @@ _binary("floor_divide", lambda m, a, b: a // b, np.floor_divide, NUMERIC, lhs="n
         scalar_values=(3, 2.5))
 _binary("remainder", lambda m, a, b: a % b, np.remainder, NUMERIC, grad=True, lhs="noint", rhs="nonzero",
         scalar_values=(3, 2.5))
+# fmod and div(rounding_mode=) take a tensor first: scalar operands are tested in test_ops.py.
+_binary("fmod", lambda m, a, b: m.fmod(a, b), np.fmod, NUMERIC, grad=True, lhs="noint", rhs="nonzero",
+        scalars=False, aliases=(lambda m, a, b: a.fmod(b),))
+_binary("_div_trunc", lambda m, a, b: m.div(a, b, rounding_mode="trunc"),
+        lambda a, b: (np.trunc(np.true_divide(a, b)) if np.result_type(a, b).kind == "f" else
+                      np.sign(a) * np.sign(b) * (np.abs(a) // np.abs(b))).astype(np.result_type(a, b)),
+        NUMERIC, grad=True, lhs="noint", rhs="nonzero", scalars=False)
 _binary("pow", lambda m, a, b: a ** b, np.power, NUMERIC, grad=True, lhs="base", rhs="expo",
         scalar_values=(2, 0.5), rtol=2e-5)
 _binary("maximum", lambda m, a, b: m.maximum(a, b), np.maximum, ALL_DTYPES, grad=True, scalars=False)
 _binary("minimum", lambda m, a, b: m.minimum(a, b), np.minimum, ALL_DTYPES, grad=True, scalars=False)
+_binary("fmax", lambda m, a, b: m.fmax(a, b), np.fmax, ALL_DTYPES, grad=True, scalars=False)
+_binary("fmin", lambda m, a, b: m.fmin(a, b), np.fmin, ALL_DTYPES, grad=True, scalars=False)
 _binary("atan2", lambda m, a, b: m.atan2(a, b), np.arctan2, ALL_DTYPES, out=to_float, grad=True, rhs="nonzero",
         scalars=False)
 _binary("bitwise_and", lambda m, a, b: a & b, np.bitwise_and, INTLIKE, scalar_values=(3, True),

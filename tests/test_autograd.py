@@ -946,3 +946,44 @@ def test_builtin_function_nodes_print_without_custom_prefix_and_non_leaf_flags(t
         with pytest.raises(RuntimeError, match="only change requires_grad flags of leaf variables"):
             y.requires_grad = True
         assert y.requires_grad_(True) is y  # the method may keep it on
+
+
+def test_grad_assigned_to_a_non_leaf_is_kept():
+    # It used to be dropped silently (the getter returned None), which made
+    # optimizers skip such parameters; PyTorch keeps it.
+    import warnings
+    x = tc.ones(2, requires_grad=True)
+    y = x * 2
+    y.grad = tc.zeros(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "non-leaf .grad" warning once a grad is set
+        assert y.grad.tolist() == [0.0, 0.0]
+    z = x * 3
+    with pytest.warns(UserWarning, match="not a leaf Tensor"):
+        assert z.grad is None
+    z.retain_grad()
+    z.grad = tc.ones(2)
+    z.sum().backward()
+    assert z.grad.tolist() == [2.0, 2.0]  # backward accumulates into the assigned grad, as PyTorch
+    z.grad = None
+    assert z.grad is None
+
+
+def test_post_accumulate_grad_hook():
+    x = tc.ones(3, requires_grad=True)
+    seen = []
+    handle = x.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.clone()))
+    (x * 2).sum().backward()
+    (x * 3).sum().backward()
+    assert [s.tolist() for s in seen] == [[2.0] * 3, [5.0] * 3]  # after each accumulation
+    handle.remove()
+    (x * 3).sum().backward()
+    assert len(seen) == 2
+    with pytest.raises(RuntimeError, match="non-leaf"):
+        (x * 2).register_post_accumulate_grad_hook(lambda t: None)
+    with pytest.raises(RuntimeError, match="doesn't require gradient"):
+        tc.ones(2).register_post_accumulate_grad_hook(lambda t: None)
+    y = tc.ones(2, requires_grad=True)
+    y.register_post_accumulate_grad_hook(lambda t: 5)
+    with pytest.raises(TypeError):
+        y.sum().backward()

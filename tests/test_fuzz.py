@@ -174,3 +174,114 @@ def test_fuzz_dtypes_and_special_values():
               lambda: tc.tensor([1e30]).long(), lambda: tc.tensor([float("nan")]).int(),
               lambda: tc.tensor([5], dtype=tc.int32) << 2 if hasattr(tc.Tensor, "__lshift__") else None):
         _call(f, (), {})
+
+
+# ---- numpy inputs (issue 14: a big-endian array used to be read as garbage) ----
+def _random_array(rng):
+    """An ndarray with a random dtype, byte order, layout and alignment."""
+    kind = rng.choice(["f4", "f8", "i4", "i8", "?", "u1", "i2", "f2", "c8", "u8", "U1", "O"])
+    order = rng.choice(["<", ">", "="]) if kind not in ("?", "u1", "U1", "O") else "="
+    shape = tuple(rng.choice([0, 1, 2, 3, 5]) for _ in range(rng.randint(0, 3)))
+    n = int(np.prod(shape)) if shape else 1
+    base = (np.arange(n) % 7 - 3).astype(kind if kind not in ("U1", "O") else "i8")
+    if kind == "U1":
+        base = base.astype("U1")
+    elif kind == "O":
+        base = base.astype(object)
+    arr = base.astype(np.dtype(kind).newbyteorder(order)) if kind not in ("U1", "O") else base
+    arr = arr.reshape(shape)
+    layout = rng.choice(["plain", "transposed", "sliced", "reversed", "broadcast", "unaligned", "readonly"])
+    if layout == "transposed":
+        arr = arr.T
+    elif layout == "sliced" and arr.ndim:
+        arr = arr[::2]
+    elif layout == "reversed" and arr.ndim:
+        arr = arr[::-1]
+    elif layout == "broadcast" and arr.ndim and arr.shape[0]:
+        arr = np.broadcast_to(arr[:1], (3,) + arr.shape[1:])
+    elif layout == "unaligned" and kind not in ("U1", "O"):
+        raw = np.zeros(arr.nbytes + 1, dtype=np.uint8)
+        moved = np.frombuffer(raw.data, dtype=arr.dtype, count=arr.size, offset=1).reshape(arr.shape)
+        moved[...] = arr
+        arr = moved
+    elif layout == "readonly":
+        arr = arr.copy()
+        arr.flags.writeable = False
+    return arr
+
+
+SUPPORTED_NUMPY = {"f4": tc.float32, "f8": tc.float64, "i4": tc.int32, "i8": tc.int64, "b1": tc.bool}
+
+
+def test_fuzz_numpy_inputs_are_read_exactly_or_rejected():
+    rng = random.Random(11)
+    entry_points = {
+        "tensor": lambda a: tc.tensor(a),
+        "as_tensor": lambda a: tc.as_tensor(a),
+        "from_numpy": lambda a: tc.from_numpy(a),
+        "new_tensor": lambda a: tc.zeros(1).new_tensor(a),
+        "tensor_dtype": lambda a: tc.tensor(a, dtype=tc.float64),
+        "as_tensor_dtype": lambda a: tc.as_tensor(a, dtype=tc.float64),
+        "list_of_arrays": lambda a: tc.tensor([a, a]),
+        "add": lambda a: tc.zeros(a.shape, dtype=tc.float64) + tc.as_tensor(a),
+    }
+    checked = 0
+    for _ in range(1500):
+        a = _random_array(rng)
+        name = rng.choice(list(entry_points))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                t = entry_points[name](a)
+            except (TypeError, ValueError, RuntimeError):
+                continue
+        # Whatever was accepted holds exactly the array's values.
+        want = np.asarray(a)
+        if name == "list_of_arrays":
+            want = np.stack([want, want])
+        got = t.numpy()
+        assert got.shape == want.shape, (name, a.dtype, a.strides)
+        assert np.array_equal(got.astype(np.float64), want.astype(np.float64)), (name, a.dtype, a.strides, got, want)
+        key = a.dtype.kind + str(a.dtype.itemsize) if a.dtype.kind != "b" else "b1"
+        if name in ("tensor", "as_tensor", "from_numpy") and key in SUPPORTED_NUMPY:
+            assert t.dtype == SUPPORTED_NUMPY[key]
+        if not a.dtype.isnative:  # PyTorch rejects these except inside a list
+            assert name == "list_of_arrays", f"{name} accepted a non-native byte order"
+        checked += 1
+    assert checked > 200
+
+
+# ---- overflowing shapes (issue 14: cat wrote out of bounds when its sizes overflowed) ----
+def test_fuzz_overflowing_shapes_raise():
+    rng = random.Random(5)
+    # Only sizes whose product overflows int64 or needs more than 2^47 bytes: a real
+    # allocation of a few TB would make ASan abort instead of failing the request.
+    huge = [2 ** 62, 2 ** 63 - 1, (2 ** 32, 2 ** 32), (2 ** 24, 2 ** 24), (2 ** 31, 2 ** 31, 4)]
+    factories = [tc.zeros, tc.ones, tc.empty, tc.rand, tc.randn, lambda s: tc.full(s, 1.0),
+                 lambda s: tc.zeros(1).new_zeros(s), lambda s: tc.ones(1).expand(s).contiguous(),
+                 lambda s: tc.ones(1).expand(s).clone(), lambda s: tc.ones(1).expand(s) + 1,
+                 lambda s: tc.ones(1).expand(s).exp()]
+
+    def expanded():
+        return tc.ones(1).expand(rng.choice([2 ** 62, 2 ** 61 + 1, 2 ** 63 - 1]))
+    combos = [lambda: tc.cat([expanded() for _ in range(rng.randint(2, 5))]),
+              lambda: tc.stack([expanded(), expanded()]),
+              lambda: expanded().repeat(rng.choice([2, 4, 2 ** 40])),
+              lambda: tc.outer(expanded(), expanded()), lambda: tc.kron(expanded(), expanded()),
+              lambda: expanded().reshape(-1, 2).contiguous(),
+              lambda: tc.nn.functional.pad(expanded(), (2 ** 62, 2 ** 62)),
+              lambda: tc.ones(3).repeat_interleave(rng.choice([2 ** 62, 2 ** 63 - 1])),
+              lambda: tc.zeros(0).split([2 ** 62] * 4), lambda: tc.arange(0, 2 ** 62),
+              lambda: tc.eye(2 ** 40), lambda: tc.linspace(0, 1, 2 ** 62),
+              lambda: tc.ones(2).as_strided((2 ** 62,), (2 ** 62,)),
+              lambda: tc.ones(4).view(2 ** 62, 4, 4, -1)]
+    for _ in range(300):
+        if rng.random() < 0.5:
+            s = rng.choice(huge)
+            s = s if isinstance(s, tuple) else (s,)
+            f = rng.choice(factories)
+            call = (lambda f=f, s=s: f(s))
+        else:
+            call = rng.choice(combos)
+        with pytest.raises((RuntimeError, ValueError, MemoryError, IndexError)):
+            call()

@@ -64,18 +64,51 @@ def test_reductions_strided_and_contiguous(dims):
         assert np.allclose(got.numpy(), ref.max(axis=dims))
 
 
-@pytest.mark.parametrize("rows", [1, 3, 8, 13, 17, 300])
+def _pairwise_column_sum(x):
+    """Note [Pairwise column sums], written independently in numpy: halves
+    rounded up to a multiple of 64 rows, leaves summed row by row in float32."""
+    rows = x.shape[0]
+    if rows <= 64:
+        return np.cumsum(x, axis=0, dtype=np.float32)[-1] if rows else np.zeros(x.shape[1], np.float32)
+    half = -(-(rows // 2) // 64) * 64
+    return (_pairwise_column_sum(x[:half]) + _pairwise_column_sum(x[half:])).astype(np.float32)
+
+
+@pytest.mark.parametrize("rows", [1, 3, 8, 13, 17, 64, 65, 300, 1000])
 @pytest.mark.parametrize("cols", [2, 7, 4096, 5000])
-def test_column_sum_adds_rows_in_order(threads, rows, cols):
-    # Note [Column sums]: rows are folded several at a time but in row order, so
-    # the result equals sequential float32 accumulation exactly, for any thread count.
+def test_column_sum_order_is_fixed(threads, rows, cols):
+    # Note [Column sums] / [Pairwise column sums]: leaves of <= 64 rows are
+    # folded in row order, halves added pairwise; the same bits for any thread count.
     x = np.random.default_rng(rows * cols).standard_normal((rows, cols)).astype(np.float32)
-    want = np.cumsum(x, axis=0, dtype=np.float32)[-1]
+    want = _pairwise_column_sum(x)
     for n in (1, 2):
         tc.set_num_threads(n)
         assert np.array_equal(tc.from_numpy(x).sum(0).numpy(), want)
         three = tc.from_numpy(np.ascontiguousarray(np.stack([x, x[::-1]], axis=0)))
         assert np.array_equal(three.sum(1).numpy()[0], want)
+
+
+@pytest.mark.parametrize("shape, dim", [((1 << 22, 4), 0), ((4, 1 << 22), 1), ((1 << 24,), None),
+                                        ((1 << 11, 1 << 11), 0), ((3, 1 << 20, 2), 1)])
+def test_float32_sums_stay_accurate(shape, dim):
+    # A running float32 sum of 0.1 over 4M rows was 4% off (issue 14); every
+    # layout must stay within a few 1e-6 of the float64 sum of the same values.
+    x = tc.full(shape, 0.1)
+    exact = np.float64(np.float32(0.1)) * (np.prod(shape) if dim is None else shape[dim])
+    got = (x.sum() if dim is None else x.sum(dim)).double().numpy()
+    assert np.all(np.abs(got - exact) / exact < 4e-6), (got, exact)
+    mean = (x.mean() if dim is None else x.mean(dim)).double().numpy()
+    assert np.all(np.abs(mean - np.float32(0.1)) / 0.1 < 4e-6)
+    strided = tc.full(shape[::-1], 0.1).t() if len(shape) == 2 else None
+    if strided is not None:
+        s = strided.sum(dim).double().numpy()
+        assert np.all(np.abs(s - exact) / exact < 4e-6)
+
+
+def test_variance_of_tall_columns_is_accurate():
+    r = tc.rand(1 << 20, 3, generator=tc.Generator().manual_seed(0))
+    ref = r.double().numpy().var(axis=0, ddof=1)
+    assert np.all(np.abs(r.var(0).double().numpy() - ref) / ref < 1e-5)
 
 
 def test_column_sum_of_integers_wraps_like_pytorch():

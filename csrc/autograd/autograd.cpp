@@ -23,6 +23,43 @@ void note_node_destroyed() { g_live_nodes.fetch_sub(1, std::memory_order_relaxed
 int64_t live_node_count() { return g_live_nodes.load(std::memory_order_relaxed); }
 int64_t next_hook_id() { return g_hook_id.fetch_add(1) + 1; }
 
+// Note [Iterative graph release]
+// Dropping the last reference to the head of a long chain (`total = total +
+// loss` over a million steps) would otherwise destroy node after node
+// recursively through next_edges and overflow the stack. The outermost ~Node on
+// a thread owns a work stack; a ~Node running beneath it (while the stack is
+// drained) only moves the predecessors it solely owns onto that stack and
+// returns, so the depth stays constant. A derived node's members (saved
+// tensors) die before ~Node runs; the tensors they release hold predecessors
+// that are also next_edges, so the use_count test below sees them uniquely
+// owned afterwards. Predecessors shared with another owner are merely released.
+namespace {
+thread_local std::vector<std::shared_ptr<Node>>* t_release_stack = nullptr;
+
+void take_sole_predecessors(std::vector<Edge>& edges, std::vector<std::shared_ptr<Node>>& out) {
+  for (Edge& e : edges)
+    if (e.fn && e.fn.use_count() == 1) out.push_back(std::move(e.fn));
+}
+}  // namespace
+
+Node::~Node() {
+  note_node_destroyed();
+  if (t_release_stack) {
+    take_sole_predecessors(next_edges, *t_release_stack);
+    return;
+  }
+  std::vector<std::shared_ptr<Node>> stack;
+  take_sole_predecessors(next_edges, stack);
+  if (stack.empty()) return;
+  t_release_stack = &stack;
+  while (!stack.empty()) {
+    std::shared_ptr<Node> n = std::move(stack.back());
+    stack.pop_back();
+    n.reset();  // its ~Node pushes its sole predecessors onto `stack`
+  }
+  t_release_stack = nullptr;
+}
+
 AutogradMeta& meta(const Tensor& t) {
   if (!t->autograd) t->autograd = std::make_unique<AutogradMeta>();
   return *t->autograd;

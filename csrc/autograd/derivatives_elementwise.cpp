@@ -82,6 +82,24 @@ Grads remainder_backward(FormulaNode& n, const Grads& g) {
   return {g[0], gb};
 }
 
+Grads fmod_backward(FormulaNode& n, const Grads& g) {
+  Tensor a = n.saved_at(0), b = n.saved_at(1);
+  Tensor gb = n.needs_grad(1) ? ops::mul(neg(g[0]), B(BinaryOp::TruncDiv, a, b)) : Tensor();
+  return {g[0], gb};
+}
+
+// fmax/fmin: the whole gradient goes to the operand picked (a on ties), none is
+// split; a NaN operand is never picked unless both are NaN (then a is).
+static Grads fmax_fmin_binary(FormulaNode& n, const Grads& g, BinaryOp a_keeps) {
+  Tensor a = n.saved_at(0), b = n.saved_at(1);
+  Tensor a_picked = B(BinaryOp::LogicalOr, B(a_keeps, a, b), U(UnaryOp::IsNan, b));
+  Tensor zero = zeros_like(g[0]);
+  return {n.needs_grad(0) ? where(a_picked, g[0], zero) : Tensor(),
+          n.needs_grad(1) ? where(a_picked, zero, g[0]) : Tensor()};
+}
+Grads fmax_backward(FormulaNode& n, const Grads& g) { return fmax_fmin_binary(n, g, BinaryOp::Ge); }
+Grads fmin_backward(FormulaNode& n, const Grads& g) { return fmax_fmin_binary(n, g, BinaryOp::Le); }
+
 Grads atan2_backward(FormulaNode& n, const Grads& g) {
   Tensor a = n.saved_at(0), b = n.saved_at(1);
   Tensor denom = ops::add(ops::mul(a, a), ops::mul(b, b));
@@ -139,9 +157,13 @@ Grads relu_backward(FormulaNode& n, const Grads& g) {
   Tensor y = n.saved_at(0);
   return {where(B(BinaryOp::Gt, y, num(0.0)), g[0], zeros_like(g[0]))};
 }
-Grads zero_grad_backward(FormulaNode&, const Grads& g) { return {zeros_like(g[0])}; }
-// The engine sums each zero gradient back to its input's shape and dtype.
-Grads random_sample_backward(FormulaNode& n, const Grads& g) { return Grads(n.next_edges.size(), zeros_like(g[0])); }
+// Zero for every input that needs a gradient (rounding ops, div with a rounding mode).
+Grads zero_grad_backward(FormulaNode& n, const Grads& g) {
+  Grads out(n.next_edges.size());
+  for (size_t i = 0; i < out.size(); ++i)
+    if (n.needs_grad(i)) out[i] = zeros_like(g[0]);
+  return out;
+}
 Grads reciprocal_backward(FormulaNode& n, const Grads& g) {
   Tensor y = n.saved_at(0);
   return {ops::neg(ops::mul(g[0], ops::mul(y, y)))};

@@ -34,6 +34,7 @@ std::vector<Tensor> AccumulateGrad::apply(std::vector<Tensor>&& grads) {
   } else {
     ops::add_(m.grad, g);
   }
+  for (auto& h : m.post_accumulate_hooks) h.second(variable);
   return {};
 }
 

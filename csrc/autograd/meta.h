@@ -30,6 +30,8 @@ struct AutogradMeta {
   std::shared_ptr<RetainedGrad> retained;  // non-leaves after retain_grad()
   Tensor view_base;                  // set when produced by a differentiable view op
   std::vector<std::pair<int64_t, TensorHook>> leaf_hooks;  // hooks on leaves
+  // Tensor.register_post_accumulate_grad_hook: called with the leaf after its .grad was updated.
+  std::vector<std::pair<int64_t, std::function<void(const Tensor&)>>> post_accumulate_hooks;
 };
 
 // Note [Lazy autograd meta]

@@ -34,7 +34,10 @@ int64_t live_node_count();
 
 struct Node : std::enable_shared_from_this<Node> {
   Node() : seq_nr(next_sequence_nr()) { note_node_created(); }
-  virtual ~Node() { note_node_destroyed(); }
+  // Note [Iterative graph release]: frees the chain of nodes this one solely owns
+  // with an explicit stack, never recursively (a million-node chain must not
+  // overflow a thread's stack).
+  virtual ~Node();
   virtual std::vector<Tensor> apply(std::vector<Tensor>&& grads) = 0;
   virtual std::string name() const = 0;
   // Note [Composite node names]

@@ -74,6 +74,22 @@ struct Rem {
     }
   }
 };
+// C's fmod and truncating division (the sign follows the dividend). Exact for
+// every int64, unlike a detour through double; callers check b != 0.
+struct Fmod {
+  template <typename T> TC_HD T operator()(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>) return std::fmod(a, b);
+    else if constexpr (std::is_same_v<T, bool>) return false;
+    else return b == -1 ? T(0) : T(a % b);  // INT_MIN % -1 traps on x86
+  }
+};
+struct TruncDiv {
+  template <typename T> TC_HD T operator()(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>) return std::trunc(a / b);
+    else if constexpr (std::is_same_v<T, bool>) return a;
+    else return b == -1 ? wrap_sub(T(0), a) : T(a / b);  // INT_MIN / -1 wraps, as PyTorch's result
+  }
+};
 // Evaluates f in double for float inputs (Note [Float32 transcendentals]).
 template <typename T, typename F> TC_HD T via_double(T a, F f) {
   if constexpr (std::is_same_v<T, float>) return static_cast<float>(f(static_cast<double>(a)));
@@ -112,6 +128,19 @@ struct Maximum {
 struct Minimum {
   template <typename T> TC_HD T operator()(T a, T b) const {
     if constexpr (std::is_floating_point_v<T>) { if (a != a) return a; if (b != b) return b; }
+    return a < b ? a : b;
+  }
+};
+// fmax/fmin ignore a NaN operand (NaN only when both are NaN), unlike maximum/minimum.
+struct Fmax {
+  template <typename T> TC_HD T operator()(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>) { if (a != a) return b; if (b != b) return a; }
+    return a > b ? a : b;
+  }
+};
+struct Fmin {
+  template <typename T> TC_HD T operator()(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>) { if (a != a) return b; if (b != b) return a; }
     return a < b ? a : b;
   }
 };
@@ -168,16 +197,12 @@ TC_HD double exp_reduce(double x, double* n) {
   const double r = x - *n * 6.93145751953125e-1;
   return r - *n * 1.42860682030941723212e-6;
 }
-TC_HD float exp_f32(float xf) {
-  const double x = xf;
-  // Clamp to [-104, 89]: beyond it the float result is 0 or inf, which the
-  // final double->float rounding produces by itself. NaN becomes 89 here (the
-  // select at the end restores it), keeping the int conversion defined.
-  const double t = x < 89.0 ? x : 89.0;
-  const double xc = t > -104.0 ? t : -104.0;
+// e^x in double for x already clamped to [-104, 89]: near-minimax (Chebyshev)
+// degree 8 for e^r on |r| <= ln2/2, relative error 1.1e-12; |n| <= 150 fits an
+// int32, whose conversion vectorizes on AVX2 (int64's does not).
+TC_HD double exp_f32_range(double xc) {
   double n;
   const double r = exp_reduce(xc, &n);
-  // Near-minimax (Chebyshev) degree 8 for e^r on |r| <= ln2/2: relative error 1.1e-12.
   double p = 2.487569432882793e-05;
   p = p * r + 1.9915864668440438e-4;
   p = p * r + 1.3888822738760763e-3;
@@ -188,7 +213,16 @@ TC_HD float exp_f32(float xf) {
   p = p * r + 9.999999999797875e-1;
   p = p * r + 1.0;
   const int32_t ni = static_cast<int32_t>(n);
-  double y = p * __builtin_bit_cast(double, static_cast<uint64_t>(static_cast<int64_t>(ni) + 1023) << 52);
+  return p * __builtin_bit_cast(double, static_cast<uint64_t>(static_cast<int64_t>(ni) + 1023) << 52);
+}
+TC_HD float exp_f32(float xf) {
+  const double x = xf;
+  // Clamp to [-104, 89]: beyond it the float result is 0 or inf, which the
+  // final double->float rounding produces by itself. NaN becomes 89 here (the
+  // select at the end restores it), keeping the int conversion defined.
+  const double t = x < 89.0 ? x : 89.0;
+  const double xc = t > -104.0 ? t : -104.0;
+  const double y = exp_f32_range(xc);
   return x != x ? xf : static_cast<float>(y);
 }
 TC_HD double exp_f64(double x) {
@@ -246,7 +280,28 @@ struct Acos { template <typename T> TC_HD T operator()(T a) const { return via_d
 struct Atan { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::atan(x); }); } };
 struct Sinh { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::sinh(x); }); } };
 struct Cosh { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::cosh(x); }); } };
-struct Tanh { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::tanh(x); }); } };
+// Note [Vectorizable tanh]
+// float tanh evaluates tanh|x| = (1 - e) / (1 + e), e = exp(-2|x|), in double
+// with exp_f32_range (relative error 1e-12; e <= 1, no overflow) and rounds
+// once. 1 - e loses log10(1 / 2|x|) digits to cancellation, harmless while
+// |x| >= 4e-4 (relative error < 1e-8, far below float's half-ulp 6e-8); below
+// that tanh x = x to within float's half-ulp (the x^3 / 3 term is < 6e-8 x).
+// For |x| >= 52, e < 1e-45 and the result is exactly 1. Recurrent nets spend
+// much of their element time here; the library call did not vectorize.
+TC_HD float tanh_f32(float xf) {
+  const double x = xf;
+  const double ax = x < 0 ? -x : x;
+  const double e = exp_f32_range(-2.0 * (ax < 52.0 ? ax : 52.0));  // NaN -> 52: defined conversion
+  const double t = (1.0 - e) / (1.0 + e);
+  const double r = ax < 4e-4 ? ax : t;
+  return x != x ? xf : static_cast<float>(x < 0 ? -r : r);
+}
+struct Tanh {
+  template <typename T> TC_HD T operator()(T a) const {
+    if constexpr (std::is_same_v<T, float>) return tanh_f32(a);
+    else return via_double(a, [](auto x) { return std::tanh(x); });
+  }
+};
 // PyTorch's formula, 1 / (1 + e^-a), step by step in T (e^-a may be inf: then 0).
 struct Sigmoid { template <typename T> TC_HD T operator()(T a) const { return T(1) / (T(1) + Exp{}(-a)); } };
 struct Relu { template <typename T> TC_HD T operator()(T a) const { return a > T(0) ? a : T(0); } };

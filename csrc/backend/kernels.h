@@ -40,13 +40,12 @@ void reduce(ReduceOp op, const void* in, DType in_dt, void* out, DType out_dt, i
 void gemm(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t lda_row, int64_t lda_col,
           const void* b, int64_t ldb_row, int64_t ldb_col, void* c, int64_t ldc_row, bool accumulate);
 
-}  // namespace tc::kernels
-
-namespace tc::kernels {
-
-// ---- random family (cpu/random_impl.h): transforms of drawn uniforms ----
-// Box-Muller in place on `blocks` consecutive blocks of 16 float32 uniforms,
-// bit-identical to PyTorch's AVX2 normal fill.
-void box_muller_f32(float* data, int64_t blocks, float mean, float std);
+// gemm with a B [k, n] packed once and reused (Note [Pre-packed B] in
+// cpu/gemm_impl.h): the packed buffer holds gemm_packed_b_size elements of
+// dt; results are bit-identical to gemm's.
+int64_t gemm_packed_b_size(DType dt, int64_t k, int64_t n);
+void gemm_pack_b(DType dt, int64_t k, int64_t n, const void* b, int64_t ldb_row, int64_t ldb_col, void* packed);
+void gemm_prepacked_b(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t lda_row, int64_t lda_col,
+                      const void* packed_b, void* c, int64_t ldc_row, bool accumulate);
 
 }  // namespace tc::kernels

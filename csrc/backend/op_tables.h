@@ -15,9 +15,13 @@
   _(Div, div, Div, FLOAT)           \
   _(FloorDiv, floor_divide, FloorDiv, SAME) \
   _(Rem, remainder, Rem, SAME)      \
+  _(Fmod, fmod, Fmod, SAME)         \
+  _(TruncDiv, _div_trunc, TruncDiv, SAME) \
   _(Pow, pow, Pow, SAME)            \
   _(Maximum, maximum, Maximum, SAME) \
   _(Minimum, minimum, Minimum, SAME) \
+  _(Fmax, fmax, Fmax, SAME)         \
+  _(Fmin, fmin, Fmin, SAME)         \
   _(Atan2, atan2, Atan2, FLOAT)     \
   _(BitAnd, bitwise_and, BitAnd, INTONLY) \
   _(BitOr, bitwise_or, BitOr, INTONLY)    \

@@ -90,14 +90,16 @@ py::object grad_of(const Tensor& t) {
   AutogradMeta* m = t->autograd.get();
   if (!m) return py::none();
   if (m->grad_fn) {
-    if (m->retained && m->retained->grad.defined()) return py::cast(m->retained->grad);
-    if (!m->retained)
-      PyErr_WarnEx(PyExc_UserWarning,
-                   "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
-                   "attribute won't be populated during autograd.backward(). If you indeed want the .grad field to "
-                   "be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access "
-                   "the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead.",
-                   1);
+    // A non-leaf's .grad: what retain_grad() collected, else what the user
+    // assigned (PyTorch keeps both; only an empty, unretained one warns).
+    if (m->retained) return m->retained->grad.defined() ? py::cast(m->retained->grad) : py::none();
+    if (m->grad.defined()) return py::cast(m->grad);
+    PyErr_WarnEx(PyExc_UserWarning,
+                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+                 "attribute won't be populated during autograd.backward(). If you indeed want the .grad field to "
+                 "be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access "
+                 "the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead.",
+                 1);
     return py::none();
   }
   return m->grad.defined() ? py::cast(m->grad) : py::none();
@@ -189,7 +191,9 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
              " vs ", dtype_name(t.dtype()), ")");
     TC_CHECK(gt.sizes() == t.sizes(), "assigned grad has data of a different size (", shape_str(gt.sizes()),
              " vs ", shape_str(t.sizes()), ")");
-    autograd::meta(t).grad = gt;
+    AutogradMeta& m = autograd::meta(t);
+    if (m.grad_fn && m.retained) m.retained->grad = gt;  // backward accumulates into it
+    else m.grad = gt;
   });
   cls.def_property_readonly("_grad_fn", [](const Tensor& t) -> py::object {
     AutogradMeta* m = t->autograd.get();
@@ -216,11 +220,24 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     else m.leaf_hooks.push_back({id, wrap_hook(fn)});
     return id;
   });
+  cls.def("_register_post_accumulate_grad_hook", [](const Tensor& t, py::function fn) {
+    TC_CHECK(t.requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
+    TC_CHECK(!(t->autograd && t->autograd->grad_fn),
+             "post accumulate grad hooks cannot be registered on non-leaf tensors");
+    int64_t id = autograd::next_hook_id();
+    autograd::meta(t).post_accumulate_hooks.push_back({id, [fn](const Tensor& leaf) {
+      py::object r = fn(leaf);
+      TC_CHECK_TYPE(r.is_none(), "post accumulate grad hooks must return None");
+    }});
+    return id;
+  });
   cls.def("_remove_hook", [](const Tensor& t, int64_t id) {
     AutogradMeta* m = t->autograd.get();
     if (!m) return;
     auto& lh = m->leaf_hooks;
     lh.erase(std::remove_if(lh.begin(), lh.end(), [id](auto& p) { return p.first == id; }), lh.end());
+    auto& pa = m->post_accumulate_hooks;
+    pa.erase(std::remove_if(pa.begin(), pa.end(), [id](auto& p) { return p.first == id; }), pa.end());
     if (m->grad_fn) {
       auto& ph = m->grad_fn->pre_hooks;
       ph.erase(std::remove_if(ph.begin(), ph.end(), [id](auto& p) { return p.id == id; }), ph.end());

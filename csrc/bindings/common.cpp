@@ -114,17 +114,6 @@ Shape shape_from_args(const py::args& args, const char* op) {
 }
 
 namespace {
-DType dtype_from_numpy(const py::array& arr) {
-  char kind = arr.dtype().kind();
-  size_t sz = arr.itemsize();
-  if (kind == 'b') return DType::Bool;
-  if (kind == 'f' && sz == 4) return DType::Float32;
-  if (kind == 'f' && sz == 8) return DType::Float64;
-  if (kind == 'i' && sz == 4) return DType::Int32;
-  if (kind == 'i' && sz == 8) return DType::Int64;
-  throw py::type_error("can't convert np.ndarray of type numpy." + std::string(py::str(arr.dtype())) +
-                       ". The only supported types are: float64, float32, int64, int32, and bool.");
-}
 // Note [dtype inference for sequences]
 // As torch.tensor: bools -> bool, ints -> int64, floats -> the default dtype;
 // numpy scalars, arrays and tensors inside the sequence keep their dtype; the
@@ -174,6 +163,28 @@ struct SeqInfer {
 
 }  // namespace
 
+DType dtype_from_numpy(const py::array& arr) {
+  char kind = arr.dtype().kind();
+  size_t sz = arr.itemsize();
+  if (kind == 'b') return DType::Bool;
+  if (kind == 'f' && sz == 4) return DType::Float32;
+  if (kind == 'f' && sz == 8) return DType::Float64;
+  if (kind == 'i' && sz == 4) return DType::Int32;
+  if (kind == 'i' && sz == 8) return DType::Int64;
+  throw py::type_error("can't convert np.ndarray of type numpy." + std::string(py::str(arr.dtype())) +
+                       ". The only supported types are: float64, float32, int64, int32, and bool.");
+}
+void check_numpy_layout(const py::array& arr) {
+  for (py::ssize_t i = 0; i < arr.ndim(); ++i)
+    if (arr.strides(i) < 0)
+      throw py::value_error("At least one stride in the given numpy array is negative, and tensors with negative "
+                            "strides are not currently supported. (You can probably work around this by making a "
+                            "copy of your array  with array.copy().) ");
+  if (!arr.dtype().attr("isnative").cast<bool>())
+    throw py::value_error("given numpy array has byte order different from the native byte order. Conversion "
+                          "between byte orders is currently not supported.");
+}
+
 Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   if (py::isinstance<TensorImpl>(data)) {
     Tensor t = data.cast<Tensor>();
@@ -201,8 +212,15 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
     }
     // Elements may be tensors (0-dim or not): convert each via numpy.
     arr_obj = np.attr("array")(data);
+    if (PyList_Check(data.ptr()) && PyList_GET_SIZE(data.ptr()) > 0 &&
+        py::isinstance<py::array>(PyList_GET_ITEM(data.ptr(), 0)))
+      if (PyErr_WarnEx(PyExc_UserWarning,
+                       "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider converting "
+                       "the list to a single numpy.ndarray with numpy.array() before converting to a tensor.", 1) < 0)
+        throw py::error_already_set();
   } else {
     arr_obj = py::reinterpret_borrow<py::object>(data);
+    check_numpy_layout(arr_obj.cast<py::array>());
   }
   py::array arr = arr_obj.cast<py::array>();
   char kind = arr.dtype().kind();

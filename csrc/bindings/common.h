@@ -74,6 +74,14 @@ bool parse_scalar(py::handle obj, Scalar* out);
 std::optional<Tensor> as_operand(py::handle obj);
 // Converts arbitrary data (tensor, number, nested sequence, ndarray) to a tensor.
 Tensor tensor_from_data(py::handle data, std::optional<DType> dtype);
+// Note [numpy entry points]
+// Every path that reads an ndarray's memory (from_numpy, tensor, as_tensor,
+// setitem, new_tensor) first checks what PyTorch checks: native byte order and
+// no negative strides (ValueError with PyTorch's message). Without it a
+// big-endian array ('>f4', as idx files store them) was read as garbage.
+void check_numpy_layout(const py::array& arr);
+// The tensorcore dtype of an ndarray's element type (TypeError if none).
+DType dtype_from_numpy(const py::array& arr);
 
 // Shapes given either as varargs ints or a single sequence: f(2, 3) / f((2, 3)).
 Shape shape_from_args(const py::args& args, const char* op);

@@ -1,4 +1,5 @@
 // tensorcore._C: one init function per area, each in its own file.
+#include "core/gil.h"
 #include "backend/cuda_api.h"
 #include "backend/kernels.h"
 #include "bindings/common.h"
@@ -20,6 +21,12 @@ using namespace tc::py_glue;
 
 PYBIND11_MODULE(_C, m) {
   m.doc() = "tensorcore C++ core";
+  // Note [Releasing the GIL]: large kernels let other Python threads run.
+  tc::GilHooks gil;
+  gil.held = [] { return PyGILState_Check() == 1; };
+  gil.release = [] { return static_cast<void*>(PyEval_SaveThread()); };
+  gil.restore = [](void* s) { PyEval_RestoreThread(static_cast<PyThreadState*>(s)); };
+  tc::set_gil_hooks(gil);
   // Errors carry PyTorch's exception types.
   py::register_exception_translator([](std::exception_ptr p) {
     try {

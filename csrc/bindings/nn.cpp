@@ -1,11 +1,25 @@
 // tensorcore._C nn kernels (ops/nn_ops.h), called by tensorcore.nn.functional.
 #include "bindings/common.h"
 #include "ops/nn_ops.h"
+#include "ops/rnn_ops.h"
 
 namespace tc::py_glue {
 
 namespace {
 Tensor opt(const std::optional<Tensor>& t) { return t ? *t : Tensor(); }
+
+// A tuple of the tensors, None where one is undefined.
+py::tuple tensors_or_none(const std::vector<Tensor>& ts) {
+  py::tuple out(ts.size());
+  for (size_t i = 0; i < ts.size(); ++i) out[i] = ts[i].defined() ? py::cast(ts[i]) : py::none();
+  return out;
+}
+
+ops::RnnMode rnn_mode(int mode) {
+  TC_CHECK_VALUE(mode >= 0 && mode <= 3, "[rnn] unknown mode ", mode,
+                 " (0: RNN_TANH, 1: RNN_RELU, 2: LSTM, 3: GRU)");
+  return static_cast<ops::RnnMode>(mode);
+}
 }  // namespace
 
 void init_nn(py::module_& m) {
@@ -27,6 +41,21 @@ void init_nn(py::module_& m) {
     return ops::binary_cross_entropy_with_logits(input, target, opt(weight), opt(pos_weight), reduction);
   });
   m.def("embedding_ex", &ops::embedding_ex);
+  // Recurrent layers (ops/rnn_ops.h); mode: 0 RNN_TANH, 1 RNN_RELU, 2 LSTM, 3 GRU.
+  m.def("rnn_layer", [](int mode, const Tensor& input, const std::vector<int64_t>& batch_sizes, const Tensor& h0,
+                        std::optional<Tensor> c0, const Tensor& w_ih, const Tensor& w_hh, std::optional<Tensor> b_ih,
+                        std::optional<Tensor> b_hh, std::optional<Tensor> w_hr, bool reverse) {
+    return tensors_or_none(ops::rnn_layer(rnn_mode(mode), input, batch_sizes, h0, opt(c0), w_ih, w_hh, opt(b_ih),
+                                          opt(b_hh), opt(w_hr), reverse));
+  });
+  m.def("rnn_cell", [](int mode, const Tensor& x, const Tensor& hx, std::optional<Tensor> cx, const Tensor& w_ih,
+                       const Tensor& w_hh, std::optional<Tensor> b_ih, std::optional<Tensor> b_hh) {
+    return tensors_or_none(ops::rnn_cell(rnn_mode(mode), x, hx, opt(cx), w_ih, w_hh, opt(b_ih), opt(b_hh)));
+  });
+  m.def("lstm_cell_fused", [](const Tensor& gates, const Tensor& c_prev) {
+    return tensors_or_none(ops::lstm_cell_fused(gates, c_prev));
+  });
+  m.def("gru_cell_fused", &ops::gru_cell_fused);
 }
 
 }  // namespace tc::py_glue

@@ -45,35 +45,30 @@ py::array to_numpy(const Tensor& t, bool force) {
   return py::array(numpy_dtype(t.dtype()), shape, strides, t->data_bytes(), owner);
 }
 
-DType dtype_of_array(const py::array& arr) {
-  char kind = arr.dtype().kind();
-  size_t sz = arr.itemsize();
-  if (kind == 'b') return DType::Bool;
-  if (kind == 'f' && sz == 4) return DType::Float32;
-  if (kind == 'f' && sz == 8) return DType::Float64;
-  if (kind == 'i' && sz == 4) return DType::Int32;
-  if (kind == 'i' && sz == 8) return DType::Int64;
-  throw py::type_error("can't convert np.ndarray of type numpy." + std::string(py::str(arr.dtype())) +
-                       ". The only supported types are: float64, float32, int64, int32, and bool.");
-}
-
 Tensor from_numpy(py::object obj) {
   if (!py::isinstance<py::array>(obj))
     throw py::type_error("expected np.ndarray (got " + std::string(py::str(py::type::of(obj).attr("__name__"))) + ")");
   py::array arr = obj.cast<py::array>();
-  DType dt = dtype_of_array(arr);
-  if (!arr.dtype().attr("isnative").cast<bool>())
-    throw py::value_error("given numpy array has byte order different from the native byte order. Conversion "
-                          "between byte orders is currently not supported.");
+  DType dt = dtype_from_numpy(arr);
+  check_numpy_layout(arr);
+  if (!arr.writeable()) {
+    // PyTorch warns once per process, then shares the memory anyway.
+    static bool warned = false;
+    if (!warned) {
+      warned = true;
+      if (PyErr_WarnEx(PyExc_UserWarning,
+                       "The given NumPy array is not writable, and PyTorch does not support non-writable tensors. "
+                       "This means writing to this tensor will result in undefined behavior. You may want to copy "
+                       "the array to protect its data or make it writable before converting it to a tensor. This "
+                       "type of warning will be suppressed for the rest of this program.", 1) < 0)
+        throw py::error_already_set();
+    }
+  }
   size_t isz = itemsize(dt);
   Shape sizes, strides;
   for (py::ssize_t i = 0; i < arr.ndim(); ++i) {
     sizes.push_back(arr.shape(i));
     py::ssize_t st = arr.strides(i);
-    if (st < 0)
-      throw py::value_error("At least one stride in the given numpy array is negative, and tensors with negative "
-                            "strides are not currently supported. (You can probably work around this by making a "
-                            "copy of your array  with array.copy().) ");
     if (st % static_cast<py::ssize_t>(isz) != 0)
       throw py::value_error("given numpy array strides not a multiple of the element byte size. Copy the numpy "
                             "array to reallocate the memory.");

@@ -14,13 +14,20 @@ namespace tc {
 namespace {
 
 // Note [Caching allocator]
-// Blocks of at least kCacheMin bytes are rounded up to a power-of-two bucket
-// and, when freed, kept for reuse while the cache holds at most kCacheLimit
-// bytes. Small blocks go straight to the system allocator (malloc is fast for
-// them and caching would only add lock traffic).
+// Blocks of at least kCacheMin bytes are rounded up to a size class and, when
+// freed, kept for reuse while the cache holds at most kCacheLimit bytes. Size
+// classes split each power of two into kClassesPerOctave steps, so a request
+// wastes at most 1/8 of its size (power-of-two classes wasted up to half: a
+// 1.25 GiB tensor took a 2 GiB block). Blocks above kCacheMaxBlock go back to
+// the OS when freed: keeping them would pin hundreds of MiB after the tensors
+// are gone, and their page faults are amortised over so much work that a
+// cache gains little. Small blocks go straight to the system allocator
+// (malloc is fast for them and caching would only add lock traffic).
 constexpr size_t kAlign = 64;
 constexpr size_t kCacheMin = size_t(1) << 20;
-constexpr size_t kCacheLimit = size_t(1) << 30;
+constexpr size_t kCacheLimit = size_t(256) << 20;
+constexpr size_t kCacheMaxBlock = size_t(128) << 20;
+constexpr int kClassesPerOctave = 8;
 
 struct Cache {
   std::mutex mu;
@@ -33,9 +40,10 @@ Cache& cache() {
 }
 
 size_t bucket(size_t n) {
-  size_t b = kCacheMin;
-  while (b < n) b <<= 1;
-  return b;
+  size_t octave = kCacheMin;
+  while (octave * 2 <= n) octave <<= 1;  // octave <= n < 2 * octave
+  const size_t step = octave / kClassesPerOctave;
+  return (n + step - 1) / step * step;
 }
 
 // Note [Huge pages]
@@ -65,6 +73,7 @@ void* cpu_alloc(size_t nbytes) {
   if (nbytes > (size_t(1) << 47)) throw std::bad_alloc();
   if (nbytes < kCacheMin) return raw_alloc(nbytes);
   size_t b = bucket(nbytes);
+  if (b > kCacheMaxBlock) return raw_alloc(nbytes);  // never cached: no rounding
   {
     Cache& c = cache();
     std::lock_guard<std::mutex> g(c.mu);
@@ -86,7 +95,7 @@ void cpu_free(void* ptr, size_t nbytes) {
   Cache& c = cache();
   {
     std::lock_guard<std::mutex> g(c.mu);
-    if (c.cached + b <= kCacheLimit) {
+    if (b <= kCacheMaxBlock && c.cached + b <= kCacheLimit) {
       c.free_blocks[b].push_back(ptr);
       c.cached += b;
       return;

@@ -1,5 +1,8 @@
 #include "core/parallel.h"
 
+#include <pthread.h>
+#include "core/gil.h"
+
 #include <algorithm>
 #include <exception>
 #include <mutex>
@@ -11,7 +14,20 @@
 namespace tc {
 namespace {
 int g_num_threads = 0;  // 0: not yet initialised
+
+// Note [Fork and the thread pool]
+// GNU OpenMP's pool does not survive fork(): a parallel region in a forked
+// child waits forever for worker threads that were not copied. A child of a
+// process that may have used the pool (DataLoader workers with the fork start
+// method, multiprocessing) therefore runs single-threaded, as PyTorch's children
+// do; set_num_threads in the child cannot bring the pool back either.
+bool g_forked_child = false;
+void single_threaded_after_fork() {
+  g_forked_child = true;
+  g_num_threads = 1;
 }
+[[maybe_unused]] const int g_atfork_registered = pthread_atfork(nullptr, nullptr, &single_threaded_after_fork);
+}  // namespace
 
 int get_num_threads() {
 #ifdef _OPENMP
@@ -23,7 +39,7 @@ int get_num_threads() {
 }
 
 void set_num_threads(int n) {
-  if (n < 1) n = 1;
+  if (n < 1 || g_forked_child) n = 1;  // Note [Fork and the thread pool]
   g_num_threads = n;
 #ifdef _OPENMP
   omp_set_num_threads(n);
@@ -74,4 +90,19 @@ void parallel_for(int64_t begin, int64_t end, int64_t grain,
 #endif
 }
 
+}  // namespace tc
+
+// ---- Note [Releasing the GIL] (core/gil.h) ----
+namespace tc {
+namespace {
+GilHooks g_gil_hooks;
+}
+void set_gil_hooks(const GilHooks& hooks) { g_gil_hooks = hooks; }
+
+MaybeReleaseGil::MaybeReleaseGil(int64_t work) {
+  if (work >= kGilReleaseWork && g_gil_hooks.held && g_gil_hooks.held()) state_ = g_gil_hooks.release();
+}
+MaybeReleaseGil::~MaybeReleaseGil() {
+  if (state_) g_gil_hooks.restore(state_);
+}
 }  // namespace tc

@@ -21,4 +21,20 @@ inline int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op) {
   return dim < 0 ? dim + n : dim;
 }
 
+// Note [Checked size arithmetic]
+// Sizes come from users (expanded views can claim 2^62 elements without
+// memory), so a sum or product of sizes may overflow int64; a wrapped result
+// would size an allocation smaller than the copies that follow. Every such
+// computation goes through these, which raise RuntimeError instead.
+inline int64_t checked_size_add(int64_t a, int64_t b, const char* op) {
+  int64_t r;
+  TC_CHECK(!__builtin_add_overflow(a, b, &r), "[", op, "] size ", a, " + ", b, " overflows int64");
+  return r;
+}
+inline int64_t checked_size_mul(int64_t a, int64_t b, const char* op) {
+  int64_t r;
+  TC_CHECK(!__builtin_mul_overflow(a, b, &r), "[", op, "] size ", a, " * ", b, " overflows int64");
+  return r;
+}
+
 }  // namespace tc

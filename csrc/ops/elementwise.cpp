@@ -73,7 +73,13 @@ bool no_bool_kernel(UnaryOp op) {
   return op == UnaryOp::Abs || op == UnaryOp::Floor || op == UnaryOp::Ceil || op == UnaryOp::Trunc ||
          op == UnaryOp::Round;
 }
-bool no_bool_kernel(BinaryOp op) { return op == BinaryOp::FloorDiv || op == BinaryOp::Rem || op == BinaryOp::Pow; }
+bool no_bool_kernel(BinaryOp op) {
+  return op == BinaryOp::FloorDiv || op == BinaryOp::Rem || op == BinaryOp::Pow || op == BinaryOp::Fmod ||
+         op == BinaryOp::TruncDiv;
+}
+bool divides(BinaryOp op) {
+  return op == BinaryOp::FloorDiv || op == BinaryOp::Rem || op == BinaryOp::Fmod || op == BinaryOp::TruncDiv;
+}
 
 bool any_zero(const Tensor& t) {
   Tensor z = binary(BinaryOp::Eq, t, wrapped_scalar(Scalar::from_int(0)));
@@ -102,7 +108,7 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   if (compute == DType::Bool && no_bool_kernel(op))
     raise(ErrorKind::NotImplemented, "[", name, "] not implemented for 'Bool' tensors");
   Tensor ac = to_dtype(a, compute), bc = to_dtype(b, compute);
-  if (is_integral(compute, true) && (op == BinaryOp::FloorDiv || op == BinaryOp::Rem) && any_zero(bc))
+  if (is_integral(compute, true) && divides(op) && any_zero(bc))
     raise(ErrorKind::Runtime, "ZeroDivisionError: [", name, "] integer division or modulo by zero");
   // Only a Python-number exponent is rejected; tensor exponents follow the functor (2 ** -1 == 0).
   if (is_integral(compute, false) && op == BinaryOp::Pow && is_wrapped_number(b) && any_negative(bc))
@@ -155,6 +161,21 @@ void record_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& 
     case BinaryOp::Rem:
       if ((n = record(is_wrapped_number(b) ? "RemainderBackward0" : "RemainderBackward1", d::remainder_backward,
                       {&a, &b}, {&out}))) {
+        n->save(a); n->save(b);
+      }
+      break;
+    case BinaryOp::Fmod:
+      if ((n = record(is_wrapped_number(b) ? "FmodBackward0" : "FmodBackward1", d::fmod_backward, {&a, &b}, {&out}))) {
+        n->save(a); n->save(b);
+      }
+      break;
+    case BinaryOp::TruncDiv:  // div(..., rounding_mode='trunc'): zero gradients, as PyTorch
+      record("DivBackward2", d::zero_grad_backward, {&a, &b}, {&out});
+      break;
+    case BinaryOp::Fmax:
+    case BinaryOp::Fmin:
+      if ((n = record(op == BinaryOp::Fmax ? "FmaxBackward0" : "FminBackward0",
+                      op == BinaryOp::Fmax ? d::fmax_backward : d::fmin_backward, {&a, &b}, {&out}))) {
         n->save(a); n->save(b);
       }
       break;

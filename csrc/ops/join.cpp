@@ -46,7 +46,7 @@ Tensor cat(const std::vector<Tensor>& ts, int64_t dim) {
       TC_CHECK(k == w || t.size(k) == ref->size(k), "Sizes of tensors must match except in dimension ", w,
                ". Expected size ", ref->size(k), " but got size ", t.size(k), " for tensor number ", i,
                " in the list.");
-    out_shape[w] += t.size(w);
+    out_shape[w] = checked_size_add(out_shape[w], t.size(w), "cat");
     sizes.push_back(t.size(w));
   }
   Tensor out = empty(out_shape, dt);

@@ -17,7 +17,7 @@
 #include "autograd/derivatives.h"
 #include "autograd/grad_mode.h"
 #include "autograd/inplace.h"
-#include "backend/kernels.h"
+#include "backend/random_kernels.h"
 #include "core/distributions.h"
 #include "core/error.h"
 #include "core/generator.h"
@@ -83,7 +83,7 @@ Tensor& sample_in_place(Tensor& t, const char* op, const char* node, F&& fill) {
     fill();
     filled = clone(t);
   }
-  record(node, d::random_sample_backward, {&t}, {&filled});
+  record(node, d::zero_grad_backward, {&t}, {&filled});
   autograd::rebase_history(t, filled);
   return t;
 }
@@ -448,7 +448,7 @@ Tensor& bernoulli_tensor_(Tensor& t, const Tensor& probs, Generator* gen) {
 Tensor bernoulli(const Tensor& probs, Generator* gen) {
   Tensor out = empty(probs.sizes(), probs.dtype());
   bernoulli_tensor_(out, probs, gen);
-  record("BernoulliBackward0", d::random_sample_backward, {&probs}, {&out});
+  record("BernoulliBackward0", d::zero_grad_backward, {&probs}, {&out});
   return out;
 }
 
@@ -473,7 +473,7 @@ Tensor poisson(const Tensor& rates, Generator* gen) {
       }
     }
   });
-  record("PoissonBackward0", d::random_sample_backward, {&rates}, {&out});
+  record("PoissonBackward0", d::zero_grad_backward, {&rates}, {&out});
   return out;
 }
 
@@ -504,7 +504,7 @@ Tensor normal_tensor_tensor(const Tensor& mean, const Tensor& std, Generator* ge
     binary_(BinaryOp::Mul, out, std);
     binary_(BinaryOp::Add, out, mean);
   }
-  record("NormalBackward3", d::random_sample_backward, {&mean, &std}, {&out});
+  record("NormalBackward3", d::zero_grad_backward, {&mean, &std}, {&out});
   return out;
 }
 
@@ -516,7 +516,7 @@ Tensor normal_tensor_scalar(const Tensor& mean, double std, Generator* gen) {
     normal_(out, 0.0, std, gen);
     binary_(BinaryOp::Add, out, mean);
   }
-  record("NormalBackward1", d::random_sample_backward, {&mean}, {&out});
+  record("NormalBackward1", d::zero_grad_backward, {&mean}, {&out});
   return out;
 }
 
@@ -530,7 +530,7 @@ Tensor normal_scalar_tensor(double mean, const Tensor& std, Generator* gen) {
     // PyTorch adds mean as a 0-dim tensor of the output's dtype.
     binary_(BinaryOp::Add, out, scalar_tensor(Scalar::from_double(mean), out.dtype()));
   }
-  record("NormalBackward2", d::random_sample_backward, {&std}, {&out});
+  record("NormalBackward2", d::zero_grad_backward, {&std}, {&out});
   return out;
 }
 

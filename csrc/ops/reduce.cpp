@@ -26,10 +26,13 @@ namespace {
 // the end and the input made contiguous (inner = 1).
 struct Plan {
   Tensor in;
-  int64_t outer = 1, len = 1, inner = 1;
+  int64_t outer = 1, len = 1, inner = 1;  // the kernel's problem
+  int64_t count = 1;  // elements reduced into each output (len, before collapsing expanded dims)
+  int64_t repeat = 1; // copies of each kernel element across collapsed reduced dims
   Shape dims;      // wrapped, sorted; all dims when the user gave none
   Shape keep_shape;
   Shape out_shape;
+  std::optional<Shape> kernel_out_shape;  // set when expanded dims were collapsed
 };
 
 Shape wrap_dims(const Tensor& a, const Shape& dims, const char* op) {
@@ -50,15 +53,44 @@ Shape wrap_dims(const Tensor& a, const Shape& dims, const char* op) {
   return w;
 }
 
-Plan make_plan(const Tensor& a, const Shape& dims_in, bool keepdim, const char* op) {
+// Note [Reductions of expanded views]
+// With collapse_expanded, dims of stride 0 (expand, broadcast_to) are narrowed
+// to one element before the input is made contiguous, so reducing an expanded
+// view costs its real data, not a copy of every repeated element (ones(1)
+// .expand(2**30).sum() allocated 4 GiB). A collapsed non-reduced dim is
+// expanded again in the output; a collapsed reduced dim repeats each element
+// `repeat` times: sums scale by it, max/min/all/any and means are unchanged.
+// Only ops for which that holds ask for it.
+Plan make_plan(const Tensor& a, const Shape& dims_in, bool keepdim, const char* op, bool collapse_expanded = false) {
   Plan p;
   int64_t nd = a.dim();
   p.dims = wrap_dims(a, dims_in, op);
   std::vector<bool> red(nd, false);
   for (int64_t dd : p.dims) red[dd] = true;
   for (int64_t i = 0; i < nd; ++i) {
-    if (red[i]) { p.keep_shape.push_back(1); if (keepdim) p.out_shape.push_back(1); }
+    if (red[i]) { p.keep_shape.push_back(1); if (keepdim) p.out_shape.push_back(1); p.count *= a.size(i); }
     else { p.keep_shape.push_back(a.size(i)); p.out_shape.push_back(a.size(i)); }
+  }
+  if (collapse_expanded) {
+    autograd::NoGradGuard ng;
+    Tensor src = a;
+    int64_t repeat = 1;
+    bool collapsed = false;
+    for (int64_t i = 0; i < nd; ++i) {
+      if (a.strides()[i] != 0 || a.size(i) <= 1) continue;
+      src = narrow(src, i, 0, 1);
+      if (red[i]) repeat *= a.size(i);
+      collapsed = true;
+    }
+    if (collapsed) {
+      Plan q = make_plan(src, p.dims, keepdim, op);
+      q.kernel_out_shape = q.out_shape;
+      q.out_shape = p.out_shape;
+      q.keep_shape = p.keep_shape;
+      q.count = p.count;
+      q.repeat = repeat;
+      return q;
+    }
   }
   bool adjacent = p.dims.empty() || (p.dims.back() - p.dims.front() + 1 == (int64_t)p.dims.size());
   if (a.is_contiguous() && adjacent) {
@@ -80,9 +112,15 @@ Plan make_plan(const Tensor& a, const Shape& dims_in, bool keepdim, const char* 
 
 Tensor run_reduce(ReduceOp op, const Plan& p, DType in_dt, DType out_dt) {
   Tensor in = p.in.dtype() == in_dt ? p.in : [&] { autograd::NoGradGuard ng; return contiguous(to_dtype(p.in, in_dt)); }();
-  Tensor out = empty(p.out_shape, out_dt);
+  Tensor out = empty(p.kernel_out_shape ? *p.kernel_out_shape : p.out_shape, out_dt);
   if (p.outer * p.inner == 0) return out;
   kernels::reduce(op, in->data_bytes(), in_dt, out->data_bytes(), out_dt, p.outer, p.len, p.inner);
+  if (p.kernel_out_shape) {  // Note [Reductions of expanded views]
+    autograd::NoGradGuard ng;
+    if (op == ReduceOp::Sum && p.repeat > 1)
+      binary_(BinaryOp::Mul, out, scalar_tensor(Scalar::from_int(p.repeat), out_dt));
+    if (out.sizes() != p.out_shape) out = contiguous(expand(out, p.out_shape));
+  }
   return out;
 }
 
@@ -101,7 +139,7 @@ autograd::FormulaNode* record_reduction(const char* name, autograd::Formula f, c
 }  // namespace
 
 Tensor sum(const Tensor& a, const Shape& dims, bool keepdim, std::optional<DType> dtype) {
-  Plan p = make_plan(a, dims, keepdim, "sum");
+  Plan p = make_plan(a, dims, keepdim, "sum", /*collapse_expanded=*/true);
   DType in_dt = dtype ? *dtype : a.dtype();
   DType out_dt = dtype ? *dtype : sum_dtype(a.dtype());
   Tensor out;
@@ -132,14 +170,14 @@ Tensor sum_to(const Tensor& a, const Shape& shape) {
 Tensor mean(const Tensor& a, const Shape& dims, bool keepdim) {
   TC_CHECK(is_floating(a.dtype()), "mean(): could not infer output dtype. Input dtype must be either a floating "
            "point or complex dtype. Got: ", dtype_name(a.dtype()), "; convert with .float() first");
-  Plan p = make_plan(a, dims, keepdim, "mean");
+  Plan p = make_plan(a, dims, keepdim, "mean", /*collapse_expanded=*/true);
   Tensor out;
   {
     autograd::NoGradGuard ng;
     out = p.len == 0 ? full(p.out_shape, Scalar::from_double(NAN), a.dtype())
                      : run_reduce(ReduceOp::Sum, p, a.dtype(), a.dtype());
-    if (p.len > 1) {
-      Tensor s = scalar_tensor(Scalar::from_double(double(p.len)), a.dtype());
+    if (p.count > 1) {
+      Tensor s = scalar_tensor(Scalar::from_double(double(p.count)), a.dtype());
       binary_(BinaryOp::Div, out, s);
     }
   }
@@ -161,7 +199,7 @@ Tensor prod(const Tensor& a, std::optional<int64_t> dim, bool keepdim) {
 static Tensor extreme(ReduceOp op, const Tensor& a, const Shape& dims, bool keepdim, const char* name,
                       const char* node) {
   TC_CHECK(a.dtype() != DType::Bool || true, "");
-  Plan p = make_plan(a, dims, keepdim, name);
+  Plan p = make_plan(a, dims, keepdim, name, /*collapse_expanded=*/true);
   TC_CHECK_INDEX(p.len > 0 || p.outer * p.inner == 0, name,
                  "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with "
                  "the 'dim' argument.");
@@ -247,7 +285,7 @@ Tensor var(const Tensor& a, const Shape& dims, double correction, bool keepdim) 
     Tensor m = mean(a, dims, true);
     Tensor dev = binary(BinaryOp::Sub, a, m);
     Tensor sq = sum(binary(BinaryOp::Mul, dev, dev), dims, keepdim);
-    double denom = std::max(0.0, double(p.len) - correction);
+    double denom = std::max(0.0, double(p.count) - correction);
     out = binary(BinaryOp::Div, sq, scalar_tensor(Scalar::from_double(denom), a.dtype()));
   }
   if (auto* n = record_reduction("VarBackward0", d::var_backward, a, out, p, keepdim, true)) {
@@ -273,13 +311,13 @@ Tensor std(const Tensor& a, const Shape& dims, double correction, bool keepdim) 
 }
 
 Tensor all(const Tensor& a, const Shape& dims, bool keepdim) {
-  Plan p = make_plan(a, dims, keepdim, "all");
+  Plan p = make_plan(a, dims, keepdim, "all", /*collapse_expanded=*/true);
   if (p.len == 0) return ones(p.out_shape, DType::Bool);
   return run_reduce(ReduceOp::All, p, a.dtype(), DType::Bool);
 }
 
 Tensor any(const Tensor& a, const Shape& dims, bool keepdim) {
-  Plan p = make_plan(a, dims, keepdim, "any");
+  Plan p = make_plan(a, dims, keepdim, "any", /*collapse_expanded=*/true);
   if (p.len == 0) return zeros(p.out_shape, DType::Bool);
   return run_reduce(ReduceOp::Any, p, a.dtype(), DType::Bool);
 }

@@ -331,7 +331,7 @@ Tensor slice(const Tensor& a, int64_t dim, std::optional<int64_t> start_o, std::
   if (end < 0) end += size;
   start = std::clamp<int64_t>(start, 0, size);
   end = std::clamp<int64_t>(end, start, size);
-  int64_t len = (end - start + step - 1) / step;
+  int64_t len = end == start ? 0 : (end - start - 1) / step + 1;  // no overflow for any step
   Shape sz = a.sizes(), st = a.strides();
   int64_t off = a->offset + start * st[dim];
   sz[dim] = len;
@@ -364,7 +364,7 @@ std::vector<Tensor> split_with_sizes(const Tensor& a, const Shape& sizes, int64_
   for (auto s : sizes) {
     TC_CHECK(s >= 0, "split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=",
              shape_str(sizes));
-    total += s;
+    total = checked_size_add(total, s, "split_with_sizes");
   }
   TC_CHECK(total == a.size(dim), "split_with_sizes expects split_sizes to sum exactly to ", a.size(dim),
            " (input tensor's size at dimension ", dim, "), but got split_sizes=", shape_str(sizes));

@@ -3,6 +3,8 @@
 `import tensorcore as torch` works for the covered subset: tensors, views,
 elementwise ops, reductions, matmul, autograd, nn, optim and utils.data.
 """
+import math as _math
+
 from . import _C
 from ._dtype import dtype, Size, device, int32, int64, float32, float64, bool_ as _bool
 from ._dtype import ALL as _ALL_DTYPES
@@ -37,9 +39,22 @@ float64 = float64
 
 __version__ = "0.1.0"
 
+# math constants, as torch exports them
+inf = _math.inf
+nan = _math.nan
+pi = _math.pi
+e = _math.e
+
 
 from . import _aliases  # noqa: E402
 _aliases.install(Tensor, globals())
 
 from . import nn, optim, utils  # noqa: E402,F401
+from . import accelerator, backends, compiler, onnx  # noqa: E402,F401
+from ._compile import compile  # noqa: E402,F401,A001
+from ._global_settings import (use_deterministic_algorithms, are_deterministic_algorithms_enabled,  # noqa: E402,F401
+                               is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
+                               get_deterministic_debug_mode, set_float32_matmul_precision,
+                               get_float32_matmul_precision)
+from . import distributed  # noqa: E402,F401  (never starts MPI: see distributed/_mpi.py)
 from .serialization import save, load  # noqa: E402,F401

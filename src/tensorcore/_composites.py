@@ -57,15 +57,38 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
     return input + value * tensor1 / tensor2
 
 
-@_both
-@grad_fn_named("FmodBackward0")
-def fmod(input, other):
-    q = _C.trunc(_C.div(input, other))
-    r = input - q * other
-    if not input.dtype.is_floating_point and not isinstance(other, builtins.float) and \
-            not (isinstance(other, Tensor) and other.dtype.is_floating_point):
-        return r.to(input.dtype)
-    return r
+def _name_inplace_grad_fn(self, name, *others):
+    """grad_fn naming for an in-place composite: `self` is both input and
+    output, so only the other operands tell whether a new node was recorded."""
+    if self.requires_grad:
+        _C._rename_grad_fn(self, name, [t for t in others if isinstance(t, Tensor)])
+    return self
+
+
+@_method
+def addcmul_(self, tensor1, tensor2, *, value=1):
+    # (value * tensor1) * tensor2, the order of PyTorch's CPU kernel, so float32
+    # results round the same way.
+    return _name_inplace_grad_fn(self.add_(value * tensor1 * tensor2), "AddcmulBackward0", tensor1, tensor2)
+
+
+@_method
+def addcdiv_(self, tensor1, tensor2, *, value=1):
+    return _name_inplace_grad_fn(self.add_(value * tensor1 / tensor2), "AddcdivBackward0", tensor1, tensor2)
+
+
+@_method
+def lerp_(self, end, weight):
+    if isinstance(weight, Tensor):
+        # lerp's backward needs its input: compute from a copy, then write back
+        return _name_inplace_grad_fn(self.copy_(_C.lerp(self.clone(), end, weight)), "LerpBackward0", end, weight)
+    # PyTorch's kernel: start + w * (end - start) for |w| < 0.5, else
+    # end - (end - start) * (1 - w), which is exact at w = 1.
+    if builtins.abs(weight) < 0.5:
+        self.add_((end - self) * weight)
+    else:
+        self.copy_(end - (end - self) * (1 - weight))
+    return _name_inplace_grad_fn(self, "LerpBackward0", end)
 
 
 @_both

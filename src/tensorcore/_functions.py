@@ -12,7 +12,7 @@ from ._dtype import dtype as _dtype_cls, float32, float64, int64, bool_, int32 a
 Tensor = _C.Tensor
 
 __all__ = [
-    "tensor", "as_tensor", "from_numpy", "from_dlpack", "is_tensor", "is_floating_point", "numel",
+    "tensor", "as_tensor", "from_numpy", "from_dlpack", "is_tensor", "is_floating_point", "is_complex", "numel",
     "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "range",
     "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
     "randint_like", "normal", "bernoulli", "poisson", "multinomial", "manual_seed", "seed", "initial_seed",
@@ -24,7 +24,7 @@ __all__ = [
     "squeeze", "unsqueeze", "flatten", "reshape", "transpose", "permute", "t", "chunk", "split", "unbind",
     "narrow", "select", "gather", "index_select", "masked_fill", "sort", "argsort", "topk", "diagonal",
     "movedim", "moveaxis", "swapaxes", "flip", "add", "sub", "mul", "div", "true_divide", "floor_divide",
-    "remainder", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le", "gt", "ge",
+    "remainder", "fmod", "fmax", "fmin", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le", "gt", "ge",
     "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor",
     "bitwise_not", "neg", "negative", "abs", "absolute", "sign", "exp", "exp2", "expm1", "log", "log2", "log10",
     "log1p", "sqrt", "rsqrt", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "erf", "floor",
@@ -81,6 +81,12 @@ def is_tensor(obj):
 
 def is_floating_point(t):
     return t.is_floating_point()
+
+
+def is_complex(input):
+    """Whether input's dtype is complex (tensorcore has no complex dtypes yet)."""
+    tensor_arg(input, "is_complex")
+    return input.dtype.is_complex
 
 
 def is_nonzero(t):
@@ -590,7 +596,7 @@ def _binary_fn(name):
     return f
 
 
-for _n in ("floor_divide", "remainder", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le", "gt", "ge",
+for _n in ("floor_divide", "remainder", "fmod", "fmax", "fmin", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le", "gt", "ge",
            "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"):
     globals()[_n] = _binary_fn(_n)
 

@@ -97,6 +97,14 @@ def register_hook(self, hook):
     return _RemovableHandle(lambda: self._remove_hook(hid))
 
 
+@_method
+def register_post_accumulate_grad_hook(self, hook):
+    """hook(tensor) runs after backward has accumulated into this leaf's .grad."""
+    from .autograd.graph import _RemovableHandle
+    hid = self._register_post_accumulate_grad_hook(hook)
+    return _RemovableHandle(lambda: self._remove_hook(hid))
+
+
 # ---- assignment ----
 class _CopySlices:
     """Autograd for `t[key] = value`: the assigned region's gradient flows
@@ -513,9 +521,10 @@ def _binary(name, pyname=None):
     _method(imethod)
 
 
-for _n in ("mul", "floor_divide", "remainder", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le",
+for _n in ("mul", "floor_divide", "remainder", "fmod", "fmax", "fmin", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le",
            "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"):
     _binary(_n)
+del Tensor.fmax_, Tensor.fmin_  # PyTorch has no in-place fmax/fmin
 @_method
 def pow(self, exponent):
     return _C.pow(self, exponent)
@@ -527,28 +536,48 @@ def pow_(self, exponent):
 
 
 for _alias, _n in (("multiply", "mul"), ("greater", "gt"), ("greater_equal", "ge"), ("less", "lt"),
-                   ("less_equal", "le"), ("not_equal", "ne"), ("fmax", "maximum"), ("fmin", "minimum")):
+                   ("less_equal", "le"), ("not_equal", "ne")):
     setattr(Tensor, _alias, getattr(Tensor, _n))
     setattr(Tensor, _alias + "_", getattr(Tensor, _n + "_"))
 
 
 @_method
+def is_complex(self):
+    """Whether the dtype is complex (tensorcore has no complex dtypes yet)."""
+    return self.dtype.is_complex
+
+
+def _alpha_number(alpha, op):
+    """alpha as a Python number: PyTorch's Scalar arguments accept a 0-dim
+    tensor (LBFGS passes its step length as one) and reject others."""
+    if isinstance(alpha, Tensor):
+        if alpha.dim() != 0:
+            raise TypeError(f"{op}(): argument 'alpha' must be Number, not Tensor")
+        return alpha.item()
+    return alpha
+
+
+@_method
 def add(self, other, alpha=1):  # alpha may be positional, as in PyTorch's Tensor.add
+    alpha = _alpha_number(alpha, "add")
     return _C.add(self, other) if alpha == 1 else _C.add_alpha(self, other, alpha)
 
 
 @_method
 def add_(self, other, *, alpha=1):
+    alpha = _alpha_number(alpha, "add_")
     return _C.add_(self, other) if alpha == 1 else _C.add_alpha_(self, other, alpha)
 
 
 @_method
 def sub(self, other, *, alpha=1):
+    alpha = _alpha_number(alpha, "sub")
     return _C.sub(self, other) if alpha == 1 else _C.sub_alpha(self, other, alpha)
 
 
 @_method
 def sub_(self, other, *, alpha=1):
+    alpha = _alpha_number(alpha, "sub_")
     if alpha == 1:
         return _C.sub_(self, other)
     return _C.add_alpha_(self, other, -alpha)
@@ -563,10 +592,7 @@ def _rounded_div(a, b, rounding_mode):
     if rounding_mode == "floor":
         return _C.floor_divide(a, b)
     if rounding_mode == "trunc":
-        q = _C.div(a, b)
-        q = _C.trunc(q)
-        return q if (a.dtype.is_floating_point or (isinstance(b, Tensor) and b.dtype.is_floating_point)
-                     or isinstance(b, builtins.float)) else q.to(a.dtype)
+        return _C._div_trunc(a, b)
     raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                        f"'{rounding_mode}'")
 

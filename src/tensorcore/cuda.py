@@ -23,3 +23,9 @@ def manual_seed_all(seed):
 def synchronize(device=None):
     if not is_available():
         _C._require_cuda("cuda.synchronize")
+
+
+def is_bf16_supported(including_emulation=True):
+    """False: tensorcore has no bfloat16 dtype (PyTorch also answers False
+    without a GPU)."""
+    return False

@@ -1,345 +1,375 @@
-"""tensorcore.save / tensorcore.load in the safetensors layout.
+"""tensorcore.save / tensorcore.load in PyTorch's checkpoint format.
 
-A file is: an 8-byte little-endian header length N, N bytes of UTF-8 JSON,
-then the raw tensor bytes. The JSON maps each tensor name to
-{"dtype", "shape", "data_offsets": [begin, end]} (offsets into the byte
-buffer after the header) and may hold "__metadata__" (string -> string).
+`save` writes what torch.save (>= 1.6) writes: a zip archive holding
+`archive/data.pkl` (the object tree pickled with protocol 2 under PyTorch's
+names, see _torch_pickle) and one uncompressed, 64-byte aligned record per
+storage (see _zip_archive), so torch.load(path, weights_only=True) reads a
+tensorcore state_dict, optimizer state_dict or nested container, and tensors
+that shared a storage (a tensor and its views) still share one.
+`load` reads those files and PyTorch's own. The safetensors layout tensorcore
+used before stays readable (detected by its header) and writable with
+`save(..., _use_new_zipfile_serialization=False)`.
 
-Loading never executes code: it parses JSON and copies bytes. A flat
-{str: Tensor} dict (a state dict) is stored as a plain safetensors file, which
-other safetensors readers can open; anything else built from dicts, lists,
-tuples, strings, numbers, None, booleans and tensors (e.g. an optimizer's
-state_dict) is described by a JSON "structure" entry in __metadata__ whose
-tensors are stored under generated names. Other objects (a whole nn.Module,
-user classes) are pickled, as torch.save does, with every tensor stored in the
-safetensors buffer and referenced from the pickle; as in PyTorch, loading them
-needs load(..., weights_only=False) because unpickling can run code.
-tensorcore.load reads any
-safetensors file with supported dtypes. A CRC-32 of the byte buffer is stored
-in __metadata__ and checked on load, and every offset and size is validated,
-so a truncated or corrupted file raises a clear error instead of returning
-wrong tensors.
+Note [load: safety and memory]
+- weights_only=True (the default, as in PyTorch 2.6+) unpickles with
+  _weights_only_unpickler: nothing outside PyTorch's allowlist and the
+  user's (add_safe_globals / safe_globals) is ever imported or called.
+- Every zip record's CRC-32 is verified; element counts, sizes, strides and
+  offsets are checked against the record sizes (Python ints: no overflow).
+  A corrupt, truncated or crafted file raises pickle.UnpicklingError
+  (tensorcore.serialization.UnpicklingError, also a RuntimeError).
+- Each storage is read with readinto straight into the numpy buffer that
+  becomes the tensor's memory, so loading peaks at about 1x the file size.
+  With mmap=True the storages are slices of a private (copy-on-write) map of
+  the file instead, so nothing is read until used (the CRC check still reads
+  each record once).
+
+Note [save: atomic replacement]
+Saving to a path writes a temporary file in the target's directory, flushes
+and fsyncs it, then os.replace()s it onto the target (and fsyncs the
+directory): a crash or SIGKILL at any moment leaves either the old file or the
+new one, never a torn mix. A killed save can leave its temporary file behind
+(`.<name>.<random>.tmp` next to the target).
 """
-import base64
 import io
-import json
-import math
+import mmap as _mmap
 import os
 import pickle
-import struct
-import zlib
-from collections import OrderedDict
+import secrets
+import stat
+import sys
 
 import numpy as np
 
-from . import _C
-from ._dtype import bool_, float32, float64, int32, int64
+from . import _C, _safetensors_format, _torch_pickle
+from ._torch_pickle import StorageType, TorchPickler, UnpicklingError, _LoadedStorage
+from ._weights_only_unpickler import (WeightsOnlyUnpickler, WeightsOnlyRefusal, add_safe_globals,
+                                      clear_safe_globals, get_safe_globals, globals_in_pickle, is_safe_global,
+                                      safe_globals)
+from ._zip_archive import ZIP_MAGIC, BadZipArchive, ZipReader, ZipWriter, check_crc
 
-Tensor = _C.Tensor
+__all__ = ["save", "load", "add_safe_globals", "safe_globals", "get_safe_globals", "clear_safe_globals",
+           "get_unsafe_globals_in_checkpoint", "UnpicklingError", "SerializationError", "DEFAULT_PROTOCOL"]
 
-__all__ = ["save", "load", "SerializationError", "UnpicklingError"]
-
-_FORMAT = "tensorcore.safetensors/1"
-_TO_ST = {"float32": "F32", "float64": "F64", "int32": "I32", "int64": "I64", "bool": "BOOL"}
-_FROM_ST = {"F32": (float32, np.dtype("<f4")), "F64": (float64, np.dtype("<f8")), "I32": (int32, np.dtype("<i4")),
-            "I64": (int64, np.dtype("<i8")), "BOOL": (bool_, np.dtype("?"))}
-_MAX_HEADER = 100 * 1024 * 1024
-
-
-class UnpicklingError(pickle.UnpicklingError, RuntimeError):
-    """A file given to tensorcore.load is not a valid tensorcore/safetensors file.
-    Named and typed like the error PyTorch raises for a file it cannot read."""
-
-
+DEFAULT_PROTOCOL = 2  # what torch.save uses; PyTorch's weights_only unpickler expects it
+UnpicklingError.__module__ = __name__  # tracebacks name it tensorcore.serialization.UnpicklingError
 SerializationError = UnpicklingError  # the name tensorcore used before
 
-
-class _Unencodable(TypeError):
-    """An object the JSON structure cannot describe: the pickle path takes it."""
-
-
-# ---- encoding ----
-def _is_flat_state_dict(obj):
-    return isinstance(obj, dict) and len(obj) > 0 and all(
-        isinstance(k, str) and not k.startswith("__") and isinstance(v, Tensor) for k, v in obj.items())
-
-
-class _Encoder:
-    def __init__(self):
-        self.tensors = []  # (name, tensor)
-        self.names = {}  # id(tensor) -> name: a tensor met twice is stored once
-
-    def tensor(self, t, name=None):
-        name = name if name is not None else f"t{len(self.tensors)}"
-        self.tensors.append((name, t))
-        return name
-
-    def encode(self, obj):
-        if isinstance(obj, Tensor):
-            if id(obj) not in self.names:
-                self.names[id(obj)] = self.tensor(obj)
-            entry = {"T": "tensor", "name": self.names[id(obj)]}
-            if obj.requires_grad:
-                entry["requires_grad"] = True
-            if type(obj).__name__ == "Parameter":
-                entry["parameter"] = True
-            return entry
-        if obj is None or isinstance(obj, (bool, str)):
-            return obj
-        if isinstance(obj, int):
-            return {"T": "int", "v": str(obj)}
-        if isinstance(obj, float):
-            if math.isfinite(obj):
-                return {"T": "float", "v": obj}
-            return {"T": "float", "v": repr(obj)}
-        if isinstance(obj, (np.integer, np.floating, np.bool_)):
-            return self.encode(obj.item())
-        from ._dtype import Size
-        if isinstance(obj, Size):
-            return {"T": "size", "v": [int(x) for x in obj]}
-        if isinstance(obj, tuple):
-            return {"T": "tuple", "v": [self.encode(x) for x in obj]}
-        if isinstance(obj, list):
-            return {"T": "list", "v": [self.encode(x) for x in obj]}
-        if isinstance(obj, dict):
-            kind = "odict" if isinstance(obj, OrderedDict) else "dict"
-            return {"T": kind, "v": [[self.encode(k), self.encode(v)] for k, v in obj.items()]}
-        from ._dtype import dtype as _dtype_cls
-        if isinstance(obj, _dtype_cls):
-            return {"T": "dtype", "v": obj.name}
-        raise _Unencodable(type(obj).__name__)
+_ARCHIVE = "archive"
+_SMALL_RECORD = 1 << 16
+_NUMPY_DTYPE = {"float32": np.float32, "float64": np.float64, "int32": np.int32, "int64": np.int64,
+                "bool": np.bool_}
+_UNSAFE_MESSAGE = (
+    "In PyTorch 2.6 the default value of the `weights_only` argument of `torch.load` changed from `False` to "
+    "`True`, and tensorcore.load follows it. Re-running `tensorcore.load` with `weights_only` set to `False` will "
+    "likely succeed, but it can result in arbitrary code execution. Do it only if you got the file from a trusted "
+    "source.")
 
 
-class _TensorPickler(pickle.Pickler):
-    """Pickles everything but tensors, which go to the safetensors buffer."""
+# ---------------------------------------------------------------- save
+def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL, _use_new_zipfile_serialization=True,
+         _disable_byteorder_record=False):
+    """Saves `obj` (tensors, a state_dict, an optimizer state_dict, nested
+    containers, or any picklable object) to `f`, a path or a binary file
+    object, in PyTorch's checkpoint format (torch.load reads it). Saving to
+    a path replaces the file atomically. `_use_new_zipfile_serialization=False`
+    writes tensorcore's older safetensors layout instead."""
+    if pickle_module is not None and pickle_module is not pickle:
+        raise ValueError("tensorcore.save: only the standard `pickle` module is supported as pickle_module")
+    if not isinstance(f, (str, os.PathLike)) and not hasattr(f, "write"):
+        raise AttributeError(f"tensorcore.save: expected a path or a binary file object, got {type(f).__name__}")
+    if _use_new_zipfile_serialization:
+        buf = io.BytesIO()
+        pickler = TorchPickler(buf, pickle_protocol)
+        pickler.dump(obj)  # before touching `f`: an unpicklable object leaves the old file alone
 
-    def __init__(self, fh, protocol, enc):
-        super().__init__(fh, protocol)
-        self.enc = enc
-
-    def persistent_id(self, obj):
-        if isinstance(obj, Tensor):
-            entry = self.enc.encode(obj)
-            return (entry["name"], bool(entry.get("requires_grad")), bool(entry.get("parameter")))
-        return None
-
-
-class _TensorUnpickler(pickle.Unpickler):
-    def __init__(self, fh, tensors, src):
-        super().__init__(fh)
-        self.tensors, self.src, self.made = tensors, src, {}
-
-    def persistent_load(self, pid):
-        name, requires_grad, parameter = pid
-        return _decode({"T": "tensor", "name": name, "requires_grad": requires_grad, "parameter": parameter},
-                       self.tensors, self.src, self.made)
-
-
-def _tensor_bytes(t):
-    arr = _C._tensor_to_numpy_forced(t.detach())
-    dt = _FROM_ST[_TO_ST[t.dtype.name]][1]
-    return np.ascontiguousarray(arr, dtype=dt).tobytes()
-
-
-def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_serialization=True):
-    """Saves a tensor, a state dict or a nested container of tensors to `f`
-    (a path or a binary file object) in the safetensors layout."""
-    enc = _Encoder()
-    metadata = {"format": _FORMAT}
-    if _is_flat_state_dict(obj):
-        for k, v in obj.items():
-            enc.tensor(v, k)
-        metadata["tensorcore.kind"] = "odict" if isinstance(obj, OrderedDict) else "dict"
+        def write(fh):
+            _write_zip(fh, buf.getvalue(), pickler.storages, not _disable_byteorder_record)
     else:
+        def write(fh):
+            _safetensors_format.write(obj, fh, pickle_protocol)
+    if isinstance(f, (str, os.PathLike)):
+        _atomic_write(os.fspath(f), write)
+    else:
+        write(f)
+
+
+def _write_zip(fh, pkl, storages, byteorder_record):
+    zw = ZipWriter(fh)
+    zw.write_record(f"{_ARCHIVE}/data.pkl", pkl)
+    zw.write_record(f"{_ARCHIVE}/.format_version", b"1")
+    zw.write_record(f"{_ARCHIVE}/.storage_alignment", b"64")
+    if byteorder_record:
+        zw.write_record(f"{_ARCHIVE}/byteorder", sys.byteorder.encode("ascii"))
+    for key, flat in storages:
+        if flat.device.type != "cpu":
+            flat = flat.cpu()
+        arr = _C._tensor_to_numpy_forced(flat)  # a view of the storage: written without a copy
+        zw.write_record(f"{_ARCHIVE}/data/{key}", arr.view(np.uint8) if arr.size else b"")
+    zw.write_record(f"{_ARCHIVE}/version", b"3\n")
+    zw.finish()
+
+
+def _atomic_write(path, write):
+    """See Note [save: atomic replacement]."""
+    target = os.path.realpath(path)  # through symlinks: replace the file, not the link
+    directory = os.path.dirname(target) or "."
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None
+    while True:
+        tmp = os.path.join(directory, f".{os.path.basename(target)}.{secrets.token_hex(6)}.tmp")
         try:
-            metadata["tensorcore.structure"] = json.dumps(enc.encode(obj), separators=(",", ":"))
-        except _Unencodable:
-            enc = _Encoder()
-            buf = io.BytesIO()
-            _TensorPickler(buf, pickle_protocol or pickle.DEFAULT_PROTOCOL, enc).dump(obj)
-            metadata["tensorcore.pickle"] = base64.b64encode(buf.getvalue()).decode("ascii")
-    header, chunks, offset = {}, [], 0
-    for name, t in enc.tensors:
-        data = _tensor_bytes(t)
-        header[name] = {"dtype": _TO_ST[t.dtype.name], "shape": [int(s) for s in t.shape],
-                        "data_offsets": [offset, offset + len(data)]}
-        chunks.append(data)
-        offset += len(data)
-    crc = 0
-    for c in chunks:
-        crc = zlib.crc32(c, crc)
-    metadata["tensorcore.crc32"] = str(crc)
-    header["__metadata__"] = metadata
-    hbytes = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    hbytes += b" " * (-len(hbytes) % 8)  # align the buffer to 8 bytes, as safetensors writers do
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+            break
+        except FileExistsError:
+            continue
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)  # keep the permissions of the file we replace
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dfd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------- load
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
+    """Loads an object saved with tensorcore.save or torch.save from `f` (a
+    path or a binary file object).
+
+    weights_only (default True): unpickle only tensors, containers and
+    primitive types, plus globals allowed with add_safe_globals/safe_globals.
+    map_location: a str or device, a dict {saved location: new location}, or
+    callable(storage, location) returning the storage to use or None (the
+    storage is a flat 1-D tensor over the saved storage: tensorcore has no
+    separate Storage type). mmap: back tensors with a private map of the file
+    instead of reading it (f must be a path)."""
+    if weights_only is None:
+        weights_only = pickle_module is None
+    elif weights_only and pickle_module is not None:
+        raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
+    if pickle_module is not None and pickle_module is not pickle:
+        raise ValueError("tensorcore.load: only the standard `pickle` module is supported as pickle_module")
+    pickle_load_args.setdefault("encoding", "utf-8")
+    if mmap and not isinstance(f, (str, os.PathLike)):
+        raise ValueError("f must be a file path in order to use the mmap argument")
     if isinstance(f, (str, os.PathLike)):
-        with open(f, "wb") as fh:
-            _write(fh, hbytes, chunks)
-    else:
-        _write(f, hbytes, chunks)
-
-
-def _write(fh, hbytes, chunks):
-    fh.write(struct.pack("<Q", len(hbytes)))
-    fh.write(hbytes)
-    for c in chunks:
-        fh.write(c)
-
-
-# ---- decoding ----
-def _fail(src, msg):
-    raise SerializationError(f"tensorcore.load: {src}: {msg}")
-
-
-def _read_all(f):
-    if isinstance(f, (str, os.PathLike)):
+        src = repr(os.fspath(f))
         with open(f, "rb") as fh:
-            return fh.read(), repr(os.fspath(f))
+            return _load_from(fh, src, map_location, weights_only, mmap, pickle_load_args)
     if not hasattr(f, "read"):
         raise TypeError(f"tensorcore.load: expected a path or a binary file object, got {type(f).__name__}")
-    data = f.read()
-    if isinstance(data, str):
+    fh = f
+    try:
+        seekable = f.seekable()
+    except AttributeError:
+        seekable = hasattr(f, "seek") and hasattr(f, "tell")
+    if not seekable:  # a pipe or socket: buffer it (as PyTorch does)
+        data = f.read()
+        if isinstance(data, str):
+            raise TypeError("tensorcore.load: the file object must be opened in binary mode ('rb')")
+        fh = io.BytesIO(data)
+    return _load_from(fh, "file object", map_location, weights_only, False, pickle_load_args)
+
+
+def _fail(src, msg):
+    raise UnpicklingError(f"tensorcore.load: {src}: {msg}")
+
+
+def _load_from(fh, src, map_location, weights_only, mmap, pickle_load_args):
+    base = fh.tell()
+    head = fh.read(9)
+    if isinstance(head, str):
         raise TypeError("tensorcore.load: the file object must be opened in binary mode ('rb')")
-    return bytes(data), "file object"
+    if head[:4] == ZIP_MAGIC:
+        size = fh.seek(0, os.SEEK_END) - base
+        try:
+            reader = ZipReader(fh, base, size)
+            return _load_zip(reader, fh, src, map_location, weights_only, mmap, pickle_load_args)
+        except BadZipArchive as e:
+            _fail(src, str(e))
+    if mmap:
+        raise RuntimeError("mmap can only be used with files saved with "
+                           "`tensorcore.save(obj, f, _use_new_zipfile_serialization=True)`, please save your "
+                           "checkpoint with this option in order to use mmap.")
+    if head[:1] == b"\x80" and not _safetensors_format.looks_like_safetensors(head):
+        _fail(src, "this is PyTorch's legacy (pre-1.6) serialization format, which tensorcore does not read; "
+                   "re-save it with torch.save from PyTorch 1.6 or later")
+    fh.seek(base)
+    return _safetensors_format.read(bytes(fh.read()), src, weights_only)
 
 
-def _parse(raw, src):
-    if len(raw) < 8:
-        _fail(src, f"file is truncated or not a tensorcore file (only {len(raw)} bytes; a file starts with an "
-                   "8-byte header length)")
-    (n,) = struct.unpack("<Q", raw[:8])
-    if n > _MAX_HEADER:
-        _fail(src, f"not a tensorcore/safetensors file (header length {n} is implausible)")
-    if 8 + n > len(raw):
-        _fail(src, f"file is truncated: the header needs {n} bytes but only {len(raw) - 8} follow")
+def _load_zip(reader, fh, src, map_location, weights_only, use_mmap, pickle_load_args):
+    names = reader.names()
+    if not names:
+        _fail(src, "the zip archive is empty")
+    archive = names[0].split("/", 1)[0]
+    if reader.has(f"{archive}/constants.pkl"):
+        _fail(src, "this is a TorchScript archive (torch.jit.save), which tensorcore does not read")
+    if not reader.has(f"{archive}/data.pkl"):
+        _fail(src, f"not a checkpoint: the archive has no '{archive}/data.pkl' record")
+    byteorder = "little"  # PyTorch's reading of files without the record
+    if reader.has(f"{archive}/byteorder"):
+        raw = reader.read(f"{archive}/byteorder")
+        if raw not in (b"little", b"big"):
+            _fail(src, f"unknown byte order {raw[:16]!r} in the byteorder record")
+        byteorder = raw.decode("ascii")
+    pkl = reader.read(f"{archive}/data.pkl")
+    for name in names:  # the small bookkeeping records (version, ...) are CRC-checked too
+        if not name.startswith(f"{archive}/data/") and reader.records[name].size <= _SMALL_RECORD:
+            reader.read(name)
+    mapped = None
+    if use_mmap:
+        mm = _mmap.mmap(fh.fileno(), 0, access=_mmap.ACCESS_COPY) if reader.size else None
+        mapped = np.frombuffer(mm, dtype=np.uint8) if mm is not None else np.empty(0, np.uint8)
+    restore = _restore_location(map_location)
+    storages = {}
+
+    def persistent_load(pid):
+        try:
+            return load_storage(pid)
+        except BadZipArchive as e:
+            _fail(src, str(e))
+
+    def load_storage(pid):
+        if not isinstance(pid, tuple) or len(pid) != 5:
+            _fail(src, f"corrupt storage reference {pid!r:.80}")
+        _, stype, key, location, numel = pid
+        key = key.decode("ascii", "replace") if isinstance(key, bytes) else key
+        location = location.decode("ascii", "replace") if isinstance(location, bytes) else location
+        if not isinstance(stype, StorageType):
+            _fail(src, f"corrupt storage reference: {stype!r:.80} is not a storage type")
+        if type(key) is not str or type(location) is not str or type(numel) is not int or numel < 0:
+            _fail(src, f"corrupt storage reference {pid!r:.120}")
+        dtype = stype.dtype
+        known = storages.get(key)
+        if known is not None:
+            if known.dtype is not dtype or known.numel != numel:
+                _fail(src, f"storage '{key}' is referenced as {known.numel} x {known.dtype.name} and as "
+                           f"{numel} x {dtype.name}")
+            return known
+        name = f"{archive}/data/{key}"
+        if not reader.has(name):
+            _fail(src, f"missing storage record '{name}'")
+        rec = reader.record(name)
+        nbytes = numel * dtype.itemsize
+        if rec.size != nbytes:
+            _fail(src, f"storage '{key}' should hold {numel} elements of {dtype.name} ({nbytes} bytes) but its "
+                       f"record holds {rec.size} bytes")
+        if mapped is not None and (reader.base + rec.data_offset) % dtype.itemsize == 0:
+            region = mapped[reader.base + rec.data_offset:reader.base + rec.data_offset + nbytes]
+            check_crc(rec, region)
+        else:
+            region = np.empty(nbytes, dtype=np.uint8)  # the tensor's final memory: read straight into it
+            reader.read_into(name, region)
+        if dtype.name == "bool" and nbytes and region.max() > 1:
+            _fail(src, f"storage '{key}' of dtype bool holds bytes other than 0 and 1")
+        arr = region.view(_NUMPY_DTYPE[dtype.name])
+        if byteorder != sys.byteorder and dtype.itemsize > 1:
+            arr.byteswap(inplace=True)
+        flat = restore(_C.from_numpy(arr), location)
+        if not isinstance(flat, _C.Tensor) or flat.dtype != dtype or tuple(flat.shape) != (numel,):
+            raise RuntimeError(f"tensorcore.load: map_location returned {type(flat).__name__} for storage "
+                               f"'{key}'; expected the storage (a 1-D tensor of {numel} {dtype.name} elements) or "
+                               "None")
+        if flat.storage_offset() != 0 or (numel > 1 and flat.stride() != (1,)):
+            flat = flat.clone()  # tensors are rebuilt with offsets and strides into a storage that starts here
+        storage = _LoadedStorage(flat, dtype, numel, key)
+        storages[key] = storage
+        return storage
+
     try:
-        header = json.loads(raw[8:8 + n].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        _fail(src, f"corrupt header (not valid JSON: {e})")
-    if not isinstance(header, dict):
-        _fail(src, "corrupt header (expected a JSON object)")
-    metadata = header.pop("__metadata__", None) or {}
-    if not isinstance(metadata, dict):
-        _fail(src, "corrupt header (__metadata__ must be an object)")
-    buf = memoryview(raw)[8 + n:]
-    spans = []
-    for name, info in header.items():
-        if not isinstance(info, dict) or not {"dtype", "shape", "data_offsets"} <= set(info):
-            _fail(src, f"corrupt header entry for tensor '{name}'")
-        dt = info["dtype"]
-        if dt not in _FROM_ST:
-            _fail(src, f"tensor '{name}' has dtype {dt}, which tensorcore does not support "
-                       f"(supported: {', '.join(_FROM_ST)})")
-        shape, offs = info["shape"], info["data_offsets"]
-        if not (isinstance(shape, list) and all(isinstance(s, int) and s >= 0 for s in shape)):
-            _fail(src, f"corrupt shape for tensor '{name}': {shape!r}")
-        if not (isinstance(offs, list) and len(offs) == 2 and all(isinstance(o, int) for o in offs)
-                and 0 <= offs[0] <= offs[1]):
-            _fail(src, f"corrupt data_offsets for tensor '{name}': {offs!r}")
-        nbytes = int(np.prod(shape, dtype=np.int64)) * _FROM_ST[dt][1].itemsize
-        if offs[1] - offs[0] != nbytes:
-            _fail(src, f"tensor '{name}' of shape {shape} and dtype {dt} needs {nbytes} bytes but its data_offsets "
-                       f"span {offs[1] - offs[0]}")
-        if offs[1] > len(buf):
-            _fail(src, f"file is truncated: tensor '{name}' ends at byte {offs[1]} of the data but the file holds "
-                       f"only {len(buf)} bytes of data")
-        spans.append((offs[0], offs[1], name))
-    spans.sort()
-    for (b0, e0, n0), (b1, e1, n1) in zip(spans, spans[1:]):
-        if b1 < e0:
-            _fail(src, f"corrupt header: tensors '{n0}' and '{n1}' overlap")
-    crc = metadata.get("tensorcore.crc32")
-    if crc is not None:
-        end = max((e for _, e, _ in spans), default=0)
-        if len(buf) != end:
-            _fail(src, f"file has {len(buf)} bytes of tensor data but the header describes {end}: the file is "
-                       "truncated or has trailing garbage")
-        if str(zlib.crc32(buf)) != str(crc):
-            _fail(src, "checksum mismatch: the tensor data is corrupted")
-    tensors = {}  # in file order, which is the order they were saved in
-    for _, _, name in spans:
-        info = header[name]
-        dt, npdt = _FROM_ST[info["dtype"]]
-        b, e = info["data_offsets"]
-        arr = np.frombuffer(buf[b:e], dtype=npdt).reshape(info["shape"])
-        tensors[name] = _C.tensor_from_data(arr.astype(npdt.newbyteorder("="), copy=True), dt)
-    return tensors, metadata
-
-
-def _decode(obj, tensors, src, made=None):
-    made = {} if made is None else made  # name -> object, so shared tensors stay shared
-    if obj is None or isinstance(obj, (bool, str)):
-        return obj
-    if not isinstance(obj, dict) or "T" not in obj:
-        _fail(src, "corrupt structure entry")
-    kind, v = obj["T"], obj.get("v")
-    if kind == "tensor":
-        name = obj.get("name")
-        if name not in tensors:
-            _fail(src, f"structure refers to missing tensor '{name}'")
-        if name not in made:
-            t = tensors[name]
-            if obj.get("parameter"):
-                from .nn.parameter import Parameter
-                t = Parameter(t, bool(obj.get("requires_grad", False)))
-            elif obj.get("requires_grad"):
-                t.requires_grad_(True)
-            made[name] = t
-        return made[name]
-    try:
-        if kind == "int":
-            return int(v)
-        if kind == "float":
-            return float(v)
-        if kind == "tuple":
-            return tuple(_decode(x, tensors, src, made) for x in v)
-        if kind == "size":
-            from ._dtype import Size
-            return Size(int(x) for x in v)
-        if kind == "list":
-            return [_decode(x, tensors, src, made) for x in v]
-        if kind in ("dict", "odict"):
-            items = [(_decode(k, tensors, src, made), _decode(x, tensors, src, made)) for k, x in v]
-            return OrderedDict(items) if kind == "odict" else dict(items)
-        if kind == "dtype":
-            from . import _dtype
-            return {d.name: d for d in _dtype.ALL}[v]
-    except (TypeError, ValueError, KeyError):
-        _fail(src, f"corrupt structure entry of kind {kind!r}")
-    _fail(src, f"unknown structure entry kind {kind!r}")
-
-
-def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
-    """Loads what tensorcore.save wrote (or any safetensors file). `f` is a
-    path or a binary file object. Raises SerializationError (a RuntimeError)
-    for truncated, corrupted or foreign files."""
-    # Everything loads to the CPU; a callable or dict map_location can only map there too.
-    if not (map_location is None or callable(map_location) or isinstance(map_location, dict)
-            or str(map_location) == "cpu"):
-        raise RuntimeError(f"tensorcore.load: map_location={map_location!r} is not supported (tensorcore is "
-                           "CPU-only)")
-    raw, src = _read_all(f)
-    tensors, metadata = _parse(raw, src)
-    pickled = metadata.get("tensorcore.pickle")
-    if pickled is not None:
         if weights_only:
-            raise pickle.UnpicklingError(
-                f"Weights only load failed. {src} holds pickled Python objects (saved with tensorcore.save of an "
-                "object that is not tensors and containers of them, e.g. a whole nn.Module). Re-running "
-                "`tensorcore.load` with `weights_only` set to `False` will likely succeed, but it can result in "
-                "arbitrary code execution. Do it only if you got the file from a trusted source.")
-        try:
-            blob = base64.b64decode(pickled, validate=True)
-        except ValueError as e:
-            _fail(src, f"corrupt pickle metadata ({e})")
-        return _TensorUnpickler(io.BytesIO(blob), tensors, src).load()
-    structure = metadata.get("tensorcore.structure")
-    if structure is not None:
-        try:
-            tree = json.loads(structure)
-        except json.JSONDecodeError as e:
-            _fail(src, f"corrupt structure metadata ({e})")
-        return _decode(tree, tensors, src)
-    out = OrderedDict() if metadata.get("tensorcore.kind", "odict") == "odict" else {}
-    out.update(tensors)
-    return out
+            try:
+                return WeightsOnlyUnpickler(pkl, persistent_load, pickle_load_args["encoding"]).load()
+            except WeightsOnlyRefusal as e:
+                raise UnpicklingError(_weights_only_message(str(e))) from None
+        return _torch_pickle.FullUnpickler(io.BytesIO(pkl), persistent_load, **pickle_load_args).load()
+    except BadZipArchive as e:
+        _fail(src, str(e))
+    except UnpicklingError as e:
+        if str(e).startswith("tensorcore.load"):
+            raise
+        _fail(src, str(e))
+
+
+def get_unsafe_globals_in_checkpoint(f):
+    """The globals (as "module.name") that the checkpoint `f` (a path or a
+    binary file object) names and that are not allowed for weights_only
+    loading, neither by default nor by add_safe_globals / safe_globals. The
+    pickle is only disassembled, never run; globals a pickle could build at
+    run time are not seen."""
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "rb") as fh:
+            return get_unsafe_globals_in_checkpoint(fh)
+    base = f.tell()
+    if f.read(4) != ZIP_MAGIC:
+        raise ValueError("Expected input to be a checkpoint returned by tensorcore.save or torch.save")
+    try:
+        reader = ZipReader(f, base)
+        names = reader.names()
+        archive = names[0].split("/", 1)[0] if names else ""
+        if reader.has(f"{archive}/constants.pkl"):
+            raise ValueError("Expected input to be a checkpoint returned by torch.save but got a torchscript "
+                             "checkpoint")
+        pkl = reader.read(f"{archive}/data.pkl")
+    except (BadZipArchive, KeyError) as e:
+        raise UnpicklingError(f"tensorcore.get_unsafe_globals_in_checkpoint: not a readable checkpoint ({e})") from None
+    return sorted(name for name in globals_in_pickle(pkl) if not is_safe_global(name))
+
+
+def _weights_only_message(message):
+    if "was not an allowed global by default" in message:
+        return ("Weights only load failed. This file can still be loaded, to do so you have two options, "
+                "\033[1mdo those steps only if you trust the source of the checkpoint\033[0m. "
+                f"\n\t(1) {_UNSAFE_MESSAGE}\n\t(2) Alternatively, to load with `weights_only=True` please check "
+                "the recommended steps in the following error message.\n\tWeightsUnpickler error: " + message)
+    return f"Weights only load failed. {_UNSAFE_MESSAGE}\n\nWeightsUnpickler error: {message}"
+
+
+# ---- map_location ----
+def _default_restore(flat, location):
+    if location == "cpu":
+        return flat
+    if location.startswith("cuda"):
+        from . import cuda
+        if not cuda.is_available():
+            raise RuntimeError("Attempting to deserialize object on a CUDA device but tensorcore.cuda.is_available() "
+                               "is False. If you are running on a CPU-only machine, please use tensorcore.load with "
+                               "map_location=tensorcore.device('cpu') to map your storages to the CPU.")
+        return flat.to(location)
+    raise RuntimeError(f"don't know how to restore data location of a storage (tagged with {location})")
+
+
+def _restore_location(map_location):
+    if map_location is None:
+        return _default_restore
+    if isinstance(map_location, dict):
+        return lambda flat, location: _default_restore(flat, str(map_location.get(location, location)))
+    if isinstance(map_location, bytes):
+        map_location = map_location.decode("ascii")
+    if isinstance(map_location, str) or not callable(map_location):  # a str or a device
+        target = str(map_location)
+        return lambda flat, location: _default_restore(flat, target)
+
+    def restore(flat, location):
+        result = map_location(flat, location)
+        return _default_restore(flat, location) if result is None else result
+    return restore

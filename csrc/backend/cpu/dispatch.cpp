@@ -2,6 +2,10 @@
 // set; the first call picks the best one this CPU supports. One wheel runs on
 // any x86-64 (nothing is compiled for the build machine's own CPU).
 #include "backend/kernels.h"
+#include "backend/random_kernels.h"
+#include "backend/rnn_kernels.h"
+#include "core/gil.h"
+#include "core/iterator.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -17,6 +21,15 @@
   void reduce(kernels::ReduceOp, const void*, DType, void*, DType, int64_t, int64_t, int64_t);     \
   void gemm(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, \
             int64_t, int64_t, void*, int64_t, bool);                                     \
+  int64_t gemm_packed_b_size(DType, int64_t, int64_t);                                                      \
+  void gemm_pack_b(DType, int64_t, int64_t, const void*, int64_t, int64_t, void*);                          \
+  void gemm_prepacked_b(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, void*, \
+                        int64_t, bool);                                                                      \
+  void lstm_cell_forward(DType, int64_t, int64_t, const void*, const void*, void*, void*, void*);            \
+  void lstm_cell_backward(DType, int64_t, int64_t, const void*, const void*, const void*, const void*, void*, \
+                          void*);                                                                             \
+  void gru_cell_forward(DType, int64_t, int64_t, const void*, const void*, const void*, void*, void*);       \
+  void gru_cell_backward(DType, int64_t, int64_t, const void*, const void*, const void*, void*, void*, void*); \
   void box_muller_f32(float*, int64_t, float, float);                                   \
   }
 TC_DECLARE_CAP(generic)
@@ -63,24 +76,77 @@ Cap cap() {
 #define TC_DISPATCH(fn, ...) return cpu::generic::fn(__VA_ARGS__);
 #endif
 
-void binary(BinaryOp op, const TensorIterator& it, DType dt) { TC_DISPATCH(binary, op, it, dt) }
-void unary(UnaryOp op, const TensorIterator& it, DType dt) { TC_DISPATCH(unary, op, it, dt) }
-void copy(const TensorIterator& it, DType o, DType i) { TC_DISPATCH(copy, it, o, i) }
-void where(const TensorIterator& it, DType dt) { TC_DISPATCH(where, it, dt) }
+// Each entry releases the GIL around large kernels (Note [Releasing the GIL]).
+void binary(BinaryOp op, const TensorIterator& it, DType dt) {
+  MaybeReleaseGil g(it.numel());
+  TC_DISPATCH(binary, op, it, dt)
+}
+void unary(UnaryOp op, const TensorIterator& it, DType dt) {
+  MaybeReleaseGil g(it.numel());
+  TC_DISPATCH(unary, op, it, dt)
+}
+void copy(const TensorIterator& it, DType o, DType i) {
+  MaybeReleaseGil g(it.numel());
+  TC_DISPATCH(copy, it, o, i)
+}
+void where(const TensorIterator& it, DType dt) {
+  MaybeReleaseGil g(it.numel());
+  TC_DISPATCH(where, it, dt)
+}
 void clamp(const TensorIterator& it, DType dt, bool hl, double lo, bool hh, double hi) {
+  MaybeReleaseGil g(it.numel());
   TC_DISPATCH(clamp, it, dt, hl, lo, hh, hi)
 }
-void fill(void* d, int64_t n, DType dt, double f, int64_t i) { TC_DISPATCH(fill, d, n, dt, f, i) }
+void fill(void* d, int64_t n, DType dt, double f, int64_t i) {
+  MaybeReleaseGil g(n);
+  TC_DISPATCH(fill, d, n, dt, f, i)
+}
 
 void reduce(ReduceOp op, const void* in, DType idt, void* out, DType odt, int64_t o, int64_t l, int64_t i) {
+  MaybeReleaseGil g(o * l * i);
   TC_DISPATCH(reduce, op, in, idt, out, odt, o, l, i)
 }
 void gemm(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t ar, int64_t ac, const void* b,
           int64_t br, int64_t bc, void* c, int64_t cr, bool acc) {
+  MaybeReleaseGil g(m * n * k / 8);  // a multiply-add is cheaper than an elementwise op's load/store
   TC_DISPATCH(gemm, dt, m, n, k, a, ar, ac, b, br, bc, c, cr, acc)
 }
+// Keeps the GIL: the calling sampler is in the middle of using its generator,
+// which other Python threads could otherwise draw from concurrently.
 void box_muller_f32(float* data, int64_t blocks, float mean, float std) {
   TC_DISPATCH(box_muller_f32, data, blocks, mean, std)
+}
+
+int64_t gemm_packed_b_size(DType dt, int64_t k, int64_t n) { TC_DISPATCH(gemm_packed_b_size, dt, k, n) }
+void gemm_pack_b(DType dt, int64_t k, int64_t n, const void* b, int64_t br, int64_t bc, void* packed) {
+  MaybeReleaseGil g(k * n);
+  TC_DISPATCH(gemm_pack_b, dt, k, n, b, br, bc, packed)
+}
+void gemm_prepacked_b(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t ar, int64_t ac,
+                      const void* packed, void* c, int64_t cr, bool acc) {
+  MaybeReleaseGil g(m * n * k / 8);
+  TC_DISPATCH(gemm_prepacked_b, dt, m, n, k, a, ar, ac, packed, c, cr, acc)
+}
+
+void lstm_cell_forward(DType dt, int64_t rows, int64_t H, const void* gates, const void* c_prev, void* h, void* c,
+                       void* ws) {
+  MaybeReleaseGil g(rows * H * 8);  // five transcendentals per unit
+  TC_DISPATCH(lstm_cell_forward, dt, rows, H, gates, c_prev, h, c, ws)
+}
+void lstm_cell_backward(DType dt, int64_t rows, int64_t H, const void* ws, const void* c_prev, const void* dh,
+                        const void* dc, void* dgates, void* dc_prev) {
+  MaybeReleaseGil g(rows * H * 4);
+  TC_DISPATCH(lstm_cell_backward, dt, rows, H, ws, c_prev, dh, dc, dgates, dc_prev)
+}
+void gru_cell_forward(DType dt, int64_t rows, int64_t H, const void* xg, const void* hg, const void* h_prev, void* h,
+                      void* ws) {
+  MaybeReleaseGil g(rows * H * 6);
+  TC_DISPATCH(gru_cell_forward, dt, rows, H, xg, hg, h_prev, h, ws)
+}
+void gru_cell_backward(DType dt, int64_t rows, int64_t H, const void* ws, const void* h_prev, const void* dh,
+                       void* dxg, void* dhg, void* dh_prev) {
+  MaybeReleaseGil g(rows * H * 4);
+  TC_DISPATCH(gru_cell_backward, dt, rows, H, ws, h_prev, dh, dxg, dhg, dh_prev)
 }
 
 const char* cpu_capability() {

@@ -590,6 +590,90 @@ void gemm_typed(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_
   }
 }
 
+// Note [Pre-packed B]
+// A product repeated with the same B and a small m (a recurrent layer: one
+// [batch, hidden] x [hidden, gates] product per time step) spends most of its
+// time packing B. gemm_pack_b packs B once, K block by K block (the blocking
+// of k_block), each block as ceil(n / NR) panels of kc x NR: the panel of
+// columns [j, j + NR) in the K block starting at pc is at pc * round_up(n, NR)
+// + j * kc. gemm_prepacked_b then runs gemm_block's loops on it, so its results
+// are bit-identical to gemm's for the same operands.
+template <typename T>
+int64_t packed_b_size(int64_t k, int64_t n) {
+  constexpr int64_t NR = Cfg<T>::NV * Simd<T>::W;
+  return k * round_up(n, NR);
+}
+
+template <typename T>
+void pack_b_all(int64_t k, int64_t n, const T* b, int64_t b_r, int64_t b_c, T* packed) {
+  const int64_t kb = k_block<T>(k);
+  const int64_t np = round_up(n, Cfg<T>::NV * Simd<T>::W);
+  for (int64_t pc = 0; pc < k; pc += kb) pack_b<T>(n, std::min(kb, k - pc), b + pc * b_r, b_r, b_c, packed + pc * np);
+}
+
+// C[i0:i1, j0:j1] from pre-packed B (j0 a multiple of NR).
+template <typename T>
+void gemm_block_prepacked(int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t n, int64_t k, const T* a,
+                          int64_t a_r, int64_t a_c, const T* packed, T* c, int64_t c_r, bool accumulate) {
+  constexpr int64_t MR = Cfg<T>::MR;
+  constexpr int64_t NR = Cfg<T>::NV * Simd<T>::W;
+  constexpr int64_t MB = Cfg<T>::MB / MR * MR;
+  constexpr int64_t NB = Cfg<T>::NB / NR * NR;
+  const int64_t kb = k_block<T>(k);
+  const int64_t np = round_up(n, NR);
+  const int64_t mrows = std::min<int64_t>(MB, round_up(i1 - i0, MR));
+  T* ap = static_cast<T*>(pack_buffers().a.get(static_cast<size_t>(mrows * kb) * sizeof(T)));
+  for (int64_t pc = 0; pc < k; pc += kb) {
+    const int64_t kc = std::min(kb, k - pc);
+    const bool add = accumulate || pc > 0;
+    const T* bblock = packed + pc * np;
+    for (int64_t ic = i0; ic < i1; ic += MB) {
+      const int64_t mc = std::min(MB, i1 - ic);
+      pack_a<T>(mc, kc, a + ic * a_r + pc * a_c, a_r, a_c, ap);
+      for (int64_t jc = j0; jc < j1; jc += NB) {  // B blocks of NB columns stay in L2 across the row tiles
+        const int64_t nc = std::min(NB, j1 - jc);
+        for (int64_t ir = 0; ir < mc; ir += MR) {
+          const int mr = static_cast<int>(std::min(MR, mc - ir));
+          T* crow = c + (ic + ir) * c_r + jc;
+          for (int64_t jr = 0; jr < nc; jr += NR) {
+            const int nr = static_cast<int>(std::min(NR, nc - jr));
+            tile<T>(kc, ap + ir * kc, bblock + (jc + jr) * kc, crow + jr, c_r, add, mr, nr);
+          }
+        }
+      }
+    }
+  }
+}
+
+template <typename T>
+void gemm_prepacked_typed(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_t a_c, const T* packed,
+                          T* c, int64_t c_r, bool accumulate) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate)
+      for (int64_t i = 0; i < m; ++i) std::fill(c + i * c_r, c + i * c_r + n, T(0));
+    return;
+  }
+  constexpr int64_t MR = Cfg<T>::MR;
+  constexpr int64_t NR = Cfg<T>::NV * Simd<T>::W;
+  const double flops = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  const int nt = get_num_threads();
+  if (nt <= 1 || flops < double(1 << 20) || in_parallel_region()) {
+    gemm_block_prepacked<T>(0, m, 0, n, n, k, a, a_r, a_c, packed, c, c_r, accumulate);
+    return;
+  }
+  const int64_t pm = (m + MR - 1) / MR, pn = (n + NR - 1) / NR;
+  if (pm >= pn || pm >= 4 * nt) {
+    parallel_for(0, pm, 1, [&](int64_t p0, int64_t p1) {
+      gemm_block_prepacked<T>(p0 * MR, std::min(m, p1 * MR), 0, n, n, k, a, a_r, a_c, packed, c, c_r, accumulate);
+    });
+  } else {
+    parallel_for(0, pn, 1, [&](int64_t p0, int64_t p1) {
+      gemm_block_prepacked<T>(0, m, p0 * NR, std::min(n, p1 * NR), n, k, a, a_r, a_c, packed, c, c_r, accumulate);
+    });
+  }
+}
+
 }  // namespace gemm_detail
 }  // namespace
 
@@ -602,6 +686,30 @@ void gemm(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t a_r,
   else
     gemm_typed<double>(m, n, k, static_cast<const double*>(a), a_r, a_c, static_cast<const double*>(b), b_r, b_c,
                        static_cast<double*>(c), c_r, accumulate);
+}
+
+int64_t gemm_packed_b_size(DType dt, int64_t k, int64_t n) {
+  using namespace gemm_detail;
+  return dt == DType::Float32 ? packed_b_size<float>(k, n) : packed_b_size<double>(k, n);
+}
+
+void gemm_pack_b(DType dt, int64_t k, int64_t n, const void* b, int64_t b_r, int64_t b_c, void* packed) {
+  using namespace gemm_detail;
+  if (dt == DType::Float32)
+    pack_b_all<float>(k, n, static_cast<const float*>(b), b_r, b_c, static_cast<float*>(packed));
+  else
+    pack_b_all<double>(k, n, static_cast<const double*>(b), b_r, b_c, static_cast<double*>(packed));
+}
+
+void gemm_prepacked_b(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t a_r, int64_t a_c,
+                      const void* packed_b, void* c, int64_t c_r, bool accumulate) {
+  using namespace gemm_detail;
+  if (dt == DType::Float32)
+    gemm_prepacked_typed<float>(m, n, k, static_cast<const float*>(a), a_r, a_c, static_cast<const float*>(packed_b),
+                                static_cast<float*>(c), c_r, accumulate);
+  else
+    gemm_prepacked_typed<double>(m, n, k, static_cast<const double*>(a), a_r, a_c,
+                                 static_cast<const double*>(packed_b), static_cast<double*>(c), c_r, accumulate);
 }
 
 }  // namespace tc::cpu::TC_CAP

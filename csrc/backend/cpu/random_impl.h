@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "backend/kernels.h"
+#include "backend/random_kernels.h"
 #include "core/cephes_float.h"
 
 namespace tc::cpu::TC_CAP {

@@ -1,5 +1,6 @@
 """Optimizer base class: parameter groups, per-parameter state, zero_grad and
 a state_dict format identical to torch.optim's."""
+import functools
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable
@@ -7,6 +8,7 @@ from copy import deepcopy
 from itertools import chain
 
 from .. import _C
+from .._dtype import float32 as _float32, float64 as _float64
 
 Tensor = _C.Tensor
 
@@ -253,3 +255,36 @@ def _float_lr(lr):
 
 def _check_iterable(x):
     return isinstance(x, Iterable)
+
+
+def _scalar_dtype():
+    """dtype of the 0-dim state scalars ("step", "mu_product", "eta", ...):
+    float64 when that is the default dtype, else float32, as in PyTorch."""
+    return _float64 if _C.get_default_dtype() == _float64 else _float32
+
+
+def _scalar_state(value=0.0):
+    return _C.full([], float(value), _scalar_dtype())
+
+
+def _scalar_states_as_tensors(optimizer, keys=("step",)):
+    """__setstate__ helper: state saved by old PyTorch versions holds plain
+    numbers where the current layout has 0-dim tensors."""
+    for p_state in optimizer.state.values():
+        if not isinstance(p_state, dict):
+            continue
+        for key in keys:
+            if key in p_state and not isinstance(p_state[key], Tensor):
+                p_state[key] = _scalar_state(p_state[key])
+
+
+def _use_grad_for_differentiable(step):
+    """Runs an optimizer's Python step with autograd recording only when the
+    optimizer was built with differentiable=True (PyTorch's rule), so the
+    in-place updates of leaf parameters are allowed."""
+    @functools.wraps(step)
+    def run(self, *args, **kwargs):
+        from ..autograd import set_grad_enabled
+        with set_grad_enabled(bool(self.defaults.get("differentiable", False))):
+            return step(self, *args, **kwargs)
+    return run

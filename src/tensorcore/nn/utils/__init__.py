@@ -1,10 +1,13 @@
-"""nn.utils: gradient clipping and parameter/vector conversion."""
+"""nn.utils: gradient clipping, parameter/vector conversion and (nn.utils.rnn)
+sequence packing."""
 import math
 
 from ... import _C
 from ...autograd import no_grad
 
 Tensor = _C.Tensor
+
+from . import rnn  # noqa: E402,F401
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
 

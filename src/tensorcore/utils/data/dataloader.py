@@ -1,109 +1,16 @@
-"""DataLoader and the default collate function."""
-import collections.abc
-import copy
-import numbers
+"""DataLoader: batches from a dataset, loaded in the calling process or in
+worker processes (num_workers > 0), with PyTorch's arguments and semantics."""
+import multiprocessing
+import os
+import warnings
 
-import numpy as np
-
-from ... import _C
-from ..._dtype import float64, int64
-from .dataset import IterableDataset, TensorDataset
-from .sampler import BatchSampler, RandomSampler, SequentialSampler
-
-Tensor = _C.Tensor
+from .collate import default_collate, default_convert
+from .dataset import IterableDataset
+from .sampler import BatchSampler, RandomSampler, SequentialSampler, _InfiniteConstantSampler
+from ._multiprocessing_iter import _MultiProcessingDataLoaderIter
+from ._single_process_iter import _SingleProcessDataLoaderIter
 
 __all__ = ["DataLoader", "default_collate", "default_convert"]
-
-_COLLATE_ERR = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
-
-
-def _np_ok(arr):
-    return arr.dtype.kind not in "SaUO"
-
-
-def default_collate(batch):
-    """Merges a list of samples into a batch, as torch's default_collate:
-    tensors and numpy arrays are stacked along a new dim 0; Python floats
-    become a float64 tensor and ints an int64 tensor; strings stay a list;
-    dicts, namedtuples, tuples and lists are collated field by field (tuples
-    become lists, as in PyTorch)."""
-    elem = batch[0]
-    elem_type = type(elem)
-    if isinstance(elem, Tensor):
-        return _C.stack(list(batch), 0)
-    if elem_type.__module__ == "numpy" and elem_type.__name__ not in ("str_", "string_"):
-        if isinstance(elem, np.ndarray) or elem_type.__name__ == "memmap":
-            if not _np_ok(elem):
-                raise TypeError(_COLLATE_ERR.format(elem.dtype))
-            return default_collate([_as_tensor(np.asarray(b)) for b in batch])
-        if elem.shape == ():  # numpy scalars
-            return _as_tensor(np.asarray(batch))
-    if isinstance(elem, bool):
-        return _C.tensor_from_data(list(batch), None)
-    if isinstance(elem, float):
-        return _C.tensor_from_data(list(batch), float64)
-    if isinstance(elem, int):
-        return _C.tensor_from_data(list(batch), int64)
-    if isinstance(elem, numbers.Number):
-        return _C.tensor_from_data([complex(b) if isinstance(b, complex) else b for b in batch], None)
-    if isinstance(elem, (str, bytes)):
-        return batch
-    if isinstance(elem, collections.abc.Mapping):
-        try:
-            if isinstance(elem, collections.abc.MutableMapping):
-                clone = copy.copy(elem)
-                clone.update({key: default_collate([d[key] for d in batch]) for key in elem})
-                return clone
-            return elem_type({key: default_collate([d[key] for d in batch]) for key in elem})
-        except TypeError:
-            return {key: default_collate([d[key] for d in batch]) for key in elem}
-    if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-        return elem_type(*(default_collate(samples) for samples in zip(*batch)))
-    if isinstance(elem, collections.abc.Sequence):
-        it = iter(batch)
-        elem_size = len(next(it))
-        if not all(len(e) == elem_size for e in it):
-            raise RuntimeError("each element in list of batch should be of equal size")
-        transposed = list(zip(*batch))
-        if isinstance(elem, tuple):
-            return [default_collate(samples) for samples in transposed]
-        try:
-            return elem_type([default_collate(samples) for samples in transposed])
-        except TypeError:
-            return [default_collate(samples) for samples in transposed]
-    raise TypeError(_COLLATE_ERR.format(elem_type))
-
-
-def _as_tensor(arr):
-    from ..._functions import as_tensor
-    return as_tensor(arr)
-
-
-def default_convert(data):
-    """Converts numpy arrays in a sample to tensors (used when batching is
-    disabled, batch_size=None)."""
-    elem_type = type(data)
-    if isinstance(data, Tensor):
-        return data
-    if elem_type.__module__ == "numpy" and elem_type.__name__ not in ("str_", "string_"):
-        if isinstance(data, np.ndarray) and not _np_ok(data):
-            return data
-        return _as_tensor(np.asarray(data))
-    if isinstance(data, collections.abc.Mapping):
-        try:
-            return elem_type({key: default_convert(data[key]) for key in data})
-        except TypeError:
-            return {key: default_convert(data[key]) for key in data}
-    if isinstance(data, tuple) and hasattr(data, "_fields"):
-        return elem_type(*(default_convert(d) for d in data))
-    if isinstance(data, tuple):
-        return [default_convert(d) for d in data]
-    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
-        try:
-            return elem_type([default_convert(d) for d in data])
-        except TypeError:
-            return [default_convert(d) for d in data]
-    return data
 
 
 class DataLoader:
@@ -112,10 +19,18 @@ class DataLoader:
     Args match torch.utils.data.DataLoader: batch_size (None disables
     batching), shuffle (a RandomSampler over `generator`, a
     tensorcore.Generator, or the global RNG), sampler / batch_sampler,
-    collate_fn (default_collate), drop_last. Loading runs in the calling
-    process: num_workers, pin_memory, timeout and the worker options are
-    accepted for compatibility but no worker processes are started.
+    collate_fn (default_collate), drop_last. num_workers > 0 loads in that
+    many worker processes (multiprocessing_context, or the platform's default
+    start method) that pass tensors back through shared memory, with
+    prefetch_factor batches in flight per worker, timeout seconds at most per
+    batch, worker_init_fn(worker_id) run in each worker, and
+    persistent_workers keeping them across epochs; batches come in the same
+    order as with num_workers=0 (in_order=False: as they are ready).
+    pin_memory is accepted; tensorcore has no pinned host memory, so it does
+    nothing (and warns, as PyTorch does, when no accelerator is present).
     """
+
+    _initialized = False
 
     def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
                  collate_fn=None, pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None,
@@ -126,16 +41,26 @@ class DataLoader:
                              "multiprocessing.")
         if timeout < 0:
             raise ValueError("timeout option should be non-negative")
+        if num_workers == 0 and prefetch_factor is not None:
+            raise ValueError("prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 "
+                             "to enable multiprocessing, otherwise set prefetch_factor to None.")
+        elif num_workers > 0 and prefetch_factor is None:
+            prefetch_factor = 2
+        elif prefetch_factor is not None and prefetch_factor < 0:
+            raise ValueError("prefetch_factor option should be non-negative")
+        if persistent_workers and num_workers == 0:
+            raise ValueError("persistent_workers option needs num_workers > 0")
         self.dataset = dataset
         self.num_workers = num_workers
+        self.prefetch_factor = prefetch_factor
         self.pin_memory = pin_memory
+        self.pin_memory_device = pin_memory_device
         self.timeout = timeout
         self.worker_init_fn = worker_init_fn
-        self.generator = generator
-        self.prefetch_factor = prefetch_factor
-        self.persistent_workers = persistent_workers
-        self._iterable = isinstance(dataset, IterableDataset)
-        if self._iterable:
+        self.multiprocessing_context = multiprocessing_context
+        self.in_order = in_order
+        self._is_iterable = isinstance(dataset, IterableDataset)
+        if self._is_iterable:
             if shuffle not in (False, None):
                 raise ValueError(f"DataLoader with IterableDataset: expected unspecified shuffle option, but got "
                                  f"shuffle={shuffle}")
@@ -158,69 +83,109 @@ class DataLoader:
             if drop_last:
                 raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive with "
                                  "drop_last")
-        if sampler is None and not self._iterable:
-            sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
-        if batch_size is not None and batch_sampler is None and not self._iterable:
+        if sampler is None:
+            if self._is_iterable:
+                # The indices of an IterableDataset carry no information: they
+                # only count samples (and batches) for the fetchers.
+                sampler = _InfiniteConstantSampler()
+            else:
+                sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None:
             batch_sampler = BatchSampler(sampler, batch_size, drop_last)
         self.batch_size = batch_size
         self.drop_last = drop_last
         self.sampler = sampler
         self.batch_sampler = batch_sampler
+        self.generator = generator
         if collate_fn is None:
             collate_fn = default_collate if self._auto_collation else default_convert
         self.collate_fn = collate_fn
+        self.persistent_workers = persistent_workers
+        self._iterator = None
+        self._IterableDataset_len_called = None
+        self._initialized = True
+        self._check_worker_number_rationality()
+
+    @property
+    def multiprocessing_context(self):
+        return self._multiprocessing_context
+
+    @multiprocessing_context.setter
+    def multiprocessing_context(self, context):
+        if context is not None:
+            if self.num_workers == 0:
+                raise ValueError("multiprocessing_context can only be used with multi-process loading "
+                                 f"(num_workers > 0), but got num_workers={self.num_workers}")
+            if isinstance(context, str):
+                valid = multiprocessing.get_all_start_methods()
+                if context not in valid:
+                    raise ValueError(f"multiprocessing_context option should specify a valid start method in "
+                                     f"{valid!r}, but got multiprocessing_context={context!r}")
+                context = multiprocessing.get_context(context)
+            if not isinstance(context, multiprocessing.context.BaseContext):
+                raise TypeError("multiprocessing_context option should be a valid context object or a string "
+                                f"specifying the start method, but got multiprocessing_context={context}")
+        self._multiprocessing_context = context
+
+    def __setattr__(self, attr, val):
+        if self._initialized and attr in ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
+                                          "persistent_workers"):
+            raise ValueError(f"{attr} attribute should not be set after {type(self).__name__} is initialized")
+        super().__setattr__(attr, val)
 
     @property
     def _auto_collation(self):
-        return self.batch_sampler is not None or (self._iterable and self.batch_size is not None)
+        return self.batch_sampler is not None
+
+    @property
+    def _index_sampler(self):
+        # What the iterators draw indices from: lists of indices with
+        # auto-collation, single indices without.
+        return self.batch_sampler if self._auto_collation else self.sampler
+
+    def _get_iterator(self):
+        if self.num_workers == 0:
+            return _SingleProcessDataLoaderIter(self)
+        self._check_worker_number_rationality(stacklevel=4)
+        return _MultiProcessingDataLoaderIter(self)
+
+    def __iter__(self):
+        # Persistent workers live in one iterator for the loader's lifetime;
+        # each later epoch resets it instead of starting new processes.
+        if self.persistent_workers and self.num_workers > 0:
+            if self._iterator is None or self._iterator._shutdown:  # first epoch, or after a worker died
+                self._iterator = self._get_iterator()
+            else:
+                self._iterator._reset(self)
+            return self._iterator
+        return self._get_iterator()
 
     def __len__(self):
-        if self._iterable:
-            n = len(self.dataset)
+        if self._is_iterable:
+            # Remembered so that iterators can warn when the dataset yields
+            # more than it said (e.g. every worker yields all of it).
+            n = self._IterableDataset_len_called = len(self.dataset)
             if self.batch_size is not None:
                 return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
             return n
-        if self.batch_sampler is not None:
-            return len(self.batch_sampler)
-        return len(self.sampler)
+        return len(self._index_sampler)
 
-    def _fetch(self, indices):
-        ds = self.dataset
-        # Fast path with the same result: default_collate of TensorDataset
-        # rows is the rows gathered at once.
-        if type(ds) is TensorDataset and self.collate_fn is default_collate:
-            from ..._functions import tensor
-            idx = tensor(indices, dtype=int64)
-            return [t.index_select(0, idx) for t in ds.tensors]
-        getitems = getattr(ds, "__getitems__", None)
-        data = getitems(indices) if callable(getitems) else [ds[i] for i in indices]
-        return self.collate_fn(data)
-
-    def __iter__(self):
-        # PyTorch's loader iterator draws a base seed for its workers from
-        # the loader's generator before sampling; drawing it too keeps the
-        # shuffled order identical to PyTorch's for the same seed.
-        self._base_seed = int(_C.empty([], int64).random_(generator=self.generator).item())
-        if self._iterable:
-            yield from self._iter_iterable()
+    def _check_worker_number_rationality(self, stacklevel=3):
+        # Warns when there are more workers than CPUs this process may use
+        # (stacklevel: the user's line, through __init__ or __iter__).
+        if self.num_workers == 0:
             return
-        if self._auto_collation:
-            for indices in self.batch_sampler:
-                yield self._fetch(list(indices))
+        cpuset_checked = hasattr(os, "sched_getaffinity")
+        max_workers = len(os.sched_getaffinity(0)) if cpuset_checked else os.cpu_count()
+        if max_workers is not None and self.num_workers <= max_workers:
+            return
+        if max_workers is None:
+            suggestion = "DataLoader is not able to compute a suggested max number of worker in current system."
         else:
-            for idx in self.sampler:
-                yield self.collate_fn(self.dataset[idx])
-
-    def _iter_iterable(self):
-        if self.batch_size is None:
-            for sample in self.dataset:
-                yield self.collate_fn(sample)
-            return
-        batch = []
-        for sample in self.dataset:
-            batch.append(sample)
-            if len(batch) == self.batch_size:
-                yield self.collate_fn(batch)
-                batch = []
-        if batch and not self.drop_last:
-            yield self.collate_fn(batch)
+            suggestion = (f"Our suggested max number of worker in current system is {max_workers}"
+                          f"{'' if cpuset_checked else ' (`cpuset` is not taken into account)'}, which is smaller "
+                          "than what this DataLoader is going to create.")
+        warnings.warn(f"This DataLoader will create {self.num_workers} worker processes in total. {suggestion} "
+                      "Please be aware that excessive worker creation might get DataLoader running slow or even "
+                      "freeze, lower the worker number to avoid potential slowness/freeze if necessary.",
+                      stacklevel=stacklevel)

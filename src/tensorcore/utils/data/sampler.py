@@ -114,3 +114,12 @@ class BatchSampler(Sampler):
         if self.drop_last:
             return len(self.sampler) // self.batch_size
         return (len(self.sampler) + self.batch_size - 1) // self.batch_size
+
+
+class _InfiniteConstantSampler(Sampler):
+    """None forever: the index stream of an IterableDataset, whose fetchers
+    only count how many samples each batch takes."""
+
+    def __iter__(self):
+        while True:
+            yield None

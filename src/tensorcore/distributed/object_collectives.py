@@ -1,0 +1,79 @@
+"""Collectives of picklable Python objects (mpi4py's pickling calls, through
+the group's executor): broadcast_object_list, all_gather_object,
+gather_object, scatter_object_list."""
+from . import _mpi, _signature
+from .distributed_c10d import _group_root, _resolve
+
+def _object_group(group, op):
+    pg = _resolve(group, op)
+    return pg, _mpi.load()
+
+
+def broadcast_object_list(object_list, src=0, group=None, device=None, group_src=None):
+    """Replaces object_list's items with rank `src`'s (pickled)."""
+    pg, MPI = _object_group(group, "broadcast_object_list")
+    if pg is None:
+        return
+    root = group_src if group_src is not None else _group_root(pg, src, "broadcast_object_list", "src")
+    sig = _signature.make("broadcast_object_list", numel=len(object_list), root=root)
+
+    def body():
+        if pg._check:
+            _signature.check(pg._comm, MPI, sig, "broadcast_object_list")
+        return pg._comm.bcast(list(object_list) if pg.rank() == root else None, root=root)
+    result = pg._executor.run(body, f"broadcast_object_list (group {pg._name}, rank {pg.rank()})")
+    object_list[:] = result
+
+
+def all_gather_object(object_list, obj, group=None):
+    """object_list[i] = `obj` of group rank i (pickled)."""
+    pg, MPI = _object_group(group, "all_gather_object")
+    if pg is None:
+        return
+    if len(object_list) != pg.size():
+        raise ValueError(f"all_gather_object(): object_list must have {pg.size()} (the group's size) items, "
+                         f"got {len(object_list)}")
+
+    def body():
+        if pg._check:
+            _signature.check(pg._comm, MPI, _signature.make("all_gather_object"), "all_gather_object")
+        return pg._comm.allgather(obj)
+    object_list[:] = pg._executor.run(body, f"all_gather_object (group {pg._name}, rank {pg.rank()})")
+
+
+def gather_object(obj, object_gather_list=None, dst=0, group=None, group_dst=None):
+    """object_gather_list[i] on rank `dst` = `obj` of group rank i."""
+    pg, MPI = _object_group(group, "gather_object")
+    if pg is None:
+        return
+    root = group_dst if group_dst is not None else _group_root(pg, dst, "gather_object", "dst")
+    if pg.rank() == root and (object_gather_list is None or len(object_gather_list) != pg.size()):
+        raise ValueError(f"gather_object(): object_gather_list must have {pg.size()} items on the destination rank")
+
+    def body():
+        if pg._check:
+            _signature.check(pg._comm, MPI, _signature.make("gather_object", root=root), "gather_object")
+        return pg._comm.gather(obj, root=root)
+    result = pg._executor.run(body, f"gather_object (group {pg._name}, rank {pg.rank()})")
+    if pg.rank() == root:
+        object_gather_list[:] = result
+
+
+def scatter_object_list(scatter_object_output_list, scatter_object_input_list=None, src=0, group=None,
+                        group_src=None):
+    """scatter_object_output_list[0] on group rank i = item i of rank `src`'s
+    scatter_object_input_list."""
+    pg, MPI = _object_group(group, "scatter_object_list")
+    if pg is None:
+        return
+    if not isinstance(scatter_object_output_list, list) or len(scatter_object_output_list) < 1:
+        raise ValueError("Expected argument scatter_object_output_list to be a list of size at least 1.")
+    root = group_src if group_src is not None else _group_root(pg, src, "scatter_object_list", "src")
+    if pg.rank() == root and (scatter_object_input_list is None or len(scatter_object_input_list) != pg.size()):
+        raise ValueError(f"scatter_object_list(): the source rank needs {pg.size()} input objects")
+
+    def body():
+        if pg._check:
+            _signature.check(pg._comm, MPI, _signature.make("scatter_object_list", root=root), "scatter_object_list")
+        return pg._comm.scatter(list(scatter_object_input_list) if pg.rank() == root else None, root=root)
+    scatter_object_output_list[0] = pg._executor.run(body, f"scatter_object_list (group {pg._name})")

@@ -1,0 +1,499 @@
+"""Recurrent layers: RNN, LSTM, GRU and the single-step RNNCell, LSTMCell,
+GRUCell, with PyTorch's parameters (names, shapes, registration order and
+initialisation), argument checks and outputs.
+
+The Python side only checks arguments and walks layers and directions; each
+layer-direction runs its whole time loop in C++ (_C.rnn_layer, Note
+[Recurrent time loop] in csrc/ops/rnn.cpp).
+"""
+import math
+import numbers
+import warnings
+
+from ... import _C
+from .. import functional as F
+from .. import init
+from ..parameter import Parameter
+from ..utils.rnn import PackedSequence
+from .linear import _factory_dtype
+from .module import Module
+
+Tensor = _C.Tensor
+
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+
+# Mode numbers of _C.rnn_layer / _C.rnn_cell, and gates per hidden unit.
+_MODE_IDS = {"RNN_TANH": 0, "RNN_RELU": 1, "LSTM": 2, "GRU": 3}
+_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+
+
+def _apply_permutation(tensor, permutation, dim=1):
+    return tensor.index_select(dim, permutation)
+
+
+class RNNBase(Module):
+    """The shared machinery of RNN, LSTM and GRU: parameters named
+    weight_ih_l{k}[_reverse], weight_hh_l{k}[_reverse], bias_ih_l{k}[_reverse],
+    bias_hh_l{k}[_reverse] (and weight_hr_l{k}[_reverse] for an LSTM with
+    proj_size), all drawn from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)) in
+    that order, as PyTorch draws them."""
+
+    __constants__ = ["mode", "input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropout",
+                     "bidirectional", "proj_size"]
+
+    def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                 bidirectional=False, proj_size=0, device=None, dtype=None):
+        super().__init__()
+        from ..._args import device_arg
+        device_arg(device)
+        self.mode = mode
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bias = bias
+        self.batch_first = batch_first
+        self.dropout = float(dropout) if isinstance(dropout, numbers.Number) else dropout
+        self.bidirectional = bidirectional
+        self.proj_size = proj_size
+        num_directions = 2 if bidirectional else 1
+
+        if not isinstance(dropout, numbers.Number) or isinstance(dropout, bool) or not 0 <= dropout <= 1:
+            raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
+                             "element being zeroed")
+        if dropout > 0 and num_layers == 1:
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                          f"expects num_layers greater than 1, but got dropout={dropout} and "
+                          f"num_layers={num_layers}", stacklevel=2)
+        if not isinstance(bias, bool):
+            raise TypeError(f"bias should be of type bool, got: {type(bias).__name__}")
+        if not isinstance(batch_first, bool):
+            raise TypeError(f"batch_first should be of type bool, got: {type(batch_first).__name__}")
+        if not isinstance(input_size, int):
+            raise TypeError(f"input_size should be of type int, got: {type(input_size).__name__}")
+        if input_size <= 0:
+            raise ValueError("input_size must be greater than zero")
+        if not isinstance(hidden_size, int):
+            raise TypeError(f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
+        if hidden_size <= 0:
+            raise ValueError("hidden_size must be greater than zero")
+        if num_layers <= 0:
+            raise ValueError("num_layers must be greater than zero")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
+        if mode not in _GATES:
+            raise ValueError("Unrecognized RNN mode: " + mode)
+
+        dt = _factory_dtype(dtype)
+        gate_size = _GATES[mode] * hidden_size
+        real_hidden_size = proj_size if proj_size > 0 else hidden_size
+        self._flat_weights_names = []
+        self._all_weights = []
+        for layer in range(num_layers):
+            for direction in range(num_directions):
+                layer_input_size = input_size if layer == 0 else real_hidden_size * num_directions
+                suffix = "_reverse" if direction == 1 else ""
+                shapes = [("weight_ih_l{}{}", [gate_size, layer_input_size]),
+                          ("weight_hh_l{}{}", [gate_size, real_hidden_size])]
+                if bias:
+                    shapes += [("bias_ih_l{}{}", [gate_size]), ("bias_hh_l{}{}", [gate_size])]
+                if proj_size > 0:
+                    shapes += [("weight_hr_l{}{}", [proj_size, hidden_size])]
+                names = []
+                for pattern, shape in shapes:
+                    name = pattern.format(layer, suffix)
+                    setattr(self, name, Parameter(_C.empty(shape, dt)))
+                    names.append(name)
+                self._flat_weights_names.extend(names)
+                self._all_weights.append(names)
+        self._init_flat_weights()
+        self.reset_parameters()
+
+    # ---- the flat weight list PyTorch code reads ----
+    def _init_flat_weights(self):
+        self.__dict__["_flat_weights"] = [getattr(self, wn) if hasattr(self, wn) else None
+                                          for wn in self._flat_weights_names]
+
+    def __setattr__(self, attr, value):
+        # Keep _flat_weights current when a weight is reassigned (self.weight_hh_l0 = ...).
+        names = self.__dict__.get("_flat_weights_names")
+        if names is not None and attr in names and "_flat_weights" in self.__dict__:
+            self._flat_weights[names.index(attr)] = value
+        super().__setattr__(attr, value)
+
+    def flatten_parameters(self):
+        """A no-op: weights are never copied into one buffer on the CPU (as in
+        PyTorch without cuDNN)."""
+
+    def _apply(self, fn, recurse=True):
+        ret = super()._apply(fn, recurse)
+        self._init_flat_weights()
+        return ret
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "proj_size" not in self.__dict__:
+            self.proj_size = 0
+        self._init_flat_weights()
+
+    @property
+    def all_weights(self):
+        return [[getattr(self, weight) for weight in weights] for weights in self._all_weights]
+
+    def reset_parameters(self):
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    # ---- argument checks, as PyTorch words them ----
+    def check_input(self, input, batch_sizes):
+        if input.dtype != self._flat_weights[0].dtype:
+            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype "
+                             f"({self._flat_weights[0].dtype}). Convert input: input.to({self._flat_weights[0].dtype}"
+                             f"), or convert model: model.to({input.dtype})")
+        expected_input_dim = 2 if batch_sizes is not None else 3
+        if input.dim() != expected_input_dim:
+            raise RuntimeError(f"input must have {expected_input_dim} dimensions, got {input.dim()}")
+        if self.input_size != input.size(-1):
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
+                               f"got {input.size(-1)}")
+
+    def get_expected_hidden_size(self, input, batch_sizes):
+        if batch_sizes is not None:
+            mini_batch = int(batch_sizes[0])
+        else:
+            mini_batch = input.size(0) if self.batch_first else input.size(1)
+        num_directions = 2 if self.bidirectional else 1
+        real_hidden_size = self.proj_size if self.proj_size > 0 else self.hidden_size
+        return (self.num_layers * num_directions, mini_batch, real_hidden_size)
+
+    def check_hidden_size(self, hx, expected_hidden_size, msg="Expected hidden size {}, got {}"):
+        if tuple(hx.size()) != tuple(expected_hidden_size):
+            raise RuntimeError(msg.format(expected_hidden_size, list(hx.size())))
+
+    def check_forward_args(self, input, hidden, batch_sizes):
+        self.check_input(input, batch_sizes)
+        self.check_hidden_size(hidden, self.get_expected_hidden_size(input, batch_sizes))
+
+    def permute_hidden(self, hx, permutation):
+        if permutation is None:
+            return hx
+        return _apply_permutation(hx, permutation)
+
+    def extra_repr(self):
+        s = "{input_size}, {hidden_size}"
+        if self.proj_size != 0:
+            s += ", proj_size={proj_size}"
+        if self.num_layers != 1:
+            s += ", num_layers={num_layers}"
+        if self.bias is not True:
+            s += ", bias={bias}"
+        if self.batch_first is not False:
+            s += ", batch_first={batch_first}"
+        if self.dropout != 0:
+            s += ", dropout={dropout}"
+        if self.bidirectional is not False:
+            s += ", bidirectional={bidirectional}"
+        return s.format(**self.__dict__)
+
+    # ---- the computation ----
+    def _layer_weights(self, index):
+        """(w_ih, w_hh, b_ih, b_hh, w_hr) of layer-direction `index`."""
+        per = 2 + (2 if self.bias else 0) + (1 if self.proj_size > 0 else 0)
+        ws = self._flat_weights[index * per:(index + 1) * per]
+        w_ih, w_hh = ws[0], ws[1]
+        b_ih, b_hh = (ws[2], ws[3]) if self.bias else (None, None)
+        w_hr = ws[-1] if self.proj_size > 0 else None
+        return w_ih, w_hh, b_ih, b_hh, w_hr
+
+    def _run(self, input, batch_sizes, hx, cx):
+        """All layers over time-major input [T, B, I] (or packed data [N, I]
+        with batch_sizes, a list of ints); hx [L*D, B, Hout] and (LSTM) cx
+        [L*D, B, H]. Returns (output, h_n, c_n or None)."""
+        num_directions = 2 if self.bidirectional else 1
+        mode = _MODE_IDS[self.mode]
+        sizes = batch_sizes if batch_sizes is not None else []
+        h0 = _C.unbind(hx, 0)
+        c0 = _C.unbind(cx, 0) if cx is not None else None
+        h_n, c_n = [], []
+        layer_input = input
+        for layer in range(self.num_layers):
+            outputs = []
+            for direction in range(num_directions):
+                index = layer * num_directions + direction
+                w_ih, w_hh, b_ih, b_hh, w_hr = self._layer_weights(index)
+                out, h, c = _C.rnn_layer(mode, layer_input, sizes, h0[index], c0[index] if c0 is not None else None,
+                                         w_ih, w_hh, b_ih, b_hh, w_hr, direction == 1)
+                outputs.append(out)
+                h_n.append(h)
+                c_n.append(c)
+            layer_input = outputs[0] if num_directions == 1 else _C.cat(outputs, -1)
+            if self.dropout != 0 and self.training and layer < self.num_layers - 1:
+                layer_input = F.dropout(layer_input, self.dropout, True)
+        return layer_input, _C.stack(h_n, 0), (_C.stack(c_n, 0) if cx is not None else None)
+
+    def _prepare(self, input):
+        """Unpacks a PackedSequence and checks a tensor input's dims: returns
+        (input or packed data, batch_sizes tensor or None, sorted_indices,
+        unsorted_indices, is_batched)."""
+        if isinstance(input, PackedSequence):
+            data, batch_sizes, sorted_indices, unsorted_indices = input
+            return data, batch_sizes, sorted_indices, unsorted_indices, True
+        name = "RNN" if self.mode.startswith("RNN") else self.mode
+        if input.dim() not in (2, 3):
+            tail = " tensor instead" if name == "RNN" else " instead"
+            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D{tail}")
+        return input, None, None, None, input.dim() == 3
+
+    def _time_major(self, input, batch_sizes):
+        if batch_sizes is None and self.batch_first:
+            return input.transpose(0, 1)
+        return input
+
+    def _finish(self, orig_input, output, batch_sizes, sorted_indices, unsorted_indices, is_batched):
+        if isinstance(orig_input, PackedSequence):
+            return PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices)
+        if self.batch_first:
+            output = output.transpose(0, 1)
+        if not is_batched:
+            output = output.squeeze(0 if self.batch_first else 1)
+        return output
+
+
+class RNN(RNNBase):
+    """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), or
+    relu with nonlinearity='relu'."""
+
+    def __init__(self, *args, **kwargs):
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        if len(args) > 3:
+            self.__dict__["nonlinearity"] = args[3]
+            args = args[:3] + args[4:]
+        else:
+            self.__dict__["nonlinearity"] = kwargs.pop("nonlinearity", "tanh")
+        if self.nonlinearity == "tanh":
+            mode = "RNN_TANH"
+        elif self.nonlinearity == "relu":
+            mode = "RNN_RELU"
+        else:
+            raise ValueError(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' or 'relu'.")
+        super().__init__(mode, *args, **kwargs)
+
+    def forward(self, input, hx=None):
+        return _forward_single_state(self, input, hx)
+
+
+class GRU(RNNBase):
+    """Gated recurrent unit (reset, update and new gates, PyTorch's order)."""
+
+    def __init__(self, *args, **kwargs):
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        super().__init__("GRU", *args, **kwargs)
+
+    def forward(self, input, hx=None):
+        return _forward_single_state(self, input, hx)
+
+
+def _forward_single_state(self, input, hx):
+    """RNN and GRU forward: one state tensor."""
+    orig_input = input
+    num_directions = 2 if self.bidirectional else 1
+    input, batch_sizes, sorted_indices, unsorted_indices, is_batched = self._prepare(input)
+    if batch_sizes is not None:
+        max_batch_size = int(batch_sizes[0])
+    else:
+        batch_dim = 0 if self.batch_first else 1
+        if not is_batched:
+            input = input.unsqueeze(batch_dim)
+            if hx is not None:
+                if hx.dim() != 2:
+                    raise RuntimeError(f"For unbatched 2-D input, hx should also be 2-D but got {hx.dim()}-D tensor")
+                hx = hx.unsqueeze(1)
+        elif hx is not None and hx.dim() != 3:
+            raise RuntimeError(f"For batched 3-D input, hx should also be 3-D but got {hx.dim()}-D tensor")
+        max_batch_size = input.size(batch_dim)
+    if hx is None:
+        hx = _C.zeros([self.num_layers * num_directions, max_batch_size, self.hidden_size], input.dtype)
+    else:
+        hx = self.permute_hidden(hx, sorted_indices)
+    self.check_forward_args(input, hx, batch_sizes)
+    sizes = [int(v) for v in batch_sizes.tolist()] if batch_sizes is not None else None
+    output, hidden, _ = self._run(self._time_major(input, batch_sizes), sizes, hx, None)
+    output = self._finish(orig_input, output, batch_sizes, sorted_indices, unsorted_indices, is_batched)
+    if not is_batched:
+        hidden = hidden.squeeze(1)
+    return output, self.permute_hidden(hidden, unsorted_indices)
+
+
+class LSTM(RNNBase):
+    """Long short-term memory (input, forget, cell and output gates, PyTorch's
+    order), with optional projections (proj_size) of the hidden state."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__("LSTM", *args, **kwargs)
+
+    def get_expected_cell_size(self, input, batch_sizes):
+        if batch_sizes is not None:
+            mini_batch = int(batch_sizes[0])
+        else:
+            mini_batch = input.size(0) if self.batch_first else input.size(1)
+        num_directions = 2 if self.bidirectional else 1
+        return (self.num_layers * num_directions, mini_batch, self.hidden_size)
+
+    def check_forward_args(self, input, hidden, batch_sizes):
+        self.check_input(input, batch_sizes)
+        self.check_hidden_size(hidden[0], self.get_expected_hidden_size(input, batch_sizes),
+                               "Expected hidden[0] size {}, got {}")
+        self.check_hidden_size(hidden[1], self.get_expected_cell_size(input, batch_sizes),
+                               "Expected hidden[1] size {}, got {}")
+
+    def permute_hidden(self, hx, permutation):
+        if permutation is None:
+            return hx
+        return _apply_permutation(hx[0], permutation), _apply_permutation(hx[1], permutation)
+
+    def forward(self, input, hx=None):
+        orig_input = input
+        num_directions = 2 if self.bidirectional else 1
+        real_hidden_size = self.proj_size if self.proj_size > 0 else self.hidden_size
+        input, batch_sizes, sorted_indices, unsorted_indices, is_batched = self._prepare(input)
+        if batch_sizes is not None:
+            max_batch_size = int(batch_sizes[0])
+        else:
+            batch_dim = 0 if self.batch_first else 1
+            if not is_batched:
+                input = input.unsqueeze(batch_dim)
+            max_batch_size = input.size(batch_dim)
+        if hx is None:
+            shape = [self.num_layers * num_directions, max_batch_size]
+            hx = (_C.zeros(shape + [real_hidden_size], input.dtype), _C.zeros(shape + [self.hidden_size], input.dtype))
+        else:
+            if batch_sizes is None:
+                want = 3 if is_batched else 2
+                if hx[0].dim() != want or hx[1].dim() != want:
+                    kind = "batched 3-D" if is_batched else "unbatched 2-D"
+                    raise RuntimeError(f"For {kind} input, hx and cx should also be {want}-D but got "
+                                       f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
+                if not is_batched:
+                    hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
+            hx = self.permute_hidden(hx, sorted_indices)
+        self.check_forward_args(input, hx, batch_sizes)
+        sizes = [int(v) for v in batch_sizes.tolist()] if batch_sizes is not None else None
+        output, h_n, c_n = self._run(self._time_major(input, batch_sizes), sizes, hx[0], hx[1])
+        output = self._finish(orig_input, output, batch_sizes, sorted_indices, unsorted_indices, is_batched)
+        if not is_batched:
+            h_n, c_n = h_n.squeeze(1), c_n.squeeze(1)
+        return output, self.permute_hidden((h_n, c_n), unsorted_indices)
+
+
+class RNNCellBase(Module):
+    """weight_ih [chunks*hidden, input], weight_hh [chunks*hidden, hidden] and
+    the biases, drawn from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
+
+    __constants__ = ["input_size", "hidden_size", "bias"]
+
+    def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
+        super().__init__()
+        from ..._args import device_arg
+        device_arg(device)
+        dt = _factory_dtype(dtype)
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        self.weight_ih = Parameter(_C.empty([num_chunks * hidden_size, input_size], dt))
+        self.weight_hh = Parameter(_C.empty([num_chunks * hidden_size, hidden_size], dt))
+        if bias:
+            self.bias_ih = Parameter(_C.empty([num_chunks * hidden_size], dt))
+            self.bias_hh = Parameter(_C.empty([num_chunks * hidden_size], dt))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def extra_repr(self):
+        s = "{input_size}, {hidden_size}"
+        if "bias" in self.__dict__ and self.bias is not True:
+            s += ", bias={bias}"
+        if "nonlinearity" in self.__dict__ and self.nonlinearity != "tanh":
+            s += ", nonlinearity={nonlinearity}"
+        return s.format(**self.__dict__)
+
+    def reset_parameters(self):
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def _check_dims(self, input, hidden):
+        name = type(self).__name__
+        if input.dim() not in (1, 2):
+            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
+        for label, h in hidden:
+            if h.dim() not in (1, 2):
+                raise ValueError(f"{name}: Expected {label} to be 1D or 2D, got {h.dim()}D instead")
+        return input.dim() == 2
+
+
+class RNNCell(RNNCellBase):
+    """One step of an Elman RNN: h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)
+    (relu with nonlinearity='relu')."""
+
+    __constants__ = ["input_size", "hidden_size", "bias", "nonlinearity"]
+
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input, hx=None):
+        is_batched = self._check_dims(input, [("hidden", hx)] if hx is not None else [])
+        if self.nonlinearity not in ("tanh", "relu"):
+            raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
+        return _cell_forward(self, _MODE_IDS["RNN_TANH" if self.nonlinearity == "tanh" else "RNN_RELU"], input, hx,
+                             None, is_batched)[0]
+
+
+class LSTMCell(RNNCellBase):
+    """One LSTM step: (h', c') from input and (h, c)."""
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
+
+    def forward(self, input, hx=None):
+        hidden = [(f"hx[{i}]", v) for i, v in enumerate(hx)] if hx is not None else []
+        is_batched = self._check_dims(input, hidden)
+        h, c = (hx[0], hx[1]) if hx is not None else (None, None)
+        return _cell_forward(self, _MODE_IDS["LSTM"], input, h, c, is_batched)
+
+
+class GRUCell(RNNCellBase):
+    """One GRU step: h' from input and h."""
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
+
+    def forward(self, input, hx=None):
+        is_batched = self._check_dims(input, [("hidden", hx)] if hx is not None else [])
+        return _cell_forward(self, _MODE_IDS["GRU"], input, hx, None, is_batched)[0]
+
+
+def _cell_forward(cell, mode, input, hx, cx, is_batched):
+    """Adds the batch dim to unbatched input, zero-fills a missing state, runs
+    _C.rnn_cell and returns its outputs (unbatched again where needed)."""
+    lstm = mode == _MODE_IDS["LSTM"]
+    if not is_batched:
+        input = input.unsqueeze(0)
+    if hx is None:
+        hx = _C.zeros([input.size(0), cell.hidden_size], input.dtype)
+        if lstm:
+            cx = hx
+    elif not is_batched:
+        hx = hx.unsqueeze(0)
+        if lstm:
+            cx = cx.unsqueeze(0)
+    out = _C.rnn_cell(mode, input, hx, cx, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
+    out = [o for o in out if o is not None]
+    if not is_batched:
+        out = [o.squeeze(0) for o in out]
+    return tuple(out)

@@ -1,0 +1,2 @@
+"""tensorcore.nn.parallel: DistributedDataParallel (PyTorch's API)."""
+from .distributed import DistributedDataParallel  # noqa: F401

@@ -1,0 +1,258 @@
+"""nn.utils.rnn: PackedSequence and the functions that pack, pad and unpad
+batches of variable-length sequences, with PyTorch's API.
+
+A packed sequence stores the steps of a batch time-major without padding:
+``data`` holds, for t = 0, 1, ..., the step-t rows of every sequence longer
+than t, and ``batch_sizes[t]`` says how many there are. The sequences are
+sorted by decreasing length (``sorted_indices`` maps packed column -> original
+batch position, ``unsorted_indices`` is its inverse; both None when the input
+was already sorted).
+"""
+from collections import namedtuple
+from collections.abc import Iterable
+
+from ... import _C
+
+Tensor = _C.Tensor
+
+__all__ = ["PackedSequence", "invert_permutation", "pack_padded_sequence", "pad_packed_sequence", "pad_sequence",
+           "unpad_sequence", "pack_sequence", "unpack_sequence"]
+
+
+def _tc():
+    import tensorcore
+    return tensorcore
+
+
+PackedSequence_ = namedtuple("PackedSequence_", ["data", "batch_sizes", "sorted_indices", "unsorted_indices"])
+
+
+def _bind(optional, fn):
+    return None if optional is None else fn(optional)
+
+
+class PackedSequence(PackedSequence_):
+    """Holds the data and batch_sizes of a packed sequence (created by
+    pack_padded_sequence / pack_sequence; every recurrent module accepts it)."""
+
+    __slots__ = ()
+
+    def __new__(cls, data, batch_sizes=None, sorted_indices=None, unsorted_indices=None):
+        return super().__new__(cls, *_packed_sequence_init_args(data, batch_sizes, sorted_indices, unsorted_indices))
+
+    def to(self, *args, **kwargs):
+        """Converts `data` (dtype/device, as Tensor.to); returns self when
+        nothing changes."""
+        data = self.data.to(*args, **kwargs)
+        if data is self.data:
+            return self
+        return type(self)(data, self.batch_sizes, self.sorted_indices, self.unsorted_indices)
+
+    def pin_memory(self):
+        return self
+
+    def cuda(self, *args, **kwargs):
+        return self.to("cuda", *args, **kwargs)
+
+    def cpu(self, *args, **kwargs):
+        return self.to("cpu", *args, **kwargs)
+
+    def double(self):
+        return self.to(dtype=_tc().float64)
+
+    def float(self):
+        return self.to(dtype=_tc().float32)
+
+    def half(self):
+        return self.to(dtype=_tc().float16)
+
+    def long(self):
+        return self.to(dtype=_tc().int64)
+
+    def int(self):
+        return self.to(dtype=_tc().int32)
+
+    def short(self):
+        return self.to(dtype=_tc().int16)
+
+    def char(self):
+        return self.to(dtype=_tc().int8)
+
+    def byte(self):
+        return self.to(dtype=_tc().uint8)
+
+    @property
+    def is_cuda(self):
+        return self.data.is_cuda
+
+    def is_pinned(self):
+        return False
+
+
+def _packed_sequence_init_args(data, batch_sizes=None, sorted_indices=None, unsorted_indices=None):
+    if unsorted_indices is None:
+        unsorted_indices = invert_permutation(sorted_indices)
+    if batch_sizes is not None:
+        return data, batch_sizes, sorted_indices, unsorted_indices
+    if not (isinstance(data, (list, tuple)) and len(data) == 2):
+        raise AssertionError("Expected data to be a list or tuple of length 2")
+    return data[0], data[1], sorted_indices, unsorted_indices
+
+
+def invert_permutation(permutation):
+    """The inverse of a 1-D permutation tensor (None stays None)."""
+    if permutation is None:
+        return None
+    tc = _tc()
+    out = tc.empty_like(permutation)
+    out.scatter_(0, permutation, tc.arange(permutation.numel(), dtype=permutation.dtype))
+    return out
+
+
+def _lengths_list(lengths):
+    if isinstance(lengths, Tensor):
+        return [int(v) for v in lengths.to(_tc().int64).tolist()]
+    return [int(v) for v in _tc().as_tensor(lengths, dtype=_tc().int64).tolist()]
+
+
+def _check_lengths(lengths, batch_size, max_time, enforce_sorted):
+    if len(lengths) != batch_size:
+        raise RuntimeError(f"Expected `len(lengths)` to be equal to batch_size, but got {len(lengths)} "
+                           f"(batch_size={batch_size})")
+    if enforce_sorted and any(a < b for a, b in zip(lengths, lengths[1:])):
+        raise RuntimeError("`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You "
+                           "can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to "
+                           "sidestep this requirement if you do not need ONNX exportability.")
+    if lengths and min(lengths) <= 0:
+        raise RuntimeError("Length of all samples has to be greater than 0, but found an element in 'lengths' "
+                           "that is <= 0")
+    if lengths and max(lengths) > max_time:
+        raise RuntimeError(f"Length of a sample ({max(lengths)}) exceeds the padded sequence length ({max_time})")
+
+
+def _steps_mask(lengths, steps):
+    """bool [steps, B]: True where sequence b has a step t."""
+    tc = _tc()
+    t = tc.arange(steps).unsqueeze(1)
+    return t < tc.tensor(lengths, dtype=tc.int64).unsqueeze(0)
+
+
+def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True):
+    """Packs a padded batch [T, B, *] ([B, T, *] with batch_first) of
+    sequences with the given lengths. With enforce_sorted=False the batch is
+    sorted by decreasing length first (and unsorted again by
+    pad_packed_sequence)."""
+    tc = _tc()
+    batch_dim = 0 if batch_first else 1
+    if input.dim() < 2:
+        raise RuntimeError(f"pack_padded_sequence: expected input of at least 2 dimensions, got {input.dim()}")
+    lengths = _lengths_list(lengths)
+    sorted_indices = None
+    if not enforce_sorted:
+        # A stable sort, as PyTorch's: equal lengths keep their order.
+        order = sorted(range(len(lengths)), key=lambda b: -lengths[b])
+        lengths = [lengths[b] for b in order]
+        sorted_indices = tc.tensor(order, dtype=tc.int64)
+        input = input.index_select(batch_dim, sorted_indices)
+    batch_size, max_time = input.size(batch_dim), input.size(1 - batch_dim)
+    _check_lengths(lengths, batch_size, max_time, enforce_sorted)
+    steps = lengths[0] if lengths else 0
+    mask = _steps_mask(lengths, steps)  # [steps, B]
+    t_idx, b_idx = mask.nonzero().unbind(1)  # time-major: the packed order
+    flat = b_idx * max_time + t_idx if batch_first else t_idx * batch_size + b_idx
+    rows = input.reshape([batch_size * max_time] + list(input.shape[2:]))
+    data = rows.index_select(0, flat)
+    batch_sizes = mask.sum(1)
+    return _packed_sequence_init(data, batch_sizes, sorted_indices, None)
+
+
+def _packed_sequence_init(data, batch_sizes=None, sorted_indices=None, unsorted_indices=None):
+    data, batch_sizes, sorted_indices, unsorted_indices = _packed_sequence_init_args(
+        data, batch_sizes, sorted_indices, unsorted_indices)
+    return PackedSequence(data, batch_sizes, sorted_indices, unsorted_indices)
+
+
+def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None):
+    """The inverse of pack_padded_sequence: (padded batch, lengths), with
+    the original batch order restored. total_length pads to that many steps."""
+    tc = _tc()
+    batch_sizes = [int(v) for v in sequence.batch_sizes.tolist()]
+    max_seq_length = len(batch_sizes)
+    if total_length is not None:
+        if total_length < max_seq_length:
+            raise ValueError("Expected total_length to be at least the length of the longest sequence in input, "
+                             f"but got total_length={total_length} and max sequence length being {max_seq_length}")
+        max_seq_length = total_length
+    data = sequence.data
+    batch = batch_sizes[0] if batch_sizes else 0
+    lengths = [sum(1 for bs in batch_sizes if bs > b) for b in range(batch)]
+    # Each output position reads packed row offset[t] + b, or an appended
+    # padding row where sequence b has no step t: one differentiable gather.
+    offsets = [0]
+    for bs in batch_sizes:
+        offsets.append(offsets[-1] + bs)
+    n = offsets[-1]
+    mask = _steps_mask(lengths, max_seq_length)  # [T, B]
+    offsets_t = tc.tensor((offsets[:-1] + [0] * (max_seq_length - len(batch_sizes))), dtype=tc.int64)
+    source = offsets_t.unsqueeze(1) + tc.arange(batch).unsqueeze(0)
+    source = tc.where(mask, source, tc.full_like(source, n))
+    if batch_first:
+        source = source.t()
+    pad_row = tc.full([1] + list(data.shape[1:]), padding_value, dtype=data.dtype)
+    rows = tc.cat([data, pad_row], 0).index_select(0, source.reshape(-1))
+    padded = rows.reshape(list(source.shape) + list(data.shape[1:]))
+    lengths_t = tc.tensor(lengths, dtype=tc.int64)
+    if sequence.unsorted_indices is not None:
+        batch_dim = 0 if batch_first else 1
+        return padded.index_select(batch_dim, sequence.unsorted_indices), lengths_t[sequence.unsorted_indices]
+    return padded, lengths_t
+
+
+def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
+    """Stacks tensors [L_i, *] into [max L, B, *] ([B, max L, *] with
+    batch_first), padding each on `padding_side` with padding_value."""
+    tc = _tc()
+    if not isinstance(sequences, Iterable):
+        raise RuntimeError("pad_sequence: Expected iterable for input sequences, but got arg of type: "
+                           f"{type(sequences)}")
+    sequences = tuple(sequences)
+    if padding_side not in ("left", "right"):
+        raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
+    if len(sequences) == 0:
+        raise RuntimeError("received an empty list of sequences")
+    max_len = max(s.size(0) for s in sequences)
+    padded = []
+    for s in sequences:
+        missing = max_len - s.size(0)
+        if missing == 0:
+            padded.append(s)
+            continue
+        fill = tc.full([missing] + list(s.shape[1:]), padding_value, dtype=s.dtype)
+        padded.append(tc.cat([s, fill] if padding_side == "right" else [fill, s], 0))
+    return tc.stack(padded, 0 if batch_first else 1)
+
+
+def unpad_sequence(padded_sequences, lengths, batch_first=False):
+    """Splits a padded batch back into a list of tensors of the given lengths.
+    Like PyTorch, transposes `padded_sequences` in place when batch_first is
+    False."""
+    if not batch_first:
+        padded_sequences.transpose_(0, 1)
+    lengths = _lengths_list(lengths)
+    if len(lengths) != padded_sequences.size(0):
+        raise ValueError(f"zip() argument 2 is {'shorter' if len(lengths) < padded_sequences.size(0) else 'longer'}"
+                         " than argument 1")
+    return [seq[:length] for seq, length in zip(padded_sequences, lengths)]
+
+
+def pack_sequence(sequences, enforce_sorted=True):
+    """Packs a list of tensors [L_i, *] (sorted by decreasing length unless
+    enforce_sorted=False)."""
+    lengths = [v.size(0) for v in sequences]
+    return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
+
+
+def unpack_sequence(packed_sequences):
+    """The list of tensors a PackedSequence was packed from."""
+    padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
+    return unpad_sequence(padded, lengths, batch_first=True)

@@ -1,0 +1,82 @@
+"""Adagrad."""
+from .. import _C
+from .optimizer import (Optimizer, _float_lr, _scalar_state, _scalar_states_as_tensors,
+                        _use_grad_for_differentiable)
+
+__all__ = ["Adagrad"]
+
+
+class Adagrad(Optimizer):
+    r"""Adagrad, following torch.optim.Adagrad:
+
+        clr = lr / (1 + (step - 1) * lr_decay);  s += g^2;  p -= clr * g / (sqrt(s) + eps)
+
+    As in PyTorch, the state ("step" and "sum", filled with
+    initial_accumulator_value) is created for every parameter in the
+    constructor, so a state_dict taken before the first step already has it.
+    `fused` is accepted; the update is the same vectorised tensor math.
+    """
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
+                 foreach=None, *, maximize=False, differentiable=False, fused=None):
+        lr = _float_lr(lr)
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= lr_decay:
+            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= initial_accumulator_value:
+            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
+                        initial_accumulator_value=initial_accumulator_value, foreach=foreach, maximize=maximize,
+                        differentiable=differentiable, fused=fused)
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        for group in self.param_groups:
+            for p in group["params"]:
+                self._init_state(p)
+
+    def _init_state(self, param):
+        state = self.state[param]
+        state["step"] = _scalar_state()
+        state["sum"] = _C.full(list(param.shape), float(self.defaults["initial_accumulator_value"]), param.dtype)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", None)
+        _scalar_states_as_tensors(self)
+
+    @_use_grad_for_differentiable
+    def step(self, closure=None):
+        """Performs one optimization step; returns closure's loss if given."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            params, grads = self._params_with_grad(group, "Adagrad")
+            lr, lr_decay, eps, weight_decay = group["lr"], group["lr_decay"], group["eps"], group["weight_decay"]
+            for param, grad in zip(params, grads):
+                state = self.state[param]
+                if len(state) == 0:  # a parameter added with add_param_group
+                    self._init_state(param)
+                step_t, state_sum = state["step"], state["sum"]
+                step_t.add_(1)
+                step = step_t.item()
+                if group["maximize"]:
+                    grad = -grad
+                if weight_decay != 0:
+                    grad = grad.add(param, alpha=weight_decay)
+                clr = lr / (1 + (step - 1) * lr_decay)
+                state_sum.addcmul_(grad, grad, value=1)
+                std = state_sum.sqrt().add_(eps)
+                param.addcdiv_(grad, std, value=-clr)
+        return loss

@@ -1,0 +1,68 @@
+"""Adamax."""
+from .. import _C
+from .optimizer import (Optimizer, _float_lr, _scalar_state, _scalar_states_as_tensors,
+                        _use_grad_for_differentiable)
+
+__all__ = ["Adamax"]
+
+
+class Adamax(Optimizer):
+    r"""Adamax (Adam with the infinity norm), following torch.optim.Adamax:
+
+        m = lerp(m, g, 1 - beta1);  u = max(beta2 u, |g| + eps)
+        p -= lr / (1 - beta1^step) * m / u
+
+    State per parameter: step (0-dim tensor), exp_avg (m), exp_inf (u).
+    """
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
+                 maximize=False, differentiable=False, capturable=False):
+        lr = _float_lr(lr)
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach, maximize=maximize,
+                        differentiable=differentiable, capturable=capturable)
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+        _scalar_states_as_tensors(self)
+
+    @_use_grad_for_differentiable
+    def step(self, closure=None):
+        """Performs one optimization step; returns closure's loss if given."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            params, grads = self._params_with_grad(group, "Adamax")
+            lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
+            beta1, beta2 = group["betas"]
+            for param, grad in zip(params, grads):
+                state = self.state[param]
+                if len(state) == 0:
+                    state["step"] = _scalar_state()
+                    state["exp_avg"] = _C.zeros(list(param.shape), param.dtype)
+                    state["exp_inf"] = _C.zeros(list(param.shape), param.dtype)
+                exp_avg, exp_inf, step_t = state["exp_avg"], state["exp_inf"], state["step"]
+                if group["maximize"]:
+                    grad = -grad
+                step_t.add_(1)
+                if weight_decay != 0:
+                    grad = grad.add(param, alpha=weight_decay)
+                exp_avg.lerp_(grad, 1 - beta1)
+                _C.maximum_(exp_inf.mul_(beta2), grad.abs().add_(eps))
+                clr = lr / (1 - beta1 ** step_t.item())
+                param.addcdiv_(exp_avg, exp_inf, value=-clr)
+        return loss

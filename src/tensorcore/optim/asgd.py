@@ -1,0 +1,73 @@
+"""ASGD."""
+from .. import _C
+from .optimizer import (Optimizer, _float_lr, _scalar_state, _scalar_states_as_tensors,
+                        _use_grad_for_differentiable)
+
+__all__ = ["ASGD"]
+
+
+class ASGD(Optimizer):
+    r"""Averaged SGD (Polyak & Juditsky 1992), following torch.optim.ASGD:
+
+        p *= 1 - lambd * eta;  p -= eta * g;  ax += mu * (p - ax)  (ax = p while mu == 1)
+        eta = lr / (1 + lambd * lr * step)^alpha;  mu = 1 / max(1, step - t0)
+
+    State per parameter: step, eta, mu (0-dim tensors; eta and mu are read
+    back from them, so their float32 rounding is PyTorch's) and ax, the
+    running average of the parameter.
+    """
+
+    def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None,
+                 maximize=False, differentiable=False, capturable=False):
+        lr = _float_lr(lr)
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay, foreach=foreach,
+                        maximize=maximize, differentiable=differentiable, capturable=capturable)
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+        _scalar_states_as_tensors(self, ("step", "eta", "mu"))
+
+    @_use_grad_for_differentiable
+    def step(self, closure=None):
+        """Performs one optimization step; returns closure's loss if given."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            params, grads = self._params_with_grad(group, "ASGD")
+            lr, lambd, alpha, t0 = group["lr"], group["lambd"], group["alpha"], group["t0"]
+            weight_decay = group["weight_decay"]
+            for param, grad in zip(params, grads):
+                state = self.state[param]
+                if len(state) == 0:
+                    state["step"] = _scalar_state(0.0)
+                    state["eta"] = _scalar_state(lr)
+                    state["mu"] = _scalar_state(1.0)
+                    state["ax"] = _C.zeros(list(param.shape), param.dtype)
+                ax = state["ax"]
+                if group["maximize"]:
+                    grad = -grad
+                step = state["step"].add_(1).item()
+                if weight_decay != 0:
+                    grad = grad.add(param, alpha=weight_decay)
+                eta = state["eta"].item()
+                param.mul_(1 - lambd * eta)
+                param.add_(grad, alpha=-eta)
+                if state["mu"].item() != 1:
+                    ax.add_(param.sub(ax).mul_(state["mu"].item()))
+                else:
+                    ax.copy_(param)
+                # New values pass through a default-dtype scalar, as PyTorch's
+                # torch.as_tensor does: rounded to float32 even when a loaded
+                # state holds float64 eta/mu (next to float64 parameters).
+                state["eta"].copy_(_scalar_state(lr / ((1 + lambd * lr * step) ** alpha)))
+                state["mu"].copy_(_scalar_state(1 / max(1, step - t0)))
+        return loss

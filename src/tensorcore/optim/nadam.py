@@ -1,0 +1,89 @@
+"""NAdam."""
+from .. import _C
+from .optimizer import (Optimizer, _float_lr, _scalar_state, _scalar_states_as_tensors,
+                        _use_grad_for_differentiable)
+
+__all__ = ["NAdam"]
+
+
+class NAdam(Optimizer):
+    r"""NAdam (Adam with Nesterov momentum, Dozat 2016), following
+    torch.optim.NAdam, with its momentum schedule
+
+        mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))
+
+    and L2 (default) or decoupled (NAdamW, decoupled_weight_decay=True)
+    weight decay. State per parameter: step and mu_product (0-dim tensors),
+    exp_avg, exp_avg_sq.
+    """
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
+                 decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False):
+        lr = _float_lr(lr)
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= momentum_decay:
+            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, momentum_decay=momentum_decay,
+                        decoupled_weight_decay=decoupled_weight_decay, maximize=maximize, foreach=foreach,
+                        capturable=capturable, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("capturable", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("decoupled_weight_decay", False)
+        _scalar_states_as_tensors(self, ("step", "mu_product"))
+
+    @_use_grad_for_differentiable
+    def step(self, closure=None):
+        """Performs one optimization step; returns closure's loss if given."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            params, grads = self._params_with_grad(group, "NAdam")
+            lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
+            beta1, beta2 = group["betas"]
+            momentum_decay = group["momentum_decay"]
+            for param, grad in zip(params, grads):
+                state = self.state[param]
+                if len(state) == 0:
+                    state["step"] = _scalar_state(0.0)
+                    state["mu_product"] = _scalar_state(1.0)
+                    state["exp_avg"] = _C.zeros(list(param.shape), param.dtype)
+                    state["exp_avg_sq"] = _C.zeros(list(param.shape), param.dtype)
+                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+                mu_product, step_t = state["mu_product"], state["step"]
+                if group["maximize"]:
+                    grad = -grad
+                step = step_t.add_(1).item()
+                bias_correction2 = 1 - beta2 ** step
+                if weight_decay != 0:
+                    if group["decoupled_weight_decay"]:
+                        param.mul_(1 - lr * weight_decay)
+                    else:
+                        grad = grad.add(param, alpha=weight_decay)
+                mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
+                mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
+                # mu_product is a float32 (or float64) tensor: its rounding is part of the result.
+                mu_product.mul_(mu)
+                mu_product_value = mu_product.item()
+                mu_product_next = mu_product_value * mu_next
+                exp_avg.lerp_(grad, 1 - beta1)
+                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                denom = exp_avg_sq.div(bias_correction2).sqrt().add_(eps)
+                param.addcdiv_(grad, denom, value=-lr * (1.0 - mu) / (1.0 - mu_product_value))
+                param.addcdiv_(exp_avg, denom, value=(-lr * mu_next) / (1.0 - mu_product_next))
+        return loss

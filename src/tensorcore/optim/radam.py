@@ -1,0 +1,82 @@
+"""RAdam."""
+from .. import _C
+from .optimizer import (Optimizer, _float_lr, _scalar_state, _scalar_states_as_tensors,
+                        _use_grad_for_differentiable)
+
+__all__ = ["RAdam"]
+
+
+class RAdam(Optimizer):
+    r"""RAdam (rectified Adam, Liu et al. 2019), following torch.optim.RAdam:
+    Adam's moments, and while the variance estimate is unreliable
+    (rho_t <= 5) a plain bias-corrected momentum step instead of the
+    adaptive one. L2 (default) or decoupled weight decay. State per
+    parameter: step (0-dim tensor), exp_avg, exp_avg_sq.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
+                 *, foreach=None, maximize=False, capturable=False, differentiable=False):
+        lr = _float_lr(lr)
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize, foreach=foreach,
+                        capturable=capturable, decoupled_weight_decay=decoupled_weight_decay,
+                        differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("decoupled_weight_decay", False)
+            group.setdefault("capturable", False)
+        _scalar_states_as_tensors(self)
+
+    @_use_grad_for_differentiable
+    def step(self, closure=None):
+        """Performs one optimization step; returns closure's loss if given."""
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            params, grads = self._params_with_grad(group, "RAdam")
+            lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
+            beta1, beta2 = group["betas"]
+            for param, grad in zip(params, grads):
+                state = self.state[param]
+                if len(state) == 0:
+                    state["step"] = _scalar_state()
+                    state["exp_avg"] = _C.zeros(list(param.shape), param.dtype)
+                    state["exp_avg_sq"] = _C.zeros(list(param.shape), param.dtype)
+                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+                if group["maximize"]:
+                    grad = -grad
+                step = state["step"].add_(1).item()
+                if weight_decay != 0:
+                    if group["decoupled_weight_decay"]:
+                        param.mul_(1 - lr * weight_decay)
+                    else:
+                        grad = grad.add(param, alpha=weight_decay)
+                exp_avg.lerp_(grad, 1 - beta1)
+                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                bias_correction1 = 1 - beta1 ** step
+                bias_correction2 = 1 - beta2 ** step
+                bias_corrected_exp_avg = exp_avg / bias_correction1
+                # length of the approximated simple moving average, and its limit
+                rho_inf = 2 / (1 - beta2) - 1
+                rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+                if rho_t > 5.0:
+                    rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+                    adaptive_lr = (bias_correction2 ** 0.5) / exp_avg_sq.sqrt().add_(eps)
+                    param.add_(bias_corrected_exp_avg * lr * adaptive_lr * rect, alpha=-1.0)
+                else:
+                    param.add_(bias_corrected_exp_avg * lr, alpha=-1.0)
+        return loss

@@ -1,0 +1,334 @@
+"""Every collective of tensorcore.distributed against a numpy reference,
+on all ranks of the MPI job (see conftest.py)."""
+import numpy as np
+import pytest
+
+import tensorcore as tc
+import tensorcore.distributed as dist
+
+DTYPES = [tc.float32, tc.float64, tc.int32, tc.int64]
+NP = {tc.float32: np.float32, tc.float64: np.float64, tc.int32: np.int32, tc.int64: np.int64, tc.bool: np.bool_}
+
+
+def data(r, shape, dtype, seed=0):
+    """Rank r's input: the same on every rank that asks, so each rank can
+    compute the expected result of a collective on its own."""
+    rng = np.random.default_rng(1000 * seed + r)
+    if dtype == tc.bool:
+        return rng.integers(0, 2, shape).astype(np.bool_)
+    if dtype.is_floating_point:
+        return rng.standard_normal(shape).astype(NP[dtype])
+    return rng.integers(-5, 6, shape).astype(NP[dtype])
+
+
+def all_data(world, shape, dtype, seed=0):
+    return [data(r, shape, dtype, seed) for r in range(world)]
+
+
+def assert_equal(t, expected, exact=True):
+    got = t.numpy()
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    if exact:
+        np.testing.assert_array_equal(got, expected)
+    else:
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
+
+
+REDUCE = {dist.ReduceOp.SUM: lambda xs: np.sum(xs, axis=0), dist.ReduceOp.PRODUCT: lambda xs: np.prod(xs, axis=0),
+          dist.ReduceOp.MIN: lambda xs: np.min(xs, axis=0), dist.ReduceOp.MAX: lambda xs: np.max(xs, axis=0),
+          dist.ReduceOp.AVG: lambda xs: np.sum(xs, axis=0) / len(xs)}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("op", list(REDUCE))
+def test_all_reduce(rank, world, dtype, op):
+    if op == dist.ReduceOp.AVG and not dtype.is_floating_point:
+        with pytest.raises(RuntimeError, match="AVG needs a floating-point tensor"):
+            dist.all_reduce(tc.from_numpy(data(rank, (3,), dtype)), op=op)
+        return
+    t = tc.from_numpy(data(rank, (4, 5), dtype))
+    assert dist.all_reduce(t, op=op) is None
+    expected = REDUCE[op](np.stack(all_data(world, (4, 5), dtype))).astype(NP[dtype])
+    assert_equal(t, expected, exact=not dtype.is_floating_point)
+
+
+def test_all_reduce_bool_and_bitwise(rank, world):
+    b = tc.from_numpy(data(rank, (16,), tc.bool))
+    dist.all_reduce(b, op=dist.ReduceOp.MAX)
+    assert_equal(b, np.logical_or.reduce(all_data(world, (16,), tc.bool)))
+    i = tc.from_numpy(data(rank, (16,), tc.int64))
+    dist.all_reduce(i, op=dist.ReduceOp.BXOR)
+    assert_equal(i, np.bitwise_xor.reduce(all_data(world, (16,), tc.int64)))
+
+
+def test_all_reduce_shares_memory_and_strided(rank, world):
+    # the result lands in the caller's tensor, a strided view included
+    base = tc.from_numpy(data(rank, (6, 8), tc.float64))
+    view = base[:, ::2].t()
+    before = base.numpy().copy()
+    dist.all_reduce(view)
+    expected = before.copy()
+    expected[:, ::2] = np.sum([d[:, ::2] for d in all_data(world, (6, 8), tc.float64)], axis=0)
+    np.testing.assert_allclose(base.numpy(), expected, rtol=1e-12)
+    # a numpy array that shares memory with a tensor sees the result
+    arr = data(rank, (5,), tc.float32)
+    dist.all_reduce(tc.from_numpy(arr))
+    np.testing.assert_allclose(arr, np.sum(all_data(world, (5,), tc.float32), axis=0), rtol=1e-6)
+
+
+def test_all_reduce_async_and_requires_grad(rank, world):
+    x = tc.from_numpy(data(rank, (1000,), tc.float32)).requires_grad_()
+    work = dist.all_reduce(x, async_op=True)
+    assert isinstance(work, dist.Work)
+    assert work.wait() is True and work.is_completed() and work.is_success()
+    assert work.result()[0] is x
+    np.testing.assert_allclose(x.detach().numpy(), np.sum(all_data(world, (1000,), tc.float32), axis=0), rtol=1e-5)
+    # several in flight complete in order, each with the right value
+    ts = [tc.from_numpy(data(rank, (64,), tc.float64, seed=s)) for s in range(5)]
+    works = [dist.all_reduce(t, async_op=True) for t in ts]
+    dist.all_reduce(ts[0])  # a synchronous call queued behind them
+    for w in works:
+        w.wait()
+    for s, t in enumerate(ts):
+        expected = np.sum(all_data(world, (64,), tc.float64, seed=s), axis=0) * (world if s == 0 else 1)
+        np.testing.assert_allclose(t.numpy(), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [tc.float32, tc.int64, tc.bool])
+def test_broadcast(rank, world, dtype):
+    for src in range(world):
+        t = tc.from_numpy(data(rank, (3, 7), dtype))
+        dist.broadcast(t, src=src)
+        assert_equal(t, data(src, (3, 7), dtype))
+    t = tc.from_numpy(data(rank, (4, 4), dtype)).t()  # non-contiguous
+    dist.broadcast(t, src=world - 1)
+    assert_equal(t, data(world - 1, (4, 4), dtype).T.copy())
+
+
+def test_reduce(rank, world):
+    for dst in range(world):
+        t = tc.from_numpy(data(rank, (10,), tc.float64))
+        dist.reduce(t, dst=dst, op=dist.ReduceOp.SUM)
+        if rank == dst:
+            np.testing.assert_allclose(t.numpy(), np.sum(all_data(world, (10,), tc.float64), axis=0), rtol=1e-12)
+        else:
+            assert_equal(t, data(rank, (10,), tc.float64))  # left unchanged
+    t = tc.from_numpy(data(rank, (10,), tc.int32))
+    dist.reduce(t, dst=0, op=dist.ReduceOp.MAX)
+    if rank == 0:
+        assert_equal(t, np.max(all_data(world, (10,), tc.int32), axis=0))
+
+
+def test_all_gather(rank, world):
+    out = [tc.zeros(2, 3, dtype=tc.int64) for _ in range(world)]
+    dist.all_gather(out, tc.from_numpy(data(rank, (2, 3), tc.int64)))
+    for r in range(world):
+        assert_equal(out[r], data(r, (2, 3), tc.int64))
+    with pytest.raises(RuntimeError, match="expected length"):
+        dist.all_gather([tc.zeros(2, 3)], tc.zeros(2, 3))
+    with pytest.raises(RuntimeError, match="invalid tensor at index 0"):
+        dist.all_gather([tc.zeros(3) for _ in range(world)], tc.zeros(2))
+
+
+def test_all_gather_into_tensor(rank, world):
+    inp = tc.from_numpy(data(rank, (3, 2), tc.float32))
+    flat = tc.zeros(world * 3, 2)
+    dist.all_gather_into_tensor(flat, inp)
+    assert_equal(flat, np.concatenate(all_data(world, (3, 2), tc.float32)))
+    stacked = tc.zeros(world, 3, 2)
+    dist.all_gather_into_tensor(stacked, inp)
+    assert_equal(stacked, np.stack(all_data(world, (3, 2), tc.float32)))
+    with pytest.raises(ValueError, match="world_size times input tensor size"):
+        dist.all_gather_into_tensor(tc.zeros(5), tc.zeros(2))
+
+
+@pytest.mark.parametrize("op", [dist.ReduceOp.SUM, dist.ReduceOp.MAX, dist.ReduceOp.AVG])
+def test_reduce_scatter_tensor(rank, world, op):
+    inp = tc.from_numpy(data(rank, (world * 4,), tc.float64))
+    out = tc.zeros(4, dtype=tc.float64)
+    dist.reduce_scatter_tensor(out, inp, op=op)
+    full = REDUCE[op](np.stack(all_data(world, (world * 4,), tc.float64)))
+    np.testing.assert_allclose(out.numpy(), full[4 * rank: 4 * rank + 4], rtol=1e-12)
+    out2 = tc.zeros(4, dtype=tc.float64)
+    dist.reduce_scatter(out2, [inp[4 * r: 4 * r + 4] for r in range(world)], op=op)
+    np.testing.assert_allclose(out2.numpy(), out.numpy(), rtol=0)
+
+
+def test_gather_and_scatter(rank, world):
+    for root in range(world):
+        t = tc.from_numpy(data(rank, (5,), tc.int32))
+        gl = [tc.zeros(5, dtype=tc.int32) for _ in range(world)] if rank == root else None
+        dist.gather(t, gl, dst=root)
+        if rank == root:
+            for r in range(world):
+                assert_equal(gl[r], data(r, (5,), tc.int32))
+        out = tc.zeros(2, 2)
+        sl = [tc.from_numpy(data(100 + r, (2, 2), tc.float32)) for r in range(world)] if rank == root else None
+        dist.scatter(out, sl, src=root)
+        assert_equal(out, data(100 + rank, (2, 2), tc.float32))
+    with pytest.raises(ValueError, match="must be specified on destination rank"):
+        dist.gather(tc.zeros(1), None, dst=rank)
+    with pytest.raises(ValueError, match="must NOT be specified on non-destination"):
+        dist.gather(tc.zeros(1), [tc.zeros(1)] * world, dst=(rank + 1) % world)
+
+
+def test_send_recv(rank, world):
+    peer = (rank + 1) % world
+    left = (rank - 1) % world
+    if rank % 2 == 0:
+        dist.send(tc.from_numpy(data(rank, (3, 3), tc.float64)), dst=peer)
+        buf = tc.zeros(3, 3, dtype=tc.float64)
+        assert dist.recv(buf, src=left) == left
+    else:
+        buf = tc.zeros(3, 3, dtype=tc.float64)
+        assert dist.recv(buf) == left  # any source
+        dist.send(tc.from_numpy(data(rank, (3, 3), tc.float64)), dst=peer)
+    assert_equal(buf, data(left, (3, 3), tc.float64))
+    # isend/irecv in both directions at once, with a tag, large enough to
+    # need the rendezvous protocol
+    out = tc.zeros(300_000)
+    recv_work = dist.irecv(out, src=left, tag=7)
+    send_work = dist.isend(tc.from_numpy(data(rank, (300_000,), tc.float32)), dst=peer, tag=7)
+    send_work.wait()
+    recv_work.wait()
+    assert_equal(out, data(left, (300_000,), tc.float32))
+
+
+def test_recv_mismatch_raises_and_stream_recovers(rank, world):
+    if rank == 0:
+        dist.send(tc.ones(4, dtype=tc.float64), dst=1)
+        dist.send(tc.full((2,), 5.0), dst=1)
+    elif rank == 1:
+        with pytest.raises(RuntimeError, match="sent 4 elements of tensorcore.float64"):
+            dist.recv(tc.zeros(4), src=0)  # float32: same count, other dtype
+        t = tc.zeros(2)
+        dist.recv(t, src=0)
+        assert_equal(t, np.full(2, 5.0, np.float32))
+
+
+def test_mismatched_collectives_raise_on_every_rank(rank, world):
+    with pytest.raises(RuntimeError, match="dtypes differ"):
+        dist.all_reduce(tc.zeros(4, dtype=tc.float32 if rank == 0 else tc.float64))
+    with pytest.raises(RuntimeError, match="number of elements differs"):
+        dist.all_reduce(tc.zeros(4 + rank))
+    with pytest.raises(RuntimeError, match="collectives differ"):
+        if rank == 0:
+            dist.all_reduce(tc.zeros(4))
+        else:
+            dist.broadcast(tc.zeros(4), src=0)
+    with pytest.raises(RuntimeError, match="root rank differs"):
+        dist.broadcast(tc.zeros(4), src=rank)
+    dist.barrier()  # the group still works afterwards
+    t = tc.ones(3)
+    dist.all_reduce(t)
+    assert_equal(t, np.full(3, world, np.float32))
+
+
+def test_new_group_and_ranks(rank, world):
+    assert dist.get_rank() == rank and dist.get_world_size() == world
+    assert dist.get_backend() == "mpi"
+    assert dist.get_process_group_ranks(dist.group.WORLD) == list(range(world))
+    members = [world - 1]
+    g = dist.new_group(members)
+    if rank in members:
+        assert dist.get_rank(g) == 0 and dist.get_world_size(g) == 1
+        assert dist.get_global_rank(g, 0) == world - 1
+        t = tc.full((2,), 3.0)
+        dist.all_reduce(t, group=g)
+        assert_equal(t, np.full(2, 3.0, np.float32))
+    else:
+        assert g == dist.GroupMember.NON_GROUP_MEMBER
+        assert dist.get_rank(g) == -1
+        with pytest.warns(UserWarning, match="does not belong to the given group"):
+            assert dist.all_reduce(tc.zeros(1), group=g) is None
+    everyone = dist.new_group(backend="gloo")  # PyTorch's CPU backend name runs on MPI
+    t = tc.full((1,), float(rank))
+    dist.broadcast(t, src=world - 1, group=everyone)  # src is a global rank
+    assert_equal(t, np.full(1, world - 1, np.float32))
+    dist.destroy_process_group(everyone)
+
+
+def test_object_collectives(rank, world):
+    objs = [{"rank": rank, "text": "x" * rank}, None] if rank == 0 else [0, 0]
+    dist.broadcast_object_list(objs, src=0)
+    assert objs == [{"rank": 0, "text": ""}, None]
+    gathered = [None] * world
+    dist.all_gather_object(gathered, ("r", rank, [rank] * rank))
+    assert gathered == [("r", r, [r] * r) for r in range(world)]
+    out = [None]
+    dist.scatter_object_list(out, [f"to {r}" for r in range(world)] if rank == 0 else None, src=0)
+    assert out == [f"to {rank}"]
+    got = [None] * world if rank == world - 1 else None
+    dist.gather_object(rank * 10, got, dst=world - 1)
+    if rank == world - 1:
+        assert got == [r * 10 for r in range(world)]
+
+
+def test_barrier_and_async_barrier(rank, world):
+    dist.barrier()
+    w = dist.barrier(async_op=True)
+    assert w.wait() is True
+
+
+def test_init_twice_raises():
+    with pytest.raises(ValueError, match="twice"):
+        dist.init_process_group("mpi")
+
+
+def test_monitored_barrier(rank, world):
+    dist.monitored_barrier(timeout=30)
+    if rank == 0:
+        with pytest.raises(RuntimeError, match="not every rank of group .* reached the barrier"):
+            dist.monitored_barrier(group=lonely_group(rank, world), timeout=0.2)
+    else:
+        lonely_group(rank, world)
+    dist.barrier()
+
+
+def lonely_group(rank, world):
+    """A fresh group in which only rank 0 will call monitored_barrier (the
+    group is unusable afterwards, so each use makes its own)."""
+    return dist.new_group(list(range(world)))
+
+
+def test_all_to_all_single(rank, world):
+    # equal splits: row block j of rank r's input goes to rank j
+    inp = tc.from_numpy(data(rank, (2 * world, 3), tc.int64))
+    out = tc.zeros(2 * world, 3, dtype=tc.int64)
+    dist.all_to_all_single(out, inp)
+    expected = np.concatenate([data(r, (2 * world, 3), tc.int64)[2 * rank: 2 * rank + 2] for r in range(world)])
+    assert_equal(out, expected)
+    # uneven: rank r sends r + j + 1 rows to rank j
+    def sizes(r):
+        return [r + j + 1 for j in range(world)]
+    inp = tc.from_numpy(data(rank, (sum(sizes(rank)), 2), tc.float64))
+    recv_sizes = [sizes(r)[rank] for r in range(world)]
+    out = tc.zeros(sum(recv_sizes), 2, dtype=tc.float64)
+    dist.all_to_all_single(out, inp, output_split_sizes=recv_sizes, input_split_sizes=sizes(rank))
+    pieces = []
+    for r in range(world):
+        start = sum(sizes(r)[:rank])
+        pieces.append(data(r, (sum(sizes(r)), 2), tc.float64)[start: start + sizes(r)[rank]])
+    assert_equal(out, np.concatenate(pieces))
+    with pytest.raises(ValueError, match="divisible by the group size"):
+        dist.all_to_all_single(tc.zeros(world + 1), tc.zeros(world + 1))
+
+
+def test_all_to_all_lists(rank, world):
+    inputs = [tc.full((rank + 1, j + 1), float(10 * rank + j)) for j in range(world)]
+    outputs = [tc.zeros(r + 1, rank + 1) for r in range(world)]
+    dist.all_to_all(outputs, inputs)
+    for r in range(world):
+        assert_equal(outputs[r], np.full((r + 1, rank + 1), 10 * r + rank, np.float32))
+
+
+def test_batch_isend_irecv_ring(rank, world):
+    right, left = (rank + 1) % world, (rank - 1) % world
+    got = tc.zeros(4, dtype=tc.int32)
+    ops = [dist.P2POp(dist.isend, tc.full((4,), rank, dtype=tc.int32), right),
+           dist.P2POp(dist.irecv, got, left)]
+    for w in dist.batch_isend_irecv(ops):
+        w.wait()
+    assert_equal(got, np.full(4, left, np.int32))
+    with pytest.raises(ValueError, match="Invalid ``op``"):
+        dist.P2POp(dist.all_reduce, got, 0)
