@@ -98,6 +98,19 @@ void init_functions(py::module_& m) {
   m.def("uniform_", &ops::uniform_, py::arg("t"), py::arg("lo"), py::arg("hi"), py::arg("gen") = nullptr);
   m.def("normal_", &ops::normal_, py::arg("t"), py::arg("mean"), py::arg("std"), py::arg("gen") = nullptr);
   m.def("random_", &ops::random_full_, py::arg("t"), py::arg("gen") = nullptr);
+  m.def("random_to_", &ops::random_to_, py::arg("t"), py::arg("to"), py::arg("gen") = nullptr);
+  m.def("random_from_to_", &ops::random_, py::arg("t"), py::arg("from"), py::arg("to"), py::arg("gen") = nullptr);
+  m.def("exponential_", &ops::exponential_, py::arg("t"), py::arg("lambd"), py::arg("gen") = nullptr);
+  m.def("geometric_", &ops::geometric_, py::arg("t"), py::arg("p"), py::arg("gen") = nullptr);
+  m.def("cauchy_", &ops::cauchy_, py::arg("t"), py::arg("median"), py::arg("sigma"), py::arg("gen") = nullptr);
+  m.def("log_normal_", &ops::log_normal_, py::arg("t"), py::arg("mean"), py::arg("std"), py::arg("gen") = nullptr);
+  m.def("bernoulli_scalar_", &ops::bernoulli_, py::arg("t"), py::arg("p"), py::arg("gen") = nullptr);
+  m.def("bernoulli_tensor_", &ops::bernoulli_tensor_, py::arg("t"), py::arg("p"), py::arg("gen") = nullptr);
+  m.def("bernoulli", &ops::bernoulli, py::arg("p"), py::arg("gen") = nullptr);
+  m.def("poisson", &ops::poisson, py::arg("rates"), py::arg("gen") = nullptr);
+  m.def("normal_tensor_tensor", &ops::normal_tensor_tensor, py::arg("mean"), py::arg("std"), py::arg("gen") = nullptr);
+  m.def("normal_tensor_scalar", &ops::normal_tensor_scalar, py::arg("mean"), py::arg("std"), py::arg("gen") = nullptr);
+  m.def("normal_scalar_tensor", &ops::normal_scalar_tensor, py::arg("mean"), py::arg("std"), py::arg("gen") = nullptr);
   m.def("bernoulli_mask", &ops::bernoulli_mask, py::arg("shape"), py::arg("p_keep"), py::arg("dtype"),
         py::arg("gen") = nullptr);
   m.def("multinomial", &ops::multinomial, py::arg("probs"), py::arg("n"), py::arg("replacement"),

@@ -30,6 +30,29 @@ inline const char* dtype_name(DType t) {
   return "?";
 }
 
+// PyTorch's names for a dtype in error messages: ScalarType ("Long") and
+// caffe2::TypeMeta ("long int"); kernels that print either are matched exactly.
+inline const char* scalar_type_name(DType t) {
+  switch (t) {
+    case DType::Bool: return "Bool";
+    case DType::Int32: return "Int";
+    case DType::Int64: return "Long";
+    case DType::Float32: return "Float";
+    case DType::Float64: return "Double";
+  }
+  return "?";
+}
+inline const char* type_meta_name(DType t) {
+  switch (t) {
+    case DType::Bool: return "bool";
+    case DType::Int32: return "int";
+    case DType::Int64: return "long int";
+    case DType::Float32: return "float";
+    case DType::Float64: return "double";
+  }
+  return "?";
+}
+
 inline bool is_floating(DType t) { return t == DType::Float32 || t == DType::Float64; }
 inline bool is_integral(DType t, bool include_bool) {
   return t == DType::Int32 || t == DType::Int64 || (include_bool && t == DType::Bool);

@@ -4,10 +4,13 @@
 // with the low 32 bits of the seed (default seed 67280421310721), 24 random
 // bits per float32 uniform and 53 (from two draws) per float64, Box-Muller
 // normals with the same caching and 16-element batching, `% range` integers
-// and the same Fisher-Yates order in randperm. So `manual_seed(s)` followed by
-// rand/randn/randint/randperm/uniform_/normal_ (and hence nn layer init)
-// yields PyTorch's values (normals can differ from PyTorch's AVX2 path in the
-// last bit of float32).
+// (64-bit draws from range 2^28) and the same Fisher-Yates order in randperm.
+// So `manual_seed(s)` followed by any random op (rand/randn/randint/randperm,
+// the in-place samplers, multinomial, bernoulli, poisson, normal; hence nn
+// layer init and dropout) yields PyTorch's values and leaves the generator
+// where PyTorch leaves it. The per-sample formulas are in core/distributions.h,
+// the fill order of strided outputs in ops/random_order.h, PyTorch's AVX2
+// float32 log/sincos for normal fills in core/cephes_float.h.
 #include <cstdint>
 #include <optional>
 #include <random>

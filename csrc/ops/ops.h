@@ -89,7 +89,8 @@ Tensor ones_like(const Tensor& a);
 Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype);
 Tensor linspace(double start, double end, int64_t steps, DType dt);
 Tensor eye(int64_t n, int64_t m, DType dt);
-// Random ops (ops/random.cpp); `gen` null means the default generator.
+// Random ops (ops/random.cpp, ops/multinomial.cpp); `gen` null means the
+// default generator. Each draws exactly what PyTorch's CPU kernel draws.
 void manual_seed(uint64_t seed);
 uint64_t initial_seed();
 std::vector<uint64_t> get_rng_state(Generator* gen = nullptr);
@@ -100,7 +101,22 @@ Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dt, Generato
 Tensor randperm(int64_t n, DType dt, Generator* gen = nullptr);
 Tensor& uniform_(Tensor& t, double lo, double hi, Generator* gen = nullptr);
 Tensor& normal_(Tensor& t, double mean, double std, Generator* gen = nullptr);
-Tensor& random_full_(Tensor& t, Generator* gen = nullptr);  // integer random_() over the dtype's range
+Tensor& random_full_(Tensor& t, Generator* gen = nullptr);  // random_(): the dtype's whole range
+Tensor& random_to_(Tensor& t, int64_t to, Generator* gen = nullptr);  // random_(to): [0, to)
+// random_(from, to): [from, to); to = nullopt means up to the dtype's maximum
+// (from = int64 min then: every int64 value).
+Tensor& random_(Tensor& t, int64_t from, std::optional<int64_t> to, Generator* gen = nullptr);
+Tensor& exponential_(Tensor& t, double lambda, Generator* gen = nullptr);
+Tensor& geometric_(Tensor& t, double p, Generator* gen = nullptr);
+Tensor& cauchy_(Tensor& t, double median, double sigma, Generator* gen = nullptr);
+Tensor& log_normal_(Tensor& t, double mean, double std, Generator* gen = nullptr);
+Tensor& bernoulli_(Tensor& t, double p, Generator* gen = nullptr);
+Tensor& bernoulli_tensor_(Tensor& t, const Tensor& probs, Generator* gen = nullptr);  // probs expands to t
+Tensor bernoulli(const Tensor& probs, Generator* gen = nullptr);
+Tensor poisson(const Tensor& rates, Generator* gen = nullptr);
+Tensor normal_tensor_tensor(const Tensor& mean, const Tensor& std, Generator* gen = nullptr);
+Tensor normal_tensor_scalar(const Tensor& mean, double std, Generator* gen = nullptr);
+Tensor normal_scalar_tensor(double mean, const Tensor& std, Generator* gen = nullptr);
 Tensor bernoulli_mask(const Shape& shape, double p_keep, DType dt, Generator* gen = nullptr);
 Tensor multinomial(const Tensor& probs, int64_t n, bool replacement, Generator* gen = nullptr);
 

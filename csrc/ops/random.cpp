@@ -1,14 +1,30 @@
 // Random sampling with PyTorch-compatible streams (Note [PyTorch-compatible
-// random streams] in core/generator.h).
+// random streams] in core/generator.h, Note [PyTorch's per-sample
+// transformations] in core/distributions.h): the generator state, the
+// in-place fills (uniform_, normal_, random_, exponential_, ...) and the
+// factories built on them. multinomial lives in ops/multinomial.cpp.
+//
+// The drawing loops stay here: each is a serial walk over one generator, so
+// there is nothing for instruction-set dispatch to choose. Transforms of
+// uniforms already drawn go behind the backend (kernels::box_muller_f32 in
+// backend/cpu/random_impl.h, the random-family kernels).
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <sstream>
 
+#include "autograd/derivatives.h"
 #include "autograd/grad_mode.h"
+#include "autograd/inplace.h"
+#include "backend/random_kernels.h"
+#include "core/distributions.h"
 #include "core/error.h"
 #include "core/generator.h"
+#include "core/iterator.h"
 #include "core/shape_util.h"
 #include "ops/ops.h"
+#include "ops/random_order.h"
 
 namespace tc {
 
@@ -19,57 +35,149 @@ Generator& default_generator() {
 
 namespace ops {
 
+using autograd::record;
+namespace d = autograd::d;
+
 namespace {
 Generator& pick(Generator* g) { return g ? *g : default_generator(); }
 
-// PyTorch's normal_distribution<double>: Box-Muller on two 53-bit uniforms,
-// caching the second sample in the generator.
-double normal_sample(Generator& g, double mean, double std) {
-  if (g.next_double_normal) {
-    double v = *g.next_double_normal * std + mean;
-    g.next_double_normal.reset();
-    return v;
+// Writes sample() into every element of `t` in PyTorch's fill order.
+template <typename T, typename F>
+void fill_each(Tensor& t, F&& sample) {
+  T* p = t.data<T>();
+  if (t.is_contiguous()) {
+    for (int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = sample();
+  } else {
+    visit_in_fill_order(t.sizes(), t.strides(), nullptr, [&](int64_t off, int64_t) { p[off] = sample(); });
   }
-  double u1 = g.uniform_f64(), u2 = g.uniform_f64();
-  double r = std::sqrt(-2.0 * std::log1p(-u2));
-  double theta = 2.0 * M_PI * u1;
-  g.next_double_normal = r * std::sin(theta);
-  return r * std::cos(theta) * std + mean;
+}
+
+template <typename F>
+Tensor& fill_floating(Tensor& t, F&& sample_double) {
+  dispatch_dtype(t.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) fill_each<T>(t, [&] { return static_cast<T>(sample_double()); });
+  });
+  t.bump_version();
+  return t;
+}
+
+[[noreturn]] void not_implemented_for(const char* kernel, DType dt) {
+  raise(ErrorKind::NotImplemented, "\"", kernel, "\" not implemented for '", scalar_type_name(dt), "'");
+}
+
+// Note [Random fills and autograd]
+// Like PyTorch, an in-place sample into a tensor that requires grad is refused
+// for leaves and recorded (gradient zero: the values do not depend on the old
+// ones) otherwise, under the node name PyTorch uses.
+template <typename F>
+Tensor& sample_in_place(Tensor& t, const char* op, const char* node, F&& fill) {
+  autograd::check_inplace(t, op);
+  if (!autograd::any_requires_grad({&t})) {
+    fill();
+    return t;
+  }
+  Tensor filled;
+  {
+    autograd::NoGradGuard ng;
+    fill();
+    filled = clone(t);
+  }
+  record(node, d::zero_grad_backward, {&t}, {&filled});
+  autograd::rebase_history(t, filled);
+  return t;
 }
 
 // PyTorch's normal_fill: uniforms for the whole tensor, then Box-Muller on
-// blocks of 16 (pairs j, j+8); a ragged tail recomputes the last 16.
+// blocks of 16 (pairs j, j+8); a ragged tail recomputes the last 16. float32
+// blocks go through the backend's box_muller_f32 (PyTorch's AVX2 log/sincos);
+// double uses libm, as PyTorch's scalar path.
 template <typename T>
 void normal_fill(T* data, int64_t n, T mean, T std, Generator& g) {
-  auto uniform = [&]() -> T { return std::is_same_v<T, float> ? T(g.uniform_f32()) : T(g.uniform_f64()); };
-  for (int64_t i = 0; i < n; ++i) data[i] = uniform();
-  auto fill16 = [&](T* d) {
-    for (int j = 0; j < 8; ++j) {
-      const T u1 = T(1) - d[j];
-      const T u2 = d[j + 8];
-      const T radius = std::sqrt(T(-2) * std::log(u1));
-      const T theta = T(2.0 * M_PI) * u2;
-      d[j] = radius * std::cos(theta) * std + mean;
-      d[j + 8] = radius * std::sin(theta) * std + mean;
+  auto uniform = [&]() -> T {
+    if constexpr (std::is_same_v<T, float>) return dist::uniform_float(g);
+    else return dist::uniform_double(g);
+  };
+  auto box_muller = [&](T* d, int64_t blocks) {
+    if constexpr (std::is_same_v<T, float>) {
+      kernels::box_muller_f32(d, blocks, mean, std);
+    } else {
+      for (int64_t b = 0; b < blocks; ++b, d += 16) {
+        for (int j = 0; j < 8; ++j) {
+          const T radius = std::sqrt(T(-2) * std::log(T(1) - d[j]));
+          const T theta = T(2.0 * M_PI) * d[j + 8];
+          d[j] = std::fma(radius * std::cos(theta), std, mean);
+          d[j + 8] = std::fma(radius * std::sin(theta), std, mean);
+        }
+      }
     }
   };
-  for (int64_t i = 0; i + 16 <= n; i += 16) fill16(data + i);
+  for (int64_t i = 0; i < n; ++i) data[i] = uniform();
+  box_muller(data, n / 16);
   if (n % 16 != 0) {
     T* tail = data + n - 16;
     for (int i = 0; i < 16; ++i) tail[i] = uniform();
-    fill16(tail);
+    box_muller(tail, 1);
   }
 }
 
-// Fills a contiguous scratch tensor then copies into `t` when `t` is strided.
-template <typename F>
-Tensor& fill_random(Tensor& t, F&& f) {
-  Tensor c = t.is_contiguous() ? t : empty(t.sizes(), t.dtype());
-  f(c);
-  if (!c.same(t)) {
-    autograd::NoGradGuard ng;
-    copy_(t, c);
+// PyTorch's update_from/update_to: integer bounds that the float dtype would
+// round past are moved inward to the nearest representable neighbour. At the
+// int64 limits (from + 1 or to - 1 overflowing) the bound is left as is, where
+// PyTorch overflows (and loops forever); the range checks then reject it.
+inline int64_t wrapping_add(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+inline int highest_bit(int64_t v) {  // floor(log2(|v|)), 0 for 0
+  uint64_t m = v < 0 ? ~static_cast<uint64_t>(v) + 1 : static_cast<uint64_t>(v);
+  int n = 0;
+  while (m >>= 1) ++n;
+  return n;
+}
+template <typename T>
+int64_t update_from(int64_t from) {
+  if (from == std::numeric_limits<int64_t>::max()) return from;
+  const int64_t next = from + 1;
+  const int64_t from_plus_1 = dist::cast_sample<int64_t>(static_cast<T>(next));  // x86's result past 2^63
+  if (from_plus_1 < from) {
+    from = wrapping_add(from_plus_1, int64_t{1} << (highest_bit(next) - std::numeric_limits<T>::digits + 1));
   }
+  return from;
+}
+template <typename T>
+int64_t update_to(int64_t to) {
+  if (to == std::numeric_limits<int64_t>::min()) return to;
+  const int64_t prev = to - 1;
+  const int64_t to_minus_1 = dist::cast_sample<int64_t>(static_cast<T>(prev));
+  if (to_minus_1 >= to) {
+    to = wrapping_add(to_minus_1, -(int64_t{1} << (highest_bit(prev) - std::numeric_limits<T>::digits + 1)));
+  }
+  return to;
+}
+
+void check_from_to_in_range(int64_t from, int64_t to_inc, DType dt) {
+  double lo, hi;
+  switch (dt) {
+    case DType::Float32: lo = -std::numeric_limits<float>::max(); hi = std::numeric_limits<float>::max(); break;
+    case DType::Float64: lo = -std::numeric_limits<double>::max(); hi = std::numeric_limits<double>::max(); break;
+    case DType::Int32: lo = std::numeric_limits<int32_t>::min(); hi = std::numeric_limits<int32_t>::max(); break;
+    case DType::Bool: lo = 0; hi = 1; break;
+    default: return;  // int64: every int64 fits
+  }
+  TC_CHECK(from >= lo && from <= hi, "from is out of bounds for ", type_meta_name(dt));
+  TC_CHECK(to_inc >= lo && to_inc <= hi, "to - 1 is out of bounds for ", type_meta_name(dt));
+}
+
+// Values base + (draw % range): 64-bit draws once range reaches 2^28.
+Tensor& random_from_to_fill(Tensor& t, uint64_t range, int64_t base, Generator& g) {
+  dispatch_dtype(t.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const bool wide = range >= (uint64_t{1} << 28);
+    fill_each<T>(t, [&] {
+      const uint64_t v = wide ? g.random64() : g.random();
+      return static_cast<T>(static_cast<int64_t>(v % range + static_cast<uint64_t>(base)));
+    });
+  });
   t.bump_version();
   return t;
 }
@@ -116,88 +224,331 @@ void set_rng_state(const std::vector<uint64_t>& st, Generator* gen) {
   }
 }
 
-Tensor& uniform_(Tensor& t, double lo, double hi, Generator* gen) {
-  TC_CHECK(is_floating(t.dtype()), "uniform_ expects a floating point tensor, got ", dtype_name(t.dtype()));
+static Tensor& uniform_fill(Tensor& t, double lo, double hi, Generator* gen) {
+  if (!is_floating(t.dtype())) not_implemented_for("check_uniform_bounds", t.dtype());
+  const double max = t.dtype() == DType::Float32 ? std::numeric_limits<float>::max() : std::numeric_limits<double>::max();
+  TC_CHECK(lo >= -max && lo <= max, "from is out of bounds for ", type_meta_name(t.dtype()));
+  TC_CHECK(hi >= -max && hi <= max, "to is out of bounds for ", type_meta_name(t.dtype()));
   TC_CHECK(lo <= hi, "uniform_ expects to return a [from, to) range, but found from=", lo, " > to=", hi);
+  TC_CHECK(hi - lo <= max, "uniform_ expects to-from <= std::numeric_limits<", scalar_type_name(t.dtype()),
+           ">::max(), but found to=", hi, " and from=", lo, " which result in to-from to exceed the limit");
   Generator& g = pick(gen);
-  return fill_random(t, [&](Tensor& c) {
-    int64_t n = c.numel();
-    if (c.dtype() == DType::Float32) {
-      float* p = c.data<float>();
-      const double from = static_cast<float>(lo), to = static_cast<float>(hi);
-      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<float>(g.uniform_f32() * (to - from) + from);
-    } else {
-      double* p = c.data<double>();
-      for (int64_t i = 0; i < n; ++i) p[i] = g.uniform_f64() * (hi - lo) + lo;
-    }
-  });
+  if (t.dtype() == DType::Float32) {
+    const float from = static_cast<float>(lo), to = static_cast<float>(hi);
+    // A value that rounds up to `to` is folded back to `from`, as PyTorch does.
+    fill_each<float>(t, [&] {
+      const float v = dist::uniform_float(g, from, to);
+      return v == to ? from : v;
+    });
+  } else {
+    fill_each<double>(t, [&] {
+      const double v = dist::uniform_double(g, lo, hi);
+      return v == hi ? lo : v;
+    });
+  }
+  t.bump_version();
+  return t;
 }
 
-Tensor& normal_(Tensor& t, double mean, double std, Generator* gen) {
-  TC_CHECK(is_floating(t.dtype()), "normal_ expects a floating point tensor, got ", dtype_name(t.dtype()));
+static Tensor& normal_fill_(Tensor& t, double mean, double std, Generator* gen) {
   TC_CHECK(std >= 0, "normal expects std >= 0.0, but found std ", std);
+  if (t.numel() == 0) return t;
+  if (!is_floating(t.dtype())) not_implemented_for("normal_kernel_cpu", t.dtype());
   Generator& g = pick(gen);
-  int64_t n = t.numel();
+  const int64_t n = t.numel();
   if (n >= 16 && t.is_contiguous()) {
-    dispatch_dtype(t.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      if constexpr (std::is_floating_point_v<T>) normal_fill<T>(t.data<T>(), n, T(mean), T(std), g);
-    });
+    if (t.dtype() == DType::Float32) normal_fill<float>(t.data<float>(), n, float(mean), float(std), g);
+    else normal_fill<double>(t.data<double>(), n, mean, std, g);
     t.bump_version();
     return t;
   }
-  return fill_random(t, [&](Tensor& c) {
-    dispatch_dtype(c.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      T* p = c.data<T>();
-      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(normal_sample(g, mean, std));
-    });
-  });
+  return fill_floating(t, [&] { return dist::normal(g, mean, std); });
 }
 
-Tensor& random_full_(Tensor& t, Generator* gen) {
+static Tensor& random_full_fill(Tensor& t, Generator* gen) {
   Generator& g = pick(gen);
-  return fill_random(t, [&](Tensor& c) {
-    dispatch_dtype(c.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      T* p = c.data<T>();
-      for (int64_t i = 0; i < c.numel(); ++i) {
-        if constexpr (std::is_same_v<T, int64_t>) p[i] = static_cast<T>(g.random64() % (1ULL << 63));
-        else if constexpr (std::is_same_v<T, int32_t>) p[i] = static_cast<T>(g.random() % (1ULL << 31));
-        else if constexpr (std::is_same_v<T, bool>) p[i] = (g.random() % 2) != 0;
-        else if constexpr (std::is_same_v<T, float>) p[i] = static_cast<T>(g.random() % ((1ULL << 24) + 1));
-        else p[i] = static_cast<T>(g.random64() % ((1ULL << 53) + 1));
+  dispatch_dtype(t.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    // The dtype's whole range (2^digits + 1 values for floats), from 32-bit
+    // draws except for int64 and double.
+    fill_each<T>(t, [&]() -> T {
+      if constexpr (std::is_same_v<T, int64_t>) return static_cast<T>(g.random64() % (uint64_t{1} << 63));
+      else if constexpr (std::is_same_v<T, int32_t>) return static_cast<T>(g.random() % (uint64_t{1} << 31));
+      else if constexpr (std::is_same_v<T, bool>) return (g.random() & 1) != 0;
+      else if constexpr (std::is_same_v<T, float>) return static_cast<T>(g.random() % ((uint64_t{1} << 24) + 1));
+      else return static_cast<T>(g.random64() % ((uint64_t{1} << 53) + 1));
+    });
+  });
+  t.bump_version();
+  return t;
+}
+
+static Tensor& random_fill(Tensor& t, int64_t from, std::optional<int64_t> to_opt, Generator* gen) {
+  Generator& g = pick(gen);
+  const DType dt = t.dtype();
+  if (to_opt) {
+    int64_t to = *to_opt;
+    TC_CHECK(from < to, "random_ expects 'from' to be less than 'to', but got from=", from, " >= to=", to);
+    if (is_floating(dt)) {
+      if (dt == DType::Float32) from = update_from<float>(from), to = update_to<float>(to);
+      else from = update_from<double>(from), to = update_to<double>(to);
+      TC_CHECK(from < to, "random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, but got from=",
+               from, " >= to=", to);
+    }
+    check_from_to_in_range(from, to - 1, dt);
+    if (t.numel() == 0) return t;
+    return random_from_to_fill(t, static_cast<uint64_t>(to) - static_cast<uint64_t>(from), from, g);
+  }
+  if (from != std::numeric_limits<int64_t>::min()) {
+    int64_t to_inc;
+    switch (dt) {
+      case DType::Float32: to_inc = int64_t{1} << 24; from = update_from<float>(from); break;
+      case DType::Float64: to_inc = int64_t{1} << 53; from = update_from<double>(from); break;
+      case DType::Int32: to_inc = std::numeric_limits<int32_t>::max(); break;
+      case DType::Int64: to_inc = std::numeric_limits<int64_t>::max(); break;
+      default: to_inc = 1; break;  // bool
+    }
+    if (is_floating(dt))
+      TC_CHECK(from < to_inc, "random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted to "
+               "dtype, but got from=", from, " > to_inc=", to_inc);
+    check_from_to_in_range(from, to_inc, dt);
+    if (t.numel() == 0) return t;
+    return random_from_to_fill(t, static_cast<uint64_t>(to_inc) - static_cast<uint64_t>(from) + 1, from, g);
+  }
+  // from = int64 min, to = None: every int64 value, cast to the dtype.
+  if (t.numel() == 0) return t;
+  TC_CHECK(dt == DType::Int64 || is_floating(dt),
+           "random_full_64_bits_range_kernel_cpu handles only int64, double, float and bfloat16");
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    fill_each<T>(t, [&] { return static_cast<T>(static_cast<int64_t>(g.random64())); });
+  });
+  t.bump_version();
+  return t;
+}
+
+static Tensor& exponential_fill(Tensor& t, double lambda, Generator* gen) {
+  TC_CHECK(lambda > 0.0, "exponential_ expects lambda > 0.0, but found lambda=", lambda);
+  if (t.numel() == 0) return t;
+  TC_CHECK(is_floating(t.dtype()), "Exponential distribution is a continuous probability distribution. dtype must be "
+           "a floating point but you specified ", scalar_type_name(t.dtype()));
+  Generator& g = pick(gen);
+  return fill_floating(t, [&] { return dist::exponential(g, lambda); });
+}
+
+static Tensor& geometric_fill(Tensor& t, double p, Generator* gen) {
+  TC_CHECK(0 < p && p < 1, "geometric_ expects p to be in (0, 1), but got p=", p);
+  if (t.numel() == 0) return t;
+  if (t.dtype() == DType::Bool) not_implemented_for("geometric_cpu", t.dtype());
+  Generator& g = pick(gen);
+  dispatch_dtype(t.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    fill_each<T>(t, [&] { return dist::cast_sample<T>(dist::geometric(g, p)); });
+  });
+  t.bump_version();
+  return t;
+}
+
+static Tensor& cauchy_fill(Tensor& t, double median, double sigma, Generator* gen) {
+  TC_CHECK(sigma > 0.0, "cauchy_ expects sigma > 0.0, but found sigma=", sigma);
+  TC_CHECK(is_floating(t.dtype()), "Cauchy distribution is a continuous probability distribution. dtype must be a "
+           "floating point but you specified ", type_meta_name(t.dtype()));
+  if (t.numel() == 0) return t;
+  Generator& g = pick(gen);
+  return fill_floating(t, [&] { return dist::cauchy(g, median, sigma); });
+}
+
+static Tensor& log_normal_fill(Tensor& t, double mean, double std, Generator* gen) {
+  TC_CHECK(std > 0.0, "log_normal_ expects std > 0.0, but found std=", std);
+  if (t.numel() == 0) return t;
+  if (!is_floating(t.dtype())) not_implemented_for("log_normal_cpu", t.dtype());
+  Generator& g = pick(gen);
+  return fill_floating(t, [&] { return dist::log_normal(g, mean, std); });
+}
+
+static Tensor& bernoulli_fill(Tensor& t, double p, Generator* gen) {
+  TC_CHECK(0 <= p && p <= 1, "bernoulli_ expects p to be in [0, 1], but got p=", p);
+  if (t.numel() == 0) return t;
+  Generator& g = pick(gen);
+  dispatch_dtype(t.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    fill_each<T>(t, [&] { return static_cast<T>(dist::uniform_double(g) < p); });
+  });
+  t.bump_version();
+  return t;
+}
+
+static Tensor& bernoulli_tensor_fill(Tensor& t, const Tensor& probs, Generator* gen) {
+  if (t.numel() == 0) return t;
+  Tensor p;
+  {
+    autograd::NoGradGuard ng;
+    p = expand(probs, t.sizes());
+  }
+  if (!is_floating(p.dtype())) not_implemented_for("bernoulli_tensor_cpu_p_", p.dtype());
+  Generator& g = pick(gen);
+  // Each element reads its probability then draws: a float32 p draws a float
+  // uniform (24 bits), a float64 p a double one.
+  dispatch_dtype(t.dtype(), [&](auto out_tag) {
+    using T = typename decltype(out_tag)::type;
+    T* out = t.data<T>();
+    dispatch_dtype(p.dtype(), [&](auto p_tag) {
+      using P = typename decltype(p_tag)::type;
+      if constexpr (std::is_floating_point_v<P>) {
+        const P* pp = p.data<P>();
+        visit_in_fill_order(t.sizes(), t.strides(), &p.strides(), [&](int64_t off, int64_t poff) {
+          const P pv = pp[poff];
+          TC_CHECK(pv >= 0 && pv <= 1, "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
+                   "error message be improved?  If so, please report an enhancement request to PyTorch.)");
+          if constexpr (std::is_same_v<P, float>) out[off] = static_cast<T>(dist::uniform_float(g) < pv);
+          else out[off] = static_cast<T>(dist::uniform_double(g) < pv);
+        });
       }
     });
   });
+  t.bump_version();
+  return t;
+}
+
+// ---- the public in-place samplers (Note [Random fills and autograd]) ----
+Tensor& uniform_(Tensor& t, double lo, double hi, Generator* gen) {
+  return sample_in_place(t, "uniform_", "UniformBackward0", [&] { uniform_fill(t, lo, hi, gen); });
+}
+Tensor& normal_(Tensor& t, double mean, double std, Generator* gen) {
+  return sample_in_place(t, "normal_", "NormalBackward0", [&] { normal_fill_(t, mean, std, gen); });
+}
+Tensor& random_full_(Tensor& t, Generator* gen) {
+  return sample_in_place(t, "random_", "RandomBackward2", [&] { random_full_fill(t, gen); });
+}
+Tensor& random_to_(Tensor& t, int64_t to, Generator* gen) {
+  return sample_in_place(t, "random_", "RandomBackward1", [&] { random_fill(t, 0, to, gen); });
+}
+Tensor& random_(Tensor& t, int64_t from, std::optional<int64_t> to, Generator* gen) {
+  return sample_in_place(t, "random_", "RandomBackward0", [&] { random_fill(t, from, to, gen); });
+}
+Tensor& exponential_(Tensor& t, double lambda, Generator* gen) {
+  return sample_in_place(t, "exponential_", "ExponentialBackward0", [&] { exponential_fill(t, lambda, gen); });
+}
+Tensor& geometric_(Tensor& t, double p, Generator* gen) {
+  return sample_in_place(t, "geometric_", "GeometricBackward0", [&] { geometric_fill(t, p, gen); });
+}
+Tensor& cauchy_(Tensor& t, double median, double sigma, Generator* gen) {
+  return sample_in_place(t, "cauchy_", "CauchyBackward0", [&] { cauchy_fill(t, median, sigma, gen); });
+}
+Tensor& log_normal_(Tensor& t, double mean, double std, Generator* gen) {
+  return sample_in_place(t, "log_normal_", "LogNormalBackward0", [&] { log_normal_fill(t, mean, std, gen); });
+}
+Tensor& bernoulli_(Tensor& t, double p, Generator* gen) {
+  return sample_in_place(t, "bernoulli_", "BernoulliBackward2", [&] { bernoulli_fill(t, p, gen); });
+}
+Tensor& bernoulli_tensor_(Tensor& t, const Tensor& probs, Generator* gen) {
+  return sample_in_place(t, "bernoulli_", "BernoulliBackward1", [&] { bernoulli_tensor_fill(t, probs, gen); });
+}
+
+Tensor bernoulli(const Tensor& probs, Generator* gen) {
+  Tensor out = empty(probs.sizes(), probs.dtype());
+  bernoulli_tensor_(out, probs, gen);
+  record("BernoulliBackward0", d::zero_grad_backward, {&probs}, {&out});
+  return out;
+}
+
+Tensor poisson(const Tensor& rates, Generator* gen) {
+  if (!is_floating(rates.dtype())) not_implemented_for("poisson_cpu", rates.dtype());
+  Tensor r;
+  {
+    autograd::NoGradGuard ng;
+    r = contiguous(rates);
+  }
+  Tensor out = empty(rates.sizes(), rates.dtype());
+  Generator& g = pick(gen);
+  dispatch_dtype(rates.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      const T* lam = r.data<T>();
+      T* o = out.data<T>();
+      for (int64_t i = 0, n = out.numel(); i < n; ++i) {
+        const double l = static_cast<double>(lam[i]);
+        TC_CHECK(l >= 0, "invalid Poisson rate, expected rate to be non-negative");
+        o[i] = static_cast<T>(dist::poisson(g, l));
+      }
+    }
+  });
+  record("PoissonBackward0", d::zero_grad_backward, {&rates}, {&out});
+  return out;
+}
+
+// torch.normal with tensor arguments: standard normals of the broadcast shape
+// (normal_'s stream), then scaled and shifted with separate roundings, as
+// PyTorch does. The samples do not depend on mean/std differentiably in
+// PyTorch's definition: their gradients are zero.
+namespace {
+// NaN fails too (PyTorch compares std.min(), which is NaN then).
+void check_std_tensor(const Tensor& std) {
+  Tensor s;
+  {
+    autograd::NoGradGuard ng;
+    s = contiguous(to_dtype(std, DType::Float64));
+  }
+  const double* v = s.data<double>();
+  for (int64_t i = 0, n = s.numel(); i < n; ++i)
+    TC_CHECK(v[i] >= 0, "normal expects all elements of std >= 0.0");
+}
+}  // namespace
+
+Tensor normal_tensor_tensor(const Tensor& mean, const Tensor& std, Generator* gen) {
+  check_std_tensor(std);
+  Tensor out = empty(broadcast_shapes(mean.sizes(), std.sizes(), "normal"), mean.dtype());
+  {
+    autograd::NoGradGuard ng;
+    normal_(out, 0.0, 1.0, gen);
+    binary_(BinaryOp::Mul, out, std);
+    binary_(BinaryOp::Add, out, mean);
+  }
+  record("NormalBackward3", d::zero_grad_backward, {&mean, &std}, {&out});
+  return out;
+}
+
+Tensor normal_tensor_scalar(const Tensor& mean, double std, Generator* gen) {
+  TC_CHECK(std >= 0.0, "normal expects std >= 0.0, but found std ", std);
+  Tensor out = empty(mean.sizes(), mean.dtype());
+  {
+    autograd::NoGradGuard ng;
+    normal_(out, 0.0, std, gen);
+    binary_(BinaryOp::Add, out, mean);
+  }
+  record("NormalBackward1", d::zero_grad_backward, {&mean}, {&out});
+  return out;
+}
+
+Tensor normal_scalar_tensor(double mean, const Tensor& std, Generator* gen) {
+  check_std_tensor(std);
+  Tensor out = empty(std.sizes(), std.dtype());
+  {
+    autograd::NoGradGuard ng;
+    normal_(out, 0.0, 1.0, gen);
+    binary_(BinaryOp::Mul, out, std);
+    // PyTorch adds mean as a 0-dim tensor of the output's dtype.
+    binary_(BinaryOp::Add, out, scalar_tensor(Scalar::from_double(mean), out.dtype()));
+  }
+  record("NormalBackward2", d::zero_grad_backward, {&std}, {&out});
+  return out;
 }
 
 Tensor rand(const Shape& shape, DType dt, Generator* gen) {
-  TC_CHECK(is_floating(dt), "\"check_uniform_bounds\" not implemented for '", dtype_name(dt), "'");
+  if (!is_floating(dt)) not_implemented_for("check_uniform_bounds", dt);
   Tensor t = empty(shape, dt);
   return uniform_(t, 0.0, 1.0, gen);
 }
 
 Tensor randn(const Shape& shape, DType dt, Generator* gen) {
-  TC_CHECK(is_floating(dt), "\"normal_kernel_cpu\" not implemented for '", dtype_name(dt), "'");
+  if (!is_floating(dt)) not_implemented_for("normal_kernel_cpu", dt);
   Tensor t = empty(shape, dt);
   return normal_(t, 0.0, 1.0, gen);
 }
 
 Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dt, Generator* gen) {
-  TC_CHECK(low < high, "random_ expects 'from' to be less than 'to', but got from=", low, " >= to=", high);
   Tensor t = empty(shape, dt);
-  Generator& g = pick(gen);
-  uint64_t range = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
-  dispatch_dtype(dt, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    T* p = t.data<T>();
-    for (int64_t i = 0; i < t.numel(); ++i) {
-      uint64_t v = range >= (1ULL << 32) ? g.random64() : g.random();
-      p[i] = static_cast<T>(static_cast<int64_t>(v % range + static_cast<uint64_t>(low)));
-    }
-  });
-  return t;
+  return random_(t, low, high, gen);
 }
 
 Tensor randperm(int64_t n, DType dt, Generator* gen) {
@@ -218,49 +569,8 @@ Tensor randperm(int64_t n, DType dt, Generator* gen) {
 }
 
 Tensor bernoulli_mask(const Shape& shape, double p_keep, DType dt, Generator* gen) {
-  TC_CHECK(p_keep >= 0 && p_keep <= 1, "bernoulli: probability must be in [0, 1], got ", p_keep);
   Tensor t = empty(shape, dt);
-  Generator& g = pick(gen);
-  dispatch_dtype(dt, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    T* p = t.data<T>();
-    for (int64_t i = 0; i < t.numel(); ++i) p[i] = g.uniform_f64() < p_keep ? T(1) : T(0);
-  });
-  return t;
-}
-
-Tensor multinomial(const Tensor& probs, int64_t n, bool replacement, Generator* gen) {
-  TC_CHECK(probs.dim() == 1 || probs.dim() == 2, "prob_dist must be 1 or 2 dim, got ", probs.dim());
-  Tensor p;
-  {
-    autograd::NoGradGuard ng;
-    p = contiguous(to_dtype(probs, DType::Float64));
-  }
-  int64_t rows = p.dim() == 1 ? 1 : p.size(0), cats = p.size(p.dim() - 1);
-  TC_CHECK(n > 0, "cannot sample n_sample <= 0 samples");
-  TC_CHECK(replacement || n <= cats, "cannot sample n_sample > prob_dist.size(-1) samples without replacement");
-  Tensor out = empty(p.dim() == 1 ? Shape{n} : Shape{rows, n}, DType::Int64);
-  Generator& g = pick(gen);
-  for (int64_t r = 0; r < rows; ++r) {
-    std::vector<double> w(p.data<double>() + r * cats, p.data<double>() + (r + 1) * cats);
-    for (double x : w)
-      TC_CHECK(x >= 0 && std::isfinite(x), "probability tensor contains either `inf`, `nan` or element < 0");
-    for (int64_t s = 0; s < n; ++s) {
-      double total = 0;
-      for (double x : w) total += x;
-      TC_CHECK(total > 0, "invalid multinomial distribution (sum of probabilities <= 0)");
-      double u = g.uniform_f64() * total;
-      int64_t k = 0;
-      for (; k < cats - 1; ++k) {
-        if (u < w[k]) break;
-        u -= w[k];
-      }
-      while (w[k] == 0 && k > 0) --k;
-      out.data<int64_t>()[r * n + s] = k;
-      if (!replacement) w[k] = 0;
-    }
-  }
-  return out;
+  return bernoulli_(t, p_keep, gen);
 }
 
 }  // namespace ops

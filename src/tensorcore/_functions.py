@@ -15,7 +15,7 @@ __all__ = [
     "tensor", "as_tensor", "from_numpy", "from_dlpack", "is_tensor", "is_floating_point", "is_complex", "numel",
     "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "range",
     "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
-    "randint_like", "normal", "bernoulli", "multinomial", "manual_seed", "seed", "initial_seed",
+    "randint_like", "normal", "bernoulli", "poisson", "multinomial", "manual_seed", "seed", "initial_seed",
     "get_rng_state", "set_rng_state", "Generator", "default_generator",
     "cat", "concat", "concatenate", "stack", "hstack", "vstack", "where", "clamp", "clip",
     "set_default_dtype", "get_default_dtype", "result_type", "promote_types", "can_cast",
@@ -294,15 +294,30 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
+def _random_out(out, shape, name):
+    """out= for the random factories: PyTorch samples straight into `out` (in
+    out's dtype), so the draws land where they would in a fresh tensor. out
+    must already have the result's shape: tensorcore cannot resize a tensor."""
+    tensor_arg(out, name, "out")
+    if list(out.shape) != list(shape):
+        raise RuntimeError(f"{name}(): out= has shape {list(out.shape)} but the result has shape {list(shape)}; "
+                           "tensorcore cannot resize out= tensors")
+    return out
+
+
 def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
     device_arg(device)
     shape, dt = shape_args(_size_arg(args, size, "rand"), "rand"), _factory_dtype(dtype, "rand")
+    if out is not None:
+        return _C.uniform_(_random_out(out, shape, "rand"), 0.0, 1.0, _gen(generator))
     return _finish(_C.rand(shape, dt, _gen(generator)), requires_grad)
 
 
 def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
     device_arg(device)
     shape, dt = shape_args(_size_arg(args, size, "randn"), "randn"), _factory_dtype(dtype, "randn")
+    if out is not None:
+        return _C.normal_(_random_out(out, shape, "randn"), 0.0, 1.0, _gen(generator))
     return _finish(_C.randn(shape, dt, _gen(generator)), requires_grad)
 
 
@@ -321,8 +336,10 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
         raise TypeError(f"randint(): argument 'size' must be tuple of ints, not {type(size).__name__}")
     shape = shape_args((size,), "randint")
     dt = dtype_arg(dtype, "randint") or int64
-    return _finish(_C.randint(int_arg(low, "randint", "low"), int_arg(high, "randint", "high"), shape, dt,
-                              _gen(generator)), requires_grad)
+    low, high = int_arg(low, "randint", "low"), int_arg(high, "randint", "high")
+    if out is not None:
+        return _C.random_from_to_(_random_out(out, shape, "randint"), low, high, _gen(generator))
+    return _finish(_C.randint(low, high, shape, dt, _gen(generator)), requires_grad)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
@@ -331,39 +348,140 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
     return _C.randperm(n, dt, _gen(generator))
 
 
-def rand_like(input, *, dtype=None, device=None, requires_grad=False):
-    _check_input(input, "rand_like")
-    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+def _like_layout(input, memory_format):
+    """The dim order (slowest first) in which PyTorch lays out a *_like result:
+    input's own order when its elements are dense and non-overlapping and the
+    format is preserve_format (the default), else row-major."""
+    from ._args import memory_format_arg, contiguous_format
+    memory_format_arg(memory_format, "like")
+    sizes, strides = list(input.shape), list(input.stride())
+    row_major = list(builtins.range(len(sizes)))
+    if memory_format is contiguous_format:
+        return row_major
+    order = sorted(row_major, key=lambda d: -strides[d])
+    expected = 1
+    for d in reversed(order):
+        if sizes[d] != 1:
+            if strides[d] != expected:
+                return row_major
+            expected *= sizes[d]
+    return order
 
 
-def randn_like(input, *, dtype=None, device=None, requires_grad=False):
-    _check_input(input, "randn_like")
-    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+def _random_like(input, name, fill, dtype, requires_grad, memory_format):
+    """fill(t) on a tensor laid out as PyTorch lays out the result. Fills visit
+    memory order (Note [Random fill order]), so a permuted layout changes which
+    element gets which draw (and sends normal_ down its per-element path); the
+    result is then stored contiguously, as every tensorcore factory result is,
+    holding PyTorch's values."""
+    _check_input(input, name)
+    dt = dtype_arg(dtype, name) or input.dtype
+    order = _like_layout(input, memory_format)
+    t = _C.empty([input.shape[d] for d in order], dt)
+    if order != sorted(order):
+        inverse = [0] * len(order)
+        for i, d in enumerate(order):
+            inverse[d] = i
+        t = fill(t.permute(inverse)).contiguous()
+    else:
+        t = fill(t)
+    return _finish(t, requires_grad)
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None):
+def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
+              memory_format=None):
+    return _random_like(input, "rand_like", lambda t: _C.uniform_(t, 0.0, 1.0, _gen(generator)), dtype,
+                        requires_grad, memory_format)
+
+
+def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
+               memory_format=None):
+    return _random_like(input, "randn_like", lambda t: _C.normal_(t, 0.0, 1.0, _gen(generator)), dtype,
+                        requires_grad, memory_format)
+
+
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=None, requires_grad=False,
+                 layout=None, memory_format=None):
     if high is None:
         low, high = 0, low
-    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
+    low, high = int_arg(low, "randint_like", "low"), int_arg(high, "randint_like", "high")
+    return _random_like(input, "randint_like", lambda t: _C.random_from_to_(t, low, high, _gen(generator)),
+                        dtype, requires_grad, memory_format)
 
 
-def normal(mean, std=1.0, size=None, *, generator=None, dtype=None):
+def normal(mean, std=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False, out=None,
+           layout=None):
+    """normal(Tensor mean, Tensor std), normal(Tensor mean, float std=1),
+    normal(float mean, Tensor std) and normal(float mean, float std, size),
+    drawing PyTorch's streams (tensor forms: standard normals, then * std + mean)."""
+    g = _gen(generator)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
-        shape = mean.shape if isinstance(mean, Tensor) else std.shape
-        base = randn(shape, dtype=(mean if isinstance(mean, Tensor) else std).dtype)
-        return base * std + mean
-    return randn(size, dtype=dtype) * std + mean
+        if size is not None:
+            raise TypeError("normal() received an invalid combination of arguments: size is only accepted with "
+                            "float mean and std")
+        if isinstance(mean, Tensor) and isinstance(std, Tensor):
+            result = _C.normal_tensor_tensor(mean, std, g) if out is None else None
+        elif isinstance(mean, Tensor):
+            std = 1.0 if std is None else builtins.float(std)
+            result = _C.normal_tensor_scalar(mean, std, g) if out is None else None
+        else:
+            mean = builtins.float(mean)
+            result = _C.normal_scalar_tensor(mean, std, g) if out is None else None
+        return result if out is None else _normal_into(out, mean, std, g)
+    if std is None or size is None:
+        raise TypeError("normal() received an invalid combination of arguments: float mean and std need a size")
+    device_arg(device)
+    shape = shape_args((size,), "normal")
+    if out is not None:
+        return _C.normal_(_random_out(out, shape, "normal"), builtins.float(mean), builtins.float(std), g)
+    t = _C.empty(shape, _factory_dtype(dtype, "normal"))
+    return _finish(_C.normal_(t, builtins.float(mean), builtins.float(std), g), requires_grad)
 
 
-def bernoulli(input, p=None, *, generator=None):
-    probs = input if p is None else full_like(input, p)
-    u = rand(input.shape, dtype=input.dtype if input.is_floating_point() else float32)
-    return (u < probs).to(input.dtype)
+def _normal_into(out, mean, std, g):
+    """normal(..., out=out) with a tensor mean or std, PyTorch's way: standard
+    (or std-scaled) normals drawn into out, then scaled and shifted in place."""
+    shapes = [list(x.shape) for x in (mean, std) if isinstance(x, Tensor)]
+    _random_out(out, broadcast_shapes(*shapes), "normal")
+    from .autograd import no_grad
+    with no_grad():
+        if isinstance(std, Tensor):
+            if (std < 0).any() or std.isnan().any():
+                raise RuntimeError("normal expects all elements of std >= 0.0")
+            _C.normal_(out, 0.0, 1.0, g)
+            out.mul_(std)
+        else:
+            _C.normal_(out, 0.0, std, g)
+        out.add_(mean if isinstance(mean, Tensor) else full((), mean, dtype=out.dtype))
+    return out
 
 
-def multinomial(input, num_samples, replacement=False, *, generator=None):
-    return _C.multinomial(input, int_arg(num_samples, "multinomial", "num_samples"), replacement,
-                          _gen(generator))
+def bernoulli(input, p=None, *, generator=None, out=None):
+    """bernoulli(input): 1 with probability input[i]; bernoulli(input, p): with
+    probability p everywhere. The result has input's dtype."""
+    _check_input(input, "bernoulli")
+    if p is None:
+        if out is not None:
+            return _C.bernoulli_tensor_(_random_out(out, input.shape, "bernoulli"), input, _gen(generator))
+        return _C.bernoulli(input, _gen(generator))
+    t = _C.empty(list(input.shape), input.dtype)
+    return _C.bernoulli_scalar_(t, builtins.float(p), _gen(generator))
+
+
+def poisson(input, generator=None):
+    _check_input(input, "poisson")
+    return _C.poisson(input, _gen(generator))
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    _check_input(input, "multinomial")
+    result = _C.multinomial(input, int_arg(num_samples, "multinomial", "num_samples"), builtins.bool(replacement),
+                            _gen(generator))
+    if out is None:
+        return result
+    from .autograd import no_grad
+    with no_grad():
+        return _random_out(out, result.shape, "multinomial").copy_(result)
 
 
 # ---- joining ----

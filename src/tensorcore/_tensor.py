@@ -754,19 +754,83 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
 
 
 @_method
-def random_(self, *args, generator=None):
+def random_(self, *args, generator=None, **kwargs):
+    """random_(), random_(to), random_(from, to) and random_(from, None)
+    (keywords `from` and `to` too), as PyTorch."""
+    if "from" in kwargs or "to" in kwargs:
+        unknown = set(kwargs) - {"from", "to"}
+        if unknown:
+            raise TypeError(f"random_() got an unexpected keyword argument '{unknown.pop()}'")
+        if len(args) > 1 or (args and "from" in kwargs):
+            raise TypeError("random_() got multiple values for argument 'from'")
+        args = (args[0] if args else kwargs.get("from", 0), kwargs.get("to"))
+    elif kwargs:
+        raise TypeError(f"random_() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    if len(args) > 2:
+        raise TypeError(f"random_() takes at most 2 positional arguments ({len(args)} given)")
+    gen = _generator(generator)
     if not args:
-        return _C.random_(self, _generator(generator))
-    lo, hi = (0, args[0]) if len(args) == 1 else args[:2]
-    with _no_grad():
-        return self.copy_(_C.randint(int_arg(lo, "random_", "from"), int_arg(hi, "random_", "to"),
-                                     list(self.shape), self.dtype, _generator(generator)))
+        return _C.random_(self, gen)
+    if len(args) == 1:
+        return _C.random_to_(self, int_arg(args[0], "random_", "to"), gen)
+    lo, hi = args
+    lo, hi = int_arg(lo, "random_", "from"), None if hi is None else int_arg(hi, "random_", "to")
+    out = _C.random_from_to_(self, lo, hi, gen)
+    _warn_imprecise_random_bounds(self.dtype, lo, hi)
+    return out
+
+
+def _warn_imprecise_random_bounds(dtype, lo, hi):
+    """PyTorch's warning for float random_ bounds beyond the exactly representable integers."""
+    import warnings
+    digits = {float32: 24, float64: 53}.get(dtype)
+    if digits is None:
+        return
+    for value, name in ((lo, "from"), (None if hi is None else hi - 1, "to - 1")):
+        if value is not None and (value < -(1 << digits) or value > (1 << digits)):
+            warnings.warn(f"{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision limitations "
+                          f"{'float' if digits == 24 else 'double'} can support discrete uniform distribution only "
+                          "within this range. This warning will become an error in version 1.7 release, please fix "
+                          "the code in advance", UserWarning, stacklevel=3)
+
+
+@_method
+def exponential_(self, lambd=1.0, *, generator=None):
+    return _C.exponential_(self, builtins.float(lambd), _generator(generator))
+
+
+@_method
+def geometric_(self, p, *, generator=None):
+    return _C.geometric_(self, builtins.float(p), _generator(generator))
+
+
+@_method
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    return _C.cauchy_(self, builtins.float(median), builtins.float(sigma), _generator(generator))
+
+
+@_method
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    return _C.log_normal_(self, builtins.float(mean), builtins.float(std), _generator(generator))
 
 
 @_method
 def bernoulli_(self, p=0.5, *, generator=None):
-    with _no_grad():
-        return self.copy_(_C.bernoulli_mask(list(self.shape), builtins.float(p), self.dtype))
+    if isinstance(p, _C.Tensor):
+        return _C.bernoulli_tensor_(self, p, _generator(generator))
+    return _C.bernoulli_scalar_(self, builtins.float(p), _generator(generator))
+
+
+@_method
+def bernoulli(self, p=None, *, generator=None):
+    from ._functions import bernoulli
+    return bernoulli(self, p, generator=generator)
+
+
+@_method
+def multinomial(self, num_samples, replacement=False, *, generator=None):
+    from ._functions import multinomial
+    return multinomial(self, num_samples, replacement, generator=generator)
 
 
 # ---- reductions ----

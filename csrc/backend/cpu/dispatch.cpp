@@ -2,6 +2,7 @@
 // set; the first call picks the best one this CPU supports. One wheel runs on
 // any x86-64 (nothing is compiled for the build machine's own CPU).
 #include "backend/kernels.h"
+#include "backend/random_kernels.h"
 #include "backend/rnn_kernels.h"
 #include "core/gil.h"
 #include "core/iterator.h"
@@ -33,6 +34,7 @@
   void attention_backward(const kernels::AttentionArgs&, const void*, const int64_t*, int64_t,  \
                           const void*, const void*, const int64_t*, int64_t, void*, void*, void*, \
                           void*);                                                        \
+  void box_muller_f32(float*, int64_t, float, float);                                   \
   }
 TC_DECLARE_CAP(generic)
 #ifdef TC_HAVE_X86_DISPATCH
@@ -112,6 +114,11 @@ void gemm(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t ar, 
           int64_t br, int64_t bc, void* c, int64_t cr, bool acc) {
   MaybeReleaseGil g(m * n * k / 8);  // a multiply-add is cheaper than an elementwise op's load/store
   TC_DISPATCH(gemm, dt, m, n, k, a, ar, ac, b, br, bc, c, cr, acc)
+}
+// Keeps the GIL: the calling sampler is in the middle of using its generator,
+// which other Python threads could otherwise draw from concurrently.
+void box_muller_f32(float* data, int64_t blocks, float mean, float std) {
+  TC_DISPATCH(box_muller_f32, data, blocks, mean, std)
 }
 
 int64_t gemm_packed_b_size(DType dt, int64_t k, int64_t n) { TC_DISPATCH(gemm_packed_b_size, dt, k, n) }

@@ -1,0 +1,3 @@
+// Random-family kernels compiled for the generic instruction set (flags set in CMakeLists.txt).
+#define TC_CAP generic
+#include "backend/cpu/random_impl.h"
