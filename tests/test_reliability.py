@@ -129,7 +129,9 @@ def test_strided_and_unaligned_arrays_read_correctly():
     buf = np.arange(17, dtype=np.uint8)
     unaligned = np.frombuffer(buf.data, dtype=np.float32, count=4, offset=1)
     assert np.array_equal(tc.tensor(unaligned).numpy(), unaligned, equal_nan=True)
-    assert np.array_equal(tc.from_numpy(unaligned).numpy(), unaligned, equal_nan=True)
+    assert np.array_equal(tc.as_tensor(unaligned).numpy(), unaligned, equal_nan=True)  # a copy
+    with pytest.raises(ValueError, match="not aligned"):  # kernels need aligned elements
+        tc.from_numpy(unaligned)
 
 
 def test_read_only_array_warns_like_torch():

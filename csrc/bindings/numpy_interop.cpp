@@ -51,6 +51,14 @@ Tensor from_numpy(py::object obj) {
   py::array arr = obj.cast<py::array>();
   DType dt = dtype_from_numpy(arr);
   check_numpy_layout(arr);
+  // Kernels load elements as typed values: a pointer that is not a multiple of
+  // the element size is undefined behaviour there (and can fault in aligned
+  // vector loads). tensor()/as_tensor() copy such arrays; from_numpy, which
+  // must share memory, refuses them (PyTorch shares them anyway).
+  if (reinterpret_cast<uintptr_t>(arr.data()) % static_cast<uintptr_t>(arr.itemsize()) != 0)
+    throw py::value_error("from_numpy(): the numpy array's data is not aligned to its element size (" +
+                          std::to_string(arr.itemsize()) + " bytes); tensors need aligned memory. Use "
+                          "torch.tensor(array) or torch.from_numpy(array.copy()) instead.");
   if (!arr.writeable()) {
     // PyTorch warns once per process, then shares the memory anyway.
     static bool warned = false;

@@ -59,7 +59,8 @@ def as_tensor(data, dtype=None, device=None):
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype_arg(dtype, "as_tensor"))
     if isinstance(data, np.ndarray) and dtype is None and data.dtype.kind in "bif" and data.dtype.isnative \
-            and builtins.all(s >= 0 for s in data.strides) and data.dtype.itemsize in (1, 4, 8):
+            and builtins.all(s >= 0 for s in data.strides) and data.dtype.itemsize in (1, 4, 8) \
+            and data.flags.aligned:  # unaligned arrays are copied (Note [numpy entry points])
         try:
             return _C.from_numpy(data)
         except TypeError:

@@ -157,27 +157,27 @@ TEST(CoreAllocator, ZeroBytesGivesAUsablePointer) {
 TEST(CoreAllocator, LargeBlocksAreCachedAndReused) {
   tc::cpu_empty_cache();
   ASSERT_EQ(tc::cpu_cached_bytes(), 0u);
-  const size_t n = 3 * kMiB;  // bucket: 4 MiB
+  const size_t n = 3 * kMiB;  // size class: 3 MiB (steps of 256 KiB between 2 and 4 MiB)
   void* p = tc::cpu_alloc(n);
   ASSERT_NE(p, nullptr);
   EXPECT_TRUE(is_aligned(p, 64));
   std::memset(p, 1, n);
   tc::cpu_free(p, n);
-  EXPECT_EQ(tc::cpu_cached_bytes(), 4 * kMiB);
+  EXPECT_EQ(tc::cpu_cached_bytes(), 3 * kMiB);
 
-  // Any request in the same power-of-two bucket gets the cached block back.
-  void* q = tc::cpu_alloc(3 * kMiB + 12345);
+  // Any request in the same size class gets the cached block back.
+  void* q = tc::cpu_alloc(3 * kMiB - 12345);
   EXPECT_EQ(q, p);
   EXPECT_EQ(tc::cpu_cached_bytes(), 0u);
-  std::memset(q, 2, 4 * kMiB);  // the whole bucket is usable
+  std::memset(q, 2, 3 * kMiB);  // the whole class is usable
 
-  // A different bucket does not take it.
-  tc::cpu_free(q, 3 * kMiB + 12345);
-  void* r = tc::cpu_alloc(kMiB);  // 1 MiB bucket
+  // A different size class does not take it.
+  tc::cpu_free(q, 3 * kMiB - 12345);
+  void* r = tc::cpu_alloc(kMiB);  // 1 MiB class
   EXPECT_NE(r, p);
-  EXPECT_EQ(tc::cpu_cached_bytes(), 4 * kMiB);
+  EXPECT_EQ(tc::cpu_cached_bytes(), 3 * kMiB);
   tc::cpu_free(r, kMiB);
-  EXPECT_EQ(tc::cpu_cached_bytes(), 5 * kMiB);
+  EXPECT_EQ(tc::cpu_cached_bytes(), 4 * kMiB);
 
   tc::cpu_empty_cache();
   EXPECT_EQ(tc::cpu_cached_bytes(), 0u);
