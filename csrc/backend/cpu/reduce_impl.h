@@ -126,7 +126,10 @@ void sum_rows(Acc* dst, const T* x, int64_t rows, int64_t stride, int64_t n) {
   } else {
     int depth = 2;  // the larger half may exceed rows / 2 by < kLeafRows: one level of slack
     for (int64_t r = rows; r > kLeafRows; r = (r + 1) / 2) ++depth;
-    std::vector<Acc> scratch(static_cast<size_t>(depth) * kColTile);
+    // Reused per thread: a reduction over many small outer slices calls this
+    // once per slice, and a fresh allocation each time doubled its cost.
+    thread_local std::vector<Acc> scratch;
+    if (scratch.size() < static_cast<size_t>(depth) * kColTile) scratch.resize(static_cast<size_t>(depth) * kColTile);
     for (int64_t j0 = 0; j0 < n; j0 += kColTile)
       pairwise_rows<Acc, T>(dst + j0, scratch.data(), x + j0, rows, stride, std::min(kColTile, n - j0));
   }
