@@ -63,8 +63,9 @@ TensorIterator::TensorIterator(std::initializer_list<Tensor*> outputs, std::init
       raise(ErrorKind::Runtime, "[", op, "] output with shape ", shape_str(o->sizes()),
             " doesn't match the broadcast shape ", shape_str(Shape(shape, shape + nd)));
   }
-  numel_ = 1;
-  for (int d = 0; d < nd; ++d) numel_ *= shape[d];
+  // Broadcasting two expanded views can name more than 2^63 elements: raise
+  // (Note [Checked size arithmetic]) before anything is sized from it.
+  numel_ = checked_numel(Shape(shape, shape + nd));
 
   // 2. Memory order: sort dims by the strides of the first operand that is
   //    not broadcast along them (outputs first), innermost first.

@@ -63,6 +63,7 @@ std::string sizes_str(const Shape& sizes) {
   for (size_t i = 0; i < sizes.size(); ++i) r += (i ? ", " : "") + std::to_string(sizes[i]);
   return r + "]";
 }
+}  // namespace
 
 // Element count with overflow checks: a user-chosen shape must never wrap
 // around into a small allocation (or a view whose numel lies).
@@ -77,6 +78,7 @@ int64_t checked_numel(const Shape& sizes) {
   return n;
 }
 
+namespace {
 size_t checked_nbytes(const Shape& sizes, DType dtype) {
   int64_t n = checked_numel(sizes);
   size_t bytes = 0;

@@ -94,6 +94,8 @@ class Tensor {
 
 Shape contiguous_strides(const Shape& sizes);
 int64_t shape_numel(const Shape& sizes);
+// Element count of a shape; RuntimeError when it exceeds int64 (Note [Checked size arithmetic]).
+int64_t checked_numel(const Shape& sizes);
 
 // A fresh, contiguous, uninitialised tensor.
 Tensor empty(const Shape& sizes, DType dtype);
