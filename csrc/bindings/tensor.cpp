@@ -99,6 +99,15 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     TC_CHECK_INDEX(t.dim() > 0, "dimension specified as ", to_int(dim, "stride", "dim"), " but tensor has no dimensions");
     return py::int_(t.strides()[d]);
   }, py::arg("dim") = py::none());
+  cls.def("resize_", [](Tensor& t, py::args sizes, py::kwargs kw) -> Tensor& {
+    for (auto item : kw)
+      TC_CHECK_TYPE(item.first.cast<std::string>() == "memory_format",
+                    "resize_() got an unexpected keyword argument '", item.first.cast<std::string>(), "'");
+    return ops::resize_(t, shape_from_args(sizes, "resize_"));
+  }, py::return_value_policy::reference);
+  cls.def("resize_as_", [](Tensor& t, const Tensor& other, py::kwargs) -> Tensor& {
+    return ops::resize_(t, other.sizes());
+  }, py::arg("the_template"), py::return_value_policy::reference);
   cls.def("storage_offset", [](const Tensor& t) { return t->offset; });
   cls.def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t->data_bytes()); });
   cls.def("_storage_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t->storage->data); });

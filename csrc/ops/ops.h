@@ -76,6 +76,8 @@ Tensor to_dtype(const Tensor& a, DType dt, bool copy = false);
 Tensor clone(const Tensor& a);
 Tensor contiguous(const Tensor& a);
 Tensor& copy_(Tensor& dst, const Tensor& src);
+// New sizes, contiguous strides; grows the storage in place (Note [Resizing storage in place]).
+Tensor& resize_(Tensor& self, const Shape& sizes);
 Tensor& fill_(Tensor& t, Scalar v);
 Tensor& zero_(Tensor& t);
 Tensor detach(const Tensor& a);

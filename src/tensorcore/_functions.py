@@ -7,6 +7,7 @@ import numpy as np
 
 from . import _C
 from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, tensor_arg
+from ._out import check_out as _check_out, factory_dtype as _out_factory_dtype, write_out as _write_out
 from ._dtype import dtype as _dtype_cls, float32, float64, int64, bool_, int32 as _int32, Size
 
 Tensor = _C.Tensor
@@ -121,6 +122,11 @@ def _creation(fill, name):
           memory_format=None):
         device_arg(device)
         shape = shape_args(_size_arg(args, size, name), name)
+        if out is not None:  # Note [out= semantics]
+            _check_out(name, out)
+            dt = _out_factory_dtype(name, dtype_arg(dtype, name), out)
+            return _write_out(name, _C.empty(shape, dt) if fill is None else _C.full(shape, fill, dt), out,
+                              warn_resize=False)
         dt = _factory_dtype(dtype, name)
         t = _C.empty(shape, dt) if fill is None else _C.full(shape, fill, dt)
         return _finish(t, requires_grad)
@@ -139,6 +145,10 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layo
         fill_value = fill_value.item()
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
+    if out is not None:
+        _check_out("full", out)
+        dt = _out_factory_dtype("full", dtype_arg(dtype, "full"), out)
+        return _write_out("full", _C.full(shape_args((size,), "full"), fill_value, dt), out, warn_resize=False)
     t = _C.full(shape_args((size,), "full"), fill_value, dtype_arg(dtype, "full"))
     return _finish(t, requires_grad)
 
@@ -183,6 +193,18 @@ def arange(start=None, end=None, step=1, *, out=None, dtype=None, device=None, r
         start = 0  # arange(end=3)
     start, end, step = (_number(start, "arange", "start"), _number(end, "arange", "end"),
                         _number(step, "arange", "step"))
+    if out is not None:
+        _check_out("arange", out)
+        # out's dtype when none is given (PyTorch infers from the arguments only without out)
+        dt = dtype_arg(dtype, "arange") or out.dtype
+        result = _C.arange(start, end, step, dt)
+        if out.numel() != result.numel():
+            import warnings
+            warnings.warn(f"The number of elements in the out tensor of shape {list(out.shape)} is {out.numel()} "
+                          f"which does not match the computed number of elements {result.numel()}. Note that this "
+                          f"may occur as a result of rounding error. The out tensor will be resized to a tensor of "
+                          f"shape ({result.numel()},).", UserWarning, stacklevel=2)
+        return _write_out("arange", result, out, warn_resize=False)
     return _finish(_C.arange(start, end, step, dtype_arg(dtype, "arange")), requires_grad)
 
 
@@ -197,9 +219,14 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
     steps = int_arg(steps, "linspace", "steps")
+    if out is not None:
+        _check_out("linspace", out)
+        dt = _out_factory_dtype("linspace", dtype_arg(dtype, "linspace"), out)
+    else:
+        dt = _factory_dtype(dtype, "linspace")
     t = _C.linspace(builtins.float(_number(start, "linspace", "start")),
-                    builtins.float(_number(end, "linspace", "end")), steps, _factory_dtype(dtype, "linspace"))
-    return _finish(t, requires_grad)
+                    builtins.float(_number(end, "linspace", "end")), steps, dt)
+    return _finish(t, requires_grad) if out is None else _write_out("linspace", t, out, warn_resize=False)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
@@ -210,6 +237,10 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
     n = int_arg(n, "eye", "n")
     m = n if m is None else int_arg(m, "eye", "m")
+    if out is not None:
+        _check_out("eye", out)
+        return _write_out("eye", _C.eye(n, m, _out_factory_dtype("eye", dtype_arg(dtype, "eye"), out)), out,
+                          warn_resize=False)
     return _finish(_C.eye(n, m, _factory_dtype(dtype, "eye")), requires_grad)
 
 
@@ -297,12 +328,12 @@ def set_rng_state(new_state):
 
 def _random_out(out, shape, name):
     """out= for the random factories: PyTorch samples straight into `out` (in
-    out's dtype), so the draws land where they would in a fresh tensor. out
-    must already have the result's shape: tensorcore cannot resize a tensor."""
-    tensor_arg(out, name, "out")
-    if list(out.shape) != list(shape):
-        raise RuntimeError(f"{name}(): out= has shape {list(out.shape)} but the result has shape {list(shape)}; "
-                           "tensorcore cannot resize out= tensors")
+    out's dtype), so the draws land where they would in a fresh tensor; an
+    out of another shape is resized first (Note [out= semantics])."""
+    _check_out(name, out)
+    shape = list(shape)
+    if list(out.shape) != shape:
+        out.resize_(shape)
     return out
 
 
@@ -496,6 +527,10 @@ def _tensor_list(tensors, name):
 
 
 def cat(tensors, dim=0, *, out=None):
+    if out is not None:
+        tensors = _tensor_list(tensors, "cat")
+        _check_out("cat", out, tensors)
+        return _write_out("cat", _C.cat(tensors, int_arg(dim, "cat")), out)
     return _C.cat(_tensor_list(tensors, "cat"), int_arg(dim, "cat"))
 
 
@@ -503,6 +538,10 @@ concat = concatenate = cat
 
 
 def stack(tensors, dim=0, *, out=None):
+    if out is not None:
+        tensors = _tensor_list(tensors, "stack")
+        _check_out("stack", out, tensors)
+        return _write_out("stack", _C.stack(tensors, int_arg(dim, "stack")), out)
     return _C.stack(_tensor_list(tensors, "stack"), int_arg(dim, "stack"))
 
 
@@ -637,9 +676,12 @@ def sub(input, other, *, alpha=1, out=None):
 def div(input, other, *, rounding_mode=None, out=None):
     if out is not None and rounding_mode is None:
         return _C.div_out(input, other, out)
+    if out is not None:
+        _check_out("div", out, (input, other))
     if not isinstance(input, Tensor):
         input = _C.scalar_tensor(input, None)
-    return input.div(other, rounding_mode=rounding_mode)
+    result = input.div(other, rounding_mode=rounding_mode)
+    return result if out is None else _write_out("div", result, out)
 
 
 true_divide = divide = div

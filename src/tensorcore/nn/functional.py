@@ -282,6 +282,10 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    if out is not None:
+        from .._out import check_out, write_out
+        check_out("normalize", out, (input,))
+        return write_out("normalize", normalize(input, p, dim, eps), out)
     denom = input.norm(p, dim, keepdim=True).clamp(min=eps).expand_as(input)
     return input / denom
 
