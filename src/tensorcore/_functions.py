@@ -14,7 +14,7 @@ Tensor = _C.Tensor
 
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "from_dlpack", "is_tensor", "is_floating_point", "is_complex", "numel",
-    "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "range",
+    "zeros", "ones", "empty", "empty_strided", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "range",
     "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
     "randint_like", "normal", "bernoulli", "poisson", "multinomial", "manual_seed", "seed", "initial_seed",
     "get_rng_state", "set_rng_state", "Generator", "default_generator",
@@ -153,11 +153,50 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layo
     return _finish(t, requires_grad)
 
 
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """An uninitialised tensor with the given strides, over a block just large
+    enough for its highest element (gaps and overlaps allowed, as in PyTorch)."""
+    device_arg(device)
+    size, stride = shape_args((size,), "empty_strided"), shape_args((stride,), "empty_strided")
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape: {len(stride)} vs {len(size)}")
+    if builtins.any(s < 0 for s in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: {stride}")
+    extent = 0 if 0 in size else 1 + builtins.sum((n - 1) * s for n, s in zip(size, stride))
+    t = _C.empty([extent], _factory_dtype(dtype, "empty_strided")).as_strided(size, stride)
+    return _finish(t, requires_grad)
+
+
+def _empty_like(input, dt, memory_format, name):
+    """An uninitialised tensor laid out as PyTorch lays out a *_like result
+    (preserve_format: input's strides when input is dense and non-overlapping,
+    else row-major)."""
+    from ._args import memory_format_arg, contiguous_format
+    memory_format_arg(memory_format, name)
+    if memory_format is contiguous_format or input.is_contiguous() or not _dense(input):
+        return _C.empty(list(input.shape), dt)
+    return empty_strided(list(input.shape), list(input.stride()), dtype=dt)
+
+
+def _dense(t):
+    """Non-overlapping and dense: the elements fill a block without gaps."""
+    sizes, strides = list(t.shape), list(t.stride())
+    expected = 1
+    for d in sorted(builtins.range(len(sizes)), key=lambda d: strides[d]):
+        if sizes[d] != 1:
+            if strides[d] != expected:
+                return False
+            expected *= sizes[d]
+    return True
+
+
 def _like(fill, name):
     def f(input, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):
         _check_input(input, name)
         dt = dtype_arg(dtype, name) or input.dtype
-        t = _C.empty(list(input.shape), dt) if fill is None else _C.full(list(input.shape), fill, dt)
+        t = _empty_like(input, dt, memory_format, name)
+        if fill is not None:
+            t.fill_(fill)
         return _finish(t, requires_grad)
     f.__name__ = name
     return f
@@ -171,8 +210,8 @@ empty_like = _like(None, "empty_like")
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
     _check_input(input, "full_like")
-    return _finish(_C.full(list(input.shape), fill_value, dtype_arg(dtype, "full_like") or input.dtype),
-                   requires_grad)
+    t = _empty_like(input, dtype_arg(dtype, "full_like") or input.dtype, memory_format, "full_like")
+    return _finish(t.fill_(fill_value), requires_grad)
 
 
 def _number(x, name, what):
@@ -414,7 +453,9 @@ def _random_like(input, name, fill, dtype, requires_grad, memory_format):
         inverse = [0] * len(order)
         for i, d in enumerate(order):
             inverse[d] = i
-        t = fill(t.permute(inverse)).contiguous()
+        t = fill(t.permute(inverse))
+        if not _dense(input):  # PyTorch keeps input's strides only for dense inputs
+            t = t.contiguous()
     else:
         t = fill(t)
     return _finish(t, requires_grad)
