@@ -53,3 +53,24 @@ def test_empty_strided_errors_like_torch():
     for m in (tc, torch):
         with pytest.raises(RuntimeError):
             m.empty_strided((2, 3), (1,))
+
+
+def test_gradcheck_accepts_strided_inputs():
+    # gradcheck perturbs elements through indices (row-major), so a transposed
+    # input works as in PyTorch, and a wrong gradient is still caught.
+    x = tc.randn(3, 4, dtype=tc.float64).t().requires_grad_()
+    assert tc.autograd.gradcheck(lambda a: (a * a).sum(1), (x,))
+
+    class Wrong(tc.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.save_for_backward(a)
+            return a * a
+
+        @staticmethod
+        def backward(ctx, g):
+            (a,) = ctx.saved_tensors
+            return g * a  # should be 2 * g * a
+
+    with pytest.raises(Exception):
+        tc.autograd.gradcheck(Wrong.apply, (x,))

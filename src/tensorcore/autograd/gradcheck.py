@@ -17,22 +17,24 @@ def _numerical_jacobian(fn, inputs, idx, eps):
     outs = out0 if isinstance(out0, tuple) else (out0,)
     n_out = sum(o.numel() for o in outs)
     jac = np.zeros((x.numel(), n_out))
-    flat = x.detach().view(-1) if x.is_contiguous() else None
-    if flat is None:
-        raise ValueError("gradcheck needs contiguous inputs")
+    # Perturbs element i in row-major order through an index, so strided
+    # (non-contiguous) inputs work too; the analytical side ravels the same way.
+    xd = x.detach()
+    shape = tuple(x.shape)
     def evaluate():
         # Copy at once: outputs may be views of the input being perturbed.
         r = fn(*inputs)
         return tuple(o.detach().clone() for o in (r if isinstance(r, tuple) else (r,)))
 
     for i in range(x.numel()):
+        at = tuple(int(k) for k in np.unravel_index(i, shape)) if shape else ()
         with no_grad():
-            orig = flat[i].item()
-            flat[i] = orig + eps
+            orig = xd[at].item()
+            xd[at] = orig + eps
             plus = evaluate()
-            flat[i] = orig - eps
+            xd[at] = orig - eps
             minus = evaluate()
-            flat[i] = orig
+            xd[at] = orig
         col = np.concatenate([((p.detach().double() - m.detach().double()) / (2 * eps)).numpy().ravel()
                               for p, m in zip(plus, minus)])
         jac[i] = col
@@ -41,7 +43,7 @@ def _numerical_jacobian(fn, inputs, idx, eps):
 
 def _analytical_jacobian(fn, inputs, idx):
     import numpy as np
-    from .. import zeros_like
+    from .. import contiguous_format, zeros_like
     from . import grad
     out = fn(*inputs)
     outs = out if isinstance(out, tuple) else (out,)
@@ -49,7 +51,7 @@ def _analytical_jacobian(fn, inputs, idx):
     rows = []
     for o in outs:
         for j in range(o.numel()):
-            g = zeros_like(o)
+            g = zeros_like(o, memory_format=contiguous_format)  # row-major, as the finite differences
             g.view(-1)[j] = 1.0
             if not o.requires_grad:
                 rows.append(np.zeros(x.numel()))
@@ -83,13 +85,13 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
                   **_ignored):
     """gradcheck of the first derivative (computed with create_graph=True)."""
-    from .. import Tensor, randn_like
+    from .. import Tensor, contiguous_format, randn_like
     from . import grad
     inputs = _flat_inputs(inputs)
     out = func(*inputs)
     outs = out if isinstance(out, tuple) else (out,)
     if grad_outputs is None:
-        grad_outputs = tuple(randn_like(o).double().requires_grad_() for o in outs)
+        grad_outputs = tuple(randn_like(o, memory_format=contiguous_format).double().requires_grad_() for o in outs)
     diff_inputs = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
 
     def first_grad(*args):
