@@ -37,3 +37,23 @@ import pytest  # noqa: E402
 def torch():
     """PyTorch, the oracle; tests that compare against it skip when it is absent."""
     return pytest.importorskip("torch")
+
+
+@pytest.fixture(scope="module")
+def one_thread():
+    """Small tensors: one thread each, so that two OpenMP pools (ours and
+    PyTorch's) do not compete for the machine's cores. Modules that compare
+    many small ops with PyTorch use it: pytestmark = pytest.mark.usefixtures("one_thread")."""
+    import tensorcore as tc
+    old = tc.get_num_threads()
+    tc.set_num_threads(1)
+    try:
+        import torch
+        old_t = torch.get_num_threads()
+        torch.set_num_threads(1)
+    except ImportError:
+        torch = None
+    yield
+    tc.set_num_threads(old)
+    if torch is not None:
+        torch.set_num_threads(old_t)

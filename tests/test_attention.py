@@ -20,21 +20,7 @@ from tensorcore.autograd import gradcheck
 F = nn.functional
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Small problems: one thread each, so two thread pools do not compete."""
-    old = tc.get_num_threads()
-    tc.set_num_threads(1)
-    try:
-        import torch
-        old_t = torch.get_num_threads()
-        torch.set_num_threads(1)
-    except ImportError:
-        torch = None
-    yield
-    tc.set_num_threads(old)
-    if torch is not None:
-        torch.set_num_threads(old_t)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def np_of(t):

@@ -38,22 +38,7 @@ def np_of(t):
     return t.detach().numpy()
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny tensors: one thread each, so that two OpenMP pools (ours and
-    PyTorch's) do not compete for the two cores."""
-    old = tc.get_num_threads()
-    tc.set_num_threads(1)
-    try:
-        import torch
-        old_t = torch.get_num_threads()
-        torch.set_num_threads(1)
-    except ImportError:
-        torch = None
-    yield
-    tc.set_num_threads(old)
-    if torch is not None:
-        torch.set_num_threads(old_t)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def _shapes():

@@ -16,22 +16,7 @@ from tensorcore.autograd import gradcheck, gradgradcheck
 from tensorcore.nn.utils import rnn as rnn_utils
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Small tensors: one thread each, so that two OpenMP pools (ours and
-    PyTorch's) do not compete for the two cores."""
-    old = tc.get_num_threads()
-    tc.set_num_threads(1)
-    try:
-        import torch
-        old_t = torch.get_num_threads()
-        torch.set_num_threads(1)
-    except ImportError:
-        torch = None
-    yield
-    tc.set_num_threads(old)
-    if torch is not None:
-        torch.set_num_threads(old_t)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 TOL = {"float32": dict(rtol=1e-5, atol=1e-5), "float64": dict(rtol=1e-6, atol=1e-6)}

@@ -1,7 +1,6 @@
 """Adadelta."""
-from .. import _C
-from .optimizer import (Optimizer, _float_lr, _scalar_state, _scalar_states_as_tensors,
-                        _use_grad_for_differentiable)
+from .optimizer import (Optimizer, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable,
+                        _zeros_like_param)
 
 __all__ = ["Adadelta"]
 
@@ -19,26 +18,13 @@ class Adadelta(Optimizer):
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
                  maximize=False, differentiable=False):
         lr = _float_lr(lr)
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= rho <= 1.0:
-            raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_hyperparameters(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
                         capturable=capturable, foreach=foreach, differentiable=differentiable)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        _scalar_states_as_tensors(self)
+    _group_key_defaults = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
+    _scalar_state_keys = ("step",)
 
     @_use_grad_for_differentiable
     def step(self, closure=None):
@@ -51,8 +37,8 @@ class Adadelta(Optimizer):
                 state = self.state[param]
                 if len(state) == 0:
                     state["step"] = _scalar_state()
-                    state["square_avg"] = _C.zeros(list(param.shape), param.dtype)
-                    state["acc_delta"] = _C.zeros(list(param.shape), param.dtype)
+                    state["square_avg"] = _zeros_like_param(param)
+                    state["acc_delta"] = _zeros_like_param(param)
                 square_avg, acc_delta = state["square_avg"], state["acc_delta"]
                 state["step"].add_(1)
                 if group["maximize"]:

@@ -1,7 +1,6 @@
 """ASGD."""
-from .. import _C
-from .optimizer import (Optimizer, _float_lr, _scalar_state, _scalar_states_as_tensors,
-                        _use_grad_for_differentiable)
+from .optimizer import (Optimizer, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable,
+                        _zeros_like_param)
 
 __all__ = ["ASGD"]
 
@@ -20,22 +19,13 @@ class ASGD(Optimizer):
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None,
                  maximize=False, differentiable=False, capturable=False):
         lr = _float_lr(lr)
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_hyperparameters(lr=lr, weight_decay=weight_decay)
         defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay, foreach=foreach,
                         maximize=maximize, differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        _scalar_states_as_tensors(self, ("step", "eta", "mu"))
+    _group_key_defaults = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
+    _scalar_state_keys = ("step", "eta", "mu")
 
     @_use_grad_for_differentiable
     def step(self, closure=None):
@@ -51,7 +41,7 @@ class ASGD(Optimizer):
                     state["step"] = _scalar_state(0.0)
                     state["eta"] = _scalar_state(lr)
                     state["mu"] = _scalar_state(1.0)
-                    state["ax"] = _C.zeros(list(param.shape), param.dtype)
+                    state["ax"] = _zeros_like_param(param)
                 ax = state["ax"]
                 if group["maximize"]:
                     grad = -grad

@@ -58,9 +58,23 @@ class Optimizer:
     def __getstate__(self):
         return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
 
+    # Note [Optimizer state from older versions]
+    # A pickled optimizer or a state_dict written by an older PyTorch lacks the
+    # group keys added since and holds plain numbers where 0-dim tensors are
+    # kept now. Each optimizer lists the keys with the value such a group gets
+    # (_group_key_defaults) and its 0-dim state entries (_scalar_state_keys);
+    # __setstate__ (also run by load_state_dict) fills both in.
+    _group_key_defaults = {}
+    _scalar_state_keys = ()
+
     def __setstate__(self, state):
         self.__dict__.update(state)
         self.__dict__.setdefault("_opt_called", False)
+        for group in self.__dict__.get("param_groups", ()):
+            for key, value in self._group_key_defaults.items():
+                group.setdefault(key, value)
+        if self._scalar_state_keys:
+            _scalar_states_as_tensors(self, self._scalar_state_keys)
 
     def __repr__(self):
         format_string = self.__class__.__name__ + " ("
@@ -242,6 +256,50 @@ class Optimizer:
                 params.append(p)
                 grads.append(g)
         return params, grads
+
+
+def _nonnegative(what):
+    def check(value):
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {what}: {value}")
+    return check
+
+
+def _check_betas(betas):
+    for i in (0, 1):
+        if not 0.0 <= betas[i] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
+
+
+def _check_rho(rho):
+    if not 0.0 <= rho <= 1.0:
+        raise ValueError(f"Invalid rho value: {rho}")
+
+
+def _check_etas(etas):
+    if not 0.0 < etas[0] < 1.0 < etas[1]:
+        raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
+
+
+_HYPERPARAMETER_CHECKS = {
+    "lr": _nonnegative("learning rate"), "eps": _nonnegative("epsilon value"),
+    "weight_decay": _nonnegative("weight_decay value"), "momentum": _nonnegative("momentum value"),
+    "alpha": _nonnegative("alpha value"), "lr_decay": _nonnegative("lr_decay value"),
+    "initial_accumulator_value": _nonnegative("initial_accumulator_value value"),
+    "momentum_decay": _nonnegative("momentum_decay value"), "betas": _check_betas, "rho": _check_rho,
+    "etas": _check_etas,
+}
+
+
+def _check_hyperparameters(**values):
+    """PyTorch's ValueError for the first out-of-range hyper-parameter, checked
+    in the order given (each optimizer passes PyTorch's order)."""
+    for name, value in values.items():
+        _HYPERPARAMETER_CHECKS[name](value)
+
+
+def _zeros_like_param(param):
+    return _C.zeros(list(param.shape), param.dtype)
 
 
 def _float_lr(lr):

@@ -1,7 +1,6 @@
 """RAdam."""
-from .. import _C
-from .optimizer import (Optimizer, _float_lr, _scalar_state, _scalar_states_as_tensors,
-                        _use_grad_for_differentiable)
+from .optimizer import (Optimizer, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable,
+                        _zeros_like_param)
 
 __all__ = ["RAdam"]
 
@@ -17,30 +16,15 @@ class RAdam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
                  *, foreach=None, maximize=False, capturable=False, differentiable=False):
         lr = _float_lr(lr)
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_hyperparameters(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize, foreach=foreach,
                         capturable=capturable, decoupled_weight_decay=decoupled_weight_decay,
                         differentiable=differentiable)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            group.setdefault("capturable", False)
-        _scalar_states_as_tensors(self)
+    _group_key_defaults = {"foreach": None, "maximize": False, "differentiable": False, "decoupled_weight_decay": False,
+                           "capturable": False}
+    _scalar_state_keys = ("step",)
 
     @_use_grad_for_differentiable
     def step(self, closure=None):
@@ -54,8 +38,8 @@ class RAdam(Optimizer):
                 state = self.state[param]
                 if len(state) == 0:
                     state["step"] = _scalar_state()
-                    state["exp_avg"] = _C.zeros(list(param.shape), param.dtype)
-                    state["exp_avg_sq"] = _C.zeros(list(param.shape), param.dtype)
+                    state["exp_avg"] = _zeros_like_param(param)
+                    state["exp_avg_sq"] = _zeros_like_param(param)
                 exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
                 if group["maximize"]:
                     grad = -grad

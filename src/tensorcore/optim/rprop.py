@@ -1,7 +1,7 @@
 """Rprop."""
 from .. import _C
-from .optimizer import (Optimizer, _float_lr, _scalar_state, _scalar_states_as_tensors,
-                        _use_grad_for_differentiable)
+from .optimizer import (Optimizer, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable,
+                        _zeros_like_param)
 
 __all__ = ["Rprop"]
 
@@ -18,22 +18,13 @@ class Rprop(Optimizer):
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturable=False, foreach=None,
                  maximize=False, differentiable=False):
         lr = _float_lr(lr)
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 < etas[0] < 1.0 < etas[1]:
-            raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
+        _check_hyperparameters(lr=lr, etas=etas)
         defaults = dict(lr=lr, etas=etas, step_sizes=step_sizes, foreach=foreach, maximize=maximize,
                         differentiable=differentiable, capturable=capturable)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        _scalar_states_as_tensors(self)
+    _group_key_defaults = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
+    _scalar_state_keys = ("step",)
 
     @_use_grad_for_differentiable
     def step(self, closure=None):
@@ -47,7 +38,7 @@ class Rprop(Optimizer):
                 state = self.state[param]
                 if len(state) == 0:
                     state["step"] = _scalar_state()
-                    state["prev"] = _C.zeros(list(param.shape), param.dtype)
+                    state["prev"] = _zeros_like_param(param)
                     state["step_size"] = _C.full(list(grad.shape), float(group["lr"]), grad.dtype)
                 prev, step_size = state["prev"], state["step_size"]
                 if group["maximize"]:
