@@ -7,6 +7,8 @@
 #include "backend/kernels_copy.h"
 #include "backend/kernels_elementwise.h"
 #include "backend/kernels_gemm.h"
+#include "backend/kernels_index.h"
+#include "backend/kernels_optim.h"
 #include "backend/kernels_random.h"
 #include "backend/kernels_reduce.h"
 #include "backend/kernels_rnn.h"
