@@ -8,9 +8,11 @@ keeps it that way by reading csrc/ops/*.cpp and *.h.
 
 What counts as an element loop. A *data pointer* is an expression that reads
 a tensor's memory (`.data<T>()`, `->data_bytes()`, `storage->data`,
-`data_ptr`, `storage_base(...)`) or a variable declared from one (a pointer
+`data_ptr`, `storage_base(...)`), a variable declared from one (a pointer
 declaration `T* p = ...` or `auto p = ...` whose initialiser mentions a data
-pointer, followed transitively, so `T* q = p + 1` counts too). A file
+pointer, followed transitively, so `T* q = p + 1` counts too), or any pointer
+to an element type (`const float* x`, `T* out` as a local or a parameter), so
+a helper function taking the pointer cannot hide the loop. A file
 violates the rule when
   1. a `for`/`while`/`do` loop (header or body) dereferences a data pointer:
      `p[i]`, `*p`, `p->`, `x.data<T>()[i]`, `*x.data<T>()`;
@@ -131,8 +133,16 @@ def lambda_spans(code: str):
             yield b, match_close(code, b)
 
 
+# Pointers to element types (a function parameter `const float* x` or a
+# local `T* p;`) are data pointers wherever they come from, so a helper taking
+# one cannot hide a loop. `char*` is left out: it is how ops pass names.
+ELEMENT_PTR = re.compile(
+    r"\b(?:T|U|P|A|B|scalar_t|float|double|bool|int|long|u?int(?:8|16|32|64)_t|void|int8_t|uint8_t)\s*"
+    r"(?:const\s*)?\*\s*(?:const\s+)?(?:__restrict\w*\s+)?(\w+)")
+
+
 def pointer_names(code: str):
-    names = set()
+    names = {m.group(1) for m in ELEMENT_PTR.finditer(code)}
     decl = re.compile(r"(?:\*\s*(?:const\s+)?(?:__restrict\s+)?|\bauto\s*&?\s+)(\w+)\s*=\s*([^;]*);")
     changed = True
     while changed:
@@ -207,6 +217,8 @@ CAUGHT = {
     "algorithm": "void f(Tensor& t) { float* p = t.data<float>(); std::fill(p, p + n, 0.f); }",
     "memcpy": "void f(Tensor& t, Tensor& u) { memcpy(t->data_bytes(), u->data_bytes(), n); }",
     "parallel_for": "void f() { parallel_for(0, n, 1, [&](int64_t b, int64_t e) {}); }",
+    "helper taking a pointer": "static void zero(float* out, int64_t n) { for (int64_t i = 0; i < n; ++i) out[i] = 0; }\n"
+                               "void f(Tensor& t) { zero(t.data<float>(), t.numel()); }",
 }
 PASSED = {
     "loop over dims": "Shape f(const Tensor& a) { Shape s; for (int64_t d = 0; d < a.dim(); ++d) s.push_back(a.size(d)); return s; }",
@@ -214,6 +226,7 @@ PASSED = {
                              "  kernels::gemm(dt, m, n, k, storage_base(a) + i * sa, 1, 1, b, 1, 1, o->data_bytes(), n, false); }",
     "scalar read": "int64_t f(const Tensor& t) { return *contiguous(max_all(t)).data<int64_t>(); }",
     "error value": "void f(const Tensor& e) { int64_t bad = k(e); TC_CHECK(bad < 0, e.data<int64_t>()[bad]); }",
+    "loop over tensor pointers": "void f(const std::vector<const Tensor*>& ts) { for (const Tensor* t : ts) n += t->dim(); }",
     "comments and strings": "void f() { // for (i) p[i] = t.data<float>()[i];\n"
                             "  const char* s = \"for (;;) x.data<T>()[0]\"; }",
 }
