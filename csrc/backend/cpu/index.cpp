@@ -3,6 +3,7 @@
 // nothing. Loops that write disjoint outputs run in parallel; loops whose
 // writes may collide (index_put, scatter_add across rows) keep element order
 // per destination, so results never depend on the thread count.
+#include <cstring>
 #include <optional>
 #include <type_traits>
 #include <vector>
@@ -86,7 +87,7 @@ void index_gather(DType dt, const void* base, void* out, const IndexLayout& l) {
         const T* s = src + l.before[r / l.n_mid] + l.mid[r % l.n_mid];
         T* d = dst + r * na;
         if (step == 1) {
-          for (int64_t j = 0; j < na; ++j) d[j] = s[j];
+          std::memcpy(d, s, na * sizeof(T));
         } else if (step != 0) {
           for (int64_t j = 0; j < na; ++j) d[j] = s[j * step];
         } else {
