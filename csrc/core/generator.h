@@ -9,7 +9,7 @@
 // the in-place samplers, multinomial, bernoulli, poisson, normal; hence nn
 // layer init and dropout) yields PyTorch's values and leaves the generator
 // where PyTorch leaves it. The per-sample formulas are in core/distributions.h,
-// the fill order of strided outputs in ops/random_order.h, PyTorch's AVX2
+// the fill order of strided outputs in backend/cpu/random_order.h, PyTorch's AVX2
 // float32 log/sincos for normal fills in core/cephes_float.h.
 #include <cstdint>
 #include <optional>

@@ -2,7 +2,7 @@
 #include <cmath>
 #include <random>
 
-#include "backend/kernels.h"
+#include "backend/kernels_copy.h"
 #include "core/error.h"
 #include "core/shape_util.h"
 #include "ops/ops.h"
@@ -47,17 +47,8 @@ Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype)
   }
   TC_CHECK(n >= 0 && n < (int64_t(1) << 40), "arange: invalid number of elements ", n);
   Tensor t = empty({n}, dt);
-  dispatch_dtype(dt, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    T* p = t.data<T>();
-    if constexpr (std::is_floating_point_v<T>) {
-      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(start.d + static_cast<double>(i) * step.d);
-    } else if (!any_float) {
-      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(start.i + i * step.i);
-    } else {
-      for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(start.d + static_cast<double>(i) * step.d);
-    }
-  });
+  if (!any_float && !is_floating(dt)) kernels::arange_fill_int(dt, t->data_bytes(), n, start.i, step.i);
+  else kernels::arange_fill(dt, t->data_bytes(), n, start.d, step.d);
   return t;
 }
 
@@ -68,20 +59,7 @@ Tensor linspace(double start, double end, int64_t steps, DType dt) {
     fill_scalar(t->data_bytes(), 1, dt, Scalar::from_double(start));
     return t;
   }
-  const int64_t half = steps / 2;
-  dispatch_dtype(dt, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    // As PyTorch: the step in the output type (double for integers), the first
-    // half counted up from start and the second half down from end.
-    using Step = std::conditional_t<std::is_floating_point_v<T>, T, double>;
-    const Step lo = static_cast<Step>(static_cast<T>(start)), hi = static_cast<Step>(static_cast<T>(end));
-    const Step step = (hi - lo) / static_cast<Step>(steps - 1);
-    T* p = t.data<T>();
-    // Fused multiply-adds, as PyTorch's vectorized kernel (linspace(-1, 1, 25)[12] is -2.98e-08 there).
-    for (int64_t i = 0; i < steps; ++i)
-      p[i] = static_cast<T>(i < half ? std::fma(step, static_cast<Step>(i), lo)
-                                     : std::fma(-step, static_cast<Step>(steps - i - 1), hi));
-  });
+  if (steps > 1) kernels::linspace_fill(dt, t->data_bytes(), steps, start, end);
   return t;
 }
 
@@ -89,11 +67,7 @@ Tensor eye(int64_t n, int64_t m, DType dt) {
   TC_CHECK(n >= 0, "n must be greater or equal to 0, got ", n);
   TC_CHECK(m >= 0, "m must be greater or equal to 0, got ", m);
   Tensor t = zeros({n, m}, dt);
-  dispatch_dtype(dt, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    T* p = t.data<T>();
-    for (int64_t i = 0; i < std::min(n, m); ++i) p[i * m + i] = T(1);
-  });
+  if (t.numel() > 0) kernels::eye_fill(dt, t->data_bytes(), n, m);
   return t;
 }
 

@@ -4,8 +4,9 @@
 
 #include "autograd/derivatives.h"
 #include "autograd/inplace.h"
-#include "backend/kernels.h"
+#include "backend/kernels_index.h"
 #include "core/error.h"
+#include "core/iterator.h"
 #include "core/parallel.h"
 #include "core/shape_util.h"
 #include "ops/ops.h"
@@ -85,26 +86,24 @@ IndexPlan plan_index(const Tensor& a, const std::vector<Tensor>& indices, const 
       autograd::NoGradGuard ng;
       e = contiguous(expand(idx[k], B));
     }
-    const int64_t* ip = e.data<int64_t>();
-    int64_t size = a.size(k);
-    for (int64_t i = 0; i < nb; ++i) {
-      int64_t v = ip[i];
-      TC_CHECK_INDEX(v >= -size && v < size, "index ", v, " is out of bounds for dimension ", k, " with size ", size);
-      p.off_b[i] += (v < 0 ? v + size : v) * strides[k];
-    }
+    const int64_t size = a.size(k);
+    const auto bad = kernels::index_offsets(e.data<int64_t>(), nb, size, strides[k], p.off_b.data());
+    TC_CHECK_INDEX(!bad, "index ", bad.value_or(0), " is out of bounds for dimension ", k, " with size ", size);
   }
   p.off_before = offsets_of(before_sz, before_st);
   p.off_after = offsets_of(after_sz, after_st);
   return p;
 }
 
-template <typename F>
-void for_each_index(const IndexPlan& p, F&& f) {  // f(result_linear, source_offset)
-  int64_t nb = p.off_b.size(), na = p.off_after.size();
-  int64_t pos = 0;
-  for (int64_t ob : p.off_before)
-    for (int64_t i = 0; i < nb; ++i)
-      for (int64_t j = 0; j < na; ++j) f(pos++, ob + p.off_b[i] + p.off_after[j]);
+kernels::IndexLayout layout_of(const IndexPlan& p) {
+  kernels::IndexLayout l;
+  l.before = p.off_before.data();
+  l.n_before = static_cast<int64_t>(p.off_before.size());
+  l.mid = p.off_b.data();
+  l.n_mid = static_cast<int64_t>(p.off_b.size());
+  l.after = p.off_after.data();
+  l.n_after = static_cast<int64_t>(p.off_after.size());
+  return l;
 }
 
 }  // namespace
@@ -112,14 +111,7 @@ void for_each_index(const IndexPlan& p, F&& f) {  // f(result_linear, source_off
 Tensor index(const Tensor& a, const std::vector<Tensor>& indices) {
   IndexPlan p = plan_index(a, indices, a.strides());
   Tensor out = empty(p.result_shape, a.dtype());
-  if (out.numel() > 0) {
-    dispatch_dtype(a.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      const T* src = a.data<T>();
-      T* dst = out.data<T>();
-      for_each_index(p, [&](int64_t i, int64_t off) { dst[i] = src[off]; });
-    });
-  }
+  if (out.numel() > 0) kernels::index_gather(a.dtype(), a->data_bytes(), out->data_bytes(), layout_of(p));
   if (auto* n = record("IndexBackward0", d::index_backward, {&a}, {&out})) {
     n->shapes = {a.sizes()};
     for (auto& t : indices) n->save(t);
@@ -148,18 +140,7 @@ Tensor& index_put_(Tensor& a, const std::vector<Tensor>& indices, const Tensor& 
     v = contiguous(expand(to_dtype(values, a.dtype()), p.result_shape));
     if (v->storage == a->storage) v = clone(v);
   }
-  if (v.numel() > 0) {
-    dispatch_dtype(a.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      T* dst = a.data<T>();
-      const T* src = v.data<T>();
-      if (accumulate) for_each_index(p, [&](int64_t i, int64_t off) {
-          if constexpr (std::is_same_v<T, bool>) dst[off] = dst[off] || src[i];
-          else dst[off] += src[i];
-        });
-      else for_each_index(p, [&](int64_t i, int64_t off) { dst[off] = src[i]; });
-    });
-  }
+  if (v.numel() > 0) kernels::index_put(a.dtype(), a->data_bytes(), v->data_bytes(), layout_of(p), accumulate);
   a.bump_version();
   return a;
 }
@@ -219,24 +200,15 @@ Tensor gather(const Tensor& a, int64_t dim, const Tensor& index) {
              " expected index ", shape_str(idx.sizes()), " to be no larger than self ", shape_str(a.sizes()),
              " apart from dimension ", w);
   Tensor out = empty(idx.sizes(), a.dtype());
-  int64_t n = idx.numel(), nd = idx.dim();
-  dispatch_dtype(a.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    const T* src = a.data<T>();
-    T* dst = out.data<T>();
-    const int64_t* ip = idx.data<int64_t>();
-    std::vector<int64_t> pos(nd, 0);
-    int64_t size = a.dim() ? a.size(w) : 1;
-    for (int64_t i = 0; i < n; ++i) {
-      int64_t v = ip[i];
-      // gather/scatter take no negative indices (as PyTorch), and report a RuntimeError
-      TC_CHECK(v >= 0 && v < size, "index ", v, " is out of bounds for dimension ", w, " with size ", size);
-      int64_t off = 0;
-      for (int64_t k = 0; k < nd; ++k) off += (k == w ? v : pos[k]) * (k < a.dim() ? a.strides()[k] : 0);
-      dst[i] = src[off];
-      for (int64_t k = nd - 1; k >= 0; --k) { if (++pos[k] < idx.size(k)) break; pos[k] = 0; }
-    }
-  });
+  // A 0-dim problem is a 1-dim one of size 1; a 0-dim input broadcasts (stride 0).
+  const int64_t nd = std::max<int64_t>(idx.dim(), 1);
+  const Shape isz = idx.dim() ? idx.sizes() : Shape{1};
+  const Shape ast = a.dim() ? a.strides() : Shape(nd, 0);
+  const int64_t size = a.dim() ? a.size(w) : 1;
+  // gather/scatter take no negative indices (as PyTorch), and report a RuntimeError
+  const auto bad = kernels::gather(a.dtype(), a->data_bytes(), ast.data(), out->data_bytes(),
+                                      idx.data<int64_t>(), isz.data(), nd, w, size);
+  TC_CHECK(!bad, "index ", bad.value_or(0), " is out of bounds for dimension ", w, " with size ", size);
   if (auto* nd_ = record("GatherBackward0", d::gather_backward, {&a}, {&out})) {
     nd_->shapes = {a.sizes()};
     nd_->ints = {w};
@@ -261,28 +233,13 @@ Tensor scatter_add(const Tensor& a, int64_t dim, const Tensor& index, const Tens
     out = contiguous(clone(a));
     s = to_dtype(src, a.dtype());
   }
-  int64_t n = idx.numel(), nd = idx.dim();
-  dispatch_dtype(a.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    T* dst = out.data<T>();
-    const T* sp = s.data<T>();
-    const int64_t* ip = idx.data<int64_t>();
-    std::vector<int64_t> pos(nd, 0);
-    int64_t size = a.dim() ? a.size(w) : 1;  // a 0-dim tensor holds one element
-    for (int64_t i = 0; i < n; ++i) {
-      int64_t v = ip[i];
-      // gather/scatter take no negative indices (as PyTorch), and report a RuntimeError
-      TC_CHECK(v >= 0 && v < size, "index ", v, " is out of bounds for dimension ", w, " with size ", size);
-      int64_t off = 0, soff = 0;
-      for (int64_t k = 0; k < nd; ++k) {
-        off += (k == w ? v : pos[k]) * out.strides()[k];
-        soff += pos[k] * s.strides()[k];
-      }
-      if constexpr (std::is_same_v<T, bool>) dst[off] = dst[off] || sp[soff];
-      else dst[off] += sp[soff];
-      for (int64_t k = nd - 1; k >= 0; --k) { if (++pos[k] < idx.size(k)) break; pos[k] = 0; }
-    }
-  });
+  const int64_t nd = std::max<int64_t>(idx.dim(), 1);
+  const Shape isz = idx.dim() ? idx.sizes() : Shape{1};
+  const Shape ost = out.dim() ? out.strides() : Shape{0}, sst = s.dim() ? s.strides() : Shape{0};
+  const int64_t size = a.dim() ? a.size(w) : 1;  // a 0-dim tensor holds one element
+  const auto bad = kernels::scatter_add(a.dtype(), out->data_bytes(), ost.data(), s->data_bytes(), sst.data(),
+                                           idx.data<int64_t>(), isz.data(), nd, w, size);
+  TC_CHECK(!bad, "index ", bad.value_or(0), " is out of bounds for dimension ", w, " with size ", size);
   if (auto* nd_ = record("ScatterAddBackward0", d::scatter_add_backward, {&a, &src}, {&out})) {
     nd_->ints = {w};
     nd_->save(idx);
@@ -296,23 +253,10 @@ Tensor nonzero(const Tensor& a) {
     autograd::NoGradGuard ng;
     c = contiguous(a);
   }
-  int64_t nd = a.dim(), n = a.numel();
-  std::vector<int64_t> hits;
-  dispatch_dtype(a.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    const T* p = c.data<T>();
-    for (int64_t i = 0; i < n; ++i)
-      if (p[i] != T(0)) hits.push_back(i);
-  });
-  Tensor out = empty({static_cast<int64_t>(hits.size()), nd}, DType::Int64);
-  int64_t* o = out.data<int64_t>();
-  for (size_t h = 0; h < hits.size(); ++h) {
-    int64_t rem = hits[h];
-    for (int64_t k = nd - 1; k >= 0; --k) {
-      o[h * nd + k] = rem % a.size(k);
-      rem /= a.size(k);
-    }
-  }
+  const int64_t hits = kernels::count_nonzero(c.dtype(), c->data_bytes(), c.numel());
+  Tensor out = empty({hits, a.dim()}, DType::Int64);
+  if (hits > 0) kernels::nonzero_coords(c.dtype(), c->data_bytes(), c.numel(), c.sizes().data(), c.dim(),
+                                        out.data<int64_t>());
   return out;
 }
 

@@ -29,32 +29,13 @@ void matmul_into(const Tensor& c, const Tensor& a, const Tensor& b, int64_t a_of
   DType dt = a.dtype();
   const int64_t ar = a.strides()[a.dim() - 2], ac = a.strides()[a.dim() - 1];
   const int64_t br = b.strides()[b.dim() - 2], bc = b.strides()[b.dim() - 1];
-  if (is_floating(dt)) {
-    size_t isz = itemsize(dt);
+  size_t isz = itemsize(dt);
+  if (is_floating(dt))
     kernels::gemm(dt, m, n, k, storage_base(a) + a_off * isz, ar, ac, storage_base(b) + b_off * isz, br, bc,
                   storage_base(c) + c_off * isz, n, false);
-    return;
-  }
-  dispatch_dtype(dt, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    const T* A = reinterpret_cast<const T*>(storage_base(a)) + a_off;
-    const T* Bp = reinterpret_cast<const T*>(storage_base(b)) + b_off;
-    T* C = reinterpret_cast<T*>(storage_base(c)) + c_off;
-    for (int64_t i = 0; i < m; ++i)
-      for (int64_t j = 0; j < n; ++j) {
-        T s = 0;
-        for (int64_t p = 0; p < k; ++p) {
-          if constexpr (std::is_same_v<T, bool>) s = s || (A[i * ar + p * ac] && Bp[p * br + j * bc]);
-          else if constexpr (std::is_integral_v<T>) {  // integers wrap on overflow (as PyTorch), no UB
-            using U = std::make_unsigned_t<T>;
-            s = static_cast<T>(static_cast<U>(s) + static_cast<U>(A[i * ar + p * ac]) * static_cast<U>(Bp[p * br + j * bc]));
-          } else {
-            s += A[i * ar + p * ac] * Bp[p * br + j * bc];
-          }
-        }
-        C[i * n + j] = s;
-      }
-  });
+  else
+    kernels::gemm_integer(dt, m, n, k, storage_base(a) + a_off * isz, ar, ac, storage_base(b) + b_off * isz, br, bc,
+                          storage_base(c) + c_off * isz, n);
 }
 
 }  // namespace

@@ -14,13 +14,14 @@
 //  - with replacement and several samples: per row, the cumulative sum in the
 //    probs dtype, normalised by its total, and a binary search (first bucket
 //    whose cumulative value is >= u) for each double uniform u.
+//
+// The checks, the keys p / q and the draws' order are decided here; the loops
+// over probabilities are random-family kernels (backend/kernels_random.h).
 #include <algorithm>
-#include <cmath>
-#include <limits>
-#include <utility>
 #include <vector>
 
 #include "autograd/grad_mode.h"
+#include "backend/kernels_random.h"
 #include "core/error.h"
 #include "core/generator.h"
 #include "ops/ops.h"
@@ -42,39 +43,15 @@ bool non_overlapping_and_dense(const Tensor& t) {
   return true;
 }
 
-// ATen's topk comparator for largest=true: NaN first, then descending.
-template <typename A>
-bool larger(const std::pair<A, int64_t>& x, const std::pair<A, int64_t>& y) {
-  return (std::isnan(x.first) && !std::isnan(y.first)) || x.first > y.first;
+// Raises PyTorch's error for a failed multinomial check.
+void check_ok(kernels::MultinomialError e) {
+  using E = kernels::MultinomialError;
+  TC_CHECK(e != E::NotFiniteOrNegative, "probability tensor contains either `inf`, `nan` or element < 0");
+  TC_CHECK(e != E::Negative, "invalid multinomial distribution (encountering probability entry < 0)");
+  TC_CHECK(e != E::NotFinite, "invalid multinomial distribution (encountering probability entry = infinity or NaN)");
+  TC_CHECK(e != E::ZeroSum, "invalid multinomial distribution (sum of probabilities <= 0)");
 }
 
-// Indices of the k largest values of row[0..n), in ATen's order.
-template <typename T>
-void topk_indices(const T* row, int64_t n, int64_t k, int64_t* out, std::vector<std::pair<double, int64_t>>& queue) {
-  // ATen ranks float rows in their double accumulate type.
-  queue.resize(n);
-  for (int64_t j = 0; j < n; ++j) queue[j] = {static_cast<double>(row[j]), j};
-  if (k * 64 <= n) {
-    std::partial_sort(queue.begin(), queue.begin() + k, queue.end(), larger<double>);
-  } else {
-    std::nth_element(queue.begin(), queue.begin() + k - 1, queue.end(), larger<double>);
-    std::sort(queue.begin(), queue.begin() + k - 1, larger<double>);
-  }
-  for (int64_t j = 0; j < k; ++j) out[j] = queue[j].second;
-}
-
-// First index of the maximum; a NaN counts as the maximum (torch.argmax).
-template <typename T>
-int64_t argmax_row(const T* row, int64_t n) {
-  int64_t best = 0;
-  for (int64_t j = 1; j < n; ++j) {
-    if (std::isnan(row[best])) break;
-    if (std::isnan(row[j]) || row[j] > row[best]) best = j;
-  }
-  return best;
-}
-
-template <typename T>
 void sample_by_exponential_keys(const Tensor& probs, int64_t rows, int64_t cats, int64_t n, Tensor& out,
                                 Generator* gen) {
   // Sanity checks on the whole tensor first, as PyTorch does (aminmax, then
@@ -86,15 +63,7 @@ void sample_by_exponential_keys(const Tensor& probs, int64_t rows, int64_t cats,
     autograd::NoGradGuard ng;
     p = contiguous(probs);
   }
-  const T* pd = p.data<T>();
-  for (int64_t i = 0; i < rows * cats; ++i)
-    TC_CHECK(pd[i] >= 0 && pd[i] < std::numeric_limits<T>::infinity(),
-             "probability tensor contains either `inf`, `nan` or element < 0");
-  for (int64_t r = 0; r < rows; ++r) {
-    bool any = false;
-    for (int64_t j = 0; j < cats && !any; ++j) any = pd[r * cats + j] != 0;
-    TC_CHECK(any, "invalid multinomial distribution (sum of probabilities <= 0)");
-  }
+  check_ok(kernels::multinomial_check(p.dtype(), p->data_bytes(), rows, cats));
   // q is laid out like probs (empty_like), so its stream follows probs' memory order.
   Tensor q = non_overlapping_and_dense(probs) ? empty_strided(probs.sizes(), probs.strides(), probs.dtype())
                                               : empty(probs.sizes(), probs.dtype());
@@ -104,48 +73,16 @@ void sample_by_exponential_keys(const Tensor& probs, int64_t rows, int64_t cats,
     autograd::NoGradGuard ng;
     keys = contiguous(div(p, q));
   }
-  const T* kd = keys.data<T>();
-  int64_t* od = out.data<int64_t>();
-  std::vector<std::pair<double, int64_t>> queue;
-  for (int64_t r = 0; r < rows; ++r) {
-    if (n == 1) od[r] = argmax_row(kd + r * cats, cats);
-    else topk_indices(kd + r * cats, cats, n, od + r * n, queue);
-  }
+  kernels::multinomial_top(keys.dtype(), keys->data_bytes(), rows, cats, n, out.data<int64_t>());
 }
 
-template <typename T>
 void sample_with_replacement(const Tensor& probs, int64_t rows, int64_t cats, int64_t n, Tensor& out, Generator& g) {
   Tensor p;
   {
     autograd::NoGradGuard ng;
     p = contiguous(probs);
   }
-  const T* pd = p.data<T>();
-  int64_t* od = out.data<int64_t>();
-  std::vector<T> cum(cats);
-  for (int64_t r = 0; r < rows; ++r) {
-    T sum = 0;
-    for (int64_t j = 0; j < cats; ++j) {
-      const T v = pd[r * cats + j];
-      TC_CHECK(v >= 0, "invalid multinomial distribution (encountering probability entry < 0)");
-      TC_CHECK(std::isfinite(v), "invalid multinomial distribution (encountering probability entry = infinity or NaN)");
-      sum += v;
-      cum[j] = sum;
-    }
-    TC_CHECK(sum > 0, "invalid multinomial distribution (sum of probabilities <= 0)");
-    for (int64_t j = 0; j < cats; ++j) cum[j] /= sum;
-    cum[cats - 1] = 1;
-    for (int64_t s = 0; s < n; ++s) {
-      const double u = g.uniform_f64();
-      int64_t lo = 0, hi = cats;
-      while (hi - lo > 0) {
-        const int64_t mid = lo + (hi - lo) / 2;
-        if (cum[mid] < u) lo = mid + 1;
-        else hi = mid;
-      }
-      od[r * n + s] = lo;
-    }
-  }
+  check_ok(kernels::multinomial_with_replacement(p.dtype(), p->data_bytes(), rows, cats, n, out.data<int64_t>(), g));
 }
 
 }  // namespace
@@ -162,13 +99,8 @@ Tensor multinomial(const Tensor& probs, int64_t n, bool replacement, Generator* 
   Tensor out = empty(probs.dim() == 1 ? Shape{n} : Shape{rows, n}, DType::Int64);
   if (out.numel() == 0) return out;
   Generator& g = gen ? *gen : default_generator();
-  dispatch_dtype(probs.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (std::is_floating_point_v<T>) {
-      if (!replacement || n == 1) sample_by_exponential_keys<T>(probs, rows, cats, n, out, &g);
-      else sample_with_replacement<T>(probs, rows, cats, n, out, g);
-    }
-  });
+  if (!replacement || n == 1) sample_by_exponential_keys(probs, rows, cats, n, out, &g);
+  else sample_with_replacement(probs, rows, cats, n, out, g);
   return out;
 }
 

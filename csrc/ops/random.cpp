@@ -4,10 +4,10 @@
 // in-place fills (uniform_, normal_, random_, exponential_, ...) and the
 // factories built on them. multinomial lives in ops/multinomial.cpp.
 //
-// The drawing loops stay here: each is a serial walk over one generator, so
-// there is nothing for instruction-set dispatch to choose. Transforms of
-// uniforms already drawn go behind the backend (kernels::box_muller_f32 in
-// backend/cpu/random_impl.h, the random-family kernels).
+// The ops check arguments, pick the generator and record autograd; every loop
+// over elements (the draws, in fill order, and the transforms of uniforms
+// already drawn) is a random-family kernel (backend/kernels_random.h, Note
+// [Random sampling kernels]).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -17,14 +17,13 @@
 #include "autograd/derivatives.h"
 #include "autograd/grad_mode.h"
 #include "autograd/inplace.h"
-#include "backend/random_kernels.h"
+#include "backend/kernels_random.h"
 #include "core/distributions.h"
 #include "core/error.h"
 #include "core/generator.h"
 #include "core/iterator.h"
 #include "core/shape_util.h"
 #include "ops/ops.h"
-#include "ops/random_order.h"
 
 namespace tc {
 
@@ -41,23 +40,22 @@ namespace d = autograd::d;
 namespace {
 Generator& pick(Generator* g) { return g ? *g : default_generator(); }
 
-// Writes sample() into every element of `t` in PyTorch's fill order.
-template <typename T, typename F>
-void fill_each(Tensor& t, F&& sample) {
-  T* p = t.data<T>();
-  if (t.is_contiguous()) {
-    for (int64_t i = 0, n = t.numel(); i < n; ++i) p[i] = sample();
-  } else {
-    visit_in_fill_order(t.sizes(), t.strides(), nullptr, [&](int64_t off, int64_t) { p[off] = sample(); });
-  }
+kernels::StridedOut strided_out(const Tensor& t) {
+  kernels::StridedOut o;
+  o.data = t->data_bytes();
+  o.dtype = t.dtype();
+  o.ndim = t.dim();
+  o.sizes = t.sizes().data();
+  o.strides = t.strides().data();
+  return o;
 }
 
-template <typename F>
-Tensor& fill_floating(Tensor& t, F&& sample_double) {
-  dispatch_dtype(t.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (std::is_floating_point_v<T>) fill_each<T>(t, [&] { return static_cast<T>(sample_double()); });
-  });
+// Fills t with samples (Note [Random sampling kernels]).
+Tensor& sample_into(Tensor& t, kernels::Sample kind, Generator& g, double a = 0, double b = 0) {
+  kernels::SampleArgs args;
+  args.a = a;
+  args.b = b;
+  kernels::sample(kind, strided_out(t), g, args);
   t.bump_version();
   return t;
 }
@@ -86,39 +84,6 @@ Tensor& sample_in_place(Tensor& t, const char* op, const char* node, F&& fill) {
   record(node, d::zero_grad_backward, {&t}, {&filled});
   autograd::rebase_history(t, filled);
   return t;
-}
-
-// PyTorch's normal_fill: uniforms for the whole tensor, then Box-Muller on
-// blocks of 16 (pairs j, j+8); a ragged tail recomputes the last 16. float32
-// blocks go through the backend's box_muller_f32 (PyTorch's AVX2 log/sincos);
-// double uses libm, as PyTorch's scalar path.
-template <typename T>
-void normal_fill(T* data, int64_t n, T mean, T std, Generator& g) {
-  auto uniform = [&]() -> T {
-    if constexpr (std::is_same_v<T, float>) return dist::uniform_float(g);
-    else return dist::uniform_double(g);
-  };
-  auto box_muller = [&](T* d, int64_t blocks) {
-    if constexpr (std::is_same_v<T, float>) {
-      kernels::box_muller_f32(d, blocks, mean, std);
-    } else {
-      for (int64_t b = 0; b < blocks; ++b, d += 16) {
-        for (int j = 0; j < 8; ++j) {
-          const T radius = std::sqrt(T(-2) * std::log(T(1) - d[j]));
-          const T theta = T(2.0 * M_PI) * d[j + 8];
-          d[j] = std::fma(radius * std::cos(theta), std, mean);
-          d[j + 8] = std::fma(radius * std::sin(theta), std, mean);
-        }
-      }
-    }
-  };
-  for (int64_t i = 0; i < n; ++i) data[i] = uniform();
-  box_muller(data, n / 16);
-  if (n % 16 != 0) {
-    T* tail = data + n - 16;
-    for (int i = 0; i < 16; ++i) tail[i] = uniform();
-    box_muller(tail, 1);
-  }
 }
 
 // PyTorch's update_from/update_to: integer bounds that the float dtype would
@@ -170,14 +135,10 @@ void check_from_to_in_range(int64_t from, int64_t to_inc, DType dt) {
 
 // Values base + (draw % range): 64-bit draws once range reaches 2^28.
 Tensor& random_from_to_fill(Tensor& t, uint64_t range, int64_t base, Generator& g) {
-  dispatch_dtype(t.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    const bool wide = range >= (uint64_t{1} << 28);
-    fill_each<T>(t, [&] {
-      const uint64_t v = wide ? g.random64() : g.random();
-      return static_cast<T>(static_cast<int64_t>(v % range + static_cast<uint64_t>(base)));
-    });
-  });
+  kernels::SampleArgs args;
+  args.range = range;
+  args.base = base;
+  kernels::sample(kernels::Sample::RandomRange, strided_out(t), g, args);
   t.bump_version();
   return t;
 }
@@ -232,55 +193,18 @@ static Tensor& uniform_fill(Tensor& t, double lo, double hi, Generator* gen) {
   TC_CHECK(lo <= hi, "uniform_ expects to return a [from, to) range, but found from=", lo, " > to=", hi);
   TC_CHECK(hi - lo <= max, "uniform_ expects to-from <= std::numeric_limits<", scalar_type_name(t.dtype()),
            ">::max(), but found to=", hi, " and from=", lo, " which result in to-from to exceed the limit");
-  Generator& g = pick(gen);
-  if (t.dtype() == DType::Float32) {
-    const float from = static_cast<float>(lo), to = static_cast<float>(hi);
-    // A value that rounds up to `to` is folded back to `from`, as PyTorch does.
-    fill_each<float>(t, [&] {
-      const float v = dist::uniform_float(g, from, to);
-      return v == to ? from : v;
-    });
-  } else {
-    fill_each<double>(t, [&] {
-      const double v = dist::uniform_double(g, lo, hi);
-      return v == hi ? lo : v;
-    });
-  }
-  t.bump_version();
-  return t;
+  return sample_into(t, kernels::Sample::Uniform, pick(gen), lo, hi);
 }
 
 static Tensor& normal_fill_(Tensor& t, double mean, double std, Generator* gen) {
   TC_CHECK(std >= 0, "normal expects std >= 0.0, but found std ", std);
   if (t.numel() == 0) return t;
   if (!is_floating(t.dtype())) not_implemented_for("normal_kernel_cpu", t.dtype());
-  Generator& g = pick(gen);
-  const int64_t n = t.numel();
-  if (n >= 16 && t.is_contiguous()) {
-    if (t.dtype() == DType::Float32) normal_fill<float>(t.data<float>(), n, float(mean), float(std), g);
-    else normal_fill<double>(t.data<double>(), n, mean, std, g);
-    t.bump_version();
-    return t;
-  }
-  return fill_floating(t, [&] { return dist::normal(g, mean, std); });
+  return sample_into(t, kernels::Sample::Normal, pick(gen), mean, std);
 }
 
 static Tensor& random_full_fill(Tensor& t, Generator* gen) {
-  Generator& g = pick(gen);
-  dispatch_dtype(t.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    // The dtype's whole range (2^digits + 1 values for floats), from 32-bit
-    // draws except for int64 and double.
-    fill_each<T>(t, [&]() -> T {
-      if constexpr (std::is_same_v<T, int64_t>) return static_cast<T>(g.random64() % (uint64_t{1} << 63));
-      else if constexpr (std::is_same_v<T, int32_t>) return static_cast<T>(g.random() % (uint64_t{1} << 31));
-      else if constexpr (std::is_same_v<T, bool>) return (g.random() & 1) != 0;
-      else if constexpr (std::is_same_v<T, float>) return static_cast<T>(g.random() % ((uint64_t{1} << 24) + 1));
-      else return static_cast<T>(g.random64() % ((uint64_t{1} << 53) + 1));
-    });
-  });
-  t.bump_version();
-  return t;
+  return sample_into(t, kernels::Sample::RandomFull, pick(gen));
 }
 
 static Tensor& random_fill(Tensor& t, int64_t from, std::optional<int64_t> to_opt, Generator* gen) {
@@ -319,12 +243,7 @@ static Tensor& random_fill(Tensor& t, int64_t from, std::optional<int64_t> to_op
   if (t.numel() == 0) return t;
   TC_CHECK(dt == DType::Int64 || is_floating(dt),
            "random_full_64_bits_range_kernel_cpu handles only int64, double, float and bfloat16");
-  dispatch_dtype(dt, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    fill_each<T>(t, [&] { return static_cast<T>(static_cast<int64_t>(g.random64())); });
-  });
-  t.bump_version();
-  return t;
+  return sample_into(t, kernels::Sample::RandomInt64, g);
 }
 
 static Tensor& exponential_fill(Tensor& t, double lambda, Generator* gen) {
@@ -332,21 +251,14 @@ static Tensor& exponential_fill(Tensor& t, double lambda, Generator* gen) {
   if (t.numel() == 0) return t;
   TC_CHECK(is_floating(t.dtype()), "Exponential distribution is a continuous probability distribution. dtype must be "
            "a floating point but you specified ", scalar_type_name(t.dtype()));
-  Generator& g = pick(gen);
-  return fill_floating(t, [&] { return dist::exponential(g, lambda); });
+  return sample_into(t, kernels::Sample::Exponential, pick(gen), lambda);
 }
 
 static Tensor& geometric_fill(Tensor& t, double p, Generator* gen) {
   TC_CHECK(0 < p && p < 1, "geometric_ expects p to be in (0, 1), but got p=", p);
   if (t.numel() == 0) return t;
   if (t.dtype() == DType::Bool) not_implemented_for("geometric_cpu", t.dtype());
-  Generator& g = pick(gen);
-  dispatch_dtype(t.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    fill_each<T>(t, [&] { return dist::cast_sample<T>(dist::geometric(g, p)); });
-  });
-  t.bump_version();
-  return t;
+  return sample_into(t, kernels::Sample::Geometric, pick(gen), p);
 }
 
 static Tensor& cauchy_fill(Tensor& t, double median, double sigma, Generator* gen) {
@@ -354,28 +266,20 @@ static Tensor& cauchy_fill(Tensor& t, double median, double sigma, Generator* ge
   TC_CHECK(is_floating(t.dtype()), "Cauchy distribution is a continuous probability distribution. dtype must be a "
            "floating point but you specified ", type_meta_name(t.dtype()));
   if (t.numel() == 0) return t;
-  Generator& g = pick(gen);
-  return fill_floating(t, [&] { return dist::cauchy(g, median, sigma); });
+  return sample_into(t, kernels::Sample::Cauchy, pick(gen), median, sigma);
 }
 
 static Tensor& log_normal_fill(Tensor& t, double mean, double std, Generator* gen) {
   TC_CHECK(std > 0.0, "log_normal_ expects std > 0.0, but found std=", std);
   if (t.numel() == 0) return t;
   if (!is_floating(t.dtype())) not_implemented_for("log_normal_cpu", t.dtype());
-  Generator& g = pick(gen);
-  return fill_floating(t, [&] { return dist::log_normal(g, mean, std); });
+  return sample_into(t, kernels::Sample::LogNormal, pick(gen), mean, std);
 }
 
 static Tensor& bernoulli_fill(Tensor& t, double p, Generator* gen) {
   TC_CHECK(0 <= p && p <= 1, "bernoulli_ expects p to be in [0, 1], but got p=", p);
   if (t.numel() == 0) return t;
-  Generator& g = pick(gen);
-  dispatch_dtype(t.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    fill_each<T>(t, [&] { return static_cast<T>(dist::uniform_double(g) < p); });
-  });
-  t.bump_version();
-  return t;
+  return sample_into(t, kernels::Sample::Bernoulli, pick(gen), p);
 }
 
 static Tensor& bernoulli_tensor_fill(Tensor& t, const Tensor& probs, Generator* gen) {
@@ -386,27 +290,11 @@ static Tensor& bernoulli_tensor_fill(Tensor& t, const Tensor& probs, Generator* 
     p = expand(probs, t.sizes());
   }
   if (!is_floating(p.dtype())) not_implemented_for("bernoulli_tensor_cpu_p_", p.dtype());
-  Generator& g = pick(gen);
-  // Each element reads its probability then draws: a float32 p draws a float
-  // uniform (24 bits), a float64 p a double one.
-  dispatch_dtype(t.dtype(), [&](auto out_tag) {
-    using T = typename decltype(out_tag)::type;
-    T* out = t.data<T>();
-    dispatch_dtype(p.dtype(), [&](auto p_tag) {
-      using P = typename decltype(p_tag)::type;
-      if constexpr (std::is_floating_point_v<P>) {
-        const P* pp = p.data<P>();
-        visit_in_fill_order(t.sizes(), t.strides(), &p.strides(), [&](int64_t off, int64_t poff) {
-          const P pv = pp[poff];
-          TC_CHECK(pv >= 0 && pv <= 1, "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
-                   "error message be improved?  If so, please report an enhancement request to PyTorch.)");
-          if constexpr (std::is_same_v<P, float>) out[off] = static_cast<T>(dist::uniform_float(g) < pv);
-          else out[off] = static_cast<T>(dist::uniform_double(g) < pv);
-        });
-      }
-    });
-  });
+  const int64_t written = kernels::bernoulli_tensor(strided_out(t), p->data_bytes(), p.dtype(), p.strides().data(),
+                                                    pick(gen));
   t.bump_version();
+  TC_CHECK(written < 0, "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
+           "error message be improved?  If so, please report an enhancement request to PyTorch.)");
   return t;
 }
 
@@ -460,19 +348,8 @@ Tensor poisson(const Tensor& rates, Generator* gen) {
     r = contiguous(rates);
   }
   Tensor out = empty(rates.sizes(), rates.dtype());
-  Generator& g = pick(gen);
-  dispatch_dtype(rates.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (std::is_floating_point_v<T>) {
-      const T* lam = r.data<T>();
-      T* o = out.data<T>();
-      for (int64_t i = 0, n = out.numel(); i < n; ++i) {
-        const double l = static_cast<double>(lam[i]);
-        TC_CHECK(l >= 0, "invalid Poisson rate, expected rate to be non-negative");
-        o[i] = static_cast<T>(dist::poisson(g, l));
-      }
-    }
-  });
+  const int64_t bad = kernels::poisson(r.dtype(), r->data_bytes(), out->data_bytes(), out.numel(), pick(gen));
+  TC_CHECK(bad < 0, "invalid Poisson rate, expected rate to be non-negative");
   record("PoissonBackward0", d::zero_grad_backward, {&rates}, {&out});
   return out;
 }
@@ -484,14 +361,13 @@ Tensor poisson(const Tensor& rates, Generator* gen) {
 namespace {
 // NaN fails too (PyTorch compares std.min(), which is NaN then).
 void check_std_tensor(const Tensor& std) {
-  Tensor s;
+  if (std.numel() == 0) return;
+  double lo;
   {
     autograd::NoGradGuard ng;
-    s = contiguous(to_dtype(std, DType::Float64));
+    lo = *contiguous(min_all(to_dtype(std, DType::Float64))).data<double>();
   }
-  const double* v = s.data<double>();
-  for (int64_t i = 0, n = s.numel(); i < n; ++i)
-    TC_CHECK(v[i] >= 0, "normal expects all elements of std >= 0.0");
+  TC_CHECK(lo >= 0, "normal expects all elements of std >= 0.0");
 }
 }  // namespace
 
@@ -553,18 +429,8 @@ Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dt, Generato
 
 Tensor randperm(int64_t n, DType dt, Generator* gen) {
   TC_CHECK(n >= 0, "randperm: n must be non-negative, got ", n);
-  Generator& g = pick(gen);
-  std::vector<int64_t> v(n);
-  for (int64_t i = 0; i < n; ++i) v[i] = i;
-  for (int64_t i = 0; i + 1 < n; ++i) {
-    int64_t z = static_cast<int64_t>(g.random() % static_cast<uint64_t>(n - i));
-    std::swap(v[i], v[z + i]);
-  }
   Tensor t = empty({n}, dt);
-  dispatch_dtype(dt, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    for (int64_t i = 0; i < n; ++i) t.data<T>()[i] = static_cast<T>(v[i]);
-  });
+  kernels::randperm(dt, t->data_bytes(), n, pick(gen));
   return t;
 }
 

@@ -21,7 +21,6 @@
 // shortest batch and appends rows of h0 as longer sequences begin.
 #include "autograd/function.h"
 #include "backend/kernels.h"
-#include "backend/rnn_kernels.h"
 #include "core/error.h"
 #include "core/shape_util.h"
 #include "ops/rnn_ops.h"

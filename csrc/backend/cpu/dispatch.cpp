@@ -2,8 +2,6 @@
 // set; the first call picks the best one this CPU supports. One wheel runs on
 // any x86-64 (nothing is compiled for the build machine's own CPU).
 #include "backend/kernels.h"
-#include "backend/random_kernels.h"
-#include "backend/rnn_kernels.h"
 #include "core/gil.h"
 #include "core/iterator.h"
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "backend/random_kernels.h"
+#include "backend/kernels_random.h"
 #include "core/cephes_float.h"
 
 namespace tc::cpu::TC_CAP {

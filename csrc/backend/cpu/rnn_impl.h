@@ -1,12 +1,12 @@
 #pragma once
-// Recurrent cell loop bodies (backend/rnn_kernels.h), compiled once per
+// Recurrent cell loop bodies (backend/kernels_rnn.h), compiled once per
 // instruction set (TC_CAP). Each row is one batch element; the inner loops run
 // over the hidden units of contiguous gate blocks, so they vectorize (the float
 // sigmoid and tanh are the vectorizable ones of backend/functors.h).
 #include <algorithm>
 
 #include "backend/functors.h"
-#include "backend/rnn_kernels.h"
+#include "backend/kernels_rnn.h"
 #include "core/error.h"
 #include "core/parallel.h"
 

@@ -11,7 +11,7 @@
 
 #include "core/tensor.h"
 
-namespace tc::ops {
+namespace tc::cpu {
 
 // Dimensions of an output with these sizes/strides, fastest-moving first, as
 // TensorIterator::reorder_dimensions orders them (an insertion sort that only
@@ -69,4 +69,4 @@ void visit_in_fill_order(const Shape& sizes, const Shape& out_strides, const Sha
   }
 }
 
-}  // namespace tc::ops
+}  // namespace tc::cpu

@@ -1,0 +1,196 @@
+// CPU optimizer-update kernels (backend/kernels_optim.h). One portable build:
+// the loops vectorize with the baseline instruction set, and FMA contraction
+// (which -mfma would allow) would change the roundings that make float32
+// trajectories follow torch.optim's.
+#include "backend/kernels_optim.h"
+
+// The element loops use std::sqrt; without errno handling it vectorizes.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-math-errno")
+#endif
+
+#include <cmath>
+#include <type_traits>
+
+#include "core/parallel.h"
+
+namespace tc::kernels {
+
+namespace {
+
+constexpr int64_t kGrain = 16384;
+
+template <typename F>
+void for_chunks(int64_t n, F&& f) {
+  parallel_for(0, n, kGrain, [&](int64_t b, int64_t e) { f(b, e); });
+}
+
+// Note [Optimizer loops]
+// Each update is a template over its boolean options, so that the loop body
+// has no branches and `omp simd` vectorizes it (math-errno is off for this
+// file, see the top). Loop-invariant scalars arrive already rounded to T.
+
+template <typename T, bool HAS_WD, bool HAS_MOM, bool FIRST, bool NESTEROV>
+void sgd_loop(T* __restrict pp, const T* __restrict gp, T* __restrict bp, int64_t b, int64_t e, T sign, T wd,
+              T mom, T damp, T neg_lr) {
+#pragma omp simd
+  for (int64_t i = b; i < e; ++i) {
+    T d = sign * gp[i];
+    if constexpr (HAS_WD) d = d + wd * pp[i];
+    if constexpr (HAS_MOM) {
+      T m;
+      if constexpr (FIRST) m = d;
+      else m = bp[i] * mom + damp * d;
+      bp[i] = m;
+      if constexpr (NESTEROV) d = d + mom * m;
+      else d = m;
+    }
+    pp[i] = pp[i] + neg_lr * d;
+  }
+}
+
+
+template <typename T, bool HAS_WD, bool DECOUPLED, bool AMSGRAD, bool SMALL_W1>
+void adam_loop(T* __restrict pp, const T* __restrict gp, T* __restrict mp, T* __restrict vp, T* __restrict xp,
+               int64_t b, int64_t e, const AdamArgs& s) {
+  const T sign = T(s.sign), wd = T(s.weight_decay), decay = T(s.decay), w1 = T(s.w1), b2 = T(s.beta2), w2 = T(s.w2),
+          bc2s = T(s.bc2_sqrt), eps = T(s.eps), neg_step = T(s.neg_step), one_m_w1 = T(1) - w1;
+#pragma omp simd
+  for (int64_t i = b; i < e; ++i) {
+    T d = sign * gp[i];
+    T pv = pp[i];
+    if constexpr (HAS_WD) {
+      if constexpr (DECOUPLED) pv = pv * decay;
+      else d = d + wd * pv;
+    }
+    T m0 = mp[i];
+    T mv;  // exp_avg.lerp_(grad, 1 - beta1), with at::lerp's two forms
+    if constexpr (SMALL_W1) mv = m0 + w1 * (d - m0);
+    else mv = d - (d - m0) * one_m_w1;
+    T vv = vp[i] * b2;
+    vv = vv + w2 * d * d;
+    mp[i] = mv;
+    vp[i] = vv;
+    T sq = vv;
+    if constexpr (AMSGRAD) {
+      sq = xp[i] > vv ? xp[i] : vv;
+      xp[i] = sq;
+    }
+    T denom = std::sqrt(sq) / bc2s + eps;
+    pp[i] = pv + neg_step * mv / denom;
+  }
+}
+
+
+template <typename T, bool HAS_WD, bool CENTERED, bool HAS_MOM, bool SMALL_WA>
+void rmsprop_loop(T* __restrict pp, const T* __restrict gp, T* __restrict sp, T* __restrict bp, T* __restrict ap,
+                  int64_t b, int64_t e, const RmspropArgs& s) {
+  const T sign = T(s.sign), wd = T(s.weight_decay), a = T(s.alpha), wa = T(s.w_alpha), eps = T(s.eps), mom = T(s.momentum),
+          neg_lr = T(s.neg_lr), one_m_wa = T(1) - wa;
+#pragma omp simd
+  for (int64_t i = b; i < e; ++i) {
+    T d = sign * gp[i];
+    if constexpr (HAS_WD) d = d + wd * pp[i];
+    T sv = sp[i] * a;
+    sv = sv + wa * d * d;
+    sp[i] = sv;
+    T avg;
+    if constexpr (CENTERED) {
+      T g0 = ap[i];
+      T mg;
+      if constexpr (SMALL_WA) mg = g0 + wa * (d - g0);
+      else mg = d - (d - g0) * one_m_wa;
+      ap[i] = mg;
+      avg = std::sqrt(sv + T(-1) * mg * mg);
+    } else {
+      avg = std::sqrt(sv);
+    }
+    avg = avg + eps;
+    if constexpr (HAS_MOM) {
+      T bv = bp[i] * mom + T(1) * d / avg;
+      bp[i] = bv;
+      pp[i] = pp[i] + neg_lr * bv;
+    } else {
+      pp[i] = pp[i] + neg_lr * d / avg;
+    }
+  }
+}
+
+// Calls f(std::bool_constant<B0>{}, ...) with the runtime flags as constants.
+template <typename F>
+void with_flags(F&& f, bool a) {
+  if (a) f(std::true_type{});
+  else f(std::false_type{});
+}
+template <typename F, typename... Rest>
+void with_flags(F&& f, bool a, Rest... rest) {
+  with_flags([&](auto... cs) {
+    if (a) f(std::true_type{}, cs...);
+    else f(std::false_type{}, cs...);
+  }, rest...);
+}
+
+}  // namespace
+
+void sgd_step(DType dt, int64_t n, void* param, const void* grad, void* momentum_buf, const SgdArgs& a) {
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      T* pp = static_cast<T*>(param);
+      const T* gp = static_cast<const T*>(grad);
+      T* bp = static_cast<T*>(momentum_buf);
+      const T sign = T(a.sign), wd = T(a.weight_decay), mom = T(a.momentum), damp = T(a.one_minus_dampening),
+              neg_lr = T(a.neg_lr);
+      with_flags([&](auto has_wd, auto has_mom, auto is_first, auto is_nesterov) {
+        for_chunks(n, [&](int64_t b, int64_t e) {
+          sgd_loop<T, decltype(has_wd)::value, decltype(has_mom)::value, decltype(is_first)::value,
+                   decltype(is_nesterov)::value>(pp, gp, bp, b, e, sign, wd, mom, damp, neg_lr);
+        });
+      }, a.weight_decay != 0, a.momentum != 0, a.first, a.nesterov);
+    }
+  });
+}
+
+void adam_step(DType dt, int64_t n, void* param, const void* grad, void* exp_avg, void* exp_avg_sq,
+               void* max_exp_avg_sq, const AdamArgs& a) {
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      T* pp = static_cast<T*>(param);
+      const T* gp = static_cast<const T*>(grad);
+      T* mp = static_cast<T*>(exp_avg);
+      T* vp = static_cast<T*>(exp_avg_sq);
+      T* xp = static_cast<T*>(max_exp_avg_sq);
+      const bool small_w1 = std::abs(T(a.w1)) < T(0.5);
+      with_flags([&](auto has_wd, auto dec, auto ams, auto small) {
+        for_chunks(n, [&](int64_t b, int64_t e) {
+          adam_loop<T, decltype(has_wd)::value, decltype(dec)::value, decltype(ams)::value, decltype(small)::value>(
+              pp, gp, mp, vp, xp, b, e, a);
+        });
+      }, a.weight_decay != 0, a.decoupled, xp != nullptr, small_w1);
+    }
+  });
+}
+
+void rmsprop_step(DType dt, int64_t n, void* param, const void* grad, void* square_avg, void* momentum_buf,
+                  void* grad_avg, const RmspropArgs& a) {
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      T* pp = static_cast<T*>(param);
+      const T* gp = static_cast<const T*>(grad);
+      T* sp = static_cast<T*>(square_avg);
+      T* bp = static_cast<T*>(momentum_buf);
+      T* ap = static_cast<T*>(grad_avg);
+      const bool small_wa = std::abs(T(a.w_alpha)) < T(0.5);
+      with_flags([&](auto has_wd, auto cen, auto has_mom, auto small) {
+        for_chunks(n, [&](int64_t b, int64_t e) {
+          rmsprop_loop<T, decltype(has_wd)::value, decltype(cen)::value, decltype(has_mom)::value,
+                       decltype(small)::value>(pp, gp, sp, bp, ap, b, e, a);
+        });
+      }, a.weight_decay != 0, ap != nullptr, bp != nullptr, small_wa);
+    }
+  });
+}
+
+}  // namespace tc::kernels
