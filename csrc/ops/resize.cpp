@@ -1,34 +1,12 @@
 // Tensor.resize_: new sizes with contiguous strides over the same storage,
 // grown in place when it is too small.
-//
-// Note [Resizing storage in place]
-// Every view of a tensor holds the same StorageImpl, so growing the block
-// inside that StorageImpl (new block, old bytes copied, old block freed)
-// keeps all views aliasing the tensor, as PyTorch's resize_ does. Only blocks
-// from the CPU allocator (or the inline buffer) can be replaced; memory lent
-// by another owner (numpy, DLPack, shared memory, mmap) cannot, and raises.
-// Elements past the old end are uninitialised, as in PyTorch.
-#include <cstring>
-
+// (Note [Resizing storage in place] in core/storage_resize.h).
 #include "core/error.h"
 #include "core/shape_util.h"
+#include "core/storage_resize.h"
 #include "ops/ops.h"
 
 namespace tc::ops {
-
-namespace {
-
-void grow_storage(StorageImpl& s, size_t nbytes) {
-  if (nbytes <= s.nbytes) return;
-  TC_CHECK(!s.release, "Trying to resize storage that is not resizable");
-  void* fresh = cpu_alloc(nbytes);
-  if (s.nbytes) std::memcpy(fresh, s.data, s.nbytes);
-  if (s.data != s.inline_buf) cpu_free(s.data, s.nbytes);
-  s.data = fresh;
-  s.nbytes = nbytes;
-}
-
-}  // namespace
 
 Tensor& resize_(Tensor& self, const Shape& sizes) {
   TC_CHECK(!self.requires_grad(), "cannot resize variables that require grad");
