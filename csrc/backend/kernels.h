@@ -4,6 +4,8 @@
 // the best compiled instruction set at runtime (see cpu/dispatch.cpp).
 #include "backend/op_tables.h"
 #include "core/iterator.h"
+#include "backend/kernels_nn.h"
+#include "backend/kernels_scan.h"
 
 namespace tc::kernels {
 
