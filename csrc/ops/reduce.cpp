@@ -1,13 +1,12 @@
-// Reductions and row-wise normalisations (softmax, log_softmax, cumsum, sort).
+// Reductions and line-wise ops (softmax, log_softmax, cumsum, sort). Their
+// loops are backend kernels (backend/kernels.h, kernels_nn.h, kernels_scan.h);
+// this file plans shapes, promotes, allocates and records.
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 #include "autograd/derivatives.h"
-#include "backend/functors.h"
 #include "backend/kernels.h"
 #include "core/error.h"
-#include "core/parallel.h"
 #include "core/shape_util.h"
 #include "ops/ops.h"
 

@@ -189,8 +189,10 @@ void for_lines(int64_t outer, int64_t len, int64_t inner, Row row, Tile tile) {
 template <typename T>
 void gelu_forward_chunk(const T* __restrict x, T* __restrict y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
-    const T v = x[i];
-    y[i] = v * T(0.5) * (T(1) + erf_t<T>(v * T(M_SQRT1_2)));
+    // h * erf + h rather than h * (1 + erf): where erf is -1 the result is
+    // +0, not -0, which is what PyTorch returns (and prints).
+    const T h = x[i] * T(0.5);
+    y[i] = h * erf_t<T>(x[i] * T(M_SQRT1_2)) + h;
   }
 }
 

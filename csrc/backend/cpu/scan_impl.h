@@ -3,6 +3,7 @@
 // instruction set (TC_CAP).
 #include <algorithm>
 #include <numeric>
+#include <type_traits>
 #include <vector>
 
 #include "backend/functors.h"
@@ -15,31 +16,39 @@ namespace tc::cpu::TC_CAP {
 namespace {
 
 constexpr int64_t kGrain = 16384;
-constexpr int64_t kTile = 1024;  // inner positions per work item of a strided scan
+constexpr int64_t kTile = 512;  // inner positions per work item of a strided scan
 
 int64_t rows_grain(int64_t len) { return std::max<int64_t>(1, kGrain / std::max<int64_t>(len, 1)); }
 
-// The running sum starts from 0 (so -0.0 becomes +0.0, as in PyTorch).
+// Note [Cumsum accumulator]
+// float32 sums run in double and each output is rounded once, as PyTorch's
+// CPU cumsum does (its accumulate type): results match it exactly. The
+// running sum starts from 0, so -0.0 becomes +0.0, as in PyTorch.
+template <typename T>
+using CumAcc = std::conditional_t<std::is_same_v<T, float>, double, T>;
+
 template <typename T>
 void cumsum_row(const T* __restrict x, T* __restrict y, int64_t n) {
-  T s = 0;
+  CumAcc<T> s = 0;
   for (int64_t i = 0; i < n; ++i) {
-    s = fn::wrap_add(s, x[i]);
-    y[i] = s;
+    s = fn::wrap_add(s, static_cast<CumAcc<T>>(x[i]));
+    y[i] = static_cast<T>(s);
   }
 }
 
-// w adjacent lines of a strided scan at once: each step adds a whole
-// contiguous slice, which vectorizes; every line is still summed in order.
+// w (<= kTile) adjacent lines of a strided scan at once: each step adds a
+// whole contiguous slice, which vectorizes; every line is still summed in order.
 template <typename T>
 void cumsum_tile(const T* __restrict x, T* __restrict y, int64_t len, int64_t inner, int64_t w) {
-  if (len == 0) return;
-  for (int64_t j = 0; j < w; ++j) y[j] = fn::wrap_add(T(0), x[j]);
-  for (int64_t l = 1; l < len; ++l) {
-    const T* __restrict prev = y + (l - 1) * inner;
+  CumAcc<T> acc[kTile];
+  for (int64_t j = 0; j < w; ++j) acc[j] = 0;
+  for (int64_t l = 0; l < len; ++l) {
     const T* __restrict xl = x + l * inner;
     T* __restrict yl = y + l * inner;
-    for (int64_t j = 0; j < w; ++j) yl[j] = fn::wrap_add(prev[j], xl[j]);
+    for (int64_t j = 0; j < w; ++j) {
+      acc[j] = fn::wrap_add(acc[j], static_cast<CumAcc<T>>(xl[j]));
+      yl[j] = static_cast<T>(acc[j]);
+    }
   }
 }
 
