@@ -2,10 +2,11 @@
 PyTorch in the same process: GELU, softmax, log_softmax, LayerNorm and cumsum,
 forward and forward+backward, on a transformer-sized activation.
 
-Usage: python bench/bench_nn_kernels.py [--rows 8192] [--cols 768] [--threads N] [--repeat 15]
+Usage: python bench/bench_nn_kernels.py [--rows 8192] [--cols 768] [--threads N] [--repeat 15] [--clock wall|cpu]
 Each row prints the median milliseconds of both libraries and the ratio
 tensorcore/torch (below 1 is faster). Interleaved rounds, so load from other
-programs on a shared machine hits both libraries alike.
+programs on a shared machine hits both libraries alike; --threads 1 --clock cpu
+(process CPU time) is the least sensitive to such load.
 """
 import argparse
 import os
@@ -57,6 +58,7 @@ def main():
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--only", default=None, help="comma-separated case names")
+    ap.add_argument("--clock", choices=["wall", "cpu"], default="wall")
     args = ap.parse_args()
     if args.threads:
         tc.set_num_threads(args.threads)
@@ -66,9 +68,10 @@ def main():
     wb = [rng.standard_normal(args.cols).astype(np.float32) for _ in range(2)]
     t_cases = _cases(torch, *(torch.from_numpy(a) for a in arrs), *(torch.from_numpy(a) for a in wb))
     c_cases = _cases(tc, *(tc.from_numpy(a) for a in arrs), *(tc.from_numpy(a) for a in wb))
+    clock = time.perf_counter if args.clock == "wall" else time.process_time
     names = args.only.split(",") if args.only else list(t_cases)
     print(f"shape ({args.rows}, {args.cols}) float32, {tc.get_num_threads()} threads, "
-          f"cpu path {tc._C._cpu_capability()}")
+          f"cpu path {tc._C._cpu_capability()}, {args.clock} time")
     print(f"{'case':22s} {'tensorcore ms':>14s} {'torch ms':>10s} {'ratio':>7s}")
     for name in names:
         ct, tt = [], []
@@ -76,9 +79,9 @@ def main():
             f()  # warm up
         for _ in range(args.repeat):
             for f, out in ((c_cases[name], ct), (t_cases[name], tt)):
-                t0 = time.perf_counter()
+                t0 = clock()
                 f()
-                out.append((time.perf_counter() - t0) * 1e3)
+                out.append((clock() - t0) * 1e3)
         c, t = statistics.median(ct), statistics.median(tt)
         print(f"{name:22s} {c:14.3f} {t:10.3f} {c / t:7.2f}")
 

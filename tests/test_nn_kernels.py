@@ -160,3 +160,19 @@ def test_nn_kernels_bit_identical_across_thread_counts(threads):
         tc.set_num_threads(n)
         for a, b in zip(one, _all_kernels(5)):
             assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_layer_norm_rows_with_a_large_offset(torch, dtype):
+    # Note [Shifted variance]: one pass, no cancellation on offset rows or an outlier first element.
+    rng = np.random.default_rng(6)
+    noise = 1e-3 if dtype == "float64" else 1.0  # float32 inputs cannot hold 1000 + 1e-3 noise
+    x = np.asarray(1000 + rng.standard_normal((4, 768)) * noise, dtype=dtype)
+    x[3, 0] = 1e6
+    got = F.layer_norm(tc.from_numpy(x), (768,), eps=1e-5 * noise**2).numpy()
+    x64 = x.astype(np.float64)
+    ref = (x64 - x64.mean(1, keepdims=True)) / np.sqrt(x64.var(1, keepdims=True) + 1e-5 * noise**2)
+    want = torch.nn.functional.layer_norm(torch.from_numpy(x), (768,), eps=1e-5 * noise**2).numpy()
+    tol = 1e-7 if dtype == "float64" else 1e-3
+    np.testing.assert_allclose(got, ref, rtol=tol, atol=tol)
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol)

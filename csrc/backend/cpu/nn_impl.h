@@ -256,14 +256,36 @@ void dispatch_float(DType dt, F f) {
 
 // ---- layer_norm ----
 
+// Note [Shifted variance]
+// Mean and variance in one pass over the row: sums of d = x - K and d^2 in
+// double, with K = x[0], then M var = S2 - S1^2 / M. The subtraction cancels
+// by a factor (K - mean)^2 / var at most, and because K is an element of the
+// row, (K - mean)^2 <= M var: at most log10(M) of double's 16 digits are
+// lost, whatever the row's offset (the unshifted E[x^2] - mean^2 would lose
+// everything on a row of 1000 + 1e-3 noise).
 template <typename T, bool HasW, bool HasB>
 void layer_norm_row(const T* __restrict x, const T* __restrict w, const T* __restrict b, T* __restrict y,
                     int64_t M, double eps, T* mean, T* rstd) {
-  const double mu = lane_sum<double>(M, [&](int64_t i) { return static_cast<double>(x[i]); }) / M;
-  const double ss = lane_sum<double>(M, [&](int64_t i) {
-    const double d = static_cast<double>(x[i]) - mu;
-    return d * d;
-  });
+  const double k = static_cast<double>(x[0]);
+  double s1[kLanes] = {}, s2[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= M; i += kLanes)
+    for (int l = 0; l < kLanes; ++l) {
+      const double d = static_cast<double>(x[i + l]) - k;
+      s1[l] += d;
+      s2[l] += d * d;
+    }
+  double t1 = 0, t2 = 0;
+  for (; i < M; ++i) {
+    const double d = static_cast<double>(x[i]) - k;
+    t1 += d;
+    t2 += d * d;
+  }
+  for (int wdt = kLanes / 2; wdt > 0; wdt /= 2)
+    for (int l = 0; l < wdt; ++l) s1[l] += s1[l + wdt], s2[l] += s2[l + wdt];
+  const double S1 = s1[0] + t1, S2 = s2[0] + t2;
+  const double mu = k + S1 / M;
+  const double ss = std::max(0.0, S2 - S1 * S1 / M);
   const T r = static_cast<T>(1.0 / std::sqrt(ss / M + eps));
   const T m = static_cast<T>(mu);
   *mean = m;
@@ -281,9 +303,14 @@ void layer_norm_row(const T* __restrict x, const T* __restrict w, const T* __res
 template <typename T, bool HasW>
 void layer_norm_backward_row(const T* __restrict g, const T* __restrict x, const T* __restrict w, T m, T r,
                              int64_t M, T* __restrict gx, T* __restrict pw, T* __restrict pb) {
-  if (pw)
+  if (pw && pb)
+    for (int64_t i = 0; i < M; ++i) {
+      pw[i] += g[i] * ((x[i] - m) * r);
+      pb[i] += g[i];
+    }
+  else if (pw)
     for (int64_t i = 0; i < M; ++i) pw[i] += g[i] * ((x[i] - m) * r);
-  if (pb)
+  else if (pb)
     for (int64_t i = 0; i < M; ++i) pb[i] += g[i];
   if (!gx) return;
   auto gxhat = [&](int64_t i) {

@@ -36,6 +36,27 @@ void cumsum_row(const T* __restrict x, T* __restrict y, int64_t n) {
   }
 }
 
+// Contiguous rows are scanned kRows at a time in lockstep: each row is still
+// summed in order (the same result as one row at a time), but the
+// independent chains hide the latency of the dependent additions.
+constexpr int kRows = 8;
+
+template <typename T>
+void cumsum_rows(const T* x, T* y, int64_t rows, int64_t n) {
+  int64_t r = 0;
+  for (; r + kRows <= rows; r += kRows) {
+    CumAcc<T> s[kRows] = {};
+    const T* __restrict xr = x + r * n;
+    T* __restrict yr = y + r * n;
+    for (int64_t i = 0; i < n; ++i)
+      for (int k = 0; k < kRows; ++k) {
+        s[k] = fn::wrap_add(s[k], static_cast<CumAcc<T>>(xr[k * n + i]));
+        yr[k * n + i] = static_cast<T>(s[k]);
+      }
+  }
+  for (; r < rows; ++r) cumsum_row<T>(x + r * n, y + r * n, n);
+}
+
 // w (<= kTile) adjacent lines of a strided scan at once: each step adds a
 // whole contiguous slice, which vectorizes; every line is still summed in order.
 template <typename T>
@@ -64,7 +85,7 @@ void cumsum(DType dt, const void* x, void* y, int64_t outer, int64_t len, int64_
       T* yp = static_cast<T*>(y);
       if (inner == 1) {
         parallel_for(0, outer, rows_grain(len), [&](int64_t b, int64_t e) {
-          for (int64_t r = b; r < e; ++r) cumsum_row<T>(xp + r * len, yp + r * len, len);
+          cumsum_rows<T>(xp + b * len, yp + b * len, e - b, len);
         });
         return;
       }
