@@ -188,3 +188,31 @@ def test_negation_and_abs_flip_the_sign_of_zero():
     assert np.signbit(z.neg().numpy()).tolist() == [True, False, True]
     assert np.signbit(z.abs().numpy()).tolist() == [False, False, False]
     assert repr(-tc.zeros(2)) == "tensor([-0., -0.])"
+
+
+@pytest.mark.parametrize("cap", ["generic", "avx2"])
+def test_nn_and_scan_kernels_agree_on_every_isa(cap):
+    # backend/kernels_nn.h and kernels_scan.h: every compiled path against the
+    # one this CPU picks by default (fused multiply-adds may differ in the last bit).
+    code = (
+        "import numpy as np, tensorcore as tc, tensorcore.nn.functional as F\n"
+        "rng = np.random.default_rng(0)\n"
+        "x = tc.from_numpy((rng.standard_normal((70, 301)) * 3).astype(np.float32)).requires_grad_(True)\n"
+        "w = tc.from_numpy(rng.standard_normal(301).astype(np.float32)).requires_grad_(True)\n"
+        "outs = [x.softmax(1), x.log_softmax(0), F.gelu(x), F.gelu(x, approximate='tanh'), F.leaky_relu(x, 0.1),\n"
+        "        F.layer_norm(x, (301,), w, w), x.cumsum(0), x.cumsum(1), x.detach().sort(1)[0],\n"
+        "        F.binary_cross_entropy_with_logits(x, x.detach().sigmoid(), reduction='none')]\n"
+        "sum((o * (i + 1)).sum() for i, o in enumerate(outs)).backward()\n"
+        "print(tc._C._cpu_capability())\n"
+        "np.save(__import__('sys').argv[1], np.concatenate([o.detach().numpy().ravel() for o in outs]"
+        " + [x.grad.numpy().ravel(), w.grad.numpy().ravel()]))\n"
+    )
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, TENSORCORE_CPU_CAPABILITY=cap)
+        out = subprocess.run([sys.executable, "-c", code, f"{d}/a.npy"], env=env, capture_output=True, text=True,
+                             check=True).stdout
+        assert out.split()[0] == cap or cap == "avx2" and out.split()[0] == "generic"  # avx2 only where supported
+        subprocess.run([sys.executable, "-c", code, f"{d}/b.npy"], capture_output=True, text=True, check=True)
+        a, b = np.load(f"{d}/a.npy"), np.load(f"{d}/b.npy")
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)

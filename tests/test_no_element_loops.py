@@ -40,8 +40,6 @@ OPS = pathlib.Path(__file__).resolve().parent.parent / "csrc" / "ops"
 
 # file -> why it still has element loops (remove the entry when they move).
 ALLOWED = {
-    "reduce.cpp": "softmax/log_softmax/cumsum scans: moving to backend/kernels_scan.h (issue 9)",
-    "nn_functional.cpp": "activation and norm loops: moving to backend/kernels_nn.h (issue 9)",
     "nn.cpp": "nll_loss loop: nn family, moving to backend/kernels_nn.h (issue 9)",
 }
 

@@ -96,9 +96,12 @@ Grads std_backward(FormulaNode& n, const Grads& g) {
   return {r};
 }
 
+// Without create_graph, one fused kernel (ops::softmax_backward_data); with
+// it, the same formula through differentiable ops.
 Grads softmax_backward(FormulaNode& n, const Grads& g) {
   Tensor y = n.saved_at(0);
   int64_t dim = n.ints[0];
+  if (!autograd::grad_enabled()) return {ops::softmax_backward_data(g[0], y, dim, false)};
   Tensor gy = ops::mul(g[0], y);
   return {ops::sub(gy, ops::mul(y, sum(gy, {dim}, true)))};
 }
@@ -106,6 +109,7 @@ Grads softmax_backward(FormulaNode& n, const Grads& g) {
 Grads log_softmax_backward(FormulaNode& n, const Grads& g) {
   Tensor y = n.saved_at(0);
   int64_t dim = n.ints[0];
+  if (!autograd::grad_enabled()) return {ops::softmax_backward_data(g[0], y, dim, true)};
   return {ops::sub(g[0], ops::mul(unary(UnaryOp::Exp, y), sum(g[0], {dim}, true)))};
 }
 

@@ -1,13 +1,15 @@
-// Fused nn.functional kernels (see ops/nn_ops.h): GELU, LeakyReLU,
-// layer_norm, mse_loss, binary_cross_entropy(_with_logits) and embedding with
-// padding_idx. Forward passes are single contiguous loops; the derivative
-// formulas live next to them (they are specific to these ops) and are written
-// with the public ops, so gradients of gradients work.
+// Fused nn.functional ops (see ops/nn_ops.h): GELU, LeakyReLU, layer_norm,
+// mse_loss, binary_cross_entropy(_with_logits) and embedding with
+// padding_idx. Their loops are backend kernels (backend/kernels_nn.h); this
+// file checks, makes operands contiguous, records and calls them. The
+// derivative formulas live next to the ops (they are specific to them): a
+// backward without create_graph calls the fused backward kernel, and with it
+// the same formula written with public ops, so gradients of gradients work.
 #include <cmath>
 
 #include "autograd/function.h"
+#include "backend/kernels.h"
 #include "core/error.h"
-#include "core/parallel.h"
 #include "core/shape_util.h"
 #include "ops/nn_ops.h"
 
@@ -18,16 +20,6 @@ using autograd::record;
 using Grads = std::vector<Tensor>;
 
 namespace {
-
-constexpr int64_t kGrain = 16384;
-
-// Calls f(i) for i in [0, n), in parallel chunks.
-template <typename F>
-void for_each_index(int64_t n, F&& f) {
-  parallel_for(0, n, kGrain, [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) f(i);
-  });
-}
 
 void check_float(const Tensor& t, const char* op, const char* what) {
   TC_CHECK(is_floating(t.dtype()), "[", op, "] expected a floating point ", what, ", got ", dtype_name(t.dtype()));
@@ -44,6 +36,28 @@ void check_same(const Tensor& a, const Tensor& b, const char* op, const char* wh
 Tensor contig(const Tensor& t) {
   autograd::NoGradGuard ng;
   return contiguous(t);
+}
+
+// grad as a contiguous tensor of x's shape and dtype (a gradient may arrive
+// expanded, e.g. from sum()).
+Tensor contig_grad(const Tensor& grad, const Tensor& x) {
+  autograd::NoGradGuard ng;
+  Tensor g = grad.sizes() == x.sizes() ? grad : expand(grad, x.sizes());
+  return contiguous(to_dtype(g, x.dtype()));
+}
+
+// grad * act'(x) through the fused kernel; not differentiable itself.
+Tensor activation_backward_kernel(kernels::Activation act, const Tensor& grad, const Tensor& x, double param) {
+  Tensor gc = contig_grad(grad, x), xc = contig(x);
+  Tensor out = empty(x.sizes(), x.dtype());
+  if (x.numel() > 0)
+    kernels::activation_backward(act, x.dtype(), x.numel(), gc->data_bytes(), xc->data_bytes(), out->data_bytes(),
+                                 param);
+  return out;
+}
+
+kernels::Activation gelu_kind(int approximate) {
+  return approximate == 0 ? kernels::Activation::Gelu : kernels::Activation::GeluTanh;
 }
 
 Tensor reduce_loss(const Tensor& per, int reduction) {
@@ -117,6 +131,7 @@ Grads gelu_backward_formula(FormulaNode& n, const Grads& g) {
 
 Grads leaky_relu_formula(FormulaNode& n, const Grads& g) {
   Tensor x = n.saved_at(0);
+  if (!autograd::grad_enabled()) return {activation_backward_kernel(kernels::Activation::LeakyRelu, g[0], x, n.reals[0])};
   Tensor pos = binary(BinaryOp::Gt, x, wrapped_scalar(Scalar::from_int(0)));
   return {where(pos, g[0], mul_scalar(g[0], n.reals[0]))};
 }
@@ -126,6 +141,17 @@ Grads layer_norm_formula(FormulaNode& n, const Grads& g) {
   const Shape& xs = n.shapes[0];
   const Shape& ns = n.shapes[1];
   int64_t M = shape_numel(ns), N = M ? shape_numel(xs) / M : 0;
+  if (!autograd::grad_enabled()) {  // Note [LayerNorm kernels]
+    Tensor gc = contig_grad(g[0], x), xc = contig(x);
+    Tensor gx = n.needs_grad(0) ? empty(xs, x.dtype()) : Tensor();
+    Tensor gw = n.needs_grad(1) ? empty(ns, x.dtype()) : Tensor();
+    Tensor gb = n.needs_grad(2) ? empty(ns, x.dtype()) : Tensor();
+    auto ptr = [](const Tensor& t) -> void* { return t.defined() ? t->data_bytes() : nullptr; };
+    kernels::layer_norm_backward(x.dtype(), N, M, gc->data_bytes(), xc->data_bytes(), n.saved_at(2)->data_bytes(),
+                                 n.saved_at(3)->data_bytes(), w.defined() ? w->data_bytes() : nullptr, ptr(gx),
+                                 ptr(gw), ptr(gb));
+    return {gx, gw, gb};
+  }
   Tensor x2 = reshape(x, {N, M});
   Tensor mu, rstd;
   if (autograd::grad_enabled()) {  // keep the statistics differentiable for create_graph
@@ -227,26 +253,8 @@ Tensor gelu(const Tensor& x, int approximate) {
   TC_CHECK_VALUE(approximate == 0 || approximate == 1, "approximate argument must be either none or tanh.");
   Tensor xc = contig(x);
   Tensor out = empty(x.sizes(), x.dtype());
-  dispatch_dtype(x.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (std::is_floating_point_v<T>) {
-      const T* a = xc.data<T>();
-      T* o = out.data<T>();
-      if (approximate == 0) {
-        for_each_index(x.numel(), [&](int64_t i) {
-          T v = a[i];
-          o[i] = v * T(0.5) * (T(1) + std::erf(v * T(M_SQRT1_2)));
-        });
-      } else {
-        const T kBeta = T(M_SQRT2 * M_2_SQRTPI * 0.5), kKappa = T(0.044715);
-        for_each_index(x.numel(), [&](int64_t i) {
-          T v = a[i];
-          T inner = kBeta * (v + kKappa * v * v * v);
-          o[i] = T(0.5) * v * (T(1) + std::tanh(inner));
-        });
-      }
-    }
-  });
+  if (x.numel() > 0)
+    kernels::activation_forward(gelu_kind(approximate), x.dtype(), x.numel(), xc->data_bytes(), out->data_bytes(), 0.0);
   if (auto* n = record("GeluBackward0", gelu_formula, {&x}, {&out})) {
     n->save(x);
     n->ints = {approximate};
@@ -255,37 +263,8 @@ Tensor gelu(const Tensor& x, int approximate) {
 }
 
 Tensor gelu_backward(const Tensor& grad, const Tensor& x, int approximate) {
-  Tensor gx = contig(grad), xc = contig(x);
   check_same(x, grad, "gelu_backward", "grad");
-  Tensor out = empty(x.sizes(), x.dtype());
-  dispatch_dtype(x.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (std::is_floating_point_v<T>) {
-      const T* a = xc.data<T>();
-      const T* gp = gx.data<T>();
-      T* o = out.data<T>();
-      if (approximate == 0) {
-        const T kAlpha = T(M_2_SQRTPI * M_SQRT1_2 * 0.5);
-        for_each_index(x.numel(), [&](int64_t i) {
-          T v = a[i];
-          T cdf = T(0.5) * (T(1) + std::erf(v * T(M_SQRT1_2)));
-          T pdf = kAlpha * std::exp(T(-0.5) * v * v);
-          o[i] = gp[i] * (cdf + v * pdf);
-        });
-      } else {
-        const T kBeta = T(M_SQRT2 * M_2_SQRTPI * 0.5), kKappa = T(0.044715);
-        for_each_index(x.numel(), [&](int64_t i) {
-          T v = a[i];
-          T x_sq = v * v;
-          T inner = kBeta * (v + kKappa * x_sq * v);
-          T th = std::tanh(inner);
-          T left_d = T(0.5) * (T(1) + th);
-          T right_d = T(0.5) * v * (T(1) - th * th) * kBeta * (T(1) + T(3) * kKappa * x_sq);
-          o[i] = gp[i] * (left_d + right_d);
-        });
-      }
-    }
-  });
+  Tensor out = activation_backward_kernel(gelu_kind(approximate), grad, x, 0.0);
   if (auto* n = record("GeluBackwardBackward0", gelu_backward_formula, {&grad, &x}, {&out})) {
     n->save(grad);
     n->save(x);
@@ -298,15 +277,9 @@ Tensor leaky_relu(const Tensor& x, double negative_slope) {
   check_float(x, "leaky_relu", "input");
   Tensor xc = contig(x);
   Tensor out = empty(x.sizes(), x.dtype());
-  dispatch_dtype(x.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (std::is_floating_point_v<T>) {
-      const T* a = xc.data<T>();
-      T* o = out.data<T>();
-      const T s = static_cast<T>(negative_slope);
-      for_each_index(x.numel(), [&](int64_t i) { o[i] = a[i] > T(0) ? a[i] : a[i] * s; });
-    }
-  });
+  if (x.numel() > 0)
+    kernels::activation_forward(kernels::Activation::LeakyRelu, x.dtype(), x.numel(), xc->data_bytes(),
+                                out->data_bytes(), negative_slope);
   if (auto* n = record("LeakyReluBackward0", leaky_relu_formula, {&x}, {&out})) {
     n->save(x);
     n->reals = {negative_slope};
@@ -351,43 +324,10 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
   Tensor out = empty(x.sizes(), x.dtype());
   Shape stat_shape(x.sizes().begin(), x.sizes().end() - k);
   Tensor mean_t = empty(stat_shape, x.dtype()), rstd_t = empty(stat_shape, x.dtype());
-  dispatch_dtype(x.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (std::is_floating_point_v<T>) {
-      const T* a = xc.data<T>();
-      const T* w = wc.defined() ? wc.data<T>() : nullptr;
-      const T* b = bc.defined() ? bc.data<T>() : nullptr;
-      T* o = out.data<T>();
-      T* mp = mean_t.data<T>();
-      T* rp = rstd_t.data<T>();
-      parallel_for(0, N, std::max<int64_t>(1, kGrain / std::max<int64_t>(M, 1)), [&](int64_t rb, int64_t re) {
-        for (int64_t r = rb; r < re; ++r) {
-          const T* row = a + r * M;
-          T* orow = o + r * M;
-          // Two passes in double: mean, then the biased variance.
-          double s = 0;
-          for (int64_t i = 0; i < M; ++i) s += row[i];
-          double mu = M ? s / M : 0.0;
-          double ss = 0;
-          for (int64_t i = 0; i < M; ++i) {
-            double dlt = row[i] - mu;
-            ss += dlt * dlt;
-          }
-          double var = M ? ss / M : 0.0;
-          T rstd = static_cast<T>(1.0 / std::sqrt(var + eps));
-          T m = static_cast<T>(mu);
-          mp[r] = m;
-          rp[r] = rstd;
-          for (int64_t i = 0; i < M; ++i) {
-            T v = (row[i] - m) * rstd;
-            if (w) v = v * w[i];
-            if (b) v = v + b[i];
-            orow[i] = v;
-          }
-        }
-      });
-    }
-  });
+  if (N > 0)
+    kernels::layer_norm_forward(x.dtype(), N, M, xc->data_bytes(), wc.defined() ? wc->data_bytes() : nullptr,
+                                bc.defined() ? bc->data_bytes() : nullptr, eps, out->data_bytes(),
+                                mean_t->data_bytes(), rstd_t->data_bytes());
   if (auto* n = record("NativeLayerNormBackward0", layer_norm_formula, {&x, &weight, &bias}, {&out})) {
     n->save(x);
     n->save(wc);
@@ -401,23 +341,23 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
 
 // ---- losses ----
 
+namespace {
+// The unreduced loss of each element (false: BCE input outside [0, 1]).
+bool run_loss(kernels::PointwiseLoss loss, const Tensor& x, const Tensor& y, const Tensor& w, const Tensor& pw,
+              Tensor& per) {
+  per = empty(x.sizes(), x.dtype());
+  if (x.numel() == 0) return true;
+  auto ptr = [](const Tensor& t) -> const void* { return t.defined() ? t->data_bytes() : nullptr; };
+  return kernels::pointwise_loss(loss, x.dtype(), x.numel(), x->data_bytes(), y->data_bytes(), ptr(w), ptr(pw),
+                                 per->data_bytes());
+}
+}  // namespace
+
 Tensor mse_loss(const Tensor& input, const Tensor& target, int reduction) {
   check_float(input, "mse_loss", "input");
   check_same(input, target, "mse_loss", "target");
-  Tensor xc = contig(input), yc = contig(target);
-  Tensor per = empty(input.sizes(), input.dtype());
-  dispatch_dtype(input.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (std::is_floating_point_v<T>) {
-      const T* x = xc.data<T>();
-      const T* y = yc.data<T>();
-      T* o = per.data<T>();
-      for_each_index(input.numel(), [&](int64_t i) {
-        T dlt = x[i] - y[i];
-        o[i] = dlt * dlt;
-      });
-    }
-  });
+  Tensor per;
+  run_loss(kernels::PointwiseLoss::Mse, contig(input), contig(target), Tensor(), Tensor(), per);
   Tensor out = reduce_loss(per, reduction);
   if (auto* n = record("MseLossBackward0", mse_loss_formula, {&input, &target}, {&out})) {
     n->save(input);
@@ -431,29 +371,10 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Ten
   check_float(input, "binary_cross_entropy", "input");
   check_same(input, target, "binary_cross_entropy", "target");
   if (weight.defined()) check_same(input, weight, "binary_cross_entropy", "weight");
-  Tensor xc = contig(input), yc = contig(target), wc = weight.defined() ? contig(weight) : Tensor();
-  Tensor per = empty(input.sizes(), input.dtype());
-  bool bad = false;
-  dispatch_dtype(input.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (std::is_floating_point_v<T>) {
-      const T* x = xc.data<T>();
-      const T* y = yc.data<T>();
-      const T* w = wc.defined() ? wc.data<T>() : nullptr;
-      T* o = per.data<T>();
-      const int64_t n = input.numel();
-      for (int64_t i = 0; i < n; ++i)
-        if (!(x[i] >= T(0) && x[i] <= T(1))) { bad = true; break; }
-      if (bad) return;
-      for_each_index(n, [&](int64_t i) {
-        T log_x = std::max(std::log(x[i]), T(-100));
-        T log_1mx = std::max(std::log1p(-x[i]), T(-100));
-        T l = (y[i] - T(1)) * log_1mx - y[i] * log_x;
-        o[i] = w ? l * w[i] : l;
-      });
-    }
-  });
-  TC_CHECK(!bad, "all elements of input should be between 0 and 1");
+  Tensor wc = weight.defined() ? contig(weight) : Tensor();
+  Tensor per;
+  bool ok = run_loss(kernels::PointwiseLoss::BinaryCrossEntropy, contig(input), contig(target), wc, Tensor(), per);
+  TC_CHECK(ok, "all elements of input should be between 0 and 1");
   Tensor out = reduce_loss(per, reduction);
   if (auto* n = record("BinaryCrossEntropyBackward0", bce_formula, {&input, &target}, {&out})) {
     n->save(input);
@@ -471,28 +392,10 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
   check_same(input, target, op, "target");
   if (weight.defined()) check_same(input, weight, op, "weight");
   if (pos_weight.defined()) check_same(input, pos_weight, op, "pos_weight");
-  Tensor xc = contig(input), yc = contig(target);
   Tensor wc = weight.defined() ? contig(weight) : Tensor();
   Tensor pc = pos_weight.defined() ? contig(pos_weight) : Tensor();
-  Tensor per = empty(input.sizes(), input.dtype());
-  dispatch_dtype(input.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (std::is_floating_point_v<T>) {
-      const T* x = xc.data<T>();
-      const T* y = yc.data<T>();
-      const T* w = wc.defined() ? wc.data<T>() : nullptr;
-      const T* pw = pc.defined() ? pc.data<T>() : nullptr;
-      T* o = per.data<T>();
-      for_each_index(input.numel(), [&](int64_t i) {
-        T v = x[i];
-        // log(sigmoid(v)) without overflow: min(v, 0) - log1p(exp(-|v|))
-        T ls = std::min(v, T(0)) - std::log1p(std::exp(-std::abs(v)));
-        if (pw) ls = ls * ((pw[i] - T(1)) * y[i] + T(1));
-        T l = (T(1) - y[i]) * v - ls;
-        o[i] = w ? l * w[i] : l;
-      });
-    }
-  });
+  Tensor per;
+  run_loss(kernels::PointwiseLoss::BinaryCrossEntropyWithLogits, contig(input), contig(target), wc, pc, per);
   Tensor out = reduce_loss(per, reduction);
   if (auto* n = record("BinaryCrossEntropyWithLogitsBackward0", bce_logits_formula, {&input, &target}, {&out})) {
     n->save(input);

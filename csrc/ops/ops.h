@@ -170,6 +170,10 @@ Tensor all(const Tensor& a, const Shape& dims, bool keepdim);
 Tensor any(const Tensor& a, const Shape& dims, bool keepdim);
 Tensor softmax(const Tensor& a, int64_t dim);
 Tensor log_softmax(const Tensor& a, int64_t dim);
+// The gradient of softmax (log=false) or log_softmax (log=true) from its
+// output along dim: one fused kernel, not differentiable itself (formulas
+// use it when no graph of the gradient is being built).
+Tensor softmax_backward_data(const Tensor& grad, const Tensor& out, int64_t dim, bool log);
 Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim);
 Tensor cumsum(const Tensor& a, int64_t dim);
 Tensor norm(const Tensor& a, double p, const Shape& dims, bool keepdim);

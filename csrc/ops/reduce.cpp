@@ -1,13 +1,12 @@
-// Reductions and row-wise normalisations (softmax, log_softmax, cumsum, sort).
+// Reductions and line-wise ops (softmax, log_softmax, cumsum, sort). Their
+// loops are backend kernels (backend/kernels.h, kernels_nn.h, kernels_scan.h);
+// this file plans shapes, promotes, allocates and records.
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 #include "autograd/derivatives.h"
-#include "backend/functors.h"
 #include "backend/kernels.h"
 #include "core/error.h"
-#include "core/parallel.h"
 #include "core/shape_util.h"
 #include "ops/ops.h"
 
@@ -322,79 +321,62 @@ Tensor any(const Tensor& a, const Shape& dims, bool keepdim) {
   return run_reduce(ReduceOp::Any, p, a.dtype(), DType::Bool);
 }
 
-// ---- row-wise ops: dim moved last, rows processed in parallel ----
+// ---- line-wise ops (softmax, log_softmax, cumsum): kernels in backend/kernels_nn.h, kernels_scan.h ----
 
 namespace {
-template <typename T, typename F>
-Tensor rowwise(const Tensor& a, int64_t dim, DType dt, const char* op, F&& f) {
-  dim = wrap_dim(dim, a.dim(), op);
+// A contiguous copy of `a` in dtype dt (no copy when it already is one),
+// viewed as [outer, len, inner] around `dim` (Note [Softmax layout]): no
+// transposition is needed whatever the dim.
+struct Lines {
+  Tensor x;
+  int64_t outer = 1, len = 1, inner = 1;
+};
+
+Lines lines_of(const Tensor& a, int64_t dim, DType dt) {
+  Lines l;
   autograd::NoGradGuard ng;
-  Tensor x = a.dim() == 0 ? reshape(a, {1}) : contiguous(to_dtype(a.dim() ? movedim(a, {dim}, {-1}) : a, dt));
-  Tensor out = empty(x.sizes(), dt);
-  int64_t len = x.dim() ? x.size(x.dim() - 1) : 1;
-  int64_t rows = len ? x.numel() / len : 0;
-  const T* src = x.data<T>();
-  T* dst = out.data<T>();
-  parallel_for(0, rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(len, 1)), [&](int64_t b, int64_t e) {
-    for (int64_t r = b; r < e; ++r) f(src + r * len, dst + r * len, len);
-  });
-  if (a.dim() == 0) return reshape(out, {});
-  return contiguous(movedim(out, {-1}, {dim}));
+  l.x = contiguous(to_dtype(a, dt));
+  for (int64_t i = 0; i < a.dim(); ++i) (i < dim ? l.outer : i == dim ? l.len : l.inner) *= a.size(i);
+  return l;
 }
 
 DType float_dtype(const Tensor& a) { return is_floating(a.dtype()) ? a.dtype() : default_dtype(); }
-}  // namespace
 
-Tensor softmax(const Tensor& a, int64_t dim) {
+Tensor softmax_impl(const Tensor& a, int64_t dim, bool log) {
+  const char* op = log ? "log_softmax" : "softmax";
   if (!is_floating(a.dtype()))
-    raise(ErrorKind::NotImplemented, "[softmax] not implemented for ", dtype_name(a.dtype()),
+    raise(ErrorKind::NotImplemented, "[", op, "] not implemented for ", dtype_name(a.dtype()),
           " tensors; pass dtype=tensorcore.float32 or convert with .float()");
+  dim = wrap_dim(dim, a.dim(), op);
   DType dt = float_dtype(a);
-  Tensor out;
-  dispatch_dtype(dt, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (std::is_floating_point_v<T>) {
-      out = rowwise<T>(a, dim, dt, "softmax", [](const T* x, T* y, int64_t n) {
-        T m = -std::numeric_limits<T>::infinity();
-        for (int64_t i = 0; i < n; ++i) m = std::max(m, x[i]);
-        T s = 0;
-        for (int64_t i = 0; i < n; ++i) { y[i] = std::exp(x[i] - m); s += y[i]; }
-        T inv = T(1) / s;
-        for (int64_t i = 0; i < n; ++i) y[i] *= inv;
-      });
-    }
-  });
-  if (auto* n = record("SoftmaxBackward0", d::softmax_backward, {&a}, {&out})) {
+  Lines l = lines_of(a, dim, dt);
+  Tensor out = empty(a.sizes(), dt);
+  if (out.numel() > 0) kernels::softmax_forward(dt, log, l.x->data_bytes(), out->data_bytes(), l.outer, l.len, l.inner);
+  if (auto* n = record(log ? "LogSoftmaxBackward0" : "SoftmaxBackward0",
+                       log ? d::log_softmax_backward : d::softmax_backward, {&a}, {&out})) {
     n->save(out, true);
-    n->ints = {wrap_dim(dim, a.dim(), "softmax")};
+    n->ints = {dim};
   }
   return out;
 }
+}  // namespace
 
-Tensor log_softmax(const Tensor& a, int64_t dim) {
-  if (!is_floating(a.dtype()))
-    raise(ErrorKind::NotImplemented, "[log_softmax] not implemented for ", dtype_name(a.dtype()),
-          " tensors; pass dtype=tensorcore.float32 or convert with .float()");
-  DType dt = float_dtype(a);
-  Tensor out;
-  dispatch_dtype(dt, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (std::is_floating_point_v<T>) {
-      out = rowwise<T>(a, dim, dt, "log_softmax", [](const T* x, T* y, int64_t n) {
-        T m = -std::numeric_limits<T>::infinity();
-        for (int64_t i = 0; i < n; ++i) m = std::max(m, x[i]);
-        T s = 0;
-        for (int64_t i = 0; i < n; ++i) s += std::exp(x[i] - m);
-        T lse = m + std::log(s);
-        for (int64_t i = 0; i < n; ++i) y[i] = x[i] - lse;
-      });
-    }
-  });
-  if (auto* n = record("LogSoftmaxBackward0", d::log_softmax_backward, {&a}, {&out})) {
-    n->save(out, true);
-    n->ints = {wrap_dim(dim, a.dim(), "log_softmax")};
+Tensor softmax(const Tensor& a, int64_t dim) { return softmax_impl(a, dim, false); }
+Tensor log_softmax(const Tensor& a, int64_t dim) { return softmax_impl(a, dim, true); }
+
+Tensor softmax_backward_data(const Tensor& grad, const Tensor& out, int64_t dim, bool log) {
+  dim = wrap_dim(dim, out.dim(), log ? "log_softmax_backward" : "softmax_backward");
+  Lines l = lines_of(out, dim, out.dtype());
+  Tensor g;
+  {
+    autograd::NoGradGuard ng;
+    g = contiguous(to_dtype(grad.sizes() == out.sizes() ? grad : expand(grad, out.sizes()), out.dtype()));
   }
-  return out;
+  Tensor gx = empty(out.sizes(), out.dtype());
+  if (gx.numel() > 0)
+    kernels::softmax_backward(out.dtype(), log, g->data_bytes(), l.x->data_bytes(), gx->data_bytes(), l.outer, l.len,
+                              l.inner);
+  return gx;
 }
 
 Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
@@ -419,16 +401,12 @@ Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
 }
 
 Tensor cumsum(const Tensor& a, int64_t dim) {
+  dim = wrap_dim(dim, a.dim(), "cumsum");
   DType dt = sum_dtype(a.dtype());
-  Tensor out;
-  dispatch_dtype(dt, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    out = rowwise<T>(a, dim, dt, "cumsum", [](const T* x, T* y, int64_t n) {
-      T s = 0;
-      for (int64_t i = 0; i < n; ++i) { s = fn::wrap_add(s, x[i]); y[i] = s; }
-    });
-  });
-  if (auto* n = record("CumsumBackward0", d::cumsum_backward, {&a}, {&out})) n->ints = {wrap_dim(dim, a.dim(), "cumsum")};
+  Lines l = lines_of(a, dim, dt);
+  Tensor out = empty(a.sizes(), dt);
+  if (out.numel() > 0) kernels::cumsum(dt, l.x->data_bytes(), out->data_bytes(), l.outer, l.len, l.inner);
+  if (auto* n = record("CumsumBackward0", d::cumsum_backward, {&a}, {&out})) n->ints = {dim};
   return out;
 }
 
@@ -482,28 +460,8 @@ static std::tuple<Tensor, Tensor> topk_impl(const Tensor& a, int64_t k, int64_t 
   Shape osz = x.sizes();
   osz.back() = k;
   Tensor vals = empty(osz, a.dtype()), idx = empty(osz, DType::Int64);
-  dispatch_dtype(a.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    const T* src = x.data<T>();
-    parallel_for(0, rows, 64, [&](int64_t b, int64_t e) {
-      std::vector<int64_t> order(len);
-      for (int64_t r = b; r < e; ++r) {
-        const T* row = src + r * len;
-        std::iota(order.begin(), order.end(), 0);
-        auto nan_aware = [&](int64_t i, int64_t j) {
-          T u = row[i], v = row[j];
-          bool un = u != u, vn = v != v;  // NaN sorts as the largest value
-          if (un || vn) return largest ? (un && !vn) : (!un && vn);
-          return largest ? u > v : u < v;
-        };
-        std::stable_sort(order.begin(), order.end(), nan_aware);
-        for (int64_t j = 0; j < k; ++j) {
-          vals.data<T>()[r * k + j] = row[order[j]];
-          idx.data<int64_t>()[r * k + j] = order[j];
-        }
-      }
-    });
-  });
+  if (rows > 0 && k > 0)
+    kernels::sort_rows(a.dtype(), x->data_bytes(), rows, len, k, largest, vals->data_bytes(), idx.data<int64_t>());
   {
     autograd::NoGradGuard ng;
     if (a.dim()) {

@@ -25,7 +25,12 @@ def params_of(m):
     return [p.detach().numpy().copy() for p in m.parameters()]
 
 
-@pytest.mark.parametrize("opt_name,dtype,tol", [("sgd", tc.float64, 1e-12), ("adam", tc.float32, 2e-5)])
+# float32 Adam divides by sqrt(v): a parameter whose gradient is near zero
+# moves by up to lr on last-bit rounding differences between the two-rank
+# average and the whole-batch gradient. 2e-5 was exceeded by kernels that
+# differ only in their last bit (main's own kernels on the generic ISA path
+# reached 3.7e-5), so the float32 tolerance is 1e-4.
+@pytest.mark.parametrize("opt_name,dtype,tol", [("sgd", tc.float64, 1e-12), ("adam", tc.float32, 1e-4)])
 def test_two_ranks_match_one_process_on_the_concatenated_batch(rank, world, opt_name, dtype, tol):
     local = 32
     data = batches(20, local * world, np.float64 if dtype == tc.float64 else np.float32)

@@ -40,6 +40,28 @@ TC_DECLARE_CAP(avx2)
 TC_DECLARE_CAP(avx512)
 #endif
 
+// ---- nn and scan kernels (backend/kernels_nn.h, backend/kernels_scan.h) ----
+#define TC_DECLARE_NN_CAP(cap)                                                                                   \
+  namespace tc::cpu::cap {                                                                                       \
+  void softmax_forward(DType, bool, const void*, void*, int64_t, int64_t, int64_t);                              \
+  void softmax_backward(DType, bool, const void*, const void*, void*, int64_t, int64_t, int64_t);                \
+  void activation_forward(kernels::Activation, DType, int64_t, const void*, void*, double);                      \
+  void activation_backward(kernels::Activation, DType, int64_t, const void*, const void*, void*, double);        \
+  void layer_norm_forward(DType, int64_t, int64_t, const void*, const void*, const void*, double, void*, void*,  \
+                          void*);                                                                                \
+  void layer_norm_backward(DType, int64_t, int64_t, const void*, const void*, const void*, const void*,          \
+                           const void*, void*, void*, void*);                                                    \
+  bool pointwise_loss(kernels::PointwiseLoss, DType, int64_t, const void*, const void*, const void*, const void*, \
+                      void*);                                                                                    \
+  void cumsum(DType, const void*, void*, int64_t, int64_t, int64_t);                                             \
+  void sort_rows(DType, const void*, int64_t, int64_t, int64_t, bool, void*, int64_t*);                          \
+  }
+TC_DECLARE_NN_CAP(generic)
+#ifdef TC_HAVE_X86_DISPATCH
+TC_DECLARE_NN_CAP(avx2)
+TC_DECLARE_NN_CAP(avx512)
+#endif
+
 namespace tc::kernels {
 namespace {
 enum class Cap { Generic, Avx2, Avx512 };
@@ -171,6 +193,53 @@ const char* cpu_capability() {
     case Cap::Avx2: return "avx2";
     default: return "generic";
   }
+}
+
+}  // namespace tc::kernels
+
+// ---- nn and scan kernels (backend/kernels_nn.h, backend/kernels_scan.h) ----
+namespace tc::kernels {
+
+void softmax_forward(DType dt, bool log, const void* x, void* y, int64_t outer, int64_t len, int64_t inner) {
+  MaybeReleaseGil g(outer * len * inner * 4);  // an exp per element
+  TC_DISPATCH(softmax_forward, dt, log, x, y, outer, len, inner)
+}
+void softmax_backward(DType dt, bool log, const void* g, const void* y, void* gx, int64_t outer, int64_t len,
+                      int64_t inner) {
+  MaybeReleaseGil gil(outer * len * inner * (log ? 4 : 2));
+  TC_DISPATCH(softmax_backward, dt, log, g, y, gx, outer, len, inner)
+}
+void activation_forward(Activation act, DType dt, int64_t n, const void* x, void* y, double param) {
+  MaybeReleaseGil g(act == Activation::LeakyRelu ? n : n * 8);
+  TC_DISPATCH(activation_forward, act, dt, n, x, y, param)
+}
+void activation_backward(Activation act, DType dt, int64_t n, const void* g, const void* x, void* gx, double param) {
+  MaybeReleaseGil gil(act == Activation::LeakyRelu ? n : n * 8);
+  TC_DISPATCH(activation_backward, act, dt, n, g, x, gx, param)
+}
+void layer_norm_forward(DType dt, int64_t rows, int64_t M, const void* x, const void* w, const void* b, double eps,
+                        void* y, void* mean, void* rstd) {
+  MaybeReleaseGil g(rows * M * 3);
+  TC_DISPATCH(layer_norm_forward, dt, rows, M, x, w, b, eps, y, mean, rstd)
+}
+void layer_norm_backward(DType dt, int64_t rows, int64_t M, const void* g, const void* x, const void* mean,
+                         const void* rstd, const void* w, void* gx, void* gw, void* gb) {
+  MaybeReleaseGil gil(rows * M * 4);
+  TC_DISPATCH(layer_norm_backward, dt, rows, M, g, x, mean, rstd, w, gx, gw, gb)
+}
+bool pointwise_loss(PointwiseLoss loss, DType dt, int64_t n, const void* x, const void* y, const void* w,
+                    const void* pos_weight, void* out) {
+  MaybeReleaseGil g(loss == PointwiseLoss::Mse ? n : n * 8);
+  TC_DISPATCH(pointwise_loss, loss, dt, n, x, y, w, pos_weight, out)
+}
+void cumsum(DType dt, const void* x, void* y, int64_t outer, int64_t len, int64_t inner) {
+  MaybeReleaseGil g(outer * len * inner);
+  TC_DISPATCH(cumsum, dt, x, y, outer, len, inner)
+}
+void sort_rows(DType dt, const void* x, int64_t rows, int64_t len, int64_t k, bool largest, void* values,
+               int64_t* indices) {
+  MaybeReleaseGil g(rows * len * 8);
+  TC_DISPATCH(sort_rows, dt, x, rows, len, k, largest, values, indices)
 }
 
 }  // namespace tc::kernels

@@ -1,0 +1,3 @@
+// nn kernels compiled for the generic instruction set (flags set in CMakeLists.txt).
+#define TC_CAP generic
+#include "backend/cpu/nn_impl.h"

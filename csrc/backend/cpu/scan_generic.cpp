@@ -1,0 +1,3 @@
+// scan kernels compiled for the generic instruction set (flags set in CMakeLists.txt).
+#define TC_CAP generic
+#include "backend/cpu/scan_impl.h"

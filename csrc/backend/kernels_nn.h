@@ -1,0 +1,53 @@
+#pragma once
+// nn kernels: softmax / log_softmax, activations, layer_norm and the pointwise
+// losses, forward and backward. Ops check, promote, make the operands
+// contiguous in the compute dtype (float32 or float64) and call these; the CPU
+// versions pick the compiled instruction set at runtime (cpu/dispatch.cpp).
+// Every result is bit-identical for any thread count (Note [Deterministic
+// parallelism]): work is split by rows or fixed-size blocks, never per thread.
+#include <cstdint>
+
+#include "core/dtype.h"
+
+namespace tc::kernels {
+
+// Note [Softmax layout]
+// x and y are contiguous [outer, len, inner]: softmax runs along `len` for
+// each of the outer * inner lines, so a softmax over a middle dim needs no
+// transposed copy (inner == 1 is the common last-dim case). Each line takes
+// three passes that stay in cache (max; exp and sum; scale) and one exp per
+// element. log_softmax writes x - max - log(sum).
+void softmax_forward(DType dt, bool log, const void* x, void* y, int64_t outer, int64_t len, int64_t inner);
+// From the forward's output y and the incoming gradient g (same layout):
+// softmax: gx = y * (g - sum(g * y)); log_softmax: gx = g - exp(y) * sum(g).
+void softmax_backward(DType dt, bool log, const void* g, const void* y, void* gx, int64_t outer, int64_t len,
+                      int64_t inner);
+
+// Pointwise activations on n contiguous elements; `param` is the negative
+// slope of LeakyRelu (unused otherwise).
+enum class Activation : int8_t { Gelu, GeluTanh, LeakyRelu };
+void activation_forward(Activation act, DType dt, int64_t n, const void* x, void* y, double param);
+// gx = g * act'(x).
+void activation_backward(Activation act, DType dt, int64_t n, const void* g, const void* x, void* gx, double param);
+
+// Note [LayerNorm kernels]
+// x is [rows, M] contiguous; w and b [M] may be null. The forward writes y,
+// and the per-row mean and 1/sqrt(biased var + eps) (accumulated in double,
+// two passes over a row that is in cache). The backward takes those saved
+// statistics; any of gx, gw, gb may be null (not wanted). gw and gb are
+// column sums over rows, formed in blocks of a fixed number of rows combined
+// in a fixed order, so they do not depend on the thread count.
+void layer_norm_forward(DType dt, int64_t rows, int64_t M, const void* x, const void* w, const void* b, double eps,
+                        void* y, void* mean, void* rstd);
+void layer_norm_backward(DType dt, int64_t rows, int64_t M, const void* g, const void* x, const void* mean,
+                         const void* rstd, const void* w, void* gx, void* gw, void* gb);
+
+// Unreduced pointwise losses of n contiguous elements: out = loss(x, y),
+// times weight w when not null. pos_weight only applies to
+// BinaryCrossEntropyWithLogits (may be null). Returns false, writing nothing,
+// when BinaryCrossEntropy gets an input outside [0, 1].
+enum class PointwiseLoss : int8_t { Mse, BinaryCrossEntropy, BinaryCrossEntropyWithLogits };
+bool pointwise_loss(PointwiseLoss loss, DType dt, int64_t n, const void* x, const void* y, const void* w,
+                    const void* pos_weight, void* out);
+
+}  // namespace tc::kernels
