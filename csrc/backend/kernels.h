@@ -2,6 +2,7 @@
 // The one dispatch point between ops and backends. Ops build a TensorIterator
 // (operands already in the compute dtype) and call these; the CPU versions pick
 // the best compiled instruction set at runtime (see cpu/dispatch.cpp).
+#include "backend/kernels_conv.h"
 #include "backend/op_tables.h"
 #include "core/iterator.h"
 
