@@ -217,36 +217,81 @@ void taps(int64_t start, int64_t d, int64_t kmax, int64_t size, int64_t& k0, int
   k1 = start + (kmax - 1) * d < size ? kmax : std::max(k0, (size - start + d - 1) / d);
 }
 
+// One window of max_pool_forward, clipped to the input (any position).
+template <typename T>
+void max_window(const PoolGeometry& p, const T* in, int64_t oh, int64_t ow, T& best_out, int64_t& at_out) {
+  const int64_t h0 = oh * p.sh - p.ph, w0 = ow * p.sw - p.pw;
+  int64_t kh0, kh1, kw0, kw1;
+  taps(h0, p.dh, p.KH, p.H, kh0, kh1);
+  taps(w0, p.dw, p.KW, p.W, kw0, kw1);
+  T best = -std::numeric_limits<T>::infinity();
+  int64_t at = (h0 + kh0 * p.dh) * p.W + w0 + kw0 * p.dw;
+  for (int64_t kh = kh0; kh < kh1; ++kh) {
+    const int64_t row = (h0 + kh * p.dh) * p.W;
+    for (int64_t kw = kw0; kw < kw1; ++kw) {
+      const int64_t pos = row + w0 + kw * p.dw;
+      const T v = in[pos];
+      if (v > best || std::isnan(v)) {  // as PyTorch: NaN propagates (the last NaN's index)
+        best = v;
+        at = pos;
+      }
+    }
+  }
+  best_out = best;
+  at_out = at;
+}
+
+// Note [Max pooling interior rows]
+// Windows that lie wholly inside the input (all but a border of output
+// positions) are computed a row of outputs at a time, tap by tap, with
+// branch-free selects: the same taps in the same order as max_window, so the
+// same value and index, in loops the compiler vectorizes.
+template <typename T>
+void max_row_interior(const PoolGeometry& p, const T* __restrict in, int64_t h0, int64_t lo, int64_t hi,
+                      T* __restrict best, int64_t* __restrict at) {
+  const int64_t sw = p.sw, base_w = -p.pw;
+  for (int64_t kh = 0; kh < p.KH; ++kh) {
+    const int64_t row = (h0 + kh * p.dh) * p.W;
+    for (int64_t kw = 0; kw < p.KW; ++kw) {
+      const int64_t off = row + base_w + kw * p.dw;
+      const T* __restrict src = in + off;
+      if (kh == 0 && kw == 0) {
+        for (int64_t ow = lo; ow < hi; ++ow) {
+          best[ow] = src[ow * sw];
+          at[ow] = off + ow * sw;
+        }
+        continue;
+      }
+      for (int64_t ow = lo; ow < hi; ++ow) {
+        const T v = src[ow * sw];
+        const bool take = (v > best[ow]) | (v != v);
+        best[ow] = take ? v : best[ow];
+        at[ow] = take ? off + ow * sw : at[ow];
+      }
+    }
+  }
+}
+
 template <typename T>
 void max_pool_forward(const PoolGeometry& p, const T* x, T* out, int64_t* idx) {
+  // Output columns whose windows lie inside the input columns.
+  const int64_t span_w = (p.KW - 1) * p.dw;
+  const int64_t ow_lo = std::min(p.OW, ceil_div_pos(p.pw, p.sw));
+  const int64_t ow_hi = std::max(ow_lo, std::min(p.OW, p.W - 1 - span_w + p.pw >= 0
+                                                           ? (p.W - 1 - span_w + p.pw) / p.sw + 1 : 0));
   for_planes(p, [&](int64_t pl) {
     const T* in = x + pl * p.H * p.W;
     T* o = out + pl * p.OH * p.OW;
     int64_t* ix = idx + pl * p.OH * p.OW;
     for (int64_t oh = 0; oh < p.OH; ++oh) {
+      T* orow = o + oh * p.OW;
+      int64_t* irow = ix + oh * p.OW;
       const int64_t h0 = oh * p.sh - p.ph;
-      int64_t kh0, kh1;
-      taps(h0, p.dh, p.KH, p.H, kh0, kh1);
-      for (int64_t ow = 0; ow < p.OW; ++ow) {
-        const int64_t w0 = ow * p.sw - p.pw;
-        int64_t kw0, kw1;
-        taps(w0, p.dw, p.KW, p.W, kw0, kw1);
-        T best = -std::numeric_limits<T>::infinity();
-        int64_t at = (h0 + kh0 * p.dh) * p.W + w0 + kw0 * p.dw;
-        for (int64_t kh = kh0; kh < kh1; ++kh) {
-          const int64_t row = (h0 + kh * p.dh) * p.W;
-          for (int64_t kw = kw0; kw < kw1; ++kw) {
-            const int64_t pos = row + w0 + kw * p.dw;
-            const T v = in[pos];
-            if (v > best || std::isnan(v)) {  // as PyTorch: NaN propagates (the last NaN's index)
-              best = v;
-              at = pos;
-            }
-          }
-        }
-        o[oh * p.OW + ow] = best;
-        ix[oh * p.OW + ow] = at;
-      }
+      const bool rows_inside = h0 >= 0 && h0 + (p.KH - 1) * p.dh < p.H;
+      const int64_t lo = rows_inside ? ow_lo : p.OW, hi = rows_inside ? ow_hi : p.OW;
+      for (int64_t ow = 0; ow < lo; ++ow) max_window(p, in, oh, ow, orow[ow], irow[ow]);
+      if (hi > lo) max_row_interior(p, in, h0, lo, hi, orow, irow);
+      for (int64_t ow = std::max(lo, hi); ow < p.OW; ++ow) max_window(p, in, oh, ow, orow[ow], irow[ow]);
     }
   });
 }
