@@ -291,3 +291,23 @@ def test_conv_and_pool_errors_match_torch(torch):
                 case(m)
             errs.append(info.type)
         assert errs[0] is errs[1], case
+
+
+def test_integer_convolution_and_pooling_match_torch(torch):
+    """Integer inputs take the forward kernels' integer paths, as in PyTorch."""
+    rng = np.random.default_rng(13)
+    x, w, b = rng.integers(-5, 6, (2, 4, 7, 6)), rng.integers(-3, 4, (6, 2, 3, 2)), rng.integers(-9, 9, 6)
+    for dt in ("int64", "int32"):
+        res = []
+        for m in (tc, torch):
+            f = m.nn.functional
+            xt, wt, bt = (m.tensor(a.astype(dt)) for a in (x, w, b))
+            outs = [f.conv2d(xt, wt, bt, padding=1, groups=2), f.max_pool2d(xt, 3, 2, 1, ceil_mode=True),
+                    f.max_pool2d(-xt.abs(), 2, padding=1)]
+            if dt == "int64":  # PyTorch's avg_pool2d takes int64 but not int32
+                outs += [f.avg_pool2d(xt, 3, 2, 1), f.avg_pool2d(xt, 2, divisor_override=3)]
+            else:
+                with pytest.raises(NotImplementedError, match="avg_pool2d"):
+                    f.avg_pool2d(xt, 2)
+            res.append([(str(o.dtype).split(".")[-1], o.tolist()) for o in outs])
+        assert res[0] == res[1]

@@ -39,11 +39,13 @@ Tensor contig(const Tensor& t) {
   return contiguous(t);
 }
 
-// The kernels are float32 / float64 only: other dtypes raise PyTorch's
-// "not implemented" for the kernel name it would have run.
-void check_float_input(const Tensor& t, const char* kernel) {
-  if (t.dtype() != DType::Float32 && t.dtype() != DType::Float64)
-    raise(ErrorKind::NotImplemented, "\"", kernel, "\" not implemented for '", scalar_type_name(t.dtype()), "'");
+// Backward kernels are float32 / float64 only, and the forward kernels of
+// convolution and max/avg pooling also take int32 / int64 (as PyTorch's):
+// other dtypes raise PyTorch's "not implemented" for the kernel it would run.
+void check_input_dtype(const Tensor& t, const char* kernel, bool integers) {
+  const DType dt = t.dtype();
+  if (dt != DType::Float32 && dt != DType::Float64 && !(integers && (dt == DType::Int32 || dt == DType::Int64)))
+    raise(ErrorKind::NotImplemented, "\"", kernel, "\" not implemented for '", scalar_type_name(dt), "'");
 }
 
 // ---------------------------------------------------------------- convolution
@@ -336,7 +338,7 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
            ", expected input", shape_str(input.sizes()), " to have ", cg * groups, " channels, but got ", c,
            " channels instead");
   TC_CHECK(o % groups == 0, op, ": out_channels (", o, ") must be divisible by groups (", groups, ")");
-  check_float_input(input, spatial == 1 ? "slow_conv1d_cpu" : "slow_conv2d_cpu");
+  check_input_dtype(input, spatial == 1 ? "slow_conv1d_cpu" : "slow_conv2d_cpu", true);
   TC_CHECK(weight.dtype() == input.dtype(), "expected scalar type ", scalar_type_name(input.dtype()), " but found ",
            scalar_type_name(weight.dtype()));
   if (bias.defined()) {
@@ -380,7 +382,7 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
 std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Shape& kernel, const Shape& stride,
                                                    const Shape& padding, const Shape& dilation, bool ceil_mode) {
   PoolAttrs a = pool_attrs(input, "max_pool2d", kernel, stride, padding, dilation, ceil_mode);
-  check_float_input(input, "max_pool2d");
+  check_input_dtype(input, "max_pool2d", true);
   Tensor xc = contig(input);
   const Shape out_sizes = pooled_sizes(a.input_sizes, a.g.OH, a.g.OW);
   Tensor out = empty(out_sizes, input.dtype()), indices = empty(out_sizes, DType::Int64);
@@ -395,7 +397,9 @@ std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Sh
 Tensor avg_pool2d(const Tensor& input, const Shape& kernel, const Shape& stride, const Shape& padding, bool ceil_mode,
                   bool count_include_pad, std::optional<int64_t> divisor_override) {
   PoolAttrs a = pool_attrs(input, "avg_pool2d", kernel, stride, padding, {1}, ceil_mode);
-  check_float_input(input, "avg_pool2d");
+  check_input_dtype(input, "avg_pool2d", true);
+  if (input.dtype() == DType::Int32)  // PyTorch's CPU kernel takes int64 but not int32
+    raise(ErrorKind::NotImplemented, "\"avg_pool2d\" not implemented for 'Int'");
   TC_CHECK(!divisor_override || *divisor_override != 0, "divisor must be not zero");
   a.count_include_pad = count_include_pad;
   a.divisor_override = divisor_override ? *divisor_override : 0;
@@ -411,7 +415,7 @@ Tensor adaptive_avg_pool2d(const Tensor& input, int64_t out_h, int64_t out_w) {
   for (int64_t d = 1; d < input.dim(); ++d)
     TC_CHECK(input.size(d) > 0, "adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch "
              "dimensions, but input has sizes ", shape_str(input.sizes()), " with dimension ", d, " being empty");
-  check_float_input(input, "adaptive_avg_pool2d");
+  check_input_dtype(input, "adaptive_avg_pool2d", false);
   if (out_h == 1 && out_w == 1) return mean(input, {-2, -1}, true);  // PyTorch's MeanBackward1
   PoolAttrs a;
   a.g.H = input.size(input.dim() - 2);

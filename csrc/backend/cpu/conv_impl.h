@@ -103,6 +103,25 @@ std::unique_ptr<T[]> scratch(int64_t n) {
   return std::unique_ptr<T[]>(new T[static_cast<size_t>(std::max<int64_t>(n, 1))]);
 }
 
+// out [m, n] = w [m, k] @ cols [k, n], all row-major: the GEMM for float
+// types; integer convolutions (no autograd, rare) take a plain loop.
+template <typename T>
+void forward_gemm(int64_t m, int64_t n, int64_t k, const T* w, const T* cols, T* out) {
+  if constexpr (std::is_floating_point_v<T>) {
+    gemm(dtype_of<T>::value, m, n, k, w, k, 1, cols, n, 1, out, n, false);
+  } else {
+    for (int64_t i = 0; i < m; ++i) {
+      T* __restrict c = out + i * n;
+      std::fill(c, c + n, T(0));
+      for (int64_t p = 0; p < k; ++p) {
+        const T a = w[i * k + p];
+        const T* __restrict b = cols + p * n;
+        for (int64_t j = 0; j < n; ++j) c[j] += a * b[j];
+      }
+    }
+  }
+}
+
 template <typename T>
 void conv_forward(const ConvGeometry& g, const T* x, const T* w, const T* bias, T* out) {
   const int64_t L = g.OH * g.OW, Og = g.O / g.groups, K = g.C / g.groups * g.KH * g.KW, HW = g.H * g.W;
@@ -117,7 +136,7 @@ void conv_forward(const ConvGeometry& g, const T* x, const T* w, const T* bias, 
       }
       T* o = out + n * g.O * L;
       for (int64_t gi = 0; gi < g.groups; ++gi)
-        gemm(dtype_of<T>::value, Og, L, K, w + gi * Og * K, K, 1, cols + gi * K * L, L, 1, o + gi * Og * L, L, false);
+        forward_gemm<T>(Og, L, K, w + gi * Og * K, cols + gi * K * L, o + gi * Og * L);
       if (bias)
         for (int64_t oc = 0; oc < g.O; ++oc) {
           T* __restrict row = o + oc * L;
@@ -224,7 +243,7 @@ void max_window(const PoolGeometry& p, const T* in, int64_t oh, int64_t ow, T& b
   int64_t kh0, kh1, kw0, kw1;
   taps(h0, p.dh, p.KH, p.H, kh0, kh1);
   taps(w0, p.dw, p.KW, p.W, kw0, kw1);
-  T best = -std::numeric_limits<T>::infinity();
+  T best = std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::lowest();
   int64_t at = (h0 + kh0 * p.dh) * p.W + w0 + kw0 * p.dw;
   for (int64_t kh = kh0; kh < kh1; ++kh) {
     const int64_t row = (h0 + kh * p.dh) * p.W;
@@ -407,6 +426,16 @@ void float_types(DType dt, F&& f) {
     f(static_cast<double*>(nullptr));
 }
 
+// The same for the forward kernels, which also take int32 and int64.
+template <typename F>
+void forward_types(DType dt, F&& f) {
+  switch (dt) {
+    case DType::Int32: return f(static_cast<int32_t*>(nullptr));
+    case DType::Int64: return f(static_cast<int64_t*>(nullptr));
+    default: return float_types(dt, f);
+  }
+}
+
 }  // namespace conv_detail
 }  // namespace
 
@@ -415,7 +444,7 @@ void float_types(DType dt, F&& f) {
 void conv2d_forward(DType dt, const kernels::ConvGeometry& g, const void* x, const void* w, const void* bias,
                     void* out) {
   using namespace conv_detail;
-  float_types(dt, [&](auto tag) {
+  forward_types(dt, [&](auto tag) {
     TC_CONV_T(tag);
     conv_forward<T>(g, static_cast<const T*>(x), static_cast<const T*>(w), static_cast<const T*>(bias),
                     static_cast<T*>(out));
@@ -443,7 +472,7 @@ void conv2d_backward_weight(DType dt, const kernels::ConvGeometry& g, const void
 
 void max_pool2d_forward(DType dt, const kernels::PoolGeometry& p, const void* x, void* out, int64_t* indices) {
   using namespace conv_detail;
-  float_types(dt, [&](auto tag) {
+  forward_types(dt, [&](auto tag) {
     TC_CONV_T(tag);
     max_pool_forward<T>(p, static_cast<const T*>(x), static_cast<T*>(out), indices);
   });
@@ -461,7 +490,7 @@ void max_pool2d_backward(DType dt, const kernels::PoolGeometry& p, const void* g
 void avg_pool2d_forward(DType dt, const kernels::PoolGeometry& p, bool count_include_pad, int64_t divisor_override,
                         const void* x, void* out) {
   using namespace conv_detail;
-  float_types(dt, [&](auto tag) {
+  forward_types(dt, [&](auto tag) {
     TC_CONV_T(tag);
     avg_pool_forward<T>(p, count_include_pad, divisor_override, static_cast<const T*>(x), static_cast<T*>(out));
   });
