@@ -124,3 +124,190 @@ def test_cnn_training_run_matches_torch(torch):
     (l1, r1), (l2, r2) = run(tc), run(torch)
     assert r1 == r2
     assert np.allclose(l1, l2, rtol=1e-4)
+
+
+# ---- the C++ ops (csrc/ops/conv.cpp): every geometry, node names, double backward, threads, ISAs ----
+
+MORE_CONV_CASES = [dict(stride=(2, 3), padding=(1, 2), dilation=(2, 1)), dict(padding="same", dilation=(1, 2)),
+                   dict(groups=4), dict(stride=3, padding=2)]
+
+
+@pytest.mark.parametrize("kw", MORE_CONV_CASES, ids=[str(c) for c in MORE_CONV_CASES])
+@pytest.mark.parametrize("kernel", [(1, 1), (2, 3), (4, 4)])
+def test_conv2d_geometries_match_torch(kw, kernel, torch):
+    """Even kernels under padding='same' pad one more element after, as PyTorch."""
+    rng = np.random.default_rng(7)
+    kw = dict(kw)
+    groups = kw.pop("groups", 1)
+    x, w, b = rng.standard_normal((3, 4, 9, 8)), rng.standard_normal((8, 4 // groups, *kernel)), rng.standard_normal(8)
+    _both(torch, lambda m, f, x, w, b: f.conv2d(x, w, b, groups=groups, **kw), x, w, b)
+    _both(torch, lambda m, f, x, w: f.conv2d(x, w, groups=groups, **kw), x, w)
+
+
+def test_conv_1x1_direct_path_and_float32(torch):
+    """A 1x1 kernel at stride 1 skips im2col; float32 agrees with PyTorch to rounding."""
+    rng = np.random.default_rng(8)
+    for dtype in ("float32", "float64"):
+        x, w, b = (rng.standard_normal(s).astype(dtype) for s in ((5, 6, 7, 3), (4, 6, 1, 1), (4,)))
+        res = []
+        for m in (tc, torch):
+            ts = [m.tensor(a, requires_grad=True) for a in (x, w, b)]
+            out = m.nn.functional.conv2d(*ts)
+            (out * out).sum().backward()
+            res.append([out.detach().numpy()] + [t.grad.numpy() for t in ts])
+        for a, c in zip(*res):
+            assert a.dtype == c.dtype and np.allclose(a, c, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(stride=2, padding=2, dilation=2), dict(padding="same", groups=3),
+                                dict(padding="valid")])
+def test_conv1d_matches_torch_and_gradgradchecks(kw, torch):
+    rng = np.random.default_rng(9)
+    kw = dict(kw)
+    groups = kw.pop("groups", 1)
+    x, w, b = rng.standard_normal((2, 6, 11)), rng.standard_normal((3, 6 // groups, 4)), rng.standard_normal(3)
+    _both(torch, lambda m, f, x, w, b: f.conv1d(x, w, b, groups=groups, **kw), x, w, b)
+    leaves = [tc.tensor(a[:1, :, :8] if a is x else a, requires_grad=True) for a in (x, w, b)]
+    assert tc.autograd.gradcheck(lambda x, w, b: F.conv1d(x, w, b, groups=groups, **kw), leaves)
+    assert tc.autograd.gradgradcheck(lambda x, w, b: F.conv1d(x, w, b, groups=groups, **kw), leaves)
+
+
+POOL_MORE = [dict(kernel_size=3, stride=2, padding=1, ceil_mode=True), dict(kernel_size=(2, 3), stride=1, padding=(1, 1)),
+             dict(kernel_size=3, stride=(3, 2), ceil_mode=True)]
+
+
+@pytest.mark.parametrize("kw", POOL_MORE, ids=[str(c) for c in POOL_MORE])
+def test_pooling_more_geometries_and_gradgradchecks(kw, torch):
+    x = np.random.default_rng(10).standard_normal((2, 3, 8, 7))
+    _both(torch, lambda m, f, x: f.max_pool2d(x, **kw), x)
+    _both(torch, lambda m, f, x: f.max_pool2d(x, **kw, dilation=2), x)
+    for extra in (dict(count_include_pad=False), dict(divisor_override=5)):
+        _both(torch, lambda m, f, x: f.avg_pool2d(x, **kw, **extra), x)
+    _both(torch, lambda m, f, x: f.avg_pool2d(x[0], **kw), x)  # unbatched
+    leaf = tc.tensor(x[:1, :2], requires_grad=True)
+    for fn in (lambda t: F.max_pool2d(t, **kw), lambda t: F.avg_pool2d(t, **kw, count_include_pad=False),
+               lambda t: F.adaptive_avg_pool2d(t, (3, 5))):
+        assert tc.autograd.gradcheck(fn, (leaf,))
+        assert tc.autograd.gradgradcheck(fn, (leaf,))
+
+
+def test_max_pool_nan_and_ties_match_torch(torch):
+    x = np.array([[[[1.0, 1.0, np.nan, 2.0], [1.0, 1.0, 0.0, np.nan], [3.0, 3.0, -np.inf, -np.inf],
+                    [3.0, 3.0, -np.inf, -np.inf]]]])
+    got = F.max_pool2d(tc.tensor(x), 2, return_indices=True)
+    want = torch.nn.functional.max_pool2d(torch.tensor(x), 2, return_indices=True)
+    assert np.array_equal(got[0].numpy(), want[0].numpy(), equal_nan=True)
+    assert got[1].tolist() == want[1].tolist()
+
+
+def test_conv_and_pool_grad_fn_names_match_torch(torch):
+    def names(m):
+        f = m.nn.functional
+        x = m.ones(2, 3, 8, 8, requires_grad=True)
+        w = m.ones(4, 3, 3, 3, requires_grad=True)
+        x1, w1 = m.ones(2, 3, 9, requires_grad=True), m.ones(4, 3, 3, requires_grad=True)
+        outs = [f.conv2d(x, w), f.conv2d(x[0], w), f.conv1d(x1, w1), f.conv1d(x1[0], w1), f.max_pool2d(x, 2),
+                f.max_pool2d(x[0], 2), f.max_pool2d(x, 2, return_indices=True)[0], f.avg_pool2d(x, 2),
+                f.avg_pool2d(x[0], 3, 1, 1), f.adaptive_avg_pool2d(x, (3, 2)), f.adaptive_avg_pool2d(x, 1),
+                f.adaptive_avg_pool2d(x[0], 1)]
+        res = [type(o.grad_fn).__name__ for o in outs]
+        for out in outs[:1] + outs[4:5] + outs[7:8] + outs[9:10]:  # the gradient's own node under create_graph
+            g = m.autograd.grad((out * out).sum(), x, create_graph=True)[0]
+            res.append(type(g.grad_fn).__name__)
+        return res
+    assert names(tc) == names(torch)
+
+
+def test_conv_results_do_not_depend_on_thread_count():
+    rng = np.random.default_rng(11)
+    x = tc.tensor(rng.standard_normal((37, 5, 10, 9)).astype("float32"), requires_grad=True)
+    w = tc.tensor(rng.standard_normal((6, 5, 3, 3)).astype("float32"), requires_grad=True)
+    b = tc.tensor(rng.standard_normal(6).astype("float32"), requires_grad=True)
+    before = tc.get_num_threads()
+    res = []
+    try:
+        for n in (1, 2, 3):
+            tc.set_num_threads(n)
+            x.grad = w.grad = b.grad = None
+            out = F.max_pool2d(F.conv2d(x, w, b, padding=1), 2)
+            (out * out).sum().backward()
+            res.append([t.numpy().copy() for t in (out.detach(), x.grad, w.grad, b.grad)])
+    finally:
+        tc.set_num_threads(before)
+    for other in res[1:]:
+        for a, c in zip(res[0], other):
+            assert np.array_equal(a, c)
+
+
+@pytest.mark.parametrize("cap", ["generic", "avx2"])
+def test_conv_kernels_on_every_instruction_set(cap, torch):
+    """The conv/pool kernels compiled for each instruction set, forced, agree with PyTorch."""
+    import os
+    import subprocess
+    import sys
+    code = (
+        "import numpy as np, tensorcore as tc, tensorcore.nn.functional as F\n"
+        "r = np.random.default_rng(12)\n"
+        "x = tc.tensor(r.standard_normal((3, 4, 9, 8)), requires_grad=True)\n"
+        "w = tc.tensor(r.standard_normal((6, 2, 3, 2)), requires_grad=True)\n"
+        "y = F.avg_pool2d(F.max_pool2d(F.conv2d(x, w, stride=(1, 2), padding=1, groups=2), 2, 1), 2, ceil_mode=True)\n"
+        "y = F.adaptive_avg_pool2d(y, (2, 3))\n"
+        "(y * y).sum().backward()\n"
+        "np.save('out.npy', np.concatenate([y.detach().numpy().ravel(), x.grad.numpy().ravel(), w.grad.numpy().ravel()]))\n"
+    )
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, TENSORCORE_CPU_CAPABILITY=cap)
+        subprocess.run([sys.executable, "-c", code], env=env, cwd=d, check=True)
+        got = np.load(os.path.join(d, "out.npy"))
+    r = np.random.default_rng(12)
+    f = torch.nn.functional
+    x = torch.tensor(r.standard_normal((3, 4, 9, 8)), requires_grad=True)
+    w = torch.tensor(r.standard_normal((6, 2, 3, 2)), requires_grad=True)
+    y = f.avg_pool2d(f.max_pool2d(f.conv2d(x, w, stride=(1, 2), padding=1, groups=2), 2, 1), 2, ceil_mode=True)
+    y = f.adaptive_avg_pool2d(y, (2, 3))
+    (y * y).sum().backward()
+    want = np.concatenate([y.detach().numpy().ravel(), x.grad.numpy().ravel(), w.grad.numpy().ravel()])
+    assert np.allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+def test_conv_and_pool_errors_match_torch(torch):
+    cases = [
+        lambda m: m.nn.functional.conv2d(m.randn(1, 3, 5, 5), m.randn(2, 3, 3, 3).double()),
+        lambda m: m.nn.functional.conv2d(m.randn(1, 3, 5, 5), m.randn(2, 3, 3, 3), m.randn(2).double()),
+        lambda m: m.nn.functional.conv2d(m.randn(1, 3, 5, 5), m.randn(2, 3, 3, 3), m.randn(3)),
+        lambda m: m.nn.functional.conv2d(m.randn(1, 4, 5, 5), m.randn(2, 3, 3, 3)),
+        lambda m: m.nn.functional.max_pool2d(m.randn(1, 3, 5, 5), (2, 2, 2)),
+        lambda m: m.nn.functional.max_pool2d(m.randn(1, 3, 5, 5), 2, 0),
+        lambda m: m.nn.functional.avg_pool2d(m.randn(1, 3, 5, 5), 2, divisor_override=0),
+        lambda m: m.nn.functional.max_pool2d(m.randn(5, 5), 2),
+        lambda m: m.nn.functional.max_pool2d(m.randn(1, 3, 5, 5), 3, padding=2),
+        lambda m: m.nn.functional.adaptive_avg_pool2d(m.ones(1, 3, 5, 5).long(), 2),
+    ]
+    for case in cases:
+        errs = []
+        for m in (tc, torch):
+            with pytest.raises(Exception) as info:
+                case(m)
+            errs.append(info.type)
+        assert errs[0] is errs[1], case
+
+
+def test_integer_convolution_and_pooling_match_torch(torch):
+    """Integer inputs take the forward kernels' integer paths, as in PyTorch."""
+    rng = np.random.default_rng(13)
+    x, w, b = rng.integers(-5, 6, (2, 4, 7, 6)), rng.integers(-3, 4, (6, 2, 3, 2)), rng.integers(-9, 9, 6)
+    for dt in ("int64", "int32"):
+        res = []
+        for m in (tc, torch):
+            f = m.nn.functional
+            xt, wt, bt = (m.tensor(a.astype(dt)) for a in (x, w, b))
+            outs = [f.conv2d(xt, wt, bt, padding=1, groups=2), f.max_pool2d(xt, 3, 2, 1, ceil_mode=True),
+                    f.max_pool2d(-xt.abs(), 2, padding=1)]
+            if dt == "int64":  # PyTorch's avg_pool2d takes int64 but not int32
+                outs += [f.avg_pool2d(xt, 3, 2, 1), f.avg_pool2d(xt, 2, divisor_override=3)]
+            else:
+                with pytest.raises(NotImplementedError, match="avg_pool2d"):
+                    f.avg_pool2d(xt, 2)
+            res.append([(str(o.dtype).split(".")[-1], o.tolist()) for o in outs])
+        assert res[0] == res[1]

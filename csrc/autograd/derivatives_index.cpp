@@ -1,5 +1,6 @@
 // Derivative formulas for indexing and nn kernels (see autograd/derivatives.h).
 #include "autograd/derivatives.h"
+#include "autograd/node_attrs.h"
 #include "core/error.h"
 #include "ops/ops.h"
 
@@ -16,21 +17,23 @@ std::vector<Tensor> saved_indices(FormulaNode& n, size_t from) {
 }  // namespace
 
 Grads index_backward(FormulaNode& n, const Grads& g) {
-  return {index_put(zeros(n.shapes[0], g[0].dtype()), saved_indices(n, 0), g[0], true)};
+  const Shape& shape = n.attrs_as<attrs::InputShape>().input_shape;
+  return {index_put(zeros(shape, g[0].dtype()), saved_indices(n, 0), g[0], true)};
 }
 
 Grads index_put_backward(FormulaNode& n, const Grads& g) {
   std::vector<Tensor> idx = saved_indices(n, 0);
   Tensor ga, gv;
-  if (n.needs_grad(0)) ga = n.ints[0] ? g[0] : ops::index_put(g[0], idx, zeros({}, g[0].dtype()), false);
+  if (n.needs_grad(0)) ga = n.attrs_as<attrs::IndexPut>().accumulate ? g[0] : ops::index_put(g[0], idx, zeros({}, g[0].dtype()), false);
   if (n.needs_grad(1)) gv = ops::index(g[0], idx);
   return {ga, gv};
 }
 
 Grads index_select_backward(FormulaNode& n, const Grads& g) {
   Tensor idx = n.saved_at(0);
-  int64_t dim = n.ints[0];
-  const Shape& shape = n.shapes[0];
+  const auto& a = n.attrs_as<attrs::DimInput>();
+  const int64_t dim = a.dim;
+  const Shape& shape = a.input_shape;
   if (shape.empty()) return {reshape(g[0], {})};
   std::vector<Tensor> ind(dim + 1);
   ind[dim] = reshape(idx, {-1});
@@ -38,25 +41,27 @@ Grads index_select_backward(FormulaNode& n, const Grads& g) {
 }
 
 Grads gather_backward(FormulaNode& n, const Grads& g) {
-  return {scatter_add(zeros(n.shapes[0], g[0].dtype()), n.ints[0], n.saved_at(0), g[0])};
+  const auto& a = n.attrs_as<attrs::DimInput>();
+  return {scatter_add(zeros(a.input_shape, g[0].dtype()), a.dim, n.saved_at(0), g[0])};
 }
 
 Grads scatter_add_backward(FormulaNode& n, const Grads& g) {
   Tensor idx = n.saved_at(0);
-  return {g[0], n.needs_grad(1) ? ops::gather(g[0], n.ints[0], idx) : Tensor()};
+  return {g[0], n.needs_grad(1) ? ops::gather(g[0], n.attrs_as<attrs::ScatterAdd>().dim, idx) : Tensor()};
 }
 
 Grads embedding_backward(FormulaNode& n, const Grads& g) {
   Tensor idx = reshape(n.saved_at(0), {-1});
-  const Shape& ws = n.shapes[0];
+  const Shape& ws = n.attrs_as<attrs::InputShape>().input_shape;
   Tensor g2 = reshape(g[0], {-1, ws[1]});
   return {index_put(zeros(ws, g[0].dtype()), {idx}, g2, true)};
 }
 
 Grads nll_loss_backward(FormulaNode& n, const Grads& g) {
   Tensor tg = n.saved_at(0), w = n.saved_at(1), wsum = n.saved_at(2);
-  const Shape& shape = n.shapes[0];
-  int64_t ignore = n.ints[0], reduction = n.ints[1];
+  const auto& a = n.attrs_as<attrs::NllLoss>();
+  const Shape& shape = a.input_shape;
+  const int64_t ignore = a.ignore_index, reduction = a.reduction;
   bool unbatched = shape.size() == 1;
   int64_t C = unbatched ? shape[0] : shape[1];
   // d loss / d logp[n, c, r] = -w[c] * [c == t] * scale

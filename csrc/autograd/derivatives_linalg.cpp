@@ -1,5 +1,6 @@
 // Derivative formulas for matrix products (see autograd/derivatives.h).
 #include "autograd/derivatives.h"
+#include "autograd/node_attrs.h"
 #include "ops/ops.h"
 
 namespace tc::autograd::d {
@@ -49,7 +50,8 @@ Grads addmm_backward(FormulaNode& n, const Grads& g) {
 
 Grads as_strided_scatter_backward(FormulaNode& n, const Grads& g) {
   Tensor gc = contiguous(g[0]);
-  return {ops::as_strided(gc, n.shapes[0], n.shapes[1], gc->offset + n.ints[0])};
+  const auto& w = n.attrs_as<attrs::StridedWindow>();
+  return {ops::as_strided(gc, w.size, w.stride, gc->offset + w.offset)};
 }
 
 }  // namespace tc::autograd::d

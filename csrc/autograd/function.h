@@ -1,12 +1,15 @@
 #pragma once
 // FormulaNode: the node type behind every entry of the derivative table
-// (autograd/derivatives.cpp). It stores what the formula needs positionally:
-// saved tensors, shapes, ints and reals.
+// (autograd/derivatives.cpp). It stores what the formula needs: saved
+// tensors, and either a typed payload (Note [Typed node payloads]) or the
+// older positional shapes, ints and reals.
+#include <any>
 #include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "autograd/grad_mode.h"
+#include "core/error.h"
 #include "autograd/node.h"
 
 namespace tc::autograd {
@@ -28,6 +31,21 @@ struct FormulaNode : Node {
   std::vector<Shape> shapes;
   std::vector<int64_t> ints;
   std::vector<double> reals;
+
+  // Note [Typed node payloads]
+  // An op's non-tensor state (geometry, flags, sizes) as one named struct,
+  // instead of positions in shapes/ints/reals whose meaning lives in comments:
+  // the op sets `n->attrs = ConvAttrs{...}` and its formula reads
+  // `n.attrs_as<ConvAttrs>().stride`. any_cast checks the type, so a formula
+  // reading another op's struct raises instead of misreading. Saved tensors
+  // stay in `saved` (release_saved frees them after backward).
+  std::any attrs;
+  template <typename P>
+  const P& attrs_as() const {
+    const P* p = std::any_cast<P>(&attrs);
+    TC_INTERNAL_ASSERT(p != nullptr);
+    return *p;
+  }
 
  private:
   const char* name_;

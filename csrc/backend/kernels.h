@@ -4,6 +4,7 @@
 // versions pick the best compiled instruction set at runtime (cpu/dispatch.cpp).
 // Keep this file a plain list of includes.
 #include "backend/kernels_attention.h"
+#include "backend/kernels_conv.h"
 #include "backend/kernels_copy.h"
 #include "backend/kernels_elementwise.h"
 #include "backend/kernels_gemm.h"

@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "autograd/derivatives.h"
+#include "autograd/node_attrs.h"
 #include "autograd/inplace.h"
 #include "backend/kernels_index.h"
 #include "core/error.h"
@@ -113,7 +114,7 @@ Tensor index(const Tensor& a, const std::vector<Tensor>& indices) {
   Tensor out = empty(p.result_shape, a.dtype());
   if (out.numel() > 0) kernels::index_gather(a.dtype(), a->data_bytes(), out->data_bytes(), layout_of(p));
   if (auto* n = record("IndexBackward0", d::index_backward, {&a}, {&out})) {
-    n->shapes = {a.sizes()};
+    n->attrs = autograd::attrs::InputShape{a.sizes()};
     for (auto& t : indices) n->save(t);
   }
   return out;
@@ -155,7 +156,7 @@ Tensor index_put(const Tensor& a, const std::vector<Tensor>& indices, const Tens
   }
   if (auto* n = record("IndexPutBackward0", d::index_put_backward, {&a, &values}, {&out})) {
     for (auto& t : indices) n->save(t);
-    n->ints = {accumulate ? 1 : 0};
+    n->attrs = autograd::attrs::IndexPut{accumulate};
   }
   return out;
 }
@@ -183,8 +184,7 @@ Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index) {
     if (a.dim() == 0) out = reshape(out, {});
   }
   if (auto* n = record("IndexSelectBackward0", d::index_select_backward, {&a}, {&out})) {
-    n->shapes = {a.sizes()};
-    n->ints = {w};
+    n->attrs = autograd::attrs::DimInput{w, a.sizes()};
     n->save(index);
   }
   return out;
@@ -210,8 +210,7 @@ Tensor gather(const Tensor& a, int64_t dim, const Tensor& index) {
                                       idx.data<int64_t>(), isz.data(), nd, w, size);
   TC_CHECK(!bad, "index ", bad.value_or(0), " is out of bounds for dimension ", w, " with size ", size);
   if (auto* nd_ = record("GatherBackward0", d::gather_backward, {&a}, {&out})) {
-    nd_->shapes = {a.sizes()};
-    nd_->ints = {w};
+    nd_->attrs = autograd::attrs::DimInput{w, a.sizes()};
     nd_->save(idx);
   }
   return out;
@@ -241,7 +240,7 @@ Tensor scatter_add(const Tensor& a, int64_t dim, const Tensor& index, const Tens
                                            idx.data<int64_t>(), isz.data(), nd, w, size);
   TC_CHECK(!bad, "index ", bad.value_or(0), " is out of bounds for dimension ", w, " with size ", size);
   if (auto* nd_ = record("ScatterAddBackward0", d::scatter_add_backward, {&a, &src}, {&out})) {
-    nd_->ints = {w};
+    nd_->attrs = autograd::attrs::ScatterAdd{w};
     nd_->save(idx);
   }
   return out;
@@ -271,7 +270,7 @@ Tensor embedding(const Tensor& weight, const Tensor& indices) {
     out = reshape(flat, s);
   }
   if (auto* n = record("EmbeddingBackward0", d::embedding_backward, {&weight}, {&out})) {
-    n->shapes = {weight.sizes()};
+    n->attrs = autograd::attrs::InputShape{weight.sizes()};
     n->save(indices);
   }
   return out;

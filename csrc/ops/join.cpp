@@ -1,5 +1,6 @@
 // cat and stack.
 #include "autograd/derivatives.h"
+#include "autograd/node_attrs.h"
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/iterator.h"
@@ -90,8 +91,7 @@ Tensor as_strided_scatter_zeros(const Tensor& g, const Shape& shape, const Shape
            " does not match the view shape ", shape_str(size));
   copy_into(dst, g);
   if (auto* n = record("AsStridedScatterBackward0", d::as_strided_scatter_backward, {&g}, {&out})) {
-    n->shapes = {size, stride};
-    n->ints = {offset};
+    n->attrs = autograd::attrs::StridedWindow{size, stride, offset};
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // Fused nn kernels: nll_loss (used by cross_entropy after log_softmax).
 #include "autograd/derivatives.h"
+#include "autograd/node_attrs.h"
 #include "core/error.h"
 #include "core/shape_util.h"
 #include "ops/ops.h"
@@ -70,8 +71,7 @@ Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, 
     n->save(tg);
     n->save(w);
     n->save(wsum_t);
-    n->shapes = {logp.sizes()};
-    n->ints = {ignore_index, reduction};
+    n->attrs = autograd::attrs::NllLoss{logp.sizes(), ignore_index, reduction};
   }
   return out;
 }

@@ -240,6 +240,71 @@ void sort_rows(DType dt, const void* x, int64_t rows, int64_t len, int64_t k, bo
                int64_t* indices) {
   MaybeReleaseGil g(rows * len * 8);
   TC_DISPATCH(sort_rows, dt, x, rows, len, k, largest, values, indices)
+// ---- convolution and pooling (backend/kernels_conv.h) ----
+#define TC_DECLARE_CONV_CAP(cap)                                                                                  \
+  namespace tc::cpu::cap {                                                                                        \
+  void conv2d_forward(DType, const kernels::ConvGeometry&, const void*, const void*, const void*, void*);          \
+  void conv2d_backward_input(DType, const kernels::ConvGeometry&, const void*, const void*, void*);                \
+  void conv2d_backward_weight(DType, const kernels::ConvGeometry&, const void*, const void*, void*, void*);        \
+  void max_pool2d_forward(DType, const kernels::PoolGeometry&, const void*, void*, int64_t*);                      \
+  void max_pool2d_backward(DType, const kernels::PoolGeometry&, const void*, const int64_t*, void*);              \
+  void avg_pool2d_forward(DType, const kernels::PoolGeometry&, bool, int64_t, const void*, void*);                \
+  void avg_pool2d_backward(DType, const kernels::PoolGeometry&, bool, int64_t, const void*, void*);               \
+  void adaptive_avg_pool2d_forward(DType, const kernels::PoolGeometry&, const void*, void*);                      \
+  void adaptive_avg_pool2d_backward(DType, const kernels::PoolGeometry&, const void*, void*);                     \
+  }
+TC_DECLARE_CONV_CAP(generic)
+#ifdef TC_HAVE_X86_DISPATCH
+TC_DECLARE_CONV_CAP(avx2)
+TC_DECLARE_CONV_CAP(avx512)
+#endif
+
+namespace tc::kernels {
+namespace {
+// Multiply-adds of one convolution pass, in the units MaybeReleaseGil expects (as gemm's).
+int64_t conv_work(const ConvGeometry& g) {
+  return g.N * g.O * g.OH * g.OW * (g.groups > 0 ? g.C / g.groups : g.C) * g.KH * g.KW / 8;
+}
+int64_t pool_work(const PoolGeometry& p) { return p.planes * p.OH * p.OW * p.KH * p.KW + p.planes * p.H * p.W; }
+}  // namespace
+
+void conv2d_forward(DType dt, const ConvGeometry& g, const void* x, const void* w, const void* bias, void* out) {
+  MaybeReleaseGil gil(conv_work(g));
+  TC_DISPATCH(conv2d_forward, dt, g, x, w, bias, out)
+}
+void conv2d_backward_input(DType dt, const ConvGeometry& g, const void* grad_out, const void* w, void* grad_x) {
+  MaybeReleaseGil gil(conv_work(g));
+  TC_DISPATCH(conv2d_backward_input, dt, g, grad_out, w, grad_x)
+}
+void conv2d_backward_weight(DType dt, const ConvGeometry& g, const void* grad_out, const void* x, void* grad_w,
+                            void* grad_bias) {
+  MaybeReleaseGil gil(conv_work(g));
+  TC_DISPATCH(conv2d_backward_weight, dt, g, grad_out, x, grad_w, grad_bias)
+}
+void max_pool2d_forward(DType dt, const PoolGeometry& p, const void* x, void* out, int64_t* indices) {
+  MaybeReleaseGil gil(pool_work(p));
+  TC_DISPATCH(max_pool2d_forward, dt, p, x, out, indices)
+}
+void max_pool2d_backward(DType dt, const PoolGeometry& p, const void* grad_out, const int64_t* indices, void* grad_x) {
+  MaybeReleaseGil gil(pool_work(p));
+  TC_DISPATCH(max_pool2d_backward, dt, p, grad_out, indices, grad_x)
+}
+void avg_pool2d_forward(DType dt, const PoolGeometry& p, bool include_pad, int64_t divisor, const void* x, void* out) {
+  MaybeReleaseGil gil(pool_work(p));
+  TC_DISPATCH(avg_pool2d_forward, dt, p, include_pad, divisor, x, out)
+}
+void avg_pool2d_backward(DType dt, const PoolGeometry& p, bool include_pad, int64_t divisor, const void* grad_out,
+                         void* grad_x) {
+  MaybeReleaseGil gil(pool_work(p));
+  TC_DISPATCH(avg_pool2d_backward, dt, p, include_pad, divisor, grad_out, grad_x)
+}
+void adaptive_avg_pool2d_forward(DType dt, const PoolGeometry& p, const void* x, void* out) {
+  MaybeReleaseGil gil(p.planes * p.H * p.W);
+  TC_DISPATCH(adaptive_avg_pool2d_forward, dt, p, x, out)
+}
+void adaptive_avg_pool2d_backward(DType dt, const PoolGeometry& p, const void* grad_out, void* grad_x) {
+  MaybeReleaseGil gil(p.planes * p.H * p.W);
+  TC_DISPATCH(adaptive_avg_pool2d_backward, dt, p, grad_out, grad_x)
 }
 
 }  // namespace tc::kernels

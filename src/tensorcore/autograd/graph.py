@@ -5,7 +5,7 @@ import weakref
 from .. import _C
 
 _node_types = {}
-builtin_function_nodes = set()  # Function-based nodes of tensorcore itself (CopySlices, Im2ColBackward0)
+builtin_function_nodes = set()  # Function-based nodes of tensorcore itself (CopySlices)
 _live = weakref.WeakValueDictionary()  # C++ address -> wrapper, so grad_fn is stable
 
 

@@ -1,0 +1,3 @@
+// convolution and pooling kernels compiled for the generic instruction set (flags set in CMakeLists.txt).
+#define TC_CAP generic
+#include "backend/cpu/conv_impl.h"
