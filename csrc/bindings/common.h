@@ -67,6 +67,11 @@ py::object dtype_object(DType dt);
 DType to_dtype(py::handle obj);                      // TypeError if not a tensorcore dtype
 std::optional<DType> to_optional_dtype(py::handle obj);
 py::object make_size(const Shape& s);
+// The tensorcore.device object for `d` (cached: devices are immutable).
+py::object device_object(Device d);
+// A `device=` argument: None, a device, a string ('cuda:1') or an accelerator
+// index; TypeError naming `op` otherwise. Parses only (no backend check).
+std::optional<Device> to_optional_device(py::handle obj, const char* op);
 
 // Parses a Python number (bool, int, float, numpy scalars). False if not a number.
 bool parse_scalar(py::handle obj, Scalar* out);

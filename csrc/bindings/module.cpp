@@ -7,6 +7,7 @@
 
 namespace tc::py_glue {
 void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
+void init_device(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
 void init_indexing(py::class_<TensorImpl, Tensor>& cls);
 void init_numpy(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
 void init_functions(py::module_& m);
@@ -38,6 +39,7 @@ PYBIND11_MODULE(_C, m) {
         case ErrorKind::Index: PyErr_SetString(PyExc_IndexError, e.what()); return;
         case ErrorKind::Value: PyErr_SetString(PyExc_ValueError, e.what()); return;
         case ErrorKind::NotImplemented: PyErr_SetString(PyExc_NotImplementedError, e.what()); return;
+        case ErrorKind::Assertion: PyErr_SetString(PyExc_AssertionError, e.what()); return;
         default: PyErr_SetString(PyExc_RuntimeError, e.what()); return;
       }
     } catch (const std::bad_alloc&) {
@@ -50,6 +52,7 @@ PYBIND11_MODULE(_C, m) {
   py::class_<TensorImpl, Tensor> cls(m, "Tensor", py::dynamic_attr(), py::buffer_protocol());
   registry().tensor_cls = cls;
   init_tensor(m, cls);
+  init_device(m, cls);
   init_indexing(cls);
   init_numpy(m, cls);
   init_functions(m);

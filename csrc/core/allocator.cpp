@@ -1,10 +1,13 @@
 #include "core/allocator.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <mutex>
 #include <new>
 #include <unordered_map>
 #include <vector>
+
+#include "core/error.h"
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -117,6 +120,50 @@ size_t cpu_cached_bytes() {
   Cache& c = cache();
   std::lock_guard<std::mutex> g(c.mu);
   return c.cached;
+}
+
+}  // namespace tc
+
+namespace tc {
+namespace {
+
+struct CpuAllocator final : Allocator {
+  void* allocate(size_t nbytes) override { return cpu_alloc(nbytes); }
+  void deallocate(void* ptr, size_t nbytes) override { cpu_free(ptr, nbytes); }
+};
+
+// Indexed by DeviceType. Registration happens at load time (backends) or in
+// tests, before tensors of that type exist; lookups are plain loads.
+std::atomic<Allocator*>* allocators() {
+  static CpuAllocator cpu;
+  static std::atomic<Allocator*> table[kNumDeviceTypes] = {};
+  static bool init = [] { table[static_cast<int>(DeviceType::CPU)].store(&cpu); return true; }();
+  (void)init;
+  return table;
+}
+
+}  // namespace
+
+void register_allocator(DeviceType t, Allocator* a) { allocators()[static_cast<int>(t)].store(a); }
+
+bool has_allocator(DeviceType t) { return allocators()[static_cast<int>(t)].load() != nullptr; }
+
+Allocator* get_allocator(DeviceType t) {
+  Allocator* a = allocators()[static_cast<int>(t)].load();
+  if (!a) raise_no_backend(t);
+  return a;
+}
+
+void raise_no_backend(DeviceType t) {
+  // PyTorch's CPU build: torch.cuda/torch.xpu's lazy init asserts; other
+  // types fail in the dispatcher with NotImplementedError ("Could not run
+  // 'aten::empty.memory_format' with arguments from the 'MPS' backend").
+  // Meta tensors (shape-only) are not implemented in tensorcore.
+  if (t == DeviceType::CUDA) raise(ErrorKind::Assertion, "Torch not compiled with CUDA enabled");
+  if (t == DeviceType::XPU) raise(ErrorKind::Assertion, "Torch not compiled with XPU enabled");
+  raise(ErrorKind::NotImplemented, "tensorcore has no '", device_type_name(t),
+        "' backend: tensors can only be created on the cpu", t == DeviceType::Meta ? " (meta tensors are not "
+        "supported)" : "");
 }
 
 }  // namespace tc

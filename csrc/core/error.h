@@ -7,7 +7,9 @@
 
 namespace tc {
 
-enum class ErrorKind { Runtime, Type, Index, Value, NotImplemented };
+// Assertion: PyTorch raises AssertionError for a few user errors ("Torch not
+// compiled with CUDA enabled"), so it is a user-facing kind here too.
+enum class ErrorKind { Runtime, Type, Index, Value, NotImplemented, Assertion };
 
 struct Error : std::runtime_error {
   ErrorKind kind;

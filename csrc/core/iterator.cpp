@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "core/device_check.h"
 #include "core/error.h"
 #include "core/shape_util.h"
 
@@ -32,6 +33,8 @@ TensorIterator::TensorIterator(std::initializer_list<Tensor*> outputs, std::init
   int k_ = 0;
   for (Tensor* o : outputs) all[k_++] = o;
   for (const Tensor* t : inputs) all[k_++] = t;
+  // Note [Device checks]: one device for every operand; new outputs go there.
+  const Device device = common_device(all, ntensors_);
 
   // 1. Broadcast shape of the inputs (fast path: all inputs share one shape).
   int nd = 0;
@@ -104,7 +107,7 @@ TensorIterator::TensorIterator(std::initializer_list<Tensor*> outputs, std::init
       st[perm[p]] = acc;
       acc *= std::max<int64_t>(shape[perm[p]], 1);
     }
-    *o = empty_strided(Shape(shape, shape + nd), std::move(st), dt);
+    *o = empty_strided(Shape(shape, shape + nd), std::move(st), dt, device);
   }
 
   // 4. Byte strides in permuted order, dropping size-1 dims, then coalesce.

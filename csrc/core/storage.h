@@ -1,24 +1,28 @@
 #pragma once
-// Storage: a ref-counted block of bytes. Either owned (allocated by the CPU
-// allocator) or borrowed from another owner (numpy, DLPack) with a deleter
-// that releases that owner.
+// Storage: a ref-counted block of bytes on one device. Either owned (taken
+// from that device's allocator, Note [Allocator per device type]) or borrowed
+// from another owner (numpy, DLPack) with a deleter that releases that owner.
 #include <cstddef>
 #include <functional>
 #include <memory>
 
 #include "core/allocator.h"
+#include "core/device.h"
 
 namespace tc {
 
 // Note [Inline small storage]
-// Blocks of at most kInlineBytes live inside the StorageImpl itself, so a
-// small tensor costs one allocation for its storage instead of two.
+// CPU blocks of at most kInlineBytes live inside the StorageImpl itself, so a
+// small tensor costs one allocation for its storage instead of two. (Never
+// for other devices: their memory is not host memory.)
 constexpr size_t kInlineBytes = 64;
 
 struct StorageImpl {
   void* data = nullptr;
   size_t nbytes = 0;
-  std::function<void()> release;  // empty: owned by the cpu allocator or inline
+  std::function<void()> release;  // empty: owned by `allocator` (or the cpu allocator) or inline
+  Allocator* allocator = nullptr;  // null: the cpu allocator (the fast path needs no virtual call)
+  Device device;
   alignas(64) unsigned char inline_buf[kInlineBytes];
 
   StorageImpl() = default;
@@ -26,23 +30,38 @@ struct StorageImpl {
   StorageImpl& operator=(const StorageImpl&) = delete;
   ~StorageImpl() {
     if (release) release();
+    else if (allocator) allocator->deallocate(data, nbytes);
     else if (data != inline_buf) cpu_free(data, nbytes);
   }
 };
 using Storage = std::shared_ptr<StorageImpl>;
 
-inline Storage new_storage(size_t nbytes) {
+// A fresh block on `device`: raises get_allocator's error for a device type
+// with no backend. A CPU storage never carries an index (as PyTorch:
+// `torch.ones(2, device='cpu:1').device` is `device(type='cpu')`).
+inline Storage new_storage(size_t nbytes, Device device = Device::cpu()) {
+  if (!device.is_cpu()) {
+    Allocator* a = get_allocator(device.type);
+    auto s = std::make_shared<StorageImpl>();
+    s->data = a->allocate(nbytes);
+    s->nbytes = nbytes;
+    s->allocator = a;
+    s->device = device;
+    return s;
+  }
   auto s = std::make_shared<StorageImpl>();
   s->data = nbytes <= kInlineBytes ? static_cast<void*>(s->inline_buf) : cpu_alloc(nbytes);
   s->nbytes = nbytes;
   return s;
 }
 
-inline Storage borrowed_storage(void* data, size_t nbytes, std::function<void()> release) {
+inline Storage borrowed_storage(void* data, size_t nbytes, std::function<void()> release,
+                                Device device = Device::cpu()) {
   auto s = std::make_shared<StorageImpl>();
   s->data = data;
   s->nbytes = nbytes;
   s->release = release ? std::move(release) : [] {};
+  s->device = device.is_cpu() ? Device::cpu() : device;
   return s;
 }
 

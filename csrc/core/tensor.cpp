@@ -7,7 +7,7 @@ namespace tc {
 
 TensorImpl::TensorImpl(Storage s, DType dt, Shape sz, Shape st, int64_t off,
                        std::shared_ptr<VersionCounter> v)
-    : storage(std::move(s)), dtype(dt), sizes(std::move(sz)), strides(std::move(st)), offset(off),
+    : storage(std::move(s)), dtype(dt), device(storage ? storage->device : Device::cpu()), sizes(std::move(sz)), strides(std::move(st)), offset(off),
       version(std::move(v)) {}
 
 TensorImpl::~TensorImpl() = default;
@@ -89,16 +89,16 @@ size_t checked_nbytes(const Shape& sizes, DType dtype) {
 }
 }  // namespace
 
-Tensor empty(const Shape& sizes, DType dtype) {
+Tensor empty(const Shape& sizes, DType dtype, Device device) {
   for (auto s : sizes)
     TC_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": ", sizes_str(sizes));
-  Storage st = new_storage(checked_nbytes(sizes, dtype));
+  Storage st = new_storage(checked_nbytes(sizes, dtype), device);
   return Tensor(new TensorImpl(std::move(st), dtype, sizes, contiguous_strides(sizes), 0,
                                std::make_shared<VersionCounter>()));
 }
 
-Tensor empty_strided(Shape sizes, Shape strides, DType dtype) {
-  Storage st = new_storage(checked_nbytes(sizes, dtype));
+Tensor empty_strided(Shape sizes, Shape strides, DType dtype, Device device) {
+  Storage st = new_storage(checked_nbytes(sizes, dtype), device);
   return Tensor(new TensorImpl(std::move(st), dtype, std::move(sizes), std::move(strides), 0,
                                std::make_shared<VersionCounter>()));
 }

@@ -1,6 +1,6 @@
 #pragma once
-// TensorImpl (sizes, strides in elements, storage offset, dtype, version
-// counter, nullable autograd meta) and Tensor, an intrusive handle to it.
+// TensorImpl (sizes, strides in elements, storage offset, dtype, device,
+// version counter, nullable autograd meta) and Tensor, an intrusive handle to it.
 //
 // Note [One Python object per TensorImpl]
 // Tensor is the pybind11 holder of TensorImpl. pybind11 maps an impl pointer
@@ -37,6 +37,11 @@ class TensorImpl {
 
   Storage storage;
   DType dtype;
+  // Note [Device of a tensor]
+  // A copy of storage->device, taken in the constructor (views share the
+  // storage, so they share the device), kept here so `t.device` and the
+  // device checks of ops read one byte pair without chasing the storage.
+  Device device;
   Shape sizes;
   Shape strides;
   int64_t offset;  // in elements
@@ -80,6 +85,7 @@ class Tensor {
   int64_t dim() const { return p_->dim(); }
   int64_t numel() const { return p_->numel(); }
   DType dtype() const { return p_->dtype; }
+  Device device() const { return p_->device; }
   bool is_contiguous() const { return p_->is_contiguous(); }
   template <typename T> T* data() const { return p_->data<T>(); }
 
@@ -97,10 +103,11 @@ int64_t shape_numel(const Shape& sizes);
 // Element count of a shape; RuntimeError when it exceeds int64 (Note [Checked size arithmetic]).
 int64_t checked_numel(const Shape& sizes);
 
-// A fresh, contiguous, uninitialised tensor.
-Tensor empty(const Shape& sizes, DType dtype);
+// A fresh, contiguous, uninitialised tensor on `device` (raises for a device
+// type with no backend: Note [Allocator per device type]).
+Tensor empty(const Shape& sizes, DType dtype, Device device = Device::cpu());
 // A fresh dense tensor with the given (non-overlapping, covering) strides.
-Tensor empty_strided(Shape sizes, Shape strides, DType dtype);
+Tensor empty_strided(Shape sizes, Shape strides, DType dtype, Device device = Device::cpu());
 // A tensor that aliases `src`'s storage and version counter with new geometry.
 Tensor make_view(const Tensor& src, Shape sizes, Shape strides, int64_t offset);
 

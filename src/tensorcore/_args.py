@@ -2,7 +2,8 @@
 import builtins
 import operator
 
-from ._dtype import dtype as _dtype_cls, device as _device_cls
+from . import _C
+from ._dtype import dtype as _dtype_cls
 
 
 def shape_args(args, name="size"):
@@ -66,17 +67,19 @@ def dtype_arg(d, name="op"):
     raise TypeError(f"{name}(): argument 'dtype' must be tensorcore.dtype, not {type(d).__name__}")
 
 
-def device_arg(dev):
-    if dev is None:
-        return None
-    if isinstance(dev, int) and not isinstance(dev, builtins.bool):
-        dev = _device_cls("cuda", dev)
-    d = _device_cls(dev)
-    if d.type == "cuda":
-        from . import _C
-        if not _C._cuda_is_available():
-            raise AssertionError("Torch not compiled with CUDA enabled")  # PyTorch's CPU builds say this
-    return d
+def device_arg(dev, name="device", check=True):
+    """A `device=` argument (str, tensorcore.device, accelerator index or None)
+    as a tensorcore.device or None. With `check`, a device type with no backend
+    compiled in raises PyTorch's error (AssertionError "Torch not compiled with
+    CUDA enabled" for cuda): Note [Allocator per device type] in core/allocator.h."""
+    if dev is None or dev is _CPU:  # fast paths: no device, or t.device of a CPU tensor
+        return dev
+    if type(dev) is str and dev == "cpu":
+        return _CPU
+    return _C._device_arg(dev, name, check)
+
+
+_CPU = _C._device_arg("cpu")  # the cached object every CPU tensor's .device returns
 
 
 class memory_format:

@@ -85,40 +85,6 @@ class Size(tuple):
         return (Size, (tuple(self),))
 
 
-class device:
-    """A device description: tensorcore.device('cpu'), device('cuda', 0)."""
-
-    __slots__ = ("type", "index")
-
-    def __init__(self, type, index=None):
-        if isinstance(type, device):
-            type, index = type.type, type.index
-        if not isinstance(type, str):
-            raise TypeError(f"device(): argument 'type' must be str, not {__builtins__['type'](type).__name__}"
-                            if isinstance(__builtins__, dict) else "device(): argument 'type' must be str")
-        if ":" in type:
-            type, idx = type.split(":", 1)
-            if not idx.isdigit():
-                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
-            index = int(idx)
-        if type not in ("cpu", "cuda"):
-            raise RuntimeError(
-                f"Expected one of cpu, cuda device type at start of device string: {type}")
-        self.type = type
-        self.index = index
-
-    def __repr__(self):
-        if self.index is None:
-            return f"device(type='{self.type}')"
-        return f"device(type='{self.type}', index={self.index})"
-
-    def __str__(self):
-        return self.type if self.index is None else f"{self.type}:{self.index}"
-
-    def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
-        return isinstance(other, device) and self.type == other.type and self.index == other.index
-
-    def __hash__(self):
-        return hash((self.type, self.index))
+# tensorcore.device is a C++ type (core/device.h, bindings/device.cpp): the
+# same object a Tensor's `.device` returns.
+from ._C import device  # noqa: E402

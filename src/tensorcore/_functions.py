@@ -49,14 +49,14 @@ def _finish(t, requires_grad):
 
 # ---- creation ----
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    device_arg(device)
+    device_arg(device, "tensor")
     if isinstance(data, builtins.range):
         data = list(data)
     return _finish(_C.tensor_from_data(data, dtype_arg(dtype, "tensor")), requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
-    device_arg(device)
+    device_arg(device, "as_tensor")
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype_arg(dtype, "as_tensor"))
     if isinstance(data, np.ndarray) and dtype is None and data.dtype.kind in "bif" and data.dtype.isnative \
@@ -120,7 +120,7 @@ def _size_arg(args, size, name):
 def _creation(fill, name):
     def f(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None):
-        device_arg(device)
+        device_arg(device, name)
         shape = shape_args(_size_arg(args, size, name), name)
         if out is not None:  # Note [out= semantics]
             _check_out(name, out)
@@ -140,7 +140,7 @@ empty = _creation(None, "empty")
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, out=None):
-    device_arg(device)
+    device_arg(device, "full")
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     if not isinstance(size, (tuple, list)):
@@ -193,6 +193,7 @@ def _dense(t):
 def _like(fill, name):
     def f(input, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):
         _check_input(input, name)
+        device_arg(device, name)
         dt = dtype_arg(dtype, name) or input.dtype
         t = _empty_like(input, dt, memory_format, name)
         if fill is not None:
@@ -210,6 +211,7 @@ empty_like = _like(None, "empty_like")
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
     _check_input(input, "full_like")
+    device_arg(device, "full_like")
     t = _empty_like(input, dtype_arg(dtype, "full_like") or input.dtype, memory_format, "full_like")
     return _finish(t.fill_(fill_value), requires_grad)
 
@@ -223,7 +225,7 @@ def _number(x, name, what):
 
 
 def arange(start=None, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False, layout=None):
-    device_arg(device)
+    device_arg(device, "arange")
     if start is None and end is None:
         raise TypeError("arange() missing required argument 'end'")
     if end is None:
@@ -248,6 +250,7 @@ def arange(start=None, end=None, step=1, *, out=None, dtype=None, device=None, r
 
 
 def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):  # noqa: A001
+    device_arg(device, "range")
     if end is None:
         start, end = 0, start
     n = builtins.int(math.floor((end - start) / step)) + 1
@@ -257,6 +260,7 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
 
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+    device_arg(device, "linspace")
     steps = int_arg(steps, "linspace", "steps")
     if out is not None:
         _check_out("linspace", out)
@@ -269,11 +273,13 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+    device_arg(device, "logspace")
     t = _C.pow(builtins.float(base), linspace(start, end, steps, dtype=float64))
     return _finish(t.to(_factory_dtype(dtype, "logspace")), requires_grad)
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+    device_arg(device, "eye")
     n = int_arg(n, "eye", "n")
     m = n if m is None else int_arg(m, "eye", "m")
     if out is not None:
@@ -289,7 +295,7 @@ class Generator:
     gives the same rand/randn/randint/randperm values as torch.Generator."""
 
     def __init__(self, device="cpu"):
-        device_arg(device)
+        device_arg(device, "Generator")
         self._gen = _C._Generator()
 
     def manual_seed(self, seed):
@@ -377,7 +383,7 @@ def _random_out(out, shape, name):
 
 
 def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
-    device_arg(device)
+    device_arg(device, "rand")
     shape, dt = shape_args(_size_arg(args, size, "rand"), "rand"), _factory_dtype(dtype, "rand")
     if out is not None:
         return _C.uniform_(_random_out(out, shape, "rand"), 0.0, 1.0, _gen(generator))
@@ -385,7 +391,7 @@ def rand(*args, size=None, generator=None, dtype=None, device=None, requires_gra
 
 
 def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
-    device_arg(device)
+    device_arg(device, "randn")
     shape, dt = shape_args(_size_arg(args, size, "randn"), "randn"), _factory_dtype(dtype, "randn")
     if out is not None:
         return _C.normal_(_random_out(out, shape, "randn"), 0.0, 1.0, _gen(generator))
@@ -405,6 +411,7 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
         low, high = 0, low
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"randint(): argument 'size' must be tuple of ints, not {type(size).__name__}")
+    device_arg(device, "randint")
     shape = shape_args((size,), "randint")
     dt = dtype_arg(dtype, "randint") or int64
     low, high = int_arg(low, "randint", "low"), int_arg(high, "randint", "high")
@@ -414,6 +421,7 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    device_arg(device, "randperm")
     n = int_arg(n, "randperm", "n")
     dt = dtype_arg(dtype, "randperm") or int64
     return _C.randperm(n, dt, _gen(generator))
@@ -463,12 +471,14 @@ def _random_like(input, name, fill, dtype, requires_grad, memory_format):
 
 def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
+    device_arg(device, "rand_like")
     return _random_like(input, "rand_like", lambda t: _C.uniform_(t, 0.0, 1.0, _gen(generator)), dtype,
                         requires_grad, memory_format)
 
 
 def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
+    device_arg(device, "randn_like")
     return _random_like(input, "randn_like", lambda t: _C.normal_(t, 0.0, 1.0, _gen(generator)), dtype,
                         requires_grad, memory_format)
 
@@ -478,6 +488,7 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=
     if high is None:
         low, high = 0, low
     low, high = int_arg(low, "randint_like", "low"), int_arg(high, "randint_like", "high")
+    device_arg(device, "randint_like")
     return _random_like(input, "randint_like", lambda t: _C.random_from_to_(t, low, high, _gen(generator)),
                         dtype, requires_grad, memory_format)
 
@@ -488,6 +499,7 @@ def normal(mean, std=None, size=None, *, generator=None, dtype=None, device=None
     normal(float mean, Tensor std) and normal(float mean, float std, size),
     drawing PyTorch's streams (tensor forms: standard normals, then * std + mean)."""
     g = _gen(generator)
+    device_arg(device, "normal")
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         if size is not None:
             raise TypeError("normal() received an invalid combination of arguments: size is only accepted with "
@@ -503,7 +515,6 @@ def normal(mean, std=None, size=None, *, generator=None, dtype=None, device=None
         return result if out is None else _normal_into(out, mean, std, g)
     if std is None or size is None:
         raise TypeError("normal() received an invalid combination of arguments: float mean and std need a size")
-    device_arg(device)
     shape = shape_args((size,), "normal")
     if out is not None:
         return _C.normal_(_random_out(out, shape, "normal"), builtins.float(mean), builtins.float(std), g)

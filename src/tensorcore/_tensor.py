@@ -16,7 +16,6 @@ from ._naming import grad_fn_named
 from ._dtype import device as _device, float32, float64, int32, int64, bool_
 
 Tensor = _C.Tensor
-_CPU = _device("cpu")
 
 
 def _method(fn, name=None):
@@ -171,9 +170,8 @@ def __setitem__(self, key, value):
 
 
 # ---- device and dtype conversion ----
-Tensor.device = property(lambda self: _CPU)
-Tensor.is_cuda = property(lambda self: False)
-Tensor.is_cpu = property(lambda self: True)
+# device, is_cpu, is_cuda, is_meta and get_device() are read from the
+# TensorImpl in C++ (bindings/device.cpp).
 Tensor.is_sparse = property(lambda self: False)
 Tensor.is_quantized = property(lambda self: False)
 Tensor.layout = property(lambda self: "torch.strided")
@@ -197,7 +195,7 @@ def to(self, *args, **kwargs):
             if k != 0 or len(args) > 3:
                 raise TypeError("to() received an invalid combination of arguments: a Tensor argument must come "
                                 "first (to(other, non_blocking=False, copy=False))")
-            dtype = a.dtype
+            dtype, dev = a.dtype, a.device
             dtypes_given += 1
         elif isinstance(a, builtins.bool) and k > 0:
             continue  # positional non_blocking / copy
@@ -209,7 +207,9 @@ def to(self, *args, **kwargs):
     if dtypes_given > 1:
         raise TypeError(f"to() received an invalid combination of arguments - got "
                         f"({', '.join(builtins.type(a).__name__ for a in args)})")
-    device_arg(dev)
+    dev = device_arg(dev, "to")  # a device type with no backend raises here
+    if dev is not None and dev is not self.device and dev.type != self.device.type:
+        raise NotImplementedError(f"to(): copying a tensor from {self.device} to {dev} is not implemented")
     if dtype is None:
         return _C.clone(self) if copy else self
     return _C.to_dtype(self, dtype_arg(dtype, "to"), copy)
@@ -223,9 +223,13 @@ def cpu(self, *, memory_format=None):
 
 @_method
 def cuda(self, device=None, non_blocking=False):
-    if not _C._cuda_is_available():
-        raise AssertionError("Torch not compiled with CUDA enabled")
-    _C._require_cuda("cuda")
+    # As PyTorch: .cuda() / .cuda('cuda:1') raise "Torch not compiled with CUDA
+    # enabled" on a CPU-only build, .cuda(1) the accelerator error, .cuda('cpu')
+    # "Invalid device, must be cuda device".
+    d = device_arg("cuda" if device is None else device, "cuda", check=False)
+    if d.type != "cuda":
+        raise RuntimeError("Invalid device, must be cuda device")
+    return self.to(d, non_blocking=non_blocking)
 
 
 @_method
@@ -1077,12 +1081,14 @@ def masked_select(self, mask):
 @_method
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     from ._functions import tensor
+    device_arg(device, "new_tensor")
     return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
 def _new_factory(name, fill):
     def f(self, *size, dtype=None, device=None, requires_grad=False, **_kw):
         _require(size, name, "size")
+        device_arg(device, name)
         t = _C.full(shape_args(size, name), fill, dtype_arg(dtype, name) or self.dtype) if fill is not None \
             else _C.empty(shape_args(size, name), dtype_arg(dtype, name) or self.dtype)
         return t.requires_grad_(True) if requires_grad else t
@@ -1097,6 +1103,7 @@ _new_factory("new_empty", None)
 
 @_method
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    device_arg(device, "new_full")
     t = _C.full(shape_args((size,), "new_full"), fill_value, dtype_arg(dtype, "new_full") or self.dtype)
     return t.requires_grad_(True) if requires_grad else t
 

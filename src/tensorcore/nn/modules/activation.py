@@ -1,5 +1,6 @@
 """Activation modules."""
 from ... import _C
+from ..._args import device_arg
 from .. import functional as F
 from .module import Module
 
@@ -158,6 +159,7 @@ class MultiheadAttention(Module):
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False,
                  kdim=None, vdim=None, batch_first=False, device=None, dtype=None):
         from ..parameter import Parameter
+        device_arg(device, "MultiheadAttention")
         from .linear import NonDynamicallyQuantizableLinear, _factory_dtype
         if embed_dim <= 0 or num_heads <= 0:
             raise ValueError(f"embed_dim and num_heads must be greater than 0,"

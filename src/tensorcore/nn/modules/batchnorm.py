@@ -1,6 +1,7 @@
 """BatchNorm1d and BatchNorm2d: batch statistics in training (running
 averages updated with the unbiased variance), running statistics in eval."""
 from ... import _C
+from ..._args import device_arg
 from .. import functional as F
 from ..parameter import Parameter
 from .linear import _factory_dtype
@@ -15,6 +16,7 @@ class _BatchNorm(Module):
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None,
                  dtype=None):
         super().__init__()
+        device_arg(device, type(self).__name__)
         dt = _factory_dtype(dtype)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats

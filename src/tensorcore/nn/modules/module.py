@@ -443,8 +443,9 @@ class Module:
         return self
 
     def to(self, *args, **kwargs):
-        """Casts floating point parameters and buffers to a dtype (devices
-        other than the CPU raise, as tensorcore is CPU-only)."""
+        """Casts floating point parameters and buffers to a dtype and device
+        (a device with no backend raises when the module holds tensors, as in
+        PyTorch)."""
         from ..._args import dtype_arg, device_arg
         from ..._dtype import device as _device
         dtype = kwargs.pop("dtype", None)
@@ -461,15 +462,16 @@ class Module:
                 dev = a
             elif a is not None:
                 dtype = a
-        device_arg(dev)
-        if dtype is None:
+        dev = device_arg(dev, "to", check=False)
+        if dtype is not None:
+            dtype = dtype_arg(dtype, "to")
+            if not dtype.is_floating_point:
+                raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
+        if dtype is None and dev is None:
             return self
-        dtype = dtype_arg(dtype, "to")
-        if not dtype.is_floating_point:
-            raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
 
         def convert(t):
-            return t.to(dtype) if t.is_floating_point() else t
+            return t.to(dev, dtype if dtype is not None and t.is_floating_point() else None)
         return self._apply(convert)
 
     def float(self):
@@ -492,8 +494,7 @@ class Module:
         return self
 
     def cuda(self, device=None):
-        _C._require_cuda("Module.cuda")
-        return self
+        return self._apply(lambda t: t.cuda(device))
 
     def share_memory(self):
         return self

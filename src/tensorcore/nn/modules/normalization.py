@@ -2,6 +2,7 @@
 import numbers
 
 from ... import _C
+from ..._args import device_arg
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -17,6 +18,7 @@ class LayerNorm(Module):
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None, dtype=None):
         super().__init__()
+        device_arg(device, "LayerNorm")
         if isinstance(normalized_shape, numbers.Integral):
             normalized_shape = (normalized_shape,)
         self.normalized_shape = tuple(normalized_shape)

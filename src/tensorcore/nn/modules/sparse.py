@@ -1,5 +1,6 @@
 """Embedding."""
 from ... import _C
+from ..._args import device_arg
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -17,6 +18,7 @@ class Embedding(Module):
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
                  scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False, device=None, dtype=None):
         super().__init__()
+        device_arg(device, "Embedding")
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
         if padding_idx is not None:
