@@ -132,6 +132,21 @@ def workloads(quick):
         return lambda: s + s
     W["2x2 add (overhead)"] = (add_small, 20000)
 
+    # Per-call cost of the Python entry points (argument parsing, dispatch) on
+    # 2x2 float32 tensors: module functions and methods with keywords.
+    def per_call(stmt):
+        def make(lib):
+            if lib == "numpy":
+                return None
+            mod = tc if lib == "tensorcore" else torch
+            a, b = mod.ones(2, 2), mod.ones(2, 2)
+            return {"sum": lambda: mod.sum(a, 1), "sum_kw": lambda: a.sum(dim=1, keepdim=True),
+                    "exp": lambda: mod.exp(a), "add": lambda: a + b, "matmul": lambda: mod.matmul(a, b)}[stmt]
+        return make
+    for label, stmt in (("torch.sum(a, 1)", "sum"), ("a.sum(dim=1, keepdim=True)", "sum_kw"),
+                        ("torch.exp(a)", "exp"), ("a + b", "add"), ("torch.matmul(a, b)", "matmul")):
+        W[f"2x2 call {label}"] = (per_call(stmt), 20000)
+
     def tutorial(lib):
         if lib == "numpy":
             return None
@@ -191,7 +206,7 @@ def main():
     libs = ["tensorcore", "numpy"] + (["torch"] if torch is not None else [])
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, threads={tc.get_num_threads()}, "
           f"tensorcore kernels={tc._C._cpu_capability()}, torch={'%s' % torch.__version__ if torch else 'absent'}")
-    header = f"| {'workload':32} | " + " | ".join(f"{lib:>12}" for lib in libs) + " | tc/best peer | tc/torch | note |"
+    header = f"| {'workload':36} | " + " | ".join(f"{lib:>12}" for lib in libs) + " | tc/best peer | tc/torch | note |"
     print(header)
     print("|" + "---|" * (len(libs) + 4))
     for name, (make, number) in workloads(args.quick).items():
@@ -207,7 +222,7 @@ def main():
         ratio = res["tensorcore"] / min(peers) if peers else float("nan")
         vs_torch = res["tensorcore"] / res["torch"] if "torch" in res else float("nan")
         cells = " | ".join(f"{res[lib] * 1e3:10.4f}ms" if lib in res else f"{'-':>12}" for lib in libs)
-        print(f"| {name:32} | {cells} | {ratio:12.2f} | {vs_torch:8.2f} | {flops_note(name, res['tensorcore'])} |",
+        print(f"| {name:36} | {cells} | {ratio:12.2f} | {vs_torch:8.2f} | {flops_note(name, res['tensorcore'])} |",
               flush=True)
 
 

@@ -10,23 +10,18 @@
 #include <vector>
 
 #include "autograd/function.h"
+#include "backend/op_tables.h"
 
 namespace tc::autograd::d {
 
 using Grads = std::vector<Tensor>;
 #define TC_FORMULA(name) Grads name##_backward(FormulaNode& n, const Grads& g)
 
-// elementwise (derivatives_elementwise.cpp)
-TC_FORMULA(add); TC_FORMULA(sub); TC_FORMULA(rsub); TC_FORMULA(mul); TC_FORMULA(div);
-TC_FORMULA(pow_tensor_scalar); TC_FORMULA(pow_tensor_tensor); TC_FORMULA(pow_scalar_tensor);
-TC_FORMULA(maximum); TC_FORMULA(minimum); TC_FORMULA(remainder); TC_FORMULA(atan2);
-TC_FORMULA(fmod); TC_FORMULA(fmax); TC_FORMULA(fmin);
-TC_FORMULA(neg); TC_FORMULA(abs); TC_FORMULA(exp); TC_FORMULA(exp2); TC_FORMULA(expm1); TC_FORMULA(log);
-TC_FORMULA(log2); TC_FORMULA(log10); TC_FORMULA(log1p); TC_FORMULA(sqrt); TC_FORMULA(rsqrt); TC_FORMULA(sin);
-TC_FORMULA(cos); TC_FORMULA(tan); TC_FORMULA(asin); TC_FORMULA(acos); TC_FORMULA(atan); TC_FORMULA(sinh);
-TC_FORMULA(cosh); TC_FORMULA(tanh); TC_FORMULA(sigmoid); TC_FORMULA(erf); TC_FORMULA(relu);
-TC_FORMULA(zero_grad);  // floor, ceil, round, trunc, sign, div with rounding_mode
-TC_FORMULA(reciprocal); TC_FORMULA(square);
+// elementwise (derivatives_elementwise.cpp). The unary and binary ops' formulas
+// are columns of their rows in backend/op_tables.h; these record their nodes.
+void record_binary(BinaryOp op, const Tensor& self, const Tensor& other, const Tensor& result);
+void record_unary(UnaryOp op, const Tensor& self, const Tensor& result);
+TC_FORMULA(zero_grad);  // rounding ops, random ops, div with rounding_mode
 TC_FORMULA(where); TC_FORMULA(clamp); TC_FORMULA(clamp_tensor); TC_FORMULA(to_copy); TC_FORMULA(clone);
 TC_FORMULA(lerp); TC_FORMULA(masked_fill);
 

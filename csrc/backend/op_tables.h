@@ -1,83 +1,174 @@
 #pragma once
 // Note [Op tables]
-// One row per elementwise op. Columns: enum name, functor, and the dtype rule
-//   SAME    result dtype = promoted input dtype
-//   FLOAT   integer/bool inputs are computed in the default float dtype
-//   PRED    inputs promoted, result bool
-//   NOBOOL/INTONLY restrict the accepted input dtypes.
-// Adding an elementwise op: a functor in functors.h, a row here, and (if
-// differentiable) a formula in autograd/derivatives.cpp.
+// The elementwise registry: ONE row per op says everything about it. The
+// backend reads the first four columns (enum, name, functor, dtype rule) to
+// instantiate kernels; ops/elementwise.cpp reads the dtype rule and the
+// gradient columns; autograd/derivatives_elementwise.cpp turns the formula
+// columns into backward functions; bindings/elementwise.cpp builds the Python
+// function, method, in-place method and out= form from the forms column and
+// exports the table as _C._elementwise_ops(), from which tensorcore installs
+// tensorcore.X / Tensor.X / Tensor.X_ (no hand-kept name lists anywhere).
+// How to add an op: docs/adding-an-op.md.
+//
+// Columns (binary rows; unary rows have no d_other):
+//   enum     BinaryOp/UnaryOp enumerator
+//   name     the PyTorch name (also the error prefix and the _C name)
+//   functor  the scalar functor in backend/functors.h (shared by all backends)
+//   rule     result dtype from the promoted input dtype:
+//              SAME      the promoted dtype
+//              NUMERIC   SAME, but bool inputs raise NotImplementedError
+//              NOBOOL    SAME, but bool inputs raise RuntimeError (neg, relu)
+//              FLOAT     integer/bool inputs are computed in the default float dtype
+//              FLOATONLY floating inputs only (int/bool raise NotImplementedError, as hypot)
+//              PRED      inputs promoted, result bool
+//              INTONLY   integer/bool inputs only (NotImplementedError for floats)
+//   forms    Python forms, '|' of: FN (tensorcore.name), METHOD (Tensor.name),
+//            INPLACE (Tensor.name_), OUT (out= on the function), NUM_OTHER
+//            (`other` may be a Python number), NUM_SELF (`input` of the function
+//            may be a Python number), CUSTOM (the forms take extra arguments
+//            -- alpha=, rounding_mode=, decimals= -- and are written in
+//            tensorcore/_tensor.py; the registry still says which forms exist)
+//   aliases  other PyTorch spellings with the same forms, space separated
+//   node     grad_fn name (PyTorch's), an expression of `self`/`other` where it
+//            depends on the overload, NOGRAD (not differentiable) or NOTIMPL
+//            (PyTorch records a NotImplemented node that raises in backward)
+//   saves    what backward needs: SELF | OTHER | RESULT (or NOTHING); may be an
+//            expression of `self`/`other`, as the node name
+//   d_self, d_other
+//            the gradient for each input, written with the operators and
+//            named ops of autograd/formula_math.h: `grad` (incoming gradient),
+//            `self`, `other`, `result` (the saved values). NOGRAD when none.
+//
+// wrapped(x): x is a Python number (a "wrapped number" tensor).
 
-#define TC_BINARY_OPS(_)            \
-  _(Add, add, Add, SAME)            \
-  _(Sub, sub, Sub, SAME)            \
-  _(Mul, mul, Mul, SAME)            \
-  _(Div, div, Div, FLOAT)           \
-  _(FloorDiv, floor_divide, FloorDiv, SAME) \
-  _(Rem, remainder, Rem, SAME)      \
-  _(Fmod, fmod, Fmod, SAME)         \
-  _(TruncDiv, _div_trunc, TruncDiv, SAME) \
-  _(Pow, pow, Pow, SAME)            \
-  _(Maximum, maximum, Maximum, SAME) \
-  _(Minimum, minimum, Minimum, SAME) \
-  _(Fmax, fmax, Fmax, SAME)         \
-  _(Fmin, fmin, Fmin, SAME)         \
-  _(Atan2, atan2, Atan2, FLOAT)     \
-  _(BitAnd, bitwise_and, BitAnd, INTONLY) \
-  _(BitOr, bitwise_or, BitOr, INTONLY)    \
-  _(BitXor, bitwise_xor, BitXor, INTONLY) \
-  _(Eq, eq, Eq, PRED)               \
-  _(Ne, ne, Ne, PRED)               \
-  _(Lt, lt, Lt, PRED)               \
-  _(Le, le, Le, PRED)               \
-  _(Gt, gt, Gt, PRED)               \
-  _(Ge, ge, Ge, PRED)               \
-  _(LogicalAnd, logical_and, LogicalAnd, PRED) \
-  _(LogicalOr, logical_or, LogicalOr, PRED)    \
-  _(LogicalXor, logical_xor, LogicalXor, PRED)
+// clang-format off
+#define TC_BINARY_OPS(_) \
+  /*  enum      name          functor     rule       forms                                               aliases                  node                 saves                 d_self                                    d_other */ \
+  _(Add,        add,          Add,        SAME,      FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF | CUSTOM, "", "AddBackward0", NOTHING, grad, grad) \
+  /* number - tensor (Tensor.__rsub__) names its node RsubBackward1 (bindings/tensor.cpp) */ \
+  _(Sub,        sub,          Sub,        SAME,      FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF | CUSTOM, "subtract", \
+    "SubBackward0", NOTHING, grad, -grad) \
+  _(Mul,        mul,          Mul,        SAME,      FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "multiply", "MulBackward0", SELF | OTHER, \
+    grad * other, grad * self) \
+  _(Div,        div,          Div,        FLOAT,     FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF | CUSTOM, "divide true_divide", "DivBackward0", SELF | OTHER, \
+    grad / other, -grad * self / (other * other)) \
+  _(FloorDiv,   floor_divide, FloorDiv,   NUMERIC,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOTIMPL, NOTHING, NOGRAD, NOGRAD) \
+  _(Rem,        remainder,    Rem,        NUMERIC,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", \
+    wrapped(self) ? NOTIMPL : wrapped(other) ? "RemainderBackward0" : "RemainderBackward1", SELF | OTHER, \
+    grad, -grad * floor_divide(self, other)) \
+  _(Fmod,       fmod,         Fmod,       NUMERIC,   FN | METHOD | INPLACE | OUT | NUM_OTHER, "", \
+    wrapped(other) ? "FmodBackward0" : "FmodBackward1", SELF | OTHER, \
+    grad, -grad * trunc_divide(self, other)) \
+  /* div(rounding_mode='trunc'): reached through div; zero gradients, as PyTorch */ \
+  _(TruncDiv,   _div_trunc,   TruncDiv,   NUMERIC,   0, "", "DivBackward2", NOTHING, zeros_like(grad), zeros_like(grad)) \
+  _(Pow,        pow,          Pow,        NUMERIC,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", \
+    wrapped(other) ? "PowBackward0" : wrapped(self) ? "PowBackward2" : "PowBackward1", \
+    wrapped(other) ? SELF | OTHER : SELF | OTHER | RESULT, \
+    where(other == 0, 0, grad * (other * pow(self, other - 1))), \
+    where((self == 0) & (other >= 0), 0, grad * result * log(self))) \
+  /* Ties split the gradient evenly (PyTorch's rule for maximum/minimum). */ \
+  _(Maximum,    maximum,      Maximum,    SAME,      FN | METHOD | OUT, "", "MaximumBackward0", SELF | OTHER, \
+    where(self == other, grad / 2, where(self > other, grad, 0)), \
+    where(self == other, grad / 2, where(self < other, grad, 0))) \
+  _(Minimum,    minimum,      Minimum,    SAME,      FN | METHOD | OUT, "", "MinimumBackward0", SELF | OTHER, \
+    where(self == other, grad / 2, where(self < other, grad, 0)), \
+    where(self == other, grad / 2, where(self > other, grad, 0))) \
+  /* fmax/fmin: the whole gradient goes to the operand picked (self on ties); */ \
+  /* a NaN operand is never picked unless both are NaN (then self is). */ \
+  _(Fmax,       fmax,         Fmax,       SAME,      FN | METHOD | OUT, "", "FmaxBackward0", SELF | OTHER, \
+    where((self >= other) | isnan(other), grad, 0), where((self >= other) | isnan(other), 0, grad)) \
+  _(Fmin,       fmin,         Fmin,       SAME,      FN | METHOD | OUT, "", "FminBackward0", SELF | OTHER, \
+    where((self <= other) | isnan(other), grad, 0), where((self <= other) | isnan(other), 0, grad)) \
+  _(Atan2,      atan2,        Atan2,      FLOAT,     FN | METHOD | INPLACE | OUT, "arctan2", "Atan2Backward0", SELF | OTHER, \
+    grad * other / (self * self + other * other), -grad * self / (self * self + other * other)) \
+  _(BitAnd,     bitwise_and,  BitAnd,     INTONLY,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  _(BitOr,      bitwise_or,   BitOr,      INTONLY,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  _(BitXor,     bitwise_xor,  BitXor,     INTONLY,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  _(Eq,         eq,           Eq,         PRED,      FN | METHOD | INPLACE | OUT | NUM_OTHER, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  _(Ne,         ne,           Ne,         PRED,      FN | METHOD | INPLACE | OUT | NUM_OTHER, "not_equal", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  _(Lt,         lt,           Lt,         PRED,      FN | METHOD | INPLACE | OUT | NUM_OTHER, "less", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  _(Le,         le,           Le,         PRED,      FN | METHOD | INPLACE | OUT | NUM_OTHER, "less_equal", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  _(Gt,         gt,           Gt,         PRED,      FN | METHOD | INPLACE | OUT | NUM_OTHER, "greater", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  _(Ge,         ge,           Ge,         PRED,      FN | METHOD | INPLACE | OUT | NUM_OTHER, "greater_equal", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  _(LogicalAnd, logical_and,  LogicalAnd, PRED,      FN | METHOD | INPLACE | OUT, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  _(LogicalOr,  logical_or,   LogicalOr,  PRED,      FN | METHOD | INPLACE | OUT, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  _(LogicalXor, logical_xor,  LogicalXor, PRED,      FN | METHOD | INPLACE | OUT, "", NOGRAD, NOTHING, NOGRAD, NOGRAD)
 
-#define TC_UNARY_OPS(_)             \
-  _(Neg, neg, Neg, NOBOOL)          \
-  _(Abs, abs, Abs, SAME)            \
-  _(Sign, sign, Sign, SAME)         \
-  _(Exp, exp, Exp, FLOAT)           \
-  _(Exp2, exp2, Exp2, FLOAT)        \
-  _(Expm1, expm1, Expm1, FLOAT)     \
-  _(Log, log, Log, FLOAT)           \
-  _(Log2, log2, Log2, FLOAT)        \
-  _(Log10, log10, Log10, FLOAT)     \
-  _(Log1p, log1p, Log1p, FLOAT)     \
-  _(Sqrt, sqrt, Sqrt, FLOAT)        \
-  _(Rsqrt, rsqrt, Rsqrt, FLOAT)     \
-  _(Sin, sin, Sin, FLOAT)           \
-  _(Cos, cos, Cos, FLOAT)           \
-  _(Tan, tan, Tan, FLOAT)           \
-  _(Asin, asin, Asin, FLOAT)        \
-  _(Acos, acos, Acos, FLOAT)        \
-  _(Atan, atan, Atan, FLOAT)        \
-  _(Sinh, sinh, Sinh, FLOAT)        \
-  _(Cosh, cosh, Cosh, FLOAT)        \
-  _(Tanh, tanh, Tanh, FLOAT)        \
-  _(Sigmoid, sigmoid, Sigmoid, FLOAT) \
-  _(Erf, erf, Erf, FLOAT)           \
-  _(Relu, relu, Relu, NOBOOL)       \
-  _(Floor, floor, Floor, SAME)      \
-  _(Ceil, ceil, Ceil, SAME)         \
-  _(Trunc, trunc, Trunc, SAME)      \
-  _(Round, round, Round, SAME)      \
-  _(Reciprocal, reciprocal, Reciprocal, FLOAT) \
-  _(Square, square, Square, SAME)   \
-  _(BitNot, bitwise_not, BitNot, INTONLY) \
-  _(LogicalNot, logical_not, LogicalNot, PRED) \
-  _(IsNan, isnan, IsNan, PRED)      \
-  _(IsInf, isinf, IsInf, PRED)      \
-  _(IsFinite, isfinite, IsFinite, PRED)
+#define TC_UNARY_OPS(_) \
+  /*  enum      name          functor     rule       forms                                 aliases     node                    saves    d_self */ \
+  _(Neg,        neg,          Neg,        NOBOOL,    FN | METHOD | INPLACE | OUT, "negative", "NegBackward0", NOTHING, -grad) \
+  _(Abs,        abs,          Abs,        NUMERIC,   FN | METHOD | INPLACE | OUT, "absolute", "AbsBackward0", SELF, grad * sign(self)) \
+  _(Sign,       sign,         Sign,       SAME,      FN | METHOD | INPLACE | OUT, "",         "SignBackward0", NOTHING, zeros_like(grad)) \
+  _(Exp,        exp,          Exp,        FLOAT,     FN | METHOD | INPLACE | OUT, "",         "ExpBackward0", RESULT, grad * result) \
+  _(Exp2,       exp2,         Exp2,       FLOAT,     FN | METHOD | INPLACE | OUT, "",         "Exp2Backward0", RESULT, grad * result * M_LN2) \
+  _(Expm1,      expm1,        Expm1,      FLOAT,     FN | METHOD | INPLACE | OUT, "",         "Expm1Backward0", RESULT, grad * (result + 1)) \
+  _(Log,        log,          Log,        FLOAT,     FN | METHOD | INPLACE | OUT, "",         "LogBackward0", SELF, grad / self) \
+  _(Log2,       log2,         Log2,       FLOAT,     FN | METHOD | INPLACE | OUT, "",         "Log2Backward0", SELF, grad / (self * M_LN2)) \
+  _(Log10,      log10,        Log10,      FLOAT,     FN | METHOD | INPLACE | OUT, "",         "Log10Backward0", SELF, grad / (self * M_LN10)) \
+  _(Log1p,      log1p,        Log1p,      FLOAT,     FN | METHOD | INPLACE | OUT, "",         "Log1PBackward0", SELF, grad / (self + 1)) \
+  _(Sqrt,       sqrt,         Sqrt,       FLOAT,     FN | METHOD | INPLACE | OUT, "",         "SqrtBackward0", RESULT, grad / (result * 2)) \
+  _(Rsqrt,      rsqrt,        Rsqrt,      FLOAT,     FN | METHOD | INPLACE | OUT, "",         "RsqrtBackward0", RESULT, \
+    grad * (result * (result * result)) * -0.5) \
+  _(Sin,        sin,          Sin,        FLOAT,     FN | METHOD | INPLACE | OUT, "",         "SinBackward0", SELF, grad * cos(self)) \
+  _(Cos,        cos,          Cos,        FLOAT,     FN | METHOD | INPLACE | OUT, "",         "CosBackward0", SELF, grad * -sin(self)) \
+  _(Tan,        tan,          Tan,        FLOAT,     FN | METHOD | INPLACE | OUT, "",         "TanBackward0", RESULT, grad * (result * result + 1)) \
+  _(Asin,       asin,         Asin,       FLOAT,     FN | METHOD | INPLACE | OUT, "arcsin",   "AsinBackward0", SELF, grad * rsqrt(1 - self * self)) \
+  _(Acos,       acos,         Acos,       FLOAT,     FN | METHOD | INPLACE | OUT, "arccos",   "AcosBackward0", SELF, -(grad * rsqrt(1 - self * self))) \
+  _(Atan,       atan,         Atan,       FLOAT,     FN | METHOD | INPLACE | OUT, "arctan",   "AtanBackward0", SELF, grad / (self * self + 1)) \
+  _(Sinh,       sinh,         Sinh,       FLOAT,     FN | METHOD | INPLACE | OUT, "",         "SinhBackward0", SELF, grad * cosh(self)) \
+  _(Cosh,       cosh,         Cosh,       FLOAT,     FN | METHOD | INPLACE | OUT, "",         "CoshBackward0", SELF, grad * sinh(self)) \
+  _(Tanh,       tanh,         Tanh,       FLOAT,     FN | METHOD | INPLACE | OUT, "",         "TanhBackward0", RESULT, grad * (1 - result * result)) \
+  _(Sigmoid,    sigmoid,      Sigmoid,    FLOAT,     FN | METHOD | INPLACE | OUT, "",         "SigmoidBackward0", RESULT, grad * (result * (1 - result))) \
+  _(Erf,        erf,          Erf,        FLOAT,     FN | METHOD | INPLACE | OUT, "",         "ErfBackward0", SELF, \
+    grad * exp(-(self * self)) * M_2_SQRTPI) \
+  _(Relu,       relu,         Relu,       NOBOOL,    FN | METHOD | INPLACE,       "",         "ReluBackward0", RESULT, where(result > 0, grad, 0)) \
+  _(Floor,      floor,        Floor,      NUMERIC,   FN | METHOD | INPLACE | OUT, "",         "FloorBackward0", NOTHING, zeros_like(grad)) \
+  _(Ceil,       ceil,         Ceil,       NUMERIC,   FN | METHOD | INPLACE | OUT, "",         "CeilBackward0", NOTHING, zeros_like(grad)) \
+  _(Trunc,      trunc,        Trunc,      NUMERIC,   FN | METHOD | INPLACE | OUT, "fix",      "TruncBackward0", NOTHING, zeros_like(grad)) \
+  _(Round,      round,        Round,      NUMERIC,   FN | METHOD | INPLACE | OUT | CUSTOM, "", "RoundBackward0", NOTHING, zeros_like(grad)) \
+  _(Reciprocal, reciprocal,   Reciprocal, FLOAT,     FN | METHOD | INPLACE | OUT, "",         "ReciprocalBackward0", RESULT, -(grad * (result * result))) \
+  /* square is pow(x, 2) in PyTorch: bool squares to int64, and the node is PowBackward0 */ \
+  _(Square,     square,       Square,     SAME,      FN | METHOD | INPLACE | OUT, "",         "PowBackward0", SELF, grad * self * 2) \
+  _(BitNot,     bitwise_not,  BitNot,     INTONLY,   FN | METHOD | INPLACE | OUT, "",         NOGRAD, NOTHING, NOGRAD) \
+  _(LogicalNot, logical_not,  LogicalNot, PRED,      FN | METHOD | INPLACE | OUT, "",         NOGRAD, NOTHING, NOGRAD) \
+  _(IsNan,      isnan,        IsNan,      PRED,      FN | METHOD,                 "",         NOGRAD, NOTHING, NOGRAD) \
+  _(IsInf,      isinf,        IsInf,      PRED,      FN | METHOD,                 "",         NOGRAD, NOTHING, NOGRAD) \
+  _(IsFinite,   isfinite,     IsFinite,   PRED,      FN | METHOD,                 "",         NOGRAD, NOTHING, NOGRAD)
+// clang-format on
+
+// What the kernels need from the dtype rule: is the result bool (PRED), and
+// is the kernel instantiated for integer types only (INTONLY).
+#define TC_RULE_PRED_SAME false
+#define TC_RULE_PRED_NUMERIC false
+#define TC_RULE_PRED_FLOAT false
+#define TC_RULE_PRED_FLOATONLY false
+#define TC_RULE_PRED_NOBOOL false
+#define TC_RULE_PRED_INTONLY false
+#define TC_RULE_PRED_PRED true
+#define TC_RULE_INT_SAME false
+#define TC_RULE_INT_NUMERIC false
+#define TC_RULE_INT_FLOAT false
+#define TC_RULE_INT_FLOATONLY false
+#define TC_RULE_INT_NOBOOL false
+#define TC_RULE_INT_PRED false
+#define TC_RULE_INT_INTONLY true
 
 namespace tc {
 enum class BinaryOp {
-#define TC_ENUM_ROW(E, name, F, rule) E,
+#define TC_ENUM_ROW(E, ...) E,
   TC_BINARY_OPS(TC_ENUM_ROW)
 };
 enum class UnaryOp { TC_UNARY_OPS(TC_ENUM_ROW) };
 #undef TC_ENUM_ROW
+
+// The vocabulary of the forms and saves columns (see the Note above).
+namespace op_registry {
+enum Forms : unsigned {
+  FN = 1, METHOD = 2, INPLACE = 4, OUT = 8, NUM_OTHER = 16, NUM_SELF = 32, CUSTOM = 64,
+};
+enum Saves : unsigned { NOTHING = 0, SELF = 1, OTHER = 2, RESULT = 4 };
+// Node-column sentinels: not differentiable / differentiable but not implemented.
+inline constexpr const char* NOGRAD = nullptr;
+inline constexpr const char NOTIMPL[] = "<not implemented>";
+}  // namespace op_registry
 }  // namespace tc

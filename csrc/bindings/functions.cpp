@@ -1,6 +1,6 @@
 // Raw ops exposed as tensorcore._C functions. Python wrappers in
-// tensorcore/_ops.py give them PyTorch's signatures; hot elementwise ops are
-// bound straight from the op tables.
+// tensorcore/_functions.py and _tensor.py give them PyTorch's signatures; the
+// elementwise registry's ops are bound with theirs in bindings/elementwise.cpp.
 #include "bindings/common.h"
 #include "core/shape_util.h"
 
@@ -17,24 +17,7 @@ Tensor operand(py::handle o, const char* op) {
 }  // namespace
 
 void init_functions(py::module_& m) {
-  // ---- elementwise, generated from the op tables ----
-#define TC_DEF_BINARY(E, name, F, rule)                                                         \
-  m.def(#name, [](py::handle a, py::handle b) {                                                 \
-    Tensor x = operand(a, #name), y = operand(b, #name);                                        \
-    if (x->wrapped_number && y->wrapped_number) x->wrapped_number = false;                      \
-    return ops::binary(BinaryOp::E, x, y);                                                      \
-  });                                                                                           \
-  m.def(#name "_", [](Tensor& a, py::handle b) -> Tensor& { return ops::binary_(BinaryOp::E, a, operand(b, #name "_")); }); \
-  m.def(#name "_out", [](py::handle a, py::handle b, Tensor& out) -> Tensor& {                  \
-    return ops::binary_out(BinaryOp::E, operand(a, #name), operand(b, #name), out);              \
-  });
-  TC_BINARY_OPS(TC_DEF_BINARY)
-#undef TC_DEF_BINARY
-#define TC_DEF_UNARY(E, name, F, rule)                                     \
-  m.def(#name, [](const Tensor& a) { return ops::unary(UnaryOp::E, a); }); \
-  m.def(#name "_", [](Tensor& a) -> Tensor& { return ops::unary_(UnaryOp::E, a); });
-  TC_UNARY_OPS(TC_DEF_UNARY)
-#undef TC_DEF_UNARY
+  // The elementwise ops themselves come from the registry (bindings/elementwise.cpp).
   m.def("add_alpha", [](const Tensor& a, py::handle b, Scalar alpha) { return ops::add(a, operand(b, "add"), alpha); });
   m.def("sub_alpha", [](const Tensor& a, py::handle b, Scalar alpha) { return ops::sub(a, operand(b, "sub"), alpha); });
   m.def("add_alpha_", [](Tensor& a, py::handle b, Scalar alpha) -> Tensor& { return ops::add_(a, operand(b, "add_"), alpha); });

@@ -11,6 +11,8 @@ void init_device(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
 void init_indexing(py::class_<TensorImpl, Tensor>& cls);
 void init_numpy(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
 void init_functions(py::module_& m);
+void init_elementwise(py::module_& m);
+void init_fast_functions(py::module_& m);
 void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
 void init_optim(py::module_& m);
 void init_nn(py::module_& m);
@@ -56,6 +58,8 @@ PYBIND11_MODULE(_C, m) {
   init_indexing(cls);
   init_numpy(m, cls);
   init_functions(m);
+  init_elementwise(m);
+  init_fast_functions(m);
   init_autograd(m, cls);
   init_optim(m);
   init_nn(m);

@@ -2,6 +2,7 @@
 // Methods with PyTorch's flexible signatures are added in tensorcore/_tensor.py
 // on top of the raw ops in functions.cpp.
 #include "autograd/meta.h"
+#include "autograd/node.h"
 #include "bindings/common.h"
 #include "core/shape_util.h"
 
@@ -38,6 +39,14 @@ Tensor bitwise(BinaryOp op, const Tensor& a, const Tensor& b) {
            "\" is only supported for integer and bool tensors, got ", dtype_name(a.dtype()), " and ",
            dtype_name(b.dtype()));
   return ops::binary(op, a, b);
+}
+
+// number - tensor: PyTorch's rsub(Tensor, Scalar), whose node is RsubBackward1
+// (torch.sub(number, tensor) records SubBackward0).
+Tensor rsub_number(const Tensor& number, const Tensor& t) {
+  Tensor r = ops::binary(BinaryOp::Sub, number, t);
+  if (r->autograd && r->autograd->grad_fn) r->autograd->grad_fn->renamed = "RsubBackward1";
+  return r;
 }
 
 int64_t item_int(const Tensor& t, const char* what) {
@@ -150,7 +159,7 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   TC_BIN("__add__", ops::binary(BinaryOp::Add, x, y))
   TC_BIN("__radd__", ops::binary(BinaryOp::Add, y, x))
   TC_BIN("__sub__", ops::binary(BinaryOp::Sub, x, y))
-  TC_BIN("__rsub__", ops::binary(BinaryOp::Sub, y, x))
+  TC_BIN("__rsub__", rsub_number(y, x))
   TC_BIN("__mul__", ops::binary(BinaryOp::Mul, x, y))
   TC_BIN("__rmul__", ops::binary(BinaryOp::Mul, y, x))
   TC_BIN("__truediv__", ops::binary(BinaryOp::Div, x, y))

@@ -14,29 +14,34 @@
 namespace tc::ops {
 
 using autograd::record;
+using autograd::d::record_binary;
+using autograd::d::record_unary;
 namespace d = autograd::d;
 
 namespace {
 DType g_default_dtype = DType::Float32;
 
-enum class Rule { Same, Float, Pred, NoBool, IntOnly };
+// The dtype rule column of the registry (Note [Op tables]).
+enum class Rule { Same, Numeric, NoBool, Float, FloatOnly, Pred, IntOnly };
+#define TC_RULE_SAME Same
+#define TC_RULE_NUMERIC Numeric
+#define TC_RULE_NOBOOL NoBool
+#define TC_RULE_FLOAT Float
+#define TC_RULE_FLOATONLY FloatOnly
+#define TC_RULE_PRED Pred
+#define TC_RULE_INTONLY IntOnly
 
 Rule binary_rule(BinaryOp op) {
   switch (op) {
-#define TC_ROW(E, name, F, rule) case BinaryOp::E: return Rule::TC_RULE_##rule;
-#define TC_RULE_SAME Same
-#define TC_RULE_FLOAT Float
-#define TC_RULE_PRED Pred
-#define TC_RULE_NOBOOL NoBool
-#define TC_RULE_INTONLY IntOnly
+#define TC_ROW(E, name, F, rule, ...) case BinaryOp::E: return Rule::TC_RULE_##rule;
     TC_BINARY_OPS(TC_ROW)
+#undef TC_ROW
   }
   return Rule::Same;
 }
-#undef TC_ROW
 Rule unary_rule(UnaryOp op) {
   switch (op) {
-#define TC_ROW(E, name, F, rule) case UnaryOp::E: return Rule::TC_RULE_##rule;
+#define TC_ROW(E, name, F, rule, ...) case UnaryOp::E: return Rule::TC_RULE_##rule;
     TC_UNARY_OPS(TC_ROW)
 #undef TC_ROW
   }
@@ -45,7 +50,7 @@ Rule unary_rule(UnaryOp op) {
 
 const char* binary_name(BinaryOp op) {
   switch (op) {
-#define TC_ROW(E, name, F, rule) case BinaryOp::E: return #name;
+#define TC_ROW(E, name, ...) case BinaryOp::E: return #name;
     TC_BINARY_OPS(TC_ROW)
 #undef TC_ROW
   }
@@ -53,11 +58,18 @@ const char* binary_name(BinaryOp op) {
 }
 const char* unary_name(UnaryOp op) {
   switch (op) {
-#define TC_ROW(E, name, F, rule) case UnaryOp::E: return #name;
+#define TC_ROW(E, name, ...) case UnaryOp::E: return #name;
     TC_UNARY_OPS(TC_ROW)
 #undef TC_ROW
   }
   return "?";
+}
+
+// PyTorch's message for a dtype its kernel does not cover ("hypot_cpu" not implemented for 'Long').
+[[noreturn]] void no_kernel(const char* name, DType dt) {
+  static const char* const kTorchNames[] = {"Bool", "Int", "Long", "Float", "Double"};
+  raise(ErrorKind::NotImplemented, "\"", name, "_cpu\" not implemented for '", kTorchNames[static_cast<int>(dt)],
+        "'");
 }
 
 std::optional<DType> combine_categories(std::optional<DType> higher, std::optional<DType> lower) {
@@ -68,15 +80,6 @@ std::optional<DType> combine_categories(std::optional<DType> higher, std::option
   return higher;
 }
 
-// PyTorch has no bool kernels for these ops (it raises NotImplementedError).
-bool no_bool_kernel(UnaryOp op) {
-  return op == UnaryOp::Abs || op == UnaryOp::Floor || op == UnaryOp::Ceil || op == UnaryOp::Trunc ||
-         op == UnaryOp::Round;
-}
-bool no_bool_kernel(BinaryOp op) {
-  return op == BinaryOp::FloorDiv || op == BinaryOp::Rem || op == BinaryOp::Pow || op == BinaryOp::Fmod ||
-         op == BinaryOp::TruncDiv;
-}
 bool divides(BinaryOp op) {
   return op == BinaryOp::FloorDiv || op == BinaryOp::Rem || op == BinaryOp::Fmod || op == BinaryOp::TruncDiv;
 }
@@ -101,11 +104,12 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   if (rule == Rule::IntOnly && is_floating(common))
     raise(ErrorKind::NotImplemented, "[", name, "] not implemented for floating point tensors (got ",
           dtype_name(a.dtype()), " and ", dtype_name(b.dtype()), "); only integer and bool tensors are supported");
+  if (rule == Rule::FloatOnly && !is_floating(common)) no_kernel(name, common);
   if (op == BinaryOp::Sub && (a.dtype() == DType::Bool || b.dtype() == DType::Bool))
     raise(ErrorKind::Runtime,
           "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a "
           "mask, use the `~` or `logical_not()` operator instead.");
-  if (compute == DType::Bool && no_bool_kernel(op))
+  if (compute == DType::Bool && rule == Rule::Numeric)
     raise(ErrorKind::NotImplemented, "[", name, "] not implemented for 'Bool' tensors");
   Tensor ac = to_dtype(a, compute), bc = to_dtype(b, compute);
   if (is_integral(compute, true) && divides(op) && any_zero(bc))
@@ -126,69 +130,6 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
 }
 
 void check_inplace_target(const Tensor& self, const char* name) { autograd::check_inplace(self, name); }
-
-void record_binary(BinaryOp op, const Tensor& a, const Tensor& b, const Tensor& out) {
-  using autograd::FormulaNode;
-  FormulaNode* n = nullptr;
-  switch (op) {
-    case BinaryOp::Add: n = record("AddBackward0", d::add_backward, {&a, &b}, {&out}); break;
-    case BinaryOp::Sub:
-      n = is_wrapped_number(a) ? record("RsubBackward1", d::rsub_backward, {&b, &a}, {&out})
-                               : record("SubBackward0", d::sub_backward, {&a, &b}, {&out});
-      break;
-    case BinaryOp::Mul:
-      if ((n = record("MulBackward0", d::mul_backward, {&a, &b}, {&out}))) { n->save(a); n->save(b); }
-      break;
-    case BinaryOp::Div:
-      if ((n = record("DivBackward0", d::div_backward, {&a, &b}, {&out}))) { n->save(a); n->save(b); }
-      break;
-    case BinaryOp::Pow:
-      if (is_wrapped_number(b)) {
-        if ((n = record("PowBackward0", d::pow_tensor_scalar_backward, {&a, &b}, {&out}))) { n->save(a); n->save(b); }
-      } else if (is_wrapped_number(a)) {
-        if ((n = record("PowBackward2", d::pow_scalar_tensor_backward, {&a, &b}, {&out}))) { n->save(a); n->save(out, true); }
-      } else if ((n = record("PowBackward1", d::pow_tensor_tensor_backward, {&a, &b}, {&out}))) {
-        n->save(a); n->save(b); n->save(out, true);
-      }
-      break;
-    case BinaryOp::Maximum:
-    case BinaryOp::Minimum:
-      if ((n = record(op == BinaryOp::Maximum ? "MaximumBackward0" : "MinimumBackward0",
-                      op == BinaryOp::Maximum ? d::maximum_backward : d::minimum_backward, {&a, &b}, {&out}))) {
-        n->save(a); n->save(b);
-      }
-      break;
-    case BinaryOp::Rem:
-      if ((n = record(is_wrapped_number(b) ? "RemainderBackward0" : "RemainderBackward1", d::remainder_backward,
-                      {&a, &b}, {&out}))) {
-        n->save(a); n->save(b);
-      }
-      break;
-    case BinaryOp::Fmod:
-      if ((n = record(is_wrapped_number(b) ? "FmodBackward0" : "FmodBackward1", d::fmod_backward, {&a, &b}, {&out}))) {
-        n->save(a); n->save(b);
-      }
-      break;
-    case BinaryOp::TruncDiv:  // div(..., rounding_mode='trunc'): zero gradients, as PyTorch
-      record("DivBackward2", d::zero_grad_backward, {&a, &b}, {&out});
-      break;
-    case BinaryOp::Fmax:
-    case BinaryOp::Fmin:
-      if ((n = record(op == BinaryOp::Fmax ? "FmaxBackward0" : "FminBackward0",
-                      op == BinaryOp::Fmax ? d::fmax_backward : d::fmin_backward, {&a, &b}, {&out}))) {
-        n->save(a); n->save(b);
-      }
-      break;
-    case BinaryOp::Atan2:
-      if ((n = record("Atan2Backward0", d::atan2_backward, {&a, &b}, {&out}))) { n->save(a); n->save(b); }
-      break;
-    case BinaryOp::FloorDiv:
-      if (autograd::any_requires_grad({&a, &b}) && is_floating(out.dtype()))
-        raise(ErrorKind::Runtime, "derivative for floor_divide is not implemented");
-      break;
-    default: break;  // predicates and bitwise ops are not differentiable
-  }
-}
 
 }  // namespace
 
@@ -361,8 +302,9 @@ void unary_into(UnaryOp op, Tensor& out, const Tensor& a, const char* name) {
   if (rule == Rule::IntOnly && is_floating(compute))
     raise(ErrorKind::NotImplemented, "[", name, "] not implemented for floating point tensors (got ",
           dtype_name(a.dtype()), ")");
-  if (compute == DType::Bool && no_bool_kernel(op))
+  if (compute == DType::Bool && rule == Rule::Numeric)
     raise(ErrorKind::NotImplemented, "[", name, "] not implemented for 'Bool' tensors");
+  if (rule == Rule::FloatOnly && !is_floating(compute)) no_kernel(name, compute);
   if (op == UnaryOp::Square && compute == DType::Bool) compute = DType::Int64;  // square = pow(x, 2)
   Tensor ac = to_dtype(a, compute);
   DType out_dt = rule == Rule::Pred ? DType::Bool : compute;
@@ -370,58 +312,47 @@ void unary_into(UnaryOp op, Tensor& out, const Tensor& a, const char* name) {
   kernels::unary(op, it, compute);
 }
 
-void record_unary(UnaryOp op, const Tensor& a, const Tensor& out) {
-  using autograd::FormulaNode;
-  FormulaNode* n = nullptr;
-  switch (op) {
-#define TC_SAVE_IN(E, N, F) case UnaryOp::E: if ((n = record(N, d::F##_backward, {&a}, {&out}))) n->save(a); break;
-#define TC_SAVE_OUT(E, N, F) case UnaryOp::E: if ((n = record(N, d::F##_backward, {&a}, {&out}))) n->save(out, true); break;
-    case UnaryOp::Neg: record("NegBackward0", d::neg_backward, {&a}, {&out}); break;
-    TC_SAVE_IN(Abs, "AbsBackward0", abs)
-    TC_SAVE_OUT(Exp, "ExpBackward0", exp)
-    TC_SAVE_OUT(Exp2, "Exp2Backward0", exp2)
-    TC_SAVE_OUT(Expm1, "Expm1Backward0", expm1)
-    TC_SAVE_IN(Log, "LogBackward0", log)
-    TC_SAVE_IN(Log2, "Log2Backward0", log2)
-    TC_SAVE_IN(Log10, "Log10Backward0", log10)
-    TC_SAVE_IN(Log1p, "Log1PBackward0", log1p)
-    TC_SAVE_OUT(Sqrt, "SqrtBackward0", sqrt)
-    TC_SAVE_OUT(Rsqrt, "RsqrtBackward0", rsqrt)
-    TC_SAVE_IN(Sin, "SinBackward0", sin)
-    TC_SAVE_IN(Cos, "CosBackward0", cos)
-    TC_SAVE_OUT(Tan, "TanBackward0", tan)
-    TC_SAVE_IN(Asin, "AsinBackward0", asin)
-    TC_SAVE_IN(Acos, "AcosBackward0", acos)
-    TC_SAVE_IN(Atan, "AtanBackward0", atan)
-    TC_SAVE_IN(Sinh, "SinhBackward0", sinh)
-    TC_SAVE_IN(Cosh, "CoshBackward0", cosh)
-    TC_SAVE_OUT(Tanh, "TanhBackward0", tanh)
-    TC_SAVE_OUT(Sigmoid, "SigmoidBackward0", sigmoid)
-    TC_SAVE_IN(Erf, "ErfBackward0", erf)
-    TC_SAVE_OUT(Relu, "ReluBackward0", relu)
-    TC_SAVE_OUT(Reciprocal, "ReciprocalBackward0", reciprocal)
-    case UnaryOp::Square:
-      if ((n = record("PowBackward0", d::pow_tensor_scalar_backward, {&a}, {&out}))) {
-        n->save(a);
-        n->save(wrapped_scalar(Scalar::from_int(2)));
-      }
-      break;
-    case UnaryOp::Floor: record("FloorBackward0", d::zero_grad_backward, {&a}, {&out}); break;
-    case UnaryOp::Ceil: record("CeilBackward0", d::zero_grad_backward, {&a}, {&out}); break;
-    case UnaryOp::Round: record("RoundBackward0", d::zero_grad_backward, {&a}, {&out}); break;
-    case UnaryOp::Trunc: record("TruncBackward0", d::zero_grad_backward, {&a}, {&out}); break;
-    case UnaryOp::Sign: record("SignBackward0", d::zero_grad_backward, {&a}, {&out}); break;
-    default: break;
-#undef TC_SAVE_IN
-#undef TC_SAVE_OUT
-  }
-}
 }  // namespace
 
 Tensor unary(UnaryOp op, const Tensor& a) {
   Tensor out;
   unary_into(op, out, a, unary_name(op));
-  if (unary_rule(op) != Rule::Pred && op != UnaryOp::BitNot) record_unary(op, a, out);
+  record_unary(op, a, out);
+  return out;
+}
+
+Tensor& unary_out(UnaryOp op, const Tensor& a, Tensor& out) {
+  const char* name = unary_name(op);
+  TC_CHECK(!autograd::any_requires_grad({&a, &out}), name,
+           "(): functions with out=... arguments don't support automatic differentiation, but one of the arguments "
+           "requires grad.");
+  check_no_internal_overlap(out);
+  check_no_partial_overlap(out, a);
+  if (out.numel() == 0 && out.sizes() != a.sizes()) {
+    Tensor fresh = empty(a.sizes(), out.dtype());
+    out->storage = fresh->storage;
+    out->sizes = fresh.sizes();
+    out->strides = fresh.strides();
+    out->offset = 0;
+  }
+  TC_CHECK(out.sizes() == a.sizes(), "[", name, "] out= has shape ", shape_str(out.sizes()),
+           " but the result has shape ", shape_str(a.sizes()));
+  Tensor r;
+  {
+    autograd::NoGradGuard ng;
+    r = unary(op, a);
+  }
+  // PyTorch's canCast: no float result into an integer out, nothing but bool into a bool out.
+  TC_CHECK(!(is_floating(r.dtype()) && !is_floating(out.dtype())) &&
+               !(out.dtype() == DType::Bool && r.dtype() != DType::Bool),
+           "result type ", is_floating(r.dtype()) ? "Float" : dtype_name(r.dtype()),
+           " can't be cast to the desired output type ", dtype_name(out.dtype()));
+  {
+    Tensor o = out;  // computed then cast-copied: out= is not a hot path
+    TensorIterator it({&o}, {out.dtype()}, {&r}, name);
+    kernels::copy(it, out.dtype(), r.dtype());
+  }
+  out.bump_version();
   return out;
 }
 

@@ -56,6 +56,7 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other);  // in place
 // out= variant: `out` must have the broadcast shape (an empty `out` is resized).
 Tensor& binary_out(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out);
 Tensor& unary_(UnaryOp op, Tensor& self);
+Tensor& unary_out(UnaryOp op, const Tensor& a, Tensor& out);
 Tensor add(const Tensor& a, const Tensor& b, Scalar alpha = Scalar::from_int(1));
 Tensor sub(const Tensor& a, const Tensor& b, Scalar alpha = Scalar::from_int(1));
 Tensor mul(const Tensor& a, const Tensor& b);

@@ -20,6 +20,8 @@ from . import _composites  # noqa: E402
 globals().update(_composites._FUNCTIONS)
 from ._functions import *  # noqa: E402,F401,F403
 from ._functions import __all__ as _fn_all  # noqa: E402
+from . import _elementwise  # noqa: E402
+_elementwise.install(Tensor, globals())  # exp, atan2, eq, ... from the registry _C exports
 from . import autograd  # noqa: E402
 from .autograd import (Variable, no_grad, enable_grad, set_grad_enabled, is_grad_enabled,  # noqa: E402
                        inference_mode)

@@ -261,10 +261,11 @@ def cross(input, other, dim=None):
 
 
 @_both
-@grad_fn_named("ViewBackward0")
+@grad_fn_named(lambda input, repeats, dim=None: "IndexSelectBackward0" if isinstance(repeats, Tensor)
+               else "ViewBackward0")  # PyTorch's int overload expands and views; its Tensor one index_selects
 def repeat_interleave(input, repeats, dim=None):
     # Built from tensor ops in _functions (a Python index list would hang on huge repeats).
-    from ._functions import repeat_interleave as impl
+    from ._functions import _repeat_interleave as impl
     return impl(input, repeats, dim)
 
 

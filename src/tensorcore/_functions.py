@@ -12,6 +12,8 @@ from ._dtype import dtype as _dtype_cls, float32, float64, int64, bool_, int32 a
 
 Tensor = _C.Tensor
 
+# The elementwise ops (exp, atan2, eq, ...) are not listed: tensorcore/_elementwise.py
+# installs them from the registry _C exports.
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "from_dlpack", "is_tensor", "is_floating_point", "is_complex", "numel",
     "zeros", "ones", "empty", "empty_strided", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "range",
@@ -21,19 +23,14 @@ __all__ = [
     "cat", "concat", "concatenate", "stack", "hstack", "vstack", "where", "clamp", "clip",
     "set_default_dtype", "get_default_dtype", "result_type", "promote_types", "can_cast",
     "allclose", "isclose", "equal", "empty_cache", "get_num_threads", "broadcast_tensors", "broadcast_shapes",
-    "meshgrid", "is_nonzero", "einsum", "numel", "sigmoid", "relu",
+    "meshgrid", "is_nonzero", "einsum",
     "squeeze", "unsqueeze", "flatten", "reshape", "transpose", "permute", "t", "chunk", "split", "unbind",
     "narrow", "select", "gather", "index_select", "masked_fill", "sort", "argsort", "topk", "diagonal",
-    "movedim", "moveaxis", "swapaxes", "flip", "add", "sub", "mul", "div", "true_divide", "floor_divide",
-    "remainder", "fmod", "fmax", "fmin", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le", "gt", "ge",
-    "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor",
-    "bitwise_not", "neg", "negative", "abs", "absolute", "sign", "exp", "exp2", "expm1", "log", "log2", "log10",
-    "log1p", "sqrt", "rsqrt", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "erf", "floor",
-    "ceil", "trunc", "round", "reciprocal", "square", "isnan", "isinf", "isfinite", "lerp", "sum", "mean",
-    "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std", "var_mean", "std_mean", "all", "any",
-    "softmax", "log_softmax", "logsumexp", "cumsum", "norm", "matmul", "mm", "bmm", "dot", "mv", "outer",
-    "addmm", "nonzero", "count_nonzero", "clone", "detach", "as_strided", "expand_copy", "repeat_interleave",
-    "nansum", "return_types", "scatter_add", "dist", "square",
+    "movedim", "moveaxis", "swapaxes", "flip", "add", "sub", "div", "round",
+    "lerp", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std", "var_mean",
+    "std_mean", "all", "any", "softmax", "log_softmax", "logsumexp", "cumsum", "norm", "mm", "bmm", "dot",
+    "mv", "outer", "addmm", "nonzero", "count_nonzero", "clone", "detach", "as_strided", "expand_copy",
+    "nansum", "return_types", "scatter_add", "dist",
 ]
 
 
@@ -156,7 +153,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layo
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """An uninitialised tensor with the given strides, over a block just large
     enough for its highest element (gaps and overlaps allowed, as in PyTorch)."""
-    device_arg(device)
+    device_arg(device, "empty_strided")
     size, stride = shape_args((size,), "empty_strided"), shape_args((stride,), "empty_strided")
     if len(size) != len(stride):
         raise RuntimeError(f"mismatch in length of strides and shape: {len(stride)} vs {len(size)}")
@@ -678,42 +675,9 @@ def _forward(name, method=None):
     return f
 
 
-def _binary_fn(name):
-    cfn = getattr(_C, name)
-    cout = getattr(_C, name + "_out")
-
-    def f(input, other, *, out=None):
-        return cfn(input, other) if out is None else cout(input, other, out)
-    f.__name__ = name
-    return f
-
-
-for _n in ("floor_divide", "remainder", "fmod", "fmax", "fmin", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le", "gt", "ge",
-           "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"):
-    globals()[_n] = _binary_fn(_n)
-
-
-_pow_impl = pow  # noqa: F821 (defined by the loop above)
-
-
-def pow(input, exponent, *, out=None):  # noqa: A001
-    return _pow_impl(input, exponent, out=out)
-
-
-def mul(input, other, *, out=None):
-    if out is not None:
-        return _C.mul_out(input, other, out)
-    if not isinstance(input, Tensor):
-        input, other = other, input
-    return _C.mul(input, other)
-
-
-multiply = mul
-
-
 def add(input, other, *, alpha=1, out=None):
     if out is not None:
-        return _C.add_out(input, other if alpha == 1 else _C.mul(other, alpha), out)
+        return _C.add(input, other if alpha == 1 else _C.mul(other, alpha), out=out)
     if not isinstance(input, Tensor):
         return _C.add_alpha(_C.scalar_tensor(input, None), other, alpha) if alpha != 1 else _C.add(input, other)
     return input.add(other, alpha=alpha)
@@ -721,13 +685,13 @@ def add(input, other, *, alpha=1, out=None):
 
 def sub(input, other, *, alpha=1, out=None):
     if out is not None:
-        return _C.sub_out(input, other if alpha == 1 else _C.mul(other, alpha), out)
+        return _C.sub(input, other if alpha == 1 else _C.mul(other, alpha), out=out)
     return input.sub(other, alpha=alpha) if isinstance(input, Tensor) else _C.sub(input, other)
 
 
 def div(input, other, *, rounding_mode=None, out=None):
     if out is not None and rounding_mode is None:
-        return _C.div_out(input, other, out)
+        return _C.div(input, other, out=out)
     if out is not None:
         _check_out("div", out, (input, other))
     if not isinstance(input, Tensor):
@@ -736,24 +700,19 @@ def div(input, other, *, rounding_mode=None, out=None):
     return result if out is None else _write_out("div", result, out)
 
 
-true_divide = divide = div
+def round(input, *, decimals=0, out=None):  # noqa: A001
+    _check_input(input, "round")
+    if out is not None and decimals == 0:
+        return _C.round(input, out=out)
+    return input.round(decimals=decimals)
 
 
-for _n in ("logical_not", "bitwise_not", "neg", "abs", "sign", "exp", "exp2", "expm1", "log", "log2", "log10",
-           "log1p", "sqrt", "rsqrt", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "erf",
-           "floor", "ceil", "trunc", "round", "reciprocal", "square", "isnan", "isinf", "isfinite", "sigmoid",
-           "relu"):
-    globals()[_n] = _forward(_n)
-negative = neg  # noqa: F821
-absolute = abs  # noqa: F821
-arcsin, arccos, arctan = asin, acos, atan  # noqa: F821
-
-for _n in ("lerp", "sum", "mean", "prod", "amax", "amin", "argmax", "argmin", "var", "std", "all", "any",
-           "softmax", "log_softmax", "logsumexp", "cumsum", "norm", "matmul", "mm", "bmm", "dot", "mv", "outer",
+for _n in ("lerp", "mean", "prod", "amax", "amin", "argmax", "argmin", "var", "std", "all", "any",
+           "softmax", "log_softmax", "logsumexp", "cumsum", "norm", "mm", "bmm", "dot", "mv", "outer",
            "nonzero", "count_nonzero", "clone", "detach", "as_strided", "squeeze", "unsqueeze", "flatten",
            "reshape", "transpose", "permute", "t", "chunk", "split", "unbind", "narrow", "select", "gather",
            "index_select", "masked_fill", "sort", "argsort", "topk", "diagonal", "movedim", "moveaxis", "swapaxes",
-           "nansum", "scatter_add", "addmm", "flip", "square"):
+           "nansum", "scatter_add", "addmm", "flip"):
     globals()[_n] = _forward(_n)
 
 
@@ -783,7 +742,8 @@ var_mean = _spread_and_mean("var", "VarMeanBackward0")
 std_mean = _spread_and_mean("std", "StdMeanBackward0")
 
 
-def repeat_interleave(input, repeats, dim=None):
+def _repeat_interleave(input, repeats, dim=None):
+    """repeat_interleave's values (tensorcore.repeat_interleave, in _composites, names its node)."""
     _check_input(input, "repeat_interleave")
     if dim is None:
         input, dim = input.reshape(-1), 0
@@ -796,7 +756,7 @@ def repeat_interleave(input, repeats, dim=None):
         idx = _C.arange(0, n, 1, int64).unsqueeze(1).expand(n, repeats).reshape(-1)
         return input.index_select(dim, idx)
     if repeats.dim() == 0:
-        return repeat_interleave(input, repeats.item(), dim)
+        return _repeat_interleave(input, repeats.item(), dim)
     if repeats.dim() != 1 or repeats.shape[0] != n or repeats.is_floating_point():
         raise RuntimeError(f"repeat_interleave: repeats must be a 1-D integer tensor with {n} elements, got shape "
                            f"{list(repeats.shape)} and dtype {repeats.dtype.name}")

@@ -10,7 +10,7 @@ import collections
 
 import numpy as np
 
-from . import _C, _tensor_str
+from . import _C, _elementwise, _tensor_str
 from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg, keepdim_arg
 from ._naming import grad_fn_named
 from ._dtype import device as _device, float32, float64, int32, int64, bool_
@@ -509,40 +509,9 @@ def flip(self, *args, dims=None):
 
 
 # ---- elementwise ----
-def _binary(name, pyname=None):
-    f = getattr(_C, name)
-
-    def method(self, other):
-        return f(self, other)
-    method.__name__ = pyname or name
-    _method(method)
-
-    fi = getattr(_C, name + "_")
-
-    def imethod(self, other):
-        return fi(self, other)
-    imethod.__name__ = (pyname or name) + "_"
-    _method(imethod)
-
-
-for _n in ("mul", "floor_divide", "remainder", "fmod", "fmax", "fmin", "pow", "maximum", "minimum", "atan2", "eq", "ne", "lt", "le",
-           "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor"):
-    _binary(_n)
-del Tensor.fmax_, Tensor.fmin_  # PyTorch has no in-place fmax/fmin
-@_method
-def pow(self, exponent):
-    return _C.pow(self, exponent)
-
-
-@_method
-def pow_(self, exponent):
-    return _C.pow_(self, exponent)
-
-
-for _alias, _n in (("multiply", "mul"), ("greater", "gt"), ("greater_equal", "ge"), ("less", "lt"),
-                   ("less_equal", "le"), ("not_equal", "ne")):
-    setattr(Tensor, _alias, getattr(Tensor, _n))
-    setattr(Tensor, _alias + "_", getattr(Tensor, _n + "_"))
+# The unary and binary ops come from the registry (tensorcore/_elementwise.py);
+# the methods below take extra arguments PyTorch has (the rows marked custom).
+_ROWS = {r.name: r for r in _elementwise.rows()}
 
 
 @_method
@@ -587,9 +556,6 @@ def sub_(self, other, *, alpha=1):
     return _C.add_alpha_(self, other, -alpha)
 
 
-Tensor.subtract = Tensor.sub
-
-
 def _rounded_div(a, b, rounding_mode):
     if rounding_mode is None:
         return _C.div(a, b)
@@ -613,31 +579,10 @@ def div_(self, other, *, rounding_mode=None):
     return self.copy_(_rounded_div(self, other, rounding_mode))
 
 
-Tensor.divide = Tensor.div
-Tensor.true_divide = Tensor.div
 
 
-def _unary(name):
-    f = getattr(_C, name)
-
-    def method(self):
-        return f(self)
-    method.__name__ = name
-    _method(method)
-    fi = getattr(_C, name + "_")
-
-    def imethod(self):
-        return fi(self)
-    imethod.__name__ = name + "_"
-    _method(imethod)
-
-
-for _n in ("neg", "abs", "sign", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin",
-           "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid", "erf", "relu", "floor", "ceil",
-           "trunc", "round", "reciprocal", "square", "bitwise_not", "logical_not"):
-    _unary(_n)
-_round_half_even = Tensor.round
-_round_half_even_ = Tensor.round_
+_round_half_even = _ROWS["round"].method
+_round_half_even_ = _ROWS["round"].inplace
 
 
 @_method
@@ -654,27 +599,6 @@ def round(self, *, decimals=0):
 @_method
 def round_(self, *, decimals=0):
     return _round_half_even_(self) if decimals == 0 else self.copy_(self.round(decimals=decimals))
-
-
-Tensor.negative = Tensor.neg
-Tensor.absolute = Tensor.abs
-Tensor.arcsin, Tensor.arccos, Tensor.arctan = Tensor.asin, Tensor.acos, Tensor.atan
-Tensor.fix = Tensor.trunc
-
-
-@_method
-def isnan(self):
-    return _C.isnan(self)
-
-
-@_method
-def isinf(self):
-    return _C.isinf(self)
-
-
-@_method
-def isfinite(self):
-    return _C.isfinite(self)
 
 
 @_method
@@ -838,11 +762,6 @@ def multinomial(self, num_samples, replacement=False, *, generator=None):
 
 
 # ---- reductions ----
-@_method
-def sum(self, dim=None, keepdim=False, *, dtype=None):
-    return _C.sum(self, dims_arg(dim, "sum"), keepdim_arg(keepdim, dim, "sum"), dtype_arg(dtype, "sum"))
-
-
 @_method
 def mean(self, dim=None, keepdim=False, *, dtype=None):
     x = self if dtype is None else self.to(dtype)
@@ -1017,7 +936,7 @@ def _linalg_method(name):
     _method(method)
 
 
-for _n in ("mm", "bmm", "matmul", "dot", "mv", "outer"):
+for _n in ("mm", "bmm", "dot", "mv", "outer"):
     _linalg_method(_n)
 Tensor.inner = Tensor.dot
 Tensor.ger = Tensor.outer

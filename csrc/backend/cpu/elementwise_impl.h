@@ -69,20 +69,10 @@ void run_unary(const TensorIterator& it, DType dt, F f) {
   });
 }
 
-#define TC_RULE_PRED_SAME false
-#define TC_RULE_PRED_FLOAT false
-#define TC_RULE_PRED_NOBOOL false
-#define TC_RULE_PRED_INTONLY false
-#define TC_RULE_PRED_PRED true
-#define TC_RULE_INT_SAME false
-#define TC_RULE_INT_FLOAT false
-#define TC_RULE_INT_NOBOOL false
-#define TC_RULE_INT_PRED false
-#define TC_RULE_INT_INTONLY true
-
+// TC_RULE_PRED_* / TC_RULE_INT_* come with the table (backend/op_tables.h).
 void binary(BinaryOp op, const TensorIterator& it, DType dt) {
   switch (op) {
-#define TC_CASE(E, name, F, rule) \
+#define TC_CASE(E, name, F, rule, ...) \
   case BinaryOp::E: return run_binary<fn::F, TC_RULE_PRED_##rule, TC_RULE_INT_##rule>(it, dt, fn::F{});
     TC_BINARY_OPS(TC_CASE)
 #undef TC_CASE
@@ -91,7 +81,7 @@ void binary(BinaryOp op, const TensorIterator& it, DType dt) {
 
 void unary(UnaryOp op, const TensorIterator& it, DType dt) {
   switch (op) {
-#define TC_CASE(E, name, F, rule) \
+#define TC_CASE(E, name, F, rule, ...) \
   case UnaryOp::E: return run_unary<fn::F, TC_RULE_PRED_##rule, TC_RULE_INT_##rule>(it, dt, fn::F{});
     TC_UNARY_OPS(TC_CASE)
 #undef TC_CASE

@@ -1,0 +1,142 @@
+#include "bindings/arg_parser.h"
+
+#include <cstring>
+#include <string>
+
+namespace tc::py_glue {
+
+namespace {
+int positional_count(const Signature& sig) {
+  int n = 0;
+  for (int i = 0; i < sig.nparams; ++i) n += !sig.params[i].keyword_only;
+  return n;
+}
+
+// type(o).__name__ (tp_name carries the module: "tensorcore._C.Tensor").
+const char* type_name(PyObject* o) { return _PyType_Name(Py_TYPE(o)); }
+
+bool fail(const std::string& msg) {
+  PyErr_SetString(PyExc_TypeError, msg.c_str());
+  return false;
+}
+}  // namespace
+
+bool bind_args(const Signature& sig, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** slots) {
+  const int npos = positional_count(sig);
+  for (int i = 0; i < sig.nparams; ++i) slots[i] = nullptr;
+  if (nargs > npos) {
+    if (sig.method && npos == 0)
+      return fail(std::string("TensorBase.") + sig.name + "() takes no arguments (" + std::to_string(nargs) + " given)");
+    return fail(std::string(sig.name) + "() takes " + std::to_string(npos) + " positional argument" +
+                (npos == 1 ? "" : "s") + " but " + std::to_string(nargs) + " were given");
+  }
+  for (Py_ssize_t i = 0; i < nargs; ++i) slots[i] = args[i];
+  const Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  unsigned by_name = 0, by_alias = 0;  // which slots keywords filled
+  for (Py_ssize_t k = 0; k < nkw; ++k) {
+    PyObject* key = PyTuple_GET_ITEM(kwnames, k);
+    const char* kname = PyUnicode_AsUTF8(key);
+    if (!kname) return false;
+    int found = -1;
+    bool alias = false;
+    for (int i = 0; i < sig.nparams && found < 0; ++i) {
+      if (std::strcmp(sig.params[i].name, kname) == 0) found = i;
+      else if (sig.params[i].alias && std::strcmp(sig.params[i].alias, kname) == 0) found = i, alias = true;
+    }
+    if (found < 0) return fail(std::string(sig.name) + "() got an unexpected keyword argument '" + kname + "'");
+    const Param& p = sig.params[found];
+    if (slots[found]) {
+      if (((alias ? by_name : by_alias) >> found) & 1u)
+        return fail(std::string(sig.name) + "() got both '" + p.name + "' and its alias '" + p.alias + "'");
+      return fail(std::string(sig.name) + "() got multiple values for argument '" + p.name + "'");
+    }
+    (alias ? by_alias : by_name) |= 1u << found;
+    slots[found] = args[nargs + k];
+  }
+  for (int i = 0; i < sig.nparams; ++i) {
+    if (slots[i] && slots[i] == Py_None && sig.params[i].optional) slots[i] = nullptr;
+    if (!slots[i] && !sig.params[i].optional)
+      return fail(std::string(sig.name) + "() missing 1 required positional arguments: \"" + sig.params[i].name +
+                  "\"");
+  }
+  return true;
+}
+
+bool convert_arg(const Signature& sig, int index, PyObject* obj, bool positional, Tensor* out) {
+  const Param& p = sig.params[index];
+  if (is_tensor(obj)) {
+    *out = unwrap_tensor(obj);
+    return true;
+  }
+  if (p.kind == ArgKind::TensorOrNumber) {
+    Scalar s;
+    try {
+      if (parse_scalar(obj, &s)) {
+        *out = ops::wrapped_scalar(s);
+        return true;
+      }
+    } catch (const std::exception& e) {
+      PyErr_SetString(PyExc_RuntimeError, e.what());
+      return false;
+    }
+  }
+  std::string where = positional ? " (position " + std::to_string(index + 1) + ")" : "";
+  return fail(std::string(sig.name) + "(): argument '" + p.name + "'" + where + " must be Tensor, not " +
+              type_name(obj));
+}
+
+bool parse_dims(const char* fname, PyObject* obj, Shape* out) {
+  out->clear();
+  if (!obj) return true;
+  auto one = [&](PyObject* d) {
+    if (PyBool_Check(d) || !PyIndex_Check(d))
+      return fail(std::string(fname) + "(): argument 'dim' must be int or tuple of ints, not " + type_name(d));
+    Py_ssize_t v = PyNumber_AsSsize_t(d, PyExc_OverflowError);
+    if (v == -1 && PyErr_Occurred()) return false;
+    out->push_back(v);
+    return true;
+  };
+  if (PyTuple_Check(obj) || PyList_Check(obj)) {
+    PyObject* seq = PySequence_Fast(obj, "dims");
+    if (!seq) return false;
+    bool ok = true;
+    for (Py_ssize_t i = 0; ok && i < PySequence_Fast_GET_SIZE(seq); ++i) ok = one(PySequence_Fast_GET_ITEM(seq, i));
+    Py_DECREF(seq);
+    return ok;
+  }
+  return one(obj);
+}
+
+bool parse_bool(const char* fname, const char* pname, PyObject* obj, bool* out) {
+  if (!PyBool_Check(obj))
+    return fail(std::string(fname) + "(): argument '" + pname + "' must be bool, not " + type_name(obj));
+  *out = obj == Py_True;
+  return true;
+}
+
+bool parse_optional_dtype(const char* fname, PyObject* obj, std::optional<DType>* out) {
+  if (!obj) {
+    *out = std::nullopt;
+    return true;
+  }
+  for (int i = 0; i < kNumDTypes; ++i)
+    if (registry().dtypes[i].ptr() == obj) {
+      *out = static_cast<DType>(i);
+      return true;
+    }
+  if (obj == reinterpret_cast<PyObject*>(&PyFloat_Type)) return *out = DType::Float64, true;
+  if (obj == reinterpret_cast<PyObject*>(&PyLong_Type)) return *out = DType::Int64, true;
+  if (obj == reinterpret_cast<PyObject*>(&PyBool_Type)) return *out = DType::Bool, true;
+  return fail(std::string(fname) + "(): argument 'dtype' must be tensorcore.dtype, not " + type_name(obj));
+}
+
+PyTypeObject* tensor_type() {
+  static PyTypeObject* t = reinterpret_cast<PyTypeObject*>(registry().tensor_cls.ptr());
+  return t;
+}
+
+Tensor unwrap_tensor(PyObject* o) { return py::handle(o).cast<Tensor>(); }
+
+PyObject* wrap_tensor(const Tensor& t) { return py::cast(t).release().ptr(); }
+
+}  // namespace tc::py_glue

@@ -1,0 +1,61 @@
+#pragma once
+// Note [Argument parser]
+// One parser for the Python signatures of C++-bound functions and methods:
+// binds CPython vectorcall arguments (METH_FASTCALL | METH_KEYWORDS) to the
+// parameters of a Signature and raises PyTorch's TypeErrors for a wrong
+// count, an unknown or repeated keyword, a missing argument or a wrong type,
+// without building a tuple or dict (the cost pybind11's dispatch pays per call).
+// Used by the elementwise registry (bindings/elementwise.cpp); other ops move
+// here as their signatures are written down.
+#include <Python.h>
+
+#include <optional>
+
+#include "bindings/common.h"
+
+namespace tc::py_glue {
+
+enum class ArgKind {
+  Tensor,          // a Tensor
+  TensorOrNumber,  // a Tensor, or a Python number (wrapped scalar)
+  Object,          // converted by the caller with the helpers below
+};
+
+struct Param {
+  const char* name;
+  ArgKind kind;
+  bool keyword_only = false;
+  bool optional = false;        // may be omitted (None counts as omitted)
+  const char* alias = nullptr;  // the numpy spelling PyTorch also accepts (axis, keepdims)
+};
+
+struct Signature {
+  const char* name;      // as PyTorch prints it: "atan2"
+  bool method = false;   // Tensor method: positions count from 1 after self, and
+                         // the count error names "TensorBase.<name>()"
+  int nparams = 0;
+  Param params[4];
+};
+
+// Binds args/kwnames to `slots` (borrowed references, nullptr where an
+// optional parameter was not given). False with a Python TypeError set on failure.
+bool bind_args(const Signature& sig, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, PyObject** slots);
+
+// Converts a bound argument per its kind; false with PyTorch's TypeError set
+// ("atan2(): argument 'other' (position 2) must be Tensor, not int").
+bool convert_arg(const Signature& sig, int index, PyObject* obj, bool positional, Tensor* out);
+
+// Helpers for ArgKind::Object parameters, with PyTorch's TypeErrors.
+// dim: None -> {} (all dims), an int, or a tuple/list of ints.
+bool parse_dims(const char* fname, PyObject* obj, Shape* out);
+bool parse_bool(const char* fname, const char* pname, PyObject* obj, bool* out);
+// nullptr (omitted) -> nullopt; tensorcore dtypes and the Python types float/int/bool.
+bool parse_optional_dtype(const char* fname, PyObject* obj, std::optional<DType>* out);
+
+// The Tensor class's type object (for fast isinstance checks).
+PyTypeObject* tensor_type();
+inline bool is_tensor(PyObject* o) { return PyObject_TypeCheck(o, tensor_type()); }
+Tensor unwrap_tensor(PyObject* o);  // o must satisfy is_tensor
+PyObject* wrap_tensor(const Tensor& t);  // new reference
+
+}  // namespace tc::py_glue

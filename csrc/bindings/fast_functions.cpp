@@ -1,0 +1,107 @@
+// Hot non-elementwise functions and methods bound through the argument
+// parser (Note [Argument parser]) instead of a Python wrapper: sum and
+// matmul. _C._fast_functions() lists (name, function, method) for
+// tensorcore/_elementwise.py to install, as the registry's rows are.
+#include "bindings/arg_parser.h"
+
+#include <deque>
+
+namespace tc::py_glue {
+
+namespace {
+template <typename F>
+PyObject* guarded(F body) {
+  try {
+    return body();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+  }
+  return nullptr;
+}
+
+// sum(input, dim=None, keepdim=False, *, dtype=None); the method without input.
+const Signature kSumFn{"sum", false, 4,
+                       {{"input", ArgKind::Tensor},
+                        {"dim", ArgKind::Object, false, true, "axis"},
+                        {"keepdim", ArgKind::Object, false, true, "keepdims"},
+                        {"dtype", ArgKind::Object, true, true}}};
+const Signature kSumMethod{"sum", true, 3,
+                           {{"dim", ArgKind::Object, false, true, "axis"},
+                            {"keepdim", ArgKind::Object, false, true, "keepdims"},
+                            {"dtype", ArgKind::Object, true, true}}};
+
+PyObject* sum_impl(const Signature& sig, PyObject* self, PyObject* const* args, Py_ssize_t nargs,
+                   PyObject* kwnames) {
+  PyObject* slots[4];
+  if (!bind_args(sig, args, nargs, kwnames, slots)) return nullptr;
+  PyObject** p = self ? slots : slots + 1;  // dim, keepdim, dtype
+  return guarded([&]() -> PyObject* {
+    Tensor a;
+    if (self) a = unwrap_tensor(self);
+    else if (!convert_arg(sig, 0, slots[0], nargs > 0, &a)) return nullptr;
+    Shape dims;
+    bool keepdim = false;
+    std::optional<DType> dtype;
+    if (!parse_dims("sum", p[0], &dims)) return nullptr;
+    if (p[1] && !parse_bool("sum", "keepdim", p[1], &keepdim)) return nullptr;
+    if (keepdim && !p[0]) {
+      PyErr_SetString(PyExc_TypeError, "sum() received an invalid combination of arguments - got (keepdim=bool, ), "
+                                       "but expected a dim with keepdim");
+      return nullptr;
+    }
+    if (!parse_optional_dtype("sum", p[2], &dtype)) return nullptr;
+    return wrap_tensor(ops::sum(a, dims, keepdim, dtype));
+  });
+}
+PyObject* sum_fn(PyObject*, PyObject* const* a, Py_ssize_t n, PyObject* k) { return sum_impl(kSumFn, nullptr, a, n, k); }
+PyObject* sum_method(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return sum_impl(kSumMethod, s, a, n, k);
+}
+
+// matmul(input, other); the method matmul(other). (out= is not supported yet.)
+const Signature kMatmulFn{"matmul", false, 2, {{"input", ArgKind::Tensor}, {"other", ArgKind::Tensor}}};
+const Signature kMatmulMethod{"matmul", true, 1, {{"other", ArgKind::Tensor}}};
+
+PyObject* matmul_fn(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  PyObject* slots[2];
+  if (!bind_args(kMatmulFn, args, nargs, kwnames, slots)) return nullptr;
+  return guarded([&]() -> PyObject* {
+    Tensor a, b;
+    if (!convert_arg(kMatmulFn, 0, slots[0], nargs > 0, &a) || !convert_arg(kMatmulFn, 1, slots[1], nargs > 1, &b))
+      return nullptr;
+    return wrap_tensor(ops::matmul(a, b));
+  });
+}
+PyObject* matmul_method(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  PyObject* slot;
+  if (!bind_args(kMatmulMethod, args, nargs, kwnames, &slot)) return nullptr;
+  return guarded([&]() -> PyObject* {
+    Tensor b;
+    if (!convert_arg(kMatmulMethod, 0, slot, nargs > 0, &b)) return nullptr;
+    return wrap_tensor(ops::matmul(unwrap_tensor(self), b));
+  });
+}
+
+using Fast = PyObject* (*)(PyObject*, PyObject* const*, Py_ssize_t, PyObject*);
+PyMethodDef* new_def(const char* name, Fast f) {
+  static std::deque<PyMethodDef> defs;
+  defs.push_back({name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(f)), METH_FASTCALL | METH_KEYWORDS,
+                  nullptr});
+  return &defs.back();
+}
+}  // namespace
+
+void init_fast_functions(py::module_& m) {
+  py::list table;
+  for (auto [name, fn, method] : {std::tuple{"sum", &sum_fn, &sum_method}, {"matmul", &matmul_fn, &matmul_method}}) {
+    auto f = py::reinterpret_steal<py::object>(PyCFunction_NewEx(new_def(name, fn), nullptr, m.attr("__name__").ptr()));
+    auto meth = py::reinterpret_steal<py::object>(PyDescr_NewMethod(tensor_type(), new_def(name, method)));
+    table.append(py::make_tuple(name, f, meth));
+  }
+  py::tuple frozen(table);
+  m.def("_fast_functions", [frozen] { return frozen; });
+}
+
+}  // namespace tc::py_glue
