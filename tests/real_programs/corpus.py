@@ -1,0 +1,58 @@
+"""The real-program corpus: which public programs run, with which arguments, compared how.
+
+The programs themselves are third-party code and are not part of this repository
+(see README.md here): each entry names the file it expects under
+``examples/real_programs/`` and the test skips an entry whose file is absent.
+
+Fields:
+  program   path under examples/real_programs/ (``{dir}`` in args is its folder)
+  args      command-line arguments (sizes shrunk through the program's own options)
+  rtol      relative tolerance for printed numbers (Note [Comparing printed output]);
+            0 means exact apart from one unit in the last printed decimal
+  masks     regular expressions for wall-clock output (times, speeds)
+  slow      runs longer than a few seconds under PyTorch
+  before    (program, args) pairs run first in the same working directory under
+            the same library (a training run whose checkpoint the program loads)
+  differs   why the outputs are known to differ (the test is an xfail then)
+"""
+from dataclasses import dataclass, field
+
+_TIMES = (r"ms/batch\s+[\d.]+", r"time:\s+[\d.]+s")
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str
+    program: str
+    args: tuple = ()
+    rtol: float = 0.0
+    masks: tuple = ()
+    slow: bool = False
+    timeout: int = 300
+    before: tuple = ()
+    differs: str = ""
+
+
+_WLM = ("--data", "{dir}/data/synthetic", "--epochs", "2", "--emsize", "32", "--nhid", "32",
+        "--bptt", "10", "--batch_size", "8", "--log-interval", "10")
+
+PROGRAMS = [
+    # Float32 sums are not accumulated in PyTorch's order, so losses printed with
+    # 6 decimals can differ in the last one or two digits.
+    Program("regression", "regression.py",
+            differs="stops at the first mini-batch loss < 1e-3; float32 sums are not accumulated "
+                    "in PyTorch's order, the last-bit differences move the stopping batch "
+                    "(820 vs 830) and so the learned coefficients (+7.77 vs +7.67)"),
+    Program("time_sequence_prediction", "time_sequence_prediction.py", rtol=1e-9),
+    Program("mnist", "mnist.py", rtol=1e-5, slow=True),
+    Program("vae", "vae.py", rtol=1e-5, slow=True),
+    Program("word_language_model_lstm", "word_language_model/main.py", _WLM + ("--lr", "5"),
+            rtol=1e-4, masks=_TIMES, slow=True),
+    Program("word_language_model_gru_tied", "word_language_model/main.py",
+            _WLM + ("--model", "GRU", "--tied", "--lr", "2"), rtol=1e-4, masks=_TIMES, slow=True),
+    Program("word_language_model_rnn_adamw", "word_language_model/main.py",
+            _WLM + ("--model", "RNN_RELU", "--use-optimizer", "--lr", "0.01"), rtol=1e-4, masks=_TIMES,
+            slow=True),
+    Program("word_language_model_transformer", "word_language_model/main.py",
+            _WLM + ("--model", "Transformer", "--lr", "1"), rtol=1e-4, masks=_TIMES, slow=True),
+]
