@@ -7,6 +7,7 @@ programs are third-party code kept out of the repository: an entry whose file
 is missing under examples/real_programs/ is skipped (tests/real_programs/README.md).
 """
 import os
+import shutil
 import subprocess
 import sys
 
@@ -27,6 +28,8 @@ def _run(library, entry, workdir):
     env["PYTHONPATH"] = os.pathsep.join(
         [os.path.join(ROOT, "src")] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     env.setdefault("OMP_NUM_THREADS", "1")
+    for name in entry.copy:
+        shutil.copy(os.path.join(CORPUS_DIR, os.path.dirname(entry.program), name), workdir)
     out = ""
     for program, args in tuple(entry.before) + ((entry.program, entry.args),):
         path = os.path.join(CORPUS_DIR, program)

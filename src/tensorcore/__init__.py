@@ -23,6 +23,8 @@ from ._functions import __all__ as _fn_all  # noqa: E402
 from . import autograd  # noqa: E402
 from .autograd import (Variable, no_grad, enable_grad, set_grad_enabled, is_grad_enabled,  # noqa: E402
                        inference_mode)
+from . import amp  # noqa: E402,F401
+from .amp import autocast  # noqa: E402,F401
 from . import cuda  # noqa: E402
 from ._args import (memory_format, contiguous_format, preserve_format, channels_last,  # noqa: E402,F401
                     channels_last_3d)
@@ -36,6 +38,10 @@ long = int64
 int = int32  # noqa: A001
 float32 = float32
 float64 = float64
+# Named for programs that mention them; no tensors of these (Note [Named but unsupported dtypes]).
+from ._dtype import float16, bfloat16, uint8, int8, int16  # noqa: E402,F401
+half = float16
+short = int16
 
 __version__ = "0.1.0"
 

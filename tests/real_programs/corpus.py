@@ -13,11 +13,14 @@ Fields:
   slow      runs longer than a few seconds under PyTorch
   before    (program, args) pairs run first in the same working directory under
             the same library (a training run whose checkpoint the program loads)
+  copy      files of the program's folder copied into the working directory
+            first (programs that open them relative to it)
   differs   why the outputs are known to differ (the test is an xfail then)
 """
 from dataclasses import dataclass, field
 
 _TIMES = (r"ms/batch\s+[\d.]+", r"time:\s+[\d.]+s")
+_NANOGPT_TIMES = (r"time [\d.]+ms", r"mfu -?[\d.]+%")
 
 
 @dataclass(frozen=True)
@@ -30,11 +33,18 @@ class Program:
     slow: bool = False
     timeout: int = 300
     before: tuple = ()
+    copy: tuple = ()
     differs: str = ""
 
 
 _WLM = ("--data", "{dir}/data/synthetic", "--epochs", "2", "--emsize", "32", "--nhid", "32",
         "--bptt", "10", "--batch_size", "8", "--log-interval", "10")
+
+_NANOGPT = ("--device=cpu", "--compile=False", "--dtype=float32", "--out_dir=out")
+_NANOGPT_TRAIN = _NANOGPT + (
+    "--dataset=synth", "--n_layer=2", "--n_head=2", "--n_embd=32", "--block_size=16", "--batch_size=4", "--max_iters=20",
+    "--eval_interval=10", "--eval_iters=4", "--log_interval=5", "--warmup_iters=5", "--lr_decay_iters=20",
+    "--gradient_accumulation_steps=2", "--always_save_checkpoint=True")
 
 PROGRAMS = [
     # Float32 sums are not accumulated in PyTorch's order, so losses printed with
@@ -55,4 +65,11 @@ PROGRAMS = [
             slow=True),
     Program("word_language_model_transformer", "word_language_model/main.py",
             _WLM + ("--model", "Transformer", "--lr", "1"), rtol=1e-4, masks=_TIMES, slow=True),
+    Program("nanogpt_train_dropout", "nanogpt/train.py", _NANOGPT_TRAIN + ("--dropout=0.1",),
+            rtol=1e-4, masks=_NANOGPT_TIMES, copy=("configurator.py",),
+            before=(("nanogpt/make_data.py", ()),)),
+    Program("nanogpt_train_then_sample", "nanogpt/sample.py",
+            _NANOGPT + ("--num_samples=2", "--max_new_tokens=40", "--start=the"), rtol=1e-4,
+            masks=_NANOGPT_TIMES, copy=("configurator.py",),
+            before=(("nanogpt/make_data.py", ()), ("nanogpt/train.py", _NANOGPT_TRAIN))),
 ]
