@@ -15,7 +15,8 @@ Fields:
             the same library (a training run whose checkpoint the program loads)
   copy      files of the program's folder copied into the working directory
             first (programs that open them relative to it)
-  differs   why the outputs are known to differ (the test is an xfail then)
+  differs   why the outputs are known to differ, or why the program fails under
+            tensorcore (the test is an xfail then)
 """
 from dataclasses import dataclass, field
 
@@ -72,4 +73,24 @@ PROGRAMS = [
             _NANOGPT + ("--num_samples=2", "--max_new_tokens=40", "--start=the"), rtol=1e-4,
             masks=_NANOGPT_TIMES, copy=("configurator.py",),
             before=(("nanogpt/make_data.py", ()), ("nanogpt/train.py", _NANOGPT_TRAIN))),
+    Program("makemore_transformer", "makemore/makemore.py",
+            ("-i", "{dir}/names.txt", "--type", "transformer", "--max-steps", "30", "--n-layer", "2",
+             "--n-embd", "32", "--n-embd2", "32", "-b", "16", "-n", "2"),
+            masks=(r"step time [\d.]+ms",), rtol=1e-4, slow=True),
+    *[Program(f"makemore_{kind}", "makemore/makemore.py",
+              ("-i", "{dir}/names.txt", "--type", kind, "--max-steps", "20", "--n-embd", "32", "--n-embd2", "32",
+               "-b", "16", "-n", "0"), masks=(r"step time [\d.]+ms",), rtol=1e-4, slow=True)
+      for kind in ("bigram", "mlp", "rnn", "gru", "bow")],
+    Program("mingpt_adder", "minGPT/adder.py",
+            ("--trainer.max_iters=31", "--model.model_type=None", "--model.n_layer=2", "--model.n_head=2",
+             "--model.n_embd=32", "--trainer.num_workers=0", "--system.work_dir=out", "--trainer.batch_size=16"),
+            masks=(r"iter_dt [\d.]+ms",), rtol=1e-4, slow=True),
+    Program("pygat", "pyGAT/train.py", ("--epochs", "3", "--hidden", "4", "--nb_heads", "2"),
+            before=(("pyGAT/make_data.py", ()),), rtol=1e-4,
+            masks=(r"time: [\d.]+s", r"elapsed: [\d.]+s"), slow=True),
+    Program("pygat_sparse", "pyGAT/train.py", ("--epochs", "2", "--hidden", "4", "--nb_heads", "2", "--sparse"),
+            before=(("pyGAT/make_data.py", ()),), rtol=1e-4,
+            masks=(r"time: [\d.]+s", r"elapsed: [\d.]+s"), slow=True,
+            differs="sparse COO tensors are missing: AttributeError: module 'tensorcore' has no attribute "
+                    "'sparse_coo_tensor' (pyGAT/layers.py SpecialSpmmFunction)"),
 ]
