@@ -444,3 +444,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if pos_weight is not None:
         pos_weight = pos_weight.to(input.dtype).expand(input.shape)
     return _C.binary_cross_entropy_with_logits(input, target.to(input.dtype), weight, pos_weight, red)
+
+
+# More functionals, composed of the ops above (one file, so this one stays the fused-kernel layer).
+from ._functional_more import *  # noqa: E402,F401,F403
+from ._functional_more import __all__ as _more_all  # noqa: E402
+__all__ += _more_all
