@@ -450,3 +450,5 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 from ._functional_more import *  # noqa: E402,F401,F403
 from ._functional_more import __all__ as _more_all  # noqa: E402
 __all__ += _more_all
+from ._conv_transpose import conv_transpose1d, conv_transpose2d  # noqa: E402,F401
+__all__ += ["conv_transpose1d", "conv_transpose2d"]

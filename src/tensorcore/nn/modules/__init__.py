@@ -25,3 +25,4 @@ from .pixelshuffle import *  # noqa: F401,F403,E402
 from .pooling import MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d  # noqa: F401,E402
 from .loss import (KLDivLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss,  # noqa: F401,E402
                    CosineEmbeddingLoss, TripletMarginLoss, PoissonNLLLoss, GaussianNLLLoss, MultiLabelSoftMarginLoss)
+from .conv_transpose import ConvTranspose1d, ConvTranspose2d  # noqa: F401,E402
