@@ -32,3 +32,46 @@ def test_legacy_long_tensor_keeps_large_integers():
 def test_tensor_reads_nested_ranges():
     assert tc.tensor([range(2), range(2)]).tolist() == [[0, 1], [0, 1]]
     assert tc.tensor((range(1, 3), [5, 6])).tolist() == [[1, 2], [5, 6]]
+
+
+INPLACE = [("leaky_relu", (0.2,)), ("silu", ()), ("elu", (0.7,)), ("selu", ()), ("celu", (0.5,)), ("mish", ()),
+           ("hardswish", ()), ("hardsigmoid", ()), ("threshold", (0.1, -2.0)), ("rrelu", ()), ("relu", ()),
+           ("relu6", ()), ("hardtanh", ())]
+
+
+@pytest.mark.parametrize("name,args", INPLACE, ids=[c[0] for c in INPLACE])
+def test_inplace_activation_gradients_match_torch(name, args):
+    """Note [In-place activations keep their gradient]: DCGAN's discriminator
+    (LeakyReLU(0.2, inplace=True) after BatchNorm) trained on wrong gradients."""
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal((3, 5)) * 3
+    results = []
+    for lib in (torch, tc):
+        a = lib.tensor(x, requires_grad=True)
+        b = a * 1.5
+        out = getattr(lib.nn.functional, name)(b, *args, inplace=True)
+        assert out is b
+        (out * lib.tensor(x)).sum().backward()
+        results.append((out.detach().numpy(), a.grad.numpy()))
+        with pytest.raises(RuntimeError, match="leaf Variable"):
+            getattr(lib.nn.functional, name)(lib.tensor(x, requires_grad=True), *args, inplace=True)
+    for r, e in zip(results[1], results[0]):
+        # 1e-7: PyTorch multiplies some backward factors in float32 (hardsigmoid: 1/6)
+        np.testing.assert_allclose(r, e, rtol=1e-7, atol=1e-12)
+
+
+def test_inplace_activation_without_grad_writes_in_place():
+    x = tc.tensor([-1.0, 2.0])
+    out = tc.nn.functional.leaky_relu(x, 0.5, inplace=True)
+    assert out is x and x.tolist() == [-0.5, 2.0]
+    with tc.no_grad():
+        y = tc.tensor([-1.0, 2.0], requires_grad=True)
+        tc.nn.functional.silu(y, inplace=True)
+    assert y.tolist()[1] == pytest.approx(2.0 / (1 + np.exp(-2.0)))
+
+
+@pytest.mark.parametrize("prop", ["is_xpu", "is_mps", "is_meta", "is_mkldnn", "is_nested", "is_sparse_csr"])
+def test_device_predicates_match_torch_cpu_tensors(prop):
+    torch = pytest.importorskip("torch")
+    assert getattr(tc.ones(2), prop) is getattr(torch.ones(2), prop) is False
+    assert tc.ones(1).is_inference() is False

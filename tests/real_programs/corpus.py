@@ -93,4 +93,9 @@ PROGRAMS = [
             masks=(r"time: [\d.]+s", r"elapsed: [\d.]+s"), slow=True,
             differs="sparse COO tensors are missing: AttributeError: module 'tensorcore' has no attribute "
                     "'sparse_coo_tensor' (pyGAT/layers.py SpecialSpmmFunction)"),
+    Program("mnist_rnn", "mnist_rnn.py", ("--epochs", "2", "--log-interval", "2", "--test-batch-size", "64"),
+            rtol=1e-5, slow=True),
+    Program("dcgan_fake", "dcgan.py", ("--dataset", "fake", "--batchSize", "8", "--nz", "16", "--ngf", "8",
+                                       "--ndf", "8", "--niter", "1", "--manualSeed", "5", "--workers", "0",
+                                       "--outf", "out"), rtol=1e-4, slow=True),
 ]

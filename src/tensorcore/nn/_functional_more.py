@@ -17,6 +17,7 @@ import warnings
 
 from .. import _C
 from ..autograd import no_grad
+from ._inplace import apply_inplace
 
 Tensor = _C.Tensor
 
@@ -131,55 +132,45 @@ def _alpha_dropout(input, p, training, feature):
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
-    out = _alpha_dropout(input, p, training, False)
-    if inplace and out is not input:
-        with no_grad():
-            input.copy_(out)
-        return input
-    return out
+    if inplace and training and p > 0.0:
+        return apply_inplace(input, lambda x: _alpha_dropout(x, p, training, False))
+    return _alpha_dropout(input, p, training, False)
 
 
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
-    out = _alpha_dropout(input, p, training, True)
-    if inplace and out is not input:
-        with no_grad():
-            input.copy_(out)
-        return input
-    return out
+    if inplace and training and p > 0.0:
+        return apply_inplace(input, lambda x: _alpha_dropout(x, p, training, True))
+    return _alpha_dropout(input, p, training, True)
 
 
 # ---- activations ----
-def _maybe_inplace(input, out, inplace):
-    if inplace:
-        with no_grad():
-            input.copy_(out)
-        return input
-    return out
+def _maybe_inplace(input, compute, inplace):
+    """compute(input), in place when asked (Note [In-place activations keep their gradient])."""
+    return apply_inplace(input, compute) if inplace else compute(input)
 
 
 def selu(input, inplace=False):
     from .functional import elu
-    return _maybe_inplace(input, elu(input, _SELU_ALPHA) * _SELU_SCALE, inplace)
+    return _maybe_inplace(input, lambda x: elu(x, _SELU_ALPHA) * _SELU_SCALE, inplace)
 
 
 def celu(input, alpha=1.0, inplace=False):
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
-    out = _C.where(input > 0, input, _C.expm1((input / alpha).clamp(max=0)) * alpha)
-    return _maybe_inplace(input, out, inplace)
+    return _maybe_inplace(input, lambda x: _C.where(x > 0, x, _C.expm1((x / alpha).clamp(max=0)) * alpha), inplace)
 
 
 def mish(input, inplace=False):
     from .functional import softplus
-    return _maybe_inplace(input, input * _C.tanh(softplus(input)), inplace)
+    return _maybe_inplace(input, lambda x: x * _C.tanh(softplus(x)), inplace)
 
 
 def hardsigmoid(input, inplace=False):
-    return _maybe_inplace(input, (input + 3.0).clamp(0.0, 6.0) / 6.0, inplace)
+    return _maybe_inplace(input, lambda x: (x + 3.0).clamp(0.0, 6.0) / 6.0, inplace)
 
 
 def hardswish(input, inplace=False):
-    return _maybe_inplace(input, input * (input + 3.0).clamp(0.0, 6.0) / 6.0, inplace)
+    return _maybe_inplace(input, lambda x: x * (x + 3.0).clamp(0.0, 6.0) / 6.0, inplace)
 
 
 def softsign(input):
@@ -202,8 +193,7 @@ def hardshrink(input, lambd=0.5):
 
 def threshold(input, threshold, value, inplace=False):
     import tensorcore
-    out = _C.where(input > threshold, input, tensorcore.full_like(input, value))
-    return _maybe_inplace(input, out, inplace)
+    return _maybe_inplace(input, lambda x: _C.where(x > threshold, x, tensorcore.full_like(x, value)), inplace)
 
 
 def glu(input, dim=-1):
@@ -235,11 +225,9 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     if training:
         import tensorcore
         noise = tensorcore.empty(input.shape, dtype=input.dtype).uniform_(lower, upper)
-        out = _C.where(input >= 0, input, input * noise)
-    else:
-        from .functional import leaky_relu
-        out = leaky_relu(input, (lower + upper) / 2)
-    return _maybe_inplace(input, out, inplace)
+        return _maybe_inplace(input, lambda x: _C.where(x >= 0, x, x * noise), inplace)
+    from .functional import leaky_relu
+    return leaky_relu(input, (lower + upper) / 2, inplace)
 
 
 # ---- normalization ----
