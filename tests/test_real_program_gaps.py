@@ -75,3 +75,22 @@ def test_device_predicates_match_torch_cpu_tensors(prop):
     torch = pytest.importorskip("torch")
     assert getattr(tc.ones(2), prop) is getattr(torch.ones(2), prop) is False
     assert tc.ones(1).is_inference() is False
+
+
+@pytest.mark.parametrize("key", [lambda lib: (range(3), lib.tensor([1, 2, 0])), lambda lib: range(2),
+                                 lambda lib: range(0), lambda lib: (slice(None), range(1, 4, 2)),
+                                 lambda lib: (range(3), [0, 1, 1])])
+def test_range_indices_match_torch(key):
+    """x[range(n), y]: mnist_forward_forward's overlay_y_on_x, the log_probs[range(n), targets] idiom."""
+    torch = pytest.importorskip("torch")
+    x = np.arange(12.0).reshape(3, 4)
+    results = []
+    for lib in (torch, tc):
+        t = lib.tensor(x, requires_grad=True)
+        picked = t[key(lib)]
+        (picked * picked).sum().backward()
+        y = lib.tensor(x)
+        y[key(lib)] = -1.0
+        results.append((picked.detach().numpy(), t.grad.numpy(), y.numpy()))
+    for a, e in zip(results[1], results[0]):
+        np.testing.assert_array_equal(a, e)

@@ -4,8 +4,9 @@
 
 The program runs unchanged, as ``__main__``, with its own directory first on
 sys.path (as ``python PROGRAM.py`` would) and the working directory left to the
-caller. Before it starts, both libraries are seeded with ``manual_seed(0)`` so a
-program that never seeds still draws the same numbers under both.
+caller. Before it starts, the library (``manual_seed(0)``), Python's ``random`` and
+numpy's global generator are seeded, so a program that never seeds still draws
+the same numbers under both.
 
 Note [torch alias]
 Under ``tensorcore`` a meta-path finder answers every ``import torch`` and
@@ -59,8 +60,12 @@ def main(argv):
     library, program = argv[0], os.path.abspath(argv[1])
     if library == "tensorcore":
         _install_alias()
+    import random
+    import numpy
     import torch
     torch.manual_seed(0)
+    random.seed(0)
+    numpy.random.seed(0)
     sys.argv = [program] + list(argv[2:])
     sys.path.insert(0, os.path.dirname(program))
     runpy.run_path(program, run_name="__main__")
