@@ -63,4 +63,5 @@ from ._global_settings import (use_deterministic_algorithms, are_deterministic_a
                                get_deterministic_debug_mode, set_float32_matmul_precision,
                                get_float32_matmul_precision)
 from . import distributed  # noqa: E402,F401  (never starts MPI: see distributed/_mpi.py)
+from . import distributions  # noqa: E402,F401
 from .serialization import save, load  # noqa: E402,F401
