@@ -6,8 +6,8 @@ same way matches. Otherwise both must parse as floats and agree to ``rtol``
 (relative), ``atol`` (absolute), plus one unit in the last printed decimal:
 two results that agree to 1e-6 can still round to different last digits
 (``3.455`` vs ``3.454`` print as ``3.46`` / ``3.45``). Integers printed without a
-decimal point (counts, indices, epochs) get no such allowance: with
-``rtol=atol=0`` they must be equal. Where a program prints wall-clock times,
+decimal point (counts, indices, epochs) get no such allowance: they must be
+equal unless the entry gives a tolerance, which then applies to them too. Where a program prints wall-clock times,
 the corpus entry masks them with a regular expression before comparing.
 
 tensorcore prints its own module name where PyTorch prints ``torch.``
