@@ -68,7 +68,7 @@ def test_real_program_prints_what_pytorch_prints(entry, tmp_path):
         if entry.differs:
             pytest.xfail(entry.differs)
         raise
-    difference = compare_outputs(expected, actual, rtol=entry.rtol, masks=entry.masks)
+    difference = compare_outputs(expected, actual, rtol=entry.rtol, atol=entry.atol, masks=entry.masks)
     if entry.differs:
         if difference is None:
             pytest.fail(f"{entry.name} now matches PyTorch: remove its `differs` note")
