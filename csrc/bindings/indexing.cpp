@@ -26,13 +26,15 @@ bool is_int_like(py::handle o) {
 bool is_advanced(py::handle o) {
   if (is_tensor(o)) return true;
   if (py::isinstance<py::list>(o)) return true;
+  if (PyRange_Check(o.ptr())) return true;  // x[range(n), y]: a sequence of indices, as PyTorch reads it
   if (py::isinstance<py::array>(o)) return true;
   return false;
 }
 
 Tensor to_index_tensor(py::handle o) {
   if (is_tensor(o)) return o.cast<Tensor>();
-  Tensor t = tensor_from_data(o, std::nullopt);
+  Tensor t = PyRange_Check(o.ptr()) ? tensor_from_data(py::list(py::reinterpret_borrow<py::object>(o)), std::nullopt)
+                                     : tensor_from_data(o, std::nullopt);
   TC_CHECK_INDEX(!is_floating(t.dtype()) || t.numel() == 0,
                  "tensors used as indices must be long, int or bool tensors");
   if (t.numel() == 0 && t.dtype() != DType::Bool) t = ops::to_dtype(t, DType::Int64);

@@ -25,6 +25,8 @@ _elementwise.install(Tensor, globals())  # exp, atan2, eq, ... from the registry
 from . import autograd  # noqa: E402
 from .autograd import (Variable, no_grad, enable_grad, set_grad_enabled, is_grad_enabled,  # noqa: E402
                        inference_mode)
+from . import amp  # noqa: E402,F401
+from .amp import autocast  # noqa: E402,F401
 from . import cuda  # noqa: E402
 from ._args import (memory_format, contiguous_format, preserve_format, channels_last,  # noqa: E402,F401
                     channels_last_3d)
@@ -38,6 +40,10 @@ long = int64
 int = int32  # noqa: A001
 float32 = float32
 float64 = float64
+# Named for programs that mention them; no tensors of these (Note [Named but unsupported dtypes]).
+from ._dtype import float16, bfloat16, uint8, int8, int16  # noqa: E402,F401
+half = float16
+short = int16
 
 __version__ = "0.1.0"
 
@@ -59,4 +65,5 @@ from ._global_settings import (use_deterministic_algorithms, are_deterministic_a
                                get_deterministic_debug_mode, set_float32_matmul_precision,
                                get_float32_matmul_precision)
 from . import distributed  # noqa: E402,F401  (never starts MPI: see distributed/_mpi.py)
+from . import distributions  # noqa: E402,F401
 from .serialization import save, load  # noqa: E402,F401

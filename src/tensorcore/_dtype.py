@@ -38,6 +38,23 @@ ALL = [bool_, int32, int64, float32, float64]
 ALIASES = {"bool": bool_, "int32": int32, "int": int32, "int64": int64, "long": int64,
            "float32": float32, "float": float32, "float64": float64, "double": float64}
 
+# Note [Named but unsupported dtypes]
+# Real programs name PyTorch's other dtypes without making tensors of them:
+# nanoGPT builds {'float32': torch.float32, 'bfloat16': torch.bfloat16,
+# 'float16': torch.float16}[dtype] at start-up and only ever uses float32 on a
+# CPU. These objects exist so such code runs and compares false with every
+# supported dtype; they are not in ALL (the C++ registry, in the DType enum's
+# order), so asking for a tensor of one raises TypeError from the bindings
+# instead of producing anything.
+float16 = dtype("float16", 2, True, True, -1)
+bfloat16 = dtype("bfloat16", 2, True, True, -1)
+uint8 = dtype("uint8", 1, False, False, -1)
+int8 = dtype("int8", 1, False, True, -1)
+int16 = dtype("int16", 2, False, True, -1)
+UNSUPPORTED = [float16, bfloat16, uint8, int8, int16]
+ALIASES.update({"float16": float16, "half": float16, "bfloat16": bfloat16, "uint8": uint8, "int8": int8,
+                "int16": int16, "short": int16})
+
 
 def _dtype_by_name(name):
     return ALIASES[name]

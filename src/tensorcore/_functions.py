@@ -45,10 +45,18 @@ def _finish(t, requires_grad):
 
 
 # ---- creation ----
+def _ranges_as_lists(data):
+    """PyTorch reads a range like the list it yields, also inside nested lists."""
+    if isinstance(data, builtins.range):
+        return list(data)
+    if isinstance(data, (list, tuple)) and builtins.any(isinstance(d, (builtins.range, list, tuple)) for d in data):
+        return [_ranges_as_lists(d) for d in data]
+    return data
+
+
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     device_arg(device, "tensor")
-    if isinstance(data, builtins.range):
-        data = list(data)
+    data = _ranges_as_lists(data)
     return _finish(_C.tensor_from_data(data, dtype_arg(dtype, "tensor")), requires_grad)
 
 
@@ -864,6 +872,10 @@ class _LegacyTensorType(type):
         if builtins.all(isinstance(a, builtins.int) and not isinstance(a, builtins.bool) for a in args) or (
                 len(args) == 1 and isinstance(args[0], Size)):
             return _C.empty(shape_args(args, cls.__name__), cls._dtype)
+        if len(args) == 1 and not isinstance(args[0], Tensor):
+            # Straight to the class's dtype: going through float32 first would
+            # round integers above 2**24 (LongTensor([2**40 + 1])).
+            return _C.tensor_from_data(_ranges_as_lists(args[0]), cls._dtype)
         return Tensor(*args).to(cls._dtype)
 
     def __repr__(cls):

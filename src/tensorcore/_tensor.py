@@ -1051,3 +1051,19 @@ def apply_(self, fn):
 
 
 del _n
+
+
+# ---- appended by the real-programs work (issue 11): kept in one block for easy merging ----
+# Device and layout predicates that real programs test (pytorch/examples dcgan:
+# `input.is_cuda or input.is_xpu`); tensorcore tensors are none of these.
+for _kind in ("is_xpu", "is_mps", "is_meta", "is_mkldnn", "is_nested", "is_vulkan", "is_ipu", "is_hpu", "is_maia",
+              "is_mtia", "is_sparse_csr"):
+    if not hasattr(Tensor, _kind):
+        setattr(Tensor, _kind, property(lambda self: False))
+del _kind
+
+
+@_method
+def is_inference(self):
+    """False: tensorcore's inference_mode does not mark tensors."""
+    return False

@@ -19,8 +19,59 @@ from .. import _C
 
 Tensor = _C.Tensor
 
-# Bound directly: a Python wrapper would cost more than a small attention call.
-scaled_dot_product_attention = _C.scaled_dot_product_attention
+_fused_attention = _C.scaled_dot_product_attention
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                                 enable_gqa=False):
+    """F.scaled_dot_product_attention: the fused C++ op, except with dropout.
+
+    Note [Attention dropout draws PyTorch's stream]
+    With dropout_p > 0 PyTorch's CPU build does not use its flash kernel: it
+    runs the math path, softmax(q k^T * scale + mask), then at::dropout on the
+    (..., L, S) weights, i.e. one bernoulli_(1 - p) over that shape from the
+    default generator, then weights @ v. Programs that train transformers with
+    dropout (nn.Transformer*, nn.MultiheadAttention, GPT blocks) print losses
+    that depend on those draws, so the dropout case takes the same path here and
+    F.dropout draws the same mask and leaves the generator where PyTorch leaves
+    it. It materialises the L x S weights, as PyTorch does in this case; without
+    dropout the fused kernel never does.
+    """
+    if not dropout_p or not (0.0 < dropout_p <= 1.0):  # 0, or out of range: the C++ op checks and raises
+        return _fused_attention(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+    return _math_attention_with_dropout(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+
+
+def _math_attention_with_dropout(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa):
+    """PyTorch's math path (Note [Attention dropout draws PyTorch's stream])."""
+    import tensorcore
+    from .functional import softmax, dropout
+    if is_causal and attn_mask is not None:
+        raise RuntimeError("scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
+    L, S = query.size(-2), key.size(-2)
+    if enable_gqa and query.dim() >= 3 and key.size(-3) != query.size(-3):
+        repeats = query.size(-3) // key.size(-3)
+        key = key.repeat_interleave(repeats, dim=-3)
+        value = value.repeat_interleave(repeats, dim=-3)
+    if scale is None:
+        scale = 1.0 / math.sqrt(query.size(-1))
+    # PyTorch scales both operands by sqrt(scale), which keeps q k^T in range.
+    root = math.sqrt(abs(scale))
+    weights = (query * (root if scale >= 0 else -root)) @ (key.transpose(-2, -1) * root)
+    if is_causal:
+        attn_mask = tensorcore.ones(L, S, dtype=tensorcore.bool).tril()
+    if attn_mask is not None:
+        if attn_mask.dtype == tensorcore.bool:
+            attn_mask = tensorcore.zeros(attn_mask.shape, dtype=weights.dtype).masked_fill(
+                attn_mask.logical_not(), float("-inf"))
+        weights = weights + attn_mask
+        # PyTorch's _safe_softmax: a row masked everywhere gives zeros, not NaN.
+        fully_masked = (weights == float("-inf")).all(dim=-1, keepdim=True)
+        weights = softmax(weights, dim=-1).masked_fill(fully_masked, 0.0)
+    else:
+        weights = softmax(weights, dim=-1)
+    weights = dropout(weights, p=dropout_p)
+    return weights @ value
 
 def _none_or_dtype(input):
     if input is None:

@@ -11,6 +11,7 @@ import warnings
 from .. import _C
 from ..autograd import no_grad
 from .._naming import grad_fn_named
+from ._inplace import apply_inplace
 from ._attention import (scaled_dot_product_attention, multi_head_attention_forward,  # noqa: F401
                          _canonical_mask, _none_or_dtype)
 from ._conv_ops import (pad, conv1d, conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d,  # noqa: F401
@@ -97,12 +98,9 @@ def relu_(input):
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     _check_tensor(input, "leaky_relu")
-    out = _C.leaky_relu(input, float(negative_slope))
-    if inplace:
-        with no_grad():
-            input.copy_(out)
-        return input
-    return out
+    if inplace:  # Note [In-place activations keep their gradient]
+        return apply_inplace(input, lambda x: _C.leaky_relu(x, float(negative_slope)))
+    return _C.leaky_relu(input, float(negative_slope))
 
 
 def leaky_relu_(input, negative_slope=0.01):
@@ -118,22 +116,16 @@ def gelu(input, approximate="none"):
 
 @grad_fn_named("SiluBackward0")
 def silu(input, inplace=False):
-    out = input * _C.sigmoid(input)
-    if inplace:
-        with no_grad():
-            input.copy_(out)
-        return input
-    return out
+    if inplace:  # Note [In-place activations keep their gradient]
+        return apply_inplace(input, lambda x: x * _C.sigmoid(x))
+    return input * _C.sigmoid(input)
 
 
 @grad_fn_named("EluBackward0")
 def elu(input, alpha=1.0, inplace=False):
-    out = _C.where(input > 0, input, _C.expm1(input.clamp(max=0)) * alpha)
-    if inplace:
-        with no_grad():
-            input.copy_(out)
-        return input
-    return out
+    if inplace:  # Note [In-place activations keep their gradient]
+        return apply_inplace(input, lambda x: _C.where(x > 0, x, _C.expm1(x.clamp(max=0)) * alpha))
+    return _C.where(input > 0, input, _C.expm1(input.clamp(max=0)) * alpha)
 
 
 @grad_fn_named("HardtanhBackward0")
@@ -448,3 +440,11 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if pos_weight is not None:
         pos_weight = pos_weight.to(input.dtype).expand(input.shape)
     return _C.binary_cross_entropy_with_logits(input, target.to(input.dtype), weight, pos_weight, red)
+
+
+# More functionals, composed of the ops above (one file, so this one stays the fused-kernel layer).
+from ._functional_more import *  # noqa: E402,F401,F403
+from ._functional_more import __all__ as _more_all  # noqa: E402
+__all__ += _more_all
+from ._conv_transpose import conv_transpose1d, conv_transpose2d  # noqa: E402,F401
+__all__ += ["conv_transpose1d", "conv_transpose2d"]

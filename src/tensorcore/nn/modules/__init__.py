@@ -15,3 +15,14 @@ from .batchnorm import BatchNorm1d, BatchNorm2d  # noqa: F401
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell  # noqa: F401
 from .transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,  # noqa: F401
                           TransformerDecoderLayer)
+# Python-composed modules (nn/_functional_more.py underneath).
+from .dropout import Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout  # noqa: F401,E402
+from .activation_more import *  # noqa: F401,F403,E402
+from .normalization import (GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, RMSNorm,  # noqa: F401,E402
+                            LocalResponseNorm)
+from .distance import CosineSimilarity, PairwiseDistance  # noqa: F401,E402
+from .pixelshuffle import *  # noqa: F401,F403,E402
+from .pooling import MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d  # noqa: F401,E402
+from .loss import (KLDivLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss,  # noqa: F401,E402
+                   CosineEmbeddingLoss, TripletMarginLoss, PoissonNLLLoss, GaussianNLLLoss, MultiLabelSoftMarginLoss)
+from .conv_transpose import ConvTranspose1d, ConvTranspose2d  # noqa: F401,E402

@@ -1,0 +1,70 @@
+"""conv_transpose1d / conv_transpose2d: the adjoint of conv2d, built from it.
+
+Note [Transposed convolution as a convolution]
+A transposed convolution with stride s, padding p, dilation d and output
+padding op equals a stride-1 convolution of the input with s - 1 zeros
+inserted between neighbouring elements, padded by d*(k-1) - p on each side
+(plus op at the end; a negative amount crops), with the kernel flipped in
+space and its in/out channel axes swapped within each group. The output size
+is then (H-1)*s - 2p + d*(k-1) + op + 1, PyTorch's formula. Everything is
+differentiable ops (cat/reshape/slice/pad/flip/conv2d), so gradients to input,
+weight and bias come from their nodes; the inserted zeros cost s^2 more
+multiply-adds than PyTorch's col2im form, acceptable at the sizes programs use
+on a CPU (DCGAN-style generators).
+"""
+from .. import _C
+from ._conv_ops import _pair, conv2d, pad
+
+
+def _insert_zeros(x, stride, dim):
+    if stride == 1:
+        return x
+    n = x.shape[dim]
+    shape = list(x.shape)
+    shape.insert(dim + 1, stride - 1)
+    spread = _C.cat([x.unsqueeze(dim + 1), _C.zeros(shape, x.dtype)], dim + 1)
+    merged = list(x.shape)
+    merged[dim] = n * stride
+    return spread.reshape(merged).narrow(dim, 0, (n - 1) * stride + 1)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    if input.dim() not in (3, 4):
+        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of "
+                           f"size: {list(input.shape)}")
+    unbatched = input.dim() == 3
+    x = input.unsqueeze(0) if unbatched else input
+    if weight.dim() != 4:
+        raise RuntimeError(f"conv_transpose2d: expected a 4-D weight (in_channels, out_channels/groups, kH, kW), "
+                           f"got {list(weight.shape)}")
+    cin, cout_g, kh, kw = weight.shape
+    if x.shape[1] != cin:
+        raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input "
+                           f"{list(x.shape)} to have {cin} channels, but got {x.shape[1]} channels instead")
+    if cin % groups:
+        raise RuntimeError(f"conv_transpose2d: in_channels ({cin}) must be divisible by groups ({groups})")
+    stride, padding = _pair(stride, 2, "stride"), _pair(padding, 2, "padding")
+    output_padding, dilation = _pair(output_padding, 2, "output_padding"), _pair(dilation, 2, "dilation")
+    for op, s, d in zip(output_padding, stride, dilation):
+        if op >= s and op >= d:
+            raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
+                               f"output_padding_height: {output_padding[0]} output_padding_width: "
+                               f"{output_padding[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
+                               f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
+    x = _insert_zeros(_insert_zeros(x, stride[0], 2), stride[1], 3)
+    eh, ew = dilation[0] * (kh - 1) - padding[0], dilation[1] * (kw - 1) - padding[1]
+    x = pad(x, (ew, ew + output_padding[1], eh, eh + output_padding[0]))
+    w = (weight.reshape(groups, cin // groups, cout_g, kh, kw).transpose(1, 2)
+         .reshape(groups * cout_g, cin // groups, kh, kw).flip([2, 3]))
+    out = conv2d(x, w, bias, 1, 0, dilation, groups)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"Expected 2D (unbatched) or 3D (batched) input to conv_transpose1d, but got input of "
+                           f"size: {list(input.shape)}")
+    out = conv_transpose2d(input.unsqueeze(-2), weight.unsqueeze(-2), bias, (1, _pair(stride, 1, "stride")[0]),
+                           (0, _pair(padding, 1, "padding")[0]), (0, _pair(output_padding, 1, "output_padding")[0]),
+                           groups, (1, _pair(dilation, 1, "dilation")[0]))
+    return out.squeeze(-2)

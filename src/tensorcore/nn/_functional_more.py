@@ -1,0 +1,608 @@
+"""More of nn.functional, as compositions of existing differentiable ops
+(gradients come from the ops' own nodes): feature dropout, the remaining
+pointwise activations, group/instance/RMS norm, distances, the less common
+losses, pixel shuffle, 1-d pooling through the 2-d kernels and nearest
+interpolation. Each follows PyTorch's formula and argument checks; the tests
+(tests/test_nn_more.py) compare values and gradients with PyTorch.
+
+Note [Feature dropout stream]
+dropout1d/2d/3d zero whole channels: PyTorch draws one bernoulli_(1 - p) per
+(batch, channel), i.e. a mask of shape (N, C, 1, ...) from the default
+generator, scales it by 1/(1-p) and multiplies. The same mask shape is drawn
+here so a seeded program drops the same channels and leaves the generator in
+the same state.
+"""
+import math
+import warnings
+
+from .. import _C
+from ..autograd import no_grad
+from ._inplace import apply_inplace
+
+Tensor = _C.Tensor
+
+__all__ = [
+    "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout", "alpha_dropout",
+    "selu", "celu", "mish", "hardswish", "hardsigmoid", "softsign", "tanhshrink", "softshrink",
+    "hardshrink", "threshold", "glu", "prelu", "rrelu",
+    "group_norm", "instance_norm", "rms_norm", "local_response_norm",
+    "cosine_similarity", "pairwise_distance",
+    "kl_div", "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss", "cosine_embedding_loss",
+    "triplet_margin_loss", "poisson_nll_loss", "gaussian_nll_loss", "multilabel_soft_margin_loss",
+    "pixel_shuffle", "pixel_unshuffle", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d",
+    "adaptive_max_pool1d", "adaptive_max_pool2d", "interpolate", "upsample", "upsample_nearest",
+]
+
+
+def _reduce(loss, reduction, name="loss"):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _legacy(size_average, reduce, reduction):
+    if size_average is None and reduce is None:
+        return reduction
+    from .functional import _legacy_reduction
+    return _legacy_reduction(size_average, reduce)
+
+
+# ---- dropout ----
+def _feature_dropout(input, p, training, inplace, name, unbatched):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    if input.dim() < 2:
+        raise RuntimeError(f"Feature dropout requires at least 2 dimensions in the input")
+    # Unbatched inputs (C, ...) drop channels of their only sample.
+    x = input.unsqueeze(0) if unbatched else input
+    shape = list(x.shape[:2]) + [1] * (x.dim() - 2)
+    if p == 1.0:
+        noise = _C.zeros(shape, x.dtype)
+    else:
+        noise = _C.bernoulli_mask(shape, 1.0 - p, x.dtype)
+        _C.div_(noise, 1.0 - p)
+    if inplace:
+        _C.mul_(input, noise.squeeze(0) if unbatched else noise)
+        return input
+    out = x * noise
+    return out.squeeze(0) if unbatched else out
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.dim()}D input. "
+                           "Note that dropout1d exists to provide channel-wise dropout on inputs with 1 "
+                           "spatial dimension, a channel dimension, and an optional batch dimension (i.e. 2D "
+                           "or 3D inputs).")
+    return _feature_dropout(input, p, training, inplace, "dropout1d", input.dim() != 3)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    if input.dim() not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {input.dim()}-D input to dropout2d, which is deprecated and will "
+                      "result in an error in a future release. To retain the behavior and silence this warning, "
+                      "please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on "
+                      "inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension "
+                      "(i.e. 3D or 4D inputs).")
+    if input.dim() == 3:
+        # PyTorch keeps its old reading of 3-D input: (N, C, L), channel-wise 1-D dropout.
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel "
+                      "dim. This behavior will change in a future release to interpret the input as one "
+                      "without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout "
+                      "behavior, please switch to using dropout1d instead.")
+    # PyTorch's dropout2d never adds a batch dimension: the mask is (N, C, 1, ...) of the input as given.
+    return _feature_dropout(input, p, training, inplace, "dropout2d", False)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    if input.dim() not in (4, 5):
+        warnings.warn(f"dropout3d: Received a {input.dim()}-D input to dropout3d, which is deprecated and will "
+                      "result in an error in a future release. To retain the behavior and silence this warning, "
+                      "please use dropout instead. Note that dropout3d exists to provide channel-wise dropout on "
+                      "inputs with 3 spatial dimensions, a channel dimension, and an optional batch dimension "
+                      "(i.e. 4D or 5D inputs).")
+    return _feature_dropout(input, p, training, inplace, "dropout3d", input.dim() != 5)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _alpha_dropout(input, p, training, feature):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    shape = (list(input.shape[:2]) + [1] * (input.dim() - 2)) if feature else list(input.shape)
+    keep = _C.bernoulli_mask(shape, 1.0 - p, input.dtype)
+    # ATen's _dropout_impl<alpha_dropout>: b = (noise - 1) * alpha * a + alpha * a * p, noise *= a.
+    alpha = 1.7580993408473766
+    a = 1.0 / math.sqrt((alpha * alpha * p + 1) * (1 - p))
+    b = (keep - 1.0) * (alpha * a) + alpha * a * p
+    return input * (keep * a) + b
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    if inplace and training and p > 0.0:
+        return apply_inplace(input, lambda x: _alpha_dropout(x, p, training, False))
+    return _alpha_dropout(input, p, training, False)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    if inplace and training and p > 0.0:
+        return apply_inplace(input, lambda x: _alpha_dropout(x, p, training, True))
+    return _alpha_dropout(input, p, training, True)
+
+
+# ---- activations ----
+def _maybe_inplace(input, compute, inplace):
+    """compute(input), in place when asked (Note [In-place activations keep their gradient])."""
+    return apply_inplace(input, compute) if inplace else compute(input)
+
+
+def selu(input, inplace=False):
+    from .functional import elu
+    return _maybe_inplace(input, lambda x: elu(x, _SELU_ALPHA) * _SELU_SCALE, inplace)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError")
+    return _maybe_inplace(input, lambda x: _C.where(x > 0, x, _C.expm1((x / alpha).clamp(max=0)) * alpha), inplace)
+
+
+def mish(input, inplace=False):
+    from .functional import softplus
+    return _maybe_inplace(input, lambda x: x * _C.tanh(softplus(x)), inplace)
+
+
+def hardsigmoid(input, inplace=False):
+    return _maybe_inplace(input, lambda x: (x + 3.0).clamp(0.0, 6.0) / 6.0, inplace)
+
+
+def hardswish(input, inplace=False):
+    return _maybe_inplace(input, lambda x: x * (x + 3.0).clamp(0.0, 6.0) / 6.0, inplace)
+
+
+def softsign(input):
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input):
+    return input - _C.tanh(input)
+
+
+def softshrink(input, lambd=0.5):
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    return _C.where(input > lambd, input - lambd, _C.where(input < -lambd, input + lambd, input * 0.0))
+
+
+def hardshrink(input, lambd=0.5):
+    return _C.where((input > lambd).logical_or(input < -lambd), input, input * 0.0)
+
+
+def threshold(input, threshold, value, inplace=False):
+    import tensorcore
+    return _maybe_inplace(input, lambda x: _C.where(x > threshold, x, tensorcore.full_like(x, value)), inplace)
+
+
+def glu(input, dim=-1):
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    n = input.size(dim)
+    if n % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim % input.dim()} is size {n}")
+    a, b = input.split(n // 2, dim)
+    return a * _C.sigmoid(b)
+
+
+def prelu(input, weight):
+    if not isinstance(weight, Tensor):
+        raise TypeError("prelu(): argument 'weight' (position 2) must be Tensor")
+    if weight.numel() != 1:
+        channels = input.size(1) if input.dim() >= 2 else input.size(0) if input.dim() == 1 else 1
+        if weight.numel() != channels:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                               f"{weight.numel()} and channel size = {channels}.")
+        if input.dim() >= 2:
+            weight = weight.reshape([1, -1] + [1] * (input.dim() - 2))
+    else:
+        weight = weight.reshape([])
+    return _C.where(input > 0, input, input * weight)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    if training:
+        import tensorcore
+        noise = tensorcore.empty(input.shape, dtype=input.dtype).uniform_(lower, upper)
+        return _maybe_inplace(input, lambda x: _C.where(x >= 0, x, x * noise), inplace)
+    from .functional import leaky_relu
+    return leaky_relu(input, (lower + upper) / 2, inplace)
+
+
+# ---- normalization ----
+def _channel_shape(x):
+    return [1, -1] + [1] * (x.dim() - 2)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    if input.dim() < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
+    n, c = input.size(0), input.size(1)
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input "
+                           f"of shape {list(input.shape)} and num_groups={num_groups}")
+    x = input.reshape(n, num_groups, -1)
+    mean = x.mean(-1, keepdim=True)
+    var = x.var(-1, keepdim=True, unbiased=False)
+    out = ((x - mean) * (var + eps).rsqrt()).reshape(input.shape)
+    if weight is not None:
+        out = out * weight.reshape(_channel_shape(input))
+    if bias is not None:
+        out = out + bias.reshape(_channel_shape(input))
+    return out
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                  momentum=0.1, eps=1e-5):
+    if input.dim() < 3:
+        raise ValueError(f"instance_norm expects an input with at least 3 dimensions (got {input.dim()})")
+    dims = list(range(2, input.dim()))
+    if use_input_stats:
+        mean = input.mean(dims, keepdim=True)
+        var = input.var(dims, keepdim=True, unbiased=False)
+        if running_mean is not None or running_var is not None:
+            with no_grad():
+                count = math.prod(input.shape[2:])
+                if running_mean is not None:
+                    running_mean.mul_(1 - momentum).add_(mean.mean(0).reshape(-1) * momentum)
+                if running_var is not None:
+                    unbiased = var * (count / max(count - 1, 1))
+                    running_var.mul_(1 - momentum).add_(unbiased.mean(0).reshape(-1) * momentum)
+    else:
+        mean = running_mean.reshape(_channel_shape(input))
+        var = running_var.reshape(_channel_shape(input))
+    out = (input - mean) * (var + eps).rsqrt()
+    if weight is not None:
+        out = out * weight.reshape(_channel_shape(input))
+    if bias is not None:
+        out = out + bias.reshape(_channel_shape(input))
+    return out
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    normalized_shape = tuple(normalized_shape)
+    if tuple(input.shape[input.dim() - len(normalized_shape):]) != normalized_shape:
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+                           f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size"
+                           f"{list(input.shape)}")
+    if eps is None:
+        eps = 1.1920928955078125e-07 if input.dtype.itemsize == 4 else 2.220446049250313e-16
+    dims = list(range(input.dim() - len(normalized_shape), input.dim()))
+    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    return out * weight if weight is not None else out
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    from .functional import pad, avg_pool2d
+    if input.dim() < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality input (got {input.dim()} dimensions)")
+    div = (input * input).unsqueeze(1)
+    if input.dim() == 3:
+        div = pad(div, (0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
+    else:
+        shape = list(input.shape)
+        div = div.reshape(shape[0], 1, shape[1], shape[2], -1)
+        div = pad(div, (0, 0, 0, 0, size // 2, (size - 1) // 2))
+        n, _, c2, h, w = div.shape
+        div = avg_pool2d(div.reshape(n, c2, h * w).unsqueeze(1), (size, 1), stride=1).reshape(
+            n, 1, -1, h, w).squeeze(1)
+        div = div.reshape(shape)
+    div = (div * alpha + k).pow(beta)
+    return input / div
+
+
+# ---- distances ----
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """PyTorch's formula: each input divided by its norm clamped at eps, then
+    the dot product along dim."""
+    n1 = x1.norm(2, dim, keepdim=True).clamp(min=eps)
+    n2 = x2.norm(2, dim, keepdim=True).clamp(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    dim = max(x1.dim(), x2.dim()) - 1
+    return (x1 - x2 + eps).norm(p, dim, keepdim=keepdim)
+
+
+# ---- losses ----
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    reduction = _legacy(size_average, reduce, reduction)
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        import tensorcore
+        loss = tensorcore.xlogy(target, target) - target * input
+    if reduction == "batchmean":
+        return loss.sum() / input.size(0) if input.dim() != 0 else loss.sum()
+    return _reduce(loss, reduction)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+    reduction = _legacy(size_average, reduce, reduction)
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+                           f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} ")
+    return _reduce((-target * (input1 - input2) + margin).clamp(min=0), reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+    reduction = _legacy(size_average, reduce, reduction)
+    zeros = input * 0.0
+    margin_part = _C.where(target != 1, (margin - input).clamp(min=0), zeros)
+    self_part = _C.where(target != -1, input, zeros)
+    return _reduce(margin_part + self_part, reduction)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    reduction = _legacy(size_average, reduce, reduction)
+    return _reduce(_C.log1p(_C.exp(-target * input)), reduction)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+    reduction = _legacy(size_average, reduce, reduction)
+    eps = 1e-12
+    dim = input1.dim() - 1
+    prod_sum = (input1 * input2).sum(dim)
+    mag1 = (input1 * input1).sum(dim) + eps
+    mag2 = (input2 * input2).sum(dim) + eps
+    cos = prod_sum / (mag1 * mag2).sqrt()
+    zeros = cos * 0.0
+    pos = _C.where(target == 1, 1 - cos, zeros)
+    neg = _C.where(target == -1, (cos - margin).clamp(min=0), zeros)
+    return _reduce(pos + neg, reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
+                        reduce=None, reduction="mean"):
+    reduction = _legacy(size_average, reduce, reduction)
+    if margin <= 0:
+        raise ValueError(f"TripletMarginLoss: expected margin to be greater than 0, got {margin} instead")
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = _C.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce((d_pos - d_neg + margin).clamp(min=0), reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean"):
+    reduction = _legacy(size_average, reduce, reduction)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if log_input:
+        loss = _C.exp(input) - target * input
+    else:
+        loss = input - target * _C.log(input + eps)
+    if full:
+        stirling = target * _C.log(target) - target + 0.5 * _C.log(2 * math.pi * target)
+        loss = loss + _C.where(target > 1, stirling, target * 0.0)
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    if isinstance(var, (int, float)):
+        import tensorcore
+        var = tensorcore.full_like(input, float(var))
+    if var.shape != input.shape:
+        if tuple(input.shape[:-1]) == tuple(var.shape):
+            var = var.unsqueeze(-1)
+        elif tuple(input.shape[:-1]) == tuple(var.shape[:-1]) and var.size(-1) == 1:
+            pass
+        else:
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    if bool((var < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    var = var.clone()
+    with no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (_C.log(var) + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    from .functional import logsigmoid
+    reduction = _legacy(size_average, reduce, reduction)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    loss = loss.sum(input.dim() - 1) / input.size(-1)
+    return _reduce(loss, reduction)
+
+
+# ---- pixel shuffle ----
+def pixel_shuffle(input, upscale_factor):
+    r = upscale_factor
+    if input.dim() < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{input.dim()} dimension(s)")
+    c, h, w = input.shape[-3:]
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square "
+                           f"of upscale_factor, but input.size(-3)={c} is not divisible by {r * r}")
+    batch = list(input.shape[:-3])
+    x = input.reshape(batch + [c // (r * r), r, r, h, w])
+    k = len(batch)
+    x = x.permute(list(range(k)) + [k, k + 3, k + 1, k + 4, k + 2])
+    return x.reshape(batch + [c // (r * r), h * r, w * r])
+
+
+def pixel_unshuffle(input, downscale_factor):
+    r = downscale_factor
+    if input.dim() < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{input.dim()} dimension(s)")
+    c, h, w = input.shape[-3:]
+    if h % r or w % r:
+        raise RuntimeError(f"pixel_unshuffle expects height and width to be divisible by downscale_factor, but "
+                           f"got {h} and {w} for downscale_factor={r}")
+    batch = list(input.shape[:-3])
+    x = input.reshape(batch + [c, h // r, r, w // r, r])
+    k = len(batch)
+    x = x.permute(list(range(k)) + [k, k + 2, k + 4, k + 1, k + 3])
+    return x.reshape(batch + [c * r * r, h // r, w // r])
+
+
+# ---- 1-d pooling through the 2-d kernels ----
+def _one(v, name):
+    if isinstance(v, (tuple, list)):
+        if len(v) != 1:
+            raise RuntimeError(f"{name} must be a single int, or a tuple of one int")
+        return v[0]
+    return v
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    from .functional import max_pool2d
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"max_pool1d() Expected 2D or 3D input tensor, but got {list(input.shape)}")
+    k = _one(kernel_size, "max_pool1d: kernel_size")
+    s = k if stride is None or stride == [] or stride == () else _one(stride, "max_pool1d: stride")
+    out = max_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, _one(padding, "max_pool1d: padding")),
+                     (1, _one(dilation, "max_pool1d: dilation")), ceil_mode, return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    from .functional import avg_pool2d
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"avg_pool1d() Expected 2D or 3D input tensor, but got {list(input.shape)}")
+    k = _one(kernel_size, "avg_pool1d: kernel_size")
+    s = k if stride is None or stride == [] or stride == () else _one(stride, "avg_pool1d: stride")
+    return avg_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, _one(padding, "avg_pool1d: padding")), ceil_mode,
+                      count_include_pad).squeeze(-2)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    from .functional import adaptive_avg_pool2d
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got {list(input.shape)}")
+    return adaptive_avg_pool2d(input.unsqueeze(-2), (1, _one(output_size, "adaptive_avg_pool1d"))).squeeze(-2)
+
+
+def _adaptive_bounds(n_in, n_out):
+    return [((i * n_in) // n_out, -((-(i + 1) * n_in) // n_out)) for i in range(n_out)]
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    import tensorcore
+    if input.dim() not in (3, 4):
+        raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got {list(input.shape)}")
+    if isinstance(output_size, int):
+        output_size = (output_size, output_size)
+    h, w = input.shape[-2:]
+    oh = h if output_size[0] is None else output_size[0]
+    ow = w if output_size[1] is None else output_size[1]
+    rows = []
+    idx_rows = []
+    for (h0, h1) in _adaptive_bounds(h, oh):
+        cols, idx_cols = [], []
+        for (w0, w1) in _adaptive_bounds(w, ow):
+            win = input[..., h0:h1, w0:w1]
+            flat = win.reshape(list(win.shape[:-2]) + [-1])
+            v, i = flat.max(-1)
+            cols.append(v)
+            idx_cols.append((h0 + i // (w1 - w0)) * w + (w0 + i % (w1 - w0)))
+        rows.append(tensorcore.stack(cols, -1))
+        idx_rows.append(tensorcore.stack(idx_cols, -1))
+    out = tensorcore.stack(rows, -2)
+    if return_indices:
+        return out, tensorcore.stack(idx_rows, -2)
+    return out
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got {list(input.shape)}")
+    out = adaptive_max_pool2d(input.unsqueeze(-2), (1, _one(output_size, "adaptive_max_pool1d")), return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+# ---- interpolation ----
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """Nearest-neighbour resizing, PyTorch's index rule: source index =
+    min(floor(dst * scale), in - 1) with scale = 1/scale_factor when a scale
+    factor is given (and not recomputed), else in/out, in float32 as its kernel."""
+    import tensorcore
+    if mode != "nearest":
+        raise NotImplementedError(f"interpolate: mode '{mode}' is not available in tensorcore yet (only 'nearest')")
+    if align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | "
+                         "bicubic | trilinear")
+    spatial = input.dim() - 2
+    if spatial < 1:
+        raise ValueError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) for the "
+                         f"modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact "
+                         f"(got {mode})")
+    if (size is None) == (scale_factor is None):
+        raise ValueError("only one of size or scale_factor should be defined" if size is not None
+                         else "either size or scale_factor should be defined")
+    in_sizes = list(input.shape[2:])
+    if size is not None:
+        sizes = list(size) if isinstance(size, (list, tuple)) else [size] * spatial
+        if len(sizes) != spatial:
+            raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input "
+                             f"with spatial dimensions of {in_sizes} and output size of {sizes}. Please provide "
+                             f"input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) "
+                             f"format.")
+        scales = [None] * spatial
+    else:
+        factors = list(scale_factor) if isinstance(scale_factor, (list, tuple)) else [scale_factor] * spatial
+        sizes = [int(math.floor(n * f)) for n, f in zip(in_sizes, factors)]
+        scales = [None] * spatial if recompute_scale_factor else [1.0 / f for f in factors]
+    import numpy as np
+    out = input
+    for d, (n_in, n_out, sc) in enumerate(zip(in_sizes, sizes, scales)):
+        if n_in == n_out and sc in (None, 1.0):
+            continue
+        scale = np.float32(n_in / n_out) if sc is None else np.float32(sc)
+        idx = np.minimum(np.floor(np.arange(n_out, dtype=np.float32) * scale).astype(np.int64), n_in - 1)
+        out = out.index_select(2 + d, tensorcore.from_numpy(idx))
+    return out
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.")
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.")
+    return interpolate(input, size, scale_factor, mode="nearest")

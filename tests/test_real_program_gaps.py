@@ -1,0 +1,96 @@
+"""Gaps found by running public programs unchanged (tests/test_real_programs.py),
+each checked against PyTorch here so they stay fixed without the corpus."""
+import numpy as np
+import pytest
+
+import tensorcore as tc
+
+
+@pytest.mark.parametrize("name,data", [
+    ("LongTensor", [2 ** 40 + 1, -(2 ** 53) - 1]),  # pyGAT: LongTensor(range(...)); exact above 2**24
+    ("LongTensor", range(5)),
+    ("LongTensor", [1.7, -1.7]),
+    ("FloatTensor", [[1, 2], [3, 4]]),
+    ("FloatTensor", np.arange(3)),
+    ("DoubleTensor", (0.1, 0.2)),
+    ("BoolTensor", [0, 2]),
+    ("IntTensor", range(3)),
+    ("LongTensor", []),
+])
+def test_legacy_constructors_from_data_match_torch(name, data):
+    torch = pytest.importorskip("torch")
+    expected = getattr(torch, name)(data)
+    actual = getattr(tc, name)(data)
+    assert str(actual.dtype).split(".")[1] == str(expected.dtype).split(".")[1]
+    np.testing.assert_array_equal(actual.numpy(), expected.numpy())
+
+
+def test_legacy_long_tensor_keeps_large_integers():
+    assert tc.LongTensor([2 ** 40 + 1]).tolist() == [2 ** 40 + 1]
+
+
+def test_tensor_reads_nested_ranges():
+    assert tc.tensor([range(2), range(2)]).tolist() == [[0, 1], [0, 1]]
+    assert tc.tensor((range(1, 3), [5, 6])).tolist() == [[1, 2], [5, 6]]
+
+
+INPLACE = [("leaky_relu", (0.2,)), ("silu", ()), ("elu", (0.7,)), ("selu", ()), ("celu", (0.5,)), ("mish", ()),
+           ("hardswish", ()), ("hardsigmoid", ()), ("threshold", (0.1, -2.0)), ("rrelu", ()), ("relu", ()),
+           ("relu6", ()), ("hardtanh", ())]
+
+
+@pytest.mark.parametrize("name,args", INPLACE, ids=[c[0] for c in INPLACE])
+def test_inplace_activation_gradients_match_torch(name, args):
+    """Note [In-place activations keep their gradient]: DCGAN's discriminator
+    (LeakyReLU(0.2, inplace=True) after BatchNorm) trained on wrong gradients."""
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal((3, 5)) * 3
+    results = []
+    for lib in (torch, tc):
+        a = lib.tensor(x, requires_grad=True)
+        b = a * 1.5
+        out = getattr(lib.nn.functional, name)(b, *args, inplace=True)
+        assert out is b
+        (out * lib.tensor(x)).sum().backward()
+        results.append((out.detach().numpy(), a.grad.numpy()))
+        with pytest.raises(RuntimeError, match="leaf Variable"):
+            getattr(lib.nn.functional, name)(lib.tensor(x, requires_grad=True), *args, inplace=True)
+    for r, e in zip(results[1], results[0]):
+        # 1e-7: PyTorch multiplies some backward factors in float32 (hardsigmoid: 1/6)
+        np.testing.assert_allclose(r, e, rtol=1e-7, atol=1e-12)
+
+
+def test_inplace_activation_without_grad_writes_in_place():
+    x = tc.tensor([-1.0, 2.0])
+    out = tc.nn.functional.leaky_relu(x, 0.5, inplace=True)
+    assert out is x and x.tolist() == [-0.5, 2.0]
+    with tc.no_grad():
+        y = tc.tensor([-1.0, 2.0], requires_grad=True)
+        tc.nn.functional.silu(y, inplace=True)
+    assert y.tolist()[1] == pytest.approx(2.0 / (1 + np.exp(-2.0)))
+
+
+@pytest.mark.parametrize("prop", ["is_xpu", "is_mps", "is_meta", "is_mkldnn", "is_nested", "is_sparse_csr"])
+def test_device_predicates_match_torch_cpu_tensors(prop):
+    torch = pytest.importorskip("torch")
+    assert getattr(tc.ones(2), prop) is getattr(torch.ones(2), prop) is False
+    assert tc.ones(1).is_inference() is False
+
+
+@pytest.mark.parametrize("key", [lambda lib: (range(3), lib.tensor([1, 2, 0])), lambda lib: range(2),
+                                 lambda lib: range(0), lambda lib: (slice(None), range(1, 4, 2)),
+                                 lambda lib: (range(3), [0, 1, 1])])
+def test_range_indices_match_torch(key):
+    """x[range(n), y]: mnist_forward_forward's overlay_y_on_x, the log_probs[range(n), targets] idiom."""
+    torch = pytest.importorskip("torch")
+    x = np.arange(12.0).reshape(3, 4)
+    results = []
+    for lib in (torch, tc):
+        t = lib.tensor(x, requires_grad=True)
+        picked = t[key(lib)]
+        (picked * picked).sum().backward()
+        y = lib.tensor(x)
+        y[key(lib)] = -1.0
+        results.append((picked.detach().numpy(), t.grad.numpy(), y.numpy()))
+    for a, e in zip(results[1], results[0]):
+        np.testing.assert_array_equal(a, e)
