@@ -8,6 +8,5 @@ DIR="${1:-src/tensorcore}"
 PY="${PYTHON:-python3}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-# Run outside the checkout so an installed tensorcore is not shadowed by src/ without a _C.
-(cd "$tmp" && "$PY" -m pybind11_stubgen tensorcore._C -o "$tmp/out" --exit-code >/dev/null)
+"$PY" -m pybind11_stubgen tensorcore._C -o "$tmp/out" --exit-code >/dev/null
 cp "$tmp/out/tensorcore/_C.pyi" "$DIR/_C.pyi"
