@@ -35,7 +35,7 @@ bool parse_scalar(pybind11::handle obj, Scalar* out);
 namespace pybind11::detail {
 // Python numbers (and numpy scalars) convert to tc::Scalar.
 template <> struct type_caster<tc::Scalar> {
-  PYBIND11_TYPE_CASTER(tc::Scalar, const_name("Number"));
+  PYBIND11_TYPE_CASTER(tc::Scalar, const_name("float | int | bool"));  // a Python number, as the stubs spell it
   bool load(handle src, bool) { return tc::py_glue::parse_scalar(src, &value); }
   static handle cast(const tc::Scalar& s, return_value_policy, handle) {
     if (s.kind == tc::Scalar::Float) return PyFloat_FromDouble(s.d);

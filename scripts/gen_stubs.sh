@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Writes _C.pyi (type stubs of the compiled extension, by pybind11-stubgen) into
+# DIR (default src/tensorcore). Needs an importable, built tensorcore: the
+# installed one, or PYTHONPATH=src after scripts/dev_build.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DIR="${1:-src/tensorcore}"
+PY="${PYTHON:-python3}"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+"$PY" -m pybind11_stubgen tensorcore._C -o "$tmp/out" --exit-code >/dev/null
+cp "$tmp/out/tensorcore/_C.pyi" "$DIR/_C.pyi"
