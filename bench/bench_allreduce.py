@@ -103,7 +103,7 @@ def measure(args):
             print(f"{human(nbytes):>8} {t_raw * 1e6:9.1f} {t_rt * 1e6:9.1f} {t_tc * 1e6:9.1f} {t_nc * 1e6:9.1f} "
                   f"{nbytes / t_raw / 1e9:8.2f} {nbytes / t_tc / 1e9:8.2f} {bus * nbytes / t_tc / 1e9:8.2f} "
                   f"{t_raw / t_tc:6.2f} {t_rt / t_tc:13.2f} {t_raw / t_nc:9.2f}", flush=True)
-        del arr, t, tensor_memory
+        arr = t = tensor_memory = None  # free this size's buffers before the next
     if not args.skip_digits:
         ddp_step_model(args, tc, dist, comm, MPI, rank, world)
     dist.destroy_process_group()

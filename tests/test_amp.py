@@ -1,7 +1,6 @@
 """tensorcore.amp (GradScaler, autocast), tensorcore.cuda.amp and the named-only
 dtypes (Note [Named but unsupported dtypes]), compared with PyTorch."""
 import pickle
-import warnings
 
 import numpy as np
 import pytest

@@ -6,9 +6,7 @@ compiled tensorcore package has been built.
 
 import contextlib
 import importlib.util
-import math
 import pathlib
-import time
 
 import numpy as np
 import pytest

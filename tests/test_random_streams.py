@@ -288,7 +288,7 @@ def test_normal_fill_float32_matches_pytorch_exactly():
 
 
 def test_generator_keyword_on_every_fill():
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     calls = [
         lambda m, g: m.empty(6, dtype=m.float64).exponential_(1.5, generator=g),
         lambda m, g: m.empty(6).geometric_(0.4, generator=g),

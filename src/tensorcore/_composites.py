@@ -11,7 +11,7 @@ from . import _C
 import functools
 import inspect
 
-from ._args import shape_args, dims_arg, int_arg, tensor_arg
+from ._args import shape_args, int_arg, tensor_arg
 from ._naming import grad_fn_named
 from ._dtype import int64 as _int64
 

@@ -6,9 +6,9 @@ import math
 import numpy as np
 
 from . import _C
-from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, tensor_arg
+from ._args import shape_args, int_arg, dtype_arg, device_arg, tensor_arg
 from ._out import check_out as _check_out, factory_dtype as _out_factory_dtype, write_out as _write_out
-from ._dtype import dtype as _dtype_cls, float32, float64, int64, bool_, int32 as _int32, Size
+from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size
 
 Tensor = _C.Tensor
 
@@ -624,8 +624,8 @@ def broadcast_shapes(*shapes):
             if out[i] == 1:
                 out[i] = s[i]
             elif s[i] != 1 and s[i] != out[i]:
-                raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape.  "
-                                   f"Mismatch is between arg 0 and arg 1.")
+                raise RuntimeError("Shape mismatch: objects cannot be broadcast to a single shape.  "
+                                   "Mismatch is between arg 0 and arg 1.")
     return Size(out)
 
 

@@ -19,7 +19,7 @@ Fields:
   differs   why the outputs are known to differ, or why the program fails under
             tensorcore (the test is an xfail then)
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 _TIMES = (r"ms/batch\s+[\d.]+", r"time:\s+[\d.]+s")
 _NANOGPT_TIMES = (r"time [\d.]+ms", r"mfu -?[\d.]+%")

@@ -2,7 +2,6 @@
 named after the node (AddBackward0, ...), as in PyTorch."""
 import weakref
 
-from .. import _C
 
 _node_types = {}
 builtin_function_nodes = set()  # Function-based nodes of tensorcore itself (CopySlices)

@@ -58,7 +58,7 @@ def _feature_dropout(input, p, training, inplace, name, unbatched):
     if not training or p == 0.0 or input.numel() == 0:
         return input
     if input.dim() < 2:
-        raise RuntimeError(f"Feature dropout requires at least 2 dimensions in the input")
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
     # Unbatched inputs (C, ...) drop channels of their only sample.
     x = input.unsqueeze(0) if unbatched else input
     shape = list(x.shape[:2]) + [1] * (x.dim() - 2)
