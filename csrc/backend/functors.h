@@ -150,6 +150,13 @@ struct Atan2 {
     else return std::atan2(a, b);
   }
 };
+// sqrt(a^2 + b^2) without overflow; float evaluates in double and rounds once.
+struct Hypot {
+  template <typename T> TC_HD T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, float>) return static_cast<float>(std::hypot(double(a), double(b)));
+    else return static_cast<T>(std::hypot(a, b));
+  }
+};
 struct BitAnd { template <typename T> TC_HD T operator()(T a, T b) const { return T(a & b); } };
 struct BitOr { template <typename T> TC_HD T operator()(T a, T b) const { return T(a | b); } };
 struct BitXor { template <typename T> TC_HD T operator()(T a, T b) const { return T(a ^ b); } };

@@ -81,6 +81,8 @@
     where((self <= other) | isnan(other), grad, 0), where((self <= other) | isnan(other), 0, grad)) \
   _(Atan2,      atan2,        Atan2,      FLOAT,     FN | METHOD | INPLACE | OUT, "arctan2", "Atan2Backward0", SELF | OTHER, \
     grad * other / (self * self + other * other), -grad * self / (self * self + other * other)) \
+  _(Hypot,      hypot,        Hypot,      FLOATONLY, FN | METHOD | INPLACE | OUT, "", "HypotBackward0", SELF | OTHER | RESULT, \
+    grad * self / result, grad * other / result) \
   _(BitAnd,     bitwise_and,  BitAnd,     INTONLY,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
   _(BitOr,      bitwise_or,   BitOr,      INTONLY,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
   _(BitXor,     bitwise_xor,  BitXor,     INTONLY,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
