@@ -157,6 +157,15 @@ struct Hypot {
     else return static_cast<T>(std::hypot(a, b));
   }
 };
+// log(e^a + e^b) = max + log1p(e^-|a - b|) (PyTorch's formula; equal infinities return themselves).
+struct LogAddExp {
+  template <typename T> TC_HD T operator()(T a, T b) const {
+    if (a == b && std::isinf(double(a))) return a;
+    const double x = a, y = b, m = x > y ? x : y;
+    if (x != x || y != y) return static_cast<T>(x + y);  // NaN propagates
+    return static_cast<T>(m + std::log1p(std::exp(-std::fabs(x - y))));
+  }
+};
 struct BitAnd { template <typename T> TC_HD T operator()(T a, T b) const { return T(a & b); } };
 struct BitOr { template <typename T> TC_HD T operator()(T a, T b) const { return T(a | b); } };
 struct BitXor { template <typename T> TC_HD T operator()(T a, T b) const { return T(a ^ b); } };

@@ -83,6 +83,8 @@
     grad * other / (self * self + other * other), -grad * self / (self * self + other * other)) \
   _(Hypot,      hypot,        Hypot,      FLOATONLY, FN | METHOD | INPLACE | OUT, "", "HypotBackward0", SELF | OTHER | RESULT, \
     grad * self / result, grad * other / result) \
+  _(LogAddExp,  logaddexp,    LogAddExp,  FLOATONLY, FN | METHOD | OUT, "", "LogaddexpBackward0", SELF | OTHER, \
+    grad / (1 + exp(other - self)), grad / (1 + exp(self - other))) \
   _(BitAnd,     bitwise_and,  BitAnd,     INTONLY,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
   _(BitOr,      bitwise_or,   BitOr,      INTONLY,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
   _(BitXor,     bitwise_xor,  BitXor,     INTONLY,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
