@@ -166,6 +166,15 @@ struct LogAddExp {
     return static_cast<T>(m + std::log1p(std::exp(-std::fabs(x - y))));
   }
 };
+// log2(2^a + 2^b) = max + log1p(2^-|a - b|) / ln 2.
+struct LogAddExp2 {
+  template <typename T> TC_HD T operator()(T a, T b) const {
+    if (a == b && std::isinf(double(a))) return a;
+    const double x = a, y = b, m = x > y ? x : y;
+    if (x != x || y != y) return static_cast<T>(x + y);  // NaN propagates
+    return static_cast<T>(m + std::log1p(std::exp2(-std::fabs(x - y))) / M_LN2);
+  }
+};
 struct BitAnd { template <typename T> TC_HD T operator()(T a, T b) const { return T(a & b); } };
 struct BitOr { template <typename T> TC_HD T operator()(T a, T b) const { return T(a | b); } };
 struct BitXor { template <typename T> TC_HD T operator()(T a, T b) const { return T(a ^ b); } };

@@ -85,6 +85,8 @@
     grad * self / result, grad * other / result) \
   _(LogAddExp,  logaddexp,    LogAddExp,  FLOATONLY, FN | METHOD | OUT, "", "LogaddexpBackward0", SELF | OTHER, \
     grad / (1 + exp(other - self)), grad / (1 + exp(self - other))) \
+  _(LogAddExp2, logaddexp2,   LogAddExp2, FLOATONLY, FN | METHOD | OUT, "", "Logaddexp2Backward0", SELF | OTHER, \
+    grad / (1 + exp2(other - self)), grad / (1 + exp2(self - other))) \
   _(BitAnd,     bitwise_and,  BitAnd,     INTONLY,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
   _(BitOr,      bitwise_or,   BitOr,      INTONLY,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
   _(BitXor,     bitwise_xor,  BitXor,     INTONLY,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
