@@ -527,6 +527,9 @@ _binary("atan2", lambda m, a, b: m.atan2(a, b), np.arctan2, ALL_DTYPES, out=to_f
 _binary("hypot", lambda m, a, b: m.hypot(a, b), np.hypot, FLOATS, grad=True, scalars=False)
 _binary("logaddexp", lambda m, a, b: m.logaddexp(a, b), np.logaddexp, FLOATS, grad=True, scalars=False)
 _binary("logaddexp2", lambda m, a, b: m.logaddexp2(a, b), np.logaddexp2, FLOATS, grad=True, scalars=False)
+_binary("xlogy", lambda m, a, b: m.xlogy(a, b),
+        lambda a, b: np.where(np.asarray(a) == 0, 0.0, a * np.log(np.asarray(b, dtype=np.float64))),
+        ALL_DTYPES, out=to_float, grad=True, rhs="pos", scalar_values=(3, 2.5))
 _binary("bitwise_and", lambda m, a, b: a & b, np.bitwise_and, INTLIKE, scalar_values=(3, True),
         aliases=(lambda m, a, b: m.bitwise_and(a, b) if _is_t(a) else m.bitwise_and(b, a),))
 _binary("bitwise_or", lambda m, a, b: a | b, np.bitwise_or, INTLIKE, scalar_values=(3, True))

@@ -175,6 +175,14 @@ struct LogAddExp2 {
     return static_cast<T>(m + std::log1p(std::exp2(-std::fabs(x - y))) / M_LN2);
   }
 };
+// x * log(y), 0 where x == 0 (unless y is NaN), as PyTorch.
+struct Xlogy {
+  template <typename T> TC_HD T operator()(T x, T y) const {
+    if (y != y) return y;
+    if (x == T(0)) return T(0);
+    return via_double(x, [y](auto xd) { return xd * std::log(static_cast<decltype(xd)>(y)); });
+  }
+};
 struct BitAnd { template <typename T> TC_HD T operator()(T a, T b) const { return T(a & b); } };
 struct BitOr { template <typename T> TC_HD T operator()(T a, T b) const { return T(a | b); } };
 struct BitXor { template <typename T> TC_HD T operator()(T a, T b) const { return T(a ^ b); } };

@@ -98,14 +98,6 @@ def frac(input):
 
 
 @_both
-@grad_fn_named("XlogyBackward0")
-def xlogy(input, other):
-    other = other if isinstance(other, Tensor) else _C.scalar_tensor(other, None)
-    out = input * other.log()
-    return _C.where(input == 0, _C.zeros([], out.dtype), out)
-
-
-@_both
 @grad_fn_named("NanToNumBackward0")
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     if not input.dtype.is_floating_point:
