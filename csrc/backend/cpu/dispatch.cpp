@@ -240,6 +240,10 @@ void sort_rows(DType dt, const void* x, int64_t rows, int64_t len, int64_t k, bo
                int64_t* indices) {
   MaybeReleaseGil g(rows * len * 8);
   TC_DISPATCH(sort_rows, dt, x, rows, len, k, largest, values, indices)
+}
+
+}  // namespace tc::kernels
+
 // ---- convolution and pooling (backend/kernels_conv.h) ----
 #define TC_DECLARE_CONV_CAP(cap)                                                                                  \
   namespace tc::cpu::cap {                                                                                        \
