@@ -104,3 +104,4 @@ class Size(tuple):
 
 # tensorcore.device is a C++ type (core/device.h, bindings/device.cpp): the
 # same object a Tensor's `.device` returns.
+from ._C import device  # noqa: E402,F401 (re-exported: tensorcore.device)
