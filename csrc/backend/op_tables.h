@@ -87,10 +87,11 @@
     grad / (1 + exp(other - self)), grad / (1 + exp(self - other))) \
   _(LogAddExp2, logaddexp2,   LogAddExp2, FLOATONLY, FN | METHOD | OUT, "", "Logaddexp2Backward0", SELF | OTHER, \
     grad / (1 + exp2(other - self)), grad / (1 + exp2(self - other))) \
-  /* d/dx is xlogy(x != 0, y): 0 where x == 0, as PyTorch */ \
+  /* d/dx is xlogy(x != 0, y): 0 where x == 0, as PyTorch. The mask is made grad's dtype first: */ \
+  /* bool with a wrapped number y would compute in the default (float32) dtype. */ \
   _(Xlogy,      xlogy,        Xlogy,      FLOAT,     FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", \
     wrapped(self) ? "XlogyBackward1" : wrapped(other) ? "XlogyBackward2" : "XlogyBackward0", SELF | OTHER, \
-    grad * xlogy(self != 0, other), grad * self / other) \
+    grad * xlogy(zeros_like(grad) + (self != 0), other), grad * self / other) \
   _(BitAnd,     bitwise_and,  BitAnd,     INTONLY,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
   _(BitOr,      bitwise_or,   BitOr,      INTONLY,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
   _(BitXor,     bitwise_xor,  BitXor,     INTONLY,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
