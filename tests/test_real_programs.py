@@ -29,8 +29,11 @@ class ProgramFailed(AssertionError):
 
 def _run(library, entry, workdir):
     env = dict(os.environ)
+    import tensorcore
+    # The tensorcore this test imported (src/ in development, site-packages in CI, where src/ has no _C).
     env["PYTHONPATH"] = os.pathsep.join(
-        [os.path.join(ROOT, "src")] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+        [os.path.dirname(os.path.dirname(tensorcore.__file__))]
+        + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     env.setdefault("OMP_NUM_THREADS", "1")
     for name in entry.copy:
         shutil.copy(os.path.join(CORPUS_DIR, os.path.dirname(entry.program), name), workdir)

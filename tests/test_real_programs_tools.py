@@ -41,7 +41,9 @@ def test_torch_alias_runs_a_program_on_tensorcore(tmp_path):
         "import tensorcore\n"
         "print(torch is tensorcore, F is tensorcore.nn.functional, torch.rand(1).item())\n"
         "try:\n    import torch.no_such_module\nexcept ModuleNotFoundError as e:\n    print(e.name)\n")
-    env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(HERE), "src"))
+    import tensorcore
+    # The tensorcore this test imported (src/ in development, site-packages in CI, where src/ has no _C).
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(tensorcore.__file__)))
     out = subprocess.run([sys.executable, os.path.join(HERE, "real_programs", "run_program.py"), "tensorcore",
                           str(program)], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
