@@ -6,11 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 exec 9>/tmp/tensorcore-dev-build.lock
 flock 9
-# ccache (when installed) with base_dir set, so several checkouts (git worktrees)
+# ccache (when installed) with base_dir = the checkout, so several checkouts (git worktrees)
 # share compiled objects: a fresh worktree's first build is mostly cache hits.
 LAUNCHER=()
 if command -v ccache >/dev/null; then
-  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(dirname "$PWD")}" CCACHE_NOHASHDIR=1
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR=1
   LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
 if [ ! -f build/dev/build.ninja ]; then

@@ -39,9 +39,7 @@ import pytest
 OPS = pathlib.Path(__file__).resolve().parent.parent / "csrc" / "ops"
 
 # file -> why it still has element loops (remove the entry when they move).
-ALLOWED = {
-    "nn.cpp": "nll_loss loop: nn family, moving to backend/kernels_nn.h (issue 9)",
-}
+ALLOWED: dict = {}
 
 DATA = r"(?:\.data\s*<[^>]*>\s*\(\s*\)|->\s*data\s*<[^>]*>\s*\(\s*\)|data_bytes\s*\(\s*\)|storage->data\b|\bdata_ptr\b|\bstorage_base\s*\()"
 ALGOS = r"(?:\bstd::|(?<![\w:.>]))(?:copy|copy_n|fill|fill_n|transform|accumulate|reduce|sort|stable_sort|partial_sort|nth_element|iota|reverse|memcpy|memmove|memset|min_element|max_element|count|find)\s*\("

@@ -22,7 +22,7 @@ using Grads = std::vector<Tensor>;
 void record_binary(BinaryOp op, const Tensor& self, const Tensor& other, const Tensor& result);
 void record_unary(UnaryOp op, const Tensor& self, const Tensor& result);
 TC_FORMULA(zero_grad);  // rounding ops, random ops, div with rounding_mode
-TC_FORMULA(where); TC_FORMULA(clamp); TC_FORMULA(clamp_tensor); TC_FORMULA(to_copy); TC_FORMULA(clone);
+TC_FORMULA(where); TC_FORMULA(clamp); TC_FORMULA(clamp_tensor); TC_FORMULA(to_copy); TC_FORMULA(copy); TC_FORMULA(clone);
 TC_FORMULA(lerp); TC_FORMULA(masked_fill);
 
 // reductions (derivatives_reduce.cpp)

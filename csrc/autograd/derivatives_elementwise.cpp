@@ -164,6 +164,10 @@ Grads clamp_tensor_backward(FormulaNode& n, const Grads& g) {
 }
 
 Grads to_copy_backward(FormulaNode&, const Grads& g) { return {g[0]}; }  // engine casts back
+// copy_(dst, src): inputs dst (its history before the write) and src.
+Grads copy_backward(FormulaNode& n, const Grads& g) {
+  return {n.needs_grad(0) ? zeros_like(g[0]) : Tensor(), n.needs_grad(1) ? g[0] : Tensor()};
+}
 Grads clone_backward(FormulaNode&, const Grads& g) { return {g[0]}; }
 
 Grads lerp_backward(FormulaNode& n, const Grads& g) {
@@ -173,9 +177,13 @@ Grads lerp_backward(FormulaNode& n, const Grads& g) {
           n.needs_grad(2) ? ops::mul(g[0], ops::sub(b, a)) : Tensor()};
 }
 
+// Inputs: self, and the 0-dim value tensor when one was given (MaskedFillBackward1).
 Grads masked_fill_backward(FormulaNode& n, const Grads& g) {
   Tensor m = n.saved_at(0);
-  return {ops::where(m, zeros_like(g[0]), g[0])};
+  Tensor gs = n.needs_grad(0) ? ops::where(m, zeros_like(g[0]), g[0]) : Tensor();
+  if (n.next_edges.size() < 2) return {gs};
+  Tensor gv = n.needs_grad(1) ? ops::sum(ops::where(m, g[0], zeros_like(g[0])), {}, false) : Tensor();
+  return {gs, gv};
 }
 
 }  // namespace tc::autograd::d

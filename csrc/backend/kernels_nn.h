@@ -23,12 +23,27 @@ void softmax_forward(DType dt, bool log, const void* x, void* y, int64_t outer, 
 void softmax_backward(DType dt, bool log, const void* g, const void* y, void* gx, int64_t outer, int64_t len,
                       int64_t inner);
 
-// Pointwise activations on n contiguous elements; `param` is the negative
-// slope of LeakyRelu (unused otherwise).
-enum class Activation : int8_t { Gelu, GeluTanh, LeakyRelu };
-void activation_forward(Activation act, DType dt, int64_t n, const void* x, void* y, double param);
-// gx = g * act'(x).
-void activation_backward(Activation act, DType dt, int64_t n, const void* g, const void* x, void* gx, double param);
+// Pointwise activations on n contiguous elements (y may be x itself: an
+// in-place activation). The parameters of each kind:
+//   LeakyRelu   a = negative slope
+//   Elu         a = alpha * scale, b = scale, c = input_scale (ELU, SELU, CELU)
+//   Hardtanh    a = min_val, b = max_val
+//   Softplus    a = beta, b = threshold
+//   Softshrink, Hardshrink   a = lambda
+//   Threshold   a = threshold, b = value
+enum class Activation : int8_t {
+  Gelu, GeluTanh, LeakyRelu, Elu, Hardtanh, Silu, Mish, Hardswish, Hardsigmoid, Softplus, Softshrink, Hardshrink,
+  Threshold, LogSigmoid
+};
+struct ActivationParams {
+  double a = 0, b = 0, c = 0;
+};
+void activation_forward(Activation act, DType dt, int64_t n, const void* x, void* y, ActivationParams p);
+// gx = g * act'(x). With from_result, `x` holds the forward's result instead
+// of its input (the in-place forms of LeakyRelu and Elu save only that, as
+// PyTorch's do).
+void activation_backward(Activation act, DType dt, int64_t n, const void* g, const void* x, void* gx,
+                         ActivationParams p, bool from_result);
 
 // Note [LayerNorm kernels]
 // x is [rows, M] contiguous; w and b [M] may be null. The forward writes y,
@@ -49,5 +64,13 @@ void layer_norm_backward(DType dt, int64_t rows, int64_t M, const void* g, const
 enum class PointwiseLoss : int8_t { Mse, BinaryCrossEntropy, BinaryCrossEntropyWithLogits };
 bool pointwise_loss(PointwiseLoss loss, DType dt, int64_t n, const void* x, const void* y, const void* w,
                     const void* pos_weight, void* out);
+
+// nll_loss over contiguous log-probabilities [N, C, R] and targets [N, R]:
+// out[n, r] = -logp[n, t, r] * w[t] (w null: 1), 0 where t == ignore_index;
+// *weight_sum gets the sum of the weights taken (accumulated in double, in
+// order). Returns false, with the offending class in *bad_target, at the first
+// target outside [0, C) (the op raises PyTorch's IndexError).
+bool nll_loss_forward(DType dt, int64_t N, int64_t C, int64_t R, const void* logp, const int64_t* target,
+                      const void* w, int64_t ignore_index, void* out, double* weight_sum, int64_t* bad_target);
 
 }  // namespace tc::kernels

@@ -61,6 +61,8 @@
     grad, -grad * trunc_divide(self, other)) \
   /* div(rounding_mode='trunc'): reached through div; zero gradients, as PyTorch */ \
   _(TruncDiv,   _div_trunc,   TruncDiv,   NUMERIC,   0, "", "DivBackward2", NOTHING, zeros_like(grad), zeros_like(grad)) \
+  /* div(rounding_mode='floor'): floor_divide's values, div's zero gradients (floor_divide has none) */ \
+  _(DivFloor,   _div_floor,   FloorDiv,   NUMERIC,   0, "", "DivBackward2", NOTHING, zeros_like(grad), zeros_like(grad)) \
   _(Pow,        pow,          Pow,        NUMERIC,   FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", \
     wrapped(other) ? "PowBackward0" : wrapped(self) ? "PowBackward2" : "PowBackward1", \
     wrapped(other) ? SELF | OTHER : SELF | OTHER | RESULT, \

@@ -254,6 +254,9 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   // Moves `src`'s history onto `self` after an in-place write (CopySlices).
   cls.def("_check_inplace", [](const Tensor& self, const char* op) { autograd::check_inplace(self, op); });
   cls.def("_rebase_history", [](Tensor& self, const Tensor& src) { autograd::rebase_history(self, src); });
+  // A copy of self's values carrying self's history: what an in-place op
+  // written in Python computes from (its node may save it; self is overwritten).
+  cls.def("_snapshot_for_inplace", [](const Tensor& self) { return autograd::snapshot_for_inplace(self); });
   cls.def("detach_", [](Tensor& t) -> Tensor& {
     if (t->autograd) {
       t->autograd->grad_fn.reset();

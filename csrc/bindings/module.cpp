@@ -16,6 +16,7 @@ void init_fast_functions(py::module_& m);
 void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
 void init_optim(py::module_& m);
 void init_nn(py::module_& m);
+void init_activation(py::module_& m);
 void init_conv(py::module_& m);
 }  // namespace tc::py_glue
 
@@ -63,6 +64,7 @@ PYBIND11_MODULE(_C, m) {
   init_autograd(m, cls);
   init_optim(m);
   init_nn(m);
+  init_activation(m);
   init_conv(m);
 
   m.def("_register", [](py::object size_cls, py::list dtypes) {

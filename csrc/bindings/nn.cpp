@@ -25,7 +25,6 @@ ops::RnnMode rnn_mode(int mode) {
 void init_nn(py::module_& m) {
   m.def("gelu", &ops::gelu);
   m.def("gelu_backward", &ops::gelu_backward);
-  m.def("leaky_relu", &ops::leaky_relu);
   m.def("layer_norm", [](const Tensor& x, const Shape& normalized_shape, std::optional<Tensor> weight,
                          std::optional<Tensor> bias, double eps) {
     return ops::layer_norm(x, normalized_shape, opt(weight), opt(bias), eps);

@@ -81,7 +81,8 @@ std::optional<DType> combine_categories(std::optional<DType> higher, std::option
 }
 
 bool divides(BinaryOp op) {
-  return op == BinaryOp::FloorDiv || op == BinaryOp::Rem || op == BinaryOp::Fmod || op == BinaryOp::TruncDiv;
+  return op == BinaryOp::FloorDiv || op == BinaryOp::Rem || op == BinaryOp::Fmod || op == BinaryOp::TruncDiv ||
+         op == BinaryOp::DivFloor;
 }
 
 bool any_zero(const Tensor& t) {
@@ -504,8 +505,11 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   Shape b = broadcast_shapes(dst.sizes(), src.sizes(), "copy_");
   TC_CHECK(b == dst.sizes(), "[copy_] the source of shape ", shape_str(src.sizes()),
            " cannot be broadcast to the destination of shape ", shape_str(dst.sizes()));
-  bool grad = autograd::any_requires_grad({&src});
-  if (grad || (dst->autograd && dst->autograd->requires_grad && autograd::grad_enabled())) check_inplace_target(dst, "copy");
+  // Recorded when either side is tracked: a tracked dst whose values are all
+  // replaced must stop passing the gradient to its old history (zeros, as
+  // PyTorch's CopyBackwards), even when src is constant.
+  bool grad = autograd::any_requires_grad({&dst, &src});
+  if (grad) check_inplace_target(dst, "copy");
   check_no_internal_overlap(dst);
   check_no_partial_overlap(dst, src);
   Tensor s = src;
@@ -517,16 +521,16 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   }
   dst.bump_version();
   if (grad) {
-    // dst = src (broadcast): gradient flows to src.
+    // dst = src (broadcast): the gradient flows to src, zeros to dst's old history.
     Tensor out = make_view(dst, dst.sizes(), dst.strides(), dst->offset);
-    record("CopyBackwards", d::to_copy_backward, {&src}, {&out});
+    record("CopyBackwards", d::copy_backward, {&dst, &src}, {&out});
     autograd::rebase_history(dst, out);
   }
   return dst;
 }
 
-Tensor& fill_(Tensor& t, Scalar v) {
-  check_inplace_target(t, "fill");
+namespace {
+Tensor& fill_recording(Tensor& t, Scalar v, const char* node) {
   if (autograd::any_requires_grad({&t})) {
     // The new values do not depend on the old ones: a zero gradient flows back.
     Tensor filled;
@@ -534,7 +538,7 @@ Tensor& fill_(Tensor& t, Scalar v) {
       autograd::NoGradGuard ng;
       filled = full(t.sizes(), v, t.dtype());
     }
-    record("FillBackward0", d::fill_backward, {&t}, {&filled});
+    record(node, d::fill_backward, {&t}, {&filled});
     {
       autograd::NoGradGuard ng;
       copy_(t, filled);
@@ -554,7 +558,17 @@ Tensor& fill_(Tensor& t, Scalar v) {
   return t;
 }
 
-Tensor& zero_(Tensor& t) { return fill_(t, Scalar::from_int(0)); }
+}  // namespace
+
+Tensor& fill_(Tensor& t, Scalar v) {
+  check_inplace_target(t, "fill");
+  return fill_recording(t, v, "FillBackward2");
+}
+
+Tensor& zero_(Tensor& t) {
+  check_inplace_target(t, "zero");
+  return fill_recording(t, Scalar::from_int(0), "ZeroBackward0");
+}
 
 Tensor detach(const Tensor& a) { return make_view(a, a.sizes(), a.strides(), a->offset); }
 
@@ -573,7 +587,13 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value) {
   }
   TC_CHECK(out.sizes() == broadcast_shapes(a.sizes(), mask.sizes(), "masked_fill") && out.sizes() == a.sizes() ,
            "[masked_fill] mask of shape ", shape_str(mask.sizes()), " must be broadcastable to ", shape_str(a.sizes()));
-  if (auto* n = record("MaskedFillBackward0", d::masked_fill_backward, {&a}, {&out})) n->save(mask);
+  // A Python number fills as MaskedFillBackward0; a (0-dim) tensor value also
+  // receives the gradient of the positions it filled (MaskedFillBackward1).
+  if (value->wrapped_number) {
+    if (auto* n = record("MaskedFillBackward0", d::masked_fill_backward, {&a}, {&out})) n->save(mask);
+  } else if (auto* n = record("MaskedFillBackward1", d::masked_fill_backward, {&a, &value}, {&out})) {
+    n->save(mask);
+  }
   return out;
 }
 

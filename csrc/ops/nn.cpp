@@ -1,6 +1,8 @@
-// Fused nn kernels: nll_loss (used by cross_entropy after log_softmax).
+// nll_loss (used by cross_entropy after log_softmax): checks, then the backend
+// kernel (backend/kernels_nn.h), then the node.
 #include "autograd/derivatives.h"
 #include "autograd/node_attrs.h"
+#include "backend/kernels.h"
 #include "core/error.h"
 #include "core/shape_util.h"
 #include "ops/ops.h"
@@ -41,25 +43,17 @@ Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, 
   }
   Tensor per = empty(expect_t, logp.dtype());
   Tensor wsum_t = empty({}, logp.dtype());
-  dispatch_dtype(logp.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (std::is_floating_point_v<T>) {
-      const T* x = lp.data<T>();
-      const int64_t* t = tg.data<int64_t>();
-      T* o = per.data<T>();
-      double wsum = 0;
-      for (int64_t nn = 0; nn < N; ++nn)
-        for (int64_t r = 0; r < R; ++r) {
-          int64_t c = t[nn * R + r];
-          if (c == ignore_index) { o[nn * R + r] = 0; continue; }
-          TC_CHECK_INDEX(c >= 0 && c < C, "Target ", c, " is out of bounds (expected a class index in [0, ", C - 1, "])");
-          T wc = w.defined() ? w.data<T>()[c] : T(1);
-          o[nn * R + r] = -x[(nn * C + c) * R + r] * wc;
-          wsum += wc;
-        }
-      *wsum_t.data<T>() = static_cast<T>(wsum);
-    }
-  });
+  double wsum = 0;
+  int64_t bad_target = 0;
+  bool ok = per.numel() == 0 ||
+            kernels::nll_loss_forward(logp.dtype(), N, C, R, lp->data_bytes(), tg.data<int64_t>(),
+                                      w.defined() ? w->data_bytes() : nullptr, ignore_index, per->data_bytes(), &wsum,
+                                      &bad_target);
+  TC_CHECK_INDEX(ok, "Target ", bad_target, " is out of bounds (expected a class index in [0, ", C - 1, "])");
+  {
+    autograd::NoGradGuard ng;
+    wsum_t = full({}, Scalar::from_double(wsum), logp.dtype());
+  }
   Tensor out;
   {
     autograd::NoGradGuard ng;

@@ -1,4 +1,4 @@
-// Fused nn.functional ops (see ops/nn_ops.h): GELU, LeakyReLU, layer_norm,
+// Fused nn.functional ops (see ops/nn_ops.h): GELU, layer_norm,
 // mse_loss, binary_cross_entropy(_with_logits) and embedding with
 // padding_idx. Their loops are backend kernels (backend/kernels_nn.h); this
 // file checks, makes operands contiguous, records and calls them. The
@@ -47,12 +47,12 @@ Tensor contig_grad(const Tensor& grad, const Tensor& x) {
 }
 
 // grad * act'(x) through the fused kernel; not differentiable itself.
-Tensor activation_backward_kernel(kernels::Activation act, const Tensor& grad, const Tensor& x, double param) {
+Tensor activation_backward_kernel(kernels::Activation act, const Tensor& grad, const Tensor& x) {
   Tensor gc = contig_grad(grad, x), xc = contig(x);
   Tensor out = empty(x.sizes(), x.dtype());
   if (x.numel() > 0)
     kernels::activation_backward(act, x.dtype(), x.numel(), gc->data_bytes(), xc->data_bytes(), out->data_bytes(),
-                                 param);
+                                 kernels::ActivationParams{}, false);
   return out;
 }
 
@@ -127,13 +127,6 @@ Grads gelu_backward_formula(FormulaNode& n, const Grads& g) {
     }
   }
   return {gg, gx};
-}
-
-Grads leaky_relu_formula(FormulaNode& n, const Grads& g) {
-  Tensor x = n.saved_at(0);
-  if (!autograd::grad_enabled()) return {activation_backward_kernel(kernels::Activation::LeakyRelu, g[0], x, n.reals[0])};
-  Tensor pos = binary(BinaryOp::Gt, x, wrapped_scalar(Scalar::from_int(0)));
-  return {where(pos, g[0], mul_scalar(g[0], n.reals[0]))};
 }
 
 Grads layer_norm_formula(FormulaNode& n, const Grads& g) {
@@ -254,7 +247,7 @@ Tensor gelu(const Tensor& x, int approximate) {
   Tensor xc = contig(x);
   Tensor out = empty(x.sizes(), x.dtype());
   if (x.numel() > 0)
-    kernels::activation_forward(gelu_kind(approximate), x.dtype(), x.numel(), xc->data_bytes(), out->data_bytes(), 0.0);
+    kernels::activation_forward(gelu_kind(approximate), x.dtype(), x.numel(), xc->data_bytes(), out->data_bytes(), kernels::ActivationParams{});
   if (auto* n = record("GeluBackward0", gelu_formula, {&x}, {&out})) {
     n->save(x);
     n->ints = {approximate};
@@ -264,25 +257,11 @@ Tensor gelu(const Tensor& x, int approximate) {
 
 Tensor gelu_backward(const Tensor& grad, const Tensor& x, int approximate) {
   check_same(x, grad, "gelu_backward", "grad");
-  Tensor out = activation_backward_kernel(gelu_kind(approximate), grad, x, 0.0);
+  Tensor out = activation_backward_kernel(gelu_kind(approximate), grad, x);
   if (auto* n = record("GeluBackwardBackward0", gelu_backward_formula, {&grad, &x}, {&out})) {
     n->save(grad);
     n->save(x);
     n->ints = {approximate};
-  }
-  return out;
-}
-
-Tensor leaky_relu(const Tensor& x, double negative_slope) {
-  check_float(x, "leaky_relu", "input");
-  Tensor xc = contig(x);
-  Tensor out = empty(x.sizes(), x.dtype());
-  if (x.numel() > 0)
-    kernels::activation_forward(kernels::Activation::LeakyRelu, x.dtype(), x.numel(), xc->data_bytes(),
-                                out->data_bytes(), negative_slope);
-  if (auto* n = record("LeakyReluBackward0", leaky_relu_formula, {&x}, {&out})) {
-    n->save(x);
-    n->reals = {negative_slope};
   }
   return out;
 }

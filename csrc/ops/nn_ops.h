@@ -14,7 +14,6 @@ enum LossReduction : int { kReduceNone = 0, kReduceMean = 1, kReduceSum = 2 };
 // approximate: 0 = exact (erf), 1 = tanh approximation.
 Tensor gelu(const Tensor& x, int approximate);
 Tensor gelu_backward(const Tensor& grad, const Tensor& x, int approximate);
-Tensor leaky_relu(const Tensor& x, double negative_slope);
 
 // Normalises over the trailing dims `normalized_shape`; weight/bias may be
 // undefined (elementwise_affine=False).

@@ -58,6 +58,8 @@ from . import _aliases  # noqa: E402
 _aliases.install(Tensor, globals())
 
 from . import nn, optim, utils  # noqa: E402,F401
+from . import _function_forms  # noqa: E402
+_function_forms.install(Tensor, globals(), nn.functional)  # torch.sin_, torch.selu_, torch.dropout, ...
 from . import accelerator, backends, compiler, onnx  # noqa: E402,F401
 from ._compile import compile  # noqa: E402,F401,A001
 from ._global_settings import (use_deterministic_algorithms, are_deterministic_algorithms_enabled,  # noqa: E402,F401

@@ -12,6 +12,7 @@ import functools
 import inspect
 
 from ._args import shape_args, int_arg, tensor_arg
+from ._inplace import write_inplace
 from ._naming import grad_fn_named
 from ._dtype import int64 as _int64
 
@@ -80,8 +81,7 @@ def addcdiv_(self, tensor1, tensor2, *, value=1):
 @_method
 def lerp_(self, end, weight):
     if isinstance(weight, Tensor):
-        # lerp's backward needs its input: compute from a copy, then write back
-        return _name_inplace_grad_fn(self.copy_(_C.lerp(self.clone(), end, weight)), "LerpBackward0", end, weight)
+        return write_inplace(self, "lerp", lambda s: _C.lerp(s, end, weight), end, weight)
     # PyTorch's kernel: start + w * (end - start) for |w| < 0.5, else
     # end - (end - start) * (1 - w), which is exact at w = 1.
     if builtins.abs(weight) < 0.5:
@@ -286,17 +286,13 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
 
 
 @_method
-def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
-    from .autograd import no_grad
-    with no_grad():
-        return _C.copy_(self, scatter(self, dim, index, src, value, reduce=reduce))
+def scatter_(self, dim, index, src=None, value=None, *, reduce=None):  # Note [Python in-place ops record history]
+    return write_inplace(self, "scatter", lambda s: scatter(s, dim, index, src, value, reduce=reduce), src, value)
 
 
 @_method
-def index_add_(self, dim, index, source, *, alpha=1):
-    from .autograd import no_grad
-    with no_grad():
-        return _C.copy_(self, index_add(self, dim, index, source, alpha=alpha))
+def index_add_(self, dim, index, source, *, alpha=1):  # Note [Python in-place ops record history]
+    return write_inplace(self, "index_add", lambda s: index_add(s, dim, index, source, alpha=alpha), source)
 
 
 @_both
@@ -312,21 +308,36 @@ def index_add(input, dim, index, source, *, alpha=1):
 
 @_method
 def index_fill_(self, dim, index, value):
-    from .autograd import no_grad
-    dim = dim % self.dim()
-    with no_grad():
-        view = self.movedim(dim, 0)
-        view[index] = value
+    # A setitem on a view of self: the view's in-place write records
+    # CopySlices onto self (Note [In-place on views]), so the filled positions
+    # pass no gradient back, as in PyTorch.
+    dim = dim % builtins.max(self.dim(), 1)
+    view = self.movedim(dim, 0) if self.dim() else self
+    view[index] = value
     return self
 
 
 @_method
 def fill_diagonal_(self, fill_value, wrap=False):
-    from .autograd import no_grad
+    """Fills the main diagonal (every dim at the same index) through
+    index_put_, which records history like any in-place op. wrap=True on a
+    matrix taller than wide goes on past the square part with the same flat
+    step (cols + 1) from row cols + 1, as PyTorch's strided fill does."""
+    if self.dim() < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if self.dim() > 2 and builtins.len(set(self.shape)) != 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
     n = builtins.min(self.shape)
-    with no_grad():
-        idx = _C.arange(0, n, 1, None)
-        _C.index_put_(self, [idx] * self.dim(), _C.scalar_tensor(fill_value, self.dtype), False)
+    diag = _C.arange(0, n, 1, None)
+    index = [diag] * self.dim()
+    if wrap and self.dim() == 2 and self.shape[0] > self.shape[1] + 1:
+        height, width = self.shape
+        step = width + 1
+        wrap_size = (height * width + step - 1) // step - n
+        flat = _C.arange(step * width, step * width + wrap_size * step, step, None)
+        index = [_C.cat([diag, flat.div(width, rounding_mode="floor")], 0),
+                 _C.cat([diag, flat.remainder(width)], 0)]
+    _C.index_put_(self, index, _C.scalar_tensor(fill_value, self.dtype), False)
     return self
 
 

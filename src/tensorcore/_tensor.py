@@ -12,6 +12,7 @@ import numpy as np
 
 from . import _C, _elementwise, _tensor_str
 from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg, keepdim_arg
+from ._inplace import write_inplace
 from ._naming import grad_fn_named
 from ._dtype import device as _device, float32, float64, int32, int64, bool_
 
@@ -560,7 +561,7 @@ def _rounded_div(a, b, rounding_mode):
     if rounding_mode is None:
         return _C.div(a, b)
     if rounding_mode == "floor":
-        return _C.floor_divide(a, b)
+        return _C._div_floor(a, b)
     if rounding_mode == "trunc":
         return _C._div_trunc(a, b)
     raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
@@ -576,7 +577,7 @@ def div(self, other, *, rounding_mode=None):
 def div_(self, other, *, rounding_mode=None):
     if rounding_mode is None:
         return _C.div_(self, other)
-    return self.copy_(_rounded_div(self, other, rounding_mode))
+    return write_inplace(self, "div", lambda s: _rounded_div(s, other, rounding_mode), other)
 
 
 
@@ -598,7 +599,9 @@ def round(self, *, decimals=0):
 
 @_method
 def round_(self, *, decimals=0):
-    return _round_half_even_(self) if decimals == 0 else self.copy_(self.round(decimals=decimals))
+    if decimals == 0:
+        return _round_half_even_(self)
+    return write_inplace(self, "round", lambda s: s.round(decimals=decimals))
 
 
 @_method
@@ -611,7 +614,7 @@ def clamp(self, min=None, max=None):
 @_method
 def clamp_(self, min=None, max=None):
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        return self.copy_(_C.clamp_tensor(self, min, max))
+        return write_inplace(self, "clamp", lambda s: _C.clamp_tensor(s, min, max), min, max)
     return _C.clamp_(self, min, max)
 
 
@@ -645,10 +648,8 @@ def masked_fill(self, mask, value):
 
 
 @_method
-def masked_fill_(self, mask, value):
-    with _no_grad():
-        r = _C.masked_fill(self, mask, value)
-    return _C.copy_(self, r)
+def masked_fill_(self, mask, value):  # Note [Python in-place ops record history] (_inplace.py)
+    return write_inplace(self, "masked_fill", lambda src: _C.masked_fill(src, mask, value), value)
 
 
 @_method
@@ -966,10 +967,9 @@ def scatter_add(self, dim, index, src):
 
 
 @_method
-def scatter_add_(self, dim, index, src):
-    with _no_grad():
-        r = _C.scatter_add(self, int_arg(dim, "scatter_add_"), index, src)
-    return _C.copy_(self, r)
+def scatter_add_(self, dim, index, src):  # Note [Python in-place ops record history] (_inplace.py)
+    dim = int_arg(dim, "scatter_add_")
+    return write_inplace(self, "scatter_add", lambda s: _C.scatter_add(s, dim, index, src), src)
 
 
 @_method

@@ -45,12 +45,15 @@ TC_DECLARE_CAP(avx512)
   namespace tc::cpu::cap {                                                                                       \
   void softmax_forward(DType, bool, const void*, void*, int64_t, int64_t, int64_t);                              \
   void softmax_backward(DType, bool, const void*, const void*, void*, int64_t, int64_t, int64_t);                \
-  void activation_forward(kernels::Activation, DType, int64_t, const void*, void*, double);                      \
-  void activation_backward(kernels::Activation, DType, int64_t, const void*, const void*, void*, double);        \
+  void activation_forward(kernels::Activation, DType, int64_t, const void*, void*, kernels::ActivationParams);  \
+  void activation_backward(kernels::Activation, DType, int64_t, const void*, const void*, void*,                \
+                           kernels::ActivationParams, bool);                                                     \
   void layer_norm_forward(DType, int64_t, int64_t, const void*, const void*, const void*, double, void*, void*,  \
                           void*);                                                                                \
   void layer_norm_backward(DType, int64_t, int64_t, const void*, const void*, const void*, const void*,          \
                            const void*, void*, void*, void*);                                                    \
+  bool nll_loss_forward(DType, int64_t, int64_t, int64_t, const void*, const int64_t*, const void*, int64_t,       \
+                        void*, double*, int64_t*);                                                               \
   bool pointwise_loss(kernels::PointwiseLoss, DType, int64_t, const void*, const void*, const void*, const void*, \
                       void*);                                                                                    \
   void cumsum(DType, const void*, void*, int64_t, int64_t, int64_t);                                             \
@@ -209,13 +212,14 @@ void softmax_backward(DType dt, bool log, const void* g, const void* y, void* gx
   MaybeReleaseGil gil(outer * len * inner * (log ? 4 : 2));
   TC_DISPATCH(softmax_backward, dt, log, g, y, gx, outer, len, inner)
 }
-void activation_forward(Activation act, DType dt, int64_t n, const void* x, void* y, double param) {
-  MaybeReleaseGil g(act == Activation::LeakyRelu ? n : n * 8);
-  TC_DISPATCH(activation_forward, act, dt, n, x, y, param)
+void activation_forward(Activation act, DType dt, int64_t n, const void* x, void* y, ActivationParams p) {
+  MaybeReleaseGil g(n * 8);
+  TC_DISPATCH(activation_forward, act, dt, n, x, y, p)
 }
-void activation_backward(Activation act, DType dt, int64_t n, const void* g, const void* x, void* gx, double param) {
-  MaybeReleaseGil gil(act == Activation::LeakyRelu ? n : n * 8);
-  TC_DISPATCH(activation_backward, act, dt, n, g, x, gx, param)
+void activation_backward(Activation act, DType dt, int64_t n, const void* g, const void* x, void* gx,
+                         ActivationParams p, bool from_result) {
+  MaybeReleaseGil gil(n * 8);
+  TC_DISPATCH(activation_backward, act, dt, n, g, x, gx, p, from_result)
 }
 void layer_norm_forward(DType dt, int64_t rows, int64_t M, const void* x, const void* w, const void* b, double eps,
                         void* y, void* mean, void* rstd) {
@@ -226,6 +230,11 @@ void layer_norm_backward(DType dt, int64_t rows, int64_t M, const void* g, const
                          const void* rstd, const void* w, void* gx, void* gw, void* gb) {
   MaybeReleaseGil gil(rows * M * 4);
   TC_DISPATCH(layer_norm_backward, dt, rows, M, g, x, mean, rstd, w, gx, gw, gb)
+}
+bool nll_loss_forward(DType dt, int64_t N, int64_t C, int64_t R, const void* logp, const int64_t* target,
+                      const void* w, int64_t ignore_index, void* out, double* weight_sum, int64_t* bad_target) {
+  MaybeReleaseGil g(N * R);
+  TC_DISPATCH(nll_loss_forward, dt, N, C, R, logp, target, w, ignore_index, out, weight_sum, bad_target)
 }
 bool pointwise_loss(PointwiseLoss loss, DType dt, int64_t n, const void* x, const void* y, const void* w,
                     const void* pos_weight, void* out) {

@@ -9,6 +9,7 @@
 #include <limits>
 #include <vector>
 
+#include "backend/cpu/activation_impl.h"
 #include "backend/cpu/float_math.h"
 #include "backend/functors.h"
 #include "backend/kernels_nn.h"
@@ -231,16 +232,6 @@ void gelu_tanh_backward_chunk(const T* __restrict g, const T* __restrict x, T* _
   }
 }
 
-template <typename T>
-void leaky_relu_forward_chunk(const T* __restrict x, T* __restrict y, int64_t n, T s) {
-  for (int64_t i = 0; i < n; ++i) y[i] = x[i] > T(0) ? x[i] : x[i] * s;
-}
-
-template <typename T>
-void leaky_relu_backward_chunk(const T* __restrict g, const T* __restrict x, T* __restrict gx, int64_t n, T s) {
-  for (int64_t i = 0; i < n; ++i) gx[i] = x[i] > T(0) ? g[i] : g[i] * s;
-}
-
 // Calls f(begin, count) over [0, n) in parallel chunks of kGrain elements.
 template <typename F>
 void for_chunks(int64_t n, F f) {
@@ -427,35 +418,45 @@ void softmax_backward(DType dt, bool log, const void* g, const void* y, void* gx
   });
 }
 
-void activation_forward(Activation act, DType dt, int64_t n, const void* x, void* y, double param) {
+void activation_forward(Activation act, DType dt, int64_t n, const void* x, void* y, kernels::ActivationParams p) {
   dispatch_float(dt, [&](auto tag) {
     using T = decltype(tag);
     const T* xp = static_cast<const T*>(x);
     T* yp = static_cast<T*>(y);
-    for_chunks(n, [&](int64_t b, int64_t m) {
-      switch (act) {
-        case Activation::Gelu: gelu_forward_chunk<T>(xp + b, yp + b, m); break;
-        case Activation::GeluTanh: gelu_tanh_forward_chunk<T>(xp + b, yp + b, m); break;
-        case Activation::LeakyRelu: leaky_relu_forward_chunk<T>(xp + b, yp + b, m, static_cast<T>(param)); break;
-      }
+    if (act == Activation::Gelu || act == Activation::GeluTanh) {
+      TC_INTERNAL_ASSERT(x != y);
+      for_chunks(n, [&](int64_t b, int64_t m) {
+        if (act == Activation::Gelu) gelu_forward_chunk<T>(xp + b, yp + b, m);
+        else gelu_tanh_forward_chunk<T>(xp + b, yp + b, m);
+      });
+      return;
+    }
+    activation_math::with_kind(act, [&](auto kind) {
+      for_chunks(n, [&](int64_t b, int64_t m) {
+        activation_math::forward_chunk<decltype(kind)::value, T>(xp + b, yp + b, m, p);
+      });
     });
   });
 }
 
-void activation_backward(Activation act, DType dt, int64_t n, const void* g, const void* x, void* gx, double param) {
+void activation_backward(Activation act, DType dt, int64_t n, const void* g, const void* x, void* gx,
+                         kernels::ActivationParams p, bool from_result) {
   dispatch_float(dt, [&](auto tag) {
     using T = decltype(tag);
     const T* gp = static_cast<const T*>(g);
     const T* xp = static_cast<const T*>(x);
     T* op = static_cast<T*>(gx);
-    for_chunks(n, [&](int64_t b, int64_t m) {
-      switch (act) {
-        case Activation::Gelu: gelu_backward_chunk<T>(gp + b, xp + b, op + b, m); break;
-        case Activation::GeluTanh: gelu_tanh_backward_chunk<T>(gp + b, xp + b, op + b, m); break;
-        case Activation::LeakyRelu:
-          leaky_relu_backward_chunk<T>(gp + b, xp + b, op + b, m, static_cast<T>(param));
-          break;
-      }
+    if (act == Activation::Gelu || act == Activation::GeluTanh) {
+      for_chunks(n, [&](int64_t b, int64_t m) {
+        if (act == Activation::Gelu) gelu_backward_chunk<T>(gp + b, xp + b, op + b, m);
+        else gelu_tanh_backward_chunk<T>(gp + b, xp + b, op + b, m);
+      });
+      return;
+    }
+    activation_math::with_kind(act, [&](auto kind) {
+      for_chunks(n, [&](int64_t b, int64_t m) {
+        activation_math::backward_chunk<decltype(kind)::value, T>(gp + b, xp + b, op + b, m, p, from_result);
+      });
     });
   });
 }
@@ -520,6 +521,37 @@ bool pointwise_loss(PointwiseLoss loss, DType dt, int64_t n, const void* x, cons
           break;
       }
     });
+  });
+  return ok;
+}
+
+// Serial over (n, r) so the weight sum is accumulated in one fixed order.
+bool nll_loss_forward(DType dt, int64_t N, int64_t C, int64_t R, const void* logp, const int64_t* target,
+                      const void* w, int64_t ignore_index, void* out, double* weight_sum, int64_t* bad_target) {
+  bool ok = true;
+  dispatch_float(dt, [&](auto tag) {
+    using T = decltype(tag);
+    const T* x = static_cast<const T*>(logp);
+    const T* wp = static_cast<const T*>(w);
+    T* o = static_cast<T*>(out);
+    double wsum = 0;
+    for (int64_t n = 0; n < N && ok; ++n)
+      for (int64_t r = 0; r < R; ++r) {
+        const int64_t c = target[n * R + r];
+        if (c == ignore_index) {
+          o[n * R + r] = T(0);
+          continue;
+        }
+        if (c < 0 || c >= C) {
+          *bad_target = c;
+          ok = false;
+          break;
+        }
+        const T wc = wp ? wp[c] : T(1);
+        o[n * R + r] = -x[(n * C + c) * R + r] * wc;
+        wsum += wc;
+      }
+    *weight_sum = wsum;
   });
   return ok;
 }

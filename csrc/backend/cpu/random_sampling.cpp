@@ -322,4 +322,30 @@ MultinomialError multinomial_with_replacement(DType dt, const void* probs, int64
   });
 }
 
+namespace {
+template <typename T>
+void rrelu_noise_typed(int64_t n, const T* x, T* y, T* noise, double lower, double upper, Generator& g) {
+  for (int64_t i = 0; i < n; ++i) {
+    if (x[i] <= T(0)) {
+      const T r = static_cast<T>(g.uniform_f64() * (upper - lower) + lower);
+      y[i] = x[i] * r;
+      noise[i] = r;
+    } else {
+      noise[i] = T(1);
+      y[i] = x[i];
+    }
+  }
+}
+}  // namespace
+
+void rrelu_noise(DType dt, int64_t n, const void* x, void* y, void* noise, double lower, double upper,
+                 Generator& g) {
+  if (dt == DType::Float32)
+    rrelu_noise_typed(n, static_cast<const float*>(x), static_cast<float*>(y), static_cast<float*>(noise), lower,
+                      upper, g);
+  else
+    rrelu_noise_typed(n, static_cast<const double*>(x), static_cast<double*>(y), static_cast<double*>(noise), lower,
+                      upper, g);
+}
+
 }  // namespace tc::kernels

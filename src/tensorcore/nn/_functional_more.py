@@ -16,15 +16,14 @@ import math
 import warnings
 
 from .. import _C
+from .._naming import grad_fn_named
 from ..autograd import no_grad
-from ._inplace import apply_inplace
 
 Tensor = _C.Tensor
 
 __all__ = [
     "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout", "alpha_dropout",
-    "selu", "celu", "mish", "hardswish", "hardsigmoid", "softsign", "tanhshrink", "softshrink",
-    "hardshrink", "threshold", "glu", "prelu", "rrelu",
+    "glu", "prelu", "rrelu", "rrelu_",
     "group_norm", "instance_norm", "rms_norm", "local_response_norm",
     "cosine_similarity", "pairwise_distance",
     "kl_div", "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss", "cosine_embedding_loss",
@@ -74,6 +73,11 @@ def _feature_dropout(input, p, training, inplace, name, unbatched):
     return out.squeeze(0) if unbatched else out
 
 
+def _feature_dropout_any(input, p=0.5, training=True, inplace=False):
+    """torch.feature_dropout: whole channels (dim 1) of an input of any rank >= 2."""
+    return _feature_dropout(input, p, training, inplace, "feature_dropout", False)
+
+
 def dropout1d(input, p=0.5, training=True, inplace=False):
     if input.dim() not in (2, 3):
         raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.dim()}D input. "
@@ -115,87 +119,37 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def _alpha_dropout(input, p, training, feature):
+def _alpha_dropout(input, p, training, feature, inplace):
+    """ATen's _dropout_impl for alpha dropout: the input is multiplied by the
+    scaled keep mask and shifted (in place: mul_ then add_, as PyTorch, so
+    the result's grad_fn is AddBackward0 either way)."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0 or input.numel() == 0:
         return input
     if p == 1.0:
-        return input * 0.0
+        zero = _C.zeros([], input.dtype)
+        return _C.mul_(input, zero) if inplace else input * zero
     shape = (list(input.shape[:2]) + [1] * (input.dim() - 2)) if feature else list(input.shape)
     keep = _C.bernoulli_mask(shape, 1.0 - p, input.dtype)
-    # ATen's _dropout_impl<alpha_dropout>: b = (noise - 1) * alpha * a + alpha * a * p, noise *= a.
+    # b = (noise - 1) * alpha * a + alpha * a * p, noise *= a.
     alpha = 1.7580993408473766
     a = 1.0 / math.sqrt((alpha * alpha * p + 1) * (1 - p))
     b = (keep - 1.0) * (alpha * a) + alpha * a * p
+    if inplace:
+        return _C.mul_(input, keep * a).add_(b)
     return input * (keep * a) + b
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
-    if inplace and training and p > 0.0:
-        return apply_inplace(input, lambda x: _alpha_dropout(x, p, training, False))
-    return _alpha_dropout(input, p, training, False)
+    return _alpha_dropout(input, p, training, False, inplace)
 
 
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
-    if inplace and training and p > 0.0:
-        return apply_inplace(input, lambda x: _alpha_dropout(x, p, training, True))
-    return _alpha_dropout(input, p, training, True)
+    return _alpha_dropout(input, p, training, True, inplace)
 
 
-# ---- activations ----
-def _maybe_inplace(input, compute, inplace):
-    """compute(input), in place when asked (Note [In-place activations keep their gradient])."""
-    return apply_inplace(input, compute) if inplace else compute(input)
-
-
-def selu(input, inplace=False):
-    from .functional import elu
-    return _maybe_inplace(input, lambda x: elu(x, _SELU_ALPHA) * _SELU_SCALE, inplace)
-
-
-def celu(input, alpha=1.0, inplace=False):
-    if alpha == 0:
-        raise RuntimeError("ZeroDivisionError")
-    return _maybe_inplace(input, lambda x: _C.where(x > 0, x, _C.expm1((x / alpha).clamp(max=0)) * alpha), inplace)
-
-
-def mish(input, inplace=False):
-    from .functional import softplus
-    return _maybe_inplace(input, lambda x: x * _C.tanh(softplus(x)), inplace)
-
-
-def hardsigmoid(input, inplace=False):
-    return _maybe_inplace(input, lambda x: (x + 3.0).clamp(0.0, 6.0) / 6.0, inplace)
-
-
-def hardswish(input, inplace=False):
-    return _maybe_inplace(input, lambda x: x * (x + 3.0).clamp(0.0, 6.0) / 6.0, inplace)
-
-
-def softsign(input):
-    return input / (input.abs() + 1)
-
-
-def tanhshrink(input):
-    return input - _C.tanh(input)
-
-
-def softshrink(input, lambd=0.5):
-    if lambd < 0:
-        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
-    return _C.where(input > lambd, input - lambd, _C.where(input < -lambd, input + lambd, input * 0.0))
-
-
-def hardshrink(input, lambd=0.5):
-    return _C.where((input > lambd).logical_or(input < -lambd), input, input * 0.0)
-
-
-def threshold(input, threshold, value, inplace=False):
-    import tensorcore
-    return _maybe_inplace(input, lambda x: _C.where(x > threshold, x, tensorcore.full_like(x, value)), inplace)
-
-
+@grad_fn_named("GluBackward0")
 def glu(input, dim=-1):
     if input.dim() == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
@@ -206,6 +160,7 @@ def glu(input, dim=-1):
     return a * _C.sigmoid(b)
 
 
+@grad_fn_named("PreluKernelBackward0")
 def prelu(input, weight):
     if not isinstance(weight, Tensor):
         raise TypeError("prelu(): argument 'weight' (position 2) must be Tensor")
@@ -222,12 +177,17 @@ def prelu(input, weight):
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
-    if training:
-        import tensorcore
-        noise = tensorcore.empty(input.shape, dtype=input.dtype).uniform_(lower, upper)
-        return _maybe_inplace(input, lambda x: _C.where(x >= 0, x, x * noise), inplace)
-    from .functional import leaky_relu
-    return leaky_relu(input, (lower + upper) / 2, inplace)
+    """Randomized leaky ReLU (Note [RReLU] in csrc/ops/activation.cpp): in
+    training each negative element gets a slope drawn from U(lower, upper)
+    with PyTorch's stream; in evaluation the slope is (lower + upper) / 2."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"rrelu(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    fn = _C.rrelu_ if inplace else _C.rrelu
+    return fn(input, float(lower), float(upper), bool(training))
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    return rrelu(input, lower, upper, training, True)
 
 
 # ---- normalization ----

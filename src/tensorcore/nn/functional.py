@@ -11,7 +11,6 @@ import warnings
 from .. import _C
 from ..autograd import no_grad
 from .._naming import grad_fn_named
-from ._inplace import apply_inplace
 from ._attention import (scaled_dot_product_attention, multi_head_attention_forward,  # noqa: F401
                          _canonical_mask, _none_or_dtype)
 from ._conv_ops import (pad, conv1d, conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d,  # noqa: F401
@@ -86,79 +85,11 @@ def linear(input, weight, bias=None):
     return _C.matmul(input, wt)
 
 
-# ---- activations ----
-def relu(input, inplace=False):
-    _check_tensor(input, "relu")
-    return _C.relu_(input) if inplace else _C.relu(input)
-
-
-def relu_(input):
-    return _C.relu_(input)
-
-
-def leaky_relu(input, negative_slope=0.01, inplace=False):
-    _check_tensor(input, "leaky_relu")
-    if inplace:  # Note [In-place activations keep their gradient]
-        return apply_inplace(input, lambda x: _C.leaky_relu(x, float(negative_slope)))
-    return _C.leaky_relu(input, float(negative_slope))
-
-
-def leaky_relu_(input, negative_slope=0.01):
-    return leaky_relu(input, negative_slope, inplace=True)
-
-
-def gelu(input, approximate="none"):
-    _check_tensor(input, "gelu")
-    if approximate not in ("none", "tanh"):
-        raise RuntimeError("approximate argument must be either none or tanh.")
-    return _C.gelu(input, 0 if approximate == "none" else 1)
-
-
-@grad_fn_named("SiluBackward0")
-def silu(input, inplace=False):
-    if inplace:  # Note [In-place activations keep their gradient]
-        return apply_inplace(input, lambda x: x * _C.sigmoid(x))
-    return input * _C.sigmoid(input)
-
-
-@grad_fn_named("EluBackward0")
-def elu(input, alpha=1.0, inplace=False):
-    if inplace:  # Note [In-place activations keep their gradient]
-        return apply_inplace(input, lambda x: _C.where(x > 0, x, _C.expm1(x.clamp(max=0)) * alpha))
-    return _C.where(input > 0, input, _C.expm1(input.clamp(max=0)) * alpha)
-
-
-@grad_fn_named("HardtanhBackward0")
-def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
-    if inplace:
-        return input.clamp_(min_val, max_val)
-    return input.clamp(min_val, max_val)
-
-
-@grad_fn_named("HardtanhBackward0")
-def relu6(input, inplace=False):
-    return hardtanh(input, 0.0, 6.0, inplace)
-
-
-def sigmoid(input):
-    return _C.sigmoid(input)
-
-
-def tanh(input):
-    return _C.tanh(input)
-
-
-@grad_fn_named("SoftplusBackward0")
-def softplus(input, beta=1.0, threshold=20.0):
-    """log(1 + exp(beta x)) / beta, linear above `threshold` (stable form)."""
-    bx = input * beta
-    soft = (_C.log1p(_C.exp(-bx.abs())) + bx.clamp(min=0)) / beta
-    return _C.where(bx > threshold, input, soft)
-
-
-@grad_fn_named("LogSigmoidBackward0")
-def logsigmoid(input):
-    return input.clamp(max=0) - _C.log1p(_C.exp(-input.abs()))
+# ---- activations (nn/_activations.py) ----
+from ._activations import (relu, relu_, relu6, gelu, leaky_relu, leaky_relu_, elu, elu_, selu, selu_,  # noqa: E402,F401
+                           celu, celu_, hardtanh, hardtanh_, silu, mish, hardswish, hardsigmoid, softplus,
+                           softshrink, hardshrink, threshold, threshold_, logsigmoid, tanhshrink, softsign,
+                           sigmoid, tanh)
 
 
 def _get_softmax_dim(name, ndim, stacklevel):

@@ -1,0 +1,184 @@
+"""The pointwise activations of torch.nn.functional and their in-place forms.
+
+Each floating-point activation is one C++ op (csrc/ops/activation.cpp) that
+records PyTorch's node (EluBackward0, LeakyReluBackward1, ...); the in-place
+forms write into the input and record their own node over its history (Note
+[In-place activations record their own node] there), so no form computes out
+of place and copies back. tanhshrink and softsign are compositions in PyTorch
+too (their grad_fn is SubBackward0 / DivBackward0), and so they are here.
+"""
+from .. import _C
+
+Tensor = _C.Tensor
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+__all__ = [
+    "relu", "relu_", "relu6", "gelu", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", "selu_", "celu", "celu_",
+    "hardtanh", "hardtanh_", "silu", "mish", "hardswish", "hardsigmoid", "softplus", "softshrink", "hardshrink",
+    "threshold", "threshold_", "logsigmoid", "tanhshrink", "softsign", "sigmoid", "tanh",
+]
+
+
+def _check_tensor(x, fn, arg="input"):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fn}(): argument '{arg}' (position 1) must be Tensor, not {type(x).__name__}")
+
+
+def relu(input, inplace=False):
+    _check_tensor(input, "relu")
+    return _C.relu_(input) if inplace else _C.relu(input)
+
+
+def relu_(input):
+    _check_tensor(input, "relu_")
+    return _C.relu_(input)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    _check_tensor(input, "leaky_relu")
+    return (_C.leaky_relu_ if inplace else _C.leaky_relu)(input, float(negative_slope))
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    _check_tensor(input, "leaky_relu_")
+    return _C.leaky_relu_(input, float(negative_slope))
+
+
+def gelu(input, approximate="none"):
+    _check_tensor(input, "gelu")
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    return _C.gelu(input, 0 if approximate == "none" else 1)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    _check_tensor(input, "elu")
+    return (_C.elu_ if inplace else _C.elu)(input, float(alpha), 1.0, 1.0)
+
+
+def elu_(input, alpha=1.0):
+    _check_tensor(input, "elu_")
+    return _C.elu_(input, float(alpha), 1.0, 1.0)
+
+
+def selu(input, inplace=False):
+    _check_tensor(input, "selu")
+    return _C.selu_(input) if inplace else _C.selu(input)
+
+
+def selu_(input):
+    _check_tensor(input, "selu_")
+    return _C.selu_(input)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    _check_tensor(input, "celu")
+    return (_C.celu_ if inplace else _C.celu)(input, float(alpha))
+
+
+def celu_(input, alpha=1.0):
+    _check_tensor(input, "celu_")
+    return _C.celu_(input, float(alpha))
+
+
+def _integer_hardtanh(input, min_val, max_val, inplace):
+    # PyTorch clamps integer tensors with the bounds converted to the integer type.
+    out = input.clamp(int(min_val), int(max_val))
+    return input.copy_(out) if inplace else out
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    _check_tensor(input, "hardtanh")
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    if not input.is_floating_point():
+        return _integer_hardtanh(input, min_val, max_val, inplace)
+    return (_C.hardtanh_ if inplace else _C.hardtanh)(input, float(min_val), float(max_val))
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def silu(input, inplace=False):
+    _check_tensor(input, "silu")
+    return _C.silu_(input) if inplace else _C.silu(input)
+
+
+def mish(input, inplace=False):
+    _check_tensor(input, "mish")
+    return _C.mish_(input) if inplace else _C.mish(input)
+
+
+def hardswish(input, inplace=False):
+    _check_tensor(input, "hardswish")
+    return _C.hardswish_(input) if inplace else _C.hardswish(input)
+
+
+def hardsigmoid(input, inplace=False):
+    _check_tensor(input, "hardsigmoid")
+    return _C.hardsigmoid_(input) if inplace else _C.hardsigmoid(input)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold."""
+    _check_tensor(input, "softplus")
+    return _C.softplus(input, float(beta), float(threshold))
+
+
+def softshrink(input, lambd=0.5):
+    _check_tensor(input, "softshrink")
+    return _C.softshrink(input, float(lambd))
+
+
+def hardshrink(input, lambd=0.5):
+    _check_tensor(input, "hardshrink")
+    return _C.hardshrink(input, float(lambd))
+
+
+def _integer_threshold(input, threshold, value, inplace):
+    import tensorcore
+    out = _C.where(input <= int(threshold), tensorcore.full_like(input, int(value)), input)
+    return input.copy_(out) if inplace else out
+
+
+def threshold(input, threshold, value, inplace=False):
+    """value where input <= threshold, input elsewhere."""
+    _check_tensor(input, "threshold")
+    if not input.is_floating_point():
+        return _integer_threshold(input, threshold, value, inplace)
+    return (_C.threshold_ if inplace else _C.threshold)(input, float(threshold), float(value))
+
+
+def threshold_(input, threshold, value):
+    _check_tensor(input, "threshold_")
+    if not input.is_floating_point():
+        return _integer_threshold(input, threshold, value, True)
+    return _C.threshold_(input, float(threshold), float(value))
+
+
+def logsigmoid(input):
+    _check_tensor(input, "log_sigmoid")
+    return _C.log_sigmoid(input)
+
+
+def tanhshrink(input):
+    return input - _C.tanh(input)
+
+
+def softsign(input):
+    return input / (input.abs() + 1)
+
+
+def sigmoid(input):
+    return _C.sigmoid(input)
+
+
+def tanh(input):
+    return _C.tanh(input)
