@@ -516,6 +516,8 @@ _binary("_div_trunc", lambda m, a, b: m.div(a, b, rounding_mode="trunc"),
         lambda a, b: (np.trunc(np.true_divide(a, b)) if np.result_type(a, b).kind == "f" else
                       np.sign(a) * np.sign(b) * (np.abs(a) // np.abs(b))).astype(np.result_type(a, b)),
         NUMERIC, grad=True, lhs="noint", rhs="nonzero", scalars=False)
+_binary("_div_floor", lambda m, a, b: m.div(a, b, rounding_mode="floor"), np.floor_divide,
+        NUMERIC, grad=True, lhs="noint", rhs="nonzero", scalars=False)
 _binary("pow", lambda m, a, b: a ** b, np.power, NUMERIC, grad=True, lhs="base", rhs="expo",
         scalar_values=(2, 0.5), rtol=2e-5)
 _binary("maximum", lambda m, a, b: m.maximum(a, b), np.maximum, ALL_DTYPES, grad=True, scalars=False)
