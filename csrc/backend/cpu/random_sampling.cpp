@@ -13,6 +13,7 @@
 #include "backend/kernels_random.h"
 #include "core/distributions.h"
 #include "core/generator.h"
+#include "core/reparam_grad.h"
 
 namespace tc::kernels {
 
@@ -203,6 +204,75 @@ int64_t poisson(DType dt, const void* rates, void* out, int64_t n, Generator& g)
       }
     }
     return -1;
+  });
+}
+
+void standard_gamma(DType dt, const void* alpha, void* out, int64_t n, Generator& g) {
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      const T* a = static_cast<const T*>(alpha);
+      T* o = static_cast<T*>(out);
+      for (int64_t i = 0; i < n; ++i) o[i] = std::max(std::numeric_limits<T>::min(), dist::standard_gamma<T>(g, a[i]));
+    }
+  });
+}
+
+void binomial(DType dt, const void* count, const void* prob, void* out, int64_t n, Generator& g) {
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      const T* c = static_cast<const T*>(count);
+      const T* p = static_cast<const T*>(prob);
+      T* o = static_cast<T*>(out);
+      for (int64_t i = 0; i < n; ++i) o[i] = dist::binomial<T>(g, c[i], p[i]);
+    }
+  });
+}
+
+void dirichlet(DType dt, const void* alpha, void* out, int64_t rows, int64_t k, Generator& g) {
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      const T* a = static_cast<const T*>(alpha);
+      T* o = static_cast<T*>(out);
+      // Every gamma is drawn before any row is normalised (PyTorch's order).
+      std::vector<double> gam(static_cast<size_t>(rows * k));
+      for (int64_t i = 0; i < rows * k; ++i)
+        gam[i] = std::max(std::numeric_limits<double>::min(), dist::standard_gamma<double>(g, a[i]));
+      const T lo = std::numeric_limits<T>::min(), hi = std::nextafter(T(1), T(0));
+      for (int64_t r = 0; r < rows; ++r) {
+        double total = 0;
+        for (int64_t j = 0; j < k; ++j) total += gam[r * k + j];
+        for (int64_t j = 0; j < k; ++j)
+          o[r * k + j] = std::min(hi, std::max(lo, static_cast<T>(gam[r * k + j] / total)));
+      }
+    }
+  });
+}
+
+void standard_gamma_grad(DType dt, const void* alpha, const void* x, void* out, int64_t n) {
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      const T* a = static_cast<const T*>(alpha);
+      const T* xs = static_cast<const T*>(x);
+      T* o = static_cast<T*>(out);
+      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(dist::standard_gamma_grad(a[i], xs[i]));
+    }
+  });
+}
+
+void dirichlet_grad(DType dt, const void* x, const void* alpha, const void* total, void* out, int64_t n) {
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      const T* xs = static_cast<const T*>(x);
+      const T* a = static_cast<const T*>(alpha);
+      const T* t = static_cast<const T*>(total);
+      T* o = static_cast<T*>(out);
+      for (int64_t i = 0; i < n; ++i) o[i] = dist::dirichlet_grad<T>(xs[i], a[i], t[i]);
+    }
   });
 }
 
