@@ -102,6 +102,9 @@ def _cases():
         "FisherSnedecor": lambda L, d: L.distributions.FisherSnedecor(_t(L, CONC * 3, d), _t(L, CONC2 * 4, d)),
         "Kumaraswamy": lambda L, d: L.distributions.Kumaraswamy(_t(L, CONC, d), _t(L, CONC2, d)),
         "LogisticNormal": lambda L, d: L.distributions.LogisticNormal(_t(L, LOC, d), _t(L, SCALE, d)),
+        "ContinuousBernoulli": lambda L, d: L.distributions.ContinuousBernoulli(_t(L, [0.2, 0.4995, 0.8], d)),
+        "GeneralizedPareto": lambda L, d: L.distributions.GeneralizedPareto(_t(L, LOC, d), _t(L, SCALE, d),
+                                                                            _t(L, [0.3, 0.0, -0.2], d)),
         "MixtureSameFamily": lambda L, d: L.distributions.MixtureSameFamily(
             L.distributions.Categorical(probs=_t(L, SIMPLEX[0, :3], d)),
             L.distributions.Normal(_t(L, LOC, d), _t(L, SCALE, d))),
@@ -175,7 +178,7 @@ def test_log_prob_cdf_icdf_on_torch_samples(name):
 # may round the last bit differently from PyTorch's vectorised ones: their
 # draws (and the generator state after) are the same, the values agree to a
 # few ulps.
-ULP_LEVEL = {"FisherSnedecor", "Kumaraswamy", "LogisticNormal", "Pareto", "Weibull", "InverseGamma", "Gumbel", "Laplace", "LogNormal", "MVN_cov", "MVN_prec", "MVN_tril", "RelaxedBernoulli",
+ULP_LEVEL = {"ContinuousBernoulli", "GeneralizedPareto", "FisherSnedecor", "Kumaraswamy", "LogisticNormal", "Pareto", "Weibull", "InverseGamma", "Gumbel", "Laplace", "LogNormal", "MVN_cov", "MVN_prec", "MVN_tril", "RelaxedBernoulli",
              "RelaxedOneHotCategorical", "TransformedDistribution"}
 
 
