@@ -4,7 +4,7 @@ import numbers
 
 import tensorcore as torch
 from . import constraints
-from ._special import digamma, lgamma
+from ._special import digamma, gammainc, lgamma
 from .exp_family import ExponentialFamily
 from .utils import broadcast_all, tiny
 
@@ -58,6 +58,12 @@ class Gamma(ExponentialFamily):
             self._validate_sample(value)
         return (torch.xlogy(self.concentration, self.rate) + torch.xlogy(self.concentration - 1, value)
                 - self.rate * value - lgamma(self.concentration))
+
+    def cdf(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        value = torch.as_tensor(value, dtype=self.rate.dtype)
+        return gammainc(self.concentration, self.rate * value)
 
     def entropy(self):
         return (self.concentration - torch.log(self.rate) + lgamma(self.concentration)
