@@ -105,6 +105,9 @@ def _cases():
         "ContinuousBernoulli": lambda L, d: L.distributions.ContinuousBernoulli(_t(L, [0.2, 0.4995, 0.8], d)),
         "GeneralizedPareto": lambda L, d: L.distributions.GeneralizedPareto(_t(L, LOC, d), _t(L, SCALE, d),
                                                                             _t(L, [0.3, 0.0, -0.2], d)),
+        "LowRankMVN": lambda L, d: L.distributions.LowRankMultivariateNormal(
+            _t(L, LOC, d), _t(L, COV_A[:, :2], d), _t(L, SCALE, d)),
+        "VonMises": lambda L, d: L.distributions.VonMises(_t(L, LOC, d), _t(L, [0.5, 2.0, 8.0], d)),
         "MixtureSameFamily": lambda L, d: L.distributions.MixtureSameFamily(
             L.distributions.Categorical(probs=_t(L, SIMPLEX[0, :3], d)),
             L.distributions.Normal(_t(L, LOC, d), _t(L, SCALE, d))),
@@ -173,7 +176,7 @@ def test_log_prob_cdf_icdf_on_torch_samples(name):
 # may round the last bit differently from PyTorch's vectorised ones: their
 # draws (and the generator state after) are the same, the values agree to a
 # few ulps.
-ULP_LEVEL = {"ContinuousBernoulli", "GeneralizedPareto", "FisherSnedecor", "Kumaraswamy", "LogisticNormal", "Pareto", "Weibull", "InverseGamma", "Gumbel", "Laplace", "LogNormal", "MVN_cov", "MVN_prec", "MVN_tril", "RelaxedBernoulli",
+ULP_LEVEL = {"LowRankMVN", "VonMises", "ContinuousBernoulli", "GeneralizedPareto", "FisherSnedecor", "Kumaraswamy", "LogisticNormal", "Pareto", "Weibull", "InverseGamma", "Gumbel", "Laplace", "LogNormal", "MVN_cov", "MVN_prec", "MVN_tril", "RelaxedBernoulli",
              "RelaxedOneHotCategorical", "TransformedDistribution"}
 
 
