@@ -441,6 +441,11 @@ KL_PAIRS = [
     ("Gumbel", "Normal"), ("Laplace", "Normal"), ("Normal", "Gumbel"), ("Normal", "Laplace"), ("Normal", "Gamma"),
     ("Uniform", "Normal"), ("Uniform", "Gumbel"), ("Uniform", "Gamma"), ("Uniform", "Exponential"),
     ("Poisson", "Binomial"), ("Exponential", "Uniform"), ("Gumbel", "Uniform"), ("Laplace", "Beta"),
+    ("ContinuousBernoulli", "ContinuousBernoulli"), ("Beta", "ContinuousBernoulli"), ("ContinuousBernoulli", "Normal"),
+    ("ContinuousBernoulli", "Exponential"), ("ContinuousBernoulli", "Uniform"), ("Uniform", "ContinuousBernoulli"),
+    ("Pareto", "Pareto"), ("Pareto", "Exponential"), ("Pareto", "Gamma"), ("Pareto", "Normal"), ("Uniform", "Pareto"),
+    ("Normal", "Pareto"), ("LowRankMVN", "LowRankMVN"), ("MVN_cov", "LowRankMVN"), ("LowRankMVN", "MVN_tril"),
+    ("LogisticNormal", "LogisticNormal"),
 ]
 
 
@@ -458,7 +463,7 @@ def _kl_other(name, lib, dtype="float32"):
 
 @pytest.mark.parametrize("p,q", KL_PAIRS)
 def test_kl_divergence_matches_torch(p, q):
-    if p == "Uniform" and q in ("Gamma", "Exponential"):
+    if p == "Uniform" and q in ("Gamma", "Exponential", "Pareto", "ContinuousBernoulli"):
         make_p = lambda L: L.distributions.Uniform(_t(L, SCALE * 0.5), _t(L, SCALE + 1))  # noqa: E731
     else:
         make_p = lambda L: CASES[p](L, "float32")  # noqa: E731
@@ -472,6 +477,9 @@ def test_kl_divergence_matches_torch(p, q):
 
 
 def test_kl_registry_dispatch_and_errors():
+    # TransformedDistributions with different transforms (Weibulls of different concentration) have no closed form.
+    _same_error(lambda L: L.distributions.kl_divergence(CASES["Weibull"](L, "float32"),
+                                                        _kl_other("Weibull", L)), NotImplementedError)
     _same_error(lambda L: L.distributions.kl_divergence(L.distributions.Cauchy(0.0, 1.0),
                                                         L.distributions.Normal(0.0, 1.0)), NotImplementedError)
     D = tc.distributions
