@@ -98,7 +98,8 @@ class Bernoulli(ExponentialFamily):
 
     @property
     def _natural_params(self):
-        return (torch.logit(self.probs),)
+        p = self.probs
+        return (torch.log(p) - torch.log1p(-p),)  # logit(p)
 
     def _log_normalizer(self, x):
         return torch.log1p(torch.exp(x))
