@@ -8,6 +8,7 @@ Gamma.cdf (so Chi2's and InverseGamma's) needs the regularized incomplete
 gamma function; tensorcore computes it privately (distributions/_special.py)
 until torch.special.gammainc exists.
 """
+import math
 
 import numpy as np
 import pytest
@@ -229,6 +230,13 @@ def test_samplers_match_torch_over_parameter_regimes():
             outs.append([g, b, dch] + wide + [lib.rand(2)])
         for a, e in zip(*outs):
             np.testing.assert_array_equal(_np(a), _np(e))
+
+
+def test_binomial_nan_count_returns_nan():
+    # PyTorch's BTRS loop never terminates for a NaN count; tensorcore answers NaN without drawing.
+    tc.manual_seed(0)
+    out = tc.binomial(tc.tensor([float("nan"), 3.0]), tc.tensor([0.5, 0.5]))
+    assert math.isnan(float(out[0])) and 0 <= float(out[1]) <= 3
 
 
 def test_sampler_op_errors_match_torch():
@@ -668,3 +676,30 @@ def test_exponential_family_entropy_by_bregman_matches_torch():
                 tc.distributions.ExponentialFamily.entropy(mine)
             continue
         _close(tc.distributions.ExponentialFamily.entropy(mine), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_structured_transforms_match_torch():
+    vec = np.array([[0.3, -1.2, 0.7], [0.9, 0.2, -1.5]])
+    mat = np.array([[[0.3, 0.0], [1.2, -0.7]], [[-0.4, 0.0], [0.5, 0.9]]])
+    rows = np.array([[0.3, 1.2, 0.7, 2.0], [0.9, 0.2, 1.5, 0.4]])
+    for build, x in [
+        (lambda L: L.distributions.transforms.CorrCholeskyTransform(), vec),
+        (lambda L: L.distributions.transforms.PositiveDefiniteTransform(), mat),
+        (lambda L: L.distributions.transforms.ReshapeTransform((4,), (2, 2)), rows),
+        (lambda L: L.distributions.transforms.CatTransform(
+            [L.distributions.transforms.ExpTransform(), L.distributions.transforms.AffineTransform(1.0, 3.0)],
+            dim=-1, lengths=[1, 3]), rows),
+        (lambda L: L.distributions.transforms.StackTransform(
+            [L.distributions.transforms.ExpTransform(), L.distributions.transforms.SigmoidTransform()], dim=0),
+         rows[:, :2]),
+        (lambda L: L.distributions.transforms.CumulativeDistributionTransform(L.distributions.Normal(0.5, 2.0)),
+         rows),
+    ]:
+        tm, tr = build(tc), build(torch)
+        xm, xr = tc.tensor(x), torch.tensor(x)
+        ym, yr = tm(xm), tr(xr)
+        _close(ym, yr, rtol=1e-10, atol=1e-12)
+        _close(tm.inv(ym), tr.inv(yr), rtol=1e-8, atol=1e-10)
+        if not isinstance(tr, torch.distributions.transforms.PositiveDefiniteTransform):
+            _close(tm.log_abs_det_jacobian(xm, ym), tr.log_abs_det_jacobian(xr, yr), rtol=1e-10, atol=1e-12)
+        assert tuple(tm.forward_shape(x.shape)) == tuple(tr.forward_shape(x.shape))

@@ -188,6 +188,8 @@ inline S binomial_btrs(Generator& g, S count, S prob) {
 
 template <typename S>
 inline S binomial(Generator& g, S count, S prob) {
+  // A NaN count would never be passed by BTRS's rejection loop (PyTorch hangs there): NaN out, no draws.
+  if (std::isnan(count)) return count;
   if (count <= 0.0 || prob <= 0.0) return S(0);
   if (prob >= 1.0) return count;
   if (prob <= 0.5) {
