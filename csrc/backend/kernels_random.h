@@ -75,6 +75,27 @@ int64_t bernoulli_tensor(const StridedOut& out, const void* probs, DType probs_d
 // Returns -1, or the position of the first negative (or NaN) rate.
 int64_t poisson(DType dt, const void* rates, void* out, int64_t n, Generator& g);
 
+// out[i] ~ Gamma(alpha[i], 1) (torch._standard_gamma) for contiguous float
+// buffers; a sample below the dtype's smallest normal (or NaN) becomes it.
+void standard_gamma(DType dt, const void* alpha, void* out, int64_t n, Generator& g);
+
+// out[i] ~ Binomial(count[i], prob[i]) (torch.binomial), contiguous buffers
+// of one float dtype.
+void binomial(DType dt, const void* count, const void* prob, void* out, int64_t n, Generator& g);
+
+// Rows of `k` Dirichlet(alpha[row]) samples (torch._sample_dirichlet): double
+// gammas for the whole buffer first, then each row normalised by its sum and
+// clamped into [smallest normal, largest value below 1] of the dtype.
+void dirichlet(DType dt, const void* alpha, void* out, int64_t rows, int64_t k, Generator& g);
+
+// torch._standard_gamma_grad (Note [Implicit reparameterization gradient of
+// Gamma samples] in core/reparam_grad.h), contiguous buffers.
+void standard_gamma_grad(DType dt, const void* alpha, const void* x, void* out, int64_t n);
+
+// torch._dirichlet_grad (Note [Implicit reparameterization gradient of
+// Dirichlet samples] in core/reparam_grad.h), contiguous buffers.
+void dirichlet_grad(DType dt, const void* x, const void* alpha, const void* total, void* out, int64_t n);
+
 // A uniformly random permutation of 0..n-1 (PyTorch's Fisher-Yates order).
 void randperm(DType dt, void* out, int64_t n, Generator& g);
 

@@ -91,6 +91,11 @@ void init_functions(py::module_& m) {
   m.def("bernoulli_tensor_", &ops::bernoulli_tensor_, py::arg("t"), py::arg("p"), py::arg("gen") = nullptr);
   m.def("bernoulli", &ops::bernoulli, py::arg("p"), py::arg("gen") = nullptr);
   m.def("poisson", &ops::poisson, py::arg("rates"), py::arg("gen") = nullptr);
+  m.def("_standard_gamma", &ops::standard_gamma, py::arg("alpha"), py::arg("gen") = nullptr);
+  m.def("binomial", &ops::binomial, py::arg("count"), py::arg("prob"), py::arg("gen") = nullptr);
+  m.def("_sample_dirichlet", &ops::sample_dirichlet, py::arg("alpha"), py::arg("gen") = nullptr);
+  m.def("_standard_gamma_grad", &ops::standard_gamma_grad, py::arg("alpha"), py::arg("x"));
+  m.def("_dirichlet_grad", &ops::dirichlet_grad, py::arg("x"), py::arg("alpha"), py::arg("total"));
   m.def("normal_tensor_tensor", &ops::normal_tensor_tensor, py::arg("mean"), py::arg("std"), py::arg("gen") = nullptr);
   m.def("normal_tensor_scalar", &ops::normal_tensor_scalar, py::arg("mean"), py::arg("std"), py::arg("gen") = nullptr);
   m.def("normal_scalar_tensor", &ops::normal_scalar_tensor, py::arg("mean"), py::arg("std"), py::arg("gen") = nullptr);

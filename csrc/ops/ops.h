@@ -117,6 +117,15 @@ Tensor& bernoulli_(Tensor& t, double p, Generator* gen = nullptr);
 Tensor& bernoulli_tensor_(Tensor& t, const Tensor& probs, Generator* gen = nullptr);  // probs expands to t
 Tensor bernoulli(const Tensor& probs, Generator* gen = nullptr);
 Tensor poisson(const Tensor& rates, Generator* gen = nullptr);
+// torch._standard_gamma, torch.binomial, torch._sample_dirichlet (PyTorch's
+// streams: Note [Gamma and binomial samplers follow ATen's arithmetic types])
+// and torch._standard_gamma_grad. The samplers record no gradient: the
+// distributions attach the reparameterized one.
+Tensor standard_gamma(const Tensor& alpha, Generator* gen = nullptr);
+Tensor binomial(const Tensor& count, const Tensor& prob, Generator* gen = nullptr);
+Tensor sample_dirichlet(const Tensor& alpha, Generator* gen = nullptr);
+Tensor standard_gamma_grad(const Tensor& alpha, const Tensor& x);
+Tensor dirichlet_grad(const Tensor& x, const Tensor& alpha, const Tensor& total);
 Tensor normal_tensor_tensor(const Tensor& mean, const Tensor& std, Generator* gen = nullptr);
 Tensor normal_tensor_scalar(const Tensor& mean, double std, Generator* gen = nullptr);
 Tensor normal_scalar_tensor(double mean, const Tensor& std, Generator* gen = nullptr);

@@ -354,6 +354,69 @@ Tensor poisson(const Tensor& rates, Generator* gen) {
   return out;
 }
 
+namespace {
+Tensor contiguous_no_grad(const Tensor& t) {
+  autograd::NoGradGuard ng;
+  return contiguous(t);
+}
+}  // namespace
+
+Tensor standard_gamma(const Tensor& alpha, Generator* gen) {
+  if (!is_floating(alpha.dtype())) not_implemented_for("gamma_cpu", alpha.dtype());
+  const Tensor a = contiguous_no_grad(alpha);
+  Tensor out = empty(alpha.sizes(), alpha.dtype());
+  kernels::standard_gamma(a.dtype(), a->data_bytes(), out->data_bytes(), out.numel(), pick(gen));
+  return out;
+}
+
+Tensor binomial(const Tensor& count, const Tensor& prob, Generator* gen) {
+  TC_CHECK(count.dtype() == prob.dtype(), "Found dtype ", scalar_type_name(prob.dtype()), " but expected ",
+           scalar_type_name(count.dtype()));
+  if (!is_floating(count.dtype())) not_implemented_for("binomial_cpu", count.dtype());
+  const Tensor c = contiguous_no_grad(count);
+  Tensor p;
+  {
+    autograd::NoGradGuard ng;
+    p = contiguous(expand(prob, count.sizes()));
+  }
+  Tensor out = empty(count.sizes(), count.dtype());
+  kernels::binomial(c.dtype(), c->data_bytes(), p->data_bytes(), out->data_bytes(), out.numel(), pick(gen));
+  return out;
+}
+
+Tensor sample_dirichlet(const Tensor& alpha, Generator* gen) {
+  if (!is_floating(alpha.dtype())) not_implemented_for("dirichlet", alpha.dtype());
+  const Tensor a = contiguous_no_grad(alpha);
+  Tensor out = empty(alpha.sizes(), alpha.dtype());
+  const int64_t k = alpha.dim() == 0 ? 1 : alpha.sizes().back();
+  if (out.numel() > 0)
+    kernels::dirichlet(a.dtype(), a->data_bytes(), out->data_bytes(), out.numel() / k, k, pick(gen));
+  return out;
+}
+
+Tensor standard_gamma_grad(const Tensor& alpha, const Tensor& x) {
+  if (!is_floating(alpha.dtype())) not_implemented_for("_standard_gamma_grad_cpu", alpha.dtype());
+  TC_CHECK(alpha.sizes() == x.sizes() && alpha.dtype() == x.dtype(),
+           "_standard_gamma_grad expects self and output of one shape and dtype");
+  const Tensor a = contiguous_no_grad(alpha), xs = contiguous_no_grad(x);
+  Tensor out = empty(alpha.sizes(), alpha.dtype());
+  kernels::standard_gamma_grad(a.dtype(), a->data_bytes(), xs->data_bytes(), out->data_bytes(), out.numel());
+  return out;
+}
+
+Tensor dirichlet_grad(const Tensor& x, const Tensor& alpha, const Tensor& total) {
+  if (!is_floating(x.dtype())) not_implemented_for("_dirichlet_grad_cpu", x.dtype());
+  TC_CHECK(x.sizes() == alpha.sizes() && x.sizes() == total.sizes(),
+           "_dirichlet_grad expects x, alpha and total of one shape");
+  TC_CHECK(x.dtype() == alpha.dtype() && x.dtype() == total.dtype(),
+           "_dirichlet_grad expects x, alpha and total of one dtype");
+  const Tensor xs = contiguous_no_grad(x), a = contiguous_no_grad(alpha), t = contiguous_no_grad(total);
+  Tensor out = empty(x.sizes(), x.dtype());
+  kernels::dirichlet_grad(xs.dtype(), xs->data_bytes(), a->data_bytes(), t->data_bytes(), out->data_bytes(),
+                          out.numel());
+  return out;
+}
+
 // torch.normal with tensor arguments: standard normals of the broadcast shape
 // (normal_'s stream), then scaled and shifted with separate roundings, as
 // PyTorch does. The samples do not depend on mean/std differentiably in

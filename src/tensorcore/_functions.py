@@ -18,7 +18,8 @@ __all__ = [
     "tensor", "as_tensor", "from_numpy", "from_dlpack", "is_tensor", "is_floating_point", "is_complex", "numel",
     "zeros", "ones", "empty", "empty_strided", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "range",
     "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm", "rand_like", "randn_like",
-    "randint_like", "normal", "bernoulli", "poisson", "multinomial", "manual_seed", "seed", "initial_seed",
+    "randint_like", "normal", "bernoulli", "poisson", "binomial", "_standard_gamma", "_sample_dirichlet",
+    "_standard_gamma_grad", "_dirichlet_grad", "multinomial", "manual_seed", "seed", "initial_seed",
     "get_rng_state", "set_rng_state", "Generator", "default_generator",
     "cat", "concat", "concatenate", "stack", "hstack", "vstack", "where", "clamp", "clip",
     "set_default_dtype", "get_default_dtype", "result_type", "promote_types", "can_cast",
@@ -560,6 +561,40 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 def poisson(input, generator=None):
     _check_input(input, "poisson")
     return _C.poisson(input, _gen(generator))
+
+
+def binomial(count, prob, generator=None):
+    """Binomial(count, prob) samples (prob broadcast to count's shape), drawn
+    as PyTorch draws them (Note [Gamma and binomial samplers follow ATen's
+    arithmetic types]). Not differentiable, as in PyTorch."""
+    _check_input(count, "binomial")
+    _check_input(prob, "binomial")
+    return _C.binomial(count, prob, _gen(generator))
+
+
+def _standard_gamma_grad(self, output):
+    _check_input(self, "_standard_gamma_grad")
+    return _C._standard_gamma_grad(self, output)
+
+
+def _dirichlet_grad(x, alpha, total):
+    _check_input(x, "_dirichlet_grad")
+    return _C._dirichlet_grad(x, alpha, total)
+
+
+def _standard_gamma(input, generator=None):
+    """Gamma(input, 1) samples on PyTorch's stream; differentiable in input
+    through the implicit reparameterization gradient (_standard_gamma_grad)."""
+    _check_input(input, "_standard_gamma")
+    from ._sampling_grads import StandardGamma
+    return StandardGamma.apply(input, _gen(generator))
+
+
+def _sample_dirichlet(input, generator=None):
+    """Dirichlet(input) samples over the last dimension (PyTorch's stream). Not
+    differentiable, as torch._sample_dirichlet."""
+    _check_input(input, "_sample_dirichlet")
+    return _C._sample_dirichlet(input, _gen(generator))
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):

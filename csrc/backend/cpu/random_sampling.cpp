@@ -3,6 +3,8 @@
 // generator, so there is nothing for instruction-set dispatch to choose; the
 // float32 Box-Muller blocks go through the dispatched box_muller_f32.
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -10,9 +12,11 @@
 #include <vector>
 
 #include "backend/cpu/random_order.h"
+#include "backend/kernels_elementwise.h"
 #include "backend/kernels_random.h"
 #include "core/distributions.h"
 #include "core/generator.h"
+#include "core/reparam_grad.h"
 
 namespace tc::kernels {
 
@@ -203,6 +207,153 @@ int64_t poisson(DType dt, const void* rates, void* out, int64_t n, Generator& g)
       }
     }
     return -1;
+  });
+}
+
+void standard_gamma(DType dt, const void* alpha, void* out, int64_t n, Generator& g) {
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      const T* a = static_cast<const T*>(alpha);
+      T* o = static_cast<T*>(out);
+      for (int64_t i = 0; i < n; ++i) o[i] = std::max(std::numeric_limits<T>::min(), dist::standard_gamma<T>(g, a[i]));
+    }
+  });
+}
+
+void binomial(DType dt, const void* count, const void* prob, void* out, int64_t n, Generator& g) {
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      const T* c = static_cast<const T*>(count);
+      const T* p = static_cast<const T*>(prob);
+      T* o = static_cast<T*>(out);
+      for (int64_t i = 0; i < n; ++i) o[i] = dist::binomial<T>(g, c[i], p[i]);
+    }
+  });
+}
+
+// Note [Dirichlet normalisers are summed in ATen's order]
+// torch._sample_dirichlet divides each row of double gammas by gamma.sum(-1),
+// and ATen's CPU sum is a cascade: the row is read as vectors of W doubles
+// (W = 4 with AVX2, 8 with AVX-512: PyTorch's Vectorized<double> on the CPU
+// it dispatches to, which is the capability tensorcore picks too), four
+// interleaved accumulators (blocks of 16 units folded into higher levels),
+// the leftover vectors into the first, the four combined, then the scalar
+// tail and finally the lanes in order. Rows shorter than W are summed the same
+// way with W = 1. Any other order changes the last bit of some samples.
+namespace {
+
+template <int W>
+using Lanes = std::array<double, W>;
+
+template <int W>
+void add_lanes(Lanes<W>& acc, const double* p) {
+  for (int l = 0; l < W; ++l) acc[l] += p[l];
+}
+template <int W>
+void add_lanes(Lanes<W>& acc, const Lanes<W>& other) {
+  for (int l = 0; l < W; ++l) acc[l] += other[l];
+}
+
+// ATen's multi_row_sum with four rows (ilp) and four cascade levels.
+template <int W>
+std::array<Lanes<W>, 4> cascade_rows(const double* in, int64_t row_stride, int64_t col_stride, int64_t size) {
+  constexpr int kLevels = 4;
+  int64_t ceil_log2 = 1;
+  if (size > 2) {
+    ceil_log2 = 0;
+    for (uint64_t v = static_cast<uint64_t>(size) - 1; v; v >>= 1) ++ceil_log2;
+  }
+  const int64_t level_power = std::max<int64_t>(4, ceil_log2 / kLevels);
+  const int64_t level_step = int64_t{1} << level_power;
+  const int64_t level_mask = level_step - 1;
+  Lanes<W> acc[kLevels][4] = {};
+  int64_t i = 0;
+  while (i + level_step <= size) {
+    for (int64_t j = 0; j < level_step; ++j, ++i)
+      for (int k = 0; k < 4; ++k) add_lanes<W>(acc[0][k], in + i * row_stride + k * col_stride);
+    for (int j = 1; j < kLevels; ++j) {
+      for (int k = 0; k < 4; ++k) {
+        add_lanes<W>(acc[j][k], acc[j - 1][k]);
+        acc[j - 1][k] = Lanes<W>{};
+      }
+      if ((i & (level_mask << (j * level_power))) != 0) break;
+    }
+  }
+  for (; i < size; ++i)
+    for (int k = 0; k < 4; ++k) add_lanes<W>(acc[0][k], in + i * row_stride + k * col_stride);
+  for (int j = 1; j < kLevels; ++j)
+    for (int k = 0; k < 4; ++k) add_lanes<W>(acc[0][k], acc[j][k]);
+  return {acc[0][0], acc[0][1], acc[0][2], acc[0][3]};
+}
+
+// ATen's row_sum over `units` consecutive groups of W doubles.
+template <int W>
+Lanes<W> ilp_row_sum(const double* in, int64_t units) {
+  const int64_t size_ilp = units / 4;
+  auto partial = cascade_rows<W>(in, 4 * W, W, size_ilp);
+  for (int64_t i = size_ilp * 4; i < units; ++i) add_lanes<W>(partial[0], in + i * W);
+  for (int k = 1; k < 4; ++k) add_lanes<W>(partial[0], partial[k]);
+  return partial[0];
+}
+
+template <int W>
+double aten_row_sum(const double* row, int64_t n) {
+  if (n < W) return ilp_row_sum<1>(row, n)[0];
+  const int64_t vecs = n / W;
+  const Lanes<W> lanes = ilp_row_sum<W>(row, vecs);
+  double total = 0;
+  for (int64_t k = vecs * W; k < n; ++k) total += row[k];
+  for (int l = 0; l < W; ++l) total += lanes[l];
+  return total;
+}
+
+}  // namespace
+
+void dirichlet(DType dt, const void* alpha, void* out, int64_t rows, int64_t k, Generator& g) {
+  const bool wide = std::strcmp(cpu_capability(), "avx512") == 0;
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      const T* a = static_cast<const T*>(alpha);
+      T* o = static_cast<T*>(out);
+      // Every gamma is drawn before any row is normalised (PyTorch's order).
+      std::vector<double> gam(static_cast<size_t>(rows * k));
+      for (int64_t i = 0; i < rows * k; ++i)
+        gam[i] = std::max(std::numeric_limits<double>::min(), dist::standard_gamma<double>(g, a[i]));
+      const T lo = std::numeric_limits<T>::min(), hi = std::nextafter(T(1), T(0));
+      for (int64_t r = 0; r < rows; ++r) {
+        const double* row = gam.data() + r * k;
+        const double total = wide ? aten_row_sum<8>(row, k) : aten_row_sum<4>(row, k);
+        for (int64_t j = 0; j < k; ++j) o[r * k + j] = std::min(hi, std::max(lo, static_cast<T>(row[j] / total)));
+      }
+    }
+  });
+}
+
+void standard_gamma_grad(DType dt, const void* alpha, const void* x, void* out, int64_t n) {
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      const T* a = static_cast<const T*>(alpha);
+      const T* xs = static_cast<const T*>(x);
+      T* o = static_cast<T*>(out);
+      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<T>(dist::standard_gamma_grad(a[i], xs[i]));
+    }
+  });
+}
+
+void dirichlet_grad(DType dt, const void* x, const void* alpha, const void* total, void* out, int64_t n) {
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      const T* xs = static_cast<const T*>(x);
+      const T* a = static_cast<const T*>(alpha);
+      const T* t = static_cast<const T*>(total);
+      T* o = static_cast<T*>(out);
+      for (int64_t i = 0; i < n; ++i) o[i] = dist::dirichlet_grad<T>(xs[i], a[i], t[i]);
+    }
   });
 }
 

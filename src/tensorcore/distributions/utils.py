@@ -1,0 +1,108 @@
+"""Helpers shared by the distributions, with torch.distributions.utils' names:
+argument broadcasting, probs <-> logits, lazily computed parameters."""
+import numbers
+
+import tensorcore as torch
+
+__all__ = ["broadcast_all", "logits_to_probs", "probs_to_logits", "clamp_probs", "lazy_property", "tril_matrix_to_vec",
+           "vec_to_tril_matrix"]
+
+_EPS = {"float32": 1.1920928955078125e-07, "float64": 2.220446049250313e-16}
+_TINY = {"float32": 1.1754943508222875e-38, "float64": 2.2250738585072014e-308}
+_MIN = {"float32": -3.4028234663852886e+38, "float64": -1.7976931348623157e+308}
+_MAX = {"float32": 3.4028234663852886e+38, "float64": 1.7976931348623157e+308}
+
+
+def eps(dtype):
+    return _EPS[dtype.name]
+
+
+def tiny(dtype):
+    return _TINY[dtype.name]
+
+
+def broadcast_all(*values):
+    """Numbers become tensors of the first tensor argument's dtype (else the
+    default dtype), then all are broadcast to one shape."""
+    if not all(isinstance(v, (torch.Tensor, numbers.Number)) for v in values):
+        raise ValueError("Input arguments must all be instances of Number, torch.Tensor or objects "
+                         "implementing __torch_function__.")
+    if all(isinstance(v, torch.Tensor) for v in values):
+        return torch.broadcast_tensors(*values)
+    tensors = [v for v in values if isinstance(v, torch.Tensor)]
+    dtype = tensors[0].dtype if tensors else torch.get_default_dtype()
+    values = [v if isinstance(v, torch.Tensor) else torch.tensor(v, dtype=dtype) for v in values]
+    return torch.broadcast_tensors(*values)
+
+
+def _standard_normal(shape, dtype):
+    return torch.empty(shape, dtype=dtype).normal_()
+
+
+def _sum_rightmost(value, dim):
+    """Sum out the `dim` rightmost dimensions."""
+    if dim == 0:
+        return value
+    return value.reshape(tuple(value.shape[:value.dim() - dim]) + (-1,)).sum(-1)
+
+
+def _diag_embed(v):
+    """Matrices [..., n, n] with v [..., n] on the diagonal."""
+    n = v.shape[-1]
+    return v.unsqueeze(-1) * torch.eye(n, dtype=v.dtype)
+
+
+def clamp_probs(probs):
+    e = eps(probs.dtype)
+    return probs.clamp(min=e, max=1 - e)
+
+
+def probs_to_logits(probs, is_binary=False):
+    ps = clamp_probs(probs)
+    return torch.log(ps) - torch.log1p(-ps) if is_binary else torch.log(ps)
+
+
+def logits_to_probs(logits, is_binary=False):
+    return torch.sigmoid(logits) if is_binary else torch.softmax(logits, dim=-1)
+
+
+class lazy_property:
+    """A parameter computed from another on first access and then cached in
+    the instance's __dict__ (so `name in self.__dict__` tells whether it was
+    given or derived, which repr and validation rely on)."""
+
+    def __init__(self, wrapped):
+        self.wrapped = wrapped
+        self.__doc__ = wrapped.__doc__
+        self.__name__ = wrapped.__name__
+
+    def __get__(self, instance, obj_type=None):
+        if instance is None:
+            return self
+        with torch.enable_grad():
+            value = self.wrapped(instance)
+        instance.__dict__[self.wrapped.__name__] = value
+        return value
+
+
+def tril_matrix_to_vec(mat, diag=0):
+    n = mat.shape[-1]
+    rows, cols = [], []
+    for i in range(n):
+        for j in range(n):
+            if j - i <= diag:
+                rows.append(i)
+                cols.append(j)
+    return mat[..., torch.tensor(rows), torch.tensor(cols)]
+
+
+def vec_to_tril_matrix(vec, diag=0):
+    n = round((2 * vec.shape[-1] + 0.25) ** 0.5 - 0.5 - diag)
+    mat = torch.zeros(tuple(vec.shape[:-1]) + (n, n), dtype=vec.dtype)
+    k = 0
+    for i in range(n):
+        for j in range(n):
+            if j - i <= diag:
+                mat[..., i, j] = vec[..., k]
+                k += 1
+    return mat
