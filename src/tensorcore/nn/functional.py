@@ -447,4 +447,17 @@ from ._functional_more import *  # noqa: E402,F401,F403
 from ._functional_more import __all__ as _more_all  # noqa: E402
 __all__ += _more_all
 from ._conv_transpose import conv_transpose1d, conv_transpose2d  # noqa: E402,F401
-__all__ += ["conv_transpose1d", "conv_transpose2d"]
+__all__ += ["conv_transpose1d", "conv_transpose2d", "pad", "conv1d", "conv2d", "max_pool2d", "avg_pool2d",
+            "adaptive_avg_pool2d", "batch_norm"]
+# Resampling, N-d pooling, 3-d convolution, im2col and the remaining losses and layers.
+from . import _interpolate, _pooling_nd, _conv_nd, _functional_layers  # noqa: E402
+from ._interpolate import *  # noqa: E402,F401,F403
+from ._pooling_nd import *  # noqa: E402,F401,F403
+from ._conv_nd import *  # noqa: E402,F401,F403
+from ._functional_layers import *  # noqa: E402,F401,F403
+for _m in (_interpolate, _pooling_nd, _conv_nd, _functional_layers):
+    __all__ += _m.__all__
+del _m
+# PyTorch's grid_sample mode tables.
+GRID_SAMPLE_INTERPOLATION_MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
+GRID_SAMPLE_PADDING_MODES = {"zeros": 0, "border": 1, "reflection": 2}
