@@ -118,13 +118,13 @@ def skip_init(module_cls, *args, **kwargs):
         _C.set_rng_state(state)
 
 
-def convert_conv2d_weight_memory_format(module, memory_format):
+def convert_conv2d_weight_memory_format(module, memory_format):  # noqa: F811 (PyTorch's argument name)
     """tensorcore keeps every tensor contiguous (no channels_last layout), so
     the conversion leaves the module as it is."""
     return module
 
 
-def convert_conv3d_weight_memory_format(module, memory_format):
+def convert_conv3d_weight_memory_format(module, memory_format):  # noqa: F811
     return module
 
 
