@@ -295,8 +295,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         if include_last_offset:
             if starts.size == 0:
                 raise RuntimeError("include_last_offset: number of offsets should be at least 1")
-            # The last offset closes the last bag; later indices belong to no bag.
-            starts, total = starts[:-1], int(starts[-1])
+            # The last offset closes the last bag (programs pass len(input));
+            # like PyTorch's reference kernel the last bag runs to the end.
+            starts = starts[:-1]
         if starts.size and starts[0] != 0:
             raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start "
                                f"from position 0. However, got {starts[0]}")
@@ -308,11 +309,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if max_norm is not None:
         from .functional import _embedding_renorm_
         _embedding_renorm_(weight, input, max_norm, norm_type)
-    full_idx = _np(flat).astype(np.int64)
-    idx = full_idx[:total]
-    flat = flat[:total]
-    if psw is not None:
-        psw = psw[:total]
+    idx = _np(flat).astype(np.int64)
     nb = starts.size
     ends = np.append(starts[1:], total) if nb else starts
     bag_of = np.repeat(np.arange(nb), ends - starts) if nb else np.zeros(0, dtype=np.int64)
@@ -325,12 +322,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         target = _from_np(np.where(keep, bag_of, nb))  # padding rows land in a discarded extra bag
         out = _C.zeros([nb + 1, d], weight.dtype).index_add(0, target, rows)[:nb]
         if mode == "mean":
-            # PyTorch sizes the last bag up to the end of the input even when
-            # include_last_offset closes it earlier; its mean divides by that.
-            tail = np.full(full_idx.size - total, nb - 1, dtype=np.int64)
-            all_bags = np.concatenate([bag_of, tail])
-            all_keep = full_idx != padding_idx if padding_idx is not None else np.ones(full_idx.size, dtype=bool)
-            counts = np.bincount(all_bags[all_keep], minlength=nb).astype(np.float64) if nb else np.zeros(0)
+            counts = np.bincount(bag_of[keep], minlength=nb).astype(np.float64)
             out = out / _from_np(np.maximum(counts, 1)).to(out.dtype).reshape([-1, 1])
         return out
     # max: gather each bag into a (nb, longest, d) block padded with -inf, max over it.

@@ -207,6 +207,9 @@ class TripletMarginWithDistanceLoss(_Loss):
         if margin <= 0:
             raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} "
                              "instead")
+        if distance_function is None:  # PyTorch keeps the default as a child module
+            from .distance import PairwiseDistance
+            distance_function = PairwiseDistance()
         self.distance_function = distance_function
         self.margin, self.swap = margin, swap
 
