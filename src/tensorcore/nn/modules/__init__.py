@@ -37,3 +37,9 @@ from .linear import Bilinear  # noqa: F401,E402
 from .sparse import EmbeddingBag  # noqa: F401,E402
 from .loss import (NLLLoss2d, CTCLoss, MultiMarginLoss, MultiLabelMarginLoss,  # noqa: F401,E402
                    TripletMarginWithDistanceLoss)
+from .batchnorm import BatchNorm3d, SyncBatchNorm  # noqa: F401,E402
+from .param_containers import ParameterList, ParameterDict, Container  # noqa: F401,E402
+from .lazy import *  # noqa: F401,F403,E402
+from .normalization import CrossMapLRN2d  # noqa: F401,E402
+from ..parallel.data_parallel import DataParallel  # noqa: F401,E402
+from .adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: F401,E402
