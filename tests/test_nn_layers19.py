@@ -713,3 +713,115 @@ def test_indexing_with_ranges_and_tuples(torch):
     _close(tx.grad, x.grad, 0)
     with pytest.raises(TypeError):
         c["a"]
+
+
+# ---- containers, lazy modules and the remaining nn classes ----
+def test_parameter_list_and_dict(torch):
+    a = torch.nn.ParameterList([torch.nn.Parameter(torch.ones(2, 3)), torch.zeros(3)])
+    b = tc.nn.ParameterList([tc.nn.Parameter(tc.ones(2, 3)), tc.zeros(3)])
+    assert repr(b).replace("tensorcore", "torch") == repr(a)
+    assert [n for n, _ in a.named_parameters()] == [n for n, _ in b.named_parameters()]
+    assert isinstance(b[1], tc.nn.Parameter) and len(b[0:1]) == 1
+    b.append(tc.ones(1))
+    assert len(b) == 3 and len(list(b.parameters())) == 3
+    d1 = torch.nn.ParameterDict({"w": torch.nn.Parameter(torch.ones(2)), "b": torch.zeros(1, 2)})
+    d2 = tc.nn.ParameterDict({"w": tc.nn.Parameter(tc.ones(2)), "b": tc.zeros(1, 2)})
+    assert repr(d2) == repr(d1)
+    assert sorted(d1.state_dict()) == sorted(d2.state_dict())
+    assert "w" in d2 and list(d2.keys()) == list(d1.keys()) == ["b", "w"]
+    del d2["w"]
+    assert list(d2.keys()) == ["b"] and len(list(d2.parameters())) == 1
+
+
+@pytest.mark.parametrize("make,shape", [
+    (lambda m: m.nn.LazyLinear(3), (2, 5)),
+    (lambda m: m.nn.LazyConv2d(4, 3, padding=1), (2, 3, 5, 5)),
+    (lambda m: m.nn.LazyConvTranspose1d(4, 3, 2), (2, 3, 5)),
+    (lambda m: m.nn.LazyConv3d(2, 2), (1, 2, 3, 3, 3)),
+    (lambda m: m.nn.LazyBatchNorm2d(), (2, 3, 4, 4)),
+    (lambda m: m.nn.LazyInstanceNorm1d(), (2, 3, 5)),
+])
+def test_lazy_modules_match_torch(torch, make, shape):
+    torch.manual_seed(0)
+    tc.manual_seed(0)
+    a, b = make(torch), make(tc)
+    assert repr(a) == repr(b)
+    x = _arr(*shape, dtype=np.float32)
+    _close(a(torch.from_numpy(x)), b(tc.from_numpy(x)), 1e-5)
+    assert type(a).__name__ == type(b).__name__ and repr(a) == repr(b)
+    assert sorted(a.state_dict()) == sorted(b.state_dict())
+    assert torch.rand(1).item() == tc.rand(1).item()  # the deferred init drew what PyTorch drew
+
+
+def test_batchnorm3d_syncbatchnorm_crossmaplrn(torch):
+    x = _arr(2, 3, 2, 3, 4, dtype=np.float32)
+    for name in ("BatchNorm3d", "SyncBatchNorm"):
+        a, b = getattr(torch.nn, name)(3), getattr(tc.nn, name)(3)
+        assert repr(a) == repr(b)
+        if name == "BatchNorm3d":
+            _close(a(torch.from_numpy(x)), b(tc.from_numpy(x)), 1e-5)
+            _close(a.running_var, b.running_var, 1e-6)
+    seq = tc.nn.SyncBatchNorm.convert_sync_batchnorm(tc.nn.Sequential(tc.nn.BatchNorm2d(3)))
+    assert type(seq[0]).__name__ == "SyncBatchNorm"
+    x4 = _arr(2, 7, 3, 3, dtype=np.float32)
+    for size in (3, 4, 5):
+        a, b = torch.nn.CrossMapLRN2d(size, 1e-2, 0.75, 2), tc.nn.CrossMapLRN2d(size, 1e-2, 0.75, 2)
+        assert repr(a) == repr(b)
+        _close(a(torch.from_numpy(x4)), b(tc.from_numpy(x4)), 1e-6)
+
+
+def test_adaptive_log_softmax_with_loss(torch):
+    torch.manual_seed(0)
+    tc.manual_seed(0)
+    a = torch.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4, 8], div_value=2.0)
+    b = tc.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4, 8], div_value=2.0)
+    assert repr(a) == repr(b)
+    x, y = _arr(6, 8, dtype=np.float32), np.array([0, 5, 9, 3, 8, 2])
+    oa, ob = a(torch.from_numpy(x), torch.from_numpy(y)), b(tc.from_numpy(x), tc.from_numpy(y))
+    _close(oa.output, ob.output, 1e-5)
+    _close(oa.loss, ob.loss, 1e-5)
+    oa.loss.backward()
+    ob.loss.backward()
+    _close(a.tail[0][0].weight.grad, b.tail[0][0].weight.grad, 1e-5)
+    _close(a.head.weight.grad, b.head.weight.grad, 1e-5)
+    _close(a.log_prob(torch.from_numpy(x)), b.log_prob(tc.from_numpy(x)), 1e-5)
+    _close(a.predict(torch.from_numpy(x)), b.predict(tc.from_numpy(x)), 0)
+    with pytest.raises(ValueError, match="cutoffs should be a sequence of unique"):
+        tc.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [8, 4])
+
+
+def test_linear_cross_entropy_conv_tbc_and_grad_module(torch):
+    x, w, b = _arr(4, 5), _arr(3, 2, 5), _arr(3, 2)
+    y = RNG.integers(0, 3, (4, 2))
+    t_args = [torch.from_numpy(v) for v in (x, w, y)]
+    c_args = [tc.from_numpy(v) for v in (x, w, y)]
+    _close(torch.nn.functional.linear_cross_entropy(*t_args, linear_bias=torch.from_numpy(b), label_smoothing=0.1),
+           F.linear_cross_entropy(*c_args, linear_bias=tc.from_numpy(b), label_smoothing=0.1))
+    opts_t, opts_c = torch.nn.LinearCrossEntropyOptions(), tc.nn.LinearCrossEntropyOptions()
+    assert repr(torch.nn.LinearCrossEntropyLoss(4, 3, options=opts_t)) == repr(
+        tc.nn.LinearCrossEntropyLoss(4, 3, options=opts_c))
+    t_in, k, bias = _arr(7, 2, 3), _arr(3, 3, 4), _arr(4)
+    _close(torch.conv_tbc(torch.from_numpy(t_in), torch.from_numpy(k), torch.from_numpy(bias), 1),
+           F.conv_tbc(tc.from_numpy(t_in), tc.from_numpy(k), tc.from_numpy(bias), 1))
+    xi, wi, g = _arr(2, 3, 6, 5), _arr(4, 3, 3, 2), _arr(2, 4, 4, 4)
+    _close(torch.nn.grad.conv2d_input((2, 3, 6, 5), torch.from_numpy(wi), torch.from_numpy(g)),
+           tc.nn.grad.conv2d_input((2, 3, 6, 5), tc.from_numpy(wi), tc.from_numpy(g)))
+    _close(torch.nn.grad.conv2d_weight(torch.from_numpy(xi), (4, 3, 3, 2), torch.from_numpy(g)),
+           tc.nn.grad.conv2d_weight(tc.from_numpy(xi), (4, 3, 3, 2), tc.from_numpy(g)))
+
+
+def test_data_parallel_and_sdpa_kernel(torch):
+    m = tc.nn.Linear(2, 2)
+    dp = tc.nn.DataParallel(m)
+    assert repr(dp) == repr(torch.nn.DataParallel(torch.nn.Linear(2, 2)))
+    assert list(dp.state_dict()) == ["module.weight", "module.bias"]
+    x = tc.ones(3, 2)
+    _close(dp(x), m(x), 0)
+    from tensorcore.nn.attention import SDPBackend, sdpa_kernel
+    q = tc.from_numpy(_arr(1, 2, 3, 4))
+    with sdpa_kernel([SDPBackend.MATH]):
+        _close(F.scaled_dot_product_attention(q, q, q),
+               torch.nn.functional.scaled_dot_product_attention(*(torch.from_numpy(q.numpy()),) * 3))
+    with pytest.raises(AssertionError):
+        with sdpa_kernel("math"):
+            pass

@@ -21,6 +21,7 @@ hold a large negative finite number instead of -inf, so the log-sum-exp's
 backward never forms (-inf) - (-inf); a final log-likelihood below half of
 that number means no alignment exists and the loss is inf, as PyTorch's.
 """
+import dataclasses
 import math
 
 import numpy as np
@@ -31,7 +32,8 @@ from ..autograd import no_grad
 Tensor = _C.Tensor
 
 __all__ = ["ctc_loss", "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss",
-           "embedding_bag", "bilinear", "pdist", "channel_shuffle", "native_channel_shuffle", "gumbel_softmax"]
+           "embedding_bag", "bilinear", "pdist", "channel_shuffle", "native_channel_shuffle", "gumbel_softmax",
+           "linear_cross_entropy"]
 
 _NEG = -1e30
 
@@ -395,3 +397,50 @@ def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
     index = y_soft.max(dim, keepdim=True)[1]
     y_hard = _C.zeros(list(logits.shape), logits.dtype).scatter(dim, index, 1.0)
     return y_hard - y_soft.detach() + y_soft
+
+
+# ---- linear_cross_entropy ----
+# PyTorch's optional chunked path (LinearCrossEntropyOptions) only saves
+# memory; tensorcore always takes the reference path, whose values and
+# gradients the chunked one reproduces, and accepts the options object.
+@dataclasses.dataclass(slots=True, frozen=True)
+class LinearCrossEntropyOptions:
+    allow_retain_graph: bool = False
+    batch_chunk_size: int = None
+    chunking_method: str = "auto"
+    acc_policy: str = "auto"
+    acc_dtype: object = None
+
+
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction="mean",
+                         ignore_index=None, label_smoothing=0.0, options=None):
+    from .functional import cross_entropy
+    if input.dim() < 1 or input.dim() > 2:
+        raise RuntimeError(f"expected input with dimensionality 1 or 2, got {input.dim()}")
+    if linear_weight.dim() < 2:
+        raise RuntimeError(f"expected linear_weight with dimensionality at least 2, got {linear_weight.dim()}")
+    num_batches = tuple(input.shape[:-1])
+    in_features = input.shape[-1]
+    if in_features != linear_weight.shape[-1]:
+        raise RuntimeError("expected equal input and linear_weight last dimensions (in_features), "
+                           f"got {input.shape[-1]} and {linear_weight.shape[-1]}, respectively")
+    num_classes = linear_weight.shape[0]
+    out_features = tuple(linear_weight.shape[1:-1])
+    if linear_bias is not None and tuple(linear_bias.shape) != (num_classes, *out_features):
+        raise RuntimeError(f"expected linear_bias shape {(num_classes, *out_features)}, got "
+                           f"{tuple(linear_bias.shape)}")
+    if out_features and not num_batches:
+        raise RuntimeError(f"K-dimensional loss defined by linear_weight shape {tuple(linear_weight.shape)} requires"
+                           f" batched input, (N, {in_features}), got unbatched input with shape "
+                           f"{tuple(input.shape)}")
+    logits_shape = (*num_batches, num_classes, *out_features)
+    if tuple(target.shape) == logits_shape and ignore_index is not None:
+        raise RuntimeError("ignore_index cannot be specified when target contains probabilities")
+    ignore_index = ignore_index if ignore_index is not None else -100
+    flat_w = linear_weight.reshape([-1, in_features])
+    logits = input.matmul(_C.t(flat_w))
+    if linear_bias is not None:
+        logits = logits + linear_bias.reshape(-1)
+    logits = logits.reshape(list(logits_shape))
+    return cross_entropy(logits, target, weight=weight, ignore_index=ignore_index, reduction=reduction,
+                         label_smoothing=label_smoothing)

@@ -43,3 +43,4 @@ from .lazy import *  # noqa: F401,F403,E402
 from .normalization import CrossMapLRN2d  # noqa: F401,E402
 from ..parallel.data_parallel import DataParallel  # noqa: F401,E402
 from .adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: F401,E402
+from .linear_cross_entropy import LinearCrossEntropyLoss, LinearCrossEntropyOptions  # noqa: F401,E402

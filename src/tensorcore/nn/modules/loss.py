@@ -220,3 +220,5 @@ class TripletMarginWithDistanceLoss(_Loss):
 
 
 __all__ += ["NLLLoss2d", "CTCLoss", "MultiMarginLoss", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss"]
+
+from .linear_cross_entropy import LinearCrossEntropyLoss  # noqa: E402,F401  (PyTorch lists it here too)

@@ -170,8 +170,11 @@ class ParameterDict(Module):
         if not isinstance(parameters, Iterable):
             raise TypeError("ParametersDict.update should be called with an iterable of key/value pairs, but got " +
                             type(parameters).__name__)
-        if isinstance(parameters, (OrderedDict, ParameterDict, Mapping)):
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
             for key, parameter in parameters.items():
+                self[key] = parameter
+        elif isinstance(parameters, Mapping):  # a plain dict is taken in sorted key order, as PyTorch
+            for key, parameter in sorted(parameters.items()):
                 self[key] = parameter
         else:
             for j, p in enumerate(parameters):
