@@ -85,6 +85,16 @@ def test_interpolate_matches_torch(torch, mode, ac, shape, kw):
     _check_fn(torch, "interpolate", [_arr(*shape)], dict(mode=mode, **extra, **kw))
 
 
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+@pytest.mark.parametrize("kw", [dict(size=(5, 7)), dict(scale_factor=0.3), dict(size=(30, 9)),
+                                dict(size=(6, 8), align_corners=True)])
+def test_interpolate_antialias_matches_torch(torch, mode, kw):
+    _check_fn(torch, "interpolate", [_arr(2, 3, 17, 23)], dict(mode=mode, antialias=True, **kw))
+    t, c = _pair(torch, _arr(1, 2, 17, 23, dtype=np.float32))
+    _close(torch.nn.functional.interpolate(t, mode=mode, antialias=True, **kw),
+           F.interpolate(c, mode=mode, antialias=True, **kw), 2e-6)
+
+
 def test_interpolate_float32_bitwise_close(torch):
     t, c = _pair(torch, _arr(2, 3, 5, 7, dtype=np.float32))
     for mode in ("bilinear", "bicubic"):
@@ -493,11 +503,16 @@ def test_affine_grid_and_grid_sample_match_torch(torch, align_corners):
     _check_fn(torch, "affine_grid", [_arr(2, 2, 3)], dict(size=(2, 3, 5, 4), align_corners=align_corners))
     _check_fn(torch, "affine_grid", [_arr(2, 3, 4)], dict(size=(2, 1, 3, 4, 5), align_corners=align_corners))
     img, grid = _arr(2, 3, 6, 7), RNG.uniform(-1.3, 1.3, (2, 4, 5, 2))
-    for mode in ("bilinear", "nearest"):
-        for pm in ("zeros", "border", "reflection"):
+    img3, grid3 = _arr(2, 2, 4, 5, 6), RNG.uniform(-1.3, 1.3, (2, 3, 2, 4, 3))
+    for pm in ("zeros", "border", "reflection"):
+        for mode in ("bilinear", "nearest", "bicubic"):
             _check_fn(torch, "grid_sample", [img, grid], dict(mode=mode, padding_mode=pm,
                                                               align_corners=align_corners),
-                      grad=mode == "bilinear")
+                      grad=mode != "nearest", tol=1e-12)
+        for mode in ("bilinear", "nearest"):
+            _check_fn(torch, "grid_sample", [img3, grid3], dict(mode=mode, padding_mode=pm,
+                                                                align_corners=align_corners),
+                      grad=mode != "nearest", tol=1e-12)
 
 
 def test_grid_sample_gradcheck_and_errors():

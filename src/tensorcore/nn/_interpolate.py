@@ -165,8 +165,6 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.dim() == 4):
         raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a "
                          "4-D tensor as input")
-    if antialias:
-        raise NotImplementedError("interpolate(antialias=True) is not available in tensorcore; use antialias=False")
     nd = input.dim()
     if mode in _MODE_DIMS:
         need = _MODE_DIMS[mode] + 2
@@ -187,6 +185,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode not in ("nearest", "nearest-exact") and not input.is_floating_point():
         raise RuntimeError(f"\"upsample_{mode}\" not implemented for '{input.type().split('.')[-1][:-6]}'")
     ft = _np_float(input.dtype)
+    if antialias:
+        return _antialiased(input, sizes, scales, mode, align_corners, ft)
     out = input
     for d in reversed(range(nd - 2)):
         n_in, n_out, sc = input.shape[d + 2], sizes[d], scales[d]
@@ -200,6 +200,51 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             taps = _linear_taps(n_in, n_out, sc, align_corners, ft)
         out = _resample(out, d + 2, taps)
     return out if out is not input else input.clone()
+
+
+def _aa_filter(mode, ft):
+    if mode == "bilinear":
+        return lambda x: np.where(np.abs(x) < 1, 1 - np.abs(x), 0).astype(ft)
+    a = ft(-0.5)  # the antialiased bicubic filter uses a = -0.5 (PIL's), not -0.75
+
+    def cubic(x):
+        x = np.abs(x)
+        near = ((a + 2) * x - (a + 3)) * x * x + 1
+        far = (((x - 5) * x + 8) * x - 4) * a
+        return np.where(x < 1, near, np.where(x < 2, far, 0)).astype(ft)
+    return cubic
+
+
+def _aa_matrix(n_in, n_out, scale, align_corners, mode, ft):
+    """(out x in) resampling weights of PyTorch's antialiased kernels: a
+    filter stretched by the downscale factor, normalised per output."""
+    s = _scale(n_in, n_out, align_corners, scale, ft)
+    interp = 2 if mode == "bilinear" else 4
+    support = ft(interp * 0.5) * s if s >= 1.0 else ft(interp * 0.5)
+    invscale = ft(1.0) / s if s >= 1.0 else ft(1.0)
+    filt = _aa_filter(mode, ft)
+    m = np.zeros((n_out, n_in), dtype=ft)
+    for i in range(n_out):
+        center = s * ft(i + 0.5)
+        lo = max(int(center - support + ft(0.5)), 0)
+        hi = min(int(center + support + ft(0.5)), n_in)
+        j = np.arange(lo, hi)
+        w = filt((j.astype(ft) - center + ft(0.5)) * invscale)
+        total = w.sum(dtype=ft)
+        m[i, lo:hi] = w / total if total != 0 else w
+    return m
+
+
+def _antialiased(input, sizes, scales, mode, align_corners, ft):
+    """F.interpolate(antialias=True) for 4-D bilinear/bicubic: one weight
+    matrix per spatial dim (width first, as PyTorch's separable kernel),
+    applied with matmul, whose backward is the gradient."""
+    from .._functions import from_numpy
+    out = input
+    for d in (3, 2):
+        m = _aa_matrix(input.shape[d], sizes[d - 2], scales[d - 2], align_corners, mode, ft)
+        out = out.movedim(d, -1).matmul(from_numpy(np.ascontiguousarray(m.T)).to(out.dtype)).movedim(-1, d)
+    return out
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
@@ -297,10 +342,36 @@ def _source_coord(coord, n, padding_mode, align_corners):
     return c
 
 
+def _cubic_coeffs(t):
+    """PyTorch's grid_sample bicubic weights (cubic convolution, A = -0.75)
+    for taps at floor - 1 .. floor + 2, t = coordinate - floor."""
+    a = -0.75
+
+    def near(x):
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
+
+
+def _bounded(c, n, padding_mode, align_corners):
+    """A bicubic tap's coordinate after PyTorch's padding rule (border: clip;
+    reflection: reflect, then clip); 'zeros' keeps it (masked later)."""
+    if padding_mode == "border":
+        return c.clamp(0, n - 1)
+    if padding_mode == "reflection":
+        c = _reflect(c, 0, 2 * (n - 1)) if align_corners else _reflect(c, -1, 2 * n - 1)
+        return c.clamp(0, n - 1)
+    return c
+
+
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
-    """Samples 4-D input at the (x, y) locations of grid (N, Ho, Wo, 2) in
-    [-1, 1]; bilinear or nearest, zeros/border/reflection padding. Gradients
-    reach input (gather's backward) and grid (through the bilinear weights)."""
+    """Samples (N, C, H, W) or (N, C, D, H, W) input at the grid's (x, y[, z])
+    locations in [-1, 1]; bilinear/nearest (and bicubic on 4-D input) with
+    zeros/border/reflection padding. Gradients reach input (gather's backward)
+    and grid (through the interpolation weights)."""
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', "
                          f"but got: '{mode}'")
@@ -309,41 +380,72 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
                          f"'reflection', but got: '{padding_mode}'")
     if align_corners is None:
         align_corners = False
-    if input.dim() != 4 or grid.dim() != 4:
-        if input.dim() == 5:
-            raise NotImplementedError("grid_sample: 5-D (volumetric) input is not available in tensorcore yet")
+    if input.dim() not in (4, 5) or grid.dim() != input.dim():
         raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but "
                            f"got input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}")
-    if mode == "bicubic":
-        raise NotImplementedError("grid_sample(mode='bicubic') is not available in tensorcore yet")
-    n, c, h, w = input.shape
-    if grid.shape[0] != n or grid.shape[-1] != 2:
-        raise RuntimeError(f"grid_sampler(): expected grid to have size 2 in last dimension and the same batch "
+    k = input.dim() - 2
+    if mode == "bicubic" and k != 2:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+    n, c = input.shape[:2]
+    if grid.shape[0] != n or grid.shape[-1] != k:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {k} in last dimension and the same batch "
                            f"size as input, but got grid with sizes {list(grid.shape)}")
-    ho, wo = grid.shape[1], grid.shape[2]
-    ix = _source_coord(grid[..., 0], w, padding_mode, align_corners)
-    iy = _source_coord(grid[..., 1], h, padding_mode, align_corners)
-    flat = input.reshape([n, c, h * w])
+    # Coordinate j (x, y, z) indexes spatial dim k-1-j.
+    sizes = [input.shape[-1 - j] for j in range(k)]
+    strides = [1] * k
+    for j in range(1, k):
+        strides[j] = strides[j - 1] * sizes[j - 1]
+    out_shape = list(grid.shape[1:-1])
+    npts = 1
+    for v in out_shape:
+        npts *= v
+    flat = input.reshape([n, c, -1])
+    zero = _C.zeros([], grid.dtype)
 
-    def tap(yi, xi):
+    def tap(idx):
         # Out-of-range taps read element 0 and are masked to zero (padding 'zeros').
-        valid = (xi >= 0) & (xi <= w - 1) & (yi >= 0) & (yi <= h - 1)
-        lin = _C.where(valid, yi * w + xi, _C.zeros([], yi.dtype)).long()
-        idx = lin.reshape([n, 1, ho * wo]).expand([n, c, ho * wo])
-        vals = flat.gather(2, idx).reshape([n, c, ho, wo])
-        return vals, valid.unsqueeze(1)
+        valid = None
+        lin = None
+        for j, i in enumerate(idx):
+            ok = (i >= 0) & (i <= sizes[j] - 1)
+            valid = ok if valid is None else valid & ok
+            term = i * strides[j]
+            lin = term if lin is None else lin + term
+        lin = _C.where(valid, lin, zero).long()
+        vals = flat.gather(2, lin.reshape([n, 1, npts]).expand([n, c, npts])).reshape([n, c] + out_shape)
+        return vals, valid.to(grid.dtype).unsqueeze(1)
 
+    if mode == "bicubic":
+        ix = _unnormalize(grid[..., 0], sizes[0], align_corners)
+        iy = _unnormalize(grid[..., 1], sizes[1], align_corners)
+        x0, y0 = ix.detach().floor(), iy.detach().floor()
+        cx, cy = _cubic_coeffs(ix - x0), _cubic_coeffs(iy - y0)
+        out = None
+        for r in range(4):
+            yr = _bounded(y0 + (r - 1), sizes[1], padding_mode, align_corners)
+            row = None
+            for q in range(4):
+                xq = _bounded(x0 + (q - 1), sizes[0], padding_mode, align_corners)
+                v, ok = tap([xq.detach(), yr.detach()])
+                term = v * (ok * cx[q].unsqueeze(1))
+                row = term if row is None else row + term
+            term = row * cy[r].unsqueeze(1)
+            out = term if out is None else out + term
+        return out
+    src = [_source_coord(grid[..., j], sizes[j], padding_mode, align_corners) for j in range(k)]
     if mode == "nearest":
-        xr, yr = _C.round(ix.detach()), _C.round(iy.detach())
-        v, ok = tap(yr, xr)
-        return v * ok.to(v.dtype)
-    x0, y0 = ix.detach().floor(), iy.detach().floor()
-    x1, y1 = x0 + 1, y0 + 1
-    wx1, wy1 = ix - x0, iy - y0
-    wx0, wy0 = x1 - ix, y1 - iy
+        v, ok = tap([_C.round(s_.detach()) for s_ in src])
+        return v * ok
+    lo = [s_.detach().floor() for s_ in src]
     out = None
-    for yi, xi, wgt in ((y0, x0, wy0 * wx0), (y0, x1, wy0 * wx1), (y1, x0, wy1 * wx0), (y1, x1, wy1 * wx1)):
-        v, ok = tap(yi, xi)
-        term = v * (wgt * ok.squeeze(1).to(wgt.dtype)).unsqueeze(1)
+    for corner in range(2 ** k):
+        idx, wgt = [], None
+        for j in range(k):
+            hi = (corner >> j) & 1
+            idx.append(lo[j] + hi)
+            w = (src[j] - lo[j]) if hi else (lo[j] + 1 - src[j])
+            wgt = w if wgt is None else wgt * w
+        v, ok = tap(idx)
+        term = v * (wgt.unsqueeze(1) * ok)
         out = term if out is None else out + term
     return out
