@@ -840,3 +840,64 @@ def test_data_parallel_and_sdpa_kernel(torch):
     with pytest.raises(AssertionError):
         with sdpa_kernel("math"):
             pass
+
+
+# ---- the losses programs use most, with their options ----
+def _loss_cases():
+    r = np.random.default_rng(5)
+    x = r.standard_normal((5, 4))
+    t = r.random((5, 4))
+    y = r.integers(0, 4, 5)
+    y_ign = y.copy()
+    y_ign[1] = -100
+    w = r.random(4)
+    lp = np.log(np.abs(x) / np.abs(x).sum(1, keepdims=True))
+    probs = np.abs(r.standard_normal((5, 4)))
+    probs /= probs.sum(1, keepdims=True)
+    x4, y4 = r.standard_normal((2, 4, 3, 3)), r.integers(0, 4, (2, 3, 3))
+    sign = np.sign(t - 0.5)
+    cases = []
+    for red in ("mean", "sum", "none"):
+        cases += [
+            ("cross_entropy", [x, y], dict(weight=w, reduction=red, label_smoothing=0.2), (0,)),
+            ("cross_entropy", [x, y_ign], dict(weight=w, reduction=red, label_smoothing=0.1), (0,)),
+            ("cross_entropy", [x, probs], dict(weight=w, reduction=red, label_smoothing=0.3), (0,)),
+            ("cross_entropy", [x4, y4], dict(weight=w, reduction=red, ignore_index=1, label_smoothing=0.1), (0,)),
+            ("nll_loss", [lp, y_ign], dict(weight=w, reduction=red), (0,)),
+            ("binary_cross_entropy_with_logits", [x, t], dict(weight=r.random(4), pos_weight=r.random(4) * 3,
+                                                              reduction=red), (0,)),
+            ("kl_div", [lp, np.exp(lp[::-1].copy())], dict(reduction=red), (0,)),
+            ("kl_div", [lp, lp[::-1].copy()], dict(reduction=red, log_target=True), (0, 1)),
+            ("huber_loss", [x, t], dict(reduction=red, delta=0.5), (0,)),
+            ("smooth_l1_loss", [x, t], dict(reduction=red, beta=0.5), (0,)),
+            ("soft_margin_loss", [x, sign], dict(reduction=red), (0,)),
+            ("multilabel_soft_margin_loss", [x, (t > 0.5) * 1.0], dict(weight=w, reduction=red), (0,)),
+            ("poisson_nll_loss", [x, t * 3], dict(reduction=red, full=True), (0,)),
+            ("gaussian_nll_loss", [x, t, t + 0.1], dict(reduction=red, full=True), (0, 2)),
+            ("hinge_embedding_loss", [x, sign], dict(reduction=red, margin=0.7), (0,)),
+            ("margin_ranking_loss", [x[:, 0].copy(), x[:, 1].copy(), sign[:, 0].copy()],
+             dict(reduction=red, margin=0.1), (0, 1)),
+            ("cosine_embedding_loss", [x, t, sign[:, 0].copy()], dict(reduction=red, margin=0.2), (0, 1)),
+            ("triplet_margin_loss", [x, t, x[::-1].copy()], dict(reduction=red, swap=True, p=1.5), (0, 1, 2)),
+        ]
+    return cases
+
+
+@pytest.mark.parametrize("name,arrays,kw,grads", _loss_cases(),
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_losses_with_options_match_torch(torch, name, arrays, kw, grads):
+    tt = [torch.from_numpy(a.copy()) for a in arrays]
+    cc = [tc.from_numpy(a.copy()) for a in arrays]
+    for i in grads:
+        tt[i].requires_grad_()
+        cc[i].requires_grad_()
+    tkw = {k: torch.from_numpy(v) if isinstance(v, np.ndarray) else v for k, v in kw.items()}
+    ckw = {k: tc.from_numpy(v) if isinstance(v, np.ndarray) else v for k, v in kw.items()}
+    a = getattr(torch.nn.functional, name)(*tt, **tkw)
+    b = getattr(F, name)(*cc, **ckw)
+    _close(a, b, 1e-10)
+    g = RNG.standard_normal(tuple(a.shape))
+    (a * torch.from_numpy(g)).sum().backward()
+    (b * tc.from_numpy(g)).sum().backward()
+    for i in grads:
+        _close(tt[i].grad, cc[i].grad, 1e-10)
