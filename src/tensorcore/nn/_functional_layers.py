@@ -204,16 +204,14 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
                            f"{list(input.shape)}")
     n, c = x.shape
     tg = _np(tgt).astype(np.int64)
+    listed = np.cumprod(tg >= 0, axis=1).astype(bool)  # entries before each row's first -1
+    if (tg[listed] >= c).any():
+        raise RuntimeError(f"multilabel_margin_loss: target index {int(tg[listed].max())} is out of bounds for "
+                           f"{c} classes")
     counts = np.zeros((n, c))  # how often class j is listed before the first -1
-    is_target = np.zeros((n, c), dtype=bool)
-    for b in range(n):
-        for j in tg[b]:
-            if j < 0:
-                break
-            if j >= c:
-                raise RuntimeError(f"multilabel_margin_loss: target index {j} is out of bounds for {c} classes")
-            counts[b, j] += 1
-            is_target[b, j] = True
+    rows = np.broadcast_to(np.arange(n)[:, None], tg.shape)
+    np.add.at(counts, (rows[listed], tg[listed]), 1.0)
+    is_target = counts > 0
     pair = (1 - x.unsqueeze(2) + x.unsqueeze(1)).clamp(min=0)  # [b, j, i]
     w = _from_np(counts[:, :, None] * (~is_target)[:, None, :]).to(x.dtype)
     loss = (pair * w).sum([1, 2]) / c
@@ -331,11 +329,10 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     sizes = np.bincount(bag_of[keep], minlength=nb) if nb else np.zeros(0, dtype=np.int64)
     longest = int(sizes.max()) if nb and sizes.size else 0
     table = np.full((nb, max(longest, 1)), idx.size, dtype=np.int64)  # idx.size -> the -inf row
-    fill = np.zeros(nb, dtype=np.int64)
-    for pos in np.nonzero(keep)[0]:
-        bg = bag_of[pos]
-        table[bg, fill[bg]] = pos
-        fill[bg] += 1
+    pos = np.nonzero(keep)[0]
+    bags = bag_of[pos]  # non-decreasing: offsets are sorted
+    rank = np.arange(pos.size) - np.searchsorted(bags, bags)  # place within its bag
+    table[bags, rank] = pos
     padded = _C.cat([rows, _C.full([1, d], -math.inf, rows.dtype)], 0)
     block = padded.index_select(0, _from_np(table.reshape(-1))).reshape([nb, -1, d])
     out = block.max(1)[0] if nb else _C.zeros([0, d], weight.dtype)

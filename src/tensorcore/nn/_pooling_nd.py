@@ -373,14 +373,16 @@ def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
 
 # ---- fractional max pooling ----
 def _fractional_intervals(u, n_in, n_out, k, ft):
-    """PyTorch's generate_intervals: pseudo-random window starts from u in
-    [0, 1), in the input's precision (its kernel's scalar_t)."""
+    """PyTorch's generate_intervals for every plane at once: window starts
+    (planes..., n_out) from samples u (planes...) in [0, 1), computed in the
+    input's precision (its kernel's scalar_t)."""
     if n_out <= 1:
-        return np.array([n_in - k], dtype=np.int64)[:n_out]
+        return np.full(u.shape + (n_out,), n_in - k, dtype=np.int64)
     alpha = ft(n_in - k) / ft(n_out - 1)
     i = np.arange(n_out - 1).astype(ft)
-    seq = (((i + u) * alpha).astype(np.int64) - int(ft(u * alpha)))
-    return np.concatenate([seq, np.array([n_in - k], dtype=np.int64)])
+    seq = ((i + u[..., None]) * alpha).astype(np.int64) - (u * alpha).astype(ft).astype(np.int64)[..., None]
+    last = np.full(u.shape + (1,), n_in - k, dtype=np.int64)
+    return np.concatenate([seq, last], axis=-1)
 
 
 def _fractional(input, nd, kernel_size, output_size, output_ratio, return_indices, _random_samples, name):
@@ -405,14 +407,16 @@ def _fractional(input, nd, kernel_size, output_size, output_ratio, return_indice
     ft = np.float64 if x.dtype.name == "float64" else np.float32
     u = _C._tensor_to_numpy_forced(_random_samples.detach().contiguous()).astype(ft).reshape(n, c, nd)
     st = _strides(sizes)
-    tables = np.zeros((n, c, int(np.prod(outs)), int(np.prod(k))), dtype=np.int64)
-    for b in range(n):
-        for ch in range(c):
-            # PyTorch's kernels: the 2-d one takes sample 0 for the width and 1
-            # for the height; the 3-d one takes 0, 1, 2 for depth, height, width.
-            starts = [_fractional_intervals(u[b, ch, nd - 1 - i if nd == 2 else i], sizes[i], outs[i], k[i], ft)
-                      for i in range(nd)]
-            tables[b, ch] = _window_table(starts, [np.arange(k[i]) for i in range(nd)], st)
+    # PyTorch's kernels: the 2-d one takes sample 0 for the width and 1 for the
+    # height; the 3-d one takes 0, 1, 2 for depth, height, width.
+    tables = np.zeros([n, c] + [1] * (2 * nd), dtype=np.int64)
+    for i in range(nd):
+        starts = _fractional_intervals(u[:, :, nd - 1 - i if nd == 2 else i], sizes[i], outs[i], k[i], ft)
+        pos = starts[:, :, :, None] + np.arange(k[i])[None, None, None, :]  # (n, c, out_i, k_i)
+        shape = [n, c] + [1] * (2 * nd)
+        shape[2 + i], shape[2 + nd + i] = outs[i], k[i]
+        tables = tables + (pos * st[i]).reshape(shape)
+    tables = tables.reshape(n, c, int(np.prod(outs)), int(np.prod(k)))
     idx = _from_np(tables)
     win = x.reshape([n, c, -1]).gather(2, idx.reshape([n, c, -1])).reshape(list(tables.shape))
     values, arg = win.max(-1)
