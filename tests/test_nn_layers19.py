@@ -574,6 +574,13 @@ def test_parametrizations_weight_norm(torch):
     for i in range(2):
         _close(getattr(a.parametrizations.weight, f"original{i}").grad,
                getattr(b.parametrizations.weight, f"original{i}").grad, 1e-5)
+    import copy
+    import pickle
+    b2 = copy.deepcopy(b)
+    assert type(b2) is type(b) and b2.parametrizations.weight.original1 is not b.parametrizations.weight.original1
+    _close(b2.weight, b.weight, 0)
+    with pytest.raises(RuntimeError, match="Serialization of parametrized modules"):
+        pickle.dumps(b)
     torch.nn.utils.parametrize.remove_parametrizations(a, "weight")
     tc.nn.utils.parametrize.remove_parametrizations(b, "weight")
     assert type(b) is tc.nn.Linear and repr(a) == repr(b)

@@ -145,7 +145,22 @@ def _inject_new_class(module):
                            "https://pytorch.org/tutorials/beginner/saving_loading_models.html"
                            "#saving-loading-a-general-checkpoint-for-inference-and-or-resuming-training")
 
-    param_cls = type(f"Parametrized{cls.__name__}", (cls,), {"__getstate__": getstate})
+    def default_deepcopy(self, memo):
+        # copy.deepcopy must not go through __getstate__ (which refuses); the
+        # replica shares the generated class, so its property stays in place.
+        import copy
+        obj = memo.get(id(self))
+        if obj is not None:
+            return obj
+        replica = self.__new__(self.__class__)
+        memo[id(self)] = replica
+        replica.__dict__ = copy.deepcopy(self.__dict__, memo)
+        return replica
+
+    attrs = {"__getstate__": getstate}
+    if not hasattr(cls, "__deepcopy__"):
+        attrs["__deepcopy__"] = default_deepcopy
+    param_cls = type(f"Parametrized{cls.__name__}", (cls,), attrs)
     module.__class__ = param_cls
 
 
