@@ -908,3 +908,15 @@ def test_losses_with_options_match_torch(torch, name, arrays, kw, grads):
     (b * tc.from_numpy(g)).sum().backward()
     for i in grads:
         _close(tt[i].grad, cc[i].grad, 1e-10)
+
+
+def test_lazy_module_loads_a_checkpoint_before_its_first_forward(torch):
+    src = tc.nn.Linear(5, 3)
+    m = tc.nn.LazyLinear(3)
+    m.load_state_dict(src.state_dict())
+    x = tc.ones(2, 5)
+    _close(m(x), src(x), 0)
+    t = torch.nn.LazyLinear(3)
+    t.load_state_dict(torch.nn.Linear(5, 3).state_dict())
+    t(torch.ones(2, 5))
+    assert repr(m) == repr(t)

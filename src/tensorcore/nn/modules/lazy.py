@@ -80,6 +80,17 @@ class LazyModuleMixin:
         elif name in self._buffers and _is_lazy(self._buffers[name]):
             self._buffers[name] = self._buffers[name].materialize(shape)
 
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                              error_msgs):
+        # A checkpoint gives the shapes: materialise placeholders to them first
+        # (PyTorch's _lazy_load_hook); the first forward then only switches class.
+        for name in list(self._parameters) + list(self._buffers):
+            key = prefix + name
+            if key in state_dict and isinstance(state_dict[key], Tensor):
+                self._materialize(name, tuple(state_dict[key].shape))
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                                      error_msgs)
+
     @staticmethod
     def _infer_parameters(module, args):
         module.initialize_parameters(*args)
@@ -115,6 +126,11 @@ class LazyLinear(LazyModuleMixin, Linear):
                 self._materialize("weight", (self.out_features, self.in_features))
                 self._materialize("bias", (self.out_features,))
                 self.reset_parameters()
+        if self.in_features == 0:  # materialised by load_state_dict: take the size from the input
+            if input.shape[-1] != self.weight.shape[-1]:
+                raise AssertionError(f"The in_features inferred from input: {input.shape[-1]} is not equal to "
+                                     f"in_features from self.weight: {self.weight.shape[-1]}")
+            self.in_features = input.shape[-1]
 
 
 class _LazyConvMixin(LazyModuleMixin):
