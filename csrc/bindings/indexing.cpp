@@ -23,18 +23,56 @@ bool is_int_like(py::handle o) {
   return py::isinstance(o, np.attr("integer"));
 }
 
+bool is_str(py::handle o) { return py::isinstance<py::str>(o) || py::isinstance<py::bytes>(o); }
+
+// Inside an index tuple every non-string sequence (list, tuple, range, array)
+// is an index tensor, as PyTorch reads x[range(n), y] or x[(0, 1), (1, 2)].
 bool is_advanced(py::handle o) {
   if (is_tensor(o)) return true;
-  if (py::isinstance<py::list>(o)) return true;
-  if (PyRange_Check(o.ptr())) return true;  // x[range(n), y]: a sequence of indices, as PyTorch reads it
   if (py::isinstance<py::array>(o)) return true;
+  return !is_str(o) && PySequence_Check(o.ptr());
+}
+
+// PyTorch's treatSequenceAsTuple (NumPy's heuristic): a non-tuple sequence
+// key shorter than 32 whose elements include a tensor, sequence, slice, None
+// or Ellipsis is read as a tuple of indices (x[[idx0, idx1]] == x[idx0, idx1]),
+// with PyTorch's deprecation warning.
+bool sequence_is_tuple(py::handle key) {
+  if (py::isinstance<py::tuple>(key)) return true;
+  if (is_tensor(key) || is_str(key) || py::isinstance<py::array>(key) || !PySequence_Check(key.ptr())) return false;
+  Py_ssize_t n = PySequence_Size(key.ptr());
+  if (n < 0) {
+    PyErr_Clear();
+    return false;
+  }
+  if (n >= 32) return false;
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject* raw = PySequence_GetItem(key.ptr(), i);
+    if (!raw) {
+      PyErr_Clear();
+      return false;
+    }
+    py::object obj = py::reinterpret_steal<py::object>(raw);
+    if (is_tensor(obj) || (PySequence_Check(obj.ptr()) && !is_str(obj)) || PySlice_Check(obj.ptr()) ||
+        obj.is_none() || obj.is(py::ellipsis())) {
+      if (PyErr_WarnEx(PyExc_UserWarning,
+                   "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in "
+                   "pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as "
+                   "tensor index, x[torch.tensor(seq)], which will result either in an error or a different result",
+                   1) != 0)
+        throw py::error_already_set();  // warnings turned into errors
+      return true;
+    }
+  }
   return false;
 }
 
 Tensor to_index_tensor(py::handle o) {
   if (is_tensor(o)) return o.cast<Tensor>();
-  Tensor t = PyRange_Check(o.ptr()) ? tensor_from_data(py::list(py::reinterpret_borrow<py::object>(o)), std::nullopt)
-                                     : tensor_from_data(o, std::nullopt);
+  // A range (or tuple) becomes a list first: tensor_from_data reads nested lists.
+  Tensor t = (PyRange_Check(o.ptr()) || py::isinstance<py::tuple>(o))
+                 ? tensor_from_data(py::list(py::reinterpret_borrow<py::object>(o)), std::nullopt)
+                 : tensor_from_data(o, std::nullopt);
   TC_CHECK_INDEX(!is_floating(t.dtype()) || t.numel() == 0,
                  "tensors used as indices must be long, int or bool tensors");
   if (t.numel() == 0 && t.dtype() != DType::Bool) t = ops::to_dtype(t, DType::Int64);
@@ -60,6 +98,7 @@ struct Parsed {
 Parsed apply_index(const Tensor& self, py::handle key) {
   py::tuple items;
   if (py::isinstance<py::tuple>(key)) items = py::reinterpret_borrow<py::tuple>(key);
+  else if (sequence_is_tuple(key)) items = py::tuple(py::reinterpret_borrow<py::object>(key));
   else items = py::make_tuple(key);
   int64_t consumed = 0, ellipses = 0;
   for (auto it : items) {
@@ -120,7 +159,7 @@ Parsed apply_index(const Tensor& self, py::handle key) {
         ++dim;
       }
     } else {
-      if (py::isinstance<py::str>(o) || py::isinstance<py::bytes>(o))  // as PyTorch: TypeError for strings
+      if (is_str(o))  // as PyTorch: TypeError for strings
         throw py::type_error("[index] invalid index of type " + std::string(py::str(py::type::of(o).attr("__name__"))) +
                              "; only integers, slices (`:`), ellipsis (`...`), None and integer or bool tensors are "
                              "valid indices");

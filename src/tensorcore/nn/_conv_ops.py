@@ -9,6 +9,8 @@ import builtins
 from .. import _C
 from .._naming import grad_fn_named
 
+from ._padding import pad  # noqa: F401  (re-exported: F.pad)
+
 Tensor = _C.Tensor
 
 
@@ -23,36 +25,6 @@ def _pair(v, n, name):
 def _ints(v):
     """An int or a sequence of ints as a list (the C++ op checks the length)."""
     return [int(x) for x in v] if isinstance(v, (tuple, list)) else [int(v)]
-
-
-def pad(input, pad, mode="constant", value=None):
-    """F.pad: pad[0:2] pads the last dim (left, right), pad[2:4] the one before, ...
-    Negative amounts crop. Only mode='constant' is supported."""
-    if not isinstance(input, Tensor):
-        raise TypeError(f"pad(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-    if len(pad) % 2 or len(pad) // 2 > input.dim():
-        raise RuntimeError(f"Padding length must be divisible by 2 and at most twice the number of dimensions "
-                           f"of the input ({input.dim()}), got {len(pad)}")
-    if mode != "constant":
-        raise NotImplementedError(f"pad(): mode='{mode}' is not supported by tensorcore; only 'constant' is")
-    out = input
-    for k in builtins.range(len(pad) // 2):
-        dim = input.dim() - 1 - k
-        left, right = int(pad[2 * k]), int(pad[2 * k + 1])
-        if left < 0:
-            out = out.narrow(dim, -left, out.shape[dim] + left)
-            left = 0
-        if right < 0:
-            out = out.narrow(dim, 0, out.shape[dim] + right)
-            right = 0
-        if left or right:
-            parts = []
-            for amount in (left, right):
-                shape = list(out.shape)
-                shape[dim] = amount
-                parts.append(_C.full(shape, 0 if value is None else value, out.dtype))
-            out = _C.cat([parts[0], out, parts[1]], dim)
-    return out if out is not input else input.clone()
 
 
 def _batched(input, name, spatial):

@@ -29,7 +29,7 @@ __all__ = [
     "kl_div", "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss", "cosine_embedding_loss",
     "triplet_margin_loss", "poisson_nll_loss", "gaussian_nll_loss", "multilabel_soft_margin_loss",
     "pixel_shuffle", "pixel_unshuffle", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d",
-    "adaptive_max_pool1d", "adaptive_max_pool2d", "interpolate", "upsample", "upsample_nearest",
+    "adaptive_max_pool1d", "adaptive_max_pool2d",
 ]
 
 
@@ -512,57 +512,3 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     if return_indices:
         return out[0].squeeze(-2), out[1].squeeze(-2)
     return out.squeeze(-2)
-
-
-# ---- interpolation ----
-def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
-                recompute_scale_factor=None, antialias=False):
-    """Nearest-neighbour resizing, PyTorch's index rule: source index =
-    min(floor(dst * scale), in - 1) with scale = 1/scale_factor when a scale
-    factor is given (and not recomputed), else in/out, in float32 as its kernel."""
-    import tensorcore
-    if mode != "nearest":
-        raise NotImplementedError(f"interpolate: mode '{mode}' is not available in tensorcore yet (only 'nearest')")
-    if align_corners is not None:
-        raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | "
-                         "bicubic | trilinear")
-    spatial = input.dim() - 2
-    if spatial < 1:
-        raise ValueError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) for the "
-                         f"modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact "
-                         f"(got {mode})")
-    if (size is None) == (scale_factor is None):
-        raise ValueError("only one of size or scale_factor should be defined" if size is not None
-                         else "either size or scale_factor should be defined")
-    in_sizes = list(input.shape[2:])
-    if size is not None:
-        sizes = list(size) if isinstance(size, (list, tuple)) else [size] * spatial
-        if len(sizes) != spatial:
-            raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input "
-                             f"with spatial dimensions of {in_sizes} and output size of {sizes}. Please provide "
-                             f"input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) "
-                             f"format.")
-        scales = [None] * spatial
-    else:
-        factors = list(scale_factor) if isinstance(scale_factor, (list, tuple)) else [scale_factor] * spatial
-        sizes = [int(math.floor(n * f)) for n, f in zip(in_sizes, factors)]
-        scales = [None] * spatial if recompute_scale_factor else [1.0 / f for f in factors]
-    import numpy as np
-    out = input
-    for d, (n_in, n_out, sc) in enumerate(zip(in_sizes, sizes, scales)):
-        if n_in == n_out and sc in (None, 1.0):
-            continue
-        scale = np.float32(n_in / n_out) if sc is None else np.float32(sc)
-        idx = np.minimum(np.floor(np.arange(n_out, dtype=np.float32) * scale).astype(np.int64), n_in - 1)
-        out = out.index_select(2 + d, tensorcore.from_numpy(idx))
-    return out
-
-
-def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
-    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.")
-    return interpolate(input, size, scale_factor, mode, align_corners)
-
-
-def upsample_nearest(input, size=None, scale_factor=None):
-    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.")
-    return interpolate(input, size, scale_factor, mode="nearest")

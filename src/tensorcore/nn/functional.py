@@ -378,4 +378,31 @@ from ._functional_more import *  # noqa: E402,F401,F403
 from ._functional_more import __all__ as _more_all  # noqa: E402
 __all__ += _more_all
 from ._conv_transpose import conv_transpose1d, conv_transpose2d  # noqa: E402,F401
-__all__ += ["conv_transpose1d", "conv_transpose2d"]
+__all__ += ["conv_transpose1d", "conv_transpose2d", "pad", "conv1d", "conv2d", "max_pool2d", "avg_pool2d",
+            "adaptive_avg_pool2d", "batch_norm"]
+# Resampling, N-d pooling, 3-d convolution, im2col and the remaining losses and layers.
+from . import _interpolate, _pooling_nd, _conv_nd, _functional_layers  # noqa: E402
+from ._interpolate import *  # noqa: E402,F401,F403
+from ._pooling_nd import *  # noqa: E402,F401,F403
+from ._conv_nd import *  # noqa: E402,F401,F403
+from ._functional_layers import *  # noqa: E402,F401,F403
+for _m in (_interpolate, _pooling_nd, _conv_nd, _functional_layers):
+    __all__ += _m.__all__
+del _m
+from . import grad  # noqa: E402,F401  (PyTorch's functional module exposes torch.nn.grad as F.grad)
+__all__ += ["conv_tbc"]
+
+
+def conv_tbc(input, weight, bias, pad=0):
+    """1-d convolution over time of (T, B, C_in) input with a (K, C_in, C_out)
+    weight, padded by `pad` on both ends of time."""
+    if input.dim() != 3 or weight.dim() != 3:
+        raise RuntimeError(f"conv_tbc: Input must have 3 dims: time, batch, in_channel; weight must have 3 dims, "
+                           f"got {input.dim()} and {weight.dim()}")
+    out = conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, 1, int(pad))
+    return out.permute(2, 0, 1)
+
+
+# PyTorch's grid_sample mode tables.
+GRID_SAMPLE_INTERPOLATION_MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
+GRID_SAMPLE_PADDING_MODES = {"zeros": 0, "border": 1, "reflection": 2}

@@ -9,6 +9,7 @@ from ..autograd import no_grad
 Tensor = _C.Tensor
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
+           "dirac_", "orthogonal_", "sparse_",
            "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"]
 
 
@@ -67,22 +68,53 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Fills `tensor` from N(mean, std^2) truncated to [a, b]. Values outside
-    [a, b] are redrawn until none is left (exactly the truncated
-    distribution); after 1000 rounds any stragglers are clamped."""
+    """Fills `tensor` from N(mean, std^2) truncated to [a, b], with PyTorch's
+    two samplers and their exact draws (so seeded programs match): when the
+    interval holds more than 30% of the mass, whole-tensor normal_ draws
+    replace the values outside [a, b] until none is left; otherwise uniform
+    proposals on [a, b] are accepted against the normal's log-density with a
+    second uniform_ draw per round."""
     _check_tensor(tensor, "trunc_normal_")
+
+    def norm_cdf(x):
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
     if (mean < a - 2 * std) or (mean > b + 2 * std):
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
                       "The distribution of values may be incorrect.", stacklevel=2)
+    shape = list(tensor.shape)
     with no_grad():
-        vals = normal_(_C.empty(list(tensor.shape), tensor.dtype), mean, std, generator)
-        for _ in range(1000):
-            bad = (vals < a) | (vals > b)
-            if not bool(bad.any()):
-                break
-            fresh = normal_(_C.empty(list(tensor.shape), tensor.dtype), mean, std, generator)
-            vals = _C.where(bad, fresh, vals)
-        tensor.copy_(vals.clamp(a, b))
+        if norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3:
+            # Bounds rounded to the tensor's dtype, so the mask sees representable values.
+            lo = _C.full([], a, tensor.dtype).item()
+            hi = _C.full([], b, tensor.dtype).item()
+            result = normal_(tensor, mean, std, generator)
+            while True:
+                mask = (result < lo) | (result > hi)
+                if not bool(mask.any()):
+                    break
+                result = _C.where(mask, normal_(_C.empty(shape, tensor.dtype), mean, std, generator), result)
+            if result is not tensor:
+                tensor.copy_(result)
+            return tensor
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+
+        def log_pdf(c):
+            return ((c - mean) / std).pow(2) * -0.5 - log_peak
+
+        uniform_(tensor, a, b, generator)
+        pending = uniform_(_C.empty(shape, tensor.dtype), 0.0, 1.0, generator).log() > log_pdf(tensor)
+        if bool(pending.any()):
+            result = tensor.clone()
+            while True:
+                cand = uniform_(_C.empty(shape, tensor.dtype), a, b, generator)
+                result = _C.where(pending, cand, result)
+                accept = uniform_(_C.empty(shape, tensor.dtype), 0.0, 1.0, generator).log() > log_pdf(cand)
+                pending = _C.where(pending, accept, pending)
+                if not bool(pending.any()):
+                    break
+            tensor.copy_(result)
     return tensor
 
 
@@ -170,6 +202,69 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
     return normal_(tensor, 0.0, std, generator)
 
 
+def dirac_(tensor, groups=1):
+    """Fills a 3-, 4- or 5-d conv weight with the identity (Dirac delta) kernel
+    per group: output channel d of each group copies input channel d."""
+    dims = tensor.dim()
+    if dims not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    sizes = tuple(tensor.shape)
+    if sizes[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = sizes[0] // groups
+    with no_grad():
+        tensor.zero_()
+        centre = tuple(s // 2 for s in sizes[2:])
+        for g in range(groups):
+            for d in range(min(per_group, sizes[1])):
+                tensor[(g * per_group + d, d) + centre] = 1
+    return tensor
+
+
+def orthogonal_(tensor, gain=1, generator=None):
+    """Fills `tensor` (2+ dims, flattened to rows x rest) with a (semi-)
+    orthogonal matrix: Q of the QR factorisation of a N(0, 1) draw, with
+    column signs fixed by diag(R) so the result is unique. The draw is
+    PyTorch's (one normal_ of rows x cols); the factorisation is LAPACK's
+    through NumPy, in float64 (it runs once, at initialisation)."""
+    import numpy as np
+    if tensor.dim() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.size(0)
+    cols = tensor.numel() // rows
+    flat = normal_(_C.empty([rows, cols], tensor.dtype), 0.0, 1.0, generator)
+    a = _C._tensor_to_numpy_forced(flat).astype(np.float64)
+    if rows < cols:
+        a = a.T
+    q, r = np.linalg.qr(a)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    from .._functions import from_numpy
+    with no_grad():
+        tensor.copy_(from_numpy(np.ascontiguousarray(q)).to(tensor.dtype).reshape(list(tensor.shape)))
+        tensor.mul_(gain)
+    return tensor
+
+
+def sparse_(tensor, sparsity, std=0.01, generator=None):
+    """N(0, std^2) entries with ceil(sparsity * rows) zeros per column, the
+    zeroed rows picked by one randperm per column (PyTorch's draws, in order)."""
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    from .._functions import randperm
+    rows, cols = tensor.shape
+    num_zeros = int(math.ceil(sparsity * rows))
+    with no_grad():
+        normal_(tensor, 0.0, std, generator)
+        for col in range(cols):
+            zero_rows = randperm(rows)[:num_zeros]
+            tensor[zero_rows, col] = 0
+    return tensor
+
+
 # Deprecated PyTorch spellings.
 uniform = uniform_
 normal = normal_
@@ -178,3 +273,7 @@ xavier_uniform = xavier_uniform_
 xavier_normal = xavier_normal_
 kaiming_uniform = kaiming_uniform_
 kaiming_normal = kaiming_normal_
+orthogonal = orthogonal_
+sparse = sparse_
+dirac = dirac_
+eye = eye_

@@ -26,3 +26,21 @@ from .pooling import MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d,
 from .loss import (KLDivLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss,  # noqa: F401,E402
                    CosineEmbeddingLoss, TripletMarginLoss, PoissonNLLLoss, GaussianNLLLoss, MultiLabelSoftMarginLoss)
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d  # noqa: F401,E402
+from .conv import Conv3d  # noqa: F401,E402
+from .conv_transpose import ConvTranspose3d  # noqa: F401,E402
+from .padding import *  # noqa: F401,F403,E402
+from .fold import Fold, Unfold  # noqa: F401,E402
+from .pooling import (MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, MaxUnpool1d,  # noqa: F401,E402
+                      MaxUnpool2d, MaxUnpool3d, LPPool1d, LPPool2d, LPPool3d, FractionalMaxPool2d,
+                      FractionalMaxPool3d)
+from .linear import Bilinear  # noqa: F401,E402
+from .sparse import EmbeddingBag  # noqa: F401,E402
+from .loss import (NLLLoss2d, CTCLoss, MultiMarginLoss, MultiLabelMarginLoss,  # noqa: F401,E402
+                   TripletMarginWithDistanceLoss)
+from .batchnorm import BatchNorm3d, SyncBatchNorm  # noqa: F401,E402
+from .param_containers import ParameterList, ParameterDict, Container  # noqa: F401,E402
+from .lazy import *  # noqa: F401,F403,E402
+from .normalization import CrossMapLRN2d  # noqa: F401,E402
+from ..parallel.data_parallel import DataParallel  # noqa: F401,E402
+from .adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: F401,E402
+from .linear_cross_entropy import LinearCrossEntropyLoss, LinearCrossEntropyOptions  # noqa: F401,E402

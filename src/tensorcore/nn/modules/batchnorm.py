@@ -1,4 +1,4 @@
-"""BatchNorm1d and BatchNorm2d: batch statistics in training (running
+"""BatchNorm1d/2d/3d and SyncBatchNorm: batch statistics in training (running
 averages updated with the unbiased variance), running statistics in eval."""
 from ... import _C
 from ..._args import device_arg
@@ -7,7 +7,7 @@ from ..parameter import Parameter
 from .linear import _factory_dtype
 from .module import Module
 
-__all__ = ["BatchNorm1d", "BatchNorm2d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"]
 
 
 class _BatchNorm(Module):
@@ -68,3 +68,39 @@ class BatchNorm1d(_BatchNorm):
 
 class BatchNorm2d(_BatchNorm):
     _input_dims = (4,)
+
+
+class BatchNorm3d(_BatchNorm):
+    _input_dims = (5,)
+
+
+class SyncBatchNorm(_BatchNorm):
+    """BatchNorm over any (N, C, ...) input. In a single process (tensorcore
+    has no multi-process statistics reduction here) it is BatchNorm itself;
+    convert_sync_batchnorm swaps BatchNorm*d layers for it as PyTorch does."""
+    _input_dims = (2, 3, 4, 5)
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
+                 process_group=None, device=None, dtype=None):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
+        self.process_group = process_group
+
+    def forward(self, input):
+        if input.dim() < 2:
+            raise ValueError(f"expected at least 2D input (got {input.dim()}D input)")
+        return super().forward(input)
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module, process_group=None):
+        output = module
+        if isinstance(module, _BatchNorm) and not isinstance(module, SyncBatchNorm):
+            output = SyncBatchNorm(module.num_features, module.eps, module.momentum, module.affine,
+                                   module.track_running_stats, process_group)
+            if module.affine:
+                output.weight, output.bias = module.weight, module.bias
+            output.running_mean, output.running_var = module.running_mean, module.running_var
+            output.num_batches_tracked = module.num_batches_tracked
+            output.training = module.training
+        for name, child in module.named_children():
+            output.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        return output

@@ -1,11 +1,13 @@
-"""Conv1d and Conv2d (nn/_conv_ops.py holds the computation)."""
+"""Conv1d, Conv2d and Conv3d (nn/_conv_ops.py and nn/_conv_nd.py hold the
+computation). A padding_mode other than 'zeros' pads with F.pad first and
+convolves unpadded, as PyTorch's _ConvNd does."""
 from ... import _C
 from .. import functional as F
 from ..parameter import Parameter
 from .linear import _factory_dtype, default_init_
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d"]
 
 
 def _tuple(v, n):
@@ -24,8 +26,9 @@ class _ConvNd(Module):
             raise ValueError("in_channels must be divisible by groups")
         if out_channels % groups:
             raise ValueError("out_channels must be divisible by groups")
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"padding_mode='{padding_mode}' is not supported by tensorcore; use 'zeros'")
+        valid_padding_modes = {"zeros", "reflect", "replicate", "circular"}
+        if padding_mode not in valid_padding_modes:
+            raise ValueError(f"padding_mode must be one of {valid_padding_modes}, but got padding_mode='{padding_mode}'")
         n = self._dims
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         self.kernel_size, self.stride, self.dilation = _tuple(kernel_size, n), _tuple(stride, n), _tuple(dilation, n)
@@ -38,6 +41,17 @@ class _ConvNd(Module):
         else:
             self.padding = _tuple(padding, n)
         self.padding_mode = padding_mode
+        # F.pad's (last dim first) amounts for the non-'zeros' padding modes.
+        if isinstance(self.padding, str):
+            self._reversed_padding_repeated_twice = [0, 0] * n
+            if padding == "same":
+                for d, k, i in zip(self.dilation, self.kernel_size, range(n - 1, -1, -1)):
+                    total = d * (k - 1)
+                    left = total // 2
+                    self._reversed_padding_repeated_twice[2 * i] = left
+                    self._reversed_padding_repeated_twice[2 * i + 1] = total - left
+        else:
+            self._reversed_padding_repeated_twice = [p for p in reversed(self.padding) for _ in range(2)]
         dt = _factory_dtype(dtype)
         self.weight = Parameter(_C.empty([out_channels, in_channels // groups, *self.kernel_size], dt))
         if bias:
@@ -60,7 +74,15 @@ class _ConvNd(Module):
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
         return s
+
+    def _conv_forward(self, input, fn, padding):
+        if self.padding_mode != "zeros":
+            input = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            padding = 0
+        return fn(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class Conv2d(_ConvNd):
@@ -68,7 +90,7 @@ class Conv2d(_ConvNd):
     _dims = 2
 
     def forward(self, input):
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return self._conv_forward(input, F.conv2d, self.padding)
 
 
 class Conv1d(_ConvNd):
@@ -76,5 +98,12 @@ class Conv1d(_ConvNd):
     _dims = 1
 
     def forward(self, input):
-        padding = self.padding if isinstance(self.padding, str) else self.padding[0]
-        return F.conv1d(input, self.weight, self.bias, self.stride[0], padding, self.dilation[0], self.groups)
+        return self._conv_forward(input, F.conv1d, self.padding)
+
+
+class Conv3d(_ConvNd):
+    """3-D convolution over (N, C, D, H, W) or (C, D, H, W) input."""
+    _dims = 3
+
+    def forward(self, input):
+        return self._conv_forward(input, F.conv3d, self.padding)

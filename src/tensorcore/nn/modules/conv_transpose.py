@@ -1,4 +1,4 @@
-"""ConvTranspose1d and ConvTranspose2d (Note [Transposed convolution as a convolution])."""
+"""ConvTranspose1d, ConvTranspose2d and ConvTranspose3d (Note [Transposed convolution as a convolution])."""
 from ... import _C
 from .. import functional as F
 from ..parameter import Parameter
@@ -6,7 +6,7 @@ from .conv import _tuple
 from .linear import _factory_dtype, default_init_
 from .module import Module
 
-__all__ = ["ConvTranspose1d", "ConvTranspose2d"]
+__all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 
 class _ConvTransposeNd(Module):
@@ -92,4 +92,12 @@ class ConvTranspose1d(_ConvTransposeNd):
 
     def forward(self, input, output_size=None):
         return F.conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding,
+                                  self._output_padding(input, output_size), self.groups, self.dilation)
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    _dims = 3
+
+    def forward(self, input, output_size=None):
+        return F.conv_transpose3d(input, self.weight, self.bias, self.stride, self.padding,
                                   self._output_padding(input, output_size), self.groups, self.dilation)

@@ -69,3 +69,35 @@ class Linear(Module):
 class NonDynamicallyQuantizableLinear(Linear):
     """Linear under another name: PyTorch's type for MultiheadAttention.out_proj
     (it only matters to quantization tools, but it shows in reprs)."""
+
+
+class Bilinear(Module):
+    """y = x1^T A x2 + b, weight (out, in1, in2) and bias drawn from
+    U(-1/sqrt(in1), 1/sqrt(in1)) in that order, PyTorch's init."""
+
+    def __init__(self, in1_features, in2_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__()
+        self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
+        dt = _factory_dtype(dtype)
+        self.weight = Parameter(_C.empty([out_features, in1_features, in2_features], dt))
+        if bias:
+            self.bias = Parameter(_C.empty([out_features], dt))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        bound = 1 / math.sqrt(self.weight.size(1))
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1, input2):
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")
+
+
+__all__ += ["Bilinear"]

@@ -184,3 +184,41 @@ class LocalResponseNorm(Module):
 
 
 __all__ += ["GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "RMSNorm", "LocalResponseNorm"]
+
+
+class CrossMapLRN2d(Module):
+    """Legacy (Lua Torch) local response normalisation across channels of a
+    4-D input: x * (k + alpha/size * sum of x^2 over a channel window)^-beta.
+    The window is PyTorch's exactly, including its running-sum quirk: channel
+    0's square is never dropped from the sum once it entered it."""
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def _window(self, channels):
+        import numpy as np
+        pre_pad = int((self.size - 1) / 2 + 1)
+        m = np.zeros((channels, channels))
+        m[0, :min(pre_pad, channels)] = 1
+        for c in range(1, channels):
+            m[c] = m[c - 1]
+            if c < channels - pre_pad + 1:
+                m[c, c + pre_pad - 1] += 1
+            if c > pre_pad:
+                m[c, c - pre_pad] -= 1
+        return m
+
+    def forward(self, input):
+        if input.dim() != 4:
+            raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D instead.")
+        from ..._functions import from_numpy
+        m = from_numpy(self._window(input.shape[1]).T.copy()).to(input.dtype)
+        scale = (input * input).movedim(1, -1).matmul(m).movedim(-1, 1) * (self.alpha / self.size) + self.k
+        return scale.pow(-self.beta) * input
+
+    def extra_repr(self):
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+__all__ += ["CrossMapLRN2d"]

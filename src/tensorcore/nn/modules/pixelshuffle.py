@@ -1,8 +1,8 @@
-"""PixelShuffle, PixelUnshuffle, Upsample (nearest) and the constant paddings."""
+"""PixelShuffle, PixelUnshuffle, ChannelShuffle, Upsample and the constant paddings."""
 from .. import functional as F
 from .module import Module
 
-__all__ = ["PixelShuffle", "PixelUnshuffle", "Upsample", "UpsamplingNearest2d", "ZeroPad1d", "ZeroPad2d",
+__all__ = ["PixelShuffle", "PixelUnshuffle", "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "ChannelShuffle", "ZeroPad1d", "ZeroPad2d",
            "ZeroPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d"]
 
 
@@ -54,6 +54,23 @@ class Upsample(Module):
 class UpsamplingNearest2d(Upsample):
     def __init__(self, size=None, scale_factor=None):
         super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
+
+
+class ChannelShuffle(Module):
+    def __init__(self, groups):
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input):
+        return F.channel_shuffle(input, self.groups)
+
+    def extra_repr(self):
+        return f"groups={self.groups}"
 
 
 def _ntuple(padding, n):

@@ -1,5 +1,6 @@
-"""nn.utils: gradient clipping, parameter/vector conversion and (nn.utils.rnn)
-sequence packing."""
+"""nn.utils: gradient clipping, parameter/vector conversion, (nn.utils.rnn)
+sequence packing, parametrizations, pruning, conv/linear + batch-norm fusion
+and the deprecated hook-based weight_norm / spectral_norm."""
 import math
 
 from ... import _C
@@ -9,7 +10,11 @@ Tensor = _C.Tensor
 
 from . import rnn  # noqa: E402,F401
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
+__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm",
+           "parameters_to_vector", "vector_to_parameters", "skip_init", "convert_conv2d_weight_memory_format",
+           "convert_conv3d_weight_memory_format", "weight_norm", "remove_weight_norm", "spectral_norm",
+           "remove_spectral_norm", "fuse_conv_bn_eval", "fuse_conv_bn_weights", "fuse_linear_bn_eval",
+           "fuse_linear_bn_weights", "parametrize", "parametrizations", "prune", "rnn", "fusion"]
 
 
 def _grads(parameters):
@@ -58,3 +63,73 @@ def vector_to_parameters(vec, parameters):
         with no_grad():
             param.copy_(vec[pointer:pointer + n].view_as(param))
         pointer += n
+
+
+def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    """The norm of the per-tensor norms (an inf norm_type takes their max)."""
+    if isinstance(tensors, Tensor):
+        tensors = [tensors]
+    tensors = [t for t in tensors if t is not None]
+    norm_type = float(norm_type)
+    if len(tensors) == 0:
+        return _C.zeros([], _C.get_default_dtype())
+    with no_grad():
+        norms = _C.stack([t.norm(norm_type) for t in tensors], 0)
+        total = norms.max() if math.isinf(norm_type) else norms.norm(norm_type)
+    if error_if_nonfinite and not bool(total.isfinite()):
+        raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, "
+                           "so it cannot be clipped. To disable this error and scale the gradients by the "
+                           "non-finite norm anyway, set `error_if_nonfinite=False`")
+    return total
+
+
+def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
+    """Scales the gradients by min(1, max_norm / (total_norm + 1e-6))."""
+    grads = _grads(parameters)
+    if len(grads) == 0:
+        return
+    with no_grad():
+        coef = (float(max_norm) / (total_norm + 1e-6)).clamp(max=1.0)
+        for g in grads:
+            g.mul_(coef.to(g.dtype))
+
+
+def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    import warnings
+    warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`.",
+                  FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
+
+
+def skip_init(module_cls, *args, **kwargs):
+    """Builds module_cls(*args, **kwargs) without initialising its parameters:
+    their values are unspecified, and the default generator is left exactly
+    as it was (PyTorch builds on the meta device for the same effect)."""
+    from ..modules.module import Module
+    if not issubclass(module_cls, Module):
+        raise RuntimeError(f"Expected a Module; got {module_cls}")
+    import inspect
+    if "device" not in inspect.signature(module_cls).parameters:
+        raise RuntimeError("Module must support a 'device' arg to skip initialization")
+    state = _C.get_rng_state()
+    try:
+        return module_cls(*args, **kwargs)
+    finally:
+        _C.set_rng_state(state)
+
+
+def convert_conv2d_weight_memory_format(module, memory_format):  # noqa: F811 (PyTorch's argument name)
+    """tensorcore keeps every tensor contiguous (no channels_last layout), so
+    the conversion leaves the module as it is."""
+    return module
+
+
+def convert_conv3d_weight_memory_format(module, memory_format):  # noqa: F811
+    return module
+
+
+from . import parametrize, parametrizations, prune, fusion, stateless  # noqa: E402,F401
+from . import clip_grad, convert_parameters, memory_format, init  # noqa: E402,F401
+from .weight_norm import weight_norm, remove_weight_norm, spectral_norm, remove_spectral_norm  # noqa: E402,F401
+from .fusion import (fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval,  # noqa: E402,F401
+                     fuse_linear_bn_weights)

@@ -1,0 +1,176 @@
+"""conv3d, conv_transpose3d and fold/unfold (im2col/col2im), composed of the
+2-d convolution kernel and gather/scatter ops.
+
+Note [conv3d as depth-sliced conv2d]
+A 3-d convolution is a sum over the kernel's depth taps: for tap i the input
+planes i*dilation, i*dilation + stride, ... (one per output depth) meet the
+2-d kernel weight[:, :, i]. Folding the output depth into the batch turns
+each tap into one conv2d call on (N*Dout, C, H, W), so the Python loop runs
+kD times (3 for a 3x3x3 kernel), never per element, and every step is a
+differentiable op (gradients to input, weight and bias come from their nodes).
+"""
+import numpy as np
+
+from .. import _C
+from ._conv_ops import _conv_padding, _pair
+from ._padding import pad
+
+Tensor = _C.Tensor
+
+__all__ = ["conv3d", "conv_transpose3d", "unfold", "fold"]
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    if input.dim() not in (4, 5):
+        raise RuntimeError(f"Expected 4D (unbatched) or 5D (batched) input to conv3d, but got input of size: "
+                           f"{list(input.shape)}")
+    unbatched = input.dim() == 4
+    x = input.unsqueeze(0) if unbatched else input
+    if weight.dim() != 5:
+        raise RuntimeError(f"Expected 5-dimensional input for 5-dimensional weight {list(weight.shape)}, but got "
+                           f"{weight.dim()}-dimensional weight")
+    stride, dilation = _pair(stride, 3, "stride"), _pair(dilation, 3, "dilation")
+    before, after = _conv_padding(padding, weight, stride, dilation, 3)
+    if x.shape[1] != weight.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
+                           f"{list(x.shape)} to have {weight.shape[1] * groups} channels, but got {x.shape[1]} "
+                           f"channels instead")
+    if before[0] or after[0]:
+        x = pad(x, (0, 0, 0, 0, before[0], after[0]))
+    n, c, d, h, w = x.shape
+    kd = weight.shape[2]
+    span = dilation[0] * (kd - 1) + 1
+    if d < span:
+        raise RuntimeError(f"Calculated padded input size per channel: ({d} x {h} x {w}). Kernel size: "
+                           f"({kd} x {weight.shape[3]} x {weight.shape[4]}). Kernel size can't be greater than "
+                           f"actual input size")
+    dout = (d - span) // stride[0] + 1
+    out = None
+    for i in range(kd):  # Note [conv3d as depth-sliced conv2d]
+        start = i * dilation[0]
+        planes = x[:, :, start:start + (dout - 1) * stride[0] + 1:stride[0]]
+        planes = planes.transpose(1, 2).reshape([n * dout, c, h, w])
+        y = _C.convolution(planes, weight[:, :, i], None, list(stride[1:]), before[1:], after[1:],
+                           list(dilation[1:]), int(groups))
+        out = y if out is None else out + y
+    o, ho, wo = out.shape[1:]
+    out = out.reshape([n, dout, o, ho, wo]).transpose(1, 2)
+    if bias is not None:
+        out = out + bias.reshape([1, o, 1, 1, 1])
+    return out.squeeze(0) if unbatched else out
+
+
+def _insert_zeros(x, stride, dim):
+    if stride == 1:
+        return x
+    n = x.shape[dim]
+    shape = list(x.shape)
+    shape.insert(dim + 1, stride - 1)
+    spread = _C.cat([x.unsqueeze(dim + 1), _C.zeros(shape, x.dtype)], dim + 1)
+    merged = list(x.shape)
+    merged[dim] = n * stride
+    return spread.reshape(merged).narrow(dim, 0, (n - 1) * stride + 1)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The adjoint of conv3d (Note [Transposed convolution as a convolution])."""
+    if input.dim() not in (4, 5):
+        raise RuntimeError(f"Expected 4D (unbatched) or 5D (batched) input to conv_transpose3d, but got input of "
+                           f"size: {list(input.shape)}")
+    unbatched = input.dim() == 4
+    x = input.unsqueeze(0) if unbatched else input
+    if weight.dim() != 5:
+        raise RuntimeError(f"conv_transpose3d: expected a 5-D weight (in_channels, out_channels/groups, kD, kH, kW), "
+                           f"got {list(weight.shape)}")
+    cin, cout_g = weight.shape[:2]
+    ks = list(weight.shape[2:])
+    if x.shape[1] != cin:
+        raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input "
+                           f"{list(x.shape)} to have {cin} channels, but got {x.shape[1]} channels instead")
+    stride, padding = _pair(stride, 3, "stride"), _pair(padding, 3, "padding")
+    output_padding, dilation = _pair(output_padding, 3, "output_padding"), _pair(dilation, 3, "dilation")
+    for op, s, d in zip(output_padding, stride, dilation):
+        if op >= s and op >= d:
+            raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
+                               f"output_padding={list(output_padding)}, stride={list(stride)}, "
+                               f"dilation={list(dilation)}")
+    for i in range(3):
+        x = _insert_zeros(x, stride[i], 2 + i)
+    amounts = []
+    for i in reversed(range(3)):
+        e = dilation[i] * (ks[i] - 1) - padding[i]
+        amounts += [e, e + output_padding[i]]
+    x = pad(x, amounts)
+    w = (weight.reshape([groups, cin // groups, cout_g] + ks).transpose(1, 2)
+         .reshape([groups * cout_g, cin // groups] + ks).flip([2, 3, 4]))
+    out = conv3d(x, w, bias, 1, 0, dilation, groups)
+    return out.squeeze(0) if unbatched else out
+
+
+# ---- im2col / col2im ----
+def _blocks(sizes, k, d, p, s):
+    return [(sizes[i] + 2 * p[i] - (d[i] * (k[i] - 1) + 1)) // s[i] + 1 for i in range(2)]
+
+
+def _block_table(padded, outs, k, d, s):
+    """(K, L) flat positions in the padded (Hp, Wp) plane, PyTorch's im2col
+    order: kernel offset (kh, kw) along K, block position (oh, ow) along L."""
+    rows = (np.arange(k[0])[:, None, None, None] * d[0] + np.arange(outs[0])[None, None, :, None] * s[0])
+    cols = (np.arange(k[1])[None, :, None, None] * d[1] + np.arange(outs[1])[None, None, None, :] * s[1])
+    return (rows * padded[1] + cols).reshape(k[0] * k[1], outs[0] * outs[1])
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """Sliding blocks of (N, C, H, W) as columns (N, C*kH*kW, L)."""
+    if input.dim() not in (3, 4):
+        raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.dim()}D)")
+    k, d = _pair(kernel_size, 2, "kernel_size"), _pair(dilation, 2, "dilation")
+    p, s = _pair(padding, 2, "padding"), _pair(stride, 2, "stride")
+    unbatched = input.dim() == 3
+    x = input.unsqueeze(0) if unbatched else input
+    n, c, h, w = x.shape
+    outs = _blocks([h, w], k, d, p, s)
+    if outs[0] < 1 or outs[1] < 1:
+        raise RuntimeError(f"Given input with spatial size ({h}, {w}), kernel_size=({k[0]}, {k[1]}), "
+                           f"dilation=({d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), calculated shape of the array of "
+                           f"sliding blocks as ({outs[0]}, {outs[1]}), but its components must be at least one.")
+    if p[0] or p[1]:
+        x = pad(x, (p[1], p[1], p[0], p[0]))
+    table = _block_table([h + 2 * p[0], w + 2 * p[1]], outs, k, d, s)
+    from .._functions import from_numpy
+    cols = x.reshape([n, c, -1]).index_select(2, from_numpy(np.ascontiguousarray(table.reshape(-1))))
+    out = cols.reshape([n, c * table.shape[0], table.shape[1]])
+    return out.squeeze(0) if unbatched else out
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Sums columns (N, C*kH*kW, L) back into (N, C, H, W): unfold's adjoint."""
+    if input.dim() not in (2, 3):
+        raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
+                                  f"(got {input.dim()}D)")
+    size = _pair(output_size, 2, "output_size")
+    k, d = _pair(kernel_size, 2, "kernel_size"), _pair(dilation, 2, "dilation")
+    p, s = _pair(padding, 2, "padding"), _pair(stride, 2, "stride")
+    unbatched = input.dim() == 2
+    x = input.unsqueeze(0) if unbatched else input
+    n, ck, length = x.shape
+    kk = k[0] * k[1]
+    if ck % kk:
+        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, "
+                           f"but got input.size(1)={ck} and kernel_size=({k[0]}, {k[1]})")
+    outs = _blocks(size, k, d, p, s)
+    if outs[0] * outs[1] != length:
+        raise RuntimeError(f"Given output_size=({size[0]}, {size[1]}), kernel_size=({k[0]}, {k[1]}), "
+                           f"dilation=({d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), stride=({s[0]}, {s[1]}), expected "
+                           f"size of input's dimension 2 to match the calculated number of sliding blocks "
+                           f"{outs[0]} * {outs[1]} = {outs[0] * outs[1]}, but got input.size(2)={length}.")
+    c = ck // kk
+    hp, wp = size[0] + 2 * p[0], size[1] + 2 * p[1]
+    table = _block_table([hp, wp], outs, k, d, s)
+    from .._functions import from_numpy
+    idx = from_numpy(np.ascontiguousarray(table.reshape(-1))).reshape([1, 1, -1]).expand([n, c, kk * length])
+    out = _C.zeros([n, c, hp * wp], x.dtype).scatter_add(2, idx, x.reshape([n, c, kk * length]))
+    out = out.reshape([n, c, hp, wp])
+    if p[0] or p[1]:
+        out = out[:, :, p[0]:p[0] + size[0], p[1]:p[1] + size[1]]
+    return out.squeeze(0) if unbatched else out

@@ -1,0 +1,443 @@
+"""The remaining nn.functional layers and losses, composed of differentiable
+tensor ops: ctc_loss, multi_margin_loss, multilabel_margin_loss,
+triplet_margin_with_distance_loss, embedding_bag, bilinear, pdist,
+channel_shuffle and gumbel_softmax.
+
+Note [CTC gradient as PyTorch computes it]
+PyTorch's ctc_loss backward returns, for t < input_length,
+    grad_out * (exp(log_probs) - gamma)
+where gamma is the posterior of each label at t. The exact derivative of the
+loss with respect to log_probs is only -gamma; the extra exp(log_probs) term
+is PyTorch's shortcut that is exact once the gradient flows back through a
+log_softmax (whose backward cancels it). To give programs PyTorch's
+gradients even when they call ctc_loss on raw log-probabilities, the forward
+adds sum(exp(lp).detach() * (lp - lp.detach())) over t < input_length to each
+sample's loss: its value is exactly 0 and its gradient is exp(log_probs).
+
+Note [CTC forward in log space]
+The alpha recursion runs over time with the batch and the extended label
+sequence (blank, l1, blank, l2, ..., blank) vectorised. Impossible states
+hold a large negative finite number instead of -inf, so the log-sum-exp's
+backward never forms (-inf) - (-inf); a final log-likelihood below half of
+that number means no alignment exists and the loss is inf, as PyTorch's.
+"""
+import dataclasses
+import math
+
+import numpy as np
+
+from .. import _C
+from ..autograd import no_grad
+
+Tensor = _C.Tensor
+
+__all__ = ["ctc_loss", "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss",
+           "embedding_bag", "bilinear", "pdist", "channel_shuffle", "native_channel_shuffle", "gumbel_softmax",
+           "linear_cross_entropy"]
+
+_NEG = -1e30
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _legacy(size_average, reduce, reduction):
+    if size_average is None and reduce is None:
+        return reduction
+    from .functional import _legacy_reduction
+    return _legacy_reduction(size_average, reduce)
+
+
+def _np(t):
+    return _C._tensor_to_numpy_forced(t.detach().contiguous())
+
+
+def _from_np(a):
+    from .._functions import from_numpy
+    return from_numpy(np.ascontiguousarray(a))
+
+
+def _lengths(v, name):
+    if isinstance(v, Tensor):
+        return _np(v).astype(np.int64).reshape(-1)
+    return np.asarray(list(v), dtype=np.int64).reshape(-1)
+
+
+def _lse3(a, b, c):
+    m = _C.maximum(_C.maximum(a, b), c).detach()
+    return ((a - m).exp() + (b - m).exp() + (c - m).exp()).log() + m
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+    """Connectionist temporal classification loss (Notes [CTC forward in log
+    space] and [CTC gradient as PyTorch computes it])."""
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    unbatched = log_probs.dim() == 2
+    lp = log_probs.unsqueeze(1) if unbatched else log_probs
+    if lp.dim() != 3:
+        raise RuntimeError(f"ctc_loss: expected log_probs to be 2-D or 3-D (T, N, C), got {list(log_probs.shape)}")
+    t_max, n, c = lp.shape
+    in_len = _lengths(input_lengths, "input_lengths")
+    tg_len = _lengths(target_lengths, "target_lengths")
+    if in_len.size != n or tg_len.size != n:
+        raise RuntimeError(f"Expected input_lengths and target_lengths to have {n} elements, got {in_len.size} "
+                           f"and {tg_len.size}")
+    if not 0 <= blank < c:
+        raise RuntimeError("blank must be in label range")
+    if (in_len > t_max).any():
+        bad = int(np.argmax(in_len > t_max))
+        raise RuntimeError(f"Expected input_lengths to have value at most {t_max}, but got value {in_len[bad]} "
+                           f"(while checking arguments for ctc_loss_cpu)")
+    tg = _np(targets).astype(np.int64)
+    s_max = int(tg_len.max()) if n else 0
+    labels = np.zeros((n, s_max), dtype=np.int64)
+    if tg.ndim == 2:  # padded (N, S); a 1-D target is the concatenation of all of them
+        rows = tg
+        for b in range(n):
+            if tg_len[b] > rows.shape[1]:
+                raise RuntimeError(f"Expected tensor to have size at least {tg_len[b]} at dimension 1, but got size "
+                                   f"{rows.shape[1]} for argument #2 'targets' (while checking arguments for "
+                                   f"ctc_loss_cpu)")
+            labels[b, :tg_len[b]] = rows[b, :tg_len[b]]
+    else:
+        pos = 0
+        for b in range(n):
+            labels[b, :tg_len[b]] = tg[pos:pos + tg_len[b]]
+            pos += tg_len[b]
+    big_l = 2 * s_max + 1
+    ext = np.full((n, big_l), blank, dtype=np.int64)
+    ext[:, 1::2] = labels
+    skip = np.zeros((n, big_l), dtype=bool)
+    if big_l > 2:
+        skip[:, 2:] = (ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2])
+    valid = np.arange(big_l)[None, :] < (2 * tg_len[:, None] + 1)
+    ext_t = _from_np(ext).reshape([1, n, big_l]).expand([t_max, n, big_l])
+    lpe = lp.gather(2, ext_t)  # (T, N, L)
+    dt = lp.dtype
+    neg = _C.full([], _NEG, dt)
+    valid_t = _from_np(valid)
+    skip_t = _from_np(skip)
+    init = np.zeros((n, big_l), dtype=bool)
+    init[:, 0] = True
+    init[:, 1] = big_l > 1
+    init &= valid
+    alpha = _C.where(_from_np(init), lpe[0], neg)
+    col = _C.full([n, 1], _NEG, dt)
+    col2 = _C.full([n, 2], _NEG, dt)
+    live = _from_np(in_len)
+    for t in range(1, t_max):
+        prev1 = _C.cat([col, alpha[:, :-1]], 1)
+        prev2 = _C.where(skip_t, _C.cat([col2, alpha[:, :-2]], 1) if big_l > 2 else alpha * 0 + _NEG, neg)
+        new = _C.where(valid_t, _lse3(alpha, prev1, prev2) + lpe[t], neg)
+        alpha = _C.where((live > t).unsqueeze(1), new, alpha)
+    last = _from_np(2 * tg_len).reshape([n, 1])
+    a_last = alpha.gather(1, last).squeeze(1)
+    a_prev = _C.where(_from_np(tg_len > 0), alpha.gather(1, (last - 1).clamp(min=0)).squeeze(1), neg)
+    m = _C.maximum(a_last, a_prev).detach()
+    ll = ((a_last - m).exp() + (a_prev - m).exp()).log() + m
+    nll = -ll
+    # Note [CTC gradient as PyTorch computes it]
+    tmask = _from_np(np.arange(t_max)[:, None] < in_len[None, :]).unsqueeze(2).to(dt)
+    lpd = lp.detach()
+    finite = lpd.isfinite()
+    shadow = _C.where(finite, lpd.exp() * (lp - lpd), _C.zeros([], dt)) * tmask
+    nll = nll + shadow.sum([0, 2])
+    impossible = ll.detach() < _NEG / 2
+    nll = _C.where(impossible, _C.full([], 0.0 if zero_infinity else math.inf, dt), nll)
+    if zero_infinity:
+        nll = _C.where(nll.detach().isinf(), _C.zeros([], dt), nll)
+    if reduction == "mean":
+        out = (nll / _from_np(np.maximum(tg_len, 1)).to(dt)).mean()
+    elif reduction == "sum":
+        out = nll.sum()
+    else:
+        out = nll.squeeze(0) if unbatched else nll
+    return out
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
+                      reduction="mean"):
+    """Multi-class hinge loss: sum over j != y of max(0, margin - x[y] + x[j])^p / C."""
+    reduction = _legacy(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
+    x = input.unsqueeze(0) if input.dim() <= 1 else input
+    if x.dim() != 2:
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+                           f"{list(input.shape)}")
+    y = target.reshape(-1)
+    if y.numel() != x.shape[0]:
+        raise RuntimeError(f"inconsistent target size, expected {x.shape[0]} but got {list(target.shape)}")
+    c = x.shape[1]
+    xy = x.gather(1, y.unsqueeze(1))
+    z = (margin - xy + x).clamp(min=0)
+    if p == 2:
+        z = z * z
+    if weight is not None:
+        z = z * weight.gather(0, y).unsqueeze(1)
+    notself = ~_C.eq(_C.arange(0, c, 1, y.dtype).unsqueeze(0), y.unsqueeze(1))
+    loss = (z * notself.to(z.dtype)).sum(1) / c
+    if input.dim() <= 1 and reduction == "none":
+        loss = loss.reshape(list(target.shape))
+    return _reduce(loss, reduction)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """sum over target classes j and non-target classes i of
+    max(0, 1 - (x[j] - x[i])) / C; each row of target lists class indices
+    ended by the first -1."""
+    reduction = _legacy(size_average, reduce, reduction)
+    x = input.unsqueeze(0) if input.dim() <= 1 else input
+    tgt = target.unsqueeze(0) if target.dim() <= 1 else target
+    if tuple(tgt.shape) != tuple(x.shape):
+        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
+                           f"{list(input.shape)}")
+    n, c = x.shape
+    tg = _np(tgt).astype(np.int64)
+    listed = np.cumprod(tg >= 0, axis=1).astype(bool)  # entries before each row's first -1
+    if (tg[listed] >= c).any():
+        raise RuntimeError(f"multilabel_margin_loss: target index {int(tg[listed].max())} is out of bounds for "
+                           f"{c} classes")
+    counts = np.zeros((n, c))  # how often class j is listed before the first -1
+    rows = np.broadcast_to(np.arange(n)[:, None], tg.shape)
+    np.add.at(counts, (rows[listed], tg[listed]), 1.0)
+    is_target = counts > 0
+    pair = (1 - x.unsqueeze(2) + x.unsqueeze(1)).clamp(min=0)  # [b, j, i]
+    w = _from_np(counts[:, :, None] * (~is_target)[:, None, :]).to(x.dtype)
+    loss = (pair * w).sum([1, 2]) / c
+    if input.dim() <= 1:
+        loss = loss.squeeze(0) if reduction == "none" else loss
+    return _reduce(loss, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
+                                      swap=False, reduction="mean"):
+    if margin <= 0:
+        raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} "
+                         "instead")
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    a_dim, p_dim, n_dim = anchor.dim(), positive.dim(), negative.dim()
+    if not (a_dim == p_dim == n_dim):
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {a_dim}D, positive {p_dim}D, and negative {n_dim}D inputs")
+    if distance_function is None:
+        from ._functional_more import pairwise_distance
+        distance_function = pairwise_distance
+    dist_pos = distance_function(anchor, positive)
+    dist_neg = distance_function(anchor, negative)
+    if swap:
+        dist_neg = _C.minimum(dist_neg, distance_function(positive, negative))
+    loss = (margin + dist_pos - dist_neg).clamp(min=0)
+    return _reduce(loss, reduction)
+
+
+# ---- embedding_bag ----
+_BAG_MODES = ("sum", "mean", "max")
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
+                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """Sums, means or maxes of bags of embedding rows. A 2-D input is one bag
+    per row; a 1-D input is cut into bags at `offsets`. Rows equal to
+    padding_idx are left out of every bag (and out of the mean's count)."""
+    if weight.dtype.name in ("int64", "int32") and input.is_floating_point():
+        input, weight = weight, input  # PyTorch's legacy argument order, with its warning
+    if sparse:
+        raise NotImplementedError("embedding_bag(sparse=True): tensorcore has no sparse gradients; use sparse=False")
+    if mode not in _BAG_MODES:
+        raise ValueError("mode has to be one of sum, mean or max")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+                                  "the Github.")
+    if input.dtype.name not in ("int64", "int32"):
+        raise ValueError(f"embedding_bag: Expected input to be an integer tensor, got {input.dtype}")
+    if weight.dim() != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
+    if per_sample_weights is not None and tuple(per_sample_weights.shape) != tuple(input.shape):
+        raise ValueError(f"embedding_bag: If per_sample_weights ({tuple(per_sample_weights.shape)}) is not None, "
+                         f"then it must have the same shape as the input ({tuple(input.shape)})")
+    num_rows = weight.shape[0]
+    if padding_idx is not None:
+        if padding_idx > 0 and padding_idx >= num_rows:
+            raise AssertionError("padding_idx must be within the number of embeddings")
+        if padding_idx < 0:
+            if padding_idx < -num_rows:
+                raise AssertionError("padding_idx must be within the number of embeddings")
+            padding_idx = num_rows + padding_idx
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             "fixed length sequences. However, found offsets of type " + type(offsets).__name__)
+        b, length = input.shape
+        starts = np.arange(b, dtype=np.int64) * length
+        flat = input.reshape(-1)
+        psw = per_sample_weights.reshape(-1) if per_sample_weights is not None else None
+        total = b * length
+    elif input.dim() == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.dim() != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+        starts = _np(offsets).astype(np.int64)
+        flat, psw, total = input, per_sample_weights, input.shape[0]
+        if include_last_offset:
+            if starts.size == 0:
+                raise RuntimeError("include_last_offset: number of offsets should be at least 1")
+            # The last offset closes the last bag (programs pass len(input));
+            # like PyTorch's reference kernel the last bag runs to the end.
+            starts = starts[:-1]
+        if starts.size and starts[0] != 0:
+            raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start "
+                               f"from position 0. However, got {starts[0]}")
+        if starts.size and starts[-1] > total:
+            raise RuntimeError(f"offsets[-1] can not be greater than input's length ({total}), but got "
+                               f"offsets[-1] of {starts[-1]}")
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
+    if max_norm is not None:
+        from .functional import _embedding_renorm_
+        _embedding_renorm_(weight, input, max_norm, norm_type)
+    idx = _np(flat).astype(np.int64)
+    nb = starts.size
+    ends = np.append(starts[1:], total) if nb else starts
+    bag_of = np.repeat(np.arange(nb), ends - starts) if nb else np.zeros(0, dtype=np.int64)
+    keep = idx != padding_idx if padding_idx is not None else np.ones(idx.size, dtype=bool)
+    d = weight.shape[1]
+    rows = weight.index_select(0, flat.reshape(-1).long())
+    if psw is not None:
+        rows = rows * psw.reshape([-1, 1]).to(rows.dtype)
+    if mode in ("sum", "mean"):
+        target = _from_np(np.where(keep, bag_of, nb))  # padding rows land in a discarded extra bag
+        out = _C.zeros([nb + 1, d], weight.dtype).index_add(0, target, rows)[:nb]
+        if mode == "mean":
+            counts = np.bincount(bag_of[keep], minlength=nb).astype(np.float64)
+            out = out / _from_np(np.maximum(counts, 1)).to(out.dtype).reshape([-1, 1])
+        return out
+    # max: gather each bag into a (nb, longest, d) block padded with -inf, max over it.
+    sizes = np.bincount(bag_of[keep], minlength=nb) if nb else np.zeros(0, dtype=np.int64)
+    longest = int(sizes.max()) if nb and sizes.size else 0
+    table = np.full((nb, max(longest, 1)), idx.size, dtype=np.int64)  # idx.size -> the -inf row
+    pos = np.nonzero(keep)[0]
+    bags = bag_of[pos]  # non-decreasing: offsets are sorted
+    rank = np.arange(pos.size) - np.searchsorted(bags, bags)  # place within its bag
+    table[bags, rank] = pos
+    padded = _C.cat([rows, _C.full([1, d], -math.inf, rows.dtype)], 0)
+    block = padded.index_select(0, _from_np(table.reshape(-1))).reshape([nb, -1, d])
+    out = block.max(1)[0] if nb else _C.zeros([0, d], weight.dtype)
+    empty = _from_np(sizes == 0).reshape([-1, 1])
+    return _C.where(empty, _C.zeros([], out.dtype), out)
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y_k = x1^T W_k x2 + b_k over the last dims (leading dims broadcast)."""
+    if input1.shape[:-1] != input2.shape[:-1]:
+        raise RuntimeError(f"bilinear(): input batch dimensions do not match: got {list(input1.shape[:-1])} and "
+                           f"{list(input2.shape[:-1])}")
+    if weight.dim() != 3 or input1.shape[-1] != weight.shape[1] or input2.shape[-1] != weight.shape[2]:
+        raise RuntimeError(f"bilinear(): input sizes {input1.shape[-1]}, {input2.shape[-1]} do not match weight "
+                           f"{list(weight.shape)}")
+    left = input1.unsqueeze(-2).unsqueeze(-3).matmul(weight).squeeze(-2)  # (..., O, I2)
+    out = (left * input2.unsqueeze(-2)).sum(-1)
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def pdist(input, p=2):
+    """Distances between all row pairs i < j of a 2-D input, in row-major order."""
+    if input.dim() != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    n = input.shape[0]
+    i, j = np.triu_indices(n, 1)
+    diff = input.index_select(0, _from_np(i)) - input.index_select(0, _from_np(j))
+    return diff.norm(p, 1)
+
+
+def channel_shuffle(input, groups):
+    if input.dim() < 3:
+        raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got input with sizes "
+                           f"{list(input.shape)}")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
+    c = input.shape[1]
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and {groups} groups.")
+    n, rest = input.shape[0], list(input.shape[2:])
+    return input.reshape([n, groups, c // groups] + rest).transpose(1, 2).reshape([n, c] + rest)
+
+
+native_channel_shuffle = channel_shuffle
+
+
+def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
+    """Softmax of (logits + Gumbel noise) / tau; the noise is -log(Exp(1))
+    drawn with exponential_ on a tensor of logits' shape, PyTorch's draw."""
+    with no_grad():
+        gumbels = -_C.exponential_(_C.empty(list(logits.shape), logits.dtype), 1.0).log()
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = _C.zeros(list(logits.shape), logits.dtype).scatter(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
+
+
+# ---- linear_cross_entropy ----
+# PyTorch's optional chunked path (LinearCrossEntropyOptions) only saves
+# memory; tensorcore always takes the reference path, whose values and
+# gradients the chunked one reproduces, and accepts the options object.
+@dataclasses.dataclass(slots=True, frozen=True)
+class LinearCrossEntropyOptions:
+    allow_retain_graph: bool = False
+    batch_chunk_size: int = None
+    chunking_method: str = "auto"
+    acc_policy: str = "auto"
+    acc_dtype: object = None
+
+
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction="mean",
+                         ignore_index=None, label_smoothing=0.0, options=None):
+    from .functional import cross_entropy
+    if input.dim() < 1 or input.dim() > 2:
+        raise RuntimeError(f"expected input with dimensionality 1 or 2, got {input.dim()}")
+    if linear_weight.dim() < 2:
+        raise RuntimeError(f"expected linear_weight with dimensionality at least 2, got {linear_weight.dim()}")
+    num_batches = tuple(input.shape[:-1])
+    in_features = input.shape[-1]
+    if in_features != linear_weight.shape[-1]:
+        raise RuntimeError("expected equal input and linear_weight last dimensions (in_features), "
+                           f"got {input.shape[-1]} and {linear_weight.shape[-1]}, respectively")
+    num_classes = linear_weight.shape[0]
+    out_features = tuple(linear_weight.shape[1:-1])
+    if linear_bias is not None and tuple(linear_bias.shape) != (num_classes, *out_features):
+        raise RuntimeError(f"expected linear_bias shape {(num_classes, *out_features)}, got "
+                           f"{tuple(linear_bias.shape)}")
+    if out_features and not num_batches:
+        raise RuntimeError(f"K-dimensional loss defined by linear_weight shape {tuple(linear_weight.shape)} requires"
+                           f" batched input, (N, {in_features}), got unbatched input with shape "
+                           f"{tuple(input.shape)}")
+    logits_shape = (*num_batches, num_classes, *out_features)
+    if tuple(target.shape) == logits_shape and ignore_index is not None:
+        raise RuntimeError("ignore_index cannot be specified when target contains probabilities")
+    ignore_index = ignore_index if ignore_index is not None else -100
+    flat_w = linear_weight.reshape([-1, in_features])
+    logits = input.matmul(_C.t(flat_w))
+    if linear_bias is not None:
+        logits = logits + linear_bias.reshape(-1)
+    logits = logits.reshape(list(logits_shape))
+    return cross_entropy(logits, target, weight=weight, ignore_index=ignore_index, reduction=reduction,
+                         label_smoothing=label_smoothing)

@@ -1,0 +1,454 @@
+"""Pooling in any number of spatial dims, composed of gather-style ops:
+max_pool3d / avg_pool3d, adaptive pooling in 3-d (and adaptive_avg_pool as
+interpolate's 'area' mode), max_unpool1d/2d/3d, lp_pool1d/2d/3d and
+fractional_max_pool2d/3d.
+
+Note [Pooling as one gather]
+A pooling window's elements sit at fixed flat positions of the padded input,
+computable from sizes alone. So the (output position, window offset) table of
+flat indices is built once with NumPy, the padded input is flattened over its
+spatial dims and index_select'ed into (N, C, L, K), and the window reduction
+is a plain max/sum over the last dim. The backward is index_select's
+(index_add), so no Python loop runs per element. max's returned indices map
+each padded flat position back to the unpadded input's flat index, as
+PyTorch's max_pool*_with_indices do. Windows are scanned in raster order and
+max keeps the first maximum, PyTorch's tie rule.
+"""
+import numpy as np
+
+from .. import _C
+
+Tensor = _C.Tensor
+
+__all__ = ["max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d", "max_unpool1d",
+           "max_unpool2d", "max_unpool3d", "lp_pool1d", "lp_pool2d", "lp_pool3d", "fractional_max_pool2d",
+           "fractional_max_pool3d", "max_pool1d_with_indices", "max_pool2d_with_indices",
+           "max_pool3d_with_indices", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
+           "adaptive_max_pool3d_with_indices", "fractional_max_pool2d_with_indices",
+           "fractional_max_pool3d_with_indices"]
+
+
+def _tup(v, n, name):
+    if isinstance(v, (tuple, list)):
+        if len(v) == 1:
+            return tuple(int(v[0]) for _ in range(n))
+        if len(v) != n:
+            raise RuntimeError(f"{name} must either be a single int, or a tuple of {n} ints")
+        return tuple(int(x) for x in v)
+    return (int(v),) * n
+
+
+def _from_np(a):
+    from .._functions import from_numpy
+    return from_numpy(np.ascontiguousarray(a))
+
+
+def _batched(input, nd, name):
+    if input.dim() == nd + 1:
+        return input.unsqueeze(0), True
+    if input.dim() != nd + 2:
+        raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D (batch mode) tensor for input with possibly 0 "
+                           f"batch size and non-zero dimensions for input, but got: {list(input.shape)}")
+    return input, False
+
+
+def _pool_out(n, k, s, p, d, ceil):
+    """PyTorch's pooling_output_shape."""
+    num = n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil else 0)
+    out = num // s + 1
+    if ceil and (out - 1) * s >= n + p:
+        out -= 1
+    return out
+
+
+def _window_table(starts, offsets, strides):
+    """Flat index table (L, K): sum over dims of (start + offset) * stride, outputs
+    in raster order along L, window offsets in raster order along K."""
+    nd = len(starts)
+    flat = np.zeros([1] * (2 * nd), dtype=np.int64)
+    for d in range(nd):
+        pos = starts[d][:, None] + offsets[d][None, :]  # (out_d, k_d)
+        shape = [1] * (2 * nd)
+        shape[d], shape[nd + d] = pos.shape
+        flat = flat + (pos * strides[d]).reshape(shape)
+    outs = [len(s) for s in starts]
+    ks = [o.shape[-1] for o in offsets]
+    return flat.reshape(int(np.prod(outs)), int(np.prod(ks)))
+
+
+def _gather_windows(x, table):
+    """(N, C, *S) -> (N, C, L, K) per Note [Pooling as one gather]."""
+    n, c = x.shape[:2]
+    flat = x.reshape([n, c, -1])
+    lk = table.shape
+    return flat.index_select(2, _from_np(table.reshape(-1))).reshape([n, c, lk[0], lk[1]])
+
+
+def _strides(sizes):
+    st = [1] * len(sizes)
+    for d in range(len(sizes) - 2, -1, -1):
+        st[d] = st[d + 1] * sizes[d + 1]
+    return st
+
+
+def _pool_geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, name):
+    k = _tup(kernel_size, nd, f"{name}: kernel_size")
+    s = k if stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0) else \
+        _tup(stride, nd, f"{name}: stride")
+    p = _tup(padding, nd, f"{name}: padding")
+    dil = _tup(dilation, nd, f"{name}: dilation")
+    sizes = list(x.shape[2:])
+    for i in range(nd):
+        if k[i] <= 0 or s[i] <= 0 or dil[i] <= 0:
+            raise RuntimeError(f"{name}: kernel_size, stride and dilation must be greater than zero, but got "
+                               f"kernel_size={list(k)}, stride={list(s)}, dilation={list(dil)}")
+        if p[i] > (dil[i] * (k[i] - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p[i]}, "
+                               f"kernel_size={k[i]} and dilation={dil[i]}")
+    outs = [_pool_out(sizes[i], k[i], s[i], p[i], dil[i], ceil_mode) for i in range(nd)]
+    if any(o <= 0 for o in outs):
+        raise RuntimeError(f"{name}: Given input size: ({'x'.join(str(v) for v in x.shape[1:])}). Calculated output "
+                           f"size: ({x.shape[1]}x{'x'.join(str(o) for o in outs)}). Output size is too small")
+    return k, s, p, dil, sizes, outs
+
+
+def _padded(x, p, sizes, outs, k, s, dil, value):
+    """x padded by p before and enough after to hold every window (ceil_mode)."""
+    from ._padding import pad
+    pads = []
+    for i in reversed(range(len(p))):
+        need = (outs[i] - 1) * s[i] + dil[i] * (k[i] - 1) + 1
+        pads += [p[i], max(need - sizes[i] - p[i], 0)]
+    if not any(pads):
+        return x
+    return pad(x, pads, value=value)
+
+
+def _max_pool_nd(input, nd, kernel_size, stride, padding, dilation, ceil_mode, return_indices, name):
+    x, unbatched = _batched(input, nd, name)
+    k, s, p, dil, sizes, outs = _pool_geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, name)
+    xp = _padded(x, p, sizes, outs, k, s, dil, float("-inf") if x.is_floating_point() else int(x.min()) - 1
+                 if x.numel() else 0)
+    psizes = list(xp.shape[2:])
+    starts = [np.arange(outs[i], dtype=np.int64) * s[i] for i in range(nd)]
+    offs = [np.arange(k[i], dtype=np.int64) * dil[i] for i in range(nd)]
+    win = _gather_windows(xp, _window_table(starts, offs, _strides(psizes)))
+    values, arg = win.max(-1)
+    values = values.reshape(list(x.shape[:2]) + outs)
+    if not return_indices:
+        return values.squeeze(0) if unbatched else values
+    # The same table in unpadded coordinates gives PyTorch's indices.
+    orig = _window_table([st - p[i] for i, st in enumerate(starts)], offs, _strides(sizes))
+    idx = _from_np(orig).reshape([1, 1] + list(orig.shape)).expand(list(win.shape))
+    indices = idx.gather(3, arg.unsqueeze(-1)).reshape(list(x.shape[:2]) + outs)
+    if unbatched:
+        return values.squeeze(0), indices.squeeze(0)
+    return values, indices
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    return _max_pool_nd(input, 3, kernel_size, stride, padding, dilation, ceil_mode, return_indices, "max_pool3d")
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    from ._conv_ops import max_pool2d
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    from ._functional_more import max_pool1d
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    nd, name = 3, "avg_pool3d"
+    x, unbatched = _batched(input, nd, name)
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    k, s, p, dil, sizes, outs = _pool_geometry(x, nd, kernel_size, stride, padding, 1, ceil_mode, name)
+    xp = _padded(x, p, sizes, outs, k, s, dil, 0.0)
+    # A box sum is separable: sum the window along one dim at a time (k taps
+    # per dim instead of the k^3 of one gather).
+    total = xp
+    for i in range(nd):
+        starts = np.arange(outs[i], dtype=np.int64) * s[i]
+        acc = None
+        for j in range(k[i]):
+            part = total.index_select(2 + i, _from_np(starts + j))
+            acc = part if acc is None else acc + part
+        total = acc
+    total = total.reshape(list(x.shape[:2]) + [-1])
+    if divisor_override is not None:
+        out = total / divisor_override
+    else:
+        # PyTorch's divisor: the window clipped to the padded extent, or to
+        # the input itself when padding is not counted.
+        div = np.ones([1] * nd, dtype=np.float64)
+        for i in range(nd):
+            lo = np.arange(outs[i]) * s[i] - p[i]
+            hi = np.minimum(lo + k[i], sizes[i] + p[i])
+            n_i = (hi - lo) if count_include_pad else (np.minimum(hi, sizes[i]) - np.maximum(lo, 0))
+            shape = [1] * nd
+            shape[i] = -1
+            div = div * n_i.reshape(shape)
+        out = total / _from_np(div.reshape(-1)).to(total.dtype)
+    out = out.reshape(list(x.shape[:2]) + outs)
+    return out.squeeze(0) if unbatched else out
+
+
+# ---- adaptive pooling ----
+def _adaptive_sizes(x, output_size, nd):
+    if isinstance(output_size, (list, tuple)):
+        if len(output_size) != nd:
+            raise RuntimeError(f"adaptive pool: output_size must be {nd}")
+        out = list(output_size)
+    else:
+        out = [output_size] * nd
+    return [x.shape[-nd + i] if o is None else int(o) for i, o in enumerate(out)]
+
+
+def _adaptive_avg_pool(input, outs, name):
+    """Adaptive average pooling is separable: one (out x in) averaging matrix
+    per spatial dim, applied with matmul (whose backward is the gradient)."""
+    nd = len(outs)
+    out = input
+    for i in range(nd):
+        d = input.dim() - nd + i
+        n_in, n_out = input.shape[d], outs[i]
+        m = np.zeros((n_out, n_in), dtype=np.float64)
+        for o in range(n_out):
+            lo, hi = (o * n_in) // n_out, -((-(o + 1) * n_in) // n_out)
+            m[o, lo:hi] = 1.0 / (hi - lo)
+        out = out.movedim(d, -1).matmul(_from_np(m.T).to(out.dtype)).movedim(-1, d)
+    return out
+
+
+def adaptive_avg_pool3d(input, output_size):
+    if input.dim() not in (4, 5):
+        raise RuntimeError(f"adaptive_avg_pool3d(): Expected 4D or 5D tensor, but got {list(input.shape)}")
+    return _adaptive_avg_pool(input, _adaptive_sizes(input, output_size, 3), "adaptive_avg_pool3d")
+
+
+def _adaptive_max_nd(input, output_size, nd, return_indices, name):
+    x, unbatched = _batched(input, nd, name)
+    outs = _adaptive_sizes(x, output_size, nd)
+    sizes = list(x.shape[2:])
+    # Windows differ in size; each is padded to the largest by repeating its
+    # last element, which changes neither the maximum nor the first argmax.
+    tables = []
+    for i in range(nd):
+        o = np.arange(outs[i])
+        lo = (o * sizes[i]) // outs[i]
+        hi = -((-(o + 1) * sizes[i]) // outs[i])
+        kmax = int((hi - lo).max()) if outs[i] else 0
+        tables.append(np.minimum(lo[:, None] + np.arange(kmax)[None, :], hi[:, None] - 1))
+    # Per-output offsets, so the table is built here rather than by _window_table.
+    flat = np.zeros([1] * (2 * nd), dtype=np.int64)
+    st = _strides(sizes)
+    for i in range(nd):
+        shape = [1] * (2 * nd)
+        shape[i], shape[nd + i] = tables[i].shape
+        flat = flat + (tables[i] * st[i]).reshape(shape)
+    table = flat.reshape(int(np.prod(outs)), -1)
+    win = _gather_windows(x, table)
+    values, arg = win.max(-1)
+    values = values.reshape(list(x.shape[:2]) + outs)
+    if not return_indices:
+        return values.squeeze(0) if unbatched else values
+    idx = _from_np(table).reshape([1, 1] + list(table.shape)).expand(list(win.shape))
+    indices = idx.gather(3, arg.unsqueeze(-1)).reshape(list(x.shape[:2]) + outs)
+    if unbatched:
+        return values.squeeze(0), indices.squeeze(0)
+    return values, indices
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    if input.dim() not in (4, 5):
+        raise RuntimeError(f"adaptive_max_pool3d(): Expected 4D or 5D tensor, but got {list(input.shape)}")
+    return _adaptive_max_nd(input, output_size, 3, return_indices, "adaptive_max_pool3d")
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
+    return adaptive_max_pool3d(input, output_size, True)
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
+    from ._functional_more import adaptive_max_pool2d
+    return adaptive_max_pool2d(input, output_size, True)
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
+    from ._functional_more import adaptive_max_pool1d
+    return adaptive_max_pool1d(input, output_size, True)
+
+
+# ---- max_unpool ----
+def _unpool_output_size(input, kernel_size, stride, padding, output_size):
+    nd = len(kernel_size)
+    default = [(input.shape[-nd + d] - 1) * stride[d] + kernel_size[d] - 2 * padding[d] for d in range(nd)]
+    if output_size is None:
+        return default
+    output_size = list(output_size)
+    if len(output_size) == nd + 2:
+        output_size = output_size[2:]
+    if len(output_size) != nd:
+        raise ValueError(f"output_size should be a sequence containing {nd} or {nd + 2} elements, but it has a "
+                         f"length of '{len(output_size)}'")
+    for d in range(nd):
+        lo, hi = default[d] - stride[d], default[d] + stride[d]
+        if not lo < output_size[d] < hi:
+            raise ValueError(f'invalid output_size "{output_size}" (dim {d} must be between {lo} and {hi})')
+    return [int(v) for v in output_size]
+
+
+def _max_unpool(input, indices, nd, kernel_size, stride, padding, output_size, name):
+    k = _tup(kernel_size, nd, "kernel_size")
+    s = k if stride is None else _tup(stride, nd, "stride")
+    p = _tup(padding, nd, "padding")
+    outs = _unpool_output_size(input, k, s, p, output_size)
+    if indices.dtype.name != "int64":
+        raise RuntimeError(f"elements in indices should be type int64 but got: {indices.dtype}")
+    if tuple(indices.shape) != tuple(input.shape):
+        raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
+                           f"({list(input.shape)}) but got indices tensor with shape: {list(indices.shape)}")
+    x, unbatched = _batched(input, nd, name)
+    idx = indices.unsqueeze(0) if unbatched else indices
+    n, c = x.shape[:2]
+    total = int(np.prod(outs))
+    flat_idx = idx.reshape([n, c, -1])
+    if flat_idx.numel() and (int(flat_idx.min()) < 0 or int(flat_idx.max()) >= total):
+        bad = int(flat_idx.max()) if int(flat_idx.max()) >= total else int(flat_idx.min())
+        raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size "
+                           f"{'x'.join(str(o) for o in outs)}")
+    out = _C.zeros([n, c, total], x.dtype).scatter_add(2, flat_idx, x.reshape([n, c, -1]))
+    out = out.reshape([n, c] + outs)
+    return out.squeeze(0) if unbatched else out
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _max_unpool(input, indices, 1, kernel_size, stride, padding, output_size, "max_unpool1d")
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _max_unpool(input, indices, 2, kernel_size, stride, padding, output_size, "max_unpool2d")
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _max_unpool(input, indices, 3, kernel_size, stride, padding, output_size, "max_unpool3d")
+
+
+# ---- power-average pooling ----
+def _lp_finish(out, norm_type, count):
+    from .functional import relu
+    return (_C.sign(out) * relu(out.abs())).mul(count).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    from ._functional_more import avg_pool1d
+    k = kernel_size[0] if isinstance(kernel_size, (list, tuple)) else kernel_size
+    out = avg_pool1d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return _lp_finish(out, norm_type, k)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    from ._conv_ops import avg_pool2d
+    kw, kh = _tup(kernel_size, 2, "kernel_size")
+    out = avg_pool2d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return _lp_finish(out, norm_type, kw * kh)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    kd, kw, kh = _tup(kernel_size, 3, "kernel_size")
+    out = avg_pool3d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return _lp_finish(out, norm_type, kd * kw * kh)
+
+
+# ---- fractional max pooling ----
+def _fractional_intervals(u, n_in, n_out, k, ft):
+    """PyTorch's generate_intervals for every plane at once: window starts
+    (planes..., n_out) from samples u (planes...) in [0, 1), computed in the
+    input's precision (its kernel's scalar_t)."""
+    if n_out <= 1:
+        return np.full(u.shape + (n_out,), n_in - k, dtype=np.int64)
+    alpha = ft(n_in - k) / ft(n_out - 1)
+    i = np.arange(n_out - 1).astype(ft)
+    seq = ((i + u[..., None]) * alpha).astype(np.int64) - (u * alpha).astype(ft).astype(np.int64)[..., None]
+    last = np.full(u.shape + (1,), n_in - k, dtype=np.int64)
+    return np.concatenate([seq, last], axis=-1)
+
+
+def _fractional(input, nd, kernel_size, output_size, output_ratio, return_indices, _random_samples, name):
+    if output_size is None and output_ratio is None:
+        raise ValueError(f"{name} requires specifying either an output_size or an output_ratio")
+    x, unbatched = _batched(input, nd, name)
+    k = _tup(kernel_size, nd, "kernel_size")
+    sizes = list(x.shape[2:])
+    if output_size is None:
+        ratio = _tup_f(output_ratio, nd)
+        outs = [int(sizes[i] * ratio[i]) for i in range(nd)]
+    else:
+        outs = list(_tup(output_size, nd, "output_size"))
+    n, c = x.shape[:2]
+    for i in range(nd):
+        if outs[i] + k[i] - 1 > sizes[i]:
+            raise RuntimeError(f"fractional_max_pool{nd}d_out(): pool height {k[i]} too large relative to input "
+                               f"height {sizes[i]}")
+    if _random_samples is None:
+        from .._functions import rand
+        _random_samples = rand(n, c, nd, dtype=x.dtype)
+    ft = np.float64 if x.dtype.name == "float64" else np.float32
+    u = _C._tensor_to_numpy_forced(_random_samples.detach().contiguous()).astype(ft).reshape(n, c, nd)
+    st = _strides(sizes)
+    # PyTorch's kernels: the 2-d one takes sample 0 for the width and 1 for the
+    # height; the 3-d one takes 0, 1, 2 for depth, height, width.
+    tables = np.zeros([n, c] + [1] * (2 * nd), dtype=np.int64)
+    for i in range(nd):
+        starts = _fractional_intervals(u[:, :, nd - 1 - i if nd == 2 else i], sizes[i], outs[i], k[i], ft)
+        pos = starts[:, :, :, None] + np.arange(k[i])[None, None, None, :]  # (n, c, out_i, k_i)
+        shape = [n, c] + [1] * (2 * nd)
+        shape[2 + i], shape[2 + nd + i] = outs[i], k[i]
+        tables = tables + (pos * st[i]).reshape(shape)
+    tables = tables.reshape(n, c, int(np.prod(outs)), int(np.prod(k)))
+    idx = _from_np(tables)
+    win = x.reshape([n, c, -1]).gather(2, idx.reshape([n, c, -1])).reshape(list(tables.shape))
+    values, arg = win.max(-1)
+    values = values.reshape([n, c] + outs)
+    indices = idx.gather(3, arg.unsqueeze(-1)).reshape([n, c] + outs)
+    if unbatched:
+        values, indices = values.squeeze(0), indices.squeeze(0)
+    return (values, indices) if return_indices else values
+
+
+def _tup_f(v, n):
+    return tuple(float(x) for x in v) if isinstance(v, (tuple, list)) else (float(v),) * n
+
+
+def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                          _random_samples=None):
+    return _fractional(input, 2, kernel_size, output_size, output_ratio, return_indices, _random_samples,
+                       "fractional_max_pool2d")
+
+
+def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                          _random_samples=None):
+    return _fractional(input, 3, kernel_size, output_size, output_ratio, return_indices, _random_samples,
+                       "fractional_max_pool3d")
+
+
+def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
+                                       return_indices=False, _random_samples=None):
+    return fractional_max_pool2d(input, kernel_size, output_size, output_ratio, True, _random_samples)
+
+
+def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
+                                       return_indices=False, _random_samples=None):
+    return fractional_max_pool3d(input, kernel_size, output_size, output_ratio, True, _random_samples)
+

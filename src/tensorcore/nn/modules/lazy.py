@@ -1,0 +1,241 @@
+"""Lazy modules: LazyLinear, LazyConv*, LazyConvTranspose*, LazyBatchNorm*,
+LazyInstanceNorm*, with UninitializedParameter / UninitializedBuffer.
+
+Note [Lazy initialisation]
+A lazy module is built with its input size 0 and placeholders for the
+tensors whose shape depends on it; its reset_parameters draws nothing then.
+A forward pre-hook reads the size from the first input, replaces each
+placeholder by a real tensor of the inferred shape, runs reset_parameters
+(the same draws, in the same order, as the eager module would have made) and
+turns the object into the eager class (LazyLinear -> Linear), PyTorch's
+cls_to_become. Optimizers must therefore be built after that first call, as
+PyTorch documents.
+"""
+from ... import _C
+from ...autograd import no_grad
+from ..parameter import Parameter
+from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
+from .conv import Conv1d, Conv2d, Conv3d
+from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .linear import Linear
+from .normalization import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+
+Tensor = _C.Tensor
+
+__all__ = ["UninitializedParameter", "UninitializedBuffer", "LazyModuleMixin", "LazyLinear", "LazyConv1d",
+           "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d",
+           "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d",
+           "LazyInstanceNorm3d"]
+
+
+class UninitializedParameter(Parameter):
+    """A parameter whose shape is not known yet (Note [Lazy initialisation])."""
+    cls_to_become = Parameter
+
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        super().__init__(_C.empty([0], dtype if dtype is not None else _C.get_default_dtype()), requires_grad)
+
+    def materialize(self, shape, device=None, dtype=None):
+        return Parameter(_C.empty(list(shape), dtype if dtype is not None else self.dtype), self.requires_grad)
+
+    def __repr__(self):
+        return "<UninitializedParameter>"
+
+    __str__ = __repr__
+
+
+class UninitializedBuffer(Tensor):
+    """A buffer whose shape is not known yet."""
+    cls_to_become = Tensor
+
+    def __init__(self, requires_grad=False, device=None, dtype=None):
+        super().__init__(_C.empty([0], dtype if dtype is not None else _C.get_default_dtype()))
+
+    def materialize(self, shape, device=None, dtype=None):
+        return _C.empty(list(shape), dtype if dtype is not None else self.dtype)
+
+    def __repr__(self):
+        return "<UninitializedBuffer>"
+
+    __str__ = __repr__
+
+
+def _is_lazy(t):
+    return isinstance(t, (UninitializedParameter, UninitializedBuffer))
+
+
+class LazyModuleMixin:
+    cls_to_become = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._initialize_hook = self.register_forward_pre_hook(LazyModuleMixin._infer_parameters)
+
+    def has_uninitialized_params(self):
+        return any(_is_lazy(t) for t in list(self._parameters.values()) + list(self._buffers.values()))
+
+    def _materialize(self, name, shape):
+        if name in self._parameters and _is_lazy(self._parameters[name]):
+            self._parameters[name] = self._parameters[name].materialize(shape)
+        elif name in self._buffers and _is_lazy(self._buffers[name]):
+            self._buffers[name] = self._buffers[name].materialize(shape)
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                              error_msgs):
+        # A checkpoint gives the shapes: materialise placeholders to them first
+        # (PyTorch's _lazy_load_hook); the first forward then only switches class.
+        for name in list(self._parameters) + list(self._buffers):
+            key = prefix + name
+            if key in state_dict and isinstance(state_dict[key], Tensor):
+                self._materialize(name, tuple(state_dict[key].shape))
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                                      error_msgs)
+
+    @staticmethod
+    def _infer_parameters(module, args):
+        module.initialize_parameters(*args)
+        if module.has_uninitialized_params():
+            raise RuntimeError(f"module {module._get_name()} has not been fully initialized")
+        module._initialize_hook.remove()
+        del module._initialize_hook
+        if module.cls_to_become is not None:
+            module.__class__ = module.cls_to_become
+
+    def initialize_parameters(self, *args, **kwargs):
+        raise NotImplementedError(f"initialize_parameters is not implemented for {self.__class__.__name__}")
+
+
+class LazyLinear(LazyModuleMixin, Linear):
+    cls_to_become = Linear
+
+    def __init__(self, out_features, bias=True, device=None, dtype=None):
+        super().__init__(0, 0, False, device=device, dtype=dtype)
+        self.weight = UninitializedParameter(dtype=dtype)
+        self.out_features = out_features
+        if bias:
+            self.bias = UninitializedParameter(dtype=dtype)
+
+    def reset_parameters(self):
+        if not self.has_uninitialized_params() and self.in_features != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input, *args, **kwargs):
+        if self.has_uninitialized_params():
+            with no_grad():
+                self.in_features = input.shape[-1]
+                self._materialize("weight", (self.out_features, self.in_features))
+                self._materialize("bias", (self.out_features,))
+                self.reset_parameters()
+        if self.in_features == 0:  # materialised by load_state_dict: take the size from the input
+            if input.shape[-1] != self.weight.shape[-1]:
+                raise AssertionError(f"The in_features inferred from input: {input.shape[-1]} is not equal to "
+                                     f"in_features from self.weight: {self.weight.shape[-1]}")
+            self.in_features = input.shape[-1]
+
+
+class _LazyConvMixin(LazyModuleMixin):
+    _transposed = False
+
+    def reset_parameters(self):
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input, *args, **kwargs):
+        if self.has_uninitialized_params():
+            n = self._dims
+            batched = input.dim() == n + 2
+            self.in_channels = input.shape[1] if batched else input.shape[0]
+            if self.in_channels % self.groups != 0:
+                raise ValueError("in_channels must be divisible by groups")
+            if self._transposed:
+                shape = (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
+            else:
+                shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
+            with no_grad():
+                self._materialize("weight", shape)
+                self._materialize("bias", (self.out_channels,))
+                self.reset_parameters()
+
+
+def _lazy_conv(name, base):
+    transposed = issubclass(base, (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d))
+
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, *rest, device=None, dtype=None, **kw):
+        if transposed:
+            names = ("output_padding", "groups", "bias", "dilation", "padding_mode")
+            defaults = dict(output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros")
+        else:
+            names = ("dilation", "groups", "bias", "padding_mode")
+            defaults = dict(dilation=1, groups=1, bias=True, padding_mode="zeros")
+        opts = dict(defaults)
+        opts.update(zip(names, rest))
+        opts.update(kw)
+        bias = opts.pop("bias")
+        base.__init__(self, 0, 0, kernel_size, stride, padding, bias=False, dtype=dtype, **opts)
+        self._initialize_hook = self.register_forward_pre_hook(LazyModuleMixin._infer_parameters)
+        self.weight = UninitializedParameter(dtype=dtype)
+        self.out_channels = out_channels
+        if bias:
+            self.bias = UninitializedParameter(dtype=dtype)
+
+    return type(name, (_LazyConvMixin, base), {"__init__": __init__, "cls_to_become": base,
+                                               "_transposed": transposed, "__module__": __name__})
+
+
+LazyConv1d = _lazy_conv("LazyConv1d", Conv1d)
+LazyConv2d = _lazy_conv("LazyConv2d", Conv2d)
+LazyConv3d = _lazy_conv("LazyConv3d", Conv3d)
+LazyConvTranspose1d = _lazy_conv("LazyConvTranspose1d", ConvTranspose1d)
+LazyConvTranspose2d = _lazy_conv("LazyConvTranspose2d", ConvTranspose2d)
+LazyConvTranspose3d = _lazy_conv("LazyConvTranspose3d", ConvTranspose3d)
+
+
+class _LazyNormBase(LazyModuleMixin):
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None):
+        super().__init__(0, eps, momentum, False, False, device=device, dtype=dtype)
+        self.affine, self.track_running_stats = affine, track_running_stats
+        if affine:
+            self.weight = UninitializedParameter(dtype=dtype)
+            self.bias = UninitializedParameter(dtype=dtype)
+        if track_running_stats:
+            self.running_mean = UninitializedBuffer(dtype=dtype)
+            self.running_var = UninitializedBuffer(dtype=dtype)
+            self.num_batches_tracked = _C.zeros([], _C.tensor_from_data(0, None).dtype)
+
+    def __setattr__(self, name, value):
+        # Buffers may be assigned as plain tensors here (the eager classes register them).
+        if isinstance(value, UninitializedBuffer) or (name == "num_batches_tracked" and isinstance(value, Tensor)):
+            self.register_buffer(name, value)
+            return
+        super().__setattr__(name, value)
+
+    def reset_parameters(self):
+        if not self.has_uninitialized_params() and self.num_features != 0:
+            if self.track_running_stats:
+                self.running_mean.zero_()
+                self.running_var.fill_(1)
+                self.num_batches_tracked.zero_()
+            if self.affine:
+                self.weight.fill_(1)
+                self.bias.zero_()
+
+    def initialize_parameters(self, input, *args, **kwargs):
+        if self.has_uninitialized_params():
+            self.num_features = input.shape[1] if input.dim() != self._unbatched_dims else input.shape[0]
+            with no_grad():
+                for name in ("weight", "bias", "running_mean", "running_var"):
+                    self._materialize(name, (self.num_features,))
+                self.reset_parameters()
+
+
+def _lazy_norm(name, base, unbatched_dims):
+    return type(name, (_LazyNormBase, base), {"cls_to_become": base, "_unbatched_dims": unbatched_dims,
+                                              "__module__": __name__})
+
+
+LazyBatchNorm1d = _lazy_norm("LazyBatchNorm1d", BatchNorm1d, -1)
+LazyBatchNorm2d = _lazy_norm("LazyBatchNorm2d", BatchNorm2d, -1)
+LazyBatchNorm3d = _lazy_norm("LazyBatchNorm3d", BatchNorm3d, -1)
+LazyInstanceNorm1d = _lazy_norm("LazyInstanceNorm1d", InstanceNorm1d, 2)
+LazyInstanceNorm2d = _lazy_norm("LazyInstanceNorm2d", InstanceNorm2d, 3)
+LazyInstanceNorm3d = _lazy_norm("LazyInstanceNorm3d", InstanceNorm3d, 4)

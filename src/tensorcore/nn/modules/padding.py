@@ -1,0 +1,34 @@
+"""ReflectionPad, ReplicationPad and CircularPad in 1-3 dims (F.pad's
+non-constant modes; the constant ones live in pixelshuffle.py)."""
+from .. import functional as F
+from .module import Module
+
+__all__ = [f"{kind}Pad{n}d" for kind in ("Reflection", "Replication", "Circular") for n in (1, 2, 3)]
+
+
+class _PadNd(Module):
+    _n = 1
+    _mode = "reflect"
+
+    def __init__(self, padding):
+        super().__init__()
+        self.padding = tuple(padding) if isinstance(padding, (tuple, list)) else (padding,) * (2 * self._n)
+        if len(self.padding) != 2 * self._n:
+            raise ValueError(f"{type(self).__name__}: padding must be an int or a tuple of {2 * self._n} ints, "
+                             f"got {padding}")
+
+    def forward(self, input):
+        return F.pad(input, self.padding, self._mode)
+
+    def extra_repr(self):
+        return f"{self.padding}"
+
+
+def _make(kind, mode, n):
+    return type(f"{kind}Pad{n}d", (_PadNd,), {"_n": n, "_mode": mode, "__module__": __name__,
+                                               "__doc__": f"Pads the last {n} dims in F.pad's '{mode}' mode."})
+
+
+ReflectionPad1d, ReflectionPad2d, ReflectionPad3d = (_make("Reflection", "reflect", n) for n in (1, 2, 3))
+ReplicationPad1d, ReplicationPad2d, ReplicationPad3d = (_make("Replication", "replicate", n) for n in (1, 2, 3))
+CircularPad1d, CircularPad2d, CircularPad3d = (_make("Circular", "circular", n) for n in (1, 2, 3))

@@ -1,0 +1,64 @@
+"""nn.utils.stateless.functional_call: runs a module with some parameters and
+buffers replaced by the given tensors, restoring them afterwards."""
+import contextlib
+
+__all__ = ["functional_call"]
+
+
+def _owner(module, dotted):
+    *path, leaf = dotted.split(".")
+    for p in path:
+        module = getattr(module, p)
+    return module, leaf
+
+
+@contextlib.contextmanager
+def _swapped(module, tensors):
+    saved = []
+    try:
+        for name, value in tensors.items():
+            owner, leaf = _owner(module, name)
+            if leaf in owner._parameters:
+                saved.append((owner, "_parameters", leaf, owner._parameters[leaf]))
+                owner._parameters[leaf] = value
+            elif leaf in owner._buffers:
+                saved.append((owner, "_buffers", leaf, owner._buffers[leaf]))
+                owner._buffers[leaf] = value
+            else:
+                saved.append((owner, None, leaf, owner.__dict__.get(leaf)))
+                object.__setattr__(owner, leaf, value)
+        yield
+    finally:
+        for owner, where, leaf, old in reversed(saved):
+            if where is None:
+                if old is None:
+                    owner.__dict__.pop(leaf, None)
+                else:
+                    object.__setattr__(owner, leaf, old)
+            else:
+                getattr(owner, where)[leaf] = old
+
+
+def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *, tie_weights=True, strict=False):
+    if isinstance(parameter_and_buffer_dicts, dict):
+        tensors = dict(parameter_and_buffer_dicts)
+    else:
+        tensors = {}
+        for d in parameter_and_buffer_dicts:
+            for k in d:
+                if k in tensors:
+                    raise ValueError(f"{k} appeared in multiple dictionaries; behavior of functional call is "
+                                     "ambiguous")
+            tensors.update(d)
+    if strict:
+        expected = {n for n, _ in module.named_parameters()} | {n for n, _ in module.named_buffers()}
+        missing, unexpected = sorted(expected - set(tensors)), sorted(set(tensors) - expected)
+        if missing or unexpected:
+            raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}: missing keys {missing}, "
+                               f"unexpected keys {unexpected}")
+    if args is None:
+        args = ()
+    elif not isinstance(args, tuple):
+        args = (args,)
+    with _swapped(module, tensors):
+        return module(*args, **(kwargs or {}))
