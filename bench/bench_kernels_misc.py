@@ -11,8 +11,11 @@ import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
-import tensorcore as tc  # noqa: E402
+try:
+    import tensorcore as tc  # the installed package (or one on PYTHONPATH)
+except ImportError:  # a development checkout built with scripts/dev_build.sh
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
+    import tensorcore as tc
 import torch  # noqa: E402
 
 

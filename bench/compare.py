@@ -2,7 +2,12 @@
 
 Prints a table of median times, the ratio tensorcore / best peer and the
 ratio tensorcore / PyTorch (< 1.0 means tensorcore is faster).
-Usage: python bench/compare.py [--quick] [--threads N] [--only SUBSTRING]
+Usage: python bench/compare.py [--quick] [--threads N] [--only SUBSTRING] [--plot FILE.png]
+
+It imports the installed tensorcore (pip install .), from any directory; only
+when none is importable does it fall back to the checkout's src/ (a build made
+with scripts/dev_build.sh). --plot draws the tc/torch ratios as a bar chart
+(needs matplotlib).
 """
 import argparse
 import os
@@ -30,14 +35,35 @@ if _early_threads():
 
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
-import tensorcore as tc  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
+try:
+    import tensorcore as tc  # the installed package (or one on PYTHONPATH)
+except ImportError:  # a development checkout built with scripts/dev_build.sh, not installed
+    sys.path.insert(0, os.path.join(HERE, "..", "src"))
+    import tensorcore as tc
 
 try:
     import torch
     torch.set_num_threads(tc.get_num_threads())
 except ImportError:  # PyTorch is optional
     torch = None
+
+
+def _sibling(name):
+    """Loads bench/<name>.py by its path next to this file (not through
+    sys.path, so the current directory does not matter); None, and the
+    workload is skipped, when this file was copied somewhere without it."""
+    import importlib.util
+    path = os.path.join(HERE, name + ".py")
+    if not os.path.exists(path):
+        print(f"# {name}.py is not next to {os.path.basename(__file__)}: its workload is skipped", file=sys.stderr)
+        return None
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        spec.loader.exec_module(mod)
+    return sys.modules[name]
 
 
 def timeit(fn, repeat, number):
@@ -177,9 +203,10 @@ def workloads(quick):
     def mlp_step(lib):
         if lib == "numpy":
             return None
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        from bench_mlp import _step_fn
-        return _step_fn(tc if lib == "tensorcore" else torch)
+        bench_mlp = _sibling("bench_mlp")
+        if bench_mlp is None:
+            return None
+        return bench_mlp._step_fn(tc if lib == "tensorcore" else torch)
     W["MLP step 784-256-10 b64 SGD"] = (mlp_step, 100)
     if quick:
         W = {k: (f, max(1, n // 5)) for k, (f, n) in W.items()}
@@ -198,7 +225,17 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default=None, help="substring filter on workload names")
     ap.add_argument("--threads", type=int, default=None, help="threads for tensorcore and PyTorch")
+    ap.add_argument("--plot", default=None, metavar="FILE.png",
+                    help="also draw tensorcore/PyTorch time ratios per workload as a bar chart (needs matplotlib)")
     args = ap.parse_args()
+    if args.plot:
+        try:
+            import matplotlib
+        except ImportError:
+            ap.error("--plot needs matplotlib: pip install matplotlib (or the [plot] extra)")
+        if torch is None:
+            ap.error("--plot draws tensorcore/PyTorch ratios: PyTorch is not installed")
+        matplotlib.use("Agg")
     if args.threads:
         tc.set_num_threads(args.threads)
         if torch is not None:
@@ -209,6 +246,7 @@ def main():
     header = f"| {'workload':36} | " + " | ".join(f"{lib:>12}" for lib in libs) + " | tc/best peer | tc/torch | note |"
     print(header)
     print("|" + "---|" * (len(libs) + 4))
+    ratios = {}
     for name, (make, number) in workloads(args.quick).items():
         if args.only and args.only not in name:
             continue
@@ -218,12 +256,35 @@ def main():
             if fn is None:
                 continue
             res[lib] = timeit(fn, repeat=5, number=number)
+        if "tensorcore" not in res:  # a workload whose helper module is absent
+            continue
         peers = [v for k, v in res.items() if k != "tensorcore"]
         ratio = res["tensorcore"] / min(peers) if peers else float("nan")
         vs_torch = res["tensorcore"] / res["torch"] if "torch" in res else float("nan")
         cells = " | ".join(f"{res[lib] * 1e3:10.4f}ms" if lib in res else f"{'-':>12}" for lib in libs)
         print(f"| {name:36} | {cells} | {ratio:12.2f} | {vs_torch:8.2f} | {flops_note(name, res['tensorcore'])} |",
               flush=True)
+        ratios[name] = vs_torch
+    if args.plot:
+        plot_ratios(ratios, args.plot, f"{platform.processor() or platform.machine()}, threads={tc.get_num_threads()}")
+        print(f"# plot written to {args.plot}")
+
+
+def plot_ratios(ratios, path, subtitle):
+    """One horizontal bar per workload: tensorcore time / PyTorch time (left of
+    the 1.0 line is faster than PyTorch)."""
+    import matplotlib.pyplot as plt
+    names = list(ratios)
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(names) + 1.2))
+    colors = ["tab:green" if ratios[n] <= 1 else "tab:red" for n in names]
+    ax.barh(names, [ratios[n] for n in names], color=colors)
+    ax.axvline(1.0, color="black", linewidth=1)
+    ax.invert_yaxis()
+    ax.set_xlabel("tensorcore time / PyTorch time (< 1: tensorcore faster)")
+    ax.set_title(f"bench/compare.py ({subtitle})", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
 
 
 if __name__ == "__main__":

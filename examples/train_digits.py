@@ -2,16 +2,21 @@
 no download) with tensorcore -- or, with --backend torch, run the identical
 script on PyTorch as well and compare the times.
 
-    pip install -e ".[examples]"        # scikit-learn and tqdm
+    pip install ".[examples]"           # scikit-learn and tqdm (as the README)
     python examples/train_digits.py                  # tensorcore
     python examples/train_digits.py --backend torch  # PyTorch, then tensorcore: both times
+    python examples/train_digits.py --no-progress    # per-epoch lines only (logs, CI)
+    python examples/train_digits.py --plot curves.png   # loss and accuracy per epoch (pip install ".[plot]")
     mpiexec -n 2 python examples/train_digits.py --distributed   # data parallel on 2 ranks (MPI)
     python -m tensorcore.distributed.run --nproc-per-node 2 examples/train_digits.py --distributed
 
 The script splits the data (stratified, 80/20), standardises the pixels with
 the training set's statistics, trains a 64-256-128-10 MLP with Adam, a cosine
 learning-rate schedule and cross entropy with label smoothing, and shows a
-tqdm progress bar with per-epoch loss and accuracy. It then saves the
+tqdm progress bar (redrawn about ten times per epoch, so a logged run stays
+small; --no-progress turns it off) with per-epoch loss and accuracy. With
+--plot FILE it draws the training loss and the train/test accuracy per epoch
+into FILE (matplotlib). It then saves the
 model's state_dict, loads it into a fresh model and checks that the reloaded
 model scores the same test accuracy.
 
@@ -98,10 +103,13 @@ def run(backend, args, data, progress=True):
         bar = tqdm(total=args.epochs * len(loader), desc=f"{backend:>10}", unit="batch", leave=False,
                    dynamic_ncols=True)
     history = []
+    # About ten redraws per epoch: tqdm redraws on every set_postfix(refresh=True)
+    # and on update() after mininterval, which on this small data set was every batch.
+    stride = max(1, len(loader) // 10)
     for epoch in range(1, args.epochs + 1):
         if sampler is not None:
             sampler.set_epoch(epoch)  # a new shuffle each epoch, the same on every rank
-        total, count = 0.0, 0
+        total, count, pending = 0.0, 0, 0
         for xb, yb in loader:
             opt.zero_grad()
             loss = loss_fn(model(xb), yb)
@@ -110,8 +118,13 @@ def run(backend, args, data, progress=True):
             total += float(loss) * len(yb)
             count += len(yb)
             if bar is not None:
-                bar.update(1)
-                bar.set_postfix(epoch=epoch, loss=f"{float(loss):.4f}")
+                pending += 1
+                if pending == stride:
+                    bar.set_postfix(epoch=epoch, loss=f"{float(loss):.4f}", refresh=False)
+                    bar.update(pending)
+                    pending = 0
+        if bar is not None and pending:
+            bar.update(pending)
         sched.step()
         train_acc, test_acc = accuracy(torch, model, xtr, ytr), accuracy(torch, model, xte, yte)
         history.append((epoch, total / count, train_acc, test_acc))
@@ -127,7 +140,7 @@ def run(backend, args, data, progress=True):
         if args.rank != 0:
             final_acc = history[-1][3]
             return {"backend": backend, "train_time": train_time, "test_acc": final_acc, "reloaded_acc": final_acc,
-                    "path": None, "total_time": time.perf_counter() - t0}
+                    "path": None, "total_time": time.perf_counter() - t0, "history": history}
 
     # save, reload into a fresh model, re-evaluate
     suffix = ".pt"  # both write PyTorch's checkpoint format
@@ -140,7 +153,29 @@ def run(backend, args, data, progress=True):
     reloaded_acc = accuracy(torch, fresh, xte, yte)
     final_acc = history[-1][3]
     return {"backend": backend, "train_time": train_time, "test_acc": final_acc, "reloaded_acc": reloaded_acc,
-            "path": path, "total_time": time.perf_counter() - t0}
+            "path": path, "total_time": time.perf_counter() - t0, "history": history}
+
+
+def plot_curves(results, path):
+    """Training loss (left) and train/test accuracy (right) per epoch, one line
+    style per backend."""
+    import matplotlib
+    matplotlib.use("Agg")  # files only: no display needed
+    import matplotlib.pyplot as plt
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
+    for backend, r in results.items():
+        epochs = [h[0] for h in r["history"]]
+        ax_loss.plot(epochs, [h[1] for h in r["history"]], label=backend)
+        ax_acc.plot(epochs, [h[2] for h in r["history"]], label=f"{backend} train")
+        ax_acc.plot(epochs, [h[3] for h in r["history"]], "--", label=f"{backend} test")
+    ax_loss.set(xlabel="epoch", ylabel="training loss", title="loss")
+    ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
+    for ax in (ax_loss, ax_acc):
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
 
 
 def report(r):
@@ -163,7 +198,11 @@ def main(argv=None):
                    help="intra-op threads for both libraries (default 1: these matrices are small, so a second "
                         "thread gains little on an idle machine and costs much on a busy one; 0 = the "
                         "libraries' default, all cores)")
-    p.add_argument("--no-progress", action="store_true", help="no tqdm bar (per-epoch lines only)")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no tqdm progress bar, per-epoch lines only (for logs; the bar redraws ~10 times per epoch)")
+    p.add_argument("--plot", default=None, metavar="FILE",
+                   help="draw training loss and train/test accuracy per epoch into FILE, e.g. curves.png "
+                        "(needs matplotlib: pip install \".[plot]\")")
     p.add_argument("--distributed", action="store_true",
                    help="data-parallel training over the MPI ranks this was started on (mpiexec -n N ...); "
                         "--batch-size is the global batch, split across the ranks")
@@ -171,6 +210,12 @@ def main(argv=None):
                    help="exit with status 1 if the tensorcore test accuracy is lower (default 97)")
     args = p.parse_args(argv)
     args.rank = 0
+    if args.plot:
+        try:
+            import matplotlib  # noqa: F401  (checked before training, not after)
+        except ImportError:
+            p.error("--plot needs matplotlib, which is not installed: pip install matplotlib "
+                    "(or pip install \".[plot]\" in the checkout)")
     if args.distributed:
         if args.backend != "tensorcore":
             p.error("--distributed runs on tensorcore only (--backend tensorcore)")
@@ -195,6 +240,9 @@ def main(argv=None):
     for b in backends:
         results[b] = run(b, args, data, progress=not args.no_progress)
         report(results[b])
+    if args.plot:
+        plot_curves(results, args.plot)
+        print(f"loss and accuracy curves written to {args.plot}")
     ok = True
     tc_res = results["tensorcore"]
     if tc_res["reloaded_acc"] != tc_res["test_acc"]:

@@ -215,8 +215,7 @@ def test_compile_is_a_no_op_with_torchs_signature():
 
 def test_onnx():
     assert tc.onnx.is_in_onnx_export() is False
-    with pytest.raises(NotImplementedError, match="tensorcore.onnx.export is not implemented"):
-        tc.onnx.export(nn.Linear(2, 2), (tc.ones(1, 2),), "model.onnx")
+    # export itself is tested in tests/test_onnx.py (it needs the optional onnx package).
     assert issubclass(tc.onnx.OnnxExporterError, RuntimeError)
 
 

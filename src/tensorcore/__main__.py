@@ -1,7 +1,11 @@
 """`python -m tensorcore`: the PyTorch basics tutorial, step by step.
 
-Each step prints the code (as `>> code`) and what it shows, exactly as the
-tutorial does with PyTorch (object addresses aside).
+The tutorial is the project's seed, the blog post "Pytorch 기초(1)" (PyTorch
+basics, part 1), which follows the autograd page of "Deep Learning with
+PyTorch: A 60 Minute Blitz" (PyTorch 0.3): its "Tensors" and "Autograd"
+sections, in its order, with a "Views" section between them that shows what
+view() and friends share. Each step prints the code (as `>> code`) and what it
+shows, exactly as PyTorch would (object addresses aside).
 """
 import sys
 import warnings
@@ -21,6 +25,21 @@ STEPS = [
         "num_arange = torch.arange(9)",
         "num_arange",
         "num_arange.view(3,3)",
+    ]),
+    ("Views (they share memory with the tensor they come from)", [
+        "base = torch.arange(6)",
+        "v = base.view(2,3)",
+        "v[0,1] = 100",
+        "base",
+        "t = v.t()",
+        "t",
+        "t.is_contiguous()",
+        "t.contiguous().is_contiguous()",
+        "s = base[2:5]",
+        "s.storage_offset()",
+        "s.data_ptr() - base.data_ptr() == 2 * base.element_size()",
+        "s.fill_(7)",
+        "base",
     ]),
     ("Autograd", [
         "a = torch.ones(2,2)",
@@ -45,7 +64,19 @@ STEPS = [
 
 
 def run(out=sys.stdout):
-    env = {"torch": torch, "Variable": Variable}
+    # Note [printed objects stay alive]: the tutorial prints a.grad_fn, b.grad_fn,
+    # c.grad_fn in turn. Each print's argument is a temporary; once freed,
+    # CPython hands its address to the next one, so three different nodes would
+    # all show one address. Keeping every printed object alive makes distinct
+    # objects print distinct addresses, as they do in a notebook.
+    keep = []
+
+    def print_kept(*args, **kwargs):
+        keep.extend(args)
+        kwargs.setdefault("file", out)
+        print(*args, **kwargs)
+
+    env = {"torch": torch, "Variable": Variable, "print": print_kept}
     # Reading .grad of a non-leaf warns, as in PyTorch; the tutorial shows only the value.
     warnings.simplefilter("ignore", UserWarning)
     for title, steps in STEPS:
