@@ -58,4 +58,19 @@ inline bool is_tensor(PyObject* o) { return PyObject_TypeCheck(o, tensor_type())
 Tensor unwrap_tensor(PyObject* o);  // o must satisfy is_tensor
 PyObject* wrap_tensor(const Tensor& t);  // new reference
 
+// Runs body() (returning a new reference, or nullptr with a Python error set),
+// turning C++ exceptions into Python ones through the module's translators:
+// the vectorcall entry points have no pybind11 dispatcher around them.
+template <typename F>
+PyObject* guarded(F body) {
+  try {
+    return body();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+  }
+  return nullptr;
+}
+
 }  // namespace tc::py_glue

@@ -86,19 +86,6 @@ Sigs* unary_sigs() {
   return s;
 }
 
-// Runs body() turning C++ exceptions into Python ones (the module's translators).
-template <typename F>
-PyObject* guarded(F body) {
-  try {
-    return body();
-  } catch (py::error_already_set& e) {
-    e.restore();
-  } catch (...) {
-    py::detail::try_translate_exceptions();
-  }
-  return nullptr;
-}
-
 PyObject* binary_fn(BinaryOp op, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   const Signature& sig = binary_sigs()[static_cast<int>(op)].fn;
   PyObject* slots[3] = {nullptr, nullptr, nullptr};

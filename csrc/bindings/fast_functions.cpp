@@ -1,26 +1,16 @@
 // Hot non-elementwise functions and methods bound through the argument
 // parser (Note [Argument parser]) instead of a Python wrapper: sum and
-// matmul. _C._fast_functions() lists (name, function, method) for
+// matmul; and the common forms of Tensor.view / Tensor.reshape (Note [Fast
+// shape methods]). _C._fast_functions() lists (name, function, method) for
 // tensorcore/_elementwise.py to install, as the registry's rows are.
 #include "bindings/arg_parser.h"
 
 #include <deque>
+#include <vector>
 
 namespace tc::py_glue {
 
 namespace {
-template <typename F>
-PyObject* guarded(F body) {
-  try {
-    return body();
-  } catch (py::error_already_set& e) {
-    e.restore();
-  } catch (...) {
-    py::detail::try_translate_exceptions();
-  }
-  return nullptr;
-}
-
 // sum(input, dim=None, keepdim=False, *, dtype=None); the method without input.
 const Signature kSumFn{"sum", false, 4,
                        {{"input", ArgKind::Tensor},
@@ -84,6 +74,61 @@ PyObject* matmul_method(PyObject* self, PyObject* const* args, Py_ssize_t nargs,
   });
 }
 
+// Note [Fast shape methods]
+// Tensor.view / Tensor.reshape run in nearly every model's forward. Their
+// common spellings -- ints, or one tuple/list/Size of ints, no keywords --
+// parse here; every other call (keywords, a dtype, wrong types and their
+// errors) goes to the Python implementation it replaced, so behaviour is that
+// one's exactly and only the common path is faster.
+PyObject* g_view_fallback = nullptr;
+PyObject* g_reshape_fallback = nullptr;
+
+// False (no error set) when the arguments are not all plain ints.
+bool parse_shape_fast(PyObject* const* args, Py_ssize_t nargs, Shape* out) {
+  PyObject* const* items = args;
+  Py_ssize_t n = nargs;
+  if (nargs == 1 && (PyTuple_Check(args[0]) || PyList_Check(args[0]))) {
+    items = PySequence_Fast_ITEMS(args[0]);
+    n = PySequence_Fast_GET_SIZE(args[0]);
+  }
+  if (n == 0 && nargs == 0) return false;  // view() with no size: the fallback raises
+  out->reserve(static_cast<size_t>(n));
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject* o = items[i];
+    if (!PyLong_CheckExact(o)) return false;
+    long long v = PyLong_AsLongLong(o);
+    if (v == -1 && PyErr_Occurred()) {
+      PyErr_Clear();
+      return false;
+    }
+    out->push_back(v);
+  }
+  return true;
+}
+
+PyObject* call_fallback(PyObject* fallback, PyObject* self, PyObject* const* args, Py_ssize_t nargs,
+                        PyObject* kwnames) {
+  Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  std::vector<PyObject*> all(static_cast<size_t>(1 + nargs + nkw));
+  all[0] = self;
+  for (Py_ssize_t i = 0; i < nargs + nkw; ++i) all[static_cast<size_t>(1 + i)] = args[i];
+  return PyObject_Vectorcall(fallback, all.data(), static_cast<size_t>(1 + nargs), kwnames);
+}
+
+template <Tensor (*Op)(const Tensor&, const Shape&)>
+PyObject* shape_method(PyObject* fallback, PyObject* self, PyObject* const* args, Py_ssize_t nargs,
+                       PyObject* kwnames) {
+  Shape shape;
+  if (kwnames || !parse_shape_fast(args, nargs, &shape)) return call_fallback(fallback, self, args, nargs, kwnames);
+  return guarded([&]() -> PyObject* { return wrap_tensor(Op(unwrap_tensor(self), shape)); });
+}
+PyObject* view_method(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return shape_method<&ops::view>(g_view_fallback, s, a, n, k);
+}
+PyObject* reshape_method(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return shape_method<&ops::reshape>(g_reshape_fallback, s, a, n, k);
+}
+
 using Fast = PyObject* (*)(PyObject*, PyObject* const*, Py_ssize_t, PyObject*);
 PyMethodDef* new_def(const char* name, Fast f) {
   static std::deque<PyMethodDef> defs;
@@ -102,6 +147,16 @@ void init_fast_functions(py::module_& m) {
   }
   py::tuple frozen(table);
   m.def("_fast_functions", [frozen] { return frozen; });
+  // Note [Fast shape methods]: given the Python view and reshape, returns the
+  // method descriptors that replace them on Tensor (called once, at import).
+  m.def("_fast_shape_methods", [](py::object view_fallback, py::object reshape_fallback) {
+    g_view_fallback = view_fallback.release().ptr();  // kept for the life of the module
+    g_reshape_fallback = reshape_fallback.release().ptr();
+    auto view = py::reinterpret_steal<py::object>(PyDescr_NewMethod(tensor_type(), new_def("view", &view_method)));
+    auto reshape =
+        py::reinterpret_steal<py::object>(PyDescr_NewMethod(tensor_type(), new_def("reshape", &reshape_method)));
+    return py::make_tuple(view, reshape);
+  });
 }
 
 }  // namespace tc::py_glue

@@ -364,6 +364,11 @@ def reshape(self, *args, shape=None):
     return _C.reshape(self, shape_args(shape, "reshape"))
 
 
+# The common spellings (ints, or one tuple of ints) parse in C++; the Python
+# view/reshape above serve every other call (Note [Fast shape methods]).
+Tensor.view, Tensor.reshape = _C._fast_shape_methods(view, reshape)
+
+
 @_method
 def view_as(self, other):
     return _C.view(self, list(other.shape))
