@@ -17,6 +17,7 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
 void init_optim(py::module_& m);
 void init_nn(py::module_& m);
 void init_conv(py::module_& m);
+void init_linalg(py::module_& m);
 }  // namespace tc::py_glue
 
 namespace py = pybind11;
@@ -64,6 +65,7 @@ PYBIND11_MODULE(_C, m) {
   init_optim(m);
   init_nn(m);
   init_conv(m);
+  init_linalg(m);
 
   m.def("_register", [](py::object size_cls, py::list dtypes) {
     registry().size_cls = size_cls;

@@ -5,7 +5,25 @@ elementwise ops, reductions, matmul, autograd, nn, optim and utils.data.
 """
 import math as _math
 
-from . import _C
+
+
+def _preload_lapack():
+    """Load scipy-openblas64's OpenBLAS before _C, which needs it (Note [LAPACK
+    from scipy-openblas64] in CMakeLists.txt): _C's RPATH finds it in an
+    installed wheel or the build tree; this covers any other layout (an
+    editable install, a copied tree). The loader reuses a library already
+    loaded under the same soname. Absent package: _C's own lookup reports it."""
+    try:
+        import ctypes
+        import os
+        import scipy_openblas64
+        ctypes.CDLL(os.path.join(scipy_openblas64.get_lib_dir(), f"lib{scipy_openblas64.get_library()}.so"))
+    except (ImportError, OSError):
+        pass
+
+
+_preload_lapack()
+from . import _C  # noqa: E402
 from ._dtype import dtype, Size, device, int32, int64, float32, float64, bool_ as _bool
 from ._dtype import ALL as _ALL_DTYPES
 
