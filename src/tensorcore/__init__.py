@@ -5,25 +5,8 @@ elementwise ops, reductions, matmul, autograd, nn, optim and utils.data.
 """
 import math as _math
 
-
-
-def _preload_lapack():
-    """Load scipy-openblas64's OpenBLAS before _C, which needs it (Note [LAPACK
-    from scipy-openblas64] in CMakeLists.txt): _C's RPATH finds it in an
-    installed wheel or the build tree; this covers any other layout (an
-    editable install, a copied tree). The loader reuses a library already
-    loaded under the same soname. Absent package: _C's own lookup reports it."""
-    try:
-        import ctypes
-        import os
-        import scipy_openblas64
-        ctypes.CDLL(os.path.join(scipy_openblas64.get_lib_dir(), f"lib{scipy_openblas64.get_library()}.so"))
-    except (ImportError, OSError):
-        pass
-
-
-_preload_lapack()
-from . import _C  # noqa: E402
+from . import _lapack_preload  # noqa: F401  (before _C, which needs OpenBLAS)
+from . import _C
 from ._dtype import dtype, Size, device, int32, int64, float32, float64, bool_ as _bool
 from ._dtype import ALL as _ALL_DTYPES
 
@@ -83,5 +66,8 @@ from ._global_settings import (use_deterministic_algorithms, are_deterministic_a
                                get_deterministic_debug_mode, set_float32_matmul_precision,
                                get_float32_matmul_precision)
 from . import distributed  # noqa: E402,F401  (never starts MPI: see distributed/_mpi.py)
+from . import linalg  # noqa: E402,F401
+from . import _linalg_legacy  # noqa: E402
+_linalg_legacy.install(globals())  # torch.det, torch.svd, Tensor.inverse, ...
 from . import distributions  # noqa: E402,F401
 from .serialization import save, load  # noqa: E402,F401
