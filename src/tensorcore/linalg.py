@@ -416,7 +416,8 @@ class _Eigh(Function):
         if gV is not None:
             E = w.unsqueeze(-2) - w.unsqueeze(-1)
             eye = _eye_like(V)
-            VgV = V.mT @ gV
+            # only the skew part of V^T gV reaches a symmetric A: PyTorch's gradient is symmetric
+            VgV = 0.5 * _skew(V.mT @ gV)
             inner = inner + _torch().where(eye.bool(), _torch().zeros_like(VgV), VgV / (E + eye))
         return V @ inner @ V.mT, None, None
 
@@ -697,10 +698,10 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     if ord in (1, -1, math.inf, -math.inf):
         # 1: the largest column sum; inf: the largest row sum
         sum_dim, max_dim = (d0, d1) if ord in (1, -1) else (d1, d0)
-        s = A.abs().sum(sum_dim, keepdim=True)
-        r = s.amax(max_dim, keepdim=True) if ord > 0 else s.amin(max_dim, keepdim=True)
-        if not keepdim:
-            r = r.squeeze(builtins.max(d0, d1)).squeeze(builtins.min(d0, d1))
+        s = A.abs().sum(sum_dim, keepdim=keepdim)
+        if not keepdim and max_dim > sum_dim:
+            max_dim -= 1
+        r = s.amax(max_dim, keepdim=keepdim) if ord > 0 else s.amin(max_dim, keepdim=keepdim)
         return _out(r, out)
     raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
 
@@ -750,6 +751,8 @@ def matrix_power(A, n, *, out=None):
 
 
 def cross(input, other, *, dim=-1, out=None):
+    if input.dim() != other.dim():
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     x, y = _torch().broadcast_tensors(input, other)
     if x.shape[dim] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[dim] if input.dim() else 0} "
@@ -777,7 +780,7 @@ def multi_dot(tensors, *, out=None):
                                f"{tuple(tensors[i + 1].shape)} cannot be multiplied")
     result = _chain(mats, _chain_order([m.shape[0] for m in mats] + [mats[-1].shape[1]]), 0, len(mats) - 1)
     shape = [s for s, keep in ((result.shape[0], first.dim() == 2), (result.shape[1], last.dim() == 2)) if keep]
-    return _out(result.view(*shape), out)  # PyTorch's result is a view (ViewBackward0)
+    return _out(result.view(tuple(shape)), out)  # PyTorch's result is a view (ViewBackward0)
 
 
 def _chain_order(p):
