@@ -15,6 +15,11 @@ multi_dot is a chain of mm, ...) are the same composites here and record
 PyTorch's node names for free. Decompositions whose factors are unique only
 up to sign (svd, qr, eigh) have gradients that are meaningful only for
 losses that do not depend on that choice, as in PyTorch.
+
+Note [Info as an output]
+A Function that factorizes returns LAPACK's int64 `info` as its last output
+(Function.apply detaches integer outputs), so each call factorizes once and
+the caller raises PyTorch's error from it after the fact.
 """
 import builtins
 import math
@@ -208,10 +213,10 @@ class _Solve(Function):
         LU, piv, info = _C._lapack_lu_factor(A)
         X = _C._lapack_lu_solve(LU, piv, B, False)
         ctx.save_for_backward(A, X)
-        return X
+        return X, info  # Note [Info as an output]
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx, g, _g_info=None):
         A, X = ctx.saved_tensors
         gB = solve(A.mT, g)
         return -gB @ X.mT, gB, None
@@ -221,7 +226,7 @@ class _SolveInv(_Solve):
     _node_name = "LinalgInvExBackward0"
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx, g, _g_info=None):
         # inv(A) = solve(A, I): gA = -A^{-T} g A^{-T}
         _, X = ctx.saved_tensors
         return -X.mT @ g @ X.mT, None, None
@@ -233,10 +238,9 @@ def inv(A, *, out=None):
 
 def inv_ex(A, *, check_errors=False, out=None):
     _check_matrix(A, "linalg.inv", square=True)
-    info = _C._lapack_lu_factor(A.detach())[2]
+    X, info = _SolveInv.apply(A, _eye_like(A).expand(*A.shape), "linalg.inv")
     if check_errors:
         _raise_on_info(info, A, "linalg.inv", _solve_info_message)
-    X = _SolveInv.apply(A, _eye_like(A).expand(*A.shape).contiguous(), "linalg.inv")
     return _inv_ex_t(X, info.to(_torch().int32))
 
 
@@ -261,10 +265,9 @@ def _solve_shapes(A, B, left, op):
 
 def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     A2, B2, vector = _solve_shapes(A, B, left, "linalg.solve")
-    info = _C._lapack_lu_factor(A2.detach())[2]
+    X, info = _Solve.apply(A2, B2, "linalg.solve")
     if check_errors and _first_failure(info) is not None:
         raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.")
-    X = _Solve.apply(A2, B2, "linalg.solve")
     if not left:
         X = X.mT
     if vector:
@@ -288,13 +291,12 @@ class _Cholesky(Function):
     @staticmethod
     def forward(ctx, A, upper):
         L, info = _C._lapack_cholesky(A, False)
-        ctx.info = info
         ctx.upper = upper
         ctx.save_for_backward(L)
-        return L.mT if upper else L
+        return (L.mT if upper else L), info  # Note [Info as an output]
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx, g, _g_info=None):
         (L,) = ctx.saved_tensors
         gL = g.mT if ctx.upper else g
         # PyTorch's cholesky_backward: gA = 1/2 L^{-T} Phi(L^T gL) L^{-1}, symmetrized,
@@ -313,8 +315,7 @@ class _CholeskyLegacy(_Cholesky):
 
 def _cholesky(cls, A, upper, op, check_errors):
     _check_matrix(A, op, square=True)
-    L = cls.apply(A, upper)
-    info = _C._lapack_cholesky(A.detach(), False)[1]
+    L, info = cls.apply(A, upper)
     if check_errors:
         _raise_on_info(info, A, op, _cholesky_message)
     return L, info
@@ -403,13 +404,14 @@ class _Eigh(Function):
     @staticmethod
     def forward(ctx, A, upper, values_only):
         w, V, info = _C._lapack_eigh(A, upper, True)
-        ctx.info = info
+        ctx.values_only = values_only
         ctx.save_for_backward(w, V)
-        return w if values_only else (w, V)
+        return (w, info) if values_only else (w, V, info)  # Note [Info as an output]
 
     @staticmethod
-    def backward(ctx, gw, gV=None):
+    def backward(ctx, *grads):
         w, V = ctx.saved_tensors
+        gw, gV = (grads[0], None) if ctx.values_only else grads[:2]
         # PyTorch's linalg_eig_backward for Hermitian input:
         # gA = V (diag(gw) + (V^T gV) / E) V^T, E_ij = w_j - w_i (off the diagonal).
         inner = _diag_embed(gw)
@@ -424,11 +426,13 @@ class _Eigh(Function):
 
 def _eigh(A, UPLO, values_only, op):
     _check_matrix(A, op, square=True)
-    out = _Eigh.apply(A, _uplo(UPLO, op), values_only)
-    # forward ran syevd once; a second info read keeps Function's outputs plain tensors
-    _, _, info = _C._lapack_eigh(A.detach(), _uplo(UPLO, op), False)
+    if values_only and not _needs_grad(A):  # no gradient: skip the eigenvectors
+        w, _, info = _C._lapack_eigh(A, _uplo(UPLO, op), False)
+        out = [w]
+    else:
+        *out, info = _Eigh.apply(A, _uplo(UPLO, op), values_only)
     _raise_on_info(info, A, op, _eigh_message)
-    return out
+    return out[0] if values_only else tuple(out)
 
 
 def eigh(A, UPLO="L", *, out=None):
@@ -465,13 +469,14 @@ class _Svd(Function):
     @staticmethod
     def forward(ctx, A, full_matrices, values_only):
         U, S, Vh, info = _C._lapack_svd(A, full_matrices, True)
+        ctx.values_only = values_only
         ctx.save_for_backward(U, S, Vh)
-        return S if values_only else (U, S, Vh)
+        return (S, info) if values_only else (U, S, Vh, info)  # Note [Info as an output]
 
     @staticmethod
     def backward(ctx, *grads):
         U, S, Vh = ctx.saved_tensors
-        gU, gS, gVh = (None, grads[0], None) if len(grads) == 1 else grads
+        gU, gS, gVh = (None, grads[0], None) if ctx.values_only else grads[:3]
         return _svd_backward(gU, gS, gVh, U, S, Vh), None, None
 
 
@@ -512,7 +517,13 @@ def _svd_checked(A, full_matrices, values_only, op):
     _check_matrix(A, op)
     if A.numel() > 0 and not bool(_C.Tensor.isfinite(A.detach()).all()):
         raise LinAlgError(f"{op}: The algorithm failed to converge because the input matrix contained non-finite values.")
-    return _Svd.apply(A, full_matrices, values_only)
+    if values_only and not _needs_grad(A):  # no gradient: skip computing U and V
+        _, S, _, info = _C._lapack_svd(A, False, False)
+        out = [S]
+    else:
+        *out, info = _Svd.apply(A, full_matrices, values_only)
+    _raise_on_info(info, A, op, _svd_message)
+    return out[0] if values_only else tuple(out)
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):

@@ -10,6 +10,7 @@
 // library exports. Workspace sizes come from each routine's lwork = -1 query.
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -43,6 +44,7 @@ extern "C" {
 TC_LAPACK_DECL(float, s)
 TC_LAPACK_DECL(double, d)
 #undef TC_LAPACK_DECL
+void scipy_openblas_set_num_threads64_(int n);
 }
 
 namespace {
@@ -63,6 +65,20 @@ template <typename T> struct Lapack;
 TC_LAPACK_TRAITS(float, s)
 TC_LAPACK_TRAITS(double, d)
 #undef TC_LAPACK_TRAITS
+
+// Note [LAPACK threads]
+// OpenBLAS runs its own pthread pool beside tensorcore's OpenMP pool; both
+// spin while waiting, and on a machine with few cores the two pools fight
+// (a 256x256 LU took 10-100x longer with both at 2 threads than with
+// OpenBLAS at 1). So OpenBLAS runs single-threaded unless the user sets
+// OPENBLAS_NUM_THREADS, which OpenBLAS itself reads at load time.
+void configure_threads() {
+  static const bool done = [] {
+    if (!std::getenv("OPENBLAS_NUM_THREADS")) scipy_openblas_set_num_threads64_(1);
+    return true;
+  }();
+  (void)done;
+}
 
 // A workspace query returns the optimal size as a floating value in work[0].
 template <typename T> lint ws(T w) { return std::max<lint>(1, static_cast<lint>(w) + 1); }
@@ -199,7 +215,7 @@ void lstsq_t(int64_t batch, lint m, lint n, lint nrhs, T* a, T* bm, double rcond
 bool have_lapack() { return true; }
 
 #define TC_LAPACK_DISPATCH(dt, call_f, call_d) \
-  do { if ((dt) == DType::Float32) { call_f; } else { call_d; } } while (0)
+  do { configure_threads(); if ((dt) == DType::Float32) { call_f; } else { call_d; } } while (0)
 
 void lu_factor(DType dt, int64_t batch, int64_t m, int64_t n, void* a, int64_t* piv, int64_t* info) {
   TC_LAPACK_DISPATCH(dt, lu_factor_t(batch, m, n, static_cast<float*>(a), piv, info),
