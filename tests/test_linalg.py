@@ -606,3 +606,90 @@ def test_results_have_pytorchs_column_major_strides():
     assert L.inv(a).stride() == TL.inv(b).stride()
     assert L.svd(a).U.stride() == TL.svd(b).U.stride()
     assert L.cholesky(spd(a.detach())).stride() == TL.cholesky(b @ b.mT + 3 * torch.eye(3)).stride()
+
+
+# ---------------------------------------------------------------- LU family, triangular and tensor solves
+def test_lu_factor_and_lu_match_torch():
+    a, b = both(rand(2, 4, 4))
+    LU, piv = L.lu_factor(a)
+    tLU, tpiv = TL.lu_factor(b)
+    close(LU, tLU)
+    assert piv.dtype == tc.int32 and piv.tolist() == tpiv.tolist()
+    for got, want in zip(L.lu(a), TL.lu(b)):
+        close(got, want)
+    r, tr = both(rand(5, 3))
+    for got, want in zip(L.lu(r), TL.lu(tr)):
+        close(got, want)
+    ex = L.lu_factor_ex(a)
+    assert ex.info.tolist() == [0, 0]
+
+
+@pytest.mark.parametrize("left", [True, False])
+@pytest.mark.parametrize("adjoint", [False, True])
+def test_lu_solve_matches_torch(left, adjoint):
+    a, ta = both(rand(2, 4, 4))
+    b, tb = both(rand(2, 4, 3) if left else rand(2, 3, 4))
+    LU, piv = L.lu_factor(a)
+    tLU, tpiv = TL.lu_factor(ta)
+    close(L.lu_solve(LU, piv, b, left=left, adjoint=adjoint), TL.lu_solve(tLU, tpiv, tb, left=left, adjoint=adjoint))
+
+
+@pytest.mark.parametrize("upper", [True, False])
+@pytest.mark.parametrize("left", [True, False])
+@pytest.mark.parametrize("unitriangular", [True, False])
+def test_solve_triangular_matches_torch(upper, left, unitriangular):
+    a, ta = both(rand(2, 4, 4) + 4 * np.eye(4))
+    b, tb = both(rand(2, 4, 3) if left else rand(2, 3, 4))
+    kw = dict(upper=upper, left=left, unitriangular=unitriangular)
+    close(L.solve_triangular(a, b, **kw), TL.solve_triangular(ta, tb, **kw))
+
+
+def test_vander_tensorinv_tensorsolve_match_torch():
+    x, tx = both(rand(2, 4))
+    close(L.vander(x), TL.vander(tx))
+    close(L.vander(x, N=6), TL.vander(tx, N=6))
+    a, ta = both(rand(2, 3, 6))
+    close(L.tensorinv(a, ind=2), TL.tensorinv(ta, ind=2))
+    b, tb = both(rand(2, 3))
+    close(L.tensorsolve(a, b), TL.tensorsolve(ta, tb))
+    c, tc_ = both(rand(6, 2, 3))
+    close(L.tensorsolve(c, b, dims=(0,)), TL.tensorsolve(tc_, tb, dims=(0,)))
+
+
+LU_GRADCHECKS = {
+    "lu_factor": (lambda a: L.lu_factor(a).LU, [(2, 4, 4)]),
+    "lu": (lambda a: tuple(L.lu(a))[1:], [(2, 4, 4)]),
+    "lu_solve": (lambda a, b: L.lu_solve(*L.lu_factor(a), b), [(2, 4, 4), (2, 4, 3)]),
+    "lu_solve_adjoint_right": (lambda a, b: L.lu_solve(*L.lu_factor(a), b, adjoint=True, left=False),
+                               [(4, 4), (3, 4)]),
+    "solve_triangular": (lambda a, b: L.solve_triangular(a, b, upper=True), [(2, 3, 3), (2, 3, 2)]),
+    "solve_triangular_unit_left_false": (lambda a, b: L.solve_triangular(a, b, upper=False, left=False,
+                                                                         unitriangular=True), [(3, 3), (2, 3)]),
+    "vander": (lambda x: L.vander(x, N=4), [(2, 3)]),
+    "tensorinv": (lambda a: L.tensorinv(a, ind=1), [(4, 2, 2)]),
+}
+
+
+@pytest.mark.parametrize("name", list(LU_GRADCHECKS))
+def test_lu_family_gradcheck_float64(name):
+    fn, shapes = LU_GRADCHECKS[name]
+    inputs = tuple(T(rand(*s) + (3 * np.eye(s[-1]) if len(s) >= 2 and s[-1] == s[-2] else 0)) for s in shapes)
+    assert gradcheck(fn, inputs)
+
+
+def test_lu_family_node_names_and_reprs_match_torch():
+    x = rand(3, 3)
+    a, b = both(x, grad=True)
+    for call in (lambda m, t: m.linalg.lu_factor(t).LU, lambda m, t: m.linalg.lu(t).U,
+                 lambda m, t: m.linalg.lu_solve(*m.linalg.lu_factor(t), t),
+                 lambda m, t: m.linalg.solve_triangular(t, t, upper=True)):
+        assert call(tc, a).grad_fn.name().rsplit("::", 1)[-1] == type(call(torch, b).grad_fn).__name__
+    a, b = both(x)
+    assert _repr(L.lu_factor(a)) == repr(TL.lu_factor(b))
+    assert _repr(L.lu(a)) == repr(TL.lu(b))
+
+
+def test_linalg_namespace_covers_torch_linalg():
+    """Every public torch.linalg name but those listed in README's "Linear algebra"."""
+    missing = {n for n in dir(TL) if not n.startswith("_") and not hasattr(L, n)}
+    assert missing <= {"householder_product", "ldl_factor", "ldl_factor_ex", "ldl_solve", "common_notes"}, missing

@@ -34,6 +34,7 @@ __all__ = [
     "LinAlgError", "det", "slogdet", "inv", "inv_ex", "solve", "solve_ex", "cholesky", "cholesky_ex", "qr", "eigh",
     "eigvalsh", "eig", "eigvals", "svd", "svdvals", "pinv", "lstsq", "matrix_norm", "vector_norm", "norm",
     "matrix_power", "cross", "multi_dot", "matrix_exp", "matrix_rank", "matmul", "diagonal", "vecdot", "cond",
+    "lu_factor", "lu_factor_ex", "lu", "lu_solve", "solve_triangular", "vander", "tensorinv", "tensorsolve",
 ]
 
 
@@ -64,7 +65,10 @@ _lstsq_t = _rt("linalg_lstsq", ("solution", "residuals", "rank", "singular_value
 _inv_ex_t = _rt("linalg_inv_ex", ("inverse", "info"))
 _solve_ex_t = _rt("linalg_solve_ex", ("result", "info"))
 _cholesky_ex_t = _rt("linalg_cholesky_ex", ("L", "info"))
-RETURN_TYPES = (_slogdet_t, _legacy_slogdet_t, _qr_t, _legacy_qr_t, _eigh_t, _svd_t, _legacy_svd_t, _lstsq_t,
+_lu_factor_t = _rt("linalg_lu_factor", ("LU", "pivots"))
+_lu_factor_ex_t = _rt("linalg_lu_factor_ex", ("LU", "pivots", "info"))
+_lu_t = _rt("linalg_lu", ("P", "L", "U"))
+RETURN_TYPES = (_lu_factor_t, _lu_factor_ex_t, _lu_t, _slogdet_t, _legacy_slogdet_t, _qr_t, _legacy_qr_t, _eigh_t, _svd_t, _legacy_svd_t, _lstsq_t,
                 _inv_ex_t, _solve_ex_t, _cholesky_ex_t)
 
 
@@ -867,3 +871,184 @@ def _out(result, out):
         return result
     from ._out import write_out
     return write_out("linalg", result, out)
+
+
+# ---------------------------------------------------------------- LU family
+def _permutation(pivots, m, dtype):
+    """P with A = P L U from LAPACK's 1-based row swaps (..., k)."""
+    batch = tuple(pivots.shape[:-1])
+    rows = []
+    for piv in pivots.reshape(-1, pivots.shape[-1]).tolist():
+        perm = list(range(m))
+        for i, p in enumerate(piv):
+            perm[i], perm[p - 1] = perm[p - 1], perm[i]
+        rows.append(perm)
+    perm = _torch().tensor(rows, dtype=_torch().int64).reshape(*batch, m)
+    # row i of P^T A is row perm[i] of A: P^T = I[perm]
+    return _torch().eye(m, dtype=dtype)[perm].mT
+
+
+def _unpack_lu(LU):
+    m, n = LU.shape[-2], LU.shape[-1]
+    k = builtins.min(m, n)
+    L = LU[..., :, :k].tril(-1) + _torch().eye(m, k, dtype=LU.dtype)
+    U = LU[..., :k, :].triu()
+    return L, U
+
+
+def _lu_backward_square(gL, gU, L, U, P=None):
+    """PyTorch's linalg_lu_backward for square A = P L U:
+    gA = P L^{-T} [tril(L^T gL, -1) + triu(gU U^T)] U^{-T}."""
+    phi = (L.mT @ gL).tril(-1) + (gU @ U.mT).triu()
+    X = solve(L.mT, phi)           # L^{-T} phi
+    gA = solve(U, X.mT).mT         # ... U^{-T}
+    return gA if P is None else P @ gA
+
+
+class _LuFactor(Function):
+    _node_name = "LinalgLuFactorExBackward0"
+
+    @staticmethod
+    def forward(ctx, A):
+        LU, piv, info = _C._lapack_lu_factor(A)
+        ctx.save_for_backward(LU, piv)
+        return LU, piv, info  # Note [Info as an output]
+
+    @staticmethod
+    def backward(ctx, gLU, _g_piv=None, _g_info=None):
+        LU, piv = ctx.saved_tensors
+        if LU.shape[-1] != LU.shape[-2]:
+            raise NotImplementedError("linalg.lu_factor: the derivative for non-square matrices is not implemented "
+                                      "in tensorcore yet; use a square input")
+        L, U = _unpack_lu(LU)
+        return (_permutation(piv, LU.shape[-2], LU.dtype) @ _lu_backward_square(gLU.tril(-1), gLU.triu(), L, U),)
+
+
+def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
+    _check_matrix(A, "torch.linalg.lu_factor_ex")
+    if not pivot:
+        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
+    LU, piv, info = _LuFactor.apply(A)
+    if check_errors:
+        _raise_on_info(info, A, "torch.linalg.lu_factor_ex", lambda v: f"U[{v},{v}] is zero, singular U.")
+    i32 = _torch().int32
+    return _lu_factor_ex_t(LU, piv.to(i32), info.to(i32))
+
+
+def lu_factor(A, *, pivot=True, out=None):
+    LU, piv, _ = lu_factor_ex(A, pivot=pivot)
+    return _lu_factor_t(LU, piv)
+
+
+class _Lu(Function):
+    _node_name = "LinalgLuBackward0"
+
+    @staticmethod
+    def forward(ctx, A):
+        LU, piv, _ = _C._lapack_lu_factor(A)
+        L, U = _unpack_lu(LU)
+        P = _permutation(piv, A.shape[-2], A.dtype)
+        ctx.save_for_backward(P, L, U)
+        ctx.mark_non_differentiable(P)
+        return P, L, U
+
+    @staticmethod
+    def backward(ctx, _gP, gL, gU):
+        P, L, U = ctx.saved_tensors
+        if L.shape[-2] != U.shape[-1]:
+            raise NotImplementedError("linalg.lu: the derivative for non-square matrices is not implemented in "
+                                      "tensorcore yet; use a square input")
+        return (_lu_backward_square(gL, gU, L, U, P),)
+
+
+def lu(A, *, pivot=True, out=None):
+    _check_matrix(A, "linalg.lu")
+    if not pivot:
+        raise RuntimeError("linalg.lu: LU without pivoting is not implemented on the CPU")
+    return _lu_t(*_Lu.apply(A))
+
+
+class _LuSolve(Function):
+    _node_name = "LinalgLuSolveBackward0"
+
+    @staticmethod
+    def forward(ctx, LU, pivots, B, adjoint):
+        X = _C._lapack_lu_solve(LU, pivots, B, adjoint)
+        ctx.adjoint = adjoint
+        ctx.save_for_backward(LU, pivots, X)
+        return X
+
+    @staticmethod
+    def backward(ctx, g):
+        LU, piv, X = ctx.saved_tensors
+        # X = A^{-1} B (A^{-T} B when adjoint) with A = P L U: gB solves the other system,
+        # gA = -gB X^T (or -X gB^T), and gLU follows through A = P L U (PyTorch's
+        # linalg_lu_solve_LU): gL = tril(P^T gA U^T, -1), gU = triu(L^T P^T gA).
+        gB = lu_solve(LU, piv, g, adjoint=not ctx.adjoint)
+        gA = -(X @ gB.mT) if ctx.adjoint else -(gB @ X.mT)
+        L, U = _unpack_lu(LU)
+        PtgA = _permutation(piv, LU.shape[-2], LU.dtype).mT @ gA
+        gLU = (PtgA @ U.mT).tril(-1) + (L.mT @ PtgA).triu()
+        return gLU, None, gB, None
+
+
+def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
+    _check_matrix(LU, "linalg.lu_solve", square=True)
+    if not left:  # X A = B  <=>  A^T X^T = B^T
+        return _out(lu_solve(LU, pivots, B.mT, adjoint=not adjoint).mT, out)
+    LU2, B2 = _batch_broadcast(LU, B, 2)
+    piv2 = pivots.expand(*LU2.shape[:-2], pivots.shape[-1])
+    return _out(_LuSolve.apply(LU2, piv2, B2, adjoint), out)
+
+
+@grad_fn_named("LinalgSolveTriangularBackward0")
+def _solve_triangular(A, B, upper, left, unitriangular):
+    T = A.triu() if upper else A.tril()
+    if unitriangular:
+        eye = _eye_like(A)
+        T = T * (1 - eye) + eye
+    return solve(T, B, left=left)
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+    """X with A X = B (X A = B when not left) reading only A's upper or lower
+    triangle (and not its diagonal when unitriangular); solved by LU, so the
+    gradient reaches that triangle only, as PyTorch's."""
+    _check_matrix(A, "linalg.solve_triangular", square=True)
+    return _out(_solve_triangular(A, B, upper, left, unitriangular), out)
+
+
+def vander(x, *, N=None):
+    if x.dim() < 1:
+        raise RuntimeError("linalg.vander: x must have at least one dimension.")
+    n = x.shape[-1] if N is None else N
+    if n <= 1:
+        if n < 0:
+            raise RuntimeError("N must be greater than 1.")
+        return _torch().ones(*x.shape, n, dtype=x.dtype)
+    # columns x^0, x^1, ..., x^(N-1): a cumulative product (PyTorch's CatBackward0)
+    powers = x.unsqueeze(-1).expand(*x.shape, n - 1).cumprod(-1)
+    return _torch().cat([_torch().ones(*x.shape, 1, dtype=x.dtype), powers], -1)
+
+
+def tensorinv(A, ind=2, *, out=None):
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    rows, cols = tuple(A.shape[:ind]), tuple(A.shape[ind:])
+    nr, nc = math.prod(rows), math.prod(cols)
+    if nr != nc:
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                           f"prod(self.shape[:ind]), but got {nc} != {nr}")
+    return _out(inv(A.reshape(nr, nc)).reshape(*cols, *rows), out)
+
+
+def tensorsolve(A, B, dims=None, *, out=None):
+    if dims is not None:
+        dims = [d % A.dim() for d in dims]
+        A = A.permute(*[d for d in range(A.dim()) if d not in dims], *dims)
+    rest = tuple(A.shape[B.dim():])
+    nr, nc = B.numel(), math.prod(rest)
+    if nr != nc:
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
+                           f"prod(self.shape[:other.ndim]), but got {nc} != {nr}")
+    return _out(solve(A.reshape(nr, nc), B.reshape(nr)).reshape(*rest), out)
