@@ -18,6 +18,7 @@ void init_optim(py::module_& m);
 void init_nn(py::module_& m);
 void init_activation(py::module_& m);
 void init_conv(py::module_& m);
+void init_linalg(py::module_& m);
 }  // namespace tc::py_glue
 
 namespace py = pybind11;
@@ -66,6 +67,7 @@ PYBIND11_MODULE(_C, m) {
   init_nn(m);
   init_activation(m);
   init_conv(m);
+  init_linalg(m);
 
   m.def("_register", [](py::object size_cls, py::list dtypes) {
     registry().size_cls = size_cls;

@@ -5,6 +5,7 @@ elementwise ops, reductions, matmul, autograd, nn, optim and utils.data.
 """
 import math as _math
 
+from . import _lapack_preload  # noqa: F401  (before _C, which needs OpenBLAS)
 from . import _C
 from ._dtype import dtype, Size, device, int32, int64, float32, float64, bool_ as _bool
 from ._dtype import ALL as _ALL_DTYPES
@@ -67,5 +68,8 @@ from ._global_settings import (use_deterministic_algorithms, are_deterministic_a
                                get_deterministic_debug_mode, set_float32_matmul_precision,
                                get_float32_matmul_precision)
 from . import distributed  # noqa: E402,F401  (never starts MPI: see distributed/_mpi.py)
+from . import linalg  # noqa: E402,F401
+from . import _linalg_legacy  # noqa: E402
+_linalg_legacy.install(globals())  # torch.det, torch.svd, Tensor.inverse, ...
 from . import distributions  # noqa: E402,F401
 from .serialization import save, load  # noqa: E402,F401

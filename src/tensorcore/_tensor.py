@@ -6,7 +6,7 @@ Operators, properties and autograd accessors are bound in C++
 Python. Each wrapper normalises arguments and makes one call into _C.
 """
 import builtins
-import collections
+import types
 
 import numpy as np
 
@@ -44,8 +44,31 @@ def _return_type(name):
     return cls
 
 
-return_types = collections.namedtuple("return_types", "max min sort topk kthvalue mode median")(
-    *[_return_type(n) for n in ("max", "min", "sort", "topk", "kthvalue", "mode", "median")])
+def _named_return_type(name, fields):
+    """A torch.return_types.<name> with its own field names (linalg_slogdet:
+    sign, logabsdet; svd: U, S, V, ...): a tuple with named properties, printed
+    as PyTorch prints it. Registered in `return_types`."""
+    def new(cls, *values):
+        if len(values) != len(fields):
+            raise TypeError(f"{cls.__module__}.{name} takes a {len(fields)}-sequence ({len(values)}-sequence given)")
+        return tuple.__new__(cls, values)
+
+    def rep(self):
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
+        return f"tensorcore.return_types.{name}(\n{body})"
+
+    ns = {"__slots__": (), "__new__": new, "__repr__": rep, "n_fields": len(fields), "n_sequence_fields": len(fields),
+          "_fields": fields}
+    ns.update({f: property(lambda self, i=i: self[i]) for i, f in enumerate(fields)})
+    cls = builtins.type(name, (tuple,), ns)
+    cls.__module__ = "tensorcore.return_types"
+    setattr(return_types, name, cls)
+    return cls
+
+
+# A namespace (not a namedtuple) so other modules can register their types.
+return_types = types.SimpleNamespace(**{n: _return_type(n) for n in ("max", "min", "sort", "topk", "kthvalue", "mode",
+                                                                   "median")})
 
 
 # ---- printing ----

@@ -1,0 +1,74 @@
+"""The pre-torch.linalg spellings: torch.det, logdet, slogdet, inverse,
+pinverse, cholesky, qr, svd, matrix_power, matrix_exp and their Tensor
+methods, built on tensorcore.linalg with PyTorch's legacy return types
+(torch.return_types.svd has V, not Vh; torch.qr takes some=)."""
+import warnings
+
+from . import _C, linalg
+
+__all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "qr", "svd", "matrix_power", "matrix_exp"]
+
+
+def det(input):
+    return linalg.det(input)
+
+
+def logdet(input):
+    # PyTorch: log|det| where det > 0, nan where det < 0, -inf where det == 0 (WhereBackward0).
+    sign, logabsdet = linalg.slogdet(input)
+    from ._functions import where, full_like
+    return where(sign < 0, full_like(logabsdet, float("nan")), logabsdet)
+
+
+def slogdet(input):
+    return linalg._legacy_slogdet_t(*linalg.slogdet(input))
+
+
+def inverse(input, *, out=None):
+    return linalg.inv(input, out=out)
+
+
+def pinverse(input, rcond=1e-15):
+    return linalg.pinv(input, rtol=rcond)
+
+
+def cholesky(input, upper=False, *, out=None):
+    warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
+                  "PyTorch release.", UserWarning, stacklevel=2)
+    return linalg._out(linalg._cholesky(linalg._CholeskyLegacy, input, upper, "cholesky", True)[0], out)
+
+
+def qr(input, some=True, *, out=None):
+    warnings.warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
+                  "release.", UserWarning, stacklevel=2)
+    Q, R = linalg.qr(input, "reduced" if some else "complete")
+    return linalg._legacy_qr_t(Q, R)
+
+
+def svd(input, some=True, compute_uv=True, *, out=None):
+    """U, S, V with A = U diag(S) V^T (V, not Vh); compute_uv=False gives
+    zero-filled full-size U and V, as PyTorch."""
+    if compute_uv:
+        U, S, Vh = linalg.svd(input, full_matrices=not some)
+        return linalg._legacy_svd_t(U, S, Vh.mT)
+    S = linalg.svdvals(input)
+    from ._functions import zeros
+    m, n = input.shape[-2], input.shape[-1]
+    batch = tuple(input.shape[:-2])
+    return linalg._legacy_svd_t(zeros(*batch, m, m, dtype=input.dtype), S, zeros(*batch, n, n, dtype=input.dtype))
+
+
+def matrix_power(input, n):
+    return linalg.matrix_power(input, n)
+
+
+def matrix_exp(input):
+    return linalg.matrix_exp(input)
+
+
+def install(namespace):
+    """Adds the functions to the tensorcore namespace and as Tensor methods."""
+    for name in __all__:
+        fn = globals()[name]
+        namespace[name] = fn
+        setattr(_C.Tensor, name, fn)

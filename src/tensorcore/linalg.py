@@ -1,0 +1,1054 @@
+"""tensorcore.linalg: PyTorch's torch.linalg on LAPACK (scipy-openblas64).
+
+The factorizations run in C++ (_C._lapack_*: ops/linalg_lapack.h), which
+returns LAPACK's per-matrix `info` instead of raising; this module checks
+arguments and words errors as PyTorch does, builds the return types, and
+attaches gradients.
+
+Note [Linalg gradients]
+Each LAPACK-backed op is an autograd.Function whose node carries PyTorch's
+name (LinalgDetBackward0, LinalgSvdBackward0, ...). Their backward formulas
+are the ones PyTorch uses (FunctionsManual.cpp), written with differentiable
+tensorcore ops, so the gradient of a gradient works too. Ops that PyTorch
+itself builds from other ops (matrix_norm's 2-norm is an amax of svdvals,
+multi_dot is a chain of mm, ...) are the same composites here and record
+PyTorch's node names for free. Decompositions whose factors are unique only
+up to sign (svd, qr, eigh) have gradients that are meaningful only for
+losses that do not depend on that choice, as in PyTorch.
+
+Note [Info as an output]
+A Function that factorizes returns LAPACK's int64 `info` as its last output
+(Function.apply detaches integer outputs), so each call factorizes once and
+the caller raises PyTorch's error from it after the fact.
+"""
+import builtins
+import math
+import sys
+
+from . import _C
+from ._naming import grad_fn_named
+from ._tensor import _named_return_type
+from .autograd.function import Function
+
+__all__ = [
+    "LinAlgError", "det", "slogdet", "inv", "inv_ex", "solve", "solve_ex", "cholesky", "cholesky_ex", "qr", "eigh",
+    "eigvalsh", "eig", "eigvals", "svd", "svdvals", "pinv", "lstsq", "matrix_norm", "vector_norm", "norm",
+    "matrix_power", "cross", "multi_dot", "matrix_exp", "matrix_rank", "matmul", "diagonal", "vecdot", "cond",
+    "lu_factor", "lu_factor_ex", "lu", "lu_solve", "solve_triangular", "vander", "tensorinv", "tensorsolve",
+]
+
+
+class LinAlgError(RuntimeError):
+    """A matrix the operation cannot handle (singular, not positive-definite,
+    no convergence): PyTorch's torch.linalg.LinAlgError, a RuntimeError."""
+
+
+LinAlgError.__module__ = "tensorcore.linalg"
+
+_EPS = {"float32": 1.1920928955078125e-07, "float64": 2.220446049250313e-16}
+_DTYPE_TITLE = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+                "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double"}
+
+
+def _rt(name, fields):
+    return _named_return_type(name, fields)
+
+
+_slogdet_t = _rt("linalg_slogdet", ("sign", "logabsdet"))
+_legacy_slogdet_t = _rt("slogdet", ("sign", "logabsdet"))
+_qr_t = _rt("linalg_qr", ("Q", "R"))
+_legacy_qr_t = _rt("qr", ("Q", "R"))
+_eigh_t = _rt("linalg_eigh", ("eigenvalues", "eigenvectors"))
+_svd_t = _rt("linalg_svd", ("U", "S", "Vh"))
+_legacy_svd_t = _rt("svd", ("U", "S", "V"))
+_lstsq_t = _rt("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
+_inv_ex_t = _rt("linalg_inv_ex", ("inverse", "info"))
+_solve_ex_t = _rt("linalg_solve_ex", ("result", "info"))
+_cholesky_ex_t = _rt("linalg_cholesky_ex", ("L", "info"))
+_lu_factor_t = _rt("linalg_lu_factor", ("LU", "pivots"))
+_lu_factor_ex_t = _rt("linalg_lu_factor_ex", ("LU", "pivots", "info"))
+_lu_t = _rt("linalg_lu", ("P", "L", "U"))
+RETURN_TYPES = (_lu_factor_t, _lu_factor_ex_t, _lu_t, _slogdet_t, _legacy_slogdet_t, _qr_t, _legacy_qr_t, _eigh_t, _svd_t, _legacy_svd_t, _lstsq_t,
+                _inv_ex_t, _solve_ex_t, _cholesky_ex_t)
+
+
+# ---------------------------------------------------------------- checks
+def _torch():
+    """The tensorcore namespace (imported lazily: it imports this module)."""
+    return sys.modules[__package__]
+
+
+def _check_float(A, op):
+    name = A.dtype.name if hasattr(A.dtype, "name") else str(A.dtype)
+    if not A.dtype.is_floating_point:
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {_DTYPE_TITLE.get(name, name)}")
+    if name not in _EPS:
+        raise RuntimeError(f"{op}: Low precision dtypes not supported. Got {_DTYPE_TITLE.get(name, name)}")
+
+
+def _check_matrix(A, op, square=False, float_=True):
+    if not isinstance(A, _C.Tensor):
+        raise TypeError(f"{op}(): argument 'A' (position 1) must be Tensor, not {type(A).__name__}")
+    if A.dim() < 2:
+        raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
+    if float_:
+        _check_float(A, op)
+    if square and A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} "
+                           "matrices")
+
+
+def _first_failure(info):
+    """(batch index, info value) of the first nonzero entry, or None."""
+    flat = info.reshape(-1).tolist()
+    for i, v in enumerate(flat):
+        if v != 0:
+            return i, v
+    return None
+
+
+def _raise_on_info(info, A, op, message):
+    bad = _first_failure(info)
+    if bad is not None:
+        prefix = f"(Batch element {bad[0]}): " if A.dim() > 2 else ""
+        raise LinAlgError(f"{op}: {prefix}{message(bad[1])}")
+
+
+def _eye_like(A, n=None):
+    n = A.shape[-1] if n is None else n
+    return _torch().eye(n, dtype=A.dtype)
+
+
+def _diag_embed(v):
+    return v.unsqueeze(-1) * _eye_like(v, v.shape[-1])
+
+
+def _sym(X):
+    return X + X.mT
+
+
+def _skew(X):
+    return X - X.mT
+
+
+def _batch_broadcast(A, B, b_tail):
+    """Expands A (..., n, n) and B (..., *b_tail) to a common batch shape."""
+    batch = _torch().broadcast_shapes(tuple(A.shape[:-2]), tuple(B.shape[:B.dim() - b_tail]))
+    return A.expand(*batch, *A.shape[-2:]), B.expand(*batch, *B.shape[B.dim() - b_tail:])
+
+
+def _needs_grad(*ts):
+    return _C.is_grad_enabled() and any(isinstance(t, _C.Tensor) and t.requires_grad for t in ts)
+
+
+# ---------------------------------------------------------------- LU: det, slogdet, inv, solve
+def _lu_det_parts(A):
+    """(diagonal of U, permutation sign) of A's LU factorization."""
+    LU, piv, _ = _C._lapack_lu_factor(A)
+    n = A.shape[-1]
+    swaps = (piv != _torch().arange(1, n + 1)).sum(-1)
+    perm_sign = 1.0 - 2.0 * (swaps % 2).to(A.dtype)
+    return LU.diagonal(0, -2, -1), perm_sign
+
+
+class _Det(Function):
+    _node_name = "LinalgDetBackward0"
+
+    @staticmethod
+    def forward(ctx, A):
+        d, s = _lu_det_parts(A)
+        out = d.prod(-1) * s
+        ctx.save_for_backward(A, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        A, d = ctx.saved_tensors
+        # d det / dA = det * A^{-T}; for a singular A the adjugate through the SVD
+        # (PyTorch's linalg_det_backward): U diag(prod_{j != i} s_j) Vh * det(U) det(Vh).
+        singular = (d == 0)
+        if not bool(singular.any()):
+            return solve(A.mT, (g * d).unsqueeze(-1).unsqueeze(-1) * _eye_like(A))
+        U, S, Vh = svd(A)
+        n = S.shape[-1]
+        prods = _torch().stack([_torch().cat([S[..., :i], S[..., i + 1:]], -1).prod(-1) for i in range(n)], -1)
+        adjT = (U * prods.unsqueeze(-2)) @ Vh * (det(U) * det(Vh)).unsqueeze(-1).unsqueeze(-1)
+        return g.unsqueeze(-1).unsqueeze(-1) * adjT
+
+
+def det(A, *, out=None):
+    _check_matrix(A, "linalg.det", square=True)
+    return _out(_Det.apply(A), out)
+
+
+class _Slogdet(Function):
+    _node_name = "LinalgSlogdetBackward0"
+
+    @staticmethod
+    def forward(ctx, A):
+        d, s = _lu_det_parts(A)
+        sign = d.sign().prod(-1) * s
+        logabsdet = d.abs().log().sum(-1)
+        ctx.save_for_backward(A)
+        return sign, logabsdet  # sign keeps the node, as in PyTorch; its gradient is zero
+
+    @staticmethod
+    def backward(ctx, g_sign, g_logabsdet):
+        (A,) = ctx.saved_tensors
+        # d log|det A| / dA = A^{-T}; the sign of a real determinant is piecewise constant.
+        return solve(A.mT, g_logabsdet.unsqueeze(-1).unsqueeze(-1) * _eye_like(A))
+
+
+def slogdet(A, *, out=None):
+    _check_matrix(A, "linalg.slogdet", square=True)
+    return _slogdet_t(*_Slogdet.apply(A))
+
+
+def _solve_info_message(v):
+    return f"The diagonal element {v} is zero, the inversion could not be completed because the input matrix is singular."
+
+
+class _Solve(Function):
+    """X with A X = B for A (..., n, n), B (..., n, k), same batch dims."""
+    _node_name = "LinalgSolveExBackward0"
+
+    @staticmethod
+    def forward(ctx, A, B, op):
+        LU, piv, info = _C._lapack_lu_factor(A)
+        X = _C._lapack_lu_solve(LU, piv, B, False)
+        ctx.save_for_backward(A, X)
+        return X, info  # Note [Info as an output]
+
+    @staticmethod
+    def backward(ctx, g, _g_info=None):
+        A, X = ctx.saved_tensors
+        gB = solve(A.mT, g)
+        return -gB @ X.mT, gB, None
+
+
+class _SolveInv(_Solve):
+    _node_name = "LinalgInvExBackward0"
+
+    @staticmethod
+    def backward(ctx, g, _g_info=None):
+        # inv(A) = solve(A, I): gA = -A^{-T} g A^{-T}
+        _, X = ctx.saved_tensors
+        return -X.mT @ g @ X.mT, None, None
+
+
+def inv(A, *, out=None):
+    return _out(inv_ex(A, check_errors=True).inverse, out)
+
+
+def inv_ex(A, *, check_errors=False, out=None):
+    _check_matrix(A, "linalg.inv", square=True)
+    X, info = _SolveInv.apply(A, _eye_like(A).expand(*A.shape), "linalg.inv")
+    if check_errors:
+        _raise_on_info(info, A, "linalg.inv", _solve_info_message)
+    return _inv_ex_t(X, info.to(_torch().int32))
+
+
+def _solve_shapes(A, B, left, op):
+    _check_matrix(A, op, square=True)
+    if not isinstance(B, _C.Tensor):
+        raise TypeError(f"{op}(): argument 'B' (position 2) must be Tensor, not {type(B).__name__}")
+    if B.dtype != A.dtype:
+        raise RuntimeError(f"{op}: Expected A and B to have the same dtype, but found A of type "
+                           f"{_DTYPE_TITLE.get(A.dtype.name)} and B of type {_DTYPE_TITLE.get(B.dtype.name)} instead")
+    vector = B.dim() == 1 or (B.dim() == A.dim() - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+    Bm = B.unsqueeze(-1) if vector else B
+    if not left:
+        A, Bm = A.mT, Bm.mT
+    if Bm.shape[-2] != A.shape[-1]:
+        raise RuntimeError(f"{op}: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({A.shape[-2]}x{A.shape[-1]} and "
+                           f"{Bm.shape[-2]}x{Bm.shape[-1]})")
+    A, Bm = _batch_broadcast(A, Bm, 2)
+    return A, Bm, vector
+
+
+def solve_ex(A, B, *, left=True, check_errors=False, out=None):
+    A2, B2, vector = _solve_shapes(A, B, left, "linalg.solve")
+    X, info = _Solve.apply(A2, B2, "linalg.solve")
+    if check_errors and _first_failure(info) is not None:
+        raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.")
+    if not left:
+        X = X.mT
+    if vector:
+        X = X.squeeze(-1)
+    return _solve_ex_t(X, info.to(_torch().int32))
+
+
+def solve(A, B, *, left=True, out=None):
+    return _out(solve_ex(A, B, left=left, check_errors=True).result, out)
+
+
+# ---------------------------------------------------------------- Cholesky
+def _cholesky_message(v):
+    return (f"The factorization could not be completed because the input is not positive-definite (the leading "
+            f"minor of order {v} is not positive-definite).")
+
+
+class _Cholesky(Function):
+    _node_name = "LinalgCholeskyExBackward0"
+
+    @staticmethod
+    def forward(ctx, A, upper):
+        L, info = _C._lapack_cholesky(A, False)
+        ctx.upper = upper
+        ctx.save_for_backward(L)
+        return (L.mT if upper else L), info  # Note [Info as an output]
+
+    @staticmethod
+    def backward(ctx, g, _g_info=None):
+        (L,) = ctx.saved_tensors
+        gL = g.mT if ctx.upper else g
+        # PyTorch's cholesky_backward: gA = 1/2 L^{-T} Phi(L^T gL) L^{-1}, symmetrized,
+        # Phi = the lower triangle with half the diagonal.
+        P = (L.mT @ gL).tril()
+        P = P - 0.5 * _diag_embed(P.diagonal(0, -2, -1))
+        eye = _eye_like(L)
+        Linv = solve(L, eye.expand(*L.shape))
+        gA = Linv.mT @ P @ Linv
+        return 0.5 * _sym(gA), None
+
+
+class _CholeskyLegacy(_Cholesky):
+    _node_name = "CholeskyBackward0"
+
+
+def _cholesky(cls, A, upper, op, check_errors):
+    _check_matrix(A, op, square=True)
+    L, info = cls.apply(A, upper)
+    if check_errors:
+        _raise_on_info(info, A, op, _cholesky_message)
+    return L, info
+
+
+def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+    L, info = _cholesky(_Cholesky, A, upper, "linalg.cholesky", check_errors)
+    return _cholesky_ex_t(L, info.to(_torch().int32))
+
+
+def cholesky(A, *, upper=False, out=None):
+    return _out(_cholesky(_Cholesky, A, upper, "linalg.cholesky", True)[0], out)
+
+
+# ---------------------------------------------------------------- QR
+class _Qr(Function):
+    _node_name = "LinalgQrBackward0"
+
+    @staticmethod
+    def forward(ctx, A, mode):
+        Q, R = _C._lapack_qr(A, mode == "complete", mode != "r")
+        ctx.mode = mode
+        ctx.save_for_backward(Q, R)
+        return Q, R
+
+    @staticmethod
+    def backward(ctx, gQ, gR):
+        Q, R = ctx.saved_tensors
+        if ctx.mode == "r":
+            raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please "
+                               "use linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.")
+        if ctx.mode == "complete" and Q.shape[-2] > R.shape[-1]:
+            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+        return _qr_backward(gQ, gR, Q, R), None
+
+
+def _copyltu(M):
+    # The lower triangle reflected up: tril(M, -1) + tril(M, -1)^T + diag(M).
+    low = M.tril(-1)
+    return low + low.mT + _diag_embed(M.diagonal(0, -2, -1))
+
+
+def _trsm_right_RT(B, R):
+    """B R^{-T} for square upper-triangular R: X R^T = B  <=>  R X^T = B^T."""
+    return solve(R, B.mT).mT
+
+
+def _qr_backward(gQ, gR, Q, R):
+    m, n = Q.shape[-2], R.shape[-1]
+    if m >= n:
+        # PyTorch's linalg_qr_backward: gA = [gQ + Q copyltu(M)] R^{-T}, M = R gR^T - gQ^T Q.
+        M = R @ gR.mT - gQ.mT @ Q
+        return _trsm_right_RT(gQ + Q @ _copyltu(M), R)
+    # m < n: A = [X | Y] = Q [U | V] with X = QU square and V = Q^T Y, so
+    # gY = Q gV and X's gradient is the square case with gQ + Y gV^T.
+    U, V = R[..., :, :m], R[..., :, m:]
+    gU, gV = gR[..., :, :m], gR[..., :, m:]
+    Y = Q @ V
+    gX = _qr_backward(gQ + Y @ gV.mT, gU, Q, U)
+    return _torch().cat([gX, Q @ gV], -1)
+
+
+def qr(A, mode="reduced", *, out=None):
+    _check_matrix(A, "linalg.qr")
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or "
+                           "'complete'")
+    return _qr_t(*_Qr.apply(A, mode))
+
+
+# ---------------------------------------------------------------- symmetric eigendecomposition
+def _uplo(UPLO, op):
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    return UPLO == "U"
+
+
+def _eigh_message(v):
+    return ("The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated "
+            f"eigenvalues (error code: {v}).")
+
+
+class _Eigh(Function):
+    _node_name = "LinalgEighBackward0"
+
+    @staticmethod
+    def forward(ctx, A, upper, values_only):
+        w, V, info = _C._lapack_eigh(A, upper, True)
+        ctx.values_only = values_only
+        ctx.save_for_backward(w, V)
+        return (w, info) if values_only else (w, V, info)  # Note [Info as an output]
+
+    @staticmethod
+    def backward(ctx, *grads):
+        w, V = ctx.saved_tensors
+        gw, gV = (grads[0], None) if ctx.values_only else grads[:2]
+        # PyTorch's linalg_eig_backward for Hermitian input:
+        # gA = V (diag(gw) + (V^T gV) / E) V^T, E_ij = w_j - w_i (off the diagonal).
+        inner = _diag_embed(gw)
+        if gV is not None:
+            E = w.unsqueeze(-2) - w.unsqueeze(-1)
+            eye = _eye_like(V)
+            # only the skew part of V^T gV reaches a symmetric A: PyTorch's gradient is symmetric
+            VgV = 0.5 * _skew(V.mT @ gV)
+            inner = inner + _torch().where(eye.bool(), _torch().zeros_like(VgV), VgV / (E + eye))
+        return V @ inner @ V.mT, None, None
+
+
+def _eigh(A, UPLO, values_only, op):
+    _check_matrix(A, op, square=True)
+    if values_only and not _needs_grad(A):  # no gradient: skip the eigenvectors
+        w, _, info = _C._lapack_eigh(A, _uplo(UPLO, op), False)
+        out = [w]
+    else:
+        *out, info = _Eigh.apply(A, _uplo(UPLO, op), values_only)
+    _raise_on_info(info, A, op, _eigh_message)
+    return out[0] if values_only else tuple(out)
+
+
+def eigh(A, UPLO="L", *, out=None):
+    return _eigh_t(*_eigh(A, UPLO, False, "linalg.eigh"))
+
+
+def eigvalsh(A, UPLO="L", *, out=None):
+    return _out(_eigh(A, UPLO, True, "linalg.eigvalsh"), out)
+
+
+def _no_complex(op):
+    raise NotImplementedError(
+        f"{op}: the result is complex (complex64/complex128 eigenvalues and eigenvectors), and tensorcore has no "
+        "complex dtype yet (issue 10). For a symmetric matrix use torch.linalg.eigh / eigvalsh, whose results are real.")
+
+
+def eig(A, *, out=None):
+    _no_complex("linalg.eig")
+
+
+def eigvals(A, *, out=None):
+    _no_complex("linalg.eigvals")
+
+
+# ---------------------------------------------------------------- SVD
+def _svd_message(v):
+    return ("The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated "
+            f"singular values (error code: {v}).")
+
+
+class _Svd(Function):
+    _node_name = "LinalgSvdBackward0"
+
+    @staticmethod
+    def forward(ctx, A, full_matrices, values_only):
+        U, S, Vh, info = _C._lapack_svd(A, full_matrices, True)
+        ctx.values_only = values_only
+        ctx.save_for_backward(U, S, Vh)
+        return (S, info) if values_only else (U, S, Vh, info)  # Note [Info as an output]
+
+    @staticmethod
+    def backward(ctx, *grads):
+        U, S, Vh = ctx.saved_tensors
+        gU, gS, gVh = (None, grads[0], None) if ctx.values_only else grads[:3]
+        return _svd_backward(gU, gS, gVh, U, S, Vh), None, None
+
+
+def _svd_backward(gU, gS, gVh, U, S, Vh):
+    """PyTorch's svd_backward (real case):
+    gA = U [(skew(U^T gU) / E) S + S (skew(V^T gV) / E) + diag(gS)] V^T
+         + (I - U U^T) gU S^{-1} V^T + U S^{-1} gV^T (I - V V^T),
+    E_jk = s_k^2 - s_j^2 off the diagonal; skew(X) = X - X^T. Full U / Vh are
+    cut to their first min(m, n) columns / rows: the rest do not depend on A."""
+    m, n = U.shape[-2], Vh.shape[-1]
+    k = S.shape[-1]
+    U, Vh = U[..., :, :k], Vh[..., :k, :]
+    gU = None if gU is None else gU[..., :, :k]
+    gVh = None if gVh is None else gVh[..., :k, :]
+    if gU is None and gVh is None:
+        return (U * gS.unsqueeze(-2)) @ Vh
+    V = Vh.mT
+    gV = None if gVh is None else gVh.mT
+    S2 = S * S
+    eye = _eye_like(S, k)
+    E = S2.unsqueeze(-2) - S2.unsqueeze(-1) + eye  # the diagonal is masked out below
+    inner = _torch().zeros_like(E) if gS is None else _diag_embed(gS)
+    if gU is not None:
+        UhgU = _skew(U.mT @ gU)
+        inner = inner + _torch().where(eye.bool(), _torch().zeros_like(E), UhgU / E) * S.unsqueeze(-2)
+    if gV is not None:
+        VhgV = _skew(V.mT @ gV)
+        inner = inner + S.unsqueeze(-1) * _torch().where(eye.bool(), _torch().zeros_like(E), VhgV / E)
+    gA = U @ inner @ Vh
+    if gU is not None and m > k:
+        gA = gA + ((gU - U @ (U.mT @ gU)) / S.unsqueeze(-2)) @ Vh
+    if gV is not None and n > k:
+        gA = gA + U @ ((gV - V @ (V.mT @ gV)) / S.unsqueeze(-2)).mT
+    return gA
+
+
+def _svd_checked(A, full_matrices, values_only, op):
+    _check_matrix(A, op)
+    if A.numel() > 0 and not bool(_C.Tensor.isfinite(A.detach()).all()):
+        raise LinAlgError(f"{op}: The algorithm failed to converge because the input matrix contained non-finite values.")
+    if values_only and not _needs_grad(A):  # no gradient: skip computing U and V
+        _, S, _, info = _C._lapack_svd(A, False, False)
+        out = [S]
+    else:
+        *out, info = _Svd.apply(A, full_matrices, values_only)
+    _raise_on_info(info, A, op, _svd_message)
+    return out[0] if values_only else tuple(out)
+
+
+def svd(A, full_matrices=True, *, driver=None, out=None):
+    return _svd_t(*_svd_checked(A, full_matrices, False, "linalg.svd"))
+
+
+def svdvals(A, *, driver=None, out=None):
+    return _out(_svd_checked(A, False, True, "linalg.svdvals"), out)
+
+
+# ---------------------------------------------------------------- pinv, lstsq, matrix_rank
+def _tolerances(S_max, A, atol, rtol):
+    """The cutoff max(atol, rtol * sigma_max) with PyTorch's defaults: rtol =
+    eps * max(m, n) when neither is given, 0 when only atol is."""
+    eps = _EPS[A.dtype.name]
+    if rtol is None:
+        rtol = eps * builtins.max(A.shape[-2], A.shape[-1]) if atol is None or _is_zero(atol) else 0.0
+    atol = 0.0 if atol is None else atol
+    return _torch().maximum(_as_tensor(atol, A), _as_tensor(rtol, A) * S_max)
+
+
+def _is_zero(x):
+    return (not isinstance(x, _C.Tensor)) and x == 0
+
+
+def _as_tensor(x, A):
+    return x.to(A.dtype) if isinstance(x, _C.Tensor) else _torch().tensor(float(x), dtype=A.dtype)
+
+
+class _Pinv(Function):
+    _node_name = "LinalgPinvBackward0"
+
+    @staticmethod
+    def forward(ctx, A, atol, rtol, hermitian):
+        if hermitian:
+            w, V, _ = _C._lapack_eigh(A, False, True)
+            cut = _tolerances(w.abs().amax(-1, keepdim=True) if w.shape[-1] else w.abs().sum(-1, keepdim=True),
+                              A, atol, rtol)
+            winv = _torch().where(w.abs() > cut, 1.0 / w, _torch().zeros_like(w))
+            P = (V * winv.unsqueeze(-2)) @ V.mT
+        else:
+            U, S, Vh, _ = _C._lapack_svd(A, False, True)
+            smax = S[..., :1] if S.shape[-1] else S.sum(-1, keepdim=True)
+            cut = _tolerances(smax, A, atol, rtol)
+            sinv = _torch().where(S > cut, 1.0 / S, _torch().zeros_like(S))
+            P = (Vh.mT * sinv.unsqueeze(-2)) @ U.mT
+        ctx.save_for_backward(A, P)
+        return P
+
+    @staticmethod
+    def backward(ctx, g):
+        A, P = ctx.saved_tensors
+        return _pinv_backward(g, P, A), None, None, None
+
+
+def _pinv_backward(g, P, A):
+    """Adjoint of dP = -P dA P + (I - P A) dA^T P^T P + P P^T dA^T (I - A P)
+    (Golub and Pereyra; valid where the rank is locally constant)."""
+    m, n = A.shape[-2], A.shape[-1]
+    I_m, I_n = _eye_like(A, m), _eye_like(A, n)
+    return (-P.mT @ g @ P.mT + P.mT @ P @ g.mT @ (I_n - P @ A) + (I_m - A @ P) @ g.mT @ P @ P.mT)
+
+
+def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None, rcond=None):
+    if not isinstance(A, _C.Tensor) or A.dim() < 2 or not A.dtype.is_floating_point:
+        name = _DTYPE_TITLE.get(A.dtype.name, A.dtype.name) if isinstance(A, _C.Tensor) else type(A).__name__
+        shape = list(A.shape) if isinstance(A, _C.Tensor) else []
+        raise RuntimeError(f"linalg.pinv({name}{{{shape}}}): expected a tensor with 2 or more dimensions of float, "
+                           "double, cfloat or cdouble types")
+    if rcond is not None:
+        rtol = rcond
+    return _out(_Pinv.apply(A, atol, rtol, hermitian), out)
+
+
+class _Lstsq(Function):
+    _node_name = "LinalgLstsqBackward0"
+
+    @staticmethod
+    def forward(ctx, A, B, rcond, want_residuals):
+        X, rank, S, info = _C._lapack_lstsq(A, B, -1.0 if rcond is None else float(rcond))
+        X = X.contiguous()
+        ctx.save_for_backward(A, B)
+        ctx.extra = (rank, S)
+        if want_residuals:
+            res = ((A @ X - B) ** 2).sum(-2)
+        else:
+            res = _torch().empty(0, dtype=A.dtype)
+        return X, res
+
+    @staticmethod
+    def backward(ctx, gX, g_res):
+        A, B = ctx.saved_tensors
+        # The solution is pinv(A) B (PyTorch's linalg_lstsq_backward): gB = pinv(A)^T gX,
+        # gA = pinv's backward with g = gX B^T. The residuals carry no gradient.
+        P = pinv(A)
+        return _pinv_backward(gX @ B.mT, P, A), P.mT @ gX, None, None
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    if not isinstance(A, _C.Tensor) or not isinstance(B, _C.Tensor):
+        raise TypeError("linalg.lstsq(): arguments 'A' and 'B' must be Tensors")
+    _check_matrix(A, "torch.linalg.lstsq")
+    drivers = ("gels", "gelsy", "gelsd", "gelss")
+    if driver is None:
+        driver = "gelsy"
+    if driver not in drivers:
+        raise RuntimeError("parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
+    if B.dtype != A.dtype:
+        raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's "
+                           f"dtype {A.dtype} and other's dtype {B.dtype}")
+    vector = B.dim() == A.dim() - 1
+    Bm = B.unsqueeze(-1) if vector else B
+    if Bm.dim() < 2 or Bm.shape[-2] != A.shape[-2]:
+        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
+    A2, B2 = _batch_broadcast(A, Bm, 2)
+    m, n = A.shape[-2], A.shape[-1]
+    _, rank, S, _ = _C._lapack_lstsq(A2.detach(), B2.detach(), -1.0 if rcond is None else float(rcond))
+    full_rank = bool((rank == builtins.min(m, n)).all()) if rank.numel() else True
+    want_res = m > n and driver != "gelsy" and full_rank
+    X, res = _Lstsq.apply(A2, B2, rcond, want_res)
+    if vector:
+        X = X.squeeze(-1)
+        if want_res:
+            res = res.squeeze(-1)
+    empty = _torch().empty(0, dtype=A.dtype)
+    rank_out = rank if driver != "gels" else _torch().empty(0, dtype=_torch().int64)
+    s_out = S if driver in ("gelsd", "gelss") else empty
+    return _lstsq_t(X, res, rank_out, s_out)
+
+
+def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None):
+    _check_matrix(A, "torch.linalg.matrix_rank")
+    if tol is not None:
+        atol = tol
+    with _no_grad():
+        if hermitian:
+            s = _C._lapack_eigh(A.detach(), False, False)[0].abs()
+        else:
+            s = _C._lapack_svd(A.detach(), False, False)[1]
+        smax = s.amax(-1, keepdim=True) if s.shape[-1] else s.sum(-1, keepdim=True)
+        return _out((s > _tolerances(smax, A, atol, rtol)).sum(-1), out)
+
+
+# ---------------------------------------------------------------- norms
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    if not isinstance(x, _C.Tensor):
+        raise TypeError(f"linalg.vector_norm(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+    if isinstance(ord, str) or isinstance(ord, bool):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}")
+    _check_float(x if dtype is None else x.to(dtype), "linalg.vector_norm")
+    if dtype is not None:
+        x = x.to(dtype)
+    dims = [] if dim is None else ([dim] if isinstance(dim, int) else list(dim))
+    return _out(_C.norm(x, float(ord), dims, keepdim), out)
+
+
+def _matrix_dims(A, dim, op):
+    if A.dim() < 2:
+        raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
+    d0, d1 = (d % A.dim() for d in dim)
+    if d0 == d1:
+        raise RuntimeError(f"{op}: dims must be different. Got ({dim[0]}, {dim[1]})")
+    return d0, d1
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+    op = "linalg.matrix_norm"
+    d0, d1 = _matrix_dims(A, dim, op)
+    _check_float(A if dtype is None else A.to(dtype), op)
+    if dtype is not None:
+        A = A.to(dtype)
+    if ord == "fro":
+        return _out(vector_norm(A, 2, (d0, d1), keepdim), out)
+    if ord in ("nuc", 2, -2):
+        # the singular values of the (d0, d1) matrices
+        perm = [d for d in range(A.dim()) if d not in (d0, d1)] + [d0, d1]
+        s = svdvals(A.permute(*perm))
+        r = s.sum(-1) if ord == "nuc" else (s.amax(-1) if ord == 2 else s.amin(-1))
+        if keepdim:
+            for d in sorted((d0, d1)):
+                r = r.unsqueeze(d)
+        return _out(r, out)
+    if ord in (1, -1, math.inf, -math.inf):
+        # 1: the largest column sum; inf: the largest row sum
+        sum_dim, max_dim = (d0, d1) if ord in (1, -1) else (d1, d0)
+        s = A.abs().sum(sum_dim, keepdim=keepdim)
+        if not keepdim and max_dim > sum_dim:
+            max_dim -= 1
+        r = s.amax(max_dim, keepdim=keepdim) if ord > 0 else s.amin(max_dim, keepdim=keepdim)
+        return _out(r, out)
+    raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+
+
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
+    if isinstance(dim, int):
+        dim = (dim,)
+    if isinstance(ord, str) or (dim is not None and len(dim) == 2) or (dim is None and ord is not None and A.dim() == 2):
+        if dim is None:
+            if A.dim() != 2:
+                raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
+                                   f"Got {A.dim()}D.")
+            dim = (-2, -1)
+        return matrix_norm(A, "fro" if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
+    if dim is None and ord is not None and A.dim() != 1:
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {A.dim()}D.")
+    return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
+
+
+def cond(A, p=None, *, out=None):
+    _check_matrix(A, "linalg.cond")
+    if p is None or p in (2, -2):
+        s = svdvals(A)
+        r = s[..., 0] / s[..., -1] if p in (None, 2) else s[..., -1] / s[..., 0]
+        return _out(r, out)
+    return _out(matrix_norm(A, p) * matrix_norm(inv(A), p), out)
+
+
+# ---------------------------------------------------------------- products and functions of matrices
+def matrix_power(A, n, *, out=None):
+    _check_matrix(A, "linalg.matrix_power", square=True, float_=False)
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError(f"linalg_matrix_power(): argument 'n' (position 2) must be int, not {type(n).__name__}")
+    if n == 0:
+        return _out(_torch().eye(A.shape[-1], dtype=A.dtype).expand(*A.shape).clone(), out)
+    if n < 0:
+        A, n = inv(A), -n
+    # binary powering, as PyTorch: A^n from the squares A, A^2, A^4, ...
+    result, z = None, A
+    while True:
+        if n & 1:
+            result = z if result is None else result @ z
+        n >>= 1
+        if n == 0:
+            return _out(result, out)
+        z = z @ z
+
+
+def cross(input, other, *, dim=-1, out=None):
+    if input.dim() != other.dim():
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    x, y = _torch().broadcast_tensors(input, other)
+    if x.shape[dim] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[dim] if input.dim() else 0} "
+                           f"and {other.shape[dim] if other.dim() else 0}")
+    from ._composites import cross as _cross
+    return _out(_cross(x, y, dim), out)
+
+
+def multi_dot(tensors, *, out=None):
+    tensors = list(tensors)
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    first, last = tensors[0], tensors[-1]
+    if first.dim() not in (1, 2):
+        raise RuntimeError(f"multi_dot(): the first tensor must be 1D or 2D but got {first.dim()}D")
+    if last.dim() not in (1, 2):
+        raise RuntimeError(f"multi_dot(): the last tensor must be 1D or 2D but got {last.dim()}D")
+    for i, t in enumerate(tensors[1:-1], 1):
+        if t.dim() != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.dim()}D")
+    mats = [first.unsqueeze(0) if first.dim() == 1 else first] + tensors[1:-1] +         [last.unsqueeze(-1) if last.dim() == 1 else last]
+    for i in range(len(mats) - 1):
+        if mats[i].shape[1] != mats[i + 1].shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes {tuple(tensors[i].shape)} and "
+                               f"{tuple(tensors[i + 1].shape)} cannot be multiplied")
+    result = _chain(mats, _chain_order([m.shape[0] for m in mats] + [mats[-1].shape[1]]), 0, len(mats) - 1)
+    shape = [s for s, keep in ((result.shape[0], first.dim() == 2), (result.shape[1], last.dim() == 2)) if keep]
+    return _out(result.view(tuple(shape)), out)  # PyTorch's result is a view (ViewBackward0)
+
+
+def _chain_order(p):
+    """The classic matrix-chain dynamic programme: split[i][j] for matrices i..j."""
+    k = len(p) - 1
+    cost = [[0] * k for _ in range(k)]
+    split = [[0] * k for _ in range(k)]
+    for length in range(1, k):
+        for i in range(k - length):
+            j = i + length
+            cost[i][j] = None
+            for s in range(i, j):
+                c = cost[i][s] + cost[s + 1][j] + p[i] * p[s + 1] * p[j + 1]
+                if cost[i][j] is None or c < cost[i][j]:
+                    cost[i][j], split[i][j] = c, s
+    return split
+
+
+def _chain(mats, split, i, j):
+    if i == j:
+        return mats[i]
+    s = split[i][j]
+    return _chain(mats, split, i, s).mm(_chain(mats, split, s + 1, j))
+
+
+@grad_fn_named("LinalgMatrixExpBackward0")
+def _matrix_exp(A):
+    # Scaling and squaring: exp(A) = exp(A / 2^s)^(2^s) with ||A / 2^s||_1 <= 1/2,
+    # where an 18-term Taylor series is exact to double precision (0.5^19 / 19! ~ 1e-23).
+    # Every matrix of the batch gets its own s; the squarings past a matrix's s keep it.
+    with _no_grad():
+        norms = A.detach().abs().sum(-2).amax(-1).reshape(-1).tolist()
+    steps = [builtins.max(0, math.ceil(math.log2(v / 0.5))) if v > 0.5 and math.isfinite(v) else 0 for v in norms]
+    batch = tuple(A.shape[:-2])
+    s = _torch().tensor(steps, dtype=_torch().int64).reshape(*batch, 1, 1) if batch else _torch().tensor(steps[0])
+    X = A * (0.5 ** s.to(A.dtype))
+    eye = _eye_like(A)
+    E = eye
+    for k in range(18, 0, -1):  # Horner: I + X/1 (I + X/2 (I + ... (I + X/18)))
+        E = eye + (X @ E) / k
+    for i in range(builtins.max(steps) if steps else 0):
+        E = _torch().where(s > i, E @ E, E)
+    return E
+
+
+def matrix_exp(A):
+    _check_matrix(A, "linalg.matrix_exp", square=True)
+    if A.shape[-1] == 0:
+        return A.clone()
+    return _matrix_exp(A)
+
+
+def matmul(input, other, *, out=None):
+    return _out(_torch().matmul(input, other), out)
+
+
+def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    return A.diagonal(offset, dim1, dim2)
+
+
+def vecdot(x, y, *, dim=-1, out=None):
+    return _out((x * y).sum(dim), out)
+
+
+# ---------------------------------------------------------------- helpers
+def _no_grad():
+    from .autograd import no_grad
+    return no_grad()
+
+
+def _out(result, out):
+    if out is None:
+        return result
+    from ._out import write_out
+    return write_out("linalg", result, out)
+
+
+# ---------------------------------------------------------------- LU family
+def _permutation(pivots, m, dtype):
+    """P with A = P L U from LAPACK's 1-based row swaps (..., k)."""
+    batch = tuple(pivots.shape[:-1])
+    rows = []
+    for piv in pivots.reshape(-1, pivots.shape[-1]).tolist():
+        perm = list(range(m))
+        for i, p in enumerate(piv):
+            perm[i], perm[p - 1] = perm[p - 1], perm[i]
+        rows.append(perm)
+    perm = _torch().tensor(rows, dtype=_torch().int64).reshape(*batch, m)
+    # row i of P^T A is row perm[i] of A: P^T = I[perm]
+    return _torch().eye(m, dtype=dtype)[perm].mT
+
+
+def _unpack_lu(LU):
+    m, n = LU.shape[-2], LU.shape[-1]
+    k = builtins.min(m, n)
+    L = LU[..., :, :k].tril(-1) + _torch().eye(m, k, dtype=LU.dtype)
+    U = LU[..., :k, :].triu()
+    return L, U
+
+
+def _lu_backward_square(gL, gU, L, U, P=None):
+    """PyTorch's linalg_lu_backward for square A = P L U:
+    gA = P L^{-T} [tril(L^T gL, -1) + triu(gU U^T)] U^{-T}."""
+    phi = (L.mT @ gL).tril(-1) + (gU @ U.mT).triu()
+    X = solve(L.mT, phi)           # L^{-T} phi
+    gA = solve(U, X.mT).mT         # ... U^{-T}
+    return gA if P is None else P @ gA
+
+
+class _LuFactor(Function):
+    _node_name = "LinalgLuFactorExBackward0"
+
+    @staticmethod
+    def forward(ctx, A):
+        LU, piv, info = _C._lapack_lu_factor(A)
+        ctx.save_for_backward(LU, piv)
+        return LU, piv, info  # Note [Info as an output]
+
+    @staticmethod
+    def backward(ctx, gLU, _g_piv=None, _g_info=None):
+        LU, piv = ctx.saved_tensors
+        if LU.shape[-1] != LU.shape[-2]:
+            raise NotImplementedError("linalg.lu_factor: the derivative for non-square matrices is not implemented "
+                                      "in tensorcore yet; use a square input")
+        L, U = _unpack_lu(LU)
+        return (_permutation(piv, LU.shape[-2], LU.dtype) @ _lu_backward_square(gLU.tril(-1), gLU.triu(), L, U),)
+
+
+def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
+    _check_matrix(A, "torch.linalg.lu_factor_ex")
+    if not pivot:
+        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
+    LU, piv, info = _LuFactor.apply(A)
+    if check_errors:
+        _raise_on_info(info, A, "torch.linalg.lu_factor_ex", lambda v: f"U[{v},{v}] is zero, singular U.")
+    i32 = _torch().int32
+    return _lu_factor_ex_t(LU, piv.to(i32), info.to(i32))
+
+
+def lu_factor(A, *, pivot=True, out=None):
+    LU, piv, _ = lu_factor_ex(A, pivot=pivot)
+    return _lu_factor_t(LU, piv)
+
+
+class _Lu(Function):
+    _node_name = "LinalgLuBackward0"
+
+    @staticmethod
+    def forward(ctx, A):
+        LU, piv, _ = _C._lapack_lu_factor(A)
+        L, U = _unpack_lu(LU)
+        P = _permutation(piv, A.shape[-2], A.dtype)
+        ctx.save_for_backward(P, L, U)
+        ctx.mark_non_differentiable(P)
+        return P, L, U
+
+    @staticmethod
+    def backward(ctx, _gP, gL, gU):
+        P, L, U = ctx.saved_tensors
+        if L.shape[-2] != U.shape[-1]:
+            raise NotImplementedError("linalg.lu: the derivative for non-square matrices is not implemented in "
+                                      "tensorcore yet; use a square input")
+        return (_lu_backward_square(gL, gU, L, U, P),)
+
+
+def lu(A, *, pivot=True, out=None):
+    _check_matrix(A, "linalg.lu")
+    if not pivot:
+        raise RuntimeError("linalg.lu: LU without pivoting is not implemented on the CPU")
+    return _lu_t(*_Lu.apply(A))
+
+
+class _LuSolve(Function):
+    _node_name = "LinalgLuSolveBackward0"
+
+    @staticmethod
+    def forward(ctx, LU, pivots, B, adjoint):
+        X = _C._lapack_lu_solve(LU, pivots, B, adjoint)
+        ctx.adjoint = adjoint
+        ctx.save_for_backward(LU, pivots, X)
+        return X
+
+    @staticmethod
+    def backward(ctx, g):
+        LU, piv, X = ctx.saved_tensors
+        # X = A^{-1} B (A^{-T} B when adjoint) with A = P L U: gB solves the other system,
+        # gA = -gB X^T (or -X gB^T), and gLU follows through A = P L U (PyTorch's
+        # linalg_lu_solve_LU): gL = tril(P^T gA U^T, -1), gU = triu(L^T P^T gA).
+        gB = lu_solve(LU, piv, g, adjoint=not ctx.adjoint)
+        gA = -(X @ gB.mT) if ctx.adjoint else -(gB @ X.mT)
+        L, U = _unpack_lu(LU)
+        PtgA = _permutation(piv, LU.shape[-2], LU.dtype).mT @ gA
+        gLU = (PtgA @ U.mT).tril(-1) + (L.mT @ PtgA).triu()
+        return gLU, None, gB, None
+
+
+def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
+    _check_matrix(LU, "linalg.lu_solve", square=True)
+    if not left:  # X A = B  <=>  A^T X^T = B^T
+        return _out(lu_solve(LU, pivots, B.mT, adjoint=not adjoint).mT, out)
+    LU2, B2 = _batch_broadcast(LU, B, 2)
+    piv2 = pivots.expand(*LU2.shape[:-2], pivots.shape[-1])
+    return _out(_LuSolve.apply(LU2, piv2, B2, adjoint), out)
+
+
+@grad_fn_named("LinalgSolveTriangularBackward0")
+def _solve_triangular(A, B, upper, left, unitriangular):
+    T = A.triu() if upper else A.tril()
+    if unitriangular:
+        eye = _eye_like(A)
+        T = T * (1 - eye) + eye
+    return solve(T, B, left=left)
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+    """X with A X = B (X A = B when not left) reading only A's upper or lower
+    triangle (and not its diagonal when unitriangular); solved by LU, so the
+    gradient reaches that triangle only, as PyTorch's."""
+    _check_matrix(A, "linalg.solve_triangular", square=True)
+    return _out(_solve_triangular(A, B, upper, left, unitriangular), out)
+
+
+def vander(x, *, N=None):
+    if x.dim() < 1:
+        raise RuntimeError("linalg.vander: x must have at least one dimension.")
+    n = x.shape[-1] if N is None else N
+    if n <= 1:
+        if n < 0:
+            raise RuntimeError("N must be greater than 1.")
+        return _torch().ones(*x.shape, n, dtype=x.dtype)
+    # columns x^0, x^1, ..., x^(N-1): a cumulative product (PyTorch's CatBackward0)
+    powers = x.unsqueeze(-1).expand(*x.shape, n - 1).cumprod(-1)
+    return _torch().cat([_torch().ones(*x.shape, 1, dtype=x.dtype), powers], -1)
+
+
+def tensorinv(A, ind=2, *, out=None):
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    rows, cols = tuple(A.shape[:ind]), tuple(A.shape[ind:])
+    nr, nc = math.prod(rows), math.prod(cols)
+    if nr != nc:
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                           f"prod(self.shape[:ind]), but got {nc} != {nr}")
+    return _out(inv(A.reshape(nr, nc)).reshape(*cols, *rows), out)
+
+
+def tensorsolve(A, B, dims=None, *, out=None):
+    if dims is not None:
+        dims = [d % A.dim() for d in dims]
+        A = A.permute(*[d for d in range(A.dim()) if d not in dims], *dims)
+    rest = tuple(A.shape[B.dim():])
+    nr, nc = B.numel(), math.prod(rest)
+    if nr != nc:
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
+                           f"prod(self.shape[:other.ndim]), but got {nc} != {nr}")
+    return _out(solve(A.reshape(nr, nc), B.reshape(nr)).reshape(*rest), out)
