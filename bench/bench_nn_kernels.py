@@ -1,5 +1,6 @@
 """nn and scan kernels (backend/kernels_nn.h, kernels_scan.h), tensorcore vs
-PyTorch in the same process: GELU, softmax, log_softmax, LayerNorm and cumsum,
+PyTorch in the same process: GELU and the other activations, softmax,
+log_softmax, LayerNorm and cumsum,
 forward and forward+backward, on a transformer-sized activation.
 
 Usage: python bench/bench_nn_kernels.py [--rows 8192] [--cols 768] [--threads N] [--repeat 15] [--clock wall|cpu]
@@ -45,6 +46,16 @@ def _cases(lib, x, g, w, b):
         "layer_norm": lambda: F.layer_norm(x, (x.shape[-1],), w, b),
         "layer_norm fwd+bwd": fwd_bwd(lambda t: F.layer_norm(t, (x.shape[-1],), w, b)),
         "leaky_relu": lambda: F.leaky_relu(x, 0.1),
+        "leaky_relu fwd+bwd": fwd_bwd(lambda t: F.leaky_relu(t, 0.1)),
+        "elu": lambda: F.elu(x),
+        "elu fwd+bwd": fwd_bwd(F.elu),
+        "silu": lambda: F.silu(x),
+        "silu fwd+bwd": fwd_bwd(F.silu),
+        "mish": lambda: F.mish(x),
+        "hardswish": lambda: F.hardswish(x),
+        "hardtanh fwd+bwd": fwd_bwd(F.hardtanh),
+        "softplus": lambda: F.softplus(x),
+        "logsigmoid": lambda: F.logsigmoid(x),
         "cumsum(-1)": lambda: x.cumsum(-1),
         "cumsum(0)": lambda: x.cumsum(0),
         "mse_loss": lambda: F.mse_loss(x, g),

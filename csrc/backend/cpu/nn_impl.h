@@ -433,7 +433,8 @@ void activation_forward(Activation act, DType dt, int64_t n, const void* x, void
     }
     activation_math::with_kind(act, [&](auto kind) {
       for_chunks(n, [&](int64_t b, int64_t m) {
-        activation_math::forward_chunk<decltype(kind)::value, T>(xp + b, yp + b, m, p);
+        if (xp == yp) activation_math::forward_chunk_inplace<decltype(kind)::value, T>(yp + b, m, p);
+        else activation_math::forward_chunk<decltype(kind)::value, T>(xp + b, yp + b, m, p);
       });
     });
   });
