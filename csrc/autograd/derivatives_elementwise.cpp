@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "autograd/derivatives.h"
+#include "autograd/node_attrs.h"
 #include "autograd/formula_math.h"
 #include "core/error.h"
 #include "ops/ops.h"
@@ -135,7 +136,8 @@ Grads where_backward(FormulaNode& n, const Grads& g) {
 
 Grads clamp_backward(FormulaNode& n, const Grads& g) {
   Tensor x = n.saved_at(0);
-  double lo = n.reals[0], hi = n.reals[1];
+  const auto& a = n.attrs_as<attrs::Clamp>();
+  const double lo = a.min, hi = a.max;
   Tensor in_range = B(BinaryOp::LogicalAnd, B(BinaryOp::Ge, x, num(lo)), B(BinaryOp::Le, x, num(hi)));
   return {ops::where(in_range, g[0], zeros_like(g[0]))};
 }

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "autograd/derivatives.h"
+#include "autograd/node_attrs.h"
 #include "ops/ops.h"
 
 namespace tc::autograd::d {
@@ -12,41 +13,43 @@ namespace {
 Tensor num(double v) { return wrapped_scalar(Scalar::from_double(v)); }
 Tensor B(BinaryOp op, const Tensor& a, const Tensor& b) { return binary(op, a, b); }
 
-// Node layout for reductions: shapes[0] = input shape, shapes[1] = reduced
-// dims (wrapped, empty = all), ints[0] = keepdim.
 // Re-inserts reduced dims so `t` broadcasts against the input.
-Tensor unsqueeze_reduced(const Tensor& t, const FormulaNode& n) {
-  const Shape& in = n.shapes[0];
-  const Shape& dims = n.shapes[1];
-  bool keepdim = n.ints[0] != 0;
-  if (keepdim || in.empty()) return t;
+Tensor unsqueeze_reduced(const Tensor& t, const attrs::Reduction& r) {
+  const Shape& in = r.input_shape;
+  const Shape& dims = r.dims;
+  if (r.keepdim || in.empty()) return t;
   if (dims.empty()) return reshape(t, Shape(in.size(), 1));
   Shape sorted = dims;
   std::sort(sorted.begin(), sorted.end());
-  Tensor r = t;
-  for (int64_t dd : sorted) r = unsqueeze(r, dd);
-  return r;
+  Tensor out = t;
+  for (int64_t dd : sorted) out = unsqueeze(out, dd);
+  return out;
 }
-int64_t reduced_count(const FormulaNode& n) {
-  const Shape& in = n.shapes[0];
-  if (n.shapes[1].empty()) return shape_numel(in);
+int64_t reduced_count(const attrs::Reduction& r) {
+  const Shape& in = r.input_shape;
+  if (r.dims.empty()) return shape_numel(in);
   int64_t c = 1;
-  for (int64_t dd : n.shapes[1]) c *= in[dd];
+  for (int64_t dd : r.dims) c *= in[dd];
   return c;
 }
 }  // namespace
 
-Grads sum_backward(FormulaNode& n, const Grads& g) { return {expand(unsqueeze_reduced(g[0], n), n.shapes[0])}; }
+Grads sum_backward(FormulaNode& n, const Grads& g) {
+  const auto& r = n.attrs_as<attrs::Reduction>();
+  return {expand(unsqueeze_reduced(g[0], r), r.input_shape)};
+}
 
 Grads mean_backward(FormulaNode& n, const Grads& g) {
-  return {ops::div(expand(unsqueeze_reduced(g[0], n), n.shapes[0]), num(double(reduced_count(n))))};
+  const auto& r = n.attrs_as<attrs::Reduction>();
+  return {ops::div(expand(unsqueeze_reduced(g[0], r), r.input_shape), num(double(reduced_count(r))))};
 }
 
 Grads prod_backward(FormulaNode& n, const Grads& g) {
-  Tensor x = n.saved_at(0), out = unsqueeze_reduced(n.saved_at(1), n);
-  Tensor gg = unsqueeze_reduced(g[0], n);
+  const auto& r = n.attrs_as<attrs::Reduction>();
+  Tensor x = n.saved_at(0), out = unsqueeze_reduced(n.saved_at(1), r);
+  Tensor gg = unsqueeze_reduced(g[0], r);
   std::optional<int64_t> dim;
-  if (!n.shapes[1].empty()) dim = n.shapes[1][0];
+  if (!r.dims.empty()) dim = r.dims[0];
   Tensor is_zero = B(BinaryOp::Eq, x, num(0.0));
   Tensor one = ones_like(x);
   Tensor nz_prod = ops::prod(ops::where(is_zero, one, x), dim, true);
@@ -59,40 +62,40 @@ Grads prod_backward(FormulaNode& n, const Grads& g) {
 
 // Gradient split evenly between elements equal to the extreme value.
 Grads amax_amin_backward(FormulaNode& n, const Grads& g) {
-  Tensor x = n.saved_at(0), out = unsqueeze_reduced(n.saved_at(1), n);
+  const auto& r = n.attrs_as<attrs::Reduction>();
+  Tensor x = n.saved_at(0), out = unsqueeze_reduced(n.saved_at(1), r);
   Tensor mask = to_dtype(B(BinaryOp::Eq, x, out), g[0].dtype());
-  Tensor count = sum(mask, n.shapes[1].empty() ? Shape{} : n.shapes[1], true);
-  if (n.shapes[1].empty()) count = reshape(count, Shape(x.dim(), 1));
-  return {ops::div(ops::mul(unsqueeze_reduced(g[0], n), mask), count)};
+  Tensor count = sum(mask, r.dims, true);
+  if (r.dims.empty()) count = reshape(count, Shape(x.dim(), 1));
+  return {ops::div(ops::mul(unsqueeze_reduced(g[0], r), mask), count)};
 }
 
 Grads max_min_all_backward(FormulaNode& n, const Grads& g) { return amax_amin_backward(n, g); }
 
 // max/min along a dim: the gradient goes to the selected index.
 Grads max_min_dim_backward(FormulaNode& n, const Grads& g) {
+  const auto& a = n.attrs_as<attrs::MaxMinDim>();
   Tensor idx = n.saved_at(0);
-  int64_t dim = n.shapes[1][0];
   Tensor gv = g[0].defined() ? g[0] : zeros(idx.sizes(), n.input_meta[0].dtype);
-  if (n.shapes[0].empty()) return {reshape(gv, {})};  // 0-dim input: the value is the input
-  if (!n.ints[0]) { gv = unsqueeze(gv, dim); idx = unsqueeze(idx, dim); }
-  return {scatter_add(zeros(n.shapes[0], gv.dtype()), dim, idx, gv)};
+  if (a.input_shape.empty()) return {reshape(gv, {})};  // 0-dim input: the value is the input
+  if (!a.keepdim) { gv = unsqueeze(gv, a.dim); idx = unsqueeze(idx, a.dim); }
+  return {scatter_add(zeros(a.input_shape, gv.dtype()), a.dim, idx, gv)};
 }
 
 Grads var_backward(FormulaNode& n, const Grads& g) {
+  const auto& a = n.attrs_as<attrs::VarStd>();
   Tensor x = n.saved_at(0);
-  double corr = n.reals[0];
-  Shape dims = n.shapes[1];
-  Tensor m = ops::mean(x, dims, true);
-  double denom = std::max(0.0, double(reduced_count(n)) - corr);
-  return {ops::mul(unsqueeze_reduced(g[0], n), ops::mul(ops::sub(x, m), num(2.0 / denom)))};
+  Tensor m = ops::mean(x, a.red.dims, true);
+  double denom = std::max(0.0, double(reduced_count(a.red)) - a.correction);
+  return {ops::mul(unsqueeze_reduced(g[0], a.red), ops::mul(ops::sub(x, m), num(2.0 / denom)))};
 }
 
 Grads std_backward(FormulaNode& n, const Grads& g) {
-  Tensor x = n.saved_at(0), out = unsqueeze_reduced(n.saved_at(1), n);
-  double corr = n.reals[0];
-  Tensor m = ops::mean(x, n.shapes[1], true);
-  double denom = std::max(0.0, double(reduced_count(n)) - corr);
-  Tensor r = ops::div(ops::mul(unsqueeze_reduced(g[0], n), ops::sub(x, m)), ops::mul(out, num(denom)));
+  const auto& a = n.attrs_as<attrs::VarStd>();
+  Tensor x = n.saved_at(0), out = unsqueeze_reduced(n.saved_at(1), a.red);
+  Tensor m = ops::mean(x, a.red.dims, true);
+  double denom = std::max(0.0, double(reduced_count(a.red)) - a.correction);
+  Tensor r = ops::div(ops::mul(unsqueeze_reduced(g[0], a.red), ops::sub(x, m)), ops::mul(out, num(denom)));
   return {r};
 }
 
@@ -100,7 +103,7 @@ Grads std_backward(FormulaNode& n, const Grads& g) {
 // it, the same formula through differentiable ops.
 Grads softmax_backward(FormulaNode& n, const Grads& g) {
   Tensor y = n.saved_at(0);
-  int64_t dim = n.ints[0];
+  int64_t dim = n.attrs_as<attrs::Dim>().dim;
   if (!autograd::grad_enabled()) return {ops::softmax_backward_data(g[0], y, dim, false)};
   Tensor gy = ops::mul(g[0], y);
   return {ops::sub(gy, ops::mul(y, sum(gy, {dim}, true)))};
@@ -108,33 +111,35 @@ Grads softmax_backward(FormulaNode& n, const Grads& g) {
 
 Grads log_softmax_backward(FormulaNode& n, const Grads& g) {
   Tensor y = n.saved_at(0);
-  int64_t dim = n.ints[0];
+  int64_t dim = n.attrs_as<attrs::Dim>().dim;
   if (!autograd::grad_enabled()) return {ops::softmax_backward_data(g[0], y, dim, true)};
   return {ops::sub(g[0], ops::mul(unary(UnaryOp::Exp, y), sum(g[0], {dim}, true)))};
 }
 
 Grads logsumexp_backward(FormulaNode& n, const Grads& g) {
-  Tensor x = n.saved_at(0), out = unsqueeze_reduced(n.saved_at(1), n);
-  return {ops::mul(unsqueeze_reduced(g[0], n), unary(UnaryOp::Exp, ops::sub(x, out)))};
+  const auto& r = n.attrs_as<attrs::Reduction>();
+  Tensor x = n.saved_at(0), out = unsqueeze_reduced(n.saved_at(1), r);
+  return {ops::mul(unsqueeze_reduced(g[0], r), unary(UnaryOp::Exp, ops::sub(x, out)))};
 }
 
 Grads cumsum_backward(FormulaNode& n, const Grads& g) {
-  int64_t dim = n.ints[0];
+  int64_t dim = n.attrs_as<attrs::Dim>().dim;
   // reverse cumulative sum: total - cumsum + g
   return {ops::add(ops::sub(sum(g[0], {dim}, true), ops::cumsum(g[0], dim)), g[0])};
 }
 
 Grads norm_backward(FormulaNode& n, const Grads& g) {
-  Tensor x = n.saved_at(0), out = unsqueeze_reduced(n.saved_at(1), n);
-  double p = n.reals[0];
-  Tensor gg = unsqueeze_reduced(g[0], n);
+  const auto& a = n.attrs_as<attrs::Norm>();
+  Tensor x = n.saved_at(0), out = unsqueeze_reduced(n.saved_at(1), a.red);
+  const double p = a.p;
+  Tensor gg = unsqueeze_reduced(g[0], a.red);
   Tensor safe = ops::where(B(BinaryOp::Eq, out, num(0.0)), ones_like(out), out);
   Tensor r;
   if (std::isinf(p)) {
     // The gradient is split between the entries whose |x| attains the norm.
     Tensor mask = to_dtype(B(BinaryOp::Eq, unary(UnaryOp::Abs, x), out), x.dtype());
-    Tensor count = sum(mask, n.shapes[1], true);
-    if (n.shapes[1].empty()) count = reshape(count, Shape(x.dim(), 1));
+    Tensor count = sum(mask, a.red.dims, true);
+    if (a.red.dims.empty()) count = reshape(count, Shape(x.dim(), 1));
     return {ops::div(ops::mul(ops::mul(gg, unary(UnaryOp::Sign, x)), mask), count)};
   } else if (p == 0.0) {
     return {zeros_like(x)};
@@ -152,11 +157,11 @@ Grads norm_backward(FormulaNode& n, const Grads& g) {
 
 // sort/topk: values' gradient scattered back to the source positions.
 Grads sort_topk_backward(FormulaNode& n, const Grads& g) {
+  const auto& a = n.attrs_as<attrs::DimInput>();
   Tensor idx = n.saved_at(0);
-  int64_t dim = n.ints[0];
   Tensor gv = g[0].defined() ? g[0] : zeros(idx.sizes(), n.input_meta[0].dtype);
-  if (n.shapes[0].empty()) return {reshape(gv, {})};
-  return {scatter_add(zeros(n.shapes[0], gv.dtype()), dim, idx, gv)};
+  if (a.input_shape.empty()) return {reshape(gv, {})};
+  return {scatter_add(zeros(a.input_shape, gv.dtype()), a.dim, idx, gv)};
 }
 
 }  // namespace tc::autograd::d

@@ -2,6 +2,7 @@
 #include <numeric>
 
 #include "autograd/derivatives.h"
+#include "autograd/node_attrs.h"
 #include "core/error.h"
 #include "ops/ops.h"
 
@@ -18,30 +19,28 @@ Tensor scatter_view(const Tensor& g, const Shape& shape, const Shape& size, cons
 Tensor or_zeros(const Tensor& g, const Shape& shape, DType dt) { return g.defined() ? g : zeros(shape, dt); }
 }  // namespace
 
-Grads view_backward(FormulaNode& n, const Grads& g) { return {reshape(g[0], n.shapes[0])}; }
+Grads view_backward(FormulaNode& n, const Grads& g) { return {reshape(g[0], n.attrs_as<attrs::InputShape>().input_shape)}; }
 
 // Note [In-place on views] (autograd/inplace.h): inputs are the base before
 // the write and the value written through the view (size, stride, offset).
 Grads copy_slices_backward(FormulaNode& n, const Grads& g) {
-  const Shape& base_shape = n.shapes[0];
-  const Shape& size = n.shapes[1];
-  const Shape& stride = n.shapes[2];
-  const int64_t offset = n.ints[0];
+  const auto& a = n.attrs_as<attrs::CopySlices>();
   Tensor gc = contiguous(g[0]);
-  Tensor g_value = clone(ops::as_strided(gc, size, stride, gc->offset + offset));
-  Tensor g_base = sub(gc, as_strided_scatter_zeros(g_value, base_shape, size, stride, offset));
+  Tensor g_value = clone(ops::as_strided(gc, a.size, a.stride, gc->offset + a.offset));
+  Tensor g_base = sub(gc, as_strided_scatter_zeros(g_value, a.base_shape, a.size, a.stride, a.offset));
   return {g_base, g_value};
 }
 
 Grads fill_backward(FormulaNode&, const Grads& g) { return {zeros(g[0].sizes(), g[0].dtype())}; }
 
-Grads flip_backward(FormulaNode& n, const Grads& g) { return {flip(g[0], n.ints)}; }
+Grads flip_backward(FormulaNode& n, const Grads& g) { return {flip(g[0], n.attrs_as<attrs::Dims>().dims)}; }
 
 // Output dim i of repeat holds repeats[i] tiles of input dim i: view the
 // gradient as (tile, size) pairs and sum the tile axes.
 Grads repeat_backward(FormulaNode& n, const Grads& g) {
-  const Shape& in_shape = n.shapes[0];
-  const Shape& repeats = n.shapes[1];
+  const auto& a = n.attrs_as<attrs::Repeat>();
+  const Shape& in_shape = a.input_shape;
+  const Shape& repeats = a.repeats;
   const int64_t pad = static_cast<int64_t>(repeats.size() - in_shape.size());
   Shape pairs, tile_dims;
   for (size_t i = 0; i < repeats.size(); ++i) {
@@ -53,38 +52,47 @@ Grads repeat_backward(FormulaNode& n, const Grads& g) {
 }
 
 Grads as_strided_backward(FormulaNode& n, const Grads& g) {
-  const Shape& in_size = n.shapes[0];
-  const Shape& in_stride = n.shapes[1];
+  const auto& a = n.attrs_as<attrs::AsStrided>();
+  const Shape& in_size = a.input_size;
+  const Shape& in_stride = a.input_stride;
   TC_CHECK(in_stride == contiguous_strides(in_size),
            "[as_strided] backward is only supported when the input is contiguous; call .contiguous() before "
            "as_strided");
   // Windows may overlap (unfold, stride 0): accumulate through an index map.
   int64_t numel = shape_numel(in_size);
   Tensor positions = arange(Scalar::from_int(0), Scalar::from_int(numel), Scalar::from_int(1), DType::Int64);
-  Tensor idx = contiguous(ops::as_strided(positions, n.shapes[2], n.shapes[3], n.ints[1] - n.ints[0]));
+  Tensor idx = contiguous(ops::as_strided(positions, a.size, a.stride, a.offset - a.input_offset));
   Tensor flat = index_put(zeros({numel}, g[0].dtype()), {reshape(idx, {-1})}, reshape(g[0], {-1}), true);
   return {reshape(flat, in_size)};
 }
 
 Grads transpose_backward(FormulaNode& n, const Grads& g) {
   if (g[0].dim() < 2) return {g[0]};
-  return {ops::transpose(g[0], n.ints[0], n.ints[1])};
+  const auto& a = n.attrs_as<attrs::Transpose>();
+  return {ops::transpose(g[0], a.dim0, a.dim1)};
 }
 
 Grads permute_backward(FormulaNode& n, const Grads& g) {
-  const Shape& p = n.shapes[0];
+  const Shape& p = n.attrs_as<attrs::Dims>().dims;
   Shape inv(p.size());
   for (size_t i = 0; i < p.size(); ++i) inv[p[i]] = static_cast<int64_t>(i);
   return {ops::permute(g[0], inv)};
 }
 
-Grads expand_backward(FormulaNode& n, const Grads& g) { return {sum_to(g[0], n.shapes[0])}; }
-Grads squeeze_backward(FormulaNode& n, const Grads& g) { return {reshape(g[0], n.shapes[0])}; }
-Grads unsqueeze_backward(FormulaNode& n, const Grads& g) { return {squeeze_dims(g[0], {n.ints[0]})}; }
+Grads expand_backward(FormulaNode& n, const Grads& g) {
+  return {sum_to(g[0], n.attrs_as<attrs::InputShape>().input_shape)};
+}
+Grads squeeze_backward(FormulaNode& n, const Grads& g) {
+  return {reshape(g[0], n.attrs_as<attrs::InputShape>().input_shape)};
+}
+Grads unsqueeze_backward(FormulaNode& n, const Grads& g) {
+  return {squeeze_dims(g[0], {n.attrs_as<attrs::Dim>().dim})};
+}
 
 Grads select_backward(FormulaNode& n, const Grads& g) {
-  const Shape& shape = n.shapes[0];
-  int64_t dim = n.ints[0], index = n.ints[1];
+  const auto& a = n.attrs_as<attrs::Select>();
+  const Shape& shape = a.input_shape;
+  int64_t dim = a.dim, index = a.index;
   Shape cs = contiguous_strides(shape);
   Shape size = shape, stride = cs;
   size.erase(size.begin() + dim);
@@ -93,8 +101,9 @@ Grads select_backward(FormulaNode& n, const Grads& g) {
 }
 
 Grads slice_backward(FormulaNode& n, const Grads& g) {
-  const Shape& shape = n.shapes[0];
-  int64_t dim = n.ints[0], start = n.ints[1], step = n.ints[3];
+  const auto& a = n.attrs_as<attrs::Slice>();
+  const Shape& shape = a.input_shape;
+  int64_t dim = a.dim, start = a.start, step = a.step;
   Shape cs = contiguous_strides(shape);
   Shape size = shape, stride = cs;
   size[dim] = g[0].size(dim);
@@ -103,9 +112,10 @@ Grads slice_backward(FormulaNode& n, const Grads& g) {
 }
 
 Grads split_backward(FormulaNode& n, const Grads& g) {
-  const Shape& shape = n.shapes[0];
-  const Shape& sizes = n.shapes[1];
-  int64_t dim = n.ints[0];
+  const auto& a = n.attrs_as<attrs::Split>();
+  const Shape& shape = a.input_shape;
+  const Shape& sizes = a.sizes;
+  int64_t dim = a.dim;
   DType dt = n.input_meta[0].dtype;
   std::vector<Tensor> parts;
   for (size_t i = 0; i < sizes.size(); ++i) {
@@ -117,8 +127,9 @@ Grads split_backward(FormulaNode& n, const Grads& g) {
 }
 
 Grads unbind_backward(FormulaNode& n, const Grads& g) {
-  const Shape& shape = n.shapes[0];
-  int64_t dim = n.ints[0];
+  const auto& a = n.attrs_as<attrs::DimInput>();
+  const Shape& shape = a.input_shape;
+  int64_t dim = a.dim;
   Shape s = shape;
   s.erase(s.begin() + dim);
   DType dt = n.input_meta[0].dtype;
@@ -128,8 +139,9 @@ Grads unbind_backward(FormulaNode& n, const Grads& g) {
 }
 
 Grads diagonal_backward(FormulaNode& n, const Grads& g) {
-  const Shape& shape = n.shapes[0];
-  int64_t offset = n.ints[0], d1 = n.ints[1], d2 = n.ints[2];
+  const auto& a = n.attrs_as<attrs::Diagonal>();
+  const Shape& shape = a.input_shape;
+  int64_t offset = a.offset, d1 = a.dim1, d2 = a.dim2;
   Shape cs = contiguous_strides(shape);
   Shape size, stride;
   for (int64_t i = 0; i < (int64_t)shape.size(); ++i)
@@ -144,8 +156,9 @@ Grads diagonal_backward(FormulaNode& n, const Grads& g) {
 Grads alias_backward(FormulaNode&, const Grads& g) { return {g[0]}; }
 
 Grads cat_backward(FormulaNode& n, const Grads& g) {
-  int64_t dim = n.ints[0];
-  const Shape& sizes = n.shapes[0];
+  const auto& a = n.attrs_as<attrs::Cat>();
+  int64_t dim = a.dim;
+  const Shape& sizes = a.sizes;
   Grads out;
   int64_t start = 0;
   for (size_t i = 0; i < sizes.size(); ++i) {
@@ -160,7 +173,7 @@ Grads cat_backward(FormulaNode& n, const Grads& g) {
 }
 
 Grads stack_backward(FormulaNode& n, const Grads& g) {
-  std::vector<Tensor> parts = unbind(g[0], n.ints[0]);
+  std::vector<Tensor> parts = unbind(g[0], n.attrs_as<attrs::Dim>().dim);
   return parts;
 }
 

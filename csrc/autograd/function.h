@@ -1,8 +1,7 @@
 #pragma once
 // FormulaNode: the node type behind every entry of the derivative table
 // (autograd/derivatives.cpp). It stores what the formula needs: saved
-// tensors, and either a typed payload (Note [Typed node payloads]) or the
-// older positional shapes, ints and reals.
+// tensors and a typed payload (Note [Typed node payloads]).
 #include <any>
 #include <initializer_list>
 #include <string>
@@ -28,17 +27,20 @@ struct FormulaNode : Node {
   bool needs_grad(size_t input) const { return input < next_edges.size() && next_edges[input].valid(); }
 
   std::vector<SavedTensor> saved;
-  std::vector<Shape> shapes;
-  std::vector<int64_t> ints;
-  std::vector<double> reals;
 
   // Note [Typed node payloads]
-  // An op's non-tensor state (geometry, flags, sizes) as one named struct,
-  // instead of positions in shapes/ints/reals whose meaning lives in comments:
-  // the op sets `n->attrs = ConvAttrs{...}` and its formula reads
+  // An op's non-tensor state (geometry, flags, sizes) is one named struct,
+  // the only place a node keeps it (there are no positional shapes/ints/reals
+  // vectors whose meaning would live in comments): the op sets
+  // `n->attrs = ConvAttrs{...}` and its formula reads
   // `n.attrs_as<ConvAttrs>().stride`. any_cast checks the type, so a formula
-  // reading another op's struct raises instead of misreading. Saved tensors
-  // stay in `saved` (release_saved frees them after backward).
+  // reading another op's struct raises instead of misreading. Structs shared
+  // between an op and a formula in autograd/derivatives_*.cpp live in
+  // autograd/node_attrs.h; an op whose formula sits in its own file (conv,
+  // activation, nn_functional, attention) keeps its struct there. Each
+  // struct's comment names what the node saves, in order: saved tensors stay
+  // in `saved` (release_saved frees them after backward), the payload stays
+  // for the node's lifetime.
   std::any attrs;
   template <typename P>
   const P& attrs_as() const {

@@ -1,6 +1,7 @@
 #include "autograd/inplace.h"
 
 #include "autograd/derivatives.h"
+#include "autograd/node_attrs.h"
 #include "autograd/function.h"
 #include "autograd/meta.h"
 #include "core/error.h"
@@ -76,14 +77,12 @@ void rebase_history(const Tensor& self, const Tensor& result) {
   const int64_t rel_offset = self->offset - base->offset;
   // base <- CopySlices(base before, result); record reads base's old edge first.
   if (auto* n = record("torch::autograd::CopySlices", d::copy_slices_backward, {&base, &result}, {&base})) {
-    n->shapes = {base.sizes(), self.sizes(), self.strides()};
-    n->ints = {rel_offset};
+    n->attrs = attrs::CopySlices{base.sizes(), self.sizes(), self.strides(), rel_offset};
   }
   // self <- as_strided(new base)
   m.grad_fn.reset();
   if (auto* n = record("AsStridedBackward0", d::as_strided_backward, {&base}, {&self})) {
-    n->shapes = {base.sizes(), base.strides(), self.sizes(), self.strides()};
-    n->ints = {base->offset, self->offset};
+    n->attrs = attrs::AsStrided{base.sizes(), base.strides(), base->offset, self.sizes(), self.strides(), self->offset};
   }
   m.view_base = base;
 }

@@ -10,7 +10,9 @@
 namespace tc::autograd::attrs {
 
 // index (saved: the indices), embedding (saved: the indices): the shape of
-// the input that was indexed.
+// the input that was indexed. view, reshape (ViewBackward0,
+// ReshapeAliasBackward0, UnsafeViewBackward0), squeeze and expand (saved:
+// nothing): the input's shape, which the gradient is reshaped or summed to.
 struct InputShape {
   Shape input_shape;
 };
@@ -20,7 +22,8 @@ struct IndexPut {
   bool accumulate = false;
 };
 
-// index_select and gather (saved: the index): the dim and the input's shape.
+// index_select and gather (saved: the index), sort and topk (saved: the
+// indices), unbind (saved: nothing): the wrapped dim and the input's shape.
 struct DimInput {
   int64_t dim = 0;
   Shape input_shape;
@@ -44,6 +47,128 @@ struct StridedWindow {
   Shape size;
   Shape stride;
   int64_t offset = 0;
+};
+
+// softmax, log_softmax (saved: the output), cumsum, unsqueeze, stack
+// (saved: nothing): the wrapped dim the op worked along (or inserted).
+struct Dim {
+  int64_t dim = 0;
+};
+
+// ---- reductions (autograd/derivatives_reduce.cpp) ----
+
+// sum, mean (saved: nothing), prod, amax/amin, max/min over all, logsumexp
+// (saved: the input, the output): the input's shape, the reduced dims
+// (wrapped; empty = all dims) and keepdim.
+struct Reduction {
+  Shape input_shape;
+  Shape dims;
+  bool keepdim = false;
+};
+
+// var (saved: the input), std (saved: the input, the output).
+struct VarStd {
+  Reduction red;
+  double correction = 1.0;
+};
+
+// linalg.vector_norm (saved: the input, the output).
+struct Norm {
+  Reduction red;
+  double p = 2.0;
+};
+
+// max/min along a dim (saved: the indices).
+struct MaxMinDim {
+  Shape input_shape;
+  int64_t dim = 0;
+  bool keepdim = false;
+};
+
+// ---- views and joins (autograd/derivatives_views.cpp) ----
+
+// permute (saved: nothing): the wrapped permutation; flip (saved: nothing):
+// the wrapped dims that were flipped.
+struct Dims {
+  Shape dims;
+};
+
+// repeat (saved: nothing).
+struct Repeat {
+  Shape input_shape;
+  Shape repeats;
+};
+
+// as_strided, and the AsStridedBackward0 that rebase_history records for a
+// view written in place (saved: nothing): the input's geometry and the
+// window taken from its storage (offsets are absolute storage offsets).
+struct AsStrided {
+  Shape input_size;
+  Shape input_stride;
+  int64_t input_offset = 0;
+  Shape size;
+  Shape stride;
+  int64_t offset = 0;
+};
+
+// CopySlices (Note [In-place on views], saved: nothing): the base's shape and
+// the window (size, stride, offset relative to the base) written through.
+struct CopySlices {
+  Shape base_shape;
+  Shape size;
+  Shape stride;
+  int64_t offset = 0;
+};
+
+// transpose and t (saved: nothing): the two wrapped dims swapped.
+struct Transpose {
+  int64_t dim0 = 0;
+  int64_t dim1 = 0;
+};
+
+// select (saved: nothing): the index is wrapped to be non-negative.
+struct Select {
+  Shape input_shape;
+  int64_t dim = 0;
+  int64_t index = 0;
+};
+
+// slice (saved: nothing): start and end are clamped to [0, size].
+struct Slice {
+  Shape input_shape;
+  int64_t dim = 0;
+  int64_t start = 0;
+  int64_t end = 0;
+  int64_t step = 1;
+};
+
+// split, split_with_sizes (saved: nothing): the size of each piece.
+struct Split {
+  Shape input_shape;
+  Shape sizes;
+  int64_t dim = 0;
+};
+
+// diagonal (saved: nothing).
+struct Diagonal {
+  Shape input_shape;
+  int64_t offset = 0;
+  int64_t dim1 = 0;
+  int64_t dim2 = 0;
+};
+
+// cat (saved: nothing): each input's size along the wrapped dim.
+struct Cat {
+  Shape sizes;
+  int64_t dim = 0;
+};
+
+// ---- elementwise (autograd/derivatives_elementwise.cpp) ----
+
+// clamp (saved: the input): the bounds, -inf/inf where not given.
+struct Clamp {
+  double min = 0.0;
+  double max = 0.0;
 };
 
 }  // namespace tc::autograd::attrs

@@ -231,12 +231,24 @@ Tensor sum_groups(const Tensor& g, const Shape& batch, int64_t group, int64_t ro
   return sum(view(g, s), {static_cast<int64_t>(batch.size())}, false);
 }
 
+// The node's payload (Note [Typed node payloads] in autograd/function.h;
+// saved: q, k, v, attn_mask (may be undefined), the output, the logsumexp
+// rows). The seed replays the forward's dropout mask.
+struct SdpaAttrs {
+  bool causal = false;
+  bool gqa = false;
+  uint64_t seed = 0;
+  double scale = 1.0;
+  double dropout_p = 0.0;
+};
+
 Grads sdpa_formula(FormulaNode& n, const Grads& g) {
   Tensor q = n.saved_at(0), k = n.saved_at(1), v = n.saved_at(2), mask = n.saved_at(3), out = n.saved_at(4),
          lse = n.saved_at(5);
-  const bool causal = n.ints[0] != 0, gqa = n.ints[1] != 0;
-  const uint64_t seed = static_cast<uint64_t>(n.ints[2]);
-  const double scale = n.reals[0], dropout_p = n.reals[1];
+  const SdpaAttrs& at = n.attrs_as<SdpaAttrs>();
+  const bool causal = at.causal, gqa = at.gqa;
+  const uint64_t seed = at.seed;
+  const double scale = at.scale, dropout_p = at.dropout_p;
   const bool mask_grad = n.needs_grad(3);
   Grads r(4);
   {
@@ -296,8 +308,7 @@ Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tens
     n->save(attn_mask);
     n->save(out, true);
     n->save(lse);
-    n->ints = {is_causal ? 1 : 0, enable_gqa ? 1 : 0, static_cast<int64_t>(seed)};
-    n->reals = {sc, dropout_p};
+    n->attrs = SdpaAttrs{is_causal, enable_gqa, seed, sc, dropout_p};
   }
   return out;
 }

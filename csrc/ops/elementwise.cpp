@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "autograd/derivatives.h"
+#include "autograd/node_attrs.h"
 #include "autograd/inplace.h"
 #include "backend/kernels.h"
 #include "core/error.h"
@@ -413,7 +414,7 @@ Tensor clamp(const Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi
   }
   if (auto* n = record("ClampBackward1", d::clamp_backward, {&a}, {&out})) {
     n->save(a);
-    n->reals = {lo ? lo->d : -INFINITY, hi ? hi->d : INFINITY};
+    n->attrs = autograd::attrs::Clamp{lo ? lo->d : -INFINITY, hi ? hi->d : INFINITY};
   }
   return out;
 }

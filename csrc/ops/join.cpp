@@ -60,8 +60,7 @@ Tensor cat(const std::vector<Tensor>& ts, int64_t dim) {
     start += sizes[i];
   }
   if (auto* n = record("CatBackward0", d::cat_backward, ts, {out})) {
-    n->shapes = {sizes};
-    n->ints = {w};
+    n->attrs = autograd::attrs::Cat{sizes, w};
   }
   return out;
 }
@@ -79,7 +78,7 @@ Tensor stack(const std::vector<Tensor>& ts, int64_t dim) {
     for (const Tensor& t : ts) us.push_back(unsqueeze(t, w));
     out = cat(us, w);
   }
-  if (auto* n = record("StackBackward0", d::stack_backward, ts, {out})) n->ints = {w};
+  if (auto* n = record("StackBackward0", d::stack_backward, ts, {out})) n->attrs = autograd::attrs::Dim{w};
   return out;
 }
 

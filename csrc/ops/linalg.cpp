@@ -1,5 +1,6 @@
 // Matrix products: mm, bmm, matmul (batching and broadcasting), dot, mv, addmm.
 #include "autograd/derivatives.h"
+#include "autograd/node_attrs.h"
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/parallel.h"
@@ -159,7 +160,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     if (b.dim() == 2) out_shape.push_back(b.size(1));
     // PyTorch folds with _unsafe_view: the node is UnsafeViewBackward0.
     Tensor out = make_view(r, out_shape, contiguous_strides(out_shape), r->offset);
-    if (auto* n = record("UnsafeViewBackward0", d::view_backward, {&r}, {&out})) n->shapes = {r.sizes()};
+    if (auto* n = record("UnsafeViewBackward0", d::view_backward, {&r}, {&out}))
+      n->attrs = autograd::attrs::InputShape{r.sizes()};
     return out;
   }
   // General case: broadcast batch dims, then bmm.

@@ -76,11 +76,39 @@ Tensor loss_grad_scale(const Tensor& g, int reduction, int64_t numel) {
   return g;
 }
 
+// ---- node payloads (Note [Typed node payloads] in autograd/function.h) ----
+
+// gelu (saved: x), gelu_backward (saved: grad, x): 0 = exact (erf), 1 = tanh.
+struct GeluAttrs {
+  int approximate = 0;
+};
+
+// native_layer_norm (saved: x, the weight (may be undefined), mean, rstd).
+struct LayerNormAttrs {
+  Shape input_shape;
+  Shape normalized_shape;
+  double eps = 1e-5;
+};
+
+// mse_loss (saved: input, target), binary_cross_entropy (saved: input,
+// target, weight (may be undefined)), binary_cross_entropy_with_logits
+// (saved: input, target, weight, pos_weight (each may be undefined)).
+struct LossAttrs {
+  int reduction = kReduceMean;
+};
+
+// embedding_ex (EmbeddingBackward0; saved: the indices as int64).
+struct EmbeddingAttrs {
+  Shape weight_shape;
+  int64_t padding_idx = -1;
+  bool scale_grad_by_freq = false;
+};
+
 // ---- derivative formulas ----
 
 Grads gelu_formula(FormulaNode& n, const Grads& g) {
   Tensor x = n.saved_at(0);
-  int approximate = static_cast<int>(n.ints[0]);
+  const int approximate = n.attrs_as<GeluAttrs>().approximate;
   if (!autograd::grad_enabled()) return {gelu_backward(g[0], x, approximate)};
   // create_graph: the same formula with differentiable ops.
   if (approximate == 0) {
@@ -103,7 +131,7 @@ Grads gelu_formula(FormulaNode& n, const Grads& g) {
 Grads gelu_backward_formula(FormulaNode& n, const Grads& g) {
   // d/dgrad of gelu_backward(grad, x) = gelu'(x); d/dx = grad * gelu''(x).
   Tensor grad = n.saved_at(0), x = n.saved_at(1);
-  int approximate = static_cast<int>(n.ints[0]);
+  const int approximate = n.attrs_as<GeluAttrs>().approximate;
   Tensor gg, gx;
   if (n.needs_grad(0)) gg = gelu_backward(g[0], x, approximate);
   if (n.needs_grad(1)) {
@@ -131,8 +159,9 @@ Grads gelu_backward_formula(FormulaNode& n, const Grads& g) {
 
 Grads layer_norm_formula(FormulaNode& n, const Grads& g) {
   Tensor x = n.saved_at(0), w = n.saved_at(1);
-  const Shape& xs = n.shapes[0];
-  const Shape& ns = n.shapes[1];
+  const auto& a = n.attrs_as<LayerNormAttrs>();
+  const Shape& xs = a.input_shape;
+  const Shape& ns = a.normalized_shape;
   int64_t M = shape_numel(ns), N = M ? shape_numel(xs) / M : 0;
   if (!autograd::grad_enabled()) {  // Note [LayerNorm kernels]
     Tensor gc = contig_grad(g[0], x), xc = contig(x);
@@ -149,7 +178,7 @@ Grads layer_norm_formula(FormulaNode& n, const Grads& g) {
   Tensor mu, rstd;
   if (autograd::grad_enabled()) {  // keep the statistics differentiable for create_graph
     mu = mean(x2, {1}, true);
-    rstd = unary(UnaryOp::Rsqrt, add_scalar(var(x2, {1}, 0.0, true), n.reals[0]));
+    rstd = unary(UnaryOp::Rsqrt, add_scalar(var(x2, {1}, 0.0, true), a.eps));
   } else {
     mu = reshape(n.saved_at(2), {N, 1});
     rstd = reshape(n.saved_at(3), {N, 1});
@@ -170,14 +199,14 @@ Grads layer_norm_formula(FormulaNode& n, const Grads& g) {
 
 Grads mse_loss_formula(FormulaNode& n, const Grads& g) {
   Tensor x = n.saved_at(0), y = n.saved_at(1);
-  int reduction = static_cast<int>(n.ints[0]);
+  const int reduction = n.attrs_as<LossAttrs>().reduction;
   Tensor gi = mul(mul_scalar(sub(x, y), 2.0), loss_grad_scale(g[0], reduction, x.numel()));
   return {gi, n.needs_grad(1) ? neg(gi) : Tensor()};
 }
 
 Grads bce_formula(FormulaNode& n, const Grads& g) {
   Tensor x = n.saved_at(0), y = n.saved_at(1), w = n.saved_at(2);
-  int reduction = static_cast<int>(n.ints[0]);
+  const int reduction = n.attrs_as<LossAttrs>().reduction;
   Tensor scale = loss_grad_scale(g[0], reduction, x.numel());
   if (w.defined()) scale = mul(scale, w);
   Tensor gi, gt;
@@ -199,7 +228,7 @@ Tensor log_sigmoid(const Tensor& x) {
 
 Grads bce_logits_formula(FormulaNode& n, const Grads& g) {
   Tensor x = n.saved_at(0), y = n.saved_at(1), w = n.saved_at(2), pw = n.saved_at(3);
-  int reduction = static_cast<int>(n.ints[0]);
+  const int reduction = n.attrs_as<LossAttrs>().reduction;
   Tensor scale = loss_grad_scale(g[0], reduction, x.numel());
   if (w.defined()) scale = mul(scale, w);
   Tensor gi, gt;
@@ -222,9 +251,10 @@ Grads bce_logits_formula(FormulaNode& n, const Grads& g) {
 
 Grads embedding_ex_formula(FormulaNode& n, const Grads& g) {
   Tensor idx = reshape(n.saved_at(0), {-1});
-  const Shape& ws = n.shapes[0];
-  int64_t padding_idx = n.ints[0];
-  bool scale_by_freq = n.ints[1] != 0;
+  const auto& a = n.attrs_as<EmbeddingAttrs>();
+  const Shape& ws = a.weight_shape;
+  const int64_t padding_idx = a.padding_idx;
+  const bool scale_by_freq = a.scale_grad_by_freq;
   Tensor g2 = reshape(g[0], {-1, ws[1]});
   if (padding_idx >= 0) {
     Tensor keep = binary(BinaryOp::Ne, idx, wrapped_scalar(Scalar::from_int(padding_idx)));
@@ -250,7 +280,7 @@ Tensor gelu(const Tensor& x, int approximate) {
     kernels::activation_forward(gelu_kind(approximate), x.dtype(), x.numel(), xc->data_bytes(), out->data_bytes(), kernels::ActivationParams{});
   if (auto* n = record("GeluBackward0", gelu_formula, {&x}, {&out})) {
     n->save(x);
-    n->ints = {approximate};
+    n->attrs = GeluAttrs{approximate};
   }
   return out;
 }
@@ -261,7 +291,7 @@ Tensor gelu_backward(const Tensor& grad, const Tensor& x, int approximate) {
   if (auto* n = record("GeluBackwardBackward0", gelu_backward_formula, {&grad, &x}, {&out})) {
     n->save(grad);
     n->save(x);
-    n->ints = {approximate};
+    n->attrs = GeluAttrs{approximate};
   }
   return out;
 }
@@ -312,8 +342,7 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
     n->save(wc);
     n->save(mean_t);
     n->save(rstd_t);
-    n->shapes = {x.sizes(), normalized_shape};
-    n->reals = {eps};
+    n->attrs = LayerNormAttrs{x.sizes(), normalized_shape, eps};
   }
   return out;
 }
@@ -341,7 +370,7 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, int reduction) {
   if (auto* n = record("MseLossBackward0", mse_loss_formula, {&input, &target}, {&out})) {
     n->save(input);
     n->save(target);
-    n->ints = {reduction};
+    n->attrs = LossAttrs{reduction};
   }
   return out;
 }
@@ -359,7 +388,7 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Ten
     n->save(input);
     n->save(target);
     n->save(wc);
-    n->ints = {reduction};
+    n->attrs = LossAttrs{reduction};
   }
   return out;
 }
@@ -381,7 +410,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
     n->save(target);
     n->save(wc);
     n->save(pc);
-    n->ints = {reduction};
+    n->attrs = LossAttrs{reduction};
   }
   return out;
 }
@@ -405,8 +434,7 @@ Tensor embedding_ex(const Tensor& weight, const Tensor& indices, int64_t padding
       idx = to_dtype(indices, DType::Int64);
     }
     n->save(idx);
-    n->shapes = {weight.sizes()};
-    n->ints = {padding_idx, scale_grad_by_freq ? 1 : 0};
+    n->attrs = EmbeddingAttrs{weight.sizes(), padding_idx, scale_grad_by_freq};
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "autograd/derivatives.h"
+#include "autograd/node_attrs.h"
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/shape_util.h"
@@ -14,6 +15,7 @@ namespace tc::ops {
 
 using autograd::record;
 namespace d = autograd::d;
+namespace attrs = autograd::attrs;
 using kernels::ReduceOp;
 
 namespace {
@@ -125,13 +127,19 @@ Tensor run_reduce(ReduceOp op, const Plan& p, DType in_dt, DType out_dt) {
 
 DType sum_dtype(DType in) { return is_floating(in) ? in : DType::Int64; }
 
+// What a reduction's formula needs: the dims the plan reduced (wrapped), or
+// none (= all) when the user gave no dims.
+attrs::Reduction reduction_attrs(const Tensor& a, const Plan& p, bool keepdim, bool user_gave_dims) {
+  return attrs::Reduction{a.sizes(), user_gave_dims ? p.dims : Shape{}, keepdim};
+}
+
+// Records a reduction's node with its typed payload (attrs::Reduction, or a
+// struct that extends it); the caller saves tensors.
+template <typename Attrs>
 autograd::FormulaNode* record_reduction(const char* name, autograd::Formula f, const Tensor& a, const Tensor& out,
-                                        const Plan& p, bool keepdim, bool user_gave_dims) {
+                                        Attrs payload) {
   auto* n = record(name, f, {&a}, {&out});
-  if (n) {
-    n->shapes = {a.sizes(), user_gave_dims ? p.dims : Shape{}};
-    n->ints = {keepdim ? 1 : 0};
-  }
+  if (n) n->attrs = std::move(payload);
   return n;
 }
 
@@ -144,7 +152,8 @@ Tensor sum(const Tensor& a, const Shape& dims, bool keepdim, std::optional<DType
   Tensor out;
   if (p.len == 0) out = zeros(p.out_shape, out_dt);
   else out = run_reduce(ReduceOp::Sum, p, is_floating(out_dt) ? out_dt : in_dt, out_dt);
-  record_reduction(dims.empty() && !keepdim ? "SumBackward0" : "SumBackward1", d::sum_backward, a, out, p, keepdim, true);
+  record_reduction(dims.empty() && !keepdim ? "SumBackward0" : "SumBackward1", d::sum_backward, a, out,
+                   reduction_attrs(a, p, keepdim, true));
   return out;
 }
 
@@ -180,7 +189,8 @@ Tensor mean(const Tensor& a, const Shape& dims, bool keepdim) {
       binary_(BinaryOp::Div, out, s);
     }
   }
-  record_reduction(dims.empty() && !keepdim ? "MeanBackward0" : "MeanBackward1", d::mean_backward, a, out, p, keepdim, true);
+  record_reduction(dims.empty() && !keepdim ? "MeanBackward0" : "MeanBackward1", d::mean_backward, a, out,
+                   reduction_attrs(a, p, keepdim, true));
   return out;
 }
 
@@ -188,7 +198,8 @@ Tensor prod(const Tensor& a, std::optional<int64_t> dim, bool keepdim) {
   Plan p = make_plan(a, dim ? Shape{*dim} : Shape{}, dim ? keepdim : false, "prod");
   DType out_dt = sum_dtype(a.dtype());
   Tensor out = p.len == 0 ? ones(p.out_shape, out_dt) : run_reduce(ReduceOp::Prod, p, is_floating(out_dt) ? out_dt : a.dtype(), out_dt);
-  if (auto* n = record_reduction(dim ? "ProdBackward1" : "ProdBackward0", d::prod_backward, a, out, p, dim ? keepdim : false, true)) {
+  if (auto* n = record_reduction(dim ? "ProdBackward1" : "ProdBackward0", d::prod_backward, a, out,
+                                 reduction_attrs(a, p, dim ? keepdim : false, true))) {
     n->save(a);
     n->save(out, true);
   }
@@ -203,7 +214,8 @@ static Tensor extreme(ReduceOp op, const Tensor& a, const Shape& dims, bool keep
                  "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with "
                  "the 'dim' argument.");
   Tensor out = run_reduce(op, p, a.dtype(), a.dtype());
-  if (auto* n = record_reduction(node, d::amax_amin_backward, a, out, p, keepdim, !dims.empty())) {
+  if (auto* n = record_reduction(node, d::amax_amin_backward, a, out,
+                                 reduction_attrs(a, p, keepdim, !dims.empty()))) {
     n->save(a);
     n->save(out, true);
   }
@@ -238,8 +250,7 @@ static std::tuple<Tensor, Tensor> extreme_dim(ReduceOp arg_op, const Tensor& a, 
     if (!keepdim && a.dim() > 0) values = squeeze_dims(values, {w});
   }
   if (auto* n = record(node, d::max_min_dim_backward, {&a}, {&values})) {
-    n->shapes = {a.sizes(), Shape{p.dims.empty() ? 0 : p.dims[0]}};
-    n->ints = {keepdim ? 1 : 0};
+    n->attrs = attrs::MaxMinDim{a.sizes(), p.dims.empty() ? 0 : p.dims[0], keepdim};
     n->save(idx);
   }
   return {values, idx};
@@ -287,9 +298,9 @@ Tensor var(const Tensor& a, const Shape& dims, double correction, bool keepdim) 
     double denom = std::max(0.0, double(p.count) - correction);
     out = binary(BinaryOp::Div, sq, scalar_tensor(Scalar::from_double(denom), a.dtype()));
   }
-  if (auto* n = record_reduction("VarBackward0", d::var_backward, a, out, p, keepdim, true)) {
+  if (auto* n = record_reduction("VarBackward0", d::var_backward, a, out,
+                                 attrs::VarStd{reduction_attrs(a, p, keepdim, true), correction})) {
     n->save(a);
-    n->reals = {correction};
   }
   return out;
 }
@@ -301,10 +312,10 @@ Tensor std(const Tensor& a, const Shape& dims, double correction, bool keepdim) 
     v = unary(UnaryOp::Sqrt, var(a, dims, correction, keepdim));
   }
   Plan p = make_plan(a, dims, keepdim, "std");
-  if (auto* n = record_reduction("StdBackward0", d::std_backward, a, v, p, keepdim, true)) {
+  if (auto* n = record_reduction("StdBackward0", d::std_backward, a, v,
+                                 attrs::VarStd{reduction_attrs(a, p, keepdim, true), correction})) {
     n->save(a);
     n->save(v, true);
-    n->reals = {correction};
   }
   return v;
 }
@@ -355,7 +366,7 @@ Tensor softmax_impl(const Tensor& a, int64_t dim, bool log) {
   if (auto* n = record(log ? "LogSoftmaxBackward0" : "SoftmaxBackward0",
                        log ? d::log_softmax_backward : d::softmax_backward, {&a}, {&out})) {
     n->save(out, true);
-    n->ints = {dim};
+    n->attrs = attrs::Dim{dim};
   }
   return out;
 }
@@ -393,7 +404,8 @@ Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
     out = binary(BinaryOp::Add, unary(UnaryOp::Log, s), m);
     if (!keepdim) out = reshape(out, p.out_shape);
   }
-  if (auto* n = record_reduction("LogsumexpBackward0", d::logsumexp_backward, a, out, p, keepdim, true)) {
+  if (auto* n = record_reduction("LogsumexpBackward0", d::logsumexp_backward, a, out,
+                                 reduction_attrs(a, p, keepdim, true))) {
     n->save(a);
     n->save(out, true);
   }
@@ -406,7 +418,8 @@ Tensor cumsum(const Tensor& a, int64_t dim) {
   Lines l = lines_of(a, dim, dt);
   Tensor out = empty(a.sizes(), dt);
   if (out.numel() > 0) kernels::cumsum(dt, l.x->data_bytes(), out->data_bytes(), l.outer, l.len, l.inner);
-  if (auto* n = record("CumsumBackward0", d::cumsum_backward, {&a}, {&out})) n->ints = {dim};
+  if (auto* n = record("CumsumBackward0", d::cumsum_backward, {&a}, {&out}))
+    n->attrs = attrs::Dim{dim};
   return out;
 }
 
@@ -424,10 +437,10 @@ Tensor norm(const Tensor& a, double p, const Shape& dims, bool keepdim) {
     else if (p == 0.0) out = sum(to_dtype(binary(BinaryOp::Ne, a, wrapped_scalar(Scalar::from_int(0))), a.dtype()), dims, keepdim);
     else out = pow(sum(pow(ax, wrapped_scalar(Scalar::from_double(p))), dims, keepdim), wrapped_scalar(Scalar::from_double(1.0 / p)));
   }
-  if (auto* n = record_reduction("LinalgVectorNormBackward0", d::norm_backward, a, out, plan, keepdim, true)) {
+  if (auto* n = record_reduction("LinalgVectorNormBackward0", d::norm_backward, a, out,
+                                 attrs::Norm{reduction_attrs(a, plan, keepdim, true), p})) {
     n->save(a);
     n->save(out, true);
-    n->reals = {p};
   }
   return out;
 }
@@ -473,8 +486,7 @@ static std::tuple<Tensor, Tensor> topk_impl(const Tensor& a, int64_t k, int64_t 
     }
   }
   if (auto* n = record(node, d::sort_topk_backward, {&a}, {&vals})) {
-    n->shapes = {a.sizes()};
-    n->ints = {a.dim() ? w : 0};
+    n->attrs = attrs::DimInput{a.dim() ? w : 0, a.sizes()};
     n->save(idx);
   }
   return {vals, idx};

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "autograd/derivatives.h"
+#include "autograd/node_attrs.h"
 #include "core/error.h"
 #include "core/shape_util.h"
 #include "ops/ops.h"
@@ -39,7 +40,7 @@ Tensor flip(const Tensor& a, const Shape& dims) {
     Tensor reversed = make_view(a, a.sizes(), strides, offset);
     copy_(out, reversed);
   }
-  if (auto* n = record("FlipBackward0", d::flip_backward, {&a}, {&out})) n->ints = wrapped;
+  if (auto* n = record("FlipBackward0", d::flip_backward, {&a}, {&out})) n->attrs = autograd::attrs::Dims{wrapped};
   return out;
 }
 
@@ -66,7 +67,8 @@ Tensor repeat(const Tensor& a, const Shape& repeats) {
     Tensor tiles = make_view(out, tiled_sizes, contiguous_strides(tiled_sizes), 0);
     copy_(tiles, make_view(a, tiled_sizes, tiled_strides, a->offset));
   }
-  if (auto* n = record("RepeatBackward0", d::repeat_backward, {&a}, {&out})) n->shapes = {a.sizes(), repeats};
+  if (auto* n = record("RepeatBackward0", d::repeat_backward, {&a}, {&out}))
+    n->attrs = autograd::attrs::Repeat{a.sizes(), repeats};
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "autograd/derivatives.h"
+#include "autograd/node_attrs.h"
 #include "core/error.h"
 #include "core/shape_util.h"
 #include "ops/ops.h"
@@ -11,6 +12,7 @@ namespace tc::ops {
 
 using autograd::record;
 namespace d = autograd::d;
+namespace attrs = autograd::attrs;
 
 namespace {
 
@@ -82,7 +84,7 @@ Tensor view_impl(const Tensor& a, const Shape& shape, const char* name, const ch
            "spans across two contiguous subspaces): input shape ", shape_str(a.sizes()), ", strides ",
            shape_str(a.strides()), ", requested shape ", shape_str(sz), ". Use .reshape(...) instead.");
   Tensor out = make_view(a, sz, *st, a->offset);
-  if (auto* n = record(node, d::view_backward, {&a}, {&out})) n->shapes = {a.sizes()};
+  if (auto* n = record(node, d::view_backward, {&a}, {&out})) n->attrs = attrs::InputShape{a.sizes()};
   note_view(a, out);
   return out;
 }
@@ -100,7 +102,8 @@ Tensor reshape(const Tensor& a, const Shape& shape) {
     return view_impl(a, sz, "reshape", a.is_contiguous() ? "ViewBackward0" : "ReshapeAliasBackward0");
   Tensor c = contiguous(a);
   Tensor out = make_view(c, sz, contiguous_strides(sz), c->offset);
-  if (auto* n = record("UnsafeViewBackward0", d::view_backward, {&c}, {&out})) n->shapes = {c.sizes()};
+  if (auto* n = record("UnsafeViewBackward0", d::view_backward, {&c}, {&out}))
+    n->attrs = attrs::InputShape{c.sizes()};
   return out;
 }
 
@@ -126,8 +129,7 @@ Tensor as_strided(const Tensor& a, const Shape& size, const Shape& stride, std::
            capacity, "; out of bounds for storage");
   Tensor out = make_view(a, size, stride, off);
   if (auto* n = record("AsStridedBackward0", d::as_strided_backward, {&a}, {&out})) {
-    n->shapes = {a.sizes(), a.strides(), size, stride};
-    n->ints = {a->offset, off};
+    n->attrs = attrs::AsStrided{a.sizes(), a.strides(), a->offset, size, stride, off};
   }
   note_view(a, out);
   return out;
@@ -140,7 +142,7 @@ Tensor transpose(const Tensor& a, int64_t d0, int64_t d1) {
   Shape sz = a.sizes(), st = a.strides();
   if (nd > 0) { std::swap(sz[d0], sz[d1]); std::swap(st[d0], st[d1]); }
   Tensor out = make_view(a, sz, st, a->offset);
-  if (auto* n = record("TransposeBackward0", d::transpose_backward, {&a}, {&out})) n->ints = {d0, d1};
+  if (auto* n = record("TransposeBackward0", d::transpose_backward, {&a}, {&out})) n->attrs = attrs::Transpose{d0, d1};
   note_view(a, out);
   return out;
 }
@@ -151,7 +153,8 @@ Tensor t(const Tensor& a) {
   Tensor out;
   if (a.dim() < 2) out = make_view(a, a.sizes(), a.strides(), a->offset);
   else out = make_view(a, {a.size(1), a.size(0)}, {a.strides()[1], a.strides()[0]}, a->offset);
-  if (auto* n = record("TBackward0", d::transpose_backward, {&a}, {&out})) n->ints = {0, a.dim() < 2 ? 0 : 1};
+  if (auto* n = record("TBackward0", d::transpose_backward, {&a}, {&out}))
+    n->attrs = attrs::Transpose{0, a.dim() < 2 ? 0 : 1};
   note_view(a, out);
   return out;
 }
@@ -172,7 +175,7 @@ Tensor permute(const Tensor& a, const Shape& dims) {
     st[i] = a.strides()[dd];
   }
   Tensor out = make_view(a, sz, st, a->offset);
-  if (auto* n = record("PermuteBackward0", d::permute_backward, {&a}, {&out})) n->shapes = {wrapped};
+  if (auto* n = record("PermuteBackward0", d::permute_backward, {&a}, {&out})) n->attrs = attrs::Dims{wrapped};
   note_view(a, out);
   return out;
 }
@@ -230,7 +233,8 @@ Tensor expand(const Tensor& a, const Shape& shape) {
     }
   }
   Tensor out = make_view(a, sz, st, a->offset);
-  if (auto* n = record("ExpandBackward0", d::expand_backward, {&a}, {&out})) n->shapes = {a.sizes()};
+  if (auto* n = record("ExpandBackward0", d::expand_backward, {&a}, {&out}))
+    n->attrs = attrs::InputShape{a.sizes()};
   note_view(a, out);
   return out;
 }
@@ -240,7 +244,8 @@ Tensor squeeze(const Tensor& a) {
   for (int64_t i = 0; i < a.dim(); ++i)
     if (a.size(i) != 1) { sz.push_back(a.size(i)); st.push_back(a.strides()[i]); }
   Tensor out = make_view(a, sz, st, a->offset);
-  if (auto* n = record("SqueezeBackward0", d::squeeze_backward, {&a}, {&out})) n->shapes = {a.sizes()};
+  if (auto* n = record("SqueezeBackward0", d::squeeze_backward, {&a}, {&out}))
+    n->attrs = attrs::InputShape{a.sizes()};
   note_view(a, out);
   return out;
 }
@@ -256,7 +261,7 @@ Tensor squeeze_dims(const Tensor& a, const Shape& dims) {
     if (!drop[i]) { sz.push_back(a.size(i)); st.push_back(a.strides()[i]); }
   Tensor out = make_view(a, sz, st, a->offset);
   if (auto* n = record(dims.size() == 1 ? "SqueezeBackward1" : "SqueezeBackward2", d::squeeze_backward, {&a}, {&out}))
-    n->shapes = {a.sizes()};
+    n->attrs = attrs::InputShape{a.sizes()};
   note_view(a, out);
   return out;
 }
@@ -268,7 +273,7 @@ Tensor unsqueeze(const Tensor& a, int64_t dim) {
   sz.insert(sz.begin() + dim, 1);
   st.insert(st.begin() + dim, new_st);
   Tensor out = make_view(a, sz, st, a->offset);
-  if (auto* n = record("UnsqueezeBackward0", d::unsqueeze_backward, {&a}, {&out})) n->ints = {dim};
+  if (auto* n = record("UnsqueezeBackward0", d::unsqueeze_backward, {&a}, {&out})) n->attrs = attrs::Dim{dim};
   note_view(a, out);
   return out;
 }
@@ -313,8 +318,7 @@ Tensor select(const Tensor& a, int64_t dim, int64_t index) {
   st.erase(st.begin() + dim);
   Tensor out = make_view(a, sz, st, off);
   if (auto* n = record("SelectBackward0", d::select_backward, {&a}, {&out})) {
-    n->shapes = {a.sizes()};
-    n->ints = {dim, index};
+    n->attrs = attrs::Select{a.sizes(), dim, index};
   }
   note_view(a, out);
   return out;
@@ -338,8 +342,7 @@ Tensor slice(const Tensor& a, int64_t dim, std::optional<int64_t> start_o, std::
   st[dim] *= step;
   Tensor out = make_view(a, sz, st, off);
   if (auto* n = record("SliceBackward0", d::slice_backward, {&a}, {&out})) {
-    n->shapes = {a.sizes()};
-    n->ints = {dim, start, end, step};
+    n->attrs = attrs::Slice{a.sizes(), dim, start, end, step};
   }
   note_view(a, out);
   return out;
@@ -377,8 +380,7 @@ std::vector<Tensor> split_with_sizes(const Tensor& a, const Shape& sizes, int64_
     start += s;
   }
   if (auto* n = record("SplitWithSizesBackward0", d::split_backward, {a}, outs)) {
-    n->shapes = {a.sizes(), sizes};
-    n->ints = {dim};
+    n->attrs = attrs::Split{a.sizes(), sizes, dim};
     for (auto& o : outs) note_view(a, o);
   }
   return outs;
@@ -402,8 +404,7 @@ std::vector<Tensor> split(const Tensor& a, int64_t split_size, int64_t dim) {
     start += s;
   }
   if (auto* n = record("SplitBackward0", d::split_backward, {a}, outs)) {
-    n->shapes = {a.sizes(), sizes};
-    n->ints = {dim};
+    n->attrs = attrs::Split{a.sizes(), sizes, dim};
     for (auto& o : outs) note_view(a, o);
   }
   return outs;
@@ -434,8 +435,7 @@ std::vector<Tensor> unbind(const Tensor& a, int64_t dim) {
   st.erase(st.begin() + dim);
   for (int64_t i = 0; i < n; ++i) outs.push_back(make_view(a, sz, st, a->offset + i * step));
   if (auto* node = record("UnbindBackward0", d::unbind_backward, {a}, outs)) {
-    node->shapes = {a.sizes()};
-    node->ints = {dim};
+    node->attrs = attrs::DimInput{dim, a.sizes()};
     for (auto& o : outs) note_view(a, o);
   }
   return outs;
@@ -460,8 +460,7 @@ Tensor diagonal(const Tensor& a, int64_t offset, int64_t d1, int64_t d2) {
   st.push_back(a.strides()[d1] + a.strides()[d2]);
   Tensor out = make_view(a, sz, st, off);
   if (auto* n = record("DiagonalBackward0", d::diagonal_backward, {&a}, {&out})) {
-    n->shapes = {a.sizes()};
-    n->ints = {offset, d1, d2};
+    n->attrs = attrs::Diagonal{a.sizes(), offset, d1, d2};
   }
   note_view(a, out);
   return out;
