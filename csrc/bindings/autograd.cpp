@@ -255,6 +255,9 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   cls.def("_check_inplace", [](const Tensor& self, const char* op) { autograd::check_inplace(self, op); });
   cls.def("_rebase_history", [](Tensor& self, const Tensor& src) { autograd::rebase_history(self, src); });
   cls.def("detach_", [](Tensor& t) -> Tensor& {
+    // PyTorch refuses views; tensorcore knows the views autograd tracks (Note [In-place on views]).
+    TC_CHECK(!(t->autograd && t->autograd->view_base.defined()),
+             "Can't detach views in-place. Use detach() instead.");
     if (t->autograd) {
       t->autograd->grad_fn.reset();
       t->autograd->requires_grad = false;

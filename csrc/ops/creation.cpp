@@ -33,7 +33,7 @@ Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype)
     end = Scalar::from_int(end.i);
     step = Scalar::from_int(step.i);
     any_float = false;
-    TC_CHECK(step.i != 0, "arange: step must be nonzero (step truncated to the integer dtype is 0)");
+    TC_CHECK_VALUE(step.i != 0, "arange: step must be nonzero (step truncated to the integer dtype is 0)");
   }
   TC_CHECK((step.d > 0 && end.d >= start.d) || (step.d < 0 && end.d <= start.d),
            "arange: upper bound and larger bound inconsistent with step sign (start=", start.d, ", end=", end.d,
