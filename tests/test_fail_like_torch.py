@@ -17,10 +17,11 @@ def outcome(lib, fn):
     except Exception as e:
         base = next(c for c in type(e).__mro__ if c.__module__ == "builtins")
         return ("raise", base.__name__)
+    # values as their repr, so that NaN equals NaN
     if isinstance(v, lib.Tensor):
-        return ("ok", str(v.dtype).split(".")[-1], v.detach().numpy().tolist())
+        return ("ok", str(v.dtype).split(".")[-1], repr(v.detach().numpy().tolist()))
     if isinstance(v, np.ndarray):
-        return ("ok", v.dtype.name, v.tolist())
+        return ("ok", v.dtype.name, repr(v.tolist()))
     if isinstance(v, tuple):
         return ("ok", tuple(outcome(lib, lambda _lib, x=x: x)[1:] for x in v))
     return ("ok", type(v).__name__, v)
@@ -285,3 +286,41 @@ def test_view_as_another_dtype():
     assert_like_torch(lambda m: m.arange(4.0).view(m.float64), "ok")
     assert_like_torch(lambda m: m.arange(6.0).reshape(2, 3).view(m.float64), "RuntimeError")
     assert_like_torch(lambda m: m.tensor(1.0).view(m.float64), "RuntimeError")
+
+
+def test_integer_results_of_inputs_requiring_grad():
+    assert_like_torch(lambda m: m.ones(2, requires_grad=True).sum(dtype=m.int64), "RuntimeError")
+    assert_like_torch(lambda m: m.ones(2, requires_grad=True).cumsum(0, dtype=m.int32), "RuntimeError")
+    assert_like_torch(lambda m: m.ones(2, requires_grad=True).sum(dtype=m.float64).detach(), "ok")
+
+
+@pytest.mark.parametrize("data", [[float("inf"), 1.0], [float("nan")], [1e10]])
+def test_python_floats_that_do_not_fit_an_integer_dtype(data):
+    assert_like_torch(lambda m: m.tensor(data, dtype=m.int32), "RuntimeError")
+
+
+def test_clamp_mixing_tensor_and_number_bounds():
+    assert_like_torch(lambda m: m.clamp(m.arange(3.0), 0.5, m.tensor(1.5)), "ok")
+    assert_like_torch(lambda m: m.clamp(m.arange(3.0), 0.5, m.ones(3)), "TypeError")
+    assert_like_torch(lambda m: m.clamp(m.arange(3.0), 0.5, m.tensor(1.5, requires_grad=True)), "TypeError")
+
+
+def test_inplace_view_op_argument_types_before_the_leaf_check():
+    assert_like_torch(lambda m: m.ones(2, 2, requires_grad=True).transpose_(0, [0, 1]), "TypeError")
+    assert_like_torch(lambda m: m.ones(2, 2, requires_grad=True).transpose_(0, 5), "RuntimeError")
+
+
+def test_predicate_in_place_on_leaf_requiring_grad():
+    assert_like_torch(lambda m: m.ones(2, requires_grad=True).logical_not_().detach(), "ok")
+    assert_like_torch(lambda m: m.ones(2, requires_grad=True).sign_(), "RuntimeError")
+
+
+def test_values_the_fuzzer_found_different():
+    assert_like_torch(lambda m: m.isclose(m.tensor([0.07, -0.69, float("inf")]),
+                                          m.tensor([-float("inf"), float("inf"), float("inf")])), "ok")
+    assert_like_torch(lambda m: m.unique(m.tensor([1.0, float("nan"), float("nan")]), return_counts=True), "ok")
+    assert_like_torch(lambda m: m.tensor([1.5, -2.0]).prod(dtype=m.bool), "ok")
+    assert_like_torch(lambda m: m.linspace(0, 3, 3, out=m.empty(3, 1)), "ok")
+    assert_like_torch(lambda m: m.clamp(m.tensor(4.0, dtype=m.float64), m.tensor([2, -3], dtype=m.int32),
+                                        m.tensor([1.0, 5.0])), "ok")
+    assert_like_torch(lambda m: m.ones(3, dtype=m.int32).expand(2, 3).__setitem__(True, 1), "RuntimeError")

@@ -309,6 +309,16 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   DType target = dtype ? *dtype
                        : inferred ? *inferred
                        : (from_python_seq && src_dt == DType::Float64 ? ops::default_dtype() : src_dt);
+  if (from_python_seq && is_floating(src_dt) && !is_floating(target) && target != DType::Bool && t.numel() > 0) {
+    // Python floats into an integer dtype must fit it (NaN and inf never do): PyTorch's RuntimeError.
+    const double lim = target == DType::Int32 ? 2147483648.0 : 9223372036854775808.0;
+    py::object a = np.attr("asarray")(arr);
+    bool fits = np.attr("all")(np.attr("isfinite")(a)).cast<bool>() &&
+                np.attr("all")(np.attr("less")(np.attr("abs")(a), lim)).cast<bool>();
+    if (!fits)
+      throw tc::Error(ErrorKind::Runtime, std::string("value cannot be converted to type ") + dtype_name(target) +
+                      " without overflow");
+  }
   if (target != src_dt) t = ops::to_dtype(t, target);
   return t;
 }

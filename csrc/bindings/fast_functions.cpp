@@ -4,6 +4,8 @@
 // tensorcore/_elementwise.py to install, as the registry's rows are.
 #include "bindings/arg_parser.h"
 
+#include "autograd/grad_mode.h"
+
 #include <deque>
 
 namespace tc::py_glue {
@@ -67,6 +69,9 @@ PyObject* sum_impl(const Signature& sig, PyObject* self, PyObject* const* args, 
         return ops::sum(a, dims, keepdim, dt);
       }), p[2]);
     if (!parse_optional_dtype("sum", p[2], &dtype)) return nullptr;
+    // An integer result of an input that requires grad cannot be recorded (PyTorch's RuntimeError).
+    TC_CHECK(!(dtype && !is_floating(*dtype) && a.requires_grad() && autograd::grad_enabled()),
+             "Autograd not support dtype: ", dtype_name(*dtype));
     return wrap_tensor(ops::sum(a, dims, keepdim, dtype));
   });
 }

@@ -444,7 +444,9 @@ def _int_or_ints(a):
 def _inplace_view(name):
     def f(self, *args, **kwargs):
         # PyTorch's order: argument types, then the leaf check, then the dims' ranges.
-        if not builtins.all(_int_or_ints(a) for a in args):
+        ints_only = name not in ("squeeze", "as_strided")  # (those two take lists of ints)
+        if not builtins.all(_int_or_ints(a) if not ints_only else isinstance(a, int) and not isinstance(
+                a, builtins.bool) for a in args):
             getattr(self, name)(*args, **kwargs)  # raises the argument's TypeError
         if self.requires_grad and _C.is_grad_enabled():  # a leaf that requires grad, or a view of one
             self._check_inplace(name)
@@ -484,7 +486,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
             raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
         raise NotImplementedError("unique(dim=...) is not supported by tensorcore")
     arr = input.detach().numpy().reshape(-1)
-    vals, inv, counts = np.unique(arr, return_inverse=True, return_counts=True)
+    # every NaN is its own value, as PyTorch's (numpy would fold them into one)
+    vals, inv, counts = np.unique(arr, return_inverse=True, return_counts=True, equal_nan=False)
     out = [tensor(vals, dtype=input.dtype)]
     if return_inverse:
         out.append(tensor(inv.reshape(tuple(input.shape)).astype(np.int64)))

@@ -246,7 +246,9 @@ def arange(start=None, end=None, step=1, *, out=None, dtype=None, device=None, r
         if dt is bool_:
             raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
         result = _C.arange(start, end, step, dt)
-        if out.numel() != result.numel():
+        if out.numel() == result.numel():  # out keeps its shape when the number of elements is right
+            result = result.reshape(out.shape)
+        else:
             import warnings
             warnings.warn(f"The number of elements in the out tensor of shape {list(out.shape)} is {out.numel()} "
                           f"which does not match the computed number of elements {result.numel()}. Note that this "
@@ -280,11 +282,15 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     t = _C.linspace(builtins.float(_number(start, "linspace", "start")),
                     builtins.float(_number(end, "linspace", "end")), steps, dt)
+    if out is not None and out.numel() == t.numel():  # an out with the right number of elements keeps its shape
+        t = t.reshape(out.shape)
     return _finish(t, requires_grad) if out is None else _write_out("linspace", t, out, warn_resize=False)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
     device_arg(device, "logspace")
+    if dtype_arg(dtype, "logspace") is bool_ and int_arg(steps, "logspace", "steps") > 0:
+        raise NotImplementedError("\"logspace_cpu\" not implemented for 'Bool'")
     t = _C.pow(builtins.float(base), linspace(start, end, steps, dtype=float64))
     return _finish(t.to(_factory_dtype(dtype, "logspace")), requires_grad)
 
@@ -843,8 +849,9 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     if input.dtype != other.dtype:  # PyTorch compares only like with like
         raise RuntimeError(f"isclose: {input.dtype.name} did not match {other.dtype.name}")
     a, b = (input, other) if input.dtype.is_floating_point else (input.double(), other.double())
+    # infinities are close only to themselves (inf - inf is NaN; |x - inf| <= inf would say True)
     close = (a - b).abs() <= atol + rtol * b.abs()
-    close = close | (a == b)
+    close = (close & a.isfinite() & b.isfinite()) | (a == b)
     if equal_nan:
         close = close | (a.isnan() & b.isnan())
     return close

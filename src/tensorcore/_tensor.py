@@ -145,7 +145,8 @@ def _check_index_put_dtype(self, key, value):
     items = key if isinstance(key, tuple) else (key,)
     advanced = builtins.any(isinstance(k, (list, np.ndarray, builtins.bool)) or (
         isinstance(k, Tensor) and (k.dim() > 0 or k.dtype is bool_)) for k in items)
-    mask_fill = len(items) == 1 and isinstance(items[0], Tensor) and items[0].dtype is bool_ and value.numel() == 1
+    mask_fill = len(items) == 1 and isinstance(items[0], Tensor) and items[0].dtype is bool_ and items[0].dim() \
+        and value.numel() == 1
     if advanced and not mask_fill:
         self[key]  # an invalid key raises its own IndexError first, as PyTorch
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
@@ -163,8 +164,10 @@ def __setitem__(self, key, value):
         module = builtins.type(value).__module__
         kind = builtins.type(value).__name__ if module == "builtins" else f"{module}.{builtins.type(value).__name__}"
         raise TypeError(f"can't assign a {kind} to a {self.type()}")
-    if isinstance(value, Tensor) and value.dtype != self.dtype and self.dim():  # (0-dim: the key's errors first)
+    if isinstance(value, Tensor) and value.dtype != self.dtype:
         _check_index_put_dtype(self, key, value)
+    if isinstance(key, (builtins.bool, list)):
+        _check_no_overlap(self)  # index_put_ into an expanded tensor: PyTorch's RuntimeError
     if isinstance(value, Tensor) and value.dim() and value.shape[0] == 1:
         # PyTorch drops the value's leading size-1 dims before broadcasting
         # (x[0] = t.view(1, n) works), so out[i] = model(x_i) of shape (1, n) does too.
@@ -713,7 +716,7 @@ def _clamp_bounds(min, max):
     parameters); a tensor with dims next to a number is the TypeError _bound_tensor raises."""
     if isinstance(min, Tensor) != isinstance(max, Tensor) and min is not None and max is not None:
         t = min if isinstance(min, Tensor) else max
-        if t.dim() == 0:
+        if t.dim() == 0 and not t.requires_grad:  # (one that requires grad is no Number to the parser)
             return (min.item() if min is t else min), (max.item() if max is t else max)
     return min, max
 
@@ -721,6 +724,11 @@ def _clamp_bounds(min, max):
 @_method
 def clamp(self, min=None, max=None):
     min, max = _clamp_bounds(min, max)
+    if isinstance(min, Tensor) and isinstance(max, Tensor):
+        from ._composites import _result_type_of
+        dt = _result_type_of(self, min, max)  # the three operands promote together, as PyTorch
+        if not (self.dtype == min.dtype == max.dtype == dt):
+            return _C.clamp_tensor(self.to(dt), min.to(dt), max.to(dt))
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         return _C.clamp_tensor(self, _bound_tensor(min), _bound_tensor(max))
     return _C.clamp(self, min, max)
@@ -756,8 +764,8 @@ def where(self, condition, other):
 @_method
 def lerp(self, end, weight):
     _lerp_dtypes(self, end, weight, "lerp")
-    if isinstance(weight, Tensor) and not weight.dim() and weight.dtype != self.dtype:  # a 0-dim weight is cast
-        weight = weight.to(self.dtype)
+    if isinstance(weight, Tensor) and not weight.dim() and not weight.is_floating_point():  # a 0-dim bool/int
+        weight = weight.to(self.dtype)  # weight is read as a number
     if not self.is_floating_point():  # the shapes' error before the kernel's NotImplementedError, as PyTorch
         from ._functions import broadcast_shapes
         broadcast_shapes(self.shape, end.shape, *([weight.shape] if isinstance(weight, Tensor) else []))
@@ -938,6 +946,7 @@ def mean(self, dim=None, keepdim=False, *, dtype=None):
 @_method
 @grad_fn_named("NansumBackward0")
 def nansum(self, dim=None, keepdim=False, *, dtype=None):
+    _check_grad_dtype(self, dtype_arg(dtype, "nansum"))
     x = self if dtype is None else self.to(dtype)
     if not x.is_floating_point():  # no NaN to skip; integers sum to int64 unless a dtype is given
         return x.sum(dim, keepdim) if dtype is None else x.sum(dim, keepdim, dtype=dtype)
@@ -948,8 +957,10 @@ def nansum(self, dim=None, keepdim=False, *, dtype=None):
 def prod(self, dim=_NO_DIM, keepdim=False, *, dtype=None):
     if dim is None:  # prod() reduces everything; prod(dim=None) is PyTorch's TypeError
         raise TypeError("prod(): argument 'dim' (position 1) must be int, not NoneType")
+    _check_grad_dtype(self, dtype_arg(dtype, "prod"))
     x = self if dtype is None else self.to(dtype)
-    return _C.prod(x, None if dim is _NO_DIM else int_arg(dim, "prod"), bool_arg(keepdim, "prod"))
+    r = _C.prod(x, None if dim is _NO_DIM else int_arg(dim, "prod"), bool_arg(keepdim, "prod"))
+    return r if dtype is None or r.dtype == x.dtype else r.to(x.dtype)  # a given dtype is the result's
 
 
 def _extreme(self, dim, keepdim, which, other=None):
@@ -1061,7 +1072,15 @@ def logsumexp(self, dim, keepdim=False):
 
 
 @_method
+def _check_grad_dtype(self, dtype):
+    """An integer result of an input that requires grad cannot be recorded (PyTorch's RuntimeError)."""
+    if dtype is not None and not dtype.is_floating_point and self.requires_grad and _C.is_grad_enabled():
+        raise RuntimeError(f"Autograd not support dtype: {_TYPE_NAMES[dtype.name]}")
+
+
+@_method
 def cumsum(self, dim, *, dtype=None):
+    _check_grad_dtype(self, dtype_arg(dtype, "cumsum"))
     if dtype_arg(dtype, "cumsum") is bool_:
         raise NotImplementedError("\"cumsum_out_cpu\" not implemented for 'Bool'")
     x = self if dtype is None else self.to(dtype)
