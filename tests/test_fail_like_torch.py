@@ -324,3 +324,16 @@ def test_values_the_fuzzer_found_different():
     assert_like_torch(lambda m: m.clamp(m.tensor(4.0, dtype=m.float64), m.tensor([2, -3], dtype=m.int32),
                                         m.tensor([1.0, 5.0])), "ok")
     assert_like_torch(lambda m: m.ones(3, dtype=m.int32).expand(2, 3).__setitem__(True, 1), "RuntimeError")
+
+
+def test_arange_of_integer_dtypes_with_float_bounds():
+    for args in [(3.5,), (0, 2.5), (-1.5, 2), (0, 5, 1.5), (0, 5, 2.7), (5, 0.5, -1), (0.5, 4, 1.5)]:
+        assert_like_torch(lambda m: m.arange(*args, dtype=m.int32), "ok")
+        assert_like_torch(lambda m: m.arange(*args, dtype=m.int64), "ok")  # (PyTorch counts these differently)
+
+
+def test_more_fuzzer_findings():
+    assert_like_torch(lambda m: m.pow(m.ones(2, dtype=m.int32), 2 ** 40), "RuntimeError")
+    assert_like_torch(lambda m: m.tensor(1.0).flatten(1), "IndexError")
+    assert_like_torch(lambda m: m.tensor(1.0).flatten(0, -1), "ok")
+    assert_like_torch(lambda m: m.add(m.tensor([True]), m.tensor([True]), alpha=2), "ok")

@@ -96,6 +96,22 @@ bool any_negative(const Tensor& t) {
 }
 
 // Computes the op into `out` (allocated if undefined). No autograd.
+// A 0-dim tensor's value converted to `dt` through fill_scalar's range checks
+// (RuntimeError "value cannot be converted to type int without overflow",
+// as PyTorch for a number that does not fit the dtype it is written into).
+static Tensor checked_scalar_to(const Tensor& t, DType dt) {
+  Tensor c = contiguous(t);
+  Scalar s;
+  switch (t.dtype()) {
+    case DType::Bool: s = Scalar::from_bool(*c.data<bool>()); break;
+    case DType::Int32: s = Scalar::from_int(*c.data<int32_t>()); break;
+    case DType::Int64: s = Scalar::from_int(*c.data<int64_t>()); break;
+    case DType::Float32: s = Scalar::from_double(*c.data<float>()); break;
+    default: s = Scalar::from_double(*c.data<double>()); break;
+  }
+  return scalar_tensor(s, dt);
+}
+
 void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, const char* name) {
   Rule rule = binary_rule(op);
   DType common = result_type({&a, &b});
@@ -117,7 +133,10 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
           "mask, use the `~` or `logical_not()` operator instead.");
   if (compute == DType::Bool && rule == Rule::Numeric)
     raise(ErrorKind::NotImplemented, "[", name, "] not implemented for 'Bool' tensors");
-  Tensor ac = to_dtype(a, compute), bc = to_dtype(b, compute);
+  // pow's Python-number exponent must fit an integer dtype (PyTorch's "value cannot be converted" RuntimeError).
+  Tensor ac = to_dtype(a, compute);
+  Tensor bc = op == BinaryOp::Pow && is_integral(compute, false) && is_wrapped_number(b) ? checked_scalar_to(b, compute)
+                                                                                        : to_dtype(b, compute);
   if (is_integral(compute, true) && divides(op) && any_zero(bc))
     raise(ErrorKind::Runtime, "ZeroDivisionError: [", name, "] integer division or modulo by zero");
   // Only a Python-number exponent is rejected; tensor exponents follow the functor (2 ** -1 == 0).
@@ -403,22 +422,6 @@ Tensor& unary_(UnaryOp op, Tensor& self) {
 }
 
 // ---- where / clamp / lerp ----
-
-// A 0-dim tensor's value converted to `dt` through fill_scalar's range checks
-// (RuntimeError "value cannot be converted to type int without overflow",
-// as PyTorch for a number that does not fit the dtype it is written into).
-static Tensor checked_scalar_to(const Tensor& t, DType dt) {
-  Tensor c = contiguous(t);
-  Scalar s;
-  switch (t.dtype()) {
-    case DType::Bool: s = Scalar::from_bool(*c.data<bool>()); break;
-    case DType::Int32: s = Scalar::from_int(*c.data<int32_t>()); break;
-    case DType::Int64: s = Scalar::from_int(*c.data<int64_t>()); break;
-    case DType::Float32: s = Scalar::from_double(*c.data<float>()); break;
-    default: s = Scalar::from_double(*c.data<double>()); break;
-  }
-  return scalar_tensor(s, dt);
-}
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   TC_CHECK(cond.dtype() == DType::Bool, "where expected condition to be a boolean tensor, but got a tensor with dtype ",

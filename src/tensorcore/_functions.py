@@ -245,10 +245,13 @@ def arange(start=None, end=None, step=1, *, out=None, dtype=None, device=None, r
         dt = _out_factory_dtype("arange", dtype_arg(dtype, "arange"), out)
         if dt is bool_:
             raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
+        if not dt.is_floating_point:  # into an integer out, PyTorch truncates the bounds before counting
+            start, end, step = (math.trunc(v) if isinstance(v, builtins.float) and math.isfinite(v) else v
+                                for v in (start, end, step))
         result = _C.arange(start, end, step, dt)
         if out.numel() == result.numel():  # out keeps its shape when the number of elements is right
             result = result.reshape(out.shape)
-        else:
+        elif out.numel():  # (an empty out is resized silently)
             import warnings
             warnings.warn(f"The number of elements in the out tensor of shape {list(out.shape)} is {out.numel()} "
                           f"which does not match the computed number of elements {result.numel()}. Note that this "

@@ -34,6 +34,16 @@ def _expect(out, dtype):
                            f"{_NAMES[out.dtype.name]} instead")
 
 
+_INT_DIM = ("cumsum", "prod", "index_select", "max", "min", "sort")
+
+
+def _check_dim_type(name, args, kwargs):
+    """The dim argument's TypeError comes before out='s checks, as PyTorch's parser raises it first."""
+    dim = args[1] if len(args) > 1 else kwargs.get("dim")
+    if dim is not None and name not in ("mm", "bmm", "clamp", "where"):
+        (int_arg if name in _INT_DIM else dims_arg)(dim, name)
+
+
 def _inputs(args, kwargs):
     return [a for a in list(args) + list(kwargs.values()) if isinstance(a, _C.Tensor)]
 
@@ -43,6 +53,7 @@ def _compute_in_out(name, fn):
     def f(*args, out=None, **kwargs):
         if out is None:
             return fn(*args, **kwargs)
+        _check_dim_type(name, args, kwargs)
         check_out(name, out, _inputs(args, kwargs))
         dtype = kwargs.get("dtype")
         if dtype is not None:
@@ -64,8 +75,7 @@ def _same_dtype(name, fn):
     def f(*args, out=None, **kwargs):
         if out is None:
             return fn(*args, **kwargs)
-        if name in INPUT_DTYPE and len(args) > 1:  # the dim's TypeError first
-            (int_arg if name == "index_select" else dims_arg)(args[1], name)
+        _check_dim_type(name, args, kwargs)
         check_out(name, out, _inputs(args, kwargs))
         if name in INPUT_DTYPE and args and isinstance(args[0], _C.Tensor) and out.dtype != args[0].dtype:
             raise RuntimeError(f"{name}(): expected out's dtype {out.dtype.name} to be the input's, "

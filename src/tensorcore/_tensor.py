@@ -507,6 +507,10 @@ def unsqueeze(self, dim):
 
 @_method
 def flatten(self, start_dim=0, end_dim=-1):
+    if self.dim() == 0:  # a 0-dim tensor flattens to 1 element, with dims in PyTorch's range [-1, 0]
+        for d in (int_arg(start_dim, "flatten", "start_dim"), int_arg(end_dim, "flatten", "end_dim")):
+            if not -1 <= d <= 0:
+                raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got {d})")
     return _C.flatten(self, int_arg(start_dim, "flatten", "start_dim"), int_arg(end_dim, "flatten", "end_dim"))
 
 
@@ -546,7 +550,10 @@ def split(self, split_size, dim=0):
     dim = int_arg(dim, "split")
     if isinstance(split_size, (list, tuple)):
         return tuple(_C.split_with_sizes(self, [int_arg(s, "split", "split_size") for s in split_size], dim))
-    return tuple(_C.split(self, int_arg(split_size, "split", "split_size"), dim))
+    split_size = int_arg(split_size, "split", "split_size")
+    if split_size < 0:  # checked before the dim, as PyTorch
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size}")
+    return tuple(_C.split(self, split_size, dim))
 
 
 @_method
@@ -580,6 +587,12 @@ def diagonal(self, offset=0, dim1=0, dim2=1):
 
 @_method
 def movedim(self, source, destination):
+    # PyTorch's overloads: (int, int) or (tuple of ints, tuple of ints); nothing else
+    if source is None or destination is None or isinstance(source, (list, tuple)) != isinstance(
+            destination, (list, tuple)):
+        raise TypeError(f"movedim() received an invalid combination of arguments - got "
+                        f"({builtins.type(source).__name__}, {builtins.type(destination).__name__}), but expected "
+                        f"one of: (int source, int destination) or (tuple of ints source, tuple of ints destination)")
     return _C.movedim(self, dims_arg(source, "movedim"), dims_arg(destination, "movedim"))
 
 
@@ -628,6 +641,10 @@ def _alpha_number(alpha, op, self=None, other=None):
             raise RuntimeError("Boolean alpha only supported for Boolean results.")
         if isinstance(alpha, builtins.float) and not builtins.any(k.startswith("float") for k in kinds):
             raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if self is not None and isinstance(alpha, int) and not isinstance(alpha, builtins.bool) and \
+            self.dtype is bool_ and (isinstance(other, builtins.bool) or (
+                isinstance(other, Tensor) and other.dtype is bool_)):
+        alpha = builtins.bool(alpha)  # a bool result: alpha is read as a bool, as PyTorch
     return alpha
 
 
@@ -1080,9 +1097,9 @@ def _check_grad_dtype(self, dtype):
 
 @_method
 def cumsum(self, dim, *, dtype=None):
-    _check_grad_dtype(self, dtype_arg(dtype, "cumsum"))
     if dtype_arg(dtype, "cumsum") is bool_:
         raise NotImplementedError("\"cumsum_out_cpu\" not implemented for 'Bool'")
+    _check_grad_dtype(self, dtype_arg(dtype, "cumsum"))
     x = self if dtype is None else self.to(dtype)
     r = _C.cumsum(x, int_arg(dim, "cumsum"))  # integers accumulate in int64 unless a dtype is given
     return r if dtype is None or r.dtype == x.dtype else r.to(x.dtype)
