@@ -387,9 +387,9 @@ def index_add(input, dim, index, source, *, alpha=1):
 @_method
 def index_fill_(self, dim, index, value):
     from .autograd import no_grad
+    dim, n = int_arg(dim, "index_fill_"), builtins.max(self.dim(), 1)  # the argument's type first
     if self.requires_grad and _C.is_grad_enabled():
         self._check_inplace("index_fill")  # a leaf that requires grad (or a view of one): PyTorch's RuntimeError
-    dim, n = int_arg(dim, "index_fill_"), builtins.max(self.dim(), 1)
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     if self.dim() == 0:
