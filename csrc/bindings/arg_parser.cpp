@@ -75,6 +75,9 @@ bool convert_arg(const Signature& sig, int index, PyObject* obj, bool positional
         *out = ops::wrapped_scalar(s);
         return true;
       }
+    } catch (py::error_already_set& e) {  // a Python error (OverflowError for an int beyond int64) keeps its type
+      e.restore();
+      return false;
     } catch (const std::exception& e) {
       PyErr_SetString(PyExc_RuntimeError, e.what());
       return false;

@@ -34,7 +34,7 @@ struct Signature {
   bool method = false;   // Tensor method: positions count from 1 after self, and
                          // the count error names "TensorBase.<name>()"
   int nparams = 0;
-  Param params[4];
+  Param params[5];  // sum(input, dim, keepdim, *, dtype, out) has the most
 };
 
 // Binds args/kwnames to `slots` (borrowed references, nullptr where an

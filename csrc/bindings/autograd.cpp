@@ -258,6 +258,9 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   // written in Python computes from (its node may save it; self is overwritten).
   cls.def("_snapshot_for_inplace", [](const Tensor& self) { return autograd::snapshot_for_inplace(self); });
   cls.def("detach_", [](Tensor& t) -> Tensor& {
+    // PyTorch refuses views; tensorcore knows the views autograd tracks (Note [In-place on views]).
+    TC_CHECK(!(t->autograd && t->autograd->view_base.defined()),
+             "Can't detach views in-place. Use detach() instead.");
     if (t->autograd) {
       t->autograd->grad_fn.reset();
       t->autograd->requires_grad = false;

@@ -50,7 +50,10 @@ bool parse_scalar(py::handle obj, Scalar* out) {
   if (PyLong_CheckExact(p) || PyLong_Check(p)) {
     int overflow = 0;
     long long v = PyLong_AsLongLongAndOverflow(p, &overflow);
-    if (overflow) throw std::runtime_error("Overflow when unpacking long");
+    if (overflow) {  // PyTorch's OverflowError for a Python int beyond int64 given as a Scalar argument
+      PyErr_SetString(PyExc_OverflowError, "int too big to convert");
+      throw py::error_already_set();
+    }
     *out = Scalar::from_int(v);
     return true;
   }
@@ -124,7 +127,19 @@ struct SeqInfer {
   std::optional<DType> dtype;
   std::vector<int64_t> lengths;  // per depth, from the first sequence seen there
   int64_t leaf_depth = -1;
+  // Note [tensor() element checks]: what PyTorch refuses only once the target
+  // dtype is known -- Python ints beyond int64 (ValueError unless the target
+  // is floating or bool), float tensors as elements of an integer or bool
+  // tensor (TypeError, PyTorch converts them with __index__), and element
+  // tensors with several values (ValueError).
+  bool big_int = false, float_tensor = false, multi_tensor = false, has_tensor = false;
+  bool has_dtype = false;  // an explicit dtype= was given
   void take(DType d) { dtype = dtype ? promote_types(*dtype, d) : d; }
+  void check_int(PyObject* p) {
+    int overflow = 0;
+    PyLong_AsLongLongAndOverflow(p, &overflow);
+    if (overflow) big_int = true;
+  }
   void leaf(size_t depth) {
     if (leaf_depth < 0) leaf_depth = static_cast<int64_t>(depth);
     else if (leaf_depth != static_cast<int64_t>(depth)) throw py::type_error("not a sequence");
@@ -133,9 +148,16 @@ struct SeqInfer {
     PyObject* p = obj.ptr();
     if (depth > 64) throw py::value_error("tensor(): data nested too deeply (more than 64 levels)");
     if (PyBool_Check(p)) { take(DType::Bool); leaf(depth); return; }
-    if (PyLong_CheckExact(p)) { take(DType::Int64); leaf(depth); return; }
+    if (PyLong_CheckExact(p)) { check_int(p); take(DType::Int64); leaf(depth); return; }
     if (PyFloat_CheckExact(p)) { take(ops::default_dtype()); leaf(depth); return; }
-    if (py::isinstance<TensorImpl>(obj)) { take(obj.cast<Tensor>().dtype()); return; }
+    if (py::isinstance<TensorImpl>(obj)) {
+      Tensor t = obj.cast<Tensor>();
+      has_tensor = true;
+      float_tensor = float_tensor || is_floating(t.dtype());
+      multi_tensor = multi_tensor || t.numel() != 1;
+      take(t.dtype());
+      return;
+    }
     if (py::isinstance<py::array>(obj)) { take(dtype_from_numpy(obj.cast<py::array>())); return; }
     py::module_ np = py::module_::import("numpy");
     if (py::isinstance(obj, np.attr("generic"))) {  // before the subclass checks: np.float64 is a float
@@ -143,13 +165,15 @@ struct SeqInfer {
       leaf(depth);
       return;
     }
-    if (PyLong_Check(p)) { take(DType::Int64); leaf(depth); return; }
+    if (PyLong_Check(p)) { check_int(p); take(DType::Int64); leaf(depth); return; }
     if (PyFloat_Check(p)) { take(ops::default_dtype()); leaf(depth); return; }
     if (py::isinstance<py::str>(obj) || py::isinstance<py::bytes>(obj))
       throw py::type_error("new(): invalid data type '" + std::string(py::str(py::type::of(obj).attr("__name__"))) + "'");
-    if (!PyList_Check(p) && !PyTuple_Check(p))
-      throw tc::Error(ErrorKind::Runtime,
-                      "Could not infer dtype of " + std::string(py::str(py::type::of(obj).attr("__name__"))));
+    if (!PyList_Check(p) && !PyTuple_Check(p)) {
+      std::string type = py::str(py::type::of(obj).attr("__name__"));
+      if (has_dtype) throw py::type_error("must be real number, not " + type);  // PyTorch, with a dtype given
+      throw tc::Error(ErrorKind::Runtime, "Could not infer dtype of " + type);
+    }
     if (leaf_depth >= 0 && static_cast<int64_t>(depth) >= leaf_depth) throw py::type_error("not a sequence");
     py::sequence seq = py::reinterpret_borrow<py::sequence>(obj);
     int64_t n = static_cast<int64_t>(py::len(seq));
@@ -185,6 +209,19 @@ void check_numpy_layout(const py::array& arr) {
                           "between byte orders is currently not supported.");
 }
 
+// The nested data with every (one-element) tensor replaced by its Python
+// number, as PyTorch reads them: numpy never sees a tensor (whose buffer is
+// refused when it requires grad, Note [numpy access and requires_grad]).
+static py::object tensors_to_numbers(py::handle obj) {
+  if (py::isinstance<TensorImpl>(obj)) return obj.attr("item")();
+  if (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr())) {
+    py::list out;
+    for (auto item : py::reinterpret_borrow<py::sequence>(obj)) out.append(tensors_to_numbers(item));
+    return std::move(out);
+  }
+  return py::reinterpret_borrow<py::object>(obj);
+}
+
 Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   if (py::isinstance<TensorImpl>(data)) {
     Tensor t = data.cast<Tensor>();
@@ -194,18 +231,44 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   py::module_ np = py::module_::import("numpy");
   if (py::isinstance(data, np.attr("generic")) && !py::isinstance<py::str>(data) && !py::isinstance<py::bytes>(data))
     return tensor_from_data(np.attr("asarray")(data), dtype);  // numpy scalars keep their dtype
+  if (PyLong_Check(data.ptr()) && !PyBool_Check(data.ptr())) {  // Note [tensor() element checks]
+    SeqInfer one;
+    one.check_int(data.ptr());
+    if (one.big_int) {
+      if (!dtype || !(is_floating(*dtype) || *dtype == DType::Bool))
+        throw py::value_error("Overflow when unpacking long long");
+      return ops::scalar_tensor(Scalar::from_double(PyLong_AsDouble(data.ptr())), dtype);
+    }
+  }
   Scalar s;
   if (parse_scalar(data, &s)) return ops::scalar_tensor(s, dtype);
   if (py::isinstance<py::str>(data) || py::isinstance<py::bytes>(data))
     throw py::type_error("new(): invalid data type '" + std::string(py::str(py::type::of(data).attr("__name__"))) + "'");
-  py::object arr_obj;
+  py::object arr_obj, as_double, as_numbers;
   bool from_python_seq = !py::isinstance<py::array>(data);
   std::optional<DType> inferred;
   if (from_python_seq) {
     if (PyList_Check(data.ptr()) || PyTuple_Check(data.ptr())) {
       SeqInfer inf;
+      inf.has_dtype = dtype.has_value();
       inf.scan(data, 0);
       inferred = inf.dtype;
+      // Note [tensor() element checks]
+      std::optional<DType> target = dtype ? dtype : inferred;
+      bool to_float = target && is_floating(*target);
+      if ((inf.float_tensor || inf.multi_tensor) && !to_float)  // read with __index__: one integer value each
+        throw py::type_error("only integer tensors of a single element can be converted to an index");
+      if (inf.multi_tensor) throw py::value_error("only one element tensors can be converted to Python scalars");
+      if (inf.has_tensor) {
+        as_numbers = tensors_to_numbers(data);
+        data = as_numbers;
+      }
+      if (inf.big_int) {
+        if (!to_float && !(target && *target == DType::Bool))
+          throw py::value_error("Overflow when unpacking long long");
+        as_double = np.attr("array")(data, py::arg("dtype") = "float64");  // numpy would make it uint64 or object
+        data = as_double;
+      }
     } else if (!py::hasattr(data, "__array__")) {
       throw tc::Error(ErrorKind::Runtime,
                       "Could not infer dtype of " + std::string(py::str(py::type::of(data).attr("__name__"))));
@@ -246,6 +309,16 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   DType target = dtype ? *dtype
                        : inferred ? *inferred
                        : (from_python_seq && src_dt == DType::Float64 ? ops::default_dtype() : src_dt);
+  if (from_python_seq && is_floating(src_dt) && !is_floating(target) && target != DType::Bool && t.numel() > 0) {
+    // Python floats into an integer dtype must fit it (NaN and inf never do): PyTorch's RuntimeError.
+    const double lim = target == DType::Int32 ? 2147483648.0 : 9223372036854775808.0;
+    py::object a = np.attr("asarray")(arr);
+    bool fits = np.attr("all")(np.attr("isfinite")(a)).cast<bool>() &&
+                np.attr("all")(np.attr("less")(np.attr("abs")(a), lim)).cast<bool>();
+    if (!fits)
+      throw tc::Error(ErrorKind::Runtime, std::string("value cannot be converted to type ") + dtype_name(target) +
+                      " without overflow");
+  }
   if (target != src_dt) t = ops::to_dtype(t, target);
   return t;
 }

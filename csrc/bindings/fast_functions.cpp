@@ -5,18 +5,31 @@
 // tensorcore/_elementwise.py to install, as the registry's rows are.
 #include "bindings/arg_parser.h"
 
+#include "autograd/grad_mode.h"
+
 #include <deque>
 #include <vector>
 
 namespace tc::py_glue {
 
 namespace {
-// sum(input, dim=None, keepdim=False, *, dtype=None); the method without input.
-const Signature kSumFn{"sum", false, 4,
+// out= (rare, not hot) goes to Python: tensorcore/_out_variants.py fast_out
+// applies PyTorch's out= rules (Note [out= dtypes per op family]) and
+// writes the result computed by `compute`.
+PyObject* with_out(const char* name, PyObject* out, py::tuple inputs, py::object compute, PyObject* dtype) {
+  py::object r = py::module_::import("tensorcore._out_variants").attr("fast_out")(
+      name, py::reinterpret_borrow<py::object>(out), inputs, compute,
+      dtype ? py::reinterpret_borrow<py::object>(dtype) : py::none());
+  return r.release().ptr();
+}
+
+// sum(input, dim=None, keepdim=False, *, dtype=None, out=None); the method without input and out.
+const Signature kSumFn{"sum", false, 5,
                        {{"input", ArgKind::Tensor},
                         {"dim", ArgKind::Object, false, true, "axis"},
                         {"keepdim", ArgKind::Object, false, true, "keepdims"},
-                        {"dtype", ArgKind::Object, true, true}}};
+                        {"dtype", ArgKind::Object, true, true},
+                        {"out", ArgKind::Object, true, true}}};
 const Signature kSumMethod{"sum", true, 3,
                            {{"dim", ArgKind::Object, false, true, "axis"},
                             {"keepdim", ArgKind::Object, false, true, "keepdims"},
@@ -24,7 +37,7 @@ const Signature kSumMethod{"sum", true, 3,
 
 PyObject* sum_impl(const Signature& sig, PyObject* self, PyObject* const* args, Py_ssize_t nargs,
                    PyObject* kwnames) {
-  PyObject* slots[4];
+  PyObject* slots[5] = {nullptr, nullptr, nullptr, nullptr, nullptr};
   if (!bind_args(sig, args, nargs, kwnames, slots)) return nullptr;
   PyObject** p = self ? slots : slots + 1;  // dim, keepdim, dtype
   return guarded([&]() -> PyObject* {
@@ -41,7 +54,14 @@ PyObject* sum_impl(const Signature& sig, PyObject* self, PyObject* const* args, 
                                        "but expected a dim with keepdim");
       return nullptr;
     }
+    if (!self && slots[4] && slots[4] != Py_None)
+      return with_out("sum", slots[4], py::make_tuple(a), py::cpp_function([a, dims, keepdim](DType dt) {
+        return ops::sum(a, dims, keepdim, dt);
+      }), p[2]);
     if (!parse_optional_dtype("sum", p[2], &dtype)) return nullptr;
+    // An integer result of an input that requires grad cannot be recorded (PyTorch's RuntimeError).
+    TC_CHECK(!(dtype && !is_floating(*dtype) && a.requires_grad() && autograd::grad_enabled()),
+             "Autograd not support dtype: ", dtype_name(*dtype));
     return wrap_tensor(ops::sum(a, dims, keepdim, dtype));
   });
 }
@@ -50,17 +70,21 @@ PyObject* sum_method(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k)
   return sum_impl(kSumMethod, s, a, n, k);
 }
 
-// matmul(input, other); the method matmul(other). (out= is not supported yet.)
-const Signature kMatmulFn{"matmul", false, 2, {{"input", ArgKind::Tensor}, {"other", ArgKind::Tensor}}};
+// matmul(input, other, *, out=None); the method matmul(other).
+const Signature kMatmulFn{"matmul", false, 3,
+                          {{"input", ArgKind::Tensor}, {"other", ArgKind::Tensor}, {"out", ArgKind::Object, true, true}}};
 const Signature kMatmulMethod{"matmul", true, 1, {{"other", ArgKind::Tensor}}};
 
 PyObject* matmul_fn(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
-  PyObject* slots[2];
+  PyObject* slots[3] = {nullptr, nullptr, nullptr};
   if (!bind_args(kMatmulFn, args, nargs, kwnames, slots)) return nullptr;
   return guarded([&]() -> PyObject* {
     Tensor a, b;
     if (!convert_arg(kMatmulFn, 0, slots[0], nargs > 0, &a) || !convert_arg(kMatmulFn, 1, slots[1], nargs > 1, &b))
       return nullptr;
+    if (slots[2] && slots[2] != Py_None)
+      return with_out("matmul", slots[2], py::make_tuple(a, b),
+                      py::cpp_function([a, b](py::object) { return ops::matmul(a, b); }), nullptr);
     return wrap_tensor(ops::matmul(a, b));
   });
 }

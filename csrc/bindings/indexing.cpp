@@ -100,12 +100,12 @@ Parsed apply_index(const Tensor& self, py::handle key) {
   if (py::isinstance<py::tuple>(key)) items = py::reinterpret_borrow<py::tuple>(key);
   else if (sequence_is_tuple(key)) items = py::tuple(py::reinterpret_borrow<py::object>(key));
   else items = py::make_tuple(key);
-  int64_t consumed = 0, ellipses = 0;
-  for (auto it : items) {
-    consumed += consumed_dims(it);
-    if (it.is(py::ellipsis())) ++ellipses;
-  }
-  TC_CHECK_INDEX(ellipses <= 1, "an index can only have a single ellipsis ('...')");
+  int64_t consumed = 0;
+  for (auto it : items) consumed += consumed_dims(it);
+  // Note [Several ellipses]: PyTorch accepts x[..., ..., :]: each ellipsis
+  // skips the dims the other indices leave, so every one after the first
+  // moves past the last dim; a full slice there is a no-op, anything else
+  // an IndexError (the dim is out of range).
   TC_CHECK_INDEX(consumed <= self.dim(), "too many indices for tensor of dimension ", self.dim());
   Parsed p;
   Tensor v = self;
@@ -134,6 +134,10 @@ Parsed apply_index(const Tensor& self, py::handle key) {
       };
       std::optional<int64_t> start = get(s.attr("start")), stop = get(s.attr("stop")), step = get(s.attr("step"));
       int64_t st = step ? *step : 1;
+      if (dim >= v.dim() && !start && !stop && st == 1) {  // Note [Several ellipses]
+        ++dim;
+        continue;
+      }
       TC_CHECK_VALUE(st > 0, "step must be greater than zero");
       v = ops::slice(v, dim, start, stop, st);
       ++dim;
@@ -197,6 +201,11 @@ void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
     Tensor v;
     if (py::isinstance<TensorImpl>(value)) v = value.cast<Tensor>();
     else {
+      if (PyLong_Check(value.ptr())) {  // PyTorch unpacks the value as a long long here
+        int overflow = 0;
+        PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+        if (overflow) throw py::value_error("Overflow when unpacking long long");
+      }
       Scalar s;
       if (parse_scalar(value, &s)) v = ops::scalar_tensor(s, self.dtype());
       else v = tensor_from_data(value, self.dtype());

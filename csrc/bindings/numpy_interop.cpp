@@ -102,7 +102,14 @@ void init_numpy(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   cls.def("numpy", [](const Tensor& t, bool force) { return to_numpy(t, force); }, py::kw_only(), py::arg("force") = false);
   m.def("from_numpy", &from_numpy);
   m.def("_tensor_to_numpy_forced", [](const Tensor& t) { return to_numpy(t, true); });
+  // Note [numpy access and requires_grad]: numpy asks for the buffer before
+  // it tries __array__, so the buffer is refused (BufferError, which numpy
+  // passes over) for a tensor that requires grad, and __array__ then raises
+  // numpy()'s RuntimeError, as PyTorch does for np.multiply(t, -1).
   cls.def_buffer([](TensorImpl& impl) -> py::buffer_info {
+    if (impl.autograd && impl.autograd->requires_grad)
+      throw tc::Error(ErrorKind::Runtime, "Can't call numpy() on Tensor that requires grad. Use "
+                      "tensor.detach().numpy() instead.");
     size_t isz = itemsize(impl.dtype);
     std::vector<py::ssize_t> shape(impl.sizes.begin(), impl.sizes.end()), strides;
     for (auto s : impl.strides) strides.push_back(static_cast<py::ssize_t>(s * isz));

@@ -137,10 +137,12 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     TC_CHECK_VALUE(t.numel() == 1, "only one element tensors can be converted to Python scalars");
     return *ops::to_dtype(ops::contiguous(t), DType::Float64).data<double>();
   });
-  cls.def("__int__", [](const Tensor& t) {
+  cls.def("__int__", [](const Tensor& t) -> py::object {
     TC_CHECK_VALUE(t.numel() == 1, "only one element tensors can be converted to Python scalars");
-    if (is_floating(t.dtype())) return static_cast<int64_t>(*ops::to_dtype(ops::contiguous(t), DType::Float64).data<double>());
-    return item_int(t, "int");
+    // Python's int(float): ValueError for NaN, OverflowError for inf, and no int64 wrap-around (as PyTorch).
+    if (is_floating(t.dtype()))
+      return py::int_(py::float_(*ops::to_dtype(ops::contiguous(t), DType::Float64).data<double>()));
+    return py::int_(item_int(t, "int"));
   });
   cls.def("__index__", [](const Tensor& t) {
     TC_CHECK_TYPE(!is_floating(t.dtype()) && t.numel() == 1,
@@ -171,7 +173,12 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   TC_BIN("__rmod__", ops::binary(BinaryOp::Rem, y, x))
   TC_BIN("__pow__", ops::binary(BinaryOp::Pow, x, y))
   TC_BIN("__rpow__", ops::binary(BinaryOp::Pow, y, x))
-  TC_BIN("__eq__", ops::binary(BinaryOp::Eq, x, y))
+  // PyTorch's __eq__ (alone among the operators) takes a numpy array as a tensor; the others return
+  // NotImplemented and leave it to numpy.
+  cls.def("__eq__", [](const Tensor& a, py::handle o) {
+    if (py::isinstance<py::array>(o)) return py::cast(ops::binary(BinaryOp::Eq, a, tensor_from_data(o, std::nullopt)));
+    return binop(a, o, [](const Tensor& x, const Tensor& y) { return ops::binary(BinaryOp::Eq, x, y); });
+  }, py::is_operator());
   TC_BIN("__ne__", ops::binary(BinaryOp::Ne, x, y))
   TC_BIN("__lt__", ops::binary(BinaryOp::Lt, x, y))
   TC_BIN("__le__", ops::binary(BinaryOp::Le, x, y))

@@ -25,21 +25,28 @@ Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype)
   DType dt = dtype ? *dtype : (any_float ? default_dtype() : DType::Int64);
   TC_CHECK(step.d != 0, "arange: step must be nonzero");
   TC_CHECK(std::isfinite(start.d) && std::isfinite(end.d), "arange: unsupported range: ", start.d, " -> ", end.d);
+  std::optional<int64_t> float_count;
   if (any_float && !is_floating(dt)) {
     // An integer dtype takes integer bounds and step (truncated), as PyTorch.
     TC_CHECK(std::isfinite(step.d) && std::fabs(start.d) < 9.2e18 && std::fabs(end.d) < 9.2e18,
              "arange: unsupported range for an integer dtype");
+    // For int32, PyTorch counts the elements with the given (float) bounds and step, then fills with the
+    // truncated ones: arange(3.5, dtype=int32) is [0, 1, 2, 3]; int64 counts with the truncated ones ([0, 1, 2]).
+    if (dt == DType::Int32 && step.d != 0 && ((step.d > 0 && end.d >= start.d) || (step.d < 0 && end.d <= start.d)))
+      float_count = static_cast<int64_t>(std::ceil((end.d - start.d) / step.d));
     start = Scalar::from_int(start.i);
     end = Scalar::from_int(end.i);
     step = Scalar::from_int(step.i);
     any_float = false;
-    TC_CHECK(step.i != 0, "arange: step must be nonzero (step truncated to the integer dtype is 0)");
+    TC_CHECK_VALUE(step.i != 0, "arange: step must be nonzero (step truncated to the integer dtype is 0)");
   }
   TC_CHECK((step.d > 0 && end.d >= start.d) || (step.d < 0 && end.d <= start.d),
            "arange: upper bound and larger bound inconsistent with step sign (start=", start.d, ", end=", end.d,
            ", step=", step.d, ")");
   int64_t n;
-  if (!any_float && !is_floating(dt)) {
+  if (float_count) {
+    n = *float_count;
+  } else if (!any_float && !is_floating(dt)) {
     int64_t s = start.i, e = end.i, st = step.i;
     n = st > 0 ? (e - s + st - 1) / st : (s - e + (-st) - 1) / (-st);
   } else {

@@ -98,11 +98,33 @@ bool any_negative(const Tensor& t) {
 }
 
 // Computes the op into `out` (allocated if undefined). No autograd.
+// A 0-dim tensor's value converted to `dt` through fill_scalar's range checks
+// (RuntimeError "value cannot be converted to type int without overflow",
+// as PyTorch for a number that does not fit the dtype it is written into).
+static Tensor checked_scalar_to(const Tensor& t, DType dt) {
+  Tensor c = contiguous(t);
+  Scalar s;
+  switch (t.dtype()) {
+    case DType::Bool: s = Scalar::from_bool(*c.data<bool>()); break;
+    case DType::Int32: s = Scalar::from_int(*c.data<int32_t>()); break;
+    case DType::Int64: s = Scalar::from_int(*c.data<int64_t>()); break;
+    case DType::Float32: s = Scalar::from_double(*c.data<float>()); break;
+    default: s = Scalar::from_double(*c.data<double>()); break;
+  }
+  return scalar_tensor(s, dt);
+}
+
 void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, const char* name) {
   Rule rule = binary_rule(op);
   DType common = result_type({&a, &b});
   DType compute = common;
   if (rule == Rule::Float && !is_floating(common)) compute = g_default_dtype;
+  // The shapes are checked before the dtypes, as PyTorch (only on the way to a dtype error: it costs a shape).
+  auto shapes_first = [&] { broadcast_shapes(a.sizes(), b.sizes(), name); };
+  if ((rule == Rule::IntOnly && is_floating(common)) || (rule == Rule::FloatOnly && !is_floating(common)) ||
+      (compute == DType::Bool && rule == Rule::Numeric) ||
+      (op == BinaryOp::Sub && (a.dtype() == DType::Bool || b.dtype() == DType::Bool)))
+    shapes_first();
   if (rule == Rule::IntOnly && is_floating(common))
     raise(ErrorKind::NotImplemented, "[", name, "] not implemented for floating point tensors (got ",
           dtype_name(a.dtype()), " and ", dtype_name(b.dtype()), "); only integer and bool tensors are supported");
@@ -113,7 +135,10 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
           "mask, use the `~` or `logical_not()` operator instead.");
   if (compute == DType::Bool && rule == Rule::Numeric)
     raise(ErrorKind::NotImplemented, "[", name, "] not implemented for 'Bool' tensors");
-  Tensor ac = to_dtype(a, compute), bc = to_dtype(b, compute);
+  // pow's Python-number exponent must fit an integer dtype (PyTorch's "value cannot be converted" RuntimeError).
+  Tensor ac = to_dtype(a, compute);
+  Tensor bc = op == BinaryOp::Pow && is_integral(compute, false) && is_wrapped_number(b) ? checked_scalar_to(b, compute)
+                                                                                        : to_dtype(b, compute);
   if (is_integral(compute, true) && divides(op) && any_zero(bc))
     raise(ErrorKind::Runtime, "ZeroDivisionError: [", name, "] integer division or modulo by zero");
   // Only a Python-number exponent is rejected; tensor exponents follow the functor (2 ** -1 == 0).
@@ -121,6 +146,11 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
     raise(ErrorKind::Runtime, "Integers to negative integer powers are not allowed.");
   DType out_dt = rule == Rule::Pred ? DType::Bool : compute;
   if (out.defined() && out.dtype() != out_dt) {
+    // PyTorch's canCast for out= (and in-place): no float result into an integer out, nothing but bool into bool.
+    TC_CHECK(!(is_floating(out_dt) && !is_floating(out.dtype())) &&
+                 !(out.dtype() == DType::Bool && out_dt != DType::Bool),
+             "result type ", is_floating(out_dt) ? "Float" : dtype_name(out_dt),
+             " can't be cast to the desired output type ", dtype_name(out.dtype()), " (", name, ")");
     Tensor tmp;
     TensorIterator it({&tmp}, {out_dt}, {&ac, &bc}, name);
     kernels::binary(op, it, compute);
@@ -214,7 +244,7 @@ Tensor& binary_out(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
   check_no_internal_overlap(out);
   check_no_partial_overlap(out, a);
   check_no_partial_overlap(out, b);
-  if (out.numel() == 0 && out.sizes() != bs) {
+  if (out.sizes() != bs) {  // PyTorch resizes a mis-shaped out (a non-empty one with a deprecation warning)
     Tensor fresh = empty(bs, out.dtype());
     out->storage = fresh->storage;
     out->sizes = fresh.sizes();
@@ -330,7 +360,13 @@ Tensor& unary_out(UnaryOp op, const Tensor& a, Tensor& out) {
            "requires grad.");
   check_no_internal_overlap(out);
   check_no_partial_overlap(out, a);
-  if (out.numel() == 0 && out.sizes() != a.sizes()) {
+  // Ops whose result keeps the input's dtype (abs, floor, sign, ...) want exactly that dtype in out=, as PyTorch,
+  // which checks it before it looks for a kernel.
+  Rule rule = unary_rule(op);
+  if (rule != Rule::Float && rule != Rule::FloatOnly && rule != Rule::Pred && op != UnaryOp::Square)
+    TC_CHECK(out.dtype() == a.dtype(), "Found dtype ", dtype_name(out.dtype()), " but expected ",
+             dtype_name(a.dtype()), " (", name, " with out=)");
+  if (out.sizes() != a.sizes()) {  // resized, as binary_out
     Tensor fresh = empty(a.sizes(), out.dtype());
     out->storage = fresh->storage;
     out->sizes = fresh.sizes();
@@ -360,16 +396,20 @@ Tensor& unary_out(UnaryOp op, const Tensor& a, Tensor& out) {
 
 Tensor& unary_(UnaryOp op, Tensor& self) {
   const char* name = unary_name(op);
-  check_inplace_target(self, name);
-  check_no_internal_overlap(self);  // Note [Write overlap]
   Rule rule = unary_rule(op);
+  // A predicate (logical_not_) is not differentiable: PyTorch writes it even into a leaf that requires grad.
+  if (rule != Rule::Pred) check_inplace_target(self, name);
+  check_no_internal_overlap(self);  // Note [Write overlap]
   TC_CHECK(!(rule == Rule::Float && !is_floating(self.dtype())) &&
                !(op == UnaryOp::Square && self.dtype() == DType::Bool),
            "result type ", rule == Rule::Float ? "Float" : "Long", " can't be cast to the desired output type ",
            dtype_name(self.dtype()), " (in ", name, "_)");
   if (rule == Rule::Pred) {  // e.g. logical_not_: the bool result is cast into self's dtype
     Tensor r = unary(op, self);
-    return copy_(self, r);
+    autograd::NoGradGuard ng;
+    copy_(self, r);
+    self.bump_version();
+    return self;
   }
   if (autograd::any_requires_grad({&self})) {
     Tensor r = unary(op, autograd::snapshot_for_inplace(self));
@@ -389,7 +429,9 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   TC_CHECK(cond.dtype() == DType::Bool, "where expected condition to be a boolean tensor, but got a tensor with dtype ",
                 dtype_name(cond.dtype()));
   DType dt = result_type({&a, &b});
-  Tensor ac = to_dtype(a, dt), bc = to_dtype(b, dt);
+  // A Python number operand must fit the result dtype (PyTorch checks it; a tensor operand is cast).
+  Tensor ac = is_wrapped_number(a) ? checked_scalar_to(a, dt) : to_dtype(a, dt);
+  Tensor bc = is_wrapped_number(b) ? checked_scalar_to(b, dt) : to_dtype(b, dt);
   Tensor out;
   {
     TensorIterator it({&out}, {dt}, {&cond, &ac, &bc}, "where");
@@ -458,8 +500,19 @@ Tensor lerp(const Tensor& a, const Tensor& b, const Tensor& w) {
           " tensors; lerp needs floating point inputs");
   Tensor out;
   {
+    // PyTorch's formula: start + w * (end - start) for |w| < 0.5, else end - (end - start) * (1 - w), exact at
+    // w = 1 and the same infinities and NaNs as PyTorch's.
     autograd::NoGradGuard ng;
-    out = add(a, mul(w, sub(b, a)));
+    Tensor d = sub(b, a);
+    auto low = [&] { return add(a, mul(w, d)); };
+    auto high = [&] { return sub(b, mul(d, binary(BinaryOp::Sub, wrapped_scalar(Scalar::from_int(1)), w))); };
+    if (is_wrapped_number(w)) {
+      const double wv = *contiguous(to_dtype(w, DType::Float64)).data<double>();
+      out = std::fabs(wv) < 0.5 ? low() : high();
+    } else {
+      Tensor small = binary(BinaryOp::Lt, unary(UnaryOp::Abs, w), wrapped_scalar(Scalar::from_double(0.5)));
+      out = where(small, low(), high());
+    }
   }
   if (auto* n = record(is_wrapped_number(w) ? "LerpBackward0" : "LerpBackward1", d::lerp_backward, {&a, &b, &w},
                        {&out})) {
@@ -578,7 +631,7 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value) {
                 dtype_name(mask.dtype()));
   TC_CHECK(value.dim() == 0, "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ",
            value.dim(), " dimension(s).");
-  Tensor v = to_dtype(value, a.dtype());
+  Tensor v = checked_scalar_to(value, a.dtype());  // PyTorch reads the value as a number: it must fit a's dtype
   Tensor out;
   {
     autograd::NoGradGuard ng;

@@ -172,8 +172,11 @@ Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index) {
     Tensor flat = contiguous(to_dtype(reshape(index, {-1}), DType::Int64));
     const int64_t n = a.dim() ? a.size(w) : 1;
     const int64_t lo = *contiguous(min_all(flat)).data<int64_t>(), hi = *contiguous(max_all(flat)).data<int64_t>();
-    TC_CHECK_INDEX(lo >= 0 && hi < n, "index out of range in self (index_select: index ", lo < 0 ? lo : hi,
-                   " is out of range for dimension ", w, " of size ", n, "; indices must be in [0, ", n, "))");
+    // PyTorch's CPU kernels: a RuntimeError along dim 1 (its dim-1 fast path), an IndexError along the others.
+    if (!(lo >= 0 && hi < n))
+      raise(w == 1 ? ErrorKind::Runtime : ErrorKind::Index, "index out of range in self (index_select: index ",
+            lo < 0 ? lo : hi, " is out of range for dimension ", w, " of size ", n, "; indices must be in [0, ", n,
+            "))");
   }
   Tensor out;
   {

@@ -152,11 +152,12 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   // Fold a's batch dims into rows when b is a matrix (one big GEMM).
   if (a.dim() >= 3 && b.dim() <= 2) {
     Tensor bb = b.dim() == 1 ? unsqueeze(b, 1) : b;
-    TC_CHECK(a.size(a.dim() - 1) == bb.size(0), "mat1 and mat2 shapes cannot be multiplied (",
-             shape_numel(a.sizes()) / a.size(a.dim() - 1), "x", a.size(a.dim() - 1), " and ", bb.size(0), "x",
-             bb.size(1), ")");
     Shape out_shape(a.sizes().begin(), a.sizes().end() - 1);
-    Tensor r = mm(reshape(a, {-1, a.size(a.dim() - 1)}), bb);
+    // The folded row count is spelled out: with a last dim of 0, numel / size and reshape's -1 would divide by 0.
+    const int64_t rows = shape_numel(out_shape);
+    TC_CHECK(a.size(a.dim() - 1) == bb.size(0), "mat1 and mat2 shapes cannot be multiplied (", rows, "x",
+             a.size(a.dim() - 1), " and ", bb.size(0), "x", bb.size(1), ")");
+    Tensor r = mm(reshape(a, {rows, a.size(a.dim() - 1)}), bb);
     if (b.dim() == 2) out_shape.push_back(b.size(1));
     // PyTorch folds with _unsafe_view: the node is UnsafeViewBackward0.
     Tensor out = make_view(r, out_shape, contiguous_strides(out_shape), r->offset);

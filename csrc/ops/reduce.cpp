@@ -210,9 +210,15 @@ static Tensor extreme(ReduceOp op, const Tensor& a, const Shape& dims, bool keep
                       const char* node) {
   TC_CHECK(a.dtype() != DType::Bool || true, "");
   Plan p = make_plan(a, dims, keepdim, name, /*collapse_expanded=*/true);
-  TC_CHECK_INDEX(p.len > 0 || p.outer * p.inner == 0, name,
-                 "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with "
-                 "the 'dim' argument.");
+  // PyTorch: RuntimeError for an empty input without a dim, IndexError for a reduced dim of size 0 (even when
+  // the result is empty too).
+  if (dims.empty() && a.numel() == 0)
+    raise(ErrorKind::Runtime, name, "(): Expected reduction dim to be specified for input.numel() == 0. Specify "
+          "the reduction dim with the 'dim' argument.");
+  for (int64_t d : dims)
+    if (a.dim() > 0 && a.size(wrap_dim(d, a.dim(), name)) == 0)
+      raise(ErrorKind::Index, name, "(): Expected reduction dim ", wrap_dim(d, a.dim(), name),
+            " to have non-zero size.");
   Tensor out = run_reduce(op, p, a.dtype(), a.dtype());
   if (auto* n = record_reduction(node, d::amax_amin_backward, a, out,
                                  reduction_attrs(a, p, keepdim, !dims.empty()))) {
@@ -238,7 +244,7 @@ Tensor min_all(const Tensor& a) {
 static std::tuple<Tensor, Tensor> extreme_dim(ReduceOp arg_op, const Tensor& a, int64_t dim, bool keepdim,
                                               const char* name, const char* node) {
   Plan p = make_plan(a, {dim}, keepdim, name);
-  TC_CHECK_INDEX(p.len > 0 || p.outer * p.inner == 0, name, "(): Expected reduction dim ", dim,
+  TC_CHECK_INDEX(p.len > 0, name, "(): Expected reduction dim ", dim,
                  " to have non-zero size.");
   Tensor idx = run_reduce(arg_op, p, a.dtype(), DType::Int64);
   Tensor values;
@@ -278,7 +284,7 @@ static Tensor arg_extreme(ReduceOp op, const Tensor& a, std::optional<int64_t> d
     return r;
   }
   Plan p = make_plan(a, {*dim}, keepdim, name);
-  TC_CHECK_INDEX(p.len > 0 || p.outer * p.inner == 0, name, "(): Expected reduction dim ", *dim,
+  TC_CHECK_INDEX(p.len > 0, name, "(): Expected reduction dim ", *dim,
                  " to have non-zero size.");
   return run_reduce(op, p, a.dtype(), DType::Int64);
 }
@@ -355,10 +361,10 @@ DType float_dtype(const Tensor& a) { return is_floating(a.dtype()) ? a.dtype() :
 
 Tensor softmax_impl(const Tensor& a, int64_t dim, bool log) {
   const char* op = log ? "log_softmax" : "softmax";
+  dim = wrap_dim(dim, a.dim(), op);  // the dim first, then the dtype: PyTorch's order
   if (!is_floating(a.dtype()))
     raise(ErrorKind::NotImplemented, "[", op, "] not implemented for ", dtype_name(a.dtype()),
           " tensors; pass dtype=tensorcore.float32 or convert with .float()");
-  dim = wrap_dim(dim, a.dim(), op);
   DType dt = float_dtype(a);
   Lines l = lines_of(a, dim, dt);
   Tensor out = empty(a.sizes(), dt);

@@ -349,7 +349,7 @@ Tensor slice(const Tensor& a, int64_t dim, std::optional<int64_t> start_o, std::
 }
 
 Tensor narrow(const Tensor& a, int64_t dim, int64_t start, int64_t length) {
-  TC_CHECK_INDEX(a.dim() > 0, "narrow() cannot be applied to a 0-dim tensor.");
+  TC_CHECK(a.dim() > 0, "narrow() cannot be applied to a 0-dim tensor.");  // RuntimeError, as PyTorch
   dim = wrap_dim(dim, a.dim(), "narrow");
   int64_t size = a.size(dim);
   TC_CHECK_INDEX(start >= -size && start <= size, "start out of range (expected to be in range of [", -size, ", ",

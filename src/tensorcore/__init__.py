@@ -57,6 +57,8 @@ e = _math.e
 
 from . import _aliases  # noqa: E402
 _aliases.install(Tensor, globals())
+from . import _out_variants  # noqa: E402
+_out_variants.install(globals())  # out= for reductions, sort, mm, ... (Note [out= dtypes per op family])
 
 from . import nn, optim, utils  # noqa: E402,F401
 from . import _function_forms  # noqa: E402

@@ -7,22 +7,27 @@ from ._dtype import dtype as _dtype_cls
 
 
 def shape_args(args, name="size"):
-    """f(2, 3), f((2, 3)), f([2, 3]) and f(Size) all mean the shape (2, 3)."""
+    """f(2, 3), f((2, 3)), f([2, 3]) and f(Size) all mean the shape (2, 3).
+
+    Note [bool in an int list]: PyTorch's parser decides "is this an int
+    list" from the first element alone, and refuses a bool there; a bool
+    further on is read as the int it is (zeros(5, True, 0) has shape
+    (5, 1, 0)). The same rule here."""
     if len(args) == 1 and not _is_int(args[0]):
         seq = args[0]
         if not isinstance(seq, (tuple, list)):
             raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found element of type "
                             f"{type(seq).__name__}")
-        return [_index(s, name) for s in seq]
-    return [_index(s, name) for s in args]
+        return [_index(s, name, i == 0) for i, s in enumerate(seq)]
+    return [_index(s, name, i == 0) for i, s in enumerate(args)]
 
 
 def _is_int(x):
     return isinstance(x, int) or (hasattr(x, "__index__") and not isinstance(x, (builtins.float, builtins.bool)))
 
 
-def _index(x, name):
-    if isinstance(x, builtins.bool):
+def _index(x, name, first=True):
+    if isinstance(x, builtins.bool) and first:  # Note [bool in an int list]
         raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found element of type bool")
     try:
         return operator.index(x)
@@ -117,6 +122,13 @@ def tensor_arg(x, name, what="input", position=1):
     from . import _C
     if not isinstance(x, _C.Tensor):
         raise TypeError(f"{name}(): argument '{what}' (position {position}) must be Tensor, not {type(x).__name__}")
+    return x
+
+
+def bool_arg(x, name, what="keepdim"):
+    """A bool flag: PyTorch's parser takes no int (or other truthy object) for it."""
+    if not isinstance(x, builtins.bool):
+        raise TypeError(f"{name}(): argument '{what}' must be bool, not {type(x).__name__}")
     return x
 
 

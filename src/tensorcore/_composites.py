@@ -20,6 +20,33 @@ Tensor = _C.Tensor
 _FUNCTIONS = {}
 
 
+_TYPE_NAMES = {"bool": "Bool", "int32": "Int", "int64": "Long", "float32": "Float", "float64": "Double"}
+
+
+def _category(dt):
+    return 2 if dt.is_floating_point else 0 if dt.name == "bool" else 1
+
+
+def _result_type_of(*tensors):
+    """PyTorch's result type of several tensors at once: dimensioned ones
+    decide, unless a 0-dim one is of a higher category (bool < int < float)."""
+    from ._functions import promote_types
+    dims = [t.dtype for t in tensors if t.dim()]
+    zero = [t.dtype for t in tensors if not t.dim()]
+    dt_dims = functools.reduce(promote_types, dims) if dims else None
+    dt_zero = functools.reduce(promote_types, zero) if zero else None
+    if dt_dims is None or (dt_zero is not None and _category(dt_zero) > _category(dt_dims)):
+        return dt_zero
+    return dt_dims
+
+
+def _check_mask(mask, name):
+    """A mask argument must be a bool tensor (PyTorch's RuntimeError)."""
+    tensor_arg(mask, name, "mask", 2)
+    if mask.dtype.name != "bool":
+        raise RuntimeError(f"{name}: expected BoolTensor for mask")
+
+
 def _method(fn):
     setattr(Tensor, fn.__name__, fn)
     return fn
@@ -49,6 +76,18 @@ def _both(fn):
 @_both
 @grad_fn_named("AddcmulBackward0")
 def addcmul(input, tensor1, tensor2, *, value=1):
+    if not (isinstance(input, Tensor) and isinstance(tensor1, Tensor) and isinstance(tensor2, Tensor)):
+        return input + value * tensor1 * tensor2
+    # PyTorch computes all of it in the result's dtype (not tensor1 * tensor2 in theirs first)
+    dt = _result_type_of(input, tensor1, tensor2)
+    if dt.name == "bool":
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
+    if not dt.is_floating_point:  # value is cast to the result's dtype too
+        value = builtins.bool(value) if dt.name == "bool" else builtins.int(value)
+    if tensor1.dtype != dt:
+        tensor1 = tensor1.to(dt)
+    if tensor2.dtype != dt:
+        tensor2 = tensor2.to(dt)
     return input + value * tensor1 * tensor2
 
 
@@ -80,6 +119,12 @@ def addcdiv_(self, tensor1, tensor2, *, value=1):
 
 @_method
 def lerp_(self, end, weight):
+    from ._tensor import _lerp_dtypes
+    _lerp_dtypes(self, end, weight, "lerp_")
+    from ._functions import broadcast_shapes
+    broadcast_shapes(self.shape, end.shape)  # the shapes' error before the dtype's
+    if not self.is_floating_point():
+        raise NotImplementedError(f"\"lerp_kernel_scalar\" not implemented for '{_TYPE_NAMES[self.dtype.name]}'")
     if isinstance(weight, Tensor):
         return write_inplace(self, "lerp", lambda s: _C.lerp(s, end, weight), end, weight)
     # PyTorch's kernel: start + w * (end - start) for |w| < 0.5, else
@@ -94,6 +139,8 @@ def lerp_(self, end, weight):
 @_both
 @grad_fn_named("FracBackward0")
 def frac(input):
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"frac_cpu\" not implemented for '{_TYPE_NAMES[input.dtype.name]}'")
     return input - input.trunc()
 
 
@@ -112,6 +159,9 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
 
 @_both
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    from ._args import bool_arg, dims_arg
+    dims_arg(dim, "nanmean")
+    bool_arg(keepdim, "nanmean")
     if dtype is not None:
         input = input.to(dtype)
     if not input.is_floating_point():
@@ -132,6 +182,12 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 def median(input, dim=None, keepdim=False):
     """Lower median, as PyTorch (no averaging of the two middle values); NaN
     when the reduced values contain a NaN (with the index of the first NaN)."""
+    from ._args import bool_arg
+    bool_arg(keepdim, "median")
+    if input.dtype.name == "bool":
+        raise NotImplementedError(f"\"median_{'cpu' if dim is None else 'out'}\" not implemented for 'Bool'")
+    if dim is None and keepdim:
+        raise TypeError("median(): argument 'dim' (position 2) must be int, not NoneType")
     from ._tensor import return_types
     if dim is None:
         flat = input.reshape(-1)
@@ -159,6 +215,9 @@ def median(input, dim=None, keepdim=False):
 @_both
 @grad_fn_named("RollBackward0")
 def roll(input, shifts, dims=None):
+    from ._args import dims_arg
+    if dims is not None:
+        dims_arg(dims, "roll")  # PyTorch's TypeError for a bool or other non-int dims
     if dims is None:
         return roll(input.reshape(-1), shifts, 0).view(input.shape)
     shifts = [shifts] if isinstance(shifts, int) else list(shifts)
@@ -239,12 +298,26 @@ def tile(input, dims):
 @_both
 @grad_fn_named("TakeBackward0")
 def take(input, index):
+    tensor_arg(index, "take", "index", 2)
+    if index.dtype != _int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {_TYPE_NAMES[index.dtype.name]}")
     return input.reshape(-1)[index]
 
 
 @_both
 @grad_fn_named("LinalgCrossBackward0")
 def cross(input, other, dim=None):
+    tensor_arg(other, "cross", "other", 2)
+    if input.dtype != other.dtype:
+        raise RuntimeError(f"linalg.cross: expected scalar type {_TYPE_NAMES[input.dtype.name]} but found "
+                           f"{_TYPE_NAMES[other.dtype.name]}")
+    d = -1 if dim is None else dim
+    for t in (input, other):
+        if t.dim() == 0 or not -t.dim() <= d < t.dim() or t.shape[d] != 3:
+            raise RuntimeError(f"linalg.cross: inputs dimension {d} must have length 3. Got "
+                               f"{input.shape[d] if input.dim() else 0} and {other.shape[d] if other.dim() else 0}")
+    if dim is None and input.dim() != other.dim():
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     if dim is None:
         dim = next(i for i, s in enumerate(input.shape) if s == 3)
     a = [input.select(dim, i) for i in builtins.range(3)]
@@ -264,6 +337,7 @@ def repeat_interleave(input, repeats, dim=None):
 @_both
 @grad_fn_named("MaskedSelectBackward0")
 def masked_select(input, mask):
+    _check_mask(mask, "masked_select")
     from ._functions import broadcast_tensors
     input, mask = broadcast_tensors(input, mask)
     return input[mask]
@@ -308,11 +382,23 @@ def index_add(input, dim, index, source, *, alpha=1):
 
 @_method
 def index_fill_(self, dim, index, value):
+    dim, n = int_arg(dim, "index_fill_"), builtins.max(self.dim(), 1)  # the argument's type first
+    if self.requires_grad and _C.is_grad_enabled():
+        self._check_inplace("index_fill")  # a leaf that requires grad (or a view of one): PyTorch's RuntimeError
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    if self.dim() == 0:
+        self.unsqueeze(0).index_fill_(0, index, value)
+        return self
+    dim %= n
+    if self.shape[dim] == 0 and isinstance(index, Tensor) and index.numel():  # PyTorch fails in its storage check
+        raise RuntimeError(f"index_fill_(): index out of range for dimension {dim} of size 0")
+    if self.numel() == 0:  # no element to fill: PyTorch looks at no index
+        return self
     # A setitem on a view of self: the view's in-place write records
     # CopySlices onto self (Note [In-place on views]), so the filled positions
     # pass no gradient back, as in PyTorch.
-    dim = dim % builtins.max(self.dim(), 1)
-    view = self.movedim(dim, 0) if self.dim() else self
+    view = self.movedim(dim, 0)
     view[index] = value
     return self
 
@@ -360,16 +446,29 @@ def unfold(self, dimension, size, step):
     return self.as_strided(shape + [size], strides_out, self.storage_offset())
 
 
+def _int_or_ints(a):
+    if isinstance(a, (list, tuple)):
+        return builtins.all(_int_or_ints(x) for x in a)
+    return isinstance(a, int) and not isinstance(a, builtins.bool)
+
+
 def _inplace_view(name):
-    def f(self, *args):
-        view = getattr(self, name)(*args)
+    def f(self, *args, **kwargs):
+        # PyTorch's order: argument types, then the leaf check, then the dims' ranges.
+        ints_only = name not in ("squeeze", "as_strided")  # (those two take lists of ints)
+        if not builtins.all(_int_or_ints(a) if not ints_only else isinstance(a, int) and not isinstance(
+                a, builtins.bool) for a in args):
+            getattr(self, name)(*args, **kwargs)  # raises the argument's TypeError
+        if self.requires_grad and _C.is_grad_enabled():  # a leaf that requires grad, or a view of one
+            self._check_inplace(name)
+        view = getattr(self, name)(*args, **kwargs)
         self.data = view
         return self
     f.__name__ = name + "_"
     _method(f)
 
 
-for _n in ("squeeze", "unsqueeze", "t", "transpose"):
+for _n in ("squeeze", "unsqueeze", "t", "transpose", "swapdims", "swapaxes", "as_strided"):
     _inplace_view(_n)
 
 
@@ -389,10 +488,17 @@ for _n in ("byte", "char", "short", "bfloat16"):
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """Sorted unique values (not differentiable, as in PyTorch)."""
     from ._functions import tensor
+    from ._args import bool_arg
+    for what, flag in (("sorted", sorted), ("return_inverse", return_inverse), ("return_counts", return_counts)):
+        bool_arg(flag, "_unique2", what)
     if dim is not None:
+        dim, n = int_arg(dim, "unique_dim"), builtins.max(input.dim(), 1)
+        if not -n <= dim < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
         raise NotImplementedError("unique(dim=...) is not supported by tensorcore")
     arr = input.detach().numpy().reshape(-1)
-    vals, inv, counts = np.unique(arr, return_inverse=True, return_counts=True)
+    # every NaN is its own value, as PyTorch's (numpy would fold them into one)
+    vals, inv, counts = np.unique(arr, return_inverse=True, return_counts=True, equal_nan=False)
     out = [tensor(vals, dtype=input.dtype)]
     if return_inverse:
         out.append(tensor(inv.reshape(tuple(input.shape)).astype(np.int64)))
@@ -414,6 +520,8 @@ def bincount(input, weights=None, minlength=0):
 
 @_function
 def column_stack(tensors):
+    from ._functions import _nonempty, _tensor_list
+    tensors = _nonempty(_tensor_list(tensors, "column_stack"), "column_stack")
     cols = [t.reshape(-1, 1) if t.dim() <= 1 else t for t in tensors]
     return _C.cat(cols, 1)
 
@@ -421,17 +529,29 @@ def column_stack(tensors):
 @_function
 @grad_fn_named("UnsafeViewBackward0")
 def kron(input, other):
-    a = input.reshape([s for d in input.shape for s in (d, 1)])
-    b = other.reshape([s for d in other.shape for s in (1, d)])
-    shape = [x * y for x, y in zip(input.shape, other.shape)]
+    tensor_arg(input, "kron", "input", 1)
+    tensor_arg(other, "kron", "other", 2)
+    nd = builtins.max(input.dim(), other.dim())  # the one with fewer dims gets leading 1s, as PyTorch
+    ishape = [1] * (nd - input.dim()) + list(input.shape)
+    oshape = [1] * (nd - other.dim()) + list(other.shape)
+    a = input.reshape([s for d in ishape for s in (d, 1)])
+    b = other.reshape([s for d in oshape for s in (1, d)])
+    shape = [x * y for x, y in zip(ishape, oshape)]
     return (a * b).reshape(shape)
 
 
 @_method
 @grad_fn_named("CumprodBackward0")
 def cumprod(self, dim, *, dtype=None):
+    dim, n = int_arg(dim, "cumprod"), builtins.max(self.dim(), 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     x = self if dtype is None else self.to(dtype)
-    dim = dim % builtins.max(x.dim(), 1)
+    if dtype is None and not x.is_floating_point():  # integers and bools multiply in int64, as PyTorch
+        x = x.to(_int64)
+    if x.dim() == 0:
+        return x.clone()
+    dim %= n
     parts = x.unbind(dim)
     acc, outs = None, []
     for p in parts:

@@ -243,15 +243,24 @@ def arange(start=None, end=None, step=1, *, out=None, dtype=None, device=None, r
     if out is not None:
         _check_out("arange", out)
         # out's dtype when none is given (PyTorch infers from the arguments only without out)
-        dt = dtype_arg(dtype, "arange") or out.dtype
+        dt = _out_factory_dtype("arange", dtype_arg(dtype, "arange"), out)
+        if dt is bool_:
+            raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
+        if not dt.is_floating_point:  # into an integer out, PyTorch truncates the bounds before counting
+            start, end, step = (math.trunc(v) if isinstance(v, builtins.float) and math.isfinite(v) else v
+                                for v in (start, end, step))
         result = _C.arange(start, end, step, dt)
-        if out.numel() != result.numel():
+        if out.numel() == result.numel():  # out keeps its shape when the number of elements is right
+            result = result.reshape(out.shape)
+        elif out.numel():  # (an empty out is resized silently)
             import warnings
             warnings.warn(f"The number of elements in the out tensor of shape {list(out.shape)} is {out.numel()} "
                           f"which does not match the computed number of elements {result.numel()}. Note that this "
                           f"may occur as a result of rounding error. The out tensor will be resized to a tensor of "
                           f"shape ({result.numel()},).", UserWarning, stacklevel=2)
         return _write_out("arange", result, out, warn_resize=False)
+    if dtype_arg(dtype, "arange") is bool_:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     return _finish(_C.arange(start, end, step, dtype_arg(dtype, "arange")), requires_grad)
 
 
@@ -273,13 +282,19 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
         dt = _out_factory_dtype("linspace", dtype_arg(dtype, "linspace"), out)
     else:
         dt = _factory_dtype(dtype, "linspace")
+    if dt is bool_ and steps > 0:
+        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     t = _C.linspace(builtins.float(_number(start, "linspace", "start")),
                     builtins.float(_number(end, "linspace", "end")), steps, dt)
+    if out is not None and out.numel() == t.numel():  # an out with the right number of elements keeps its shape
+        t = t.reshape(out.shape)
     return _finish(t, requires_grad) if out is None else _write_out("linspace", t, out, warn_resize=False)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
     device_arg(device, "logspace")
+    if dtype_arg(dtype, "logspace") is bool_ and int_arg(steps, "logspace", "steps") > 0:
+        raise NotImplementedError("\"logspace_cpu\" not implemented for 'Bool'")
     t = _C.pow(builtins.float(base), linspace(start, end, steps, dtype=float64))
     return _finish(t.to(_factory_dtype(dtype, "logspace")), requires_grad)
 
@@ -388,9 +403,16 @@ def _random_out(out, shape, name):
     return out
 
 
+def _check_sizes(shape):
+    """Negative sizes fail before the dtype is looked at (PyTorch's order)."""
+    if builtins.any(d < 0 for d in shape):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {builtins.min(shape)}: {list(shape)}")
+
+
 def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
     device_arg(device, "rand")
     shape, dt = shape_args(_size_arg(args, size, "rand"), "rand"), _factory_dtype(dtype, "rand")
+    _check_sizes(shape)
     if out is not None:
         return _C.uniform_(_random_out(out, shape, "rand"), 0.0, 1.0, _gen(generator))
     return _finish(_C.rand(shape, dt, _gen(generator)), requires_grad)
@@ -399,6 +421,7 @@ def rand(*args, size=None, generator=None, dtype=None, device=None, requires_gra
 def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
     device_arg(device, "randn")
     shape, dt = shape_args(_size_arg(args, size, "randn"), "randn"), _factory_dtype(dtype, "randn")
+    _check_sizes(shape)
     if out is not None:
         return _C.normal_(_random_out(out, shape, "randn"), 0.0, 1.0, _gen(generator))
     return _finish(_C.randn(shape, dt, _gen(generator)), requires_grad)
@@ -637,13 +660,19 @@ def stack(tensors, dim=0, *, out=None):
     return _C.stack(_tensor_list(tensors, "stack"), int_arg(dim, "stack"))
 
 
+def _nonempty(tensors, name):
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return tensors
+
+
 def hstack(tensors):
-    tensors = _tensor_list(tensors, "hstack")
+    tensors = [t.reshape(1) if t.dim() == 0 else t for t in _nonempty(_tensor_list(tensors, "hstack"), "hstack")]
     return cat(tensors, 0 if tensors[0].dim() == 1 else 1)
 
 
 def vstack(tensors):
-    tensors = [t.reshape(1, -1) if t.dim() < 2 else t for t in _tensor_list(tensors, "vstack")]
+    tensors = [t.reshape(1, -1) if t.dim() < 2 else t for t in _nonempty(_tensor_list(tensors, "vstack"), "vstack")]
     return cat(tensors, 0)
 
 
@@ -855,9 +884,12 @@ def can_cast(from_, to):
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     _check_input(input, "isclose")
     tensor_arg(other, "isclose", "other", 2)
+    if input.dtype != other.dtype:  # PyTorch compares only like with like
+        raise RuntimeError(f"isclose: {input.dtype.name} did not match {other.dtype.name}")
     a, b = (input, other) if input.dtype.is_floating_point else (input.double(), other.double())
+    # infinities are close only to themselves (inf - inf is NaN; |x - inf| <= inf would say True)
     close = (a - b).abs() <= atol + rtol * b.abs()
-    close = close | (a == b)
+    close = (close & a.isfinite() & b.isfinite()) | (a == b)
     if equal_nan:
         close = close | (a.isnan() & b.isnan())
     return close

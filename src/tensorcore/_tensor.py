@@ -11,7 +11,7 @@ import types
 import numpy as np
 
 from . import _C, _elementwise, _tensor_str
-from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg, keepdim_arg
+from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg, keepdim_arg, bool_arg
 from ._inplace import write_inplace
 from ._naming import grad_fn_named
 from ._dtype import device as _device, float32, float64, int32, int64, bool_
@@ -162,12 +162,36 @@ def _copy_slices_function():
 _COPY_SLICES = None
 
 
+def _check_index_put_dtype(self, key, value):
+    """An assignment through advanced indexing (index_put_) wants the value
+    in self's dtype, as PyTorch; basic indexing casts (a copy_), and so does a
+    single bool mask with a one-element value (PyTorch's masked_fill path)."""
+    items = key if isinstance(key, tuple) else (key,)
+    advanced = builtins.any(isinstance(k, (list, np.ndarray, builtins.bool)) or (
+        isinstance(k, Tensor) and (k.dim() > 0 or k.dtype is bool_)) for k in items)
+    mask_fill = len(items) == 1 and isinstance(items[0], Tensor) and items[0].dtype is bool_ and items[0].dim() \
+        and value.numel() == 1
+    if advanced and not mask_fill:
+        self[key]  # an invalid key raises its own IndexError first, as PyTorch
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{_TYPE_NAMES[self.dtype.name]} for the destination and {_TYPE_NAMES[value.dtype.name]} "
+                           f"for the source.")
+
+
+_NO_DIM = object()  # max() and max(dim=None) differ: the latter is a TypeError, as in PyTorch
+_TYPE_NAMES = {"bool": "Bool", "int32": "Int", "int64": "Long", "float32": "Float", "float64": "Double"}
+
+
 @_method
 def __setitem__(self, key, value):
     if not isinstance(value, (Tensor, int, builtins.float, builtins.bool, np.number, np.bool_)):
         module = builtins.type(value).__module__
         kind = builtins.type(value).__name__ if module == "builtins" else f"{module}.{builtins.type(value).__name__}"
         raise TypeError(f"can't assign a {kind} to a {self.type()}")
+    if isinstance(value, Tensor) and value.dtype != self.dtype:
+        _check_index_put_dtype(self, key, value)
+    if isinstance(key, (builtins.bool, list)):
+        _check_no_overlap(self)  # index_put_ into an expanded tensor: PyTorch's RuntimeError
     if isinstance(value, Tensor) and value.dim() and value.shape[0] == 1:
         # PyTorch drops the value's leading size-1 dims before broadcasting
         # (x[0] = t.view(1, n) works), so out[i] = model(x_i) of shape (1, n) does too.
@@ -175,7 +199,9 @@ def __setitem__(self, key, value):
         while lead < value.dim() and value.shape[lead] == 1:
             lead += 1
         value = value.reshape(value.shape[lead:])
-    if _C.is_grad_enabled() and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
+    # (a value that requires grad written into an integer tensor: no gradient can flow, a plain copy)
+    if _C.is_grad_enabled() and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad
+                                                        and self.is_floating_point())):
         global _COPY_SLICES
         if self.requires_grad and self.is_leaf:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation. Wrap "
@@ -200,7 +226,14 @@ Tensor.is_sparse = property(lambda self: False)
 Tensor.is_quantized = property(lambda self: False)
 Tensor.layout = property(lambda self: "torch.strided")
 Tensor.T = property(lambda self: self.permute(list(reversed(range(self.dim())))))
-Tensor.mT = property(lambda self: _C.transpose(self, -2, -1))
+def _mT(self):
+    if self.dim() == 1:  # a 0-dim tensor is its own mT in PyTorch
+        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {self.dim()}-D "
+                           f"tensor.")
+    return _C.transpose(self, -2, -1) if self.dim() else _C.transpose(self, 0, 0)
+
+
+Tensor.mT = property(_mT)
 Tensor.H = Tensor.T
 
 
@@ -291,6 +324,7 @@ def half(self, memory_format=None):
 
 @_method
 def type_as(self, other):
+    tensor_arg(other, "type_as", "other", 1)
     return self.to(other.dtype)
 
 
@@ -309,6 +343,16 @@ def __array__(self, dtype=None, copy=None):
 
 
 Tensor.__array_priority__ = 1000
+
+
+@_method
+def __array_wrap__(self, array, context=None, return_scalar=False):
+    """numpy ufuncs on a tensor (np.exp(t)) give back a tensor, as PyTorch's
+    do; a bool result becomes uint8 there, which tensorcore does not have
+    (issue 10), so those results stay numpy arrays."""
+    if array.dtype == np.bool_ or array.dtype.name not in ("float32", "float64", "int32", "int64"):
+        return array
+    return _C.from_numpy(array)
 
 
 @_method
@@ -376,8 +420,44 @@ def view(self, *shape, size=None):
     shape = (size,) if size is not None and not shape else shape
     _require(shape, "view", "size")
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and not hasattr(shape[0], "__index__"):
-        raise TypeError("view(): tensorcore does not support reinterpreting dtypes; use .to(dtype)")
+        return _view_dtype(self, dtype_arg(shape[0], "view"))
     return _C.view(self, shape_args(shape, "view"))
+
+
+_ITEMSIZE = {"bool": 1, "int32": 4, "float32": 4, "int64": 8, "float64": 8}
+
+
+def _view_dtype(self, dt):
+    """view(dtype): the same memory read as another dtype, with PyTorch's
+    checks when the element sizes differ (the last dim scales by their
+    ratio). The bytes are reinterpreted through numpy, which shares them."""
+    if dt is self.dtype:
+        return _C.view(self, list(self.shape))
+    old, new = _ITEMSIZE[self.dtype.name], _ITEMSIZE[dt.name]
+    what = f"to view {_TYPE_NAMES[self.dtype.name]} as {_TYPE_NAMES[dt.name]} (different element sizes)"
+    if old != new:
+        if self.dim() == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 {what}")
+        if self.stride(-1) != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {self.stride(-1)}")
+        if new > old:
+            ratio = new // old
+            if self.shape[-1] % ratio:
+                raise RuntimeError(f"self.size(-1) must be divisible by {ratio} {what}, but got {self.shape[-1]}")
+            if self.storage_offset() % ratio:
+                raise RuntimeError(f"self.storage_offset() must be divisible by {ratio} {what}, but got "
+                                   f"{self.storage_offset()}")
+            for d in builtins.range(self.dim() - 1):
+                if self.stride(d) % ratio:
+                    raise RuntimeError(f"self.stride({d}) must be divisible by {ratio} {what}, but got "
+                                       f"{self.stride(d)}")
+    if self.requires_grad and _C.is_grad_enabled() and dt.is_floating_point:  # an integer view needs no grad
+        raise RuntimeError(f"view(): tensorcore cannot differentiate a view as another dtype ({what}); call "
+                           f".detach() first")
+    arr = _C._tensor_to_numpy_forced(self)
+    if self.shape and self.shape[-1] == 0 or 0 in self.shape:
+        return _C.empty(list(self.shape[:-1]) + [self.shape[-1] * old // new], dt)
+    return _C.from_numpy(arr.view(np.dtype(dt.name)))
 
 
 @_method
@@ -394,12 +474,12 @@ Tensor.view, Tensor.reshape = _C._fast_shape_methods(view, reshape)
 
 @_method
 def view_as(self, other):
-    return _C.view(self, list(other.shape))
+    return _C.view(self, list(tensor_arg(other, "view_as", "other").shape))
 
 
 @_method
 def reshape_as(self, other):
-    return _C.reshape(self, list(other.shape))
+    return _C.reshape(self, list(tensor_arg(other, "reshape_as", "other").shape))
 
 
 @_method
@@ -440,7 +520,13 @@ def t(self):
 def squeeze(self, dim=None):
     if dim is None:
         return _C.squeeze(self)
-    return _C.squeeze_dims(self, dims_arg(dim, "squeeze"))
+    dims = dims_arg(dim, "squeeze")
+    n, seen = builtins.max(self.dim(), 1), set()
+    for d in dims:  # out-of-range dims are left to squeeze_dims' IndexError
+        if -n <= d < n and d % n in seen:
+            raise RuntimeError(f"dim {d % n} appears multiple times in the list of dims")
+        seen.add(d % n)
+    return _C.squeeze_dims(self, dims)
 
 
 @_method
@@ -450,6 +536,10 @@ def unsqueeze(self, dim):
 
 @_method
 def flatten(self, start_dim=0, end_dim=-1):
+    if self.dim() == 0:  # a 0-dim tensor flattens to 1 element, with dims in PyTorch's range [-1, 0]
+        for d in (int_arg(start_dim, "flatten", "start_dim"), int_arg(end_dim, "flatten", "end_dim")):
+            if not -1 <= d <= 0:
+                raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got {d})")
     return _C.flatten(self, int_arg(start_dim, "flatten", "start_dim"), int_arg(end_dim, "flatten", "end_dim"))
 
 
@@ -460,13 +550,18 @@ def ravel(self):
 
 @_method
 def unflatten(self, dim, sizes):
+    dim = int_arg(dim, "unflatten")
+    if self.dim() == 0:
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions")
     return _C.unflatten(self, int_arg(dim, "unflatten"), shape_args((sizes,), "unflatten"))
 
 
 @_method
 def narrow(self, dim, start, length):
-    return _C.narrow(self, int_arg(dim, "narrow"), int_arg(start, "narrow", "start"),
-                     int_arg(length, "narrow", "length"))
+    dim, start, length = int_arg(dim, "narrow"), int_arg(start, "narrow", "start"), int_arg(length, "narrow", "length")
+    if self.dim() and length < 0:  # checked before start's range, as PyTorch
+        raise RuntimeError("narrow(): length must be non-negative.")
+    return _C.narrow(self, dim, start, length)
 
 
 @_method
@@ -484,7 +579,10 @@ def split(self, split_size, dim=0):
     dim = int_arg(dim, "split")
     if isinstance(split_size, (list, tuple)):
         return tuple(_C.split_with_sizes(self, [int_arg(s, "split", "split_size") for s in split_size], dim))
-    return tuple(_C.split(self, int_arg(split_size, "split", "split_size"), dim))
+    split_size = int_arg(split_size, "split", "split_size")
+    if split_size < 0:  # checked before the dim, as PyTorch
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={split_size}")
+    return tuple(_C.split(self, split_size, dim))
 
 
 @_method
@@ -512,11 +610,18 @@ def clone(self, *, memory_format=None):
 
 @_method
 def diagonal(self, offset=0, dim1=0, dim2=1):
-    return _C.diagonal(self, offset, dim1, dim2)
+    return _C.diagonal(self, int_arg(offset, "diagonal", "offset"), int_arg(dim1, "diagonal", "dim1"),
+                       int_arg(dim2, "diagonal", "dim2"))
 
 
 @_method
 def movedim(self, source, destination):
+    # PyTorch's overloads: (int, int) or (tuple of ints, tuple of ints); nothing else
+    if source is None or destination is None or isinstance(source, (list, tuple)) != isinstance(
+            destination, (list, tuple)):
+        raise TypeError(f"movedim() received an invalid combination of arguments - got "
+                        f"({builtins.type(source).__name__}, {builtins.type(destination).__name__}), but expected "
+                        f"one of: (int source, int destination) or (tuple of ints source, tuple of ints destination)")
     return _C.movedim(self, dims_arg(source, "movedim"), dims_arg(destination, "movedim"))
 
 
@@ -549,37 +654,50 @@ def is_complex(self):
     return self.dtype.is_complex
 
 
-def _alpha_number(alpha, op):
+def _alpha_number(alpha, op, self=None, other=None):
     """alpha as a Python number: PyTorch's Scalar arguments accept a 0-dim
-    tensor (LBFGS passes its step length as one) and reject others."""
+    tensor (LBFGS passes its step length as one) and reject others. A bool
+    alpha needs a bool result, a float alpha a floating one (RuntimeError)."""
     if isinstance(alpha, Tensor):
         if alpha.dim() != 0:
             raise TypeError(f"{op}(): argument 'alpha' must be Number, not Tensor")
-        return alpha.item()
+        alpha = alpha.item()
+    if self is not None and isinstance(alpha, (builtins.bool, builtins.float)) and isinstance(
+            other, (Tensor, int, builtins.float)):  # (another `other`: its TypeError first)
+        kinds = [self.dtype.name] + ([other.dtype.name] if isinstance(other, Tensor) else [
+            "bool" if isinstance(other, builtins.bool) else "float32" if isinstance(other, builtins.float) else "int64"])
+        if isinstance(alpha, builtins.bool) and builtins.any(k != "bool" for k in kinds):
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+        if isinstance(alpha, builtins.float) and not builtins.any(k.startswith("float") for k in kinds):
+            raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if self is not None and isinstance(alpha, int) and not isinstance(alpha, builtins.bool) and \
+            self.dtype is bool_ and (isinstance(other, builtins.bool) or (
+                isinstance(other, Tensor) and other.dtype is bool_)):
+        alpha = builtins.bool(alpha)  # a bool result: alpha is read as a bool, as PyTorch
     return alpha
 
 
 @_method
 def add(self, other, alpha=1):  # alpha may be positional, as in PyTorch's Tensor.add
-    alpha = _alpha_number(alpha, "add")
+    alpha = _alpha_number(alpha, "add", self, other)
     return _C.add(self, other) if alpha == 1 else _C.add_alpha(self, other, alpha)
 
 
 @_method
 def add_(self, other, *, alpha=1):
-    alpha = _alpha_number(alpha, "add_")
+    alpha = _alpha_number(alpha, "add_", self, other)
     return _C.add_(self, other) if alpha == 1 else _C.add_alpha_(self, other, alpha)
 
 
 @_method
 def sub(self, other, *, alpha=1):
-    alpha = _alpha_number(alpha, "sub")
+    alpha = _alpha_number(alpha, "sub", self, other)
     return _C.sub(self, other) if alpha == 1 else _C.sub_alpha(self, other, alpha)
 
 
 @_method
 def sub_(self, other, *, alpha=1):
-    alpha = _alpha_number(alpha, "sub_")
+    alpha = _alpha_number(alpha, "sub_", self, other)
     if alpha == 1:
         return _C.sub_(self, other)
     return _C.add_alpha_(self, other, -alpha)
@@ -632,17 +750,44 @@ def round_(self, *, decimals=0):
     return write_inplace(self, "round", lambda s: s.round(decimals=decimals))
 
 
+def _bound_tensor(b):
+    """clamp's bounds are both tensors (or None) or both numbers: PyTorch has no overload mixing them."""
+    if b is None or isinstance(b, Tensor):
+        return b
+    raise TypeError(f"clamp() received an invalid combination of arguments - got a Tensor and a "
+                    f"{builtins.type(b).__name__} bound, but expected (Tensor input, Tensor min, Tensor max) or "
+                    f"(Tensor input, Number min, Number max)")
+
+
+def _clamp_bounds(min, max):
+    """A 0-dim tensor bound next to a number bound is read as a number (PyTorch's parser does so for Number
+    parameters); a tensor with dims next to a number is the TypeError _bound_tensor raises."""
+    if isinstance(min, Tensor) != isinstance(max, Tensor) and min is not None and max is not None:
+        t = min if isinstance(min, Tensor) else max
+        if t.dim() == 0 and not t.requires_grad:  # (one that requires grad is no Number to the parser)
+            return (min.item() if min is t else min), (max.item() if max is t else max)
+    return min, max
+
+
 @_method
 def clamp(self, min=None, max=None):
+    min, max = _clamp_bounds(min, max)
+    if isinstance(min, Tensor) and isinstance(max, Tensor):
+        from ._composites import _result_type_of
+        dt = _result_type_of(self, min, max)  # the three operands promote together, as PyTorch
+        if not (self.dtype == min.dtype == max.dtype == dt):
+            return _C.clamp_tensor(self.to(dt), min.to(dt), max.to(dt))
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        return _C.clamp_tensor(self, min, max)
+        return _C.clamp_tensor(self, _bound_tensor(min), _bound_tensor(max))
     return _C.clamp(self, min, max)
 
 
 @_method
 def clamp_(self, min=None, max=None):
+    min, max = _clamp_bounds(min, max)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        return write_inplace(self, "clamp", lambda s: _C.clamp_tensor(s, min, max), min, max)
+        lo, hi = _bound_tensor(min), _bound_tensor(max)
+        return write_inplace(self, "clamp", lambda s: _C.clamp_tensor(s, lo, hi), lo, hi)
     return _C.clamp_(self, min, max)
 
 
@@ -667,11 +812,38 @@ def where(self, condition, other):
 
 @_method
 def lerp(self, end, weight):
+    _lerp_dtypes(self, end, weight, "lerp")
+    if isinstance(weight, Tensor) and not weight.dim() and not weight.is_floating_point():  # a 0-dim bool/int
+        weight = weight.to(self.dtype)  # weight is read as a number
+    if not self.is_floating_point():  # the shapes' error before the kernel's NotImplementedError, as PyTorch
+        from ._functions import broadcast_shapes
+        broadcast_shapes(self.shape, end.shape, *([weight.shape] if isinstance(weight, Tensor) else []))
     return _C.lerp(self, end, weight)
+
+
+def _lerp_dtypes(self, end, weight, name):
+    """PyTorch's lerp checks the dtypes before it looks for a kernel: `end`
+    (and a weight tensor with dims) must have self's dtype (RuntimeError)."""
+    tensor_arg(end, name, "end", 1)
+    if end.dtype != self.dtype:
+        raise RuntimeError(f"{name}: expected dtype {self.dtype.name} for `end` but got dtype {end.dtype.name}")
+    if isinstance(weight, Tensor) and weight.dim() and weight.dtype != self.dtype:
+        raise RuntimeError(f"{name}: expected dtype {self.dtype.name} for `weight` but got dtype "
+                           f"{weight.dtype.name}")
 
 
 @_method
 def masked_fill(self, mask, value):
+    if isinstance(mask, Tensor) and mask.dim() > self.dim() or (isinstance(mask, Tensor) and builtins.any(
+            m > s for m, s in zip(reversed(mask.shape), reversed(self.shape)))):
+        # the out-of-place op broadcasts self to the mask's shape, as PyTorch
+        from ._functions import broadcast_shapes
+        try:
+            shape = broadcast_shapes(self.shape, mask.shape)
+        except RuntimeError:
+            shape = None  # not broadcastable: masked_fill's own error below
+        if shape is not None:
+            return _C.masked_fill(self.expand(shape), mask, value)
     return _C.masked_fill(self, mask, value)
 
 
@@ -700,13 +872,25 @@ def _generator(g):
     return _gen(g)
 
 
+def _check_no_overlap(self):
+    """Random fills refuse a tensor whose elements share memory (an expanded
+    view), with PyTorch's RuntimeError: each draw would overwrite the last."""
+    if builtins.any(n > 1 and st == 0 for n, st in zip(self.shape, self.stride())):
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                           "single memory location. Please clone() the tensor before performing the operation.")
+
+
 @_method
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
+    if self.is_floating_point():  # integer tensors: the kernel's NotImplementedError first
+        _check_no_overlap(self)
     return _C.uniform_(self, builtins.float(a), builtins.float(b), _generator(generator))
 
 
 @_method
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    if self.is_floating_point():  # integer tensors: the kernel's NotImplementedError first
+        _check_no_overlap(self)
     return _C.normal_(self, builtins.float(mean), builtins.float(std), _generator(generator))
 
 
@@ -725,6 +909,7 @@ def random_(self, *args, generator=None, **kwargs):
         raise TypeError(f"random_() got an unexpected keyword argument '{next(iter(kwargs))}'")
     if len(args) > 2:
         raise TypeError(f"random_() takes at most 2 positional arguments ({len(args)} given)")
+    _check_no_overlap(self)
     gen = _generator(generator)
     if not args:
         return _C.random_(self, gen)
@@ -753,26 +938,34 @@ def _warn_imprecise_random_bounds(dtype, lo, hi):
 
 @_method
 def exponential_(self, lambd=1.0, *, generator=None):
+    if self.is_floating_point():  # integer tensors: the kernel's NotImplementedError first
+        _check_no_overlap(self)
     return _C.exponential_(self, builtins.float(lambd), _generator(generator))
 
 
 @_method
 def geometric_(self, p, *, generator=None):
+    _check_no_overlap(self)
     return _C.geometric_(self, builtins.float(p), _generator(generator))
 
 
 @_method
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    if self.is_floating_point():  # integer tensors: the kernel's NotImplementedError first
+        _check_no_overlap(self)
     return _C.cauchy_(self, builtins.float(median), builtins.float(sigma), _generator(generator))
 
 
 @_method
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    if self.is_floating_point():  # integer tensors: the kernel's NotImplementedError first
+        _check_no_overlap(self)
     return _C.log_normal_(self, builtins.float(mean), builtins.float(std), _generator(generator))
 
 
 @_method
 def bernoulli_(self, p=0.5, *, generator=None):
+    _check_no_overlap(self)
     if isinstance(p, _C.Tensor):
         return _C.bernoulli_tensor_(self, p, _generator(generator))
     return _C.bernoulli_scalar_(self, builtins.float(p), _generator(generator))
@@ -800,19 +993,21 @@ def mean(self, dim=None, keepdim=False, *, dtype=None):
 @_method
 @grad_fn_named("NansumBackward0")
 def nansum(self, dim=None, keepdim=False, *, dtype=None):
+    _check_grad_dtype(self, dtype_arg(dtype, "nansum"))
     x = self if dtype is None else self.to(dtype)
-    if not x.is_floating_point():
-        return x.sum(dim, keepdim)  # no NaN to skip; integers sum to int64
+    if not x.is_floating_point():  # no NaN to skip; integers sum to int64 unless a dtype is given
+        return x.sum(dim, keepdim) if dtype is None else x.sum(dim, keepdim, dtype=dtype)
     return _C.where(_C.isnan(x), 0.0, x).sum(dim, keepdim)
 
 
 @_method
-def prod(self, dim=None, keepdim=False, *, dtype=None):
+def prod(self, dim=_NO_DIM, keepdim=False, *, dtype=None):
+    if dim is None:  # prod() reduces everything; prod(dim=None) is PyTorch's TypeError
+        raise TypeError("prod(): argument 'dim' (position 1) must be int, not NoneType")
+    _check_grad_dtype(self, dtype_arg(dtype, "prod"))
     x = self if dtype is None else self.to(dtype)
-    return _C.prod(x, None if dim is None else int_arg(dim, "prod"), keepdim)
-
-
-_NO_DIM = object()  # max() and max(dim=None) differ: the latter is a TypeError, as in PyTorch
+    r = _C.prod(x, None if dim is _NO_DIM else int_arg(dim, "prod"), bool_arg(keepdim, "prod"))
+    return r if dtype is None or r.dtype == x.dtype else r.to(x.dtype)  # a given dtype is the result's
 
 
 def _extreme(self, dim, keepdim, which, other=None):
@@ -822,6 +1017,7 @@ def _extreme(self, dim, keepdim, which, other=None):
         return (_C.maximum if which == "max" else _C.minimum)(self, dim)
     if keepdim is _NO_DIM:
         keepdim = False
+    bool_arg(keepdim, which)
     if dim is None:
         raise TypeError(f"{which}() received an invalid combination of arguments - got (NoneType), but expected "
                         f"({which}(), {which}(int dim, bool keepdim=False) or {which}(Tensor other))")
@@ -845,22 +1041,22 @@ def min(self, dim=_NO_DIM, keepdim=_NO_DIM):
 
 @_method
 def amax(self, dim=(), keepdim=False):
-    return _C.amax(self, dims_arg(dim, "amax") if dim != () else [], keepdim)
+    return _C.amax(self, dims_arg(dim, "amax") if dim != () else [], bool_arg(keepdim, "amax"))
 
 
 @_method
 def amin(self, dim=(), keepdim=False):
-    return _C.amin(self, dims_arg(dim, "amin") if dim != () else [], keepdim)
+    return _C.amin(self, dims_arg(dim, "amin") if dim != () else [], bool_arg(keepdim, "amin"))
 
 
 @_method
 def argmax(self, dim=None, keepdim=False):
-    return _C.argmax(self, None if dim is None else int_arg(dim, "argmax"), keepdim)
+    return _C.argmax(self, None if dim is None else int_arg(dim, "argmax"), bool_arg(keepdim, "argmax"))
 
 
 @_method
 def argmin(self, dim=None, keepdim=False):
-    return _C.argmin(self, None if dim is None else int_arg(dim, "argmin"), keepdim)
+    return _C.argmin(self, None if dim is None else int_arg(dim, "argmin"), bool_arg(keepdim, "argmin"))
 
 
 def _correction(unbiased, correction, name):
@@ -879,47 +1075,64 @@ def _correction(unbiased, correction, name):
 def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, builtins.bool):  # var(unbiased) positional form
         dim, unbiased = None, dim
-    return _C.var(self, dims_arg(dim, "var"), _correction(unbiased, correction, "var"), keepdim)
+    return _C.var(self, dims_arg(dim, "var"), _correction(unbiased, correction, "var"), bool_arg(keepdim, "var"))
 
 
 @_method
 def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, builtins.bool):
         dim, unbiased = None, dim
-    return _C.std(self, dims_arg(dim, "std"), _correction(unbiased, correction, "std"), keepdim)
+    return _C.std(self, dims_arg(dim, "std"), _correction(unbiased, correction, "std"), bool_arg(keepdim, "std"))
 
 
 @_method
 def all(self, dim=None, keepdim=False):
-    return _C.all(self, dims_arg(dim, "all"), keepdim)
+    return _C.all(self, dims_arg(dim, "all"), bool_arg(keepdim, "all"))
 
 
 @_method
 def any(self, dim=None, keepdim=False):
-    return _C.any(self, dims_arg(dim, "any"), keepdim)
+    return _C.any(self, dims_arg(dim, "any"), bool_arg(keepdim, "any"))
 
 
 @_method
 def softmax(self, dim, dtype=None):
     x = self if dtype is None else self.to(dtype)
+    if x.numel() == 0 and not x.is_floating_point():  # PyTorch runs no kernel for no elements: any dtype passes
+        return _C.softmax(x.float(), int_arg(dim, "softmax")).to(x.dtype)
     return _C.softmax(x, int_arg(dim, "softmax"))
 
 
 @_method
 def log_softmax(self, dim, dtype=None):
     x = self if dtype is None else self.to(dtype)
+    if x.numel() == 0 and not x.is_floating_point():  # PyTorch runs no kernel for no elements: any dtype passes
+        return _C.log_softmax(x.float(), int_arg(dim, "log_softmax")).to(x.dtype)
     return _C.log_softmax(x, int_arg(dim, "log_softmax"))
 
 
 @_method
 def logsumexp(self, dim, keepdim=False):
-    return _C.logsumexp(self, dims_arg(dim, "logsumexp"), keepdim)
+    if dim == () and self.dim() > 0 and not keepdim:  # PyTorch reduces every dim, then fails to write the result
+        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * self.dim()}")
+    return _C.logsumexp(self, dims_arg(dim, "logsumexp"), bool_arg(keepdim, "logsumexp"))
+
+
+@_method
+def _check_grad_dtype(self, dtype):
+    """An integer result of an input that requires grad cannot be recorded (PyTorch's RuntimeError)."""
+    if dtype is not None and not dtype.is_floating_point and self.requires_grad and _C.is_grad_enabled():
+        raise RuntimeError(f"Autograd not support dtype: {_TYPE_NAMES[dtype.name]}")
 
 
 @_method
 def cumsum(self, dim, *, dtype=None):
+    if dtype_arg(dtype, "cumsum") is bool_:
+        raise NotImplementedError("\"cumsum_out_cpu\" not implemented for 'Bool'")
+    _check_grad_dtype(self, dtype_arg(dtype, "cumsum"))
     x = self if dtype is None else self.to(dtype)
-    return _C.cumsum(x, int_arg(dim, "cumsum"))
+    r = _C.cumsum(x, int_arg(dim, "cumsum"))  # integers accumulate in int64 unless a dtype is given
+    return r if dtype is None or r.dtype == x.dtype else r.to(x.dtype)
 
 
 @_method
@@ -930,11 +1143,16 @@ def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         p = 2.0
     elif p == "inf" or p == builtins.float("inf"):
         p = builtins.float("inf")
-    return _C.norm(self, builtins.float(p), dims_arg(dim, "norm"), keepdim)
+    if self.numel() == 0 and isinstance(p, (int, builtins.float)) and (p < 0 or p == builtins.float("inf")):
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {p} norm on an empty tensor because the operation "
+                           f"does not have an identity")
+    return _C.norm(self, builtins.float(p), dims_arg(dim, "norm"), bool_arg(keepdim, "norm"))
 
 
 @_method
 def sort(self, dim=-1, descending=False, stable=False):
+    bool_arg(descending, "sort", "descending")
+    bool_arg(stable, "sort", "stable")
     v, i = _C.sort(self, int_arg(dim, "sort"), descending)
     return return_types.sort(v, i)
 
@@ -960,6 +1178,10 @@ def _linalg_method(name):
     f = getattr(_C, name)
 
     def method(self, other):
+        if name != "outer" and isinstance(other, Tensor) and other.dtype != self.dtype and (
+                name != "bmm" or (self.numel() and other.numel())):  # no promotion, as PyTorch
+            raise RuntimeError(f"{name}: expected both arguments to have the same dtype, but got "
+                               f"{self.dtype.name} and {other.dtype.name}")
         return f(self, other)
     method.__name__ = name
     _method(method)
@@ -981,17 +1203,26 @@ def addmm(self, mat1, mat2, *, beta=1, alpha=1):
 # ---- indexing ----
 @_method
 def index_select(self, dim, index):
-    return _C.index_select(self, int_arg(dim, "index_select"), index)
+    dim = int_arg(dim, "index_select")
+    if self.dim() == 0 and isinstance(index, Tensor) and index.numel() > 1:
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
+    return _C.index_select(self, dim, index)
 
 
 @_method
 def gather(self, dim, index):
-    return _C.gather(self, int_arg(dim, "gather"), index)
+    dim = int_arg(dim, "gather")
+    if isinstance(index, Tensor) and index.numel() == 0 and index.dim() != self.dim():  # PyTorch: an empty result
+        return _C.empty(list(index.shape), self.dtype)
+    return _C.gather(self, dim, index)
 
 
 @_method
 def scatter_add(self, dim, index, src):
-    return _C.scatter_add(self, int_arg(dim, "scatter_add"), index, src)
+    dim = int_arg(dim, "scatter_add")
+    if isinstance(index, Tensor) and index.numel() == 0 and index.dim() != self.dim():  # nothing to add
+        return self.clone()
+    return _C.scatter_add(self, dim, index, src)
 
 
 @_method
@@ -1021,6 +1252,8 @@ def index_put(self, indices, values, accumulate=False):
 @_method
 def masked_select(self, mask):
     tensor_arg(mask, "masked_select", "mask", 1)
+    if mask.dtype is not bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
     return self[mask.expand_as(self) if mask.shape != self.shape else mask]
 
 

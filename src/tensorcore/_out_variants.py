@@ -1,0 +1,133 @@
+"""`out=` for module functions computed by ops that take no `out` themselves
+(reductions, sort, index_select, mm/bmm): the op runs, then the result is
+written into `out` by _out.write_out (Note [out= semantics]).
+
+Note [out= dtypes per op family]
+PyTorch has two rules here, and each op below follows its family's:
+  COMPUTE_IN_OUT  sum-like reductions and scans compute in out's dtype (as if
+                  dtype=out.dtype was passed): any out dtype is accepted, and
+                  an explicit dtype= must name out's dtype.
+  SAME_DTYPE      everything else wants out's dtype to be the result's own
+                  (RuntimeError "Expected out tensor to have dtype ...");
+                  index outputs (max/min/sort with a dim) must be int64.
+sum and matmul are bound in C++ for speed (fast_functions.cpp); with an
+out= they call fast_out below.
+"""
+import functools
+
+from . import _C
+from ._args import dims_arg, dtype_arg, int_arg
+from ._out import check_out, write_out
+
+COMPUTE_IN_OUT = ("mean", "prod", "cumsum", "nansum")
+SAME_DTYPE = ("amax", "amin", "mm", "bmm", "index_select", "logsumexp", "clamp", "where")
+# ops whose out must have the input's dtype, checked before the op runs (PyTorch checks it before the dims)
+INPUT_DTYPE = ("amax", "amin", "index_select")
+WITH_INDICES = ("max", "min", "sort")  # (values, indices) outs, when called with a dim
+
+_NAMES = {"bool": "bool", "int32": "int", "int64": "long int", "float32": "float", "float64": "double"}
+
+
+def _expect(out, dtype):
+    if out.dtype != dtype:
+        raise RuntimeError(f"Expected out tensor to have dtype {_NAMES[dtype.name]}, but got "
+                           f"{_NAMES[out.dtype.name]} instead")
+
+
+_INT_DIM = ("cumsum", "prod", "index_select", "max", "min", "sort")
+
+
+def _check_dim_type(name, args, kwargs):
+    """The dim argument's TypeError comes before out='s checks, as PyTorch's parser raises it first."""
+    dim = args[1] if len(args) > 1 else kwargs.get("dim")
+    if dim is not None and name not in ("mm", "bmm", "clamp", "where"):
+        (int_arg if name in _INT_DIM else dims_arg)(dim, name)
+
+
+def _inputs(args, kwargs):
+    return [a for a in list(args) + list(kwargs.values()) if isinstance(a, _C.Tensor)]
+
+
+def _compute_in_out(name, fn):
+    @functools.wraps(fn)
+    def f(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        _check_dim_type(name, args, kwargs)
+        check_out(name, out, _inputs(args, kwargs))
+        dtype = kwargs.get("dtype")
+        if dtype is not None:
+            _expect(out, dtype)
+        if name in ("mean", "nanmean") and args and isinstance(args[0], _C.Tensor) and dtype is None \
+                and not args[0].is_floating_point():  # mean infers its dtype from the input, never from out
+            raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating "
+                               f"point or complex dtype. Got: {args[0].dtype.name}")
+        kwargs["dtype"] = out.dtype
+        result = fn(*args, **kwargs)
+        if result.dtype != out.dtype:  # (prod of bools counts in int64 here; PyTorch's lands in out's dtype)
+            result = result.to(out.dtype)
+        return write_out(name, result, out)
+    return f
+
+
+def _same_dtype(name, fn):
+    @functools.wraps(fn)
+    def f(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        _check_dim_type(name, args, kwargs)
+        check_out(name, out, _inputs(args, kwargs))
+        if name in INPUT_DTYPE and args and isinstance(args[0], _C.Tensor) and out.dtype != args[0].dtype:
+            raise RuntimeError(f"{name}(): expected out's dtype {out.dtype.name} to be the input's, "
+                               f"{args[0].dtype.name}")
+        result = fn(*args, **kwargs)
+        _expect(out, result.dtype)
+        return write_out(name, result, out)
+    return f
+
+
+def _with_indices(name, fn):
+    @functools.wraps(fn)
+    def f(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors, not {type(out).__name__}")
+        values, indices = out
+        check_out(name, values, _inputs(args, kwargs))
+        check_out(name, indices)
+        result = fn(*args, **kwargs)
+        if not isinstance(result, tuple):  # max(x) / min(x) without a dim: one tensor, no out= in PyTorch
+            raise TypeError(f"{name}() received an invalid combination of arguments: out= needs a dim")
+        _expect(values, result[0].dtype)
+        _expect(indices, result[1].dtype)
+        write_out(name, result[0], values)
+        write_out(name, result[1], indices)
+        return type(result)(values, indices)
+    return f
+
+
+def install(namespace):
+    """Wraps the functions in `namespace` (the tensorcore module's globals)."""
+    for names, wrap in ((COMPUTE_IN_OUT, _compute_in_out), (SAME_DTYPE, _same_dtype),
+                        (WITH_INDICES, _with_indices)):
+        for name in names:
+            if name in namespace:
+                namespace[name] = wrap(name, namespace[name])
+
+
+def fast_out(name, out, inputs, compute, dtype):
+    """out= for the C++ fast functions: sum computes in out's dtype
+    (COMPUTE_IN_OUT), matmul wants out's dtype to be its result's.
+    `compute(dtype)` runs the op."""
+    check_out(name, out, inputs)
+    if name == "sum":
+        dtype = dtype_arg(dtype, name)
+        if dtype is not None:
+            _expect(out, dtype)
+        return write_out(name, compute(out.dtype), out)
+    if len({t.dtype for t in inputs}) == 1:  # out's dtype is checked before the op runs, as PyTorch
+        _expect(out, inputs[0].dtype)
+    result = compute(None)
+    _expect(out, result.dtype)
+    return write_out(name, result, out)
