@@ -692,4 +692,42 @@ def test_lu_family_node_names_and_reprs_match_torch():
 def test_linalg_namespace_covers_torch_linalg():
     """Every public torch.linalg name but those listed in README's "Linear algebra"."""
     missing = {n for n in dir(TL) if not n.startswith("_") and not hasattr(L, n)}
-    assert missing <= {"householder_product", "ldl_factor", "ldl_factor_ex", "ldl_solve", "common_notes"}, missing
+    assert missing <= {"ldl_factor", "ldl_factor_ex", "ldl_solve", "common_notes"}, missing
+
+
+@pytest.mark.parametrize("shape,k", [((5, 3), 2), ((4, 4), 4), ((2, 6, 3), 3), ((3, 1), 0)])
+def test_householder_product_matches_torch(torch, shape, k):
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal(shape)
+    t = rng.standard_normal(shape[:-2] + (k,))
+    expected = torch.linalg.householder_product(torch.tensor(a), torch.tensor(t))
+    got = tc.linalg.householder_product(tc.tensor(a), tc.tensor(t))
+    np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_householder_product_of_geqrf_reflectors_is_qr_q(torch):
+    a = torch.randn(6, 4, dtype=torch.float64)
+    h, tau = torch.geqrf(a)
+    q = tc.linalg.householder_product(tc.tensor(h.numpy()), tc.tensor(tau.numpy()))
+    np.testing.assert_allclose(q.numpy(), torch.linalg.qr(a).Q.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_householder_product_gradients(torch):
+    a = tc.tensor(np.random.default_rng(4).standard_normal((5, 3)), requires_grad=True)
+    t = tc.tensor(np.random.default_rng(5).standard_normal(2), requires_grad=True)
+    assert tc.autograd.gradcheck(tc.linalg.householder_product, (a, t))
+    y = tc.linalg.householder_product(a, t)
+    assert type(y.grad_fn).__name__ == "LinalgHouseholderProductBackward0"
+    ta = torch.tensor(a.detach().numpy(), requires_grad=True)
+    tt = torch.tensor(t.detach().numpy(), requires_grad=True)
+    torch.linalg.householder_product(ta, tt).pow(2).sum().backward()
+    y.pow(2).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), ta.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(t.grad.numpy(), tt.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("args", [((3, 5), (2,)), ((5, 3), (4,)), ((5,), (1,)), ((2, 5, 3), (3, 2))])
+def test_householder_product_errors_match_torch(torch, args):
+    for L in (torch, tc):
+        with pytest.raises(RuntimeError):
+            L.linalg.householder_product(L.ones(args[0], dtype=L.float64), L.ones(args[1], dtype=L.float64))

@@ -35,6 +35,7 @@ __all__ = [
     "eigvalsh", "eig", "eigvals", "svd", "svdvals", "pinv", "lstsq", "matrix_norm", "vector_norm", "norm",
     "matrix_power", "cross", "multi_dot", "matrix_exp", "matrix_rank", "matmul", "diagonal", "vecdot", "cond",
     "lu_factor", "lu_factor_ex", "lu", "lu_solve", "solve_triangular", "vander", "tensorinv", "tensorsolve",
+    "householder_product",
 ]
 
 
@@ -864,6 +865,41 @@ def vecdot(x, y, *, dim=-1, out=None):
 def _no_grad():
     from .autograd import no_grad
     return no_grad()
+
+
+@grad_fn_named("LinalgHouseholderProductBackward0")
+def _householder_product(A, tau):
+    # Q = H_1 H_2 ... H_k applied to the first n columns of the identity, from
+    # the right end: H_i = I - tau_i v_i v_i^T, v_i = (0 (i times), 1, A[i+1:, i]).
+    # Written with differentiable ops, so gradients (and their gradients) follow.
+    torch = _torch()
+    m, n = A.shape[-2], A.shape[-1]
+    rows = torch.arange(m).unsqueeze(-1)  # (m, 1)
+    Q = torch.eye(m, n, dtype=A.dtype).expand(*A.shape[:-2], m, n)
+    for i in reversed(range(tau.shape[-1])):
+        v = torch.where(rows < i, torch.zeros([], dtype=A.dtype),
+                        torch.where(rows == i, torch.ones([], dtype=A.dtype), A[..., :, i:i + 1]))  # (..., m, 1)
+        Q = Q - tau[..., i:i + 1].unsqueeze(-1) * (v @ (v.transpose(-2, -1) @ Q))
+    return Q
+
+
+def householder_product(A, tau, *, out=None):
+    """The first n columns of the product of the k Householder reflectors that
+    LAPACK's geqrf stores in A (below its diagonal) and tau (orgqr)."""
+    op = "torch.linalg.householder_product"
+    if A.dim() < 2:
+        raise RuntimeError(f"{op}: input must have at least 2 dimensions.")
+    if A.shape[-2] < A.shape[-1]:
+        raise RuntimeError(f"{op}: input.shape[-2] must be greater than or equal to input.shape[-1]")
+    if tau.dim() and A.shape[-1] < tau.shape[-1]:
+        raise RuntimeError(f"{op}: input.shape[-1] must be greater than or equal to tau.shape[-1]")
+    if tau.dim() != A.dim() - 1 or tuple(tau.shape[:-1]) != tuple(A.shape[:-2]):
+        raise RuntimeError(f"{op}: Expected batch dimensions of tau to be equal to input.shape[:-2], but got "
+                           f"{list(tau.shape[:-1])}")
+    if A.dtype != tau.dtype:
+        raise RuntimeError(f"{op}: tau dtype {tau.dtype} does not match input dtype {A.dtype}")
+    _check_float(A, op)
+    return _out(_householder_product(A, tau), out)
 
 
 def _out(result, out):
