@@ -692,7 +692,7 @@ def test_lu_family_node_names_and_reprs_match_torch():
 def test_linalg_namespace_covers_torch_linalg():
     """Every public torch.linalg name but those listed in README's "Linear algebra"."""
     missing = {n for n in dir(TL) if not n.startswith("_") and not hasattr(L, n)}
-    assert missing <= {"ldl_factor", "ldl_factor_ex", "ldl_solve", "common_notes"}, missing
+    assert missing <= {"common_notes"}, missing
 
 
 @pytest.mark.parametrize("shape,k", [((5, 3), 2), ((4, 4), 4), ((2, 6, 3), 3), ((3, 1), 0)])
@@ -731,3 +731,66 @@ def test_householder_product_errors_match_torch(torch, args):
     for L in (torch, tc):
         with pytest.raises(RuntimeError):
             L.linalg.householder_product(L.ones(args[0], dtype=L.float64), L.ones(args[1], dtype=L.float64))
+
+
+def _symmetric_indefinite(rng, shape):
+    a = rng.standard_normal(shape)
+    return a + np.swapaxes(a, -1, -2)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(4, 4), (3, 5, 5), (1, 1), (0, 0), (2, 0, 0)])
+def test_ldl_factor_and_solve_match_torch(torch, dtype, shape):
+    rng = np.random.default_rng(7)
+    a = _symmetric_indefinite(rng, shape).astype(dtype)
+    b = rng.standard_normal(shape[:-1] + (2,)).astype(dtype)
+    t = torch.linalg.ldl_factor_ex(torch.tensor(a))
+    c = tc.linalg.ldl_factor_ex(tc.tensor(a))
+    tol = dict(rtol=1e-5, atol=1e-5) if dtype == "float32" else dict(rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(c.LD.numpy(), t.LD.numpy(), **tol)
+    assert c.pivots.tolist() == t.pivots.tolist() and str(c.pivots.dtype) == "tensorcore.int32"
+    assert c.info.tolist() == t.info.tolist() and str(c.info.dtype) == "tensorcore.int32"
+    x_t = torch.linalg.ldl_solve(t.LD, t.pivots, torch.tensor(b))
+    x_c = tc.linalg.ldl_solve(c.LD, c.pivots, tc.tensor(b))
+    np.testing.assert_allclose(x_c.numpy(), x_t.numpy(), rtol=1e-4 if dtype == "float32" else 1e-10,
+                               atol=1e-4 if dtype == "float32" else 1e-10)
+    assert repr(tc.linalg.ldl_factor(tc.tensor(a))).startswith("tensorcore.return_types.linalg_ldl_factor(")
+
+
+def test_ldl_two_by_two_pivots_match_torch(torch):
+    a = np.array([[0.0, 1.0, 2.0], [1.0, 0.0, 3.0], [2.0, 3.0, 0.0]])
+    t, c = torch.linalg.ldl_factor(torch.tensor(a)), tc.linalg.ldl_factor(tc.tensor(a))
+    assert c.pivots.tolist() == t.pivots.tolist()
+    np.testing.assert_allclose(c.LD.numpy(), t.LD.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_ldl_has_no_derivative_like_torch(torch):
+    for L in (torch, tc):
+        a = L.tensor(_symmetric_indefinite(np.random.default_rng(1), (3, 3)), requires_grad=True)
+        LD, piv = L.linalg.ldl_factor(a * 1.0)
+        with pytest.raises(RuntimeError, match="derivative for aten::linalg_ldl_factor_ex is not implemented"):
+            LD.sum().backward()
+        b = L.ones((3, 1), dtype=L.float64, requires_grad=True)
+        x = L.linalg.ldl_solve(LD.detach(), piv, b)
+        with pytest.raises(RuntimeError, match="derivative for aten::linalg_ldl_solve is not implemented"):
+            x.sum().backward()
+
+
+LDL_ERRORS = [
+    lambda L: L.linalg.ldl_factor(L.ones((2, 3), dtype=L.float64)),
+    lambda L: L.linalg.ldl_factor(L.ones(3, dtype=L.float64)),
+    lambda L: L.linalg.ldl_factor(L.zeros((2, 2), dtype=L.float64)),
+    lambda L: L.linalg.ldl_solve(L.eye(3, dtype=L.float64), L.ones(3, dtype=L.int32), L.ones((4, 2), dtype=L.float64)),
+    lambda L: L.linalg.ldl_solve(L.eye(3, dtype=L.float64), L.ones(3, dtype=L.int32), L.ones((3, 2))),
+    lambda L: L.linalg.ldl_solve(L.eye(3, dtype=L.float64), L.ones(3, dtype=L.int32), L.ones(3, dtype=L.float64)),
+]
+
+
+@pytest.mark.parametrize("k", range(len(LDL_ERRORS)))
+def test_ldl_errors_match_torch(torch, k):
+    with pytest.raises(Exception) as t_err:
+        LDL_ERRORS[k](torch)
+    with pytest.raises(Exception) as c_err:
+        LDL_ERRORS[k](tc)
+    assert type(c_err.value) is type(t_err.value)
+    assert str(c_err.value).split(":")[-1].strip()[:40] == str(t_err.value).split(":")[-1].strip()[:40]

@@ -45,4 +45,11 @@ void svd(DType dt, int64_t batch, int64_t m, int64_t n, void* a, void* s, void* 
 void lstsq(DType dt, int64_t batch, int64_t m, int64_t n, int64_t nrhs, void* a, void* b, double rcond, void* s,
            int64_t* rank, int64_t* info);
 
+// Symmetric indefinite LDL^T with Bunch-Kaufman pivoting (sytrf) of the lower
+// triangle: a [n, n] is overwritten by the compact factor (the strict upper
+// triangle zeroed), piv [n] gets LAPACK's 1-based pivots (negative for 2x2 blocks).
+void ldl_factor(DType dt, int64_t batch, int64_t n, void* a, int64_t* piv, int64_t* info);
+// Solves A X = B from ldl_factor's output (sytrs); b [n, nrhs] in place.
+void ldl_solve(DType dt, int64_t batch, int64_t n, int64_t nrhs, const void* ld, const int64_t* piv, void* b);
+
 }  // namespace tc::kernels

@@ -161,4 +161,30 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lapack_lstsq(const Tensor& a, const T
   return {x, rank, s, info};
 }
 
+std::tuple<Tensor, Tensor, Tensor> lapack_ldl_factor(const Tensor& a) {
+  check_input(a, "ldl_factor");
+  int64_t n = cols(a);
+  TC_CHECK(rows(a) == n, "ldl_factor: expected square matrices, got ", shape_str(a.sizes()));
+  Shape batch = batch_shape(a);
+  Tensor ld = colmajor_copy(a);
+  Tensor piv = zeros(with_tail(batch, {n}), DType::Int64);
+  Tensor info = info_tensor(batch);
+  kernels::ldl_factor(a.dtype(), batch_count(a), n, ld->data_bytes(), i64(piv), i64(info));
+  return {as_matrix(ld), piv, info};
+}
+
+Tensor lapack_ldl_solve(const Tensor& ld, const Tensor& pivots, const Tensor& b) {
+  check_input(ld, "ldl_solve");
+  check_input(b, "ldl_solve");
+  int64_t n = cols(ld);
+  TC_CHECK(rows(ld) == n && rows(b) == n && batch_shape(ld) == batch_shape(b) && b.dtype() == ld.dtype(),
+           "ldl_solve: expected LD (*, n, n) and B (*, n, k) with the same batch dims and dtype, got ",
+           shape_str(ld.sizes()), " and ", shape_str(b.sizes()));
+  Tensor ld_c = colmajor_copy(ld);
+  Tensor piv = contiguous(to_dtype(pivots, DType::Int64));
+  Tensor x = colmajor_copy(b);
+  kernels::ldl_solve(ld.dtype(), batch_count(ld), n, cols(b), ld_c->data_bytes(), i64(piv), x->data_bytes());
+  return as_matrix(x);
+}
+
 }  // namespace tc::ops

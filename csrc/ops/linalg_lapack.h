@@ -30,4 +30,10 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lapack_svd(const Tensor& a, bool full
 // (X (..., n, k), rank (...) int64, singular values (..., min(m, n)), info).
 std::tuple<Tensor, Tensor, Tensor, Tensor> lapack_lstsq(const Tensor& a, const Tensor& b, double rcond);
 
+// LDL^T of the lower triangle of (..., n, n): (LD (strict upper triangle zero),
+// pivots (..., n) int64 as LAPACK's sytrf, info).
+std::tuple<Tensor, Tensor, Tensor> lapack_ldl_factor(const Tensor& a);
+// X with A X = B from lapack_ldl_factor; b (..., n, k) with the same batch dims.
+Tensor lapack_ldl_solve(const Tensor& ld, const Tensor& pivots, const Tensor& b);
+
 }  // namespace tc::ops

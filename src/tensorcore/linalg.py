@@ -35,7 +35,7 @@ __all__ = [
     "eigvalsh", "eig", "eigvals", "svd", "svdvals", "pinv", "lstsq", "matrix_norm", "vector_norm", "norm",
     "matrix_power", "cross", "multi_dot", "matrix_exp", "matrix_rank", "matmul", "diagonal", "vecdot", "cond",
     "lu_factor", "lu_factor_ex", "lu", "lu_solve", "solve_triangular", "vander", "tensorinv", "tensorsolve",
-    "householder_product",
+    "householder_product", "ldl_factor", "ldl_factor_ex", "ldl_solve",
 ]
 
 
@@ -900,6 +900,103 @@ def householder_product(A, tau, *, out=None):
         raise RuntimeError(f"{op}: tau dtype {tau.dtype} does not match input dtype {A.dtype}")
     _check_float(A, op)
     return _out(_householder_product(A, tau), out)
+
+
+# ---------------------------------------------------------------- LDL^T
+_ldl_factor_ex_t = _rt("linalg_ldl_factor_ex", ("LD", "pivots", "info"))
+_ldl_factor_t = _rt("linalg_ldl_factor", ("LD", "pivots"))
+
+
+class _LdlFactor(Function):
+    """PyTorch has no derivative for ldl_factor: its node raises in backward."""
+    _node_name = "NotImplemented"
+
+    @staticmethod
+    def forward(ctx, A):
+        return _C._lapack_ldl_factor(A)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError("derivative for aten::linalg_ldl_factor_ex is not implemented")
+
+
+def _check_ldl_input(A, op):
+    if A.dim() < 2:
+        raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but they are {A.shape[-2]} by "
+                           f"{A.shape[-1]} matrices")
+    _check_float(A, op)
+
+
+def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
+    """LDL^T with Bunch-Kaufman pivoting of A's lower triangle (LAPACK sytrf):
+    (LD, pivots, info) as PyTorch; hermitian is the same for real inputs."""
+    _check_ldl_input(A, "torch.linalg.ldl_factor_ex")
+    if _needs_grad(A):
+        LD, piv, info = _LdlFactor.apply(A)
+    else:
+        LD, piv, info = _C._lapack_ldl_factor(A)
+    if check_errors:
+        bad = _first_failure(info)
+        if bad is not None:  # PyTorch 2.13 reports an exactly singular D this way
+            raise RuntimeError(f"false INTERNAL ASSERT FAILED: torch.linalg.ldl_factor: Unknown error code: "
+                               f"{bad[1]}.")
+    i32 = _torch().int32
+    result = _ldl_factor_ex_t(LD, piv.to(i32), info.to(i32))
+    return result if out is None else _out_tuple(result, out, _ldl_factor_ex_t)
+
+
+def ldl_factor(A, *, hermitian=False, out=None):
+    LD, piv, _ = ldl_factor_ex(A, hermitian=hermitian, check_errors=True)
+    result = _ldl_factor_t(LD, piv)
+    return result if out is None else _out_tuple(result, out, _ldl_factor_t)
+
+
+class _LdlSolve(Function):
+    """PyTorch has no derivative for ldl_solve: its node raises in backward."""
+    _node_name = "NotImplemented"
+
+    @staticmethod
+    def forward(ctx, LD, pivots, B):
+        return _C._lapack_ldl_solve(LD, pivots, B)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError("derivative for aten::linalg_ldl_solve is not implemented")
+
+
+_SCALAR_TYPE = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "bool": "Bool"}
+
+
+def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
+    """X with A X = B, from ldl_factor's (LD, pivots) (LAPACK sytrs)."""
+    _check_ldl_input(LD, "torch.linalg.ldl_solve")
+    if B.dim() < 2:
+        raise IndexError(f"Dimension out of range (expected to be in range of [-{max(B.dim(), 1)}, "
+                         f"{max(B.dim(), 1) - 1}], but got -2)")
+    if B.dtype != LD.dtype:
+        name = lambda t: _SCALAR_TYPE.get(str(t.dtype).split(".")[-1], str(t.dtype))  # noqa: E731
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {name(B)} and A of type "
+                           f"{name(LD)} instead.")
+    if LD.shape[-1] != B.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for torch.linalg.ldl_solve: each A matrix is "
+                           f"{LD.shape[-2]} by {LD.shape[-1]} but each b matrix is {B.shape[-2]} by {B.shape[-1]}")
+    torch = _torch()
+    batch = list(torch.broadcast_shapes(tuple(LD.shape[:-2]), tuple(B.shape[:-2])))
+    LDb = LD.expand(*batch, *LD.shape[-2:])
+    pb = pivots.expand(*batch, pivots.shape[-1])
+    Bb = B.expand(*batch, *B.shape[-2:])
+    if _needs_grad(LDb, Bb):
+        return _out(_LdlSolve.apply(LDb, pb, Bb), out)
+    return _out(_C._lapack_ldl_solve(LDb, pb, Bb), out)
+
+
+def _out_tuple(result, out, kind):
+    for r, o in zip(result, out):
+        from ._out import write_out
+        write_out("linalg", r, o)
+    return kind(*out)
 
 
 def _out(result, out):

@@ -40,7 +40,11 @@ extern "C" {
                             lint* info, size_t);                                                                 \
   void scipy_##p##gelsd_64_(const lint* m, const lint* n, const lint* nrhs, T* a, const lint* lda, T* b,         \
                             const lint* ldb, T* s, const T* rcond, lint* rank, T* work, const lint* lwork,       \
-                            lint* iwork, lint* info);
+                            lint* iwork, lint* info);                                                            \
+  void scipy_##p##sytrf_64_(const char* uplo, const lint* n, T* a, const lint* lda, lint* ipiv, T* work,        \
+                            const lint* lwork, lint* info, size_t);                                              \
+  void scipy_##p##sytrs_64_(const char* uplo, const lint* n, const lint* nrhs, const T* a, const lint* lda,     \
+                            const lint* ipiv, T* b, const lint* ldb, lint* info, size_t);
 TC_LAPACK_DECL(float, s)
 TC_LAPACK_DECL(double, d)
 #undef TC_LAPACK_DECL
@@ -61,6 +65,8 @@ template <typename T> struct Lapack;
     template <typename... A> static void syevd(A... a) { scipy_##p##syevd_64_(a...); }   \
     template <typename... A> static void gesdd(A... a) { scipy_##p##gesdd_64_(a...); }   \
     template <typename... A> static void gelsd(A... a) { scipy_##p##gelsd_64_(a...); }   \
+    template <typename... A> static void sytrf(A... a) { scipy_##p##sytrf_64_(a...); }   \
+    template <typename... A> static void sytrs(A... a) { scipy_##p##sytrs_64_(a...); }   \
   };
 TC_LAPACK_TRAITS(float, s)
 TC_LAPACK_TRAITS(double, d)
@@ -210,6 +216,30 @@ void lstsq_t(int64_t batch, lint m, lint n, lint nrhs, T* a, T* bm, double rcond
                      work.data(), &lwork, iwork.data(), info + b);
 }
 
+template <typename T>
+void ldl_factor_t(int64_t batch, lint n, T* a, lint* piv, lint* info) {
+  lint ld = std::max<lint>(1, n), query = -1, qinfo = 0;
+  const char uplo = 'L';
+  T wq = 0;
+  Lapack<T>::sytrf(&uplo, &n, a, &ld, piv, &wq, &query, &qinfo, size_t(1));
+  lint lwork = ws(wq);
+  std::vector<T> work(static_cast<size_t>(lwork));
+  for (int64_t b = 0; b < batch; ++b) {
+    T* m = a + b * n * n;
+    Lapack<T>::sytrf(&uplo, &n, m, &ld, piv + b * n, work.data(), &lwork, info + b, size_t(1));
+    for (lint j = 0; j < n; ++j)  // the strict upper triangle (rows above the diagonal of column j)
+      for (lint i = 0; i < j; ++i) m[i + j * n] = T(0);
+  }
+}
+
+template <typename T>
+void ldl_solve_t(int64_t batch, lint n, lint nrhs, const T* ldm, const lint* piv, T* x) {
+  lint ld = std::max<lint>(1, n), info = 0;
+  const char uplo = 'L';
+  for (int64_t b = 0; b < batch; ++b)
+    Lapack<T>::sytrs(&uplo, &n, &nrhs, ldm + b * n * n, &ld, piv + b * n, x + b * n * nrhs, &ld, &info, size_t(1));
+}
+
 }  // namespace
 
 bool have_lapack() { return true; }
@@ -257,6 +287,16 @@ void lstsq(DType dt, int64_t batch, int64_t m, int64_t n, int64_t nrhs, void* a,
                      lstsq_t(batch, m, n, nrhs, static_cast<double*>(a), static_cast<double*>(b), rcond,
                              static_cast<double*>(s), rank, info));
 }
+void ldl_factor(DType dt, int64_t batch, int64_t n, void* a, int64_t* piv, int64_t* info) {
+  if (n == 0) return;
+  TC_LAPACK_DISPATCH(dt, ldl_factor_t(batch, n, static_cast<float*>(a), piv, info),
+                     ldl_factor_t(batch, n, static_cast<double*>(a), piv, info));
+}
+void ldl_solve(DType dt, int64_t batch, int64_t n, int64_t nrhs, const void* ld, const int64_t* piv, void* b) {
+  if (n == 0 || nrhs == 0) return;
+  TC_LAPACK_DISPATCH(dt, ldl_solve_t(batch, n, nrhs, static_cast<const float*>(ld), piv, static_cast<float*>(b)),
+                     ldl_solve_t(batch, n, nrhs, static_cast<const double*>(ld), piv, static_cast<double*>(b)));
+}
 
 #else  // built without scipy-openblas64
 
@@ -275,6 +315,8 @@ void svd(DType, int64_t, int64_t, int64_t, void*, void*, void*, void*, bool, int
 void lstsq(DType, int64_t, int64_t, int64_t, int64_t, void*, void*, double, void*, int64_t*, int64_t*) {
   no_lapack();
 }
+void ldl_factor(DType, int64_t, int64_t, void*, int64_t*, int64_t*) { no_lapack(); }
+void ldl_solve(DType, int64_t, int64_t, int64_t, const void*, const int64_t*, void*) { no_lapack(); }
 
 #endif
 
