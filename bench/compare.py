@@ -167,10 +167,12 @@ def workloads(quick):
             mod = tc if lib == "tensorcore" else torch
             a, b = mod.ones(2, 2), mod.ones(2, 2)
             return {"sum": lambda: mod.sum(a, 1), "sum_kw": lambda: a.sum(dim=1, keepdim=True),
-                    "exp": lambda: mod.exp(a), "add": lambda: a + b, "matmul": lambda: mod.matmul(a, b)}[stmt]
+                    "exp": lambda: mod.exp(a), "add": lambda: a + b, "matmul": lambda: mod.matmul(a, b),
+                    "view": lambda: a.view(4), "reshape": lambda: a.reshape(1, 4)}[stmt]
         return make
     for label, stmt in (("torch.sum(a, 1)", "sum"), ("a.sum(dim=1, keepdim=True)", "sum_kw"),
-                        ("torch.exp(a)", "exp"), ("a + b", "add"), ("torch.matmul(a, b)", "matmul")):
+                        ("torch.exp(a)", "exp"), ("a + b", "add"), ("torch.matmul(a, b)", "matmul"),
+                        ("a.view(4)", "view"), ("a.reshape(1, 4)", "reshape")):
         W[f"2x2 call {label}"] = (per_call(stmt), 20000)
 
     def tutorial(lib):
