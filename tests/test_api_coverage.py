@@ -69,8 +69,11 @@ def test_public_names_drop_private_submodules_and_foreign_imports():
 def test_script_writes_a_table_for_every_namespace(tmp_path):
     torch = pytest.importorskip("torch")
     out = tmp_path / "coverage.md"
+    import tensorcore
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.path.join(ROOT, "src") + os.pathsep + env.get("PYTHONPATH", "")
+    # The tensorcore this test imported (CI installs it; its checkout's src/ has no built _C).
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(tensorcore.__file__)))
+    env["PYTHONPATH"] = package_parent + os.pathsep + env.get("PYTHONPATH", "")
     r = subprocess.run([sys.executable, SCRIPT, "--output", str(out)], capture_output=True, text=True, env=env,
                        timeout=300)
     assert r.returncode == 0, r.stderr
