@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _C
 from ._conv_ops import _conv_padding, _pair
+from ._conv_transpose import _insert_zeros
 from ._padding import pad
 
 Tensor = _C.Tensor
@@ -58,18 +59,6 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if bias is not None:
         out = out + bias.reshape([1, o, 1, 1, 1])
     return out.squeeze(0) if unbatched else out
-
-
-def _insert_zeros(x, stride, dim):
-    if stride == 1:
-        return x
-    n = x.shape[dim]
-    shape = list(x.shape)
-    shape.insert(dim + 1, stride - 1)
-    spread = _C.cat([x.unsqueeze(dim + 1), _C.zeros(shape, x.dtype)], dim + 1)
-    merged = list(x.shape)
-    merged[dim] = n * stride
-    return spread.reshape(merged).narrow(dim, 0, (n - 1) * stride + 1)
 
 
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
