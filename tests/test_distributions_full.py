@@ -203,7 +203,11 @@ def test_samples_match_torch_stream(name, dtype):
     np.testing.assert_array_equal(_np(after), _np(e_after))  # the same number of draws
     for a, e in ((s1, e1), (s2, e2), (r, er)):
         if name in ULP_LEVEL:
-            np.testing.assert_allclose(_np(a), _np(e), rtol=4e-6 if dtype == "float32" else 1e-14, atol=1e-7)
+            # float32 samples built from sums of products (Wishart, MVN) cancel: the absolute error
+            # scales with the operands (~25 in Wishart's), and builds may contract to FMA
+            # differently (the -O1 sanitizer build gave 5.7e-7 on a -0.094 entry).
+            np.testing.assert_allclose(_np(a), _np(e), rtol=4e-6 if dtype == "float32" else 1e-14,
+                                       atol=1e-5 if dtype == "float32" else 1e-7)
         else:
             np.testing.assert_array_equal(_np(a), _np(e))
 
