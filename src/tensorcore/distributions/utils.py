@@ -35,6 +35,28 @@ def broadcast_all(*values):
     return torch.broadcast_tensors(*values)
 
 
+def set_count_and_probs_or_logits(dist, total_count, probs, logits):
+    """Binomial and NegativeBinomial: exactly one of probs/logits, broadcast
+    with total_count (in that parameter's dtype); sets dist._param to it."""
+    if (probs is None) == (logits is None):
+        raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+    name, value = ("probs", probs) if probs is not None else ("logits", logits)
+    count, param = broadcast_all(total_count, value)
+    dist.total_count = count.type_as(param)
+    setattr(dist, name, param)
+    dist._param = param
+
+
+def expand_count_and_probs_or_logits(dist, new, batch_shape):
+    """The expand() half of set_count_and_probs_or_logits: new gets dist's
+    total_count and whichever of probs/logits dist has computed, expanded."""
+    new.total_count = dist.total_count.expand(batch_shape)
+    for name in ("probs", "logits"):
+        if name in dist.__dict__:
+            setattr(new, name, getattr(dist, name).expand(batch_shape))
+            new._param = getattr(new, name)
+
+
 def _standard_normal(shape, dtype):
     return torch.empty(shape, dtype=dtype).normal_()
 

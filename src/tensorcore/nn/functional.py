@@ -60,9 +60,7 @@ def _resolve_reduction(size_average, reduce, reduction):
     return _reduction_enum(reduction)
 
 
-def _check_tensor(x, fn, arg="input"):
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{fn}(): argument '{arg}' (position 1) must be Tensor, not {type(x).__name__}")
+from ._activations import _check_tensor  # noqa: E402  (one copy: the activations check the same way)
 
 
 # ---- linear ----
