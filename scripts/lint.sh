@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
 # Style and stub checks (tools from `pip install ".[lint]"`; .ci/run runs both):
 #   scripts/lint.sh               ruff (Python lint, configured in pyproject.toml)
+#   scripts/lint.sh --format-check  clang-format --dry-run -Werror over the C++ (.clang-format)
 #   scripts/lint.sh --stubs-only  src/tensorcore/_C.pyi equals what scripts/gen_stubs.sh
 #                                 generates from the built, importable tensorcore
 #   scripts/lint.sh --fix         ruff --fix, and regenerates the stubs
 #   scripts/lint.sh --format      clang-format -i over csrc/, tests/cpp/, bench/cpp/
-# C++ formatting (.clang-format) is not checked yet: the tree predates the
-# config, and reformatting it is one mechanical commit that every open branch
-# would conflict with; run --format when no branch is in flight, then add
-# `clang-format --dry-run -Werror` here.
+# A branch that predates the one-time reformat (stop 11) conflicts on
+# whitespace: run --format on it, then merge.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-python3}"
@@ -16,9 +15,13 @@ mode="${1:-check}"
 case "$mode" in
   check) exec "$PY" -m ruff check . ;;
   --fix) "$PY" -m ruff check --fix .; exec scripts/gen_stubs.sh src/tensorcore ;;
-  --format)
+  --format | --format-check)
     mapfile -t files < <(git ls-files 'csrc/*' 'tests/cpp/*' 'bench/cpp/*' | grep -E '\.(h|cpp|cu|cuh)$')
-    exec clang-format -i "${files[@]}" ;;
+    if [ "$mode" = --format ]; then exec clang-format -i "${files[@]}"; fi
+    if ! clang-format --dry-run -Werror "${files[@]}"; then
+      echo ">>> C++ is not formatted as .clang-format says: run scripts/lint.sh --format and commit"
+      exit 1
+    fi ;;
   --stubs-only)
     tmp="$(mktemp -d)"
     trap 'rm -rf "$tmp"' EXIT
@@ -27,5 +30,5 @@ case "$mode" in
       echo ">>> src/tensorcore/_C.pyi is stale: rebuild, then run scripts/gen_stubs.sh and commit it"
       exit 1
     fi ;;
-  *) echo "usage: scripts/lint.sh [--fix | --format | --stubs-only]" >&2; exit 2 ;;
+  *) echo "usage: scripts/lint.sh [--fix | --format | --format-check | --stubs-only]" >&2; exit 2 ;;
 esac

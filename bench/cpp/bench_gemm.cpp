@@ -17,8 +17,7 @@
 namespace {
 
 // Args: n, transposed (0: A and B row-major; 1: both column-major views).
-template <typename T>
-void BM_Gemm(benchmark::State& state) {
+template <typename T> void BM_Gemm(benchmark::State& state) {
   const int64_t n = state.range(0);
   const bool transposed = state.range(1) != 0;
   std::vector<T> a(n * n), b(n * n), c(n * n);

@@ -117,9 +117,8 @@ Tensor SavedTensor::unpack(Node* owner) const {
   if (now != version_)
     raise(ErrorKind::Runtime,
           "one of the variables needed for gradient computation has been modified by an inplace operation: [",
-          dtype_name(data_.dtype()), " tensor of shape ", shape_str(data_.sizes()), "], which is output ",
-          output_nr_, " of ", owner ? owner->name() : std::string("?"), ", is at version ", now,
-          "; expected version ", version_,
+          dtype_name(data_.dtype()), " tensor of shape ", shape_str(data_.sizes()), "], which is output ", output_nr_,
+          " of ", owner ? owner->name() : std::string("?"), ", is at version ", now, "; expected version ", version_,
           " instead. Hint: the operation that saved it needs its original value; clone() the tensor before "
           "modifying it in place.");
   if (is_output_ && requires_grad_ && owner) {

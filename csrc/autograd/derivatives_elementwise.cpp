@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "autograd/derivatives.h"
-#include "autograd/node_attrs.h"
 #include "autograd/formula_math.h"
+#include "autograd/node_attrs.h"
 #include "core/error.h"
 #include "ops/ops.h"
 
@@ -48,29 +48,27 @@ template <BinaryOp op> Grads binary_backward(FormulaNode& n, const Grads& g);
 template <BinaryOp op> Grads binary_not_implemented(FormulaNode& n, const Grads& g);
 template <UnaryOp op> Grads unary_backward(FormulaNode& n, const Grads& g);
 
-#define TC_BINARY_BACKWARD(E, name, F, rule, forms, aliases, node, saves, d_self, d_other)              \
-  template <> Grads binary_backward<BinaryOp::E>([[maybe_unused]] FormulaNode & n,                      \
-                                                 [[maybe_unused]] const Grads& g) {                     \
-    using namespace tc::autograd::math;                                                                 \
-    [[maybe_unused]] const Tensor NOGRAD;                                                               \
-    [[maybe_unused]] const Tensor& grad = g[0];                                                         \
-    [[maybe_unused]] const Saved self(n, 0), other(n, 1), result(n, 2);                                 \
-    return {n.needs_grad(0) ? Tensor(d_self) : Tensor(), n.needs_grad(1) ? Tensor(d_other) : Tensor()}; \
-  }                                                                                                     \
-  template <> Grads binary_not_implemented<BinaryOp::E>(FormulaNode&, const Grads&) {                   \
-    raise(ErrorKind::Runtime, "derivative for aten::" #name " is not implemented");                    \
+#define TC_BINARY_BACKWARD(E, name, F, rule, forms, aliases, node, saves, d_self, d_other)                            \
+  template <> Grads binary_backward<BinaryOp::E>([[maybe_unused]] FormulaNode & n, [[maybe_unused]] const Grads& g) { \
+    using namespace tc::autograd::math;                                                                               \
+    [[maybe_unused]] const Tensor NOGRAD;                                                                             \
+    [[maybe_unused]] const Tensor& grad = g[0];                                                                       \
+    [[maybe_unused]] const Saved self(n, 0), other(n, 1), result(n, 2);                                               \
+    return {n.needs_grad(0) ? Tensor(d_self) : Tensor(), n.needs_grad(1) ? Tensor(d_other) : Tensor()};               \
+  }                                                                                                                   \
+  template <> Grads binary_not_implemented<BinaryOp::E>(FormulaNode&, const Grads&) {                                 \
+    raise(ErrorKind::Runtime, "derivative for aten::" #name " is not implemented");                                   \
   }
 TC_BINARY_OPS(TC_BINARY_BACKWARD)
 #undef TC_BINARY_BACKWARD
 
-#define TC_UNARY_BACKWARD(E, name, F, rule, forms, aliases, node, saves, d_self)                       \
-  template <> Grads unary_backward<UnaryOp::E>([[maybe_unused]] FormulaNode & n,                        \
-                                               [[maybe_unused]] const Grads& g) {                       \
-    using namespace tc::autograd::math;                                                                 \
-    [[maybe_unused]] const Tensor NOGRAD;                                                               \
-    [[maybe_unused]] const Tensor& grad = g[0];                                                         \
-    [[maybe_unused]] const Saved self(n, 0), result(n, 1);                                              \
-    return {n.needs_grad(0) ? Tensor(d_self) : Tensor()};                                               \
+#define TC_UNARY_BACKWARD(E, name, F, rule, forms, aliases, node, saves, d_self)                                    \
+  template <> Grads unary_backward<UnaryOp::E>([[maybe_unused]] FormulaNode & n, [[maybe_unused]] const Grads& g) { \
+    using namespace tc::autograd::math;                                                                             \
+    [[maybe_unused]] const Tensor NOGRAD;                                                                           \
+    [[maybe_unused]] const Tensor& grad = g[0];                                                                     \
+    [[maybe_unused]] const Saved self(n, 0), result(n, 1);                                                          \
+    return {n.needs_grad(0) ? Tensor(d_self) : Tensor()};                                                           \
   }
 TC_UNARY_OPS(TC_UNARY_BACKWARD)
 #undef TC_UNARY_BACKWARD
@@ -86,18 +84,18 @@ void record_binary(BinaryOp op, const Tensor& self, const Tensor& other, const T
   using namespace tc::op_registry;
   using math::wrapped;
   switch (op) {
-#define TC_BINARY_RECORD(E, name, F, rule, forms, aliases, node, saves, ...)                              \
-  case BinaryOp::E: {                                                                                      \
-    const char* node_name = (node);                                                                        \
-    if (node_name == NOGRAD) return;                                                                       \
-    if (node_name == NOTIMPL) { /* PyTorch's node that raises when backward reaches it */                  \
-      if (is_floating(result.dtype()))                                                                     \
-        record("NotImplemented", binary_not_implemented<BinaryOp::E>, {&self, &other}, {&result});         \
-      return;                                                                                              \
-    }                                                                                                      \
-    if (FormulaNode* n = record(node_name, binary_backward<BinaryOp::E>, {&self, &other}, {&result}))       \
-      save_slots(n, (saves), {&self, &other}, result);                                                     \
-    return;                                                                                                \
+#define TC_BINARY_RECORD(E, name, F, rule, forms, aliases, node, saves, ...)                          \
+  case BinaryOp::E: {                                                                                 \
+    const char* node_name = (node);                                                                   \
+    if (node_name == NOGRAD) return;                                                                  \
+    if (node_name == NOTIMPL) { /* PyTorch's node that raises when backward reaches it */             \
+      if (is_floating(result.dtype()))                                                                \
+        record("NotImplemented", binary_not_implemented<BinaryOp::E>, {&self, &other}, {&result});    \
+      return;                                                                                         \
+    }                                                                                                 \
+    if (FormulaNode* n = record(node_name, binary_backward<BinaryOp::E>, {&self, &other}, {&result})) \
+      save_slots(n, (saves), {&self, &other}, result);                                                \
+    return;                                                                                           \
   }
     TC_BINARY_OPS(TC_BINARY_RECORD)
 #undef TC_BINARY_RECORD
@@ -107,19 +105,18 @@ void record_binary(BinaryOp op, const Tensor& self, const Tensor& other, const T
 void record_unary(UnaryOp op, const Tensor& self, const Tensor& result) {
   using namespace tc::op_registry;
   switch (op) {
-#define TC_UNARY_RECORD(E, name, F, rule, forms, aliases, node, saves, ...)                               \
-  case UnaryOp::E: {                                                                                       \
-    const char* node_name = (node);                                                                        \
-    if (node_name == NOGRAD) return;                                                                       \
-    if (FormulaNode* n = record(node_name, unary_backward<UnaryOp::E>, {&self}, {&result}))                \
-      save_slots(n, (saves), {&self}, result);                                                             \
-    return;                                                                                                \
+#define TC_UNARY_RECORD(E, name, F, rule, forms, aliases, node, saves, ...)                 \
+  case UnaryOp::E: {                                                                        \
+    const char* node_name = (node);                                                         \
+    if (node_name == NOGRAD) return;                                                        \
+    if (FormulaNode* n = record(node_name, unary_backward<UnaryOp::E>, {&self}, {&result})) \
+      save_slots(n, (saves), {&self}, result);                                              \
+    return;                                                                                 \
   }
     TC_UNARY_OPS(TC_UNARY_RECORD)
 #undef TC_UNARY_RECORD
   }
 }
-
 
 // Zero for every input that needs a gradient (rounding ops, div with a rounding mode).
 Grads zero_grad_backward(FormulaNode& n, const Grads& g) {
@@ -148,7 +145,8 @@ Grads clamp_tensor_backward(FormulaNode& n, const Grads& g) {
   Tensor ok_lo = lo.defined() ? B(BinaryOp::Ge, x, lo) : Tensor();
   Tensor ok_hi = hi.defined() ? B(BinaryOp::Le, x, hi) : Tensor();
   Tensor in_range = ok_lo.defined() && ok_hi.defined() ? B(BinaryOp::LogicalAnd, ok_lo, ok_hi)
-                    : ok_lo.defined() ? ok_lo : ok_hi;
+                    : ok_lo.defined()                  ? ok_lo
+                                                       : ok_hi;
   Tensor gx = ops::where(in_range, g[0], z);
   // PyTorch's rule when min > max: the result is max, so the gradient goes to max.
   Tensor glo, ghi;
@@ -175,8 +173,7 @@ Grads clone_backward(FormulaNode&, const Grads& g) { return {g[0]}; }
 Grads lerp_backward(FormulaNode& n, const Grads& g) {
   Tensor a = n.saved_at(0), b = n.saved_at(1), w = n.saved_at(2);
   return {n.needs_grad(0) ? ops::mul(g[0], ops::sub(num(1.0), w)) : Tensor(),
-          n.needs_grad(1) ? ops::mul(g[0], w) : Tensor(),
-          n.needs_grad(2) ? ops::mul(g[0], ops::sub(b, a)) : Tensor()};
+          n.needs_grad(1) ? ops::mul(g[0], w) : Tensor(), n.needs_grad(2) ? ops::mul(g[0], ops::sub(b, a)) : Tensor()};
 }
 
 // Inputs: self, and the 0-dim value tensor when one was given (MaskedFillBackward1).

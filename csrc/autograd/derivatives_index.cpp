@@ -24,7 +24,8 @@ Grads index_backward(FormulaNode& n, const Grads& g) {
 Grads index_put_backward(FormulaNode& n, const Grads& g) {
   std::vector<Tensor> idx = saved_indices(n, 0);
   Tensor ga, gv;
-  if (n.needs_grad(0)) ga = n.attrs_as<attrs::IndexPut>().accumulate ? g[0] : ops::index_put(g[0], idx, zeros({}, g[0].dtype()), false);
+  if (n.needs_grad(0))
+    ga = n.attrs_as<attrs::IndexPut>().accumulate ? g[0] : ops::index_put(g[0], idx, zeros({}, g[0].dtype()), false);
   if (n.needs_grad(1)) gv = ops::index(g[0], idx);
   return {ga, gv};
 }
@@ -71,7 +72,10 @@ Grads nll_loss_backward(FormulaNode& n, const Grads& g) {
     Tensor cls = arange(Scalar::from_int(0), Scalar::from_int(C), Scalar::from_int(1), DType::Int64);
     Tensor tt = unbatched ? t_safe : unsqueeze(t_safe, 1);  // [N, 1, ...]
     Shape cshape(unbatched ? 1 : shape.size(), 1);
-    if (unbatched) cshape[0] = C; else cshape[1] = C;
+    if (unbatched)
+      cshape[0] = C;
+    else
+      cshape[1] = C;
     onehot = to_dtype(binary(BinaryOp::Eq, tt, reshape(cls, cshape)), g[0].dtype());
   }
   Tensor valid = to_dtype(binary(BinaryOp::Ne, tg, wrapped_scalar(Scalar::from_int(ignore))), g[0].dtype());
@@ -79,12 +83,17 @@ Grads nll_loss_backward(FormulaNode& n, const Grads& g) {
   Tensor grad = mul(onehot, coef);
   if (w.defined()) {
     Shape ws(unbatched ? 1 : shape.size(), 1);
-    if (unbatched) ws[0] = C; else ws[1] = C;
+    if (unbatched)
+      ws[0] = C;
+    else
+      ws[1] = C;
     grad = mul(grad, reshape(w, ws));
   }
   Tensor go = g[0];
-  if (reduction == 0) go = unbatched ? go : unsqueeze(go, 1);
-  else if (reduction == 1) go = div(go, wsum);
+  if (reduction == 0)
+    go = unbatched ? go : unsqueeze(go, 1);
+  else if (reduction == 1)
+    go = div(go, wsum);
   return {neg(mul(grad, go))};
 }
 

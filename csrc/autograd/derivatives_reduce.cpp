@@ -54,7 +54,10 @@ Grads prod_backward(FormulaNode& n, const Grads& g) {
   Tensor one = ones_like(x);
   Tensor nz_prod = ops::prod(ops::where(is_zero, one, x), dim, true);
   Tensor zero_count = sum(to_dtype(is_zero, DType::Int64), dim ? Shape{*dim} : Shape{}, true);
-  if (!dim) { nz_prod = reshape(nz_prod, Shape(x.dim(), 1)); zero_count = reshape(zero_count, Shape(x.dim(), 1)); }
+  if (!dim) {
+    nz_prod = reshape(nz_prod, Shape(x.dim(), 1));
+    zero_count = reshape(zero_count, Shape(x.dim(), 1));
+  }
   Tensor others = ops::where(is_zero, ops::where(B(BinaryOp::Eq, zero_count, num(1.0)), nz_prod, zeros_like(nz_prod)),
                              ops::div(out, x));
   return {ops::mul(gg, others)};
@@ -78,7 +81,10 @@ Grads max_min_dim_backward(FormulaNode& n, const Grads& g) {
   Tensor idx = n.saved_at(0);
   Tensor gv = g[0].defined() ? g[0] : zeros(idx.sizes(), n.input_meta[0].dtype);
   if (a.input_shape.empty()) return {reshape(gv, {})};  // 0-dim input: the value is the input
-  if (!a.keepdim) { gv = unsqueeze(gv, a.dim); idx = unsqueeze(idx, a.dim); }
+  if (!a.keepdim) {
+    gv = unsqueeze(gv, a.dim);
+    idx = unsqueeze(idx, a.dim);
+  }
   return {scatter_add(zeros(a.input_shape, gv.dtype()), a.dim, idx, gv)};
 }
 

@@ -19,7 +19,9 @@ Tensor scatter_view(const Tensor& g, const Shape& shape, const Shape& size, cons
 Tensor or_zeros(const Tensor& g, const Shape& shape, DType dt) { return g.defined() ? g : zeros(shape, dt); }
 }  // namespace
 
-Grads view_backward(FormulaNode& n, const Grads& g) { return {reshape(g[0], n.attrs_as<attrs::InputShape>().input_shape)}; }
+Grads view_backward(FormulaNode& n, const Grads& g) {
+  return {reshape(g[0], n.attrs_as<attrs::InputShape>().input_shape)};
+}
 
 // Note [In-place on views] (autograd/inplace.h): inputs are the base before
 // the write and the value written through the view (size, stride, offset).
@@ -145,7 +147,10 @@ Grads diagonal_backward(FormulaNode& n, const Grads& g) {
   Shape cs = contiguous_strides(shape);
   Shape size, stride;
   for (int64_t i = 0; i < (int64_t)shape.size(); ++i)
-    if (i != d1 && i != d2) { size.push_back(shape[i]); stride.push_back(cs[i]); }
+    if (i != d1 && i != d2) {
+      size.push_back(shape[i]);
+      stride.push_back(cs[i]);
+    }
   size.push_back(g[0].size(g[0].dim() - 1));
   stride.push_back(cs[d1] + cs[d2]);
   int64_t off = offset >= 0 ? offset * cs[d2] : -offset * cs[d1];

@@ -26,8 +26,10 @@ std::vector<Tensor> AccumulateGrad::apply(std::vector<Tensor>&& grads) {
     // later in-place accumulation never writes into another tensor. A
     // contiguous variable gets a contiguous .grad whatever layout backward
     // produced (PyTorch's gradient layout contract: x.grad.view(-1) works).
-    if (variable.is_contiguous() && !g.is_contiguous()) g = ops::contiguous(g);
-    else if (!grad_enabled() && g->refcount.load() != 1) g = ops::clone(g);
+    if (variable.is_contiguous() && !g.is_contiguous())
+      g = ops::contiguous(g);
+    else if (!grad_enabled() && g->refcount.load() != 1)
+      g = ops::clone(g);
     m.grad = grad_enabled() ? g : ops::detach(g);
   } else if (grad_enabled()) {
     m.grad = ops::add(m.grad, g);  // create_graph: keep the accumulation differentiable
@@ -57,8 +59,8 @@ struct Capture {
 }  // namespace
 
 std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots,
-                                 bool keep_graph, bool create_graph, const std::vector<Tensor>& inputs,
-                                 bool accumulate, bool allow_unused) {
+                                 bool keep_graph, bool create_graph, const std::vector<Tensor>& inputs, bool accumulate,
+                                 bool allow_unused) {
   TC_CHECK(roots.size() == grad_roots.size(), "[backward] got ", roots.size(), " outputs but ", grad_roots.size(),
            " gradients");
   // 1. Root edges and seed gradients.
@@ -70,12 +72,12 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
     TC_CHECK(e.valid(), "element ", i, " of tensors does not require grad and does not have a grad_fn");
     Tensor g = grad_roots[i];
     if (!g.defined()) {
-      TC_CHECK(r.numel() == 1, "grad can be implicitly created only for scalar outputs; output ", i,
-               " has shape ", shape_str(r.sizes()), ": pass gradient= with that shape");
+      TC_CHECK(r.numel() == 1, "grad can be implicitly created only for scalar outputs; output ", i, " has shape ",
+               shape_str(r.sizes()), ": pass gradient= with that shape");
       g = ops::ones_like(r);
     } else {
-      TC_CHECK(g.sizes() == r.sizes(), "Mismatch in shape: grad_output[", i, "] has a shape of ",
-               shape_str(g.sizes()), " and output[", i, "] has a shape of ", shape_str(r.sizes()), ".");
+      TC_CHECK(g.sizes() == r.sizes(), "Mismatch in shape: grad_output[", i, "] has a shape of ", shape_str(g.sizes()),
+               " and output[", i, "] has a shape of ", shape_str(r.sizes()), ".");
       if (g.dtype() != r.dtype()) g = ops::to_dtype(g, r.dtype());
     }
     root_edges.push_back(e);
@@ -121,7 +123,11 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
       for (Node* n : order) {
         if (needed.count(n)) continue;
         for (auto& e : n->next_edges)
-          if (e.valid() && needed.count(e.fn.get())) { needed.insert(n); changed = true; break; }
+          if (e.valid() && needed.count(e.fn.get())) {
+            needed.insert(n);
+            changed = true;
+            break;
+          }
       }
     }
   }
@@ -139,16 +145,22 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
     if (buf.size() < n->num_outputs) buf.resize(n->num_outputs);
     if (slot >= buf.size()) buf.resize(slot + 1);
     if (!g.defined()) return;
-    if (!buf[slot].defined()) buf[slot] = std::move(g);
-    else buf[slot] = ops::add(buf[slot], g);
+    if (!buf[slot].defined())
+      buf[slot] = std::move(g);
+    else
+      buf[slot] = ops::add(buf[slot], g);
   };
-  for (size_t i = 0; i < root_edges.size(); ++i) add_to_buffer(root_edges[i].fn.get(), root_edges[i].input_nr, seeds[i]);
+  for (size_t i = 0; i < root_edges.size(); ++i)
+    add_to_buffer(root_edges[i].fn.get(), root_edges[i].input_nr, seeds[i]);
 
   std::vector<Tensor> captured(inputs.size());
   std::priority_queue<Node*, std::vector<Node*>, ReadyCompare> ready;
   for (auto& e : root_edges) {
     Node* n = e.fn.get();
-    if (needed.count(n) && deps[n] == 0) { ready.push(n); deps[n] = -1; }
+    if (needed.count(n) && deps[n] == 0) {
+      ready.push(n);
+      deps[n] = -1;
+    }
   }
 
   bool prev_mode = grad_enabled();
@@ -170,8 +182,10 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
       for (auto& rg : n->retained_grads) {
         const Tensor& g = grads[rg.first];
         if (!g.defined()) continue;
-        if (!rg.second->grad.defined()) rg.second->grad = create_graph ? g : ops::clone(g);
-        else rg.second->grad = ops::add(rg.second->grad, g);
+        if (!rg.second->grad.defined())
+          rg.second->grad = create_graph ? g : ops::clone(g);
+        else
+          rg.second->grad = ops::add(rg.second->grad, g);
       }
       bool is_target = false;
       for (size_t i = 0; i < input_edges.size(); ++i) {

@@ -14,7 +14,7 @@ namespace tc::autograd {
 //  - accumulate=false: return the gradients w.r.t. `inputs` (autograd.grad),
 //    undefined where an input is unreachable.
 std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots,
-                                 bool keep_graph, bool create_graph, const std::vector<Tensor>& inputs,
-                                 bool accumulate, bool allow_unused);
+                                 bool keep_graph, bool create_graph, const std::vector<Tensor>& inputs, bool accumulate,
+                                 bool allow_unused);
 
 }  // namespace tc::autograd

@@ -41,9 +41,9 @@ inline Tensor operator-(const Tensor& a) { return ops::unary(UnaryOp::Neg, a); }
 TC_UNARY_OPS(TC_FORMULA_UNARY)
 #undef TC_FORMULA_UNARY
 // Named binary ops: pow(a, b), floor_divide(a, b), xlogy(a, b), ...
-#define TC_FORMULA_BINARY_FN(E, name, ...)                                                              \
-  inline Tensor name(const Tensor& a, const Tensor& b) { return ops::binary(BinaryOp::E, a, b); }       \
-  inline Tensor name(const Tensor& a, double b) { return ops::binary(BinaryOp::E, a, num(b)); }         \
+#define TC_FORMULA_BINARY_FN(E, name, ...)                                                        \
+  inline Tensor name(const Tensor& a, const Tensor& b) { return ops::binary(BinaryOp::E, a, b); } \
+  inline Tensor name(const Tensor& a, double b) { return ops::binary(BinaryOp::E, a, num(b)); }   \
   inline Tensor name(double a, const Tensor& b) { return ops::binary(BinaryOp::E, num(a), b); }
 TC_BINARY_OPS(TC_FORMULA_BINARY_FN)
 #undef TC_FORMULA_BINARY_FN

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "autograd/grad_mode.h"
-#include "core/error.h"
 #include "autograd/node.h"
+#include "core/error.h"
 
 namespace tc::autograd {
 
@@ -42,8 +42,7 @@ struct FormulaNode : Node {
   // in `saved` (release_saved frees them after backward), the payload stays
   // for the node's lifetime.
   std::any attrs;
-  template <typename P>
-  const P& attrs_as() const {
+  template <typename P> const P& attrs_as() const {
     const P* p = std::any_cast<P>(&attrs);
     TC_INTERNAL_ASSERT(p != nullptr);
     return *p;
@@ -63,7 +62,6 @@ bool any_requires_grad(const std::vector<Tensor>& inputs);
 // or returns nullptr when nothing requires grad (the common fast path).
 FormulaNode* record(const char* name, Formula f, std::initializer_list<const Tensor*> inputs,
                     std::initializer_list<const Tensor*> outputs);
-FormulaNode* record(const char* name, Formula f, const std::vector<Tensor>& inputs,
-                    const std::vector<Tensor>& outputs);
+FormulaNode* record(const char* name, Formula f, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs);
 
 }  // namespace tc::autograd

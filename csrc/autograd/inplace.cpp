@@ -1,9 +1,9 @@
 #include "autograd/inplace.h"
 
 #include "autograd/derivatives.h"
-#include "autograd/node_attrs.h"
 #include "autograd/function.h"
 #include "autograd/meta.h"
+#include "autograd/node_attrs.h"
 #include "core/error.h"
 #include "core/shape_util.h"
 #include "ops/ops.h"
@@ -42,10 +42,12 @@ void check_inplace(const Tensor& self, const char* op) {
   if (bm && bm->requires_grad && !bm->grad_fn)
     raise(ErrorKind::Runtime, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
   if (overlaps_itself(self))
-    raise(ErrorKind::Runtime, "unsupported operation: more than one element of the written-to tensor refers to a "
+    raise(ErrorKind::Runtime,
+          "unsupported operation: more than one element of the written-to tensor refers to a "
           "single memory location. Please clone() the tensor before performing the operation.");
   TC_CHECK(base.is_contiguous(), "[", op, "_] in-place write into a view of a non-contiguous tensor of shape ",
-           shape_str(base.sizes()), " that requires grad is not supported by tensorcore; call .contiguous() on "
+           shape_str(base.sizes()),
+           " that requires grad is not supported by tensorcore; call .contiguous() on "
            "the tensor before taking the view");
 }
 

@@ -23,12 +23,12 @@ struct RetainedGrad {
 
 struct AutogradMeta {
   bool requires_grad = false;
-  Tensor grad;                       // leaves
-  std::shared_ptr<Node> grad_fn;     // non-leaves
+  Tensor grad;                    // leaves
+  std::shared_ptr<Node> grad_fn;  // non-leaves
   uint32_t output_nr = 0;
-  std::weak_ptr<Node> grad_accumulator;  // leaves: shared by every use
-  std::shared_ptr<RetainedGrad> retained;  // non-leaves after retain_grad()
-  Tensor view_base;                  // set when produced by a differentiable view op
+  std::weak_ptr<Node> grad_accumulator;                    // leaves: shared by every use
+  std::shared_ptr<RetainedGrad> retained;                  // non-leaves after retain_grad()
+  Tensor view_base;                                        // set when produced by a differentiable view op
   std::vector<std::pair<int64_t, TensorHook>> leaf_hooks;  // hooks on leaves
   // Tensor.register_post_accumulate_grad_hook: called with the leaf after its .grad was updated.
   std::vector<std::pair<int64_t, std::function<void(const Tensor&)>>> post_accumulate_hooks;
@@ -41,4 +41,6 @@ inline AutogradMeta* meta_or_null(const Tensor& t) { return t->autograd.get(); }
 
 }  // namespace tc::autograd
 
-namespace tc { using autograd::AutogradMeta; }
+namespace tc {
+using autograd::AutogradMeta;
+}

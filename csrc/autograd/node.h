@@ -55,7 +55,11 @@ struct Node : std::enable_shared_from_this<Node> {
   std::vector<Edge> next_edges;       // one per forward input
   std::vector<InputMeta> input_meta;  // one per forward input
   // Hooks on gradients arriving for forward output `output_nr`.
-  struct PreHook { int64_t id; uint32_t output_nr; TensorHook fn; };
+  struct PreHook {
+    int64_t id;
+    uint32_t output_nr;
+    TensorHook fn;
+  };
   std::vector<PreHook> pre_hooks;
   std::vector<std::pair<uint32_t, std::shared_ptr<RetainedGrad>>> retained_grads;
   // Node.register_hook: called with (grad_inputs, grad_outputs) after apply.

@@ -20,7 +20,10 @@ class SavedTensor {
   SavedTensor(const Tensor& t, bool is_output);
   // `owner` is the node that saved it (needed for outputs and messages).
   Tensor unpack(Node* owner) const;
-  void reset() { data_.reset(); released_ = true; }
+  void reset() {
+    data_.reset();
+    released_ = true;
+  }
   bool defined() const { return data_.defined(); }
 
  private:

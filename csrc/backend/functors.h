@@ -19,23 +19,55 @@ template <typename T> TC_HD bool truthy(T v) { return v != T(0); }
 // of being undefined on overflow: do it in the unsigned type.
 template <typename T> constexpr bool kWrapInt = std::is_integral_v<T> && !std::is_same_v<T, bool>;
 template <typename T> TC_HD T wrap_add(T a, T b) {
-  if constexpr (kWrapInt<T>) { using U = std::make_unsigned_t<T>; return static_cast<T>(static_cast<U>(a) + static_cast<U>(b)); }
-  else return a + b;
+  if constexpr (kWrapInt<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(a) + static_cast<U>(b));
+  } else
+    return a + b;
 }
 template <typename T> TC_HD T wrap_sub(T a, T b) {
-  if constexpr (kWrapInt<T>) { using U = std::make_unsigned_t<T>; return static_cast<T>(static_cast<U>(a) - static_cast<U>(b)); }
-  else return a - b;
+  if constexpr (kWrapInt<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(a) - static_cast<U>(b));
+  } else
+    return a - b;
 }
 template <typename T> TC_HD T wrap_mul(T a, T b) {
-  if constexpr (kWrapInt<T>) { using U = std::make_unsigned_t<T>; return static_cast<T>(static_cast<U>(a) * static_cast<U>(b)); }
-  else return a * b;
+  if constexpr (kWrapInt<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(a) * static_cast<U>(b));
+  } else
+    return a * b;
 }
 
 // ---- binary ----
-struct Add { template <typename T> TC_HD T operator()(T a, T b) const { if constexpr (std::is_same_v<T, bool>) return a || b; else return wrap_add(a, b); } };
-struct Sub { template <typename T> TC_HD T operator()(T a, T b) const { if constexpr (std::is_same_v<T, bool>) return a != b; else return wrap_sub(a, b); } };
-struct Mul { template <typename T> TC_HD T operator()(T a, T b) const { if constexpr (std::is_same_v<T, bool>) return a && b; else return wrap_mul(a, b); } };
-struct Div { template <typename T> TC_HD T operator()(T a, T b) const { return a / b; } };  // float only
+struct Add {
+  template <typename T> TC_HD T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, bool>)
+      return a || b;
+    else
+      return wrap_add(a, b);
+  }
+};
+struct Sub {
+  template <typename T> TC_HD T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, bool>)
+      return a != b;
+    else
+      return wrap_sub(a, b);
+  }
+};
+struct Mul {
+  template <typename T> TC_HD T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, bool>)
+      return a && b;
+    else
+      return wrap_mul(a, b);
+  }
+};
+struct Div {
+  template <typename T> TC_HD T operator()(T a, T b) const { return a / b; }
+};  // float only
 // Integer division/remainder follow Python (floor) semantics; callers check b != 0.
 struct FloorDiv {
   template <typename T> TC_HD T operator()(T a, T b) const {
@@ -78,22 +110,30 @@ struct Rem {
 // every int64, unlike a detour through double; callers check b != 0.
 struct Fmod {
   template <typename T> TC_HD T operator()(T a, T b) const {
-    if constexpr (std::is_floating_point_v<T>) return std::fmod(a, b);
-    else if constexpr (std::is_same_v<T, bool>) return false;
-    else return b == -1 ? T(0) : T(a % b);  // INT_MIN % -1 traps on x86
+    if constexpr (std::is_floating_point_v<T>)
+      return std::fmod(a, b);
+    else if constexpr (std::is_same_v<T, bool>)
+      return false;
+    else
+      return b == -1 ? T(0) : T(a % b);  // INT_MIN % -1 traps on x86
   }
 };
 struct TruncDiv {
   template <typename T> TC_HD T operator()(T a, T b) const {
-    if constexpr (std::is_floating_point_v<T>) return std::trunc(a / b);
-    else if constexpr (std::is_same_v<T, bool>) return a;
-    else return b == -1 ? wrap_sub(T(0), a) : T(a / b);  // INT_MIN / -1 wraps, as PyTorch's result
+    if constexpr (std::is_floating_point_v<T>)
+      return std::trunc(a / b);
+    else if constexpr (std::is_same_v<T, bool>)
+      return a;
+    else
+      return b == -1 ? wrap_sub(T(0), a) : T(a / b);  // INT_MIN / -1 wraps, as PyTorch's result
   }
 };
 // Evaluates f in double for float inputs (Note [Float32 transcendentals]).
 template <typename T, typename F> TC_HD T via_double(T a, F f) {
-  if constexpr (std::is_same_v<T, float>) return static_cast<float>(f(static_cast<double>(a)));
-  else return static_cast<T>(f(a));
+  if constexpr (std::is_same_v<T, float>)
+    return static_cast<float>(f(static_cast<double>(a)));
+  else
+    return static_cast<T>(f(a));
 }
 
 struct Pow {
@@ -114,47 +154,67 @@ struct Pow {
       T r = 1, base = a;
       using U = std::make_unsigned_t<T>;
       U e = static_cast<U>(b);
-      while (e) { if (e & 1) r = static_cast<T>(static_cast<U>(r) * static_cast<U>(base)); base = static_cast<T>(static_cast<U>(base) * static_cast<U>(base)); e >>= 1; }
+      while (e) {
+        if (e & 1) r = static_cast<T>(static_cast<U>(r) * static_cast<U>(base));
+        base = static_cast<T>(static_cast<U>(base) * static_cast<U>(base));
+        e >>= 1;
+      }
       return r;
     }
   }
 };
 struct Maximum {
   template <typename T> TC_HD T operator()(T a, T b) const {
-    if constexpr (std::is_floating_point_v<T>) { if (a != a) return a; if (b != b) return b; }
+    if constexpr (std::is_floating_point_v<T>) {
+      if (a != a) return a;
+      if (b != b) return b;
+    }
     return a > b ? a : b;
   }
 };
 struct Minimum {
   template <typename T> TC_HD T operator()(T a, T b) const {
-    if constexpr (std::is_floating_point_v<T>) { if (a != a) return a; if (b != b) return b; }
+    if constexpr (std::is_floating_point_v<T>) {
+      if (a != a) return a;
+      if (b != b) return b;
+    }
     return a < b ? a : b;
   }
 };
 // fmax/fmin ignore a NaN operand (NaN only when both are NaN), unlike maximum/minimum.
 struct Fmax {
   template <typename T> TC_HD T operator()(T a, T b) const {
-    if constexpr (std::is_floating_point_v<T>) { if (a != a) return b; if (b != b) return a; }
+    if constexpr (std::is_floating_point_v<T>) {
+      if (a != a) return b;
+      if (b != b) return a;
+    }
     return a > b ? a : b;
   }
 };
 struct Fmin {
   template <typename T> TC_HD T operator()(T a, T b) const {
-    if constexpr (std::is_floating_point_v<T>) { if (a != a) return b; if (b != b) return a; }
+    if constexpr (std::is_floating_point_v<T>) {
+      if (a != a) return b;
+      if (b != b) return a;
+    }
     return a < b ? a : b;
   }
 };
 struct Atan2 {
   template <typename T> TC_HD T operator()(T a, T b) const {
-    if constexpr (std::is_same_v<T, float>) return static_cast<float>(std::atan2(double(a), double(b)));  // Note [Float32 transcendentals]
-    else return std::atan2(a, b);
+    if constexpr (std::is_same_v<T, float>)
+      return static_cast<float>(std::atan2(double(a), double(b)));  // Note [Float32 transcendentals]
+    else
+      return std::atan2(a, b);
   }
 };
 // sqrt(a^2 + b^2) without overflow; float evaluates in double and rounds once.
 struct Hypot {
   template <typename T> TC_HD T operator()(T a, T b) const {
-    if constexpr (std::is_same_v<T, float>) return static_cast<float>(std::hypot(double(a), double(b)));
-    else return static_cast<T>(std::hypot(a, b));
+    if constexpr (std::is_same_v<T, float>)
+      return static_cast<float>(std::hypot(double(a), double(b)));
+    else
+      return static_cast<T>(std::hypot(a, b));
   }
 };
 // log(e^a + e^b) = max + log1p(e^-|a - b|) (PyTorch's formula; equal infinities return themselves).
@@ -183,37 +243,74 @@ struct Xlogy {
     return via_double(x, [y](auto xd) { return xd * std::log(static_cast<decltype(xd)>(y)); });
   }
 };
-struct BitAnd { template <typename T> TC_HD T operator()(T a, T b) const { return T(a & b); } };
-struct BitOr { template <typename T> TC_HD T operator()(T a, T b) const { return T(a | b); } };
-struct BitXor { template <typename T> TC_HD T operator()(T a, T b) const { return T(a ^ b); } };
+struct BitAnd {
+  template <typename T> TC_HD T operator()(T a, T b) const { return T(a & b); }
+};
+struct BitOr {
+  template <typename T> TC_HD T operator()(T a, T b) const { return T(a | b); }
+};
+struct BitXor {
+  template <typename T> TC_HD T operator()(T a, T b) const { return T(a ^ b); }
+};
 // Predicates: produce bool.
-struct Eq { template <typename T> TC_HD bool operator()(T a, T b) const { return a == b; } };
-struct Ne { template <typename T> TC_HD bool operator()(T a, T b) const { return a != b; } };
-struct Lt { template <typename T> TC_HD bool operator()(T a, T b) const { return a < b; } };
-struct Le { template <typename T> TC_HD bool operator()(T a, T b) const { return a <= b; } };
-struct Gt { template <typename T> TC_HD bool operator()(T a, T b) const { return a > b; } };
-struct Ge { template <typename T> TC_HD bool operator()(T a, T b) const { return a >= b; } };
-struct LogicalAnd { template <typename T> TC_HD bool operator()(T a, T b) const { return truthy(a) && truthy(b); } };
-struct LogicalOr { template <typename T> TC_HD bool operator()(T a, T b) const { return truthy(a) || truthy(b); } };
-struct LogicalXor { template <typename T> TC_HD bool operator()(T a, T b) const { return truthy(a) != truthy(b); } };
+struct Eq {
+  template <typename T> TC_HD bool operator()(T a, T b) const { return a == b; }
+};
+struct Ne {
+  template <typename T> TC_HD bool operator()(T a, T b) const { return a != b; }
+};
+struct Lt {
+  template <typename T> TC_HD bool operator()(T a, T b) const { return a < b; }
+};
+struct Le {
+  template <typename T> TC_HD bool operator()(T a, T b) const { return a <= b; }
+};
+struct Gt {
+  template <typename T> TC_HD bool operator()(T a, T b) const { return a > b; }
+};
+struct Ge {
+  template <typename T> TC_HD bool operator()(T a, T b) const { return a >= b; }
+};
+struct LogicalAnd {
+  template <typename T> TC_HD bool operator()(T a, T b) const { return truthy(a) && truthy(b); }
+};
+struct LogicalOr {
+  template <typename T> TC_HD bool operator()(T a, T b) const { return truthy(a) || truthy(b); }
+};
+struct LogicalXor {
+  template <typename T> TC_HD bool operator()(T a, T b) const { return truthy(a) != truthy(b); }
+};
 
 // ---- unary ----
 // Floats negate and take |.| through the sign bit, so -0. and 0. swap as in PyTorch.
 struct Neg {
   template <typename T> TC_HD T operator()(T a) const {
-    if constexpr (std::is_same_v<T, bool>) return a;
-    else if constexpr (std::is_floating_point_v<T>) return -a;
-    else return wrap_sub(T(0), a);
+    if constexpr (std::is_same_v<T, bool>)
+      return a;
+    else if constexpr (std::is_floating_point_v<T>)
+      return -a;
+    else
+      return wrap_sub(T(0), a);
   }
 };
 struct Abs {
   template <typename T> TC_HD T operator()(T a) const {
-    if constexpr (std::is_same_v<T, bool>) return a;
-    else if constexpr (std::is_floating_point_v<T>) return std::fabs(a);
-    else return a < 0 ? wrap_sub(T(0), a) : a;
+    if constexpr (std::is_same_v<T, bool>)
+      return a;
+    else if constexpr (std::is_floating_point_v<T>)
+      return std::fabs(a);
+    else
+      return a < 0 ? wrap_sub(T(0), a) : a;
   }
 };
-struct Sign { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_same_v<T, bool>) return a; else return T((T(0) < a) - (a < T(0))); } };
+struct Sign {
+  template <typename T> TC_HD T operator()(T a) const {
+    if constexpr (std::is_same_v<T, bool>)
+      return a;
+    else
+      return T((T(0) < a) - (a < T(0)));
+  }
+};
 // Note [Vectorizable exp]
 // std::exp is a library call the compiler cannot vectorize. For float and
 // double we use a branch-free range reduction (x = n ln2 + r) and a minimax
@@ -292,27 +389,90 @@ TC_HD double exp_f64(double x) {
 // vectorizable double polynomial so it stays bandwidth-bound.
 struct Exp {
   template <typename T> TC_HD T operator()(T a) const {
-    if constexpr (std::is_same_v<T, float>) return exp_f32(a);
-    else if constexpr (std::is_same_v<T, double>) return exp_f64(a);
-    else return std::exp(a);
+    if constexpr (std::is_same_v<T, float>)
+      return exp_f32(a);
+    else if constexpr (std::is_same_v<T, double>)
+      return exp_f64(a);
+    else
+      return std::exp(a);
   }
 };
-struct Exp2 { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::exp2(x); }); } };
-struct Expm1 { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::expm1(x); }); } };
-struct Log { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::log(x); }); } };
-struct Log2 { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::log2(x); }); } };
-struct Log10 { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::log10(x); }); } };
-struct Log1p { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::log1p(x); }); } };
-struct Sqrt { template <typename T> TC_HD T operator()(T a) const { return std::sqrt(a); } };
-struct Rsqrt { template <typename T> TC_HD T operator()(T a) const { return T(1) / std::sqrt(a); } };
-struct Sin { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::sin(x); }); } };
-struct Cos { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::cos(x); }); } };
-struct Tan { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::tan(x); }); } };
-struct Asin { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::asin(x); }); } };
-struct Acos { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::acos(x); }); } };
-struct Atan { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::atan(x); }); } };
-struct Sinh { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::sinh(x); }); } };
-struct Cosh { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::cosh(x); }); } };
+struct Exp2 {
+  template <typename T> TC_HD T operator()(T a) const {
+    return via_double(a, [](auto x) { return std::exp2(x); });
+  }
+};
+struct Expm1 {
+  template <typename T> TC_HD T operator()(T a) const {
+    return via_double(a, [](auto x) { return std::expm1(x); });
+  }
+};
+struct Log {
+  template <typename T> TC_HD T operator()(T a) const {
+    return via_double(a, [](auto x) { return std::log(x); });
+  }
+};
+struct Log2 {
+  template <typename T> TC_HD T operator()(T a) const {
+    return via_double(a, [](auto x) { return std::log2(x); });
+  }
+};
+struct Log10 {
+  template <typename T> TC_HD T operator()(T a) const {
+    return via_double(a, [](auto x) { return std::log10(x); });
+  }
+};
+struct Log1p {
+  template <typename T> TC_HD T operator()(T a) const {
+    return via_double(a, [](auto x) { return std::log1p(x); });
+  }
+};
+struct Sqrt {
+  template <typename T> TC_HD T operator()(T a) const { return std::sqrt(a); }
+};
+struct Rsqrt {
+  template <typename T> TC_HD T operator()(T a) const { return T(1) / std::sqrt(a); }
+};
+struct Sin {
+  template <typename T> TC_HD T operator()(T a) const {
+    return via_double(a, [](auto x) { return std::sin(x); });
+  }
+};
+struct Cos {
+  template <typename T> TC_HD T operator()(T a) const {
+    return via_double(a, [](auto x) { return std::cos(x); });
+  }
+};
+struct Tan {
+  template <typename T> TC_HD T operator()(T a) const {
+    return via_double(a, [](auto x) { return std::tan(x); });
+  }
+};
+struct Asin {
+  template <typename T> TC_HD T operator()(T a) const {
+    return via_double(a, [](auto x) { return std::asin(x); });
+  }
+};
+struct Acos {
+  template <typename T> TC_HD T operator()(T a) const {
+    return via_double(a, [](auto x) { return std::acos(x); });
+  }
+};
+struct Atan {
+  template <typename T> TC_HD T operator()(T a) const {
+    return via_double(a, [](auto x) { return std::atan(x); });
+  }
+};
+struct Sinh {
+  template <typename T> TC_HD T operator()(T a) const {
+    return via_double(a, [](auto x) { return std::sinh(x); });
+  }
+};
+struct Cosh {
+  template <typename T> TC_HD T operator()(T a) const {
+    return via_double(a, [](auto x) { return std::cosh(x); });
+  }
+};
 // Note [Vectorizable tanh]
 // float tanh evaluates tanh|x| = (1 - e) / (1 + e), e = exp(-2|x|), in double
 // with exp_f32_range (relative error 1e-12; e <= 1, no overflow) and rounds
@@ -331,24 +491,96 @@ TC_HD float tanh_f32(float xf) {
 }
 struct Tanh {
   template <typename T> TC_HD T operator()(T a) const {
-    if constexpr (std::is_same_v<T, float>) return tanh_f32(a);
-    else return via_double(a, [](auto x) { return std::tanh(x); });
+    if constexpr (std::is_same_v<T, float>)
+      return tanh_f32(a);
+    else
+      return via_double(a, [](auto x) { return std::tanh(x); });
   }
 };
 // PyTorch's formula, 1 / (1 + e^-a), step by step in T (e^-a may be inf: then 0).
-struct Sigmoid { template <typename T> TC_HD T operator()(T a) const { return T(1) / (T(1) + Exp{}(-a)); } };
-struct Relu { template <typename T> TC_HD T operator()(T a) const { return a > T(0) ? a : T(0); } };
-struct Floor { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_floating_point_v<T>) return std::floor(a); else return a; } };
-struct Ceil { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_floating_point_v<T>) return std::ceil(a); else return a; } };
-struct Trunc { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_floating_point_v<T>) return std::trunc(a); else return a; } };
-struct Round { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_floating_point_v<T>) return std::nearbyint(a); else return a; } };
-struct Reciprocal { template <typename T> TC_HD T operator()(T a) const { return T(1) / a; } };
-struct Square { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_same_v<T, bool>) return a; else return wrap_mul(a, a); } };
-struct LogicalNot { template <typename T> TC_HD bool operator()(T a) const { return !truthy(a); } };
-struct BitNot { template <typename T> TC_HD T operator()(T a) const { if constexpr (std::is_same_v<T, bool>) return !a; else return T(~a); } };
-struct IsNan { template <typename T> TC_HD bool operator()(T a) const { return a != a; } };
-struct IsInf { template <typename T> TC_HD bool operator()(T a) const { if constexpr (std::is_floating_point_v<T>) return std::isinf(a); else return false; } };
-struct IsFinite { template <typename T> TC_HD bool operator()(T a) const { if constexpr (std::is_floating_point_v<T>) return std::isfinite(a); else return true; } };
-struct Erf { template <typename T> TC_HD T operator()(T a) const { return via_double(a, [](auto x) { return std::erf(x); }); } };
+struct Sigmoid {
+  template <typename T> TC_HD T operator()(T a) const { return T(1) / (T(1) + Exp{}(-a)); }
+};
+struct Relu {
+  template <typename T> TC_HD T operator()(T a) const { return a > T(0) ? a : T(0); }
+};
+struct Floor {
+  template <typename T> TC_HD T operator()(T a) const {
+    if constexpr (std::is_floating_point_v<T>)
+      return std::floor(a);
+    else
+      return a;
+  }
+};
+struct Ceil {
+  template <typename T> TC_HD T operator()(T a) const {
+    if constexpr (std::is_floating_point_v<T>)
+      return std::ceil(a);
+    else
+      return a;
+  }
+};
+struct Trunc {
+  template <typename T> TC_HD T operator()(T a) const {
+    if constexpr (std::is_floating_point_v<T>)
+      return std::trunc(a);
+    else
+      return a;
+  }
+};
+struct Round {
+  template <typename T> TC_HD T operator()(T a) const {
+    if constexpr (std::is_floating_point_v<T>)
+      return std::nearbyint(a);
+    else
+      return a;
+  }
+};
+struct Reciprocal {
+  template <typename T> TC_HD T operator()(T a) const { return T(1) / a; }
+};
+struct Square {
+  template <typename T> TC_HD T operator()(T a) const {
+    if constexpr (std::is_same_v<T, bool>)
+      return a;
+    else
+      return wrap_mul(a, a);
+  }
+};
+struct LogicalNot {
+  template <typename T> TC_HD bool operator()(T a) const { return !truthy(a); }
+};
+struct BitNot {
+  template <typename T> TC_HD T operator()(T a) const {
+    if constexpr (std::is_same_v<T, bool>)
+      return !a;
+    else
+      return T(~a);
+  }
+};
+struct IsNan {
+  template <typename T> TC_HD bool operator()(T a) const { return a != a; }
+};
+struct IsInf {
+  template <typename T> TC_HD bool operator()(T a) const {
+    if constexpr (std::is_floating_point_v<T>)
+      return std::isinf(a);
+    else
+      return false;
+  }
+};
+struct IsFinite {
+  template <typename T> TC_HD bool operator()(T a) const {
+    if constexpr (std::is_floating_point_v<T>)
+      return std::isfinite(a);
+    else
+      return true;
+  }
+};
+struct Erf {
+  template <typename T> TC_HD T operator()(T a) const {
+    return via_double(a, [](auto x) { return std::erf(x); });
+  }
+};
 
 }  // namespace tc::fn

@@ -8,8 +8,8 @@ namespace tc::kernels {
 
 // C[m,n] = A[m,k] @ B[k,n] (+ C when accumulate) for float/double, with
 // arbitrary element strides (transposed inputs need no copy).
-void gemm(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t lda_row, int64_t lda_col,
-          const void* b, int64_t ldb_row, int64_t ldb_col, void* c, int64_t ldc_row, bool accumulate);
+void gemm(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t lda_row, int64_t lda_col, const void* b,
+          int64_t ldb_row, int64_t ldb_col, void* c, int64_t ldc_row, bool accumulate);
 
 // gemm with a B [k, n] packed once and reused (Note [Pre-packed B] in
 // cpu/gemm_impl.h): the packed buffer holds gemm_packed_b_size elements of

@@ -42,12 +42,13 @@ void index_put(DType dt, void* base, const void* values, const IndexLayout& l, b
 // int64 index (sizes idx_sizes): out[p] = src[p with p[dim] = idx[p]]
 // (out contiguous). Returns the first index outside [0, dim_size).
 std::optional<int64_t> gather(DType dt, const void* src, const int64_t* src_strides, void* out, const int64_t* idx,
-               const int64_t* idx_sizes, int64_t nd, int64_t dim, int64_t dim_size);
+                              const int64_t* idx_sizes, int64_t nd, int64_t dim, int64_t dim_size);
 // dst[p with p[dim] = idx[p]] += src[p], each destination summing its
 // contributions in element order (bit-identical for any thread count).
 // Returns the first index outside [0, dim_size).
-std::optional<int64_t> scatter_add(DType dt, void* dst, const int64_t* dst_strides, const void* src, const int64_t* src_strides,
-                    const int64_t* idx, const int64_t* idx_sizes, int64_t nd, int64_t dim, int64_t dim_size);
+std::optional<int64_t> scatter_add(DType dt, void* dst, const int64_t* dst_strides, const void* src,
+                                   const int64_t* src_strides, const int64_t* idx, const int64_t* idx_sizes, int64_t nd,
+                                   int64_t dim, int64_t dim_size);
 
 // Number of non-zero elements of a contiguous block.
 int64_t count_nonzero(DType dt, const void* data, int64_t n);

@@ -37,8 +37,7 @@ void eigh(DType dt, int64_t batch, int64_t n, void* a, void* w, bool upper, bool
 // SVD by divide and conquer (gesdd); a [m, n] is destroyed. s [min(m, n)],
 // u [m, ucols], vt [vrows, n] with ucols = vrows = min(m, n), or m and n when
 // full. u and vt are ignored when null (singular values only).
-void svd(DType dt, int64_t batch, int64_t m, int64_t n, void* a, void* s, void* u, void* vt, bool full,
-         int64_t* info);
+void svd(DType dt, int64_t batch, int64_t m, int64_t n, void* a, void* s, void* u, void* vt, bool full, int64_t* info);
 // Minimum-norm least squares (gelsd): a [m, n] destroyed, b [max(m, n), nrhs]
 // holds B on entry and the solution in its first n rows on exit; s
 // [min(m, n)] the singular values, rank the effective rank (rcond < 0: machine precision).

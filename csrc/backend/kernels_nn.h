@@ -32,8 +32,20 @@ void softmax_backward(DType dt, bool log, const void* g, const void* y, void* gx
 //   Softshrink, Hardshrink   a = lambda
 //   Threshold   a = threshold, b = value
 enum class Activation : int8_t {
-  Gelu, GeluTanh, LeakyRelu, Elu, Hardtanh, Silu, Mish, Hardswish, Hardsigmoid, Softplus, Softshrink, Hardshrink,
-  Threshold, LogSigmoid
+  Gelu,
+  GeluTanh,
+  LeakyRelu,
+  Elu,
+  Hardtanh,
+  Silu,
+  Mish,
+  Hardswish,
+  Hardsigmoid,
+  Softplus,
+  Softshrink,
+  Hardshrink,
+  Threshold,
+  LogSigmoid
 };
 struct ActivationParams {
   double a = 0, b = 0, c = 0;
@@ -70,7 +82,7 @@ bool pointwise_loss(PointwiseLoss loss, DType dt, int64_t n, const void* x, cons
 // *weight_sum gets the sum of the weights taken (accumulated in double, in
 // order). Returns false, with the offending class in *bad_target, at the first
 // target outside [0, C) (the op raises PyTorch's IndexError).
-bool nll_loss_forward(DType dt, int64_t N, int64_t C, int64_t R, const void* logp, const int64_t* target,
-                      const void* w, int64_t ignore_index, void* out, double* weight_sum, int64_t* bad_target);
+bool nll_loss_forward(DType dt, int64_t N, int64_t C, int64_t R, const void* logp, const int64_t* target, const void* w,
+                      int64_t ignore_index, void* out, double* weight_sum, int64_t* bad_target);
 
 }  // namespace tc::kernels

@@ -62,8 +62,7 @@ void sample(Sample kind, const StridedOut& out, Generator& g, const SampleArgs& 
 // elements, in order, as PyTorch's CPU kernel: each x <= 0 takes one 64-bit
 // draw r = lower + U[0, 1) * (upper - lower) (in double, then the dtype),
 // y = x * r and noise = r; every other element y = x and noise = 1.
-void rrelu_noise(DType dt, int64_t n, const void* x, void* y, void* noise, double lower, double upper,
-                 Generator& g);
+void rrelu_noise(DType dt, int64_t n, const void* x, void* y, void* noise, double lower, double upper, Generator& g);
 
 // out[i] ~ Bernoulli(probs[i]) in fill order, probs (float dtype) read through
 // its own strides (an expanded view is fine). Returns -1, or the number of

@@ -177,7 +177,13 @@ enum class UnaryOp { TC_UNARY_OPS(TC_ENUM_ROW) };
 // The vocabulary of the forms and saves columns (see the Note above).
 namespace op_registry {
 enum Forms : unsigned {
-  FN = 1, METHOD = 2, INPLACE = 4, OUT = 8, NUM_OTHER = 16, NUM_SELF = 32, CUSTOM = 64,
+  FN = 1,
+  METHOD = 2,
+  INPLACE = 4,
+  OUT = 8,
+  NUM_OTHER = 16,
+  NUM_SELF = 32,
+  CUSTOM = 64,
 };
 enum Saves : unsigned { NOTHING = 0, SELF = 1, OTHER = 2, RESULT = 4 };
 // Node-column sentinels: not differentiable / differentiable but not implemented.

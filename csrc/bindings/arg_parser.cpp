@@ -26,7 +26,8 @@ bool bind_args(const Signature& sig, PyObject* const* args, Py_ssize_t nargs, Py
   for (int i = 0; i < sig.nparams; ++i) slots[i] = nullptr;
   if (nargs > npos) {
     if (sig.method && npos == 0)
-      return fail(std::string("TensorBase.") + sig.name + "() takes no arguments (" + std::to_string(nargs) + " given)");
+      return fail(std::string("TensorBase.") + sig.name + "() takes no arguments (" + std::to_string(nargs) +
+                  " given)");
     return fail(std::string(sig.name) + "() takes " + std::to_string(npos) + " positional argument" +
                 (npos == 1 ? "" : "s") + " but " + std::to_string(nargs) + " were given");
   }
@@ -40,8 +41,10 @@ bool bind_args(const Signature& sig, PyObject* const* args, Py_ssize_t nargs, Py
     int found = -1;
     bool alias = false;
     for (int i = 0; i < sig.nparams && found < 0; ++i) {
-      if (std::strcmp(sig.params[i].name, kname) == 0) found = i;
-      else if (sig.params[i].alias && std::strcmp(sig.params[i].alias, kname) == 0) found = i, alias = true;
+      if (std::strcmp(sig.params[i].name, kname) == 0)
+        found = i;
+      else if (sig.params[i].alias && std::strcmp(sig.params[i].alias, kname) == 0)
+        found = i, alias = true;
     }
     if (found < 0) return fail(std::string(sig.name) + "() got an unexpected keyword argument '" + kname + "'");
     const Param& p = sig.params[found];
@@ -56,8 +59,7 @@ bool bind_args(const Signature& sig, PyObject* const* args, Py_ssize_t nargs, Py
   for (int i = 0; i < sig.nparams; ++i) {
     if (slots[i] && slots[i] == Py_None && sig.params[i].optional) slots[i] = nullptr;
     if (!slots[i] && !sig.params[i].optional)
-      return fail(std::string(sig.name) + "() missing 1 required positional arguments: \"" + sig.params[i].name +
-                  "\"");
+      return fail(std::string(sig.name) + "() missing 1 required positional arguments: \"" + sig.params[i].name + "\"");
   }
   return true;
 }

@@ -30,9 +30,9 @@ struct Param {
 };
 
 struct Signature {
-  const char* name;      // as PyTorch prints it: "atan2"
-  bool method = false;   // Tensor method: positions count from 1 after self, and
-                         // the count error names "TensorBase.<name>()"
+  const char* name;     // as PyTorch prints it: "atan2"
+  bool method = false;  // Tensor method: positions count from 1 after self, and
+                        // the count error names "TensorBase.<name>()"
   int nparams = 0;
   Param params[5];  // sum(input, dim, keepdim, *, dtype, out) has the most
 };
@@ -55,19 +55,16 @@ bool parse_optional_dtype(const char* fname, PyObject* obj, std::optional<DType>
 // The Tensor class's type object (for fast isinstance checks).
 PyTypeObject* tensor_type();
 inline bool is_tensor(PyObject* o) { return PyObject_TypeCheck(o, tensor_type()); }
-Tensor unwrap_tensor(PyObject* o);  // o must satisfy is_tensor
+Tensor unwrap_tensor(PyObject* o);       // o must satisfy is_tensor
 PyObject* wrap_tensor(const Tensor& t);  // new reference
 
 // Runs body() (returning a new reference, or nullptr with a Python error set),
 // turning C++ exceptions into Python ones through the module's translators:
 // the vectorcall entry points have no pybind11 dispatcher around them.
-template <typename F>
-PyObject* guarded(F body) {
+template <typename F> PyObject* guarded(F body) {
   try {
     return body();
-  } catch (py::error_already_set& e) {
-    e.restore();
-  } catch (...) {
+  } catch (py::error_already_set& e) { e.restore(); } catch (...) {
     py::detail::try_translate_exceptions();
   }
   return nullptr;

@@ -19,7 +19,8 @@ autograd::TensorHook wrap_hook(py::function fn) {
     py::object r = fn(g);
     if (r.is_none()) return Tensor();
     if (!py::isinstance<TensorImpl>(r))
-      throw py::type_error("hook should return None or a Tensor, got " + std::string(py::str(py::type::of(r).attr("__name__"))));
+      throw py::type_error("hook should return None or a Tensor, got " +
+                           std::string(py::str(py::type::of(r).attr("__name__"))));
     Tensor t = r.cast<Tensor>();
     TC_CHECK(t.sizes() == g.sizes(), "hook returned a gradient of shape ", shape_str(t.sizes()),
              " but the gradient has shape ", shape_str(g.sizes()));
@@ -72,7 +73,8 @@ struct PyFunctionNode : Node {
     std::vector<Tensor> out;
     for (size_t i = 0; i < next_edges.size(); ++i) {
       py::object x = items[input_positions[i]];
-      if (x.is_none()) out.push_back(Tensor());
+      if (x.is_none())
+        out.push_back(Tensor());
       else {
         TC_CHECK_TYPE(py::isinstance<TensorImpl>(x), "function ", name_, " returned a non-Tensor gradient");
         out.push_back(x.cast<Tensor>());
@@ -81,7 +83,7 @@ struct PyFunctionNode : Node {
     return out;
   }
   std::vector<size_t> input_positions;  // which backward return value feeds each edge
-  size_t num_args = 0;                   // forward arguments: backward returns one gradient each
+  size_t num_args = 0;                  // forward arguments: backward returns one gradient each
   std::vector<Shape> output_shapes;
   std::vector<DType> output_dtypes;
 };
@@ -108,7 +110,8 @@ py::object grad_of(const Tensor& t) {
 void set_requires_grad(const Tensor& t, bool v) {
   AutogradMeta* m = t->autograd.get();
   if (m && m->grad_fn) {
-    TC_CHECK(v, "you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
+    TC_CHECK(v,
+             "you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
              "in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
     return;
   }
@@ -133,12 +136,15 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     om->grad_fn->renamed = name;
   });
   node.def_property_readonly("_addr", [](const Node& n) { return reinterpret_cast<uintptr_t>(&n); });
-  node.def_property_readonly("_is_custom", [](const Node& n) { return dynamic_cast<const PyFunctionNode*>(&n) != nullptr; });
+  node.def_property_readonly("_is_custom",
+                             [](const Node& n) { return dynamic_cast<const PyFunctionNode*>(&n) != nullptr; });
   node.def_property_readonly("next_functions", [](const Node& n) {
     py::list out;
     for (auto& e : n.next_edges) {
-      if (e.valid()) out.append(py::make_tuple(py::cast(e.fn), e.input_nr));
-      else out.append(py::make_tuple(py::none(), 0));
+      if (e.valid())
+        out.append(py::make_tuple(py::cast(e.fn), e.input_nr));
+      else
+        out.append(py::make_tuple(py::none(), 0));
     }
     return py::tuple(out);
   });
@@ -149,15 +155,17 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   node.def("_register_hook", [](Node& n, py::function fn) {
     int64_t id = autograd::next_hook_id();
     n.post_hooks.push_back({id, [fn](const std::vector<Tensor>& gin, const std::vector<Tensor>& gout) {
-      py::tuple a(gin.size()), b(gout.size());
-      for (size_t i = 0; i < gin.size(); ++i) a[i] = gin[i].defined() ? py::cast(gin[i]) : py::none();
-      for (size_t i = 0; i < gout.size(); ++i) b[i] = gout[i].defined() ? py::cast(gout[i]) : py::none();
-      py::object r = fn(a, b);
-      std::vector<Tensor> out;
-      if (r.is_none()) return out;
-      for (auto x : r) out.push_back(x.is_none() ? Tensor() : x.cast<Tensor>());
-      return out;
-    }});
+                              py::tuple a(gin.size()), b(gout.size());
+                              for (size_t i = 0; i < gin.size(); ++i)
+                                a[i] = gin[i].defined() ? py::cast(gin[i]) : py::none();
+                              for (size_t i = 0; i < gout.size(); ++i)
+                                b[i] = gout[i].defined() ? py::cast(gout[i]) : py::none();
+                              py::object r = fn(a, b);
+                              std::vector<Tensor> out;
+                              if (r.is_none()) return out;
+                              for (auto x : r) out.push_back(x.is_none() ? Tensor() : x.cast<Tensor>());
+                              return out;
+                            }});
     return id;
   });
   node.def("_remove_hook", [](Node& n, int64_t id) {
@@ -166,16 +174,24 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   });
 
   // ---- tensor autograd properties ----
-  cls.def_property("requires_grad", [](const Tensor& t) { return t.requires_grad(); }, [](const Tensor& t, py::handle v) {
-    TC_CHECK(PyBool_Check(v.ptr()), "requires_grad must be a bool");
-    // The attribute (unlike requires_grad_()) may not be set at all on a non-leaf, as in PyTorch.
-    TC_CHECK(!(t->autograd && t->autograd->grad_fn), "you can only change requires_grad flags of leaf variables.",
-             v.ptr() == Py_True ? "" : " If you want to use a computed variable in a subgraph that doesn't require "
-             "differentiation use var_no_grad = var.detach().");
-    set_requires_grad(t, v.ptr() == Py_True);
-  });
-  cls.def("requires_grad_", [](Tensor& t, bool v) -> Tensor& { set_requires_grad(t, v); return t; },
-          py::arg("requires_grad") = true);
+  cls.def_property(
+      "requires_grad", [](const Tensor& t) { return t.requires_grad(); },
+      [](const Tensor& t, py::handle v) {
+        TC_CHECK(PyBool_Check(v.ptr()), "requires_grad must be a bool");
+        // The attribute (unlike requires_grad_()) may not be set at all on a non-leaf, as in PyTorch.
+        TC_CHECK(!(t->autograd && t->autograd->grad_fn), "you can only change requires_grad flags of leaf variables.",
+                 v.ptr() == Py_True ? ""
+                                    : " If you want to use a computed variable in a subgraph that doesn't require "
+                                      "differentiation use var_no_grad = var.detach().");
+        set_requires_grad(t, v.ptr() == Py_True);
+      });
+  cls.def(
+      "requires_grad_",
+      [](Tensor& t, bool v) -> Tensor& {
+        set_requires_grad(t, v);
+        return t;
+      },
+      py::arg("requires_grad") = true);
   cls.def_property("grad", &grad_of, [](const Tensor& t, py::object g) {
     if (g.is_none()) {
       if (t->autograd) {
@@ -187,13 +203,15 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     TC_CHECK_TYPE(py::isinstance<TensorImpl>(g), "assigned grad expected to be a Tensor or None but got grad of type ",
                   std::string(py::str(py::type::of(g).attr("__name__"))));
     Tensor gt = g.cast<Tensor>();
-    TC_CHECK(gt.dtype() == t.dtype(), "assigned grad has data of a different type (", dtype_name(gt.dtype()),
-             " vs ", dtype_name(t.dtype()), ")");
-    TC_CHECK(gt.sizes() == t.sizes(), "assigned grad has data of a different size (", shape_str(gt.sizes()),
-             " vs ", shape_str(t.sizes()), ")");
+    TC_CHECK(gt.dtype() == t.dtype(), "assigned grad has data of a different type (", dtype_name(gt.dtype()), " vs ",
+             dtype_name(t.dtype()), ")");
+    TC_CHECK(gt.sizes() == t.sizes(), "assigned grad has data of a different size (", shape_str(gt.sizes()), " vs ",
+             shape_str(t.sizes()), ")");
     AutogradMeta& m = autograd::meta(t);
-    if (m.grad_fn && m.retained) m.retained->grad = gt;  // backward accumulates into it
-    else m.grad = gt;
+    if (m.grad_fn && m.retained)
+      m.retained->grad = gt;  // backward accumulates into it
+    else
+      m.grad = gt;
   });
   cls.def_property_readonly("_grad_fn", [](const Tensor& t) -> py::object {
     AutogradMeta* m = t->autograd.get();
@@ -216,8 +234,10 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     TC_CHECK(t.requires_grad(), "cannot register a hook on a tensor that doesn't require gradient");
     AutogradMeta& m = autograd::meta(t);
     int64_t id = autograd::next_hook_id();
-    if (m.grad_fn) m.grad_fn->pre_hooks.push_back({id, m.output_nr, wrap_hook(fn)});
-    else m.leaf_hooks.push_back({id, wrap_hook(fn)});
+    if (m.grad_fn)
+      m.grad_fn->pre_hooks.push_back({id, m.output_nr, wrap_hook(fn)});
+    else
+      m.leaf_hooks.push_back({id, wrap_hook(fn)});
     return id;
   });
   cls.def("_register_post_accumulate_grad_hook", [](const Tensor& t, py::function fn) {
@@ -226,9 +246,10 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
              "post accumulate grad hooks cannot be registered on non-leaf tensors");
     int64_t id = autograd::next_hook_id();
     autograd::meta(t).post_accumulate_hooks.push_back({id, [fn](const Tensor& leaf) {
-      py::object r = fn(leaf);
-      TC_CHECK_TYPE(r.is_none(), "post accumulate grad hooks must return None");
-    }});
+                                                         py::object r = fn(leaf);
+                                                         TC_CHECK_TYPE(r.is_none(),
+                                                                       "post accumulate grad hooks must return None");
+                                                       }});
     return id;
   });
   cls.def("_remove_hook", [](const Tensor& t, int64_t id) {
@@ -243,13 +264,15 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
       ph.erase(std::remove_if(ph.begin(), ph.end(), [id](auto& p) { return p.id == id; }), ph.end());
     }
   });
-  cls.def_property("data", [](const Tensor& t) { return ops::detach(t); }, [](Tensor& t, const Tensor& src) {
-    t->storage = src->storage;
-    t->sizes = src.sizes();
-    t->strides = src.strides();
-    t->offset = src->offset;
-    t->dtype = src.dtype();
-  });
+  cls.def_property(
+      "data", [](const Tensor& t) { return ops::detach(t); },
+      [](Tensor& t, const Tensor& src) {
+        t->storage = src->storage;
+        t->sizes = src.sizes();
+        t->strides = src.strides();
+        t->offset = src->offset;
+        t->dtype = src.dtype();
+      });
   cls.def("detach", &ops::detach);
   // Moves `src`'s history onto `self` after an in-place write (CopySlices).
   cls.def("_check_inplace", [](const Tensor& self, const char* op) { autograd::check_inplace(self, op); });
@@ -259,8 +282,7 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   cls.def("_snapshot_for_inplace", [](const Tensor& self) { return autograd::snapshot_for_inplace(self); });
   cls.def("detach_", [](Tensor& t) -> Tensor& {
     // PyTorch refuses views; tensorcore knows the views autograd tracks (Note [In-place on views]).
-    TC_CHECK(!(t->autograd && t->autograd->view_base.defined()),
-             "Can't detach views in-place. Use detach() instead.");
+    TC_CHECK(!(t->autograd && t->autograd->view_base.defined()), "Can't detach views in-place. Use detach() instead.");
     if (t->autograd) {
       t->autograd->grad_fn.reset();
       t->autograd->requires_grad = false;
@@ -272,49 +294,53 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   m.def("is_grad_enabled", &autograd::grad_enabled);
   m.def("_live_autograd_nodes", &autograd::live_node_count);
   m.def("_set_grad_enabled", &autograd::set_grad_enabled);
-  m.def("_run_backward", [](const std::vector<Tensor>& roots, const std::vector<std::optional<Tensor>>& grads,
-                            bool keep_graph, bool create_graph, const std::vector<Tensor>& inputs, bool accumulate,
-                            bool allow_unused) {
-    std::vector<Tensor> g;
-    for (auto& x : grads) g.push_back(x ? *x : Tensor());
-    std::vector<Tensor> r = autograd::run_backward(roots, g, keep_graph, create_graph, inputs, accumulate, allow_unused);
-    py::list out;
-    for (auto& t : r) out.append(t.defined() ? py::cast(t) : py::none());
-    return out;
-  });
+  m.def("_run_backward",
+        [](const std::vector<Tensor>& roots, const std::vector<std::optional<Tensor>>& grads, bool keep_graph,
+           bool create_graph, const std::vector<Tensor>& inputs, bool accumulate, bool allow_unused) {
+          std::vector<Tensor> g;
+          for (auto& x : grads) g.push_back(x ? *x : Tensor());
+          std::vector<Tensor> r =
+              autograd::run_backward(roots, g, keep_graph, create_graph, inputs, accumulate, allow_unused);
+          py::list out;
+          for (auto& t : r) out.append(t.defined() ? py::cast(t) : py::none());
+          return out;
+        });
 
   // ---- custom Functions ----
-  m.def("_make_function_node", [](const std::string& name, py::object ctx, py::object backward,
-                                  const std::vector<py::object>& args, const std::vector<Tensor>& outputs,
-                                  const std::vector<py::object>& to_save) {
-    std::vector<Tensor> inputs;
-    auto node = std::make_shared<PyFunctionNode>();
-    node->name_ = name;
-    node->ctx = ctx;
-    node->backward = backward;
-    node->num_args = args.size();
-    for (size_t i = 0; i < args.size(); ++i) {
-      if (!py::isinstance<TensorImpl>(args[i])) continue;
-      Tensor t = args[i].cast<Tensor>();
-      node->next_edges.push_back(autograd::gradient_edge(t));
-      node->input_meta.push_back({t.sizes(), t.dtype()});
-      node->input_positions.push_back(i);
-    }
-    for (auto& o : outputs) {
-      node->output_shapes.push_back(o.sizes());
-      node->output_dtypes.push_back(o.dtype());
-    }
-    node->num_outputs = static_cast<uint32_t>(outputs.size());
-    autograd::set_history(outputs, node);
-    for (auto& s : to_save) {
-      if (s.is_none()) { node->saved.emplace_back(); continue; }
-      Tensor t = s.cast<Tensor>();
-      bool is_out = false;
-      for (auto& o : outputs) is_out |= o.same(t);
-      node->saved.emplace_back(t, is_out);
-    }
-    return std::shared_ptr<Node>(node);
-  });
+  m.def("_make_function_node",
+        [](const std::string& name, py::object ctx, py::object backward, const std::vector<py::object>& args,
+           const std::vector<Tensor>& outputs, const std::vector<py::object>& to_save) {
+          std::vector<Tensor> inputs;
+          auto node = std::make_shared<PyFunctionNode>();
+          node->name_ = name;
+          node->ctx = ctx;
+          node->backward = backward;
+          node->num_args = args.size();
+          for (size_t i = 0; i < args.size(); ++i) {
+            if (!py::isinstance<TensorImpl>(args[i])) continue;
+            Tensor t = args[i].cast<Tensor>();
+            node->next_edges.push_back(autograd::gradient_edge(t));
+            node->input_meta.push_back({t.sizes(), t.dtype()});
+            node->input_positions.push_back(i);
+          }
+          for (auto& o : outputs) {
+            node->output_shapes.push_back(o.sizes());
+            node->output_dtypes.push_back(o.dtype());
+          }
+          node->num_outputs = static_cast<uint32_t>(outputs.size());
+          autograd::set_history(outputs, node);
+          for (auto& s : to_save) {
+            if (s.is_none()) {
+              node->saved.emplace_back();
+              continue;
+            }
+            Tensor t = s.cast<Tensor>();
+            bool is_out = false;
+            for (auto& o : outputs) is_out |= o.same(t);
+            node->saved.emplace_back(t, is_out);
+          }
+          return std::shared_ptr<Node>(node);
+        });
 }
 
 }  // namespace tc::py_glue

@@ -5,7 +5,10 @@
 namespace pybind11::detail {
 bool type_caster<tc::DType>::load(handle src, bool) {
   for (int i = 0; i < tc::kNumDTypes; ++i)
-    if (tc::py_glue::registry().dtypes[i].is(src)) { value = static_cast<tc::DType>(i); return true; }
+    if (tc::py_glue::registry().dtypes[i].is(src)) {
+      value = static_cast<tc::DType>(i);
+      return true;
+    }
   return false;
 }
 handle type_caster<tc::DType>::cast(tc::DType dt, return_value_policy, handle) {
@@ -46,7 +49,10 @@ py::object make_size(const Shape& s) {
 
 bool parse_scalar(py::handle obj, Scalar* out) {
   PyObject* p = obj.ptr();
-  if (PyBool_Check(p)) { *out = Scalar::from_bool(p == Py_True); return true; }
+  if (PyBool_Check(p)) {
+    *out = Scalar::from_bool(p == Py_True);
+    return true;
+  }
   if (PyLong_CheckExact(p) || PyLong_Check(p)) {
     int overflow = 0;
     long long v = PyLong_AsLongLongAndOverflow(p, &overflow);
@@ -57,12 +63,24 @@ bool parse_scalar(py::handle obj, Scalar* out) {
     *out = Scalar::from_int(v);
     return true;
   }
-  if (PyFloat_Check(p)) { *out = Scalar::from_double(PyFloat_AS_DOUBLE(p)); return true; }
+  if (PyFloat_Check(p)) {
+    *out = Scalar::from_double(PyFloat_AS_DOUBLE(p));
+    return true;
+  }
   // numpy scalars
   py::module_ np = py::module_::import("numpy");
-  if (py::isinstance(obj, np.attr("bool_"))) { *out = Scalar::from_bool(obj.cast<bool>()); return true; }
-  if (py::isinstance(obj, np.attr("integer"))) { *out = Scalar::from_int(obj.attr("__int__")().cast<int64_t>()); return true; }
-  if (py::isinstance(obj, np.attr("floating"))) { *out = Scalar::from_double(obj.attr("__float__")().cast<double>()); return true; }
+  if (py::isinstance(obj, np.attr("bool_"))) {
+    *out = Scalar::from_bool(obj.cast<bool>());
+    return true;
+  }
+  if (py::isinstance(obj, np.attr("integer"))) {
+    *out = Scalar::from_int(obj.attr("__int__")().cast<int64_t>());
+    return true;
+  }
+  if (py::isinstance(obj, np.attr("floating"))) {
+    *out = Scalar::from_double(obj.attr("__float__")().cast<double>());
+    return true;
+  }
   return false;
 }
 
@@ -141,15 +159,30 @@ struct SeqInfer {
     if (overflow) big_int = true;
   }
   void leaf(size_t depth) {
-    if (leaf_depth < 0) leaf_depth = static_cast<int64_t>(depth);
-    else if (leaf_depth != static_cast<int64_t>(depth)) throw py::type_error("not a sequence");
+    if (leaf_depth < 0)
+      leaf_depth = static_cast<int64_t>(depth);
+    else if (leaf_depth != static_cast<int64_t>(depth))
+      throw py::type_error("not a sequence");
   }
   void scan(py::handle obj, size_t depth) {
     PyObject* p = obj.ptr();
     if (depth > 64) throw py::value_error("tensor(): data nested too deeply (more than 64 levels)");
-    if (PyBool_Check(p)) { take(DType::Bool); leaf(depth); return; }
-    if (PyLong_CheckExact(p)) { check_int(p); take(DType::Int64); leaf(depth); return; }
-    if (PyFloat_CheckExact(p)) { take(ops::default_dtype()); leaf(depth); return; }
+    if (PyBool_Check(p)) {
+      take(DType::Bool);
+      leaf(depth);
+      return;
+    }
+    if (PyLong_CheckExact(p)) {
+      check_int(p);
+      take(DType::Int64);
+      leaf(depth);
+      return;
+    }
+    if (PyFloat_CheckExact(p)) {
+      take(ops::default_dtype());
+      leaf(depth);
+      return;
+    }
     if (py::isinstance<TensorImpl>(obj)) {
       Tensor t = obj.cast<Tensor>();
       has_tensor = true;
@@ -158,17 +191,30 @@ struct SeqInfer {
       take(t.dtype());
       return;
     }
-    if (py::isinstance<py::array>(obj)) { take(dtype_from_numpy(obj.cast<py::array>())); return; }
+    if (py::isinstance<py::array>(obj)) {
+      take(dtype_from_numpy(obj.cast<py::array>()));
+      return;
+    }
     py::module_ np = py::module_::import("numpy");
     if (py::isinstance(obj, np.attr("generic"))) {  // before the subclass checks: np.float64 is a float
       take(dtype_from_numpy(np.attr("asarray")(obj).cast<py::array>()));
       leaf(depth);
       return;
     }
-    if (PyLong_Check(p)) { check_int(p); take(DType::Int64); leaf(depth); return; }
-    if (PyFloat_Check(p)) { take(ops::default_dtype()); leaf(depth); return; }
+    if (PyLong_Check(p)) {
+      check_int(p);
+      take(DType::Int64);
+      leaf(depth);
+      return;
+    }
+    if (PyFloat_Check(p)) {
+      take(ops::default_dtype());
+      leaf(depth);
+      return;
+    }
     if (py::isinstance<py::str>(obj) || py::isinstance<py::bytes>(obj))
-      throw py::type_error("new(): invalid data type '" + std::string(py::str(py::type::of(obj).attr("__name__"))) + "'");
+      throw py::type_error("new(): invalid data type '" + std::string(py::str(py::type::of(obj).attr("__name__"))) +
+                           "'");
     if (!PyList_Check(p) && !PyTuple_Check(p)) {
       std::string type = py::str(py::type::of(obj).attr("__name__"));
       if (has_dtype) throw py::type_error("must be real number, not " + type);  // PyTorch, with a dtype given
@@ -177,7 +223,8 @@ struct SeqInfer {
     if (leaf_depth >= 0 && static_cast<int64_t>(depth) >= leaf_depth) throw py::type_error("not a sequence");
     py::sequence seq = py::reinterpret_borrow<py::sequence>(obj);
     int64_t n = static_cast<int64_t>(py::len(seq));
-    if (lengths.size() == depth) lengths.push_back(n);
+    if (lengths.size() == depth)
+      lengths.push_back(n);
     else if (lengths.size() > depth && lengths[depth] != n)
       throw py::value_error("expected sequence of length " + std::to_string(lengths[depth]) + " at dim " +
                             std::to_string(depth) + " (got " + std::to_string(n) + ")");
@@ -201,12 +248,14 @@ DType dtype_from_numpy(const py::array& arr) {
 void check_numpy_layout(const py::array& arr) {
   for (py::ssize_t i = 0; i < arr.ndim(); ++i)
     if (arr.strides(i) < 0)
-      throw py::value_error("At least one stride in the given numpy array is negative, and tensors with negative "
-                            "strides are not currently supported. (You can probably work around this by making a "
-                            "copy of your array  with array.copy().) ");
+      throw py::value_error(
+          "At least one stride in the given numpy array is negative, and tensors with negative "
+          "strides are not currently supported. (You can probably work around this by making a "
+          "copy of your array  with array.copy().) ");
   if (!arr.dtype().attr("isnative").cast<bool>())
-    throw py::value_error("given numpy array has byte order different from the native byte order. Conversion "
-                          "between byte orders is currently not supported.");
+    throw py::value_error(
+        "given numpy array has byte order different from the native byte order. Conversion "
+        "between byte orders is currently not supported.");
 }
 
 // The nested data with every (one-element) tensor replaced by its Python
@@ -230,7 +279,7 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   }
   py::module_ np = py::module_::import("numpy");
   if (py::isinstance(data, np.attr("generic")) && !py::isinstance<py::str>(data) && !py::isinstance<py::bytes>(data))
-    return tensor_from_data(np.attr("asarray")(data), dtype);  // numpy scalars keep their dtype
+    return tensor_from_data(np.attr("asarray")(data), dtype);   // numpy scalars keep their dtype
   if (PyLong_Check(data.ptr()) && !PyBool_Check(data.ptr())) {  // Note [tensor() element checks]
     SeqInfer one;
     one.check_int(data.ptr());
@@ -243,7 +292,8 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   Scalar s;
   if (parse_scalar(data, &s)) return ops::scalar_tensor(s, dtype);
   if (py::isinstance<py::str>(data) || py::isinstance<py::bytes>(data))
-    throw py::type_error("new(): invalid data type '" + std::string(py::str(py::type::of(data).attr("__name__"))) + "'");
+    throw py::type_error("new(): invalid data type '" + std::string(py::str(py::type::of(data).attr("__name__"))) +
+                         "'");
   py::object arr_obj, as_double, as_numbers;
   bool from_python_seq = !py::isinstance<py::array>(data);
   std::optional<DType> inferred;
@@ -279,7 +329,8 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
         py::isinstance<py::array>(PyList_GET_ITEM(data.ptr(), 0)))
       if (PyErr_WarnEx(PyExc_UserWarning,
                        "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider converting "
-                       "the list to a single numpy.ndarray with numpy.array() before converting to a tensor.", 1) < 0)
+                       "the list to a single numpy.ndarray with numpy.array() before converting to a tensor.",
+                       1) < 0)
         throw py::error_already_set();
   } else {
     arr_obj = py::reinterpret_borrow<py::object>(data);
@@ -293,12 +344,21 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   DType src_dt;
   if (from_python_seq) {
     // Python floats map to the default dtype, ints to int64, bools to bool.
-    if (kind == 'f') { src_dt = DType::Float64; }
-    else if (kind == 'b') src_dt = DType::Bool;
-    else if (kind == 'i' || kind == 'u') src_dt = DType::Int64;
-    else src_dt = dtype_from_numpy(arr);
+    if (kind == 'f') {
+      src_dt = DType::Float64;
+    } else if (kind == 'b')
+      src_dt = DType::Bool;
+    else if (kind == 'i' || kind == 'u')
+      src_dt = DType::Int64;
+    else
+      src_dt = dtype_from_numpy(arr);
     // (np.asarray, not np.ascontiguousarray: the latter turns 0-d arrays into 1-d.)
-    arr = np.attr("asarray")(arr, py::arg("dtype") = (src_dt == DType::Float64 ? "float64" : src_dt == DType::Bool ? "bool" : "int64"), py::arg("order") = "C").cast<py::array>();
+    arr = np.attr("asarray")(arr,
+                             py::arg("dtype") = (src_dt == DType::Float64 ? "float64"
+                                                 : src_dt == DType::Bool  ? "bool"
+                                                                          : "int64"),
+                             py::arg("order") = "C")
+              .cast<py::array>();
   } else {
     src_dt = dtype_from_numpy(arr);
     arr = np.attr("asarray")(arr, py::arg("order") = "C").cast<py::array>();
@@ -306,9 +366,9 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   Shape shape(arr.shape(), arr.shape() + arr.ndim());
   Tensor t = empty(shape, src_dt);
   std::memcpy(t->data_bytes(), arr.data(), t.numel() * itemsize(src_dt));
-  DType target = dtype ? *dtype
-                       : inferred ? *inferred
-                       : (from_python_seq && src_dt == DType::Float64 ? ops::default_dtype() : src_dt);
+  DType target = dtype      ? *dtype
+                 : inferred ? *inferred
+                            : (from_python_seq && src_dt == DType::Float64 ? ops::default_dtype() : src_dt);
   if (from_python_seq && is_floating(src_dt) && !is_floating(target) && target != DType::Bool && t.numel() > 0) {
     // Python floats into an integer dtype must fit it (NaN and inf never do): PyTorch's RuntimeError.
     const double lim = target == DType::Int32 ? 2147483648.0 : 9223372036854775808.0;
@@ -316,8 +376,8 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
     bool fits = np.attr("all")(np.attr("isfinite")(a)).cast<bool>() &&
                 np.attr("all")(np.attr("less")(np.attr("abs")(a), lim)).cast<bool>();
     if (!fits)
-      throw tc::Error(ErrorKind::Runtime, std::string("value cannot be converted to type ") + dtype_name(target) +
-                      " without overflow");
+      throw tc::Error(ErrorKind::Runtime,
+                      std::string("value cannot be converted to type ") + dtype_name(target) + " without overflow");
   }
   if (target != src_dt) t = ops::to_dtype(t, target);
   return t;

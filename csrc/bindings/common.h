@@ -57,14 +57,14 @@ namespace py = pybind11;
 
 // Python objects registered by tensorcore/__init__.py at import time.
 struct Registry {
-  py::object size_cls;         // tensorcore.Size
+  py::object size_cls;            // tensorcore.Size
   py::object dtypes[kNumDTypes];  // tensorcore.float32, ...
-  py::object tensor_cls;       // the pybind class itself
+  py::object tensor_cls;          // the pybind class itself
 };
 Registry& registry();
 
 py::object dtype_object(DType dt);
-DType to_dtype(py::handle obj);                      // TypeError if not a tensorcore dtype
+DType to_dtype(py::handle obj);  // TypeError if not a tensorcore dtype
 std::optional<DType> to_optional_dtype(py::handle obj);
 py::object make_size(const Shape& s);
 // The tensorcore.device object for `d` (cached: devices are immutable).

@@ -35,8 +35,8 @@ std::string as_string(py::handle obj) {
 [[noreturn]] void invalid_combination(const py::args& args, const py::kwargs& kwargs) {
   std::string got;
   for (auto a : args) got += (got.empty() ? "" : ", ") + type_name(a);
-  for (auto kv : kwargs) got += (got.empty() ? "" : ", ") + py::str(kv.first).cast<std::string>() + "=" +
-                                type_name(kv.second);
+  for (auto kv : kwargs)
+    got += (got.empty() ? "" : ", ") + py::str(kv.first).cast<std::string>() + "=" + type_name(kv.second);
   if (!kwargs.empty()) got += ", ";
   raise(ErrorKind::Type, "device() received an invalid combination of arguments - got (", got,
         "), but expected one of:\n * (torch.device device)\n * (str type, int index = -1)\n");
@@ -51,9 +51,12 @@ Device construct(const py::args& args, const py::kwargs& kwargs) {
   if (args.size() == 2) index = args[1];
   for (auto kv : kwargs) {
     std::string k = py::str(kv.first);
-    if ((k == "type" || k == "device") && !type) type = kv.second;
-    else if (k == "index" && !index) index = kv.second;
-    else invalid_combination(args, kwargs);
+    if ((k == "type" || k == "device") && !type)
+      type = kv.second;
+    else if (k == "index" && !index)
+      index = kv.second;
+    else
+      invalid_combination(args, kwargs);
     ++used;
   }
   if (!type) invalid_combination(args, kwargs);
@@ -93,8 +96,7 @@ PyObject* get_device(PyObject* self, void*) {
   return t ? device_object(t->device).release().ptr() : nullptr;
 }
 
-template <DeviceType T>
-PyObject* get_is(PyObject* self, void*) {
+template <DeviceType T> PyObject* get_is(PyObject* self, void*) {
   TensorImpl* t = impl_of(self);
   if (!t) return nullptr;
   return PyBool_FromLong(t->device.type == T);
@@ -195,12 +197,15 @@ void init_device(py::module_& m, py::class_<TensorImpl, Tensor>& tensor_cls) {
   // `device=` of factories, .to(), nn modules: a device (or None), checked
   // against the allocator registry so a type with no backend raises PyTorch's
   // error (Note [Allocator per device type]).
-  m.def("_device_arg", [](py::handle obj, const char* op, bool check) -> py::object {
-    auto d = to_optional_device(obj, op);
-    if (!d) return py::none();
-    if (check) get_allocator(d->type);
-    return device_object(*d);
-  }, py::arg("device"), py::arg("op") = "device", py::arg("check") = true);
+  m.def(
+      "_device_arg",
+      [](py::handle obj, const char* op, bool check) -> py::object {
+        auto d = to_optional_device(obj, op);
+        if (!d) return py::none();
+        if (check) get_allocator(d->type);
+        return device_object(*d);
+      },
+      py::arg("device"), py::arg("op") = "device", py::arg("check") = true);
 
   add_getters(tensor_cls, kTensorDeviceGetters, std::size(kTensorDeviceGetters));
   tensor_cls.def("get_device", [](const Tensor& t) -> int64_t { return t.device().is_cpu() ? -1 : t.device().index; });

@@ -19,11 +19,16 @@ void export_deleter_versioned(DLManagedTensorVersioned* m) { delete static_cast<
 
 DLDataType dl_dtype(DType dt) {
   switch (dt) {
-    case DType::Bool: return {kDLBool, 8, 1};
-    case DType::Int32: return {kDLInt, 32, 1};
-    case DType::Int64: return {kDLInt, 64, 1};
-    case DType::Float32: return {kDLFloat, 32, 1};
-    case DType::Float64: return {kDLFloat, 64, 1};
+    case DType::Bool:
+      return {kDLBool, 8, 1};
+    case DType::Int32:
+      return {kDLInt, 32, 1};
+    case DType::Int64:
+      return {kDLInt, 64, 1};
+    case DType::Float32:
+      return {kDLFloat, 32, 1};
+    case DType::Float64:
+      return {kDLFloat, 64, 1};
   }
   return {kDLFloat, 32, 1};
 }
@@ -98,7 +103,10 @@ Tensor from_capsule(py::capsule cap) {
   int64_t extent = 1;
   for (int i = 0; i < d.ndim; ++i) {
     TC_CHECK(sizes[i] >= 0 && strides[i] >= 0, "from_dlpack: negative sizes or strides are not supported");
-    if (sizes[i] == 0) { extent = 0; break; }
+    if (sizes[i] == 0) {
+      extent = 0;
+      break;
+    }
     extent += (sizes[i] - 1) * strides[i];
   }
   size_t isz = itemsize(dt);
@@ -132,8 +140,10 @@ void init_dlpack(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   m.def("from_dlpack", [](py::object obj) -> Tensor {
     if (py::isinstance<py::capsule>(obj)) return from_capsule(obj.cast<py::capsule>());
     if (py::isinstance<TensorImpl>(obj)) return obj.cast<Tensor>();
-    TC_CHECK_TYPE(py::hasattr(obj, "__dlpack__"), "from_dlpack: expected an object with __dlpack__ or a DLPack "
-                  "capsule, got ", std::string(py::str(py::type::of(obj).attr("__name__"))));
+    TC_CHECK_TYPE(py::hasattr(obj, "__dlpack__"),
+                  "from_dlpack: expected an object with __dlpack__ or a DLPack "
+                  "capsule, got ",
+                  std::string(py::str(py::type::of(obj).attr("__name__"))));
     py::object cap;
     try {
       cap = obj.attr("__dlpack__")(py::arg("max_version") = py::make_tuple(1, 0));

@@ -6,8 +6,15 @@
 #include "bindings/common.h"
 
 extern "C" {
-struct DLDevice { int32_t device_type; int32_t device_id; };
-struct DLDataType { uint8_t code; uint8_t bits; uint16_t lanes; };
+struct DLDevice {
+  int32_t device_type;
+  int32_t device_id;
+};
+struct DLDataType {
+  uint8_t code;
+  uint8_t bits;
+  uint16_t lanes;
+};
 struct DLTensor {
   void* data;
   DLDevice device;
@@ -25,7 +32,10 @@ struct DLManagedTensor {
 // DLPack >= 1.0 (capsule name "dltensor_versioned"): numpy and PyTorch ask
 // for it with __dlpack__(max_version=(1, ...)); arrays from the legacy
 // capsule are read-only in numpy.
-struct DLPackVersion { uint32_t major; uint32_t minor; };
+struct DLPackVersion {
+  uint32_t major;
+  uint32_t minor;
+};
 struct DLManagedTensorVersioned {
   DLPackVersion version;
   void* manager_ctx;

@@ -21,12 +21,14 @@ struct Row {
 };
 
 constexpr Row kBinaryRows[] = {
-#define TC_ROW(E, name, F, rule, forms, aliases, node, ...) {#name, (forms), aliases, std::string_view(#node) != "NOGRAD"},
+#define TC_ROW(E, name, F, rule, forms, aliases, node, ...) \
+  {#name, (forms), aliases, std::string_view(#node) != "NOGRAD"},
     TC_BINARY_OPS(TC_ROW)
 #undef TC_ROW
 };
 constexpr Row kUnaryRows[] = {
-#define TC_ROW(E, name, F, rule, forms, aliases, node, ...) {#name, (forms), aliases, std::string_view(#node) != "NOGRAD"},
+#define TC_ROW(E, name, F, rule, forms, aliases, node, ...) \
+  {#name, (forms), aliases, std::string_view(#node) != "NOGRAD"},
     TC_UNARY_OPS(TC_ROW)
 #undef TC_ROW
 };
@@ -39,8 +41,12 @@ ArgKind kind(bool number_ok) { return number_ok ? ArgKind::TensorOrNumber : ArgK
 unsigned numbers(const Row& r) { return r.forms ? r.forms : (NUM_SELF | NUM_OTHER); }
 
 Signature binary_fn_sig(const Row& r) {
-  return {r.name, false, (r.forms & OUT) ? 3 : 2,
-          {{"input", kind(numbers(r) & NUM_SELF)}, {other_name(r), kind(numbers(r) & NUM_OTHER)}, {"out", ArgKind::Tensor, true, true}}};
+  return {r.name,
+          false,
+          (r.forms & OUT) ? 3 : 2,
+          {{"input", kind(numbers(r) & NUM_SELF)},
+           {other_name(r), kind(numbers(r) & NUM_OTHER)},
+           {"out", ArgKind::Tensor, true, true}}};
 }
 Signature binary_method_sig(const Row& r, bool inplace) {
   Signature s{r.name, true, 1, {{other_name(r), kind(numbers(r) & NUM_OTHER)}}};
@@ -94,9 +100,10 @@ PyObject* binary_fn(BinaryOp op, PyObject* const* args, Py_ssize_t nargs, PyObje
     Tensor a, b, out;
     // A number may stand for `input` only when `other` is a tensor (PyTorch has no (Number, Number) overload).
     if (!is_tensor(slots[0]) && !is_tensor(slots[1]) && sig.params[0].kind == ArgKind::TensorOrNumber) {
-      PyErr_Format(PyExc_TypeError, "%s() received an invalid combination of arguments - got (%s, %s), but expected "
-                   "one of:\n * (Tensor input, Tensor other, *, Tensor out = None)", sig.name,
-                   _PyType_Name(Py_TYPE(slots[0])), _PyType_Name(Py_TYPE(slots[1])));
+      PyErr_Format(PyExc_TypeError,
+                   "%s() received an invalid combination of arguments - got (%s, %s), but expected "
+                   "one of:\n * (Tensor input, Tensor other, *, Tensor out = None)",
+                   sig.name, _PyType_Name(Py_TYPE(slots[0])), _PyType_Name(Py_TYPE(slots[1])));
       return nullptr;
     }
     if (!convert_arg(sig, 0, slots[0], nargs > 0, &a) || !convert_arg(sig, 1, slots[1], nargs > 1, &b)) return nullptr;
@@ -158,15 +165,29 @@ PyObject* unary_method(UnaryOp op, bool inplace, PyObject* self, PyObject* const
 }
 
 // One C entry point per row and form (vectorcall passes no closure).
-template <BinaryOp op> PyObject* bfn(PyObject*, PyObject* const* a, Py_ssize_t n, PyObject* k) { return binary_fn(op, a, n, k); }
-template <BinaryOp op> PyObject* bmeth(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) { return binary_method(op, false, s, a, n, k); }
-template <BinaryOp op> PyObject* binpl(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) { return binary_method(op, true, s, a, n, k); }
-template <UnaryOp op> PyObject* ufn(PyObject*, PyObject* const* a, Py_ssize_t n, PyObject* k) { return unary_fn(op, a, n, k); }
-template <UnaryOp op> PyObject* umeth(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) { return unary_method(op, false, s, a, n, k); }
-template <UnaryOp op> PyObject* uinpl(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) { return unary_method(op, true, s, a, n, k); }
+template <BinaryOp op> PyObject* bfn(PyObject*, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return binary_fn(op, a, n, k);
+}
+template <BinaryOp op> PyObject* bmeth(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return binary_method(op, false, s, a, n, k);
+}
+template <BinaryOp op> PyObject* binpl(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return binary_method(op, true, s, a, n, k);
+}
+template <UnaryOp op> PyObject* ufn(PyObject*, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return unary_fn(op, a, n, k);
+}
+template <UnaryOp op> PyObject* umeth(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return unary_method(op, false, s, a, n, k);
+}
+template <UnaryOp op> PyObject* uinpl(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return unary_method(op, true, s, a, n, k);
+}
 
 using Fast = PyObject* (*)(PyObject*, PyObject* const*, Py_ssize_t, PyObject*);
-struct Entry { Fast fn, method, inplace; };
+struct Entry {
+  Fast fn, method, inplace;
+};
 constexpr Entry kBinaryEntries[] = {
 #define TC_ROW(E, ...) {&bfn<BinaryOp::E>, &bmeth<BinaryOp::E>, &binpl<BinaryOp::E>},
     TC_BINARY_OPS(TC_ROW)
@@ -181,8 +202,8 @@ constexpr Entry kUnaryEntries[] = {
 // PyMethodDefs must outlive the objects made from them.
 PyMethodDef* new_def(const char* name, Fast f) {
   static std::deque<PyMethodDef> defs;
-  defs.push_back({name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(f)), METH_FASTCALL | METH_KEYWORDS,
-                  nullptr});
+  defs.push_back(
+      {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(f)), METH_FASTCALL | METH_KEYWORDS, nullptr});
   return &defs.back();
 }
 
@@ -195,8 +216,13 @@ py::object make_method(const char* name, Fast f) {
 
 py::tuple forms_tuple(unsigned forms) {
   py::list l;
-  for (auto [bit, word] : {std::pair{FN, "function"}, {METHOD, "method"}, {INPLACE, "inplace"}, {OUT, "out"},
-                           {NUM_OTHER, "number_other"}, {NUM_SELF, "number_self"}, {CUSTOM, "custom"}})
+  for (auto [bit, word] : {std::pair{FN, "function"},
+                           {METHOD, "method"},
+                           {INPLACE, "inplace"},
+                           {OUT, "out"},
+                           {NUM_OTHER, "number_other"},
+                           {NUM_SELF, "number_self"},
+                           {CUSTOM, "custom"}})
     if (forms & bit) l.append(word);
   return py::tuple(l);
 }
@@ -221,12 +247,13 @@ void init_elementwise(py::module_& m) {
   // (name, arity, forms, aliases, differentiable, function, method, inplace) per row.
   m.def("_elementwise_ops", [frozen] { return frozen; });
   // Raw in-place forms for internal callers (Python's custom add_/sub_/div_, nn.functional).
-#define TC_DEF_INPLACE(E, name, ...)                                                              \
-  m.def(#name "_", [](Tensor& a, py::handle b) -> Tensor& {                                       \
-    auto o = as_operand(b);                                                                       \
-    if (!o) throw py::type_error(#name "_(): argument 'other' must be Tensor or Number, not " +    \
-                                 std::string(Py_TYPE(b.ptr())->tp_name));                         \
-    return ops::binary_(BinaryOp::E, a, *o);                                                      \
+#define TC_DEF_INPLACE(E, name, ...)                                                      \
+  m.def(#name "_", [](Tensor& a, py::handle b) -> Tensor& {                               \
+    auto o = as_operand(b);                                                               \
+    if (!o)                                                                               \
+      throw py::type_error(#name "_(): argument 'other' must be Tensor or Number, not " + \
+                           std::string(Py_TYPE(b.ptr())->tp_name));                       \
+    return ops::binary_(BinaryOp::E, a, *o);                                              \
   });
   TC_BINARY_OPS(TC_DEF_INPLACE)
 #undef TC_DEF_INPLACE

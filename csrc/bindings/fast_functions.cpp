@@ -17,47 +17,52 @@ namespace {
 // applies PyTorch's out= rules (Note [out= dtypes per op family]) and
 // writes the result computed by `compute`.
 PyObject* with_out(const char* name, PyObject* out, py::tuple inputs, py::object compute, PyObject* dtype) {
-  py::object r = py::module_::import("tensorcore._out_variants").attr("fast_out")(
-      name, py::reinterpret_borrow<py::object>(out), inputs, compute,
-      dtype ? py::reinterpret_borrow<py::object>(dtype) : py::none());
+  py::object r = py::module_::import("tensorcore._out_variants")
+                     .attr("fast_out")(name, py::reinterpret_borrow<py::object>(out), inputs, compute,
+                                       dtype ? py::reinterpret_borrow<py::object>(dtype) : py::none());
   return r.release().ptr();
 }
 
 // sum(input, dim=None, keepdim=False, *, dtype=None, out=None); the method without input and out.
-const Signature kSumFn{"sum", false, 5,
+const Signature kSumFn{"sum",
+                       false,
+                       5,
                        {{"input", ArgKind::Tensor},
                         {"dim", ArgKind::Object, false, true, "axis"},
                         {"keepdim", ArgKind::Object, false, true, "keepdims"},
                         {"dtype", ArgKind::Object, true, true},
                         {"out", ArgKind::Object, true, true}}};
-const Signature kSumMethod{"sum", true, 3,
+const Signature kSumMethod{"sum",
+                           true,
+                           3,
                            {{"dim", ArgKind::Object, false, true, "axis"},
                             {"keepdim", ArgKind::Object, false, true, "keepdims"},
                             {"dtype", ArgKind::Object, true, true}}};
 
-PyObject* sum_impl(const Signature& sig, PyObject* self, PyObject* const* args, Py_ssize_t nargs,
-                   PyObject* kwnames) {
+PyObject* sum_impl(const Signature& sig, PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   PyObject* slots[5] = {nullptr, nullptr, nullptr, nullptr, nullptr};
   if (!bind_args(sig, args, nargs, kwnames, slots)) return nullptr;
   PyObject** p = self ? slots : slots + 1;  // dim, keepdim, dtype
   return guarded([&]() -> PyObject* {
     Tensor a;
-    if (self) a = unwrap_tensor(self);
-    else if (!convert_arg(sig, 0, slots[0], nargs > 0, &a)) return nullptr;
+    if (self)
+      a = unwrap_tensor(self);
+    else if (!convert_arg(sig, 0, slots[0], nargs > 0, &a))
+      return nullptr;
     Shape dims;
     bool keepdim = false;
     std::optional<DType> dtype;
     if (!parse_dims("sum", p[0], &dims)) return nullptr;
     if (p[1] && !parse_bool("sum", "keepdim", p[1], &keepdim)) return nullptr;
     if (keepdim && !p[0]) {
-      PyErr_SetString(PyExc_TypeError, "sum() received an invalid combination of arguments - got (keepdim=bool, ), "
-                                       "but expected a dim with keepdim");
+      PyErr_SetString(PyExc_TypeError,
+                      "sum() received an invalid combination of arguments - got (keepdim=bool, ), "
+                      "but expected a dim with keepdim");
       return nullptr;
     }
     if (!self && slots[4] && slots[4] != Py_None)
-      return with_out("sum", slots[4], py::make_tuple(a), py::cpp_function([a, dims, keepdim](DType dt) {
-        return ops::sum(a, dims, keepdim, dt);
-      }), p[2]);
+      return with_out("sum", slots[4], py::make_tuple(a),
+                      py::cpp_function([a, dims, keepdim](DType dt) { return ops::sum(a, dims, keepdim, dt); }), p[2]);
     if (!parse_optional_dtype("sum", p[2], &dtype)) return nullptr;
     // An integer result of an input that requires grad cannot be recorded (PyTorch's RuntimeError).
     TC_CHECK(!(dtype && !is_floating(*dtype) && a.requires_grad() && autograd::grad_enabled()),
@@ -65,14 +70,16 @@ PyObject* sum_impl(const Signature& sig, PyObject* self, PyObject* const* args, 
     return wrap_tensor(ops::sum(a, dims, keepdim, dtype));
   });
 }
-PyObject* sum_fn(PyObject*, PyObject* const* a, Py_ssize_t n, PyObject* k) { return sum_impl(kSumFn, nullptr, a, n, k); }
+PyObject* sum_fn(PyObject*, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return sum_impl(kSumFn, nullptr, a, n, k);
+}
 PyObject* sum_method(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) {
   return sum_impl(kSumMethod, s, a, n, k);
 }
 
 // matmul(input, other, *, out=None); the method matmul(other).
-const Signature kMatmulFn{"matmul", false, 3,
-                          {{"input", ArgKind::Tensor}, {"other", ArgKind::Tensor}, {"out", ArgKind::Object, true, true}}};
+const Signature kMatmulFn{
+    "matmul", false, 3, {{"input", ArgKind::Tensor}, {"other", ArgKind::Tensor}, {"out", ArgKind::Object, true, true}}};
 const Signature kMatmulMethod{"matmul", true, 1, {{"other", ArgKind::Tensor}}};
 
 PyObject* matmul_fn(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
@@ -140,8 +147,7 @@ PyObject* call_fallback(PyObject* fallback, PyObject* self, PyObject* const* arg
 }
 
 template <Tensor (*Op)(const Tensor&, const Shape&)>
-PyObject* shape_method(PyObject* fallback, PyObject* self, PyObject* const* args, Py_ssize_t nargs,
-                       PyObject* kwnames) {
+PyObject* shape_method(PyObject* fallback, PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   Shape shape;
   if (kwnames || !parse_shape_fast(args, nargs, &shape)) return call_fallback(fallback, self, args, nargs, kwnames);
   return guarded([&]() -> PyObject* { return wrap_tensor(Op(unwrap_tensor(self), shape)); });
@@ -156,8 +162,8 @@ PyObject* reshape_method(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject
 using Fast = PyObject* (*)(PyObject*, PyObject* const*, Py_ssize_t, PyObject*);
 PyMethodDef* new_def(const char* name, Fast f) {
   static std::deque<PyMethodDef> defs;
-  defs.push_back({name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(f)), METH_FASTCALL | METH_KEYWORDS,
-                  nullptr});
+  defs.push_back(
+      {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(f)), METH_FASTCALL | METH_KEYWORDS, nullptr});
   return &defs.back();
 }
 }  // namespace

@@ -20,15 +20,20 @@ void init_functions(py::module_& m) {
   // The elementwise ops themselves come from the registry (bindings/elementwise.cpp).
   m.def("add_alpha", [](const Tensor& a, py::handle b, Scalar alpha) { return ops::add(a, operand(b, "add"), alpha); });
   m.def("sub_alpha", [](const Tensor& a, py::handle b, Scalar alpha) { return ops::sub(a, operand(b, "sub"), alpha); });
-  m.def("add_alpha_", [](Tensor& a, py::handle b, Scalar alpha) -> Tensor& { return ops::add_(a, operand(b, "add_"), alpha); });
-  m.def("where", [](const Tensor& c, py::handle a, py::handle b) { return ops::where(c, operand(a, "where"), operand(b, "where")); });
+  m.def("add_alpha_",
+        [](Tensor& a, py::handle b, Scalar alpha) -> Tensor& { return ops::add_(a, operand(b, "add_"), alpha); });
+  m.def("where", [](const Tensor& c, py::handle a, py::handle b) {
+    return ops::where(c, operand(a, "where"), operand(b, "where"));
+  });
   m.def("clamp", &ops::clamp);
   m.def("clamp_", &ops::clamp_);
   m.def("clamp_tensor", [](const Tensor& a, std::optional<Tensor> lo, std::optional<Tensor> hi) {
     return ops::clamp_tensor(a, lo ? &*lo : nullptr, hi ? &*hi : nullptr);
   });
   m.def("lerp", [](const Tensor& a, const Tensor& b, py::handle w) { return ops::lerp(a, b, operand(w, "lerp")); });
-  m.def("masked_fill", [](const Tensor& a, const Tensor& mask, py::handle v) { return ops::masked_fill(a, mask, operand(v, "masked_fill")); });
+  m.def("masked_fill", [](const Tensor& a, const Tensor& mask, py::handle v) {
+    return ops::masked_fill(a, mask, operand(v, "masked_fill"));
+  });
   m.def("result_type", [](py::handle a, py::handle b) {
     Tensor x = operand(a, "result_type"), y = operand(b, "result_type");
     return dtype_object(ops::result_type({&x, &y}));
@@ -47,11 +52,13 @@ void init_functions(py::module_& m) {
     Scalar s;
     if (parse_scalar(v, &s)) return ops::fill_(t, s);
     Tensor vt = operand(v, "fill_");
-    TC_CHECK(vt.dim() == 0, "fill_ only supports 0-dimension value tensor but got tensor with ", vt.dim(), " dimensions.");
+    TC_CHECK(vt.dim() == 0, "fill_ only supports 0-dimension value tensor but got tensor with ", vt.dim(),
+             " dimensions.");
     return ops::copy_(t, vt);
   });
   m.def("zero_", &ops::zero_);
-  m.def("tensor_from_data", [](py::handle data, py::object dtype) { return tensor_from_data(data, to_optional_dtype(dtype)); });
+  m.def("tensor_from_data",
+        [](py::handle data, py::object dtype) { return tensor_from_data(data, to_optional_dtype(dtype)); });
   m.def("scalar_tensor", [](Scalar s, py::object dtype) { return ops::scalar_tensor(s, to_optional_dtype(dtype)); });
   m.def("get_default_dtype", [] { return dtype_object(ops::default_dtype()); });
   m.def("set_default_dtype", [](DType dt) { ops::set_default_dtype(dt); });
@@ -61,7 +68,8 @@ void init_functions(py::module_& m) {
   m.def("zeros", &ops::zeros);
   m.def("ones", &ops::ones);
   m.def("full", [](const Shape& s, Scalar v, py::object dt) { return ops::full(s, v, to_optional_dtype(dt)); });
-  m.def("arange", [](Scalar a, Scalar b, Scalar c, py::object dt) { return ops::arange(a, b, c, to_optional_dtype(dt)); });
+  m.def("arange",
+        [](Scalar a, Scalar b, Scalar c, py::object dt) { return ops::arange(a, b, c, to_optional_dtype(dt)); });
   m.def("linspace", &ops::linspace);
   m.def("eye", &ops::eye);
   py::class_<Generator, std::shared_ptr<Generator>>(m, "_Generator")
@@ -129,7 +137,9 @@ void init_functions(py::module_& m) {
   m.def("alias", &ops::alias);
 
   // ---- reductions ----
-  m.def("sum", [](const Tensor& a, const Shape& dims, bool keepdim, py::object dt) { return ops::sum(a, dims, keepdim, to_optional_dtype(dt)); });
+  m.def("sum", [](const Tensor& a, const Shape& dims, bool keepdim, py::object dt) {
+    return ops::sum(a, dims, keepdim, to_optional_dtype(dt));
+  });
   m.def("mean", &ops::mean);
   m.def("prod", &ops::prod);
   m.def("amax", &ops::amax);

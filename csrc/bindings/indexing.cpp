@@ -53,13 +53,13 @@ bool sequence_is_tuple(py::handle key) {
       return false;
     }
     py::object obj = py::reinterpret_steal<py::object>(raw);
-    if (is_tensor(obj) || (PySequence_Check(obj.ptr()) && !is_str(obj)) || PySlice_Check(obj.ptr()) ||
-        obj.is_none() || obj.is(py::ellipsis())) {
+    if (is_tensor(obj) || (PySequence_Check(obj.ptr()) && !is_str(obj)) || PySlice_Check(obj.ptr()) || obj.is_none() ||
+        obj.is(py::ellipsis())) {
       if (PyErr_WarnEx(PyExc_UserWarning,
-                   "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in "
-                   "pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as "
-                   "tensor index, x[torch.tensor(seq)], which will result either in an error or a different result",
-                   1) != 0)
+                       "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in "
+                       "pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as "
+                       "tensor index, x[torch.tensor(seq)], which will result either in an error or a different result",
+                       1) != 0)
         throw py::error_already_set();  // warnings turned into errors
       return true;
     }
@@ -90,16 +90,19 @@ int64_t consumed_dims(py::handle o) {
 }
 
 struct Parsed {
-  Tensor view;                       // after basic indexing
-  std::vector<Tensor> adv;           // per dim of `view`; undefined = full
+  Tensor view;              // after basic indexing
+  std::vector<Tensor> adv;  // per dim of `view`; undefined = full
   bool has_adv = false;
 };
 
 Parsed apply_index(const Tensor& self, py::handle key) {
   py::tuple items;
-  if (py::isinstance<py::tuple>(key)) items = py::reinterpret_borrow<py::tuple>(key);
-  else if (sequence_is_tuple(key)) items = py::tuple(py::reinterpret_borrow<py::object>(key));
-  else items = py::make_tuple(key);
+  if (py::isinstance<py::tuple>(key))
+    items = py::reinterpret_borrow<py::tuple>(key);
+  else if (sequence_is_tuple(key))
+    items = py::tuple(py::reinterpret_borrow<py::object>(key));
+  else
+    items = py::make_tuple(key);
   int64_t consumed = 0;
   for (auto it : items) consumed += consumed_dims(it);
   // Note [Several ellipses]: PyTorch accepts x[..., ..., :]: each ellipsis
@@ -146,8 +149,8 @@ Parsed apply_index(const Tensor& self, py::handle key) {
       if (t.dtype() == DType::Bool) {
         // A k-dim mask indexes k dims: convert to k index tensors.
         for (int64_t k = 0; k < t.dim(); ++k)
-          TC_CHECK_INDEX(t.size(k) == v.size(dim + k), "The shape of the mask ", shape_str(t.sizes()), " at index ",
-                         k, " does not match the shape of the indexed tensor ", shape_str(v.sizes()), " at index ",
+          TC_CHECK_INDEX(t.size(k) == v.size(dim + k), "The shape of the mask ", shape_str(t.sizes()), " at index ", k,
+                         " does not match the shape of the indexed tensor ", shape_str(v.sizes()), " at index ",
                          dim + k);
         if (t.dim() == 0) {
           v = ops::unsqueeze(v, dim);
@@ -167,8 +170,10 @@ Parsed apply_index(const Tensor& self, py::handle key) {
         throw py::type_error("[index] invalid index of type " + std::string(py::str(py::type::of(o).attr("__name__"))) +
                              "; only integers, slices (`:`), ellipsis (`...`), None and integer or bool tensors are "
                              "valid indices");
-      throw py::index_error("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
-                            "valid indices (got " + std::string(py::str(py::type::of(o).attr("__name__"))) + ")");
+      throw py::index_error(
+          "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+          "valid indices (got " +
+          std::string(py::str(py::type::of(o).attr("__name__"))) + ")");
     }
   }
   p.view = v;
@@ -199,7 +204,8 @@ void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
   // records the CopySlices history around it (Note [In-place on views]).
   cls.def("_setitem", [](Tensor& self, py::handle key, py::handle value) {
     Tensor v;
-    if (py::isinstance<TensorImpl>(value)) v = value.cast<Tensor>();
+    if (py::isinstance<TensorImpl>(value))
+      v = value.cast<Tensor>();
     else {
       if (PyLong_Check(value.ptr())) {  // PyTorch unpacks the value as a long long here
         int overflow = 0;
@@ -207,8 +213,10 @@ void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
         if (overflow) throw py::value_error("Overflow when unpacking long long");
       }
       Scalar s;
-      if (parse_scalar(value, &s)) v = ops::scalar_tensor(s, self.dtype());
-      else v = tensor_from_data(value, self.dtype());
+      if (parse_scalar(value, &s))
+        v = ops::scalar_tensor(s, self.dtype());
+      else
+        v = tensor_from_data(value, self.dtype());
     }
     autograd::NoGradGuard ng;
     Parsed p = apply_index(self, key);

@@ -1,8 +1,8 @@
 // tensorcore._C: one init function per area, each in its own file.
-#include "core/gil.h"
 #include "backend/cuda_api.h"
 #include "backend/kernels.h"
 #include "bindings/common.h"
+#include "core/gil.h"
 #include "core/parallel.h"
 
 namespace tc::py_glue {
@@ -39,12 +39,24 @@ PYBIND11_MODULE(_C, m) {
       if (p) std::rethrow_exception(p);
     } catch (const tc::Error& e) {
       switch (e.kind) {
-        case ErrorKind::Type: PyErr_SetString(PyExc_TypeError, e.what()); return;
-        case ErrorKind::Index: PyErr_SetString(PyExc_IndexError, e.what()); return;
-        case ErrorKind::Value: PyErr_SetString(PyExc_ValueError, e.what()); return;
-        case ErrorKind::NotImplemented: PyErr_SetString(PyExc_NotImplementedError, e.what()); return;
-        case ErrorKind::Assertion: PyErr_SetString(PyExc_AssertionError, e.what()); return;
-        default: PyErr_SetString(PyExc_RuntimeError, e.what()); return;
+        case ErrorKind::Type:
+          PyErr_SetString(PyExc_TypeError, e.what());
+          return;
+        case ErrorKind::Index:
+          PyErr_SetString(PyExc_IndexError, e.what());
+          return;
+        case ErrorKind::Value:
+          PyErr_SetString(PyExc_ValueError, e.what());
+          return;
+        case ErrorKind::NotImplemented:
+          PyErr_SetString(PyExc_NotImplementedError, e.what());
+          return;
+        case ErrorKind::Assertion:
+          PyErr_SetString(PyExc_AssertionError, e.what());
+          return;
+        default:
+          PyErr_SetString(PyExc_RuntimeError, e.what());
+          return;
       }
     } catch (const std::bad_alloc&) {
       PyErr_SetString(PyExc_RuntimeError, "tensorcore: out of memory (allocation failed)");

@@ -12,22 +12,32 @@ namespace {
 
 const char* numpy_format(DType dt) {
   switch (dt) {
-    case DType::Bool: return "?";
-    case DType::Int32: return "i";
-    case DType::Int64: return "q";
-    case DType::Float32: return "f";
-    case DType::Float64: return "d";
+    case DType::Bool:
+      return "?";
+    case DType::Int32:
+      return "i";
+    case DType::Int64:
+      return "q";
+    case DType::Float32:
+      return "f";
+    case DType::Float64:
+      return "d";
   }
   return "?";
 }
 
 py::dtype numpy_dtype(DType dt) {
   switch (dt) {
-    case DType::Bool: return py::dtype("bool");
-    case DType::Int32: return py::dtype("int32");
-    case DType::Int64: return py::dtype("int64");
-    case DType::Float32: return py::dtype("float32");
-    case DType::Float64: return py::dtype("float64");
+    case DType::Bool:
+      return py::dtype("bool");
+    case DType::Int32:
+      return py::dtype("int32");
+    case DType::Int64:
+      return py::dtype("int64");
+    case DType::Float32:
+      return py::dtype("float32");
+    case DType::Float64:
+      return py::dtype("float64");
   }
   return py::dtype("float32");
 }
@@ -57,7 +67,8 @@ Tensor from_numpy(py::object obj) {
   // must share memory, refuses them (PyTorch shares them anyway).
   if (reinterpret_cast<uintptr_t>(arr.data()) % static_cast<uintptr_t>(arr.itemsize()) != 0)
     throw py::value_error("from_numpy(): the numpy array's data is not aligned to its element size (" +
-                          std::to_string(arr.itemsize()) + " bytes); tensors need aligned memory. Use "
+                          std::to_string(arr.itemsize()) +
+                          " bytes); tensors need aligned memory. Use "
                           "torch.tensor(array) or torch.from_numpy(array.copy()) instead.");
   if (!arr.writeable()) {
     // PyTorch warns once per process, then shares the memory anyway.
@@ -68,7 +79,8 @@ Tensor from_numpy(py::object obj) {
                        "The given NumPy array is not writable, and PyTorch does not support non-writable tensors. "
                        "This means writing to this tensor will result in undefined behavior. You may want to copy "
                        "the array to protect its data or make it writable before converting it to a tensor. This "
-                       "type of warning will be suppressed for the rest of this program.", 1) < 0)
+                       "type of warning will be suppressed for the rest of this program.",
+                       1) < 0)
         throw py::error_already_set();
     }
   }
@@ -78,13 +90,17 @@ Tensor from_numpy(py::object obj) {
     sizes.push_back(arr.shape(i));
     py::ssize_t st = arr.strides(i);
     if (st % static_cast<py::ssize_t>(isz) != 0)
-      throw py::value_error("given numpy array strides not a multiple of the element byte size. Copy the numpy "
-                            "array to reallocate the memory.");
+      throw py::value_error(
+          "given numpy array strides not a multiple of the element byte size. Copy the numpy "
+          "array to reallocate the memory.");
     strides.push_back(st / static_cast<py::ssize_t>(isz));
   }
   int64_t extent = 1;
   for (size_t i = 0; i < sizes.size(); ++i) {
-    if (sizes[i] == 0) { extent = 0; break; }
+    if (sizes[i] == 0) {
+      extent = 0;
+      break;
+    }
     extent += (sizes[i] - 1) * strides[i];
   }
   PyObject* ref = obj.ptr();
@@ -99,7 +115,8 @@ Tensor from_numpy(py::object obj) {
 }  // namespace
 
 void init_numpy(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
-  cls.def("numpy", [](const Tensor& t, bool force) { return to_numpy(t, force); }, py::kw_only(), py::arg("force") = false);
+  cls.def(
+      "numpy", [](const Tensor& t, bool force) { return to_numpy(t, force); }, py::kw_only(), py::arg("force") = false);
   m.def("from_numpy", &from_numpy);
   m.def("_tensor_to_numpy_forced", [](const Tensor& t) { return to_numpy(t, true); });
   // Note [numpy access and requires_grad]: numpy asks for the buffer before
@@ -108,7 +125,8 @@ void init_numpy(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   // numpy()'s RuntimeError, as PyTorch does for np.multiply(t, -1).
   cls.def_buffer([](TensorImpl& impl) -> py::buffer_info {
     if (impl.autograd && impl.autograd->requires_grad)
-      throw tc::Error(ErrorKind::Runtime, "Can't call numpy() on Tensor that requires grad. Use "
+      throw tc::Error(ErrorKind::Runtime,
+                      "Can't call numpy() on Tensor that requires grad. Use "
                       "tensor.detach().numpy() instead.");
     size_t isz = itemsize(impl.dtype);
     std::vector<py::ssize_t> shape(impl.sizes.begin(), impl.sizes.end()), strides;

@@ -1,8 +1,8 @@
 // tensorcore._C optimizer steps: one call per parameter group, one fused C++
 // pass per parameter (ops/optim.h). Step counters are 0-dim tensors (as in
 // torch.optim's state) incremented here.
-#include "bindings/common.h"
 #include "ops/optim.h"
+#include "bindings/common.h"
 
 namespace tc::py_glue {
 
@@ -12,8 +12,7 @@ using TensorList = std::vector<Tensor>;
 using OptTensorList = std::vector<std::optional<Tensor>>;
 
 void check_lengths(const char* op, size_t n, std::initializer_list<size_t> others) {
-  for (size_t k : others)
-    TC_CHECK(k == n, "[", op, "] expected ", n, " state tensors (one per parameter), got ", k);
+  for (size_t k : others) TC_CHECK(k == n, "[", op, "] expected ", n, " state tensors (one per parameter), got ", k);
 }
 
 // step_t += 1; returns the new value (torch.optim's `_get_value(step_t)`).
@@ -50,8 +49,8 @@ void init_optim(py::module_& m) {
     for (size_t i = 0; i < params.size(); ++i) {
       double step = increment_step(steps[i]);
       Tensor vmax = at(max_exp_avg_sqs, i);
-      ops::adam_step_(params[i], grads[i], exp_avgs[i], exp_avg_sqs[i], vmax, step, lr, beta1,
-                      beta2, eps, weight_decay, amsgrad, maximize, decoupled);
+      ops::adam_step_(params[i], grads[i], exp_avgs[i], exp_avg_sqs[i], vmax, step, lr, beta1, beta2, eps, weight_decay,
+                      amsgrad, maximize, decoupled);
     }
   });
   m.def("_rmsprop_step", [](TensorList params, TensorList grads, TensorList square_avgs, TensorList momentum_bufs,
@@ -63,8 +62,8 @@ void init_optim(py::module_& m) {
     for (size_t i = 0; i < params.size(); ++i) {
       increment_step(steps[i]);
       Tensor buf = at(momentum_bufs, i), gavg = at(grad_avgs, i);
-      ops::rmsprop_step_(params[i], grads[i], square_avgs[i], buf, gavg, lr, alpha,
-                         eps, weight_decay, momentum, centered, maximize);
+      ops::rmsprop_step_(params[i], grads[i], square_avgs[i], buf, gavg, lr, alpha, eps, weight_decay, momentum,
+                         centered, maximize);
     }
   });
 }

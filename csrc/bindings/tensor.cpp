@@ -14,15 +14,13 @@ py::object not_implemented() { return py::reinterpret_borrow<py::object>(Py_NotI
 
 // Binary operator: returns NotImplemented for unsupported operands so Python
 // can try the reflected operation (and then raise TypeError).
-template <typename F>
-py::object binop(const Tensor& self, py::handle other, F f) {
+template <typename F> py::object binop(const Tensor& self, py::handle other, F f) {
   auto o = as_operand(other);
   if (!o) return not_implemented();
   return py::cast(f(self, *o));
 }
 
-template <typename F>
-py::object inplace(Tensor& self, py::handle other, F f) {
+template <typename F> py::object inplace(Tensor& self, py::handle other, F f) {
   auto o = as_operand(other);
   if (!o) return not_implemented();
   f(self, *o);
@@ -34,10 +32,12 @@ Tensor apply_bin(BinaryOp op, const Tensor& a, const Tensor& b) { return ops::bi
 // Bitwise ops on bool tensors are logical ops.
 Tensor bitwise(BinaryOp op, const Tensor& a, const Tensor& b) {
   if (is_floating(a.dtype()) || is_floating(b.dtype()))
-    raise(ErrorKind::NotImplemented,
-           "\"bitwise_", op == BinaryOp::BitAnd ? "and" : op == BinaryOp::BitOr ? "or" : "xor",
-           "\" is only supported for integer and bool tensors, got ", dtype_name(a.dtype()), " and ",
-           dtype_name(b.dtype()));
+    raise(ErrorKind::NotImplemented, "\"bitwise_",
+          op == BinaryOp::BitAnd  ? "and"
+          : op == BinaryOp::BitOr ? "or"
+                                  : "xor",
+          "\" is only supported for integer and bool tensors, got ", dtype_name(a.dtype()), " and ",
+          dtype_name(b.dtype()));
   return ops::binary(op, a, b);
 }
 
@@ -60,11 +60,16 @@ py::object item(const Tensor& t) {
   TC_CHECK(t.numel() == 1, "a Tensor with ", t.numel(), " elements cannot be converted to Scalar");
   Tensor c = ops::contiguous(t);
   switch (t.dtype()) {
-    case DType::Bool: return py::bool_(*c.data<bool>());
-    case DType::Int32: return py::int_(*c.data<int32_t>());
-    case DType::Int64: return py::int_(*c.data<int64_t>());
-    case DType::Float32: return py::float_(*c.data<float>());
-    case DType::Float64: return py::float_(*c.data<double>());
+    case DType::Bool:
+      return py::bool_(*c.data<bool>());
+    case DType::Int32:
+      return py::int_(*c.data<int32_t>());
+    case DType::Int64:
+      return py::int_(*c.data<int64_t>());
+    case DType::Float32:
+      return py::float_(*c.data<float>());
+    case DType::Float64:
+      return py::float_(*c.data<double>());
   }
   return py::none();
 }
@@ -95,34 +100,48 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   cls.def("nelement", [](const Tensor& t) { return t.numel(); });
   cls.def("element_size", [](const Tensor& t) { return itemsize(t.dtype()); });
   cls.def_property_readonly("itemsize", [](const Tensor& t) { return itemsize(t.dtype()); });
-  cls.def_property_readonly("nbytes", [](const Tensor& t) { return t.numel() * static_cast<int64_t>(itemsize(t.dtype())); });
-  cls.def("size", [](const Tensor& t, py::object dim) -> py::object {
-    if (dim.is_none()) return make_size(t.sizes());
-    int64_t d = wrap_dim(to_int(dim, "size", "dim"), t.dim(), "size");
-    TC_CHECK_INDEX(t.dim() > 0, "dimension specified as ", to_int(dim, "size", "dim"), " but tensor has no dimensions");
-    return py::int_(t.size(d));
-  }, py::arg("dim") = py::none());
-  cls.def("stride", [](const Tensor& t, py::object dim) -> py::object {
-    if (dim.is_none()) return py::tuple(py::cast(t.strides()));
-    int64_t d = wrap_dim(to_int(dim, "stride", "dim"), t.dim(), "stride");
-    TC_CHECK_INDEX(t.dim() > 0, "dimension specified as ", to_int(dim, "stride", "dim"), " but tensor has no dimensions");
-    return py::int_(t.strides()[d]);
-  }, py::arg("dim") = py::none());
-  cls.def("resize_", [](Tensor& t, py::args sizes, py::kwargs kw) -> Tensor& {
-    for (auto item : kw)
-      TC_CHECK_TYPE(item.first.cast<std::string>() == "memory_format",
-                    "resize_() got an unexpected keyword argument '", item.first.cast<std::string>(), "'");
-    return ops::resize_(t, shape_from_args(sizes, "resize_"));
-  }, py::return_value_policy::reference);
-  cls.def("resize_as_", [](Tensor& t, const Tensor& other, py::kwargs) -> Tensor& {
-    return ops::resize_(t, other.sizes());
-  }, py::arg("the_template"), py::return_value_policy::reference);
+  cls.def_property_readonly("nbytes",
+                            [](const Tensor& t) { return t.numel() * static_cast<int64_t>(itemsize(t.dtype())); });
+  cls.def(
+      "size",
+      [](const Tensor& t, py::object dim) -> py::object {
+        if (dim.is_none()) return make_size(t.sizes());
+        int64_t d = wrap_dim(to_int(dim, "size", "dim"), t.dim(), "size");
+        TC_CHECK_INDEX(t.dim() > 0, "dimension specified as ", to_int(dim, "size", "dim"),
+                       " but tensor has no dimensions");
+        return py::int_(t.size(d));
+      },
+      py::arg("dim") = py::none());
+  cls.def(
+      "stride",
+      [](const Tensor& t, py::object dim) -> py::object {
+        if (dim.is_none()) return py::tuple(py::cast(t.strides()));
+        int64_t d = wrap_dim(to_int(dim, "stride", "dim"), t.dim(), "stride");
+        TC_CHECK_INDEX(t.dim() > 0, "dimension specified as ", to_int(dim, "stride", "dim"),
+                       " but tensor has no dimensions");
+        return py::int_(t.strides()[d]);
+      },
+      py::arg("dim") = py::none());
+  cls.def(
+      "resize_",
+      [](Tensor& t, py::args sizes, py::kwargs kw) -> Tensor& {
+        for (auto item : kw)
+          TC_CHECK_TYPE(item.first.cast<std::string>() == "memory_format",
+                        "resize_() got an unexpected keyword argument '", item.first.cast<std::string>(), "'");
+        return ops::resize_(t, shape_from_args(sizes, "resize_"));
+      },
+      py::return_value_policy::reference);
+  cls.def(
+      "resize_as_",
+      [](Tensor& t, const Tensor& other, py::kwargs) -> Tensor& { return ops::resize_(t, other.sizes()); },
+      py::arg("the_template"), py::return_value_policy::reference);
   cls.def("storage_offset", [](const Tensor& t) { return t->offset; });
   cls.def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t->data_bytes()); });
   cls.def("_storage_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t->storage->data); });
   cls.def("_storage_nbytes", [](const Tensor& t) { return t->storage->nbytes; });
-  cls.def("is_contiguous", [](const Tensor& t, py::object) { return t.is_contiguous(); },
-          py::arg("memory_format") = py::none());
+  cls.def(
+      "is_contiguous", [](const Tensor& t, py::object) { return t.is_contiguous(); },
+      py::arg("memory_format") = py::none());
   cls.def_property_readonly("_version", [](const Tensor& t) { return t.version(); });
   cls.def("is_floating_point", [](const Tensor& t) { return is_floating(t.dtype()); });
   cls.def("_is_wrapped_number", [](const Tensor& t) { return t->wrapped_number; });
@@ -156,8 +175,13 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   cls.def("__hash__", [](py::handle self) { return py::hash(py::int_(reinterpret_cast<uintptr_t>(self.ptr()))); });
 
   // ---- arithmetic operators ----
-#define TC_BIN(pyname, expr) \
-  cls.def(pyname, [](const Tensor& a, py::handle o) { return binop(a, o, [](const Tensor& x, const Tensor& y) { return expr; }); }, py::is_operator());
+#define TC_BIN(pyname, expr)                                                       \
+  cls.def(                                                                         \
+      pyname,                                                                      \
+      [](const Tensor& a, py::handle o) {                                          \
+        return binop(a, o, [](const Tensor& x, const Tensor& y) { return expr; }); \
+      },                                                                           \
+      py::is_operator());
   TC_BIN("__add__", ops::binary(BinaryOp::Add, x, y))
   TC_BIN("__radd__", ops::binary(BinaryOp::Add, y, x))
   TC_BIN("__sub__", ops::binary(BinaryOp::Sub, x, y))
@@ -175,10 +199,14 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   TC_BIN("__rpow__", ops::binary(BinaryOp::Pow, y, x))
   // PyTorch's __eq__ (alone among the operators) takes a numpy array as a tensor; the others return
   // NotImplemented and leave it to numpy.
-  cls.def("__eq__", [](const Tensor& a, py::handle o) {
-    if (py::isinstance<py::array>(o)) return py::cast(ops::binary(BinaryOp::Eq, a, tensor_from_data(o, std::nullopt)));
-    return binop(a, o, [](const Tensor& x, const Tensor& y) { return ops::binary(BinaryOp::Eq, x, y); });
-  }, py::is_operator());
+  cls.def(
+      "__eq__",
+      [](const Tensor& a, py::handle o) {
+        if (py::isinstance<py::array>(o))
+          return py::cast(ops::binary(BinaryOp::Eq, a, tensor_from_data(o, std::nullopt)));
+        return binop(a, o, [](const Tensor& x, const Tensor& y) { return ops::binary(BinaryOp::Eq, x, y); });
+      },
+      py::is_operator());
   TC_BIN("__ne__", ops::binary(BinaryOp::Ne, x, y))
   TC_BIN("__lt__", ops::binary(BinaryOp::Lt, x, y))
   TC_BIN("__le__", ops::binary(BinaryOp::Le, x, y))
@@ -191,14 +219,20 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   TC_BIN("__xor__", bitwise(BinaryOp::BitXor, x, y))
   TC_BIN("__rxor__", bitwise(BinaryOp::BitXor, y, x))
 #undef TC_BIN
-  cls.def("__matmul__", [](const Tensor& a, py::handle o) -> py::object {
-    if (!py::isinstance<TensorImpl>(o)) return not_implemented();
-    return py::cast(ops::matmul(a, o.cast<Tensor>()));
-  }, py::is_operator());
-  cls.def("__rmatmul__", [](const Tensor& a, py::handle o) -> py::object {
-    if (!py::isinstance<TensorImpl>(o)) return not_implemented();
-    return py::cast(ops::matmul(o.cast<Tensor>(), a));
-  }, py::is_operator());
+  cls.def(
+      "__matmul__",
+      [](const Tensor& a, py::handle o) -> py::object {
+        if (!py::isinstance<TensorImpl>(o)) return not_implemented();
+        return py::cast(ops::matmul(a, o.cast<Tensor>()));
+      },
+      py::is_operator());
+  cls.def(
+      "__rmatmul__",
+      [](const Tensor& a, py::handle o) -> py::object {
+        if (!py::isinstance<TensorImpl>(o)) return not_implemented();
+        return py::cast(ops::matmul(o.cast<Tensor>(), a));
+      },
+      py::is_operator());
   cls.def("__neg__", [](const Tensor& a) { return ops::neg(a); });
   cls.def("__pos__", [](const Tensor& a) { return a; });
   cls.def("__abs__", [](const Tensor& a) { return ops::unary(UnaryOp::Abs, a); });
@@ -209,8 +243,13 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     return ops::unary(UnaryOp::BitNot, a);
   });
 
-#define TC_INPLACE(pyname, OP) \
-  cls.def(pyname, [](Tensor& a, py::handle o) { return inplace(a, o, [](Tensor& x, const Tensor& y) { ops::binary_(BinaryOp::OP, x, y); }); }, py::is_operator());
+#define TC_INPLACE(pyname, OP)                                                                      \
+  cls.def(                                                                                          \
+      pyname,                                                                                       \
+      [](Tensor& a, py::handle o) {                                                                 \
+        return inplace(a, o, [](Tensor& x, const Tensor& y) { ops::binary_(BinaryOp::OP, x, y); }); \
+      },                                                                                            \
+      py::is_operator());
   TC_INPLACE("__iadd__", Add)
   TC_INPLACE("__isub__", Sub)
   TC_INPLACE("__imul__", Mul)

@@ -93,7 +93,10 @@ void* cpu_alloc(size_t nbytes) {
 
 void cpu_free(void* ptr, size_t nbytes) {
   if (!ptr) return;
-  if (nbytes < kCacheMin) { std::free(ptr); return; }
+  if (nbytes < kCacheMin) {
+    std::free(ptr);
+    return;
+  }
   size_t b = bucket(nbytes);
   Cache& c = cache();
   {
@@ -137,7 +140,10 @@ struct CpuAllocator final : Allocator {
 std::atomic<Allocator*>* allocators() {
   static CpuAllocator cpu;
   static std::atomic<Allocator*> table[kNumDeviceTypes] = {};
-  static bool init = [] { table[static_cast<int>(DeviceType::CPU)].store(&cpu); return true; }();
+  static bool init = [] {
+    table[static_cast<int>(DeviceType::CPU)].store(&cpu);
+    return true;
+  }();
   (void)init;
   return table;
 }
@@ -162,8 +168,10 @@ void raise_no_backend(DeviceType t) {
   if (t == DeviceType::CUDA) raise(ErrorKind::Assertion, "Torch not compiled with CUDA enabled");
   if (t == DeviceType::XPU) raise(ErrorKind::Assertion, "Torch not compiled with XPU enabled");
   raise(ErrorKind::NotImplemented, "tensorcore has no '", device_type_name(t),
-        "' backend: tensors can only be created on the cpu", t == DeviceType::Meta ? " (meta tensors are not "
-        "supported)" : "");
+        "' backend: tensors can only be created on the cpu",
+        t == DeviceType::Meta ? " (meta tensors are not "
+                                "supported)"
+                              : "");
 }
 
 }  // namespace tc

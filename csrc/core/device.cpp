@@ -8,14 +8,20 @@ namespace tc {
 
 namespace {
 // PyTorch's names, in the order its "Expected one of ..." message lists them.
-struct TypeName { const char* name; DeviceType type; };
+struct TypeName {
+  const char* name;
+  DeviceType type;
+};
 constexpr TypeName kTypeNames[] = {
-    {"cpu", DeviceType::CPU},       {"cuda", DeviceType::CUDA},     {"ipu", DeviceType::IPU},
-    {"xpu", DeviceType::XPU},       {"mkldnn", DeviceType::MKLDNN}, {"opengl", DeviceType::OPENGL},
-    {"opencl", DeviceType::OPENCL}, {"ideep", DeviceType::IDEEP},   {"hip", DeviceType::HIP},
-    {"ve", DeviceType::VE},         {"fpga", DeviceType::FPGA},     {"maia", DeviceType::MAIA},
-    {"xla", DeviceType::XLA},       {"lazy", DeviceType::Lazy},     {"vulkan", DeviceType::Vulkan},
-    {"mps", DeviceType::MPS},       {"meta", DeviceType::Meta},     {"hpu", DeviceType::HPU},
+    {"cpu", DeviceType::CPU},       {"cuda", DeviceType::CUDA},
+    {"ipu", DeviceType::IPU},       {"xpu", DeviceType::XPU},
+    {"mkldnn", DeviceType::MKLDNN}, {"opengl", DeviceType::OPENGL},
+    {"opencl", DeviceType::OPENCL}, {"ideep", DeviceType::IDEEP},
+    {"hip", DeviceType::HIP},       {"ve", DeviceType::VE},
+    {"fpga", DeviceType::FPGA},     {"maia", DeviceType::MAIA},
+    {"xla", DeviceType::XLA},       {"lazy", DeviceType::Lazy},
+    {"vulkan", DeviceType::Vulkan}, {"mps", DeviceType::MPS},
+    {"meta", DeviceType::Meta},     {"hpu", DeviceType::HPU},
     {"mtia", DeviceType::MTIA},     {"privateuseone", DeviceType::PrivateUse1},
 };
 
@@ -53,8 +59,8 @@ Device parse_device(const std::string& s) {
   size_t colon = s.find(':');
   std::string type = s.substr(0, colon);
   bool type_ok = !type.empty();
-  for (char c : type) type_ok = type_ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-                                            (c >= '0' && c <= '9'));
+  for (char c : type)
+    type_ok = type_ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9'));
   int64_t index = -1;
   if (colon != std::string::npos) {
     std::string idx = s.substr(colon + 1);

@@ -21,15 +21,11 @@
 namespace tc::dist {
 
 // [0, 1) with PyTorch's bit budget, in the dtype's own precision.
-inline float uniform_float(Generator& g) {
-  return static_cast<float>(g.random() & 0xffffffu) * (1.0f / 16777216.0f);
-}
+inline float uniform_float(Generator& g) { return static_cast<float>(g.random() & 0xffffffu) * (1.0f / 16777216.0f); }
 inline double uniform_double(Generator& g) { return g.uniform_f64(); }
 
 // [from, to) for uniform_: scaled with one rounding (fma), as PyTorch does.
-inline float uniform_float(Generator& g, float from, float to) {
-  return std::fma(uniform_float(g), to - from, from);
-}
+inline float uniform_float(Generator& g, float from, float to) { return std::fma(uniform_float(g), to - from, from); }
 inline double uniform_double(Generator& g, double from, double to) {
   return std::fma(uniform_double(g), to - from, from);
 }
@@ -89,8 +85,10 @@ inline int64_t poisson(Generator& g, double lambda) {
   double prod = 1.0;
   while (true) {
     prod *= g.uniform_f64();
-    if (prod > enlam) ++x;
-    else return x;
+    if (prod > enlam)
+      ++x;
+    else
+      return x;
   }
 }
 
@@ -106,8 +104,7 @@ inline int64_t poisson(Generator& g, double lambda) {
 // in its accumulate type, and with float literals (1/3, 0.0331) rounded to
 // float first. These files are not compiled with FMA contraction in PyTorch,
 // so no std::fma here.
-template <typename S>
-inline S standard_gamma(Generator& g, S alpha) {
+template <typename S> inline S standard_gamma(Generator& g, S alpha) {
   double scale = 1.0;
   if (alpha < 1.0f) {
     if (alpha == 0.f) return S(0);
@@ -137,18 +134,16 @@ inline S standard_gamma(Generator& g, S alpha) {
 
 // log(k!) minus its Stirling approximation, tabulated for small k (BTRS).
 inline double stirling_tail(double k) {
-  static constexpr double kSmall[10] = {0.0810614667953272,  0.0413406959554092,  0.0276779256849983,
-                                        0.02079067210376509, 0.0166446911898211,  0.0138761288230707,
-                                        0.0118967099458917,  0.0104112652619720,  0.00925546218271273,
-                                        0.00833056343336287};
+  static constexpr double kSmall[10] = {
+      0.0810614667953272, 0.0413406959554092, 0.0276779256849983, 0.02079067210376509, 0.0166446911898211,
+      0.0138761288230707, 0.0118967099458917, 0.0104112652619720, 0.00925546218271273, 0.00833056343336287};
   if (k <= 9) return kSmall[static_cast<int>(k)];
   const double kp1sq = (k + 1) * (k + 1);
   return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1);
 }
 
 // Successes counted as geometric waiting times until they pass `count`.
-template <typename S>
-inline S binomial_by_waiting_times(Generator& g, S count, S prob) {
+template <typename S> inline S binomial_by_waiting_times(Generator& g, S count, S prob) {
   const double log_q = std::log1p(-prob);  // log1p in S, as ATen's compat_log1p(scalar_t)
   double waited = 0;
   S successes = 0;
@@ -160,8 +155,7 @@ inline S binomial_by_waiting_times(Generator& g, S count, S prob) {
 }
 
 // Hoermann's BTRS (transformed rejection with squeeze), prob <= 1/2.
-template <typename S>
-inline S binomial_btrs(Generator& g, S count, S prob) {
+template <typename S> inline S binomial_btrs(Generator& g, S count, S prob) {
   const double spq = std::sqrt(count * prob * (1 - prob));
   const double b = 1.15 + 2.53 * spq;
   const double a = -0.0873 + 0.0248 * b + 0.01 * prob;
@@ -186,8 +180,7 @@ inline S binomial_btrs(Generator& g, S count, S prob) {
   }
 }
 
-template <typename S>
-inline S binomial(Generator& g, S count, S prob) {
+template <typename S> inline S binomial(Generator& g, S count, S prob) {
   // A NaN count would never be passed by BTRS's rejection loop (PyTorch hangs there): NaN out, no draws.
   if (std::isnan(count)) return count;
   if (count <= 0.0 || prob <= 0.0) return S(0);
@@ -205,8 +198,7 @@ inline S binomial(Generator& g, S count, S prob) {
 // A double sample cast to an output dtype. Integer outputs out of the type's
 // range, +-inf or NaN (geometric's 2^-53 corner, or a tiny p) get what x86's
 // conversion gives PyTorch (the type's minimum) instead of undefined behaviour.
-template <typename T>
-inline T cast_sample(double v) {
+template <typename T> inline T cast_sample(double v) {
   if constexpr (std::is_same_v<T, bool>) {
     return v != 0;
   } else if constexpr (std::is_integral_v<T>) {

@@ -10,22 +10,32 @@ constexpr int kNumDTypes = 5;
 
 inline size_t itemsize(DType t) {
   switch (t) {
-    case DType::Bool: return 1;
-    case DType::Int32: return 4;
-    case DType::Int64: return 8;
-    case DType::Float32: return 4;
-    case DType::Float64: return 8;
+    case DType::Bool:
+      return 1;
+    case DType::Int32:
+      return 4;
+    case DType::Int64:
+      return 8;
+    case DType::Float32:
+      return 4;
+    case DType::Float64:
+      return 8;
   }
   return 0;
 }
 
 inline const char* dtype_name(DType t) {
   switch (t) {
-    case DType::Bool: return "bool";
-    case DType::Int32: return "int32";
-    case DType::Int64: return "int64";
-    case DType::Float32: return "float32";
-    case DType::Float64: return "float64";
+    case DType::Bool:
+      return "bool";
+    case DType::Int32:
+      return "int32";
+    case DType::Int64:
+      return "int64";
+    case DType::Float32:
+      return "float32";
+    case DType::Float64:
+      return "float64";
   }
   return "?";
 }
@@ -34,21 +44,31 @@ inline const char* dtype_name(DType t) {
 // caffe2::TypeMeta ("long int"); kernels that print either are matched exactly.
 inline const char* scalar_type_name(DType t) {
   switch (t) {
-    case DType::Bool: return "Bool";
-    case DType::Int32: return "Int";
-    case DType::Int64: return "Long";
-    case DType::Float32: return "Float";
-    case DType::Float64: return "Double";
+    case DType::Bool:
+      return "Bool";
+    case DType::Int32:
+      return "Int";
+    case DType::Int64:
+      return "Long";
+    case DType::Float32:
+      return "Float";
+    case DType::Float64:
+      return "Double";
   }
   return "?";
 }
 inline const char* type_meta_name(DType t) {
   switch (t) {
-    case DType::Bool: return "bool";
-    case DType::Int32: return "int";
-    case DType::Int64: return "long int";
-    case DType::Float32: return "float";
-    case DType::Float64: return "double";
+    case DType::Bool:
+      return "bool";
+    case DType::Int32:
+      return "int";
+    case DType::Int64:
+      return "long int";
+    case DType::Float32:
+      return "float";
+    case DType::Float64:
+      return "double";
   }
   return "?";
 }
@@ -69,23 +89,39 @@ inline int dtype_category(DType t) { return t == DType::Bool ? 0 : (is_floating(
 inline DType promote_types(DType a, DType b) { return static_cast<int8_t>(a) > static_cast<int8_t>(b) ? a : b; }
 
 template <typename T> struct dtype_of;
-template <> struct dtype_of<bool> { static constexpr DType value = DType::Bool; };
-template <> struct dtype_of<int32_t> { static constexpr DType value = DType::Int32; };
-template <> struct dtype_of<int64_t> { static constexpr DType value = DType::Int64; };
-template <> struct dtype_of<float> { static constexpr DType value = DType::Float32; };
-template <> struct dtype_of<double> { static constexpr DType value = DType::Float64; };
+template <> struct dtype_of<bool> {
+  static constexpr DType value = DType::Bool;
+};
+template <> struct dtype_of<int32_t> {
+  static constexpr DType value = DType::Int32;
+};
+template <> struct dtype_of<int64_t> {
+  static constexpr DType value = DType::Int64;
+};
+template <> struct dtype_of<float> {
+  static constexpr DType value = DType::Float32;
+};
+template <> struct dtype_of<double> {
+  static constexpr DType value = DType::Float64;
+};
 
-template <typename T> struct type_tag { using type = T; };
+template <typename T> struct type_tag {
+  using type = T;
+};
 
 // Calls f(type_tag<T>{}) with T the C++ type of `t`.
-template <typename F>
-decltype(auto) dispatch_dtype(DType t, F&& f) {
+template <typename F> decltype(auto) dispatch_dtype(DType t, F&& f) {
   switch (t) {
-    case DType::Bool: return f(type_tag<bool>{});
-    case DType::Int32: return f(type_tag<int32_t>{});
-    case DType::Int64: return f(type_tag<int64_t>{});
-    case DType::Float32: return f(type_tag<float>{});
-    case DType::Float64: break;
+    case DType::Bool:
+      return f(type_tag<bool>{});
+    case DType::Int32:
+      return f(type_tag<int32_t>{});
+    case DType::Int64:
+      return f(type_tag<int64_t>{});
+    case DType::Float32:
+      return f(type_tag<float>{});
+    case DType::Float64:
+      break;
   }
   return f(type_tag<double>{});
 }

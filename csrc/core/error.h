@@ -18,15 +18,13 @@ struct Error : std::runtime_error {
 
 namespace detail {
 inline void append(std::ostringstream&) {}
-template <typename T, typename... Rest>
-void append(std::ostringstream& os, const T& v, const Rest&... rest) {
+template <typename T, typename... Rest> void append(std::ostringstream& os, const T& v, const Rest&... rest) {
   os << v;
   append(os, rest...);
 }
 }  // namespace detail
 
-template <typename... Args>
-[[noreturn]] void raise(ErrorKind kind, const Args&... args) {
+template <typename... Args> [[noreturn]] void raise(ErrorKind kind, const Args&... args) {
   std::ostringstream os;
   detail::append(os, args...);
   throw Error(kind, os.str());
@@ -34,17 +32,25 @@ template <typename... Args>
 
 }  // namespace tc
 
-#define TC_CHECK(cond, ...) \
-  do { if (!(cond)) ::tc::raise(::tc::ErrorKind::Runtime, __VA_ARGS__); } while (0)
-#define TC_CHECK_TYPE(cond, ...) \
-  do { if (!(cond)) ::tc::raise(::tc::ErrorKind::Type, __VA_ARGS__); } while (0)
-#define TC_CHECK_INDEX(cond, ...) \
-  do { if (!(cond)) ::tc::raise(::tc::ErrorKind::Index, __VA_ARGS__); } while (0)
-#define TC_CHECK_VALUE(cond, ...) \
-  do { if (!(cond)) ::tc::raise(::tc::ErrorKind::Value, __VA_ARGS__); } while (0)
-#define TC_INTERNAL_ASSERT(cond)                                                          \
-  do {                                                                                    \
-    if (!(cond))                                                                          \
-      ::tc::raise(::tc::ErrorKind::Runtime, "tensorcore internal error: ", #cond, " at ", \
-                  __FILE__, ":", __LINE__, "; please report this");                     \
+#define TC_CHECK(cond, ...)                                          \
+  do {                                                               \
+    if (!(cond)) ::tc::raise(::tc::ErrorKind::Runtime, __VA_ARGS__); \
+  } while (0)
+#define TC_CHECK_TYPE(cond, ...)                                  \
+  do {                                                            \
+    if (!(cond)) ::tc::raise(::tc::ErrorKind::Type, __VA_ARGS__); \
+  } while (0)
+#define TC_CHECK_INDEX(cond, ...)                                  \
+  do {                                                             \
+    if (!(cond)) ::tc::raise(::tc::ErrorKind::Index, __VA_ARGS__); \
+  } while (0)
+#define TC_CHECK_VALUE(cond, ...)                                  \
+  do {                                                             \
+    if (!(cond)) ::tc::raise(::tc::ErrorKind::Value, __VA_ARGS__); \
+  } while (0)
+#define TC_INTERNAL_ASSERT(cond)                                                                                   \
+  do {                                                                                                             \
+    if (!(cond))                                                                                                   \
+      ::tc::raise(::tc::ErrorKind::Runtime, "tensorcore internal error: ", #cond, " at ", __FILE__, ":", __LINE__, \
+                  "; please report this");                                                                         \
   } while (0)

@@ -14,9 +14,9 @@
 namespace tc {
 
 struct GilHooks {
-  bool (*held)() = nullptr;         // does this thread hold the GIL?
-  void* (*release)() = nullptr;     // PyEval_SaveThread
-  void (*restore)(void*) = nullptr; // PyEval_RestoreThread
+  bool (*held)() = nullptr;          // does this thread hold the GIL?
+  void* (*release)() = nullptr;      // PyEval_SaveThread
+  void (*restore)(void*) = nullptr;  // PyEval_RestoreThread
 };
 void set_gil_hooks(const GilHooks& hooks);
 

@@ -15,8 +15,10 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   for (size_t i = 0; i < n; ++i) {
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
-    if (da == db || db == 1) out[i] = da;
-    else if (da == 1) out[i] = db;
+    if (da == db || db == 1)
+      out[i] = da;
+    else if (da == 1)
+      out[i] = db;
     else
       raise(ErrorKind::Runtime, "[", op, "] The size of tensor a (", da, ") must match the size of tensor b (", db,
             ") at non-singleton dimension ", i, "; shapes ", shape_str(a), " and ", shape_str(b),
@@ -51,13 +53,17 @@ TensorIterator::TensorIterator(std::initializer_list<Tensor*> outputs, std::init
       int64_t& cur = shape[off + i];
       int64_t v = s[i];
       if (cur == v || v == 1) continue;
-      if (cur == 1) { cur = v; continue; }
+      if (cur == 1) {
+        cur = v;
+        continue;
+      }
       Shape have(shape, shape + nd);
       broadcast_shapes(have, s, op);  // raises the descriptive error
     }
   };
   for (const Tensor* t : inputs) fold(t->sizes());
-  for (Tensor* o : outputs) if (o->defined()) fold(o->sizes());
+  for (Tensor* o : outputs)
+    if (o->defined()) fold(o->sizes());
   for (Tensor* o : outputs) {
     if (!o->defined()) continue;
     bool same = static_cast<int>(o->dim()) == nd;
@@ -126,8 +132,14 @@ TensorIterator::TensorIterator(std::initializer_list<Tensor*> outputs, std::init
     if (m > 0) {
       bool can = true;
       for (int k = 0; k < ntensors_; ++k)
-        if (strides_[k][m - 1] * shape_[m - 1] != strides_[k][d]) { can = false; break; }
-      if (can) { shape_[m - 1] *= shape_[d]; continue; }
+        if (strides_[k][m - 1] * shape_[m - 1] != strides_[k][d]) {
+          can = false;
+          break;
+        }
+      if (can) {
+        shape_[m - 1] *= shape_[d];
+        continue;
+      }
     }
     shape_[m] = shape_[d];
     for (int k = 0; k < ntensors_; ++k) strides_[k][m] = strides_[k][d];

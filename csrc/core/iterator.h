@@ -40,28 +40,24 @@ class TensorIterator {
 
   // Calls loop(char** ptrs, const int64_t* strides, int64_t n) over the whole
   // space, in parallel chunks of at least `grain` elements.
-  template <typename Loop>
-  void for_each(Loop&& loop, int64_t grain = 32768) const;
+  template <typename Loop> void for_each(Loop&& loop, int64_t grain = 32768) const;
 
   // Serial walk over the linear range [begin, end) of the (coalesced) space.
-  template <typename Loop>
-  void run_range(int64_t begin, int64_t end, Loop& loop) const;
+  template <typename Loop> void run_range(int64_t begin, int64_t end, Loop& loop) const;
 
  private:
-  template <typename Loop>
-  void run_tiled(Loop& loop) const;
+  template <typename Loop> void run_tiled(Loop& loop) const;
 
   int ntensors_ = 0;
   int ndim_ = 0;
   bool tiled_ = false;  // Note [Tiled iteration]
   int64_t numel_ = 0;
-  std::array<int64_t, kMaxDims> shape_;  // coalesced, innermost first
+  std::array<int64_t, kMaxDims> shape_;                  // coalesced, innermost first
   std::array<int64_t, kMaxDims> strides_[kMaxOperands];  // bytes
   char* base_[kMaxOperands];
 };
 
-template <typename Loop>
-void TensorIterator::run_range(int64_t begin, int64_t end, Loop& loop) const {
+template <typename Loop> void TensorIterator::run_range(int64_t begin, int64_t end, Loop& loop) const {
   const int nd = ndim_;
   char* ptrs[kMaxOperands];
   int64_t inner_strides[kMaxOperands];
@@ -74,7 +70,10 @@ void TensorIterator::run_range(int64_t begin, int64_t end, Loop& loop) const {
   // Multi-index of `begin` over dims 1..nd-1 plus an inner offset.
   int64_t index[kMaxDims];
   int64_t rem = begin;
-  for (int d = 0; d < nd; ++d) { index[d] = rem % shape_[d]; rem /= shape_[d]; }
+  for (int d = 0; d < nd; ++d) {
+    index[d] = rem % shape_[d];
+    rem /= shape_[d];
+  }
   int64_t pos = begin;
   while (pos < end) {
     int64_t n = std::min<int64_t>(shape_[0] - index[0], end - pos);
@@ -98,8 +97,7 @@ void TensorIterator::run_range(int64_t begin, int64_t end, Loop& loop) const {
 // walking dim 0 innermost would touch a new cache line per element for that
 // operand. We then visit the (dim0, dim1) plane in square tiles so both
 // operands' lines stay in L1 while they are used.
-template <typename Loop>
-void TensorIterator::run_tiled(Loop& loop) const {
+template <typename Loop> void TensorIterator::run_tiled(Loop& loop) const {
   constexpr int64_t T = 64;
   const int64_t n0 = shape_[0], n1 = shape_[1];
   const int64_t b0 = (n0 + T - 1) / T, b1 = (n1 + T - 1) / T;
@@ -114,7 +112,10 @@ void TensorIterator::run_tiled(Loop& loop) const {
       char* base[kMaxOperands];
       for (int k = 0; k < ntensors_; ++k) {
         int64_t off = 0, rem = o;
-        for (int d = 2; d < nd; ++d) { off += (rem % shape_[d]) * strides_[k][d]; rem /= shape_[d]; }
+        for (int d = 2; d < nd; ++d) {
+          off += (rem % shape_[d]) * strides_[k][d];
+          rem /= shape_[d];
+        }
         base[k] = base_[k] + off + i0 * strides_[k][0];
       }
       int64_t len0 = std::min(T, n0 - i0), end1 = std::min(n1, i1 + T);
@@ -126,8 +127,7 @@ void TensorIterator::run_tiled(Loop& loop) const {
   });
 }
 
-template <typename Loop>
-void TensorIterator::for_each(Loop&& loop, int64_t grain) const {
+template <typename Loop> void TensorIterator::for_each(Loop&& loop, int64_t grain) const {
   if (numel_ == 0) return;
   if (tiled_) {
     run_tiled(loop);

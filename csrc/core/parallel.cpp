@@ -54,8 +54,7 @@ bool in_parallel_region() {
 #endif
 }
 
-void parallel_for(int64_t begin, int64_t end, int64_t grain,
-                  const std::function<void(int64_t, int64_t)>& f) {
+void parallel_for(int64_t begin, int64_t end, int64_t grain, const std::function<void(int64_t, int64_t)>& f) {
   if (begin >= end) return;
   int64_t n = end - begin;
   if (grain < 1) grain = 1;

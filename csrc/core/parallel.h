@@ -16,7 +16,6 @@ void set_num_threads(int n);
 bool in_parallel_region();
 
 // f(chunk_begin, chunk_end) is called for disjoint chunks covering the range.
-void parallel_for(int64_t begin, int64_t end, int64_t grain,
-                  const std::function<void(int64_t, int64_t)>& f);
+void parallel_for(int64_t begin, int64_t end, int64_t grain, const std::function<void(int64_t, int64_t)>& f);
 
 }  // namespace tc

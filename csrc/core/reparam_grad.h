@@ -22,8 +22,7 @@ namespace tc::dist {
 // series in 1/x^2 (Cephes' coefficients, as ATen's digamma_one). S is the
 // type ATen runs it in: the recurrence, log and 1/x are S arithmetic (float
 // for float32 callers of the Dirichlet gradient), the sums double.
-template <typename S>
-inline S digamma(S x) {
+template <typename S> inline S digamma(S x) {
   if (x == 0) return std::numeric_limits<S>::infinity();
   double reflected = 0;
   if (x < 0) {
@@ -38,10 +37,9 @@ inline S digamma(S x) {
     x += 1;
   }
   if (x == 10) return static_cast<S>(shift + 2.25175258906672110764 + reflected);  // psi(10)
-  static constexpr double kSeries[7] = {8.33333333333333333333E-2, -2.10927960927960927961E-2,
-                                        7.57575757575757575758E-3, -4.16666666666666666667E-3,
-                                        3.96825396825396825397E-3, -8.33333333333333333333E-3,
-                                        8.33333333333333333333E-2};
+  static constexpr double kSeries[7] = {
+      8.33333333333333333333E-2, -2.10927960927960927961E-2, 7.57575757575757575758E-3, -4.16666666666666666667E-3,
+      3.96825396825396825397E-3, -8.33333333333333333333E-3, 8.33333333333333333333E-2};
   double tail = 0;
   if (x < 1.0e17f) {
     const double z = 1.0 / (x * x);
@@ -108,8 +106,7 @@ inline double standard_gamma_grad(double alpha, double x) {
 // fitted rational correction of an analytic approximation -- and the values
 // depend on the region, so these follow PyTorch's regions, coefficients and
 // arithmetic types (S for the series, double for the rest).
-template <typename S>
-inline S beta_grad_alpha_near_0(S x, S alpha, S beta) {
+template <typename S> inline S beta_grad_alpha_near_0(S x, S alpha, S beta) {
   const S factor = digamma<S>(alpha) - digamma<S>(alpha + beta) - std::log(x);
   S numer = 1;
   S series = numer / alpha * (factor + 1 / alpha);
@@ -123,8 +120,7 @@ inline S beta_grad_alpha_near_0(S x, S alpha, S beta) {
   return std::isnan(result) ? S(0) : result;
 }
 
-template <typename S>
-inline S beta_grad_beta_near_0(S x, S alpha, S beta) {
+template <typename S> inline S beta_grad_beta_near_0(S x, S alpha, S beta) {
   const S factor = digamma<S>(alpha + beta) - digamma<S>(beta);
   S numer = 1, betas = 1, dbetas = 0, series = factor / alpha;
   for (int i = 1; i <= 8; ++i) {
@@ -145,12 +141,10 @@ inline double beta_grad_alpha_saddle(double x, double alpha, double beta) {
   if (mean - 0.1 * sd <= x && x <= mean + 0.1 * sd) {
     // The general expansion is singular at the mean: its limit, as a polynomial.
     const double b2 = beta * beta;
-    const double poly =
-        47 * x * b2 * b2 +
-        alpha * ((43 + 20 * (16 + 27 * beta) * x) * b2 * beta +
-                 alpha * (3 * (59 + 180 * beta - 90 * x) * b2 +
-                          alpha * ((453 + 1620 * beta * (1 - x) - 455 * x) * beta +
-                                   alpha * (8 * (1 - x) * (135 * beta - 11)))));
+    const double poly = 47 * x * b2 * b2 + alpha * ((43 + 20 * (16 + 27 * beta) * x) * b2 * beta +
+                                                    alpha * (3 * (59 + 180 * beta - 90 * x) * b2 +
+                                                             alpha * ((453 + 1620 * beta * (1 - x) - 455 * x) * beta +
+                                                                      alpha * (8 * (1 - x) * (135 * beta - 11)))));
     const double pre_num = (1 + 12 * alpha) * (1 + 12 * beta) / (total * total);
     const double pre_den = 12960 * alpha * alpha * alpha * beta * beta * (1 + 12 * total);
     return pre_num / (1 - x) * poly / pre_den;
@@ -169,8 +163,7 @@ inline double beta_grad_alpha_saddle(double x, double alpha, double beta) {
   return stirling * prefactor * (t1 + t2 * (t3 + (x < mean ? t4 : -t4)));
 }
 
-template <typename S>
-inline S dirichlet_grad(S x, S alpha, S total) {
+template <typename S> inline S dirichlet_grad(S x, S alpha, S total) {
   const double xd = x, ad = alpha, td = total;
   const S beta = total - alpha;
   const double bd = td - ad;
@@ -214,8 +207,7 @@ inline S dirichlet_grad(S x, S alpha, S total) {
     }
   }
   // digamma in S of the double values, as ATen's digamma_one<scalar_t, ...>(total_).
-  const double approx =
-      xd * (digamma<S>(static_cast<S>(td)) - digamma<S>(static_cast<S>(ad))) / bd;
+  const double approx = xd * (digamma<S>(static_cast<S>(td)) - digamma<S>(static_cast<S>(ad))) / bd;
   return static_cast<S>(p / q * approx);
 }
 

@@ -20,7 +20,7 @@ constexpr size_t kInlineBytes = 64;
 struct StorageImpl {
   void* data = nullptr;
   size_t nbytes = 0;
-  std::function<void()> release;  // empty: owned by `allocator` (or the cpu allocator) or inline
+  std::function<void()> release;   // empty: owned by `allocator` (or the cpu allocator) or inline
   Allocator* allocator = nullptr;  // null: the cpu allocator (the fast path needs no virtual call)
   Device device;
   alignas(64) unsigned char inline_buf[kInlineBytes];
@@ -29,9 +29,12 @@ struct StorageImpl {
   StorageImpl(const StorageImpl&) = delete;
   StorageImpl& operator=(const StorageImpl&) = delete;
   ~StorageImpl() {
-    if (release) release();
-    else if (allocator) allocator->deallocate(data, nbytes);
-    else if (data != inline_buf) cpu_free(data, nbytes);
+    if (release)
+      release();
+    else if (allocator)
+      allocator->deallocate(data, nbytes);
+    else if (data != inline_buf)
+      cpu_free(data, nbytes);
   }
 };
 using Storage = std::shared_ptr<StorageImpl>;

@@ -5,9 +5,13 @@
 
 namespace tc {
 
-TensorImpl::TensorImpl(Storage s, DType dt, Shape sz, Shape st, int64_t off,
-                       std::shared_ptr<VersionCounter> v)
-    : storage(std::move(s)), dtype(dt), device(storage ? storage->device : Device::cpu()), sizes(std::move(sz)), strides(std::move(st)), offset(off),
+TensorImpl::TensorImpl(Storage s, DType dt, Shape sz, Shape st, int64_t off, std::shared_ptr<VersionCounter> v)
+    : storage(std::move(s)),
+      dtype(dt),
+      device(storage ? storage->device : Device::cpu()),
+      sizes(std::move(sz)),
+      strides(std::move(st)),
+      offset(off),
       version(std::move(v)) {}
 
 TensorImpl::~TensorImpl() = default;
@@ -90,11 +94,10 @@ size_t checked_nbytes(const Shape& sizes, DType dtype) {
 }  // namespace
 
 Tensor empty(const Shape& sizes, DType dtype, Device device) {
-  for (auto s : sizes)
-    TC_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": ", sizes_str(sizes));
+  for (auto s : sizes) TC_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s, ": ", sizes_str(sizes));
   Storage st = new_storage(checked_nbytes(sizes, dtype), device);
-  return Tensor(new TensorImpl(std::move(st), dtype, sizes, contiguous_strides(sizes), 0,
-                               std::make_shared<VersionCounter>()));
+  return Tensor(
+      new TensorImpl(std::move(st), dtype, sizes, contiguous_strides(sizes), 0, std::make_shared<VersionCounter>()));
 }
 
 Tensor empty_strided(Shape sizes, Shape strides, DType dtype, Device device) {
@@ -105,8 +108,7 @@ Tensor empty_strided(Shape sizes, Shape strides, DType dtype, Device device) {
 
 Tensor make_view(const Tensor& src, Shape sizes, Shape strides, int64_t offset) {
   checked_numel(sizes);
-  return Tensor(new TensorImpl(src->storage, src.dtype(), std::move(sizes), std::move(strides), offset,
-                               src->version));
+  return Tensor(new TensorImpl(src->storage, src.dtype(), std::move(sizes), std::move(strides), offset, src->version));
 }
 
 }  // namespace tc

@@ -17,7 +17,9 @@
 namespace tc {
 
 using Shape = std::vector<int64_t>;
-namespace autograd { struct AutogradMeta; }
+namespace autograd {
+struct AutogradMeta;
+}
 
 // Note [Version counter]
 // Shared by a tensor and all its views (and detach()); bumped by every in-place
@@ -60,11 +62,19 @@ class TensorImpl {
 class Tensor {
  public:
   Tensor() = default;
-  explicit Tensor(TensorImpl* p) : p_(p) { if (p_) p_->refcount.fetch_add(1, std::memory_order_relaxed); }
+  explicit Tensor(TensorImpl* p) : p_(p) {
+    if (p_) p_->refcount.fetch_add(1, std::memory_order_relaxed);
+  }
   Tensor(const Tensor& o) : Tensor(o.p_) {}
   Tensor(Tensor&& o) noexcept : p_(o.p_) { o.p_ = nullptr; }
-  Tensor& operator=(const Tensor& o) { Tensor(o).swap(*this); return *this; }
-  Tensor& operator=(Tensor&& o) noexcept { Tensor(std::move(o)).swap(*this); return *this; }
+  Tensor& operator=(const Tensor& o) {
+    Tensor(o).swap(*this);
+    return *this;
+  }
+  Tensor& operator=(Tensor&& o) noexcept {
+    Tensor(std::move(o)).swap(*this);
+    return *this;
+  }
   ~Tensor() { reset(); }
 
   void reset() {

@@ -98,13 +98,15 @@ Tensor derivative_graph(const ActivationAttrs& a, const Tensor& g, const Tensor&
   const ActivationParams& p = a.params;
   Tensor zero = scalar(0.0);
   switch (a.kind) {
-    case Activation::LeakyRelu: return where(gt(v, 0), g, mul_scalar(g, p.a));
+    case Activation::LeakyRelu:
+      return where(gt(v, 0), g, mul_scalar(g, p.a));
     case Activation::Elu: {
       Tensor neg = a.from_result ? mul_scalar(mul(g, add_scalar(v, p.a)), p.c)
                                  : mul(mul_scalar(g, p.c * p.a), unary(UnaryOp::Exp, mul_scalar(v, p.c)));
       return where(gt(v, 0), mul_scalar(g, p.b), neg);
     }
-    case Activation::Hardtanh: return where(both(gt(v, p.a), lt(v, p.b)), g, zero);
+    case Activation::Hardtanh:
+      return where(both(gt(v, p.a), lt(v, p.b)), g, zero);
     case Activation::Silu: {
       Tensor s = unary(UnaryOp::Sigmoid, v);
       return mul(mul(g, s), add_scalar(mul(v, add_scalar(neg(s), 1.0)), 1.0));
@@ -116,17 +118,22 @@ Tensor derivative_graph(const ActivationAttrs& a, const Tensor& g, const Tensor&
     }
     case Activation::Hardswish:
       return where(le(v, -3.0), zero, where(lt(v, 3.0), mul(g, add_scalar(mul_scalar(v, 1.0 / 3.0), 0.5)), g));
-    case Activation::Hardsigmoid: return where(both(gt(v, -3.0), lt(v, 3.0)), mul_scalar(g, double(1.0f / 6.0f)), zero);
+    case Activation::Hardsigmoid:
+      return where(both(gt(v, -3.0), lt(v, 3.0)), mul_scalar(g, double(1.0f / 6.0f)), zero);
     case Activation::Softplus: {
       Tensor bx = mul_scalar(v, p.a);
       Tensor z = unary(UnaryOp::Exp, bx);
       return where(gt(bx, p.b), g, mul(g, div(z, add_scalar(z, 1.0))));
     }
     case Activation::Softshrink:
-    case Activation::Hardshrink: return where(both(ge(v, -p.a), le(v, p.a)), zero, g);
-    case Activation::Threshold: return where(le(v, p.a), zero, g);
-    case Activation::LogSigmoid: return mul(g, unary(UnaryOp::Sigmoid, neg(v)));
-    default: TC_INTERNAL_ASSERT(false);
+    case Activation::Hardshrink:
+      return where(both(ge(v, -p.a), le(v, p.a)), zero, g);
+    case Activation::Threshold:
+      return where(le(v, p.a), zero, g);
+    case Activation::LogSigmoid:
+      return mul(g, unary(UnaryOp::Sigmoid, neg(v)));
+    default:
+      TC_INTERNAL_ASSERT(false);
   }
   return Tensor();
 }
@@ -168,13 +175,20 @@ Tensor backward_values(const ActivationAttrs& a, const Tensor& g, const Tensor& 
 // than v dropping out of the graph.
 const char* double_backward_name(Activation k) {
   switch (k) {
-    case Activation::LeakyRelu: return "LeakyReluBackwardBackward0";
-    case Activation::Hardtanh: return "HardtanhBackwardBackward0";
-    case Activation::Hardsigmoid: return "HardsigmoidBackwardBackward0";
-    case Activation::Softshrink: return "SoftshrinkBackwardBackward0";
-    case Activation::Hardshrink: return "HardshrinkBackwardBackward0";
-    case Activation::Threshold: return "ThresholdBackwardBackward0";
-    default: return nullptr;
+    case Activation::LeakyRelu:
+      return "LeakyReluBackwardBackward0";
+    case Activation::Hardtanh:
+      return "HardtanhBackwardBackward0";
+    case Activation::Hardsigmoid:
+      return "HardsigmoidBackwardBackward0";
+    case Activation::Softshrink:
+      return "SoftshrinkBackwardBackward0";
+    case Activation::Hardshrink:
+      return "HardshrinkBackwardBackward0";
+    case Activation::Threshold:
+      return "ThresholdBackwardBackward0";
+    default:
+      return nullptr;
   }
 }
 
@@ -260,7 +274,9 @@ Tensor& activation_(const Spec& s, Tensor& self, ActivationParams p) {  // Note 
   return self;
 }
 
-ActivationParams elu_params(double alpha, double scale, double input_scale) { return {alpha * scale, scale, input_scale}; }
+ActivationParams elu_params(double alpha, double scale, double input_scale) {
+  return {alpha * scale, scale, input_scale};
+}
 
 ActivationParams celu_params(double alpha) {
   TC_CHECK(alpha != 0.0, "ZeroDivisionError: alpha cannot be 0 for CELU");
@@ -274,9 +290,8 @@ ActivationParams hardtanh_params(double min_val, double max_val) {
 
 ActivationParams shrink_params(const Tensor& x, double lambd, const char* op) {
   // PyTorch: RuntimeError: lambda must be in range [0, 3.40282e+38] for input dtype Float, but found -1
-  TC_CHECK(lambd >= 0, "lambda must be in range [0, ",
-           x.dtype() == DType::Float32 ? "3.40282e+38" : "1.79769e+308", "] for input dtype ",
-           scalar_type_name(x.dtype()), ", but found ", lambd, " (in ", op, ")");
+  TC_CHECK(lambd >= 0, "lambda must be in range [0, ", x.dtype() == DType::Float32 ? "3.40282e+38" : "1.79769e+308",
+           "] for input dtype ", scalar_type_name(x.dtype()), ", but found ", lambd, " (in ", op, ")");
   return {lambd, 0.0, 0.0};
 }
 
@@ -322,9 +337,7 @@ Tensor hardshrink(const Tensor& x, double lambd) { return activation(kHardshrink
 Tensor threshold(const Tensor& x, double threshold, double value) {
   return activation(kThreshold, x, {threshold, value});
 }
-Tensor& threshold_(Tensor& x, double threshold, double value) {
-  return activation_(kThreshold, x, {threshold, value});
-}
+Tensor& threshold_(Tensor& x, double threshold, double value) { return activation_(kThreshold, x, {threshold, value}); }
 
 Tensor log_sigmoid(const Tensor& x) { return activation(kLogSigmoid, x, {}); }
 

@@ -27,9 +27,7 @@ void* raw(const Tensor& t) { return t->data_bytes(); }
 // Size of dim d, counted from the end when negative (the caller checked the rank).
 int64_t dim_size(const Tensor& t, int64_t d) { return t.sizes()[d < 0 ? d + t.dim() : d]; }
 
-Shape leading(const Tensor& t, int64_t trailing) {
-  return Shape(t.sizes().begin(), t.sizes().end() - trailing);
-}
+Shape leading(const Tensor& t, int64_t trailing) { return Shape(t.sizes().begin(), t.sizes().end() - trailing); }
 
 Shape concat(Shape a, const Shape& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -104,19 +102,20 @@ void check_inputs(const Tensor& q, const Tensor& k, const Tensor& v, const Tenso
            " key.dtype: ", dtype_name(k.dtype()), " and value.dtype: ", dtype_name(v.dtype()), " instead.");
   TC_CHECK(is_floating(q.dtype()), "[", kOp, "] expected query, key and value of a floating point dtype, got ",
            dtype_name(q.dtype()));
-  TC_CHECK(dim_size(q, -1) == dim_size(k, -1), "[", kOp, "] query and key must have the same embedding size (last dim), got ",
-           shape_str(q.sizes()), " and ", shape_str(k.sizes()));
-  TC_CHECK(dim_size(k, -2) == dim_size(v, -2), "[", kOp, "] key and value must have the same sequence length (dim -2), got ",
-           shape_str(k.sizes()), " and ", shape_str(v.sizes()));
-  TC_CHECK(dropout_p >= 0.0 && dropout_p <= 1.0, "dropout probability has to be between 0 and 1, but got ",
-           dropout_p);
+  TC_CHECK(dim_size(q, -1) == dim_size(k, -1), "[", kOp,
+           "] query and key must have the same embedding size (last dim), got ", shape_str(q.sizes()), " and ",
+           shape_str(k.sizes()));
+  TC_CHECK(dim_size(k, -2) == dim_size(v, -2), "[", kOp,
+           "] key and value must have the same sequence length (dim -2), got ", shape_str(k.sizes()), " and ",
+           shape_str(v.sizes()));
+  TC_CHECK(dropout_p >= 0.0 && dropout_p <= 1.0, "dropout probability has to be between 0 and 1, but got ", dropout_p);
   if (mask.defined()) {
     TC_CHECK(!is_causal, "_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True");
     TC_CHECK(mask.dtype() == DType::Bool || mask.dtype() == q.dtype(),
              "Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ",
              dtype_name(mask.dtype()), " and  query.dtype: ", dtype_name(q.dtype()), " instead.");
-    TC_CHECK_INDEX(mask.dim() >= 2, "Dimension out of range (expected to be in range of [", -std::max<int64_t>(1, mask.dim()),
-                   ", ", std::max<int64_t>(1, mask.dim()) - 1, "], but got -2)");
+    TC_CHECK_INDEX(mask.dim() >= 2, "Dimension out of range (expected to be in range of [",
+                   -std::max<int64_t>(1, mask.dim()), ", ", std::max<int64_t>(1, mask.dim()) - 1, "], but got -2)");
   }
 }
 
@@ -142,7 +141,8 @@ Problem prepare(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor&
   p.v = make_operand(v, p.batch, p.group_v);
   if (mask.defined()) {
     const Shape full = concat(p.batch, {p.L, p.S});
-    const bool fits = mask.dim() <= static_cast<int64_t>(full.size()) && broadcast_shapes(full, mask.sizes(), kOp) == full;
+    const bool fits =
+        mask.dim() <= static_cast<int64_t>(full.size()) && broadcast_shapes(full, mask.sizes(), kOp) == full;
     TC_CHECK(fits, "[", kOp, "] attn_mask of shape ", shape_str(mask.sizes()),
              " is not broadcastable to the attention weights' shape ", shape_str(full));
     p.mask_kind = mask.dtype() == DType::Bool ? AttentionMask::Bool : AttentionMask::Float;
@@ -189,8 +189,8 @@ kernels::AttentionArgs kernel_args(const Problem& p, bool causal, double scale, 
 // order, so `out.transpose(1, 2)` is contiguous for it too).
 Tensor allocate_output(const Tensor& q, const Shape& batch, int64_t L, int64_t Ev) {
   const int64_t nd = q.dim();
-  const bool heads_inner = nd >= 3 && batch.size() >= 1 && dim_size(q, -3) == batch.back() && dim_size(q, -3) > 1 && L > 1 &&
-                           q.strides()[nd - 3] < q.strides()[nd - 2];
+  const bool heads_inner = nd >= 3 && batch.size() >= 1 && dim_size(q, -3) == batch.back() && dim_size(q, -3) > 1 &&
+                           L > 1 && q.strides()[nd - 3] < q.strides()[nd - 2];
   if (!heads_inner) return empty(concat(batch, {L, Ev}), q.dtype());
   Shape outer(batch.begin(), batch.end() - 1);
   Tensor t = empty(concat(outer, {L, batch.back(), Ev}), q.dtype());
@@ -216,7 +216,8 @@ const char* node_name(const Tensor& q, const Tensor& k, const Tensor& v, const T
 }
 
 Grads not_implemented_formula(FormulaNode&, const Grads&) {
-  raise(ErrorKind::Runtime, "derivative for aten::_scaled_dot_product_flash_attention_for_cpu_backward is not implemented");
+  raise(ErrorKind::Runtime,
+        "derivative for aten::_scaled_dot_product_flash_attention_for_cpu_backward is not implemented");
 }
 
 // Sums the per-query-head gradient slices of a grouped key/value: batch
@@ -263,10 +264,8 @@ Grads sdpa_formula(FormulaNode& n, const Grads& g) {
     Tensor dv = empty(concat(p.batch, {p.S, p.Ev}), dt);
     Tensor dmask = mask_grad ? empty(concat(p.batch, {p.L, p.S}), dt) : Tensor();
     if (a.batch_heads > 0) {
-      kernels::attention_backward(a, raw(o.t), o.off.data(), o.row, raw(lse),
-                                  raw(go.t), go.off.data(), go.row, raw(dq),
-                                  raw(dk), raw(dv),
-                                  mask_grad ? raw(dmask) : nullptr);
+      kernels::attention_backward(a, raw(o.t), o.off.data(), o.row, raw(lse), raw(go.t), go.off.data(), go.row, raw(dq),
+                                  raw(dk), raw(dv), mask_grad ? raw(dmask) : nullptr);
     }
     // The engine sums broadcast batch dims back to each input's shape.
     r[0] = n.needs_grad(0) ? dq : Tensor();

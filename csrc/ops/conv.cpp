@@ -124,8 +124,8 @@ Grads convolution_backward(const Tensor& grad_out, const Tensor& x, const Tensor
     autograd::NoGradGuard ng;
     gb = sum(reshape(go, {a.g.N, a.g.O, a.g.OH * a.g.OW}), {0, 2}, false);
   }
-  if (auto* n = record("ConvolutionBackwardBackward0", convolution_backward_formula, {&grad_out, &x, &w},
-                       {&gx, &gw, &gb})) {
+  if (auto* n =
+          record("ConvolutionBackwardBackward0", convolution_backward_formula, {&grad_out, &x, &w}, {&gx, &gw, &gb})) {
     n->save(grad_out);
     n->save(x);
     n->save(w);
@@ -179,8 +179,8 @@ int64_t planes_of(const Tensor& x) { return x.dim() == 4 ? x.size(0) * x.size(1)
 // Checks a pooling input and fills the geometry (planes, sizes, output size).
 PoolAttrs pool_attrs(const Tensor& x, const char* op, const Shape& kernel_arg, const Shape& stride_arg,
                      const Shape& padding_arg, const Shape& dilation_arg, bool ceil_mode) {
-  TC_CHECK(x.dim() == 3 || x.dim() == 4, op, ": Expected 3D (unbatched) or 4D (batched) input, but got input of size: ",
-           shape_str(x.sizes()));
+  TC_CHECK(x.dim() == 3 || x.dim() == 4, op,
+           ": Expected 3D (unbatched) or 4D (batched) input, but got input of size: ", shape_str(x.sizes()));
   const Shape kernel = pair_arg(kernel_arg, op, "kernel_size", {});
   const Shape stride = pair_arg(stride_arg, op, "stride", kernel);
   const Shape padding = pair_arg(padding_arg, op, "padding", {});
@@ -190,8 +190,8 @@ PoolAttrs pool_attrs(const Tensor& x, const char* op, const Shape& kernel_arg, c
   TC_CHECK(stride[0] != 0 && stride[1] != 0, "stride should not be zero");
   TC_CHECK(stride[0] > 0 && stride[1] > 0, op, ": stride must be greater than zero, but got dH: ", stride[0],
            " dW: ", stride[1]);
-  TC_CHECK(dilation[0] > 0 && dilation[1] > 0, op, ": dilation must be greater than zero, but got dilationH: ",
-           dilation[0], " dilationW: ", dilation[1]);
+  TC_CHECK(dilation[0] > 0 && dilation[1] > 0, op,
+           ": dilation must be greater than zero, but got dilationH: ", dilation[0], " dilationW: ", dilation[1]);
   for (int i = 0; i < 2; ++i)
     TC_CHECK(padding[i] >= 0 && padding[i] <= kernel[i] / 2, op,
              ": pad should be at most half of effective kernel size, but got pad=", padding[i],
@@ -243,7 +243,8 @@ Grads max_pool2d_backward_formula(FormulaNode& n, const Grads& gr) {
 Tensor max_pool2d_backward(const Tensor& grad_out, const Tensor& indices, const PoolAttrs& a) {
   Tensor go = contig(grad_out);
   Tensor gx = empty(a.input_sizes, grad_out.dtype());
-  kernels::max_pool2d_backward(grad_out.dtype(), a.g, go.data<void>(), contig(indices).data<int64_t>(), gx.data<void>());
+  kernels::max_pool2d_backward(grad_out.dtype(), a.g, go.data<void>(), contig(indices).data<int64_t>(),
+                               gx.data<void>());
   if (auto* n = record("MaxPool2DWithIndicesBackwardBackward0", max_pool2d_backward_formula, {&grad_out}, {&gx})) {
     n->save(indices);
     n->attrs = a;
@@ -266,7 +267,8 @@ Grads avg_pool2d_backward_formula(FormulaNode& n, const Grads& gr) {  // the bac
 Tensor avg_pool2d_apply(const Tensor& x, const PoolAttrs& a) {
   Tensor xc = contig(x);
   Tensor out = empty(pooled_sizes(a.input_sizes, a.g.OH, a.g.OW), x.dtype());
-  kernels::avg_pool2d_forward(x.dtype(), a.g, a.count_include_pad, a.divisor_override, xc.data<void>(), out.data<void>());
+  kernels::avg_pool2d_forward(x.dtype(), a.g, a.count_include_pad, a.divisor_override, xc.data<void>(),
+                              out.data<void>());
   if (auto* n = record("AvgPool2DBackward0", avg_pool2d_formula, {&x}, {&out})) n->attrs = a;
   return out;
 }
@@ -304,8 +306,7 @@ Tensor adaptive_avg_pool2d_backward(const Tensor& grad_out, const PoolAttrs& a) 
   Tensor go = contig(grad_out);
   Tensor gx = empty(a.input_sizes, grad_out.dtype());
   kernels::adaptive_avg_pool2d_backward(grad_out.dtype(), a.g, go.data<void>(), gx.data<void>());
-  if (auto* n = record("AdaptiveAvgPool2DBackwardBackward0", adaptive_avg_pool2d_backward_formula, {&grad_out},
-                       {&gx}))
+  if (auto* n = record("AdaptiveAvgPool2DBackwardBackward0", adaptive_avg_pool2d_backward_formula, {&grad_out}, {&gx}))
     n->attrs = a;
   return gx;
 }
@@ -413,8 +414,10 @@ Tensor adaptive_avg_pool2d(const Tensor& input, int64_t out_h, int64_t out_w) {
   TC_CHECK(out_h >= 0 && out_w >= 0, "adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 ",
            "but received {", out_h, ", ", out_w, "}");
   for (int64_t d = 1; d < input.dim(); ++d)
-    TC_CHECK(input.size(d) > 0, "adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch "
-             "dimensions, but input has sizes ", shape_str(input.sizes()), " with dimension ", d, " being empty");
+    TC_CHECK(input.size(d) > 0,
+             "adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch "
+             "dimensions, but input has sizes ",
+             shape_str(input.sizes()), " with dimension ", d, " being empty");
   check_input_dtype(input, "adaptive_avg_pool2d", false);
   if (out_h == 1 && out_w == 1) return mean(input, {-2, -1}, true);  // PyTorch's MeanBackward1
   PoolAttrs a;

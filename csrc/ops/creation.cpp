@@ -10,7 +10,10 @@
 namespace tc::ops {
 
 Tensor full(const Shape& shape, Scalar v, std::optional<DType> dtype) {
-  DType dt = dtype ? *dtype : (v.kind == Scalar::Bool ? DType::Bool : v.kind == Scalar::Int ? DType::Int64 : default_dtype());
+  DType dt = dtype ? *dtype
+                   : (v.kind == Scalar::Bool  ? DType::Bool
+                      : v.kind == Scalar::Int ? DType::Int64
+                                              : default_dtype());
   Tensor t = empty(shape, dt);
   fill_scalar(t->data_bytes(), t.numel(), dt, v);
   return t;
@@ -54,8 +57,10 @@ Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype)
   }
   TC_CHECK(n >= 0 && n < (int64_t(1) << 40), "arange: invalid number of elements ", n);
   Tensor t = empty({n}, dt);
-  if (!any_float && !is_floating(dt)) kernels::arange_fill_int(dt, t->data_bytes(), n, start.i, step.i);
-  else kernels::arange_fill(dt, t->data_bytes(), n, start.d, step.d);
+  if (!any_float && !is_floating(dt))
+    kernels::arange_fill_int(dt, t->data_bytes(), n, start.i, step.i);
+  else
+    kernels::arange_fill(dt, t->data_bytes(), n, start.d, step.d);
   return t;
 }
 

@@ -2,15 +2,15 @@
 #include <cmath>
 
 #include "autograd/derivatives.h"
-#include "autograd/node_attrs.h"
 #include "autograd/inplace.h"
+#include "autograd/node_attrs.h"
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/iterator.h"
 #include "core/shape_util.h"
 #include "ops/checks.h"
-#include "ops/overlap.h"
 #include "ops/ops.h"
+#include "ops/overlap.h"
 
 namespace tc::ops {
 
@@ -34,7 +34,9 @@ enum class Rule { Same, Numeric, NoBool, Float, FloatOnly, Pred, IntOnly };
 
 Rule binary_rule(BinaryOp op) {
   switch (op) {
-#define TC_ROW(E, name, F, rule, ...) case BinaryOp::E: return Rule::TC_RULE_##rule;
+#define TC_ROW(E, name, F, rule, ...) \
+  case BinaryOp::E:                   \
+    return Rule::TC_RULE_##rule;
     TC_BINARY_OPS(TC_ROW)
 #undef TC_ROW
   }
@@ -42,7 +44,9 @@ Rule binary_rule(BinaryOp op) {
 }
 Rule unary_rule(UnaryOp op) {
   switch (op) {
-#define TC_ROW(E, name, F, rule, ...) case UnaryOp::E: return Rule::TC_RULE_##rule;
+#define TC_ROW(E, name, F, rule, ...) \
+  case UnaryOp::E:                    \
+    return Rule::TC_RULE_##rule;
     TC_UNARY_OPS(TC_ROW)
 #undef TC_ROW
   }
@@ -51,7 +55,9 @@ Rule unary_rule(UnaryOp op) {
 
 const char* binary_name(BinaryOp op) {
   switch (op) {
-#define TC_ROW(E, name, ...) case BinaryOp::E: return #name;
+#define TC_ROW(E, name, ...) \
+  case BinaryOp::E:          \
+    return #name;
     TC_BINARY_OPS(TC_ROW)
 #undef TC_ROW
   }
@@ -59,7 +65,9 @@ const char* binary_name(BinaryOp op) {
 }
 const char* unary_name(UnaryOp op) {
   switch (op) {
-#define TC_ROW(E, name, ...) case UnaryOp::E: return #name;
+#define TC_ROW(E, name, ...) \
+  case UnaryOp::E:           \
+    return #name;
     TC_UNARY_OPS(TC_ROW)
 #undef TC_ROW
   }
@@ -69,8 +77,7 @@ const char* unary_name(UnaryOp op) {
 // PyTorch's message for a dtype its kernel does not cover ("hypot_cpu" not implemented for 'Long').
 [[noreturn]] void no_kernel(const char* name, DType dt) {
   static const char* const kTorchNames[] = {"Bool", "Int", "Long", "Float", "Double"};
-  raise(ErrorKind::NotImplemented, "\"", name, "_cpu\" not implemented for '", kTorchNames[static_cast<int>(dt)],
-        "'");
+  raise(ErrorKind::NotImplemented, "\"", name, "_cpu\" not implemented for '", kTorchNames[static_cast<int>(dt)], "'");
 }
 
 std::optional<DType> combine_categories(std::optional<DType> higher, std::optional<DType> lower) {
@@ -105,11 +112,21 @@ static Tensor checked_scalar_to(const Tensor& t, DType dt) {
   Tensor c = contiguous(t);
   Scalar s;
   switch (t.dtype()) {
-    case DType::Bool: s = Scalar::from_bool(*c.data<bool>()); break;
-    case DType::Int32: s = Scalar::from_int(*c.data<int32_t>()); break;
-    case DType::Int64: s = Scalar::from_int(*c.data<int64_t>()); break;
-    case DType::Float32: s = Scalar::from_double(*c.data<float>()); break;
-    default: s = Scalar::from_double(*c.data<double>()); break;
+    case DType::Bool:
+      s = Scalar::from_bool(*c.data<bool>());
+      break;
+    case DType::Int32:
+      s = Scalar::from_int(*c.data<int32_t>());
+      break;
+    case DType::Int64:
+      s = Scalar::from_int(*c.data<int64_t>());
+      break;
+    case DType::Float32:
+      s = Scalar::from_double(*c.data<float>());
+      break;
+    default:
+      s = Scalar::from_double(*c.data<double>());
+      break;
   }
   return scalar_tensor(s, dt);
 }
@@ -138,7 +155,7 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   // pow's Python-number exponent must fit an integer dtype (PyTorch's "value cannot be converted" RuntimeError).
   Tensor ac = to_dtype(a, compute);
   Tensor bc = op == BinaryOp::Pow && is_integral(compute, false) && is_wrapped_number(b) ? checked_scalar_to(b, compute)
-                                                                                        : to_dtype(b, compute);
+                                                                                         : to_dtype(b, compute);
   if (is_integral(compute, true) && divides(op) && any_zero(bc))
     raise(ErrorKind::Runtime, "ZeroDivisionError: [", name, "] integer division or modulo by zero");
   // Only a Python-number exponent is rejected; tensor exponents follow the functor (2 ** -1 == 0).
@@ -147,10 +164,10 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   DType out_dt = rule == Rule::Pred ? DType::Bool : compute;
   if (out.defined() && out.dtype() != out_dt) {
     // PyTorch's canCast for out= (and in-place): no float result into an integer out, nothing but bool into bool.
-    TC_CHECK(!(is_floating(out_dt) && !is_floating(out.dtype())) &&
-                 !(out.dtype() == DType::Bool && out_dt != DType::Bool),
-             "result type ", is_floating(out_dt) ? "Float" : dtype_name(out_dt),
-             " can't be cast to the desired output type ", dtype_name(out.dtype()), " (", name, ")");
+    TC_CHECK(
+        !(is_floating(out_dt) && !is_floating(out.dtype())) && !(out.dtype() == DType::Bool && out_dt != DType::Bool),
+        "result type ", is_floating(out_dt) ? "Float" : dtype_name(out_dt),
+        " can't be cast to the desired output type ", dtype_name(out.dtype()), " (", name, ")");
     Tensor tmp;
     TensorIterator it({&tmp}, {out_dt}, {&ac, &bc}, name);
     kernels::binary(op, it, compute);
@@ -167,8 +184,7 @@ void check_inplace_target(const Tensor& self, const char* name) { autograd::chec
 
 DType default_dtype() { return g_default_dtype; }
 void set_default_dtype(DType dt) {
-  TC_CHECK_TYPE(is_floating(dt), "only floating-point types are supported as the default type, got ",
-                dtype_name(dt));
+  TC_CHECK_TYPE(is_floating(dt), "only floating-point types are supported as the default type, got ", dtype_name(dt));
   g_default_dtype = dt;
 }
 
@@ -196,7 +212,10 @@ void fill_scalar(void* data, int64_t n, DType dt, Scalar s) {
 }
 
 Tensor scalar_tensor(Scalar s, std::optional<DType> dtype) {
-  DType dt = dtype ? *dtype : (s.kind == Scalar::Bool ? DType::Bool : s.kind == Scalar::Int ? DType::Int64 : g_default_dtype);
+  DType dt = dtype ? *dtype
+                   : (s.kind == Scalar::Bool  ? DType::Bool
+                      : s.kind == Scalar::Int ? DType::Int64
+                                              : g_default_dtype);
   Tensor t = empty({}, dt);
   fill_scalar(t->data_bytes(), 1, dt, s);
   return t;
@@ -264,15 +283,15 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
   DType result = (rule == Rule::Float && !is_floating(common)) ? g_default_dtype : common;
   if (rule == Rule::Pred) result = DType::Bool;
   if (rule != Rule::Pred)
-    TC_CHECK(!(is_floating(result) && !is_floating(self.dtype())) &&
-                 !(self.dtype() == DType::Bool && result != DType::Bool),
-             "result type ", (is_floating(result) ? "Float" : dtype_name(result)),
-             " can't be cast to the desired output type ", dtype_name(self.dtype()), " (in ", name,
-             "_); use the out-of-place op or convert the tensor first");
-  TC_CHECK(broadcast_shapes(self.sizes(), other.sizes(), name) == self.sizes(), "[", name,
-           "_] output with shape ", shape_str(self.sizes()), " doesn't match the broadcast shape ",
+    TC_CHECK(
+        !(is_floating(result) && !is_floating(self.dtype())) && !(self.dtype() == DType::Bool && result != DType::Bool),
+        "result type ", (is_floating(result) ? "Float" : dtype_name(result)),
+        " can't be cast to the desired output type ", dtype_name(self.dtype()), " (in ", name,
+        "_); use the out-of-place op or convert the tensor first");
+  TC_CHECK(broadcast_shapes(self.sizes(), other.sizes(), name) == self.sizes(), "[", name, "_] output with shape ",
+           shape_str(self.sizes()), " doesn't match the broadcast shape ",
            shape_str(broadcast_shapes(self.sizes(), other.sizes(), name)));
-  check_no_internal_overlap(self);         // Note [Write overlap]
+  check_no_internal_overlap(self);  // Note [Write overlap]
   check_no_partial_overlap(self, other);
   bool grad = autograd::any_requires_grad({&self, &other});
   // Differentiable in-place: compute out of place, then move the result's
@@ -280,7 +299,8 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
   Tensor src = grad ? autograd::snapshot_for_inplace(self) : self;
   // Alias-safe: compute into a temporary when `other` overlaps self in a
   // non-identical way (e.g. x += x.t()).
-  bool overlap = other->storage == self->storage && !(other.sizes() == self.sizes() && other.strides() == self.strides() && other->offset == self->offset);
+  bool overlap = other->storage == self->storage &&
+                 !(other.sizes() == self.sizes() && other.strides() == self.strides() && other->offset == self->offset);
   if (overlap || grad) {
     Tensor tmp;
     binary_into(op, tmp, src, other, name);
@@ -318,8 +338,12 @@ Tensor& add_(Tensor& self, const Tensor& other, Scalar alpha) {
   if (alpha.kind == Scalar::Int && alpha.i == 1) return binary_(BinaryOp::Add, self, other);
   return binary_(BinaryOp::Add, self, binary(BinaryOp::Mul, other, wrapped_scalar(alpha)));
 }
-Tensor mul_scalar(const Tensor& a, double s) { return binary(BinaryOp::Mul, a, wrapped_scalar(Scalar::from_double(s))); }
-Tensor add_scalar(const Tensor& a, double s) { return binary(BinaryOp::Add, a, wrapped_scalar(Scalar::from_double(s))); }
+Tensor mul_scalar(const Tensor& a, double s) {
+  return binary(BinaryOp::Mul, a, wrapped_scalar(Scalar::from_double(s)));
+}
+Tensor add_scalar(const Tensor& a, double s) {
+  return binary(BinaryOp::Add, a, wrapped_scalar(Scalar::from_double(s)));
+}
 
 // ---- unary ----
 
@@ -364,8 +388,8 @@ Tensor& unary_out(UnaryOp op, const Tensor& a, Tensor& out) {
   // which checks it before it looks for a kernel.
   Rule rule = unary_rule(op);
   if (rule != Rule::Float && rule != Rule::FloatOnly && rule != Rule::Pred && op != UnaryOp::Square)
-    TC_CHECK(out.dtype() == a.dtype(), "Found dtype ", dtype_name(out.dtype()), " but expected ",
-             dtype_name(a.dtype()), " (", name, " with out=)");
+    TC_CHECK(out.dtype() == a.dtype(), "Found dtype ", dtype_name(out.dtype()), " but expected ", dtype_name(a.dtype()),
+             " (", name, " with out=)");
   if (out.sizes() != a.sizes()) {  // resized, as binary_out
     Tensor fresh = empty(a.sizes(), out.dtype());
     out->storage = fresh->storage;
@@ -400,10 +424,10 @@ Tensor& unary_(UnaryOp op, Tensor& self) {
   // A predicate (logical_not_) is not differentiable: PyTorch writes it even into a leaf that requires grad.
   if (rule != Rule::Pred) check_inplace_target(self, name);
   check_no_internal_overlap(self);  // Note [Write overlap]
-  TC_CHECK(!(rule == Rule::Float && !is_floating(self.dtype())) &&
-               !(op == UnaryOp::Square && self.dtype() == DType::Bool),
-           "result type ", rule == Rule::Float ? "Float" : "Long", " can't be cast to the desired output type ",
-           dtype_name(self.dtype()), " (in ", name, "_)");
+  TC_CHECK(
+      !(rule == Rule::Float && !is_floating(self.dtype())) && !(op == UnaryOp::Square && self.dtype() == DType::Bool),
+      "result type ", rule == Rule::Float ? "Float" : "Long", " can't be cast to the desired output type ",
+      dtype_name(self.dtype()), " (in ", name, "_)");
   if (rule == Rule::Pred) {  // e.g. logical_not_: the bool result is cast into self's dtype
     Tensor r = unary(op, self);
     autograd::NoGradGuard ng;
@@ -427,7 +451,7 @@ Tensor& unary_(UnaryOp op, Tensor& self) {
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   TC_CHECK(cond.dtype() == DType::Bool, "where expected condition to be a boolean tensor, but got a tensor with dtype ",
-                dtype_name(cond.dtype()));
+           dtype_name(cond.dtype()));
   DType dt = result_type({&a, &b});
   // A Python number operand must fit the result dtype (PyTorch checks it; a tensor operand is cast).
   Tensor ac = is_wrapped_number(a) ? checked_scalar_to(a, dt) : to_dtype(a, dt);
@@ -514,9 +538,11 @@ Tensor lerp(const Tensor& a, const Tensor& b, const Tensor& w) {
       out = where(small, low(), high());
     }
   }
-  if (auto* n = record(is_wrapped_number(w) ? "LerpBackward0" : "LerpBackward1", d::lerp_backward, {&a, &b, &w},
-                       {&out})) {
-    n->save(a); n->save(b); n->save(w);
+  if (auto* n =
+          record(is_wrapped_number(w) ? "LerpBackward0" : "LerpBackward1", d::lerp_backward, {&a, &b, &w}, {&out})) {
+    n->save(a);
+    n->save(b);
+    n->save(w);
   }
   return out;
 }
@@ -628,7 +654,7 @@ Tensor detach(const Tensor& a) { return make_view(a, a.sizes(), a.strides(), a->
 
 Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value) {
   TC_CHECK(mask.dtype() == DType::Bool, "masked_fill_ only supports boolean masks, but got mask with dtype ",
-                dtype_name(mask.dtype()));
+           dtype_name(mask.dtype()));
   TC_CHECK(value.dim() == 0, "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ",
            value.dim(), " dimension(s).");
   Tensor v = checked_scalar_to(value, a.dtype());  // PyTorch reads the value as a number: it must fit a's dtype
@@ -639,7 +665,7 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value) {
     TensorIterator it({&out}, {a.dtype()}, {&mask, &vv, &a}, "masked_fill");
     kernels::where(it, a.dtype());
   }
-  TC_CHECK(out.sizes() == broadcast_shapes(a.sizes(), mask.sizes(), "masked_fill") && out.sizes() == a.sizes() ,
+  TC_CHECK(out.sizes() == broadcast_shapes(a.sizes(), mask.sizes(), "masked_fill") && out.sizes() == a.sizes(),
            "[masked_fill] mask of shape ", shape_str(mask.sizes()), " must be broadcastable to ", shape_str(a.sizes()));
   // A Python number fills as MaskedFillBackward0; a (0-dim) tensor value also
   // receives the gradient of the positions it filled (MaskedFillBackward1).

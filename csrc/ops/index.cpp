@@ -3,8 +3,8 @@
 #include <numeric>
 
 #include "autograd/derivatives.h"
-#include "autograd/node_attrs.h"
 #include "autograd/inplace.h"
+#include "autograd/node_attrs.h"
 #include "backend/kernels_index.h"
 #include "core/error.h"
 #include "core/iterator.h"
@@ -20,8 +20,8 @@ namespace d = autograd::d;
 namespace {
 
 Tensor as_long(const Tensor& idx, const char* op) {
-  TC_CHECK_INDEX(idx.dtype() == DType::Int64 || idx.dtype() == DType::Int32,
-                 "[", op, "] tensors used as indices must be long, int or bool tensors, got ", dtype_name(idx.dtype()));
+  TC_CHECK_INDEX(idx.dtype() == DType::Int64 || idx.dtype() == DType::Int32, "[", op,
+                 "] tensors used as indices must be long, int or bool tensors, got ", dtype_name(idx.dtype()));
   autograd::NoGradGuard ng;
   return contiguous(to_dtype(idx, DType::Int64));
 }
@@ -50,8 +50,8 @@ std::vector<int64_t> offsets_of(const Shape& sizes, const Shape& strides) {
 
 IndexPlan plan_index(const Tensor& a, const std::vector<Tensor>& indices, const Shape& strides) {
   int64_t nd = a.dim();
-  TC_CHECK_INDEX(static_cast<int64_t>(indices.size()) <= nd, "too many indices for tensor of dimension ", nd,
-                 " (got ", indices.size(), ")");
+  TC_CHECK_INDEX(static_cast<int64_t>(indices.size()) <= nd, "too many indices for tensor of dimension ", nd, " (got ",
+                 indices.size(), ")");
   std::vector<int64_t> D;
   Shape B;
   std::vector<Tensor> idx(indices.size());
@@ -72,8 +72,13 @@ IndexPlan plan_index(const Tensor& a, const std::vector<Tensor>& indices, const 
   for (int64_t dd = 0; dd < nd; ++dd) {
     bool indexed = dd < (int64_t)indices.size() && indices[dd].defined();
     if (indexed) continue;
-    if (adjacent && dd < D.front()) { before_sz.push_back(a.size(dd)); before_st.push_back(strides[dd]); }
-    else { after_sz.push_back(a.size(dd)); after_st.push_back(strides[dd]); }
+    if (adjacent && dd < D.front()) {
+      before_sz.push_back(a.size(dd));
+      before_st.push_back(strides[dd]);
+    } else {
+      after_sz.push_back(a.size(dd));
+      after_st.push_back(strides[dd]);
+    }
   }
   IndexPlan p;
   p.result_shape = before_sz;
@@ -196,12 +201,12 @@ Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index) {
 Tensor gather(const Tensor& a, int64_t dim, const Tensor& index) {
   int64_t w = wrap_dim(dim, a.dim(), "gather");
   Tensor idx = as_long(index, "gather");
-  TC_CHECK(idx.dim() == a.dim() || (a.dim() == 0 && idx.dim() <= 1), "Index tensor must have the same number of dimensions as input tensor (got ",
-           idx.dim(), " and ", a.dim(), ")");
+  TC_CHECK(idx.dim() == a.dim() || (a.dim() == 0 && idx.dim() <= 1),
+           "Index tensor must have the same number of dimensions as input tensor (got ", idx.dim(), " and ", a.dim(),
+           ")");
   for (int64_t k = 0; k < idx.dim(); ++k)
-    TC_CHECK(k == w || idx.size(k) <= a.size(k), "Size does not match at dimension ", k,
-             " expected index ", shape_str(idx.sizes()), " to be no larger than self ", shape_str(a.sizes()),
-             " apart from dimension ", w);
+    TC_CHECK(k == w || idx.size(k) <= a.size(k), "Size does not match at dimension ", k, " expected index ",
+             shape_str(idx.sizes()), " to be no larger than self ", shape_str(a.sizes()), " apart from dimension ", w);
   Tensor out = empty(idx.sizes(), a.dtype());
   // A 0-dim problem is a 1-dim one of size 1; a 0-dim input broadcasts (stride 0).
   const int64_t nd = std::max<int64_t>(idx.dim(), 1);
@@ -209,8 +214,8 @@ Tensor gather(const Tensor& a, int64_t dim, const Tensor& index) {
   const Shape ast = a.dim() ? a.strides() : Shape(nd, 0);
   const int64_t size = a.dim() ? a.size(w) : 1;
   // gather/scatter take no negative indices (as PyTorch), and report a RuntimeError
-  const auto bad = kernels::gather(a.dtype(), a->data_bytes(), ast.data(), out->data_bytes(),
-                                      idx.data<int64_t>(), isz.data(), nd, w, size);
+  const auto bad = kernels::gather(a.dtype(), a->data_bytes(), ast.data(), out->data_bytes(), idx.data<int64_t>(),
+                                   isz.data(), nd, w, size);
   TC_CHECK(!bad, "index ", bad.value_or(0), " is out of bounds for dimension ", w, " with size ", size);
   if (auto* nd_ = record("GatherBackward0", d::gather_backward, {&a}, {&out})) {
     nd_->attrs = autograd::attrs::DimInput{w, a.sizes()};
@@ -222,12 +227,13 @@ Tensor gather(const Tensor& a, int64_t dim, const Tensor& index) {
 Tensor scatter_add(const Tensor& a, int64_t dim, const Tensor& index, const Tensor& src) {
   int64_t w = wrap_dim(dim, a.dim(), "scatter_add");
   Tensor idx = as_long(index, "scatter_add");
-  TC_CHECK(idx.dim() == a.dim() && src.dim() == a.dim(), "Index tensor must have the same number of dimensions as self tensor");
+  TC_CHECK(idx.dim() == a.dim() && src.dim() == a.dim(),
+           "Index tensor must have the same number of dimensions as self tensor");
   for (int64_t k = 0; k < idx.dim(); ++k) {
     TC_CHECK(idx.size(k) <= src.size(k), "Expected index ", shape_str(idx.sizes()), " to be smaller than src ",
              shape_str(src.sizes()), " apart from dimension ", w);
-    TC_CHECK(k == w || idx.size(k) <= a.size(k), "Expected index ", shape_str(idx.sizes()),
-             " to be smaller than self ", shape_str(a.sizes()), " apart from dimension ", w);
+    TC_CHECK(k == w || idx.size(k) <= a.size(k), "Expected index ", shape_str(idx.sizes()), " to be smaller than self ",
+             shape_str(a.sizes()), " apart from dimension ", w);
   }
   Tensor out, s;
   {
@@ -240,7 +246,7 @@ Tensor scatter_add(const Tensor& a, int64_t dim, const Tensor& index, const Tens
   const Shape ost = out.dim() ? out.strides() : Shape{0}, sst = s.dim() ? s.strides() : Shape{0};
   const int64_t size = a.dim() ? a.size(w) : 1;  // a 0-dim tensor holds one element
   const auto bad = kernels::scatter_add(a.dtype(), out->data_bytes(), ost.data(), s->data_bytes(), sst.data(),
-                                           idx.data<int64_t>(), isz.data(), nd, w, size);
+                                        idx.data<int64_t>(), isz.data(), nd, w, size);
   TC_CHECK(!bad, "index ", bad.value_or(0), " is out of bounds for dimension ", w, " with size ", size);
   if (auto* nd_ = record("ScatterAddBackward0", d::scatter_add_backward, {&a, &src}, {&out})) {
     nd_->attrs = autograd::attrs::ScatterAdd{w};
@@ -257,8 +263,8 @@ Tensor nonzero(const Tensor& a) {
   }
   const int64_t hits = kernels::count_nonzero(c.dtype(), c->data_bytes(), c.numel());
   Tensor out = empty({hits, a.dim()}, DType::Int64);
-  if (hits > 0) kernels::nonzero_coords(c.dtype(), c->data_bytes(), c.numel(), c.sizes().data(), c.dim(),
-                                        out.data<int64_t>());
+  if (hits > 0)
+    kernels::nonzero_coords(c.dtype(), c->data_bytes(), c.numel(), c.sizes().data(), c.dim(), out.data<int64_t>());
   return out;
 }
 

@@ -24,7 +24,10 @@ Tensor cat(const std::vector<Tensor>& ts, int64_t dim) {
   // Legacy rule: 1-D empty tensors are skipped.
   const Tensor* ref = nullptr;
   for (const Tensor& t : ts)
-    if (!(t.dim() == 1 && t.size(0) == 0)) { ref = &t; break; }
+    if (!(t.dim() == 1 && t.size(0) == 0)) {
+      ref = &t;
+      break;
+    }
   std::vector<const Tensor*> ptrs;
   for (const Tensor& t : ts) ptrs.push_back(&t);
   DType dt = ts[0].dtype();
@@ -40,7 +43,10 @@ Tensor cat(const std::vector<Tensor>& ts, int64_t dim) {
   Shape sizes;
   for (size_t i = 0; i < ts.size(); ++i) {
     const Tensor& t = ts[i];
-    if (t.dim() == 1 && t.size(0) == 0) { sizes.push_back(0); continue; }
+    if (t.dim() == 1 && t.size(0) == 0) {
+      sizes.push_back(0);
+      continue;
+    }
     TC_CHECK(t.dim() == ref->dim(), "Tensors must have same number of dimensions: got ", ref->dim(), " and ", t.dim(),
              " (tensor ", i, " has shape ", shape_str(t.sizes()), ")");
     for (int64_t k = 0; k < t.dim(); ++k)
@@ -59,9 +65,7 @@ Tensor cat(const std::vector<Tensor>& ts, int64_t dim) {
     copy_into(make_view(out, sz, out.strides(), start * out.strides()[w]), ts[i]);
     start += sizes[i];
   }
-  if (auto* n = record("CatBackward0", d::cat_backward, ts, {out})) {
-    n->attrs = autograd::attrs::Cat{sizes, w};
-  }
+  if (auto* n = record("CatBackward0", d::cat_backward, ts, {out})) { n->attrs = autograd::attrs::Cat{sizes, w}; }
   return out;
 }
 

@@ -17,8 +17,9 @@ namespace {
 void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
   if ((a.dtype() == DType::Bool || b.dtype() == DType::Bool) && a.numel() > 0 && b.numel() > 0)
     raise(ErrorKind::NotImplemented, "[", op, "] not implemented for 'Bool' tensors");
-  TC_CHECK(a.dtype() == b.dtype(), "[", op, "] expected m1 and m2 to have the same dtype, but got: ",
-           dtype_name(a.dtype()), " != ", dtype_name(b.dtype()), "; convert one with .to(dtype)");
+  TC_CHECK(a.dtype() == b.dtype(), "[", op,
+           "] expected m1 and m2 to have the same dtype, but got: ", dtype_name(a.dtype()),
+           " != ", dtype_name(b.dtype()), "; convert one with .to(dtype)");
 }
 
 char* storage_base(const Tensor& t) { return static_cast<char*>(t->storage->data); }
@@ -49,8 +50,10 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   check_same_dtype(a, b, "mm");
   Tensor out = empty({a.size(0), b.size(1)}, a.dtype());
   if (out.numel() > 0) {
-    if (a.size(1) == 0) kernels::fill(out->data_bytes(), out.numel(), out.dtype(), 0, 0);
-    else matmul_into(out, a, b, a->offset, b->offset, out->offset);
+    if (a.size(1) == 0)
+      kernels::fill(out->data_bytes(), out.numel(), out.dtype(), 0, 0);
+    else
+      matmul_into(out, a, b, a->offset, b->offset, out->offset);
   }
   if (auto* n = record("MmBackward0", d::mm_backward, {&a, &b}, {&out})) {
     n->save(a);
@@ -64,8 +67,8 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   TC_CHECK(b.dim() == 3, "batch2 must be a 3D tensor (got shape ", shape_str(b.sizes()), ")");
   TC_CHECK(a.size(0) == b.size(0), "batch1 and batch2 must have same number of batches, got ", a.size(0), " and ",
            b.size(0));
-  TC_CHECK(a.size(2) == b.size(1), "Expected size for first two dimensions of batch2 tensor to be: [", a.size(0),
-           ", ", a.size(2), "] but got: [", b.size(0), ", ", b.size(1), "].");
+  TC_CHECK(a.size(2) == b.size(1), "Expected size for first two dimensions of batch2 tensor to be: [", a.size(0), ", ",
+           a.size(2), "] but got: [", b.size(0), ", ", b.size(1), "].");
   check_same_dtype(a, b, "bmm");
   int64_t B = a.size(0), m = a.size(1), n = b.size(2);
   Tensor out = empty({B, m, n}, a.dtype());
@@ -86,9 +89,8 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
 
 Tensor dot(const Tensor& a, const Tensor& b) {
   TC_CHECK(a.dim() == 1 && b.dim() == 1, "1D tensors expected, but got ", a.dim(), "D and ", b.dim(), "D tensors");
-  TC_CHECK(a.size(0) == b.size(0), "inconsistent tensor size, expected tensor [", a.size(0),
-           "] and src [", b.size(0), "] to have the same number of elements, but got ", a.size(0), " and ", b.size(0),
-           " elements respectively");
+  TC_CHECK(a.size(0) == b.size(0), "inconsistent tensor size, expected tensor [", a.size(0), "] and src [", b.size(0),
+           "] to have the same number of elements, but got ", a.size(0), " and ", b.size(0), " elements respectively");
   if (a.dtype() == DType::Bool || b.dtype() == DType::Bool)
     raise(ErrorKind::NotImplemented, "[dot] not implemented for 'Bool' tensors");
   check_same_dtype(a, b, "dot");
@@ -174,8 +176,10 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   TC_CHECK(k == k2, "Expected size for first two dimensions of batch2 tensor to be: [", shape_numel(batch), ", ", k,
            "] but got: [", shape_numel(batch), ", ", k2, "].");
   Shape ea = batch, eb = batch;
-  ea.push_back(m); ea.push_back(k);
-  eb.push_back(k2); eb.push_back(n);
+  ea.push_back(m);
+  ea.push_back(k);
+  eb.push_back(k2);
+  eb.push_back(n);
   int64_t nb = shape_numel(batch);
   Tensor r = bmm(reshape(expand(a2, ea), {nb, m, k}), reshape(expand(b2, eb), {nb, k2, n}));
   Shape out_shape = batch;

@@ -78,8 +78,7 @@ Tensor lapack_lu_solve(const Tensor& lu, const Tensor& pivots, const Tensor& b, 
   Tensor lu_c = colmajor_copy(lu);
   Tensor piv = contiguous(to_dtype(pivots, DType::Int64));
   Tensor x = colmajor_copy(b);
-  kernels::lu_solve(lu.dtype(), batch_count(lu), n, cols(b), lu_c->data_bytes(), i64(piv), x->data_bytes(),
-                    trans);
+  kernels::lu_solve(lu.dtype(), batch_count(lu), n, cols(b), lu_c->data_bytes(), i64(piv), x->data_bytes(), trans);
   return as_matrix(x);
 }
 
@@ -132,8 +131,8 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lapack_svd(const Tensor& a, bool full
   int64_t ucols = full_matrices ? m : k, vrows = full_matrices ? n : k;
   Tensor u = colmajor_empty(batch, m, ucols, a.dtype());
   Tensor vt = colmajor_empty(batch, vrows, n, a.dtype());
-  kernels::svd(a.dtype(), batch_count(a), m, n, work->data_bytes(), s->data_bytes(), u->data_bytes(),
-               vt->data_bytes(), full_matrices, i64(info));
+  kernels::svd(a.dtype(), batch_count(a), m, n, work->data_bytes(), s->data_bytes(), u->data_bytes(), vt->data_bytes(),
+               full_matrices, i64(info));
   return {as_matrix(u), s, as_matrix(vt), info};
 }
 
@@ -142,8 +141,8 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lapack_lstsq(const Tensor& a, const T
   check_input(b, "lstsq");
   int64_t m = rows(a), n = cols(a), k = cols(b), ldb = std::max<int64_t>(1, std::max(m, n));
   TC_CHECK(rows(b) == m && batch_shape(a) == batch_shape(b) && a.dtype() == b.dtype(),
-           "lstsq: expected A (*, m, n) and B (*, m, k) with the same batch dims and dtype, got ",
-           shape_str(a.sizes()), " and ", shape_str(b.sizes()));
+           "lstsq: expected A (*, m, n) and B (*, m, k) with the same batch dims and dtype, got ", shape_str(a.sizes()),
+           " and ", shape_str(b.sizes()));
   Shape batch = batch_shape(a);
   Tensor work = colmajor_copy(a);
   // B's column-major buffer has max(m, n) rows: the solution (n rows) is written over it.

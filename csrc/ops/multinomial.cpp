@@ -89,8 +89,8 @@ void sample_with_replacement(const Tensor& probs, int64_t rows, int64_t cats, in
 
 Tensor multinomial(const Tensor& probs, int64_t n, bool replacement, Generator* gen) {
   TC_CHECK(probs.dim() > 0 && probs.dim() <= 2, "prob_dist must be 1 or 2 dim");
-  TC_CHECK(is_floating(probs.dtype()), "multinomial only supports floating-point dtypes for input, got: ",
-           scalar_type_name(probs.dtype()));
+  TC_CHECK(is_floating(probs.dtype()),
+           "multinomial only supports floating-point dtypes for input, got: ", scalar_type_name(probs.dtype()));
   TC_CHECK(n > 0, "cannot sample n_sample <= 0 samples");
   const int64_t cats = probs.size(probs.dim() - 1);
   TC_CHECK(replacement || n <= cats, "cannot sample n_sample > prob_dist.size(-1) samples without replacement");
@@ -99,8 +99,10 @@ Tensor multinomial(const Tensor& probs, int64_t n, bool replacement, Generator* 
   Tensor out = empty(probs.dim() == 1 ? Shape{n} : Shape{rows, n}, DType::Int64);
   if (out.numel() == 0) return out;
   Generator& g = gen ? *gen : default_generator();
-  if (!replacement || n == 1) sample_by_exponential_keys(probs, rows, cats, n, out, &g);
-  else sample_with_replacement(probs, rows, cats, n, out, g);
+  if (!replacement || n == 1)
+    sample_by_exponential_keys(probs, rows, cats, n, out, &g);
+  else
+    sample_with_replacement(probs, rows, cats, n, out, g);
   return out;
 }
 

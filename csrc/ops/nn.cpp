@@ -15,9 +15,8 @@ namespace d = autograd::d;
 Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, int64_t ignore_index, int reduction) {
   TC_CHECK(logp.dim() >= 1, "[nll_loss] input must have at least 1 dimension, got shape ", shape_str(logp.sizes()));
   TC_CHECK(is_floating(logp.dtype()), "[nll_loss] expected a floating point input, got ", dtype_name(logp.dtype()));
-  TC_CHECK(target.dtype() == DType::Int64 || target.dtype() == DType::Int32,
-           "expected scalar type Long but found ", dtype_name(target.dtype()),
-           " (nll_loss/cross_entropy targets are class indices; use .long())");
+  TC_CHECK(target.dtype() == DType::Int64 || target.dtype() == DType::Int32, "expected scalar type Long but found ",
+           dtype_name(target.dtype()), " (nll_loss/cross_entropy targets are class indices; use .long())");
   // Canonical [N, C, R] with R the flattened extra dims.
   bool unbatched = logp.dim() == 1;
   int64_t N = unbatched ? 1 : logp.size(0);
@@ -45,10 +44,9 @@ Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, 
   Tensor wsum_t = empty({}, logp.dtype());
   double wsum = 0;
   int64_t bad_target = 0;
-  bool ok = per.numel() == 0 ||
-            kernels::nll_loss_forward(logp.dtype(), N, C, R, lp->data_bytes(), tg.data<int64_t>(),
-                                      w.defined() ? w->data_bytes() : nullptr, ignore_index, per->data_bytes(), &wsum,
-                                      &bad_target);
+  bool ok = per.numel() == 0 || kernels::nll_loss_forward(logp.dtype(), N, C, R, lp->data_bytes(), tg.data<int64_t>(),
+                                                          w.defined() ? w->data_bytes() : nullptr, ignore_index,
+                                                          per->data_bytes(), &wsum, &bad_target);
   TC_CHECK_INDEX(ok, "Target ", bad_target, " is out of bounds (expected a class index in [0, ", C - 1, "])");
   {
     autograd::NoGradGuard ng;
@@ -57,9 +55,12 @@ Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, 
   Tensor out;
   {
     autograd::NoGradGuard ng;
-    if (reduction == 0) out = per;
-    else if (reduction == 2) out = sum(per, {}, false);
-    else out = div(sum(per, {}, false), wsum_t);
+    if (reduction == 0)
+      out = per;
+    else if (reduction == 2)
+      out = sum(per, {}, false);
+    else
+      out = div(sum(per, {}, false), wsum_t);
   }
   if (auto* n = record("NllLossBackward0", d::nll_loss_backward, {&logp}, {&out})) {
     n->save(tg);

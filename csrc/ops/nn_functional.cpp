@@ -170,8 +170,8 @@ Grads layer_norm_formula(FormulaNode& n, const Grads& g) {
     Tensor gb = n.needs_grad(2) ? empty(ns, x.dtype()) : Tensor();
     auto ptr = [](const Tensor& t) -> void* { return t.defined() ? t->data_bytes() : nullptr; };
     kernels::layer_norm_backward(x.dtype(), N, M, gc->data_bytes(), xc->data_bytes(), n.saved_at(2)->data_bytes(),
-                                 n.saved_at(3)->data_bytes(), w.defined() ? w->data_bytes() : nullptr, ptr(gx),
-                                 ptr(gw), ptr(gb));
+                                 n.saved_at(3)->data_bytes(), w.defined() ? w->data_bytes() : nullptr, ptr(gx), ptr(gw),
+                                 ptr(gb));
     return {gx, gw, gb};
   }
   Tensor x2 = reshape(x, {N, M});
@@ -214,8 +214,7 @@ Grads bce_formula(FormulaNode& n, const Grads& g) {
     Tensor denom = clamp(mul(add_scalar(neg(x), 1.0), x), Scalar::from_double(1e-12), std::nullopt);
     gi = mul(div(sub(x, y), denom), scale);
   }
-  if (n.needs_grad(1))
-    gt = mul(sub(unary(UnaryOp::Log1p, neg(x)), unary(UnaryOp::Log, x)), scale);
+  if (n.needs_grad(1)) gt = mul(sub(unary(UnaryOp::Log1p, neg(x)), unary(UnaryOp::Log, x)), scale);
   return {gi, gt};
 }
 
@@ -277,7 +276,8 @@ Tensor gelu(const Tensor& x, int approximate) {
   Tensor xc = contig(x);
   Tensor out = empty(x.sizes(), x.dtype());
   if (x.numel() > 0)
-    kernels::activation_forward(gelu_kind(approximate), x.dtype(), x.numel(), xc->data_bytes(), out->data_bytes(), kernels::ActivationParams{});
+    kernels::activation_forward(gelu_kind(approximate), x.dtype(), x.numel(), xc->data_bytes(), out->data_bytes(),
+                                kernels::ActivationParams{});
   if (auto* n = record("GeluBackward0", gelu_formula, {&x}, {&out})) {
     n->save(x);
     n->attrs = GeluAttrs{approximate};
@@ -307,13 +307,14 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
   if (!ok) {
     Shape expected = normalized_shape;
     expected.insert(expected.begin(), -1);
-    TC_CHECK(false, "Given normalized_shape=", shape_str(normalized_shape), ", expected input with shape [*",
-             [&] {
-               std::string s;
-               for (int64_t v : normalized_shape) s += ", " + std::to_string(v);
-               return s;
-             }(),
-             "], but got input of size", shape_str(x.sizes()));
+    TC_CHECK(
+        false, "Given normalized_shape=", shape_str(normalized_shape), ", expected input with shape [*",
+        [&] {
+          std::string s;
+          for (int64_t v : normalized_shape) s += ", " + std::to_string(v);
+          return s;
+        }(),
+        "], but got input of size", shape_str(x.sizes()));
   }
   if (weight.defined())
     TC_CHECK(weight.sizes() == normalized_shape, "Expected weight to be of same shape as normalized_shape, but got ",
@@ -335,8 +336,8 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
   Tensor mean_t = empty(stat_shape, x.dtype()), rstd_t = empty(stat_shape, x.dtype());
   if (N > 0)
     kernels::layer_norm_forward(x.dtype(), N, M, xc->data_bytes(), wc.defined() ? wc->data_bytes() : nullptr,
-                                bc.defined() ? bc->data_bytes() : nullptr, eps, out->data_bytes(),
-                                mean_t->data_bytes(), rstd_t->data_bytes());
+                                bc.defined() ? bc->data_bytes() : nullptr, eps, out->data_bytes(), mean_t->data_bytes(),
+                                rstd_t->data_bytes());
   if (auto* n = record("NativeLayerNormBackward0", layer_norm_formula, {&x, &weight, &bias}, {&out})) {
     n->save(x);
     n->save(wc);
@@ -421,7 +422,8 @@ Tensor embedding_ex(const Tensor& weight, const Tensor& indices, int64_t padding
   TC_CHECK(weight.dim() == 2, "'weight' must be 2-D, got shape ", shape_str(weight.sizes()));
   TC_CHECK_TYPE(indices.dtype() == DType::Int64 || indices.dtype() == DType::Int32,
                 "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; "
-                "but got ", dtype_name(indices.dtype()), " instead (while checking arguments for embedding)");
+                "but got ",
+                dtype_name(indices.dtype()), " instead (while checking arguments for embedding)");
   Tensor out;
   {
     autograd::NoGradGuard ng;

@@ -17,8 +17,7 @@ Tensor gelu_backward(const Tensor& grad, const Tensor& x, int approximate);
 
 // Normalises over the trailing dims `normalized_shape`; weight/bias may be
 // undefined (elementwise_affine=False).
-Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& weight, const Tensor& bias,
-                  double eps);
+Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& weight, const Tensor& bias, double eps);
 
 // `input` and `target` have the same shape (callers broadcast first); weight
 // and pos_weight are undefined or already expanded to input's shape.

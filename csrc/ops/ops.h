@@ -19,8 +19,20 @@ struct Scalar {
   int64_t i = 0;
   double d = 0;
   Scalar() = default;
-  static Scalar from_bool(bool b) { Scalar s; s.kind = Bool; s.i = b; s.d = b; return s; }
-  static Scalar from_int(int64_t v) { Scalar s; s.kind = Int; s.i = v; s.d = static_cast<double>(v); return s; }
+  static Scalar from_bool(bool b) {
+    Scalar s;
+    s.kind = Bool;
+    s.i = b;
+    s.d = b;
+    return s;
+  }
+  static Scalar from_int(int64_t v) {
+    Scalar s;
+    s.kind = Int;
+    s.i = v;
+    s.d = static_cast<double>(v);
+    return s;
+  }
   // i: the truncated value when it fits int64 (else 0; fill_scalar checks the range).
   static Scalar from_double(double v) {
     Scalar s;
@@ -104,7 +116,7 @@ Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dt, Generato
 Tensor randperm(int64_t n, DType dt, Generator* gen = nullptr);
 Tensor& uniform_(Tensor& t, double lo, double hi, Generator* gen = nullptr);
 Tensor& normal_(Tensor& t, double mean, double std, Generator* gen = nullptr);
-Tensor& random_full_(Tensor& t, Generator* gen = nullptr);  // random_(): the dtype's whole range
+Tensor& random_full_(Tensor& t, Generator* gen = nullptr);            // random_(): the dtype's whole range
 Tensor& random_to_(Tensor& t, int64_t to, Generator* gen = nullptr);  // random_(to): [0, to)
 // random_(from, to): [from, to); to = nullopt means up to the dtype's maximum
 // (from = int64 min then: every int64 value).
@@ -225,8 +237,7 @@ Tensor embedding(const Tensor& weight, const Tensor& indices);
 // Negative log likelihood over class dim 1 of log-probabilities `logp`
 // ([N, C, ...] or [C]); reduction: 0 none, 1 mean, 2 sum. `weight` may be
 // undefined. Ignored targets contribute 0 and are excluded from the mean.
-Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, int64_t ignore_index,
-                int reduction);
+Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, int64_t ignore_index, int reduction);
 
 }  // namespace ops
 }  // namespace tc

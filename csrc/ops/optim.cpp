@@ -55,8 +55,8 @@ void check_param(const Tensor& p, const char* op) {
 
 }  // namespace
 
-void sgd_step_(Tensor& param, const Tensor& grad, Tensor& momentum_buf, double lr, double momentum,
-               double dampening, double weight_decay, bool nesterov, bool maximize) {
+void sgd_step_(Tensor& param, const Tensor& grad, Tensor& momentum_buf, double lr, double momentum, double dampening,
+               double weight_decay, bool nesterov, bool maximize) {
   const char* op = "sgd";
   check_param(param, op);
   Tensor g = grad_operand(grad, param, op);
@@ -93,8 +93,16 @@ void adam_step_(Tensor& param, const Tensor& grad, Tensor& exp_avg, Tensor& exp_
   const double bias_correction2 = 1 - std::pow(beta2, step);
   const double step_size = lr / bias_correction1;
   const double bias_correction2_sqrt = std::pow(bias_correction2, 0.5);
-  kernels::AdamArgs args{maximize ? -1.0 : 1.0, weight_decay, 1 - lr * weight_decay, 1 - beta1, beta2, 1 - beta2,
-                         bias_correction2_sqrt, eps, -step_size, decoupled};
+  kernels::AdamArgs args{maximize ? -1.0 : 1.0,
+                         weight_decay,
+                         1 - lr * weight_decay,
+                         1 - beta1,
+                         beta2,
+                         1 - beta2,
+                         bias_correction2_sqrt,
+                         eps,
+                         -step_size,
+                         decoupled};
   kernels::adam_step(param.dtype(), param.numel(), p.work->data_bytes(), g->data_bytes(), m.work->data_bytes(),
                      v.work->data_bytes(), vmax ? vmax->work->data_bytes() : nullptr, args);
 }

@@ -13,8 +13,8 @@ namespace tc::ops {
 // SGD with momentum/dampening/nesterov/weight decay. `momentum_buf` may be
 // undefined: on the first step (momentum != 0) it is created as a copy of the
 // (decayed) gradient, as PyTorch does.
-void sgd_step_(Tensor& param, const Tensor& grad, Tensor& momentum_buf, double lr, double momentum,
-               double dampening, double weight_decay, bool nesterov, bool maximize);
+void sgd_step_(Tensor& param, const Tensor& grad, Tensor& momentum_buf, double lr, double momentum, double dampening,
+               double weight_decay, bool nesterov, bool maximize);
 
 // Adam / AdamW (decoupled=true). `step` is the already incremented step count;
 // `max_exp_avg_sq` is used only when amsgrad.

@@ -40,8 +40,10 @@ void check_no_partial_overlap(const Tensor& written, const Tensor& input) {
   const int64_t w0 = written->offset, w1 = w0 + written.numel();
   const int64_t i0 = input->offset, i1 = i0 + input.numel();
   if (w1 <= i0 || i1 <= w0) return;  // disjoint
-  const bool identical = w0 == i0 && w1 == i1 && written.sizes() == input.sizes() && written.strides() == input.strides();
-  TC_CHECK(identical, "unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
+  const bool identical =
+      w0 == i0 && w1 == i1 && written.sizes() == input.sizes() && written.strides() == input.strides();
+  TC_CHECK(identical,
+           "unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
            "single memory location. Please clone() the tensor before performing the operation.");
 }
 

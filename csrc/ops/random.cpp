@@ -68,8 +68,7 @@ Tensor& sample_into(Tensor& t, kernels::Sample kind, Generator& g, double a = 0,
 // Like PyTorch, an in-place sample into a tensor that requires grad is refused
 // for leaves and recorded (gradient zero: the values do not depend on the old
 // ones) otherwise, under the node name PyTorch uses.
-template <typename F>
-Tensor& sample_in_place(Tensor& t, const char* op, const char* node, F&& fill) {
+template <typename F> Tensor& sample_in_place(Tensor& t, const char* op, const char* node, F&& fill) {
   autograd::check_inplace(t, op);
   if (!autograd::any_requires_grad({&t})) {
     fill();
@@ -99,8 +98,7 @@ inline int highest_bit(int64_t v) {  // floor(log2(|v|)), 0 for 0
   while (m >>= 1) ++n;
   return n;
 }
-template <typename T>
-int64_t update_from(int64_t from) {
+template <typename T> int64_t update_from(int64_t from) {
   if (from == std::numeric_limits<int64_t>::max()) return from;
   const int64_t next = from + 1;
   const int64_t from_plus_1 = dist::cast_sample<int64_t>(static_cast<T>(next));  // x86's result past 2^63
@@ -109,8 +107,7 @@ int64_t update_from(int64_t from) {
   }
   return from;
 }
-template <typename T>
-int64_t update_to(int64_t to) {
+template <typename T> int64_t update_to(int64_t to) {
   if (to == std::numeric_limits<int64_t>::min()) return to;
   const int64_t prev = to - 1;
   const int64_t to_minus_1 = dist::cast_sample<int64_t>(static_cast<T>(prev));
@@ -123,11 +120,24 @@ int64_t update_to(int64_t to) {
 void check_from_to_in_range(int64_t from, int64_t to_inc, DType dt) {
   double lo, hi;
   switch (dt) {
-    case DType::Float32: lo = -std::numeric_limits<float>::max(); hi = std::numeric_limits<float>::max(); break;
-    case DType::Float64: lo = -std::numeric_limits<double>::max(); hi = std::numeric_limits<double>::max(); break;
-    case DType::Int32: lo = std::numeric_limits<int32_t>::min(); hi = std::numeric_limits<int32_t>::max(); break;
-    case DType::Bool: lo = 0; hi = 1; break;
-    default: return;  // int64: every int64 fits
+    case DType::Float32:
+      lo = -std::numeric_limits<float>::max();
+      hi = std::numeric_limits<float>::max();
+      break;
+    case DType::Float64:
+      lo = -std::numeric_limits<double>::max();
+      hi = std::numeric_limits<double>::max();
+      break;
+    case DType::Int32:
+      lo = std::numeric_limits<int32_t>::min();
+      hi = std::numeric_limits<int32_t>::max();
+      break;
+    case DType::Bool:
+      lo = 0;
+      hi = 1;
+      break;
+    default:
+      return;  // int64: every int64 fits
   }
   TC_CHECK(from >= lo && from <= hi, "from is out of bounds for ", type_meta_name(dt));
   TC_CHECK(to_inc >= lo && to_inc <= hi, "to - 1 is out of bounds for ", type_meta_name(dt));
@@ -187,7 +197,8 @@ void set_rng_state(const std::vector<uint64_t>& st, Generator* gen) {
 
 static Tensor& uniform_fill(Tensor& t, double lo, double hi, Generator* gen) {
   if (!is_floating(t.dtype())) not_implemented_for("check_uniform_bounds", t.dtype());
-  const double max = t.dtype() == DType::Float32 ? std::numeric_limits<float>::max() : std::numeric_limits<double>::max();
+  const double max =
+      t.dtype() == DType::Float32 ? std::numeric_limits<float>::max() : std::numeric_limits<double>::max();
   TC_CHECK(lo >= -max && lo <= max, "from is out of bounds for ", type_meta_name(t.dtype()));
   TC_CHECK(hi >= -max && hi <= max, "to is out of bounds for ", type_meta_name(t.dtype()));
   TC_CHECK(lo <= hi, "uniform_ expects to return a [from, to) range, but found from=", lo, " > to=", hi);
@@ -214,10 +225,13 @@ static Tensor& random_fill(Tensor& t, int64_t from, std::optional<int64_t> to_op
     int64_t to = *to_opt;
     TC_CHECK(from < to, "random_ expects 'from' to be less than 'to', but got from=", from, " >= to=", to);
     if (is_floating(dt)) {
-      if (dt == DType::Float32) from = update_from<float>(from), to = update_to<float>(to);
-      else from = update_from<double>(from), to = update_to<double>(to);
-      TC_CHECK(from < to, "random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, but got from=",
-               from, " >= to=", to);
+      if (dt == DType::Float32)
+        from = update_from<float>(from), to = update_to<float>(to);
+      else
+        from = update_from<double>(from), to = update_to<double>(to);
+      TC_CHECK(from < to,
+               "random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, but got from=", from,
+               " >= to=", to);
     }
     check_from_to_in_range(from, to - 1, dt);
     if (t.numel() == 0) return t;
@@ -226,15 +240,29 @@ static Tensor& random_fill(Tensor& t, int64_t from, std::optional<int64_t> to_op
   if (from != std::numeric_limits<int64_t>::min()) {
     int64_t to_inc;
     switch (dt) {
-      case DType::Float32: to_inc = int64_t{1} << 24; from = update_from<float>(from); break;
-      case DType::Float64: to_inc = int64_t{1} << 53; from = update_from<double>(from); break;
-      case DType::Int32: to_inc = std::numeric_limits<int32_t>::max(); break;
-      case DType::Int64: to_inc = std::numeric_limits<int64_t>::max(); break;
-      default: to_inc = 1; break;  // bool
+      case DType::Float32:
+        to_inc = int64_t{1} << 24;
+        from = update_from<float>(from);
+        break;
+      case DType::Float64:
+        to_inc = int64_t{1} << 53;
+        from = update_from<double>(from);
+        break;
+      case DType::Int32:
+        to_inc = std::numeric_limits<int32_t>::max();
+        break;
+      case DType::Int64:
+        to_inc = std::numeric_limits<int64_t>::max();
+        break;
+      default:
+        to_inc = 1;
+        break;  // bool
     }
     if (is_floating(dt))
-      TC_CHECK(from < to_inc, "random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted to "
-               "dtype, but got from=", from, " > to_inc=", to_inc);
+      TC_CHECK(from < to_inc,
+               "random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted to "
+               "dtype, but got from=",
+               from, " > to_inc=", to_inc);
     check_from_to_in_range(from, to_inc, dt);
     if (t.numel() == 0) return t;
     return random_from_to_fill(t, static_cast<uint64_t>(to_inc) - static_cast<uint64_t>(from) + 1, from, g);
@@ -249,8 +277,10 @@ static Tensor& random_fill(Tensor& t, int64_t from, std::optional<int64_t> to_op
 static Tensor& exponential_fill(Tensor& t, double lambda, Generator* gen) {
   TC_CHECK(lambda > 0.0, "exponential_ expects lambda > 0.0, but found lambda=", lambda);
   if (t.numel() == 0) return t;
-  TC_CHECK(is_floating(t.dtype()), "Exponential distribution is a continuous probability distribution. dtype must be "
-           "a floating point but you specified ", scalar_type_name(t.dtype()));
+  TC_CHECK(is_floating(t.dtype()),
+           "Exponential distribution is a continuous probability distribution. dtype must be "
+           "a floating point but you specified ",
+           scalar_type_name(t.dtype()));
   return sample_into(t, kernels::Sample::Exponential, pick(gen), lambda);
 }
 
@@ -263,8 +293,10 @@ static Tensor& geometric_fill(Tensor& t, double p, Generator* gen) {
 
 static Tensor& cauchy_fill(Tensor& t, double median, double sigma, Generator* gen) {
   TC_CHECK(sigma > 0.0, "cauchy_ expects sigma > 0.0, but found sigma=", sigma);
-  TC_CHECK(is_floating(t.dtype()), "Cauchy distribution is a continuous probability distribution. dtype must be a "
-           "floating point but you specified ", type_meta_name(t.dtype()));
+  TC_CHECK(is_floating(t.dtype()),
+           "Cauchy distribution is a continuous probability distribution. dtype must be a "
+           "floating point but you specified ",
+           type_meta_name(t.dtype()));
   if (t.numel() == 0) return t;
   return sample_into(t, kernels::Sample::Cauchy, pick(gen), median, sigma);
 }
@@ -290,10 +322,11 @@ static Tensor& bernoulli_tensor_fill(Tensor& t, const Tensor& probs, Generator* 
     p = expand(probs, t.sizes());
   }
   if (!is_floating(p.dtype())) not_implemented_for("bernoulli_tensor_cpu_p_", p.dtype());
-  const int64_t written = kernels::bernoulli_tensor(strided_out(t), p->data_bytes(), p.dtype(), p.strides().data(),
-                                                    pick(gen));
+  const int64_t written =
+      kernels::bernoulli_tensor(strided_out(t), p->data_bytes(), p.dtype(), p.strides().data(), pick(gen));
   t.bump_version();
-  TC_CHECK(written < 0, "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
+  TC_CHECK(written < 0,
+           "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this "
            "error message be improved?  If so, please report an enhancement request to PyTorch.)");
   return t;
 }
@@ -389,8 +422,7 @@ Tensor sample_dirichlet(const Tensor& alpha, Generator* gen) {
   const Tensor a = contiguous_no_grad(alpha);
   Tensor out = empty(alpha.sizes(), alpha.dtype());
   const int64_t k = alpha.dim() == 0 ? 1 : alpha.sizes().back();
-  if (out.numel() > 0)
-    kernels::dirichlet(a.dtype(), a->data_bytes(), out->data_bytes(), out.numel() / k, k, pick(gen));
+  if (out.numel() > 0) kernels::dirichlet(a.dtype(), a->data_bytes(), out->data_bytes(), out.numel() / k, k, pick(gen));
   return out;
 }
 

@@ -28,9 +28,9 @@ namespace {
 struct Plan {
   Tensor in;
   int64_t outer = 1, len = 1, inner = 1;  // the kernel's problem
-  int64_t count = 1;  // elements reduced into each output (len, before collapsing expanded dims)
-  int64_t repeat = 1; // copies of each kernel element across collapsed reduced dims
-  Shape dims;      // wrapped, sorted; all dims when the user gave none
+  int64_t count = 1;                      // elements reduced into each output (len, before collapsing expanded dims)
+  int64_t repeat = 1;                     // copies of each kernel element across collapsed reduced dims
+  Shape dims;                             // wrapped, sorted; all dims when the user gave none
   Shape keep_shape;
   Shape out_shape;
   std::optional<Shape> kernel_out_shape;  // set when expanded dims were collapsed
@@ -69,8 +69,14 @@ Plan make_plan(const Tensor& a, const Shape& dims_in, bool keepdim, const char* 
   std::vector<bool> red(nd, false);
   for (int64_t dd : p.dims) red[dd] = true;
   for (int64_t i = 0; i < nd; ++i) {
-    if (red[i]) { p.keep_shape.push_back(1); if (keepdim) p.out_shape.push_back(1); p.count *= a.size(i); }
-    else { p.keep_shape.push_back(a.size(i)); p.out_shape.push_back(a.size(i)); }
+    if (red[i]) {
+      p.keep_shape.push_back(1);
+      if (keepdim) p.out_shape.push_back(1);
+      p.count *= a.size(i);
+    } else {
+      p.keep_shape.push_back(a.size(i));
+      p.out_shape.push_back(a.size(i));
+    }
   }
   if (collapse_expanded) {
     autograd::NoGradGuard ng;
@@ -104,15 +110,25 @@ Plan make_plan(const Tensor& a, const Shape& dims_in, bool keepdim, const char* 
     return p;
   }
   Shape perm;
-  for (int64_t i = 0; i < nd; ++i) if (!red[i]) { perm.push_back(i); p.outer *= a.size(i); }
-  for (int64_t i : p.dims) { perm.push_back(i); p.len *= a.size(i); }
+  for (int64_t i = 0; i < nd; ++i)
+    if (!red[i]) {
+      perm.push_back(i);
+      p.outer *= a.size(i);
+    }
+  for (int64_t i : p.dims) {
+    perm.push_back(i);
+    p.len *= a.size(i);
+  }
   autograd::NoGradGuard ng;
   p.in = contiguous(permute(a, perm));
   return p;
 }
 
 Tensor run_reduce(ReduceOp op, const Plan& p, DType in_dt, DType out_dt) {
-  Tensor in = p.in.dtype() == in_dt ? p.in : [&] { autograd::NoGradGuard ng; return contiguous(to_dtype(p.in, in_dt)); }();
+  Tensor in = p.in.dtype() == in_dt ? p.in : [&] {
+    autograd::NoGradGuard ng;
+    return contiguous(to_dtype(p.in, in_dt));
+  }();
   Tensor out = empty(p.kernel_out_shape ? *p.kernel_out_shape : p.out_shape, out_dt);
   if (p.outer * p.inner == 0) return out;
   kernels::reduce(op, in->data_bytes(), in_dt, out->data_bytes(), out_dt, p.outer, p.len, p.inner);
@@ -135,9 +151,8 @@ attrs::Reduction reduction_attrs(const Tensor& a, const Plan& p, bool keepdim, b
 
 // Records a reduction's node with its typed payload (attrs::Reduction, or a
 // struct that extends it); the caller saves tensors.
-template <typename Attrs>
-autograd::FormulaNode* record_reduction(const char* name, autograd::Formula f, const Tensor& a, const Tensor& out,
-                                        Attrs payload) {
+template <typename Attrs> autograd::FormulaNode* record_reduction(const char* name, autograd::Formula f,
+                                                                  const Tensor& a, const Tensor& out, Attrs payload) {
   auto* n = record(name, f, {&a}, {&out});
   if (n) n->attrs = std::move(payload);
   return n;
@@ -150,8 +165,10 @@ Tensor sum(const Tensor& a, const Shape& dims, bool keepdim, std::optional<DType
   DType in_dt = dtype ? *dtype : a.dtype();
   DType out_dt = dtype ? *dtype : sum_dtype(a.dtype());
   Tensor out;
-  if (p.len == 0) out = zeros(p.out_shape, out_dt);
-  else out = run_reduce(ReduceOp::Sum, p, is_floating(out_dt) ? out_dt : in_dt, out_dt);
+  if (p.len == 0)
+    out = zeros(p.out_shape, out_dt);
+  else
+    out = run_reduce(ReduceOp::Sum, p, is_floating(out_dt) ? out_dt : in_dt, out_dt);
   record_reduction(dims.empty() && !keepdim ? "SumBackward0" : "SumBackward1", d::sum_backward, a, out,
                    reduction_attrs(a, p, keepdim, true));
   return out;
@@ -166,9 +183,11 @@ Tensor sum_to(const Tensor& a, const Shape& shape) {
   Shape dims;
   for (int64_t i = 0; i < lead; ++i) dims.push_back(i);
   for (int64_t i = 0; i < (int64_t)shape.size(); ++i) {
-    if (shape[i] == 1 && a.size(lead + i) != 1) dims.push_back(lead + i);
-    else TC_CHECK(shape[i] == a.size(lead + i), "[sum_to] cannot reduce shape ", shape_str(a.sizes()), " to ",
-                  shape_str(shape));
+    if (shape[i] == 1 && a.size(lead + i) != 1)
+      dims.push_back(lead + i);
+    else
+      TC_CHECK(shape[i] == a.size(lead + i), "[sum_to] cannot reduce shape ", shape_str(a.sizes()), " to ",
+               shape_str(shape));
   }
   Tensor r = dims.empty() ? a : sum(a, dims, true);
   if (lead > 0 || r.sizes() != shape) r = view(r, shape);
@@ -176,8 +195,10 @@ Tensor sum_to(const Tensor& a, const Shape& shape) {
 }
 
 Tensor mean(const Tensor& a, const Shape& dims, bool keepdim) {
-  TC_CHECK(is_floating(a.dtype()), "mean(): could not infer output dtype. Input dtype must be either a floating "
-           "point or complex dtype. Got: ", dtype_name(a.dtype()), "; convert with .float() first");
+  TC_CHECK(is_floating(a.dtype()),
+           "mean(): could not infer output dtype. Input dtype must be either a floating "
+           "point or complex dtype. Got: ",
+           dtype_name(a.dtype()), "; convert with .float() first");
   Plan p = make_plan(a, dims, keepdim, "mean", /*collapse_expanded=*/true);
   Tensor out;
   {
@@ -197,7 +218,8 @@ Tensor mean(const Tensor& a, const Shape& dims, bool keepdim) {
 Tensor prod(const Tensor& a, std::optional<int64_t> dim, bool keepdim) {
   Plan p = make_plan(a, dim ? Shape{*dim} : Shape{}, dim ? keepdim : false, "prod");
   DType out_dt = sum_dtype(a.dtype());
-  Tensor out = p.len == 0 ? ones(p.out_shape, out_dt) : run_reduce(ReduceOp::Prod, p, is_floating(out_dt) ? out_dt : a.dtype(), out_dt);
+  Tensor out = p.len == 0 ? ones(p.out_shape, out_dt)
+                          : run_reduce(ReduceOp::Prod, p, is_floating(out_dt) ? out_dt : a.dtype(), out_dt);
   if (auto* n = record_reduction(dim ? "ProdBackward1" : "ProdBackward0", d::prod_backward, a, out,
                                  reduction_attrs(a, p, dim ? keepdim : false, true))) {
     n->save(a);
@@ -213,30 +235,36 @@ static Tensor extreme(ReduceOp op, const Tensor& a, const Shape& dims, bool keep
   // PyTorch: RuntimeError for an empty input without a dim, IndexError for a reduced dim of size 0 (even when
   // the result is empty too).
   if (dims.empty() && a.numel() == 0)
-    raise(ErrorKind::Runtime, name, "(): Expected reduction dim to be specified for input.numel() == 0. Specify "
+    raise(ErrorKind::Runtime, name,
+          "(): Expected reduction dim to be specified for input.numel() == 0. Specify "
           "the reduction dim with the 'dim' argument.");
   for (int64_t d : dims)
     if (a.dim() > 0 && a.size(wrap_dim(d, a.dim(), name)) == 0)
       raise(ErrorKind::Index, name, "(): Expected reduction dim ", wrap_dim(d, a.dim(), name),
             " to have non-zero size.");
   Tensor out = run_reduce(op, p, a.dtype(), a.dtype());
-  if (auto* n = record_reduction(node, d::amax_amin_backward, a, out,
-                                 reduction_attrs(a, p, keepdim, !dims.empty()))) {
+  if (auto* n = record_reduction(node, d::amax_amin_backward, a, out, reduction_attrs(a, p, keepdim, !dims.empty()))) {
     n->save(a);
     n->save(out, true);
   }
   return out;
 }
 
-Tensor amax(const Tensor& a, const Shape& dims, bool keepdim) { return extreme(ReduceOp::Max, a, dims, keepdim, "amax", "AmaxBackward0"); }
-Tensor amin(const Tensor& a, const Shape& dims, bool keepdim) { return extreme(ReduceOp::Min, a, dims, keepdim, "amin", "AminBackward0"); }
+Tensor amax(const Tensor& a, const Shape& dims, bool keepdim) {
+  return extreme(ReduceOp::Max, a, dims, keepdim, "amax", "AmaxBackward0");
+}
+Tensor amin(const Tensor& a, const Shape& dims, bool keepdim) {
+  return extreme(ReduceOp::Min, a, dims, keepdim, "amin", "AminBackward0");
+}
 Tensor max_all(const Tensor& a) {
-  TC_CHECK(a.numel() > 0, "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+  TC_CHECK(a.numel() > 0,
+           "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
            "reduction dim with the 'dim' argument.");
   return extreme(ReduceOp::Max, a, {}, false, "max", "MaxBackward1");
 }
 Tensor min_all(const Tensor& a) {
-  TC_CHECK(a.numel() > 0, "min(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+  TC_CHECK(a.numel() > 0,
+           "min(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
            "reduction dim with the 'dim' argument.");
   return extreme(ReduceOp::Min, a, {}, false, "min", "MinBackward1");
 }
@@ -244,8 +272,7 @@ Tensor min_all(const Tensor& a) {
 static std::tuple<Tensor, Tensor> extreme_dim(ReduceOp arg_op, const Tensor& a, int64_t dim, bool keepdim,
                                               const char* name, const char* node) {
   Plan p = make_plan(a, {dim}, keepdim, name);
-  TC_CHECK_INDEX(p.len > 0, name, "(): Expected reduction dim ", dim,
-                 " to have non-zero size.");
+  TC_CHECK_INDEX(p.len > 0, name, "(): Expected reduction dim ", dim, " to have non-zero size.");
   Tensor idx = run_reduce(arg_op, p, a.dtype(), DType::Int64);
   Tensor values;
   {
@@ -284,12 +311,15 @@ static Tensor arg_extreme(ReduceOp op, const Tensor& a, std::optional<int64_t> d
     return r;
   }
   Plan p = make_plan(a, {*dim}, keepdim, name);
-  TC_CHECK_INDEX(p.len > 0, name, "(): Expected reduction dim ", *dim,
-                 " to have non-zero size.");
+  TC_CHECK_INDEX(p.len > 0, name, "(): Expected reduction dim ", *dim, " to have non-zero size.");
   return run_reduce(op, p, a.dtype(), DType::Int64);
 }
-Tensor argmax(const Tensor& a, std::optional<int64_t> dim, bool keepdim) { return arg_extreme(ReduceOp::ArgMax, a, dim, keepdim, "argmax"); }
-Tensor argmin(const Tensor& a, std::optional<int64_t> dim, bool keepdim) { return arg_extreme(ReduceOp::ArgMin, a, dim, keepdim, "argmin"); }
+Tensor argmax(const Tensor& a, std::optional<int64_t> dim, bool keepdim) {
+  return arg_extreme(ReduceOp::ArgMax, a, dim, keepdim, "argmax");
+}
+Tensor argmin(const Tensor& a, std::optional<int64_t> dim, bool keepdim) {
+  return arg_extreme(ReduceOp::ArgMin, a, dim, keepdim, "argmin");
+}
 
 Tensor var(const Tensor& a, const Shape& dims, double correction, bool keepdim) {
   TC_CHECK(is_floating(a.dtype()), "std and var only support floating point and complex dtypes, got ",
@@ -410,8 +440,8 @@ Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
     out = binary(BinaryOp::Add, unary(UnaryOp::Log, s), m);
     if (!keepdim) out = reshape(out, p.out_shape);
   }
-  if (auto* n = record_reduction("LogsumexpBackward0", d::logsumexp_backward, a, out,
-                                 reduction_attrs(a, p, keepdim, true))) {
+  if (auto* n =
+          record_reduction("LogsumexpBackward0", d::logsumexp_backward, a, out, reduction_attrs(a, p, keepdim, true))) {
     n->save(a);
     n->save(out, true);
   }
@@ -424,8 +454,7 @@ Tensor cumsum(const Tensor& a, int64_t dim) {
   Lines l = lines_of(a, dim, dt);
   Tensor out = empty(a.sizes(), dt);
   if (out.numel() > 0) kernels::cumsum(dt, l.x->data_bytes(), out->data_bytes(), l.outer, l.len, l.inner);
-  if (auto* n = record("CumsumBackward0", d::cumsum_backward, {&a}, {&out}))
-    n->attrs = attrs::Dim{dim};
+  if (auto* n = record("CumsumBackward0", d::cumsum_backward, {&a}, {&out})) n->attrs = attrs::Dim{dim};
   return out;
 }
 
@@ -437,11 +466,17 @@ Tensor norm(const Tensor& a, double p, const Shape& dims, bool keepdim) {
   {
     autograd::NoGradGuard ng;
     Tensor ax = unary(UnaryOp::Abs, a);
-    if (std::isinf(p)) out = p > 0 ? amax(ax, dims, keepdim) : amin(ax, dims, keepdim);
-    else if (p == 2.0) out = unary(UnaryOp::Sqrt, sum(binary(BinaryOp::Mul, a, a), dims, keepdim));
-    else if (p == 1.0) out = sum(ax, dims, keepdim);
-    else if (p == 0.0) out = sum(to_dtype(binary(BinaryOp::Ne, a, wrapped_scalar(Scalar::from_int(0))), a.dtype()), dims, keepdim);
-    else out = pow(sum(pow(ax, wrapped_scalar(Scalar::from_double(p))), dims, keepdim), wrapped_scalar(Scalar::from_double(1.0 / p)));
+    if (std::isinf(p))
+      out = p > 0 ? amax(ax, dims, keepdim) : amin(ax, dims, keepdim);
+    else if (p == 2.0)
+      out = unary(UnaryOp::Sqrt, sum(binary(BinaryOp::Mul, a, a), dims, keepdim));
+    else if (p == 1.0)
+      out = sum(ax, dims, keepdim);
+    else if (p == 0.0)
+      out = sum(to_dtype(binary(BinaryOp::Ne, a, wrapped_scalar(Scalar::from_int(0))), a.dtype()), dims, keepdim);
+    else
+      out = pow(sum(pow(ax, wrapped_scalar(Scalar::from_double(p))), dims, keepdim),
+                wrapped_scalar(Scalar::from_double(1.0 / p)));
   }
   if (auto* n = record_reduction("LinalgVectorNormBackward0", d::norm_backward, a, out,
                                  attrs::Norm{reduction_attrs(a, plan, keepdim, true), p})) {
@@ -451,8 +486,7 @@ Tensor norm(const Tensor& a, double p, const Shape& dims, bool keepdim) {
   return out;
 }
 
-static std::tuple<Tensor, Tensor> topk_impl(const Tensor& a, int64_t k, int64_t dim, bool largest,
-                                            const char* node);
+static std::tuple<Tensor, Tensor> topk_impl(const Tensor& a, int64_t k, int64_t dim, bool largest, const char* node);
 
 std::tuple<Tensor, Tensor> sort(const Tensor& a, int64_t dim, bool descending) {
   int64_t k = a.dim() ? a.size(wrap_dim(dim, a.dim(), "sort")) : 1;
@@ -465,8 +499,7 @@ std::tuple<Tensor, Tensor> topk(const Tensor& a, int64_t k, int64_t dim, bool la
   return topk_impl(a, k, dim, largest, "TopkBackward0");
 }
 
-static std::tuple<Tensor, Tensor> topk_impl(const Tensor& a, int64_t k, int64_t dim, bool largest,
-                                            const char* node) {
+static std::tuple<Tensor, Tensor> topk_impl(const Tensor& a, int64_t k, int64_t dim, bool largest, const char* node) {
   int64_t w = wrap_dim(dim, a.dim(), "topk");
   int64_t size = a.dim() ? a.size(w) : 1;
   TC_CHECK(k >= 0 && k <= size, "selected index k out of range: k=", k, " for dimension of size ", size);

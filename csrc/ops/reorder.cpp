@@ -53,8 +53,9 @@ Tensor repeat(const Tensor& a, const Shape& repeats) {
   for (int64_t i = 0; i < nr; ++i) {
     int64_t src = i - (nr - nd);
     int64_t size = src >= 0 ? a.size(src) : 1;
-    TC_CHECK(!__builtin_mul_overflow(repeats[i], size, &final_shape[i]), "repeat: ", repeats[i], " copies of a dim of size ",
-             size, " overflow int64 (repeats ", shape_str(repeats), ", input shape ", shape_str(a.sizes()), ")");
+    TC_CHECK(!__builtin_mul_overflow(repeats[i], size, &final_shape[i]), "repeat: ", repeats[i],
+             " copies of a dim of size ", size, " overflow int64 (repeats ", shape_str(repeats), ", input shape ",
+             shape_str(a.sizes()), ")");
     tiled_sizes[2 * i] = repeats[i];
     tiled_sizes[2 * i + 1] = size;
     tiled_strides[2 * i + 1] = src >= 0 ? a.strides()[src] : 0;

@@ -177,8 +177,8 @@ Tensor recurrent_addmm(const Tensor& x, const Tensor& h, const RecurrentWeight& 
     autograd::NoGradGuard ng;
     copy_(out, x.dim() == 1 ? expand(x, {rows, G}) : x);
   }
-  kernels::gemm_prepacked_b(dt, rows, G, K, h.data<char>(), h.strides()[0], h.strides()[1],
-                            rw.packed_t.data<char>(), out.data<char>(), G, x.defined());
+  kernels::gemm_prepacked_b(dt, rows, G, K, h.data<char>(), h.strides()[0], h.strides()[1], rw.packed_t.data<char>(),
+                            out.data<char>(), G, x.defined());
   if (auto* n = record("AddmmBackward0", recurrent_addmm_formula, {&x, &h, &w}, {&out})) {
     TC_INTERNAL_ASSERT(rw.packed.defined());
     n->save(h);
@@ -195,18 +195,25 @@ Tensor linear2d(const Tensor& x, const Tensor& w, const Tensor& b) {
 
 int64_t gate_multiple(RnnMode mode) {
   switch (mode) {
-    case RnnMode::Lstm: return 4;
-    case RnnMode::Gru: return 3;
-    default: return 1;
+    case RnnMode::Lstm:
+      return 4;
+    case RnnMode::Gru:
+      return 3;
+    default:
+      return 1;
   }
 }
 
 const char* mode_name(RnnMode mode) {
   switch (mode) {
-    case RnnMode::Lstm: return "LSTM";
-    case RnnMode::Gru: return "GRU";
-    case RnnMode::Tanh: return "RNN_TANH";
-    default: return "RNN_RELU";
+    case RnnMode::Lstm:
+      return "LSTM";
+    case RnnMode::Gru:
+      return "GRU";
+    case RnnMode::Tanh:
+      return "RNN_TANH";
+    default:
+      return "RNN_RELU";
   }
 }
 
@@ -222,9 +229,15 @@ void recurrent_step(RnnMode mode, const Tensor& xs, Tensor& h, Tensor& c, const 
       c = hc[1];
       return;
     }
-    case RnnMode::Gru: h = gru_cell_fused(xs, recurrent_addmm(b_hh, h, w_hh), h); return;
-    case RnnMode::Tanh: h = tanh_op(recurrent_addmm(xs, h, w_hh)); return;
-    case RnnMode::Relu: h = unary(UnaryOp::Relu, recurrent_addmm(xs, h, w_hh)); return;
+    case RnnMode::Gru:
+      h = gru_cell_fused(xs, recurrent_addmm(b_hh, h, w_hh), h);
+      return;
+    case RnnMode::Tanh:
+      h = tanh_op(recurrent_addmm(xs, h, w_hh));
+      return;
+    case RnnMode::Relu:
+      h = unary(UnaryOp::Relu, recurrent_addmm(xs, h, w_hh));
+      return;
   }
 }
 
@@ -232,16 +245,17 @@ void recurrent_step(RnnMode mode, const Tensor& xs, Tensor& h, Tensor& c, const 
 
 std::vector<Tensor> lstm_cell_fused(const Tensor& gates, const Tensor& c_prev) {
   check_float(gates, "lstm_cell", "gates");
-  TC_CHECK(gates.dim() == 2 && c_prev.dim() == 2 && gates.size(0) == c_prev.size(0) &&
-               gates.size(1) == 4 * c_prev.size(1),
-           "[lstm_cell] expected gates [rows, 4H] and c_prev [rows, H], got ", shape_str(gates.sizes()), " and ",
-           shape_str(c_prev.sizes()));
+  TC_CHECK(
+      gates.dim() == 2 && c_prev.dim() == 2 && gates.size(0) == c_prev.size(0) && gates.size(1) == 4 * c_prev.size(1),
+      "[lstm_cell] expected gates [rows, 4H] and c_prev [rows, H], got ", shape_str(gates.sizes()), " and ",
+      shape_str(c_prev.sizes()));
   check_same_dtype(c_prev, gates, "lstm_cell", "c_prev");
   int64_t rows = c_prev.size(0), H = c_prev.size(1);
   DType dt = gates.dtype();
   Tensor g = contig(gates), cp = contig(c_prev);
   Tensor h = empty({rows, H}, dt), c = empty({rows, H}, dt), ws = empty({rows, 5 * H}, dt);
-  kernels::lstm_cell_forward(dt, rows, H, g.data<char>(), cp.data<char>(), h.data<char>(), c.data<char>(), ws.data<char>());
+  kernels::lstm_cell_forward(dt, rows, H, g.data<char>(), cp.data<char>(), h.data<char>(), c.data<char>(),
+                             ws.data<char>());
   if (auto* n = record("ThnnFusedLstmCellBackward0", lstm_cell_formula, {&gates, &c_prev}, {&h, &c})) {
     n->save(gates);
     n->save(c_prev);
@@ -254,15 +268,16 @@ Tensor gru_cell_fused(const Tensor& xg, const Tensor& hg, const Tensor& h_prev) 
   check_float(xg, "gru_cell", "input gates");
   TC_CHECK(xg.dim() == 2 && hg.dim() == 2 && h_prev.dim() == 2 && xg.sizes() == hg.sizes() &&
                xg.size(0) == h_prev.size(0) && xg.size(1) == 3 * h_prev.size(1),
-           "[gru_cell] expected input and hidden gates [rows, 3H] and h_prev [rows, H], got ",
-           shape_str(xg.sizes()), ", ", shape_str(hg.sizes()), " and ", shape_str(h_prev.sizes()));
+           "[gru_cell] expected input and hidden gates [rows, 3H] and h_prev [rows, H], got ", shape_str(xg.sizes()),
+           ", ", shape_str(hg.sizes()), " and ", shape_str(h_prev.sizes()));
   check_same_dtype(hg, xg, "gru_cell", "hidden gates");
   check_same_dtype(h_prev, xg, "gru_cell", "h_prev");
   int64_t rows = h_prev.size(0), H = h_prev.size(1);
   DType dt = xg.dtype();
   Tensor x = contig(xg), hh = contig(hg), hp = contig(h_prev);
   Tensor h = empty({rows, H}, dt), ws = empty({rows, 4 * H}, dt);
-  kernels::gru_cell_forward(dt, rows, H, x.data<char>(), hh.data<char>(), hp.data<char>(), h.data<char>(), ws.data<char>());
+  kernels::gru_cell_forward(dt, rows, H, x.data<char>(), hh.data<char>(), hp.data<char>(), h.data<char>(),
+                            ws.data<char>());
   if (auto* n = record("ThnnFusedGruCellBackward0", gru_cell_formula, {&xg, &hg, &h_prev}, {&h})) {
     n->save(xg);
     n->save(hg);
@@ -277,26 +292,29 @@ std::vector<Tensor> rnn_cell(RnnMode mode, const Tensor& x, const Tensor& hx, co
   const int64_t mult = gate_multiple(mode);
   check_float(x, "rnn_cell", "input");
   TC_CHECK(x.dim() == 2, "[rnn_cell] expected a 2-D input [batch, input_size], got ", shape_str(x.sizes()));
-  TC_CHECK(w_ih.dim() == 2 && w_hh.dim() == 2 && w_ih.size(0) % mult == 0,
-           "[rnn_cell] malformed weights of shapes ", shape_str(w_ih.sizes()), " and ", shape_str(w_hh.sizes()));
+  TC_CHECK(w_ih.dim() == 2 && w_hh.dim() == 2 && w_ih.size(0) % mult == 0, "[rnn_cell] malformed weights of shapes ",
+           shape_str(w_ih.sizes()), " and ", shape_str(w_hh.sizes()));
   const int64_t H = w_ih.size(0) / mult;
-  TC_CHECK(x.size(1) == w_ih.size(1), "input has inconsistent input_size: got ", x.size(1), " expected ",
-           w_ih.size(1));
+  TC_CHECK(x.size(1) == w_ih.size(1), "input has inconsistent input_size: got ", x.size(1), " expected ", w_ih.size(1));
   auto check_hidden = [&](const Tensor& h, int idx) {
     TC_CHECK(h.dim() == 2, "[rnn_cell] expected a 2-D hidden", idx, " [batch, hidden_size], got ",
              shape_str(h.sizes()));
-    TC_CHECK(x.size(0) == h.size(0), "Input batch size ", x.size(0), " doesn't match hidden", idx,
-             " batch size ", h.size(0));
+    TC_CHECK(x.size(0) == h.size(0), "Input batch size ", x.size(0), " doesn't match hidden", idx, " batch size ",
+             h.size(0));
     TC_CHECK(h.size(1) == H, "hidden", idx, " has inconsistent hidden_size: got ", h.size(1), ", expected ", H);
   };
   check_hidden(hx, 0);
   if (mode == RnnMode::Lstm) check_hidden(cx, 1);
   Tensor xg = linear2d(x, w_ih, b_ih), hg = linear2d(hx, w_hh, b_hh);
   switch (mode) {
-    case RnnMode::Lstm: return lstm_cell_fused(add(xg, hg), cx);
-    case RnnMode::Gru: return {gru_cell_fused(xg, hg, hx)};
-    case RnnMode::Tanh: return {tanh_op(add(xg, hg))};
-    case RnnMode::Relu: return {unary(UnaryOp::Relu, add(xg, hg))};
+    case RnnMode::Lstm:
+      return lstm_cell_fused(add(xg, hg), cx);
+    case RnnMode::Gru:
+      return {gru_cell_fused(xg, hg, hx)};
+    case RnnMode::Tanh:
+      return {tanh_op(add(xg, hg))};
+    case RnnMode::Relu:
+      return {unary(UnaryOp::Relu, add(xg, hg))};
   }
   return {};
 }
@@ -310,8 +328,8 @@ std::vector<Tensor> rnn_layer(RnnMode mode, const Tensor& input, const std::vect
   check_float(input, op, "input");
   TC_CHECK(input.dim() == (packed ? 2 : 3), "[", op, "] input must have ", packed ? 2 : 3, " dimensions, got ",
            input.dim());
-  TC_CHECK(w_ih.dim() == 2 && w_ih.size(0) % gate_multiple(mode) == 0, "[", op,
-           "] malformed weight_ih of shape ", shape_str(w_ih.sizes()));
+  TC_CHECK(w_ih.dim() == 2 && w_ih.size(0) % gate_multiple(mode) == 0, "[", op, "] malformed weight_ih of shape ",
+           shape_str(w_ih.sizes()));
   TC_CHECK(w_hr.defined() ? lstm : true, "[", op, "] weight_hr (proj_size) is only supported for LSTM");
   const int64_t G = w_ih.size(0), H = G / gate_multiple(mode), I = w_ih.size(1);
   const int64_t Hout = w_hr.defined() ? w_hr.size(0) : H;
@@ -332,8 +350,8 @@ std::vector<Tensor> rnn_layer(RnnMode mode, const Tensor& input, const std::vect
     B = batch_sizes[0];
     int64_t total = 0, prev = B;
     for (int64_t bs : batch_sizes) {
-      TC_CHECK(bs >= 1 && bs <= prev, "[", op, "] batch_sizes must be positive and non-increasing, got ", bs,
-               " after ", prev);
+      TC_CHECK(bs >= 1 && bs <= prev, "[", op, "] batch_sizes must be positive and non-increasing, got ", bs, " after ",
+               prev);
       prev = bs;
       total += bs;
     }
@@ -351,9 +369,12 @@ std::vector<Tensor> rnn_layer(RnnMode mode, const Tensor& input, const std::vect
   // Input projection of every step with one GEMM (Note [Recurrent time loop]).
   Tensor x2d = packed ? input : reshape(input, {T * B, I});
   Tensor xp;
-  if (!b_ih.defined()) xp = mm(x2d, t(w_ih));
-  else if (mode == RnnMode::Gru) xp = addmm(b_ih, x2d, t(w_ih));
-  else xp = addmm(add(b_ih, b_hh), x2d, t(w_ih));
+  if (!b_ih.defined())
+    xp = mm(x2d, t(w_ih));
+  else if (mode == RnnMode::Gru)
+    xp = addmm(b_ih, x2d, t(w_ih));
+  else
+    xp = addmm(add(b_ih, b_hh), x2d, t(w_ih));
   std::vector<Tensor> steps = packed ? split_with_sizes(xp, batch_sizes, 0) : unbind(view(xp, {T, B, G}), 0);
 
   const bool backward = autograd::any_requires_grad({&input, &h0, &c0, &w_ih, &w_hh, &b_ih, &b_hh, &w_hr});

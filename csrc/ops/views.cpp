@@ -48,7 +48,10 @@ Shape infer_size(const Shape& shape, int64_t numel, const char* op) {
 // each run of input dims that is contiguous with itself may be split/merged.
 std::optional<Shape> compute_view_strides(const Shape& old_sz, const Shape& old_st, const Shape& shape) {
   Shape st(shape.size());
-  if (old_sz.empty()) { std::fill(st.begin(), st.end(), 1); return st; }
+  if (old_sz.empty()) {
+    std::fill(st.begin(), st.end(), 1);
+    return st;
+  }
   int64_t numel = shape_numel(old_sz);
   if (numel == 0) {
     if (old_sz == shape) return old_st;
@@ -80,9 +83,11 @@ std::optional<Shape> compute_view_strides(const Shape& old_sz, const Shape& old_
 Tensor view_impl(const Tensor& a, const Shape& shape, const char* name, const char* node = "ViewBackward0") {
   Shape sz = infer_size(shape, a.numel(), name);
   auto st = compute_view_strides(a.sizes(), a.strides(), sz);
-  TC_CHECK(st.has_value(), "view size is not compatible with input tensor's size and stride (at least one dimension "
-           "spans across two contiguous subspaces): input shape ", shape_str(a.sizes()), ", strides ",
-           shape_str(a.strides()), ", requested shape ", shape_str(sz), ". Use .reshape(...) instead.");
+  TC_CHECK(st.has_value(),
+           "view size is not compatible with input tensor's size and stride (at least one dimension "
+           "spans across two contiguous subspaces): input shape ",
+           shape_str(a.sizes()), ", strides ", shape_str(a.strides()), ", requested shape ", shape_str(sz),
+           ". Use .reshape(...) instead.");
   Tensor out = make_view(a, sz, *st, a->offset);
   if (auto* n = record(node, d::view_backward, {&a}, {&out})) n->attrs = attrs::InputShape{a.sizes()};
   note_view(a, out);
@@ -102,31 +107,32 @@ Tensor reshape(const Tensor& a, const Shape& shape) {
     return view_impl(a, sz, "reshape", a.is_contiguous() ? "ViewBackward0" : "ReshapeAliasBackward0");
   Tensor c = contiguous(a);
   Tensor out = make_view(c, sz, contiguous_strides(sz), c->offset);
-  if (auto* n = record("UnsafeViewBackward0", d::view_backward, {&c}, {&out}))
-    n->attrs = attrs::InputShape{c.sizes()};
+  if (auto* n = record("UnsafeViewBackward0", d::view_backward, {&c}, {&out})) n->attrs = attrs::InputShape{c.sizes()};
   return out;
 }
 
 Tensor as_strided(const Tensor& a, const Shape& size, const Shape& stride, std::optional<int64_t> offset) {
-  TC_CHECK(size.size() == stride.size(), "[as_strided] mismatch in length of strides (", stride.size(),
-           ") and shape (", size.size(), ")");
+  TC_CHECK(size.size() == stride.size(), "[as_strided] mismatch in length of strides (", stride.size(), ") and shape (",
+           size.size(), ")");
   int64_t off = offset ? *offset : a->offset;
   TC_CHECK(off >= 0, "[as_strided] negative storage offset ", off);
   int64_t max_index = off;
   for (size_t i = 0; i < size.size(); ++i) {
     TC_CHECK(size[i] >= 0, "[as_strided] negative size ", size[i]);
     TC_CHECK(stride[i] >= 0, "[as_strided] negative strides are not supported, got ", stride[i]);
-    if (size[i] == 0) { max_index = -1; break; }
+    if (size[i] == 0) {
+      max_index = -1;
+      break;
+    }
     int64_t span = 0;
-    TC_CHECK(!__builtin_mul_overflow(size[i] - 1, stride[i], &span) &&
-                 !__builtin_add_overflow(max_index, span, &max_index),
-             "[as_strided] sizes ", shape_str(size), " and strides ", shape_str(stride), " overflow int64");
+    TC_CHECK(
+        !__builtin_mul_overflow(size[i] - 1, stride[i], &span) && !__builtin_add_overflow(max_index, span, &max_index),
+        "[as_strided] sizes ", shape_str(size), " and strides ", shape_str(stride), " overflow int64");
   }
   int64_t capacity = static_cast<int64_t>(a->storage->nbytes / itemsize(a.dtype()));
   TC_CHECK(max_index < capacity, "setStorage: sizes ", shape_str(size), ", strides ", shape_str(stride),
            ", storage offset ", off, " require a storage of ", static_cast<uint64_t>(max_index) + 1,
-           " elements but it holds only ",
-           capacity, "; out of bounds for storage");
+           " elements but it holds only ", capacity, "; out of bounds for storage");
   Tensor out = make_view(a, size, stride, off);
   if (auto* n = record("AsStridedBackward0", d::as_strided_backward, {&a}, {&out})) {
     n->attrs = attrs::AsStrided{a.sizes(), a.strides(), a->offset, size, stride, off};
@@ -140,7 +146,10 @@ Tensor transpose(const Tensor& a, int64_t d0, int64_t d1) {
   d0 = wrap_dim(d0, nd, "transpose");
   d1 = wrap_dim(d1, nd, "transpose");
   Shape sz = a.sizes(), st = a.strides();
-  if (nd > 0) { std::swap(sz[d0], sz[d1]); std::swap(st[d0], st[d1]); }
+  if (nd > 0) {
+    std::swap(sz[d0], sz[d1]);
+    std::swap(st[d0], st[d1]);
+  }
   Tensor out = make_view(a, sz, st, a->offset);
   if (auto* n = record("TransposeBackward0", d::transpose_backward, {&a}, {&out})) n->attrs = attrs::Transpose{d0, d1};
   note_view(a, out);
@@ -151,8 +160,10 @@ Tensor t(const Tensor& a) {
   TC_CHECK(a.dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", a.dim(),
            "D; use .transpose(dim0, dim1) or .mT instead");
   Tensor out;
-  if (a.dim() < 2) out = make_view(a, a.sizes(), a.strides(), a->offset);
-  else out = make_view(a, {a.size(1), a.size(0)}, {a.strides()[1], a.strides()[0]}, a->offset);
+  if (a.dim() < 2)
+    out = make_view(a, a.sizes(), a.strides(), a->offset);
+  else
+    out = make_view(a, {a.size(1), a.size(0)}, {a.strides()[1], a.strides()[0]}, a->offset);
   if (auto* n = record("TBackward0", d::transpose_backward, {&a}, {&out}))
     n->attrs = attrs::Transpose{0, a.dim() < 2 ? 0 : 1};
   note_view(a, out);
@@ -161,9 +172,10 @@ Tensor t(const Tensor& a) {
 
 Tensor permute(const Tensor& a, const Shape& dims) {
   int64_t nd = a.dim();
-  TC_CHECK(static_cast<int64_t>(dims.size()) == nd, "permute(sparse_coo): number of dimensions in the tensor input "
-           "does not match the length of the desired ordering of dimensions i.e. input.dim() = ", nd,
-           " is not equal to len(dims) = ", dims.size());
+  TC_CHECK(static_cast<int64_t>(dims.size()) == nd,
+           "permute(sparse_coo): number of dimensions in the tensor input "
+           "does not match the length of the desired ordering of dimensions i.e. input.dim() = ",
+           nd, " is not equal to len(dims) = ", dims.size());
   Shape sz(nd), st(nd), wrapped(nd);
   std::vector<bool> seen(nd, false);
   for (int64_t i = 0; i < nd; ++i) {
@@ -210,8 +222,8 @@ Tensor movedim(const Tensor& a, const Shape& src, const Shape& dst) {
 
 Tensor expand(const Tensor& a, const Shape& shape) {
   int64_t nd = static_cast<int64_t>(shape.size());
-  TC_CHECK(nd >= a.dim(), "expand(", dtype_name(a.dtype()), "{", shape_str(a.sizes()),
-           "}, size=", shape_str(shape), "): the number of sizes provided (", nd,
+  TC_CHECK(nd >= a.dim(), "expand(", dtype_name(a.dtype()), "{", shape_str(a.sizes()), "}, size=", shape_str(shape),
+           "): the number of sizes provided (", nd,
            ") must be greater or equal to the number of dimensions in the tensor (", a.dim(), ")");
   Shape sz(nd), st(nd);
   for (int64_t i = nd - 1; i >= 0; --i) {
@@ -220,9 +232,9 @@ Tensor expand(const Tensor& a, const Shape& shape) {
     if (ai >= 0) {
       int64_t have = a.size(ai);
       if (want == -1) want = have;
-      TC_CHECK(have == want || have == 1, "The expanded size of the tensor (", want,
-               ") must match the existing size (", have, ") at non-singleton dimension ", i,
-               ".  Target sizes: ", shape_str(shape), ".  Tensor sizes: ", shape_str(a.sizes()));
+      TC_CHECK(have == want || have == 1, "The expanded size of the tensor (", want, ") must match the existing size (",
+               have, ") at non-singleton dimension ", i, ".  Target sizes: ", shape_str(shape),
+               ".  Tensor sizes: ", shape_str(a.sizes()));
       sz[i] = want;
       st[i] = have == want ? a.strides()[ai] : 0;
     } else {
@@ -233,8 +245,7 @@ Tensor expand(const Tensor& a, const Shape& shape) {
     }
   }
   Tensor out = make_view(a, sz, st, a->offset);
-  if (auto* n = record("ExpandBackward0", d::expand_backward, {&a}, {&out}))
-    n->attrs = attrs::InputShape{a.sizes()};
+  if (auto* n = record("ExpandBackward0", d::expand_backward, {&a}, {&out})) n->attrs = attrs::InputShape{a.sizes()};
   note_view(a, out);
   return out;
 }
@@ -242,10 +253,12 @@ Tensor expand(const Tensor& a, const Shape& shape) {
 Tensor squeeze(const Tensor& a) {
   Shape sz, st;
   for (int64_t i = 0; i < a.dim(); ++i)
-    if (a.size(i) != 1) { sz.push_back(a.size(i)); st.push_back(a.strides()[i]); }
+    if (a.size(i) != 1) {
+      sz.push_back(a.size(i));
+      st.push_back(a.strides()[i]);
+    }
   Tensor out = make_view(a, sz, st, a->offset);
-  if (auto* n = record("SqueezeBackward0", d::squeeze_backward, {&a}, {&out}))
-    n->attrs = attrs::InputShape{a.sizes()};
+  if (auto* n = record("SqueezeBackward0", d::squeeze_backward, {&a}, {&out})) n->attrs = attrs::InputShape{a.sizes()};
   note_view(a, out);
   return out;
 }
@@ -258,7 +271,10 @@ Tensor squeeze_dims(const Tensor& a, const Shape& dims) {
   }
   Shape sz, st;
   for (int64_t i = 0; i < a.dim(); ++i)
-    if (!drop[i]) { sz.push_back(a.size(i)); st.push_back(a.strides()[i]); }
+    if (!drop[i]) {
+      sz.push_back(a.size(i));
+      st.push_back(a.strides()[i]);
+    }
   Tensor out = make_view(a, sz, st, a->offset);
   if (auto* n = record(dims.size() == 1 ? "SqueezeBackward1" : "SqueezeBackward2", d::squeeze_backward, {&a}, {&out}))
     n->attrs = attrs::InputShape{a.sizes()};
@@ -324,8 +340,7 @@ Tensor select(const Tensor& a, int64_t dim, int64_t index) {
   return out;
 }
 
-Tensor slice(const Tensor& a, int64_t dim, std::optional<int64_t> start_o, std::optional<int64_t> end_o,
-             int64_t step) {
+Tensor slice(const Tensor& a, int64_t dim, std::optional<int64_t> start_o, std::optional<int64_t> end_o, int64_t step) {
   TC_CHECK_INDEX(a.dim() > 0, "slice() cannot be applied to a 0-dim tensor.");
   dim = wrap_dim(dim, a.dim(), "slice");
   TC_CHECK_VALUE(step > 0, "step must be greater than zero");
@@ -352,8 +367,8 @@ Tensor narrow(const Tensor& a, int64_t dim, int64_t start, int64_t length) {
   TC_CHECK(a.dim() > 0, "narrow() cannot be applied to a 0-dim tensor.");  // RuntimeError, as PyTorch
   dim = wrap_dim(dim, a.dim(), "narrow");
   int64_t size = a.size(dim);
-  TC_CHECK_INDEX(start >= -size && start <= size, "start out of range (expected to be in range of [", -size, ", ",
-                 size, "], but got ", start, ")");
+  TC_CHECK_INDEX(start >= -size && start <= size, "start out of range (expected to be in range of [", -size, ", ", size,
+                 "], but got ", start, ")");
   if (start < 0) start += size;
   TC_CHECK(length >= 0 && start + length <= size, "start (", start, ") + length (", length,
            ") exceeds dimension size (", size, ").");
@@ -455,7 +470,10 @@ Tensor diagonal(const Tensor& a, int64_t offset, int64_t d1, int64_t d2) {
   }
   Shape sz, st;
   for (int64_t i = 0; i < a.dim(); ++i)
-    if (i != d1 && i != d2) { sz.push_back(a.size(i)); st.push_back(a.strides()[i]); }
+    if (i != d1 && i != d2) {
+      sz.push_back(a.size(i));
+      st.push_back(a.strides()[i]);
+    }
   sz.push_back(len);
   st.push_back(a.strides()[d1] + a.strides()[d2]);
   Tensor out = make_view(a, sz, st, off);

@@ -11,8 +11,8 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
-#include <limits>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -33,8 +33,7 @@ constexpr size_t kMiB = size_t(1) << 20;
 
 // Runs `f` and checks that it throws tc::Error of `kind` whose message
 // contains `needle`.
-template <typename F>
-void expect_error(F&& f, tc::ErrorKind kind, const std::string& needle = "") {
+template <typename F> void expect_error(F&& f, tc::ErrorKind kind, const std::string& needle = "") {
   try {
     f();
   } catch (const tc::Error& e) {
@@ -55,8 +54,7 @@ tc::Scalar F(double v) { return tc::Scalar::from_double(v); }
 Tensor arange(int64_t n, DType dt = DType::Float32) { return tc::ops::arange(I(0), I(n), I(1), dt); }
 
 // A contiguous tensor of `shape` holding `vals` (row-major).
-template <typename T>
-Tensor from_values(const Shape& shape, const std::vector<T>& vals) {
+template <typename T> Tensor from_values(const Shape& shape, const std::vector<T>& vals) {
   Tensor t = tc::empty(shape, tc::dtype_of<T>::value);
   EXPECT_EQ(static_cast<size_t>(t.numel()), vals.size());
   if (!vals.empty()) std::memcpy(t.data<T>(), vals.data(), vals.size() * sizeof(T));
@@ -64,8 +62,7 @@ Tensor from_values(const Shape& shape, const std::vector<T>& vals) {
 }
 
 // Element at multi-index `idx`, honouring strides and the storage offset.
-template <typename T>
-T at(const Tensor& t, const Shape& idx) {
+template <typename T> T at(const Tensor& t, const Shape& idx) {
   EXPECT_EQ(static_cast<int64_t>(idx.size()), t.dim());
   int64_t off = 0;
   for (size_t d = 0; d < idx.size(); ++d) off += idx[d] * t.strides()[d];
@@ -73,8 +70,7 @@ T at(const Tensor& t, const Shape& idx) {
 }
 
 // All elements in logical row-major order (works for any strides).
-template <typename T>
-std::vector<T> values(const Tensor& t) {
+template <typename T> std::vector<T> values(const Tensor& t) {
   std::vector<T> out;
   const int64_t n = t.numel();
   Shape idx(t.dim(), 0);
@@ -106,8 +102,7 @@ struct LoopCall {
 
 // Runs it.for_each (serially: these problems are below the parallel grain)
 // and records each call of the kernel loop; `body` may do the real work.
-template <typename Body>
-std::vector<LoopCall> record_calls(const tc::TensorIterator& it, Body body) {
+template <typename Body> std::vector<LoopCall> record_calls(const tc::TensorIterator& it, Body body) {
   std::vector<LoopCall> calls;
   const int nt = it.ntensors();
   it.for_each([&](char** p, const int64_t* s, int64_t n) {
@@ -367,14 +362,14 @@ TEST(CoreTensor, MakeViewSharesStorageAndVersion) {
 TEST(CoreTensor, IsContiguous) {
   Tensor t = tc::empty({2, 3}, DType::Float32);
   EXPECT_TRUE(t.is_contiguous());
-  EXPECT_FALSE(tc::make_view(t, {3, 2}, {1, 3}, 0).is_contiguous());           // transposed
-  EXPECT_TRUE(tc::make_view(t, {1, 3}, {100, 1}, 0).is_contiguous());          // size-1 dim: stride ignored
+  EXPECT_FALSE(tc::make_view(t, {3, 2}, {1, 3}, 0).is_contiguous());   // transposed
+  EXPECT_TRUE(tc::make_view(t, {1, 3}, {100, 1}, 0).is_contiguous());  // size-1 dim: stride ignored
   EXPECT_TRUE(tc::make_view(t, {3, 1}, {1, 7}, 0).is_contiguous());
-  EXPECT_FALSE(tc::make_view(t, {2, 3}, {0, 1}, 0).is_contiguous());           // expanded
-  EXPECT_FALSE(tc::make_view(t, {3}, {2}, 0).is_contiguous());                 // strided
-  EXPECT_TRUE(tc::make_view(t, {3}, {1}, 3).is_contiguous());                  // offset does not matter
-  EXPECT_TRUE(tc::make_view(t, {3, 0}, {4, 1}, 0).is_contiguous());            // empty
-  EXPECT_TRUE(tc::make_view(t, {}, {}, 2).is_contiguous());                    // 0-dim
+  EXPECT_FALSE(tc::make_view(t, {2, 3}, {0, 1}, 0).is_contiguous());  // expanded
+  EXPECT_FALSE(tc::make_view(t, {3}, {2}, 0).is_contiguous());        // strided
+  EXPECT_TRUE(tc::make_view(t, {3}, {1}, 3).is_contiguous());         // offset does not matter
+  EXPECT_TRUE(tc::make_view(t, {3, 0}, {4, 1}, 0).is_contiguous());   // empty
+  EXPECT_TRUE(tc::make_view(t, {}, {}, 2).is_contiguous());           // 0-dim
 }
 
 // PyTorch treats every tensor with no elements as contiguous, whatever its
@@ -383,7 +378,7 @@ TEST(CoreTensor, IsContiguous) {
 TEST(CoreTensor, EmptyWithAnyStridesIsContiguous) {
   Tensor t = tc::empty({4, 3}, DType::Float32);
   EXPECT_TRUE(tc::make_view(t, {0, 3}, {5, 9}, 0).is_contiguous());
-  Tensor tr = tc::ops::transpose(t, 0, 1);                 // [3, 4], strides (1, 3)
+  Tensor tr = tc::ops::transpose(t, 0, 1);                      // [3, 4], strides (1, 3)
   EXPECT_TRUE(tc::ops::slice(tr, 0, 0, 0, 1).is_contiguous());  // [0, 4]
 }
 
@@ -696,7 +691,7 @@ TEST(CoreViewOps, Slice) {
   EXPECT_EQ(s->storage.get(), a->storage.get());
   EXPECT_EQ(values<float>(s), (std::vector<float>{2, 4, 6}));
   EXPECT_EQ(values<float>(tc::ops::slice(a, 0, -3, std::nullopt, 1)), (std::vector<float>{7, 8, 9}));
-  EXPECT_EQ(tc::ops::slice(a, 0, 8, 3, 1).numel(), 0);   // end before start: empty
+  EXPECT_EQ(tc::ops::slice(a, 0, 8, 3, 1).numel(), 0);    // end before start: empty
   EXPECT_EQ(tc::ops::slice(a, 0, 5, 100, 1).numel(), 5);  // end clamped
   Tensor m = tc::ops::view(arange(12), {3, 4});
   Tensor col = tc::ops::slice(m, 1, 1, 2, 1);
@@ -775,14 +770,13 @@ TEST(CoreBinaryOps, AddBroadcastsAndHandlesStrides) {
   EXPECT_EQ(values<float>(tc::ops::binary(tc::BinaryOp::Add, m, row)),
             (std::vector<float>{100, 201, 302, 103, 204, 305}));
   Tensor col = from_values<float>({2, 1}, {10, 20});
-  EXPECT_EQ(values<float>(tc::ops::binary(tc::BinaryOp::Add, col, m)),
-            (std::vector<float>{10, 11, 12, 23, 24, 25}));
+  EXPECT_EQ(values<float>(tc::ops::binary(tc::BinaryOp::Add, col, m)), (std::vector<float>{10, 11, 12, 23, 24, 25}));
   Tensor t = tc::ops::transpose(m, 0, 1);  // [3, 2]
   Tensor s = tc::ops::binary(tc::BinaryOp::Add, t, t);
   EXPECT_EQ(s.sizes(), (Shape{3, 2}));
   EXPECT_EQ(values<float>(s), (std::vector<float>{0, 6, 2, 8, 4, 10}));
-  expect_error([&] { tc::ops::binary(tc::BinaryOp::Add, m, from_values<float>({2}, {1, 2})); },
-               tc::ErrorKind::Runtime, "must match");
+  expect_error([&] { tc::ops::binary(tc::BinaryOp::Add, m, from_values<float>({2}, {1, 2})); }, tc::ErrorKind::Runtime,
+               "must match");
 }
 
 TEST(CoreBinaryOps, AddLargeNonContiguousMatchesReference) {

@@ -26,8 +26,7 @@ using tc::DeviceType;
 using tc::DType;
 using tc::Tensor;
 
-template <typename F>
-std::string error_of(F&& f, tc::ErrorKind kind) {
+template <typename F> std::string error_of(F&& f, tc::ErrorKind kind) {
   try {
     f();
   } catch (const tc::Error& e) {
@@ -40,8 +39,15 @@ std::string error_of(F&& f, tc::ErrorKind kind) {
 
 struct FakeAllocator final : tc::Allocator {
   int live = 0, allocs = 0;
-  void* allocate(size_t n) override { ++live; ++allocs; return std::malloc(n ? n : 1); }
-  void deallocate(void* p, size_t) override { --live; std::free(p); }
+  void* allocate(size_t n) override {
+    ++live;
+    ++allocs;
+    return std::malloc(n ? n : 1);
+  }
+  void deallocate(void* p, size_t) override {
+    --live;
+    std::free(p);
+  }
 };
 
 const Device kFake(DeviceType::PrivateUse1, 0);
@@ -92,8 +98,8 @@ TEST(DeviceAllocators, CpuIsRegisteredOthersRaise) {
   ASSERT_TRUE(tc::has_allocator(DeviceType::CPU));
   void* p = tc::get_allocator(DeviceType::CPU)->allocate(100);
   tc::get_allocator(DeviceType::CPU)->deallocate(p, 100);
-  std::string mps = error_of([] { tc::empty({2}, DType::Float32, Device(DeviceType::MPS)); },
-                             tc::ErrorKind::NotImplemented);
+  std::string mps =
+      error_of([] { tc::empty({2}, DType::Float32, Device(DeviceType::MPS)); }, tc::ErrorKind::NotImplemented);
   EXPECT_NE(mps.find("'mps'"), std::string::npos) << mps;
   if (!tc::has_allocator(DeviceType::CUDA))  // a CPU-only build: PyTorch's AssertionError
     EXPECT_EQ(error_of([] { tc::empty({2}, DType::Float32, Device(DeviceType::CUDA, 0)); }, tc::ErrorKind::Assertion),

@@ -33,21 +33,22 @@ enum class Layout { RowMajor, Transposed, Strided };
 
 const char* layout_name(Layout l) {
   switch (l) {
-    case Layout::RowMajor: return "row";
-    case Layout::Transposed: return "trans";
-    default: return "strided";
+    case Layout::RowMajor:
+      return "row";
+    case Layout::Transposed:
+      return "trans";
+    default:
+      return "strided";
   }
 }
 
-template <typename T>
-struct Operand {
+template <typename T> struct Operand {
   std::vector<T> buf;
   int64_t sr = 0, sc = 0;  // element strides of (row, col)
   T at(int64_t i, int64_t j) const { return buf[i * sr + j * sc]; }
 };
 
-template <typename T>
-Operand<T> make_operand(int64_t r, int64_t c, Layout l, std::mt19937_64& rng) {
+template <typename T> Operand<T> make_operand(int64_t r, int64_t c, Layout l, std::mt19937_64& rng) {
   Operand<T> o;
   size_t size = 0;
   switch (l) {
@@ -73,8 +74,7 @@ Operand<T> make_operand(int64_t r, int64_t c, Layout l, std::mt19937_64& rng) {
   return o;
 }
 
-template <typename T>
-constexpr DType dtype_v = std::is_same_v<T, float> ? DType::Float32 : DType::Float64;
+template <typename T> constexpr DType dtype_v = std::is_same_v<T, float> ? DType::Float32 : DType::Float64;
 
 struct Case {
   int64_t m, n, k;
@@ -83,17 +83,15 @@ struct Case {
 };
 
 std::string describe(const Case& c, const char* dt) {
-  return std::string(dt) + " m=" + std::to_string(c.m) + " n=" + std::to_string(c.n) + " k=" +
-         std::to_string(c.k) + " A=" + layout_name(c.la) + " B=" + layout_name(c.lb) +
-         " acc=" + (c.accumulate ? "1" : "0");
+  return std::string(dt) + " m=" + std::to_string(c.m) + " n=" + std::to_string(c.n) + " k=" + std::to_string(c.k) +
+         " A=" + layout_name(c.la) + " B=" + layout_name(c.lb) + " acc=" + (c.accumulate ? "1" : "0");
 }
 
 // Runs one case and checks the elements against a long double reference:
 // |C - ref| <= tol * (sum |a_ip b_pj| + |c0|). Also checks that the padding
 // after each row of C and the element after the last row are untouched.
 // Returns the largest relative error seen.
-template <typename T>
-double check_case(const Case& cs, std::mt19937_64& rng) {
+template <typename T> double check_case(const Case& cs, std::mt19937_64& rng) {
   const int64_t m = cs.m, n = cs.n, k = cs.k;
   Operand<T> a = make_operand<T>(m, k, cs.la, rng);
   Operand<T> b = make_operand<T>(k, n, cs.lb, rng);
@@ -156,8 +154,7 @@ const Layout kLayouts[] = {Layout::RowMajor, Layout::Transposed, Layout::Strided
 
 // Every (m, n, k) from the small sizes, cycling through the 9 layout pairs and
 // both accumulate modes.
-template <typename T>
-void run_small_cube() {
+template <typename T> void run_small_cube() {
   std::mt19937_64 rng(1234);
   double worst = 0;
   int idx = 0;
@@ -176,10 +173,10 @@ TEST(GemmTest, SmallShapesDouble) { run_small_cube<double>(); }
 
 // Every layout pair and accumulate mode on shapes that cross the tile, K-block,
 // row-block (m > 1152 per thread) and thread-split boundaries.
-template <typename T>
-void run_layouts() {
+template <typename T> void run_layouts() {
   std::mt19937_64 rng(99);
-  const int64_t shapes[][3] = {{17, 65, 63}, {64, 64, 64}, {127, 33, 255}, {65, 300, 7}, {300, 17, 400}, {2500, 40, 70}};
+  const int64_t shapes[][3] = {{17, 65, 63}, {64, 64, 64},   {127, 33, 255},
+                               {65, 300, 7}, {300, 17, 400}, {2500, 40, 70}};
   for (const auto& s : shapes)
     for (Layout la : kLayouts)
       for (Layout lb : kLayouts)
@@ -191,8 +188,7 @@ TEST(GemmTest, LayoutsDouble) { run_layouts<double>(); }
 
 // Each size of the full list along one dimension with the others small, and
 // all three dimensions equal.
-template <typename T>
-void run_large_dims() {
+template <typename T> void run_large_dims() {
   std::mt19937_64 rng(7);
   int idx = 0;
   for (int64_t s : kAll) {
@@ -213,8 +209,7 @@ TEST(GemmTest, LargeDimsDouble) { run_large_dims<double>(); }
 
 // Matrix-vector shapes (m == 1 or n == 1) take dedicated dot / axpy paths;
 // large enough to be split across threads.
-template <typename T>
-void run_matrix_vector() {
+template <typename T> void run_matrix_vector() {
   std::mt19937_64 rng(11);
   const int64_t shapes[][3] = {{1, 1500, 800}, {1500, 1, 800}, {1, 1, 5000}, {1, 77, 9}, {77, 1, 9}, {1, 2049, 2}};
   for (const auto& s : shapes)
@@ -241,12 +236,11 @@ TEST(GemmTest, EmptyK) {
 
 // Results must not depend on the thread count (Note [Deterministic parallelism]),
 // for the blocked kernel and the matrix-vector paths alike.
-template <typename T>
-void run_thread_determinism() {
+template <typename T> void run_thread_determinism() {
   std::mt19937_64 rng(5);
   const int saved = tc::get_num_threads();
-  const int64_t shapes[][3] = {{256, 256, 256}, {1000, 300, 500}, {13, 1000, 700},
-                               {517, 129, 1000}, {1, 5003, 700},  {5003, 1, 700}};
+  const int64_t shapes[][3] = {{256, 256, 256},  {1000, 300, 500}, {13, 1000, 700},
+                               {517, 129, 1000}, {1, 5003, 700},   {5003, 1, 700}};
   for (const auto& s : shapes)
     for (Layout la : {Layout::RowMajor, Layout::Transposed})
       for (Layout lb : {Layout::RowMajor, Layout::Transposed}) {
@@ -255,16 +249,13 @@ void run_thread_determinism() {
         Operand<T> b = make_operand<T>(k, n, lb, rng);
         std::vector<T> c1(m * n, T(1)), c2(m * n, T(1)), c4(m * n, T(1));
         tc::set_num_threads(1);
-        tc::kernels::gemm(dtype_v<T>, m, n, k, a.buf.data(), a.sr, a.sc, b.buf.data(), b.sr, b.sc, c1.data(), n,
-                          true);
+        tc::kernels::gemm(dtype_v<T>, m, n, k, a.buf.data(), a.sr, a.sc, b.buf.data(), b.sr, b.sc, c1.data(), n, true);
         tc::set_num_threads(2);
-        tc::kernels::gemm(dtype_v<T>, m, n, k, a.buf.data(), a.sr, a.sc, b.buf.data(), b.sr, b.sc, c2.data(), n,
-                          true);
+        tc::kernels::gemm(dtype_v<T>, m, n, k, a.buf.data(), a.sr, a.sc, b.buf.data(), b.sr, b.sc, c2.data(), n, true);
         tc::set_num_threads(4);
-        tc::kernels::gemm(dtype_v<T>, m, n, k, a.buf.data(), a.sr, a.sc, b.buf.data(), b.sr, b.sc, c4.data(), n,
-                          true);
-        const std::string what = std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) + " A=" +
-                                 layout_name(la) + " B=" + layout_name(lb);
+        tc::kernels::gemm(dtype_v<T>, m, n, k, a.buf.data(), a.sr, a.sc, b.buf.data(), b.sr, b.sc, c4.data(), n, true);
+        const std::string what = std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) +
+                                 " A=" + layout_name(la) + " B=" + layout_name(lb);
         EXPECT_EQ(std::memcmp(c1.data(), c2.data(), c1.size() * sizeof(T)), 0) << what;
         EXPECT_EQ(std::memcmp(c1.data(), c4.data(), c1.size() * sizeof(T)), 0) << what;
       }

@@ -30,19 +30,16 @@ using kernels::ActivationParams;
 // round like PyTorch's to within an ulp, at scalar speed. SiLU, as hot as
 // GELU in modern nets, uses the vectorizable float exp instead (Note [Float
 // exp] in cpu/float_math.h, within 1.5 ulp).
-template <typename T>
-inline T sigmoid(T x) {
-  return T(1) / (T(1) + fn::Exp{}(-x));
+template <typename T> inline T sigmoid(T x) { return T(1) / (T(1) + fn::Exp{}(-x)); }
+
+template <typename T> inline T vector_exp(T x) {
+  if constexpr (std::is_same_v<T, float>)
+    return exp_f32_fast(x);
+  else
+    return std::exp(x);
 }
 
-template <typename T>
-inline T vector_exp(T x) {
-  if constexpr (std::is_same_v<T, float>) return exp_f32_fast(x);
-  else return std::exp(x);
-}
-
-template <Activation A, typename T>
-inline T forward(T x, const ActivationParams& p) {
+template <Activation A, typename T> inline T forward(T x, const ActivationParams& p) {
   if constexpr (A == Activation::LeakyRelu) {
     return x > T(0) ? x : x * T(p.a);
   } else if constexpr (A == Activation::Elu) {
@@ -78,8 +75,7 @@ inline T forward(T x, const ActivationParams& p) {
 }
 
 // g * act'(v), v the input (or the result, with from_result: Note [Activation boundaries]).
-template <Activation A, typename T>
-inline T derivative(T g, T v, const ActivationParams& p, bool from_result) {
+template <Activation A, typename T> inline T derivative(T g, T v, const ActivationParams& p, bool from_result) {
   if constexpr (A == Activation::LeakyRelu) {
     return v > T(0) ? g : g * T(p.a);
   } else if constexpr (A == Activation::Elu) {
@@ -130,14 +126,12 @@ void forward_chunk(const T* __restrict x, T* __restrict y, int64_t n, const Acti
   for (int64_t i = 0; i < n; ++i) y[i] = forward<A, T>(x[i], p);
 }
 
-template <Activation A, typename T>
-void forward_chunk_inplace(T* y, int64_t n, const ActivationParams p) {
+template <Activation A, typename T> void forward_chunk_inplace(T* y, int64_t n, const ActivationParams p) {
   for (int64_t i = 0; i < n; ++i) y[i] = forward<A, T>(y[i], p);
 }
 
-template <Activation A, typename T>
-void backward_chunk(const T* __restrict g, const T* __restrict v, T* __restrict gx, int64_t n,
-                    const ActivationParams p, bool from_result) {
+template <Activation A, typename T> void backward_chunk(const T* __restrict g, const T* __restrict v, T* __restrict gx,
+                                                        int64_t n, const ActivationParams p, bool from_result) {
   if (from_result) {
     for (int64_t i = 0; i < n; ++i) gx[i] = derivative<A, T>(g[i], v[i], p, true);
   } else {
@@ -146,11 +140,12 @@ void backward_chunk(const T* __restrict g, const T* __restrict v, T* __restrict 
 }
 
 // Calls f(std::integral_constant<Activation, A>) for the runtime kind (not GELU).
-template <typename F>
-void with_kind(Activation act, F f) {
+template <typename F> void with_kind(Activation act, F f) {
   switch (act) {
-#define TC_ACTIVATION_CASE(K) \
-  case Activation::K: f(std::integral_constant<Activation, Activation::K>{}); break;
+#define TC_ACTIVATION_CASE(K)                               \
+  case Activation::K:                                       \
+    f(std::integral_constant<Activation, Activation::K>{}); \
+    break;
     TC_ACTIVATION_CASE(LeakyRelu)
     TC_ACTIVATION_CASE(Elu)
     TC_ACTIVATION_CASE(Hardtanh)
@@ -164,7 +159,8 @@ void with_kind(Activation act, F f) {
     TC_ACTIVATION_CASE(Threshold)
     TC_ACTIVATION_CASE(LogSigmoid)
 #undef TC_ACTIVATION_CASE
-    default: break;
+    default:
+      break;
   }
 }
 

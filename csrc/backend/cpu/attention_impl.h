@@ -63,9 +63,8 @@ using kernels::AttentionMask;
 constexpr int64_t kBlockQ = 48;
 constexpr int64_t kBlockK = 128;
 
-template <typename T>
-inline void mm(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_t a_c, const T* b, int64_t b_r,
-               int64_t b_c, T* c, int64_t c_r, bool accumulate) {
+template <typename T> inline void mm(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_t a_c, const T* b,
+                                     int64_t b_r, int64_t b_c, T* c, int64_t c_r, bool accumulate) {
   gemm(dtype_of<T>::value, m, n, k, a, a_r, a_c, b, b_r, b_c, c, c_r, accumulate);
 }
 
@@ -92,15 +91,15 @@ inline float exp_attention(float x) {
   return x != x ? x : p * two_n;
 }
 
-template <typename T>
-inline T exp_of(T x) {
-  if constexpr (std::is_same_v<T, float>) return exp_attention(x);
-  else return fn::exp_f64(x);
+template <typename T> inline T exp_of(T x) {
+  if constexpr (std::is_same_v<T, float>)
+    return exp_attention(x);
+  else
+    return fn::exp_f64(x);
 }
 
 // exp(x) with exp(-inf) exactly 0 (exp_f64 would give the smallest subnormal).
-template <typename T>
-inline T exp_or_zero(T x) {
+template <typename T> inline T exp_or_zero(T x) {
   const T e = exp_of(x);
   return x == -std::numeric_limits<T>::infinity() ? T(0) : e;
 }
@@ -109,8 +108,7 @@ inline T exp_or_zero(T x) {
 // vectorizes them without reassociating (which it may not do for floats).
 constexpr int kLanes = 16;
 
-template <typename T>
-T row_max(const T* __restrict__ x, int64_t n) {
+template <typename T> T row_max(const T* __restrict__ x, int64_t n) {
   T m[kLanes];
   for (int l = 0; l < kLanes; ++l) m[l] = -std::numeric_limits<T>::infinity();
   int64_t c = 0;
@@ -122,8 +120,7 @@ T row_max(const T* __restrict__ x, int64_t n) {
   return r;
 }
 
-template <typename T>
-T row_sum(const T* __restrict__ x, int64_t n) {
+template <typename T> T row_sum(const T* __restrict__ x, int64_t n) {
   T s[kLanes] = {};
   int64_t c = 0;
   for (; c + kLanes <= n; c += kLanes)
@@ -134,8 +131,7 @@ T row_sum(const T* __restrict__ x, int64_t n) {
   return r;
 }
 
-template <typename T>
-T row_dot(const T* __restrict__ x, const T* __restrict__ y, int64_t n) {
+template <typename T> T row_dot(const T* __restrict__ x, const T* __restrict__ y, int64_t n) {
   T s[kLanes] = {};
   int64_t c = 0;
   for (; c + kLanes <= n; c += kLanes)
@@ -163,7 +159,8 @@ void dropout_scale_row(const AttentionArgs& a, int64_t bh, int64_t row, int64_t 
   const uint64_t threshold = static_cast<uint64_t>(a.dropout_p * 16777216.0);
   const T keep = a.dropout_p >= 1.0 ? T(0) : T(1.0 / (1.0 - a.dropout_p));
   const uint64_t base = (static_cast<uint64_t>(bh) * static_cast<uint64_t>(a.L) + static_cast<uint64_t>(row)) *
-                            static_cast<uint64_t>(a.S) + static_cast<uint64_t>(j0);
+                            static_cast<uint64_t>(a.S) +
+                        static_cast<uint64_t>(j0);
   const uint64_t key = mix64(a.seed ^ 0x9e3779b97f4a7c15ULL);
   for (int64_t c = 0; c < n; ++c) {
     const uint64_t h = mix64(key + (base + static_cast<uint64_t>(c)) * 0x9e3779b97f4a7c15ULL);
@@ -200,18 +197,14 @@ void scale_and_mask(const AttentionArgs& a, int64_t bh, int64_t i0, int64_t br, 
 }
 
 // Columns a causal block of rows [i0, i1) can see: [0, min(S, i1)).
-inline int64_t visible_columns(const AttentionArgs& a, int64_t i1) {
-  return a.causal ? std::min(a.S, i1) : a.S;
-}
+inline int64_t visible_columns(const AttentionArgs& a, int64_t i1) { return a.causal ? std::min(a.S, i1) : a.S; }
 
-template <typename T>
-struct ForwardScratch {
+template <typename T> struct ForwardScratch {
   std::vector<T> s, acc, drop, m, l;
 };
 
-template <typename T>
-void forward_block(const AttentionArgs& a, int64_t bh, int64_t i0, int64_t i1, T* out, const int64_t* out_off,
-                   int64_t out_row, T* lse, ForwardScratch<T>& w) {
+template <typename T> void forward_block(const AttentionArgs& a, int64_t bh, int64_t i0, int64_t i1, T* out,
+                                         const int64_t* out_off, int64_t out_row, T* lse, ForwardScratch<T>& w) {
   const int64_t br = i1 - i0, Ev = a.Ev;
   const T ninf = -std::numeric_limits<T>::infinity();
   w.s.resize(kBlockQ * kBlockK);
@@ -279,15 +272,14 @@ void forward_typed(const AttentionArgs& a, T* out, const int64_t* out_off, int64
   });
 }
 
-template <typename T>
-struct BackwardScratch {
+template <typename T> struct BackwardScratch {
   std::vector<T> p, dp, pd, drop, delta;
 };
 
-template <typename T>
-void backward_one(const AttentionArgs& a, int64_t bh, const T* out, const int64_t* out_off, int64_t out_row,
-                  const T* lse_all, const T* grad, const int64_t* grad_off, int64_t grad_row, T* dq_all, T* dk_all,
-                  T* dv_all, T* dmask_all, BackwardScratch<T>& w) {
+template <typename T> void backward_one(const AttentionArgs& a, int64_t bh, const T* out, const int64_t* out_off,
+                                        int64_t out_row, const T* lse_all, const T* grad, const int64_t* grad_off,
+                                        int64_t grad_row, T* dq_all, T* dk_all, T* dv_all, T* dmask_all,
+                                        BackwardScratch<T>& w) {
   const int64_t L = a.L, S = a.S, E = a.E, Ev = a.Ev;
   const T scale = static_cast<T>(a.scale);
   const bool dropout = a.dropout_p > 0;
@@ -306,9 +298,7 @@ void backward_one(const AttentionArgs& a, int64_t bh, const T* out, const int64_
   std::fill(dv, dv + S * Ev, T(0));
 
   w.delta.resize(L);
-  for (int64_t i = 0; i < L; ++i) {
-    w.delta[i] = row_dot(o + i * out_row, go + i * grad_row, Ev);
-  }
+  for (int64_t i = 0; i < L; ++i) { w.delta[i] = row_dot(o + i * out_row, go + i * grad_row, Ev); }
   w.p.resize(kBlockQ * kBlockK);
   w.dp.resize(kBlockQ * kBlockK);
   if (dropout) {
@@ -372,9 +362,9 @@ void backward_one(const AttentionArgs& a, int64_t bh, const T* out, const int64_
   }
 }
 
-template <typename T>
-void backward_typed(const AttentionArgs& a, const T* out, const int64_t* out_off, int64_t out_row, const T* lse,
-                    const T* grad, const int64_t* grad_off, int64_t grad_row, T* dq, T* dk, T* dv, T* dmask) {
+template <typename T> void backward_typed(const AttentionArgs& a, const T* out, const int64_t* out_off, int64_t out_row,
+                                          const T* lse, const T* grad, const int64_t* grad_off, int64_t grad_row, T* dq,
+                                          T* dk, T* dv, T* dmask) {
   const double task_flops = 4.0 * double(a.L) * double(a.S) * double(a.E + a.Ev);
   const int64_t grain = std::max<int64_t>(1, static_cast<int64_t>(2e5 / std::max(1.0, task_flops)));
   parallel_for(0, a.batch_heads, grain, [&](int64_t b0, int64_t b1) {
@@ -387,8 +377,7 @@ void backward_typed(const AttentionArgs& a, const T* out, const int64_t* out_off
 }  // namespace attention_detail
 }  // namespace
 
-void attention_forward(const kernels::AttentionArgs& a, void* out, const int64_t* out_off, int64_t out_row,
-                       void* lse) {
+void attention_forward(const kernels::AttentionArgs& a, void* out, const int64_t* out_off, int64_t out_row, void* lse) {
   using namespace attention_detail;
   if (a.dtype == DType::Float32)
     forward_typed<float>(a, static_cast<float*>(out), out_off, out_row, static_cast<float*>(lse));

@@ -46,8 +46,7 @@ bool cols_are_input(const ConvGeometry& g) {
 // plane_offset_of_input_row, ow_lo, ow_hi, col0) where the input element of
 // output column ow (lo <= ow < hi) is plane[ih*W + ow*sw + col0]; rows whose
 // input row is outside the input get ih < 0 (f must zero / skip them).
-template <typename F>
-void for_each_cols_row(const ConvGeometry& g, F&& f) {
+template <typename F> void for_each_cols_row(const ConvGeometry& g, F&& f) {
   const int64_t L = g.OH * g.OW;
   for (int64_t c = 0; c < g.C; ++c)
     for (int64_t kh = 0; kh < g.KH; ++kh)
@@ -63,8 +62,7 @@ void for_each_cols_row(const ConvGeometry& g, F&& f) {
       }
 }
 
-template <typename T>
-void im2col_image(const ConvGeometry& g, const T* __restrict x, T* __restrict cols) {
+template <typename T> void im2col_image(const ConvGeometry& g, const T* __restrict x, T* __restrict cols) {
   const int64_t OW = g.OW, sw = g.sw;
   for_each_cols_row(g, [&](int64_t r, int64_t in, int64_t lo, int64_t hi, int64_t col0) {
     T* __restrict dst = cols + r;
@@ -83,8 +81,7 @@ void im2col_image(const ConvGeometry& g, const T* __restrict x, T* __restrict co
 }
 
 // Adds cols back into x (which the caller zeroed).
-template <typename T>
-void col2im_image(const ConvGeometry& g, const T* __restrict cols, T* __restrict x) {
+template <typename T> void col2im_image(const ConvGeometry& g, const T* __restrict cols, T* __restrict x) {
   const int64_t sw = g.sw;
   for_each_cols_row(g, [&](int64_t r, int64_t in, int64_t lo, int64_t hi, int64_t col0) {
     if (in < 0) return;
@@ -98,15 +95,13 @@ void col2im_image(const ConvGeometry& g, const T* __restrict cols, T* __restrict
 }
 
 // A scratch buffer of n elements per parallel chunk (uninitialised).
-template <typename T>
-std::unique_ptr<T[]> scratch(int64_t n) {
+template <typename T> std::unique_ptr<T[]> scratch(int64_t n) {
   return std::unique_ptr<T[]>(new T[static_cast<size_t>(std::max<int64_t>(n, 1))]);
 }
 
 // out [m, n] = w [m, k] @ cols [k, n], all row-major: the GEMM for float
 // types; integer convolutions (no autograd, rare) take a plain loop.
-template <typename T>
-void forward_gemm(int64_t m, int64_t n, int64_t k, const T* w, const T* cols, T* out) {
+template <typename T> void forward_gemm(int64_t m, int64_t n, int64_t k, const T* w, const T* cols, T* out) {
   if constexpr (std::is_floating_point_v<T>) {
     gemm(dtype_of<T>::value, m, n, k, w, k, 1, cols, n, 1, out, n, false);
   } else {
@@ -122,8 +117,7 @@ void forward_gemm(int64_t m, int64_t n, int64_t k, const T* w, const T* cols, T*
   }
 }
 
-template <typename T>
-void conv_forward(const ConvGeometry& g, const T* x, const T* w, const T* bias, T* out) {
+template <typename T> void conv_forward(const ConvGeometry& g, const T* x, const T* w, const T* bias, T* out) {
   const int64_t L = g.OH * g.OW, Og = g.O / g.groups, K = g.C / g.groups * g.KH * g.KW, HW = g.H * g.W;
   const bool direct = cols_are_input(g);
   parallel_for(0, g.N, 1, [&](int64_t b, int64_t e) {
@@ -147,8 +141,7 @@ void conv_forward(const ConvGeometry& g, const T* x, const T* w, const T* bias, 
   });
 }
 
-template <typename T>
-void conv_backward_input(const ConvGeometry& g, const T* gout, const T* w, T* gx) {
+template <typename T> void conv_backward_input(const ConvGeometry& g, const T* gout, const T* w, T* gx) {
   const int64_t L = g.OH * g.OW, Og = g.O / g.groups, K = g.C / g.groups * g.KH * g.KW, HW = g.H * g.W;
   const bool direct = cols_are_input(g);
   parallel_for(0, g.N, 1, [&](int64_t b, int64_t e) {
@@ -172,8 +165,7 @@ void conv_backward_input(const ConvGeometry& g, const T* gout, const T* w, T* gx
 // thread count.
 constexpr int64_t kWeightGradBlocks = 16;
 
-template <typename T>
-void conv_backward_weight(const ConvGeometry& g, const T* gout, const T* x, T* gw, T* gb) {
+template <typename T> void conv_backward_weight(const ConvGeometry& g, const T* gout, const T* x, T* gw, T* gb) {
   const int64_t L = g.OH * g.OW, Og = g.O / g.groups, K = g.C / g.groups * g.KH * g.KW, HW = g.H * g.W;
   const int64_t WK = g.O * K;  // weight elements
   const bool direct = cols_are_input(g);
@@ -194,7 +186,8 @@ void conv_backward_weight(const ConvGeometry& g, const T* gout, const T* x, T* g
         }
         const T* go = gout + n * g.O * L;
         for (int64_t gi = 0; gi < g.groups; ++gi)  // dW[g] += dout[n, g] @ cols[g]^T
-          gemm(dtype_of<T>::value, Og, K, L, go + gi * Og * L, L, 1, cols + gi * K * L, 1, L, pw + gi * Og * K, K, true);
+          gemm(dtype_of<T>::value, Og, K, L, go + gi * Og * L, L, 1, cols + gi * K * L, 1, L, pw + gi * Og * K, K,
+               true);
         if (gb)
           for (int64_t oc = 0; oc < g.O; ++oc) {
             const T* __restrict row = go + oc * L;
@@ -223,8 +216,7 @@ int64_t plane_grain(const PoolGeometry& p) {
   return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, p.OH * p.OW * p.KH * p.KW));
 }
 
-template <typename F>
-void for_planes(const PoolGeometry& p, F&& f) {
+template <typename F> void for_planes(const PoolGeometry& p, F&& f) {
   parallel_for(0, p.planes, plane_grain(p), [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) f(i);
   });
@@ -243,7 +235,8 @@ void max_window(const PoolGeometry& p, const T* in, int64_t oh, int64_t ow, T& b
   int64_t kh0, kh1, kw0, kw1;
   taps(h0, p.dh, p.KH, p.H, kh0, kh1);
   taps(w0, p.dw, p.KW, p.W, kw0, kw1);
-  T best = std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::lowest();
+  T best =
+      std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::lowest();
   int64_t at = (h0 + kh0 * p.dh) * p.W + w0 + kw0 * p.dw;
   for (int64_t kh = kh0; kh < kh1; ++kh) {
     const int64_t row = (h0 + kh * p.dh) * p.W;
@@ -265,9 +258,8 @@ void max_window(const PoolGeometry& p, const T* in, int64_t oh, int64_t ow, T& b
 // positions) are computed a row of outputs at a time, tap by tap, with
 // branch-free selects: the same taps in the same order as max_window, so the
 // same value and index, in loops the compiler vectorizes.
-template <typename T>
-void max_row_interior(const PoolGeometry& p, const T* __restrict in, int64_t h0, int64_t lo, int64_t hi,
-                      T* __restrict best, int64_t* __restrict at) {
+template <typename T> void max_row_interior(const PoolGeometry& p, const T* __restrict in, int64_t h0, int64_t lo,
+                                            int64_t hi, T* __restrict best, int64_t* __restrict at) {
   const int64_t sw = p.sw, base_w = -p.pw;
   for (int64_t kh = 0; kh < p.KH; ++kh) {
     const int64_t row = (h0 + kh * p.dh) * p.W;
@@ -291,13 +283,12 @@ void max_row_interior(const PoolGeometry& p, const T* __restrict in, int64_t h0,
   }
 }
 
-template <typename T>
-void max_pool_forward(const PoolGeometry& p, const T* x, T* out, int64_t* idx) {
+template <typename T> void max_pool_forward(const PoolGeometry& p, const T* x, T* out, int64_t* idx) {
   // Output columns whose windows lie inside the input columns.
   const int64_t span_w = (p.KW - 1) * p.dw;
   const int64_t ow_lo = std::min(p.OW, ceil_div_pos(p.pw, p.sw));
-  const int64_t ow_hi = std::max(ow_lo, std::min(p.OW, p.W - 1 - span_w + p.pw >= 0
-                                                           ? (p.W - 1 - span_w + p.pw) / p.sw + 1 : 0));
+  const int64_t ow_hi =
+      std::max(ow_lo, std::min(p.OW, p.W - 1 - span_w + p.pw >= 0 ? (p.W - 1 - span_w + p.pw) / p.sw + 1 : 0));
   for_planes(p, [&](int64_t pl) {
     const T* in = x + pl * p.H * p.W;
     T* o = out + pl * p.OH * p.OW;
@@ -315,8 +306,7 @@ void max_pool_forward(const PoolGeometry& p, const T* x, T* out, int64_t* idx) {
   });
 }
 
-template <typename T>
-void max_pool_backward(const PoolGeometry& p, const T* gout, const int64_t* idx, T* gx) {
+template <typename T> void max_pool_backward(const PoolGeometry& p, const T* gout, const int64_t* idx, T* gx) {
   for_planes(p, [&](int64_t pl) {
     T* dx = gx + pl * p.H * p.W;
     std::fill(dx, dx + p.H * p.W, T(0));
@@ -381,8 +371,7 @@ void avg_pool_backward(const PoolGeometry& p, bool include_pad, int64_t override
 int64_t adaptive_start(int64_t i, int64_t in, int64_t out) { return (i * in) / out; }
 int64_t adaptive_end(int64_t i, int64_t in, int64_t out) { return ((i + 1) * in + out - 1) / out; }
 
-template <typename T>
-void adaptive_avg_forward(const PoolGeometry& p, const T* x, T* out) {
+template <typename T> void adaptive_avg_forward(const PoolGeometry& p, const T* x, T* out) {
   for_planes(p, [&](int64_t pl) {
     const T* in = x + pl * p.H * p.W;
     T* o = out + pl * p.OH * p.OW;
@@ -399,8 +388,7 @@ void adaptive_avg_forward(const PoolGeometry& p, const T* x, T* out) {
   });
 }
 
-template <typename T>
-void adaptive_avg_backward(const PoolGeometry& p, const T* gout, T* gx) {
+template <typename T> void adaptive_avg_backward(const PoolGeometry& p, const T* gout, T* gx) {
   for_planes(p, [&](int64_t pl) {
     T* dx = gx + pl * p.H * p.W;
     std::fill(dx, dx + p.H * p.W, T(0));
@@ -418,8 +406,7 @@ void adaptive_avg_backward(const PoolGeometry& p, const T* gout, T* gx) {
 }
 
 // Calls f with a typed null pointer selecting float or double.
-template <typename F>
-void float_types(DType dt, F&& f) {
+template <typename F> void float_types(DType dt, F&& f) {
   if (dt == DType::Float32)
     f(static_cast<float*>(nullptr));
   else
@@ -427,12 +414,14 @@ void float_types(DType dt, F&& f) {
 }
 
 // The same for the forward kernels, which also take int32 and int64.
-template <typename F>
-void forward_types(DType dt, F&& f) {
+template <typename F> void forward_types(DType dt, F&& f) {
   switch (dt) {
-    case DType::Int32: return f(static_cast<int32_t*>(nullptr));
-    case DType::Int64: return f(static_cast<int64_t*>(nullptr));
-    default: return float_types(dt, f);
+    case DType::Int32:
+      return f(static_cast<int32_t*>(nullptr));
+    case DType::Int64:
+      return f(static_cast<int64_t*>(nullptr));
+    default:
+      return float_types(dt, f);
   }
 }
 
@@ -460,8 +449,8 @@ void conv2d_backward_input(DType dt, const kernels::ConvGeometry& g, const void*
   });
 }
 
-void conv2d_backward_weight(DType dt, const kernels::ConvGeometry& g, const void* grad_out, const void* x,
-                            void* grad_w, void* grad_bias) {
+void conv2d_backward_weight(DType dt, const kernels::ConvGeometry& g, const void* grad_out, const void* x, void* grad_w,
+                            void* grad_bias) {
   using namespace conv_detail;
   float_types(dt, [&](auto tag) {
     TC_CONV_T(tag);

@@ -8,31 +8,29 @@
 #include <cstdlib>
 #include <cstring>
 
-#define TC_DECLARE_CAP(cap)                                                            \
-  namespace tc::cpu::cap {                                                             \
-  void binary(BinaryOp, const TensorIterator&, DType);                                 \
-  void unary(UnaryOp, const TensorIterator&, DType);                                   \
-  void copy(const TensorIterator&, DType, DType);                                      \
-  void where(const TensorIterator&, DType);                                            \
-  void clamp(const TensorIterator&, DType, bool, double, bool, double);                \
-  void fill(void*, int64_t, DType, double, int64_t);                                   \
-  void reduce(kernels::ReduceOp, const void*, DType, void*, DType, int64_t, int64_t, int64_t);     \
-  void gemm(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, \
-            int64_t, int64_t, void*, int64_t, bool);                                     \
-  int64_t gemm_packed_b_size(DType, int64_t, int64_t);                                                      \
-  void gemm_pack_b(DType, int64_t, int64_t, const void*, int64_t, int64_t, void*);                          \
-  void gemm_prepacked_b(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, void*, \
-                        int64_t, bool);                                                                      \
-  void lstm_cell_forward(DType, int64_t, int64_t, const void*, const void*, void*, void*, void*);            \
-  void lstm_cell_backward(DType, int64_t, int64_t, const void*, const void*, const void*, const void*, void*, \
-                          void*);                                                                             \
-  void gru_cell_forward(DType, int64_t, int64_t, const void*, const void*, const void*, void*, void*);       \
-  void gru_cell_backward(DType, int64_t, int64_t, const void*, const void*, const void*, void*, void*, void*); \
-  void attention_forward(const kernels::AttentionArgs&, void*, const int64_t*, int64_t, void*);  \
-  void attention_backward(const kernels::AttentionArgs&, const void*, const int64_t*, int64_t,  \
-                          const void*, const void*, const int64_t*, int64_t, void*, void*, void*, \
-                          void*);                                                        \
-  void box_muller_f32(float*, int64_t, float, float);                                   \
+#define TC_DECLARE_CAP(cap)                                                                                           \
+  namespace tc::cpu::cap {                                                                                            \
+  void binary(BinaryOp, const TensorIterator&, DType);                                                                \
+  void unary(UnaryOp, const TensorIterator&, DType);                                                                  \
+  void copy(const TensorIterator&, DType, DType);                                                                     \
+  void where(const TensorIterator&, DType);                                                                           \
+  void clamp(const TensorIterator&, DType, bool, double, bool, double);                                               \
+  void fill(void*, int64_t, DType, double, int64_t);                                                                  \
+  void reduce(kernels::ReduceOp, const void*, DType, void*, DType, int64_t, int64_t, int64_t);                        \
+  void gemm(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, int64_t, int64_t, void*,    \
+            int64_t, bool);                                                                                           \
+  int64_t gemm_packed_b_size(DType, int64_t, int64_t);                                                                \
+  void gemm_pack_b(DType, int64_t, int64_t, const void*, int64_t, int64_t, void*);                                    \
+  void gemm_prepacked_b(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, void*, int64_t, \
+                        bool);                                                                                        \
+  void lstm_cell_forward(DType, int64_t, int64_t, const void*, const void*, void*, void*, void*);                     \
+  void lstm_cell_backward(DType, int64_t, int64_t, const void*, const void*, const void*, const void*, void*, void*); \
+  void gru_cell_forward(DType, int64_t, int64_t, const void*, const void*, const void*, void*, void*);                \
+  void gru_cell_backward(DType, int64_t, int64_t, const void*, const void*, const void*, void*, void*, void*);        \
+  void attention_forward(const kernels::AttentionArgs&, void*, const int64_t*, int64_t, void*);                       \
+  void attention_backward(const kernels::AttentionArgs&, const void*, const int64_t*, int64_t, const void*,           \
+                          const void*, const int64_t*, int64_t, void*, void*, void*, void*);                          \
+  void box_muller_f32(float*, int64_t, float, float);                                                                 \
   }
 TC_DECLARE_CAP(generic)
 #ifdef TC_HAVE_X86_DISPATCH
@@ -41,23 +39,23 @@ TC_DECLARE_CAP(avx512)
 #endif
 
 // ---- nn and scan kernels (backend/kernels_nn.h, backend/kernels_scan.h) ----
-#define TC_DECLARE_NN_CAP(cap)                                                                                   \
-  namespace tc::cpu::cap {                                                                                       \
-  void softmax_forward(DType, bool, const void*, void*, int64_t, int64_t, int64_t);                              \
-  void softmax_backward(DType, bool, const void*, const void*, void*, int64_t, int64_t, int64_t);                \
-  void activation_forward(kernels::Activation, DType, int64_t, const void*, void*, kernels::ActivationParams);  \
-  void activation_backward(kernels::Activation, DType, int64_t, const void*, const void*, void*,                \
-                           kernels::ActivationParams, bool);                                                     \
-  void layer_norm_forward(DType, int64_t, int64_t, const void*, const void*, const void*, double, void*, void*,  \
-                          void*);                                                                                \
-  void layer_norm_backward(DType, int64_t, int64_t, const void*, const void*, const void*, const void*,          \
-                           const void*, void*, void*, void*);                                                    \
-  bool nll_loss_forward(DType, int64_t, int64_t, int64_t, const void*, const int64_t*, const void*, int64_t,       \
-                        void*, double*, int64_t*);                                                               \
-  bool pointwise_loss(kernels::PointwiseLoss, DType, int64_t, const void*, const void*, const void*, const void*, \
-                      void*);                                                                                    \
-  void cumsum(DType, const void*, void*, int64_t, int64_t, int64_t);                                             \
-  void sort_rows(DType, const void*, int64_t, int64_t, int64_t, bool, void*, int64_t*);                          \
+#define TC_DECLARE_NN_CAP(cap)                                                                                       \
+  namespace tc::cpu::cap {                                                                                           \
+  void softmax_forward(DType, bool, const void*, void*, int64_t, int64_t, int64_t);                                  \
+  void softmax_backward(DType, bool, const void*, const void*, void*, int64_t, int64_t, int64_t);                    \
+  void activation_forward(kernels::Activation, DType, int64_t, const void*, void*, kernels::ActivationParams);       \
+  void activation_backward(kernels::Activation, DType, int64_t, const void*, const void*, void*,                     \
+                           kernels::ActivationParams, bool);                                                         \
+  void layer_norm_forward(DType, int64_t, int64_t, const void*, const void*, const void*, double, void*, void*,      \
+                          void*);                                                                                    \
+  void layer_norm_backward(DType, int64_t, int64_t, const void*, const void*, const void*, const void*, const void*, \
+                           void*, void*, void*);                                                                     \
+  bool nll_loss_forward(DType, int64_t, int64_t, int64_t, const void*, const int64_t*, const void*, int64_t, void*,  \
+                        double*, int64_t*);                                                                          \
+  bool pointwise_loss(kernels::PointwiseLoss, DType, int64_t, const void*, const void*, const void*, const void*,    \
+                      void*);                                                                                        \
+  void cumsum(DType, const void*, void*, int64_t, int64_t, int64_t);                                                 \
+  void sort_rows(DType, const void*, int64_t, int64_t, int64_t, bool, void*, int64_t*);                              \
   }
 TC_DECLARE_NN_CAP(generic)
 #ifdef TC_HAVE_X86_DISPATCH
@@ -93,11 +91,14 @@ Cap cap() {
 }  // namespace
 
 #ifdef TC_HAVE_X86_DISPATCH
-#define TC_DISPATCH(fn, ...)                                    \
-  switch (cap()) {                                              \
-    case Cap::Avx512: return cpu::avx512::fn(__VA_ARGS__);      \
-    case Cap::Avx2: return cpu::avx2::fn(__VA_ARGS__);          \
-    default: return cpu::generic::fn(__VA_ARGS__);              \
+#define TC_DISPATCH(fn, ...)                \
+  switch (cap()) {                          \
+    case Cap::Avx512:                       \
+      return cpu::avx512::fn(__VA_ARGS__);  \
+    case Cap::Avx2:                         \
+      return cpu::avx2::fn(__VA_ARGS__);    \
+    default:                                \
+      return cpu::generic::fn(__VA_ARGS__); \
   }
 #else
 #define TC_DISPATCH(fn, ...) return cpu::generic::fn(__VA_ARGS__);
@@ -133,18 +134,19 @@ void reduce(ReduceOp op, const void* in, DType idt, void* out, DType odt, int64_
   MaybeReleaseGil g(o * l * i);
   TC_DISPATCH(reduce, op, in, idt, out, odt, o, l, i)
 }
-void gemm(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t ar, int64_t ac, const void* b,
-          int64_t br, int64_t bc, void* c, int64_t cr, bool acc) {
+void gemm(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int64_t ar, int64_t ac, const void* b, int64_t br,
+          int64_t bc, void* c, int64_t cr, bool acc) {
   MaybeReleaseGil g(m * n * k / 8);  // a multiply-add is cheaper than an elementwise op's load/store
   TC_DISPATCH(gemm, dt, m, n, k, a, ar, ac, b, br, bc, c, cr, acc)
 }
 // Keeps the GIL: the calling sampler is in the middle of using its generator,
 // which other Python threads could otherwise draw from concurrently.
-void box_muller_f32(float* data, int64_t blocks, float mean, float std) {
-  TC_DISPATCH(box_muller_f32, data, blocks, mean, std)
-}
+void box_muller_f32(float* data, int64_t blocks, float mean,
+                    float std){TC_DISPATCH(box_muller_f32, data, blocks, mean, std)}
 
-int64_t gemm_packed_b_size(DType dt, int64_t k, int64_t n) { TC_DISPATCH(gemm_packed_b_size, dt, k, n) }
+int64_t gemm_packed_b_size(DType dt, int64_t k, int64_t n) {
+  TC_DISPATCH(gemm_packed_b_size, dt, k, n)
+}
 void gemm_pack_b(DType dt, int64_t k, int64_t n, const void* b, int64_t br, int64_t bc, void* packed) {
   MaybeReleaseGil g(k * n);
   TC_DISPATCH(gemm_pack_b, dt, k, n, b, br, bc, packed)
@@ -170,8 +172,8 @@ void gru_cell_forward(DType dt, int64_t rows, int64_t H, const void* xg, const v
   MaybeReleaseGil g(rows * H * 6);
   TC_DISPATCH(gru_cell_forward, dt, rows, H, xg, hg, h_prev, h, ws)
 }
-void gru_cell_backward(DType dt, int64_t rows, int64_t H, const void* ws, const void* h_prev, const void* dh,
-                       void* dxg, void* dhg, void* dh_prev) {
+void gru_cell_backward(DType dt, int64_t rows, int64_t H, const void* ws, const void* h_prev, const void* dh, void* dxg,
+                       void* dhg, void* dh_prev) {
   MaybeReleaseGil g(rows * H * 4);
   TC_DISPATCH(gru_cell_backward, dt, rows, H, ws, h_prev, dh, dxg, dhg, dh_prev)
 }
@@ -192,9 +194,12 @@ void attention_backward(const AttentionArgs& a, const void* out, const int64_t* 
 
 const char* cpu_capability() {
   switch (cap()) {
-    case Cap::Avx512: return "avx512";
-    case Cap::Avx2: return "avx2";
-    default: return "generic";
+    case Cap::Avx512:
+      return "avx512";
+    case Cap::Avx2:
+      return "avx2";
+    default:
+      return "generic";
   }
 }
 
@@ -231,8 +236,8 @@ void layer_norm_backward(DType dt, int64_t rows, int64_t M, const void* g, const
   MaybeReleaseGil gil(rows * M * 4);
   TC_DISPATCH(layer_norm_backward, dt, rows, M, g, x, mean, rstd, w, gx, gw, gb)
 }
-bool nll_loss_forward(DType dt, int64_t N, int64_t C, int64_t R, const void* logp, const int64_t* target,
-                      const void* w, int64_t ignore_index, void* out, double* weight_sum, int64_t* bad_target) {
+bool nll_loss_forward(DType dt, int64_t N, int64_t C, int64_t R, const void* logp, const int64_t* target, const void* w,
+                      int64_t ignore_index, void* out, double* weight_sum, int64_t* bad_target) {
   MaybeReleaseGil g(N * R);
   TC_DISPATCH(nll_loss_forward, dt, N, C, R, logp, target, w, ignore_index, out, weight_sum, bad_target)
 }
@@ -254,17 +259,17 @@ void sort_rows(DType dt, const void* x, int64_t rows, int64_t len, int64_t k, bo
 }  // namespace tc::kernels
 
 // ---- convolution and pooling (backend/kernels_conv.h) ----
-#define TC_DECLARE_CONV_CAP(cap)                                                                                  \
-  namespace tc::cpu::cap {                                                                                        \
-  void conv2d_forward(DType, const kernels::ConvGeometry&, const void*, const void*, const void*, void*);          \
-  void conv2d_backward_input(DType, const kernels::ConvGeometry&, const void*, const void*, void*);                \
-  void conv2d_backward_weight(DType, const kernels::ConvGeometry&, const void*, const void*, void*, void*);        \
-  void max_pool2d_forward(DType, const kernels::PoolGeometry&, const void*, void*, int64_t*);                      \
-  void max_pool2d_backward(DType, const kernels::PoolGeometry&, const void*, const int64_t*, void*);              \
-  void avg_pool2d_forward(DType, const kernels::PoolGeometry&, bool, int64_t, const void*, void*);                \
-  void avg_pool2d_backward(DType, const kernels::PoolGeometry&, bool, int64_t, const void*, void*);               \
-  void adaptive_avg_pool2d_forward(DType, const kernels::PoolGeometry&, const void*, void*);                      \
-  void adaptive_avg_pool2d_backward(DType, const kernels::PoolGeometry&, const void*, void*);                     \
+#define TC_DECLARE_CONV_CAP(cap)                                                                            \
+  namespace tc::cpu::cap {                                                                                  \
+  void conv2d_forward(DType, const kernels::ConvGeometry&, const void*, const void*, const void*, void*);   \
+  void conv2d_backward_input(DType, const kernels::ConvGeometry&, const void*, const void*, void*);         \
+  void conv2d_backward_weight(DType, const kernels::ConvGeometry&, const void*, const void*, void*, void*); \
+  void max_pool2d_forward(DType, const kernels::PoolGeometry&, const void*, void*, int64_t*);               \
+  void max_pool2d_backward(DType, const kernels::PoolGeometry&, const void*, const int64_t*, void*);        \
+  void avg_pool2d_forward(DType, const kernels::PoolGeometry&, bool, int64_t, const void*, void*);          \
+  void avg_pool2d_backward(DType, const kernels::PoolGeometry&, bool, int64_t, const void*, void*);         \
+  void adaptive_avg_pool2d_forward(DType, const kernels::PoolGeometry&, const void*, void*);                \
+  void adaptive_avg_pool2d_backward(DType, const kernels::PoolGeometry&, const void*, void*);               \
   }
 TC_DECLARE_CONV_CAP(generic)
 #ifdef TC_HAVE_X86_DISPATCH

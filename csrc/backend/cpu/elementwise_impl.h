@@ -10,8 +10,7 @@
 namespace tc::cpu::TC_CAP {
 
 // Contiguous and scalar-broadcast fast paths let the compiler vectorize.
-template <typename R, typename T, typename F>
-void binary_loop(char** p, const int64_t* s, int64_t n, F f) {
+template <typename R, typename T, typename F> void binary_loop(char** p, const int64_t* s, int64_t n, F f) {
   R* out = reinterpret_cast<R*>(p[0]);
   const T* a = reinterpret_cast<const T*>(p[1]);
   const T* b = reinterpret_cast<const T*>(p[2]);
@@ -31,8 +30,7 @@ void binary_loop(char** p, const int64_t* s, int64_t n, F f) {
   }
 }
 
-template <typename R, typename T, typename F>
-void unary_loop(char** p, const int64_t* s, int64_t n, F f) {
+template <typename R, typename T, typename F> void unary_loop(char** p, const int64_t* s, int64_t n, F f) {
   R* out = reinterpret_cast<R*>(p[0]);
   const T* a = reinterpret_cast<const T*>(p[1]);
   if (s[0] == sizeof(R) && s[1] == sizeof(T)) {
@@ -43,8 +41,7 @@ void unary_loop(char** p, const int64_t* s, int64_t n, F f) {
   }
 }
 
-template <typename F, bool Pred, bool IntOnly>
-void run_binary(const TensorIterator& it, DType dt, F f) {
+template <typename F, bool Pred, bool IntOnly> void run_binary(const TensorIterator& it, DType dt, F f) {
   dispatch_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (IntOnly && std::is_floating_point_v<T>) {
@@ -56,8 +53,7 @@ void run_binary(const TensorIterator& it, DType dt, F f) {
   });
 }
 
-template <typename F, bool Pred, bool IntOnly>
-void run_unary(const TensorIterator& it, DType dt, F f) {
+template <typename F, bool Pred, bool IntOnly> void run_unary(const TensorIterator& it, DType dt, F f) {
   dispatch_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (IntOnly && std::is_floating_point_v<T>) {
@@ -73,7 +69,8 @@ void run_unary(const TensorIterator& it, DType dt, F f) {
 void binary(BinaryOp op, const TensorIterator& it, DType dt) {
   switch (op) {
 #define TC_CASE(E, name, F, rule, ...) \
-  case BinaryOp::E: return run_binary<fn::F, TC_RULE_PRED_##rule, TC_RULE_INT_##rule>(it, dt, fn::F{});
+  case BinaryOp::E:                    \
+    return run_binary<fn::F, TC_RULE_PRED_##rule, TC_RULE_INT_##rule>(it, dt, fn::F{});
     TC_BINARY_OPS(TC_CASE)
 #undef TC_CASE
   }
@@ -82,14 +79,14 @@ void binary(BinaryOp op, const TensorIterator& it, DType dt) {
 void unary(UnaryOp op, const TensorIterator& it, DType dt) {
   switch (op) {
 #define TC_CASE(E, name, F, rule, ...) \
-  case UnaryOp::E: return run_unary<fn::F, TC_RULE_PRED_##rule, TC_RULE_INT_##rule>(it, dt, fn::F{});
+  case UnaryOp::E:                     \
+    return run_unary<fn::F, TC_RULE_PRED_##rule, TC_RULE_INT_##rule>(it, dt, fn::F{});
     TC_UNARY_OPS(TC_CASE)
 #undef TC_CASE
   }
 }
 
-template <typename To, typename From>
-void copy_loop(char** p, const int64_t* s, int64_t n) {
+template <typename To, typename From> void copy_loop(char** p, const int64_t* s, int64_t n) {
   if (s[0] == sizeof(To) && s[1] == sizeof(From)) {
     To* out = reinterpret_cast<To*>(p[0]);
     const From* in = reinterpret_cast<const From*>(p[1]);
@@ -133,7 +130,9 @@ void clamp(const TensorIterator& it, DType dt, bool has_lo, double lo, bool has_
     const T l = static_cast<T>(lo), h = static_cast<T>(hi);
     it.for_each([&](char** p, const int64_t* s, int64_t n) {
       unary_loop<T, T>(p, s, n, [=](T v) {
-        if constexpr (std::is_floating_point_v<T>) { if (v != v) return v; }
+        if constexpr (std::is_floating_point_v<T>) {
+          if (v != v) return v;
+        }
         if (has_lo && v < l) v = l;
         if (has_hi && v > h) v = h;
         return v;
@@ -147,7 +146,9 @@ void fill(void* data, int64_t n, DType dt, double fval, int64_t ival) {
     using T = typename decltype(tag)::type;
     T v = std::is_floating_point_v<T> ? static_cast<T>(fval) : static_cast<T>(ival);
     T* out = static_cast<T*>(data);
-    parallel_for(0, n, 65536, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; ++i) out[i] = v; });
+    parallel_for(0, n, 65536, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) out[i] = v;
+    });
   });
 }
 

@@ -63,12 +63,13 @@ constexpr int kVectorBytes = 32;
 constexpr int kVectorBytes = 16;
 #endif
 
-template <typename T>
-struct Simd {
+template <typename T> struct Simd {
   typedef T V __attribute__((vector_size(kVectorBytes)));
   static constexpr int W = kVectorBytes / sizeof(T);
   static TC_GEMM_INLINE V zero() { return V{}; }
-  static TC_GEMM_INLINE V load(const T* p) { return *reinterpret_cast<const V*>(__builtin_assume_aligned(p, kVectorBytes)); }
+  static TC_GEMM_INLINE V load(const T* p) {
+    return *reinterpret_cast<const V*>(__builtin_assume_aligned(p, kVectorBytes));
+  }
   static TC_GEMM_INLINE V loadu(const T* p) {
     V v;
     std::memcpy(&v, p, sizeof(V));
@@ -90,33 +91,26 @@ struct Simd {
 // accumulators), B block ~200 KiB so it also fits 256 KiB L2 parts. The A
 // block (MB rows) only needs to fit L3: its micro-panels are reused from L1.
 // ---------------------------------------------------------------------------
-template <typename T>
-struct Cfg;
+template <typename T> struct Cfg;
 #if defined(__AVX512F__)
-template <>
-struct Cfg<float> {
+template <> struct Cfg<float> {
   static constexpr int MR = 8, NV = 2, KC = 384, NB = 384, MB = 1152;
 };
-template <>
-struct Cfg<double> {
+template <> struct Cfg<double> {
   static constexpr int MR = 8, NV = 2, KC = 256, NB = 384, MB = 1152;
 };
 #elif defined(__AVX2__) && defined(__FMA__)
-template <>
-struct Cfg<float> {
+template <> struct Cfg<float> {
   static constexpr int MR = 6, NV = 2, KC = 256, NB = 192, MB = 1152;
 };
-template <>
-struct Cfg<double> {
+template <> struct Cfg<double> {
   static constexpr int MR = 6, NV = 2, KC = 256, NB = 96, MB = 1152;
 };
 #else
-template <>
-struct Cfg<float> {
+template <> struct Cfg<float> {
   static constexpr int MR = 4, NV = 2, KC = 256, NB = 256, MB = 1152;
 };
-template <>
-struct Cfg<double> {
+template <> struct Cfg<double> {
   static constexpr int MR = 4, NV = 2, KC = 256, NB = 128, MB = 1152;
 };
 #endif
@@ -126,9 +120,9 @@ struct Cfg<double> {
 // a: packed A micro-panel (kc x MR, k-major); b: packed B micro-panel
 // (kc x NR, k-major, 64-byte aligned rows).
 // ---------------------------------------------------------------------------
-template <typename T>
-TC_GEMM_INLINE void micro_kernel(int64_t kc, const T* TC_GEMM_RESTRICT a, const T* TC_GEMM_RESTRICT b,
-                                 T* TC_GEMM_RESTRICT c, int64_t ldc, bool add) {
+template <typename T> TC_GEMM_INLINE void micro_kernel(int64_t kc, const T* TC_GEMM_RESTRICT a,
+                                                       const T* TC_GEMM_RESTRICT b, T* TC_GEMM_RESTRICT c, int64_t ldc,
+                                                       bool add) {
   using S = Simd<T>;
   using V = typename S::V;
   constexpr int W = S::W;
@@ -178,8 +172,7 @@ TC_GEMM_INLINE void micro_kernel(int64_t kc, const T* TC_GEMM_RESTRICT a, const 
 
 // Kernel for a full or partial tile (mr <= MR rows, nr <= NR cols valid).
 template <typename T>
-__attribute__((noinline)) void tile(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool add, int mr,
-                                    int nr) {
+__attribute__((noinline)) void tile(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool add, int mr, int nr) {
   constexpr int MR = Cfg<T>::MR;
   constexpr int NR = Cfg<T>::NV * Simd<T>::W;
   if (mr == MR && nr == NR) {
@@ -235,8 +228,7 @@ TC_GEMM_INLINE void transpose4x4(const T* s0, const T* s1, const T* s2, const T*
 // contiguous along p, in 4x4 blocks. Each row is read one cache line at a
 // time, so the R source streams do not evict each other from L1 even when ld
 // is a multiple of the page size (which maps all R rows to the same set).
-template <int R, typename T>
-TC_GEMM_INLINE void pack_transposed(int64_t kc, const T* src, int64_t ld, T* dst) {
+template <int R, typename T> TC_GEMM_INLINE void pack_transposed(int64_t kc, const T* src, int64_t ld, T* dst) {
   constexpr int L = 64 / sizeof(T);
   int64_t p = 0;
   for (; p + L <= kc; p += L) {
@@ -244,7 +236,8 @@ TC_GEMM_INLINE void pack_transposed(int64_t kc, const T* src, int64_t ld, T* dst
     for (; r + 4 <= R; r += 4) {
       const T* s = src + r * ld + p;
 #pragma GCC unroll 4
-      for (int q = 0; q < L; q += 4) transpose4x4(s + q, s + ld + q, s + 2 * ld + q, s + 3 * ld + q, dst + (p + q) * R + r, R);
+      for (int q = 0; q < L; q += 4)
+        transpose4x4(s + q, s + ld + q, s + 2 * ld + q, s + 3 * ld + q, dst + (p + q) * R + r, R);
     }
     for (; r < R; ++r) {
       const T* s = src + r * ld + p;
@@ -256,8 +249,7 @@ TC_GEMM_INLINE void pack_transposed(int64_t kc, const T* src, int64_t ld, T* dst
 }
 
 // A rows [i, i+mc) x cols [pc, pc+kc) -> ceil(mc/MR) panels of kc x MR (zero padded).
-template <typename T>
-void pack_a(int64_t mc, int64_t kc, const T* a, int64_t a_r, int64_t a_c, T* dst) {
+template <typename T> void pack_a(int64_t mc, int64_t kc, const T* a, int64_t a_r, int64_t a_c, T* dst) {
   constexpr int MR = Cfg<T>::MR;
   for (int64_t i = 0; i < mc; i += MR, dst += kc * MR) {
     const int mr = static_cast<int>(std::min<int64_t>(MR, mc - i));
@@ -281,8 +273,7 @@ void pack_a(int64_t mc, int64_t kc, const T* a, int64_t a_r, int64_t a_c, T* dst
 }
 
 // B rows [pc, pc+kc) x cols [j, j+nc) -> ceil(nc/NR) panels of kc x NR (zero padded).
-template <typename T>
-void pack_b(int64_t nc, int64_t kc, const T* b, int64_t b_r, int64_t b_c, T* dst) {
+template <typename T> void pack_b(int64_t nc, int64_t kc, const T* b, int64_t b_r, int64_t b_c, T* dst) {
   constexpr int NR = Cfg<T>::NV * Simd<T>::W;
   if (b_c == 1) {
     // Row-major B: a few rows at a time across all panels, so that reads are
@@ -356,17 +347,16 @@ inline int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
 // K is cut into equal blocks of at most KC (so no thin last block); depends
 // only on k, so the summation order is the same for any thread split.
-template <typename T>
-inline int64_t k_block(int64_t k) {
+template <typename T> inline int64_t k_block(int64_t k) {
   constexpr int64_t KC = Cfg<T>::KC;
   const int64_t nblk = (k + KC - 1) / KC;
   return round_up((k + nblk - 1) / nblk, 4);
 }
 
 // Computes C[i0:i1, j0:j1].
-template <typename T>
-void gemm_block(int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t k, const T* a, int64_t a_r, int64_t a_c,
-                const T* b, int64_t b_r, int64_t b_c, T* c, int64_t c_r, bool accumulate) {
+template <typename T> void gemm_block(int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t k, const T* a,
+                                      int64_t a_r, int64_t a_c, const T* b, int64_t b_r, int64_t b_c, T* c, int64_t c_r,
+                                      bool accumulate) {
   constexpr int64_t MR = Cfg<T>::MR;
   constexpr int64_t NR = Cfg<T>::NV * Simd<T>::W;
   constexpr int64_t MB = Cfg<T>::MB / MR * MR;  // whole tiles
@@ -405,9 +395,8 @@ void gemm_block(int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t k, const
 constexpr int64_t kDirectMax = 512;
 
 // Tiny products: packing and tile setup would dominate; plain dot products.
-template <typename T>
-void gemm_direct(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_t a_c, const T* b, int64_t b_r,
-                 int64_t b_c, T* c, int64_t c_r, bool accumulate) {
+template <typename T> void gemm_direct(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_t a_c,
+                                       const T* b, int64_t b_r, int64_t b_c, T* c, int64_t c_r, bool accumulate) {
   for (int64_t i = 0; i < m; ++i) {
     const T* ai = a + i * a_r;
     T* ci = c + i * c_r;
@@ -427,8 +416,7 @@ void gemm_direct(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64
 // ---------------------------------------------------------------------------
 
 // Dot product of two contiguous vectors; the summation order depends only on k.
-template <typename T>
-TC_GEMM_INLINE T dot(int64_t k, const T* x, const T* y) {
+template <typename T> TC_GEMM_INLINE T dot(int64_t k, const T* x, const T* y) {
   using S = Simd<T>;
   using V = typename S::V;
   constexpr int W = S::W;
@@ -451,9 +439,8 @@ TC_GEMM_INLINE T dot(int64_t k, const T* x, const T* y) {
 
 // out[t * os] (+)= dot(x, rows + t * ld) for t in [0, count); x and each row
 // contiguous (length k).
-template <typename T>
-void gemv_dots(int64_t count, int64_t k, const T* x, const T* rows, int64_t ld, T* out, int64_t os,
-               bool accumulate, bool threaded) {
+template <typename T> void gemv_dots(int64_t count, int64_t k, const T* x, const T* rows, int64_t ld, T* out,
+                                     int64_t os, bool accumulate, bool threaded) {
   auto body = [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; ++t) {
       const T s = dot<T>(k, x, rows + t * ld);
@@ -468,9 +455,8 @@ void gemv_dots(int64_t count, int64_t k, const T* x, const T* rows, int64_t ld, 
 
 // y[0..len) (+)= sum_p x[p * xs] * rows[p * ld + 0..len), rows contiguous;
 // y has element stride ys (a contiguous scratch row is used when ys != 1).
-template <typename T>
-void gemv_axpy(int64_t len, int64_t k, const T* x, int64_t xs, const T* rows, int64_t ld, T* y, int64_t ys,
-               bool accumulate, bool threaded) {
+template <typename T> void gemv_axpy(int64_t len, int64_t k, const T* x, int64_t xs, const T* rows, int64_t ld, T* y,
+                                     int64_t ys, bool accumulate, bool threaded) {
   using S = Simd<T>;
   using V = typename S::V;
   constexpr int W = S::W;
@@ -520,11 +506,10 @@ void gemv_axpy(int64_t len, int64_t k, const T* x, int64_t xs, const T* rows, in
 }
 
 // Returns false when the shape/strides are not a matrix-vector case it handles.
-template <typename T>
-bool gemv(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_t a_c, const T* b, int64_t b_r,
-          int64_t b_c, T* c, int64_t c_r, bool accumulate, bool threaded) {
+template <typename T> bool gemv(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_t a_c, const T* b,
+                                int64_t b_r, int64_t b_c, T* c, int64_t c_r, bool accumulate, bool threaded) {
   if (m != 1 && n != 1) return false;
-  const bool x_a = n == 1 && a_c == 1;  // dots of A's rows with B's column
+  const bool x_a = n == 1 && a_c == 1;          // dots of A's rows with B's column
   const bool x_b = !x_a && m == 1 && b_r == 1;  // dots of B's columns with A's row
   if (x_a || x_b) {
     // The shared vector must be contiguous: copy it (k values) if it is not.
@@ -552,9 +537,8 @@ bool gemv(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_t a_c,
   return false;
 }
 
-template <typename T>
-void gemm_typed(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_t a_c, const T* b, int64_t b_r,
-                int64_t b_c, T* c, int64_t c_r, bool accumulate) {
+template <typename T> void gemm_typed(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_t a_c, const T* b,
+                                      int64_t b_r, int64_t b_c, T* c, int64_t c_r, bool accumulate) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     if (!accumulate)
@@ -598,23 +582,21 @@ void gemm_typed(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_
 // columns [j, j + NR) in the K block starting at pc is at pc * round_up(n, NR)
 // + j * kc. gemm_prepacked_b then runs gemm_block's loops on it, so its results
 // are bit-identical to gemm's for the same operands.
-template <typename T>
-int64_t packed_b_size(int64_t k, int64_t n) {
+template <typename T> int64_t packed_b_size(int64_t k, int64_t n) {
   constexpr int64_t NR = Cfg<T>::NV * Simd<T>::W;
   return k * round_up(n, NR);
 }
 
-template <typename T>
-void pack_b_all(int64_t k, int64_t n, const T* b, int64_t b_r, int64_t b_c, T* packed) {
+template <typename T> void pack_b_all(int64_t k, int64_t n, const T* b, int64_t b_r, int64_t b_c, T* packed) {
   const int64_t kb = k_block<T>(k);
   const int64_t np = round_up(n, Cfg<T>::NV * Simd<T>::W);
   for (int64_t pc = 0; pc < k; pc += kb) pack_b<T>(n, std::min(kb, k - pc), b + pc * b_r, b_r, b_c, packed + pc * np);
 }
 
 // C[i0:i1, j0:j1] from pre-packed B (j0 a multiple of NR).
-template <typename T>
-void gemm_block_prepacked(int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t n, int64_t k, const T* a,
-                          int64_t a_r, int64_t a_c, const T* packed, T* c, int64_t c_r, bool accumulate) {
+template <typename T> void gemm_block_prepacked(int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t n, int64_t k,
+                                                const T* a, int64_t a_r, int64_t a_c, const T* packed, T* c,
+                                                int64_t c_r, bool accumulate) {
   constexpr int64_t MR = Cfg<T>::MR;
   constexpr int64_t NR = Cfg<T>::NV * Simd<T>::W;
   constexpr int64_t MB = Cfg<T>::MB / MR * MR;
@@ -645,9 +627,8 @@ void gemm_block_prepacked(int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_
   }
 }
 
-template <typename T>
-void gemm_prepacked_typed(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_t a_c, const T* packed,
-                          T* c, int64_t c_r, bool accumulate) {
+template <typename T> void gemm_prepacked_typed(int64_t m, int64_t n, int64_t k, const T* a, int64_t a_r, int64_t a_c,
+                                                const T* packed, T* c, int64_t c_r, bool accumulate) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     if (!accumulate)
@@ -708,8 +689,8 @@ void gemm_prepacked_b(DType dt, int64_t m, int64_t n, int64_t k, const void* a, 
     gemm_prepacked_typed<float>(m, n, k, static_cast<const float*>(a), a_r, a_c, static_cast<const float*>(packed_b),
                                 static_cast<float*>(c), c_r, accumulate);
   else
-    gemm_prepacked_typed<double>(m, n, k, static_cast<const double*>(a), a_r, a_c,
-                                 static_cast<const double*>(packed_b), static_cast<double*>(c), c_r, accumulate);
+    gemm_prepacked_typed<double>(m, n, k, static_cast<const double*>(a), a_r, a_c, static_cast<const double*>(packed_b),
+                                 static_cast<double*>(c), c_r, accumulate);
 }
 
 }  // namespace tc::cpu::TC_CAP

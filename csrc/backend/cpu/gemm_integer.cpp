@@ -23,7 +23,8 @@ void gemm_integer(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int6
               s = s || (A[i * ar + p * ac] && B[p * br + j * bc]);
             } else {  // integers wrap on overflow (as PyTorch), no UB
               using U = std::make_unsigned_t<T>;
-              s = static_cast<T>(static_cast<U>(s) + static_cast<U>(A[i * ar + p * ac]) * static_cast<U>(B[p * br + j * bc]));
+              s = static_cast<T>(static_cast<U>(s) +
+                                 static_cast<U>(A[i * ar + p * ac]) * static_cast<U>(B[p * br + j * bc]));
             }
           }
           C[i * ldc + j] = s;

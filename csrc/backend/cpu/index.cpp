@@ -17,10 +17,11 @@ namespace {
 
 constexpr int64_t kGrain = 32768;  // elements per parallel chunk
 
-template <typename T>
-inline void accumulate(T& dst, T v) {
-  if constexpr (std::is_same_v<T, bool>) dst = dst || v;
-  else dst += v;
+template <typename T> inline void accumulate(T& dst, T v) {
+  if constexpr (std::is_same_v<T, bool>)
+    dst = dst || v;
+  else
+    dst += v;
 }
 
 // The first idx[i] outside [lo, hi), if any.

@@ -23,27 +23,26 @@ namespace tc::kernels {
 using lint = int64_t;  // Fortran INTEGER in an ILP64 build
 
 extern "C" {
-#define TC_LAPACK_DECL(T, p)                                                                                     \
-  void scipy_##p##getrf_64_(const lint* m, const lint* n, T* a, const lint* lda, lint* ipiv, lint* info);          \
-  void scipy_##p##getrs_64_(const char* tr, const lint* n, const lint* nrhs, const T* a, const lint* lda,         \
-                            const lint* ipiv, T* b, const lint* ldb, lint* info, size_t);                        \
-  void scipy_##p##potrf_64_(const char* uplo, const lint* n, T* a, const lint* lda, lint* info, size_t);         \
-  void scipy_##p##geqrf_64_(const lint* m, const lint* n, T* a, const lint* lda, T* tau, T* work,                \
-                            const lint* lwork, lint* info);                                                      \
-  void scipy_##p##orgqr_64_(const lint* m, const lint* n, const lint* k, T* a, const lint* lda, const T* tau,     \
-                            T* work, const lint* lwork, lint* info);                                             \
-  void scipy_##p##syevd_64_(const char* jobz, const char* uplo, const lint* n, T* a, const lint* lda, T* w,       \
-                            T* work, const lint* lwork, lint* iwork, const lint* liwork, lint* info, size_t,     \
-                            size_t);                                                                             \
-  void scipy_##p##gesdd_64_(const char* jobz, const lint* m, const lint* n, T* a, const lint* lda, T* s, T* u,   \
-                            const lint* ldu, T* vt, const lint* ldvt, T* work, const lint* lwork, lint* iwork,   \
-                            lint* info, size_t);                                                                 \
-  void scipy_##p##gelsd_64_(const lint* m, const lint* n, const lint* nrhs, T* a, const lint* lda, T* b,         \
-                            const lint* ldb, T* s, const T* rcond, lint* rank, T* work, const lint* lwork,       \
-                            lint* iwork, lint* info);                                                            \
-  void scipy_##p##sytrf_64_(const char* uplo, const lint* n, T* a, const lint* lda, lint* ipiv, T* work,        \
-                            const lint* lwork, lint* info, size_t);                                              \
-  void scipy_##p##sytrs_64_(const char* uplo, const lint* n, const lint* nrhs, const T* a, const lint* lda,     \
+#define TC_LAPACK_DECL(T, p)                                                                                           \
+  void scipy_##p##getrf_64_(const lint* m, const lint* n, T* a, const lint* lda, lint* ipiv, lint* info);              \
+  void scipy_##p##getrs_64_(const char* tr, const lint* n, const lint* nrhs, const T* a, const lint* lda,              \
+                            const lint* ipiv, T* b, const lint* ldb, lint* info, size_t);                              \
+  void scipy_##p##potrf_64_(const char* uplo, const lint* n, T* a, const lint* lda, lint* info, size_t);               \
+  void scipy_##p##geqrf_64_(const lint* m, const lint* n, T* a, const lint* lda, T* tau, T* work, const lint* lwork,   \
+                            lint* info);                                                                               \
+  void scipy_##p##orgqr_64_(const lint* m, const lint* n, const lint* k, T* a, const lint* lda, const T* tau, T* work, \
+                            const lint* lwork, lint* info);                                                            \
+  void scipy_##p##syevd_64_(const char* jobz, const char* uplo, const lint* n, T* a, const lint* lda, T* w, T* work,   \
+                            const lint* lwork, lint* iwork, const lint* liwork, lint* info, size_t, size_t);           \
+  void scipy_##p##gesdd_64_(const char* jobz, const lint* m, const lint* n, T* a, const lint* lda, T* s, T* u,         \
+                            const lint* ldu, T* vt, const lint* ldvt, T* work, const lint* lwork, lint* iwork,         \
+                            lint* info, size_t);                                                                       \
+  void scipy_##p##gelsd_64_(const lint* m, const lint* n, const lint* nrhs, T* a, const lint* lda, T* b,               \
+                            const lint* ldb, T* s, const T* rcond, lint* rank, T* work, const lint* lwork,             \
+                            lint* iwork, lint* info);                                                                  \
+  void scipy_##p##sytrf_64_(const char* uplo, const lint* n, T* a, const lint* lda, lint* ipiv, T* work,               \
+                            const lint* lwork, lint* info, size_t);                                                    \
+  void scipy_##p##sytrs_64_(const char* uplo, const lint* n, const lint* nrhs, const T* a, const lint* lda,            \
                             const lint* ipiv, T* b, const lint* ldb, lint* info, size_t);
 TC_LAPACK_DECL(float, s)
 TC_LAPACK_DECL(double, d)
@@ -55,18 +54,18 @@ namespace {
 
 // One struct per precision so the algorithms below are written once.
 template <typename T> struct Lapack;
-#define TC_LAPACK_TRAITS(T, p)                                                           \
-  template <> struct Lapack<T> {                                                         \
-    template <typename... A> static void getrf(A... a) { scipy_##p##getrf_64_(a...); }   \
-    template <typename... A> static void getrs(A... a) { scipy_##p##getrs_64_(a...); }   \
-    template <typename... A> static void potrf(A... a) { scipy_##p##potrf_64_(a...); }   \
-    template <typename... A> static void geqrf(A... a) { scipy_##p##geqrf_64_(a...); }   \
-    template <typename... A> static void orgqr(A... a) { scipy_##p##orgqr_64_(a...); }   \
-    template <typename... A> static void syevd(A... a) { scipy_##p##syevd_64_(a...); }   \
-    template <typename... A> static void gesdd(A... a) { scipy_##p##gesdd_64_(a...); }   \
-    template <typename... A> static void gelsd(A... a) { scipy_##p##gelsd_64_(a...); }   \
-    template <typename... A> static void sytrf(A... a) { scipy_##p##sytrf_64_(a...); }   \
-    template <typename... A> static void sytrs(A... a) { scipy_##p##sytrs_64_(a...); }   \
+#define TC_LAPACK_TRAITS(T, p)                                                         \
+  template <> struct Lapack<T> {                                                       \
+    template <typename... A> static void getrf(A... a) { scipy_##p##getrf_64_(a...); } \
+    template <typename... A> static void getrs(A... a) { scipy_##p##getrs_64_(a...); } \
+    template <typename... A> static void potrf(A... a) { scipy_##p##potrf_64_(a...); } \
+    template <typename... A> static void geqrf(A... a) { scipy_##p##geqrf_64_(a...); } \
+    template <typename... A> static void orgqr(A... a) { scipy_##p##orgqr_64_(a...); } \
+    template <typename... A> static void syevd(A... a) { scipy_##p##syevd_64_(a...); } \
+    template <typename... A> static void gesdd(A... a) { scipy_##p##gesdd_64_(a...); } \
+    template <typename... A> static void gelsd(A... a) { scipy_##p##gelsd_64_(a...); } \
+    template <typename... A> static void sytrf(A... a) { scipy_##p##sytrf_64_(a...); } \
+    template <typename... A> static void sytrs(A... a) { scipy_##p##sytrs_64_(a...); } \
   };
 TC_LAPACK_TRAITS(float, s)
 TC_LAPACK_TRAITS(double, d)
@@ -89,8 +88,7 @@ void configure_threads() {
 // A workspace query returns the optimal size as a floating value in work[0].
 template <typename T> lint ws(T w) { return std::max<lint>(1, static_cast<lint>(w) + 1); }
 
-template <typename T>
-void lu_factor_t(int64_t batch, lint m, lint n, T* a, lint* piv, lint* info) {
+template <typename T> void lu_factor_t(int64_t batch, lint m, lint n, T* a, lint* piv, lint* info) {
   lint lda = std::max<lint>(1, m), k = std::min(m, n);
   if (k == 0) return;
   for (int64_t b = 0; b < batch; ++b) Lapack<T>::getrf(&m, &n, a + b * m * n, &lda, piv + b * k, info + b);
@@ -104,8 +102,7 @@ void lu_solve_t(int64_t batch, lint n, lint nrhs, const T* lu, const lint* piv, 
     Lapack<T>::getrs(&tr, &n, &nrhs, lu + b * n * n, &ld, piv + b * n, x + b * n * nrhs, &ld, &info, size_t(1));
 }
 
-template <typename T>
-void cholesky_t(int64_t batch, lint n, T* a, bool upper, lint* info) {
+template <typename T> void cholesky_t(int64_t batch, lint n, T* a, bool upper, lint* info) {
   lint ld = std::max<lint>(1, n);
   const char uplo = upper ? 'U' : 'L';
   for (int64_t b = 0; b < batch; ++b) {
@@ -117,8 +114,7 @@ void cholesky_t(int64_t batch, lint n, T* a, bool upper, lint* info) {
   }
 }
 
-template <typename T>
-void qr_t(int64_t batch, lint m, lint n, const T* a, T* q, T* r, bool complete) {
+template <typename T> void qr_t(int64_t batch, lint m, lint n, const T* a, T* q, T* r, bool complete) {
   lint k = std::min(m, n), qcols = complete ? m : k, rrows = qcols;
   lint lda = std::max<lint>(1, m), info = 0;
   // The factorization runs in a buffer wide enough to become Q: m x max(n, qcols).
@@ -143,7 +139,8 @@ void qr_t(int64_t batch, lint m, lint n, const T* a, T* q, T* r, bool complete) 
       if (m > 0 && qcols > 0) {
         // Columns past n (complete mode, m > n) start as zeros; orgqr fills them from the reflectors.
         if (qcols > n) std::fill(buf.begin() + n * m, buf.begin() + qcols * m, T(0));
-        if (k > 0) Lapack<T>::orgqr(&m, &qcols, &k, buf.data(), &lda, tau.data(), work.data(), &lwork, &info);
+        if (k > 0)
+          Lapack<T>::orgqr(&m, &qcols, &k, buf.data(), &lda, tau.data(), work.data(), &lwork, &info);
         else  // no reflectors (n == 0): Q is the identity
           for (lint j = 0; j < qcols; ++j)
             for (lint i = 0; i < m; ++i) buf[i + j * m] = T(i == j);
@@ -153,8 +150,7 @@ void qr_t(int64_t batch, lint m, lint n, const T* a, T* q, T* r, bool complete) 
   }
 }
 
-template <typename T>
-void eigh_t(int64_t batch, lint n, T* a, T* w, bool upper, bool vectors, lint* info) {
+template <typename T> void eigh_t(int64_t batch, lint n, T* a, T* w, bool upper, bool vectors, lint* info) {
   if (n == 0) return;
   const char jobz = vectors ? 'V' : 'N', uplo = upper ? 'U' : 'L';
   lint ld = n, query = -1, iq = 0;
@@ -168,8 +164,7 @@ void eigh_t(int64_t batch, lint n, T* a, T* w, bool upper, bool vectors, lint* i
                      info + b, size_t(1), size_t(1));
 }
 
-template <typename T>
-void svd_t(int64_t batch, lint m, lint n, T* a, T* s, T* u, T* vt, bool full, lint* info) {
+template <typename T> void svd_t(int64_t batch, lint m, lint n, T* a, T* s, T* u, T* vt, bool full, lint* info) {
   lint k = std::min(m, n);
   if (k == 0) {  // nothing to factor; U and V^T of a full SVD are identities
     if (u && full)
@@ -187,20 +182,18 @@ void svd_t(int64_t batch, lint m, lint n, T* a, T* s, T* u, T* vt, bool full, li
   lint lda = m, ldu = m, ldvt = std::max<lint>(1, vrows), query = -1;
   T wq = 0, dummy = 0;
   std::vector<lint> iwork(static_cast<size_t>(8 * k));
-  Lapack<T>::gesdd(&jobz, &m, &n, a, &lda, s, u ? u : &dummy, &ldu, vt ? vt : &dummy, &ldvt, &wq, &query,
-                   iwork.data(), info, size_t(1));
+  Lapack<T>::gesdd(&jobz, &m, &n, a, &lda, s, u ? u : &dummy, &ldu, vt ? vt : &dummy, &ldvt, &wq, &query, iwork.data(),
+                   info, size_t(1));
   lint lwork = ws(wq);
   std::vector<T> work(static_cast<size_t>(lwork));
   for (int64_t b = 0; b < batch; ++b)
     Lapack<T>::gesdd(&jobz, &m, &n, a + b * m * n, &lda, s + b * k, u ? u + b * m * ucols : &dummy, &ldu,
-                     vt ? vt + b * vrows * n : &dummy, &ldvt, work.data(), &lwork, iwork.data(), info + b,
-                     size_t(1));
+                     vt ? vt + b * vrows * n : &dummy, &ldvt, work.data(), &lwork, iwork.data(), info + b, size_t(1));
 }
 
 template <typename T>
 void lstsq_t(int64_t batch, lint m, lint n, lint nrhs, T* a, T* bm, double rcond, T* s, lint* rank, lint* info) {
-  lint k = std::min(m, n), ldb = std::max<lint>(1, std::max(m, n)), lda = std::max<lint>(1, m), query = -1,
-       iq = 0;
+  lint k = std::min(m, n), ldb = std::max<lint>(1, std::max(m, n)), lda = std::max<lint>(1, m), query = -1, iq = 0;
   T rc = static_cast<T>(rcond), wq = 0;
   if (k == 0 || nrhs == 0) {  // gelsd's workspace query misbehaves on empty problems; the solution is zero
     for (int64_t b = 0; b < batch; ++b) rank[b] = 0;
@@ -216,8 +209,7 @@ void lstsq_t(int64_t batch, lint m, lint n, lint nrhs, T* a, T* bm, double rcond
                      work.data(), &lwork, iwork.data(), info + b);
 }
 
-template <typename T>
-void ldl_factor_t(int64_t batch, lint n, T* a, lint* piv, lint* info) {
+template <typename T> void ldl_factor_t(int64_t batch, lint n, T* a, lint* piv, lint* info) {
   lint ld = std::max<lint>(1, n), query = -1, qinfo = 0;
   const char uplo = 'L';
   T wq = 0;
@@ -232,8 +224,7 @@ void ldl_factor_t(int64_t batch, lint n, T* a, lint* piv, lint* info) {
   }
 }
 
-template <typename T>
-void ldl_solve_t(int64_t batch, lint n, lint nrhs, const T* ldm, const lint* piv, T* x) {
+template <typename T> void ldl_solve_t(int64_t batch, lint n, lint nrhs, const T* ldm, const lint* piv, T* x) {
   lint ld = std::max<lint>(1, n), info = 0;
   const char uplo = 'L';
   for (int64_t b = 0; b < batch; ++b)
@@ -245,7 +236,14 @@ void ldl_solve_t(int64_t batch, lint n, lint nrhs, const T* ldm, const lint* piv
 bool have_lapack() { return true; }
 
 #define TC_LAPACK_DISPATCH(dt, call_f, call_d) \
-  do { configure_threads(); if ((dt) == DType::Float32) { call_f; } else { call_d; } } while (0)
+  do {                                         \
+    configure_threads();                       \
+    if ((dt) == DType::Float32) {              \
+      call_f;                                  \
+    } else {                                   \
+      call_d;                                  \
+    }                                          \
+  } while (0)
 
 void lu_factor(DType dt, int64_t batch, int64_t m, int64_t n, void* a, int64_t* piv, int64_t* info) {
   TC_LAPACK_DISPATCH(dt, lu_factor_t(batch, m, n, static_cast<float*>(a), piv, info),
@@ -271,8 +269,7 @@ void eigh(DType dt, int64_t batch, int64_t n, void* a, void* w, bool upper, bool
   TC_LAPACK_DISPATCH(dt, eigh_t(batch, n, static_cast<float*>(a), static_cast<float*>(w), upper, vectors, info),
                      eigh_t(batch, n, static_cast<double*>(a), static_cast<double*>(w), upper, vectors, info));
 }
-void svd(DType dt, int64_t batch, int64_t m, int64_t n, void* a, void* s, void* u, void* vt, bool full,
-         int64_t* info) {
+void svd(DType dt, int64_t batch, int64_t m, int64_t n, void* a, void* s, void* u, void* vt, bool full, int64_t* info) {
   TC_LAPACK_DISPATCH(dt,
                      svd_t(batch, m, n, static_cast<float*>(a), static_cast<float*>(s), static_cast<float*>(u),
                            static_cast<float*>(vt), full, info),
@@ -312,9 +309,7 @@ void cholesky(DType, int64_t, int64_t, void*, bool, int64_t*) { no_lapack(); }
 void qr(DType, int64_t, int64_t, int64_t, const void*, void*, void*, bool) { no_lapack(); }
 void eigh(DType, int64_t, int64_t, void*, void*, bool, bool, int64_t*) { no_lapack(); }
 void svd(DType, int64_t, int64_t, int64_t, void*, void*, void*, void*, bool, int64_t*) { no_lapack(); }
-void lstsq(DType, int64_t, int64_t, int64_t, int64_t, void*, void*, double, void*, int64_t*, int64_t*) {
-  no_lapack();
-}
+void lstsq(DType, int64_t, int64_t, int64_t, int64_t, void*, void*, double, void*, int64_t*, int64_t*) { no_lapack(); }
 void ldl_factor(DType, int64_t, int64_t, void*, int64_t*, int64_t*) { no_lapack(); }
 void ldl_solve(DType, int64_t, int64_t, int64_t, const void*, const int64_t*, void*) { no_lapack(); }
 

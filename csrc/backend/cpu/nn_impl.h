@@ -31,8 +31,7 @@ int64_t rows_grain(int64_t len) { return std::max<int64_t>(1, kGrain / std::max<
 
 // Sum of f(0) + ... + f(n - 1) in kLanes accumulators of type Acc, folded
 // pairwise at the end: the order depends only on n.
-template <typename Acc, typename F>
-Acc lane_sum(int64_t n, F f) {
+template <typename Acc, typename F> Acc lane_sum(int64_t n, F f) {
   Acc acc[kLanes] = {};
   int64_t i = 0;
   for (; i + kLanes <= n; i += kLanes)
@@ -48,8 +47,7 @@ Acc lane_sum(int64_t n, F f) {
 // through the sum of exponentials, as in PyTorch). Written with GCC vector
 // types: the compiler would not vectorize the select-based max of scalar
 // lanes (a max reduction needs no-NaN semantics it cannot assume).
-template <typename T>
-T row_max(const T* __restrict x, int64_t n) {
+template <typename T> T row_max(const T* __restrict x, int64_t n) {
   constexpr int W = 32 / sizeof(T);
   typedef T V __attribute__((vector_size(32)));
   constexpr T kNegInf = -std::numeric_limits<T>::infinity();
@@ -72,22 +70,23 @@ T row_max(const T* __restrict x, int64_t n) {
   return r;
 }
 
-template <typename T>
-T exp_t(T a) {
-  if constexpr (std::is_same_v<T, float>) return exp_f32_fast(a);
-  else return fn::Exp{}(a);
+template <typename T> T exp_t(T a) {
+  if constexpr (std::is_same_v<T, float>)
+    return exp_f32_fast(a);
+  else
+    return fn::Exp{}(a);
 }
 
-template <typename T>
-T erf_t(T a) {
-  if constexpr (std::is_same_v<T, float>) return erf_f32(a);
-  else return std::erf(a);
+template <typename T> T erf_t(T a) {
+  if constexpr (std::is_same_v<T, float>)
+    return erf_f32(a);
+  else
+    return std::erf(a);
 }
 
 // ---- softmax, one contiguous line (inner == 1) ----
 
-template <typename T>
-void softmax_row(const T* __restrict x, T* __restrict y, int64_t n, bool log) {
+template <typename T> void softmax_row(const T* __restrict x, T* __restrict y, int64_t n, bool log) {
   const T m = row_max(x, n);
   for (int64_t i = 0; i < n; ++i) y[i] = exp_t<T>(x[i] - m);  // y doubles as scratch for log_softmax
   const T s = lane_sum<T>(n, [&](int64_t i) { return y[i]; });
@@ -142,9 +141,8 @@ void softmax_tile(const T* __restrict x, T* __restrict y, int64_t len, int64_t i
   }
 }
 
-template <typename T>
-void softmax_backward_tile(const T* __restrict g, const T* __restrict y, T* __restrict gx, int64_t len,
-                           int64_t inner, int64_t w, bool log) {
+template <typename T> void softmax_backward_tile(const T* __restrict g, const T* __restrict y, T* __restrict gx,
+                                                 int64_t len, int64_t inner, int64_t w, bool log) {
   T s[kTile];
   for (int64_t j = 0; j < w; ++j) s[j] = T(0);
   for (int64_t l = 0; l < len; ++l) {
@@ -168,8 +166,7 @@ void softmax_backward_tile(const T* __restrict g, const T* __restrict y, T* __re
 
 // Runs row(line offset) over every contiguous line, or tile(offset, width)
 // over every strided tile, in parallel.
-template <typename Row, typename Tile>
-void for_lines(int64_t outer, int64_t len, int64_t inner, Row row, Tile tile) {
+template <typename Row, typename Tile> void for_lines(int64_t outer, int64_t len, int64_t inner, Row row, Tile tile) {
   if (inner == 1) {
     parallel_for(0, outer, rows_grain(len), [&](int64_t b, int64_t e) {
       for (int64_t r = b; r < e; ++r) row(r * len);
@@ -187,8 +184,7 @@ void for_lines(int64_t outer, int64_t len, int64_t inner, Row row, Tile tile) {
 
 // ---- activations ----
 
-template <typename T>
-void gelu_forward_chunk(const T* __restrict x, T* __restrict y, int64_t n) {
+template <typename T> void gelu_forward_chunk(const T* __restrict x, T* __restrict y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     // h * erf + h rather than h * (1 + erf): where erf is -1 the result is
     // +0, not -0, which is what PyTorch returns (and prints).
@@ -197,8 +193,7 @@ void gelu_forward_chunk(const T* __restrict x, T* __restrict y, int64_t n) {
   }
 }
 
-template <typename T>
-void gelu_tanh_forward_chunk(const T* __restrict x, T* __restrict y, int64_t n) {
+template <typename T> void gelu_tanh_forward_chunk(const T* __restrict x, T* __restrict y, int64_t n) {
   const T kBeta = T(M_SQRT2 * M_2_SQRTPI * 0.5), kKappa = T(0.044715);
   for (int64_t i = 0; i < n; ++i) {
     const T v = x[i];
@@ -233,16 +228,17 @@ void gelu_tanh_backward_chunk(const T* __restrict g, const T* __restrict x, T* _
 }
 
 // Calls f(begin, count) over [0, n) in parallel chunks of kGrain elements.
-template <typename F>
-void for_chunks(int64_t n, F f) {
+template <typename F> void for_chunks(int64_t n, F f) {
   parallel_for(0, n, kGrain, [&](int64_t b, int64_t e) { f(b, e - b); });
 }
 
-template <typename F>
-void dispatch_float(DType dt, F f) {
-  if (dt == DType::Float32) f(float{});
-  else if (dt == DType::Float64) f(double{});
-  else TC_INTERNAL_ASSERT(false);
+template <typename F> void dispatch_float(DType dt, F f) {
+  if (dt == DType::Float32)
+    f(float{});
+  else if (dt == DType::Float64)
+    f(double{});
+  else
+    TC_INTERNAL_ASSERT(false);
 }
 
 // ---- layer_norm ----
@@ -254,9 +250,9 @@ void dispatch_float(DType dt, F f) {
 // row, (K - mean)^2 <= M var: at most log10(M) of double's 16 digits are
 // lost, whatever the row's offset (the unshifted E[x^2] - mean^2 would lose
 // everything on a row of 1000 + 1e-3 noise).
-template <typename T, bool HasW, bool HasB>
-void layer_norm_row(const T* __restrict x, const T* __restrict w, const T* __restrict b, T* __restrict y,
-                    int64_t M, double eps, T* mean, T* rstd) {
+template <typename T, bool HasW, bool HasB> void layer_norm_row(const T* __restrict x, const T* __restrict w,
+                                                                const T* __restrict b, T* __restrict y, int64_t M,
+                                                                double eps, T* mean, T* rstd) {
   const double k = static_cast<double>(x[0]);
   double s1[kLanes] = {}, s2[kLanes] = {};
   int64_t i = 0;
@@ -291,9 +287,9 @@ void layer_norm_row(const T* __restrict x, const T* __restrict w, const T* __res
 
 // One row of the backward: gx (when wanted) and the row's terms added into
 // the block partials pw (sum g * xhat) and pb (sum g) when not null.
-template <typename T, bool HasW>
-void layer_norm_backward_row(const T* __restrict g, const T* __restrict x, const T* __restrict w, T m, T r,
-                             int64_t M, T* __restrict gx, T* __restrict pw, T* __restrict pb) {
+template <typename T, bool HasW> void layer_norm_backward_row(const T* __restrict g, const T* __restrict x,
+                                                              const T* __restrict w, T m, T r, int64_t M,
+                                                              T* __restrict gx, T* __restrict pw, T* __restrict pb) {
   if (pw && pb)
     for (int64_t i = 0; i < M; ++i) {
       pw[i] += g[i] * ((x[i] - m) * r);
@@ -305,13 +301,16 @@ void layer_norm_backward_row(const T* __restrict g, const T* __restrict x, const
     for (int64_t i = 0; i < M; ++i) pb[i] += g[i];
   if (!gx) return;
   auto gxhat = [&](int64_t i) {
-    if constexpr (HasW) return g[i] * w[i];
-    else return g[i];
+    if constexpr (HasW)
+      return g[i] * w[i];
+    else
+      return g[i];
   };
   const double a = lane_sum<double>(M, [&](int64_t i) { return static_cast<double>(gxhat(i)); }) / M;
-  const double bb = lane_sum<double>(M, [&](int64_t i) {
-    return static_cast<double>(gxhat(i)) * static_cast<double>((x[i] - m) * r);
-  }) / M;
+  const double bb =
+      lane_sum<double>(M,
+                       [&](int64_t i) { return static_cast<double>(gxhat(i)) * static_cast<double>((x[i] - m) * r); }) /
+      M;
   const T at = static_cast<T>(a), bt = static_cast<T>(bb);
   for (int64_t i = 0; i < M; ++i) gx[i] = r * ((gxhat(i) - at) - ((x[i] - m) * r) * bt);
 }
@@ -323,9 +322,8 @@ void layer_norm_backward_row(const T* __restrict g, const T* __restrict x, const
 // grouping depends only on the row count.
 constexpr int64_t kNormBlock = 64;
 
-template <typename T>
-void layer_norm_backward_impl(int64_t rows, int64_t M, const T* g, const T* x, const T* mean, const T* rstd,
-                              const T* w, T* gx, T* gw, T* gb) {
+template <typename T> void layer_norm_backward_impl(int64_t rows, int64_t M, const T* g, const T* x, const T* mean,
+                                                    const T* rstd, const T* w, T* gx, T* gw, T* gb) {
   const int64_t nb = (rows + kNormBlock - 1) / kNormBlock;
   std::vector<T> pw(gw ? nb * M : 0, T(0)), pb(gb ? nb * M : 0, T(0));
   parallel_for(0, nb, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, kNormBlock * M)), [&](int64_t b, int64_t e) {
@@ -334,8 +332,10 @@ void layer_norm_backward_impl(int64_t rows, int64_t M, const T* g, const T* x, c
       T* bbias = gb ? pb.data() + blk * M : nullptr;
       for (int64_t r = blk * kNormBlock; r < std::min(rows, (blk + 1) * kNormBlock); ++r) {
         T* gxr = gx ? gx + r * M : nullptr;
-        if (w) layer_norm_backward_row<T, true>(g + r * M, x + r * M, w, mean[r], rstd[r], M, gxr, bw, bbias);
-        else layer_norm_backward_row<T, false>(g + r * M, x + r * M, w, mean[r], rstd[r], M, gxr, bw, bbias);
+        if (w)
+          layer_norm_backward_row<T, true>(g + r * M, x + r * M, w, mean[r], rstd[r], M, gxr, bw, bbias);
+        else
+          layer_norm_backward_row<T, false>(g + r * M, x + r * M, w, mean[r], rstd[r], M, gxr, bw, bbias);
       }
     }
   });
@@ -379,9 +379,8 @@ void bce_chunk(const T* __restrict x, const T* __restrict y, const T* __restrict
   }
 }
 
-template <typename T>
-void bce_logits_chunk(const T* __restrict x, const T* __restrict y, const T* __restrict w, const T* __restrict pw,
-                      T* __restrict o, int64_t n) {
+template <typename T> void bce_logits_chunk(const T* __restrict x, const T* __restrict y, const T* __restrict w,
+                                            const T* __restrict pw, T* __restrict o, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     const T v = x[i];
     // log(sigmoid(v)) without overflow: min(v, 0) - log1p(exp(-|v|))
@@ -426,15 +425,19 @@ void activation_forward(Activation act, DType dt, int64_t n, const void* x, void
     if (act == Activation::Gelu || act == Activation::GeluTanh) {
       TC_INTERNAL_ASSERT(x != y);
       for_chunks(n, [&](int64_t b, int64_t m) {
-        if (act == Activation::Gelu) gelu_forward_chunk<T>(xp + b, yp + b, m);
-        else gelu_tanh_forward_chunk<T>(xp + b, yp + b, m);
+        if (act == Activation::Gelu)
+          gelu_forward_chunk<T>(xp + b, yp + b, m);
+        else
+          gelu_tanh_forward_chunk<T>(xp + b, yp + b, m);
       });
       return;
     }
     activation_math::with_kind(act, [&](auto kind) {
       for_chunks(n, [&](int64_t b, int64_t m) {
-        if (xp == yp) activation_math::forward_chunk_inplace<decltype(kind)::value, T>(yp + b, m, p);
-        else activation_math::forward_chunk<decltype(kind)::value, T>(xp + b, yp + b, m, p);
+        if (xp == yp)
+          activation_math::forward_chunk_inplace<decltype(kind)::value, T>(yp + b, m, p);
+        else
+          activation_math::forward_chunk<decltype(kind)::value, T>(xp + b, yp + b, m, p);
       });
     });
   });
@@ -449,8 +452,10 @@ void activation_backward(Activation act, DType dt, int64_t n, const void* g, con
     T* op = static_cast<T*>(gx);
     if (act == Activation::Gelu || act == Activation::GeluTanh) {
       for_chunks(n, [&](int64_t b, int64_t m) {
-        if (act == Activation::Gelu) gelu_backward_chunk<T>(gp + b, xp + b, op + b, m);
-        else gelu_tanh_backward_chunk<T>(gp + b, xp + b, op + b, m);
+        if (act == Activation::Gelu)
+          gelu_backward_chunk<T>(gp + b, xp + b, op + b, m);
+        else
+          gelu_tanh_backward_chunk<T>(gp + b, xp + b, op + b, m);
       });
       return;
     }
@@ -476,10 +481,14 @@ void layer_norm_forward(DType dt, int64_t rows, int64_t M, const void* x, const 
       for (int64_t r = rb; r < re; ++r) {
         const T* xr = xp + r * M;
         T* yr = yp + r * M;
-        if (wp && bp) layer_norm_row<T, true, true>(xr, wp, bp, yr, M, eps, mp + r, rp + r);
-        else if (wp) layer_norm_row<T, true, false>(xr, wp, bp, yr, M, eps, mp + r, rp + r);
-        else if (bp) layer_norm_row<T, false, true>(xr, wp, bp, yr, M, eps, mp + r, rp + r);
-        else layer_norm_row<T, false, false>(xr, wp, bp, yr, M, eps, mp + r, rp + r);
+        if (wp && bp)
+          layer_norm_row<T, true, true>(xr, wp, bp, yr, M, eps, mp + r, rp + r);
+        else if (wp)
+          layer_norm_row<T, true, false>(xr, wp, bp, yr, M, eps, mp + r, rp + r);
+        else if (bp)
+          layer_norm_row<T, false, true>(xr, wp, bp, yr, M, eps, mp + r, rp + r);
+        else
+          layer_norm_row<T, false, false>(xr, wp, bp, yr, M, eps, mp + r, rp + r);
       }
     });
   });
@@ -515,8 +524,12 @@ bool pointwise_loss(PointwiseLoss loss, DType dt, int64_t n, const void* x, cons
     }
     for_chunks(n, [&](int64_t b, int64_t m) {
       switch (loss) {
-        case PointwiseLoss::Mse: mse_chunk<T>(xp + b, yp + b, wp ? wp + b : nullptr, op + b, m); break;
-        case PointwiseLoss::BinaryCrossEntropy: bce_chunk<T>(xp + b, yp + b, wp ? wp + b : nullptr, op + b, m); break;
+        case PointwiseLoss::Mse:
+          mse_chunk<T>(xp + b, yp + b, wp ? wp + b : nullptr, op + b, m);
+          break;
+        case PointwiseLoss::BinaryCrossEntropy:
+          bce_chunk<T>(xp + b, yp + b, wp ? wp + b : nullptr, op + b, m);
+          break;
         case PointwiseLoss::BinaryCrossEntropyWithLogits:
           bce_logits_chunk<T>(xp + b, yp + b, wp ? wp + b : nullptr, pp ? pp + b : nullptr, op + b, m);
           break;
@@ -527,8 +540,8 @@ bool pointwise_loss(PointwiseLoss loss, DType dt, int64_t n, const void* x, cons
 }
 
 // Serial over (n, r) so the weight sum is accumulated in one fixed order.
-bool nll_loss_forward(DType dt, int64_t N, int64_t C, int64_t R, const void* logp, const int64_t* target,
-                      const void* w, int64_t ignore_index, void* out, double* weight_sum, int64_t* bad_target) {
+bool nll_loss_forward(DType dt, int64_t N, int64_t C, int64_t R, const void* logp, const int64_t* target, const void* w,
+                      int64_t ignore_index, void* out, double* weight_sum, int64_t* bad_target) {
   bool ok = true;
   dispatch_float(dt, [&](auto tag) {
     using T = decltype(tag);

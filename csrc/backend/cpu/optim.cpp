@@ -20,8 +20,7 @@ namespace {
 
 constexpr int64_t kGrain = 16384;
 
-template <typename F>
-void for_chunks(int64_t n, F&& f) {
+template <typename F> void for_chunks(int64_t n, F&& f) {
   parallel_for(0, n, kGrain, [&](int64_t b, int64_t e) { f(b, e); });
 }
 
@@ -31,24 +30,27 @@ void for_chunks(int64_t n, F&& f) {
 // file, see the top). Loop-invariant scalars arrive already rounded to T.
 
 template <typename T, bool HAS_WD, bool HAS_MOM, bool FIRST, bool NESTEROV>
-void sgd_loop(T* __restrict pp, const T* __restrict gp, T* __restrict bp, int64_t b, int64_t e, T sign, T wd,
-              T mom, T damp, T neg_lr) {
+void sgd_loop(T* __restrict pp, const T* __restrict gp, T* __restrict bp, int64_t b, int64_t e, T sign, T wd, T mom,
+              T damp, T neg_lr) {
 #pragma omp simd
   for (int64_t i = b; i < e; ++i) {
     T d = sign * gp[i];
     if constexpr (HAS_WD) d = d + wd * pp[i];
     if constexpr (HAS_MOM) {
       T m;
-      if constexpr (FIRST) m = d;
-      else m = bp[i] * mom + damp * d;
+      if constexpr (FIRST)
+        m = d;
+      else
+        m = bp[i] * mom + damp * d;
       bp[i] = m;
-      if constexpr (NESTEROV) d = d + mom * m;
-      else d = m;
+      if constexpr (NESTEROV)
+        d = d + mom * m;
+      else
+        d = m;
     }
     pp[i] = pp[i] + neg_lr * d;
   }
 }
-
 
 template <typename T, bool HAS_WD, bool DECOUPLED, bool AMSGRAD, bool SMALL_W1>
 void adam_loop(T* __restrict pp, const T* __restrict gp, T* __restrict mp, T* __restrict vp, T* __restrict xp,
@@ -60,13 +62,17 @@ void adam_loop(T* __restrict pp, const T* __restrict gp, T* __restrict mp, T* __
     T d = sign * gp[i];
     T pv = pp[i];
     if constexpr (HAS_WD) {
-      if constexpr (DECOUPLED) pv = pv * decay;
-      else d = d + wd * pv;
+      if constexpr (DECOUPLED)
+        pv = pv * decay;
+      else
+        d = d + wd * pv;
     }
     T m0 = mp[i];
     T mv;  // exp_avg.lerp_(grad, 1 - beta1), with at::lerp's two forms
-    if constexpr (SMALL_W1) mv = m0 + w1 * (d - m0);
-    else mv = d - (d - m0) * one_m_w1;
+    if constexpr (SMALL_W1)
+      mv = m0 + w1 * (d - m0);
+    else
+      mv = d - (d - m0) * one_m_w1;
     T vv = vp[i] * b2;
     vv = vv + w2 * d * d;
     mp[i] = mv;
@@ -81,12 +87,11 @@ void adam_loop(T* __restrict pp, const T* __restrict gp, T* __restrict mp, T* __
   }
 }
 
-
 template <typename T, bool HAS_WD, bool CENTERED, bool HAS_MOM, bool SMALL_WA>
 void rmsprop_loop(T* __restrict pp, const T* __restrict gp, T* __restrict sp, T* __restrict bp, T* __restrict ap,
                   int64_t b, int64_t e, const RmspropArgs& s) {
-  const T sign = T(s.sign), wd = T(s.weight_decay), a = T(s.alpha), wa = T(s.w_alpha), eps = T(s.eps), mom = T(s.momentum),
-          neg_lr = T(s.neg_lr), one_m_wa = T(1) - wa;
+  const T sign = T(s.sign), wd = T(s.weight_decay), a = T(s.alpha), wa = T(s.w_alpha), eps = T(s.eps),
+          mom = T(s.momentum), neg_lr = T(s.neg_lr), one_m_wa = T(1) - wa;
 #pragma omp simd
   for (int64_t i = b; i < e; ++i) {
     T d = sign * gp[i];
@@ -98,8 +103,10 @@ void rmsprop_loop(T* __restrict pp, const T* __restrict gp, T* __restrict sp, T*
     if constexpr (CENTERED) {
       T g0 = ap[i];
       T mg;
-      if constexpr (SMALL_WA) mg = g0 + wa * (d - g0);
-      else mg = d - (d - g0) * one_m_wa;
+      if constexpr (SMALL_WA)
+        mg = g0 + wa * (d - g0);
+      else
+        mg = d - (d - g0) * one_m_wa;
       ap[i] = mg;
       avg = std::sqrt(sv + T(-1) * mg * mg);
     } else {
@@ -117,17 +124,21 @@ void rmsprop_loop(T* __restrict pp, const T* __restrict gp, T* __restrict sp, T*
 }
 
 // Calls f(std::bool_constant<B0>{}, ...) with the runtime flags as constants.
-template <typename F>
-void with_flags(F&& f, bool a) {
-  if (a) f(std::true_type{});
-  else f(std::false_type{});
+template <typename F> void with_flags(F&& f, bool a) {
+  if (a)
+    f(std::true_type{});
+  else
+    f(std::false_type{});
 }
-template <typename F, typename... Rest>
-void with_flags(F&& f, bool a, Rest... rest) {
-  with_flags([&](auto... cs) {
-    if (a) f(std::true_type{}, cs...);
-    else f(std::false_type{}, cs...);
-  }, rest...);
+template <typename F, typename... Rest> void with_flags(F&& f, bool a, Rest... rest) {
+  with_flags(
+      [&](auto... cs) {
+        if (a)
+          f(std::true_type{}, cs...);
+        else
+          f(std::false_type{}, cs...);
+      },
+      rest...);
 }
 
 }  // namespace
@@ -141,12 +152,14 @@ void sgd_step(DType dt, int64_t n, void* param, const void* grad, void* momentum
       T* bp = static_cast<T*>(momentum_buf);
       const T sign = T(a.sign), wd = T(a.weight_decay), mom = T(a.momentum), damp = T(a.one_minus_dampening),
               neg_lr = T(a.neg_lr);
-      with_flags([&](auto has_wd, auto has_mom, auto is_first, auto is_nesterov) {
-        for_chunks(n, [&](int64_t b, int64_t e) {
-          sgd_loop<T, decltype(has_wd)::value, decltype(has_mom)::value, decltype(is_first)::value,
-                   decltype(is_nesterov)::value>(pp, gp, bp, b, e, sign, wd, mom, damp, neg_lr);
-        });
-      }, a.weight_decay != 0, a.momentum != 0, a.first, a.nesterov);
+      with_flags(
+          [&](auto has_wd, auto has_mom, auto is_first, auto is_nesterov) {
+            for_chunks(n, [&](int64_t b, int64_t e) {
+              sgd_loop<T, decltype(has_wd)::value, decltype(has_mom)::value, decltype(is_first)::value,
+                       decltype(is_nesterov)::value>(pp, gp, bp, b, e, sign, wd, mom, damp, neg_lr);
+            });
+          },
+          a.weight_decay != 0, a.momentum != 0, a.first, a.nesterov);
     }
   });
 }
@@ -162,12 +175,14 @@ void adam_step(DType dt, int64_t n, void* param, const void* grad, void* exp_avg
       T* vp = static_cast<T*>(exp_avg_sq);
       T* xp = static_cast<T*>(max_exp_avg_sq);
       const bool small_w1 = std::abs(T(a.w1)) < T(0.5);
-      with_flags([&](auto has_wd, auto dec, auto ams, auto small) {
-        for_chunks(n, [&](int64_t b, int64_t e) {
-          adam_loop<T, decltype(has_wd)::value, decltype(dec)::value, decltype(ams)::value, decltype(small)::value>(
-              pp, gp, mp, vp, xp, b, e, a);
-        });
-      }, a.weight_decay != 0, a.decoupled, xp != nullptr, small_w1);
+      with_flags(
+          [&](auto has_wd, auto dec, auto ams, auto small) {
+            for_chunks(n, [&](int64_t b, int64_t e) {
+              adam_loop<T, decltype(has_wd)::value, decltype(dec)::value, decltype(ams)::value, decltype(small)::value>(
+                  pp, gp, mp, vp, xp, b, e, a);
+            });
+          },
+          a.weight_decay != 0, a.decoupled, xp != nullptr, small_w1);
     }
   });
 }
@@ -183,12 +198,14 @@ void rmsprop_step(DType dt, int64_t n, void* param, const void* grad, void* squa
       T* bp = static_cast<T*>(momentum_buf);
       T* ap = static_cast<T*>(grad_avg);
       const bool small_wa = std::abs(T(a.w_alpha)) < T(0.5);
-      with_flags([&](auto has_wd, auto cen, auto has_mom, auto small) {
-        for_chunks(n, [&](int64_t b, int64_t e) {
-          rmsprop_loop<T, decltype(has_wd)::value, decltype(cen)::value, decltype(has_mom)::value,
-                       decltype(small)::value>(pp, gp, sp, bp, ap, b, e, a);
-        });
-      }, a.weight_decay != 0, ap != nullptr, bp != nullptr, small_wa);
+      with_flags(
+          [&](auto has_wd, auto cen, auto has_mom, auto small) {
+            for_chunks(n, [&](int64_t b, int64_t e) {
+              rmsprop_loop<T, decltype(has_wd)::value, decltype(cen)::value, decltype(has_mom)::value,
+                           decltype(small)::value>(pp, gp, sp, bp, ap, b, e, a);
+            });
+          },
+          a.weight_decay != 0, ap != nullptr, bp != nullptr, small_wa);
     }
   });
 }

@@ -4,8 +4,8 @@
 // float32 Box-Muller blocks go through the dispatched box_muller_f32.
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -38,8 +38,7 @@ int64_t numel(const StridedOut& o) {
 }
 
 // Writes sample() into every element of `o` in PyTorch's fill order.
-template <typename T, typename F>
-void fill_each(const StridedOut& o, F&& sample) {
+template <typename T, typename F> void fill_each(const StridedOut& o, F&& sample) {
   T* p = static_cast<T*>(o.data);
   if (is_contiguous(o)) {
     for (int64_t i = 0, n = numel(o); i < n; ++i) p[i] = sample();
@@ -49,8 +48,7 @@ void fill_each(const StridedOut& o, F&& sample) {
   }
 }
 
-template <typename F>
-void fill_floating(const StridedOut& o, F&& sample_double) {
+template <typename F> void fill_floating(const StridedOut& o, F&& sample_double) {
   dispatch_dtype(o.dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (std::is_floating_point_v<T>) fill_each<T>(o, [&] { return static_cast<T>(sample_double()); });
@@ -61,11 +59,12 @@ void fill_floating(const StridedOut& o, F&& sample_double) {
 // blocks of 16 (pairs j, j+8); a ragged tail recomputes the last 16. float32
 // blocks go through box_muller_f32 (PyTorch's AVX2 log/sincos); double uses
 // libm, as PyTorch's scalar path.
-template <typename T>
-void normal_fill(T* data, int64_t n, T mean, T std, Generator& g) {
+template <typename T> void normal_fill(T* data, int64_t n, T mean, T std, Generator& g) {
   auto uniform = [&]() -> T {
-    if constexpr (std::is_same_v<T, float>) return dist::uniform_float(g);
-    else return dist::uniform_double(g);
+    if constexpr (std::is_same_v<T, float>)
+      return dist::uniform_float(g);
+    else
+      return dist::uniform_double(g);
   };
   auto box_muller = [&](T* d, int64_t blocks) {
     if constexpr (std::is_same_v<T, float>) {
@@ -121,10 +120,17 @@ void sample(Sample kind, const StridedOut& o, Generator& g, const SampleArgs& s)
       fill_floating(o, [&] { return dist::normal(g, s.a, s.b); });
       return;
     }
-    case Sample::Exponential: fill_floating(o, [&] { return dist::exponential(g, s.a); }); return;
-    case Sample::Cauchy: fill_floating(o, [&] { return dist::cauchy(g, s.a, s.b); }); return;
-    case Sample::LogNormal: fill_floating(o, [&] { return dist::log_normal(g, s.a, s.b); }); return;
-    default: break;
+    case Sample::Exponential:
+      fill_floating(o, [&] { return dist::exponential(g, s.a); });
+      return;
+    case Sample::Cauchy:
+      fill_floating(o, [&] { return dist::cauchy(g, s.a, s.b); });
+      return;
+    case Sample::LogNormal:
+      fill_floating(o, [&] { return dist::log_normal(g, s.a, s.b); });
+      return;
+    default:
+      break;
   }
   dispatch_dtype(o.dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -147,17 +153,23 @@ void sample(Sample kind, const StridedOut& o, Generator& g, const SampleArgs& s)
         // The dtype's whole range (2^digits + 1 values for floats), from 32-bit
         // draws except for int64 and double.
         fill_each<T>(o, [&]() -> T {
-          if constexpr (std::is_same_v<T, int64_t>) return static_cast<T>(g.random64() % (uint64_t{1} << 63));
-          else if constexpr (std::is_same_v<T, int32_t>) return static_cast<T>(g.random() % (uint64_t{1} << 31));
-          else if constexpr (std::is_same_v<T, bool>) return (g.random() & 1) != 0;
-          else if constexpr (std::is_same_v<T, float>) return static_cast<T>(g.random() % ((uint64_t{1} << 24) + 1));
-          else return static_cast<T>(g.random64() % ((uint64_t{1} << 53) + 1));
+          if constexpr (std::is_same_v<T, int64_t>)
+            return static_cast<T>(g.random64() % (uint64_t{1} << 63));
+          else if constexpr (std::is_same_v<T, int32_t>)
+            return static_cast<T>(g.random() % (uint64_t{1} << 31));
+          else if constexpr (std::is_same_v<T, bool>)
+            return (g.random() & 1) != 0;
+          else if constexpr (std::is_same_v<T, float>)
+            return static_cast<T>(g.random() % ((uint64_t{1} << 24) + 1));
+          else
+            return static_cast<T>(g.random64() % ((uint64_t{1} << 53) + 1));
         });
         break;
       case Sample::RandomInt64:
         fill_each<T>(o, [&] { return static_cast<T>(static_cast<int64_t>(g.random64())); });
         break;
-      default: break;
+      default:
+        break;
     }
   });
 }
@@ -184,8 +196,10 @@ int64_t bernoulli_tensor(const StridedOut& o, const void* probs, DType probs_dt,
             bad = true;
             return;
           }
-          if constexpr (std::is_same_v<P, float>) out[off] = static_cast<T>(dist::uniform_float(g) < pv);
-          else out[off] = static_cast<T>(dist::uniform_double(g) < pv);
+          if constexpr (std::is_same_v<P, float>)
+            out[off] = static_cast<T>(dist::uniform_float(g) < pv);
+          else
+            out[off] = static_cast<T>(dist::uniform_double(g) < pv);
           ++written;
         });
       }
@@ -244,15 +258,12 @@ void binomial(DType dt, const void* count, const void* prob, void* out, int64_t 
 // way with W = 1. Any other order changes the last bit of some samples.
 namespace {
 
-template <int W>
-using Lanes = std::array<double, W>;
+template <int W> using Lanes = std::array<double, W>;
 
-template <int W>
-void add_lanes(Lanes<W>& acc, const double* p) {
+template <int W> void add_lanes(Lanes<W>& acc, const double* p) {
   for (int l = 0; l < W; ++l) acc[l] += p[l];
 }
-template <int W>
-void add_lanes(Lanes<W>& acc, const Lanes<W>& other) {
+template <int W> void add_lanes(Lanes<W>& acc, const Lanes<W>& other) {
   for (int l = 0; l < W; ++l) acc[l] += other[l];
 }
 
@@ -289,8 +300,7 @@ std::array<Lanes<W>, 4> cascade_rows(const double* in, int64_t row_stride, int64
 }
 
 // ATen's row_sum over `units` consecutive groups of W doubles.
-template <int W>
-Lanes<W> ilp_row_sum(const double* in, int64_t units) {
+template <int W> Lanes<W> ilp_row_sum(const double* in, int64_t units) {
   const int64_t size_ilp = units / 4;
   auto partial = cascade_rows<W>(in, 4 * W, W, size_ilp);
   for (int64_t i = size_ilp * 4; i < units; ++i) add_lanes<W>(partial[0], in + i * W);
@@ -298,8 +308,7 @@ Lanes<W> ilp_row_sum(const double* in, int64_t units) {
   return partial[0];
 }
 
-template <int W>
-double aten_row_sum(const double* row, int64_t n) {
+template <int W> double aten_row_sum(const double* row, int64_t n) {
   if (n < W) return ilp_row_sum<1>(row, n)[0];
   const int64_t vecs = n / W;
   const Lanes<W> lanes = ilp_row_sum<W>(row, vecs);
@@ -395,8 +404,7 @@ void topk_indices(const T* row, int64_t n, int64_t k, int64_t* out, std::vector<
 }
 
 // First index of the maximum; a NaN counts as the maximum (torch.argmax).
-template <typename T>
-int64_t argmax_row(const T* row, int64_t n) {
+template <typename T> int64_t argmax_row(const T* row, int64_t n) {
   int64_t best = 0;
   for (int64_t j = 1; j < n; ++j) {
     if (std::isnan(row[best])) break;
@@ -431,8 +439,10 @@ void multinomial_top(DType dt, const void* keys, int64_t rows, int64_t cats, int
       const T* kd = static_cast<const T*>(keys);
       std::vector<std::pair<double, int64_t>> queue;
       for (int64_t r = 0; r < rows; ++r) {
-        if (n == 1) out[r] = argmax_row(kd + r * cats, cats);
-        else topk_indices(kd + r * cats, cats, n, out + r * n, queue);
+        if (n == 1)
+          out[r] = argmax_row(kd + r * cats, cats);
+        else
+          topk_indices(kd + r * cats, cats, n, out + r * n, queue);
       }
     }
   });
@@ -462,8 +472,10 @@ MultinomialError multinomial_with_replacement(DType dt, const void* probs, int64
           int64_t lo = 0, hi = cats;
           while (hi - lo > 0) {
             const int64_t mid = lo + (hi - lo) / 2;
-            if (cum[mid] < u) lo = mid + 1;
-            else hi = mid;
+            if (cum[mid] < u)
+              lo = mid + 1;
+            else
+              hi = mid;
           }
           out[r * n + s] = lo;
         }
@@ -489,11 +501,10 @@ void rrelu_noise_typed(int64_t n, const T* x, T* y, T* noise, double lower, doub
 }
 }  // namespace
 
-void rrelu_noise(DType dt, int64_t n, const void* x, void* y, void* noise, double lower, double upper,
-                 Generator& g) {
+void rrelu_noise(DType dt, int64_t n, const void* x, void* y, void* noise, double lower, double upper, Generator& g) {
   if (dt == DType::Float32)
-    rrelu_noise_typed(n, static_cast<const float*>(x), static_cast<float*>(y), static_cast<float*>(noise), lower,
-                      upper, g);
+    rrelu_noise_typed(n, static_cast<const float*>(x), static_cast<float*>(y), static_cast<float*>(noise), lower, upper,
+                      g);
   else
     rrelu_noise_typed(n, static_cast<const double*>(x), static_cast<double*>(y), static_cast<double*>(noise), lower,
                       upper, g);

@@ -31,8 +31,7 @@ constexpr int kLanes = 16;
 // plain running sum per lane, about 1e-6 this way, at the same speed.
 constexpr int kChunk = 16;
 
-template <typename Acc, typename T>
-Acc sum_block(const T* x, int64_t n) {
+template <typename Acc, typename T> Acc sum_block(const T* x, int64_t n) {
   Acc acc[kLanes] = {};
   int64_t i = 0;
   for (; i + kLanes * kChunk <= n; i += kLanes * kChunk) {
@@ -50,8 +49,7 @@ Acc sum_block(const T* x, int64_t n) {
   return fn::wrap_add(acc[0], tail);
 }
 
-template <typename Acc, typename T>
-Acc sum_contig(const T* x, int64_t n) {
+template <typename Acc, typename T> Acc sum_contig(const T* x, int64_t n) {
   if (n <= kBlock) return sum_block<Acc>(x, n);
   int64_t nblocks = (n + kBlock - 1) / kBlock;
   std::vector<Acc> partial(nblocks);
@@ -115,8 +113,7 @@ void pairwise_rows(Acc* __restrict dst, Acc* scratch, const T* x, int64_t rows, 
   for (int64_t j = 0; j < n; ++j) dst[j] += scratch[j];
 }
 
-template <typename Acc, typename T>
-void sum_rows(Acc* dst, const T* x, int64_t rows, int64_t stride, int64_t n) {
+template <typename Acc, typename T> void sum_rows(Acc* dst, const T* x, int64_t rows, int64_t stride, int64_t n) {
   if constexpr (!std::is_floating_point_v<Acc>) {
     std::fill(dst, dst + n, Acc(0));
     add_rows<Acc, T>(dst, x, rows, stride, n);
@@ -135,7 +132,12 @@ void sum_rows(Acc* dst, const T* x, int64_t rows, int64_t stride, int64_t n) {
   }
 }
 
-template <typename T> bool is_nan(T v) { if constexpr (std::is_floating_point_v<T>) return v != v; else return false; }
+template <typename T> bool is_nan(T v) {
+  if constexpr (std::is_floating_point_v<T>)
+    return v != v;
+  else
+    return false;
+}
 
 template <typename Acc, typename T>
 void reduce_typed(ReduceOp op, const T* in, Acc* out, int64_t outer, int64_t len, int64_t inner) {
@@ -144,36 +146,66 @@ void reduce_typed(ReduceOp op, const T* in, Acc* out, int64_t outer, int64_t len
   if (inner == 1) {
     auto row = [&](const T* x) -> Acc {
       switch (op) {
-        case ReduceOp::Sum: return sum_contig<Acc>(x, len);
-        case ReduceOp::Prod: { Acc a = 1; for (int64_t i = 0; i < len; ++i) a = fn::wrap_mul(a, static_cast<Acc>(x[i])); return a; }
+        case ReduceOp::Sum:
+          return sum_contig<Acc>(x, len);
+        case ReduceOp::Prod: {
+          Acc a = 1;
+          for (int64_t i = 0; i < len; ++i) a = fn::wrap_mul(a, static_cast<Acc>(x[i]));
+          return a;
+        }
         case ReduceOp::Max: {
           Acc a = static_cast<Acc>(x[0]);
           if (is_nan(a)) return a;
-          for (int64_t i = 1; i < len; ++i) { Acc v = static_cast<Acc>(x[i]); if (is_nan(v)) return v; if (v > a) a = v; }
+          for (int64_t i = 1; i < len; ++i) {
+            Acc v = static_cast<Acc>(x[i]);
+            if (is_nan(v)) return v;
+            if (v > a) a = v;
+          }
           return a;
         }
         case ReduceOp::Min: {
           Acc a = static_cast<Acc>(x[0]);
           if (is_nan(a)) return a;
-          for (int64_t i = 1; i < len; ++i) { Acc v = static_cast<Acc>(x[i]); if (is_nan(v)) return v; if (v < a) a = v; }
+          for (int64_t i = 1; i < len; ++i) {
+            Acc v = static_cast<Acc>(x[i]);
+            if (is_nan(v)) return v;
+            if (v < a) a = v;
+          }
           return a;
         }
-        case ReduceOp::All: { for (int64_t i = 0; i < len; ++i) if (x[i] == T(0)) return Acc(0); return Acc(1); }
-        case ReduceOp::Any: { for (int64_t i = 0; i < len; ++i) if (x[i] != T(0)) return Acc(1); return Acc(0); }
+        case ReduceOp::All: {
+          for (int64_t i = 0; i < len; ++i)
+            if (x[i] == T(0)) return Acc(0);
+          return Acc(1);
+        }
+        case ReduceOp::Any: {
+          for (int64_t i = 0; i < len; ++i)
+            if (x[i] != T(0)) return Acc(1);
+          return Acc(0);
+        }
         case ReduceOp::ArgMax: {
           int64_t best = 0;
-          for (int64_t i = 1; i < len; ++i) { if (is_nan(x[best])) break; if (x[i] > x[best] || is_nan(x[i])) best = i; }
+          for (int64_t i = 1; i < len; ++i) {
+            if (is_nan(x[best])) break;
+            if (x[i] > x[best] || is_nan(x[i])) best = i;
+          }
           return static_cast<Acc>(best);
         }
         case ReduceOp::ArgMin: {
           int64_t best = 0;
-          for (int64_t i = 1; i < len; ++i) { if (is_nan(x[best])) break; if (x[i] < x[best] || is_nan(x[i])) best = i; }
+          for (int64_t i = 1; i < len; ++i) {
+            if (is_nan(x[best])) break;
+            if (x[i] < x[best] || is_nan(x[i])) best = i;
+          }
           return static_cast<Acc>(best);
         }
       }
       return Acc(0);
     };
-    if (outer == 1) { out[0] = row(in); return; }
+    if (outer == 1) {
+      out[0] = row(in);
+      return;
+    }
     parallel_for(0, outer, grain_rows, [&](int64_t b, int64_t e) {
       for (int64_t o = b; o < e; ++o) out[o] = row(in + o * len);
     });
@@ -191,10 +223,20 @@ void reduce_typed(ReduceOp op, const T* in, Acc* out, int64_t outer, int64_t len
     }
     for (int64_t j = j0; j < j1; ++j) {
       switch (op) {
-        case ReduceOp::Sum: case ReduceOp::Any: dst[j] = 0; break;
-        case ReduceOp::Prod: case ReduceOp::All: dst[j] = 1; break;
-        case ReduceOp::Max: case ReduceOp::Min: dst[j] = static_cast<Acc>(base[j]); break;
-        default: dst[j] = 0;
+        case ReduceOp::Sum:
+        case ReduceOp::Any:
+          dst[j] = 0;
+          break;
+        case ReduceOp::Prod:
+        case ReduceOp::All:
+          dst[j] = 1;
+          break;
+        case ReduceOp::Max:
+        case ReduceOp::Min:
+          dst[j] = static_cast<Acc>(base[j]);
+          break;
+        default:
+          dst[j] = 0;
       }
     }
     if (op == ReduceOp::Sum) {
@@ -204,21 +246,47 @@ void reduce_typed(ReduceOp op, const T* in, Acc* out, int64_t outer, int64_t len
     for (int64_t r = 0; r < len; ++r) {
       const T* x = base + r * inner;
       switch (op) {
-        case ReduceOp::Sum: for (int64_t j = j0; j < j1; ++j) dst[j] = fn::wrap_add(dst[j], static_cast<Acc>(x[j])); break;
-        case ReduceOp::Prod: for (int64_t j = j0; j < j1; ++j) dst[j] = fn::wrap_mul(dst[j], static_cast<Acc>(x[j])); break;
+        case ReduceOp::Sum:
+          for (int64_t j = j0; j < j1; ++j) dst[j] = fn::wrap_add(dst[j], static_cast<Acc>(x[j]));
+          break;
+        case ReduceOp::Prod:
+          for (int64_t j = j0; j < j1; ++j) dst[j] = fn::wrap_mul(dst[j], static_cast<Acc>(x[j]));
+          break;
         case ReduceOp::Max:
-          for (int64_t j = j0; j < j1; ++j) { Acc v = static_cast<Acc>(x[j]); if (!is_nan(dst[j]) && (v > dst[j] || is_nan(v))) dst[j] = v; }
+          for (int64_t j = j0; j < j1; ++j) {
+            Acc v = static_cast<Acc>(x[j]);
+            if (!is_nan(dst[j]) && (v > dst[j] || is_nan(v))) dst[j] = v;
+          }
           break;
         case ReduceOp::Min:
-          for (int64_t j = j0; j < j1; ++j) { Acc v = static_cast<Acc>(x[j]); if (!is_nan(dst[j]) && (v < dst[j] || is_nan(v))) dst[j] = v; }
+          for (int64_t j = j0; j < j1; ++j) {
+            Acc v = static_cast<Acc>(x[j]);
+            if (!is_nan(dst[j]) && (v < dst[j] || is_nan(v))) dst[j] = v;
+          }
           break;
-        case ReduceOp::All: for (int64_t j = j0; j < j1; ++j) dst[j] = dst[j] && (x[j] != T(0)); break;
-        case ReduceOp::Any: for (int64_t j = j0; j < j1; ++j) dst[j] = dst[j] || (x[j] != T(0)); break;
+        case ReduceOp::All:
+          for (int64_t j = j0; j < j1; ++j) dst[j] = dst[j] && (x[j] != T(0));
+          break;
+        case ReduceOp::Any:
+          for (int64_t j = j0; j < j1; ++j) dst[j] = dst[j] || (x[j] != T(0));
+          break;
         case ReduceOp::ArgMax:
-          for (int64_t j = j0; j < j1; ++j) { T& bv = best[j - j0]; if (!is_nan(bv) && (x[j] > bv || is_nan(x[j]))) { bv = x[j]; dst[j] = static_cast<Acc>(r); } }
+          for (int64_t j = j0; j < j1; ++j) {
+            T& bv = best[j - j0];
+            if (!is_nan(bv) && (x[j] > bv || is_nan(x[j]))) {
+              bv = x[j];
+              dst[j] = static_cast<Acc>(r);
+            }
+          }
           break;
         case ReduceOp::ArgMin:
-          for (int64_t j = j0; j < j1; ++j) { T& bv = best[j - j0]; if (!is_nan(bv) && (x[j] < bv || is_nan(x[j]))) { bv = x[j]; dst[j] = static_cast<Acc>(r); } }
+          for (int64_t j = j0; j < j1; ++j) {
+            T& bv = best[j - j0];
+            if (!is_nan(bv) && (x[j] < bv || is_nan(x[j]))) {
+              bv = x[j];
+              dst[j] = static_cast<Acc>(r);
+            }
+          }
           break;
       }
     }

@@ -18,8 +18,7 @@ namespace {
 // usual batch x hidden of a recurrent net) stay on the calling thread.
 int64_t row_grain(int64_t H) { return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, 4 * H)); }
 
-template <typename F>
-void for_rows(int64_t rows, int64_t H, F&& f) {
+template <typename F> void for_rows(int64_t rows, int64_t H, F&& f) {
   parallel_for(0, rows, row_grain(H), [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) f(r);
   });
@@ -27,9 +26,8 @@ void for_rows(int64_t rows, int64_t H, F&& f) {
 
 // One row per call: restrict-qualified parameters with affine offsets are
 // what GCC needs to vectorize (pointers derived inside a lambda were not).
-template <typename T>
-void lstm_forward_row(int64_t H, const T* __restrict gates, const T* __restrict cp, T* __restrict h,
-                      T* __restrict c, T* __restrict ws) {
+template <typename T> void lstm_forward_row(int64_t H, const T* __restrict gates, const T* __restrict cp,
+                                            T* __restrict h, T* __restrict c, T* __restrict ws) {
   for (int64_t j = 0; j < H; ++j) {
     const T i = fn::Sigmoid{}(gates[j]), f = fn::Sigmoid{}(gates[H + j]);
     const T g = fn::Tanh{}(gates[2 * H + j]), o = fn::Sigmoid{}(gates[3 * H + j]);
@@ -63,9 +61,8 @@ void lstm_backward_row(int64_t H, const T* __restrict ws, const T* __restrict cp
   }
 }
 
-template <typename T>
-void gru_forward_row(int64_t H, const T* __restrict xg, const T* __restrict hg, const T* __restrict hp,
-                     T* __restrict h, T* __restrict ws) {
+template <typename T> void gru_forward_row(int64_t H, const T* __restrict xg, const T* __restrict hg,
+                                           const T* __restrict hp, T* __restrict h, T* __restrict ws) {
   for (int64_t j = 0; j < H; ++j) {
     const T r = fn::Sigmoid{}(xg[j] + hg[j]);
     const T z = fn::Sigmoid{}(xg[H + j] + hg[H + j]);
@@ -79,9 +76,9 @@ void gru_forward_row(int64_t H, const T* __restrict xg, const T* __restrict hg, 
   }
 }
 
-template <typename T>
-void gru_backward_row(int64_t H, const T* __restrict ws, const T* __restrict hp, const T* __restrict dh,
-                      T* __restrict dxg, T* __restrict dhg, T* __restrict dhp) {
+template <typename T> void gru_backward_row(int64_t H, const T* __restrict ws, const T* __restrict hp,
+                                            const T* __restrict dh, T* __restrict dxg, T* __restrict dhg,
+                                            T* __restrict dhp) {
   for (int64_t j = 0; j < H; ++j) {
     const T r = ws[j], z = ws[H + j], n = ws[2 * H + j], hn = ws[3 * H + j], g = dh[j];
     const T dn = g * (T(1) - z) * (T(1) - n * n);
@@ -104,9 +101,8 @@ void lstm_forward_rows(int64_t rows, int64_t H, const T* gates, const T* c_prev,
   });
 }
 
-template <typename T>
-void lstm_backward_rows(int64_t rows, int64_t H, const T* ws, const T* c_prev, const T* dh, const T* dc, T* dgates,
-                        T* dc_prev) {
+template <typename T> void lstm_backward_rows(int64_t rows, int64_t H, const T* ws, const T* c_prev, const T* dh,
+                                              const T* dc, T* dgates, T* dc_prev) {
   for_rows(rows, H, [&](int64_t r) {
     const T* w = ws + r * 5 * H;
     const T* cp = c_prev + r * H;
@@ -114,10 +110,14 @@ void lstm_backward_rows(int64_t rows, int64_t H, const T* ws, const T* c_prev, c
     T* dcp = dc_prev + r * H;
     const T* dhr = dh ? dh + r * H : nullptr;
     const T* dcr = dc ? dc + r * H : nullptr;
-    if (dh && dc) lstm_backward_row<T, true, true>(H, w, cp, dhr, dcr, dg, dcp);
-    else if (dh) lstm_backward_row<T, true, false>(H, w, cp, dhr, dcr, dg, dcp);
-    else if (dc) lstm_backward_row<T, false, true>(H, w, cp, dhr, dcr, dg, dcp);
-    else lstm_backward_row<T, false, false>(H, w, cp, dhr, dcr, dg, dcp);
+    if (dh && dc)
+      lstm_backward_row<T, true, true>(H, w, cp, dhr, dcr, dg, dcp);
+    else if (dh)
+      lstm_backward_row<T, true, false>(H, w, cp, dhr, dcr, dg, dcp);
+    else if (dc)
+      lstm_backward_row<T, false, true>(H, w, cp, dhr, dcr, dg, dcp);
+    else
+      lstm_backward_row<T, false, false>(H, w, cp, dhr, dcr, dg, dcp);
   });
 }
 
@@ -129,8 +129,7 @@ void gru_forward_rows(int64_t rows, int64_t H, const T* xg, const T* hg, const T
 }
 
 template <typename T>
-void gru_backward_rows(int64_t rows, int64_t H, const T* ws, const T* h_prev, const T* dh, T* dxg, T* dhg,
-                       T* dh_prev) {
+void gru_backward_rows(int64_t rows, int64_t H, const T* ws, const T* h_prev, const T* dh, T* dxg, T* dhg, T* dh_prev) {
   for_rows(rows, H, [&](int64_t r) {
     gru_backward_row<T>(H, ws + r * 4 * H, h_prev + r * H, dh + r * H, dxg + r * 3 * H, dhg + r * 3 * H,
                         dh_prev + r * H);
@@ -138,11 +137,13 @@ void gru_backward_rows(int64_t rows, int64_t H, const T* ws, const T* h_prev, co
 }
 
 // Calls f with a value of the element type for float32 / float64.
-template <typename F>
-void float_dispatch(DType dt, F&& f) {
-  if (dt == DType::Float32) f(float{});
-  else if (dt == DType::Float64) f(double{});
-  else TC_INTERNAL_ASSERT(false);
+template <typename F> void float_dispatch(DType dt, F&& f) {
+  if (dt == DType::Float32)
+    f(float{});
+  else if (dt == DType::Float64)
+    f(double{});
+  else
+    TC_INTERNAL_ASSERT(false);
 }
 
 }  // namespace

@@ -24,11 +24,9 @@ int64_t rows_grain(int64_t len) { return std::max<int64_t>(1, kGrain / std::max<
 // float32 sums run in double and each output is rounded once, as PyTorch's
 // CPU cumsum does (its accumulate type): results match it exactly. The
 // running sum starts from 0, so -0.0 becomes +0.0, as in PyTorch.
-template <typename T>
-using CumAcc = std::conditional_t<std::is_same_v<T, float>, double, T>;
+template <typename T> using CumAcc = std::conditional_t<std::is_same_v<T, float>, double, T>;
 
-template <typename T>
-void cumsum_row(const T* __restrict x, T* __restrict y, int64_t n) {
+template <typename T> void cumsum_row(const T* __restrict x, T* __restrict y, int64_t n) {
   CumAcc<T> s = 0;
   for (int64_t i = 0; i < n; ++i) {
     s = fn::wrap_add(s, static_cast<CumAcc<T>>(x[i]));
@@ -41,8 +39,7 @@ void cumsum_row(const T* __restrict x, T* __restrict y, int64_t n) {
 // independent chains hide the latency of the dependent additions.
 constexpr int kRows = 8;
 
-template <typename T>
-void cumsum_rows(const T* x, T* y, int64_t rows, int64_t n) {
+template <typename T> void cumsum_rows(const T* x, T* y, int64_t rows, int64_t n) {
   int64_t r = 0;
   for (; r + kRows <= rows; r += kRows) {
     CumAcc<T> s[kRows] = {};
@@ -59,8 +56,7 @@ void cumsum_rows(const T* x, T* y, int64_t rows, int64_t n) {
 
 // w (<= kTile) adjacent lines of a strided scan at once: each step adds a
 // whole contiguous slice, which vectorizes; every line is still summed in order.
-template <typename T>
-void cumsum_tile(const T* __restrict x, T* __restrict y, int64_t len, int64_t inner, int64_t w) {
+template <typename T> void cumsum_tile(const T* __restrict x, T* __restrict y, int64_t len, int64_t inner, int64_t w) {
   CumAcc<T> acc[kTile];
   for (int64_t j = 0; j < w; ++j) acc[j] = 0;
   for (int64_t l = 0; l < len; ++l) {
@@ -84,9 +80,8 @@ void cumsum(DType dt, const void* x, void* y, int64_t outer, int64_t len, int64_
       const T* xp = static_cast<const T*>(x);
       T* yp = static_cast<T*>(y);
       if (inner == 1) {
-        parallel_for(0, outer, rows_grain(len), [&](int64_t b, int64_t e) {
-          cumsum_rows<T>(xp + b * len, yp + b * len, e - b, len);
-        });
+        parallel_for(0, outer, rows_grain(len),
+                     [&](int64_t b, int64_t e) { cumsum_rows<T>(xp + b * len, yp + b * len, e - b, len); });
         return;
       }
       const int64_t tiles = (inner + kTile - 1) / kTile;

@@ -7,7 +7,8 @@ namespace tc::cuda {
 bool is_available() { return false; }
 int device_count() { return 0; }
 [[noreturn]] void require_cuda(const char* op) {
-  raise(ErrorKind::Runtime, "[", op, "] tensorcore was built without CUDA; rebuild with TENSORCORE_CUDA=ON on a "
+  raise(ErrorKind::Runtime, "[", op,
+        "] tensorcore was built without CUDA; rebuild with TENSORCORE_CUDA=ON on a "
         "machine with nvcc, or keep tensors on the CPU");
 }
 
