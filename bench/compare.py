@@ -168,11 +168,18 @@ def workloads(quick):
             a, b = mod.ones(2, 2), mod.ones(2, 2)
             return {"sum": lambda: mod.sum(a, 1), "sum_kw": lambda: a.sum(dim=1, keepdim=True),
                     "exp": lambda: mod.exp(a), "add": lambda: a + b, "matmul": lambda: mod.matmul(a, b),
-                    "view": lambda: a.view(4), "reshape": lambda: a.reshape(1, 4)}[stmt]
+                    "view": lambda: a.view(4), "reshape": lambda: a.reshape(1, 4),
+                    "zeros": lambda: mod.zeros(2, 2), "zeros_like": lambda: mod.zeros_like(a),
+                    "cat": lambda: mod.cat([a, b]), "unsqueeze": lambda: a.unsqueeze(0),
+                    "permute": lambda: a.permute(1, 0), "transpose": lambda: a.transpose(0, 1),
+                    "expand": lambda: a.expand(3, 2, 2)}[stmt]
         return make
     for label, stmt in (("torch.sum(a, 1)", "sum"), ("a.sum(dim=1, keepdim=True)", "sum_kw"),
                         ("torch.exp(a)", "exp"), ("a + b", "add"), ("torch.matmul(a, b)", "matmul"),
-                        ("a.view(4)", "view"), ("a.reshape(1, 4)", "reshape")):
+                        ("a.view(4)", "view"), ("a.reshape(1, 4)", "reshape"), ("torch.zeros(2, 2)", "zeros"),
+                        ("torch.zeros_like(a)", "zeros_like"), ("torch.cat([a, b])", "cat"),
+                        ("a.unsqueeze(0)", "unsqueeze"), ("a.permute(1, 0)", "permute"),
+                        ("a.transpose(0, 1)", "transpose"), ("a.expand(3, 2, 2)", "expand")):
         W[f"2x2 call {label}"] = (per_call(stmt), 20000)
 
     def tutorial(lib):

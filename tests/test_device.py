@@ -221,3 +221,90 @@ def test_to_cpu_keeps_working():
 def test_generator_device():
     assert tc.Generator().device == tc.device("cpu") == tc.Generator("cpu").device
     assert repr(tc.Generator().device) == repr(torch.Generator().device)
+
+
+# ---- the default device (Note [Default device], core/device.h) ----
+
+DEFAULT_DEVICE_FACTORIES = [f for f in FACTORIES if not f[0].endswith("_like") and not f[0].startswith("new_")]
+
+
+@pytest.fixture
+def restore_default_device():
+    yield
+    tc.set_default_device(None)
+    torch.set_default_device(None)
+
+
+@pytest.mark.parametrize("name,make", DEFAULT_DEVICE_FACTORIES, ids=[f[0] for f in DEFAULT_DEVICE_FACTORIES])
+def test_factories_follow_a_cuda_device_block_as_torch(name, make):
+    # A CPU build raises at the first factory inside the block, not on entering it.
+    def run(m):
+        with m.device("cuda"):
+            return make(m, None)
+    got, want = outcome(lambda: run(tc)), outcome(lambda: run(torch))
+    if want[0] == "ok":  # torch.normal(float, float, size) does not follow the block: a CPU tensor
+        assert got[0] == "ok" and str(got[1].device) == str(want[1].device), name
+    else:
+        assert got == want, name
+    assert make(tc, None).device == tc.device("cpu")  # the block restored the CPU
+
+
+@pytest.mark.parametrize("name,make", FACTORIES, ids=[f[0] for f in FACTORIES])
+def test_cpu_device_block_and_explicit_devices(name, make):
+    with tc.device("cpu"):
+        assert make(tc, None).device == tc.device("cpu")
+
+
+@pytest.mark.parametrize("name,make", DEFAULT_DEVICE_FACTORIES, ids=[f[0] for f in DEFAULT_DEVICE_FACTORIES])
+def test_an_explicit_device_wins_over_the_block(name, make):
+    with tc.device("cuda"):
+        assert make(tc, "cpu").device == tc.device("cpu")
+
+
+def test_like_and_new_factories_keep_their_input_device_inside_a_block():
+    x = tc.ones(2)
+    with tc.device("cuda"):
+        for t in (tc.zeros_like(x), tc.rand_like(x), tc.full_like(x, 2.0), x.new_zeros(3), x.new_tensor([1.0]),
+                  x + 1, x.clone()):
+            assert t.device == tc.device("cpu")
+
+
+def test_set_default_device_matches_torch(restore_default_device):
+    assert tc.get_default_device() == tc.device("cpu")
+    for lib in (tc, torch):
+        lib.set_default_device("cuda")  # accepted: the error comes at allocation, as in PyTorch
+    for f in (lambda m: m.ones(2), lambda m: m.tensor([1.0]), lambda m: m.get_default_device(),
+              lambda m: m.randn(3)):
+        got, want = outcome(lambda: f(tc)), outcome(lambda: f(torch))
+        assert want[0] == "AssertionError" and got == want
+    tc.set_default_device("cuda:1")
+    assert tc.get_default_device() == tc.device("cuda", 1)
+    tc.set_default_device(None)
+    assert tc.ones(1).device == tc.device("cpu") and tc.get_default_device() == tc.device("cpu")
+    with pytest.raises(TypeError, match="argument 'device'"):
+        tc.set_default_device(1.5)
+
+
+def test_device_blocks_nest_and_restore_on_errors(restore_default_device):
+    with tc.device("cpu"):
+        with pytest.raises(AssertionError):
+            with tc.device("cuda"):
+                with tc.device("cpu"):
+                    assert tc.zeros(1).device == tc.device("cpu")
+                tc.zeros(1)  # the inner block restored cuda: raises
+        assert tc.zeros(1).device == tc.device("cpu") and tc.get_default_device() == tc.device("cpu")
+    tc.set_default_device("cuda")
+    with tc.device("cpu"):
+        assert tc.arange(3).device == tc.device("cpu")
+    with pytest.raises(AssertionError):
+        tc.arange(3)  # the block restored set_default_device's device
+
+
+def test_default_device_is_per_thread(restore_default_device):
+    import threading
+    tc.set_default_device("cuda")
+    seen = []
+    th = threading.Thread(target=lambda: seen.append(tc.zeros(1).device))
+    th.start()
+    th.join()
+    assert seen == [tc.device("cpu")]

@@ -51,3 +51,77 @@ def test_view_shares_storage_and_keeps_autograd():
     x = tc.zeros(6)
     x.view(2, 3)[1, 2] = 5.0
     assert x[5].item() == 5.0
+
+
+# ---- the other fast paths: shape methods, factories, cat / stack ----
+# Each pair is a common spelling (taken in C++) and spellings the Python
+# implementation serves; results (values, dtype, requires_grad, grad_fn) and
+# errors must be PyTorch's either way.
+
+FAST_CALLS = [
+    ("permute", lambda m, x: x.permute(1, 0)), ("permute tuple", lambda m, x: x.permute((1, 0))),
+    ("permute keyword", lambda m, x: x.permute(dims=(1, 0))), ("expand", lambda m, x: x[:1].expand(2, 4)),
+    ("expand -1", lambda m, x: x[:1].expand(3, -1)), ("expand keyword", lambda m, x: x[:1].expand(size=(2, 4))),
+    ("unsqueeze", lambda m, x: x.unsqueeze(0)), ("unsqueeze -1", lambda m, x: x.unsqueeze(-1)),
+    ("unsqueeze keyword", lambda m, x: x.unsqueeze(dim=1)), ("unsqueeze numpy", lambda m, x: x.unsqueeze(np.int64(1))),
+    ("transpose", lambda m, x: x.transpose(0, 1)), ("transpose keyword", lambda m, x: x.transpose(dim0=1, dim1=0)),
+    ("zeros", lambda m, x: m.zeros(2, 3)), ("zeros tuple", lambda m, x: m.zeros((2, 3))),
+    ("zeros dtype", lambda m, x: m.zeros(2, dtype=m.float64)), ("zeros int dtype", lambda m, x: m.zeros(2, dtype=m.int64)),
+    ("zeros python dtype", lambda m, x: m.zeros(2, dtype=int)), ("ones requires_grad", lambda m, x: m.ones(2, requires_grad=True)),
+    ("ones device cpu", lambda m, x: m.ones(2, device="cpu")), ("empty shape", lambda m, x: m.empty(0, 3).shape),
+    ("zeros size=", lambda m, x: m.zeros(size=(1, 2))), ("zeros no dims", lambda m, x: m.zeros(())),
+    ("zeros_like", lambda m, x: m.zeros_like(x)), ("ones_like dtype", lambda m, x: m.ones_like(x, dtype=m.int32)),
+    ("zeros_like transposed", lambda m, x: m.zeros_like(x.t()).stride()),
+    ("ones_like requires_grad", lambda m, x: m.ones_like(x, requires_grad=True)),
+    ("empty_like shape", lambda m, x: m.empty_like(x).shape),
+    ("cat list", lambda m, x: m.cat([x, x])), ("cat tuple dim", lambda m, x: m.cat((x, x), 1)),
+    ("cat dim keyword", lambda m, x: m.cat([x, x], dim=-1)), ("cat promotes", lambda m, x: m.cat([x, x.long()])),
+    ("stack", lambda m, x: m.stack([x, x])), ("stack dim", lambda m, x: m.stack((x, x), 2)),
+    ("cat of grad", lambda m, x: m.cat([x.requires_grad_(), x])),
+]
+
+FAST_ERRORS = [
+    ("permute bool", lambda m, x: x.permute(True, 0)), ("permute repeated", lambda m, x: x.permute(0, 0)),
+    ("expand too small", lambda m, x: x.expand(4)), ("unsqueeze float", lambda m, x: x.unsqueeze(1.0)),
+    ("unsqueeze out of range", lambda m, x: x.unsqueeze(5)), ("unsqueeze none", lambda m, x: x.unsqueeze()),
+    ("transpose out of range", lambda m, x: x.transpose(0, 7)), ("transpose one", lambda m, x: x.transpose(0)),
+    ("zeros negative", lambda m, x: m.zeros(-1)), ("zeros float", lambda m, x: m.zeros(2.5)),
+    ("zeros bool first", lambda m, x: m.zeros(True, 2)), ("zeros bad dtype", lambda m, x: m.zeros(2, dtype="float")),
+    ("zeros bad keyword", lambda m, x: m.zeros(2, foo=1)), ("ones int requires_grad", lambda m, x: m.ones(2, dtype=m.int64, requires_grad=True)),
+    ("zeros_like not a tensor", lambda m, x: m.zeros_like([1.0])), ("empty cat", lambda m, x: m.cat([])),
+    ("cat mismatch", lambda m, x: m.cat([x, x[:, :1].t()])), ("cat float dim", lambda m, x: m.cat([x], 0.0)),
+    ("cat of non-tensors", lambda m, x: m.cat([x, 1])), ("stack shapes", lambda m, x: m.stack([x, x[:1]])),
+    ("cat zero-dim", lambda m, x: m.cat([x[0, 0], x[0, 0]])),
+]
+
+
+def _described(v):
+    if hasattr(v, "requires_grad") and hasattr(v, "tolist"):
+        return (v.tolist(), str(v.dtype).split(".")[1], v.requires_grad, type(v.grad_fn).__name__ if v.grad_fn else None,
+                tuple(v.stride()))
+    return tuple(v) if isinstance(v, tuple) else v
+
+
+@pytest.mark.parametrize("label,call", FAST_CALLS, ids=[c[0] for c in FAST_CALLS])
+def test_fast_paths_match_torch(torch, label, call):
+    a = call(torch, torch.arange(12.0).reshape(3, 4))
+    b = call(tc, tc.arange(12.0).reshape(3, 4))
+    assert _described(b) == _described(a)
+
+
+@pytest.mark.parametrize("label,call", FAST_ERRORS, ids=[c[0] for c in FAST_ERRORS])
+def test_fast_path_errors_match_torch(torch, label, call):
+    with pytest.raises(Exception) as t_err:
+        call(torch, torch.arange(12.0).reshape(3, 4))
+    with pytest.raises(Exception) as c_err:
+        call(tc, tc.arange(12.0).reshape(3, 4))
+    assert type(c_err.value) is type(t_err.value), (c_err.value, t_err.value)
+
+
+def test_fast_factories_leave_a_default_device_to_the_python_path():
+    x = tc.ones(2)
+    with tc.device("cuda"):
+        for f in (lambda: tc.zeros(2), lambda: tc.ones(2, 2), lambda: tc.empty(3)):
+            with pytest.raises(AssertionError, match="not compiled with CUDA"):
+                f()
+        assert tc.zeros_like(x).device == tc.device("cpu")  # *_like: the input's device

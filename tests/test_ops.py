@@ -339,3 +339,55 @@ def test_cuda_requests_raise_assertion_error_like_a_cpu_torch(torch):
             m.ones(2).cuda()
         with pytest.raises(AssertionError, match="not compiled with CUDA"):
             m.ones(2, device="cuda")
+
+
+# ---- broadcast_shapes / promote_types / can_cast: one implementation, in C++ ----
+
+def _outcome(f):
+    try:
+        return "ok", f()
+    except Exception as e:  # noqa: BLE001 - compared with PyTorch's
+        return type(e).__name__, str(e)
+
+
+@pytest.mark.parametrize("shapes", [
+    ((2, 1), (3,)), (2, (2, 1)), ((1,), ()), ((2,), (3,)), ((2, 3), (4, 3), (1,)), ((3,), (2, 3), (4, 3)),
+    ((2, 1), (3,), (4, 1)), ((0,), (2,)), ((2,), (0,)), ((1,), (0,), (3,)), ([], [2]), (3, 4), ((2,), None),
+    ((2, -1),), ((True, 2),), ((2,), 2.5), (), ((5, 1, 4), [1, 6, 1]),
+])
+def test_broadcast_shapes_matches_torch(shapes):
+    torch = pytest.importorskip("torch")
+    got, want = _outcome(lambda: tc.broadcast_shapes(*shapes)), _outcome(lambda: torch.broadcast_shapes(*shapes))
+    if want[0] == "ok":
+        assert got[0] == "ok" and tuple(got[1]) == tuple(want[1]) and isinstance(got[1], tc.Size)
+    else:
+        assert got == want
+
+
+def test_broadcast_shapes_accepts_sizes():
+    torch = pytest.importorskip("torch")
+    assert tuple(tc.broadcast_shapes(tc.Size([2, 1]), [4])) == tuple(torch.broadcast_shapes(torch.Size([2, 1]), [4]))
+
+
+def test_promote_types_and_can_cast_match_torch_for_every_pair():
+    torch = pytest.importorskip("torch")
+    names = ["bool", "int32", "int64", "float32", "float64"]
+    for a in names:
+        for b in names:
+            ta, tb = getattr(tc, a), getattr(tc, b)
+            pa, pb = getattr(torch, a), getattr(torch, b)
+            assert str(tc.promote_types(ta, tb)).split(".")[1] == str(torch.promote_types(pa, pb)).split(".")[1]
+            assert tc.can_cast(ta, tb) == torch.can_cast(pa, pb), (a, b)
+
+
+@pytest.mark.parametrize("args", [(1, 2), ("float32", "int32"), (None, float), (float, int), (bool, float)])
+def test_dtype_utilities_take_what_torch_takes(args):
+    torch = pytest.importorskip("torch")
+    for fn in ("promote_types", "can_cast"):
+        got = _outcome(lambda: getattr(tc, fn)(*args))
+        want = _outcome(lambda: getattr(torch, fn)(*args))
+        if want[0] == "ok":  # Python types stand for float64 / int64 / bool
+            assert got[0] == "ok" and str(got[1]).replace("tensorcore", "torch") == str(want[1])
+        else:
+            assert got[0] == want[0] == "TypeError"
+            assert got[1] == want[1].replace("torch.dtype", "tensorcore.dtype")

@@ -11,10 +11,11 @@
 namespace tc::autograd {
 namespace {
 
-// The root of self's chain of differentiable views, or undefined.
+// The root of self's views, or undefined (Note [Every view knows its base],
+// ops/views.cpp).
 Tensor view_root(const Tensor& self) {
   AutogradMeta* m = self->autograd.get();
-  if (!m || !m->view_base.defined() || !m->view_base.requires_grad()) return Tensor();
+  if (!m || !m->view_base.defined()) return Tensor();
   Tensor base = m->view_base;
   while (base->autograd && base->autograd->view_base.defined()) base = base->autograd->view_base;
   return base;
@@ -28,19 +29,9 @@ bool overlaps_itself(const Tensor& t) {
 
 }  // namespace
 
-void check_inplace(const Tensor& self, const char* op) {
-  AutogradMeta* m = self->autograd.get();
-  if (!m || !grad_enabled()) return;
-  Tensor base = view_root(self);
-  if (!base.defined()) {
-    if (m->requires_grad && !m->grad_fn)
-      raise(ErrorKind::Runtime, "a leaf Variable that requires grad is being used in an in-place operation (", op,
-            "_). Wrap the update in `with tensorcore.no_grad():` or operate on `.data`.");
-    return;
-  }
-  AutogradMeta* bm = base->autograd.get();
-  if (bm && bm->requires_grad && !bm->grad_fn)
-    raise(ErrorKind::Runtime, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
+namespace {
+// What CopySlices needs of a write through a view of `base` (Note [In-place on views]).
+void check_view_write(const Tensor& self, const Tensor& base, const char* op) {
   if (overlaps_itself(self))
     raise(ErrorKind::Runtime,
           "unsupported operation: more than one element of the written-to tensor refers to a "
@@ -49,6 +40,25 @@ void check_inplace(const Tensor& self, const char* op) {
            shape_str(base.sizes()),
            " that requires grad is not supported by tensorcore; call .contiguous() on "
            "the tensor before taking the view");
+}
+}  // namespace
+
+void check_inplace(const Tensor& self, const char* op) {
+  AutogradMeta* m = self->autograd.get();
+  if (!m || !grad_enabled()) return;
+  Tensor base = view_root(self);
+  // Not a view, or a view of a tensor autograd does not track yet (a plain
+  // write, unless the op brings a gradient in: rebase_history checks that).
+  if (!base.defined() || !base.requires_grad()) {
+    if (m->requires_grad && !m->grad_fn)
+      raise(ErrorKind::Runtime, "a leaf Variable that requires grad is being used in an in-place operation (", op,
+            "_). Wrap the update in `with tensorcore.no_grad():` or operate on `.data`.");
+    return;
+  }
+  AutogradMeta* bm = base->autograd.get();
+  if (bm && bm->requires_grad && !bm->grad_fn)
+    raise(ErrorKind::Runtime, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
+  check_view_write(self, base, op);
 }
 
 Tensor snapshot_for_inplace(const Tensor& self) {
@@ -70,6 +80,7 @@ void rebase_history(const Tensor& self, const Tensor& result) {
   AutogradMeta* rm = result->autograd.get();
   TC_INTERNAL_ASSERT(rm && rm->grad_fn);
   Tensor base = view_root(self);
+  if (base.defined() && !base.requires_grad()) check_view_write(self, base, "in-place");  // (see check_inplace)
   AutogradMeta& m = meta(self);
   m.requires_grad = true;
   m.grad_fn = rm->grad_fn;

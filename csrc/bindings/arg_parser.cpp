@@ -90,14 +90,85 @@ bool convert_arg(const Signature& sig, int index, PyObject* obj, bool positional
               type_name(obj));
 }
 
+bool is_int_like(PyObject* o) { return PyLong_Check(o) || (PyIndex_Check(o) && !PyFloat_Check(o)); }
+
+namespace {
+// PyNumber_Index as int64; false with `err` (a TypeError) when o has no
+// index, ValueError "Overflow when unpacking long long" beyond int64 (PyTorch's).
+bool index_value(PyObject* o, int64_t* out, const std::string& err) {
+  PyObject* idx = PyNumber_Index(o);
+  if (!idx) {
+    if (!PyErr_ExceptionMatches(PyExc_TypeError)) return false;  // e.g. a float tensor's own error
+    PyErr_Clear();
+    return fail(err);
+  }
+  int overflow = 0;
+  long long v = PyLong_AsLongLongAndOverflow(idx, &overflow);
+  Py_DECREF(idx);
+  if (overflow) {
+    PyErr_SetString(PyExc_ValueError, "Overflow when unpacking long long");
+    return false;
+  }
+  *out = v;
+  return true;
+}
+}  // namespace
+
+bool parse_int(const char* fname, const char* pname, PyObject* obj, int64_t* out) {
+  std::string err = std::string(fname) + "(): argument '" + pname + "' must be int, not " + type_name(obj);
+  if (PyBool_Check(obj) || !is_int_like(obj)) return fail(err);
+  return index_value(obj, out, err);
+}
+
+bool parse_shape(const char* fname, PyObject* const* args, Py_ssize_t n, Shape* out) {
+  out->clear();
+  auto element = [&](PyObject* x, bool first) {
+    std::string err =
+        std::string(fname) + "(): argument 'size' must be tuple of ints, but found element of type " + type_name(x);
+    if (PyBool_Check(x) && first) return fail(err);  // Note [bool in an int list]
+    int64_t v;
+    if (!index_value(x, &v, err)) {
+      if (PyErr_ExceptionMatches(PyExc_ValueError)) {  // beyond int64: PyTorch's TypeError for a size
+        PyErr_Clear();
+        return fail(std::string(fname) + "(): argument 'size' failed to unpack the object at pos " +
+                    std::to_string(out->size() + 1) + " with error \"Overflow when unpacking long long\"");
+      }
+      return false;
+    }
+    out->push_back(v);
+    return true;
+  };
+  if (n == 1 && !is_int_like(args[0])) {
+    PyObject* seq = args[0];
+    if (!PyTuple_Check(seq) && !PyList_Check(seq))
+      return fail(std::string(fname) + "(): argument 'size' must be tuple of ints, but found element of type " +
+                  type_name(seq));
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); ++i)
+      if (!element(PySequence_Fast_GET_ITEM(seq, i), i == 0)) return false;
+    return true;
+  }
+  for (Py_ssize_t i = 0; i < n; ++i)
+    if (!element(args[i], i == 0)) return false;
+  return true;
+}
+
+bool parse_keepdim(const char* fname, PyObject* keepdim, bool have_dim, bool* out) {
+  if (!parse_bool(fname, "keepdim", keepdim, out)) return false;
+  if (*out && !have_dim)
+    return fail(std::string(fname) +
+                "() received an invalid combination of arguments - got (keepdim=bool, ), but expected a dim with "
+                "keepdim");
+  return true;
+}
+
 bool parse_dims(const char* fname, PyObject* obj, Shape* out) {
   out->clear();
-  if (!obj) return true;
+  if (!obj || obj == Py_None) return true;
   auto one = [&](PyObject* d) {
-    if (PyBool_Check(d) || !PyIndex_Check(d))
-      return fail(std::string(fname) + "(): argument 'dim' must be int or tuple of ints, not " + type_name(d));
-    Py_ssize_t v = PyNumber_AsSsize_t(d, PyExc_OverflowError);
-    if (v == -1 && PyErr_Occurred()) return false;
+    std::string err = std::string(fname) + "(): argument 'dim' must be int or tuple of ints, not " + type_name(d);
+    if (PyBool_Check(d) || !PyIndex_Check(d)) return fail(err);
+    int64_t v;
+    if (!index_value(d, &v, err)) return false;
     out->push_back(v);
     return true;
   };
@@ -120,7 +191,7 @@ bool parse_bool(const char* fname, const char* pname, PyObject* obj, bool* out) 
 }
 
 bool parse_optional_dtype(const char* fname, PyObject* obj, std::optional<DType>* out) {
-  if (!obj) {
+  if (!obj || obj == Py_None) {
     *out = std::nullopt;
     return true;
   }
@@ -132,6 +203,11 @@ bool parse_optional_dtype(const char* fname, PyObject* obj, std::optional<DType>
   if (obj == reinterpret_cast<PyObject*>(&PyFloat_Type)) return *out = DType::Float64, true;
   if (obj == reinterpret_cast<PyObject*>(&PyLong_Type)) return *out = DType::Int64, true;
   if (obj == reinterpret_cast<PyObject*>(&PyBool_Type)) return *out = DType::Bool, true;
+  if (Py_TYPE(obj) == Py_TYPE(registry().dtypes[0].ptr())) {  // Note [Named but unsupported dtypes] (_dtype.py)
+    py::str r = py::repr(obj);
+    return fail(std::string(fname) + "(): " + r.cast<std::string>() +
+                " is not supported by tensorcore yet (it has bool, int32, int64, float32 and float64)");
+  }
   return fail(std::string(fname) + "(): argument 'dtype' must be tensorcore.dtype, not " + type_name(obj));
 }
 

@@ -46,11 +46,24 @@ bool bind_args(const Signature& sig, PyObject* const* args, Py_ssize_t nargs, Py
 bool convert_arg(const Signature& sig, int index, PyObject* obj, bool positional, Tensor* out);
 
 // Helpers for ArgKind::Object parameters, with PyTorch's TypeErrors.
-// dim: None -> {} (all dims), an int, or a tuple/list of ints.
+// dim: None (or omitted) -> {} (all dims), an int, or a tuple/list of ints.
 bool parse_dims(const char* fname, PyObject* obj, Shape* out);
 bool parse_bool(const char* fname, const char* pname, PyObject* obj, bool* out);
-// nullptr (omitted) -> nullopt; tensorcore dtypes and the Python types float/int/bool.
+// nullptr or None -> nullopt; tensorcore dtypes and the Python types float/int/bool.
 bool parse_optional_dtype(const char* fname, PyObject* obj, std::optional<DType>* out);
+
+// int, or an object with __index__ that is not a float (a one-element
+// integer tensor counts): what PyTorch's parser reads as an int.
+bool is_int_like(PyObject* o);
+// One int argument; bool and non-ints raise "<fname>(): argument '<pname>' must be int, not <type>".
+bool parse_int(const char* fname, const char* pname, PyObject* obj, int64_t* out);
+// A size given as ints f(2, 3) or one sequence f((2, 3)) (args[0..n)), with
+// Note [bool in an int list]: PyTorch's parser decides "is this an int list"
+// from the first element alone and refuses a bool there; a bool further on
+// is read as the int it is (zeros(5, True, 0) has shape (5, 1, 0)).
+bool parse_shape(const char* fname, PyObject* const* args, Py_ssize_t n, Shape* out);
+// keepdim: a bool, and only with a dim (PyTorch's TypeErrors).
+bool parse_keepdim(const char* fname, PyObject* keepdim, bool have_dim, bool* out);
 
 // The Tensor class's type object (for fast isinstance checks).
 PyTypeObject* tensor_type();

@@ -281,13 +281,20 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   // written in Python computes from (its node may save it; self is overwritten).
   cls.def("_snapshot_for_inplace", [](const Tensor& self) { return autograd::snapshot_for_inplace(self); });
   cls.def("detach_", [](Tensor& t) -> Tensor& {
-    // PyTorch refuses views; tensorcore knows the views autograd tracks (Note [In-place on views]).
+    // PyTorch refuses views (Note [Every view knows its base]).
     TC_CHECK(!(t->autograd && t->autograd->view_base.defined()), "Can't detach views in-place. Use detach() instead.");
     if (t->autograd) {
       t->autograd->grad_fn.reset();
       t->autograd->requires_grad = false;
     }
     return t;
+  });
+  // A custom Function's non-differentiable output loses its history, view or not.
+  cls.def("_drop_history", [](Tensor& t) {
+    if (t->autograd) {
+      t->autograd->grad_fn.reset();
+      t->autograd->requires_grad = false;
+    }
   });
 
   // ---- grad mode and the engine ----

@@ -1,5 +1,7 @@
 #include "bindings/common.h"
 
+#include "bindings/arg_parser.h"
+
 #include <pybind11/stl.h>
 
 namespace pybind11::detail {
@@ -114,23 +116,11 @@ int64_t to_int(py::handle obj, const char* op, const char* what) {
   return v;
 }
 
-Shape int_list(py::handle obj, const char* op, const char* what) {
-  Shape out;
-  if (PyIndex_Check(obj.ptr()) && !PyBool_Check(obj.ptr())) {
-    out.push_back(to_int(obj, op, what));
-    return out;
-  }
-  if (!py::isinstance<py::sequence>(obj) || py::isinstance<py::str>(obj))
-    throw py::type_error(std::string(op) + "(): argument '" + what + "' must be tuple of ints, not " +
-                         std::string(py::str(py::type::of(obj).attr("__name__"))));
-  for (auto item : py::reinterpret_borrow<py::sequence>(obj)) out.push_back(to_int(item, op, what));
-  return out;
-}
-
 Shape shape_from_args(const py::args& args, const char* op) {
-  if (args.size() == 1 && !PyIndex_Check(args[0].ptr())) return int_list(args[0], op, "size");
+  // The argument parser's rule (Note [bool in an int list], bindings/arg_parser.h).
   Shape out;
-  for (auto a : args) out.push_back(to_int(a, op, "size"));
+  PyObject* tuple = args.ptr();
+  if (!parse_shape(op, PySequence_Fast_ITEMS(tuple), PyTuple_GET_SIZE(tuple), &out)) throw py::error_already_set();
   return out;
 }
 

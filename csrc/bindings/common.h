@@ -90,7 +90,6 @@ DType dtype_from_numpy(const py::array& arr);
 
 // Shapes given either as varargs ints or a single sequence: f(2, 3) / f((2, 3)).
 Shape shape_from_args(const py::args& args, const char* op);
-Shape int_list(py::handle obj, const char* op, const char* what);
 int64_t to_int(py::handle obj, const char* op, const char* what);
 
 }  // namespace tc::py_glue

@@ -6,6 +6,7 @@
 #include "core/allocator.h"
 
 #include <iterator>
+#include <vector>
 
 namespace tc::py_glue {
 
@@ -206,6 +207,30 @@ void init_device(py::module_& m, py::class_<TensorImpl, Tensor>& tensor_cls) {
         return device_object(*d);
       },
       py::arg("device"), py::arg("op") = "device", py::arg("check") = true);
+
+  // Note [Default device]: `with tensorcore.device(d):` makes d the default
+  // device of factories inside the block; blocks nest, and each restores the
+  // device that was the default when it was entered (also on an exception).
+  // Entering checks nothing, as PyTorch: a device with no backend raises at
+  // the first factory call in the block.
+  static thread_local std::vector<Device> entered;  // the defaults the open blocks replaced
+  cls.def("__enter__", [](py::object self) {
+    entered.push_back(default_device());
+    set_default_device(self.cast<Device>());
+    return self;
+  });
+  cls.def("__exit__", [](const Device&, py::args) {
+    if (!entered.empty()) {
+      set_default_device(entered.back());
+      entered.pop_back();
+    }
+    return false;
+  });
+  m.def("_set_default_device", [](py::handle obj) {
+    auto d = to_optional_device(obj, "set_default_device");
+    set_default_device(d ? *d : Device::cpu());
+  });
+  m.def("_default_device", [] { return device_object(default_device()); });
 
   add_getters(tensor_cls, kTensorDeviceGetters, std::size(kTensorDeviceGetters));
   tensor_cls.def("get_device", [](const Tensor& t) -> int64_t { return t.device().is_cpu() ? -1 : t.device().index; });

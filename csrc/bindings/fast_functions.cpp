@@ -1,13 +1,17 @@
 // Hot non-elementwise functions and methods bound through the argument
 // parser (Note [Argument parser]) instead of a Python wrapper: sum and
-// matmul; and the common forms of Tensor.view / Tensor.reshape (Note [Fast
+// matmul; and the common forms of shape methods and factories (Note [Fast
 // shape methods]). _C._fast_functions() lists (name, function, method) for
 // tensorcore/_elementwise.py to install, as the registry's rows are.
 #include "bindings/arg_parser.h"
 
 #include "autograd/grad_mode.h"
+#include "autograd/meta.h"
 
+#include <cstring>
 #include <deque>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tc::py_glue {
@@ -106,13 +110,15 @@ PyObject* matmul_method(PyObject* self, PyObject* const* args, Py_ssize_t nargs,
 }
 
 // Note [Fast shape methods]
-// Tensor.view / Tensor.reshape run in nearly every model's forward. Their
-// common spellings -- ints, or one tuple/list/Size of ints, no keywords --
-// parse here; every other call (keywords, a dtype, wrong types and their
-// errors) goes to the Python implementation it replaced, so behaviour is that
-// one's exactly and only the common path is faster.
-PyObject* g_view_fallback = nullptr;
-PyObject* g_reshape_fallback = nullptr;
+// Shape methods (view, reshape, permute, expand, unsqueeze, transpose), the
+// factories zeros / ones / empty and their *_like forms, and cat / stack run
+// in nearly every model's forward. Their common spellings -- plain ints (or
+// one tuple/list of them), tensors, the usual keywords with plain values --
+// parse here; every other call (other keywords, bools or numpy ints where an
+// int goes, wrong types and their errors, a default device set, a
+// non-contiguous *_like input) goes to the Python implementation it
+// replaced, so behaviour is that one's exactly and only the common path is
+// faster.
 
 // False (no error set) when the arguments are not all plain ints.
 bool parse_shape_fast(PyObject* const* args, Py_ssize_t nargs, Shape* out) {
@@ -139,6 +145,7 @@ bool parse_shape_fast(PyObject* const* args, Py_ssize_t nargs, Shape* out) {
 
 PyObject* call_fallback(PyObject* fallback, PyObject* self, PyObject* const* args, Py_ssize_t nargs,
                         PyObject* kwnames) {
+  if (!self) return PyObject_Vectorcall(fallback, args, static_cast<size_t>(nargs), kwnames);
   Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
   std::vector<PyObject*> all(static_cast<size_t>(1 + nargs + nkw));
   all[0] = self;
@@ -146,17 +153,176 @@ PyObject* call_fallback(PyObject* fallback, PyObject* self, PyObject* const* arg
   return PyObject_Vectorcall(fallback, all.data(), static_cast<size_t>(1 + nargs), kwnames);
 }
 
+// The fallbacks, by name, kept for the life of the module.
+std::unordered_map<std::string, PyObject*>& fallbacks() {
+  static std::unordered_map<std::string, PyObject*> m;
+  return m;
+}
+PyObject* fallback(const char* name) { return fallbacks().at(name); }
+
 template <Tensor (*Op)(const Tensor&, const Shape&)>
-PyObject* shape_method(PyObject* fallback, PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+PyObject* shape_method(const char* name, PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   Shape shape;
-  if (kwnames || !parse_shape_fast(args, nargs, &shape)) return call_fallback(fallback, self, args, nargs, kwnames);
+  if (kwnames || !parse_shape_fast(args, nargs, &shape))
+    return call_fallback(fallback(name), self, args, nargs, kwnames);
   return guarded([&]() -> PyObject* { return wrap_tensor(Op(unwrap_tensor(self), shape)); });
 }
 PyObject* view_method(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) {
-  return shape_method<&ops::view>(g_view_fallback, s, a, n, k);
+  return shape_method<&ops::view>("view", s, a, n, k);
 }
 PyObject* reshape_method(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) {
-  return shape_method<&ops::reshape>(g_reshape_fallback, s, a, n, k);
+  return shape_method<&ops::reshape>("reshape", s, a, n, k);
+}
+PyObject* permute_method(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return shape_method<&ops::permute>("permute", s, a, n, k);
+}
+PyObject* expand_method(PyObject* s, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return shape_method<&ops::expand>("expand", s, a, n, k);
+}
+
+// Exactly `count` plain positional ints, no keywords.
+bool parse_ints_fast(PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames, Py_ssize_t count, int64_t* out) {
+  if (kwnames || nargs != count) return false;
+  for (Py_ssize_t i = 0; i < count; ++i) {
+    if (!PyLong_CheckExact(args[i])) return false;
+    int overflow = 0;
+    out[i] = PyLong_AsLongLongAndOverflow(args[i], &overflow);
+    if (overflow) return false;
+  }
+  return true;
+}
+PyObject* unsqueeze_method(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  int64_t d;
+  if (!parse_ints_fast(args, nargs, kwnames, 1, &d))
+    return call_fallback(fallback("unsqueeze"), self, args, nargs, kwnames);
+  return guarded([&]() -> PyObject* { return wrap_tensor(ops::unsqueeze(unwrap_tensor(self), d)); });
+}
+PyObject* transpose_method(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  int64_t d[2];
+  if (!parse_ints_fast(args, nargs, kwnames, 2, d))
+    return call_fallback(fallback("transpose"), self, args, nargs, kwnames);
+  return guarded([&]() -> PyObject* { return wrap_tensor(ops::transpose(unwrap_tensor(self), d[0], d[1])); });
+}
+
+// The keywords a fast factory reads; anything else (or a value of another
+// kind) sends the call to the Python implementation.
+struct FactoryKeywords {
+  std::optional<DType> dtype;
+  bool requires_grad = false;
+};
+bool parse_factory_keywords(PyObject* const* kwvalues, PyObject* kwnames, FactoryKeywords* out) {
+  if (!kwnames) return true;
+  for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(kwnames); ++k) {
+    const char* key = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, k));
+    if (!key) {
+      PyErr_Clear();
+      return false;
+    }
+    PyObject* v = kwvalues[k];
+    if (std::strcmp(key, "dtype") == 0) {
+      if (v == Py_None) continue;
+      bool found = false;
+      for (int i = 0; i < kNumDTypes && !found; ++i)
+        if (registry().dtypes[i].ptr() == v) out->dtype = static_cast<DType>(i), found = true;
+      if (!found) return false;
+    } else if (std::strcmp(key, "device") == 0) {
+      // Only an explicit CPU device (the object every CPU tensor reports, or "cpu").
+      if (v != device_object(Device::cpu()).ptr() &&
+          !(PyUnicode_Check(v) && PyUnicode_CompareWithASCIIString(v, "cpu") == 0))
+        return false;
+    } else if (std::strcmp(key, "requires_grad") == 0) {
+      if (!PyBool_Check(v)) return false;
+      out->requires_grad = v == Py_True;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A factory's result with requires_grad applied (floating dtypes only: the
+// fallback raises PyTorch's error for the others).
+PyObject* finish_factory(Tensor t, bool requires_grad) {
+  if (requires_grad) autograd::meta(t).requires_grad = true;  // a fresh floating leaf
+  return wrap_tensor(t);
+}
+
+// zeros / ones / empty(*size, dtype=None, device=None, requires_grad=False)
+template <int Fill>  // 0, 1, or -1 for empty
+PyObject* factory_fn(const char* name, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  Shape shape;
+  FactoryKeywords kw;
+  if (!default_device().is_cpu() || !parse_shape_fast(args, nargs, &shape) ||
+      !parse_factory_keywords(args + nargs, kwnames, &kw))
+    return call_fallback(fallback(name), nullptr, args, nargs, kwnames);
+  for (int64_t d : shape)
+    if (d < 0) return call_fallback(fallback(name), nullptr, args, nargs, kwnames);
+  DType dt = kw.dtype ? *kw.dtype : ops::default_dtype();
+  if (kw.requires_grad && !is_floating(dt)) return call_fallback(fallback(name), nullptr, args, nargs, kwnames);
+  return guarded([&]() -> PyObject* {
+    Tensor t = Fill < 0 ? empty(shape, dt) : ops::full(shape, Scalar::from_int(Fill), dt);
+    return finish_factory(t, kw.requires_grad);
+  });
+}
+PyObject* zeros_fn(PyObject*, PyObject* const* a, Py_ssize_t n, PyObject* k) { return factory_fn<0>("zeros", a, n, k); }
+PyObject* ones_fn(PyObject*, PyObject* const* a, Py_ssize_t n, PyObject* k) { return factory_fn<1>("ones", a, n, k); }
+PyObject* empty_fn(PyObject*, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return factory_fn<-1>("empty", a, n, k);
+}
+
+// zeros_like / ones_like / empty_like(input, *, dtype=None, device=None,
+// requires_grad=False) of a contiguous input (which the result's layout copies).
+template <int Fill> PyObject* like_fn(const char* name, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  FactoryKeywords kw;
+  if (nargs != 1 || !is_tensor(args[0]) || !parse_factory_keywords(args + nargs, kwnames, &kw))
+    return call_fallback(fallback(name), nullptr, args, nargs, kwnames);
+  Tensor in = unwrap_tensor(args[0]);
+  DType dt = kw.dtype ? *kw.dtype : in.dtype();
+  if (!in.is_contiguous() || !in.device().is_cpu() || (kw.requires_grad && !is_floating(dt)))
+    return call_fallback(fallback(name), nullptr, args, nargs, kwnames);
+  return guarded([&]() -> PyObject* {
+    Tensor t = Fill < 0 ? empty(in.sizes(), dt) : ops::full(in.sizes(), Scalar::from_int(Fill), dt);
+    return finish_factory(t, kw.requires_grad);
+  });
+}
+PyObject* zeros_like_fn(PyObject*, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return like_fn<0>("zeros_like", a, n, k);
+}
+PyObject* ones_like_fn(PyObject*, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return like_fn<1>("ones_like", a, n, k);
+}
+PyObject* empty_like_fn(PyObject*, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return like_fn<-1>("empty_like", a, n, k);
+}
+
+// cat / stack(tensors, dim=0) with a list or tuple of tensors and an int dim.
+template <Tensor (*Op)(const std::vector<Tensor>&, int64_t)>
+PyObject* join_fn(const char* name, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  int64_t dim = 0;
+  bool ok = !kwnames && (nargs == 1 || nargs == 2) && (PyList_Check(args[0]) || PyTuple_Check(args[0]));
+  if (ok && nargs == 2) {
+    int overflow = 0;
+    ok = PyLong_CheckExact(args[1]) && ((dim = PyLong_AsLongLongAndOverflow(args[1], &overflow)), !overflow);
+  }
+  std::vector<Tensor> ts;
+  if (ok) {
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(args[0]);
+    ok = n > 0;
+    ts.reserve(static_cast<size_t>(n));
+    for (Py_ssize_t i = 0; ok && i < n; ++i) {
+      PyObject* item = PySequence_Fast_GET_ITEM(args[0], i);
+      ok = is_tensor(item);
+      if (ok) ts.push_back(unwrap_tensor(item));
+    }
+  }
+  if (!ok) return call_fallback(fallback(name), nullptr, args, nargs, kwnames);
+  return guarded([&]() -> PyObject* { return wrap_tensor(Op(ts, dim)); });
+}
+PyObject* cat_fn(PyObject*, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return join_fn<&ops::cat>("cat", a, n, k);
+}
+PyObject* stack_fn(PyObject*, PyObject* const* a, Py_ssize_t n, PyObject* k) {
+  return join_fn<&ops::stack>("stack", a, n, k);
 }
 
 using Fast = PyObject* (*)(PyObject*, PyObject* const*, Py_ssize_t, PyObject*);
@@ -177,15 +343,42 @@ void init_fast_functions(py::module_& m) {
   }
   py::tuple frozen(table);
   m.def("_fast_functions", [frozen] { return frozen; });
-  // Note [Fast shape methods]: given the Python view and reshape, returns the
-  // method descriptors that replace them on Tensor (called once, at import).
-  m.def("_fast_shape_methods", [](py::object view_fallback, py::object reshape_fallback) {
-    g_view_fallback = view_fallback.release().ptr();  // kept for the life of the module
-    g_reshape_fallback = reshape_fallback.release().ptr();
-    auto view = py::reinterpret_steal<py::object>(PyDescr_NewMethod(tensor_type(), new_def("view", &view_method)));
-    auto reshape =
-        py::reinterpret_steal<py::object>(PyDescr_NewMethod(tensor_type(), new_def("reshape", &reshape_method)));
-    return py::make_tuple(view, reshape);
+  // Note [Fast shape methods]: given {name: Python implementation}, returns
+  // {name: fast C++ replacement} (called once, at import): Tensor methods for
+  // the shape methods, module functions for the factories and cat / stack.
+  m.def("_fast_paths", [m](py::dict impls) {
+    struct Entry {
+      const char* name;
+      Fast fn;
+      bool method;
+    };
+    static const Entry kEntries[] = {
+        {"view", &view_method, true},
+        {"reshape", &reshape_method, true},
+        {"permute", &permute_method, true},
+        {"expand", &expand_method, true},
+        {"unsqueeze", &unsqueeze_method, true},
+        {"transpose", &transpose_method, true},
+        {"zeros", &zeros_fn, false},
+        {"ones", &ones_fn, false},
+        {"empty", &empty_fn, false},
+        {"zeros_like", &zeros_like_fn, false},
+        {"ones_like", &ones_like_fn, false},
+        {"empty_like", &empty_like_fn, false},
+        {"cat", &cat_fn, false},
+        {"stack", &stack_fn, false},
+    };
+    py::dict out;
+    for (const Entry& e : kEntries) {
+      if (!impls.contains(e.name)) continue;
+      fallbacks()[e.name] = py::object(impls[e.name]).release().ptr();
+      py::object f = e.method
+                         ? py::reinterpret_steal<py::object>(PyDescr_NewMethod(tensor_type(), new_def(e.name, e.fn)))
+                         : py::reinterpret_steal<py::object>(
+                               PyCFunction_NewEx(new_def(e.name, e.fn), nullptr, m.attr("__name__").ptr()));
+      out[e.name] = f;
+    }
+    return out;
   });
 }
 

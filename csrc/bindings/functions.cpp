@@ -1,7 +1,9 @@
 // Raw ops exposed as tensorcore._C functions. Python wrappers in
 // tensorcore/_functions.py and _tensor.py give them PyTorch's signatures; the
 // elementwise registry's ops are bound with theirs in bindings/elementwise.cpp.
+#include "bindings/arg_parser.h"
 #include "bindings/common.h"
+#include "core/iterator.h"
 #include "core/shape_util.h"
 
 namespace tc::py_glue {
@@ -13,6 +15,89 @@ Tensor operand(py::handle o, const char* op) {
     throw py::type_error(std::string(op) + "(): argument 'other' must be Tensor or Number, not " +
                          std::string(py::str(py::type::of(o).attr("__name__"))));
   return *t;
+}
+// A factory binding's device= (None: the CPU). The public factories
+// (tensorcore/_functions.py) resolve None to the default device first
+// (Note [Default device]); temporaries made inside Python-level ops stay
+// where those ops compute.
+Device factory_device(py::handle obj) {
+  auto d = to_optional_device(obj, "factory");
+  return d ? *d : Device::cpu();
+}
+
+// The dtype arguments of promote_types / can_cast: a tensorcore dtype or the
+// Python types float / int / bool, as PyTorch's parser takes them, with its
+// TypeError naming the parameter otherwise.
+DType dtype_param(py::handle o, const char* fn, const char* param, int position) {
+  std::optional<DType> dt;
+  if (!o.is_none() && parse_optional_dtype(fn, o.ptr(), &dt) && dt) return *dt;
+  PyErr_Clear();
+  throw py::type_error(std::string(fn) + "(): argument '" + param + "' (position " + std::to_string(position) +
+                       ") must be tensorcore.dtype, not " + std::string(py::str(py::type::of(o).attr("__name__"))));
+}
+
+std::string list_repr(const Shape& s) {
+  std::string r = "[";
+  for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
+  return r + "]";
+}
+
+// torch.broadcast_shapes(*shapes): an int is a 1-d shape, None is skipped.
+// Broadcasting itself is the rule every op uses (core broadcast_shapes); this
+// adds the function's own argument forms and messages, which name the
+// offending argument and the shape broadcast so far.
+py::object broadcast_shapes_py(const py::args& args) {
+  std::vector<Shape> shapes;
+  std::vector<std::string> reprs;
+  size_t rank = 0;
+  for (py::handle a : args) {
+    if (a.is_none()) continue;
+    Shape s;
+    if (PyLong_Check(a.ptr()) || (!PySequence_Check(a.ptr()) && PyIndex_Check(a.ptr()))) {
+      s.push_back(py::int_(py::reinterpret_borrow<py::object>(a)).cast<int64_t>());
+      reprs.push_back("(" + std::to_string(s[0]) + ",)");
+    } else if (PyTuple_Check(a.ptr()) || PyList_Check(a.ptr())) {
+      for (py::handle d : py::reinterpret_borrow<py::sequence>(a)) {
+        if (!PyIndex_Check(d.ptr()))
+          throw std::runtime_error("Input shapes should be of type ints, a tuple of ints, or a list of ints, got " +
+                                   std::string(py::str(a)));
+        s.push_back(py::int_(py::reinterpret_borrow<py::object>(d)).cast<int64_t>());
+      }
+      reprs.push_back(py::repr(a));
+    } else {
+      throw std::runtime_error("Input shapes should be of type ints, a tuple of ints, or a list of ints, got " +
+                               std::string(py::str(a)));
+    }
+    for (int64_t d : s)
+      if (d < 0) throw py::value_error("Attempting to broadcast a dimension with negative length!");
+    rank = std::max(rank, s.size());
+    shapes.push_back(std::move(s));
+  }
+  Shape common(rank, 1);
+  for (size_t k = 0; k < shapes.size(); ++k) {
+    const Shape& s = shapes[k];
+    Shape padded(rank - s.size(), 1);
+    padded.insert(padded.end(), s.begin(), s.end());
+    Shape before = common;
+    try {
+      common = broadcast_shapes(common, padded, "broadcast_shapes");
+    } catch (const Error&) {
+      // The innermost mismatching dim, as PyTorch reports it.
+      int64_t at = -1;
+      for (size_t i = 0; i < s.size(); ++i) {
+        size_t j = rank - 1 - i;
+        if (padded[j] != 1 && before[j] != 1 && padded[j] != before[j]) {
+          at = -static_cast<int64_t>(i) - 1;
+          break;
+        }
+      }
+      throw std::runtime_error("Attempting to broadcast a dimension of length " +
+                               std::to_string(padded[rank + static_cast<size_t>(at)]) + " at " + std::to_string(at) +
+                               "! Mismatching argument at index " + std::to_string(k) + " had " + reprs[k] +
+                               "; but expected shape should be broadcastable to " + list_repr(before));
+    }
+  }
+  return make_size(common);
 }
 }  // namespace
 
@@ -33,6 +118,18 @@ void init_functions(py::module_& m) {
   m.def("lerp", [](const Tensor& a, const Tensor& b, py::handle w) { return ops::lerp(a, b, operand(w, "lerp")); });
   m.def("masked_fill", [](const Tensor& a, const Tensor& mask, py::handle v) {
     return ops::masked_fill(a, mask, operand(v, "masked_fill"));
+  });
+  m.def("broadcast_shapes", &broadcast_shapes_py);
+  // (The arguments are checked in order: a call's argument evaluation order is unspecified.)
+  m.def("promote_types", [](py::handle a, py::handle b) {
+    DType x = dtype_param(a, "promote_types", "type1", 1);
+    DType y = dtype_param(b, "promote_types", "type2", 2);
+    return dtype_object(promote_types(x, y));
+  });
+  m.def("can_cast", [](py::handle from, py::handle to) {
+    DType x = dtype_param(from, "can_cast", "from_", 1);
+    DType y = dtype_param(to, "can_cast", "to", 2);
+    return can_cast(x, y);
   });
   m.def("result_type", [](py::handle a, py::handle b) {
     Tensor x = operand(a, "result_type"), y = operand(b, "result_type");
@@ -64,14 +161,37 @@ void init_functions(py::module_& m) {
   m.def("set_default_dtype", [](DType dt) { ops::set_default_dtype(dt); });
 
   // ---- creation ----
-  m.def("empty", [](const Shape& s, DType dt) { return empty(s, dt); });
-  m.def("zeros", &ops::zeros);
-  m.def("ones", &ops::ones);
-  m.def("full", [](const Shape& s, Scalar v, py::object dt) { return ops::full(s, v, to_optional_dtype(dt)); });
-  m.def("arange",
-        [](Scalar a, Scalar b, Scalar c, py::object dt) { return ops::arange(a, b, c, to_optional_dtype(dt)); });
-  m.def("linspace", &ops::linspace);
-  m.def("eye", &ops::eye);
+  // Factories allocate on their device= argument (factory_device).
+  m.def(
+      "empty", [](const Shape& s, DType dt, py::handle dev) { return empty(s, dt, factory_device(dev)); },
+      py::arg("shape"), py::arg("dtype"), py::arg("device") = py::none());
+  m.def(
+      "zeros", [](const Shape& s, DType dt, py::handle dev) { return ops::zeros(s, dt, factory_device(dev)); },
+      py::arg("shape"), py::arg("dtype"), py::arg("device") = py::none());
+  m.def(
+      "ones", [](const Shape& s, DType dt, py::handle dev) { return ops::ones(s, dt, factory_device(dev)); },
+      py::arg("shape"), py::arg("dtype"), py::arg("device") = py::none());
+  m.def(
+      "full",
+      [](const Shape& s, Scalar v, py::object dt, py::handle dev) {
+        return ops::full(s, v, to_optional_dtype(dt), factory_device(dev));
+      },
+      py::arg("shape"), py::arg("value"), py::arg("dtype"), py::arg("device") = py::none());
+  m.def(
+      "arange",
+      [](Scalar a, Scalar b, Scalar c, py::object dt, py::handle dev) {
+        return ops::arange(a, b, c, to_optional_dtype(dt), factory_device(dev));
+      },
+      py::arg("start"), py::arg("end"), py::arg("step"), py::arg("dtype"), py::arg("device") = py::none());
+  m.def(
+      "linspace",
+      [](double a, double b, int64_t n, DType dt, py::handle dev) {
+        return ops::linspace(a, b, n, dt, factory_device(dev));
+      },
+      py::arg("start"), py::arg("end"), py::arg("steps"), py::arg("dtype"), py::arg("device") = py::none());
+  m.def(
+      "eye", [](int64_t n, int64_t k, DType dt, py::handle dev) { return ops::eye(n, k, dt, factory_device(dev)); },
+      py::arg("n"), py::arg("m"), py::arg("dtype"), py::arg("device") = py::none());
   py::class_<Generator, std::shared_ptr<Generator>>(m, "_Generator")
       .def(py::init<>())
       .def("manual_seed", [](Generator& g, uint64_t s) { g.manual_seed(s); })
@@ -81,11 +201,25 @@ void init_functions(py::module_& m) {
   m.def("initial_seed", &ops::initial_seed);
   m.def("get_rng_state", &ops::get_rng_state, py::arg("gen") = nullptr);
   m.def("set_rng_state", &ops::set_rng_state, py::arg("state"), py::arg("gen") = nullptr);
-  m.def("rand", &ops::rand, py::arg("shape"), py::arg("dtype"), py::arg("gen") = nullptr);
-  m.def("randn", &ops::randn, py::arg("shape"), py::arg("dtype"), py::arg("gen") = nullptr);
-  m.def("randint", &ops::randint, py::arg("low"), py::arg("high"), py::arg("shape"), py::arg("dtype"),
-        py::arg("gen") = nullptr);
-  m.def("randperm", &ops::randperm, py::arg("n"), py::arg("dtype"), py::arg("gen") = nullptr);
+  m.def(
+      "rand",
+      [](const Shape& s, DType dt, Generator* g, py::handle dev) { return ops::rand(s, dt, g, factory_device(dev)); },
+      py::arg("shape"), py::arg("dtype"), py::arg("gen") = nullptr, py::arg("device") = py::none());
+  m.def(
+      "randn",
+      [](const Shape& s, DType dt, Generator* g, py::handle dev) { return ops::randn(s, dt, g, factory_device(dev)); },
+      py::arg("shape"), py::arg("dtype"), py::arg("gen") = nullptr, py::arg("device") = py::none());
+  m.def(
+      "randint",
+      [](int64_t lo, int64_t hi, const Shape& s, DType dt, Generator* g, py::handle dev) {
+        return ops::randint(lo, hi, s, dt, g, factory_device(dev));
+      },
+      py::arg("low"), py::arg("high"), py::arg("shape"), py::arg("dtype"), py::arg("gen") = nullptr,
+      py::arg("device") = py::none());
+  m.def(
+      "randperm",
+      [](int64_t n, DType dt, Generator* g, py::handle dev) { return ops::randperm(n, dt, g, factory_device(dev)); },
+      py::arg("n"), py::arg("dtype"), py::arg("gen") = nullptr, py::arg("device") = py::none());
   m.def("uniform_", &ops::uniform_, py::arg("t"), py::arg("lo"), py::arg("hi"), py::arg("gen") = nullptr);
   m.def("normal_", &ops::normal_, py::arg("t"), py::arg("mean"), py::arg("std"), py::arg("gen") = nullptr);
   m.def("random_", &ops::random_full_, py::arg("t"), py::arg("gen") = nullptr);

@@ -1,6 +1,8 @@
 // __getitem__ / __setitem__: PyTorch's indexing rules.
 // Basic indices (ints, slices, None, ...) build a view; index tensors, lists
 // and bool masks then go through advanced indexing (ops::index / index_put_).
+#include <optional>
+
 #include "autograd/meta.h"
 #include "bindings/common.h"
 #include "core/shape_util.h"
@@ -200,11 +202,19 @@ void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
     }
     return ops::index(p.view, p.adv);
   });
-  // Raw assignment, never recorded: Tensor.__setitem__ (tensorcore/_tensor.py)
-  // records the CopySlices history around it (Note [In-place on views]).
+  // Note [Assignment records like PyTorch]
+  // t[key] = value is PyTorch's setitem: basic indexing builds a view of t
+  // and copies into it (copy_to below), advanced indexing is index_put_ on
+  // that view. Both are the recorded in-place ops, so autograd needs nothing
+  // of its own here: an in-place op on a view rebases the base's history
+  // onto CopySlices (Note [In-place on views]), on t itself it records
+  // CopyBackwards / IndexPutBackward0 -- the graphs PyTorch builds.
+  // Tensor.__setitem__ (tensorcore/_tensor.py) checks the value's type and
+  // dtype first, with PyTorch's messages.
   cls.def("_setitem", [](Tensor& self, py::handle key, py::handle value) {
     Tensor v;
-    if (py::isinstance<TensorImpl>(value))
+    bool number = !py::isinstance<TensorImpl>(value);
+    if (!number)
       v = value.cast<Tensor>();
     else {
       if (PyLong_Check(value.ptr())) {  // PyTorch unpacks the value as a long long here
@@ -218,15 +228,30 @@ void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
       else
         v = tensor_from_data(value, self.dtype());
     }
-    autograd::NoGradGuard ng;
+    // Nothing is recorded into a tensor that cannot hold a gradient (an
+    // integer t with a value that requires grad is a plain copy, as PyTorch).
+    std::optional<autograd::NoGradGuard> no_grad;
+    if (!is_floating(self.dtype())) no_grad.emplace();
     Parsed p = apply_index(self, key);
-    if (!p.has_adv) {
-      Tensor dst = p.view;
+    Tensor dst = p.view;
+    if (p.has_adv) {
+      ops::index_put_(dst, p.adv, v, false);
+      return;
+    }
+    // PyTorch's copy_to: equal shapes copy; a 0-dim value fills; any other
+    // value loses its leading size-1 dims (x[0] = t of shape (1, n) works)
+    // and is expanded to the destination's shape.
+    if (dst.sizes() == v.sizes() || v.dim() == 0) {
       ops::copy_(dst, v);
       return;
     }
-    Tensor dst = p.view;
-    ops::index_put_(dst, p.adv, v, false);
+    Shape stripped(v.sizes().begin(), v.sizes().end());
+    size_t lead = 0;
+    while (lead < stripped.size() && stripped[lead] == 1) ++lead;
+    stripped.erase(stripped.begin(), stripped.begin() + static_cast<std::ptrdiff_t>(lead));
+    Tensor src = ops::view(v, stripped);
+    if (src.sizes() != dst.sizes()) src = ops::expand(src, dst.sizes());
+    ops::copy_(dst, src);
   });
 }
 

@@ -77,4 +77,11 @@ Device parse_device(const std::string& s) {
   raise(ErrorKind::Runtime, "Expected one of ", known_types(), " device type at start of device string: ", type);
 }
 
+namespace {
+thread_local Device g_default_device = Device::cpu();  // Note [Default device]
+}  // namespace
+
+Device default_device() { return g_default_device; }
+void set_default_device(Device d) { g_default_device = d; }
+
 }  // namespace tc

@@ -70,4 +70,15 @@ Device parse_device(const std::string& s);
 // Device(type, index) with an explicit index (>= 0, or -1 for none).
 Device make_device(DeviceType t, int64_t index);
 
+// Note [Default device]
+// Where factories (tensorcore.ones, rand, tensor, ...) allocate when no
+// device= is given: CPU unless tensorcore.set_default_device or a
+// `with tensorcore.device(...)` block says otherwise. Per thread, as
+// PyTorch's (its device context lives in a threading.local). Only the public
+// factories read it (tensorcore/_functions.py resolves device=None with it
+// and passes the device down); ops allocate results on their inputs' device,
+// and temporaries inside ops are on the device they compute on.
+Device default_device();
+void set_default_device(Device d);
+
 }  // namespace tc

@@ -88,6 +88,14 @@ inline int dtype_category(DType t) { return t == DType::Bool ? 0 : (is_floating(
 // that because Float32 > Int64.
 inline DType promote_types(DType a, DType b) { return static_cast<int8_t>(a) > static_cast<int8_t>(b) ? a : b; }
 
+// PyTorch's canCast (torch.can_cast, and the out= / in-place result check):
+// a cast may not lower the category of floating to integral, nor turn any
+// non-bool into bool.
+inline bool can_cast(DType from, DType to) {
+  if (is_floating(from) && !is_floating(to)) return false;
+  return !(from != DType::Bool && to == DType::Bool);
+}
+
 template <typename T> struct dtype_of;
 template <> struct dtype_of<bool> {
   static constexpr DType value = DType::Bool;

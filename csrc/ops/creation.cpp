@@ -9,21 +9,21 @@
 
 namespace tc::ops {
 
-Tensor full(const Shape& shape, Scalar v, std::optional<DType> dtype) {
+Tensor full(const Shape& shape, Scalar v, std::optional<DType> dtype, Device device) {
   DType dt = dtype ? *dtype
                    : (v.kind == Scalar::Bool  ? DType::Bool
                       : v.kind == Scalar::Int ? DType::Int64
                                               : default_dtype());
-  Tensor t = empty(shape, dt);
+  Tensor t = empty(shape, dt, device);
   fill_scalar(t->data_bytes(), t.numel(), dt, v);
   return t;
 }
-Tensor zeros(const Shape& shape, DType dt) { return full(shape, Scalar::from_int(0), dt); }
-Tensor ones(const Shape& shape, DType dt) { return full(shape, Scalar::from_int(1), dt); }
+Tensor zeros(const Shape& shape, DType dt, Device device) { return full(shape, Scalar::from_int(0), dt, device); }
+Tensor ones(const Shape& shape, DType dt, Device device) { return full(shape, Scalar::from_int(1), dt, device); }
 Tensor zeros_like(const Tensor& a) { return zeros(a.sizes(), a.dtype()); }
 Tensor ones_like(const Tensor& a) { return ones(a.sizes(), a.dtype()); }
 
-Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype) {
+Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype, Device device) {
   bool any_float = start.is_float() || end.is_float() || step.is_float();
   DType dt = dtype ? *dtype : (any_float ? default_dtype() : DType::Int64);
   TC_CHECK(step.d != 0, "arange: step must be nonzero");
@@ -56,7 +56,7 @@ Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype)
     n = static_cast<int64_t>(std::ceil((end.d - start.d) / step.d));
   }
   TC_CHECK(n >= 0 && n < (int64_t(1) << 40), "arange: invalid number of elements ", n);
-  Tensor t = empty({n}, dt);
+  Tensor t = empty({n}, dt, device);
   if (!any_float && !is_floating(dt))
     kernels::arange_fill_int(dt, t->data_bytes(), n, start.i, step.i);
   else
@@ -64,9 +64,9 @@ Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype)
   return t;
 }
 
-Tensor linspace(double start, double end, int64_t steps, DType dt) {
+Tensor linspace(double start, double end, int64_t steps, DType dt, Device device) {
   TC_CHECK(steps >= 0, "linspace: number of steps must be non-negative, got ", steps);
-  Tensor t = empty({steps}, dt);
+  Tensor t = empty({steps}, dt, device);
   if (steps == 1) {
     fill_scalar(t->data_bytes(), 1, dt, Scalar::from_double(start));
     return t;
@@ -75,10 +75,10 @@ Tensor linspace(double start, double end, int64_t steps, DType dt) {
   return t;
 }
 
-Tensor eye(int64_t n, int64_t m, DType dt) {
+Tensor eye(int64_t n, int64_t m, DType dt, Device device) {
   TC_CHECK(n >= 0, "n must be greater or equal to 0, got ", n);
   TC_CHECK(m >= 0, "m must be greater or equal to 0, got ", m);
-  Tensor t = zeros({n, m}, dt);
+  Tensor t = zeros({n, m}, dt, device);
   if (t.numel() > 0) kernels::eye_fill(dt, t->data_bytes(), n, m);
   return t;
 }

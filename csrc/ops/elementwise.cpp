@@ -163,11 +163,8 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
     raise(ErrorKind::Runtime, "Integers to negative integer powers are not allowed.");
   DType out_dt = rule == Rule::Pred ? DType::Bool : compute;
   if (out.defined() && out.dtype() != out_dt) {
-    // PyTorch's canCast for out= (and in-place): no float result into an integer out, nothing but bool into bool.
-    TC_CHECK(
-        !(is_floating(out_dt) && !is_floating(out.dtype())) && !(out.dtype() == DType::Bool && out_dt != DType::Bool),
-        "result type ", is_floating(out_dt) ? "Float" : dtype_name(out_dt),
-        " can't be cast to the desired output type ", dtype_name(out.dtype()), " (", name, ")");
+    TC_CHECK(can_cast(out_dt, out.dtype()), "result type ", is_floating(out_dt) ? "Float" : dtype_name(out_dt),
+             " can't be cast to the desired output type ", dtype_name(out.dtype()), " (", name, ")");
     Tensor tmp;
     TensorIterator it({&tmp}, {out_dt}, {&ac, &bc}, name);
     kernels::binary(op, it, compute);
@@ -283,11 +280,9 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
   DType result = (rule == Rule::Float && !is_floating(common)) ? g_default_dtype : common;
   if (rule == Rule::Pred) result = DType::Bool;
   if (rule != Rule::Pred)
-    TC_CHECK(
-        !(is_floating(result) && !is_floating(self.dtype())) && !(self.dtype() == DType::Bool && result != DType::Bool),
-        "result type ", (is_floating(result) ? "Float" : dtype_name(result)),
-        " can't be cast to the desired output type ", dtype_name(self.dtype()), " (in ", name,
-        "_); use the out-of-place op or convert the tensor first");
+    TC_CHECK(can_cast(result, self.dtype()), "result type ", (is_floating(result) ? "Float" : dtype_name(result)),
+             " can't be cast to the desired output type ", dtype_name(self.dtype()), " (in ", name,
+             "_); use the out-of-place op or convert the tensor first");
   TC_CHECK(broadcast_shapes(self.sizes(), other.sizes(), name) == self.sizes(), "[", name, "_] output with shape ",
            shape_str(self.sizes()), " doesn't match the broadcast shape ",
            shape_str(broadcast_shapes(self.sizes(), other.sizes(), name)));
@@ -404,10 +399,7 @@ Tensor& unary_out(UnaryOp op, const Tensor& a, Tensor& out) {
     autograd::NoGradGuard ng;
     r = unary(op, a);
   }
-  // PyTorch's canCast: no float result into an integer out, nothing but bool into a bool out.
-  TC_CHECK(!(is_floating(r.dtype()) && !is_floating(out.dtype())) &&
-               !(out.dtype() == DType::Bool && r.dtype() != DType::Bool),
-           "result type ", is_floating(r.dtype()) ? "Float" : dtype_name(r.dtype()),
+  TC_CHECK(can_cast(r.dtype(), out.dtype()), "result type ", is_floating(r.dtype()) ? "Float" : dtype_name(r.dtype()),
            " can't be cast to the desired output type ", dtype_name(out.dtype()));
   {
     Tensor o = out;  // computed then cast-copied: out= is not a hot path
@@ -603,7 +595,7 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   if (grad) {
     // dst = src (broadcast): the gradient flows to src, zeros to dst's old history.
     Tensor out = make_view(dst, dst.sizes(), dst.strides(), dst->offset);
-    record("CopyBackwards", d::copy_backward, {&dst, &src}, {&out});
+    record("torch::autograd::CopyBackwards", d::copy_backward, {&dst, &src}, {&out});
     autograd::rebase_history(dst, out);
   }
   return dst;

@@ -6,6 +6,7 @@
 #include "autograd/inplace.h"
 #include "autograd/node_attrs.h"
 #include "backend/kernels_index.h"
+#include "core/device_check.h"
 #include "core/error.h"
 #include "core/iterator.h"
 #include "core/parallel.h"
@@ -116,7 +117,8 @@ kernels::IndexLayout layout_of(const IndexPlan& p) {
 
 Tensor index(const Tensor& a, const std::vector<Tensor>& indices) {
   IndexPlan p = plan_index(a, indices, a.strides());
-  Tensor out = empty(p.result_shape, a.dtype());
+  // On a's device: PyTorch also takes CPU index tensors for a tensor elsewhere.
+  Tensor out = empty(p.result_shape, a.dtype(), a.device());
   if (out.numel() > 0) kernels::index_gather(a.dtype(), a->data_bytes(), out->data_bytes(), layout_of(p));
   if (auto* n = record("IndexBackward0", d::index_backward, {&a}, {&out})) {
     n->attrs = autograd::attrs::InputShape{a.sizes()};
@@ -170,6 +172,7 @@ Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index) {
   TC_CHECK_INDEX(index.dim() <= 1, "index_select(): Index is supposed to be a vector, got a ", index.dim(),
                  "-D tensor");
   int64_t w = wrap_dim(dim, a.dim(), "index_select");
+  common_device({&a, &index});  // Note [Device checks] (embedding's too)
   TC_CHECK(index.dtype() == DType::Int64 || index.dtype() == DType::Int32,
            "index_select(): Expected dtype int32 or int64 for index");
   if (index.numel() > 0) {  // PyTorch: a RuntimeError, and negative indices are out of range too
@@ -207,7 +210,7 @@ Tensor gather(const Tensor& a, int64_t dim, const Tensor& index) {
   for (int64_t k = 0; k < idx.dim(); ++k)
     TC_CHECK(k == w || idx.size(k) <= a.size(k), "Size does not match at dimension ", k, " expected index ",
              shape_str(idx.sizes()), " to be no larger than self ", shape_str(a.sizes()), " apart from dimension ", w);
-  Tensor out = empty(idx.sizes(), a.dtype());
+  Tensor out = empty(idx.sizes(), a.dtype(), common_device({&a, &idx}));  // Note [Device checks]
   // A 0-dim problem is a 1-dim one of size 1; a 0-dim input broadcasts (stride 0).
   const int64_t nd = std::max<int64_t>(idx.dim(), 1);
   const Shape isz = idx.dim() ? idx.sizes() : Shape{1};

@@ -2,6 +2,7 @@
 #include "autograd/derivatives.h"
 #include "autograd/node_attrs.h"
 #include "backend/kernels.h"
+#include "core/device_check.h"
 #include "core/error.h"
 #include "core/iterator.h"
 #include "core/shape_util.h"
@@ -56,7 +57,7 @@ Tensor cat(const std::vector<Tensor>& ts, int64_t dim) {
     out_shape[w] = checked_size_add(out_shape[w], t.size(w), "cat");
     sizes.push_back(t.size(w));
   }
-  Tensor out = empty(out_shape, dt);
+  Tensor out = empty(out_shape, dt, common_device(ptrs.data(), static_cast<int>(ptrs.size())));  // Note [Device checks]
   int64_t start = 0;
   for (size_t i = 0; i < ts.size(); ++i) {
     if (sizes[i] == 0) continue;

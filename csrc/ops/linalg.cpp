@@ -2,6 +2,7 @@
 #include "autograd/derivatives.h"
 #include "autograd/node_attrs.h"
 #include "backend/kernels.h"
+#include "core/device_check.h"
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/shape_util.h"
@@ -48,7 +49,8 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   TC_CHECK(a.size(1) == b.size(0), "mat1 and mat2 shapes cannot be multiplied (", a.size(0), "x", a.size(1), " and ",
            b.size(0), "x", b.size(1), ")");
   check_same_dtype(a, b, "mm");
-  Tensor out = empty({a.size(0), b.size(1)}, a.dtype());
+  // Note [Device checks]: the result is made where both operands are.
+  Tensor out = empty({a.size(0), b.size(1)}, a.dtype(), common_device({&a, &b}));
   if (out.numel() > 0) {
     if (a.size(1) == 0)
       kernels::fill(out->data_bytes(), out.numel(), out.dtype(), 0, 0);
@@ -71,7 +73,7 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
            a.size(2), "] but got: [", b.size(0), ", ", b.size(1), "].");
   check_same_dtype(a, b, "bmm");
   int64_t B = a.size(0), m = a.size(1), n = b.size(2);
-  Tensor out = empty({B, m, n}, a.dtype());
+  Tensor out = empty({B, m, n}, a.dtype(), common_device({&a, &b}));
   if (out.numel() > 0) {
     if (a.size(2) == 0) {
       kernels::fill(out->data_bytes(), out.numel(), out.dtype(), 0, 0);

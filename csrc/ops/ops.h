@@ -96,24 +96,25 @@ Tensor& zero_(Tensor& t);
 Tensor detach(const Tensor& a);
 
 // ---- creation ----
-Tensor full(const Shape& shape, Scalar v, std::optional<DType> dtype);
-Tensor zeros(const Shape& shape, DType dt);
-Tensor ones(const Shape& shape, DType dt);
+Tensor full(const Shape& shape, Scalar v, std::optional<DType> dtype, Device device = Device::cpu());
+Tensor zeros(const Shape& shape, DType dt, Device device = Device::cpu());
+Tensor ones(const Shape& shape, DType dt, Device device = Device::cpu());
 Tensor zeros_like(const Tensor& a);
 Tensor ones_like(const Tensor& a);
-Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype);
-Tensor linspace(double start, double end, int64_t steps, DType dt);
-Tensor eye(int64_t n, int64_t m, DType dt);
+Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype, Device device = Device::cpu());
+Tensor linspace(double start, double end, int64_t steps, DType dt, Device device = Device::cpu());
+Tensor eye(int64_t n, int64_t m, DType dt, Device device = Device::cpu());
 // Random ops (ops/random.cpp, ops/multinomial.cpp); `gen` null means the
 // default generator. Each draws exactly what PyTorch's CPU kernel draws.
 void manual_seed(uint64_t seed);
 uint64_t initial_seed();
 std::vector<uint64_t> get_rng_state(Generator* gen = nullptr);
 void set_rng_state(const std::vector<uint64_t>& st, Generator* gen = nullptr);
-Tensor rand(const Shape& shape, DType dt, Generator* gen = nullptr);
-Tensor randn(const Shape& shape, DType dt, Generator* gen = nullptr);
-Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dt, Generator* gen = nullptr);
-Tensor randperm(int64_t n, DType dt, Generator* gen = nullptr);
+Tensor rand(const Shape& shape, DType dt, Generator* gen = nullptr, Device device = Device::cpu());
+Tensor randn(const Shape& shape, DType dt, Generator* gen = nullptr, Device device = Device::cpu());
+Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dt, Generator* gen = nullptr,
+               Device device = Device::cpu());
+Tensor randperm(int64_t n, DType dt, Generator* gen = nullptr, Device device = Device::cpu());
 Tensor& uniform_(Tensor& t, double lo, double hi, Generator* gen = nullptr);
 Tensor& normal_(Tensor& t, double mean, double std, Generator* gen = nullptr);
 Tensor& random_full_(Tensor& t, Generator* gen = nullptr);            // random_(): the dtype's whole range

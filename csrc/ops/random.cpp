@@ -505,26 +505,26 @@ Tensor normal_scalar_tensor(double mean, const Tensor& std, Generator* gen) {
   return out;
 }
 
-Tensor rand(const Shape& shape, DType dt, Generator* gen) {
+Tensor rand(const Shape& shape, DType dt, Generator* gen, Device device) {
   if (!is_floating(dt)) not_implemented_for("check_uniform_bounds", dt);
-  Tensor t = empty(shape, dt);
+  Tensor t = empty(shape, dt, device);
   return uniform_(t, 0.0, 1.0, gen);
 }
 
-Tensor randn(const Shape& shape, DType dt, Generator* gen) {
+Tensor randn(const Shape& shape, DType dt, Generator* gen, Device device) {
   if (!is_floating(dt)) not_implemented_for("normal_kernel_cpu", dt);
-  Tensor t = empty(shape, dt);
+  Tensor t = empty(shape, dt, device);
   return normal_(t, 0.0, 1.0, gen);
 }
 
-Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dt, Generator* gen) {
-  Tensor t = empty(shape, dt);
+Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dt, Generator* gen, Device device) {
+  Tensor t = empty(shape, dt, device);
   return random_(t, low, high, gen);
 }
 
-Tensor randperm(int64_t n, DType dt, Generator* gen) {
+Tensor randperm(int64_t n, DType dt, Generator* gen, Device device) {
   TC_CHECK(n >= 0, "randperm: n must be non-negative, got ", n);
-  Tensor t = empty({n}, dt);
+  Tensor t = empty({n}, dt, device);
   kernels::randperm(dt, t->data_bytes(), n, pick(gen));
   return t;
 }

@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "autograd/derivatives.h"
+#include "autograd/meta.h"
 #include "autograd/node_attrs.h"
 #include "core/error.h"
 #include "core/shape_util.h"
@@ -16,9 +17,14 @@ namespace attrs = autograd::attrs;
 
 namespace {
 
-// Marks `out` as a view of `base` for the in-place-on-view check.
+// Note [Every view knows its base]
+// `out` records the root of its views (PyTorch's `_base`) whether or not
+// anything requires grad yet: an in-place write through the view that brings
+// a gradient in (buf[i].copy_(h), x[0] = w) must give the root CopySlices
+// (Note [In-place on views]), or the root would silently keep no history.
 void note_view(const Tensor& base, const Tensor& out) {
-  if (base.requires_grad() && out->autograd) out->autograd->view_base = base;
+  const AutogradMeta* bm = base->autograd.get();
+  autograd::meta(out).view_base = bm && bm->view_base.defined() ? bm->view_base : base;
 }
 
 // Resolves one -1 in `shape` against numel.

@@ -34,6 +34,13 @@ def _takes_dim(fn):
     return "dim" in params or "keepdim" in params
 
 
+def with_numpy_aliases(fn):
+    """fn, taking axis= / keepdims= too when it has a dim / keepdim parameter:
+    for the Python implementations behind C++ fast paths (Note [Fast shape
+    methods]), which install() cannot see through."""
+    return _accepting_aliases(fn) if _takes_dim(fn) else fn
+
+
 def install(tensor_cls, namespace):
     for name, fn in list(vars(tensor_cls).items()):
         if _takes_dim(fn):

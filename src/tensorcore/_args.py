@@ -1,75 +1,24 @@
 """Argument normalisation shared by Tensor methods and module functions."""
-import builtins
-import operator
 
 from . import _C
-from ._dtype import dtype as _dtype_cls
 
 
-def shape_args(args, name="size"):
-    """f(2, 3), f((2, 3)), f([2, 3]) and f(Size) all mean the shape (2, 3).
-
-    Note [bool in an int list]: PyTorch's parser decides "is this an int
-    list" from the first element alone, and refuses a bool there; a bool
-    further on is read as the int it is (zeros(5, True, 0) has shape
-    (5, 1, 0)). The same rule here."""
-    if len(args) == 1 and not _is_int(args[0]):
-        seq = args[0]
-        if not isinstance(seq, (tuple, list)):
-            raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found element of type "
-                            f"{type(seq).__name__}")
-        return [_index(s, name, i == 0) for i, s in enumerate(seq)]
-    return [_index(s, name, i == 0) for i, s in enumerate(args)]
-
-
-def _is_int(x):
-    return isinstance(x, int) or (hasattr(x, "__index__") and not isinstance(x, (builtins.float, builtins.bool)))
-
-
-def _index(x, name, first=True):
-    if isinstance(x, builtins.bool) and first:  # Note [bool in an int list]
-        raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found element of type bool")
-    try:
-        return operator.index(x)
-    except TypeError:
-        raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found element of type "
-                        f"{type(x).__name__}") from None
-
-
-def dims_arg(dim, name):
-    """None -> [] (all dims); int -> [int]; sequence -> list."""
-    if dim is None:
-        return []
-    if isinstance(dim, (tuple, list)):
-        return [_dim(d, name) for d in dim]
-    return [_dim(dim, name)]
-
-
-def _dim(d, name):
-    if isinstance(d, builtins.bool) or not _is_int(d):
-        raise TypeError(f"{name}(): argument 'dim' must be int or tuple of ints, not {type(d).__name__}")
-    return operator.index(d)
-
-
-def int_arg(x, name, what="dim"):
-    if isinstance(x, builtins.bool) or not _is_int(x):
-        raise TypeError(f"{name}(): argument '{what}' must be int, not {type(x).__name__}")
-    return operator.index(x)
-
-
-def dtype_arg(d, name="op"):
-    if d is None or isinstance(d, _dtype_cls):
-        return d
-    if d is builtins.float:
-        from ._dtype import float64
-        return float64
-    if d is builtins.int:
-        from ._dtype import int64
-        return int64
-    if d is builtins.bool:
-        from ._dtype import bool_
-        return bool_
-    raise TypeError(f"{name}(): argument 'dtype' must be tensorcore.dtype, not {type(d).__name__}")
+# Note [One argument parser]: the rules for sizes, dims, ints, dtypes and
+# bool flags -- which types each accepts, Note [bool in an int list], and
+# PyTorch's TypeErrors -- live once, in C++ (bindings/arg_parser.cpp), and
+# serve both the functions bound in C++ and these Python-level ones.
+# shape_args(args, name="size"): f(2, 3), f((2, 3)), f([2, 3]), f(Size) -> [2, 3]
+shape_args = _C._parse_shape
+# dims_arg(dim, name): None -> [] (all dims); int -> [int]; sequence -> list
+dims_arg = _C._parse_dims
+# int_arg(x, name, what="dim")
+int_arg = _C._parse_int
+# dtype_arg(d, name="op"): a dtype, the Python types float/int/bool, or None
+dtype_arg = _C._parse_dtype
+# bool_arg(x, name, what="keepdim"): PyTorch's parser takes no int for a bool flag
+bool_arg = _C._parse_bool
+# keepdim_arg(keepdim, dim, name): a bool, and only with a dim
+keepdim_arg = _C._parse_keepdim
 
 
 def device_arg(dev, name="device", check=True):
@@ -123,20 +72,3 @@ def tensor_arg(x, name, what="input", position=1):
     if not isinstance(x, _C.Tensor):
         raise TypeError(f"{name}(): argument '{what}' (position {position}) must be Tensor, not {type(x).__name__}")
     return x
-
-
-def bool_arg(x, name, what="keepdim"):
-    """A bool flag: PyTorch's parser takes no int (or other truthy object) for it."""
-    if not isinstance(x, builtins.bool):
-        raise TypeError(f"{name}(): argument '{what}' must be bool, not {type(x).__name__}")
-    return x
-
-
-def keepdim_arg(keepdim, dim, name):
-    """keepdim must be a bool, and only makes sense with a dim (PyTorch's TypeErrors)."""
-    if not isinstance(keepdim, builtins.bool):
-        raise TypeError(f"{name}(): argument 'keepdim' must be bool, not {type(keepdim).__name__}")
-    if keepdim and dim is None:
-        raise TypeError(f"{name}() received an invalid combination of arguments - got (keepdim=bool, ), but "
-                        f"expected a dim with keepdim")
-    return keepdim

@@ -6,7 +6,8 @@ import math
 import numpy as np
 
 from . import _C
-from ._args import shape_args, int_arg, dtype_arg, device_arg, tensor_arg
+from ._aliases import with_numpy_aliases
+from ._args import shape_args, int_arg, dtype_arg, device_arg, tensor_arg, _CPU
 from ._out import check_out as _check_out, factory_dtype as _out_factory_dtype, write_out as _write_out
 from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size
 
@@ -22,7 +23,8 @@ __all__ = [
     "_standard_gamma_grad", "_dirichlet_grad", "multinomial", "manual_seed", "seed", "initial_seed",
     "get_rng_state", "set_rng_state", "Generator", "default_generator",
     "cat", "concat", "concatenate", "stack", "hstack", "vstack", "where", "clamp", "clip",
-    "set_default_dtype", "get_default_dtype", "result_type", "promote_types", "can_cast",
+    "set_default_dtype", "get_default_dtype", "set_default_device", "get_default_device", "result_type",
+    "promote_types", "can_cast",
     "allclose", "isclose", "equal", "empty_cache", "get_num_threads", "broadcast_tensors", "broadcast_shapes",
     "meshgrid", "is_nonzero", "einsum",
     "squeeze", "unsqueeze", "flatten", "reshape", "transpose", "permute", "t", "chunk", "split", "unbind",
@@ -56,23 +58,24 @@ def _ranges_as_lists(data):
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    device_arg(device, "tensor")
+    dev = _factory_device(device, "tensor")
     data = _ranges_as_lists(data)
-    return _finish(_C.tensor_from_data(data, dtype_arg(dtype, "tensor")), requires_grad)
+    return _finish(_place(_C.tensor_from_data(data, dtype_arg(dtype, "tensor")), dev), requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
-    device_arg(device, "as_tensor")
-    if isinstance(data, Tensor):
-        return data if dtype is None else data.to(dtype_arg(dtype, "as_tensor"))
+    dev = device_arg(device, "as_tensor")
+    if isinstance(data, Tensor):  # kept, or converted to what dtype= / device= name
+        return data.to(device=dev, dtype=dtype_arg(dtype, "as_tensor"))
+    dev = _factory_device(dev, "as_tensor")
     if isinstance(data, np.ndarray) and dtype is None and data.dtype.kind in "bif" and data.dtype.isnative \
             and builtins.all(s >= 0 for s in data.strides) and data.dtype.itemsize in (1, 4, 8) \
             and data.flags.aligned:  # unaligned arrays are copied (Note [numpy entry points])
         try:
-            return _C.from_numpy(data)
+            return _place(_C.from_numpy(data), dev)
         except TypeError:
             pass
-    return _C.tensor_from_data(data, dtype_arg(dtype, "as_tensor"))
+    return _place(_C.tensor_from_data(data, dtype_arg(dtype, "as_tensor")), dev)
 
 
 def from_numpy(ndarray):
@@ -107,6 +110,17 @@ def numel(t):
     return t.numel()
 
 
+def _factory_device(device, name):
+    """A factory's device: device=, else the default device (Note [Default
+    device], core/device.h); a device type with no backend raises here."""
+    return device_arg(device if device is not None else _C._default_device(), name)
+
+
+def _place(t, device):
+    """A factory built from other ops (made on the CPU) moved to its device."""
+    return t if device is _CPU else t.to(device)
+
+
 def _factory_dtype(dtype, name):
     d = dtype_arg(dtype, name)
     return d if d is not None else _C.get_default_dtype()
@@ -126,7 +140,7 @@ def _size_arg(args, size, name):
 def _creation(fill, name):
     def f(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None):
-        device_arg(device, name)
+        dev = _factory_device(device, name)
         shape = shape_args(_size_arg(args, size, name), name)
         if out is not None:  # Note [out= semantics]
             _check_out(name, out)
@@ -134,7 +148,7 @@ def _creation(fill, name):
             return _write_out(name, _C.empty(shape, dt) if fill is None else _C.full(shape, fill, dt), out,
                               warn_resize=False)
         dt = _factory_dtype(dtype, name)
-        t = _C.empty(shape, dt) if fill is None else _C.full(shape, fill, dt)
+        t = _C.empty(shape, dt, dev) if fill is None else _C.full(shape, fill, dt, dev)
         return _finish(t, requires_grad)
     f.__name__ = name
     return f
@@ -146,7 +160,7 @@ empty = _creation(None, "empty")
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, out=None):
-    device_arg(device, "full")
+    dev = _factory_device(device, "full")
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     if not isinstance(size, (tuple, list)):
@@ -155,33 +169,34 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layo
         _check_out("full", out)
         dt = _out_factory_dtype("full", dtype_arg(dtype, "full"), out)
         return _write_out("full", _C.full(shape_args((size,), "full"), fill_value, dt), out, warn_resize=False)
-    t = _C.full(shape_args((size,), "full"), fill_value, dtype_arg(dtype, "full"))
+    t = _C.full(shape_args((size,), "full"), fill_value, dtype_arg(dtype, "full"), dev)
     return _finish(t, requires_grad)
 
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """An uninitialised tensor with the given strides, over a block just large
     enough for its highest element (gaps and overlaps allowed, as in PyTorch)."""
-    device_arg(device, "empty_strided")
+    dev = _factory_device(device, "empty_strided")
     size, stride = shape_args((size,), "empty_strided"), shape_args((stride,), "empty_strided")
     if len(size) != len(stride):
         raise RuntimeError(f"mismatch in length of strides and shape: {len(stride)} vs {len(size)}")
     if builtins.any(s < 0 for s in stride):
         raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: {stride}")
     extent = 0 if 0 in size else 1 + builtins.sum((n - 1) * s for n, s in zip(size, stride))
-    t = _C.empty([extent], _factory_dtype(dtype, "empty_strided")).as_strided(size, stride)
+    t = _C.empty([extent], _factory_dtype(dtype, "empty_strided"), dev).as_strided(size, stride)
     return _finish(t, requires_grad)
 
 
-def _empty_like(input, dt, memory_format, name):
+def _empty_like(input, dt, memory_format, name, device=None):
     """An uninitialised tensor laid out as PyTorch lays out a *_like result
     (preserve_format: input's strides when input is dense and non-overlapping,
     else row-major)."""
     from ._args import memory_format_arg, contiguous_format
     memory_format_arg(memory_format, name)
+    device = input.device if device is None else device  # *_like: input's device unless device= says
     if memory_format is contiguous_format or input.is_contiguous() or not _dense(input):
-        return _C.empty(list(input.shape), dt)
-    return empty_strided(list(input.shape), list(input.stride()), dtype=dt)
+        return _C.empty(list(input.shape), dt, device)
+    return empty_strided(list(input.shape), list(input.stride()), dtype=dt, device=device)
 
 
 def _dense(t):
@@ -199,9 +214,9 @@ def _dense(t):
 def _like(fill, name):
     def f(input, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):
         _check_input(input, name)
-        device_arg(device, name)
+        dev = device_arg(device, name)
         dt = dtype_arg(dtype, name) or input.dtype
-        t = _empty_like(input, dt, memory_format, name)
+        t = _empty_like(input, dt, memory_format, name, dev)
         if fill is not None:
             t.fill_(fill)
         return _finish(t, requires_grad)
@@ -217,8 +232,8 @@ empty_like = _like(None, "empty_like")
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
     _check_input(input, "full_like")
-    device_arg(device, "full_like")
-    t = _empty_like(input, dtype_arg(dtype, "full_like") or input.dtype, memory_format, "full_like")
+    dev = device_arg(device, "full_like")
+    t = _empty_like(input, dtype_arg(dtype, "full_like") or input.dtype, memory_format, "full_like", dev)
     return _finish(t.fill_(fill_value), requires_grad)
 
 
@@ -231,7 +246,7 @@ def _number(x, name, what):
 
 
 def arange(start=None, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False, layout=None):
-    device_arg(device, "arange")
+    dev = _factory_device(device, "arange")
     if start is None and end is None:
         raise TypeError("arange() missing required argument 'end'")
     if end is None:
@@ -261,21 +276,21 @@ def arange(start=None, end=None, step=1, *, out=None, dtype=None, device=None, r
         return _write_out("arange", result, out, warn_resize=False)
     if dtype_arg(dtype, "arange") is bool_:
         raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
-    return _finish(_C.arange(start, end, step, dtype_arg(dtype, "arange")), requires_grad)
+    return _finish(_C.arange(start, end, step, dtype_arg(dtype, "arange"), dev), requires_grad)
 
 
 def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):  # noqa: A001
-    device_arg(device, "range")
+    dev = _factory_device(device, "range")
     if end is None:
         start, end = 0, start
     n = builtins.int(math.floor((end - start) / step)) + 1
     t = _C.arange(0, n, 1, int64)
     t = _C.add(_C.mul(t.double(), builtins.float(step)), builtins.float(start))
-    return _finish(t.to(dtype_arg(dtype, "range") or _C.get_default_dtype()), requires_grad)
+    return _finish(_place(t.to(dtype_arg(dtype, "range") or _C.get_default_dtype()), dev), requires_grad)
 
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
-    device_arg(device, "linspace")
+    dev = _factory_device(device, "linspace")
     steps = int_arg(steps, "linspace", "steps")
     if out is not None:
         _check_out("linspace", out)
@@ -285,29 +300,29 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     if dt is bool_ and steps > 0:
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     t = _C.linspace(builtins.float(_number(start, "linspace", "start")),
-                    builtins.float(_number(end, "linspace", "end")), steps, dt)
+                    builtins.float(_number(end, "linspace", "end")), steps, dt, dev if out is None else None)
     if out is not None and out.numel() == t.numel():  # an out with the right number of elements keeps its shape
         t = t.reshape(out.shape)
     return _finish(t, requires_grad) if out is None else _write_out("linspace", t, out, warn_resize=False)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
-    device_arg(device, "logspace")
+    dev = _factory_device(device, "logspace")
     if dtype_arg(dtype, "logspace") is bool_ and int_arg(steps, "logspace", "steps") > 0:
         raise NotImplementedError("\"logspace_cpu\" not implemented for 'Bool'")
-    t = _C.pow(builtins.float(base), linspace(start, end, steps, dtype=float64))
-    return _finish(t.to(_factory_dtype(dtype, "logspace")), requires_grad)
+    t = _C.pow(builtins.float(base), linspace(start, end, steps, dtype=float64, device=_CPU))
+    return _finish(_place(t.to(_factory_dtype(dtype, "logspace")), dev), requires_grad)
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
-    device_arg(device, "eye")
+    dev = _factory_device(device, "eye")
     n = int_arg(n, "eye", "n")
     m = n if m is None else int_arg(m, "eye", "m")
     if out is not None:
         _check_out("eye", out)
         return _write_out("eye", _C.eye(n, m, _out_factory_dtype("eye", dtype_arg(dtype, "eye"), out)), out,
                           warn_resize=False)
-    return _finish(_C.eye(n, m, _factory_dtype(dtype, "eye")), requires_grad)
+    return _finish(_C.eye(n, m, _factory_dtype(dtype, "eye"), dev), requires_grad)
 
 
 # ---- random ----
@@ -410,21 +425,21 @@ def _check_sizes(shape):
 
 
 def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
-    device_arg(device, "rand")
+    dev = _factory_device(device, "rand")
     shape, dt = shape_args(_size_arg(args, size, "rand"), "rand"), _factory_dtype(dtype, "rand")
     _check_sizes(shape)
     if out is not None:
         return _C.uniform_(_random_out(out, shape, "rand"), 0.0, 1.0, _gen(generator))
-    return _finish(_C.rand(shape, dt, _gen(generator)), requires_grad)
+    return _finish(_C.rand(shape, dt, _gen(generator), dev), requires_grad)
 
 
 def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
-    device_arg(device, "randn")
+    dev = _factory_device(device, "randn")
     shape, dt = shape_args(_size_arg(args, size, "randn"), "randn"), _factory_dtype(dtype, "randn")
     _check_sizes(shape)
     if out is not None:
         return _C.normal_(_random_out(out, shape, "randn"), 0.0, 1.0, _gen(generator))
-    return _finish(_C.randn(shape, dt, _gen(generator)), requires_grad)
+    return _finish(_C.randn(shape, dt, _gen(generator), dev), requires_grad)
 
 
 def randint(low=None, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False,
@@ -440,20 +455,20 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
         low, high = 0, low
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"randint(): argument 'size' must be tuple of ints, not {type(size).__name__}")
-    device_arg(device, "randint")
+    dev = _factory_device(device, "randint")
     shape = shape_args((size,), "randint")
     dt = dtype_arg(dtype, "randint") or int64
     low, high = int_arg(low, "randint", "low"), int_arg(high, "randint", "high")
     if out is not None:
         return _C.random_from_to_(_random_out(out, shape, "randint"), low, high, _gen(generator))
-    return _finish(_C.randint(low, high, shape, dt, _gen(generator)), requires_grad)
+    return _finish(_C.randint(low, high, shape, dt, _gen(generator), dev), requires_grad)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
-    device_arg(device, "randperm")
+    dev = _factory_device(device, "randperm")
     n = int_arg(n, "randperm", "n")
     dt = dtype_arg(dtype, "randperm") or int64
-    return _C.randperm(n, dt, _gen(generator))
+    return _C.randperm(n, dt, _gen(generator), dev)
 
 
 def _like_layout(input, memory_format):
@@ -476,7 +491,7 @@ def _like_layout(input, memory_format):
     return order
 
 
-def _random_like(input, name, fill, dtype, requires_grad, memory_format):
+def _random_like(input, name, fill, dtype, requires_grad, memory_format, device=None):
     """fill(t) on a tensor laid out as PyTorch lays out the result. Fills visit
     memory order (Note [Random fill order]), so a permuted layout changes which
     element gets which draw (and sends normal_ down its per-element path); the
@@ -485,7 +500,7 @@ def _random_like(input, name, fill, dtype, requires_grad, memory_format):
     _check_input(input, name)
     dt = dtype_arg(dtype, name) or input.dtype
     order = _like_layout(input, memory_format)
-    t = _C.empty([input.shape[d] for d in order], dt)
+    t = _C.empty([input.shape[d] for d in order], dt, input.device if device is None else device)
     if order != sorted(order):
         inverse = [0] * len(order)
         for i, d in enumerate(order):
@@ -500,16 +515,16 @@ def _random_like(input, name, fill, dtype, requires_grad, memory_format):
 
 def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
-    device_arg(device, "rand_like")
+    dev = device_arg(device, "rand_like")
     return _random_like(input, "rand_like", lambda t: _C.uniform_(t, 0.0, 1.0, _gen(generator)), dtype,
-                        requires_grad, memory_format)
+                        requires_grad, memory_format, dev)
 
 
 def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
-    device_arg(device, "randn_like")
+    dev = device_arg(device, "randn_like")
     return _random_like(input, "randn_like", lambda t: _C.normal_(t, 0.0, 1.0, _gen(generator)), dtype,
-                        requires_grad, memory_format)
+                        requires_grad, memory_format, dev)
 
 
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=None, requires_grad=False,
@@ -517,9 +532,9 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=
     if high is None:
         low, high = 0, low
     low, high = int_arg(low, "randint_like", "low"), int_arg(high, "randint_like", "high")
-    device_arg(device, "randint_like")
+    dev = device_arg(device, "randint_like")
     return _random_like(input, "randint_like", lambda t: _C.random_from_to_(t, low, high, _gen(generator)),
-                        dtype, requires_grad, memory_format)
+                        dtype, requires_grad, memory_format, dev)
 
 
 def normal(mean, std=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False, out=None,
@@ -649,7 +664,6 @@ def cat(tensors, dim=0, *, out=None):
     return _C.cat(_tensor_list(tensors, "cat"), int_arg(dim, "cat"))
 
 
-concat = concatenate = cat
 
 
 def stack(tensors, dim=0, *, out=None):
@@ -677,20 +691,7 @@ def vstack(tensors):
 
 
 def broadcast_shapes(*shapes):
-    from ._dtype import Size
-    out = []
-    for s in shapes:
-        s = list(s) if isinstance(s, (tuple, list)) else [s]
-        n = builtins.max(len(out), len(s))
-        out = [1] * (n - len(out)) + out
-        s = [1] * (n - len(s)) + s
-        for i in builtins.range(n):
-            if out[i] == 1:
-                out[i] = s[i]
-            elif s[i] != 1 and s[i] != out[i]:
-                raise RuntimeError("Shape mismatch: objects cannot be broadcast to a single shape.  "
-                                   "Mismatch is between arg 0 and arg 1.")
-    return Size(out)
+    return _C.broadcast_shapes(*shapes)
 
 
 def broadcast_tensors(*tensors):
@@ -858,6 +859,21 @@ def dist(input, other, p=2):
 
 
 # ---- dtype utilities ----
+def set_default_device(device):
+    """Where factories allocate when no device= is given (Note [Default device],
+    core/device.h), in this thread; None restores the CPU. As PyTorch, a device
+    with no backend compiled in is accepted here and raises at the first factory."""
+    _C._set_default_device(device_arg(device, "set_default_device", check=False))
+
+
+def get_default_device():
+    """The device factories use without device= (a `with tensorcore.device(...)`
+    block's, else set_default_device's, else the CPU). A device type given
+    without an index reports the index a tensor made there gets."""
+    d = _C._default_device()
+    return d if d.type == "cpu" or d.index is not None else _C.empty([0], float32, d).device
+
+
 def set_default_dtype(d):
     _C.set_default_dtype(dtype_arg(d, "set_default_dtype"))
 
@@ -871,14 +887,11 @@ def result_type(tensor1, tensor2):
 
 
 def promote_types(type1, type2):
-    order = ["bool", "int32", "int64", "float32", "float64"]
-    a, b = dtype_arg(type1, "promote_types"), dtype_arg(type2, "promote_types")
-    return a if order.index(a.name) >= order.index(b.name) else b
+    return _C.promote_types(type1, type2)
 
 
 def can_cast(from_, to):
-    order = {"bool": 0, "int32": 1, "int64": 1, "float32": 2, "float64": 2}
-    return order[from_.name] <= order[to.name]
+    return _C.can_cast(from_, to)
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
@@ -971,3 +984,10 @@ def legacy_tensor_type(spec):
 
 
 __all__ += ["FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "BoolTensor"]
+
+
+# The common spellings run in C++; the Python implementations above serve
+# every other call (Note [Fast shape methods], bindings/fast_functions.cpp).
+globals().update(_C._fast_paths({name: with_numpy_aliases(globals()[name]) for name in (
+    "zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like", "cat", "stack")}))
+concat = concatenate = cat

@@ -30,10 +30,6 @@ _RESIZE_WARNING = (
     "unless they have zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
     "elements with t.resize_(0).")
 
-# can_cast's categories: bool < integer < floating.
-_KIND = {"bool": 0, "int32": 1, "int64": 1, "float32": 2, "float64": 2}
-
-
 def check_out(name, out, inputs=()):
     """Rules 1 and 2 of Note [out= semantics]; call before computing."""
     if not isinstance(out, _C.Tensor):
@@ -46,7 +42,7 @@ def check_out(name, out, inputs=()):
 
 def write_out(name, result, out, *, warn_resize=True):
     """Rules 3-5 of Note [out= semantics]: writes `result` into `out`."""
-    if _KIND[result.dtype.name] > _KIND[out.dtype.name]:
+    if not _C.can_cast(result.dtype, out.dtype):
         if name in ("cat", "stack"):  # PyTorch's structured cat kernel (stack calls it) says it this way
             raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
                             f"{_type_name(out.dtype)}")

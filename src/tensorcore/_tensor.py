@@ -11,6 +11,7 @@ import types
 import numpy as np
 
 from . import _C, _elementwise, _tensor_str
+from ._aliases import with_numpy_aliases
 from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg, keepdim_arg, bool_arg
 from ._inplace import write_inplace
 from ._naming import grad_fn_named
@@ -129,39 +130,6 @@ def register_post_accumulate_grad_hook(self, hook):
 
 
 # ---- assignment ----
-class _CopySlices:
-    """Autograd for `t[key] = value`: the assigned region's gradient flows
-    to `value`, the rest to `t`'s previous history (PyTorch's CopySlices)."""
-
-    @staticmethod
-    def forward(ctx, base, value, key):
-        ctx.key = key
-        ctx.value_shape = tuple(value.shape)
-        ctx.value_dtype = value.dtype
-        out = _C.clone(base)
-        out._setitem(key, value)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        g_base = _C.clone(grad)
-        g_base[ctx.key] = 0  # recorded under create_graph, so double backward works
-        g_value = _C.sum_to(grad[ctx.key], list(ctx.value_shape)) if ctx.value_shape != tuple(grad[ctx.key].shape) \
-            else grad[ctx.key]
-        return g_base, g_value, None
-
-
-def _copy_slices_function():
-    from .autograd.function import Function
-    cls = builtins.type("CopySlices", (Function,), {"forward": staticmethod(_CopySlices.forward),
-                                           "backward": staticmethod(_CopySlices.backward),
-                                           "_node_name": "torch::autograd::CopySlices"})
-    return cls
-
-
-_COPY_SLICES = None
-
-
 def _check_index_put_dtype(self, key, value):
     """An assignment through advanced indexing (index_put_) wants the value
     in self's dtype, as PyTorch; basic indexing casts (a copy_), and so does a
@@ -192,31 +160,7 @@ def __setitem__(self, key, value):
         _check_index_put_dtype(self, key, value)
     if isinstance(key, (builtins.bool, list)):
         _check_no_overlap(self)  # index_put_ into an expanded tensor: PyTorch's RuntimeError
-    if isinstance(value, Tensor) and value.dim() and value.shape[0] == 1:
-        # PyTorch drops the value's leading size-1 dims before broadcasting
-        # (x[0] = t.view(1, n) works), so out[i] = model(x_i) of shape (1, n) does too.
-        lead = 0
-        while lead < value.dim() and value.shape[lead] == 1:
-            lead += 1
-        value = value.reshape(value.shape[lead:])
-    # (a value that requires grad written into an integer tensor: no gradient can flow, a plain copy)
-    if _C.is_grad_enabled() and (self.requires_grad or (isinstance(value, Tensor) and value.requires_grad
-                                                        and self.is_floating_point())):
-        global _COPY_SLICES
-        if self.requires_grad and self.is_leaf:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation. Wrap "
-                               "the assignment in `with tensorcore.no_grad():` or assign into a clone().")
-        self._check_inplace("__setitem__")  # Note [In-place on views] (autograd/inplace.h)
-        if _COPY_SLICES is None:
-            _COPY_SLICES = _copy_slices_function()
-        if not isinstance(value, Tensor):
-            value = _C.scalar_tensor(value, self.dtype)
-        out = _COPY_SLICES.apply(self, value.to(self.dtype) if value.dtype != self.dtype else value, key)
-        with _no_grad():
-            self._setitem(key, value)
-        self._rebase_history(out)
-        return
-    self._setitem(key, value)
+    self._setitem(key, value)  # records like PyTorch: Note [Assignment records like PyTorch] (bindings/indexing.cpp)
 
 
 # ---- device and dtype conversion ----
@@ -467,9 +411,6 @@ def reshape(self, *args, shape=None):
     return _C.reshape(self, shape_args(shape, "reshape"))
 
 
-# The common spellings (ints, or one tuple of ints) parse in C++; the Python
-# view/reshape above serve every other call (Note [Fast shape methods]).
-Tensor.view, Tensor.reshape = _C._fast_shape_methods(view, reshape)
 
 
 @_method
@@ -507,6 +448,12 @@ def transpose(self, dim0, dim1):
     return _C.transpose(self, int_arg(dim0, "transpose", "dim0"), int_arg(dim1, "transpose", "dim1"))
 
 
+
+# The common spellings (plain ints, or one tuple of ints) parse in C++; the
+# Python methods above serve every other call (Note [Fast shape methods]).
+for _name, _fast in _C._fast_paths({"view": view, "reshape": reshape, "permute": permute, "expand": expand,
+                                    "transpose": with_numpy_aliases(transpose)}).items():
+    setattr(Tensor, _name, _fast)
 Tensor.swapaxes = Tensor.transpose
 Tensor.swapdims = Tensor.transpose
 
@@ -532,6 +479,9 @@ def squeeze(self, dim=None):
 @_method
 def unsqueeze(self, dim):
     return _C.unsqueeze(self, int_arg(dim, "unsqueeze"))
+
+
+Tensor.unsqueeze = _C._fast_paths({"unsqueeze": with_numpy_aliases(unsqueeze)})["unsqueeze"]  # Note [Fast shape methods]
 
 
 @_method
@@ -1261,8 +1211,9 @@ def masked_select(self, mask):
 @_method
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     from ._functions import tensor
-    device_arg(device, "new_tensor")
-    return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    dev = device_arg(device, "new_tensor")
+    return tensor(data, dtype=dtype or self.dtype, device=self.device if dev is None else dev,
+                  requires_grad=requires_grad)
 
 
 def _new_factory(name, fill):

@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <thread>
 
 #include "core/allocator.h"
 #include "core/device.h"
@@ -170,6 +171,42 @@ TEST_F(DeviceFake, IteratorChecksDevicesAndAllocatesOnTheCommonOne) {
             "Expected all tensors to be on the same device, but found at least two devices, privateuseone:0 and cpu!");
   Tensor cpu_out = tc::empty({2, 3}, DType::Float32);  // out= on another device than the inputs
   error_of([&] { tc::TensorIterator({&cpu_out}, {DType::Float32}, {&a, &b}, "add"); }, tc::ErrorKind::Runtime);
+}
+
+TEST_F(DeviceFake, NonElementwiseOpsCheckDevicesAndAllocateOnTheirs) {
+  // Note [Device checks] beyond TensorIterator: matrix products, cat, gather
+  // and index_select make their result on their operands' device, and refuse
+  // a mix. (The fake device is host memory, so the CPU kernels can run on it.)
+  const std::string mix =
+      "Expected all tensors to be on the same device, but found at least two devices, privateuseone:0 and cpu!";
+  Tensor a = tc::ops::ones({2, 3}, DType::Float32, kFake), b = tc::ops::ones({3, 2}, DType::Float32, kFake);
+  Tensor cpu_b = tc::ops::ones({3, 2}, DType::Float32);
+  Tensor c = tc::ops::mm(a, b);
+  EXPECT_EQ(c.device(), kFake);
+  EXPECT_EQ(c.data<float>()[0], 3.0f);
+  EXPECT_EQ(error_of([&] { tc::ops::mm(a, cpu_b); }, tc::ErrorKind::Runtime), mix);
+  EXPECT_EQ(tc::ops::matmul(tc::ops::unsqueeze(a, 0), b).device(), kFake);  // through bmm
+  EXPECT_EQ(tc::ops::cat({a, a}, 0).device(), kFake);
+  EXPECT_EQ(error_of([&] { tc::ops::cat({a, tc::ops::ones({2, 3}, DType::Float32)}, 0); }, tc::ErrorKind::Runtime),
+            mix);
+  Tensor idx = tc::ops::zeros({1, 3}, DType::Int64, kFake);
+  EXPECT_EQ(tc::ops::gather(a, 0, idx).device(), kFake);
+  EXPECT_EQ(error_of([&] { tc::ops::gather(a, 0, tc::ops::zeros({1, 3}, DType::Int64)); }, tc::ErrorKind::Runtime),
+            mix);
+  error_of([&] { tc::ops::index_select(a, 0, tc::ops::zeros({1}, DType::Int64)); }, tc::ErrorKind::Runtime);
+}
+
+TEST(DefaultDevice, IsPerThreadAndOnlyWhatItIsSetTo) {
+  EXPECT_EQ(tc::default_device(), Device::cpu());
+  tc::set_default_device(Device(DeviceType::CUDA, 1));
+  EXPECT_EQ(tc::default_device(), Device(DeviceType::CUDA, 1));
+  Device other_thread;
+  std::thread([&] { other_thread = tc::default_device(); }).join();
+  EXPECT_EQ(other_thread, Device::cpu());
+  // Ops keep allocating on their inputs' device: the default is for factories only.
+  EXPECT_EQ(tc::ops::add(tc::ops::ones({2}, DType::Float32), tc::ops::ones({2}, DType::Float32)).device(),
+            Device::cpu());
+  tc::set_default_device(Device::cpu());
 }
 
 }  // namespace

@@ -91,7 +91,7 @@ class Function:
                                       [t if isinstance(t, Tensor) else None for t in ctx._to_save])
         for o in tensor_outs:
             if any(o is n for n in ctx._non_differentiable) or not o.dtype.is_floating_point:
-                o.detach_()
+                o._drop_history()
         ctx._to_save = ()
         del node
         return fixed[0] if single else tuple(fixed)
