@@ -201,9 +201,16 @@ class OrderedExecutor:
                 self._busy = True
         if not inline:
             return self.submit(fn, description, timeout_s=timeout_s).result_value()
+        # _guarded, inlined: this is every synchronous collective's path.
+        now = time.monotonic()
+        timeout_s = self.timeout_s if timeout_s is None else timeout_s
+        self.running = (now + timeout_s, now, description, timeout_s)
         try:
-            return self._guarded(fn, description, timeout_s)
+            return fn()
+        except _mpi.load().Exception as e:
+            raise DistBackendError(f"{description}: MPI error: {e}") from None
         finally:
+            self.running = None
             with self._lock:
                 self._busy = False
                 if self._queue or self._drainers:  # someone waits for the group to be idle

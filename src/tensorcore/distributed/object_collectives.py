@@ -19,7 +19,7 @@ def broadcast_object_list(object_list, src=0, group=None, device=None, group_src
 
     def body():
         if pg._check:
-            _signature.check(pg._comm, MPI, sig, "broadcast_object_list")
+            pg._checker.check(sig, "broadcast_object_list")
         return pg._comm.bcast(list(object_list) if pg.rank() == root else None, root=root)
     result = pg._executor.run(body, f"broadcast_object_list (group {pg._name}, rank {pg.rank()})")
     object_list[:] = result
@@ -36,7 +36,7 @@ def all_gather_object(object_list, obj, group=None):
 
     def body():
         if pg._check:
-            _signature.check(pg._comm, MPI, _signature.make("all_gather_object"), "all_gather_object")
+            pg._checker.check(_signature.make("all_gather_object"), "all_gather_object")
         return pg._comm.allgather(obj)
     object_list[:] = pg._executor.run(body, f"all_gather_object (group {pg._name}, rank {pg.rank()})")
 
@@ -52,7 +52,7 @@ def gather_object(obj, object_gather_list=None, dst=0, group=None, group_dst=Non
 
     def body():
         if pg._check:
-            _signature.check(pg._comm, MPI, _signature.make("gather_object", root=root), "gather_object")
+            pg._checker.check(_signature.make("gather_object", root=root), "gather_object")
         return pg._comm.gather(obj, root=root)
     result = pg._executor.run(body, f"gather_object (group {pg._name}, rank {pg.rank()})")
     if pg.rank() == root:
@@ -74,6 +74,6 @@ def scatter_object_list(scatter_object_output_list, scatter_object_input_list=No
 
     def body():
         if pg._check:
-            _signature.check(pg._comm, MPI, _signature.make("scatter_object_list", root=root), "scatter_object_list")
+            pg._checker.check(_signature.make("scatter_object_list", root=root), "scatter_object_list")
         return pg._comm.scatter(list(scatter_object_input_list) if pg.rank() == root else None, root=root)
     scatter_object_output_list[0] = pg._executor.run(body, f"scatter_object_list (group {pg._name})")
