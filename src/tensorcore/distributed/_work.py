@@ -54,6 +54,8 @@ class Work:
         self._done = threading.Event()
         self._exception = None
         self._value = None
+        self._future = None
+        self._future_lock = threading.Lock()
 
     def _run(self):
         try:
@@ -62,7 +64,34 @@ class Work:
             self._exception = e
         finally:
             self._fn = None  # drop the buffers' references early
+            self._set_done()
+
+    def _set_done(self):
+        with self._future_lock:
             self._done.set()
+            future = self._future
+        if future is not None:
+            self._complete(future)
+
+    def _complete(self, future):
+        if self._exception is not None:
+            future.set_exception(self._exception)
+        else:
+            future.set_result(self._outputs)
+
+    def get_future(self):
+        """A tensorcore.futures.Future completed with the operation's output
+        tensors (a list, e.g. [tensor] for all_reduce) when it finishes, or
+        with its error; `then` callbacks run on the communication thread."""
+        from ..futures import Future
+        with self._future_lock:
+            if self._future is not None:
+                return self._future
+            self._future = future = Future()
+            done = self._done.is_set()
+        if done:
+            self._complete(future)
+        return future
 
     def wait(self, timeout=None):
         """Blocks until the operation completed; returns True. Re-raises the
