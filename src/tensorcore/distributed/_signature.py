@@ -30,7 +30,8 @@ import ctypes
 
 import numpy as np
 
-from ._buffers import DTYPE_BY_CODE
+from . import _mpi
+from ._buffers import DTYPE_BY_CODE, array_of
 
 # Collective kinds (field 0); the numbers only need to agree between ranks.
 KINDS = ["barrier", "broadcast", "all_reduce", "reduce", "all_gather", "all_gather_into_tensor",
@@ -63,25 +64,40 @@ def _payload_size(nbytes):
 class _Plan:
     """A small all-reduce's record with its signature written once, and the
     gathered rows it is reduced from (Note [small all-reduces ride in the
-    check]). Memoryviews: mpi4py reads them faster than numpy arrays."""
-    __slots__ = ("send", "header", "others", "data_ptr", "rows", "result", "result_ptr", "resize_to")
+    check]). Byte memoryviews throughout: slice assignment between them is
+    the cheapest copy Python has, and mpi4py reads them faster than arrays."""
+    __slots__ = ("send", "send_data", "header", "others", "rows", "result", "result_bytes", "resize_to",
+                 "src_ptr", "src")
 
     def __init__(self, checker, header, nbytes, np_dtype):
         record = checker.record
         send = np.zeros(record, np.uint8)
         send[:HEADER_BYTES] = np.frombuffer(header, np.uint8)
         self.send = memoryview(send)
+        self.send_data = self.send[HEADER_BYTES:HEADER_BYTES + nbytes]
         self.header = header
-        self.data_ptr = send.ctypes.data + HEADER_BYTES
         rows = checker.recv[:, HEADER_BYTES:HEADER_BYTES + nbytes].view(np_dtype)
         self.rows = [memoryview(r) for r in rows]
         self.result = rows[-1]  # the reduction accumulates into the last row
-        self.result_ptr = self.result.ctypes.data
+        self.result_bytes = memoryview(self.result).cast("B")
         # The other ranks' signatures in the gathered records (this rank's is what it sent).
         me = checker.comm.Get_rank()
         self.others = [checker.recv_bytes[i * record:i * record + HEADER_BYTES] for i in range(checker.size) if i != me]
         payload = _payload_size(nbytes)
         self.resize_to = payload if nbytes <= checker.cap and payload != checker.payload else None
+        self.src_ptr = None
+        self.src = None
+
+    def source(self, ptr):
+        """The tensor memory at `ptr` (len(send_data) bytes) as a memoryview;
+        kept for the next call at the same address (the usual case: one
+        tensor reduced again and again). It never owns the memory and is only
+        used while the caller's tensor, whose data is at `ptr`, is alive."""
+        if ptr != self.src_ptr:
+            n = len(self.send_data)
+            self.src = memoryview((ctypes.c_char * n).from_address(ptr)).cast("B") if n else self.send_data
+            self.src_ptr = ptr
+        return self.src
 
 
 class Checker:
@@ -127,14 +143,17 @@ class Checker:
                            f"({_describe(field, sig, lo, hi, shape)}); every rank must call the same collective "
                            f"with tensors of the same dtype and shape")
 
-    def all_reduce(self, key, header, src_ptr, nbytes, np_dtype, mop, average, fallback):
-        """all_reduce of `nbytes` contiguous bytes at `src_ptr`, in place:
-        folded into the record when it fits, else the header exchange then
-        `fallback()` (MPI_Allreduce). `header` is the call's signature
-        (bytes), `key` identifies it for the plan cache."""
+    def all_reduce(self, key, header, tensor, src_ptr, nbytes, np_dtype, mop, average):
+        """all_reduce of contiguous `tensor` (`nbytes` bytes at `src_ptr`),
+        in place: folded into the record when it fits, else the header
+        exchange then MPI_Allreduce on the tensor's memory. `header` is the
+        call's signature (bytes), `key` identifies it for the plan cache."""
         if nbytes > self.payload:
             self.check(np.frombuffer(header, np.int64), "all_reduce")
-            fallback()
+            array = array_of(tensor).reshape(-1)  # contiguous: a view
+            self.comm.Allreduce(_mpi.load().IN_PLACE, array, op=mop)
+            if average:
+                np.divide(array, self.size, out=array)
             # Every rank agreed on nbytes (the check passed): size the next record for it.
             if nbytes <= self.cap:
                 self._set_payload(_payload_size(nbytes))
@@ -144,7 +163,8 @@ class Checker:
                 if len(self.plans) > 64:
                     self.plans.clear()
                 plan = self.plans[key] = _Plan(self, header, nbytes, np_dtype)
-            ctypes.memmove(plan.data_ptr, src_ptr, nbytes)
+            source = plan.source(src_ptr)
+            plan.send_data[:] = source
             self.comm.Allgather(plan.send, self.recv_bytes)
             for theirs in plan.others:
                 if theirs != header:
@@ -156,7 +176,7 @@ class Checker:
                 mop.Reduce_local(rows[i - 1], rows[i])
             if average:
                 np.divide(plan.result, self.size, out=plan.result)
-            ctypes.memmove(src_ptr, plan.result_ptr, nbytes)
+            source[:] = plan.result_bytes
             if plan.resize_to is not None:  # a much smaller all_reduce than the record: shrink it
                 self._set_payload(plan.resize_to)
 

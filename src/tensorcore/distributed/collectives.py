@@ -199,14 +199,8 @@ def _checked_all_reduce(pg, tensor, dtype, op, async_op):
     header, np_dtype, mop, average = spec
     checker, ptr, nbytes = pg._checker, tensor.data_ptr(), numel * dtype.itemsize
 
-    def fallback():
-        array = array_of(tensor).reshape(-1)  # contiguous: a view
-        pg._comm.Allreduce(_mpi.load().IN_PLACE, array, op=mop)
-        if average:
-            np.divide(array, pg.size(), out=array)
-
     def body():
-        checker.all_reduce(key, header, ptr, nbytes, np_dtype, mop, average, fallback)
+        checker.all_reduce(key, header, tensor, ptr, nbytes, np_dtype, mop, average)
     return _finish(pg, body, _desc("all_reduce", tensor, pg), async_op, [tensor])
 
 
