@@ -73,6 +73,19 @@ def test_repeated_all_reduce_either_path(rank, world, numel):
         assert_equal(b, np.logical_and.reduce(all_data(world, (numel,), tc.bool, seed)))
 
 
+def test_folded_all_reduce_on_a_view_with_offset_and_empty(rank, world):
+    # contiguous views with a storage offset and empty tensors take the folded path too
+    for _ in range(3):
+        base = tc.from_numpy(np.arange(10, dtype=np.float64) + 100 * rank)
+        dist.all_reduce(base[2:5])
+        expected = np.arange(10, dtype=np.float64) + 100 * rank
+        expected[2:5] = np.sum([np.arange(2, 5) + 100 * r for r in range(world)], axis=0)
+        assert_equal(base, expected)
+        empty = tc.zeros(0, dtype=tc.int64)
+        dist.all_reduce(empty, op=dist.ReduceOp.MAX)
+        assert empty.numel() == 0
+
+
 def test_small_all_reduce_overflow_and_nan_as_mpi(rank, world):
     # Folded all-reduces apply MPI's own op locally: the same values as
     # MPI_Allreduce on large tensors (inf on overflow, no numpy warning).
