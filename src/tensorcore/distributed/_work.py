@@ -33,6 +33,8 @@ import time
 
 from . import _mpi
 
+_monotonic = time.monotonic  # one global lookup on the per-call path
+
 
 class DistError(RuntimeError):
     """Base of tensorcore.distributed's errors (PyTorch's name)."""
@@ -231,7 +233,7 @@ class OrderedExecutor:
         if not inline:
             return self.submit(fn, description, timeout_s=timeout_s).result_value()
         # _guarded, inlined: this is every synchronous collective's path.
-        now = time.monotonic()
+        now = _monotonic()
         timeout_s = self.timeout_s if timeout_s is None else timeout_s
         self.running = (now + timeout_s, now, description, timeout_s)
         try:

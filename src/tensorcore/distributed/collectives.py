@@ -201,7 +201,10 @@ def _checked_all_reduce(pg, tensor, dtype, op, async_op):
 
     def body():
         checker.all_reduce(key, header, tensor, ptr, nbytes, np_dtype, mop, average)
-    return _finish(pg, body, _desc("all_reduce", tensor, pg), async_op, [tensor])
+    if async_op:
+        return pg._executor.submit(body, _desc("all_reduce", tensor, pg), [tensor])
+    pg._executor.run(body, _desc("all_reduce", tensor, pg))
+    return None
 
 
 def reduce(tensor, dst=0, op=ReduceOp.SUM, group=None, async_op=False, group_dst=None):
