@@ -79,8 +79,12 @@ def test_names_added_for_pytorch_programs_exist_in_torch_too():
     from tensorcore.distributed.algorithms.ddp_comm_hooks import default_hooks
     for name in ("send_object_list", "recv_object_list", "GradBucket"):
         assert hasattr(torch.distributed, name) and hasattr(dist, name), name
-    for name in ("allreduce_hook", "fp16_compress_hook", "bf16_compress_hook"):
-        assert hasattr(torch_hooks, name) and hasattr(default_hooks, name), name
+    for name in torch_hooks.__all__:
+        assert hasattr(default_hooks, name), name
+    from torch.distributed.algorithms.ddp_comm_hooks import debugging_hooks as torch_debugging
+
+    from tensorcore.distributed.algorithms.ddp_comm_hooks import debugging_hooks
+    assert hasattr(torch_debugging, "noop_hook") and hasattr(debugging_hooks, "noop_hook")
     for name in ("Future", "collect_all", "wait_all"):
         assert hasattr(torch.futures, name) and hasattr(tc.futures, name), name
     for name in ("register_comm_hook", "join", "no_sync"):

@@ -8,7 +8,7 @@ import pytest
 import tensorcore as tc
 import tensorcore.distributed as dist
 from tensorcore import nn
-from tensorcore.distributed.algorithms.ddp_comm_hooks import default_hooks
+from tensorcore.distributed.algorithms.ddp_comm_hooks import debugging_hooks, default_hooks
 from tensorcore.nn.parallel import DistributedDataParallel as DDP
 
 from test_ddp import batches, make_model, params_of
@@ -76,6 +76,22 @@ def test_comm_hook_errors(rank, world):
     x, y = batches(1, 4)[0]
     with pytest.raises(RuntimeError, match="no float16"):
         LOSS(ddp(tc.from_numpy(x)), tc.from_numpy(y)).backward()
+    ddp = DDP(make_model())
+    ddp.register_comm_hook(None, default_hooks.bf16_compress_wrapper(default_hooks.allreduce_hook))
+    with pytest.raises(RuntimeError, match="no bfloat16"):
+        LOSS(ddp(tc.from_numpy(x)), tc.from_numpy(y)).backward()
+
+
+def test_noop_hook_keeps_each_ranks_gradients(rank, world):
+    x, y = batches(1, 4 * world)[0]
+    sl = slice(rank * 4, (rank + 1) * 4)
+    ref = make_model()
+    LOSS(ref(tc.from_numpy(x[sl])), tc.from_numpy(y[sl])).backward()
+    ddp = DDP(make_model())
+    ddp.register_comm_hook(None, debugging_hooks.noop_hook)
+    LOSS(ddp(tc.from_numpy(x[sl])), tc.from_numpy(y[sl])).backward()
+    for p, q in zip(ddp.module.parameters(), ref.parameters()):
+        np.testing.assert_array_equal(p.grad.numpy(), q.grad.numpy())
 
 
 def test_work_get_future_and_then(rank, world):

@@ -1,3 +1,3 @@
 """DistributedDataParallel communication hooks
 (DistributedDataParallel.register_comm_hook)."""
-from . import default_hooks  # noqa: F401
+from . import debugging_hooks, default_hooks  # noqa: F401

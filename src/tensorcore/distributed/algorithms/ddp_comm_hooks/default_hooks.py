@@ -7,7 +7,7 @@ tensorcore.futures.Future whose value is the reduced flat tensor.
 from ... import distributed_c10d as c10d
 from ...collectives import all_reduce
 
-__all__ = ["allreduce_hook", "fp16_compress_hook", "bf16_compress_hook"]
+__all__ = ["allreduce_hook", "fp16_compress_hook", "bf16_compress_hook", "fp16_compress_wrapper", "bf16_compress_wrapper"]
 
 
 def _allreduce_fut(process_group, tensor):
@@ -37,3 +37,19 @@ def fp16_compress_hook(process_group, bucket):
 def bf16_compress_hook(process_group, bucket):
     """PyTorch's bfloat16-compressed all-reduce: not available (no bfloat16 in tensorcore)."""
     _no_half("bf16_compress_hook", "bfloat16")
+
+
+def fp16_compress_wrapper(hook):
+    """PyTorch's wrapper that runs `hook` on a float16 copy of the bucket:
+    the returned hook raises (no float16 in tensorcore)."""
+    def fp16_compress_wrapper_hook(state, bucket):
+        _no_half("fp16_compress_wrapper", "float16")
+    return fp16_compress_wrapper_hook
+
+
+def bf16_compress_wrapper(hook):
+    """PyTorch's wrapper that runs `hook` on a bfloat16 copy of the bucket:
+    the returned hook raises (no bfloat16 in tensorcore)."""
+    def bf16_compress_wrapper_hook(state, bucket):
+        _no_half("bf16_compress_wrapper", "bfloat16")
+    return bf16_compress_wrapper_hook
