@@ -72,6 +72,27 @@ except RuntimeError as e:
     assert 'pip install "tensorcore[distributed]"' in p.stdout
 
 
+def test_names_added_for_pytorch_programs_exist_in_torch_too():
+    import torch
+    import torch.distributed.algorithms.ddp_comm_hooks.default_hooks as torch_hooks
+
+    from tensorcore.distributed.algorithms.ddp_comm_hooks import default_hooks
+    for name in ("send_object_list", "recv_object_list", "GradBucket"):
+        assert hasattr(torch.distributed, name) and hasattr(dist, name), name
+    for name in torch_hooks.__all__:
+        assert hasattr(default_hooks, name), name
+    from torch.distributed.algorithms.ddp_comm_hooks import debugging_hooks as torch_debugging
+
+    from tensorcore.distributed.algorithms.ddp_comm_hooks import debugging_hooks
+    assert hasattr(torch_debugging, "noop_hook") and hasattr(debugging_hooks, "noop_hook")
+    for name in ("Future", "collect_all", "wait_all"):
+        assert hasattr(torch.futures, name) and hasattr(tc.futures, name), name
+    for name in ("register_comm_hook", "join", "no_sync"):
+        assert hasattr(torch.nn.parallel.DistributedDataParallel, name)
+        assert hasattr(tc.nn.parallel.DistributedDataParallel, name), name
+    assert hasattr(torch.distributed.Work, "get_future") and hasattr(dist.Work, "get_future")
+
+
 def test_calls_before_init_raise_value_error():
     assert not dist.is_initialized()
     for call in (dist.get_rank, dist.get_world_size, dist.barrier, lambda: dist.all_reduce(tc.ones(2)),

@@ -53,19 +53,34 @@ size_t bucket(size_t n) {
 // Blocks of kHugeMin bytes or more are 2 MiB aligned and advised as huge-page
 // candidates (numpy does the same): walking a 64 MiB tensor then costs 32 TLB
 // entries instead of 16384, worth ~20% on bandwidth-bound kernels. Where
-// transparent huge pages are off the advice is a no-op.
+// transparent huge pages are off the advice is a no-op. The block handed out
+// starts one cache line past the 2 MiB boundary (kHugeOffset): MPICH's
+// shared-memory all-reduce of 32-128 MiB measured 25-40% slower on a buffer
+// at a 2 MiB boundary than on the same memory 64 bytes further (numpy arrays,
+// which glibc places 16 bytes past a page, were never affected), most likely
+// 4K aliasing between a copy's loads and its stores into page-aligned
+// shared-memory cells (bench/bench_allreduce.py, docs/distributed.md).
 constexpr size_t kHugeMin = size_t(4) << 20;
 constexpr size_t kHugeAlign = size_t(2) << 20;
+constexpr size_t kHugeOffset = kAlign;
 
 void* raw_alloc(size_t n) {
-  const size_t align = n >= kHugeMin ? kHugeAlign : kAlign;
-  void* p = std::aligned_alloc(align, (n + align - 1) / align * align);
-  if (!p) throw std::bad_alloc();
+  if (n < kHugeMin) {
+    void* p = std::aligned_alloc(kAlign, (n + kAlign - 1) / kAlign * kAlign);
+    if (!p) throw std::bad_alloc();
+    return p;
+  }
+  const size_t total = (n + kHugeOffset + kHugeAlign - 1) / kHugeAlign * kHugeAlign;
+  void* base = std::aligned_alloc(kHugeAlign, total);
+  if (!base) throw std::bad_alloc();
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  if (align == kHugeAlign) madvise(p, n, MADV_HUGEPAGE);
+  madvise(base, total, MADV_HUGEPAGE);
 #endif
-  return p;
+  return static_cast<char*>(base) + kHugeOffset;
 }
+
+// Frees a raw_alloc(n) block (n: the size raw_alloc was given).
+void raw_free(void* p, size_t n) { std::free(n >= kHugeMin ? static_cast<char*>(p) - kHugeOffset : p); }
 
 }  // namespace
 
@@ -94,7 +109,7 @@ void* cpu_alloc(size_t nbytes) {
 void cpu_free(void* ptr, size_t nbytes) {
   if (!ptr) return;
   if (nbytes < kCacheMin) {
-    std::free(ptr);
+    raw_free(ptr, nbytes);
     return;
   }
   size_t b = bucket(nbytes);
@@ -107,14 +122,14 @@ void cpu_free(void* ptr, size_t nbytes) {
       return;
     }
   }
-  std::free(ptr);
+  raw_free(ptr, b <= kCacheMaxBlock ? b : nbytes);  // cpu_alloc's raw_alloc size
 }
 
 void cpu_empty_cache() {
   Cache& c = cache();
   std::lock_guard<std::mutex> g(c.mu);
   for (auto& kv : c.free_blocks)
-    for (void* p : kv.second) std::free(p);
+    for (void* p : kv.second) raw_free(p, kv.first);
   c.free_blocks.clear();
   c.cached = 0;
 }

@@ -70,6 +70,7 @@ from ._global_settings import (use_deterministic_algorithms, are_deterministic_a
                                get_deterministic_debug_mode, set_float32_matmul_precision,
                                get_float32_matmul_precision)
 from . import distributed  # noqa: E402,F401  (never starts MPI: see distributed/_mpi.py)
+from . import futures  # noqa: E402,F401
 from . import linalg  # noqa: E402,F401
 from . import _linalg_legacy  # noqa: E402
 _linalg_legacy.install(globals())  # torch.det, torch.svd, Tensor.inverse, ...

@@ -178,6 +178,22 @@ TEST(CoreAllocator, LargeBlocksAreCachedAndReused) {
   EXPECT_EQ(tc::cpu_cached_bytes(), 0u);
 }
 
+TEST(CoreAllocator, HugeBlocksStartOneCacheLineOffAPage) {
+  // Note [Huge pages]: 2 MiB aligned underneath, handed out 64 bytes further
+  // (a page-aligned source made MPICH's shared-memory copies 25-40% slower).
+  tc::cpu_empty_cache();
+  for (size_t n : {4 * kMiB - 100, 4 * kMiB, 20 * kMiB, 200 * kMiB}) {  // cached sizes and an uncached one
+    void* p = tc::cpu_alloc(n);
+    ASSERT_NE(p, nullptr);
+    EXPECT_TRUE(is_aligned(p, 64)) << n;
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % (2 * kMiB), 64u) << n;
+    std::memset(p, 0xcd, n);  // the whole block is writable past the offset
+    tc::cpu_free(p, n);
+  }
+  tc::cpu_empty_cache();  // frees the cached ones through their real start
+  EXPECT_EQ(tc::cpu_cached_bytes(), 0u);
+}
+
 TEST(CoreAllocator, SeveralBlocksPerBucket) {
   tc::cpu_empty_cache();
   void* a = tc::cpu_alloc(2 * kMiB);

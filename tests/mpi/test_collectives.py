@@ -52,6 +52,73 @@ def test_all_reduce(rank, world, dtype, op):
     assert_equal(t, expected, exact=not dtype.is_floating_point)
 
 
+@pytest.mark.parametrize("numel", [1, 300, 20_000])
+def test_repeated_all_reduce_either_path(rank, world, numel):
+    # The first call of a size goes through the signature exchange then
+    # MPI_Allreduce; the repeats ride inside the exchange's record and are
+    # reduced locally (_signature.py), up to 64 KB on 2 ranks: 20_000 float64
+    # values (160 KB) never fold. Every call must equal numpy's reduction.
+    for dtype in DTYPES:
+        for op in REDUCE:
+            if op == dist.ReduceOp.AVG and not dtype.is_floating_point:
+                continue
+            for seed in range(3):
+                t = tc.from_numpy(data(rank, (numel,), dtype, seed))
+                dist.all_reduce(t, op=op)
+                expected = REDUCE[op](np.stack(all_data(world, (numel,), dtype, seed))).astype(NP[dtype])
+                assert_equal(t, expected, exact=not dtype.is_floating_point)
+    for seed in range(3):
+        b = tc.from_numpy(data(rank, (numel,), tc.bool, seed))
+        dist.all_reduce(b, op=dist.ReduceOp.PRODUCT)
+        assert_equal(b, np.logical_and.reduce(all_data(world, (numel,), tc.bool, seed)))
+
+
+def test_folded_all_reduce_on_a_view_with_offset_and_empty(rank, world):
+    # contiguous views with a storage offset and empty tensors take the folded path too
+    for _ in range(3):
+        base = tc.from_numpy(np.arange(10, dtype=np.float64) + 100 * rank)
+        dist.all_reduce(base[2:5])
+        expected = np.arange(10, dtype=np.float64) + 100 * rank
+        expected[2:5] = np.sum([np.arange(2, 5) + 100 * r for r in range(world)], axis=0)
+        assert_equal(base, expected)
+        empty = tc.zeros(0, dtype=tc.int64)
+        dist.all_reduce(empty, op=dist.ReduceOp.MAX)
+        assert empty.numel() == 0
+
+
+def test_small_all_reduce_overflow_and_nan_as_mpi(rank, world):
+    # Folded all-reduces apply MPI's own op locally: the same values as
+    # MPI_Allreduce on large tensors (inf on overflow, no numpy warning).
+    import warnings
+    big = np.full(100_000, np.finfo(np.float32).max, np.float32)
+    big[1] = np.nan
+    results = []
+    for n in (4, 4, 100_000):
+        t = tc.from_numpy(big[:n].copy())
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            dist.all_reduce(t)
+        results.append(t.numpy()[:4])
+    for r in results:
+        assert np.isinf(r[0]) and np.isnan(r[1])
+        np.testing.assert_array_equal(r, results[-1])
+
+
+def test_all_reduce_mismatch_between_a_folded_and_a_large_call(rank, world):
+    small = tc.ones(4)
+    dist.all_reduce(small)
+    dist.all_reduce(small)  # the record now carries 16 bytes of data
+    with pytest.raises(RuntimeError, match="number of elements differs"):
+        dist.all_reduce(tc.ones(4) if rank == 0 else tc.ones(50_000))
+    with pytest.raises(RuntimeError, match="dtypes differ"):
+        dist.all_reduce(tc.ones(4, dtype=tc.float32 if rank == 0 else tc.int32))
+    with pytest.raises(RuntimeError, match="reduce op differs"):
+        dist.all_reduce(tc.ones(4), op=dist.ReduceOp.SUM if rank == 0 else dist.ReduceOp.MAX)
+    t = tc.ones(4)
+    dist.all_reduce(t)
+    assert_equal(t, np.full(4, world, np.float32))
+
+
 def test_all_reduce_bool_and_bitwise(rank, world):
     b = tc.from_numpy(data(rank, (16,), tc.bool))
     dist.all_reduce(b, op=dist.ReduceOp.MAX)

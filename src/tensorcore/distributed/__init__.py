@@ -20,5 +20,8 @@ from .collectives import (  # noqa: F401
     monitored_barrier, reduce, reduce_scatter, reduce_scatter_tensor, scatter)
 from .p2p import P2POp, batch_isend_irecv, irecv, isend, recv, send  # noqa: F401
 from .object_collectives import (  # noqa: F401
-    all_gather_object, broadcast_object_list, gather_object, scatter_object_list)
+    all_gather_object, broadcast_object_list, gather_object, recv_object_list, scatter_object_list,
+    send_object_list)
 from ._work import DistBackendError, DistError, Work  # noqa: F401
+from ._grad_bucket import GradBucket  # noqa: F401
+from . import algorithms  # noqa: F401

@@ -33,6 +33,8 @@ import time
 
 from . import _mpi
 
+_monotonic = time.monotonic  # one global lookup on the per-call path
+
 
 class DistError(RuntimeError):
     """Base of tensorcore.distributed's errors (PyTorch's name)."""
@@ -54,6 +56,8 @@ class Work:
         self._done = threading.Event()
         self._exception = None
         self._value = None
+        self._future = None
+        self._future_lock = threading.Lock()
 
     def _run(self):
         try:
@@ -62,7 +66,34 @@ class Work:
             self._exception = e
         finally:
             self._fn = None  # drop the buffers' references early
+            self._set_done()
+
+    def _set_done(self):
+        with self._future_lock:
             self._done.set()
+            future = self._future
+        if future is not None:
+            self._complete(future)
+
+    def _complete(self, future):
+        if self._exception is not None:
+            future.set_exception(self._exception)
+        else:
+            future.set_result(self._outputs)
+
+    def get_future(self):
+        """A tensorcore.futures.Future completed with the operation's output
+        tensors (a list, e.g. [tensor] for all_reduce) when it finishes, or
+        with its error; `then` callbacks run on the communication thread."""
+        from ..futures import Future
+        with self._future_lock:
+            if self._future is not None:
+                return self._future
+            self._future = future = Future()
+            done = self._done.is_set()
+        if done:
+            self._complete(future)
+        return future
 
     def wait(self, timeout=None):
         """Blocks until the operation completed; returns True. Re-raises the
@@ -201,9 +232,16 @@ class OrderedExecutor:
                 self._busy = True
         if not inline:
             return self.submit(fn, description, timeout_s=timeout_s).result_value()
+        # _guarded, inlined: this is every synchronous collective's path.
+        now = _monotonic()
+        timeout_s = self.timeout_s if timeout_s is None else timeout_s
+        self.running = (now + timeout_s, now, description, timeout_s)
         try:
-            return self._guarded(fn, description, timeout_s)
+            return fn()
+        except _mpi.load().Exception as e:
+            raise DistBackendError(f"{description}: MPI error: {e}") from None
         finally:
+            self.running = None
             with self._lock:
                 self._busy = False
                 if self._queue or self._drainers:  # someone waits for the group to be idle

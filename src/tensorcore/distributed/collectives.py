@@ -13,7 +13,7 @@ import numpy as np
 
 from .._dtype import bool_ as _C_bool
 from . import _mpi, _signature
-from ._buffers import DTYPE_CODES, Writable, array_of, check_tensor, readable
+from ._buffers import DTYPE_CODES, NUMPY_DTYPES, Writable, array_of, check_tensor, readable
 from .distributed_c10d import ReduceOp, RedOpType, _group_root, _resolve, _timeout_seconds
 
 _MPI_OPS = {}  # (op, dtype) -> MPI.Op, filled by _mpi_op
@@ -91,7 +91,7 @@ def _checked(pg, MPI, sig, kind, shape, body):
         return body
 
     def run():
-        _signature.check(pg._comm, MPI, sig() if callable(sig) else sig, kind, shape)
+        pg._checker.check(sig() if callable(sig) else sig, kind, shape)
         return body()
     return run
 
@@ -154,25 +154,57 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     pg = _resolve(group, "all_reduce")
     if pg is None:
         return None
-    MPI = _mpi.load()
     dtype = tensor.dtype
+    if pg._check and tensor.is_contiguous():
+        return _checked_all_reduce(pg, tensor, dtype, op, async_op)
+    MPI = _mpi.load()
     mop = _mpi_op(MPI, op, dtype, "all_reduce")
     out = Writable(tensor, keep_values=True)
     comm, array, in_place = pg._comm, out.array, MPI.IN_PLACE
-    if op is RedOpType.AVG or out.target is not None:
-        size = pg.size()
+    size = pg.size()
 
-        def body():
-            comm.Allreduce(in_place, array, op=mop)
-            if op is RedOpType.AVG:
-                np.divide(array, size, out=array)
-            out.commit()
-    else:
-        def body():  # the common case: straight into the tensor's memory
-            comm.Allreduce(in_place, array, op=mop)
-    body = _checked(pg, MPI, lambda: _signature.make("all_reduce", DTYPE_CODES[dtype], array.size, op.value + 1, -1,
-                                                     array.shape), "all_reduce", array.shape, body)
+    def body():
+        comm.Allreduce(in_place, array, op=mop)
+        if op is RedOpType.AVG:
+            np.divide(array, size, out=array)
+        out.commit()
+    body = _checked(pg, MPI, lambda: _signature.make("all_reduce", DTYPE_CODES[dtype], array.size, op.value + 1),
+                    "all_reduce", array.shape, body)
     return _finish(pg, body, _desc("all_reduce", tensor, pg), async_op, [tensor])
+
+
+# (numel, dtype, op) -> (signature bytes, numpy dtype, MPI op, AVG?): what a
+# repeated all_reduce of one tensor would otherwise rebuild on every call.
+_ALL_REDUCE_SPECS = {}
+
+
+def _all_reduce_spec(key, dtype, numel, op):
+    mop = _mpi_op(_mpi.load(), op, dtype, "all_reduce")  # raises for a bad op: never cached
+    if len(_ALL_REDUCE_SPECS) > 256:
+        _ALL_REDUCE_SPECS.clear()
+    # Only dtype and element count are checked, not the shape: all_reduce is
+    # elementwise over the memory, and PyTorch accepts [2, 3] against [6].
+    header = _signature.make("all_reduce", DTYPE_CODES[dtype], numel, op.value + 1).tobytes()
+    spec = _ALL_REDUCE_SPECS[key] = (header, NUMPY_DTYPES[dtype], mop, op is RedOpType.AVG)
+    return spec
+
+
+def _checked_all_reduce(pg, tensor, dtype, op, async_op):
+    """all_reduce of a contiguous tensor with the signature check: small ones
+    travel inside the check's record (Note [small all-reduces ride in the
+    check]), the others after it through MPI_Allreduce."""
+    numel = tensor.numel()
+    key = (numel, id(dtype), id(op))  # dtypes and ops are singletons; ids hash faster than they do
+    spec = _ALL_REDUCE_SPECS.get(key) or _all_reduce_spec(key, dtype, numel, op)
+    header, np_dtype, mop, average = spec
+    checker, ptr, nbytes = pg._checker, tensor.data_ptr(), numel * dtype.itemsize
+
+    def body():
+        checker.all_reduce(key, header, tensor, ptr, nbytes, np_dtype, mop, average)
+    if async_op:
+        return pg._executor.submit(body, _desc("all_reduce", tensor, pg), [tensor])
+    pg._executor.run(body, _desc("all_reduce", tensor, pg))
+    return None
 
 
 def reduce(tensor, dst=0, op=ReduceOp.SUM, group=None, async_op=False, group_dst=None):

@@ -107,6 +107,7 @@ class ProcessGroup:
         self._executor = OrderedExecutor(name, timeout_s)
         self._name = name
         self._check = check
+        self._checker = _signature.Checker(comm, comm.Get_size())
 
     def rank(self):
         return self._comm.Get_rank()
@@ -392,7 +393,7 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local
 
     def split():
         if world._check:
-            _signature.check(world._comm, MPI, sig, "new_group", members)
+            world._checker.check(sig, "new_group", members)
         return world._comm.Split(0 if me in members else MPI.UNDEFINED, members.index(me) if me in members else 0)
 
     comm = world._executor.run(split, "new_group")

@@ -1,7 +1,9 @@
 """Collectives of picklable Python objects (mpi4py's pickling calls, through
 the group's executor): broadcast_object_list, all_gather_object,
-gather_object, scatter_object_list."""
+gather_object, scatter_object_list; and their point-to-point pair
+send_object_list/recv_object_list."""
 from . import _mpi, _signature
+from ._work import DistBackendError, watchdog
 from .distributed_c10d import _group_root, _resolve
 
 def _object_group(group, op):
@@ -19,7 +21,7 @@ def broadcast_object_list(object_list, src=0, group=None, device=None, group_src
 
     def body():
         if pg._check:
-            _signature.check(pg._comm, MPI, sig, "broadcast_object_list")
+            pg._checker.check(sig, "broadcast_object_list")
         return pg._comm.bcast(list(object_list) if pg.rank() == root else None, root=root)
     result = pg._executor.run(body, f"broadcast_object_list (group {pg._name}, rank {pg.rank()})")
     object_list[:] = result
@@ -36,7 +38,7 @@ def all_gather_object(object_list, obj, group=None):
 
     def body():
         if pg._check:
-            _signature.check(pg._comm, MPI, _signature.make("all_gather_object"), "all_gather_object")
+            pg._checker.check(_signature.make("all_gather_object"), "all_gather_object")
         return pg._comm.allgather(obj)
     object_list[:] = pg._executor.run(body, f"all_gather_object (group {pg._name}, rank {pg.rank()})")
 
@@ -52,7 +54,7 @@ def gather_object(obj, object_gather_list=None, dst=0, group=None, group_dst=Non
 
     def body():
         if pg._check:
-            _signature.check(pg._comm, MPI, _signature.make("gather_object", root=root), "gather_object")
+            pg._checker.check(_signature.make("gather_object", root=root), "gather_object")
         return pg._comm.gather(obj, root=root)
     result = pg._executor.run(body, f"gather_object (group {pg._name}, rank {pg.rank()})")
     if pg.rank() == root:
@@ -74,6 +76,60 @@ def scatter_object_list(scatter_object_output_list, scatter_object_input_list=No
 
     def body():
         if pg._check:
-            _signature.check(pg._comm, MPI, _signature.make("scatter_object_list", root=root), "scatter_object_list")
+            pg._checker.check(_signature.make("scatter_object_list", root=root), "scatter_object_list")
         return pg._comm.scatter(list(scatter_object_input_list) if pg.rank() == root else None, root=root)
     scatter_object_output_list[0] = pg._executor.run(body, f"scatter_object_list (group {pg._name})")
+
+
+def _object_tag(pg, MPI):
+    """The tag of object messages: MPI's largest, above every tensor
+    message's (p2p.py uses 2 * tag and 2 * tag + 1 for user tags)."""
+    return pg._comm.Get_attr(MPI.TAG_UB)
+
+
+def _guarded_p2p(pg, MPI, description, fn):
+    token = watchdog.start(description, pg._executor.timeout_s)
+    try:
+        return fn()
+    except MPI.Exception as e:
+        raise DistBackendError(f"{description}: MPI error: {e}") from None
+    finally:
+        watchdog.finish(token)
+
+
+def send_object_list(object_list, dst=None, group=None, device=None, group_dst=None):
+    """Sends the picklable objects of `object_list` to rank `dst`, whose
+    recv_object_list receives them (into a list of the same length)."""
+    pg, MPI = _object_group(group, "send_object_list")
+    if pg is None:
+        return
+    if dst is None and group_dst is None:
+        raise ValueError("send_object_list(): dst must be given")
+    peer = group_dst if group_dst is not None else _group_root(pg, dst, "send_object_list", "dst")
+    if peer == pg.rank():
+        raise ValueError("Invalid destination rank: destination rank should not be the same as the rank of the "
+                         "current process.")
+    payload = list(object_list)
+    _guarded_p2p(pg, MPI, f"send_object_list to rank {pg._ranks[peer]}",
+                 lambda: pg._comm.send(payload, dest=peer, tag=_object_tag(pg, MPI)))
+
+
+def recv_object_list(object_list, src=None, group=None, device=None, group_src=None):
+    """Replaces the items of `object_list` with the objects rank `src` (any
+    rank if None) sent with send_object_list; returns the sender's rank."""
+    pg, MPI = _object_group(group, "recv_object_list")
+    if pg is None:
+        return -1
+    peer = group_src if group_src is not None else (
+        None if src is None else _group_root(pg, src, "recv_object_list", "src"))
+    status = MPI.Status()
+    source = MPI.ANY_SOURCE if peer is None else peer
+    received = _guarded_p2p(pg, MPI, "recv_object_list",
+                            lambda: pg._comm.recv(source=source, tag=_object_tag(pg, MPI), status=status))
+    sender = pg._ranks[status.Get_source()]
+    if len(received) != len(object_list):
+        raise RuntimeError(f"recv_object_list: rank {sender} sent {len(received)} objects but object_list has "
+                           f"{len(object_list)} items; send_object_list and recv_object_list need lists of the "
+                           f"same length")
+    object_list[:] = received
+    return sender

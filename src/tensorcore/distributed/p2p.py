@@ -1,4 +1,6 @@
 """Point-to-point: send/recv, isend/irecv, P2POp and batch_isend_irecv."""
+import threading
+
 import numpy as np
 
 from .. import _C
@@ -28,8 +30,16 @@ class _P2PWork(Work):
         self._finish_fn = finish
         self._timeout_s = timeout_s
         self._value = None
+        self._wait_lock = threading.Lock()
 
     def wait(self, timeout=None):
+        with self._wait_lock:  # the user and get_future's helper thread may both wait
+            self._finish_once()
+        if self._exception is not None:
+            raise self._exception
+        return True
+
+    def _finish_once(self):
         if not self._done.is_set():
             token = watchdog.start(self._description, self._timeout_s)
             try:
@@ -40,10 +50,21 @@ class _P2PWork(Work):
                 self._exception = e
             finally:
                 watchdog.finish(token)
-                self._done.set()
-        if self._exception is not None:
-            raise self._exception
-        return True
+                self._set_done()
+
+    def get_future(self):
+        """As Work.get_future(); a point-to-point operation progresses only
+        inside wait(), so a helper thread waits for it."""
+        future = super().get_future()
+        if not self._done.is_set():
+            threading.Thread(target=self._wait_quietly, name="tensorcore-distributed-p2p-future", daemon=True).start()
+        return future
+
+    def _wait_quietly(self):
+        try:
+            self.wait()
+        except BaseException:  # delivered through the future
+            pass
 
     def is_completed(self):
         return self._done.is_set()

@@ -25,6 +25,20 @@ parameter it does not reach is marked ready with its current gradient (or
 zeros) at the first hook. A bitmap of locally used parameters is all-reduced
 at the end: a parameter unused on every rank keeps its .grad untouched, one
 used anywhere gets the average over the ranks.
+
+Note [gradients as bucket views]
+With gradient_as_bucket_view=True, after a synchronised backward each
+parameter's .grad *is* its slot of the bucket buffer (a view). The next
+backward's AccumulateGrad then accumulates into the bucket in place, the
+hook only scales the slot, and the average lands in .grad with no copy. A
+.grad replaced meanwhile (zero_grad(set_to_none=True), the default, sets it
+to None) is copied once and the view put back in _finalize. A locally unused
+parameter's slot is saved before the reduction and restored when no rank
+used it, so its .grad stays untouched as without views.
+
+Communication hooks (register_comm_hook) get the bucket before any division
+and return a Future of the reduced flat tensor, which _finalize copies into
+the bucket unless it is the bucket's own memory.
 """
 import weakref
 
@@ -34,19 +48,22 @@ from ... import _C
 from ...autograd import no_grad
 from ...distributed import _mpi
 from ...distributed._buffers import NUMPY_DTYPES, array_of
+from ...distributed._grad_bucket import GradBucket
+from ...futures import Future
 
 _FIRST_BUCKET_BYTES = 1024 * 1024
 
 
 class _Bucket:
-    __slots__ = ("dtype", "indices", "offsets", "numels", "buffer", "pending", "work")
+    __slots__ = ("dtype", "indices", "offsets", "numels", "buffer", "tensor", "pending", "work")
 
     def __init__(self, dtype, indices, numels, np_dtype):
         self.dtype = dtype
         self.indices = indices
         self.numels = numels
-        self.offsets = list(np.cumsum([0] + numels[:-1]))
+        self.offsets = [int(o) for o in np.cumsum([0] + numels[:-1])]
         self.buffer = np.zeros(sum(numels), np_dtype)
+        self.tensor = _C.from_numpy(self.buffer)  # the same memory, for hooks and gradient views
         self.pending = len(indices)
         self.work = None
 
@@ -74,8 +91,10 @@ def assign_buckets(params, cap_bytes, first_cap_bytes=_FIRST_BUCKET_BYTES):
 
 
 class Reducer:
-    def __init__(self, params, process_group, bucket_cap_bytes, find_unused_parameters):
+    def __init__(self, params, process_group, bucket_cap_bytes, find_unused_parameters, gradient_as_bucket_view=False):
         self.params = params
+        self.comm_hook = None  # (state, hook) from DistributedDataParallel.register_comm_hook
+        self.divisor = None  # join(): the ranks to average over, when not the group size
         self.pg = process_group
         self.world_size = process_group.size()
         ws = self.world_size
@@ -97,6 +116,16 @@ class Reducer:
         self.unused_marked = True
         self.unused = []
         self.buckets_launched = 0  # in this iteration: observable overlap (tests)
+        # gradient_as_bucket_view: each .grad becomes this view of its bucket
+        # slot after the first synchronised backward (Note [gradients as bucket views]).
+        self.as_view = gradient_as_bucket_view
+        self.grad_views = [None] * len(params)
+        self.saved_unused = {}
+        if gradient_as_bucket_view:
+            for b in self.buckets:
+                for s_, i in enumerate(b.indices):
+                    o = b.offsets[s_]
+                    self.grad_views[i] = b.tensor[o:o + b.numels[s_]].view(tuple(params[i].shape))
         self.accumulators = []
         self.handles = []
         me = weakref.ref(self)
@@ -151,6 +180,10 @@ class Reducer:
                 self._mark_ready(j, used=False)
         self._mark_ready(i, used=True)
 
+    def _is_view(self, i, grad):
+        view = self.grad_views[i]
+        return view is not None and grad.data_ptr() == view.data_ptr() and grad.is_contiguous()
+
     def _mark_ready(self, i, used):
         self.ready[i] = True
         self.locally_used[i] = int(used)
@@ -158,12 +191,22 @@ class Reducer:
         bucket = self.buckets[b]
         view = bucket.buffer[bucket.offsets[s]: bucket.offsets[s] + bucket.numels[s]]
         grad = self.params[i].grad
+        in_place = grad is not None and self.as_view and self._is_view(i, grad)
+        if in_place and not used:
+            self.saved_unused[i] = view.copy()  # restored if no rank used the parameter
         if grad is None:
             view[...] = 0
-        elif self.reciprocal is not None:  # x * (1/n) == x / n exactly when n is a power of two, and is faster
-            np.multiply(array_of(grad).reshape(-1), self.reciprocal, out=view)
+        elif self.comm_hook is not None:  # the hook gets the rank's own sums and averages itself
+            if not in_place:
+                view[...] = array_of(grad).reshape(-1)
         else:
-            np.divide(array_of(grad).reshape(-1), self.world_size, out=view)
+            source = view if in_place else array_of(grad).reshape(-1)
+            if self.divisor is not None:  # join(): the ranks still training
+                np.divide(source, self.divisor, out=view)
+            elif self.reciprocal is not None:  # x * (1/n) == x / n exactly when n is a power of two, and is faster
+                np.multiply(source, self.reciprocal, out=view)
+            else:
+                np.divide(source, self.world_size, out=view)
         bucket.pending -= 1
         while self.next_bucket < len(self.buckets) and self.buckets[self.next_bucket].pending == 0:
             # The last bucket is waited for at once (_finalize): it runs on this
@@ -174,13 +217,24 @@ class Reducer:
             self._finalize()
 
     def _launch(self, bucket, inline):
+        self.buckets_launched += 1
+        if self.comm_hook is not None:
+            state, hook = self.comm_hook
+            index = self.buckets.index(bucket)
+            params = [self.params[i] for i in bucket.indices]
+            future = hook(state, GradBucket(index, bucket.tensor, bucket.offsets, params,
+                                            index == len(self.buckets) - 1))
+            if not isinstance(future, Future):
+                raise RuntimeError(f"DistributedDataParallel communication hook {getattr(hook, '__name__', hook)} "
+                                   f"must return a tensorcore.futures.Future, got {type(future).__name__}")
+            bucket.work = future
+            return
         comm, MPI = self.pg._comm, _mpi.load()
         buffer = bucket.buffer
 
         def allreduce():
             comm.Allreduce(MPI.IN_PLACE, buffer, op=MPI.SUM)
         description = _BucketDescription(buffer, bucket.dtype, self.pg)
-        self.buckets_launched += 1
         if inline:  # still after the queued buckets: the executor keeps the order
             self.pg._executor.run(allreduce, description)
             bucket.work = None
@@ -198,16 +252,35 @@ class Reducer:
         with no_grad():
             for bucket in self.buckets:
                 if bucket.work is not None:
-                    bucket.work.wait()
+                    result = bucket.work.wait()
+                    if self.comm_hook is not None:
+                        self._take_hook_result(bucket, result)
                 for s, i in enumerate(bucket.indices):
+                    saved = self.saved_unused.pop(i, None)
                     if globally_used is not None and not globally_used[i]:
+                        if saved is not None:  # its .grad is this slot: undo the reduction
+                            bucket.buffer[bucket.offsets[s]: bucket.offsets[s] + bucket.numels[s]] = saved
                         continue
                     p = self.params[i]
                     view = bucket.buffer[bucket.offsets[s]: bucket.offsets[s] + bucket.numels[s]]
-                    if p.grad is None:
+                    if self.as_view:
+                        if p.grad is None or not self._is_view(i, p.grad):
+                            p.grad = self.grad_views[i]  # holds the average already
+                    elif p.grad is None:
                         p.grad = _C.from_numpy(view.reshape(tuple(p.shape)).copy())
                     else:
                         array_of(p.grad).reshape(-1)[...] = view
+
+    def _take_hook_result(self, bucket, result):
+        if isinstance(result, (list, tuple)) and len(result) == 1:
+            result = result[0]
+        if not isinstance(result, _C.Tensor) or result.numel() != bucket.buffer.size:
+            raise RuntimeError(f"DistributedDataParallel communication hook: the future's value must be a tensor "
+                               f"of the bucket's {bucket.buffer.size} elements, got {type(result).__name__}"
+                               + (f" of {result.numel()}" if isinstance(result, _C.Tensor) else ""))
+        values = array_of(result).reshape(-1)
+        if not np.shares_memory(values, bucket.buffer):
+            bucket.buffer[...] = values
 
     def remove_hooks(self):
         for h in self.handles:

@@ -10,6 +10,7 @@ from ... import distributed as dist
 from ...distributed import distributed_c10d as c10d
 from ...distributed._buffers import NUMPY_DTYPES, array_of
 from ..modules.module import Module
+from ._join import DDPJoin
 from ._reducer import Reducer
 
 __all__ = ["DistributedDataParallel"]
@@ -29,8 +30,13 @@ class DistributedDataParallel(Module):
     running stats) before each forward. The wrapped module is `.module`, so
     state_dict keys start with "module.", as in PyTorch.
 
-    `gradient_as_bucket_view` and `static_graph` are accepted for
-    compatibility; gradients are copied to and from the buckets either way.
+    With `gradient_as_bucket_view=True` each parameter's .grad becomes a
+    view of its slot in the communication bucket after the first synchronised
+    backward (no copies in or out; PyTorch's memory saving). `static_graph`
+    is accepted for compatibility. `register_comm_hook` replaces the bucket
+    all-reduce (default hooks in tensorcore.distributed.algorithms.
+    ddp_comm_hooks.default_hooks); `join()` trains on uneven inputs
+    (_join.py).
     """
 
     def __init__(self, module, device_ids=None, output_device=None, dim=0, broadcast_buffers=True,
@@ -69,7 +75,8 @@ class DistributedDataParallel(Module):
         self._sync_module_states()
         cap_mb = 25 if bucket_cap_mb is None else bucket_cap_mb
         self.bucket_bytes_cap = int(cap_mb * 1024 * 1024)
-        self.reducer = Reducer(params, pg, self.bucket_bytes_cap, find_unused_parameters)
+        self.reducer = Reducer(params, pg, self.bucket_bytes_cap, find_unused_parameters, gradient_as_bucket_view)
+        self._join = None  # the active join() context, if any
 
     # -- construction helpers
     def _verify_same_model(self, params):
@@ -94,16 +101,17 @@ class DistributedDataParallel(Module):
         states += [b for b in self.module.buffers()]
         return states
 
-    def _broadcast_coalesced(self, tensors):
-        """Broadcasts `tensors` from the group's first rank, one flat buffer
-        per dtype (one collective per dtype rather than per tensor)."""
+    def _broadcast_coalesced(self, tensors, src_group_rank=0):
+        """Broadcasts `tensors` from the group's rank `src_group_rank`, one
+        flat buffer per dtype (one collective per dtype rather than per
+        tensor)."""
         by_dtype = {}
         for t in tensors:
             by_dtype.setdefault(t.dtype, []).append(t)
         for dtype, group in by_dtype.items():
             flat = np.concatenate([array_of(t).reshape(-1) for t in group]).astype(NUMPY_DTYPES[dtype], copy=False)
             flat_t = _C.from_numpy(flat)
-            dist.broadcast(flat_t, src=self.process_group._ranks[0], group=self.process_group)
+            dist.broadcast(flat_t, src=self.process_group._ranks[src_group_rank], group=self.process_group)
             offset = 0
             with no_grad():
                 for t in group:
@@ -114,6 +122,32 @@ class DistributedDataParallel(Module):
     def _sync_module_states(self):
         if self.process_group.size() > 1:
             self._broadcast_coalesced(self._module_states())
+
+    def _sync_buffers(self, src_group_rank=0):
+        if self.broadcast_buffers and self.process_group.size() > 1:
+            buffers = self._module_states(with_params=False)
+            if buffers:
+                self._broadcast_coalesced(buffers, src_group_rank)
+
+    # -- PyTorch's extension points
+    def register_comm_hook(self, state, hook):
+        """Replaces each gradient bucket's all-reduce by `hook(state, bucket)`:
+        `bucket` is a tensorcore.distributed.GradBucket holding this rank's
+        gradients (not yet averaged), and the hook returns a
+        tensorcore.futures.Future whose value is the bucket's reduced flat
+        tensor, which DDP writes into the parameters' .grad. Call it once,
+        before training."""
+        if self.reducer.comm_hook is not None:
+            raise RuntimeError("register_comm_hook or register_builtin_comm_hook can only be called once.")
+        if not callable(hook):
+            raise TypeError("Communication hook must be callable.")
+        self.reducer.comm_hook = (state, hook)
+
+    def join(self, divide_by_initial_world_size=True, enable=True, throw_on_early_termination=False):
+        """A context manager for training on uneven inputs: a rank whose data
+        ends early keeps matching the others' collectives until every rank's
+        loop ended (Note [join] in _join.py)."""
+        return DDPJoin(self, divide_by_initial_world_size, enable, throw_on_early_termination)
 
     # -- training
     @contextlib.contextmanager
@@ -130,10 +164,8 @@ class DistributedDataParallel(Module):
 
     def forward(self, *inputs, **kwargs):
         self.reducer.check_previous_reduction_finished()
-        if self.broadcast_buffers and self.process_group.size() > 1:
-            buffers = self._module_states(with_params=False)
-            if buffers:
-                self._broadcast_coalesced(buffers)
+        authority = self._join.before_forward() if self._join is not None else 0
+        self._sync_buffers(authority)
         output = self.module(*inputs, **kwargs)
         if is_grad_enabled() and self.require_backward_grad_sync:
             self.reducer.prepare_for_backward(output)
