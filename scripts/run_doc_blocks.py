@@ -107,12 +107,21 @@ def run_in_this_process(source, path, line, is_doctest):
     return 0
 
 
+def _child_env():
+    # Blocks run in a scratch folder: a relative PYTHONPATH (PYTHONPATH=src)
+    # must still name the same folders there.
+    env = dict(os.environ)
+    if env.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) for p in env["PYTHONPATH"].split(os.pathsep) if p)
+    return env
+
+
 def run_block(block, python=sys.executable, timeout=PER_BLOCK_TIMEOUT_S):
     """Run a block in a fresh interpreter; return (passed, output)."""
     with tempfile.TemporaryDirectory(prefix="tc-doc-block-") as cwd:
         try:
             proc = subprocess.run([python, "-c", _child_program(block)], cwd=cwd, capture_output=True, text=True,
-                                  timeout=timeout)
+                                  timeout=timeout, env=_child_env())
         except subprocess.TimeoutExpired:
             return False, f"timed out after {timeout} s"
     return proc.returncode == 0, (proc.stdout + proc.stderr).strip()
@@ -132,9 +141,10 @@ def main(argv=None):
     for f in files:
         with open(f, encoding="utf-8") as fh:
             blocks += extract_blocks(fh.read(), os.path.relpath(f))
-    where = subprocess.run([sys.executable, "-c", "import tensorcore; print(tensorcore.__file__)"],
-                           cwd=tempfile.gettempdir(), capture_output=True, text=True)
-    print(f"tensorcore under test: {where.stdout.strip() or where.stderr.strip().splitlines()[-1:]}")
+    if any("tensorcore" in b.source for b in blocks):
+        where = subprocess.run([sys.executable, "-c", "import tensorcore; print(tensorcore.__file__)"],
+                               cwd=tempfile.gettempdir(), capture_output=True, text=True, env=_child_env())
+        print(f"tensorcore under test: {where.stdout.strip() or where.stderr.strip()}")
 
     ran = failed = skipped = 0
     for b in blocks:
