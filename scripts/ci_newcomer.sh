@@ -64,13 +64,12 @@ def lines(block):
     return [ln for ln in block.strip().splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 venv = [ln for ln in lines(prereq[0]) if not ln.lstrip().startswith("sudo apt-get")]
 print("set -euo pipefail")
-for ln in venv + lines(main_job[0]) + ["python bench/compare.py --quick"]:
-    print(f"echo {shlex.quote('$ ' + ln)}")
-    print(ln)
 # The tests command, install part only (Note [newcomer path], step 4).
-for ln in lines(tests[0]):
-    print(f"echo {shlex.quote('$ TC_CI_SKIP_APT=1 TC_CI_INSTALL_ONLY=1 ' + ln)}")
-    print("TC_CI_SKIP_APT=1 TC_CI_INSTALL_ONLY=1 " + ln)
+install_only = ["TC_CI_SKIP_APT=1 TC_CI_INSTALL_ONLY=1 " + ln for ln in lines(tests[0])]
+for ln in venv + lines(main_job[0]) + ["python bench/compare.py --quick"] + install_only:
+    print(f"echo {shlex.quote('$ ' + ln)}; t=$SECONDS")
+    print(ln)
+    print('echo "(newcomer path: $((SECONDS - t)) s)"')
 EOF
 
 # The machine's caches, found before HOME moves.
@@ -93,10 +92,12 @@ cd "$CLONE"
 # python3 here is the one that made the CI's environment (a newcomer's system python3).
 PATH="$(dirname "$(command -v "$PY")"):$PATH" bash "$WORK/readme_commands.sh"
 
-echo "\$ .ci/venv/bin/python -m pytest $SMOKE_TESTS -q   (the smoke subset)"
+echo "\$ .ci/venv/bin/python -m pytest $SMOKE_TESTS -q   (the smoke subset)"; t=$SECONDS
 # shellcheck disable=SC2086
 .ci/venv/bin/python -m pytest $SMOKE_TESTS -q -p no:cacheprovider
-echo "\$ .ci/venv/bin/python -m mkdocs build --strict -q"
+echo "(newcomer path: $((SECONDS - t)) s)"
+echo "\$ .ci/venv/bin/python -m mkdocs build --strict -q"; t=$SECONDS
 .ci/venv/bin/python -m mkdocs build --strict -q
+echo "(newcomer path: $((SECONDS - t)) s)"
 if command -v ccache >/dev/null; then ccache -s | grep -iE "hit|miss" | head -4; fi
 echo "newcomer path ok"
