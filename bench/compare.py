@@ -268,15 +268,21 @@ def main():
         if "tensorcore" not in res:  # a workload whose helper module is absent
             continue
         peers = [v for k, v in res.items() if k != "tensorcore"]
-        ratio = res["tensorcore"] / min(peers) if peers else float("nan")
-        vs_torch = res["tensorcore"] / res["torch"] if "torch" in res else float("nan")
+        ratio = res["tensorcore"] / min(peers) if peers else None
+        vs_torch = res["tensorcore"] / res["torch"] if "torch" in res else None
         cells = " | ".join(f"{res[lib] * 1e3:10.4f}ms" if lib in res else f"{'-':>12}" for lib in libs)
-        print(f"| {name:36} | {cells} | {ratio:12.2f} | {vs_torch:8.2f} | {flops_note(name, res['tensorcore'])} |",
-              flush=True)
-        ratios[name] = vs_torch
+        print(f"| {name:36} | {cells} | {_ratio_cell(ratio, 12)} | {_ratio_cell(vs_torch, 8)} | "
+              f"{flops_note(name, res['tensorcore'])} |", flush=True)
+        if vs_torch is not None:
+            ratios[name] = vs_torch
     if args.plot:
         plot_ratios(ratios, args.plot, f"{platform.processor() or platform.machine()}, threads={tc.get_num_threads()}")
         print(f"# plot written to {args.plot}")
+
+
+def _ratio_cell(r, width):
+    # "-" where there is nothing to compare with (no peer ran it, or torch is absent), as in the time cells
+    return f"{'-':>{width}}" if r is None else f"{r:{width}.2f}"
 
 
 def plot_ratios(ratios, path, subtitle):

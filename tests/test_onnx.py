@@ -33,8 +33,8 @@ def reference(model, *inputs):
     with tc.no_grad():
         out = model(*[tc.from_numpy(x) for x in inputs])
     model.train(was_training)
-    if isinstance(out, tuple):  # LSTM: (out, (h, c))
-        flat = [out[0], *out[1]]
+    if isinstance(out, tuple):  # LSTM: (out, (h, c)); GRU, RNN: (out, h)
+        flat = [out[0], *out[1]] if isinstance(out[1], tuple) else list(out)
         return [t.numpy() for t in flat]
     return [out.numpy()]
 
@@ -110,6 +110,21 @@ def test_lstm_matches(batch_first, bidirectional, layers):
           dynamic_axes={"x": {b_axis: "batch"}, "out": {b_axis: "batch"}, "h": {1: "batch"}, "c": {1: "batch"}})
 
 
+@pytest.mark.parametrize("kind,batch_first,bidirectional,layers,extra", [
+    ("GRU", True, False, 1, {}), ("GRU", False, True, 2, {}), ("GRU", True, True, 1, {"bias": False}),
+    ("RNN", True, False, 2, {}), ("RNN", False, True, 1, {"nonlinearity": "relu"}),
+])
+def test_gru_and_rnn_match(kind, batch_first, bidirectional, layers, extra):
+    tc.manual_seed(7)
+    model = getattr(nn, kind)(6, 8, num_layers=layers, batch_first=batch_first, bidirectional=bidirectional, **extra)
+    b_axis = 0 if batch_first else 1
+    shape = (3, 5, 6) if batch_first else (5, 3, 6)
+    run_shape = (4, 5, 6) if batch_first else (5, 4, 6)
+    proto = check(model, shape, run_shape, input_names=["x"], output_names=["out", "h"],
+                  dynamic_axes={"x": {b_axis: "batch"}, "out": {b_axis: "batch"}, "h": {1: "batch"}})
+    assert kind in {n.op_type for n in proto.graph.node}
+
+
 def test_embedding_lstm_language_model():
     tc.manual_seed(4)
     model = nn.Sequential(nn.Embedding(50, 12), nn.LSTM(12, 16, batch_first=True))
@@ -170,8 +185,10 @@ def test_unsupported_modules_raise_naming_the_module():
 
     with pytest.raises(NotImplementedError, match="MyNet"):
         tc.onnx.export(MyNet(), (tc.randn(1, 2),), io.BytesIO())
-    with pytest.raises(NotImplementedError, match="GRU"):
-        tc.onnx.export(nn.Sequential(nn.GRU(2, 2)), (tc.randn(1, 3, 2),), io.BytesIO())
+    with pytest.raises(NotImplementedError, match="GRUCell"):
+        tc.onnx.export(nn.Sequential(nn.GRUCell(2, 2)), (tc.randn(3, 2),), io.BytesIO())
+    with pytest.raises(NotImplementedError, match="GRU is exported with its input only"):
+        tc.onnx.export(nn.GRU(2, 2), (tc.randn(3, 1, 2), tc.zeros(1, 1, 2)), io.BytesIO())
 
     class MyLinear(nn.Linear):
         def forward(self, x):

@@ -10,7 +10,7 @@ Note [module-level tracing]: tensorcore has no op-level graph recorder, so the
 exporter traces at the level of nn modules. It runs the model once on the
 example args, module by module: every module it visits is a known type
 (Sequential and the other containers below, Linear, Conv1d/Conv2d, pooling,
-BatchNorm, LayerNorm, Embedding, Dropout, the common activations, LSTM,
+BatchNorm, LayerNorm, Embedding, Dropout, the common activations, LSTM, GRU, RNN,
 TransformerEncoderLayer/TransformerEncoder), whose forward it knows, so it
 emits the ONNX nodes that compute the same thing and also runs the module in
 tensorcore, which gives the exact shape and dtype of every intermediate value
@@ -104,7 +104,8 @@ class _Tracer:
             (nn.LeakyReLU, self._leaky_relu), (nn.ELU, self._elu),
             (nn.LogSoftmax, self._softmax("LogSoftmax")), (nn.Softmax, self._softmax("Softmax")),
             (nn.Dropout, self._identity), (nn.BatchNorm1d, self._batchnorm), (nn.BatchNorm2d, self._batchnorm),
-            (nn.LayerNorm, self._layernorm), (nn.Embedding, self._embedding), (nn.LSTM, self._lstm),
+            (nn.LayerNorm, self._layernorm), (nn.Embedding, self._embedding), (nn.LSTM, self._recurrent),
+            (nn.GRU, self._recurrent), (nn.RNN, self._recurrent),
             (nn.TransformerEncoderLayer, self._encoder_layer), (nn.TransformerEncoder, self._encoder),
         ]
 
@@ -283,24 +284,39 @@ class _Tracer:
         return [(self.g.node("Gather", [self.g.param(m.weight, "emb_w"), name], axis=0), m(x))]
 
     # ------------------------------------------------------------ LSTM
-    def _lstm(self, m, values):
-        np, g = self.np, self.g
+    def _recurrent(self, m, values):
+        """LSTM, GRU and RNN as ONNX's LSTM, GRU and RNN nodes, one per layer.
+
+        The ONNX ops differ from PyTorch's modules in gate order only (GRU
+        with linear_before_reset=1 applies the reset gate after the hidden
+        projection, as PyTorch does), so the weights are the module's, with
+        their gate blocks reordered."""
+        np, g, nn = self.np, self.g, self.nn
+        kind = "LSTM" if isinstance(m, nn.LSTM) else "GRU" if isinstance(m, nn.GRU) else "RNN"
+        is_lstm = kind == "LSTM"
         if len(values) != 1:
-            raise NotImplementedError("tensorcore.onnx.export: LSTM is exported with its input only (zero initial "
-                                      "state); passing (h0, c0) is not supported")
+            raise NotImplementedError(f"tensorcore.onnx.export: {kind} is exported with its input only (zero "
+                                      "initial state); passing an initial state is not supported")
         name, x = values[0]
         if getattr(m, "proj_size", 0):
             raise NotImplementedError("tensorcore.onnx.export: LSTM(proj_size>0) is not supported")
         if x.dim() != 3:
-            raise NotImplementedError("tensorcore.onnx.export: LSTM is exported for batched 3-D input")
+            raise NotImplementedError(f"tensorcore.onnx.export: {kind} is exported for batched 3-D input")
         H, dirs = m.hidden_size, 2 if m.bidirectional else 1
-        # ONNX's LSTM takes [seq, batch, feature].
-        seq = g.node("Transpose", [name], perm=[1, 0, 2]) if m.batch_first else name
-        hs, cs = [], []
+        # Gate blocks in ONNX's order, as indices into PyTorch's: LSTM i,f,g,o -> i,o,f,c; GRU r,z,n -> z,r,h.
+        order = {"LSTM": [0, 3, 1, 2], "GRU": [1, 0, 2], "RNN": [0]}[kind]
+        attrs = dict(hidden_size=H, direction="bidirectional" if dirs == 2 else "forward")
+        if kind == "GRU":
+            attrs["linear_before_reset"] = 1
+        if kind == "RNN":
+            attrs["activations"] = [{"tanh": "Tanh", "relu": "Relu"}[m.nonlinearity]] * dirs
 
-        def reorder(w):  # PyTorch's gate order i, f, g, o; ONNX's i, o, f, c
-            i, f, gg, o = np.split(w, 4, axis=0)
-            return np.concatenate([i, o, f, gg], axis=0)
+        def reorder(w):
+            blocks = np.split(w, len(order), axis=0)
+            return np.concatenate([blocks[i] for i in order], axis=0)
+        # ONNX's recurrent ops take [seq, batch, feature].
+        seq = g.node("Transpose", [name], perm=[1, 0, 2]) if m.batch_first else name
+        finals = [[] for _ in range(2 if is_lstm else 1)]
         for layer in range(m.num_layers):
             W, R, B = [], [], []
             for d in range(dirs):
@@ -310,21 +326,21 @@ class _Tracer:
                 if m.bias:
                     B.append(np.concatenate([reorder(getattr(m, "bias_ih" + sfx).detach().numpy()),
                                              reorder(getattr(m, "bias_hh" + sfx).detach().numpy())]))
-            inputs = [seq, g.const(np.stack(W), "lstm_W"), g.const(np.stack(R), "lstm_R")]
+            low = kind.lower()
+            inputs = [seq, g.const(np.stack(W), low + "_W"), g.const(np.stack(R), low + "_R")]
             if m.bias:
-                inputs.append(g.const(np.stack(B), "lstm_B"))
-            y, y_h, y_c = g.node("LSTM", inputs, n_out=3, hidden_size=H,
-                                 direction="bidirectional" if dirs == 2 else "forward")
+                inputs.append(g.const(np.stack(B), low + "_B"))
+            y, *states = g.node(kind, inputs, n_out=1 + len(finals), **attrs)
             # Y is [seq, dirs, batch, H]; the next layer (and the output) want [seq, batch, dirs*H].
             y = g.node("Transpose", [y], perm=[0, 2, 1, 3])
             seq = g.node("Reshape", [y, g.ints([0, 0, dirs * H])])
-            hs.append(y_h)
-            cs.append(y_c)
+            for acc, st in zip(finals, states):
+                acc.append(st)
         out = g.node("Transpose", [seq], perm=[1, 0, 2]) if m.batch_first else seq
-        h_n = hs[0] if len(hs) == 1 else g.node("Concat", hs, axis=0)
-        c_n = cs[0] if len(cs) == 1 else g.node("Concat", cs, axis=0)
-        ref_out, (ref_h, ref_c) = m(x)
-        return [(out, ref_out), (h_n, ref_h), (c_n, ref_c)]
+        ref_out, ref_state = m(x)
+        names = [f[0] if len(f) == 1 else g.node("Concat", f, axis=0) for f in finals]
+        refs = list(ref_state) if is_lstm else [ref_state]
+        return [(out, ref_out)] + list(zip(names, refs))
 
     # ------------------------------------------------------------ Transformer encoder
     def _linear_node(self, name, weight, bias, hint):
