@@ -29,6 +29,11 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
         indices = indices.to(tensorcore.int64)
     values = _as_tensor(values, dtype)
     if indices.dim() != 2:
+        # Without invariant checks PyTorch reads a 1-D tensor's length as
+        # sparse_dim and first reports the size mismatch that follows.
+        if not check_invariants and indices.dim() == 1 and size is not None and len(size) != indices.shape[0]:
+            raise RuntimeError(f"'len(size) == sparse_dim + dense_dim' is not satisfied: len(size) = {len(size)}, "
+                               f"sparse_dim = {indices.shape[0]}, dense_dim = {max(values.dim() - 1, 0)}")
         raise RuntimeError(f"indices must be sparse_dim x nnz, but got: {list(indices.shape)}")
     if values.dim() == 0:
         values = values.reshape(1)

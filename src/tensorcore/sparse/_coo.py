@@ -201,6 +201,18 @@ class SparseCooTensor(_Tensor):
         self._sp_values.grad = None
         self.__dict__["_sp_full_grad"] = None
 
+    def detach_(self):
+        self.__dict__["_sp_values"] = self._sp_values.detach()
+        return self
+
+    def zero_(self):
+        """No entries left (PyTorch's sparse zero_ keeps the size, nnz 0)."""
+        d = self.__dict__
+        d["_sp_indices"] = d["_sp_indices"][:, :0]
+        d["_sp_values"] = d["_sp_values"][:0].detach()
+        d["_sp_coalesced"] = True
+        return self
+
     def detach(self):
         return SparseCooTensor(self._sp_indices, self._sp_values.detach(), self.shape, self._sp_coalesced)
 

@@ -320,9 +320,8 @@ def mul(s, other):
         if tuple(other.shape) != tuple(s.shape):
             raise RuntimeError(f"mul: expected 'self' and 'other' to have same size, but {list(s.shape)} != "
                                f"{list(other.shape)}")
-        c = coalesce(s)
-        picked = other[tuple(c._sp_indices)]
-        return SparseCooTensor(c._sp_indices, c._sp_values * picked, s.shape, True, "MulBackward0")
+        picked = other[tuple(s._sp_indices)]
+        return SparseCooTensor(s._sp_indices, s._sp_values * picked, s.shape, s._sp_coalesced, "MulBackward0")
     return NotImplemented
 
 
