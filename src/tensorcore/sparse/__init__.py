@@ -170,35 +170,47 @@ def install(Tensor, namespace):
     Tensor.to_sparse_coo = to_sparse
     Tensor.to_dense = to_dense
 
-    def sparse_aware(dense_method, sparse_op):
-        def method(self, other, *args, **kwargs):
-            if type(other) is SparseCooTensor and type(self) is not SparseCooTensor:
-                return sparse_op(self, other, *args, **kwargs)
-            return dense_method(self, other, *args, **kwargs)
-        method.__name__ = dense_method.__name__
-        method.__doc__ = dense_method.__doc__
-        return method
+    # Lean wrappers (fixed signatures, one class test): they sit on dense hot paths.
+    dense_mm, dense_matmul_m, dense_add, dense_sub, dense_add_ = (Tensor.mm, Tensor.matmul, Tensor.add, Tensor.sub,
+                                                                  Tensor.add_)
 
-    def add(self, other, *, alpha=1, out=None):
-        return _ops.add(self, other, alpha)
+    def mm(self, mat2):
+        if mat2.__class__ is SparseCooTensor:
+            return _ops.dense_sparse_mm(self, mat2)
+        return dense_mm(self, mat2)
 
-    def sub(self, other, *, alpha=1, out=None):
-        return _ops.add(self, other, -alpha)
+    def matmul_method(self, other):
+        if other.__class__ is SparseCooTensor:
+            return _ops.dense_sparse_mm(self, other)
+        return dense_matmul_m(self, other)
+
+    def add(self, other, alpha=1):
+        if other.__class__ is SparseCooTensor:
+            return _ops.add(self, other, alpha)
+        return dense_add(self, other, alpha)
+
+    def sub(self, other, *, alpha=1):
+        if other.__class__ is SparseCooTensor:
+            return _ops.add(self, other, -alpha)
+        return dense_sub(self, other, alpha=alpha)
 
     def add_(self, other, *, alpha=1):
-        return _dense_add_sparse_(self, other, alpha)
+        if other.__class__ is SparseCooTensor:
+            return _dense_add_sparse_(self, other, alpha)
+        return dense_add_(self, other, alpha=alpha)
 
-    Tensor.mm = sparse_aware(Tensor.mm, _ops.dense_sparse_mm)
-    Tensor.matmul = sparse_aware(Tensor.matmul, _ops.dense_sparse_mm)
-    Tensor.add = sparse_aware(Tensor.add, add)
-    Tensor.sub = sparse_aware(Tensor.sub, sub)
-    Tensor.add_ = sparse_aware(Tensor.add_, add_)
+    for f, dense in ((mm, dense_mm), (matmul_method, dense_matmul_m), (add, dense_add), (sub, dense_sub),
+                     (add_, dense_add_)):
+        f.__name__, f.__doc__ = dense.__name__, dense.__doc__
+    Tensor.mm, Tensor.matmul, Tensor.add, Tensor.sub, Tensor.add_ = mm, matmul_method, add, sub, add_
 
     dense_matmul = namespace["matmul"]
 
     def matmul(input, other, *, out=None):
-        if type(input) is SparseCooTensor or type(other) is SparseCooTensor:
-            return input.matmul(other) if type(input) is SparseCooTensor else _ops.dense_sparse_mm(input, other)
+        if input.__class__ is SparseCooTensor:
+            return input.matmul(other)
+        if other.__class__ is SparseCooTensor:
+            return _ops.dense_sparse_mm(input, other)
         return dense_matmul(input, other) if out is None else dense_matmul(input, other, out=out)
     matmul.__doc__ = dense_matmul.__doc__
 
