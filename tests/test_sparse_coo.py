@@ -392,3 +392,53 @@ def test_dense_optimizers_refuse_sparse_grads_and_scale_grad_by_freq():
         e = lib.nn.Embedding(5, 2, sparse=True, scale_grad_by_freq=True)
         with pytest.raises(RuntimeError, match="scale_grad_by_freq not supported with sparse gradients"):
             e(lib.tensor([1, 1])).sum().backward()
+
+
+# ---- patterns from graph networks (pytorch/examples gcn/gat, pyGAT) ----
+def test_graph_loader_pattern():
+    # numpy int32 edge list as indices, float values cast by dtype=, dense + sparse,
+    # diagonal scaling through diag().to_sparse() @ dense, torch.spmm.
+    edges = np.array([[0, 1], [1, 2], [2, 0], [3, 1]], dtype=np.int32)
+
+    def run(lib):
+        adj = lib.sparse_coo_tensor(edges.T, lib.ones(4), (4, 4), dtype=lib.int64)
+        adj = lib.eye(4) + adj
+        deg = lib.diag(lib.sqrt(1 / lib.sum(adj, dim=1))).to_sparse()
+        norm = (deg @ adj @ deg).to_sparse()
+        lib.manual_seed(0)
+        w = lib.randn(4, 3, requires_grad=True)
+        out = lib.spmm(norm, lib.mm(lib.eye(4).to_sparse(), w))
+        out.pow(2).sum().backward()
+        return adj, norm, out, w.grad
+    for a, b in zip(*both(run)):
+        if b.is_sparse:
+            same_repr(a, b)
+        else:
+            np.testing.assert_allclose(as_np(a), as_np(b), rtol=1e-6)
+
+
+def test_custom_function_saves_sparse_tensor():
+    # pyGAT's SpecialSpmmFunction: the sparse tensor goes through save_for_backward.
+    def run(lib):
+        class Spmm(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, indices, values, shape, b):
+                a = lib.sparse_coo_tensor(indices, values, shape)
+                ctx.save_for_backward(a, b)
+                ctx.N = shape[0]
+                return lib.matmul(a, b)
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                a, b = ctx.saved_tensors
+                edge_idx = a._indices()[0, :] * ctx.N + a._indices()[1, :]
+                grad_values = grad_output.matmul(b.t()).view(-1)[edge_idx]
+                return None, grad_values, None, a.t().matmul(grad_output)
+
+        lib.manual_seed(0)
+        v = lib.rand(5, requires_grad=True)
+        b = lib.randn(3, 2, requires_grad=True)
+        Spmm.apply(lib.tensor(IDX), v, lib.Size([3, 3]), b).sum().backward()
+        return v.grad, b.grad
+    for a, b in zip(*both(run)):
+        np.testing.assert_allclose(as_np(a), as_np(b), rtol=1e-6)
