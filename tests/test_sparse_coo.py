@@ -442,3 +442,13 @@ def test_custom_function_saves_sparse_tensor():
         return v.grad, b.grad
     for a, b in zip(*both(run)):
         np.testing.assert_allclose(as_np(a), as_np(b), rtol=1e-6)
+
+
+@pytest.mark.parametrize("op", ["relu", "abs", "sqrt", "tanh", "sign", "square", "floor", "pow2", "neg", "abs_op"])
+def test_zero_preserving_unary_ops(op):
+    def run(lib):
+        s = lib.sparse_coo_tensor(lib.tensor(IDX), lib.tensor([3.0, -4.0, 5.0, 1.0, -2.5]), (3, 3))
+        return {"pow2": lambda: s.pow(2), "neg": lambda: s.neg(), "abs_op": lambda: abs(s)}.get(
+            op, lambda: getattr(s, op)())()
+    a, b = both(run)
+    same_repr(a, b)

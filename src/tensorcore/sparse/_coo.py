@@ -369,6 +369,32 @@ class SparseCooTensor(_Tensor):
     __str__ = __repr__
 
 
+def _values_op(name, coalesce_first):
+    """A method applying the dense op `name` to the values: PyTorch's sparse
+    kernels for ops with f(0) == 0. A non-linear one first sums repeated
+    coordinates (f(a) + f(b) != f(a + b)), so its result is coalesced."""
+    def method(self, *args, **kwargs):
+        from ._ops import coalesce
+        src = coalesce(self) if coalesce_first else self
+        values = getattr(src._sp_values, name)(*args, **kwargs)
+        return SparseCooTensor(src._sp_indices, values, self.shape, src._sp_coalesced)
+    method.__name__ = name
+    return method
+
+
+# Zero-preserving elementwise ops PyTorch runs on sparse COO tensors (checked
+# against torch 2.13; exp, log, cos, sigmoid... are not among them and raise).
+for _name in ("relu", "abs", "sqrt", "sin", "tan", "tanh", "asin", "atan", "sinh", "asinh", "atanh", "expm1",
+              "log1p", "sign", "sgn", "trunc", "floor", "ceil", "round", "frac", "square", "erf", "erfinv",
+              "deg2rad", "rad2deg", "nan_to_num", "signbit", "isnan", "isinf", "pow"):
+    if hasattr(_Tensor, _name):
+        setattr(SparseCooTensor, _name, _values_op(_name, True))
+for _name in ("positive", "conj"):
+    if hasattr(_Tensor, _name):
+        setattr(SparseCooTensor, _name, _values_op(_name, False))
+SparseCooTensor.__abs__ = SparseCooTensor.abs
+SparseCooTensor.__pow__ = SparseCooTensor.pow
+
 # Names this class answers itself (methods and properties above): everything
 # else that Tensor has raises (see __getattribute__).
 _OWN = frozenset(n for n in SparseCooTensor.__dict__) | {"__class__", "__dict__"}
