@@ -452,3 +452,28 @@ def test_zero_preserving_unary_ops(op):
             op, lambda: getattr(s, op)())()
     a, b = both(run)
     same_repr(a, b)
+
+
+# ---- saving ----
+def test_save_load_interop_with_pytorch():
+    import copy
+    import io
+    import pickle
+    s = tc.sparse_coo_tensor([[0, 1, 0], [1, 0, 1]], [1.0, 2.0, 3.0], (2, 2))
+    for weights_only in (True, False):
+        buf = io.BytesIO()
+        tc.save({"s": s, "c": s.coalesce()}, buf)
+        buf.seek(0)
+        mine = tc.load(buf, weights_only=weights_only)
+        buf.seek(0)
+        theirs = torch.load(buf, weights_only=weights_only)
+        for k in ("s", "c"):
+            same_repr(mine[k], theirs[k])
+    t = torch.sparse_coo_tensor([[0, 1], [1, 0]], torch.tensor([1.0, 2.0], dtype=torch.float64), (2, 3))
+    buf = io.BytesIO()
+    torch.save([t, t.coalesce()], buf)
+    buf.seek(0)
+    for a, b in zip(tc.load(buf), (t, t.coalesce())):
+        same_repr(a, b)
+    for r in (pickle.loads(pickle.dumps(s)), copy.deepcopy(s)):
+        assert repr(r) == repr(s) and r.is_sparse

@@ -34,9 +34,9 @@ _METADATA = frozenset((
     "shape", "dtype", "device", "size", "dim", "ndim", "ndimension", "numel", "nelement", "is_cuda", "is_cpu",
     "is_meta", "get_device", "element_size", "is_floating_point", "is_complex", "is_signed", "__len__", "is_nested",
     "is_quantized", "is_mkldnn", "is_sparse_csr", "is_mps", "is_xpu", "is_xla", "is_mtia", "is_vulkan", "is_ipu",
-    "is_inference", "_version", "names", "__class__", "__dict__", "__module__", "__doc__", "__reduce_ex__",
+    "is_inference", "_version", "names", "__class__", "__dict__", "__module__", "__doc__",
     "__sizeof__", "__hash__", "__weakref__", "__init_subclass__", "__subclasshook__", "__format__", "__dir__",
-    "__getstate__", "__setstate__", "__reduce__", "__ne__", "__init__", "__new__", "__setattr__", "__delattr__",
+    "__getstate__", "__setstate__", "__ne__", "__init__", "__new__", "__setattr__", "__delattr__",
     "__getattribute__", "__class_getitem__", "__array_priority__", "__bool__", "__index__", "__int__", "__float__",
 ))
 
@@ -220,6 +220,12 @@ class SparseCooTensor(_Tensor):
         return SparseCooTensor(self._sp_indices.clone(), self._sp_values.clone(), self.shape, self._sp_coalesced,
                                "CloneBackward0")
 
+    def __reduce_ex__(self, protocol):
+        # pickle / multiprocessing: the parts, not the placeholder (torch.save
+        # writes PyTorch's _rebuild_sparse_tensor form, _torch_pickle.py).
+        return (_rebuild, (self._sp_indices, self._sp_values.detach(), tuple(self.shape), self._sp_coalesced,
+                           self.requires_grad))
+
     def __deepcopy__(self, memo):
         if id(self) in memo:
             return memo[id(self)]
@@ -367,6 +373,11 @@ class SparseCooTensor(_Tensor):
         return sparse_repr(self)
 
     __str__ = __repr__
+
+
+def _rebuild(indices, values, size, coalesced, requires_grad):
+    out = SparseCooTensor(indices, values, size, coalesced)
+    return out.requires_grad_() if requires_grad else out
 
 
 def _values_op(name, coalesce_first):
