@@ -477,3 +477,28 @@ def test_save_load_interop_with_pytorch():
         same_repr(a, b)
     for r in (pickle.loads(pickle.dumps(s)), copy.deepcopy(s)):
         assert repr(r) == repr(s) and r.is_sparse
+
+
+@pytest.mark.parametrize("kw", [dict(lr=0.1), dict(lr=0.1, momentum=0.9), dict(lr=0.1, nesterov=True, momentum=0.5),
+                                dict(lr=0.1, maximize=True), dict(lr=0.1, momentum=0.9, dampening=0.3)])
+def test_sgd_with_sparse_gradients(kw):
+    def run(lib):
+        lib.manual_seed(0)
+        e = lib.nn.Embedding(4, 2, sparse=True)
+        opt = lib.optim.SGD(e.parameters(), **kw)
+        for ids in ([1, 2, 1], [3, 2], [1]):
+            opt.zero_grad()
+            e(lib.tensor(ids)).pow(2).sum().backward()
+            opt.step()
+        return e.weight
+    a, b = both(run)
+    np.testing.assert_allclose(as_np(a), as_np(b), rtol=1e-6, atol=1e-7)
+
+
+def test_sgd_sparse_weight_decay_raises_like_pytorch():
+    for lib in (tc, torch):
+        e = lib.nn.Embedding(4, 2, sparse=True)
+        opt = lib.optim.SGD(e.parameters(), lr=0.1, weight_decay=0.1)
+        e(lib.tensor([1])).sum().backward()
+        with pytest.raises(RuntimeError, match=r"add\(sparse, dense\) is not supported"):
+            opt.step()

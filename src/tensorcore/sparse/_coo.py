@@ -347,6 +347,25 @@ class SparseCooTensor(_Tensor):
         from ._ops import mul
         return mul(self, other)
 
+    def _assign(self, other):
+        """In-place ops: this tensor takes `other`'s entries (PyTorch's sparse
+        in-place kernels also replace the indices and values)."""
+        d = self.__dict__
+        d["_sp_indices"], d["_sp_values"], d["_sp_coalesced"] = other._sp_indices, other._sp_values, other._sp_coalesced
+        return self
+
+    def mul_(self, other):
+        from ._ops import mul
+        return self._assign(mul(self, other))
+
+    def add_(self, other, *, alpha=1):
+        from ._ops import add
+        return self._assign(add(self, other, alpha))
+
+    def sub_(self, other, *, alpha=1):
+        from ._ops import add
+        return self._assign(add(self, other, -alpha))
+
     def div(self, other, *, rounding_mode=None):
         from ._ops import div
         return div(self, other, rounding_mode)
