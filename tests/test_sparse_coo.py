@@ -502,3 +502,28 @@ def test_sgd_sparse_weight_decay_raises_like_pytorch():
         e(lib.tensor([1])).sum().backward()
         with pytest.raises(RuntimeError, match=r"add\(sparse, dense\) is not supported"):
             opt.step()
+
+
+@pytest.mark.parametrize("op", ["select1", "getitem", "index_select1", "index_select0", "dense_select", "dense_getitem"])
+def test_select_and_index_select(op):
+    def run(lib):
+        s = lib.sparse_coo_tensor(lib.tensor(IDX), lib.tensor([3.0, -4.0, 5.0, 1.0, 7.0]), (3, 3))
+        d = lib.sparse_coo_tensor(lib.tensor(IDX), lib.arange(10.0).reshape(5, 2), (3, 3, 2))
+        return {"select1": lambda: s.select(1, 2), "getitem": lambda: s[1],
+                "index_select1": lambda: s.index_select(1, lib.tensor([2, 0, 2])),
+                "index_select0": lambda: s.index_select(0, lib.tensor([1])),
+                "dense_select": lambda: d.select(2, 1), "dense_getitem": lambda: d[0]}[op]()
+    a, b = both(run)
+    same_repr(a, b)
+    assert a.is_coalesced() == b.is_coalesced()
+
+
+def test_select_errors():
+    for lib in (tc, torch):
+        s = make(lib)
+        with pytest.raises(IndexError, match=r"select\(\): index 5 out of range for tensor of size \[3, 3\] at "
+                                             "dimension 0"):
+            s.select(0, 5)
+        with pytest.raises(NotImplementedError, match="Could not run 'aten::as_strided' with arguments from the "
+                                                      "'SparseCPU' backend"):
+            s[0:1]

@@ -141,7 +141,18 @@ class SparseCooTensor(_Tensor):
         raise unsupported("unbind")
 
     def __getitem__(self, key):
-        raise unsupported("index")
+        import numbers
+        if isinstance(key, numbers.Integral) and not isinstance(key, bool):
+            return self.select(0, key)
+        raise unsupported("as_strided")  # PyTorch's slicing path has no sparse kernel
+
+    def select(self, dim, index):
+        from ._ops import select
+        return select(self, dim, index)
+
+    def index_select(self, dim, index):
+        from ._ops import index_select
+        return index_select(self, dim, index)
 
     def __setitem__(self, key, value):
         raise unsupported("index_put_")

@@ -331,3 +331,45 @@ def div(s, other, rounding_mode=None):
         vals = s._sp_values.div(other, rounding_mode=rounding_mode)
         return SparseCooTensor(s._sp_indices, vals, s.shape, s._sp_coalesced, "DivBackward0")
     raise unsupported("div.Tensor")
+
+
+def _check_dim(s, dim, op):
+    nd = s.dim()
+    if not -nd <= dim < nd:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})")
+    return dim % nd
+
+
+def select(s, dim, index):
+    """The slice at `index` along `dim`: entries on it, that coordinate dropped
+    (a dense dim: selected in the values)."""
+    dim = _check_dim(s, dim, "select")
+    n = s.shape[dim]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(s.shape)} at dimension {dim}")
+    index %= n
+    sd = s.sparse_dim()
+    shape = [m for d, m in enumerate(s.shape) if d != dim]
+    if dim >= sd:
+        return SparseCooTensor(s._sp_indices, s._sp_values.select(dim - sd + 1, index), shape, False, "SelectBackward0")
+    tc = _tc()
+    keep = (s._sp_indices[dim] == index).nonzero().reshape(-1)
+    rows = tc.tensor([d for d in range(sd) if d != dim], dtype=tc.int64)
+    idx = s._sp_indices.index_select(1, keep).index_select(0, rows)
+    return SparseCooTensor(idx, s._sp_values.index_select(0, keep), shape, False, "SelectBackward0")
+
+
+def index_select(s, dim, index):
+    """Entries whose coordinate along `dim` is in `index`, renumbered by their
+    position there; ordered by that position, then by entry (PyTorch's order)."""
+    dim = _check_dim(s, dim, "index_select")
+    sd = s.sparse_dim()
+    shape = list(s.shape)
+    shape[dim] = index.numel()
+    if dim >= sd:
+        return SparseCooTensor(s._sp_indices, s._sp_values.index_select(dim - sd + 1, index), shape, False,
+                               "IndexSelectBackward0")
+    pos, entry = (s._sp_indices[dim].unsqueeze(0) == index.reshape(-1, 1)).nonzero().unbind(1)
+    idx = s._sp_indices.index_select(1, entry)
+    idx[dim] = pos
+    return SparseCooTensor(idx, s._sp_values.index_select(0, entry), shape, False, "IndexSelectBackward0")
