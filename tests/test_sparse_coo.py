@@ -527,3 +527,13 @@ def test_select_errors():
         with pytest.raises(NotImplementedError, match="Could not run 'aten::as_strided' with arguments from the "
                                                       "'SparseCPU' backend"):
             s[0:1]
+
+
+def test_t_needs_two_sparse_dims():
+    def run(lib):
+        s = lib.sparse_coo_tensor(lib.tensor([[0, 1]]), lib.ones(2, 2), (2, 2))
+        with pytest.raises(RuntimeError) as info:
+            s.t()
+        return str(info.value)
+    mine, theirs = both(run)
+    assert mine == theirs

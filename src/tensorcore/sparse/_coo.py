@@ -295,11 +295,11 @@ class SparseCooTensor(_Tensor):
 
     # ---- math ----
     def t(self):
-        if self.sparse_dim() + self.dense_dim() != 2 or self.sparse_dim() != 2:
-            if self.dim() < 2:
-                return self
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.dim()}D")
-        return self.transpose(0, 1)
+        sd, dd = self.sparse_dim(), self.dense_dim()
+        if sd > 2 or dd != 0:
+            raise RuntimeError(f"t() expects a tensor with <= 2 sparse and 0 dense dimensions, but got {sd} sparse "
+                               f"and {dd} dense dimensions")
+        return self if sd < 2 else self.transpose(0, 1)
 
     def transpose(self, dim0, dim1):
         from ._ops import transpose
