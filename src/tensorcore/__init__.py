@@ -76,3 +76,6 @@ from . import _linalg_legacy  # noqa: E402
 _linalg_legacy.install(globals())  # torch.det, torch.svd, Tensor.inverse, ...
 from . import distributions  # noqa: E402,F401
 from .serialization import save, load  # noqa: E402,F401
+from . import sparse  # noqa: E402
+sparse.install(Tensor, globals())  # sparse_coo_tensor, to_sparse, layouts; mm/matmul/add see sparse operands
+from . import multiprocessing  # noqa: E402  (Tensor.share_memory_, tensors passed by reference)

@@ -23,7 +23,7 @@ storage is identified by its data pointer and byte size.
 import collections
 import pickle
 
-from . import _C
+from . import _C, _layout
 from ._dtype import Size, bool_, device, dtype as _DType, float32, float64, int32, int64
 
 Tensor = _C.Tensor
@@ -199,9 +199,24 @@ def _rebuild_from_type_v2(func, new_type, args, state):
 
 
 def _get_layout(name):
-    if name != "torch.strided":
-        raise UnpicklingError(f"tensorcore.load: layout {name} is not supported (only torch.strided)")
-    return "torch.strided"
+    from ._layout import sparse_coo, strided
+    layouts = {"torch.strided": strided, "torch.sparse_coo": sparse_coo}
+    if name not in layouts:
+        raise UnpicklingError(f"tensorcore.load: layout {name} is not supported (only torch.strided and "
+                              "torch.sparse_coo)")
+    return layouts[name]
+
+
+def _rebuild_sparse_tensor(layout, data):
+    """PyTorch's form of a saved sparse COO tensor: (indices, values, size,
+    is_coalesced) (older files: no is_coalesced)."""
+    from ._layout import sparse_coo
+    from .sparse import sparse_coo_tensor
+    if layout is not sparse_coo:
+        raise UnpicklingError(f"tensorcore.load: sparse layout {layout} is not supported (only torch.sparse_coo)")
+    indices, values, size = data[:3]
+    coalesced = data[3] if len(data) > 3 else None
+    return sparse_coo_tensor(indices, values, size, is_coalesced=coalesced)
 
 
 def _unsupported_rebuild(kind):
@@ -228,6 +243,7 @@ def _torch_names():
         "torch._utils._rebuild_parameter": _rebuild_parameter,
         "torch._utils._rebuild_parameter_with_state": _rebuild_parameter_with_state,
         "torch._tensor._rebuild_from_type_v2": _rebuild_from_type_v2,
+        "torch._utils._rebuild_sparse_tensor": _rebuild_sparse_tensor,
     }
     for name, dt in SUPPORTED_DTYPES.items():
         names["torch." + name] = dt
@@ -239,7 +255,7 @@ def _torch_names():
     for legacy in ("torch.storage.UntypedStorage", "torch.storage.TypedStorage"):
         names[legacy] = _Unsupported(f"tensorcore.load: the checkpoint holds a bare {legacy.rsplit('.', 1)[1]}, "
                                      "which tensorcore does not support (it loads tensors)")
-    for fn, kind in [("_rebuild_qtensor", "quantized tensor"), ("_rebuild_sparse_tensor", "sparse tensor"),
+    for fn, kind in [("_rebuild_qtensor", "quantized tensor"),
                      ("_rebuild_nested_tensor", "nested tensor"), ("_rebuild_tensor_v3", "tensor saved by "
                                                                    "_rebuild_tensor_v3"),
                      ("_rebuild_meta_tensor_no_storage", "meta tensor"),
@@ -369,9 +385,19 @@ class TorchPickler(pickle._Pickler):
             loc = "cuda:0"
         return ("storage", _g("torch", STORAGE_NAME_OF_DTYPE[t.dtype.name]), key, loc, nbytes // itemsize)
 
+    def save_layout(self, obj):
+        self.save_reduce(_g("torch.serialization", "_get_layout"), (repr(obj).replace("tensorcore.", "torch."),),
+                         obj=obj)
+
+    dispatch[_layout.layout] = save_layout
+
     def reducer_override(self, obj):
         if not isinstance(obj, Tensor):
             return NotImplemented
+        if obj.is_sparse:
+            # as PyTorch's Tensor.__reduce_ex__ for a sparse COO tensor
+            data = (_C.detach(obj._indices()), _C.detach(obj._values()), Size(obj.shape), obj.is_coalesced())
+            return (_g("torch._utils", "_rebuild_sparse_tensor"), (obj.layout, data))
         from .nn.parameter import Parameter
         state = dict(obj.__dict__) if getattr(obj, "__dict__", None) else None
         if type(obj) is Parameter:

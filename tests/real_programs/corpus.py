@@ -92,9 +92,17 @@ PROGRAMS = [
             masks=(r"time: [\d.]+s", r"elapsed: [\d.]+s"), slow=True, timeout=900),
     Program("pygat_sparse", "pyGAT/train.py", ("--epochs", "2", "--hidden", "4", "--nb_heads", "2", "--sparse"),
             before=(("pyGAT/make_data.py", ()),), rtol=1e-4,
-            masks=(r"time: [\d.]+s", r"elapsed: [\d.]+s"), slow=True, timeout=900,
-            differs="sparse COO tensors are missing: AttributeError: module 'tensorcore' has no attribute "
-                    "'sparse_coo_tensor' (pyGAT/layers.py SpecialSpmmFunction)"),
+            masks=(r"time: [\d.]+s", r"elapsed: [\d.]+s"), slow=True, timeout=900),
+    # pytorch/examples gcn and gat: sparse COO adjacency (sparse_coo_tensor, to_sparse, spmm, sparse @ dense);
+    # the Cora download replaced by a synthetic ./cora written by cora_data.py first.
+    Program("gcn_sparse", "gcn/main.py", ("--epochs", "30", "--val-every", "5"),
+            before=(("gcn/cora_data.py", ()),), rtol=1e-4, masks=(r"\([\d.]+s\)",), slow=True),
+    Program("gat_sparse_loader", "gat/main.py",
+            ("--epochs", "10", "--val-every", "2", "--hidden-dim", "8", "--num-heads", "2"),
+            before=(("gat/cora_data.py", ()),), rtol=1e-4, masks=(r"\([\d.]+s\)",), slow=True),
+    # karpathy/ng-video-lecture gpt.py / bigram.py (hyperparameters shrunk in the file), input.txt copied in.
+    Program("ngvl_gpt", "ng-video-lecture/gpt.py", copy=("input.txt",), rtol=1e-4, slow=True),
+    Program("ngvl_bigram", "ng-video-lecture/bigram.py", copy=("input.txt",), rtol=1e-4, slow=True),
     Program("mnist_rnn", "mnist_rnn.py", ("--epochs", "2", "--log-interval", "2", "--test-batch-size", "64"),
             rtol=1e-5, slow=True),
     Program("dcgan_fake", "dcgan.py", ("--dataset", "fake", "--batchSize", "8", "--nz", "16", "--ngf", "8",

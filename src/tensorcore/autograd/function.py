@@ -10,6 +10,7 @@ class FunctionCtx:
     def __init__(self):
         self._to_save = ()
         self._saved_unpacked = None
+        self._saved_sparse = None
         self.needs_input_grad = ()
         self._non_differentiable = ()
         self._dirty = ()
@@ -24,6 +25,10 @@ class FunctionCtx:
             if self._to_save:
                 return tuple(self._to_save)
             raise RuntimeError("saved_tensors is only available inside backward() after save_for_backward()")
+        if self._saved_sparse is not None:
+            # A sparse COO tensor is a Python subclass whose C++ part is a
+            # placeholder (tensorcore/sparse/_coo.py): hand back the object.
+            return tuple(o if o is not None else t for o, t in zip(self._saved_sparse, self._saved_unpacked))
         return self._saved_unpacked
 
     def mark_non_differentiable(self, *tensors):
@@ -92,6 +97,8 @@ class Function:
         for o in tensor_outs:
             if any(o is n for n in ctx._non_differentiable) or not o.dtype.is_floating_point:
                 o._drop_history()
+        if any(getattr(t, "is_sparse", False) for t in ctx._to_save):
+            ctx._saved_sparse = tuple(t if getattr(t, "is_sparse", False) else None for t in ctx._to_save)
         ctx._to_save = ()
         del node
         return fixed[0] if single else tuple(fixed)

@@ -140,8 +140,6 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
               sparse=False):
     """Rows of `weight` picked by integer `input` (grad_fn=EmbeddingBackward0).
     No gradient reaches row `padding_idx`."""
-    if sparse:
-        raise NotImplementedError("embedding(sparse=True): tensorcore has no sparse gradients; use sparse=False")
     if isinstance(input, _C.Tensor) and input.dtype.name not in ("int64", "int32"):
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
                            f"Long, Int; but got {input.type()} instead (while checking arguments for embedding)")
@@ -157,6 +155,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         padding_idx = -1
     if max_norm is not None:
         _embedding_renorm_(weight, input, max_norm, norm_type)
+    if sparse and weight.requires_grad and _C.is_grad_enabled():
+        from ..sparse._embedding import sparse_embedding
+        return sparse_embedding(weight, input, int(padding_idx), bool(scale_grad_by_freq))
     return _C.embedding_ex(weight, input, int(padding_idx), bool(scale_grad_by_freq))
 
 

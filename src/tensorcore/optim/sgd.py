@@ -42,6 +42,11 @@ class SGD(Optimizer):
         """Performs one optimization step; returns closure's loss if given."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:
+            sparse = [p for p in group["params"] if p.grad is not None and getattr(p.grad, "is_sparse", False)]
+            for p in sparse:
+                self._sparse_step(p, group)
+            if sparse:
+                group = dict(group, params=[p for p in group["params"] if all(p is not q for q in sparse)])
             params, grads = self._params_with_grad(group, "SGD")
             if not params:
                 continue
@@ -55,3 +60,24 @@ class SGD(Optimizer):
                 for p, b in zip(params, new_bufs):
                     state[p]["momentum_buffer"] = b
         return loss
+
+    def _sparse_step(self, p, group):
+        """A parameter with a sparse gradient (nn.Embedding(sparse=True)):
+        torch.optim.SGD's single-tensor update with sparse tensor ops (the
+        momentum buffer is sparse too)."""
+        from ..autograd import no_grad
+        with no_grad():
+            grad = p.grad if not group["maximize"] else -p.grad
+            if group["weight_decay"] != 0:
+                grad = grad.add(p, alpha=group["weight_decay"])  # raises PyTorch's add(sparse, dense) error
+            momentum = group["momentum"]
+            if momentum != 0:
+                state = self.state[p]
+                buf = state.get("momentum_buffer")
+                if buf is None:
+                    buf = grad.clone().detach()
+                    state["momentum_buffer"] = buf
+                else:
+                    buf.mul_(momentum).add_(grad, alpha=1 - group["dampening"])
+                grad = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
+            p.add_(grad, alpha=-group["lr"])

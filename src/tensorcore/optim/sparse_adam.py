@@ -1,18 +1,17 @@
 """SparseAdam."""
+import math
+
 from .optimizer import Optimizer, _float_lr
 
 __all__ = ["SparseAdam"]
 
 
 class SparseAdam(Optimizer):
-    r"""torch.optim.SparseAdam's interface: Adam for parameters whose
-    gradients are sparse tensors (nn.Embedding(sparse=True)).
-
-    tensorcore has no sparse tensors yet, so no gradient can be sparse and
-    step() raises PyTorch's error for dense gradients, pointing to Adam. The
-    constructor validates its arguments as PyTorch does so programs that only
-    build the optimizer (or its state_dict) run unchanged.
-    """
+    r"""torch.optim.SparseAdam: Adam for parameters whose gradients are sparse
+    COO tensors (nn.Embedding(sparse=True)). Only the rows present in a step's
+    gradient have their moments and values updated ("lazy" Adam); the moments
+    are dense tensors shaped like the parameter. The arithmetic follows
+    torch.optim._functional.sparse_adam step for step (same rounding)."""
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, maximize=False):
         lr = _float_lr(lr)
@@ -28,11 +27,56 @@ class SparseAdam(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure=None):
-        """Raises for every dense gradient, as PyTorch does; returns closure's
-        loss when no parameter has a gradient."""
+        """One update per parameter with a (sparse) gradient; a dense gradient
+        raises PyTorch's error pointing to Adam."""
         loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None and not getattr(p.grad, "is_sparse", False):
-                    raise RuntimeError("SparseAdam does not support dense gradients, please consider Adam instead")
+        with _no_grad():
+            for group in self.param_groups:
+                beta1, beta2 = group["betas"]
+                work = []
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    if not getattr(p.grad, "is_sparse", False):
+                        raise RuntimeError("SparseAdam does not support dense gradients, please consider Adam instead")
+                    state = self.state[p]
+                    if len(state) == 0:
+                        state["step"] = 0
+                        state["exp_avg"] = p.new_zeros(p.shape)
+                        state["exp_avg_sq"] = p.new_zeros(p.shape)
+                    state["step"] += 1
+                    work.append((p, state))
+                for p, state in work:
+                    _sparse_adam_update(p, state, group["lr"], beta1, beta2, group["eps"],
+                                        group.get("maximize", False))
         return loss
+
+
+def _no_grad():
+    from ..autograd import no_grad
+    return no_grad()
+
+
+def _sparse_adam_update(param, state, lr, beta1, beta2, eps, maximize):
+    grad = param.grad
+    if maximize:
+        grad = -grad
+    grad = grad.coalesce()  # the update is non-linear: one entry per row
+    where = tuple(grad._indices())
+    values = grad._values()
+    if values.numel() == 0:
+        return
+    exp_avg, exp_avg_sq, step = state["exp_avg"], state["exp_avg_sq"], state["step"]
+    # old <- b * old + (1 - b) * new, written old += (1 - b) * (new - old)
+    old_exp_avg = exp_avg[where]
+    exp_avg_update = values.sub(old_exp_avg).mul_(1 - beta1)
+    exp_avg.index_put_(where, exp_avg_update, accumulate=True)
+    old_exp_avg_sq = exp_avg_sq[where]
+    exp_avg_sq_update = values.pow(2).sub_(old_exp_avg_sq).mul_(1 - beta2)
+    exp_avg_sq.index_put_(where, exp_avg_sq_update, accumulate=True)
+    numer = exp_avg_update.add_(old_exp_avg)
+    denom = exp_avg_sq_update.add_(old_exp_avg_sq).sqrt_().add_(eps)
+    bias_correction1 = 1 - beta1 ** step
+    bias_correction2 = 1 - beta2 ** step
+    step_size = lr * math.sqrt(bias_correction2) / bias_correction1
+    param.index_put_(where, -step_size * numer.div_(denom), accumulate=True)

@@ -497,6 +497,9 @@ class Module:
         return self._apply(lambda t: t.cuda(device))
 
     def share_memory(self):
+        """Moves parameters and buffers into shared memory (Tensor.share_memory_)."""
+        for t in list(self.parameters()) + list(self.buffers()):
+            t.share_memory_()
         return self
 
     # ---- state dict ----

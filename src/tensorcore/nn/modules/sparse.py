@@ -33,8 +33,6 @@ class Embedding(Module):
         self.max_norm = max_norm
         self.norm_type = norm_type
         self.scale_grad_by_freq = scale_grad_by_freq
-        if sparse:
-            raise NotImplementedError("Embedding(sparse=True): tensorcore has no sparse gradients")
         self.sparse = sparse
         if _weight is None:
             self.weight = Parameter(_C.empty([num_embeddings, embedding_dim], _factory_dtype(dtype)),

@@ -1,0 +1,219 @@
+"""torch.sparse: sparse COO tensors (Note [Sparse COO as a Python subclass] in
+_coo.py), their construction, and the dense ops that accept them."""
+from .. import _C
+from ._coo import SparseCooTensor
+from . import _ops
+
+__all__ = ["mm", "sum", "addmm", "spmm", "check_sparse_tensor_invariants"]
+
+_Tensor = _C.Tensor
+
+
+def _as_tensor(data, dtype=None):
+    import tensorcore
+    if isinstance(data, _Tensor):
+        return data if dtype is None else data.to(dtype)
+    return tensorcore.tensor(data, dtype=dtype)
+
+
+def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False,
+                      requires_grad=False, check_invariants=None, is_coalesced=None):
+    """A sparse COO tensor with `values[k]` at coordinate `indices[:, k]`
+    (repeats add up). Indices are always checked against `size` (PyTorch
+    skips the check by default and then reads out of bounds)."""
+    import tensorcore
+    if device is not None and str(device) != "cpu":
+        tensorcore.zeros(0, device=device)  # raises what a dense factory raises for that device
+    indices = _as_tensor(indices)
+    if indices.dtype != tensorcore.int64:
+        indices = indices.to(tensorcore.int64)
+    values = _as_tensor(values, dtype)
+    if indices.dim() != 2:
+        # Without invariant checks PyTorch reads a 1-D tensor's length as
+        # sparse_dim and first reports the size mismatch that follows.
+        if not check_invariants and indices.dim() == 1 and size is not None and len(size) != indices.shape[0]:
+            raise RuntimeError(f"'len(size) == sparse_dim + dense_dim' is not satisfied: len(size) = {len(size)}, "
+                               f"sparse_dim = {indices.shape[0]}, dense_dim = {max(values.dim() - 1, 0)}")
+        raise RuntimeError(f"indices must be sparse_dim x nnz, but got: {list(indices.shape)}")
+    if values.dim() == 0:
+        values = values.reshape(1)
+    nnz, sparse_dim = indices.shape[1], indices.shape[0]
+    if values.shape[0] != nnz:
+        raise RuntimeError(f"indices and values must have same nnz, but got nnz from indices: {nnz}, "
+                           f"nnz from values: {values.shape[0]}")
+    idx = indices.detach()
+    if size is None:
+        sparse_sizes = idx.max(1).values.add(1).tolist() if nnz else [0] * sparse_dim
+        size = list(sparse_sizes) + list(values.shape[1:])
+    size = [int(n) for n in size]
+    dense_dim = values.dim() - 1
+    if len(size) != sparse_dim + dense_dim:
+        raise RuntimeError(f"'len(size) == sparse_dim + dense_dim' is not satisfied: len(size) = {len(size)}, "
+                           f"sparse_dim = {sparse_dim}, dense_dim = {dense_dim}")
+    if list(values.shape[1:]) != size[sparse_dim:]:
+        raise RuntimeError(f"values has incorrect size, expected {[nnz] + size[sparse_dim:]}, "
+                           f"got {list(values.shape)}")
+    if nnz:
+        low, high = idx.min(1).values.tolist(), idx.max(1).values.tolist()
+        for d in range(sparse_dim):
+            if low[d] < 0:
+                raise RuntimeError(f"found negative index {low[d]} for dim {d}")
+            if high[d] >= size[d]:
+                raise RuntimeError(f"size is inconsistent with indices: for dim {d}, size is {size[d]} but found "
+                                   f"index {high[d]}")
+    name = None
+    if requires_grad:
+        if not values.dtype.is_floating_point:
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        values = values.detach().requires_grad_()
+    elif values.requires_grad:
+        name = "SparseCooTensorWithDimsAndTensorsBackward0"
+    return SparseCooTensor(indices, values, size, bool(is_coalesced), name)
+
+
+def _check_sparse(x, op):
+    if not isinstance(x, SparseCooTensor):
+        raise RuntimeError(f"{op}: expected a sparse COO tensor, got a {type(x).__name__} with layout "
+                           f"{getattr(x, 'layout', None)}")
+
+
+def mm(mat1, mat2, reduce=None):
+    """sparse @ dense -> dense (gradients to both the values and the dense
+    matrix, grad_fn SparseAddmmBackward0); sparse @ sparse -> sparse."""
+    if reduce is not None:
+        raise NotImplementedError("torch.sparse.mm(reduce=...): tensorcore has no sparse CSR reductions")
+    if not isinstance(mat1, SparseCooTensor):
+        import tensorcore
+        return tensorcore.mm(mat1, mat2)
+    return _ops.sparse_mm(mat1, mat2, "SparseAddmmBackward0")
+
+
+def spmm(mat1, mat2):
+    """torch.spmm: torch.mm for a sparse first operand."""
+    import tensorcore
+    return tensorcore.mm(mat1, mat2)
+
+
+def addmm(mat, mat1, mat2, *, beta=1.0, alpha=1.0):
+    """beta * mat + alpha * (mat1 @ mat2) with mat1 sparse."""
+    _check_sparse(mat1, "sparse.addmm")
+    return mat * beta + _ops.sparse_mm(mat1, mat2) * alpha
+
+
+def sum(input, dim=None, dtype=None):  # noqa: A001  (torch.sparse.sum)
+    """Sum of all elements (dense 0-dim) or over `dim` (sparse while sparse
+    dims remain)."""
+    _check_sparse(input, "sparse.sum")
+    return _ops.sparse_sum(input, dim, dtype)
+
+
+class check_sparse_tensor_invariants:
+    """Accepted for PyTorch programs; tensorcore always checks a new sparse
+    tensor's indices against its size."""
+
+    def __init__(self, enable=True):
+        self.enable = enable
+
+    @staticmethod
+    def is_enabled():
+        return True
+
+    @staticmethod
+    def enable():
+        pass
+
+    @staticmethod
+    def disable():
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __call__(self, fn):
+        return fn
+
+
+def _dense_add_sparse_(self, other, alpha):
+    """dense.add_(sparse): the entries added in place where they lie."""
+    if tuple(self.shape) != tuple(other.shape):
+        raise RuntimeError(f"add_: expected 'self' and 'other' to have same size, but self has size "
+                           f"{list(self.shape)} but other has size {list(other.shape)} (FYI: op2-sparse addition "
+                           "does not currently support broadcasting)")
+    vals = other._sp_values if alpha == 1 else other._sp_values * alpha
+    if other._nnz():
+        self.index_put_(tuple(other._sp_indices), vals.to(self.dtype), accumulate=True)
+    return self
+
+
+def install(Tensor, namespace):
+    """Adds the sparse entry points to Tensor and the tensorcore namespace, and
+    makes the dense ops that real sparse code passes a sparse tensor to
+    (mm/matmul/add with a sparse second operand) see it: the C++ ops would
+    read the subclass's placeholder zeros."""
+    from .._layout import strided
+
+    Tensor.layout = property(lambda self: strided)
+
+    def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
+        from .._layout import sparse_coo
+        if layout is not None and layout is not sparse_coo and layout is not strided:
+            raise RuntimeError(f"to_sparse: tensorcore supports only layout=tensorcore.sparse_coo, not {layout}")
+        return _ops.dense_to_sparse(self, sparse_dim)
+
+    def to_dense(self, dtype=None, *, masked_grad=None):
+        return self if dtype is None else self.to(dtype)
+
+    Tensor.to_sparse = to_sparse
+    Tensor.to_sparse_coo = to_sparse
+    Tensor.to_dense = to_dense
+
+    # Lean wrappers (fixed signatures, one class test): they sit on dense hot paths.
+    dense_mm, dense_matmul_m, dense_add, dense_sub, dense_add_ = (Tensor.mm, Tensor.matmul, Tensor.add, Tensor.sub,
+                                                                  Tensor.add_)
+
+    def mm(self, mat2):
+        if mat2.__class__ is SparseCooTensor:
+            return _ops.dense_sparse_mm(self, mat2)
+        return dense_mm(self, mat2)
+
+    def matmul_method(self, other):
+        if other.__class__ is SparseCooTensor:
+            return _ops.dense_sparse_mm(self, other)
+        return dense_matmul_m(self, other)
+
+    def add(self, other, alpha=1):
+        if other.__class__ is SparseCooTensor:
+            return _ops.add(self, other, alpha)
+        return dense_add(self, other, alpha)
+
+    def sub(self, other, *, alpha=1):
+        if other.__class__ is SparseCooTensor:
+            return _ops.add(self, other, -alpha)
+        return dense_sub(self, other, alpha=alpha)
+
+    def add_(self, other, *, alpha=1):
+        if other.__class__ is SparseCooTensor:
+            return _dense_add_sparse_(self, other, alpha)
+        return dense_add_(self, other, alpha=alpha)
+
+    for f, dense in ((mm, dense_mm), (matmul_method, dense_matmul_m), (add, dense_add), (sub, dense_sub),
+                     (add_, dense_add_)):
+        f.__name__, f.__doc__ = dense.__name__, dense.__doc__
+    Tensor.mm, Tensor.matmul, Tensor.add, Tensor.sub, Tensor.add_ = mm, matmul_method, add, sub, add_
+
+    dense_matmul = namespace["matmul"]
+
+    def matmul(input, other, *, out=None):
+        if input.__class__ is SparseCooTensor:
+            return input.matmul(other)
+        if other.__class__ is SparseCooTensor:
+            return _ops.dense_sparse_mm(input, other)
+        return dense_matmul(input, other) if out is None else dense_matmul(input, other, out=out)
+    matmul.__doc__ = dense_matmul.__doc__
+
+    from .._layout import layout, sparse_coo
+    namespace.update(matmul=matmul, spmm=spmm, sparse_coo_tensor=sparse_coo_tensor, layout=layout,
+                     strided=strided, sparse_coo=sparse_coo)
