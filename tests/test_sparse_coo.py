@@ -537,3 +537,18 @@ def test_t_needs_two_sparse_dims():
         return str(info.value)
     mine, theirs = both(run)
     assert mine == theirs
+
+
+# Note [Placeholder storage]: a free function with no sparse implementation in
+# tensorcore (PyTorch has some of these) raises instead of computing on the
+# dense placeholder's zeros.
+@pytest.mark.parametrize("call", [
+    lambda m, s: m.sum(s), lambda m, s: m.exp(s), lambda m, s: m.cat([s, s]), lambda m, s: m.stack([s, s]),
+    lambda m, s: m.where(s > 0, s, s), lambda m, s: m.nn.functional.softmax(s, 0),
+    lambda m, s: m.mul(s.to_dense(), s.to_dense() + 1) + m.sin(s),
+    lambda m, s: m.cumsum(s, 0), lambda m, s: m.maximum(s, s),
+])
+def test_free_functions_without_a_sparse_kernel_raise(call):
+    s = tc.sparse_coo_tensor(tc.tensor([[0, 1], [1, 0]]), tc.tensor([3.0, 4.0]), (2, 2))
+    with pytest.raises((NotImplementedError, RuntimeError)):
+        call(tc, s)

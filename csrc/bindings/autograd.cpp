@@ -289,6 +289,8 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     }
     return t;
   });
+  // Note [Placeholder storage]: tensorcore.sparse marks its dense placeholder.
+  cls.def("_mark_placeholder", [](const Tensor& t) { t->storage->placeholder = true; });
   // A custom Function's non-differentiable output loses its history, view or not.
   cls.def("_drop_history", [](Tensor& t) {
     if (t->autograd) {

@@ -51,6 +51,7 @@ py::capsule to_dlpack(const Tensor& t, bool versioned) {
   e->shape = t.sizes();
   e->strides = t.strides();
   DLTensor& d = versioned ? e->versioned.dl_tensor : e->managed.dl_tensor;
+  if (t->storage->placeholder) TensorImpl::raise_placeholder_access();  // Note [Placeholder storage]
   d.data = t->storage->data;
   d.byte_offset = static_cast<uint64_t>(t->offset) * itemsize(t.dtype());
   d.device = {kDLCPU, 0};

@@ -23,6 +23,12 @@ struct StorageImpl {
   std::function<void()> release;   // empty: owned by `allocator` (or the cpu allocator) or inline
   Allocator* allocator = nullptr;  // null: the cpu allocator (the fast path needs no virtual call)
   Device device;
+  // Note [Placeholder storage]: the elements of a tensor over this storage
+  // live elsewhere (a sparse COO tensor's dense placeholder, tensorcore/sparse:
+  // its values and indices are separate tensors). Reading or writing them
+  // through any kernel raises (TensorImpl::data_bytes), so an op without a
+  // sparse implementation fails loudly instead of computing on the placeholder.
+  bool placeholder = false;
   alignas(64) unsigned char inline_buf[kInlineBytes];
 
   StorageImpl() = default;

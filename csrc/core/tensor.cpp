@@ -5,6 +5,12 @@
 
 namespace tc {
 
+void TensorImpl::raise_placeholder_access() {
+  raise(ErrorKind::NotImplemented,
+        "Could not run this operation with arguments from the 'SparseCPU' backend: tensorcore implements only part "
+        "of PyTorch's sparse COO operators (tensorcore.sparse); convert with .to_dense() first.");
+}
+
 TensorImpl::TensorImpl(Storage s, DType dt, Shape sz, Shape st, int64_t off, std::shared_ptr<VersionCounter> v)
     : storage(std::move(s)),
       dtype(dt),

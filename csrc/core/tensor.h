@@ -55,7 +55,11 @@ class TensorImpl {
   int64_t dim() const { return static_cast<int64_t>(sizes.size()); }
   int64_t numel() const;
   bool is_contiguous() const;
-  char* data_bytes() const { return static_cast<char*>(storage->data) + offset * itemsize(dtype); }
+  char* data_bytes() const {
+    if (__builtin_expect(storage->placeholder, 0)) raise_placeholder_access();  // Note [Placeholder storage]
+    return static_cast<char*>(storage->data) + offset * itemsize(dtype);
+  }
+  [[noreturn]] static void raise_placeholder_access();
   template <typename T> T* data() const { return reinterpret_cast<T*>(data_bytes()); }
 };
 

@@ -23,7 +23,10 @@ void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
            " != ", dtype_name(b.dtype()), "; convert one with .to(dtype)");
 }
 
-char* storage_base(const Tensor& t) { return static_cast<char*>(t->storage->data); }
+char* storage_base(const Tensor& t) {
+  if (t->storage->placeholder) TensorImpl::raise_placeholder_access();  // Note [Placeholder storage]
+  return static_cast<char*>(t->storage->data);
+}
 
 // c[m, n] (contiguous) = a[m, k] @ b[k, n] with arbitrary strides; offsets
 // are absolute storage offsets in elements.

@@ -21,7 +21,9 @@ Every Tensor method that this class does not define raises PyTorch's
 NotImplementedError for the SparseCPU backend, so nothing silently computes
 on the placeholder zeros (`__getattribute__`). Free functions of `tensorcore`
 implemented in C++ cannot see the subclass; the ones real sparse code calls
-(mm, matmul, spmm, add, sparse.*) are made sparse-aware in __init__.py.
+(mm, matmul, spmm, add, sparse.*) are made sparse-aware in __init__.py, and
+any other that reaches the placeholder's elements raises NotImplementedError
+in C++ (Note [Placeholder storage], core/storage.h).
 """
 from .. import _C
 from .._layout import sparse_coo
@@ -79,6 +81,7 @@ class SparseCooTensor(_Tensor):
 
     def __init__(self, indices, values, size, coalesced=False, grad_fn_name=None):
         super().__init__(values.new_zeros(()).expand(list(size)))
+        _Tensor._mark_placeholder(self)  # Note [Placeholder storage]: no kernel may read these zeros
         d = object.__getattribute__(self, "__dict__")
         d["_sp_indices"] = indices
         d["_sp_values"] = values
