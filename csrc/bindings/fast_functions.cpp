@@ -86,6 +86,10 @@ const Signature kMatmulFn{
     "matmul", false, 3, {{"input", ArgKind::Tensor}, {"other", ArgKind::Tensor}, {"out", ArgKind::Object, true, true}}};
 const Signature kMatmulMethod{"matmul", true, 1, {{"other", ArgKind::Tensor}}};
 
+// Note [Placeholder storage]: torch.matmul with a sparse COO operand goes to
+// tensorcore.sparse's matmul (registered at import); dense calls pay one test.
+PyObject* g_sparse_matmul = nullptr;
+
 PyObject* matmul_fn(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   PyObject* slots[3] = {nullptr, nullptr, nullptr};
   if (!bind_args(kMatmulFn, args, nargs, kwnames, slots)) return nullptr;
@@ -93,6 +97,8 @@ PyObject* matmul_fn(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject
     Tensor a, b;
     if (!convert_arg(kMatmulFn, 0, slots[0], nargs > 0, &a) || !convert_arg(kMatmulFn, 1, slots[1], nargs > 1, &b))
       return nullptr;
+    if (g_sparse_matmul && (a->storage->placeholder || b->storage->placeholder))
+      return PyObject_Vectorcall(g_sparse_matmul, args, static_cast<size_t>(nargs), kwnames);
     if (slots[2] && slots[2] != Py_None)
       return with_out("matmul", slots[2], py::make_tuple(a, b),
                       py::cpp_function([a, b](py::object) { return ops::matmul(a, b); }), nullptr);
@@ -342,6 +348,7 @@ void init_fast_functions(py::module_& m) {
     table.append(py::make_tuple(name, f, meth));
   }
   py::tuple frozen(table);
+  m.def("_set_sparse_matmul", [](py::object fn) { g_sparse_matmul = fn.release().ptr(); });
   m.def("_fast_functions", [frozen] { return frozen; });
   // Note [Fast shape methods]: given {name: Python implementation}, returns
   // {name: fast C++ replacement} (called once, at import): Tensor methods for

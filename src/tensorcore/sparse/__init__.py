@@ -204,16 +204,16 @@ def install(Tensor, namespace):
         f.__name__, f.__doc__ = dense.__name__, dense.__doc__
     Tensor.mm, Tensor.matmul, Tensor.add, Tensor.sub, Tensor.add_ = mm, matmul_method, add, sub, add_
 
-    dense_matmul = namespace["matmul"]
-
-    def matmul(input, other, *, out=None):
-        if input.__class__ is SparseCooTensor:
-            return input.matmul(other)
-        if other.__class__ is SparseCooTensor:
-            return _ops.dense_sparse_mm(input, other)
-        return dense_matmul(input, other) if out is None else dense_matmul(input, other, out=out)
-    matmul.__doc__ = dense_matmul.__doc__
+    # torch.matmul stays the C++ function; it hands a call with a sparse operand here.
+    def sparse_matmul(input, other, *, out=None):
+        result = input.matmul(other) if input.__class__ is SparseCooTensor else _ops.dense_sparse_mm(input, other)
+        if out is None:
+            return result
+        from .._out import check_out, write_out
+        check_out("matmul", out, (input, other))
+        return write_out("matmul", result, out)
+    _C._set_sparse_matmul(sparse_matmul)
 
     from .._layout import layout, sparse_coo
-    namespace.update(matmul=matmul, spmm=spmm, sparse_coo_tensor=sparse_coo_tensor, layout=layout,
+    namespace.update(spmm=spmm, sparse_coo_tensor=sparse_coo_tensor, layout=layout,
                      strided=strided, sparse_coo=sparse_coo)
