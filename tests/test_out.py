@@ -149,3 +149,29 @@ def test_resize_of_borrowed_memory_raises_like_torch():
 def test_resize_as():
     t = tc.zeros(2)
     assert t.resize_as_(tc.ones(3, 2)) is t and tuple(t.shape) == (3, 2)
+
+
+# Note [Warnings from the core]: the C++ ops resize a mis-shaped out= with
+# PyTorch's deprecation warning too (one resize rule, ops/out.h), pointing at
+# the caller's line.
+@pytest.mark.parametrize("call", [
+    lambda m, o: m.add(m.ones(2), m.ones(2), out=o), lambda m, o: m.exp(m.ones(2), out=o),
+    lambda m, o: m.mul(m.ones(2), 3, out=o), lambda m, o: m.cat([m.ones(1), m.ones(1)], out=o),
+])
+def test_resizing_a_nonempty_out_warns_like_torch(call):
+    torch = pytest.importorskip("torch")
+    import warnings
+    for lib in (tc, torch):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            out = lib.zeros(3)
+            call(lib, out)
+            empty = lib.zeros(0)
+            call(lib, empty)  # an empty out is resized silently
+        assert [str(w.message)[:59] for w in seen] == ["An output with one or more elements was resized since it ha"]
+        assert seen[0].filename == __file__
+        assert out.tolist() == empty.tolist() and len(out) == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(UserWarning):
+            call(tc, tc.zeros(3))

@@ -5,6 +5,7 @@
 #include "bindings/common.h"
 #include "core/iterator.h"
 #include "core/shape_util.h"
+#include "ops/out.h"
 
 namespace tc::py_glue {
 
@@ -120,6 +121,8 @@ void init_functions(py::module_& m) {
     return ops::masked_fill(a, mask, operand(v, "masked_fill"));
   });
   m.def("broadcast_shapes", &broadcast_shapes_py);
+  // Rule 4 of Note [out= semantics] for the Python-level ops (ops/out.h).
+  m.def("_resize_output", [](Tensor& out, const Shape& shape, bool warn) { ops::resize_output(out, shape, warn); });
   // (The arguments are checked in order: a call's argument evaluation order is unspecified.)
   m.def("promote_types", [](py::handle a, py::handle b) {
     DType x = dtype_param(a, "promote_types", "type1", 1);

@@ -1,9 +1,12 @@
 // tensorcore._C: one init function per area, each in its own file.
+#include <cstring>
+
 #include "backend/cuda_api.h"
 #include "backend/kernels.h"
 #include "bindings/common.h"
 #include "core/gil.h"
 #include "core/parallel.h"
+#include "core/warning.h"
 
 namespace tc::py_glue {
 void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
@@ -34,6 +37,28 @@ PYBIND11_MODULE(_C, m) {
   gil.release = [] { return static_cast<void*>(PyEval_SaveThread()); };
   gil.restore = [](void* s) { PyEval_RestoreThread(static_cast<PyThreadState*>(s)); };
   tc::set_gil_hooks(gil);
+  // Note [Warnings from the core]: tc::warn raises Python's UserWarning (an
+  // error, when warnings are errors, ends the op as an exception).
+  // The warning points at the user's line: frames inside the tensorcore
+  // package (its Python wrappers) are skipped, as PyTorch's point past torch/.
+  tc::set_warning_handler([](const std::string& message) {
+    Py_ssize_t level = 1;
+    PyFrameObject* f = PyEval_GetFrame();  // borrowed
+    Py_XINCREF(f);
+    while (f) {
+      PyCodeObject* code = PyFrame_GetCode(f);
+      const char* file = PyUnicode_AsUTF8(code->co_filename);
+      Py_DECREF(code);
+      if (!file || !std::strstr(file, "/tensorcore/")) break;
+      ++level;
+      PyFrameObject* back = PyFrame_GetBack(f);
+      Py_DECREF(f);
+      f = back;
+    }
+    Py_XDECREF(f);
+    PyErr_Clear();  // (a failed filename read)
+    if (PyErr_WarnEx(PyExc_UserWarning, message.c_str(), level) != 0) throw py::error_already_set();
+  });
   // Errors carry PyTorch's exception types.
   py::register_exception_translator([](std::exception_ptr p) {
     try {

@@ -10,6 +10,7 @@
 #include "core/shape_util.h"
 #include "ops/checks.h"
 #include "ops/ops.h"
+#include "ops/out.h"
 #include "ops/overlap.h"
 
 namespace tc::ops {
@@ -260,13 +261,7 @@ Tensor& binary_out(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
   check_no_internal_overlap(out);
   check_no_partial_overlap(out, a);
   check_no_partial_overlap(out, b);
-  if (out.sizes() != bs) {  // PyTorch resizes a mis-shaped out (a non-empty one with a deprecation warning)
-    Tensor fresh = empty(bs, out.dtype());
-    out->storage = fresh->storage;
-    out->sizes = fresh.sizes();
-    out->strides = fresh.strides();
-    out->offset = 0;
-  }
+  resize_output(out, bs);  // a mis-shaped out: resized (a non-empty one with PyTorch's deprecation warning)
   binary_into(op, out, a, b, name);
   out.bump_version();
   return out;
@@ -385,13 +380,7 @@ Tensor& unary_out(UnaryOp op, const Tensor& a, Tensor& out) {
   if (rule != Rule::Float && rule != Rule::FloatOnly && rule != Rule::Pred && op != UnaryOp::Square)
     TC_CHECK(out.dtype() == a.dtype(), "Found dtype ", dtype_name(out.dtype()), " but expected ", dtype_name(a.dtype()),
              " (", name, " with out=)");
-  if (out.sizes() != a.sizes()) {  // resized, as binary_out
-    Tensor fresh = empty(a.sizes(), out.dtype());
-    out->storage = fresh->storage;
-    out->sizes = fresh.sizes();
-    out->strides = fresh.strides();
-    out->offset = 0;
-  }
+  resize_output(out, a.sizes());  // as binary_out
   TC_CHECK(out.sizes() == a.sizes(), "[", name, "] out= has shape ", shape_str(out.sizes()),
            " but the result has shape ", shape_str(a.sizes()));
   Tensor r;

@@ -4,7 +4,9 @@
 #include "core/error.h"
 #include "core/shape_util.h"
 #include "core/storage_resize.h"
+#include "core/warning.h"
 #include "ops/ops.h"
+#include "ops/out.h"
 
 namespace tc::ops {
 
@@ -24,6 +26,17 @@ Tensor& resize_(Tensor& self, const Shape& sizes) {
   self->strides = std::move(strides);
   self.bump_version();
   return self;
+}
+
+void resize_output(Tensor& out, const Shape& shape, bool warn_if_nonempty) {
+  if (out.sizes() == shape) return;
+  if (warn_if_nonempty && out.numel() != 0)
+    warn("An output with one or more elements was resized since it had shape " + shape_str(out.sizes()) +
+         ", which does not match the required output shape " + shape_str(shape) +
+         ". This behavior is deprecated, and in a future PyTorch release outputs will not be resized unless they "
+         "have zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero elements "
+         "with t.resize_(0).");
+  resize_(out, shape);
 }
 
 }  // namespace tc::ops

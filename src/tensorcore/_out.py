@@ -20,15 +20,8 @@ The result is computed before anything is written, so an `out` that aliases
 an input still gets the right values (PyTorch raises for some such overlaps;
 never a silently wrong answer here).
 """
-import warnings
 
 from . import _C
-
-_RESIZE_WARNING = (
-    "An output with one or more elements was resized since it had shape {old}, which does not match the required "
-    "output shape {new}. This behavior is deprecated, and in a future PyTorch release outputs will not be resized "
-    "unless they have zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
-    "elements with t.resize_(0).")
 
 def check_out(name, out, inputs=()):
     """Rules 1 and 2 of Note [out= semantics]; call before computing."""
@@ -48,11 +41,7 @@ def write_out(name, result, out, *, warn_resize=True):
                             f"{_type_name(out.dtype)}")
         raise RuntimeError(f"result type {_type_name(result.dtype)} can't be cast to the desired output "
                            f"type {_type_name(out.dtype)}")
-    shape = list(result.shape)
-    if list(out.shape) != shape:
-        if warn_resize and out.numel() != 0:
-            warnings.warn(_RESIZE_WARNING.format(old=list(out.shape), new=shape), UserWarning, stacklevel=3)
-        out.resize_(shape)
+    _C._resize_output(out, list(result.shape), warn_resize)  # ops/out.h: one resize rule, one warning
     enabled = _C.is_grad_enabled()
     _C._set_grad_enabled(False)
     try:
