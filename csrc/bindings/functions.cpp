@@ -227,7 +227,7 @@ void init_functions(py::module_& m) {
   m.def("normal_", &ops::normal_, py::arg("t"), py::arg("mean"), py::arg("std"), py::arg("gen") = nullptr);
   m.def("random_", &ops::random_full_, py::arg("t"), py::arg("gen") = nullptr);
   m.def("random_to_", &ops::random_to_, py::arg("t"), py::arg("to"), py::arg("gen") = nullptr);
-  m.def("random_from_to_", &ops::random_, py::arg("t"), py::arg("from"), py::arg("to"), py::arg("gen") = nullptr);
+  m.def("random_from_to_", &ops::random_, py::arg("t"), py::arg("from_"), py::arg("to"), py::arg("gen") = nullptr);
   m.def("exponential_", &ops::exponential_, py::arg("t"), py::arg("lambd"), py::arg("gen") = nullptr);
   m.def("geometric_", &ops::geometric_, py::arg("t"), py::arg("p"), py::arg("gen") = nullptr);
   m.def("cauchy_", &ops::cauchy_, py::arg("t"), py::arg("median"), py::arg("sigma"), py::arg("gen") = nullptr);
