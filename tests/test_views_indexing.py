@@ -483,3 +483,38 @@ def test_dlpack_keeps_owner_alive():
     del arr
     gc.collect()
     assert x.tolist() == [0.0, 1.0, 2.0]
+
+
+# Note [Every view knows its base]: Tensor._base / _is_view() as PyTorch, and a
+# write through a view of a plain tensor that brings a gradient in reaches the
+# base (buffers filled piece by piece, buf.unbind()[i].copy_(h)).
+VIEW_FORMS = {
+    "slice": lambda x: x[0:2], "select": lambda x: x[0], "t": lambda x: x.t(), "view": lambda x: x.view(12),
+    "reshape": lambda x: x.reshape(12), "reshape copy": lambda x: x.t().reshape(12), "detach": lambda x: x.detach(),
+    "expand": lambda x: x[:1].expand(3, 4), "unsqueeze": lambda x: x.unsqueeze(0), "chain": lambda x: x[0:2][0],
+    "diagonal": lambda x: x.diagonal(), "narrow": lambda x: x.narrow(0, 0, 1), "unbind": lambda x: x.unbind()[0],
+    "split": lambda x: x.split(1)[0], "chunk": lambda x: x.chunk(3)[1], "T": lambda x: x.T,
+    "ellipsis": lambda x: x[...], "contiguous": lambda x: x.contiguous(), "float": lambda x: x.float(),
+    "squeeze": lambda x: x.squeeze(),
+}
+
+
+@pytest.mark.parametrize("form", list(VIEW_FORMS))
+def test_base_and_is_view_match_torch(torch, form):
+    got, want = [], []
+    for lib, out in ((tc, got), (torch, want)):
+        x = lib.ones(3, 4)
+        v = VIEW_FORMS[form](x)
+        out.extend([v._is_view(), v._base is x, x._base is None, x._is_view()])
+    assert got == want
+
+
+@pytest.mark.parametrize("piece", [lambda b: b[1], lambda b: b.unbind()[1], lambda b: b.split(1)[1].squeeze(0),
+                                   lambda b: b.narrow(0, 1, 1).view(2)])
+def test_writing_a_gradient_through_a_view_of_a_plain_tensor_reaches_it(piece):
+    w = tc.tensor([1.0, 2.0], requires_grad=True)
+    buf = tc.zeros(3, 2)
+    piece(buf).copy_(w * 3)
+    (buf * tc.arange(6.0).view(3, 2)).sum().backward()
+    assert type(buf.grad_fn).__name__ == "CopySlices"
+    assert w.grad.tolist() == [6.0, 9.0]  # d/dw of 3 * (2 * w0 + 3 * w1)

@@ -289,6 +289,13 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     }
     return t;
   });
+  // Note [Every view knows its base] (ops/views.cpp): PyTorch's `_base` (the
+  // root the view's memory belongs to) and `_is_view()`.
+  cls.def_property_readonly("_base", [](const Tensor& t) -> py::object {
+    const AutogradMeta* m = t->autograd.get();
+    return m && m->view_base.defined() ? py::cast(m->view_base) : py::none();
+  });
+  cls.def("_is_view", [](const Tensor& t) { return t->autograd && t->autograd->view_base.defined(); });
   // Note [Placeholder storage]: tensorcore.sparse marks its dense placeholder.
   cls.def("_mark_placeholder", [](const Tensor& t) { t->storage->placeholder = true; });
   // A custom Function's non-differentiable output loses its history, view or not.

@@ -400,10 +400,9 @@ std::vector<Tensor> split_with_sizes(const Tensor& a, const Shape& sizes, int64_
     outs.push_back(make_view(a, sz, a.strides(), a->offset + start * a.strides()[dim]));
     start += s;
   }
-  if (auto* n = record("SplitWithSizesBackward0", d::split_backward, {a}, outs)) {
+  if (auto* n = record("SplitWithSizesBackward0", d::split_backward, {a}, outs))
     n->attrs = attrs::Split{a.sizes(), sizes, dim};
-    for (auto& o : outs) note_view(a, o);
-  }
+  for (auto& o : outs) note_view(a, o);
   return outs;
 }
 
@@ -424,10 +423,8 @@ std::vector<Tensor> split(const Tensor& a, int64_t split_size, int64_t dim) {
     outs.push_back(make_view(a, sz, a.strides(), a->offset + start * a.strides()[dim]));
     start += s;
   }
-  if (auto* n = record("SplitBackward0", d::split_backward, {a}, outs)) {
-    n->attrs = attrs::Split{a.sizes(), sizes, dim};
-    for (auto& o : outs) note_view(a, o);
-  }
+  if (auto* n = record("SplitBackward0", d::split_backward, {a}, outs)) n->attrs = attrs::Split{a.sizes(), sizes, dim};
+  for (auto& o : outs) note_view(a, o);
   return outs;
 }
 
@@ -455,10 +452,9 @@ std::vector<Tensor> unbind(const Tensor& a, int64_t dim) {
   sz.erase(sz.begin() + dim);
   st.erase(st.begin() + dim);
   for (int64_t i = 0; i < n; ++i) outs.push_back(make_view(a, sz, st, a->offset + i * step));
-  if (auto* node = record("UnbindBackward0", d::unbind_backward, {a}, outs)) {
+  if (auto* node = record("UnbindBackward0", d::unbind_backward, {a}, outs))
     node->attrs = attrs::DimInput{dim, a.sizes()};
-    for (auto& o : outs) note_view(a, o);
-  }
+  for (auto& o : outs) note_view(a, o);
   return outs;
 }
 
