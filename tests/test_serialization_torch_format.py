@@ -381,8 +381,9 @@ def test_crafted_tensor_records_are_validated():
         (_tensor_pickle(4, size=(1,) * 100, stride=(1,) * 100), "100 sizes"),
         (_tensor_pickle(4, key="9"), "missing storage record"),
         (_tensor_pickle(4, offset=7, size=(0,)), "past the end"),
-        (_tensor_pickle(4, storage="HalfStorage"), "dtype torch.float16"),
-        (_tensor_pickle(4, storage="BFloat16Storage"), "dtype torch.bfloat16"),
+        (_tensor_pickle(4, storage="ComplexFloatStorage"), "dtype torch.complex64"),
+        (_tensor_pickle(4, storage="QInt8Storage"), "dtype torch.qint8"),
+        (_tensor_pickle(4, storage="HalfStorage"), "should hold 4 elements of float16 \\(8 bytes\\)"),
     ]
     for pkl, pattern in cases:
         with pytest.raises(pickle.UnpicklingError, match=pattern):
@@ -678,8 +679,22 @@ def test_storage_sharing_survives_both_directions(torch):
     assert ours["i"].dtype == tc.int32 and ours["b"].dtype == tc.bool and ours["d"].dtype == tc.float64
 
 
+def test_pytorch_checkpoints_with_storage_dtypes_load(torch):
+    for dt in ("float16", "bfloat16", "uint8", "int8", "int16"):
+        buf = io.BytesIO()
+        w = torch.arange(-3, 3).to(getattr(torch, dt)).reshape(2, 3)
+        torch.save({"w": w, "t": w.t()}, buf)
+        ours = loads(buf.getvalue())
+        assert ours["w"].dtype is getattr(tc, dt) and ours["w"].tolist() == w.tolist()
+        assert ours["t"].stride() == (1, 3) and ours["t"]._storage_ptr() == ours["w"]._storage_ptr()
+        back = io.BytesIO()
+        tc.save(ours, back)
+        theirs = torch.load(io.BytesIO(back.getvalue()))
+        assert theirs["w"].dtype == w.dtype and torch.equal(theirs["w"], w) and torch.equal(theirs["t"], w.t())
+
+
 def test_pytorch_checkpoints_with_unsupported_dtypes_name_the_dtype(torch):
-    for dt in (torch.float16, torch.bfloat16, torch.uint8, torch.complex64):
+    for dt in (torch.complex64, torch.complex128):
         buf = io.BytesIO()
         torch.save({"w": torch.ones(2, dtype=dt)}, buf)
         with pytest.raises(pickle.UnpicklingError, match=f"dtype {dt}, which tensorcore does not support"):

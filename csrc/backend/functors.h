@@ -5,11 +5,7 @@
 #include <cstdint>
 #include <type_traits>
 
-#ifdef __CUDACC__
-#define TC_HD __host__ __device__ __forceinline__
-#else
-#define TC_HD inline
-#endif
+#include "core/portability.h"
 
 namespace tc::fn {
 

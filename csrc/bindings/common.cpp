@@ -228,13 +228,37 @@ DType dtype_from_numpy(const py::array& arr) {
   char kind = arr.dtype().kind();
   size_t sz = arr.itemsize();
   if (kind == 'b') return DType::Bool;
+  if (kind == 'f' && sz == 2) return DType::Float16;
   if (kind == 'f' && sz == 4) return DType::Float32;
   if (kind == 'f' && sz == 8) return DType::Float64;
+  if (kind == 'u' && sz == 1) return DType::Uint8;
+  if (kind == 'i' && sz == 1) return DType::Int8;
+  if (kind == 'i' && sz == 2) return DType::Int16;
   if (kind == 'i' && sz == 4) return DType::Int32;
   if (kind == 'i' && sz == 8) return DType::Int64;
+  if (sz == 2 && std::string(py::str(arr.dtype())) == "bfloat16") return DType::BFloat16;  // ml_dtypes.bfloat16
   throw py::type_error("can't convert np.ndarray of type numpy." + std::string(py::str(arr.dtype())) +
-                       ". The only supported types are: float64, float32, int64, int32, and bool.");
+                       ". The only supported types are: float64, float32, float16, bfloat16 (ml_dtypes), int64, "
+                       "int32, int16, int8, uint8, and bool.");
 }
+
+// Note [bfloat16 in numpy]
+// numpy has no bfloat16; the ml_dtypes package (an optional dependency)
+// registers one, and tensors convert through it both ways. Without it,
+// .numpy() of a bfloat16 tensor raises a TypeError that says what to install
+// (PyTorch raises "Got unsupported ScalarType BFloat16" there).
+py::dtype bfloat16_numpy_dtype() {
+  py::object mod;
+  try {
+    mod = py::module_::import("ml_dtypes");
+  } catch (py::error_already_set&) {
+    throw py::type_error(
+        "Got unsupported ScalarType BFloat16: numpy has no bfloat16 type; install the ml_dtypes package "
+        "(pip install ml_dtypes) to convert bfloat16 tensors to numpy, or convert with .float() first");
+  }
+  return py::dtype::from_args(mod.attr("bfloat16"));
+}
+
 void check_numpy_layout(const py::array& arr) {
   for (py::ssize_t i = 0; i < arr.ndim(); ++i)
     if (arr.strides(i) < 0)
@@ -359,12 +383,23 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   DType target = dtype      ? *dtype
                  : inferred ? *inferred
                             : (from_python_seq && src_dt == DType::Float64 ? ops::default_dtype() : src_dt);
-  if (from_python_seq && is_floating(src_dt) && !is_floating(target) && target != DType::Bool && t.numel() > 0) {
-    // Python floats into an integer dtype must fit it (NaN and inf never do): PyTorch's RuntimeError.
-    const double lim = target == DType::Int32 ? 2147483648.0 : 9223372036854775808.0;
+  const bool small_int_target = target == DType::Uint8 || target == DType::Int8 || target == DType::Int16;
+  if (from_python_seq && t.numel() > 0 && !is_floating(target) && target != DType::Bool &&
+      (is_floating(src_dt) || (src_dt == DType::Int64 && small_int_target))) {
+    // Python numbers into an integer dtype must fit it (NaN and inf never do): PyTorch's RuntimeError. An
+    // unsigned type also takes negatives down to -max, which wrap (c10::overflows).
     py::object a = np.attr("asarray")(arr);
-    bool fits = np.attr("all")(np.attr("isfinite")(a)).cast<bool>() &&
-                np.attr("all")(np.attr("less")(np.attr("abs")(a), lim)).cast<bool>();
+    bool fits = true;
+    if (small_int_target) {
+      const double hi = target == DType::Uint8 ? 255 : target == DType::Int8 ? 127 : 32767;
+      const double lo = target == DType::Uint8 ? -255 : -hi - 1;
+      fits = np.attr("all")(np.attr("less_equal")(a, hi)).cast<bool>() &&
+             np.attr("all")(np.attr("greater_equal")(a, lo)).cast<bool>();
+    } else {
+      const double lim = target == DType::Int32 ? 2147483648.0 : 9223372036854775808.0;
+      fits = np.attr("all")(np.attr("less")(np.attr("abs")(a), lim)).cast<bool>();
+    }
+    if (is_floating(src_dt)) fits = fits && np.attr("all")(np.attr("isfinite")(a)).cast<bool>();
     if (!fits)
       throw tc::Error(ErrorKind::Runtime,
                       std::string("value cannot be converted to type ") + dtype_name(target) + " without overflow");

@@ -87,6 +87,8 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype);
 void check_numpy_layout(const py::array& arr);
 // The tensorcore dtype of an ndarray's element type (TypeError if none).
 DType dtype_from_numpy(const py::array& arr);
+// numpy's bfloat16 (ml_dtypes; Note [bfloat16 in numpy] in common.cpp).
+py::dtype bfloat16_numpy_dtype();
 
 // Shapes given either as varargs ints or a single sequence: f(2, 3) / f((2, 3)).
 Shape shape_from_args(const py::args& args, const char* op);

@@ -29,6 +29,16 @@ DLDataType dl_dtype(DType dt) {
       return {kDLFloat, 32, 1};
     case DType::Float64:
       return {kDLFloat, 64, 1};
+    case DType::Uint8:
+      return {kDLUInt, 8, 1};
+    case DType::Int8:
+      return {kDLInt, 8, 1};
+    case DType::Int16:
+      return {kDLInt, 16, 1};
+    case DType::Float16:
+      return {kDLFloat, 16, 1};
+    case DType::BFloat16:
+      return {kDLBfloat, 16, 1};
   }
   return {kDLFloat, 32, 1};
 }
@@ -36,13 +46,17 @@ DLDataType dl_dtype(DType dt) {
 DType from_dl_dtype(DLDataType t) {
   TC_CHECK_TYPE(t.lanes == 1, "from_dlpack: vector dtypes (lanes=", t.lanes, ") are not supported");
   if (t.code == kDLBool && t.bits == 8) return DType::Bool;
-  if (t.code == kDLUInt && t.bits == 8) raise(ErrorKind::Type, "from_dlpack: uint8 tensors are not supported");
+  if (t.code == kDLUInt && t.bits == 8) return DType::Uint8;
+  if (t.code == kDLInt && t.bits == 8) return DType::Int8;
+  if (t.code == kDLInt && t.bits == 16) return DType::Int16;
   if (t.code == kDLInt && t.bits == 32) return DType::Int32;
   if (t.code == kDLInt && t.bits == 64) return DType::Int64;
+  if (t.code == kDLFloat && t.bits == 16) return DType::Float16;
   if (t.code == kDLFloat && t.bits == 32) return DType::Float32;
   if (t.code == kDLFloat && t.bits == 64) return DType::Float64;
+  if (t.code == kDLBfloat && t.bits == 16) return DType::BFloat16;
   raise(ErrorKind::Type, "from_dlpack: unsupported dtype (code ", int(t.code), ", bits ", int(t.bits),
-        "); supported: bool, int32, int64, float32, float64");
+        "); supported: bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64");
 }
 
 py::capsule to_dlpack(const Tensor& t, bool versioned) {

@@ -5,6 +5,7 @@
 #include "bindings/common.h"
 #include "core/iterator.h"
 #include "core/shape_util.h"
+#include "ops/dtype_ops.h"
 #include "ops/out.h"
 
 namespace tc::py_glue {
@@ -291,6 +292,7 @@ void init_functions(py::module_& m) {
   m.def("std", &ops::std);
   m.def("all", &ops::all);
   m.def("any", &ops::any);
+  m.def("_view_dtype", &ops::view_dtype);
   m.def("softmax", &ops::softmax);
   m.def("log_softmax", &ops::log_softmax);
   m.def("logsumexp", &ops::logsumexp);

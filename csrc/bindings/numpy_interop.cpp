@@ -10,6 +10,8 @@ namespace tc::py_glue {
 
 namespace {
 
+// The buffer protocol's struct format ('e' is binary16). bfloat16 has no
+// struct code: its buffer is exported as raw 2-byte unsigned values.
 const char* numpy_format(DType dt) {
   switch (dt) {
     case DType::Bool:
@@ -22,24 +24,23 @@ const char* numpy_format(DType dt) {
       return "f";
     case DType::Float64:
       return "d";
+    case DType::Uint8:
+      return "B";
+    case DType::Int8:
+      return "b";
+    case DType::Int16:
+      return "h";
+    case DType::Float16:
+      return "e";
+    case DType::BFloat16:
+      return "H";
   }
   return "?";
 }
 
 py::dtype numpy_dtype(DType dt) {
-  switch (dt) {
-    case DType::Bool:
-      return py::dtype("bool");
-    case DType::Int32:
-      return py::dtype("int32");
-    case DType::Int64:
-      return py::dtype("int64");
-    case DType::Float32:
-      return py::dtype("float32");
-    case DType::Float64:
-      return py::dtype("float64");
-  }
-  return py::dtype("float32");
+  if (dt == DType::BFloat16) return bfloat16_numpy_dtype();
+  return py::dtype(dtype_name(dt));
 }
 
 // A numpy array viewing the tensor's memory; the array keeps the tensor alive.

@@ -70,6 +70,13 @@ py::object item(const Tensor& t) {
       return py::float_(*c.data<float>());
     case DType::Float64:
       return py::float_(*c.data<double>());
+    case DType::Uint8:
+    case DType::Int8:
+    case DType::Int16:
+      return py::int_(*ops::to_dtype(c, DType::Int64).data<int64_t>());
+    case DType::Float16:
+    case DType::BFloat16:
+      return py::float_(*ops::to_dtype(c, DType::Float64).data<double>());
   }
   return py::none();
 }

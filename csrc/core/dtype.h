@@ -2,22 +2,45 @@
 // Scalar types and PyTorch's type-promotion lattice.
 #include <cstddef>
 #include <cstdint>
+#include <utility>
+
+#include "core/half.h"
 
 namespace tc {
 
-enum class DType : int8_t { Bool = 0, Int32 = 1, Int64 = 2, Float32 = 3, Float64 = 4 };
-constexpr int kNumDTypes = 5;
+// Note [DType codes]
+// The enumerator values are stable: Python's dtype objects carry them (_code)
+// and the registry indexes by them. The first five are the compute types
+// (every arithmetic kernel is instantiated for them); the rest are storage
+// types whose arithmetic runs in a compute type (compute_dtype below).
+enum class DType : int8_t {
+  Bool = 0,
+  Int32 = 1,
+  Int64 = 2,
+  Float32 = 3,
+  Float64 = 4,
+  Uint8 = 5,
+  Int8 = 6,
+  Int16 = 7,
+  Float16 = 8,
+  BFloat16 = 9,
+};
+constexpr int kNumDTypes = 10;
 
 inline size_t itemsize(DType t) {
   switch (t) {
     case DType::Bool:
+    case DType::Uint8:
+    case DType::Int8:
       return 1;
+    case DType::Int16:
+    case DType::Float16:
+    case DType::BFloat16:
+      return 2;
     case DType::Int32:
-      return 4;
-    case DType::Int64:
-      return 8;
     case DType::Float32:
       return 4;
+    case DType::Int64:
     case DType::Float64:
       return 8;
   }
@@ -36,6 +59,16 @@ inline const char* dtype_name(DType t) {
       return "float32";
     case DType::Float64:
       return "float64";
+    case DType::Uint8:
+      return "uint8";
+    case DType::Int8:
+      return "int8";
+    case DType::Int16:
+      return "int16";
+    case DType::Float16:
+      return "float16";
+    case DType::BFloat16:
+      return "bfloat16";
   }
   return "?";
 }
@@ -54,6 +87,16 @@ inline const char* scalar_type_name(DType t) {
       return "Float";
     case DType::Float64:
       return "Double";
+    case DType::Uint8:
+      return "Byte";
+    case DType::Int8:
+      return "Char";
+    case DType::Int16:
+      return "Short";
+    case DType::Float16:
+      return "Half";
+    case DType::BFloat16:
+      return "BFloat16";
   }
   return "?";
 }
@@ -69,24 +112,54 @@ inline const char* type_meta_name(DType t) {
       return "float";
     case DType::Float64:
       return "double";
+    case DType::Uint8:
+      return "unsigned char";
+    case DType::Int8:
+      return "signed char";
+    case DType::Int16:
+      return "short int";
+    case DType::Float16:
+      return "c10::Half";
+    case DType::BFloat16:
+      return "c10::BFloat16";
   }
   return "?";
 }
 
-inline bool is_floating(DType t) { return t == DType::Float32 || t == DType::Float64; }
-inline bool is_integral(DType t, bool include_bool) {
-  return t == DType::Int32 || t == DType::Int64 || (include_bool && t == DType::Bool);
+inline bool is_floating(DType t) {
+  return t == DType::Float32 || t == DType::Float64 || t == DType::Float16 || t == DType::BFloat16;
 }
+inline bool is_integral(DType t, bool include_bool) {
+  return t == DType::Int32 || t == DType::Int64 || t == DType::Uint8 || t == DType::Int8 || t == DType::Int16 ||
+         (include_bool && t == DType::Bool);
+}
+inline bool is_signed(DType t) { return t != DType::Bool && t != DType::Uint8; }
 
 // Category used by promotion: bool < integer < floating.
 inline int dtype_category(DType t) { return t == DType::Bool ? 0 : (is_floating(t) ? 2 : 1); }
 
 // Note [Promotion lattice]
-// Our five dtypes form a chain per category, so promotion of two dtypes is the
-// larger one in the order Bool < Int32 < Int64 < Float32 < Float64, except that
-// PyTorch promotes (int64, float32) to float32: the enum order already gives
-// that because Float32 > Int64.
-inline DType promote_types(DType a, DType b) { return static_cast<int8_t>(a) > static_cast<int8_t>(b) ? a : b; }
+// PyTorch's promoteTypes, which is not a chain: across categories the higher
+// category wins (bool < integer < floating, whatever the sizes: int64 with
+// float16 is float16); within integers the wider wins, except that uint8
+// with a signed type needs a sign and so gives at least int16 (uint8 + int8
+// = int16); within floats the wider wins, except that float16 and bfloat16
+// share no format and meet at float32.
+inline DType promote_types(DType a, DType b) {
+  if (a == b) return a;
+  const int ca = dtype_category(a), cb = dtype_category(b);
+  if (ca != cb) return ca > cb ? a : b;
+  if (ca == 1) {
+    if (a == DType::Uint8 || b == DType::Uint8) {
+      const DType s = a == DType::Uint8 ? b : a;
+      return itemsize(s) >= 2 ? s : DType::Int16;
+    }
+    return itemsize(a) >= itemsize(b) ? a : b;
+  }
+  if ((a == DType::Float16 && b == DType::BFloat16) || (a == DType::BFloat16 && b == DType::Float16))
+    return DType::Float32;
+  return itemsize(a) >= itemsize(b) ? a : b;
+}
 
 // PyTorch's canCast (torch.can_cast, and the out= / in-place result check):
 // a cast may not lower the category of floating to integral, nor turn any
@@ -95,6 +168,29 @@ inline bool can_cast(DType from, DType to) {
   if (is_floating(from) && !is_floating(to)) return false;
   return !(from != DType::Bool && to == DType::Bool);
 }
+
+// The dtype arithmetic kernels run in for values stored as `t` (Note [DType
+// codes]): the 16-bit floats in float32 (Note [Half types compute in float]);
+// the small integers in int32, whose results reduce to the same bits modulo
+// 2^8 / 2^16 as PyTorch's wrapping uint8/int8/int16 arithmetic.
+inline DType compute_dtype(DType t) {
+  switch (t) {
+    case DType::Float16:
+    case DType::BFloat16:
+      return DType::Float32;
+    case DType::Uint8:
+    case DType::Int8:
+    case DType::Int16:
+      return DType::Int32;
+    default:
+      return t;
+  }
+}
+inline bool is_compute_dtype(DType t) { return static_cast<int8_t>(t) <= static_cast<int8_t>(DType::Float64); }
+
+// Raises NotImplementedError "<kernel>" not implemented for '<Half>' (core/tensor.cpp):
+// what a compute-type dispatch does when an op forgot to widen a storage type.
+[[noreturn]] void raise_no_kernel_for(DType t);
 
 template <typename T> struct dtype_of;
 template <> struct dtype_of<bool> {
@@ -112,12 +208,28 @@ template <> struct dtype_of<float> {
 template <> struct dtype_of<double> {
   static constexpr DType value = DType::Float64;
 };
+template <> struct dtype_of<uint8_t> {
+  static constexpr DType value = DType::Uint8;
+};
+template <> struct dtype_of<int8_t> {
+  static constexpr DType value = DType::Int8;
+};
+template <> struct dtype_of<int16_t> {
+  static constexpr DType value = DType::Int16;
+};
+template <> struct dtype_of<Half> {
+  static constexpr DType value = DType::Float16;
+};
+template <> struct dtype_of<BFloat16> {
+  static constexpr DType value = DType::BFloat16;
+};
 
 template <typename T> struct type_tag {
   using type = T;
 };
 
-// Calls f(type_tag<T>{}) with T the C++ type of `t`.
+// Calls f(type_tag<T>{}) with T the C++ type of `t`, for the compute types
+// only (arithmetic kernels); a storage type raises NotImplementedError.
 template <typename F> decltype(auto) dispatch_dtype(DType t, F&& f) {
   switch (t) {
     case DType::Bool:
@@ -130,8 +242,29 @@ template <typename F> decltype(auto) dispatch_dtype(DType t, F&& f) {
       return f(type_tag<float>{});
     case DType::Float64:
       break;
+    default:
+      raise_no_kernel_for(t);
   }
   return f(type_tag<double>{});
+}
+
+// Every dtype: for kernels that move, compare or convert values (copy, fill,
+// where, indexing, nonzero), which need no arithmetic of their own.
+template <typename F> decltype(auto) dispatch_all_dtype(DType t, F&& f) {
+  switch (t) {
+    case DType::Uint8:
+      return f(type_tag<uint8_t>{});
+    case DType::Int8:
+      return f(type_tag<int8_t>{});
+    case DType::Int16:
+      return f(type_tag<int16_t>{});
+    case DType::Float16:
+      return f(type_tag<Half>{});
+    case DType::BFloat16:
+      return f(type_tag<BFloat16>{});
+    default:
+      return dispatch_dtype(t, std::forward<F>(f));
+  }
 }
 
 }  // namespace tc

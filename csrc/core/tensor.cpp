@@ -118,3 +118,9 @@ Tensor make_view(const Tensor& src, Shape sizes, Shape strides, int64_t offset) 
 }
 
 }  // namespace tc
+
+namespace tc {
+void raise_no_kernel_for(DType t) {
+  raise(ErrorKind::NotImplemented, "kernel not implemented for '", scalar_type_name(t), "'");
+}
+}  // namespace tc

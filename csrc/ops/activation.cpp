@@ -77,12 +77,15 @@ Tensor contig(const Tensor& t) {
   return contiguous(t);
 }
 
-// act(x) into a new contiguous tensor; records nothing.
+// act(x) into a new contiguous tensor; records nothing. A storage dtype
+// (float16) is computed in its compute dtype and rounded once.
 Tensor forward_values(const Spec& s, const Tensor& x, ActivationParams p) {
-  Tensor xc = contig(x);
-  Tensor out = empty(x.sizes(), x.dtype());
-  if (x.numel() > 0) kernels::activation_forward(s.kind, x.dtype(), x.numel(), xc->data_bytes(), out->data_bytes(), p);
-  return out;
+  autograd::NoGradGuard ng;
+  const DType kc = compute_dtype(x.dtype());
+  Tensor xc = contiguous(to_dtype(x, kc));
+  Tensor out = empty(x.sizes(), kc);
+  if (x.numel() > 0) kernels::activation_forward(s.kind, kc, x.numel(), xc->data_bytes(), out->data_bytes(), p);
+  return kc == x.dtype() ? out : to_dtype(out, x.dtype());
 }
 
 Tensor scalar(double v) { return wrapped_scalar(Scalar::from_double(v)); }
@@ -158,13 +161,14 @@ void check_invertible(const ActivationAttrs& a) {
 // g * act'(v) by the fused kernel; records nothing.
 Tensor backward_values(const ActivationAttrs& a, const Tensor& g, const Tensor& v) {
   autograd::NoGradGuard ng;
-  Tensor gc = contiguous(to_dtype(g.sizes() == v.sizes() ? g : expand(g, v.sizes()), v.dtype()));
-  Tensor vc = contiguous(v);
-  Tensor gx = empty(v.sizes(), v.dtype());
+  const DType kc = compute_dtype(v.dtype());
+  Tensor gc = contiguous(to_dtype(g.sizes() == v.sizes() ? g : expand(g, v.sizes()), kc));
+  Tensor vc = contiguous(to_dtype(v, kc));
+  Tensor gx = empty(v.sizes(), kc);
   if (v.numel() > 0)
-    kernels::activation_backward(a.kind, v.dtype(), v.numel(), gc->data_bytes(), vc->data_bytes(), gx->data_bytes(),
-                                 a.params, a.from_result);
-  return gx;
+    kernels::activation_backward(a.kind, kc, v.numel(), gc->data_bytes(), vc->data_bytes(), gx->data_bytes(), a.params,
+                                 a.from_result);
+  return kc == v.dtype() ? gx : to_dtype(gx, v.dtype());
 }
 
 // Note [Piecewise-linear double backward]
@@ -237,7 +241,7 @@ Tensor& activation_(const Spec& s, Tensor& self, ActivationParams p) {  // Note 
   autograd::check_inplace(self, s.op);
   check_no_internal_overlap(self);
   if (!autograd::any_requires_grad({&self})) {
-    if (self.is_contiguous()) {
+    if (self.is_contiguous() && is_compute_dtype(self.dtype())) {
       if (self.numel() > 0)
         kernels::activation_forward(s.kind, self.dtype(), self.numel(), self->data_bytes(), self->data_bytes(), p);
       self.bump_version();

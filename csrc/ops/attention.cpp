@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/iterator.h"
 #include "core/shape_util.h"
+#include "ops/dtype_ops.h"
 #include "ops/nn_ops.h"
 
 namespace tc::ops {
@@ -288,6 +289,10 @@ Grads sdpa_formula(FormulaNode& n, const Grads& g) {
 Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& attn_mask,
                                     double dropout_p, bool is_causal, std::optional<double> scale, bool enable_gqa) {
   check_inputs(q, k, v, attn_mask, dropout_p, is_causal);
+  if (needs_widening({&q, &k, &v, &attn_mask}))  // Note [Storage dtypes at op boundaries]
+    return to_dtype(scaled_dot_product_attention(widen(q), widen(k), widen(v), widen(attn_mask), dropout_p, is_causal,
+                                                 scale, enable_gqa),
+                    q.dtype());
   Problem p = prepare(q, k, v, attn_mask, enable_gqa);
   const double sc = scale ? *scale : 1.0 / std::sqrt(static_cast<double>(p.E));
   const uint64_t seed = dropout_p > 0.0 ? default_generator().random64() : 0;

@@ -14,6 +14,7 @@
 //   avg_pool2d       -> avg_pool2d_backward, whose backward is avg_pool2d
 //   adaptive_avg     -> adaptive_avg_pool2d_backward, whose backward is the pool
 #include "ops/conv_ops.h"
+#include "ops/dtype_ops.h"
 
 #include <algorithm>
 
@@ -329,6 +330,11 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
                pad_before.size() == size_t(spatial) && pad_after.size() == size_t(spatial),
            op, ": stride, padding and dilation must have ", spatial, " elements");
   TC_CHECK(groups > 0, "non-positive groups is not supported");
+  // Note [Storage dtypes at op boundaries]: float16/bfloat16 only (PyTorch has no integer convolution).
+  if (needs_widening({&input, &weight, &bias}) && is_floating(input.dtype()) && input.dtype() == weight.dtype())
+    return to_dtype(
+        convolution(widen(input), widen(weight), widen(bias), stride, pad_before, pad_after, dilation, groups),
+        input.dtype());
   for (int64_t i = 0; i < spatial; ++i) {
     TC_CHECK(stride[i] > 0, "non-positive stride is not supported");
     TC_CHECK(dilation[i] > 0, "dilation should be greater than zero");
@@ -383,6 +389,10 @@ Tensor convolution(const Tensor& input, const Tensor& weight, const Tensor& bias
 std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Shape& kernel, const Shape& stride,
                                                    const Shape& padding, const Shape& dilation, bool ceil_mode) {
   PoolAttrs a = pool_attrs(input, "max_pool2d", kernel, stride, padding, dilation, ceil_mode);
+  if (needs_widening({&input})) {  // Note [Storage dtypes at op boundaries]
+    auto [values, indices] = max_pool2d_with_indices(widen(input), kernel, stride, padding, dilation, ceil_mode);
+    return {to_dtype(values, input.dtype()), indices};
+  }
   check_input_dtype(input, "max_pool2d", true);
   Tensor xc = contig(input);
   const Shape out_sizes = pooled_sizes(a.input_sizes, a.g.OH, a.g.OW);
@@ -398,6 +408,9 @@ std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Sh
 Tensor avg_pool2d(const Tensor& input, const Shape& kernel, const Shape& stride, const Shape& padding, bool ceil_mode,
                   bool count_include_pad, std::optional<int64_t> divisor_override) {
   PoolAttrs a = pool_attrs(input, "avg_pool2d", kernel, stride, padding, {1}, ceil_mode);
+  if (needs_widening({&input}) && is_floating(input.dtype()))  // Note [Storage dtypes at op boundaries]
+    return to_dtype(avg_pool2d(widen(input), kernel, stride, padding, ceil_mode, count_include_pad, divisor_override),
+                    input.dtype());
   check_input_dtype(input, "avg_pool2d", true);
   if (input.dtype() == DType::Int32)  // PyTorch's CPU kernel takes int64 but not int32
     raise(ErrorKind::NotImplemented, "\"avg_pool2d\" not implemented for 'Int'");
@@ -418,6 +431,8 @@ Tensor adaptive_avg_pool2d(const Tensor& input, int64_t out_h, int64_t out_w) {
              "adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch "
              "dimensions, but input has sizes ",
              shape_str(input.sizes()), " with dimension ", d, " being empty");
+  if (needs_widening({&input}) && is_floating(input.dtype()))  // Note [Storage dtypes at op boundaries]
+    return to_dtype(adaptive_avg_pool2d(widen(input), out_h, out_w), input.dtype());
   check_input_dtype(input, "adaptive_avg_pool2d", false);
   if (out_h == 1 && out_w == 1) return mean(input, {-2, -1}, true);  // PyTorch's MeanBackward1
   PoolAttrs a;

@@ -33,17 +33,19 @@ Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype,
     // An integer dtype takes integer bounds and step (truncated), as PyTorch.
     TC_CHECK(std::isfinite(step.d) && std::fabs(start.d) < 9.2e18 && std::fabs(end.d) < 9.2e18,
              "arange: unsupported range for an integer dtype");
-    // For int32, PyTorch counts the elements with the given (float) bounds and step, then fills with the
-    // truncated ones: arange(3.5, dtype=int32) is [0, 1, 2, 3]; int64 counts with the truncated ones ([0, 1, 2]).
-    if (dt == DType::Int32 && step.d != 0 && ((step.d > 0 && end.d >= start.d) || (step.d < 0 && end.d <= start.d)))
+    // For int32 and the smaller integer types, PyTorch counts the elements with the given (float) bounds and step, then
+    // fills with the truncated ones: arange(3.5, dtype=int32) is [0, 1, 2, 3]; int64 counts with the truncated ones
+    // ([0, 1, 2]).
+    if (dt != DType::Int64 && step.d != 0 && ((step.d > 0 && end.d >= start.d) || (step.d < 0 && end.d <= start.d)))
       float_count = static_cast<int64_t>(std::ceil((end.d - start.d) / step.d));
     start = Scalar::from_int(start.i);
     end = Scalar::from_int(end.i);
     step = Scalar::from_int(step.i);
     any_float = false;
-    TC_CHECK_VALUE(step.i != 0, "arange: step must be nonzero (step truncated to the integer dtype is 0)");
+    TC_CHECK_VALUE(step.i != 0 || float_count,
+                   "arange: step must be nonzero (step truncated to the integer dtype is 0)");
   }
-  TC_CHECK((step.d > 0 && end.d >= start.d) || (step.d < 0 && end.d <= start.d),
+  TC_CHECK(float_count || (step.d > 0 && end.d >= start.d) || (step.d < 0 && end.d <= start.d),
            "arange: upper bound and larger bound inconsistent with step sign (start=", start.d, ", end=", end.d,
            ", step=", step.d, ")");
   int64_t n;
@@ -56,31 +58,32 @@ Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype,
     n = static_cast<int64_t>(std::ceil((end.d - start.d) / step.d));
   }
   TC_CHECK(n >= 0 && n < (int64_t(1) << 40), "arange: invalid number of elements ", n);
-  Tensor t = empty({n}, dt, device);
+  // Storage dtypes are filled in their compute dtype, then converted (Note [DType codes]).
+  const DType kc = compute_dtype(dt);
+  Tensor t = empty({n}, kc, device);
   if (!any_float && !is_floating(dt))
-    kernels::arange_fill_int(dt, t->data_bytes(), n, start.i, step.i);
+    kernels::arange_fill_int(kc, t->data_bytes(), n, start.i, step.i);
   else
-    kernels::arange_fill(dt, t->data_bytes(), n, start.d, step.d);
-  return t;
+    kernels::arange_fill(kc, t->data_bytes(), n, start.d, step.d);
+  return kc == dt ? t : to_dtype(t, dt);
 }
 
 Tensor linspace(double start, double end, int64_t steps, DType dt, Device device) {
   TC_CHECK(steps >= 0, "linspace: number of steps must be non-negative, got ", steps);
-  Tensor t = empty({steps}, dt, device);
-  if (steps == 1) {
-    fill_scalar(t->data_bytes(), 1, dt, Scalar::from_double(start));
-    return t;
-  }
-  if (steps > 1) kernels::linspace_fill(dt, t->data_bytes(), steps, start, end);
-  return t;
+  const DType kc = compute_dtype(dt);
+  Tensor t = empty({steps}, kc, device);
+  if (steps == 1) fill_scalar(t->data_bytes(), 1, kc, Scalar::from_double(start));
+  if (steps > 1) kernels::linspace_fill(kc, t->data_bytes(), steps, start, end);
+  return kc == dt ? t : to_dtype(t, dt);
 }
 
 Tensor eye(int64_t n, int64_t m, DType dt, Device device) {
   TC_CHECK(n >= 0, "n must be greater or equal to 0, got ", n);
   TC_CHECK(m >= 0, "m must be greater or equal to 0, got ", m);
-  Tensor t = zeros({n, m}, dt, device);
-  if (t.numel() > 0) kernels::eye_fill(dt, t->data_bytes(), n, m);
-  return t;
+  const DType kc = compute_dtype(dt);
+  Tensor t = zeros({n, m}, kc, device);
+  if (t.numel() > 0) kernels::eye_fill(kc, t->data_bytes(), n, m);
+  return kc == dt ? t : to_dtype(t, dt);
 }
 
 }  // namespace tc::ops

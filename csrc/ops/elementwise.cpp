@@ -77,8 +77,7 @@ const char* unary_name(UnaryOp op) {
 
 // PyTorch's message for a dtype its kernel does not cover ("hypot_cpu" not implemented for 'Long').
 [[noreturn]] void no_kernel(const char* name, DType dt) {
-  static const char* const kTorchNames[] = {"Bool", "Int", "Long", "Float", "Double"};
-  raise(ErrorKind::NotImplemented, "\"", name, "_cpu\" not implemented for '", kTorchNames[static_cast<int>(dt)], "'");
+  raise(ErrorKind::NotImplemented, "\"", name, "_cpu\" not implemented for '", scalar_type_name(dt), "'");
 }
 
 std::optional<DType> combine_categories(std::optional<DType> higher, std::optional<DType> lower) {
@@ -132,6 +131,18 @@ static Tensor checked_scalar_to(const Tensor& t, DType dt) {
   return scalar_tensor(s, dt);
 }
 
+// Writes a kernel's result `tmp` into `out` (its dtype, no autograd, no
+// version bump), or makes `out` the result converted to `out_dt` when it is undefined.
+void store_result(Tensor& out, const Tensor& tmp, DType out_dt, const char* name) {
+  if (!out.defined()) {
+    out = to_dtype(tmp, out_dt);
+    return;
+  }
+  Tensor o = out;
+  TensorIterator it({&o}, {out.dtype()}, {&tmp}, name);
+  kernels::copy(it, out.dtype(), tmp.dtype());
+}
+
 void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, const char* name) {
   Rule rule = binary_rule(op);
   DType common = result_type({&a, &b});
@@ -154,26 +165,31 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   if (compute == DType::Bool && rule == Rule::Numeric)
     raise(ErrorKind::NotImplemented, "[", name, "] not implemented for 'Bool' tensors");
   // pow's Python-number exponent must fit an integer dtype (PyTorch's "value cannot be converted" RuntimeError).
-  Tensor ac = to_dtype(a, compute);
-  Tensor bc = op == BinaryOp::Pow && is_integral(compute, false) && is_wrapped_number(b) ? checked_scalar_to(b, compute)
-                                                                                         : to_dtype(b, compute);
+  // Storage types compute in their compute dtype (Note [DType codes]) and round once into `out`.
+  const DType kc = compute_dtype(compute);
+  Tensor ac = to_dtype(a, kc);
+  Tensor bc = op == BinaryOp::Pow && is_integral(compute, false) && is_wrapped_number(b)
+                  ? to_dtype(checked_scalar_to(b, compute), kc)
+                  : to_dtype(b, kc);
   if (is_integral(compute, true) && divides(op) && any_zero(bc))
     raise(ErrorKind::Runtime, "ZeroDivisionError: [", name, "] integer division or modulo by zero");
   // Only a Python-number exponent is rejected; tensor exponents follow the functor (2 ** -1 == 0).
   if (is_integral(compute, false) && op == BinaryOp::Pow && is_wrapped_number(b) && any_negative(bc))
     raise(ErrorKind::Runtime, "Integers to negative integer powers are not allowed.");
   DType out_dt = rule == Rule::Pred ? DType::Bool : compute;
-  if (out.defined() && out.dtype() != out_dt) {
-    TC_CHECK(can_cast(out_dt, out.dtype()), "result type ", is_floating(out_dt) ? "Float" : dtype_name(out_dt),
-             " can't be cast to the desired output type ", dtype_name(out.dtype()), " (", name, ")");
+  const DType kernel_out = rule == Rule::Pred ? DType::Bool : kc;
+  if ((out.defined() && out.dtype() != out_dt) || kernel_out != out_dt) {
+    if (out.defined())
+      TC_CHECK(can_cast(out_dt, out.dtype()), "result type ", is_floating(out_dt) ? "Float" : dtype_name(out_dt),
+               " can't be cast to the desired output type ", dtype_name(out.dtype()), " (", name, ")");
     Tensor tmp;
-    TensorIterator it({&tmp}, {out_dt}, {&ac, &bc}, name);
-    kernels::binary(op, it, compute);
-    copy_(out, tmp);
+    TensorIterator it({&tmp}, {kernel_out}, {&ac, &bc}, name);
+    kernels::binary(op, it, kc);
+    store_result(out, tmp, out_dt, name);
     return;
   }
   TensorIterator it({&out}, {out_dt}, {&ac, &bc}, name);
-  kernels::binary(op, it, compute);
+  kernels::binary(op, it, kc);
 }
 
 void check_inplace_target(const Tensor& self, const char* name) { autograd::check_inplace(self, name); }
@@ -193,7 +209,11 @@ void fill_scalar(void* data, int64_t n, DType dt, Scalar s) {
     return;
   }
   if (!is_floating(dt)) {
-    const char* type_name = dt == DType::Int32 ? "int" : "int64_t";
+    const char* type_name = dt == DType::Int32   ? "int"
+                            : dt == DType::Uint8 ? "uint8_t"
+                            : dt == DType::Int8  ? "int8_t"
+                            : dt == DType::Int16 ? "int16_t"
+                                                 : "int64_t";
     int64_t v = s.i;
     if (s.is_float()) {
       // 2^63 itself is accepted and wraps, as in PyTorch.
@@ -201,12 +221,23 @@ void fill_scalar(void* data, int64_t n, DType dt, Scalar s) {
                type_name, " without overflow");
       v = s.d >= 9.2233720368547758e18 ? INT64_MIN : s.i;
     }
-    if (dt == DType::Int32)
-      TC_CHECK(v >= INT32_MIN && v <= INT32_MAX, "value cannot be converted to type ", type_name, " without overflow");
+    // PyTorch's c10::overflows: an unsigned type also takes negatives down to
+    // -max (they wrap: -1 is 255 in uint8).
+    int64_t lo = INT64_MIN, hi = INT64_MAX;
+    if (dt == DType::Int32) lo = INT32_MIN, hi = INT32_MAX;
+    if (dt == DType::Int16) lo = INT16_MIN, hi = INT16_MAX;
+    if (dt == DType::Int8) lo = INT8_MIN, hi = INT8_MAX;
+    if (dt == DType::Uint8) lo = -UINT8_MAX, hi = UINT8_MAX;
+    TC_CHECK(v >= lo && v <= hi, "value cannot be converted to type ", type_name, " without overflow");
     kernels::fill(data, n, dt, static_cast<double>(v), v);
     return;
   }
-  kernels::fill(data, n, dt, s.is_float() ? s.d : static_cast<double>(s.i), s.i);
+  const double d = s.is_float() ? s.d : static_cast<double>(s.i);
+  // A finite value beyond a 16-bit float's range (infinities and NaN pass).
+  const double max16 = dt == DType::Float16 ? 65504.0 : dt == DType::BFloat16 ? 3.3895313892515355e38 : 0;
+  TC_CHECK(!max16 || !(std::abs(d) > max16) || std::isinf(d), "value cannot be converted to type ", type_meta_name(dt),
+           " without overflow");
+  kernels::fill(data, n, dt, d, s.i);
 }
 
 Tensor scalar_tensor(Scalar s, std::optional<DType> dtype) {
@@ -352,10 +383,19 @@ void unary_into(UnaryOp op, Tensor& out, const Tensor& a, const char* name) {
     raise(ErrorKind::NotImplemented, "[", name, "] not implemented for 'Bool' tensors");
   if (rule == Rule::FloatOnly && !is_floating(compute)) no_kernel(name, compute);
   if (op == UnaryOp::Square && compute == DType::Bool) compute = DType::Int64;  // square = pow(x, 2)
-  Tensor ac = to_dtype(a, compute);
+  const DType kc = compute_dtype(compute);
+  Tensor ac = to_dtype(a, kc);
   DType out_dt = rule == Rule::Pred ? DType::Bool : compute;
+  const DType kernel_out = rule == Rule::Pred ? DType::Bool : kc;
+  if (kernel_out != out_dt) {
+    Tensor tmp;
+    TensorIterator it({&tmp}, {kernel_out}, {&ac}, name);
+    kernels::unary(op, it, kc);
+    store_result(out, tmp, out_dt, name);
+    return;
+  }
   TensorIterator it({&out}, {out_dt}, {&ac}, name);
-  kernels::unary(op, it, compute);
+  kernels::unary(op, it, kc);
 }
 
 }  // namespace
@@ -452,13 +492,15 @@ Tensor clamp(const Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi
   Tensor lo_w = lo ? wrapped_scalar(*lo) : Tensor(), hi_w = hi ? wrapped_scalar(*hi) : Tensor();
   DType dt = lo && hi ? result_type({&a, &lo_w, &hi_w}) : result_type({&a, lo ? &lo_w : &hi_w});
   if (dt == DType::Bool) raise(ErrorKind::NotImplemented, "[clamp] not implemented for 'Bool' tensors");
-  Tensor ac = to_dtype(a, dt);
+  const DType kc = compute_dtype(dt);
+  Tensor ac = to_dtype(a, kc);
   Tensor out;
   {
-    TensorIterator it({&out}, {dt}, {&ac}, "clamp");
-    kernels::clamp(it, dt, lo.has_value(), lo ? (is_floating(dt) ? lo->d : double(lo->i)) : 0.0, hi.has_value(),
+    TensorIterator it({&out}, {kc}, {&ac}, "clamp");
+    kernels::clamp(it, kc, lo.has_value(), lo ? (is_floating(dt) ? lo->d : double(lo->i)) : 0.0, hi.has_value(),
                    hi ? (is_floating(dt) ? hi->d : double(hi->i)) : 0.0);
   }
+  if (kc != dt) out = to_dtype(out, dt);
   if (auto* n = record("ClampBackward1", d::clamp_backward, {&a}, {&out})) {
     n->save(a);
     n->attrs = autograd::attrs::Clamp{lo ? lo->d : -INFINITY, hi ? hi->d : INFINITY};

@@ -44,6 +44,14 @@ void matmul_into(const Tensor& c, const Tensor& a, const Tensor& b, int64_t a_of
                           storage_base(c) + c_off * isz, n);
 }
 
+// Note [Half types compute in float] for products: float16/bfloat16 (and the
+// small integer types) multiply in their compute dtype, accumulating in
+// float32 as PyTorch's CPU kernels do, and the result is rounded once.
+template <typename F> Tensor in_compute_dtype(DType dt, F product) {
+  autograd::NoGradGuard ng;
+  return to_dtype(product(compute_dtype(dt)), dt);
+}
+
 }  // namespace
 
 Tensor mm(const Tensor& a, const Tensor& b) {
@@ -53,8 +61,10 @@ Tensor mm(const Tensor& a, const Tensor& b) {
            b.size(0), "x", b.size(1), ")");
   check_same_dtype(a, b, "mm");
   // Note [Device checks]: the result is made where both operands are.
-  Tensor out = empty({a.size(0), b.size(1)}, a.dtype(), common_device({&a, &b}));
-  if (out.numel() > 0) {
+  Tensor out = is_compute_dtype(a.dtype())
+                   ? empty({a.size(0), b.size(1)}, a.dtype(), common_device({&a, &b}))
+                   : in_compute_dtype(a.dtype(), [&](DType kc) { return mm(to_dtype(a, kc), to_dtype(b, kc)); });
+  if (out.numel() > 0 && is_compute_dtype(a.dtype())) {
     if (a.size(1) == 0)
       kernels::fill(out->data_bytes(), out.numel(), out.dtype(), 0, 0);
     else
@@ -76,8 +86,10 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
            a.size(2), "] but got: [", b.size(0), ", ", b.size(1), "].");
   check_same_dtype(a, b, "bmm");
   int64_t B = a.size(0), m = a.size(1), n = b.size(2);
-  Tensor out = empty({B, m, n}, a.dtype(), common_device({&a, &b}));
-  if (out.numel() > 0) {
+  Tensor out = is_compute_dtype(a.dtype())
+                   ? empty({B, m, n}, a.dtype(), common_device({&a, &b}))
+                   : in_compute_dtype(a.dtype(), [&](DType kc) { return bmm(to_dtype(a, kc), to_dtype(b, kc)); });
+  if (out.numel() > 0 && is_compute_dtype(a.dtype())) {
     if (a.size(2) == 0) {
       kernels::fill(out->data_bytes(), out.numel(), out.dtype(), 0, 0);
     } else {
@@ -136,11 +148,15 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b) {
   Tensor out;
   {
     autograd::NoGradGuard ng;
-    out = mm(a, b);
-    Tensor bb = bias;
+    // A storage dtype (float16) adds the bias before the one rounding, as PyTorch's gemm with beta.
+    const DType dt = promote_types(a.dtype(), bias.dtype()), kc = compute_dtype(dt);
+    const bool widen = kc != dt && a.dtype() == b.dtype();
+    out = widen ? mm(to_dtype(a, kc), to_dtype(b, kc)) : mm(a, b);
+    Tensor bb = widen ? to_dtype(bias, kc) : bias;
     TC_CHECK(broadcast_shapes(bias.sizes(), out.sizes(), "addmm") == out.sizes(), "[addmm] bias of shape ",
              shape_str(bias.sizes()), " cannot be broadcast to ", shape_str(out.sizes()));
     binary_(BinaryOp::Add, out, bb);
+    if (widen) out = to_dtype(out, dt);
   }
   if (auto* n = record("AddmmBackward0", d::addmm_backward, {&bias, &a, &b}, {&out})) {
     n->save(a);

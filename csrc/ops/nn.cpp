@@ -5,6 +5,7 @@
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/shape_util.h"
+#include "ops/dtype_ops.h"
 #include "ops/ops.h"
 
 namespace tc::ops {
@@ -17,6 +18,8 @@ Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, 
   TC_CHECK(is_floating(logp.dtype()), "[nll_loss] expected a floating point input, got ", dtype_name(logp.dtype()));
   TC_CHECK(target.dtype() == DType::Int64 || target.dtype() == DType::Int32, "expected scalar type Long but found ",
            dtype_name(target.dtype()), " (nll_loss/cross_entropy targets are class indices; use .long())");
+  if (needs_widening({&logp, &weight}))  // Note [Storage dtypes at op boundaries]
+    return to_dtype(nll_loss(widen(logp), target, widen(weight), ignore_index, reduction), logp.dtype());
   // Canonical [N, C, R] with R the flattened extra dims.
   bool unbatched = logp.dim() == 1;
   int64_t N = unbatched ? 1 : logp.size(0);

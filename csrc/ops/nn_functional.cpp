@@ -11,6 +11,7 @@
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/shape_util.h"
+#include "ops/dtype_ops.h"
 #include "ops/nn_ops.h"
 
 namespace tc::ops {
@@ -48,12 +49,14 @@ Tensor contig_grad(const Tensor& grad, const Tensor& x) {
 
 // grad * act'(x) through the fused kernel; not differentiable itself.
 Tensor activation_backward_kernel(kernels::Activation act, const Tensor& grad, const Tensor& x) {
-  Tensor gc = contig_grad(grad, x), xc = contig(x);
-  Tensor out = empty(x.sizes(), x.dtype());
+  autograd::NoGradGuard ng;
+  const DType kc = compute_dtype(x.dtype());  // a storage dtype computes in float32, rounded once
+  Tensor gc = to_dtype(contig_grad(grad, x), kc), xc = contiguous(to_dtype(x, kc));
+  Tensor out = empty(x.sizes(), kc);
   if (x.numel() > 0)
-    kernels::activation_backward(act, x.dtype(), x.numel(), gc->data_bytes(), xc->data_bytes(), out->data_bytes(),
+    kernels::activation_backward(act, kc, x.numel(), gc->data_bytes(), xc->data_bytes(), out->data_bytes(),
                                  kernels::ActivationParams{}, false);
-  return out;
+  return kc == x.dtype() ? out : to_dtype(out, x.dtype());
 }
 
 kernels::Activation gelu_kind(int approximate) {
@@ -273,11 +276,20 @@ Grads embedding_ex_formula(FormulaNode& n, const Grads& g) {
 Tensor gelu(const Tensor& x, int approximate) {
   check_float(x, "gelu", "input");
   TC_CHECK_VALUE(approximate == 0 || approximate == 1, "approximate argument must be either none or tanh.");
-  Tensor xc = contig(x);
-  Tensor out = empty(x.sizes(), x.dtype());
+  const DType kc = compute_dtype(x.dtype());  // a storage dtype computes in float32, rounded once
+  Tensor xc;
+  {
+    autograd::NoGradGuard ng;
+    xc = contiguous(to_dtype(x, kc));
+  }
+  Tensor out = empty(x.sizes(), kc);
   if (x.numel() > 0)
-    kernels::activation_forward(gelu_kind(approximate), x.dtype(), x.numel(), xc->data_bytes(), out->data_bytes(),
+    kernels::activation_forward(gelu_kind(approximate), kc, x.numel(), xc->data_bytes(), out->data_bytes(),
                                 kernels::ActivationParams{});
+  if (kc != x.dtype()) {
+    autograd::NoGradGuard ng;
+    out = to_dtype(out, x.dtype());
+  }
   if (auto* n = record("GeluBackward0", gelu_formula, {&x}, {&out})) {
     n->save(x);
     n->attrs = GeluAttrs{approximate};
@@ -301,6 +313,8 @@ Tensor gelu_backward(const Tensor& grad, const Tensor& x, int approximate) {
 Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& weight, const Tensor& bias,
                   double eps) {
   check_float(x, "layer_norm", "input");
+  if (needs_widening({&x, &weight, &bias}))  // Note [Storage dtypes at op boundaries]
+    return to_dtype(layer_norm(widen(x), normalized_shape, widen(weight), widen(bias), eps), x.dtype());
   const int64_t k = static_cast<int64_t>(normalized_shape.size());
   bool ok = k >= 1 && k <= x.dim();
   for (int64_t i = 0; ok && i < k; ++i) ok = x.size(x.dim() - k + i) == normalized_shape[i];
@@ -365,6 +379,8 @@ bool run_loss(kernels::PointwiseLoss loss, const Tensor& x, const Tensor& y, con
 Tensor mse_loss(const Tensor& input, const Tensor& target, int reduction) {
   check_float(input, "mse_loss", "input");
   check_same(input, target, "mse_loss", "target");
+  if (needs_widening({&input, &target}))  // Note [Storage dtypes at op boundaries]
+    return to_dtype(mse_loss(widen(input), widen(target), reduction), input.dtype());
   Tensor per;
   run_loss(kernels::PointwiseLoss::Mse, contig(input), contig(target), Tensor(), Tensor(), per);
   Tensor out = reduce_loss(per, reduction);
@@ -380,6 +396,8 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Ten
   check_float(input, "binary_cross_entropy", "input");
   check_same(input, target, "binary_cross_entropy", "target");
   if (weight.defined()) check_same(input, weight, "binary_cross_entropy", "weight");
+  if (needs_widening({&input, &target, &weight}))  // Note [Storage dtypes at op boundaries]
+    return to_dtype(binary_cross_entropy(widen(input), widen(target), widen(weight), reduction), input.dtype());
   Tensor wc = weight.defined() ? contig(weight) : Tensor();
   Tensor per;
   bool ok = run_loss(kernels::PointwiseLoss::BinaryCrossEntropy, contig(input), contig(target), wc, Tensor(), per);
@@ -401,6 +419,10 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
   check_same(input, target, op, "target");
   if (weight.defined()) check_same(input, weight, op, "weight");
   if (pos_weight.defined()) check_same(input, pos_weight, op, "pos_weight");
+  if (needs_widening({&input, &target, &weight, &pos_weight}))  // Note [Storage dtypes at op boundaries]
+    return to_dtype(
+        binary_cross_entropy_with_logits(widen(input), widen(target), widen(weight), widen(pos_weight), reduction),
+        input.dtype());
   Tensor wc = weight.defined() ? contig(weight) : Tensor();
   Tensor pc = pos_weight.defined() ? contig(pos_weight) : Tensor();
   Tensor per;

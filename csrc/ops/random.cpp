@@ -68,16 +68,26 @@ Tensor& sample_into(Tensor& t, kernels::Sample kind, Generator& g, double a = 0,
 // Like PyTorch, an in-place sample into a tensor that requires grad is refused
 // for leaves and recorded (gradient zero: the values do not depend on the old
 // ones) otherwise, under the node name PyTorch uses.
+//
+// A storage dtype (float16, uint8, ...) is sampled in its compute dtype and
+// rounded into t (Note [DType codes]); the values follow PyTorch's
+// distribution but not its exact stream for those dtypes.
 template <typename F> Tensor& sample_in_place(Tensor& t, const char* op, const char* node, F&& fill) {
   autograd::check_inplace(t, op);
+  auto fill_t = [&] {
+    if (is_compute_dtype(t.dtype())) return fill(t);
+    Tensor wide = empty(t.sizes(), compute_dtype(t.dtype()));
+    fill(wide);
+    copy_(t, wide);
+  };
   if (!autograd::any_requires_grad({&t})) {
-    fill();
+    fill_t();
     return t;
   }
   Tensor filled;
   {
     autograd::NoGradGuard ng;
-    fill();
+    fill_t();
     filled = clone(t);
   }
   record(node, d::zero_grad_backward, {&t}, {&filled});
@@ -319,9 +329,9 @@ static Tensor& bernoulli_tensor_fill(Tensor& t, const Tensor& probs, Generator* 
   Tensor p;
   {
     autograd::NoGradGuard ng;
-    p = expand(probs, t.sizes());
+    p = expand(to_dtype(probs, compute_dtype(probs.dtype())), t.sizes());
   }
-  if (!is_floating(p.dtype())) not_implemented_for("bernoulli_tensor_cpu_p_", p.dtype());
+  if (!is_floating(probs.dtype())) not_implemented_for("bernoulli_tensor_cpu_p_", probs.dtype());
   const int64_t written =
       kernels::bernoulli_tensor(strided_out(t), p->data_bytes(), p.dtype(), p.strides().data(), pick(gen));
   t.bump_version();
@@ -333,37 +343,40 @@ static Tensor& bernoulli_tensor_fill(Tensor& t, const Tensor& probs, Generator* 
 
 // ---- the public in-place samplers (Note [Random fills and autograd]) ----
 Tensor& uniform_(Tensor& t, double lo, double hi, Generator* gen) {
-  return sample_in_place(t, "uniform_", "UniformBackward0", [&] { uniform_fill(t, lo, hi, gen); });
+  return sample_in_place(t, "uniform_", "UniformBackward0", [&](Tensor& x) { uniform_fill(x, lo, hi, gen); });
 }
 Tensor& normal_(Tensor& t, double mean, double std, Generator* gen) {
-  return sample_in_place(t, "normal_", "NormalBackward0", [&] { normal_fill_(t, mean, std, gen); });
+  return sample_in_place(t, "normal_", "NormalBackward0", [&](Tensor& x) { normal_fill_(x, mean, std, gen); });
 }
 Tensor& random_full_(Tensor& t, Generator* gen) {
-  return sample_in_place(t, "random_", "RandomBackward2", [&] { random_full_fill(t, gen); });
+  return sample_in_place(t, "random_", "RandomBackward2", [&](Tensor& x) { random_full_fill(x, gen); });
 }
 Tensor& random_to_(Tensor& t, int64_t to, Generator* gen) {
-  return sample_in_place(t, "random_", "RandomBackward1", [&] { random_fill(t, 0, to, gen); });
+  return sample_in_place(t, "random_", "RandomBackward1", [&](Tensor& x) { random_fill(x, 0, to, gen); });
 }
 Tensor& random_(Tensor& t, int64_t from, std::optional<int64_t> to, Generator* gen) {
-  return sample_in_place(t, "random_", "RandomBackward0", [&] { random_fill(t, from, to, gen); });
+  return sample_in_place(t, "random_", "RandomBackward0", [&](Tensor& x) { random_fill(x, from, to, gen); });
 }
 Tensor& exponential_(Tensor& t, double lambda, Generator* gen) {
-  return sample_in_place(t, "exponential_", "ExponentialBackward0", [&] { exponential_fill(t, lambda, gen); });
+  return sample_in_place(t, "exponential_", "ExponentialBackward0",
+                         [&](Tensor& x) { exponential_fill(x, lambda, gen); });
 }
 Tensor& geometric_(Tensor& t, double p, Generator* gen) {
-  return sample_in_place(t, "geometric_", "GeometricBackward0", [&] { geometric_fill(t, p, gen); });
+  return sample_in_place(t, "geometric_", "GeometricBackward0", [&](Tensor& x) { geometric_fill(x, p, gen); });
 }
 Tensor& cauchy_(Tensor& t, double median, double sigma, Generator* gen) {
-  return sample_in_place(t, "cauchy_", "CauchyBackward0", [&] { cauchy_fill(t, median, sigma, gen); });
+  return sample_in_place(t, "cauchy_", "CauchyBackward0", [&](Tensor& x) { cauchy_fill(x, median, sigma, gen); });
 }
 Tensor& log_normal_(Tensor& t, double mean, double std, Generator* gen) {
-  return sample_in_place(t, "log_normal_", "LogNormalBackward0", [&] { log_normal_fill(t, mean, std, gen); });
+  return sample_in_place(t, "log_normal_", "LogNormalBackward0",
+                         [&](Tensor& x) { log_normal_fill(x, mean, std, gen); });
 }
 Tensor& bernoulli_(Tensor& t, double p, Generator* gen) {
-  return sample_in_place(t, "bernoulli_", "BernoulliBackward2", [&] { bernoulli_fill(t, p, gen); });
+  return sample_in_place(t, "bernoulli_", "BernoulliBackward2", [&](Tensor& x) { bernoulli_fill(x, p, gen); });
 }
 Tensor& bernoulli_tensor_(Tensor& t, const Tensor& probs, Generator* gen) {
-  return sample_in_place(t, "bernoulli_", "BernoulliBackward1", [&] { bernoulli_tensor_fill(t, probs, gen); });
+  return sample_in_place(t, "bernoulli_", "BernoulliBackward1",
+                         [&](Tensor& x) { bernoulli_tensor_fill(x, probs, gen); });
 }
 
 Tensor bernoulli(const Tensor& probs, Generator* gen) {

@@ -124,7 +124,10 @@ Plan make_plan(const Tensor& a, const Shape& dims_in, bool keepdim, const char* 
   return p;
 }
 
-Tensor run_reduce(ReduceOp op, const Plan& p, DType in_dt, DType out_dt) {
+// Storage dtypes reduce in their compute dtype (Note [DType codes]): the
+// float32 accumulation PyTorch also uses for float16/bfloat16, rounded once.
+Tensor run_reduce(ReduceOp op, const Plan& p, DType in_dt_requested, DType out_dt_requested) {
+  const DType in_dt = compute_dtype(in_dt_requested), out_dt = compute_dtype(out_dt_requested);
   Tensor in = p.in.dtype() == in_dt ? p.in : [&] {
     autograd::NoGradGuard ng;
     return contiguous(to_dtype(p.in, in_dt));
@@ -137,6 +140,10 @@ Tensor run_reduce(ReduceOp op, const Plan& p, DType in_dt, DType out_dt) {
     if (op == ReduceOp::Sum && p.repeat > 1)
       binary_(BinaryOp::Mul, out, scalar_tensor(Scalar::from_int(p.repeat), out_dt));
     if (out.sizes() != p.out_shape) out = contiguous(expand(out, p.out_shape));
+  }
+  if (out_dt != out_dt_requested) {
+    autograd::NoGradGuard ng;
+    out = to_dtype(out, out_dt_requested);
   }
   return out;
 }
@@ -198,17 +205,19 @@ Tensor mean(const Tensor& a, const Shape& dims, bool keepdim) {
   TC_CHECK(is_floating(a.dtype()),
            "mean(): could not infer output dtype. Input dtype must be either a floating "
            "point or complex dtype. Got: ",
-           dtype_name(a.dtype()), "; convert with .float() first");
+           scalar_type_name(a.dtype()), "; convert with .float() first");
   Plan p = make_plan(a, dims, keepdim, "mean", /*collapse_expanded=*/true);
   Tensor out;
   {
     autograd::NoGradGuard ng;
-    out = p.len == 0 ? full(p.out_shape, Scalar::from_double(NAN), a.dtype())
-                     : run_reduce(ReduceOp::Sum, p, a.dtype(), a.dtype());
+    // Summed and divided in the compute dtype, rounded once (float16 as PyTorch).
+    const DType kc = compute_dtype(a.dtype());
+    out = p.len == 0 ? full(p.out_shape, Scalar::from_double(NAN), kc) : run_reduce(ReduceOp::Sum, p, kc, kc);
     if (p.count > 1) {
-      Tensor s = scalar_tensor(Scalar::from_double(double(p.count)), a.dtype());
+      Tensor s = scalar_tensor(Scalar::from_double(double(p.count)), kc);
       binary_(BinaryOp::Div, out, s);
     }
+    if (kc != a.dtype()) out = to_dtype(out, a.dtype());
   }
   record_reduction(dims.empty() && !keepdim ? "MeanBackward0" : "MeanBackward1", d::mean_backward, a, out,
                    reduction_attrs(a, p, keepdim, true));
@@ -328,11 +337,14 @@ Tensor var(const Tensor& a, const Shape& dims, double correction, bool keepdim) 
   Tensor out;
   {
     autograd::NoGradGuard ng;
-    Tensor m = mean(a, dims, true);
-    Tensor dev = binary(BinaryOp::Sub, a, m);
+    const DType kc = compute_dtype(a.dtype());  // float16 accumulates in float32, rounded once
+    Tensor aw = to_dtype(a, kc);
+    Tensor m = mean(aw, dims, true);
+    Tensor dev = binary(BinaryOp::Sub, aw, m);
     Tensor sq = sum(binary(BinaryOp::Mul, dev, dev), dims, keepdim);
     double denom = std::max(0.0, double(p.count) - correction);
-    out = binary(BinaryOp::Div, sq, scalar_tensor(Scalar::from_double(denom), a.dtype()));
+    out = binary(BinaryOp::Div, sq, scalar_tensor(Scalar::from_double(denom), kc));
+    if (kc != a.dtype()) out = to_dtype(out, a.dtype());
   }
   if (auto* n = record_reduction("VarBackward0", d::var_backward, a, out,
                                  attrs::VarStd{reduction_attrs(a, p, keepdim, true), correction})) {
@@ -345,7 +357,9 @@ Tensor std(const Tensor& a, const Shape& dims, double correction, bool keepdim) 
   Tensor v;
   {
     autograd::NoGradGuard ng;
-    v = unary(UnaryOp::Sqrt, var(a, dims, correction, keepdim));
+    const DType kc = compute_dtype(a.dtype());
+    v = unary(UnaryOp::Sqrt, var(to_dtype(a, kc), dims, correction, keepdim));
+    if (kc != a.dtype()) v = to_dtype(v, a.dtype());
   }
   Plan p = make_plan(a, dims, keepdim, "std");
   if (auto* n = record_reduction("StdBackward0", d::std_backward, a, v,
@@ -356,16 +370,21 @@ Tensor std(const Tensor& a, const Shape& dims, double correction, bool keepdim) 
   return v;
 }
 
+// all/any give bool, except for uint8 input, which gives uint8 (PyTorch keeps that legacy rule).
 Tensor all(const Tensor& a, const Shape& dims, bool keepdim) {
   Plan p = make_plan(a, dims, keepdim, "all", /*collapse_expanded=*/true);
-  if (p.len == 0) return ones(p.out_shape, DType::Bool);
-  return run_reduce(ReduceOp::All, p, a.dtype(), DType::Bool);
+  const DType out_dt = a.dtype() == DType::Uint8 ? DType::Uint8 : DType::Bool;
+  if (p.len == 0) return ones(p.out_shape, out_dt);
+  Tensor r = run_reduce(ReduceOp::All, p, a.dtype(), DType::Bool);
+  return out_dt == DType::Bool ? r : to_dtype(r, out_dt);
 }
 
 Tensor any(const Tensor& a, const Shape& dims, bool keepdim) {
   Plan p = make_plan(a, dims, keepdim, "any", /*collapse_expanded=*/true);
-  if (p.len == 0) return zeros(p.out_shape, DType::Bool);
-  return run_reduce(ReduceOp::Any, p, a.dtype(), DType::Bool);
+  const DType out_dt = a.dtype() == DType::Uint8 ? DType::Uint8 : DType::Bool;
+  if (p.len == 0) return zeros(p.out_shape, out_dt);
+  Tensor r = run_reduce(ReduceOp::Any, p, a.dtype(), DType::Bool);
+  return out_dt == DType::Bool ? r : to_dtype(r, out_dt);
 }
 
 // ---- line-wise ops (softmax, log_softmax, cumsum): kernels in backend/kernels_nn.h, kernels_scan.h ----
@@ -395,10 +414,14 @@ Tensor softmax_impl(const Tensor& a, int64_t dim, bool log) {
   if (!is_floating(a.dtype()))
     raise(ErrorKind::NotImplemented, "[", op, "] not implemented for ", dtype_name(a.dtype()),
           " tensors; pass dtype=tensorcore.float32 or convert with .float()");
-  DType dt = float_dtype(a);
-  Lines l = lines_of(a, dim, dt);
-  Tensor out = empty(a.sizes(), dt);
-  if (out.numel() > 0) kernels::softmax_forward(dt, log, l.x->data_bytes(), out->data_bytes(), l.outer, l.len, l.inner);
+  const DType dt = float_dtype(a), kc = compute_dtype(dt);
+  Lines l = lines_of(a, dim, kc);
+  Tensor out = empty(a.sizes(), kc);
+  if (out.numel() > 0) kernels::softmax_forward(kc, log, l.x->data_bytes(), out->data_bytes(), l.outer, l.len, l.inner);
+  if (kc != dt) {
+    autograd::NoGradGuard ng;
+    out = to_dtype(out, dt);
+  }
   if (auto* n = record(log ? "LogSoftmaxBackward0" : "SoftmaxBackward0",
                        log ? d::log_softmax_backward : d::softmax_backward, {&a}, {&out})) {
     n->save(out, true);
@@ -413,25 +436,30 @@ Tensor log_softmax(const Tensor& a, int64_t dim) { return softmax_impl(a, dim, t
 
 Tensor softmax_backward_data(const Tensor& grad, const Tensor& out, int64_t dim, bool log) {
   dim = wrap_dim(dim, out.dim(), log ? "log_softmax_backward" : "softmax_backward");
-  Lines l = lines_of(out, dim, out.dtype());
+  const DType kc = compute_dtype(out.dtype());
+  Lines l = lines_of(out, dim, kc);
   Tensor g;
   {
     autograd::NoGradGuard ng;
-    g = contiguous(to_dtype(grad.sizes() == out.sizes() ? grad : expand(grad, out.sizes()), out.dtype()));
+    g = contiguous(to_dtype(grad.sizes() == out.sizes() ? grad : expand(grad, out.sizes()), kc));
   }
-  Tensor gx = empty(out.sizes(), out.dtype());
+  Tensor gx = empty(out.sizes(), kc);
   if (gx.numel() > 0)
-    kernels::softmax_backward(out.dtype(), log, g->data_bytes(), l.x->data_bytes(), gx->data_bytes(), l.outer, l.len,
-                              l.inner);
+    kernels::softmax_backward(kc, log, g->data_bytes(), l.x->data_bytes(), gx->data_bytes(), l.outer, l.len, l.inner);
+  if (kc != out.dtype()) {
+    autograd::NoGradGuard ng;
+    gx = to_dtype(gx, out.dtype());
+  }
   return gx;
 }
 
 Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
   Tensor out;
-  Tensor af = is_floating(a.dtype()) ? a : to_dtype(a, default_dtype());
+  const DType result_dt = is_floating(a.dtype()) ? a.dtype() : default_dtype();
+  Tensor af = to_dtype(a, compute_dtype(result_dt));
   Plan p = make_plan(a, dims, keepdim, "logsumexp");
   if (p.len == 0) {  // log(sum of no terms) = -inf, as PyTorch
-    out = full(p.out_shape, Scalar::from_double(-INFINITY), af.dtype());
+    out = full(p.out_shape, Scalar::from_double(-INFINITY), result_dt);
   } else {
     autograd::NoGradGuard ng;
     Tensor m = amax(af, dims, true);
@@ -439,6 +467,7 @@ Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
     Tensor s = sum(unary(UnaryOp::Exp, binary(BinaryOp::Sub, af, m)), dims, true);
     out = binary(BinaryOp::Add, unary(UnaryOp::Log, s), m);
     if (!keepdim) out = reshape(out, p.out_shape);
+    if (out.dtype() != result_dt) out = to_dtype(out, result_dt);
   }
   if (auto* n =
           record_reduction("LogsumexpBackward0", d::logsumexp_backward, a, out, reduction_attrs(a, p, keepdim, true))) {
@@ -450,10 +479,14 @@ Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
 
 Tensor cumsum(const Tensor& a, int64_t dim) {
   dim = wrap_dim(dim, a.dim(), "cumsum");
-  DType dt = sum_dtype(a.dtype());
-  Lines l = lines_of(a, dim, dt);
-  Tensor out = empty(a.sizes(), dt);
-  if (out.numel() > 0) kernels::cumsum(dt, l.x->data_bytes(), out->data_bytes(), l.outer, l.len, l.inner);
+  const DType dt = sum_dtype(a.dtype()), kc = compute_dtype(dt);
+  Lines l = lines_of(a, dim, kc);
+  Tensor out = empty(a.sizes(), kc);
+  if (out.numel() > 0) kernels::cumsum(kc, l.x->data_bytes(), out->data_bytes(), l.outer, l.len, l.inner);
+  if (kc != dt) {
+    autograd::NoGradGuard ng;
+    out = to_dtype(out, dt);
+  }
   if (auto* n = record("CumsumBackward0", d::cumsum_backward, {&a}, {&out})) n->attrs = attrs::Dim{dim};
   return out;
 }
@@ -465,18 +498,21 @@ Tensor norm(const Tensor& a, double p, const Shape& dims, bool keepdim) {
   Tensor out;
   {
     autograd::NoGradGuard ng;
-    Tensor ax = unary(UnaryOp::Abs, a);
+    const DType kc = compute_dtype(a.dtype());
+    Tensor aw = to_dtype(a, kc);
+    Tensor ax = unary(UnaryOp::Abs, aw);
     if (std::isinf(p))
       out = p > 0 ? amax(ax, dims, keepdim) : amin(ax, dims, keepdim);
     else if (p == 2.0)
-      out = unary(UnaryOp::Sqrt, sum(binary(BinaryOp::Mul, a, a), dims, keepdim));
+      out = unary(UnaryOp::Sqrt, sum(binary(BinaryOp::Mul, aw, aw), dims, keepdim));
     else if (p == 1.0)
       out = sum(ax, dims, keepdim);
     else if (p == 0.0)
-      out = sum(to_dtype(binary(BinaryOp::Ne, a, wrapped_scalar(Scalar::from_int(0))), a.dtype()), dims, keepdim);
+      out = sum(to_dtype(binary(BinaryOp::Ne, aw, wrapped_scalar(Scalar::from_int(0))), aw.dtype()), dims, keepdim);
     else
       out = pow(sum(pow(ax, wrapped_scalar(Scalar::from_double(p))), dims, keepdim),
                 wrapped_scalar(Scalar::from_double(1.0 / p)));
+    if (kc != a.dtype()) out = to_dtype(out, a.dtype());
   }
   if (auto* n = record_reduction("LinalgVectorNormBackward0", d::norm_backward, a, out,
                                  attrs::Norm{reduction_attrs(a, plan, keepdim, true), p})) {
@@ -511,11 +547,18 @@ static std::tuple<Tensor, Tensor> topk_impl(const Tensor& a, int64_t k, int64_t 
   int64_t len = x.size(x.dim() - 1), rows = len ? x.numel() / len : 0;
   Shape osz = x.sizes();
   osz.back() = k;
-  Tensor vals = empty(osz, a.dtype()), idx = empty(osz, DType::Int64);
+  // Storage dtypes sort in their compute dtype: the conversion is monotonic and exact.
+  const DType kc = compute_dtype(a.dtype());
+  if (kc != a.dtype()) {
+    autograd::NoGradGuard ng;
+    x = to_dtype(x, kc);
+  }
+  Tensor vals = empty(osz, kc), idx = empty(osz, DType::Int64);
   if (rows > 0 && k > 0)
-    kernels::sort_rows(a.dtype(), x->data_bytes(), rows, len, k, largest, vals->data_bytes(), idx.data<int64_t>());
+    kernels::sort_rows(kc, x->data_bytes(), rows, len, k, largest, vals->data_bytes(), idx.data<int64_t>());
   {
     autograd::NoGradGuard ng;
+    if (kc != a.dtype()) vals = to_dtype(vals, a.dtype());
     if (a.dim()) {
       vals = movedim(vals, {-1}, {w});
       idx = movedim(idx, {-1}, {w});

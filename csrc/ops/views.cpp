@@ -7,6 +7,7 @@
 #include "autograd/node_attrs.h"
 #include "core/error.h"
 #include "core/shape_util.h"
+#include "ops/dtype_ops.h"
 #include "ops/ops.h"
 
 namespace tc::ops {
@@ -103,6 +104,43 @@ Tensor view_impl(const Tensor& a, const Shape& shape, const char* name, const ch
 }  // namespace
 
 Tensor view(const Tensor& a, const Shape& shape) { return view_impl(a, shape, "view"); }
+
+// Tensor.view(dtype): the same bytes read as another dtype. A different
+// element size rescales the last dim, which must then be dense (stride 1)
+// with a size and a storage offset that divide evenly, as PyTorch checks.
+// Not differentiable: the result never requires grad (PyTorch's too).
+Tensor view_dtype(const Tensor& a, DType dt) {
+  const int64_t from = static_cast<int64_t>(itemsize(a.dtype())), to = static_cast<int64_t>(itemsize(dt));
+  Shape sizes = a.sizes(), strides = a.strides();
+  int64_t offset = a->offset;
+  if (from != to) {
+    const char* src = scalar_type_name(a.dtype());
+    const char* dst = scalar_type_name(dt);
+    TC_CHECK(a.dim() > 0, "self.dim() cannot be 0 to view ", src, " as ", dst, " (different element sizes)");
+    TC_CHECK(strides.back() == 1, "self.stride(-1) must be 1 to view ", src, " as ", dst,
+             " (different element sizes), but got ", strides.back());
+    if (from > to) {
+      const int64_t r = from / to;
+      sizes.back() *= r;
+      for (size_t i = 0; i + 1 < strides.size(); ++i) strides[i] *= r;
+      offset *= r;
+    } else {
+      const int64_t r = to / from;
+      TC_CHECK(sizes.back() % r == 0, "self.size(-1) must be divisible by ", r, " to view ", src, " as ", dst,
+               " (different element sizes), but got ", sizes.back());
+      TC_CHECK(offset % r == 0, "self.storage_offset() must be divisible by ", r, " to view ", src, " as ", dst,
+               " (different element sizes), but got ", offset);
+      for (size_t i = 0; i + 1 < strides.size(); ++i) {
+        TC_CHECK(strides[i] % r == 0, "self.stride(", i, ") must be divisible by ", r, " to view ", src, " as ", dst,
+                 " (different element sizes), but got ", strides[i]);
+        strides[i] /= r;
+      }
+      sizes.back() /= r;
+      offset /= r;
+    }
+  }
+  return Tensor(new TensorImpl(a->storage, dt, sizes, strides, offset, a->version));
+}
 
 Tensor reshape(const Tensor& a, const Shape& shape) {
   Shape sz = infer_size(shape, a.numel(), "reshape");

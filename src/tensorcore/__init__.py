@@ -41,8 +41,8 @@ long = int64
 int = int32  # noqa: A001
 float32 = float32
 float64 = float64
-# Named for programs that mention them; no tensors of these (Note [Named but unsupported dtypes]).
 from ._dtype import float16, bfloat16, uint8, int8, int16  # noqa: E402,F401
+from ._type_info import finfo, iinfo  # noqa: E402,F401
 half = float16
 short = int16
 

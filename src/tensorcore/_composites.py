@@ -20,7 +20,7 @@ Tensor = _C.Tensor
 _FUNCTIONS = {}
 
 
-_TYPE_NAMES = {"bool": "Bool", "int32": "Int", "int64": "Long", "float32": "Float", "float64": "Double"}
+from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES  # noqa: E402
 
 
 def _category(dt):
@@ -149,7 +149,8 @@ def frac(input):
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     if not input.dtype.is_floating_point:
         return input.clone()
-    big = np.finfo(np.float32 if input.dtype.name == "float32" else np.float64)
+    from ._type_info import finfo
+    big = finfo(input.dtype)
     posinf = big.max if posinf is None else posinf
     neginf = big.min if neginf is None else neginf
     out = _C.where(input.isnan(), nan, input)
@@ -470,18 +471,6 @@ def _inplace_view(name):
 
 for _n in ("squeeze", "unsqueeze", "t", "transpose", "swapdims", "swapaxes", "as_strided"):
     _inplace_view(_n)
-
-
-def _unsupported_dtype(name):
-    def f(self, memory_format=None):
-        raise TypeError(f"tensorcore does not support the {name} dtype; supported dtypes are bool, int32, int64, "
-                        f"float32 and float64")
-    f.__name__ = name
-    _method(f)
-
-
-for _n in ("byte", "char", "short", "bfloat16"):
-    _unsupported_dtype(_n)
 
 
 @_both

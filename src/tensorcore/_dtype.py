@@ -32,28 +32,23 @@ int32 = dtype("int32", 4, False, True, 1)
 int64 = dtype("int64", 8, False, True, 2)
 float32 = dtype("float32", 4, True, True, 3)
 float64 = dtype("float64", 8, True, True, 4)
+uint8 = dtype("uint8", 1, False, False, 5)
+int8 = dtype("int8", 1, False, True, 6)
+int16 = dtype("int16", 2, False, True, 7)
+float16 = dtype("float16", 2, True, True, 8)
+bfloat16 = dtype("bfloat16", 2, True, True, 9)
 
-# In the order of the C++ DType enum.
-ALL = [bool_, int32, int64, float32, float64]
+# In the order of the C++ DType enum (Note [DType codes] in core/dtype.h).
+ALL = [bool_, int32, int64, float32, float64, uint8, int8, int16, float16, bfloat16]
 ALIASES = {"bool": bool_, "int32": int32, "int": int32, "int64": int64, "long": int64,
-           "float32": float32, "float": float32, "float64": float64, "double": float64}
+           "float32": float32, "float": float32, "float64": float64, "double": float64,
+           "uint8": uint8, "int8": int8, "int16": int16, "short": int16,
+           "float16": float16, "half": float16, "bfloat16": bfloat16}
 
-# Note [Named but unsupported dtypes]
-# Real programs name PyTorch's other dtypes without making tensors of them:
-# nanoGPT builds {'float32': torch.float32, 'bfloat16': torch.bfloat16,
-# 'float16': torch.float16}[dtype] at start-up and only ever uses float32 on a
-# CPU. These objects exist so such code runs and compares false with every
-# supported dtype; they are not in ALL (the C++ registry, in the DType enum's
-# order), so asking for a tensor of one raises TypeError from the bindings
-# instead of producing anything.
-float16 = dtype("float16", 2, True, True, -1)
-bfloat16 = dtype("bfloat16", 2, True, True, -1)
-uint8 = dtype("uint8", 1, False, False, -1)
-int8 = dtype("int8", 1, False, True, -1)
-int16 = dtype("int16", 2, False, True, -1)
-UNSUPPORTED = [float16, bfloat16, uint8, int8, int16]
-ALIASES.update({"float16": float16, "half": float16, "bfloat16": bfloat16, "uint8": uint8, "int8": int8,
-                "int16": int16, "short": int16})
+
+# PyTorch's ScalarType names, as its error messages print them ("Long", "Half").
+SCALAR_TYPE_NAMES = {"bool": "Bool", "int32": "Int", "int64": "Long", "float32": "Float", "float64": "Double",
+                     "uint8": "Byte", "int8": "Char", "int16": "Short", "float16": "Half", "bfloat16": "BFloat16"}
 
 
 def _dtype_by_name(name):

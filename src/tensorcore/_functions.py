@@ -9,6 +9,7 @@ from . import _C
 from ._aliases import with_numpy_aliases
 from ._args import shape_args, int_arg, dtype_arg, device_arg, tensor_arg, _CPU
 from ._out import check_out as _check_out, factory_dtype as _out_factory_dtype, write_out as _write_out
+from . import _dtype
 from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size
 
 Tensor = _C.Tensor
@@ -971,7 +972,13 @@ DoubleTensor = _legacy_type("DoubleTensor", float64)
 LongTensor = _legacy_type("LongTensor", int64)
 IntTensor = _legacy_type("IntTensor", _int32)
 BoolTensor = _legacy_type("BoolTensor", bool_)
-_LEGACY_TYPES = {c.__name__: c for c in (FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor)}
+ByteTensor = _legacy_type("ByteTensor", _dtype.uint8)
+CharTensor = _legacy_type("CharTensor", _dtype.int8)
+ShortTensor = _legacy_type("ShortTensor", _dtype.int16)
+HalfTensor = _legacy_type("HalfTensor", _dtype.float16)
+BFloat16Tensor = _legacy_type("BFloat16Tensor", _dtype.bfloat16)
+_LEGACY_TYPES = {c.__name__: c for c in (FloatTensor, DoubleTensor, LongTensor, IntTensor, BoolTensor, ByteTensor,
+                                         CharTensor, ShortTensor, HalfTensor, BFloat16Tensor)}
 
 
 def legacy_tensor_type(spec):
@@ -983,7 +990,8 @@ def legacy_tensor_type(spec):
     return None
 
 
-__all__ += ["FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "BoolTensor"]
+__all__ += ["FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "BoolTensor", "ByteTensor", "CharTensor",
+            "ShortTensor", "HalfTensor", "BFloat16Tensor"]
 
 
 # The common spellings run in C++; the Python implementations above serve

@@ -61,4 +61,5 @@ def factory_dtype(name, dtype, out):
 
 
 def _type_name(dt):
-    return {"bool": "Bool", "int32": "Int", "int64": "Long", "float32": "Float", "float64": "Double"}[dt.name]
+    from ._dtype import SCALAR_TYPE_NAMES
+    return SCALAR_TYPE_NAMES[dt.name]

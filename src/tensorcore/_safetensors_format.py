@@ -34,7 +34,7 @@ from collections import OrderedDict
 import numpy as np
 
 from . import _C
-from ._dtype import bool_, float32, float64, int32, int64
+from ._dtype import bfloat16, bool_, float16, float32, float64, int8, int16, int32, int64, uint8
 from ._torch_pickle import UnpicklingError
 
 Tensor = _C.Tensor
@@ -42,9 +42,13 @@ Tensor = _C.Tensor
 __all__ = ["write", "read", "looks_like_safetensors"]
 
 _FORMAT = "tensorcore.safetensors/1"
-_TO_ST = {"float32": "F32", "float64": "F64", "int32": "I32", "int64": "I64", "bool": "BOOL"}
+_TO_ST = {"float32": "F32", "float64": "F64", "int32": "I32", "int64": "I64", "bool": "BOOL", "float16": "F16",
+          "bfloat16": "BF16", "uint8": "U8", "int8": "I8", "int16": "I16"}
+# bfloat16's bytes travel as little-endian int16 (numpy has no bfloat16 without ml_dtypes).
 _FROM_ST = {"F32": (float32, np.dtype("<f4")), "F64": (float64, np.dtype("<f8")), "I32": (int32, np.dtype("<i4")),
-            "I64": (int64, np.dtype("<i8")), "BOOL": (bool_, np.dtype("?"))}
+            "I64": (int64, np.dtype("<i8")), "BOOL": (bool_, np.dtype("?")), "F16": (float16, np.dtype("<f2")),
+            "BF16": (bfloat16, np.dtype("<i2")), "U8": (uint8, np.dtype("u1")), "I8": (int8, np.dtype("i1")),
+            "I16": (int16, np.dtype("<i2"))}
 _MAX_HEADER = 100 * 1024 * 1024
 
 
@@ -133,7 +137,10 @@ class _TensorUnpickler(pickle.Unpickler):
 
 
 def _tensor_bytes(t):
-    arr = _C._tensor_to_numpy_forced(t.detach())
+    t = t.detach()
+    if t.dtype is bfloat16:
+        t = _C._view_dtype(t.contiguous(), int16)
+    arr = _C._tensor_to_numpy_forced(t)
     dt = _FROM_ST[_TO_ST[t.dtype.name]][1]
     return np.ascontiguousarray(arr, dtype=dt).tobytes()
 
@@ -252,7 +259,11 @@ def _parse(raw, src):
         dt, npdt = _FROM_ST[info["dtype"]]
         b, e = info["data_offsets"]
         arr = np.frombuffer(buf[b:e], dtype=npdt).reshape(info["shape"])
-        tensors[name] = _C.tensor_from_data(arr.astype(npdt.newbyteorder("="), copy=True), dt)
+        if dt is bfloat16:  # the bits, reinterpreted
+            tensors[name] = _C._view_dtype(_C.tensor_from_data(arr.astype(npdt.newbyteorder("="), copy=True), int16),
+                                           bfloat16)
+        else:
+            tensors[name] = _C.tensor_from_data(arr.astype(npdt.newbyteorder("="), copy=True), dt)
     return tensors, metadata
 
 

@@ -15,7 +15,7 @@ from ._aliases import with_numpy_aliases
 from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg, keepdim_arg, bool_arg
 from ._inplace import write_inplace
 from ._naming import grad_fn_named
-from ._dtype import device as _device, float32, float64, int32, int64, bool_
+from ._dtype import device as _device, float32, float64, int32, int64, bool_, float16, bfloat16, uint8, int8, int16
 
 Tensor = _C.Tensor
 
@@ -73,8 +73,16 @@ return_types = types.SimpleNamespace(**{n: _return_type(n) for n in ("max", "min
 
 
 # ---- printing ----
+def _numpy_values(t):
+    """The values as a numpy array without needing ml_dtypes: bfloat16 is
+    widened to float32 first (exact), for printing and tolist()."""
+    if t.dtype is bfloat16:
+        t = _C.to_dtype(t.detach(), float32, False)
+    return _C._tensor_to_numpy_forced(t)
+
+
 def __repr__(self, *, tensor_contents=None):
-    values = _C._tensor_to_numpy_forced(self)
+    values = _numpy_values(self)
     fn = self._grad_fn
     return _tensor_str.format_tensor(
         values, self.dtype.name, shape=tuple(self.shape), default_dtype_name=_C.get_default_dtype().name,
@@ -147,7 +155,7 @@ def _check_index_put_dtype(self, key, value):
 
 
 _NO_DIM = object()  # max() and max(dim=None) differ: the latter is a TypeError, as in PyTorch
-_TYPE_NAMES = {"bool": "Bool", "int32": "Int", "int64": "Long", "float32": "Float", "float64": "Double"}
+from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES  # noqa: E402
 
 
 @_method
@@ -240,7 +248,9 @@ def type(self, dtype=None, non_blocking=False, **kwargs):
                         f"{builtins.type(non_blocking).__name__}")
     if dtype is None:
         return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
-                "int32": "torch.IntTensor", "bool": "torch.BoolTensor"}[self.dtype.name]
+                "int32": "torch.IntTensor", "bool": "torch.BoolTensor", "uint8": "torch.ByteTensor",
+                "int8": "torch.CharTensor", "int16": "torch.ShortTensor", "float16": "torch.HalfTensor",
+                "bfloat16": "torch.BFloat16Tensor"}[self.dtype.name]
     from ._functions import legacy_tensor_type
     legacy = legacy_tensor_type(dtype)
     return self.to(legacy._dtype if legacy is not None else dtype)
@@ -259,11 +269,11 @@ _converter(float64, "double")
 _converter(int64, "long")
 _converter(int32, "int")
 _converter(bool_, "bool")
-
-
-@_method
-def half(self, memory_format=None):
-    raise TypeError("tensorcore does not support float16 tensors; use float() or double()")
+_converter(float16, "half")
+_converter(bfloat16, "bfloat16")
+_converter(uint8, "byte")
+_converter(int8, "char")
+_converter(int16, "short")
 
 
 @_method
@@ -277,7 +287,7 @@ def type_as(self, other):
 def tolist(self):
     if self.dim() == 0:
         return self.item()
-    return _C._tensor_to_numpy_forced(self).tolist()
+    return _numpy_values(self).tolist()
 
 
 @_method
@@ -292,11 +302,15 @@ Tensor.__array_priority__ = 1000
 @_method
 def __array_wrap__(self, array, context=None, return_scalar=False):
     """numpy ufuncs on a tensor (np.exp(t)) give back a tensor, as PyTorch's
-    do; a bool result becomes uint8 there, which tensorcore does not have
-    (issue 10), so those results stay numpy arrays."""
-    if array.dtype == np.bool_ or array.dtype.name not in ("float32", "float64", "int32", "int64"):
+    do; a bool result becomes uint8 there, as in PyTorch."""
+    if array.dtype == np.bool_:
+        array = array.astype(np.uint8)
+    if array.dtype.name not in _NUMPY_DTYPES:
         return array
     return _C.from_numpy(array)
+
+
+_NUMPY_DTYPES = frozenset(("float16", "float32", "float64", "uint8", "int8", "int16", "int32", "int64", "bfloat16"))
 
 
 @_method
@@ -368,40 +382,10 @@ def view(self, *shape, size=None):
     return _C.view(self, shape_args(shape, "view"))
 
 
-_ITEMSIZE = {"bool": 1, "int32": 4, "float32": 4, "int64": 8, "float64": 8}
-
-
 def _view_dtype(self, dt):
-    """view(dtype): the same memory read as another dtype, with PyTorch's
-    checks when the element sizes differ (the last dim scales by their
-    ratio). The bytes are reinterpreted through numpy, which shares them."""
-    if dt is self.dtype:
-        return _C.view(self, list(self.shape))
-    old, new = _ITEMSIZE[self.dtype.name], _ITEMSIZE[dt.name]
-    what = f"to view {_TYPE_NAMES[self.dtype.name]} as {_TYPE_NAMES[dt.name]} (different element sizes)"
-    if old != new:
-        if self.dim() == 0:
-            raise RuntimeError(f"self.dim() cannot be 0 {what}")
-        if self.stride(-1) != 1:
-            raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {self.stride(-1)}")
-        if new > old:
-            ratio = new // old
-            if self.shape[-1] % ratio:
-                raise RuntimeError(f"self.size(-1) must be divisible by {ratio} {what}, but got {self.shape[-1]}")
-            if self.storage_offset() % ratio:
-                raise RuntimeError(f"self.storage_offset() must be divisible by {ratio} {what}, but got "
-                                   f"{self.storage_offset()}")
-            for d in builtins.range(self.dim() - 1):
-                if self.stride(d) % ratio:
-                    raise RuntimeError(f"self.stride({d}) must be divisible by {ratio} {what}, but got "
-                                       f"{self.stride(d)}")
-    if self.requires_grad and _C.is_grad_enabled() and dt.is_floating_point:  # an integer view needs no grad
-        raise RuntimeError(f"view(): tensorcore cannot differentiate a view as another dtype ({what}); call "
-                           f".detach() first")
-    arr = _C._tensor_to_numpy_forced(self)
-    if self.shape and self.shape[-1] == 0 or 0 in self.shape:
-        return _C.empty(list(self.shape[:-1]) + [self.shape[-1] * old // new], dt)
-    return _C.from_numpy(arr.view(np.dtype(dt.name)))
+    """view(dtype): the same memory read as another dtype (ops/views.cpp),
+    with PyTorch's checks when the element sizes differ."""
+    return _C._view_dtype(self, dt)
 
 
 @_method

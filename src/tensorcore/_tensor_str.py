@@ -87,6 +87,10 @@ _NP_DTYPES = {
     "int64": np.int64,
     "float32": np.float32,
     "float64": np.float64,
+    "uint8": np.uint8,
+    "int8": np.int8,
+    "int16": np.int16,
+    "float16": np.float16,
 }
 
 

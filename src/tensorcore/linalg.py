@@ -47,8 +47,7 @@ class LinAlgError(RuntimeError):
 LinAlgError.__module__ = "tensorcore.linalg"
 
 _EPS = {"float32": 1.1920928955078125e-07, "float64": 2.220446049250313e-16}
-_DTYPE_TITLE = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-                "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double"}
+from ._dtype import SCALAR_TYPE_NAMES as _DTYPE_TITLE  # noqa: E402
 
 
 def _rt(name, fields):
@@ -79,11 +78,12 @@ def _torch():
     return sys.modules[__package__]
 
 
-def _check_float(A, op):
+def _check_float(A, op, low_precision=False):
+    """Floating input; float16/bfloat16 only where PyTorch's op takes them (low_precision: the norms)."""
     name = A.dtype.name if hasattr(A.dtype, "name") else str(A.dtype)
     if not A.dtype.is_floating_point:
         raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {_DTYPE_TITLE.get(name, name)}")
-    if name not in _EPS:
+    if name not in _EPS and not low_precision:
         raise RuntimeError(f"{op}: Low precision dtypes not supported. Got {_DTYPE_TITLE.get(name, name)}")
 
 
@@ -678,7 +678,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         raise TypeError(f"linalg.vector_norm(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
     if isinstance(ord, str) or isinstance(ord, bool):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}")
-    _check_float(x if dtype is None else x.to(dtype), "linalg.vector_norm")
+    _check_float(x if dtype is None else x.to(dtype), "linalg.vector_norm", low_precision=True)
     if dtype is not None:
         x = x.to(dtype)
     dims = [] if dim is None else ([dim] if isinstance(dim, int) else list(dim))
@@ -966,7 +966,7 @@ class _LdlSolve(Function):
         raise RuntimeError("derivative for aten::linalg_ldl_solve is not implemented")
 
 
-_SCALAR_TYPE = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "bool": "Bool"}
+_SCALAR_TYPE = _DTYPE_TITLE
 
 
 def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):

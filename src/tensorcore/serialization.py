@@ -42,6 +42,7 @@ import sys
 import numpy as np
 
 from . import _C, _safetensors_format, _torch_pickle
+from ._dtype import bfloat16, int16
 from ._torch_pickle import StorageType, TorchPickler, UnpicklingError, _LoadedStorage
 from ._weights_only_unpickler import (WeightsOnlyUnpickler, WeightsOnlyRefusal, add_safe_globals,
                                       clear_safe_globals, get_safe_globals, globals_in_pickle, is_safe_global,
@@ -57,8 +58,11 @@ SerializationError = UnpicklingError  # the name tensorcore used before
 
 _ARCHIVE = "archive"
 _SMALL_RECORD = 1 << 16
+# bfloat16 has no numpy type without ml_dtypes: its bytes travel as int16 and
+# are reinterpreted with Tensor.view(dtype).
 _NUMPY_DTYPE = {"float32": np.float32, "float64": np.float64, "int32": np.int32, "int64": np.int64,
-                "bool": np.bool_}
+                "bool": np.bool_, "float16": np.float16, "uint8": np.uint8, "int8": np.int8, "int16": np.int16,
+                "bfloat16": np.int16}
 _UNSAFE_MESSAGE = (
     "In PyTorch 2.6 the default value of the `weights_only` argument of `torch.load` changed from `False` to "
     "`True`, and tensorcore.load follows it. Re-running `tensorcore.load` with `weights_only` set to `False` will "
@@ -104,6 +108,8 @@ def _write_zip(fh, pkl, storages, byteorder_record):
     for key, flat in storages:
         if flat.device.type != "cpu":
             flat = flat.cpu()
+        if flat.dtype is bfloat16:
+            flat = _C._view_dtype(flat, int16)
         arr = _C._tensor_to_numpy_forced(flat)  # a view of the storage: written without a copy
         zw.write_record(f"{_ARCHIVE}/data/{key}", arr.view(np.uint8) if arr.size else b"")
     zw.write_record(f"{_ARCHIVE}/version", b"3\n")
@@ -284,7 +290,10 @@ def _load_zip(reader, fh, src, map_location, weights_only, use_mmap, pickle_load
         arr = region.view(_NUMPY_DTYPE[dtype.name])
         if byteorder != sys.byteorder and dtype.itemsize > 1:
             arr.byteswap(inplace=True)
-        flat = restore(_C.from_numpy(arr), location)
+        flat = _C.from_numpy(arr)
+        if dtype is bfloat16:
+            flat = _C._view_dtype(flat, bfloat16)
+        flat = restore(flat, location)
         if not isinstance(flat, _C.Tensor) or flat.dtype != dtype or tuple(flat.shape) != (numel,):
             raise RuntimeError(f"tensorcore.load: map_location returned {type(flat).__name__} for storage "
                                f"'{key}'; expected the storage (a 1-D tensor of {numel} {dtype.name} elements) or "

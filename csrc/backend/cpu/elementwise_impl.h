@@ -93,18 +93,18 @@ template <typename To, typename From> void copy_loop(char** p, const int64_t* s,
     if constexpr (std::is_same_v<To, From>) {
       std::memcpy(out, in, n * sizeof(To));
     } else {
-      for (int64_t i = 0; i < n; ++i) out[i] = static_cast<To>(in[i]);
+      for (int64_t i = 0; i < n; ++i) out[i] = convert_value<To>(in[i]);
     }
   } else {
     for (int64_t i = 0; i < n; ++i)
-      *reinterpret_cast<To*>(p[0] + i * s[0]) = static_cast<To>(*reinterpret_cast<const From*>(p[1] + i * s[1]));
+      *reinterpret_cast<To*>(p[0] + i * s[0]) = convert_value<To>(*reinterpret_cast<const From*>(p[1] + i * s[1]));
   }
 }
 
 void copy(const TensorIterator& it, DType out, DType in) {
-  dispatch_dtype(out, [&](auto to) {
+  dispatch_all_dtype(out, [&](auto to) {
     using To = typename decltype(to)::type;
-    dispatch_dtype(in, [&](auto from) {
+    dispatch_all_dtype(in, [&](auto from) {
       using From = typename decltype(from)::type;
       it.for_each([&](char** p, const int64_t* s, int64_t n) { copy_loop<To, From>(p, s, n); });
     });
@@ -112,7 +112,7 @@ void copy(const TensorIterator& it, DType out, DType in) {
 }
 
 void where(const TensorIterator& it, DType dt) {
-  dispatch_dtype(dt, [&](auto tag) {
+  dispatch_all_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     it.for_each([&](char** p, const int64_t* s, int64_t n) {
       for (int64_t i = 0; i < n; ++i) {
@@ -142,9 +142,9 @@ void clamp(const TensorIterator& it, DType dt, bool has_lo, double lo, bool has_
 }
 
 void fill(void* data, int64_t n, DType dt, double fval, int64_t ival) {
-  dispatch_dtype(dt, [&](auto tag) {
+  dispatch_all_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
-    T v = std::is_floating_point_v<T> ? static_cast<T>(fval) : static_cast<T>(ival);
+    T v = is_float_like_v<T> ? convert_value<T>(fval) : convert_value<T>(ival);
     T* out = static_cast<T*>(data);
     parallel_for(0, n, 65536, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) out[i] = v;

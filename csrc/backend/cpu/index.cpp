@@ -77,7 +77,7 @@ std::optional<int64_t> index_offsets(const int64_t* idx, int64_t n, int64_t size
 
 void index_gather(DType dt, const void* base, void* out, const IndexLayout& l) {
   const int64_t rows = l.n_before * l.n_mid, na = l.n_after;
-  dispatch_dtype(dt, [&](auto tag) {
+  dispatch_all_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* src = static_cast<const T*>(base);
     T* dst = static_cast<T*>(out);
@@ -101,7 +101,7 @@ void index_gather(DType dt, const void* base, void* out, const IndexLayout& l) {
 
 void index_put(DType dt, void* base, const void* values, const IndexLayout& l, bool accumulate_) {
   const int64_t rows = l.n_before * l.n_mid, na = l.n_after;
-  dispatch_dtype(dt, [&](auto tag) {
+  dispatch_all_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     T* dst = static_cast<T*>(base);
     const T* src = static_cast<const T*>(values);
@@ -132,7 +132,7 @@ std::optional<int64_t> gather(DType dt, const void* src, const int64_t* src_stri
   st[dim] = 0;
   const int64_t* strides[1] = {st.data()};
   const bool last = dim == nd - 1;
-  dispatch_dtype(dt, [&](auto tag) {
+  dispatch_all_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* s = static_cast<const T*>(src);
     T* o = static_cast<T*>(out);
@@ -164,7 +164,7 @@ std::optional<int64_t> scatter_add(DType dt, void* dst, const int64_t* dst_strid
   std::vector<int64_t> st(dst_strides, dst_strides + nd);
   st[dim] = 0;
   const int64_t* strides[2] = {st.data(), src_strides};
-  dispatch_dtype(dt, [&](auto tag) {
+  dispatch_all_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     T* d = static_cast<T*>(dst);
     const T* s = static_cast<const T*>(src);
@@ -195,7 +195,7 @@ std::optional<int64_t> scatter_add(DType dt, void* dst, const int64_t* dst_strid
 }
 
 int64_t count_nonzero(DType dt, const void* data, int64_t n) {
-  return dispatch_dtype(dt, [&](auto tag) -> int64_t {
+  return dispatch_all_dtype(dt, [&](auto tag) -> int64_t {
     using T = typename decltype(tag)::type;
     const T* p = static_cast<const T*>(data);
     int64_t c = 0;
@@ -205,7 +205,7 @@ int64_t count_nonzero(DType dt, const void* data, int64_t n) {
 }
 
 void nonzero_coords(DType dt, const void* data, int64_t n, const int64_t* sizes, int64_t nd, int64_t* out) {
-  dispatch_dtype(dt, [&](auto tag) {
+  dispatch_all_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* p = static_cast<const T*>(data);
     std::vector<int64_t> pos(nd, 0);

@@ -190,8 +190,8 @@ def dense_sparse_mm(dense, s):
 
 
 def _c_name(dtype):
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "bool": "Bool"}.get(
-        dtype.name, dtype.name)
+    from .._dtype import SCALAR_TYPE_NAMES
+    return SCALAR_TYPE_NAMES.get(dtype.name, dtype.name)
 
 
 def transpose(s, dim0, dim1):

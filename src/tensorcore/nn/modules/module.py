@@ -483,9 +483,12 @@ class Module:
         return self._apply(lambda t: t.to(float64) if t.is_floating_point() else t)
 
     def half(self):
-        raise TypeError("tensorcore does not support float16; use float() or double()")
+        from ..._dtype import float16
+        return self._apply(lambda t: t.to(float16) if t.is_floating_point() else t)
 
-    bfloat16 = half
+    def bfloat16(self):
+        from ..._dtype import bfloat16
+        return self._apply(lambda t: t.to(bfloat16) if t.is_floating_point() else t)
 
     def type(self, dst_type):
         return self._apply(lambda t: t.to(dst_type))
