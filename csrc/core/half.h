@@ -118,11 +118,15 @@ template <typename To, typename From> TC_HD To convert_value(From v) {
   if constexpr (std::is_same_v<To, From>) {
     return v;
   } else if constexpr (std::is_same_v<To, bool>) {
-    if constexpr (is_half_type_v<From>) return static_cast<float>(v) != 0.0f;
-    else return v != From(0);
+    if constexpr (is_half_type_v<From>)
+      return static_cast<float>(v) != 0.0f;
+    else
+      return v != From(0);
   } else if constexpr (is_half_type_v<To>) {
-    if constexpr (is_half_type_v<From>) return To(static_cast<float>(v));
-    else return To(static_cast<float>(v));
+    if constexpr (is_half_type_v<From>)
+      return To(static_cast<float>(v));
+    else
+      return To(static_cast<float>(v));
   } else if constexpr (is_half_type_v<From>) {
     return convert_value<To>(static_cast<float>(v));
   } else if constexpr (std::is_integral_v<To> && sizeof(To) < 4 && std::is_floating_point_v<From>) {

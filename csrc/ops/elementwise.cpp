@@ -165,31 +165,28 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   if (compute == DType::Bool && rule == Rule::Numeric)
     raise(ErrorKind::NotImplemented, "[", name, "] not implemented for 'Bool' tensors");
   // pow's Python-number exponent must fit an integer dtype (PyTorch's "value cannot be converted" RuntimeError).
-  // Storage types compute in their compute dtype (Note [DType codes]) and round once into `out`.
-  const DType kc = compute_dtype(compute);
-  Tensor ac = to_dtype(a, kc);
-  Tensor bc = op == BinaryOp::Pow && is_integral(compute, false) && is_wrapped_number(b)
-                  ? to_dtype(checked_scalar_to(b, compute), kc)
-                  : to_dtype(b, kc);
+  // Storage dtypes go to the kernel as they are: it computes in their compute dtype and rounds once
+  // (Note [Fused storage-dtype loops]).
+  Tensor ac = to_dtype(a, compute);
+  Tensor bc = op == BinaryOp::Pow && is_integral(compute, false) && is_wrapped_number(b) ? checked_scalar_to(b, compute)
+                                                                                         : to_dtype(b, compute);
   if (is_integral(compute, true) && divides(op) && any_zero(bc))
     raise(ErrorKind::Runtime, "ZeroDivisionError: [", name, "] integer division or modulo by zero");
   // Only a Python-number exponent is rejected; tensor exponents follow the functor (2 ** -1 == 0).
   if (is_integral(compute, false) && op == BinaryOp::Pow && is_wrapped_number(b) && any_negative(bc))
     raise(ErrorKind::Runtime, "Integers to negative integer powers are not allowed.");
   DType out_dt = rule == Rule::Pred ? DType::Bool : compute;
-  const DType kernel_out = rule == Rule::Pred ? DType::Bool : kc;
-  if ((out.defined() && out.dtype() != out_dt) || kernel_out != out_dt) {
-    if (out.defined())
-      TC_CHECK(can_cast(out_dt, out.dtype()), "result type ", is_floating(out_dt) ? "Float" : dtype_name(out_dt),
-               " can't be cast to the desired output type ", dtype_name(out.dtype()), " (", name, ")");
+  if (out.defined() && out.dtype() != out_dt) {
+    TC_CHECK(can_cast(out_dt, out.dtype()), "result type ", is_floating(out_dt) ? "Float" : dtype_name(out_dt),
+             " can't be cast to the desired output type ", dtype_name(out.dtype()), " (", name, ")");
     Tensor tmp;
-    TensorIterator it({&tmp}, {kernel_out}, {&ac, &bc}, name);
-    kernels::binary(op, it, kc);
+    TensorIterator it({&tmp}, {out_dt}, {&ac, &bc}, name);
+    kernels::binary(op, it, compute);
     store_result(out, tmp, out_dt, name);
     return;
   }
   TensorIterator it({&out}, {out_dt}, {&ac, &bc}, name);
-  kernels::binary(op, it, kc);
+  kernels::binary(op, it, compute);
 }
 
 void check_inplace_target(const Tensor& self, const char* name) { autograd::check_inplace(self, name); }
@@ -383,19 +380,10 @@ void unary_into(UnaryOp op, Tensor& out, const Tensor& a, const char* name) {
     raise(ErrorKind::NotImplemented, "[", name, "] not implemented for 'Bool' tensors");
   if (rule == Rule::FloatOnly && !is_floating(compute)) no_kernel(name, compute);
   if (op == UnaryOp::Square && compute == DType::Bool) compute = DType::Int64;  // square = pow(x, 2)
-  const DType kc = compute_dtype(compute);
-  Tensor ac = to_dtype(a, kc);
+  Tensor ac = to_dtype(a, compute);  // a storage dtype runs fused (Note [Fused storage-dtype loops])
   DType out_dt = rule == Rule::Pred ? DType::Bool : compute;
-  const DType kernel_out = rule == Rule::Pred ? DType::Bool : kc;
-  if (kernel_out != out_dt) {
-    Tensor tmp;
-    TensorIterator it({&tmp}, {kernel_out}, {&ac}, name);
-    kernels::unary(op, it, kc);
-    store_result(out, tmp, out_dt, name);
-    return;
-  }
   TensorIterator it({&out}, {out_dt}, {&ac}, name);
-  kernels::unary(op, it, kc);
+  kernels::unary(op, it, compute);
 }
 
 }  // namespace
