@@ -150,35 +150,3 @@ def test_samples_pass_strict_with_tensorcore(tmp_path):
     assert got == sorted(NEGATIVE_EXPECTED), proc.stdout
     # Cold cache: almost all of this is analysing tensorcore itself, what any program importing it pays.
     assert seconds < COLD_SECONDS_LIMIT, f"cold mypy --strict run took {seconds:.0f} s"
-
-
-def test_api_stub_is_current():
-    """src/tensorcore/_api.pyi is what scripts/gen_api_stub.py writes for the
-    tensorcore being tested (regenerate with scripts/gen_stubs.sh)."""
-    sys.path.insert(0, os.path.join(ROOT, "scripts"))
-    try:
-        import gen_api_stub
-    finally:
-        sys.path.pop(0)
-    with open(os.path.join(os.path.dirname(tensorcore.__file__), "_api.pyi")) as f:
-        assert f.read() == gen_api_stub.generate(), "stale _api.pyi: run scripts/gen_stubs.sh"
-
-
-def test_api_stub_declares_only_what_exists():
-    """Every function and Tensor member _api.pyi declares is there at run time."""
-    import ast
-    with open(os.path.join(os.path.dirname(tensorcore.__file__), "_api.pyi")) as f:
-        tree = ast.parse(f.read())
-    declared, members = set(), set()
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) or (isinstance(node, ast.AnnAssign) and not node.target.id.startswith("_")):
-            declared.add(node.name if isinstance(node, ast.FunctionDef) else node.target.id)
-        elif isinstance(node, ast.ClassDef) and node.name == "Tensor":
-            for m in node.body:
-                if isinstance(m, ast.FunctionDef):
-                    members.add(m.name)
-                elif isinstance(m, ast.AnnAssign):
-                    members.add(m.target.id)
-    assert len(declared) > 150 and len(members) > 300
-    assert sorted(n for n in declared if not hasattr(tensorcore, n)) == []
-    assert sorted(n for n in members if not hasattr(tensorcore.Tensor, n)) == []
