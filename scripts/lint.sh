@@ -2,7 +2,7 @@
 # Style and stub checks (tools from `pip install ".[lint]"`; .ci/run runs both):
 #   scripts/lint.sh               ruff (Python lint, configured in pyproject.toml)
 #   scripts/lint.sh --format-check  clang-format --dry-run -Werror over the C++ (.clang-format)
-#   scripts/lint.sh --stubs-only  src/tensorcore/_C.pyi equals what scripts/gen_stubs.sh
+#   scripts/lint.sh --stubs-only  src/tensorcore/_C.pyi and _api.pyi equal what scripts/gen_stubs.sh
 #                                 generates from the built, importable tensorcore
 #   scripts/lint.sh --fix         ruff --fix, and regenerates the stubs
 #   scripts/lint.sh --format      clang-format -i over csrc/, tests/cpp/, bench/cpp/
@@ -26,9 +26,11 @@ case "$mode" in
     tmp="$(mktemp -d)"
     trap 'rm -rf "$tmp"' EXIT
     scripts/gen_stubs.sh "$tmp"
-    if ! diff -u src/tensorcore/_C.pyi "$tmp/_C.pyi"; then
-      echo ">>> src/tensorcore/_C.pyi is stale: rebuild, then run scripts/gen_stubs.sh and commit it"
-      exit 1
-    fi ;;
+    for stub in _C.pyi _api.pyi; do
+      if ! diff -u "src/tensorcore/$stub" "$tmp/$stub"; then
+        echo ">>> src/tensorcore/$stub is stale: rebuild, then run scripts/gen_stubs.sh and commit it"
+        exit 1
+      fi
+    done ;;
   *) echo "usage: scripts/lint.sh [--fix | --format | --format-check | --stubs-only]" >&2; exit 2 ;;
 esac

@@ -4,18 +4,26 @@
 elementwise ops, reductions, matmul, autograd, nn, optim and utils.data.
 """
 import math as _math
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from . import _lapack_preload  # noqa: F401  (before _C, which needs OpenBLAS)
 from . import _C
-from ._dtype import dtype, Size, device, int32, int64, float32, float64, bool_ as _bool
+from ._dtype import (dtype as dtype, Size as Size, device as device, int32 as int32, int64 as int64,
+                     float32 as float32, float64 as float64, bool_ as _bool)
 from ._dtype import ALL as _ALL_DTYPES
 
 _C._register(Size, _ALL_DTYPES)
 
-Tensor = _C.Tensor
-Tensor.__module__ = "tensorcore"
+if _TYPE_CHECKING:
+    # The class is C++ with methods installed at import (_tensor, _elementwise, ...): _api.pyi declares it
+    # for type checkers (Note [Typing the dynamic API]).
+    from ._api import Tensor as Tensor
+else:
+    Tensor = _C.Tensor
+    Tensor.__module__ = "tensorcore"
 
-from ._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402
+from ._tensor_str import (set_printoptions as set_printoptions, get_printoptions as get_printoptions,  # noqa: E402
+                          printoptions as printoptions)
 from . import _tensor  # noqa: E402,F401  (installs Tensor methods)
 from . import _composites  # noqa: E402
 globals().update(_composites._FUNCTIONS)
@@ -24,14 +32,18 @@ from ._functions import __all__ as _fn_all  # noqa: E402
 from . import _elementwise  # noqa: E402
 _elementwise.install(Tensor, globals())  # exp, atan2, eq, ... from the registry _C exports
 from . import autograd  # noqa: E402
-from .autograd import (Variable, no_grad, enable_grad, set_grad_enabled, is_grad_enabled,  # noqa: E402
-                       inference_mode)
+from .autograd import (Variable as Variable, no_grad as no_grad, enable_grad as enable_grad,  # noqa: E402
+                       set_grad_enabled as set_grad_enabled, is_grad_enabled as is_grad_enabled,
+                       inference_mode as inference_mode)
 from . import amp  # noqa: E402,F401
-from .amp import autocast  # noqa: E402,F401
+from .amp import autocast as autocast  # noqa: E402,F401
 from . import cuda  # noqa: E402
-from ._args import (memory_format, contiguous_format, preserve_format, channels_last,  # noqa: E402,F401
-                    channels_last_3d)
-from ._functions import _set_num_threads as set_num_threads, get_num_threads  # noqa: E402
+from ._args import (memory_format as memory_format, contiguous_format as contiguous_format,  # noqa: E402,F401
+                    preserve_format as preserve_format, channels_last as channels_last,
+                    channels_last_3d as channels_last_3d)
+from . import _functions  # noqa: E402  (already bound: importing a submodule binds it in its package)
+from ._functions import get_num_threads as get_num_threads  # noqa: E402
+set_num_threads = _functions._set_num_threads
 
 # PyTorch spellings of the dtypes.
 globals()["bool"] = _bool
@@ -41,8 +53,9 @@ long = int64
 int = int32  # noqa: A001
 float32 = float32
 float64 = float64
-from ._dtype import float16, bfloat16, uint8, int8, int16  # noqa: E402,F401
-from ._type_info import finfo, iinfo  # noqa: E402,F401
+from ._dtype import (float16 as float16, bfloat16 as bfloat16, uint8 as uint8, int8 as int8,  # noqa: E402,F401
+                     int16 as int16)
+from ._type_info import finfo as finfo, iinfo as iinfo  # noqa: E402,F401
 half = float16
 short = int16
 
@@ -64,18 +77,26 @@ from . import nn, optim, utils  # noqa: E402,F401
 from . import _function_forms  # noqa: E402
 _function_forms.install(Tensor, globals(), nn.functional)  # torch.sin_, torch.selu_, torch.dropout, ...
 from . import accelerator, backends, compiler, onnx  # noqa: E402,F401
-from ._compile import compile  # noqa: E402,F401,A001
-from ._global_settings import (use_deterministic_algorithms, are_deterministic_algorithms_enabled,  # noqa: E402,F401
-                               is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
-                               get_deterministic_debug_mode, set_float32_matmul_precision,
-                               get_float32_matmul_precision)
+from ._compile import compile as compile  # noqa: E402,F401,A001
+from ._global_settings import (  # noqa: E402,F401
+    use_deterministic_algorithms as use_deterministic_algorithms,
+    are_deterministic_algorithms_enabled as are_deterministic_algorithms_enabled,
+    is_deterministic_algorithms_warn_only_enabled as is_deterministic_algorithms_warn_only_enabled,
+    set_deterministic_debug_mode as set_deterministic_debug_mode,
+    get_deterministic_debug_mode as get_deterministic_debug_mode,
+    set_float32_matmul_precision as set_float32_matmul_precision,
+    get_float32_matmul_precision as get_float32_matmul_precision)
 from . import distributed  # noqa: E402,F401  (never starts MPI: see distributed/_mpi.py)
 from . import futures  # noqa: E402,F401
 from . import linalg  # noqa: E402,F401
 from . import _linalg_legacy  # noqa: E402
 _linalg_legacy.install(globals())  # torch.det, torch.svd, Tensor.inverse, ...
 from . import distributions  # noqa: E402,F401
-from .serialization import save, load  # noqa: E402,F401
+from .serialization import save as save, load as load  # noqa: E402,F401
 from . import sparse  # noqa: E402
 sparse.install(Tensor, globals())  # sparse_coo_tensor, to_sparse, layouts; mm/matmul/add see sparse operands
 from . import multiprocessing  # noqa: E402  (Tensor.share_memory_, tensors passed by reference)
+
+if _TYPE_CHECKING:
+    # What the installs above add at run time, declared for type checkers (Note [Typing the dynamic API]).
+    from ._api import *  # noqa: F401,F403

@@ -1,5 +1,8 @@
 """Module-level functions (tensorcore.zeros, tensorcore.cat, ...) with
 PyTorch's signatures. Most forward to Tensor methods or straight to _C."""
+from __future__ import annotations
+from collections.abc import Callable
+from typing import Any
 import builtins
 import math
 
@@ -58,13 +61,13 @@ def _ranges_as_lists(data):
     return data
 
 
-def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False, pin_memory: Any = False) -> Tensor:
     dev = _factory_device(device, "tensor")
     data = _ranges_as_lists(data)
     return _finish(_place(_C.tensor_from_data(data, dtype_arg(dtype, "tensor")), dev), requires_grad)
 
 
-def as_tensor(data, dtype=None, device=None):
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     dev = device_arg(device, "as_tensor")
     if isinstance(data, Tensor):  # kept, or converted to what dtype= / device= name
         return data.to(device=dev, dtype=dtype_arg(dtype, "as_tensor"))
@@ -79,35 +82,35 @@ def as_tensor(data, dtype=None, device=None):
     return _place(_C.tensor_from_data(data, dtype_arg(dtype, "as_tensor")), dev)
 
 
-def from_numpy(ndarray):
+def from_numpy(ndarray: Any) -> Tensor:
     return _C.from_numpy(ndarray)
 
 
-def from_dlpack(ext_tensor):
+def from_dlpack(ext_tensor: Any) -> Tensor:
     return _C.from_dlpack(ext_tensor)
 
 
-def is_tensor(obj):
+def is_tensor(obj: Any) -> bool:
     return isinstance(obj, Tensor)
 
 
-def is_floating_point(t):
+def is_floating_point(t: Tensor) -> bool:
     return t.is_floating_point()
 
 
-def is_complex(input):
+def is_complex(input: Tensor) -> bool:
     """Whether input's dtype is complex (tensorcore has no complex dtypes yet)."""
     tensor_arg(input, "is_complex")
     return input.dtype.is_complex
 
 
-def is_nonzero(t):
+def is_nonzero(t: Tensor) -> bool:
     if t.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     return builtins.bool(t.item())
 
 
-def numel(t):
+def numel(t: Tensor) -> int:
     return t.numel()
 
 
@@ -138,9 +141,9 @@ def _size_arg(args, size, name):
     return args
 
 
-def _creation(fill, name):
-    def f(*args, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
-          memory_format=None):
+def _creation(fill: Any, name: str) -> Callable[..., Tensor]:
+    def f(*args: Any, size: Any = None, out: Any = None, dtype: Any = None, layout: Any = None, device: Any = None,
+          requires_grad: bool = False, pin_memory: bool = False, memory_format: Any = None) -> Tensor:
         dev = _factory_device(device, name)
         shape = shape_args(_size_arg(args, size, name), name)
         if out is not None:  # Note [out= semantics]
@@ -160,7 +163,7 @@ ones = _creation(1, "ones")
 empty = _creation(None, "empty")
 
 
-def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False, layout: Any = None, out: Any = None) -> Tensor:
     dev = _factory_device(device, "full")
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
@@ -174,7 +177,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layo
     return _finish(t, requires_grad)
 
 
-def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def empty_strided(size: Any, stride: Any, *, dtype: Any = None, layout: Any = None, device: Any = None, requires_grad: Any = False, pin_memory: Any = False) -> Tensor:
     """An uninitialised tensor with the given strides, over a block just large
     enough for its highest element (gaps and overlaps allowed, as in PyTorch)."""
     dev = _factory_device(device, "empty_strided")
@@ -212,8 +215,9 @@ def _dense(t):
     return True
 
 
-def _like(fill, name):
-    def f(input, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):
+def _like(fill: Any, name: str) -> Callable[..., Tensor]:
+    def f(input: Tensor, *, dtype: Any = None, device: Any = None, requires_grad: bool = False, layout: Any = None,
+          memory_format: Any = None) -> Tensor:
         _check_input(input, name)
         dev = device_arg(device, name)
         dt = dtype_arg(dtype, name) or input.dtype
@@ -230,8 +234,8 @@ ones_like = _like(1, "ones_like")
 empty_like = _like(None, "empty_like")
 
 
-def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
-              memory_format=None):
+def full_like(input: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False, layout: Any = None,
+              memory_format: Any = None) -> Tensor:
     _check_input(input, "full_like")
     dev = device_arg(device, "full_like")
     t = _empty_like(input, dtype_arg(dtype, "full_like") or input.dtype, memory_format, "full_like", dev)
@@ -246,7 +250,7 @@ def _number(x, name, what):
     raise TypeError(f"{name}(): argument '{what}' must be Number, not {type(x).__name__}")
 
 
-def arange(start=None, end=None, step=1, *, out=None, dtype=None, device=None, requires_grad=False, layout=None):
+def arange(start: Any = None, end: Any = None, step: Any = 1, *, out: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, layout: Any = None) -> Tensor:
     dev = _factory_device(device, "arange")
     if start is None and end is None:
         raise TypeError("arange() missing required argument 'end'")
@@ -280,7 +284,7 @@ def arange(start=None, end=None, step=1, *, out=None, dtype=None, device=None, r
     return _finish(_C.arange(start, end, step, dtype_arg(dtype, "arange"), dev), requires_grad)
 
 
-def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):  # noqa: A001
+def range(start: Any = 0, end: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:  # noqa: A001
     dev = _factory_device(device, "range")
     if end is None:
         start, end = 0, start
@@ -290,7 +294,7 @@ def range(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=F
     return _finish(_place(t.to(dtype_arg(dtype, "range") or _C.get_default_dtype()), dev), requires_grad)
 
 
-def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+def linspace(start: Any, end: Any, steps: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False, out: Any = None, layout: Any = None) -> Tensor:
     dev = _factory_device(device, "linspace")
     steps = int_arg(steps, "linspace", "steps")
     if out is not None:
@@ -307,7 +311,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     return _finish(t, requires_grad) if out is None else _write_out("linspace", t, out, warn_resize=False)
 
 
-def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+def logspace(start: Any, end: Any, steps: Any, base: Any = 10.0, *, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
     dev = _factory_device(device, "logspace")
     if dtype_arg(dtype, "logspace") is bool_ and int_arg(steps, "logspace", "steps") > 0:
         raise NotImplementedError("\"logspace_cpu\" not implemented for 'Bool'")
@@ -315,7 +319,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     return _finish(_place(t.to(_factory_dtype(dtype, "logspace")), dev), requires_grad)
 
 
-def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+def eye(n: Any, m: Any = None, *, dtype: Any = None, device: Any = None, requires_grad: Any = False, out: Any = None, layout: Any = None) -> Tensor:
     dev = _factory_device(device, "eye")
     n = int_arg(n, "eye", "n")
     m = n if m is None else int_arg(m, "eye", "m")
@@ -331,32 +335,32 @@ class Generator:
     """A random number generator with PyTorch's CPU streams: the same seed
     gives the same rand/randn/randint/randperm values as torch.Generator."""
 
-    def __init__(self, device="cpu"):
+    def __init__(self, device: Any = "cpu") -> None:
         device_arg(device, "Generator")
         self._gen = _C._Generator()
 
-    def manual_seed(self, seed):
+    def manual_seed(self, seed: int) -> Generator:
         self._gen.manual_seed(_seed_value(seed))
         return self
 
-    def seed(self):
+    def seed(self) -> int:
         s = builtins.int(np.random.SeedSequence().entropy % (2 ** 63))
         self._gen.manual_seed(s)
         return s
 
-    def initial_seed(self):
+    def initial_seed(self) -> int:
         return self._gen.initial_seed()
 
-    def get_state(self):
+    def get_state(self) -> Any:
         st = np.array(_C.get_rng_state(self._gen), dtype=np.uint64).view(np.int64)
         return _C.tensor_from_data(st, None)
 
-    def set_state(self, new_state):
+    def set_state(self, new_state: Any) -> Any:
         _C.set_rng_state(_state_list(new_state), self._gen)
         return self
 
     @property
-    def device(self):
+    def device(self) -> Any:
         from ._dtype import device
         return device("cpu")
 
@@ -385,26 +389,26 @@ default_generator = Generator()
 default_generator._gen = _C._default_generator()
 
 
-def manual_seed(seed):
+def manual_seed(seed: int) -> Generator:
     _C.manual_seed(_seed_value(seed))
     return default_generator
 
 
-def seed():
+def seed() -> int:
     s = builtins.int(np.random.SeedSequence().entropy % (2 ** 63))
     _C.manual_seed(s)
     return s
 
 
-def initial_seed():
+def initial_seed() -> int:
     return _C.initial_seed()
 
 
-def get_rng_state():
+def get_rng_state() -> Tensor:
     return default_generator.get_state()
 
 
-def set_rng_state(new_state):
+def set_rng_state(new_state: Tensor) -> None:
     default_generator.set_state(new_state)
 
 
@@ -425,7 +429,7 @@ def _check_sizes(shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension {builtins.min(shape)}: {list(shape)}")
 
 
-def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+def rand(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, out: Any = None, layout: Any = None) -> Tensor:
     dev = _factory_device(device, "rand")
     shape, dt = shape_args(_size_arg(args, size, "rand"), "rand"), _factory_dtype(dtype, "rand")
     _check_sizes(shape)
@@ -434,7 +438,7 @@ def rand(*args, size=None, generator=None, dtype=None, device=None, requires_gra
     return _finish(_C.rand(shape, dt, _gen(generator), dev), requires_grad)
 
 
-def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+def randn(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, out: Any = None, layout: Any = None) -> Tensor:
     dev = _factory_device(device, "randn")
     shape, dt = shape_args(_size_arg(args, size, "randn"), "randn"), _factory_dtype(dtype, "randn")
     _check_sizes(shape)
@@ -443,8 +447,8 @@ def randn(*args, size=None, generator=None, dtype=None, device=None, requires_gr
     return _finish(_C.randn(shape, dt, _gen(generator), dev), requires_grad)
 
 
-def randint(low=None, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False,
-            out=None):
+def randint(low: Any = None, high: Any = None, size: Any = None, *, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False,
+            out: Any = None) -> Tensor:
     if low is None:
         low = 0  # randint(high=5, size=(2,))
     if size is None:
@@ -465,7 +469,7 @@ def randint(low=None, high=None, size=None, *, generator=None, dtype=None, devic
     return _finish(_C.randint(low, high, shape, dt, _gen(generator), dev), requires_grad)
 
 
-def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+def randperm(n: Any, *, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
     dev = _factory_device(device, "randperm")
     n = int_arg(n, "randperm", "n")
     dt = dtype_arg(dtype, "randperm") or int64
@@ -514,22 +518,22 @@ def _random_like(input, name, fill, dtype, requires_grad, memory_format, device=
     return _finish(t, requires_grad)
 
 
-def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
-              memory_format=None):
+def rand_like(input: Any, *, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, layout: Any = None,
+              memory_format: Any = None) -> Tensor:
     dev = device_arg(device, "rand_like")
     return _random_like(input, "rand_like", lambda t: _C.uniform_(t, 0.0, 1.0, _gen(generator)), dtype,
                         requires_grad, memory_format, dev)
 
 
-def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
-               memory_format=None):
+def randn_like(input: Any, *, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, layout: Any = None,
+               memory_format: Any = None) -> Tensor:
     dev = device_arg(device, "randn_like")
     return _random_like(input, "randn_like", lambda t: _C.normal_(t, 0.0, 1.0, _gen(generator)), dtype,
                         requires_grad, memory_format, dev)
 
 
-def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=None, requires_grad=False,
-                 layout=None, memory_format=None):
+def randint_like(input: Any, low: Any = 0, high: Any = None, *, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False,
+                 layout: Any = None, memory_format: Any = None) -> Tensor:
     if high is None:
         low, high = 0, low
     low, high = int_arg(low, "randint_like", "low"), int_arg(high, "randint_like", "high")
@@ -538,8 +542,8 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=
                         dtype, requires_grad, memory_format, dev)
 
 
-def normal(mean, std=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False, out=None,
-           layout=None):
+def normal(mean: Any, std: Any = None, size: Any = None, *, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, out: Any = None,
+           layout: Any = None) -> Tensor:
     """normal(Tensor mean, Tensor std), normal(Tensor mean, float std=1),
     normal(float mean, Tensor std) and normal(float mean, float std, size),
     drawing PyTorch's streams (tensor forms: standard normals, then * std + mean)."""
@@ -585,7 +589,7 @@ def _normal_into(out, mean, std, g):
     return out
 
 
-def bernoulli(input, p=None, *, generator=None, out=None):
+def bernoulli(input: Any, p: Any = None, *, generator: Any = None, out: Any = None) -> Tensor:
     """bernoulli(input): 1 with probability input[i]; bernoulli(input, p): with
     probability p everywhere. The result has input's dtype."""
     _check_input(input, "bernoulli")
@@ -597,12 +601,12 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     return _C.bernoulli_scalar_(t, builtins.float(p), _gen(generator))
 
 
-def poisson(input, generator=None):
+def poisson(input: Any, generator: Any = None) -> Tensor:
     _check_input(input, "poisson")
     return _C.poisson(input, _gen(generator))
 
 
-def binomial(count, prob, generator=None):
+def binomial(count: Any, prob: Any, generator: Any = None) -> Tensor:
     """Binomial(count, prob) samples (prob broadcast to count's shape), drawn
     as PyTorch draws them (Note [Gamma and binomial samplers follow ATen's
     arithmetic types]). Not differentiable, as in PyTorch."""
@@ -636,7 +640,7 @@ def _sample_dirichlet(input, generator=None):
     return _C._sample_dirichlet(input, _gen(generator))
 
 
-def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+def multinomial(input: Any, num_samples: Any, replacement: Any = False, *, generator: Any = None, out: Any = None) -> Tensor:
     _check_input(input, "multinomial")
     result = _C.multinomial(input, int_arg(num_samples, "multinomial", "num_samples"), builtins.bool(replacement),
                             _gen(generator))
@@ -657,7 +661,7 @@ def _tensor_list(tensors, name):
     return list(tensors)
 
 
-def cat(tensors, dim=0, *, out=None):
+def cat(tensors: Any, dim: Any = 0, *, out: Any = None) -> Tensor:
     if out is not None:
         tensors = _tensor_list(tensors, "cat")
         _check_out("cat", out, tensors)
@@ -667,7 +671,7 @@ def cat(tensors, dim=0, *, out=None):
 
 
 
-def stack(tensors, dim=0, *, out=None):
+def stack(tensors: Any, dim: Any = 0, *, out: Any = None) -> Tensor:
     if out is not None:
         tensors = _tensor_list(tensors, "stack")
         _check_out("stack", out, tensors)
@@ -681,26 +685,26 @@ def _nonempty(tensors, name):
     return tensors
 
 
-def hstack(tensors):
+def hstack(tensors: Any) -> Tensor:
     tensors = [t.reshape(1) if t.dim() == 0 else t for t in _nonempty(_tensor_list(tensors, "hstack"), "hstack")]
     return cat(tensors, 0 if tensors[0].dim() == 1 else 1)
 
 
-def vstack(tensors):
+def vstack(tensors: Any) -> Tensor:
     tensors = [t.reshape(1, -1) if t.dim() < 2 else t for t in _nonempty(_tensor_list(tensors, "vstack"), "vstack")]
     return cat(tensors, 0)
 
 
-def broadcast_shapes(*shapes):
+def broadcast_shapes(*shapes: Any) -> Size:
     return _C.broadcast_shapes(*shapes)
 
 
-def broadcast_tensors(*tensors):
+def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
     shape = broadcast_shapes(*[t.shape for t in tensors])
     return tuple(t.expand(shape) for t in tensors)
 
 
-def meshgrid(*tensors, indexing="ij"):
+def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tensors[0]
     n = len(tensors)
@@ -719,7 +723,7 @@ def meshgrid(*tensors, indexing="ij"):
 
 
 # ---- elementwise / math ----
-def where(condition, input=None, other=None):
+def where(condition: Any, input: Any = None, other: Any = None) -> Tensor:
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
     if not isinstance(condition, Tensor):
@@ -727,7 +731,7 @@ def where(condition, input=None, other=None):
     return _C.where(condition, input, other)
 
 
-def clamp(input, min=None, max=None):
+def clamp(input: Any, min: Any = None, max: Any = None) -> Tensor:
     _check_input(input, "clamp")
     return input.clamp(min, max)
 
@@ -749,7 +753,7 @@ def _forward(name, method=None):
     return f
 
 
-def add(input, other, *, alpha=1, out=None):
+def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     if out is not None:
         return _C.add(input, other if alpha == 1 else _C.mul(other, alpha), out=out)
     if not isinstance(input, Tensor):
@@ -757,13 +761,13 @@ def add(input, other, *, alpha=1, out=None):
     return input.add(other, alpha=alpha)
 
 
-def sub(input, other, *, alpha=1, out=None):
+def sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     if out is not None:
         return _C.sub(input, other if alpha == 1 else _C.mul(other, alpha), out=out)
     return input.sub(other, alpha=alpha) if isinstance(input, Tensor) else _C.sub(input, other)
 
 
-def div(input, other, *, rounding_mode=None, out=None):
+def div(input: Any, other: Any, *, rounding_mode: Any = None, out: Any = None) -> Tensor:
     if out is not None and rounding_mode is None:
         return _C.div(input, other, out=out)
     if out is not None:
@@ -774,7 +778,7 @@ def div(input, other, *, rounding_mode=None, out=None):
     return result if out is None else _write_out("div", result, out)
 
 
-def round(input, *, decimals=0, out=None):  # noqa: A001
+def round(input: Any, *, decimals: Any = 0, out: Any = None) -> Tensor:  # noqa: A001
     _check_input(input, "round")
     if out is not None and decimals == 0:
         return _C.round(input, out=out)
@@ -790,18 +794,19 @@ for _n in ("lerp", "mean", "prod", "amax", "amin", "argmax", "argmin", "var", "s
     globals()[_n] = _forward(_n)
 
 
-def max(input, *args, **kwargs):  # noqa: A001
+def max(input: Tensor, *args: Any, **kwargs: Any) -> Any:  # noqa: A001
     _check_input(input, "max")
     return input.max(*args, **kwargs)
 
 
-def min(input, *args, **kwargs):  # noqa: A001
+def min(input: Tensor, *args: Any, **kwargs: Any) -> Any:  # noqa: A001
     _check_input(input, "min")
     return input.min(*args, **kwargs)
 
 
-def _spread_and_mean(stat, node_name):
-    def f(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def _spread_and_mean(stat: str, node_name: str) -> Callable[..., tuple[Tensor, Tensor]]:
+    def f(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+          correction: Any = None) -> tuple[Tensor, Tensor]:
         _check_input(input, f"{stat}_mean")
         out = (getattr(input, stat)(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim))
         for t in out:  # PyTorch has one node (VarMeanBackward0 / StdMeanBackward0) for both outputs
@@ -846,13 +851,13 @@ def _repeat_interleave(input, repeats, dim=None):
     return input.index_select(dim, marks.cumsum(0))
 
 
-def expand_copy(input, size):
+def expand_copy(input: Any, size: Any) -> Tensor:
     _check_input(input, "expand_copy")
     return input.expand(size).clone()
 
 
 @grad_fn_named("DistBackward0")
-def dist(input, other, p=2):
+def dist(input: Any, other: Any, p: Any = 2) -> Tensor:
     _check_input(input, "dist")
     return (input - other).norm(p)
 
@@ -860,14 +865,14 @@ def dist(input, other, p=2):
 
 
 # ---- dtype utilities ----
-def set_default_device(device):
+def set_default_device(device: Any) -> None:
     """Where factories allocate when no device= is given (Note [Default device],
     core/device.h), in this thread; None restores the CPU. As PyTorch, a device
     with no backend compiled in is accepted here and raises at the first factory."""
     _C._set_default_device(device_arg(device, "set_default_device", check=False))
 
 
-def get_default_device():
+def get_default_device() -> Any:
     """The device factories use without device= (a `with tensorcore.device(...)`
     block's, else set_default_device's, else the CPU). A device type given
     without an index reports the index a tensor made there gets."""
@@ -875,27 +880,27 @@ def get_default_device():
     return d if d.type == "cpu" or d.index is not None else _C.empty([0], float32, d).device
 
 
-def set_default_dtype(d):
+def set_default_dtype(d: Any) -> None:
     _C.set_default_dtype(dtype_arg(d, "set_default_dtype"))
 
 
-def get_default_dtype():
+def get_default_dtype() -> Any:
     return _C.get_default_dtype()
 
 
-def result_type(tensor1, tensor2):
+def result_type(tensor1: Any, tensor2: Any) -> Any:
     return _C.result_type(tensor1, tensor2)
 
 
-def promote_types(type1, type2):
+def promote_types(type1: Any, type2: Any) -> Any:
     return _C.promote_types(type1, type2)
 
 
-def can_cast(from_, to):
+def can_cast(from_: Any, to: Any) -> bool:
     return _C.can_cast(from_, to)
 
 
-def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+def isclose(input: Any, other: Any, rtol: Any = 1e-05, atol: Any = 1e-08, equal_nan: Any = False) -> Tensor:
     _check_input(input, "isclose")
     tensor_arg(other, "isclose", "other", 2)
     if input.dtype != other.dtype:  # PyTorch compares only like with like
@@ -909,26 +914,26 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return close
 
 
-def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
     _check_input(input, "allclose")
     tensor_arg(other, "allclose", "other", 2)
     return builtins.bool(isclose(input, other, rtol, atol, equal_nan).all().item())
 
 
-def equal(input, other):
+def equal(input: Tensor, other: Tensor) -> bool:
     _check_input(input, "equal")
     return input.equal(other)
 
 
-def empty_cache():
+def empty_cache() -> None:
     _C.empty_cache()
 
 
-def get_num_threads():
+def get_num_threads() -> int:
     return _C.get_num_threads()
 
 
-def _set_num_threads(n):
+def _set_num_threads(n: int) -> None:
     _C.set_num_threads(int_arg(n, "set_num_threads", "int"))
 
 

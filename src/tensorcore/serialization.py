@@ -31,6 +31,8 @@ directory): a crash or SIGKILL at any moment leaves either the old file or the
 new one, never a torn mix. A killed save can leave its temporary file behind
 (`.<name>.<random>.tmp` next to the target).
 """
+from __future__ import annotations
+from typing import Any
 import io
 import mmap as _mmap
 import os
@@ -71,8 +73,8 @@ _UNSAFE_MESSAGE = (
 
 
 # ---------------------------------------------------------------- save
-def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL, _use_new_zipfile_serialization=True,
-         _disable_byteorder_record=False):
+def save(obj: Any, f: Any, pickle_module: Any = None, pickle_protocol: Any = DEFAULT_PROTOCOL, _use_new_zipfile_serialization: Any = True,
+         _disable_byteorder_record: Any = False) -> None:
     """Saves `obj` (tensors, a state_dict, an optimizer state_dict, nested
     containers, or any picklable object) to `f`, a path or a binary file
     object, in PyTorch's checkpoint format (torch.load reads it). Saving to
@@ -156,7 +158,7 @@ def _atomic_write(path, write):
 
 
 # ---------------------------------------------------------------- load
-def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
+def load(f: Any, map_location: Any = None, pickle_module: Any = None, *, weights_only: Any = None, mmap: Any = None, **pickle_load_args: Any) -> Any:
     """Loads an object saved with tensorcore.save or torch.save from `f` (a
     path or a binary file object).
 
@@ -319,7 +321,7 @@ def _load_zip(reader, fh, src, map_location, weights_only, use_mmap, pickle_load
         _fail(src, str(e))
 
 
-def get_unsafe_globals_in_checkpoint(f):
+def get_unsafe_globals_in_checkpoint(f: Any) -> Any:
     """The globals (as "module.name") that the checkpoint `f` (a path or a
     binary file object) names and that are not allowed for weights_only
     loading, neither by default nor by add_safe_globals / safe_globals. The

@@ -2,6 +2,8 @@
 
 The graph and its executor are C++; these are thin entry points.
 """
+from __future__ import annotations
+from typing import Any
 import functools
 
 from .. import _C
@@ -13,7 +15,7 @@ __all__ = ["Variable", "backward", "grad", "Function", "gradcheck", "gradgradche
            "set_grad_enabled", "is_grad_enabled", "inference_mode"]
 
 
-def Variable(data, requires_grad=False, volatile=False):
+def Variable(data: Any, requires_grad: Any = False, volatile: Any = False) -> Any:
     """Deprecated in PyTorch: returns a Tensor (sharing `data`'s memory) that
     requires grad when asked, as torch.autograd.Variable does today."""
     from .. import Tensor
@@ -34,7 +36,7 @@ def _as_list(x):
     return list(x)
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+def backward(tensors: Any, grad_tensors: Any = None, retain_graph: Any = None, create_graph: Any = False, inputs: Any = None) -> None:
     tensors = _as_list(tensors)
     grads = _as_list(grad_tensors) if grad_tensors is not None else [None] * len(tensors)
     if len(grads) != len(tensors):
@@ -50,8 +52,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     _C._run_backward(tensors, grads, bool(retain_graph), bool(create_graph), inputs, True, True)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
-         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Any = None, create_graph: Any = False, only_inputs: Any = True,
+         allow_unused: Any = None, is_grads_batched: Any = False, materialize_grads: Any = False) -> Any:
     from .. import Tensor, zeros_like
     outputs = _as_list(outputs)
     inputs_l = _as_list(inputs)
@@ -72,14 +74,14 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(res)
 
 
-def is_grad_enabled():
+def is_grad_enabled() -> Any:
     return _C.is_grad_enabled()
 
 
 class _GradModeContext:
     """Base for context managers that also work as decorators."""
 
-    def __call__(self, fn):
+    def __call__(self, fn: Any) -> Any:
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             with self.__class__(*self._args):
@@ -88,7 +90,7 @@ class _GradModeContext:
 
     _args = ()
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         _C._set_grad_enabled(self._prev)
         return False
 
@@ -102,17 +104,17 @@ class no_grad(_GradModeContext):
             return self(fn)
         return self
 
-    def __init__(self, fn=None):
+    def __init__(self, fn: Any = None) -> None:
         pass
 
-    def __enter__(self):
+    def __enter__(self) -> Any:
         self._prev = _C.is_grad_enabled()
         _C._set_grad_enabled(False)
         return None
 
 
 class enable_grad(no_grad):
-    def __enter__(self):
+    def __enter__(self) -> Any:
         self._prev = _C.is_grad_enabled()
         _C._set_grad_enabled(True)
         return None
@@ -121,17 +123,17 @@ class enable_grad(no_grad):
 class set_grad_enabled(_GradModeContext):
     """Sets grad mode on construction (like PyTorch) and restores it on exit."""
 
-    def __init__(self, mode):
+    def __init__(self, mode: Any) -> None:
         if not isinstance(mode, bool):
             raise TypeError(f"set_grad_enabled(): argument 'mode' must be bool, not {type(mode).__name__}")
         self._args = (mode,)
         self._prev = _C.is_grad_enabled()
         _C._set_grad_enabled(mode)
 
-    def __enter__(self):
+    def __enter__(self) -> Any:
         return None
 
-    def __call__(self, fn):
+    def __call__(self, fn: Any) -> Any:
         _C._set_grad_enabled(self._prev)
         return super().__call__(fn)
 
@@ -144,11 +146,11 @@ class inference_mode(no_grad):
             return self(mode)
         return self
 
-    def __init__(self, mode=True):
+    def __init__(self, mode: Any = True) -> None:
         self._mode = mode if isinstance(mode, bool) else True
         self._args = (self._mode,)
 
-    def __enter__(self):
+    def __enter__(self) -> Any:
         self._prev = _C.is_grad_enabled()
         if self._mode:
             _C._set_grad_enabled(False)

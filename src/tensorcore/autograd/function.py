@@ -1,4 +1,6 @@
 """Custom differentiable ops: subclass Function with static forward/backward."""
+from __future__ import annotations
+from typing import Any
 import functools
 
 from .. import _C
@@ -7,7 +9,7 @@ from .. import _C
 class FunctionCtx:
     """The `ctx` passed to forward and backward."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._to_save = ()
         self._saved_unpacked = None
         self._saved_sparse = None
@@ -16,11 +18,11 @@ class FunctionCtx:
         self._dirty = ()
         self.materialize_grads = True
 
-    def save_for_backward(self, *tensors):
+    def save_for_backward(self, *tensors: Any) -> None:
         self._to_save = tensors
 
     @property
-    def saved_tensors(self):
+    def saved_tensors(self) -> Any:
         if self._saved_unpacked is None:
             if self._to_save:
                 return tuple(self._to_save)
@@ -31,13 +33,13 @@ class FunctionCtx:
             return tuple(o if o is not None else t for o, t in zip(self._saved_sparse, self._saved_unpacked))
         return self._saved_unpacked
 
-    def mark_non_differentiable(self, *tensors):
+    def mark_non_differentiable(self, *tensors: Any) -> None:
         self._non_differentiable = tensors
 
-    def set_materialize_grads(self, value):
+    def set_materialize_grads(self, value: Any) -> None:
         self.materialize_grads = value
 
-    def mark_dirty(self, *tensors):
+    def mark_dirty(self, *tensors: Any) -> None:
         """Tensors forward modified in place: returned as the same objects,
         their history continuing through this Function."""
         self._dirty = tensors
@@ -48,21 +50,21 @@ class Function:
     then call `MyFunction.apply(*args)`."""
 
     @staticmethod
-    def forward(ctx, *args, **kwargs):
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
-    def backward(ctx, *grad_outputs):
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:
         raise NotImplementedError("You must implement either the backward or vjp method for your custom "
                                   "autograd.Function to use it with backward mode AD.")
 
     @staticmethod
-    def setup_context(ctx, inputs, output):
+    def setup_context(ctx: Any, inputs: Any, output: Any) -> Any:
         """New-style Functions define forward(*args) without ctx and fill ctx here."""
         raise NotImplementedError("setup_context is not implemented.")
 
     @classmethod
-    def apply(cls, *args, **kwargs):
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
         from .. import Tensor, no_grad
         ctx = FunctionCtx()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
@@ -104,7 +106,7 @@ class Function:
         return fixed[0] if single else tuple(fixed)
 
 
-def once_differentiable(backward):
+def once_differentiable(backward: Any) -> Any:
     """Decorator for a backward that is not itself differentiable: it runs
     with grad mode off."""
     @functools.wraps(backward)

@@ -1,4 +1,6 @@
 """Finite-difference checks of first and second derivatives (float64)."""
+from __future__ import annotations
+from typing import Any
 
 
 def _flat_inputs(inputs):
@@ -61,7 +63,7 @@ def _analytical_jacobian(fn, inputs, idx):
     return np.array(rows).T if rows else np.zeros((x.numel(), 0))
 
 
-def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, **_ignored):
+def gradcheck(func: Any, inputs: Any, *, eps: Any = 1e-6, atol: Any = 1e-5, rtol: Any = 1e-3, raise_exception: Any = True, **_ignored: Any) -> Any:
     """Compares analytical gradients with central finite differences for
     every input that requires grad. Inputs should be float64."""
     import numpy as np
@@ -82,8 +84,8 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     return True
 
 
-def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
-                  **_ignored):
+def gradgradcheck(func: Any, inputs: Any, grad_outputs: Any = None, *, eps: Any = 1e-6, atol: Any = 1e-5, rtol: Any = 1e-3, raise_exception: Any = True,
+                  **_ignored: Any) -> Any:
     """gradcheck of the first derivative (computed with create_graph=True)."""
     from .. import Tensor, contiguous_format, randn_like
     from . import grad

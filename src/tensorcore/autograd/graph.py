@@ -1,5 +1,7 @@
 """Python views of C++ graph nodes: `tensor.grad_fn` objects whose type is
 named after the node (AddBackward0, ...), as in PyTorch."""
+from __future__ import annotations
+from typing import Any
 import weakref
 
 
@@ -13,23 +15,23 @@ class Node:
 
     __slots__ = ("_cpp", "__weakref__")
 
-    def name(self):
+    def name(self) -> Any:
         return self._cpp.name()
 
     @property
-    def next_functions(self):
+    def next_functions(self) -> Any:
         return tuple((wrap(fn), nr) for fn, nr in self._cpp.next_functions)
 
     @property
-    def variable(self):
+    def variable(self) -> Any:
         return self._cpp.variable
 
-    def register_hook(self, fn):
+    def register_hook(self, fn: Any) -> Any:
         """fn(grad_inputs, grad_outputs) runs after this node computes its gradients."""
         hid = self._cpp._register_hook(fn)
         return _RemovableHandle(lambda: self._cpp._remove_hook(hid))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         custom = self._cpp._is_custom and self._cpp.name() not in builtin_function_nodes
         prefix = "tensorcore.autograd.function." if custom else ""  # as PyTorch for custom Functions
         return f"<{prefix}{type(self).__name__} object at {hex(id(self))}>"
@@ -51,7 +53,7 @@ def _type_for(name):
     return cls
 
 
-def wrap(cpp_node):
+def wrap(cpp_node: Any) -> Any:
     if cpp_node is None:
         return None
     addr = cpp_node._addr
@@ -68,18 +70,18 @@ class _RemovableHandle:
     __slots__ = ("_remove", "id")
     _next = [0]
 
-    def __init__(self, remove):
+    def __init__(self, remove: Any) -> None:
         self._remove = remove
         _RemovableHandle._next[0] += 1
         self.id = _RemovableHandle._next[0]
 
-    def remove(self):
+    def remove(self) -> None:
         if self._remove is not None:
             self._remove()
             self._remove = None
 
-    def __enter__(self):
+    def __enter__(self) -> Any:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self.remove()

@@ -7,6 +7,8 @@ forms write into the input and record their own node over its history (Note
 of place and copies back. tanhshrink and softsign are compositions in PyTorch
 too (their grad_fn is SubBackward0 / DivBackward0), and so they are here.
 """
+from __future__ import annotations
+from typing import Any
 from .. import _C
 
 Tensor = _C.Tensor
@@ -26,59 +28,59 @@ def _check_tensor(x, fn, arg="input"):
         raise TypeError(f"{fn}(): argument '{arg}' (position 1) must be Tensor, not {type(x).__name__}")
 
 
-def relu(input, inplace=False):
+def relu(input: Any, inplace: Any = False) -> Tensor:
     _check_tensor(input, "relu")
     return _C.relu_(input) if inplace else _C.relu(input)
 
 
-def relu_(input):
+def relu_(input: Any) -> Tensor:
     _check_tensor(input, "relu_")
     return _C.relu_(input)
 
 
-def leaky_relu(input, negative_slope=0.01, inplace=False):
+def leaky_relu(input: Any, negative_slope: Any = 0.01, inplace: Any = False) -> Tensor:
     _check_tensor(input, "leaky_relu")
     return (_C.leaky_relu_ if inplace else _C.leaky_relu)(input, float(negative_slope))
 
 
-def leaky_relu_(input, negative_slope=0.01):
+def leaky_relu_(input: Any, negative_slope: Any = 0.01) -> Tensor:
     _check_tensor(input, "leaky_relu_")
     return _C.leaky_relu_(input, float(negative_slope))
 
 
-def gelu(input, approximate="none"):
+def gelu(input: Any, approximate: Any = "none") -> Tensor:
     _check_tensor(input, "gelu")
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     return _C.gelu(input, 0 if approximate == "none" else 1)
 
 
-def elu(input, alpha=1.0, inplace=False):
+def elu(input: Any, alpha: Any = 1.0, inplace: Any = False) -> Tensor:
     _check_tensor(input, "elu")
     return (_C.elu_ if inplace else _C.elu)(input, float(alpha), 1.0, 1.0)
 
 
-def elu_(input, alpha=1.0):
+def elu_(input: Any, alpha: Any = 1.0) -> Tensor:
     _check_tensor(input, "elu_")
     return _C.elu_(input, float(alpha), 1.0, 1.0)
 
 
-def selu(input, inplace=False):
+def selu(input: Any, inplace: Any = False) -> Tensor:
     _check_tensor(input, "selu")
     return _C.selu_(input) if inplace else _C.selu(input)
 
 
-def selu_(input):
+def selu_(input: Any) -> Tensor:
     _check_tensor(input, "selu_")
     return _C.selu_(input)
 
 
-def celu(input, alpha=1.0, inplace=False):
+def celu(input: Any, alpha: Any = 1.0, inplace: Any = False) -> Tensor:
     _check_tensor(input, "celu")
     return (_C.celu_ if inplace else _C.celu)(input, float(alpha))
 
 
-def celu_(input, alpha=1.0):
+def celu_(input: Any, alpha: Any = 1.0) -> Tensor:
     _check_tensor(input, "celu_")
     return _C.celu_(input, float(alpha))
 
@@ -89,7 +91,7 @@ def _integer_hardtanh(input, min_val, max_val, inplace):
     return input.copy_(out) if inplace else out
 
 
-def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+def hardtanh(input: Any, min_val: Any = -1.0, max_val: Any = 1.0, inplace: Any = False) -> Tensor:
     _check_tensor(input, "hardtanh")
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
@@ -98,46 +100,46 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     return (_C.hardtanh_ if inplace else _C.hardtanh)(input, float(min_val), float(max_val))
 
 
-def hardtanh_(input, min_val=-1.0, max_val=1.0):
+def hardtanh_(input: Any, min_val: Any = -1.0, max_val: Any = 1.0) -> Tensor:
     return hardtanh(input, min_val, max_val, inplace=True)
 
 
-def relu6(input, inplace=False):
+def relu6(input: Any, inplace: Any = False) -> Tensor:
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
-def silu(input, inplace=False):
+def silu(input: Any, inplace: Any = False) -> Tensor:
     _check_tensor(input, "silu")
     return _C.silu_(input) if inplace else _C.silu(input)
 
 
-def mish(input, inplace=False):
+def mish(input: Any, inplace: Any = False) -> Tensor:
     _check_tensor(input, "mish")
     return _C.mish_(input) if inplace else _C.mish(input)
 
 
-def hardswish(input, inplace=False):
+def hardswish(input: Any, inplace: Any = False) -> Tensor:
     _check_tensor(input, "hardswish")
     return _C.hardswish_(input) if inplace else _C.hardswish(input)
 
 
-def hardsigmoid(input, inplace=False):
+def hardsigmoid(input: Any, inplace: Any = False) -> Tensor:
     _check_tensor(input, "hardsigmoid")
     return _C.hardsigmoid_(input) if inplace else _C.hardsigmoid(input)
 
 
-def softplus(input, beta=1.0, threshold=20.0):
+def softplus(input: Any, beta: Any = 1.0, threshold: Any = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold."""
     _check_tensor(input, "softplus")
     return _C.softplus(input, float(beta), float(threshold))
 
 
-def softshrink(input, lambd=0.5):
+def softshrink(input: Any, lambd: Any = 0.5) -> Tensor:
     _check_tensor(input, "softshrink")
     return _C.softshrink(input, float(lambd))
 
 
-def hardshrink(input, lambd=0.5):
+def hardshrink(input: Any, lambd: Any = 0.5) -> Tensor:
     _check_tensor(input, "hardshrink")
     return _C.hardshrink(input, float(lambd))
 
@@ -148,7 +150,7 @@ def _integer_threshold(input, threshold, value, inplace):
     return input.copy_(out) if inplace else out
 
 
-def threshold(input, threshold, value, inplace=False):
+def threshold(input: Any, threshold: Any, value: Any, inplace: Any = False) -> Tensor:
     """value where input <= threshold, input elsewhere."""
     _check_tensor(input, "threshold")
     if not input.is_floating_point():
@@ -156,29 +158,29 @@ def threshold(input, threshold, value, inplace=False):
     return (_C.threshold_ if inplace else _C.threshold)(input, float(threshold), float(value))
 
 
-def threshold_(input, threshold, value):
+def threshold_(input: Any, threshold: Any, value: Any) -> Tensor:
     _check_tensor(input, "threshold_")
     if not input.is_floating_point():
         return _integer_threshold(input, threshold, value, True)
     return _C.threshold_(input, float(threshold), float(value))
 
 
-def logsigmoid(input):
+def logsigmoid(input: Any) -> Tensor:
     _check_tensor(input, "log_sigmoid")
     return _C.log_sigmoid(input)
 
 
-def tanhshrink(input):
+def tanhshrink(input: Any) -> Tensor:
     return input - _C.tanh(input)
 
 
-def softsign(input):
+def softsign(input: Any) -> Tensor:
     return input / (input.abs() + 1)
 
 
-def sigmoid(input):
+def sigmoid(input: Any) -> Tensor:
     return _C.sigmoid(input)
 
 
-def tanh(input):
+def tanh(input: Any) -> Tensor:
     return _C.tanh(input)

@@ -12,6 +12,8 @@ them. The in-projection splits follow PyTorch's (one packed linear for
 self-attention, q and packed kv for encoder-decoder attention, three otherwise),
 so results agree to rounding.
 """
+from __future__ import annotations
+from typing import Any
 import math
 import warnings
 
@@ -22,8 +24,8 @@ Tensor = _C.Tensor
 _fused_attention = _C.scaled_dot_product_attention
 
 
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
-                                 enable_gqa=False):
+def scaled_dot_product_attention(query: Any, key: Any, value: Any, attn_mask: Any = None, dropout_p: Any = 0.0, is_causal: Any = False, scale: Any = None,
+                                 enable_gqa: Any = False) -> Tensor:
     """F.scaled_dot_product_attention: the fused C++ op, except with dropout.
 
     Note [Attention dropout draws PyTorch's stream]

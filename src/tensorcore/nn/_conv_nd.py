@@ -9,6 +9,8 @@ each tap into one conv2d call on (N*Dout, C, H, W), so the Python loop runs
 kD times (3 for a 3x3x3 kernel), never per element, and every step is a
 differentiable op (gradients to input, weight and bias come from their nodes).
 """
+from __future__ import annotations
+from typing import Any
 import numpy as np
 
 from .. import _C
@@ -21,7 +23,7 @@ Tensor = _C.Tensor
 __all__ = ["conv3d", "conv_transpose3d", "unfold", "fold"]
 
 
-def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: Any = 1) -> Tensor:
     if input.dim() not in (4, 5):
         raise RuntimeError(f"Expected 4D (unbatched) or 5D (batched) input to conv3d, but got input of size: "
                            f"{list(input.shape)}")
@@ -61,7 +63,7 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return out.squeeze(0) if unbatched else out
 
 
-def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1, dilation: Any = 1) -> Tensor:
     """The adjoint of conv3d (Note [Transposed convolution as a convolution])."""
     if input.dim() not in (4, 5):
         raise RuntimeError(f"Expected 4D (unbatched) or 5D (batched) input to conv_transpose3d, but got input of "
@@ -109,7 +111,7 @@ def _block_table(padded, outs, k, d, s):
     return (rows * padded[1] + cols).reshape(k[0] * k[1], outs[0] * outs[1])
 
 
-def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+def unfold(input: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
     """Sliding blocks of (N, C, H, W) as columns (N, C*kH*kW, L)."""
     if input.dim() not in (3, 4):
         raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.dim()}D)")
@@ -132,7 +134,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     return out.squeeze(0) if unbatched else out
 
 
-def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+def fold(input: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
     """Sums columns (N, C*kH*kW, L) back into (N, C, H, W): unfold's adjoint."""
     if input.dim() not in (2, 3):
         raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "

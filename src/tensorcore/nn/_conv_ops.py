@@ -4,6 +4,8 @@ tuples, padding strings, unbatched inputs); the C++ ops check the rest, run
 the backend kernels and record PyTorch's nodes (ConvolutionBackward0,
 MaxPool2DWithIndicesBackward0, AvgPool2DBackward0, AdaptiveAvgPool2DBackward0).
 """
+from __future__ import annotations
+from typing import Any
 import builtins
 
 from .. import _C
@@ -62,11 +64,11 @@ def _conv(name, spatial, input, weight, bias, stride, padding, dilation, groups)
     return out.squeeze(0) if unbatched else out  # PyTorch too records SqueezeBackward1 for unbatched input
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: Any = 1) -> Tensor:
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv1d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: Any = 1) -> Tensor:
     return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
@@ -76,14 +78,14 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return (values, indices) if return_indices else values
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-               divisor_override=None):
+def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: Any = False, count_include_pad: Any = True,
+               divisor_override: Any = None) -> Tensor:
     return _C.avg_pool2d(input, _ints(kernel_size), [] if stride is None else _ints(stride), _ints(padding),
                          bool(ceil_mode), bool(count_include_pad),
                          None if divisor_override is None else int(divisor_override))
 
 
-def adaptive_avg_pool2d(input, output_size):
+def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
     if input.dim() >= 2:  # None keeps that input size
         oh, ow = input.shape[-2] if oh is None else oh, input.shape[-1] if ow is None else ow
@@ -91,7 +93,7 @@ def adaptive_avg_pool2d(input, output_size):
 
 
 @grad_fn_named("NativeBatchNormBackward0")
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = None, bias: Any = None, training: Any = False, momentum: Any = 0.1, eps: Any = 1e-5) -> Tensor:
     if input.dim() < 2:
         raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
     dims = [0] + list(builtins.range(2, input.dim()))

@@ -12,8 +12,13 @@ weight and bias come from their nodes; the inserted zeros cost s^2 more
 multiply-adds than PyTorch's col2im form, acceptable at the sizes programs use
 on a CPU (DCGAN-style generators).
 """
+from __future__ import annotations
+from typing import Any
 from .. import _C
 from ._conv_ops import _pair, conv2d, pad
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from .. import Tensor
 
 
 def _insert_zeros(x, stride, dim):
@@ -28,7 +33,7 @@ def _insert_zeros(x, stride, dim):
     return spread.reshape(merged).narrow(dim, 0, (n - 1) * stride + 1)
 
 
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1, dilation: Any = 1) -> Tensor:
     if input.dim() not in (3, 4):
         raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of "
                            f"size: {list(input.shape)}")
@@ -60,7 +65,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     return out.squeeze(0) if unbatched else out
 
 
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose1d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1, dilation: Any = 1) -> Tensor:
     if input.dim() not in (2, 3):
         raise RuntimeError(f"Expected 2D (unbatched) or 3D (batched) input to conv_transpose1d, but got input of "
                            f"size: {list(input.shape)}")

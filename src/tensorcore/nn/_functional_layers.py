@@ -21,6 +21,8 @@ hold a large negative finite number instead of -inf, so the log-sum-exp's
 backward never forms (-inf) - (-inf); a final log-likelihood below half of
 that number means no alignment exists and the loss is inf, as PyTorch's.
 """
+from __future__ import annotations
+from typing import Any
 import dataclasses
 import math
 
@@ -75,7 +77,7 @@ def _lse3(a, b, c):
     return ((a - m).exp() + (b - m).exp() + (c - m).exp()).log() + m
 
 
-def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+def ctc_loss(log_probs: Any, targets: Any, input_lengths: Any, target_lengths: Any, blank: Any = 0, reduction: Any = "mean", zero_infinity: Any = False) -> Tensor:
     """Connectionist temporal classification loss (Notes [CTC forward in log
     space] and [CTC gradient as PyTorch computes it])."""
     if reduction not in ("none", "mean", "sum"):
@@ -163,8 +165,8 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     return out
 
 
-def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
-                      reduction="mean"):
+def multi_margin_loss(input: Any, target: Any, p: Any = 1, margin: Any = 1.0, weight: Any = None, size_average: Any = None, reduce: Any = None,
+                      reduction: Any = "mean") -> Tensor:
     """Multi-class hinge loss: sum over j != y of max(0, margin - x[y] + x[j])^p / C."""
     reduction = _legacy(size_average, reduce, reduction)
     if p not in (1, 2):
@@ -192,7 +194,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     return _reduce(loss, reduction)
 
 
-def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+def multilabel_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     """sum over target classes j and non-target classes i of
     max(0, 1 - (x[j] - x[i])) / C; each row of target lists class indices
     ended by the first -1."""
@@ -220,8 +222,8 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     return _reduce(loss, reduction)
 
 
-def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
-                                      swap=False, reduction="mean"):
+def triplet_margin_with_distance_loss(anchor: Any, positive: Any, negative: Any, *, distance_function: Any = None, margin: Any = 1.0,
+                                      swap: Any = False, reduction: Any = "mean") -> Tensor:
     if margin <= 0:
         raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} "
                          "instead")
@@ -246,8 +248,8 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 _BAG_MODES = ("sum", "mean", "max")
 
 
-def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
-                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = None, norm_type: Any = 2, scale_grad_by_freq: Any = False, mode: Any = "mean",
+                  sparse: Any = False, per_sample_weights: Any = None, include_last_offset: Any = False, padding_idx: Any = None) -> Tensor:
     """Sums, means or maxes of bags of embedding rows. A 2-D input is one bag
     per row; a 1-D input is cut into bags at `offsets`. Rows equal to
     padding_idx are left out of every bag (and out of the mean's count)."""
@@ -340,7 +342,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     return _C.where(empty, _C.zeros([], out.dtype), out)
 
 
-def bilinear(input1, input2, weight, bias=None):
+def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Tensor:
     """y_k = x1^T W_k x2 + b_k over the last dims (leading dims broadcast)."""
     if input1.shape[:-1] != input2.shape[:-1]:
         raise RuntimeError(f"bilinear(): input batch dimensions do not match: got {list(input1.shape[:-1])} and "
@@ -355,7 +357,7 @@ def bilinear(input1, input2, weight, bias=None):
     return out
 
 
-def pdist(input, p=2):
+def pdist(input: Any, p: Any = 2) -> Tensor:
     """Distances between all row pairs i < j of a 2-D input, in row-major order."""
     if input.dim() != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
@@ -367,7 +369,7 @@ def pdist(input, p=2):
     return diff.norm(p, 1)
 
 
-def channel_shuffle(input, groups):
+def channel_shuffle(input: Any, groups: Any) -> Tensor:
     if input.dim() < 3:
         raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got input with sizes "
                            f"{list(input.shape)}")
@@ -383,7 +385,7 @@ def channel_shuffle(input, groups):
 native_channel_shuffle = channel_shuffle
 
 
-def gumbel_softmax(logits, tau=1.0, hard=False, eps=1e-10, dim=-1):
+def gumbel_softmax(logits: Any, tau: Any = 1.0, hard: Any = False, eps: Any = 1e-10, dim: Any = -1) -> Tensor:
     """Softmax of (logits + Gumbel noise) / tau; the noise is -log(Exp(1))
     drawn with exponential_ on a tensor of logits' shape, PyTorch's draw."""
     with no_grad():
@@ -409,8 +411,8 @@ class LinearCrossEntropyOptions:
     acc_dtype: object = None
 
 
-def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction="mean",
-                         ignore_index=None, label_smoothing=0.0, options=None):
+def linear_cross_entropy(input: Any, linear_weight: Any, target: Any, *, linear_bias: Any = None, weight: Any = None, reduction: Any = "mean",
+                         ignore_index: Any = None, label_smoothing: Any = 0.0, options: Any = None) -> Tensor:
     from .functional import cross_entropy
     if input.dim() < 1 or input.dim() > 2:
         raise RuntimeError(f"expected input with dimensionality 1 or 2, got {input.dim()}")

@@ -12,6 +12,8 @@ generator, scales it by 1/(1-p) and multiplies. The same mask shape is drawn
 here so a seeded program drops the same channels and leaves the generator in
 the same state.
 """
+from __future__ import annotations
+from typing import Any
 import math
 import warnings
 
@@ -78,7 +80,7 @@ def _feature_dropout_any(input, p=0.5, training=True, inplace=False):
     return _feature_dropout(input, p, training, inplace, "feature_dropout", False)
 
 
-def dropout1d(input, p=0.5, training=True, inplace=False):
+def dropout1d(input: Any, p: Any = 0.5, training: Any = True, inplace: Any = False) -> Tensor:
     if input.dim() not in (2, 3):
         raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.dim()}D input. "
                            "Note that dropout1d exists to provide channel-wise dropout on inputs with 1 "
@@ -87,7 +89,7 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
     return _feature_dropout(input, p, training, inplace, "dropout1d", input.dim() != 3)
 
 
-def dropout2d(input, p=0.5, training=True, inplace=False):
+def dropout2d(input: Any, p: Any = 0.5, training: Any = True, inplace: Any = False) -> Tensor:
     if input.dim() not in (3, 4):
         warnings.warn(f"dropout2d: Received a {input.dim()}-D input to dropout2d, which is deprecated and will "
                       "result in an error in a future release. To retain the behavior and silence this warning, "
@@ -105,7 +107,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     return _feature_dropout(input, p, training, inplace, "dropout2d", False)
 
 
-def dropout3d(input, p=0.5, training=True, inplace=False):
+def dropout3d(input: Any, p: Any = 0.5, training: Any = True, inplace: Any = False) -> Tensor:
     if input.dim() not in (4, 5):
         warnings.warn(f"dropout3d: Received a {input.dim()}-D input to dropout3d, which is deprecated and will "
                       "result in an error in a future release. To retain the behavior and silence this warning, "
@@ -141,16 +143,16 @@ def _alpha_dropout(input, p, training, feature, inplace):
     return input * (keep * a) + b
 
 
-def alpha_dropout(input, p=0.5, training=False, inplace=False):
+def alpha_dropout(input: Any, p: Any = 0.5, training: Any = False, inplace: Any = False) -> Tensor:
     return _alpha_dropout(input, p, training, False, inplace)
 
 
-def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+def feature_alpha_dropout(input: Any, p: Any = 0.5, training: Any = False, inplace: Any = False) -> Tensor:
     return _alpha_dropout(input, p, training, True, inplace)
 
 
 @grad_fn_named("GluBackward0")
-def glu(input, dim=-1):
+def glu(input: Any, dim: Any = -1) -> Tensor:
     if input.dim() == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     n = input.size(dim)
@@ -161,7 +163,7 @@ def glu(input, dim=-1):
 
 
 @grad_fn_named("PreluKernelBackward0")
-def prelu(input, weight):
+def prelu(input: Any, weight: Any) -> Tensor:
     if not isinstance(weight, Tensor):
         raise TypeError("prelu(): argument 'weight' (position 2) must be Tensor")
     if weight.numel() != 1:
@@ -176,7 +178,7 @@ def prelu(input, weight):
     return _C.where(input > 0, input, input * weight)
 
 
-def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+def rrelu(input: Any, lower: Any = 1.0 / 8, upper: Any = 1.0 / 3, training: Any = False, inplace: Any = False) -> Tensor:
     """Randomized leaky ReLU (Note [RReLU] in csrc/ops/activation.cpp): in
     training each negative element gets a slope drawn from U(lower, upper)
     with PyTorch's stream; in evaluation the slope is (lower + upper) / 2."""
@@ -186,7 +188,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     return fn(input, float(lower), float(upper), bool(training))
 
 
-def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+def rrelu_(input: Any, lower: Any = 1.0 / 8, upper: Any = 1.0 / 3, training: Any = False) -> Tensor:
     return rrelu(input, lower, upper, training, True)
 
 
@@ -195,7 +197,7 @@ def _channel_shape(x):
     return [1, -1] + [1] * (x.dim() - 2)
 
 
-def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None, eps: Any = 1e-5) -> Tensor:
     if input.dim() < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
     n, c = input.size(0), input.size(1)
@@ -213,8 +215,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     return out
 
 
-def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
-                  momentum=0.1, eps=1e-5):
+def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None, weight: Any = None, bias: Any = None, use_input_stats: Any = True,
+                  momentum: Any = 0.1, eps: Any = 1e-5) -> Tensor:
     if input.dim() < 3:
         raise ValueError(f"instance_norm expects an input with at least 3 dimensions (got {input.dim()})")
     dims = list(range(2, input.dim()))
@@ -240,7 +242,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     return out
 
 
-def rms_norm(input, normalized_shape, weight=None, eps=None):
+def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: Any = None) -> Tensor:
     if isinstance(normalized_shape, int):
         normalized_shape = (normalized_shape,)
     normalized_shape = tuple(normalized_shape)
@@ -255,7 +257,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     return out * weight if weight is not None else out
 
 
-def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+def local_response_norm(input: Any, size: Any, alpha: Any = 1e-4, beta: Any = 0.75, k: Any = 1.0) -> Tensor:
     from .functional import pad, avg_pool2d
     if input.dim() < 3:
         raise ValueError(f"Expected 3D or higher dimensionality input (got {input.dim()} dimensions)")
@@ -276,7 +278,7 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
 
 
 # ---- distances ----
-def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+def cosine_similarity(x1: Any, x2: Any, dim: Any = 1, eps: Any = 1e-8) -> Tensor:
     """PyTorch's formula: each input divided by its norm clamped at eps, then
     the dot product along dim."""
     n1 = x1.norm(2, dim, keepdim=True).clamp(min=eps)
@@ -284,13 +286,13 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 
-def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+def pairwise_distance(x1: Any, x2: Any, p: Any = 2.0, eps: Any = 1e-6, keepdim: Any = False) -> Tensor:
     dim = max(x1.dim(), x2.dim()) - 1
     return (x1 - x2 + eps).norm(p, dim, keepdim=keepdim)
 
 
 # ---- losses ----
-def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+def kl_div(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean", log_target: Any = False) -> Tensor:
     reduction = _legacy(size_average, reduce, reduction)
     if reduction == "mean":
         warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
@@ -306,7 +308,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return _reduce(loss, reduction)
 
 
-def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+def margin_ranking_loss(input1: Any, input2: Any, target: Any, margin: Any = 0.0, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     reduction = _legacy(size_average, reduce, reduction)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
@@ -314,7 +316,7 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, r
     return _reduce((-target * (input1 - input2) + margin).clamp(min=0), reduction)
 
 
-def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+def hinge_embedding_loss(input: Any, target: Any, margin: Any = 1.0, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     reduction = _legacy(size_average, reduce, reduction)
     zeros = input * 0.0
     margin_part = _C.where(target != 1, (margin - input).clamp(min=0), zeros)
@@ -322,12 +324,12 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     return _reduce(margin_part + self_part, reduction)
 
 
-def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+def soft_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     reduction = _legacy(size_average, reduce, reduction)
     return _reduce(_C.log1p(_C.exp(-target * input)), reduction)
 
 
-def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+def cosine_embedding_loss(input1: Any, input2: Any, target: Any, margin: Any = 0.0, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     reduction = _legacy(size_average, reduce, reduction)
     eps = 1e-12
     dim = input1.dim() - 1
@@ -341,8 +343,8 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,
     return _reduce(pos + neg, reduction)
 
 
-def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
-                        reduce=None, reduction="mean"):
+def triplet_margin_loss(anchor: Any, positive: Any, negative: Any, margin: Any = 1.0, p: Any = 2, eps: Any = 1e-6, swap: Any = False, size_average: Any = None,
+                        reduce: Any = None, reduction: Any = "mean") -> Tensor:
     reduction = _legacy(size_average, reduce, reduction)
     if margin <= 0:
         raise ValueError(f"TripletMarginLoss: expected margin to be greater than 0, got {margin} instead")
@@ -353,8 +355,8 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     return _reduce((d_pos - d_neg + margin).clamp(min=0), reduction)
 
 
-def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
-                     reduction="mean"):
+def poisson_nll_loss(input: Any, target: Any, log_input: Any = True, full: Any = False, size_average: Any = None, eps: Any = 1e-8, reduce: Any = None,
+                     reduction: Any = "mean") -> Tensor:
     reduction = _legacy(size_average, reduce, reduction)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
@@ -368,7 +370,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     return _reduce(loss, reduction)
 
 
-def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+def gaussian_nll_loss(input: Any, target: Any, var: Any, full: Any = False, eps: Any = 1e-6, reduction: Any = "mean") -> Tensor:
     if isinstance(var, (int, float)):
         import tensorcore
         var = tensorcore.full_like(input, float(var))
@@ -392,7 +394,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     return _reduce(loss, reduction)
 
 
-def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+def multilabel_soft_margin_loss(input: Any, target: Any, weight: Any = None, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     from .functional import logsigmoid
     reduction = _legacy(size_average, reduce, reduction)
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
@@ -403,7 +405,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
 
 
 # ---- pixel shuffle ----
-def pixel_shuffle(input, upscale_factor):
+def pixel_shuffle(input: Any, upscale_factor: Any) -> Tensor:
     r = upscale_factor
     if input.dim() < 3:
         raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
@@ -419,7 +421,7 @@ def pixel_shuffle(input, upscale_factor):
     return x.reshape(batch + [c // (r * r), h * r, w * r])
 
 
-def pixel_unshuffle(input, downscale_factor):
+def pixel_unshuffle(input: Any, downscale_factor: Any) -> Tensor:
     r = downscale_factor
     if input.dim() < 3:
         raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
@@ -457,7 +459,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return out.squeeze(-2)
 
 
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+def avg_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: Any = False, count_include_pad: Any = True) -> Tensor:
     from .functional import avg_pool2d
     if input.dim() not in (2, 3):
         raise RuntimeError(f"avg_pool1d() Expected 2D or 3D input tensor, but got {list(input.shape)}")
@@ -467,7 +469,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
                       count_include_pad).squeeze(-2)
 
 
-def adaptive_avg_pool1d(input, output_size):
+def adaptive_avg_pool1d(input: Any, output_size: Any) -> Tensor:
     from .functional import adaptive_avg_pool2d
     if input.dim() not in (2, 3):
         raise RuntimeError(f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got {list(input.shape)}")

@@ -12,6 +12,8 @@ PyTorch's kernels interpolate along the width inside the height interpolation
 (h0 * (w0 * x00 + w1 * x01) + h1 * (...)), and this order reproduces that
 nesting, so results agree to the last bit in most cases.
 """
+from __future__ import annotations
+from typing import Any
 import math
 
 import numpy as np
@@ -150,8 +152,8 @@ def _resample(x, dim, taps):
     return out
 
 
-def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
-                recompute_scale_factor=None, antialias=False):
+def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: Any = "nearest", align_corners: Any = None,
+                recompute_scale_factor: Any = None, antialias: Any = False) -> Tensor:
     """Resizes the spatial dims of (N, C, *spatial) input (Note [Separable resampling])."""
     if not isinstance(input, Tensor):
         raise TypeError(f"interpolate(): argument 'input' must be Tensor, not {type(input).__name__}")
@@ -247,20 +249,20 @@ def _antialiased(input, sizes, scales, mode, align_corners, ft):
     return out
 
 
-def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+def upsample(input: Any, size: Any = None, scale_factor: Any = None, mode: Any = "nearest", align_corners: Any = None) -> Tensor:
     import warnings
     warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
-def upsample_nearest(input, size=None, scale_factor=None):
+def upsample_nearest(input: Any, size: Any = None, scale_factor: Any = None) -> Tensor:
     import warnings
     warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=2)
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
-def upsample_bilinear(input, size=None, scale_factor=None):
+def upsample_bilinear(input: Any, size: Any = None, scale_factor: Any = None) -> Tensor:
     import warnings
     warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=2)
@@ -276,7 +278,7 @@ def _base_coords(n, align_corners, dtype):
     return ls if align_corners else ls * ((n - 1) / n)
 
 
-def affine_grid(theta, size, align_corners=None):
+def affine_grid(theta: Any, size: Any, align_corners: Any = None) -> Tensor:
     """Sampling grid (N, *spatial, k) = base grid (x, y[, z], 1) @ theta^T."""
     if align_corners is None:
         align_corners = False
@@ -367,7 +369,7 @@ def _bounded(c, n, padding_mode, align_corners):
     return c
 
 
-def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+def grid_sample(input: Any, grid: Any, mode: Any = "bilinear", padding_mode: Any = "zeros", align_corners: Any = None) -> Tensor:
     """Samples (N, C, H, W) or (N, C, D, H, W) input at the grid's (x, y[, z])
     locations in [-1, 1]; bilinear/nearest (and bicubic on 4-D input) with
     zeros/border/reflection padding. Gradients reach input (gather's backward)

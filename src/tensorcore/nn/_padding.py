@@ -8,6 +8,8 @@ circular: j mod n). Negative amounts crop, which the same index vector
 expresses. index_select's backward (index_add) sums the gradient of every
 copy into its source, PyTorch's reflection/replication/circular backward.
 """
+from __future__ import annotations
+from typing import Any
 import builtins
 
 import numpy as np
@@ -58,7 +60,7 @@ def _source_index(n, left, right, mode):
     return np.where(j > n - 1, 2 * (n - 1) - j, j)
 
 
-def pad(input, pad, mode="constant", value=None):
+def pad(input: Any, pad: Any, mode: Any = "constant", value: Any = None) -> Tensor:
     """F.pad: pad[0:2] pads the last dim (left, right), pad[2:4] the one before,
     ...; negative amounts crop (Note [Padding as index_select])."""
     if not isinstance(input, Tensor):

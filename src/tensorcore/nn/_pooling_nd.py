@@ -14,6 +14,8 @@ each padded flat position back to the unpadded input's flat index, as
 PyTorch's max_pool*_with_indices do. Windows are scanned in raster order and
 max keeps the first maximum, PyTorch's tie rule.
 """
+from __future__ import annotations
+from typing import Any
 import numpy as np
 
 from .. import _C
@@ -167,8 +169,8 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
     return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
-def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-               divisor_override=None):
+def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: Any = False, count_include_pad: Any = True,
+               divisor_override: Any = None) -> Tensor:
     nd, name = 3, "avg_pool3d"
     x, unbatched = _batched(input, nd, name)
     if divisor_override is not None and divisor_override == 0:
@@ -231,7 +233,7 @@ def _adaptive_avg_pool(input, outs, name):
     return out
 
 
-def adaptive_avg_pool3d(input, output_size):
+def adaptive_avg_pool3d(input: Any, output_size: Any) -> Tensor:
     if input.dim() not in (4, 5):
         raise RuntimeError(f"adaptive_avg_pool3d(): Expected 4D or 5D tensor, but got {list(input.shape)}")
     return _adaptive_avg_pool(input, _adaptive_sizes(input, output_size, 3), "adaptive_avg_pool3d")
@@ -333,15 +335,15 @@ def _max_unpool(input, indices, nd, kernel_size, stride, padding, output_size, n
     return out.squeeze(0) if unbatched else out
 
 
-def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+def max_unpool1d(input: Any, indices: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, output_size: Any = None) -> Tensor:
     return _max_unpool(input, indices, 1, kernel_size, stride, padding, output_size, "max_unpool1d")
 
 
-def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+def max_unpool2d(input: Any, indices: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, output_size: Any = None) -> Tensor:
     return _max_unpool(input, indices, 2, kernel_size, stride, padding, output_size, "max_unpool2d")
 
 
-def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+def max_unpool3d(input: Any, indices: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, output_size: Any = None) -> Tensor:
     return _max_unpool(input, indices, 3, kernel_size, stride, padding, output_size, "max_unpool3d")
 
 
@@ -351,21 +353,21 @@ def _lp_finish(out, norm_type, count):
     return (_C.sign(out) * relu(out.abs())).mul(count).pow(1.0 / norm_type)
 
 
-def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+def lp_pool1d(input: Any, norm_type: Any, kernel_size: Any, stride: Any = None, ceil_mode: Any = False) -> Tensor:
     from ._functional_more import avg_pool1d
     k = kernel_size[0] if isinstance(kernel_size, (list, tuple)) else kernel_size
     out = avg_pool1d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
     return _lp_finish(out, norm_type, k)
 
 
-def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+def lp_pool2d(input: Any, norm_type: Any, kernel_size: Any, stride: Any = None, ceil_mode: Any = False) -> Tensor:
     from ._conv_ops import avg_pool2d
     kw, kh = _tup(kernel_size, 2, "kernel_size")
     out = avg_pool2d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
     return _lp_finish(out, norm_type, kw * kh)
 
 
-def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+def lp_pool3d(input: Any, norm_type: Any, kernel_size: Any, stride: Any = None, ceil_mode: Any = False) -> Tensor:
     kd, kw, kh = _tup(kernel_size, 3, "kernel_size")
     out = avg_pool3d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
     return _lp_finish(out, norm_type, kd * kw * kh)

@@ -5,6 +5,8 @@ for cross entropy, BCE with logits, GELU, LeakyReLU, layer_norm, mse_loss,
 embedding) call one C++ op each and record one backward node named as
 PyTorch names it; the rest are short compositions of tensor ops.
 """
+from __future__ import annotations
+from typing import Any
 import numbers
 import warnings
 
@@ -64,7 +66,7 @@ from ._activations import _check_tensor  # noqa: E402  (one copy: the activation
 
 
 # ---- linear ----
-def linear(input, weight, bias=None):
+def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     """y = input @ weight.T + bias. 2-D inputs use one fused addmm (as PyTorch,
     grad_fn=AddmmBackward0); contiguous 3-D inputs are flattened to 2-D."""
     _check_tensor(input, "linear")
@@ -96,21 +98,21 @@ def _get_softmax_dim(name, ndim, stacklevel):
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(input, dim=None, _stacklevel=3, dtype=None):
+def softmax(input: Any, dim: Any = None, _stacklevel: Any = 3, dtype: Any = None) -> Tensor:
     if dim is None:
         dim = _get_softmax_dim("softmax", input.dim(), _stacklevel)
     x = input if dtype is None else input.to(dtype)
     return _C.softmax(x, dim)
 
 
-def softmin(input, dim=None, _stacklevel=3, dtype=None):
+def softmin(input: Any, dim: Any = None, _stacklevel: Any = 3, dtype: Any = None) -> Tensor:
     if dim is None:
         dim = _get_softmax_dim("softmin", input.dim(), _stacklevel)
     x = input if dtype is None else input.to(dtype)
     return _C.softmax(-x, dim)
 
 
-def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+def log_softmax(input: Any, dim: Any = None, _stacklevel: Any = 3, dtype: Any = None) -> Tensor:
     if dim is None:
         dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
     x = input if dtype is None else input.to(dtype)
@@ -118,7 +120,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 
 
 # ---- dropout ----
-def dropout(input, p=0.5, training=True, inplace=False):
+def dropout(input: Any, p: Any = 0.5, training: Any = True, inplace: Any = False) -> Tensor:
     """Zeroes each element with probability p and scales the rest by 1/(1-p)
     (grad_fn=MulBackward0, as PyTorch on CPU)."""
     if p < 0.0 or p > 1.0:
@@ -136,8 +138,8 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
 
 # ---- embedding ----
-def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
-              sparse=False):
+def embedding(input: Any, weight: Any, padding_idx: Any = None, max_norm: Any = None, norm_type: Any = 2.0, scale_grad_by_freq: Any = False,
+              sparse: Any = False) -> Tensor:
     """Rows of `weight` picked by integer `input` (grad_fn=EmbeddingBackward0).
     No gradient reaches row `padding_idx`."""
     if isinstance(input, _C.Tensor) and input.dtype.name not in ("int64", "int32"):
@@ -177,7 +179,7 @@ def _embedding_renorm_(weight, input, max_norm, norm_type):
         weight.index_put_((index,), rows * scale)
 
 
-def one_hot(tensor, num_classes=-1):
+def one_hot(tensor: Any, num_classes: Any = -1) -> Tensor:
     if not isinstance(tensor, Tensor) or tensor.dtype.name != "int64":
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if tensor.numel() > 0:
@@ -195,7 +197,7 @@ def one_hot(tensor, num_classes=-1):
 
 
 # ---- normalisation ----
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any = None, eps: Any = 1e-5) -> Tensor:
     """Normalises over the trailing `normalized_shape` dims
     (grad_fn=NativeLayerNormBackward0)."""
     if isinstance(normalized_shape, numbers.Integral):
@@ -203,7 +205,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     return _C.layer_norm(input, [int(s) for s in normalized_shape], weight, bias, float(eps))
 
 
-def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+def normalize(input: Any, p: Any = 2.0, dim: Any = 1, eps: Any = 1e-12, out: Any = None) -> Tensor:
     if out is not None:
         from .._out import check_out, write_out
         check_out("normalize", out, (input,))
@@ -212,7 +214,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     return input / denom
 
 
-def flatten(input, start_dim=0, end_dim=-1):
+def flatten(input: Any, start_dim: Any = 0, end_dim: Any = -1) -> Tensor:
     return input.flatten(start_dim, end_dim)
 
 
@@ -235,7 +237,7 @@ def _reduce(loss, reduction):
     return loss
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+def mse_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean", weight: Any = None) -> Tensor:
     """Mean squared error (grad_fn=MseLossBackward0)."""
     red = _resolve_reduction(size_average, reduce, reduction)
     input, target = _same_size_or_broadcast(input, target, "mse_loss")
@@ -244,7 +246,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return _C.mse_loss(input, target.to(input.dtype), red)
 
 
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+def l1_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean", weight: Any = None) -> Tensor:
     """Mean absolute error; like PyTorch, |input - target| followed by the
     reduction."""
     red = _resolve_reduction(size_average, reduce, reduction)
@@ -256,7 +258,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 
 
 @grad_fn_named("SmoothL1LossBackward0")
-def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+def smooth_l1_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean", beta: Any = 1.0) -> Tensor:
     red = _resolve_reduction(size_average, reduce, reduction)
     input, target = _same_size_or_broadcast(input, target, "smooth_l1_loss")
     if beta < 0:
@@ -269,7 +271,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
 
 @grad_fn_named("HuberLossBackward0")
-def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+def huber_loss(input: Any, target: Any, reduction: Any = "mean", delta: Any = 1.0, weight: Any = None) -> Tensor:
     red = _reduction_enum(reduction)
     input, target = _same_size_or_broadcast(input, target, "huber_loss")
     diff = (input - target).abs()
@@ -279,7 +281,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     return _reduce(loss, red)
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = None, ignore_index: Any = -100, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     """Negative log likelihood of class indices (fused; grad_fn=NllLossBackward0)."""
     red = _resolve_reduction(size_average, reduce, reduction)
     if input.dim() >= 2 and target.dim() >= 1 and input.shape[0] != target.shape[0]:
@@ -288,8 +290,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return _C.nll_loss(input, target, weight, int(ignore_index), red)
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
-                  reduction="mean", label_smoothing=0.0):
+def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any = None, ignore_index: Any = -100, reduce: Any = None,
+                  reduction: Any = "mean", label_smoothing: Any = 0.0) -> Tensor:
     """Cross entropy of logits against class indices (log_softmax and the fused
     nll_loss) or against class probabilities (a float target of input's
     shape), with optional label smoothing."""
@@ -346,7 +348,7 @@ def _cross_entropy_probs(logp, target, weight, red, label_smoothing, class_dim, 
     return -prod.sum(class_dim)
 
 
-def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     """BCE of probabilities; log terms are clamped at -100 as in PyTorch
     (grad_fn=BinaryCrossEntropyBackward0)."""
     red = _resolve_reduction(size_average, reduce, reduction)
@@ -358,8 +360,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _C.binary_cross_entropy(input, target.to(input.dtype), weight, red)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
-                                     reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None, size_average: Any = None, reduce: Any = None,
+                                     reduction: Any = "mean", pos_weight: Any = None) -> Tensor:
     """Sigmoid + BCE in one numerically stable kernel
     (grad_fn=BinaryCrossEntropyWithLogitsBackward0)."""
     red = _resolve_reduction(size_average, reduce, reduction)
@@ -392,7 +394,7 @@ from . import grad  # noqa: E402,F401  (PyTorch's functional module exposes torc
 __all__ += ["conv_tbc"]
 
 
-def conv_tbc(input, weight, bias, pad=0):
+def conv_tbc(input: Any, weight: Any, bias: Any, pad: Any = 0) -> Tensor:
     """1-d convolution over time of (T, B, C_in) input with a (K, C_in, C_out)
     weight, padded by `pad` on both ends of time."""
     if input.dim() != 3 or weight.dim() != 3:

@@ -1,5 +1,7 @@
 """Weight initialisation (torch.nn.init): in-place fills under no_grad with
 PyTorch's formulas for gains and fans."""
+from __future__ import annotations
+from typing import Any
 import math
 import warnings
 
@@ -13,7 +15,7 @@ __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_"
            "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"]
 
 
-def calculate_gain(nonlinearity, param=None):
+def calculate_gain(nonlinearity: Any, param: Any = None) -> Any:
     """The recommended gain for a nonlinearity (PyTorch's table)."""
     linear_fns = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                   "conv_transpose3d"]
@@ -47,7 +49,7 @@ def _fill_from(tensor, values):
     return tensor
 
 
-def uniform_(tensor, a=0.0, b=1.0, generator=None):
+def uniform_(tensor: Any, a: Any = 0.0, b: Any = 1.0, generator: Any = None) -> Tensor:
     """Fills `tensor` with values drawn from U(a, b)."""
     _check_tensor(tensor, "uniform_")
     if generator is not None:
@@ -57,7 +59,7 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None):
         return _C.uniform_(tensor, float(a), float(b))
 
 
-def normal_(tensor, mean=0.0, std=1.0, generator=None):
+def normal_(tensor: Any, mean: Any = 0.0, std: Any = 1.0, generator: Any = None) -> Tensor:
     """Fills `tensor` with values drawn from N(mean, std^2)."""
     _check_tensor(tensor, "normal_")
     if generator is not None:
@@ -67,7 +69,7 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
         return _C.normal_(tensor, float(mean), float(std))
 
 
-def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+def trunc_normal_(tensor: Any, mean: Any = 0.0, std: Any = 1.0, a: Any = -2.0, b: Any = 2.0, generator: Any = None) -> Tensor:
     """Fills `tensor` from N(mean, std^2) truncated to [a, b], with PyTorch's
     two samplers and their exact draws (so seeded programs match): when the
     interval holds more than 30% of the mass, whole-tensor normal_ draws
@@ -118,24 +120,24 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     return tensor
 
 
-def constant_(tensor, val):
+def constant_(tensor: Any, val: Any) -> Tensor:
     """Fills `tensor` with `val`."""
     _check_tensor(tensor, "constant_")
     with no_grad():
         return tensor.fill_(val)
 
 
-def ones_(tensor):
+def ones_(tensor: Any) -> Tensor:
     return constant_(tensor, 1.0)
 
 
-def zeros_(tensor):
+def zeros_(tensor: Any) -> Tensor:
     _check_tensor(tensor, "zeros_")
     with no_grad():
         return tensor.zero_()
 
 
-def eye_(tensor):
+def eye_(tensor: Any) -> Tensor:
     """Fills a 2-D tensor with the identity matrix."""
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
@@ -164,7 +166,7 @@ def _calculate_correct_fan(tensor, mode):
     return fan_in if mode == "fan_in" else fan_out
 
 
-def xavier_uniform_(tensor, gain=1.0, generator=None):
+def xavier_uniform_(tensor: Any, gain: Any = 1.0, generator: Any = None) -> Tensor:
     """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
@@ -172,14 +174,14 @@ def xavier_uniform_(tensor, gain=1.0, generator=None):
     return uniform_(tensor, -a, a, generator)
 
 
-def xavier_normal_(tensor, gain=1.0, generator=None):
+def xavier_normal_(tensor: Any, gain: Any = 1.0, generator: Any = None) -> Tensor:
     """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
 
 
-def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+def kaiming_uniform_(tensor: Any, a: Any = 0, mode: Any = "fan_in", nonlinearity: Any = "leaky_relu", generator: Any = None) -> Tensor:
     """He uniform: U(-b, b) with b = gain * sqrt(3 / fan)."""
     if 0 in tuple(tensor.shape):
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
@@ -191,7 +193,7 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
     return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+def kaiming_normal_(tensor: Any, a: Any = 0, mode: Any = "fan_in", nonlinearity: Any = "leaky_relu", generator: Any = None) -> Tensor:
     """He normal: N(0, std^2) with std = gain / sqrt(fan)."""
     if 0 in tuple(tensor.shape):
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
@@ -202,7 +204,7 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
     return normal_(tensor, 0.0, std, generator)
 
 
-def dirac_(tensor, groups=1):
+def dirac_(tensor: Any, groups: Any = 1) -> Tensor:
     """Fills a 3-, 4- or 5-d conv weight with the identity (Dirac delta) kernel
     per group: output channel d of each group copies input channel d."""
     dims = tensor.dim()
@@ -221,7 +223,7 @@ def dirac_(tensor, groups=1):
     return tensor
 
 
-def orthogonal_(tensor, gain=1, generator=None):
+def orthogonal_(tensor: Any, gain: Any = 1, generator: Any = None) -> Tensor:
     """Fills `tensor` (2+ dims, flattened to rows x rest) with a (semi-)
     orthogonal matrix: Q of the QR factorisation of a N(0, 1) draw, with
     column signs fixed by diag(R) so the result is unique. The draw is
@@ -249,7 +251,7 @@ def orthogonal_(tensor, gain=1, generator=None):
     return tensor
 
 
-def sparse_(tensor, sparsity, std=0.01, generator=None):
+def sparse_(tensor: Any, sparsity: Any, std: Any = 0.01, generator: Any = None) -> Tensor:
     """N(0, std^2) entries with ceil(sparsity * rows) zeros per column, the
     zeroed rows picked by one randperm per column (PyTorch's draws, in order)."""
     if tensor.dim() != 2:

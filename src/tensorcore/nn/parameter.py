@@ -1,4 +1,6 @@
 """nn.Parameter: a Tensor that Modules register as a parameter."""
+from __future__ import annotations
+from typing import Any
 from .. import _C
 from .._tensor import _rebuild
 
@@ -15,7 +17,7 @@ class Parameter(Tensor):
     storage (it is a detached alias) and requires grad unless told otherwise.
     """
 
-    def __init__(self, data=None, requires_grad=True):
+    def __init__(self, data: Any = None, requires_grad: Any = True) -> None:
         if data is None:
             data = _C.empty([0], _C.get_default_dtype())
         if not isinstance(data, Tensor):
@@ -24,7 +26,7 @@ class Parameter(Tensor):
         if requires_grad:
             self.requires_grad_(True)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Parameter containing:\n" + Tensor.__repr__(self)
 
     __str__ = __repr__
@@ -49,7 +51,7 @@ class Buffer:
     (``self.running = nn.Buffer(t, persistent=True)``). Like PyTorch's
     nn.Buffer, the module stores the tensor itself."""
 
-    def __init__(self, data=None, *, persistent=True):
+    def __init__(self, data: Any = None, *, persistent: Any = True) -> None:
         if data is None:
             data = _C.empty([0], _C.get_default_dtype())
         if not isinstance(data, Tensor):

@@ -1,4 +1,6 @@
 """Adadelta."""
+from __future__ import annotations
+from typing import Any
 from .optimizer import (Optimizer, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable,
                         _zeros_like_param)
 
@@ -15,8 +17,8 @@ class Adadelta(Optimizer):
     The update is vectorised tensor math, one pass of ops per parameter.
     """
 
-    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
-                 maximize=False, differentiable=False):
+    def __init__(self, params: Any, lr: Any = 1.0, rho: Any = 0.9, eps: Any = 1e-6, weight_decay: Any = 0, foreach: Any = None, *, capturable: Any = False,
+                 maximize: Any = False, differentiable: Any = False) -> None:
         lr = _float_lr(lr)
         _check_hyperparameters(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
@@ -27,7 +29,7 @@ class Adadelta(Optimizer):
     _scalar_state_keys = ("step",)
 
     @_use_grad_for_differentiable
-    def step(self, closure=None):
+    def step(self, closure: Any = None) -> Any:
         """Performs one optimization step; returns closure's loss if given."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:

@@ -1,4 +1,6 @@
 """Adagrad."""
+from __future__ import annotations
+from typing import Any
 from .. import _C
 from .optimizer import Optimizer, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable
 
@@ -16,8 +18,8 @@ class Adagrad(Optimizer):
     `fused` is accepted; the update is the same vectorised tensor math.
     """
 
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
-                 foreach=None, *, maximize=False, differentiable=False, fused=None):
+    def __init__(self, params: Any, lr: Any = 1e-2, lr_decay: Any = 0, weight_decay: Any = 0, initial_accumulator_value: Any = 0, eps: Any = 1e-10,
+                 foreach: Any = None, *, maximize: Any = False, differentiable: Any = False, fused: Any = None) -> None:
         lr = _float_lr(lr)
         _check_hyperparameters(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                initial_accumulator_value=initial_accumulator_value, eps=eps)
@@ -43,7 +45,7 @@ class Adagrad(Optimizer):
     _scalar_state_keys = ("step",)
 
     @_use_grad_for_differentiable
-    def step(self, closure=None):
+    def step(self, closure: Any = None) -> Any:
         """Performs one optimization step; returns closure's loss if given."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:

@@ -1,4 +1,6 @@
 """Adam and AdamW."""
+from __future__ import annotations
+from typing import Any
 from .. import _C
 from .optimizer import Optimizer, _check_hyperparameters, _float_lr
 
@@ -12,9 +14,9 @@ class Adam(Optimizer):
     parameter: step (a 0-dim float32 tensor), exp_avg, exp_avg_sq
     (and max_exp_avg_sq with amsgrad)."""
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
-                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
-                 decoupled_weight_decay=False):
+    def __init__(self, params: Any, lr: Any = 1e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_decay: Any = 0, amsgrad: Any = False, *,
+                 foreach: Any = None, maximize: Any = False, capturable: Any = False, differentiable: Any = False, fused: Any = None,
+                 decoupled_weight_decay: Any = False) -> None:
         lr = _float_lr(lr)
         _check_hyperparameters(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         betas = tuple(float(b) for b in betas)
@@ -23,7 +25,7 @@ class Adam(Optimizer):
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: Any) -> None:
         super().__setstate__(state)
         for group in self.param_groups:
             group.setdefault("amsgrad", False)
@@ -37,7 +39,7 @@ class Adam(Optimizer):
             if isinstance(p_state, dict) and "step" in p_state and not isinstance(p_state["step"], _C.Tensor):
                 p_state["step"] = _C.full([], float(p_state["step"]), _C.get_default_dtype())
 
-    def step(self, closure=None):
+    def step(self, closure: Any = None) -> Any:
         """Performs one optimization step; returns closure's loss if given."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:
@@ -71,13 +73,13 @@ class AdamW(Adam):
     r"""Adam with decoupled weight decay (p *= 1 - lr * weight_decay before
     the Adam update); weight_decay defaults to 1e-2."""
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
-                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
+    def __init__(self, params: Any, lr: Any = 1e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_decay: Any = 1e-2, amsgrad: Any = False, *,
+                 maximize: Any = False, foreach: Any = None, capturable: Any = False, differentiable: Any = False, fused: Any = None) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
                          capturable=capturable, differentiable=differentiable, fused=fused,
                          decoupled_weight_decay=True)
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: Any) -> None:
         super().__setstate__(state)
         for group in self.param_groups:
             group["decoupled_weight_decay"] = True

@@ -1,4 +1,6 @@
 """Adamax."""
+from __future__ import annotations
+from typing import Any
 from .. import _C
 from .optimizer import (Optimizer, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable,
                         _zeros_like_param)
@@ -15,8 +17,8 @@ class Adamax(Optimizer):
     State per parameter: step (0-dim tensor), exp_avg (m), exp_inf (u).
     """
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
-                 maximize=False, differentiable=False, capturable=False):
+    def __init__(self, params: Any, lr: Any = 2e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_decay: Any = 0, foreach: Any = None, *,
+                 maximize: Any = False, differentiable: Any = False, capturable: Any = False) -> None:
         lr = _float_lr(lr)
         _check_hyperparameters(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach, maximize=maximize,
@@ -27,7 +29,7 @@ class Adamax(Optimizer):
     _scalar_state_keys = ("step",)
 
     @_use_grad_for_differentiable
-    def step(self, closure=None):
+    def step(self, closure: Any = None) -> Any:
         """Performs one optimization step; returns closure's loss if given."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:

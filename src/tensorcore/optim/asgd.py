@@ -1,4 +1,6 @@
 """ASGD."""
+from __future__ import annotations
+from typing import Any
 from .optimizer import (Optimizer, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable,
                         _zeros_like_param)
 
@@ -16,8 +18,8 @@ class ASGD(Optimizer):
     running average of the parameter.
     """
 
-    def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None,
-                 maximize=False, differentiable=False, capturable=False):
+    def __init__(self, params: Any, lr: Any = 1e-2, lambd: Any = 1e-4, alpha: Any = 0.75, t0: Any = 1e6, weight_decay: Any = 0, foreach: Any = None,
+                 maximize: Any = False, differentiable: Any = False, capturable: Any = False) -> None:
         lr = _float_lr(lr)
         _check_hyperparameters(lr=lr, weight_decay=weight_decay)
         defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay, foreach=foreach,
@@ -28,7 +30,7 @@ class ASGD(Optimizer):
     _scalar_state_keys = ("step", "eta", "mu")
 
     @_use_grad_for_differentiable
-    def step(self, closure=None):
+    def step(self, closure: Any = None) -> Any:
         """Performs one optimization step; returns closure's loss if given."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:

@@ -1,4 +1,6 @@
 """L-BFGS with an optional strong-Wolfe line search."""
+from __future__ import annotations
+from typing import Any
 from .. import _C
 from .optimizer import Optimizer, _float_lr
 
@@ -37,10 +39,10 @@ class _Bracket:
     """Two trial step lengths with their losses, gradients and directional
     derivatives, for the zoom phase of the line search."""
 
-    def __init__(self, ts, fs, gs, gtds):
+    def __init__(self, ts: Any, fs: Any, gs: Any, gtds: Any) -> None:
         self.t, self.f, self.g, self.gtd = ts, fs, gs, gtds
 
-    def set(self, i, t, f, g, gtd):
+    def set(self, i: Any, t: Any, f: Any, g: Any, gtd: Any) -> None:
         self.t[i], self.f[i], self.g[i], self.gtd[i] = t, f, g, gtd
 
 
@@ -137,8 +139,8 @@ class LBFGS(Optimizer):
     prev_flat_grad, prev_loss, al.
     """
 
-    def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
-                 history_size=100, line_search_fn=None):
+    def __init__(self, params: Any, lr: Any = 1, max_iter: Any = 20, max_eval: Any = None, tolerance_grad: Any = 1e-7, tolerance_change: Any = 1e-9,
+                 history_size: Any = 100, line_search_fn: Any = None) -> None:
         lr = _float_lr(lr)
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -186,7 +188,7 @@ class LBFGS(Optimizer):
         self._set_param(x)
         return loss, flat_grad
 
-    def step(self, closure):
+    def step(self, closure: Any) -> Any:
         """Runs up to max_iter L-BFGS iterations; `closure` must zero the
         gradients, compute the loss, call backward() and return the loss.
         Returns the loss of the first evaluation."""

@@ -6,6 +6,8 @@ step(epoch) uses the closed form (_get_closed_form_lr) where one exists. The
 formulas and their operand order are PyTorch's, so the sequences of learning
 rates agree to the last bit; state_dict() holds the same keys.
 """
+from __future__ import annotations
+from typing import Any
 import math
 import types
 import warnings
@@ -91,7 +93,7 @@ class LRScheduler:
     _get_lr_called_within_step = False
     _is_initial = False
 
-    def __init__(self, optimizer, last_epoch=-1):
+    def __init__(self, optimizer: Any, last_epoch: Any = -1) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
@@ -121,22 +123,22 @@ class LRScheduler:
         finally:
             self._is_initial = False
 
-    def state_dict(self):
+    def state_dict(self) -> Any:
         """Everything in the scheduler except the optimizer."""
         return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: Any) -> None:
         self.__dict__.update(state_dict)
 
-    def get_last_lr(self):
+    def get_last_lr(self) -> list[float]:
         """The learning rates set by the last step() (copies, one per group)."""
         return self._last_lr
 
-    def get_lr(self):
+    def get_lr(self) -> Any:
         """The next learning rates; use get_last_lr() to read the current ones."""
         raise NotImplementedError
 
-    def step(self, epoch=None):
+    def step(self, epoch: Any = None) -> None:
         if self._step_count == 1:
             if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
                 warnings.warn("Seems like `optimizer.step()` has been overridden after learning rate scheduler "
@@ -197,12 +199,12 @@ class _LambdaSchedulerMixin:
                 raise ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)}")
             self.lr_lambdas = list(lr_lambda)
 
-    def state_dict(self):
+    def state_dict(self) -> Any:
         state = {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "lr_lambdas")}
         state["lr_lambdas"] = _callables_state(self.lr_lambdas)
         return state
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: Any) -> None:
         state_dict = dict(state_dict)
         lr_lambdas = state_dict.pop("lr_lambdas")
         self.__dict__.update(state_dict)
@@ -214,12 +216,12 @@ class _LambdaSchedulerMixin:
 class LambdaLR(_LambdaSchedulerMixin, LRScheduler):
     """lr = initial_lr * lr_lambda(epoch)."""
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+    def __init__(self, optimizer: Any, lr_lambda: Any, last_epoch: Any = -1) -> None:
         self.optimizer = optimizer
         self._set_lambdas(optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> Any:
         self._warn_outside_step()
         return [base_lr * lmbda(self.last_epoch) for lmbda, base_lr in zip(self.lr_lambdas, self.base_lrs)]
 
@@ -227,7 +229,7 @@ class LambdaLR(_LambdaSchedulerMixin, LRScheduler):
 class MultiplicativeLR(_LambdaSchedulerMixin, LRScheduler):
     """lr *= lr_lambda(epoch) on every step after the first."""
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+    def __init__(self, optimizer: Any, lr_lambda: Any, last_epoch: Any = -1) -> None:
         self.optimizer = optimizer
         self._set_lambdas(optimizer, lr_lambda)
         for fn in self.lr_lambdas:
@@ -235,7 +237,7 @@ class MultiplicativeLR(_LambdaSchedulerMixin, LRScheduler):
                 raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> Any:
         self._warn_outside_step()
         if self._is_initial:
             return self._current_lrs()
@@ -246,12 +248,12 @@ class MultiplicativeLR(_LambdaSchedulerMixin, LRScheduler):
 class StepLR(LRScheduler):
     """Multiplies the learning rate by gamma every step_size epochs."""
 
-    def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
+    def __init__(self, optimizer: Any, step_size: Any, gamma: Any = 0.1, last_epoch: Any = -1) -> None:
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> Any:
         self._warn_outside_step()
         if (self.last_epoch == 0) or (self.last_epoch % self.step_size != 0):
             return self._current_lrs()
@@ -265,12 +267,12 @@ class MultiStepLR(LRScheduler):
     """Multiplies the learning rate by gamma at each milestone epoch (by
     gamma^k for a milestone listed k times)."""
 
-    def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
+    def __init__(self, optimizer: Any, milestones: Any, gamma: Any = 0.1, last_epoch: Any = -1) -> None:
         self.milestones = Counter(milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> Any:
         self._warn_outside_step()
         if self.last_epoch not in self.milestones:
             return self._current_lrs()
@@ -284,14 +286,14 @@ class MultiStepLR(LRScheduler):
 class ConstantLR(LRScheduler):
     """lr * factor for the first total_iters epochs, then lr."""
 
-    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
+    def __init__(self, optimizer: Any, factor: Any = 1.0 / 3, total_iters: Any = 5, last_epoch: Any = -1) -> None:
         if factor > 1.0 or factor < 0:
             raise ValueError("Constant multiplicative factor expected to be between 0 and 1.")
         self.factor = factor
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> Any:
         self._warn_outside_step()
         if self.last_epoch == 0:
             return [group["lr"] * self.factor for group in self.optimizer.param_groups]
@@ -308,7 +310,7 @@ class LinearLR(LRScheduler):
     """Scales the learning rate by a factor going linearly from start_factor
     to end_factor over total_iters epochs."""
 
-    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1):
+    def __init__(self, optimizer: Any, start_factor: Any = 1.0 / 3, end_factor: Any = 1.0, total_iters: Any = 5, last_epoch: Any = -1) -> None:
         if start_factor > 1.0 or start_factor <= 0:
             raise ValueError("Starting multiplicative factor expected to be greater than 0 and less or equal to 1.")
         if end_factor > 1.0 or end_factor < 0:
@@ -318,7 +320,7 @@ class LinearLR(LRScheduler):
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> Any:
         self._warn_outside_step()
         if self.last_epoch == 0:
             return [group["lr"] * self.start_factor for group in self.optimizer.param_groups]
@@ -338,11 +340,11 @@ class LinearLR(LRScheduler):
 class ExponentialLR(LRScheduler):
     """Multiplies the learning rate by gamma every epoch."""
 
-    def __init__(self, optimizer, gamma, last_epoch=-1):
+    def __init__(self, optimizer: Any, gamma: Any, last_epoch: Any = -1) -> None:
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> Any:
         self._warn_outside_step()
         if self._is_initial:
             return self._current_lrs()
@@ -355,12 +357,12 @@ class ExponentialLR(LRScheduler):
 class PolynomialLR(LRScheduler):
     """lr = initial_lr * (1 - epoch / total_iters)^power, constant afterwards."""
 
-    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+    def __init__(self, optimizer: Any, total_iters: Any = 5, power: Any = 1.0, last_epoch: Any = -1) -> None:
         self.total_iters = total_iters
         self.power = power
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> Any:
         self._warn_outside_step()
         if self._is_initial or self.last_epoch > self.total_iters:
             return self._current_lrs()
@@ -377,12 +379,12 @@ class CosineAnnealingLR(LRScheduler):
     r"""Cosine annealing from the initial lr down to eta_min over T_max
     epochs (PyTorch's recursive form, which also continues past T_max)."""
 
-    def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
+    def __init__(self, optimizer: Any, T_max: Any, eta_min: Any = 0.0, last_epoch: Any = -1) -> None:
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> Any:
         self._warn_outside_step()
         groups = self.optimizer.param_groups
         if self._is_initial:
@@ -420,12 +422,12 @@ class _CompositeStateMixin:
     """state_dict of a scheduler made of schedulers: their state_dicts under
     "_schedulers"."""
 
-    def state_dict(self):
+    def state_dict(self) -> Any:
         state = {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "_schedulers")}
         state["_schedulers"] = [s.state_dict() for s in self._schedulers]
         return state
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: Any) -> None:
         state_dict = dict(state_dict)
         schedulers = state_dict.pop("_schedulers")
         self.__dict__.update(state_dict)
@@ -437,7 +439,7 @@ class SequentialLR(_CompositeStateMixin, LRScheduler):
     """Runs schedulers[i] between milestones[i-1] and milestones[i]; each one
     starts from its own epoch 0 (closed form) when its milestone is reached."""
 
-    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
+    def __init__(self, optimizer: Any, schedulers: Any, milestones: Any, last_epoch: Any = -1) -> None:
         if len(schedulers) < 1:
             raise ValueError(f"{self.__class__.__name__} expects at least one scheduler, but got no scheduler.")
         _check_composable(self.__class__.__name__, optimizer, schedulers)
@@ -459,7 +461,7 @@ class SequentialLR(_CompositeStateMixin, LRScheduler):
         self._schedulers[idx]._initial_step()
         self._last_lr = schedulers[idx].get_last_lr()
 
-    def recursive_undo(self, sched=None):
+    def recursive_undo(self, sched: Any = None) -> None:
         """Steps every (nested) scheduler's last_epoch back by one."""
         scheds = self if sched is None else sched
         if hasattr(scheds, "_schedulers"):
@@ -468,7 +470,7 @@ class SequentialLR(_CompositeStateMixin, LRScheduler):
         elif hasattr(scheds, "last_epoch"):
             scheds.last_epoch -= 1
 
-    def step(self):
+    def step(self) -> None:
         self.last_epoch += 1
         idx = bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[idx]
@@ -482,7 +484,7 @@ class SequentialLR(_CompositeStateMixin, LRScheduler):
 class ChainedScheduler(_CompositeStateMixin, LRScheduler):
     """Steps all the given schedulers, in order, on every step()."""
 
-    def __init__(self, schedulers, optimizer=None):
+    def __init__(self, schedulers: Any, optimizer: Any = None) -> None:
         if len(schedulers) < 1:
             raise ValueError(f"{self.__class__.__name__} expects at least one scheduler to be chained, but got no "
                              "scheduler.")
@@ -492,7 +494,7 @@ class ChainedScheduler(_CompositeStateMixin, LRScheduler):
         self.optimizer = optimizer
         self._last_lr = _group_values(self._schedulers[-1].optimizer, "lr")
 
-    def step(self):
+    def step(self) -> None:
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = _group_values(self._schedulers[-1].optimizer, "lr")
@@ -505,8 +507,8 @@ class ReduceLROnPlateau(LRScheduler):
     Learning rates never go below min_lr, and changes smaller than eps are
     skipped."""
 
-    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
-                 cooldown=0, min_lr=0, eps=1e-8):
+    def __init__(self, optimizer: Any, mode: Any = "min", factor: Any = 0.1, patience: Any = 10, threshold: Any = 1e-4, threshold_mode: Any = "rel",
+                 cooldown: Any = 0, min_lr: Any = 0, eps: Any = 1e-8) -> None:
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
         self.factor = factor
@@ -534,7 +536,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.cooldown_counter = 0
         self.num_bad_epochs = 0
 
-    def step(self, metrics, epoch=None):
+    def step(self, metrics: Any, epoch: Any = None) -> None:
         current = float(metrics)
         if epoch is None:
             epoch = self.last_epoch + 1
@@ -571,7 +573,7 @@ class ReduceLROnPlateau(LRScheduler):
                 _set_group_value(group, "lr", new_lr)
 
     @property
-    def in_cooldown(self):
+    def in_cooldown(self) -> Any:
         return self.cooldown_counter > 0
 
     def _is_better(self, a, best):
@@ -593,7 +595,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.threshold = threshold
         self.threshold_mode = threshold_mode
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: Any) -> None:
         self.__dict__.update(state_dict)
         self._init_is_better(mode=self.mode, threshold=self.threshold, threshold_mode=self.threshold_mode)
 
@@ -628,9 +630,9 @@ class CyclicLR(LRScheduler):
     after every batch. With cycle_momentum, momentum cycles the other way
     between max_momentum and base_momentum."""
 
-    def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular",
-                 gamma=1.0, scale_fn=None, scale_mode="cycle", cycle_momentum=True, base_momentum=0.8,
-                 max_momentum=0.9, last_epoch=-1):
+    def __init__(self, optimizer: Any, base_lr: Any, max_lr: Any, step_size_up: Any = 2000, step_size_down: Any = None, mode: Any = "triangular",
+                 gamma: Any = 1.0, scale_fn: Any = None, scale_mode: Any = "cycle", cycle_momentum: Any = True, base_momentum: Any = 0.8,
+                 max_momentum: Any = 0.9, last_epoch: Any = -1) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
@@ -670,7 +672,7 @@ class CyclicLR(LRScheduler):
             self._scale_fn_ref = partial(self._exp_range_scale_fn, self.gamma)
             self.scale_mode = "iterations"
 
-    def scale_fn(self, x):
+    def scale_fn(self, x: Any) -> Any:
         """The amplitude factor for cycle (or iteration) x."""
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
@@ -688,7 +690,7 @@ class CyclicLR(LRScheduler):
     def _exp_range_scale_fn(gamma, x):
         return gamma ** x
 
-    def get_lr(self):
+    def get_lr(self) -> Any:
         self._warn_outside_step()
         cycle = math.floor(1 + self.last_epoch / self.total_size)
         x = 1.0 + self.last_epoch / self.total_size - cycle  # position within the cycle, in [0, 1)
@@ -704,7 +706,7 @@ class CyclicLR(LRScheduler):
                 _set_momentum(self, group, max_m - (max_m - base_m) * scale_factor * scale)
         return lrs
 
-    def state_dict(self):
+    def state_dict(self) -> Any:
         state = super().state_dict()
         state.pop("_scale_fn_ref", None)  # a bound method or partial: rebuilt on load
         fn = state.pop("_scale_fn_custom")
@@ -713,7 +715,7 @@ class CyclicLR(LRScheduler):
             state["_scale_fn_custom"] = fn.__dict__.copy()
         return state
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: Any) -> None:
         state_dict = dict(state_dict)
         fn = state_dict.pop("_scale_fn_custom")
         super().load_state_dict(state_dict)
@@ -727,7 +729,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     epochs, each next one T_mult times longer. step(epoch) accepts
     fractional epochs (e.g. epoch + batch / num_batches)."""
 
-    def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
+    def __init__(self, optimizer: Any, T_0: Any, T_mult: Any = 1, eta_min: Any = 0.0, last_epoch: Any = -1) -> None:
         if T_0 <= 0 or not isinstance(T_0, int):
             raise ValueError(f"Expected positive integer T_0, but got {T_0}")
         if T_mult < 1 or not isinstance(T_mult, int):
@@ -741,12 +743,12 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_cur = last_epoch
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> Any:
         self._warn_outside_step()
         return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
                 for base_lr in self.base_lrs]
 
-    def step(self, epoch=None):
+    def step(self, epoch: Any = None) -> None:
         if epoch is None and self.last_epoch < 0:
             epoch = 0
         if epoch is None:
@@ -788,9 +790,9 @@ class OneCycleLR(LRScheduler):
     moves the opposite way. Stepped after every batch; stepping past
     total_steps raises ValueError."""
 
-    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
-                 anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85, max_momentum=0.95, div_factor=25.0,
-                 final_div_factor=1e4, three_phase=False, last_epoch=-1):
+    def __init__(self, optimizer: Any, max_lr: Any, total_steps: Any = None, epochs: Any = None, steps_per_epoch: Any = None, pct_start: Any = 0.3,
+                 anneal_strategy: Any = "cos", cycle_momentum: Any = True, base_momentum: Any = 0.85, max_momentum: Any = 0.95, div_factor: Any = 25.0,
+                 final_div_factor: Any = 1e4, three_phase: Any = False, last_epoch: Any = -1) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
@@ -856,7 +858,7 @@ class OneCycleLR(LRScheduler):
     def _annealing_linear(start, end, pct):
         return (end - start) * pct + start
 
-    def get_lr(self):
+    def get_lr(self) -> Any:
         self._warn_outside_step()
         step_num = self.last_epoch
         if step_num > self.total_steps:

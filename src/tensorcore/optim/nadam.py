@@ -1,4 +1,6 @@
 """NAdam."""
+from __future__ import annotations
+from typing import Any
 from .optimizer import (Optimizer, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable,
                         _zeros_like_param)
 
@@ -16,9 +18,9 @@ class NAdam(Optimizer):
     exp_avg, exp_avg_sq.
     """
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
-                 decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
-                 differentiable=False):
+    def __init__(self, params: Any, lr: Any = 2e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_decay: Any = 0, momentum_decay: Any = 4e-3,
+                 decoupled_weight_decay: Any = False, *, foreach: Any = None, maximize: Any = False, capturable: Any = False,
+                 differentiable: Any = False) -> None:
         lr = _float_lr(lr)
         _check_hyperparameters(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay, momentum_decay=momentum_decay)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, momentum_decay=momentum_decay,
@@ -31,7 +33,7 @@ class NAdam(Optimizer):
     _scalar_state_keys = ("step", "mu_product")
 
     @_use_grad_for_differentiable
-    def step(self, closure=None):
+    def step(self, closure: Any = None) -> Any:
         """Performs one optimization step; returns closure's loss if given."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:

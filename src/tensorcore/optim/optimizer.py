@@ -1,5 +1,7 @@
 """Optimizer base class: parameter groups, per-parameter state, zero_grad and
 a state_dict format identical to torch.optim's."""
+from __future__ import annotations
+from typing import Any
 import functools
 import warnings
 from collections import defaultdict
@@ -16,7 +18,7 @@ __all__ = ["Optimizer", "required"]
 
 
 class _RequiredParameter:
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<required parameter>"
 
 
@@ -39,7 +41,7 @@ class Optimizer:
     fused C++ call (tensorcore._C._sgd_step etc.).
     """
 
-    def __init__(self, params, defaults):
+    def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
@@ -55,7 +57,7 @@ class Optimizer:
             self.add_param_group(dict(param_group))
         self._opt_called = False
 
-    def __getstate__(self):
+    def __getstate__(self) -> Any:
         return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
 
     # Note [Optimizer state from older versions]
@@ -67,7 +69,7 @@ class Optimizer:
     _group_key_defaults = {}
     _scalar_state_keys = ()
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: Any) -> None:
         self.__dict__.update(state)
         self.__dict__.setdefault("_opt_called", False)
         for group in self.__dict__.get("param_groups", ()):
@@ -76,7 +78,7 @@ class Optimizer:
         if self._scalar_state_keys:
             _scalar_states_as_tensors(self, self._scalar_state_keys)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         format_string = self.__class__.__name__ + " ("
         for i, group in enumerate(self.param_groups):
             format_string += "\n"
@@ -87,7 +89,7 @@ class Optimizer:
         format_string += ")"
         return format_string
 
-    def add_param_group(self, param_group):
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Adds a group of parameters (a dict with "params" and optional
         hyperparameter overrides)."""
         if not isinstance(param_group, dict):
@@ -138,7 +140,7 @@ class Optimizer:
             raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(param_group)
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Resets the gradients of all optimized parameters: to None (the
         default) or to zero in place."""
         for group in self.param_groups:
@@ -155,7 +157,7 @@ class Optimizer:
                         g.requires_grad_(False)
                     g.zero_()
 
-    def step(self, closure=None):
+    def step(self, closure: Any = None) -> Any:
         raise NotImplementedError
 
     def _closure_loss(self, closure):
@@ -167,7 +169,7 @@ class Optimizer:
             return closure()
 
     # ---- state dict ----
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """{"state": {index: {...}}, "param_groups": [{..., "params": [index, ...]}]},
         with parameters replaced by their position across all groups."""
         param_mappings = {}
@@ -194,7 +196,7 @@ class Optimizer:
             return value.to(param.dtype)
         return value
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Loads optimizer state (from state_dict()); groups must match in
         number and size. State tensors are copied and cast to each
         parameter's dtype ("step" is kept as saved)."""

@@ -1,4 +1,6 @@
 """RMSprop."""
+from __future__ import annotations
+from typing import Any
 from .. import _C
 from .optimizer import Optimizer, _check_hyperparameters, _float_lr
 
@@ -11,8 +13,8 @@ class RMSprop(Optimizer):
     v - mean(g)^2 is used; p -= lr * g / (sqrt(v) + eps) (through a momentum
     buffer when momentum > 0)."""
 
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
-                 capturable=False, foreach=None, maximize=False, differentiable=False):
+    def __init__(self, params: Any, lr: Any = 1e-2, alpha: Any = 0.99, eps: Any = 1e-8, weight_decay: Any = 0, momentum: Any = 0, centered: Any = False,
+                 capturable: Any = False, foreach: Any = None, maximize: Any = False, differentiable: Any = False) -> None:
         lr = _float_lr(lr)
         _check_hyperparameters(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
@@ -23,7 +25,7 @@ class RMSprop(Optimizer):
     _group_key_defaults = {"momentum": 0, "centered": False, "foreach": None, "maximize": False,
                            "differentiable": False, "capturable": False}
 
-    def step(self, closure=None):
+    def step(self, closure: Any = None) -> Any:
         """Performs one optimization step; returns closure's loss if given."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:

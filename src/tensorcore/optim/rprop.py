@@ -1,4 +1,6 @@
 """Rprop."""
+from __future__ import annotations
+from typing import Any
 from .. import _C
 from .optimizer import (Optimizer, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable,
                         _zeros_like_param)
@@ -15,8 +17,8 @@ class Rprop(Optimizer):
     (0-dim tensor), prev, step_size.
     """
 
-    def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturable=False, foreach=None,
-                 maximize=False, differentiable=False):
+    def __init__(self, params: Any, lr: Any = 1e-2, etas: Any = (0.5, 1.2), step_sizes: Any = (1e-6, 50), *, capturable: Any = False, foreach: Any = None,
+                 maximize: Any = False, differentiable: Any = False) -> None:
         lr = _float_lr(lr)
         _check_hyperparameters(lr=lr, etas=etas)
         defaults = dict(lr=lr, etas=etas, step_sizes=step_sizes, foreach=foreach, maximize=maximize,
@@ -27,7 +29,7 @@ class Rprop(Optimizer):
     _scalar_state_keys = ("step",)
 
     @_use_grad_for_differentiable
-    def step(self, closure=None):
+    def step(self, closure: Any = None) -> Any:
         """Performs one optimization step; returns closure's loss if given."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:

@@ -1,4 +1,6 @@
 """Stochastic gradient descent (optionally with momentum)."""
+from __future__ import annotations
+from typing import Any
 from .. import _C
 from .optimizer import Optimizer, _float_lr
 
@@ -13,8 +15,8 @@ class SGD(Optimizer):
         (b = g on the first step);  p -= lr * (g + momentum * b if nesterov else b)
     """
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
-                 maximize=False, foreach=None, differentiable=False, fused=None):
+    def __init__(self, params: Any, lr: Any = 1e-3, momentum: Any = 0, dampening: Any = 0, weight_decay: Any = 0, nesterov: Any = False, *,
+                 maximize: Any = False, foreach: Any = None, differentiable: Any = False, fused: Any = None) -> None:
         lr = _float_lr(lr)
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -29,7 +31,7 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: Any) -> None:
         super().__setstate__(state)
         for group in self.param_groups:
             group.setdefault("nesterov", False)
@@ -38,7 +40,7 @@ class SGD(Optimizer):
             group.setdefault("differentiable", False)
             group.setdefault("fused", None)
 
-    def step(self, closure=None):
+    def step(self, closure: Any = None) -> Any:
         """Performs one optimization step; returns closure's loss if given."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:

@@ -1,4 +1,6 @@
 """SparseAdam."""
+from __future__ import annotations
+from typing import Any
 import math
 
 from .optimizer import Optimizer, _float_lr
@@ -13,7 +15,7 @@ class SparseAdam(Optimizer):
     are dense tensors shaped like the parameter. The arithmetic follows
     torch.optim._functional.sparse_adam step for step (same rounding)."""
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, maximize=False):
+    def __init__(self, params: Any, lr: Any = 1e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, maximize: Any = False) -> None:
         lr = _float_lr(lr)
         if not 0.0 < lr:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -26,7 +28,7 @@ class SparseAdam(Optimizer):
         defaults = dict(lr=lr, betas=betas, eps=eps, maximize=maximize)
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Any = None) -> Any:
         """One update per parameter with a (sparse) gradient; a dense gradient
         raises PyTorch's error pointing to Adam."""
         loss = self._closure_loss(closure)

@@ -1,2 +1,2 @@
 """tensorcore.utils: data loading (utils.data)."""
-from . import data  # noqa: F401
+from . import data as data  # noqa: F401

@@ -1,27 +1,32 @@
 """Activation modules."""
+from __future__ import annotations
+from typing import Any
 from ... import _C
 from ..._args import device_arg
 from .. import functional as F
 from .module import Module
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from ... import Tensor
 
 __all__ = ["ReLU", "ReLU6", "LeakyReLU", "GELU", "SiLU", "ELU", "Hardtanh", "Sigmoid", "Tanh", "Softplus",
            "Softmax", "Softmin", "LogSoftmax", "MultiheadAttention"]
 
 
 class ReLU(Module):
-    def __init__(self, inplace=False):
+    def __init__(self, inplace: Any = False) -> None:
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return _C.relu_(input) if self.inplace else _C.relu(input)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
 
 
 class Hardtanh(Module):
-    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
+    def __init__(self, min_val: Any = -1.0, max_val: Any = 1.0, inplace: Any = False) -> None:
         super().__init__()
         self.min_val = min_val
         self.max_val = max_val
@@ -29,121 +34,121 @@ class Hardtanh(Module):
         if self.max_val <= self.min_val:
             raise ValueError("max_val must be greater than min_val")
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         inplace_str = ", inplace=True" if self.inplace else ""
         return f"min_val={self.min_val}, max_val={self.max_val}{inplace_str}"
 
 
 class ReLU6(Hardtanh):
-    def __init__(self, inplace=False):
+    def __init__(self, inplace: Any = False) -> None:
         super().__init__(0.0, 6.0, inplace)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
 
 
 class LeakyReLU(Module):
-    def __init__(self, negative_slope=1e-2, inplace=False):
+    def __init__(self, negative_slope: Any = 1e-2, inplace: Any = False) -> None:
         super().__init__()
         self.negative_slope = negative_slope
         self.inplace = inplace
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return F.leaky_relu(input, self.negative_slope, self.inplace)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         inplace_str = ", inplace=True" if self.inplace else ""
         return f"negative_slope={self.negative_slope}{inplace_str}"
 
 
 class GELU(Module):
-    def __init__(self, approximate="none"):
+    def __init__(self, approximate: Any = "none") -> None:
         super().__init__()
         self.approximate = approximate
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return F.gelu(input, approximate=self.approximate)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"approximate={repr(self.approximate)}"
 
 
 class SiLU(Module):
-    def __init__(self, inplace=False):
+    def __init__(self, inplace: Any = False) -> None:
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return F.silu(input, inplace=self.inplace)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
 
 
 class ELU(Module):
-    def __init__(self, alpha=1.0, inplace=False):
+    def __init__(self, alpha: Any = 1.0, inplace: Any = False) -> None:
         super().__init__()
         self.alpha = alpha
         self.inplace = inplace
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return F.elu(input, self.alpha, self.inplace)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         inplace_str = ", inplace=True" if self.inplace else ""
         return f"alpha={self.alpha}{inplace_str}"
 
 
 class Sigmoid(Module):
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return _C.sigmoid(input)
 
 
 class Tanh(Module):
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return _C.tanh(input)
 
 
 class Softplus(Module):
-    def __init__(self, beta=1.0, threshold=20.0):
+    def __init__(self, beta: Any = 1.0, threshold: Any = 20.0) -> None:
         super().__init__()
         self.beta = beta
         self.threshold = threshold
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return F.softplus(input, self.beta, self.threshold)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class Softmax(Module):
-    def __init__(self, dim=None):
+    def __init__(self, dim: Any = None) -> None:
         super().__init__()
         self.dim = dim
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: Any) -> None:
         super().__setstate__(state)
         if not hasattr(self, "dim"):
             self.dim = None
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return F.softmax(input, self.dim, _stacklevel=5)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
 
 class Softmin(Softmax):
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return F.softmin(input, self.dim, _stacklevel=5)
 
 
 class LogSoftmax(Softmax):
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return F.log_softmax(input, self.dim, _stacklevel=5)
 
 
@@ -156,8 +161,8 @@ class MultiheadAttention(Module):
 
     __constants__ = ["batch_first"]
 
-    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False,
-                 kdim=None, vdim=None, batch_first=False, device=None, dtype=None):
+    def __init__(self, embed_dim: Any, num_heads: Any, dropout: Any = 0.0, bias: Any = True, add_bias_kv: Any = False, add_zero_attn: Any = False,
+                 kdim: Any = None, vdim: Any = None, batch_first: Any = False, device: Any = None, dtype: Any = None) -> None:
         from ..parameter import Parameter
         device_arg(device, "MultiheadAttention")
         from .linear import NonDynamicallyQuantizableLinear, _factory_dtype
@@ -219,8 +224,8 @@ class MultiheadAttention(Module):
         if self.bias_v is not None:
             init.xavier_normal_(self.bias_v)
 
-    def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
-                average_attn_weights=True, is_causal=False):
+    def forward(self, query: Any, key: Any, value: Any, key_padding_mask: Any = None, need_weights: Any = True, attn_mask: Any = None,
+                average_attn_weights: Any = True, is_causal: Any = False) -> Any:
         from .._attention import _canonical_mask, _none_or_dtype
         is_batched = query.dim() == 3
         key_padding_mask = _canonical_mask(key_padding_mask, "key_padding_mask", _none_or_dtype(attn_mask),

@@ -3,6 +3,8 @@ vocabularies): a head over the frequent classes plus one entry per cluster of
 rarer classes, each cluster a low-rank two-layer projection. Same modules,
 init order, outputs and loss as PyTorch's; the per-cluster rows are
 combined with scatter_add so every step stays differentiable."""
+from __future__ import annotations
+from typing import Any
 from collections import namedtuple
 
 import numpy as np
@@ -19,7 +21,7 @@ _ASMoutput = namedtuple("_ASMoutput", ["output", "loss"])
 
 
 class AdaptiveLogSoftmaxWithLoss(Module):
-    def __init__(self, in_features, n_classes, cutoffs, div_value=4.0, head_bias=False, device=None, dtype=None):
+    def __init__(self, in_features: Any, n_classes: Any, cutoffs: Any, div_value: Any = 4.0, head_bias: Any = False, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         cutoffs = list(cutoffs)
         if len(cutoffs) == 0:
@@ -42,13 +44,13 @@ class AdaptiveLogSoftmaxWithLoss(Module):
             self.tail.append(Sequential(Linear(in_features, hsz, bias=False, dtype=dtype),
                                         Linear(hsz, osz, bias=False, dtype=dtype)))
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         self.head.reset_parameters()
         for i2h, h2o in self.tail:
             i2h.reset_parameters()
             h2o.reset_parameters()
 
-    def forward(self, input_, target_):
+    def forward(self, input_: Any, target_: Any) -> Any:
         targ_dim = target_.dim()
         if targ_dim == 1:
             if input_.shape[0] != target_.shape[0]:
@@ -99,11 +101,11 @@ class AdaptiveLogSoftmaxWithLoss(Module):
             parts.append(cluster_logprob + head_logprob[:, self.shortlist_size + i].unsqueeze(1))
         return _C.cat(parts, 1)
 
-    def log_prob(self, input):
+    def log_prob(self, input: Any) -> Any:
         batched = input.dim() > 1
         x = input if batched else input.unsqueeze(0)
         out = self._get_full_log_prob(x, self.head(x))
         return out if batched else out.squeeze(0)
 
-    def predict(self, input):
+    def predict(self, input: Any) -> Any:
         return self.log_prob(input).argmax(-1)

@@ -1,11 +1,16 @@
 """BatchNorm1d/2d/3d and SyncBatchNorm: batch statistics in training (running
 averages updated with the unbiased variance), running statistics in eval."""
+from __future__ import annotations
+from typing import Any
 from ... import _C
 from ..._args import device_arg
 from .. import functional as F
 from ..parameter import Parameter
 from .linear import _factory_dtype
 from .module import Module
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from ... import Tensor
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"]
 
@@ -13,8 +18,8 @@ __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"]
 class _BatchNorm(Module):
     _input_dims = (2, 3)
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None,
-                 dtype=None):
+    def __init__(self, num_features: Any, eps: Any = 1e-5, momentum: Any = 0.1, affine: Any = True, track_running_stats: Any = True, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__()
         device_arg(device, type(self).__name__)
         dt = _factory_dtype(dtype)
@@ -35,13 +40,13 @@ class _BatchNorm(Module):
             self.register_buffer("running_var", None)
             self.register_buffer("num_batches_tracked", None)
 
-    def reset_running_stats(self):
+    def reset_running_stats(self) -> None:
         if self.track_running_stats:
             self.running_mean.zero_()
             self.running_var.fill_(1)
             self.num_batches_tracked.zero_()
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         if input.dim() not in self._input_dims:
             raise ValueError(f"expected {' or '.join(f'{d}D' for d in self._input_dims)} input (got {input.dim()}D "
                              f"input)")
@@ -57,7 +62,7 @@ class _BatchNorm(Module):
                             self.running_var if not self.training or self.track_running_stats else None,
                             self.weight, self.bias, use_batch_stats, momentum, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
                 f"bias={self.affine}, track_running_stats={self.track_running_stats}")
 
@@ -80,18 +85,18 @@ class SyncBatchNorm(_BatchNorm):
     convert_sync_batchnorm swaps BatchNorm*d layers for it as PyTorch does."""
     _input_dims = (2, 3, 4, 5)
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
-                 process_group=None, device=None, dtype=None):
+    def __init__(self, num_features: Any, eps: Any = 1e-5, momentum: Any = 0.1, affine: Any = True, track_running_stats: Any = True,
+                 process_group: Any = None, device: Any = None, dtype: Any = None) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
         self.process_group = process_group
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         if input.dim() < 2:
             raise ValueError(f"expected at least 2D input (got {input.dim()}D input)")
         return super().forward(input)
 
     @classmethod
-    def convert_sync_batchnorm(cls, module, process_group=None):
+    def convert_sync_batchnorm(cls, module: Any, process_group: Any = None) -> Any:
         output = module
         if isinstance(module, _BatchNorm) and not isinstance(module, SyncBatchNorm):
             output = SyncBatchNorm(module.num_features, module.eps, module.momentum, module.affine,

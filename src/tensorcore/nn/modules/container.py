@@ -1,4 +1,6 @@
 """Sequential, ModuleList and ModuleDict."""
+from __future__ import annotations
+from typing import Any
 import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -14,7 +16,7 @@ class Sequential(Module):
     ``Sequential(m1, m2)`` names children "0", "1"; ``Sequential(OrderedDict)``
     uses the dict's keys."""
 
-    def __init__(self, *args):
+    def __init__(self, *args: Any) -> None:
         super().__init__()
         if len(args) == 1 and isinstance(args[0], OrderedDict):
             for key, module in args[0].items():
@@ -31,7 +33,7 @@ class Sequential(Module):
         idx %= size
         return next(islice(iterator, idx, None))
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: Any) -> Any:
         if isinstance(idx, slice):
             return self.__class__(OrderedDict(list(self._modules.items())[idx]))
         return self._get_item_by_idx(self._modules.values(), idx)
@@ -50,7 +52,7 @@ class Sequential(Module):
         str_indices = [str(i) for i in range(len(self._modules))]
         self.__dict__["_modules"] = dict(zip(str_indices, self._modules.values()))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
     def __add__(self, other):
@@ -73,17 +75,17 @@ class Sequential(Module):
             self.add_module(str(i + offset), module)
         return self
 
-    def __iter__(self):
+    def __iter__(self) -> Any:
         return iter(self._modules.values())
 
     def __dir__(self):
         return [k for k in super().__dir__() if not k.isdigit()]
 
-    def append(self, module):
+    def append(self, module: Any) -> Any:
         self.add_module(str(len(self)), module)
         return self
 
-    def insert(self, index, module):
+    def insert(self, index: Any, module: Any) -> Any:
         if not isinstance(module, Module):
             raise AssertionError(f"module should be of type: {Module}")
         n = len(self._modules)
@@ -96,17 +98,17 @@ class Sequential(Module):
         self._modules[str(index)] = module
         return self
 
-    def extend(self, sequential):
+    def extend(self, sequential: Any) -> Any:
         for layer in sequential:
             self.append(layer)
         return self
 
-    def pop(self, key):
+    def pop(self, key: Any) -> Any:
         v = self[key]
         del self[key]
         return v
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Any:
         for module in self:
             input = module(input)
         return input
@@ -115,7 +117,7 @@ class Sequential(Module):
 class ModuleList(Module):
     """A list of modules whose parameters are registered with the owner."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Any = None) -> None:
         super().__init__()
         if modules is not None:
             self += modules
@@ -128,7 +130,7 @@ class ModuleList(Module):
             idx += len(self)
         return str(idx)
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: Any) -> Any:
         if isinstance(idx, slice):
             return self.__class__(list(self._modules.values())[idx])
         return self._modules[self._get_abs_string_index(idx)]
@@ -146,10 +148,10 @@ class ModuleList(Module):
         str_indices = [str(i) for i in range(len(self._modules))]
         self.__dict__["_modules"] = dict(zip(str_indices, self._modules.values()))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Any:
         return iter(self._modules.values())
 
     def __iadd__(self, modules):
@@ -161,7 +163,7 @@ class ModuleList(Module):
             combined.add_module(str(i), module)
         return combined
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         list_of_reprs = [repr(item) for item in self]
         if len(list_of_reprs) == 0:
             return self._get_name() + "()"
@@ -187,21 +189,21 @@ class ModuleList(Module):
     def __dir__(self):
         return [k for k in super().__dir__() if not k.isdigit()]
 
-    def insert(self, index, module):
+    def insert(self, index: Any, module: Any) -> None:
         for i in range(len(self._modules), index, -1):
             self._modules[str(i)] = self._modules[str(i - 1)]
         self._modules[str(index)] = module
 
-    def append(self, module):
+    def append(self, module: Any) -> Any:
         self.add_module(str(len(self)), module)
         return self
 
-    def pop(self, key):
+    def pop(self, key: Any) -> Any:
         v = self[key]
         del self[key]
         return v
 
-    def extend(self, modules):
+    def extend(self, modules: Any) -> Any:
         if not isinstance(modules, Iterable):
             raise TypeError("ModuleList.extend should be called with an iterable, but got " + type(modules).__name__)
         offset = len(self)
@@ -209,19 +211,19 @@ class ModuleList(Module):
             self.add_module(str(offset + i), module)
         return self
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleList has no forward(); iterate over it and call its modules")
 
 
 class ModuleDict(Module):
     """An ordered dict of modules whose parameters are registered with the owner."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Any = None) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: Any) -> Any:
         return self._modules[key]
 
     def __setitem__(self, key, module):
@@ -230,33 +232,33 @@ class ModuleDict(Module):
     def __delitem__(self, key):
         del self._modules[key]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Any:
         return iter(self._modules)
 
-    def __contains__(self, key):
+    def __contains__(self, key: Any) -> bool:
         return key in self._modules
 
-    def clear(self):
+    def clear(self) -> None:
         self._modules.clear()
 
-    def pop(self, key):
+    def pop(self, key: Any) -> Any:
         v = self[key]
         del self[key]
         return v
 
-    def keys(self):
+    def keys(self) -> Any:
         return self._modules.keys()
 
-    def items(self):
+    def items(self) -> Any:
         return self._modules.items()
 
-    def values(self):
+    def values(self) -> Any:
         return self._modules.values()
 
-    def update(self, modules):
+    def update(self, modules: Any) -> None:
         if not isinstance(modules, Iterable):
             raise TypeError("ModuleDict.update should be called with an iterable of key/value pairs, but got " +
                             type(modules).__name__)
@@ -273,5 +275,5 @@ class ModuleDict(Module):
                                      str(len(m)) + "; 2 is required")
                 self[m[0]] = m[1]
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("ModuleDict has no forward(); index it and call its modules")

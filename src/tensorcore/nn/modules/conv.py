@@ -1,11 +1,16 @@
 """Conv1d, Conv2d and Conv3d (nn/_conv_ops.py and nn/_conv_nd.py hold the
 computation). A padding_mode other than 'zeros' pads with F.pad first and
 convolves unpadded, as PyTorch's _ConvNd does."""
+from __future__ import annotations
+from typing import Any
 from ... import _C
 from .. import functional as F
 from ..parameter import Parameter
 from .linear import _factory_dtype, default_init_
 from .module import Module
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from ... import Tensor
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d"]
 
@@ -17,8 +22,9 @@ def _tuple(v, n):
 class _ConvNd(Module):
     _dims = 2
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, padding_mode="zeros", device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, ...], stride: Any = 1,
+                 padding: Any = 0, dilation: Any = 1, groups: int = 1,
+                 bias: Any = True, padding_mode: Any = "zeros", device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
@@ -60,10 +66,10 @@ class _ConvNd(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         default_init_(self.weight, self.bias)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         zeros = (0,) * self._dims
         if self.padding != zeros:
@@ -89,7 +95,7 @@ class Conv2d(_ConvNd):
     """2-D convolution over (N, C, H, W) or (C, H, W) input."""
     _dims = 2
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return self._conv_forward(input, F.conv2d, self.padding)
 
 
@@ -97,7 +103,7 @@ class Conv1d(_ConvNd):
     """1-D convolution over (N, C, L) or (C, L) input."""
     _dims = 1
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return self._conv_forward(input, F.conv1d, self.padding)
 
 
@@ -105,5 +111,5 @@ class Conv3d(_ConvNd):
     """3-D convolution over (N, C, D, H, W) or (C, D, H, W) input."""
     _dims = 3
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return self._conv_forward(input, F.conv3d, self.padding)

@@ -1,10 +1,15 @@
 """ConvTranspose1d, ConvTranspose2d and ConvTranspose3d (Note [Transposed convolution as a convolution])."""
+from __future__ import annotations
+from typing import Any
 from ... import _C
 from .. import functional as F
 from ..parameter import Parameter
 from .conv import _tuple
 from .linear import _factory_dtype, default_init_
 from .module import Module
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from ... import Tensor
 
 __all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
@@ -12,8 +17,8 @@ __all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 class _ConvTransposeNd(Module):
     _dims = 2
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
-                 bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
+    def __init__(self, in_channels: Any, out_channels: Any, kernel_size: Any, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1,
+                 bias: Any = True, dilation: Any = 1, padding_mode: Any = "zeros", device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
@@ -39,7 +44,7 @@ class _ConvTransposeNd(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         default_init_(self.weight, self.bias)
 
     def _output_padding(self, input, output_size):
@@ -64,7 +69,7 @@ class _ConvTransposeNd(Module):
             result.append(output_size[d] - min_size)
         return tuple(result)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         if self.padding != (0,) * self._dims:
             s += f", padding={self.padding}"
@@ -82,7 +87,7 @@ class _ConvTransposeNd(Module):
 class ConvTranspose2d(_ConvTransposeNd):
     _dims = 2
 
-    def forward(self, input, output_size=None):
+    def forward(self, input: Any, output_size: Any = None) -> Tensor:
         return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
                                   self._output_padding(input, output_size), self.groups, self.dilation)
 
@@ -90,7 +95,7 @@ class ConvTranspose2d(_ConvTransposeNd):
 class ConvTranspose1d(_ConvTransposeNd):
     _dims = 1
 
-    def forward(self, input, output_size=None):
+    def forward(self, input: Any, output_size: Any = None) -> Tensor:
         return F.conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding,
                                   self._output_padding(input, output_size), self.groups, self.dilation)
 
@@ -98,6 +103,6 @@ class ConvTranspose1d(_ConvTransposeNd):
 class ConvTranspose3d(_ConvTransposeNd):
     _dims = 3
 
-    def forward(self, input, output_size=None):
+    def forward(self, input: Any, output_size: Any = None) -> Tensor:
         return F.conv_transpose3d(input, self.weight, self.bias, self.stride, self.padding,
                                   self._output_padding(input, output_size), self.groups, self.dilation)

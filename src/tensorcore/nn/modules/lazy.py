@@ -11,6 +11,8 @@ turns the object into the eager class (LazyLinear -> Linear), PyTorch's
 cls_to_become. Optimizers must therefore be built after that first call, as
 PyTorch documents.
 """
+from __future__ import annotations
+from typing import Any
 from ... import _C
 from ...autograd import no_grad
 from ..parameter import Parameter
@@ -32,13 +34,13 @@ class UninitializedParameter(Parameter):
     """A parameter whose shape is not known yet (Note [Lazy initialisation])."""
     cls_to_become = Parameter
 
-    def __init__(self, requires_grad=True, device=None, dtype=None):
+    def __init__(self, requires_grad: Any = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__(_C.empty([0], dtype if dtype is not None else _C.get_default_dtype()), requires_grad)
 
-    def materialize(self, shape, device=None, dtype=None):
+    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> Any:
         return Parameter(_C.empty(list(shape), dtype if dtype is not None else self.dtype), self.requires_grad)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<UninitializedParameter>"
 
     __str__ = __repr__
@@ -48,13 +50,13 @@ class UninitializedBuffer(Tensor):
     """A buffer whose shape is not known yet."""
     cls_to_become = Tensor
 
-    def __init__(self, requires_grad=False, device=None, dtype=None):
+    def __init__(self, requires_grad: Any = False, device: Any = None, dtype: Any = None) -> None:
         super().__init__(_C.empty([0], dtype if dtype is not None else _C.get_default_dtype()))
 
-    def materialize(self, shape, device=None, dtype=None):
+    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> Any:
         return _C.empty(list(shape), dtype if dtype is not None else self.dtype)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<UninitializedBuffer>"
 
     __str__ = __repr__
@@ -67,11 +69,11 @@ def _is_lazy(t):
 class LazyModuleMixin:
     cls_to_become = None
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._initialize_hook = self.register_forward_pre_hook(LazyModuleMixin._infer_parameters)
 
-    def has_uninitialized_params(self):
+    def has_uninitialized_params(self) -> Any:
         return any(_is_lazy(t) for t in list(self._parameters.values()) + list(self._buffers.values()))
 
     def _materialize(self, name, shape):
@@ -101,25 +103,25 @@ class LazyModuleMixin:
         if module.cls_to_become is not None:
             module.__class__ = module.cls_to_become
 
-    def initialize_parameters(self, *args, **kwargs):
+    def initialize_parameters(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"initialize_parameters is not implemented for {self.__class__.__name__}")
 
 
 class LazyLinear(LazyModuleMixin, Linear):
     cls_to_become = Linear
 
-    def __init__(self, out_features, bias=True, device=None, dtype=None):
+    def __init__(self, out_features: Any, bias: Any = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__(0, 0, False, device=device, dtype=dtype)
         self.weight = UninitializedParameter(dtype=dtype)
         self.out_features = out_features
         if bias:
             self.bias = UninitializedParameter(dtype=dtype)
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         if not self.has_uninitialized_params() and self.in_features != 0:
             super().reset_parameters()
 
-    def initialize_parameters(self, input, *args, **kwargs):
+    def initialize_parameters(self, input: Any, *args: Any, **kwargs: Any) -> None:
         if self.has_uninitialized_params():
             with no_grad():
                 self.in_features = input.shape[-1]
@@ -136,11 +138,11 @@ class LazyLinear(LazyModuleMixin, Linear):
 class _LazyConvMixin(LazyModuleMixin):
     _transposed = False
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         if not self.has_uninitialized_params() and self.in_channels != 0:
             super().reset_parameters()
 
-    def initialize_parameters(self, input, *args, **kwargs):
+    def initialize_parameters(self, input: Any, *args: Any, **kwargs: Any) -> None:
         if self.has_uninitialized_params():
             n = self._dims
             batched = input.dim() == n + 2
@@ -191,7 +193,7 @@ LazyConvTranspose3d = _lazy_conv("LazyConvTranspose3d", ConvTranspose3d)
 
 
 class _LazyNormBase(LazyModuleMixin):
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None):
+    def __init__(self, eps: Any = 1e-5, momentum: Any = 0.1, affine: Any = True, track_running_stats: Any = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__(0, eps, momentum, False, False, device=device, dtype=dtype)
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:
@@ -202,14 +204,14 @@ class _LazyNormBase(LazyModuleMixin):
             self.running_var = UninitializedBuffer(dtype=dtype)
             self.num_batches_tracked = _C.zeros([], _C.tensor_from_data(0, None).dtype)
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: Any, value: Any) -> None:
         # Buffers may be assigned as plain tensors here (the eager classes register them).
         if isinstance(value, UninitializedBuffer) or (name == "num_batches_tracked" and isinstance(value, Tensor)):
             self.register_buffer(name, value)
             return
         super().__setattr__(name, value)
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         if not self.has_uninitialized_params() and self.num_features != 0:
             if self.track_running_stats:
                 self.running_mean.zero_()
@@ -219,7 +221,7 @@ class _LazyNormBase(LazyModuleMixin):
                 self.weight.fill_(1)
                 self.bias.zero_()
 
-    def initialize_parameters(self, input, *args, **kwargs):
+    def initialize_parameters(self, input: Any, *args: Any, **kwargs: Any) -> None:
         if self.has_uninitialized_params():
             self.num_features = input.shape[1] if input.dim() != self._unbatched_dims else input.shape[0]
             with no_grad():

@@ -1,8 +1,11 @@
 """nn.Module: the base class of layers, with PyTorch's registration rules,
 traversal order, state_dict format and printing."""
+from __future__ import annotations
+
 import itertools
 from collections import OrderedDict, namedtuple
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from ... import _C
 from ...autograd import no_grad
@@ -12,11 +15,13 @@ Tensor = _C.Tensor
 
 __all__ = ["Module", "RemovableHandle"]
 
+_M = TypeVar("_M", bound="Module")
+
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
     __slots__ = ()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if not self.missing_keys and not self.unexpected_keys:
             return "<All keys matched successfully>"
         return super().__repr__()
@@ -46,18 +51,18 @@ class RemovableHandle:
 
     _next_id = 0
 
-    def __init__(self, hooks_dict):
+    def __init__(self, hooks_dict: Any) -> None:
         self._hooks = hooks_dict
         self.id = RemovableHandle._next_id
         RemovableHandle._next_id += 1
 
-    def remove(self):
+    def remove(self) -> None:
         self._hooks.pop(self.id, None)
 
-    def __enter__(self):
+    def __enter__(self) -> RemovableHandle:
         return self
 
-    def __exit__(self, *args):
+    def __exit__(self, *args: Any) -> None:
         self.remove()
 
 
@@ -75,7 +80,7 @@ class Module:
     training: bool
     call_super_init = False
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if self.call_super_init is False and bool(kwargs):
             raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword argument "
                             f"'{next(iter(kwargs))}'")
@@ -96,10 +101,10 @@ class Module:
         d["_load_state_dict_post_hooks"] = OrderedDict()
 
     # ---- forward and calling ----
-    def forward(self, *input):
+    def forward(self, *input: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not (self._forward_hooks or self._forward_pre_hooks):
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
@@ -127,7 +132,8 @@ class Module:
                 result = res
         return result
 
-    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
         """hook(module, args) -> None or new args (with_kwargs:
         hook(module, args, kwargs) -> None or (args, kwargs))."""
         handle = RemovableHandle(self._forward_pre_hooks)
@@ -138,7 +144,8 @@ class Module:
             self._forward_pre_hooks.move_to_end(handle.id, last=False)
         return handle
 
-    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
         """hook(module, args, output) -> None or a replacement output."""
         handle = RemovableHandle(self._forward_hooks)
         self._forward_hooks[handle.id] = hook
@@ -149,7 +156,7 @@ class Module:
         return handle
 
     # ---- registration ----
-    def register_buffer(self, name, tensor, persistent=True):
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         if "_buffers" not in self.__dict__:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
         if not isinstance(name, str):
@@ -169,7 +176,7 @@ class Module:
         else:
             self._non_persistent_buffers_set.add(name)
 
-    def register_parameter(self, name, param):
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
         if not isinstance(name, str):
@@ -192,7 +199,7 @@ class Module:
         else:
             self._parameters[name] = param
 
-    def add_module(self, name, module):
+    def add_module(self, name: str, module: Module | None) -> None:
         if not isinstance(module, Module) and module is not None:
             raise TypeError(f"{_typename(module)} is not a Module subclass")
         if not isinstance(name, str):
@@ -207,7 +214,7 @@ class Module:
 
     register_module = add_module
 
-    def get_submodule(self, target):
+    def get_submodule(self, target: str) -> Module:
         if target == "":
             return self
         mod = self
@@ -219,7 +226,7 @@ class Module:
                 raise AttributeError("`" + item + "` is not an nn.Module")
         return mod
 
-    def get_parameter(self, target):
+    def get_parameter(self, target: str) -> Parameter:
         module_path, _, param_name = target.rpartition(".")
         mod = self.get_submodule(module_path)
         if not hasattr(mod, param_name):
@@ -229,7 +236,7 @@ class Module:
             raise AttributeError("`" + param_name + "` is not an nn.Parameter")
         return param
 
-    def get_buffer(self, target):
+    def get_buffer(self, target: str) -> Tensor:
         module_path, _, buffer_name = target.rpartition(".")
         mod = self.get_submodule(module_path)
         if not hasattr(mod, buffer_name):
@@ -239,7 +246,7 @@ class Module:
         return getattr(mod, buffer_name)
 
     # ---- attribute protocol ----
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Tensor | Module:
         d = self.__dict__
         if "_parameters" in d:
             if name in d["_parameters"]:
@@ -250,7 +257,7 @@ class Module:
                 return d["_modules"][name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         d = self.__dict__
 
         def remove_from(*dicts_or_sets):
@@ -302,7 +309,7 @@ class Module:
             return
         object.__setattr__(self, name, value)
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         if name in self._parameters:
             del self._parameters[name]
         elif name in self._buffers:
@@ -319,7 +326,7 @@ class Module:
         keys = module_attrs + attrs + list(self._parameters) + list(self._modules) + list(self._buffers)
         return sorted(k for k in set(keys) if not k[0].isdigit())
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: Any) -> None:
         self.__dict__.update(state)
         for k, default in (("_forward_hooks_with_kwargs", {}), ("_forward_pre_hooks_with_kwargs", {}),
                            ("_non_persistent_buffers_set", set()), ("_state_dict_hooks", OrderedDict()),
@@ -340,38 +347,41 @@ class Module:
                     memo.add(id(v))
                 yield (module_prefix + ("." if module_prefix else "") + k, v)
 
-    def parameters(self, recurse=True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
         yield from self._named_members(lambda m: m._parameters.items(), prefix=prefix, recurse=recurse,
                                        remove_duplicate=remove_duplicate)
 
-    def buffers(self, recurse=True):
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, buf in self.named_buffers(recurse=recurse):
             yield buf
 
-    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
         yield from self._named_members(lambda m: m._buffers.items(), prefix=prefix, recurse=recurse,
                                        remove_duplicate=remove_duplicate)
 
-    def children(self):
+    def children(self) -> Iterator[Module]:
         for _, module in self.named_children():
             yield module
 
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, Module]]:
         memo = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in memo:
                 memo.add(id(module))
                 yield name, module
 
-    def modules(self):
+    def modules(self) -> Iterator[Module]:
         for _, module in self.named_modules():
             yield module
 
-    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+    def named_modules(self, memo: set[int] | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
         if memo is None:
             memo = set()
         if id(self) not in memo:
@@ -385,7 +395,7 @@ class Module:
                 yield from module.named_modules(memo, submodule_prefix, remove_duplicate)
 
     # ---- modes and gradients ----
-    def train(self, mode=True):
+    def train(self: _M, mode: bool = True) -> _M:
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         self.training = mode
@@ -393,15 +403,15 @@ class Module:
             module.train(mode)
         return self
 
-    def eval(self):
+    def eval(self: _M) -> _M:
         return self.train(False)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self: _M, requires_grad: bool = True) -> _M:
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         for p in self.parameters():
             if p.grad is not None:
                 if set_to_none:
@@ -436,13 +446,13 @@ class Module:
                 self._buffers[key] = fn(buf)
         return self
 
-    def apply(self, fn):
+    def apply(self: _M, fn: Callable[[Module], None]) -> _M:
         for module in self.children():
             module.apply(fn)
         fn(self)
         return self
 
-    def to(self, *args, **kwargs):
+    def to(self: _M, *args: Any, **kwargs: Any) -> _M:
         """Casts floating point parameters and buffers to a dtype and device
         (a device with no backend raises when the module holds tensors, as in
         PyTorch)."""
@@ -474,32 +484,32 @@ class Module:
             return t.to(dev, dtype if dtype is not None and t.is_floating_point() else None)
         return self._apply(convert)
 
-    def float(self):
+    def float(self: _M) -> _M:
         from ..._dtype import float32
         return self._apply(lambda t: t.to(float32) if t.is_floating_point() else t)
 
-    def double(self):
+    def double(self: _M) -> _M:
         from ..._dtype import float64
         return self._apply(lambda t: t.to(float64) if t.is_floating_point() else t)
 
-    def half(self):
+    def half(self: _M) -> _M:
         from ..._dtype import float16
         return self._apply(lambda t: t.to(float16) if t.is_floating_point() else t)
 
-    def bfloat16(self):
+    def bfloat16(self: _M) -> _M:
         from ..._dtype import bfloat16
         return self._apply(lambda t: t.to(bfloat16) if t.is_floating_point() else t)
 
-    def type(self, dst_type):
+    def type(self: _M, dst_type: Any) -> _M:
         return self._apply(lambda t: t.to(dst_type))
 
-    def cpu(self):
+    def cpu(self: _M) -> _M:
         return self
 
-    def cuda(self, device=None):
+    def cuda(self: _M, device: Any = None) -> _M:
         return self._apply(lambda t: t.cuda(device))
 
-    def share_memory(self):
+    def share_memory(self: _M) -> _M:
         """Moves parameters and buffers into shared memory (Tensor.share_memory_)."""
         for t in list(self.parameters()) + list(self.buffers()):
             t.share_memory_()
@@ -514,7 +524,8 @@ class Module:
             if buf is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = buf if keep_vars else buf.detach()
 
-    def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
+    def state_dict(self, *args: Any, destination: Any = None, prefix: str = "",
+                   keep_vars: bool = False) -> dict[str, Any]:
         """An OrderedDict of parameters and persistent buffers (detached unless
         keep_vars), keyed by dotted path in registration order."""
         if args:  # deprecated positional form state_dict(destination, prefix, keep_vars)
@@ -535,12 +546,12 @@ class Module:
                 destination = result
         return destination
 
-    def register_state_dict_post_hook(self, hook):
+    def register_state_dict_post_hook(self, hook: Any) -> Any:
         handle = RemovableHandle(self._state_dict_hooks)
         self._state_dict_hooks[handle.id] = hook
         return handle
 
-    def register_load_state_dict_post_hook(self, hook):
+    def register_load_state_dict_post_hook(self, hook: Any) -> Any:
         handle = RemovableHandle(self._load_state_dict_post_hooks)
         self._load_state_dict_post_hooks[handle.id] = hook
         return handle
@@ -593,7 +604,7 @@ class Module:
                     elif input_name[0] not in local_state:
                         unexpected_keys.append(key)
 
-    def load_state_dict(self, state_dict, strict=True, assign=False):
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False) -> Any:
         """Copies parameters and buffers from `state_dict`. With strict=True
         (the default) missing or unexpected keys raise RuntimeError listing
         them; shape mismatches always raise. Returns
@@ -635,10 +646,10 @@ class Module:
     def _get_name(self):
         return self.__class__.__name__
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return ""
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         extra_lines = []
         extra_repr = self.extra_repr()
         if extra_repr:

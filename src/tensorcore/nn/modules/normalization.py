@@ -1,4 +1,7 @@
 """LayerNorm."""
+from __future__ import annotations
+from collections.abc import Sequence
+from typing import Any
 import numbers
 
 from ... import _C
@@ -8,6 +11,9 @@ from .. import init
 from ..parameter import Parameter
 from .linear import _factory_dtype
 from .module import Module
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from ... import Tensor
 
 __all__ = ["LayerNorm"]
 
@@ -16,7 +22,8 @@ class LayerNorm(Module):
     """Layer normalisation over the trailing `normalized_shape` dims; weight
     starts at ones and bias at zeros."""
 
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None, dtype=None):
+    def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         device_arg(device, "LayerNorm")
         if isinstance(normalized_shape, numbers.Integral):
@@ -36,16 +43,16 @@ class LayerNorm(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         if self.elementwise_affine:
             init.ones_(self.weight)
             if self.bias is not None:
                 init.zeros_(self.bias)
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return "{normalized_shape}, eps={eps}, elementwise_affine={elementwise_affine}, bias={use_bias}".format(
             **self.__dict__, use_bias=self.bias is not None)
 
@@ -53,7 +60,7 @@ class LayerNorm(Module):
 class GroupNorm(Module):
     """Normalises each group of channels of every sample; per-channel affine."""
 
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None, *, bias=True):
+    def __init__(self, num_groups: Any, num_channels: Any, eps: Any = 1e-5, affine: Any = True, device: Any = None, dtype: Any = None, *, bias: Any = True) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
             raise ValueError("num_channels must be divisible by num_groups")
@@ -70,16 +77,16 @@ class GroupNorm(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         if self.affine:
             init.ones_(self.weight)
             if self.bias is not None:
                 init.zeros_(self.bias)
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
                 f"bias={self.bias is not None}")
 
@@ -87,8 +94,8 @@ class GroupNorm(Module):
 class _InstanceNorm(Module):
     _batched_dim = None
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, device=None,
-                 dtype=None, *, bias=True):
+    def __init__(self, num_features: Any, eps: Any = 1e-5, momentum: Any = 0.1, affine: Any = False, track_running_stats: Any = False, device: Any = None,
+                 dtype: Any = None, *, bias: Any = True) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
@@ -113,7 +120,7 @@ class _InstanceNorm(Module):
             self.register_buffer("running_var", None)
             self.register_buffer("num_batches_tracked", None)
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         if input.dim() not in (self._batched_dim - 1, self._batched_dim):
             raise ValueError(f"expected {self._batched_dim - 1}D or {self._batched_dim}D input "
                              f"(got {input.dim()}D input)")
@@ -127,7 +134,7 @@ class _InstanceNorm(Module):
                               self.momentum if self.momentum is not None else 0.1, self.eps)
         return out.squeeze(0) if unbatched else out
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
                 f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
@@ -147,7 +154,7 @@ class InstanceNorm3d(_InstanceNorm):
 class RMSNorm(Module):
     """x / sqrt(mean(x^2) + eps) over the trailing normalized_shape, times weight."""
 
-    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None):
+    def __init__(self, normalized_shape: Any, eps: Any = None, elementwise_affine: Any = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         if isinstance(normalized_shape, numbers.Integral):
             normalized_shape = (normalized_shape,)
@@ -160,26 +167,26 @@ class RMSNorm(Module):
         else:
             self.register_parameter("weight", None)
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         if self.elementwise_affine:
             init.ones_(self.weight)
 
-    def forward(self, x):
+    def forward(self, x: Any) -> Tensor:
         return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
 
 
 class LocalResponseNorm(Module):
-    def __init__(self, size, alpha=1e-4, beta=0.75, k=1.0):
+    def __init__(self, size: Any, alpha: Any = 1e-4, beta: Any = 0.75, k: Any = 1.0) -> None:
         super().__init__()
         self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
 
 
@@ -192,7 +199,7 @@ class CrossMapLRN2d(Module):
     The window is PyTorch's exactly, including its running-sum quirk: channel
     0's square is never dropped from the sum once it entered it."""
 
-    def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
+    def __init__(self, size: Any, alpha: Any = 1e-4, beta: Any = 0.75, k: Any = 1) -> None:
         super().__init__()
         self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
 
@@ -209,7 +216,7 @@ class CrossMapLRN2d(Module):
                 m[c, c - pre_pad] -= 1
         return m
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         if input.dim() != 4:
             raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D instead.")
         from ..._functions import from_numpy
@@ -217,7 +224,7 @@ class CrossMapLRN2d(Module):
         scale = (input * input).movedim(1, -1).matmul(m).movedim(-1, 1) * (self.alpha / self.size) + self.k
         return scale.pow(-self.beta) * input
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
 
 

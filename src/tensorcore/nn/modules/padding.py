@@ -1,7 +1,12 @@
 """ReflectionPad, ReplicationPad and CircularPad in 1-3 dims (F.pad's
 non-constant modes; the constant ones live in pixelshuffle.py)."""
+from __future__ import annotations
+from typing import Any
 from .. import functional as F
 from .module import Module
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from ... import Tensor
 
 __all__ = [f"{kind}Pad{n}d" for kind in ("Reflection", "Replication", "Circular") for n in (1, 2, 3)]
 
@@ -10,17 +15,17 @@ class _PadNd(Module):
     _n = 1
     _mode = "reflect"
 
-    def __init__(self, padding):
+    def __init__(self, padding: Any) -> None:
         super().__init__()
         self.padding = tuple(padding) if isinstance(padding, (tuple, list)) else (padding,) * (2 * self._n)
         if len(self.padding) != 2 * self._n:
             raise ValueError(f"{type(self).__name__}: padding must be an int or a tuple of {2 * self._n} ints, "
                              f"got {padding}")
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return F.pad(input, self.padding, self._mode)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.padding}"
 
 

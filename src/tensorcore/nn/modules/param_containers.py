@@ -4,6 +4,8 @@ Entries are registered on the module as parameters named "0", "1", ...
 (ParameterList) or by key (ParameterDict), so they appear in parameters()
 and state_dict() under PyTorch's keys; plain tensors are wrapped in
 Parameter on insertion, as PyTorch does."""
+from __future__ import annotations
+from typing import Any
 import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -33,7 +35,7 @@ def _as_parameter(value):
 
 
 class ParameterList(Module):
-    def __init__(self, values=None):
+    def __init__(self, values: Any = None) -> None:
         super().__init__()
         self._size = 0
         if values is not None:
@@ -47,7 +49,7 @@ class ParameterList(Module):
             idx += len(self)
         return str(idx)
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: Any) -> Any:
         if isinstance(idx, slice):
             out = self.__class__()
             for i in range(*idx.indices(len(self))):
@@ -63,10 +65,10 @@ class ParameterList(Module):
         else:
             object.__setattr__(self, idx, param)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._size
 
-    def __iter__(self):
+    def __iter__(self) -> Any:
         return iter(self[i] for i in range(len(self)))
 
     def __iadd__(self, parameters):
@@ -75,13 +77,13 @@ class ParameterList(Module):
     def __dir__(self):
         return [k for k in super().__dir__() if not k.isdigit()]
 
-    def append(self, value):
+    def append(self, value: Any) -> Any:
         new_idx = len(self)
         self._size += 1
         self[new_idx] = value
         return self
 
-    def extend(self, values):
+    def extend(self, values: Any) -> Any:
         if not isinstance(values, Iterable) or isinstance(values, Tensor):
             raise TypeError("ParameterList.extend should be called with an iterable, but got " +
                             type(values).__name__)
@@ -89,21 +91,21 @@ class ParameterList(Module):
             self.append(value)
         return self
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return "\n".join(f"  ({k}): {_entry_repr(p, True)}" for k, p in enumerate(self))
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("ParameterList should not be called.")
 
 
 class ParameterDict(Module):
-    def __init__(self, parameters=None):
+    def __init__(self, parameters: Any = None) -> None:
         super().__init__()
         self._keys = {}
         if parameters is not None:
             self.update(parameters)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: Any) -> Any:
         return getattr(self, key)
 
     def __setitem__(self, key, value):
@@ -118,55 +120,55 @@ class ParameterDict(Module):
         del self._keys[key]
         delattr(self, key)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._keys)
 
-    def __iter__(self):
+    def __iter__(self) -> Any:
         return iter(self._keys)
 
     def __reversed__(self):
         return reversed(list(self._keys))
 
-    def __contains__(self, key):
+    def __contains__(self, key: Any) -> bool:
         return key in self._keys
 
-    def copy(self):
+    def copy(self) -> Any:
         return ParameterDict(OrderedDict((k, self[k]) for k in self._keys))
 
-    def setdefault(self, key, default=None):
+    def setdefault(self, key: Any, default: Any = None) -> Any:
         if key not in self:
             self[key] = default
         return self[key]
 
-    def clear(self):
+    def clear(self) -> None:
         for k in list(self._keys):
             del self[k]
 
-    def pop(self, key):
+    def pop(self, key: Any) -> Any:
         v = self[key]
         del self[key]
         return v
 
-    def popitem(self):
+    def popitem(self) -> Any:
         k = list(self._keys)[-1]
         return k, self.pop(k)
 
-    def get(self, key, default=None):
+    def get(self, key: Any, default: Any = None) -> Any:
         return self[key] if key in self else default
 
-    def fromkeys(self, keys, default=None):
+    def fromkeys(self, keys: Any, default: Any = None) -> Any:
         return ParameterDict((k, default) for k in keys)
 
-    def keys(self):
+    def keys(self) -> Any:
         return self._keys.keys()
 
-    def items(self):
+    def items(self) -> Any:
         return ((k, self[k]) for k in self._keys)
 
-    def values(self):
+    def values(self) -> Any:
         return (self[k] for k in self._keys)
 
-    def update(self, parameters):
+    def update(self, parameters: Any) -> None:
         if not isinstance(parameters, Iterable):
             raise TypeError("ParametersDict.update should be called with an iterable of key/value pairs, but got " +
                             type(parameters).__name__)
@@ -186,10 +188,10 @@ class ParameterDict(Module):
                                      str(len(p)) + "; 2 is required")
                 self[p[0]] = p[1]
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return "\n".join(f"  ({k}): {_entry_repr(p, False)}" for k, p in self.items())
 
-    def __call__(self, input):
+    def __call__(self, input: Any) -> Any:
         raise RuntimeError("ParameterDict should not be called.")
 
     def __or__(self, other):
@@ -199,7 +201,7 @@ class ParameterDict(Module):
 
 
 class Container(Module):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__()
         warnings.warn("nn.Container is deprecated. All of it's functionality is now implemented in nn.Module. "
                       "Subclass that instead.", stacklevel=2)

@@ -6,6 +6,8 @@ The Python side only checks arguments and walks layers and directions; each
 layer-direction runs its whole time loop in C++ (_C.rnn_layer, Note
 [Recurrent time loop] in csrc/ops/rnn.cpp).
 """
+from __future__ import annotations
+from typing import Any
 import math
 import numbers
 import warnings
@@ -41,8 +43,8 @@ class RNNBase(Module):
     __constants__ = ["mode", "input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropout",
                      "bidirectional", "proj_size"]
 
-    def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False, proj_size=0, device=None, dtype=None):
+    def __init__(self, mode: Any, input_size: Any, hidden_size: Any, num_layers: Any = 1, bias: Any = True, batch_first: Any = False, dropout: Any = 0.0,
+                 bidirectional: Any = False, proj_size: Any = 0, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         from ..._args import device_arg
         device_arg(device)
@@ -115,14 +117,14 @@ class RNNBase(Module):
         self.__dict__["_flat_weights"] = [getattr(self, wn) if hasattr(self, wn) else None
                                           for wn in self._flat_weights_names]
 
-    def __setattr__(self, attr, value):
+    def __setattr__(self, attr: Any, value: Any) -> None:
         # Keep _flat_weights current when a weight is reassigned (self.weight_hh_l0 = ...).
         names = self.__dict__.get("_flat_weights_names")
         if names is not None and attr in names and "_flat_weights" in self.__dict__:
             self._flat_weights[names.index(attr)] = value
         super().__setattr__(attr, value)
 
-    def flatten_parameters(self):
+    def flatten_parameters(self) -> None:
         """A no-op: weights are never copied into one buffer on the CPU (as in
         PyTorch without cuDNN)."""
 
@@ -131,23 +133,23 @@ class RNNBase(Module):
         self._init_flat_weights()
         return ret
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: Any) -> None:
         super().__setstate__(state)
         if "proj_size" not in self.__dict__:
             self.proj_size = 0
         self._init_flat_weights()
 
     @property
-    def all_weights(self):
+    def all_weights(self) -> Any:
         return [[getattr(self, weight) for weight in weights] for weights in self._all_weights]
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
 
     # ---- argument checks, as PyTorch words them ----
-    def check_input(self, input, batch_sizes):
+    def check_input(self, input: Any, batch_sizes: Any) -> None:
         if input.dtype != self._flat_weights[0].dtype:
             raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype "
                              f"({self._flat_weights[0].dtype}). Convert input: input.to({self._flat_weights[0].dtype}"
@@ -159,7 +161,7 @@ class RNNBase(Module):
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
                                f"got {input.size(-1)}")
 
-    def get_expected_hidden_size(self, input, batch_sizes):
+    def get_expected_hidden_size(self, input: Any, batch_sizes: Any) -> Any:
         if batch_sizes is not None:
             mini_batch = int(batch_sizes[0])
         else:
@@ -168,20 +170,20 @@ class RNNBase(Module):
         real_hidden_size = self.proj_size if self.proj_size > 0 else self.hidden_size
         return (self.num_layers * num_directions, mini_batch, real_hidden_size)
 
-    def check_hidden_size(self, hx, expected_hidden_size, msg="Expected hidden size {}, got {}"):
+    def check_hidden_size(self, hx: Any, expected_hidden_size: Any, msg: Any = "Expected hidden size {}, got {}") -> None:
         if tuple(hx.size()) != tuple(expected_hidden_size):
             raise RuntimeError(msg.format(expected_hidden_size, list(hx.size())))
 
-    def check_forward_args(self, input, hidden, batch_sizes):
+    def check_forward_args(self, input: Any, hidden: Any, batch_sizes: Any) -> None:
         self.check_input(input, batch_sizes)
         self.check_hidden_size(hidden, self.get_expected_hidden_size(input, batch_sizes))
 
-    def permute_hidden(self, hx, permutation):
+    def permute_hidden(self, hx: Any, permutation: Any) -> Any:
         if permutation is None:
             return hx
         return _apply_permutation(hx, permutation)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = "{input_size}, {hidden_size}"
         if self.proj_size != 0:
             s += ", proj_size={proj_size}"
@@ -265,7 +267,7 @@ class RNN(RNNBase):
     """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), or
     relu with nonlinearity='relu'."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if "proj_size" in kwargs:
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         if len(args) > 3:
@@ -281,19 +283,19 @@ class RNN(RNNBase):
             raise ValueError(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' or 'relu'.")
         super().__init__(mode, *args, **kwargs)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Any, hx: Any = None) -> tuple[Any, Tensor]:
         return _forward_single_state(self, input, hx)
 
 
 class GRU(RNNBase):
     """Gated recurrent unit (reset, update and new gates, PyTorch's order)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if "proj_size" in kwargs:
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         super().__init__("GRU", *args, **kwargs)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Any, hx: Any = None) -> tuple[Any, Tensor]:
         return _forward_single_state(self, input, hx)
 
 
@@ -332,10 +334,10 @@ class LSTM(RNNBase):
     """Long short-term memory (input, forget, cell and output gates, PyTorch's
     order), with optional projections (proj_size) of the hidden state."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__("LSTM", *args, **kwargs)
 
-    def get_expected_cell_size(self, input, batch_sizes):
+    def get_expected_cell_size(self, input: Any, batch_sizes: Any) -> Any:
         if batch_sizes is not None:
             mini_batch = int(batch_sizes[0])
         else:
@@ -343,19 +345,19 @@ class LSTM(RNNBase):
         num_directions = 2 if self.bidirectional else 1
         return (self.num_layers * num_directions, mini_batch, self.hidden_size)
 
-    def check_forward_args(self, input, hidden, batch_sizes):
+    def check_forward_args(self, input: Any, hidden: Any, batch_sizes: Any) -> None:
         self.check_input(input, batch_sizes)
         self.check_hidden_size(hidden[0], self.get_expected_hidden_size(input, batch_sizes),
                                "Expected hidden[0] size {}, got {}")
         self.check_hidden_size(hidden[1], self.get_expected_cell_size(input, batch_sizes),
                                "Expected hidden[1] size {}, got {}")
 
-    def permute_hidden(self, hx, permutation):
+    def permute_hidden(self, hx: Any, permutation: Any) -> Any:
         if permutation is None:
             return hx
         return _apply_permutation(hx[0], permutation), _apply_permutation(hx[1], permutation)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Any, hx: Any = None) -> tuple[Any, tuple[Tensor, Tensor]]:
         orig_input = input
         num_directions = 2 if self.bidirectional else 1
         real_hidden_size = self.proj_size if self.proj_size > 0 else self.hidden_size
@@ -395,7 +397,7 @@ class RNNCellBase(Module):
 
     __constants__ = ["input_size", "hidden_size", "bias"]
 
-    def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
+    def __init__(self, input_size: Any, hidden_size: Any, bias: Any, num_chunks: Any, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         from ..._args import device_arg
         device_arg(device)
@@ -413,7 +415,7 @@ class RNNCellBase(Module):
             self.register_parameter("bias_hh", None)
         self.reset_parameters()
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = "{input_size}, {hidden_size}"
         if "bias" in self.__dict__ and self.bias is not True:
             s += ", bias={bias}"
@@ -421,7 +423,7 @@ class RNNCellBase(Module):
             s += ", nonlinearity={nonlinearity}"
         return s.format(**self.__dict__)
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
@@ -442,11 +444,11 @@ class RNNCell(RNNCellBase):
 
     __constants__ = ["input_size", "hidden_size", "bias", "nonlinearity"]
 
-    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
+    def __init__(self, input_size: Any, hidden_size: Any, bias: Any = True, nonlinearity: Any = "tanh", device: Any = None, dtype: Any = None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
         self.nonlinearity = nonlinearity
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Any, hx: Any = None) -> Tensor:
         is_batched = self._check_dims(input, [("hidden", hx)] if hx is not None else [])
         if self.nonlinearity not in ("tanh", "relu"):
             raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
@@ -457,10 +459,10 @@ class RNNCell(RNNCellBase):
 class LSTMCell(RNNCellBase):
     """One LSTM step: (h', c') from input and (h, c)."""
 
-    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+    def __init__(self, input_size: Any, hidden_size: Any, bias: Any = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Any, hx: Any = None) -> tuple[Tensor, Tensor]:
         hidden = [(f"hx[{i}]", v) for i, v in enumerate(hx)] if hx is not None else []
         is_batched = self._check_dims(input, hidden)
         h, c = (hx[0], hx[1]) if hx is not None else (None, None)
@@ -470,10 +472,10 @@ class LSTMCell(RNNCellBase):
 class GRUCell(RNNCellBase):
     """One GRU step: h' from input and h."""
 
-    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+    def __init__(self, input_size: Any, hidden_size: Any, bias: Any = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: Any, hx: Any = None) -> Tensor:
         is_batched = self._check_dims(input, [("hidden", hx)] if hx is not None else [])
         return _cell_forward(self, _MODE_IDS["GRU"], input, hx, None, is_batched)[0]
 

@@ -1,4 +1,6 @@
 """Embedding."""
+from __future__ import annotations
+from typing import Any
 from ... import _C
 from ..._args import device_arg
 from .. import functional as F
@@ -6,6 +8,9 @@ from .. import init
 from ..parameter import Parameter
 from .linear import _factory_dtype
 from .module import Module
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from ... import Tensor
 
 __all__ = ["Embedding"]
 
@@ -15,8 +20,8 @@ class Embedding(Module):
     initialised from N(0, 1) with the padding_idx row zeroed (PyTorch's
     default)."""
 
-    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
-                 scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False, device=None, dtype=None):
+    def __init__(self, num_embeddings: Any, embedding_dim: Any, padding_idx: Any = None, max_norm: Any = None, norm_type: Any = 2.0,
+                 scale_grad_by_freq: Any = False, sparse: Any = False, _weight: Any = None, _freeze: Any = False, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         device_arg(device, "Embedding")
         self.num_embeddings = num_embeddings
@@ -43,7 +48,7 @@ class Embedding(Module):
                 raise AssertionError("Shape of weight does not match num_embeddings and embedding_dim")
             self.weight = Parameter(_weight, requires_grad=not _freeze)
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         init.normal_(self.weight)
         self._fill_padding_idx_with_zero()
 
@@ -53,11 +58,11 @@ class Embedding(Module):
             with no_grad():
                 self.weight[self.padding_idx].fill_(0)
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Tensor:
         return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
                            self.scale_grad_by_freq, self.sparse)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = "{num_embeddings}, {embedding_dim}"
         if self.padding_idx is not None:
             s += ", padding_idx={padding_idx}"
@@ -72,8 +77,8 @@ class Embedding(Module):
         return s.format(**self.__dict__)
 
     @classmethod
-    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0,
-                        scale_grad_by_freq=False, sparse=False):
+    def from_pretrained(cls, embeddings: Any, freeze: Any = True, padding_idx: Any = None, max_norm: Any = None, norm_type: Any = 2.0,
+                        scale_grad_by_freq: Any = False, sparse: Any = False) -> Any:
         if embeddings.dim() != 2:
             raise AssertionError("Embeddings parameter is expected to be 2-dimensional")
         rows, cols = embeddings.shape
@@ -86,9 +91,9 @@ class EmbeddingBag(Module):
     """Sums, means or maxes of bags of embeddings (F.embedding_bag), weight
     from N(0, 1) with the padding_idx row zeroed (PyTorch's default)."""
 
-    def __init__(self, num_embeddings, embedding_dim, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
-                 mode="mean", sparse=False, _weight=None, include_last_offset=False, padding_idx=None, device=None,
-                 dtype=None):
+    def __init__(self, num_embeddings: Any, embedding_dim: Any, max_norm: Any = None, norm_type: Any = 2.0, scale_grad_by_freq: Any = False,
+                 mode: Any = "mean", sparse: Any = False, _weight: Any = None, include_last_offset: Any = False, padding_idx: Any = None, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__()
         device_arg(device, "EmbeddingBag")
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
@@ -113,19 +118,19 @@ class EmbeddingBag(Module):
             self.weight = Parameter(_weight)
         self.mode, self.sparse, self.include_last_offset = mode, sparse, include_last_offset
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         init.normal_(self.weight)
         if self.padding_idx is not None:
             from ...autograd import no_grad
             with no_grad():
                 self.weight[self.padding_idx].fill_(0)
 
-    def forward(self, input, offsets=None, per_sample_weights=None):
+    def forward(self, input: Any, offsets: Any = None, per_sample_weights: Any = None) -> Tensor:
         return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type, self.scale_grad_by_freq,
                                self.mode, self.sparse, per_sample_weights, self.include_last_offset,
                                self.padding_idx)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = f"{self.num_embeddings}, {self.embedding_dim}"
         if self.max_norm is not None:
             s += f", max_norm={self.max_norm}"
@@ -139,8 +144,8 @@ class EmbeddingBag(Module):
         return s
 
     @classmethod
-    def from_pretrained(cls, embeddings, freeze=True, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
-                        mode="mean", sparse=False, include_last_offset=False, padding_idx=None):
+    def from_pretrained(cls, embeddings: Any, freeze: Any = True, max_norm: Any = None, norm_type: Any = 2.0, scale_grad_by_freq: Any = False,
+                        mode: Any = "mean", sparse: Any = False, include_last_offset: Any = False, padding_idx: Any = None) -> Any:
         if embeddings.dim() != 2:
             raise AssertionError("Embeddings parameter is expected to be 2-dimensional")
         rows, cols = embeddings.shape

@@ -1,6 +1,8 @@
 """nn.utils: gradient clipping, parameter/vector conversion, (nn.utils.rnn)
 sequence packing, parametrizations, pruning, conv/linear + batch-norm fusion
 and the deprecated hook-based weight_norm / spectral_norm."""
+from __future__ import annotations
+from typing import Any
 import math
 
 from ... import _C
@@ -23,7 +25,7 @@ def _grads(parameters):
     return [p.grad for p in parameters if p.grad is not None]
 
 
-def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+def clip_grad_norm_(parameters: Any, max_norm: Any, norm_type: Any = 2.0, error_if_nonfinite: Any = False, foreach: Any = None) -> Tensor:
     """Scales all gradients together so that their joint norm is at most
     max_norm; returns the total norm before clipping."""
     grads = _grads(parameters)
@@ -43,18 +45,18 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     return total
 
 
-def clip_grad_value_(parameters, clip_value, foreach=None):
+def clip_grad_value_(parameters: Any, clip_value: Any, foreach: Any = None) -> None:
     clip_value = float(clip_value)
     with no_grad():
         for g in _grads(parameters):
             g.clamp_(-clip_value, clip_value)
 
 
-def parameters_to_vector(parameters):
+def parameters_to_vector(parameters: Any) -> Tensor:
     return _C.cat([p.reshape(-1) for p in parameters], 0)
 
 
-def vector_to_parameters(vec, parameters):
+def vector_to_parameters(vec: Any, parameters: Any) -> None:
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
     pointer = 0
@@ -65,7 +67,7 @@ def vector_to_parameters(vec, parameters):
         pointer += n
 
 
-def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+def get_total_norm(tensors: Any, norm_type: Any = 2.0, error_if_nonfinite: Any = False, foreach: Any = None) -> Tensor:
     """The norm of the per-tensor norms (an inf norm_type takes their max)."""
     if isinstance(tensors, Tensor):
         tensors = [tensors]
@@ -83,7 +85,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     return total
 
 
-def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
+def clip_grads_with_norm_(parameters: Any, max_norm: Any, total_norm: Any, foreach: Any = None) -> Any:
     """Scales the gradients by min(1, max_norm / (total_norm + 1e-6))."""
     grads = _grads(parameters)
     if len(grads) == 0:
@@ -94,14 +96,14 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
             g.mul_(coef.to(g.dtype))
 
 
-def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+def clip_grad_norm(parameters: Any, max_norm: Any, norm_type: Any = 2.0, error_if_nonfinite: Any = False, foreach: Any = None) -> Tensor:
     import warnings
     warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`.",
                   FutureWarning, stacklevel=2)
     return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
 
 
-def skip_init(module_cls, *args, **kwargs):
+def skip_init(module_cls: Any, *args: Any, **kwargs: Any) -> Tensor:
     """Builds module_cls(*args, **kwargs) without initialising its parameters:
     their values are unspecified, and the default generator is left exactly
     as it was (PyTorch builds on the meta device for the same effect)."""
@@ -118,13 +120,13 @@ def skip_init(module_cls, *args, **kwargs):
         _C.set_rng_state(state)
 
 
-def convert_conv2d_weight_memory_format(module, memory_format):  # noqa: F811 (PyTorch's argument name)
+def convert_conv2d_weight_memory_format(module: Any, memory_format: Any) -> Tensor:  # noqa: F811 (PyTorch's argument name)
     """tensorcore keeps every tensor contiguous (no channels_last layout), so
     the conversion leaves the module as it is."""
     return module
 
 
-def convert_conv3d_weight_memory_format(module, memory_format):  # noqa: F811
+def convert_conv3d_weight_memory_format(module: Any, memory_format: Any) -> Tensor:  # noqa: F811
     return module
 
 

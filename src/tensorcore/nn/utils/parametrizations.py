@@ -1,6 +1,8 @@
 """nn.utils.parametrizations: weight_norm, spectral_norm and orthogonal as
 parametrizations (nn.utils.parametrize), with PyTorch's module names, buffers
 and random draws."""
+from __future__ import annotations
+from typing import Any
 from ... import _C
 from ...autograd import no_grad
 from .. import functional as F
@@ -32,7 +34,7 @@ class _WeightNorm(Module):
         return _norm_except_dim(weight, self.dim), weight
 
 
-def weight_norm(module, name="weight", dim=0):
+def weight_norm(module: Any, name: Any = "weight", dim: Any = 0) -> Tensor:
     """weight = g * v / ||v||: original0 is g (the norm), original1 is v."""
     _weight_norm = _WeightNorm(dim)
     parametrize.register_parametrization(module, name, _weight_norm, unsafe=True)
@@ -99,7 +101,7 @@ class _SpectralNorm(Module):
         return value
 
 
-def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=None):
+def spectral_norm(module: Any, name: Any = "weight", n_power_iterations: Any = 1, eps: Any = 1e-12, dim: Any = None) -> Tensor:
     """weight / sigma_max(weight), sigma from power iteration (buffers _u, _v)."""
     weight = getattr(module, name, None)
     if not isinstance(weight, Tensor):
@@ -140,7 +142,7 @@ class _Orthogonal(Module):
         return value
 
 
-def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization=True):
+def orthogonal(module: Any, name: Any = "weight", orthogonal_map: Any = None, *, use_trivialization: Any = True) -> Tensor:
     """Constrains module.<name> to (semi-)orthogonal matrices: the value is the
     Q factor (positive diag R) of the unconstrained original, computed by
     Gram-Schmidt so gradients flow. PyTorch's matrix_exp/cayley maps are not

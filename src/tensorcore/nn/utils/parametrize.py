@@ -11,6 +11,8 @@ whose getter runs the chain and whose setter stores right_inverse(value).
 The per-instance subclass keeps other instances of the class untouched;
 state_dict keys are PyTorch's (parametrizations.weight.original, ...).
 """
+from __future__ import annotations
+from typing import Any
 import contextlib
 
 from ... import _C
@@ -28,7 +30,7 @@ _cache = {}
 
 
 @contextlib.contextmanager
-def cached():
+def cached() -> Any:
     """Within this context each parametrized tensor is computed once."""
     global _cache_enabled
     _cache_enabled += 1
@@ -59,7 +61,7 @@ def _set_original(dest, value):
 class ParametrizationList(ModuleList):
     """The chain of parametrizations of one tensor, holding its original(s)."""
 
-    def __init__(self, modules, original, unsafe=False):
+    def __init__(self, modules: Any, original: Any, unsafe: Any = False) -> None:
         if len(modules) == 0:
             raise ValueError("ParametrizationList requires one or more modules.")
         super().__init__(modules)
@@ -109,7 +111,7 @@ class ParametrizationList(ModuleList):
                                  f"`unsafe` flag is enabled.\nunparametrized shape: {original_shape}\n"
                                  f"parametrized shape: {tuple(z.shape)}")
 
-    def right_inverse(self, value):
+    def right_inverse(self, value: Any) -> None:
         """Stores the original(s) that the chain maps to `value`."""
         with no_grad():
             for module in reversed(self):
@@ -127,7 +129,7 @@ class ParametrizationList(ModuleList):
                 for i, tensor in enumerate(value):
                     getattr(self, f"original{i}").copy_(tensor)
 
-    def forward(self):
+    def forward(self) -> Tensor:
         if self.is_tensor:
             x = self[0](self.original)
         else:
@@ -180,7 +182,7 @@ def _inject_property(module, tensor_name):
     setattr(module.__class__, tensor_name, property(get_parametrized, set_original))
 
 
-def is_parametrized(module, tensor_name=None):
+def is_parametrized(module: Any, tensor_name: Any = None) -> Any:
     """Whether `module` (or its tensor `tensor_name`) has a parametrization."""
     parametrizations = module.__dict__.get("_modules", {}).get("parametrizations")
     if parametrizations is None or not isinstance(parametrizations, ModuleDict):
@@ -190,7 +192,7 @@ def is_parametrized(module, tensor_name=None):
     return tensor_name in parametrizations
 
 
-def register_parametrization(module, tensor_name, parametrization, *, unsafe=False):
+def register_parametrization(module: Any, tensor_name: Any, parametrization: Any, *, unsafe: Any = False) -> Tensor:
     """Makes module.<tensor_name> be parametrization(original) (Note [Parametrized modules])."""
     parametrization.train(module.training)
     if is_parametrized(module, tensor_name):
@@ -219,7 +221,7 @@ def register_parametrization(module, tensor_name, parametrization, *, unsafe=Fal
     return module
 
 
-def remove_parametrizations(module, tensor_name, leave_parametrized=True):
+def remove_parametrizations(module: Any, tensor_name: Any, leave_parametrized: Any = True) -> Tensor:
     """Undoes register_parametrization: tensor_name becomes a plain parameter
     (or buffer) again, holding the parametrized value or the original."""
     if not is_parametrized(module, tensor_name):
@@ -250,14 +252,14 @@ def remove_parametrizations(module, tensor_name, leave_parametrized=True):
     return module
 
 
-def type_before_parametrizations(module):
+def type_before_parametrizations(module: Any) -> Tensor:
     """The module's class before parametrizations swapped it."""
     if is_parametrized(module):
         return module.__class__.__bases__[0]
     return type(module)
 
 
-def transfer_parametrizations_and_params(from_module, to_module, tensor_name=None):
+def transfer_parametrizations_and_params(from_module: Any, to_module: Any, tensor_name: Any = None) -> Tensor:
     """Copies the parametrizations (and their originals) of from_module onto to_module."""
     if not is_parametrized(from_module):
         return to_module

@@ -9,6 +9,8 @@ a PruningContainer: the new method only sees the entries (unstructured) or
 channels (structured) still alive. remove() makes the pruned tensor the
 parameter again. Random methods draw with rand/rand_like exactly as PyTorch.
 """
+from __future__ import annotations
+from typing import Any
 import numbers
 from abc import ABC, abstractmethod
 
@@ -63,14 +65,14 @@ class BasePruningMethod(ABC):
     also the forward pre-hook that recomputes the pruned tensor."""
     _tensor_name = None
 
-    def __call__(self, module, inputs):
+    def __call__(self, module: Any, inputs: Any) -> None:
         setattr(module, self._tensor_name, self.apply_mask(module))
 
     @abstractmethod
-    def compute_mask(self, t, default_mask):
+    def compute_mask(self, t: Any, default_mask: Any) -> None:
         ...
 
-    def apply_mask(self, module):
+    def apply_mask(self, module: Any) -> Any:
         if self._tensor_name is None:
             raise AssertionError(f"Module {module} has to be pruned")
         mask = getattr(module, self._tensor_name + "_mask")
@@ -78,7 +80,7 @@ class BasePruningMethod(ABC):
         return orig * mask.to(dtype=orig.dtype)
 
     @classmethod
-    def apply(cls, module, name, *args, importance_scores=None, **kwargs):
+    def apply(cls, module: Any, name: Any, *args: Any, importance_scores: Any = None, **kwargs: Any) -> Any:
         def _get_composite_method(cls, module, name, *args, **kwargs):
             old_method = None
             found = 0
@@ -130,14 +132,14 @@ class BasePruningMethod(ABC):
             raise e
         return method
 
-    def prune(self, t, default_mask=None, importance_scores=None):
+    def prune(self, t: Any, default_mask: Any = None, importance_scores: Any = None) -> Any:
         if importance_scores is not None and tuple(importance_scores.shape) != tuple(t.shape):
             raise AssertionError("importance_scores should have the same shape as tensor t")
         scores = importance_scores if importance_scores is not None else t
         default_mask = default_mask if default_mask is not None else _C.ones(list(t.shape), t.dtype)
         return t * self.compute_mask(scores, default_mask=default_mask)
 
-    def remove(self, module):
+    def remove(self, module: Any) -> None:
         if self._tensor_name is None:
             raise AssertionError(f"Module {module} has to be pruned before pruning can be removed")
         weight = self.apply_mask(module)
@@ -155,7 +157,7 @@ class PruningContainer(BasePruningMethod):
     """Successive pruning methods on one tensor; each new one acts on what
     the earlier ones left (Note [Pruned parameters])."""
 
-    def __init__(self, *args):
+    def __init__(self, *args: Any) -> None:
         self._pruning_methods = ()
         if not isinstance(args, (list, tuple)) or len(args) == 0:
             raise TypeError("PruningContainer requires at least one pruning method")
@@ -166,7 +168,7 @@ class PruningContainer(BasePruningMethod):
             for method in args:
                 self.add_pruning_method(method)
 
-    def add_pruning_method(self, method):
+    def add_pruning_method(self, method: Any) -> None:
         if not isinstance(method, BasePruningMethod) and method is not None:
             raise TypeError(f"{type(method)} is not a BasePruningMethod subclass")
         if method is not None and self._tensor_name != method._tensor_name:
@@ -174,16 +176,16 @@ class PruningContainer(BasePruningMethod):
                              f"to PruningContainer {self}. Found '{method._tensor_name}'")
         self._pruning_methods += (method,)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._pruning_methods)
 
-    def __iter__(self):
+    def __iter__(self) -> Any:
         return iter(self._pruning_methods)
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: Any) -> Any:
         return self._pruning_methods[idx]
 
-    def compute_mask(self, t, default_mask):
+    def compute_mask(self, t: Any, default_mask: Any) -> Any:
         method = self._pruning_methods[-1]
         mask = default_mask.clone()
         if method.PRUNING_TYPE == "unstructured":
@@ -211,22 +213,22 @@ class PruningContainer(BasePruningMethod):
 class Identity(BasePruningMethod):
     PRUNING_TYPE = "unstructured"
 
-    def compute_mask(self, t, default_mask):
+    def compute_mask(self, t: Any, default_mask: Any) -> Any:
         return default_mask
 
     @classmethod
-    def apply(cls, module, name):
+    def apply(cls, module: Any, name: Any) -> Any:
         return super().apply(module, name)
 
 
 class RandomUnstructured(BasePruningMethod):
     PRUNING_TYPE = "unstructured"
 
-    def __init__(self, amount):
+    def __init__(self, amount: Any) -> None:
         _validate_pruning_amount_init(amount)
         self.amount = amount
 
-    def compute_mask(self, t, default_mask):
+    def compute_mask(self, t: Any, default_mask: Any) -> Any:
         tensor_size = t.numel()
         nparams_toprune = _compute_nparams_toprune(self.amount, tensor_size)
         _validate_pruning_amount(nparams_toprune, tensor_size)
@@ -241,18 +243,18 @@ class RandomUnstructured(BasePruningMethod):
         return mask
 
     @classmethod
-    def apply(cls, module, name, amount):
+    def apply(cls, module: Any, name: Any, amount: Any) -> Any:
         return super().apply(module, name, amount=amount)
 
 
 class L1Unstructured(BasePruningMethod):
     PRUNING_TYPE = "unstructured"
 
-    def __init__(self, amount):
+    def __init__(self, amount: Any) -> None:
         _validate_pruning_amount_init(amount)
         self.amount = amount
 
-    def compute_mask(self, t, default_mask):
+    def compute_mask(self, t: Any, default_mask: Any) -> Any:
         tensor_size = t.numel()
         nparams_toprune = _compute_nparams_toprune(self.amount, tensor_size)
         _validate_pruning_amount(nparams_toprune, tensor_size)
@@ -265,7 +267,7 @@ class L1Unstructured(BasePruningMethod):
         return mask
 
     @classmethod
-    def apply(cls, module, name, amount, importance_scores=None):
+    def apply(cls, module: Any, name: Any, amount: Any, importance_scores: Any = None) -> Any:
         return super().apply(module, name, amount=amount, importance_scores=importance_scores)
 
 
@@ -279,11 +281,11 @@ def _channel_mask(t, dim, keep):
 class RandomStructured(BasePruningMethod):
     PRUNING_TYPE = "structured"
 
-    def __init__(self, amount, dim=-1):
+    def __init__(self, amount: Any, dim: Any = -1) -> None:
         _validate_pruning_amount_init(amount)
         self.amount, self.dim = amount, dim
 
-    def compute_mask(self, t, default_mask):
+    def compute_mask(self, t: Any, default_mask: Any) -> Any:
         _validate_structured_pruning(t)
         _validate_pruning_dim(t, self.dim)
         tensor_size = t.shape[self.dim]
@@ -298,18 +300,18 @@ class RandomStructured(BasePruningMethod):
         return mask * default_mask.to(mask.dtype)
 
     @classmethod
-    def apply(cls, module, name, amount, dim=-1):
+    def apply(cls, module: Any, name: Any, amount: Any, dim: Any = -1) -> Any:
         return super().apply(module, name, amount=amount, dim=dim)
 
 
 class LnStructured(BasePruningMethod):
     PRUNING_TYPE = "structured"
 
-    def __init__(self, amount, n, dim=-1):
+    def __init__(self, amount: Any, n: Any, dim: Any = -1) -> None:
         _validate_pruning_amount_init(amount)
         self.amount, self.n, self.dim = amount, n, dim
 
-    def compute_mask(self, t, default_mask):
+    def compute_mask(self, t: Any, default_mask: Any) -> Any:
         _validate_structured_pruning(t)
         _validate_pruning_dim(t, self.dim)
         tensor_size = t.shape[self.dim]
@@ -325,52 +327,52 @@ class LnStructured(BasePruningMethod):
         return mask * default_mask.to(mask.dtype)
 
     @classmethod
-    def apply(cls, module, name, amount, n, dim, importance_scores=None):
+    def apply(cls, module: Any, name: Any, amount: Any, n: Any, dim: Any, importance_scores: Any = None) -> Any:
         return super().apply(module, name, amount=amount, n=n, dim=dim, importance_scores=importance_scores)
 
 
 class CustomFromMask(BasePruningMethod):
     PRUNING_TYPE = "global"
 
-    def __init__(self, mask):
+    def __init__(self, mask: Any) -> None:
         self.mask = mask
 
-    def compute_mask(self, t, default_mask):
+    def compute_mask(self, t: Any, default_mask: Any) -> Any:
         if tuple(default_mask.shape) != tuple(self.mask.shape):
             raise AssertionError("mask and default_mask must have the same shape")
         return default_mask * self.mask.to(dtype=default_mask.dtype)
 
     @classmethod
-    def apply(cls, module, name, mask):
+    def apply(cls, module: Any, name: Any, mask: Any) -> Any:
         return super().apply(module, name, mask=mask)
 
 
-def identity(module, name):
+def identity(module: Any, name: Any) -> Tensor:
     Identity.apply(module, name)
     return module
 
 
-def random_unstructured(module, name, amount):
+def random_unstructured(module: Any, name: Any, amount: Any) -> Tensor:
     RandomUnstructured.apply(module, name, amount)
     return module
 
 
-def l1_unstructured(module, name, amount, importance_scores=None):
+def l1_unstructured(module: Any, name: Any, amount: Any, importance_scores: Any = None) -> Tensor:
     L1Unstructured.apply(module, name, amount=amount, importance_scores=importance_scores)
     return module
 
 
-def random_structured(module, name, amount, dim):
+def random_structured(module: Any, name: Any, amount: Any, dim: Any) -> Tensor:
     RandomStructured.apply(module, name, amount, dim)
     return module
 
 
-def ln_structured(module, name, amount, n, dim, importance_scores=None):
+def ln_structured(module: Any, name: Any, amount: Any, n: Any, dim: Any, importance_scores: Any = None) -> Tensor:
     LnStructured.apply(module, name, amount, n, dim, importance_scores=importance_scores)
     return module
 
 
-def global_unstructured(parameters, pruning_method, importance_scores=None, **kwargs):
+def global_unstructured(parameters: Any, pruning_method: Any, importance_scores: Any = None, **kwargs: Any) -> None:
     """Prunes the (module, name) pairs together: the method sees one vector of
     all their (importance) scores, and each gets its slice of the mask."""
     if not isinstance(parameters, (list, tuple)) and not hasattr(parameters, "__iter__"):
@@ -399,12 +401,12 @@ def global_unstructured(parameters, pruning_method, importance_scores=None, **kw
         pointer += n
 
 
-def custom_from_mask(module, name, mask):
+def custom_from_mask(module: Any, name: Any, mask: Any) -> Tensor:
     CustomFromMask.apply(module, name, mask)
     return module
 
 
-def remove(module, name):
+def remove(module: Any, name: Any) -> None:
     """Makes the pruned tensor the parameter `name` again (mask applied)."""
     for k, hook in list(module._forward_pre_hooks.items()):
         if isinstance(hook, BasePruningMethod) and hook._tensor_name == name:
@@ -414,7 +416,7 @@ def remove(module, name):
     raise ValueError(f"Parameter '{name}' of module {module} has to be pruned before pruning can be removed")
 
 
-def is_pruned(module):
+def is_pruned(module: Any) -> Any:
     """Whether any submodule of `module` carries a pruning hook."""
     for _, submodule in module.named_modules():
         for hook in submodule._forward_pre_hooks.values():

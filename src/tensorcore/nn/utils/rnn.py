@@ -8,6 +8,8 @@ sorted by decreasing length (``sorted_indices`` maps packed column -> original
 batch position, ``unsorted_indices`` is its inverse; both None when the input
 was already sorted).
 """
+from __future__ import annotations
+from typing import Any
 from collections import namedtuple
 from collections.abc import Iterable
 
@@ -40,7 +42,7 @@ class PackedSequence(PackedSequence_):
     def __new__(cls, data, batch_sizes=None, sorted_indices=None, unsorted_indices=None):
         return super().__new__(cls, *_packed_sequence_init_args(data, batch_sizes, sorted_indices, unsorted_indices))
 
-    def to(self, *args, **kwargs):
+    def to(self, *args: Any, **kwargs: Any) -> Any:
         """Converts `data` (dtype/device, as Tensor.to); returns self when
         nothing changes."""
         data = self.data.to(*args, **kwargs)
@@ -48,44 +50,44 @@ class PackedSequence(PackedSequence_):
             return self
         return type(self)(data, self.batch_sizes, self.sorted_indices, self.unsorted_indices)
 
-    def pin_memory(self):
+    def pin_memory(self) -> Any:
         return self
 
-    def cuda(self, *args, **kwargs):
+    def cuda(self, *args: Any, **kwargs: Any) -> Any:
         return self.to("cuda", *args, **kwargs)
 
-    def cpu(self, *args, **kwargs):
+    def cpu(self, *args: Any, **kwargs: Any) -> Any:
         return self.to("cpu", *args, **kwargs)
 
-    def double(self):
+    def double(self) -> Any:
         return self.to(dtype=_tc().float64)
 
-    def float(self):
+    def float(self) -> Any:
         return self.to(dtype=_tc().float32)
 
-    def half(self):
+    def half(self) -> Any:
         return self.to(dtype=_tc().float16)
 
-    def long(self):
+    def long(self) -> Any:
         return self.to(dtype=_tc().int64)
 
-    def int(self):
+    def int(self) -> Any:
         return self.to(dtype=_tc().int32)
 
-    def short(self):
+    def short(self) -> Any:
         return self.to(dtype=_tc().int16)
 
-    def char(self):
+    def char(self) -> Any:
         return self.to(dtype=_tc().int8)
 
-    def byte(self):
+    def byte(self) -> Any:
         return self.to(dtype=_tc().uint8)
 
     @property
-    def is_cuda(self):
+    def is_cuda(self) -> Any:
         return self.data.is_cuda
 
-    def is_pinned(self):
+    def is_pinned(self) -> Any:
         return False
 
 
@@ -99,7 +101,7 @@ def _packed_sequence_init_args(data, batch_sizes=None, sorted_indices=None, unso
     return data[0], data[1], sorted_indices, unsorted_indices
 
 
-def invert_permutation(permutation):
+def invert_permutation(permutation: Any) -> Any:
     """The inverse of a 1-D permutation tensor (None stays None)."""
     if permutation is None:
         return None
@@ -137,7 +139,7 @@ def _steps_mask(lengths, steps):
     return t < tc.tensor(lengths, dtype=tc.int64).unsqueeze(0)
 
 
-def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True):
+def pack_padded_sequence(input: Any, lengths: Any, batch_first: Any = False, enforce_sorted: Any = True) -> Tensor:
     """Packs a padded batch [T, B, *] ([B, T, *] with batch_first) of
     sequences with the given lengths. With enforce_sorted=False the batch is
     sorted by decreasing length first (and unsorted again by
@@ -172,7 +174,7 @@ def _packed_sequence_init(data, batch_sizes=None, sorted_indices=None, unsorted_
     return PackedSequence(data, batch_sizes, sorted_indices, unsorted_indices)
 
 
-def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None):
+def pad_packed_sequence(sequence: Any, batch_first: Any = False, padding_value: Any = 0.0, total_length: Any = None) -> Any:
     """The inverse of pack_padded_sequence: (padded batch, lengths), with
     the original batch order restored. total_length pads to that many steps."""
     tc = _tc()
@@ -208,7 +210,7 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     return padded, lengths_t
 
 
-def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
+def pad_sequence(sequences: Any, batch_first: Any = False, padding_value: Any = 0.0, padding_side: Any = "right") -> Tensor:
     """Stacks tensors [L_i, *] into [max L, B, *] ([B, max L, *] with
     batch_first), padding each on `padding_side` with padding_value."""
     tc = _tc()
@@ -232,7 +234,7 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
     return tc.stack(padded, 0 if batch_first else 1)
 
 
-def unpad_sequence(padded_sequences, lengths, batch_first=False):
+def unpad_sequence(padded_sequences: Any, lengths: Any, batch_first: Any = False) -> Any:
     """Splits a padded batch back into a list of tensors of the given lengths.
     Like PyTorch, transposes `padded_sequences` in place when batch_first is
     False."""
@@ -245,14 +247,14 @@ def unpad_sequence(padded_sequences, lengths, batch_first=False):
     return [seq[:length] for seq, length in zip(padded_sequences, lengths)]
 
 
-def pack_sequence(sequences, enforce_sorted=True):
+def pack_sequence(sequences: Any, enforce_sorted: Any = True) -> Tensor:
     """Packs a list of tensors [L_i, *] (sorted by decreasing length unless
     enforce_sorted=False)."""
     lengths = [v.size(0) for v in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
 
 
-def unpack_sequence(packed_sequences):
+def unpack_sequence(packed_sequences: Any) -> Tensor:
     """The list of tensors a PackedSequence was packed from."""
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
     return unpad_sequence(padded, lengths, batch_first=True)

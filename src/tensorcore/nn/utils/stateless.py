@@ -1,6 +1,11 @@
 """nn.utils.stateless.functional_call: runs a module with some parameters and
 buffers replaced by the given tensors, restoring them afterwards."""
+from __future__ import annotations
+from typing import Any
 import contextlib
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from ... import Tensor
 
 __all__ = ["functional_call"]
 
@@ -39,7 +44,7 @@ def _swapped(module, tensors):
                 getattr(owner, where)[leaf] = old
 
 
-def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *, tie_weights=True, strict=False):
+def functional_call(module: Any, parameter_and_buffer_dicts: Any, args: Any = None, kwargs: Any = None, *, tie_weights: Any = True, strict: Any = False) -> Tensor:
     if isinstance(parameter_and_buffer_dicts, dict):
         tensors = dict(parameter_and_buffer_dicts)
     else:

@@ -1,5 +1,7 @@
 """What runs inside a DataLoader worker process: its seeding, get_worker_info,
 and the loop that turns index messages into batch messages."""
+from __future__ import annotations
+from typing import Any
 import dataclasses
 import os
 import queue
@@ -37,7 +39,7 @@ class WorkerInfo:
 _worker_info = None
 
 
-def get_worker_info():
+def get_worker_info() -> Any:
     """The WorkerInfo of the current DataLoader worker process, or None in the
     main process. Use it in IterableDataset.__iter__ or worker_init_fn to give
     each worker its own part of the data."""
@@ -48,13 +50,13 @@ class ExceptionWrapper:
     """An exception raised in a worker, carried to the main process as its
     type and formatted traceback, and raised there again."""
 
-    def __init__(self, where):
+    def __init__(self, where: Any) -> None:
         exc_type, exc_value, tb = sys.exc_info()
         self.exc_type = exc_type
         self.exc_msg = "".join(traceback.format_exception(exc_type, exc_value, tb))
         self.where = where
 
-    def reraise(self):
+    def reraise(self) -> Any:
         # The exception is built in a helper, so that no frame of the
         # traceback holds it in a local: that would be a reference cycle
         # keeping the DataLoader iterator (and its workers) alive until the
@@ -80,7 +82,7 @@ class ExceptionWrapper:
 class _KeyErrorMessage(str):
     __slots__ = ()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return self
 
 
@@ -95,7 +97,7 @@ class _ResumeIteration:
     """Sent to persistent workers at the start of a new epoch; echoed back."""
 
 
-def numpy_seed_state(base_seed, worker_id):
+def numpy_seed_state(base_seed: Any, worker_id: Any) -> Any:
     """Four 32-bit words for numpy.random.seed in worker `worker_id`: a
     SeedSequence over (worker_id, low and high halves of base_seed), which is
     the state PyTorch gives numpy in its workers."""
@@ -131,8 +133,8 @@ def _send(result_queue, idx, data, segment_path, worker_id):
     result_queue.put(message)
 
 
-def worker_loop(is_iterable, dataset, index_queue, result_queue, done_event, auto_collation, collate_fn, drop_last,
-                base_seed, init_fn, worker_id, num_workers, segment_prefix):
+def worker_loop(is_iterable: Any, dataset: Any, index_queue: Any, result_queue: Any, done_event: Any, auto_collation: Any, collate_fn: Any, drop_last: Any,
+                base_seed: Any, init_fn: Any, worker_id: Any, num_workers: Any, segment_prefix: Any) -> None:
     """The body of worker process `worker_id`.
 
     Note [DataLoader worker protocol]

@@ -1,5 +1,7 @@
 """default_collate and default_convert: how samples become batches (PyTorch's
 rules), used by the DataLoader in the main process and in worker processes."""
+from __future__ import annotations
+from typing import Any
 import collections.abc
 import copy
 import numbers
@@ -20,7 +22,7 @@ def _np_ok(arr):
     return arr.dtype.kind not in "SaUO"
 
 
-def default_collate(batch):
+def default_collate(batch: Any) -> Any:
     """Merges a list of samples into a batch, as torch's default_collate:
     tensors and numpy arrays are stacked along a new dim 0; Python floats
     become a float64 tensor and ints an int64 tensor; strings stay a list;
@@ -78,7 +80,7 @@ def _as_tensor(arr):
     return as_tensor(arr)
 
 
-def default_convert(data):
+def default_convert(data: Any) -> Any:
     """Converts numpy arrays in a sample to tensors (used when batching is
     disabled, batch_size=None)."""
     elem_type = type(data)

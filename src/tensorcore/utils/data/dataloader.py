@@ -1,19 +1,25 @@
 """DataLoader: batches from a dataset, loaded in the calling process or in
 worker processes (num_workers > 0), with PyTorch's arguments and semantics."""
+from __future__ import annotations
+
 import multiprocessing
 import os
 import warnings
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, TypeVar
 
 from .collate import default_collate, default_convert
-from .dataset import IterableDataset
-from .sampler import BatchSampler, RandomSampler, SequentialSampler, _InfiniteConstantSampler
+from .dataset import Dataset, IterableDataset
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, _InfiniteConstantSampler
 from ._multiprocessing_iter import _MultiProcessingDataLoaderIter
 from ._single_process_iter import _SingleProcessDataLoaderIter
 
 __all__ = ["DataLoader", "default_collate", "default_convert"]
 
+_T_co = TypeVar("_T_co", covariant=True)
 
-class DataLoader:
+
+class DataLoader(Generic[_T_co]):
     r"""Iterates over a dataset in batches.
 
     Args match torch.utils.data.DataLoader: batch_size (None disables
@@ -32,10 +38,13 @@ class DataLoader:
 
     _initialized = False
 
-    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
-                 collate_fn=None, pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None,
-                 multiprocessing_context=None, generator=None, *, prefetch_factor=None, persistent_workers=False,
-                 pin_memory_device="", in_order=True):
+    def __init__(self, dataset: Dataset[_T_co], batch_size: int | None = 1, shuffle: bool | None = None,
+                 sampler: Sampler[Any] | Iterable[Any] | None = None,
+                 batch_sampler: Sampler[list[Any]] | Iterable[list[Any]] | None = None, num_workers: int = 0,
+                 collate_fn: Callable[[list[Any]], Any] | None = None, pin_memory: bool = False,
+                 drop_last: bool = False, timeout: float = 0, worker_init_fn: Callable[[int], None] | None = None,
+                 multiprocessing_context: Any = None, generator: Any = None, *, prefetch_factor: int | None = None,
+                 persistent_workers: bool = False, pin_memory_device: str = "", in_order: bool = True) -> None:
         if num_workers < 0:
             raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable "
                              "multiprocessing.")
@@ -107,11 +116,11 @@ class DataLoader:
         self._check_worker_number_rationality()
 
     @property
-    def multiprocessing_context(self):
+    def multiprocessing_context(self) -> Any:
         return self._multiprocessing_context
 
     @multiprocessing_context.setter
-    def multiprocessing_context(self, context):
+    def multiprocessing_context(self, context: Any) -> None:
         if context is not None:
             if self.num_workers == 0:
                 raise ValueError("multiprocessing_context can only be used with multi-process loading "
@@ -127,7 +136,7 @@ class DataLoader:
                                 f"specifying the start method, but got multiprocessing_context={context}")
         self._multiprocessing_context = context
 
-    def __setattr__(self, attr, val):
+    def __setattr__(self, attr: str, val: Any) -> None:
         if self._initialized and attr in ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
                                           "persistent_workers"):
             raise ValueError(f"{attr} attribute should not be set after {type(self).__name__} is initialized")
@@ -149,7 +158,7 @@ class DataLoader:
         self._check_worker_number_rationality(stacklevel=4)
         return _MultiProcessingDataLoaderIter(self)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         # Persistent workers live in one iterator for the loader's lifetime;
         # each later epoch resets it instead of starting new processes.
         if self.persistent_workers and self.num_workers > 0:
@@ -160,7 +169,7 @@ class DataLoader:
             return self._iterator
         return self._get_iterator()
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self._is_iterable:
             # Remembered so that iterators can warn when the dataset yields
             # more than it said (e.g. every worker yields all of it).

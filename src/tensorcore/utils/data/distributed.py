@@ -1,4 +1,6 @@
 """DistributedSampler: each rank's share of a data set (PyTorch's lists)."""
+from __future__ import annotations
+from typing import Any
 import math
 
 from .sampler import Sampler
@@ -19,7 +21,7 @@ class DistributedSampler(Sampler):
     `num_replicas`/`rank` default to the default process group's.
     """
 
-    def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False):
+    def __init__(self, dataset: Any, num_replicas: Any = None, rank: Any = None, shuffle: Any = True, seed: Any = 0, drop_last: Any = False) -> None:
         if num_replicas is None or rank is None:
             from ... import distributed as dist
             if not dist.is_available():
@@ -45,7 +47,7 @@ class DistributedSampler(Sampler):
         self.shuffle = shuffle
         self.seed = seed
 
-    def __iter__(self):
+    def __iter__(self) -> Any:
         n = len(self.dataset)
         if self.shuffle:
             from ..._functions import Generator, randperm
@@ -67,9 +69,9 @@ class DistributedSampler(Sampler):
         assert len(own) == self.num_samples
         return iter(own)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.num_samples
 
-    def set_epoch(self, epoch):
+    def set_epoch(self, epoch: Any) -> None:
         """Sets the epoch: with shuffle=True, each epoch has its own order."""
         self.epoch = epoch
