@@ -153,6 +153,36 @@ def workloads(quick):
             return lambda: xt @ yt
         W[f"matmul f32 {n}"] = (mm, 3 if n == 2048 else 10)
 
+    # Storage dtypes (issue 10): float16 elementwise, the uint8 -> float32
+    # normalisation of an image batch, bfloat16 matmul (numpy has no bfloat16).
+    def add_f16(lib):
+        a, b = a_np.astype(np.float16), b_np.astype(np.float16)
+        if lib == "numpy":
+            return lambda: a + b
+        mod = tc if lib == "tensorcore" else torch
+        at, bt = mod.from_numpy(a), mod.from_numpy(b)
+        return lambda: at + bt
+    W["add 16M f16 (new)"] = (add_f16, 10)
+
+    images = rng.integers(0, 256, (32, 3, 224, 224), dtype=np.uint8)
+
+    def normalize_u8(lib):
+        if lib == "numpy":
+            return lambda: images.astype(np.float32) / 255
+        x = (tc if lib == "tensorcore" else torch).from_numpy(images)
+        return lambda: x.float().div(255)
+    W["uint8 images .float()/255 32x3x224^2"] = (normalize_u8, 10)
+
+    for n in (1024,) if quick else (1024, 2048):
+        def mm_bf16(lib, n=n):
+            if lib == "numpy":
+                return None
+            mod = tc if lib == "tensorcore" else torch
+            x = mod.from_numpy(rng.random((n, n), dtype=np.float32)).to(mod.bfloat16)
+            y = mod.from_numpy(rng.random((n, n), dtype=np.float32)).to(mod.bfloat16)
+            return lambda: x @ y
+        W[f"matmul bf16 {n}"] = (mm_bf16, 1)
+
     def add_small(lib):
         *_, s, _ = lib_arrays(lib)
         return lambda: s + s
