@@ -15,7 +15,8 @@ NAMES = [r.name for r in ROWS]
 
 def test_table_covers_the_family():
     assert set(NAMES) >= {"mean", "nansum", "nanmean", "prod", "amax", "amin", "max", "min", "argmax", "argmin",
-                          "all", "any", "std", "var", "logsumexp", "softmax", "log_softmax", "cumsum", "cumprod"}
+                          "all", "any", "std", "var", "logsumexp", "softmax", "log_softmax", "cumsum", "cumprod",
+                          "count_nonzero"}
 
 
 @pytest.mark.parametrize("row", ROWS, ids=NAMES)
@@ -85,6 +86,8 @@ VALID = [
     "F.softmax(a, 1, dtype=torch.float64)",
     "a.cumsum(1)", "a.cumsum(dim=0, dtype=torch.float64)", "torch.cumsum(a, -1)", "a.cumprod(1)",
     "torch.cumprod(a, 0, dtype=torch.float64)",
+    "a.count_nonzero()", "a.count_nonzero(1)", "torch.count_nonzero(a, (0, 1))", "a.count_nonzero(dim=None)",
+    "a.count_nonzero(axis=0)",
 ]
 
 
@@ -147,6 +150,28 @@ def _outcome_with(lib, stmt, o):
         return e
 
 
+# out= forms torch has (including ones tensorcore lacked before the table), with their errors' text.
+OUT_MORE = [
+    "torch.softmax(a, 1, out=torch.zeros(0))", "torch.log_softmax(a, 1, out=torch.zeros(2, 3, dtype=torch.float64))",
+    "torch.argmax(a, 1, out=torch.zeros(0, dtype=torch.int64))", "torch.argmax(a, 1, out=torch.zeros(0))",
+    "torch.all(a, 1, out=torch.zeros(0, dtype=torch.bool))", "torch.std(a, 1, out=torch.zeros(0))",
+    "torch.var(a, out=torch.zeros(0))", "torch.max(a, out=torch.zeros(0))", "torch.max(a, b, out=torch.zeros(0))",
+    "torch.nanmean(a, 1, out=torch.zeros(0))", "torch.cumprod(a, 1, out=torch.zeros(0))",
+    "torch.max(a, 1, out=torch.zeros(0))", "torch.max(a, 1, out=(torch.zeros(0),))",
+    "torch.prod(a, 1, out=torch.zeros(0, dtype=torch.int64))", "torch.mean(a.long(), 1, out=torch.zeros(0))",
+    "torch.amax(a, 1, out=torch.zeros(0, dtype=torch.float64))", "torch.softmax(a, 1, out=3)",
+    "torch.any(a, out=torch.zeros(0, dtype=torch.bool))",
+]
+
+
+@pytest.mark.parametrize("stmt", OUT_MORE)
+def test_more_out_forms_match_torch(stmt):
+    t, r = _outcome(torch, stmt), _outcome(tc, stmt)
+    _same(t, r)
+    if isinstance(t, Exception):
+        assert str(r) == str(t)
+
+
 def test_max_out_tuple():
     for lib in (torch, tc):
         v, i = lib.zeros(0), lib.zeros(0, dtype=lib.int64)
@@ -177,6 +202,7 @@ BAD = [
     "torch.softmax(a, 1, foo=2)", "torch.log_softmax(a, None)", "a.log_softmax(dim=(0, 1))", "F.softmax(a, 1.5)",
     "a.cumsum()", "a.cumsum(1.0)", "a.cumsum(1, 2)", "torch.cumsum(a, (0,))", "torch.cumprod(a)",
     "a.cumprod(1.5)", "a.cumprod(1, dtype='x')", "torch.cumprod(a, 1, foo=1)",
+    "a.count_nonzero({})", "torch.count_nonzero(a, {})", "a.count_nonzero(1.5)", "torch.count_nonzero(a, 1, out=a)",
 ]
 
 

@@ -5,7 +5,7 @@
 // bindings/reductions.cpp builds tensorcore.<name>(...) and Tensor.<name>(...)
 // as vectorcall objects whose arguments are parsed in C++ from the row's
 // PyTorch signatures (overloads tried in order, PyTorch's TypeErrors when none
-// matches: Note [Overload errors]), and exports the table as
+// matches: Note [Overloads] in bindings/arg_parser.h), and exports the table as
 // _C._reduction_ops(), from which tensorcore/_elementwise.py installs them (no
 // hand-kept name lists). How to add a row: docs/adding-an-op.md.
 //
@@ -80,6 +80,9 @@
     "(Tensor input, int dim, ScalarType? dtype=None, *, Tensor out=None)") \
   _(cumsum, FN | METHOD, COMPUTE_IN_OUT, cumsum_impl, \
     "(Tensor input, int dim, *, ScalarType? dtype=None, Tensor out=None)") \
+  _(count_nonzero, FN | METHOD, SAME_DTYPE, count_nonzero_impl, \
+    "(Tensor input, int? dim=None)" \
+    "|(Tensor input, int[1] dim)") \
   _(cumprod, FN | METHOD, COMPUTE_IN_OUT, cumprod_impl, \
     "(Tensor input, int dim, *, ScalarType? dtype=None, Tensor out=None)")
 // clang-format on

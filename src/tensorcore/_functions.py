@@ -32,7 +32,7 @@ __all__ = [
     "narrow", "select", "gather", "index_select", "masked_fill", "sort", "argsort", "topk", "diagonal",
     "movedim", "moveaxis", "swapaxes", "flip", "add", "sub", "div", "round",
     "lerp", "var_mean", "std_mean", "norm", "mm", "bmm", "dot",
-    "mv", "outer", "addmm", "nonzero", "count_nonzero", "clone", "detach", "as_strided", "expand_copy",
+    "mv", "outer", "addmm", "nonzero", "clone", "detach", "as_strided", "expand_copy",
     "return_types", "scatter_add", "dist",
 ]
 
@@ -781,7 +781,7 @@ def round(input, *, decimals=0, out=None):  # noqa: A001
 
 
 for _n in ("lerp", "norm", "mm", "bmm", "dot", "mv", "outer",
-           "nonzero", "count_nonzero", "clone", "detach", "as_strided", "squeeze", "unsqueeze", "flatten",
+           "nonzero", "clone", "detach", "as_strided", "squeeze", "unsqueeze", "flatten",
            "reshape", "transpose", "permute", "t", "chunk", "split", "unbind", "narrow", "select", "gather",
            "index_select", "masked_fill", "sort", "argsort", "topk", "diagonal", "movedim", "moveaxis", "swapaxes",
            "scatter_add", "addmm", "flip"):

@@ -27,6 +27,7 @@ SAME_DTYPE = ("mm", "bmm", "index_select", "clamp", "where")
 INPUT_DTYPE = ("index_select",)
 WITH_INDICES = ("sort",)  # (values, indices) outs, when called with a dim
 
+_SCALAR_TYPE = {"bool": "Bool", "int32": "Int", "int64": "Long", "float32": "Float", "float64": "Double"}
 _NAMES = {"bool": "bool", "int32": "int", "int64": "long int", "float32": "float", "float64": "double"}
 
 
@@ -141,7 +142,7 @@ def reduction_out(name, rule, out, inputs, compute, dtype):
     call's dtype= argument (or None). The arguments are already parsed."""
     if rule == "extreme" and isinstance(out, (tuple, list)):  # max/min with a dim: (values, indices)
         if len(out) != 2:
-            raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors, not {type(out).__name__}")
+            raise TypeError(f"expected tuple of 2 elements but got {len(out)}")
         values, indices = out
         check_out(name, values, inputs)
         check_out(name, indices)
@@ -159,14 +160,15 @@ def reduction_out(name, rule, out, inputs, compute, dtype):
         elif name in ("mean", "nanmean") and not inputs[0].is_floating_point():
             # mean infers its dtype from the input, never from out
             raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating "
-                               f"point or complex dtype. Got: {inputs[0].dtype.name}")
+                               f"point or complex dtype. Got: {_SCALAR_TYPE[inputs[0].dtype.name]}")
         result = compute(out.dtype)
         if result.dtype != out.dtype:  # (prod of bools counts in int64 here; PyTorch's lands in out's dtype)
             result = result.to(out.dtype)
         return write_out(name, result, out)
     if rule == "input_dtype" and out.dtype != inputs[0].dtype:
-        raise RuntimeError(f"{name}(): expected out's dtype {out.dtype.name} to be the input's, "
-                           f"{inputs[0].dtype.name}")
+        raise RuntimeError(f"Expected the dtype for input and out to match, but got "
+                           f"{_SCALAR_TYPE[inputs[0].dtype.name]} for input's dtype and "
+                           f"{_SCALAR_TYPE[out.dtype.name]} for out's dtype.")
     result = compute(None)
     _expect(out, result.dtype)
     return write_out(name, result, out)

@@ -968,11 +968,6 @@ def topk(self, k, dim=-1, largest=True, sorted=True):
     return return_types.topk(v, i)
 
 
-@_method
-def count_nonzero(self, dim=None):
-    return (self != 0).sum(dim)
-
-
 # ---- linear algebra ----
 def _linalg_method(name):
     f = getattr(_C, name)
