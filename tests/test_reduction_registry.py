@@ -212,3 +212,39 @@ def test_argument_errors_match_torch(stmt):
     assert isinstance(t, TypeError), t
     assert isinstance(r, TypeError), r
     assert str(r) == str(t)
+
+
+# Every row over a grid of dim / keepdim spellings (positional, keyword, the
+# function form): same result (dtype, shape, values) or same exception type as
+# torch, and the same text for TypeErrors.
+_DIMS = ["None", "0", "-1", "(0, 1)", "[1]", "5", "()", "True"]
+_KEEPDIMS = ["True", "False", "1", "None"]
+
+
+def _grid(op):
+    stmts = [f"a.{op}()", f"torch.{op}(a)", f"a.{op}(keepdim=True)", f"a.{op}(1, dtype=torch.float64)",
+             f"a.{op}(dtype=torch.float64)"]
+    for d in _DIMS:
+        stmts += [f"a.{op}({d})", f"torch.{op}(a, {d})", f"a.{op}(dim={d})"]
+        for k in _KEEPDIMS:
+            stmts += [f"a.{op}({d}, {k})", f"torch.{op}(a, dim={d}, keepdim={k})", f"a.{op}({d}, keepdim={k})"]
+    return stmts
+
+
+def _grid_outcome(lib, stmt, dtype):
+    a = lib.from_numpy(np.array([[1.5, -2.0, 3.0], [4.0, 0.0, -6.0]], dtype=dtype))
+    try:
+        r = eval(stmt, {"torch": lib, "a": a})
+    except Exception as e:  # noqa: BLE001
+        return ("raises", type(e).__name__, str(e) if isinstance(e, TypeError) else "")
+    if isinstance(r, tuple):
+        r = r[0]
+    values = r.numpy().tolist() if r.dtype == lib.bool else np.round(r.double().numpy(), 4).tolist()
+    return ("returns", str(r.dtype).split(".")[-1], tuple(r.shape), values)
+
+
+@pytest.mark.parametrize("op", NAMES)
+def test_dim_keepdim_grid_matches_torch(op):
+    for stmt in _grid(op):
+        for dtype in ("float32", "int64"):
+            assert _grid_outcome(tc, stmt, dtype) == _grid_outcome(torch, stmt, dtype), (stmt, dtype)

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tc::py_glue {
@@ -234,6 +235,7 @@ const char* printed_type(PType t) {
     case PType::Int:
       return "int";
     case PType::IntList:
+    case PType::IntListOnly:
       return "tuple of ints";
     case PType::Bool:
       return "bool";
@@ -290,6 +292,7 @@ Overload parse_overload(const std::string& schema, bool method) {
              : type == "Tensor[]" ? PType::TensorList
              : type == "int"      ? PType::Int
              : type == "int[1]"   ? PType::IntList
+             : type == "int[]"    ? PType::IntListOnly
              : type == "bool"     ? PType::Bool
              : type == "Scalar"   ? PType::Scalar
                                   : PType::Dtype;
@@ -316,6 +319,7 @@ namespace {
 // type(o).__name__ as PyTorch's messages print it (tp_name; "Tensor" for ours).
 std::string py_typename(PyObject* o) {
   if (is_tensor(o)) return "Tensor";
+  if (Py_TYPE(o) == Py_TYPE(registry().dtypes[0].ptr())) return "torch.dtype";
   return Py_TYPE(o)->tp_name;
 }
 
@@ -344,12 +348,12 @@ bool check(PType t, PyObject* o) {
     case PType::Int:
       return is_int(o);
     case PType::IntList:
-      if (PyTuple_Check(o) || PyList_Check(o)) {
-        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(o); ++i)
-          if (!is_int(PySequence_Fast_GET_ITEM(o, i))) return false;
-        return true;
-      }
-      return is_int(o);
+    case PType::IntListOnly:
+      // PyTorch looks at the first element only; the others fail when unpacked
+      // ("failed to unpack the object at pos 2": int_list_arg).
+      if (PyTuple_Check(o) || PyList_Check(o))
+        return PySequence_Fast_GET_SIZE(o) == 0 || is_int(PySequence_Fast_GET_ITEM(o, 0));
+      return t == PType::IntList && is_int(o);
     case PType::Bool:
       return PyBool_Check(o) || is_numpy_bool(o);
     case PType::Dtype:
@@ -361,6 +365,21 @@ bool check(PType t, PyObject* o) {
              (Py_TYPE(o)->tp_as_number && (Py_TYPE(o)->tp_as_number->nb_float || Py_TYPE(o)->tp_as_number->nb_index));
   }
   return false;
+}
+
+// f(0, 1) for f((0, 1)) (the first an int; the others are read when the list
+// is unpacked); the tuple lives until the next such call on this thread.
+bool int_list_varargs(PyObject* const* args, Py_ssize_t nargs, PyObject** slot) {
+  thread_local PyObject* held = nullptr;  // (a plain pointer: nothing to release at thread exit)
+  PyObject* t = PyTuple_New(nargs);
+  if (!t) return false;
+  for (Py_ssize_t i = 0; i < nargs; ++i) {
+    Py_INCREF(args[i]);
+    PyTuple_SET_ITEM(t, i, args[i]);
+  }
+  Py_XSETREF(held, t);
+  *slot = t;
+  return true;
 }
 
 bool type_error(const std::string& msg) {
@@ -376,22 +395,26 @@ bool kw_is(PyObject* key, const char* name) { return name && PyUnicode_CompareWi
 bool match(const char* name, const Overload& ov, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames,
            PyObject** slots, bool raise) {
   const Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-  if (nargs > ov.max_pos) {
-    if (!raise) return false;
+  // PyTorch's varargs int list: one positional int-list parameter takes f(0, 1) as f((0, 1)).
+  const bool varargs =
+      ov.max_pos == 1 && (ov.params[0].type == PType::IntList || ov.params[0].type == PType::IntListOnly);
+  auto extra_args = [&] {
     if (ov.min_args != ov.max_pos)
       return type_error(std::string(name) + "() takes from " + std::to_string(ov.min_args) + " to " +
                         std::to_string(ov.max_pos) + " positional arguments but " + std::to_string(nargs) +
                         " were given");
     return type_error(std::string(name) + "() takes " + std::to_string(ov.max_pos) + " positional argument" +
                       (ov.max_pos == 1 ? "" : "s") + " but " + std::to_string(nargs) + " were given");
-  }
-  Py_ssize_t used = 0;
-  for (size_t i = 0; i < ov.params.size(); ++i) {
+  };
+  if (nargs > ov.max_pos && !varargs) return raise ? extra_args() : false;
+  Py_ssize_t used = 0, arg_pos = 0;
+  for (size_t i = 0; i < ov.params.size(); ++i, ++arg_pos) {
     const OParam& p = ov.params[i];
     PyObject* obj = nullptr;
     bool is_kwd = false;
-    if (static_cast<Py_ssize_t>(i) < nargs) {
-      obj = args[i];
+    if (arg_pos < nargs) {
+      if (p.kwonly) return raise ? extra_args() : false;
+      obj = args[arg_pos];
     } else if (nkw) {
       for (Py_ssize_t k = 0; k < nkw && !obj; ++k)
         if (kw_is(PyTuple_GET_ITEM(kwnames, k), p.name.c_str())) obj = args[nargs + k];
@@ -412,13 +435,18 @@ bool match(const char* name, const Overload& ov, PyObject* const* args, Py_ssize
                         (missing == 1 ? "s" : "") + ": " + names);  // (PyTorch's wording, "s" included)
     } else if (check(p.type, obj)) {
       slots[i] = obj;
+    } else if (varargs && arg_pos == 0 && !is_kwd && is_int(obj)) {
+      // all positional arguments as this parameter: f(0, 1) -> f((0, 1))
+      if (!int_list_varargs(args, nargs, &slots[i])) return false;
+      arg_pos = nargs;
     } else {
       if (!raise) return false;
-      std::string where = is_kwd ? "" : " (position " + std::to_string(i + 1) + ")";
+      std::string where = is_kwd ? "" : " (position " + std::to_string(arg_pos + 1) + ")";
       return type_error(std::string(name) + "(): argument '" + p.name + "'" + where + " must be " +
                         printed_type(p.type) + ", not " + py_typename(obj));
     }
   }
+  if (arg_pos < nargs) return raise ? extra_args() : false;
   if (used < nkw) {
     if (!raise) return false;
     for (Py_ssize_t k = 0; k < nkw; ++k) {
@@ -548,8 +576,12 @@ void invalid_combination(const char* name, const std::vector<Overload>& ovs, PyO
                          PyObject* kwnames) {
   Given g;
   for (Py_ssize_t i = 0; i < nargs; ++i) g.args.push_back(args[i]);
+  // PyTorch lists the keywords in the order of a std::unordered_map filled in
+  // call order; the same container here lists them in the same order.
+  std::unordered_map<std::string, PyObject*> kw;
   for (Py_ssize_t k = 0; kwnames && k < PyTuple_GET_SIZE(kwnames); ++k)
-    g.kwargs.emplace_back(PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, k)), args[nargs + k]);
+    kw.emplace(PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, k)), args[nargs + k]);
+  for (auto& [key, value] : kw) g.kwargs.emplace_back(key, value);
   std::string msg = std::string(name) + "() received an invalid combination of arguments - got " + arg_desc(g) +
                     ", but expected one of:\n";
   for (const Overload& ov : ovs) {
@@ -585,6 +617,30 @@ int resolve(const char* name, const std::vector<Overload>& ovs, PyObject* const*
   if (count == 1 && !match(name, ovs[static_cast<size_t>(plausible)], args, nargs, kwnames, slots, true)) return -1;
   invalid_combination(name, ovs, args, nargs, kwnames);
   return -1;
+}
+
+bool int_list_arg(const char* fname, const char* pname, PyObject* obj, Shape* out) {
+  out->clear();
+  if (!obj || obj == Py_None) return true;
+  if (!PyTuple_Check(obj) && !PyList_Check(obj)) return parse_int(fname, pname, obj, &out->emplace_back());
+  for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(obj); ++i) {
+    PyObject* d = PySequence_Fast_GET_ITEM(obj, i);
+    if (PyBool_Check(d) && i > 0) {  // Note [bool in an int list]: read as the int it is
+      out->push_back(d == Py_True);
+      continue;
+    }
+    std::string err = std::string(fname) + "(): argument '" + pname + "' failed to unpack the object at pos " +
+                      std::to_string(i + 1) + " with error \"type must be tuple of ints,but got " +
+                      Py_TYPE(d)->tp_name + "\"";
+    if (PyBool_Check(d) || !is_int_like(d)) return type_error(err);
+    PyObject* idx = PyNumber_Index(d);
+    if (!idx) return false;
+    long long v = PyLong_AsLongLong(idx);
+    Py_DECREF(idx);
+    if (v == -1 && PyErr_Occurred()) return false;
+    out->push_back(v);
+  }
+  return true;
 }
 
 std::vector<Overload> parse_overloads(const std::string& schemas, bool method) {

@@ -92,7 +92,9 @@ template <typename F> PyObject* guarded(F body) {
 // bool keepdim=False, *, Tensor out=None)"), parsed once; a call binds to the
 // first overload that accepts it (PyTorch's FunctionSignature::parse), else
 // raises PyTorch's TypeError (Note [Overload errors] in arg_parser.cpp).
-enum class PType { Tensor, TensorList, Int, IntList, Bool, Dtype, Scalar };
+// IntList: int[1] (an int or a sequence); IntListOnly: int[] (a sequence, or
+// ints as varargs when it is the only positional parameter).
+enum class PType { Tensor, TensorList, Int, IntList, IntListOnly, Bool, Dtype, Scalar };
 
 struct OParam {
   std::string name;
@@ -112,6 +114,9 @@ struct Overload {
 
 // One schema, for the function form or (method) without `input` and `out`.
 Overload parse_overload(const std::string& schema, bool method);
+// An int-list argument the parser bound (None or omitted -> {}): an int, or a
+// sequence whose elements are unpacked with PyTorch's errors.
+bool int_list_arg(const char* fname, const char* pname, PyObject* obj, Shape* out);
 // Several schemas, '|' separated.
 std::vector<Overload> parse_overloads(const std::string& schemas, bool method);
 // The overload the call binds to (its index; `slots[i]` is its i-th parameter,

@@ -23,7 +23,8 @@
 //   overloads  PyTorch's function signatures, '|' separated, in the order the
 //              parser tries them. Types: Tensor, Tensor[] (a tuple of
 //              tensors), int, int? (None allowed), int[1] (an int or a tuple of
-//              ints), int[1]?, bool, ScalarType? (a dtype), Scalar? (a number).
+//              ints), int[1]?, int[] (a tuple of ints), bool, ScalarType? (a
+//              dtype), Scalar? (a number).
 //              `name=default` makes a parameter optional; `*` starts the
 //              keyword-only ones. The method form drops `input` and `out`.
 //              dim/keepdim also take numpy's axis/keepdims (as PyTorch).
@@ -82,7 +83,7 @@
     "(Tensor input, int dim, *, ScalarType? dtype=None, Tensor out=None)") \
   _(count_nonzero, FN | METHOD, SAME_DTYPE, count_nonzero_impl, \
     "(Tensor input, int? dim=None)" \
-    "|(Tensor input, int[1] dim)") \
+    "|(Tensor input, int[] dim)") \
   _(cumprod, FN | METHOD, COMPUTE_IN_OUT, cumprod_impl, \
     "(Tensor input, int dim, *, ScalarType? dtype=None, Tensor out=None)")
 // clang-format on

@@ -5,7 +5,6 @@
 #include "bindings/reduction_table.h"
 
 #include <array>
-#include <cctype>
 #include <cstring>
 #include <deque>
 #include <string>
@@ -81,7 +80,7 @@ Shape dims_of(const Call& c) {
       if ((plain = plain_int(PyTuple_GET_ITEM(o, i), &v))) dims.push_back(v);
     if (plain) return dims;
   }
-  ok(parse_dims(c.name, o, &dims));
+  ok(int_list_arg(c.name, "dim", o, &dims));
   return dims;
 }
 int64_t int_of(const Call& c, const char* pname) {
@@ -105,9 +104,8 @@ std::optional<DType> dtype_of(const Call& c) {
 
 // PyTorch's error for an integer result of an input that requires grad.
 void check_grad_dtype(const Tensor& a, std::optional<DType> dt) {
-  static const char* kNames[] = {"Bool", "Int", "Long", "Float", "Double"};
   TC_CHECK(!(dt && !is_floating(*dt) && a.requires_grad() && autograd::grad_enabled()),
-           "Autograd not support dtype: ", kNames[static_cast<int>(*dt)]);
+           "Autograd not support dtype: ", scalar_type_name(*dt));
 }
 Tensor cast(const Tensor& a, std::optional<DType> dt) { return dt ? ops::to_dtype(a, *dt) : a; }
 
@@ -156,14 +154,12 @@ py::object nansum_impl(const Call& c, const Tensor& a, std::optional<DType> dt) 
 }
 
 py::object nanmean_impl(const Call& c, const Tensor& a, std::optional<DType> dt) {
+  // the input's dtype is checked, not dtype='s (PyTorch's)
+  TC_CHECK(is_floating(a.dtype()), "nanmean(): expected input to have floating point or complex dtype but got ",
+           scalar_type_name(a.dtype()));
   Tensor x = cast(a, dt);
   Shape dims = dims_of(c);
   bool keepdim = bool_of(c, "keepdim", false);
-  if (!is_floating(x.dtype())) {
-    std::string n = dtype_name(x.dtype());
-    n[0] = static_cast<char>(std::toupper(n[0]));
-    tc::raise(ErrorKind::Runtime, "nanmean(): expected input to have floating point or complex dtype but got ", n);
-  }
   Tensor keep = ops::unary(UnaryOp::LogicalNot, ops::unary(UnaryOp::IsNan, x));
   Tensor total = ops::sum(ops::where(keep, x, ops::wrapped_scalar(Scalar::from_double(0.0))), dims, keepdim);
   return wrap(ops::div(total, ops::sum(keep, dims, keepdim)));
@@ -203,10 +199,17 @@ template <bool Max> py::object arg_extreme(const Call& c, const Tensor& a) {
 py::object argmax_impl(const Call& c, const Tensor& a, std::optional<DType>) { return arg_extreme<true>(c, a); }
 py::object argmin_impl(const Call& c, const Tensor& a, std::optional<DType>) { return arg_extreme<false>(c, a); }
 
+// all/any over an explicit empty dim list reduce nothing: each element's truth (PyTorch).
+bool empty_dim_list(const Call& c) {
+  PyObject* d = c.get("dim");
+  return d && (PyTuple_Check(d) || PyList_Check(d)) && PySequence_Fast_GET_SIZE(d) == 0;
+}
 py::object all_impl(const Call& c, const Tensor& a, std::optional<DType>) {
+  if (empty_dim_list(c)) return wrap(ops::binary(BinaryOp::Ne, a, ops::wrapped_scalar(Scalar::from_int(0))));
   return wrap(ops::all(a, dims_of(c), bool_of(c, "keepdim", false)));
 }
 py::object any_impl(const Call& c, const Tensor& a, std::optional<DType>) {
+  if (empty_dim_list(c)) return wrap(ops::binary(BinaryOp::Ne, a, ops::wrapped_scalar(Scalar::from_int(0))));
   return wrap(ops::any(a, dims_of(c), bool_of(c, "keepdim", false)));
 }
 
@@ -297,6 +300,8 @@ constexpr Row kRows[] = {
 };
 constexpr size_t kNumRows = std::size(kRows);
 
+constexpr size_t kMaxParams = 8;  // a row's longest signature (std's has 5)
+
 struct Forms {
   std::vector<Overload> fn, method;
 };
@@ -306,6 +311,7 @@ const std::vector<Forms>& forms() {
     for (size_t r = 0; r < kNumRows; ++r) {
       v[r].fn = parse_overloads(kRows[r].overloads, false);
       v[r].method = parse_overloads(kRows[r].overloads, true);
+      for (const Overload& ov : v[r].fn) TC_INTERNAL_ASSERT(ov.params.size() <= kMaxParams);
     }
     return v;
   }();
@@ -329,7 +335,7 @@ PyObject* with_out(const Row& row, const Call& c, const Tensor& a, PyObject* out
 PyObject* call_row(size_t r, PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   const Row& row = kRows[r];
   const std::vector<Overload>& ovs = self ? forms()[r].method : forms()[r].fn;
-  PyObject* slots[8];
+  PyObject* slots[kMaxParams];
   int k = resolve(row.name, ovs, args, nargs, kwnames, slots);
   if (k < 0) return nullptr;
   Call c{row.name, &ovs[static_cast<size_t>(k)], k, slots};

@@ -157,7 +157,10 @@ def reduction_out(name, rule, out, inputs, compute, dtype):
         dtype = dtype_arg(dtype, name)
         if dtype is not None:
             _expect(out, dtype)
-        elif name in ("mean", "nanmean") and not inputs[0].is_floating_point():
+        elif name == "nanmean" and not inputs[0].is_floating_point():
+            raise RuntimeError("nanmean(): integral types and 'Bool' are not supported for nanmean, even for "
+                               "empty tensors.")
+        elif name == "mean" and not inputs[0].is_floating_point():
             # mean infers its dtype from the input, never from out
             raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating "
                                f"point or complex dtype. Got: {_SCALAR_TYPE[inputs[0].dtype.name]}")
