@@ -202,14 +202,21 @@ def workloads(quick):
                     "zeros": lambda: mod.zeros(2, 2), "zeros_like": lambda: mod.zeros_like(a),
                     "cat": lambda: mod.cat([a, b]), "unsqueeze": lambda: a.unsqueeze(0),
                     "permute": lambda: a.permute(1, 0), "transpose": lambda: a.transpose(0, 1),
-                    "expand": lambda: a.expand(3, 2, 2)}[stmt]
+                    "expand": lambda: a.expand(3, 2, 2), "max": lambda: a.max(1),
+                    "max_fn": lambda: mod.max(a, dim=1, keepdim=True),
+                    "mean_kw": lambda: a.mean(dim=1, keepdim=True), "softmax": lambda: a.softmax(1),
+                    "F_softmax": lambda: mod.nn.functional.softmax(a, dim=-1), "argmax": lambda: a.argmax(1),
+                    "std": lambda: a.std(1)}[stmt]
         return make
     for label, stmt in (("torch.sum(a, 1)", "sum"), ("a.sum(dim=1, keepdim=True)", "sum_kw"),
                         ("torch.exp(a)", "exp"), ("a + b", "add"), ("torch.matmul(a, b)", "matmul"),
                         ("a.view(4)", "view"), ("a.reshape(1, 4)", "reshape"), ("torch.zeros(2, 2)", "zeros"),
                         ("torch.zeros_like(a)", "zeros_like"), ("torch.cat([a, b])", "cat"),
                         ("a.unsqueeze(0)", "unsqueeze"), ("a.permute(1, 0)", "permute"),
-                        ("a.transpose(0, 1)", "transpose"), ("a.expand(3, 2, 2)", "expand")):
+                        ("a.transpose(0, 1)", "transpose"), ("a.expand(3, 2, 2)", "expand"),
+                        ("a.max(1)", "max"), ("torch.max(a, dim=1, keepdim=True)", "max_fn"),
+                        ("a.mean(dim=1, keepdim=True)", "mean_kw"), ("a.softmax(1)", "softmax"),
+                        ("F.softmax(a, dim=-1)", "F_softmax"), ("a.argmax(1)", "argmax"), ("a.std(1)", "std")):
         W[f"2x2 call {label}"] = (per_call(stmt), 20000)
 
     def tutorial(lib):

@@ -6,10 +6,14 @@
 // count, an unknown or repeated keyword, a missing argument or a wrong type,
 // without building a tuple or dict (the cost pybind11's dispatch pays per call).
 // Used by the elementwise registry (bindings/elementwise.cpp); other ops move
-// here as their signatures are written down.
+// here as their signatures are written down. Ops with several PyTorch
+// overloads (the reduction table, Note [Reduction table]) bind through
+// Note [Overloads] below.
 #include <Python.h>
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "bindings/common.h"
 
@@ -82,5 +86,42 @@ template <typename F> PyObject* guarded(F body) {
   }
   return nullptr;
 }
+
+// Note [Overloads]
+// PyTorch's signatures, written as PyTorch's schema ("(Tensor input, int dim,
+// bool keepdim=False, *, Tensor out=None)"), parsed once; a call binds to the
+// first overload that accepts it (PyTorch's FunctionSignature::parse), else
+// raises PyTorch's TypeError (Note [Overload errors] in arg_parser.cpp).
+// IntList: int[1] (an int or a sequence); IntListOnly: int[] (a sequence, or
+// ints as varargs when it is the only positional parameter).
+enum class PType { Tensor, TensorList, Int, IntList, IntListOnly, Bool, Dtype, Scalar };
+
+struct OParam {
+  std::string name;
+  const char* alias = nullptr;  // numpy's spelling: axis, keepdims
+  PType type = PType::Tensor;
+  bool optional = false;    // has a default
+  bool allow_none = false;  // `?` type or default None
+  bool kwonly = false;
+  std::string printed;  // "bool keepdim = False", as PyTorch prints it
+};
+
+struct Overload {
+  std::vector<OParam> params;
+  int max_pos = 0, min_args = 0;
+  std::string printed;  // "(Tensor input, int dim, bool keepdim = False, *, Tensor out = None)"
+};
+
+// One schema, for the function form or (method) without `input` and `out`.
+Overload parse_overload(const std::string& schema, bool method);
+// An int-list argument the parser bound (None or omitted -> {}): an int, or a
+// sequence whose elements are unpacked with PyTorch's errors.
+bool int_list_arg(const char* fname, const char* pname, PyObject* obj, Shape* out);
+// Several schemas, '|' separated.
+std::vector<Overload> parse_overloads(const std::string& schemas, bool method);
+// The overload the call binds to (its index; `slots[i]` is its i-th parameter,
+// borrowed, nullptr for a default), or -1 with PyTorch's TypeError set.
+int resolve(const char* name, const std::vector<Overload>& ovs, PyObject* const* args, Py_ssize_t nargs,
+            PyObject* kwnames, PyObject** slots);
 
 }  // namespace tc::py_glue

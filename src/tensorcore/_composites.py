@@ -159,20 +159,6 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
 
 
 @_both
-def nanmean(input, dim=None, keepdim=False, *, dtype=None):
-    from ._args import bool_arg, dims_arg
-    dims_arg(dim, "nanmean")
-    bool_arg(keepdim, "nanmean")
-    if dtype is not None:
-        input = input.to(dtype)
-    if not input.is_floating_point():
-        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
-                           f"{str(input.dtype).split('.')[-1].capitalize()}")
-    keep = ~input.isnan()
-    return _C.where(keep, input, 0.0).sum(dim, keepdim) / keep.sum(dim, keepdim)
-
-
-@_both
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     from ._functions import isclose as _isclose
     return _isclose(input, other, rtol, atol, equal_nan)
@@ -529,28 +515,6 @@ def kron(input, other):
     return (a * b).reshape(shape)
 
 
-@_method
-@grad_fn_named("CumprodBackward0")
-def cumprod(self, dim, *, dtype=None):
-    dim, n = int_arg(dim, "cumprod"), builtins.max(self.dim(), 1)
-    if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-    x = self if dtype is None else self.to(dtype)
-    if dtype is None and not x.is_floating_point():  # integers and bools multiply in int64, as PyTorch
-        x = x.to(_int64)
-    if x.dim() == 0:
-        return x.clone()
-    dim %= n
-    parts = x.unbind(dim)
-    acc, outs = None, []
-    for p in parts:
-        acc = p if acc is None else acc * p
-        outs.append(acc)
-    return _C.stack(outs, dim) if outs else x.clone()
-
-
-_function(Tensor.cumprod)
-_FUNCTIONS["cumprod"] = lambda input, dim, *, dtype=None: input.cumprod(dim, dtype=dtype)
 
 
 @_both

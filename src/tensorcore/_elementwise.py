@@ -7,16 +7,24 @@ the in-place method. This module puts them where PyTorch has them:
 tensorcore.<name>, Tensor.<name> and Tensor.<name>_, under every alias too.
 Rows whose forms take extra arguments (add/sub's alpha, div's rounding_mode,
 round's decimals) are marked "custom" and written in _tensor.py/_functions.py.
+The reductions and the softmax family come the same way from the reduction
+table (`_C._reduction_ops()`, Note [Reduction table]).
 """
 from collections import namedtuple
 
 from . import _C
 
 OpRow = namedtuple("OpRow", "name arity forms aliases differentiable function method inplace")
+# A row of the reduction table (csrc/bindings/reduction_table.h, Note [Reduction table]).
+ReductionRow = namedtuple("ReductionRow", "name forms out_rule function_signatures method_signatures function method")
 
 
 def rows():
     return [OpRow(*r) for r in _C._elementwise_ops()]
+
+
+def reduction_rows():
+    return [ReductionRow(*r) for r in _C._reduction_ops()]
 
 
 def install(tensor_cls, namespace):
@@ -48,4 +56,11 @@ def install(tensor_cls, namespace):
         namespace[name] = function
         setattr(tensor_cls, name, method)
         added.append(name)
+    # mean, max, std, softmax, cumsum, ...: the reduction table, parsed in C++ from PyTorch's signatures.
+    for row in reduction_rows():
+        if "function" in row.forms:
+            namespace[row.name] = row.function
+            added.append(row.name)
+        if "method" in row.forms:
+            setattr(tensor_cls, row.name, row.method)
     return added

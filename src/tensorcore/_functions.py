@@ -17,8 +17,9 @@ from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size
 
 Tensor = _C.Tensor
 
-# The elementwise ops (exp, atan2, eq, ...) are not listed: tensorcore/_elementwise.py
-# installs them from the registry _C exports.
+# The elementwise ops (exp, atan2, eq, ...) and the reductions (mean, max, std,
+# softmax, cumsum, ...) are not listed: tensorcore/_elementwise.py installs them
+# from the registries _C exports.
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "from_dlpack", "is_tensor", "is_floating_point", "is_complex", "numel",
     "zeros", "ones", "empty", "empty_strided", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "range",
@@ -34,10 +35,9 @@ __all__ = [
     "squeeze", "unsqueeze", "flatten", "reshape", "transpose", "permute", "t", "chunk", "split", "unbind",
     "narrow", "select", "gather", "index_select", "masked_fill", "sort", "argsort", "topk", "diagonal",
     "movedim", "moveaxis", "swapaxes", "flip", "add", "sub", "div", "round",
-    "lerp", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std", "var_mean",
-    "std_mean", "all", "any", "softmax", "log_softmax", "logsumexp", "cumsum", "norm", "mm", "bmm", "dot",
-    "mv", "outer", "addmm", "nonzero", "count_nonzero", "clone", "detach", "as_strided", "expand_copy",
-    "nansum", "return_types", "scatter_add", "dist",
+    "lerp", "var_mean", "std_mean", "norm", "mm", "bmm", "dot",
+    "mv", "outer", "addmm", "nonzero", "clone", "detach", "as_strided", "expand_copy",
+    "return_types", "scatter_add", "dist",
 ]
 
 
@@ -785,30 +785,28 @@ def round(input: Any, *, decimals: Any = 0, out: Any = None) -> Tensor:  # noqa:
     return input.round(decimals=decimals)
 
 
-for _n in ("lerp", "mean", "prod", "amax", "amin", "argmax", "argmin", "var", "std", "all", "any",
-           "softmax", "log_softmax", "logsumexp", "cumsum", "norm", "mm", "bmm", "dot", "mv", "outer",
-           "nonzero", "count_nonzero", "clone", "detach", "as_strided", "squeeze", "unsqueeze", "flatten",
+for _n in ("lerp", "norm", "mm", "bmm", "dot", "mv", "outer",
+           "nonzero", "clone", "detach", "as_strided", "squeeze", "unsqueeze", "flatten",
            "reshape", "transpose", "permute", "t", "chunk", "split", "unbind", "narrow", "select", "gather",
            "index_select", "masked_fill", "sort", "argsort", "topk", "diagonal", "movedim", "moveaxis", "swapaxes",
-           "nansum", "scatter_add", "addmm", "flip"):
+           "scatter_add", "addmm", "flip"):
     globals()[_n] = _forward(_n)
-
-
-def max(input: Tensor, *args: Any, **kwargs: Any) -> Any:  # noqa: A001
-    _check_input(input, "max")
-    return input.max(*args, **kwargs)
-
-
-def min(input: Tensor, *args: Any, **kwargs: Any) -> Any:  # noqa: A001
-    _check_input(input, "min")
-    return input.min(*args, **kwargs)
 
 
 def _spread_and_mean(stat: str, node_name: str) -> Callable[..., tuple[Tensor, Tensor]]:
     def f(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
           correction: Any = None) -> tuple[Tensor, Tensor]:
         _check_input(input, f"{stat}_mean")
-        out = (getattr(input, stat)(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim))
+        if correction is not None and unbiased is not None:
+            raise RuntimeError(f"{stat}_mean: can't pass both unbiased and correction")
+        spread = getattr(input, stat)
+        if isinstance(dim, builtins.bool) and unbiased is None:  # var_mean(x, unbiased) positional form
+            dim, unbiased = None, dim
+        if unbiased is None:
+            s = spread(dim, correction=correction, keepdim=keepdim)
+        else:
+            s = spread(dim, unbiased, keepdim)
+        out = (s, input.mean(dim, keepdim))
         for t in out:  # PyTorch has one node (VarMeanBackward0 / StdMeanBackward0) for both outputs
             if t.requires_grad:
                 _C._rename_grad_fn(t, node_name, [input])

@@ -11,7 +11,9 @@ PyTorch has two rules here, and each op below follows its family's:
                   (RuntimeError "Expected out tensor to have dtype ...");
                   index outputs (max/min/sort with a dim) must be int64.
 sum and matmul are bound in C++ for speed (fast_functions.cpp); with an
-out= they call fast_out below.
+out= they call fast_out below. The reductions of the reduction table
+(Note [Reduction table]: mean, max, std, softmax, cumsum, ...) call
+reduction_out with their row's rule.
 """
 import functools
 
@@ -19,12 +21,13 @@ from . import _C
 from ._args import dims_arg, dtype_arg, int_arg
 from ._out import check_out, write_out
 
-COMPUTE_IN_OUT = ("mean", "prod", "cumsum", "nansum")
-SAME_DTYPE = ("amax", "amin", "mm", "bmm", "index_select", "logsumexp", "clamp", "where")
+COMPUTE_IN_OUT = ()
+SAME_DTYPE = ("mm", "bmm", "index_select", "clamp", "where")
 # ops whose out must have the input's dtype, checked before the op runs (PyTorch checks it before the dims)
-INPUT_DTYPE = ("amax", "amin", "index_select")
-WITH_INDICES = ("max", "min", "sort")  # (values, indices) outs, when called with a dim
+INPUT_DTYPE = ("index_select",)
+WITH_INDICES = ("sort",)  # (values, indices) outs, when called with a dim
 
+_SCALAR_TYPE = {"bool": "Bool", "int32": "Int", "int64": "Long", "float32": "Float", "float64": "Double"}
 _NAMES = {"bool": "bool", "int32": "int", "int64": "long int", "float32": "float", "float64": "double"}
 
 
@@ -34,7 +37,7 @@ def _expect(out, dtype):
                            f"{_NAMES[out.dtype.name]} instead")
 
 
-_INT_DIM = ("cumsum", "prod", "index_select", "max", "min", "sort")
+_INT_DIM = ("index_select", "sort")
 
 
 def _check_dim_type(name, args, kwargs):
@@ -128,6 +131,47 @@ def fast_out(name, out, inputs, compute, dtype):
         return write_out(name, compute(out.dtype), out)
     if len({t.dtype for t in inputs}) == 1:  # out's dtype is checked before the op runs, as PyTorch
         _expect(out, inputs[0].dtype)
+    result = compute(None)
+    _expect(out, result.dtype)
+    return write_out(name, result, out)
+
+
+def reduction_out(name, rule, out, inputs, compute, dtype):
+    """out= for the reduction table's C++ functions (Note [Reduction table]);
+    `rule` is the row's out rule, `compute(dtype)` runs the op, `dtype` is the
+    call's dtype= argument (or None). The arguments are already parsed."""
+    if rule == "extreme" and isinstance(out, (tuple, list)):  # max/min with a dim: (values, indices)
+        if len(out) != 2:
+            raise TypeError(f"expected tuple of 2 elements but got {len(out)}")
+        values, indices = out
+        check_out(name, values, inputs)
+        check_out(name, indices)
+        result = compute(None)
+        _expect(values, result[0].dtype)
+        _expect(indices, result[1].dtype)
+        write_out(name, result[0], values)
+        write_out(name, result[1], indices)
+        return type(result)(values, indices)
+    check_out(name, out, inputs)
+    if rule == "compute_in_out":
+        dtype = dtype_arg(dtype, name)
+        if dtype is not None:
+            _expect(out, dtype)
+        elif name == "nanmean" and not inputs[0].is_floating_point():
+            raise RuntimeError("nanmean(): integral types and 'Bool' are not supported for nanmean, even for "
+                               "empty tensors.")
+        elif name == "mean" and not inputs[0].is_floating_point():
+            # mean infers its dtype from the input, never from out
+            raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating "
+                               f"point or complex dtype. Got: {_SCALAR_TYPE[inputs[0].dtype.name]}")
+        result = compute(out.dtype)
+        if result.dtype != out.dtype:  # (prod of bools counts in int64 here; PyTorch's lands in out's dtype)
+            result = result.to(out.dtype)
+        return write_out(name, result, out)
+    if rule == "input_dtype" and out.dtype != inputs[0].dtype:
+        raise RuntimeError(f"Expected the dtype for input and out to match, but got "
+                           f"{_SCALAR_TYPE[inputs[0].dtype.name]} for input's dtype and "
+                           f"{_SCALAR_TYPE[out.dtype.name]} for out's dtype.")
     result = compute(None)
     _expect(out, result.dtype)
     return write_out(name, result, out)

@@ -12,9 +12,8 @@ import numpy as np
 
 from . import _C, _elementwise, _tensor_str
 from ._aliases import with_numpy_aliases
-from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg, keepdim_arg, bool_arg
+from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg, bool_arg
 from ._inplace import write_inplace
-from ._naming import grad_fn_named
 from ._dtype import device as _device, float32, float64, int32, int64, bool_, float16, bfloat16, uint8, int8, int16
 
 Tensor = _C.Tensor
@@ -154,7 +153,6 @@ def _check_index_put_dtype(self, key, value):
                            f"for the source.")
 
 
-_NO_DIM = object()  # max() and max(dim=None) differ: the latter is a TypeError, as in PyTorch
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES  # noqa: E402
 
 
@@ -918,157 +916,9 @@ def multinomial(self, num_samples, replacement=False, *, generator=None):
 
 
 # ---- reductions ----
-@_method
-def mean(self, dim=None, keepdim=False, *, dtype=None):
-    x = self if dtype is None else self.to(dtype)
-    return _C.mean(x, dims_arg(dim, "mean"), keepdim_arg(keepdim, dim, "mean"))
-
-
-@_method
-@grad_fn_named("NansumBackward0")
-def nansum(self, dim=None, keepdim=False, *, dtype=None):
-    _check_grad_dtype(self, dtype_arg(dtype, "nansum"))
-    x = self if dtype is None else self.to(dtype)
-    if not x.is_floating_point():  # no NaN to skip; integers sum to int64 unless a dtype is given
-        return x.sum(dim, keepdim) if dtype is None else x.sum(dim, keepdim, dtype=dtype)
-    return _C.where(_C.isnan(x), 0.0, x).sum(dim, keepdim)
-
-
-@_method
-def prod(self, dim=_NO_DIM, keepdim=False, *, dtype=None):
-    if dim is None:  # prod() reduces everything; prod(dim=None) is PyTorch's TypeError
-        raise TypeError("prod(): argument 'dim' (position 1) must be int, not NoneType")
-    _check_grad_dtype(self, dtype_arg(dtype, "prod"))
-    x = self if dtype is None else self.to(dtype)
-    r = _C.prod(x, None if dim is _NO_DIM else int_arg(dim, "prod"), bool_arg(keepdim, "prod"))
-    return r if dtype is None or r.dtype == x.dtype else r.to(x.dtype)  # a given dtype is the result's
-
-
-def _extreme(self, dim, keepdim, which, other=None):
-    if isinstance(dim, Tensor):
-        if keepdim is not _NO_DIM:
-            raise TypeError(f"{which}(): argument 'dim' (position 1) must be int, not Tensor")
-        return (_C.maximum if which == "max" else _C.minimum)(self, dim)
-    if keepdim is _NO_DIM:
-        keepdim = False
-    bool_arg(keepdim, which)
-    if dim is None:
-        raise TypeError(f"{which}() received an invalid combination of arguments - got (NoneType), but expected "
-                        f"({which}(), {which}(int dim, bool keepdim=False) or {which}(Tensor other))")
-    if dim is _NO_DIM:
-        if keepdim:
-            raise TypeError(f"{which}() received an invalid combination of arguments: keepdim without dim")
-        return (_C.max_all if which == "max" else _C.min_all)(self)
-    v, i = (_C.max_dim if which == "max" else _C.min_dim)(self, int_arg(dim, which), keepdim)
-    return getattr(return_types, which)(v, i)
-
-
-@_method
-def max(self, dim=_NO_DIM, keepdim=_NO_DIM):
-    return _extreme(self, dim, keepdim, "max")
-
-
-@_method
-def min(self, dim=_NO_DIM, keepdim=_NO_DIM):
-    return _extreme(self, dim, keepdim, "min")
-
-
-@_method
-def amax(self, dim=(), keepdim=False):
-    return _C.amax(self, dims_arg(dim, "amax") if dim != () else [], bool_arg(keepdim, "amax"))
-
-
-@_method
-def amin(self, dim=(), keepdim=False):
-    return _C.amin(self, dims_arg(dim, "amin") if dim != () else [], bool_arg(keepdim, "amin"))
-
-
-@_method
-def argmax(self, dim=None, keepdim=False):
-    return _C.argmax(self, None if dim is None else int_arg(dim, "argmax"), bool_arg(keepdim, "argmax"))
-
-
-@_method
-def argmin(self, dim=None, keepdim=False):
-    return _C.argmin(self, None if dim is None else int_arg(dim, "argmin"), bool_arg(keepdim, "argmin"))
-
-
-def _correction(unbiased, correction, name):
-    if correction is not None and unbiased is not None:
-        raise RuntimeError(f"{name}: can't pass both unbiased and correction")
-    if correction is not None:
-        return builtins.float(correction)
-    if unbiased is None or unbiased is True:
-        return 1.0
-    if unbiased is False:
-        return 0.0
-    raise TypeError(f"{name}(): argument 'unbiased' must be bool, not {builtins.type(unbiased).__name__}")
-
-
-@_method
-def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    if isinstance(dim, builtins.bool):  # var(unbiased) positional form
-        dim, unbiased = None, dim
-    return _C.var(self, dims_arg(dim, "var"), _correction(unbiased, correction, "var"), bool_arg(keepdim, "var"))
-
-
-@_method
-def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    if isinstance(dim, builtins.bool):
-        dim, unbiased = None, dim
-    return _C.std(self, dims_arg(dim, "std"), _correction(unbiased, correction, "std"), bool_arg(keepdim, "std"))
-
-
-@_method
-def all(self, dim=None, keepdim=False):
-    return _C.all(self, dims_arg(dim, "all"), bool_arg(keepdim, "all"))
-
-
-@_method
-def any(self, dim=None, keepdim=False):
-    return _C.any(self, dims_arg(dim, "any"), bool_arg(keepdim, "any"))
-
-
-@_method
-def softmax(self, dim, dtype=None):
-    x = self if dtype is None else self.to(dtype)
-    if x.numel() == 0 and not x.is_floating_point():  # PyTorch runs no kernel for no elements: any dtype passes
-        return _C.softmax(x.float(), int_arg(dim, "softmax")).to(x.dtype)
-    return _C.softmax(x, int_arg(dim, "softmax"))
-
-
-@_method
-def log_softmax(self, dim, dtype=None):
-    x = self if dtype is None else self.to(dtype)
-    if x.numel() == 0 and not x.is_floating_point():  # PyTorch runs no kernel for no elements: any dtype passes
-        return _C.log_softmax(x.float(), int_arg(dim, "log_softmax")).to(x.dtype)
-    return _C.log_softmax(x, int_arg(dim, "log_softmax"))
-
-
-@_method
-def logsumexp(self, dim, keepdim=False):
-    if dim == () and self.dim() > 0 and not keepdim:  # PyTorch reduces every dim, then fails to write the result
-        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * self.dim()}")
-    return _C.logsumexp(self, dims_arg(dim, "logsumexp"), bool_arg(keepdim, "logsumexp"))
-
-
-@_method
-def _check_grad_dtype(self, dtype):
-    """An integer result of an input that requires grad cannot be recorded (PyTorch's RuntimeError)."""
-    if dtype is not None and not dtype.is_floating_point and self.requires_grad and _C.is_grad_enabled():
-        raise RuntimeError(f"Autograd not support dtype: {_TYPE_NAMES[dtype.name]}")
-
-
-@_method
-def cumsum(self, dim, *, dtype=None):
-    if dtype_arg(dtype, "cumsum") is bool_:
-        raise NotImplementedError("\"cumsum_out_cpu\" not implemented for 'Bool'")
-    _check_grad_dtype(self, dtype_arg(dtype, "cumsum"))
-    x = self if dtype is None else self.to(dtype)
-    r = _C.cumsum(x, int_arg(dim, "cumsum"))  # integers accumulate in int64 unless a dtype is given
-    return r if dtype is None or r.dtype == x.dtype else r.to(x.dtype)
-
-
+# mean, prod, max, std, softmax, cumsum, ... are bound in C++ from the reduction
+# table (csrc/bindings/reduction_table.h, Note [Reduction table]) and installed
+# by _elementwise.install.
 @_method
 def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
     if not (p is None or isinstance(p, (str, int, builtins.float))) or isinstance(p, builtins.bool):
@@ -1100,11 +950,6 @@ def argsort(self, dim=-1, descending=False, stable=False):
 def topk(self, k, dim=-1, largest=True, sorted=True):
     v, i = _C.topk(self, int_arg(k, "topk", "k"), int_arg(dim, "topk"), largest, sorted)
     return return_types.topk(v, i)
-
-
-@_method
-def count_nonzero(self, dim=None):
-    return (self != 0).sum(dim)
 
 
 # ---- linear algebra ----

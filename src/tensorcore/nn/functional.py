@@ -101,8 +101,7 @@ def _get_softmax_dim(name, ndim, stacklevel):
 def softmax(input: Any, dim: Any = None, _stacklevel: Any = 3, dtype: Any = None) -> Tensor:
     if dim is None:
         dim = _get_softmax_dim("softmax", input.dim(), _stacklevel)
-    x = input if dtype is None else input.to(dtype)
-    return _C.softmax(x, dim)
+    return input.softmax(dim) if dtype is None else input.softmax(dim, dtype=dtype)
 
 
 def softmin(input: Any, dim: Any = None, _stacklevel: Any = 3, dtype: Any = None) -> Tensor:
@@ -115,8 +114,7 @@ def softmin(input: Any, dim: Any = None, _stacklevel: Any = 3, dtype: Any = None
 def log_softmax(input: Any, dim: Any = None, _stacklevel: Any = 3, dtype: Any = None) -> Tensor:
     if dim is None:
         dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
-    x = input if dtype is None else input.to(dtype)
-    return _C.log_softmax(x, dim)
+    return input.log_softmax(dim) if dtype is None else input.log_softmax(dim, dtype=dtype)
 
 
 # ---- dropout ----
