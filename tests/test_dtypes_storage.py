@@ -491,3 +491,28 @@ def test_legacy_tensor_types(torch):
         run_both(torch, lambda m: getattr(m, cls)([1, 2, 3]))
         assert isinstance(getattr(tc, cls)([1]), getattr(tc, cls))
         assert tc.ones(2).type("torch." + cls).type() == "torch." + cls
+
+
+_INT_ACTIVATIONS = {
+    "hardtanh": lambda m, x: m.nn.functional.hardtanh(x), "hardtanh_pos": lambda m, x: m.nn.functional.hardtanh(x, 0, 3),
+    "relu6": lambda m, x: m.nn.functional.relu6(x),
+    "threshold_neg_float": lambda m, x: m.nn.functional.threshold(x, 0.5, -1.0),
+    "threshold_neg_int": lambda m, x: m.nn.functional.threshold(x, 1, -1),
+    "threshold_big_float": lambda m, x: m.nn.functional.threshold(x, 1, 300.0),
+    "threshold_inplace": lambda m, x: m.nn.functional.threshold(x.clone(), 2, 9, inplace=True),
+}
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int8", "int16", "int32", "int64"])
+@pytest.mark.parametrize("case", sorted(_INT_ACTIVATIONS))
+def test_integer_hardtanh_threshold_match_torch(case, dtype):
+    """Integer inputs: unsigned hardtanh rejects negative limits, a float
+    threshold value must fit the dtype, bool is rejected, as in PyTorch."""
+    torch = pytest.importorskip("torch")
+    out = []
+    for m in (tc, torch):
+        try:
+            out.append(_INT_ACTIVATIONS[case](m, m.tensor([0, 1, 2, 5]).to(getattr(m, dtype))).tolist())
+        except Exception as e:  # noqa: BLE001 - compared with PyTorch's
+            out.append((type(e).__name__, str(e)))
+    assert out[0] == out[1]

@@ -25,7 +25,10 @@ SAME_DTYPE = ("amax", "amin", "mm", "bmm", "index_select", "logsumexp", "clamp",
 INPUT_DTYPE = ("amax", "amin", "index_select")
 WITH_INDICES = ("max", "min", "sort")  # (values, indices) outs, when called with a dim
 
-_NAMES = {"bool": "bool", "int32": "int", "int64": "long int", "float32": "float", "float64": "double"}
+# C++ type names in PyTorch's out= dtype messages, for every dtype
+_NAMES = {"bool": "bool", "int32": "int", "int64": "long int", "float32": "float", "float64": "double",
+          "uint8": "unsigned char", "int8": "signed char", "int16": "short int", "float16": "c10::Half",
+          "bfloat16": "c10::BFloat16"}
 
 
 def _expect(out, dtype):
