@@ -516,3 +516,36 @@ def test_integer_hardtanh_threshold_match_torch(case, dtype):
         except Exception as e:  # noqa: BLE001 - compared with PyTorch's
             out.append((type(e).__name__, str(e)))
     assert out[0] == out[1]
+
+
+_COMMON_DTYPE_CASES = {
+    "gt_int8_0d": lambda m: m.tensor([1, 2, 250], dtype=m.uint8) > m.tensor(-3, dtype=m.int8),
+    "fmin_int8_0d": lambda m: m.fmin(m.tensor([1, 2, 250], dtype=m.uint8), m.tensor(-3, dtype=m.int8)),
+    "floor_divide_int8_0d": lambda m: m.tensor([1, 2, 250], dtype=m.uint8) // m.tensor(-3, dtype=m.int8),
+    "remainder_int8_0d": lambda m: m.tensor([1, 2, 250], dtype=m.uint8) % m.tensor(-3, dtype=m.int8),
+    "gt_python_int": lambda m: m.tensor([1, 2, 250], dtype=m.uint8) > -3,
+    "int8_wraps_int32_0d": lambda m: m.tensor([1, -2], dtype=m.int8) * m.tensor(300, dtype=m.int32),
+    "clamp_min_neg": lambda m: m.clamp(m.tensor([0, 1, 2, 5], dtype=m.uint8), min=-1),
+    "clamp_both": lambda m: m.clamp(m.tensor([0, 1, 2, 5], dtype=m.uint8), min=-1, max=1),
+    "clamp_int8_wraps": lambda m: m.clamp(m.tensor([0, 1, -2, 5], dtype=m.int8), max=130),
+    "div_true_stays_signed": lambda m: m.tensor([1, 2], dtype=m.uint8) / m.tensor(-3, dtype=m.int8),
+    "clamp_int32_overflow": lambda m: m.clamp(m.tensor([0, 1], dtype=m.int32), max=2 ** 40),
+    "add_python_int_wraps": lambda m: m.tensor([1, 2], dtype=m.uint8) + 300,
+    "mul_python_int_wraps": lambda m: m.tensor([1, -2], dtype=m.int8) * 1000,
+}
+
+
+@pytest.mark.parametrize("case", sorted(_COMMON_DTYPE_CASES))
+def test_small_int_operands_are_cast_to_the_common_dtype_first(case):
+    """PyTorch casts every operand to the common dtype before computing: an
+    int8 0-dim -3 beside a uint8 tensor is 253, a clamp bound -1 on uint8 is
+    255 (true division promotes straight to float and keeps -3)."""
+    torch = pytest.importorskip("torch")
+
+    def run(m):
+        try:
+            r = _COMMON_DTYPE_CASES[case](m)
+            return str(r.dtype).split(".")[-1], r.tolist()
+        except RuntimeError as e:
+            return "RuntimeError", str(e)
+    assert run(tc) == run(torch)

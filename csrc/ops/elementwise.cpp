@@ -167,10 +167,16 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   // pow's Python-number exponent must fit an integer dtype (PyTorch's "value cannot be converted" RuntimeError).
   // Storage types compute in their compute dtype (Note [DType codes]) and round once into `out`.
   const DType kc = compute_dtype(compute);
-  Tensor ac = to_dtype(a, kc);
+  // An integer operand is first cast to the common storage dtype, as PyTorch
+  // casts every input to the common dtype: uint8 with an int8 0-dim -3 sees 253.
+  auto operand = [&](const Tensor& t) {
+    return kc != compute && !is_floating(compute) && t.dtype() != compute ? to_dtype(to_dtype(t, compute), kc)
+                                                                          : to_dtype(t, kc);
+  };
+  Tensor ac = operand(a);
   Tensor bc = op == BinaryOp::Pow && is_integral(compute, false) && is_wrapped_number(b)
                   ? to_dtype(checked_scalar_to(b, compute), kc)
-                  : to_dtype(b, kc);
+                  : operand(b);
   if (is_integral(compute, true) && divides(op) && any_zero(bc))
     raise(ErrorKind::Runtime, "ZeroDivisionError: [", name, "] integer division or modulo by zero");
   // Only a Python-number exponent is rejected; tensor exponents follow the functor (2 ** -1 == 0).
@@ -494,11 +500,26 @@ Tensor clamp(const Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi
   if (dt == DType::Bool) raise(ErrorKind::NotImplemented, "[clamp] not implemented for 'Bool' tensors");
   const DType kc = compute_dtype(dt);
   Tensor ac = to_dtype(a, kc);
+  // An integer bound is a value of the result dtype, as in PyTorch: it must
+  // fit (c10::overflows, checked by scalar_tensor) and min=-1 on uint8 is 255.
+  auto bound = [&](const Scalar& s) {
+    if (is_floating(dt)) return s.d;
+    (void)scalar_tensor(s, dt);
+    switch (dt) {
+      case DType::Uint8:
+        return double(static_cast<uint8_t>(s.i));
+      case DType::Int8:
+        return double(static_cast<int8_t>(s.i));
+      case DType::Int16:
+        return double(static_cast<int16_t>(s.i));
+      default:
+        return double(s.i);
+    }
+  };
   Tensor out;
   {
     TensorIterator it({&out}, {kc}, {&ac}, "clamp");
-    kernels::clamp(it, kc, lo.has_value(), lo ? (is_floating(dt) ? lo->d : double(lo->i)) : 0.0, hi.has_value(),
-                   hi ? (is_floating(dt) ? hi->d : double(hi->i)) : 0.0);
+    kernels::clamp(it, kc, lo.has_value(), lo ? bound(*lo) : 0.0, hi.has_value(), hi ? bound(*hi) : 0.0);
   }
   if (kc != dt) out = to_dtype(out, dt);
   if (auto* n = record("ClampBackward1", d::clamp_backward, {&a}, {&out})) {
