@@ -9,6 +9,11 @@ to generate inputs, and whether it is differentiable.
 Samples hold numpy arrays and Python scalars; ``to_module`` turns the arrays
 into tensors of either library (optionally through a strided view), so the
 same sample drives tensorcore, torch and numpy.
+
+Dtypes: every op runs on all ten dtypes against torch (test_ops.py); the
+numpy comparison covers ``op.dtypes`` except bfloat16 (numpy has none; the
+arrays are ml_dtypes.bfloat16 and reach torch through float32). float16 is
+computed by numpy in float64 and compared within float16's precision.
 """
 import math
 import operator
@@ -26,12 +31,29 @@ except ImportError:  # pragma: no cover - exercised only without torch
 
 import tensorcore as tc
 
-ALL_DTYPES = ("bool", "int32", "int64", "float32", "float64")
-FLOATS = ("float32", "float64")
-INTS = ("int32", "int64")
+try:  # numpy has no bfloat16: ml_dtypes registers one (tensorcore's numpy bridge uses it too)
+    import ml_dtypes  # noqa: F401
+    HAVE_BF16_NUMPY = True
+except ImportError:  # pragma: no cover
+    HAVE_BF16_NUMPY = False
+
+# Every dtype PyTorch's CPU build has that tensorcore has (Note [DType codes]).
+ALL_DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16", "float32", "float64")
+# The five dtypes the database had before issue 10: property tests and other
+# layout-oriented checks stay on these.
+CORE_DTYPES = ("bool", "int32", "int64", "float32", "float64")
+# Storage dtypes (compute in float32 / int32, Note [Half types compute in float]).
+HALF_FLOATS = ("float16", "bfloat16")
+SMALL_INTS = ("uint8", "int8", "int16")
+FLOATS = HALF_FLOATS + ("float32", "float64")
+INTS = SMALL_INTS + ("int32", "int64")
 NUMERIC = INTS + FLOATS
 INTLIKE = ("bool",) + INTS
+# dtypes numpy can compute with: bfloat16 is compared with torch only.
+NUMPY_DTYPES = tuple(d for d in ALL_DTYPES if d != "bfloat16")
 _ORDER = {d: i for i, d in enumerate(ALL_DTYPES)}
+_BITS = {"bool": 1, "uint8": 8, "int8": 8, "int16": 16, "int32": 32, "int64": 64, "float16": 16, "bfloat16": 16,
+         "float32": 32, "float64": 64}
 
 
 def category(dt):
@@ -39,8 +61,24 @@ def category(dt):
 
 
 def promote_types(a, b):
-    # Note [Promotion lattice] in csrc/core/dtype.h: a chain for our 5 dtypes.
-    return a if _ORDER[a] >= _ORDER[b] else b
+    """PyTorch's promotion lattice (Note [Promotion lattice] in csrc/core/dtype.h),
+    written independently: bool < integers < floating; within integers the
+    smallest signed type holding both (uint8 with a signed type needs one more
+    bit: uint8+int8 -> int16); within floating the wider, and float16 with
+    bfloat16 (neither holds the other) -> float32."""
+    if a == b:
+        return a
+    ca, cb = category(a), category(b)
+    if ca != cb:
+        return a if ca > cb else b
+    if ca == 2:
+        if {a, b} == {"float16", "bfloat16"}:
+            return "float32"
+        return a if _BITS[a] >= _BITS[b] else b
+    if "uint8" in (a, b):
+        other = b if a == "uint8" else a
+        return {"int8": "int16"}.get(other, other)
+    return a if _BITS[a] >= _BITS[b] else b
 
 
 def dtype_of(x):
@@ -95,6 +133,11 @@ def to_bool(dt):
     return "bool"
 
 
+def any_all_dtype(dt):
+    """all()/any() return bool, except for uint8 which they keep (as PyTorch)."""
+    return "uint8" if dt == "uint8" else "bool"
+
+
 def to_int64(dt):
     return "int64"
 
@@ -134,6 +177,9 @@ class OpInfo:
     nondet_values: bool = False     # only compare shapes/dtypes (e.g. empty)
     notes: str = ""
     ref_dtype_fn: Optional[Callable] = None  # (sample, dtype) -> expected dtype name
+    # float16 / bfloat16 tolerance (rtol = atol) where PyTorch itself rounds
+    # more than once (e.g. prod accumulates in the storage dtype); None: ~1 ulp
+    half_tol: Optional[float] = None
 
 
 def rng_for(*keys):
@@ -147,8 +193,10 @@ def make_array(rng, shape, dtype, domain="any"):
     if dtype in INTS:
         lo, hi = {"any": (-5, 6), "pos": (1, 6), "nonzero": (1, 6), "unit": (-1, 2), "small": (0, 4),
                   "expo": (0, 4), "base": (-3, 4)}.get(domain, (-5, 6))
+        if dtype == "uint8":  # unsigned: keep the magnitudes, drop the signs
+            lo = max(lo, 0 if domain not in ("nonzero", "pos") else 1)
         a = rng.integers(lo, hi, size=shape).astype(dtype)
-        if domain == "nonzero":
+        if domain == "nonzero" and dtype != "uint8":
             a = a * np.where(rng.random(shape) > 0.5, 1, -1).astype(dtype)
         return np.asarray(a, dtype=dtype)
     if domain == "pos":
@@ -174,31 +222,41 @@ def distinct_array(rng, shape, dtype):
     n = int(np.prod(shape)) if shape else 1
     if dtype == "bool":
         return make_array(rng, shape, dtype)
-    v = rng.permutation(n).astype(np.float64) - n // 2
+    v = rng.permutation(n).astype(np.float64) - (0 if dtype == "uint8" else n // 2)
     if dtype in FLOATS:
         v = v * 0.37 + 0.01
     return v.reshape(shape).astype(dtype)
 
 
 # ---- conversion to either library ----
+def from_numpy(m, arr):
+    """A tensor of library `m` holding a copy of `arr` (torch.from_numpy has no
+    bfloat16: those go through float32, which holds every bfloat16 exactly)."""
+    if m is tc:
+        return tc.tensor(arr)
+    if arr.dtype.name == "bfloat16":
+        return m.from_numpy(arr.astype(np.float32)).to(m.bfloat16)
+    return m.from_numpy(np.array(arr, copy=True))
+
+
 def _strided(m, arr):
     """A tensor equal to `arr` whose last dim has stride 2 (a step slice)."""
     if arr.ndim == 0 or arr.size == 0:
-        return m.tensor(arr) if m is not None else arr
-    wide = np.repeat(arr, 2, axis=-1)
-    t = m.tensor(wide) if m is not tc else tc.tensor(wide)
-    return t[..., ::2]
+        return from_numpy(m, arr)
+    return from_numpy(m, np.repeat(arr, 2, axis=-1))[..., ::2]
+
+
+def is_float_array(x):
+    return isinstance(x, np.ndarray) and x.dtype.name in FLOATS
 
 
 def to_module(m, x, strided=False, requires_grad=False):
     if isinstance(x, np.ndarray):
         if strided and x.ndim >= 1:
             t = _strided(m, x)
-        elif m is tc:
-            t = tc.tensor(x)
         else:
-            t = m.from_numpy(np.array(x, copy=True))
-        if requires_grad and np.dtype(x.dtype).kind == "f":
+            t = from_numpy(m, x)
+        if requires_grad and is_float_array(x):
             t = t.detach().requires_grad_(True) if strided else t.requires_grad_(True)
         return t
     if isinstance(x, list):
@@ -223,6 +281,8 @@ def to_numpy(x):
     if isinstance(x, tc.Tensor):
         return x.detach().numpy().copy()
     if torch is not None and isinstance(x, torch.Tensor):
+        if x.dtype == torch.bfloat16:  # torch's .numpy() has no bfloat16
+            return x.detach().float().numpy().astype("bfloat16")
         return x.detach().numpy().copy()
     if isinstance(x, (tuple, list)):
         return tuple(to_numpy(v) for v in x)
@@ -264,7 +324,10 @@ def assert_close(actual, expected, rtol=1.3e-6, atol=1e-5, msg=""):
 BIN_SHAPES = [((2, 3), (2, 3), "same"), ((2, 3), (3,), "bcast"), ((2, 1, 3), (4, 1), "bcast2"),
               ((), (2, 3), "zerodim_lhs"), ((2, 3), (), "zerodim_rhs"), ((0, 3), (3,), "empty"),
               ((), (), "both0d")]
-_MIXED = {"bool": "float32", "int32": "int64", "int64": "float32", "float32": "float64", "float64": "int32"}
+_MIXED = {"bool": "float32", "int32": "int64", "int64": "float32", "float32": "float64", "float64": "int32",
+          # the new dtypes meet the lattice's odd corners: uint8+int8 -> int16,
+          # float16+bfloat16 -> float32, small ints with half floats
+          "uint8": "int8", "int8": "float16", "int16": "uint8", "float16": "bfloat16", "bfloat16": "int16"}
 
 
 def mixed_partner(op, dtype):
@@ -407,7 +470,8 @@ def _np_arg(which):
 
 
 def _np_sort(a, dim=-1, descending=False):
-    idx = np.argsort(-a if descending else a, axis=dim, kind="stable") if a.dtype != bool else \
+    key = a.astype(np.int64) if a.dtype.kind == "u" else a  # -a wraps for unsigned types
+    idx = np.argsort(-key if descending else key, axis=dim, kind="stable") if a.dtype != bool else \
         np.argsort(~a if descending else a, axis=dim, kind="stable")
     return np.take_along_axis(a, idx, axis=dim), idx.astype(np.int64)
 
@@ -462,6 +526,8 @@ def _np_flatten(a, start_dim=0, end_dim=-1):
 
 
 def _np_clamp(a, min=None, max=None):
+    if a.dtype.kind in "iu":  # an integer bound is a value of the tensor's dtype (-1 is 255 for uint8)
+        min, max = (v if not isinstance(v, int) else np.array(v).astype(a.dtype) for v in (min, max))
     r = a
     if min is not None:
         r = np.maximum(r, min)
@@ -593,7 +659,7 @@ for _name, _np, _dts, _out, _grad, _dom in _UNARY:
 
 def _special_values_samples(op, dtype, rng):
     if dtype not in FLOATS:
-        return [Sample((np.array([0, 1, -2], dtype=dtype),), desc="no_special_values")]
+        return [Sample((np.array([0, 1, -2]).astype(dtype),), desc="no_special_values")]
     return [Sample((np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.5], dtype=dtype),), desc="special")]
 
 
@@ -624,6 +690,7 @@ def _clamp_samples(op, dtype, rng):
     a = make_array(rng, (3, 4), dtype, "noint")
     return [Sample((a,), {"min": -1, "max": 1}, desc="int_bounds"),
             Sample((a,), {"min": -0.5}, desc="min_only"),
+            Sample((a,), {"min": -1}, desc="int_min_only"),  # uint8: -1 is 255
             Sample((a,), {"max": 0.5}, desc="max_only"),
             Sample((a,), {"min": 1.5, "max": 0.5}, desc="min_gt_max"),
             Sample((make_array(rng, (), dtype, "noint"),), {"min": 0, "max": 1}, desc="0d"),
@@ -678,7 +745,8 @@ _red("sum", lambda m, a, **kw: a.sum(**kw), _np_red(np.sum), ALL_DTYPES, out=sum
 _red("mean", lambda m, a, **kw: a.mean(**kw), _np_red(np.mean), FLOATS, aliases=(lambda m, a, **kw: m.mean(a, **kw),))
 _red("prod", lambda m, a, **kw: a.prod(**kw), lambda a, dim=None, keepdim=False: np.asarray(
     np.prod(a, axis=dim, keepdims=keepdim)), ALL_DTYPES,
-     variants=[{}, {"dim": 0}, {"dim": -1, "keepdim": True}, {"dim": 1}], out=sum_like, domain="pos", rtol=1e-5)
+     variants=[{}, {"dim": 0}, {"dim": -1, "keepdim": True}, {"dim": 1}], out=sum_like, domain="pos", rtol=1e-5,
+     half_tol=2e-2)  # PyTorch multiplies float16 / bfloat16 in the storage dtype, rounding at every step
 _red("amax", lambda m, a, **kw: a.amax(**kw), _np_red(np.amax), ALL_DTYPES, distinct=True,
      aliases=(lambda m, a, **kw: m.amax(a, **kw),))
 _red("amin", lambda m, a, **kw: a.amin(**kw), _np_red(np.amin), ALL_DTYPES, distinct=True)
@@ -699,9 +767,9 @@ _red("var", lambda m, a, **kw: a.var(**kw), _np_var, FLOATS,
                {"dim": 1, "correction": 0}], rtol=1e-5)
 _red("std", lambda m, a, **kw: a.std(**kw), _np_std, FLOATS,
      variants=[{}, {"dim": 0}, {"dim": -1, "keepdim": True}, {"dim": 1, "unbiased": False}], rtol=1e-5)
-_red("all", lambda m, a, **kw: a.all(**kw), _np_red(np.all), ALL_DTYPES, out=to_bool, grad=False,
+_red("all", lambda m, a, **kw: a.all(**kw), _np_red(np.all), ALL_DTYPES, out=any_all_dtype, grad=False,
      variants=[{}, {"dim": 0}, {"dim": -1, "keepdim": True}])
-_red("any", lambda m, a, **kw: a.any(**kw), _np_red(np.any), ALL_DTYPES, out=to_bool, grad=False,
+_red("any", lambda m, a, **kw: a.any(**kw), _np_red(np.any), ALL_DTYPES, out=any_all_dtype, grad=False,
      variants=[{}, {"dim": 1}, {"dim": 0, "keepdim": True}])
 _red("logsumexp", lambda m, a, **kw: a.logsumexp(**kw), _np_logsumexp, FLOATS,
      variants=[{"dim": 0}, {"dim": (0, 2)}, {"dim": -1, "keepdim": True}], rtol=1e-5)
@@ -886,12 +954,21 @@ def samples(op, dtype):
 
 
 def numpy_reference(op, sample):
-    """op.ref on the sample's arrays: bool inputs of float-valued ops are
-    computed in float64 (numpy would use float16), and reductions of 0-dim
+    """op.ref on the sample's arrays: bool and integer inputs of float-valued
+    ops and float16 inputs are computed in float64, and reductions of 0-dim
     tensors are computed on one element and reshaped back."""
     args = list(sample.args)
-    if op.out is to_float:
-        args = [a.astype(np.float64) if isinstance(a, np.ndarray) and a.dtype == bool else a for a in args]
+    if op.kind == "binary" and op.out is not to_float:
+        # PyTorch casts every operand to the common dtype first: an int8 0-dim
+        # -3 is 253 beside a uint8 tensor (numpy would widen both to int16).
+        common = result_type(*args)
+        if common in INTLIKE:
+            args = [a.astype(common) if isinstance(a, np.ndarray) else a for a in args]
+    if op.out is to_float:  # numpy would compute bool / small ints in float16
+        args = [a.astype(np.float64) if isinstance(a, np.ndarray) and a.dtype.kind in "biu" else a for a in args]
+    # float16 is computed exactly (float64) and compared within float16's
+    # precision: tensorcore, like PyTorch, computes it in float32 and rounds once.
+    args = [a.astype(np.float64) if isinstance(a, np.ndarray) and a.dtype == np.float16 else a for a in args]
     zero_dim = op.kind == "reduction" and isinstance(args[0], np.ndarray) and args[0].ndim == 0
     if zero_dim:
         args[0] = args[0].reshape(1)

@@ -491,3 +491,61 @@ def test_legacy_tensor_types(torch):
         run_both(torch, lambda m: getattr(m, cls)([1, 2, 3]))
         assert isinstance(getattr(tc, cls)([1]), getattr(tc, cls))
         assert tc.ones(2).type("torch." + cls).type() == "torch." + cls
+
+
+_INT_ACTIVATIONS = {
+    "hardtanh": lambda m, x: m.nn.functional.hardtanh(x), "hardtanh_pos": lambda m, x: m.nn.functional.hardtanh(x, 0, 3),
+    "relu6": lambda m, x: m.nn.functional.relu6(x),
+    "threshold_neg_float": lambda m, x: m.nn.functional.threshold(x, 0.5, -1.0),
+    "threshold_neg_int": lambda m, x: m.nn.functional.threshold(x, 1, -1),
+    "threshold_big_float": lambda m, x: m.nn.functional.threshold(x, 1, 300.0),
+    "threshold_inplace": lambda m, x: m.nn.functional.threshold(x.clone(), 2, 9, inplace=True),
+}
+
+
+@pytest.mark.parametrize("dtype", ["bool", "uint8", "int8", "int16", "int32", "int64"])
+@pytest.mark.parametrize("case", sorted(_INT_ACTIVATIONS))
+def test_integer_hardtanh_threshold_match_torch(case, dtype):
+    """Integer inputs: unsigned hardtanh rejects negative limits, a float
+    threshold value must fit the dtype, bool is rejected, as in PyTorch."""
+    torch = pytest.importorskip("torch")
+    out = []
+    for m in (tc, torch):
+        try:
+            out.append(_INT_ACTIVATIONS[case](m, m.tensor([0, 1, 2, 5]).to(getattr(m, dtype))).tolist())
+        except Exception as e:  # noqa: BLE001 - compared with PyTorch's
+            out.append((type(e).__name__, str(e)))
+    assert out[0] == out[1]
+
+
+_COMMON_DTYPE_CASES = {
+    "gt_int8_0d": lambda m: m.tensor([1, 2, 250], dtype=m.uint8) > m.tensor(-3, dtype=m.int8),
+    "fmin_int8_0d": lambda m: m.fmin(m.tensor([1, 2, 250], dtype=m.uint8), m.tensor(-3, dtype=m.int8)),
+    "floor_divide_int8_0d": lambda m: m.tensor([1, 2, 250], dtype=m.uint8) // m.tensor(-3, dtype=m.int8),
+    "remainder_int8_0d": lambda m: m.tensor([1, 2, 250], dtype=m.uint8) % m.tensor(-3, dtype=m.int8),
+    "gt_python_int": lambda m: m.tensor([1, 2, 250], dtype=m.uint8) > -3,
+    "int8_wraps_int32_0d": lambda m: m.tensor([1, -2], dtype=m.int8) * m.tensor(300, dtype=m.int32),
+    "clamp_min_neg": lambda m: m.clamp(m.tensor([0, 1, 2, 5], dtype=m.uint8), min=-1),
+    "clamp_both": lambda m: m.clamp(m.tensor([0, 1, 2, 5], dtype=m.uint8), min=-1, max=1),
+    "clamp_int8_wraps": lambda m: m.clamp(m.tensor([0, 1, -2, 5], dtype=m.int8), max=130),
+    "div_true_stays_signed": lambda m: m.tensor([1, 2], dtype=m.uint8) / m.tensor(-3, dtype=m.int8),
+    "clamp_int32_overflow": lambda m: m.clamp(m.tensor([0, 1], dtype=m.int32), max=2 ** 40),
+    "add_python_int_wraps": lambda m: m.tensor([1, 2], dtype=m.uint8) + 300,
+    "mul_python_int_wraps": lambda m: m.tensor([1, -2], dtype=m.int8) * 1000,
+}
+
+
+@pytest.mark.parametrize("case", sorted(_COMMON_DTYPE_CASES))
+def test_small_int_operands_are_cast_to_the_common_dtype_first(case):
+    """PyTorch casts every operand to the common dtype before computing: an
+    int8 0-dim -3 beside a uint8 tensor is 253, a clamp bound -1 on uint8 is
+    255 (true division promotes straight to float and keeps -3)."""
+    torch = pytest.importorskip("torch")
+
+    def run(m):
+        try:
+            r = _COMMON_DTYPE_CASES[case](m)
+            return str(r.dtype).split(".")[-1], r.tolist()
+        except RuntimeError as e:
+            return "RuntimeError", str(e)
+    assert run(tc) == run(torch)

@@ -794,3 +794,24 @@ def test_ldl_errors_match_torch(torch, k):
         LDL_ERRORS[k](tc)
     assert type(c_err.value) is type(t_err.value)
     assert str(c_err.value).split(":")[-1].strip()[:40] == str(t_err.value).split(":")[-1].strip()[:40]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("ord", ["fro", "nuc", 1, -1, 2, float("inf"), -float("inf")])
+def test_matrix_norm_low_precision_like_pytorch(dtype, ord):
+    """float16 / bfloat16 take every order but the singular-value ones, as PyTorch."""
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(1).standard_normal((2, 3, 4)).astype(np.float32)
+    out = []
+    for m in (tc, torch):
+        try:
+            r = m.linalg.matrix_norm(m.tensor(x).to(getattr(m, dtype)), ord)
+            out.append((str(r.dtype).split(".")[-1], r.float().numpy()))
+        except RuntimeError as e:
+            out.append(("RuntimeError", str(e)))
+    (got, want) = out
+    assert got[0] == want[0]
+    if got[0] == "RuntimeError":
+        assert got[1] == want[1]
+    else:
+        np.testing.assert_allclose(got[1], want[1], rtol=1e-2 if dtype == "bfloat16" else 1e-3)

@@ -12,6 +12,13 @@ from op_db import OPS, ALL_DTYPES, assert_close, call, to_numpy, dtype_name
 
 def tolerances(op, out_dtypes):
     dts = out_dtypes if isinstance(out_dtypes, tuple) else (out_dtypes,)
+    # float16 / bfloat16: about one unit in the last place (2**-10 / 2**-7)
+    if "bfloat16" in dts:
+        tol = op.half_tol or 8e-3
+        return max(op.rtol, tol), tol
+    if "float16" in dts:
+        tol = op.half_tol or 1e-3
+        return max(op.rtol, tol), tol
     if any(d == "float32" for d in dts):
         return max(op.rtol, 2e-5) * 5, 2e-5
     return max(op.rtol, 1e-7), 1e-9
@@ -30,7 +37,8 @@ def _id(op, dt=None):
     return f"{op.name}-{dt}" if dt else op.name
 
 
-NUMPY_CASES = [(op, dt) for op in OPS for dt in op.dtypes]
+# numpy has no bfloat16: it is compared with torch only (test_forward_matches_torch).
+NUMPY_CASES = [(op, dt) for op in OPS for dt in op.dtypes if dt in op_db.NUMPY_DTYPES]
 
 
 # ---------------------------------------------------------------------------
@@ -151,8 +159,8 @@ def test_inplace_matches_torch(op, torch):
                 assert exception_family(e) == exception_family(re_), f"{where}: {e!r} vs torch {re_!r}"
             else:
                 assert e is None, f"{where}: tensorcore raised {e!r}"
-                assert d == rd
-                assert_close(v, rv, 1e-5, 1e-5, msg=where)
+                assert d == rd, f"{where}: dtype {d} != torch {rd}"
+                assert_close(v, rv, *tolerances(op, (d,)), msg=where)
 
 
 # ---------------------------------------------------------------------------
@@ -371,13 +379,21 @@ def test_broadcast_shapes_accepts_sizes():
 
 def test_promote_types_and_can_cast_match_torch_for_every_pair():
     torch = pytest.importorskip("torch")
-    names = ["bool", "int32", "int64", "float32", "float64"]
+    names = list(ALL_DTYPES)
     for a in names:
         for b in names:
             ta, tb = getattr(tc, a), getattr(tc, b)
             pa, pb = getattr(torch, a), getattr(torch, b)
             assert str(tc.promote_types(ta, tb)).split(".")[1] == str(torch.promote_types(pa, pb)).split(".")[1]
             assert tc.can_cast(ta, tb) == torch.can_cast(pa, pb), (a, b)
+
+
+def test_op_db_promotion_oracle_matches_torch(torch):
+    """op_db's own lattice (used for the numpy comparison's result dtypes) is PyTorch's."""
+    for a in ALL_DTYPES:
+        for b in ALL_DTYPES:
+            want = str(torch.promote_types(getattr(torch, a), getattr(torch, b))).split(".")[1]
+            assert op_db.promote_types(a, b) == want, (a, b)
 
 
 @pytest.mark.parametrize("args", [(1, 2), ("float32", "int32"), (None, float), (float, int), (bool, float)])

@@ -257,6 +257,19 @@ def test_random_imprecise_float_bounds_warn_like_pytorch():
         tc.empty(3, dtype=tc.float64).random_(-(1 << 60), 0)
 
 
+@pytest.mark.parametrize("dtype,lo,hi", [("float16", 0, 5000), ("bfloat16", -300, 5), ("float32", 0, 1 << 30)])
+def test_random_imprecise_bounds_warning_text_matches_pytorch(dtype, lo, hi):
+    torch = pytest.importorskip("torch")
+    import warnings
+
+    def messages(m):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            m.empty(3, dtype=getattr(m, dtype)).random_(lo, hi)
+        return [str(x.message).split(" (Triggered internally")[0] for x in w]
+    assert messages(tc) == messages(torch)
+
+
 def test_random_bounds_at_int64_limits_raise():
     # PyTorch overflows in from + 1 here and never returns; tensorcore rejects
     # the bound (it exceeds what float32 can draw up to).

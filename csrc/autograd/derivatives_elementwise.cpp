@@ -44,6 +44,16 @@ class Saved {
   mutable bool unpacked_ = false;
 };
 
+// div's gradient for `other` in PyTorch's order, -grad * ((self / other) / other)
+// (div_tensor_other_backward): float16 / bfloat16 round every step, so the
+// order decides the value. It overrides the Div row's d_other column (which
+// computes -grad * self / (other * other)); the row itself is left as is
+// because op_tables.h is included by every kernel translation unit.
+Tensor div_d_other(const Tensor& grad, const Tensor& self, const Tensor& other) {
+  using namespace tc::autograd::math;
+  return -grad * ((self / other) / other);
+}
+
 template <BinaryOp op> Grads binary_backward(FormulaNode& n, const Grads& g);
 template <BinaryOp op> Grads binary_not_implemented(FormulaNode& n, const Grads& g);
 template <UnaryOp op> Grads unary_backward(FormulaNode& n, const Grads& g);
@@ -54,7 +64,9 @@ template <UnaryOp op> Grads unary_backward(FormulaNode& n, const Grads& g);
     [[maybe_unused]] const Tensor NOGRAD;                                                                             \
     [[maybe_unused]] const Tensor& grad = g[0];                                                                       \
     [[maybe_unused]] const Saved self(n, 0), other(n, 1), result(n, 2);                                               \
-    return {n.needs_grad(0) ? Tensor(d_self) : Tensor(), n.needs_grad(1) ? Tensor(d_other) : Tensor()};               \
+    const bool div_other = BinaryOp::E == BinaryOp::Div;                                                              \
+    Tensor g_other = !n.needs_grad(1) ? Tensor() : div_other ? div_d_other(grad, self, other) : Tensor(d_other);      \
+    return {n.needs_grad(0) ? Tensor(d_self) : Tensor(), g_other};                                                    \
   }                                                                                                                   \
   template <> Grads binary_not_implemented<BinaryOp::E>(FormulaNode&, const Grads&) {                                 \
     raise(ErrorKind::Runtime, "derivative for aten::" #name " is not implemented");                                   \

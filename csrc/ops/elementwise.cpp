@@ -482,11 +482,26 @@ Tensor clamp(const Tensor& a, std::optional<Scalar> lo, std::optional<Scalar> hi
   if (dt == DType::Bool) raise(ErrorKind::NotImplemented, "[clamp] not implemented for 'Bool' tensors");
   const DType kc = compute_dtype(dt);
   Tensor ac = to_dtype(a, kc);
+  // An integer bound is a value of the result dtype, as in PyTorch: it must
+  // fit (c10::overflows, checked by scalar_tensor) and min=-1 on uint8 is 255.
+  auto bound = [&](const Scalar& s) {
+    if (is_floating(dt)) return s.d;
+    (void)scalar_tensor(s, dt);
+    switch (dt) {
+      case DType::Uint8:
+        return double(static_cast<uint8_t>(s.i));
+      case DType::Int8:
+        return double(static_cast<int8_t>(s.i));
+      case DType::Int16:
+        return double(static_cast<int16_t>(s.i));
+      default:
+        return double(s.i);
+    }
+  };
   Tensor out;
   {
     TensorIterator it({&out}, {kc}, {&ac}, "clamp");
-    kernels::clamp(it, kc, lo.has_value(), lo ? (is_floating(dt) ? lo->d : double(lo->i)) : 0.0, hi.has_value(),
-                   hi ? (is_floating(dt) ? hi->d : double(hi->i)) : 0.0);
+    kernels::clamp(it, kc, lo.has_value(), lo ? bound(*lo) : 0.0, hi.has_value(), hi ? bound(*hi) : 0.0);
   }
   if (kc != dt) out = to_dtype(out, dt);
   if (auto* n = record("ClampBackward1", d::clamp_backward, {&a}, {&out})) {

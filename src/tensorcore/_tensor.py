@@ -857,13 +857,14 @@ def random_(self, *args, generator=None, **kwargs):
 def _warn_imprecise_random_bounds(dtype, lo, hi):
     """PyTorch's warning for float random_ bounds beyond the exactly representable integers."""
     import warnings
-    digits = {float32: 24, float64: 53}.get(dtype)
+    digits, type_name = {float32: (24, "float"), float64: (53, "double"), float16: (11, "c10::Half"),
+                         bfloat16: (8, "c10::BFloat16")}.get(dtype, (None, None))
     if digits is None:
         return
     for value, name in ((lo, "from"), (None if hi is None else hi - 1, "to - 1")):
         if value is not None and (value < -(1 << digits) or value > (1 << digits)):
             warnings.warn(f"{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision limitations "
-                          f"{'float' if digits == 24 else 'double'} can support discrete uniform distribution only "
+                          f"{type_name} can support discrete uniform distribution only "
                           "within this range. This warning will become an error in version 1.7 release, please fix "
                           "the code in advance", UserWarning, stacklevel=3)
 

@@ -697,7 +697,8 @@ def _matrix_dims(A, dim, op):
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
     op = "linalg.matrix_norm"
     d0, d1 = _matrix_dims(A, dim, op)
-    _check_float(A if dtype is None else A.to(dtype), op)
+    # float16 / bfloat16 as PyTorch: every order but the singular-value ones (nuc, 2, -2)
+    _check_float(A if dtype is None else A.to(dtype), op, low_precision=ord not in ("nuc", 2, -2))
     if dtype is not None:
         A = A.to(dtype)
     if ord == "fro":

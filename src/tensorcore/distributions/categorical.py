@@ -4,7 +4,7 @@ import math
 import tensorcore as torch
 from . import constraints
 from .distribution import Distribution
-from .utils import _MIN, lazy_property, logits_to_probs, probs_to_logits
+from .utils import lazy_property, logits_to_probs, min_real, probs_to_logits
 
 __all__ = ["Categorical"]
 
@@ -92,8 +92,7 @@ class Categorical(Distribution):
         return log_pmf.gather(-1, value).squeeze(-1)
 
     def entropy(self):
-        min_real = _MIN[self.logits.dtype.name]
-        logits = torch.clamp(self.logits, min=min_real)
+        logits = torch.clamp(self.logits, min=min_real(self.logits.dtype))
         p_log_p = logits * self.probs
         return -p_log_p.sum(-1)
 

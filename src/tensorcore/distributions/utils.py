@@ -7,18 +7,17 @@ import tensorcore as torch
 __all__ = ["broadcast_all", "logits_to_probs", "probs_to_logits", "clamp_probs", "lazy_property", "tril_matrix_to_vec",
            "vec_to_tril_matrix"]
 
-_EPS = {"float32": 1.1920928955078125e-07, "float64": 2.220446049250313e-16}
-_TINY = {"float32": 1.1754943508222875e-38, "float64": 2.2250738585072014e-308}
-_MIN = {"float32": -3.4028234663852886e+38, "float64": -1.7976931348623157e+308}
-_MAX = {"float32": 3.4028234663852886e+38, "float64": 1.7976931348623157e+308}
-
-
 def eps(dtype):
-    return _EPS[dtype.name]
+    """finfo(dtype).eps for every floating dtype (float16 and bfloat16 too)."""
+    return torch.finfo(dtype).eps
 
 
 def tiny(dtype):
-    return _TINY[dtype.name]
+    return torch.finfo(dtype).tiny
+
+
+def min_real(dtype):
+    return torch.finfo(dtype).min
 
 
 def broadcast_all(*values):

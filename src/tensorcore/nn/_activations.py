@@ -87,6 +87,10 @@ def celu_(input: Any, alpha: Any = 1.0) -> Tensor:
 
 def _integer_hardtanh(input, min_val, max_val, inplace):
     # PyTorch clamps integer tensors with the bounds converted to the integer type.
+    if input.dtype.name == "bool":
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    if input.dtype.name == "uint8" and (int(min_val) < 0 or int(max_val) < 0):
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     out = input.clamp(int(min_val), int(max_val))
     return input.copy_(out) if inplace else out
 
@@ -144,9 +148,26 @@ def hardshrink(input: Any, lambd: Any = 0.5) -> Tensor:
     return _C.hardshrink(input, float(lambd))
 
 
+# c10::overflows for a Python float converted to an integer dtype (an int
+# converts as tensorcore.full does: an unsigned type takes negatives down to -max).
+_INT_RANGES = {"uint8": ("uint8_t", 0, 255), "int8": ("int8_t", -128, 127), "int16": ("int16_t", -32768, 32767),
+               "int32": ("int", -2 ** 31, 2 ** 31 - 1), "int64": ("int64_t", -2 ** 63, 2 ** 63 - 1)}
+
+
+def _to_integer_scalar(v, dtype):
+    if isinstance(v, float) and dtype.name in _INT_RANGES:
+        name, lo, hi = _INT_RANGES[dtype.name]
+        if v == v and abs(v) != float("inf") and not lo <= v <= hi:
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+    return int(v)
+
+
 def _integer_threshold(input, threshold, value, inplace):
     import tensorcore
-    out = _C.where(input <= int(threshold), tensorcore.full_like(input, int(value)), input)
+    if input.dtype.name == "bool":
+        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
+    threshold, value = _to_integer_scalar(threshold, input.dtype), _to_integer_scalar(value, input.dtype)
+    out = _C.where(input <= threshold, tensorcore.full_like(input, value), input)
     return input.copy_(out) if inplace else out
 
 

@@ -261,7 +261,9 @@ class SparseCooTensor(_Tensor):
         if dtype is None:
             name = self.dtype.name
             return "torch.sparse." + {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
-                                      "int32": "IntTensor", "bool": "BoolTensor"}.get(name, name)
+                                      "int32": "IntTensor", "bool": "BoolTensor", "uint8": "ByteTensor",
+                                      "int8": "CharTensor", "int16": "ShortTensor", "float16": "HalfTensor",
+                                      "bfloat16": "BFloat16Tensor"}.get(name, name)
         return self.to(dtype)
 
     def cpu(self, memory_format=None):
@@ -276,6 +278,8 @@ class SparseCooTensor(_Tensor):
 
     float, double, long, int, bool = (_cast("float32"), _cast("float64"), _cast("int64"), _cast("int32"),
                                       _cast("bool_"))
+    half, bfloat16, byte, char, short = (_cast("float16"), _cast("bfloat16"), _cast("uint8"), _cast("int8"),
+                                         _cast("int16"))
     del _cast
 
     # ---- conversions ----
