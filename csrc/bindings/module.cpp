@@ -110,6 +110,17 @@ PYBIND11_MODULE(_C, m) {
   init_conv(m);
   init_linalg(m);
 
+  // The dtype facts of core/dtype.h, one tuple per DType code (in code order), from
+  // which tensorcore/_dtype.py makes its dtype objects and name tables.
+  m.def("_dtype_table", [] {
+    py::list rows;
+    for (int i = 0; i < kNumDTypes; ++i) {
+      const DType t = static_cast<DType>(i);
+      rows.append(py::make_tuple(dtype_name(t), itemsize(t), is_floating(t), is_signed(t), scalar_type_name(t),
+                                 type_meta_name(t)));
+    }
+    return rows;
+  });
   m.def("_register", [](py::object size_cls, py::list dtypes) {
     registry().size_cls = size_cls;
     for (int i = 0; i < kNumDTypes; ++i) registry().dtypes[i] = dtypes[i];

@@ -27,28 +27,23 @@ class dtype:
         return self
 
 
-bool_ = dtype("bool", 1, False, False, 0)
-int32 = dtype("int32", 4, False, True, 1)
-int64 = dtype("int64", 8, False, True, 2)
-float32 = dtype("float32", 4, True, True, 3)
-float64 = dtype("float64", 8, True, True, 4)
-uint8 = dtype("uint8", 1, False, False, 5)
-int8 = dtype("int8", 1, False, True, 6)
-int16 = dtype("int16", 2, False, True, 7)
-float16 = dtype("float16", 2, True, True, 8)
-bfloat16 = dtype("bfloat16", 2, True, True, 9)
+# One object per C++ DType, made from the core's own table (Note [DType codes]
+# in core/dtype.h), in code order.
+from ._C import _dtype_table  # noqa: E402
 
-# In the order of the C++ DType enum (Note [DType codes] in core/dtype.h).
-ALL = [bool_, int32, int64, float32, float64, uint8, int8, int16, float16, bfloat16]
+_TABLE = _dtype_table()
+ALL = [dtype(name, size, is_float, signed, code) for code, (name, size, is_float, signed, _, _) in enumerate(_TABLE)]
+_BY_NAME = {d.name: d for d in ALL}
+bool_, int32, int64, float32, float64 = (_BY_NAME[n] for n in ("bool", "int32", "int64", "float32", "float64"))
+uint8, int8, int16, float16, bfloat16 = (_BY_NAME[n] for n in ("uint8", "int8", "int16", "float16", "bfloat16"))
+# PyTorch's names for a dtype in its messages: ScalarType ("Long", "Half") and
+# the C++ type ("long int", "c10::Half").
+SCALAR_TYPE_NAMES = {row[0]: row[4] for row in _TABLE}
+CPP_TYPE_NAMES = {row[0]: row[5] for row in _TABLE}
 ALIASES = {"bool": bool_, "int32": int32, "int": int32, "int64": int64, "long": int64,
            "float32": float32, "float": float32, "float64": float64, "double": float64,
            "uint8": uint8, "int8": int8, "int16": int16, "short": int16,
            "float16": float16, "half": float16, "bfloat16": bfloat16}
-
-
-# PyTorch's ScalarType names, as its error messages print them ("Long", "Half").
-SCALAR_TYPE_NAMES = {"bool": "Bool", "int32": "Int", "int64": "Long", "float32": "Float", "float64": "Double",
-                     "uint8": "Byte", "int8": "Char", "int16": "Short", "float16": "Half", "bfloat16": "BFloat16"}
 
 
 def _dtype_by_name(name):

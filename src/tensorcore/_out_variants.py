@@ -28,10 +28,7 @@ INPUT_DTYPE = ("index_select",)
 WITH_INDICES = ("sort",)  # (values, indices) outs, when called with a dim
 
 from ._dtype import SCALAR_TYPE_NAMES as _SCALAR_TYPE  # noqa: E402
-# C++ type names in PyTorch's out= dtype messages, for every dtype
-_NAMES = {"bool": "bool", "int32": "int", "int64": "long int", "float32": "float", "float64": "double",
-          "uint8": "unsigned char", "int8": "signed char", "int16": "short int", "float16": "c10::Half",
-          "bfloat16": "c10::BFloat16"}
+from ._dtype import CPP_TYPE_NAMES as _NAMES  # noqa: E402 (C++ type names in PyTorch's out= messages)
 
 
 def _expect(out, dtype):
