@@ -23,6 +23,7 @@ void init_nn(py::module_& m);
 void init_activation(py::module_& m);
 void init_conv(py::module_& m);
 void init_linalg(py::module_& m);
+void init_autocast(py::module_& m);
 }  // namespace tc::py_glue
 
 namespace py = pybind11;
@@ -107,6 +108,7 @@ PYBIND11_MODULE(_C, m) {
   init_activation(m);
   init_conv(m);
   init_linalg(m);
+  init_autocast(m);
 
   m.def("_register", [](py::object size_cls, py::list dtypes) {
     registry().size_cls = size_cls;

@@ -28,6 +28,7 @@ from .autograd import (Variable, no_grad, enable_grad, set_grad_enabled, is_grad
                        inference_mode)
 from . import amp  # noqa: E402,F401
 from .amp import autocast  # noqa: E402,F401
+globals().update(amp.autocast_mode.TORCH_FUNCTIONS)  # is_autocast_enabled, get_autocast_dtype, ...
 from . import cuda  # noqa: E402
 from ._args import (memory_format, contiguous_format, preserve_format, channels_last,  # noqa: E402,F401
                     channels_last_3d)
@@ -79,3 +80,7 @@ from .serialization import save, load  # noqa: E402,F401
 from . import sparse  # noqa: E402
 sparse.install(Tensor, globals())  # sparse_coo_tensor, to_sparse, layouts; mm/matmul/add see sparse operands
 from . import multiprocessing  # noqa: E402  (Tensor.share_memory_, tensors passed by reference)
+from . import cpu  # noqa: E402,F401  (torch.cpu, torch.cpu.amp)
+from .amp.grad_scaler import _amp_foreach_non_finite_check_and_unscale_, _amp_update_scale_  # noqa: E402,F401
+from .amp import _policies as _amp_policies  # noqa: E402
+_amp_policies.install()  # last: wraps the ops on PyTorch's CPU autocast lists (Note [CPU autocast op lists])

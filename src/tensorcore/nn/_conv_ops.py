@@ -6,7 +6,7 @@ MaxPool2DWithIndicesBackward0, AvgPool2DBackward0, AdaptiveAvgPool2DBackward0).
 """
 import builtins
 
-from .. import _C
+from .. import _C, _dtype
 from .._naming import grad_fn_named
 
 from ._padding import pad  # noqa: F401  (re-exported: F.pad)
@@ -94,6 +94,15 @@ def adaptive_avg_pool2d(input, output_size):
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
     if input.dim() < 2:
         raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+    if input.dtype in _HALF_TYPES:
+        # PyTorch computes a float16/bfloat16 batch norm in float32 (its parameters and running
+        # statistics may be float32 too: the mixed-dtype case autocast produces) and returns the
+        # input's dtype.
+        def widen(t):
+            return t.float() if t is not None and t.dtype in _HALF_TYPES else t
+        out = batch_norm(input.float(), running_mean, running_var, widen(weight), widen(bias), training,
+                         momentum, eps)
+        return out.to(input.dtype)
     dims = [0] + list(builtins.range(2, input.dim()))
     shape = [1, input.shape[1]] + [1] * (input.dim() - 2)
     if training:
@@ -115,6 +124,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if bias is not None:
         out = out + bias.reshape(shape)
     return out
+
+
+_HALF_TYPES = (_dtype.float16, _dtype.bfloat16)
 
 
 def _no_grad():
