@@ -34,6 +34,22 @@ class _Node:
     @property
     def variable(self) -> typing.Any:
         ...
+class _AutocastOp:
+    @staticmethod
+    def __reduce__(*args, **kwargs):
+        ...
+    def __call__(self, *args, **kwargs):
+        """
+        Call self as a function.
+        """
+    def __get__(self, instance, owner = None):
+        """
+        Return an attribute of instance, which is of type owner.
+        """
+    def __repr__(self):
+        """
+        Return repr(self).
+        """
 def _adam_step(arg0: collections.abc.Sequence[Tensor], arg1: collections.abc.Sequence[Tensor], arg2: collections.abc.Sequence[Tensor], arg3: collections.abc.Sequence[Tensor], arg4: collections.abc.Sequence[Tensor], arg5: collections.abc.Sequence[Tensor], arg6: typing.SupportsFloat | typing.SupportsIndex, arg7: typing.SupportsFloat | typing.SupportsIndex, arg8: typing.SupportsFloat | typing.SupportsIndex, arg9: typing.SupportsFloat | typing.SupportsIndex, arg10: typing.SupportsFloat | typing.SupportsIndex, arg11: bool, arg12: bool, arg13: bool) -> None:
     ...
 def _autocast_active() -> bool:
@@ -48,6 +64,10 @@ def _autocast_exclude(delta: typing.SupportsInt | typing.SupportsIndex) -> None:
     ...
 def _autocast_increment_nesting() -> int:
     ...
+def _autocast_op(fn: typing.Any, slow: typing.Any) -> typing.Any:
+    """
+    A wrapper calling fn, or slow while CPU autocast is active (Note [Autocast op wrappers]).
+    """
 def _cached_bytes() -> int:
     ...
 def _clear_autocast_cache() -> None:

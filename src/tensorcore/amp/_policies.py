@@ -18,8 +18,8 @@ fast function. Everything else is wrapped here: install() replaces each
 listed function by a wrapper wherever tensorcore's modules hold it (the
 torch namespace, Tensor, nn.functional, linalg, and any module-level name
 bound to the same function object), so module code such as nn.Linear reaches
-the wrapper too. With autocast off a wrapper costs one call of
-_C._autocast_active(); with it on, it casts the tensor arguments (one level
+the wrapper too. With autocast off a wrapper forwards the call from C (Note
+[Autocast op wrappers] in csrc/bindings/autocast.cpp); with it on, it casts the tensor arguments (one level
 of lists too) and runs the op with autocast excluded, so the listed ops the
 op is made of do not cast again, as PyTorch's ExcludeDispatchKeyGuard.
 Composites that PyTorch does not list and that are made of listed ops here
@@ -31,7 +31,6 @@ import sys
 
 from .. import _C, _dtype
 
-_active = _C._autocast_active
 _cast = _C._autocast_cast
 _exclude = _C._autocast_exclude
 _Tensor = _C.Tensor
@@ -54,16 +53,16 @@ def _run_excluded(fn, args, kwargs):
 
 
 def _make(fn, target):
-    """A wrapper that casts floating tensor arguments to target() and runs fn with autocast excluded."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        if not _active():
-            return fn(*args, **kwargs)
+    """A wrapper (Note [Autocast op wrappers]) that calls fn while autocast is off, and else casts
+    floating tensor arguments to target(args, kwargs) (None: no casts) and runs fn with autocast excluded."""
+    def slow(*args, **kwargs):
         dt = target(args, kwargs)
         if dt is not None:
             args = tuple(_cast_arg(a, dt) for a in args)
             kwargs = {k: _cast_arg(v, dt) for k, v in kwargs.items()}
         return _run_excluded(fn, args, kwargs)
+    wrapper = _C._autocast_op(fn, slow)
+    functools.update_wrapper(wrapper, fn)
     wrapper.__wrapped_autocast__ = fn
     return wrapper
 
