@@ -378,6 +378,23 @@ def test_decorator_and_deprecated_spellings_match_torch():
     assert a[3:] == e[3:]
 
 
+def test_autocast_state_is_per_thread_like_torch():
+    import threading
+
+    def run(lib):
+        seen = []
+
+        def worker():
+            seen.append((lib.is_autocast_enabled("cpu"), _dtype_name((lib.ones(2, 2) @ lib.ones(2, 2)).dtype)))
+        with lib.autocast("cpu"):
+            t = threading.Thread(target=worker)
+            t.start()
+            t.join()
+            seen.append(_dtype_name((lib.ones(2, 2) @ lib.ones(2, 2)).dtype))
+        return seen
+    assert run(tc) == run(torch) == [(False, "float32"), "bfloat16"]
+
+
 def test_unsupported_dtype_and_device_like_torch():
     for lib in (torch, tc):
         with pytest.warns(UserWarning, match="CPU autocast, but the target dtype is not supported"):
