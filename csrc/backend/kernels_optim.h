@@ -2,7 +2,9 @@
 // Optimizer-update kernels: one fused pass over a contiguous parameter that
 // reads its gradient and state and writes the new parameter and state in
 // place (torch.optim's single-tensor algorithms, ops/optim.h). float32 and
-// float64. Every element is independent, so results do not depend on the
+// float64; float16 and bfloat16 round after every op as PyTorch's tensor ops
+// do (Note [Optimizer steps on 16-bit parameters] in cpu/optim.cpp). Every
+// element is independent, so results do not depend on the
 // thread count. Scalars arrive in double and are rounded to the parameter's
 // dtype where PyTorch's tensor ops would round them.
 #include <cstdint>

@@ -24,6 +24,7 @@ void init_nn(py::module_& m);
 void init_activation(py::module_& m);
 void init_conv(py::module_& m);
 void init_linalg(py::module_& m);
+void init_autocast(py::module_& m);
 }  // namespace tc::py_glue
 
 namespace py = pybind11;
@@ -109,6 +110,7 @@ PYBIND11_MODULE(_C, m) {
   init_activation(m);
   init_conv(m);
   init_linalg(m);
+  init_autocast(m);
 
   // The dtype facts of core/dtype.h, one tuple per DType code (in code order), from
   // which tensorcore/_dtype.py makes its dtype objects and name tables.

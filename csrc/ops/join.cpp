@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/iterator.h"
 #include "core/shape_util.h"
+#include "ops/autocast.h"
 #include "ops/ops.h"
 
 namespace tc::ops {
@@ -21,6 +22,11 @@ void copy_into(Tensor dst, const Tensor& src) {
 }  // namespace
 
 Tensor cat(const std::vector<Tensor>& ts, int64_t dim) {
+  if (__builtin_expect(autocast::active(), 0)) {  // promote (Note [CPU autocast])
+    std::vector<Tensor> cs = autocast::promote(ts);
+    autocast::ExcludeGuard g;
+    return cat(cs, dim);
+  }
   TC_CHECK_VALUE(!ts.empty(), "torch.cat(): expected a non-empty list of Tensors");
   // Legacy rule: 1-D empty tensors are skipped.
   const Tensor* ref = nullptr;
@@ -71,6 +77,11 @@ Tensor cat(const std::vector<Tensor>& ts, int64_t dim) {
 }
 
 Tensor stack(const std::vector<Tensor>& ts, int64_t dim) {
+  if (__builtin_expect(autocast::active(), 0)) {  // promote (Note [CPU autocast])
+    std::vector<Tensor> cs = autocast::promote(ts);
+    autocast::ExcludeGuard g;
+    return stack(cs, dim);
+  }
   TC_CHECK(!ts.empty(), "stack expects a non-empty TensorList");
   int64_t w = wrap_dim(dim, ts[0].dim() + 1, "stack");
   for (size_t i = 1; i < ts.size(); ++i)

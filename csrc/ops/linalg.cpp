@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/shape_util.h"
+#include "ops/autocast.h"
 #include "ops/ops.h"
 
 namespace tc::ops {
@@ -166,6 +167,11 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b) {
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
+  if (__builtin_expect(autocast::active(), 0)) {  // lower_precision_fp (Note [CPU autocast])
+    Tensor ca = autocast::lower(a), cb = autocast::lower(b);
+    autocast::ExcludeGuard g;
+    return matmul(ca, cb);
+  }
   TC_CHECK(a.dim() > 0 && b.dim() > 0, "both arguments to matmul need to be at least 1D, but they are ", a.dim(),
            "D and ", b.dim(), "D");
   if (a.dim() == 1 && b.dim() == 1) return dot(a, b);

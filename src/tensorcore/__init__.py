@@ -36,7 +36,6 @@ from .autograd import (Variable as Variable, no_grad as no_grad, enable_grad as 
                        set_grad_enabled as set_grad_enabled, is_grad_enabled as is_grad_enabled,
                        inference_mode as inference_mode)
 from . import amp  # noqa: E402,F401
-from .amp import autocast as autocast  # noqa: E402,F401
 from . import cuda  # noqa: E402
 from ._args import (memory_format as memory_format, contiguous_format as contiguous_format,  # noqa: E402,F401
                     preserve_format as preserve_format, channels_last as channels_last,
@@ -96,6 +95,12 @@ from .serialization import save as save, load as load  # noqa: E402,F401
 from . import sparse  # noqa: E402
 sparse.install(Tensor, globals())  # sparse_coo_tensor, to_sparse, layouts; mm/matmul/add see sparse operands
 from . import multiprocessing  # noqa: E402  (Tensor.share_memory_, tensors passed by reference)
+from . import cpu  # noqa: E402,F401  (torch.cpu, torch.cpu.amp)
+from .amp import autocast as autocast  # noqa: E402,F401
+globals().update(amp.autocast_mode.TORCH_FUNCTIONS)  # is_autocast_enabled, get_autocast_dtype, ...
+from .amp.grad_scaler import _amp_foreach_non_finite_check_and_unscale_, _amp_update_scale_  # noqa: E402,F401
+from .amp import _policies as _amp_policies  # noqa: E402
+_amp_policies.install()  # last: wraps the ops on PyTorch's CPU autocast lists (Note [CPU autocast op lists])
 
 if _TYPE_CHECKING:
     # What the installs above add at run time, declared for type checkers (Note [Typing the dynamic API]).

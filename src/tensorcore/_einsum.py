@@ -99,7 +99,12 @@ def _contract(a, ta, b, tb, keep, sizes):
             n *= sizes[c]
         return n
     nb, na, ns, nbo = prod(batch), prod(a_only), prod(summed), prod(b_only)
-    out = _C.bmm(a.reshape(nb, na, ns), b.reshape(nb, ns, nbo))
+    if not summed:
+        # As PyTorch's sumproduct_pair: nothing summed is a broadcast product, not a bmm (so under
+        # autocast it keeps the input dtypes, while a contraction is a bmm and casts).
+        out = a.reshape(nb, na, 1) * b.reshape(nb, 1, nbo)
+    else:
+        out = Tensor.bmm(a.reshape(nb, na, ns), b.reshape(nb, ns, nbo))  # Tensor.bmm: autocast's bmm
     out = out.reshape([sizes[c] for c in batch + a_only + b_only])
     return out, "".join(batch + a_only + b_only)
 

@@ -26,8 +26,7 @@ def synchronize(device=None):
 
 
 def is_bf16_supported(including_emulation=True):
-    """False: tensorcore has no bfloat16 dtype (PyTorch also answers False
-    without a GPU)."""
+    """False without CUDA, as PyTorch answers on a machine without a GPU."""
     return False
 
 

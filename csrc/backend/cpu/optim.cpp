@@ -12,6 +12,7 @@
 #include <cmath>
 #include <type_traits>
 
+#include "core/half.h"
 #include "core/parallel.h"
 
 namespace tc::kernels {
@@ -123,6 +124,118 @@ void rmsprop_loop(T* __restrict pp, const T* __restrict gp, T* __restrict sp, T*
   }
 }
 
+// Note [Optimizer steps on 16-bit parameters]
+// PyTorch's CPU optimizers (the default single-tensor path) update float16 /
+// bfloat16 parameters with a sequence of tensor ops in the parameter's dtype
+// (grad.add(param, alpha=wd), exp_avg.lerp_, exp_avg_sq.mul_().addcmul_(),
+// sqrt, /, add_(eps), addcdiv_, param.add_(grad, alpha=-lr)), each computing
+// in float32 and rounding to the 16-bit type; the state (momentum buffers,
+// exp_avg, exp_avg_sq) has the parameter's dtype. The loops below are that
+// sequence per element with a store to T after every op and PyTorch's
+// operand rules, checked against torch bit for bit: mul/div/addcmul/addcdiv
+// take their Python-scalar operand in float (self + value * t1 * t2,
+// self + value * t1 / t2), while add's alpha and a scalar added with add_ are
+// first rounded to T (`in_t`); lerp is PyTorch's two-branch formula with a
+// fused multiply-add.
+namespace half_steps {
+
+template <typename T> inline float in_t(double s) { return float(T(static_cast<float>(s))); }
+
+inline float lerp(float self, float end, float w) {
+  const float diff = end - self;
+  return std::abs(w) < 0.5f ? std::fma(w, diff, self) : std::fma(-diff, 1.0f - w, end);
+}
+
+template <typename T> void sgd(int64_t b, int64_t e, T* p, const T* gr, T* buf, const SgdArgs& a) {
+  const float wd = in_t<T>(a.weight_decay), mom_f = static_cast<float>(a.momentum), mom_t = in_t<T>(a.momentum),
+              damp = in_t<T>(a.one_minus_dampening), neg_lr = in_t<T>(a.neg_lr);
+  for (int64_t i = b; i < e; ++i) {
+    T g = a.sign < 0 ? T(-float(gr[i])) : gr[i];
+    if (a.weight_decay != 0) g = T(float(g) + wd * float(p[i]));  // grad.add(param, alpha=wd)
+    if (buf) {
+      if (a.first) {
+        buf[i] = g;
+      } else {
+        buf[i] = T(float(buf[i]) * mom_f);            // buf.mul_(momentum)
+        buf[i] = T(float(buf[i]) + damp * float(g));  // .add_(grad, alpha=1 - dampening)
+      }
+      g = a.nesterov ? T(float(g) + mom_t * float(buf[i])) : buf[i];  // grad.add(buf, alpha=momentum)
+    }
+    p[i] = T(float(p[i]) + neg_lr * float(g));  // param.add_(grad, alpha=-lr)
+  }
+}
+
+template <typename T> void adam(int64_t b, int64_t e, T* p, const T* gr, T* m, T* v, T* vmax, const AdamArgs& a) {
+  const float wd = in_t<T>(a.weight_decay), decay = static_cast<float>(a.decay), w1 = static_cast<float>(a.w1),
+              beta2 = static_cast<float>(a.beta2), w2 = static_cast<float>(a.w2), bc2 = static_cast<float>(a.bc2_sqrt),
+              eps = in_t<T>(a.eps), neg_step = static_cast<float>(a.neg_step);
+  for (int64_t i = b; i < e; ++i) {
+    T g = a.sign < 0 ? T(-float(gr[i])) : gr[i];
+    if (a.weight_decay != 0) {
+      if (a.decoupled)
+        p[i] = T(float(p[i]) * decay);  // param.mul_(1 - lr * weight_decay)
+      else
+        g = T(float(g) + wd * float(p[i]));  // grad.add(param, alpha=weight_decay)
+    }
+    m[i] = T(lerp(float(m[i]), float(g), w1));         // exp_avg.lerp_(grad, 1 - beta1)
+    v[i] = T(float(v[i]) * beta2);                     // exp_avg_sq.mul_(beta2)
+    v[i] = T(float(v[i]) + w2 * float(g) * float(g));  // .addcmul_(grad, grad, value=1 - beta2)
+    float second = float(v[i]);
+    if (vmax) {
+      if (std::isnan(second) || second > float(vmax[i])) vmax[i] = v[i];  // torch.maximum: NaN propagates
+      second = float(vmax[i]);
+    }
+    T denom = T(std::sqrt(second));
+    denom = T(float(denom) / bc2);                                  // / bias_correction2_sqrt
+    denom = T(float(denom) + eps);                                  // .add_(eps)
+    p[i] = T(float(p[i]) + neg_step * float(m[i]) / float(denom));  // param.addcdiv_(exp_avg, denom, value=-step_size)
+  }
+}
+
+template <typename T>
+void rmsprop(int64_t b, int64_t e, T* p, const T* gr, T* sq, T* buf, T* gavg, const RmspropArgs& a) {
+  const float wd = in_t<T>(a.weight_decay), alpha = static_cast<float>(a.alpha),
+              w_alpha = static_cast<float>(a.w_alpha), eps = in_t<T>(a.eps), mom = static_cast<float>(a.momentum),
+              neg_lr_f = static_cast<float>(a.neg_lr), neg_lr_t = in_t<T>(a.neg_lr);
+  for (int64_t i = b; i < e; ++i) {
+    T g = a.sign < 0 ? T(-float(gr[i])) : gr[i];
+    if (a.weight_decay != 0) g = T(float(g) + wd * float(p[i]));
+    sq[i] = T(float(sq[i]) * alpha);                          // square_avg.mul_(alpha)
+    sq[i] = T(float(sq[i]) + w_alpha * float(g) * float(g));  // .addcmul_(grad, grad, value=1 - alpha)
+    T avg;
+    if (gavg) {
+      gavg[i] = T(lerp(float(gavg[i]), float(g), w_alpha));             // grad_avg.lerp_(grad, 1 - alpha)
+      avg = T(float(sq[i]) + -1.0f * float(gavg[i]) * float(gavg[i]));  // square_avg.addcmul(.., value=-1)
+      avg = T(std::sqrt(float(avg)));                                   // .sqrt_()
+    } else {
+      avg = T(std::sqrt(float(sq[i])));
+    }
+    avg = T(float(avg) + eps);  // avg.add_(eps)
+    if (buf) {
+      buf[i] = T(float(buf[i]) * mom);                           // buf.mul_(momentum)
+      buf[i] = T(float(buf[i]) + 1.0f * float(g) / float(avg));  // .addcdiv_(grad, avg)
+      p[i] = T(float(p[i]) + neg_lr_t * float(buf[i]));          // param.add_(buf, alpha=-lr)
+    } else {
+      p[i] = T(float(p[i]) + neg_lr_f * float(g) / float(avg));  // param.addcdiv_(grad, avg, value=-lr)
+    }
+  }
+}
+
+// f(Half{}) or f(BFloat16{}) for a 16-bit float dtype; false for any other.
+template <typename F> bool dispatch(DType dt, F&& f) {
+  if (dt == DType::Float16) {
+    f(Half{});
+    return true;
+  }
+  if (dt == DType::BFloat16) {
+    f(BFloat16{});
+    return true;
+  }
+  return false;
+}
+
+}  // namespace half_steps
+
 // Calls f(std::bool_constant<B0>{}, ...) with the runtime flags as constants.
 template <typename F> void with_flags(F&& f, bool a) {
   if (a)
@@ -144,6 +257,14 @@ template <typename F, typename... Rest> void with_flags(F&& f, bool a, Rest... r
 }  // namespace
 
 void sgd_step(DType dt, int64_t n, void* param, const void* grad, void* momentum_buf, const SgdArgs& a) {
+  if (half_steps::dispatch(dt, [&](auto tag) {
+        using T = decltype(tag);
+        for_chunks(n, [&](int64_t b, int64_t e) {
+          half_steps::sgd<T>(b, e, static_cast<T*>(param), static_cast<const T*>(grad), static_cast<T*>(momentum_buf),
+                             a);
+        });
+      }))
+    return;
   dispatch_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (std::is_floating_point_v<T>) {
@@ -166,6 +287,14 @@ void sgd_step(DType dt, int64_t n, void* param, const void* grad, void* momentum
 
 void adam_step(DType dt, int64_t n, void* param, const void* grad, void* exp_avg, void* exp_avg_sq,
                void* max_exp_avg_sq, const AdamArgs& a) {
+  if (half_steps::dispatch(dt, [&](auto tag) {
+        using T = decltype(tag);
+        for_chunks(n, [&](int64_t b, int64_t e) {
+          half_steps::adam<T>(b, e, static_cast<T*>(param), static_cast<const T*>(grad), static_cast<T*>(exp_avg),
+                              static_cast<T*>(exp_avg_sq), static_cast<T*>(max_exp_avg_sq), a);
+        });
+      }))
+    return;
   dispatch_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (std::is_floating_point_v<T>) {
@@ -189,6 +318,14 @@ void adam_step(DType dt, int64_t n, void* param, const void* grad, void* exp_avg
 
 void rmsprop_step(DType dt, int64_t n, void* param, const void* grad, void* square_avg, void* momentum_buf,
                   void* grad_avg, const RmspropArgs& a) {
+  if (half_steps::dispatch(dt, [&](auto tag) {
+        using T = decltype(tag);
+        for_chunks(n, [&](int64_t b, int64_t e) {
+          half_steps::rmsprop<T>(b, e, static_cast<T*>(param), static_cast<const T*>(grad), static_cast<T*>(square_avg),
+                                 static_cast<T*>(momentum_buf), static_cast<T*>(grad_avg), a);
+        });
+      }))
+    return;
   dispatch_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (std::is_floating_point_v<T>) {

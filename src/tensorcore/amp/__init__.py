@@ -1,17 +1,27 @@
-"""tensorcore.amp: automatic mixed precision as far as a float32/float64 engine has it.
+"""tensorcore.amp: automatic mixed precision as PyTorch's on the CPU.
 
-`GradScaler` is complete (loss scaling, unscale_, inf/NaN checks that skip the
-step, scale growth and backoff, state_dict), so programs that keep one around
-with or without `enabled` run as under PyTorch. `autocast` is a context manager
-and decorator that PyTorch programs enter on every step; tensorcore has no
-float16/bfloat16 tensors (Note [Named but unsupported dtypes]), so it can only
-honour the cases in which PyTorch itself does not change any dtype: disabled,
-a CUDA device type without CUDA (PyTorch warns and disables itself), and a CPU
-target dtype PyTorch does not autocast to (it warns and disables). Asking for
-real CPU autocasting to a reduced precision raises instead of silently
-computing in float32.
+`autocast('cpu', dtype=torch.bfloat16 | torch.float16)` casts the inputs of
+PyTorch's CPU op lists (Note [CPU autocast] in csrc/ops/autocast.h, Note [CPU
+autocast op lists] in amp/_policies.py); `GradScaler` is torch.amp.GradScaler
+(Note [GradScaler bookkeeping]). autocast('cuda') without CUDA disables itself
+with PyTorch's warning, and so does a GradScaler for 'cuda'.
 """
+from . import autocast_mode, grad_scaler  # noqa: F401
+from .autocast_mode import autocast, custom_bwd, custom_fwd, is_autocast_available
 from .grad_scaler import GradScaler
-from .autocast_mode import autocast, is_autocast_available
 
-__all__ = ["GradScaler", "autocast", "is_autocast_available"]
+__all__ = ["GradScaler", "autocast", "custom_bwd", "custom_fwd", "is_autocast_available"]
+
+
+class _UnmanagedAutocast(autocast):
+    pass
+
+
+def _enter_autocast(*vals):
+    mode = _UnmanagedAutocast(*vals)
+    mode.__enter__()
+    return mode
+
+
+def _exit_autocast(mode):
+    mode.__exit__(None, None, None)

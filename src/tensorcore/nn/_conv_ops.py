@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 import builtins
 
-from .. import _C
+from .. import _C, _dtype
 from .._naming import grad_fn_named
 
 from ._padding import pad  # noqa: F401  (re-exported: F.pad)
@@ -96,6 +96,15 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
 def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = None, bias: Any = None, training: Any = False, momentum: Any = 0.1, eps: Any = 1e-5) -> Tensor:
     if input.dim() < 2:
         raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+    if input.dtype in _HALF_TYPES:
+        # PyTorch computes a float16/bfloat16 batch norm in float32 (its parameters and running
+        # statistics may be float32 too: the mixed-dtype case autocast produces) and returns the
+        # input's dtype.
+        def widen(t):
+            return t.float() if t is not None and t.dtype in _HALF_TYPES else t
+        out = batch_norm(input.float(), running_mean, running_var, widen(weight), widen(bias), training,
+                         momentum, eps)
+        return out.to(input.dtype)
     dims = [0] + list(builtins.range(2, input.dim()))
     shape = [1, input.shape[1]] + [1] * (input.dim() - 2)
     if training:
@@ -117,6 +126,9 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
     if bias is not None:
         out = out + bias.reshape(shape)
     return out
+
+
+_HALF_TYPES = (_dtype.float16, _dtype.bfloat16)
 
 
 def _no_grad():
