@@ -1,5 +1,5 @@
-"""tensorcore.amp (GradScaler, autocast), tensorcore.cuda.amp and the named-only
-dtypes (Note [Named but unsupported dtypes]), compared with PyTorch."""
+"""tensorcore.amp (GradScaler, autocast), tensorcore.cuda.amp and the 16-bit
+and small integer dtypes autocast and scripts name, compared with PyTorch."""
 import pickle
 
 import numpy as np

@@ -207,11 +207,6 @@ bool parse_optional_dtype(const char* fname, PyObject* obj, std::optional<DType>
   if (obj == reinterpret_cast<PyObject*>(&PyFloat_Type)) return *out = DType::Float64, true;
   if (obj == reinterpret_cast<PyObject*>(&PyLong_Type)) return *out = DType::Int64, true;
   if (obj == reinterpret_cast<PyObject*>(&PyBool_Type)) return *out = DType::Bool, true;
-  if (Py_TYPE(obj) == Py_TYPE(registry().dtypes[0].ptr())) {  // Note [Named but unsupported dtypes] (_dtype.py)
-    py::str r = py::repr(obj);
-    return fail(std::string(fname) + "(): " + r.cast<std::string>() +
-                " is not supported by tensorcore yet (it has bool, int32, int64, float32 and float64)");
-  }
   return fail(std::string(fname) + "(): argument 'dtype' must be tensorcore.dtype, not " + type_name(obj));
 }
 

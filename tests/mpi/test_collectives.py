@@ -399,3 +399,11 @@ def test_batch_isend_irecv_ring(rank, world):
     assert_equal(got, np.full(4, left, np.int32))
     with pytest.raises(ValueError, match="Invalid ``op``"):
         dist.P2POp(dist.all_reduce, got, 0)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "uint8", "int8", "int16"])
+def test_storage_dtypes_raise_a_clear_error(rank, world, dtype):
+    t = tc.ones(3, dtype=getattr(tc, dtype))
+    for call in (lambda: dist.all_reduce(t), lambda: dist.broadcast(t, 0)):
+        with pytest.raises(RuntimeError, match=f"does not carry tensorcore.{dtype} tensors yet"):
+            call()

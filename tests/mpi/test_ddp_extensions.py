@@ -74,11 +74,11 @@ def test_comm_hook_errors(rank, world):
         ddp.register_comm_hook(None, 3)
     ddp.register_comm_hook(None, default_hooks.fp16_compress_hook)
     x, y = batches(1, 4)[0]
-    with pytest.raises(RuntimeError, match="no float16"):
+    with pytest.raises(RuntimeError, match="does not all-reduce float16"):
         LOSS(ddp(tc.from_numpy(x)), tc.from_numpy(y)).backward()
     ddp = DDP(make_model())
     ddp.register_comm_hook(None, default_hooks.bf16_compress_wrapper(default_hooks.allreduce_hook))
-    with pytest.raises(RuntimeError, match="no bfloat16"):
+    with pytest.raises(RuntimeError, match="does not all-reduce bfloat16"):
         LOSS(ddp(tc.from_numpy(x)), tc.from_numpy(y)).backward()
 
 

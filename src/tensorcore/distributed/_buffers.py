@@ -19,11 +19,15 @@ NUMPY_DTYPES = {float32: np.float32, float64: np.float64, int32: np.int32, int64
 
 def check_tensor(t, what, op):
     """The TypeError/RuntimeError PyTorch raises for a non-tensor or a
-    non-CPU tensor argument."""
+    non-CPU tensor argument, and a RuntimeError for a dtype the MPI backend
+    does not carry yet (the storage dtypes: MPI has no float16/bfloat16 sum)."""
     if not isinstance(t, _C.Tensor):
         raise TypeError(f"{op}(): argument '{what}' must be a Tensor, not {type(t).__name__}")
     if t.device.type != "cpu":
         raise RuntimeError(f"{op}(): the MPI backend works on CPU tensors; '{what}' is on {t.device}")
+    if t.dtype not in DTYPE_CODES:
+        raise RuntimeError(f"{op}(): tensorcore's MPI backend does not carry {t.dtype} tensors yet ('{what}'); "
+                           f"supported: float32, float64, int32, int64, bool. Convert with .float() first")
 
 
 def array_of(t):

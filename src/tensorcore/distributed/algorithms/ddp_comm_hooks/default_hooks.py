@@ -25,23 +25,23 @@ def allreduce_hook(process_group, bucket):
 
 def _no_half(name, dtype):
     # PyTorch casts the bucket to a 16-bit float, all-reduces it and casts back.
-    raise RuntimeError(f"{name}: tensorcore has no {dtype} tensors, so the bucket cannot be compressed to "
-                       f"{dtype}; use default_hooks.allreduce_hook (full precision) instead")
+    raise RuntimeError(f"{name}: tensorcore's MPI backend does not all-reduce {dtype} tensors yet, so the bucket "
+                       f"cannot be compressed to {dtype}; use default_hooks.allreduce_hook (full precision) instead")
 
 
 def fp16_compress_hook(process_group, bucket):
-    """PyTorch's float16-compressed all-reduce: not available (no float16 in tensorcore)."""
+    """PyTorch's float16-compressed all-reduce: not available (the MPI backend has no float16 all-reduce yet)."""
     _no_half("fp16_compress_hook", "float16")
 
 
 def bf16_compress_hook(process_group, bucket):
-    """PyTorch's bfloat16-compressed all-reduce: not available (no bfloat16 in tensorcore)."""
+    """PyTorch's bfloat16-compressed all-reduce: not available (the MPI backend has no bfloat16 all-reduce yet)."""
     _no_half("bf16_compress_hook", "bfloat16")
 
 
 def fp16_compress_wrapper(hook):
     """PyTorch's wrapper that runs `hook` on a float16 copy of the bucket:
-    the returned hook raises (no float16 in tensorcore)."""
+    the returned hook raises (the MPI backend has no float16 all-reduce yet)."""
     def fp16_compress_wrapper_hook(state, bucket):
         _no_half("fp16_compress_wrapper", "float16")
     return fp16_compress_wrapper_hook
@@ -49,7 +49,7 @@ def fp16_compress_wrapper(hook):
 
 def bf16_compress_wrapper(hook):
     """PyTorch's wrapper that runs `hook` on a bfloat16 copy of the bucket:
-    the returned hook raises (no bfloat16 in tensorcore)."""
+    the returned hook raises (the MPI backend has no bfloat16 all-reduce yet)."""
     def bf16_compress_wrapper_hook(state, bucket):
         _no_half("bf16_compress_wrapper", "bfloat16")
     return bf16_compress_wrapper_hook
