@@ -49,6 +49,8 @@ TC_FORMULA(sort_topk);
 
 // views and shape ops (derivatives_views.cpp)
 TC_FORMULA(view);
+TC_FORMULA(view_as_real);  // Note [Complex through real views] (ops/complex.cpp)
+TC_FORMULA(view_as_complex);
 TC_FORMULA(as_strided);
 TC_FORMULA(transpose);
 TC_FORMULA(permute);

@@ -54,6 +54,17 @@ Tensor div_d_other(const Tensor& grad, const Tensor& self, const Tensor& other) 
   return -grad * ((self / other) / other);
 }
 
+// Note [Complex gradients of the table formulas]
+// The formula columns are written for real inputs as grad * f'(x). For a
+// holomorphic op on complex inputs PyTorch's convention (the conjugate
+// Wirtinger derivative) wants grad * conj(f'(z)); since every formula is linear
+// in grad with real constants, that is conj(formula(conj(grad))), which the
+// backward functions below compute when the gradient is complex. A real input
+// of such an op gets the real part (the engine's cast to the input's dtype).
+// Non-holomorphic ops (abs, angle, real, imag) are compositions over the real
+// views instead (Note [Complex through real views], ops/complex.cpp).
+Tensor conj_if(bool complex_grad, const Tensor& t) { return complex_grad && t.defined() ? ops::conj(t) : t; }
+
 template <BinaryOp op> Grads binary_backward(FormulaNode& n, const Grads& g);
 template <BinaryOp op> Grads binary_not_implemented(FormulaNode& n, const Grads& g);
 template <UnaryOp op> Grads unary_backward(FormulaNode& n, const Grads& g);
@@ -62,11 +73,12 @@ template <UnaryOp op> Grads unary_backward(FormulaNode& n, const Grads& g);
   template <> Grads binary_backward<BinaryOp::E>([[maybe_unused]] FormulaNode & n, [[maybe_unused]] const Grads& g) { \
     using namespace tc::autograd::math;                                                                               \
     [[maybe_unused]] const Tensor NOGRAD;                                                                             \
-    [[maybe_unused]] const Tensor& grad = g[0];                                                                       \
+    const bool cg = g[0].defined() && is_complex(g[0].dtype()); /* Note [Complex gradients of the table formulas] */  \
+    [[maybe_unused]] const Tensor grad = conj_if(cg, g[0]);                                                           \
     [[maybe_unused]] const Saved self(n, 0), other(n, 1), result(n, 2);                                               \
     const bool div_other = BinaryOp::E == BinaryOp::Div;                                                              \
     Tensor g_other = !n.needs_grad(1) ? Tensor() : div_other ? div_d_other(grad, self, other) : Tensor(d_other);      \
-    return {n.needs_grad(0) ? Tensor(d_self) : Tensor(), g_other};                                                    \
+    return {conj_if(cg, n.needs_grad(0) ? Tensor(d_self) : Tensor()), conj_if(cg, g_other)};                          \
   }                                                                                                                   \
   template <> Grads binary_not_implemented<BinaryOp::E>(FormulaNode&, const Grads&) {                                 \
     raise(ErrorKind::Runtime, "derivative for aten::" #name " is not implemented");                                   \
@@ -74,13 +86,14 @@ template <UnaryOp op> Grads unary_backward(FormulaNode& n, const Grads& g);
 TC_BINARY_OPS(TC_BINARY_BACKWARD)
 #undef TC_BINARY_BACKWARD
 
-#define TC_UNARY_BACKWARD(E, name, F, rule, forms, aliases, node, saves, d_self)                                    \
-  template <> Grads unary_backward<UnaryOp::E>([[maybe_unused]] FormulaNode & n, [[maybe_unused]] const Grads& g) { \
-    using namespace tc::autograd::math;                                                                             \
-    [[maybe_unused]] const Tensor NOGRAD;                                                                           \
-    [[maybe_unused]] const Tensor& grad = g[0];                                                                     \
-    [[maybe_unused]] const Saved self(n, 0), result(n, 1);                                                          \
-    return {n.needs_grad(0) ? Tensor(d_self) : Tensor()};                                                           \
+#define TC_UNARY_BACKWARD(E, name, F, rule, forms, aliases, node, saves, d_self)                                     \
+  template <> Grads unary_backward<UnaryOp::E>([[maybe_unused]] FormulaNode & n, [[maybe_unused]] const Grads& g) {  \
+    using namespace tc::autograd::math;                                                                              \
+    [[maybe_unused]] const Tensor NOGRAD;                                                                            \
+    const bool cg = g[0].defined() && is_complex(g[0].dtype()); /* Note [Complex gradients of the table formulas] */ \
+    [[maybe_unused]] const Tensor grad = conj_if(cg, g[0]);                                                          \
+    [[maybe_unused]] const Saved self(n, 0), result(n, 1);                                                           \
+    return {conj_if(cg, n.needs_grad(0) ? Tensor(d_self) : Tensor())};                                               \
   }
 TC_UNARY_OPS(TC_UNARY_BACKWARD)
 #undef TC_UNARY_BACKWARD

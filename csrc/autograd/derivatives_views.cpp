@@ -23,6 +23,12 @@ Grads view_backward(FormulaNode& n, const Grads& g) {
   return {reshape(g[0], n.attrs_as<attrs::InputShape>().input_shape)};
 }
 
+// Note [Complex through real views]: the gradient of the pairs view is the
+// complex gradient and vice versa (PyTorch's ViewAsRealBackward0 /
+// ViewAsComplexBackward0); a gradient may arrive strided, so it is made dense first.
+Grads view_as_real_backward(FormulaNode&, const Grads& g) { return {view_as_complex(contiguous(g[0]))}; }
+Grads view_as_complex_backward(FormulaNode&, const Grads& g) { return {view_as_real(g[0])}; }
+
 // Note [In-place on views] (autograd/inplace.h): inputs are the base before
 // the write and the value written through the view (size, stride, offset).
 Grads copy_slices_backward(FormulaNode& n, const Grads& g) {

@@ -36,6 +36,12 @@ void check_view_write(const Tensor& self, const Tensor& base, const char* op) {
     raise(ErrorKind::Runtime,
           "unsupported operation: more than one element of the written-to tensor refers to a "
           "single memory location. Please clone() the tensor before performing the operation.");
+  // CopySlices replays the write on the base's elements: a view with another
+  // element type (view_as_real, .real, .imag of a complex) has no such replay here.
+  TC_CHECK(self.dtype() == base.dtype(), "[", op, "_] in-place write into a ", dtype_name(self.dtype()),
+           " view (view_as_real, .real or .imag) of a ", dtype_name(base.dtype()),
+           " tensor that requires grad is not supported by tensorcore; compute the new complex tensor out of place "
+           "(for example with torch.complex(re, im))");
   TC_CHECK(base.is_contiguous(), "[", op, "_] in-place write into a view of a non-contiguous tensor of shape ",
            shape_str(base.sizes()),
            " that requires grad is not supported by tensorcore; call .contiguous() on "

@@ -8,7 +8,8 @@ namespace tc::kernels {
 // Operands: (out, in); converts between any two dtypes.
 void copy(const TensorIterator& it, DType out, DType in);
 // Fills a contiguous block.
-void fill(void* data, int64_t n, DType dt, double fval, int64_t ival);
+void fill(void* data, int64_t n, DType dt, double fval, int64_t ival,
+          double fimag = 0);  // fimag: a complex's imaginary part
 
 // The creation fills (cpu/creation.cpp), into contiguous blocks of n elements.
 // arange: out[i] = start + i * step in double, cast to dt.

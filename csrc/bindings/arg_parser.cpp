@@ -326,7 +326,7 @@ bool is_numpy_bool(PyObject* o) {
 bool is_int(PyObject* o) {
   if (is_tensor(o)) {
     Tensor t = unwrap_tensor(o);
-    return t.dim() == 0 && !is_floating(t.dtype()) && t.dtype() != DType::Bool;
+    return t.dim() == 0 && !is_floating(t.dtype()) && !is_complex(t.dtype()) && t.dtype() != DType::Bool;
   }
   return !PyBool_Check(o) && !is_numpy_bool(o) && is_int_like(o);
 }

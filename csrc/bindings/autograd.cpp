@@ -116,8 +116,9 @@ void set_requires_grad(const Tensor& t, bool v) {
     return;
   }
   if (v)
-    TC_CHECK(is_floating(t.dtype()), "only Tensors of floating point dtype can require gradients (got ",
-             dtype_name(t.dtype()), "); convert with .float() first");
+    TC_CHECK(is_floating(t.dtype()) || is_complex(t.dtype()),
+             "only Tensors of floating point dtype can require gradients (got ", dtype_name(t.dtype()),
+             "); convert with .float() first");
   if (!v && !m) return;
   autograd::meta(t).requires_grad = v;
 }

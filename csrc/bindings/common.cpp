@@ -69,6 +69,10 @@ bool parse_scalar(py::handle obj, Scalar* out) {
     *out = Scalar::from_double(PyFloat_AS_DOUBLE(p));
     return true;
   }
+  if (PyComplex_Check(p)) {
+    *out = Scalar::from_complex(PyComplex_RealAsDouble(p), PyComplex_ImagAsDouble(p));
+    return true;
+  }
   // numpy scalars
   py::module_ np = py::module_::import("numpy");
   if (py::isinstance(obj, np.attr("bool_"))) {
@@ -81,6 +85,10 @@ bool parse_scalar(py::handle obj, Scalar* out) {
   }
   if (py::isinstance(obj, np.attr("floating"))) {
     *out = Scalar::from_double(obj.attr("__float__")().cast<double>());
+    return true;
+  }
+  if (py::isinstance(obj, np.attr("complexfloating"))) {
+    *out = Scalar::from_complex(obj.attr("real").cast<double>(), obj.attr("imag").cast<double>());
     return true;
   }
   return false;
@@ -98,7 +106,7 @@ int64_t to_int(py::handle obj, const char* op, const char* what) {
     throw py::type_error(std::string(op) + "(): argument '" + what + "' must be int, not bool");
   if (py::isinstance<TensorImpl>(obj)) {
     Tensor t = obj.cast<Tensor>();
-    if (t.numel() == 1 && !is_floating(t.dtype())) {
+    if (t.numel() == 1 && !is_floating(t.dtype()) && !is_complex(t.dtype())) {
       Tensor c = ops::to_dtype(ops::contiguous(t), DType::Int64);
       return *c.data<int64_t>();
     }
@@ -173,6 +181,11 @@ struct SeqInfer {
       leaf(depth);
       return;
     }
+    if (PyComplex_Check(p)) {  // the default complex dtype (complex64 for a float32 default)
+      take(to_complex_dtype(ops::default_dtype()));
+      leaf(depth);
+      return;
+    }
     if (py::isinstance<TensorImpl>(obj)) {
       Tensor t = obj.cast<Tensor>();
       has_tensor = true;
@@ -231,6 +244,8 @@ DType dtype_from_numpy(const py::array& arr) {
   if (kind == 'f' && sz == 2) return DType::Float16;
   if (kind == 'f' && sz == 4) return DType::Float32;
   if (kind == 'f' && sz == 8) return DType::Float64;
+  if (kind == 'c' && sz == 8) return DType::Complex64;
+  if (kind == 'c' && sz == 16) return DType::Complex128;
   if (kind == 'u' && sz == 1) return DType::Uint8;
   if (kind == 'i' && sz == 1) return DType::Int8;
   if (kind == 'i' && sz == 2) return DType::Int16;
@@ -238,8 +253,8 @@ DType dtype_from_numpy(const py::array& arr) {
   if (kind == 'i' && sz == 8) return DType::Int64;
   if (sz == 2 && std::string(py::str(arr.dtype())) == "bfloat16") return DType::BFloat16;  // ml_dtypes.bfloat16
   throw py::type_error("can't convert np.ndarray of type numpy." + std::string(py::str(arr.dtype())) +
-                       ". The only supported types are: float64, float32, float16, bfloat16 (ml_dtypes), int64, "
-                       "int32, int16, int8, uint8, and bool.");
+                       ". The only supported types are: complex128, complex64, float64, float32, float16, bfloat16 "
+                       "(ml_dtypes), int64, int32, int16, int8, uint8, and bool.");
 }
 
 // Note [bfloat16 in numpy]
@@ -360,6 +375,8 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
     // Python floats map to the default dtype, ints to int64, bools to bool.
     if (kind == 'f') {
       src_dt = DType::Float64;
+    } else if (kind == 'c') {
+      src_dt = DType::Complex128;
     } else if (kind == 'b')
       src_dt = DType::Bool;
     else if (kind == 'i' || kind == 'u')
@@ -368,9 +385,10 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
       src_dt = dtype_from_numpy(arr);
     // (np.asarray, not np.ascontiguousarray: the latter turns 0-d arrays into 1-d.)
     arr = np.attr("asarray")(arr,
-                             py::arg("dtype") = (src_dt == DType::Float64 ? "float64"
-                                                 : src_dt == DType::Bool  ? "bool"
-                                                                          : "int64"),
+                             py::arg("dtype") = (src_dt == DType::Float64      ? "float64"
+                                                 : src_dt == DType::Complex128 ? "complex128"
+                                                 : src_dt == DType::Bool       ? "bool"
+                                                                               : "int64"),
                              py::arg("order") = "C")
               .cast<py::array>();
   } else {
@@ -382,7 +400,9 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   std::memcpy(t->data_bytes(), arr.data(), t.numel() * itemsize(src_dt));
   DType target = dtype      ? *dtype
                  : inferred ? *inferred
-                            : (from_python_seq && src_dt == DType::Float64 ? ops::default_dtype() : src_dt);
+                            : (from_python_seq && src_dt == DType::Float64      ? ops::default_dtype()
+                               : from_python_seq && src_dt == DType::Complex128 ? to_complex_dtype(ops::default_dtype())
+                                                                                : src_dt);
   const bool small_int_target = target == DType::Uint8 || target == DType::Int8 || target == DType::Int16;
   if (from_python_seq && t.numel() > 0 && !is_floating(target) && target != DType::Bool &&
       (is_floating(src_dt) || (src_dt == DType::Int64 && small_int_target))) {

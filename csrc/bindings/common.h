@@ -39,6 +39,7 @@ template <> struct type_caster<tc::Scalar> {
   bool load(handle src, bool) { return tc::py_glue::parse_scalar(src, &value); }
   static handle cast(const tc::Scalar& s, return_value_policy, handle) {
     if (s.kind == tc::Scalar::Float) return PyFloat_FromDouble(s.d);
+    if (s.kind == tc::Scalar::Complex) return PyComplex_FromDoubles(s.d, s.im);
     if (s.kind == tc::Scalar::Bool) return PyBool_FromLong(s.i);
     return PyLong_FromLongLong(s.i);
   }

@@ -39,6 +39,10 @@ DLDataType dl_dtype(DType dt) {
       return {kDLFloat, 16, 1};
     case DType::BFloat16:
       return {kDLBfloat, 16, 1};
+    case DType::Complex64:
+      return {kDLComplex, 64, 1};
+    case DType::Complex128:
+      return {kDLComplex, 128, 1};
   }
   return {kDLFloat, 32, 1};
 }
@@ -55,8 +59,11 @@ DType from_dl_dtype(DLDataType t) {
   if (t.code == kDLFloat && t.bits == 32) return DType::Float32;
   if (t.code == kDLFloat && t.bits == 64) return DType::Float64;
   if (t.code == kDLBfloat && t.bits == 16) return DType::BFloat16;
+  if (t.code == kDLComplex && t.bits == 64) return DType::Complex64;
+  if (t.code == kDLComplex && t.bits == 128) return DType::Complex128;
   raise(ErrorKind::Type, "from_dlpack: unsupported dtype (code ", int(t.code), ", bits ", int(t.bits),
-        "); supported: bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64");
+        "); supported: bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64, complex64, "
+        "complex128");
 }
 
 py::capsule to_dlpack(const Tensor& t, bool versioned) {

@@ -69,7 +69,7 @@ PyObject* sum_impl(const Signature& sig, PyObject* self, PyObject* const* args, 
                       py::cpp_function([a, dims, keepdim](DType dt) { return ops::sum(a, dims, keepdim, dt); }), p[2]);
     if (!parse_optional_dtype("sum", p[2], &dtype)) return nullptr;
     // An integer result of an input that requires grad cannot be recorded (PyTorch's RuntimeError).
-    TC_CHECK(!(dtype && !is_floating(*dtype) && a.requires_grad() && autograd::grad_enabled()),
+    TC_CHECK(!(dtype && !is_floating(*dtype) && !is_complex(*dtype) && a.requires_grad() && autograd::grad_enabled()),
              "Autograd not support dtype: ", dtype_name(*dtype));
     return wrap_tensor(ops::sum(a, dims, keepdim, dtype));
   });

@@ -75,7 +75,7 @@ Tensor to_index_tensor(py::handle o) {
   Tensor t = (PyRange_Check(o.ptr()) || py::isinstance<py::tuple>(o))
                  ? tensor_from_data(py::list(py::reinterpret_borrow<py::object>(o)), std::nullopt)
                  : tensor_from_data(o, std::nullopt);
-  TC_CHECK_INDEX(!is_floating(t.dtype()) || t.numel() == 0,
+  TC_CHECK_INDEX((!is_floating(t.dtype()) && !is_complex(t.dtype())) || t.numel() == 0,
                  "tensors used as indices must be long, int or bool tensors");
   if (t.numel() == 0 && t.dtype() != DType::Bool) t = ops::to_dtype(t, DType::Int64);
   return t;
@@ -231,7 +231,7 @@ void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
     // Nothing is recorded into a tensor that cannot hold a gradient (an
     // integer t with a value that requires grad is a plain copy, as PyTorch).
     std::optional<autograd::NoGradGuard> no_grad;
-    if (!is_floating(self.dtype())) no_grad.emplace();
+    if (!is_floating(self.dtype()) && !is_complex(self.dtype())) no_grad.emplace();
     Parsed p = apply_index(self, key);
     Tensor dst = p.view;
     if (p.has_adv) {

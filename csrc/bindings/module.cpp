@@ -25,6 +25,7 @@ void init_activation(py::module_& m);
 void init_conv(py::module_& m);
 void init_linalg(py::module_& m);
 void init_autocast(py::module_& m);
+void init_complex(py::module_& m);
 }  // namespace tc::py_glue
 
 namespace py = pybind11;
@@ -109,6 +110,7 @@ PYBIND11_MODULE(_C, m) {
   init_nn(m);
   init_activation(m);
   init_conv(m);
+  init_complex(m);
   init_linalg(m);
   init_autocast(m);
 

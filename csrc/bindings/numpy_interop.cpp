@@ -34,6 +34,10 @@ const char* numpy_format(DType dt) {
       return "e";
     case DType::BFloat16:
       return "H";
+    case DType::Complex64:
+      return "Zf";
+    case DType::Complex128:
+      return "Zd";
   }
   return "?";
 }

@@ -104,7 +104,7 @@ std::optional<DType> dtype_of(const Call& c) {
 
 // PyTorch's error for an integer result of an input that requires grad.
 void check_grad_dtype(const Tensor& a, std::optional<DType> dt) {
-  TC_CHECK(!(dt && !is_floating(*dt) && a.requires_grad() && autograd::grad_enabled()),
+  TC_CHECK(!(dt && !is_floating(*dt) && !is_complex(*dt) && a.requires_grad() && autograd::grad_enabled()),
            "Autograd not support dtype: ", scalar_type_name(*dt));
 }
 Tensor cast(const Tensor& a, std::optional<DType> dt) { return dt ? ops::to_dtype(a, *dt) : a; }
@@ -275,7 +275,8 @@ py::object cumprod_impl(const Call& c, const Tensor& a, std::optional<DType> dt)
   TC_CHECK_INDEX(-n <= dim && dim < n, "Dimension out of range (expected to be in range of [", -n, ", ", n - 1,
                  "], but got ", dim, ")");
   Tensor x = cast(a, dt);
-  if (!dt && !is_floating(x.dtype())) x = ops::to_dtype(x, DType::Int64);  // integers and bools multiply in int64
+  if (!dt && !is_floating(x.dtype()) && !is_complex(x.dtype()))
+    x = ops::to_dtype(x, DType::Int64);  // integers and bools multiply in int64
   if (x.dim() == 0) return wrap(ops::clone(x));
   dim = (dim + n) % n;
   std::vector<Tensor> outs;

@@ -77,6 +77,11 @@ py::object item(const Tensor& t) {
     case DType::Float16:
     case DType::BFloat16:
       return py::float_(*ops::to_dtype(c, DType::Float64).data<double>());
+    case DType::Complex64:
+    case DType::Complex128: {
+      const Complex<double> z = *ops::to_dtype(c, DType::Complex128).data<Complex<double>>();
+      return py::reinterpret_steal<py::object>(PyComplex_FromDoubles(z.re, z.im));
+    }
   }
   return py::none();
 }
@@ -171,7 +176,7 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     return py::int_(item_int(t, "int"));
   });
   cls.def("__index__", [](const Tensor& t) {
-    TC_CHECK_TYPE(!is_floating(t.dtype()) && t.numel() == 1,
+    TC_CHECK_TYPE(!is_floating(t.dtype()) && !is_complex(t.dtype()) && t.numel() == 1,
                   "only integer tensors of a single element can be converted to an index");
     return item_int(t, "index");
   });

@@ -11,8 +11,10 @@ namespace tc {
 // Note [DType codes]
 // The enumerator values are stable: Python's dtype objects carry them (_code)
 // and the registry indexes by them. The first five are the compute types
-// (every arithmetic kernel is instantiated for them); the rest are storage
-// types whose arithmetic runs in a compute type (compute_dtype below).
+// (every arithmetic kernel is instantiated for them); codes 5-9 are storage
+// types whose arithmetic runs in a compute type (compute_dtype below); the
+// two complex types compute in themselves, but only in the kernels that
+// PyTorch defines for complex (Note [Complex kernels]).
 enum class DType : int8_t {
   Bool = 0,
   Int32 = 1,
@@ -24,8 +26,10 @@ enum class DType : int8_t {
   Int16 = 7,
   Float16 = 8,
   BFloat16 = 9,
+  Complex64 = 10,
+  Complex128 = 11,
 };
-constexpr int kNumDTypes = 10;
+constexpr int kNumDTypes = 12;
 
 inline size_t itemsize(DType t) {
   switch (t) {
@@ -42,7 +46,10 @@ inline size_t itemsize(DType t) {
       return 4;
     case DType::Int64:
     case DType::Float64:
+    case DType::Complex64:
       return 8;
+    case DType::Complex128:
+      return 16;
   }
   return 0;
 }
@@ -69,6 +76,10 @@ inline const char* dtype_name(DType t) {
       return "float16";
     case DType::BFloat16:
       return "bfloat16";
+    case DType::Complex64:
+      return "complex64";
+    case DType::Complex128:
+      return "complex128";
   }
   return "?";
 }
@@ -97,6 +108,10 @@ inline const char* scalar_type_name(DType t) {
       return "Half";
     case DType::BFloat16:
       return "BFloat16";
+    case DType::Complex64:
+      return "ComplexFloat";
+    case DType::Complex128:
+      return "ComplexDouble";
   }
   return "?";
 }
@@ -122,6 +137,10 @@ inline const char* type_meta_name(DType t) {
       return "c10::Half";
     case DType::BFloat16:
       return "c10::BFloat16";
+    case DType::Complex64:
+      return "c10::complex<float>";
+    case DType::Complex128:
+      return "c10::complex<double>";
   }
   return "?";
 }
@@ -133,10 +152,20 @@ inline bool is_integral(DType t, bool include_bool) {
   return t == DType::Int32 || t == DType::Int64 || t == DType::Uint8 || t == DType::Int8 || t == DType::Int16 ||
          (include_bool && t == DType::Bool);
 }
+inline bool is_complex(DType t) { return t == DType::Complex64 || t == DType::Complex128; }
 inline bool is_signed(DType t) { return t != DType::Bool && t != DType::Uint8; }
 
-// Category used by promotion: bool < integer < floating.
-inline int dtype_category(DType t) { return t == DType::Bool ? 0 : (is_floating(t) ? 2 : 1); }
+// The complex type with t's precision (PyTorch's toComplexType; float16 and
+// bfloat16 have none here) and the real type of a complex (toRealValueType).
+inline DType to_complex_dtype(DType t) {
+  return t == DType::Float64 || t == DType::Complex128 ? DType::Complex128 : DType::Complex64;
+}
+inline DType to_real_dtype(DType t) {
+  return t == DType::Complex64 ? DType::Float32 : t == DType::Complex128 ? DType::Float64 : t;
+}
+
+// Category used by promotion: bool < integer < floating < complex.
+inline int dtype_category(DType t) { return t == DType::Bool ? 0 : is_complex(t) ? 3 : is_floating(t) ? 2 : 1; }
 
 // Note [Promotion lattice]
 // PyTorch's promoteTypes, which is not a chain: across categories the higher
@@ -144,10 +173,16 @@ inline int dtype_category(DType t) { return t == DType::Bool ? 0 : (is_floating(
 // float16 is float16); within integers the wider wins, except that uint8
 // with a signed type needs a sign and so gives at least int16 (uint8 + int8
 // = int16); within floats the wider wins, except that float16 and bfloat16
-// share no format and meet at float32.
+// share no format and meet at float32; a complex keeps the precision of a
+// float64 it meets (complex64 with float64 = complex128).
 inline DType promote_types(DType a, DType b) {
   if (a == b) return a;
   const int ca = dtype_category(a), cb = dtype_category(b);
+  if (ca == 3 || cb == 3) {
+    if (a == DType::Complex128 || b == DType::Complex128 || a == DType::Float64 || b == DType::Float64)
+      return DType::Complex128;
+    return DType::Complex64;
+  }
   if (ca != cb) return ca > cb ? a : b;
   if (ca == 1) {
     if (a == DType::Uint8 || b == DType::Uint8) {
@@ -162,10 +197,11 @@ inline DType promote_types(DType a, DType b) {
 }
 
 // PyTorch's canCast (torch.can_cast, and the out= / in-place result check):
-// a cast may not lower the category of floating to integral, nor turn any
-// non-bool into bool.
+// a cast may not lower the category (complex to real, floating to integral),
+// nor turn any non-bool into bool.
 inline bool can_cast(DType from, DType to) {
-  if (is_floating(from) && !is_floating(to)) return false;
+  if (is_complex(from) && !is_complex(to)) return false;
+  if (is_floating(from) && !is_floating(to) && !is_complex(to)) return false;
   return !(from != DType::Bool && to == DType::Bool);
 }
 
@@ -186,7 +222,9 @@ inline DType compute_dtype(DType t) {
       return t;
   }
 }
-inline bool is_compute_dtype(DType t) { return static_cast<int8_t>(t) <= static_cast<int8_t>(DType::Float64); }
+inline bool is_compute_dtype(DType t) {
+  return static_cast<int8_t>(t) <= static_cast<int8_t>(DType::Float64) || is_complex(t);
+}
 
 // Raises NotImplementedError "<kernel>" not implemented for '<Half>' (core/tensor.cpp):
 // what a compute-type dispatch does when an op forgot to widen a storage type.
@@ -223,13 +261,20 @@ template <> struct dtype_of<Half> {
 template <> struct dtype_of<BFloat16> {
   static constexpr DType value = DType::BFloat16;
 };
+template <> struct dtype_of<Complex<float>> {
+  static constexpr DType value = DType::Complex64;
+};
+template <> struct dtype_of<Complex<double>> {
+  static constexpr DType value = DType::Complex128;
+};
 
 template <typename T> struct type_tag {
   using type = T;
 };
 
-// Calls f(type_tag<T>{}) with T the C++ type of `t`, for the compute types
-// only (arithmetic kernels); a storage type raises NotImplementedError.
+// Calls f(type_tag<T>{}) with T the C++ type of `t`, for the real compute
+// types only (arithmetic kernels); a storage or complex type raises
+// NotImplementedError ("<kernel>" not implemented for 'ComplexFloat').
 template <typename F> decltype(auto) dispatch_dtype(DType t, F&& f) {
   switch (t) {
     case DType::Bool:
@@ -248,10 +293,24 @@ template <typename F> decltype(auto) dispatch_dtype(DType t, F&& f) {
   return f(type_tag<double>{});
 }
 
+// Note [Complex kernels]
+// Kernels that PyTorch defines for complex (add, mul, exp, sum, matmul, ...)
+// dispatch complex64/complex128 here; every other kernel reaches
+// dispatch_dtype's NotImplementedError, as PyTorch's AT_DISPATCH does.
+template <typename F> decltype(auto) dispatch_complex(DType t, F&& f) {
+  if (t == DType::Complex64) return f(type_tag<Complex<float>>{});
+  if (t != DType::Complex128) raise_no_kernel_for(t);
+  return f(type_tag<Complex<double>>{});
+}
+
 // Every dtype: for kernels that move, compare or convert values (copy, fill,
 // where, indexing, nonzero), which need no arithmetic of their own.
 template <typename F> decltype(auto) dispatch_all_dtype(DType t, F&& f) {
   switch (t) {
+    case DType::Complex64:
+      return f(type_tag<Complex<float>>{});
+    case DType::Complex128:
+      return f(type_tag<Complex<double>>{});
     case DType::Uint8:
       return f(type_tag<uint8_t>{});
     case DType::Int8:

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "core/complex.h"
 #include "core/portability.h"
 
 namespace tc {
@@ -113,20 +114,29 @@ template <typename T> inline constexpr bool is_float_like_v = std::is_floating_p
 // PyTorch's conversion between element types (c10::convert): floats to the
 // small integer types go through int64, so 300.0 -> uint8 is 44 and -1.0 is
 // 255 (x86's result, which PyTorch shows) instead of undefined behaviour;
-// to bool is "!= 0"; the 16-bit floats go through float.
+// to bool is "!= 0" (either part, for a complex); the 16-bit floats go through
+// float; a real becomes a complex with imaginary part 0, and a complex
+// becomes a real by dropping its imaginary part (PyTorch warns about that at
+// the Python-visible casts, not here).
 template <typename To, typename From> TC_HD To convert_value(From v) {
   if constexpr (std::is_same_v<To, From>) {
     return v;
   } else if constexpr (std::is_same_v<To, bool>) {
-    if constexpr (is_half_type_v<From>)
+    if constexpr (is_complex_type_v<From>)
+      return v.re != 0 || v.im != 0;
+    else if constexpr (is_half_type_v<From>)
       return static_cast<float>(v) != 0.0f;
     else
       return v != From(0);
-  } else if constexpr (is_half_type_v<To>) {
-    if constexpr (is_half_type_v<From>)
-      return To(static_cast<float>(v));
+  } else if constexpr (is_complex_type_v<To>) {
+    if constexpr (is_complex_type_v<From>)
+      return To(v);
     else
-      return To(static_cast<float>(v));
+      return To(convert_value<decltype(To::re)>(v));
+  } else if constexpr (is_complex_type_v<From>) {
+    return convert_value<To>(v.re);
+  } else if constexpr (is_half_type_v<To>) {
+    return To(static_cast<float>(v));
   } else if constexpr (is_half_type_v<From>) {
     return convert_value<To>(static_cast<float>(v));
   } else if constexpr (std::is_integral_v<To> && sizeof(To) < 4 && std::is_floating_point_v<From>) {

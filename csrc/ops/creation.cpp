@@ -11,9 +11,10 @@ namespace tc::ops {
 
 Tensor full(const Shape& shape, Scalar v, std::optional<DType> dtype, Device device) {
   DType dt = dtype ? *dtype
-                   : (v.kind == Scalar::Bool  ? DType::Bool
-                      : v.kind == Scalar::Int ? DType::Int64
-                                              : default_dtype());
+                   : (v.kind == Scalar::Bool      ? DType::Bool
+                      : v.kind == Scalar::Int     ? DType::Int64
+                      : v.kind == Scalar::Complex ? to_complex_dtype(default_dtype())
+                                                  : default_dtype());
   Tensor t = empty(shape, dt, device);
   fill_scalar(t->data_bytes(), t.numel(), dt, v);
   return t;

@@ -83,6 +83,15 @@ const char* unary_name(UnaryOp op) {
 std::optional<DType> combine_categories(std::optional<DType> higher, std::optional<DType> lower) {
   if (!higher) return lower;
   if (!lower) return higher;
+  if (is_complex(*higher)) return higher;
+  if (is_complex(*lower)) {  // a float keeps its precision in the complex result (PyTorch's toComplexType)
+    if (!is_floating(*higher)) return lower;
+    TC_CHECK(*higher != DType::Float16 && *higher != DType::BFloat16, "promoting ", dtype_name(*higher),
+             " with a complex number needs ",
+             *higher == DType::Float16 ? "complex32 (ComplexHalf)" : "a bfloat16 complex",
+             ", which tensorcore does not have; convert to float32 first");
+    return to_complex_dtype(*higher);
+  }
   if (is_floating(*higher)) return higher;
   if (*higher == DType::Bool || is_floating(*lower)) return promote_types(*higher, *lower);
   return higher;
@@ -147,7 +156,7 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   Rule rule = binary_rule(op);
   DType common = result_type({&a, &b});
   DType compute = common;
-  if (rule == Rule::Float && !is_floating(common)) compute = g_default_dtype;
+  if (rule == Rule::Float && !is_floating(common) && !is_complex(common)) compute = g_default_dtype;
   // The shapes are checked before the dtypes, as PyTorch (only on the way to a dtype error: it costs a shape).
   auto shapes_first = [&] { broadcast_shapes(a.sizes(), b.sizes(), name); };
   if ((rule == Rule::IntOnly && is_floating(common)) || (rule == Rule::FloatOnly && !is_floating(common)) ||
@@ -200,6 +209,13 @@ void set_default_dtype(DType dt) {
 }
 
 void fill_scalar(void* data, int64_t n, DType dt, Scalar s) {
+  if (is_complex(dt)) {
+    kernels::fill(data, n, dt, s.is_float() ? s.d : static_cast<double>(s.i), s.i, s.im);
+    return;
+  }
+  // A complex number with an imaginary part fits no real type (PyTorch's c10::overflows).
+  TC_CHECK(!(s.is_complex() && s.im != 0), "value cannot be converted to type ", type_meta_name(dt),
+           " without overflow");
   if (dt == DType::Bool) {
     const bool b = s.is_float() ? s.d != 0 : s.i != 0;
     kernels::fill(data, n, dt, b, b);
@@ -239,16 +255,20 @@ void fill_scalar(void* data, int64_t n, DType dt, Scalar s) {
 
 Tensor scalar_tensor(Scalar s, std::optional<DType> dtype) {
   DType dt = dtype ? *dtype
-                   : (s.kind == Scalar::Bool  ? DType::Bool
-                      : s.kind == Scalar::Int ? DType::Int64
-                                              : g_default_dtype);
+                   : (s.kind == Scalar::Bool      ? DType::Bool
+                      : s.kind == Scalar::Int     ? DType::Int64
+                      : s.kind == Scalar::Complex ? to_complex_dtype(g_default_dtype)
+                                                  : g_default_dtype);
   Tensor t = empty({}, dt);
   fill_scalar(t->data_bytes(), 1, dt, s);
   return t;
 }
 
 Tensor wrapped_scalar(Scalar s) {
-  DType dt = s.kind == Scalar::Bool ? DType::Bool : s.kind == Scalar::Int ? DType::Int64 : DType::Float64;
+  DType dt = s.kind == Scalar::Bool      ? DType::Bool
+             : s.kind == Scalar::Int     ? DType::Int64
+             : s.kind == Scalar::Complex ? DType::Complex128
+                                         : DType::Float64;
   Tensor t = scalar_tensor(s, dt);
   t->wrapped_number = true;
   return t;
@@ -262,7 +282,8 @@ DType result_type(std::initializer_list<const Tensor*> ts) {
   for (const Tensor* t : ts) {
     if ((*t)->wrapped_number) {
       DType d = (*t).dtype();
-      if (d == DType::Float64) d = g_default_dtype;  // Python floats use the default dtype
+      if (d == DType::Float64) d = g_default_dtype;                       // Python floats use the default dtype
+      if (d == DType::Complex128) d = to_complex_dtype(g_default_dtype);  // Python complex: the default complex
       upd(wrapped_r, d);
     } else if (t->dim() == 0) {
       upd(zero_r, t->dtype());
@@ -300,7 +321,7 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
   check_inplace_target(self, name);
   Rule rule = binary_rule(op);
   DType common = result_type({&self, &other});
-  DType result = (rule == Rule::Float && !is_floating(common)) ? g_default_dtype : common;
+  DType result = (rule == Rule::Float && !is_floating(common) && !is_complex(common)) ? g_default_dtype : common;
   if (rule == Rule::Pred) result = DType::Bool;
   if (rule != Rule::Pred)
     TC_CHECK(can_cast(result, self.dtype()), "result type ", (is_floating(result) ? "Float" : dtype_name(result)),
@@ -369,7 +390,7 @@ namespace {
 void unary_into(UnaryOp op, Tensor& out, const Tensor& a, const char* name) {
   Rule rule = unary_rule(op);
   DType compute = a.dtype();
-  if (rule == Rule::Float && !is_floating(compute)) compute = g_default_dtype;
+  if (rule == Rule::Float && !is_floating(compute) && !is_complex(compute)) compute = g_default_dtype;
   if (rule == Rule::NoBool && compute == DType::Bool)
     raise(ErrorKind::Runtime, "[", name, "] is not supported for bool tensors",
           op == UnaryOp::Neg ? "; use the `~` or `logical_not()` operator instead" : "");
@@ -389,6 +410,8 @@ void unary_into(UnaryOp op, Tensor& out, const Tensor& a, const char* name) {
 }  // namespace
 
 Tensor unary(UnaryOp op, const Tensor& a) {
+  // abs of a complex is real: hypot of its parts (Note [Complex through real views]).
+  if (op == UnaryOp::Abs && is_complex(a.dtype())) return complex_abs(a);
   Tensor out;
   unary_into(op, out, a, unary_name(op));
   record_unary(op, a, out);
@@ -433,10 +456,10 @@ Tensor& unary_(UnaryOp op, Tensor& self) {
   // A predicate (logical_not_) is not differentiable: PyTorch writes it even into a leaf that requires grad.
   if (rule != Rule::Pred) check_inplace_target(self, name);
   check_no_internal_overlap(self);  // Note [Write overlap]
-  TC_CHECK(
-      !(rule == Rule::Float && !is_floating(self.dtype())) && !(op == UnaryOp::Square && self.dtype() == DType::Bool),
-      "result type ", rule == Rule::Float ? "Float" : "Long", " can't be cast to the desired output type ",
-      dtype_name(self.dtype()), " (in ", name, "_)");
+  TC_CHECK(!(rule == Rule::Float && !is_floating(self.dtype()) && !is_complex(self.dtype())) &&
+               !(op == UnaryOp::Square && self.dtype() == DType::Bool),
+           "result type ", rule == Rule::Float ? "Float" : "Long", " can't be cast to the desired output type ",
+           dtype_name(self.dtype()), " (in ", name, "_)");
   if (rule == Rule::Pred) {  // e.g. logical_not_: the bool result is cast into self's dtype
     Tensor r = unary(op, self);
     autograd::NoGradGuard ng;

@@ -61,6 +61,7 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   TC_CHECK(a.size(1) == b.size(0), "mat1 and mat2 shapes cannot be multiplied (", a.size(0), "x", a.size(1), " and ",
            b.size(0), "x", b.size(1), ")");
   check_same_dtype(a, b, "mm");
+  if (is_complex(a.dtype())) return complex_product(a, b, mm);  // Note [Complex through real views]
   // Note [Device checks]: the result is made where both operands are.
   Tensor out = is_compute_dtype(a.dtype())
                    ? empty({a.size(0), b.size(1)}, a.dtype(), common_device({&a, &b}))
@@ -86,6 +87,7 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   TC_CHECK(a.size(2) == b.size(1), "Expected size for first two dimensions of batch2 tensor to be: [", a.size(0), ", ",
            a.size(2), "] but got: [", b.size(0), ", ", b.size(1), "].");
   check_same_dtype(a, b, "bmm");
+  if (is_complex(a.dtype())) return complex_product(a, b, bmm);
   int64_t B = a.size(0), m = a.size(1), n = b.size(2);
   Tensor out = is_compute_dtype(a.dtype())
                    ? empty({B, m, n}, a.dtype(), common_device({&a, &b}))

@@ -15,9 +15,10 @@ namespace tc {
 
 // A Python number as an op argument.
 struct Scalar {
-  enum Kind { Bool, Int, Float } kind = Int;
+  enum Kind { Bool, Int, Float, Complex } kind = Int;
   int64_t i = 0;
   double d = 0;
+  double im = 0;  // a Complex's imaginary part (d is its real part)
   Scalar() = default;
   static Scalar from_bool(bool b) {
     Scalar s;
@@ -41,7 +42,15 @@ struct Scalar {
     s.i = (v > -9.2233720368547758e18 && v < 9.2233720368547758e18) ? static_cast<int64_t>(v) : 0;
     return s;
   }
-  bool is_float() const { return kind == Float; }
+  static Scalar from_complex(double re, double imag) {
+    Scalar s = from_double(re);
+    s.kind = Complex;
+    s.im = imag;
+    return s;
+  }
+  // A complex counts as a float wherever a real value is read (its real part, d).
+  bool is_float() const { return kind == Float || kind == Complex; }
+  bool is_complex() const { return kind == Complex; }
 };
 
 namespace ops {
@@ -168,6 +177,20 @@ std::vector<Tensor> unbind(const Tensor& a, int64_t dim);
 Tensor diagonal(const Tensor& a, int64_t offset, int64_t d1, int64_t d2);
 Tensor alias(const Tensor& a);
 Tensor movedim(const Tensor& a, const Shape& src, const Shape& dst);
+// complex <-> (..., 2) real pairs: views (Note [Complex through real views], ops/complex.cpp).
+Tensor view_as_real(const Tensor& a);
+Tensor view_as_complex(const Tensor& a);
+
+// ---- complex (ops/complex.cpp) ----
+Tensor real(const Tensor& a);  // a itself for a real tensor
+Tensor imag(const Tensor& a);
+Tensor conj(const Tensor& a);  // a physical copy for complex; a itself for a real tensor
+Tensor complex_abs(const Tensor& a);
+Tensor angle(const Tensor& a);
+Tensor complex(const Tensor& re, const Tensor& im);
+Tensor polar(const Tensor& abs, const Tensor& angle);
+Tensor complex_reduce(const Tensor& a, const Shape& dims, bool keepdim, bool mean_of);
+Tensor complex_product(const Tensor& a, const Tensor& b, Tensor (*product)(const Tensor&, const Tensor&));
 // zeros(shape) with `g` written through the (non-overlapping) strided view
 // (size, stride, offset) of it: the gradient of every view op.
 Tensor as_strided_scatter_zeros(const Tensor& g, const Shape& shape, const Shape& size, const Shape& stride,

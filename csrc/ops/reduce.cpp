@@ -148,7 +148,7 @@ Tensor run_reduce(ReduceOp op, const Plan& p, DType in_dt_requested, DType out_d
   return out;
 }
 
-DType sum_dtype(DType in) { return is_floating(in) ? in : DType::Int64; }
+DType sum_dtype(DType in) { return is_floating(in) || is_complex(in) ? in : DType::Int64; }
 
 // What a reduction's formula needs: the dims the plan reduced (wrapped), or
 // none (= all) when the user gave no dims.
@@ -168,6 +168,8 @@ template <typename Attrs> autograd::FormulaNode* record_reduction(const char* na
 }  // namespace
 
 Tensor sum(const Tensor& a, const Shape& dims, bool keepdim, std::optional<DType> dtype) {
+  if (is_complex(a.dtype()) && (!dtype || *dtype == a.dtype()))
+    return complex_reduce(a, dims, keepdim, false);  // Note [Complex through real views]
   Plan p = make_plan(a, dims, keepdim, "sum", /*collapse_expanded=*/true);
   DType in_dt = dtype ? *dtype : a.dtype();
   DType out_dt = dtype ? *dtype : sum_dtype(a.dtype());
@@ -202,6 +204,7 @@ Tensor sum_to(const Tensor& a, const Shape& shape) {
 }
 
 Tensor mean(const Tensor& a, const Shape& dims, bool keepdim) {
+  if (is_complex(a.dtype())) return complex_reduce(a, dims, keepdim, true);
   TC_CHECK(is_floating(a.dtype()),
            "mean(): could not infer output dtype. Input dtype must be either a floating "
            "point or complex dtype. Got: ",
@@ -406,7 +409,10 @@ Lines lines_of(const Tensor& a, int64_t dim, DType dt) {
   return l;
 }
 
-DType float_dtype(const Tensor& a) { return is_floating(a.dtype()) ? a.dtype() : default_dtype(); }
+// A complex input keeps its dtype (its kernel then runs or raises NotImplementedError; never a silent cast).
+DType float_dtype(const Tensor& a) {
+  return is_floating(a.dtype()) || is_complex(a.dtype()) ? a.dtype() : default_dtype();
+}
 
 Tensor softmax_impl(const Tensor& a, int64_t dim, bool log) {
   const char* op = log ? "log_softmax" : "softmax";
@@ -455,7 +461,8 @@ Tensor softmax_backward_data(const Tensor& grad, const Tensor& out, int64_t dim,
 
 Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
   Tensor out;
-  const DType result_dt = is_floating(a.dtype()) ? a.dtype() : default_dtype();
+  const DType result_dt = float_dtype(a);
+  if (is_complex(result_dt)) raise_no_kernel_for(result_dt);  // (PyTorch has it; tensorcore not yet)
   Tensor af = to_dtype(a, compute_dtype(result_dt));
   Plan p = make_plan(a, dims, keepdim, "logsumexp");
   if (p.len == 0) {  // log(sum of no terms) = -inf, as PyTorch

@@ -142,6 +142,40 @@ Tensor view_dtype(const Tensor& a, DType dt) {
   return Tensor(new TensorImpl(a->storage, dt, sizes, strides, offset, a->version));
 }
 
+// Note [Complex through real views] (ops/complex.cpp).
+// A view of a's storage with another dtype, sharing its version counter.
+static Tensor retype_view(const Tensor& a, DType dt, Shape sizes, Shape strides, int64_t offset) {
+  return Tensor(new TensorImpl(a->storage, dt, std::move(sizes), std::move(strides), offset, a->version));
+}
+
+Tensor view_as_real(const Tensor& a) {
+  TC_CHECK(is_complex(a.dtype()), "view_as_real is only supported for complex tensors");
+  Shape sizes = a.sizes(), strides = a.strides();
+  for (auto& s : strides) s *= 2;
+  sizes.push_back(2);
+  strides.push_back(1);
+  Tensor out = retype_view(a, to_real_dtype(a.dtype()), sizes, strides, a->offset * 2);
+  record("ViewAsRealBackward0", d::view_as_real_backward, {&a}, {&out});
+  note_view(a, out);
+  return out;
+}
+
+Tensor view_as_complex(const Tensor& a) {
+  TC_CHECK(a.dtype() == DType::Float32 || a.dtype() == DType::Float64,
+           "view_as_complex is only supported for float and double tensors, but got a tensor of scalar type: ",
+           scalar_type_name(a.dtype()));
+  TC_CHECK(a.dim() > 0 && a.size(a.dim() - 1) == 2, "Tensor must have a last dimension of size 2");
+  TC_CHECK(a.strides().back() == 1, "Tensor must have a last dimension with stride 1");
+  Shape sizes(a.sizes().begin(), a.sizes().end() - 1), strides(a.strides().begin(), a.strides().end() - 1);
+  for (auto& s : strides) TC_CHECK(s % 2 == 0, "Tensor must have a stride divisible by 2 for all but last dimension");
+  for (auto& s : strides) s /= 2;
+  TC_CHECK(a->offset % 2 == 0, "Tensor must have a storage_offset divisible by 2");
+  Tensor out = retype_view(a, to_complex_dtype(a.dtype()), sizes, strides, a->offset / 2);
+  record("ViewAsComplexBackward0", d::view_as_complex_backward, {&a}, {&out});
+  note_view(a, out);
+  return out;
+}
+
 Tensor reshape(const Tensor& a, const Shape& shape) {
   Shape sz = infer_size(shape, a.numel(), "reshape");
   // Node names as PyTorch: a view of a contiguous tensor is ViewBackward0, of a

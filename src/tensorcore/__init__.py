@@ -53,10 +53,12 @@ int = int32  # noqa: A001
 float32 = float32
 float64 = float64
 from ._dtype import (float16 as float16, bfloat16 as bfloat16, uint8 as uint8, int8 as int8,  # noqa: E402,F401
-                     int16 as int16)
+                     int16 as int16, complex64 as complex64, complex128 as complex128)
 from ._type_info import finfo as finfo, iinfo as iinfo  # noqa: E402,F401
 half = float16
 short = int16
+cfloat = complex64
+cdouble = complex128
 
 __version__ = "0.1.0"
 
@@ -67,6 +69,8 @@ pi = _math.pi
 e = _math.e
 
 
+from . import _complex  # noqa: E402
+_complex.install(Tensor, globals())  # view_as_real, real/imag, conj, angle, polar, complex
 from . import _aliases  # noqa: E402
 _aliases.install(Tensor, globals())
 from . import _out_variants  # noqa: E402

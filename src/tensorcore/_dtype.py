@@ -4,18 +4,15 @@
 class dtype:
     """A tensor element type. Singletons: compare with `is` or `==`."""
 
-    __slots__ = ("name", "itemsize", "is_floating_point", "is_signed", "_code")
+    __slots__ = ("name", "itemsize", "is_floating_point", "is_signed", "is_complex", "_code")
 
     def __init__(self, name, itemsize, is_floating_point, is_signed, code):
         self.name = name
         self.itemsize = itemsize
         self.is_floating_point = is_floating_point
         self.is_signed = is_signed
+        self.is_complex = name.startswith("complex")
         self._code = code
-
-    @property
-    def is_complex(self):
-        return False
 
     def __repr__(self):
         return "tensorcore." + self.name
@@ -24,7 +21,18 @@ class dtype:
         return (_dtype_by_name, (self.name,))
 
     def to_real(self):
-        return self
+        """The real dtype of a complex one (complex64 -> float32); other dtypes are returned as they are."""
+        return {"complex64": float32, "complex128": float64}.get(self.name, self)
+
+    def to_complex(self):
+        """The complex dtype with this float dtype's precision (float32 -> complex64), as PyTorch."""
+        if self.is_complex:
+            return self
+        if self.name == "float64":
+            return complex128
+        if self.name == "float32":
+            return complex64
+        raise RuntimeError(f"Unknown Complex ScalarType for {SCALAR_TYPE_NAMES[self.name]}")
 
 
 # One object per C++ DType, made from the core's own table (Note [DType codes]
@@ -36,6 +44,7 @@ ALL = [dtype(name, size, is_float, signed, code) for code, (name, size, is_float
 _BY_NAME = {d.name: d for d in ALL}
 bool_, int32, int64, float32, float64 = (_BY_NAME[n] for n in ("bool", "int32", "int64", "float32", "float64"))
 uint8, int8, int16, float16, bfloat16 = (_BY_NAME[n] for n in ("uint8", "int8", "int16", "float16", "bfloat16"))
+complex64, complex128 = _BY_NAME["complex64"], _BY_NAME["complex128"]
 # PyTorch's names for a dtype in its messages: ScalarType ("Long", "Half") and
 # the C++ type ("long int", "c10::Half").
 SCALAR_TYPE_NAMES = {row[0]: row[4] for row in _TABLE}
@@ -43,7 +52,8 @@ CPP_TYPE_NAMES = {row[0]: row[5] for row in _TABLE}
 ALIASES = {"bool": bool_, "int32": int32, "int": int32, "int64": int64, "long": int64,
            "float32": float32, "float": float32, "float64": float64, "double": float64,
            "uint8": uint8, "int8": int8, "int16": int16, "short": int16,
-           "float16": float16, "half": float16, "bfloat16": bfloat16}
+           "float16": float16, "half": float16, "bfloat16": bfloat16,
+           "complex64": complex64, "cfloat": complex64, "complex128": complex128, "cdouble": complex128}
 
 
 def _dtype_by_name(name):

@@ -99,7 +99,7 @@ def is_floating_point(t: Tensor) -> bool:
 
 
 def is_complex(input: Tensor) -> bool:
-    """Whether input's dtype is complex (tensorcore has no complex dtypes yet)."""
+    """Whether input's dtype is complex (complex64, complex128)."""
     tensor_arg(input, "is_complex")
     return input.dtype.is_complex
 

@@ -34,7 +34,7 @@ from collections import OrderedDict
 import numpy as np
 
 from . import _C
-from ._dtype import bfloat16, bool_, float16, float32, float64, int8, int16, int32, int64, uint8
+from ._dtype import bfloat16, bool_, complex64, float16, float32, float64, int8, int16, int32, int64, uint8
 from ._torch_pickle import UnpicklingError
 
 Tensor = _C.Tensor
@@ -43,12 +43,12 @@ __all__ = ["write", "read", "looks_like_safetensors"]
 
 _FORMAT = "tensorcore.safetensors/1"
 _TO_ST = {"float32": "F32", "float64": "F64", "int32": "I32", "int64": "I64", "bool": "BOOL", "float16": "F16",
-          "bfloat16": "BF16", "uint8": "U8", "int8": "I8", "int16": "I16"}
+          "bfloat16": "BF16", "uint8": "U8", "int8": "I8", "int16": "I16", "complex64": "C64"}
 # bfloat16's bytes travel as little-endian int16 (numpy has no bfloat16 without ml_dtypes).
 _FROM_ST = {"F32": (float32, np.dtype("<f4")), "F64": (float64, np.dtype("<f8")), "I32": (int32, np.dtype("<i4")),
             "I64": (int64, np.dtype("<i8")), "BOOL": (bool_, np.dtype("?")), "F16": (float16, np.dtype("<f2")),
             "BF16": (bfloat16, np.dtype("<i2")), "U8": (uint8, np.dtype("u1")), "I8": (int8, np.dtype("i1")),
-            "I16": (int16, np.dtype("<i2"))}
+            "I16": (int16, np.dtype("<i2")), "C64": (complex64, np.dtype("<c8"))}
 _MAX_HEADER = 100 * 1024 * 1024
 
 

@@ -15,6 +15,7 @@ from ._aliases import with_numpy_aliases
 from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg, bool_arg
 from ._inplace import write_inplace
 from ._dtype import device as _device, float32, float64, int32, int64, bool_, float16, bfloat16, uint8, int8, int16
+from ._dtype import complex64, complex128
 
 Tensor = _C.Tensor
 
@@ -248,7 +249,8 @@ def type(self, dtype=None, non_blocking=False, **kwargs):
         return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
                 "int32": "torch.IntTensor", "bool": "torch.BoolTensor", "uint8": "torch.ByteTensor",
                 "int8": "torch.CharTensor", "int16": "torch.ShortTensor", "float16": "torch.HalfTensor",
-                "bfloat16": "torch.BFloat16Tensor"}[self.dtype.name]
+                "bfloat16": "torch.BFloat16Tensor", "complex64": "torch.ComplexFloatTensor",
+                "complex128": "torch.ComplexDoubleTensor"}[self.dtype.name]
     from ._functions import legacy_tensor_type
     legacy = legacy_tensor_type(dtype)
     return self.to(legacy._dtype if legacy is not None else dtype)
@@ -272,6 +274,8 @@ _converter(bfloat16, "bfloat16")
 _converter(uint8, "byte")
 _converter(int8, "char")
 _converter(int16, "short")
+_converter(complex64, "cfloat")
+_converter(complex128, "cdouble")
 
 
 @_method
@@ -308,7 +312,8 @@ def __array_wrap__(self, array, context=None, return_scalar=False):
     return _C.from_numpy(array)
 
 
-_NUMPY_DTYPES = frozenset(("float16", "float32", "float64", "uint8", "int8", "int16", "int32", "int64", "bfloat16"))
+_NUMPY_DTYPES = frozenset(("float16", "float32", "float64", "uint8", "int8", "int16", "int32", "int64", "bfloat16",
+                           "complex64", "complex128"))
 
 
 @_method
@@ -582,7 +587,7 @@ _ROWS = {r.name: r for r in _elementwise.rows()}
 
 @_method
 def is_complex(self):
-    """Whether the dtype is complex (tensorcore has no complex dtypes yet)."""
+    """Whether the dtype is complex (complex64, complex128)."""
     return self.dtype.is_complex
 
 

@@ -91,6 +91,8 @@ _NP_DTYPES = {
     "int8": np.int8,
     "int16": np.int16,
     "float16": np.float16,
+    "complex64": np.complex64,
+    "complex128": np.complex128,
 }
 
 
@@ -136,6 +138,21 @@ def _element_strings(items, is_float):
         if v != 0 and math.isfinite(v) and len(s) > width:
             width = len(s)
     return strs, width
+
+
+def _complex_strings(items):
+    """Complex elements as torch prints them: the real and the imaginary parts
+    are formatted as two float columns (each with its own width and mode), and
+    the imaginary one, padded, gets "j", loses its padding and a "+" unless it
+    has a sign. The width counts both columns and the "j" (torch's element
+    length, which decides the line wrapping)."""
+    real_strs, real_width = _element_strings([v.real for v in items], True)
+    imag_strs, imag_width = _element_strings([v.imag for v in items], True)
+    out = []
+    for r, i in zip(real_strs, imag_strs):
+        imag = (i.rjust(imag_width) + "j").lstrip()
+        out.append(r.rjust(real_width) + (imag if imag[0] in "+-" else "+" + imag))
+    return out, real_width + imag_width + 1
 
 
 def _nest(strs, width, shape, cut, edge, indent):
@@ -197,9 +214,12 @@ def _body(arr, dtype_name, indent):
     if np_dtype is not None and arr.dtype != np_dtype:
         arr = arr.astype(np_dtype)
     items = arr.reshape(-1).tolist()
-    is_float = dtype_name.startswith(("float", "bfloat"))
-    strs, width = _element_strings(items, is_float)
-    strs = [s.rjust(width) for s in strs]
+    if dtype_name.startswith("complex"):
+        strs, width = _complex_strings(items)  # already laid out: torch pads only the parts
+    else:
+        is_float = dtype_name.startswith(("float", "bfloat"))
+        strs, width = _element_strings(items, is_float)
+        strs = [s.rjust(width) for s in strs]
     if arr.ndim == 0:
         return strs[0]
     return _nest(strs, width, arr.shape, cut, edge, indent)
@@ -248,7 +268,8 @@ def format_tensor(values, dtype_name, *, shape, default_dtype_name="float32",
     else:
         if not PRINT_OPTS.edgeitems:
             suffixes.append("size=" + str(shape))
-        if dtype_name not in (default_dtype_name, "int64", "bool"):
+        default_complex = "complex128" if default_dtype_name == "float64" else "complex64"
+        if dtype_name not in (default_dtype_name, default_complex, "int64", "bool"):
             suffixes.append(dtype_suffix)
         body = _body(np.asarray(values).reshape(shape), dtype_name, indent)
 

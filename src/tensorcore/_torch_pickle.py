@@ -25,7 +25,7 @@ import pickle
 
 from . import _C, _layout
 from ._dtype import Size, bool_, device, dtype as _DType, float32, float64, int32, int64
-from ._dtype import bfloat16, float16, int8, int16, uint8
+from ._dtype import bfloat16, complex64, complex128, float16, int8, int16, uint8
 
 Tensor = _C.Tensor
 
@@ -45,10 +45,11 @@ _TORCH_DTYPE_OF_STORAGE = {
     "QInt32Storage": "qint32", "QUInt4x2Storage": "quint4x2", "QUInt2x4Storage": "quint2x4",
 }
 SUPPORTED_DTYPES = {"float32": float32, "float64": float64, "int32": int32, "int64": int64, "bool": bool_,
-                    "float16": float16, "bfloat16": bfloat16, "uint8": uint8, "int8": int8, "int16": int16}
+                    "float16": float16, "bfloat16": bfloat16, "uint8": uint8, "int8": int8, "int16": int16,
+                    "complex64": complex64, "complex128": complex128}
 STORAGE_NAME_OF_DTYPE = {d: s for s, d in _TORCH_DTYPE_OF_STORAGE.items() if d in SUPPORTED_DTYPES}
 _OTHER_TORCH_DTYPES = [
-    "complex32", "complex64", "complex128", "qint8", "qint32",
+    "complex32", "qint8", "qint32",
     "quint8", "quint4x2", "quint2x4", "uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e5m2",
     "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu", "float4_e2m1fn_x2", "bits1x8", "bits2x4", "bits4x2",
     "bits8", "bits16"] + [f"uint{i}" for i in range(1, 8)] + [f"int{i}" for i in range(1, 8)]
@@ -167,7 +168,7 @@ def _rebuild_parameter(data, requires_grad, backward_hooks=None):
     from .nn.parameter import Parameter
     if not isinstance(data, Tensor) or type(requires_grad) is not bool:
         raise UnpicklingError("tensorcore.load: corrupt parameter record")
-    if requires_grad and not data.dtype.is_floating_point:
+    if requires_grad and not (data.dtype.is_floating_point or data.dtype.is_complex):
         raise UnpicklingError("tensorcore.load: corrupt parameter record: only floating point parameters can "
                               "require gradients")
     return Parameter(data, requires_grad)

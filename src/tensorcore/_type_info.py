@@ -35,6 +35,7 @@ class finfo:
 
     def __init__(self, type=None):  # noqa: A002 - PyTorch's parameter name
         d = _as_dtype(type, "finfo")
+        d = d.to_real()  # a complex dtype: the limits of its parts, as PyTorch
         if d.name not in _FLOAT_LIMITS:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
                             "'torch.finfo'")

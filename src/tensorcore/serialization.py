@@ -64,7 +64,7 @@ _SMALL_RECORD = 1 << 16
 # are reinterpreted with Tensor.view(dtype).
 _NUMPY_DTYPE = {"float32": np.float32, "float64": np.float64, "int32": np.int32, "int64": np.int64,
                 "bool": np.bool_, "float16": np.float16, "uint8": np.uint8, "int8": np.int8, "int16": np.int16,
-                "bfloat16": np.int16}
+                "bfloat16": np.int16, "complex64": np.complex64, "complex128": np.complex128}
 _UNSAFE_MESSAGE = (
     "In PyTorch 2.6 the default value of the `weights_only` argument of `torch.load` changed from `False` to "
     "`True`, and tensorcore.load follows it. Re-running `tensorcore.load` with `weights_only` set to `False` will "

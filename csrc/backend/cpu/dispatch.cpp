@@ -15,7 +15,7 @@
   void copy(const TensorIterator&, DType, DType);                                                                     \
   void where(const TensorIterator&, DType);                                                                           \
   void clamp(const TensorIterator&, DType, bool, double, bool, double);                                               \
-  void fill(void*, int64_t, DType, double, int64_t);                                                                  \
+  void fill(void*, int64_t, DType, double, int64_t, double);                                                          \
   void reduce(kernels::ReduceOp, const void*, DType, void*, DType, int64_t, int64_t, int64_t);                        \
   void gemm(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, int64_t, int64_t, void*,    \
             int64_t, bool);                                                                                           \
@@ -35,7 +35,23 @@
 TC_DECLARE_CAP(generic)
 #ifdef TC_HAVE_X86_DISPATCH
 TC_DECLARE_CAP(avx2)
+#ifdef TC_HAVE_AVX512_KERNELS
 TC_DECLARE_CAP(avx512)
+#endif
+#endif
+
+// Note [Optional avx512 kernels]
+// A build configured with -DTENSORCORE_AVX512_KERNELS=OFF has no avx512
+// objects: the alias sends every avx512 entry to avx2, and detect() never
+// picks avx512, so cpu_capability() says what actually runs. The sanitizer
+// build in .ci/run uses it to save a third of its kernel compile time: the
+// avx512 variants are the avx2 sources compiled with wider vectors, except
+// the GEMM micro-kernel's own intrinsics (gemm_impl.h), which the regular
+// test stages still run on any CPU that has AVX-512.
+#if defined(TC_HAVE_X86_DISPATCH) && !defined(TC_HAVE_AVX512_KERNELS)
+namespace tc::cpu {
+namespace avx512 = avx2;
+}
 #endif
 
 // ---- nn and scan kernels (backend/kernels_nn.h, backend/kernels_scan.h) ----
@@ -60,7 +76,9 @@ TC_DECLARE_CAP(avx512)
 TC_DECLARE_NN_CAP(generic)
 #ifdef TC_HAVE_X86_DISPATCH
 TC_DECLARE_NN_CAP(avx2)
+#ifdef TC_HAVE_AVX512_KERNELS
 TC_DECLARE_NN_CAP(avx512)
+#endif
 #endif
 
 namespace tc::kernels {
@@ -73,6 +91,9 @@ Cap detect() {
   __builtin_cpu_init();
   bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
                 __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq");
+#ifndef TC_HAVE_AVX512_KERNELS
+  avx512 = false;  // Note [Optional avx512 kernels]
+#endif
   bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   if (force && std::strcmp(force, "generic") == 0) return Cap::Generic;
   if (force && std::strcmp(force, "avx2") == 0 && avx2) return Cap::Avx2;
@@ -100,8 +121,18 @@ Cap cap() {
     default:                                \
       return cpu::generic::fn(__VA_ARGS__); \
   }
+// The copy kernels have no avx512 build (Note [Elementwise translation units]).
+#define TC_DISPATCH_COPY(fn, ...)           \
+  switch (cap()) {                          \
+    case Cap::Avx512:                       \
+    case Cap::Avx2:                         \
+      return cpu::avx2::fn(__VA_ARGS__);    \
+    default:                                \
+      return cpu::generic::fn(__VA_ARGS__); \
+  }
 #else
 #define TC_DISPATCH(fn, ...) return cpu::generic::fn(__VA_ARGS__);
+#define TC_DISPATCH_COPY(fn, ...) return cpu::generic::fn(__VA_ARGS__);
 #endif
 
 // Each entry releases the GIL around large kernels (Note [Releasing the GIL]).
@@ -115,19 +146,19 @@ void unary(UnaryOp op, const TensorIterator& it, DType dt) {
 }
 void copy(const TensorIterator& it, DType o, DType i) {
   MaybeReleaseGil g(it.numel());
-  TC_DISPATCH(copy, it, o, i)
+  TC_DISPATCH_COPY(copy, it, o, i)
 }
 void where(const TensorIterator& it, DType dt) {
   MaybeReleaseGil g(it.numel());
-  TC_DISPATCH(where, it, dt)
+  TC_DISPATCH_COPY(where, it, dt)
 }
 void clamp(const TensorIterator& it, DType dt, bool hl, double lo, bool hh, double hi) {
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH(clamp, it, dt, hl, lo, hh, hi)
 }
-void fill(void* d, int64_t n, DType dt, double f, int64_t i) {
+void fill(void* d, int64_t n, DType dt, double f, int64_t i, double fi) {
   MaybeReleaseGil g(n);
-  TC_DISPATCH(fill, d, n, dt, f, i)
+  TC_DISPATCH_COPY(fill, d, n, dt, f, i, fi)
 }
 
 void reduce(ReduceOp op, const void* in, DType idt, void* out, DType odt, int64_t o, int64_t l, int64_t i) {
@@ -274,7 +305,9 @@ void sort_rows(DType dt, const void* x, int64_t rows, int64_t len, int64_t k, bo
 TC_DECLARE_CONV_CAP(generic)
 #ifdef TC_HAVE_X86_DISPATCH
 TC_DECLARE_CONV_CAP(avx2)
+#ifdef TC_HAVE_AVX512_KERNELS
 TC_DECLARE_CONV_CAP(avx512)
+#endif
 #endif
 
 namespace tc::kernels {

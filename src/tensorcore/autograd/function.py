@@ -97,7 +97,7 @@ class Function:
         node = _C._make_function_node(name, ctx, cls.backward, list(args), tensor_outs,
                                       [t if isinstance(t, Tensor) else None for t in ctx._to_save])
         for o in tensor_outs:
-            if any(o is n for n in ctx._non_differentiable) or not o.dtype.is_floating_point:
+            if any(o is n for n in ctx._non_differentiable) or not (o.dtype.is_floating_point or o.dtype.is_complex):
                 o._drop_history()
         if any(getattr(t, "is_sparse", False) for t in ctx._to_save):
             ctx._saved_sparse = tuple(t if getattr(t, "is_sparse", False) else None for t in ctx._to_save)

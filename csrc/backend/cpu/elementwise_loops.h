@@ -1,12 +1,23 @@
 #pragma once
-// Elementwise loop bodies, compiled once per instruction set (TC_CAP) by
-// including this header from cpu/elementwise_<cap>.cpp.
+// Elementwise loop bodies, compiled once per instruction set (TC_CAP): the
+// shared loops of binary_impl.h, unary_impl.h and copy_impl.h.
+//
+// Note [Elementwise translation units]
+// The elementwise kernels are the largest instantiation in the build (every
+// op x every dtype x every instruction set), so they are split into three
+// translation units per instruction set -- binary ops, unary ops (and clamp),
+// and the dtype-moving kernels (copy, where, fill) -- which a 2-core build
+// compiles side by side instead of one long file at the end. The copy kernels
+// are only built for generic and avx2: they are memory-bound conversions, which
+// avx512 code does not speed up, and the copy kernel alone is a
+// dtype x dtype instantiation (dispatch.cpp sends avx512 CPUs to avx2's).
 #include <algorithm>
 #include <cstring>
 #if defined(__F16C__)
 #include <immintrin.h>
 #endif
 
+#include "backend/complex_functors.h"
 #include "backend/functors.h"
 #include "backend/kernels.h"
 #include "core/error.h"
@@ -174,6 +185,19 @@ template <typename F, bool Pred, bool IntOnly> void run_binary(const TensorItera
     });
     return;
   }
+  if (is_complex(dt)) {  // Note [Complex kernels]
+    if constexpr (fn::ComplexFn<F>::supported) {
+      dispatch_complex(dt, [&](auto tag) {
+        using C = typename decltype(tag)::type;
+        using R = std::conditional_t<Pred, bool, C>;
+        auto g = [](C a, C b) -> R { return fn::ComplexFn<F>::apply(a, b); };
+        it.for_each([&](char** p, const int64_t* s, int64_t n) { binary_loop<R, C>(p, s, n, g); });
+      });
+      return;
+    } else {
+      raise_no_kernel_for(dt);
+    }
+  }
   dispatch_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (IntOnly && std::is_floating_point_v<T>) {
@@ -198,6 +222,19 @@ template <typename F, bool Pred, bool IntOnly> void run_unary(const TensorIterat
     });
     return;
   }
+  if (is_complex(dt)) {  // Note [Complex kernels]
+    if constexpr (fn::ComplexFn<F>::supported) {
+      dispatch_complex(dt, [&](auto tag) {
+        using C = typename decltype(tag)::type;
+        using R = std::conditional_t<Pred, bool, C>;
+        auto g = [](C a) -> R { return fn::ComplexFn<F>::apply(a); };
+        it.for_each([&](char** p, const int64_t* s, int64_t n) { unary_loop<R, C>(p, s, n, g); });
+      });
+      return;
+    } else {
+      raise_no_kernel_for(dt);
+    }
+  }
   dispatch_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (IntOnly && std::is_floating_point_v<T>) {
@@ -206,101 +243,6 @@ template <typename F, bool Pred, bool IntOnly> void run_unary(const TensorIterat
       using R = std::conditional_t<Pred, bool, T>;
       it.for_each([&](char** p, const int64_t* s, int64_t n) { unary_loop<R, T>(p, s, n, f); });
     }
-  });
-}
-
-// TC_RULE_PRED_* / TC_RULE_INT_* come with the table (backend/op_tables.h).
-void binary(BinaryOp op, const TensorIterator& it, DType dt) {
-  switch (op) {
-#define TC_CASE(E, name, F, rule, ...) \
-  case BinaryOp::E:                    \
-    return run_binary<fn::F, TC_RULE_PRED_##rule, TC_RULE_INT_##rule>(it, dt, fn::F{});
-    TC_BINARY_OPS(TC_CASE)
-#undef TC_CASE
-  }
-}
-
-void unary(UnaryOp op, const TensorIterator& it, DType dt) {
-  switch (op) {
-#define TC_CASE(E, name, F, rule, ...) \
-  case UnaryOp::E:                     \
-    return run_unary<fn::F, TC_RULE_PRED_##rule, TC_RULE_INT_##rule>(it, dt, fn::F{});
-    TC_UNARY_OPS(TC_CASE)
-#undef TC_CASE
-  }
-}
-
-template <typename To, typename From> void copy_loop(char** p, const int64_t* s, int64_t n) {
-  // float <-> float16/bfloat16: the block converters (F16C where compiled in).
-  if constexpr (std::is_same_v<From, float> && is_half_type_v<To>) {
-    if (s[1] == sizeof(float)) return store_block<To, float>(reinterpret_cast<const float*>(p[1]), n, p[0], s[0]);
-  }
-  if constexpr (std::is_same_v<To, float> && is_half_type_v<From>) {
-    if (s[0] == sizeof(float) && s[1] == sizeof(From))
-      return load_block<From, float>(p[1], s[1], n, reinterpret_cast<float*>(p[0]));
-  }
-  if (s[0] == sizeof(To) && s[1] == sizeof(From)) {
-    To* out = reinterpret_cast<To*>(p[0]);
-    const From* in = reinterpret_cast<const From*>(p[1]);
-    if constexpr (std::is_same_v<To, From>) {
-      std::memcpy(out, in, n * sizeof(To));
-    } else {
-      for (int64_t i = 0; i < n; ++i) out[i] = convert_value<To>(in[i]);
-    }
-  } else {
-    for (int64_t i = 0; i < n; ++i)
-      *reinterpret_cast<To*>(p[0] + i * s[0]) = convert_value<To>(*reinterpret_cast<const From*>(p[1] + i * s[1]));
-  }
-}
-
-void copy(const TensorIterator& it, DType out, DType in) {
-  dispatch_all_dtype(out, [&](auto to) {
-    using To = typename decltype(to)::type;
-    dispatch_all_dtype(in, [&](auto from) {
-      using From = typename decltype(from)::type;
-      it.for_each([&](char** p, const int64_t* s, int64_t n) { copy_loop<To, From>(p, s, n); });
-    });
-  });
-}
-
-void where(const TensorIterator& it, DType dt) {
-  dispatch_all_dtype(dt, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    it.for_each([&](char** p, const int64_t* s, int64_t n) {
-      for (int64_t i = 0; i < n; ++i) {
-        bool c = *reinterpret_cast<const bool*>(p[1] + i * s[1]);
-        *reinterpret_cast<T*>(p[0] + i * s[0]) =
-            c ? *reinterpret_cast<const T*>(p[2] + i * s[2]) : *reinterpret_cast<const T*>(p[3] + i * s[3]);
-      }
-    });
-  });
-}
-
-void clamp(const TensorIterator& it, DType dt, bool has_lo, double lo, bool has_hi, double hi) {
-  dispatch_dtype(dt, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    const T l = static_cast<T>(lo), h = static_cast<T>(hi);
-    it.for_each([&](char** p, const int64_t* s, int64_t n) {
-      unary_loop<T, T>(p, s, n, [=](T v) {
-        if constexpr (std::is_floating_point_v<T>) {
-          if (v != v) return v;
-        }
-        if (has_lo && v < l) v = l;
-        if (has_hi && v > h) v = h;
-        return v;
-      });
-    });
-  });
-}
-
-void fill(void* data, int64_t n, DType dt, double fval, int64_t ival) {
-  dispatch_all_dtype(dt, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    T v = is_float_like_v<T> ? convert_value<T>(fval) : convert_value<T>(ival);
-    T* out = static_cast<T*>(data);
-    parallel_for(0, n, 65536, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; ++i) out[i] = v;
-    });
   });
 }
 

@@ -1,0 +1,3 @@
+// Copy kernels compiled for the generic instruction set (flags set in CMakeLists.txt).
+#define TC_CAP generic
+#include "backend/cpu/copy_impl.h"

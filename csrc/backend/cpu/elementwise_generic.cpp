@@ -1,3 +1,0 @@
-// Elementwise kernels compiled for the generic instruction set (flags set in CMakeLists.txt).
-#define TC_CAP generic
-#include "backend/cpu/elementwise_impl.h"

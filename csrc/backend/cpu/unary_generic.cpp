@@ -1,0 +1,3 @@
+// Unary kernels compiled for the generic instruction set (flags set in CMakeLists.txt).
+#define TC_CAP generic
+#include "backend/cpu/unary_impl.h"

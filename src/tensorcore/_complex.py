@@ -1,0 +1,114 @@
+"""The complex-number functions and methods: view_as_real / view_as_complex,
+real / imag, conj, angle, polar, complex (ops/complex.cpp, Note [Complex
+through real views]).
+
+tensorcore conjugates physically: PyTorch's conj() is a lazy view with a
+"conj bit" that resolve_conj() materialises; here conj() returns a new tensor,
+so is_conj() is always False and resolve_conj() returns its input. Values and
+gradients are the same; writing into the result of conj() does not write into
+its input (PyTorch's view would).
+"""
+from . import _C
+from ._args import tensor_arg
+from ._out import check_out, write_out
+
+
+def view_as_real(input):
+    tensor_arg(input, "view_as_real")
+    return _C._view_as_real(input)
+
+
+def view_as_complex(input):
+    tensor_arg(input, "view_as_complex")
+    return _C._view_as_complex(input)
+
+
+def real(input):
+    tensor_arg(input, "real")
+    return _C._real(input)
+
+
+def imag(input):
+    tensor_arg(input, "imag")
+    return _C._imag(input)
+
+
+def conj_physical(input, *, out=None):
+    tensor_arg(input, "conj_physical")
+    if out is not None:
+        check_out("conj_physical", out, (input,))
+    r = _C._conj_physical(input)
+    if r is input:  # a real tensor: conj_physical still returns a new tensor
+        r = input.clone()
+    return r if out is None else write_out("conj_physical", r, out)
+
+
+def conj(input):
+    tensor_arg(input, "conj")
+    return _C._conj_physical(input)
+
+
+def resolve_conj(input):
+    tensor_arg(input, "resolve_conj")
+    return input
+
+
+def resolve_neg(input):
+    tensor_arg(input, "resolve_neg")
+    return input
+
+
+def is_conj(input):
+    tensor_arg(input, "is_conj")
+    return False
+
+
+def is_neg(input):
+    tensor_arg(input, "is_neg")
+    return False
+
+
+def angle(input, *, out=None):
+    tensor_arg(input, "angle")
+    if out is not None:
+        check_out("angle", out, (input,))
+    r = _C._angle(input)
+    return r if out is None else write_out("angle", r, out)
+
+
+def complex(real, imag, *, out=None):
+    tensor_arg(real, "complex", "real", 1)
+    tensor_arg(imag, "complex", "imag", 2)
+    if out is not None:
+        check_out("complex", out, (real, imag))
+    r = _C._complex(real, imag)
+    return r if out is None else write_out("complex", r, out)
+
+
+def polar(abs, angle, *, out=None):
+    tensor_arg(abs, "polar", "abs", 1)
+    tensor_arg(angle, "polar", "angle", 2)
+    if out is not None:
+        check_out("polar", out, (abs, angle))
+    r = _C._polar(abs, angle)
+    return r if out is None else write_out("polar", r, out)
+
+
+FUNCTIONS = {f.__name__: f for f in (view_as_real, view_as_complex, real, imag, conj_physical, conj, resolve_conj,
+                                     resolve_neg, is_conj, is_neg, angle, complex, polar)}
+
+
+def _set_part(part):
+    def setter(self, value):
+        view = _C._real(self) if part == "real" else _C._imag(self)
+        view.copy_(value)
+    return setter
+
+
+def install(tensor_cls, namespace):
+    """torch.X for every function above; Tensor methods and the .real / .imag properties."""
+    namespace.update(FUNCTIONS)
+    for name in ("conj_physical", "conj", "resolve_conj", "resolve_neg", "is_conj", "is_neg", "angle"):
+        setattr(tensor_cls, name, FUNCTIONS[name])
+    tensor_cls.real = property(real, _set_part("real"))
+    tensor_cls.imag = property(imag, _set_part("imag"))
