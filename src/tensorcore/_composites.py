@@ -575,6 +575,8 @@ def tensor_split(input, indices_or_sections, dim=0):
         sections = indices_or_sections
         if sections <= 0:
             raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+        if sections > 2 ** 31:  # PyTorch would build that many tensors until memory runs out
+            raise RuntimeError(f"tensor_split: {sections} sections is more tensors than can be returned")
         base, extra = divmod(n, sections)
         bounds, start = [], 0
         for i in builtins.range(sections):

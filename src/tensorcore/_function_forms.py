@@ -36,6 +36,7 @@ def _functional_forms(F):
     """torch.X that PyTorch binds to the same kernels as nn.functional's X
     (positional `train` where F has `training`)."""
     from .nn._functional_more import _feature_dropout_any
+    from ._naming import grad_fn_named
 
     def dropout_form(fn, inplace):
         def form(input, p, train):
@@ -51,9 +52,7 @@ def _functional_forms(F):
     def reduction_name(r):
         if isinstance(r, str):
             return r
-        if r not in (0, 1, 2):
-            raise ValueError(f"{r} is not a valid value for reduction")
-        return ("none", "mean", "sum")[r]
+        return {1: "mean", 2: "sum"}.get(r, "none")  # any other int leaves the loss unreduced, as ATen's
 
     def pool_stride(stride):
         return None if stride is None or (isinstance(stride, (list, tuple)) and not stride) else stride
@@ -97,6 +96,7 @@ def _functional_forms(F):
         return F.binary_cross_entropy_with_logits(input, target, weight, reduction=reduction_name(reduction),
                                                   pos_weight=pos_weight)
 
+    @grad_fn_named("ConstantPadNdBackward0")
     def constant_pad_nd(input, pad, value=0):
         return F.pad(input, pad, "constant", value)
 

@@ -14,6 +14,7 @@ from . import _C
 from ._args import dtype_arg, int_arg, tensor_arg
 from ._composites import _function
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES
+from ._naming import grad_fn_named
 
 Tensor = _C.Tensor
 
@@ -29,7 +30,7 @@ def _window(name, body):
     """A window factory: PyTorch's size checks, the length-0/1 cases, and a
     periodic window as the symmetric one of length + 1 without its last point."""
     def factory(window_length, periodic=True, *args, dtype=None, layout=None, device=None, requires_grad=False,
-                pin_memory=False):
+                pin_memory=False, **params):
         n = int_arg(window_length, name, "window_length")
         dt = _window_dtype(dtype, name)
         if n < 0:
@@ -40,7 +41,7 @@ def _window(name, body):
             out = _C.ones([1], dt)
         else:
             length = n + 1 if periodic else n
-            out = body(length, dt, *args)
+            out = body(length, dt, *args, **params)
             if periodic:
                 out = out.narrow(0, 0, n).contiguous()
         if requires_grad:
@@ -174,6 +175,7 @@ def scalar_tensor(s, *, dtype=None, layout=None, device=None, pin_memory=False, 
 
 
 @_function
+@grad_fn_named(lambda input, other, alpha=1: "RsubBackward0" if isinstance(other, Tensor) else "RsubBackward1")
 def rsub(input, other, alpha=1):
     # other - alpha * input, with sub's dtype rules and errors
     from ._functions import sub
@@ -183,6 +185,7 @@ def rsub(input, other, alpha=1):
 
 
 @_function
+@grad_fn_named(lambda input, value: "FillBackward1" if isinstance(value, Tensor) else "FillBackward0")
 def fill(input, value):
     out = input.clone()
     out.fill_(value)
@@ -199,15 +202,16 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     try:
         view = memoryview(buffer)
     except TypeError:
-        raise TypeError(f"a bytes-like object is required, not '{type(buffer).__name__}'") from None
+        raise ValueError("object does not implement Python buffer protocol.") from None
     nbytes = view.nbytes
-    if offset < 0 or offset > nbytes:
+    if nbytes == 0 or count == 0:
+        raise ValueError(f"both buffer length ({nbytes}) and count ({count}) must not be 0")
+    if offset < 0 or offset >= nbytes:
         raise ValueError(f"offset ({offset} bytes) must be non-negative and no greater than buffer length "
                          f"({nbytes} bytes) minus 1")
-    if count == 0 or (count < 0 and (nbytes - offset) % np_dtype.itemsize):
+    if count < 0 and (nbytes - offset) % np_dtype.itemsize:
         raise ValueError(f"buffer length ({nbytes - offset} bytes) after offset ({offset} bytes) must be a multiple "
-                         f"of element size ({np_dtype.itemsize})" if count != 0 else
-                         "both buffer length (0) and count (0) must not be 0")
+                         f"of element size ({np_dtype.itemsize})")
     if count > 0 and count * np_dtype.itemsize > nbytes - offset:
         raise ValueError(f"requested buffer length ({count} * {np_dtype.itemsize} bytes) after offset ({offset} "
                          f"bytes) must not be greater than actual buffer length ({nbytes} bytes)")
@@ -254,3 +258,87 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
         out = out.detach() if out is obj else out
         out.requires_grad_(True)
     return out
+
+
+def _gradient_along(f, d, h, edge_order):
+    """numpy's / PyTorch's second-order accurate differences of f along d:
+    central inside, one-sided (first or second order) at the two ends. h is a
+    number (uniform spacing) or a 1-D tensor of coordinates."""
+    n = f.shape[d]
+
+    def part(start, length):
+        return f.narrow(d, start, length)
+
+    if not isinstance(h, Tensor):
+        inner = (part(2, n - 2) - part(0, n - 2)) / (2.0 * h)
+        if edge_order == 1:
+            first = (part(1, 1) - part(0, 1)) / h
+            last = (part(n - 1, 1) - part(n - 2, 1)) / h
+        else:
+            first = (part(0, 1) * -1.5 + part(1, 1) * 2.0 - part(2, 1) * 0.5) / h
+            last = (part(n - 3, 1) * 0.5 - part(n - 2, 1) * 2.0 + part(n - 1, 1) * 1.5) / h
+        return _C.cat([first, inner, last], d)
+    shape = [1] * f.dim()
+    shape[d] = -1
+    dx = h.diff()
+    dx1, dx2 = dx.narrow(0, 0, n - 2).reshape(shape), dx.narrow(0, 1, n - 2).reshape(shape)
+    a = -dx2 / (dx1 * (dx1 + dx2))
+    b = (dx2 - dx1) / (dx1 * dx2)
+    c = dx1 / (dx2 * (dx1 + dx2))
+    inner = a * part(0, n - 2) + b * part(1, n - 2) + c * part(2, n - 2)
+    if edge_order == 1:
+        first = (part(1, 1) - part(0, 1)) / dx[0]
+        last = (part(n - 1, 1) - part(n - 2, 1)) / dx[-1]
+    else:
+        e1, e2 = dx[0], dx[1]
+        first = (part(0, 1) * (-(2 * e1 + e2) / (e1 * (e1 + e2))) + part(1, 1) * ((e1 + e2) / (e1 * e2))
+                 + part(2, 1) * (-e1 / (e2 * (e1 + e2))))
+        e1, e2 = dx[-2], dx[-1]
+        last = (part(n - 3, 1) * (e2 / (e1 * (e1 + e2))) + part(n - 2, 1) * (-(e2 + e1) / (e1 * e2))
+                + part(n - 1, 1) * ((2 * e2 + e1) / (e2 * (e1 + e2))))
+    return _C.cat([first, inner, last], d)
+
+
+@_function
+def gradient(input, *, spacing=1, dim=None, edge_order=1):
+    tensor_arg(input, "gradient")
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    nd = input.dim()
+    if dim is None:
+        dims = list(builtins.range(nd))
+    else:
+        dims = [dim] if isinstance(dim, builtins.int) else list(dim)
+        for d in dims:
+            if not -builtins.max(nd, 1) <= d < builtins.max(nd, 1):
+                raise IndexError(f"Dimension out of range (expected to be in range of [{-builtins.max(nd, 1)}, "
+                                 f"{builtins.max(nd, 1) - 1}], but got {d})")
+        dims = [d % builtins.max(nd, 1) for d in dims]
+    if isinstance(spacing, (list, tuple)):
+        if builtins.len(spacing) != builtins.len(dims):
+            if dim is None:
+                raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar, or a list of "
+                                   f"length equal to 'self.dim() = {nd}', since dim argument was not given, but got "
+                                   f"a list of length {builtins.len(spacing)}")
+            raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or it's spacing and "
+                               f"dim arguments to have the same length, but got a spacing argument of length "
+                               f"{builtins.len(spacing)} and a dim argument of length {builtins.len(dims)}.")
+        steps = list(spacing)
+    else:
+        steps = [spacing] * builtins.len(dims)
+    for d in dims:
+        if input.shape[d] < edge_order + 1:
+            raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+    f = input if input.is_floating_point() else input.to(_C.get_default_dtype())
+    out = []
+    for d, h in zip(dims, steps):
+        if isinstance(h, Tensor):
+            if h.dim() != 1:
+                raise RuntimeError(f"torch.gradient expected each tensor to be on the same device, and 1-D, but "
+                                   f"got a {h.dim()}-D spacing tensor")
+            if h.shape[0] != input.shape[d]:
+                raise RuntimeError(f"torch.gradient expected each tensor to be of size {input.shape[d]} along "
+                                   f"dimension {d}, but got a tensor of size {h.shape[0]}")
+            h = h if h.dtype == f.dtype else h.to(f.dtype)
+        out.append(_gradient_along(f, d, h, edge_order))
+    return tuple(out)

@@ -46,7 +46,7 @@ def _np(t):
 
 def _from_np(a, dtype=None):
     from ._functions import tensor
-    return tensor(np.ascontiguousarray(a), dtype=dtype)
+    return tensor(np.require(a, requirements="C"), dtype=dtype)  # (ascontiguousarray would make 0-d 1-d)
 
 
 def _return_type(name, fields=("values", "indices")):
@@ -91,6 +91,28 @@ def _search_values(t):
     return a.astype(np.float64) if a.dtype.kind == "f" else a
 
 
+def _binary_search(seqs, vals, right):
+    """Row r of vals searched in row r of seqs: PyTorch's binary search
+    (lower bound: move right while !(mid >= value); upper bound: while
+    !(mid > value)), run for every query at once, so NaNs land where
+    PyTorch's land. seqs (rows, n), vals (rows, m) -> (rows, m) int64."""
+    rows, n = seqs.shape
+    m = vals.shape[1]
+    start = np.zeros((rows, m), np.int64)
+    end = np.full((rows, m), n, np.int64)
+    row = np.arange(rows)[:, None]
+    with np.errstate(invalid="ignore"):
+        while True:
+            active = start < end
+            if not active.any():
+                return start
+            mid = start + ((end - start) >> 1)
+            mid_val = seqs[row, np.minimum(mid, n - 1)]
+            go_right = ~(mid_val > vals) if right else ~(mid_val >= vals)
+            start = np.where(active & go_right, mid + 1, start)
+            end = np.where(active & ~go_right, mid, end)
+
+
 @_function
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None, out=None):
     tensor_arg(sorted_sequence, "searchsorted", "sorted_sequence", 1)
@@ -132,14 +154,12 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
             raise RuntimeError("torch.searchsorted(): sorter index out of range")
         seq = np.take_along_axis(seq, order, -1)
     vals = _search_values(input)
-    how = "right" if right else "left"
     if seq.ndim == 1:
-        res = np.searchsorted(seq, vals.reshape(-1), side=how).reshape(vals.shape)
+        res = _binary_search(seq.reshape(1, -1), vals.reshape(1, -1), right).reshape(vals.shape)
     else:
-        rows_s = seq.reshape(-1, seq.shape[-1])
-        rows_v = vals.reshape(-1, vals.shape[-1])
-        res = np.stack([np.searchsorted(s, v, side=how) for s, v in zip(rows_s, rows_v)]).reshape(vals.shape) \
-            if rows_v.shape[0] else np.zeros(vals.shape, np.int64)
+        lead = int(np.prod(seq.shape[:-1]))
+        res = _binary_search(seq.reshape(lead, seq.shape[-1]), vals.reshape(lead, vals.shape[-1]),
+                             right).reshape(vals.shape)
     result = _from_np(res.astype(np.int64), _int32 if out_int32 else _int64)
     if out is not None:
         check_out("searchsorted", out)
@@ -217,8 +237,10 @@ def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
     from ._tensor import return_types
     cls = getattr(return_types, "histogram", None) or _return_type("histogram", ("hist", "bin_edges"))
     result = cls(_from_np(hist.astype(np.float64), input.dtype), _from_np(edges, input.dtype))
-    if out is not None:
-        raise NotImplementedError("histogram(out=...) is not supported by tensorcore")
+    if out is not None:  # (hist, bin_edges)
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            raise TypeError("histogram(): argument 'out' must be tuple of Tensors")
+        return cls(*(_maybe_out("histogram", r, o, (input,)) for r, o in zip(result, out)))
     return result
 
 
@@ -244,7 +266,7 @@ def _index_arg_checks(name, self, dim, index, source=None):
             raise IndexError(f"{name}(): index {bad} is out of bounds for dimension {dim} with size {size}")
 
 
-@_function
+@_both
 @grad_fn_named("IndexCopyBackward0")
 def index_copy(input, dim, index, source):
     dim = _wrap_dim(int_arg(dim, "index_copy"), input.dim())
@@ -262,10 +284,6 @@ def index_copy(input, dim, index, source):
 @_method
 def index_copy_(self, dim, index, source):
     return write_inplace(self, "index_copy", lambda s: index_copy(s, dim, index, source), source)
-
-
-Tensor.index_copy = lambda self, dim, index, source: index_copy(self, dim, index, source)
-Tensor.index_copy.__name__ = "index_copy"
 
 
 @_both
@@ -364,13 +382,15 @@ def _scatter_reduce_function():
             res_at = result.gather(dim, index)
             grad_at = grad.gather(dim, index)
             if reduce in ("amax", "amin"):
-                # PyTorch's rule: the gradient is shared evenly among the elements equal to the result
-                self_hit = (input == result) & (touched_t if include_self else _C.zeros(list(input.shape),
-                                                                                       touched_t.dtype))
+                # PyTorch's rule: the gradient is shared evenly among the elements equal to the result; self's
+                # elements count in the share even where include_self=False then gives them none
+                self_hit = input == result
                 src_hit = src_part == res_at
                 count = _C.scatter_add(self_hit.to(grad.dtype), dim, index, src_hit.to(grad.dtype))
                 count = _C.where(count == 0, _C.ones([], grad.dtype), count)
-                g_self = _C.where(touched_t, _C.where(self_hit, grad / count, _C.zeros([], grad.dtype)), grad)
+                g_self = _C.where(self_hit, grad / count, _C.zeros([], grad.dtype))
+                if not include_self:
+                    g_self = _C.where(touched_t, _C.zeros([], grad.dtype), g_self)
                 g_src = _C.where(src_hit, grad_at / count.gather(dim, index), _C.zeros([], grad.dtype))
             else:  # prod: the product of the other contributions, exact where some are zero
                 s_np = _np(src_part)
@@ -418,10 +438,12 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     dim = _wrap_dim(int_arg(dim, "scatter_reduce"), input.dim())
     tensor_arg(index, "scatter_reduce", "index", 3)
     tensor_arg(src, "scatter_reduce", "src", 4)
+    reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # PyTorch takes scatter_'s spellings too
     if reduce not in _REDUCES:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
-    if index.dtype != _int64:
-        raise RuntimeError("scatter_reduce(): Expected dtype int64 for index")
+    if index.dtype not in (_int64, _int32):
+        raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
+    index = index.to(_int64)
     if input.dtype != src.dtype:
         raise RuntimeError("scatter_reduce(): Expected self.dtype to be equal to src.dtype")
     if index.dim() != input.dim() or (src.dim() != input.dim() and index.numel()):
@@ -676,6 +698,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     dim = _wrap_dim(int_arg(dim, "kthvalue"), input.dim())
     bool_arg(keepdim, "kthvalue")
     size = input.shape[dim] if input.dim() else 1
+    if size == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {dim} to have non-zero size.")
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
     if input.dim() == 0:
@@ -713,9 +737,12 @@ def nanmedian(input, dim=None, keepdim=False):
     bool_arg(keepdim, "nanmedian")
     if input.dtype.name == "bool":
         raise NotImplementedError(f"\"nanmedian_{'cpu' if dim is None else 'out'}\" not implemented for 'Bool'")
-    if not input.is_floating_point():
+    if not input.is_floating_point():  # no NaN to skip: the median, under nanmedian's name
         from ._composites import median
-        return median(input, dim, keepdim) if dim is not None else median(input)
+        if dim is None:
+            return median(input)
+        values, indices = median(input, dim, keepdim)
+        return _return_type("nanmedian")(values, indices)
     if dim is None:
         if keepdim:
             raise TypeError("nanmedian(): argument 'dim' (position 2) must be int, not NoneType")
@@ -841,13 +868,20 @@ def aminmax(input, *, dim=None, keepdim=False):
         lo, hi = input.amin(), input.amax()
         if keepdim:
             lo, hi = lo.reshape([1] * input.dim()), hi.reshape([1] * input.dim())
-        return cls(lo, hi)
+        return _aminmax_named(cls(lo, hi), input)
     dim = _wrap_dim(int_arg(dim, "aminmax"), input.dim())
     if input.dim() and input.shape[dim] == 0:
         raise IndexError(f"aminmax(): Expected reduction dim {dim} to have non-zero size.")
     if input.dim() == 0:
         return cls(input.clone(), input.clone())
-    return cls(input.amin(dim, keepdim), input.amax(dim, keepdim))
+    return _aminmax_named(cls(input.amin(dim, keepdim), input.amax(dim, keepdim)), input)
+
+
+def _aminmax_named(result, input):
+    for t in result:  # PyTorch records one AminmaxBackward0 for both outputs; here each is named so
+        if t.requires_grad:
+            _C._rename_grad_fn(t, "AminmaxBackward0", [input])
+    return result
 
 
 @_function

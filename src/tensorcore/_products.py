@@ -8,6 +8,7 @@ PyTorch's where it has a node of its own.
 """
 import builtins
 import itertools
+import math
 import warnings
 
 from . import _C
@@ -67,6 +68,9 @@ def _with_out(name, compute):
 
 
 def _matrix(t, what, name, nd):
+    if name == "baddbmm" and t.dim() < nd:  # PyTorch reads size(2) first
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(t.dim(), 1)}, "
+                         f"{max(t.dim(), 1) - 1}], but got 2)")
     if t.dim() != nd:
         raise RuntimeError(f"{what} must be a {nd}D tensor" if name != "addr" else
                            f"addr: Expected 1-D argument {what}, but got {t.dim()}-D")
@@ -155,8 +159,8 @@ def _inplace_form(name, compute):
 def _fit(result, self, name):
     """An in-place result must have self's shape (no broadcasting self up)."""
     if list(result.shape) != list(self.shape):
-        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-                           f"{list(result.shape)}")
+        raise RuntimeError(f"Bad in-place call: input tensor size {list(self.shape)} and output tensor size "
+                           f"{list(result.shape)} should match")
     return result
 
 
@@ -166,10 +170,15 @@ _inplace_form("addmv", _addmv)
 _inplace_form("addr", _addr)
 
 
-@_method
-def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
-    return write_inplace(self, "addmm", lambda s: _fit(_C.addmm(s, mat1, mat2, beta, alpha), self, "addmm"),
-                         mat1, mat2)
+@grad_fn_named("AddmmBackward0")
+def _addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    # the existing addmm's kernel takes no beta/alpha: the product, then the family's scaled sum
+    tensor_arg(mat1, "addmm", "mat1", 2)
+    tensor_arg(mat2, "addmm", "mat2", 3)
+    return _scaled_sum(input, _C.mm(mat1, mat2), beta, alpha)
+
+
+_inplace_form("addmm", _addmm)
 
 
 @_function
@@ -231,9 +240,15 @@ def tensordot(a, b, dims=2, out=None):
     dims_a = [d % na for d in dims_a]
     dims_b = [d % nb for d in dims_b]
     for da, db in zip(dims_a, dims_b):
+        # a contracted dim of size 1 broadcasts against the other: that side is summed first, as PyTorch's
         if a.shape[da] != b.shape[db]:
-            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[da]} in dim {da} "
-                               f"and second has size {b.shape[db]} in dim {db}")
+            if a.shape[da] == 1:
+                b = b.sum(db, keepdim=True)
+            elif b.shape[db] == 1:
+                a = a.sum(da, keepdim=True)
+            else:
+                raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[da]} in dim "
+                                   f"{da} and second has size {b.shape[db]} in dim {db}")
     free_a = [d for d in builtins.range(a.dim()) if d not in dims_a]
     free_b = [d for d in builtins.range(b.dim()) if d not in dims_b]
     k = 1
@@ -319,6 +334,7 @@ def cartesian_prod(*tensors):
 
 
 @_function
+@grad_fn_named("StackBackward0")
 def combinations(input, r=2, with_replacement=False):
     tensor_arg(input, "combinations")
     if input.dim() != 1:
@@ -327,8 +343,12 @@ def combinations(input, r=2, with_replacement=False):
         raise RuntimeError(f"Expect a non-negative number, but got {r}")
     if r == 0:
         return _C.zeros([0], input.dtype)
+    n = input.shape[0]
+    count = math.comb(n + r - 1, r) if with_replacement else math.comb(n, r)
+    if count * r > 2 ** 40:  # PyTorch would fail allocating it; checked before generating anything
+        raise RuntimeError(f"combinations: a result of {count} combinations of {r} elements is too large")
     pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
-    rows = list(pick(builtins.range(input.shape[0]), r))
+    rows = list(pick(builtins.range(n), r))
     if not rows:
         return _C.zeros([0, r], input.dtype)
     from ._functions import tensor
@@ -336,6 +356,7 @@ def combinations(input, r=2, with_replacement=False):
     return input[index.reshape(-1)].reshape(-1, r)
 
 
+@grad_fn_named("ViewBackward0")  # PyTorch's matmul path ends in a view of its batched result
 def _euclid_mm(x1, x2):
     """PyTorch's matmul form of euclidean distances (|a|^2 - 2 a.b + |b|^2 in
     one product, clamped before the square root), used for inputs with more

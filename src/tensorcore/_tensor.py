@@ -1000,6 +1000,9 @@ def gather(self, dim, index):
 @_method
 def scatter_add(self, dim, index, src):
     dim = int_arg(dim, "scatter_add")
+    n = builtins.max(self.dim(), 1)
+    if not -n <= dim < n:  # before the empty-index shortcut, as PyTorch's
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     if isinstance(index, Tensor) and index.numel() == 0 and index.dim() != self.dim():  # nothing to add
         return self.clone()
     return _C.scatter_add(self, dim, index, src)
