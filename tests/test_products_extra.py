@@ -93,9 +93,9 @@ def test_beta_zero_ignores_nan_and_gives_zero_gradient(op):
     args = {"baddbmm": (np.full((2, 3, 5), np.nan), B1, B2), "addbmm": (np.full((3, 5), np.nan), B1, B2),
             "addmv": (np.full(3, np.inf), M, VEC4), "addr": (np.full((3, 5), np.nan), VEC3, VEC5),
             "addmm": (np.full((3, 5), np.nan), M, B2[0])}[op]
-    if op == "addmm":  # only the in-place form is new here
+    if op == "addmm":
         def fn(m, i, a, b):
-            return i.clone().addmm_(a, b, beta=0)
+            return i.clone().addmm_(a, b, beta=0) + m.addmm(i, a, b, beta=0, alpha=0.5) + i.addmm(a, b, beta=0)
     else:
         def fn(m, i, a, b):
             return getattr(m, op)(i, a, b, beta=0, alpha=2)
@@ -103,13 +103,15 @@ def test_beta_zero_ignores_nan_and_gives_zero_gradient(op):
     assert not np.isnan(got.detach().numpy()).any()
 
 
-@pytest.mark.parametrize("op", ["baddbmm", "addbmm", "addmv", "addr"])
+@pytest.mark.parametrize("op", ["baddbmm", "addbmm", "addmv", "addr", "addmm"])
 @pytest.mark.parametrize("dtype", ["int64", "int32", "float32", "float16", "bfloat16"])
 def test_dtypes_and_integer_scaling(op, dtype):
-    args = {"baddbmm": (np.ones((2, 3, 5)), B1.round(), B2.round()), "addbmm": (np.ones((3, 5)), B1.round(), B2.round()),
+    args = {"addmm": (np.ones((3, 5)), M.round(), B2[0].round()),"baddbmm": (np.ones((2, 3, 5)), B1.round(), B2.round()), "addbmm": (np.ones((3, 5)), B1.round(), B2.round()),
             "addmv": (np.ones(3), M.round(), VEC4.round()), "addr": (np.ones((3, 5)), VEC3.round(), VEC5.round())}[op]
     integral = dtype.startswith("int")
     beta, alpha = (2, 3) if integral else (0.5, 2.5)
+    if integral and op in ("addmm", "baddbmm", "addbmm", "addmv"):
+        beta, alpha = 0.5, 2.7  # truncated to 0 and 2 for integer results, as PyTorch's kernels
     tol = {"float16": 1e-2, "bfloat16": 5e-2}.get(dtype, 1e-6)
     check_against_torch(lambda m, i, a, b: getattr(m, op)(i, a, b, beta=beta, alpha=alpha), list(args),
                         dtype=dtype, rtol=tol, atol=tol)

@@ -977,7 +977,10 @@ Tensor.ger = Tensor.outer
 def addmm(self, mat1, mat2, *, beta=1, alpha=1):
     if beta == 1 and alpha == 1:
         return _C.addmm(self, mat1, mat2)
-    return self * beta + _C.mm(mat1, mat2) * alpha
+    # beta * self + alpha * product with PyTorch's rules (beta == 0 ignores self's NaN/inf; integer results
+    # truncate beta and alpha): the addmm family's one implementation
+    from ._products import _addmm
+    return _addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
 
 # ---- indexing ----
