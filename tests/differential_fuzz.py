@@ -284,7 +284,7 @@ def same(x, y, meta_only, family, float32_inputs=False):
 # that are other issues' work are kept out of generation instead, each where it is left out:
 #   - float16/bfloat16/uint8/complex dtypes (issue 10): never generated; numpy ufuncs of bool tensors (whose
 #     PyTorch results are uint8/float16) get int64 tensors;
-#   - ops tensorcore lacks (set_, clamp_min_, <<, >>): counted in Gen.missing and reported, not run (adding
+#   - ops tensorcore lacks (set_, <<, >>): counted in Gen.missing and reported, not run (adding
 #     an op changes which calls a seed generates); unique(dim=...) is never generated;
 #   - detach_ of a view that does not require grad (PyTorch refuses every view; tensorcore tracks only the
 #     views autograd records): only contiguous tensors get detach_ unless they require grad;

@@ -286,3 +286,18 @@ def test_gradient_dtypes_and_errors():
     # refuses it instead
     with pytest.raises(RuntimeError):
         tc.gradient(tc.zeros(3), spacing=[tc.zeros(4)])
+
+
+def test_clamp_forms_positive_pdist_max_pool1d_with_indices():
+    a = np.random.default_rng(5).standard_normal((4, 3))
+    check_against_torch(lambda m, x: m.clamp_min(x, 0.1), [a], grad=True, check_node=False)
+    check_against_torch(lambda m, x: m.clamp_max(x, m.zeros(3, dtype=x.dtype)), [a], grad=True, check_node=False)
+    check_against_torch(lambda m, x: (x * 1).clamp_min_(0.2), [a], grad=True, check_node=False)
+    check_against_torch(lambda m, x: m.clamp_max_(x * 1, 0.0), [a], grad=True, check_node=False)
+    check_against_torch(lambda m, x: m.pdist(x), [a], grad=True)
+    check_against_torch(lambda m, x: m.max_pool1d_with_indices(x[None], 2), [a], grad=True, check_node=False)
+    check_against_torch(lambda m, x: m.max_pool1d_with_indices(x[None], 3, 1, 1, 1, True)[1], [a])
+    x = tc.tensor(a)
+    assert tc.positive(x) is x and x.positive() is x
+    same_error(lambda m: m.positive(m.tensor([True])))
+    assert tc.clamp_min_(x, 0.0) is x and x.min().item() >= 0

@@ -83,6 +83,9 @@ def _functional_forms(F):
     def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_include_pad=True):
         return F.avg_pool1d(input, kernel_size, pool_stride(stride), padding, ceil_mode, count_include_pad)
 
+    def max_pool1d_with_indices(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+        return F.max_pool1d(input, kernel_size, pool_stride(stride), padding, dilation, ceil_mode, return_indices=True)
+
     def adaptive_max_pool1d(input, output_size):
         return F.adaptive_max_pool1d(input, output_size, return_indices=True)
 
@@ -127,6 +130,8 @@ def _functional_forms(F):
         "binary_cross_entropy_with_logits": bce_with_logits, "bilinear": F.bilinear, "rms_norm": F.rms_norm,
         "constant_pad_nd": constant_pad_nd, "channel_shuffle": F.channel_shuffle,
         "pairwise_distance": F.pairwise_distance, "cosine_similarity": F.cosine_similarity,
+        "pdist": grad_fn_named("PdistBackward0")(F.pdist),
+        "max_pool1d_with_indices": max_pool1d_with_indices,
         "hinge_embedding_loss": hinge_embedding_loss, "margin_ranking_loss": margin_ranking_loss,
         "cosine_embedding_loss": cosine_embedding_loss, "triplet_margin_loss": triplet_margin_loss,
         "poisson_nll_loss": poisson_nll_loss,
