@@ -242,28 +242,32 @@ def _resolve(lib, dotted):
     return obj
 
 
-def _close(a, b, dtype, family):
+def _close(a, b, dtype, family, float32_inputs=False):
     if a.shape != b.shape:
         return False
     if a.size == 0:
         return True
     if dtype in ("float32", "float64"):
-        rtol, atol = (1e-4, 1e-5) if dtype == "float32" else (1e-9, 1e-11)
+        # A float64 out= of an op on float32 inputs holds a float32 computation (PyTorch computes in the
+        # inputs' dtype, then casts): its rounding is float32's
+        precise = dtype == "float64" and not float32_inputs
+        rtol, atol = (1e-9, 1e-11) if precise else (1e-4, 1e-5)
         if family in ("reduce", "matmul", "autograd"):
             rtol, atol = rtol * 10, atol * 10
         return np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
     return np.array_equal(a, b)
 
 
-def same(x, y, meta_only, family):
+def same(x, y, meta_only, family, float32_inputs=False):
     if x[0] != y[0]:
         return False
     if x[0] in ("tensor", "ndarray", "npscalar"):
         if x[1] != y[1] or tuple(x[2]) != tuple(y[2]):
             return False
-        return meta_only or _close(x[3], y[3], x[1], family)
+        return meta_only or _close(x[3], y[3], x[1], family, float32_inputs)
     if x[0] == "seq":
-        return len(x[1]) == len(y[1]) and all(same(a, b, meta_only, family) for a, b in zip(x[1], y[1]))
+        return len(x[1]) == len(y[1]) and all(same(a, b, meta_only, family, float32_inputs)
+                                              for a, b in zip(x[1], y[1]))
     if x[0] == "py":
         if x[1] != y[1]:
             return False
@@ -280,8 +284,8 @@ def same(x, y, meta_only, family):
 # that are other issues' work are kept out of generation instead, each where it is left out:
 #   - float16/bfloat16/uint8/complex dtypes (issue 10): never generated; numpy ufuncs of bool tensors (whose
 #     PyTorch results are uint8/float16) get int64 tensors;
-#   - ops tensorcore lacks (dstack, vdot, inner, tensordot, baddbmm, addmv, tril_indices, set_, clamp_min_,
-#     <<, >>): counted in Gen.missing and reported, not run; unique(dim=...) is never generated;
+#   - ops tensorcore lacks (set_, <<, >>): counted in Gen.missing and reported, not run (adding
+#     an op changes which calls a seed generates); unique(dim=...) is never generated;
 #   - detach_ of a view that does not require grad (PyTorch refuses every view; tensorcore tracks only the
 #     views autograd records): only contiguous tensors get detach_ unless they require grad;
 #   - PyTorch's own quirks that are not part of the contract: median of a stride-0 input (reads garbage),
@@ -313,7 +317,8 @@ def compare(call, rt, rc):
     if call.compare == "first" and t_out and c_out and t_out[0][0] == c_out[0][0] == "seq":
         t_out = [t_out[0][1][0]] + t_out[1:]  # (values, indices): the values only
         c_out = [c_out[0][1][0]] + c_out[1:]
-    if len(t_out) != len(c_out) or not all(same(a, b, meta, call.family) for a, b in zip(t_out, c_out)):
+    f32 = call.family == "out" and any(isinstance(a, T) and a.dtype == "float32" for a in call.args)
+    if len(t_out) != len(c_out) or not all(same(a, b, meta, call.family, f32) for a, b in zip(t_out, c_out)):
         return "value"
     return None
 

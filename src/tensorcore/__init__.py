@@ -26,6 +26,7 @@ from ._tensor_str import (set_printoptions as set_printoptions, get_printoptions
                           printoptions as printoptions)
 from . import _tensor  # noqa: E402,F401  (installs Tensor methods)
 from . import _composites  # noqa: E402
+from . import _shape_helpers, _products, _index_sort, _functions_more  # noqa: E402,F401  (register into _FUNCTIONS)
 globals().update(_composites._FUNCTIONS)
 from ._functions import *  # noqa: E402,F401,F403
 from ._functions import __all__ as _fn_all  # noqa: E402

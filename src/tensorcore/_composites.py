@@ -575,6 +575,8 @@ def tensor_split(input, indices_or_sections, dim=0):
         sections = indices_or_sections
         if sections <= 0:
             raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+        if sections > 2 ** 31:  # PyTorch would build that many tensors until memory runs out
+            raise RuntimeError(f"tensor_split: {sections} sections is more tensors than can be returned")
         base, extra = divmod(n, sections)
         bounds, start = [], 0
         for i in builtins.range(sections):
@@ -589,3 +591,31 @@ def tensor_split(input, indices_or_sections, dim=0):
         out.append(input.narrow(dim, lo, builtins.max(hi - lo, 0)))
         prev = b
     return tuple(out)
+
+
+@_function
+def clamp_min(input, min):
+    return input.clamp_min(min)
+
+
+@_function
+def clamp_max(input, max):
+    return input.clamp_max(max)
+
+
+@_method
+def clamp_min_(self, min):
+    return self.clamp_(min=min)
+
+
+@_method
+def clamp_max_(self, max):
+    return self.clamp_(max=max)
+
+
+@_both
+def positive(input):
+    # unary plus: the tensor itself, as PyTorch's (bool has no `+`)
+    if input.dtype.name == "bool":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input

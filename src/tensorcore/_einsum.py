@@ -127,7 +127,7 @@ def einsum(equation, *operands):
             if sizes.get(c, 1) != 1 and n != 1 and sizes[c] != n:
                 raise RuntimeError(f"einsum(): operands do not broadcast with remapped shapes (original->remapped): "
                                    f"subscript {c} has size {sizes[c]} and {n}")
-            sizes[c] = builtins.max(sizes.get(c, 1), n)
+            sizes[c] = n if sizes.get(c, 1) == 1 else sizes[c]  # a size other than 1 wins, 0 included
     ops = []
     for k, (t, op) in enumerate(zip(terms, operands)):
         op, t = _take_diagonals(op, t)

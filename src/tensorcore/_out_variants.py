@@ -83,6 +83,9 @@ def _same_dtype(name, fn):
         if name in INPUT_DTYPE and args and isinstance(args[0], _C.Tensor) and out.dtype != args[0].dtype:
             raise RuntimeError(f"{name}(): expected out's dtype {out.dtype.name} to be the input's, "
                                f"{args[0].dtype.name}")
+        tensors = _inputs(args, kwargs)
+        if name in ("mm", "bmm") and len(tensors) == 2 and tensors[0].dtype == tensors[1].dtype:
+            _expect(out, tensors[0].dtype)  # PyTorch checks out's dtype before the kernel's own dtype support
         result = fn(*args, **kwargs)
         _expect(out, result.dtype)
         return write_out(name, result, out)

@@ -982,7 +982,10 @@ Tensor.ger = Tensor.outer
 def addmm(self, mat1, mat2, *, beta=1, alpha=1):
     if beta == 1 and alpha == 1:
         return _C.addmm(self, mat1, mat2)
-    return self * beta + _C.mm(mat1, mat2) * alpha
+    # beta * self + alpha * product with PyTorch's rules (beta == 0 ignores self's NaN/inf; integer results
+    # truncate beta and alpha): the addmm family's one implementation
+    from ._products import _addmm
+    return _addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
 
 # ---- indexing ----
@@ -1005,6 +1008,9 @@ def gather(self, dim, index):
 @_method
 def scatter_add(self, dim, index, src):
     dim = int_arg(dim, "scatter_add")
+    n = builtins.max(self.dim(), 1)
+    if not -n <= dim < n:  # before the empty-index shortcut, as PyTorch's
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     if isinstance(index, Tensor) and index.numel() == 0 and index.dim() != self.dim():  # nothing to add
         return self.clone()
     return _C.scatter_add(self, dim, index, src)
