@@ -3,6 +3,8 @@ interop, the elementwise kernels with complex forms, the composite ops (abs,
 angle, real/imag, conj, polar, complex, sum, mean, matmul) and their gradients
 (PyTorch's conjugate Wirtinger convention), plus the errors for ops PyTorch
 does not define on complex numbers."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -469,3 +471,15 @@ def test_safetensors_layout_c64(tmp_path):
     back = tc.load(path)["z"]
     assert back.dtype is tc.complex64
     np.testing.assert_array_equal(back.numpy(), a.numpy())
+
+
+def test_casting_to_real_warns_like_torch():
+    for make in (lambda m, z: z.float(), lambda m, z: z.to(m.float64), lambda m, z: z.real):
+        with warnings.catch_warnings(record=True) as theirs:
+            warnings.simplefilter("always")
+            make(torch, torch.tensor([1 + 2j]))
+        with warnings.catch_warnings(record=True) as ours:
+            warnings.simplefilter("always")
+            make(tc, tc.tensor([1 + 2j]))
+        # (PyTorch appends where in its C++ source the warning was raised.)
+        assert [str(w.message) for w in ours] == [str(w.message).split(" (Triggered internally")[0] for w in theirs]

@@ -220,7 +220,9 @@ def to(self, *args, **kwargs):
         raise NotImplementedError(f"to(): copying a tensor from {self.device} to {dev} is not implemented")
     if dtype is None:
         return _C.clone(self) if copy else self
-    return _C.to_dtype(self, dtype_arg(dtype, "to"), copy)
+    dtype = dtype_arg(dtype, "to")
+    _warn_complex_to_real(self, dtype)
+    return _C.to_dtype(self, dtype, copy)
 
 
 @_method
@@ -256,9 +258,17 @@ def type(self, dtype=None, non_blocking=False, **kwargs):
     return self.to(legacy._dtype if legacy is not None else dtype)
 
 
+def _warn_complex_to_real(self, dt):
+    """PyTorch's warning when a cast drops imaginary parts (its copy kernel's)."""
+    if self.dtype.is_complex and not dt.is_complex:
+        import warnings
+        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)
+
+
 def _converter(dt, name):
     def conv(self, *, memory_format=None):
         memory_format_arg(memory_format, name)
+        _warn_complex_to_real(self, dt)
         return _C.to_dtype(self, dt, False)
     conv.__name__ = name
     return _method(conv)
