@@ -258,10 +258,16 @@ def type(self, dtype=None, non_blocking=False, **kwargs):
     return self.to(legacy._dtype if legacy is not None else dtype)
 
 
+_warned_complex_to_real = False
+
+
 def _warn_complex_to_real(self, dt):
-    """PyTorch's warning when a cast drops imaginary parts (its copy kernel's)."""
-    if self.dtype.is_complex and not dt.is_complex:
+    """PyTorch's warning when a cast drops imaginary parts (its copy kernel's
+    TORCH_WARN_ONCE: once per process)."""
+    global _warned_complex_to_real
+    if self.dtype.is_complex and not dt.is_complex and not _warned_complex_to_real:
         import warnings
+        _warned_complex_to_real = True
         warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)
 
 
