@@ -483,3 +483,13 @@ def test_casting_to_real_warns_once_like_torch():
     theirs, ours = (sum("Casting complex values to real discards the imaginary part" in ln for ln in o.splitlines())
                     for o in outs)
     assert theirs == ours == 1
+
+
+def test_backward_of_a_complex_scalar_needs_a_gradient():
+    z = tc.tensor([1 + 2j, 3j], requires_grad=True)
+    with pytest.raises(RuntimeError, match="only for real scalar outputs but got torch.complex64"):
+        z.sum().backward()
+    (z * z).sum().backward(tc.tensor(1 + 0j))
+    tz = torch.tensor([1 + 2j, 3j], requires_grad=True)
+    (tz * tz).sum().backward(torch.tensor(1 + 0j))
+    np.testing.assert_allclose(z.grad.numpy(), tz.grad.numpy())

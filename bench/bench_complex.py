@@ -1,0 +1,63 @@
+"""complex64 ops: tensorcore vs PyTorch and NumPy in one process.
+
+Rows: elementwise mul and exp (the complex kernels of backend/complex_functors.h),
+abs (hypot of the real views), sum (a sum of the (..., 2) pairs) and matmul
+(four real GEMMs on the parts: Note [Complex through real views]).
+Prints the best of 7 timings per op (the machine may be shared: the best is
+the least disturbed) and the ratios tensorcore / PyTorch and tensorcore / NumPy
+(< 1.0 means tensorcore is faster).
+Usage: python bench/bench_complex.py [--threads N] [--n 1000000] [--m 256]
+"""
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
+import tensorcore as tc  # noqa: E402
+import torch  # noqa: E402
+
+
+def best_ms(f, reps):
+    f()
+    best = float("inf")
+    for _ in range(7):
+        s = time.perf_counter()
+        for _ in range(reps):
+            f()
+        best = min(best, (time.perf_counter() - s) / reps)
+    return best * 1e3
+
+
+def row(name, f_tc, f_torch, f_np, reps):
+    a, b, c = best_ms(f_tc, reps), best_ms(f_torch, reps), best_ms(f_np, reps)
+    print(f"{name:28s} tc {a:8.3f} ms  torch {b:8.3f} ms  numpy {c:8.3f} ms  tc/torch {a / b:5.2f}  "
+          f"tc/numpy {a / c:5.2f}", flush=True)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--n", type=int, default=1_000_000, help="elements of the elementwise rows")
+    p.add_argument("--m", type=int, default=256, help="matrix size of the matmul row")
+    args = p.parse_args()
+    tc.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads)
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal(args.n) + 1j * rng.standard_normal(args.n)).astype(np.complex64)
+    y = (rng.standard_normal(args.n) + 1j * rng.standard_normal(args.n)).astype(np.complex64)
+    A = (rng.standard_normal((args.m, args.m)) + 1j * rng.standard_normal((args.m, args.m))).astype(np.complex64)
+    xt, yt, At = tc.from_numpy(x), tc.from_numpy(y), tc.from_numpy(A)
+    xo, yo, Ao = torch.from_numpy(x), torch.from_numpy(y), torch.from_numpy(A)
+    print(f"complex64, {args.threads} threads, n={args.n}, matmul {args.m}x{args.m}")
+    row("mul", lambda: xt * yt, lambda: xo * yo, lambda: x * y, 20)
+    row("exp", lambda: xt.exp(), lambda: xo.exp(), lambda: np.exp(x), 5)
+    row("abs", lambda: xt.abs(), lambda: xo.abs(), lambda: np.abs(x), 20)
+    row("sum", lambda: xt.sum(), lambda: xo.sum(), lambda: x.sum(), 20)
+    row(f"matmul {args.m}", lambda: At @ At, lambda: Ao @ Ao, lambda: A @ A, 5)
+
+
+if __name__ == "__main__":
+    main()
