@@ -5,8 +5,8 @@ buffers, 1 KB to 256 MB, and the DDP digits example on 1 vs 2 ranks.
     python bench/bench_allreduce.py --max-mb 16 --skip-digits
 
 For each size the all-reduces (float32, SUM, in place) run alternately,
-`--rounds` rounds of a batch of calls each, and the median time per call is
-reported: raw mpi4py (comm.Allreduce(IN_PLACE, ndarray)) on a numpy array
+`--rounds` rounds of a batch of calls each (the order rotating from round
+to round), and the median time per call is reported: raw mpi4py (comm.Allreduce(IN_PLACE, ndarray)) on a numpy array
 and on the tensor's own memory (the same call: it isolates where the buffer
 sits -- MPICH's shared-memory path is up to ~30% slower on page-aligned
 buffers, which large tensorcore tensors are and numpy arrays are not), then
@@ -14,6 +14,9 @@ tensorcore's dist.all_reduce(tensor) with its cross-rank signature check (the
 default) and without it (TENSORCORE_DISTRIBUTED_CHECK=0). Bandwidth is algorithm bandwidth
 (bytes / time) and bus bandwidth (2 (n-1)/n bytes / time, the data a ring
 all-reduce moves per rank: comparable across rank counts, as nccl-tests).
+The ratios are medians of the per-round ratios (the variants of one round
+run within a few hundred milliseconds of each other): on a machine shared
+with other work they drift far less than a ratio of two medians.
 """
 import argparse
 import os
@@ -54,7 +57,8 @@ def measure(args):
     bus = 2 * (world - 1) / world
     if rank == 0:
         print(f"{world} ranks, MPI: {MPI.Get_library_version().splitlines()[0]}; median of {args.rounds} rounds")
-        print("times in µs; GB/s = algorithm bandwidth; ratios = mpi4py time / tensorcore time (1 = as fast)")
+        print("times in µs; GB/s = algorithm bandwidth; ratios = mpi4py time / tensorcore time (1 = as fast), "
+              "median of the per-round ratios")
         print(f"{'size':>8} {'np':>9} {'np on tc':>9} {'tc':>9} {'tc no-chk':>9} {'np GB/s':>8} {'tc GB/s':>8} "
               f"{'tc busbw':>8} {'tc/np':>6} {'tc/(np on tc)':>13} {'no-chk/np':>9}")
     for nbytes in SIZES:
@@ -90,8 +94,8 @@ def measure(args):
         calls = max(1, min(2000, int(args.round_ms / 1e3 / max(probe, 1e-6))))
         fns = (raw, raw_on_tensor, ours, ours_unchecked)
         samples = {fn: [] for fn in fns}
-        for _ in range(args.rounds):
-            for fn in fns:
+        for r in range(args.rounds):
+            for fn in fns[r % len(fns):] + fns[:r % len(fns)]:
                 comm.Barrier()
                 t0 = time.perf_counter()
                 for _ in range(calls):
@@ -99,10 +103,14 @@ def measure(args):
                 dt = (time.perf_counter() - t0) / calls
                 samples[fn].append(comm.allreduce(dt, op=MPI.MAX))
         t_raw, t_rt, t_tc, t_nc = (statistics.median(samples[f]) for f in fns)
+
+        def ratio(a, b):  # median over rounds of a's time / b's time in that round
+            return statistics.median(x / y for x, y in zip(samples[a], samples[b]))
         if rank == 0:
             print(f"{human(nbytes):>8} {t_raw * 1e6:9.1f} {t_rt * 1e6:9.1f} {t_tc * 1e6:9.1f} {t_nc * 1e6:9.1f} "
                   f"{nbytes / t_raw / 1e9:8.2f} {nbytes / t_tc / 1e9:8.2f} {bus * nbytes / t_tc / 1e9:8.2f} "
-                  f"{t_raw / t_tc:6.2f} {t_rt / t_tc:13.2f} {t_raw / t_nc:9.2f}", flush=True)
+                  f"{ratio(raw, ours):6.2f} {ratio(raw_on_tensor, ours):13.2f} {ratio(raw, ours_unchecked):9.2f}",
+                  flush=True)
         arr = t = tensor_memory = None  # free this size's buffers before the next
     if not args.skip_digits:
         ddp_step_model(args, tc, dist, comm, MPI, rank, world)

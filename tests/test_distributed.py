@@ -192,6 +192,56 @@ def test_worker_maps_mpi_variables_to_torchrun_ones(monkeypatch):
         ("5", "8", "1", "4", "1")
 
 
+def test_executor_inline_calls_keep_program_order():
+    # Note [one MPI call at a time per group]: a synchronous call issued while
+    # queued work is pending or running waits behind it; an idle group runs it
+    # inline on the caller's thread. (Plain Python functions: no MPI here.)
+    import threading
+    from tensorcore.distributed._work import OrderedExecutor
+    ex = OrderedExecutor("test", 60.0)
+    order, gate = [], threading.Event()
+
+    def slow():
+        gate.wait(5)
+        order.append("queued")
+    work = ex.submit(slow, "slow")
+    threading.Timer(0.05, gate.set).start()
+    assert ex.call(lambda tag: order.append(tag) or threading.current_thread(), "inline", "inline call") \
+        is not threading.current_thread()  # it waited in the queue, on the communication thread
+    assert order == ["queued", "inline"] and work.is_completed()
+    assert ex.call(lambda x: (x, threading.current_thread()), 7, "idle") == (7, threading.current_thread())
+    assert ex.run(lambda: 8, "run") == 8 and ex.calls == 4
+    assert ex.run(lambda: 9, "own timeout", timeout_s=5.0) == 9 and ex.running is None
+    ex.close()
+    with pytest.raises(RuntimeError, match="destroyed"):
+        ex.call(print, 1, "after close")
+
+
+def test_watchdog_times_each_call_from_when_it_first_sees_it():
+    # Note [the watchdog keeps the clock]: a call is stamped when first seen
+    # running and keeps its stamp while the executor's call count is unchanged;
+    # a new call (new count) or an idle executor starts over.
+    from tensorcore.distributed._work import _Timed, _Watchdog
+
+    class FakeExecutor:
+        timeout_s = 10.0
+        running = None
+        calls = 0
+    wd, ex = _Watchdog(), FakeExecutor()
+    wd._executors.add(ex)
+    assert wd._executor_items(100.0) == ([], [10.0])
+    ex.running, ex.calls = "op A", 1
+    assert wd._executor_items(101.0)[0] == [(111.0, 101.0, "op A", 10.0)]
+    assert wd._executor_items(105.0)[0] == [(111.0, 101.0, "op A", 10.0)]  # still the same call
+    ex.running, ex.calls = "op B", 2  # many short calls between two wake-ups never add up
+    assert wd._executor_items(109.0)[0] == [(119.0, 109.0, "op B", 10.0)]
+    timed = _Timed("barrier", 3.0)
+    ex.running, ex.calls = timed, 3
+    assert wd._executor_items(110.0)[0] == [(113.0, 110.0, timed, 3.0)] and str(timed) == "barrier"
+    ex.running = None
+    assert wd._executor_items(111.0)[0] == [] and ex not in wd._seen
+
+
 # ------------------------------------------------------------- MPI jobs
 
 @pytest.mark.slow

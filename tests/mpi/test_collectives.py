@@ -73,6 +73,118 @@ def test_repeated_all_reduce_either_path(rank, world, numel):
         assert_equal(b, np.logical_and.reduce(all_data(world, (numel,), tc.bool, seed)))
 
 
+# Every op each dtype takes, with numpy's reduction over the ranks' inputs.
+BITWISE = {dist.ReduceOp.BAND: np.bitwise_and.reduce, dist.ReduceOp.BOR: np.bitwise_or.reduce,
+           dist.ReduceOp.BXOR: np.bitwise_xor.reduce}
+BOOL_OPS = {dist.ReduceOp.SUM: np.logical_or.reduce, dist.ReduceOp.MAX: np.logical_or.reduce,
+            dist.ReduceOp.BOR: np.logical_or.reduce, dist.ReduceOp.PRODUCT: np.logical_and.reduce,
+            dist.ReduceOp.MIN: np.logical_and.reduce, dist.ReduceOp.BAND: np.logical_and.reduce,
+            dist.ReduceOp.BXOR: np.logical_xor.reduce}
+
+
+def ops_for(dtype):
+    if dtype == tc.bool:
+        return BOOL_OPS
+    if dtype.is_floating_point:
+        return REDUCE
+    return {**{op: f for op, f in REDUCE.items() if op != dist.ReduceOp.AVG}, **BITWISE}
+
+
+@pytest.mark.parametrize("checked", [True, False], ids=["checked", "unchecked"])
+@pytest.mark.parametrize("numel", [1, 300, 4000, 20_000])
+def test_all_reduce_fast_path_every_op_and_dtype(rank, world, numel, checked):
+    # Note [all_reduce plans]: the first call of a kind builds its plan, the
+    # repeats take all_reduce's fast path to it. On 2 ranks 1 and 300 values
+    # fold into the check's record and are reduced with MPI_Reduce_local,
+    # 4000 values (16-32 KB) fold and are reduced with tensorcore's add/mul,
+    # 20_000 (80-160 KB) go through the check then MPI_Allreduce; with the
+    # check off every size is one MPI_Allreduce on the tensor's memory.
+    pg = dist.group.WORLD
+    pg._check = checked
+    try:
+        for dtype in DTYPES + [tc.bool]:
+            for op, reduce_fn in ops_for(dtype).items():
+                for seed in range(3):
+                    t = tc.from_numpy(data(rank, (numel,), dtype, seed))
+                    dist.all_reduce(t, op=op)
+                    expected = np.asarray(reduce_fn(np.stack(all_data(world, (numel,), dtype, seed))))
+                    assert_equal(t, expected.astype(NP[dtype]), exact=not dtype.is_floating_point)
+    finally:
+        pg._check = True
+
+
+def test_all_reduce_mismatch_caught_after_the_fast_path_is_warm(rank, world):
+    for _ in range(2):  # plans for SUM and MAX of 4 float32 values on every rank
+        dist.all_reduce(tc.ones(4))
+        dist.all_reduce(tc.ones(4), op=dist.ReduceOp.MAX)
+    with pytest.raises(RuntimeError, match="reduce op differs"):
+        dist.all_reduce(tc.ones(4), op=dist.ReduceOp.SUM if rank == 0 else dist.ReduceOp.MAX)
+    with pytest.raises(RuntimeError, match="dtypes differ"):  # same count and op, a dtype with no plan yet
+        dist.all_reduce(tc.ones(4, dtype=tc.float32 if rank == 0 else tc.int32))
+    for _ in range(2):
+        dist.all_reduce(tc.ones(4, dtype=tc.int32))  # now both dtypes have plans
+    with pytest.raises(RuntimeError, match="dtypes differ"):
+        dist.all_reduce(tc.ones(4, dtype=tc.float32 if rank == 0 else tc.int32))
+    with pytest.raises(RuntimeError, match="number of elements differs"):
+        dist.all_reduce(tc.ones(4 if rank == 0 else 2))
+    with pytest.raises(RuntimeError, match="number of elements differs"):
+        dist.all_reduce(tc.ones(4 if rank == 0 else 40_000))  # folded on one rank, checked then Allreduce on the other
+    # one rank queued (async_op), the other on the fast path
+    with pytest.raises(RuntimeError, match="number of elements differs"):
+        if rank == 0:
+            dist.all_reduce(tc.ones(4), async_op=True).wait()
+        else:
+            dist.all_reduce(tc.ones(3))
+    t = tc.ones(4)
+    dist.all_reduce(t)  # the group agrees on its state after every mismatch
+    assert_equal(t, np.full(4, world, np.float32))
+
+
+def test_all_reduce_planned_before_queued_work_resized_the_record(rank, world):
+    # A plan found when the call is issued can be stale by the time it runs
+    # (queued behind async work that resized the record); it re-plans then, so
+    # every rank decides from the same state however its timing went.
+    import time
+    small = tc.ones(4)
+    dist.all_reduce(small)
+    dist.all_reduce(small)  # the fast path's plan for 4 values: folded, 16-byte record
+    big = tc.ones(64)
+    work = dist.all_reduce(big, async_op=True)  # resizes the record to 256 bytes when it runs
+    if rank == 1:
+        work.wait()
+        time.sleep(0.05)  # here the resize has happened; on rank 0 it is still queued
+    dist.all_reduce(small)
+    work.wait()
+    assert_equal(small, np.full(4, world ** 3, np.float32))
+    assert_equal(big, np.full(64, world, np.float32))
+
+
+def test_all_reduce_fast_path_skips_strided_tensors(rank, world):
+    for seed in range(2):  # a plan for 16 float64 values
+        dist.all_reduce(tc.from_numpy(data(rank, (16,), tc.float64, seed)))
+    base = tc.from_numpy(data(rank, (4, 4), tc.float64))
+    view = base.t()  # 16 float64 values too, not contiguous
+    dist.all_reduce(view)
+    expected = np.sum(all_data(world, (4, 4), tc.float64), axis=0)
+    np.testing.assert_allclose(base.numpy(), expected, rtol=1e-12)
+    rows = tc.from_numpy(data(rank, (8, 4), tc.float64))
+    dist.all_reduce(rows[::2])  # 16 values, every other row
+    expected = data(rank, (8, 4), tc.float64)
+    expected[::2] = np.sum([d[::2] for d in all_data(world, (8, 4), tc.float64)], axis=0)
+    np.testing.assert_allclose(rows.numpy(), expected, rtol=1e-12)
+
+
+def test_all_reduce_fast_path_parameters_and_requires_grad(rank, world):
+    p = tc.nn.Parameter(tc.from_numpy(data(rank, (5,), tc.float32)))
+    x = tc.from_numpy(data(rank, (5,), tc.float32, seed=1)).requires_grad_()
+    for _ in range(3):
+        dist.all_reduce(p, op=dist.ReduceOp.MAX)
+        dist.all_reduce(x, op=dist.ReduceOp.MAX)
+    assert type(p) is tc.nn.Parameter and p.requires_grad and x.requires_grad
+    assert_equal(p.detach(), np.max(all_data(world, (5,), tc.float32), axis=0))
+    assert_equal(x.detach(), np.max(all_data(world, (5,), tc.float32, seed=1), axis=0))
+
+
 def test_folded_all_reduce_on_a_view_with_offset_and_empty(rank, world):
     # contiguous views with a storage offset and empty tensors take the folded path too
     for _ in range(3):

@@ -17,6 +17,20 @@ DTYPE_BY_CODE = {v: k for k, v in DTYPE_CODES.items()}
 NUMPY_DTYPES = {float32: np.float32, float64: np.float64, int32: np.int32, int64: np.int64, bool_: np.bool_}
 
 
+_MPI_DATATYPES = {}
+
+
+def mpi_datatype(dtype):
+    """The MPI datatype of a supported dtype's elements (what mpi4py infers
+    from the numpy array of that dtype)."""
+    if not _MPI_DATATYPES:
+        from . import _mpi
+        MPI = _mpi.load()
+        _MPI_DATATYPES.update({float32: MPI.FLOAT, float64: MPI.DOUBLE, int32: MPI.INT32_T, int64: MPI.INT64_T,
+                               bool_: MPI.C_BOOL})
+    return _MPI_DATATYPES[dtype]
+
+
 def check_tensor(t, what, op):
     """The TypeError/RuntimeError PyTorch raises for a non-tensor or a
     non-CPU tensor argument, and a RuntimeError for a dtype the MPI backend

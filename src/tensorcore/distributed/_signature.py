@@ -16,22 +16,61 @@ The exchange is a rendezvous as costly as a small all-reduce itself, so an
 all-reduce whose data fits in the record sends its data in the same record:
 after the Allgather every rank checks the signatures and reduces the rows
 itself (in rank order, so every rank gets bit-identical results). That is
-one MPI call per all_reduce, as raw MPI. The record size must be the same on
-every rank, so it is group state that changes only on values every rank
-agrees on: after an all-reduce of at most `cap` bytes passed the check, the
-record's data part becomes that size (rounded up to a power of two) for the
-next calls; any other check shrinks it to at most 512 bytes, so the
-exchanges of other collectives and large all-reduces stay small. A repeated
-all_reduce of the same small tensor thus costs one exchange; a larger one,
-or the first of a new size, costs the header exchange plus MPI_Allreduce. Set TENSORCORE_DISTRIBUTED_CHECK=0 before
-init_process_group to skip the check (and the folding) altogether.
-"""
-import ctypes
+one MPI call per all_reduce, as raw MPI -- and on 2 ranks of one machine
+MPICH's Allgather of 1-64 KB records takes 60-80% of the time of its
+Allreduce of the data alone, which pays for the Python around it. The rows
+are reduced with MPI_Reduce_local (MPI's own op: the same results, NaN,
+overflow and bool included, as MPI_Allreduce gives larger tensors), except
+SUM/AVG/PRODUCT from 8 KB up, which use tensorcore's add/mul: MPICH's local
+loop is not vectorised (16K float32 values: ~12 us against ~3 us) and IEEE +
+and * give the same bits in either operand order. The record size must be
+the same on every rank, so it is group state that changes only on values
+every rank agrees on: after an all-reduce of at most `cap` bytes passed the
+check, the record's data part becomes that size (rounded up to a power of
+two) for the next calls; any other check shrinks it to at most 512 bytes, so
+the exchanges of other collectives and large all-reduces stay small. A
+repeated all_reduce of the same small tensor thus costs one exchange; a
+larger one, or the first of a new size, costs the header exchange plus
+MPI_Allreduce. Set TENSORCORE_DISTRIBUTED_CHECK=0 before init_process_group
+to skip the check (and the folding) altogether.
 
+Why every call is checked, not each signature once: the choice between the
+exchange and a bare MPI_Allreduce must be the same on every rank, or the
+ranks would pair an Allgather with an Allreduce -- exactly the hang or
+corruption the check exists to prevent. A per-rank cache of "signatures
+already checked" diverges precisely when the ranks diverge (rank 0 repeats a
+checked call while rank 1 makes a new one), so it cannot decide that safely;
+only state every rank agreed on (the record size above) can. PyTorch makes
+the other trade: NCCL and Gloo do not check by default and
+TORCH_DISTRIBUTED_DEBUG=DETAIL adds a separate collective per call. Here the
+check stays on by default because folding makes it free for small
+all-reduces (one exchange, as raw MPI's one call), and costs one small
+Allgather (~10 us on 2 ranks here) next to the MPI_Allreduce of a larger
+tensor, where the data movement dominates. TENSORCORE_DISTRIBUTED_CHECK=0 is
+the equivalent of PyTorch's default.
+
+Note [all_reduce plans]
+Everything a contiguous all_reduce needs that depends only on (element count,
+dtype, op) is built once per group into a plan: the signature, the MPI op
+and datatype, and for a folded one its send record with the signature
+already in place and prebuilt [MPI.buffer, count, datatype] specs for the
+Allgather and the local reduction (mpi4py then parses no buffer format per
+call). A call then reads the tensor's address (`data_ptr()`), wraps it as an
+MPI buffer without a copy (MPI.buffer.fromaddress: ~0.15 us, against ~1.2 us
+for a numpy view), and runs the plan. A plan is tied to the record size it
+was made for (`version`): when a queued call runs after another one resized
+the record, it re-plans from the state at that moment, which every rank
+reaches in the same order. all_reduce's fast path (Note [all_reduce fast
+path] in collectives.py) finds the last plan used for an element count in
+`Checker.fast` (cleared with every resize) and checks dtype and op by
+identity.
+"""
 import numpy as np
 
+from .. import _C
+from .._dtype import bool_
 from . import _mpi
-from ._buffers import DTYPE_BY_CODE, array_of
+from ._buffers import DTYPE_BY_CODE, DTYPE_CODES, NUMPY_DTYPES, mpi_datatype
 
 # Collective kinds (field 0); the numbers only need to agree between ranks.
 KINDS = ["barrier", "broadcast", "all_reduce", "reduce", "all_gather", "all_gather_into_tensor",
@@ -57,59 +96,189 @@ def make(kind, dtype_code=0, numel=0, op=0, root=-1, shape=()):
 _KEEP_BYTES = 512
 
 
+# mpi4py's names, bound when the first group is made (importing mpi4py starts MPI: _mpi.py).
+_IN_PLACE = _from_address = _buffer = None
+
+
+def _bind_mpi():
+    global _IN_PLACE, _from_address, _buffer
+    MPI = _mpi.load()
+    buffer = getattr(MPI, "buffer", None) or MPI.memory  # mpi4py 4 renamed memory to buffer
+    _IN_PLACE, _from_address, _buffer = MPI.IN_PLACE, buffer.fromaddress, buffer
+
+
 def _payload_size(nbytes):
     return 1 << max(3, (nbytes - 1).bit_length())
 
 
-class _Plan:
-    """A small all-reduce's record with its signature written once, and the
-    gathered rows it is reduced from (Note [small all-reduces ride in the
-    check]). Byte memoryviews throughout: slice assignment between them is
-    the cheapest copy Python has, and mpi4py reads them faster than arrays."""
-    __slots__ = ("send", "send_data", "header", "others", "rows", "result", "result_bytes", "resize_to",
-                 "src_ptr", "src")
+class _AllReducePlan:
+    """What one kind of contiguous all_reduce (element count, dtype, op) needs,
+    built once and called with each tensor (Note [all_reduce plans]). Also the
+    call's description for errors and the watchdog: `tensor` is set while a
+    call runs."""
+    __slots__ = ("checker", "dtype", "op", "numel", "nbytes", "mop", "spec", "average", "version", "tensor",
+                 "np_dtype")
 
-    def __init__(self, checker, header, nbytes, np_dtype):
-        record = checker.record
+    def __init__(self, checker, dtype, op, numel, mop, average):
+        self.checker = checker
+        self.dtype, self.op, self.numel, self.mop = dtype, op, numel, mop
+        self.nbytes = numel * dtype.itemsize
+        self.np_dtype = NUMPY_DTYPES[dtype]
+        self.spec = (numel, mpi_datatype(dtype))
+        self.average = average
+        self.version = checker.version
+        self.tensor = None
+
+    def __str__(self):
+        t, c = self.tensor, self.checker
+        what = f"tensor {list(t.shape)} {t.dtype}" if t is not None else f"{self.numel} x {self.dtype}"
+        return f"all_reduce ({what}, group {c.name}, rank {c.rank})"
+
+    def _average(self, memory):
+        a = np.frombuffer(memory, self.np_dtype)
+        np.divide(a, self.checker.size, out=a)
+
+
+class _DirectPlan(_AllReducePlan):
+    """MPI_Allreduce on the tensor's memory, no check (the group's check is off)."""
+    __slots__ = ()
+
+    def __call__(self, tensor):
+        self.tensor = tensor
+        memory = _from_address(tensor.data_ptr(), self.nbytes)
+        self.checker.comm.Allreduce(_IN_PLACE, [memory, *self.spec], op=self.mop)
+        if self.average:
+            self._average(memory)
+        self.tensor = None
+
+
+class _CheckedPlan(_AllReducePlan):
+    """Larger than the record's data part: the signature exchange, then
+    MPI_Allreduce on the tensor's memory."""
+    __slots__ = ("sig",)
+
+    def __init__(self, checker, dtype, op, numel, mop, average, sig):
+        super().__init__(checker, dtype, op, numel, mop, average)
+        self.sig = sig
+
+    def __call__(self, tensor):
+        checker = self.checker
+        if self.version != checker.version:  # planned before a queued call resized the record: re-plan
+            return checker.all_reduce_plan(self.numel, self.dtype, self.op, self.mop, self.average)(tensor)
+        self.tensor = tensor
+        checker.check(self.sig, "all_reduce", tensor.shape)
+        memory = _from_address(tensor.data_ptr(), self.nbytes)
+        checker.comm.Allreduce(_IN_PLACE, [memory, *self.spec], op=self.mop)
+        if self.average:
+            self._average(memory)
+        # Every rank agreed on nbytes (the check passed): size the next record for it.
+        if self.nbytes <= checker.cap:
+            checker._set_payload(_payload_size(self.nbytes))
+        self.tensor = None
+
+
+# Past this size a folded SUM/AVG/PRODUCT is reduced locally with tensorcore's
+# own kernel instead of MPI_Reduce_local, whose loop MPICH does not vectorize
+# (16K float32 values: ~12 us against ~3 us; below it the kernel's dispatch costs more).
+_KERNEL_BYTES = 8192
+
+
+def _local_kernel(dtype, op, nbytes):
+    """tensorcore's add or mul for rows of `nbytes` bytes, when it gives
+    MPI's SUM/PRODUCT bits (IEEE + and * are commutative, integers wrap in
+    both), else None: MIN/MAX (MPICH's do not propagate NaN as
+    tensorcore's do), the bitwise ops, bool (MPI's logical ops)."""
+    if nbytes < _KERNEL_BYTES or dtype == bool_:
+        return None
+    return {"SUM": _C.add, "AVG": _C.add, "PRODUCT": _C.mul}.get(op.name)
+
+
+class _FoldPlan(_AllReducePlan):
+    """Fits in the record: its signature written once into its own send
+    record, and the gathered rows it is reduced from (Note [small
+    all-reduces ride in the check]). Buffers are prebuilt [MPI.buffer,
+    count, datatype] specs: mpi4py then skips parsing a buffer format on
+    each call (~1 us of the ~2 us the calls cost with numpy arrays)."""
+    __slots__ = ("send_data", "send_spec", "recv_spec", "header", "others", "pairs", "kernel", "reduce",
+                 "allgather", "result", "result_bytes", "resize_to")
+
+    def __init__(self, checker, dtype, op, numel, mop, average, sig):
+        super().__init__(checker, dtype, op, numel, mop, average)
+        record, nbytes = checker.record, self.nbytes
+        self.header = sig.tobytes()
         send = np.zeros(record, np.uint8)
-        send[:HEADER_BYTES] = np.frombuffer(header, np.uint8)
-        self.send = memoryview(send)
-        self.send_data = self.send[HEADER_BYTES:HEADER_BYTES + nbytes]
-        self.header = header
-        rows = checker.recv[:, HEADER_BYTES:HEADER_BYTES + nbytes].view(np_dtype)
-        self.rows = [memoryview(r) for r in rows]
-        self.result = rows[-1]  # the reduction accumulates into the last row
+        send[:HEADER_BYTES] = sig.view(np.uint8)
+        self.send_data = memoryview(send)[HEADER_BYTES:HEADER_BYTES + nbytes]
+        byte = _mpi.load().BYTE
+        self.send_spec = [_buffer(send), record, byte]
+        self.recv_spec = [_buffer(checker.recv), record, byte]
+        rows = checker.recv[:, HEADER_BYTES:HEADER_BYTES + nbytes].view(self.np_dtype)
+        # rows[i] = rows[i - 1] op rows[i], in rank order: the result is the last row.
+        self.kernel = _local_kernel(dtype, op, nbytes)
+        if self.kernel is None:
+            specs = [[_buffer(r), *self.spec] for r in rows]
+        else:
+            specs = [_C.from_numpy(r) for r in rows]
+        self.pairs = [(specs[i - 1], specs[i]) for i in range(1, checker.size)]
+        self.reduce = self.kernel or mop.Reduce_local
+        self.allgather = checker.comm.Allgather
+        self.result = rows[-1]
         self.result_bytes = memoryview(self.result).cast("B")
         # The other ranks' signatures in the gathered records (this rank's is what it sent).
-        me = checker.comm.Get_rank()
-        self.others = [checker.recv_bytes[i * record:i * record + HEADER_BYTES] for i in range(checker.size) if i != me]
+        self.others = [checker.recv_bytes[i * record:i * record + HEADER_BYTES] for i in range(checker.size)
+                       if i != checker.rank]
         payload = _payload_size(nbytes)
         self.resize_to = payload if nbytes <= checker.cap and payload != checker.payload else None
-        self.src_ptr = None
-        self.src = None
 
-    def source(self, ptr):
-        """The tensor memory at `ptr` (len(send_data) bytes) as a memoryview;
-        kept for the next call at the same address (the usual case: one
-        tensor reduced again and again). It never owns the memory and is only
-        used while the caller's tensor, whose data is at `ptr`, is alive."""
-        if ptr != self.src_ptr:
-            n = len(self.send_data)
-            self.src = memoryview((ctypes.c_char * n).from_address(ptr)).cast("B") if n else self.send_data
-            self.src_ptr = ptr
-        return self.src
+    def __call__(self, tensor):
+        checker = self.checker
+        if self.version != checker.version:  # planned before a queued call resized the record: re-plan
+            return checker.all_reduce_plan(self.numel, self.dtype, self.op, self.mop, self.average)(tensor)
+        self.tensor = tensor
+        memory = _from_address(tensor.data_ptr(), self.nbytes)
+        self.send_data[:] = memory
+        self.allgather(self.send_spec, self.recv_spec)
+        header = self.header
+        for theirs in self.others:
+            if theirs != header:
+                self.tensor = None
+                checker._raise(np.frombuffer(header, np.int64), "all_reduce", tensor.shape)
+        # rows[i] = rows[i - 1] op rows[i]: MPI's own op applied locally (the
+        # same results, NaN, overflow and bool, as MPI_Allreduce gives larger
+        # tensors), or tensorcore's kernel where that gives the same bits.
+        reduce = self.reduce
+        if self.kernel is None:
+            for a, b in self.pairs:
+                reduce(a, b)
+        else:
+            for a, b in self.pairs:
+                reduce(a, b, out=b)
+        if self.average:
+            np.divide(self.result, checker.size, out=self.result)
+        memory[:] = self.result_bytes
+        if self.resize_to is not None:  # a much smaller all_reduce than the record: shrink it
+            checker._set_payload(self.resize_to)
+        self.tensor = None
 
 
 class Checker:
-    """One per process group: the record exchange of Note [signature check].
-    Used only from inside the group's executor (one call at a time)."""
+    """One per process group: the record exchange of Note [signature check],
+    and the group's all_reduce plans (Note [all_reduce plans]). Used only
+    from inside the group's executor (one call at a time), except `fast`
+    and `unchecked`, which the caller's thread reads to find a plan."""
 
-    def __init__(self, comm, size):
+    def __init__(self, comm, size, name="?"):
+        _bind_mpi()
         self.comm = comm
         self.size = size
+        self.rank = comm.Get_rank()
+        self.name = name
         # An Allgather moves size x record bytes to each rank: past a few
         # tens of KB MPI's own all-reduce is the better transport.
         self.cap = max(1024, (128 << 10) // size)
+        self.version = 0
+        self.unchecked = {}  # numel -> _DirectPlan (the check off: plans never go stale)
+        self._unchecked_plans = {}
         self._set_payload(0)
 
     def _set_payload(self, nbytes):
@@ -118,7 +287,9 @@ class Checker:
         self.send = np.zeros(self.record, np.uint8)
         self.recv = np.zeros((self.size, self.record), np.uint8)
         self.recv_bytes = memoryview(self.recv).cast("B")
-        self.plans = {}
+        self.version += 1
+        self.plans = {}  # (numel, dtype, op value) -> plan, for this record size
+        self.fast = {}  # numel -> the last plan used for that count (all_reduce's fast path)
 
     def check(self, sig, kind, shape=None):
         """Exchanges `sig` (from make()) with the group; raises RuntimeError
@@ -143,42 +314,31 @@ class Checker:
                            f"({_describe(field, sig, lo, hi, shape)}); every rank must call the same collective "
                            f"with tensors of the same dtype and shape")
 
-    def all_reduce(self, key, header, tensor, src_ptr, nbytes, np_dtype, mop, average):
-        """all_reduce of contiguous `tensor` (`nbytes` bytes at `src_ptr`),
-        in place: folded into the record when it fits, else the header
-        exchange then MPI_Allreduce on the tensor's memory. `header` is the
-        call's signature (bytes), `key` identifies it for the plan cache."""
-        if nbytes > self.payload:
-            self.check(np.frombuffer(header, np.int64), "all_reduce")
-            array = array_of(tensor).reshape(-1)  # contiguous: a view
-            self.comm.Allreduce(_mpi.load().IN_PLACE, array, op=mop)
-            if average:
-                np.divide(array, self.size, out=array)
-            # Every rank agreed on nbytes (the check passed): size the next record for it.
-            if nbytes <= self.cap:
-                self._set_payload(_payload_size(nbytes))
-        else:
-            plan = self.plans.get(key)
-            if plan is None:
-                if len(self.plans) > 64:
-                    self.plans.clear()
-                plan = self.plans[key] = _Plan(self, header, nbytes, np_dtype)
-            source = plan.source(src_ptr)
-            plan.send_data[:] = source
-            self.comm.Allgather(plan.send, self.recv_bytes)
-            for theirs in plan.others:
-                if theirs != header:
-                    self._raise(np.frombuffer(header, np.int64), "all_reduce", None)
-            # MPI's own op, applied locally: the same results (NaN, overflow, bool)
-            # as MPI_Allreduce gives larger tensors, in rank order on every rank.
-            rows = plan.rows
-            for i in range(1, self.size):
-                mop.Reduce_local(rows[i - 1], rows[i])
-            if average:
-                np.divide(plan.result, self.size, out=plan.result)
-            source[:] = plan.result_bytes
-            if plan.resize_to is not None:  # a much smaller all_reduce than the record: shrink it
-                self._set_payload(plan.resize_to)
+    def all_reduce_plan(self, numel, dtype, op, mop, average, checked=True):
+        """The plan for a contiguous all_reduce of `numel` `dtype` values with
+        ReduceOp `op` (MPI op `mop`, already validated for the dtype;
+        `average`: divide by the group size after); it becomes the one
+        all_reduce's fast path finds for `numel`."""
+        key = (numel, dtype, op.value)
+        plans, fast = (self.plans, self.fast) if checked else (self._unchecked_plans, self.unchecked)
+        plan = plans.get(key)
+        if plan is None:
+            if len(plans) > 64:  # bounded: a program that reduces ever new sizes
+                plans.clear()
+                fast.clear()
+            if not checked:
+                plan = _DirectPlan(self, dtype, op, numel, mop, average)
+            else:
+                # Only dtype and element count are checked, not the shape: all_reduce is
+                # elementwise over the memory, and PyTorch accepts [2, 3] against [6].
+                sig = make("all_reduce", DTYPE_CODES[dtype], numel, op.value + 1)
+                kind = _FoldPlan if numel * dtype.itemsize <= self.payload else _CheckedPlan
+                plan = kind(self, dtype, op, numel, mop, average, sig)
+            plans[key] = plan
+        if len(fast) > 64:
+            fast.clear()
+        fast[numel] = plan
+        return plan
 
 
 def _describe(field, sig, lo, hi, shape):

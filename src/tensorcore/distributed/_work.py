@@ -8,9 +8,12 @@ all-reduces) run on a communication thread so that they overlap the caller's
 work; synchronous ones run on the caller's thread, which avoids a thread
 hand-off (tens of microseconds) on every small call. Both paths go through
 one `OrderedExecutor` per group: a synchronous call runs inline only when
-nothing is queued or running, otherwise it is queued behind the pending
-work and waited for. So each rank's calls reach MPI in the order the program
-issued them, and at most one thread is inside MPI for a given group. mpi4py
+nothing is queued and it takes the group's `_in_mpi` lock without waiting,
+otherwise it is queued behind the pending work and waited for. The
+communication thread takes `_in_mpi` *before* it dequeues a work, so a work
+that has left the queue but not finished still holds the group. So each
+rank's calls reach MPI in the order the program issued them, and at most one
+thread is inside MPI for a given group. mpi4py
 releases the GIL during every blocking MPI call, so Python threads (and the
 autograd engine's hooks) keep running while data moves.
 
@@ -23,6 +26,22 @@ rank, elapsed time) and call MPI_Abort, which makes the launcher (mpiexec)
 end every rank of the job. That is what PyTorch's NCCL watchdog does
 (TORCH_NCCL_ASYNC_ERROR_HANDLING): better a loud, bounded failure than a
 silent hang.
+
+Note [the watchdog keeps the clock]
+A call in MPI publishes only what it is (`executor.running`, its
+description) and bumps a counter (`executor.calls`); it reads no clock and
+builds no deadline. The watchdog, waking every timeout/20 (at most 1 s),
+stamps a call the first time it sees it running and aborts once the same
+call (same counter value) has been running for the timeout. That moves
+about 0.2 us per call (a clock read, a deadline tuple) off the hot path; the
+price is that a hang is detected up to one wake-up later than its exact
+deadline (5% of the timeout). It reads `running` before `calls`: seeing the
+same count with a running call at two wake-ups then means one call ran the
+whole time (calls run one at a time, each bumps the count before it
+publishes itself), so a long sequence of short calls never looks like a
+hang. A call with its own timeout (monitored_barrier) publishes a `_Timed`.
+The remaining per-call cost of fault detection is two attribute stores and
+the `_in_mpi` lock, which ordering needs anyway.
 """
 import collections
 import os
@@ -32,8 +51,6 @@ import threading
 import time
 
 from . import _mpi
-
-_monotonic = time.monotonic  # one global lookup on the per-call path
 
 
 class DistError(RuntimeError):
@@ -125,14 +142,28 @@ class Work:
         return f"<Work {self._description} ({state})>"
 
 
+class _Timed:
+    """A running call's description with its own timeout (monitored_barrier's
+    backstop), in one object so the watchdog reads both at once."""
+    __slots__ = ("description", "timeout_s")
+
+    def __init__(self, description, timeout_s):
+        self.description, self.timeout_s = description, timeout_s
+
+    def __str__(self):
+        return str(self.description)
+
+
 class _Watchdog:
     """One per process: aborts the MPI job when an MPI call outlives its
-    group's timeout (Note [timeouts abort the job])."""
+    group's timeout (Note [timeouts abort the job], Note [the watchdog keeps
+    the clock])."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._running = {}  # token -> (deadline, started, description, timeout)
-        self._executors = weakref.WeakSet()  # each shows its running call in `.running`
+        self._executors = weakref.WeakSet()  # each shows its running call in `.running`, counted by `.calls`
+        self._seen = weakref.WeakKeyDictionary()  # executor -> (its .calls, when the watchdog first saw that call)
         self._next = 0
         self._thread = None
 
@@ -142,9 +173,9 @@ class _Watchdog:
             self._thread.start()
 
     def watch(self, executor):
-        """Watches `executor.running`: None or (deadline, started,
-        description, timeout), set without a lock on the hot path (an
-        attribute store is atomic under the GIL)."""
+        """Watches `executor.running` (None, or what is in MPI now) and
+        `executor.calls` (calls started so far); Note [the watchdog keeps
+        the clock]."""
         with self._lock:
             self._executors.add(executor)
             self._ensure_thread()
@@ -162,17 +193,37 @@ class _Watchdog:
         with self._lock:
             self._running.pop(token, None)
 
+    def _executor_items(self, now):
+        """(deadline, started, description, timeout) of each executor's
+        running call, `started` being when this thread first saw it."""
+        items, timeouts = [], []
+        for e in list(self._executors):
+            timeouts.append(e.timeout_s)
+            running = e.running  # read before .calls: see the Note
+            calls = e.calls
+            if running is None:
+                self._seen.pop(e, None)
+                continue
+            seen = self._seen.get(e)
+            if seen is None or seen[0] != calls:
+                seen = self._seen[e] = (calls, now)
+            timeout_s = running.timeout_s if type(running) is _Timed else e.timeout_s
+            items.append((seen[1] + timeout_s, seen[1], running, timeout_s))
+        return items, timeouts
+
     def _loop(self):
         while True:
+            now = time.monotonic()
             with self._lock:
                 items = list(self._running.values())
-                items += [r for r in (e.running for e in list(self._executors)) if r is not None]
-            now = time.monotonic()
+                mine, timeouts = self._executor_items(now)
+            items += mine
             for deadline, started, description, timeout_s in items:
                 if now >= deadline:
                     self._abort(description, now - started, timeout_s)
-            # Wake often enough to fire within ~5% of the shortest timeout.
-            shortest = min((t for _, _, _, t in items), default=1.0)
+            # Wake often enough to fire within ~5% of the shortest timeout (the
+            # idle executors' too: a call they start is first seen one wake later).
+            shortest = min([t for _, _, _, t in items] + timeouts, default=1.0)
             time.sleep(min(1.0, max(0.01, shortest / 20)))
 
     @staticmethod
@@ -201,51 +252,55 @@ class OrderedExecutor:
         self.timeout_s = timeout_s
         self._lock = threading.Lock()
         self._cv = threading.Condition(self._lock)
+        # Held by whichever thread has this group's call in MPI: the caller's
+        # (inline) or the communication thread's (queued work).
+        self._in_mpi = threading.Lock()
         self._drainers = 0
         self._queue = collections.deque()
-        self._busy = False
         self._closed = False
         self._thread = None
-        self.running = None  # the call in MPI now, for the watchdog
+        self.running = None  # the call in MPI now (its description), for the watchdog
+        self.calls = 0  # calls started, for the watchdog (Note [the watchdog keeps the clock])
         watchdog.watch(self)
 
     def _guarded(self, fn, description, timeout_s=None):
-        # Only one call runs at a time per executor, so one slot suffices.
-        now = time.monotonic()
-        timeout_s = self.timeout_s if timeout_s is None else timeout_s
-        self.running = (now + timeout_s, now, description, timeout_s)
+        # Runs on the communication thread, which holds _in_mpi.
+        self.calls += 1
+        self.running = description if timeout_s is None else _Timed(description, timeout_s)
         try:
             return fn()
         except _mpi.load().Exception as e:
             raise DistBackendError(f"{description}: MPI error: {e}") from None
         finally:
             self.running = None
+
+    def call(self, fn, arg, description):
+        """`fn(arg)` (which calls MPI) and its value: inline when the group
+        is idle, else after the work queued before it. The hot path of every
+        small collective: no closure, no clock, two lock operations."""
+        if self._queue or not self._in_mpi.acquire(False):
+            return self.submit(lambda: fn(arg), description).result_value()
+        try:
+            if self._closed:
+                self._check_open()
+            self.calls += 1
+            self.running = description
+            return fn(arg)
+        except _mpi.load().Exception as e:
+            raise DistBackendError(f"{description}: MPI error: {e}") from None
+        finally:
+            self.running = None
+            self._in_mpi.release()
+            if self._queue or self._drainers:  # queued work or drain() waits for the group to be idle
+                with self._cv:
+                    self._cv.notify_all()
 
     def run(self, fn, description, timeout_s=None):
         """Runs `fn` (which calls MPI) and returns its value: inline when the
         group is idle, else after the work queued before it."""
-        with self._lock:  # a plain Lock: this path runs for every small collective
-            if self._closed:
-                self._check_open()
-            inline = not self._busy and not self._queue
-            if inline:
-                self._busy = True
-        if not inline:
-            return self.submit(fn, description, timeout_s=timeout_s).result_value()
-        # _guarded, inlined: this is every synchronous collective's path.
-        now = _monotonic()
-        timeout_s = self.timeout_s if timeout_s is None else timeout_s
-        self.running = (now + timeout_s, now, description, timeout_s)
-        try:
-            return fn()
-        except _mpi.load().Exception as e:
-            raise DistBackendError(f"{description}: MPI error: {e}") from None
-        finally:
-            self.running = None
-            with self._lock:
-                self._busy = False
-                if self._queue or self._drainers:  # someone waits for the group to be idle
-                    self._cv.notify_all()
+        if timeout_s is None:
+            return self.call(_call0, fn, description)
+        return self.call(_call0, fn, _Timed(description, timeout_s))
 
     def submit(self, fn, description, outputs=(), timeout_s=None):
         """Queues `fn` for the communication thread; returns its Work."""
@@ -267,15 +322,20 @@ class OrderedExecutor:
     def _loop(self):
         while True:
             with self._cv:
-                while (not self._queue or self._busy) and not self._closed:
+                while not self._queue and not self._closed:
                     self._cv.wait()
                 if not self._queue:
                     return  # closed and drained
-                work = self._queue.popleft()
-                self._busy = True
-            work._run()
+            # _in_mpi before the pop: while a work is taken but not finished
+            # an inline caller must find the group busy, or it would overtake it.
+            self._in_mpi.acquire()
+            try:
+                with self._cv:
+                    work = self._queue.popleft()  # only this thread pops: still there
+                work._run()
+            finally:
+                self._in_mpi.release()
             with self._cv:
-                self._busy = False
                 self._cv.notify_all()  # the next queued work, or drain()
 
     def drain(self):
@@ -283,7 +343,9 @@ class OrderedExecutor:
         with self._cv:
             self._drainers += 1
             try:
-                while self._queue or self._busy:
+                # An inline call notifies after releasing _in_mpi when it sees a
+                # drainer, and _drainers was raised before this looks.
+                while self._queue or self._in_mpi.locked():
                     self._cv.wait()
             finally:
                 self._drainers -= 1
@@ -293,6 +355,10 @@ class OrderedExecutor:
         with self._cv:
             self._closed = True
             self._cv.notify_all()
+
+
+def _call0(fn):
+    return fn()
 
 
 class _QueuedWork(Work):

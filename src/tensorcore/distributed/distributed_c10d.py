@@ -107,7 +107,7 @@ class ProcessGroup:
         self._executor = OrderedExecutor(name, timeout_s)
         self._name = name
         self._check = check
-        self._checker = _signature.Checker(comm, comm.Get_size())
+        self._checker = _signature.Checker(comm, comm.Get_size(), name)
 
     def rank(self):
         return self._comm.Get_rank()
