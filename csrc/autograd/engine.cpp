@@ -74,8 +74,8 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
     if (!g.defined()) {
       TC_CHECK(r.numel() == 1, "grad can be implicitly created only for scalar outputs; output ", i, " has shape ",
                shape_str(r.sizes()), ": pass gradient= with that shape");
-      TC_CHECK(!is_complex(r.dtype()), "grad can be implicitly created only for real scalar outputs but got ",
-               "torch.", dtype_name(r.dtype()));
+      TC_CHECK(!is_complex(r.dtype()), "grad can be implicitly created only for real scalar outputs but got ", "torch.",
+               dtype_name(r.dtype()));
       g = ops::ones_like(r);
     } else {
       TC_CHECK(g.sizes() == r.sizes(), "Mismatch in shape: grad_output[", i, "] has a shape of ", shape_str(g.sizes()),

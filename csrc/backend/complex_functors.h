@@ -22,14 +22,14 @@ template <typename T, typename G> TC_HD Complex<T> via_std(Complex<T> z, G g) { 
 template <typename T> TC_HD bool truthy(Complex<T> z) { return z.re != T(0) || z.im != T(0); }
 }  // namespace complex_detail
 
-#define TC_COMPLEX_BINARY(F, expr)                                                                \
-  template <> struct ComplexFn<F> {                                                               \
-    static constexpr bool supported = true;                                                       \
+#define TC_COMPLEX_BINARY(F, expr)                                                               \
+  template <> struct ComplexFn<F> {                                                              \
+    static constexpr bool supported = true;                                                      \
     template <typename T> static TC_HD auto apply(Complex<T> a, Complex<T> b) { return (expr); } \
   };
-#define TC_COMPLEX_UNARY(F, expr)                                                \
-  template <> struct ComplexFn<F> {                                              \
-    static constexpr bool supported = true;                                      \
+#define TC_COMPLEX_UNARY(F, expr)                                                  \
+  template <> struct ComplexFn<F> {                                                \
+    static constexpr bool supported = true;                                        \
     template <typename T> static TC_HD auto apply(Complex<T> a) { return (expr); } \
   };
 
@@ -41,10 +41,9 @@ TC_COMPLEX_BINARY(Div, a / b)
 // the rest is std::pow (exp(b log a)).
 TC_COMPLEX_BINARY(Pow, (b == Complex<T>(T(2))   ? a * a
                         : b == Complex<T>(T(1)) ? a
-                        : b == Complex<T>(T(0)) ? Complex<T>(T(1))
-                                                : complex_detail::via_std(a, [b](std::complex<T> x) {
-                                                    return std::pow(x, to_std(b));
-                                                  })))
+                        : b == Complex<T>(T(0))
+                            ? Complex<T>(T(1))
+                            : complex_detail::via_std(a, [b](std::complex<T> x) { return std::pow(x, to_std(b)); })))
 TC_COMPLEX_BINARY(Eq, a == b)
 TC_COMPLEX_BINARY(Ne, a != b)
 TC_COMPLEX_BINARY(LogicalAnd, complex_detail::truthy(a) && complex_detail::truthy(b))
@@ -75,9 +74,9 @@ TC_COMPLEX_UNARY(Atan, complex_detail::via_std(a, [](std::complex<T> x) { return
 TC_COMPLEX_UNARY(Sinh, complex_detail::via_std(a, [](std::complex<T> x) { return std::sinh(x); }))
 TC_COMPLEX_UNARY(Cosh, complex_detail::via_std(a, [](std::complex<T> x) { return std::cosh(x); }))
 TC_COMPLEX_UNARY(Tanh, complex_detail::via_std(a, [](std::complex<T> x) { return std::tanh(x); }))
-TC_COMPLEX_UNARY(Sigmoid, Complex<T>(T(1)) /
-                              (Complex<T>(T(1)) +
-                               complex_detail::via_std(-a, [](std::complex<T> x) { return std::exp(x); })))
+TC_COMPLEX_UNARY(Sigmoid, Complex<T>(T(1)) / (Complex<T>(T(1)) + complex_detail::via_std(-a, [](std::complex<T> x) {
+                                                return std::exp(x);
+                                              })))
 
 #undef TC_COMPLEX_BINARY
 #undef TC_COMPLEX_UNARY

@@ -81,9 +81,7 @@ Tensor complex_reduce(const Tensor& a, const Shape& dims, bool keepdim, bool mea
   if (dims.empty())
     for (int64_t d = 0; d < nd; ++d) real_dims.push_back(d);
   Tensor pairs = view_as_real(a);
-  Tensor r = real_dims.empty() ? pairs
-             : mean_of         ? mean(pairs, real_dims, keepdim)
-                               : sum(pairs, real_dims, keepdim);
+  Tensor r = real_dims.empty() ? pairs : mean_of ? mean(pairs, real_dims, keepdim) : sum(pairs, real_dims, keepdim);
   return view_as_complex(contiguous(r));
 }
 
