@@ -225,6 +225,10 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   TC_BIN("__ror__", bitwise(BinaryOp::BitOr, y, x))
   TC_BIN("__xor__", bitwise(BinaryOp::BitXor, x, y))
   TC_BIN("__rxor__", bitwise(BinaryOp::BitXor, y, x))
+  TC_BIN("__lshift__", ops::binary(BinaryOp::ShiftLeft, x, y))
+  TC_BIN("__rlshift__", ops::binary(BinaryOp::ShiftLeft, y, x))
+  TC_BIN("__rshift__", ops::binary(BinaryOp::ShiftRight, x, y))
+  TC_BIN("__rrshift__", ops::binary(BinaryOp::ShiftRight, y, x))
 #undef TC_BIN
   cls.def(
       "__matmul__",
@@ -267,6 +271,8 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   TC_INPLACE("__iand__", BitAnd)
   TC_INPLACE("__ior__", BitOr)
   TC_INPLACE("__ixor__", BitXor)
+  TC_INPLACE("__ilshift__", ShiftLeft)
+  TC_INPLACE("__irshift__", ShiftRight)
 #undef TC_INPLACE
 }
 

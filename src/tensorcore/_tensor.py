@@ -728,16 +728,6 @@ Tensor.clip_ = Tensor.clamp_
 
 
 @_method
-def clamp_min(self, min):
-    return self.clamp(min=min)
-
-
-@_method
-def clamp_max(self, max):
-    return self.clamp(max=max)
-
-
-@_method
 def where(self, condition, other):
     return _C.where(condition, self, other)
 
