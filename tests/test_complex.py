@@ -493,3 +493,17 @@ def test_backward_of_a_complex_scalar_needs_a_gradient():
     tz = torch.tensor([1 + 2j, 3j], requires_grad=True)
     (tz * tz).sum().backward(torch.tensor(1 + 0j))
     np.testing.assert_allclose(z.grad.numpy(), tz.grad.numpy())
+
+
+@pytest.mark.parametrize("dtype", CDTYPES)
+def test_sgn_and_isreal(dtype):
+    data = [[1 + 1j, 0j, -2j], [3.0 + 0j, -0.5 + 0.25j, 1e-3 - 2j]]
+    a, ta = pair(data, dtype=dtype)
+    close(tc.sgn(a), torch.sgn(ta), dtype)
+    close(a.sgn(), ta.sgn(), dtype)
+    np.testing.assert_array_equal(tc.isreal(a).numpy(), torch.isreal(ta).numpy())
+    np.testing.assert_array_equal(a.isreal().numpy(), ta.isreal().numpy())
+    z, tz = pair([[1 + 1j, 3 - 2j]], dtype=dtype, requires_grad=True)
+    (tc.sgn(z) * (2 + 1j)).real.sum().backward()
+    (torch.sgn(tz) * (2 + 1j)).real.sum().backward()
+    np.testing.assert_allclose(z.grad.numpy(), tz.grad.numpy(), rtol=1e-5)

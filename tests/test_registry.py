@@ -29,6 +29,8 @@ def _inputs(m, row, scalar=None):
     """Float64 inputs inside every op's domain (positive, distinct, < 1 for asin/acos)."""
     a = m.tensor([0.3, 0.55, 0.8], dtype=m.float64, requires_grad=True)
     b = m.tensor([0.7, 0.45, 0.35], dtype=m.float64, requires_grad=True)  # no ratio near an integer
+    if row.name == "acosh":  # real on [1, inf)
+        a = m.tensor([1.3, 1.55, 1.8], dtype=m.float64, requires_grad=True)
     if row.arity == 1:
         return (a,)
     if scalar == "other":
@@ -66,7 +68,11 @@ def test_grad_fn_names_and_gradients_match_torch(row, scalar, torch):
     fn_torch(*ins_torch).sum().backward()
     for x, y in zip(ins_tc, ins_torch):
         if isinstance(x, tc.Tensor):
-            np.testing.assert_allclose(x.grad.numpy(), y.grad.numpy(), rtol=1e-10, atol=1e-12)
+            # digamma's gradient is trigamma, whose PyTorch series is truncated early (~1e-9 relative; tensorcore's
+            # agrees with scipy to 1e-15)
+            rtol = 1e-8 if row.name == "digamma" else 1e-10
+            theirs = torch.zeros_like(y).add(y.grad).numpy()  # sgn's gradient is a PyTorch ZeroTensor: no .numpy()
+            np.testing.assert_allclose(x.grad.numpy(), theirs, rtol=rtol, atol=1e-12)
     tensors = [x for x in _inputs(tc, row, scalar) if isinstance(x, tc.Tensor)]
 
     def f(*ts):
@@ -83,7 +89,7 @@ def test_out_form_exactly_where_torch_has_it(row, torch):
     results = []
     for m in (tc, torch):
         args = [m.tensor([1.0, 2.0]) for _ in range(row.arity)]
-        if row.name.startswith("bitwise"):
+        if row.name.startswith("bitwise") or row.name in ("gcd", "lcm"):
             args = [a.long() for a in args]
         out = m.empty(0, dtype=getattr(m, row.name)(*args).dtype)
         try:

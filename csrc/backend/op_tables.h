@@ -22,6 +22,8 @@
 //              FLOATONLY floating inputs only (int/bool raise NotImplementedError, as hypot)
 //              PRED      inputs promoted, result bool
 //              INTONLY   integer/bool inputs only (NotImplementedError for floats)
+//              INTNB     integer inputs only (bool and floats: NotImplementedError "<kernel>_cpu" not
+//                        implemented for '<dtype>', the kernel name lshift/rshift for the shifts)
 //   forms    Python forms, '|' of: FN (tensorcore.name), METHOD (Tensor.name),
 //            INPLACE (Tensor.name_), OUT (out= on the function), NUM_OTHER
 //            (`other` may be a Python number), NUM_SELF (`input` of the function
@@ -105,7 +107,37 @@
   _(Ge,         ge,           Ge,         PRED,      FN | METHOD | INPLACE | OUT | NUM_OTHER, "greater_equal", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
   _(LogicalAnd, logical_and,  LogicalAnd, PRED,      FN | METHOD | INPLACE | OUT, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
   _(LogicalOr,  logical_or,   LogicalOr,  PRED,      FN | METHOD | INPLACE | OUT, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
-  _(LogicalXor, logical_xor,  LogicalXor, PRED,      FN | METHOD | INPLACE | OUT, "", NOGRAD, NOTHING, NOGRAD, NOGRAD)
+  _(LogicalXor, logical_xor,  LogicalXor, PRED,      FN | METHOD | INPLACE | OUT, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  /* ---- issue 10 rows ---- */ \
+  /* polygamma(n, x) is _polygamma(x, n) (tensorcore/_math_extra.py checks n >= 0); digamma's gradient uses it. */ \
+  /* Internal rows: forms OUT and NUM_OTHER only shape the _C function; nothing is installed. */ \
+  _(Polygamma,  _polygamma,   Polygamma,  FLOAT,     OUT | NUM_OTHER, "", "PolygammaBackward0", SELF | OTHER, \
+    grad * _polygamma(self, other + 1), NOGRAD) \
+  /* logit(x, eps) is _logit(x, eps) with eps < 0 for None (no clamping). PyTorch's gradient: */ \
+  /* 0 outside [eps, 1 - eps]; without eps NaN outside [0, 1]. */ \
+  _(Logit,      _logit,       Logit,      FLOAT,     OUT | NUM_OTHER, "", "LogitBackward0", SELF | OTHER, \
+    where(other >= 0, where((self < other) | (self > 1 - other), 0, grad / (self * (1 - self))), \
+          where((self < 0) | (self > 1), NAN, grad / (self * (1 - self)))), NOGRAD) \
+  /* mixed dtypes are a RuntimeError (ops/elementwise.cpp); `values` names the second operand */ \
+  _(Heaviside,  heaviside,    Heaviside,  SAME,      FN | METHOD | INPLACE | OUT, "", NOTIMPL, NOTHING, NOGRAD, NOGRAD) \
+  _(Copysign,   copysign,     Copysign,   FLOAT,     FN | METHOD | INPLACE | OUT | NUM_OTHER, "", \
+    wrapped(other) ? "CopysignBackward1" : "CopysignBackward0", SELF | RESULT, \
+    where(self == 0, 0, grad * (result / self)), zeros_like(grad)) \
+  _(Ldexp,      ldexp,        Ldexp,      FLOAT,     FN | METHOD | INPLACE | OUT, "", "LdexpBackward0", SELF | OTHER, \
+    grad * exp2(other), grad * self * exp2(other) * M_LN2) \
+  /* INTNB: integers only; bool and floats raise PyTorch's "gcd_cpu" / "lshift_cpu" NotImplementedError */ \
+  _(Gcd,        gcd,          Gcd,        INTNB,     FN | METHOD | INPLACE | OUT, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  _(Lcm,        lcm,          Lcm,        INTNB,     FN | METHOD | INPLACE | OUT, "", NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  _(ShiftLeft,  bitwise_left_shift, ShiftLeft, INTNB, FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", \
+    NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  _(ShiftRight, bitwise_right_shift, ShiftRight, INTNB, FN | METHOD | INPLACE | OUT | NUM_OTHER | NUM_SELF, "", \
+    NOGRAD, NOTHING, NOGRAD, NOGRAD) \
+  _(ClampMin,   clamp_min,    ClampMin,   SAME,      FN | METHOD | INPLACE | OUT | NUM_OTHER, "", \
+    wrapped(other) ? "ClampMinBackward0" : "ClampMinBackward1", SELF | OTHER, \
+    where(self >= other, grad, 0), where(self < other, grad, 0)) \
+  _(ClampMax,   clamp_max,    ClampMax,   SAME,      FN | METHOD | INPLACE | OUT | NUM_OTHER, "", \
+    wrapped(other) ? "ClampMaxBackward0" : "ClampMaxBackward1", SELF | OTHER, \
+    where(self <= other, grad, 0), where(self > other, grad, 0))
 
 #define TC_UNARY_OPS(_) \
   /*  enum      name          functor     rule       forms                                 aliases     node                    saves    d_self */ \
@@ -146,7 +178,41 @@
   _(LogicalNot, logical_not,  LogicalNot, PRED,      FN | METHOD | INPLACE | OUT, "",         NOGRAD, NOTHING, NOGRAD) \
   _(IsNan,      isnan,        IsNan,      PRED,      FN | METHOD,                 "",         NOGRAD, NOTHING, NOGRAD) \
   _(IsInf,      isinf,        IsInf,      PRED,      FN | METHOD,                 "",         NOGRAD, NOTHING, NOGRAD) \
-  _(IsFinite,   isfinite,     IsFinite,   PRED,      FN | METHOD,                 "",         NOGRAD, NOTHING, NOGRAD)
+  _(IsFinite,   isfinite,     IsFinite,   PRED,      FN | METHOD,                 "",         NOGRAD, NOTHING, NOGRAD) \
+  /* ---- issue 10 rows ---- */ \
+  _(Acosh,      acosh,        Acosh,      FLOAT,     FN | METHOD | INPLACE | OUT, "arccosh",  "AcoshBackward0", SELF, \
+    grad * rsqrt(self * self - 1)) \
+  _(Asinh,      asinh,        Asinh,      FLOAT,     FN | METHOD | INPLACE | OUT, "arcsinh",  "AsinhBackward0", SELF, \
+    grad * rsqrt(self * self + 1)) \
+  _(Atanh,      atanh,        Atanh,      FLOAT,     FN | METHOD | INPLACE | OUT, "arctanh",  "AtanhBackward0", SELF, \
+    grad / (1 - self * self)) \
+  _(Erfc,       erfc,         Erfc,       FLOAT,     FN | METHOD | INPLACE | OUT, "",         "ErfcBackward0", SELF, \
+    -(grad * exp(-(self * self)) * M_2_SQRTPI)) \
+  /* d/dy erfinv(y) = sqrt(pi)/2 e^(erfinv(y)^2) */ \
+  _(Erfinv,     erfinv,       Erfinv,     FLOAT,     FN | METHOD | INPLACE | OUT, "",         "ErfinvBackward0", RESULT, \
+    grad * exp(result * result) / M_2_SQRTPI) \
+  _(Lgamma,     lgamma,       Lgamma,     FLOAT,     FN | METHOD | INPLACE | OUT, "",         "LgammaBackward0", SELF, \
+    grad * digamma(self)) \
+  _(Digamma,    digamma,      Digamma,    FLOAT,     FN | METHOD | INPLACE | OUT, "",         "DigammaBackward0", SELF, \
+    grad * _polygamma(self, 1)) \
+  _(I0,         i0,           I0,         FLOAT,     FN | METHOD | INPLACE | OUT, "",         "I0Backward0", SELF, \
+    grad * _i1(self)) \
+  /* internal: i0's gradient (torch.special.i1's values and node) */ \
+  _(I1,         _i1,          I1,         FLOAT,     0,                           "",         "SpecialI1Backward0", SELF | RESULT, \
+    grad * where(self == 0, 0.5, i0(self) - result / self)) \
+  _(Sinc,       sinc,         Sinc,       FLOAT,     FN | METHOD | INPLACE | OUT, "",         "SincBackward0", SELF, \
+    where(self * self * M_PI == 0, 0, \
+          grad * (self * M_PI * cos(self * M_PI) - sin(self * M_PI)) / (self * self * M_PI))) \
+  _(Rad2Deg,    rad2deg,      Rad2Deg,    FLOAT,     FN | METHOD | INPLACE | OUT, "",         "Rad2DegBackward0", NOTHING, \
+    grad * (180.0 / M_PI)) \
+  _(Deg2Rad,    deg2rad,      Deg2Rad,    FLOAT,     FN | METHOD | INPLACE | OUT, "",         "Deg2RadBackward0", NOTHING, \
+    grad * (M_PI / 180.0)) \
+  /* sgn of a real tensor is its sign (its own node name) */ \
+  _(Sgn,        sgn,          Sign,       SAME,      FN | METHOD | INPLACE | OUT, "",         "SgnBackward0", NOTHING, zeros_like(grad)) \
+  _(SignBit,    signbit,      SignBit,    PRED,      FN | METHOD | OUT,           "",         NOGRAD, NOTHING, NOGRAD) \
+  _(IsPosInf,   isposinf,     IsPosInf,   PRED,      FN | METHOD | OUT,           "",         NOGRAD, NOTHING, NOGRAD) \
+  _(IsNegInf,   isneginf,     IsNegInf,   PRED,      FN | METHOD | OUT,           "",         NOGRAD, NOTHING, NOGRAD) \
+  _(IsReal,     isreal,       IsReal,     PRED,      FN | METHOD,                 "",         NOGRAD, NOTHING, NOGRAD)
 // clang-format on
 
 // What the kernels need from the dtype rule: is the result bool (PRED), and
@@ -165,6 +231,9 @@
 #define TC_RULE_INT_NOBOOL false
 #define TC_RULE_INT_PRED false
 #define TC_RULE_INT_INTONLY true
+// INTNB: integer inputs only, bool too raises (gcd, lcm, the shifts).
+#define TC_RULE_PRED_INTNB false
+#define TC_RULE_INT_INTNB true
 
 namespace tc {
 enum class BinaryOp {

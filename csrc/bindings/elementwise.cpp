@@ -34,7 +34,14 @@ constexpr Row kUnaryRows[] = {
 };
 
 // PyTorch's name for the second operand where it is not `other`.
-const char* other_name(const Row& r) { return std::string_view(r.name) == "pow" ? "exponent" : "other"; }
+const char* other_name(const Row& r) {
+  const std::string_view n(r.name);
+  return n == "pow"         ? "exponent"
+         : n == "heaviside" ? "values"
+         : n == "clamp_min" ? "min"
+         : n == "clamp_max" ? "max"
+                            : "other";
+}
 
 ArgKind kind(bool number_ok) { return number_ok ? ArgKind::TensorOrNumber : ArgKind::Tensor; }
 // Rows without Python forms (_div_trunc) are internal: numbers are accepted for either operand.

@@ -4,6 +4,7 @@
 #include "autograd/meta.h"
 #include "autograd/node.h"
 #include "bindings/common.h"
+#include "core/iterator.h"
 #include "core/shape_util.h"
 
 namespace tc::py_glue {
@@ -31,6 +32,9 @@ Tensor apply_bin(BinaryOp op, const Tensor& a, const Tensor& b) { return ops::bi
 
 // Bitwise ops on bool tensors are logical ops.
 Tensor bitwise(BinaryOp op, const Tensor& a, const Tensor& b) {
+  if (is_floating(a.dtype()) || is_floating(b.dtype())) {
+    broadcast_shapes(a.sizes(), b.sizes(), "bitwise");  // PyTorch reports mismatched shapes first
+  }
   if (is_floating(a.dtype()) || is_floating(b.dtype()))
     raise(ErrorKind::NotImplemented, "\"bitwise_",
           op == BinaryOp::BitAnd  ? "and"
@@ -230,6 +234,10 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   TC_BIN("__ror__", bitwise(BinaryOp::BitOr, y, x))
   TC_BIN("__xor__", bitwise(BinaryOp::BitXor, x, y))
   TC_BIN("__rxor__", bitwise(BinaryOp::BitXor, y, x))
+  TC_BIN("__lshift__", ops::binary(BinaryOp::ShiftLeft, x, y))
+  TC_BIN("__rlshift__", ops::binary(BinaryOp::ShiftLeft, y, x))
+  TC_BIN("__rshift__", ops::binary(BinaryOp::ShiftRight, x, y))
+  TC_BIN("__rrshift__", ops::binary(BinaryOp::ShiftRight, y, x))
 #undef TC_BIN
   cls.def(
       "__matmul__",
@@ -272,6 +280,8 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   TC_INPLACE("__iand__", BitAnd)
   TC_INPLACE("__ior__", BitOr)
   TC_INPLACE("__ixor__", BitXor)
+  TC_INPLACE("__ilshift__", ShiftLeft)
+  TC_INPLACE("__irshift__", ShiftRight)
 #undef TC_INPLACE
 }
 

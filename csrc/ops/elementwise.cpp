@@ -24,7 +24,7 @@ namespace {
 DType g_default_dtype = DType::Float32;
 
 // The dtype rule column of the registry (Note [Op tables]).
-enum class Rule { Same, Numeric, NoBool, Float, FloatOnly, Pred, IntOnly };
+enum class Rule { Same, Numeric, NoBool, Float, FloatOnly, Pred, IntOnly, IntNB };
 #define TC_RULE_SAME Same
 #define TC_RULE_NUMERIC Numeric
 #define TC_RULE_NOBOOL NoBool
@@ -32,6 +32,7 @@ enum class Rule { Same, Numeric, NoBool, Float, FloatOnly, Pred, IntOnly };
 #define TC_RULE_FLOATONLY FloatOnly
 #define TC_RULE_PRED Pred
 #define TC_RULE_INTONLY IntOnly
+#define TC_RULE_INTNB IntNB
 
 Rule binary_rule(BinaryOp op) {
   switch (op) {
@@ -97,6 +98,11 @@ std::optional<DType> combine_categories(std::optional<DType> higher, std::option
   return higher;
 }
 
+// The name in PyTorch's "<kernel>_cpu" not implemented error: the shifts' kernels are lshift / rshift.
+const char* kernel_name(BinaryOp op, const char* name) {
+  return op == BinaryOp::ShiftLeft ? "lshift" : op == BinaryOp::ShiftRight ? "rshift" : name;
+}
+
 bool divides(BinaryOp op) {
   return op == BinaryOp::FloorDiv || op == BinaryOp::Rem || op == BinaryOp::Fmod || op == BinaryOp::TruncDiv ||
          op == BinaryOp::DivFloor;
@@ -159,6 +165,15 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   if (rule == Rule::Float && !is_floating(common) && !is_complex(common)) compute = g_default_dtype;
   // The shapes are checked before the dtypes, as PyTorch (only on the way to a dtype error: it costs a shape).
   auto shapes_first = [&] { broadcast_shapes(a.sizes(), b.sizes(), name); };
+  const bool int_nb_bad = rule == Rule::IntNB && (is_floating(common) || common == DType::Bool);
+  const bool clamp_bool_number =
+      (op == BinaryOp::ClampMin || op == BinaryOp::ClampMax) && common == DType::Bool && is_wrapped_number(b);
+  if (int_nb_bad || clamp_bool_number || (op == BinaryOp::Heaviside && a.dtype() != b.dtype())) shapes_first();
+  if (int_nb_bad) no_kernel(kernel_name(op, name), common);
+  // clamp_min(bool_tensor, True): PyTorch's scalar kernel has no bool instantiation (its tensor kernel has).
+  if (clamp_bool_number) no_kernel(op == BinaryOp::ClampMin ? "clamp_min_scalar" : "clamp_max_scalar", common);
+  if (op == BinaryOp::Heaviside && a.dtype() != b.dtype())
+    raise(ErrorKind::Runtime, "heaviside is not yet implemented for tensors with different dtypes.");
   if ((rule == Rule::IntOnly && is_floating(common)) || (rule == Rule::FloatOnly && !is_floating(common)) ||
       (compute == DType::Bool && rule == Rule::Numeric) ||
       (op == BinaryOp::Sub && (a.dtype() == DType::Bool || b.dtype() == DType::Bool)))
@@ -176,9 +191,19 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   // pow's Python-number exponent must fit an integer dtype (PyTorch's "value cannot be converted" RuntimeError).
   // Storage dtypes go to the kernel as they are: it computes in their compute dtype and rounds once
   // (Note [Fused storage-dtype loops]).
+  // ldexp(x, e) is PyTorch's x * pow(2, e): a floating e's power of two is rounded to e's own dtype first
+  // (float16 x with bfloat16 e rounds 2^e to bfloat16), then multiplied in the result dtype. A 0-dim e
+  // enters PyTorch's multiplication as a scalar of the compute type: no rounding to its dtype.
+  BinaryOp kernel_op = op;
+  Tensor b_src = b;
+  if (op == BinaryOp::Ldexp && is_floating(b.dtype()) && b.dim() > 0) {
+    autograd::NoGradGuard ng;
+    b_src = binary(BinaryOp::Pow, wrapped_scalar(Scalar::from_double(2.0)), b);
+    kernel_op = BinaryOp::Mul;
+  }
   Tensor ac = to_dtype(a, compute);
   Tensor bc = op == BinaryOp::Pow && is_integral(compute, false) && is_wrapped_number(b) ? checked_scalar_to(b, compute)
-                                                                                         : to_dtype(b, compute);
+                                                                                         : to_dtype(b_src, compute);
   if (is_integral(compute, true) && divides(op) && any_zero(bc))
     raise(ErrorKind::Runtime, "ZeroDivisionError: [", name, "] integer division or modulo by zero");
   // Only a Python-number exponent is rejected; tensor exponents follow the functor (2 ** -1 == 0).
@@ -190,12 +215,12 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
              " can't be cast to the desired output type ", dtype_name(out.dtype()), " (", name, ")");
     Tensor tmp;
     TensorIterator it({&tmp}, {out_dt}, {&ac, &bc}, name);
-    kernels::binary(op, it, compute);
+    kernels::binary(kernel_op, it, compute);
     store_result(out, tmp, out_dt, name);
     return;
   }
   TensorIterator it({&out}, {out_dt}, {&ac, &bc}, name);
-  kernels::binary(op, it, compute);
+  kernels::binary(kernel_op, it, compute);
 }
 
 void check_inplace_target(const Tensor& self, const char* name) { autograd::check_inplace(self, name); }
@@ -568,6 +593,11 @@ Tensor clamp_tensor(const Tensor& a, const Tensor* lo, const Tensor* hi) {
 }
 
 Tensor lerp(const Tensor& a, const Tensor& b, const Tensor& w) {
+  // Integer start/end with a 0-dim floating weight: PyTorch promotes all three (result_type) and computes.
+  if (!is_floating(a.dtype()) && !is_complex(a.dtype()) && w.dim() == 0) {
+    const DType common = result_type({&a, &b, &w});
+    if (is_floating(common)) return lerp(to_dtype(a, common), to_dtype(b, common), w);
+  }
   if (!is_floating(a.dtype()))
     raise(ErrorKind::NotImplemented, "[lerp] not implemented for ", dtype_name(a.dtype()),
           " tensors; lerp needs floating point inputs");

@@ -32,6 +32,8 @@ from ._functions import *  # noqa: E402,F401,F403
 from ._functions import __all__ as _fn_all  # noqa: E402
 from . import _elementwise  # noqa: E402
 _elementwise.install(Tensor, globals())  # exp, atan2, eq, ... from the registry _C exports
+from . import _math_extra  # noqa: E402
+_math_extra.install(globals())  # polygamma, logit, mvlgamma, float_power, positive (extra arguments / compositions)
 from . import autograd  # noqa: E402
 from .autograd import (Variable as Variable, no_grad as no_grad, enable_grad as enable_grad,  # noqa: E402
                        set_grad_enabled as set_grad_enabled, is_grad_enabled as is_grad_enabled,

@@ -105,9 +105,37 @@ def _set_part(part):
     return setter
 
 
+def _with_complex_form(row, complex_form):
+    """The registry op `row` (C++, real dtypes) with a composite form for complex inputs."""
+    def op(input, *args, **kwargs):
+        if isinstance(input, _C.Tensor) and input.dtype.is_complex and not args and not kwargs:
+            return complex_form(input)
+        return row(input, *args, **kwargs)
+    op.__name__ = row.__name__
+    op.__doc__ = row.__doc__
+    return op
+
+
+def _complex_sgn(z):
+    # z / |z|, and 0 where z is 0 (PyTorch's sgn); differentiable through the real views
+    a = z.abs()
+    zero = a == 0
+    return _C.where(zero, z * 0, z / _C.where(zero, a + 1, a))
+
+
+def _complex_isreal(z):
+    return _C._imag(z) == 0
+
+
 def install(tensor_cls, namespace):
     """torch.X for every function above; Tensor methods and the .real / .imag properties."""
     namespace.update(FUNCTIONS)
+    for name, form in (("sgn", _complex_sgn), ("isreal", _complex_isreal)):
+        if name in namespace:
+            namespace[name] = _with_complex_form(namespace[name], form)
+        method = getattr(tensor_cls, name, None)
+        if method is not None:
+            setattr(tensor_cls, name, _with_complex_form(method, form))
     for name in ("conj_physical", "conj", "resolve_conj", "resolve_neg", "is_conj", "is_neg", "angle"):
         setattr(tensor_cls, name, FUNCTIONS[name])
     tensor_cls.real = property(real, _set_part("real"))

@@ -593,29 +593,5 @@ def tensor_split(input, indices_or_sections, dim=0):
     return tuple(out)
 
 
-@_function
-def clamp_min(input, min):
-    return input.clamp_min(min)
-
-
-@_function
-def clamp_max(input, max):
-    return input.clamp_max(max)
-
-
-@_method
-def clamp_min_(self, min):
-    return self.clamp_(min=min)
-
-
-@_method
-def clamp_max_(self, max):
-    return self.clamp_(max=max)
-
-
-@_both
-def positive(input):
-    # unary plus: the tensor itself, as PyTorch's (bool has no `+`)
-    if input.dtype.name == "bool":
-        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
-    return input
+# clamp_min / clamp_max (and their in-place forms) are rows of the elementwise registry; positive is in
+# tensorcore/_math_extra.py.

@@ -266,7 +266,7 @@ def arange(start: Any = None, end: Any = None, step: Any = 1, *, out: Any = None
         dt = _out_factory_dtype("arange", dtype_arg(dtype, "arange"), out)
         if dt is bool_:
             raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
-        if not dt.is_floating_point:  # into an integer out, PyTorch truncates the bounds before counting
+        if dt is int64:  # into an int64 out PyTorch truncates the bounds before counting (int32/int16: it does not)
             start, end, step = (math.trunc(v) if isinstance(v, builtins.float) and math.isfinite(v) else v
                                 for v in (start, end, step))
         result = _C.arange(start, end, step, dt)

@@ -749,16 +749,6 @@ Tensor.clip_ = Tensor.clamp_
 
 
 @_method
-def clamp_min(self, min):
-    return self.clamp(min=min)
-
-
-@_method
-def clamp_max(self, max):
-    return self.clamp(max=max)
-
-
-@_method
 def where(self, condition, other):
     return _C.where(condition, self, other)
 
@@ -943,7 +933,7 @@ def multinomial(self, num_samples, replacement=False, *, generator=None):
 # by _elementwise.install.
 @_method
 def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
-    if not (p is None or isinstance(p, (str, int, builtins.float))) or isinstance(p, builtins.bool):
+    if not (p is None or isinstance(p, (str, int, builtins.float))):  # (a bool is a Number to PyTorch)
         raise TypeError(f"norm(): argument 'p' must be Number or str, not {builtins.type(p).__name__}")
     if p == "fro" or p is None:
         p = 2.0

@@ -1,0 +1,316 @@
+"""The elementwise math of issue 10 whose Python forms take extra arguments
+(polygamma's order, logit's eps) or that PyTorch itself composes of other ops
+(float_power, mvlgamma, frexp, positive, nan_to_num_).
+
+The single-operand and two-operand ops (erfinv, lgamma, digamma, acosh, gcd,
+the shifts, copysign, clamp_min, ...) are rows of the elementwise registry
+(csrc/backend/op_tables.h) and need nothing here. polygamma and logit are
+registry rows too, internal ones (_polygamma(x, n), _logit(x, eps)), because
+their operand order or default differs from a plain binary op's; this module
+gives them PyTorch's signatures.
+"""
+import builtins
+import math
+import operator
+
+from . import _C
+from ._args import tensor_arg
+from ._inplace import write_inplace
+from ._naming import grad_fn_named
+from ._out import check_out, write_out
+
+Tensor = _C.Tensor
+FUNCTIONS = {}
+
+
+def _function(fn):
+    FUNCTIONS[fn.__name__] = fn
+    return fn
+
+
+def _int_arg(n, name, what, position):
+    """PyTorch's int argument: an int (not a bool or float), or a 0-dim integer tensor."""
+    if isinstance(n, Tensor) and n.dim() == 0 and not n.is_floating_point() and n.dtype.name != "bool":
+        return builtins.int(n.item())
+    if isinstance(n, builtins.bool) or not isinstance(n, builtins.int):
+        try:
+            return operator.index(n)
+        except TypeError:
+            raise TypeError(f"{name}(): argument '{what}' (position {position}) must be int, "
+                            f"not {type(n).__name__}") from None
+    return n
+
+
+# ---- polygamma(n, x) ----
+def _polygamma_order(n, name, position):
+    n = _int_arg(n, name, "n", position)
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    return n
+
+
+@_function
+def polygamma(n, input, *, out=None):
+    n = _polygamma_order(n, "polygamma", 1)
+    tensor_arg(input, "polygamma", "input", 2)
+    if out is not None:
+        return _C._polygamma(input, n, out=out)
+    return _C._polygamma(input, n)
+
+
+def _tensor_polygamma(self, n):
+    return _C._polygamma(self, _polygamma_order(n, "polygamma", 1))
+
+
+def _tensor_polygamma_(self, n):
+    return _C._polygamma_(self, _polygamma_order(n, "polygamma_", 1))
+
+
+_tensor_polygamma.__name__ = "polygamma"
+_tensor_polygamma_.__name__ = "polygamma_"
+Tensor.polygamma = _tensor_polygamma
+Tensor.polygamma_ = _tensor_polygamma_
+
+
+# ---- logit(x, eps=None) ----
+def _eps(eps, name):
+    if eps is None:
+        return -1.0  # Note [Op tables] row _logit: a negative eps does not clamp (as PyTorch's kernel)
+    if isinstance(eps, builtins.bool) or not isinstance(eps, (builtins.int, builtins.float)):
+        raise TypeError(f"{name}(): argument 'eps' must be float, not {type(eps).__name__}")
+    return builtins.float(eps)
+
+
+@_function
+def logit(input, eps=None, *, out=None):
+    tensor_arg(input, "logit")
+    e = _eps(eps, "logit")
+    if out is not None:
+        return _C._logit(input, e, out=out)
+    return _C._logit(input, e)
+
+
+def _tensor_logit(self, eps=None):
+    return _C._logit(self, _eps(eps, "logit"))
+
+
+def _tensor_logit_(self, eps=None):
+    return _C._logit_(self, _eps(eps, "logit_"))
+
+
+Tensor.logit = _tensor_logit
+Tensor.logit_ = _tensor_logit_
+_tensor_logit.__name__ = "logit"
+_tensor_logit_.__name__ = "logit_"
+
+
+# ---- mvlgamma(x, p) ----
+# PyTorch's composition: sum over j of lgamma(x - j/2) plus p(p-1)/4 log(pi),
+# the lgammas summed in increasing order of their arguments, as its kernel.
+def _mvlgamma_compute(input, p):
+    p = _int_arg(p, "mvlgamma", "p", 2)
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    import tensorcore
+    x = input if input.is_floating_point() else input.to(tensorcore.get_default_dtype())
+    offsets = tensorcore.arange(-p / 2.0 + 0.5, 0.5, 0.5, dtype=x.dtype)
+    args = x.unsqueeze(-1) + offsets
+    return args.lgamma().sum(-1) + p * (p - 1) * math.log(math.pi) / 4
+
+
+_mvlgamma_named = grad_fn_named("MvlgammaBackward0")(_mvlgamma_compute)
+
+
+@_function
+def mvlgamma(input, p, *, out=None):
+    tensor_arg(input, "mvlgamma")
+    if out is not None:
+        check_out("mvlgamma", out, [input])
+        return write_out("mvlgamma", _mvlgamma_compute(input, p), out)
+    return _mvlgamma_named(input, p)
+
+
+def _tensor_mvlgamma(self, p):
+    return _mvlgamma_named(self, p)
+
+
+def _tensor_mvlgamma_(self, p):
+    if not self.is_floating_point():
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {_long_name(self)}")
+    return write_inplace(self, "mvlgamma", lambda s: _mvlgamma_named(s, p))
+
+
+def _long_name(t):
+    from ._dtype import SCALAR_TYPE_NAMES
+    return SCALAR_TYPE_NAMES[t.dtype.name]
+
+
+_tensor_mvlgamma.__name__ = "mvlgamma"
+_tensor_mvlgamma_.__name__ = "mvlgamma_"
+Tensor.mvlgamma = _tensor_mvlgamma
+Tensor.mvlgamma_ = _tensor_mvlgamma_
+
+
+# ---- float_power: pow in float64 ----
+def _f64(x):
+    from ._dtype import float64
+    if isinstance(x, Tensor):
+        return x if x.dtype is float64 else x.to(float64)
+    if isinstance(x, (builtins.int, builtins.float)):
+        return builtins.float(x)  # a bool too: True ** 2.0 is 1.0
+    raise TypeError(f"float_power(): argument must be Tensor or Number, not {type(x).__name__}")
+
+
+@_function
+def float_power(input, exponent, *, out=None):
+    if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
+        raise TypeError(f"float_power() received an invalid combination of arguments - got "
+                        f"({type(input).__name__}, {type(exponent).__name__}), but expected one of:\n"
+                        " * (Tensor input, Tensor exponent, *, Tensor out = None)\n"
+                        " * (Number self, Tensor exponent, *, Tensor out = None)\n"
+                        " * (Tensor input, Number exponent, *, Tensor out = None)\n")
+    if out is not None:
+        from ._dtype import float64
+        if out.dtype is not float64:
+            raise RuntimeError(f"the output given to float_power has dtype {_long_name(out)} but the operation's "
+                               "result requires dtype Double")
+        return _C.pow(_f64(input), _f64(exponent), out=out)
+    return _C.pow(_f64(input), _f64(exponent))
+
+
+def _tensor_float_power(self, exponent):
+    return float_power(self, exponent)
+
+
+def _tensor_float_power_(self, exponent):
+    from ._dtype import float64
+    if self.dtype is not float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype {_long_name(self)} but the operation's "
+                           "result requires dtype Double")
+    return self.pow_(_f64(exponent))
+
+
+_tensor_float_power.__name__ = "float_power"
+_tensor_float_power_.__name__ = "float_power_"
+Tensor.float_power = _tensor_float_power
+Tensor.float_power_ = _tensor_float_power_
+
+
+# ---- positive: the tensor itself ----
+@_function
+def positive(input):
+    tensor_arg(input, "positive")
+    if input.dtype.name == "bool":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+Tensor.positive = positive
+
+
+# ---- nan_to_num_ ----
+def _tensor_nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+    from . import nan_to_num
+    if not self.is_floating_point():
+        return self
+    return write_inplace(self, "nan_to_num", lambda s: nan_to_num(s, nan, posinf, neginf))
+
+
+_tensor_nan_to_num_.__name__ = "nan_to_num_"
+if not hasattr(Tensor, "nan_to_num_"):
+    Tensor.nan_to_num_ = _tensor_nan_to_num_
+
+
+def _tensor_frac_(self):
+    from . import frac
+    if not self.is_floating_point():
+        frac(self)  # PyTorch's NotImplementedError
+    return write_inplace(self, "frac", frac)
+
+
+_tensor_frac_.__name__ = "frac_"
+if not hasattr(Tensor, "frac_"):
+    Tensor.frac_ = _tensor_frac_
+
+
+def install(namespace):
+    namespace.update(FUNCTIONS)
+
+
+# ---- frexp: (mantissa, exponent) ----
+# Note [frexp by exponent scaling]
+# The exponent is floor(log2|x|) + 1, corrected by one either way where log2
+# rounded across an integer (|mantissa| must land in [0.5, 1)); the mantissa
+# is x * 2^-e in float64, as two factors 2^-(e//2) and 2^-(e - e//2) so that
+# neither overflows at the extremes (e = -1073 for the smallest subnormal,
+# 1024 for the largest double). Scaling by a power of two is exact, so the
+# mantissa fits the input's dtype exactly. 0, inf and NaN keep their value
+# with exponent 0, as PyTorch. The gradient is 2^-e (FrexpBackward0).
+def _frexp_parts(x):
+    import tensorcore
+    with tensorcore.no_grad():
+        x = x.detach().double()
+        finite = tensorcore.isfinite(x) & (x != 0)
+        a = tensorcore.where(finite, x.abs(), 1.0)
+        e = tensorcore.floor(tensorcore.log2(a)) + 1
+        for _ in range(2):
+            half = tensorcore.floor(e / 2)
+            m = a * tensorcore.exp2(-half) * tensorcore.exp2(half - e)
+            e = e + (m >= 1).double() - (m < 0.5).double()
+        e = tensorcore.where(finite, e, 0.0)
+        half = tensorcore.floor(e / 2)
+        return tensorcore.exp2(-half), tensorcore.exp2(half - e), e.to(tensorcore.int32)
+
+
+@grad_fn_named("FrexpBackward0")
+def _frexp(input):
+    from ._tensor import return_types
+    s1, s2, e = _frexp_parts(input)
+    mantissa = (input.double() * s1 * s2).to(input.dtype)
+    return return_types.frexp(mantissa, e)
+
+
+def _frexp_return_types():
+    from ._tensor import _named_return_type, return_types
+    if not hasattr(return_types, "frexp"):
+        _named_return_type("frexp", ("mantissa", "exponent"))
+        _named_return_type("frexp_out", ("mantissa", "exponent"))
+
+
+_frexp_return_types()
+
+
+@_function
+def frexp(input, *, out=None):
+    tensor_arg(input, "frexp")
+    if not input.is_floating_point():
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    if out is None:
+        return _frexp(input)
+    from ._tensor import return_types
+    if not isinstance(out, (tuple, list)) or len(out) != 2 or not all(isinstance(o, Tensor) for o in out):
+        raise TypeError("frexp(): argument 'out' must be tuple of Tensors")
+    mantissa, exponent = out
+    if mantissa.dtype != input.dtype:
+        raise RuntimeError(f"torch.frexp() expects mantissa to have dtype {_c_type(input)} but got "
+                           f"{_c_type(mantissa)}")
+    if exponent.dtype.name != "int32":
+        raise RuntimeError(f"torch.frexp() expects exponent to have int dtype but got {_c_type(exponent)}")
+    check_out("frexp", mantissa, [input])
+    m, e = _frexp(input)
+    write_out("frexp", m, mantissa)
+    write_out("frexp", e, exponent)
+    return return_types.frexp_out(mantissa, exponent)
+
+
+def _c_type(t):
+    from ._dtype import CPP_TYPE_NAMES
+    return CPP_TYPE_NAMES[t.dtype.name]
+
+
+def _tensor_frexp(self):
+    return frexp(self)
+
+
+_tensor_frexp.__name__ = "frexp"
+Tensor.frexp = _tensor_frexp
