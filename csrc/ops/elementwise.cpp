@@ -593,8 +593,9 @@ Tensor clamp_tensor(const Tensor& a, const Tensor* lo, const Tensor* hi) {
 }
 
 Tensor lerp(const Tensor& a, const Tensor& b, const Tensor& w) {
-  // Integer start/end with a 0-dim floating weight: PyTorch promotes all three (result_type) and computes.
-  if (!is_floating(a.dtype()) && !is_complex(a.dtype()) && w.dim() == 0) {
+  // Integer start/end with a 0-dim floating weight tensor: PyTorch promotes all three (result_type) and
+  // computes (a Python-number weight goes to its scalar kernel, which refuses integers: below).
+  if (!is_floating(a.dtype()) && !is_complex(a.dtype()) && w.dim() == 0 && !is_wrapped_number(w)) {
     const DType common = result_type({&a, &b, &w});
     if (is_floating(common)) return lerp(to_dtype(a, common), to_dtype(b, common), w);
   }
