@@ -11,7 +11,6 @@ Usage: python bench/bench_complex.py [--threads N] [--n 1000000] [--m 256]
 import argparse
 import os
 import sys
-import time
 
 import numpy as np
 
@@ -19,22 +18,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 import tensorcore as tc  # noqa: E402
 import torch  # noqa: E402
 
-
-def best_ms(f, reps):
-    f()
-    best = float("inf")
-    for _ in range(7):
-        s = time.perf_counter()
-        for _ in range(reps):
-            f()
-        best = min(best, (time.perf_counter() - s) / reps)
-    return best * 1e3
-
-
-def row(name, f_tc, f_torch, f_np, reps):
-    a, b, c = best_ms(f_tc, reps), best_ms(f_torch, reps), best_ms(f_np, reps)
-    print(f"{name:28s} tc {a:8.3f} ms  torch {b:8.3f} ms  numpy {c:8.3f} ms  tc/torch {a / b:5.2f}  "
-          f"tc/numpy {a / c:5.2f}", flush=True)
+sys.path.insert(0, os.path.dirname(__file__))
+from bench_linalg import row  # noqa: E402  (best-of-7 timing and the ratio line, shared)
 
 
 def main():
