@@ -13,6 +13,14 @@ from ._args import tensor_arg
 from ._out import check_out, write_out
 
 
+def _into_out(name, out, inputs, compute):
+    """compute(), written into out= when given (checked before computing, as PyTorch)."""
+    if out is None:
+        return compute()
+    check_out(name, out, inputs)
+    return write_out(name, compute(), out)
+
+
 def view_as_real(input):
     tensor_arg(input, "view_as_real")
     return _C._view_as_real(input)
@@ -35,12 +43,11 @@ def imag(input):
 
 def conj_physical(input, *, out=None):
     tensor_arg(input, "conj_physical")
-    if out is not None:
-        check_out("conj_physical", out, (input,))
-    r = _C._conj_physical(input)
-    if r is input:  # a real tensor: conj_physical still returns a new tensor
-        r = input.clone()
-    return r if out is None else write_out("conj_physical", r, out)
+
+    def compute():
+        r = _C._conj_physical(input)
+        return input.clone() if r is input else r  # a real tensor: conj_physical still returns a new tensor
+    return _into_out("conj_physical", out, (input,), compute)
 
 
 def conj(input):
@@ -70,28 +77,19 @@ def is_neg(input):
 
 def angle(input, *, out=None):
     tensor_arg(input, "angle")
-    if out is not None:
-        check_out("angle", out, (input,))
-    r = _C._angle(input)
-    return r if out is None else write_out("angle", r, out)
+    return _into_out("angle", out, (input,), lambda: _C._angle(input))
 
 
 def complex(real, imag, *, out=None):
     tensor_arg(real, "complex", "real", 1)
     tensor_arg(imag, "complex", "imag", 2)
-    if out is not None:
-        check_out("complex", out, (real, imag))
-    r = _C._complex(real, imag)
-    return r if out is None else write_out("complex", r, out)
+    return _into_out("complex", out, (real, imag), lambda: _C._complex(real, imag))
 
 
 def polar(abs, angle, *, out=None):
     tensor_arg(abs, "polar", "abs", 1)
     tensor_arg(angle, "polar", "angle", 2)
-    if out is not None:
-        check_out("polar", out, (abs, angle))
-    r = _C._polar(abs, angle)
-    return r if out is None else write_out("polar", r, out)
+    return _into_out("polar", out, (abs, angle), lambda: _C._polar(abs, angle))
 
 
 FUNCTIONS = {f.__name__: f for f in (view_as_real, view_as_complex, real, imag, conj_physical, conj, resolve_conj,
