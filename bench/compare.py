@@ -142,16 +142,16 @@ def workloads(quick):
         return (lambda: m.sum(1)) if lib != "numpy" else (lambda: m.sum(axis=1))
     W["sum(1) 4096^2"] = (sum1, 10)
 
-    for n in (256, 1024, 2048):
-        def mm(lib, n=n):
-            x = rng.random((n, n), dtype=np.float32)
-            y = rng.random((n, n), dtype=np.float32)
+    for dtype, n in (("f32", 256), ("f32", 1024), ("f32", 2048), ("f64", 1024)):
+        def mm(lib, n=n, np_dtype=np.float32 if dtype == "f32" else np.float64):
+            x = rng.random((n, n)).astype(np_dtype)
+            y = rng.random((n, n)).astype(np_dtype)
             if lib == "numpy":
                 return lambda: x @ y
             mod = tc if lib == "tensorcore" else torch
             xt, yt = mod.from_numpy(x), mod.from_numpy(y)
             return lambda: xt @ yt
-        W[f"matmul f32 {n}"] = (mm, 3 if n == 2048 else 10)
+        W[f"matmul {dtype} {n}"] = (mm, 3 if n == 2048 else 10)
 
     # Storage dtypes (issue 10): float16 elementwise, the uint8 -> float32
     # normalisation of an image batch, bfloat16 matmul (numpy has no bfloat16).
@@ -259,11 +259,38 @@ def workloads(quick):
     return W
 
 
-def flops_note(name, t):
-    if name.startswith("matmul"):
-        n = int(name.split()[-1])
-        return f"{2 * n ** 3 / t / 1e9:.0f} GFLOP/s"
-    return ""
+def cpu_model():
+    """The CPU's marketing name (what `lscpu` prints as "Model name"), which
+    every speed claim must name; platform.processor() is often empty on Linux."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def fma_peaks():
+    """Measured FMA throughput of one thread, GFLOP/s per dtype, at the vector
+    width tensorcore's GEMM runs at (Note [Measured FMA peak]); {} for a build
+    without the probe."""
+    probe = getattr(tc._C, "_measure_fma_peak_gflops", None)
+    return {} if probe is None else {"f32": probe("float32"), "f64": probe("float64")}
+
+
+def flops_note(name, t, peaks):
+    """GFLOP/s of a bf16/f32/f64 matmul row, and its fraction of the measured
+    FMA peak of the threads it ran on (bf16 is computed in float32)."""
+    if not name.startswith("matmul"):
+        return ""
+    _, dtype, n = name.split()
+    gflops = 2 * int(n) ** 3 / t / 1e9
+    peak = peaks.get("f64" if dtype == "f64" else "f32")
+    if not peak:
+        return f"{gflops:.0f} GFLOP/s"
+    return f"{gflops:.0f} GFLOP/s, {gflops / (peak * tc.get_num_threads()):.0%} of FMA peak"
 
 
 def main():
@@ -287,8 +314,11 @@ def main():
         if torch is not None:
             torch.set_num_threads(args.threads)
     libs = ["tensorcore", "numpy"] + (["torch"] if torch is not None else [])
-    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, threads={tc.get_num_threads()}, "
+    print(f"# {cpu_model()} ({platform.machine()}), {os.cpu_count()} cores, threads={tc.get_num_threads()}, "
           f"tensorcore kernels={tc._C._cpu_capability()}, torch={'%s' % torch.__version__ if torch else 'absent'}")
+    peaks = fma_peaks()
+    if peaks:
+        print(f"# measured FMA peak per thread: f32 {peaks['f32']:.1f} GFLOP/s, f64 {peaks['f64']:.1f} GFLOP/s")
     header = f"| {'workload':36} | " + " | ".join(f"{lib:>12}" for lib in libs) + " | tc/best peer | tc/torch | note |"
     print(header)
     print("|" + "---|" * (len(libs) + 4))
@@ -309,11 +339,11 @@ def main():
         vs_torch = res["tensorcore"] / res["torch"] if "torch" in res else None
         cells = " | ".join(f"{res[lib] * 1e3:10.4f}ms" if lib in res else f"{'-':>12}" for lib in libs)
         print(f"| {name:36} | {cells} | {_ratio_cell(ratio, 12)} | {_ratio_cell(vs_torch, 8)} | "
-              f"{flops_note(name, res['tensorcore'])} |", flush=True)
+              f"{flops_note(name, res['tensorcore'], peaks)} |", flush=True)
         if vs_torch is not None:
             ratios[name] = vs_torch
     if args.plot:
-        plot_ratios(ratios, args.plot, f"{platform.processor() or platform.machine()}, threads={tc.get_num_threads()}")
+        plot_ratios(ratios, args.plot, f"{cpu_model()}, threads={tc.get_num_threads()}")
         print(f"# plot written to {args.plot}")
 
 

@@ -216,3 +216,52 @@ def test_nn_and_scan_kernels_agree_on_every_isa(cap):
         subprocess.run([sys.executable, "-c", code, f"{d}/b.npy"], capture_output=True, text=True, check=True)
         a, b = np.load(f"{d}/a.npy"), np.load(f"{d}/b.npy")
     np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("cap", ["generic", "avx2", None])
+def test_gemm_micro_kernel_on_every_isa(cap):
+    # cpu/gemm_impl.h per instruction set (Note [Broadcast without an add]):
+    # full and edge tiles (m, n not multiples of the 6/8 x 16/32 register
+    # tiles), transposed operands (packing reads strided A and B), K above the
+    # K block (accumulation across blocks), addmm's accumulate into C, one and
+    # two threads, float32 and float64, each against numpy in float64.
+    code = (
+        "import numpy as np, tensorcore as tc\n"
+        "rng = np.random.default_rng(5)\n"
+        "worst = 0.0\n"
+        "for threads in (1, 2):\n"
+        "    tc.set_num_threads(threads)\n"
+        "    for dt, tol in ((np.float32, 1e-5), (np.float64, 1e-12)):\n"
+        "        for m, n, k in ((1, 1, 1), (5, 7, 3), (6, 16, 9), (13, 35, 300), (64, 64, 64), (97, 130, 600),\n"
+        "                        (300, 260, 130)):\n"
+        "            a = rng.standard_normal((m, k)).astype(dt)\n"
+        "            b = rng.standard_normal((k, n)).astype(dt)\n"
+        "            c = rng.standard_normal((m, n)).astype(dt)\n"
+        "            ref = a.astype(np.float64) @ b.astype(np.float64)\n"
+        "            scale = np.abs(a).astype(np.float64) @ np.abs(b).astype(np.float64) + 1\n"
+        "            ta, tb, tcc = tc.from_numpy(a), tc.from_numpy(b), tc.from_numpy(c)\n"
+        "            outs = [(ta @ tb, ref),\n"
+        "                    (tc.from_numpy(np.ascontiguousarray(a.T)).t() @ tc.from_numpy(np.ascontiguousarray(b.T)).t(), ref),\n"
+        "                    (tc.addmm(tcc, ta, tb), ref + c)]\n"
+        "            for got, want in outs:\n"
+        "                worst = max(worst, float(np.max(np.abs(got.numpy() - want) / scale)) / tol)\n"
+        "print(tc._C._cpu_capability(), worst)\n"
+    )
+    env = dict(os.environ)
+    if cap:
+        env["TENSORCORE_CPU_CAPABILITY"] = cap
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    picked, worst = out.split()
+    if cap == "generic":
+        assert picked == "generic"
+    assert float(worst) < 1.0, out
+
+
+def test_measured_fma_peak_is_a_positive_rate():
+    # bench/compare.py divides GEMM rows by it (Note [Measured FMA peak]).
+    for dtype in ("float32", "float64"):
+        peak = tc._C._measure_fma_peak_gflops(dtype)
+        assert 0.1 < peak < 1e5
+    assert tc._C._measure_fma_peak_gflops("float32") > tc._C._measure_fma_peak_gflops("float64") * 1.2
+    with pytest.raises(ValueError, match="float32"):
+        tc._C._measure_fma_peak_gflops("int32")

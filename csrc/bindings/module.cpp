@@ -135,6 +135,14 @@ PYBIND11_MODULE(_C, m) {
     set_num_threads(n);
   });
   m.def("_cpu_capability", &kernels::cpu_capability);
+  m.def(
+      "_measure_fma_peak_gflops",
+      [](const std::string& dtype) {
+        if (dtype != "float32" && dtype != "float64")
+          throw py::value_error("_measure_fma_peak_gflops: dtype must be 'float32' or 'float64', got '" + dtype + "'");
+        return kernels::measure_fma_peak_gflops(dtype == "float32" ? DType::Float32 : DType::Float64);
+      },
+      py::arg("dtype") = "float32");
   m.def("empty_cache", &cpu_empty_cache);
   m.def("_cached_bytes", &cpu_cached_bytes);
   m.def("_cuda_is_available", &cuda::is_available);

@@ -2,9 +2,12 @@
 // set; the first call picks the best one this CPU supports. One wheel runs on
 // any x86-64 (nothing is compiled for the build machine's own CPU).
 #include "backend/kernels.h"
+#include "core/error.h"
 #include "core/gil.h"
 #include "core/iterator.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -23,6 +26,7 @@
   void gemm_pack_b(DType, int64_t, int64_t, const void*, int64_t, int64_t, void*);                                    \
   void gemm_prepacked_b(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, void*, int64_t, \
                         bool);                                                                                        \
+  int64_t fma_peak_loop(DType, int64_t, double*);                                                                     \
   void lstm_cell_forward(DType, int64_t, int64_t, const void*, const void*, void*, void*, void*);                     \
   void lstm_cell_backward(DType, int64_t, int64_t, const void*, const void*, const void*, const void*, void*, void*); \
   void gru_cell_forward(DType, int64_t, int64_t, const void*, const void*, const void*, void*, void*);                \
@@ -186,6 +190,29 @@ void gemm_prepacked_b(DType dt, int64_t m, int64_t n, int64_t k, const void* a, 
                       const void* packed, void* c, int64_t cr, bool acc) {
   MaybeReleaseGil g(m * n * k / 8);
   TC_DISPATCH(gemm_prepacked_b, dt, m, n, k, a, ar, ac, packed, c, cr, acc)
+}
+
+static int64_t fma_peak_loop(DType dt, int64_t iters, double* checksum) {
+  TC_DISPATCH(fma_peak_loop, dt, iters, checksum)
+}
+
+double measure_fma_peak_gflops(DType dt) {
+  TC_CHECK_TYPE(dt == DType::Float32 || dt == DType::Float64,
+                "measure_fma_peak_gflops: expected float32 or float64, got ", dtype_name(dt));
+  MaybeReleaseGil g(int64_t(1) << 40);  // ~50 ms of pure arithmetic
+  double checksum = 0, best = 0;
+  int64_t iters = 1 << 14;
+  for (int run = 0; run < 12; ++run) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const int64_t flops = fma_peak_loop(dt, iters, &checksum);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (seconds < 5e-3) {  // calibration: grow until one run takes 5-10 ms
+      iters *= 2;
+      continue;
+    }
+    best = std::max(best, static_cast<double>(flops) / seconds * 1e-9);
+  }
+  return checksum == checksum ? best : 0.0;  // reads the checksum, so the loop cannot be dropped
 }
 
 void lstm_cell_forward(DType dt, int64_t rows, int64_t H, const void* gates, const void* c_prev, void* h, void* c,

@@ -722,4 +722,37 @@ void gemm_prepacked_b(DType dt, int64_t m, int64_t n, int64_t k, const void* a, 
                                  static_cast<double*>(c), c_r, accumulate);
 }
 
+// Note [Measured FMA peak]
+// The yardstick for GEMM rows in bench/compare.py: kChains independent
+// accumulators, each updated by a vector FMA per iteration, so the loop is
+// bound by FMA throughput (latency x ports <= kChains on every x86 core we
+// know: 4 x 2 on Zen 3/4 and Skylake-X..Sapphire Rapids) and never by one
+// dependency chain. Same Simd type as the micro-kernel, so it measures the
+// vector width the GEMM runs at. Returns the floating-point operations done;
+// `checksum` keeps the compiler from dropping the loop.
+int64_t fma_peak_loop(DType dt, int64_t iters, double* checksum) {
+  constexpr int kChains = 12;
+  auto run = [&](auto zero) -> int64_t {
+    using T = decltype(zero);
+    using S = gemm_detail::Simd<T>;
+    using V = typename S::V;
+    V acc[kChains];
+    for (int c = 0; c < kChains; ++c) acc[c] = S::set1(static_cast<T>(c) * T(1e-3));
+    T mul_value = T(0.999999), add_value = T(1e-6);
+    // Opaque to the optimizer: without this GCC may fold the recurrence.
+    asm volatile("" : "+m"(mul_value), "+m"(add_value));
+    const V mul = S::set1(mul_value), addend = S::set1(add_value);
+    for (int64_t i = 0; i < iters; ++i) {
+#pragma GCC unroll 16
+      for (int c = 0; c < kChains; ++c) acc[c] = S::fma(acc[c], mul, addend);
+    }
+    double sum = 0;
+    for (int c = 0; c < kChains; ++c)
+      for (int l = 0; l < S::W; ++l) sum += static_cast<double>(acc[c][l]);
+    *checksum = sum;
+    return iters * kChains * S::W * 2;
+  };
+  return dt == DType::Float32 ? run(0.0f) : run(0.0);
+}
+
 }  // namespace tc::cpu::TC_CAP
