@@ -47,11 +47,8 @@ TC_DECLARE_CAP(avx512)
 // Note [Optional avx512 kernels]
 // A build configured with -DTENSORCORE_AVX512_KERNELS=OFF has no avx512
 // objects: the alias sends every avx512 entry to avx2, and detect() never
-// picks avx512, so cpu_capability() says what actually runs. The sanitizer
-// build in .ci/run uses it to save a third of its kernel compile time: the
-// avx512 variants are the avx2 sources compiled with wider vectors, except
-// the GEMM micro-kernel's own intrinsics (gemm_impl.h), which the regular
-// test stages still run on any CPU that has AVX-512.
+// picks avx512, so cpu_capability() says what actually runs (for builds
+// smaller still, see Note [Generic-only sanitizer build] in CMakeLists.txt).
 #if defined(TC_HAVE_X86_DISPATCH) && !defined(TC_HAVE_AVX512_KERNELS)
 namespace tc::cpu {
 namespace avx512 = avx2;
@@ -125,6 +122,18 @@ Cap cap() {
     default:                                \
       return cpu::generic::fn(__VA_ARGS__); \
   }
+// The avx512 binary/unary kernels exist for float32/float64 only; every other
+// dtype runs avx2's (Note [Elementwise translation units]).
+#define TC_DISPATCH_ELEMENTWISE(fn, dt, ...)                                                     \
+  switch (cap()) {                                                                               \
+    case Cap::Avx512:                                                                            \
+      if ((dt) == DType::Float32 || (dt) == DType::Float64) return cpu::avx512::fn(__VA_ARGS__); \
+      return cpu::avx2::fn(__VA_ARGS__);                                                         \
+    case Cap::Avx2:                                                                              \
+      return cpu::avx2::fn(__VA_ARGS__);                                                         \
+    default:                                                                                     \
+      return cpu::generic::fn(__VA_ARGS__);                                                      \
+  }
 // The copy kernels have no avx512 build (Note [Elementwise translation units]).
 #define TC_DISPATCH_COPY(fn, ...)           \
   switch (cap()) {                          \
@@ -137,16 +146,17 @@ Cap cap() {
 #else
 #define TC_DISPATCH(fn, ...) return cpu::generic::fn(__VA_ARGS__);
 #define TC_DISPATCH_COPY(fn, ...) return cpu::generic::fn(__VA_ARGS__);
+#define TC_DISPATCH_ELEMENTWISE(fn, dt, ...) return cpu::generic::fn(__VA_ARGS__);
 #endif
 
 // Each entry releases the GIL around large kernels (Note [Releasing the GIL]).
 void binary(BinaryOp op, const TensorIterator& it, DType dt) {
   MaybeReleaseGil g(it.numel());
-  TC_DISPATCH(binary, op, it, dt)
+  TC_DISPATCH_ELEMENTWISE(binary, dt, op, it, dt)
 }
 void unary(UnaryOp op, const TensorIterator& it, DType dt) {
   MaybeReleaseGil g(it.numel());
-  TC_DISPATCH(unary, op, it, dt)
+  TC_DISPATCH_ELEMENTWISE(unary, dt, op, it, dt)
 }
 void copy(const TensorIterator& it, DType o, DType i) {
   MaybeReleaseGil g(it.numel());

@@ -11,6 +11,12 @@
 // are only built for generic and avx2: they are memory-bound conversions, which
 // avx512 code does not speed up, and the copy kernel alone is a
 // dtype x dtype instantiation (dispatch.cpp sends avx512 CPUs to avx2's).
+// The avx512 binary and unary kernels are built for float32 and float64 only
+// (TC_ELEMENTWISE_FLOAT_ONLY, set by binary_avx512.cpp / unary_avx512.cpp):
+// the transcendental float loops are where 512-bit vectors pay; the integer,
+// bool, complex and storage-dtype (half, bfloat16, 8/16-bit) forms, which are
+// most of the instantiations and mostly memory-bound, run avx2's code there
+// (dispatch.cpp, TC_DISPATCH_ELEMENTWISE).
 #include <algorithm>
 #include <cstring>
 #if defined(__F16C__)
@@ -172,7 +178,21 @@ void storage_unary_loop(char** p, const int64_t* s, int64_t n, F f) {
   }
 }
 
-template <typename F, bool Pred, bool IntOnly> void run_binary(const TensorIterator& it, DType dt, F f) {
+#if defined(TC_ELEMENTWISE_FLOAT_ONLY)
+constexpr bool kFloatOnly = true;
+#else
+constexpr bool kFloatOnly = false;
+#endif
+
+// Calls f(type_tag<float>{}) or f(type_tag<double>{}): the only dtypes of a
+// TC_ELEMENTWISE_FLOAT_ONLY build (dispatch.cpp never sends it others).
+template <typename F> void dispatch_float_only(DType dt, F&& f) {
+  if (dt == DType::Float32) return f(type_tag<float>{});
+  TC_INTERNAL_ASSERT(dt == DType::Float64);
+  return f(type_tag<double>{});
+}
+
+template <typename F, bool Pred, bool IntOnly> void run_binary_all_dtypes(const TensorIterator& it, DType dt, F f) {
   if (!is_compute_dtype(dt)) {  // Note [Fused storage-dtype loops]
     dispatch_storage(dt, [&](auto stag, auto ctag) {
       using S = typename decltype(stag)::type;
@@ -209,7 +229,21 @@ template <typename F, bool Pred, bool IntOnly> void run_binary(const TensorItera
   });
 }
 
-template <typename F, bool Pred, bool IntOnly> void run_unary(const TensorIterator& it, DType dt, F f) {
+template <typename F, bool Pred, bool IntOnly> void run_binary(const TensorIterator& it, DType dt, F f) {
+  if constexpr (!kFloatOnly) {
+    run_binary_all_dtypes<F, Pred, IntOnly>(it, dt, f);
+  } else if constexpr (IntOnly) {
+    TC_INTERNAL_ASSERT(false);
+  } else {
+    dispatch_float_only(dt, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      using R = std::conditional_t<Pred, bool, T>;
+      it.for_each([&](char** p, const int64_t* s, int64_t n) { binary_loop<R, T>(p, s, n, f); });
+    });
+  }
+}
+
+template <typename F, bool Pred, bool IntOnly> void run_unary_all_dtypes(const TensorIterator& it, DType dt, F f) {
   if (!is_compute_dtype(dt)) {  // Note [Fused storage-dtype loops]
     dispatch_storage(dt, [&](auto stag, auto ctag) {
       using S = typename decltype(stag)::type;
@@ -244,6 +278,20 @@ template <typename F, bool Pred, bool IntOnly> void run_unary(const TensorIterat
       it.for_each([&](char** p, const int64_t* s, int64_t n) { unary_loop<R, T>(p, s, n, f); });
     }
   });
+}
+
+template <typename F, bool Pred, bool IntOnly> void run_unary(const TensorIterator& it, DType dt, F f) {
+  if constexpr (!kFloatOnly) {
+    run_unary_all_dtypes<F, Pred, IntOnly>(it, dt, f);
+  } else if constexpr (IntOnly) {
+    TC_INTERNAL_ASSERT(false);
+  } else {
+    dispatch_float_only(dt, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      using R = std::conditional_t<Pred, bool, T>;
+      it.for_each([&](char** p, const int64_t* s, int64_t n) { unary_loop<R, T>(p, s, n, f); });
+    });
+  }
 }
 
 }  // namespace tc::cpu::TC_CAP
