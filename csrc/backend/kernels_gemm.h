@@ -25,8 +25,8 @@ void gemm_integer(DType dt, int64_t m, int64_t n, int64_t k, const void* a, int6
                   const void* b, int64_t ldb_row, int64_t ldb_col, void* c, int64_t ldc_row);
 
 // Measured FMA throughput of this thread's core at the GEMM's vector width
-// for float32/float64, in GFLOP/s (Note [Measured FMA peak]): best of a few
-// ~10 ms runs of independent FMA chains.
+// for float32/float64, in GFLOP/s (Note [Measured FMA peak]): the best of
+// many 1-2 ms runs of independent FMA chains.
 double measure_fma_peak_gflops(DType dt);
 
 }  // namespace tc::kernels

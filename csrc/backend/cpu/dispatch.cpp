@@ -209,14 +209,16 @@ static int64_t fma_peak_loop(DType dt, int64_t iters, double* checksum) {
 double measure_fma_peak_gflops(DType dt) {
   TC_CHECK_TYPE(dt == DType::Float32 || dt == DType::Float64,
                 "measure_fma_peak_gflops: expected float32 or float64, got ", dtype_name(dt));
-  MaybeReleaseGil g(int64_t(1) << 40);  // ~50 ms of pure arithmetic
+  MaybeReleaseGil g(int64_t(1) << 40);  // ~100 ms of pure arithmetic
+  // Many short runs, best of them: a run of 1-2 ms usually fits in one
+  // scheduler time slice, so the best one is unpreempted even on a busy machine.
   double checksum = 0, best = 0;
-  int64_t iters = 1 << 14;
-  for (int run = 0; run < 12; ++run) {
+  int64_t iters = 1 << 10;
+  for (int run = 0; run < 80; ++run) {
     const auto t0 = std::chrono::steady_clock::now();
     const int64_t flops = fma_peak_loop(dt, iters, &checksum);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (seconds < 5e-3) {  // calibration: grow until one run takes 5-10 ms
+    if (seconds < 1e-3) {  // calibration (and warm-up): grow until one run takes 1-2 ms
       iters *= 2;
       continue;
     }
