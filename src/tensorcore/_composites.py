@@ -15,6 +15,7 @@ from ._args import shape_args, int_arg, tensor_arg
 from ._inplace import write_inplace
 from ._naming import grad_fn_named
 from ._dtype import int64 as _int64
+from ._dtype_refusals import kernel_not_implemented, refuse_complex
 
 Tensor = _C.Tensor
 _FUNCTIONS = {}
@@ -23,20 +24,29 @@ _FUNCTIONS = {}
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES  # noqa: E402
 
 
-def _category(dt):
-    return 2 if dt.is_floating_point else 0 if dt.name == "bool" else 1
-
-
 def _result_type_of(*tensors):
     """PyTorch's result type of several tensors at once: dimensioned ones
-    decide, unless a 0-dim one is of a higher category (bool < int < float)."""
+    decide, unless a 0-dim one is of a higher category (bool < int < float <
+    complex); a complex 0-dim one with float dimensioned ones gives the
+    complex type of their width (float64 and complex64: complex128)."""
     from ._functions import promote_types
     dims = [t.dtype for t in tensors if t.dim()]
     zero = [t.dtype for t in tensors if not t.dim()]
     dt_dims = functools.reduce(promote_types, dims) if dims else None
     dt_zero = functools.reduce(promote_types, zero) if zero else None
-    if dt_dims is None or (dt_zero is not None and _category(dt_zero) > _category(dt_dims)):
+    if dt_dims is None:
         return dt_zero
+    if dt_zero is None or dt_dims.is_complex:
+        return dt_dims
+    if dt_zero.is_complex:  # PyTorch's combine_categories: the complex category, the float width
+        if dt_dims.is_floating_point:
+            from ._dtype import complex64, complex128
+            return complex128 if dt_dims.name == "float64" else complex64
+        return dt_zero
+    if dt_dims.is_floating_point:
+        return dt_dims
+    if dt_dims.name == "bool" or dt_zero.is_floating_point:
+        return promote_types(dt_dims, dt_zero)
     return dt_dims
 
 
@@ -82,7 +92,7 @@ def addcmul(input, tensor1, tensor2, *, value=1):
     dt = _result_type_of(input, tensor1, tensor2)
     if dt.name == "bool":
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
-    if not dt.is_floating_point:  # value is cast to the result's dtype too
+    if not (dt.is_floating_point or dt.is_complex):  # value is cast to the result's dtype too
         value = builtins.bool(value) if dt.name == "bool" else builtins.int(value)
     if tensor1.dtype != dt:
         tensor1 = tensor1.to(dt)
@@ -94,7 +104,18 @@ def addcmul(input, tensor1, tensor2, *, value=1):
 @_both
 @grad_fn_named("AddcdivBackward0")
 def addcdiv(input, tensor1, tensor2, *, value=1):
+    _addcdiv_integer_check(tensor1, tensor2)
     return input + value * tensor1 / tensor2
+
+
+def _addcdiv_integer_check(tensor1, tensor2):
+    if all(isinstance(t, Tensor) and not (t.is_floating_point() or t.is_complex()) for t in (tensor1, tensor2)):
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release addcdiv "
+                           "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be "
+                           "implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+                           "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+                           "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
+                           "for all dtypes.")
 
 
 def _name_inplace_grad_fn(self, name, *others):
@@ -114,6 +135,7 @@ def addcmul_(self, tensor1, tensor2, *, value=1):
 
 @_method
 def addcdiv_(self, tensor1, tensor2, *, value=1):
+    _addcdiv_integer_check(tensor1, tensor2)
     return _name_inplace_grad_fn(self.add_(value * tensor1 / tensor2), "AddcdivBackward0", tensor1, tensor2)
 
 
@@ -258,6 +280,8 @@ def triu(input, diagonal=0):
 def trace(input):
     if input.dim() != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
+    if input.dtype.name == "bool":  # Note [Refuse, never reinterpret]
+        raise kernel_not_implemented("trace", input)
     return input.diagonal().sum()
 
 
@@ -378,9 +402,15 @@ def index_fill_(self, dim, index, value):
         self.unsqueeze(0).index_fill_(0, index, value)
         return self
     dim %= n
-    if self.shape[dim] == 0 and isinstance(index, Tensor) and index.numel():  # PyTorch fails in its storage check
+    others = 1
+    for i, s in enumerate(self.shape):
+        others *= s if i != dim else 1
+    if self.shape[dim] == 0 and others and isinstance(index, Tensor) and index.numel():
+        # PyTorch fails in its storage check (only when the other dims hold elements)
         raise RuntimeError(f"index_fill_(): index out of range for dimension {dim} of size 0")
-    if self.numel() == 0:  # no element to fill: PyTorch looks at no index
+    if self.numel() == 0:  # no element to fill: PyTorch looks at no index, but converts the value
+        if not isinstance(value, Tensor):
+            _C.zeros([1], self.dtype).fill_(value)  # a value the dtype cannot hold: PyTorch's RuntimeError
         return self
     # A setitem on a view of self: the view's in-place write records
     # CopySlices onto self (Note [In-place on views]), so the filled positions
@@ -471,6 +501,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         if not -n <= dim < n:
             raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
         raise NotImplementedError("unique(dim=...) is not supported by tensorcore")
+    refuse_complex("unique", input)  # Note [Refuse, never reinterpret]
     arr = input.detach().numpy().reshape(-1)
     # every NaN is its own value, as PyTorch's (numpy would fold them into one)
     vals, inv, counts = np.unique(arr, return_inverse=True, return_counts=True, equal_nan=False)
@@ -485,6 +516,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 @_both
 def bincount(input, weights=None, minlength=0):
     from ._functions import tensor
+    if input.dtype.name == "bool" or input.is_floating_point() or input.is_complex():
+        raise kernel_not_implemented("bincount_cpu", input)  # Note [Refuse, never reinterpret]
     arr = input.numpy()
     if arr.ndim != 1 or (arr.size and arr.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
@@ -560,6 +593,9 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     if not isinstance(test_elements, Tensor):
         from ._functions import tensor
         test_elements = tensor(test_elements)
+    for t in (elements, test_elements):  # Note [Refuse, never reinterpret]
+        if t.dtype.name == "bool" or t.is_complex():
+            raise RuntimeError(f"Unsupported input type encountered for isin(): {_TYPE_NAMES[t.dtype.name]}")
     hit = (elements.unsqueeze(-1) == test_elements.reshape(-1)).any(-1) if test_elements.numel() else \
         _C.zeros(list(elements.shape), _C.tensor_from_data(True, None).dtype)
     return ~hit if invert else hit

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 import builtins
+import functools
 import math
 
 import numpy as np
@@ -302,10 +303,13 @@ def linspace(start: Any, end: Any, steps: Any, *, dtype: Any = None, device: Any
         dt = _out_factory_dtype("linspace", dtype_arg(dtype, "linspace"), out)
     else:
         dt = _factory_dtype(dtype, "linspace")
-    if dt is bool_ and steps > 0:
+    if dt is bool_ and steps > 1:  # one step is `start` itself: PyTorch fills it without the kernel
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     t = _C.linspace(builtins.float(_number(start, "linspace", "start")),
-                    builtins.float(_number(end, "linspace", "end")), steps, dt, dev if out is None else None)
+                    builtins.float(_number(end, "linspace", "end")), steps, float64 if dt is bool_ else dt,
+                    dev if out is None else None)
+    if dt is bool_:
+        t = t.to(bool_)
     if out is not None and out.numel() == t.numel():  # an out with the right number of elements keeps its shape
         t = t.reshape(out.shape)
     return _finish(t, requires_grad) if out is None else _write_out("linspace", t, out, warn_resize=False)
@@ -313,8 +317,14 @@ def linspace(start: Any, end: Any, steps: Any, *, dtype: Any = None, device: Any
 
 def logspace(start: Any, end: Any, steps: Any, base: Any = 10.0, *, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
     dev = _factory_device(device, "logspace")
-    if dtype_arg(dtype, "logspace") is bool_ and int_arg(steps, "logspace", "steps") > 0:
+    dt = dtype_arg(dtype, "logspace")
+    if dt is bool_ and int_arg(steps, "logspace", "steps") > 1:  # one step: start itself, as linspace
         raise NotImplementedError("\"logspace_cpu\" not implemented for 'Bool'")
+    if dt is not None and not (dt.is_floating_point or dt.is_complex or dt is bool_):
+        # PyTorch's integral kernel takes start and end as integers (truncated) and
+        # the step in double; like linspace, the first half counts up from start and
+        # the second half down from end
+        start, end = builtins.int(_number(start, "logspace", "start")), builtins.int(_number(end, "logspace", "end"))
     t = _C.pow(builtins.float(base), linspace(start, end, steps, dtype=float64, device=_CPU))
     return _finish(_place(t.to(_factory_dtype(dtype, "logspace")), dev), requires_grad)
 
@@ -812,7 +822,17 @@ def _spread_and_mean(stat: str, node_name: str) -> Callable[..., tuple[Tensor, T
                 _C._rename_grad_fn(t, node_name, [input])
         return out
     f.__name__ = f"{stat}_mean"
-    return f
+
+    @functools.wraps(f)
+    def checked(input: Tensor, *args: Any, **kwargs: Any) -> tuple[Tensor, Tensor]:
+        # a bool is the positional `unbiased` form only; PyTorch's parser refuses dim=True
+        if isinstance(kwargs.get("dim"), builtins.bool):
+            raise TypeError(f"{stat}_mean() received an invalid combination of arguments - got (Tensor, dim=bool), "
+                            f"but expected one of:\n * (Tensor input, tuple of ints dim, bool unbiased = True, bool "
+                            f"keepdim = False)\n * (Tensor input, tuple of ints dim = None, *, Number correction = "
+                            f"None, bool keepdim = False)\n * (Tensor input, bool unbiased = True)\n")
+        return f(input, *args, **kwargs)
+    return checked
 
 
 var_mean = _spread_and_mean("var", "VarMeanBackward0")

@@ -16,6 +16,7 @@ from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_
 from ._inplace import write_inplace
 from ._dtype import device as _device, float32, float64, int32, int64, bool_, float16, bfloat16, uint8, int8, int16
 from ._dtype import complex64, complex128
+from ._dtype_refusals import narrow_complex_scalar
 
 Tensor = _C.Tensor
 
@@ -159,15 +160,55 @@ from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES  # noqa: E402
 
 @_method
 def __setitem__(self, key, value):
+    if isinstance(value, builtins.complex):  # Note [Complex values into any dtype]
+        value = _complex_fill_value(self, value)
     if not isinstance(value, (Tensor, int, builtins.float, builtins.bool, np.number, np.bool_)):
         module = builtins.type(value).__module__
         kind = builtins.type(value).__name__ if module == "builtins" else f"{module}.{builtins.type(value).__name__}"
         raise TypeError(f"can't assign a {kind} to a {self.type()}")
     if isinstance(value, Tensor) and value.dtype != self.dtype:
         _check_index_put_dtype(self, key, value)
+        if value.is_complex() and not self.is_complex() and _is_mask_fill(key, value):
+            # PyTorch's masked_fill path reads the one value as a scalar: its checked conversion
+            narrow_complex_scalar(builtins.complex(value.item()), self.dtype.name)
     if isinstance(key, (builtins.bool, list)):
         _check_no_overlap(self)  # index_put_ into an expanded tensor: PyTorch's RuntimeError
     self._setitem(key, value)  # records like PyTorch: Note [Assignment records like PyTorch] (bindings/indexing.cpp)
+
+
+# Note [Complex values into any dtype]
+# The core's scalar parsing keeps only the real part of a Python complex (and
+# masked_fill reads a complex value tensor wrongly), so complex values are
+# resolved here, as PyTorch does: into a complex tensor they go as a 0-dim
+# tensor of its dtype (through where() for masked_fill); into a real tensor
+# by the checked conversion of _dtype_refusals.narrow_complex_scalar, which
+# raises for a nonzero imaginary part instead of dropping it.
+def _complex_fill_value(self, value):
+    if self.is_complex():
+        return _C.tensor_from_data(value, self.dtype)
+    return narrow_complex_scalar(value, self.dtype.name)
+
+
+def _is_mask_fill(key, value):
+    items = key if isinstance(key, tuple) else (key,)
+    return len(items) == 1 and isinstance(items[0], Tensor) and items[0].dtype is bool_ and value.numel() == 1
+
+
+def _masked_fill_any(src, mask, value):
+    """_C.masked_fill, with complex operands resolved first (Note [Complex values into any dtype])."""
+    value_complex = isinstance(value, builtins.complex) or (isinstance(value, Tensor) and value.is_complex())
+    if not (value_complex or src.is_complex()) or not isinstance(value, (Tensor, int, builtins.float,
+                                                                         builtins.complex)):
+        return _C.masked_fill(src, mask, value)
+    if isinstance(value, Tensor) and value.dim() != 0:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.dim()} dimension(s).")
+    _C.masked_fill(src.detach(), mask, 0)  # the mask's own checks (dtype, shape), as PyTorch orders them
+    if not src.is_complex():
+        scalar = builtins.complex(value.item()) if isinstance(value, Tensor) else value
+        return _C.masked_fill(src, mask, narrow_complex_scalar(scalar, src.dtype.name))
+    fill = value.to(src.dtype) if isinstance(value, Tensor) else _C.tensor_from_data(value, src.dtype)
+    return _C.where(mask, fill, src)
 
 
 # ---- device and dtype conversion ----
@@ -505,6 +546,8 @@ def ravel(self):
 def unflatten(self, dim, sizes):
     dim = int_arg(dim, "unflatten")
     if self.dim() == 0:
+        if dim not in (-1, 0):  # the dim's range first, as PyTorch
+            raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got {dim})")
         raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions")
     return _C.unflatten(self, int_arg(dim, "unflatten"), shape_args((sizes,), "unflatten"))
 
@@ -786,13 +829,13 @@ def masked_fill(self, mask, value):
         except RuntimeError:
             shape = None  # not broadcastable: masked_fill's own error below
         if shape is not None:
-            return _C.masked_fill(self.expand(shape), mask, value)
-    return _C.masked_fill(self, mask, value)
+            return _masked_fill_any(self.expand(shape), mask, value)
+    return _masked_fill_any(self, mask, value)
 
 
 @_method
 def masked_fill_(self, mask, value):  # Note [Python in-place ops record history] (_inplace.py)
-    return write_inplace(self, "masked_fill", lambda src: _C.masked_fill(src, mask, value), value)
+    return write_inplace(self, "masked_fill", lambda src: _masked_fill_any(src, mask, value), value)
 
 
 @_method
@@ -1000,12 +1043,29 @@ def index_select(self, dim, index):
     dim = int_arg(dim, "index_select")
     if self.dim() == 0 and isinstance(index, Tensor) and index.numel() > 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
+    if self.numel() == 0 and self.dim() > 1 and isinstance(index, Tensor) and index.numel() and index.dim() <= 1 \
+            and index.dtype in (int64, int32) and -self.dim() <= dim < self.dim():
+        _index_select_from_nothing(self.shape[dim], index)
     return _C.index_select(self, dim, index)
+
+
+def _index_select_from_nothing(size, index):
+    """PyTorch's checks of an index into a tensor of two or more dims with no
+    elements (its kernel's own path: RuntimeErrors instead of the IndexError
+    of the others)."""
+    if size == 0:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
+    for i in index.reshape(-1).tolist():
+        if not 0 <= i < size:
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={i} axis_dim={size}")
 
 
 @_method
 def gather(self, dim, index):
     dim = int_arg(dim, "gather")
+    n = builtins.max(self.dim(), 1)
+    if not -n <= dim < n:  # before the empty-index shortcut, as PyTorch's
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     if isinstance(index, Tensor) and index.numel() == 0 and index.dim() != self.dim():  # PyTorch: an empty result
         return _C.empty(list(index.shape), self.dtype)
     return _C.gather(self, dim, index)
@@ -1126,3 +1186,31 @@ del _kind
 def is_inference(self):
     """False: tensorcore's inference_mode does not mark tensors."""
     return False
+
+
+# ---- Python number conversions of complex tensors ----
+# float() and int() of a complex tensor go through PyTorch's checked
+# conversion (an error for a nonzero imaginary part, never the real part
+# alone); complex() keeps both parts. Real dtypes keep the core's conversions.
+_core_float, _core_int = Tensor.__float__, Tensor.__int__
+
+
+def __float__(self):
+    if self.is_complex():
+        return builtins.float(narrow_complex_scalar(builtins.complex(self.item()), "float64"))
+    return _core_float(self)
+
+
+def __int__(self):
+    if self.is_complex():
+        return builtins.int(narrow_complex_scalar(builtins.complex(self.item()), "int64"))
+    return _core_int(self)
+
+
+def __complex__(self):
+    if self.numel() != 1:
+        raise ValueError("only one element tensors can be converted to Python scalars")
+    return builtins.complex(self.item())
+
+
+Tensor.__float__, Tensor.__int__, Tensor.__complex__ = __float__, __int__, __complex__
