@@ -320,7 +320,8 @@ def same(x, y, meta_only, family, float32_inputs=False):
 #     views autograd records): only contiguous tensors get detach_ unless they require grad;
 #   - PyTorch's own quirks that are not part of the contract: median of a stride-0 input (reads garbage),
 #     median of an empty integer tensor (NaN cast to an integer), kron of a permuted matrix (a failing view()),
-#     mode of data with NaN (sorted with `<`: which value wins is unspecified),
+#     mode of data with NaN (sorted with `<`: which value wins is unspecified), complex inf/NaN through a
+#     matrix product (inf or NaN depends on the kernel's formula),
 #     var_mean/std_mean of data with inf (Welford gives a NaN mean), topk's and kthvalue's indices among ties,
 #     a number given as out= (wrapped into a throwaway tensor), NaN/inf in autograd inputs.
 ALLOWED = {
@@ -701,6 +702,13 @@ class Gen:
                     "first" if op in ("topk", "kthvalue") else "values")
 
     def matmul(self):
+        call = self._matmul_call()
+        for t in call.args:  # complex inf/NaN through a GEMM: whether inf or NaN comes out is the kernel's own
+            if isinstance(t, T) and t.dtype in COMPLEX:
+                t.special = False
+        return call
+
+    def _matmul_call(self):
         r = self.r
         op = r.choice(["matmul", "mm", "bmm", "mv", "dot", "outer", "addmm", "__matmul__", "baddbmm", "inner",
                        "tensordot", "kron", "vdot", "einsum", "addmv", "cross"])
@@ -852,6 +860,8 @@ class Gen:
         r = self.r
         op = r.choice(["np_ufunc", "np_array", "tensor_np_binary", "as_tensor", "np_operand", "numpy_method"])
         x = self.tensor(rg=r.random() < 0.3)
+        if x.dtype == "bfloat16":  # tensorcore's numpy() gives ml_dtypes' bfloat16 by design (PyTorch: TypeError)
+            x.dtype = "float16"
         arr = NP(np.arange(int(np.prod(x.shape)) if x.shape else 1).reshape(x.shape or ()).astype(
             r.choice(["int64", "float32", "float64", "int32", "bool"])))
         if op == "np_ufunc":

@@ -1,6 +1,8 @@
 """Mismatches the differential fuzzer found, pinned as tests against PyTorch
 (each was a pre-existing difference that a shifted fuzz sequence reached, a
-`--dtypes all` run reached, or a dtype sweep next to it found)."""
+`--dtypes all` run reached, or a dtype sweep next to it found), and what hand
+probes of malformed calls (wrong types, huge ints, 0-dim and empty inputs,
+modules given bad targets) found."""
 import warnings
 
 import numpy as np
@@ -111,6 +113,33 @@ CASES = {
     "index_select_empty_vector": lambda m: m.zeros(0).index_select(0, m.tensor([1])),
     "index_select_no_elements_in_range": lambda m: m.zeros(3, 0).index_select(0, m.tensor([2, 0])),
     "unflatten_zero_dim_bad_dim": lambda m: m.tensor(1.).unflatten(-2, (-1, 1)),
+    # hand probes of malformed calls
+    "nll_loss_int32_target": lambda m: m.nn.functional.nll_loss(m.ones(2, 3), m.tensor([0, 1], dtype=m.int32)),
+    "nll_loss_uint8_target": lambda m: m.nn.functional.nll_loss(m.randn(2, 3).log_softmax(1) * 0 - 1,
+                                                                m.tensor([0, 2], dtype=m.uint8)),
+    "nll_loss_float_target_other_shape": lambda m: m.nn.functional.nll_loss(m.ones(2, 3), m.tensor([0., 1.])),
+    "nll_loss_zero_dim_input": lambda m: m.nn.functional.nll_loss(m.tensor(1.), m.tensor(0)),
+    "cross_entropy_int32_target": lambda m: m.nn.CrossEntropyLoss()(m.ones(2, 3), m.tensor([0, 1], dtype=m.int32)),
+    "cross_entropy_bool_target": lambda m: m.nn.functional.cross_entropy(m.ones(2, 3), m.tensor([True, False])),
+    "cross_entropy_uint8_target": lambda m: m.nn.functional.cross_entropy(m.tensor([[1., 2., 0.5], [0., 1., 3.]]),
+                                                                          m.tensor([0, 2], dtype=m.uint8)),
+    "cross_entropy_zero_dim_long_target": lambda m: m.nn.functional.cross_entropy(m.tensor(1.), m.tensor(0)),
+    "cross_entropy_zero_dim_float_target": lambda m: m.nn.functional.cross_entropy(m.tensor(1.), m.tensor(0.)),
+    "cross_entropy_zero_dim_input_vector_target": lambda m: m.nn.functional.cross_entropy(m.tensor(1.),
+                                                                                          m.tensor([0])),
+    "mse_loss_integers": lambda m: m.nn.functional.mse_loss(m.ones(2, dtype=m.int64), m.ones(2, dtype=m.int64)),
+    "mse_loss_uint8_int8_promote": lambda m: m.nn.functional.mse_loss(m.ones(2, dtype=m.uint8),
+                                                                      m.ones(2, dtype=m.int8)),
+    "batch_norm_empty_batch_training": lambda m: m.nn.BatchNorm1d(3)(m.ones(0, 3)),
+    "batch_norm_one_value_training": lambda m: m.nn.BatchNorm1d(3)(m.ones(1, 3)),
+    "roll_shift_beyond_int64": lambda m: m.ones(3).roll(2 ** 63),
+    "roll_shift_large_in_range": lambda m: m.arange(3.).roll(2 ** 62),
+    "manual_seed_beyond_uint64": lambda m: m.manual_seed(2 ** 64),
+    "tensor_of_strings": lambda m: m.tensor(["a", "b"]),
+    "tensor_nested_string": lambda m: m.tensor([["a"]]),
+    "tensor_number_then_string": lambda m: m.tensor([1, "a"]),
+    "tensor_string": lambda m: m.tensor("a"),
+    "as_tensor_of_strings": lambda m: m.as_tensor(("a",)),
 }
 
 
@@ -179,3 +208,15 @@ def test_vdot_and_cov_complex_gradcheck():
     assert tc.autograd.gradcheck(lambda a, b: tc.view_as_real(tc.vdot(a, b)), (a, b))
     x = _complex_leaf(2, 4)
     assert tc.autograd.gradcheck(lambda x: tc.view_as_real(tc.cov(x)), (x,))
+
+
+def test_batch_norm_empty_batch_keeps_running_stats():
+    """An empty training batch normalises nothing: PyTorch leaves the running
+    statistics alone and still counts the batch."""
+    for m in (tc, torch):
+        bn = m.nn.BatchNorm1d(3)
+        bn.running_mean.fill_(0.5)
+        out = bn(m.ones(0, 3))
+        assert list(out.shape) == [0, 3]
+        assert bn.running_mean.tolist() == [0.5] * 3 and bn.running_var.tolist() == [1.0] * 3
+        assert bn.num_batches_tracked.item() == 1

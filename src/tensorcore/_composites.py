@@ -231,6 +231,9 @@ def roll(input, shifts, dims=None):
         return roll(input.reshape(-1), shifts, 0).view(input.shape)
     shifts = [shifts] if isinstance(shifts, int) else list(shifts)
     dims = [dims] if isinstance(dims, int) else list(dims)
+    for s in shifts:
+        if isinstance(s, int) and not -(2 ** 63) <= s < 2 ** 63:
+            raise ValueError("Overflow when unpacking long long")  # PyTorch's parser, before any work
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
     out = input
@@ -502,7 +505,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
             raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
         raise NotImplementedError("unique(dim=...) is not supported by tensorcore")
     refuse_complex("unique", input)  # Note [Refuse, never reinterpret]
-    arr = input.detach().numpy().reshape(-1)
+    from ._tensor import _numpy_values
+    arr = _numpy_values(input.detach()).reshape(-1)  # bfloat16 widened (exact); the result is cast back
     # every NaN is its own value, as PyTorch's (numpy would fold them into one)
     vals, inv, counts = np.unique(arr, return_inverse=True, return_counts=True, equal_nan=False)
     out = [tensor(vals, dtype=input.dtype)]
@@ -521,7 +525,8 @@ def bincount(input, weights=None, minlength=0):
     arr = input.numpy()
     if arr.ndim != 1 or (arr.size and arr.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    w = None if weights is None else weights.detach().numpy()
+    from ._tensor import _numpy_values
+    w = None if weights is None else _numpy_values(weights.detach())
     res = np.bincount(arr, weights=w, minlength=minlength)
     return tensor(res) if w is not None else tensor(res.astype(np.int64))
 

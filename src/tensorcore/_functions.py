@@ -65,7 +65,23 @@ def _ranges_as_lists(data):
 def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False, pin_memory: Any = False) -> Tensor:
     dev = _factory_device(device, "tensor")
     data = _ranges_as_lists(data)
-    return _finish(_place(_C.tensor_from_data(data, dtype_arg(dtype, "tensor")), dev), requires_grad)
+    try:
+        t = _C.tensor_from_data(data, dtype_arg(dtype, "tensor"))
+    except TypeError:
+        _string_as_dimension(data)
+        raise
+    return _finish(_place(t, dev), requires_grad)
+
+
+def _string_as_dimension(data: Any) -> None:
+    """PyTorch infers a nested sequence's shape from its first elements, and a
+    str is a sequence to it: a str found there is "too many dimensions"
+    (ValueError), not the invalid data type a str elsewhere is (TypeError)."""
+    first = data
+    while isinstance(first, (list, tuple)) and len(first):
+        first = first[0]
+    if isinstance(first, str) and first is not data:
+        raise ValueError("too many dimensions 'str'")
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -80,7 +96,12 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
             return _place(_C.from_numpy(data), dev)
         except TypeError:
             pass
-    return _place(_C.tensor_from_data(data, dtype_arg(dtype, "as_tensor")), dev)
+    try:
+        t = _C.tensor_from_data(data, dtype_arg(dtype, "as_tensor"))
+    except TypeError:
+        _string_as_dimension(data)
+        raise
+    return _place(t, dev)
 
 
 def from_numpy(ndarray: Any) -> Tensor:
@@ -386,7 +407,7 @@ def _gen(generator):
 def _seed_value(seed):
     seed = builtins.int(seed)
     if seed < -(2 ** 63) or seed >= 2 ** 64:
-        raise RuntimeError(f"Overflow when unpacking long: seed {seed} is out of range")
+        raise ValueError("Overflow when unpacking long long")  # PyTorch's words and type
     return seed % (2 ** 64)
 
 
