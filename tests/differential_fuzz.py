@@ -916,6 +916,7 @@ class Gen:
         x.special = False
         nd = len(x.shape)
         y = self.tensor(self.bcast_shape(x.shape), "float64", rg=r.random() < 0.7)
+        y.special = False
         if op in ("mul", "div", "pow", "maximum", "atan2"):
             args = (x, r.choice([y, y, 2, 0.5]))
         elif op in ("sum", "mean", "amax", "max", "softmax", "logsumexp", "cumsum", "var", "prod"):

@@ -193,8 +193,8 @@ def median(input, dim=None, keepdim=False):
     when the reduced values contain a NaN (with the index of the first NaN)."""
     from ._args import bool_arg
     bool_arg(keepdim, "median")
-    if input.dtype.name == "bool":
-        raise NotImplementedError(f"\"median_{'cpu' if dim is None else 'out'}\" not implemented for 'Bool'")
+    if input.dtype.name == "bool" or input.is_complex():  # Note [Refuse, never reinterpret]
+        raise kernel_not_implemented(f"median_{'cpu' if dim is None else 'out'}", input)
     if dim is None and keepdim:
         raise TypeError("median(): argument 'dim' (position 2) must be int, not NoneType")
     from ._tensor import return_types

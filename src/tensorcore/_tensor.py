@@ -992,18 +992,31 @@ def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
 def sort(self, dim=-1, descending=False, stable=False):
     bool_arg(descending, "sort", "descending")
     bool_arg(stable, "sort", "stable")
-    v, i = _C.sort(self, int_arg(dim, "sort"), descending)
+    dim = int_arg(dim, "sort")
+    if self.is_complex():
+        raise RuntimeError("Sort does not support complex dtypes on CPU")
+    v, i = _C.sort(self, dim, descending)
     return return_types.sort(v, i)
 
 
 @_method
 def argsort(self, dim=-1, descending=False, stable=False):
-    return _C.sort(self, int_arg(dim, "argsort"), descending)[1]
+    dim = int_arg(dim, "argsort")
+    if self.is_complex():
+        raise RuntimeError("Sort does not support complex dtypes on CPU")
+    return _C.sort(self, dim, descending)[1]
 
 
 @_method
 def topk(self, k, dim=-1, largest=True, sorted=True):
-    v, i = _C.topk(self, int_arg(k, "topk", "k"), int_arg(dim, "topk"), largest, sorted)
+    k, dim = int_arg(k, "topk", "k"), int_arg(dim, "topk")
+    if self.dtype is bool_ or self.is_complex():  # the dim's range first, then the dtype, as PyTorch
+        n = builtins.max(self.dim(), 1)
+        if not -n <= dim < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        if self.is_complex():
+            raise RuntimeError("topk does not support complex dtypes on CPU")
+    v, i = _C.topk(self, k, dim, largest, sorted)
     return return_types.topk(v, i)
 
 
