@@ -144,7 +144,9 @@ def lerp_(self, end, weight):
     from ._tensor import _lerp_dtypes
     _lerp_dtypes(self, end, weight, "lerp_")
     from ._functions import broadcast_shapes
-    broadcast_shapes(self.shape, end.shape)  # the shapes' error before the dtype's
+    shape = broadcast_shapes(self.shape, end.shape)  # the shapes' error before the dtype's
+    if list(shape) != list(self.shape):
+        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
     if not self.is_floating_point():
         raise NotImplementedError(f"\"lerp_kernel_scalar\" not implemented for '{_TYPE_NAMES[self.dtype.name]}'")
     if isinstance(weight, Tensor):

@@ -495,6 +495,8 @@ def randint(low: Any = None, high: Any = None, size: Any = None, *, generator: A
     shape = shape_args((size,), "randint")
     dt = dtype_arg(dtype, "randint") or int64
     low, high = int_arg(low, "randint", "low"), int_arg(high, "randint", "high")
+    if dt.is_complex:
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
     if out is not None:
         return _C.random_from_to_(_random_out(out, shape, "randint"), low, high, _gen(generator))
     return _finish(_C.randint(low, high, shape, dt, _gen(generator), dev), requires_grad)

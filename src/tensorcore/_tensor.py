@@ -767,6 +767,8 @@ def _clamp_bounds(min, max):
 
 @_method
 def clamp(self, min=None, max=None):
+    if self.is_complex():
+        raise NotImplementedError("clamp is not supported for complex types")
     min, max = _clamp_bounds(min, max)
     if isinstance(min, Tensor) and isinstance(max, Tensor):
         from ._composites import _result_type_of
@@ -780,6 +782,8 @@ def clamp(self, min=None, max=None):
 
 @_method
 def clamp_(self, min=None, max=None):
+    if self.is_complex():
+        raise NotImplementedError("clamp is not supported for complex types")
     min, max = _clamp_bounds(min, max)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         lo, hi = _bound_tensor(min), _bound_tensor(max)
@@ -1087,6 +1091,7 @@ def gather(self, dim, index):
 @_method
 def scatter_add(self, dim, index, src):
     dim = int_arg(dim, "scatter_add")
+    tensor_arg(index, "scatter_add", "index", 2)  # the parser's TypeError before any range check
     n = builtins.max(self.dim(), 1)
     if not -n <= dim < n:  # before the empty-index shortcut, as PyTorch's
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
@@ -1210,20 +1215,26 @@ _core_float, _core_int = Tensor.__float__, Tensor.__int__
 
 def __float__(self):
     if self.is_complex():
+        _one_element(self)
         return builtins.float(narrow_complex_scalar(builtins.complex(self.item()), "float64"))
     return _core_float(self)
 
 
 def __int__(self):
     if self.is_complex():
+        _one_element(self)
         return builtins.int(narrow_complex_scalar(builtins.complex(self.item()), "int64"))
     return _core_int(self)
 
 
 def __complex__(self):
+    _one_element(self)
+    return builtins.complex(self.item())
+
+
+def _one_element(self):
     if self.numel() != 1:
         raise ValueError("only one element tensors can be converted to Python scalars")
-    return builtins.complex(self.item())
 
 
 Tensor.__float__, Tensor.__int__, Tensor.__complex__ = __float__, __int__, __complex__
