@@ -131,6 +131,38 @@ CASES = {
     "clamp_inplace_complex": lambda m: m.tensor([1j]).clamp_(0, 1),
     "randint_complex_dtype": lambda m: m.randint(0, 5, (3,), dtype=m.complex64),
     "scatter_add_numpy_index": lambda m: m.ones(3, 1).scatter_add(3, np.array([0, 1]), m.ones(2)),
+    # an in-place / out= sweep over pairs of the twelve dtypes
+    "clamp_bool_tensor_bounds": lambda m: m.tensor([True, False]).clamp(m.tensor([False]), m.tensor([True])),
+    "clamp_bool_one_tensor_bound": lambda m: m.clamp(m.tensor([True, False]), max=m.tensor([False])),
+    "scatter_source_of_another_dtype": lambda m: m.zeros(3).scatter(0, m.tensor([0]), m.ones(1, dtype=m.float64)),
+    "scatter_inplace_source_of_another_dtype": lambda m: m.zeros(3, dtype=m.int8).scatter_(
+        0, m.tensor([0]), m.ones(1, dtype=m.uint8)),
+    "scatter_bad_dim_before_dtype": lambda m: m.zeros(3).scatter(5, m.tensor([0]), m.ones(1, dtype=m.float64)),
+    "scatter_add_source_of_another_dtype": lambda m: m.zeros(3).scatter_add(0, m.tensor([0]),
+                                                                            m.ones(1, dtype=m.float16)),
+    "scatter_add_inplace_source_of_another_dtype": lambda m: m.zeros(3, dtype=m.bool).scatter_add_(
+        0, m.tensor([0]), m.ones(1, dtype=m.int16)),
+    "index_add_source_of_another_dtype": lambda m: m.zeros(3).index_add(0, m.tensor([0]),
+                                                                        m.ones(1, dtype=m.float64)),
+    "index_add_inplace_source_of_another_dtype": lambda m: m.zeros(3, dtype=m.int32).index_add_(
+        0, m.tensor([0]), m.ones(1, dtype=m.int64)),
+    "index_add_bad_dim": lambda m: m.zeros(3).index_add(5, m.tensor([0]), m.ones(1)),
+    "index_put_values_of_another_dtype": lambda m: m.zeros(3).index_put((m.tensor([0]),),
+                                                                        m.ones(1, dtype=m.float64)),
+    "index_put_inplace_zero_dim_values_of_another_dtype": lambda m: m.zeros(3, dtype=m.uint8).index_put_(
+        (m.tensor([0]),), m.tensor(1, dtype=m.int8)),
+    "index_put_same_dtype": lambda m: m.zeros(3, dtype=m.int16).index_put_((m.tensor([0, 2]),),
+                                                                         m.tensor([4, 5], dtype=m.int16)),
+    "masked_fill_uint8_value_tensor": lambda m: m.tensor([1., 2., 3.], dtype=m.float64).masked_fill(
+        m.tensor([True, False, True]), m.tensor(2, dtype=m.uint8)),
+    "masked_fill_half_value_tensor_into_half": lambda m: m.tensor([1., 2., 3.], dtype=m.float16).masked_fill_(
+        m.tensor([True, False, True]), m.tensor(2.5, dtype=m.float16)),
+    "masked_fill_bfloat16_value_tensor_into_int": lambda m: m.tensor([1, 2, 3]).masked_fill(
+        m.tensor([True, False, True]), m.tensor(2.5, dtype=m.bfloat16)),
+    "masked_fill_int8_value_tensor_into_int8": lambda m: m.tensor([1, 2, 3], dtype=m.int8).masked_fill(
+        m.tensor([True, False, False]), m.tensor(-7, dtype=m.int8)),
+    "masked_fill_float_value_tensor_into_int": lambda m: m.tensor([1, 2, 3]).masked_fill(
+        m.tensor([True, False, False]), m.tensor(2.7)),
     # hand probes of malformed calls
     "nll_loss_int32_target": lambda m: m.nn.functional.nll_loss(m.ones(2, 3), m.tensor([0, 1], dtype=m.int32)),
     "nll_loss_uint8_target": lambda m: m.nn.functional.nll_loss(m.randn(2, 3).log_softmax(1) * 0 - 1,
@@ -238,3 +270,18 @@ def test_batch_norm_empty_batch_keeps_running_stats():
         assert list(out.shape) == [0, 3]
         assert bn.running_mean.tolist() == [0.5] * 3 and bn.running_var.tolist() == [1.0] * 3
         assert bn.num_batches_tracked.item() == 1
+
+
+def test_masked_fill_value_tensor_gradient():
+    """A value tensor that requires grad gets the sum of the filled
+    positions' gradient, as PyTorch's."""
+    grads = []
+    for m in (tc, torch):
+        x = m.tensor([1., 2., 3.], dtype=m.float64, requires_grad=True)
+        v = m.tensor(0.5, dtype=m.float64, requires_grad=True)
+        (x.masked_fill(m.tensor([True, False, True]), v) * m.tensor([1., 2., 3.], dtype=m.float64)).sum().backward()
+        grads.append((x.grad.tolist(), v.grad.item()))
+    assert grads[0] == grads[1]
+    x = tc.tensor([1., 2., 3.], dtype=tc.float64, requires_grad=True)
+    v = tc.tensor(0.5, dtype=tc.float64, requires_grad=True)
+    assert tc.autograd.gradcheck(lambda x, v: x.masked_fill(tc.tensor([True, False, True]), v), (x, v))

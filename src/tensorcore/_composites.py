@@ -50,6 +50,18 @@ def _result_type_of(*tensors):
     return dt_dims
 
 
+# Note [Same dtype in, no silent cast]
+# scatter, scatter_add, index_add and index_put write a source tensor into
+# self's elements; PyTorch requires the source in self's dtype (a RuntimeError
+# naming both) rather than casting it, so these check that first, after the
+# dim's range, as PyTorch orders them.
+def _wrap_dim_checked(dim, nd):
+    n = builtins.max(nd, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim
+
+
 def _check_mask(mask, name):
     """A mask argument must be a bool tensor (PyTorch's RuntimeError)."""
     tensor_arg(mask, name, "mask", 2)
@@ -364,6 +376,9 @@ def masked_select(input, mask):
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     if reduce is not None:
         raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add")
+    _wrap_dim_checked(dim, input.dim())
+    if isinstance(src, Tensor) and src.dtype != input.dtype:  # Note [Same dtype in, no silent cast]
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     if src is None:
         src = value
     if not isinstance(src, Tensor):
@@ -388,7 +403,11 @@ def index_add_(self, dim, index, source, *, alpha=1):  # Note [Python in-place o
 @_both
 @grad_fn_named("IndexAddBackward0")
 def index_add(input, dim, index, source, *, alpha=1):
-    dim = dim % input.dim()
+    dim = _wrap_dim_checked(int_arg(dim, "index_add"), input.dim())
+    if isinstance(source, Tensor) and source.dtype != input.dtype:  # Note [Same dtype in, no silent cast]
+        raise RuntimeError(f"index_add_(): self ({_TYPE_NAMES[input.dtype.name]}) and source "
+                           f"({_TYPE_NAMES[source.dtype.name]}) must have the same scalar type")
+    dim = dim % builtins.max(input.dim(), 1)
     src = source if alpha == 1 else source * alpha
     perm = [dim] + [d for d in builtins.range(input.dim()) if d != dim]
     inv = [perm.index(d) for d in builtins.range(input.dim())]

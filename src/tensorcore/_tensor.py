@@ -195,20 +195,40 @@ def _is_mask_fill(key, value):
 
 
 def _masked_fill_any(src, mask, value):
-    """_C.masked_fill, with complex operands resolved first (Note [Complex values into any dtype])."""
+    """_C.masked_fill, with tensor and complex values resolved here first
+    (Note [Complex values into any dtype], Note [A fill value tensor is a scalar])."""
     value_complex = isinstance(value, builtins.complex) or (isinstance(value, Tensor) and value.is_complex())
-    if not (value_complex or src.is_complex()) or not isinstance(value, (Tensor, int, builtins.float,
-                                                                         builtins.complex)):
+    if not (value_complex or src.is_complex() or isinstance(value, Tensor)) or not isinstance(
+            value, (Tensor, int, builtins.float, builtins.complex)):
         return _C.masked_fill(src, mask, value)
     if isinstance(value, Tensor) and value.dim() != 0:
         raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                            f"{value.dim()} dimension(s).")
     _C.masked_fill(src.detach(), mask, 0)  # the mask's own checks (dtype, shape), as PyTorch orders them
-    if not src.is_complex():
-        scalar = builtins.complex(value.item()) if isinstance(value, Tensor) else value
-        return _C.masked_fill(src, mask, narrow_complex_scalar(scalar, src.dtype.name))
-    fill = value.to(src.dtype) if isinstance(value, Tensor) else _C.tensor_from_data(value, src.dtype)
-    return _C.where(mask, fill, src)
+    if isinstance(value, Tensor) and (value.requires_grad or src.is_complex()):
+        # a value that requires grad gets its gradient through where()
+        return _named_fill(_C.where(mask, value.to(src.dtype), src), "MaskedFillBackward1", src, value)
+    scalar = value.item() if isinstance(value, Tensor) else value
+    if isinstance(scalar, builtins.complex):
+        if src.is_complex():
+            return _named_fill(_C.where(mask, _C.tensor_from_data(scalar, src.dtype), src), "MaskedFillBackward0",
+                               src)
+        scalar = narrow_complex_scalar(scalar, src.dtype.name)
+    return _C.masked_fill(src, mask, scalar)
+
+
+def _named_fill(out, node, *inputs):
+    if out.requires_grad:  # PyTorch's node names, not where()'s
+        _C._rename_grad_fn(out, node, [t for t in inputs if isinstance(t, Tensor)])
+    return out
+
+
+# Note [A fill value tensor is a scalar]
+# PyTorch's masked_fill reads a 0-dim value tensor as one scalar (value.item()).
+# The core's masked_fill reads the value tensor's memory as the wrong type for
+# the small and complex dtypes (garbage such as 9.7e-319), so a value tensor
+# is turned into a Python number here, or, when it requires grad, filled
+# through where(), which also carries its gradient.
 
 
 # ---- device and dtype conversion ----
@@ -773,6 +793,8 @@ def clamp(self, min=None, max=None):
     if isinstance(min, Tensor) and isinstance(max, Tensor):
         from ._composites import _result_type_of
         dt = _result_type_of(self, min, max)  # the three operands promote together, as PyTorch
+        if dt is bool_:  # PyTorch's two-bound kernel has no bool instance (one bound: clamp_min/clamp_max do)
+            raise NotImplementedError("\"clamp_cpu\" not implemented for 'Bool'")
         if not (self.dtype == min.dtype == max.dtype == dt):
             return _C.clamp_tensor(self.to(dt), min.to(dt), max.to(dt))
     if isinstance(min, Tensor) or isinstance(max, Tensor):
@@ -1095,14 +1117,24 @@ def scatter_add(self, dim, index, src):
     n = builtins.max(self.dim(), 1)
     if not -n <= dim < n:  # before the empty-index shortcut, as PyTorch's
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    _same_dtype_source(self, src)
     if isinstance(index, Tensor) and index.numel() == 0 and index.dim() != self.dim():  # nothing to add
         return self.clone()
     return _C.scatter_add(self, dim, index, src)
 
 
+def _same_dtype_source(self, src):
+    """Note [Same dtype in, no silent cast] (_composites.py)."""
+    if isinstance(src, Tensor) and src.dtype != self.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+
+
 @_method
 def scatter_add_(self, dim, index, src):  # Note [Python in-place ops record history] (_inplace.py)
     dim = int_arg(dim, "scatter_add_")
+    n = builtins.max(self.dim(), 1)
+    if -n <= dim < n:  # (a bad dim: the core's IndexError)
+        _same_dtype_source(self, src)
     return write_inplace(self, "scatter_add", lambda s: _C.scatter_add(s, dim, index, src), src)
 
 
@@ -1116,12 +1148,22 @@ def nonzero(self, *, as_tuple=False):
 
 @_method
 def index_put_(self, indices, values, accumulate=False):
+    _index_put_same_dtype(self, values)
     return _C.index_put_(self, list(indices), values, accumulate)
 
 
 @_method
 def index_put(self, indices, values, accumulate=False):
+    _index_put_same_dtype(self, values)
     return _C.index_put(self, list(indices), values, accumulate)
+
+
+def _index_put_same_dtype(self, values):
+    """Note [Same dtype in, no silent cast] (_composites.py)."""
+    if isinstance(values, Tensor) and values.dtype != self.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{_TYPE_NAMES[self.dtype.name]} for the destination and {_TYPE_NAMES[values.dtype.name]} "
+                           f"for the source.")
 
 
 @_method
