@@ -183,6 +183,11 @@ def frac(input):
 @_both
 @grad_fn_named("NanToNumBackward0")
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    if input.is_complex():  # the real and imaginary parts separately, as PyTorch (which has no gradient for it)
+        if input.requires_grad and _C.is_grad_enabled():
+            raise RuntimeError("nan_to_num does not support automatic differentiation for outputs with complex dtype.")
+        from ._complex import view_as_complex, view_as_real
+        return view_as_complex(nan_to_num(view_as_real(input.resolve_conj()), nan, posinf, neginf).contiguous())
     if not input.dtype.is_floating_point:
         return input.clone()
     from ._type_info import finfo

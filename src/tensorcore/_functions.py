@@ -495,11 +495,31 @@ def randint(low: Any = None, high: Any = None, size: Any = None, *, generator: A
     shape = shape_args((size,), "randint")
     dt = dtype_arg(dtype, "randint") or int64
     low, high = int_arg(low, "randint", "low"), int_arg(high, "randint", "high")
-    if dt.is_complex:
-        raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
+    _check_random_bounds(low, high, dt)
     if out is not None:
         return _C.random_from_to_(_random_out(out, shape, "randint"), low, high, _gen(generator))
     return _finish(_C.randint(low, high, shape, dt, _gen(generator), dev), requires_grad)
+
+
+# PyTorch's check_from_to_in_range: `from` and `to - 1` must be values of the
+# dtype (integers: its range; floating types: the largest finite value), named
+# by the C++ type, as its RuntimeError says.
+_RANDOM_BOUNDS = {"uint8": (0, 255, "unsigned char"), "int8": (-128, 127, "signed char"),
+                  "int16": (-2 ** 15, 2 ** 15 - 1, "short"), "int32": (-2 ** 31, 2 ** 31 - 1, "int"),
+                  "float16": (-65504, 65504, "c10::Half")}
+
+
+def _check_random_bounds(low: int, high: int, dt: Any) -> None:
+    if dt.is_complex:
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
+    bounds = _RANDOM_BOUNDS.get(dt.name)
+    if bounds is None:
+        return
+    lo, hi, cpp = bounds
+    if not lo <= low <= hi:
+        raise RuntimeError(f"from is out of bounds for {cpp}")
+    if not lo <= high - 1 <= hi:
+        raise RuntimeError(f"to - 1 is out of bounds for {cpp}")
 
 
 def randperm(n: Any, *, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
@@ -790,13 +810,17 @@ def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     if out is not None:
         return _C.add(input, other if alpha == 1 else _C.mul(other, alpha), out=out)
     if not isinstance(input, Tensor):
-        return _C.add_alpha(_C.scalar_tensor(input, None), other, alpha) if alpha != 1 else _C.add(input, other)
+        if isinstance(alpha, builtins.bool) or alpha != 1:  # (a bool alpha: the method's own RuntimeError)
+            return _C.scalar_tensor(input, None).add(other, alpha=alpha)
+        return _C.add(input, other)
     return input.add(other, alpha=alpha)
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     if out is not None:
         return _C.sub(input, other if alpha == 1 else _C.mul(other, alpha), out=out)
+    if not isinstance(input, Tensor) and (isinstance(alpha, builtins.bool) or alpha != 1):
+        input = _C.scalar_tensor(input, None)  # number - alpha * other (alpha was dropped before)
     return input.sub(other, alpha=alpha) if isinstance(input, Tensor) else _C.sub(input, other)
 
 

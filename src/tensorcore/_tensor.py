@@ -527,10 +527,16 @@ def t(self):
     return _C.t(self)
 
 
+_NO_DIM = object()  # squeeze(): no dim given (an explicit None is PyTorch's TypeError)
+
+
 @_method
-def squeeze(self, dim=None):
-    if dim is None:
+def squeeze(self, dim=_NO_DIM):
+    if dim is _NO_DIM:
         return _C.squeeze(self)
+    if dim is None:
+        raise TypeError("squeeze() received an invalid combination of arguments - got (NoneType), but expected one "
+                        "of:\n * ()\n * (int dim)\n * (tuple of ints dim)\n")
     dims = dims_arg(dim, "squeeze")
     n, seen = builtins.max(self.dim(), 1), set()
     for d in dims:  # out-of-range dims are left to squeeze_dims' IndexError
@@ -785,11 +791,21 @@ def _clamp_bounds(min, max):
     return min, max
 
 
+def _nan_bound(b):
+    return isinstance(b, builtins.float) and b != b
+
+
 @_method
 def clamp(self, min=None, max=None):
     if self.is_complex():
         raise NotImplementedError("clamp is not supported for complex types")
     min, max = _clamp_bounds(min, max)
+    if _nan_bound(min) or _nan_bound(max):
+        # a NaN bound makes every element NaN (PyTorch's min(max(x, lo), hi) propagates it); the core's
+        # number clamp ignored it. The clamp with infinite bounds gives the result's dtype and shape.
+        lo = -builtins.float("inf") if _nan_bound(min) else min
+        hi = builtins.float("inf") if _nan_bound(max) else max
+        return _C.clamp(self, lo, hi) * builtins.float("nan")
     if isinstance(min, Tensor) and isinstance(max, Tensor):
         from ._composites import _result_type_of
         dt = _result_type_of(self, min, max)  # the three operands promote together, as PyTorch
@@ -807,6 +823,11 @@ def clamp_(self, min=None, max=None):
     if self.is_complex():
         raise NotImplementedError("clamp is not supported for complex types")
     min, max = _clamp_bounds(min, max)
+    if _nan_bound(min) or _nan_bound(max):  # as clamp: every element NaN
+        if not self.is_floating_point():  # a float result PyTorch cannot write into self
+            raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                               f"{_TYPE_NAMES[self.dtype.name]}")
+        return write_inplace(self, "clamp", lambda s: s.clamp(min, max))
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         lo, hi = _bound_tensor(min), _bound_tensor(max)
         return write_inplace(self, "clamp", lambda s: _C.clamp_tensor(s, lo, hi), lo, hi)
