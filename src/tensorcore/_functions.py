@@ -835,11 +835,14 @@ def div(input: Any, other: Any, *, rounding_mode: Any = None, out: Any = None) -
     return result if out is None else _write_out("div", result, out)
 
 
-def round(input: Any, *, decimals: Any = 0, out: Any = None) -> Tensor:  # noqa: A001
+_NO_DECIMALS: Any = object()  # PyTorch's round has an overload without decimals (integers pass through)
+
+
+def round(input: Any, *, decimals: Any = _NO_DECIMALS, out: Any = None) -> Tensor:  # noqa: A001
     _check_input(input, "round")
-    if out is not None and decimals == 0:
+    if out is not None and (decimals is _NO_DECIMALS or decimals == 0):
         return _C.round(input, out=out)
-    return input.round(decimals=decimals)
+    return input.round() if decimals is _NO_DECIMALS else input.round(decimals=decimals)
 
 
 for _n in ("lerp", "norm", "mm", "bmm", "dot", "mv", "outer",

@@ -316,6 +316,8 @@ def type(self, dtype=None, non_blocking=False, **kwargs):
                 "complex128": "torch.ComplexDoubleTensor"}[self.dtype.name]
     from ._functions import legacy_tensor_type
     legacy = legacy_tensor_type(dtype)
+    if legacy is None and isinstance(dtype, str):
+        raise ValueError(f"invalid type: '{dtype}'")
     return self.to(legacy._dtype if legacy is not None else dtype)
 
 
@@ -754,10 +756,23 @@ _round_half_even = _ROWS["round"].method
 _round_half_even_ = _ROWS["round"].inplace
 
 
+_NO_DECIMALS = object()  # round(): no decimals given (PyTorch's two overloads)
+
+
+def _round_refusal(self, decimals):
+    """PyTorch's round() without decimals keeps integers as they are; its
+    decimals overload (even decimals=0) has no integer or bool kernel."""
+    if self.is_floating_point() or (decimals is _NO_DECIMALS and self.dtype is not bool_):
+        return
+    kernel = "round_vml_cpu" if decimals is _NO_DECIMALS or decimals == 0 else "round_cpu"
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{_TYPE_NAMES[self.dtype.name]}'")
+
+
 @_method
-def round(self, *, decimals=0):
+def round(self, *, decimals=_NO_DECIMALS):
     """Round half to even; with decimals, PyTorch's (x * 10^d).round() / 10^d."""
-    if decimals == 0:
+    _round_refusal(self, decimals)
+    if decimals is _NO_DECIMALS or decimals == 0:
         return _round_half_even(self)
     scale = builtins.float(10.0 ** builtins.abs(int_arg(decimals, "round", "decimals")))
     if decimals > 0:
@@ -766,8 +781,9 @@ def round(self, *, decimals=0):
 
 
 @_method
-def round_(self, *, decimals=0):
-    if decimals == 0:
+def round_(self, *, decimals=_NO_DECIMALS):
+    _round_refusal(self, decimals)
+    if decimals is _NO_DECIMALS or decimals == 0:
         return _round_half_even_(self)
     return write_inplace(self, "round", lambda s: s.round(decimals=decimals))
 
@@ -1126,6 +1142,8 @@ def gather(self, dim, index):
     n = builtins.max(self.dim(), 1)
     if not -n <= dim < n:  # before the empty-index shortcut, as PyTorch's
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    if isinstance(index, Tensor) and index.dtype not in (int64, int32):
+        raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     if isinstance(index, Tensor) and index.numel() == 0 and index.dim() != self.dim():  # PyTorch: an empty result
         return _C.empty(list(index.shape), self.dtype)
     return _C.gather(self, dim, index)
@@ -1138,10 +1156,16 @@ def scatter_add(self, dim, index, src):
     n = builtins.max(self.dim(), 1)
     if not -n <= dim < n:  # before the empty-index shortcut, as PyTorch's
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    _scatter_index_dtype(index)
     _same_dtype_source(self, src)
     if isinstance(index, Tensor) and index.numel() == 0 and index.dim() != self.dim():  # nothing to add
         return self.clone()
     return _C.scatter_add(self, dim, index, src)
+
+
+def _scatter_index_dtype(index):
+    if isinstance(index, Tensor) and index.dtype not in (int64, int32):
+        raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
 
 
 def _same_dtype_source(self, src):
@@ -1155,6 +1179,7 @@ def scatter_add_(self, dim, index, src):  # Note [Python in-place ops record his
     dim = int_arg(dim, "scatter_add_")
     n = builtins.max(self.dim(), 1)
     if -n <= dim < n:  # (a bad dim: the core's IndexError)
+        _scatter_index_dtype(index)
         _same_dtype_source(self, src)
     return write_inplace(self, "scatter_add", lambda s: _C.scatter_add(s, dim, index, src), src)
 
