@@ -246,6 +246,8 @@ def roll(input, shifts, dims=None):
     from ._args import dims_arg
     if dims is not None:
         dims_arg(dims, "roll")  # PyTorch's TypeError for a bool or other non-int dims
+    if input.numel() == 0:  # PyTorch returns a copy of an empty tensor before looking at shifts or dims
+        return input.clone()
     if dims is None:
         return roll(input.reshape(-1), shifts, 0).view(input.shape)
     shifts = [shifts] if isinstance(shifts, int) else list(shifts)

@@ -867,6 +867,13 @@ def lerp(self, end, weight):
     if not self.is_floating_point():  # the shapes' error before the kernel's NotImplementedError, as PyTorch
         from ._functions import broadcast_shapes
         broadcast_shapes(self.shape, end.shape, *([weight.shape] if isinstance(weight, Tensor) else []))
+    elif isinstance(weight, Tensor) and weight.is_floating_point() and weight.dtype != self.dtype:
+        # a wider 0-dim weight widens the result: PyTorch computes all of it in that dtype (the core took
+        # end - start in self's dtype first, a float32 rounding inside a float64 result)
+        from ._composites import _result_type_of
+        dt = _result_type_of(self, end, weight)
+        if dt != self.dtype:
+            self, end = self.to(dt), end.to(dt)
     return _C.lerp(self, end, weight)
 
 
@@ -1139,6 +1146,7 @@ def _index_select_from_nothing(size, index):
 @_method
 def gather(self, dim, index):
     dim = int_arg(dim, "gather")
+    tensor_arg(index, "gather", "index", 2)  # the parser's TypeError before any range check
     n = builtins.max(self.dim(), 1)
     if not -n <= dim < n:  # before the empty-index shortcut, as PyTorch's
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
