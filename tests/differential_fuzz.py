@@ -312,8 +312,8 @@ def same(x, y, meta_only, family, float32_inputs=False):
 # Note [What counts as a failure]: exception-type pairs (torch's, tensorcore's) accepted for an op, each with
 # why. Keys: (target, torch exception, tensorcore exception); target "*" matches any op. Empty: the differences
 # that are other issues' work are kept out of generation instead, each where it is left out:
-#   - float16/bfloat16/uint8/complex dtypes (issue 10): never generated; numpy ufuncs of bool tensors (whose
-#     PyTorch results are uint8/float16) get int64 tensors;
+#   - issue 10's dtypes (uint8 ... complex128): generated only with dtypes="all" (Note [Two dtype sets]); in
+#     the classic run numpy ufuncs of bool tensors (whose PyTorch results are uint8/float16) get int64 tensors;
 #   - ops tensorcore lacks (set_, <<, >>): counted in Gen.missing and reported, not run (adding
 #     an op changes which calls a seed generates); unique(dim=...) is never generated;
 #   - detach_ of a view that does not require grad (PyTorch refuses every view; tensorcore tracks only the
@@ -865,7 +865,7 @@ class Gen:
         arr = NP(np.arange(int(np.prod(x.shape)) if x.shape else 1).reshape(x.shape or ()).astype(
             r.choice(["int64", "float32", "float64", "int32", "bool"])))
         if op == "np_ufunc":
-            if x.dtype == "bool":  # ufuncs of bools give uint8/float16 tensors in PyTorch: issue 10's dtypes
+            if x.dtype == "bool" and not self.all_dtypes:  # ufuncs of bools give uint8/float16 tensors in PyTorch
                 x.dtype = "int64"
             return Call("numpy", "np", r.choice(["multiply", "add", "sum", "mean", "exp", "abs"]),
                         (x,) if r.random() < 0.5 else (x, -1), {}, "values")
