@@ -200,6 +200,11 @@ CASES = {
                                                                   m.tensor(0.12, dtype=m.float64)),
     "gather_numpy_index": lambda m: m.ones(3, 2).gather(3, np.array([1, 2])),
     "roll_empty_bad_dim": lambda m: m.ones(2, 0, 3).roll(1, -6),
+    "median_bool_bad_dim_first": lambda m: m.median(m.tensor([True, False]), 1),
+    "setitem_mask_one_element_2d_value": lambda m: _set(m.zeros(4, 3, dtype=m.int32), m.arange(12).reshape(4, 3) % 3 == 0,
+                                                        m.tensor([[-2.5]])),
+    "setitem_mask_one_element_value_same_dtype": lambda m: _set(m.zeros(2, 2), m.tensor([[True, False], [False, True]]),
+                                                                m.tensor([[[7.]]])),
     # hand probes of malformed calls
     "nll_loss_int32_target": lambda m: m.nn.functional.nll_loss(m.ones(2, 3), m.tensor([0, 1], dtype=m.int32)),
     "nll_loss_uint8_target": lambda m: m.nn.functional.nll_loss(m.randn(2, 3).log_softmax(1) * 0 - 1,

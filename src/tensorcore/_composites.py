@@ -213,6 +213,8 @@ def median(input, dim=None, keepdim=False):
     from ._args import bool_arg
     bool_arg(keepdim, "median")
     if input.dtype.name == "bool" or input.is_complex():  # Note [Refuse, never reinterpret]
+        if dim is not None:  # the dim's range first, as PyTorch
+            _wrap_dim_checked(int_arg(dim, "median"), input.dim())
         raise kernel_not_implemented(f"median_{'cpu' if dim is None else 'out'}", input)
     if dim is None and keepdim:
         raise TypeError("median(): argument 'dim' (position 2) must be int, not NoneType")

@@ -166,6 +166,8 @@ def __setitem__(self, key, value):
         module = builtins.type(value).__module__
         kind = builtins.type(value).__name__ if module == "builtins" else f"{module}.{builtins.type(value).__name__}"
         raise TypeError(f"can't assign a {kind} to a {self.type()}")
+    if isinstance(value, Tensor) and value.dim() and _is_mask_fill(key, value):
+        value = value.reshape([])  # PyTorch's masked_fill path takes a one-element value of any shape
     if isinstance(value, Tensor) and value.dtype != self.dtype:
         _check_index_put_dtype(self, key, value)
         if value.is_complex() and not self.is_complex() and _is_mask_fill(key, value):
@@ -191,7 +193,8 @@ def _complex_fill_value(self, value):
 
 def _is_mask_fill(key, value):
     items = key if isinstance(key, tuple) else (key,)
-    return len(items) == 1 and isinstance(items[0], Tensor) and items[0].dtype is bool_ and value.numel() == 1
+    return len(items) == 1 and isinstance(items[0], Tensor) and items[0].dtype is bool_ and items[0].dim() \
+        and value.numel() == 1
 
 
 def _masked_fill_any(src, mask, value):
