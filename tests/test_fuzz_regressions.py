@@ -205,6 +205,11 @@ CASES = {
                                                         m.tensor([[-2.5]])),
     "setitem_mask_one_element_value_same_dtype": lambda m: _set(m.zeros(2, 2), m.tensor([[True, False], [False, True]]),
                                                                 m.tensor([[[7.]]])),
+    "where_complex_number_float_tensor": lambda m: m.where(m.tensor([True, False]), 1j, m.zeros(2)),
+    "where_float64_tensor_complex_number": lambda m: m.where(m.tensor([True, False]), m.ones(2, dtype=m.float64),
+                                                             2 + 1j),
+    "where_two_numbers_one_complex": lambda m: m.where(m.tensor([True, False]), 1j, 2.5),
+    "where_two_complex_numbers": lambda m: m.where(m.tensor([True, False]), 1j, 2 - 1j),
     # hand probes of malformed calls
     "nll_loss_int32_target": lambda m: m.nn.functional.nll_loss(m.ones(2, 3), m.tensor([0, 1], dtype=m.int32)),
     "nll_loss_uint8_target": lambda m: m.nn.functional.nll_loss(m.randn(2, 3).log_softmax(1) * 0 - 1,

@@ -781,7 +781,19 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Tensor:
         return condition.nonzero(as_tuple=True)
     if not isinstance(condition, Tensor):
         raise TypeError(f"where(): argument 'condition' must be Tensor, not {type(condition).__name__}")
+    if isinstance(input, builtins.complex) or isinstance(other, builtins.complex):
+        # the core's number parsing keeps a complex number's real part only: a 0-dim tensor of the result's
+        # dtype instead (PyTorch's promotion of a complex number beside the other operand)
+        input, other = _complex_where_operands(input, other)
     return _C.where(condition, input, other)
+
+
+def _complex_where_operands(input: Any, other: Any) -> tuple[Any, Any]:
+    from ._dtype import complex64
+    tensors = [t for t in (input, other) if isinstance(t, Tensor)]
+    dt = result_type(tensors[0], input if tensors[0] is other else other) if tensors else complex64
+    return tuple(_C.tensor_from_data(v, dt) if isinstance(v, builtins.complex) else v  # type: ignore[return-value]
+                 for v in (input, other))
 
 
 def clamp(input: Any, min: Any = None, max: Any = None) -> Tensor:
