@@ -210,6 +210,9 @@ CASES = {
                                                              2 + 1j),
     "where_two_numbers_one_complex": lambda m: m.where(m.tensor([True, False]), 1j, 2.5),
     "where_two_complex_numbers": lambda m: m.where(m.tensor([True, False]), 1j, 2 - 1j),
+    "sub_bool_number_with_alpha": lambda m: m.sub(m.tensor(1.5, dtype=m.float64), False, alpha=0.5),
+    "sub_inplace_bool_tensor_with_alpha": lambda m: m.tensor([1.5]).sub_(m.tensor(True), alpha=2),
+    "median_explicit_dim_none": lambda m: m.median(m.tensor([1, 2], dtype=m.uint8), dim=None),
     # hand probes of malformed calls
     "nll_loss_int32_target": lambda m: m.nn.functional.nll_loss(m.ones(2, 3), m.tensor([0, 1], dtype=m.int32)),
     "nll_loss_uint8_target": lambda m: m.nn.functional.nll_loss(m.randn(2, 3).log_softmax(1) * 0 - 1,

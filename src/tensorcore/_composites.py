@@ -205,12 +205,19 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return _isclose(input, other, rtol, atol, equal_nan)
 
 
+_NO_DIM = object()  # median(input): no dim given (an explicit dim=None is PyTorch's TypeError)
+
+
 @_both
-@grad_fn_named(lambda input, dim=None, keepdim=False: "MedianBackward0" if dim is None else "MedianBackward1")
-def median(input, dim=None, keepdim=False):
+@grad_fn_named(lambda input, dim=_NO_DIM, keepdim=False: "MedianBackward0" if dim is _NO_DIM else "MedianBackward1")
+def median(input, dim=_NO_DIM, keepdim=False):
     """Lower median, as PyTorch (no averaging of the two middle values); NaN
     when the reduced values contain a NaN (with the index of the first NaN)."""
     from ._args import bool_arg
+    if dim is None:
+        raise TypeError("median(): argument 'dim' must be int, not NoneType")
+    if dim is _NO_DIM:
+        dim = None
     bool_arg(keepdim, "median")
     if input.dtype.name == "bool" or input.is_complex():  # Note [Refuse, never reinterpret]
         if dim is not None:  # the dim's range first, as PyTorch

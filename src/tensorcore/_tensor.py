@@ -719,7 +719,10 @@ def add_(self, other, *, alpha=1):
 @_method
 def sub(self, other, *, alpha=1):
     alpha = _alpha_number(alpha, "sub", self, other)
-    return _C.sub(self, other) if alpha == 1 else _C.sub_alpha(self, other, alpha)
+    if alpha == 1:
+        return _C.sub(self, other)
+    _no_bool_subtraction(self, other)  # (the core's sub checks this; its alpha form did not)
+    return _C.sub_alpha(self, other, alpha)
 
 
 @_method
@@ -727,7 +730,14 @@ def sub_(self, other, *, alpha=1):
     alpha = _alpha_number(alpha, "sub_", self, other)
     if alpha == 1:
         return _C.sub_(self, other)
+    _no_bool_subtraction(self, other)
     return _C.add_alpha_(self, other, -alpha)
+
+
+def _no_bool_subtraction(self, other):
+    if self.dtype is bool_ or isinstance(other, builtins.bool) or (isinstance(other, Tensor) and other.dtype is bool_):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 def _rounded_div(a, b, rounding_mode):
