@@ -888,8 +888,9 @@ def _spread_and_mean(stat: str, node_name: str) -> Callable[..., tuple[Tensor, T
     @functools.wraps(f)
     def checked(input: Tensor, *args: Any, **kwargs: Any) -> tuple[Tensor, Tensor]:
         # a bool is the positional `unbiased` form only; PyTorch's parser refuses dim=True
-        if isinstance(kwargs.get("dim"), builtins.bool):
-            raise TypeError(f"{stat}_mean() received an invalid combination of arguments - got (Tensor, dim=bool), "
+        if isinstance(kwargs.get("dim"), builtins.bool) or (args and isinstance(args[0], builtins.bool) and (
+                len(args) > 1 or kwargs)):  # the (input, bool unbiased) overload takes nothing else
+            raise TypeError(f"{stat}_mean() received an invalid combination of arguments - got (Tensor, bool, ...), "
                             f"but expected one of:\n * (Tensor input, tuple of ints dim, bool unbiased = True, bool "
                             f"keepdim = False)\n * (Tensor input, tuple of ints dim = None, *, Number correction = "
                             f"None, bool keepdim = False)\n * (Tensor input, bool unbiased = True)\n")

@@ -717,6 +717,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 def mode(input, dim=-1, keepdim=False):
     dim = _wrap_dim(int_arg(dim, "mode"), input.dim())
     bool_arg(keepdim, "mode")
+    if input.is_complex() and input.requires_grad and _C.is_grad_enabled():
+        raise RuntimeError("mode does not support automatic differentiation for outputs with complex dtype.")
     refuse_complex("mode_cpu", input)  # Note [Refuse, never reinterpret]
     if input.dim() == 0:
         return _return_type("mode")(input.clone(), _C.zeros([], _int64))

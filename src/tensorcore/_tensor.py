@@ -824,11 +824,25 @@ def _nan_bound(b):
     return isinstance(b, builtins.float) and b != b
 
 
+def _refuse_complex_clamp(self, min, max):
+    """PyTorch's complex refusal comes after the arguments' own errors: the
+    missing bounds, a number beside a tensor bound, the shapes."""
+    if not (self.is_complex() or builtins.any(isinstance(b, Tensor) and b.is_complex() for b in (min, max))):
+        return
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) != isinstance(max, Tensor) and min is not None and max is not None:
+        _bound_tensor(max if isinstance(min, Tensor) else min)  # the parser's TypeError
+    if not self.is_complex():  # a complex bound only: the shapes' error comes first
+        from ._functions import broadcast_shapes
+        broadcast_shapes(self.shape, *[b.shape for b in (min, max) if isinstance(b, Tensor)])
+    raise NotImplementedError("clamp is not supported for complex types")
+
+
 @_method
 def clamp(self, min=None, max=None):
-    if self.is_complex():
-        raise NotImplementedError("clamp is not supported for complex types")
     min, max = _clamp_bounds(min, max)
+    _refuse_complex_clamp(self, min, max)
     if _nan_bound(min) or _nan_bound(max):
         # a NaN bound makes every element NaN (PyTorch's min(max(x, lo), hi) propagates it); the core's
         # number clamp ignored it. The clamp with infinite bounds gives the result's dtype and shape.
@@ -849,9 +863,8 @@ def clamp(self, min=None, max=None):
 
 @_method
 def clamp_(self, min=None, max=None):
-    if self.is_complex():
-        raise NotImplementedError("clamp is not supported for complex types")
     min, max = _clamp_bounds(min, max)
+    _refuse_complex_clamp(self, min, max)
     if _nan_bound(min) or _nan_bound(max):  # as clamp: every element NaN
         if not self.is_floating_point():  # a float result PyTorch cannot write into self
             raise RuntimeError(f"result type Float can't be cast to the desired output type "
@@ -1076,8 +1089,7 @@ def sort(self, dim=-1, descending=False, stable=False):
     bool_arg(descending, "sort", "descending")
     bool_arg(stable, "sort", "stable")
     dim = int_arg(dim, "sort")
-    if self.is_complex():
-        raise RuntimeError("Sort does not support complex dtypes on CPU")
+    _refuse_complex_sort(self, dim)
     v, i = _C.sort(self, dim, descending)
     return return_types.sort(v, i)
 
@@ -1085,9 +1097,16 @@ def sort(self, dim=-1, descending=False, stable=False):
 @_method
 def argsort(self, dim=-1, descending=False, stable=False):
     dim = int_arg(dim, "argsort")
-    if self.is_complex():
-        raise RuntimeError("Sort does not support complex dtypes on CPU")
+    _refuse_complex_sort(self, dim)
     return _C.sort(self, dim, descending)[1]
+
+
+def _refuse_complex_sort(self, dim):
+    if self.is_complex():
+        n = builtins.max(self.dim(), 1)
+        if not -n <= dim < n:  # the dim's range first, as PyTorch
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        raise RuntimeError("Sort does not support complex dtypes on CPU")
 
 
 @_method
