@@ -223,6 +223,11 @@ CASES = {
     "std_mean_unbiased_positional_with_keepdim": lambda m: m.std_mean(m.ones(3, 3), True, keepdim=True),
     "var_mean_unbiased_positional_alone": lambda m: m.var_mean(m.tensor([1., 2., 4.]), True),
     "mode_complex_requires_grad": lambda m: m.mode(m.tensor(1j, requires_grad=True), 0),
+    "sub_bool_tensor_list_other_with_alpha": lambda m: m.sub(m.zeros(3, 0, dtype=m.bool), [], alpha=0.5),
+    "round_inplace_expanded_bool": lambda m: m.tensor([True]).expand(3).round_(),
+    "lerp_inplace_expanded_integer": lambda m: m.tensor([[1, 2]]).expand(3, 2).lerp_(m.tensor([[1, 2]]), 0.5),
+    "addcmul_bool_shapes_first": lambda m: m.addcmul(m.ones(2, 2, dtype=m.bool), m.ones(2, 2, dtype=m.bool),
+                                                     m.ones(3, 3, dtype=m.bool), value=0.5),
     # hand probes of malformed calls
     "nll_loss_int32_target": lambda m: m.nn.functional.nll_loss(m.ones(2, 3), m.tensor([0, 1], dtype=m.int32)),
     "nll_loss_uint8_target": lambda m: m.nn.functional.nll_loss(m.randn(2, 3).log_softmax(1) * 0 - 1,

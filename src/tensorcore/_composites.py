@@ -103,6 +103,8 @@ def addcmul(input, tensor1, tensor2, *, value=1):
     # PyTorch computes all of it in the result's dtype (not tensor1 * tensor2 in theirs first)
     dt = _result_type_of(input, tensor1, tensor2)
     if dt.name == "bool":
+        from ._functions import broadcast_shapes
+        broadcast_shapes(input.shape, tensor1.shape, tensor2.shape)  # the shapes' error first, as PyTorch
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     if not (dt.is_floating_point or dt.is_complex):  # value is cast to the result's dtype too
         value = builtins.bool(value) if dt.name == "bool" else builtins.int(value)
@@ -159,6 +161,8 @@ def lerp_(self, end, weight):
     shape = broadcast_shapes(self.shape, end.shape)  # the shapes' error before the dtype's
     if list(shape) != list(self.shape):
         raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
+    from ._tensor import _check_no_overlap
+    _check_no_overlap(self)  # a write into an expanded tensor: PyTorch's error before the dtype's
     if not self.is_floating_point():
         raise NotImplementedError(f"\"lerp_kernel_scalar\" not implemented for '{_TYPE_NAMES[self.dtype.name]}'")
     if isinstance(weight, Tensor):

@@ -735,6 +735,8 @@ def sub_(self, other, *, alpha=1):
 
 
 def _no_bool_subtraction(self, other):
+    if not isinstance(other, (Tensor, int, builtins.float)):  # another `other`: the core's TypeError first
+        return
     if self.dtype is bool_ or isinstance(other, builtins.bool) or (isinstance(other, Tensor) and other.dtype is bool_):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
                            "invert a mask, use the `~` or `logical_not()` operator instead.")
@@ -795,6 +797,7 @@ def round(self, *, decimals=_NO_DECIMALS):
 
 @_method
 def round_(self, *, decimals=_NO_DECIMALS):
+    _check_no_overlap(self)  # a write into an expanded tensor: PyTorch's error before the dtype's
     _round_refusal(self, decimals)
     if decimals is _NO_DECIMALS or decimals == 0:
         return _round_half_even_(self)
