@@ -28,23 +28,37 @@ Note [What counts as a failure]
                    is on ALLOWED below, each entry with its reason.
   value            both return, with different values, dtypes or shapes.
 Calls of ops that tensorcore does not have at all are not generated (missing
-features are other issues' work); dtypes other than bool, int32, int64,
-float32 and float64 (float16, bfloat16, uint8, complex: issue 10) are never
-generated.
+features are other issues' work).
+
+Note [Two dtype sets]
+By default (`dtypes="classic"`, the CI run at seed 17) tensors are bool, int32,
+int64, float32 and float64 only, and a seed generates the same sequence it
+always did. `dtypes="all"` (`--dtypes all`) also draws the dtypes issue 10
+added: uint8, int8, int16, float16, bfloat16, complex64 and complex128 (with
+PyTorch's promotion between all of them). The extra names change only which
+dtype a draw picks, never how many draws a call takes, so the two modes
+generate the same kinds of calls. numpy has no bfloat16: such tensors are
+built from float32 values and converted, and their results are compared as
+float32 values under the name bfloat16.
 """
 import argparse
 import builtins
+import cmath
 import collections
 import gc
-import math
 import random
 import sys
 import warnings
 
 import numpy as np
 
-DTYPES = ["float32", "float64", "int64", "int32", "bool"]  # Note [Neutral call descriptions]: issue 10's are left out
+DTYPES = ["float32", "float64", "int64", "int32", "bool"]  # Note [Two dtype sets]: the classic set
+ALL_DTYPES = DTYPES + ["uint8", "int8", "int16", "float16", "bfloat16", "complex64", "complex128"]
+ALL_WEIGHTS = [5, 2, 3, 1, 1] + [1] * 7
 FLOATS = ("float32", "float64")
+HALFS = ("float16", "bfloat16")
+COMPLEX = ("complex64", "complex128")
+GRAD_DTYPES = FLOATS + HALFS + COMPLEX  # the dtypes a tensor can require grad in
 
 
 # --------------------------------------------------------------- descriptions
@@ -67,13 +81,18 @@ class T:
         n = int(np.prod(shape, dtype=np.int64))
         if self.dtype == "bool":
             a = g.integers(0, 2, n).astype(bool)
-        elif self.dtype in FLOATS:
+        elif self.dtype in GRAD_DTYPES:
             a = np.round(g.normal(0, 2, n), 2)
+            if self.dtype in COMPLEX:
+                a = a + 1j * np.round(g.normal(0, 2, n), 2)
             if self.special and n:
                 a[g.integers(0, n, 2)] = g.choice([np.nan, np.inf, -np.inf, 0.0, -0.0], 2)
+        elif self.dtype == "uint8":
+            a = g.integers(0, 11, n)
         else:
             a = g.integers(-5, 6, n)
-        return a.astype(self.dtype).reshape(shape)
+        # Note [Two dtype sets]: numpy has no bfloat16, Env.base converts these float32 values
+        return a.astype("float32" if self.dtype == "bfloat16" else self.dtype).reshape(shape)
 
 
 class D:
@@ -125,25 +144,30 @@ class Env:
             return {k: self.make(v) for k, v in d.items()}
         return d
 
+    def base(self, d, shape):
+        """A contiguous tensor of `d`'s values in `shape` (bfloat16: Note [Two dtype sets])."""
+        t = self.lib.tensor(d.values(shape))
+        return t.to(self.lib.bfloat16) if d.dtype == "bfloat16" else t
+
     def _tensor(self, d):
-        lib, shape = self.lib, list(d.shape)
+        shape = list(d.shape)
         if d.layout == "transposed" and len(shape) >= 2:
-            base = lib.tensor(d.values(shape[::-1]))
+            base = self.base(d, shape[::-1])
             make_view = lambda b: b.permute(*range(len(shape) - 1, -1, -1))  # noqa: E731
         elif d.layout == "expanded" and shape and builtins.min(shape) > 0:
             small = [1 if i % 2 == 0 else s for i, s in enumerate(shape)]
-            base = lib.tensor(d.values(small))
+            base = self.base(d, small)
             make_view = lambda b: b.expand(*shape)  # noqa: E731
         elif d.layout == "strided" and shape:
             big = shape[:-1] + [shape[-1] * 2]
-            base = lib.tensor(d.values(big))
+            base = self.base(d, big)
             make_view = lambda b: b[..., ::2]  # noqa: E731
         elif d.layout == "offset" and shape:
             big = [shape[0] + 1] + shape[1:]
-            base = lib.tensor(d.values(big))
+            base = self.base(d, big)
             make_view = lambda b: b[1:]  # noqa: E731
         else:
-            base = lib.tensor(d.values(shape))
+            base = self.base(d, shape)
             make_view = None
         if d.requires_grad:
             base.requires_grad_(True)
@@ -159,7 +183,11 @@ def neutral(x, lib, depth=0):
     if depth > 4:
         return ("deep",)
     if isinstance(x, lib.Tensor):
-        return ("tensor", str(x.dtype).split(".")[-1], tuple(x.shape), x.detach().numpy().copy())
+        name = str(x.dtype).split(".")[-1]
+        x = x.detach().resolve_conj().resolve_neg()
+        if name == "bfloat16":  # Note [Two dtype sets]
+            x = x.float()
+        return ("tensor", name, tuple(x.shape), x.numpy().copy())
     if isinstance(x, np.ndarray):
         return ("ndarray", x.dtype.name, x.shape, x.copy())
     if isinstance(x, (np.generic,)):
@@ -168,7 +196,7 @@ def neutral(x, lib, depth=0):
         return ("dtype", str(x).split(".")[-1])
     if isinstance(x, (tuple, list)):  # Size, namedtuples (max, sort, ...), lists
         return ("seq", tuple(neutral(v, lib, depth + 1) for v in x))
-    if isinstance(x, (builtins.bool, int, float, str)) or x is None:
+    if isinstance(x, (builtins.bool, int, float, complex, str)) or x is None:
         return ("py", type(x).__name__, x)
     return ("other", type(x).__name__)
 
@@ -247,11 +275,13 @@ def _close(a, b, dtype, family, float32_inputs=False):
         return False
     if a.size == 0:
         return True
-    if dtype in ("float32", "float64"):
+    if dtype in GRAD_DTYPES:
         # A float64 out= of an op on float32 inputs holds a float32 computation (PyTorch computes in the
         # inputs' dtype, then casts): its rounding is float32's
-        precise = dtype == "float64" and not float32_inputs
+        precise = dtype in ("float64", "complex128") and not float32_inputs
         rtol, atol = (1e-9, 1e-11) if precise else (1e-4, 1e-5)
+        if dtype in HALFS:  # an 8-bit (bfloat16) or 11-bit (float16) mantissa; one rounding step apart is equal
+            rtol, atol = (1e-2, 1e-3) if dtype == "float16" else (1.6e-2, 1e-2)
         if family in ("reduce", "matmul", "autograd"):
             rtol, atol = rtol * 10, atol * 10
         return np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
@@ -273,8 +303,8 @@ def same(x, y, meta_only, family, float32_inputs=False):
             return False
         if meta_only:
             return True
-        if x[1] == "float":
-            return (math.isnan(x[2]) and math.isnan(y[2])) or math.isclose(x[2], y[2], rel_tol=1e-5, abs_tol=1e-6)
+        if x[1] in ("float", "complex"):
+            return (cmath.isnan(x[2]) and cmath.isnan(y[2])) or cmath.isclose(x[2], y[2], rel_tol=1e-5, abs_tol=1e-6)
         return x[2] == y[2]
     return x == y
 
@@ -282,14 +312,17 @@ def same(x, y, meta_only, family, float32_inputs=False):
 # Note [What counts as a failure]: exception-type pairs (torch's, tensorcore's) accepted for an op, each with
 # why. Keys: (target, torch exception, tensorcore exception); target "*" matches any op. Empty: the differences
 # that are other issues' work are kept out of generation instead, each where it is left out:
-#   - float16/bfloat16/uint8/complex dtypes (issue 10): never generated; numpy ufuncs of bool tensors (whose
-#     PyTorch results are uint8/float16) get int64 tensors;
+#   - issue 10's dtypes (uint8 ... complex128): generated only with dtypes="all" (Note [Two dtype sets]); in
+#     the classic run numpy ufuncs of bool tensors (whose PyTorch results are uint8/float16) get int64 tensors;
 #   - ops tensorcore lacks (set_, <<, >>): counted in Gen.missing and reported, not run (adding
 #     an op changes which calls a seed generates); unique(dim=...) is never generated;
 #   - detach_ of a view that does not require grad (PyTorch refuses every view; tensorcore tracks only the
 #     views autograd records): only contiguous tensors get detach_ unless they require grad;
 #   - PyTorch's own quirks that are not part of the contract: median of a stride-0 input (reads garbage),
-#     var_mean/std_mean of data with inf (Welford gives a NaN mean), topk's order among ties (unspecified),
+#     median of an empty integer tensor (NaN cast to an integer), kron of a permuted matrix (a failing view()),
+#     mode of data with NaN (sorted with `<`: which value wins is unspecified), complex inf/NaN through a
+#     matrix product (inf or NaN depends on the kernel's formula),
+#     var_mean/std_mean of data with inf (Welford gives a NaN mean), topk's and kthvalue's indices among ties,
 #     a number given as out= (wrapped into a throwaway tensor), NaN/inf in autograd inputs.
 ALLOWED = {
 }
@@ -327,9 +360,12 @@ def compare(call, rt, rc):
 class Gen:
     """Random well-formed and malformed calls over every op family."""
 
-    def __init__(self, rng, tc):
+    def __init__(self, rng, tc, dtypes="classic"):
         self.r, self.tc = rng, tc
         self.missing = collections.Counter()
+        self.all_dtypes = dtypes == "all"  # Note [Two dtype sets]
+        if dtypes not in ("classic", "all"):
+            raise ValueError(f"dtypes: 'classic' or 'all', not {dtypes!r}")
 
     # -- building blocks
     def shape(self, ndim=None, zero=0.08):
@@ -340,7 +376,9 @@ class Gen:
 
     def dtype(self, floats=False):
         if floats:
-            return self.r.choice(["float32", "float32", "float64"])
+            return self.r.choice(["float32", "float16" if self.all_dtypes else "float32", "float64"])
+        if self.all_dtypes:
+            return self.r.choices(ALL_DTYPES, ALL_WEIGHTS)[0]
         return self.r.choices(DTYPES, [5, 2, 3, 1, 1])[0]
 
     def tensor(self, shape=None, dtype=None, rg=None, layout=None):
@@ -350,8 +388,8 @@ class Gen:
         if layout is None:
             layout = r.choices(["contiguous", "transposed", "expanded", "strided", "offset"], [6, 1, 1, 1, 1])[0]
         if rg is None:
-            rg = dtype in FLOATS and r.random() < 0.15
-        return T(shape, dtype, layout, rg and dtype in FLOATS, r.randrange(1 << 30), special=r.random() < 0.1)
+            rg = dtype in GRAD_DTYPES and r.random() < 0.15
+        return T(shape, dtype, layout, rg and dtype in GRAD_DTYPES, r.randrange(1 << 30), special=r.random() < 0.1)
 
     def dim(self, ndim):
         r = self.r
@@ -625,6 +663,10 @@ class Gen:
             x.layout = "contiguous"
         if op in ("var_mean", "std_mean"):  # PyTorch's Welford mean of data with an inf is NaN (its quirk)
             x.special = False
+        if op == "mode":  # PyTorch's mode sorts with `<`, so where NaNs land (and which value wins) is unspecified
+            x.special = False
+        if op == "median" and 0 in x.shape and x.dtype not in GRAD_DTYPES:
+            x.dtype = "float64"  # PyTorch's median of no integers is NaN cast to the dtype: garbage (INT_MIN)
         needs_dim = op in ("logsumexp", "cumsum", "cumprod", "softmax", "log_softmax", "cummax",
                            "logcumsumexp")
         kw = {}
@@ -654,14 +696,23 @@ class Gen:
         if op in ("std", "var") and r.random() < 0.3:
             kw["correction"] = r.choice([0, 1, 2, 0.5])
         method = r.random() < 0.5 and op not in ("std_mean", "var_mean")
-        # topk's order among equal values is unspecified (PyTorch's docs): its values are compared, not indices
-        return Call("reduce", "method" if method else "fn", op, args, kw, "first" if op == "topk" else "values")
+        # topk's and kthvalue's index among equal values is unspecified (PyTorch's docs; its kthvalue is a
+        # quickselect): their values are compared, not indices
+        return Call("reduce", "method" if method else "fn", op, args, kw,
+                    "first" if op in ("topk", "kthvalue") else "values")
 
     def matmul(self):
+        call = self._matmul_call()
+        for t in call.args:  # complex inf/NaN through a GEMM: whether inf or NaN comes out is the kernel's own
+            if isinstance(t, T) and t.dtype in COMPLEX:
+                t.special = False
+        return call
+
+    def _matmul_call(self):
         r = self.r
         op = r.choice(["matmul", "mm", "bmm", "mv", "dot", "outer", "addmm", "__matmul__", "baddbmm", "inner",
                        "tensordot", "kron", "vdot", "einsum", "addmv", "cross"])
-        dt = r.choice(["float32", "float32", "float64", "int64"])
+        dt = r.choice(["float32", "complex64" if self.all_dtypes else "float32", "float64", "int64"])
         a_, b_, c_ = r.randint(0, 3), r.randint(1, 3), r.randint(1, 3)
         shapes = {"mm": ([a_, b_], [b_, c_]), "bmm": ([2, a_, b_], [2, b_, c_]), "mv": ([a_, b_], [b_]),
                   "dot": ([b_], [b_]), "vdot": ([b_], [b_]), "outer": ([a_], [c_]), "inner": ([a_, b_], [c_, b_]),
@@ -689,6 +740,8 @@ class Gen:
                                              self.tensor([a_, b_], dt), self.tensor([b_, c_], dt)), {}, "values")
         if op == "__matmul__":
             return Call("matmul", "method", op, (a, r.choice([b, b, [1, 2], 2])), {}, "values")
+        if op == "kron":  # PyTorch's kron of a permuted matrix calls view() and fails (its bug, not the contract)
+            a.layout = b.layout = "contiguous"
         return Call("matmul", "fn", op, (a, self.maybe(b)), {}, "values")
 
     def join(self):
@@ -807,10 +860,12 @@ class Gen:
         r = self.r
         op = r.choice(["np_ufunc", "np_array", "tensor_np_binary", "as_tensor", "np_operand", "numpy_method"])
         x = self.tensor(rg=r.random() < 0.3)
+        if x.dtype == "bfloat16":  # tensorcore's numpy() gives ml_dtypes' bfloat16 by design (PyTorch: TypeError)
+            x.dtype = "float16"
         arr = NP(np.arange(int(np.prod(x.shape)) if x.shape else 1).reshape(x.shape or ()).astype(
             r.choice(["int64", "float32", "float64", "int32", "bool"])))
         if op == "np_ufunc":
-            if x.dtype == "bool":  # ufuncs of bools give uint8/float16 tensors in PyTorch: issue 10's dtypes
+            if x.dtype == "bool" and not self.all_dtypes:  # ufuncs of bools give uint8/float16 tensors in PyTorch
                 x.dtype = "int64"
             return Call("numpy", "np", r.choice(["multiply", "add", "sum", "mean", "exp", "abs"]),
                         (x,) if r.random() < 0.5 else (x, -1), {}, "values")
@@ -861,6 +916,7 @@ class Gen:
         x.special = False
         nd = len(x.shape)
         y = self.tensor(self.bcast_shape(x.shape), "float64", rg=r.random() < 0.7)
+        y.special = False
         if op in ("mul", "div", "pow", "maximum", "atan2"):
             args = (x, r.choice([y, y, 2, 0.5]))
         elif op in ("sum", "mean", "amax", "max", "softmax", "logsumexp", "cumsum", "var", "prod"):
@@ -958,13 +1014,13 @@ def describe(call, rt, rc):
             f"    torch: {fmt(rt)}\n    tc:    {fmt(rc)}")
 
 
-def fuzz(calls, seed, torch=None, tc=None, report=None, trace=False):
+def fuzz(calls, seed, torch=None, tc=None, report=None, trace=False, dtypes="classic"):
     if torch is None:
         import torch
     if tc is None:
         import tensorcore as tc
     report = report or Report()
-    gen = report.gen = Gen(random.Random(seed), tc)
+    gen = report.gen = Gen(random.Random(seed), tc, dtypes)
     for i in range(calls):
         call = gen.call()
         if trace:  # a crash kills the process: the last line printed names the call
@@ -985,6 +1041,8 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--show", type=int, default=5, help="examples shown per category")
     ap.add_argument("--family", default=None, help="generate only this family")
+    ap.add_argument("--dtypes", choices=("classic", "all"), default="classic",
+                    help="classic: bool/int32/int64/float32/float64; all: also issue 10's (Note [Two dtype sets])")
     ap.add_argument("--trace", action="store_true", help="print each call to stderr before running it")
     a = ap.parse_args(argv)
     import torch
@@ -994,7 +1052,7 @@ def main(argv=None):
     tc.set_num_threads(1)
     if a.family:
         Gen.FAMILIES, Gen.WEIGHTS = [a.family], [1]
-    rep = fuzz(a.calls, a.seed, torch, tc, trace=a.trace)
+    rep = fuzz(a.calls, a.seed, torch, tc, trace=a.trace, dtypes=a.dtypes)
     print(rep.summary())
     print("not generated, tensorcore has no such op:", dict(rep.gen.missing.most_common()))
     for cat, exs in sorted(rep.examples.items()):

@@ -11,6 +11,7 @@ its input (PyTorch's view would).
 from . import _C
 from ._args import tensor_arg
 from ._out import check_out, write_out
+from ._dtype import SCALAR_TYPE_NAMES
 
 
 def _into_out(name, out, inputs, compute):
@@ -89,6 +90,9 @@ def complex(real, imag, *, out=None):
 def polar(abs, angle, *, out=None):
     tensor_arg(abs, "polar", "abs", 1)
     tensor_arg(angle, "polar", "angle", 2)
+    if not all(t.dtype.name in ("float16", "float32", "float64") for t in (abs, angle)):
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
+                           f"{SCALAR_TYPE_NAMES[abs.dtype.name]} and {SCALAR_TYPE_NAMES[angle.dtype.name]}")
     return _into_out("polar", out, (abs, angle), lambda: _C._polar(abs, angle))
 
 

@@ -15,6 +15,7 @@ from ._args import shape_args, int_arg, tensor_arg
 from ._inplace import write_inplace
 from ._naming import grad_fn_named
 from ._dtype import int64 as _int64
+from ._dtype_refusals import kernel_not_implemented, refuse_complex
 
 Tensor = _C.Tensor
 _FUNCTIONS = {}
@@ -23,21 +24,42 @@ _FUNCTIONS = {}
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES  # noqa: E402
 
 
-def _category(dt):
-    return 2 if dt.is_floating_point else 0 if dt.name == "bool" else 1
-
-
 def _result_type_of(*tensors):
     """PyTorch's result type of several tensors at once: dimensioned ones
-    decide, unless a 0-dim one is of a higher category (bool < int < float)."""
+    decide, unless a 0-dim one is of a higher category (bool < int < float <
+    complex); a complex 0-dim one with float dimensioned ones gives the
+    complex type of their width (float64 and complex64: complex128)."""
     from ._functions import promote_types
     dims = [t.dtype for t in tensors if t.dim()]
     zero = [t.dtype for t in tensors if not t.dim()]
     dt_dims = functools.reduce(promote_types, dims) if dims else None
     dt_zero = functools.reduce(promote_types, zero) if zero else None
-    if dt_dims is None or (dt_zero is not None and _category(dt_zero) > _category(dt_dims)):
+    if dt_dims is None:
         return dt_zero
+    if dt_zero is None or dt_dims.is_complex:
+        return dt_dims
+    if dt_zero.is_complex:  # PyTorch's combine_categories: the complex category, the float width
+        if dt_dims.is_floating_point:
+            from ._dtype import complex64, complex128
+            return complex128 if dt_dims.name == "float64" else complex64
+        return dt_zero
+    if dt_dims.is_floating_point:
+        return dt_dims
+    if dt_dims.name == "bool" or dt_zero.is_floating_point:
+        return promote_types(dt_dims, dt_zero)
     return dt_dims
+
+
+# Note [Same dtype in, no silent cast]
+# scatter, scatter_add, index_add and index_put write a source tensor into
+# self's elements; PyTorch requires the source in self's dtype (a RuntimeError
+# naming both) rather than casting it, so these check that first, after the
+# dim's range, as PyTorch orders them.
+def _wrap_dim_checked(dim, nd):
+    n = builtins.max(nd, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim
 
 
 def _check_mask(mask, name):
@@ -81,8 +103,10 @@ def addcmul(input, tensor1, tensor2, *, value=1):
     # PyTorch computes all of it in the result's dtype (not tensor1 * tensor2 in theirs first)
     dt = _result_type_of(input, tensor1, tensor2)
     if dt.name == "bool":
+        from ._functions import broadcast_shapes
+        broadcast_shapes(input.shape, tensor1.shape, tensor2.shape)  # the shapes' error first, as PyTorch
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
-    if not dt.is_floating_point:  # value is cast to the result's dtype too
+    if not (dt.is_floating_point or dt.is_complex):  # value is cast to the result's dtype too
         value = builtins.bool(value) if dt.name == "bool" else builtins.int(value)
     if tensor1.dtype != dt:
         tensor1 = tensor1.to(dt)
@@ -94,7 +118,18 @@ def addcmul(input, tensor1, tensor2, *, value=1):
 @_both
 @grad_fn_named("AddcdivBackward0")
 def addcdiv(input, tensor1, tensor2, *, value=1):
+    _addcdiv_integer_check(tensor1, tensor2)
     return input + value * tensor1 / tensor2
+
+
+def _addcdiv_integer_check(tensor1, tensor2):
+    if all(isinstance(t, Tensor) and not (t.is_floating_point() or t.is_complex()) for t in (tensor1, tensor2)):
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release addcdiv "
+                           "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be "
+                           "implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+                           "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+                           "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
+                           "for all dtypes.")
 
 
 def _name_inplace_grad_fn(self, name, *others):
@@ -114,6 +149,7 @@ def addcmul_(self, tensor1, tensor2, *, value=1):
 
 @_method
 def addcdiv_(self, tensor1, tensor2, *, value=1):
+    _addcdiv_integer_check(tensor1, tensor2)
     return _name_inplace_grad_fn(self.add_(value * tensor1 / tensor2), "AddcdivBackward0", tensor1, tensor2)
 
 
@@ -122,7 +158,11 @@ def lerp_(self, end, weight):
     from ._tensor import _lerp_dtypes
     _lerp_dtypes(self, end, weight, "lerp_")
     from ._functions import broadcast_shapes
-    broadcast_shapes(self.shape, end.shape)  # the shapes' error before the dtype's
+    shape = broadcast_shapes(self.shape, end.shape)  # the shapes' error before the dtype's
+    if list(shape) != list(self.shape):
+        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
+    from ._tensor import _check_no_overlap
+    _check_no_overlap(self)  # a write into an expanded tensor: PyTorch's error before the dtype's
     if not self.is_floating_point():
         raise NotImplementedError(f"\"lerp_kernel_scalar\" not implemented for '{_TYPE_NAMES[self.dtype.name]}'")
     if isinstance(weight, Tensor):
@@ -147,6 +187,11 @@ def frac(input):
 @_both
 @grad_fn_named("NanToNumBackward0")
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    if input.is_complex():  # the real and imaginary parts separately, as PyTorch (which has no gradient for it)
+        if input.requires_grad and _C.is_grad_enabled():
+            raise RuntimeError("nan_to_num does not support automatic differentiation for outputs with complex dtype.")
+        from ._complex import view_as_complex, view_as_real
+        return view_as_complex(nan_to_num(view_as_real(input.resolve_conj()), nan, posinf, neginf).contiguous())
     if not input.dtype.is_floating_point:
         return input.clone()
     from ._type_info import finfo
@@ -164,15 +209,24 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return _isclose(input, other, rtol, atol, equal_nan)
 
 
+_NO_DIM = object()  # median(input): no dim given (an explicit dim=None is PyTorch's TypeError)
+
+
 @_both
-@grad_fn_named(lambda input, dim=None, keepdim=False: "MedianBackward0" if dim is None else "MedianBackward1")
-def median(input, dim=None, keepdim=False):
+@grad_fn_named(lambda input, dim=_NO_DIM, keepdim=False: "MedianBackward0" if dim is _NO_DIM else "MedianBackward1")
+def median(input, dim=_NO_DIM, keepdim=False):
     """Lower median, as PyTorch (no averaging of the two middle values); NaN
     when the reduced values contain a NaN (with the index of the first NaN)."""
     from ._args import bool_arg
+    if dim is None:
+        raise TypeError("median(): argument 'dim' must be int, not NoneType")
+    if dim is _NO_DIM:
+        dim = None
     bool_arg(keepdim, "median")
-    if input.dtype.name == "bool":
-        raise NotImplementedError(f"\"median_{'cpu' if dim is None else 'out'}\" not implemented for 'Bool'")
+    if input.dtype.name == "bool" or input.is_complex():  # Note [Refuse, never reinterpret]
+        if dim is not None:  # the dim's range first, as PyTorch
+            _wrap_dim_checked(int_arg(dim, "median"), input.dim())
+        raise kernel_not_implemented(f"median_{'cpu' if dim is None else 'out'}", input)
     if dim is None and keepdim:
         raise TypeError("median(): argument 'dim' (position 2) must be int, not NoneType")
     from ._tensor import return_types
@@ -205,10 +259,15 @@ def roll(input, shifts, dims=None):
     from ._args import dims_arg
     if dims is not None:
         dims_arg(dims, "roll")  # PyTorch's TypeError for a bool or other non-int dims
+    if input.numel() == 0:  # PyTorch returns a copy of an empty tensor before looking at shifts or dims
+        return input.clone()
     if dims is None:
         return roll(input.reshape(-1), shifts, 0).view(input.shape)
     shifts = [shifts] if isinstance(shifts, int) else list(shifts)
     dims = [dims] if isinstance(dims, int) else list(dims)
+    for s in shifts:
+        if isinstance(s, int) and not -(2 ** 63) <= s < 2 ** 63:
+            raise ValueError("Overflow when unpacking long long")  # PyTorch's parser, before any work
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
     out = input
@@ -258,6 +317,8 @@ def triu(input, diagonal=0):
 def trace(input):
     if input.dim() != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
+    if input.dtype.name == "bool":  # Note [Refuse, never reinterpret]
+        raise kernel_not_implemented("trace", input)
     return input.diagonal().sum()
 
 
@@ -335,6 +396,11 @@ def masked_select(input, mask):
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     if reduce is not None:
         raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add")
+    _wrap_dim_checked(dim, input.dim())
+    if isinstance(index, Tensor) and index.dtype.name not in ("int64", "int32"):
+        raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
+    if isinstance(src, Tensor) and src.dtype != input.dtype:  # Note [Same dtype in, no silent cast]
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     if src is None:
         src = value
     if not isinstance(src, Tensor):
@@ -359,7 +425,11 @@ def index_add_(self, dim, index, source, *, alpha=1):  # Note [Python in-place o
 @_both
 @grad_fn_named("IndexAddBackward0")
 def index_add(input, dim, index, source, *, alpha=1):
-    dim = dim % input.dim()
+    dim = _wrap_dim_checked(int_arg(dim, "index_add"), input.dim())
+    if isinstance(source, Tensor) and source.dtype != input.dtype:  # Note [Same dtype in, no silent cast]
+        raise RuntimeError(f"index_add_(): self ({_TYPE_NAMES[input.dtype.name]}) and source "
+                           f"({_TYPE_NAMES[source.dtype.name]}) must have the same scalar type")
+    dim = dim % builtins.max(input.dim(), 1)
     src = source if alpha == 1 else source * alpha
     perm = [dim] + [d for d in builtins.range(input.dim()) if d != dim]
     inv = [perm.index(d) for d in builtins.range(input.dim())]
@@ -378,9 +448,15 @@ def index_fill_(self, dim, index, value):
         self.unsqueeze(0).index_fill_(0, index, value)
         return self
     dim %= n
-    if self.shape[dim] == 0 and isinstance(index, Tensor) and index.numel():  # PyTorch fails in its storage check
+    others = 1
+    for i, s in enumerate(self.shape):
+        others *= s if i != dim else 1
+    if self.shape[dim] == 0 and others and isinstance(index, Tensor) and index.numel():
+        # PyTorch fails in its storage check (only when the other dims hold elements)
         raise RuntimeError(f"index_fill_(): index out of range for dimension {dim} of size 0")
-    if self.numel() == 0:  # no element to fill: PyTorch looks at no index
+    if self.numel() == 0:  # no element to fill: PyTorch looks at no index, but converts the value
+        if not isinstance(value, Tensor):
+            _C.zeros([1], self.dtype).fill_(value)  # a value the dtype cannot hold: PyTorch's RuntimeError
         return self
     # A setitem on a view of self: the view's in-place write records
     # CopySlices onto self (Note [In-place on views]), so the filled positions
@@ -471,7 +547,9 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         if not -n <= dim < n:
             raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
         raise NotImplementedError("unique(dim=...) is not supported by tensorcore")
-    arr = input.detach().numpy().reshape(-1)
+    refuse_complex("unique", input)  # Note [Refuse, never reinterpret]
+    from ._tensor import _numpy_values
+    arr = _numpy_values(input.detach()).reshape(-1)  # bfloat16 widened (exact); the result is cast back
     # every NaN is its own value, as PyTorch's (numpy would fold them into one)
     vals, inv, counts = np.unique(arr, return_inverse=True, return_counts=True, equal_nan=False)
     out = [tensor(vals, dtype=input.dtype)]
@@ -485,10 +563,13 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 @_both
 def bincount(input, weights=None, minlength=0):
     from ._functions import tensor
+    if input.dtype.name == "bool" or input.is_floating_point() or input.is_complex():
+        raise kernel_not_implemented("bincount_cpu", input)  # Note [Refuse, never reinterpret]
     arr = input.numpy()
     if arr.ndim != 1 or (arr.size and arr.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    w = None if weights is None else weights.detach().numpy()
+    from ._tensor import _numpy_values
+    w = None if weights is None else _numpy_values(weights.detach())
     res = np.bincount(arr, weights=w, minlength=minlength)
     return tensor(res) if w is not None else tensor(res.astype(np.int64))
 
@@ -560,6 +641,9 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     if not isinstance(test_elements, Tensor):
         from ._functions import tensor
         test_elements = tensor(test_elements)
+    for t in (elements, test_elements):  # Note [Refuse, never reinterpret]
+        if t.dtype.name == "bool" or t.is_complex():
+            raise RuntimeError(f"Unsupported input type encountered for isin(): {_TYPE_NAMES[t.dtype.name]}")
     hit = (elements.unsqueeze(-1) == test_elements.reshape(-1)).any(-1) if test_elements.numel() else \
         _C.zeros(list(elements.shape), _C.tensor_from_data(True, None).dtype)
     return ~hit if invert else hit

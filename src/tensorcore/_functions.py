@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 import builtins
+import functools
 import math
 
 import numpy as np
@@ -64,7 +65,23 @@ def _ranges_as_lists(data):
 def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False, pin_memory: Any = False) -> Tensor:
     dev = _factory_device(device, "tensor")
     data = _ranges_as_lists(data)
-    return _finish(_place(_C.tensor_from_data(data, dtype_arg(dtype, "tensor")), dev), requires_grad)
+    try:
+        t = _C.tensor_from_data(data, dtype_arg(dtype, "tensor"))
+    except TypeError:
+        _string_as_dimension(data)
+        raise
+    return _finish(_place(t, dev), requires_grad)
+
+
+def _string_as_dimension(data: Any) -> None:
+    """PyTorch infers a nested sequence's shape from its first elements, and a
+    str is a sequence to it: a str found there is "too many dimensions"
+    (ValueError), not the invalid data type a str elsewhere is (TypeError)."""
+    first = data
+    while isinstance(first, (list, tuple)) and len(first):
+        first = first[0]
+    if isinstance(first, str) and first is not data:
+        raise ValueError("too many dimensions 'str'")
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -79,7 +96,12 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
             return _place(_C.from_numpy(data), dev)
         except TypeError:
             pass
-    return _place(_C.tensor_from_data(data, dtype_arg(dtype, "as_tensor")), dev)
+    try:
+        t = _C.tensor_from_data(data, dtype_arg(dtype, "as_tensor"))
+    except TypeError:
+        _string_as_dimension(data)
+        raise
+    return _place(t, dev)
 
 
 def from_numpy(ndarray: Any) -> Tensor:
@@ -302,10 +324,13 @@ def linspace(start: Any, end: Any, steps: Any, *, dtype: Any = None, device: Any
         dt = _out_factory_dtype("linspace", dtype_arg(dtype, "linspace"), out)
     else:
         dt = _factory_dtype(dtype, "linspace")
-    if dt is bool_ and steps > 0:
+    if dt is bool_ and steps > 1:  # one step is `start` itself: PyTorch fills it without the kernel
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     t = _C.linspace(builtins.float(_number(start, "linspace", "start")),
-                    builtins.float(_number(end, "linspace", "end")), steps, dt, dev if out is None else None)
+                    builtins.float(_number(end, "linspace", "end")), steps, float64 if dt is bool_ else dt,
+                    dev if out is None else None)
+    if dt is bool_:
+        t = t.to(bool_)
     if out is not None and out.numel() == t.numel():  # an out with the right number of elements keeps its shape
         t = t.reshape(out.shape)
     return _finish(t, requires_grad) if out is None else _write_out("linspace", t, out, warn_resize=False)
@@ -313,8 +338,14 @@ def linspace(start: Any, end: Any, steps: Any, *, dtype: Any = None, device: Any
 
 def logspace(start: Any, end: Any, steps: Any, base: Any = 10.0, *, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
     dev = _factory_device(device, "logspace")
-    if dtype_arg(dtype, "logspace") is bool_ and int_arg(steps, "logspace", "steps") > 0:
+    dt = dtype_arg(dtype, "logspace")
+    if dt is bool_ and int_arg(steps, "logspace", "steps") > 1:  # one step: start itself, as linspace
         raise NotImplementedError("\"logspace_cpu\" not implemented for 'Bool'")
+    if dt is not None and not (dt.is_floating_point or dt.is_complex or dt is bool_):
+        # PyTorch's integral kernel takes start and end as integers (truncated) and
+        # the step in double; like linspace, the first half counts up from start and
+        # the second half down from end
+        start, end = builtins.int(_number(start, "logspace", "start")), builtins.int(_number(end, "logspace", "end"))
     t = _C.pow(builtins.float(base), linspace(start, end, steps, dtype=float64, device=_CPU))
     return _finish(_place(t.to(_factory_dtype(dtype, "logspace")), dev), requires_grad)
 
@@ -376,7 +407,7 @@ def _gen(generator):
 def _seed_value(seed):
     seed = builtins.int(seed)
     if seed < -(2 ** 63) or seed >= 2 ** 64:
-        raise RuntimeError(f"Overflow when unpacking long: seed {seed} is out of range")
+        raise ValueError("Overflow when unpacking long long")  # PyTorch's words and type
     return seed % (2 ** 64)
 
 
@@ -464,9 +495,31 @@ def randint(low: Any = None, high: Any = None, size: Any = None, *, generator: A
     shape = shape_args((size,), "randint")
     dt = dtype_arg(dtype, "randint") or int64
     low, high = int_arg(low, "randint", "low"), int_arg(high, "randint", "high")
+    _check_random_bounds(low, high, dt)
     if out is not None:
         return _C.random_from_to_(_random_out(out, shape, "randint"), low, high, _gen(generator))
     return _finish(_C.randint(low, high, shape, dt, _gen(generator), dev), requires_grad)
+
+
+# PyTorch's check_from_to_in_range: `from` and `to - 1` must be values of the
+# dtype (integers: its range; floating types: the largest finite value), named
+# by the C++ type, as its RuntimeError says.
+_RANDOM_BOUNDS = {"uint8": (0, 255, "unsigned char"), "int8": (-128, 127, "signed char"),
+                  "int16": (-2 ** 15, 2 ** 15 - 1, "short"), "int32": (-2 ** 31, 2 ** 31 - 1, "int"),
+                  "float16": (-65504, 65504, "c10::Half")}
+
+
+def _check_random_bounds(low: int, high: int, dt: Any) -> None:
+    if dt.is_complex:
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
+    bounds = _RANDOM_BOUNDS.get(dt.name)
+    if bounds is None:
+        return
+    lo, hi, cpp = bounds
+    if not lo <= low <= hi:
+        raise RuntimeError(f"from is out of bounds for {cpp}")
+    if not lo <= high - 1 <= hi:
+        raise RuntimeError(f"to - 1 is out of bounds for {cpp}")
 
 
 def randperm(n: Any, *, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
@@ -728,7 +781,19 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Tensor:
         return condition.nonzero(as_tuple=True)
     if not isinstance(condition, Tensor):
         raise TypeError(f"where(): argument 'condition' must be Tensor, not {type(condition).__name__}")
+    if isinstance(input, builtins.complex) or isinstance(other, builtins.complex):
+        # the core's number parsing keeps a complex number's real part only: a 0-dim tensor of the result's
+        # dtype instead (PyTorch's promotion of a complex number beside the other operand)
+        input, other = _complex_where_operands(input, other)
     return _C.where(condition, input, other)
+
+
+def _complex_where_operands(input: Any, other: Any) -> tuple[Any, Any]:
+    from ._dtype import complex64
+    tensors = [t for t in (input, other) if isinstance(t, Tensor)]
+    dt = result_type(tensors[0], input if tensors[0] is other else other) if tensors else complex64
+    return tuple(_C.tensor_from_data(v, dt) if isinstance(v, builtins.complex) else v  # type: ignore[return-value]
+                 for v in (input, other))
 
 
 def clamp(input: Any, min: Any = None, max: Any = None) -> Tensor:
@@ -757,13 +822,17 @@ def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     if out is not None:
         return _C.add(input, other if alpha == 1 else _C.mul(other, alpha), out=out)
     if not isinstance(input, Tensor):
-        return _C.add_alpha(_C.scalar_tensor(input, None), other, alpha) if alpha != 1 else _C.add(input, other)
+        if isinstance(alpha, builtins.bool) or alpha != 1:  # (a bool alpha: the method's own RuntimeError)
+            return _C.scalar_tensor(input, None).add(other, alpha=alpha)
+        return _C.add(input, other)
     return input.add(other, alpha=alpha)
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     if out is not None:
         return _C.sub(input, other if alpha == 1 else _C.mul(other, alpha), out=out)
+    if not isinstance(input, Tensor) and (isinstance(alpha, builtins.bool) or alpha != 1):
+        input = _C.scalar_tensor(input, None)  # number - alpha * other (alpha was dropped before)
     return input.sub(other, alpha=alpha) if isinstance(input, Tensor) else _C.sub(input, other)
 
 
@@ -778,11 +847,14 @@ def div(input: Any, other: Any, *, rounding_mode: Any = None, out: Any = None) -
     return result if out is None else _write_out("div", result, out)
 
 
-def round(input: Any, *, decimals: Any = 0, out: Any = None) -> Tensor:  # noqa: A001
+_NO_DECIMALS: Any = object()  # PyTorch's round has an overload without decimals (integers pass through)
+
+
+def round(input: Any, *, decimals: Any = _NO_DECIMALS, out: Any = None) -> Tensor:  # noqa: A001
     _check_input(input, "round")
-    if out is not None and decimals == 0:
+    if out is not None and (decimals is _NO_DECIMALS or decimals == 0):
         return _C.round(input, out=out)
-    return input.round(decimals=decimals)
+    return input.round() if decimals is _NO_DECIMALS else input.round(decimals=decimals)
 
 
 for _n in ("lerp", "norm", "mm", "bmm", "dot", "mv", "outer",
@@ -812,7 +884,18 @@ def _spread_and_mean(stat: str, node_name: str) -> Callable[..., tuple[Tensor, T
                 _C._rename_grad_fn(t, node_name, [input])
         return out
     f.__name__ = f"{stat}_mean"
-    return f
+
+    @functools.wraps(f)
+    def checked(input: Tensor, *args: Any, **kwargs: Any) -> tuple[Tensor, Tensor]:
+        # a bool is the positional `unbiased` form only; PyTorch's parser refuses dim=True
+        if isinstance(kwargs.get("dim"), builtins.bool) or (args and isinstance(args[0], builtins.bool) and (
+                len(args) > 1 or kwargs)):  # the (input, bool unbiased) overload takes nothing else
+            raise TypeError(f"{stat}_mean() received an invalid combination of arguments - got (Tensor, bool, ...), "
+                            f"but expected one of:\n * (Tensor input, tuple of ints dim, bool unbiased = True, bool "
+                            f"keepdim = False)\n * (Tensor input, tuple of ints dim = None, *, Number correction = "
+                            f"None, bool keepdim = False)\n * (Tensor input, bool unbiased = True)\n")
+        return f(input, *args, **kwargs)
+    return checked
 
 
 var_mean = _spread_and_mean("var", "VarMeanBackward0")

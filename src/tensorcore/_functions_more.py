@@ -127,6 +127,10 @@ def _spacing_view(x, y, dim, name):
 def trapezoid(y, x=None, *, dx=None, dim=-1):
     tensor_arg(y, "trapezoid", "y")
     dim = _trapezoid_dim(y, int_arg(dim, "trapezoid"), "trapezoid")
+    if y.dtype.name == "bool" or (isinstance(x, Tensor) and x.dtype.name == "bool"):
+        raise RuntimeError("trapezoid: received a bool input for `x` or `y`, but bool is not supported"
+                           if isinstance(x, Tensor) else
+                           "trapezoid: received a bool input for `y`, but bool is not supported")
     if isinstance(x, Tensor):
         if dx is not None:
             raise TypeError("trapezoid() received an invalid combination of arguments")

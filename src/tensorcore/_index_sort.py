@@ -20,6 +20,7 @@ from . import _C
 from ._args import bool_arg, int_arg, tensor_arg
 from ._composites import _both, _function, _method
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES, int64 as _int64, int32 as _int32
+from ._dtype_refusals import refuse_bool_or_complex, refuse_complex
 from ._inplace import write_inplace
 from ._naming import grad_fn_named
 from ._out import check_out, write_out
@@ -139,6 +140,8 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                            f"dimensions of boundaries tensor and input value tensor must match, but we got "
                            f"boundaries tensor {list(sorted_sequence.shape)} and input value tensor "
                            f"{list(input.shape)}")
+    for t in (sorted_sequence, input):  # Note [Refuse, never reinterpret]
+        refuse_bool_or_complex("searchsorted_out_cpu", t)
     seq = _search_values(sorted_sequence)
     if sorter is not None:
         tensor_arg(sorter, "searchsorted", "sorter")
@@ -615,6 +618,7 @@ def _cum_extreme(name, greater):
     @grad_fn_named(node)
     def fn(input, dim):
         dim = _wrap_dim(int_arg(dim, name), input.dim())
+        refuse_complex(f"{name}_cpu", input)  # Note [Refuse, never reinterpret]
         cls = _return_type(name)
         if input.dim() == 0:
             return cls(input.clone(), _C.zeros([], _int64))
@@ -702,6 +706,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
         raise IndexError(f"kthvalue(): Expected reduction dim {dim} to have non-zero size.")
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+    refuse_bool_or_complex("kthvalue_cpu", input)  # Note [Refuse, never reinterpret]; after the k check, as PyTorch
     if input.dim() == 0:
         return _return_type("kthvalue")(input.clone(), _C.zeros([], _int64))
     order = input.detach().sort(dim, stable=True).indices
@@ -712,6 +717,9 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 def mode(input, dim=-1, keepdim=False):
     dim = _wrap_dim(int_arg(dim, "mode"), input.dim())
     bool_arg(keepdim, "mode")
+    if input.is_complex() and input.requires_grad and _C.is_grad_enabled():
+        raise RuntimeError("mode does not support automatic differentiation for outputs with complex dtype.")
+    refuse_complex("mode_cpu", input)  # Note [Refuse, never reinterpret]
     if input.dim() == 0:
         return _return_type("mode")(input.clone(), _C.zeros([], _int64))
     if input.shape[dim] == 0:
@@ -908,6 +916,7 @@ def unravel_index(indices, shape):
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     for what, flag in (("return_inverse", return_inverse), ("return_counts", return_counts)):
         bool_arg(flag, "unique_consecutive", what)
+    refuse_complex("unique", input)  # Note [Refuse, never reinterpret]
     if dim is None:
         a = _np(input).reshape(-1)
         if a.size:

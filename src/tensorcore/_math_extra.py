@@ -152,13 +152,24 @@ Tensor.mvlgamma_ = _tensor_mvlgamma_
 
 
 # ---- float_power: pow in float64 ----
-def _f64(x):
+def _f64(x, wide=None):
+    """x in float_power's computation dtype `wide`: float64, or complex128 when
+    an operand is complex (PyTorch's rule)."""
     from ._dtype import float64
+    wide = wide or float64
     if isinstance(x, Tensor):
-        return x if x.dtype is float64 else x.to(float64)
+        return x if x.dtype is wide else x.to(wide)
     if isinstance(x, (builtins.int, builtins.float)):
         return builtins.float(x)  # a bool too: True ** 2.0 is 1.0
+    if isinstance(x, builtins.complex):
+        return x
     raise TypeError(f"float_power(): argument must be Tensor or Number, not {type(x).__name__}")
+
+
+def _float_power_dtype(*operands):
+    from ._dtype import complex128, float64
+    cplx = any(isinstance(x, builtins.complex) or (isinstance(x, Tensor) and x.is_complex()) for x in operands)
+    return complex128 if cplx else float64
 
 
 @_function
@@ -169,13 +180,13 @@ def float_power(input, exponent, *, out=None):
                         " * (Tensor input, Tensor exponent, *, Tensor out = None)\n"
                         " * (Number self, Tensor exponent, *, Tensor out = None)\n"
                         " * (Tensor input, Number exponent, *, Tensor out = None)\n")
+    wide = _float_power_dtype(input, exponent)
     if out is not None:
-        from ._dtype import float64
-        if out.dtype is not float64:
+        if out.dtype is not wide:
             raise RuntimeError(f"the output given to float_power has dtype {_long_name(out)} but the operation's "
-                               "result requires dtype Double")
-        return _C.pow(_f64(input), _f64(exponent), out=out)
-    return _C.pow(_f64(input), _f64(exponent))
+                               f"result requires dtype {'ComplexDouble' if wide.is_complex else 'Double'}")
+        return _C.pow(_f64(input, wide), _f64(exponent, wide), out=out)
+    return _C.pow(_f64(input, wide), _f64(exponent, wide))
 
 
 def _tensor_float_power(self, exponent):

@@ -15,6 +15,7 @@ from . import _C
 from ._args import tensor_arg
 from ._composites import _both, _function, _method
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES
+from ._dtype_refusals import kernel_not_implemented
 from ._inplace import write_inplace
 from ._naming import grad_fn_named
 from ._out import check_out, write_out
@@ -199,6 +200,10 @@ def vdot(input, other):
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src [{other.shape[0]}] "
                            f"to have the same number of elements, but got {input.shape[0]} and {other.shape[0]} "
                            "elements respectively")
+    if input.is_complex():
+        # conj(input) . other; as a product and sum because the core's dot backward
+        # does not conjugate for complex operands (its gradient would be wrong)
+        return (input.conj() * other).sum()
     return _C.dot(input, other)  # real dtypes: no conjugation
 
 
@@ -386,6 +391,9 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
                            f"cdist only supports floating-point dtypes, X2 got: {_type_name(x2)}")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
+    for t in (x1, x2):
+        if t.dtype.name in ("float16", "bfloat16"):  # Note [Refuse, never reinterpret]
+            raise kernel_not_implemented("cdist", t)
     modes = {"use_mm_for_euclid_dist_if_necessary": None, "use_mm_for_euclid_dist": True,
              "donot_use_mm_for_euclid_dist": False}
     if compute_mode not in modes:
@@ -416,7 +424,9 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
                            f"{input.dim()} dimensions")
     x = input.reshape(1, -1) if input.dim() < 2 else input
-    if not x.is_floating_point():
+    if x.dtype.name == "bool":
+        raise RuntimeError("cov(): bool dtype is not supported for input")
+    if not (x.is_floating_point() or x.is_complex()):
         x = x.to(_C.get_default_dtype())
     n_obs = x.shape[1]
     w = None
@@ -468,7 +478,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         norm = norm.clamp_min(0)
     centred = x - avg.unsqueeze(1)
     weighted = centred if w is None else centred * w
-    c = centred.matmul(weighted.transpose(0, 1)) / norm
+    c = centred.matmul(weighted.transpose(0, 1).conj()) / norm  # conj: a no-op for real dtypes
     return c.squeeze()
 
 
@@ -480,8 +490,12 @@ def corrcoef(input):
     c = cov(input)
     if c.dim() == 0:
         return c / c  # a single variable: 1, or NaN where its variance is 0 or NaN, as numpy
-    std = c.diagonal().sqrt()
+    d = c.diagonal()
+    std = (d.real if c.is_complex() else d).sqrt()
     c = c / std.unsqueeze(1)
     c = c / std.unsqueeze(0)
+    if c.is_complex():  # PyTorch clips the real and imaginary parts separately
+        from ._complex import complex as _complex
+        return _complex(c.real.clamp(-1, 1), c.imag.clamp(-1, 1))
     return c.clamp(-1, 1)
 

@@ -16,6 +16,7 @@ from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_
 from ._inplace import write_inplace
 from ._dtype import device as _device, float32, float64, int32, int64, bool_, float16, bfloat16, uint8, int8, int16
 from ._dtype import complex64, complex128
+from ._dtype_refusals import narrow_complex_scalar
 
 Tensor = _C.Tensor
 
@@ -159,15 +160,78 @@ from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES  # noqa: E402
 
 @_method
 def __setitem__(self, key, value):
+    if isinstance(value, builtins.complex):  # Note [Complex values into any dtype]
+        value = _complex_fill_value(self, value)
     if not isinstance(value, (Tensor, int, builtins.float, builtins.bool, np.number, np.bool_)):
         module = builtins.type(value).__module__
         kind = builtins.type(value).__name__ if module == "builtins" else f"{module}.{builtins.type(value).__name__}"
         raise TypeError(f"can't assign a {kind} to a {self.type()}")
+    if isinstance(value, Tensor) and value.dim() and _is_mask_fill(key, value):
+        value = value.reshape([])  # PyTorch's masked_fill path takes a one-element value of any shape
     if isinstance(value, Tensor) and value.dtype != self.dtype:
         _check_index_put_dtype(self, key, value)
+        if value.is_complex() and not self.is_complex() and _is_mask_fill(key, value):
+            # PyTorch's masked_fill path reads the one value as a scalar: its checked conversion
+            narrow_complex_scalar(builtins.complex(value.item()), self.dtype.name)
     if isinstance(key, (builtins.bool, list)):
         _check_no_overlap(self)  # index_put_ into an expanded tensor: PyTorch's RuntimeError
     self._setitem(key, value)  # records like PyTorch: Note [Assignment records like PyTorch] (bindings/indexing.cpp)
+
+
+# Note [Complex values into any dtype]
+# The core's scalar parsing keeps only the real part of a Python complex (and
+# masked_fill reads a complex value tensor wrongly), so complex values are
+# resolved here, as PyTorch does: into a complex tensor they go as a 0-dim
+# tensor of its dtype (through where() for masked_fill); into a real tensor
+# by the checked conversion of _dtype_refusals.narrow_complex_scalar, which
+# raises for a nonzero imaginary part instead of dropping it.
+def _complex_fill_value(self, value):
+    if self.is_complex():
+        return _C.tensor_from_data(value, self.dtype)
+    return narrow_complex_scalar(value, self.dtype.name)
+
+
+def _is_mask_fill(key, value):
+    items = key if isinstance(key, tuple) else (key,)
+    return len(items) == 1 and isinstance(items[0], Tensor) and items[0].dtype is bool_ and items[0].dim() \
+        and value.numel() == 1
+
+
+def _masked_fill_any(src, mask, value):
+    """_C.masked_fill, with tensor and complex values resolved here first
+    (Note [Complex values into any dtype], Note [A fill value tensor is a scalar])."""
+    value_complex = isinstance(value, builtins.complex) or (isinstance(value, Tensor) and value.is_complex())
+    if not (value_complex or src.is_complex() or isinstance(value, Tensor)) or not isinstance(
+            value, (Tensor, int, builtins.float, builtins.complex)):
+        return _C.masked_fill(src, mask, value)
+    if isinstance(value, Tensor) and value.dim() != 0:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.dim()} dimension(s).")
+    _C.masked_fill(src.detach(), mask, 0)  # the mask's own checks (dtype, shape), as PyTorch orders them
+    if isinstance(value, Tensor) and (value.requires_grad or src.is_complex()):
+        # a value that requires grad gets its gradient through where()
+        return _named_fill(_C.where(mask, value.to(src.dtype), src), "MaskedFillBackward1", src, value)
+    scalar = value.item() if isinstance(value, Tensor) else value
+    if isinstance(scalar, builtins.complex):
+        if src.is_complex():
+            return _named_fill(_C.where(mask, _C.tensor_from_data(scalar, src.dtype), src), "MaskedFillBackward0",
+                               src)
+        scalar = narrow_complex_scalar(scalar, src.dtype.name)
+    return _C.masked_fill(src, mask, scalar)
+
+
+def _named_fill(out, node, *inputs):
+    if out.requires_grad:  # PyTorch's node names, not where()'s
+        _C._rename_grad_fn(out, node, [t for t in inputs if isinstance(t, Tensor)])
+    return out
+
+
+# Note [A fill value tensor is a scalar]
+# PyTorch's masked_fill reads a 0-dim value tensor as one scalar (value.item()).
+# The core's masked_fill reads the value tensor's memory as the wrong type for
+# the small and complex dtypes (garbage such as 9.7e-319), so a value tensor
+# is turned into a Python number here, or, when it requires grad, filled
+# through where(), which also carries its gradient.
 
 
 # ---- device and dtype conversion ----
@@ -255,6 +319,8 @@ def type(self, dtype=None, non_blocking=False, **kwargs):
                 "complex128": "torch.ComplexDoubleTensor"}[self.dtype.name]
     from ._functions import legacy_tensor_type
     legacy = legacy_tensor_type(dtype)
+    if legacy is None and isinstance(dtype, str):
+        raise ValueError(f"invalid type: '{dtype}'")
     return self.to(legacy._dtype if legacy is not None else dtype)
 
 
@@ -466,10 +532,16 @@ def t(self):
     return _C.t(self)
 
 
+_NO_DIM = object()  # squeeze(): no dim given (an explicit None is PyTorch's TypeError)
+
+
 @_method
-def squeeze(self, dim=None):
-    if dim is None:
+def squeeze(self, dim=_NO_DIM):
+    if dim is _NO_DIM:
         return _C.squeeze(self)
+    if dim is None:
+        raise TypeError("squeeze() received an invalid combination of arguments - got (NoneType), but expected one "
+                        "of:\n * ()\n * (int dim)\n * (tuple of ints dim)\n")
     dims = dims_arg(dim, "squeeze")
     n, seen = builtins.max(self.dim(), 1), set()
     for d in dims:  # out-of-range dims are left to squeeze_dims' IndexError
@@ -505,6 +577,8 @@ def ravel(self):
 def unflatten(self, dim, sizes):
     dim = int_arg(dim, "unflatten")
     if self.dim() == 0:
+        if dim not in (-1, 0):  # the dim's range first, as PyTorch
+            raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got {dim})")
         raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no dimensions")
     return _C.unflatten(self, int_arg(dim, "unflatten"), shape_args((sizes,), "unflatten"))
 
@@ -645,7 +719,10 @@ def add_(self, other, *, alpha=1):
 @_method
 def sub(self, other, *, alpha=1):
     alpha = _alpha_number(alpha, "sub", self, other)
-    return _C.sub(self, other) if alpha == 1 else _C.sub_alpha(self, other, alpha)
+    if alpha == 1:
+        return _C.sub(self, other)
+    _no_bool_subtraction(self, other)  # (the core's sub checks this; its alpha form did not)
+    return _C.sub_alpha(self, other, alpha)
 
 
 @_method
@@ -653,7 +730,16 @@ def sub_(self, other, *, alpha=1):
     alpha = _alpha_number(alpha, "sub_", self, other)
     if alpha == 1:
         return _C.sub_(self, other)
+    _no_bool_subtraction(self, other)
     return _C.add_alpha_(self, other, -alpha)
+
+
+def _no_bool_subtraction(self, other):
+    if not isinstance(other, (Tensor, int, builtins.float)):  # another `other`: the core's TypeError first
+        return
+    if self.dtype is bool_ or isinstance(other, builtins.bool) or (isinstance(other, Tensor) and other.dtype is bool_):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 def _rounded_div(a, b, rounding_mode):
@@ -685,10 +771,23 @@ _round_half_even = _ROWS["round"].method
 _round_half_even_ = _ROWS["round"].inplace
 
 
+_NO_DECIMALS = object()  # round(): no decimals given (PyTorch's two overloads)
+
+
+def _round_refusal(self, decimals):
+    """PyTorch's round() without decimals keeps integers as they are; its
+    decimals overload (even decimals=0) has no integer or bool kernel."""
+    if self.is_floating_point() or (decimals is _NO_DECIMALS and self.dtype is not bool_):
+        return
+    kernel = "round_vml_cpu" if decimals is _NO_DECIMALS or decimals == 0 else "round_cpu"
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{_TYPE_NAMES[self.dtype.name]}'")
+
+
 @_method
-def round(self, *, decimals=0):
+def round(self, *, decimals=_NO_DECIMALS):
     """Round half to even; with decimals, PyTorch's (x * 10^d).round() / 10^d."""
-    if decimals == 0:
+    _round_refusal(self, decimals)
+    if decimals is _NO_DECIMALS or decimals == 0:
         return _round_half_even(self)
     scale = builtins.float(10.0 ** builtins.abs(int_arg(decimals, "round", "decimals")))
     if decimals > 0:
@@ -697,8 +796,10 @@ def round(self, *, decimals=0):
 
 
 @_method
-def round_(self, *, decimals=0):
-    if decimals == 0:
+def round_(self, *, decimals=_NO_DECIMALS):
+    _check_no_overlap(self)  # a write into an expanded tensor: PyTorch's error before the dtype's
+    _round_refusal(self, decimals)
+    if decimals is _NO_DECIMALS or decimals == 0:
         return _round_half_even_(self)
     return write_inplace(self, "round", lambda s: s.round(decimals=decimals))
 
@@ -722,12 +823,40 @@ def _clamp_bounds(min, max):
     return min, max
 
 
+def _nan_bound(b):
+    return isinstance(b, builtins.float) and b != b
+
+
+def _refuse_complex_clamp(self, min, max):
+    """PyTorch's complex refusal comes after the arguments' own errors: the
+    missing bounds, a number beside a tensor bound, the shapes."""
+    if not (self.is_complex() or builtins.any(isinstance(b, Tensor) and b.is_complex() for b in (min, max))):
+        return
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) != isinstance(max, Tensor) and min is not None and max is not None:
+        _bound_tensor(max if isinstance(min, Tensor) else min)  # the parser's TypeError
+    if not self.is_complex():  # a complex bound only: the shapes' error comes first
+        from ._functions import broadcast_shapes
+        broadcast_shapes(self.shape, *[b.shape for b in (min, max) if isinstance(b, Tensor)])
+    raise NotImplementedError("clamp is not supported for complex types")
+
+
 @_method
 def clamp(self, min=None, max=None):
     min, max = _clamp_bounds(min, max)
+    _refuse_complex_clamp(self, min, max)
+    if _nan_bound(min) or _nan_bound(max):
+        # a NaN bound makes every element NaN (PyTorch's min(max(x, lo), hi) propagates it); the core's
+        # number clamp ignored it. The clamp with infinite bounds gives the result's dtype and shape.
+        lo = -builtins.float("inf") if _nan_bound(min) else min
+        hi = builtins.float("inf") if _nan_bound(max) else max
+        return _C.clamp(self, lo, hi) * builtins.float("nan")
     if isinstance(min, Tensor) and isinstance(max, Tensor):
         from ._composites import _result_type_of
         dt = _result_type_of(self, min, max)  # the three operands promote together, as PyTorch
+        if dt is bool_:  # PyTorch's two-bound kernel has no bool instance (one bound: clamp_min/clamp_max do)
+            raise NotImplementedError("\"clamp_cpu\" not implemented for 'Bool'")
         if not (self.dtype == min.dtype == max.dtype == dt):
             return _C.clamp_tensor(self.to(dt), min.to(dt), max.to(dt))
     if isinstance(min, Tensor) or isinstance(max, Tensor):
@@ -738,6 +867,12 @@ def clamp(self, min=None, max=None):
 @_method
 def clamp_(self, min=None, max=None):
     min, max = _clamp_bounds(min, max)
+    _refuse_complex_clamp(self, min, max)
+    if _nan_bound(min) or _nan_bound(max):  # as clamp: every element NaN
+        if not self.is_floating_point():  # a float result PyTorch cannot write into self
+            raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                               f"{_TYPE_NAMES[self.dtype.name]}")
+        return write_inplace(self, "clamp", lambda s: s.clamp(min, max))
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         lo, hi = _bound_tensor(min), _bound_tensor(max)
         return write_inplace(self, "clamp", lambda s: _C.clamp_tensor(s, lo, hi), lo, hi)
@@ -761,6 +896,13 @@ def lerp(self, end, weight):
     if not self.is_floating_point():  # the shapes' error before the kernel's NotImplementedError, as PyTorch
         from ._functions import broadcast_shapes
         broadcast_shapes(self.shape, end.shape, *([weight.shape] if isinstance(weight, Tensor) else []))
+    elif isinstance(weight, Tensor) and weight.is_floating_point() and weight.dtype != self.dtype:
+        # a wider 0-dim weight widens the result: PyTorch computes all of it in that dtype (the core took
+        # end - start in self's dtype first, a float32 rounding inside a float64 result)
+        from ._composites import _result_type_of
+        dt = _result_type_of(self, end, weight)
+        if dt != self.dtype:
+            self, end = self.to(dt), end.to(dt)
     return _C.lerp(self, end, weight)
 
 
@@ -786,13 +928,13 @@ def masked_fill(self, mask, value):
         except RuntimeError:
             shape = None  # not broadcastable: masked_fill's own error below
         if shape is not None:
-            return _C.masked_fill(self.expand(shape), mask, value)
-    return _C.masked_fill(self, mask, value)
+            return _masked_fill_any(self.expand(shape), mask, value)
+    return _masked_fill_any(self, mask, value)
 
 
 @_method
 def masked_fill_(self, mask, value):  # Note [Python in-place ops record history] (_inplace.py)
-    return write_inplace(self, "masked_fill", lambda src: _C.masked_fill(src, mask, value), value)
+    return write_inplace(self, "masked_fill", lambda src: _masked_fill_any(src, mask, value), value)
 
 
 @_method
@@ -949,18 +1091,37 @@ def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
 def sort(self, dim=-1, descending=False, stable=False):
     bool_arg(descending, "sort", "descending")
     bool_arg(stable, "sort", "stable")
-    v, i = _C.sort(self, int_arg(dim, "sort"), descending)
+    dim = int_arg(dim, "sort")
+    _refuse_complex_sort(self, dim)
+    v, i = _C.sort(self, dim, descending)
     return return_types.sort(v, i)
 
 
 @_method
 def argsort(self, dim=-1, descending=False, stable=False):
-    return _C.sort(self, int_arg(dim, "argsort"), descending)[1]
+    dim = int_arg(dim, "argsort")
+    _refuse_complex_sort(self, dim)
+    return _C.sort(self, dim, descending)[1]
+
+
+def _refuse_complex_sort(self, dim):
+    if self.is_complex():
+        n = builtins.max(self.dim(), 1)
+        if not -n <= dim < n:  # the dim's range first, as PyTorch
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        raise RuntimeError("Sort does not support complex dtypes on CPU")
 
 
 @_method
 def topk(self, k, dim=-1, largest=True, sorted=True):
-    v, i = _C.topk(self, int_arg(k, "topk", "k"), int_arg(dim, "topk"), largest, sorted)
+    k, dim = int_arg(k, "topk", "k"), int_arg(dim, "topk")
+    if self.dtype is bool_ or self.is_complex():  # the dim's range first, then the dtype, as PyTorch
+        n = builtins.max(self.dim(), 1)
+        if not -n <= dim < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        if self.is_complex():
+            raise RuntimeError("topk does not support complex dtypes on CPU")
+    v, i = _C.topk(self, k, dim, largest, sorted)
     return return_types.topk(v, i)
 
 
@@ -1000,12 +1161,32 @@ def index_select(self, dim, index):
     dim = int_arg(dim, "index_select")
     if self.dim() == 0 and isinstance(index, Tensor) and index.numel() > 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
+    if self.numel() == 0 and self.dim() > 1 and isinstance(index, Tensor) and index.numel() and index.dim() <= 1 \
+            and index.dtype in (int64, int32) and -self.dim() <= dim < self.dim():
+        _index_select_from_nothing(self.shape[dim], index)
     return _C.index_select(self, dim, index)
+
+
+def _index_select_from_nothing(size, index):
+    """PyTorch's checks of an index into a tensor of two or more dims with no
+    elements (its kernel's own path: RuntimeErrors instead of the IndexError
+    of the others)."""
+    if size == 0:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
+    for i in index.reshape(-1).tolist():
+        if not 0 <= i < size:
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={i} axis_dim={size}")
 
 
 @_method
 def gather(self, dim, index):
     dim = int_arg(dim, "gather")
+    tensor_arg(index, "gather", "index", 2)  # the parser's TypeError before any range check
+    n = builtins.max(self.dim(), 1)
+    if not -n <= dim < n:  # before the empty-index shortcut, as PyTorch's
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    if isinstance(index, Tensor) and index.dtype not in (int64, int32):
+        raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     if isinstance(index, Tensor) and index.numel() == 0 and index.dim() != self.dim():  # PyTorch: an empty result
         return _C.empty(list(index.shape), self.dtype)
     return _C.gather(self, dim, index)
@@ -1014,17 +1195,35 @@ def gather(self, dim, index):
 @_method
 def scatter_add(self, dim, index, src):
     dim = int_arg(dim, "scatter_add")
+    tensor_arg(index, "scatter_add", "index", 2)  # the parser's TypeError before any range check
     n = builtins.max(self.dim(), 1)
     if not -n <= dim < n:  # before the empty-index shortcut, as PyTorch's
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    _scatter_index_dtype(index)
+    _same_dtype_source(self, src)
     if isinstance(index, Tensor) and index.numel() == 0 and index.dim() != self.dim():  # nothing to add
         return self.clone()
     return _C.scatter_add(self, dim, index, src)
 
 
+def _scatter_index_dtype(index):
+    if isinstance(index, Tensor) and index.dtype not in (int64, int32):
+        raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
+
+
+def _same_dtype_source(self, src):
+    """Note [Same dtype in, no silent cast] (_composites.py)."""
+    if isinstance(src, Tensor) and src.dtype != self.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+
+
 @_method
 def scatter_add_(self, dim, index, src):  # Note [Python in-place ops record history] (_inplace.py)
     dim = int_arg(dim, "scatter_add_")
+    n = builtins.max(self.dim(), 1)
+    if -n <= dim < n:  # (a bad dim: the core's IndexError)
+        _scatter_index_dtype(index)
+        _same_dtype_source(self, src)
     return write_inplace(self, "scatter_add", lambda s: _C.scatter_add(s, dim, index, src), src)
 
 
@@ -1038,12 +1237,22 @@ def nonzero(self, *, as_tuple=False):
 
 @_method
 def index_put_(self, indices, values, accumulate=False):
+    _index_put_same_dtype(self, values)
     return _C.index_put_(self, list(indices), values, accumulate)
 
 
 @_method
 def index_put(self, indices, values, accumulate=False):
+    _index_put_same_dtype(self, values)
     return _C.index_put(self, list(indices), values, accumulate)
+
+
+def _index_put_same_dtype(self, values):
+    """Note [Same dtype in, no silent cast] (_composites.py)."""
+    if isinstance(values, Tensor) and values.dtype != self.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{_TYPE_NAMES[self.dtype.name]} for the destination and {_TYPE_NAMES[values.dtype.name]} "
+                           f"for the source.")
 
 
 @_method
@@ -1126,3 +1335,37 @@ del _kind
 def is_inference(self):
     """False: tensorcore's inference_mode does not mark tensors."""
     return False
+
+
+# ---- Python number conversions of complex tensors ----
+# float() and int() of a complex tensor go through PyTorch's checked
+# conversion (an error for a nonzero imaginary part, never the real part
+# alone); complex() keeps both parts. Real dtypes keep the core's conversions.
+_core_float, _core_int = Tensor.__float__, Tensor.__int__
+
+
+def __float__(self):
+    if self.is_complex():
+        _one_element(self)
+        return builtins.float(narrow_complex_scalar(builtins.complex(self.item()), "float64"))
+    return _core_float(self)
+
+
+def __int__(self):
+    if self.is_complex():
+        _one_element(self)
+        return builtins.int(narrow_complex_scalar(builtins.complex(self.item()), "int64"))
+    return _core_int(self)
+
+
+def __complex__(self):
+    _one_element(self)
+    return builtins.complex(self.item())
+
+
+def _one_element(self):
+    if self.numel() != 1:
+        raise ValueError("only one element tensors can be converted to Python scalars")
+
+
+Tensor.__float__, Tensor.__int__, Tensor.__complex__ = __float__, __int__, __complex__

@@ -108,8 +108,10 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
     dims = [0] + list(builtins.range(2, input.dim()))
     shape = [1, input.shape[1]] + [1] * (input.dim() - 2)
     if training:
-        count = input.numel() // input.shape[1]
-        if count <= 1:
+        count = input.numel() // input.shape[1] if input.shape[1] else 0
+        if count == 0:  # no values: PyTorch returns the empty input normalised by nothing, running stats kept
+            return input.clone()
+        if count == 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size "
                              f"{list(input.shape)}")
         mean = input.mean(dims)

@@ -239,6 +239,12 @@ def mse_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = No
     """Mean squared error (grad_fn=MseLossBackward0)."""
     red = _resolve_reduction(size_average, reduce, reduction)
     input, target = _same_size_or_broadcast(input, target, "mse_loss")
+    if isinstance(input, Tensor) and isinstance(target, Tensor) and not (
+            input.is_floating_point() or target.is_floating_point() or input.is_complex() or target.is_complex()):
+        from .._dtype import SCALAR_TYPE_NAMES  # PyTorch's kernel has no integer instance
+        from .._functions import promote_types
+        raise NotImplementedError(f"\"mse_cpu\" not implemented for "
+                                  f"'{SCALAR_TYPE_NAMES[promote_types(input.dtype, target.dtype).name]}'")
     if weight is not None:
         return _reduce(((input - target) ** 2) * weight, red)
     return _C.mse_loss(input, target.to(input.dtype), red)
@@ -282,10 +288,24 @@ def huber_loss(input: Any, target: Any, reduction: Any = "mean", delta: Any = 1.
 def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = None, ignore_index: Any = -100, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     """Negative log likelihood of class indices (fused; grad_fn=NllLossBackward0)."""
     red = _resolve_reduction(size_average, reduce, reduction)
+    if input.dim() == 0:
+        raise ValueError("Expected 1 or more dimensions (got 0)")
     if input.dim() >= 2 and target.dim() >= 1 and input.shape[0] != target.shape[0]:
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
                          f"({target.shape[0]}).")
-    return _C.nll_loss(input, target, weight, int(ignore_index), red)
+    return _C.nll_loss(input, _class_index_target(target), weight, int(ignore_index), red)
+
+
+def _class_index_target(target: Any) -> Any:
+    """nll_loss's target: PyTorch takes int64 and uint8 class indices only (an
+    int32 or bool target is its RuntimeError, never read as indices)."""
+    name = getattr(getattr(target, "dtype", None), "name", None)
+    if name == "uint8":
+        return target.long()
+    if name is not None and name != "int64":
+        from .._dtype import SCALAR_TYPE_NAMES
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {SCALAR_TYPE_NAMES[name]}")
+    return target
 
 
 def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any = None, ignore_index: Any = -100, reduce: Any = None,
@@ -296,6 +316,14 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
     red = _resolve_reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input.dim() == 0:  # PyTorch: same shapes mean class probabilities, whose class dim 1 does not exist
+        if isinstance(target, Tensor) and target.dim() == 0:
+            if not target.is_floating_point():
+                from .._dtype import SCALAR_TYPE_NAMES
+                raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
+                                   f"{SCALAR_TYPE_NAMES[target.dtype.name]}")
+            raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
     class_dim = 0 if input.dim() == 1 else 1
     n_classes = input.shape[class_dim]
     logp = _C.log_softmax(input, class_dim)
@@ -304,6 +332,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
     if input.dim() >= 2 and target.dim() >= 1 and input.shape[0] != target.shape[0]:
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
                          f"({target.shape[0]}).")
+    target = _class_index_target(target)
     nll = _C.nll_loss(logp, target, weight, int(ignore_index), red)
     if label_smoothing == 0.0:
         return nll
