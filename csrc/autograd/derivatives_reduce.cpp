@@ -48,8 +48,12 @@ Grads prod_backward(FormulaNode& n, const Grads& g) {
   const auto& r = n.attrs_as<attrs::Reduction>();
   Tensor x = n.saved_at(0), out = unsqueeze_reduced(n.saved_at(1), r);
   Tensor gg = unsqueeze_reduced(g[0], r);
+  // prod reduces one dim or all of them, and a full reduction records every
+  // dim of its input: one recorded dim is a dim reduction (for a 1-d input the
+  // two readings agree). Reading dims[0] alone gave a full prod of an N-d
+  // input with one zero the gradient of a prod over dim 0.
   std::optional<int64_t> dim;
-  if (!r.dims.empty()) dim = r.dims[0];
+  if (r.dims.size() == 1) dim = r.dims[0];
   Tensor is_zero = B(BinaryOp::Eq, x, num(0.0));
   Tensor one = ones_like(x);
   Tensor nz_prod = ops::prod(ops::where(is_zero, one, x), dim, true);

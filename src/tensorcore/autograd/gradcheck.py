@@ -10,6 +10,23 @@ def _flat_inputs(inputs):
     return tuple(inputs)
 
 
+# Note [Complex gradcheck]
+# A complex tensor is checked as the pair of real tensors it is made of
+# (PyTorch's convention): each complex input element is perturbed along its
+# real and its imaginary axis (two rows of the Jacobian), each complex output
+# element contributes its real and imaginary part (two columns). On the
+# analytical side, a grad_output of 1 selects the real part of an output
+# element and 1j its imaginary part; the gradient the engine returns for a
+# complex input is dL/d(re x) + i dL/d(im x) (the conjugate Wirtinger
+# convention), i.e. the two rows at once. Real tensors are one row/column per
+# element as before, so a real function's check is unchanged.
+def _real_coords(t):
+    """The tensor's values as float64 numpy, complex ones as (re, im) pairs."""
+    import numpy as np
+    a = t.detach().resolve_conj().numpy() if t.is_complex() else t.detach().double().numpy()
+    return np.stack([a.real, a.imag], -1).ravel() if np.iscomplexobj(a) else a.ravel()
+
+
 def _numerical_jacobian(fn, inputs, idx, eps):
     from .. import no_grad
     import numpy as np
@@ -17,8 +34,9 @@ def _numerical_jacobian(fn, inputs, idx, eps):
     with no_grad():
         out0 = fn(*inputs)
     outs = out0 if isinstance(out0, tuple) else (out0,)
-    n_out = sum(o.numel() for o in outs)
-    jac = np.zeros((x.numel(), n_out))
+    n_out = sum(o.numel() * (2 if o.is_complex() else 1) for o in outs)
+    directions = (eps, eps * 1j) if x.is_complex() else (eps,)
+    jac = np.zeros((x.numel() * len(directions), n_out))
     # Perturbs element i in row-major order through an index, so strided
     # (non-contiguous) inputs work too; the analytical side ravels the same way.
     xd = x.detach()
@@ -30,16 +48,16 @@ def _numerical_jacobian(fn, inputs, idx, eps):
 
     for i in range(x.numel()):
         at = tuple(int(k) for k in np.unravel_index(i, shape)) if shape else ()
-        with no_grad():
-            orig = xd[at].item()
-            xd[at] = orig + eps
-            plus = evaluate()
-            xd[at] = orig - eps
-            minus = evaluate()
-            xd[at] = orig
-        col = np.concatenate([((p.detach().double() - m.detach().double()) / (2 * eps)).numpy().ravel()
-                              for p, m in zip(plus, minus)])
-        jac[i] = col
+        for d, step in enumerate(directions):
+            with no_grad():
+                orig = xd[at].item()
+                xd[at] = orig + step
+                plus = evaluate()
+                xd[at] = orig - step
+                minus = evaluate()
+                xd[at] = orig
+            col = np.concatenate([(_real_coords(p) - _real_coords(m)) / (2 * eps) for p, m in zip(plus, minus)])
+            jac[i * len(directions) + d] = col
     return jac
 
 
@@ -50,17 +68,20 @@ def _analytical_jacobian(fn, inputs, idx):
     out = fn(*inputs)
     outs = out if isinstance(out, tuple) else (out,)
     x = inputs[idx]
+    n_rows = x.numel() * (2 if x.is_complex() else 1)
     rows = []
     for o in outs:
+        parts = (1.0, 1j) if o.is_complex() else (1.0,)
         for j in range(o.numel()):
-            g = zeros_like(o, memory_format=contiguous_format)  # row-major, as the finite differences
-            g.view(-1)[j] = 1.0
-            if not o.requires_grad:
-                rows.append(np.zeros(x.numel()))
-                continue
-            r = grad([o], [x], [g], retain_graph=True, allow_unused=True)[0]
-            rows.append(np.zeros(x.numel()) if r is None else r.detach().double().numpy().ravel())
-    return np.array(rows).T if rows else np.zeros((x.numel(), 0))
+            for part in parts:
+                if not o.requires_grad:
+                    rows.append(np.zeros(n_rows))
+                    continue
+                g = zeros_like(o, memory_format=contiguous_format)  # row-major, as the finite differences
+                g.view(-1)[j] = part
+                r = grad([o], [x], [g], retain_graph=True, allow_unused=True)[0]
+                rows.append(np.zeros(n_rows) if r is None else _real_coords(r))
+    return np.array(rows).T if rows else np.zeros((n_rows, 0))
 
 
 def gradcheck(func: Any, inputs: Any, *, eps: Any = 1e-6, atol: Any = 1e-5, rtol: Any = 1e-3, raise_exception: Any = True, **_ignored: Any) -> Any:
@@ -87,13 +108,13 @@ def gradcheck(func: Any, inputs: Any, *, eps: Any = 1e-6, atol: Any = 1e-5, rtol
 def gradgradcheck(func: Any, inputs: Any, grad_outputs: Any = None, *, eps: Any = 1e-6, atol: Any = 1e-5, rtol: Any = 1e-3, raise_exception: Any = True,
                   **_ignored: Any) -> Any:
     """gradcheck of the first derivative (computed with create_graph=True)."""
-    from .. import Tensor, contiguous_format, randn_like
+    from .. import Tensor
     from . import grad
     inputs = _flat_inputs(inputs)
     out = func(*inputs)
     outs = out if isinstance(out, tuple) else (out,)
     if grad_outputs is None:
-        grad_outputs = tuple(randn_like(o, memory_format=contiguous_format).double().requires_grad_() for o in outs)
+        grad_outputs = tuple(_random_like(o).requires_grad_() for o in outs)
     diff_inputs = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
 
     def first_grad(*args):
@@ -112,3 +133,12 @@ def gradgradcheck(func: Any, inputs: Any, grad_outputs: Any = None, *, eps: Any 
     del diff_inputs
     return gradcheck(first_grad, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception)
+
+
+def _random_like(o):
+    """A float64 (complex128 for a complex output) grad_output of o's shape."""
+    from .. import complex as make_complex, contiguous_format, randn_like
+    real = randn_like(o.real if o.is_complex() else o, memory_format=contiguous_format).double()
+    if not o.is_complex():
+        return real
+    return make_complex(real, randn_like(real))
