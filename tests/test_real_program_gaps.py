@@ -94,3 +94,24 @@ def test_range_indices_match_torch(key):
         results.append((picked.detach().numpy(), t.grad.numpy(), y.numpy()))
     for a, e in zip(results[1], results[0]):
         np.testing.assert_array_equal(a, e)
+
+
+def test_import_leaves_scipy_float32_lapack_working():
+    # MorvanZhou/PyTorch-Tutorial 401_CNN.py runs sklearn's TSNE (PCA init: scipy.linalg.qr) on float32
+    # activations; tensorcore's OpenBLAS in the global scope broke SciPy's own LAPACK
+    # (Note [OpenBLAS stays out of the global scope]). A fresh interpreter: import order matters.
+    pytest.importorskip("scipy.linalg")
+    import os
+    import subprocess
+    import sys
+    program = (
+        "import tensorcore, numpy as np, scipy.linalg\n"
+        "a = np.arange(60, dtype=np.float32).reshape(12, 5) % 7 + np.eye(12, 5, dtype=np.float32)\n"
+        "q, r = scipy.linalg.qr(a, mode='economic')\n"
+        "assert np.allclose(q @ r, a, atol=1e-4), 'qr'\n"
+        "print(scipy.linalg.lapack.sgeqrf_lwork(50, 10)[0])\n"
+        "print(tensorcore.linalg.qr(tensorcore.eye(3, dtype=tensorcore.float64)).R.diagonal().abs().tolist())\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["320.0", "[1.0,", "1.0,", "1.0]"]
