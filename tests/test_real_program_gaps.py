@@ -94,3 +94,63 @@ def test_range_indices_match_torch(key):
         results.append((picked.detach().numpy(), t.grad.numpy(), y.numpy()))
     for a, e in zip(results[1], results[0]):
         np.testing.assert_array_equal(a, e)
+
+
+def test_import_leaves_scipy_float32_lapack_working():
+    # MorvanZhou/PyTorch-Tutorial 401_CNN.py runs sklearn's TSNE (PCA init: scipy.linalg.qr) on float32
+    # activations; tensorcore's OpenBLAS in the global scope broke SciPy's own LAPACK
+    # (Note [OpenBLAS stays out of the global scope]). A fresh interpreter: import order matters.
+    pytest.importorskip("scipy.linalg")
+    import os
+    import subprocess
+    import sys
+    program = (
+        "import tensorcore, numpy as np, scipy.linalg\n"
+        "a = np.arange(60, dtype=np.float32).reshape(12, 5) % 7 + np.eye(12, 5, dtype=np.float32)\n"
+        "q, r = scipy.linalg.qr(a, mode='economic')\n"
+        "assert np.allclose(q @ r, a, atol=1e-4), 'qr'\n"
+        "print(scipy.linalg.lapack.sgeqrf_lwork(50, 10)[0])\n"
+        "print(tensorcore.linalg.qr(tensorcore.eye(3, dtype=tensorcore.float64)).R.diagonal().abs().tolist())\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["320.0", "[1.0,", "1.0,", "1.0]"]
+
+
+# hunkim/PyTorchZeroToAll 13_3_char_rnn.py, 14_1_seq2seq.py: criterion(output [1, C], target[c]) with a 0-D
+# target. PyTorch refuses a batch-size mismatch with a ValueError; the other shape errors are RuntimeErrors.
+NLL_SHAPES = [((1, 128), ()), ((2, 5), ()), ((3, 5), (2,)), ((3, 5), (3, 2)), ((4, 5, 3), ()), ((4, 5, 3), (4,)),
+              ((4, 5, 3), (2, 3)), ((3, 5, 4), (3, 5)), ((2, 3, 4, 5), (2, 4, 4)), ((5,), (2,)), ((5,), (1, 1)),
+              ((5,), (1,)), ((5,), ()), ((3, 5), (3,)), ((2, 3, 4, 5), (2, 4, 5)), ((2, 3, 2, 2, 2), (2, 2, 2, 3))]
+
+
+def _loss_outcome(lib, fn, input_shape, target_shape, **kwargs):
+    gen = np.random.default_rng(0)
+    x = lib.tensor(gen.standard_normal(input_shape), dtype=lib.float64)
+    t = lib.tensor(np.zeros(target_shape, dtype=np.int64) + 1)
+    try:
+        out = getattr(lib.nn.functional, fn)(x, t, **kwargs)
+    except Exception as e:  # noqa: BLE001  (the type and message are what is compared)
+        return type(e).__name__, str(e)
+    return "ok", (tuple(out.shape), out.detach().numpy().round(10).tolist())
+
+
+@pytest.mark.parametrize("fn", ["nll_loss", "cross_entropy"])
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+@pytest.mark.parametrize("input_shape,target_shape", NLL_SHAPES)
+def test_class_index_loss_shape_checks_match_torch(fn, reduction, input_shape, target_shape):
+    torch = pytest.importorskip("torch")
+    expected = _loss_outcome(torch, fn, input_shape, target_shape, reduction=reduction)
+    assert _loss_outcome(tc, fn, input_shape, target_shape, reduction=reduction) == expected
+
+
+def test_nll_loss_of_0d_input_is_a_value_error():
+    with pytest.raises(ValueError, match=r"Expected 1 or more dimensions \(got 0\)"):
+        tc.nn.functional.nll_loss(tc.tensor(1.0), tc.tensor(0))
+
+
+@pytest.mark.parametrize("fn", ["nll_loss", "cross_entropy"])
+def test_one_sample_loss_with_one_element_target_gradcheck(fn):
+    x = tc.randn(5, dtype=tc.float64, requires_grad=True)
+    target = tc.tensor([2])
+    assert tc.autograd.gradcheck(lambda v: getattr(tc.nn.functional, fn)(v, target), (x,))

@@ -35,6 +35,9 @@ def _run(library, entry, workdir):
         [os.path.dirname(os.path.dirname(tensorcore.__file__))]
         + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     env.setdefault("OMP_NUM_THREADS", "1")
+    # Programs that number their vocabulary by iterating a set of strings (graykode/nlp-tutorial) need
+    # the same string hashes in both runs.
+    env.setdefault("PYTHONHASHSEED", "0")
     for name in entry.copy:
         shutil.copy(os.path.join(CORPUS_DIR, os.path.dirname(entry.program), name), workdir)
     out = ""

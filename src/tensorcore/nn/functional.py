@@ -290,10 +290,16 @@ def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = No
     red = _resolve_reduction(size_average, reduce, reduction)
     if input.dim() == 0:
         raise ValueError("Expected 1 or more dimensions (got 0)")
-    if input.dim() >= 2 and target.dim() >= 1 and input.shape[0] != target.shape[0]:
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                         f"({target.shape[0]}).")
-    return _C.nll_loss(input, _class_index_target(target), weight, int(ignore_index), red)
+    return _C.nll_loss(input, _class_index_target_of(input, target), weight, int(ignore_index), red)
+
+
+def _class_index_target_of(input: Any, target: Any) -> Any:
+    """The checked class-index target, in PyTorch's order: the target's shape
+    against the input's (a batch-size mismatch is its ValueError) and then its
+    dtype; for a 1-D input the dtype comes first."""
+    if input.dim() == 1:
+        return _class_target_checked(input, _class_index_target(target))
+    return _class_index_target(_class_target_checked(input, target))
 
 
 def _class_index_target(target: Any) -> Any:
@@ -305,6 +311,35 @@ def _class_index_target(target: Any) -> Any:
     if name is not None and name != "int64":
         from .._dtype import SCALAR_TYPE_NAMES
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {SCALAR_TYPE_NAMES[name]}")
+    return target
+
+
+def _class_target_checked(input: Tensor, target: Tensor) -> Tensor:
+    """PyTorch's shape checks of a class-index target against nll_loss's input
+    (LossNLL.cpp, LossNLL2d.cpp), with their exception types: a batch-size
+    mismatch is a ValueError, the other shape errors RuntimeErrors. Returns the
+    target to use: a 1-D input (one sample, no batch dim) takes a 0-D target or
+    a 1-element 1-D one, which PyTorch reads as the same single class."""
+    if input.dim() == 1:
+        if target.dim() == 1:
+            if target.shape[0] != 1:
+                raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+            return target.reshape(())
+        if target.dim() > 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        return target
+    batch = target.shape[0] if target.dim() > 0 else 0  # PyTorch reports a 0-D target's batch as 0
+    if target.dim() == 0 or batch != input.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({batch}).")
+    if input.dim() == 2:
+        if target.dim() != 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        return target
+    expected = [input.shape[0]] + list(input.shape[2:])
+    if list(target.shape) != expected:
+        if input.dim() == 4:  # nll_loss2d's own check
+            raise RuntimeError(f"size mismatch (got input: {list(input.shape)} , target: {list(target.shape)}")
+        raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)}")
     return target
 
 
@@ -329,10 +364,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
     logp = _C.log_softmax(input, class_dim)
     if target.is_floating_point():
         return _cross_entropy_probs(logp, target, weight, red, label_smoothing, class_dim, n_classes)
-    if input.dim() >= 2 and target.dim() >= 1 and input.shape[0] != target.shape[0]:
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                         f"({target.shape[0]}).")
-    target = _class_index_target(target)
+    target = _class_index_target_of(input, target)
     nll = _C.nll_loss(logp, target, weight, int(ignore_index), red)
     if label_smoothing == 0.0:
         return nll
