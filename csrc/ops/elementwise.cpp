@@ -126,11 +126,17 @@ bool any_negative(const Tensor& t) {
 // float32: a finite value beyond its range fails (infinities and NaN pass),
 // as c10::overflows in PyTorch's fill_/full/where/masked_fill; tensor() and
 // arithmetic with a Python number round to inf instead (scalar_tensor).
-// float16/bfloat16 round to +-inf in fill_/full/where too.
-static void check_float32_fits(DType dt, const Scalar& s) {
-  if (dt != DType::Float32 || !s.is_float()) return;
-  TC_CHECK(!(std::abs(s.d) > 3.4028234663852886e38) || std::isinf(s.d),
-           "value cannot be converted to type float without overflow");
+// float16/bfloat16 fail the same way in fill_/full of several elements, while
+// PyTorch's one-element fill takes a path that rounds to inf (a quirk kept:
+// programs print what PyTorch prints).
+static void check_float_fits(DType dt, const Scalar& s, int64_t n = 2) {
+  const double d = s.is_float() ? s.d : static_cast<double>(s.i);
+  if (!(s.is_float() || s.kind == Scalar::Int) || std::isinf(d)) return;
+  const double max = dt == DType::Float32              ? 3.4028234663852886e38
+                     : dt == DType::Float16 && n != 1  ? 65504.0
+                     : dt == DType::BFloat16 && n != 1 ? 3.3895313892515355e38
+                                                       : INFINITY;
+  TC_CHECK(!(std::abs(d) > max), "value cannot be converted to type ", type_meta_name(dt), " without overflow");
 }
 
 // The value of a one-element tensor of any dtype as a Scalar (read through
@@ -149,7 +155,7 @@ static Scalar scalar_of(const Tensor& t) {
 
 static Tensor checked_scalar_to(const Tensor& t, DType dt) {
   const Scalar s = scalar_of(t);
-  check_float32_fits(dt, s);
+  if (dt == DType::Float32) check_float_fits(dt, s);  // where/masked_fill; 16-bit: masked_fill below
   return scalar_tensor(s, dt);
 }
 
@@ -243,7 +249,7 @@ void set_default_dtype(DType dt) {
 static void fill_scalar_unchecked_float(void* data, int64_t n, DType dt, Scalar s);
 
 void fill_scalar(void* data, int64_t n, DType dt, Scalar s) {
-  check_float32_fits(dt, s);
+  check_float_fits(dt, s, n);
   fill_scalar_unchecked_float(data, n, dt, s);
 }
 
@@ -723,7 +729,7 @@ Tensor& fill_recording(Tensor& t, Scalar v, const char* node) {
   if (t.is_contiguous()) {
     fill_scalar(t->data_bytes(), t.numel(), t.dtype(), v);
   } else {
-    check_float32_fits(t.dtype(), v);
+    check_float_fits(t.dtype(), v, t.numel());
     Tensor s = scalar_tensor(v, t.dtype());
     Tensor d_ = t;
     TensorIterator it({&d_}, {t.dtype()}, {&s}, "fill_");
