@@ -52,6 +52,13 @@ import time
 
 from . import _mpi
 
+# Note [Output before MPI_Abort]
+# mpiexec forwards each rank's stdout/stderr asynchronously, and MPI_Abort
+# tears the whole job down at once: a message written just before it was
+# sometimes lost (a loaded CI run captured no output at all, not even the
+# failing rank's traceback). Both abort paths flush and wait this long first.
+ABORT_OUTPUT_GRACE_S = 0.5
+
 
 class DistError(RuntimeError):
     """Base of tensorcore.distributed's errors (PyTorch's name)."""
@@ -234,7 +241,9 @@ class _Watchdog:
             f"[rank {rank}] tensorcore.distributed: {description} did not complete within the process group's "
             f"timeout of {timeout_s:g} s (ran {elapsed:.1f} s). Another rank probably died, raised an "
             f"exception, or is not calling the same collective. Aborting the MPI job.\n")
+        sys.stdout.flush()
         sys.stderr.flush()
+        time.sleep(ABORT_OUTPUT_GRACE_S)  # Note [Output before MPI_Abort]
         MPI = _mpi.load()
         MPI.COMM_WORLD.Abort(1)
         os._exit(1)  # not reached: Abort ends the process

@@ -16,10 +16,11 @@ import datetime
 import enum
 import os
 import sys
+import time
 import warnings
 
 from . import _mpi, _signature
-from ._work import OrderedExecutor
+from ._work import ABORT_OUTPUT_GRACE_S, OrderedExecutor
 
 default_pg_timeout = datetime.timedelta(minutes=30)
 
@@ -257,7 +258,9 @@ def _install_excepthook():
             return
         sys.stderr.write(f"[rank {world.rank()}] tensorcore.distributed: uncaught {exc_type.__name__} (traceback "
                          f"above); aborting all {world.size()} ranks of the MPI job\n")
+        sys.stdout.flush()
         sys.stderr.flush()
+        time.sleep(ABORT_OUTPUT_GRACE_S)  # Note [Output before MPI_Abort]
         _mpi.load().COMM_WORLD.Abort(1)
 
     sys.excepthook = hook
