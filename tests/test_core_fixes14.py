@@ -203,3 +203,16 @@ def test_indexing_a_zero_dim_tensor_says_what_pytorch_says(key):
     # `loss.data[0]` of pre-0.4 code: PyTorch's message points to item().
     assert _index_outcome(tc, key) == _index_outcome(torch, key)
     assert _index_outcome(tc, key, 1.0) == _index_outcome(torch, key, 1.0)
+
+
+def test_unbind_and_cumprod_of_an_empty_dim_with_grad():
+    # record() of a node with no outputs returned a pointer nothing owned
+    # (heap-use-after-free under ASan); PyTorch returns empty results.
+    def run(m):
+        x = m.zeros(2, 0, 3, requires_grad=True)
+        parts = x.unbind(1)
+        c = x.cumprod(1)
+        c.sum().backward()
+        return len(parts), tuple(c.shape), tuple(x.grad.shape)
+    got, want = both(run)
+    assert got == want == (0, (2, 0, 3), (2, 0, 3))

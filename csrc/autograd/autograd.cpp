@@ -171,6 +171,10 @@ const Tensor* ptr_of(const Tensor& t) { return &t; }
 
 template <typename Inputs, typename Outputs>
 FormulaNode* record_impl(const char* name, Formula f, const Inputs& inputs, const Outputs& outputs) {
+  // The outputs own the node (their grad_fn). With no outputs (unbind of a
+  // dim of size 0) nothing would, and the pointer returned for the caller's
+  // attrs would dangle (a use-after-free ASan found): nothing to record.
+  if (outputs.size() == 0) return nullptr;
   auto node = std::make_shared<FormulaNode>(name, f);
   node->next_edges.reserve(inputs.size());
   node->input_meta.reserve(inputs.size());
