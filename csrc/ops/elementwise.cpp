@@ -758,15 +758,9 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value) {
            dtype_name(mask.dtype()));
   TC_CHECK(value.dim() == 0, "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ",
            value.dim(), " dimension(s).");
-  if (a.dtype() == DType::Float16 || a.dtype() == DType::BFloat16) {
-    // masked_fill alone checks a 16-bit float's range (fill_, full and where
-    // round to inf there), as PyTorch: its value goes through item().
-    const Scalar sv = scalar_of(value);
-    const double d = sv.is_float() ? sv.d : static_cast<double>(sv.i);
-    const double max16 = a.dtype() == DType::Float16 ? 65504.0 : 3.3895313892515355e38;
-    TC_CHECK(!(std::abs(d) > max16) || std::isinf(d), "value cannot be converted to type ", type_meta_name(a.dtype()),
-             " without overflow");
-  }
+  // masked_fill checks a 16-bit float's range whatever the size (where and a
+  // one-element fill_ round to inf there), as PyTorch: its value goes through item().
+  if (a.dtype() == DType::Float16 || a.dtype() == DType::BFloat16) check_float_fits(a.dtype(), scalar_of(value));
   Tensor v = checked_scalar_to(value, a.dtype());  // PyTorch reads the value as a number: it must fit a's dtype
   Tensor out;
   {
