@@ -3,10 +3,9 @@
 The samples are the database's float64 ones with every float array turned
 complex (an imaginary part added). For each op and sample: where PyTorch
 raises, tensorcore must raise too (never compute a value PyTorch refuses);
-where PyTorch computes, tensorcore must give the same values and dtype, or
-raise NotImplementedError for an op listed in KNOWN_GAPS below (complex forms
-tensorcore does not have yet; the list is exact, so a gap that closes or a new
-one fails the test). Above all, nothing may crash the interpreter.
+where PyTorch computes, tensorcore must give the same values and dtype (every
+op of the database has its complex form). Above all, nothing may crash the
+interpreter.
 """
 import warnings
 
@@ -17,12 +16,6 @@ import tensorcore as tc
 from op_db import OPS, call, samples, to_numpy
 
 torch = pytest.importorskip("torch")
-
-# Ops PyTorch computes on complex inputs that tensorcore raises NotImplementedError
-# (or RuntimeError) for: complex forms not written yet.
-KNOWN_GAPS = {"acosh", "all", "any", "asinh", "atanh", "cumsum", "exp2", "ldexp", "lerp", "logaddexp", "logsumexp",
-              "norm", "prod", "sinc", "std", "var"}
-
 
 def complexify(x, rng):
     if isinstance(x, np.ndarray) and x.dtype.kind == "f":
@@ -71,10 +64,7 @@ def test_complex_inputs_match_torch_or_raise(op, i):
     if torch_error is not None:
         assert our_error is not None, f"{op.name}: PyTorch raises {torch_error!r}, tensorcore computed a value"
         return
-    if our_error is not None:
-        assert op.name in KNOWN_GAPS, f"{op.name}: PyTorch computes it on complex, tensorcore raises {our_error!r}"
-        assert isinstance(our_error, (NotImplementedError, RuntimeError)), our_error
-        return
+    assert our_error is None, f"{op.name}: PyTorch computes it on complex, tensorcore raises {our_error!r}"
     got, want = to_numpy(ours), to_numpy(theirs)
     if isinstance(want, tuple):
         for g, w in zip(got, want):
@@ -82,18 +72,3 @@ def test_complex_inputs_match_torch_or_raise(op, i):
     else:
         assert np.asarray(got).dtype == np.asarray(want).dtype, (op.name, np.asarray(got).dtype)
         np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-9, atol=1e-10)
-
-
-@pytest.mark.parametrize("name", sorted(KNOWN_GAPS))
-def test_known_gaps_are_still_gaps(name):
-    """Keeps KNOWN_GAPS exact: an op that gains its complex form must leave the list."""
-    op = next(o for o in OPS if o.name == name)
-    raised = 0
-    for sample in complex_samples(op):
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                call(op, tc, sample)
-        except (RuntimeError, NotImplementedError):
-            raised += 1
-    assert raised > 0, f"{name} has a complex form now: remove it from KNOWN_GAPS"

@@ -300,6 +300,14 @@ static py::object tensors_to_numbers(py::handle obj) {
   return py::reinterpret_borrow<py::object>(obj);
 }
 
+// A Python complex number goes into a complex or bool dtype only, even with a zero imaginary part: PyTorch reads
+// the number with the target's Python conversion (int() or float()), which refuses complex with a TypeError.
+static void reject_complex_into(DType target) {
+  if (is_complex(target) || target == DType::Bool) return;
+  throw py::type_error(is_floating(target) ? "must be real number, not complex"
+                                           : "'complex' object cannot be interpreted as an integer");
+}
+
 Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
   if (py::isinstance<TensorImpl>(data)) {
     Tensor t = data.cast<Tensor>();
@@ -317,6 +325,11 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
         throw py::value_error("Overflow when unpacking long long");
       return ops::scalar_tensor(Scalar::from_double(PyLong_AsDouble(data.ptr())), dtype);
     }
+  }
+  if (PyComplex_Check(data.ptr()) && dtype) {
+    reject_complex_into(*dtype);
+    if (*dtype == DType::Bool)  // truthiness, as in a list (tensor(1j, dtype=bool) is True)
+      return ops::scalar_tensor(Scalar::from_bool(PyObject_IsTrue(data.ptr()) == 1), dtype);
   }
   Scalar s;
   if (parse_scalar(data, &s)) return ops::scalar_tensor(s, dtype);
@@ -395,6 +408,7 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
     src_dt = dtype_from_numpy(arr);
     arr = np.attr("asarray")(arr, py::arg("order") = "C").cast<py::array>();
   }
+  if (from_python_seq && src_dt == DType::Complex128 && dtype) reject_complex_into(*dtype);
   Shape shape(arr.shape(), arr.shape() + arr.ndim());
   Tensor t = empty(shape, src_dt);
   std::memcpy(t->data_bytes(), arr.data(), t.numel() * itemsize(src_dt));

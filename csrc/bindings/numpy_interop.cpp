@@ -133,6 +133,10 @@ void init_numpy(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
       throw tc::Error(ErrorKind::Runtime,
                       "Can't call numpy() on Tensor that requires grad. Use "
                       "tensor.detach().numpy() instead.");
+    // PEP 3118 has no bfloat16 format: numpy would read the bits as uint16. Refused, numpy goes on to __array__,
+    // which gives numpy()'s ml_dtypes.bfloat16 array (Note [bfloat16 in numpy]).
+    if (impl.dtype == DType::BFloat16)
+      throw tc::Error(ErrorKind::Type, "a bfloat16 tensor has no buffer format; use tensor.numpy()");
     size_t isz = itemsize(impl.dtype);
     std::vector<py::ssize_t> shape(impl.sizes.begin(), impl.sizes.end()), strides;
     for (auto s : impl.strides) strides.push_back(static_cast<py::ssize_t>(s * isz));

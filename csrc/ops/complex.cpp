@@ -1,5 +1,5 @@
 // complex64/complex128 ops that are not elementwise kernels (real, imag, conj,
-// abs, angle, polar, complex, and the complex forms of sum, mean and the
+// abs, angle, polar, complex, the complex forms of the reductions and of the
 // matrix products), written on the real views view_as_real / view_as_complex
 // (ops/views.cpp).
 //
@@ -15,11 +15,13 @@
 // a sum of the pairs. The elementwise kernels that have complex forms
 // (backend/complex_functors.h) carry conj() in their formulas instead.
 #include "autograd/derivatives.h"
+#include "autograd/grad_mode.h"
 #include "autograd/meta.h"
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/iterator.h"
 #include "core/shape_util.h"
+#include "ops/complex_composites.h"
 #include "ops/dtype_ops.h"
 #include "ops/ops.h"
 
@@ -46,7 +48,19 @@ Tensor conj(const Tensor& a) {
   return view_as_complex(mul(view_as_real(a), sign));
 }
 
-Tensor complex_abs(const Tensor& a) { return binary(BinaryOp::Hypot, real(a), imag(a)); }
+// |z| = hypot(re, im). hypot's gradient (re, im) / |z| is 0/0 at z = 0, where PyTorch's (sgn(z) = 0) is 0: when a
+// gradient is wanted, zeros go through hypot as 1 and their result is replaced by 0, so nothing flows back there.
+Tensor complex_abs(const Tensor& a) {
+  if (!(autograd::grad_enabled() && a.requires_grad())) return binary(BinaryOp::Hypot, real(a), imag(a));
+  Tensor zero;
+  {
+    autograd::NoGradGuard ng;
+    zero = binary(BinaryOp::Eq, a, wrapped_scalar(Scalar::from_int(0)));
+  }
+  Tensor safe = where(zero, ones_like(a), a);
+  Tensor r = binary(BinaryOp::Hypot, real(safe), imag(safe));
+  return where(zero, zeros_like(r), r);
+}
 
 Tensor angle(const Tensor& a) {
   if (is_complex(a.dtype())) return binary(BinaryOp::Atan2, imag(a), real(a));
@@ -83,6 +97,119 @@ Tensor complex_reduce(const Tensor& a, const Shape& dims, bool keepdim, bool mea
   Tensor pairs = view_as_real(a);
   Tensor r = real_dims.empty() ? pairs : mean_of ? mean(pairs, real_dims, keepdim) : sum(pairs, real_dims, keepdim);
   return view_as_complex(contiguous(r));
+}
+
+// Dims as non-negative indices, every dim for an empty list (a full reduction).
+static Shape reduced_dims(const Tensor& a, const Shape& dims, const char* op) {
+  Shape out;
+  for (int64_t d : dims) out.push_back(wrap_dim(d, a.dim(), op));
+  if (dims.empty())
+    for (int64_t d = 0; d < a.dim(); ++d) out.push_back(d);
+  return out;
+}
+
+// Note [Complex products by halves]
+// A complex product is not a sum of the parts, so it cannot go through the real
+// views. It multiplies the first half of the dim by the second half, elementwise
+// (complex mul, vectorised), until one element is left: log2(n) passes over
+// halving data, O(n) work, and the gradient is the chain of the muls' (conjugated)
+// gradients, exact with zeros among the factors. The order of the products differs
+// from a left-to-right loop, so the last bits may differ from PyTorch's, as
+// PyTorch's own vectorised prod does.
+Tensor complex_prod(const Tensor& a, std::optional<int64_t> dim, bool keepdim) {
+  Tensor x = a;
+  int64_t d = 0;
+  if (dim) {
+    d = wrap_dim(*dim, a.dim(), "prod");
+  } else {
+    x = reshape(a, {-1});
+    keepdim = false;
+  }
+  if (x.dim() == 0) return clone(x);
+  int64_t n = x.size(d);
+  if (n == 0) {
+    Shape s = x.sizes();
+    s[d] = 1;
+    Tensor r = ones(s, a.dtype());
+    return keepdim ? r : squeeze_dims(r, {d});
+  }
+  while (n > 1) {
+    const int64_t h = n / 2;
+    Tensor y = mul(narrow(x, d, 0, h), narrow(x, d, h, h));
+    x = n % 2 ? cat({y, narrow(x, d, 2 * h, 1)}, d) : y;
+    n = h + n % 2;
+  }
+  return keepdim ? x : squeeze_dims(x, {d});
+}
+
+Tensor complex_logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
+  Tensor shift;  // the largest real part of each reduced group, as PyTorch shifts it: a constant, not differentiated
+  {
+    autograd::NoGradGuard ng;
+    if (a.numel() == 0) {
+      shift = zeros_like(sum(real(a), dims, true));
+    } else {
+      shift = amax(real(a), dims, true);
+      shift = where(unary(UnaryOp::IsInf, shift), zeros_like(shift), shift);
+    }
+  }
+  Tensor s = sum(unary(UnaryOp::Exp, sub(a, shift)), dims, keepdim);
+  return add(unary(UnaryOp::Log, s), keepdim ? shift : reshape(shift, s.sizes()));
+}
+
+Tensor complex_norm(const Tensor& a, double p, const Shape& dims, bool keepdim) {
+  if (p != 2.0) return norm(complex_abs(a), p, dims, keepdim);
+  // sqrt(sum(re^2 + im^2)): the 2-norm of the pairs over the same dims and the pair dim. Its gradient is z / norm,
+  // 0 at z = 0 like PyTorch's, where abs's would be 0/0.
+  Shape pair_dims = reduced_dims(a, dims, "linalg.vector_norm");
+  pair_dims.push_back(a.dim());
+  Tensor r = norm(view_as_real(a), 2.0, pair_dims, keepdim);
+  return keepdim ? squeeze_dims(r, {a.dim()}) : r;
+}
+
+bool has_complex_composite(UnaryOp op) {
+  return op == UnaryOp::Asinh || op == UnaryOp::Acosh || op == UnaryOp::Atanh || op == UnaryOp::Exp2 ||
+         op == UnaryOp::Sinc;
+}
+
+// The principal branches, as C++'s std::asinh/acosh/atanh of complex (which PyTorch calls):
+// asinh z = log(z + sqrt(z^2 + 1)), acosh z = log(z + sqrt(z + 1) sqrt(z - 1)), atanh z = (log1p(z) - log1p(-z))/2.
+Tensor complex_composite(UnaryOp op, const Tensor& z) {
+  auto num = [](double v) { return wrapped_scalar(Scalar::from_double(v)); };
+  auto u = [](UnaryOp f, const Tensor& x) { return unary(f, x); };
+  switch (op) {
+    case UnaryOp::Asinh:
+      return u(UnaryOp::Log, add(z, u(UnaryOp::Sqrt, add(mul(z, z), num(1)))));
+    case UnaryOp::Acosh:
+      return u(UnaryOp::Log, add(z, mul(u(UnaryOp::Sqrt, add(z, num(1))), u(UnaryOp::Sqrt, sub(z, num(1))))));
+    case UnaryOp::Atanh:
+      return mul(sub(u(UnaryOp::Log1p, z), u(UnaryOp::Log1p, u(UnaryOp::Neg, z))), num(0.5));
+    case UnaryOp::Exp2:
+      return u(UnaryOp::Exp, mul(z, num(0.69314718055994530942)));
+    case UnaryOp::Sinc: {
+      // sin(pi z) / (pi z), 1 at 0. The division sees 1 where z is 0, so that branch's (unused) gradient is
+      // finite there: where() passes 0 * its gradient, and 0 * NaN would be NaN.
+      Tensor zero = binary(BinaryOp::Eq, z, num(0));
+      Tensor pz = mul(where(zero, ones_like(z), z), num(3.14159265358979323846));
+      return where(zero, ones_like(z), div(u(UnaryOp::Sin, pz), pz));
+    }
+    default:
+      raise(ErrorKind::Runtime, "complex_composite: the unary op has no composed complex form");
+  }
+}
+
+bool has_complex_composite(BinaryOp op) { return op == BinaryOp::Ldexp || op == BinaryOp::LogAddExp; }
+
+Tensor complex_composite(BinaryOp op, const Tensor& a, const Tensor& b) {
+  if (op == BinaryOp::Ldexp)  // PyTorch's ldexp: a * 2^b
+    return mul(a, binary(BinaryOp::Pow, wrapped_scalar(Scalar::from_double(2.0)), b));
+  TC_CHECK(op == BinaryOp::LogAddExp, "complex_composite: the binary op has no composed complex form");
+  // PyTorch's complex logaddexp: the operand with the larger real part, plus log1p(exp(other - it)).
+  const DType dt = promote_types(a.dtype(), b.dtype());
+  Tensor ac = to_dtype(a, dt), bc = to_dtype(b, dt);
+  Tensor b_larger = binary(BinaryOp::Lt, real(ac), real(bc));
+  Tensor hi = where(b_larger, bc, ac), lo = where(b_larger, ac, bc);
+  return add(hi, unary(UnaryOp::Log1p, unary(UnaryOp::Exp, sub(lo, hi))));
 }
 
 // (ar + i ai)(br + i bi) with four real products of the same kind (mm, bmm).

@@ -1,7 +1,9 @@
 // Elementwise ops: promotion, broadcasting, in-place variants, autograd recording.
 #include <cmath>
+#include <optional>
 
 #include "autograd/derivatives.h"
+#include "autograd/formula_math.h"
 #include "autograd/inplace.h"
 #include "autograd/node_attrs.h"
 #include "backend/kernels.h"
@@ -9,6 +11,7 @@
 #include "core/iterator.h"
 #include "core/shape_util.h"
 #include "ops/checks.h"
+#include "ops/complex_composites.h"
 #include "ops/ops.h"
 #include "ops/out.h"
 #include "ops/overlap.h"
@@ -119,6 +122,38 @@ bool any_negative(const Tensor& t) {
   return *any(z, {}, false).data<bool>();
 }
 
+// Whether the op records a backward node for these operands. out= refuses inputs that require grad only for such
+// ops: PyTorch computes comparisons, bitwise and logical ops, floor_divide, gcd, ... into out= whatever requires
+// grad, since they have no derivative (or one that only raises) to lose.
+bool has_derivative(BinaryOp op, [[maybe_unused]] const Tensor& self, [[maybe_unused]] const Tensor& other) {
+  using namespace tc::op_registry;
+  using autograd::math::wrapped;
+  switch (op) {
+#define TC_BINARY_HAS_DERIVATIVE(E, name, F, rule, forms, aliases, node, ...) \
+  case BinaryOp::E: {                                                         \
+    const char* node_name = (node);                                           \
+    return node_name != NOGRAD && node_name != NOTIMPL;                       \
+  }
+    TC_BINARY_OPS(TC_BINARY_HAS_DERIVATIVE)
+#undef TC_BINARY_HAS_DERIVATIVE
+  }
+  return true;
+}
+
+bool has_derivative(UnaryOp op) {
+  using namespace tc::op_registry;
+  switch (op) {
+#define TC_UNARY_HAS_DERIVATIVE(E, name, F, rule, forms, aliases, node, ...) \
+  case UnaryOp::E: {                                                         \
+    const char* node_name = (node);                                          \
+    return node_name != NOGRAD;                                              \
+  }
+    TC_UNARY_OPS(TC_UNARY_HAS_DERIVATIVE)
+#undef TC_UNARY_HAS_DERIVATIVE
+  }
+  return true;
+}
+
 // Computes the op into `out` (allocated if undefined). No autograd.
 // A 0-dim tensor's value converted to `dt` through fill_scalar's range checks
 // (RuntimeError "value cannot be converted to type int without overflow",
@@ -217,10 +252,13 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   Tensor ac = to_dtype(a, compute);
   Tensor bc = op == BinaryOp::Pow && is_integral(compute, false) && is_wrapped_number(b) ? checked_scalar_to(b, compute)
                                                                                          : to_dtype(b_src, compute);
-  if (is_integral(compute, true) && divides(op) && any_zero(bc))
+  // An empty result divides nothing (PyTorch: `zeros(0, dtype=long) % 0` is an empty tensor).
+  if (is_integral(compute, true) && divides(op) && any_zero(bc) &&
+      shape_numel(broadcast_shapes(ac.sizes(), bc.sizes(), name)) > 0)
     raise(ErrorKind::Runtime, "ZeroDivisionError: [", name, "] integer division or modulo by zero");
-  // Only a Python-number exponent is rejected; tensor exponents follow the functor (2 ** -1 == 0).
-  if (is_integral(compute, false) && op == BinaryOp::Pow && is_wrapped_number(b) && any_negative(bc))
+  // Only a Python-number exponent is rejected; tensor exponents follow the functor (2 ** -1 == 0). The number is
+  // tested before its conversion, which wraps -1 into 255 for uint8.
+  if (is_integral(compute, false) && op == BinaryOp::Pow && is_wrapped_number(b) && any_negative(b))
     raise(ErrorKind::Runtime, "Integers to negative integer powers are not allowed.");
   DType out_dt = rule == Rule::Pred ? DType::Bool : compute;
   if (out.defined() && out.dtype() != out_dt) {
@@ -340,6 +378,7 @@ DType result_type(std::initializer_list<const Tensor*> ts) {
 }
 
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
+  if ((is_complex(a.dtype()) || is_complex(b.dtype())) && has_complex_composite(op)) return complex_composite(op, a, b);
   Tensor out;
   binary_into(op, out, a, b, binary_name(op));
   record_binary(op, a, b, out);
@@ -348,7 +387,7 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
 
 Tensor& binary_out(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
   const char* name = binary_name(op);
-  TC_CHECK(!autograd::any_requires_grad({&a, &b, &out}), name,
+  TC_CHECK(!has_derivative(op, a, b) || !autograd::any_requires_grad({&a, &b, &out}), name,
            "(): functions with out=... arguments don't support automatic differentiation, but one of the arguments "
            "requires grad.");
   Shape bs = broadcast_shapes(a.sizes(), b.sizes(), name);
@@ -457,6 +496,7 @@ void unary_into(UnaryOp op, Tensor& out, const Tensor& a, const char* name) {
 Tensor unary(UnaryOp op, const Tensor& a) {
   // abs of a complex is real: hypot of its parts (Note [Complex through real views]).
   if (op == UnaryOp::Abs && is_complex(a.dtype())) return complex_abs(a);
+  if (is_complex(a.dtype()) && has_complex_composite(op)) return complex_composite(op, a);
   Tensor out;
   unary_into(op, out, a, unary_name(op));
   record_unary(op, a, out);
@@ -465,7 +505,7 @@ Tensor unary(UnaryOp op, const Tensor& a) {
 
 Tensor& unary_out(UnaryOp op, const Tensor& a, Tensor& out) {
   const char* name = unary_name(op);
-  TC_CHECK(!autograd::any_requires_grad({&a, &out}), name,
+  TC_CHECK(!has_derivative(op) || !autograd::any_requires_grad({&a, &out}), name,
            "(): functions with out=... arguments don't support automatic differentiation, but one of the arguments "
            "requires grad.");
   check_no_internal_overlap(out);
@@ -505,7 +545,10 @@ Tensor& unary_(UnaryOp op, Tensor& self) {
                !(op == UnaryOp::Square && self.dtype() == DType::Bool),
            "result type ", rule == Rule::Float ? "Float" : "Long", " can't be cast to the desired output type ",
            dtype_name(self.dtype()), " (in ", name, "_)");
-  if (rule == Rule::Pred) {  // e.g. logical_not_: the bool result is cast into self's dtype
+  // e.g. logical_not_: the bool result is cast into self's dtype; a composed complex form has no kernel to write
+  // in place
+  const bool composed = is_complex(self.dtype()) && has_complex_composite(op);
+  if (rule == Rule::Pred || (composed && !autograd::any_requires_grad({&self}))) {
     Tensor r = unary(op, self);
     autograd::NoGradGuard ng;
     copy_(self, r);
@@ -619,18 +662,28 @@ Tensor lerp(const Tensor& a, const Tensor& b, const Tensor& w) {
     const DType common = result_type({&a, &b, &w});
     if (is_floating(common)) return lerp(to_dtype(a, common), to_dtype(b, common), w);
   }
-  if (!is_floating(a.dtype()))
+  if (!is_floating(a.dtype()) && !is_complex(a.dtype()))
     raise(ErrorKind::NotImplemented, "[lerp] not implemented for ", dtype_name(a.dtype()),
           " tensors; lerp needs floating point inputs");
   Tensor out;
   {
+    // A complex lerp keeps the composed graph (lerp's node has real formulas only; the composed ops' gradients
+    // are conjugated).
+    std::optional<autograd::NoGradGuard> ng;
+    if (!is_complex(a.dtype())) ng.emplace();
     // PyTorch's formula: start + w * (end - start) for |w| < 0.5, else end - (end - start) * (1 - w), exact at
     // w = 1 and the same infinities and NaNs as PyTorch's.
-    autograd::NoGradGuard ng;
     Tensor d = sub(b, a);
     auto low = [&] { return add(a, mul(w, d)); };
-    auto high = [&] { return sub(b, mul(d, binary(BinaryOp::Sub, wrapped_scalar(Scalar::from_int(1)), w))); };
-    if (is_wrapped_number(w)) {
+    // 1 - w of a Python-number w stays a Python number (its double or complex value): wrapped - wrapped would
+    // give a 0-dim tensor of the default dtype, which rounds a float64 lerp's weight to float32.
+    auto one_minus_w = [&] {
+      if (!is_wrapped_number(w)) return binary(BinaryOp::Sub, wrapped_scalar(Scalar::from_int(1)), w);
+      const Scalar s = scalar_of(w);
+      return wrapped_scalar(s.is_complex() ? Scalar::from_complex(1 - s.d, -s.im) : Scalar::from_double(1 - s.d));
+    };
+    auto high = [&] { return sub(b, mul(d, one_minus_w())); };
+    if (is_wrapped_number(w) && !is_complex(w.dtype())) {
       const double wv = *contiguous(to_dtype(w, DType::Float64)).data<double>();
       out = std::fabs(wv) < 0.5 ? low() : high();
     } else {
@@ -638,6 +691,7 @@ Tensor lerp(const Tensor& a, const Tensor& b, const Tensor& w) {
       out = where(small, low(), high());
     }
   }
+  if (is_complex(a.dtype())) return out;
   if (auto* n =
           record(is_wrapped_number(w) ? "LerpBackward0" : "LerpBackward1", d::lerp_backward, {&a, &b, &w}, {&out})) {
     n->save(a);

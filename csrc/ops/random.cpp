@@ -205,7 +205,16 @@ void set_rng_state(const std::vector<uint64_t>& st, Generator* gen) {
   }
 }
 
+// Note [Complex sampling]
+// A complex tensor is sampled as its real view (re, im pairs), as PyTorch does: uniform_ draws both parts from
+// [from, to), normal_ draws both with the given mean and std / sqrt(2) (so E|z - mean|^2 = std^2). The draws are
+// the real dtype's, in pair order, so a seed gives PyTorch's numbers.
 static Tensor& uniform_fill(Tensor& t, double lo, double hi, Generator* gen) {
+  if (is_complex(t.dtype())) {
+    Tensor pairs = view_as_real(t);
+    uniform_fill(pairs, lo, hi, gen);
+    return t;
+  }
   if (!is_floating(t.dtype())) not_implemented_for("check_uniform_bounds", t.dtype());
   const double max =
       t.dtype() == DType::Float32 ? std::numeric_limits<float>::max() : std::numeric_limits<double>::max();
@@ -220,6 +229,11 @@ static Tensor& uniform_fill(Tensor& t, double lo, double hi, Generator* gen) {
 static Tensor& normal_fill_(Tensor& t, double mean, double std, Generator* gen) {
   TC_CHECK(std >= 0, "normal expects std >= 0.0, but found std ", std);
   if (t.numel() == 0) return t;
+  if (is_complex(t.dtype())) {  // Note [Complex sampling]
+    Tensor pairs = view_as_real(t);
+    normal_fill_(pairs, mean, std / std::sqrt(2.0), gen);
+    return t;
+  }
   if (!is_floating(t.dtype())) not_implemented_for("normal_kernel_cpu", t.dtype());
   return sample_into(t, kernels::Sample::Normal, pick(gen), mean, std);
 }
@@ -519,13 +533,13 @@ Tensor normal_scalar_tensor(double mean, const Tensor& std, Generator* gen) {
 }
 
 Tensor rand(const Shape& shape, DType dt, Generator* gen, Device device) {
-  if (!is_floating(dt)) not_implemented_for("check_uniform_bounds", dt);
+  if (!is_floating(dt) && !is_complex(dt)) not_implemented_for("check_uniform_bounds", dt);
   Tensor t = empty(shape, dt, device);
   return uniform_(t, 0.0, 1.0, gen);
 }
 
 Tensor randn(const Shape& shape, DType dt, Generator* gen, Device device) {
-  if (!is_floating(dt)) not_implemented_for("normal_kernel_cpu", dt);
+  if (!is_floating(dt) && !is_complex(dt)) not_implemented_for("normal_kernel_cpu", dt);
   Tensor t = empty(shape, dt, device);
   return normal_(t, 0.0, 1.0, gen);
 }

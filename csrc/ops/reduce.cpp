@@ -9,6 +9,7 @@
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/shape_util.h"
+#include "ops/complex_composites.h"
 #include "ops/ops.h"
 
 namespace tc::ops {
@@ -229,6 +230,7 @@ Tensor mean(const Tensor& a, const Shape& dims, bool keepdim) {
 }
 
 Tensor prod(const Tensor& a, std::optional<int64_t> dim, bool keepdim) {
+  if (is_complex(a.dtype())) return complex_prod(a, dim, keepdim);
   Plan p = make_plan(a, dim ? Shape{*dim} : Shape{}, dim ? keepdim : false, "prod");
   DType out_dt = sum_dtype(a.dtype());
   Tensor out = p.len == 0 ? ones(p.out_shape, out_dt)
@@ -284,6 +286,7 @@ Tensor min_all(const Tensor& a) {
 
 static std::tuple<Tensor, Tensor> extreme_dim(ReduceOp arg_op, const Tensor& a, int64_t dim, bool keepdim,
                                               const char* name, const char* node) {
+  TC_CHECK(!is_complex(a.dtype()), name, "(): does not support complex input");
   Plan p = make_plan(a, {dim}, keepdim, name);
   TC_CHECK_INDEX(p.len > 0, name, "(): Expected reduction dim ", dim, " to have non-zero size.");
   Tensor idx = run_reduce(arg_op, p, a.dtype(), DType::Int64);
@@ -335,6 +338,9 @@ Tensor argmin(const Tensor& a, std::optional<int64_t> dim, bool keepdim) {
 }
 
 Tensor var(const Tensor& a, const Shape& dims, double correction, bool keepdim) {
+  // |z - mean|^2 = (x - mean_x)^2 + (y - mean_y)^2: the variances of the parts add up (a real result).
+  if (is_complex(a.dtype()))
+    return add(var(real(a), dims, correction, keepdim), var(imag(a), dims, correction, keepdim));
   TC_CHECK(is_floating(a.dtype()), "std and var only support floating point and complex dtypes, got ",
            dtype_name(a.dtype()));
   Plan p = make_plan(a, dims, keepdim, "var");
@@ -358,6 +364,7 @@ Tensor var(const Tensor& a, const Shape& dims, double correction, bool keepdim) 
 }
 
 Tensor std(const Tensor& a, const Shape& dims, double correction, bool keepdim) {
+  if (is_complex(a.dtype())) return unary(UnaryOp::Sqrt, var(a, dims, correction, keepdim));
   Tensor v;
   {
     autograd::NoGradGuard ng;
@@ -376,6 +383,7 @@ Tensor std(const Tensor& a, const Shape& dims, double correction, bool keepdim) 
 
 // all/any give bool, except for uint8 input, which gives uint8 (PyTorch keeps that legacy rule).
 Tensor all(const Tensor& a, const Shape& dims, bool keepdim) {
+  if (is_complex(a.dtype())) return all(binary(BinaryOp::Ne, a, wrapped_scalar(Scalar::from_int(0))), dims, keepdim);
   Plan p = make_plan(a, dims, keepdim, "all", /*collapse_expanded=*/true);
   const DType out_dt = a.dtype() == DType::Uint8 ? DType::Uint8 : DType::Bool;
   if (p.len == 0) return ones(p.out_shape, out_dt);
@@ -384,6 +392,7 @@ Tensor all(const Tensor& a, const Shape& dims, bool keepdim) {
 }
 
 Tensor any(const Tensor& a, const Shape& dims, bool keepdim) {
+  if (is_complex(a.dtype())) return any(binary(BinaryOp::Ne, a, wrapped_scalar(Scalar::from_int(0))), dims, keepdim);
   Plan p = make_plan(a, dims, keepdim, "any", /*collapse_expanded=*/true);
   const DType out_dt = a.dtype() == DType::Uint8 ? DType::Uint8 : DType::Bool;
   if (p.len == 0) return zeros(p.out_shape, out_dt);
@@ -463,7 +472,7 @@ Tensor softmax_backward_data(const Tensor& grad, const Tensor& out, int64_t dim,
 Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
   Tensor out;
   const DType result_dt = float_dtype(a);
-  if (is_complex(result_dt)) raise_no_kernel_for(result_dt);  // (PyTorch has it; tensorcore not yet)
+  if (is_complex(result_dt)) return complex_logsumexp(a, dims, keepdim);
   Tensor af = to_dtype(a, compute_dtype(result_dt));
   Plan p = make_plan(a, dims, keepdim, "logsumexp");
   if (p.len == 0) {  // log(sum of no terms) = -inf, as PyTorch
@@ -487,6 +496,8 @@ Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
 
 Tensor cumsum(const Tensor& a, int64_t dim) {
   dim = wrap_dim(dim, a.dim(), "cumsum");
+  if (is_complex(a.dtype()))  // Note [Complex through real views]: the pairs' running sums
+    return a.dim() == 0 ? clone(a) : view_as_complex(contiguous(cumsum(view_as_real(a), dim)));
   const DType dt = sum_dtype(a.dtype()), kc = compute_dtype(dt);
   Lines l = lines_of(a, dim, kc);
   Tensor out = empty(a.sizes(), kc);
@@ -500,6 +511,7 @@ Tensor cumsum(const Tensor& a, int64_t dim) {
 }
 
 Tensor norm(const Tensor& a, double p, const Shape& dims, bool keepdim) {
+  if (is_complex(a.dtype())) return complex_norm(a, p, dims, keepdim);
   TC_CHECK(is_floating(a.dtype()), "linalg.vector_norm: Expected a floating point tensor as input. Got ",
            dtype_name(a.dtype()));
   Plan plan = make_plan(a, dims, keepdim, "norm");

@@ -678,11 +678,26 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         raise TypeError(f"linalg.vector_norm(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
     if isinstance(ord, str) or isinstance(ord, bool):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}")
-    _check_float(x if dtype is None else x.to(dtype), "linalg.vector_norm", low_precision=True)
+    if not x.is_complex():  # the input's own dtype, as PyTorch; a complex one has its own form in _C.norm
+        _check_float(x, "linalg.vector_norm", low_precision=True)
     if dtype is not None:
+        _check_norm_dtype(x.dtype, dtype)
         x = x.to(dtype)
     dims = [] if dim is None else ([dim] if isinstance(dim, int) else list(dim))
     return _out(_C.norm(x, float(ord), dims, keepdim), out)
+
+
+def _check_norm_dtype(have, want):
+    """vector_norm's dtype=: the same kind (real or complex) as the input, and no narrowing."""
+    def title(d):
+        return _DTYPE_TITLE.get(d.name, d.name) if hasattr(d, "name") else str(d)
+    op = "linalg.vector_norm"
+    if have.is_complex != want.is_complex:
+        kind = "complex" if have.is_complex else "real"
+        raise RuntimeError(f"{op}: dtype should be {kind} for {kind} inputs, but got {title(want)}")
+    if _C.promote_types(have, want) != want:
+        raise RuntimeError(f"{op}: the dtype of the input ({title(have)}) should be convertible without narrowing to "
+                           f"the specified dtype ({title(want)})")
 
 
 def _matrix_dims(A, dim, op):
