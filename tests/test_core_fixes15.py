@@ -234,3 +234,16 @@ def test_vector_norm_dtype_argument_as_torch(have, want):
         r = outcome(lambda: m.linalg.vector_norm(m.ones(3, dtype=getattr(m, have)), dtype=getattr(m, want)))
         return r if isinstance(r, type) else (str(r.dtype).split(".")[-1], round(r.item(), 5))
     assert run(tc) == run(torch)
+
+
+@pytest.mark.parametrize("ord", ["fro", 1, -1, float("inf"), -float("inf")])
+def test_complex_matrix_norm_matches_torch(ord):
+    z = Z + 0.1j
+    got = tc.linalg.matrix_norm(tc.tensor(z), ord).item()
+    want = torch.linalg.matrix_norm(torch.tensor(z), ord).item()
+    assert abs(got - want) < 1e-12
+
+
+def test_complex_lapack_functions_raise_not_implemented():
+    with pytest.raises(NotImplementedError, match="complex inputs"):
+        tc.linalg.inv(tc.tensor(Z[:3, :3]))

@@ -81,6 +81,9 @@ def _torch():
 def _check_float(A, op, low_precision=False):
     """Floating input; float16/bfloat16 only where PyTorch's op takes them (low_precision: the norms)."""
     name = A.dtype.name if hasattr(A.dtype, "name") else str(A.dtype)
+    if A.dtype.is_complex:  # PyTorch computes these; tensorcore's LAPACK calls are real-only so far
+        raise NotImplementedError(f"{op}: complex inputs ({_DTYPE_TITLE.get(name, name)}) are not supported by "
+                                  "tensorcore yet; only vector_norm and the matrix products take complex tensors")
     if not A.dtype.is_floating_point:
         raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {_DTYPE_TITLE.get(name, name)}")
     if name not in _EPS and not low_precision:
@@ -713,7 +716,9 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     op = "linalg.matrix_norm"
     d0, d1 = _matrix_dims(A, dim, op)
     # float16 / bfloat16 as PyTorch: every order but the singular-value ones (nuc, 2, -2)
-    _check_float(A if dtype is None else A.to(dtype), op, low_precision=ord not in ("nuc", 2, -2))
+    singular = ord in ("nuc", 2, -2)
+    if singular or not A.is_complex():  # the other orders are sums and maxima of |a_ij|, complex included
+        _check_float(A if dtype is None else A.to(dtype), op, low_precision=not singular)
     if dtype is not None:
         A = A.to(dtype)
     if ord == "fro":
