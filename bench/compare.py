@@ -254,6 +254,16 @@ def workloads(quick):
             return None
         return bench_mlp._step_fn(tc if lib == "tensorcore" else torch)
     W["MLP step 784-256-10 b64 SGD"] = (mlp_step, 100)
+
+    def adamw_step(lib):  # the optimizer update of a 1.97M-parameter model (30 tensors of 128 x 512)
+        if lib == "numpy":
+            return None
+        mod = tc if lib == "tensorcore" else torch
+        params = [mod.nn.Parameter(mod.randn(128, 512)) for _ in range(30)]
+        for p in params:
+            p.grad = mod.randn(128, 512)
+        return mod.optim.AdamW(params, lr=1e-3).step
+    W["AdamW step 30 x 128x512"] = (adamw_step, 20)
     if quick:
         W = {k: (f, max(1, n // 5)) for k, (f, n) in W.items()}
     return W

@@ -520,17 +520,17 @@ Tensor norm(const Tensor& a, double p, const Shape& dims, bool keepdim) {
     autograd::NoGradGuard ng;
     const DType kc = compute_dtype(a.dtype());
     Tensor aw = to_dtype(a, kc);
-    Tensor ax = unary(UnaryOp::Abs, aw);
+    auto ax = [&] { return unary(UnaryOp::Abs, aw); };  // only for the orders that need |a| (not 2, the usual one)
     if (std::isinf(p))
-      out = p > 0 ? amax(ax, dims, keepdim) : amin(ax, dims, keepdim);
+      out = p > 0 ? amax(ax(), dims, keepdim) : amin(ax(), dims, keepdim);
     else if (p == 2.0)
       out = unary(UnaryOp::Sqrt, sum(binary(BinaryOp::Mul, aw, aw), dims, keepdim));
     else if (p == 1.0)
-      out = sum(ax, dims, keepdim);
+      out = sum(ax(), dims, keepdim);
     else if (p == 0.0)
       out = sum(to_dtype(binary(BinaryOp::Ne, aw, wrapped_scalar(Scalar::from_int(0))), aw.dtype()), dims, keepdim);
     else
-      out = pow(sum(pow(ax, wrapped_scalar(Scalar::from_double(p))), dims, keepdim),
+      out = pow(sum(pow(ax(), wrapped_scalar(Scalar::from_double(p))), dims, keepdim),
                 wrapped_scalar(Scalar::from_double(1.0 / p)));
     if (kc != a.dtype()) out = to_dtype(out, a.dtype());
   }

@@ -4,10 +4,8 @@
 // trajectories follow torch.optim's.
 #include "backend/kernels_optim.h"
 
-// The element loops use std::sqrt; without errno handling it vectorizes.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("no-math-errno")
-#endif
+// The element loops use std::sqrt, which vectorizes only without errno handling: CMakeLists.txt compiles this
+// file with -fno-math-errno.
 
 #include <cmath>
 #include <type_traits>
