@@ -52,8 +52,14 @@ struct PyFunctionNode : Node {
     ctx.attr("_saved_unpacked") = py::tuple(unpacked);
     py::tuple args(grads.size() + 1);
     args[0] = ctx;
+    // An output that got no gradient arrives as zeros, or as None after ctx.set_materialize_grads(False).
+    const bool materialize = py::getattr(ctx, "materialize_grads", py::bool_(true)).cast<bool>();
     for (size_t i = 0; i < grads.size(); ++i) {
       Tensor g = grads[i];
+      if (!g.defined() && !materialize) {
+        args[i + 1] = py::none();
+        continue;
+      }
       if (!g.defined()) g = ops::zeros(output_shapes[i], output_dtypes[i]);
       args[i + 1] = py::cast(g);
     }
