@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import _C
-from ._conv_ops import _conv_padding, _pair
+from ._conv_ops import _check_conv_weight, _conv_padding, _conv_param, _pair
 from ._conv_transpose import _insert_zeros
 from ._padding import pad
 
@@ -32,7 +32,8 @@ def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
     if weight.dim() != 5:
         raise RuntimeError(f"Expected 5-dimensional input for 5-dimensional weight {list(weight.shape)}, but got "
                            f"{weight.dim()}-dimensional weight")
-    stride, dilation = _pair(stride, 3, "stride"), _pair(dilation, 3, "dilation")
+    stride, dilation = _conv_param(stride, 3, "stride"), _conv_param(dilation, 3, "dilation")
+    _check_conv_weight(weight, int(groups), 3)
     before, after = _conv_padding(padding, weight, stride, dilation, 3)
     if x.shape[1] != weight.shape[1] * groups:
         raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
@@ -78,8 +79,10 @@ def conv_transpose3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
     if x.shape[1] != cin:
         raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input "
                            f"{list(x.shape)} to have {cin} channels, but got {x.shape[1]} channels instead")
-    stride, padding = _pair(stride, 3, "stride"), _pair(padding, 3, "padding")
-    output_padding, dilation = _pair(output_padding, 3, "output_padding"), _pair(dilation, 3, "dilation")
+    _check_conv_weight(weight, int(groups), 3, transposed=True)
+    stride, padding = _conv_param(stride, 3, "stride"), _conv_param(padding, 3, "padding")
+    output_padding = _conv_param(output_padding, 3, "output_padding")
+    dilation = _conv_param(dilation, 3, "dilation")
     for op, s, d in zip(output_padding, stride, dilation):
         if op >= s and op >= d:
             raise RuntimeError("output padding must be smaller than either stride or dilation, but got "

@@ -24,6 +24,33 @@ def _pair(v, n, name):
     return (int(v),) * n
 
 
+def _conv_param(v, n, name):
+    """A convolution's stride/padding/dilation/output_padding: an int, or a
+    sequence of n ints or of one int (PyTorch's convolution repeats a single
+    value for every spatial dim, so stride=(2,) works for conv2d)."""
+    if isinstance(v, (tuple, list)) and len(v) == 1:
+        v = v[0]
+    return _pair(v, n, name)
+
+
+def _check_conv_weight(weight, groups, spatial, transposed=False):
+    """The weight checks PyTorch's convolution makes before any size
+    arithmetic: at least one output channel and no zero-size kernel dim
+    (without them a convolution of nothing would return zeros)."""
+    if weight.dim() != spatial + 2:
+        return  # the op raises the weight's dimension error
+    if not transposed and weight.shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size {list(weight.shape)} instead")
+    kernel = list(weight.shape[2:])
+    if builtins.any(k <= 0 for k in kernel):
+        if spatial == 3:
+            raise RuntimeError(f"kernel size should be greater than zero, but got: {kernel[0]} x {kernel[1]} x "
+                               f"{kernel[2]} (TxHxW)")
+        kh, kw = ([1] + kernel) if spatial == 1 else kernel
+        raise RuntimeError(f"kernel size should be greater than zero, but got kernel_height: {kh} kernel_width: {kw}")
+
+
 def _ints(v):
     """An int or a sequence of ints as a list (the C++ op checks the length)."""
     return [int(x) for x in v] if isinstance(v, (tuple, list)) else [int(v)]
@@ -42,12 +69,12 @@ def _conv_padding(padding, weight, stride, dilation, spatial):
     """(before, after) per spatial dim; 'same' pads an even kernel's extra
     element after, as PyTorch does."""
     if not isinstance(padding, str):
-        p = list(_pair(padding, spatial, "padding"))
+        p = list(_conv_param(padding, spatial, "padding"))
         return p, p
     if padding == "valid":
         return [0] * spatial, [0] * spatial
     if padding != "same":
-        raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
+        raise RuntimeError(f"Invalid padding string: '{padding}'")
     if builtins.any(s != 1 for s in stride):
         raise RuntimeError("padding='same' is not supported for strided convolutions")
     if weight.dim() != spatial + 2:  # the op raises the weight's error
@@ -58,7 +85,8 @@ def _conv_padding(padding, weight, stride, dilation, spatial):
 
 def _conv(name, spatial, input, weight, bias, stride, padding, dilation, groups):
     x, unbatched = _batched(input, name, spatial)
-    stride, dilation = _pair(stride, spatial, "stride"), _pair(dilation, spatial, "dilation")
+    stride, dilation = _conv_param(stride, spatial, "stride"), _conv_param(dilation, spatial, "dilation")
+    _check_conv_weight(weight, int(groups), spatial)
     before, after = _conv_padding(padding, weight, stride, dilation, spatial)
     out = _C.convolution(x, weight, bias, list(stride), before, after, list(dilation), int(groups))
     return out.squeeze(0) if unbatched else out  # PyTorch too records SqueezeBackward1 for unbatched input
