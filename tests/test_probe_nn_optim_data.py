@@ -102,3 +102,50 @@ DATA = {
 @pytest.mark.parametrize("name", DATA)
 def test_data(name):
     assert_same(DATA[name])
+
+
+# ------------------------------------------------------------------ nn.functional: normalisation dtypes
+def _x(m, dtype=None, shape=(2, 3)):
+    return m.arange(float(np.prod(shape))).reshape(shape).to(dtype or m.float32)
+
+
+NORMS = {
+    "batch_norm_float64_input_float32_stats": lambda m: F(m).batch_norm(_x(m, m.float64), m.zeros(3), m.ones(3)),
+    "batch_norm_float64_input_float32_weight": lambda m: F(m).batch_norm(_x(m, m.float64), None, None, m.ones(3),
+                                                                         training=True),
+    "batch_norm_float32_input_float64_weight": lambda m: F(m).batch_norm(_x(m), None, None,
+                                                                         m.ones(3, dtype=m.float64), training=True),
+    "batch_norm_half_input_float32_stats": lambda m: F(m).batch_norm(_x(m, m.float16), m.zeros(3), m.ones(3),
+                                                                     training=True),
+    "batch_norm_bfloat16_input_half_weight": lambda m: F(m).batch_norm(_x(m, m.bfloat16), m.zeros(3), m.ones(3),
+                                                                       m.ones(3).half(), training=True),
+    "batch_norm_int_input": lambda m: F(m).batch_norm(_x(m, m.int64), None, None, training=True),
+    "batch_norm_complex_input": lambda m: F(m).batch_norm(_x(m, m.complex64), None, None, training=True),
+    "batch_norm_eval_without_running_mean": lambda m: F(m).batch_norm(_x(m), None, m.ones(3)),
+    "batch_norm_eval_without_running_var": lambda m: F(m).batch_norm(_x(m), m.ones(3), None),
+    "batch_norm_one_value_per_channel_before_dtype": lambda m: F(m).batch_norm(m.ones(1, 3).long(), None, None,
+                                                                               training=True),
+    "BatchNorm1d_float64_input": lambda m: m.nn.BatchNorm1d(3)(_x(m, m.float64)),
+    "BatchNorm1d_int_input": lambda m: m.nn.BatchNorm1d(3)(_x(m, m.int64)),
+    "instance_norm_one_spatial_element": lambda m: F(m).instance_norm(m.ones(2, 3, 1)),
+    "InstanceNorm2d_one_spatial_element": lambda m: m.nn.InstanceNorm2d(3)(m.ones(2, 3, 1, 1)),
+    "instance_norm_eval_without_stats": lambda m: F(m).instance_norm(_x(m, shape=(2, 3, 2)), use_input_stats=False),
+    "instance_norm_int_input": lambda m: F(m).instance_norm(_x(m, m.int64, (2, 3, 4))),
+    "InstanceNorm1d_affine_float64_input": lambda m: m.nn.InstanceNorm1d(3, affine=True)(_x(m, m.float64, (2, 3, 4))),
+    "layer_norm_float64_input_float32_weight": lambda m: F(m).layer_norm(_x(m, m.float64), (3,), m.ones(3)),
+    "layer_norm_int_input": lambda m: F(m).layer_norm(_x(m, m.int64), (3,)),
+    "layer_norm_shape_error_before_dtype": lambda m: F(m).layer_norm(_x(m, m.int64), (4,)),
+    "layer_norm_float32_input_half_weight": lambda m: F(m).layer_norm(_x(m), (3,), m.ones(3).half()),
+    "LayerNorm_float64_input": lambda m: m.nn.LayerNorm(3)(_x(m, m.float64)),
+    "group_norm_float64_input_float32_weight": lambda m: F(m).group_norm(_x(m, m.float64, (2, 4)), 2, m.ones(4)),
+    "group_norm_int_input": lambda m: F(m).group_norm(_x(m, m.int64, (2, 4)), 2),
+    "group_norm_weight_size": lambda m: F(m).group_norm(_x(m, shape=(2, 4)), 2, m.ones(3)),
+    "group_norm_bias_not_a_vector": lambda m: F(m).group_norm(_x(m, shape=(2, 4)), 2, None, m.ones(2, 2)),
+    "group_norm_half_input_float32_weight_stays_half": lambda m: F(m).group_norm(_x(m, m.float16, (2, 4)), 2,
+                                                                                 m.ones(4)),
+}
+
+
+@pytest.mark.parametrize("name", NORMS)
+def test_normalisation(name):
+    assert_same(NORMS[name])

@@ -10,6 +10,7 @@ import builtins
 
 from .. import _C, _dtype
 from .._naming import grad_fn_named
+from ._norm_dtypes import check_norm_dtypes
 
 from ._padding import pad  # noqa: F401  (re-exported: F.pad)
 
@@ -124,6 +125,15 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
 def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = None, bias: Any = None, training: Any = False, momentum: Any = 0.1, eps: Any = 1e-5) -> Tensor:
     if input.dim() < 2:
         raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+    count = input.numel() // input.shape[1] if input.shape[1] else 0
+    if training and count == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size "
+                         f"{list(input.shape)}")
+    if not training:
+        for stat_name, stat in (("running_mean", running_mean), ("running_var", running_var)):
+            if stat is None:
+                raise RuntimeError(f"{stat_name} must be defined in evaluation mode")
+    check_norm_dtypes("batch_norm", input, weight, bias, running_mean, running_var)
     if input.dtype in _HALF_TYPES:
         # PyTorch computes a float16/bfloat16 batch norm in float32 (its parameters and running
         # statistics may be float32 too: the mixed-dtype case autocast produces) and returns the
@@ -136,12 +146,8 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
     dims = [0] + list(builtins.range(2, input.dim()))
     shape = [1, input.shape[1]] + [1] * (input.dim() - 2)
     if training:
-        count = input.numel() // input.shape[1] if input.shape[1] else 0
         if count == 0:  # no values: PyTorch returns the empty input normalised by nothing, running stats kept
             return input.clone()
-        if count == 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size "
-                             f"{list(input.shape)}")
         mean = input.mean(dims)
         var = input.var(dims, unbiased=False)
         if running_mean is not None:

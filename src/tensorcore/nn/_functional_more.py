@@ -20,6 +20,7 @@ import warnings
 from .. import _C
 from .._naming import grad_fn_named
 from ..autograd import no_grad
+from ._norm_dtypes import check_norm_dtypes
 
 Tensor = _C.Tensor
 
@@ -204,6 +205,12 @@ def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input "
                            f"of shape {list(input.shape)} and num_groups={num_groups}")
+    for param_name, param in (("weight", weight), ("bias", bias)):
+        if param is not None and (param.dim() != 1 or param.numel() != c):
+            raise RuntimeError(f"Expected {param_name} to be a vector of size equal to the number of channels in "
+                               f"input, but got {param_name} of shape {list(param.shape)} and input of shape "
+                               f"{list(input.shape)}")
+    check_norm_dtypes("GroupNormKernelImpl", input, weight, bias)
     x = input.reshape(n, num_groups, -1)
     mean = x.mean(-1, keepdim=True)
     var = x.var(-1, keepdim=True, unbiased=False)
@@ -212,7 +219,7 @@ def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None
         out = out * weight.reshape(_channel_shape(input))
     if bias is not None:
         out = out + bias.reshape(_channel_shape(input))
-    return out
+    return out.to(input.dtype)  # a float16/bfloat16 input with float32 parameters stays in its dtype
 
 
 def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None, weight: Any = None, bias: Any = None, use_input_stats: Any = True,
@@ -220,6 +227,13 @@ def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None,
     if input.dim() < 3:
         raise ValueError(f"instance_norm expects an input with at least 3 dimensions (got {input.dim()})")
     dims = list(range(2, input.dim()))
+    if use_input_stats and math.prod(input.shape[2:]) == 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size {input.shape}")
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false")
+    # PyTorch's instance norm runs as a batch norm of the (1, N*C, ...) view, with the
+    # affine parameters repeated per sample (its running statistics are not checked).
+    check_norm_dtypes("batch_norm", input, weight, bias)
     if use_input_stats:
         mean = input.mean(dims, keepdim=True)
         var = input.var(dims, keepdim=True, unbiased=False)

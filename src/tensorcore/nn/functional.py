@@ -13,6 +13,7 @@ import warnings
 from .. import _C
 from ..autograd import no_grad
 from .._naming import grad_fn_named
+from ._norm_dtypes import check_norm_dtypes
 from ._attention import (scaled_dot_product_attention, multi_head_attention_forward,  # noqa: F401
                          _canonical_mask, _none_or_dtype)
 from ._conv_ops import (pad, conv1d, conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d,  # noqa: F401
@@ -200,6 +201,9 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
     (grad_fn=NativeLayerNormBackward0)."""
     if isinstance(normalized_shape, numbers.Integral):
         normalized_shape = (normalized_shape,)
+    trailing = tuple(input.shape[input.dim() - len(normalized_shape):]) if len(normalized_shape) <= input.dim() else None
+    if trailing == tuple(normalized_shape):  # else the op raises PyTorch's shape error first
+        check_norm_dtypes("LayerNormKernelImpl", input, weight, bias)
     return _C.layer_norm(input, [int(s) for s in normalized_shape], weight, bias, float(eps))
 
 
