@@ -50,13 +50,36 @@ def outcome(f, m):
     return "returns", _neutral(r)
 
 
-def assert_same(f):
+RTOL = {"float16": 2e-3, "bfloat16": 1e-2, "float32": 1e-5, "complex64": 1e-5}
+
+
+def _assert_close(got, want, rtol=None):
+    """Exact dtypes, shapes and structure; float values to a few ulps of the
+    dtype (the libraries may round intermediate steps differently), or of
+    `rtol` where a mixed-dtype op computes some steps in the narrower dtype."""
+    if isinstance(want, tuple) and len(want) == 3 and isinstance(want[0], np.ndarray):
+        assert got[1:] == want[1:], (got, want)
+        rtol = rtol or RTOL.get(want[1], 1e-12)
+        np.testing.assert_allclose(got[0], want[0], rtol=rtol, atol=rtol)
+    elif isinstance(want, tuple):
+        assert got[0] == want[0] and len(got[1]) == len(want[1]), (got, want)
+        for g, w in zip(got[1], want[1]):
+            _assert_close(g, w, rtol)
+    elif isinstance(want, dict):
+        assert got.keys() == want.keys()
+        for k in want:
+            _assert_close(got[k], want[k], rtol)
+    else:
+        assert got == want
+
+
+def assert_same(f, rtol=None):
     want, got = outcome(f, torch), outcome(f, tc)
     assert want[0] == got[0], (want, got)
     if want[0] == "raises":
         assert want == got
     else:
-        np.testing.assert_equal(got[1], want[1])
+        _assert_close(got[1], want[1], rtol)
 
 
 def F(m):
@@ -149,3 +172,58 @@ NORMS = {
 @pytest.mark.parametrize("name", NORMS)
 def test_normalisation(name):
     assert_same(NORMS[name])
+
+
+# ------------------------------------------------------------------ nn.functional: losses
+def _p(m, dtype=None):
+    """Probabilities strictly inside (0, 1), the same in both libraries."""
+    return (m.arange(6.).reshape(2, 3) / 8 + 0.1).to(dtype or m.float32)
+
+
+LOSS_DTYPES = [("float32", "float64"), ("float64", "float32"), ("float32", "int64"), ("int64", "float32"),
+               ("float16", "float32"), ("float32", "float16"), ("int64", "int64"), ("float32", "bool")]
+LOSSES = ["mse_loss", "huber_loss", "soft_margin_loss", "kl_div", "binary_cross_entropy",
+          "binary_cross_entropy_with_logits"]
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+@pytest.mark.parametrize("dtypes", LOSS_DTYPES, ids="/".join)
+def test_loss_dtypes(loss, dtypes):
+    rtol = max(RTOL.get(d, 1e-12) for d in dtypes)
+    assert_same(lambda m: getattr(F(m), loss)(_p(m, getattr(m, dtypes[0])), _p(m, getattr(m, dtypes[1]))), rtol)
+
+
+LOSS_CASES = {
+    "bce_target_above_one": lambda m: F(m).binary_cross_entropy(m.tensor([0.5]), m.tensor([2.0])),
+    "bce_target_below_zero": lambda m: F(m).binary_cross_entropy(m.tensor([0.5]), m.tensor([-0.5])),
+    "BCELoss_double_target": lambda m: m.nn.BCELoss()(_p(m), _p(m, m.float64)),
+    "huber_zero_delta": lambda m: F(m).huber_loss(_p(m), _p(m) * 2, delta=0),
+    "huber_negative_delta": lambda m: F(m).huber_loss(_p(m), _p(m) * 2, delta=-1),
+    "cross_entropy_float32_weight_for_float64_input": lambda m: F(m).cross_entropy(
+        _p(m, m.float64), m.tensor([0, 1]), weight=m.ones(3)),
+    "cross_entropy_float64_weight_for_float32_input": lambda m: F(m).cross_entropy(
+        _p(m), m.tensor([0, 1]), weight=m.ones(3, dtype=m.float64)),
+    "cross_entropy_probabilities_mixed_weight": lambda m: F(m).cross_entropy(_p(m), _p(m), weight=m.ones(3).double()),
+    "nll_loss_float32_weight_for_float64_input": lambda m: F(m).nll_loss(_p(m, m.float64), m.tensor([0, 1]),
+                                                                         weight=m.ones(3)),
+    "cross_entropy_negative_label_smoothing": lambda m: F(m).cross_entropy(_p(m), m.tensor([0, 1]),
+                                                                           label_smoothing=-0.1),
+    "cross_entropy_label_smoothing_above_one": lambda m: F(m).cross_entropy(_p(m), m.tensor([0, 1]),
+                                                                            label_smoothing=1.5),
+}
+
+
+@pytest.mark.parametrize("name", LOSS_CASES)
+def test_loss_cases(name):
+    assert_same(LOSS_CASES[name], rtol=1e-5)
+
+
+def test_losses_still_differentiable_float64():
+    x = tc.tensor([[0.2, -0.7, 1.3], [0.4, 0.9, -0.1]], dtype=tc.float64, requires_grad=True)
+    t = tc.tensor([[0.3, 0.8, 0.1], [1.0, 0.0, 0.5]], dtype=tc.float64)
+    fn = tc.nn.functional
+    assert tc.autograd.gradcheck(lambda a: fn.binary_cross_entropy_with_logits(a, t, pos_weight=t + 1), (x,))
+    assert tc.autograd.gradcheck(lambda a: fn.mse_loss(a, t), (x,))
+    assert tc.autograd.gradcheck(lambda a: fn.huber_loss(a, t, delta=0.5), (x,))
+    assert tc.autograd.gradcheck(lambda a: fn.soft_margin_loss(a, t), (x,))
+    assert tc.autograd.gradcheck(lambda a: fn.binary_cross_entropy(a.sigmoid(), t), (x,))

@@ -312,6 +312,8 @@ def kl_div(input: Any, target: Any, size_average: Any = None, reduce: Any = None
         warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
                       "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
                       "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
+    if not (input.is_floating_point() or input.is_complex()) or not (target.is_floating_point() or target.is_complex()):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         loss = target.exp() * (target - input)
     else:
@@ -340,7 +342,11 @@ def hinge_embedding_loss(input: Any, target: Any, margin: Any = 1.0, size_averag
 
 def soft_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     reduction = _legacy(size_average, reduce, reduction)
-    return _reduce(_C.log1p(_C.exp(-target * input)), reduction)
+    from .functional import _check_result_castable, _promote
+    _check_result_castable(input, target)
+    # PyTorch's kernel writes into a result of input's dtype
+    common = _promote(input.dtype, target.dtype)  # a bool target too: the kernel reads it as a number
+    return _reduce(_C.log1p(_C.exp(-target.to(common) * input)).to(input.dtype), reduction)
 
 
 def cosine_embedding_loss(input1: Any, input2: Any, target: Any, margin: Any = 0.0, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:

@@ -251,7 +251,8 @@ def mse_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = No
                                   f"'{SCALAR_TYPE_NAMES[promote_types(input.dtype, target.dtype).name]}'")
     if weight is not None:
         return _reduce(((input - target) ** 2) * weight, red)
-    return _C.mse_loss(input, target.to(input.dtype), red)
+    common = _promote(input.dtype, target.dtype)  # PyTorch's mse_loss promotes (float32 and float64 give float64)
+    return _C.mse_loss(input.to(common), target.to(common), red)
 
 
 def l1_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean", weight: Any = None) -> Tensor:
@@ -281,12 +282,49 @@ def smooth_l1_loss(input: Any, target: Any, size_average: Any = None, reduce: An
 @grad_fn_named("HuberLossBackward0")
 def huber_loss(input: Any, target: Any, reduction: Any = "mean", delta: Any = 1.0, weight: Any = None) -> Tensor:
     red = _reduction_enum(reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
     input, target = _same_size_or_broadcast(input, target, "huber_loss")
-    diff = (input - target).abs()
+    _check_result_castable(input, target, "huber_cpu")
+    common = _promote(input.dtype, target.dtype)  # a bool target too: the kernel reads it as a number
+    diff = (input.to(common) - target.to(common)).abs()
     loss = _C.where(diff < delta, diff * diff * 0.5, (diff - 0.5 * delta) * delta)
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, red)
+    return _reduce(loss.to(input.dtype), red)  # PyTorch's huber_loss writes into an input-dtype result
+
+
+def _promote(a, b):
+    from .._functions import promote_types
+    return promote_types(a, b)
+
+
+def _type_name(dtype):
+    from .._dtype import SCALAR_TYPE_NAMES
+    return SCALAR_TYPE_NAMES[dtype.name]
+
+
+def _check_result_castable(input, target, kernel=None):
+    """Losses whose PyTorch kernel writes into a result of input's dtype: an
+    integer input cannot hold the float result; two integer tensors have no
+    `kernel` at all, or (kernel None: the loss is composed of float ops such
+    as exp) compute a default-dtype float result."""
+    if input.is_floating_point() or input.is_complex():
+        return
+    common = _promote(input.dtype, target.dtype)
+    if kernel is None and not (common.is_floating_point or common.is_complex):
+        common = _C.get_default_dtype()
+    if common.is_floating_point or common.is_complex:
+        raise RuntimeError(f"result type {_type_name(common)} can't be cast to the desired output type "
+                           f"{_type_name(input.dtype)}")
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(common)}'")
+
+
+def _check_class_weight_dtype(input, weight):
+    """nll_loss/cross_entropy with class indices: PyTorch's kernel reads the
+    weight in input's dtype and refuses any other."""
+    if weight is not None and isinstance(weight, Tensor) and weight.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {_type_name(input.dtype)} but found {_type_name(weight.dtype)}")
 
 
 def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = None, ignore_index: Any = -100, reduce: Any = None, reduction: Any = "mean") -> Tensor:
@@ -294,7 +332,9 @@ def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = No
     red = _resolve_reduction(size_average, reduce, reduction)
     if input.dim() == 0:
         raise ValueError("Expected 1 or more dimensions (got 0)")
-    return _C.nll_loss(input, _class_index_target_of(input, target), weight, int(ignore_index), red)
+    target = _class_index_target_of(input, target)
+    _check_class_weight_dtype(input, weight)
+    return _C.nll_loss(input, target, weight, int(ignore_index), red)
 
 
 def _class_index_target_of(input: Any, target: Any) -> Any:
@@ -353,7 +393,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
     nll_loss) or against class probabilities (a float target of input's
     shape), with optional label smoothing."""
     red = _resolve_reduction(size_average, reduce, reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
+    if label_smoothing > 1.0:  # PyTorch checks only the upper bound
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if input.dim() == 0:  # PyTorch: same shapes mean class probabilities, whose class dim 1 does not exist
         if isinstance(target, Tensor) and target.dim() == 0:
@@ -369,8 +409,9 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
     if target.is_floating_point():
         return _cross_entropy_probs(logp, target, weight, red, label_smoothing, class_dim, n_classes)
     target = _class_index_target_of(input, target)
+    _check_class_weight_dtype(input, weight)
     nll = _C.nll_loss(logp, target, weight, int(ignore_index), red)
-    if label_smoothing == 0.0:
+    if label_smoothing <= 0.0:  # PyTorch smooths only for a positive amount
         return nll
     # PyTorch's label smoothing: (1 - eps) * nll + eps / C * (mean over classes of -logp)
     ignore_mask = target == ignore_index
@@ -418,9 +459,15 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_avera
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
+    if not input.is_floating_point() and target.dtype == input.dtype:
+        raise NotImplementedError(f"\"binary_cross_entropy\" not implemented for '{_type_name(input.dtype)}'")
+    if target.dtype != input.dtype:  # PyTorch's kernel reads the target in input's dtype only
+        raise RuntimeError(f"Found dtype {_type_name(target.dtype)} but expected {_type_name(input.dtype)}")
+    if input.is_floating_point() and bool(((target < 0) | (target > 1)).any()):
+        raise RuntimeError("all elements of target should be between 0 and 1")
     if weight is not None:
         weight = weight.to(input.dtype).expand(input.shape)
-    return _C.binary_cross_entropy(input, target.to(input.dtype), weight, red)
+    return _C.binary_cross_entropy(input, target, weight, red)
 
 
 def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None, size_average: Any = None, reduce: Any = None,
@@ -430,11 +477,24 @@ def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None
     red = _resolve_reduction(size_average, reduce, reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    # Note [BCE with logits result dtype]: PyTorch computes (1 - target) * input - log_sigmoid(input)
+    # into the (1 - target) tensor, so the loss has target's dtype; an integer input has no log_sigmoid
+    # kernel, an integer target cannot hold the product and a bool one cannot be subtracted from 1.
+    if not (input.is_floating_point() or input.is_complex()):
+        raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for '{_type_name(input.dtype)}'")
+    if target.dtype.name == "bool":
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
+    if not (target.is_floating_point() or target.is_complex()):
+        raise RuntimeError(f"result type {_type_name(_promote(input.dtype, target.dtype))} can't be cast to the "
+                           f"desired output type {_type_name(target.dtype)}")
+    common = _promote(input.dtype, target.dtype)
     if weight is not None:
-        weight = weight.to(input.dtype).expand(input.shape)
+        weight = weight.to(common).expand(input.shape)
     if pos_weight is not None:
-        pos_weight = pos_weight.to(input.dtype).expand(input.shape)
-    return _C.binary_cross_entropy_with_logits(input, target.to(input.dtype), weight, pos_weight, red)
+        pos_weight = pos_weight.to(common).expand(input.shape)
+    loss = _C.binary_cross_entropy_with_logits(input.to(common), target.to(common), weight, pos_weight, red)
+    return loss.to(target.dtype)
 
 
 # More functionals, composed of the ops above (one file, so this one stays the fused-kernel layer).
