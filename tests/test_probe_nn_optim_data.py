@@ -227,3 +227,59 @@ def test_losses_still_differentiable_float64():
     assert tc.autograd.gradcheck(lambda a: fn.huber_loss(a, t, delta=0.5), (x,))
     assert tc.autograd.gradcheck(lambda a: fn.soft_margin_loss(a, t), (x,))
     assert tc.autograd.gradcheck(lambda a: fn.binary_cross_entropy(a.sigmoid(), t), (x,))
+
+
+# ------------------------------------------------------------------ nn.functional: argument checks
+FUNCTIONAL = {
+    "pad_float_amount": lambda m: F(m).pad(m.ones(1, 2, 3), (1.5, 1)),
+    "pad_bool_amount": lambda m: F(m).pad(m.ones(1, 2, 3), (True, 1)),
+    "pad_none": lambda m: F(m).pad(m.ones(1, 2, 3), None),
+    "pad_int_not_a_sequence": lambda m: F(m).pad(m.ones(1, 2, 3), 1),
+    "pad_numpy_and_tensor_ints": lambda m: F(m).pad(m.ones(1, 2, 3), (np.int64(1), m.tensor(2))),
+    "interpolate_float_size": lambda m: F(m).interpolate(m.ones(1, 1, 4), size=2.5),
+    "interpolate_bool_size": lambda m: F(m).interpolate(m.ones(1, 1, 4), size=True),
+    "interpolate_no_channels": lambda m: F(m).interpolate(m.ones(1, 0, 4), size=3),
+    "interpolate_no_channels_4d": lambda m: F(m).interpolate(m.ones(1, 0, 4, 4), size=3),
+    "interpolate_empty_batch": lambda m: F(m).interpolate(m.ones(0, 1, 4), size=3),
+    "interpolate_uint8_nearest": lambda m: F(m).interpolate(m.arange(4).reshape(1, 1, 4).to(m.uint8), size=6),
+    "dropout_training_str": lambda m: F(m).dropout(m.ones(2), 0.5, training="yes"),
+    "dropout_training_int": lambda m: F(m).dropout(m.ones(2), 0.5, training=1),
+    "dropout_training_none": lambda m: F(m).dropout(m.ones(2), 0.5, training=None),
+    "dropout2d_training_str": lambda m: F(m).dropout2d(m.ones(2, 3), 0.5, training="x"),
+    "alpha_dropout_training_str": lambda m: F(m).alpha_dropout(m.ones(2, 3), 0.5, training="x"),
+    "dropout3d_of_a_vector_is_one_sample": lambda m: F(m).dropout3d(m.ones(2), 0.0).shape,
+    "dropout2d_of_a_vector": lambda m: F(m).dropout2d(m.ones(2), 0.5),
+    "gelu_int": lambda m: F(m).gelu(m.tensor([1, 2])),
+    "gelu_bool": lambda m: F(m).gelu(m.tensor([True])),
+    "unfold_1d": lambda m: F(m).unfold(m.ones(4), 2),
+    "unfold_2d": lambda m: F(m).unfold(m.ones(4, 4), 2),
+    "unfold_5d": lambda m: F(m).unfold(m.ones(1, 1, 1, 4, 4), 2),
+    "adaptive_max_pool1d_zero_output": lambda m: F(m).adaptive_max_pool1d(m.ones(1, 4), 0),
+    "adaptive_max_pool2d_zero_output": lambda m: F(m).adaptive_max_pool2d(m.ones(1, 4, 4), (0, 2),
+                                                                          return_indices=True),
+    "adaptive_max_pool3d_zero_output": lambda m: F(m).adaptive_max_pool3d(m.ones(1, 4, 4, 4), 0),
+    "pixel_shuffle_zero": lambda m: F(m).pixel_shuffle(m.ones(1, 4, 2, 2), 0),
+    "pixel_shuffle_negative": lambda m: F(m).pixel_shuffle(m.ones(1, 4, 2, 2), -2),
+    "pixel_shuffle_float_factor": lambda m: F(m).pixel_shuffle(m.ones(1, 4, 2, 2), 2.0),
+    "pixel_unshuffle_zero": lambda m: F(m).pixel_unshuffle(m.ones(1, 4, 2, 2), 0),
+    "PixelShuffle_zero": lambda m: m.nn.PixelShuffle(0)(m.ones(1, 4, 2, 2)),
+    "embedding_bag_index_out_of_range": lambda m: F(m).embedding_bag(m.tensor([1, 3]), m.ones(3, 2), m.tensor([0])),
+    "embedding_bag_negative_index": lambda m: F(m).embedding_bag(m.tensor([[1, -1]]), m.ones(3, 2)),
+    "Hardtanh_max_not_above_min": lambda m: m.nn.Hardtanh(2, 1),
+    "Parameter_of_a_list": lambda m: m.nn.Parameter([1.0, 2.0]),
+    "Parameter_of_a_float": lambda m: m.nn.Parameter(3.0),
+    "Buffer_of_a_list": lambda m: m.nn.Buffer([1.0]),
+}
+
+
+@pytest.mark.parametrize("name", FUNCTIONAL)
+def test_functional_arguments(name):
+    assert_same(FUNCTIONAL[name])
+
+
+def test_adaptive_max_pool_zero_output_keeps_the_graph():
+    x = tc.ones(1, 4, requires_grad=True)
+    out = tc.nn.functional.adaptive_max_pool1d(x, 0)
+    assert out.requires_grad and tuple(out.shape) == (1, 0)
+    out.sum().backward()
+    assert x.grad.tolist() == [[0.0] * 4]

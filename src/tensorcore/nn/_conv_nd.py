@@ -116,8 +116,12 @@ def _block_table(padded, outs, k, d, s):
 
 def unfold(input: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
     """Sliding blocks of (N, C, H, W) as columns (N, C*kH*kW, L)."""
-    if input.dim() not in (3, 4):
-        raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.dim()}D)")
+    if input.dim() < 3:  # PyTorch reads the channel dim before checking the rank
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.dim(), 1)}, "
+                         f"{max(input.dim(), 1) - 1}], but got {max(input.dim(), 1)})")
+    if input.dim() != 4 and input.dim() != 3:
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+                           f"dimensions for input, but got: {list(input.shape)}")
     k, d = _pair(kernel_size, 2, "kernel_size"), _pair(dilation, 2, "dilation")
     p, s = _pair(padding, 2, "padding"), _pair(stride, 2, "stride")
     unbatched = input.dim() == 3

@@ -312,6 +312,10 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
         from .functional import _embedding_renorm_
         _embedding_renorm_(weight, input, max_norm, norm_type)
     idx = _np(flat).astype(np.int64)
+    bad = np.flatnonzero((idx < 0) | (idx >= num_rows))
+    if bad.size:  # PyTorch's embedding_bag checks every index before gathering
+        raise RuntimeError(f"Index {bad[0]} of input takes value {idx[bad[0]]} which is not in the valid range "
+                           f"[0, {num_rows})")
     nb = starts.size
     ends = np.append(starts[1:], total) if nb else starts
     bag_of = np.repeat(np.arange(nb), ends - starts) if nb else np.zeros(0, dtype=np.int64)

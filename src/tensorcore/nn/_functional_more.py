@@ -57,12 +57,15 @@ def _legacy(size_average, reduce, reduction):
 def _feature_dropout(input, p, training, inplace, name, unbatched):
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    from .functional import check_train_flag
+    check_train_flag(training, "feature_dropout")
     if not training or p == 0.0 or input.numel() == 0:
         return input
-    if input.dim() < 2:
-        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
-    # Unbatched inputs (C, ...) drop channels of their only sample.
+    # Unbatched inputs (C, ...) drop channels of their only sample (PyTorch adds the batch
+    # dim first, so a 1-D input to dropout3d is one sample of that many channels).
     x = input.unsqueeze(0) if unbatched else input
+    if x.dim() < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
     shape = list(x.shape[:2]) + [1] * (x.dim() - 2)
     if p == 1.0:
         noise = _C.zeros(shape, x.dtype)
@@ -128,6 +131,8 @@ def _alpha_dropout(input, p, training, feature, inplace):
     the result's grad_fn is AddBackward0 either way)."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    from .functional import check_train_flag
+    check_train_flag(training, "feature_alpha_dropout" if feature else "alpha_dropout")
     if not training or p == 0.0 or input.numel() == 0:
         return input
     if p == 1.0:
@@ -425,8 +430,16 @@ def multilabel_soft_margin_loss(input: Any, target: Any, weight: Any = None, siz
 
 
 # ---- pixel shuffle ----
+def _positive_factor(r, op, name):
+    if isinstance(r, bool) or not isinstance(r, int):
+        raise TypeError(f"{op}(): argument '{name}' (position 2) must be int, not {type(r).__name__}")
+    if r <= 0:
+        raise RuntimeError(f"{op} expects a positive {name}, but got {r}")
+    return r
+
+
 def pixel_shuffle(input: Any, upscale_factor: Any) -> Tensor:
-    r = upscale_factor
+    r = _positive_factor(upscale_factor, "pixel_shuffle", "upscale_factor")
     if input.dim() < 3:
         raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
                            f"{input.dim()} dimension(s)")
@@ -442,7 +455,7 @@ def pixel_shuffle(input: Any, upscale_factor: Any) -> Tensor:
 
 
 def pixel_unshuffle(input: Any, downscale_factor: Any) -> Tensor:
-    r = downscale_factor
+    r = _positive_factor(downscale_factor, "pixel_unshuffle", "downscale_factor")
     if input.dim() < 3:
         raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
                            f"{input.dim()} dimension(s)")
@@ -509,6 +522,10 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     h, w = input.shape[-2:]
     oh = h if output_size[0] is None else output_size[0]
     ow = w if output_size[1] is None else output_size[1]
+    if oh == 0 or ow == 0:  # no windows: an empty result, still attached to the input's graph
+        shape = list(input.shape[:-2]) + [oh, ow]
+        out = input.reshape(list(input.shape[:-2]) + [-1]).narrow(-1, 0, 0).reshape(shape)
+        return (out, tensorcore.zeros(shape, dtype=tensorcore.int64)) if return_indices else out
     rows = []
     idx_rows = []
     for (h0, h1) in _adaptive_bounds(h, oh):

@@ -119,11 +119,22 @@ def log_softmax(input: Any, dim: Any = None, _stacklevel: Any = 3, dtype: Any = 
 
 
 # ---- dropout ----
+def check_train_flag(training, op):
+    """The dropouts' `training` flag, as PyTorch's argument parser takes it:
+    a Python bool only (a string, None or 1 would otherwise be read as its
+    truth value)."""
+    if not isinstance(training, bool):
+        kind = type(training)
+        name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+        raise TypeError(f"{op}(): argument 'train' (position 3) must be bool, not {name.replace('tensorcore.', '')}")
+
+
 def dropout(input: Any, p: Any = 0.5, training: Any = True, inplace: Any = False) -> Tensor:
     """Zeroes each element with probability p and scales the rest by 1/(1-p)
     (grad_fn=MulBackward0, as PyTorch on CPU)."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    check_train_flag(training, "dropout")
     if not training or p == 0.0 or input.numel() == 0:
         return input
     if p == 1.0:
