@@ -283,3 +283,85 @@ def test_adaptive_max_pool_zero_output_keeps_the_graph():
     assert out.requires_grad and tuple(out.shape) == (1, 0)
     out.sum().backward()
     assert x.grad.tolist() == [[0.0] * 4]
+
+
+# ------------------------------------------------------------------ autograd
+def _leaf(m):
+    return m.ones(3, requires_grad=True)
+
+
+def _custom(m, forward=None, backward=None):
+    """A custom Function whose forward/backward bodies are given as
+    functions of (ctx, m, ...)."""
+    class Fn(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, *rest):
+            return forward(ctx, m, a, *rest) if forward else a * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return backward(ctx, m, g) if backward else g * 2
+    return Fn
+
+
+def _backward_through(m, fn, *extra):
+    x = _leaf(m)
+    fn.apply(x, *extra).sum().backward()
+    return x.grad
+
+
+def _hook_changes_dtype(m):
+    x = _leaf(m)
+    x.register_hook(lambda g: g.double())
+    x.sum().backward()
+    return x.grad
+
+
+def _dirty_not_returned(ctx, m, a):
+    ctx.mark_dirty(a)
+    return a * 2
+
+
+def _saves(what):
+    def forward(ctx, m, a):
+        ctx.save_for_backward(what(a))
+        return a * 2
+    return forward
+
+
+AUTOGRAD = {
+    "grad_of_no_inputs": lambda m: m.autograd.grad((_leaf(m) * 2).sum(), []),
+    "grad_materialize_without_allow_unused": lambda m: m.autograd.grad(
+        _leaf(m).sum(), [_leaf(m)], allow_unused=False, materialize_grads=True),
+    "grad_materialize_unused": lambda m: m.autograd.grad(
+        (lambda x: x.sum())(_leaf(m)), [_leaf(m)], materialize_grads=True),
+    "hook_changes_dtype": _hook_changes_dtype,
+    "save_for_backward_int": lambda m: _backward_through(m, _custom(m, forward=_saves(lambda a: 3))),
+    "save_for_backward_list": lambda m: _backward_through(m, _custom(m, forward=_saves(lambda a: [a]))),
+    "save_for_backward_none": lambda m: _backward_through(m, _custom(m, forward=_saves(lambda a: None))),
+    "save_for_backward_int_without_graph": lambda m: _custom(m, forward=_saves(lambda a: 3)).apply(m.ones(2)),
+    "backward_returns_int": lambda m: _backward_through(m, _custom(m, backward=lambda ctx, m, g: 5)),
+    "backward_returns_list": lambda m: _backward_through(m, _custom(m, backward=lambda ctx, m, g: [g])),
+    "backward_returns_complex_for_real_input": lambda m: _backward_through(
+        m, _custom(m, backward=lambda ctx, m, g: m.ones(3, dtype=m.complex64))),
+    "backward_grad_for_a_non_tensor_input": lambda m: _backward_through(
+        m, _custom(m, forward=lambda ctx, m, a, k: a * k, backward=lambda ctx, m, g: (g, g)), 2),
+    "backward_none_for_a_non_tensor_input": lambda m: _backward_through(
+        m, _custom(m, forward=lambda ctx, m, a, k: a * k, backward=lambda ctx, m, g: (g * 2, None)), 2),
+    "mark_dirty_input_not_returned": lambda m: _backward_through(m, _custom(m, forward=_dirty_not_returned)),
+    "function_instance_called": lambda m: _custom(m)()(_leaf(m)),
+    "gradcheck_without_requires_grad": lambda m: m.autograd.gradcheck(lambda a: a * 2,
+                                                                      (m.ones(3, dtype=m.float64),)),
+}
+
+
+@pytest.mark.parametrize("name", AUTOGRAD)
+def test_autograd(name):
+    assert_same(AUTOGRAD[name])
+
+
+def test_register_hook_accepts_any_object_until_backward():
+    x = tc.ones(2, requires_grad=True)
+    x.register_hook(3)  # PyTorch registers it; calling it fails in backward
+    with pytest.raises(TypeError):
+        x.sum().backward()
