@@ -365,3 +365,50 @@ def test_register_hook_accepts_any_object_until_backward():
     x.register_hook(3)  # PyTorch registers it; calling it fails in backward
     with pytest.raises(TypeError):
         x.sum().backward()
+
+
+# ------------------------------------------------------------------ optim
+def _param(m):
+    w = m.nn.Parameter(m.ones(3))
+    w.grad = m.ones(3)
+    return w
+
+
+def _adam_load(m, state_dict):
+    m.optim.Adam([_param(m)]).load_state_dict(state_dict)
+
+
+def _stepped(m, make):
+    w = _param(m)
+    make([w]).step()
+    return w
+
+
+OPTIM = {
+    "load_state_dict_without_param_groups": lambda m: _adam_load(m, {"state": {}}),
+    "load_state_dict_without_state": lambda m: _adam_load(
+        m, {"param_groups": m.optim.Adam([_param(m)]).state_dict()["param_groups"]}),
+    "load_state_dict_none": lambda m: _adam_load(m, None),
+    "load_state_dict_list": lambda m: _adam_load(m, []),
+    "load_state_dict_no_groups": lambda m: _adam_load(m, {"param_groups": []}),
+    "adam_fused_and_foreach": lambda m: m.optim.Adam([_param(m)], fused=True, foreach=True),
+    "sgd_fused_and_foreach": lambda m: m.optim.SGD([_param(m)], lr=0.1, fused=True, foreach=True),
+    "adamw_fused_and_foreach": lambda m: m.optim.AdamW([_param(m)], fused=True, foreach=True),
+    "adam_capturable_on_cpu": lambda m: _stepped(m, lambda p: m.optim.Adam(p, capturable=True)),
+    "adam_capturable_without_grads_steps": lambda m: m.optim.Adam([m.nn.Parameter(m.ones(2))],
+                                                                  capturable=True).step(),
+    "rmsprop_capturable_on_cpu": lambda m: _stepped(m, lambda p: m.optim.RMSprop(p, capturable=True)),
+}
+
+
+@pytest.mark.parametrize("name", OPTIM)
+def test_optim(name):
+    assert_same(OPTIM[name])
+
+
+def test_sparse_gradient_refused_by_name():
+    w = tc.nn.Parameter(tc.ones(3))
+    grad = tc.ones(3).to_sparse()  # kept alive: see the report on sparse .grad wrappers
+    w.grad = grad
+    with pytest.raises(RuntimeError, match="Adam does not support sparse gradients"):
+        tc.optim.Adam([w]).step()

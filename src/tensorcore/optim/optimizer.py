@@ -42,6 +42,8 @@ class Optimizer:
     """
 
     def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
+        if defaults.get("fused") and defaults.get("foreach"):
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
         self.defaults = defaults
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
@@ -200,8 +202,8 @@ class Optimizer:
         """Loads optimizer state (from state_dict()); groups must match in
         number and size. State tensors are copied and cast to each
         parameter's dtype ("step" is kept as saved)."""
-        if not isinstance(state_dict, dict) or "state" not in state_dict or "param_groups" not in state_dict:
-            raise ValueError("optimizer state_dict must be a dict with keys 'state' and 'param_groups'")
+        # Read as PyTorch reads it, so a malformed one fails the same way (AttributeError for a
+        # non-dict, KeyError for a missing 'param_groups', then 'state' once the groups match).
         state_dict = state_dict.copy()
         groups = self.param_groups
         saved_groups = deepcopy(state_dict["param_groups"])
@@ -257,6 +259,10 @@ class Optimizer:
                     raise RuntimeError(f"{name} does not support sparse gradients")
                 params.append(p)
                 grads.append(g)
+        if params and group.get("capturable"):
+            # PyTorch's capturable (CUDA-graph) updates need the state on an accelerator
+            raise AssertionError("If capturable=True, params and state_steps must be on supported devices: "
+                                 "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla'].")
         return params, grads
 
 
