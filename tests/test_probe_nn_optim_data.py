@@ -103,6 +103,18 @@ CONV = {
     "conv2d_bad_padding_string": lambda m: F(m).conv2d(m.ones(1, 4, 5, 5), m.ones(2, 4, 3, 3), padding="foo"),
     "Conv2d_zero_kernel_size": lambda m: m.nn.Conv2d(4, 4, kernel_size=0)(m.ones(1, 4, 8, 8)),
     "Conv2d_one_element_stride": lambda m: m.nn.Conv2d(4, 4, 3, stride=(1,))(m.ones(1, 4, 8, 8)),
+    "conv2d_half_input_float_weight": lambda m: F(m).conv2d(m.ones(1, 2, 4, 4).half(), m.ones(2, 2, 3, 3)),
+    "conv1d_half_input_float_bias": lambda m: F(m).conv1d(m.ones(1, 2, 4).half(), m.ones(2, 2, 3), m.ones(2)),
+    "conv3d_half_input_float_weight": lambda m: F(m).conv3d(m.ones(1, 2, 4, 4, 4).half(), m.ones(2, 2, 3, 3, 3)),
+    "conv2d_float64_input_float32_bias_first": lambda m: F(m).conv2d(m.ones(1, 2, 4, 4).double(), m.ones(2, 2, 3, 3),
+                                                                     m.ones(2)),
+    "conv_transpose1d_half_input_float_weight": lambda m: F(m).conv_transpose1d(m.ones(1, 2, 4).half(),
+                                                                                m.ones(2, 2, 3)),
+    "conv_transpose2d_float64_bias_is_cast": lambda m: F(m).conv_transpose2d(m.ones(1, 2, 4, 4), m.ones(2, 2, 3, 3),
+                                                                             m.ones(2).double()),
+    "conv_transpose3d_float64_bias_refused": lambda m: F(m).conv_transpose3d(m.ones(1, 2, 4, 4, 4),
+                                                                             m.ones(2, 2, 3, 3, 3), m.ones(2).double()),
+    "Conv1d_complex_input": lambda m: m.nn.Conv1d(3, 2, 2)(m.ones(2, 3, 4).to(m.complex64)),
 }
 
 
@@ -166,6 +178,12 @@ NORMS = {
     "group_norm_bias_not_a_vector": lambda m: F(m).group_norm(_x(m, shape=(2, 4)), 2, None, m.ones(2, 2)),
     "group_norm_half_input_float32_weight_stays_half": lambda m: F(m).group_norm(_x(m, m.float16, (2, 4)), 2,
                                                                                  m.ones(4)),
+    "GroupNorm_int_input_is_mixed_dtype": lambda m: m.nn.GroupNorm(1, 3)(_x(m, m.int64)),
+    "LayerNorm_complex_input_is_mixed_dtype": lambda m: m.nn.LayerNorm(3)(_x(m, m.complex64)),
+    "BatchNorm1d_half_module_half_input": lambda m: m.nn.BatchNorm1d(3).half()(_x(m, m.float16, (4, 3)) / 8),
+    "BatchNorm1d_bfloat16_module_eval": lambda m: m.nn.BatchNorm1d(3).bfloat16().eval()(_x(m, m.bfloat16)),
+    "InstanceNorm1d_affine_half_input_stays_half": lambda m: m.nn.InstanceNorm1d(3, affine=True)(
+        _x(m, m.float16, (2, 3, 4)) / 8),
 }
 
 
@@ -210,6 +228,12 @@ LOSS_CASES = {
                                                                            label_smoothing=-0.1),
     "cross_entropy_label_smoothing_above_one": lambda m: F(m).cross_entropy(_p(m), m.tensor([0, 1]),
                                                                             label_smoothing=1.5),
+    "cross_entropy_float_ignore_index": lambda m: F(m).cross_entropy(_p(m), m.tensor([0, 1]), ignore_index=2.5),
+    "cross_entropy_bool_ignore_index": lambda m: F(m).cross_entropy(_p(m), m.tensor([0, 1]), ignore_index=True),
+    "cross_entropy_tensor_ignore_index": lambda m: F(m).cross_entropy(_p(m), m.tensor([0, 1]),
+                                                                      ignore_index=m.tensor(1)),
+    "nll_loss_float_ignore_index": lambda m: F(m).nll_loss(_p(m), m.tensor([0, 1]), ignore_index=2.5),
+    "multi_margin_loss_weight_size": lambda m: F(m).multi_margin_loss(_p(m), m.tensor([0, 1]), weight=m.ones(2)),
 }
 
 
@@ -269,6 +293,9 @@ FUNCTIONAL = {
     "Parameter_of_a_list": lambda m: m.nn.Parameter([1.0, 2.0]),
     "Parameter_of_a_float": lambda m: m.nn.Parameter(3.0),
     "Buffer_of_a_list": lambda m: m.nn.Buffer([1.0]),
+    "prelu_float64_input_float32_weight": lambda m: F(m).prelu(m.ones(2, 3).double(), m.ones(1)),
+    "PReLU_int_input": lambda m: m.nn.PReLU()(m.ones(2, 3).long()),
+    "PReLU_half_input": lambda m: m.nn.PReLU()(m.ones(2, 3).half()),
 }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import _C
-from ._conv_ops import _check_conv_weight, _conv_padding, _conv_param, _pair
+from ._conv_ops import _check_conv_dtypes, _check_conv_weight, _conv_padding, _conv_param, _pair
 from ._conv_transpose import _insert_zeros
 from ._padding import pad
 
@@ -34,6 +34,7 @@ def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
                            f"{weight.dim()}-dimensional weight")
     stride, dilation = _conv_param(stride, 3, "stride"), _conv_param(dilation, 3, "dilation")
     _check_conv_weight(weight, int(groups), 3)
+    _check_conv_dtypes(x, weight, bias)
     before, after = _conv_padding(padding, weight, stride, dilation, 3)
     if x.shape[1] != weight.shape[1] * groups:
         raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
@@ -80,6 +81,11 @@ def conv_transpose3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
         raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input "
                            f"{list(x.shape)} to have {cin} channels, but got {x.shape[1]} channels instead")
     _check_conv_weight(weight, int(groups), 3, transposed=True)
+    _check_conv_dtypes(x, weight, None)
+    if bias is not None and bias.dtype != x.dtype:  # PyTorch's 3-D kernel reads the bias in input's dtype only
+        from .._dtype import SCALAR_TYPE_NAMES
+        raise RuntimeError(f"expected scalar type {SCALAR_TYPE_NAMES[x.dtype.name]} but found "
+                           f"{SCALAR_TYPE_NAMES[bias.dtype.name]}")
     stride, padding = _conv_param(stride, 3, "stride"), _conv_param(padding, 3, "padding")
     output_padding = _conv_param(output_padding, 3, "output_padding")
     dilation = _conv_param(dilation, 3, "dilation")

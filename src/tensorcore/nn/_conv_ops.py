@@ -34,6 +34,19 @@ def _conv_param(v, n, name):
     return _pair(v, n, name)
 
 
+def _check_conv_dtypes(input, weight, bias):
+    """A convolution computes in input's dtype: PyTorch refuses a bias, then
+    a weight, of another one (a float16 input with float32 parameters too,
+    which tensorcore's kernels would report as a missing half kernel)."""
+    from .._dtype import CPP_TYPE_NAMES, SCALAR_TYPE_NAMES
+    if isinstance(bias, Tensor) and bias.dtype != input.dtype:
+        raise RuntimeError(f"Input type ({CPP_TYPE_NAMES[input.dtype.name]}) and bias type "
+                           f"({CPP_TYPE_NAMES[bias.dtype.name]}) should be the same")
+    if isinstance(weight, Tensor) and weight.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {SCALAR_TYPE_NAMES[input.dtype.name]} but found "
+                           f"{SCALAR_TYPE_NAMES[weight.dtype.name]}")
+
+
 def _check_conv_weight(weight, groups, spatial, transposed=False):
     """The weight checks PyTorch's convolution makes before any size
     arithmetic: at least one output channel and no zero-size kernel dim
@@ -88,6 +101,7 @@ def _conv(name, spatial, input, weight, bias, stride, padding, dilation, groups)
     x, unbatched = _batched(input, name, spatial)
     stride, dilation = _conv_param(stride, spatial, "stride"), _conv_param(dilation, spatial, "dilation")
     _check_conv_weight(weight, int(groups), spatial)
+    _check_conv_dtypes(x, weight, bias)
     before, after = _conv_padding(padding, weight, stride, dilation, spatial)
     out = _C.convolution(x, weight, bias, list(stride), before, after, list(dilation), int(groups))
     return out.squeeze(0) if unbatched else out  # PyTorch too records SqueezeBackward1 for unbatched input
@@ -137,12 +151,18 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
     if input.dtype in _HALF_TYPES:
         # PyTorch computes a float16/bfloat16 batch norm in float32 (its parameters and running
         # statistics may be float32 too: the mixed-dtype case autocast produces) and returns the
-        # input's dtype.
+        # input's dtype; the running statistics are updated in their own dtype.
         def widen(t):
             return t.float() if t is not None and t.dtype in _HALF_TYPES else t
-        out = batch_norm(input.float(), running_mean, running_var, widen(weight), widen(bias), training,
-                         momentum, eps)
+        out = _batch_norm_checked(input.float(), running_mean, running_var, widen(weight), widen(bias), training,
+                                  momentum, eps, count)
         return out.to(input.dtype)
+    return _batch_norm_checked(input, running_mean, running_var, weight, bias, training, momentum, eps, count)
+
+
+def _batch_norm_checked(input, running_mean, running_var, weight, bias, training, momentum, eps, count):
+    """batch_norm once its arguments are checked (the float16/bfloat16 path
+    computes in float32 with running statistics still in the input's dtype)."""
     dims = [0] + list(builtins.range(2, input.dim()))
     shape = [1, input.shape[1]] + [1] * (input.dim() - 2)
     if training:

@@ -180,6 +180,8 @@ def multi_margin_loss(input: Any, target: Any, p: Any = 1, margin: Any = 1.0, we
     y = target.reshape(-1)
     if y.numel() != x.shape[0]:
         raise RuntimeError(f"inconsistent target size, expected {x.shape[0]} but got {list(target.shape)}")
+    if weight is not None and weight.numel() != x.shape[1]:
+        raise RuntimeError(f"inconsistent weight size, expected {x.shape[1]} but got {list(weight.shape)}")
     c = x.shape[1]
     xy = x.gather(1, y.unsqueeze(1))
     z = (margin - xy + x).clamp(min=0)

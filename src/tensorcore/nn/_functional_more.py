@@ -172,6 +172,10 @@ def glu(input: Any, dim: Any = -1) -> Tensor:
 def prelu(input: Any, weight: Any) -> Tensor:
     if not isinstance(weight, Tensor):
         raise TypeError("prelu(): argument 'weight' (position 2) must be Tensor")
+    if input.dtype != weight.dtype:  # the product would promote: PyTorch refuses it
+        from .._dtype import SCALAR_TYPE_NAMES
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {SCALAR_TYPE_NAMES[input.dtype.name]} and "
+                           f"{SCALAR_TYPE_NAMES[weight.dtype.name]}")
     if weight.numel() != 1:
         channels = input.size(1) if input.dim() >= 2 else input.size(0) if input.dim() == 1 else 1
         if weight.numel() != channels:
@@ -258,7 +262,7 @@ def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None,
         out = out * weight.reshape(_channel_shape(input))
     if bias is not None:
         out = out + bias.reshape(_channel_shape(input))
-    return out
+    return out.to(input.dtype)  # a float16/bfloat16 input with float32 parameters stays in its dtype
 
 
 def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: Any = None) -> Tensor:

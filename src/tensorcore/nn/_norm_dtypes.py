@@ -3,8 +3,10 @@ layer_norm, group_norm) apply to their input and parameters.
 
 Note [Normalisation dtypes]
 The input must be a floating point tensor: an integer, bool or complex input
-is refused with the kernel's NotImplementedError (checked first, even when
-the parameters' dtypes differ too). The parameters (weight, bias, running
+is refused with the kernel's NotImplementedError. batch_norm (and instance
+norm, which runs as one) checks this first, even when the parameters' dtypes
+differ too; layer_norm and group_norm check the parameters first, so an
+integer input with float32 parameters is a "mixed dtype" error. The parameters (weight, bias, running
 statistics, whichever are given) must then share the input's dtype, with one
 exception, "mixed dtype": a float32, float16 or bfloat16 input may come with
 float32 parameters (what autocast produces). Anything else raises
@@ -20,10 +22,11 @@ def check_norm_dtypes(kernel, input, *params):
     """Raise as PyTorch's `kernel` ("batch_norm", "LayerNormKernelImpl",
     "GroupNormKernelImpl") does for `input` and the given `params` (None
     entries are absent parameters); Note [Normalisation dtypes]."""
-    if not input.is_floating_point():
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{SCALAR_TYPE_NAMES[input.dtype.name]}'")
     given = [p for p in params if p is not None]
-    if all(p.dtype == input.dtype for p in given):
+    mixed = any(p.dtype != input.dtype for p in given)
+    if not input.is_floating_point() and (kernel == "batch_norm" or not mixed):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{SCALAR_TYPE_NAMES[input.dtype.name]}'")
+    if not mixed:
         return
     if input.dtype not in _MIXED_OK_INPUTS:
         raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")

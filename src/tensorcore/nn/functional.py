@@ -331,6 +331,15 @@ def _check_result_castable(input, target, kernel=None):
     raise NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(common)}'")
 
 
+def _check_ignore_index(ignore_index, op):
+    """PyTorch's argument parser takes an int (or anything with __index__,
+    such as an integer 0-dim tensor) and refuses a float or bool."""
+    if isinstance(ignore_index, bool) or not hasattr(ignore_index, "__index__"):
+        raise TypeError(f"{op}(): argument 'ignore_index' (position 5) must be int, not "
+                        f"{type(ignore_index).__name__}")
+    return ignore_index.__index__()
+
+
 def _check_class_weight_dtype(input, weight):
     """nll_loss/cross_entropy with class indices: PyTorch's kernel reads the
     weight in input's dtype and refuses any other."""
@@ -343,6 +352,7 @@ def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = No
     red = _resolve_reduction(size_average, reduce, reduction)
     if input.dim() == 0:
         raise ValueError("Expected 1 or more dimensions (got 0)")
+    ignore_index = _check_ignore_index(ignore_index, "nll_loss_nd")
     target = _class_index_target_of(input, target)
     _check_class_weight_dtype(input, weight)
     return _C.nll_loss(input, target, weight, int(ignore_index), red)
@@ -404,6 +414,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
     nll_loss) or against class probabilities (a float target of input's
     shape), with optional label smoothing."""
     red = _resolve_reduction(size_average, reduce, reduction)
+    ignore_index = _check_ignore_index(ignore_index, "cross_entropy_loss")
     if label_smoothing > 1.0:  # PyTorch checks only the upper bound
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if input.dim() == 0:  # PyTorch: same shapes mean class probabilities, whose class dim 1 does not exist
