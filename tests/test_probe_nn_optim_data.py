@@ -131,7 +131,46 @@ DATA = {
     "collate_bools": lambda m: m.utils.data.default_collate([True, False]),
     "collate_int_then_bool": lambda m: m.utils.data.default_collate([1, True]),
     "collate_complex_refused": lambda m: m.utils.data.default_collate([1 + 2j, 3j]),
+    "weighted_sampler_draws": lambda m: list(m.utils.data.WeightedRandomSampler(
+        [0.1, 0.9, 0.4], 6, generator=m.Generator().manual_seed(2))),
+    "weighted_sampler_without_replacement_global_rng": lambda m: (m.manual_seed(3), list(
+        m.utils.data.WeightedRandomSampler(m.tensor([0.1, 0.9, 0.4]), 2, replacement=False)))[1],
+    "weighted_sampler_too_many_without_replacement": lambda m: list(
+        m.utils.data.WeightedRandomSampler([0.1, 0.9], 3, replacement=False)),
+    "weighted_sampler_zero_samples": lambda m: m.utils.data.WeightedRandomSampler([0.1, 0.9], 0),
+    "weighted_sampler_bool_samples": lambda m: m.utils.data.WeightedRandomSampler([0.1, 0.9], True),
+    "weighted_sampler_int_replacement": lambda m: m.utils.data.WeightedRandomSampler([0.1, 0.9], 3, replacement=2),
+    "weighted_sampler_2d_weights": lambda m: m.utils.data.WeightedRandomSampler([[0.1, 0.9]], 3),
+    "weighted_sampler_negative_weight": lambda m: list(m.utils.data.WeightedRandomSampler([0.1, -0.9], 3)),
+    "weighted_sampler_all_zero": lambda m: list(m.utils.data.WeightedRandomSampler([0.0, 0.0], 3)),
+    "weighted_sampler_infinite_weight": lambda m: list(m.utils.data.WeightedRandomSampler([float("inf"), 1.0], 2)),
+    "weighted_sampler_in_a_loader": lambda m: next(iter(m.utils.data.DataLoader(
+        range(10), batch_size=4,
+        sampler=m.utils.data.WeightedRandomSampler([1.0] * 10, 8, generator=m.Generator().manual_seed(5))))),
+    "iterable_datasets_added_chain": lambda m: _chain_of_two(m),
+    "chain_of_a_map_dataset_fails_when_iterated": lambda m: list(m.utils.data.ChainDataset([[1, 2]])),
+    "chain_len_of_a_map_dataset": lambda m: len(m.utils.data.ChainDataset([[1, 2]])),
+    "stack_dataset_tuple": lambda m: m.utils.data.StackDataset(range(3), m.arange(3.0))[1],
+    "stack_dataset_dict_batches": lambda m: next(iter(m.utils.data.DataLoader(
+        m.utils.data.StackDataset(a=range(3), b=m.arange(3.0)), batch_size=2))),
+    "stack_dataset_nothing": lambda m: m.utils.data.StackDataset(),
+    "stack_dataset_size_mismatch": lambda m: m.utils.data.StackDataset(range(3), range(4)),
+    "stack_dataset_args_and_kwargs": lambda m: m.utils.data.StackDataset(range(3), b=range(3)),
 }
+
+
+def _chain_of_two(m):
+    class Counting(m.utils.data.IterableDataset):
+        def __init__(self, n):
+            self.n = n
+
+        def __iter__(self):
+            return iter(range(self.n))
+
+        def __len__(self):
+            return self.n
+    chained = Counting(2) + Counting(3)
+    return type(chained).__name__, list(chained), len(chained)
 
 
 @pytest.mark.parametrize("name", DATA)
@@ -293,6 +332,8 @@ FUNCTIONAL = {
     "Parameter_of_a_list": lambda m: m.nn.Parameter([1.0, 2.0]),
     "Parameter_of_a_float": lambda m: m.nn.Parameter(3.0),
     "Buffer_of_a_list": lambda m: m.nn.Buffer([1.0]),
+    "LSTMCell_one_hidden_state": lambda m: m.nn.LSTMCell(3, 4)(m.ones(2, 3), (m.zeros(2, 4),)),
+    "LSTMCell_hidden_not_a_tuple": lambda m: m.nn.LSTMCell(3, 4)(m.ones(2, 3), m.zeros(2, 4)),
     "prelu_float64_input_float32_weight": lambda m: F(m).prelu(m.ones(2, 3).double(), m.ones(1)),
     "PReLU_int_input": lambda m: m.nn.PReLU()(m.ones(2, 3).long()),
     "PReLU_half_input": lambda m: m.nn.PReLU()(m.ones(2, 3).half()),
