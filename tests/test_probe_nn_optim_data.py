@@ -480,3 +480,112 @@ def test_sparse_gradient_refused_by_name():
     w.grad = grad
     with pytest.raises(RuntimeError, match="Adam does not support sparse gradients"):
         tc.optim.Adam([w]).step()
+
+
+# ------------------------------------------------------------------ nn.Module full backward hooks
+def _summary(g):
+    return None if g is None else (tuple(g.shape), round(float(g.double().sum()), 4))
+
+
+def _hook_calls(m, make_module, call, loss=lambda o: o.sum()):
+    """The (pre)hook calls one backward makes: shapes and sums of grad_input
+    and grad_output."""
+    calls = []
+    module = make_module(m)
+    module.register_full_backward_pre_hook(lambda mod, go: calls.append(("pre", [_summary(g) for g in go])))
+    module.register_full_backward_hook(
+        lambda mod, gi, go: calls.append(("hook", [_summary(g) for g in gi], [_summary(g) for g in go])))
+    x = m.arange(6.0).reshape(2, 3).requires_grad_()
+    loss(call(module, x)).backward()
+    return calls, x.grad
+
+
+def _hook_result(m, register, hook):
+    x = m.arange(6.0).reshape(2, 3).requires_grad_()
+    lin = m.nn.Linear(3, 2)
+    getattr(lin, register)(hook)
+    lin(x).sum().backward()
+    return x.grad, lin.weight.grad
+
+
+class _Pair:
+    """A module returning two outputs from a tensor and a number."""
+
+    @staticmethod
+    def make(m):
+        class Pair(m.nn.Module):
+            def forward(self, a, k):
+                return a * k, a * 2
+        return Pair()
+
+
+BACKWARD_HOOKS = {
+    "linear": lambda m: _hook_calls(m, lambda m: m.nn.Linear(3, 2), lambda mod, x: mod(x)),
+    "input_without_grad": lambda m: _hook_calls(m, lambda m: m.nn.Linear(3, 2), lambda mod, x: mod(x.detach())),
+    "one_input_without_grad_gets_zeros": lambda m: _hook_calls(m, lambda m: m.nn.Bilinear(3, 3, 2),
+                                                               lambda mod, x: mod(x.detach(), x)),
+    "non_tensor_argument": lambda m: _hook_calls(m, _Pair.make, lambda mod, x: mod(x, 3),
+                                                 lambda o: o[0].sum() + o[1].sum()),
+    "lstm_state_pair_is_one_entry": lambda m: _hook_calls(m, lambda m: m.nn.LSTM(3, 4),
+                                                          lambda mod, x: mod(x.unsqueeze(1)), lambda o: o[0].sum()),
+    "identity": lambda m: _hook_calls(m, lambda m: m.nn.Identity(), lambda mod, x: mod(x)),
+    "nested": lambda m: _hook_calls(m, lambda m: m.nn.Sequential(m.nn.Linear(3, 2), m.nn.Tanh()),
+                                    lambda mod, x: mod(x)),
+    "hook_replaces_grad_input": lambda m: _hook_result(m, "register_full_backward_hook",
+                                                       lambda mod, gi, go: (gi[0] * 0 + 7,)),
+    "pre_hook_replaces_grad_output": lambda m: _hook_result(m, "register_full_backward_pre_hook",
+                                                            lambda mod, go: (go[0] * 0,)),
+    "pre_hook_list": lambda m: _hook_result(m, "register_full_backward_pre_hook", lambda mod, go: [go[0] * 2]),
+    "pre_hook_returns_int": lambda m: _hook_result(m, "register_full_backward_pre_hook", lambda mod, go: 5),
+    "pre_hook_returns_two": lambda m: _hook_result(m, "register_full_backward_pre_hook",
+                                                   lambda mod, go: (go[0], go[0])),
+    "pre_hook_changes_size": lambda m: _hook_result(m, "register_full_backward_pre_hook",
+                                                    lambda mod, go: (m.ones(5),)),
+    "hook_returns_int": lambda m: _hook_result(m, "register_full_backward_hook", lambda mod, gi, go: 5),
+    "hook_returns_a_tensor": lambda m: _hook_result(m, "register_full_backward_hook", lambda mod, gi, go: gi[0]),
+    "hook_changes_size": lambda m: _hook_result(m, "register_full_backward_hook", lambda mod, gi, go: (m.ones(5),)),
+    "hook_returns_none_entry": lambda m: _hook_result(m, "register_full_backward_hook", lambda mod, gi, go: (None,)),
+}
+
+
+@pytest.mark.parametrize("name", BACKWARD_HOOKS)
+def test_module_backward_hooks(name):
+    assert_same(BACKWARD_HOOKS[name])
+
+
+def test_backward_hook_node_name_removal_and_no_grad():
+    calls = []
+    lin = tc.nn.Linear(3, 2)
+    handle = lin.register_full_backward_hook(lambda *a: calls.append(1))
+    x = tc.ones(2, 3, requires_grad=True)
+    out = lin(x)
+    assert out.grad_fn.name() == "BackwardHookFunctionBackward"
+    out.sum().backward()
+    with tc.no_grad():
+        assert not lin(x).requires_grad
+    handle.remove()
+    lin(x).sum().backward()
+    assert calls == [1]
+
+
+def test_backward_hooked_module_gradcheck():
+    lin = tc.nn.Linear(3, 2).double()
+    lin.register_full_backward_pre_hook(lambda mod, go: None)
+    lin.register_full_backward_hook(lambda mod, gi, go: None)
+    x = tc.arange(6.0, dtype=tc.float64).reshape(2, 3).requires_grad_()
+    assert tc.autograd.gradcheck(lambda a: lin(a).tanh(), (x,))
+
+
+def test_non_differentiable_input_returned_as_is():
+    for m in (torch, tc):
+        class Passthrough(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, a, b):
+                ctx.mark_non_differentiable(a)
+                return a, b * 2
+
+            @staticmethod
+            def backward(ctx, ga, gb):
+                return None, gb * 2
+        a, b = Passthrough.apply(m.ones(2, requires_grad=True), m.ones(2, requires_grad=True))
+        assert (a.requires_grad, b.requires_grad) == (False, True), m

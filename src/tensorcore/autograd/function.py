@@ -87,11 +87,15 @@ class Function:
             return out
         _check_saved_and_dirty(ctx, outs)
         inputs = {id(a) for a in args if isinstance(a, Tensor)}
-        fixed = []
+        fixed, non_differentiable = [], []
         for o in outs:
+            if isinstance(o, Tensor) and any(o is n for n in ctx._non_differentiable):
+                non_differentiable.append(o)  # by identity before the alias below replaces an input
             # An input returned as-is must not lose its own history.
             if isinstance(o, Tensor) and id(o) in inputs and not any(o is d for d in ctx._dirty):
                 o = o.detach()
+                if non_differentiable and non_differentiable[-1] is outs[len(fixed)]:
+                    non_differentiable[-1] = o
             fixed.append(o)
         tensor_outs = [o for o in fixed if isinstance(o, Tensor)]
         # Every tensor output gets a gradient slot in backward (as PyTorch);
@@ -103,7 +107,7 @@ class Function:
         node = _C._make_function_node(name, ctx, _checked_backward(cls.backward, name, args), list(args), tensor_outs,
                                       [t if isinstance(t, Tensor) else None for t in ctx._to_save])
         for o in tensor_outs:
-            if any(o is n for n in ctx._non_differentiable) or not (o.dtype.is_floating_point or o.dtype.is_complex):
+            if any(o is n for n in non_differentiable) or not (o.dtype.is_floating_point or o.dtype.is_complex):
                 o._drop_history()
         if any(getattr(t, "is_sparse", False) for t in ctx._to_save):
             ctx._saved_sparse = tuple(t if getattr(t, "is_sparse", False) else None for t in ctx._to_save)

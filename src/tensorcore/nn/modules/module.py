@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from ... import _C
 from ...autograd import no_grad
 from ..parameter import Parameter, Buffer
+from ._backward_hooks import has_backward_hooks, wrap_inputs, wrap_outputs
 
 Tensor = _C.Tensor
 
@@ -97,6 +98,8 @@ class Module:
         d["_forward_hooks_with_kwargs"] = {}
         d["_forward_pre_hooks"] = OrderedDict()
         d["_forward_pre_hooks_with_kwargs"] = {}
+        d["_backward_hooks"] = OrderedDict()
+        d["_backward_pre_hooks"] = OrderedDict()
         d["_state_dict_hooks"] = OrderedDict()
         d["_load_state_dict_post_hooks"] = OrderedDict()
 
@@ -105,7 +108,7 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not (self._forward_hooks or self._forward_pre_hooks):
+        if not (self._forward_hooks or self._forward_pre_hooks or has_backward_hooks(self)):
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
 
@@ -122,6 +125,9 @@ class Module:
                 res = hook(self, args)
                 if res is not None:
                     args = res if isinstance(res, tuple) else (res,)
+        backward_hooked = has_backward_hooks(self)
+        if backward_hooked:  # Note [Module backward hooks]
+            args, call_state = wrap_inputs(self, args)
         result = self.forward(*args, **kwargs)
         for hid, hook in list(self._forward_hooks.items()):
             if hid in self._forward_hooks_with_kwargs:
@@ -130,6 +136,8 @@ class Module:
                 res = hook(self, args, result)
             if res is not None:
                 result = res
+        if backward_hooked:
+            result = wrap_outputs(call_state, result)
         return result
 
     def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
@@ -153,6 +161,27 @@ class Module:
             self._forward_hooks_with_kwargs[handle.id] = True
         if prepend:
             self._forward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """hook(module, grad_input, grad_output) -> None or a replacement
+        grad_input, run when the gradients of the module's inputs are
+        computed (Note [Module backward hooks])."""
+        self.__dict__.setdefault("_backward_hooks", OrderedDict())
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        if prepend:
+            self._backward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """hook(module, grad_output) -> None or a replacement grad_output, run
+        before the module's backward (Note [Module backward hooks])."""
+        self.__dict__.setdefault("_backward_pre_hooks", OrderedDict())
+        handle = RemovableHandle(self._backward_pre_hooks)
+        self._backward_pre_hooks[handle.id] = hook
+        if prepend:
+            self._backward_pre_hooks.move_to_end(handle.id, last=False)
         return handle
 
     # ---- registration ----
@@ -330,7 +359,8 @@ class Module:
         self.__dict__.update(state)
         for k, default in (("_forward_hooks_with_kwargs", {}), ("_forward_pre_hooks_with_kwargs", {}),
                            ("_non_persistent_buffers_set", set()), ("_state_dict_hooks", OrderedDict()),
-                           ("_load_state_dict_post_hooks", OrderedDict())):
+                           ("_load_state_dict_post_hooks", OrderedDict()), ("_backward_hooks", OrderedDict()),
+                           ("_backward_pre_hooks", OrderedDict())):
             if k not in self.__dict__:
                 self.__dict__[k] = default
 
