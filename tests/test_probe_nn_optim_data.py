@@ -553,6 +553,29 @@ def test_module_backward_hooks(name):
     assert_same(BACKWARD_HOOKS[name])
 
 
+def _state_dict_pre_hook_calls(m):
+    calls = []
+    seq = m.nn.Sequential(m.nn.Linear(2, 2))
+    seq[0].register_state_dict_pre_hook(lambda mod, prefix, keep_vars: calls.append((prefix, keep_vars)))
+    keys = sorted(seq.state_dict(keep_vars=True))
+    return calls, keys
+
+
+MODULE_API = {
+    "to_complex": lambda m: {k: v.dtype for k, v in m.nn.BatchNorm1d(2).to(m.complex64).state_dict().items()},
+    "to_complex_forward": lambda m: m.nn.Linear(2, 2).to(dtype=m.complex64)(m.ones(1, 2, dtype=m.complex64)).dtype,
+    "to_int": lambda m: m.nn.Linear(2, 2).to(m.int64),
+    "state_dict_pre_hook": _state_dict_pre_hook_calls,
+    "state_dict_pre_hook_not_callable": lambda m: (lambda lin: (lin.register_state_dict_pre_hook(3),
+                                                                lin.state_dict()))(m.nn.Linear(2, 2)),
+}
+
+
+@pytest.mark.parametrize("name", MODULE_API)
+def test_module_api(name):
+    assert_same(MODULE_API[name])
+
+
 def test_backward_hook_node_name_removal_and_no_grad():
     calls = []
     lin = tc.nn.Linear(3, 2)

@@ -505,13 +505,21 @@ class Module:
         dev = device_arg(dev, "to", check=False)
         if dtype is not None:
             dtype = dtype_arg(dtype, "to")
-            if not dtype.is_floating_point:
-                raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
+            if not (dtype.is_floating_point or dtype.is_complex):
+                raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired "
+                                f"dtype={dtype}")
+            if dtype.is_complex:
+                import warnings
+                warnings.warn("Complex modules are a new feature under active development whose design may change, "
+                              "and some modules might not work as expected when using complex tensors as "
+                              "parameters or buffers. Please file an issue at "
+                              "https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml if a complex "
+                              "module does not work as expected.", stacklevel=2)
         if dtype is None and dev is None:
             return self
 
-        def convert(t):
-            return t.to(dev, dtype if dtype is not None and t.is_floating_point() else None)
+        def convert(t):  # integer buffers (num_batches_tracked) keep their dtype
+            return t.to(dev, dtype if dtype is not None and (t.is_floating_point() or t.is_complex()) else None)
         return self._apply(convert)
 
     def float(self: _M) -> _M:
@@ -566,6 +574,8 @@ class Module:
                 keep_vars = args[2]
         if destination is None:
             destination = OrderedDict()
+        for hook in self.__dict__.get("_state_dict_pre_hooks", {}).values():
+            hook(self, prefix, keep_vars)
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
@@ -575,6 +585,13 @@ class Module:
             if result is not None:
                 destination = result
         return destination
+
+    def register_state_dict_pre_hook(self, hook: Any) -> Any:
+        """hook(module, prefix, keep_vars), run before state_dict() saves this module."""
+        self.__dict__.setdefault("_state_dict_pre_hooks", OrderedDict())
+        handle = RemovableHandle(self._state_dict_pre_hooks)
+        self._state_dict_pre_hooks[handle.id] = hook
+        return handle
 
     def register_state_dict_post_hook(self, hook: Any) -> Any:
         handle = RemovableHandle(self._state_dict_hooks)
