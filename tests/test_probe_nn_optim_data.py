@@ -287,6 +287,8 @@ def test_losses_still_differentiable_float64():
     fn = tc.nn.functional
     assert tc.autograd.gradcheck(lambda a: fn.binary_cross_entropy_with_logits(a, t, pos_weight=t + 1), (x,))
     assert tc.autograd.gradcheck(lambda a: fn.mse_loss(a, t), (x,))
+    assert tc.autograd.gradcheck(lambda a: fn.mse_loss(a, t, weight=t + 1), (x,))
+    assert tc.autograd.gradcheck(lambda a: fn.l1_loss(a, t, weight=t + 1), (x,))
     assert tc.autograd.gradcheck(lambda a: fn.huber_loss(a, t, delta=0.5), (x,))
     assert tc.autograd.gradcheck(lambda a: fn.soft_margin_loss(a, t), (x,))
     assert tc.autograd.gradcheck(lambda a: fn.binary_cross_entropy(a.sigmoid(), t), (x,))
@@ -332,6 +334,34 @@ FUNCTIONAL = {
     "Parameter_of_a_list": lambda m: m.nn.Parameter([1.0, 2.0]),
     "Parameter_of_a_float": lambda m: m.nn.Parameter(3.0),
     "Buffer_of_a_list": lambda m: m.nn.Buffer([1.0]),
+    "linear_bias_of_another_dtype": lambda m: F(m).linear(m.ones(2, 3), m.ones(4, 3), m.ones(4, dtype=m.float64)),
+    "linear_int_bias_unbatched": lambda m: F(m).linear(m.ones(3), m.ones(4, 3), m.ones(4, dtype=m.int64)),
+    "grid_sample_grid_of_another_dtype": lambda m: F(m).grid_sample(m.ones(1, 1, 3, 3), m.zeros(1, 2, 2, 2).double(),
+                                                                    align_corners=False),
+    "grid_sample_int_input": lambda m: F(m).grid_sample(m.ones(1, 1, 3, 3).long(), m.zeros(1, 2, 2, 2).long(),
+                                                        align_corners=False),
+    "layer_norm_int_shape": lambda m: F(m).layer_norm(m.ones(3, 4), 4),
+    "layer_norm_float_in_shape": lambda m: F(m).layer_norm(m.ones(3, 4), [4.0]),
+    "embedding_float_padding_idx": lambda m: F(m).embedding(m.tensor([[0, 1]]), m.ones(3, 4), padding_idx=2.5),
+    "embedding_tensor_padding_idx": lambda m: F(m).embedding(m.tensor([[0, 1]]), m.ones(3, 4),
+                                                             padding_idx=m.tensor(1)),
+    "embedding_str_norm_type": lambda m: F(m).embedding(m.tensor([0]), m.ones(3, 4), max_norm=1.0, norm_type="x"),
+    "embedding_str_max_norm": lambda m: F(m).embedding(m.tensor([0]), m.ones(3, 4), max_norm="a"),
+    "mse_loss_broadcastable_weight": lambda m: F(m).mse_loss(m.ones(3, 4), m.zeros(3, 4), weight=m.ones(4)),
+    "l1_loss_weight_size": lambda m: F(m).l1_loss(m.ones(3, 4), m.zeros(3, 4), weight=m.ones(3)),
+    "huber_loss_weight_size": lambda m: F(m).huber_loss(m.ones(3, 4), m.zeros(3, 4), weight=m.ones(3)),
+    "mse_loss_weighted_mean": lambda m: F(m).mse_loss(m.ones(3, 4), m.zeros(3, 4),
+                                                      weight=m.arange(12.0).reshape(3, 4)),
+    "l1_loss_weighted_mean": lambda m: F(m).l1_loss(m.ones(3, 4) * 2, m.zeros(3, 4), weight=m.arange(12.0).reshape(3, 4)),
+    "l1_loss_weighted_sum": lambda m: F(m).l1_loss(m.ones(3, 4), m.zeros(3, 4), weight=m.arange(12.0).reshape(3, 4),
+                                                   reduction="sum"),
+    "huber_loss_weighted_plain_mean": lambda m: F(m).huber_loss(m.ones(3, 4), m.zeros(3, 4),
+                                                                weight=m.arange(12.0).reshape(3, 4)),
+    "smooth_l1_two_int_tensors": lambda m: F(m).smooth_l1_loss(m.ones(3).long(), m.zeros(3).long()),
+    "smooth_l1_int_input_promotes": lambda m: F(m).smooth_l1_loss(m.ones(3).long(), m.zeros(3)),
+    "multilabel_margin_float_target": lambda m: F(m).multilabel_margin_loss(m.ones(3, 4), m.zeros(3, 4)),
+    "multilabel_margin_int32_target": lambda m: F(m).multilabel_margin_loss(m.ones(3, 4),
+                                                                            m.zeros(3, 4, dtype=m.int32)),
     "LSTMCell_one_hidden_state": lambda m: m.nn.LSTMCell(3, 4)(m.ones(2, 3), (m.zeros(2, 4),)),
     "LSTMCell_hidden_not_a_tuple": lambda m: m.nn.LSTMCell(3, 4)(m.ones(2, 3), m.zeros(2, 4)),
     "prelu_float64_input_float32_weight": lambda m: F(m).prelu(m.ones(2, 3).double(), m.ones(1)),

@@ -203,6 +203,9 @@ def multilabel_margin_loss(input: Any, target: Any, size_average: Any = None, re
     reduction = _legacy(size_average, reduce, reduction)
     x = input.unsqueeze(0) if input.dim() <= 1 else input
     tgt = target.unsqueeze(0) if target.dim() <= 1 else target
+    if target.dtype.name != "int64":  # class indices: PyTorch's kernel reads them as Long only
+        from .._dtype import SCALAR_TYPE_NAMES
+        raise RuntimeError(f"expected scalar type Long but found {SCALAR_TYPE_NAMES[target.dtype.name]}")
     if tuple(tgt.shape) != tuple(x.shape):
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
                            f"{list(input.shape)}")

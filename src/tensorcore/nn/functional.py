@@ -7,7 +7,6 @@ PyTorch names it; the rest are short compositions of tensor ops.
 """
 from __future__ import annotations
 from typing import Any
-import numbers
 import warnings
 
 from .. import _C
@@ -72,6 +71,10 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     grad_fn=AddmmBackward0); contiguous 3-D inputs are flattened to 2-D."""
     _check_tensor(input, "linear")
     wt = _C.t(weight)
+    if isinstance(bias, Tensor) and isinstance(weight, Tensor) and bias.dtype != weight.dtype:
+        # PyTorch adds the bias inside addmm, whose operands must share one dtype
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_type_name(bias.dtype)} and "
+                           f"{_type_name(weight.dtype)}")
     if bias is not None:
         if input.dim() == 2:
             return _C.addmm(bias, input, wt)
@@ -156,6 +159,10 @@ def embedding(input: Any, weight: Any, padding_idx: Any = None, max_norm: Any = 
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
                            f"Long, Int; but got {input.type()} instead (while checking arguments for embedding)")
     if padding_idx is not None:
+        if isinstance(padding_idx, (bool, float)):  # PyTorch's parser takes ints (and integer tensors) only
+            raise TypeError(f"embedding(): argument 'padding_idx' (position 3) must be int, not "
+                            f"{type(padding_idx).__name__}")
+        padding_idx = int(padding_idx)
         if padding_idx > 0:
             if padding_idx >= weight.size(0):
                 raise AssertionError("Padding_idx must be within num_embeddings")
@@ -166,6 +173,10 @@ def embedding(input: Any, weight: Any, padding_idx: Any = None, max_norm: Any = 
     else:
         padding_idx = -1
     if max_norm is not None:
+        for position, (arg, value) in enumerate((("max_norm", max_norm), ("norm_type", norm_type)), 3):
+            if not isinstance(value, (int, float)) or isinstance(value, bool) and arg == "max_norm":
+                raise TypeError(f"embedding_renorm_(): argument '{arg}' (position {position}) must be float, not "
+                                f"{type(value).__name__}")
         _embedding_renorm_(weight, input, max_norm, norm_type)
     if sparse and weight.requires_grad and _C.is_grad_enabled():
         from ..sparse._embedding import sparse_embedding
@@ -210,8 +221,8 @@ def one_hot(tensor: Any, num_classes: Any = -1) -> Tensor:
 def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any = None, eps: Any = 1e-5) -> Tensor:
     """Normalises over the trailing `normalized_shape` dims
     (grad_fn=NativeLayerNormBackward0)."""
-    if isinstance(normalized_shape, numbers.Integral):
-        normalized_shape = (normalized_shape,)
+    from ._padding import _int_list  # PyTorch's layer_norm takes a sequence of ints only (not an int)
+    normalized_shape = _int_list(normalized_shape, "layer_norm", "normalized_shape", 2)
     trailing = tuple(input.shape[input.dim() - len(normalized_shape):]) if len(normalized_shape) <= input.dim() else None
     if trailing == tuple(normalized_shape):  # else the op raises PyTorch's shape error first
         check_norm_dtypes("LayerNormKernelImpl", input, weight, bias)
@@ -261,7 +272,8 @@ def mse_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = No
         raise NotImplementedError(f"\"mse_cpu\" not implemented for "
                                   f"'{SCALAR_TYPE_NAMES[promote_types(input.dtype, target.dtype).name]}'")
     if weight is not None:
-        return _reduce(((input - target) ** 2) * weight, red)
+        _check_loss_weight_size(input, weight)
+        return _weighted_reduce(((input - target) ** 2) * weight, weight, red)
     common = _promote(input.dtype, target.dtype)  # PyTorch's mse_loss promotes (float32 and float64 give float64)
     return _C.mse_loss(input.to(common), target.to(common), red)
 
@@ -273,7 +285,8 @@ def l1_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = Non
     input, target = _same_size_or_broadcast(input, target, "l1_loss")
     loss = (input - target).abs()
     if weight is not None:
-        loss = loss * weight
+        _check_loss_weight_size(input, weight)
+        return _weighted_reduce(loss * weight, weight, red)
     return _reduce(loss, red)
 
 
@@ -283,6 +296,10 @@ def smooth_l1_loss(input: Any, target: Any, size_average: Any = None, reduce: An
     input, target = _same_size_or_broadcast(input, target, "smooth_l1_loss")
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if not (input.is_floating_point() or target.is_floating_point() or input.is_complex() or target.is_complex()):
+        # promoting, like l1_loss, but PyTorch's kernel has no integer instance
+        raise NotImplementedError(f"\"smooth_l1_cpu\" not implemented for "
+                                  f"'{_type_name(_promote(input.dtype, target.dtype))}'")
     diff = (input - target).abs()
     if beta == 0:
         return _reduce(diff, red)
@@ -301,8 +318,24 @@ def huber_loss(input: Any, target: Any, reduction: Any = "mean", delta: Any = 1.
     diff = (input.to(common) - target.to(common)).abs()
     loss = _C.where(diff < delta, diff * diff * 0.5, (diff - 0.5 * delta) * delta)
     if weight is not None:
+        _check_loss_weight_size(input, weight)
         loss = loss * weight
     return _reduce(loss.to(input.dtype), red)  # PyTorch's huber_loss writes into an input-dtype result
+
+
+def _weighted_reduce(loss, weight, reduction):
+    """mse_loss/l1_loss with a weight: PyTorch's "mean" is the weighted mean,
+    sum(weight * loss) / sum(weight) (huber_loss keeps the plain mean)."""
+    if reduction == 1:
+        return loss.sum() / weight.sum()
+    return _reduce(loss, reduction)
+
+
+def _check_loss_weight_size(input, weight):
+    """The elementwise losses' `weight` must have input's exact size (it is
+    not broadcast)."""
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
 
 
 def _promote(a, b):
