@@ -504,6 +504,62 @@ def test_optim(name):
     assert_same(OPTIM[name])
 
 
+def _step_hook_calls(m, make):
+    calls = []
+    opt = make([_param(m)])
+    opt.register_step_pre_hook(lambda o, args, kwargs: calls.append(("pre", type(args[0]).__name__, len(args),
+                                                                      dict(kwargs))))
+    opt.register_step_post_hook(lambda o, args, kwargs: calls.append(("post", len(args), dict(kwargs))))
+    opt.step()
+    opt.step(closure=None)
+    return calls
+
+
+def _state_dict_hook_calls(m):
+    calls = []
+    opt = m.optim.SGD([_param(m)], lr=0.1)
+    opt.register_state_dict_pre_hook(lambda o: calls.append("pre"))
+    opt.register_state_dict_pre_hook(lambda o: calls.append("pre first"), prepend=True)
+    opt.register_state_dict_post_hook(lambda o, sd: {**sd, "extra": 1})
+    keys = sorted(opt.state_dict())
+    opt.register_load_state_dict_pre_hook(
+        lambda o, sd: {**sd, "param_groups": [{**sd["param_groups"][0], "lr": 5.0}]})
+    opt.register_load_state_dict_post_hook(lambda o: calls.append("loaded"))
+    opt.load_state_dict(opt.state_dict())
+    return calls, keys, opt.param_groups[0]["lr"]
+
+
+OPTIM_HOOKS = {
+    "adam_step_hooks": lambda m: _step_hook_calls(m, m.optim.Adam),
+    "adamw_step_hooks_once": lambda m: _step_hook_calls(m, m.optim.AdamW),
+    "sgd_step_hooks": lambda m: _step_hook_calls(m, lambda p: m.optim.SGD(p, lr=0.1)),
+    "pre_hook_bad_return": lambda m: (lambda o: (o.register_step_pre_hook(lambda *a: 5), o.step()))(
+        m.optim.SGD([_param(m)], lr=0.1)),
+    "state_dict_hooks": _state_dict_hook_calls,
+}
+
+
+@pytest.mark.parametrize("name", OPTIM_HOOKS)
+def test_optimizer_hooks(name):
+    assert_same(OPTIM_HOOKS[name])
+
+
+def test_step_hook_removed_and_scheduler_still_tracks_the_step():
+    calls = []
+    w = tc.nn.Parameter(tc.ones(3))
+    w.grad = tc.ones(3)
+    opt = tc.optim.SGD([w], lr=0.1)
+    handle = opt.register_step_post_hook(lambda *a: calls.append(1))
+    sched = tc.optim.lr_scheduler.StepLR(opt, 1, gamma=0.5)
+    opt.step()
+    handle.remove()
+    opt.step()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "scheduler stepped before the optimizer" warning
+        sched.step()
+    assert calls == [1] and opt.param_groups[0]["lr"] == 0.05
+
+
 def test_sparse_gradient_refused_by_name():
     w = tc.nn.Parameter(tc.ones(3))
     grad = tc.ones(3).to_sparse()  # kept alive: see the report on sparse .grad wrappers
