@@ -239,6 +239,11 @@ class RNNBase(Module):
         """Unpacks a PackedSequence and checks a tensor input's dims: returns
         (input or packed data, batch_sizes tensor or None, sorted_indices,
         unsorted_indices, is_batched)."""
+        if not isinstance(self.bidirectional, bool):
+            # PyTorch's rnn ops take the flag as a bool argument: bidirectional=1 or "yes" is refused
+            op = {"LSTM": "lstm", "GRU": "gru", "RNN_RELU": "rnn_relu"}.get(self.mode, "rnn_tanh")
+            raise TypeError(f"{op}() received an invalid combination of arguments - bidirectional must be bool, "
+                            f"not {type(self.bidirectional).__name__}")
         if isinstance(input, PackedSequence):
             data, batch_sizes, sorted_indices, unsorted_indices = input
             return data, batch_sizes, sorted_indices, unsorted_indices, True
