@@ -367,6 +367,12 @@ FUNCTIONAL = {
     "RNN_bidirectional_none": lambda m: m.nn.RNN(3, 4, bidirectional=None)(m.ones(2, 3)),
     "orthogonal_half": lambda m: m.nn.init.orthogonal_(m.ones(3, 3, dtype=m.float16)),
     "orthogonal_bfloat16": lambda m: m.nn.init.orthogonal_(m.ones(3, 3, dtype=m.bfloat16)),
+    "weight_norm_dim_out_of_range": lambda m: m.nn.utils.weight_norm(m.nn.Linear(3, 2), dim=5),
+    "weight_norm_negative_dim_out_of_range": lambda m: m.nn.utils.weight_norm(m.nn.Linear(3, 2), dim=-3),
+    "parametrized_weight_norm_dim_out_of_range": lambda m: m.nn.utils.parametrizations.weight_norm(
+        m.nn.Linear(3, 2), dim=2),
+    "weight_norm_negative_dim": lambda m: m.nn.utils.weight_norm(m.nn.Linear(3, 2), dim=-2).weight_g,
+    "pad_sequence_first_dtype_wins": lambda m: m.nn.utils.rnn.pad_sequence([m.ones(2), m.ones(3, dtype=m.float64)]),
     "LSTMCell_one_hidden_state": lambda m: m.nn.LSTMCell(3, 4)(m.ones(2, 3), (m.zeros(2, 4),)),
     "LSTMCell_hidden_not_a_tuple": lambda m: m.nn.LSTMCell(3, 4)(m.ones(2, 3), m.zeros(2, 4)),
     "prelu_float64_input_float32_weight": lambda m: F(m).prelu(m.ones(2, 3).double(), m.ones(1)),
