@@ -709,3 +709,25 @@ def test_non_differentiable_input_returned_as_is():
                 return None, gb * 2
         a, b = Passthrough.apply(m.ones(2, requires_grad=True), m.ones(2, requires_grad=True))
         assert (a.requires_grad, b.requires_grad) == (False, True), m
+
+
+# ------------------------------------------------------------------ serialization
+@pytest.mark.parametrize("source", ["empty_file", "bytesio_not_rewound"])
+def test_load_of_no_data_is_an_eof_error(source, tmp_path):
+    for m in (torch, tc):
+        if source == "empty_file":
+            target = tmp_path / f"{m.__name__}.pt"
+            target.write_bytes(b"")
+        else:
+            import io
+            target = io.BytesIO()
+            m.save(m.ones(2), target)  # left at its end
+        with pytest.raises(EOFError):
+            m.load(target)
+
+
+def test_load_of_no_data_is_still_an_unpickling_error(tmp_path):
+    import pickle
+    (tmp_path / "x.pt").write_bytes(b"")
+    with pytest.raises(pickle.UnpicklingError):
+        tc.load(tmp_path / "x.pt")
