@@ -346,7 +346,11 @@ def hinge_embedding_loss(input: Any, target: Any, margin: Any = 1.0, size_averag
     zeros = input * 0.0
     margin_part = _C.where(target != 1, (margin - input).clamp(min=0), zeros)
     self_part = _C.where(target != -1, input, zeros)
-    return _reduce(margin_part + self_part, reduction)
+    loss = margin_part + self_part
+    if not (input.is_floating_point() or input.is_complex()):
+        # PyTorch's loss has input's dtype, so an integer input's mean cannot be taken
+        loss = loss.to(input.dtype)
+    return _reduce(loss, reduction)
 
 
 def soft_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
