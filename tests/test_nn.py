@@ -606,7 +606,7 @@ def test_functional_vs_torch():
     assert_close(F.linear(to_tc(x), to_tc(w), to_tc(b)), tF.linear(x, w, b), rtol=1e-5, atol=1e-5)
     assert_close(F.linear(to_tc(x), to_tc(w)), tF.linear(x, w), rtol=1e-5, atol=1e-5)
     assert_close(F.one_hot(tc.tensor([1, 0, 3])), tF.one_hot(torch.tensor([1, 0, 3])))
-    ln = F.layer_norm(to_tc(x), 6, to_tc(torch.ones(6) * 2), None, 1e-3)
+    ln = F.layer_norm(to_tc(x), (6,), to_tc(torch.ones(6) * 2), None, 1e-3)
     assert_close(ln, tF.layer_norm(x, (6,), torch.ones(6) * 2, None, 1e-3), rtol=1e-5, atol=1e-5)
     xi = to_tc(x, True)
     assert F.linear(xi, to_tc(w), to_tc(b)).grad_fn.name() == "AddmmBackward0"
@@ -618,7 +618,7 @@ def test_grad_fn_names_vs_torch():
     x = torch.randn(3, 4, requires_grad=True)
     xc = to_tc(x, True)
     pairs = [
-        (tF.gelu(x), F.gelu(xc)), (tF.leaky_relu(x), F.leaky_relu(xc)), (tF.layer_norm(x, (4,)), F.layer_norm(xc, 4)),
+        (tF.gelu(x), F.gelu(xc)), (tF.leaky_relu(x), F.leaky_relu(xc)), (tF.layer_norm(x, (4,)), F.layer_norm(xc, (4,))),
         (tF.mse_loss(x, x.detach() * 2), F.mse_loss(xc, xc.detach() * 2)),
         (tF.cross_entropy(x, torch.tensor([0, 1, 2])), F.cross_entropy(xc, tc.tensor([0, 1, 2]))),
         (tF.binary_cross_entropy_with_logits(x, torch.ones(3, 4)),

@@ -126,7 +126,16 @@ def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=
 @_method
 def register_hook(self, hook):
     from .autograd.graph import _RemovableHandle
-    hid = self._register_hook(hook)
+
+    def checked(grad):
+        # PyTorch's engine refuses a hook result of another dtype (it would
+        # flow on as a gradient of the wrong type); the node checks the size.
+        result = hook(grad)
+        if isinstance(result, Tensor) and isinstance(grad, Tensor) and result.dtype != grad.dtype:
+            raise RuntimeError(f"hook '{getattr(hook, '__name__', builtins.type(hook).__name__)}' has changed the type of "
+                               f"value (was {grad.type()} got {result.type()})")
+        return result
+    hid = self._register_hook(checked)
     return _RemovableHandle(lambda: self._remove_hook(hid))
 
 

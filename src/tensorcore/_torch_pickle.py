@@ -36,6 +36,11 @@ class UnpicklingError(pickle.UnpicklingError, RuntimeError):
     the pickle.UnpicklingError PyTorch raises, and a RuntimeError as well."""
 
 
+class EmptyFileError(UnpicklingError, EOFError):
+    """tensorcore.load of an empty file, or of a file object already at its
+    end: PyTorch's unpickler runs out of input at once and raises EOFError."""
+
+
 # ---- dtypes and storage classes ----
 _TORCH_DTYPE_OF_STORAGE = {
     "FloatStorage": "float32", "DoubleStorage": "float64", "HalfStorage": "float16", "BFloat16Storage": "bfloat16",

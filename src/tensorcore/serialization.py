@@ -45,7 +45,7 @@ import numpy as np
 
 from . import _C, _safetensors_format, _torch_pickle
 from ._dtype import bfloat16, int16
-from ._torch_pickle import StorageType, TorchPickler, UnpicklingError, _LoadedStorage
+from ._torch_pickle import EmptyFileError, StorageType, TorchPickler, UnpicklingError, _LoadedStorage
 from ._weights_only_unpickler import (WeightsOnlyUnpickler, WeightsOnlyRefusal, add_safe_globals,
                                       clear_safe_globals, get_safe_globals, globals_in_pickle, is_safe_global,
                                       safe_globals)
@@ -206,6 +206,9 @@ def _load_from(fh, src, map_location, weights_only, mmap, pickle_load_args):
     head = fh.read(9)
     if isinstance(head, str):
         raise TypeError("tensorcore.load: the file object must be opened in binary mode ('rb')")
+    if not head:
+        raise EmptyFileError(f"tensorcore.load: {src}: file is truncated to nothing (an empty file, or a file object "
+                             "already at its end: seek(0) after saving into it)")
     if head[:4] == ZIP_MAGIC:
         size = fh.seek(0, os.SEEK_END) - base
         try:

@@ -55,8 +55,13 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: Any = None, c
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Any = None, create_graph: Any = False, only_inputs: Any = True,
          allow_unused: Any = None, is_grads_batched: Any = False, materialize_grads: Any = False) -> Any:
     from .. import Tensor, zeros_like
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
+                         "allow_unused=False.")
     outputs = _as_list(outputs)
     inputs_l = _as_list(inputs)
+    if not inputs_l:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     grads = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
     if len(grads) != len(outputs):
         raise RuntimeError(f"grad_outputs has {len(grads)} elements but outputs has {len(outputs)}")

@@ -49,6 +49,11 @@ class Function:
     """Define `forward(ctx, *args)` and `backward(ctx, *grads)` as staticmethods,
     then call `MyFunction.apply(*args)`."""
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. Please use "
+                           "new-style autograd function with static forward method. (Example: "
+                           "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
+
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
@@ -80,12 +85,17 @@ class Function:
         needs = _C.is_grad_enabled() and any(ctx.needs_input_grad)
         if not needs:
             return out
+        _check_saved_and_dirty(ctx, outs)
         inputs = {id(a) for a in args if isinstance(a, Tensor)}
-        fixed = []
+        fixed, non_differentiable = [], []
         for o in outs:
+            if isinstance(o, Tensor) and any(o is n for n in ctx._non_differentiable):
+                non_differentiable.append(o)  # by identity before the alias below replaces an input
             # An input returned as-is must not lose its own history.
             if isinstance(o, Tensor) and id(o) in inputs and not any(o is d for d in ctx._dirty):
                 o = o.detach()
+                if non_differentiable and non_differentiable[-1] is outs[len(fixed)]:
+                    non_differentiable[-1] = o
             fixed.append(o)
         tensor_outs = [o for o in fixed if isinstance(o, Tensor)]
         # Every tensor output gets a gradient slot in backward (as PyTorch);
@@ -94,16 +104,55 @@ class Function:
         if getattr(cls, "_node_name", None):
             from .graph import builtin_function_nodes  # tensorcore's own: printed without the custom prefix
             builtin_function_nodes.add(name)
-        node = _C._make_function_node(name, ctx, cls.backward, list(args), tensor_outs,
+        node = _C._make_function_node(name, ctx, _checked_backward(cls.backward, name, args), list(args), tensor_outs,
                                       [t if isinstance(t, Tensor) else None for t in ctx._to_save])
         for o in tensor_outs:
-            if any(o is n for n in ctx._non_differentiable) or not (o.dtype.is_floating_point or o.dtype.is_complex):
+            if any(o is n for n in non_differentiable) or not (o.dtype.is_floating_point or o.dtype.is_complex):
                 o._drop_history()
         if any(getattr(t, "is_sparse", False) for t in ctx._to_save):
             ctx._saved_sparse = tuple(t if getattr(t, "is_sparse", False) else None for t in ctx._to_save)
         ctx._to_save = ()
         del node
         return fixed[0] if single else tuple(fixed)
+
+
+def _check_saved_and_dirty(ctx, outs):
+    """What PyTorch checks once forward has run and a graph is recorded: only
+    tensors (or None) can be saved, and an input marked dirty (modified in
+    place) must be returned, since its history continues through the output."""
+    from .. import Tensor
+    for i, t in enumerate(ctx._to_save):
+        if t is not None and not isinstance(t, Tensor):
+            raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type "
+                            f"{type(t).__name__}")
+    if any(not any(d is o for o in outs) for d in ctx._dirty):
+        raise RuntimeError("Some elements marked as dirty during the forward method were not returned as output. "
+                           "The inputs that are modified inplace must all be outputs of the Function.")
+
+
+def _checked_backward(backward, name, args):
+    """The user's backward, with the checks PyTorch's engine makes on what it
+    returns: each gradient a tensor or None, no gradient for an input that was
+    not a tensor, and no complex gradient for a real input. (The count of
+    gradients is checked by the node itself.)"""
+    from .. import Tensor
+
+    @functools.wraps(backward)
+    def run(ctx, *grads):
+        result = backward(ctx, *grads)
+        for i, g in enumerate(result if isinstance(result, tuple) else (result,)):
+            if g is None:
+                continue
+            if not isinstance(g, Tensor):
+                raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
+            if i < len(args) and not isinstance(args[i], Tensor):
+                raise RuntimeError(f"function {name} returned a gradient different than None at position {i + 1}, "
+                                   "but the corresponding forward input was not a Variable")
+            if i < len(args) and g.is_complex() and not args[i].is_complex():
+                raise RuntimeError("Expected isFloatingType(grad.scalar_type()) || (input_is_complex == "
+                                   "grad_is_complex) to be true, but got false.")
+        return result
+    return run
 
 
 def once_differentiable(backward: Any) -> Any:

@@ -90,6 +90,9 @@ def gradcheck(func: Any, inputs: Any, *, eps: Any = 1e-6, atol: Any = 1e-5, rtol
     import numpy as np
     inputs = _flat_inputs(inputs)
     from .. import Tensor
+    if not any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
+        raise ValueError("gradcheck expects at least one input tensor to require gradient, but none of them have "
+                         "requires_grad=True.")
     for idx, x in enumerate(inputs):
         if not (isinstance(x, Tensor) and x.requires_grad):
             continue

@@ -52,6 +52,9 @@ def gelu(input: Any, approximate: Any = "none") -> Tensor:
     _check_tensor(input, "gelu")
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
+    if not input.is_floating_point():
+        from .._dtype import SCALAR_TYPE_NAMES
+        raise NotImplementedError(f"\"GeluKernelImpl\" not implemented for '{SCALAR_TYPE_NAMES[input.dtype.name]}'")
     return _C.gelu(input, 0 if approximate == "none" else 1)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import _C
-from ._conv_ops import _conv_padding, _pair
+from ._conv_ops import _check_conv_dtypes, _check_conv_weight, _conv_padding, _conv_param, _pair
 from ._conv_transpose import _insert_zeros
 from ._padding import pad
 
@@ -32,7 +32,9 @@ def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
     if weight.dim() != 5:
         raise RuntimeError(f"Expected 5-dimensional input for 5-dimensional weight {list(weight.shape)}, but got "
                            f"{weight.dim()}-dimensional weight")
-    stride, dilation = _pair(stride, 3, "stride"), _pair(dilation, 3, "dilation")
+    stride, dilation = _conv_param(stride, 3, "stride"), _conv_param(dilation, 3, "dilation")
+    _check_conv_weight(weight, int(groups), 3)
+    _check_conv_dtypes(x, weight, bias)
     before, after = _conv_padding(padding, weight, stride, dilation, 3)
     if x.shape[1] != weight.shape[1] * groups:
         raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
@@ -78,8 +80,15 @@ def conv_transpose3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
     if x.shape[1] != cin:
         raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input "
                            f"{list(x.shape)} to have {cin} channels, but got {x.shape[1]} channels instead")
-    stride, padding = _pair(stride, 3, "stride"), _pair(padding, 3, "padding")
-    output_padding, dilation = _pair(output_padding, 3, "output_padding"), _pair(dilation, 3, "dilation")
+    _check_conv_weight(weight, int(groups), 3, transposed=True)
+    _check_conv_dtypes(x, weight, None)
+    if bias is not None and bias.dtype != x.dtype:  # PyTorch's 3-D kernel reads the bias in input's dtype only
+        from .._dtype import SCALAR_TYPE_NAMES
+        raise RuntimeError(f"expected scalar type {SCALAR_TYPE_NAMES[x.dtype.name]} but found "
+                           f"{SCALAR_TYPE_NAMES[bias.dtype.name]}")
+    stride, padding = _conv_param(stride, 3, "stride"), _conv_param(padding, 3, "padding")
+    output_padding = _conv_param(output_padding, 3, "output_padding")
+    dilation = _conv_param(dilation, 3, "dilation")
     for op, s, d in zip(output_padding, stride, dilation):
         if op >= s and op >= d:
             raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
@@ -113,8 +122,12 @@ def _block_table(padded, outs, k, d, s):
 
 def unfold(input: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
     """Sliding blocks of (N, C, H, W) as columns (N, C*kH*kW, L)."""
-    if input.dim() not in (3, 4):
-        raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.dim()}D)")
+    if input.dim() < 3:  # PyTorch reads the channel dim before checking the rank
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.dim(), 1)}, "
+                         f"{max(input.dim(), 1) - 1}], but got {max(input.dim(), 1)})")
+    if input.dim() != 4 and input.dim() != 3:
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+                           f"dimensions for input, but got: {list(input.shape)}")
     k, d = _pair(kernel_size, 2, "kernel_size"), _pair(dilation, 2, "dilation")
     p, s = _pair(padding, 2, "padding"), _pair(stride, 2, "stride")
     unbatched = input.dim() == 3

@@ -10,6 +10,7 @@ import builtins
 
 from .. import _C, _dtype
 from .._naming import grad_fn_named
+from ._norm_dtypes import check_norm_dtypes
 
 from ._padding import pad  # noqa: F401  (re-exported: F.pad)
 
@@ -22,6 +23,46 @@ def _pair(v, n, name):
             raise RuntimeError(f"{name} must have {n} elements, got {len(v)}")
         return tuple(int(x) for x in v)
     return (int(v),) * n
+
+
+def _conv_param(v, n, name):
+    """A convolution's stride/padding/dilation/output_padding: an int, or a
+    sequence of n ints or of one int (PyTorch's convolution repeats a single
+    value for every spatial dim, so stride=(2,) works for conv2d)."""
+    if isinstance(v, (tuple, list)) and len(v) == 1:
+        v = v[0]
+    return _pair(v, n, name)
+
+
+def _check_conv_dtypes(input, weight, bias):
+    """A convolution computes in input's dtype: PyTorch refuses a bias, then
+    a weight, of another one (a float16 input with float32 parameters too,
+    which tensorcore's kernels would report as a missing half kernel)."""
+    from .._dtype import CPP_TYPE_NAMES, SCALAR_TYPE_NAMES
+    if isinstance(bias, Tensor) and bias.dtype != input.dtype:
+        raise RuntimeError(f"Input type ({CPP_TYPE_NAMES[input.dtype.name]}) and bias type "
+                           f"({CPP_TYPE_NAMES[bias.dtype.name]}) should be the same")
+    if isinstance(weight, Tensor) and weight.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {SCALAR_TYPE_NAMES[input.dtype.name]} but found "
+                           f"{SCALAR_TYPE_NAMES[weight.dtype.name]}")
+
+
+def _check_conv_weight(weight, groups, spatial, transposed=False):
+    """The weight checks PyTorch's convolution makes before any size
+    arithmetic: at least one output channel and no zero-size kernel dim
+    (without them a convolution of nothing would return zeros)."""
+    if weight.dim() != spatial + 2:
+        return  # the op raises the weight's dimension error
+    if not transposed and weight.shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size {list(weight.shape)} instead")
+    kernel = list(weight.shape[2:])
+    if builtins.any(k <= 0 for k in kernel):
+        if spatial == 3:
+            raise RuntimeError(f"kernel size should be greater than zero, but got: {kernel[0]} x {kernel[1]} x "
+                               f"{kernel[2]} (TxHxW)")
+        kh, kw = ([1] + kernel) if spatial == 1 else kernel
+        raise RuntimeError(f"kernel size should be greater than zero, but got kernel_height: {kh} kernel_width: {kw}")
 
 
 def _ints(v):
@@ -42,12 +83,12 @@ def _conv_padding(padding, weight, stride, dilation, spatial):
     """(before, after) per spatial dim; 'same' pads an even kernel's extra
     element after, as PyTorch does."""
     if not isinstance(padding, str):
-        p = list(_pair(padding, spatial, "padding"))
+        p = list(_conv_param(padding, spatial, "padding"))
         return p, p
     if padding == "valid":
         return [0] * spatial, [0] * spatial
     if padding != "same":
-        raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
+        raise RuntimeError(f"Invalid padding string: '{padding}'")
     if builtins.any(s != 1 for s in stride):
         raise RuntimeError("padding='same' is not supported for strided convolutions")
     if weight.dim() != spatial + 2:  # the op raises the weight's error
@@ -58,7 +99,9 @@ def _conv_padding(padding, weight, stride, dilation, spatial):
 
 def _conv(name, spatial, input, weight, bias, stride, padding, dilation, groups):
     x, unbatched = _batched(input, name, spatial)
-    stride, dilation = _pair(stride, spatial, "stride"), _pair(dilation, spatial, "dilation")
+    stride, dilation = _conv_param(stride, spatial, "stride"), _conv_param(dilation, spatial, "dilation")
+    _check_conv_weight(weight, int(groups), spatial)
+    _check_conv_dtypes(x, weight, bias)
     before, after = _conv_padding(padding, weight, stride, dilation, spatial)
     out = _C.convolution(x, weight, bias, list(stride), before, after, list(dilation), int(groups))
     return out.squeeze(0) if unbatched else out  # PyTorch too records SqueezeBackward1 for unbatched input
@@ -96,24 +139,35 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
 def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = None, bias: Any = None, training: Any = False, momentum: Any = 0.1, eps: Any = 1e-5) -> Tensor:
     if input.dim() < 2:
         raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+    count = input.numel() // input.shape[1] if input.shape[1] else 0
+    if training and count == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size "
+                         f"{list(input.shape)}")
+    if not training:
+        for stat_name, stat in (("running_mean", running_mean), ("running_var", running_var)):
+            if stat is None:
+                raise RuntimeError(f"{stat_name} must be defined in evaluation mode")
+    check_norm_dtypes("batch_norm", input, weight, bias, running_mean, running_var)
     if input.dtype in _HALF_TYPES:
         # PyTorch computes a float16/bfloat16 batch norm in float32 (its parameters and running
         # statistics may be float32 too: the mixed-dtype case autocast produces) and returns the
-        # input's dtype.
+        # input's dtype; the running statistics are updated in their own dtype.
         def widen(t):
             return t.float() if t is not None and t.dtype in _HALF_TYPES else t
-        out = batch_norm(input.float(), running_mean, running_var, widen(weight), widen(bias), training,
-                         momentum, eps)
+        out = _batch_norm_checked(input.float(), running_mean, running_var, widen(weight), widen(bias), training,
+                                  momentum, eps, count)
         return out.to(input.dtype)
+    return _batch_norm_checked(input, running_mean, running_var, weight, bias, training, momentum, eps, count)
+
+
+def _batch_norm_checked(input, running_mean, running_var, weight, bias, training, momentum, eps, count):
+    """batch_norm once its arguments are checked (the float16/bfloat16 path
+    computes in float32 with running statistics still in the input's dtype)."""
     dims = [0] + list(builtins.range(2, input.dim()))
     shape = [1, input.shape[1]] + [1] * (input.dim() - 2)
     if training:
-        count = input.numel() // input.shape[1] if input.shape[1] else 0
         if count == 0:  # no values: PyTorch returns the empty input normalised by nothing, running stats kept
             return input.clone()
-        if count == 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size "
-                             f"{list(input.shape)}")
         mean = input.mean(dims)
         var = input.var(dims, unbiased=False)
         if running_mean is not None:

@@ -15,7 +15,7 @@ on a CPU (DCGAN-style generators).
 from __future__ import annotations
 from typing import Any
 from .. import _C
-from ._conv_ops import _pair, conv2d, pad
+from ._conv_ops import _check_conv_dtypes, _check_conv_weight, _conv_param, _pair, conv2d, pad
 from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .. import Tensor
@@ -48,8 +48,13 @@ def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
                            f"{list(x.shape)} to have {cin} channels, but got {x.shape[1]} channels instead")
     if cin % groups:
         raise RuntimeError(f"conv_transpose2d: in_channels ({cin}) must be divisible by groups ({groups})")
-    stride, padding = _pair(stride, 2, "stride"), _pair(padding, 2, "padding")
-    output_padding, dilation = _pair(output_padding, 2, "output_padding"), _pair(dilation, 2, "dilation")
+    _check_conv_weight(weight, groups, 2, transposed=True)
+    _check_conv_dtypes(x, weight, None)
+    if bias is not None and bias.dtype != x.dtype:  # PyTorch's transposed convolution adds it in input's dtype
+        bias = bias.to(x.dtype)
+    stride, padding = _conv_param(stride, 2, "stride"), _conv_param(padding, 2, "padding")
+    output_padding = _conv_param(output_padding, 2, "output_padding")
+    dilation = _conv_param(dilation, 2, "dilation")
     for op, s, d in zip(output_padding, stride, dilation):
         if op >= s and op >= d:
             raise RuntimeError("output padding must be smaller than either stride or dilation, but got "

@@ -180,6 +180,8 @@ def multi_margin_loss(input: Any, target: Any, p: Any = 1, margin: Any = 1.0, we
     y = target.reshape(-1)
     if y.numel() != x.shape[0]:
         raise RuntimeError(f"inconsistent target size, expected {x.shape[0]} but got {list(target.shape)}")
+    if weight is not None and weight.numel() != x.shape[1]:
+        raise RuntimeError(f"inconsistent weight size, expected {x.shape[1]} but got {list(weight.shape)}")
     c = x.shape[1]
     xy = x.gather(1, y.unsqueeze(1))
     z = (margin - xy + x).clamp(min=0)
@@ -201,6 +203,9 @@ def multilabel_margin_loss(input: Any, target: Any, size_average: Any = None, re
     reduction = _legacy(size_average, reduce, reduction)
     x = input.unsqueeze(0) if input.dim() <= 1 else input
     tgt = target.unsqueeze(0) if target.dim() <= 1 else target
+    if target.dtype.name != "int64":  # class indices: PyTorch's kernel reads them as Long only
+        from .._dtype import SCALAR_TYPE_NAMES
+        raise RuntimeError(f"expected scalar type Long but found {SCALAR_TYPE_NAMES[target.dtype.name]}")
     if tuple(tgt.shape) != tuple(x.shape):
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
                            f"{list(input.shape)}")
@@ -312,6 +317,10 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
         from .functional import _embedding_renorm_
         _embedding_renorm_(weight, input, max_norm, norm_type)
     idx = _np(flat).astype(np.int64)
+    bad = np.flatnonzero((idx < 0) | (idx >= num_rows))
+    if bad.size:  # PyTorch's embedding_bag checks every index before gathering
+        raise RuntimeError(f"Index {bad[0]} of input takes value {idx[bad[0]]} which is not in the valid range "
+                           f"[0, {num_rows})")
     nb = starts.size
     ends = np.append(starts[1:], total) if nb else starts
     bag_of = np.repeat(np.arange(nb), ends - starts) if nb else np.zeros(0, dtype=np.int64)

@@ -20,6 +20,7 @@ import warnings
 from .. import _C
 from .._naming import grad_fn_named
 from ..autograd import no_grad
+from ._norm_dtypes import check_norm_dtypes
 
 Tensor = _C.Tensor
 
@@ -56,12 +57,15 @@ def _legacy(size_average, reduce, reduction):
 def _feature_dropout(input, p, training, inplace, name, unbatched):
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    from .functional import check_train_flag
+    check_train_flag(training, "feature_dropout")
     if not training or p == 0.0 or input.numel() == 0:
         return input
-    if input.dim() < 2:
-        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
-    # Unbatched inputs (C, ...) drop channels of their only sample.
+    # Unbatched inputs (C, ...) drop channels of their only sample (PyTorch adds the batch
+    # dim first, so a 1-D input to dropout3d is one sample of that many channels).
     x = input.unsqueeze(0) if unbatched else input
+    if x.dim() < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
     shape = list(x.shape[:2]) + [1] * (x.dim() - 2)
     if p == 1.0:
         noise = _C.zeros(shape, x.dtype)
@@ -127,6 +131,8 @@ def _alpha_dropout(input, p, training, feature, inplace):
     the result's grad_fn is AddBackward0 either way)."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    from .functional import check_train_flag
+    check_train_flag(training, "feature_alpha_dropout" if feature else "alpha_dropout")
     if not training or p == 0.0 or input.numel() == 0:
         return input
     if p == 1.0:
@@ -166,6 +172,10 @@ def glu(input: Any, dim: Any = -1) -> Tensor:
 def prelu(input: Any, weight: Any) -> Tensor:
     if not isinstance(weight, Tensor):
         raise TypeError("prelu(): argument 'weight' (position 2) must be Tensor")
+    if input.dtype != weight.dtype:  # the product would promote: PyTorch refuses it
+        from .._dtype import SCALAR_TYPE_NAMES
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {SCALAR_TYPE_NAMES[input.dtype.name]} and "
+                           f"{SCALAR_TYPE_NAMES[weight.dtype.name]}")
     if weight.numel() != 1:
         channels = input.size(1) if input.dim() >= 2 else input.size(0) if input.dim() == 1 else 1
         if weight.numel() != channels:
@@ -204,6 +214,12 @@ def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input "
                            f"of shape {list(input.shape)} and num_groups={num_groups}")
+    for param_name, param in (("weight", weight), ("bias", bias)):
+        if param is not None and (param.dim() != 1 or param.numel() != c):
+            raise RuntimeError(f"Expected {param_name} to be a vector of size equal to the number of channels in "
+                               f"input, but got {param_name} of shape {list(param.shape)} and input of shape "
+                               f"{list(input.shape)}")
+    check_norm_dtypes("GroupNormKernelImpl", input, weight, bias)
     x = input.reshape(n, num_groups, -1)
     mean = x.mean(-1, keepdim=True)
     var = x.var(-1, keepdim=True, unbiased=False)
@@ -212,7 +228,7 @@ def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None
         out = out * weight.reshape(_channel_shape(input))
     if bias is not None:
         out = out + bias.reshape(_channel_shape(input))
-    return out
+    return out.to(input.dtype)  # a float16/bfloat16 input with float32 parameters stays in its dtype
 
 
 def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None, weight: Any = None, bias: Any = None, use_input_stats: Any = True,
@@ -220,6 +236,13 @@ def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None,
     if input.dim() < 3:
         raise ValueError(f"instance_norm expects an input with at least 3 dimensions (got {input.dim()})")
     dims = list(range(2, input.dim()))
+    if use_input_stats and math.prod(input.shape[2:]) == 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size {input.shape}")
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false")
+    # PyTorch's instance norm runs as a batch norm of the (1, N*C, ...) view, with the
+    # affine parameters repeated per sample (its running statistics are not checked).
+    check_norm_dtypes("batch_norm", input, weight, bias)
     if use_input_stats:
         mean = input.mean(dims, keepdim=True)
         var = input.var(dims, keepdim=True, unbiased=False)
@@ -239,7 +262,7 @@ def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None,
         out = out * weight.reshape(_channel_shape(input))
     if bias is not None:
         out = out + bias.reshape(_channel_shape(input))
-    return out
+    return out.to(input.dtype)  # a float16/bfloat16 input with float32 parameters stays in its dtype
 
 
 def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: Any = None) -> Tensor:
@@ -298,6 +321,8 @@ def kl_div(input: Any, target: Any, size_average: Any = None, reduce: Any = None
         warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
                       "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
                       "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
+    if not (input.is_floating_point() or input.is_complex()) or not (target.is_floating_point() or target.is_complex()):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         loss = target.exp() * (target - input)
     else:
@@ -321,12 +346,20 @@ def hinge_embedding_loss(input: Any, target: Any, margin: Any = 1.0, size_averag
     zeros = input * 0.0
     margin_part = _C.where(target != 1, (margin - input).clamp(min=0), zeros)
     self_part = _C.where(target != -1, input, zeros)
-    return _reduce(margin_part + self_part, reduction)
+    loss = margin_part + self_part
+    if not (input.is_floating_point() or input.is_complex()):
+        # PyTorch's loss has input's dtype, so an integer input's mean cannot be taken
+        loss = loss.to(input.dtype)
+    return _reduce(loss, reduction)
 
 
 def soft_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     reduction = _legacy(size_average, reduce, reduction)
-    return _reduce(_C.log1p(_C.exp(-target * input)), reduction)
+    from .functional import _check_result_castable, _promote
+    _check_result_castable(input, target)
+    # PyTorch's kernel writes into a result of input's dtype
+    common = _promote(input.dtype, target.dtype)  # a bool target too: the kernel reads it as a number
+    return _reduce(_C.log1p(_C.exp(-target.to(common) * input)).to(input.dtype), reduction)
 
 
 def cosine_embedding_loss(input1: Any, input2: Any, target: Any, margin: Any = 0.0, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
@@ -405,8 +438,16 @@ def multilabel_soft_margin_loss(input: Any, target: Any, weight: Any = None, siz
 
 
 # ---- pixel shuffle ----
+def _positive_factor(r, op, name):
+    if isinstance(r, bool) or not isinstance(r, int):
+        raise TypeError(f"{op}(): argument '{name}' (position 2) must be int, not {type(r).__name__}")
+    if r <= 0:
+        raise RuntimeError(f"{op} expects a positive {name}, but got {r}")
+    return r
+
+
 def pixel_shuffle(input: Any, upscale_factor: Any) -> Tensor:
-    r = upscale_factor
+    r = _positive_factor(upscale_factor, "pixel_shuffle", "upscale_factor")
     if input.dim() < 3:
         raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
                            f"{input.dim()} dimension(s)")
@@ -422,7 +463,7 @@ def pixel_shuffle(input: Any, upscale_factor: Any) -> Tensor:
 
 
 def pixel_unshuffle(input: Any, downscale_factor: Any) -> Tensor:
-    r = downscale_factor
+    r = _positive_factor(downscale_factor, "pixel_unshuffle", "downscale_factor")
     if input.dim() < 3:
         raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
                            f"{input.dim()} dimension(s)")
@@ -489,6 +530,10 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     h, w = input.shape[-2:]
     oh = h if output_size[0] is None else output_size[0]
     ow = w if output_size[1] is None else output_size[1]
+    if oh == 0 or ow == 0:  # no windows: an empty result, still attached to the input's graph
+        shape = list(input.shape[:-2]) + [oh, ow]
+        out = input.reshape(list(input.shape[:-2]) + [-1]).narrow(-1, 0, 0).reshape(shape)
+        return (out, tensorcore.zeros(shape, dtype=tensorcore.int64)) if return_indices else out
     rows = []
     idx_rows = []
     for (h0, h1) in _adaptive_bounds(h, oh):

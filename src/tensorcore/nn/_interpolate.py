@@ -33,6 +33,8 @@ def _np_float(dtype):
 
 
 def _is_int(x):
+    if isinstance(x, (bool, np.bool_)):
+        return False
     return isinstance(x, int) or isinstance(x, np.integer) or (isinstance(x, Tensor) and x.dim() == 0
                                                                and not x.is_floating_point())
 
@@ -54,6 +56,10 @@ def _output_sizes(input, size, scale_factor, mode, recompute_scale_factor):
                                 f"Tuple[int, int, int], but got size with types {[type(x) for x in size]}")
             out = [int(x) for x in size]
         else:
+            if not _is_int(size):  # PyTorch's upsample op takes a list of ints: 2.5 is no size
+                raise TypeError(f"upsample_{mode.replace('-', '_')}{dim}d() received an invalid combination of "
+                                f"arguments - got (Tensor, list, NoneType), but expected one of:\n"
+                                " * (Tensor input, tuple of ints output_size, tuple of floats scale_factors)")
             out = [int(size)] * dim
         scales = None
     elif scale_factor is not None:
@@ -152,6 +158,28 @@ def _resample(x, dim, taps):
     return out
 
 
+def _check_dtype(input, mode):
+    """PyTorch's CPU resampling kernels exist for floating point inputs, and
+    for uint8 in the nearest, bilinear and bicubic modes only; any other
+    dtype is refused with the kernel's NotImplementedError (the names are
+    the kernels PyTorch reaches first for that mode and input rank)."""
+    if input.is_floating_point():
+        return
+    if input.dtype.name == "uint8" and mode in ("nearest", "nearest-exact", "bilinear", "bicubic"):
+        if mode in ("nearest", "nearest-exact"):
+            return
+        raise RuntimeError(f"\"upsample_{mode}\" not implemented for 'Byte' by tensorcore; convert with .float() "
+                           "first")
+    nd = input.dim()
+    kernel = {"nearest": "upsample_nearest2d_channels_last" if nd == 4 else "compute_indices_weights_nearest",
+              "linear": "compute_indices_weights_linear", "trilinear": "upsample_trilinear3d_channels_last",
+              "bilinear": "upsample_bilinear2d_channels_last", "bicubic": "compute_indices_weights_cubic",
+              "area": "adaptive_avg_pool3d" if nd == 5 else "adaptive_avg_pool2d"}
+    kernel["nearest-exact"] = kernel["nearest"]
+    from .._dtype import SCALAR_TYPE_NAMES
+    raise NotImplementedError(f"\"{kernel[mode]}\" not implemented for '{SCALAR_TYPE_NAMES[input.dtype.name]}'")
+
+
 def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: Any = "nearest", align_corners: Any = None,
                 recompute_scale_factor: Any = None, antialias: Any = False) -> Tensor:
     """Resizes the spatial dims of (N, C, *spatial) input (Note [Separable resampling])."""
@@ -181,11 +209,12 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: An
             raise RuntimeError(f"Input and output sizes should be greater than 0, but got input "
                                f"({', '.join(str(v) for v in input.shape[2:])}) and output "
                                f"({', '.join(str(v) for v in sizes)})")
+    if input.shape[1] == 0:
+        raise RuntimeError(f"Non-empty {nd}D data tensor expected but got a tensor with sizes {list(input.shape)}")
+    _check_dtype(input, mode)
     if mode == "area":
         from ._pooling_nd import _adaptive_avg_pool
         return _adaptive_avg_pool(input, sizes, "adaptive_avg_pool")
-    if mode not in ("nearest", "nearest-exact") and not input.is_floating_point():
-        raise RuntimeError(f"\"upsample_{mode}\" not implemented for '{input.type().split('.')[-1][:-6]}'")
     ft = _np_float(input.dtype)
     if antialias:
         return _antialiased(input, sizes, scales, mode, align_corners, ft)
@@ -382,6 +411,14 @@ def grid_sample(input: Any, grid: Any, mode: Any = "bilinear", padding_mode: Any
                          f"'reflection', but got: '{padding_mode}'")
     if align_corners is None:
         align_corners = False
+    if isinstance(input, Tensor) and isinstance(grid, Tensor):
+        from .._dtype import SCALAR_TYPE_NAMES
+        if grid.dtype != input.dtype:
+            raise RuntimeError(f"expected scalar type {SCALAR_TYPE_NAMES[input.dtype.name]} but found "
+                               f"{SCALAR_TYPE_NAMES[grid.dtype.name]}")
+        if not input.is_floating_point():
+            raise NotImplementedError(f"\"grid_sampler_{input.dim() - 2}d_cpu_kernel_impl\" not implemented for "
+                                      f"'{SCALAR_TYPE_NAMES[input.dtype.name]}'")
     if input.dim() not in (4, 5) or grid.dim() != input.dim():
         raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but "
                            f"got input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}")

@@ -11,6 +11,7 @@ copy into its source, PyTorch's reflection/replication/circular backward.
 from __future__ import annotations
 from typing import Any
 import builtins
+import operator
 
 import numpy as np
 
@@ -60,12 +61,31 @@ def _source_index(n, left, right, mode):
     return np.where(j > n - 1, 2 * (n - 1) - j, j)
 
 
+def _int_list(values, fn, name, position):
+    """An int-list argument as PyTorch's argument parser takes it: ints or
+    anything with __index__ (numpy ints, integer 0-dim tensors); a float or
+    bool element is a TypeError, never truncated."""
+    if isinstance(values, Tensor) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be tuple of ints, not "
+                        f"{type(values).__name__}")
+    out = []
+    for i, v in enumerate(values):
+        try:
+            if isinstance(v, (bool, np.bool_)):
+                raise TypeError
+            out.append(operator.index(v))
+        except TypeError:
+            raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be tuple of ints, but found "
+                            f"element of type {type(v).__name__} at pos {i}") from None
+    return out
+
+
 def pad(input: Any, pad: Any, mode: Any = "constant", value: Any = None) -> Tensor:
     """F.pad: pad[0:2] pads the last dim (left, right), pad[2:4] the one before,
     ...; negative amounts crop (Note [Padding as index_select])."""
     if not isinstance(input, Tensor):
         raise TypeError(f"pad(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-    pad = [int(p) for p in pad]
+    pad = _int_list(pad, "pad", "pad", 2)
     if len(pad) % 2 or len(pad) // 2 > input.dim():
         raise RuntimeError(f"Padding length must be divisible by 2 and at most twice the number of dimensions "
                            f"of the input ({input.dim()}), got {len(pad)}" if len(pad) % 2 else

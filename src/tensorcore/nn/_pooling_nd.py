@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .. import _C
+from .._dtype import int64 as _int64
 
 Tensor = _C.Tensor
 
@@ -243,6 +244,12 @@ def _adaptive_max_nd(input, output_size, nd, return_indices, name):
     x, unbatched = _batched(input, nd, name)
     outs = _adaptive_sizes(x, output_size, nd)
     sizes = list(x.shape[2:])
+    if 0 in outs:  # no windows: an empty result, still attached to the input's graph
+        values = x.reshape(list(x.shape[:2]) + [-1]).narrow(2, 0, 0).reshape(list(x.shape[:2]) + outs)
+        indices = _C.zeros(list(values.shape), _int64)
+        if unbatched:
+            values, indices = values.squeeze(0), indices.squeeze(0)
+        return (values, indices) if return_indices else values
     # Windows differ in size; each is padded to the largest by repeating its
     # last element, which changes neither the maximum nor the first argmax.
     tables = []

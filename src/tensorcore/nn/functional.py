@@ -7,12 +7,12 @@ PyTorch names it; the rest are short compositions of tensor ops.
 """
 from __future__ import annotations
 from typing import Any
-import numbers
 import warnings
 
 from .. import _C
 from ..autograd import no_grad
 from .._naming import grad_fn_named
+from ._norm_dtypes import check_norm_dtypes
 from ._attention import (scaled_dot_product_attention, multi_head_attention_forward,  # noqa: F401
                          _canonical_mask, _none_or_dtype)
 from ._conv_ops import (pad, conv1d, conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d,  # noqa: F401
@@ -71,6 +71,10 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     grad_fn=AddmmBackward0); contiguous 3-D inputs are flattened to 2-D."""
     _check_tensor(input, "linear")
     wt = _C.t(weight)
+    if isinstance(bias, Tensor) and isinstance(weight, Tensor) and bias.dtype != weight.dtype:
+        # PyTorch adds the bias inside addmm, whose operands must share one dtype
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_type_name(bias.dtype)} and "
+                           f"{_type_name(weight.dtype)}")
     if bias is not None:
         if input.dim() == 2:
             return _C.addmm(bias, input, wt)
@@ -118,11 +122,22 @@ def log_softmax(input: Any, dim: Any = None, _stacklevel: Any = 3, dtype: Any = 
 
 
 # ---- dropout ----
+def check_train_flag(training, op):
+    """The dropouts' `training` flag, as PyTorch's argument parser takes it:
+    a Python bool only (a string, None or 1 would otherwise be read as its
+    truth value)."""
+    if not isinstance(training, bool):
+        kind = type(training)
+        name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+        raise TypeError(f"{op}(): argument 'train' (position 3) must be bool, not {name.replace('tensorcore.', '')}")
+
+
 def dropout(input: Any, p: Any = 0.5, training: Any = True, inplace: Any = False) -> Tensor:
     """Zeroes each element with probability p and scales the rest by 1/(1-p)
     (grad_fn=MulBackward0, as PyTorch on CPU)."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    check_train_flag(training, "dropout")
     if not training or p == 0.0 or input.numel() == 0:
         return input
     if p == 1.0:
@@ -144,6 +159,10 @@ def embedding(input: Any, weight: Any, padding_idx: Any = None, max_norm: Any = 
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
                            f"Long, Int; but got {input.type()} instead (while checking arguments for embedding)")
     if padding_idx is not None:
+        if isinstance(padding_idx, (bool, float)):  # PyTorch's parser takes ints (and integer tensors) only
+            raise TypeError(f"embedding(): argument 'padding_idx' (position 3) must be int, not "
+                            f"{type(padding_idx).__name__}")
+        padding_idx = int(padding_idx)
         if padding_idx > 0:
             if padding_idx >= weight.size(0):
                 raise AssertionError("Padding_idx must be within num_embeddings")
@@ -154,6 +173,10 @@ def embedding(input: Any, weight: Any, padding_idx: Any = None, max_norm: Any = 
     else:
         padding_idx = -1
     if max_norm is not None:
+        for position, (arg, value) in enumerate((("max_norm", max_norm), ("norm_type", norm_type)), 3):
+            if not isinstance(value, (int, float)) or isinstance(value, bool) and arg == "max_norm":
+                raise TypeError(f"embedding_renorm_(): argument '{arg}' (position {position}) must be float, not "
+                                f"{type(value).__name__}")
         _embedding_renorm_(weight, input, max_norm, norm_type)
     if sparse and weight.requires_grad and _C.is_grad_enabled():
         from ..sparse._embedding import sparse_embedding
@@ -198,8 +221,11 @@ def one_hot(tensor: Any, num_classes: Any = -1) -> Tensor:
 def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any = None, eps: Any = 1e-5) -> Tensor:
     """Normalises over the trailing `normalized_shape` dims
     (grad_fn=NativeLayerNormBackward0)."""
-    if isinstance(normalized_shape, numbers.Integral):
-        normalized_shape = (normalized_shape,)
+    from ._padding import _int_list  # PyTorch's layer_norm takes a sequence of ints only (not an int)
+    normalized_shape = _int_list(normalized_shape, "layer_norm", "normalized_shape", 2)
+    trailing = tuple(input.shape[input.dim() - len(normalized_shape):]) if len(normalized_shape) <= input.dim() else None
+    if trailing == tuple(normalized_shape):  # else the op raises PyTorch's shape error first
+        check_norm_dtypes("LayerNormKernelImpl", input, weight, bias)
     return _C.layer_norm(input, [int(s) for s in normalized_shape], weight, bias, float(eps))
 
 
@@ -246,8 +272,10 @@ def mse_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = No
         raise NotImplementedError(f"\"mse_cpu\" not implemented for "
                                   f"'{SCALAR_TYPE_NAMES[promote_types(input.dtype, target.dtype).name]}'")
     if weight is not None:
-        return _reduce(((input - target) ** 2) * weight, red)
-    return _C.mse_loss(input, target.to(input.dtype), red)
+        _check_loss_weight_size(input, weight)
+        return _weighted_reduce(((input - target) ** 2) * weight, weight, red)
+    common = _promote(input.dtype, target.dtype)  # PyTorch's mse_loss promotes (float32 and float64 give float64)
+    return _C.mse_loss(input.to(common), target.to(common), red)
 
 
 def l1_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean", weight: Any = None) -> Tensor:
@@ -257,7 +285,8 @@ def l1_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = Non
     input, target = _same_size_or_broadcast(input, target, "l1_loss")
     loss = (input - target).abs()
     if weight is not None:
-        loss = loss * weight
+        _check_loss_weight_size(input, weight)
+        return _weighted_reduce(loss * weight, weight, red)
     return _reduce(loss, red)
 
 
@@ -267,6 +296,10 @@ def smooth_l1_loss(input: Any, target: Any, size_average: Any = None, reduce: An
     input, target = _same_size_or_broadcast(input, target, "smooth_l1_loss")
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if not (input.is_floating_point() or target.is_floating_point() or input.is_complex() or target.is_complex()):
+        # promoting, like l1_loss, but PyTorch's kernel has no integer instance
+        raise NotImplementedError(f"\"smooth_l1_cpu\" not implemented for "
+                                  f"'{_type_name(_promote(input.dtype, target.dtype))}'")
     diff = (input - target).abs()
     if beta == 0:
         return _reduce(diff, red)
@@ -277,12 +310,74 @@ def smooth_l1_loss(input: Any, target: Any, size_average: Any = None, reduce: An
 @grad_fn_named("HuberLossBackward0")
 def huber_loss(input: Any, target: Any, reduction: Any = "mean", delta: Any = 1.0, weight: Any = None) -> Tensor:
     red = _reduction_enum(reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
     input, target = _same_size_or_broadcast(input, target, "huber_loss")
-    diff = (input - target).abs()
+    _check_result_castable(input, target, "huber_cpu")
+    common = _promote(input.dtype, target.dtype)  # a bool target too: the kernel reads it as a number
+    diff = (input.to(common) - target.to(common)).abs()
     loss = _C.where(diff < delta, diff * diff * 0.5, (diff - 0.5 * delta) * delta)
     if weight is not None:
+        _check_loss_weight_size(input, weight)
         loss = loss * weight
-    return _reduce(loss, red)
+    return _reduce(loss.to(input.dtype), red)  # PyTorch's huber_loss writes into an input-dtype result
+
+
+def _weighted_reduce(loss, weight, reduction):
+    """mse_loss/l1_loss with a weight: PyTorch's "mean" is the weighted mean,
+    sum(weight * loss) / sum(weight) (huber_loss keeps the plain mean)."""
+    if reduction == 1:
+        return loss.sum() / weight.sum()
+    return _reduce(loss, reduction)
+
+
+def _check_loss_weight_size(input, weight):
+    """The elementwise losses' `weight` must have input's exact size (it is
+    not broadcast)."""
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
+
+
+def _promote(a, b):
+    from .._functions import promote_types
+    return promote_types(a, b)
+
+
+def _type_name(dtype):
+    from .._dtype import SCALAR_TYPE_NAMES
+    return SCALAR_TYPE_NAMES[dtype.name]
+
+
+def _check_result_castable(input, target, kernel=None):
+    """Losses whose PyTorch kernel writes into a result of input's dtype: an
+    integer input cannot hold the float result; two integer tensors have no
+    `kernel` at all, or (kernel None: the loss is composed of float ops such
+    as exp) compute a default-dtype float result."""
+    if input.is_floating_point() or input.is_complex():
+        return
+    common = _promote(input.dtype, target.dtype)
+    if kernel is None and not (common.is_floating_point or common.is_complex):
+        common = _C.get_default_dtype()
+    if common.is_floating_point or common.is_complex:
+        raise RuntimeError(f"result type {_type_name(common)} can't be cast to the desired output type "
+                           f"{_type_name(input.dtype)}")
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(common)}'")
+
+
+def _check_ignore_index(ignore_index, op):
+    """PyTorch's argument parser takes an int (or anything with __index__,
+    such as an integer 0-dim tensor) and refuses a float or bool."""
+    if isinstance(ignore_index, bool) or not hasattr(ignore_index, "__index__"):
+        raise TypeError(f"{op}(): argument 'ignore_index' (position 5) must be int, not "
+                        f"{type(ignore_index).__name__}")
+    return ignore_index.__index__()
+
+
+def _check_class_weight_dtype(input, weight):
+    """nll_loss/cross_entropy with class indices: PyTorch's kernel reads the
+    weight in input's dtype and refuses any other."""
+    if weight is not None and isinstance(weight, Tensor) and weight.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {_type_name(input.dtype)} but found {_type_name(weight.dtype)}")
 
 
 def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = None, ignore_index: Any = -100, reduce: Any = None, reduction: Any = "mean") -> Tensor:
@@ -290,7 +385,10 @@ def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = No
     red = _resolve_reduction(size_average, reduce, reduction)
     if input.dim() == 0:
         raise ValueError("Expected 1 or more dimensions (got 0)")
-    return _C.nll_loss(input, _class_index_target_of(input, target), weight, int(ignore_index), red)
+    ignore_index = _check_ignore_index(ignore_index, "nll_loss_nd")
+    target = _class_index_target_of(input, target)
+    _check_class_weight_dtype(input, weight)
+    return _C.nll_loss(input, target, weight, int(ignore_index), red)
 
 
 def _class_index_target_of(input: Any, target: Any) -> Any:
@@ -349,7 +447,8 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
     nll_loss) or against class probabilities (a float target of input's
     shape), with optional label smoothing."""
     red = _resolve_reduction(size_average, reduce, reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
+    ignore_index = _check_ignore_index(ignore_index, "cross_entropy_loss")
+    if label_smoothing > 1.0:  # PyTorch checks only the upper bound
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if input.dim() == 0:  # PyTorch: same shapes mean class probabilities, whose class dim 1 does not exist
         if isinstance(target, Tensor) and target.dim() == 0:
@@ -365,8 +464,9 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
     if target.is_floating_point():
         return _cross_entropy_probs(logp, target, weight, red, label_smoothing, class_dim, n_classes)
     target = _class_index_target_of(input, target)
+    _check_class_weight_dtype(input, weight)
     nll = _C.nll_loss(logp, target, weight, int(ignore_index), red)
-    if label_smoothing == 0.0:
+    if label_smoothing <= 0.0:  # PyTorch smooths only for a positive amount
         return nll
     # PyTorch's label smoothing: (1 - eps) * nll + eps / C * (mean over classes of -logp)
     ignore_mask = target == ignore_index
@@ -414,9 +514,15 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_avera
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
+    if not input.is_floating_point() and target.dtype == input.dtype:
+        raise NotImplementedError(f"\"binary_cross_entropy\" not implemented for '{_type_name(input.dtype)}'")
+    if target.dtype != input.dtype:  # PyTorch's kernel reads the target in input's dtype only
+        raise RuntimeError(f"Found dtype {_type_name(target.dtype)} but expected {_type_name(input.dtype)}")
+    if input.is_floating_point() and bool(((target < 0) | (target > 1)).any()):
+        raise RuntimeError("all elements of target should be between 0 and 1")
     if weight is not None:
         weight = weight.to(input.dtype).expand(input.shape)
-    return _C.binary_cross_entropy(input, target.to(input.dtype), weight, red)
+    return _C.binary_cross_entropy(input, target, weight, red)
 
 
 def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None, size_average: Any = None, reduce: Any = None,
@@ -426,11 +532,24 @@ def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None
     red = _resolve_reduction(size_average, reduce, reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    # Note [BCE with logits result dtype]: PyTorch computes (1 - target) * input - log_sigmoid(input)
+    # into the (1 - target) tensor, so the loss has target's dtype; an integer input has no log_sigmoid
+    # kernel, an integer target cannot hold the product and a bool one cannot be subtracted from 1.
+    if not (input.is_floating_point() or input.is_complex()):
+        raise NotImplementedError(f"\"log_sigmoid_cpu\" not implemented for '{_type_name(input.dtype)}'")
+    if target.dtype.name == "bool":
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
+    if not (target.is_floating_point() or target.is_complex()):
+        raise RuntimeError(f"result type {_type_name(_promote(input.dtype, target.dtype))} can't be cast to the "
+                           f"desired output type {_type_name(target.dtype)}")
+    common = _promote(input.dtype, target.dtype)
     if weight is not None:
-        weight = weight.to(input.dtype).expand(input.shape)
+        weight = weight.to(common).expand(input.shape)
     if pos_weight is not None:
-        pos_weight = pos_weight.to(input.dtype).expand(input.shape)
-    return _C.binary_cross_entropy_with_logits(input, target.to(input.dtype), weight, pos_weight, red)
+        pos_weight = pos_weight.to(common).expand(input.shape)
+    loss = _C.binary_cross_entropy_with_logits(input.to(common), target.to(common), weight, pos_weight, red)
+    return loss.to(target.dtype)
 
 
 # More functionals, composed of the ops above (one file, so this one stays the fused-kernel layer).

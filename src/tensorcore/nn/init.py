@@ -234,6 +234,9 @@ def orthogonal_(tensor: Any, gain: Any = 1, generator: Any = None) -> Tensor:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
         return tensor
+    if tensor.dtype.name in ("float16", "bfloat16"):  # PyTorch's QR (geqrf) has no half kernel
+        from .._dtype import SCALAR_TYPE_NAMES
+        raise NotImplementedError(f"\"geqrf_cpu\" not implemented for '{SCALAR_TYPE_NAMES[tensor.dtype.name]}'")
     rows = tensor.size(0)
     cols = tensor.numel() // rows
     flat = normal_(_C.empty([rows, cols], tensor.dtype), 0.0, 1.0, generator)

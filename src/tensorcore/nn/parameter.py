@@ -21,7 +21,8 @@ class Parameter(Tensor):
         if data is None:
             data = _C.empty([0], _C.get_default_dtype())
         if not isinstance(data, Tensor):
-            raise TypeError(f"Parameter(): argument 'data' must be Tensor, not {type(data).__name__}")
+            # PyTorch's Parameter detaches its data first: a non-tensor fails there
+            raise AttributeError(f"'{type(data).__name__}' object has no attribute 'detach'")
         super().__init__(data)
         if requires_grad:
             self.requires_grad_(True)
@@ -55,6 +56,6 @@ class Buffer:
         if data is None:
             data = _C.empty([0], _C.get_default_dtype())
         if not isinstance(data, Tensor):
-            raise TypeError(f"Buffer(): argument 'data' must be Tensor, not {type(data).__name__}")
+            raise AttributeError(f"'{type(data).__name__}' object has no attribute 'detach'")
         self.data = data
         self.persistent = persistent

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 import functools
 import warnings
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from copy import deepcopy
 from itertools import chain
@@ -42,6 +42,8 @@ class Optimizer:
     """
 
     def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
+        if defaults.get("fused") and defaults.get("foreach"):
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
         self.defaults = defaults
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
@@ -56,6 +58,59 @@ class Optimizer:
         for param_group in param_groups:
             self.add_param_group(dict(param_group))
         self._opt_called = False
+        self._init_hook_dicts()
+
+    # Note [Optimizer hooks]
+    # step pre/post hooks run around every subclass's own step(): __init_subclass__ wraps
+    # each step a subclass defines, and a flag keeps a step that calls super().step()
+    # from running the hooks twice. The state-dict hooks run in state_dict() and
+    # load_state_dict(). The hook dicts are not pickled (as in PyTorch).
+    _HOOK_DICTS = ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks", "_optimizer_state_dict_pre_hooks",
+                   "_optimizer_state_dict_post_hooks", "_optimizer_load_state_dict_pre_hooks",
+                   "_optimizer_load_state_dict_post_hooks")
+
+    def _init_hook_dicts(self):
+        for name in self._HOOK_DICTS:
+            self.__dict__.setdefault(name, OrderedDict())
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:
+            cls.step = _with_step_hooks(cls.__dict__["step"])
+
+    def _add_hook(self, name, hook, prepend):
+        from ..nn.modules.module import RemovableHandle
+        self._init_hook_dicts()
+        hooks = getattr(self, name)
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_step_pre_hook(self, hook: Any) -> Any:
+        """hook(optimizer, args, kwargs) -> None or (new_args, new_kwargs), before each step()."""
+        return self._add_hook("_optimizer_step_pre_hooks", hook, False)
+
+    def register_step_post_hook(self, hook: Any) -> Any:
+        """hook(optimizer, args, kwargs), after each step()."""
+        return self._add_hook("_optimizer_step_post_hooks", hook, False)
+
+    def register_state_dict_pre_hook(self, hook: Any, prepend: bool = False) -> Any:
+        """hook(optimizer), before state_dict() packs the state."""
+        return self._add_hook("_optimizer_state_dict_pre_hooks", hook, prepend)
+
+    def register_state_dict_post_hook(self, hook: Any, prepend: bool = False) -> Any:
+        """hook(optimizer, state_dict) -> None or a replacement state_dict."""
+        return self._add_hook("_optimizer_state_dict_post_hooks", hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook: Any, prepend: bool = False) -> Any:
+        """hook(optimizer, state_dict) -> None or a replacement state_dict to load."""
+        return self._add_hook("_optimizer_load_state_dict_pre_hooks", hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook: Any, prepend: bool = False) -> Any:
+        """hook(optimizer), after load_state_dict()."""
+        return self._add_hook("_optimizer_load_state_dict_post_hooks", hook, prepend)
 
     def __getstate__(self) -> Any:
         return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
@@ -72,6 +127,7 @@ class Optimizer:
     def __setstate__(self, state: Any) -> None:
         self.__dict__.update(state)
         self.__dict__.setdefault("_opt_called", False)
+        self._init_hook_dicts()
         for group in self.__dict__.get("param_groups", ()):
             for key, value in self._group_key_defaults.items():
                 group.setdefault(key, value)
@@ -172,6 +228,9 @@ class Optimizer:
     def state_dict(self) -> dict[str, Any]:
         """{"state": {index: {...}}, "param_groups": [{..., "params": [index, ...]}]},
         with parameters replaced by their position across all groups."""
+        self._init_hook_dicts()
+        for hook in list(self._optimizer_state_dict_pre_hooks.values()):
+            hook(self)
         param_mappings = {}
         start_index = 0
 
@@ -186,7 +245,12 @@ class Optimizer:
 
         param_groups = [pack_group(g) for g in self.param_groups]
         packed_state = {(param_mappings[id(k)] if isinstance(k, Tensor) else k): v for k, v in self.state.items()}
-        return {"state": packed_state, "param_groups": param_groups}
+        state_dict = {"state": packed_state, "param_groups": param_groups}
+        for hook in list(self._optimizer_state_dict_post_hooks.values()):
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        return state_dict
 
     @staticmethod
     def _cast_state_value(param, value, key):
@@ -200,9 +264,14 @@ class Optimizer:
         """Loads optimizer state (from state_dict()); groups must match in
         number and size. State tensors are copied and cast to each
         parameter's dtype ("step" is kept as saved)."""
-        if not isinstance(state_dict, dict) or "state" not in state_dict or "param_groups" not in state_dict:
-            raise ValueError("optimizer state_dict must be a dict with keys 'state' and 'param_groups'")
+        # Read as PyTorch reads it, so a malformed one fails the same way (AttributeError for a
+        # non-dict, KeyError for a missing 'param_groups', then 'state' once the groups match).
+        self._init_hook_dicts()
         state_dict = state_dict.copy()
+        for hook in list(self._optimizer_load_state_dict_pre_hooks.values()):
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
         groups = self.param_groups
         saved_groups = deepcopy(state_dict["param_groups"])
         if len(groups) != len(saved_groups):
@@ -247,6 +316,8 @@ class Optimizer:
 
         self.__setstate__({"state": state,
                            "param_groups": [update_group(g, ng) for g, ng in zip(groups, saved_groups)]})
+        for hook in list(self._optimizer_load_state_dict_post_hooks.values()):
+            hook(self)
 
     def _params_with_grad(self, group, name):
         params, grads = [], []
@@ -257,7 +328,37 @@ class Optimizer:
                     raise RuntimeError(f"{name} does not support sparse gradients")
                 params.append(p)
                 grads.append(g)
+        if params and group.get("capturable"):
+            # PyTorch's capturable (CUDA-graph) updates need the state on an accelerator
+            raise AssertionError("If capturable=True, params and state_steps must be on supported devices: "
+                                 "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla'].")
         return params, grads
+
+
+def _with_step_hooks(step):
+    """`step` running the optimizer's step pre/post hooks (Note [Optimizer hooks])."""
+    @functools.wraps(step)
+    def hooked_step(self, *args: Any, **kwargs: Any) -> Any:
+        if self.__dict__.get("_in_hooked_step"):  # a subclass's step calling super().step()
+            return step(self, *args, **kwargs)
+        self._init_hook_dicts()
+        args = (self,) + args  # the hooks see the optimizer as args[0], as in PyTorch
+        for hook in list(self._optimizer_step_pre_hooks.values()):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(f"{step} must return None or a tuple of (new_args, new_kwargs), but got "
+                                       f"{result}.")
+                args, kwargs = result
+        self.__dict__["_in_hooked_step"] = True
+        try:
+            out = step(*args, **kwargs)
+        finally:
+            self.__dict__["_in_hooked_step"] = False
+        for hook in list(self._optimizer_step_post_hooks.values()):
+            hook(self, args, kwargs)
+        return out
+    return hooked_step
 
 
 def _nonnegative(what):

@@ -31,8 +31,8 @@ class Hardtanh(Module):
         self.min_val = min_val
         self.max_val = max_val
         self.inplace = inplace
-        if self.max_val <= self.min_val:
-            raise ValueError("max_val must be greater than min_val")
+        if self.max_val <= self.min_val:  # PyTorch asserts this
+            raise AssertionError(f"max_val ({max_val}) must be greater than min_val ({min_val})")
 
     def forward(self, input: Any) -> Tensor:
         return F.hardtanh(input, self.min_val, self.max_val, self.inplace)

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from ... import _C
 from ...autograd import no_grad
 from ..parameter import Parameter, Buffer
+from ._backward_hooks import has_backward_hooks, wrap_inputs, wrap_outputs
 
 Tensor = _C.Tensor
 
@@ -97,6 +98,8 @@ class Module:
         d["_forward_hooks_with_kwargs"] = {}
         d["_forward_pre_hooks"] = OrderedDict()
         d["_forward_pre_hooks_with_kwargs"] = {}
+        d["_backward_hooks"] = OrderedDict()
+        d["_backward_pre_hooks"] = OrderedDict()
         d["_state_dict_hooks"] = OrderedDict()
         d["_load_state_dict_post_hooks"] = OrderedDict()
 
@@ -105,7 +108,7 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not (self._forward_hooks or self._forward_pre_hooks):
+        if not (self._forward_hooks or self._forward_pre_hooks or has_backward_hooks(self)):
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
 
@@ -122,6 +125,9 @@ class Module:
                 res = hook(self, args)
                 if res is not None:
                     args = res if isinstance(res, tuple) else (res,)
+        backward_hooked = has_backward_hooks(self)
+        if backward_hooked:  # Note [Module backward hooks]
+            args, call_state = wrap_inputs(self, args)
         result = self.forward(*args, **kwargs)
         for hid, hook in list(self._forward_hooks.items()):
             if hid in self._forward_hooks_with_kwargs:
@@ -130,6 +136,8 @@ class Module:
                 res = hook(self, args, result)
             if res is not None:
                 result = res
+        if backward_hooked:
+            result = wrap_outputs(call_state, result)
         return result
 
     def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
@@ -153,6 +161,27 @@ class Module:
             self._forward_hooks_with_kwargs[handle.id] = True
         if prepend:
             self._forward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """hook(module, grad_input, grad_output) -> None or a replacement
+        grad_input, run when the gradients of the module's inputs are
+        computed (Note [Module backward hooks])."""
+        self.__dict__.setdefault("_backward_hooks", OrderedDict())
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        if prepend:
+            self._backward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """hook(module, grad_output) -> None or a replacement grad_output, run
+        before the module's backward (Note [Module backward hooks])."""
+        self.__dict__.setdefault("_backward_pre_hooks", OrderedDict())
+        handle = RemovableHandle(self._backward_pre_hooks)
+        self._backward_pre_hooks[handle.id] = hook
+        if prepend:
+            self._backward_pre_hooks.move_to_end(handle.id, last=False)
         return handle
 
     # ---- registration ----
@@ -330,7 +359,8 @@ class Module:
         self.__dict__.update(state)
         for k, default in (("_forward_hooks_with_kwargs", {}), ("_forward_pre_hooks_with_kwargs", {}),
                            ("_non_persistent_buffers_set", set()), ("_state_dict_hooks", OrderedDict()),
-                           ("_load_state_dict_post_hooks", OrderedDict())):
+                           ("_load_state_dict_post_hooks", OrderedDict()), ("_backward_hooks", OrderedDict()),
+                           ("_backward_pre_hooks", OrderedDict())):
             if k not in self.__dict__:
                 self.__dict__[k] = default
 
@@ -475,13 +505,21 @@ class Module:
         dev = device_arg(dev, "to", check=False)
         if dtype is not None:
             dtype = dtype_arg(dtype, "to")
-            if not dtype.is_floating_point:
-                raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
+            if not (dtype.is_floating_point or dtype.is_complex):
+                raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired "
+                                f"dtype={dtype}")
+            if dtype.is_complex:
+                import warnings
+                warnings.warn("Complex modules are a new feature under active development whose design may change, "
+                              "and some modules might not work as expected when using complex tensors as "
+                              "parameters or buffers. Please file an issue at "
+                              "https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml if a complex "
+                              "module does not work as expected.", stacklevel=2)
         if dtype is None and dev is None:
             return self
 
-        def convert(t):
-            return t.to(dev, dtype if dtype is not None and t.is_floating_point() else None)
+        def convert(t):  # integer buffers (num_batches_tracked) keep their dtype
+            return t.to(dev, dtype if dtype is not None and (t.is_floating_point() or t.is_complex()) else None)
         return self._apply(convert)
 
     def float(self: _M) -> _M:
@@ -536,6 +574,8 @@ class Module:
                 keep_vars = args[2]
         if destination is None:
             destination = OrderedDict()
+        for hook in self.__dict__.get("_state_dict_pre_hooks", {}).values():
+            hook(self, prefix, keep_vars)
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
@@ -545,6 +585,13 @@ class Module:
             if result is not None:
                 destination = result
         return destination
+
+    def register_state_dict_pre_hook(self, hook: Any) -> Any:
+        """hook(module, prefix, keep_vars), run before state_dict() saves this module."""
+        self.__dict__.setdefault("_state_dict_pre_hooks", OrderedDict())
+        handle = RemovableHandle(self._state_dict_pre_hooks)
+        self._state_dict_pre_hooks[handle.id] = hook
+        return handle
 
     def register_state_dict_post_hook(self, hook: Any) -> Any:
         handle = RemovableHandle(self._state_dict_hooks)

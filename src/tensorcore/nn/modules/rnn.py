@@ -239,6 +239,11 @@ class RNNBase(Module):
         """Unpacks a PackedSequence and checks a tensor input's dims: returns
         (input or packed data, batch_sizes tensor or None, sorted_indices,
         unsorted_indices, is_batched)."""
+        if not isinstance(self.bidirectional, bool):
+            # PyTorch's rnn ops take the flag as a bool argument: bidirectional=1 or "yes" is refused
+            op = {"LSTM": "lstm", "GRU": "gru", "RNN_RELU": "rnn_relu"}.get(self.mode, "rnn_tanh")
+            raise TypeError(f"{op}() received an invalid combination of arguments - bidirectional must be bool, "
+                            f"not {type(self.bidirectional).__name__}")
         if isinstance(input, PackedSequence):
             data, batch_sizes, sorted_indices, unsorted_indices = input
             return data, batch_sizes, sorted_indices, unsorted_indices, True
@@ -463,6 +468,11 @@ class LSTMCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
     def forward(self, input: Any, hx: Any = None) -> tuple[Tensor, Tensor]:
+        if hx is not None:  # PyTorch's lstm_cell takes the (h, c) pair as a tuple of exactly two tensors
+            if isinstance(hx, Tensor):
+                raise TypeError("lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not Tensor")
+            if len(hx) != 2:
+                raise RuntimeError("lstm_cell expects two hidden states")
         hidden = [(f"hx[{i}]", v) for i, v in enumerate(hx)] if hx is not None else []
         is_batched = self._check_dims(input, hidden)
         h, c = (hx[0], hx[1]) if hx is not None else (None, None)

@@ -18,6 +18,10 @@ def _norm_except_dim(v, dim):
     """2-norm over every dim but `dim` (kept with size 1); dim=-1: the whole norm."""
     if dim == -1:
         return v.norm(2)
+    if not -v.dim() <= dim < v.dim():
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-v.dim()}, {v.dim() - 1}], but got "
+                         f"{dim})")
+    dim %= v.dim()
     dims = [d for d in range(v.dim()) if d != dim]
     return v.norm(2, dims, keepdim=True) if dims else v.abs()
 

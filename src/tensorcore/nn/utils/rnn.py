@@ -225,6 +225,7 @@ def pad_sequence(sequences: Any, batch_first: Any = False, padding_value: Any = 
     max_len = max(s.size(0) for s in sequences)
     padded = []
     for s in sequences:
+        s = s.to(sequences[0].dtype)  # PyTorch copies every sequence into a tensor of the first one's dtype
         missing = max_len - s.size(0)
         if missing == 0:
             padded.append(s)

@@ -1,8 +1,10 @@
 """tensorcore.utils.data: datasets, samplers and DataLoader (PyTorch's API)."""
 from .dataset import (Dataset as Dataset, IterableDataset as IterableDataset, TensorDataset as TensorDataset,  # noqa: F401
-                      Subset as Subset, ConcatDataset as ConcatDataset, random_split as random_split)
+                      Subset as Subset, ConcatDataset as ConcatDataset, ChainDataset as ChainDataset,
+                      StackDataset as StackDataset, random_split as random_split)
 from .sampler import (Sampler as Sampler, SequentialSampler as SequentialSampler,  # noqa: F401
                       RandomSampler as RandomSampler, SubsetRandomSampler as SubsetRandomSampler,
+                      WeightedRandomSampler as WeightedRandomSampler,
                       BatchSampler as BatchSampler)
 from .collate import (default_collate as default_collate, default_convert as default_convert)  # noqa: F401
 from .dataloader import DataLoader as DataLoader  # noqa: F401

@@ -4,12 +4,11 @@ from __future__ import annotations
 from typing import Any
 import collections.abc
 import copy
-import numbers
 
 import numpy as np
 
 from ... import _C
-from ..._dtype import float64, int64
+from ..._dtype import float64
 
 Tensor = _C.Tensor
 
@@ -25,7 +24,7 @@ def _np_ok(arr):
 def default_collate(batch: Any) -> Any:
     """Merges a list of samples into a batch, as torch's default_collate:
     tensors and numpy arrays are stacked along a new dim 0; Python floats
-    become a float64 tensor and ints an int64 tensor; strings stay a list;
+    become a float64 tensor and ints a tensor of the inferred dtype; strings stay a list;
     dicts, namedtuples, tuples and lists are collated field by field (tuples
     become lists, as in PyTorch)."""
     elem = batch[0]
@@ -39,14 +38,14 @@ def default_collate(batch: Any) -> Any:
             return default_collate([_as_tensor(np.asarray(b)) for b in batch])
         if elem.shape == ():  # numpy scalars
             return _as_tensor(np.asarray(batch))
-    if isinstance(elem, bool):
-        return _C.tensor_from_data(list(batch), None)
     if isinstance(elem, float):
         return _C.tensor_from_data(list(batch), float64)
     if isinstance(elem, int):
-        return _C.tensor_from_data(list(batch), int64)
-    if isinstance(elem, numbers.Number):
-        return _C.tensor_from_data([complex(b) if isinstance(b, complex) else b for b in batch], None)
+        # As torch.tensor(batch): the dtype is inferred from the whole batch,
+        # so [1, 2.5] is a float32 batch (never 2.5 truncated to 2) and a
+        # batch of bools stays bool. Other numbers (complex, Fraction) are
+        # not collated by PyTorch: they reach the TypeError at the end.
+        return _C.tensor_from_data(list(batch), None)
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, collections.abc.Mapping):

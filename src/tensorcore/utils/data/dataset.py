@@ -1,5 +1,5 @@
 """Datasets: the map-style and iterable protocols, TensorDataset, Subset,
-ConcatDataset and random_split."""
+ConcatDataset, ChainDataset, StackDataset and random_split."""
 from __future__ import annotations
 
 import bisect
@@ -12,7 +12,8 @@ from ... import _C
 
 Tensor = _C.Tensor
 
-__all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "random_split"]
+__all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset", "ChainDataset", "StackDataset",
+           "random_split"]
 
 _T_co = TypeVar("_T_co", covariant=True)
 
@@ -32,6 +33,9 @@ class IterableDataset(Dataset[_T_co]):
 
     def __iter__(self) -> Iterator[_T_co]:
         raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
+
+    def __add__(self, other: Dataset[_T_co]) -> ChainDataset:
+        return ChainDataset([self, other])
 
 
 class TensorDataset(Dataset[tuple[Tensor, ...]]):
@@ -103,6 +107,53 @@ class ConcatDataset(Dataset[_T_co]):
         dataset_idx = bisect.bisect_right(self.cumulative_sizes, idx)
         sample_idx = idx if dataset_idx == 0 else idx - self.cumulative_sizes[dataset_idx - 1]
         return self.datasets[dataset_idx][sample_idx]
+
+
+class ChainDataset(IterableDataset[_T_co]):
+    """Iterable datasets one after another. The members are checked lazily,
+    when iterated or measured (as PyTorch: a stream is never opened early)."""
+
+    def __init__(self, datasets: Iterable[Dataset[_T_co]]) -> None:
+        self.datasets = datasets
+
+    def __iter__(self) -> Iterator[_T_co]:
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            yield from d
+
+    def __len__(self) -> int:
+        total = 0
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            total += len(d)
+        return total
+
+
+class StackDataset(Dataset[Any]):
+    """Equal-length datasets side by side: sample i is the tuple (positional
+    datasets) or the dict (keyword datasets) of each one's sample i."""
+
+    def __init__(self, *args: Dataset[Any], **kwargs: Dataset[Any]) -> None:
+        if args and kwargs:
+            raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- (via ``kwargs``) like "
+                             "input/output, but both types are given.")
+        members = list(args) or list(kwargs.values())
+        if not members:
+            raise ValueError("At least one dataset should be passed")
+        self._length = len(members[0])
+        if any(len(d) != self._length for d in members):
+            raise ValueError("Size mismatch between datasets")
+        self.datasets: tuple[Dataset[Any], ...] | dict[str, Dataset[Any]] = args if args else kwargs
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(self.datasets, dict):
+            return {k: d[index] for k, d in self.datasets.items()}
+        return tuple(d[index] for d in self.datasets)
+
+    def __len__(self) -> int:
+        return self._length
 
 
 def random_split(dataset: Dataset[_T_co], lengths: Sequence[int | float],
