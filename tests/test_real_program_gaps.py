@@ -212,3 +212,47 @@ def test_multinomial_of_16_bit_floats_with_nothing_to_draw():
         out = m.multinomial(m.ones(0, 4, dtype=m.bfloat16), 1)
         assert tuple(out.shape) == (0, 1) and out.dtype == m.int64
     assert tc.rand(2).tolist() == torch.rand(2).tolist()  # no draws were made
+
+
+# Found while rebuilding multinomial for 16-bit floats: the C++ fills visited a permuted float16/bfloat16
+# tensor in index order, PyTorch in memory order (Note [16-bit random fills visit memory order]).
+RANDOM_FILLS = {
+    "uniform_": lambda t: t.uniform_(-2, 3),
+    "exponential_": lambda t: t.exponential_(0.5),
+    "cauchy_": lambda t: t.cauchy_(),
+    "log_normal_": lambda t: t.log_normal_(0.1, 0.5),
+    "geometric_": lambda t: t.geometric_(0.3),
+    "random_": lambda t: t.random_(),
+    "random_(to)": lambda t: t.random_(50),
+    "random_(from, to)": lambda t: t.random_(-5, 50),
+    "bernoulli_": lambda t: t.bernoulli_(0.4),
+}
+LAYOUTS = {
+    "transposed": lambda m, dt: m.empty(8, 5, dtype=dt).t(),
+    "permuted 3-D": lambda m, dt: m.empty(2, 3, 4, dtype=dt).permute(2, 0, 1),
+    "strided slice of a transpose": lambda m, dt: m.empty(8, 6, dtype=dt).t()[::2],
+    "contiguous": lambda m, dt: m.empty(4, 5, dtype=dt),
+}
+
+
+@pytest.mark.parametrize("fill", sorted(RANDOM_FILLS))
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32"])
+def test_random_fills_of_strided_tensors_draw_torchs_values(fill, layout, dtype):
+    torch = pytest.importorskip("torch")
+
+    def run(m):
+        m.manual_seed(5)
+        t = LAYOUTS[layout](m, getattr(m, dtype))
+        out = RANDOM_FILLS[fill](t)
+        return out is t, t.stride(), t.float().tolist(), m.rand(2).tolist()
+
+    assert run(tc) == run(torch)
+
+
+def test_random_fill_of_a_leaf_that_requires_grad_still_refuses_like_torch():
+    torch = pytest.importorskip("torch")
+    for m in (tc, torch):
+        t = m.empty(4, 3, dtype=m.bfloat16).t().requires_grad_()
+        with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+            t.uniform_()

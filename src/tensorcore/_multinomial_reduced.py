@@ -46,12 +46,9 @@ def multinomial_reduced_float(probs, num_samples, replacement, gen):
     if not bool((wide != 0).any(-1).all()):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     from ._functions import empty_like
+    from ._tensor import _in_memory_order
     q = empty_like(probs)
-    # q is dense, so its elements fill one block of memory. PyTorch's draws fill
-    # that block in memory order whatever q's strides; the C++ 16-bit fills
-    # visit a permuted tensor in index order instead, so the block is filled
-    # through a flat view of it.
-    _C.exponential_(q.as_strided([q.numel()], [1], q.storage_offset()), 1.0, gen)
+    _C.exponential_(_in_memory_order(q), 1.0, gen)  # Note [16-bit random fills visit memory order]
     return (probs / q).argmax(-1, keepdim=True)
 
 
