@@ -11,6 +11,13 @@ INPUTS = {
     "permuted": lambda m: m.ones(2, 3, 4).permute(2, 0, 1),
     "sliced (not dense)": lambda m: m.ones(4, 6)[:, ::2],
     "expanded (overlapping)": lambda m: m.ones(3, 1).expand(3, 4),
+    # Not dense but strided: ATen infers dense strides in the input's order (Note [Dense strides like a strided input]).
+    "transposed then sliced": lambda m: m.ones(3, 4).t()[::2],
+    "sliced then transposed": lambda m: m.ones(4, 6)[:, ::2].t(),
+    "permuted then sliced": lambda m: m.ones(2, 3, 4).permute(2, 0, 1)[:, :, ::2],
+    "size-1 dim between strided ones": lambda m: m.ones(4, 1, 3).permute(2, 1, 0)[:, :, ::2],
+    "equal strides (size decides)": lambda m: m.ones(2, 6)[:, ::3].as_strided((2, 3), (2, 2)),
+    "expanded transposed": lambda m: m.ones(2, 3, 4).transpose(0, 2).expand(2, 4, 3, 2),
     "contiguous": lambda m: m.ones(2, 3),
     "scalar": lambda m: m.tensor(1.0),
 }
@@ -74,3 +81,16 @@ def test_gradcheck_accepts_strided_inputs():
 
     with pytest.raises(Exception):
         tc.autograd.gradcheck(Wrong.apply, (x,))
+
+
+@pytest.mark.parametrize("like", ["rand_like", "randn_like", "randint_like"])
+def test_random_like_of_a_strided_slice_draws_torchs_values(like):
+    # The fill visits memory order, so the inferred column-major layout decides
+    # which element gets which draw.
+    def run(m):
+        m.manual_seed(3)
+        x = m.ones(5, 8, dtype=m.float64).t()[::2]
+        r = m.randint_like(x, 100) if like == "randint_like" else getattr(m, like)(x)
+        return r.stride(), r.tolist()
+    assert run(tc) == run(torch)
+

@@ -154,3 +154,105 @@ def test_one_sample_loss_with_one_element_target_gradcheck(fn):
     x = tc.randn(5, dtype=tc.float64, requires_grad=True)
     target = tc.tensor([2])
     assert tc.autograd.gradcheck(lambda v: getattr(tc.nn.functional, fn)(v, target), (x,))
+
+
+# build-nanogpt's train_gpt2.py samples its next token under autocast: multinomial of bfloat16 top-k
+# probabilities (Note [multinomial of float16/bfloat16]).
+MULTINOMIAL_PROBS = {
+    "1-D": lambda m, g: m.rand(50, generator=g),
+    "rows": lambda m, g: m.rand(4, 300, generator=g),
+    "transposed": lambda m, g: m.rand(30, 3, generator=g).t(),
+    "transposed slice": lambda m, g: m.rand(40, 6, generator=g).t()[::2],
+    "mostly zero (top-k)": lambda m, g: m.rand(3, 64, generator=g).masked_fill(m.arange(64) >= 5, 0.0),
+    "ties": lambda m, g: m.ones(2, 7),
+    "softmax of logits": lambda m, g: m.randn(2, 500, generator=g).mul(3).softmax(-1),
+}
+
+
+@pytest.mark.parametrize("probs", sorted(MULTINOMIAL_PROBS))
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("num_samples,replacement", [(1, False), (1, True), (6, True)])
+@pytest.mark.parametrize("seeding", ["generator", "default"])
+def test_multinomial_of_16_bit_floats_draws_torchs_samples(probs, dtype, num_samples, replacement, seeding):
+    torch = pytest.importorskip("torch")
+
+    def run(m):
+        g = m.Generator()
+        g.manual_seed(7)
+        m.manual_seed(11)
+        p = MULTINOMIAL_PROBS[probs](m, g).to(getattr(m, dtype))
+        gen = g if seeding == "generator" else None
+        samples = m.multinomial(p, num_samples, replacement, generator=gen)
+        method = p.multinomial(num_samples, replacement, generator=gen)
+        after = m.rand(3, generator=gen).tolist()  # both leave the stream at the same place
+        return samples.tolist(), method.tolist(), tuple(samples.shape), str(samples.dtype).split(".")[1], after
+
+    assert run(tc) == run(torch)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("probs,num_samples,replacement", [
+    ([[0.5, -0.1]], 1, False), ([[0.5, float("inf")]], 1, True), ([[float("nan"), 1.0]], 1, False),
+    ([[0.0, 0.0], [1.0, 2.0]], 1, False), ([[[1.0]]], 1, False), ([1.0, 2.0], 0, True), ([], 1, True),
+    ([[]], 1, False), ([[0.5, -0.1]], 3, True), ([[0.0, 0.0]], 3, True),
+])
+def test_multinomial_of_16_bit_floats_refuses_like_torch(dtype, probs, num_samples, replacement):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError) as expected:
+        torch.multinomial(torch.tensor(probs, dtype=getattr(torch, dtype)), num_samples, replacement)
+    with pytest.raises(RuntimeError) as actual:
+        tc.multinomial(tc.tensor(probs, dtype=getattr(tc, dtype)), num_samples, replacement)
+    assert str(actual.value) == str(expected.value)
+
+
+def test_multinomial_of_16_bit_floats_with_nothing_to_draw():
+    torch = pytest.importorskip("torch")
+    for m in (tc, torch):
+        m.manual_seed(0)
+        out = m.multinomial(m.ones(0, 4, dtype=m.bfloat16), 1)
+        assert tuple(out.shape) == (0, 1) and out.dtype == m.int64
+    assert tc.rand(2).tolist() == torch.rand(2).tolist()  # no draws were made
+
+
+# Found while rebuilding multinomial for 16-bit floats: the C++ fills visited a permuted float16/bfloat16
+# tensor in index order, PyTorch in memory order (Note [16-bit random fills visit memory order]).
+RANDOM_FILLS = {
+    "uniform_": lambda t: t.uniform_(-2, 3),
+    "exponential_": lambda t: t.exponential_(0.5),
+    "cauchy_": lambda t: t.cauchy_(),
+    "log_normal_": lambda t: t.log_normal_(0.1, 0.5),
+    "geometric_": lambda t: t.geometric_(0.3),
+    "random_": lambda t: t.random_(),
+    "random_(to)": lambda t: t.random_(50),
+    "random_(from, to)": lambda t: t.random_(-5, 50),
+    "bernoulli_": lambda t: t.bernoulli_(0.4),
+}
+LAYOUTS = {
+    "transposed": lambda m, dt: m.empty(8, 5, dtype=dt).t(),
+    "permuted 3-D": lambda m, dt: m.empty(2, 3, 4, dtype=dt).permute(2, 0, 1),
+    "strided slice of a transpose": lambda m, dt: m.empty(8, 6, dtype=dt).t()[::2],
+    "contiguous": lambda m, dt: m.empty(4, 5, dtype=dt),
+}
+
+
+@pytest.mark.parametrize("fill", sorted(RANDOM_FILLS))
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32"])
+def test_random_fills_of_strided_tensors_draw_torchs_values(fill, layout, dtype):
+    torch = pytest.importorskip("torch")
+
+    def run(m):
+        m.manual_seed(5)
+        t = LAYOUTS[layout](m, getattr(m, dtype))
+        out = RANDOM_FILLS[fill](t)
+        return out is t, t.stride(), t.float().tolist(), m.rand(2).tolist()
+
+    assert run(tc) == run(torch)
+
+
+def test_random_fill_of_a_leaf_that_requires_grad_still_refuses_like_torch():
+    torch = pytest.importorskip("torch")
+    for m in (tc, torch):
+        t = m.empty(4, 3, dtype=m.bfloat16).t().requires_grad_()
+        with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+            t.uniform_()

@@ -43,6 +43,7 @@ __all__ = [
 
 
 from ._einsum import einsum  # noqa: E402
+from ._multinomial_reduced import REDUCED_FLOAT_DTYPES, multinomial_reduced_float  # noqa: E402
 from ._naming import grad_fn_named  # noqa: E402
 
 
@@ -216,13 +217,53 @@ def empty_strided(size: Any, stride: Any, *, dtype: Any = None, layout: Any = No
 def _empty_like(input, dt, memory_format, name, device=None):
     """An uninitialised tensor laid out as PyTorch lays out a *_like result
     (preserve_format: input's strides when input is dense and non-overlapping,
-    else row-major)."""
+    else dense strides in input's order of strides, Note [Dense strides like a
+    strided input])."""
     from ._args import memory_format_arg, contiguous_format
     memory_format_arg(memory_format, name)
     device = input.device if device is None else device  # *_like: input's device unless device= says
-    if memory_format is contiguous_format or input.is_contiguous() or not _dense(input):
+    if memory_format is contiguous_format or input.is_contiguous():
         return _C.empty(list(input.shape), dt, device)
-    return empty_strided(list(input.shape), list(input.stride()), dtype=dt, device=device)
+    strides = list(input.stride()) if _dense(input) else _dense_strides_like(list(input.shape), list(input.stride()))
+    return empty_strided(list(input.shape), strides, dtype=dt, device=device)
+
+
+def _dense_strides_like(sizes, strides):
+    """Note [Dense strides like a strided input]
+    ATen's infer_dense_strides, which empty_like(preserve_format) uses for an
+    input that is not dense and non-overlapping (a slice of a transposed
+    tensor): the dimensions ordered by stride, innermost first, then packed
+    densely in that order, so x.t()[::2]'s result is column-major as x.t() is.
+    The order comes from TensorIterator's insertion sort: it starts from
+    row-major order, moves a dimension inwards past a neighbour with a larger
+    stride, or with an equal stride and a smaller size, and never moves a
+    dimension past one of stride 0 (so an expanded input stays row-major).
+    The layout matters beyond strides: rand_like fills in memory order."""
+    ndim = len(sizes)
+    perm = list(builtins.range(ndim - 1, -1, -1))  # innermost first: row-major
+
+    def should_swap(d0, d1):
+        s0, s1 = strides[d0], strides[d1]
+        if s0 == 0 or s1 == 0:
+            return 0
+        if s0 != s1:
+            return 1 if s0 > s1 else -1
+        return 1 if sizes[d0] > sizes[d1] else 0
+
+    for i in builtins.range(1, ndim):
+        d1 = i
+        for d0 in builtins.range(i - 1, -1, -1):
+            c = should_swap(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    out, step = [0] * ndim, 1
+    for d in perm:
+        out[d] = step
+        step *= builtins.max(sizes[d], 1)
+    return out
 
 
 def _dense(t):
@@ -529,46 +570,14 @@ def randperm(n: Any, *, generator: Any = None, dtype: Any = None, device: Any = 
     return _C.randperm(n, dt, _gen(generator), dev)
 
 
-def _like_layout(input, memory_format):
-    """The dim order (slowest first) in which PyTorch lays out a *_like result:
-    input's own order when its elements are dense and non-overlapping and the
-    format is preserve_format (the default), else row-major."""
-    from ._args import memory_format_arg, contiguous_format
-    memory_format_arg(memory_format, "like")
-    sizes, strides = list(input.shape), list(input.stride())
-    row_major = list(builtins.range(len(sizes)))
-    if memory_format is contiguous_format:
-        return row_major
-    order = sorted(row_major, key=lambda d: -strides[d])
-    expected = 1
-    for d in reversed(order):
-        if sizes[d] != 1:
-            if strides[d] != expected:
-                return row_major
-            expected *= sizes[d]
-    return order
-
-
 def _random_like(input, name, fill, dtype, requires_grad, memory_format, device=None):
-    """fill(t) on a tensor laid out as PyTorch lays out the result. Fills visit
-    memory order (Note [Random fill order]), so a permuted layout changes which
-    element gets which draw (and sends normal_ down its per-element path); the
-    result is then stored contiguously, as every tensorcore factory result is,
-    holding PyTorch's values."""
+    """fill(t) on a tensor laid out as PyTorch lays out the result (_empty_like).
+    Fills visit memory order (Note [Random fill order]), so a permuted layout
+    changes which element gets which draw (and sends normal_ down its
+    per-element path)."""
     _check_input(input, name)
     dt = dtype_arg(dtype, name) or input.dtype
-    order = _like_layout(input, memory_format)
-    t = _C.empty([input.shape[d] for d in order], dt, input.device if device is None else device)
-    if order != sorted(order):
-        inverse = [0] * len(order)
-        for i, d in enumerate(order):
-            inverse[d] = i
-        t = fill(t.permute(inverse))
-        if not _dense(input):  # PyTorch keeps input's strides only for dense inputs
-            t = t.contiguous()
-    else:
-        t = fill(t)
-    return _finish(t, requires_grad)
+    return _finish(fill(_empty_like(input, dt, memory_format, name, device)), requires_grad)
 
 
 def rand_like(input: Any, *, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, layout: Any = None,
@@ -695,8 +704,11 @@ def _sample_dirichlet(input, generator=None):
 
 def multinomial(input: Any, num_samples: Any, replacement: Any = False, *, generator: Any = None, out: Any = None) -> Tensor:
     _check_input(input, "multinomial")
-    result = _C.multinomial(input, int_arg(num_samples, "multinomial", "num_samples"), builtins.bool(replacement),
-                            _gen(generator))
+    num_samples = int_arg(num_samples, "multinomial", "num_samples")
+    if input.dtype in REDUCED_FLOAT_DTYPES:  # Note [multinomial of float16/bfloat16]
+        result = multinomial_reduced_float(input, num_samples, builtins.bool(replacement), _gen(generator))
+    else:
+        result = _C.multinomial(input, num_samples, builtins.bool(replacement), _gen(generator))
     if out is None:
         return result
     from .autograd import no_grad

@@ -966,6 +966,31 @@ def _generator(g):
     return _gen(g)
 
 
+def _in_memory_order(self):
+    """Note [16-bit random fills visit memory order]
+    PyTorch's random fills (uniform_, exponential_, cauchy_, log_normal_,
+    geometric_, random_, bernoulli_) visit a tensor's elements in memory order
+    whatever its strides, so a transposed tensor holds the same memory as a
+    contiguous one after the same draws. The C++ fills do so for float32 and
+    float64 but visit a float16/bfloat16 tensor in index order; for those the
+    fill goes through a view with the dims sorted outermost-stride first, whose
+    index order is memory order. normal_ is left out: PyTorch draws a
+    contiguous tensor with another (vectorised) pattern than a strided one, and
+    the view would be contiguous where self is not. A tensor that requires
+    grad keeps the direct call, whose in-place error is PyTorch's."""
+    if self.dtype not in (float16, bfloat16) or self.dim() < 2 or self.requires_grad:
+        return self
+    order = sorted(builtins.range(self.dim()), key=lambda d: -self.stride(d))
+    return self if order == list(builtins.range(self.dim())) else self.permute(order)
+
+
+def _fill_in_memory_order(self, fill):
+    """fill(t) draws into t in place; returns self (Note [16-bit random fills visit memory order])."""
+    target = _in_memory_order(self)
+    result = fill(target)
+    return self if target is not self else result
+
+
 def _check_no_overlap(self):
     """Random fills refuse a tensor whose elements share memory (an expanded
     view), with PyTorch's RuntimeError: each draw would overwrite the last."""
@@ -978,7 +1003,8 @@ def _check_no_overlap(self):
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     if self.is_floating_point():  # integer tensors: the kernel's NotImplementedError first
         _check_no_overlap(self)
-    return _C.uniform_(self, builtins.float(a), builtins.float(b), _generator(generator))
+    return _fill_in_memory_order(self, lambda t: _C.uniform_(t, builtins.float(a), builtins.float(b),
+                                                            _generator(generator)))
 
 
 @_method
@@ -1006,12 +1032,18 @@ def random_(self, *args, generator=None, **kwargs):
     _check_no_overlap(self)
     gen = _generator(generator)
     if not args:
-        return _C.random_(self, gen)
+        if self.dtype in (float16, bfloat16):
+            # PyTorch draws random() % (2**digits + 1) for floats (digits: 11 float16, 8 bfloat16),
+            # the draw random_(0, 2**digits + 1) makes; the C++ 16-bit path used float32's 2**24.
+            top = (1 << (11 if self.dtype == float16 else 8)) + 1
+            return _fill_in_memory_order(self, lambda t: _C.random_from_to_(t, 0, top, gen))
+        return _fill_in_memory_order(self, lambda t: _C.random_(t, gen))
     if len(args) == 1:
-        return _C.random_to_(self, int_arg(args[0], "random_", "to"), gen)
+        to = int_arg(args[0], "random_", "to")
+        return _fill_in_memory_order(self, lambda t: _C.random_to_(t, to, gen))
     lo, hi = args
     lo, hi = int_arg(lo, "random_", "from"), None if hi is None else int_arg(hi, "random_", "to")
-    out = _C.random_from_to_(self, lo, hi, gen)
+    out = _fill_in_memory_order(self, lambda t: _C.random_from_to_(t, lo, hi, gen))
     _warn_imprecise_random_bounds(self.dtype, lo, hi)
     return out
 
@@ -1035,27 +1067,29 @@ def _warn_imprecise_random_bounds(dtype, lo, hi):
 def exponential_(self, lambd=1.0, *, generator=None):
     if self.is_floating_point():  # integer tensors: the kernel's NotImplementedError first
         _check_no_overlap(self)
-    return _C.exponential_(self, builtins.float(lambd), _generator(generator))
+    return _fill_in_memory_order(self, lambda t: _C.exponential_(t, builtins.float(lambd), _generator(generator)))
 
 
 @_method
 def geometric_(self, p, *, generator=None):
     _check_no_overlap(self)
-    return _C.geometric_(self, builtins.float(p), _generator(generator))
+    return _fill_in_memory_order(self, lambda t: _C.geometric_(t, builtins.float(p), _generator(generator)))
 
 
 @_method
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     if self.is_floating_point():  # integer tensors: the kernel's NotImplementedError first
         _check_no_overlap(self)
-    return _C.cauchy_(self, builtins.float(median), builtins.float(sigma), _generator(generator))
+    return _fill_in_memory_order(self, lambda t: _C.cauchy_(t, builtins.float(median), builtins.float(sigma),
+                                                           _generator(generator)))
 
 
 @_method
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     if self.is_floating_point():  # integer tensors: the kernel's NotImplementedError first
         _check_no_overlap(self)
-    return _C.log_normal_(self, builtins.float(mean), builtins.float(std), _generator(generator))
+    return _fill_in_memory_order(self, lambda t: _C.log_normal_(t, builtins.float(mean), builtins.float(std),
+                                                               _generator(generator)))
 
 
 @_method
@@ -1063,7 +1097,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
     _check_no_overlap(self)
     if isinstance(p, _C.Tensor):
         return _C.bernoulli_tensor_(self, p, _generator(generator))
-    return _C.bernoulli_scalar_(self, builtins.float(p), _generator(generator))
+    return _fill_in_memory_order(self, lambda t: _C.bernoulli_scalar_(t, builtins.float(p), _generator(generator)))
 
 
 @_method

@@ -138,4 +138,32 @@ PROGRAMS = [
       for name in ("01_basics", "02_manual_gradient", "03_auto_gradient", "05_linear_regression",
                    "06_logistic_regression", "09_01_softmax_loss", "12_1_rnn_basics", "12_2_hello_rnn",
                    "12_4_hello_rnn_emb", "13_4_pack_pad")],
+    # rasbt/LLMs-from-scratch @ 28c65cdf (ch04-ch05 main chapter code, GPT shrunk in the files to 2 layers of 64):
+    # each chapter folder also holds a character-level tiktoken stand-in (tiktoken.py: code points,
+    # <|endoftext|> = 50256, n_vocab 50257) since tiktoken and its BPE files are not available offline.
+    Program("llms_from_scratch_ch04_gpt", "LLMs-from-scratch/ch04/gpt.py", rtol=1e-5),
+    # Synthetic numpy GPT-2 parameters (TF checkpoint layout) instead of the download; top-k + multinomial sampling.
+    Program("llms_from_scratch_ch05_generate", "LLMs-from-scratch/ch05/gpt_generate.py", rtol=1e-5,
+            masks=(r"PyTorch: \S+",)),
+    Program("llms_from_scratch_ch05_train", "LLMs-from-scratch/ch05/gpt_train.py", copy=("the-verdict.txt",),
+            rtol=1e-4, slow=True),
+    # karpathy/build-nanogpt @ 6104ab1b train_gpt2.py, tiny GPT, 6 steps; synthetic fineweb shards and HellaSwag
+    # examples written by make_data.py first; samples its tokens from bfloat16 probabilities under autocast
+    # (Note [multinomial of float16/bfloat16]).
+    Program("build_nanogpt_train_gpt2", "build-nanogpt/train_gpt2.py", before=(("build-nanogpt/make_data.py", ()),),
+            rtol=1e-4, masks=(r"dt: [\d.]+ms", r"tok/sec: [\d.]+"), slow=True,
+            differs="under autocast the bfloat16 results of scaled_dot_product_attention (forward and backward) and "
+                    "of layer_norm's backward differ from PyTorch's CPU kernels by one bfloat16 unit in 20-30% of "
+                    "the elements, and float32 vector_norm of a large tensor is accumulated more exactly than "
+                    "PyTorch's one-vector FMA loop: the printed gradient norms differ by 1e-4 and the sampled "
+                    "text after the first tokens"),
+    # pytorch/examples @ 77f55b91 super_resolution: synthetic BSDS300 images (make_data.py), DataLoader workers;
+    # needs an offline torchvision stand-in (Compose/CenterCrop/Resize/ToTensor) on PYTHONPATH.
+    Program("super_resolution", "super_resolution/main.py",
+            ("--upscale_factor", "2", "--batchSize", "4", "--testBatchSize", "2", "--nEpochs", "2", "--lr", "0.001"),
+            before=(("super_resolution/make_data.py", ()),), rtol=1e-4, slow=True),
+    # kuangliu/pytorch-cifar @ 49b7aa97 models/ zoo (17 architectures) driven by zoo.py (written for the corpus:
+    # each model's own test(), two SGD steps, eval output), in float64: in float32 batch-2 BatchNorm makes the
+    # gradients ill-conditioned and both libraries sit about 1e-5 from the float64 values.
+    Program("pytorch_cifar_zoo_float64", "pytorch-cifar/zoo.py", ("--f64",), rtol=1e-6, slow=True, timeout=600),
 ]
