@@ -247,3 +247,23 @@ def test_complex_matrix_norm_matches_torch(ord):
 def test_complex_lapack_functions_raise_not_implemented():
     with pytest.raises(NotImplementedError, match="complex inputs"):
         tc.linalg.inv(tc.tensor(Z[:3, :3]))
+
+
+def test_set_materialize_grads_false_passes_none_for_unused_outputs():
+    def run(m):
+        class TwoOutputs(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.set_materialize_grads(False)
+                return x * 2, x * 3
+
+            @staticmethod
+            def backward(ctx, g1, g2):
+                assert g1 is not None
+                return g1 * 2 + (100 if g2 is None else 0)
+
+        x = m.ones(2, requires_grad=True)
+        a, _ = TwoOutputs.apply(x)
+        a.sum().backward()
+        return x.grad.tolist()
+    assert run(tc) == run(torch) == [102.0, 102.0]

@@ -284,3 +284,33 @@ def test_measured_fma_peak_is_a_positive_rate():
     assert tc._C._measure_fma_peak_gflops("float32") > tc._C._measure_fma_peak_gflops("float64") * 1.2
     with pytest.raises(ValueError, match="float32"):
         tc._C._measure_fma_peak_gflops("int32")
+
+
+@pytest.mark.parametrize("cap", ["generic", "avx2", "avx512"])
+def test_float32_log_is_correctly_rounded_on_every_isa(cap):
+    # Note [Vectorizable log] (backend/functors.h): log, log2 and log10 of float32 evaluate a polynomial in double
+    # and round once; they must equal the correctly rounded value (numpy's float64 result rounded to float32) for
+    # random bit patterns of every exponent, denormals and the special values.
+    code = (
+        "import sys, numpy as np, tensorcore as tc\n"
+        "rng = np.random.default_rng(0)\n"
+        "bits = rng.integers(0, 0x7f800000, 2_000_000, dtype=np.uint32)\n"
+        "x = np.concatenate([bits.view(np.float32), np.float32([0, -0.0, -1, np.inf, -np.inf, np.nan, 1, 2, 10,\n"
+        "                    1e-45, 3.4e38, 0.5, 1 - 2**-24, 1 + 2**-23])])\n"
+        "t = tc.from_numpy(x)\n"
+        "for name in ('log', 'log2', 'log10'):\n"
+        "    got = getattr(t, name)().numpy()\n"
+        "    with np.errstate(all='ignore'):\n"
+        "        want = getattr(np, name)(x.astype(np.float64)).astype(np.float32)\n"
+        "    bad = ~((got == want) | (np.isnan(got) & np.isnan(want)))\n"
+        "    print(name, int(bad.sum()), x[bad][:3])\n"
+        "    strided = getattr(tc.from_numpy(x)[::3], name)().numpy()\n"
+        "    assert np.array_equal(strided, got[::3], equal_nan=True)\n"
+        "print(tc._C._cpu_capability())\n"
+    )
+    env = dict(os.environ, TENSORCORE_CPU_CAPABILITY=cap)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    lines = out.strip().split("\n")
+    for line in lines[:3]:
+        assert line.split()[1] == "0", line  # no element differs from the correctly rounded log
+    assert lines[3] in (cap, "generic", "avx2")  # a CPU without the requested ISA runs the best it has
