@@ -267,3 +267,53 @@ def test_set_materialize_grads_false_passes_none_for_unused_outputs():
         a.sum().backward()
         return x.grad.tolist()
     assert run(tc) == run(torch) == [102.0, 102.0]
+
+
+# Note [Image blocks in the convolution]: several images per GEMM where OH*OW is small; ragged last blocks,
+# groups, strides, dilation, 1x1 (cols are the input) and the weight gradient's fixed summation order.
+CONV_CASES = [
+    # (N, C, O, H, W, kernel, stride, padding, dilation, groups)
+    (16, 8, 12, 1, 1, 3, 1, 1, 1, 1),
+    (37, 6, 4, 2, 2, 3, 1, 1, 1, 2),
+    (5, 4, 6, 7, 5, 3, 2, 1, 1, 1),
+    (300, 3, 5, 3, 3, 2, 1, 0, 1, 1),
+    (20, 6, 6, 4, 4, 1, 1, 0, 1, 3),
+    (9, 4, 4, 5, 5, 3, 1, 2, 2, 1),
+    (3, 2, 3, 20, 20, 3, 1, 1, 1, 1),  # L >= 256: one image per GEMM as before
+]
+
+
+@pytest.mark.parametrize("case", CONV_CASES, ids=[f"N{c[0]}-C{c[1]}-O{c[2]}-{c[3]}x{c[4]}-g{c[9]}" for c in CONV_CASES])
+def test_conv2d_blocks_of_images_match_torch(case):
+    N, C, O, H, W, k, s, p, d, groups = case
+    rng = np.random.default_rng(N)
+    x = rng.standard_normal((N, C, H, W))
+    w = rng.standard_normal((O, C // groups, k, k))
+    b = rng.standard_normal(O)
+    res = []
+    for m in (tc, torch):
+        xt, wt, bt = (m.tensor(v, requires_grad=True) for v in (x, w, b))
+        y = m.nn.functional.conv2d(xt, wt, bt, stride=s, padding=p, dilation=d, groups=groups)
+        y.backward(m.tensor(np.random.default_rng(1).standard_normal(tuple(y.shape))))
+        res.append([y.detach().numpy(), xt.grad.numpy(), wt.grad.numpy(), bt.grad.numpy()])
+    for ours, theirs in zip(*res):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-10)
+
+
+def test_conv2d_block_results_do_not_depend_on_thread_count():
+    rng = np.random.default_rng(0)
+    x = tc.tensor(rng.standard_normal((33, 16, 2, 2)).astype(np.float32), requires_grad=True)
+    w = tc.tensor(rng.standard_normal((24, 16, 3, 3)).astype(np.float32), requires_grad=True)
+    before = tc.get_num_threads()
+    out = []
+    try:
+        for n in (1, 2):
+            tc.set_num_threads(n)
+            x.grad = w.grad = None
+            y = tc.nn.functional.conv2d(x, w, padding=1)
+            y.square().sum().backward()
+            out.append([y.detach().numpy().copy(), x.grad.numpy().copy(), w.grad.numpy().copy()])
+    finally:
+        tc.set_num_threads(before)
+    for a, b in zip(*out):
+        assert np.array_equal(a, b)
