@@ -264,6 +264,20 @@ def workloads(quick):
             p.grad = mod.randn(128, 512)
         return mod.optim.AdamW(params, lr=1e-3).step
     W["AdamW step 30 x 128x512"] = (adamw_step, 20)
+
+    def conv_small_images(lib):  # the last layers of a convnet: many channels, tiny images
+        if lib == "numpy":
+            return None
+        mod = tc if lib == "tensorcore" else torch
+        conv = mod.nn.Conv2d(512, 512, 3, padding=1)
+        x = mod.randn(16, 512, 1, 1, requires_grad=True)
+        grad = mod.ones(16, 512, 1, 1)
+
+        def run():
+            conv.zero_grad(set_to_none=True)
+            conv(x).backward(grad)
+        return run
+    W["conv 3x3 512ch 1x1 b16 fwd+bwd"] = (conv_small_images, 10)
     if quick:
         W = {k: (f, max(1, n // 5)) for k, (f, n) in W.items()}
     return W
