@@ -317,3 +317,36 @@ def test_conv2d_block_results_do_not_depend_on_thread_count():
         tc.set_num_threads(before)
     for a, b in zip(*out):
         assert np.array_equal(a, b)
+
+
+RNN_MODULES = {
+    "LSTM-2layer-bidirectional": lambda m: m.nn.LSTM(3, 4, num_layers=2, bidirectional=True),
+    "GRU": lambda m: m.nn.GRU(3, 4),
+    "RNN-relu": lambda m: m.nn.RNN(3, 4, nonlinearity="relu"),
+    "LSTMCell": lambda m: m.nn.LSTMCell(3, 4),
+    "GRUCell": lambda m: m.nn.GRUCell(3, 4),
+    "LSTM-proj-batch_first": lambda m: m.nn.LSTM(3, 4, proj_size=2, batch_first=True),
+}
+
+
+@pytest.mark.parametrize("dtype, tol", [("float16", 2e-3), ("bfloat16", 1.6e-2)])
+@pytest.mark.parametrize("name", sorted(RNN_MODULES))
+def test_16bit_recurrent_layers_match_torch(name, dtype, tol):
+    # Note [16-bit recurrent layers]: computed in float32, rounded once; PyTorch rounds per op, so within a few ulp.
+    res = []
+    for m in (tc, torch):
+        mod = RNN_MODULES[name](m)
+        with m.no_grad():
+            for p in mod.parameters():
+                p.copy_(m.tensor(np.random.default_rng(p.numel()).uniform(-0.5, 0.5, tuple(p.shape))))
+        mod = mod.to(getattr(m, dtype))
+        shape = (5, 3) if "Cell" in name else (5, 2, 3)
+        x = m.tensor(np.random.default_rng(1).standard_normal(shape), dtype=getattr(m, dtype), requires_grad=True)
+        out = mod(x)
+        y = out[0] if isinstance(out, tuple) else out
+        y.float().sum().backward()
+        assert y.dtype == getattr(m, dtype) and x.grad.dtype == getattr(m, dtype)
+        res.append([y.detach().float().numpy(), x.grad.float().numpy()]
+                   + [p.grad.float().numpy() for p in mod.parameters()])
+    for ours, theirs in zip(*res):
+        np.testing.assert_allclose(ours, theirs, atol=4 * tol, rtol=4 * tol)

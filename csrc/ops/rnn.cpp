@@ -47,6 +47,20 @@ void check_float(const Tensor& t, const char* op, const char* what) {
            " to be float32 or float64, got ", dtype_name(t.dtype()));
 }
 
+// Note [16-bit recurrent layers]
+// float16/bfloat16 cells and layers run in float32 and round their outputs
+// once: the gate products, sigmoids and cell updates stay in float32, where
+// PyTorch's CPU kernels round after each op (so the last bit may differ).
+// The conversions are differentiable, so gradients reach the 16-bit weights
+// in their own dtype.
+bool is_16bit_float(DType d) { return d == DType::Float16 || d == DType::BFloat16; }
+Tensor in_float32(const Tensor& t) { return t.defined() ? to_dtype(t, DType::Float32) : t; }
+std::vector<Tensor> rounded_to(std::vector<Tensor> ts, DType d) {
+  for (Tensor& t : ts)
+    if (t.defined()) t = to_dtype(t, d);
+  return ts;
+}
+
 void check_same_dtype(const Tensor& t, const Tensor& ref, const char* op, const char* what) {
   if (!t.defined()) return;
   TC_CHECK(t.dtype() == ref.dtype(), "[", op, "] expected ", what, " to have dtype ", dtype_name(ref.dtype()),
@@ -290,6 +304,13 @@ Tensor gru_cell_fused(const Tensor& xg, const Tensor& hg, const Tensor& h_prev) 
 std::vector<Tensor> rnn_cell(RnnMode mode, const Tensor& x, const Tensor& hx, const Tensor& cx, const Tensor& w_ih,
                              const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
   const int64_t mult = gate_multiple(mode);
+  if (is_16bit_float(x.dtype())) {  // Note [16-bit recurrent layers]
+    for (const Tensor* t : {&hx, &cx, &w_ih, &w_hh, &b_ih, &b_hh})
+      check_same_dtype(*t, x, "rnn_cell", "every weight and state");
+    return rounded_to(rnn_cell(mode, in_float32(x), in_float32(hx), in_float32(cx), in_float32(w_ih), in_float32(w_hh),
+                               in_float32(b_ih), in_float32(b_hh)),
+                      x.dtype());
+  }
   check_float(x, "rnn_cell", "input");
   TC_CHECK(x.dim() == 2, "[rnn_cell] expected a 2-D input [batch, input_size], got ", shape_str(x.sizes()));
   TC_CHECK(w_ih.dim() == 2 && w_hh.dim() == 2 && w_ih.size(0) % mult == 0, "[rnn_cell] malformed weights of shapes ",
@@ -325,6 +346,13 @@ std::vector<Tensor> rnn_layer(RnnMode mode, const Tensor& input, const std::vect
   const char* op = mode_name(mode);
   const bool packed = !batch_sizes.empty();
   const bool lstm = mode == RnnMode::Lstm;
+  if (is_16bit_float(input.dtype())) {  // Note [16-bit recurrent layers]
+    for (const Tensor* t : {&h0, &c0, &w_ih, &w_hh, &b_ih, &b_hh, &w_hr})
+      check_same_dtype(*t, input, op, "every weight and state");
+    return rounded_to(rnn_layer(mode, in_float32(input), batch_sizes, in_float32(h0), in_float32(c0), in_float32(w_ih),
+                                in_float32(w_hh), in_float32(b_ih), in_float32(b_hh), in_float32(w_hr), reverse),
+                      input.dtype());
+  }
   check_float(input, op, "input");
   TC_CHECK(input.dim() == (packed ? 2 : 3), "[", op, "] input must have ", packed ? 2 : 3, " dimensions, got ",
            input.dim());
