@@ -350,3 +350,50 @@ def test_16bit_recurrent_layers_match_torch(name, dtype, tol):
                    + [p.grad.float().numpy() for p in mod.parameters()])
     for ours, theirs in zip(*res):
         np.testing.assert_allclose(ours, theirs, atol=4 * tol, rtol=4 * tol)
+
+
+@pytest.mark.parametrize("p, dim", [("inf", None), ("0", None), ("nuc", (0, 2)), ("nuc", None), ("nuc", 0),
+                                    ("fro", (0, 1)), ("fro", 0), (float("inf"), None), (0, None)])
+def test_norm_string_orders_as_torch(p, dim):
+    def run(m):
+        r = outcome(lambda: m.ones(4, 1, 4).norm(p, dim=dim))
+        return r if isinstance(r, type) else np.round(r.numpy(), 5).tolist()
+    assert run(tc) == run(torch)
+
+
+@pytest.mark.parametrize("name", ["floor", "ceil", "trunc", "fix", "sign", "signbit"])
+@pytest.mark.parametrize("form", ["function", "out", "in-place"])
+def test_complex_refusals_come_before_out_checks(name, form):
+    def run(m):
+        z = m.tensor([1 + 1j])
+        if form == "function":
+            f = lambda: getattr(m, name)(z)  # noqa: E731
+        elif form == "out":
+            f = lambda: getattr(m, name)(z, out=m.zeros(1, dtype=m.long))  # noqa: E731
+        else:
+            f = lambda: getattr(z, name + "_")()  # noqa: E731
+        r = outcome(f)
+        return r if isinstance(r, type) else "value"
+    assert run(tc) == run(torch)
+
+
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+def test_arg_extremes_of_complex_raise_runtime_error(name):
+    for m in (tc, torch):
+        with pytest.raises(RuntimeError, match=f"{name}\\(\\): does not support complex input"):
+            getattr(m.tensor([1j, 2]), name)()
+
+
+def test_complex_sgn_out_and_in_place_match_torch():
+    res = []
+    for m in (tc, torch):
+        z = m.tensor([1 + 1j, 0, -2j])
+        out = m.zeros(3, dtype=m.complex64)
+        m.sgn(z, out=out)
+        x = m.tensor([1 + 1j, 3j, 0], requires_grad=True)
+        y = x * 1
+        y.sgn_()
+        y.real.sum().backward()
+        res.append([out.numpy(), z.clone().sgn_().numpy(), y.detach().numpy(), x.grad.numpy()])
+    for ours, theirs in zip(*res):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-7)

@@ -493,7 +493,26 @@ void unary_into(UnaryOp op, Tensor& out, const Tensor& a, const char* name) {
 
 }  // namespace
 
+// The ops PyTorch refuses for complex inputs with a message of their own, before any dtype check of out=.
+static void refuse_complex(UnaryOp op, DType dt) {
+  if (!is_complex(dt)) return;
+  switch (op) {
+    case UnaryOp::Floor:
+    case UnaryOp::Ceil:
+    case UnaryOp::Trunc:
+      raise(ErrorKind::NotImplemented, unary_name(op), " is not supported for complex inputs");
+    case UnaryOp::Sign:
+      raise(ErrorKind::NotImplemented,
+            "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn instead.");
+    case UnaryOp::SignBit:
+      raise(ErrorKind::NotImplemented, "signbit is not implemented for complex tensors.");
+    default:
+      return;
+  }
+}
+
 Tensor unary(UnaryOp op, const Tensor& a) {
+  refuse_complex(op, a.dtype());
   // abs of a complex is real: hypot of its parts (Note [Complex through real views]).
   if (op == UnaryOp::Abs && is_complex(a.dtype())) return complex_abs(a);
   if (is_complex(a.dtype()) && has_complex_composite(op)) return complex_composite(op, a);
@@ -505,6 +524,7 @@ Tensor unary(UnaryOp op, const Tensor& a) {
 
 Tensor& unary_out(UnaryOp op, const Tensor& a, Tensor& out) {
   const char* name = unary_name(op);
+  refuse_complex(op, a.dtype());
   TC_CHECK(!has_derivative(op) || !autograd::any_requires_grad({&a, &out}), name,
            "(): functions with out=... arguments don't support automatic differentiation, but one of the arguments "
            "requires grad.");
@@ -537,6 +557,7 @@ Tensor& unary_out(UnaryOp op, const Tensor& a, Tensor& out) {
 
 Tensor& unary_(UnaryOp op, Tensor& self) {
   const char* name = unary_name(op);
+  refuse_complex(op, self.dtype());
   Rule rule = unary_rule(op);
   // A predicate (logical_not_) is not differentiable: PyTorch writes it even into a leaf that requires grad.
   if (rule != Rule::Pred) check_inplace_target(self, name);

@@ -314,6 +314,7 @@ std::tuple<Tensor, Tensor> min_dim(const Tensor& a, int64_t dim, bool keepdim) {
 
 static Tensor arg_extreme(ReduceOp op, const Tensor& a, std::optional<int64_t> dim, bool keepdim, const char* name) {
   TC_CHECK(a.dtype() != DType::Bool, name, "(): does not support bool input");
+  TC_CHECK(!is_complex(a.dtype()), name, "(): does not support complex input");
   if (!dim) {
     TC_CHECK_INDEX(a.numel() > 0, name, "(): Expected reduction dim to be specified for input.numel() == 0.");
     Tensor flat;

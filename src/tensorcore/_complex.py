@@ -107,12 +107,27 @@ def _set_part(part):
     return setter
 
 
-def _with_complex_form(row, complex_form):
-    """The registry op `row` (C++, real dtypes) with a composite form for complex inputs."""
+def _with_complex_form(row, complex_form, name):
+    """The registry op `row` (C++, real dtypes) with a composite form for complex inputs (out= included)."""
     def op(input, *args, **kwargs):
-        if isinstance(input, _C.Tensor) and input.dtype.is_complex and not args and not kwargs:
-            return complex_form(input)
+        if isinstance(input, _C.Tensor) and input.dtype.is_complex and not args and set(kwargs) <= {"out"}:
+            out = kwargs.get("out")
+            if out is None:
+                return complex_form(input)
+            check_out(name, out, (input,))
+            return write_out(name, complex_form(input), out)
         return row(input, *args, **kwargs)
+    op.__name__ = row.__name__
+    op.__doc__ = row.__doc__
+    return op
+
+
+def _complex_in_place(row, complex_form):
+    """`row` (an in-place method) with the composite form written back for complex tensors."""
+    def op(self, *args, **kwargs):
+        if isinstance(self, _C.Tensor) and self.dtype.is_complex and not args and not kwargs:
+            return self.copy_(complex_form(self.clone()))  # the form saves its input: a copy, not self
+        return row(self, *args, **kwargs)
     op.__name__ = row.__name__
     op.__doc__ = row.__doc__
     return op
@@ -134,10 +149,11 @@ def install(tensor_cls, namespace):
     namespace.update(FUNCTIONS)
     for name, form in (("sgn", _complex_sgn), ("isreal", _complex_isreal)):
         if name in namespace:
-            namespace[name] = _with_complex_form(namespace[name], form)
+            namespace[name] = _with_complex_form(namespace[name], form, name)
         method = getattr(tensor_cls, name, None)
         if method is not None:
-            setattr(tensor_cls, name, _with_complex_form(method, form))
+            setattr(tensor_cls, name, _with_complex_form(method, form, name))
+    tensor_cls.sgn_ = _complex_in_place(tensor_cls.sgn_, _complex_sgn)
     for name in ("conj_physical", "conj", "resolve_conj", "resolve_neg", "is_conj", "is_neg", "angle"):
         setattr(tensor_cls, name, FUNCTIONS[name])
     tensor_cls.real = property(real, _set_part("real"))

@@ -1120,10 +1120,18 @@ def multinomial(self, num_samples, replacement=False, *, generator=None):
 def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
     if not (p is None or isinstance(p, (str, int, builtins.float))):  # (a bool is a Number to PyTorch)
         raise TypeError(f"norm(): argument 'p' must be Number or str, not {builtins.type(p).__name__}")
+    if isinstance(p, str) and p != "fro":  # the other strings are matrix orders: only 'nuc' exists there
+        if p != "nuc":
+            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+        if self.dim() < 2:
+            raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+        dims = list(range(self.dim())) if dim is None else ([dim] if isinstance(dim, int) else list(dim))
+        if len(dims) != 2:
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")
+        from . import linalg
+        return linalg.matrix_norm(self, "nuc", tuple(dims), keepdim, dtype=dtype)
     if p == "fro" or p is None:
         p = 2.0
-    elif p == "inf" or p == builtins.float("inf"):
-        p = builtins.float("inf")
     if self.numel() == 0 and isinstance(p, (int, builtins.float)) and (p < 0 or p == builtins.float("inf")):
         raise RuntimeError(f"linalg.vector_norm cannot compute the {p} norm on an empty tensor because the operation "
                            f"does not have an identity")
