@@ -497,16 +497,23 @@ def sum_to_size(self, *size):
 
 @_method
 def unfold(self, dimension, size, step):
-    d = dimension % builtins.max(self.dim(), 1)
-    n = (self.shape[d] - size) // step + 1
-    if n < 0 or size < 0 or step <= 0:
-        raise RuntimeError(f"maximum size for tensor at dimension {d} is {self.shape[d]} but size is {size}")
-    shape = list(self.shape)
-    strides = list(self.stride())
-    shape[d] = n
-    new_stride = strides[d] * step
-    strides_out = strides[:d] + [new_stride] + strides[d + 1:] + [strides[d]]
-    return self.as_strided(shape + [size], strides_out, self.storage_offset())
+    dimension, size, step = (int_arg(v, "unfold", what) for v, what in
+                             ((dimension, "dimension"), (size, "size"), (step, "step")))
+    d = _wrap_dim_checked(dimension, self.dim()) % builtins.max(self.dim(), 1)
+    # a 0-dim tensor unfolds as one of shape (1,): its result is the window alone, of shape (size,)
+    length, stride = (self.shape[d], self.stride()[d]) if self.dim() else (1, 1)
+    if size > length:  # PyTorch's order of checks: the window's size, its sign, then the step
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size is {size}")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if not self.dim():
+        return self.as_strided([size], [1], self.storage_offset())
+    shape, strides = list(self.shape), list(self.stride())
+    shape[d] = (length - size) // step + 1
+    strides[d] = stride * step
+    return self.as_strided(shape + [size], strides + [stride], self.storage_offset())
 
 
 def _int_or_ints(a):
@@ -654,6 +661,12 @@ def tensor_split(input, indices_or_sections, dim=0):
     dim = int_arg(dim, "tensor_split")
     n = input.shape[dim]
     if isinstance(indices_or_sections, Tensor):
+        if indices_or_sections.dtype.name != "int64":
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                               f"{_TYPE_NAMES[indices_or_sections.dtype.name]}")
+        if indices_or_sections.dim() > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               f"one-dimensional tensor, but got a tensor with {indices_or_sections.dim()} dims")
         indices_or_sections = indices_or_sections.tolist()
     if isinstance(indices_or_sections, int):
         sections = indices_or_sections

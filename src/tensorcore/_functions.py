@@ -13,6 +13,7 @@ from . import _C
 from ._aliases import with_numpy_aliases
 from ._args import shape_args, int_arg, dtype_arg, device_arg, tensor_arg, _CPU
 from ._out import check_out as _check_out, factory_dtype as _out_factory_dtype, write_out as _write_out
+from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES
 from . import _dtype
 from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size
 
@@ -65,6 +66,7 @@ def _ranges_as_lists(data):
 
 def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False, pin_memory: Any = False) -> Tensor:
     dev = _factory_device(device, "tensor")
+    _check_pin_memory(pin_memory)
     data = _ranges_as_lists(data)
     try:
         t = _C.tensor_from_data(data, dtype_arg(dtype, "tensor"))
@@ -169,6 +171,7 @@ def _creation(fill: Any, name: str) -> Callable[..., Tensor]:
           requires_grad: bool = False, pin_memory: bool = False, memory_format: Any = None) -> Tensor:
         dev = _factory_device(device, name)
         shape = shape_args(_size_arg(args, size, name), name)
+        _check_pin_memory(pin_memory)
         if out is not None:  # Note [out= semantics]
             _check_out(name, out)
             dt = _out_factory_dtype(name, dtype_arg(dtype, name), out)
@@ -186,9 +189,13 @@ ones = _creation(1, "ones")
 empty = _creation(None, "empty")
 
 
-def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False, layout: Any = None, out: Any = None) -> Tensor:
+def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False, layout: Any = None, out: Any = None,
+         pin_memory: Any = False) -> Tensor:
     dev = _factory_device(device, "full")
+    _check_pin_memory(pin_memory)
     if isinstance(fill_value, Tensor):
+        if fill_value.dim():  # PyTorch's parser reads a 0-dim tensor as a Number, no other tensor
+            raise TypeError("full(): argument 'fill_value' (position 2) must be Number, not Tensor")
         fill_value = fill_value.item()
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
@@ -204,6 +211,7 @@ def empty_strided(size: Any, stride: Any, *, dtype: Any = None, layout: Any = No
     """An uninitialised tensor with the given strides, over a block just large
     enough for its highest element (gaps and overlaps allowed, as in PyTorch)."""
     dev = _factory_device(device, "empty_strided")
+    _check_pin_memory(pin_memory)
     size, stride = shape_args((size,), "empty_strided"), shape_args((stride,), "empty_strided")
     if len(size) != len(stride):
         raise RuntimeError(f"mismatch in length of strides and shape: {len(stride)} vs {len(size)}")
@@ -501,8 +509,10 @@ def _check_sizes(shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension {builtins.min(shape)}: {list(shape)}")
 
 
-def rand(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, out: Any = None, layout: Any = None) -> Tensor:
+def rand(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, out: Any = None, layout: Any = None,
+         pin_memory: Any = False) -> Tensor:
     dev = _factory_device(device, "rand")
+    _check_pin_memory(pin_memory)
     shape, dt = shape_args(_size_arg(args, size, "rand"), "rand"), _factory_dtype(dtype, "rand")
     _check_sizes(shape)
     if out is not None:
@@ -510,8 +520,10 @@ def rand(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None,
     return _finish(_C.rand(shape, dt, _gen(generator), dev), requires_grad)
 
 
-def randn(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, out: Any = None, layout: Any = None) -> Tensor:
+def randn(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, out: Any = None, layout: Any = None,
+          pin_memory: Any = False) -> Tensor:
     dev = _factory_device(device, "randn")
+    _check_pin_memory(pin_memory)
     shape, dt = shape_args(_size_arg(args, size, "randn"), "randn"), _factory_dtype(dtype, "randn")
     _check_sizes(shape)
     if out is not None:
@@ -563,11 +575,50 @@ def _check_random_bounds(low: int, high: int, dt: Any) -> None:
         raise RuntimeError(f"to - 1 is out of bounds for {cpp}")
 
 
-def randperm(n: Any, *, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
+# Note [randperm's dtypes]
+# PyTorch draws the permutation in any real dtype that holds 0..n-1 exactly:
+# an integer type up to its maximum (else "cannot be converted ... without
+# overflow"), float16 and float32 up to the last integer of their mantissa
+# (2049, 2^24+1), bool and complex not at all. The core's kernel draws int32,
+# int64, float32 and float64; the other dtypes take its int64 draw, cast.
+_RANDPERM_INT_MAX = {"uint8": (255, "uint8_t"), "int8": (127, "int8_t"), "int16": (2 ** 15 - 1, "int16_t"),
+                     "int32": (2 ** 31 - 1, "int")}
+_RANDPERM_FLOAT_MAX = {"float16": (2049, "2049", "Half"), "float32": (2 ** 24 + 1, "2^24+1", "Float")}
+
+
+def randperm(n: Any, *, generator: Any = None, out: Any = None, dtype: Any = None, layout: Any = None,
+             device: Any = None, pin_memory: Any = False, requires_grad: Any = False) -> Tensor:
     dev = _factory_device(device, "randperm")
     n = int_arg(n, "randperm", "n")
+    if n < 0:
+        raise RuntimeError(f"randperm: n must be non-negative, got {n}")
+    if out is not None:
+        tensor_arg(out, "randperm", "out")
+        dtype = out.dtype if dtype is None else dtype
     dt = dtype_arg(dtype, "randperm") or int64
-    return _C.randperm(n, dt, _gen(generator), dev)
+    if dt.name not in ("bfloat16", "float64", "int64") and dt.name not in _RANDPERM_INT_MAX \
+            and dt.name not in _RANDPERM_FLOAT_MAX:  # bool, complex and the unsigned types past uint8
+        raise NotImplementedError(f"\"randperm\" not implemented for '{_TYPE_NAMES[dt.name]}'")
+    if dt.name in _RANDPERM_INT_MAX and n - 1 > _RANDPERM_INT_MAX[dt.name][0]:
+        raise RuntimeError(f"value cannot be converted to type {_RANDPERM_INT_MAX[dt.name][1]} without overflow")
+    if dt.name in _RANDPERM_FLOAT_MAX and n > _RANDPERM_FLOAT_MAX[dt.name][0]:
+        _, bound, type_name = _RANDPERM_FLOAT_MAX[dt.name]
+        raise RuntimeError(f"n cannot be greater than {bound} for {type_name} type.")
+    _check_pin_memory(pin_memory)
+    if dt.name in ("int32", "int64", "float32", "float64"):
+        t = _C.randperm(n, dt, _gen(generator), dev)
+    else:
+        t = _C.randperm(n, int64, _gen(generator), dev).to(dt)
+    if out is not None:
+        return _write_out("randperm", t, out, warn_resize=False)
+    return _finish(t, requires_grad)
+
+
+def _check_pin_memory(pin_memory: Any) -> None:
+    """tensorcore has no accelerator, so no pinned memory: PyTorch's CPU-only error."""
+    if pin_memory:
+        raise RuntimeError("pin_memory=True requires a CUDA or other accelerator backend; no pinned memory allocator "
+                           "is available on this system.")
 
 
 def _random_like(input, name, fill, dtype, requires_grad, memory_format, device=None):

@@ -600,7 +600,7 @@ def _tri_indices(name, lower):
             raise RuntimeError(f"col must be non-negative, got{col}")
         dt = _int64 if dtype is None else dtype
         if dt not in (_int64, _int32):
-            raise RuntimeError("\"" + name + "\" not implemented for '" + _TYPE_NAMES[dt.name] + "'")
+            raise NotImplementedError("\"" + name + "\" not implemented for '" + _TYPE_NAMES[dt.name] + "'")
         r, c = (np.tril_indices if lower else np.triu_indices)(row, offset, col)
         return _from_np(np.stack([r, c]).astype(np.int64).reshape(2, -1), dt)
     fn.__name__ = fn.__qualname__ = name

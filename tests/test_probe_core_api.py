@@ -1,0 +1,253 @@
+"""Malformed calls and fault probes of the core Tensor API (Tensor.to and its
+argument forms, H / mH, unfold, tensor_split, randperm, pin_memory, assignment
+of numpy scalars, deepcopy, .data, save/load arguments), each run under
+PyTorch and tensorcore: both raise the same exception type, or both return the
+same value. Found by a differential probe of that surface; each case differed
+before its fix."""
+import builtins
+import copy
+import io
+import warnings
+
+import numpy as np
+import pytest
+
+import tensorcore as tc
+from tensorcore.autograd import gradcheck
+
+torch = pytest.importorskip("torch")
+
+
+def _builtin_base(e):
+    """An exception by the builtin class it derives from (torch's own classes are RuntimeErrors)."""
+    for cls in type(e).__mro__:
+        if getattr(builtins, cls.__name__, None) is cls:
+            return cls.__name__
+    return type(e).__name__
+
+
+def _neutral(r):
+    if isinstance(r, (tc.Tensor, torch.Tensor)):
+        r = r.detach()
+        dtype = str(r.dtype).split(".")[-1]
+        values = r.float().tolist() if dtype == "bfloat16" else r.tolist()
+        return "tensor", values, dtype, tuple(r.shape)
+    if isinstance(r, (list, tuple)):
+        return type(r).__name__, [_neutral(x) for x in r]
+    if isinstance(r, (tc.dtype, torch.dtype)):
+        return str(r).split(".")[-1]
+    if isinstance(r, (tc.Size, torch.Size)):
+        return tuple(r)
+    return r
+
+
+def outcome(f, m):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = f(m)
+    except Exception as e:  # noqa: BLE001 - the exception type is what is compared
+        return "raises", _builtin_base(e)
+    return "returns", _neutral(r)
+
+
+def assert_same(f):
+    want, got = outcome(f, torch), outcome(f, tc)
+    assert got == want
+
+
+def cases(*sources):
+    """Parametrize over source strings of `m` (the library module); the ids are the sources."""
+    return pytest.mark.parametrize("src", sources, ids=sources)
+
+
+def run(src):
+    assert_same(lambda m: eval(src, {"m": m, "np": np}))
+
+
+# ---- Tensor.to: Note [The three forms of Tensor.to] ----
+@cases("m.zeros(3).to(m.float64, 'cpu')", "m.zeros(3).to(m.float64, m.device('cpu'))", "m.zeros(3).to(m.float64, 0)",
+       "m.zeros(3).to(m.float64, None)", "m.zeros(3).to(m.int64, dtype=m.int32)", "m.zeros(3).to(m.float64, device='cpu')",
+       "m.zeros(3).to('cpu', m.float64, dtype=m.float64)", "m.zeros(3).to('cpu', device='cpu')", "m.zeros(3).to('cpu', 'cpu')",
+       "m.zeros(3).to(m.zeros(2), m.float64)", "m.zeros(3).to(m.zeros(2), dtype=m.float64)",
+       "m.zeros(3).to(m.float64, True, True, True)", "m.zeros(3).to('cpu', m.float64, True, True, True)",
+       "m.zeros(3).to(m.float64, non_blocking=1)", "m.zeros(3).to(device=m.float64)", "m.zeros(3).to(dtype='cpu')",
+       "m.zeros(3).to(memory_format=1)", "m.zeros(3).to(foo=1)",
+       "m.zeros(3).to(memory_format=m.channels_last)", "m.zeros(3).to(memory_format=m.channels_last_3d)",
+       "m.zeros(1, 2, 3, 4, 5).to(memory_format=m.channels_last)", "m.zeros(1, 2, 3, 4).to(memory_format=m.channels_last_3d)")
+def test_to_refuses_what_no_overload_accepts(src):
+    run(src)
+
+
+@cases("m.arange(3.).to(None, m.float64)", "m.arange(3.).to(None, None)", "m.arange(3.).to(m.float64, True, copy=True)",
+       "m.arange(3.).to(m.float64, False, True)", "m.arange(3.).to('cpu', copy=True, dtype=m.float64)",
+       "m.arange(3.).to(device='cpu', dtype=m.int32, copy=True)", "m.arange(3.).to(m.zeros(1, dtype=m.int8), True, True)",
+       "m.arange(3.).to(float)", "m.arange(3.).to(int)", "m.arange(3.).to('cpu:0', m.float16)",
+       "m.arange(3.).to(memory_format=m.preserve_format)", "m.arange(3.).to(non_blocking=True, copy=False)",
+       "m.zeros(1, 2, 3, 4, 5).to(memory_format=m.channels_last_3d).shape")
+def test_to_accepts_every_overload(src):
+    run(src)
+
+
+@pytest.mark.parametrize("args,kwargs,copied", [
+    (("cpu", None, True, True), {}, True), ((), {"copy": True}, True), (("cpu", None, False, False), {}, False),
+    ((), {}, False), (("cpu",), {}, False)])
+def test_to_copy_flag(args, kwargs, copied):
+    for m in (torch, tc):
+        a = m.ones(3)
+        assert (a.to(*args, **kwargs) is not a) == copied
+
+
+# ---- H, mH, adjoint conjugate ----
+@cases("m.tensor([[1 + 2j, 3 - 1j]]).H", "m.tensor([[1., 2.], [3., 4.]]).H", "m.tensor(1 + 1j).H", "m.tensor(1 + 1j).mH",
+       "m.tensor(1 + 1j).adjoint()", "m.zeros(3).H", "m.zeros(2, 3, 4).H", "m.zeros(3).mH",
+       "m.tensor([[[1 + 2j]], [[2 - 1j]]]).mH")
+def test_conjugate_transposes(src):
+    run(src)
+
+
+# ---- unfold ----
+@cases("m.arange(24.).reshape(2, 3, 4).unfold(2, 5, 1)", "m.arange(24.).reshape(2, 3, 4).unfold(2, 2, 0)",
+       "m.arange(24.).reshape(2, 3, 4).unfold(3, 2, 1)", "m.arange(24.).reshape(2, 3, 4).unfold(-4, 2, 1)",
+       "m.zeros(3, 4).unfold(1, 2, -1)", "m.zeros(3, 4).unfold(1, -1, 1)", "m.zeros(3, 4).unfold(1, -1, 0)",
+       "m.zeros(3, 4).unfold(1, 5, 0)", "m.zeros(3, 4).unfold(1, 2.0, 1)", "m.zeros(3, 0).unfold(1, 1, 1)",
+       "m.tensor(5.).unfold(0, 1, 1)", "m.tensor(5.).unfold(-1, 1, 2)", "m.tensor(5.).unfold(0, 0, 1)",
+       "m.tensor(5.).unfold(0, 2, 1)", "m.tensor(5.).unfold(0, 1, 0)", "m.tensor(5.).unfold(1, 1, 1)",
+       "m.zeros(3, 0).unfold(1, 0, 1)", "m.arange(24.).reshape(2, 3, 4).unfold(-1, 2, 1)",
+       "m.arange(24.).reshape(2, 3, 4).transpose(0, 2).unfold(1, 2, 2)", "m.arange(10.)[1::2].unfold(0, 3, 1)",
+       "m.zeros(3, 4).unfold(dimension=1, size=2, step=2)")
+def test_unfold(src):
+    run(src)
+
+
+def test_unfold_gradcheck():
+    x = tc.rand(3, 7, dtype=tc.float64, requires_grad=True)
+    assert gradcheck(lambda t: t.unfold(1, 3, 2), (x,))
+    assert gradcheck(lambda t: t.sum().unfold(0, 1, 1), (x,))
+
+
+# ---- tensor_split with a tensor of indices ----
+@cases("m.zeros(4).tensor_split(m.tensor([1.]))", "m.zeros(4).tensor_split(m.tensor([1], dtype=m.int32))",
+       "m.zeros(4).tensor_split(m.tensor([[1]]))", "m.zeros(4).tensor_split(m.tensor(2.))",
+       "m.arange(4.).tensor_split(m.tensor([1, 3]))", "m.arange(4.).tensor_split(m.tensor(3))")
+def test_tensor_split_index_tensor(src):
+    run(src)
+
+
+# ---- randperm: Note [randperm's dtypes] ----
+@cases("m.randperm(5, requires_grad=True)", "m.randperm(5, dtype=m.int8, requires_grad=True)",
+       "m.randperm(5, dtype=m.float32, requires_grad=True).requires_grad", "m.randperm(5, dtype=m.bool)",
+       "m.randperm(0, dtype=m.bool)", "m.randperm(5, dtype=m.complex64)", "m.randperm(129, dtype=m.int8)",
+       "m.randperm(257, dtype=m.uint8)", "m.randperm(32769, dtype=m.int16)", "m.randperm(2050, dtype=m.float16)",
+       "m.randperm(2 ** 24 + 2, dtype=m.float32)", "m.randperm(-1)", "m.randperm(-1, dtype=m.bool)",
+       "m.randperm(5, pin_memory=True)", "m.randperm(5.)")
+def test_randperm_refusals(src):
+    run(src)
+
+
+@pytest.mark.parametrize("dtype,n", [("int8", 128), ("uint8", 256), ("int16", 300), ("int32", 10), ("int64", 10),
+                                     ("float16", 2049), ("bfloat16", 200), ("float32", 10), ("float64", 10)])
+def test_randperm_is_a_permutation_in_every_dtype(dtype, n):
+    want = torch.randperm(n, dtype=getattr(torch, dtype))
+    got = tc.randperm(n, dtype=getattr(tc, dtype))
+    assert str(got.dtype).split(".")[-1] == str(want.dtype).split(".")[-1]
+    assert got.sort().values.tolist() == want.sort().values.tolist()
+
+
+def test_randperm_out():
+    out = tc.zeros(2, dtype=tc.int64)
+    r = tc.randperm(5, out=out)
+    assert r is out and sorted(out.tolist()) == list(range(5))
+    assert tc.randperm(4, dtype=tc.float64, requires_grad=True).is_leaf
+
+
+# ---- pinned memory: none on a machine without an accelerator ----
+@cases("m.zeros(2, pin_memory=True)", "m.ones((2, 3), pin_memory=True)", "m.empty(2, dtype=m.float64, pin_memory=True)",
+       "m.rand(2, pin_memory=True)", "m.randn(2, pin_memory=True)", "m.full((2,), 1., pin_memory=True)",
+       "m.tensor([1.], pin_memory=True)", "m.empty_strided((2,), (1,), pin_memory=True)",
+       "m.zeros(2, pin_memory=False)", "m.rand(2, pin_memory=False).shape", "m.tensor([1.]).is_pinned()",
+       "m.tensor([1.]).pin_memory()")
+def test_pin_memory(src):
+    run(src)
+
+
+# ---- assignment of numpy scalars: PyTorch takes integers and the float/complex subclasses ----
+@pytest.mark.parametrize("dtype", ["float32", "int64"])
+@pytest.mark.parametrize("value", ["np.float32(3)", "np.float16(2)", "np.bool_(True)", "np.complex64(1)",
+                                   "np.array(3.)", "np.float64(3.5)", "np.int64(3)", "np.int32(3)", "np.uint8(3)"])
+def test_setitem_numpy_scalar(dtype, value):
+    def f(m):
+        a = m.zeros(2, dtype=getattr(m, dtype))
+        a[0] = eval(value)
+        return a
+    assert_same(f)
+
+
+# ---- deepcopy: Note [deepcopy keeps views views] ----
+def test_deepcopy_refuses_non_leaves():
+    assert_same(lambda m: copy.deepcopy(m.arange(3., requires_grad=True) * 2))
+    assert_same(lambda m: copy.deepcopy(m.arange(3., requires_grad=True)[1:]))
+
+
+@pytest.mark.parametrize("make", ["[a, a[1:]]", "[a[1:], a]", "[a[::2], a.view(2, 3), a]", "[a.t(), a]", "{'v': a[2:4]}"])
+def test_deepcopy_keeps_views_of_one_tensor_together(make):
+    def f(m):
+        a = m.arange(6.) if "t()" not in make else m.arange(6.).reshape(2, 3)
+        copied = copy.deepcopy(eval(make, {"a": a}))
+        parts = list(copied.values()) if isinstance(copied, dict) else copied
+        parts[0].add_(100)  # a write through one copy is seen by the copies that shared its storage
+        return parts, a
+    assert_same(f)
+
+
+def test_deepcopy_leaf_keeps_grad_and_requires_grad():
+    def f(m):
+        a = m.ones(2, requires_grad=True)
+        a.grad = m.full((2,), 3.)
+        b = copy.deepcopy(a)
+        return b, b.requires_grad, b.is_leaf, b.grad
+    assert_same(f)
+
+
+# ---- .data assignment ----
+@cases("setattr(m.ones(3, requires_grad=True), 'data', m.zeros(4, dtype=m.int64))",
+       "setattr(m.ones(3, requires_grad=True), 'data', m.zeros(2, dtype=m.complex64))",
+       "setattr(m.ones(3, requires_grad=True), 'data', 5)",
+       "setattr(m.ones(3, dtype=m.int64), 'data', m.zeros(2))")
+def test_data_assignment(src):
+    run(src)
+
+
+def test_data_assignment_replaces_the_values():
+    def f(m):
+        a = m.ones(3, requires_grad=True)
+        a.data = m.arange(4.)
+        return a, a.requires_grad
+    assert_same(f)
+
+
+# ---- assorted: legacy CUDA types, tril_indices' dtypes, full's fill value ----
+@cases("m.zeros(2).type('torch.cuda.FloatTensor')", "m.zeros(2).type('torch.DoubleTensor')",
+       "m.tril_indices(3, 3, dtype=m.float32)", "m.triu_indices(3, 3, dtype=m.int16)",
+       "m.tril_indices(3, 3, dtype=m.int32)", "m.full((2,), m.tensor([3.]))", "m.full((2,), m.tensor(3.))",
+       "m.full((2,), m.tensor(3))")
+def test_assorted(src):
+    run(src)
+
+
+# ---- save / load arguments ----
+def test_save_into_a_missing_directory(tmp_path):
+    assert_same(lambda m: m.save(m.ones(1), str(tmp_path / "missing" / "x.pt")))
+    assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize("kwargs", [{"foo": 1}, {"encoding": "latin1"}, {"fix_imports": True},
+                                    {"weights_only": False, "fix_imports": True, "errors": "strict"},
+                                    {"weights_only": False, "foo": 1}])
+def test_load_unpickler_keywords(kwargs):
+    def f(m):
+        buf = io.BytesIO()
+        m.save(m.arange(3.), buf)
+        buf.seek(0)
+        return m.load(buf, **kwargs)
+    assert_same(f)
