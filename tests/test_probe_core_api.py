@@ -251,3 +251,49 @@ def test_load_unpickler_keywords(kwargs):
         buf.seek(0)
         return m.load(buf, **kwargs)
     assert_same(f)
+
+
+# ---- assignment through a bool mask: Note [Which assignments are a masked fill] ----
+@pytest.mark.parametrize("key", ["[[True, False, True]]", "[[True, 1, True]]", "[[True]]", "[[True, False]]"])
+@pytest.mark.parametrize("value", ["m.tensor(5, dtype=m.int64)", "m.tensor([5, 6], dtype=m.int64)",
+                                   "m.tensor([[5.]], dtype=m.float64)", "m.tensor(True)", "m.tensor(1 + 0j)",
+                                   "m.tensor(1 + 2j)"])
+def test_setitem_bool_list_mask(key, value):
+    def f(m):
+        a = m.zeros(3)
+        exec(f"a{key} = {value}", {"a": a, "m": m})
+        return a
+    assert_same(f)
+
+
+@pytest.mark.parametrize("key", ["[[True, False]]", "[:, m.tensor([True, False, True])]",
+                                 "[..., m.tensor([True, False, True])]", "[0, m.tensor([True, False, True])]",
+                                 "[None, m.tensor([True, False])]", "[m.tensor([True, False]), 0]",
+                                 "[m.tensor([True, False]), [0]]", "[m.tensor([True, False]), m.tensor([True] * 3)]",
+                                 "[:, [True, False, True]]"])
+def test_setitem_mask_after_basic_indices(key):
+    def f(m):
+        b = m.zeros(2, 3)
+        exec(f"b{key} = m.tensor(7, dtype=m.int64)", {"b": b, "m": m})
+        return b
+    assert_same(f)
+
+
+def test_setitem_mask_fill_value_gradient():
+    def f(m):
+        v = m.tensor(2., dtype=m.float64, requires_grad=True)
+        a = m.zeros(2, 3, requires_grad=True) * 1
+        a[:, [True, False, True]] = v
+        (a * m.arange(1., 7.).reshape(2, 3)).sum().backward()
+        return a, v.grad
+    assert_same(f)
+
+
+# ---- complex linspace and eye; linspace's bound tensors ----
+@cases("m.linspace(1 + 1j, 2, 3)", "m.linspace(0, 1, 3, dtype=m.complex128)", "m.linspace(1j, 2j, 1)",
+       "m.linspace(1j, 2j, 0)", "m.linspace(m.tensor(1j), 2, 3)", "m.linspace(1 + 1j, 2, 3, dtype=m.float32)",
+       "m.linspace(1 + 1j, 2, 3, requires_grad=True)", "m.linspace(m.tensor([0.]), 1, 3)",
+       "m.linspace(0, m.tensor([[1.]]), 3)", "m.linspace(m.tensor(0.), m.tensor(1.), 3)",
+       "m.eye(2, 3, dtype=m.complex128)", "m.eye(2, dtype=m.complex64, requires_grad=True)")
+def test_complex_linspace_and_eye(src):
+    run(src)

@@ -15,7 +15,7 @@ from ._args import shape_args, int_arg, dtype_arg, device_arg, tensor_arg, _CPU
 from ._out import check_out as _check_out, factory_dtype as _out_factory_dtype, write_out as _write_out
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES
 from . import _dtype
-from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size
+from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size, complex64, complex128
 
 Tensor = _C.Tensor
 
@@ -375,6 +375,13 @@ def linspace(start: Any, end: Any, steps: Any, *, dtype: Any = None, device: Any
         dt = _factory_dtype(dtype, "linspace")
     if dt is bool_ and steps > 1:  # one step is `start` itself: PyTorch fills it without the kernel
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
+    for bound, what in ((start, "start"), (end, "end")):
+        if isinstance(bound, Tensor) and bound.dim():
+            raise RuntimeError(f"linspace only supports 0-dimensional start and end tensors, but got {what} with "
+                               f"{bound.dim()} dimension(s).")
+    if out is None and (dt.is_complex or builtins.any(isinstance(b, builtins.complex) or (
+            isinstance(b, Tensor) and b.is_complex()) for b in (start, end))):
+        return _finish(_complex_linspace(start, end, steps, dtype, dev), requires_grad)
     t = _C.linspace(builtins.float(_number(start, "linspace", "start")),
                     builtins.float(_number(end, "linspace", "end")), steps, float64 if dt is bool_ else dt,
                     dev if out is None else None)
@@ -383,6 +390,23 @@ def linspace(start: Any, end: Any, steps: Any, *, dtype: Any = None, device: Any
     if out is not None and out.numel() == t.numel():  # an out with the right number of elements keeps its shape
         t = t.reshape(out.shape)
     return _finish(t, requires_grad) if out is None else _write_out("linspace", t, out, warn_resize=False)
+
+
+def _complex_linspace(start, end, steps, dtype, dev):
+    """linspace between complex numbers (or into a complex dtype): the real and
+    imaginary parts are two real linspaces, in the complex dtype's real part type.
+    A complex bound with no dtype gives the default complex dtype, as PyTorch."""
+    start, end = (b.item() if isinstance(b, Tensor) else b for b in (start, end))
+    dt = dtype_arg(dtype, "linspace")
+    if dt is None:
+        dt = complex128 if _C.get_default_dtype() is float64 else complex64
+    elif not dt.is_complex:
+        raise RuntimeError(f"torch.linspace(): inferred dtype c10::complex<float> can't be safely cast to passed "
+                           f"dtype {_TYPE_NAMES[dt.name]}")
+    part = float64 if dt is complex128 else float32
+    real = linspace(builtins.complex(start).real, builtins.complex(end).real, steps, dtype=part)
+    imag = linspace(builtins.complex(start).imag, builtins.complex(end).imag, steps, dtype=part)
+    return _place(_C._complex(real, imag), dev)
 
 
 def logspace(start: Any, end: Any, steps: Any, base: Any = 10.0, *, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
@@ -407,7 +431,10 @@ def eye(n: Any, m: Any = None, *, dtype: Any = None, device: Any = None, require
         _check_out("eye", out)
         return _write_out("eye", _C.eye(n, m, _out_factory_dtype("eye", dtype_arg(dtype, "eye"), out)), out,
                           warn_resize=False)
-    return _finish(_C.eye(n, m, _factory_dtype(dtype, "eye"), dev), requires_grad)
+    dt = _factory_dtype(dtype, "eye")
+    if dt.is_complex:  # the core's eye kernel is real: the identity in the real part type, cast
+        return _finish(_C.eye(n, m, float64 if dt is complex128 else float32, dev).to(dt), requires_grad)
+    return _finish(_C.eye(n, m, dt, dev), requires_grad)
 
 
 # ---- random ----

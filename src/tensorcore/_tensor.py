@@ -153,12 +153,7 @@ def _check_index_put_dtype(self, key, value):
     """An assignment through advanced indexing (index_put_) wants the value
     in self's dtype, as PyTorch; basic indexing casts (a copy_), and so does a
     single bool mask with a one-element value (PyTorch's masked_fill path)."""
-    items = key if isinstance(key, tuple) else (key,)
-    advanced = builtins.any(isinstance(k, (list, np.ndarray, builtins.bool)) or (
-        isinstance(k, Tensor) and (k.dim() > 0 or k.dtype is bool_)) for k in items)
-    mask_fill = len(items) == 1 and isinstance(items[0], Tensor) and items[0].dtype is bool_ and items[0].dim() \
-        and value.numel() == 1
-    if advanced and not mask_fill:
+    if _advanced_items(key) and not _is_mask_fill(key, value):
         self[key]  # an invalid key raises its own IndexError first, as PyTorch
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                            f"{_TYPE_NAMES[self.dtype.name]} for the destination and {_TYPE_NAMES[value.dtype.name]} "
@@ -182,9 +177,13 @@ def __setitem__(self, key, value):
         value = value.reshape([])  # PyTorch's masked_fill path takes a one-element value of any shape
     if isinstance(value, Tensor) and value.dtype != self.dtype:
         _check_index_put_dtype(self, key, value)
-        if value.is_complex() and not self.is_complex() and _is_mask_fill(key, value):
-            # PyTorch's masked_fill path reads the one value as a scalar: its checked conversion
-            narrow_complex_scalar(builtins.complex(value.item()), self.dtype.name)
+        if _is_mask_fill(key, value):
+            if value.is_complex() and not self.is_complex():
+                # PyTorch's masked_fill path reads the one value as a scalar: its checked conversion,
+                # after the mask's own IndexError
+                self[key]
+                narrow_complex_scalar(builtins.complex(value.item()), self.dtype.name)
+            value = value.to(self.dtype)  # (Note [Which assignments are a masked fill])
     if isinstance(key, (builtins.bool, list)):
         _check_no_overlap(self)  # index_put_ into an expanded tensor: PyTorch's RuntimeError
     self._setitem(key, value)  # records like PyTorch: Note [Assignment records like PyTorch] (bindings/indexing.cpp)
@@ -203,10 +202,28 @@ def _complex_fill_value(self, value):
     return narrow_complex_scalar(value, self.dtype.name)
 
 
-def _is_mask_fill(key, value):
+# Note [Which assignments are a masked fill]
+# PyTorch applies the basic parts of a key (ints, slices, None, Ellipsis) as
+# views first; when what is left is one bool mask (a bool tensor of at least
+# one dimension, or a list of Python bools, which it turns into one) and the
+# value has one element, the assignment is masked_fill: the value is cast to
+# self's dtype and may have any shape. Any other advanced key is index_put_,
+# which wants the value in self's dtype.
+def _advanced_items(key):
     items = key if isinstance(key, tuple) else (key,)
-    return len(items) == 1 and isinstance(items[0], Tensor) and items[0].dtype is bool_ and items[0].dim() \
-        and value.numel() == 1
+    return [k for k in items if isinstance(k, (list, np.ndarray, builtins.bool)) or (
+        isinstance(k, Tensor) and (k.dim() > 0 or k.dtype is bool_))]
+
+
+def _is_bool_mask(k):
+    if isinstance(k, Tensor):
+        return k.dtype is bool_ and k.dim() > 0
+    return isinstance(k, list) and len(k) > 0 and builtins.all(isinstance(b, builtins.bool) for b in k)
+
+
+def _is_mask_fill(key, value):
+    advanced = _advanced_items(key)
+    return len(advanced) == 1 and _is_bool_mask(advanced[0]) and value.numel() == 1
 
 
 def _masked_fill_any(src, mask, value):
