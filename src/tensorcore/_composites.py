@@ -395,7 +395,16 @@ def masked_select(input, mask):
 @grad_fn_named(lambda input, dim, index, src=None, value=None, **kw: "ScatterBackward0" if isinstance(src, Tensor) else "ScatterBackward1")
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     if reduce is not None:
-        raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add")
+        # PyTorch's older reductions (it deprecates them for scatter_reduce, whose sum and prod with
+        # include_self=True they are)
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError("reduce argument must be either add or multiply.")
+        src = src if src is not None else value
+        if isinstance(src, Tensor) and src.dtype != input.dtype:  # Note [Same dtype in, no silent cast]
+            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+        if not isinstance(src, Tensor):
+            src = _C.full(list(index.shape), src, input.dtype)
+        return input.scatter_reduce(dim, index, src, "sum" if reduce == "add" else "prod")
     _wrap_dim_checked(dim, input.dim())
     if isinstance(index, Tensor) and index.dtype.name not in ("int64", "int32"):
         raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
@@ -440,6 +449,9 @@ def index_add(input, dim, index, source, *, alpha=1):
 @_method
 def index_fill_(self, dim, index, value):
     dim, n = int_arg(dim, "index_fill_"), builtins.max(self.dim(), 1)  # the argument's type first
+    if isinstance(value, Tensor) and value.dim():
+        raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.dim()} dimension(s).")
     if self.requires_grad and _C.is_grad_enabled():
         self._check_inplace("index_fill")  # a leaf that requires grad (or a view of one): PyTorch's RuntimeError
     if not -n <= dim < n:
@@ -575,10 +587,17 @@ def bincount(input, weights=None, minlength=0):
     arr = input.numpy()
     if arr.ndim != 1 or (arr.size and arr.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if weights is not None and (weights.dim() != 1 or weights.shape[0] != arr.shape[0]):
+        raise RuntimeError("weights should be 1-d and have the same length as input")
     from ._tensor import _numpy_values
     w = None if weights is None else _numpy_values(weights.detach())
     res = np.bincount(arr, weights=w, minlength=minlength)
-    return tensor(res) if w is not None else tensor(res.astype(np.int64))
+    if w is None:
+        return tensor(res.astype(np.int64))
+    # PyTorch sums float32 weights in float32 and every other weight dtype in float64
+    return tensor(res.astype(np.float32 if weights.dtype.name == "float32" else np.float64))
 
 
 @_function
@@ -623,7 +642,9 @@ def flipud(input):
 def rot90(input, k=1, dims=(0, 1)):
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
-    d0, d1 = (d % builtins.max(input.dim(), 1) for d in dims)
+    if input.dim() < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.dim()}")
+    d0, d1 = (_wrap_dim_checked(d, input.dim()) % input.dim() for d in dims)
     if d0 == d1:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
     k %= 4

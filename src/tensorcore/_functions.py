@@ -120,6 +120,7 @@ def is_tensor(obj: Any) -> bool:
 
 
 def is_floating_point(t: Tensor) -> bool:
+    tensor_arg(t, "is_floating_point")
     return t.is_floating_point()
 
 
@@ -130,12 +131,14 @@ def is_complex(input: Tensor) -> bool:
 
 
 def is_nonzero(t: Tensor) -> bool:
+    tensor_arg(t, "is_nonzero")
     if t.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     return builtins.bool(t.item())
 
 
 def numel(t: Tensor) -> int:
+    tensor_arg(t, "numel")
     return t.numel()
 
 

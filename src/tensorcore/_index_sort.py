@@ -804,7 +804,7 @@ def _quantile(input, q, dim, keepdim, interpolation, out, name, ignore_nan):
         d = _wrap_dim(int_arg(dim, name), input.dim())
         x = input if input.dim() else input.reshape(1)
     if x.shape[d] == 0:
-        raise IndexError(f"{name}() input tensor must be non-empty")
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
     x = x.movedim(d, -1)
     sorted_x = x.sort(-1).values if not x.requires_grad else None
     order = x.detach().sort(-1, stable=True).indices

@@ -1236,10 +1236,18 @@ def multinomial(self, num_samples, replacement=False, *, generator=None):
 def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
     if not (p is None or isinstance(p, (str, int, builtins.float))):  # (a bool is a Number to PyTorch)
         raise TypeError(f"norm(): argument 'p' must be Number or str, not {builtins.type(p).__name__}")
+    if p == "nuc" or (isinstance(p, str) and p != "fro"):
+        # the matrix norms: PyTorch's linalg.matrix_norm over dim (the last two dims by default)
+        from .linalg import matrix_norm
+        if p != "nuc":
+            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+        dims = tuple(builtins.range(self.dim())) if dim is None else tuple(dim) if isinstance(dim, (tuple, list)) \
+            else (dim,)
+        if self.dim() >= 2 and len(dims) != 2:
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")
+        return matrix_norm(self, "nuc", dim=dims, keepdim=keepdim)
     if p == "fro" or p is None:
         p = 2.0
-    elif p == "inf" or p == builtins.float("inf"):
-        p = builtins.float("inf")
     if self.numel() == 0 and isinstance(p, (int, builtins.float)) and (p < 0 or p == builtins.float("inf")):
         raise RuntimeError(f"linalg.vector_norm cannot compute the {p} norm on an empty tensor because the operation "
                            f"does not have an identity")
@@ -1389,8 +1397,8 @@ def scatter_add_(self, dim, index, src):  # Note [Python in-place ops record his
 @_method
 def nonzero(self, *, as_tuple=False):
     nz = _C.nonzero(self)
-    if as_tuple:
-        return tuple(nz.unbind(1)) if self.dim() else (nz.reshape(-1),)
+    if as_tuple:  # a 0-dim tensor answers as the one-element 1-D tensor it holds
+        return tuple(nz.unbind(1)) if self.dim() else tuple(_C.nonzero(self.reshape(1)).unbind(1))
     return nz
 
 
