@@ -344,3 +344,44 @@ def test_operator_and_predicate_arguments(src):
        "m.zeros(0, 3).quantile(0.5)", "m.zeros(0, 3).nanquantile(0.5, dim=0)")
 def test_method_arguments(src):
     run(src)
+
+
+# ---- in-place view ops on non-leaves: Note [In-place view ops carry the view's history] ----
+INPLACE_VIEWS = [("t_", (), (2, 2)), ("t_", (), (2, 3)), ("transpose_", (0, 1), (2, 3)), ("swapdims_", (1, 0), (3, 2)),
+                 ("swapaxes_", (0, -1), (2, 3)), ("squeeze_", (), (1, 3)), ("squeeze_", (0,), (1, 3)),
+                 ("unsqueeze_", (1,), (2, 3)), ("as_strided_", ((2,), (2,)), (2, 2))]
+
+
+@pytest.mark.parametrize("name,args,shape", INPLACE_VIEWS)
+def test_inplace_view_gradient(name, args, shape):
+    def f(m):
+        a = m.arange(1., 1. + np.prod(shape), dtype=m.float64).reshape(shape).requires_grad_()
+        b = a * 1
+        getattr(b, name)(*args)
+        weights = m.arange(2., 2. + b.numel(), dtype=m.float64).reshape(b.shape)
+        (b * weights).sum().backward()
+        return b, a.grad
+    assert_same(f)
+
+
+@pytest.mark.parametrize("name,args,shape", INPLACE_VIEWS)
+def test_inplace_view_gradcheck(name, args, shape):
+    def fn(a):
+        b = a * 2
+        getattr(b, name)(*args)
+        return b * b
+    x = tc.rand(*shape, dtype=tc.float64, requires_grad=True)
+    assert gradcheck(fn, (x,))
+
+
+def test_inplace_views_in_a_row():
+    def f(m):
+        a = m.arange(6., requires_grad=True)
+        b = a * 1
+        b.unsqueeze_(0)
+        b.t_()
+        b.squeeze_()
+        b.unsqueeze_(1)
+        (b * m.arange(6.).reshape(6, 1)).sum().backward()
+        return b, a.grad
+    assert_same(f)

@@ -545,6 +545,12 @@ def _inplace_view(name):
             self._check_inplace(name)
         view = getattr(self, name)(*args, **kwargs)
         self.data = view
+        if view.grad_fn is not None and self._base is None:
+            # Note [In-place view ops carry the view's history]: self now has the view's shape, so its
+            # gradient must go back through the view's node (a transpose, an unsqueeze) to self's old
+            # history; with the old node alone backward failed on the shape, or, for a square t_(),
+            # returned the untransposed gradient.
+            self._rebase_history(view)
         return self
     f.__name__ = name + "_"
     _method(f)
