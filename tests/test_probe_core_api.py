@@ -134,6 +134,7 @@ def test_unfold(src):
 
 def test_unfold_gradcheck():
     x = tc.rand(3, 7, dtype=tc.float64, requires_grad=True)
+    assert x.unfold(1, 3, 2).grad_fn.name() == "UnfoldBackward0"
     assert gradcheck(lambda t: t.unfold(1, 3, 2), (x,))
     assert gradcheck(lambda t: t.sum().unfold(0, 1, 1), (x,))
 
@@ -349,6 +350,7 @@ def test_method_arguments(src):
 # ---- in-place view ops on non-leaves: Note [In-place view ops carry the view's history] ----
 INPLACE_VIEWS = [("t_", (), (2, 2)), ("t_", (), (2, 3)), ("transpose_", (0, 1), (2, 3)), ("swapdims_", (1, 0), (3, 2)),
                  ("swapaxes_", (0, -1), (2, 3)), ("squeeze_", (), (1, 3)), ("squeeze_", (0,), (1, 3)),
+                 ("squeeze_", ((0, 2),), (1, 3, 1)),
                  ("unsqueeze_", (1,), (2, 3)), ("as_strided_", ((2,), (2,)), (2, 2))]
 
 
@@ -359,8 +361,9 @@ def test_inplace_view_gradient(name, args, shape):
         b = a * 1
         getattr(b, name)(*args)
         weights = m.arange(2., 2. + b.numel(), dtype=m.float64).reshape(b.shape)
+        node = type(b.grad_fn).__name__ if m is torch else b.grad_fn.name()
         (b * weights).sum().backward()
-        return b, a.grad
+        return b, a.grad, node
     assert_same(f)
 
 

@@ -508,6 +508,7 @@ def sum_to_size(self, *size):
 
 
 @_method
+@grad_fn_named("UnfoldBackward0")
 def unfold(self, dimension, size, step):
     dimension, size, step = (int_arg(v, "unfold", what) for v, what in
                              ((dimension, "dimension"), (size, "size"), (step, "step")))
@@ -534,6 +535,16 @@ def _int_or_ints(a):
     return isinstance(a, int) and not isinstance(a, builtins.bool)
 
 
+def _inplace_view_node(name, args, kwargs):
+    """PyTorch's node names for the in-place view ops (the overload numbers of their _ variants)."""
+    if name == "squeeze":
+        dim = args[0] if args else kwargs.get("dim")
+        return "SqueezeBackward3" if dim is None else "SqueezeBackward5" if isinstance(dim, (list, tuple)) \
+            else "SqueezeBackward4"
+    return {"t": "TBackward1", "unsqueeze": "UnsqueezeBackward1", "as_strided": "AsStridedBackward1"}.get(
+        name, "TransposeBackward1")
+
+
 def _inplace_view(name):
     def f(self, *args, **kwargs):
         # PyTorch's order: argument types, then the leaf check, then the dims' ranges.
@@ -551,6 +562,7 @@ def _inplace_view(name):
             # history; with the old node alone backward failed on the shape, or, for a square t_(),
             # returned the untransposed gradient.
             self._rebase_history(view)
+            _C._rename_grad_fn(self, _inplace_view_node(name, args, kwargs), [])
         return self
     f.__name__ = name + "_"
     _method(f)
