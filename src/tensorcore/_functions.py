@@ -14,6 +14,7 @@ from ._aliases import with_numpy_aliases
 from ._args import shape_args, int_arg, dtype_arg, device_arg, tensor_arg, _CPU
 from ._out import check_out as _check_out, factory_dtype as _out_factory_dtype, write_out as _write_out
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES
+from ._dtype_refusals import dtype_not_implemented
 from . import _dtype
 from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size, complex64, complex128
 
@@ -628,7 +629,7 @@ def randperm(n: Any, *, generator: Any = None, out: Any = None, dtype: Any = Non
     dt = dtype_arg(dtype, "randperm") or int64
     if dt.name not in ("bfloat16", "float64", "int64") and dt.name not in _RANDPERM_INT_MAX \
             and dt.name not in _RANDPERM_FLOAT_MAX:  # bool, complex and the unsigned types past uint8
-        raise NotImplementedError(f"\"randperm\" not implemented for '{_TYPE_NAMES[dt.name]}'")
+        raise dtype_not_implemented("randperm", dt)
     if dt.name in _RANDPERM_INT_MAX and n - 1 > _RANDPERM_INT_MAX[dt.name][0]:
         raise RuntimeError(f"value cannot be converted to type {_RANDPERM_INT_MAX[dt.name][1]} without overflow")
     if dt.name in _RANDPERM_FLOAT_MAX and n > _RANDPERM_FLOAT_MAX[dt.name][0]:

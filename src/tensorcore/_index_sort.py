@@ -20,7 +20,7 @@ from . import _C
 from ._args import bool_arg, int_arg, tensor_arg
 from ._composites import _both, _function, _method
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES, int64 as _int64, int32 as _int32
-from ._dtype_refusals import refuse_bool_or_complex, refuse_complex
+from ._dtype_refusals import dtype_not_implemented, refuse_bool_or_complex, refuse_complex
 from ._inplace import write_inplace
 from ._naming import grad_fn_named
 from ._out import check_out, write_out
@@ -600,7 +600,7 @@ def _tri_indices(name, lower):
             raise RuntimeError(f"col must be non-negative, got{col}")
         dt = _int64 if dtype is None else dtype
         if dt not in (_int64, _int32):
-            raise NotImplementedError("\"" + name + "\" not implemented for '" + _TYPE_NAMES[dt.name] + "'")
+            raise dtype_not_implemented(name, dt)
         r, c = (np.tril_indices if lower else np.triu_indices)(row, offset, col)
         return _from_np(np.stack([r, c]).astype(np.int64).reshape(2, -1), dt)
     fn.__name__ = fn.__qualname__ = name
