@@ -388,3 +388,44 @@ def test_inplace_views_in_a_row():
         (b * m.arange(6.).reshape(6, 1)).sum().backward()
         return b, a.grad
     assert_same(f)
+
+
+# ---- generators: seeds, states (Note [Generator state bytes]), random_ bounds ----
+@cases("m.Generator('cuda')", "m.Generator('meta')", "str(m.Generator('cpu:0').device)",
+       "m.Generator().manual_seed(1.5)", "m.Generator().manual_seed('a')", "m.Generator().manual_seed(True)",
+       "m.Generator().manual_seed(np.int64(3))", "m.Generator().manual_seed(m.tensor(3))",
+       "m.Generator().manual_seed(-1).initial_seed()", "m.Generator().manual_seed(2 ** 64)",
+       "m.manual_seed(np.int64(3)).initial_seed()", "m.Generator().get_state().dtype", "m.Generator().get_state().shape",
+       "m.get_rng_state().shape", "m.Generator().set_state(m.zeros(5056))", "m.Generator().set_state([1, 2])",
+       "m.Generator().set_state(m.zeros(3, dtype=m.uint8))", "m.set_rng_state(m.zeros(5056))",
+       "m.Generator().set_state(m.zeros(5056, dtype=m.uint8))",
+       "m.zeros(3, dtype=m.uint8).random_(-1, 5)", "m.zeros(3, dtype=m.uint8).random_(300, 2)",
+       "m.zeros(3, dtype=m.uint8).random_(300)", "m.zeros(3, dtype=m.uint8).random_(256).dtype",
+       "m.zeros(3, dtype=m.int8).random_(-129, 0)", "m.zeros(3, dtype=m.uint8).random_(-1, None)",
+       "m.zeros(3, dtype=m.float16).random_(70000)", "m.zeros(3, dtype=m.float16).random_(0, 65505).dtype",
+       "m.zeros(3, dtype=m.bool).random_(0, 3)", "m.zeros(3, dtype=m.bool).random_(3)", "m.zeros(3, dtype=m.bool).random_(2).dtype")
+def test_generator_arguments(src):
+    run(src)
+
+
+@pytest.mark.parametrize("seed", [0, 7, 2 ** 40])
+def test_rng_state_bytes_are_pytorchs(seed):
+    """The state bytes equal torch's after the same seed and draws (the cached
+    float normal, bytes 5048 on, excepted), and a torch state restores tensorcore's
+    generator to torch's stream."""
+    tc.manual_seed(seed)
+    torch.manual_seed(seed)
+    for _ in range(3):
+        ours, theirs = tc.get_rng_state().numpy(), torch.get_rng_state().numpy()
+        assert ours.dtype == np.uint8 and np.array_equal(ours[:5048], theirs[:5048])
+        for m in (tc, torch):
+            m.randn(3, dtype=m.float64)
+            m.rand(700)
+    tc.set_rng_state(tc.tensor(torch.get_rng_state().numpy()))
+    assert tc.rand(5).tolist() == torch.rand(5).tolist()
+    assert tc.randn(3, dtype=tc.float64).tolist() == torch.randn(3, dtype=torch.float64).tolist()
+    g = tc.Generator().manual_seed(seed)
+    state = g.get_state()
+    first = tc.rand(4, generator=g)
+    g.set_state(state)
+    assert tc.equal(tc.rand(4, generator=g), first)

@@ -15,6 +15,7 @@ from ._args import shape_args, int_arg, dtype_arg, device_arg, tensor_arg, _CPU
 from ._out import check_out as _check_out, factory_dtype as _out_factory_dtype, write_out as _write_out
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES
 from ._dtype_refusals import dtype_not_implemented
+from . import _rng_state
 from . import _dtype
 from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size, complex64, complex128
 
@@ -447,10 +448,22 @@ class Generator:
     gives the same rand/randn/randint/randperm values as torch.Generator."""
 
     def __init__(self, device: Any = "cpu") -> None:
-        device_arg(device, "Generator")
+        dev = device_arg(device, "Generator", check=False)
+        if dev is not None and dev.type == "cuda":  # PyTorch's CPU-only build
+            raise RuntimeError("Cannot get CUDA generator without ATen_cuda library. PyTorch splits its backend into "
+                               "two shared libraries: a CPU library and a CUDA library; this error has occurred "
+                               "because you are trying to use some CUDA functionality, but the CUDA library has not "
+                               "been loaded by the dynamic linker for some reason.")
+        if dev is not None and dev.type != "cpu":
+            raise RuntimeError(f"{dev.type.upper()} device type not an accelerator.")
         self._gen = _C._Generator()
 
     def manual_seed(self, seed: int) -> Generator:
+        # Generator.manual_seed takes a Python int only (torch.manual_seed converts with int() first)
+        if isinstance(seed, np.integer):
+            raise TypeError("an integer is required")
+        if not isinstance(seed, builtins.int) or isinstance(seed, builtins.bool):
+            raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
         self._gen.manual_seed(_seed_value(seed))
         return self
 
@@ -463,11 +476,11 @@ class Generator:
         return self._gen.initial_seed()
 
     def get_state(self) -> Any:
-        st = np.array(_C.get_rng_state(self._gen), dtype=np.uint64).view(np.int64)
-        return _C.tensor_from_data(st, None)
+        """PyTorch's 5056 state bytes (Note [Generator state bytes])."""
+        return _C.tensor_from_data(_rng_state.to_bytes(_C.get_rng_state(self._gen)), None)
 
     def set_state(self, new_state: Any) -> Any:
-        _C.set_rng_state(_state_list(new_state), self._gen)
+        _C.set_rng_state(_rng_state.from_bytes(new_state), self._gen)
         return self
 
     @property
@@ -489,11 +502,6 @@ def _seed_value(seed):
     if seed < -(2 ** 63) or seed >= 2 ** 64:
         raise ValueError("Overflow when unpacking long long")  # PyTorch's words and type
     return seed % (2 ** 64)
-
-
-def _state_list(state):
-    arr = np.asarray(state.numpy() if isinstance(state, Tensor) else state).astype(np.int64)
-    return [builtins.int(v) for v in arr.view(np.uint64)]
 
 
 default_generator = Generator()
@@ -588,7 +596,7 @@ def randint(low: Any = None, high: Any = None, size: Any = None, *, generator: A
 # PyTorch's check_from_to_in_range: `from` and `to - 1` must be values of the
 # dtype (integers: its range; floating types: the largest finite value), named
 # by the C++ type, as its RuntimeError says.
-_RANDOM_BOUNDS = {"uint8": (0, 255, "unsigned char"), "int8": (-128, 127, "signed char"),
+_RANDOM_BOUNDS = {"bool": (0, 1, "bool"), "uint8": (0, 255, "unsigned char"), "int8": (-128, 127, "signed char"),
                   "int16": (-2 ** 15, 2 ** 15 - 1, "short"), "int32": (-2 ** 31, 2 ** 31 - 1, "int"),
                   "float16": (-65504, 65504, "c10::Half")}
 

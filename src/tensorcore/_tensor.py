@@ -1154,11 +1154,16 @@ def random_(self, *args, generator=None, **kwargs):
             top = (1 << (11 if self.dtype == float16 else 8)) + 1
             return _fill_in_memory_order(self, lambda t: _C.random_from_to_(t, 0, top, gen))
         return _fill_in_memory_order(self, lambda t: _C.random_(t, gen))
+    from ._functions import _check_random_bounds  # PyTorch's bounds of the dtype, after from < to
     if len(args) == 1:
         to = int_arg(args[0], "random_", "to")
+        if to > 0:
+            _check_random_bounds(0, to, self.dtype)
         return _fill_in_memory_order(self, lambda t: _C.random_to_(t, to, gen))
     lo, hi = args
     lo, hi = int_arg(lo, "random_", "from"), None if hi is None else int_arg(hi, "random_", "to")
+    if hi is None or lo < hi:
+        _check_random_bounds(lo, lo + 1 if hi is None else hi, self.dtype)
     out = _fill_in_memory_order(self, lambda t: _C.random_from_to_(t, lo, hi, gen))
     _warn_imprecise_random_bounds(self.dtype, lo, hi)
     return out
