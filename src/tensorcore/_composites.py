@@ -395,7 +395,16 @@ def masked_select(input, mask):
 @grad_fn_named(lambda input, dim, index, src=None, value=None, **kw: "ScatterBackward0" if isinstance(src, Tensor) else "ScatterBackward1")
 def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     if reduce is not None:
-        raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add")
+        # PyTorch's older reductions (it deprecates them for scatter_reduce, whose sum and prod with
+        # include_self=True they are)
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError("reduce argument must be either add or multiply.")
+        src = src if src is not None else value
+        if isinstance(src, Tensor) and src.dtype != input.dtype:  # Note [Same dtype in, no silent cast]
+            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+        if not isinstance(src, Tensor):
+            src = _C.full(list(index.shape), src, input.dtype)
+        return input.scatter_reduce(dim, index, src, "sum" if reduce == "add" else "prod")
     _wrap_dim_checked(dim, input.dim())
     if isinstance(index, Tensor) and index.dtype.name not in ("int64", "int32"):
         raise RuntimeError("scatter(): Expected dtype int32/int64 for index")
@@ -440,6 +449,9 @@ def index_add(input, dim, index, source, *, alpha=1):
 @_method
 def index_fill_(self, dim, index, value):
     dim, n = int_arg(dim, "index_fill_"), builtins.max(self.dim(), 1)  # the argument's type first
+    if isinstance(value, Tensor) and value.dim():
+        raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.dim()} dimension(s).")
     if self.requires_grad and _C.is_grad_enabled():
         self._check_inplace("index_fill")  # a leaf that requires grad (or a view of one): PyTorch's RuntimeError
     if not -n <= dim < n:
@@ -496,23 +508,41 @@ def sum_to_size(self, *size):
 
 
 @_method
+@grad_fn_named("UnfoldBackward0")
 def unfold(self, dimension, size, step):
-    d = dimension % builtins.max(self.dim(), 1)
-    n = (self.shape[d] - size) // step + 1
-    if n < 0 or size < 0 or step <= 0:
-        raise RuntimeError(f"maximum size for tensor at dimension {d} is {self.shape[d]} but size is {size}")
-    shape = list(self.shape)
-    strides = list(self.stride())
-    shape[d] = n
-    new_stride = strides[d] * step
-    strides_out = strides[:d] + [new_stride] + strides[d + 1:] + [strides[d]]
-    return self.as_strided(shape + [size], strides_out, self.storage_offset())
+    dimension, size, step = (int_arg(v, "unfold", what) for v, what in
+                             ((dimension, "dimension"), (size, "size"), (step, "step")))
+    d = _wrap_dim_checked(dimension, self.dim()) % builtins.max(self.dim(), 1)
+    # a 0-dim tensor unfolds as one of shape (1,): its result is the window alone, of shape (size,)
+    length, stride = (self.shape[d], self.stride()[d]) if self.dim() else (1, 1)
+    if size > length:  # PyTorch's order of checks: the window's size, its sign, then the step
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size is {size}")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if not self.dim():
+        return self.as_strided([size], [1], self.storage_offset())
+    shape, strides = list(self.shape), list(self.stride())
+    shape[d] = (length - size) // step + 1
+    strides[d] = stride * step
+    return self.as_strided(shape + [size], strides + [stride], self.storage_offset())
 
 
 def _int_or_ints(a):
     if isinstance(a, (list, tuple)):
         return builtins.all(_int_or_ints(x) for x in a)
     return isinstance(a, int) and not isinstance(a, builtins.bool)
+
+
+def _inplace_view_node(name, args, kwargs):
+    """PyTorch's node names for the in-place view ops (the overload numbers of their _ variants)."""
+    if name == "squeeze":
+        dim = args[0] if args else kwargs.get("dim")
+        return "SqueezeBackward3" if dim is None else "SqueezeBackward5" if isinstance(dim, (list, tuple)) \
+            else "SqueezeBackward4"
+    return {"t": "TBackward1", "unsqueeze": "UnsqueezeBackward1", "as_strided": "AsStridedBackward1"}.get(
+        name, "TransposeBackward1")
 
 
 def _inplace_view(name):
@@ -526,6 +556,13 @@ def _inplace_view(name):
             self._check_inplace(name)
         view = getattr(self, name)(*args, **kwargs)
         self.data = view
+        if view.grad_fn is not None and self._base is None:
+            # Note [In-place view ops carry the view's history]: self now has the view's shape, so its
+            # gradient must go back through the view's node (a transpose, an unsqueeze) to self's old
+            # history; with the old node alone backward failed on the shape, or, for a square t_(),
+            # returned the untransposed gradient.
+            self._rebase_history(view)
+            _C._rename_grad_fn(self, _inplace_view_node(name, args, kwargs), [])
         return self
     f.__name__ = name + "_"
     _method(f)
@@ -568,10 +605,17 @@ def bincount(input, weights=None, minlength=0):
     arr = input.numpy()
     if arr.ndim != 1 or (arr.size and arr.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if weights is not None and (weights.dim() != 1 or weights.shape[0] != arr.shape[0]):
+        raise RuntimeError("weights should be 1-d and have the same length as input")
     from ._tensor import _numpy_values
     w = None if weights is None else _numpy_values(weights.detach())
     res = np.bincount(arr, weights=w, minlength=minlength)
-    return tensor(res) if w is not None else tensor(res.astype(np.int64))
+    if w is None:
+        return tensor(res.astype(np.int64))
+    # PyTorch sums float32 weights in float32 and every other weight dtype in float64
+    return tensor(res.astype(np.float32 if weights.dtype.name == "float32" else np.float64))
 
 
 @_function
@@ -616,7 +660,9 @@ def flipud(input):
 def rot90(input, k=1, dims=(0, 1)):
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
-    d0, d1 = (d % builtins.max(input.dim(), 1) for d in dims)
+    if input.dim() < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.dim()}")
+    d0, d1 = (_wrap_dim_checked(d, input.dim()) % input.dim() for d in dims)
     if d0 == d1:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} and dim1 = {dims[1]}")
     k %= 4
@@ -654,6 +700,12 @@ def tensor_split(input, indices_or_sections, dim=0):
     dim = int_arg(dim, "tensor_split")
     n = input.shape[dim]
     if isinstance(indices_or_sections, Tensor):
+        if indices_or_sections.dtype.name != "int64":
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                               f"{_TYPE_NAMES[indices_or_sections.dtype.name]}")
+        if indices_or_sections.dim() > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               f"one-dimensional tensor, but got a tensor with {indices_or_sections.dim()} dims")
         indices_or_sections = indices_or_sections.tolist()
     if isinstance(indices_or_sections, int):
         sections = indices_or_sections

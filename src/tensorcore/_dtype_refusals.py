@@ -13,7 +13,12 @@ from ._dtype import SCALAR_TYPE_NAMES
 
 def kernel_not_implemented(kernel, t):
     """The error of PyTorch's AT_DISPATCH for `kernel` given `t`'s dtype."""
-    return NotImplementedError(f"\"{kernel}\" not implemented for '{SCALAR_TYPE_NAMES[t.dtype.name]}'")
+    return dtype_not_implemented(kernel, t.dtype)
+
+
+def dtype_not_implemented(kernel, dtype):
+    """The error of PyTorch's AT_DISPATCH for `kernel` asked for `dtype` (a factory's dtype=)."""
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{SCALAR_TYPE_NAMES[dtype.name]}'")
 
 
 def refuse_complex(kernel, t):

@@ -13,8 +13,11 @@ from . import _C
 from ._aliases import with_numpy_aliases
 from ._args import shape_args, int_arg, dtype_arg, device_arg, tensor_arg, _CPU
 from ._out import check_out as _check_out, factory_dtype as _out_factory_dtype, write_out as _write_out
+from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES
+from ._dtype_refusals import dtype_not_implemented
+from . import _rng_state
 from . import _dtype
-from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size
+from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size, complex64, complex128
 
 Tensor = _C.Tensor
 
@@ -65,6 +68,7 @@ def _ranges_as_lists(data):
 
 def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False, pin_memory: Any = False) -> Tensor:
     dev = _factory_device(device, "tensor")
+    _check_pin_memory(pin_memory)
     data = _ranges_as_lists(data)
     try:
         t = _C.tensor_from_data(data, dtype_arg(dtype, "tensor"))
@@ -118,6 +122,7 @@ def is_tensor(obj: Any) -> bool:
 
 
 def is_floating_point(t: Tensor) -> bool:
+    tensor_arg(t, "is_floating_point")
     return t.is_floating_point()
 
 
@@ -128,12 +133,14 @@ def is_complex(input: Tensor) -> bool:
 
 
 def is_nonzero(t: Tensor) -> bool:
+    tensor_arg(t, "is_nonzero")
     if t.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     return builtins.bool(t.item())
 
 
 def numel(t: Tensor) -> int:
+    tensor_arg(t, "numel")
     return t.numel()
 
 
@@ -169,6 +176,7 @@ def _creation(fill: Any, name: str) -> Callable[..., Tensor]:
           requires_grad: bool = False, pin_memory: bool = False, memory_format: Any = None) -> Tensor:
         dev = _factory_device(device, name)
         shape = shape_args(_size_arg(args, size, name), name)
+        _check_pin_memory(pin_memory)
         if out is not None:  # Note [out= semantics]
             _check_out(name, out)
             dt = _out_factory_dtype(name, dtype_arg(dtype, name), out)
@@ -186,9 +194,13 @@ ones = _creation(1, "ones")
 empty = _creation(None, "empty")
 
 
-def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False, layout: Any = None, out: Any = None) -> Tensor:
+def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False, layout: Any = None, out: Any = None,
+         pin_memory: Any = False) -> Tensor:
     dev = _factory_device(device, "full")
+    _check_pin_memory(pin_memory)
     if isinstance(fill_value, Tensor):
+        if fill_value.dim():  # PyTorch's parser reads a 0-dim tensor as a Number, no other tensor
+            raise TypeError("full(): argument 'fill_value' (position 2) must be Number, not Tensor")
         fill_value = fill_value.item()
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
@@ -204,6 +216,7 @@ def empty_strided(size: Any, stride: Any, *, dtype: Any = None, layout: Any = No
     """An uninitialised tensor with the given strides, over a block just large
     enough for its highest element (gaps and overlaps allowed, as in PyTorch)."""
     dev = _factory_device(device, "empty_strided")
+    _check_pin_memory(pin_memory)
     size, stride = shape_args((size,), "empty_strided"), shape_args((stride,), "empty_strided")
     if len(size) != len(stride):
         raise RuntimeError(f"mismatch in length of strides and shape: {len(stride)} vs {len(size)}")
@@ -367,6 +380,13 @@ def linspace(start: Any, end: Any, steps: Any, *, dtype: Any = None, device: Any
         dt = _factory_dtype(dtype, "linspace")
     if dt is bool_ and steps > 1:  # one step is `start` itself: PyTorch fills it without the kernel
         raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
+    for bound, what in ((start, "start"), (end, "end")):
+        if isinstance(bound, Tensor) and bound.dim():
+            raise RuntimeError(f"linspace only supports 0-dimensional start and end tensors, but got {what} with "
+                               f"{bound.dim()} dimension(s).")
+    if out is None and (dt.is_complex or builtins.any(isinstance(b, builtins.complex) or (
+            isinstance(b, Tensor) and b.is_complex()) for b in (start, end))):
+        return _finish(_complex_linspace(start, end, steps, dtype, dev), requires_grad)
     t = _C.linspace(builtins.float(_number(start, "linspace", "start")),
                     builtins.float(_number(end, "linspace", "end")), steps, float64 if dt is bool_ else dt,
                     dev if out is None else None)
@@ -375,6 +395,23 @@ def linspace(start: Any, end: Any, steps: Any, *, dtype: Any = None, device: Any
     if out is not None and out.numel() == t.numel():  # an out with the right number of elements keeps its shape
         t = t.reshape(out.shape)
     return _finish(t, requires_grad) if out is None else _write_out("linspace", t, out, warn_resize=False)
+
+
+def _complex_linspace(start, end, steps, dtype, dev):
+    """linspace between complex numbers (or into a complex dtype): the real and
+    imaginary parts are two real linspaces, in the complex dtype's real part type.
+    A complex bound with no dtype gives the default complex dtype, as PyTorch."""
+    start, end = (b.item() if isinstance(b, Tensor) else b for b in (start, end))
+    dt = dtype_arg(dtype, "linspace")
+    if dt is None:
+        dt = complex128 if _C.get_default_dtype() is float64 else complex64
+    elif not dt.is_complex:
+        raise RuntimeError(f"torch.linspace(): inferred dtype c10::complex<float> can't be safely cast to passed "
+                           f"dtype {_TYPE_NAMES[dt.name]}")
+    part = float64 if dt is complex128 else float32
+    real = linspace(builtins.complex(start).real, builtins.complex(end).real, steps, dtype=part)
+    imag = linspace(builtins.complex(start).imag, builtins.complex(end).imag, steps, dtype=part)
+    return _place(_C._complex(real, imag), dev)
 
 
 def logspace(start: Any, end: Any, steps: Any, base: Any = 10.0, *, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
@@ -399,7 +436,10 @@ def eye(n: Any, m: Any = None, *, dtype: Any = None, device: Any = None, require
         _check_out("eye", out)
         return _write_out("eye", _C.eye(n, m, _out_factory_dtype("eye", dtype_arg(dtype, "eye"), out)), out,
                           warn_resize=False)
-    return _finish(_C.eye(n, m, _factory_dtype(dtype, "eye"), dev), requires_grad)
+    dt = _factory_dtype(dtype, "eye")
+    if dt.is_complex:  # the core's eye kernel is real: the identity in the real part type, cast
+        return _finish(_C.eye(n, m, float64 if dt is complex128 else float32, dev).to(dt), requires_grad)
+    return _finish(_C.eye(n, m, dt, dev), requires_grad)
 
 
 # ---- random ----
@@ -408,10 +448,22 @@ class Generator:
     gives the same rand/randn/randint/randperm values as torch.Generator."""
 
     def __init__(self, device: Any = "cpu") -> None:
-        device_arg(device, "Generator")
+        dev = device_arg(device, "Generator", check=False)
+        if dev is not None and dev.type == "cuda":  # PyTorch's CPU-only build
+            raise RuntimeError("Cannot get CUDA generator without ATen_cuda library. PyTorch splits its backend into "
+                               "two shared libraries: a CPU library and a CUDA library; this error has occurred "
+                               "because you are trying to use some CUDA functionality, but the CUDA library has not "
+                               "been loaded by the dynamic linker for some reason.")
+        if dev is not None and dev.type != "cpu":
+            raise RuntimeError(f"{dev.type.upper()} device type not an accelerator.")
         self._gen = _C._Generator()
 
     def manual_seed(self, seed: int) -> Generator:
+        # Generator.manual_seed takes a Python int only (torch.manual_seed converts with int() first)
+        if isinstance(seed, np.integer):
+            raise TypeError("an integer is required")
+        if not isinstance(seed, builtins.int) or isinstance(seed, builtins.bool):
+            raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
         self._gen.manual_seed(_seed_value(seed))
         return self
 
@@ -424,11 +476,11 @@ class Generator:
         return self._gen.initial_seed()
 
     def get_state(self) -> Any:
-        st = np.array(_C.get_rng_state(self._gen), dtype=np.uint64).view(np.int64)
-        return _C.tensor_from_data(st, None)
+        """PyTorch's 5056 state bytes (Note [Generator state bytes])."""
+        return _C.tensor_from_data(_rng_state.to_bytes(_C.get_rng_state(self._gen)), None)
 
     def set_state(self, new_state: Any) -> Any:
-        _C.set_rng_state(_state_list(new_state), self._gen)
+        _C.set_rng_state(_rng_state.from_bytes(new_state), self._gen)
         return self
 
     @property
@@ -450,11 +502,6 @@ def _seed_value(seed):
     if seed < -(2 ** 63) or seed >= 2 ** 64:
         raise ValueError("Overflow when unpacking long long")  # PyTorch's words and type
     return seed % (2 ** 64)
-
-
-def _state_list(state):
-    arr = np.asarray(state.numpy() if isinstance(state, Tensor) else state).astype(np.int64)
-    return [builtins.int(v) for v in arr.view(np.uint64)]
 
 
 default_generator = Generator()
@@ -501,8 +548,10 @@ def _check_sizes(shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension {builtins.min(shape)}: {list(shape)}")
 
 
-def rand(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, out: Any = None, layout: Any = None) -> Tensor:
+def rand(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, out: Any = None, layout: Any = None,
+         pin_memory: Any = False) -> Tensor:
     dev = _factory_device(device, "rand")
+    _check_pin_memory(pin_memory)
     shape, dt = shape_args(_size_arg(args, size, "rand"), "rand"), _factory_dtype(dtype, "rand")
     _check_sizes(shape)
     if out is not None:
@@ -510,8 +559,10 @@ def rand(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None,
     return _finish(_C.rand(shape, dt, _gen(generator), dev), requires_grad)
 
 
-def randn(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, out: Any = None, layout: Any = None) -> Tensor:
+def randn(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, out: Any = None, layout: Any = None,
+          pin_memory: Any = False) -> Tensor:
     dev = _factory_device(device, "randn")
+    _check_pin_memory(pin_memory)
     shape, dt = shape_args(_size_arg(args, size, "randn"), "randn"), _factory_dtype(dtype, "randn")
     _check_sizes(shape)
     if out is not None:
@@ -545,7 +596,7 @@ def randint(low: Any = None, high: Any = None, size: Any = None, *, generator: A
 # PyTorch's check_from_to_in_range: `from` and `to - 1` must be values of the
 # dtype (integers: its range; floating types: the largest finite value), named
 # by the C++ type, as its RuntimeError says.
-_RANDOM_BOUNDS = {"uint8": (0, 255, "unsigned char"), "int8": (-128, 127, "signed char"),
+_RANDOM_BOUNDS = {"bool": (0, 1, "bool"), "uint8": (0, 255, "unsigned char"), "int8": (-128, 127, "signed char"),
                   "int16": (-2 ** 15, 2 ** 15 - 1, "short"), "int32": (-2 ** 31, 2 ** 31 - 1, "int"),
                   "float16": (-65504, 65504, "c10::Half")}
 
@@ -563,11 +614,50 @@ def _check_random_bounds(low: int, high: int, dt: Any) -> None:
         raise RuntimeError(f"to - 1 is out of bounds for {cpp}")
 
 
-def randperm(n: Any, *, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
+# Note [randperm's dtypes]
+# PyTorch draws the permutation in any real dtype that holds 0..n-1 exactly:
+# an integer type up to its maximum (else "cannot be converted ... without
+# overflow"), float16 and float32 up to the last integer of their mantissa
+# (2049, 2^24+1), bool and complex not at all. The core's kernel draws int32,
+# int64, float32 and float64; the other dtypes take its int64 draw, cast.
+_RANDPERM_INT_MAX = {"uint8": (255, "uint8_t"), "int8": (127, "int8_t"), "int16": (2 ** 15 - 1, "int16_t"),
+                     "int32": (2 ** 31 - 1, "int")}
+_RANDPERM_FLOAT_MAX = {"float16": (2049, "2049", "Half"), "float32": (2 ** 24 + 1, "2^24+1", "Float")}
+
+
+def randperm(n: Any, *, generator: Any = None, out: Any = None, dtype: Any = None, layout: Any = None,
+             device: Any = None, pin_memory: Any = False, requires_grad: Any = False) -> Tensor:
     dev = _factory_device(device, "randperm")
     n = int_arg(n, "randperm", "n")
+    if n < 0:
+        raise RuntimeError(f"randperm: n must be non-negative, got {n}")
+    if out is not None:
+        tensor_arg(out, "randperm", "out")
+        dtype = out.dtype if dtype is None else dtype
     dt = dtype_arg(dtype, "randperm") or int64
-    return _C.randperm(n, dt, _gen(generator), dev)
+    if dt.name not in ("bfloat16", "float64", "int64") and dt.name not in _RANDPERM_INT_MAX \
+            and dt.name not in _RANDPERM_FLOAT_MAX:  # bool, complex and the unsigned types past uint8
+        raise dtype_not_implemented("randperm", dt)
+    if dt.name in _RANDPERM_INT_MAX and n - 1 > _RANDPERM_INT_MAX[dt.name][0]:
+        raise RuntimeError(f"value cannot be converted to type {_RANDPERM_INT_MAX[dt.name][1]} without overflow")
+    if dt.name in _RANDPERM_FLOAT_MAX and n > _RANDPERM_FLOAT_MAX[dt.name][0]:
+        _, bound, type_name = _RANDPERM_FLOAT_MAX[dt.name]
+        raise RuntimeError(f"n cannot be greater than {bound} for {type_name} type.")
+    _check_pin_memory(pin_memory)
+    if dt.name in ("int32", "int64", "float32", "float64"):
+        t = _C.randperm(n, dt, _gen(generator), dev)
+    else:
+        t = _C.randperm(n, int64, _gen(generator), dev).to(dt)
+    if out is not None:
+        return _write_out("randperm", t, out, warn_resize=False)
+    return _finish(t, requires_grad)
+
+
+def _check_pin_memory(pin_memory: Any) -> None:
+    """tensorcore has no accelerator, so no pinned memory: PyTorch's CPU-only error."""
+    if pin_memory:
+        raise RuntimeError("pin_memory=True requires a CUDA or other accelerator backend; no pinned memory allocator "
+                           "is available on this system.")
 
 
 def _random_like(input, name, fill, dtype, requires_grad, memory_format, device=None):

@@ -20,7 +20,7 @@ from . import _C
 from ._args import bool_arg, int_arg, tensor_arg
 from ._composites import _both, _function, _method
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES, int64 as _int64, int32 as _int32
-from ._dtype_refusals import refuse_bool_or_complex, refuse_complex
+from ._dtype_refusals import dtype_not_implemented, refuse_bool_or_complex, refuse_complex
 from ._inplace import write_inplace
 from ._naming import grad_fn_named
 from ._out import check_out, write_out
@@ -600,7 +600,7 @@ def _tri_indices(name, lower):
             raise RuntimeError(f"col must be non-negative, got{col}")
         dt = _int64 if dtype is None else dtype
         if dt not in (_int64, _int32):
-            raise RuntimeError("\"" + name + "\" not implemented for '" + _TYPE_NAMES[dt.name] + "'")
+            raise dtype_not_implemented(name, dt)
         r, c = (np.tril_indices if lower else np.triu_indices)(row, offset, col)
         return _from_np(np.stack([r, c]).astype(np.int64).reshape(2, -1), dt)
     fn.__name__ = fn.__qualname__ = name
@@ -804,7 +804,7 @@ def _quantile(input, q, dim, keepdim, interpolation, out, name, ignore_nan):
         d = _wrap_dim(int_arg(dim, name), input.dim())
         x = input if input.dim() else input.reshape(1)
     if x.shape[d] == 0:
-        raise IndexError(f"{name}() input tensor must be non-empty")
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
     x = x.movedim(d, -1)
     sorted_x = x.sort(-1).values if not x.requires_grad else None
     order = x.detach().sort(-1, stable=True).indices

@@ -217,6 +217,7 @@ def positive(input):
 
 
 Tensor.positive = positive
+Tensor.__pos__ = positive  # +t: the same refusal of bool tensors
 
 
 # ---- nan_to_num_ ----

@@ -7,6 +7,7 @@ same way (atleast_3d is reshapes, hsplit is tensor_split). Installed through
 _composites' decorators, like the composites there.
 """
 import builtins
+import warnings
 
 from . import _C
 from ._args import int_arg, shape_args, tensor_arg
@@ -141,6 +142,9 @@ def unsafe_split_with_sizes(input, split_sizes, dim=0):
 @_both
 def adjoint(input):
     # the conjugate transpose (conj() returns a real tensor itself)
+    if input.dim() == 0:  # PyTorch: deprecated, the identity up to conj()
+        warnings.warn("adjoint() is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+        return input.conj()
     if input.dim() < 2:
         raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of matrices. "
                            f"Got {input.dim()}-D tensor.")
@@ -148,13 +152,28 @@ def adjoint(input):
 
 
 def _mH(self):
+    if self.dim() == 0:
+        warnings.warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+        return self.conj()
     if self.dim() < 2:
         raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. "
                            f"Got {self.dim()}-D tensor.")
     return self.transpose(-2, -1).conj()
 
 
+def _H(self):
+    """The conjugate transpose of a matrix (T alone drops the conj() for complex tensors)."""
+    if self.dim() == 0:
+        warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+        return self.conj()
+    if self.dim() != 2:
+        hint = " For batches of matrices, consider using tensor.mH" if self.dim() > 2 else ""
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.dim()}-D tensor.{hint}")
+    return self.transpose(0, 1).conj()
+
+
 Tensor.mH = property(_mH)
+Tensor.H = property(_H)
 
 
 @_both

@@ -13,9 +13,10 @@ import numpy as np
 from . import _C, _elementwise, _tensor_str
 from ._aliases import with_numpy_aliases
 from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg, bool_arg
+from ._args import memory_format, channels_last, channels_last_3d
 from ._inplace import write_inplace
 from ._dtype import device as _device, float32, float64, int32, int64, bool_, float16, bfloat16, uint8, int8, int16
-from ._dtype import complex64, complex128
+from ._dtype import complex64, complex128, dtype as _dtype_class
 from ._dtype_refusals import narrow_complex_scalar
 
 Tensor = _C.Tensor
@@ -152,12 +153,7 @@ def _check_index_put_dtype(self, key, value):
     """An assignment through advanced indexing (index_put_) wants the value
     in self's dtype, as PyTorch; basic indexing casts (a copy_), and so does a
     single bool mask with a one-element value (PyTorch's masked_fill path)."""
-    items = key if isinstance(key, tuple) else (key,)
-    advanced = builtins.any(isinstance(k, (list, np.ndarray, builtins.bool)) or (
-        isinstance(k, Tensor) and (k.dim() > 0 or k.dtype is bool_)) for k in items)
-    mask_fill = len(items) == 1 and isinstance(items[0], Tensor) and items[0].dtype is bool_ and items[0].dim() \
-        and value.numel() == 1
-    if advanced and not mask_fill:
+    if _advanced_items(key) and not _is_mask_fill(key, value):
         self[key]  # an invalid key raises its own IndexError first, as PyTorch
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                            f"{_TYPE_NAMES[self.dtype.name]} for the destination and {_TYPE_NAMES[value.dtype.name]} "
@@ -171,7 +167,9 @@ from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES  # noqa: E402
 def __setitem__(self, key, value):
     if isinstance(value, builtins.complex):  # Note [Complex values into any dtype]
         value = _complex_fill_value(self, value)
-    if not isinstance(value, (Tensor, int, builtins.float, builtins.bool, np.number, np.bool_)):
+    # numpy scalars: PyTorch takes the integers (through __index__) and the float64 / complex128 that subclass
+    # Python's float / complex; float32, float16 and numpy.bool get its TypeError
+    if not isinstance(value, (Tensor, int, builtins.float, builtins.bool, np.integer)):
         module = builtins.type(value).__module__
         kind = builtins.type(value).__name__ if module == "builtins" else f"{module}.{builtins.type(value).__name__}"
         raise TypeError(f"can't assign a {kind} to a {self.type()}")
@@ -179,9 +177,13 @@ def __setitem__(self, key, value):
         value = value.reshape([])  # PyTorch's masked_fill path takes a one-element value of any shape
     if isinstance(value, Tensor) and value.dtype != self.dtype:
         _check_index_put_dtype(self, key, value)
-        if value.is_complex() and not self.is_complex() and _is_mask_fill(key, value):
-            # PyTorch's masked_fill path reads the one value as a scalar: its checked conversion
-            narrow_complex_scalar(builtins.complex(value.item()), self.dtype.name)
+        if _is_mask_fill(key, value):
+            if value.is_complex() and not self.is_complex():
+                # PyTorch's masked_fill path reads the one value as a scalar: its checked conversion,
+                # after the mask's own IndexError
+                self[key]
+                narrow_complex_scalar(builtins.complex(value.item()), self.dtype.name)
+            value = value.to(self.dtype)  # (Note [Which assignments are a masked fill])
     if isinstance(key, (builtins.bool, list)):
         _check_no_overlap(self)  # index_put_ into an expanded tensor: PyTorch's RuntimeError
     self._setitem(key, value)  # records like PyTorch: Note [Assignment records like PyTorch] (bindings/indexing.cpp)
@@ -200,10 +202,28 @@ def _complex_fill_value(self, value):
     return narrow_complex_scalar(value, self.dtype.name)
 
 
-def _is_mask_fill(key, value):
+# Note [Which assignments are a masked fill]
+# PyTorch applies the basic parts of a key (ints, slices, None, Ellipsis) as
+# views first; when what is left is one bool mask (a bool tensor of at least
+# one dimension, or a list of Python bools, which it turns into one) and the
+# value has one element, the assignment is masked_fill: the value is cast to
+# self's dtype and may have any shape. Any other advanced key is index_put_,
+# which wants the value in self's dtype.
+def _advanced_items(key):
     items = key if isinstance(key, tuple) else (key,)
-    return len(items) == 1 and isinstance(items[0], Tensor) and items[0].dtype is bool_ and items[0].dim() \
-        and value.numel() == 1
+    return [k for k in items if isinstance(k, (list, np.ndarray, builtins.bool)) or (
+        isinstance(k, Tensor) and (k.dim() > 0 or k.dtype is bool_))]
+
+
+def _is_bool_mask(k):
+    if isinstance(k, Tensor):
+        return k.dtype is bool_ and k.dim() > 0
+    return isinstance(k, list) and len(k) > 0 and builtins.all(isinstance(b, builtins.bool) for b in k)
+
+
+def _is_mask_fill(key, value):
+    advanced = _advanced_items(key)
+    return len(advanced) == 1 and _is_bool_mask(advanced[0]) and value.numel() == 1
 
 
 def _masked_fill_any(src, mask, value):
@@ -257,45 +277,120 @@ def _mT(self):
     return _C.transpose(self, -2, -1) if self.dim() else _C.transpose(self, 0, 0)
 
 
-Tensor.mT = property(_mT)
-Tensor.H = Tensor.T
+Tensor.mT = property(_mT)  # H and mH (conjugating): _shape_helpers.py
+_core_data = Tensor.data
+
+
+def _set_data(self, new):
+    """PyTorch refuses to give a tensor that requires grad integer data (it could not
+    require grad); the assignment itself is the core's (bindings/autograd.cpp)."""
+    if isinstance(new, Tensor) and self.requires_grad and not (new.is_floating_point() or new.is_complex()):
+        raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
+    _core_data.fset(self, new)
+
+
+Tensor.data = property(_core_data.fget, _set_data, doc=_core_data.__doc__)
 
 
 @_method
 def to(self, *args, **kwargs):
-    dtype = kwargs.pop("dtype", None)
-    dev = kwargs.pop("device", None)
-    copy = kwargs.pop("copy", False)
-    kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
-    if kwargs:
-        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    dtypes_given = 0
-    for k, a in enumerate(args):
-        if isinstance(a, Tensor):
-            if k != 0 or len(args) > 3:
-                raise TypeError("to() received an invalid combination of arguments: a Tensor argument must come "
-                                "first (to(other, non_blocking=False, copy=False))")
-            dtype, dev = a.dtype, a.device
-            dtypes_given += 1
-        elif isinstance(a, builtins.bool) and k > 0:
-            continue  # positional non_blocking / copy
-        elif isinstance(a, (str, _device)) or (isinstance(a, int) and not isinstance(a, builtins.bool)):
-            dev = a
-        elif a is not None:
-            dtype = dtype_arg(a, "to")
-            dtypes_given += 1
-    if dtypes_given > 1:
-        raise TypeError(f"to() received an invalid combination of arguments - got "
-                        f"({', '.join(builtins.type(a).__name__ for a in args)})")
+    dev, dtype, copy, memory_format = _to_arguments(self, args, kwargs)
     dev = device_arg(dev, "to")  # a device type with no backend raises here
     if dev is not None and dev is not self.device and dev.type != self.device.type:
         raise NotImplementedError(f"to(): copying a tensor from {self.device} to {dev} is not implemented")
+    _check_memory_format_rank(self, memory_format)
     if dtype is None:
         return _C.clone(self) if copy else self
     dtype = dtype_arg(dtype, "to")
     _warn_complex_to_real(self, dtype)
     return _C.to_dtype(self, dtype, copy)
+
+
+# Note [The three forms of Tensor.to]
+# PyTorch's to() has three overloads, chosen by the first positional argument:
+#   to(device=None, dtype=None, non_blocking=False, copy=False, *, memory_format)
+#   to(dtype, non_blocking=False, copy=False, *, memory_format)
+#   to(other: Tensor, non_blocking=False, copy=False, *, memory_format)
+# A call that fits none of them (a dtype then a device, a dtype given both
+# positionally and by keyword, a device keyword beside a positional dtype, a
+# non-bool flag) is its TypeError, not a best guess at what was meant.
+_TO_KEYWORDS = ("device", "dtype", "non_blocking", "copy", "memory_format")
+
+
+def _is_dtype_like(a):
+    return isinstance(a, _dtype_class) or a in (builtins.float, builtins.int, builtins.bool, builtins.complex)
+
+
+def _is_device_like(a):
+    return isinstance(a, (str, _device)) or (isinstance(a, int) and not isinstance(a, builtins.bool))
+
+
+def _to_arguments(self, args, kwargs):
+    """(device, dtype, copy, memory_format) of a to() call, or PyTorch's TypeError."""
+    for k in kwargs:
+        if k not in _TO_KEYWORDS:
+            raise TypeError(f"to() got an unexpected keyword argument '{k}'")
+    if len(args) > 4:
+        raise TypeError(f"to() takes from 0 to 4 positional arguments but {len(args)} were given")
+    first = args[0] if args else None
+    if isinstance(first, Tensor):
+        fixed, allowed = 1, ("non_blocking", "copy", "memory_format")
+        dev, dtype = first.device, first.dtype
+    elif _is_dtype_like(first):
+        fixed, allowed = 1, ("non_blocking", "copy", "memory_format")
+        dev, dtype = None, first
+    else:  # the device form: device and dtype may come positionally or by keyword
+        fixed = builtins.min(len(args), 2)
+        allowed = _TO_KEYWORDS[fixed:]
+        dev = args[0] if args else kwargs.get("device")
+        dtype = args[1] if len(args) > 1 else kwargs.get("dtype")
+    flags = args[fixed:]
+    valid = (builtins.all(k in allowed for k in kwargs) and len(flags) <= 2
+             and builtins.all(isinstance(f, builtins.bool) for f in flags)
+             and builtins.all(isinstance(kwargs.get(k, False), builtins.bool) for k in ("non_blocking", "copy"))
+             and (dev is None or isinstance(first, Tensor) or _is_device_like(dev))
+             and (dtype is None or _is_dtype_like(dtype))
+             and isinstance(kwargs.get("memory_format"), (memory_format, builtins.type(None))))
+    if not valid:
+        def name(a):
+            return "Tensor" if isinstance(a, Tensor) else "torch.dtype" if isinstance(a, _dtype_class) else \
+                "torch.device" if isinstance(a, _device) else builtins.type(a).__name__
+        got = ", ".join([name(a) for a in args] + [f"{k}={name(v)}" for k, v in kwargs.items()])
+        raise TypeError(f"to() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                        " * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, "
+                        "bool copy = False, *, torch.memory_format memory_format = None)\n"
+                        " * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, "
+                        "torch.memory_format memory_format = None)\n"
+                        " * (Tensor tensor, bool non_blocking = False, bool copy = False, *, "
+                        "torch.memory_format memory_format = None)")
+    copy = flags[1] if len(flags) > 1 else kwargs.get("copy", False)
+    return dev, dtype, copy, kwargs.get("memory_format")
+
+
+def _check_memory_format_rank(self, fmt):
+    """channels_last wants a 4-D tensor and channels_last_3d a 5-D one (PyTorch's
+    RuntimeError). Of the right rank, the result keeps tensorcore's row-major layout:
+    the values are PyTorch's, only stride() differs (Note [memory_format in to()])."""
+    rank = {channels_last: 4, channels_last_3d: 5}.get(fmt)
+    if rank is not None and self.dim() != rank:
+        raise RuntimeError(f"required rank {rank} tensor to use {fmt._name} format")
+
+
+# Note [memory_format in to()]
+# contiguous(memory_format=channels_last) and the *_like factories refuse the
+# channels-last layouts (memory_format_arg), but to() and Module.to() accept
+# them: programs call x.to(memory_format=torch.channels_last) only for speed,
+# and every value they compute is unchanged by the layout.
+
+
+@_method
+def is_pinned(self, device=None):
+    return False  # tensorcore has no accelerator, so no page-locked (pinned) memory
+
+
+@_method
+def pin_memory(self, device=None):
+    raise RuntimeError("Cannot access accelerator device when none is available.")
 
 
 @_method
@@ -327,6 +422,11 @@ def type(self, dtype=None, non_blocking=False, **kwargs):
                 "bfloat16": "torch.BFloat16Tensor", "complex64": "torch.ComplexFloatTensor",
                 "complex128": "torch.ComplexDoubleTensor"}[self.dtype.name]
     from ._functions import legacy_tensor_type
+    if isinstance(dtype, str) and dtype.startswith("torch.cuda."):  # PyTorch's CPU-only build: no CUDA types
+        raise RuntimeError("Cannot initialize CUDA without ATen_cuda library. PyTorch splits its backend into two "
+                           "shared libraries: a CPU library and a CUDA library; this error has occurred because you "
+                           "are trying to use some CUDA functionality, but the CUDA library has not been loaded by "
+                           "the dynamic linker for some reason.")
     legacy = legacy_tensor_type(dtype)
     if legacy is None and isinstance(dtype, str):
         raise ValueError(f"invalid type: '{dtype}'")
@@ -431,6 +531,22 @@ def __contains__(self, element):
 def __deepcopy__(self, memo):
     if id(self) in memo:
         return memo[id(self)]
+    if not self.is_leaf:
+        raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol "
+                           "at the moment.  If you were attempting to deepcopy a module, this may be because of a "
+                           "torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001")
+    base = self._base
+    if base is not None and builtins.type(self) is Tensor and not self.requires_grad and base.is_contiguous() \
+            and base.storage_offset() == 0:
+        # Note [deepcopy keeps views views]: PyTorch's deepcopy memoizes storages, so views of one
+        # tensor stay views of one (new) tensor; here the view's base is copied once (memo) and the
+        # view is rebuilt over that copy with its own sizes, strides and offset.
+        import copy
+        new_base = copy.deepcopy(base, memo)
+        with _no_grad():
+            new = new_base.as_strided(self.shape, self.stride(), self.storage_offset())
+        memo[id(self)] = new
+        return new
     with _no_grad():
         new = _C.clone(self)
     if self.requires_grad and self.is_leaf:
@@ -1038,11 +1154,16 @@ def random_(self, *args, generator=None, **kwargs):
             top = (1 << (11 if self.dtype == float16 else 8)) + 1
             return _fill_in_memory_order(self, lambda t: _C.random_from_to_(t, 0, top, gen))
         return _fill_in_memory_order(self, lambda t: _C.random_(t, gen))
+    from ._functions import _check_random_bounds  # PyTorch's bounds of the dtype, after from < to
     if len(args) == 1:
         to = int_arg(args[0], "random_", "to")
+        if to > 0:
+            _check_random_bounds(0, to, self.dtype)
         return _fill_in_memory_order(self, lambda t: _C.random_to_(t, to, gen))
     lo, hi = args
     lo, hi = int_arg(lo, "random_", "from"), None if hi is None else int_arg(hi, "random_", "to")
+    if hi is None or lo < hi:
+        _check_random_bounds(lo, lo + 1 if hi is None else hi, self.dtype)
     out = _fill_in_memory_order(self, lambda t: _C.random_from_to_(t, lo, hi, gen))
     _warn_imprecise_random_bounds(self.dtype, lo, hi)
     return out
@@ -1125,7 +1246,7 @@ def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
             raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
         if self.dim() < 2:
             raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
-        dims = list(range(self.dim())) if dim is None else ([dim] if isinstance(dim, int) else list(dim))
+        dims = list(builtins.range(self.dim())) if dim is None else ([dim] if isinstance(dim, int) else list(dim))
         if len(dims) != 2:
             raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")
         from . import linalg
@@ -1281,8 +1402,8 @@ def scatter_add_(self, dim, index, src):  # Note [Python in-place ops record his
 @_method
 def nonzero(self, *, as_tuple=False):
     nz = _C.nonzero(self)
-    if as_tuple:
-        return tuple(nz.unbind(1)) if self.dim() else (nz.reshape(-1),)
+    if as_tuple:  # a 0-dim tensor answers as the one-element 1-D tensor it holds
+        return tuple(nz.unbind(1)) if self.dim() else tuple(_C.nonzero(self.reshape(1)).unbind(1))
     return nz
 
 

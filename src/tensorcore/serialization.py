@@ -95,6 +95,9 @@ def save(obj: Any, f: Any, pickle_module: Any = None, pickle_protocol: Any = DEF
         def write(fh):
             _safetensors_format.write(obj, fh, pickle_protocol)
     if isinstance(f, (str, os.PathLike)):
+        parent = os.path.dirname(os.path.abspath(os.fspath(f)))
+        if not os.path.isdir(parent):  # PyTorch checks this before opening the file
+            raise RuntimeError(f"Parent directory {parent} does not exist.")
         _atomic_write(os.fspath(f), write)
     else:
         write(f)
@@ -175,6 +178,11 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *, weights
         raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
     if pickle_module is not None and pickle_module is not pickle:
         raise ValueError("tensorcore.load: only the standard `pickle` module is supported as pickle_module")
+    # the rest go to the unpickler, whose TypeError PyTorch lets through: pickle's takes four keywords,
+    # the weights-only unpickler the encoding alone
+    for key in pickle_load_args:
+        if key not in (("encoding",) if weights_only else ("encoding", "errors", "fix_imports", "buffers")):
+            raise TypeError(f"Unpickler.__init__() got an unexpected keyword argument '{key}'")
     pickle_load_args.setdefault("encoding", "utf-8")
     if mmap and not isinstance(f, (str, os.PathLike)):
         raise ValueError("f must be a file path in order to use the mmap argument")
