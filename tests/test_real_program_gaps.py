@@ -256,3 +256,106 @@ def test_random_fill_of_a_leaf_that_requires_grad_still_refuses_like_torch():
         t = m.empty(4, 3, dtype=m.bfloat16).t().requires_grad_()
         with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
             t.uniform_()
+
+
+# ---- Tensor.new, the legacy constructor (udacity char-RNN / sentiment-RNN: weight.new(L, B, H).zero_()) ----
+def _same_tensor(actual, expected):
+    assert str(actual.dtype).split(".")[1] == str(expected.dtype).split(".")[1]
+    assert tuple(actual.shape) == tuple(expected.shape)
+    assert actual.requires_grad == expected.requires_grad
+    np.testing.assert_array_equal(actual.detach().numpy(), expected.detach().numpy())
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "bool", "complex64"])
+@pytest.mark.parametrize("make_args", [
+    lambda lib: (),
+    lambda lib: ([1, 0, 2],),  # a list is data
+    lambda lib: ((1, 2),),  # so is a tuple of ints (only a Size is a shape)
+    lambda lib: (np.array([3, 1]),),
+    lambda lib: (range(3),),
+    lambda lib: ([[1, 2], [3, 4]],),
+])
+def test_tensor_new_from_data_matches_torch(dtype, make_args):
+    torch = pytest.importorskip("torch")
+    expected = torch.ones(2, dtype=getattr(torch, dtype), requires_grad=dtype == "float64").new(*make_args(torch))
+    actual = tc.ones(2, dtype=getattr(tc, dtype), requires_grad=dtype == "float64").new(*make_args(tc))
+    _same_tensor(actual, expected)
+
+
+@pytest.mark.parametrize("make_args", [
+    lambda lib: (2, 3), lambda lib: (lib.Size([4, 1]),), lambda lib: (np.int64(3),), lambda lib: (0,),
+])
+def test_tensor_new_with_sizes_matches_torch(make_args):
+    torch = pytest.importorskip("torch")
+    expected = torch.zeros(1, dtype=torch.int64).new(*make_args(torch))
+    actual = tc.zeros(1, dtype=tc.int64).new(*make_args(tc))
+    assert actual.dtype == tc.int64 and tuple(actual.shape) == tuple(expected.shape)
+    assert not actual.requires_grad
+    assert actual.zero_().tolist() == expected.zero_().tolist()  # the char-RNN idiom
+    assert tc.zeros(1).new(2, device="cpu").shape == (2,)
+
+
+def test_tensor_new_of_a_tensor_is_an_alias():
+    x = tc.randn(3, dtype=tc.float64, requires_grad=True)
+    y = tc.zeros(1, dtype=tc.float64).new(x)
+    assert y.data_ptr() == x.data_ptr() and y is not x and y.requires_grad
+    y.sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: x.new(2, dtype=lib.float64),  # only device= is a keyword
+    lambda lib, x: x.new([1], requires_grad=True),
+    lambda lib, x: x.new(2.5),  # data must be a sequence
+    lambda lib, x: x.new(True),
+    lambda lib, x: x.new(None),
+    lambda lib, x: x.new("ab"),
+    lambda lib, x: x.new(lib.tensor([1, 2])),  # a tensor of another dtype
+    lambda lib, x: x.new(x, 2),
+    lambda lib, x: x.new(lib.Size([2]), 3),
+    lambda lib, x: x.new(-1),
+    lambda lib, x: x.new([[1, 2], [3]]),
+])
+def test_tensor_new_errors_match_torch(call):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(Exception) as expected:
+        call(torch, torch.zeros(2))
+    with pytest.raises(expected.type) as actual:
+        call(tc, tc.zeros(2))
+    first = str(expected.value).split("\n")[0].replace("torch.", "")
+    assert str(actual.value).split("\n")[0].replace("tensorcore.", "").replace("torch.", "") == first
+
+
+# ---- Note [Dropout mask in the input's layout] (udacity char-RNN: dropout of a batch_first LSTM's output) ----
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("layout", [
+    lambda x: x.transpose(0, 1),  # the batch_first LSTM output
+    lambda x: x.permute(2, 0, 1),
+    lambda x: x.transpose(0, 1)[:, ::2],  # not dense: empty_like keeps the stride order
+    lambda x: x,
+])
+@pytest.mark.parametrize("drop", [
+    lambda F, x: F.dropout(x, 0.4, True),
+    lambda F, x: F.dropout(x.clone(), 0.3, True, inplace=True),
+    lambda F, x: F.alpha_dropout(x, 0.3, True),
+    lambda F, x: F.dropout2d(x, 0.5, True),
+])
+def test_dropout_mask_follows_memory_order_as_torch(dtype, layout, drop):
+    torch = pytest.importorskip("torch")
+    values = np.random.RandomState(0).randn(5, 4, 6).astype(dtype)
+    torch.manual_seed(3)
+    expected = drop(torch.nn.functional, layout(torch.from_numpy(values)))
+    after_t = torch.rand(2)
+    tc.manual_seed(3)
+    actual = drop(tc.nn.functional, layout(tc.from_numpy(values)))
+    np.testing.assert_allclose(actual.numpy(), expected.numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_array_equal(tc.rand(2).numpy(), after_t.numpy())  # as many draws
+
+
+def test_dropout_of_permuted_input_gradcheck():
+    x = tc.randn(4, 3, 5, dtype=tc.float64).transpose(0, 1).requires_grad_()
+
+    def f(t):
+        tc.manual_seed(7)
+        return tc.nn.functional.dropout(t, 0.5, True)
+    assert tc.autograd.gradcheck(f, (x,))
