@@ -359,3 +359,52 @@ def test_dropout_of_permuted_input_gradcheck():
         tc.manual_seed(7)
         return tc.nn.functional.dropout(t, 0.5, True)
     assert tc.autograd.gradcheck(f, (x,))
+
+
+# ---- Note [Lazy initialisation]: placeholders materialised in place (d2l LinearRegression: LazyLinear, then
+# the optimizer, then the first forward) ----
+@pytest.mark.parametrize("make", [
+    lambda nn: nn.LazyLinear(2),
+    lambda nn: nn.LazyConv1d(2, 3),
+    lambda nn: nn.LazyBatchNorm1d(),
+])
+@pytest.mark.parametrize("opt", ["SGD", "Adam"])
+def test_optimizer_built_before_lazy_init_trains_like_torch(make, opt):
+    torch = pytest.importorskip("torch")
+    x = np.random.RandomState(0).randn(4, 3, 5)
+
+    def run(lib):
+        lib.manual_seed(0)
+        m = make(lib.nn)
+        held = list(m.parameters())
+        o = getattr(lib.optim, opt)(m.parameters(), lr=0.1)
+        losses = []
+        for _ in range(3):
+            loss = ((m(lib.tensor(x, dtype=lib.float32)) - 1) ** 2).mean()  # no gradient that is 0 up to rounding
+            o.zero_grad()
+            loss.backward()
+            o.step()
+            losses.append(loss.item())
+        assert all(a is b for a, b in zip(held, m.parameters()))
+        assert type(held[0]).__name__ == "Parameter"
+        return losses, [p.detach().numpy() for p in m.parameters()]
+
+    (lt, pt), (lc, pc) = run(torch), run(tc)
+    np.testing.assert_allclose(lc, lt, rtol=1e-5)
+    assert losses_change(lc)
+    for a, b in zip(pc, pt):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def losses_change(losses):
+    return losses[0] != losses[-1]
+
+
+def test_uninitialized_materialize_in_place_as_torch():
+    from tensorcore.nn.modules.lazy import UninitializedBuffer, UninitializedParameter
+    p = UninitializedParameter()
+    assert p.materialize((2, 3)) is None
+    assert type(p) is tc.nn.Parameter and p.shape == (2, 3) and p.requires_grad and p.is_leaf
+    b = UninitializedBuffer()
+    assert b.materialize((4,), dtype=tc.float64) is None
+    assert b.shape == (4,) and b.dtype == tc.float64
