@@ -408,3 +408,49 @@ def test_uninitialized_materialize_in_place_as_torch():
     b = UninitializedBuffer()
     assert b.materialize((4,), dtype=tc.float64) is None
     assert b.shape == (4,) and b.dtype == tc.float64
+
+
+# ---- Note [float() of a tensor that requires grad] (d2l weight decay: float(l2_penalty(w))) ----
+_FLOAT_WARNING_CASES = [
+    "float(x * 2)", "with lib.no_grad(): float(x)", "float(lib.ones(2, requires_grad=True)[0])", "'%.3f' % x",
+    "float(x); float(x)", "int(x)", "x.item()", "bool(x)", "float(x.detach())", "import math; math.exp(x)",
+]
+
+
+_COUNT_FLOAT_WARNINGS = """
+import os, sys, warnings
+import {lib} as lib
+
+def count(code):  # in a forked child: PyTorch warns once per process
+    r, w = os.pipe()
+    if os.fork() == 0:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            x = lib.ones(1, requires_grad=True)
+            exec(code.replace("with lib.no_grad(): ", "with lib.no_grad():\\n    "))
+        n = sum("Converting a tensor with requires_grad=True to a scalar" in str(m.message) for m in seen)
+        os.write(w, str(n).encode())
+        os._exit(0)
+    os.close(w)
+    n = int(os.read(r, 10))
+    os.wait()
+    return n
+
+print([count(c) for c in {cases!r}])
+"""
+
+
+def test_float_of_grad_tensor_warns_once_like_torch():
+    pytest.importorskip("torch")
+    import ast
+    import subprocess
+    import sys
+
+    def counts(lib):
+        prog = _COUNT_FLOAT_WARNINGS.format(lib=lib, cases=_FLOAT_WARNING_CASES)
+        out = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, check=True).stdout
+        return ast.literal_eval(out.strip().splitlines()[-1])
+
+    expected = counts("torch")
+    assert expected[0] == 1 and expected[1] == 0  # the oracle did warn, and not under no_grad
+    assert counts("tensorcore") == expected

@@ -1452,7 +1452,25 @@ def is_inference(self):
 _core_float, _core_int = Tensor.__float__, Tensor.__int__
 
 
+# Note [float() of a tensor that requires grad]
+# PyTorch (2.13) warns once per process (TORCH_WARN_ONCE) when float() reads a
+# tensor that requires grad with grad mode on: the number leaves the graph.
+# Only float() warns (also through '%f' % t and math functions), not int(),
+# item() or bool(). Tutorials print float(l2_penalty(w)) and show the warning.
+_warned_float_of_grad_tensor = False
+
+
+def _warn_float_of_grad_tensor():
+    global _warned_float_of_grad_tensor
+    _warned_float_of_grad_tensor = True
+    import warnings
+    warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                  "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
+
+
 def __float__(self):
+    if not _warned_float_of_grad_tensor and self.requires_grad and _C.is_grad_enabled():
+        _warn_float_of_grad_tensor()
     if self.is_complex():
         _one_element(self)
         return builtins.float(narrow_complex_scalar(builtins.complex(self.item()), "float64"))
