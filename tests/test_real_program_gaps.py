@@ -454,3 +454,35 @@ def test_float_of_grad_tensor_warns_once_like_torch():
     expected = counts("torch")
     assert expected[0] == 1 and expected[1] == 0  # the oracle did warn, and not under no_grad
     assert counts("tensorcore") == expected
+
+
+# ---- torch.set_default_tensor_type (deprecated, still in older programs) ----
+@pytest.mark.parametrize("make_arg", [
+    lambda lib: "torch.DoubleTensor", lambda lib: lib.FloatTensor, lambda lib: "torch.HalfTensor",
+    lambda lib: lib.DoubleTensor, lambda lib: "torch.LongTensor", lambda lib: "torch.cuda.FloatTensor",
+    lambda lib: lib.float64, lambda lib: "DoubleTensor", lambda lib: 3, lambda lib: "torch.NoSuchTensor",
+])
+def test_set_default_tensor_type_matches_torch(make_arg):
+    torch = pytest.importorskip("torch")
+    import warnings
+
+    def run(lib):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                lib.set_default_tensor_type(make_arg(lib))
+                return "ok", str(lib.get_default_dtype()).split(".")[1], str(lib.ones(1).dtype).split(".")[1]
+            except Exception as e:  # noqa: BLE001 - the exception type is what is compared
+                return type(e).__name__, str(e).replace("tensorcore", "torch")
+            finally:
+                lib.set_default_dtype(lib.float32)
+
+    assert run(tc) == run(torch)
+
+
+def test_set_default_tensor_type_warns_deprecation():
+    import tensorcore._functions as functions
+    functions._warned_default_tensor_type = False
+    with pytest.warns(UserWarning, match="set_default_tensor_type\\(\\) is deprecated as of PyTorch 2.1"):
+        tc.set_default_tensor_type(tc.FloatTensor)
+    assert tc.get_default_dtype() == tc.float32
