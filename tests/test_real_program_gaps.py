@@ -256,3 +256,233 @@ def test_random_fill_of_a_leaf_that_requires_grad_still_refuses_like_torch():
         t = m.empty(4, 3, dtype=m.bfloat16).t().requires_grad_()
         with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
             t.uniform_()
+
+
+# ---- Tensor.new, the legacy constructor (udacity char-RNN / sentiment-RNN: weight.new(L, B, H).zero_()) ----
+def _same_tensor(actual, expected):
+    assert str(actual.dtype).split(".")[1] == str(expected.dtype).split(".")[1]
+    assert tuple(actual.shape) == tuple(expected.shape)
+    assert actual.requires_grad == expected.requires_grad
+    np.testing.assert_array_equal(actual.detach().numpy(), expected.detach().numpy())
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "bool", "complex64"])
+@pytest.mark.parametrize("make_args", [
+    lambda lib: (),
+    lambda lib: ([1, 0, 2],),  # a list is data
+    lambda lib: ((1, 2),),  # so is a tuple of ints (only a Size is a shape)
+    lambda lib: (np.array([3, 1]),),
+    lambda lib: (range(3),),
+    lambda lib: ([[1, 2], [3, 4]],),
+])
+def test_tensor_new_from_data_matches_torch(dtype, make_args):
+    torch = pytest.importorskip("torch")
+    expected = torch.ones(2, dtype=getattr(torch, dtype), requires_grad=dtype == "float64").new(*make_args(torch))
+    actual = tc.ones(2, dtype=getattr(tc, dtype), requires_grad=dtype == "float64").new(*make_args(tc))
+    _same_tensor(actual, expected)
+
+
+@pytest.mark.parametrize("make_args", [
+    lambda lib: (2, 3), lambda lib: (lib.Size([4, 1]),), lambda lib: (np.int64(3),), lambda lib: (0,),
+])
+def test_tensor_new_with_sizes_matches_torch(make_args):
+    torch = pytest.importorskip("torch")
+    expected = torch.zeros(1, dtype=torch.int64).new(*make_args(torch))
+    actual = tc.zeros(1, dtype=tc.int64).new(*make_args(tc))
+    assert actual.dtype == tc.int64 and tuple(actual.shape) == tuple(expected.shape)
+    assert not actual.requires_grad
+    assert actual.zero_().tolist() == expected.zero_().tolist()  # the char-RNN idiom
+    assert tc.zeros(1).new(2, device="cpu").shape == (2,)
+
+
+def test_tensor_new_of_a_tensor_is_an_alias():
+    x = tc.randn(3, dtype=tc.float64, requires_grad=True)
+    y = tc.zeros(1, dtype=tc.float64).new(x)
+    assert y.data_ptr() == x.data_ptr() and y is not x and y.requires_grad
+    y.sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: x.new(2, dtype=lib.float64),  # only device= is a keyword
+    lambda lib, x: x.new([1], requires_grad=True),
+    lambda lib, x: x.new(2.5),  # data must be a sequence
+    lambda lib, x: x.new(True),
+    lambda lib, x: x.new(None),
+    lambda lib, x: x.new("ab"),
+    lambda lib, x: x.new(lib.tensor([1, 2])),  # a tensor of another dtype
+    lambda lib, x: x.new(x, 2),
+    lambda lib, x: x.new(lib.Size([2]), 3),
+    lambda lib, x: x.new(-1),
+    lambda lib, x: x.new([[1, 2], [3]]),
+])
+def test_tensor_new_errors_match_torch(call):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(Exception) as expected:
+        call(torch, torch.zeros(2))
+    with pytest.raises(expected.type) as actual:
+        call(tc, tc.zeros(2))
+    first = str(expected.value).split("\n")[0].replace("torch.", "")
+    assert str(actual.value).split("\n")[0].replace("tensorcore.", "").replace("torch.", "") == first
+
+
+# ---- Note [Dropout mask in the input's layout] (udacity char-RNN: dropout of a batch_first LSTM's output) ----
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("layout", [
+    lambda x: x.transpose(0, 1),  # the batch_first LSTM output
+    lambda x: x.permute(2, 0, 1),
+    lambda x: x.transpose(0, 1)[:, ::2],  # not dense: empty_like keeps the stride order
+    lambda x: x,
+])
+@pytest.mark.parametrize("drop", [
+    lambda F, x: F.dropout(x, 0.4, True),
+    lambda F, x: F.dropout(x.clone(), 0.3, True, inplace=True),
+    lambda F, x: F.alpha_dropout(x, 0.3, True),
+    lambda F, x: F.dropout2d(x, 0.5, True),
+])
+def test_dropout_mask_follows_memory_order_as_torch(dtype, layout, drop):
+    torch = pytest.importorskip("torch")
+    values = np.random.RandomState(0).randn(5, 4, 6).astype(dtype)
+    torch.manual_seed(3)
+    expected = drop(torch.nn.functional, layout(torch.from_numpy(values)))
+    after_t = torch.rand(2)
+    tc.manual_seed(3)
+    actual = drop(tc.nn.functional, layout(tc.from_numpy(values)))
+    np.testing.assert_allclose(actual.numpy(), expected.numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_array_equal(tc.rand(2).numpy(), after_t.numpy())  # as many draws
+
+
+def test_dropout_of_permuted_input_gradcheck():
+    x = tc.randn(4, 3, 5, dtype=tc.float64).transpose(0, 1).requires_grad_()
+
+    def f(t):
+        tc.manual_seed(7)
+        return tc.nn.functional.dropout(t, 0.5, True)
+    assert tc.autograd.gradcheck(f, (x,))
+
+
+# ---- Note [Lazy initialisation]: placeholders materialised in place (d2l LinearRegression: LazyLinear, then
+# the optimizer, then the first forward) ----
+@pytest.mark.parametrize("make", [
+    lambda nn: nn.LazyLinear(2),
+    lambda nn: nn.LazyConv1d(2, 3),
+    lambda nn: nn.LazyBatchNorm1d(),
+])
+@pytest.mark.parametrize("opt", ["SGD", "Adam"])
+def test_optimizer_built_before_lazy_init_trains_like_torch(make, opt):
+    torch = pytest.importorskip("torch")
+    x = np.random.RandomState(0).randn(4, 3, 5)
+
+    def run(lib):
+        lib.manual_seed(0)
+        m = make(lib.nn)
+        held = list(m.parameters())
+        o = getattr(lib.optim, opt)(m.parameters(), lr=0.1)
+        losses = []
+        for _ in range(3):
+            loss = ((m(lib.tensor(x, dtype=lib.float32)) - 1) ** 2).mean()  # no gradient that is 0 up to rounding
+            o.zero_grad()
+            loss.backward()
+            o.step()
+            losses.append(loss.item())
+        assert all(a is b for a, b in zip(held, m.parameters()))
+        assert type(held[0]).__name__ == "Parameter"
+        return losses, [p.detach().numpy() for p in m.parameters()]
+
+    (lt, pt), (lc, pc) = run(torch), run(tc)
+    np.testing.assert_allclose(lc, lt, rtol=1e-5)
+    assert losses_change(lc)
+    for a, b in zip(pc, pt):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def losses_change(losses):
+    return losses[0] != losses[-1]
+
+
+def test_uninitialized_materialize_in_place_as_torch():
+    from tensorcore.nn.modules.lazy import UninitializedBuffer, UninitializedParameter
+    p = UninitializedParameter()
+    assert p.materialize((2, 3)) is None
+    assert type(p) is tc.nn.Parameter and p.shape == (2, 3) and p.requires_grad and p.is_leaf
+    b = UninitializedBuffer()
+    assert b.materialize((4,), dtype=tc.float64) is None
+    assert b.shape == (4,) and b.dtype == tc.float64
+
+
+# ---- Note [float() of a tensor that requires grad] (d2l weight decay: float(l2_penalty(w))) ----
+_FLOAT_WARNING_CASES = [
+    "float(x * 2)", "with lib.no_grad(): float(x)", "float(lib.ones(2, requires_grad=True)[0])", "'%.3f' % x",
+    "float(x); float(x)", "int(x)", "x.item()", "bool(x)", "float(x.detach())", "import math; math.exp(x)",
+]
+
+
+_COUNT_FLOAT_WARNINGS = """
+import os, sys, warnings
+import {lib} as lib
+
+def count(code):  # in a forked child: PyTorch warns once per process
+    r, w = os.pipe()
+    if os.fork() == 0:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            x = lib.ones(1, requires_grad=True)
+            exec(code.replace("with lib.no_grad(): ", "with lib.no_grad():\\n    "))
+        n = sum("Converting a tensor with requires_grad=True to a scalar" in str(m.message) for m in seen)
+        os.write(w, str(n).encode())
+        os._exit(0)
+    os.close(w)
+    n = int(os.read(r, 10))
+    os.wait()
+    return n
+
+print([count(c) for c in {cases!r}])
+"""
+
+
+def test_float_of_grad_tensor_warns_once_like_torch():
+    pytest.importorskip("torch")
+    import ast
+    import subprocess
+    import sys
+
+    def counts(lib):
+        prog = _COUNT_FLOAT_WARNINGS.format(lib=lib, cases=_FLOAT_WARNING_CASES)
+        out = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, check=True).stdout
+        return ast.literal_eval(out.strip().splitlines()[-1])
+
+    expected = counts("torch")
+    assert expected[0] == 1 and expected[1] == 0  # the oracle did warn, and not under no_grad
+    assert counts("tensorcore") == expected
+
+
+# ---- torch.set_default_tensor_type (deprecated, still in older programs) ----
+@pytest.mark.parametrize("make_arg", [
+    lambda lib: "torch.DoubleTensor", lambda lib: lib.FloatTensor, lambda lib: "torch.HalfTensor",
+    lambda lib: lib.DoubleTensor, lambda lib: "torch.LongTensor", lambda lib: "torch.cuda.FloatTensor",
+    lambda lib: lib.float64, lambda lib: "DoubleTensor", lambda lib: 3, lambda lib: "torch.NoSuchTensor",
+])
+def test_set_default_tensor_type_matches_torch(make_arg):
+    torch = pytest.importorskip("torch")
+    import warnings
+
+    def run(lib):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                lib.set_default_tensor_type(make_arg(lib))
+                return "ok", str(lib.get_default_dtype()).split(".")[1], str(lib.ones(1).dtype).split(".")[1]
+            except Exception as e:  # noqa: BLE001 - the exception type is what is compared
+                return type(e).__name__, str(e).replace("tensorcore", "torch")
+            finally:
+                lib.set_default_dtype(lib.float32)
+
+    assert run(tc) == run(torch)
+
+
+def test_set_default_tensor_type_warns_deprecation():
+    import tensorcore._functions as functions
+    functions._warned_default_tensor_type = False
+    with pytest.warns(UserWarning, match="set_default_tensor_type\\(\\) is deprecated as of PyTorch 2.1"):
+        tc.set_default_tensor_type(tc.FloatTensor)
+    assert tc.get_default_dtype() == tc.float32

@@ -38,8 +38,12 @@ def _run(library, entry, workdir):
     # Programs that number their vocabulary by iterating a set of strings (graykode/nlp-tutorial) need
     # the same string hashes in both runs.
     env.setdefault("PYTHONHASHSEED", "0")
-    for name in entry.copy:
-        shutil.copy(os.path.join(CORPUS_DIR, os.path.dirname(entry.program), name), workdir)
+    for name in entry.copy:  # files, or folders (a program reading data/anna.txt)
+        source = os.path.join(CORPUS_DIR, os.path.dirname(entry.program), name)
+        if os.path.isdir(source):
+            shutil.copytree(source, os.path.join(workdir, name))
+        else:
+            shutil.copy(source, workdir)
     out = ""
     for program, args in tuple(entry.before) + ((entry.program, entry.args),):
         path = os.path.join(CORPUS_DIR, program)

@@ -1178,6 +1178,39 @@ def legacy_tensor_type(spec):
     return None
 
 
+# torch.set_default_tensor_type (deprecated since PyTorch 2.1, still common in older programs):
+# a floating legacy type, or its dotted name, sets the default dtype. PyTorch warns once per process.
+_warned_default_tensor_type = False
+
+
+def set_default_tensor_type(t: Any) -> None:
+    global _warned_default_tensor_type
+    if not _warned_default_tensor_type:
+        _warned_default_tensor_type = True
+        import warnings
+        warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                      "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,
+                      stacklevel=2)
+    if isinstance(t, str):
+        module, _, name = t.rpartition(".")
+        if not module:
+            raise ModuleNotFoundError(f"No module named '{t}'")
+        if module in ("torch.cuda", "tensorcore.cuda"):
+            raise TypeError(f"type {t} not available. Torch not compiled with CUDA enabled.")
+        legacy = legacy_tensor_type(t) if module in ("torch", "tensorcore") else None
+        if legacy is None:
+            raise AttributeError(f"module '{module}' has no attribute '{name}'")
+        t = legacy
+    if not isinstance(t, _LegacyTensorType):
+        raise TypeError("invalid type object: only floating-point types are supported as the default type")
+    if not t._dtype.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    set_default_dtype(t._dtype)
+
+
+__all__ += ["set_default_tensor_type"]
+
+
 __all__ += ["FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "BoolTensor", "ByteTensor", "CharTensor",
             "ShortTensor", "HalfTensor", "BFloat16Tensor"]
 

@@ -1444,6 +1444,71 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
                   requires_grad=requires_grad)
 
 
+# Note [Tensor.new, the legacy constructor]
+# x.new(...) predates new_empty/new_tensor and is still common in older programs
+# (weight.new(n_layers, batch, hidden).zero_() for an RNN's initial state). It
+# always builds a tensor of self's dtype with requires_grad False and takes only
+# device= as keyword. As PyTorch's legacy_tensor_new: ints (or one Size) are a
+# shape, uninitialised; one sequence that is not a Size (list, tuple, ndarray) is
+# data converted to self's dtype; one Tensor of self's dtype is returned as an
+# alias (a view, so it keeps the autograd link), of another dtype a TypeError.
+_NEW_SIGNATURES = ("but expected one of:\n * (*, torch.device device = None)\n * (torch.Storage storage)\n"
+                   " * (Tensor other)\n * (tuple of ints size, *, torch.device device = None)\n"
+                   " * (object data, *, torch.device device = None)\n")
+
+
+def _tensor_options(dt):
+    from ._dtype import CPP_TYPE_NAMES
+    return (f"TensorOptions(dtype={CPP_TYPE_NAMES[dt.name]}, device=cpu, layout=Strided, requires_grad=false "
+            f"(default), pinned_memory=false (default), memory_format=(nullopt))")
+
+
+from ._dtype import Size as _Size  # noqa: E402
+
+
+def _arg_type_name(v):
+    """How PyTorch's argument parser names an argument's type in its messages."""
+    from ._dtype import dtype as _dtype_cls
+    for cls, name in ((Tensor, "Tensor"), (_Size, "torch.Size"), (_dtype_cls, "torch.dtype"), (_device, "torch.device")):
+        if isinstance(v, cls):
+            return name
+    return builtins.type(v).__name__
+
+
+def _is_size_int(a):
+    return isinstance(a, (builtins.int, np.integer)) and not isinstance(a, (builtins.bool, np.bool_))
+
+
+@_method
+def new(self, *args, device=None, **kwargs):
+    if kwargs:
+        got = ", ".join([_arg_type_name(a) for a in args] + [f"{k}={_arg_type_name(v)}" for k, v in kwargs.items()])
+        raise TypeError(f"new() received an invalid combination of arguments - got ({got}), " + _NEW_SIGNATURES)
+    dev = device_arg(device, "new")
+    if dev is not None and dev.type != "cpu":
+        raise RuntimeError(f"legacy constructor expects device type: cpu but device type: {dev.type} was passed")
+    if not args:
+        return _C.empty((0,), self.dtype)
+    if builtins.all(_is_size_int(a) for a in args) or (len(args) == 1 and isinstance(args[0], _Size)):
+        return _C.empty(shape_args(tuple(builtins.int(a) for a in (args[0] if len(args) == 1 and isinstance(
+            args[0], _Size) else args)), "new"), self.dtype)
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        other = args[0]
+        if other.dtype != self.dtype:
+            raise TypeError(f"expected {_tensor_options(self.dtype)} (got {_tensor_options(other.dtype)})")
+        return other.view_as(other)
+    if len(args) == 1:
+        data = args[0]
+        if isinstance(data, str):
+            raise TypeError("new(): invalid data type 'str'")
+        if not isinstance(data, (list, tuple, builtins.range, np.ndarray)):
+            raise TypeError(f"new(): data must be a sequence (got {builtins.type(data).__name__})")
+        from ._functions import tensor
+        return tensor(data.tolist() if isinstance(data, np.ndarray) else data, dtype=self.dtype)
+    got = ", ".join(_arg_type_name(a) for a in args)
+    raise TypeError(f"new() received an invalid combination of arguments - got ({got}), " + _NEW_SIGNATURES)
+
+
 def _new_factory(name, fill):
     def f(self, *size, dtype=None, device=None, requires_grad=False, **_kw):
         _require(size, name, "size")
@@ -1516,7 +1581,25 @@ def is_inference(self):
 _core_float, _core_int = Tensor.__float__, Tensor.__int__
 
 
+# Note [float() of a tensor that requires grad]
+# PyTorch (2.13) warns once per process (TORCH_WARN_ONCE) when float() reads a
+# tensor that requires grad with grad mode on: the number leaves the graph.
+# Only float() warns (also through '%f' % t and math functions), not int(),
+# item() or bool(). Tutorials print float(l2_penalty(w)) and show the warning.
+_warned_float_of_grad_tensor = False
+
+
+def _warn_float_of_grad_tensor():
+    global _warned_float_of_grad_tensor
+    _warned_float_of_grad_tensor = True
+    import warnings
+    warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                  "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
+
+
 def __float__(self):
+    if not _warned_float_of_grad_tensor and self.requires_grad and _C.is_grad_enabled():
+        _warn_float_of_grad_tensor()
     if self.is_complex():
         _one_element(self)
         return builtins.float(narrow_complex_scalar(builtins.complex(self.item()), "float64"))

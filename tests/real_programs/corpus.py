@@ -14,8 +14,8 @@ Fields:
   slow      runs longer than a few seconds under PyTorch
   before    (program, args) pairs run first in the same working directory under
             the same library (a training run whose checkpoint the program loads)
-  copy      files of the program's folder copied into the working directory
-            first (programs that open them relative to it)
+  copy      files or folders of the program's folder copied into the working
+            directory first (programs that open them relative to it)
   differs   why the outputs are known to differ, or why the program fails under
             tensorcore (the test is an xfail then)
 """
@@ -166,4 +166,11 @@ PROGRAMS = [
     # each model's own test(), two SGD steps, eval output), in float64: in float32 batch-2 BatchNorm makes the
     # gradients ill-conditioned and both libraries sit about 1e-5 from the float64 values.
     Program("pytorch_cifar_zoo_float64", "pytorch-cifar/zoo.py", ("--f64",), rtol=1e-6, slow=True, timeout=600),
+    # udacity/deep-learning-v2-pytorch @ c9404fc8 recurrent-neural-networks/char-rnn Character_Level_RNN_Solution
+    # notebook's code cells as a script (the last expression of a cell printed as Jupyter shows it), data/anna.txt
+    # cut to 30000 characters, 64 hidden units, 2 epochs of batch 16: weight.new(L, B, H).zero_() for the LSTM
+    # state (Note [Tensor.new, the legacy constructor]), dropout of the batch_first LSTM's transposed output
+    # (Note [Dropout mask in the input's layout]), gradient clipping, a torch.save/torch.load checkpoint
+    # round trip and top-k sampling.
+    Program("udacity_char_rnn", "udacity/char_rnn.py", copy=("data",), rtol=1e-4, slow=True),
 ]

@@ -138,8 +138,11 @@ def _alpha_dropout(input, p, training, feature, inplace):
     if p == 1.0:
         zero = _C.zeros([], input.dtype)
         return _C.mul_(input, zero) if inplace else input * zero
-    shape = (list(input.shape[:2]) + [1] * (input.dim() - 2)) if feature else list(input.shape)
-    keep = _C.bernoulli_mask(shape, 1.0 - p, input.dtype)
+    if feature:  # the noise is (N, C, 1, ...): a fresh contiguous tensor in ATen as well
+        keep = _C.bernoulli_mask(list(input.shape[:2]) + [1] * (input.dim() - 2), 1.0 - p, input.dtype)
+    else:
+        from .functional import keep_mask
+        keep = keep_mask(input, 1.0 - p)  # Note [Dropout mask in the input's layout]
     # b = (noise - 1) * alpha * a + alpha * a * p, noise *= a.
     alpha = 1.7580993408473766
     a = 1.0 / math.sqrt((alpha * alpha * p + 1) * (1 - p))

@@ -132,6 +132,22 @@ def check_train_flag(training, op):
         raise TypeError(f"{op}(): argument 'train' (position 3) must be bool, not {name.replace('tensorcore.', '')}")
 
 
+# Note [Dropout mask in the input's layout]
+# ATen draws the keep mask as empty_like(input).bernoulli_(1 - p): empty_like
+# keeps the input's strides (or their order, for a non-dense input), and
+# bernoulli_ fills in memory order, so the random draw for an element depends
+# on where it sits in memory, not on its logical index. A permuted input (the
+# output of a batch_first LSTM is a transposed view) thus gets a different
+# mask than its contiguous copy; drawing it in logical order changed every
+# later loss of a char-RNN. Contiguous inputs keep the single-kernel path.
+def keep_mask(input, keep_prob):
+    """Dropout's keep mask (0/1 in input's dtype), drawn in input's memory order."""
+    if input.is_contiguous():
+        return _C.bernoulli_mask(list(input.shape), keep_prob, input.dtype)
+    from .._functions import empty_like
+    return empty_like(input).bernoulli_(keep_prob)
+
+
 def dropout(input: Any, p: Any = 0.5, training: Any = True, inplace: Any = False) -> Tensor:
     """Zeroes each element with probability p and scales the rest by 1/(1-p)
     (grad_fn=MulBackward0, as PyTorch on CPU)."""
@@ -143,7 +159,7 @@ def dropout(input: Any, p: Any = 0.5, training: Any = True, inplace: Any = False
     if p == 1.0:
         noise = _C.zeros([], input.dtype)
     else:
-        noise = _C.bernoulli_mask(list(input.shape), 1.0 - p, input.dtype)
+        noise = keep_mask(input, 1.0 - p)
         _C.div_(noise, 1.0 - p)
     if inplace:
         return _C.mul_(input, noise)

@@ -8,8 +8,13 @@ A forward pre-hook reads the size from the first input, replaces each
 placeholder by a real tensor of the inferred shape, runs reset_parameters
 (the same draws, in the same order, as the eager module would have made) and
 turns the object into the eager class (LazyLinear -> Linear), PyTorch's
-cls_to_become. Optimizers must therefore be built after that first call, as
-PyTorch documents.
+cls_to_become. A parameter placeholder is materialised in place, as in
+PyTorch (its data is swapped and its class becomes Parameter), so an optimizer
+built before the first call holds the very objects that get trained (d2l's
+LinearRegression builds nn.LazyLinear, then its optimizer, then runs it).
+A buffer placeholder cannot become a plain Tensor in place (a Python subclass
+of the C++ Tensor has another object layout), so the module swaps in a
+detached alias of its materialised storage.
 """
 from __future__ import annotations
 from typing import Any
@@ -37,8 +42,10 @@ class UninitializedParameter(Parameter):
     def __init__(self, requires_grad: Any = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__(_C.empty([0], dtype if dtype is not None else _C.get_default_dtype()), requires_grad)
 
-    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> Any:
-        return Parameter(_C.empty(list(shape), dtype if dtype is not None else self.dtype), self.requires_grad)
+    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
+        with no_grad():
+            self.data = _C.empty(list(shape), dtype if dtype is not None else self.dtype)
+        self.__class__ = self.cls_to_become
 
     def __repr__(self) -> str:
         return "<UninitializedParameter>"
@@ -53,8 +60,9 @@ class UninitializedBuffer(Tensor):
     def __init__(self, requires_grad: Any = False, device: Any = None, dtype: Any = None) -> None:
         super().__init__(_C.empty([0], dtype if dtype is not None else _C.get_default_dtype()))
 
-    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> Any:
-        return _C.empty(list(shape), dtype if dtype is not None else self.dtype)
+    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
+        with no_grad():
+            self.data = _C.empty(list(shape), dtype if dtype is not None else self.dtype)
 
     def __repr__(self) -> str:
         return "<UninitializedBuffer>"
@@ -78,9 +86,10 @@ class LazyModuleMixin:
 
     def _materialize(self, name, shape):
         if name in self._parameters and _is_lazy(self._parameters[name]):
-            self._parameters[name] = self._parameters[name].materialize(shape)
+            self._parameters[name].materialize(shape)  # in place: Note [Lazy initialisation]
         elif name in self._buffers and _is_lazy(self._buffers[name]):
-            self._buffers[name] = self._buffers[name].materialize(shape)
+            self._buffers[name].materialize(shape)
+            self._buffers[name] = _C.detach(self._buffers[name])
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                               error_msgs):
