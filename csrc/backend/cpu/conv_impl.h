@@ -140,8 +140,18 @@ int64_t images_per_block(const ConvGeometry& g) {
   return std::max<int64_t>(1, std::min(g.N, (kBlockColumns + L - 1) / L));
 }
 
+// The cols of images [n0, n0 + cnt), side by side with row stride cnt * L, in
+// buf; a single image whose cols are the input itself is read in place.
+template <typename T>
+const T* block_cols(const ConvGeometry& g, const T* x, int64_t n0, int64_t cnt, bool direct, T* buf) {
+  const int64_t L = g.OH * g.OW, CHW = g.C * g.H * g.W;
+  if (cnt == 1 && direct) return x + n0 * CHW;
+  for (int64_t j = 0; j < cnt; ++j) im2col_image(g, x + (n0 + j) * CHW, buf + j * L, cnt * L);
+  return buf;
+}
+
 template <typename T> void conv_forward(const ConvGeometry& g, const T* x, const T* w, const T* bias, T* out) {
-  const int64_t L = g.OH * g.OW, Og = g.O / g.groups, K = g.C / g.groups * g.KH * g.KW, HW = g.H * g.W;
+  const int64_t L = g.OH * g.OW, Og = g.O / g.groups, K = g.C / g.groups * g.KH * g.KW;
   const bool direct = cols_are_input(g);
   const int64_t nb = images_per_block(g), blocks = (g.N + nb - 1) / nb;
   parallel_for(0, blocks, 1, [&](int64_t b, int64_t e) {
@@ -149,11 +159,7 @@ template <typename T> void conv_forward(const ConvGeometry& g, const T* x, const
     auto obuf = scratch<T>(nb == 1 ? 0 : g.O * L * nb);
     for (int64_t blk = b; blk < e; ++blk) {
       const int64_t n0 = blk * nb, cnt = std::min(nb, g.N - n0), ld = cnt * L;
-      const T* cols = x + n0 * g.C * HW;
-      if (cnt > 1 || !direct) {
-        for (int64_t j = 0; j < cnt; ++j) im2col_image(g, x + (n0 + j) * g.C * HW, buf.get() + j * L, ld);
-        cols = buf.get();
-      }
+      const T* cols = block_cols(g, x, n0, cnt, direct, buf.get());
       T* o = cnt > 1 ? obuf.get() : out + n0 * g.O * L;
       for (int64_t gi = 0; gi < g.groups; ++gi)
         forward_gemm<T>(Og, ld, K, w + gi * Og * K, cols + gi * K * ld, o + gi * Og * ld);
@@ -216,7 +222,7 @@ template <typename T> void conv_backward_input(const ConvGeometry& g, const T* g
 constexpr int64_t kWeightGradBlocks = 16;
 
 template <typename T> void conv_backward_weight(const ConvGeometry& g, const T* gout, const T* x, T* gw, T* gb) {
-  const int64_t L = g.OH * g.OW, Og = g.O / g.groups, K = g.C / g.groups * g.KH * g.KW, HW = g.H * g.W;
+  const int64_t L = g.OH * g.OW, Og = g.O / g.groups, K = g.C / g.groups * g.KH * g.KW;
   const int64_t WK = g.O * K;  // weight elements
   const bool direct = cols_are_input(g);
   const int64_t nb = images_per_block(g);  // images per GEMM (Note [Image blocks in the convolution])
@@ -233,12 +239,8 @@ template <typename T> void conv_backward_weight(const ConvGeometry& g, const T* 
       const int64_t n_end = (blk + 1) * g.N / blocks;
       for (int64_t n0 = blk * g.N / blocks; n0 < n_end; n0 += nb) {
         const int64_t cnt = std::min(nb, n_end - n0), ld = cnt * L;
-        const T* cols = x + n0 * g.C * HW;
+        const T* cols = block_cols(g, x, n0, cnt, direct, buf.get());
         const T* go = gout + n0 * g.O * L;
-        if (cnt > 1 || !direct) {
-          for (int64_t j = 0; j < cnt; ++j) im2col_image(g, x + (n0 + j) * g.C * HW, buf.get() + j * L, ld);
-          cols = buf.get();
-        }
         if (cnt > 1) {
           gather_grad_out(g, gout, n0, cnt, gbuf.get());
           go = gbuf.get();
