@@ -306,15 +306,24 @@ def fma_peaks():
 
 def flops_note(name, t, peaks):
     """GFLOP/s of a bf16/f32/f64 matmul row, and its fraction of the measured
-    FMA peak of the threads it ran on (bf16 is computed in float32)."""
+    FMA peak of the threads it ran on. bf16 runs on pairs of k through
+    AVX512-BF16 where the CPU has it (twice the float32 FMA's multiply-adds per
+    instruction: its peak is taken as 2x float32's), else converted to float32
+    (Note [bfloat16 GEMM]); the note says which."""
     if not name.startswith("matmul"):
         return ""
     _, dtype, n = name.split()
     gflops = 2 * int(n) ** 3 / t / 1e9
     peak = peaks.get("f64" if dtype == "f64" else "f32")
+    path = ""
+    if dtype == "bf16":
+        path = tc._C._bf16_gemm_path()
+        if peak and path != "convert":
+            peak *= 2
+        path = f" ({path})"
     if not peak:
-        return f"{gflops:.0f} GFLOP/s"
-    return f"{gflops:.0f} GFLOP/s, {gflops / (peak * tc.get_num_threads()):.0%} of FMA peak"
+        return f"{gflops:.0f} GFLOP/s{path}"
+    return f"{gflops:.0f} GFLOP/s, {gflops / (peak * tc.get_num_threads()):.0%} of FMA peak{path}"
 
 
 def main():

@@ -272,7 +272,17 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     }
   });
   cls.def_property(
-      "data", [](const Tensor& t) { return ops::detach(t); },
+      // Note [.data has its own version counter]
+      // `.data` aliases the memory but, unlike detach(), counts its own
+      // versions, as PyTorch's variable_data(): an in-place write through it
+      // (`w.data.mul_(2)`, old optimizers, weight clipping) is invisible to
+      // autograd's saved-tensor checks, so backward runs where PyTorch runs.
+      "data",
+      [](const Tensor& t) {
+        Tensor d = ops::detach(t);
+        d->version = std::make_shared<VersionCounter>();
+        return d;
+      },
       [](Tensor& t, const Tensor& src) {
         t->storage = src->storage;
         t->sizes = src.sizes();

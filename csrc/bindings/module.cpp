@@ -3,6 +3,7 @@
 
 #include "backend/cuda_api.h"
 #include "backend/kernels.h"
+#include "backend/kernels_gemm_bf16.h"
 #include "bindings/common.h"
 #include "core/gil.h"
 #include "core/parallel.h"
@@ -135,6 +136,16 @@ PYBIND11_MODULE(_C, m) {
     set_num_threads(n);
   });
   m.def("_cpu_capability", &kernels::cpu_capability);
+  // Note [bfloat16 GEMM]: which path bfloat16 products take ("convert",
+  // "native", "emulated"); the setter is for tests and benchmarks and returns
+  // False for "native" on a CPU without AVX512-BF16.
+  static const char* const kBf16Paths[] = {"convert", "native", "emulated"};
+  m.def("_bf16_gemm_path", [] { return std::string(kBf16Paths[static_cast<int>(kernels::bf16_gemm_path())]); });
+  m.def("_set_bf16_gemm_path", [](const std::string& name) {
+    for (int i = 0; i < 3; ++i)
+      if (name == kBf16Paths[i]) return kernels::set_bf16_gemm_path(static_cast<kernels::Bf16GemmPath>(i));
+    throw py::value_error("_set_bf16_gemm_path: expected 'convert', 'native' or 'emulated', got '" + name + "'");
+  });
   m.def(
       "_measure_fma_peak_gflops",
       [](const std::string& dtype) {

@@ -2,6 +2,7 @@
 #include "autograd/derivatives.h"
 #include "autograd/node_attrs.h"
 #include "backend/kernels.h"
+#include "backend/kernels_gemm_bf16.h"
 #include "core/device_check.h"
 #include "core/error.h"
 #include "core/parallel.h"
@@ -53,6 +54,34 @@ template <typename F> Tensor in_compute_dtype(DType dt, F product) {
   return to_dtype(product(compute_dtype(dt)), dt);
 }
 
+// bfloat16 operands on a CPU whose bfloat16 GEMM runs natively (or the
+// emulation a test forced) multiply as pairs of bfloat16 into float32 (Note
+// [bfloat16 GEMM]) instead of being converted to float32 first.
+bool bf16_gemm_applies(const Tensor& a, const Tensor& b) {
+  return a.dtype() == DType::BFloat16 && b.dtype() == DType::BFloat16 && a.device().is_cpu() && b.device().is_cpu() &&
+         kernels::bf16_gemm_path() != kernels::Bf16GemmPath::Convert;
+}
+
+// The product of bfloat16 a [..., m, k] and b [..., k, n] (2-D, or 3-D with
+// equal batch sizes): float32 sums (`out_dtype` Float32, for a bias added
+// before the rounding) or bfloat16, each sum rounded once.
+Tensor bf16_product(const Tensor& a, const Tensor& b, DType out_dtype) {
+  const int64_t d = a.dim(), m = a.size(d - 2), k = a.size(d - 1), n = b.size(d - 1);
+  const int64_t batches = d == 3 ? a.size(0) : 1;
+  Tensor out = d == 3 ? empty({batches, m, n}, out_dtype) : empty({m, n}, out_dtype);
+  if (out.numel() == 0) return out;
+  const kernels::Bf16GemmPath path = kernels::bf16_gemm_path();
+  const int64_t ar = a.strides()[d - 2], ac = a.strides()[d - 1], br = b.strides()[d - 2], bc = b.strides()[d - 1];
+  const int64_t as = d == 3 ? a.strides()[0] : 0, bs = d == 3 ? b.strides()[0] : 0;
+  constexpr size_t kBf16 = 2;
+  const size_t out_item = itemsize(out_dtype);
+  for (int64_t i = 0; i < batches; ++i)
+    kernels::gemm_bf16(path, m, n, k, storage_base(a) + (a->offset + i * as) * kBf16, ar, ac,
+                       storage_base(b) + (b->offset + i * bs) * kBf16, br, bc,
+                       storage_base(out) + (out->offset + i * m * n) * out_item, n, out_dtype == DType::BFloat16);
+  return out;
+}
+
 }  // namespace
 
 Tensor mm(const Tensor& a, const Tensor& b) {
@@ -63,8 +92,9 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   check_same_dtype(a, b, "mm");
   if (is_complex(a.dtype())) return complex_product(a, b, mm);  // Note [Complex through real views]
   // Note [Device checks]: the result is made where both operands are.
-  Tensor out = is_compute_dtype(a.dtype())
-                   ? empty({a.size(0), b.size(1)}, a.dtype(), common_device({&a, &b}))
+  Tensor out = is_compute_dtype(a.dtype()) ? empty({a.size(0), b.size(1)}, a.dtype(), common_device({&a, &b}))
+               : bf16_gemm_applies(a, b)
+                   ? bf16_product(a, b, DType::BFloat16)
                    : in_compute_dtype(a.dtype(), [&](DType kc) { return mm(to_dtype(a, kc), to_dtype(b, kc)); });
   if (out.numel() > 0 && is_compute_dtype(a.dtype())) {
     if (a.size(1) == 0)
@@ -89,8 +119,9 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   check_same_dtype(a, b, "bmm");
   if (is_complex(a.dtype())) return complex_product(a, b, bmm);
   int64_t B = a.size(0), m = a.size(1), n = b.size(2);
-  Tensor out = is_compute_dtype(a.dtype())
-                   ? empty({B, m, n}, a.dtype(), common_device({&a, &b}))
+  Tensor out = is_compute_dtype(a.dtype()) ? empty({B, m, n}, a.dtype(), common_device({&a, &b}))
+               : bf16_gemm_applies(a, b)
+                   ? bf16_product(a, b, DType::BFloat16)
                    : in_compute_dtype(a.dtype(), [&](DType kc) { return bmm(to_dtype(a, kc), to_dtype(b, kc)); });
   if (out.numel() > 0 && is_compute_dtype(a.dtype())) {
     if (a.size(2) == 0) {
@@ -154,7 +185,9 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b) {
     // A storage dtype (float16) adds the bias before the one rounding, as PyTorch's gemm with beta.
     const DType dt = promote_types(a.dtype(), bias.dtype()), kc = compute_dtype(dt);
     const bool widen = kc != dt && a.dtype() == b.dtype();
-    out = widen ? mm(to_dtype(a, kc), to_dtype(b, kc)) : mm(a, b);
+    out = !widen                    ? mm(a, b)
+          : bf16_gemm_applies(a, b) ? bf16_product(a, b, DType::Float32)
+                                    : mm(to_dtype(a, kc), to_dtype(b, kc));
     Tensor bb = widen ? to_dtype(bias, kc) : bias;
     TC_CHECK(broadcast_shapes(bias.sizes(), out.sizes(), "addmm") == out.sizes(), "[addmm] bias of shape ",
              shape_str(bias.sizes()), " cannot be broadcast to ", shape_str(out.sizes()));

@@ -2,11 +2,13 @@
 // set; the first call picks the best one this CPU supports. One wheel runs on
 // any x86-64 (nothing is compiled for the build machine's own CPU).
 #include "backend/kernels.h"
+#include "backend/kernels_gemm_bf16.h"
 #include "core/error.h"
 #include "core/gil.h"
 #include "core/iterator.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -80,6 +82,18 @@ TC_DECLARE_NN_CAP(avx2)
 #ifdef TC_HAVE_AVX512_KERNELS
 TC_DECLARE_NN_CAP(avx512)
 #endif
+#endif
+
+// The two bfloat16 GEMM builds (Note [bfloat16 GEMM]).
+namespace tc::cpu::bf16_emulated {
+void gemm_bf16(int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, int64_t, int64_t, void*, int64_t,
+               bool);
+}
+#ifdef TC_HAVE_BF16_GEMM_NATIVE
+namespace tc::cpu::bf16_native {
+void gemm_bf16(int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, int64_t, int64_t, void*, int64_t,
+               bool);
+}
 #endif
 
 namespace tc::kernels {
@@ -200,6 +214,51 @@ void gemm_prepacked_b(DType dt, int64_t m, int64_t n, int64_t k, const void* a, 
                       const void* packed, void* c, int64_t cr, bool acc) {
   MaybeReleaseGil g(m * n * k / 8);
   TC_DISPATCH(gemm_prepacked_b, dt, m, n, k, a, ar, ac, packed, c, cr, acc)
+}
+
+// ---- bfloat16 GEMM paths (Note [bfloat16 GEMM]) ----
+bool bf16_gemm_native_supported() {
+#if defined(TC_HAVE_BF16_GEMM_NATIVE)
+  static const bool ok = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16");
+  }();
+  return ok;
+#else
+  return false;
+#endif
+}
+
+namespace {
+std::atomic<int>& bf16_path_slot() {
+  static std::atomic<int> slot{[] {
+    const char* env = std::getenv("TENSORCORE_BF16_GEMM");
+    if (env && std::strcmp(env, "convert") == 0) return int(Bf16GemmPath::Convert);
+    if (env && std::strcmp(env, "emulated") == 0) return int(Bf16GemmPath::Emulated);
+    return int(bf16_gemm_native_supported() ? Bf16GemmPath::Native : Bf16GemmPath::Convert);
+  }()};
+  return slot;
+}
+}  // namespace
+
+Bf16GemmPath bf16_gemm_path() { return static_cast<Bf16GemmPath>(bf16_path_slot().load(std::memory_order_relaxed)); }
+
+bool set_bf16_gemm_path(Bf16GemmPath path) {
+  if (path == Bf16GemmPath::Native && !bf16_gemm_native_supported()) return false;
+  bf16_path_slot().store(int(path), std::memory_order_relaxed);
+  return true;
+}
+
+void gemm_bf16(Bf16GemmPath path, int64_t m, int64_t n, int64_t k, const void* a, int64_t ar, int64_t ac, const void* b,
+               int64_t br, int64_t bc, void* c, int64_t cr, bool bf16_out) {
+  MaybeReleaseGil g(m * n * k / 16);
+#ifdef TC_HAVE_BF16_GEMM_NATIVE
+  if (path == Bf16GemmPath::Native && bf16_gemm_native_supported())
+    return cpu::bf16_native::gemm_bf16(m, n, k, a, ar, ac, b, br, bc, c, cr, bf16_out);
+#endif
+  TC_CHECK(path == Bf16GemmPath::Emulated, "gemm_bf16: the native bfloat16 kernel is not available on this CPU");
+  cpu::bf16_emulated::gemm_bf16(m, n, k, a, ar, ac, b, br, bc, c, cr, bf16_out);
 }
 
 static int64_t fma_peak_loop(DType dt, int64_t iters, double* checksum) {
