@@ -584,7 +584,9 @@ def _require(args, name, param):
 
 
 @_method
-def view(self, *shape, size=None):
+def view(self, *shape, size=None, dtype=None):
+    if dtype is not None and not shape and size is None:  # view(dtype=torch.int32), PyTorch's second signature
+        return _view_dtype(self, dtype_arg(dtype, "view"))
     shape = (size,) if size is not None and not shape else shape
     _require(shape, "view", "size")
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)) and not hasattr(shape[0], "__index__"):
