@@ -64,6 +64,24 @@ void check_inplace(const Tensor& self, const char* op) {
   AutogradMeta* bm = base->autograd.get();
   if (bm && bm->requires_grad && !bm->grad_fn)
     raise(ErrorKind::Runtime, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
+  // Note [Multi-output views]
+  // The outputs of split, split_with_sizes, chunk and unbind share one
+  // backward node; a write into one of them would have to rebase that node's
+  // other outputs too. PyTorch refuses the write (tensor_split, made of
+  // narrows, is allowed); so do we, with its message. A view still carrying
+  // its creating node is recognised by that node's name.
+  if (m->grad_fn) {
+    const std::string node = m->grad_fn->name();
+    const char* fn = node == "SplitBackward0"            ? "Split"
+                     : node == "SplitWithSizesBackward0" ? "SplitWithSizes"
+                     : node == "UnbindBackward0"         ? "Unbind"
+                                                         : nullptr;
+    if (fn)
+      raise(ErrorKind::Runtime, "Output ", m->output_nr, " of ", fn,
+            " is a view and is being modified inplace. This view is the output of a function that returns multiple "
+            "views. Such functions do not allow the output views to be modified inplace. You should replace the "
+            "inplace operation by an out-of-place one.");
+  }
   check_view_write(self, base, op);
 }
 

@@ -142,6 +142,34 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
       if (in.defined() && in->autograd && in->autograd->grad_fn == om->grad_fn) return;
     om->grad_fn->renamed = name;
   });
+  // grad_fn(*grad_outputs): the node's backward formula applied directly, as
+  // PyTorch's Node.__call__ (one tensor or None per forward output; a tuple of
+  // input gradients back, or the only one). All None: nothing to apply.
+  node.def("__call__", [](Node& n, py::args args) -> py::object {
+    if (args.size() != n.num_outputs)
+      throw py::type_error("expected " + std::to_string(n.num_outputs) + " arguments, got " +
+                           std::to_string(args.size()) + " instead");
+    std::vector<Tensor> grads;
+    bool any = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (args[i].is_none()) {
+        grads.emplace_back();
+        continue;
+      }
+      if (!py::isinstance<TensorImpl>(args[i]))
+        throw py::type_error("argument " + std::to_string(i) + " is not a Variable");
+      grads.push_back(args[i].cast<Tensor>());
+      any = true;
+    }
+    std::vector<Tensor> outs;
+    if (any) outs = n.apply(std::move(grads));
+    outs.resize(n.next_edges.size());
+    auto wrap = [](const Tensor& t) -> py::object { return t.defined() ? py::cast(t) : py::none(); };
+    if (outs.size() == 1) return wrap(outs[0]);
+    py::tuple result(outs.size());
+    for (size_t i = 0; i < outs.size(); ++i) result[i] = wrap(outs[i]);
+    return result;
+  });
   node.def_property_readonly("_addr", [](const Node& n) { return reinterpret_cast<uintptr_t>(&n); });
   node.def_property_readonly("_is_custom",
                              [](const Node& n) { return dynamic_cast<const PyFunctionNode*>(&n) != nullptr; });

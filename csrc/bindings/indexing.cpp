@@ -69,15 +69,65 @@ bool sequence_is_tuple(py::handle key) {
   return false;
 }
 
+// A Python int index as PyTorch unpacks it: beyond int64 is its ValueError.
+int64_t index_int(py::handle o) {
+  if (PyLong_Check(o.ptr())) {
+    int overflow = 0;
+    const long long v = PyLong_AsLongLongAndOverflow(o.ptr(), &overflow);
+    if (overflow) throw py::value_error("Overflow when unpacking long long");
+    return v;
+  }
+  return to_int(o, "index", "index");
+}
+
+// Note [Slice bounds beyond int64]
+// PyTorch saturates a slice's Python-int start/stop/step to int64 (as
+// Python's own slice indices do), then clips values below -2^62 (the least
+// SymInt) to -2^62 with a UserWarning. So t[1:2**64] is t[1:], and
+// t[-2**63:] is the whole dim with a warning; nothing raises.
+std::optional<int64_t> slice_bound(py::handle x) {
+  if (x.is_none()) return std::nullopt;
+  int64_t v;
+  if (PyLong_Check(x.ptr()) && !PyBool_Check(x.ptr())) {
+    int overflow = 0;
+    v = PyLong_AsLongLongAndOverflow(x.ptr(), &overflow);
+    if (overflow) v = overflow > 0 ? INT64_MAX : INT64_MIN;
+  } else {
+    v = to_int(x, "slice", "index");
+  }
+  constexpr int64_t kLeastSymInt = -(int64_t(1) << 62);
+  if (v < kLeastSymInt) {
+    if (PyErr_WarnEx(PyExc_UserWarning,
+                     "Truncating the start/stop/step of slice. This is likely because of saved old models when the "
+                     "start/stop/step were larger.",
+                     1) != 0)
+      throw py::error_already_set();
+    v = kLeastSymInt;
+  }
+  return v;
+}
+
+// Note [uint8 masks]
+// PyTorch still reads a uint8 index tensor as a bool mask (nonzero = True),
+// with a deprecation warning; old programs index with `.byte()` masks.
 Tensor to_index_tensor(py::handle o) {
-  if (is_tensor(o)) return o.cast<Tensor>();
+  const bool given = is_tensor(o);
   // A range (or tuple) becomes a list first: tensor_from_data reads nested lists.
-  Tensor t = (PyRange_Check(o.ptr()) || py::isinstance<py::tuple>(o))
+  Tensor t = given ? o.cast<Tensor>()
+             : (PyRange_Check(o.ptr()) || py::isinstance<py::tuple>(o))
                  ? tensor_from_data(py::list(py::reinterpret_borrow<py::object>(o)), std::nullopt)
                  : tensor_from_data(o, std::nullopt);
-  TC_CHECK_INDEX((!is_floating(t.dtype()) && !is_complex(t.dtype())) || t.numel() == 0,
-                 "tensors used as indices must be long, int or bool tensors");
-  if (t.numel() == 0 && t.dtype() != DType::Bool) t = ops::to_dtype(t, DType::Int64);
+  if (!given)
+    TC_CHECK_INDEX((!is_floating(t.dtype()) && !is_complex(t.dtype())) || t.numel() == 0,
+                   "tensors used as indices must be long, int or bool tensors");
+  if (t.dtype() == DType::Uint8) {
+    if (PyErr_WarnEx(PyExc_UserWarning,
+                     "indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+                     1) != 0)
+      throw py::error_already_set();
+    return ops::to_dtype(t, DType::Bool);
+  }
+  if (!given && t.numel() == 0 && t.dtype() != DType::Bool) t = ops::to_dtype(t, DType::Int64);
   return t;
 }
 
@@ -86,7 +136,7 @@ int64_t consumed_dims(py::handle o) {
   if (PyBool_Check(o.ptr())) return 0;
   if (is_tensor(o)) {
     Tensor t = o.cast<Tensor>();
-    return t.dtype() == DType::Bool ? std::max<int64_t>(t.dim(), 0) : 1;
+    return t.dtype() == DType::Bool || t.dtype() == DType::Uint8 ? std::max<int64_t>(t.dim(), 0) : 1;
   }
   return 1;
 }
@@ -144,15 +194,12 @@ Parsed apply_index(const Tensor& self, py::handle key) {
       adv.push_back({dim, o.ptr() == Py_True ? ops::zeros({1}, DType::Int64) : ops::zeros({0}, DType::Int64)});
       ++dim;
     } else if (is_int_like(o)) {
-      int64_t i = to_int(o, "index", "index");
+      int64_t i = index_int(o);
       v = ops::select(v, dim, i);
     } else if (PySlice_Check(o.ptr())) {
       py::slice s = py::reinterpret_borrow<py::slice>(o);
-      auto get = [&](py::object x) -> std::optional<int64_t> {
-        if (x.is_none()) return std::nullopt;
-        return to_int(x, "slice", "index");
-      };
-      std::optional<int64_t> start = get(s.attr("start")), stop = get(s.attr("stop")), step = get(s.attr("step"));
+      std::optional<int64_t> start = slice_bound(s.attr("start")), stop = slice_bound(s.attr("stop")),
+                             step = slice_bound(s.attr("step"));
       int64_t st = step ? *step : 1;
       if (dim >= v.dim() && !start && !stop && st == 1) {  // Note [Several ellipses]
         ++dim;
@@ -209,7 +256,7 @@ Parsed apply_index(const Tensor& self, py::handle key) {
 void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
   cls.def("__getitem__", [](const Tensor& self, py::handle key) -> Tensor {
     // Fast path: a single int.
-    if (PyLong_CheckExact(key.ptr()) && self.dim() > 0) return ops::select(self, 0, to_int(key, "index", "index"));
+    if (PyLong_CheckExact(key.ptr()) && self.dim() > 0) return ops::select(self, 0, index_int(key));
     Parsed p = apply_index(self, key);
     if (!p.has_adv) {
       if (p.view.same(self)) return ops::alias(self);
@@ -243,6 +290,11 @@ void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
       else
         v = tensor_from_data(value, self.dtype());
     }
+    // A lone mask with a number (or 0-dim) value is PyTorch's masked_fill_,
+    // which takes bool masks only (Note [uint8 masks]).
+    if (is_tensor(key) && v.dim() == 0 && key.cast<Tensor>().dtype() == DType::Uint8)
+      throw tc::Error(ErrorKind::Runtime,
+                      "masked_fill_ only supports boolean masks, but got mask with dtype unsigned char");
     // Nothing is recorded into a tensor that cannot hold a gradient (an
     // integer t with a value that requires grad is a plain copy, as PyTorch).
     std::optional<autograd::NoGradGuard> no_grad;

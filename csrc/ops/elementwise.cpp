@@ -222,6 +222,9 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   if (clamp_bool_number) no_kernel(op == BinaryOp::ClampMin ? "clamp_min_scalar" : "clamp_max_scalar", common);
   if (op == BinaryOp::Heaviside && a.dtype() != b.dtype())
     raise(ErrorKind::Runtime, "heaviside is not yet implemented for tensors with different dtypes.");
+  // Complex numbers have no order: PyTorch's RuntimeError, before the shape check.
+  if ((op == BinaryOp::Maximum || op == BinaryOp::Minimum) && is_complex(common))
+    raise(ErrorKind::Runtime, name, " not implemented for complex tensors.");
   if ((rule == Rule::IntOnly && is_floating(common)) || (rule == Rule::FloatOnly && !is_floating(common)) ||
       (compute == DType::Bool && rule == Rule::Numeric) ||
       (op == BinaryOp::Sub && (a.dtype() == DType::Bool || b.dtype() == DType::Bool)))

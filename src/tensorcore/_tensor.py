@@ -1061,6 +1061,22 @@ def masked_fill(self, mask, value):
 
 @_method
 def masked_fill_(self, mask, value):  # Note [Python in-place ops record history] (_inplace.py)
+    if builtins.any(st == 0 and n > 1 for st, n in zip(self.stride(), self.shape)) and not (
+            _C.is_grad_enabled() and (self.requires_grad or getattr(value, "requires_grad", False))):
+        # An expanded self (a stride-0 dim): PyTorch's masked_fill_ writes through the aliases (an element
+        # is the value where any of its aliases is masked) where copying a result back would be refused as
+        # overlapping. Checked out of place first (mask dtype, shapes, value), then written by index_put_.
+        import warnings
+        if isinstance(mask, Tensor) and mask.dtype == bool_:  # PyTorch checks the mask's dtype before it warns
+            warnings.warn("Use of masked_fill_ on expanded tensors is deprecated. Please clone() the tensor before "
+                          "performing this operation. This also applies to advanced indexing e.g. tensor[mask] = "
+                          "scalar", UserWarning, stacklevel=2)
+        _masked_fill_any(self, mask, value)
+        from .autograd import no_grad
+        from ._functions import tensor
+        with no_grad():
+            fill = value if isinstance(value, Tensor) else tensor(value, dtype=self.dtype)
+            return self.index_put_(mask.expand(self.shape).nonzero(as_tuple=True), fill.to(self.dtype))
     return write_inplace(self, "masked_fill", lambda src: _masked_fill_any(src, mask, value), value)
 
 

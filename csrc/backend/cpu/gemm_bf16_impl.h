@@ -150,10 +150,10 @@ void pack_b(int64_t nc, int64_t kc, const u16* b, int64_t b_r, int64_t b_c, u32*
 #if defined(TC_BF16_NATIVE)
 // C[MR x NR] = (or +=) the kc2 pairs of the A and B micro-panels; with
 // kRound, C is bfloat16 and gets the rounded sums (a single K block: add is false).
-template <bool kRound>
-inline __attribute__((always_inline)) void micro_kernel(int64_t kc2, const u32* __restrict__ a,
-                                                        const u32* __restrict__ b, void* __restrict__ cv, int64_t ldc,
-                                                        bool add) {
+template <bool kRound> inline __attribute__((always_inline)) void micro_kernel(int64_t kc2, const u32* __restrict__ a,
+                                                                               const u32* __restrict__ b,
+                                                                               void* __restrict__ cv, int64_t ldc,
+                                                                               bool add) {
   float* c = static_cast<float*>(cv);
   // The C tile is read or written after the K loop: start fetching it now.
 #pragma GCC unroll 16
@@ -182,8 +182,7 @@ inline __attribute__((always_inline)) void micro_kernel(int64_t kc2, const u32* 
   }
   if constexpr (kRound) {
     // round_to_bf16 on 16 lanes: add 0x7fff + the kept lsb, NaN -> 0x7fc0, keep the high halves.
-    const __m512i bias = _mm512_set1_epi32(0x7fff), one = _mm512_set1_epi32(1),
-                  qnan = _mm512_set1_epi32(0x7fc00000);
+    const __m512i bias = _mm512_set1_epi32(0x7fff), one = _mm512_set1_epi32(1), qnan = _mm512_set1_epi32(0x7fc00000);
     u16* c16 = static_cast<u16*>(cv);
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r)

@@ -26,6 +26,11 @@ class Node:
     def variable(self) -> Any:
         return self._cpp.variable
 
+    def __call__(self, *grad_outputs: Any) -> Any:
+        """The node's backward formula on these output gradients (None for an absent one): a tuple of
+        input gradients, or the only one, as PyTorch's grad_fn(...)."""
+        return self._cpp(*grad_outputs)
+
     def register_hook(self, fn: Any) -> Any:
         """fn(grad_inputs, grad_outputs) runs after this node computes its gradients."""
         hid = self._cpp._register_hook(fn)

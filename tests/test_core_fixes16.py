@@ -1,0 +1,235 @@
+"""Core fixes of stop 16, each compared with PyTorch: `.data`'s own version
+counter, `view(dtype=)`, index and slice bounds beyond int64, uint8 masks,
+masked_fill_ on an expanded tensor, in-place writes into multi-output views,
+and complex maximum/minimum."""
+import warnings
+
+import numpy as np
+import pytest
+
+import tensorcore as tc
+
+torch = pytest.importorskip("torch")
+
+
+def _outcome(lib, fn):
+    """('ok', values) or ('raise', exception type name), with warnings recorded."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            r = fn(lib)
+            out = ("ok", None if r is None else np.asarray(r.detach().tolist() if hasattr(r, "tolist") else r))
+        except Exception as e:  # noqa: BLE001 - the type is what is compared
+            out = ("raise", type(e).__name__)
+    return out, sorted({str(w.message)[:40] for w in caught if issubclass(w.category, UserWarning)})
+
+
+def _same(fn, check_warnings=True):
+    ours, ours_w = _outcome(tc, fn)
+    theirs, theirs_w = _outcome(torch, fn)
+    assert ours[0] == theirs[0], (ours, theirs)
+    if ours[0] == "raise":
+        assert ours[1] == theirs[1]
+    elif theirs[1] is not None:
+        np.testing.assert_array_equal(ours[1], theirs[1])
+    if check_warnings:
+        assert ours_w == theirs_w
+    return ours
+
+
+# ---- .data has its own version counter (Note [.data has its own version counter]) ----
+
+def test_inplace_through_data_does_not_invalidate_saved_tensors():
+    def run(lib):
+        w = lib.ones(3, requires_grad=True)
+        y = (w * w).sum()
+        w.data.mul_(2)  # old-style update between forward and backward
+        y.backward()
+        return w.grad
+    assert _same(run)[0] == "ok"
+
+
+def test_inplace_through_detach_still_invalidates_saved_tensors():
+    def run(lib):
+        w = lib.ones(3, requires_grad=True)
+        y = (w * w).sum()
+        w.detach().mul_(2)
+        y.backward()
+    assert _same(run) == ("raise", "RuntimeError")
+
+
+def test_data_version_is_separate_and_memory_shared():
+    w = tc.ones(3, requires_grad=True)
+    d = w.data
+    v = w._version
+    d.add_(1)
+    assert w._version == v and d._version == 1
+    assert w.detach().tolist() == [2.0, 2.0, 2.0]
+
+
+def test_view_dtype_keyword():
+    _same(lambda lib: lib.arange(6.0).view(dtype=lib.int32))
+    _same(lambda lib: lib.arange(6.0).view(dtype=lib.float16))
+
+
+# ---- index and slice bounds (Note [Slice bounds beyond int64]) ----
+
+@pytest.mark.parametrize("index", [10**20, -10**20, 2**63, -2**63 - 1])
+def test_integer_index_beyond_int64_is_value_error(index):
+    assert _same(lambda lib: lib.arange(6.0)[index]) == ("raise", "ValueError")
+
+
+@pytest.mark.parametrize("key", [slice(1, 2**63), slice(1, 2**64), slice(-2**63, None), slice(-2**63 - 1, None),
+                                 slice(None, -2**64), slice(-2**62 - 1, None), slice(-2**62, None),
+                                 slice(None, 2**62 + 5), slice(2**62, None), slice(-10**30, 3)])
+def test_slice_bounds_saturate_like_pytorch(key):
+    _same(lambda lib: lib.arange(6.0)[key])
+    _same(lambda lib: lib.arange(12.0).view(3, 4)[:, key])
+
+
+# ---- uint8 masks (Note [uint8 masks]) ----
+
+def test_uint8_mask_reads_as_bool_mask_with_warning():
+    mask = [1, 0, 1, 0, 1, 0]
+    _same(lambda lib: lib.arange(6.0)[lib.tensor(mask, dtype=lib.uint8)])
+    _same(lambda lib: lib.arange(12.0).view(3, 4)[lib.tensor([1, 0, 2], dtype=lib.uint8)])
+    _same(lambda lib: lib.arange(12.0).view(3, 4)[lib.tensor([1, 0, 1], dtype=lib.uint8), 1])
+    _same(lambda lib: lib.arange(12.0).view(3, 4)[lib.tensor([[1, 0, 1, 0]] * 3, dtype=lib.uint8)])
+
+
+def test_uint8_mask_assignment():
+    def tensor_value(lib):
+        t = lib.zeros(6)
+        t[lib.tensor([1, 0, 1, 0, 1, 0], dtype=lib.uint8)] = lib.tensor([5.0, 6.0, 7.0])
+        return t
+    _same(tensor_value)
+
+    def number_value(lib):  # PyTorch's masked_fill_ path: bool masks only
+        t = lib.zeros(6)
+        t[lib.tensor([1, 0, 1, 0, 1, 0], dtype=lib.uint8)] = 1.0
+        return t
+    assert _same(number_value) == ("raise", "RuntimeError")
+
+    def zero_dim_value(lib):
+        t = lib.zeros(6)
+        t[lib.tensor([1, 0, 1, 0, 1, 0], dtype=lib.uint8)] = lib.tensor(2.0)
+        return t
+    assert _same(zero_dim_value) == ("raise", "RuntimeError")
+
+
+def test_uint8_mask_gradient():
+    def run(lib):
+        x = lib.arange(6.0, requires_grad=True)
+        x[lib.tensor([0, 1, 1, 0, 0, 1], dtype=lib.uint8)].pow(2).sum().backward()
+        return x.grad
+    _same(run)
+
+
+# ---- masked_fill_ through the aliases of an expanded tensor ----
+
+@pytest.mark.parametrize("mask", [[True, False, True], [False, False, False]])
+def test_masked_fill_inplace_on_expanded(mask):
+    def run(lib):
+        base = lib.zeros(1)
+        out = base.expand(3).masked_fill_(lib.tensor(mask), 1.0)
+        return lib.cat([out, base])
+    _same(run)
+
+    def two_dims(lib):
+        base = lib.zeros(2, 1)
+        base.expand(2, 3).masked_fill_(lib.tensor([[True, False, False], [False, False, False]]), 7.0)
+        return base
+    _same(two_dims)
+
+
+def test_masked_fill_inplace_on_expanded_checks_like_pytorch():
+    assert _same(lambda lib: lib.zeros(1).expand(3).masked_fill_(lib.tensor([1, 0, 1]), 1.0))[0] == "raise"
+    assert _same(lambda lib: lib.zeros(1).expand(3).masked_fill_(lib.tensor([True, False]), 1.0))[0] == "raise"
+
+
+# ---- in-place into multi-output views (Note [Multi-output views]) ----
+
+@pytest.mark.parametrize("make", [
+    lambda x: x.split(2)[0],
+    lambda x: x.split(2)[1],
+    lambda x: x.chunk(2)[1],
+    lambda x: x.split_with_sizes([1, 3])[1],
+    lambda x: x.unbind(0)[2],
+    lambda x: x.view(2, 2).unbind(1)[1],
+])
+def test_inplace_on_multi_output_view_raises(make):
+    def run(lib):
+        x = lib.ones(4, requires_grad=True) * 1
+        return make(x).mul_(2)
+    assert _same(run) == ("raise", "RuntimeError")
+    with pytest.raises(RuntimeError, match="output of a function that returns multiple views"):
+        run(tc)
+
+
+@pytest.mark.parametrize("case", ["no_grad_mode", "base_without_grad", "tensor_split"])
+def test_inplace_on_multi_output_view_allowed(case):
+    def run(lib):
+        x = lib.ones(4, requires_grad=case != "base_without_grad") * 1
+        if case == "no_grad_mode":
+            with lib.no_grad():
+                x.split(2)[0].mul_(2)
+        elif case == "tensor_split":
+            x.tensor_split(2)[1].add_(1)
+        else:
+            x.split(2)[0].mul_(2)
+        return x
+    assert _same(run)[0] == "ok"
+
+
+def test_tensor_split_inplace_gradient():
+    def run(lib):
+        a = lib.arange(4.0, requires_grad=True)
+        x = a * 1
+        x.tensor_split(2)[1].mul_(3)
+        x.sum().backward()
+        return a.grad
+    _same(run)
+
+
+# ---- complex maximum / minimum ----
+
+@pytest.mark.parametrize("op", ["maximum", "minimum"])
+def test_complex_maximum_minimum_runtime_error_first(op):
+    def same_shape(lib):
+        return getattr(lib, op)(lib.tensor([1j]), lib.tensor([2j]))
+    def bad_shape(lib):  # the complex check comes before the shape check
+        return getattr(lib, op)(lib.ones(2, dtype=lib.complex64), lib.ones(3))
+    assert _same(same_shape) == ("raise", "RuntimeError")
+    assert _same(bad_shape) == ("raise", "RuntimeError")
+    with pytest.raises(RuntimeError, match=f"{op} not implemented for complex tensors"):
+        bad_shape(tc)
+
+
+# ---- grad_fn objects are callable (PyTorch's Node.__call__) ----
+
+def test_grad_fn_call_applies_the_backward_formula():
+    def two_inputs(lib):
+        a = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        b = lib.tensor([4.0, 5.0, 6.0], requires_grad=True)
+        ga, gb = (a * b).grad_fn(lib.tensor([1.0, 10.0, 100.0]))
+        return lib.stack([ga, gb])
+    _same(two_inputs)
+    _same(lambda lib: (lib.arange(3.0, requires_grad=True) * 2).sum().grad_fn(lib.tensor(3.0)))
+    _same(lambda lib: (lib.arange(3.0, requires_grad=True) * 1).split(1)[1].grad_fn(None, lib.ones(1), None))
+
+
+def test_grad_fn_call_errors():
+    def no_args(lib):
+        return (lib.ones(2, requires_grad=True) * 2).grad_fn()
+    def not_a_tensor(lib):
+        return (lib.ones(2, requires_grad=True) * 2).grad_fn(1.0)
+    def after_backward(lib):
+        a = lib.ones(2, requires_grad=True)
+        y = a * a
+        y.sum().backward()
+        return y.grad_fn(lib.ones(2))
+    assert _same(no_args) == ("raise", "TypeError")
+    assert _same(not_a_tensor) == ("raise", "TypeError")
+    assert _same(after_backward) == ("raise", "RuntimeError")
+    a = tc.ones(2, requires_grad=True)
+    assert (a * a).grad_fn(None) == (None, None)
