@@ -36,9 +36,15 @@ def test_float32_gelu_special_values(torch):
     v = [float("nan"), float("inf"), float("-inf"), -0.0, 0.0, -5.6, 5.6, -10.0, -100.0]
     got = F.gelu(tc.tensor(v)).numpy()
     want = torch.nn.functional.gelu(torch.tensor(v)).numpy()
-    assert np.array_equal(got, want, equal_nan=True)
-    ok = ~np.isnan(want)
-    assert np.array_equal(np.signbit(got[ok]), np.signbit(want[ok]))  # +0 for very negative inputs, as printed
+    # PyTorch's answer at +inf and the sign of its 0 for -0 and very negative inputs depend on the kernel it
+    # dispatches to: its AVX2 kernel gives inf and +0 (what tensorcore gives everywhere), its AVX-512 kernel (as on
+    # a Zen 4) NaN and -0. The other values agree on both.
+    isa_dependent = np.array([False, True, False, True, False, True, False, True, True])
+    assert np.array_equal(got[~isa_dependent], want[~isa_dependent], equal_nan=True)
+    assert got[1] == np.inf and np.all(got[isa_dependent][1:] == 0) and not np.signbit(got[[4, 5, 7, 8]]).any()
+    if torch.backends.cpu.get_cpu_capability() == "AVX2":
+        assert np.array_equal(got, want, equal_nan=True)
+        assert np.array_equal(np.signbit(got[~np.isnan(want)]), np.signbit(want[~np.isnan(want)]))
 
 
 def test_float32_softmax_exp_is_accurate_down_to_subnormals(torch):
