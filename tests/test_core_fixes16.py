@@ -233,3 +233,88 @@ def test_grad_fn_call_errors():
     assert _same(after_backward) == ("raise", "RuntimeError")
     a = tc.ones(2, requires_grad=True)
     assert (a * a).grad_fn(None) == (None, None)
+
+
+# ---- differential-fuzzer findings (seeds 202 --dtypes all and 303), each as PyTorch ----
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.ones(2, dtype=lib.int32).clamp_min_(2**40),
+    lambda lib: lib.ones(2, dtype=lib.int32).clamp_max(2**40),  # used to wrap the bound to 0: silently [0, 0]
+    lambda lib: lib.ones(2, dtype=lib.int16).clamp_min(70000),
+    lambda lib: lib.ones(2, dtype=lib.uint8).clamp_max(-300),
+])
+def test_integer_clamp_bound_must_fit(call):
+    assert _same(call) == ("raise", "RuntimeError")
+
+
+def test_integer_clamp_bound_that_fits():
+    _same(lambda lib: lib.arange(5, dtype=lib.int32).clamp_max(2**31 - 1))
+    _same(lambda lib: lib.arange(5, dtype=lib.int16).clamp_min(-3))
+    _same(lambda lib: lib.arange(5, dtype=lib.int32).clamp_min(2.5))  # a float bound promotes instead
+
+
+@pytest.mark.parametrize("value", [2**31, -2**31 - 1, 2**40, 2**62, 2**63 - 1, -2**63])
+@pytest.mark.parametrize("factory", ["tensor", "as_tensor"])
+def test_python_int_beyond_int32(value, factory):
+    assert _same(lambda lib: getattr(lib, factory)([1, value], dtype=lib.int32)) == ("raise", "RuntimeError")
+
+
+def test_python_int_at_int32_limits():
+    _same(lambda lib: lib.tensor([2**31 - 1, -2**31], dtype=lib.int32))
+
+
+@pytest.mark.parametrize("out_dtype", ["float32", "float16", "float64", "complex128", "complex64", "int64", "bool"])
+def test_complex_abs_into_out(out_dtype):
+    def run(lib):
+        out = lib.empty(2, dtype=getattr(lib, out_dtype))
+        return lib.abs(lib.tensor([3 + 4j, -1j], dtype=lib.complex128), out=out)
+    _same(run)
+
+
+@pytest.mark.parametrize("op", ["deg2rad", "rad2deg"])
+def test_deg2rad_complex_runtime_error(op):
+    assert _same(lambda lib: getattr(lib, op)(lib.tensor([1j]))) == ("raise", "RuntimeError")
+    assert _same(lambda lib: getattr(lib.tensor([1j]), op + "_")()) == ("raise", "RuntimeError")
+
+
+def test_sum_and_mean_across_real_and_complex():
+    x = np.arange(16.0).reshape(4, 4)
+    _same(lambda lib: lib.sum(lib.tensor(x), 1, dtype=lib.complex128))
+    _same(lambda lib: lib.sum(lib.tensor(x), 1, out=lib.empty(0, dtype=lib.complex128)))
+    _same(lambda lib: lib.tensor(x).sum(dtype=lib.complex64))
+    _same(lambda lib: lib.mean(lib.tensor(x * (1 + 2j)), 0, out=lib.empty(0, dtype=lib.float32)))
+
+    def grad(lib):
+        a = lib.tensor(x, requires_grad=True)
+        lib.view_as_real(a.sum(1, dtype=lib.complex128)).sum().backward()
+        return a.grad
+    _same(grad)
+
+
+def test_linspace_and_logspace_out():
+    _same(lambda lib: lib.linspace(0, 3, 3, out=lib.empty(0, dtype=lib.complex64)))
+    _same(lambda lib: lib.linspace(1 + 1j, 3, 3, out=lib.empty(0, dtype=lib.complex128)))
+    _same(lambda lib: lib.logspace(0, 3, 4, out=lib.empty(2, 2)))
+    _same(lambda lib: lib.logspace(0, 3, 3, base=2, out=lib.empty(0, dtype=lib.float64)))
+    _same(lambda lib: lib.logspace(0, 3, 3, base=2, out=lib.empty(0, dtype=lib.int64)))
+
+
+def test_zero_dim_quirks():
+    assert _same(lambda lib: lib.tensor(2.0).index_select(1, lib.tensor([0, 0]))) == ("raise", "IndexError")
+    _same(lambda lib: lib.tensor(3.0).topk(0).values)
+    _same(lambda lib: lib.tensor(3.0).topk(0, dim=0).indices)
+    assert _same(lambda lib: lib.tensor(1.0)[::0]) == ("raise", "ValueError")
+    assert _same(lambda lib: lib.tensor(1.0)[::2]) == ("raise", "IndexError")
+
+
+def test_out_that_requires_grad_is_resized_by_a_non_differentiable_op():
+    def run(lib):
+        w = lib.zeros(0, requires_grad=True)
+        return lib.lt(lib.tensor([1.0, 3.0]), 2, out=w)
+    _same(run)
+    assert _same(lambda lib: lib.zeros(0, requires_grad=True).resize_(3)) == ("raise", "RuntimeError")
+
+
+def test_factory_int_beyond_uint64_is_overflow_error():
+    assert _same(lambda lib: lib.arange(2**70, dtype=lib.bool)) == ("raise", "OverflowError")
+    assert _same(lambda lib: lib.arange(0, 2**70)) == ("raise", "OverflowError")

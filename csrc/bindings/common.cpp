@@ -419,13 +419,16 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
                                                                                 : src_dt);
   const bool small_int_target = target == DType::Uint8 || target == DType::Int8 || target == DType::Int16;
   if (from_python_seq && t.numel() > 0 && !is_floating(target) && target != DType::Bool &&
-      (is_floating(src_dt) || (src_dt == DType::Int64 && small_int_target))) {
+      (is_floating(src_dt) || (src_dt == DType::Int64 && (small_int_target || target == DType::Int32)))) {
     // Python numbers into an integer dtype must fit it (NaN and inf never do): PyTorch's RuntimeError. An
     // unsigned type also takes negatives down to -max, which wrap (c10::overflows).
     py::object a = np.attr("asarray")(arr);
     bool fits = true;
-    if (small_int_target) {
-      const double hi = target == DType::Uint8 ? 255 : target == DType::Int8 ? 127 : 32767;
+    if (small_int_target || (target == DType::Int32 && !is_floating(src_dt))) {
+      const double hi = target == DType::Uint8   ? 255
+                        : target == DType::Int8  ? 127
+                        : target == DType::Int16 ? 32767
+                                                 : 2147483647;
       const double lo = target == DType::Uint8 ? -255 : -hi - 1;
       fits = np.attr("all")(np.attr("less_equal")(a, hi)).cast<bool>() &&
              np.attr("all")(np.attr("greater_equal")(a, lo)).cast<bool>();

@@ -161,7 +161,14 @@ Parsed apply_index(const Tensor& self, py::handle key) {
           "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a "
           "0-dim tensor to a number");
     }
-    if (PySlice_Check(key.ptr())) throw py::index_error("slice() cannot be applied to a 0-dim tensor.");
+    if (PySlice_Check(key.ptr())) {
+      py::object step = py::reinterpret_borrow<py::slice>(key).attr("step");
+      int overflow = 0;
+      if (PyLong_Check(step.ptr()) && PyLong_AsLongLongAndOverflow(step.ptr(), &overflow) == 0 && !overflow)
+        // Python's own check comes first
+        throw py::value_error("slice step cannot be zero");
+      throw py::index_error("slice() cannot be applied to a 0-dim tensor.");
+    }
   }
   py::tuple items;
   if (py::isinstance<py::tuple>(key))

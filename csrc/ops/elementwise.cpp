@@ -253,8 +253,11 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
     kernel_op = BinaryOp::Mul;
   }
   Tensor ac = to_dtype(a, compute);
-  Tensor bc = op == BinaryOp::Pow && is_integral(compute, false) && is_wrapped_number(b) ? checked_scalar_to(b, compute)
-                                                                                         : to_dtype(b_src, compute);
+  // pow's exponent and clamp_min/clamp_max's bound, given as a Python number, must fit an integer compute dtype
+  // (PyTorch's RuntimeError; a plain conversion would wrap 2**40 to 0 in int32, a silently wrong bound).
+  const bool checked_number = (op == BinaryOp::Pow || op == BinaryOp::ClampMin || op == BinaryOp::ClampMax) &&
+                              is_integral(compute, false) && is_wrapped_number(b);
+  Tensor bc = checked_number ? checked_scalar_to(b, compute) : to_dtype(b_src, compute);
   // An empty result divides nothing (PyTorch: `zeros(0, dtype=long) % 0` is an empty tensor).
   if (is_integral(compute, true) && divides(op) && any_zero(bc) &&
       shape_numel(broadcast_shapes(ac.sizes(), bc.sizes(), name)) > 0)
@@ -509,6 +512,9 @@ static void refuse_complex(UnaryOp op, DType dt) {
             "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn instead.");
     case UnaryOp::SignBit:
       raise(ErrorKind::NotImplemented, "signbit is not implemented for complex tensors.");
+    case UnaryOp::Deg2Rad:
+    case UnaryOp::Rad2Deg:
+      raise(ErrorKind::Runtime, unary_name(op), " is not supported for complex tensors.");
     default:
       return;
   }
@@ -536,7 +542,9 @@ Tensor& unary_out(UnaryOp op, const Tensor& a, Tensor& out) {
   // Ops whose result keeps the input's dtype (abs, floor, sign, ...) want exactly that dtype in out=, as PyTorch,
   // which checks it before it looks for a kernel.
   Rule rule = unary_rule(op);
-  if (rule != Rule::Float && rule != Rule::FloatOnly && rule != Rule::Pred && op != UnaryOp::Square)
+  // abs of a complex is real: any out= its real result casts to, or exactly the input's complex dtype.
+  const bool real_abs = op == UnaryOp::Abs && is_complex(a.dtype()) && !is_complex(out.dtype());
+  if (rule != Rule::Float && rule != Rule::FloatOnly && rule != Rule::Pred && op != UnaryOp::Square && !real_abs)
     TC_CHECK(out.dtype() == a.dtype(), "Found dtype ", dtype_name(out.dtype()), " but expected ", dtype_name(a.dtype()),
              " (", name, " with out=)");
   resize_output(out, a.sizes());  // as binary_out

@@ -172,6 +172,8 @@ template <typename Attrs> autograd::FormulaNode* record_reduction(const char* na
 Tensor sum(const Tensor& a, const Shape& dims, bool keepdim, std::optional<DType> dtype) {
   if (is_complex(a.dtype()) && (!dtype || *dtype == a.dtype()))
     return complex_reduce(a, dims, keepdim, false);  // Note [Complex through real views]
+  // A complex dtype= (or out=) sums the input converted to it, as PyTorch: real inputs get a zero imaginary part.
+  if (dtype && is_complex(*dtype)) return sum(to_dtype(a, *dtype), dims, keepdim);
   Plan p = make_plan(a, dims, keepdim, "sum", /*collapse_expanded=*/true);
   DType in_dt = dtype ? *dtype : a.dtype();
   DType out_dt = dtype ? *dtype : sum_dtype(a.dtype());

@@ -10,8 +10,11 @@
 
 namespace tc::ops {
 
-Tensor& resize_(Tensor& self, const Shape& sizes) {
-  TC_CHECK(!self.requires_grad(), "cannot resize variables that require grad");
+namespace {
+// The resize itself. Tensor.resize_ refuses a tensor that requires grad; an
+// op's out= tensor is resized below autograd, as PyTorch's resize_output
+// (an out of an op with no gradient may require grad: lt(a, b, out=w)).
+Tensor& resize_storage_and_sizes(Tensor& self, const Shape& sizes) {
   for (int64_t s : sizes)
     TC_CHECK(s >= 0, "resize_(): Trying to create tensor with negative dimension ", s, ": ", shape_str(sizes));
   if (sizes == self.sizes()) return self;  // PyTorch keeps the strides then
@@ -27,6 +30,12 @@ Tensor& resize_(Tensor& self, const Shape& sizes) {
   self.bump_version();
   return self;
 }
+}  // namespace
+
+Tensor& resize_(Tensor& self, const Shape& sizes) {
+  TC_CHECK(!self.requires_grad(), "cannot resize variables that require grad");
+  return resize_storage_and_sizes(self, sizes);
+}
 
 void resize_output(Tensor& out, const Shape& shape, bool warn_if_nonempty) {
   if (out.sizes() == shape) return;
@@ -36,7 +45,7 @@ void resize_output(Tensor& out, const Shape& shape, bool warn_if_nonempty) {
          ". This behavior is deprecated, and in a future PyTorch release outputs will not be resized unless they "
          "have zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero elements "
          "with t.resize_(0).");
-  resize_(out, shape);
+  resize_storage_and_sizes(out, shape);
 }
 
 }  // namespace tc::ops

@@ -321,6 +321,8 @@ def full_like(input: Any, fill_value: Any, *, dtype: Any = None, device: Any = N
 def _number(x, name, what):
     if isinstance(x, Tensor) and x.numel() == 1:
         return x.item()
+    if isinstance(x, builtins.int) and not -2**63 <= x < 2**64:  # the argument parser's Scalar, as PyTorch
+        raise OverflowError("int too big to convert")
     if isinstance(x, (builtins.int, builtins.float)) or isinstance(x, (np.integer, np.floating)):
         return x
     raise TypeError(f"{name}(): argument '{what}' must be Number, not {type(x).__name__}")
@@ -384,9 +386,14 @@ def linspace(start: Any, end: Any, steps: Any, *, dtype: Any = None, device: Any
         if isinstance(bound, Tensor) and bound.dim():
             raise RuntimeError(f"linspace only supports 0-dimensional start and end tensors, but got {what} with "
                                f"{bound.dim()} dimension(s).")
-    if out is None and (dt.is_complex or builtins.any(isinstance(b, builtins.complex) or (
-            isinstance(b, Tensor) and b.is_complex()) for b in (start, end))):
-        return _finish(_complex_linspace(start, end, steps, dtype, dev), requires_grad)
+    if dt.is_complex or builtins.any(isinstance(b, builtins.complex) or (
+            isinstance(b, Tensor) and b.is_complex()) for b in (start, end)):
+        if out is None:
+            return _finish(_complex_linspace(start, end, steps, dtype, dev), requires_grad)
+        t = _complex_linspace(start, end, steps, dt, None)
+        if out.numel() == t.numel():
+            t = t.reshape(out.shape)
+        return _write_out("linspace", t, out, warn_resize=False)
     t = _C.linspace(builtins.float(_number(start, "linspace", "start")),
                     builtins.float(_number(end, "linspace", "end")), steps, float64 if dt is bool_ else dt,
                     dev if out is None else None)
@@ -414,7 +421,14 @@ def _complex_linspace(start, end, steps, dtype, dev):
     return _place(_C._complex(real, imag), dev)
 
 
-def logspace(start: Any, end: Any, steps: Any, base: Any = 10.0, *, dtype: Any = None, device: Any = None, requires_grad: Any = False) -> Tensor:
+def logspace(start: Any, end: Any, steps: Any, base: Any = 10.0, *, dtype: Any = None, device: Any = None, requires_grad: Any = False, out: Any = None, layout: Any = None) -> Tensor:
+    if out is not None:  # computed as without out=, in out's dtype when none is given, then written
+        _check_out("logspace", out)
+        dt = _out_factory_dtype("logspace", dtype_arg(dtype, "logspace"), out)
+        t = logspace(start, end, steps, base, dtype=dt, device=device)
+        if out.numel() == t.numel():
+            t = t.reshape(out.shape)
+        return _write_out("logspace", t, out, warn_resize=False)
     dev = _factory_device(device, "logspace")
     dt = dtype_arg(dtype, "logspace")
     if dt is bool_ and int_arg(steps, "logspace", "steps") > 1:  # one step: start itself, as linspace

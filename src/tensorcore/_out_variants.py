@@ -163,11 +163,15 @@ def reduction_out(name, rule, out, inputs, compute, dtype):
         elif name == "nanmean" and not inputs[0].is_floating_point():
             raise RuntimeError("nanmean(): integral types and 'Bool' are not supported for nanmean, even for "
                                "empty tensors.")
-        elif name == "mean" and not inputs[0].is_floating_point():
+        elif name == "mean" and not (inputs[0].is_floating_point() or inputs[0].is_complex()):
             # mean infers its dtype from the input, never from out
             raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating "
                                f"point or complex dtype. Got: {_SCALAR_TYPE[inputs[0].dtype.name]}")
-        result = compute(out.dtype)
+        if inputs[0].is_complex() and not out.dtype.is_complex:
+            # PyTorch reduces in the input's complex dtype; the copy into a real out keeps the real part (warning)
+            result = compute(None).to(out.dtype)
+        else:
+            result = compute(out.dtype)
         if result.dtype != out.dtype:  # (prod of bools counts in int64 here; PyTorch's lands in out's dtype)
             result = result.to(out.dtype)
         return write_out(name, result, out)

@@ -1311,6 +1311,10 @@ def topk(self, k, dim=-1, largest=True, sorted=True):
             raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
         if self.is_complex():
             raise RuntimeError("topk does not support complex dtypes on CPU")
+    if self.dim() == 0 and k == 0 and -1 <= dim <= 0:
+        # PyTorch's quirk for a 0-dim input: k = 0 still returns the element (its output keeps the 0-dim
+        # shape, which has one element), with index 0.
+        return return_types.topk(self.clone(), self.new_zeros((), dtype=int64))
     v, i = _C.topk(self, k, dim, largest, sorted)
     return return_types.topk(v, i)
 
@@ -1349,6 +1353,8 @@ def addmm(self, mat1, mat2, *, beta=1, alpha=1):
 @_method
 def index_select(self, dim, index):
     dim = int_arg(dim, "index_select")
+    if self.dim() == 0 and not -1 <= dim <= 0:  # the dim's range before the index's size, as PyTorch
+        raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got {dim})")
     if self.dim() == 0 and isinstance(index, Tensor) and index.numel() > 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
     if self.numel() == 0 and self.dim() > 1 and isinstance(index, Tensor) and index.numel() and index.dim() <= 1 \
