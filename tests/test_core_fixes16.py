@@ -318,3 +318,37 @@ def test_out_that_requires_grad_is_resized_by_a_non_differentiable_op():
 def test_factory_int_beyond_uint64_is_overflow_error():
     assert _same(lambda lib: lib.arange(2**70, dtype=lib.bool)) == ("raise", "OverflowError")
     assert _same(lambda lib: lib.arange(0, 2**70)) == ("raise", "OverflowError")
+
+
+def test_index_put_dtype_check_comes_before_index_bounds():
+    def run(key, value):
+        def f(lib):
+            t = lib.zeros(3, 2)
+            t[key(lib)] = value(lib)
+            return t
+        return f
+    # an out-of-range entry of an index tensor is the kernel's: the dtype check comes first
+    assert _same(run(lambda lib: lib.tensor([5]), lambda lib: lib.tensor(5))) == ("raise", "RuntimeError")
+    assert _same(run(lambda lib: lib.tensor([5]), lambda lib: lib.ones(2))) == ("raise", "IndexError")
+    # a plain int index is applied first, and so is any index into a dim of size 0
+    assert _same(run(lambda lib: (5, lib.tensor([0])), lambda lib: lib.tensor(5))) == ("raise", "IndexError")
+
+    def empty_dim(lib):
+        t = lib.zeros(0, 4)
+        t[[0]] = lib.ones(1, dtype=lib.float64)
+    assert _same(empty_dim) == ("raise", "IndexError")
+
+
+def test_tensordot_and_inner_dtype_check_order():
+    assert _same(lambda lib: lib.inner(lib.ones(1, 2, dtype=lib.int64), lib.ones(2, 2, dtype=lib.bool))) == (
+        "raise", "RuntimeError")
+    with pytest.raises(RuntimeError, match="both inputs should have same dtype"):
+        tc.tensordot(tc.ones(2, 3), tc.ones(4, dtype=tc.float64), ([0], [0]))
+    with pytest.raises(RuntimeError, match="last dimension must match"):
+        tc.inner(tc.ones(2, 3), tc.ones(2, dtype=tc.float64))
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int64", "uint8"])
+def test_empty_randn_of_any_dtype(dtype):
+    _same(lambda lib: lib.randn(3, 0, dtype=getattr(lib, dtype)))
+    assert _same(lambda lib: lib.randn(3, 1, dtype=getattr(lib, dtype))) == ("raise", "NotImplementedError")

@@ -244,6 +244,8 @@ def tensordot(a, b, dims=2, out=None):
             raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
     dims_a = [d % na for d in dims_a]
     dims_b = [d % nb for d in dims_b]
+    if a.dtype != b.dtype:  # after the dims' checks, before the sizes', as PyTorch
+        raise RuntimeError("both inputs should have same dtype")
     for da, db in zip(dims_a, dims_b):
         # a contracted dim of size 1 broadcasts against the other: that side is summed first, as PyTorch's
         if a.shape[da] != b.shape[db]:

@@ -154,7 +154,15 @@ def _check_index_put_dtype(self, key, value):
     in self's dtype, as PyTorch; basic indexing casts (a copy_), and so does a
     single bool mask with a one-element value (PyTorch's masked_fill path)."""
     if _advanced_items(key) and not _is_mask_fill(key, value):
-        self[key]  # an invalid key raises its own IndexError first, as PyTorch
+        try:
+            self[key]  # an invalid key raises its own IndexError first, as PyTorch
+        except IndexError as e:
+            # ... except an out-of-range entry of an index tensor: PyTorch's kernel finds that after this check
+            # (an index into a dim of size 0 and a plain int index are checked before it)
+            items = key if isinstance(key, tuple) else (key,)
+            if "out of bounds" not in str(e) or str(e).endswith("with size 0") or builtins.any(
+                    isinstance(k, builtins.int) and not isinstance(k, builtins.bool) for k in items):
+                raise
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                            f"{_TYPE_NAMES[self.dtype.name]} for the destination and {_TYPE_NAMES[value.dtype.name]} "
                            f"for the source.")
