@@ -352,3 +352,16 @@ def test_tensordot_and_inner_dtype_check_order():
 def test_empty_randn_of_any_dtype(dtype):
     _same(lambda lib: lib.randn(3, 0, dtype=getattr(lib, dtype)))
     assert _same(lambda lib: lib.randn(3, 1, dtype=getattr(lib, dtype))) == ("raise", "NotImplementedError")
+
+
+def test_fuzz_seed_505_findings():
+    for op in ("fmax", "fmin"):
+        assert _same(lambda lib: getattr(lib, op)(lib.tensor([1j]), lib.tensor([1.0]))) == ("raise", "RuntimeError")
+    assert _same(lambda lib: lib.tensor([1j, 2.0]).abs_()) == ("raise", "RuntimeError")
+    _same(lambda lib: lib.tensor([-1.0, 2.0]).abs_())
+    _same(lambda lib: lib.tensor([lib.tensor(0.5), lib.tensor(False)], dtype=lib.complex128))
+    _same(lambda lib: lib.tensor([lib.tensor(0.5), 1j]))
+    for shape in ((0,), (0, 3)):
+        _same(lambda lib: lib.logsumexp(lib.empty(*shape), dim=()))
+        _same(lambda lib: lib.logsumexp(lib.empty(*shape, dtype=lib.int64), dim=(), keepdim=True))
+    assert _same(lambda lib: lib.logsumexp(lib.ones(2, 3), dim=())) == ("raise", "RuntimeError")

@@ -347,7 +347,7 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
       inferred = inf.dtype;
       // Note [tensor() element checks]
       std::optional<DType> target = dtype ? dtype : inferred;
-      bool to_float = target && is_floating(*target);
+      bool to_float = target && (is_floating(*target) || is_complex(*target));  // complex: read with __complex__
       if ((inf.float_tensor || inf.multi_tensor) && !to_float)  // read with __index__: one integer value each
         throw py::type_error("only integer tensors of a single element can be converted to an index");
       if (inf.multi_tensor) throw py::value_error("only one element tensors can be converted to Python scalars");

@@ -223,7 +223,8 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   if (op == BinaryOp::Heaviside && a.dtype() != b.dtype())
     raise(ErrorKind::Runtime, "heaviside is not yet implemented for tensors with different dtypes.");
   // Complex numbers have no order: PyTorch's RuntimeError, before the shape check.
-  if ((op == BinaryOp::Maximum || op == BinaryOp::Minimum) && is_complex(common))
+  if ((op == BinaryOp::Maximum || op == BinaryOp::Minimum || op == BinaryOp::Fmax || op == BinaryOp::Fmin) &&
+      is_complex(common))
     raise(ErrorKind::Runtime, name, " not implemented for complex tensors.");
   if ((rule == Rule::IntOnly && is_floating(common)) || (rule == Rule::FloatOnly && !is_floating(common)) ||
       (compute == DType::Bool && rule == Rule::Numeric) ||
@@ -500,7 +501,9 @@ void unary_into(UnaryOp op, Tensor& out, const Tensor& a, const char* name) {
 }  // namespace
 
 // The ops PyTorch refuses for complex inputs with a message of their own, before any dtype check of out=.
-static void refuse_complex(UnaryOp op, DType dt) {
+static void refuse_complex(UnaryOp op, DType dt, bool in_place = false) {
+  if (in_place && op == UnaryOp::Abs && is_complex(dt))  // abs of a complex is real: no place to write it
+    raise(ErrorKind::Runtime, "In-place abs is not supported for complex tensors.");
   if (!is_complex(dt)) return;
   switch (op) {
     case UnaryOp::Floor:
@@ -568,7 +571,7 @@ Tensor& unary_out(UnaryOp op, const Tensor& a, Tensor& out) {
 
 Tensor& unary_(UnaryOp op, Tensor& self) {
   const char* name = unary_name(op);
-  refuse_complex(op, self.dtype());
+  refuse_complex(op, self.dtype(), /*in_place=*/true);
   Rule rule = unary_rule(op);
   // A predicate (logical_not_) is not differentiable: PyTorch writes it even into a leaf that requires grad.
   if (rule != Rule::Pred) check_inplace_target(self, name);
