@@ -27,8 +27,20 @@ class Node:
         return self._cpp.variable
 
     def register_hook(self, fn: Any) -> Any:
-        """fn(grad_inputs, grad_outputs) runs after this node computes its gradients."""
-        hid = self._cpp._register_hook(fn)
+        """fn(grad_inputs, grad_outputs) runs after this node computes its
+        gradients; what it returns (if not None) replaces grad_inputs and must
+        have one entry per gradient, as PyTorch checks."""
+        def checked(grad_inputs, grad_outputs):
+            result = fn(grad_inputs, grad_outputs)
+            if result is None:
+                return None
+            if not isinstance(result, (tuple, list)):
+                raise TypeError(f"expected tuple, but hook returned '{type(result).__name__}'")
+            if len(result) != len(grad_inputs):
+                raise RuntimeError(f"hook '{getattr(fn, '__name__', type(fn).__name__)}' has returned an incorrect "
+                                   f"number of values (got {len(result)}, but expected {len(grad_inputs)})")
+            return result
+        hid = self._cpp._register_hook(checked)
         return _RemovableHandle(lambda: self._cpp._remove_hook(hid))
 
     def __repr__(self) -> str:
