@@ -557,3 +557,40 @@ def test_cholesky_solve_and_inverse():
 def test_cholesky_solve_errors(b_shape, dtype):
     same(lambda m: m.cholesky_solve(m.ones(*b_shape, dtype=getattr(m, dtype)),
                                     m.linalg.cholesky(m.tensor([[2.0, 0.5], [0.5, 1.0]]))))
+
+
+# ---------------------------------------------------------------- argument checks before the engine
+def _ones2(m):
+    return m.ones(2, requires_grad=True)
+
+
+GRAD_OUTPUT_CASES = {
+    "second_output_no_grad": lambda m: m.autograd.grad([_ones2(m).sum(), m.ones(1).sum()], _ones2(m)),
+    "second_output_no_grad_backward": lambda m: m.autograd.backward([_ones2(m).sum(), m.ones(1).sum()]),
+    "none_for_non_scalar": lambda m: (lambda a: m.autograd.grad([a * 2], a, [None]))(_ones2(m)),
+    "shape_mismatch": lambda m: (lambda a: m.autograd.grad([a * 2], a, [m.ones(3)]))(_ones2(m)),
+    "shape_mismatch_backward": lambda m: (_ones2(m) * 2).backward(m.ones(3)),
+    "float_gradient": lambda m: (lambda a: m.autograd.grad([a * 2], a, [3.0]))(_ones2(m)),
+    "int_gradient": lambda m: (lambda a: m.autograd.grad([a * 2], a, [m.ones(2, dtype=m.int64)]))(_ones2(m)),
+    "implicit_for_one_element": lambda m: (lambda a: m.autograd.grad(a * 2, a))(m.ones(1, requires_grad=True)),
+    "non_scalar_without_grad_fn": lambda m: m.autograd.grad([m.ones(2)], _ones2(m)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAD_OUTPUT_CASES))
+def test_grad_output_checks(name):
+    same(GRAD_OUTPUT_CASES[name])
+
+
+def test_hook_handles_and_saved_tensor_contexts():
+    def f(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        handle = x.register_hook(lambda g: g * 0)
+        with handle:
+            pass
+        with m.autograd.graph.save_on_cpu():
+            (x * x).sum().backward()
+        with m.autograd.graph.disable_saved_tensors_hooks("no hooks here"):
+            (x * 3).sum().backward()
+        return type(handle).__name__, x.grad
+    same(f)

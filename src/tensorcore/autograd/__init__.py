@@ -54,6 +54,22 @@ def _as_list(x):
     return list(x)
 
 
+def _check_grad_outputs(outputs, grads, is_grads_batched=False):
+    """PyTorch's checks of (output, grad_output) pairs before the engine runs
+    (its _make_grads): a gradient is a tensor or None, None only for a
+    one-element output, a tensor of the output's shape."""
+    from .. import Tensor
+    for i, (o, g) in enumerate(zip(outputs, grads)):
+        if g is None:
+            if o.requires_grad and o.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        elif not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+        elif not is_grads_batched and g.shape != o.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a "
+                               f"shape of {o.shape}.")
+
+
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: Any = None, create_graph: Any = False, inputs: Any = None) -> None:
     tensors = _as_list(tensors)
     grads = _as_list(grad_tensors) if grad_tensors is not None else [None] * len(tensors)
@@ -64,6 +80,7 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: Any = None, c
     if inputs is not None and len(_as_list(inputs)) == 0:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     inputs = _as_list(inputs)
+    _check_grad_outputs(tensors, grads)
     for i, t in enumerate(tensors):
         if not t.requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
@@ -107,9 +124,11 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Any 
         retain_graph = create_graph
     if allow_unused is None:
         allow_unused = materialize_grads
-    for o in outputs:
+    if not is_grads_batched:
+        _check_grad_outputs(outputs, grads)
+    for i, o in enumerate(outputs):
         if not o.requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
     nan_checks = anomaly_mode._nan_check_hooks(outputs)
     previous_validity = _checkpoint_validity[0]
     _checkpoint_validity[0] = False

@@ -78,14 +78,16 @@ def wrap(cpp_node: Any) -> Any:
     return obj
 
 
-class _RemovableHandle:
+class RemovableHandle:
+    """What register_hook returns: remove() (or leaving a `with` block) undoes the registration."""
+
     __slots__ = ("_remove", "id")
     _next = [0]
 
     def __init__(self, remove: Any) -> None:
         self._remove = remove
-        _RemovableHandle._next[0] += 1
-        self.id = _RemovableHandle._next[0]
+        RemovableHandle._next[0] += 1
+        self.id = RemovableHandle._next[0]
 
     def remove(self) -> None:
         if self._remove is not None:
@@ -97,3 +99,57 @@ class _RemovableHandle:
 
     def __exit__(self, *exc: Any) -> None:
         self.remove()
+
+
+_RemovableHandle = RemovableHandle  # the name the rest of tensorcore imports
+
+
+# Note [saved tensor hooks]
+# tensorcore's engine saves tensors for backward in C++ and has no pack /
+# unpack hook points. save_on_cpu only moves saved tensors to the CPU, where
+# tensorcore's tensors already are, so it is exact as a no-op context manager;
+# disable_saved_tensors_hooks has nothing to disable. A user-defined
+# saved_tensors_hooks pair, whose hooks could transform what is saved, is
+# refused rather than silently skipped.
+class saved_tensors_hooks:
+    def __init__(self, pack_hook: Any, unpack_hook: Any) -> None:
+        raise NotImplementedError("torch.autograd.graph.saved_tensors_hooks: tensorcore's autograd engine has no "
+                                  "pack/unpack hooks for saved tensors; run without the hooks (save_on_cpu is "
+                                  "supported, as a no-op on the CPU)")
+
+
+class save_on_cpu:
+    """Saved tensors stay on the CPU: a no-op here (see Note [saved tensor hooks])."""
+
+    def __init__(self, pin_memory: Any = False, device_type: Any = "cuda") -> None:
+        self.pin_memory = pin_memory
+        self.device_type = device_type
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+class disable_saved_tensors_hooks:
+    """Context manager (and decorator) that would refuse saved-tensor hooks
+    inside its block; tensorcore has none to refuse."""
+
+    def __init__(self, error_message: Any) -> None:
+        self.error_message = error_message
+
+    def __enter__(self) -> Any:
+        return None
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+    def __call__(self, fn: Any) -> Any:
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self:
+                return fn(*args, **kwargs)
+        return wrapper
