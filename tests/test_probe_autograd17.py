@@ -594,3 +594,58 @@ def test_hook_handles_and_saved_tensor_contexts():
             (x * 3).sum().backward()
         return type(handle).__name__, x.grad
     same(f)
+
+
+# ---------------------------------------------------------------- grad_fn names of composed ops (printed with results)
+def _name(y):
+    return y.grad_fn.name() if y.grad_fn is not None else None
+
+
+def _loss_names(m):
+    F = m.nn.functional
+    m.manual_seed(0)
+    x = m.randn(2, 3, requires_grad=True)
+    t = m.randn(2, 3)
+    c = m.tensor([2, 0])
+    names = []
+    for r in ("mean", "sum", "none"):
+        names += [_name(F.soft_margin_loss(x, t.sign(), reduction=r)), _name(F.multi_margin_loss(x, c, reduction=r)),
+                  _name(F.multilabel_margin_loss(x, m.tensor([[0, 2, -1], [1, -1, 0]]), reduction=r)),
+                  _name(F.cross_entropy(x, t.softmax(1), reduction=r))]
+        for shape, target_shape in (((2, 3, 4), (2, 4)), ((2, 3, 2, 2), (2, 2, 2)), ((2, 3, 1, 1, 2), (2, 1, 1, 2))):
+            xs = m.randn(*shape, requires_grad=True)
+            ts = m.zeros(*target_shape, dtype=m.int64)
+            names += [_name(F.nll_loss(xs, ts, reduction=r)), _name(F.cross_entropy(xs, ts, reduction=r)),
+                      _name(F.cross_entropy(xs, ts, reduction=r, label_smoothing=0.1))]
+    return names
+
+
+def _layer_names(m):
+    F = m.nn.functional
+    m.manual_seed(0)
+    x3 = m.randn(1, 2, 4, requires_grad=True)
+    x4 = m.randn(1, 2, 4, 4, requires_grad=True)
+    x5 = m.randn(1, 1, 2, 2, 2, requires_grad=True)
+    names = [_name(F.interpolate(x, scale_factor=2, mode=mode)) for x, modes in (
+        (x3, ("nearest", "linear", "area", "nearest-exact")),
+        (x4, ("nearest", "bilinear", "bicubic", "area", "nearest-exact")),
+        (x5, ("nearest", "trilinear", "area"))) for mode in modes]
+    names += [_name(F.pad(x3, (1, 2))), _name(F.pad(x3, (1, 1), value=2.0)), _name(F.pad(x3, (1, 1), mode="reflect")),
+              _name(F.pad(x4, (1, 1, 1, 1), mode="replicate")), _name(m.nn.ZeroPad2d(1)(x4))]
+    names += [_name(F.group_norm(x4, 2)), _name(m.nn.GroupNorm(1, 2)(x4)), _name(F.instance_norm(x4)),
+              _name(m.nn.InstanceNorm2d(2, affine=True)(x4)), _name(F.pixel_shuffle(m.randn(1, 4, 2, 2, requires_grad=True), 2)),
+              _name(F.pixel_unshuffle(x4, 2)), _name(F.embedding_bag(m.tensor([0, 1]), m.randn(3, 2, requires_grad=True),
+                                                                      m.tensor([0]))),
+              _name(F.pairwise_distance(x4[0, 0], x4[0, 1])), _name(F.conv3d(x5, m.randn(1, 1, 1, 1, 1))),
+              _name(F.conv_transpose1d(x3, m.randn(2, 1, 2))), _name(F.conv_transpose3d(x5, m.randn(1, 1, 1, 1, 1)))]
+    seq = m.randn(3, 2, 4)
+    names += [_name(m.nn.LSTM(4, 3)(seq)[0]), _name(m.nn.LSTM(4, 3, num_layers=2)(seq)[0]),
+              _name(m.nn.LSTM(4, 3, batch_first=True)(seq)[0]), _name(m.nn.LSTM(4, 3, bidirectional=True)(seq)[0]),
+              _name(m.nn.LSTM(4, 3).double()(seq.double())[0]), _name(m.nn.LSTM(4, 3)(seq[:, 0])[0]),
+              _name(m.nn.GRUCell(4, 3)(seq[0])), _name(m.nn.GRUCell(4, 3)(seq[0, 0]))]
+    return names
+
+
+@pytest.mark.parametrize("names", [_loss_names, _layer_names])
+def test_composed_op_grad_fn_names(names):
+    same(names)
