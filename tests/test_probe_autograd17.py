@@ -35,6 +35,8 @@ def _close(got, expected):
     """Equal structures; floats equal to 1e-6 relative (float32 results may
     differ in the last ulp, float64 ones by roundoff near zero, 1e-12 absolute)."""
     if isinstance(expected, builtins.float) and isinstance(got, builtins.float):
+        if got == expected:  # infinities too
+            return True
         if expected != expected:
             return got != got
         return builtins.abs(got - expected) <= 1e-12 + 1e-6 * builtins.abs(expected)
@@ -649,3 +651,43 @@ def _layer_names(m):
 @pytest.mark.parametrize("names", [_loss_names, _layer_names])
 def test_composed_op_grad_fn_names(names):
     same(names)
+
+
+# ---------------------------------------------------------------- torch.special (aliases and composed entries)
+SPECIAL_UNARY = ["erf", "erfc", "erfinv", "expit", "exp2", "expm1", "log1p", "gammaln", "digamma", "psi", "i0", "sinc",
+                 "ndtr", "entr"]
+
+
+@pytest.mark.parametrize("name", SPECIAL_UNARY)
+def test_special_unary(name):
+    def f(m):
+        x = m.tensor([-2.5, -0.5, 0.0, 0.5, 3.0, float("nan")], dtype=m.float64, requires_grad=True)
+        if name == "erfinv":
+            x = (x * 0.3).detach().requires_grad_()
+        y = getattr(m.special, name)(x)
+        g, = m.autograd.grad(y[:5].sum(), x)
+        return y, _name(y), g, getattr(m.special, name)(m.tensor([0, 1, 2]))
+    same(f)
+
+
+def test_special_other_entries():
+    def f(m):
+        x = m.tensor([-3.0, -0.5, 0.0, 0.5, 3.0], dtype=m.float64)
+        y = m.tensor([1.0, -1.0, 0.0, 2.0, float("nan")], dtype=m.float64, requires_grad=True)
+        xr = x.clone().requires_grad_()
+        out = m.special.xlog1py(xr, y)
+        grads = m.autograd.grad(out[:4].sum(), (xr, y))
+        return (out, _name(out), grads, m.special.xlog1py(2, m.tensor([1.0, 2.0])),
+                m.special.xlog1py(m.tensor([1, 2]), m.tensor([3, 4])), m.special.logit(x.sigmoid(), eps=1e-3),
+                m.special.round(x * 3.3, decimals=1), m.special.softmax(x, 0), m.special.log_softmax(x, 0),
+                m.special.logsumexp(x, 0), m.special.xlogy(x, x.abs()), m.special.polygamma(1, x.abs() + 1),
+                m.special.multigammaln(x.abs() + 2, 2), m.special.gammainc(x.abs() + 1, x.abs()))
+    same(f)
+
+
+def test_round_decimals_node_name():
+    def f(m):
+        x = m.tensor([1.26, 2.0], requires_grad=True)
+        return [_name(x.round()), _name(x.round(decimals=0)), _name(x.round(decimals=1)), _name(x.round(decimals=-1)),
+                _name(m.round(x, decimals=2))]
+    same(f)

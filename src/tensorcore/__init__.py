@@ -43,6 +43,7 @@ from .autograd.anomaly_mode import (is_anomaly_enabled as is_anomaly_enabled,  #
                                     set_anomaly_enabled as set_anomaly_enabled)
 from . import amp  # noqa: E402,F401
 from . import func  # noqa: E402,F401
+from . import special  # noqa: E402,F401
 from .func import vmap as vmap  # noqa: E402,F401
 from . import cuda  # noqa: E402
 from ._args import (memory_format as memory_format, contiguous_format as contiguous_format,  # noqa: E402,F401

@@ -912,12 +912,16 @@ def _round_refusal(self, decimals):
 def round(self, *, decimals=_NO_DECIMALS):
     """Round half to even; with decimals, PyTorch's (x * 10^d).round() / 10^d."""
     _round_refusal(self, decimals)
-    if decimals is _NO_DECIMALS or decimals == 0:
+    if decimals is _NO_DECIMALS:
         return _round_half_even(self)
-    scale = builtins.float(10.0 ** builtins.abs(int_arg(decimals, "round", "decimals")))
-    if decimals > 0:
-        return _round_half_even(self * scale) / scale
-    return _round_half_even(self / scale) * scale
+    if decimals == 0:
+        out = _round_half_even(self)
+    else:
+        scale = builtins.float(10.0 ** builtins.abs(int_arg(decimals, "round", "decimals")))
+        out = _round_half_even(self * scale) / scale if decimals > 0 else _round_half_even(self / scale) * scale
+    if out.requires_grad:  # PyTorch's round.decimals overload: one node, whatever decimals is
+        _C._rename_grad_fn(out, "RoundBackward1", [self])
+    return out
 
 
 @_method
