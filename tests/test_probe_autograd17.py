@@ -691,3 +691,17 @@ def test_round_decimals_node_name():
         return [_name(x.round()), _name(x.round(decimals=0)), _name(x.round(decimals=1)), _name(x.round(decimals=-1)),
                 _name(m.round(x, decimals=2))]
     same(f)
+
+
+def test_backward_inputs_non_leaf_gets_grad():
+    def f(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        h = x * 3
+        y = (h * h).sum()
+        y.backward(inputs=[h], retain_graph=True)
+        first = h.grad.clone()
+        y.backward(inputs=[h, x])
+        z = x * 3
+        (z ** 3).sum().backward(inputs=[z], create_graph=True)
+        return first, h.grad, x.grad, z.grad, _name(z.grad)
+    same(f)

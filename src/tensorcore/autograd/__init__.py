@@ -95,11 +95,39 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: Any = None, c
     previous_validity = _checkpoint_validity[0]
     _checkpoint_validity[0] = not inputs
     try:
-        _C._run_backward(tensors, grads, bool(retain_graph), bool(create_graph), inputs, True, True)
+        if any(t.grad_fn is not None for t in inputs):
+            _backward_into_inputs(tensors, grads, bool(retain_graph), bool(create_graph), inputs)
+        else:
+            _C._run_backward(tensors, grads, bool(retain_graph), bool(create_graph), inputs, True, True)
     finally:
         _checkpoint_validity[0] = previous_validity
         for handle in nan_checks:
             handle.remove()
+
+
+def _backward_into_inputs(tensors, grads, retain_graph, create_graph, inputs):
+    """backward(inputs=...) naming a non-leaf tensor: PyTorch accumulates its
+    gradient into that tensor's .grad as into a leaf's. The engine's
+    accumulating mode only fills leaves, so the gradients are captured (as
+    autograd.grad does) and accumulated here, the same way for every input.
+    (On this rare path a leaf's tensor hooks and post-accumulate-grad hooks
+    do not run: the engine's capturing mode skips them, see the report.)"""
+    import warnings
+    from .. import no_grad
+    captured = _C._run_backward(tensors, grads, retain_graph, create_graph, inputs, False, True)
+    for t, g in zip(inputs, captured):
+        if g is None:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # reading a non-leaf's .grad warns
+            current = t.grad
+        if current is None:
+            t.grad = g.clone() if create_graph else g.detach().clone()  # CloneBackward0 with a graph, as PyTorch
+        elif create_graph:
+            t.grad = t.grad + g
+        else:
+            with no_grad():
+                t.grad.add_(g)
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Any = None, create_graph: Any = False, only_inputs: Any = True,
