@@ -705,3 +705,35 @@ def test_backward_inputs_non_leaf_gets_grad():
         (z ** 3).sum().backward(inputs=[z], create_graph=True)
         return first, h.grad, x.grad, z.grad, _name(z.grad)
     same(f)
+
+
+def test_backward_gradient_argument_forms():
+    def f(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        seen = []
+        for g in ([m.ones(2)], [m.ones(2), m.ones(2)], [None], (m.ones(2),), [3.0], 3, "a", []):
+            try:
+                (x * 2).backward(g, retain_graph=True)
+                seen.append(x.grad.clone())
+            except (TypeError, RuntimeError) as e:
+                seen.append((type(e).__name__, str(e)))
+        for call in (lambda: m.autograd.backward([(x * 2).sum()], [m.tensor(1.0), m.tensor(2.0)]),
+                     lambda: m.autograd.backward([(x * 2).sum(), (x * 3).sum()], [m.tensor(1.0)]),
+                     lambda: m.autograd.grad([(x * 2).sum()], x, [m.tensor(1.0), m.tensor(2.0)])):
+            try:
+                seen.append(call())
+            except RuntimeError as e:
+                seen.append(str(e))
+        return seen, x.grad
+    same(f)
+
+
+def test_deprecated_arguments_warn():
+    def f(m):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            m.autograd.Variable(m.ones(2), volatile=True)
+            x = m.tensor([1.0, 2.0], requires_grad=True)
+            m.autograd.grad((x * x).sum(), x, only_inputs=False)
+        return [(w.category.__name__, str(w.message)) for w in caught]
+    same(f)

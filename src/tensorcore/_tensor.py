@@ -117,8 +117,18 @@ def _wrap_node(n):
 def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
     from .autograd import backward as _backward
     if gradient is not None and not isinstance(gradient, Tensor):
-        raise TypeError(f"backward(): argument 'gradient' must be Tensor or None, not "
-                        f"{builtins.type(gradient).__name__}")
+        # PyTorch hands gradient to autograd.backward as grad_tensors: a
+        # sequence holding one gradient is accepted, anything else fails there.
+        if isinstance(gradient, str) or not hasattr(gradient, "__iter__"):
+            raise TypeError(f"'{builtins.type(gradient).__name__}' object is not iterable"
+                            if not isinstance(gradient, str) else
+                            "gradients can be either Tensors or None, but got str")
+        gradient = list(gradient)
+        if not gradient:
+            raise RuntimeError("got 1 tensors and 0 gradients")
+        gradient = gradient[0]  # extra entries are ignored (zip), as PyTorch
+        if gradient is not None and not isinstance(gradient, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {builtins.type(gradient).__name__}")
     if inputs is not None and isinstance(inputs, (list, tuple)) and len(inputs) == 0:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     _backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)

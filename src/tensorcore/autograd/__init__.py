@@ -24,6 +24,10 @@ def Variable(data: Any, requires_grad: Any = False, volatile: Any = False) -> An
     from .. import Tensor
     if not isinstance(data, Tensor):
         raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+    if volatile:
+        import warnings
+        warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
+                      stacklevel=2)
     t = data.detach()
     if requires_grad:
         t.requires_grad_(True)
@@ -54,6 +58,17 @@ def _as_list(x):
     return list(x)
 
 
+def _matched_grads(outputs, grads):
+    """One gradient (or None) per output: PyTorch pairs them with zip, so
+    extra gradients are ignored and too few is the engine's error."""
+    if grads is None:
+        return [None] * len(outputs)
+    grads = _as_list(grads)
+    if len(grads) < len(outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
+    return grads[:len(outputs)]
+
+
 def _check_grad_outputs(outputs, grads, is_grads_batched=False):
     """PyTorch's checks of (output, grad_output) pairs before the engine runs
     (its _make_grads): a gradient is a tensor or None, None only for a
@@ -72,9 +87,7 @@ def _check_grad_outputs(outputs, grads, is_grads_batched=False):
 
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: Any = None, create_graph: Any = False, inputs: Any = None) -> None:
     tensors = _as_list(tensors)
-    grads = _as_list(grad_tensors) if grad_tensors is not None else [None] * len(tensors)
-    if len(grads) != len(tensors):
-        raise RuntimeError(f"grad_tensors has {len(grads)} elements but tensors has {len(tensors)}")
+    grads = _matched_grads(tensors, grad_tensors)
     if retain_graph is None:
         retain_graph = create_graph
     if inputs is not None and len(_as_list(inputs)) == 0:
@@ -133,6 +146,11 @@ def _backward_into_inputs(tensors, grads, retain_graph, create_graph, inputs):
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Any = None, create_graph: Any = False, only_inputs: Any = True,
          allow_unused: Any = None, is_grads_batched: Any = False, materialize_grads: Any = False) -> Any:
     from .. import Tensor, zeros_like
+    if not only_inputs:
+        import warnings
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+                      "gradient for other parts of the graph, please use torch.autograd.backward.", FutureWarning,
+                      stacklevel=2)
     if materialize_grads and allow_unused is False:
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
                          "allow_unused=False.")
@@ -145,9 +163,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Any 
     inputs_l = _as_list(inputs)
     if not inputs_l:
         raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
-    grads = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
-    if len(grads) != len(outputs):
-        raise RuntimeError(f"grad_outputs has {len(grads)} elements but outputs has {len(outputs)}")
+    grads = _matched_grads(outputs, grad_outputs)
     if retain_graph is None:
         retain_graph = create_graph
     if allow_unused is None:
