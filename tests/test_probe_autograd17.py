@@ -737,3 +737,15 @@ def test_deprecated_arguments_warn():
             m.autograd.grad((x * x).sum(), x, only_inputs=False)
         return [(w.category.__name__, str(w.message)) for w in caught]
     same(f)
+
+
+def test_copy_construct_from_tensor_warns():
+    def f(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            y = m.tensor(x)
+            z = x.new_tensor(x, dtype=m.float64)
+            m.tensor([1.0, 2.0])
+        return [str(w.message) for w in caught], y, y.requires_grad, z, z.requires_grad
+    same(f)

@@ -1452,10 +1452,11 @@ def masked_select(self, mask):
 # ---- new_* constructors ----
 @_method
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
-    from ._functions import tensor
+    from ._functions import _tensor_from_data, _warn_copy_construct
+    if isinstance(data, Tensor):
+        _warn_copy_construct("tensor.new_tensor(sourceTensor)")
     dev = device_arg(device, "new_tensor")
-    return tensor(data, dtype=dtype or self.dtype, device=self.device if dev is None else dev,
-                  requires_grad=requires_grad)
+    return _tensor_from_data(data, dtype or self.dtype, self.device if dev is None else dev, requires_grad, False)
 
 
 # Note [Tensor.new, the legacy constructor]
