@@ -749,3 +749,32 @@ def test_copy_construct_from_tensor_warns():
             m.tensor([1.0, 2.0])
         return [str(w.message) for w in caught], y, y.requires_grad, z, z.requires_grad
     same(f)
+
+
+# ---------------------------------------------------------------- scaled_dot_product_attention, double backward
+def _ramp(m, *shape, k=1.0):
+    n = 1
+    for s in shape:
+        n *= s
+    return (m.linspace(-1, 1, n, dtype=m.float64).reshape(shape) * k).requires_grad_()
+
+
+@pytest.mark.parametrize("variant", ["plain", "causal", "scale", "bool_mask", "float_mask", "gqa", "flash_4d"])
+def test_sdpa_double_backward(variant):
+    """Where PyTorch's CPU build takes the math path (3-d inputs, a mask that
+    requires grad) the gradient is differentiable; where it takes its flash
+    kernel (4-d) double backward raises, in both libraries."""
+    def f(m):
+        F = m.nn.functional
+        lead = (1, 2) if variant == "flash_4d" else (2,)
+        kv_heads = (1,) if variant == "gqa" else lead
+        q, k, v = _ramp(m, *lead, 3, 4), _ramp(m, *kv_heads, 3, 4, k=0.7), _ramp(m, *kv_heads, 3, 4, k=1.3)
+        kwargs = {"causal": {"is_causal": True}, "scale": {"scale": 0.3}, "gqa": {"enable_gqa": True},
+                  "bool_mask": {"attn_mask": m.tensor([[True, False, True], [True, True, False], [False, True, True]])},
+                  "float_mask": {"attn_mask": _ramp(m, 3, 3, k=0.5)}}.get(variant, {})
+        out = F.scaled_dot_product_attention(q, k, v, **kwargs)
+        inputs = [t for t in (q, k, v, kwargs.get("attn_mask")) if t is not None and t.requires_grad]
+        grads = m.autograd.grad((out * out.detach().cos()).sum(), inputs, create_graph=True)
+        sum((g * g).sum() for g in grads).backward()
+        return _name(out), out, grads, [t.grad for t in inputs]
+    same(f)
