@@ -778,3 +778,27 @@ def test_sdpa_double_backward(variant):
         sum((g * g).sum() for g in grads).backward()
         return _name(out), out, grads, [t.grad for t in inputs]
     same(f)
+
+
+def test_autograd_grad_runs_leaf_hooks():
+    def f(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        handle = x.register_hook(lambda g: g * 10)
+        x.register_hook(lambda g: g + 1)
+        first = m.autograd.grad((x * 3).sum(), x)
+        y = (x ** 2).sum()
+        second = m.autograd.grad(y, x, create_graph=True)[0]
+        handle.remove()
+        third = m.autograd.grad((x * 3).sum(), x)
+        h = x * 3
+        (h * x).sum().backward(inputs=[h, x])
+        return first, second, second.requires_grad, third, h.grad, x.grad
+    same(f)
+
+
+def test_leaf_hook_changing_size_in_autograd_grad():
+    def f(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        x.register_hook(lambda g: m.ones(3))
+        return m.autograd.grad((x * 3).sum(), x)
+    same(f)

@@ -147,6 +147,15 @@ def register_hook(self, hook):
                                f"value (was {grad.type()} got {result.type()})")
         return result
     hid = self._register_hook(checked)
+    if self.grad_fn is None:  # Note [Leaf hooks in autograd.grad]
+        from .autograd.graph import leaf_hooks_of
+        hooks = leaf_hooks_of(self, create=True)
+        hooks[hid] = (hook, checked)
+
+        def remove():
+            self._remove_hook(hid)
+            hooks.pop(hid, None)
+        return _RemovableHandle(remove)
     return _RemovableHandle(lambda: self._remove_hook(hid))
 
 

@@ -123,11 +123,11 @@ def _backward_into_inputs(tensors, grads, retain_graph, create_graph, inputs):
     gradient into that tensor's .grad as into a leaf's. The engine's
     accumulating mode only fills leaves, so the gradients are captured (as
     autograd.grad does) and accumulated here, the same way for every input.
-    (On this rare path a leaf's tensor hooks and post-accumulate-grad hooks
-    do not run: the engine's capturing mode skips them, see the report.)"""
+    (On this rare path a leaf's post-accumulate-grad hooks do not run.)"""
     import warnings
     from .. import no_grad
     captured = _C._run_backward(tensors, grads, retain_graph, create_graph, inputs, False, True)
+    captured = _apply_leaf_hooks(inputs, list(captured), create_graph)
     for t, g in zip(inputs, captured):
         if g is None:
             continue
@@ -186,9 +186,33 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Any 
         _checkpoint_validity[0] = previous_validity
         for handle in nan_checks:
             handle.remove()
+    res = _apply_leaf_hooks(inputs_l, list(res), bool(create_graph))
     if materialize_grads:
         res = [zeros_like(i) if r is None else r for r, i in zip(res, inputs_l)]
     return tuple(res)
+
+
+def _apply_leaf_hooks(inputs, grads, create_graph):
+    """The tensor hooks of leaf inputs, applied to their captured gradients
+    in registration order (Note [Leaf hooks in autograd.grad])."""
+    from .graph import any_leaf_hooks, leaf_hooks_of
+    if not any_leaf_hooks():
+        return grads
+    for i, (t, g) in enumerate(zip(inputs, grads)):
+        hooks = leaf_hooks_of(t) if t.grad_fn is None else None
+        if not hooks or g is None:
+            continue
+        with set_grad_enabled(create_graph):
+            for hook, checked in list(hooks.values()):
+                result = checked(g)
+                if result is None:
+                    continue
+                if result.shape != g.shape:
+                    raise RuntimeError(f"hook '{getattr(hook, '__name__', type(hook).__name__)}' has changed the size "
+                                       "of value")
+                g = result
+        grads[i] = g
+    return grads
 
 
 def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused):

@@ -9,6 +9,32 @@ _node_types = {}
 builtin_function_nodes = set()  # Function-based nodes of tensorcore itself (CopySlices)
 _live = weakref.WeakValueDictionary()  # C++ address -> wrapper, so grad_fn is stable
 
+# Note [Leaf hooks in autograd.grad]
+# The engine runs a leaf's tensor hooks (Tensor.register_hook) when it
+# accumulates into .grad, but its capturing mode (autograd.grad, and
+# backward(inputs=...) with a non-leaf input) hands the leaf's gradient back
+# without them, where PyTorch applies them first. So the hooks registered on
+# leaves are also kept here (leaf -> {hook id: hook}) and autograd.grad
+# applies them to the gradients it returns for leaf inputs.
+_leaf_hooks = {}  # id(leaf) -> (weak reference to the leaf, {hook id: (hook, checked hook)})
+
+
+def leaf_hooks_of(tensor, create=False):
+    """The hook table of a leaf (by identity: tensors compare elementwise)."""
+    entry = _leaf_hooks.get(id(tensor))
+    if entry is not None and entry[0]() is tensor:
+        return entry[1]
+    if not create:
+        return None
+    key = id(tensor)
+    hooks = {}
+    _leaf_hooks[key] = (weakref.ref(tensor, lambda _ref, key=key: _leaf_hooks.pop(key, None)), hooks)
+    return hooks
+
+
+def any_leaf_hooks():
+    return bool(_leaf_hooks)
+
 
 class Node:
     """Base class of every grad_fn object."""
