@@ -96,8 +96,12 @@ class Function:
         new_style = cls.setup_context is not Function.setup_context
         if new_style:
             # setup_context sees every argument of forward, defaults included (as PyTorch binds them).
-            import inspect
-            bound = inspect.signature(cls.forward).bind(*args, **kwargs)
+            signature = cls.__dict__.get("_forward_signature")
+            if signature is None:  # computed once per Function class
+                import inspect
+                signature = inspect.signature(cls.forward)
+                cls._forward_signature = signature
+            bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
             args, kwargs = bound.args, bound.kwargs
             ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
