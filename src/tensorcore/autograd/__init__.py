@@ -240,6 +240,8 @@ def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, all
         raise ValueError(f"vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
                          f"{[g.shape[0] for g in grad_outputs if g is not None]} for the mapped dimension")
     batch = sizes[0] if sizes else 1
+    if batch == 0:  # PyTorch reads grad_output[0] first
+        raise IndexError("index 0 is out of bounds for dimension 0 with size 0")
     per_entry = []
     for b in range(batch):
         entry_grads = [None if g is None else g[b] for g in grad_outputs]
