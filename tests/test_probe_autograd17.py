@@ -802,3 +802,29 @@ def test_leaf_hook_changing_size_in_autograd_grad():
         x.register_hook(lambda g: m.ones(3))
         return m.autograd.grad((x * 3).sum(), x)
     same(f)
+
+
+@pytest.mark.parametrize("path, names", [
+    ("autograd.grad_mode", ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
+                            "set_multithreading_enabled"]),
+    ("autograd.variable", ["Variable"]),
+    ("autograd.function", ["Function", "FunctionCtx", "once_differentiable", "InplaceFunction"]),
+    ("autograd.graph", ["Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"]),
+    ("utils.hooks", ["RemovableHandle"]),
+    ("utils.checkpoint", ["checkpoint", "checkpoint_sequential", "CheckpointError"]),
+])
+def test_module_paths_programs_import(path, names):
+    import importlib
+    for lib, root in ((torch, "torch"), (tc, "tensorcore")):
+        module = importlib.import_module(f"{root}.{path}")
+        assert [n for n in names if not hasattr(module, n)] == [], (lib, path)
+
+
+def test_set_multithreading_enabled_and_grad_mode_module():
+    def f(m):
+        with m.autograd.set_multithreading_enabled(False):
+            inside = m.is_grad_enabled()
+        with m.autograd.grad_mode.no_grad():
+            off = m.is_grad_enabled()
+        return inside, off, m.autograd.grad_mode.no_grad is m.no_grad
+    same(f)

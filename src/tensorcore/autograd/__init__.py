@@ -398,3 +398,8 @@ class GradcheckError(RuntimeError):
 
 
 _gradcheck_error = GradcheckError
+
+
+from . import grad_mode  # noqa: E402,F401  (torch.autograd.grad_mode, after the classes it re-exports)
+from .grad_mode import set_multithreading_enabled  # noqa: E402,F401
+from . import variable  # noqa: E402,F401  (torch.autograd.variable.Variable)

@@ -152,6 +152,14 @@ class Function:
         return fixed[0] if single else tuple(fixed)
 
 
+class InplaceFunction(Function):
+    """Legacy base for Functions that may work in place (an `inplace` flag)."""
+
+    def __init__(self, inplace: Any = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+
 def _check_saved_and_dirty(ctx, outs):
     """What PyTorch checks once forward has run and a graph is recorded: only
     tensors (or None) can be saved, and an input marked dirty (modified in
