@@ -37,8 +37,14 @@ _math_extra.install(globals())  # polygamma, logit, mvlgamma, float_power, posit
 from . import autograd  # noqa: E402
 from .autograd import (Variable as Variable, no_grad as no_grad, enable_grad as enable_grad,  # noqa: E402
                        set_grad_enabled as set_grad_enabled, is_grad_enabled as is_grad_enabled,
-                       inference_mode as inference_mode)
+                       inference_mode as inference_mode, is_inference_mode_enabled as is_inference_mode_enabled)
+from .autograd.anomaly_mode import (is_anomaly_enabled as is_anomaly_enabled,  # noqa: E402
+                                    is_anomaly_check_nan_enabled as is_anomaly_check_nan_enabled,
+                                    set_anomaly_enabled as set_anomaly_enabled)
 from . import amp  # noqa: E402,F401
+from . import func  # noqa: E402,F401
+from . import special  # noqa: E402,F401
+from .func import vmap as vmap  # noqa: E402,F401
 from . import cuda  # noqa: E402
 from ._args import (memory_format as memory_format, contiguous_format as contiguous_format,  # noqa: E402,F401
                     preserve_format as preserve_format, channels_last as channels_last,

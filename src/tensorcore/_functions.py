@@ -67,6 +67,18 @@ def _ranges_as_lists(data):
 
 
 def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: Any = False, pin_memory: Any = False) -> Tensor:
+    if isinstance(data, Tensor):
+        _warn_copy_construct("torch.tensor(sourceTensor)")
+    return _tensor_from_data(data, dtype, device, requires_grad, pin_memory)
+
+
+def _warn_copy_construct(spelling: str) -> None:
+    import warnings
+    warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                  f"sourceTensor.detach().clone().requires_grad_(True), rather than {spelling}.", stacklevel=3)
+
+
+def _tensor_from_data(data: Any, dtype: Any, device: Any, requires_grad: Any, pin_memory: Any) -> Tensor:
     dev = _factory_device(device, "tensor")
     _check_pin_memory(pin_memory)
     data = _ranges_as_lists(data)

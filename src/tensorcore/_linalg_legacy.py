@@ -6,7 +6,8 @@ import warnings
 
 from . import _C, linalg
 
-__all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "qr", "svd", "matrix_power", "matrix_exp"]
+__all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "qr", "svd", "matrix_power", "matrix_exp",
+           "cholesky_solve", "cholesky_inverse"]
 
 
 def det(input):
@@ -36,6 +37,39 @@ def cholesky(input, upper=False, *, out=None):
     warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
                   "PyTorch release.", UserWarning, stacklevel=2)
     return linalg._out(linalg._cholesky(linalg._CholeskyLegacy, input, upper, "cholesky", True)[0], out)
+
+
+_DTYPE_WORDS = {"float32": "Float", "float64": "Double", "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+                "float16": "Half", "bfloat16": "BFloat16"}
+
+
+def cholesky_solve(input, input2, upper=False, *, out=None):
+    """X with A X = input, for A = L L^H given its Cholesky factor L = input2
+    (U^H U with upper=True): two triangular solves, so the gradient flows
+    to both arguments (and is differentiable again)."""
+    b, factor = input, input2
+    if b.dim() < 2:
+        raise RuntimeError(f"b should have at least 2 dimensions, but has {b.dim()} dimensions instead")
+    if factor.dim() < 2:
+        raise RuntimeError(f"u should have at least 2 dimensions, but has {factor.dim()} dimensions instead")
+    if b.dtype != factor.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{_DTYPE_WORDS.get(b.dtype.name, b.dtype.name)} and A of type "
+                           f"{_DTYPE_WORDS.get(factor.dtype.name, factor.dtype.name)} instead.")
+    if factor.shape[-1] != factor.shape[-2] or b.shape[-2] != factor.shape[-1]:
+        raise RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is {factor.shape[-2]} by "
+                           f"{factor.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
+    lower = factor.mH if upper else factor
+    y = linalg.solve_triangular(lower, b, upper=False)
+    return linalg._out(linalg.solve_triangular(lower.mH, y, upper=True), out)
+
+
+def cholesky_inverse(input, upper=False, *, out=None):
+    """(L L^H)^-1 from the Cholesky factor L (U^H U with upper=True)."""
+    from ._functions import eye
+    n = input.shape[-1]
+    identity = eye(n, dtype=input.dtype).expand(*input.shape[:-2], n, n)
+    return linalg._out(cholesky_solve(identity, input, upper), out)
 
 
 def qr(input, some=True, *, out=None):

@@ -15,8 +15,9 @@ def grad_fn_named(name):
             first = out[0] if isinstance(out, tuple) else out
             if isinstance(first, _C.Tensor) and first.requires_grad:
                 label = name(*args, **kwargs) if callable(name) else name
-                inputs = [a for a in list(args) + list(kwargs.values()) if isinstance(a, _C.Tensor)]
-                _C._rename_grad_fn(first, label, inputs)
+                if label is not None:  # None: the composite's own name is PyTorch's too
+                    inputs = [a for a in list(args) + list(kwargs.values()) if isinstance(a, _C.Tensor)]
+                    _C._rename_grad_fn(first, label, inputs)
             return out
         return named
     return wrap

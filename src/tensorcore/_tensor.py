@@ -117,8 +117,18 @@ def _wrap_node(n):
 def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
     from .autograd import backward as _backward
     if gradient is not None and not isinstance(gradient, Tensor):
-        raise TypeError(f"backward(): argument 'gradient' must be Tensor or None, not "
-                        f"{builtins.type(gradient).__name__}")
+        # PyTorch hands gradient to autograd.backward as grad_tensors: a
+        # sequence holding one gradient is accepted, anything else fails there.
+        if isinstance(gradient, str) or not hasattr(gradient, "__iter__"):
+            raise TypeError(f"'{builtins.type(gradient).__name__}' object is not iterable"
+                            if not isinstance(gradient, str) else
+                            "gradients can be either Tensors or None, but got str")
+        gradient = list(gradient)
+        if not gradient:
+            raise RuntimeError("got 1 tensors and 0 gradients")
+        gradient = gradient[0]  # extra entries are ignored (zip), as PyTorch
+        if gradient is not None and not isinstance(gradient, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {builtins.type(gradient).__name__}")
     if inputs is not None and isinstance(inputs, (list, tuple)) and len(inputs) == 0:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     _backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
@@ -137,6 +147,15 @@ def register_hook(self, hook):
                                f"value (was {grad.type()} got {result.type()})")
         return result
     hid = self._register_hook(checked)
+    if self.grad_fn is None:  # Note [Leaf hooks in autograd.grad]
+        from .autograd.graph import leaf_hooks_of
+        hooks = leaf_hooks_of(self, create=True)
+        hooks[hid] = (hook, checked)
+
+        def remove():
+            self._remove_hook(hid)
+            hooks.pop(hid, None)
+        return _RemovableHandle(remove)
     return _RemovableHandle(lambda: self._remove_hook(hid))
 
 
@@ -922,12 +941,16 @@ def _round_refusal(self, decimals):
 def round(self, *, decimals=_NO_DECIMALS):
     """Round half to even; with decimals, PyTorch's (x * 10^d).round() / 10^d."""
     _round_refusal(self, decimals)
-    if decimals is _NO_DECIMALS or decimals == 0:
+    if decimals is _NO_DECIMALS:
         return _round_half_even(self)
-    scale = builtins.float(10.0 ** builtins.abs(int_arg(decimals, "round", "decimals")))
-    if decimals > 0:
-        return _round_half_even(self * scale) / scale
-    return _round_half_even(self / scale) * scale
+    if decimals == 0:
+        out = _round_half_even(self)
+    else:
+        scale = builtins.float(10.0 ** builtins.abs(int_arg(decimals, "round", "decimals")))
+        out = _round_half_even(self * scale) / scale if decimals > 0 else _round_half_even(self / scale) * scale
+    if out.requires_grad:  # PyTorch's round.decimals overload: one node, whatever decimals is
+        _C._rename_grad_fn(out, "RoundBackward1", [self])
+    return out
 
 
 @_method
@@ -1470,10 +1493,11 @@ def masked_select(self, mask):
 # ---- new_* constructors ----
 @_method
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
-    from ._functions import tensor
+    from ._functions import _tensor_from_data, _warn_copy_construct
+    if isinstance(data, Tensor):
+        _warn_copy_construct("tensor.new_tensor(sourceTensor)")
     dev = device_arg(device, "new_tensor")
-    return tensor(data, dtype=dtype or self.dtype, device=self.device if dev is None else dev,
-                  requires_grad=requires_grad)
+    return _tensor_from_data(data, dtype or self.dtype, self.device if dev is None else dev, requires_grad, False)
 
 
 # Note [Tensor.new, the legacy constructor]

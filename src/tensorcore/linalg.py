@@ -477,6 +477,7 @@ class _Svd(Function):
     @staticmethod
     def forward(ctx, A, full_matrices, values_only):
         U, S, Vh, info = _C._lapack_svd(A, full_matrices, True)
+        ctx.set_materialize_grads(False)  # an unused U or Vh must not enter the formula as zeros
         ctx.values_only = values_only
         ctx.save_for_backward(U, S, Vh)
         return (S, info) if values_only else (U, S, Vh, info)  # Note [Info as an output]
@@ -527,6 +528,12 @@ def _svd_checked(A, full_matrices, values_only, op):
         raise LinAlgError(f"{op}: The algorithm failed to converge because the input matrix contained non-finite values.")
     if values_only and not _needs_grad(A):  # no gradient: skip computing U and V
         _, S, _, info = _C._lapack_svd(A, False, False)
+        out = [S]
+    elif values_only:
+        # U and Vh are outputs too, so that the saved U, Vh the backward
+        # uses carry the graph to A: svdvals' gradient is then itself
+        # differentiable (double backward), as in PyTorch.
+        _, S, _, info = _Svd.apply(A, full_matrices, False)
         out = [S]
     else:
         *out, info = _Svd.apply(A, full_matrices, values_only)

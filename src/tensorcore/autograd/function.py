@@ -49,6 +49,16 @@ class Function:
     """Define `forward(ctx, *args)` and `backward(ctx, *grads)` as staticmethods,
     then call `MyFunction.apply(*args)`."""
 
+    # tensorcore has no vmap transform; the attribute exists because
+    # Functions written for torch.func set or read it.
+    generate_vmap_rule = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        import warnings
+        warnings.warn(f"{self.__class__} should not be instantiated. Methods on autograd functions are all static, so "
+                      "you should invoke them on the class itself. Instantiating an autograd function will raise an "
+                      "error in a future version of PyTorch.", DeprecationWarning, stacklevel=2)
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. Please use "
                            "new-style autograd function with static forward method. (Example: "
@@ -64,6 +74,16 @@ class Function:
                                   "autograd.Function to use it with backward mode AD.")
 
     @staticmethod
+    def jvp(ctx: Any, *grad_inputs: Any) -> Any:
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it with "
+                                  "forward mode AD.")
+
+    @staticmethod
+    def vmap(info: Any, in_dims: Any, *args: Any) -> Any:
+        raise NotImplementedError("To use autograd.Function with vmap, you must either override the vmap staticmethod "
+                                  "or set generate_vmap_rule=True.")
+
+    @staticmethod
     def setup_context(ctx: Any, inputs: Any, output: Any) -> Any:
         """New-style Functions define forward(*args) without ctx and fill ctx here."""
         raise NotImplementedError("setup_context is not implemented.")
@@ -74,6 +94,17 @@ class Function:
         ctx = FunctionCtx()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         new_style = cls.setup_context is not Function.setup_context
+        if new_style:
+            # setup_context sees every argument of forward, defaults included (as PyTorch binds them).
+            signature = cls.__dict__.get("_forward_signature")
+            if signature is None:  # computed once per Function class
+                import inspect
+                signature = inspect.signature(cls.forward)
+                cls._forward_signature = signature
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            args, kwargs = bound.args, bound.kwargs
+            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         with no_grad():
             if new_style:
                 out = cls.forward(*args, **kwargs)
@@ -86,6 +117,9 @@ class Function:
         if not needs:
             return out
         _check_saved_and_dirty(ctx, outs)
+        for d in ctx._dirty:
+            if isinstance(d, Tensor) and d.is_leaf and d.requires_grad:
+                raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
         inputs = {id(a) for a in args if isinstance(a, Tensor)}
         fixed, non_differentiable = [], []
         for o in outs:
@@ -104,7 +138,9 @@ class Function:
         if getattr(cls, "_node_name", None):
             from .graph import builtin_function_nodes  # tensorcore's own: printed without the custom prefix
             builtin_function_nodes.add(name)
-        node = _C._make_function_node(name, ctx, _checked_backward(cls.backward, name, args), list(args), tensor_outs,
+        tensor_positions = [i for i, o in enumerate(fixed) if isinstance(o, Tensor)]
+        backward = _checked_backward(cls.backward, name, args, tensor_positions, len(fixed))
+        node = _C._make_function_node(name, ctx, backward, list(args), tensor_outs,
                                       [t if isinstance(t, Tensor) else None for t in ctx._to_save])
         for o in tensor_outs:
             if any(o is n for n in non_differentiable) or not (o.dtype.is_floating_point or o.dtype.is_complex):
@@ -114,6 +150,14 @@ class Function:
         ctx._to_save = ()
         del node
         return fixed[0] if single else tuple(fixed)
+
+
+class InplaceFunction(Function):
+    """Legacy base for Functions that may work in place (an `inplace` flag)."""
+
+    def __init__(self, inplace: Any = False) -> None:
+        super().__init__()
+        self.inplace = inplace
 
 
 def _check_saved_and_dirty(ctx, outs):
@@ -130,15 +174,24 @@ def _check_saved_and_dirty(ctx, outs):
                            "The inputs that are modified inplace must all be outputs of the Function.")
 
 
-def _checked_backward(backward, name, args):
+def _checked_backward(backward, name, args, tensor_positions, n_outputs):
     """The user's backward, with the checks PyTorch's engine makes on what it
     returns: each gradient a tensor or None, no gradient for an input that was
-    not a tensor, and no complex gradient for a real input. (The count of
-    gradients is checked by the node itself.)"""
+    not a tensor, no complex gradient for a real input, and a shape the
+    input's shape expands to (a larger gradient is summed down by the engine).
+    (The count of gradients is checked by the node itself.)
+
+    The node has a slot per tensor output; backward receives one gradient
+    per output of forward, None for those that are not tensors (PyTorch)."""
     from .. import Tensor
 
     @functools.wraps(backward)
     def run(ctx, *grads):
+        if len(tensor_positions) != n_outputs:
+            spread = [None] * n_outputs
+            for position, g in zip(tensor_positions, grads):
+                spread[position] = g
+            grads = tuple(spread)
         result = backward(ctx, *grads)
         for i, g in enumerate(result if isinstance(result, tuple) else (result,)):
             if g is None:
@@ -151,8 +204,18 @@ def _checked_backward(backward, name, args):
             if i < len(args) and g.is_complex() and not args[i].is_complex():
                 raise RuntimeError("Expected isFloatingType(grad.scalar_type()) || (input_is_complex == "
                                    "grad_is_complex) to be true, but got false.")
+            if i < len(args) and g.shape != args[i].shape and not _expands_to(args[i].shape, g.shape):
+                raise RuntimeError(f"Function {name} returned an invalid gradient at index {i} - got {list(g.shape)} "
+                                   f"but expected shape compatible with {list(args[i].shape)}")
         return result
     return run
+
+
+def _expands_to(shape, target):
+    """Whether `shape` broadcasts to exactly `target` (PyTorch's is_expandable_to)."""
+    if len(shape) > len(target):
+        return False
+    return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
 
 
 def once_differentiable(backward: Any) -> Any:

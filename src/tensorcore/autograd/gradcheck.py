@@ -93,6 +93,12 @@ def gradcheck(func: Any, inputs: Any, *, eps: Any = 1e-6, atol: Any = 1e-5, rtol
     if not any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
         raise ValueError("gradcheck expects at least one input tensor to require gradient, but none of them have "
                          "requires_grad=True.")
+    import warnings
+    for idx, x in enumerate(inputs):
+        if isinstance(x, Tensor) and x.requires_grad and x.dtype.name not in ("float64", "complex128"):
+            warnings.warn(f"Input #{idx} requires gradient and is not a double precision floating point or complex. "
+                          "This check will likely fail if all the inputs are not of double precision floating point "
+                          "or complex. ", stacklevel=2)
     for idx, x in enumerate(inputs):
         if not (isinstance(x, Tensor) and x.requires_grad):
             continue
@@ -101,9 +107,11 @@ def gradcheck(func: Any, inputs: Any, *, eps: Any = 1e-6, atol: Any = 1e-5, rtol
         if num.shape != ana.shape or not np.allclose(ana, num, atol=atol, rtol=rtol):
             if raise_exception:
                 from ..autograd import _gradcheck_error
+                from .. import tensor, float64
+                # Printed as tensors (PyTorch's message); rows: input elements, columns: output elements.
                 raise _gradcheck_error(
                     f"Jacobian mismatch for output 0 with respect to input {idx},\n"
-                    f"numerical:{num}\nanalytical:{ana}\n")
+                    f"numerical:{tensor(num, dtype=float64)}\nanalytical:{tensor(ana, dtype=float64)}\n")
             return False
     return True
 

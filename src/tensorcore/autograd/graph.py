@@ -9,6 +9,32 @@ _node_types = {}
 builtin_function_nodes = set()  # Function-based nodes of tensorcore itself (CopySlices)
 _live = weakref.WeakValueDictionary()  # C++ address -> wrapper, so grad_fn is stable
 
+# Note [Leaf hooks in autograd.grad]
+# The engine runs a leaf's tensor hooks (Tensor.register_hook) when it
+# accumulates into .grad, but its capturing mode (autograd.grad, and
+# backward(inputs=...) with a non-leaf input) hands the leaf's gradient back
+# without them, where PyTorch applies them first. So the hooks registered on
+# leaves are also kept here (leaf -> {hook id: hook}) and autograd.grad
+# applies them to the gradients it returns for leaf inputs.
+_leaf_hooks = {}  # id(leaf) -> (weak reference to the leaf, {hook id: (hook, checked hook)})
+
+
+def leaf_hooks_of(tensor, create=False):
+    """The hook table of a leaf (by identity: tensors compare elementwise)."""
+    entry = _leaf_hooks.get(id(tensor))
+    if entry is not None and entry[0]() is tensor:
+        return entry[1]
+    if not create:
+        return None
+    key = id(tensor)
+    hooks = {}
+    _leaf_hooks[key] = (weakref.ref(tensor, lambda _ref, key=key: _leaf_hooks.pop(key, None)), hooks)
+    return hooks
+
+
+def any_leaf_hooks():
+    return bool(_leaf_hooks)
+
 
 class Node:
     """Base class of every grad_fn object."""
@@ -32,8 +58,20 @@ class Node:
         return self._cpp(*grad_outputs)
 
     def register_hook(self, fn: Any) -> Any:
-        """fn(grad_inputs, grad_outputs) runs after this node computes its gradients."""
-        hid = self._cpp._register_hook(fn)
+        """fn(grad_inputs, grad_outputs) runs after this node computes its
+        gradients; what it returns (if not None) replaces grad_inputs and must
+        have one entry per gradient, as PyTorch checks."""
+        def checked(grad_inputs, grad_outputs):
+            result = fn(grad_inputs, grad_outputs)
+            if result is None:
+                return None
+            if not isinstance(result, (tuple, list)):
+                raise TypeError(f"expected tuple, but hook returned '{type(result).__name__}'")
+            if len(result) != len(grad_inputs):
+                raise RuntimeError(f"hook '{getattr(fn, '__name__', type(fn).__name__)}' has returned an incorrect "
+                                   f"number of values (got {len(result)}, but expected {len(grad_inputs)})")
+            return result
+        hid = self._cpp._register_hook(checked)
         return _RemovableHandle(lambda: self._cpp._remove_hook(hid))
 
     def __repr__(self) -> str:
@@ -71,14 +109,16 @@ def wrap(cpp_node: Any) -> Any:
     return obj
 
 
-class _RemovableHandle:
+class RemovableHandle:
+    """What register_hook returns: remove() (or leaving a `with` block) undoes the registration."""
+
     __slots__ = ("_remove", "id")
     _next = [0]
 
     def __init__(self, remove: Any) -> None:
         self._remove = remove
-        _RemovableHandle._next[0] += 1
-        self.id = _RemovableHandle._next[0]
+        RemovableHandle._next[0] += 1
+        self.id = RemovableHandle._next[0]
 
     def remove(self) -> None:
         if self._remove is not None:
@@ -90,3 +130,57 @@ class _RemovableHandle:
 
     def __exit__(self, *exc: Any) -> None:
         self.remove()
+
+
+_RemovableHandle = RemovableHandle  # the name the rest of tensorcore imports
+
+
+# Note [saved tensor hooks]
+# tensorcore's engine saves tensors for backward in C++ and has no pack /
+# unpack hook points. save_on_cpu only moves saved tensors to the CPU, where
+# tensorcore's tensors already are, so it is exact as a no-op context manager;
+# disable_saved_tensors_hooks has nothing to disable. A user-defined
+# saved_tensors_hooks pair, whose hooks could transform what is saved, is
+# refused rather than silently skipped.
+class saved_tensors_hooks:
+    def __init__(self, pack_hook: Any, unpack_hook: Any) -> None:
+        raise NotImplementedError("torch.autograd.graph.saved_tensors_hooks: tensorcore's autograd engine has no "
+                                  "pack/unpack hooks for saved tensors; run without the hooks (save_on_cpu is "
+                                  "supported, as a no-op on the CPU)")
+
+
+class save_on_cpu:
+    """Saved tensors stay on the CPU: a no-op here (see Note [saved tensor hooks])."""
+
+    def __init__(self, pin_memory: Any = False, device_type: Any = "cuda") -> None:
+        self.pin_memory = pin_memory
+        self.device_type = device_type
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+class disable_saved_tensors_hooks:
+    """Context manager (and decorator) that would refuse saved-tensor hooks
+    inside its block; tensorcore has none to refuse."""
+
+    def __init__(self, error_message: Any) -> None:
+        self.error_message = error_message
+
+    def __enter__(self) -> Any:
+        return None
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+    def __call__(self, fn: Any) -> Any:
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self:
+                return fn(*args, **kwargs)
+        return wrapper

@@ -40,8 +40,72 @@ def scaled_dot_product_attention(query: Any, key: Any, value: Any, attn_mask: An
     dropout the fused kernel never does.
     """
     if not dropout_p or not (0.0 < dropout_p <= 1.0):  # 0, or out of range: the C++ op checks and raises
-        return _fused_attention(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+        out = _fused_attention(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+        if out.requires_grad and out.grad_fn.name() != "ScaledDotProductFlashAttentionForCpuBackward0":
+            return _twice_differentiable(out, query, key, value, attn_mask, is_causal, scale, enable_gqa)
+        return out
     return _math_attention_with_dropout(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+
+
+# Note [Double backward through the fused attention]
+# The fused C++ op's backward node is not itself differentiable, so a
+# gradient penalty, a Hessian-vector product or MAML through
+# scaled_dot_product_attention would fail when the first gradient is
+# differentiated. PyTorch's CPU build fails the same way where it runs its
+# flash kernel (4-d inputs: ScaledDotProductFlashAttentionForCpuBackward0,
+# "derivative for aten::_scaled_dot_product_flash_attention_for_cpu_backward
+# is not implemented"), but where it runs the math path (the C++ op names its
+# node after that path's last op) the gradient is differentiable. There the
+# output passes through an identity Function:
+# in a plain backward that Function hands the gradient on to the fused node
+# (the fast C++ backward runs, nothing is recomputed); under create_graph it
+# instead differentiates the math path (the same attention, composed of
+# differentiable ops) on the saved inputs, so the gradients it returns carry
+# their own graph, as PyTorch's do. The output keeps the fused node's name.
+_attention_bridge = None
+
+
+def _twice_differentiable(out, query, key, value, attn_mask, is_causal, scale, enable_gqa):
+    global _attention_bridge
+    if _attention_bridge is None:
+        _attention_bridge = _make_attention_bridge()
+    name = out.grad_fn.name()
+    bridged = _attention_bridge.apply(out, query, key, value, attn_mask, is_causal, scale, enable_gqa)
+    from ..autograd.graph import builtin_function_nodes
+    builtin_function_nodes.add(name)
+    _C._rename_grad_fn(bridged, name, [])
+    return bridged
+
+
+def _make_attention_bridge():
+    from ..autograd import Function, grad
+    from .. import enable_grad, is_grad_enabled
+
+    class ScaledDotProductAttentionBridge(Function):
+        """See Note [Double backward through the fused attention]."""
+
+        @staticmethod
+        def forward(ctx, out, query, key, value, attn_mask, is_causal, scale, enable_gqa):
+            ctx.options = (is_causal, scale, enable_gqa)
+            ctx.save_for_backward(query, key, value, attn_mask)
+            return out
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            if not is_grad_enabled():  # a plain backward: the fused node computes the gradients
+                return (grad_out,) + (None,) * 7
+            query, key, value, attn_mask = ctx.saved_tensors
+            is_causal, scale, enable_gqa = ctx.options
+            inputs = [t for t in (query, key, value, attn_mask) if t is not None and t.requires_grad]
+            with enable_grad():
+                recomputed = _math_attention_with_dropout(query, key, value, attn_mask, 0.0, is_causal, scale,
+                                                          enable_gqa)
+            grads = iter(grad(recomputed, inputs, grad_out, create_graph=True, allow_unused=True))
+            per_input = [next(grads) if t is not None and t.requires_grad else None
+                         for t in (query, key, value, attn_mask)]
+            return (None, *per_input, None, None, None)
+
+    return ScaledDotProductAttentionBridge
 
 
 def _math_attention_with_dropout(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa):
@@ -72,7 +136,8 @@ def _math_attention_with_dropout(query, key, value, attn_mask, dropout_p, is_cau
         weights = softmax(weights, dim=-1).masked_fill(fully_masked, 0.0)
     else:
         weights = softmax(weights, dim=-1)
-    weights = dropout(weights, p=dropout_p)
+    if dropout_p:  # (p = 0: the double-backward recomputation, which must not draw)
+        weights = dropout(weights, p=dropout_p)
     return weights @ value
 
 def _none_or_dtype(input):

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import _C
+from .._naming import grad_fn_named
 from ._conv_ops import _check_conv_dtypes, _check_conv_weight, _conv_padding, _conv_param, _pair
 from ._conv_transpose import _insert_zeros
 from ._padding import pad
@@ -23,6 +24,7 @@ Tensor = _C.Tensor
 __all__ = ["conv3d", "conv_transpose3d", "unfold", "fold"]
 
 
+@grad_fn_named("ConvolutionBackward0")
 def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: Any = 1) -> Tensor:
     if input.dim() not in (4, 5):
         raise RuntimeError(f"Expected 4D (unbatched) or 5D (batched) input to conv3d, but got input of size: "
@@ -65,6 +67,7 @@ def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
     return out.squeeze(0) if unbatched else out
 
 
+@grad_fn_named("ConvolutionBackward0")
 def conv_transpose3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1, dilation: Any = 1) -> Tensor:
     """The adjoint of conv3d (Note [Transposed convolution as a convolution])."""
     if input.dim() not in (4, 5):

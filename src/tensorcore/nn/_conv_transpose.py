@@ -15,6 +15,7 @@ on a CPU (DCGAN-style generators).
 from __future__ import annotations
 from typing import Any
 from .. import _C
+from .._naming import grad_fn_named
 from ._conv_ops import _check_conv_dtypes, _check_conv_weight, _conv_param, _pair, conv2d, pad
 from typing import TYPE_CHECKING
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
     return out.squeeze(0) if unbatched else out
 
 
+@grad_fn_named("ConvolutionBackward0")
 def conv_transpose1d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1, dilation: Any = 1) -> Tensor:
     if input.dim() not in (2, 3):
         raise RuntimeError(f"Expected 2D (unbatched) or 3D (batched) input to conv_transpose1d, but got input of "

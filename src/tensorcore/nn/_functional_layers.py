@@ -29,6 +29,7 @@ import math
 import numpy as np
 
 from .. import _C
+from .._naming import grad_fn_named
 from ..autograd import no_grad
 
 Tensor = _C.Tensor
@@ -165,6 +166,7 @@ def ctc_loss(log_probs: Any, targets: Any, input_lengths: Any, target_lengths: A
     return out
 
 
+@grad_fn_named("MultiMarginLossBackward0")
 def multi_margin_loss(input: Any, target: Any, p: Any = 1, margin: Any = 1.0, weight: Any = None, size_average: Any = None, reduce: Any = None,
                       reduction: Any = "mean") -> Tensor:
     """Multi-class hinge loss: sum over j != y of max(0, margin - x[y] + x[j])^p / C."""
@@ -196,6 +198,7 @@ def multi_margin_loss(input: Any, target: Any, p: Any = 1, margin: Any = 1.0, we
     return _reduce(loss, reduction)
 
 
+@grad_fn_named("MultilabelMarginLossBackward0")
 def multilabel_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     """sum over target classes j and non-target classes i of
     max(0, 1 - (x[j] - x[i])) / C; each row of target lists class indices
@@ -253,6 +256,7 @@ def triplet_margin_with_distance_loss(anchor: Any, positive: Any, negative: Any,
 _BAG_MODES = ("sum", "mean", "max")
 
 
+@grad_fn_named("EmbeddingBagBackward0")
 def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = None, norm_type: Any = 2, scale_grad_by_freq: Any = False, mode: Any = "mean",
                   sparse: Any = False, per_sample_weights: Any = None, include_last_offset: Any = False, padding_idx: Any = None) -> Tensor:
     """Sums, means or maxes of bags of embedding rows. A 2-D input is one bag

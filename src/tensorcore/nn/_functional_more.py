@@ -210,6 +210,7 @@ def _channel_shape(x):
     return [1, -1] + [1] * (x.dim() - 2)
 
 
+@grad_fn_named("NativeGroupNormBackward0")
 def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None, eps: Any = 1e-5) -> Tensor:
     if input.dim() < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
@@ -234,6 +235,7 @@ def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None
     return out.to(input.dtype)  # a float16/bfloat16 input with float32 parameters stays in its dtype
 
 
+@grad_fn_named("ViewBackward0")
 def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None, weight: Any = None, bias: Any = None, use_input_stats: Any = True,
                   momentum: Any = 0.1, eps: Any = 1e-5) -> Tensor:
     if input.dim() < 3:
@@ -312,6 +314,7 @@ def cosine_similarity(x1: Any, x2: Any, dim: Any = 1, eps: Any = 1e-8) -> Tensor
     return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 
+@grad_fn_named("NormBackward1")
 def pairwise_distance(x1: Any, x2: Any, p: Any = 2.0, eps: Any = 1e-6, keepdim: Any = False) -> Tensor:
     dim = max(x1.dim(), x2.dim()) - 1
     return (x1 - x2 + eps).norm(p, dim, keepdim=keepdim)
@@ -356,6 +359,7 @@ def hinge_embedding_loss(input: Any, target: Any, margin: Any = 1.0, size_averag
     return _reduce(loss, reduction)
 
 
+@grad_fn_named("SoftMarginLossBackward0")
 def soft_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     reduction = _legacy(size_average, reduce, reduction)
     from .functional import _check_result_castable, _promote
@@ -449,6 +453,7 @@ def _positive_factor(r, op, name):
     return r
 
 
+@grad_fn_named("PixelShuffleBackward0")
 def pixel_shuffle(input: Any, upscale_factor: Any) -> Tensor:
     r = _positive_factor(upscale_factor, "pixel_shuffle", "upscale_factor")
     if input.dim() < 3:
@@ -465,6 +470,7 @@ def pixel_shuffle(input: Any, upscale_factor: Any) -> Tensor:
     return x.reshape(batch + [c // (r * r), h * r, w * r])
 
 
+@grad_fn_named("PixelUnshuffleBackward0")
 def pixel_unshuffle(input: Any, downscale_factor: Any) -> Tensor:
     r = _positive_factor(downscale_factor, "pixel_unshuffle", "downscale_factor")
     if input.dim() < 3:

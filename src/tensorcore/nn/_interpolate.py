@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from .. import _C
+from .._naming import grad_fn_named
 
 Tensor = _C.Tensor
 
@@ -180,6 +181,21 @@ def _check_dtype(input, mode):
     raise NotImplementedError(f"\"{kernel[mode]}\" not implemented for '{SCALAR_TYPE_NAMES[input.dtype.name]}'")
 
 
+def _interpolate_node_name(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                           recompute_scale_factor=None, antialias=False):
+    """PyTorch's grad_fn name for the upsampling kernel interpolate calls
+    (Note [Composite node names]); None leaves the composite's own."""
+    d = input.dim() - 2
+    if antialias and mode in ("bilinear", "bicubic"):
+        return f"_Upsample{mode.capitalize()}2DAaBackward0"
+    names = {"nearest": f"UpsampleNearest{d}DBackward0", "nearest-exact": f"UpsampleNearestExact{d}DBackward0",
+             "linear": "UpsampleLinear1DBackward0", "bilinear": "UpsampleBilinear2DBackward0",
+             "bicubic": "UpsampleBicubic2DBackward0", "trilinear": "UpsampleTrilinear3DBackward0",
+             "area": "SqueezeBackward1" if d == 1 else f"AdaptiveAvgPool{d}DBackward0"}
+    return names.get(mode)
+
+
+@grad_fn_named(_interpolate_node_name)
 def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: Any = "nearest", align_corners: Any = None,
                 recompute_scale_factor: Any = None, antialias: Any = False) -> Tensor:
     """Resizes the spatial dims of (N, C, *spatial) input (Note [Separable resampling])."""

@@ -16,6 +16,7 @@ import operator
 import numpy as np
 
 from .. import _C
+from .._naming import grad_fn_named
 
 Tensor = _C.Tensor
 
@@ -80,6 +81,15 @@ def _int_list(values, fn, name, position):
     return out
 
 
+def _pad_node_name(input, pad, mode="constant", value=None):
+    """PyTorch's grad_fn name for F.pad's kernel (circular: PyTorch's
+    CopySlices, left to the composite)."""
+    k = len(pad) // 2
+    return {"constant": "ConstantPadNdBackward0", "reflect": f"ReflectionPad{k}DBackward0",
+            "replicate": f"ReplicationPad{k}DBackward0"}.get(mode)
+
+
+@grad_fn_named(_pad_node_name)
 def pad(input: Any, pad: Any, mode: Any = "constant", value: Any = None) -> Tensor:
     """F.pad: pad[0:2] pads the last dim (left, right), pad[2:4] the one before,
     ...; negative amounts crop (Note [Padding as index_select])."""

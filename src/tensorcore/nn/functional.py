@@ -396,6 +396,26 @@ def _check_class_weight_dtype(input, weight):
         raise RuntimeError(f"expected scalar type {_type_name(input.dtype)} but found {_type_name(weight.dtype)}")
 
 
+def _nll_node_name(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    """Inputs with spatial dims go through PyTorch's nll_loss2d kernel (a 3-d or
+    5-d+ input reshaped to 4-d, and its unreduced loss viewed back)."""
+    if input.dim() < 3 or size_average is not None or reduce is not None:
+        return None
+    return "ViewBackward0" if reduction == "none" and input.dim() != 4 else "NllLoss2DBackward0"
+
+
+def _cross_entropy_node_name(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                             reduction="mean", label_smoothing=0.0):
+    if size_average is not None or reduce is not None:
+        return None
+    if target.is_floating_point():  # class probabilities: -(target * log_softmax).sum() / batch
+        return "DivBackward1" if reduction == "mean" and input.dim() >= 2 else None
+    if label_smoothing:
+        return None
+    return _nll_node_name(input, target, reduction=reduction)
+
+
+@grad_fn_named(_nll_node_name)
 def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = None, ignore_index: Any = -100, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     """Negative log likelihood of class indices (fused; grad_fn=NllLossBackward0)."""
     red = _resolve_reduction(size_average, reduce, reduction)
@@ -457,6 +477,7 @@ def _class_target_checked(input: Tensor, target: Tensor) -> Tensor:
     return target
 
 
+@grad_fn_named(_cross_entropy_node_name)
 def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any = None, ignore_index: Any = -100, reduce: Any = None,
                   reduction: Any = "mean", label_smoothing: Any = 0.0) -> Tensor:
     """Cross entropy of logits against class indices (log_softmax and the fused

@@ -1,2 +1,4 @@
-"""tensorcore.utils: data loading (utils.data)."""
+"""tensorcore.utils: data loading (utils.data) and activation checkpointing (utils.checkpoint)."""
 from . import data as data  # noqa: F401
+from . import checkpoint as checkpoint  # noqa: F401
+from . import hooks as hooks  # noqa: F401

@@ -391,6 +391,11 @@ class LSTM(RNNBase):
         sizes = [int(v) for v in batch_sizes.tolist()] if batch_sizes is not None else None
         output, h_n, c_n = self._run(self._time_major(input, batch_sizes), sizes, hx[0], hx[1])
         output = self._finish(orig_input, output, batch_sizes, sorted_indices, unsorted_indices, is_batched)
+        if (is_batched and batch_sizes is None and not self.batch_first and not self.bidirectional
+                and self.proj_size == 0 and output.dtype.name in ("float32", "bfloat16") and output.requires_grad):
+            # PyTorch's CPU LSTM runs this case through oneDNN: the output's
+            # grad_fn prints as MkldnnRnnLayerBackward0 (Note [Composite node names]).
+            _C._rename_grad_fn(output, "MkldnnRnnLayerBackward0", [orig_input])
         if not is_batched:
             h_n, c_n = h_n.squeeze(1), c_n.squeeze(1)
         return output, self.permute_hidden((h_n, c_n), unsorted_indices)
@@ -506,6 +511,11 @@ def _cell_forward(cell, mode, input, hx, cx, is_batched):
             cx = cx.unsqueeze(0)
     out = _C.rnn_cell(mode, input, hx, cx, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
     out = [o for o in out if o is not None]
+    if mode == _MODE_IDS["GRU"] and out[0].requires_grad:
+        # PyTorch's CPU GRUCell is composed (its last op an add); the fused
+        # node's name is CUDA's. (LSTMCell's h and c share one node here, so
+        # their CPU names, MulBackward0 and AddBackward0, need the C++ op.)
+        _C._rename_grad_fn(out[0], "AddBackward0", [input, hx])
     if not is_batched:
         out = [o.squeeze(0) for o in out]
     return tuple(out)

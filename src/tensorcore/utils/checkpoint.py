@@ -1,0 +1,180 @@
+"""tensorcore.utils.checkpoint: activation checkpointing (checkpoint,
+checkpoint_sequential).
+
+Note [checkpoint variants]
+use_reentrant=True (PyTorch's default when the argument is left out, with a
+warning) runs the function under no_grad inside a custom autograd Function
+(`CheckpointFunctionBackward`); its backward runs the function again with
+grad enabled, from the same RNG and autocast state, and backpropagates
+through that recomputation. As in PyTorch, the output only requires grad when
+some *tensor argument* does (parameters used inside the function do not
+count), and a module's parameters get their gradients from the inner
+backward.
+
+use_reentrant=False: PyTorch keeps the ordinary graph (the output's grad_fn
+is that of the function's last op) and only changes what is saved, through
+saved-tensor hooks that recompute activations on demand. tensorcore has no
+saved-tensor hooks, so it runs the function directly: values, gradients,
+grad_fn names and RNG draws are the same as PyTorch's; the memory saving is
+not reproduced.
+"""
+from __future__ import annotations
+from typing import Any
+import warnings
+
+__all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "detach_variable", "check_backward_validity",
+           "noop_context_fn"]
+
+
+class CheckpointError(RuntimeError):
+    """Raised by non-reentrant checkpointing when the recomputation differs."""
+
+
+def noop_context_fn():
+    import contextlib
+    return contextlib.nullcontext(), contextlib.nullcontext()
+
+
+def detach_variable(inputs: Any) -> Any:
+    """The tuple with each tensor detached, keeping its requires_grad."""
+    from .. import Tensor
+    if not isinstance(inputs, tuple):
+        raise RuntimeError(f"Only tuple of tensors is supported. Got Unsupported input type: {type(inputs).__name__}")
+    out = []
+    for item in inputs:
+        if isinstance(item, Tensor):
+            detached = item.detach()
+            detached.requires_grad = item.requires_grad
+            item = detached
+        out.append(item)
+    return tuple(out)
+
+
+def check_backward_validity(inputs: Any) -> None:
+    from .. import Tensor
+    if not any(t.requires_grad for t in inputs if isinstance(t, Tensor)):
+        warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", stacklevel=2)
+
+
+def _autocast_state():
+    from .. import get_autocast_dtype, is_autocast_enabled
+    return is_autocast_enabled("cpu"), get_autocast_dtype("cpu")
+
+
+def _make_checkpoint_function():
+    from ..autograd import Function, backward as run_backward
+    from .. import Tensor, enable_grad, get_rng_state, set_rng_state, no_grad
+    from ..amp import autocast
+
+    class CheckpointFunction(Function):
+        """See Note [checkpoint variants] (use_reentrant=True)."""
+
+        @staticmethod
+        def forward(ctx, run_function, preserve_rng_state, *args):
+            check_backward_validity(args)
+            ctx.run_function = run_function
+            ctx.preserve_rng_state = preserve_rng_state
+            ctx.autocast_state = _autocast_state()
+            if preserve_rng_state:
+                ctx.forward_rng_state = get_rng_state()
+            ctx.non_tensor_args = [None if isinstance(a, Tensor) else a for a in args]
+            ctx.tensor_positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+            ctx.save_for_backward(*[a for a in args if isinstance(a, Tensor)])
+            with no_grad():
+                return run_function(*args)
+
+        @staticmethod
+        def backward(ctx, *grad_outputs):
+            from ..autograd import _is_checkpoint_valid
+            if not _is_checkpoint_valid():  # Note [reentrant checkpoint validity]
+                raise RuntimeError("When use_reentrant=True, torch.utils.checkpoint is incompatible with .grad() or "
+                                   "passing an `inputs` parameter to .backward(). To resolve this error, you can "
+                                   "either set use_reentrant=False, or call .backward() without passing the `inputs` "
+                                   "argument.")
+            args = list(ctx.non_tensor_args)
+            for position, saved in zip(ctx.tensor_positions, ctx.saved_tensors):
+                args[position] = saved
+            # The recomputation must draw the same random numbers as the
+            # forward did (dropout masks), without disturbing the caller's
+            # stream afterwards.
+            caller_rng_state = get_rng_state() if ctx.preserve_rng_state else None
+            try:
+                if ctx.preserve_rng_state:
+                    set_rng_state(ctx.forward_rng_state)
+                detached = detach_variable(tuple(args))
+                enabled, dtype = ctx.autocast_state
+                with enable_grad(), autocast("cpu", enabled=enabled, dtype=dtype):
+                    outputs = ctx.run_function(*detached)
+            finally:
+                if caller_rng_state is not None:
+                    set_rng_state(caller_rng_state)
+            if isinstance(outputs, Tensor):
+                outputs = (outputs,)
+            pairs = [(o, g) for o, g in zip(outputs, grad_outputs) if isinstance(o, Tensor) and o.requires_grad]
+            if not pairs:
+                raise RuntimeError("none of output has requires_grad=True, this checkpoint() is not necessary")
+            run_backward([o for o, _ in pairs], [g for _, g in pairs])
+            return (None, None) + tuple(d.grad if isinstance(d, Tensor) else None for d in detached)
+
+    return CheckpointFunction
+
+
+_checkpoint_function = None
+
+
+def checkpoint(function: Any, *args: Any, use_reentrant: Any = None, context_fn: Any = noop_context_fn,
+               determinism_check: Any = "default", debug: Any = False, early_stop: Any = True, **kwargs: Any) -> Any:
+    """Runs function(*args, **kwargs); see Note [checkpoint variants]."""
+    global _checkpoint_function
+    if use_reentrant is None:
+        warnings.warn("torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in "
+                      "PyTorch 2.9, calling checkpoint without use_reentrant will raise an exception. "
+                      "use_reentrant=False is recommended, but if you need to preserve the current default behavior, "
+                      "you can pass use_reentrant=True. Refer to docs for more details on the differences between "
+                      "the two variants.", stacklevel=2)
+        use_reentrant = True
+    preserve = kwargs.pop("preserve_rng_state", True)
+    if kwargs and use_reentrant:
+        raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
+    if use_reentrant:
+        if context_fn is not noop_context_fn or debug is not False:
+            raise ValueError("Passing `context_fn` or `debug` is only supported when use_reentrant=False.")
+        if _checkpoint_function is None:
+            _checkpoint_function = _make_checkpoint_function()
+        return _checkpoint_function.apply(function, preserve, *args)
+    if determinism_check not in ("default", "none"):
+        raise ValueError(f"determinism_check should be one of ['default', 'none'], but got {determinism_check}")
+    forward_context, _recompute_context = context_fn()
+    with forward_context:
+        return function(*args, **kwargs)
+
+
+def checkpoint_sequential(functions: Any, segments: Any, input: Any, use_reentrant: Any = None, **kwargs: Any) -> Any:
+    """Runs a sequence of modules/functions, checkpointing all segments but the last."""
+    from ..nn import Sequential
+    if use_reentrant is None:
+        warnings.warn("torch.utils.checkpoint.checkpoint_sequential: the use_reentrant parameter should be passed "
+                      "explicitly. In version 2.9 we will raise an exception if use_reentrant is not passed. "
+                      "use_reentrant=False is recommended, but if you need to preserve the current default behavior, "
+                      "you can pass use_reentrant=True. Refer to docs for more details on the differences between "
+                      "the two variants.", stacklevel=2)
+        use_reentrant = True
+    preserve = kwargs.pop("preserve_rng_state", True)
+    if kwargs:
+        raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
+
+    def run_segment(start, end):
+        def forward(x):
+            for j in range(start, end + 1):
+                x = functions[j](x)
+            return x
+        return forward
+
+    if isinstance(functions, Sequential):
+        functions = list(functions.children())
+    segment_size = len(functions) // segments
+    end = -1
+    for start in range(0, segment_size * (segments - 1), segment_size):
+        end = start + segment_size - 1
+        input = checkpoint(run_segment(start, end), input, use_reentrant=use_reentrant, preserve_rng_state=preserve)
+    return run_segment(end + 1, len(functions) - 1)(input)
