@@ -365,3 +365,86 @@ def test_fuzz_seed_505_findings():
         _same(lambda lib: lib.logsumexp(lib.empty(*shape), dim=()))
         _same(lambda lib: lib.logsumexp(lib.empty(*shape, dtype=lib.int64), dim=(), keepdim=True))
     assert _same(lambda lib: lib.logsumexp(lib.ones(2, 3), dim=())) == ("raise", "RuntimeError")
+
+
+# ---- autograd through in-place writes (probe17's C++ findings) ----
+
+def _grad_of(build):
+    """x.grad after build(lib, x) returns the scalar to backward from, or the error type."""
+    def run(lib):
+        x = lib.arange(1.0, 5.0, dtype=lib.float64, requires_grad=True)
+        build(lib, x).backward()
+        return x.grad
+    return run
+
+
+@pytest.mark.parametrize("build", [
+    # Note [Stale view history]: a view made before its base was written in place
+    lambda lib, x: (lambda y: (lambda v: (y.mul_(3), v.sum())[1])(y[:2]))(x * 1),
+    lambda lib, x: (lambda y: (lambda v1, v2: (v2.mul_(2), (v1 * 5).sum())[1])(y[:2], y[1:]))(x * 1),
+    lambda lib, x: (lambda y: (lambda r: (y.add_(1), (r * 2).sum())[1])(y.view(2, 2)[0]))(x * 1),
+    lambda lib, x: (lambda y: (lambda v, w: (y.exp_(), (w * v[1]).sum())[1])(y.view(2, 2), y.view(2, 2)[0]))(x * 1),
+    lambda lib, x: (lambda y: (lambda v: (v.t_(), y.sin_(), v.sum())[2])(y.view(2, 2)))(x * 1),
+])
+def test_views_see_later_inplace_writes_to_their_base(build):
+    assert _same(_grad_of(build))[0] == "ok"
+
+
+def test_stale_view_grad_fn_is_regenerated():
+    def names(lib):
+        x = lib.ones(3, requires_grad=True)
+        y = x * 1
+        v = y[:2]
+        before = v.grad_fn.name()
+        y.mul_(3)
+        return [before, v.grad_fn.name(), v.grad_fn.next_functions[0][0].name()]
+    ours = names(tc)
+    assert ours == names(torch) == ["SliceBackward0", "AsStridedBackward0", "MulBackward0"]
+
+    def no_grad_write(lib):
+        x = lib.ones(3, requires_grad=True)
+        y = x * 1
+        v = y[:2]
+        with lib.no_grad():
+            y.mul_(3)
+        v.sum().backward()
+        return x.grad
+    _same(no_grad_write)
+
+
+@pytest.mark.parametrize("op", ["relu_", "sigmoid_", "exp_", "tanh_", "sqrt_"])
+def test_write_into_a_saved_result_of_an_inplace_op_raises(op):
+    # Note [Saved outputs of in-place ops]: these save their result, which lives on in the tensor they wrote
+    def run(lib):
+        x = lib.ones(3, requires_grad=True)
+        z = getattr(x * 2, op)()
+        z.add_(1)
+        (z * z).sum().backward()
+    assert _same(run) == ("raise", "RuntimeError")
+
+    def untouched(lib):
+        x = lib.ones(3, dtype=lib.float64, requires_grad=True)
+        z = getattr(x * 2, op)()
+        (z * z).sum().backward()
+        return x.grad
+    _same(untouched)
+
+
+def test_retained_grad_follows_an_inplace_write():
+    def run(lib):
+        x = lib.ones(2, requires_grad=True)
+        y = x * 1
+        y.retain_grad()
+        y.mul_(2)
+        (y * 3).sum().backward()
+        return lib.stack([y.grad, x.grad])
+    _same(run)
+
+    def through_view(lib):
+        x = lib.ones(4, requires_grad=True)
+        y = x * 1
+        y.retain_grad()
+        y[:2].mul_(5)
+        (y * 3).sum().backward()
+        return lib.stack([y.grad, x.grad])
+    _same(through_view)

@@ -3,6 +3,7 @@
 
 #include "autograd/accumulate.h"
 #include "autograd/function.h"
+#include "autograd/inplace.h"
 #include "core/error.h"
 #include "core/shape_util.h"
 
@@ -76,6 +77,8 @@ std::shared_ptr<Node> grad_accumulator(const Tensor& leaf) {
 Edge gradient_edge(const Tensor& t) {
   AutogradMeta* m = meta_or_null(t);
   if (!m) return {};
+  if (m->grad_fn && m->view_base.defined() && m->view_version != t.version())
+    refresh_stale_view(t);  // Note [Stale view history]
   if (m->grad_fn) return {m->grad_fn, m->output_nr};
   if (m->requires_grad) return {grad_accumulator(t), 0};
   return {};
@@ -103,6 +106,12 @@ SavedTensor::SavedTensor(const Tensor& t, bool is_output) : is_output_(is_output
   } else {
     data_ = t;
   }
+}
+
+void SavedTensor::rebind_output(const Tensor& from, const Tensor& to) {
+  if (!is_output_ || !data_.defined() || data_->storage != from->storage) return;
+  data_ = make_view(to, to.sizes(), to.strides(), to->offset);
+  version_ = to.version();
 }
 
 Tensor SavedTensor::unpack(Node* owner) const {

@@ -1,5 +1,7 @@
 #include "autograd/inplace.h"
 
+#include <algorithm>
+
 #include "autograd/derivatives.h"
 #include "autograd/function.h"
 #include "autograd/meta.h"
@@ -100,21 +102,45 @@ Tensor snapshot_for_inplace(const Tensor& self) {
   return copy;
 }
 
+namespace {
+// retain_grad() follows the tensor, not its old node: the retained gradient
+// moves to self's current grad_fn (PyTorch moves its retains_grad hook on an
+// in-place write, so y.retain_grad(); y.mul_(2) retains the new y's gradient).
+void move_retained_grad(AutogradMeta& m, const std::shared_ptr<Node>& old_fn) {
+  if (!m.retained || old_fn == m.grad_fn) return;
+  if (old_fn) {
+    auto& rg = old_fn->retained_grads;
+    rg.erase(std::remove_if(rg.begin(), rg.end(), [&](const auto& e) { return e.second == m.retained; }), rg.end());
+  }
+  if (m.grad_fn) m.grad_fn->retained_grads.push_back({m.output_nr, m.retained});
+}
+}  // namespace
+
 void rebase_history(const Tensor& self, const Tensor& result) {
   AutogradMeta* rm = result->autograd.get();
   TC_INTERNAL_ASSERT(rm && rm->grad_fn);
   Tensor base = view_root(self);
   if (base.defined() && !base.requires_grad()) check_view_write(self, base, "in-place");  // (see check_inplace)
   AutogradMeta& m = meta(self);
+  std::shared_ptr<Node> old_fn = m.grad_fn;
   m.requires_grad = true;
   m.grad_fn = rm->grad_fn;
   m.output_nr = rm->output_nr;
-  if (!base.defined()) return;
+  // Note [Saved outputs of in-place ops] (saved.h): relu_, sigmoid_, exp_, ... save their result, which is
+  // `result` here; it lives on in self, so that is what the node must watch for later writes.
+  if (auto* fn = dynamic_cast<FormulaNode*>(rm->grad_fn.get()))
+    for (auto& saved : fn->saved) saved.rebind_output(result, self);
+  if (!base.defined()) {
+    move_retained_grad(m, old_fn);
+    return;
+  }
   EnableGradGuard grad_on;
   const int64_t rel_offset = self->offset - base->offset;
   // base <- CopySlices(base before, result); record reads base's old edge first.
+  std::shared_ptr<Node> base_old_fn = base->autograd ? base->autograd->grad_fn : nullptr;
   if (auto* n = record("torch::autograd::CopySlices", d::copy_slices_backward, {&base, &result}, {&base})) {
     n->attrs = attrs::CopySlices{base.sizes(), self.sizes(), self.strides(), rel_offset};
+    move_retained_grad(meta(base), base_old_fn);
   }
   // self <- as_strided(new base)
   m.grad_fn.reset();
@@ -122,6 +148,27 @@ void rebase_history(const Tensor& self, const Tensor& result) {
     n->attrs = attrs::AsStrided{base.sizes(), base.strides(), base->offset, self.sizes(), self.strides(), self->offset};
   }
   m.view_base = base;
+  m.view_version = self.version();  // Note [Stale view history]: current as of this write
+  move_retained_grad(m, old_fn);
+}
+
+void refresh_stale_view(const Tensor& view) {
+  AutogradMeta* m = view->autograd.get();
+  if (!m || !m->grad_fn || !m->view_base.defined() || m->view_version == view.version()) return;
+  Tensor self = view, base = view_root(view);
+  m->view_version = view.version();
+  AutogradMeta* bm = base->autograd.get();
+  if (!bm || !(bm->requires_grad || bm->grad_fn)) return;  // the base left autograd: keep what the view recorded
+  std::shared_ptr<Node> old_fn = m->grad_fn;
+  EnableGradGuard grad_on;
+  m->grad_fn.reset();
+  if (auto* n = record("AsStridedBackward0", d::as_strided_backward, {&base}, {&self})) {
+    n->attrs = attrs::AsStrided{base.sizes(), base.strides(), base->offset, self.sizes(), self.strides(), self->offset};
+  } else {
+    m->grad_fn = old_fn;  // (record declined: nothing to regenerate from)
+    return;
+  }
+  move_retained_grad(*m, old_fn);
 }
 
 }  // namespace tc::autograd

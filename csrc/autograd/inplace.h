@@ -27,4 +27,16 @@ Tensor snapshot_for_inplace(const Tensor& self);
 // `self` now holds `result`'s values: give it (and its view base) the history.
 void rebase_history(const Tensor& self, const Tensor& result);
 
+// Note [Stale view history]
+// A view records its history when it is made (SliceBackward0 from the base's
+// grad_fn at that time). An in-place write to the base, or through another
+// view of it, later changes the values the view shows, and PyTorch then
+// regenerates the view's grad_fn the next time it is used: AsStridedBackward0
+// from the base's current history. Without that, `v = y[:2]; y.mul_(3);
+// v.sum().backward()` sends v's gradient around the mul_ (silently wrong).
+// The version counter (shared by a base and all its views) tells: the view
+// keeps the value it had when its grad_fn was set (AutogradMeta::view_version);
+// gradient_edge() calls this when the two differ.
+void refresh_stale_view(const Tensor& view);
+
 }  // namespace tc::autograd

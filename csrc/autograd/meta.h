@@ -29,6 +29,10 @@ struct AutogradMeta {
   std::weak_ptr<Node> grad_accumulator;                    // leaves: shared by every use
   std::shared_ptr<RetainedGrad> retained;                  // non-leaves after retain_grad()
   Tensor view_base;                                        // set when produced by a differentiable view op
+  // Note [Stale view history]: the version counter's value when a view's
+  // grad_fn was set; an in-place write to its base (or to another view of it)
+  // since then makes that grad_fn stale, and gradient_edge regenerates it.
+  uint32_t view_version = 0;
   std::vector<std::pair<int64_t, TensorHook>> leaf_hooks;  // hooks on leaves
   // Tensor.register_post_accumulate_grad_hook: called with the leaf after its .grad was updated.
   std::vector<std::pair<int64_t, std::function<void(const Tensor&)>>> post_accumulate_hooks;

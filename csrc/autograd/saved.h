@@ -25,6 +25,10 @@ class SavedTensor {
     released_ = true;
   }
   bool defined() const { return data_.defined(); }
+  // Note [Saved outputs of in-place ops]: an in-place op computes `from` out
+  // of place and copies it into `to`; a saved output that is `from` becomes
+  // `to` (at to's current version), so a later write into `to` is caught.
+  void rebind_output(const Tensor& from, const Tensor& to);
 
  private:
   Tensor data_;

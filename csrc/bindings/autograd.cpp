@@ -251,6 +251,7 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   cls.def_property_readonly("_grad_fn", [](const Tensor& t) -> py::object {
     AutogradMeta* m = t->autograd.get();
     if (!m || !m->grad_fn) return py::none();
+    autograd::gradient_edge(t);  // a stale view's grad_fn is regenerated first (Note [Stale view history])
     return py::cast(m->grad_fn);
   });
   cls.def_property_readonly("is_leaf", [](const Tensor& t) { return !(t->autograd && t->autograd->grad_fn); });

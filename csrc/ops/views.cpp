@@ -25,7 +25,9 @@ namespace {
 // (Note [In-place on views]), or the root would silently keep no history.
 void note_view(const Tensor& base, const Tensor& out) {
   const AutogradMeta* bm = base->autograd.get();
-  autograd::meta(out).view_base = bm && bm->view_base.defined() ? bm->view_base : base;
+  AutogradMeta& m = autograd::meta(out);
+  m.view_base = bm && bm->view_base.defined() ? bm->view_base : base;
+  m.view_version = out.version();  // Note [Stale view history]
 }
 
 // Resolves one -1 in `shape` against numel.
