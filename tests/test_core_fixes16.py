@@ -448,3 +448,18 @@ def test_retained_grad_follows_an_inplace_write():
         (y * 3).sum().backward()
         return lib.stack([y.grad, x.grad])
     _same(through_view)
+
+
+def test_float64_gradients_keep_scalar_arithmetic_in_double():
+    # Note [Arithmetic of two wrapped numbers]: pow's `exponent - 1` and lerp's `1 - weight` were rounded to float32
+    def run(lib):
+        x = lib.tensor([0.3, 1.7, 2.2], dtype=lib.float64, requires_grad=True)
+        ((x.abs() + 0.5) ** 1.7).sum().backward()
+        g1 = x.grad.clone()
+        x.grad = None
+        lib.lerp(x, x * x, 0.3).sum().backward()
+        return lib.stack([g1, x.grad])
+    ours = run(tc).numpy()
+    np.testing.assert_array_equal(ours, run(torch).numpy())
+    assert tc.autograd.gradcheck(lambda x: (x.abs() + 0.5) ** 1.7, tc.tensor([0.3, 1.7], dtype=tc.float64,
+                                                                              requires_grad=True))

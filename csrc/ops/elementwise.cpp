@@ -385,6 +385,23 @@ DType result_type(std::initializer_list<const Tensor*> ts) {
 }
 
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
+  // Note [Arithmetic of two wrapped numbers]
+  // Two Python numbers combine as Python combines them, in double (int64,
+  // complex128), into another wrapped number. Derivative formulas do scalar
+  // arithmetic this way (pow's `exponent - 1`, lerp's `1 - weight`); the
+  // tensor rule would round it to the default float32 first and cost float64
+  // gradients their last eight digits.
+  if (a->wrapped_number && b->wrapped_number) {
+    Tensor x = a, y = b;
+    if (binary_rule(op) == Rule::Float && !is_floating(a.dtype()) && !is_complex(a.dtype()) &&
+        !is_floating(b.dtype()) && !is_complex(b.dtype()))
+      x = to_dtype(a, DType::Float64);  // true division of ints is a double
+    else
+      x = clone(a);  // (an unflagged 0-dim copy: ordinary promotion between the two)
+    Tensor r = binary(op, x, clone(y));
+    r->wrapped_number = true;
+    return r;
+  }
   if ((is_complex(a.dtype()) || is_complex(b.dtype())) && has_complex_composite(op)) return complex_composite(op, a, b);
   Tensor out;
   binary_into(op, out, a, b, binary_name(op));
