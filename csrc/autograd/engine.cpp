@@ -202,13 +202,14 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
       for (auto& g : grads) any |= g.defined();
       std::vector<Tensor> outs;
       if (any) {
+        // Node.register_hook(fn(grad_inputs, grad_outputs)): the hooks see the gradients the node received
+        // (handles, kept only when there is a hook) and may replace the ones it computed.
+        std::vector<Tensor> received;
+        if (!n->post_hooks.empty()) received = grads;
         outs = n->apply(std::move(grads));
-        if (!n->post_hooks.empty()) {
-          // grads were moved; post hooks see the outputs only (inputs rarely used)
-          for (auto& h : n->post_hooks) {
-            std::vector<Tensor> r = h.second(outs, {});
-            if (!r.empty()) outs = r;
-          }
+        for (auto& h : n->post_hooks) {
+          std::vector<Tensor> r = h.second(outs, received);
+          if (!r.empty()) outs = r;
         }
       }
       if (!keep_graph) n->release_saved();
