@@ -228,4 +228,26 @@ PROGRAMS = [
     Program("pytorch_gan_infogan", "pytorch_gan/infogan.py", _GAN_ARGS, rtol=1e-3, slow=True),
     # pytorch/tutorials intermediate_source (code only, prose comments dropped).
     Program("tutorial_pruning", "tutorials17/pruning_tutorial.py", rtol=1e-5, masks=(r" at 0x[0-9a-f]+",)),
+    # Its torch.dist(X.T @ X, I) checks print values that are 0 up to rounding (1e-7): compared to 1e-6 absolute.
+    Program("tutorial_parametrizations", "tutorials17/parametrizations_tutorial.py", rtol=1e-5, atol=1e-6),
+    # torchviz.make_dot replaced by a print of grad_x and its grad_fn; gradcheck/gradgradcheck results printed.
+    Program("tutorial_custom_function_double_backward", "tutorials17/double_backward_tutorial.py", rtol=1e-5),
+    Program("tutorial_saved_tensors_hooks", "tutorials17/saved_tensors_hooks_tutorial.py", rtol=1e-5,
+            differs="grad_fn._saved_self/_saved_other/_saved_result and torch.autograd.graph.saved_tensors_hooks / "
+                    "save_on_cpu are not implemented (they need the C++ SavedVariable to expose its tensors and to "
+                    "call pack/unpack hooks): AttributeError: 'MulBackward0' object has no attribute '_saved_self'"),
+    # locuslab/TCN @ 2f8c2b81: weight_norm'd dilated causal Conv1d stacks; --cuda is store_false (CPU), sys.path made
+    # relative to the program, the adding problem's 50000 sequences cut to 2000 in the file.
+    Program("tcn_adding_problem", "TCN/TCN/adding_problem/add_test.py",
+            ("--cuda", "--epochs", "2", "--levels", "4", "--seq_len", "50", "--log-interval", "10", "--nhid", "16"),
+            rtol=1e-5),
+    # RMSprop with gradient clipping over 313 batches: PyTorch run with 2 threads instead of 1 prints exactly
+    # tensorcore's losses and accuracies (0.35881071 / 86.0563 at batch 200, 1-thread PyTorch 0.35880754 / 86.0521).
+    Program("tcn_copy_memory", "TCN/TCN/copy_memory/copymem_test.py",
+            ("--cuda", "--epochs", "1", "--blank_len", "20", "--seq_len", "5", "--levels", "3", "--ksize", "4",
+             "--log-interval", "50"), rtol=1e-3, masks=(r"ms/batch\s+[\d.]+",)),
+    # karpathy/pytorch-made @ 81886ccc: masked autoencoder with order/connectivity resampling (numpy RandomState
+    # masks in buffers), scheduler.step(epoch); synthetic binarized_mnist.npz from make_data.py, .cuda() dropped.
+    Program("pytorch_made", "made/run.py", ("-d", "binarized_mnist.npz", "-q", "200,200", "-n", "2", "-r", "5", "-s", "2"),
+            before=(("made/make_data.py", ()),), rtol=1e-5),
 ]
