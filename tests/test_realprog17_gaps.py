@@ -67,3 +67,157 @@ def test_line_breaks_follow_print_options_linewidth():
         finally:
             torch.set_printoptions(profile="default")
             tc.set_printoptions(profile="default")
+
+
+# --- torch.utils.checkpoint and torch.random (absent modules: ModuleNotFoundError under tensorcore) ---
+
+def _checkpoint_module(lib):
+    import importlib
+    return importlib.import_module(lib.__name__ + ".utils.checkpoint")
+
+
+def _net(lib):
+    lib.manual_seed(0)
+    nn = lib.nn
+    return nn.Sequential(nn.Linear(4, 8), nn.Dropout(0.5), nn.Tanh(), nn.Linear(8, 3), nn.ReLU(), nn.Linear(3, 2))
+
+
+def _run_checkpointed(lib, use_reentrant, x_requires_grad, segments=None):
+    """Loss, parameter gradients, input gradient and the next random draw after a checkpointed
+    forward/backward; warnings recorded."""
+    import warnings
+    C = _checkpoint_module(lib)
+    net = _net(lib)
+    lib.manual_seed(1)
+    x = lib.tensor(np.linspace(-1, 1, 20).reshape(5, 4).astype(np.float32), requires_grad=x_requires_grad)
+    kwargs = {} if use_reentrant == "unset" else {"use_reentrant": use_reentrant}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if segments is None:
+            out = C.checkpoint(net, x, **kwargs)
+        else:
+            out = C.checkpoint_sequential(net, segments, x, **kwargs)
+        result = {"out": out.detach().numpy().copy(), "out_requires_grad": out.requires_grad}
+        if out.requires_grad:
+            out.sum().backward()
+    result["param_grads"] = [None if p.grad is None else p.grad.numpy().copy() for p in net.parameters()]
+    result["x_grad"] = None if x.grad is None else x.grad.numpy().copy()
+    result["next_draw"] = lib.rand(3).numpy().copy()  # the stream advances once, by the forward's dropout
+    result["warnings"] = [str(w.message) for w in caught]
+    return result
+
+
+def _assert_same_run(expected, got):
+    assert got["warnings"] == expected["warnings"]
+    assert got["out_requires_grad"] == expected["out_requires_grad"]
+    np.testing.assert_allclose(got["out"], expected["out"], rtol=1e-6, atol=1e-7)
+    for e, g in zip(expected["param_grads"], got["param_grads"]):
+        assert (e is None) == (g is None)
+        if e is not None:
+            np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
+    assert (expected["x_grad"] is None) == (got["x_grad"] is None)
+    if expected["x_grad"] is not None:
+        np.testing.assert_allclose(got["x_grad"], expected["x_grad"], rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(got["next_draw"], expected["next_draw"])
+
+
+@pytest.mark.parametrize("use_reentrant", ["unset", True, False])
+@pytest.mark.parametrize("x_requires_grad", [True, False])
+def test_checkpoint_matches_pytorch(use_reentrant, x_requires_grad):
+    # Reentrant: dropout's mask is replayed in the recomputation; with no input requiring grad the
+    # output does not require grad and PyTorch warns (the parameters get no gradient).
+    # Non-reentrant: parameters get gradients either way (Note [Two checkpoint variants]).
+    _assert_same_run(_run_checkpointed(torch, use_reentrant, x_requires_grad),
+                     _run_checkpointed(tc, use_reentrant, x_requires_grad))
+
+
+@pytest.mark.parametrize("segments", [1, 2, 3])
+@pytest.mark.parametrize("use_reentrant", ["unset", True, False])
+def test_checkpoint_sequential_matches_pytorch(segments, use_reentrant):
+    _assert_same_run(_run_checkpointed(torch, use_reentrant, True, segments),
+                     _run_checkpointed(tc, use_reentrant, True, segments))
+
+
+def _error(fn):
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001  (the type and message are what is compared)
+        return type(e).__name__, str(e)
+    return None
+
+
+@pytest.mark.parametrize("how", ["autograd.grad", "backward(inputs=)"])
+def test_reentrant_checkpoint_refuses_grad_and_inputs(how):
+    # Note [Reentrant checkpoint needs a plain backward]
+    def attempt(lib):
+        C = _checkpoint_module(lib)
+        net = _net(lib)
+        x = lib.ones(2, 4, requires_grad=True)
+        out = C.checkpoint(net, x, use_reentrant=True)
+        if how == "autograd.grad":
+            return _error(lambda: lib.autograd.grad(out.sum(), x))
+        return _error(lambda: out.sum().backward(inputs=[x]))
+    expected = attempt(torch)
+    assert expected is not None and attempt(tc) == expected
+
+
+@pytest.mark.parametrize("how", ["autograd.grad", "backward(inputs=)"])
+def test_non_reentrant_checkpoint_supports_grad_and_inputs(how):
+    def run(lib):
+        C = _checkpoint_module(lib)
+        net = _net(lib)
+        x = lib.tensor(np.arange(8, dtype=np.float32).reshape(2, 4) / 8, requires_grad=True)
+        net.eval()
+        out = C.checkpoint(net, x, use_reentrant=False)
+        if how == "autograd.grad":
+            return lib.autograd.grad(out.sum(), x)[0].numpy(), [p.grad for p in net.parameters()]
+        out.sum().backward(inputs=[x])
+        return x.grad.numpy(), [p.grad for p in net.parameters()]
+    (e, e_params), (g, g_params) = run(torch), run(tc)
+    np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-7)
+    assert e_params == [None] * 6 and g_params == [None] * 6
+
+
+def test_checkpoint_argument_errors_match_pytorch():
+    def attempts(lib):
+        C = _checkpoint_module(lib)
+        x = lib.ones(2)
+        net = _net(lib)
+        return [
+            _error(lambda: C.checkpoint(lambda a, b=1: a * b, x, use_reentrant=True, b=2)),
+            _error(lambda: C.checkpoint(net, lib.ones(1, 4), use_reentrant=True, debug=True)),
+            _error(lambda: C.checkpoint_sequential(net, 2, lib.ones(1, 4), use_reentrant=True, foo=1)),
+            _error(lambda: C.detach_variable([x])),
+        ]
+    assert attempts(tc) == attempts(torch)
+
+
+def test_checkpoint_passes_non_tensor_arguments_and_outputs():
+    def run(lib):
+        C = _checkpoint_module(lib)
+
+        def two(a, b, k):
+            return a * k + b, (a - b).sum(), "tag"
+        a = lib.tensor([1.0, -2.0, 0.5], requires_grad=True)
+        b = lib.tensor([0.25, 3.0, -1.0], requires_grad=True)
+        o1, o2, tag = C.checkpoint(two, a, b, 3.0, use_reentrant=True)
+        (o1.sum() + o2 * 2).backward()
+        return tag, a.grad.tolist(), b.grad.tolist()
+    assert run(tc) == run(torch)
+
+
+def test_random_fork_rng_and_seeding_match_pytorch():
+    def run(lib):
+        lib.random.manual_seed(5)
+        first = lib.rand(2).tolist()
+        with lib.random.fork_rng():
+            inside = lib.rand(2).tolist()
+        after = lib.rand(2).tolist()           # the draws inside the fork did not advance the stream
+        with lib.random.fork_rng(enabled=False):
+            lib.rand(1)
+        skipped = lib.rand(1).tolist()
+        state = lib.random.get_rng_state()
+        again = lib.rand(1).tolist()
+        lib.random.set_rng_state(state)
+        return first, inside, after, skipped, again == lib.rand(1).tolist(), lib.random.initial_seed()
+    assert run(tc) == run(torch)

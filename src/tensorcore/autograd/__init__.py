@@ -4,7 +4,9 @@ The graph and its executor are C++; these are thin entry points.
 """
 from __future__ import annotations
 from typing import Any
+import contextlib
 import functools
+import threading
 
 from .. import _C
 from .function import Function, FunctionCtx  # noqa: F401
@@ -26,6 +28,30 @@ def Variable(data: Any, requires_grad: Any = False, volatile: Any = False) -> An
         t.requires_grad_(True)
     return t
 
+
+
+# Note [Reentrant checkpoint needs a plain backward]
+# torch.utils.checkpoint(use_reentrant=True) recomputes its segment inside the outer backward and
+# runs a nested .backward() on it, which accumulates into the .grad of every leaf the segment
+# uses. That is only right when the outer pass is itself a plain .backward(): under
+# autograd.grad() or .backward(inputs=...) the leaves' gradients would land in .grad instead of
+# being returned, so PyTorch raises there. The flag below says which kind of pass is running
+# (a stack: the nested backward of a checkpoint is a plain one again).
+_engine_state = threading.local()
+
+
+def _is_checkpoint_valid() -> bool:
+    return getattr(_engine_state, "checkpoint_valid", True)
+
+
+@contextlib.contextmanager
+def _checkpoint_validity(valid):
+    previous = _is_checkpoint_valid()
+    _engine_state.checkpoint_valid = bool(valid)
+    try:
+        yield
+    finally:
+        _engine_state.checkpoint_valid = previous
 
 def _as_list(x):
     if x is None:
@@ -49,7 +75,8 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: Any = None, c
     for i, t in enumerate(tensors):
         if not t.requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
-    _C._run_backward(tensors, grads, bool(retain_graph), bool(create_graph), inputs, True, True)
+    with _checkpoint_validity(not inputs):
+        _C._run_backward(tensors, grads, bool(retain_graph), bool(create_graph), inputs, True, True)
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Any = None, create_graph: Any = False, only_inputs: Any = True,
@@ -72,8 +99,9 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Any 
     for o in outputs:
         if not o.requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-    res = _C._run_backward(outputs, grads, bool(retain_graph), bool(create_graph), inputs_l, False,
-                           bool(allow_unused))
+    with _checkpoint_validity(False):
+        res = _C._run_backward(outputs, grads, bool(retain_graph), bool(create_graph), inputs_l, False,
+                               bool(allow_unused))
     if materialize_grads:
         res = [zeros_like(i) if r is None else r for r, i in zip(res, inputs_l)]
     return tuple(res)
