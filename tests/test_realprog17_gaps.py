@@ -221,3 +221,106 @@ def test_random_fork_rng_and_seeding_match_pytorch():
         lib.random.set_rng_state(state)
         return first, inside, after, skipped, again == lib.rand(1).tolist(), lib.random.initial_seed()
     assert run(tc) == run(torch)
+
+
+# --- torch.autograd.functional (an absent module) ---
+
+def _functional(lib):
+    import importlib
+    return importlib.import_module(lib.__name__ + ".autograd.functional")
+
+
+def _functional_cases(lib):
+    F = _functional(lib)
+    f64 = lib.float64
+    x = lib.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], dtype=f64)
+    y = lib.tensor([0.3, -0.2, 0.9], dtype=f64)
+    ones23 = lib.ones(2, 3, dtype=f64)
+    f1 = lambda a: (a ** 3).sum(dim=1) * a[0, 0]  # noqa: E731
+    f2 = lambda a, b: (a.sin() * b, (a @ b).exp())  # noqa: E731
+    f3 = lambda a: (a.exp() * a).sum()  # noqa: E731
+    f4 = lambda a, b: (a * b).sum() + b.pow(3).sum()  # noqa: E731
+    unused = lambda a, b: a.sum() * 2  # noqa: E731
+    cases = {}
+    for cg in (False, True):
+        cases.update({
+            f"jacobian_tensor_cg{cg}": lambda cg=cg: F.jacobian(f1, x, create_graph=cg),
+            f"jacobian_tuples_cg{cg}": lambda cg=cg: F.jacobian(f2, (x, y), create_graph=cg),
+            f"jacobian_unused_input_cg{cg}": lambda cg=cg: F.jacobian(unused, (x, y), create_graph=cg),
+            f"hessian_tensor_cg{cg}": lambda cg=cg: F.hessian(f3, x, create_graph=cg),
+            f"hessian_tuple_cg{cg}": lambda cg=cg: F.hessian(f4, (x[0], y), create_graph=cg),
+            f"vjp_cg{cg}": lambda cg=cg: F.vjp(f1, x, lib.tensor([1.0, -2.0], dtype=f64), create_graph=cg),
+            f"vjp_tuples_cg{cg}": lambda cg=cg: F.vjp(f2, (x, y), (ones23, lib.tensor([1.0, 0.5], dtype=f64)),
+                                                      create_graph=cg),
+            f"jvp_cg{cg}": lambda cg=cg: F.jvp(f1, x, ones23, create_graph=cg),
+            f"jvp_tuples_cg{cg}": lambda cg=cg: F.jvp(f2, (x, y), (ones23, y), create_graph=cg),
+            f"hvp_cg{cg}": lambda cg=cg: F.hvp(f3, x, ones23, create_graph=cg),
+            f"hvp_tuple_cg{cg}": lambda cg=cg: F.hvp(f4, (x[0], y), (y, x[1]), create_graph=cg),
+            f"vhp_tuple_cg{cg}": lambda cg=cg: F.vhp(f4, (x[0], y), (y, y), create_graph=cg),
+        })
+    xr = x.clone().requires_grad_()
+    cases.update({
+        "vjp_scalar_output_without_v": lambda: F.vjp(f3, x),
+        "jacobian_of_input_requiring_grad": lambda: F.jacobian(f1, x.clone().requires_grad_()),
+        "jacobian_create_graph_keeps_callers_graph": lambda: F.jacobian(lambda a: a * a, xr, create_graph=True),
+        "jacobian_vectorize_same_values": lambda: F.jacobian(f1, x, vectorize=True),
+        "hessian_forward_over_reverse": lambda: F.hessian(f3, x, outer_jacobian_strategy="forward-mode",
+                                                          vectorize=True),
+        "vjp_v_none_needs_scalar": lambda: F.vjp(f1, x),
+        "jvp_v_none_needs_scalar_input": lambda: F.jvp(f1, x),
+        "jvp_v_wrong_size": lambda: F.jvp(f1, x, lib.ones(3)),
+        "vjp_v_wrong_length": lambda: F.vjp(f2, (x, y), (lib.ones(2, 3),)),
+        "vjp_v_wrong_entry_size": lambda: F.vjp(f2, (x, y), (lib.ones(2, 2), lib.ones(2))),
+        "jacobian_non_tensor_output": lambda: F.jacobian(lambda a: 3, x),
+        "jacobian_list_input": lambda: F.jacobian(f1, [x]),
+        "jacobian_tuple_with_non_tensor_output": lambda: F.jacobian(lambda a: (a, 3), x),
+        "hessian_vector_output": lambda: F.hessian(lambda a: a * 2, x),
+        "hessian_tuple_output": lambda: F.hessian(lambda a: (a.sum(),), x),
+        "hvp_vector_output": lambda: F.hvp(lambda a: a * 2, x, x),
+        "strict_jacobian_unused_input": lambda: F.jacobian(unused, (x, y), strict=True),
+        "strict_vjp_unused_input": lambda: F.vjp(lambda a, b: a.sum(), (x, y), strict=True),
+        "strict_hessian_of_linear": lambda: F.hessian(lambda a: a.sum(), x, strict=True),
+        "strict_constant_output": lambda: F.jacobian(lambda a: lib.ones(2), x, strict=True),
+        "forward_mode_needs_vectorize": lambda: F.jacobian(f1, x, strategy="forward-mode"),
+        "forward_mode_strict": lambda: F.jacobian(f1, x, strategy="forward-mode", strict=True, vectorize=True),
+        "forward_mode_create_graph": lambda: F.jacobian(f1, x, strategy="forward-mode", create_graph=True),
+        "vectorize_strict": lambda: F.jacobian(f1, x, vectorize=True, strict=True),
+        "unknown_strategy": lambda: F.jacobian(f1, x, strategy="x"),
+        "empty_output": lambda: F.jacobian(lambda a: a[:0], lib.ones(2)),
+    })
+    return cases
+
+
+def _describe(value, lib_name):
+    if isinstance(value, tuple):
+        return tuple(_describe(v, lib_name) for v in value)
+    return (tuple(value.shape), value.requires_grad, value.detach().numpy().astype(np.float64))
+
+
+def _call(fn, lib_name):
+    try:
+        return "ok", _describe(fn(), lib_name)
+    except Exception as e:  # noqa: BLE001  (the type and message are what is compared)
+        return type(e).__name__, str(e).replace(lib_name + ".", "torch.")
+
+
+def _assert_same_description(got, expected, where=""):
+    if isinstance(expected, tuple) and len(expected) == 3 and isinstance(expected[0], tuple) \
+            and isinstance(expected[2], np.ndarray):
+        assert got[:2] == expected[:2], where
+        np.testing.assert_allclose(got[2], expected[2], rtol=1e-12, atol=1e-12, err_msg=where)
+        return
+    assert isinstance(got, tuple) and len(got) == len(expected), where
+    for i, (g, e) in enumerate(zip(got, expected)):
+        _assert_same_description(g, e, f"{where}[{i}]")
+
+
+@pytest.mark.parametrize("case", sorted(_functional_cases(torch)))
+def test_autograd_functional_matches_pytorch(case):
+    kind_e, expected = _call(_functional_cases(torch)[case], "torch")
+    kind_g, got = _call(_functional_cases(tc)[case], "tensorcore")
+    assert kind_g == kind_e, (got, expected)
+    if kind_e == "ok":
+        _assert_same_description(got, expected)
+    else:
+        assert got == expected
