@@ -324,3 +324,49 @@ def test_autograd_functional_matches_pytorch(case):
         _assert_same_description(got, expected)
     else:
         assert got == expected
+
+
+# --- autograd.grad(is_grads_batched=True) was accepted and ignored: a batch of grad_outputs raised a shape
+# mismatch, and an unbatched grad_output was silently used as one vector ---
+
+def _batched_grad_cases(lib):
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    w = lib.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    unused = lib.tensor([1.0, 1.0], requires_grad=True)
+    y = x * x * w
+    grad = lib.autograd.grad
+    return {
+        "identity_rows_two_inputs": lambda: grad(y, (x, w), lib.eye(3), retain_graph=True, is_grads_batched=True),
+        "create_graph": lambda: grad(y, x, lib.eye(3), retain_graph=True, create_graph=True, is_grads_batched=True),
+        "unused_input": lambda: grad(y, (x, unused), lib.ones(2, 3), retain_graph=True, allow_unused=True,
+                                     is_grads_batched=True),
+        "materialized_unused": lambda: grad(y, (x, unused), lib.ones(2, 3), retain_graph=True,
+                                            materialize_grads=True, is_grads_batched=True),
+        "two_outputs": lambda: grad((y, y.sum()), x, (lib.ones(4, 3), lib.arange(4.0)), retain_graph=True,
+                                    is_grads_batched=True),
+        "unbatched_grad_output": lambda: grad(y, x, lib.ones(3), retain_graph=True, is_grads_batched=True),
+        "wrong_trailing_shape": lambda: grad(y, x, lib.ones(2, 4), retain_graph=True, is_grads_batched=True),
+        "batch_sizes_differ": lambda: grad((y, y), x, (lib.ones(2, 3), lib.ones(4, 3)), retain_graph=True,
+                                           is_grads_batched=True),
+        "empty_batch": lambda: grad(y, x, lib.ones(0, 3), retain_graph=True, is_grads_batched=True),
+        "graph_freed_after_the_batch": lambda: (grad(y, x, lib.eye(3) * 2, is_grads_batched=True),
+                                                grad(y, x, lib.eye(3), is_grads_batched=True)),
+    }
+
+
+def _describe_grads(value):
+    if isinstance(value, tuple):
+        return tuple(_describe_grads(v) for v in value)
+    if value is None:
+        return None
+    return tuple(value.shape), value.requires_grad, value.detach().numpy().tolist()
+
+
+@pytest.mark.parametrize("case", sorted(_batched_grad_cases(torch)))
+def test_autograd_grad_is_grads_batched_matches_pytorch(case):
+    def run(lib):
+        try:
+            return "ok", _describe_grads(_batched_grad_cases(lib)[case]())
+        except Exception as e:  # noqa: BLE001  (the type and message are what is compared)
+            return type(e).__name__, str(e).split(" Saved intermediate")[0].replace("tensorcore.", "torch.")
+    assert run(tc) == run(torch)

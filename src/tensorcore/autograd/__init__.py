@@ -99,13 +99,44 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: Any 
     for o in outputs:
         if not o.requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-    with _checkpoint_validity(False):
-        res = _C._run_backward(outputs, grads, bool(retain_graph), bool(create_graph), inputs_l, False,
-                               bool(allow_unused))
+    if is_grads_batched and all(g is not None for g in grads):
+        res = _grad_batched(outputs, inputs_l, grads, bool(retain_graph), bool(create_graph), bool(allow_unused))
+    else:
+        with _checkpoint_validity(False):
+            res = _C._run_backward(outputs, grads, bool(retain_graph), bool(create_graph), inputs_l, False,
+                                   bool(allow_unused))
     if materialize_grads:
         res = [zeros_like(i) if r is None else r for r, i in zip(res, inputs_l)]
     return tuple(res)
 
+
+
+def _grad_batched(outputs, inputs, grads, retain_graph, create_graph, allow_unused):
+    """autograd.grad(..., is_grads_batched=True): the first dimension of every grad_output indexes
+    independent vector-Jacobian products; result i is stacked to (batch, *inputs[i].shape).
+    PyTorch vmaps one backward over the batch; here each batch entry is its own backward
+    (the graph is kept until the last one), which gives the same values."""
+    from .. import stack
+    for i, (out, g) in enumerate(zip(outputs, grads)):
+        first = g[0]  # IndexError for an empty batch, as PyTorch's own g[0]
+        if tuple(first.shape) != tuple(out.shape):
+            raise RuntimeError(
+                "If `is_grads_batched=True`, we interpret the first dimension of each grad_output as the batch "
+                "dimension. The sizes of the remaining dimensions are expected to match the shape of corresponding "
+                f"output, but a mismatch was detected: grad_output[{i}] has a shape of {first.shape[1:]} and "
+                f"output[{i}] has a shape of {out.shape}. If you only want some tensors in `grad_output` to be "
+                "considered batched, consider using vmap.")
+    sizes = [int(g.shape[0]) for g in grads]
+    if len(set(sizes)) > 1:
+        raise ValueError("vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
+                         f"{sizes} for the mapped dimension")
+    per_entry = []
+    with _checkpoint_validity(False):
+        for b in range(sizes[0]):
+            keep = retain_graph or b < sizes[0] - 1
+            per_entry.append(_C._run_backward(outputs, [g[b] for g in grads], keep, create_graph, inputs, False,
+                                              allow_unused))
+    return [None if entries[0] is None else stack(list(entries)) for entries in zip(*per_entry)]
 
 def is_grad_enabled() -> Any:
     return _C.is_grad_enabled()
