@@ -370,3 +370,58 @@ def test_autograd_grad_is_grads_batched_matches_pytorch(case):
         except Exception as e:  # noqa: BLE001  (the type and message are what is compared)
             return type(e).__name__, str(e).split(" Saved intermediate")[0].replace("tensorcore.", "torch.")
     assert run(tc) == run(torch)
+
+
+# --- out= of the factorizations was accepted and ignored: the caller's out tensors stayed as they were
+# (torch.linalg.qr(A, out=(Q, R)) left Q and R uninitialised) ---
+
+_A = [[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]]
+
+
+def _factorization_out_cases(lib):
+    import warnings
+    L = lib.linalg
+    A = lib.tensor(_A)
+    B = lib.tensor([[1.0], [2.0], [3.0]])
+    i32 = lib.int32
+
+    def legacy(fn):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fn()
+    return {
+        "qr": lambda: (lambda o: (L.qr(A, out=o), o))((lib.empty(3, 3), lib.empty(3, 3))),
+        "slogdet": lambda: (lambda o: (L.slogdet(A, out=o), o))((lib.empty(()), lib.empty(()))),
+        "inv_ex": lambda: (lambda o: (L.inv_ex(A, out=o), o))((lib.empty(3, 3), lib.empty((), dtype=i32))),
+        "solve_ex": lambda: (lambda o: (L.solve_ex(A, B, out=o), o))((lib.empty(3, 1), lib.empty((), dtype=i32))),
+        "cholesky_ex": lambda: (lambda o: (L.cholesky_ex(A, out=o), o))((lib.empty(3, 3), lib.empty((), dtype=i32))),
+        "eigh": lambda: (lambda o: (L.eigh(A, out=o), o))((lib.empty(3), lib.empty(3, 3))),
+        "svd": lambda: (lambda o: (L.svd(A, out=o), o))((lib.empty(3, 3), lib.empty(3), lib.empty(3, 3))),
+        "lu_factor": lambda: (lambda o: (L.lu_factor(A, out=o), o))((lib.empty(3, 3), lib.empty(3, dtype=i32))),
+        "lu_factor_ex": lambda: (lambda o: (L.lu_factor_ex(A, out=o), o))(
+            (lib.empty(3, 3), lib.empty(3, dtype=i32), lib.empty((), dtype=i32))),
+        "lu": lambda: (lambda o: (L.lu(A, out=o), o))((lib.empty(3, 3), lib.empty(3, 3), lib.empty(3, 3))),
+        "legacy_qr": lambda: (lambda o: (legacy(lambda: lib.qr(A, out=o)), o))((lib.empty(3, 3), lib.empty(3, 3))),
+        "legacy_svd": lambda: (lambda o: (legacy(lambda: lib.svd(A, out=o)), o))(
+            (lib.empty(3, 3), lib.empty(3), lib.empty(3, 3))),
+        "resized_from_empty": lambda: (lambda o: (L.qr(A, out=o), o))((lib.empty(0), lib.empty(0))),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_factorization_out_cases(torch)))
+def test_factorization_out_is_written_as_pytorch(case):
+    def run(lib):
+        returned, out = _factorization_out_cases(lib)[case]()
+        # Up to the sign convention of eigen/singular vectors, which LAPACK fixes the same way here.
+        values = [np.abs(o.numpy().astype(np.float64)) for o in out]
+        return type(returned).__name__, all(r is o for r, o in zip(returned, out)), values
+    (e_type, e_same, e_values), (g_type, g_same, g_values) = run(torch), run(tc)
+    assert (g_type, g_same) == (e_type, e_same)
+    for g, e in zip(g_values, e_values):
+        np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
+
+
+def test_factorization_out_must_be_a_tuple():
+    for lib in (torch, tc):
+        with pytest.raises(TypeError):
+            lib.linalg.qr(lib.tensor(_A), out=lib.empty(3, 3))
