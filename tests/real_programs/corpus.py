@@ -241,11 +241,12 @@ PROGRAMS = [
     Program("tcn_adding_problem", "TCN/TCN/adding_problem/add_test.py",
             ("--cuda", "--epochs", "2", "--levels", "4", "--seq_len", "50", "--log-interval", "10", "--nhid", "16"),
             rtol=1e-5),
-    # RMSprop with gradient clipping over 313 batches: PyTorch run with 2 threads instead of 1 prints exactly
-    # tensorcore's losses and accuracies (0.35881071 / 86.0563 at batch 200, 1-thread PyTorch 0.35880754 / 86.0521).
+    # RMSprop with gradient clipping over 313 batches: PyTorch run with 2 threads instead of 1 prints tensorcore's
+    # losses and accuracies to 1e-7 (0.35881071 / 86.0563 at batch 200, test loss 0.3032559; 1-thread PyTorch
+    # 0.35880754 / 86.0521, 0.30272797), so the entry allows the 1.7e-3 between PyTorch's own two runs.
     Program("tcn_copy_memory", "TCN/TCN/copy_memory/copymem_test.py",
             ("--cuda", "--epochs", "1", "--blank_len", "20", "--seq_len", "5", "--levels", "3", "--ksize", "4",
-             "--log-interval", "50"), rtol=1e-3, masks=(r"ms/batch\s+[\d.]+",)),
+             "--log-interval", "50"), rtol=3e-3, masks=(r"ms/batch\s+[\d.]+",)),
     # karpathy/pytorch-made @ 81886ccc: masked autoencoder with order/connectivity resampling (numpy RandomState
     # masks in buffers), scheduler.step(epoch); synthetic binarized_mnist.npz from make_data.py, .cuda() dropped.
     Program("pytorch_made", "made/run.py", ("-d", "binarized_mnist.npz", "-q", "200,200", "-n", "2", "-r", "5", "-s", "2"),
