@@ -27,11 +27,12 @@ _torch_add_suffixes = torch._tensor_str._add_suffixes
 
 
 def _renamed_add_suffixes(tensor_str, suffixes, indent, force_newline):
-    # Rename before torch measures the suffixes: "tensorcore." is 5 characters
-    # longer than "torch.", which can move a suffix onto its own line.  A plain
-    # str.replace on torch's finished repr would get that wrapping wrong.
-    suffixes = [s.replace("torch.", "tensorcore.") for s in suffixes]
-    return _torch_add_suffixes(tensor_str, suffixes, indent, force_newline)
+    # torch measures and wraps its own suffixes ("dtype=torch.float64"), then
+    # the module name is renamed: tensorcore breaks its lines where PyTorch
+    # does although "tensorcore." is 5 characters longer (Note [Suffix wrapping
+    # measured as PyTorch prints it] in _tensor_str.py).
+    text = _torch_add_suffixes(tensor_str, suffixes, indent, force_newline)
+    return text.replace("torch.", "tensorcore.")
 
 
 @pytest.fixture(autouse=True)
@@ -265,9 +266,9 @@ def test_device_suffix_wrapping(n, dtype):
     body = "tensor(" + torch._tensor_str._tensor_str(t.detach(), 7)
     suffixes = ["device='cuda:1'"]
     if dtype == torch.float64:
-        suffixes.append("dtype=tensorcore.float64")
+        suffixes.append("dtype=torch.float64")
     suffixes.append("requires_grad=True")
-    expected = _torch_add_suffixes(body, suffixes, 7, False)
+    expected = _torch_add_suffixes(body, suffixes, 7, False).replace("torch.", "tensorcore.")
     assert ts.format_tensor(t.detach().numpy(), str(t.dtype)[6:], shape=(n,),
                             device="cuda:1", requires_grad=True) == expected
 

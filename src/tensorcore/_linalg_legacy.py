@@ -76,7 +76,7 @@ def qr(input, some=True, *, out=None):
     warnings.warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
                   "release.", UserWarning, stacklevel=2)
     Q, R = linalg.qr(input, "reduced" if some else "complete")
-    return linalg._legacy_qr_t(Q, R)
+    return linalg._out_tuple(linalg._legacy_qr_t(Q, R), out, linalg._legacy_qr_t)
 
 
 def svd(input, some=True, compute_uv=True, *, out=None):
@@ -84,12 +84,13 @@ def svd(input, some=True, compute_uv=True, *, out=None):
     zero-filled full-size U and V, as PyTorch."""
     if compute_uv:
         U, S, Vh = linalg.svd(input, full_matrices=not some)
-        return linalg._legacy_svd_t(U, S, Vh.mT)
+        return linalg._out_tuple(linalg._legacy_svd_t(U, S, Vh.mT), out, linalg._legacy_svd_t)
     S = linalg.svdvals(input)
     from ._functions import zeros
     m, n = input.shape[-2], input.shape[-1]
     batch = tuple(input.shape[:-2])
-    return linalg._legacy_svd_t(zeros(*batch, m, m, dtype=input.dtype), S, zeros(*batch, n, n, dtype=input.dtype))
+    result = linalg._legacy_svd_t(zeros(*batch, m, m, dtype=input.dtype), S, zeros(*batch, n, n, dtype=input.dtype))
+    return linalg._out_tuple(result, out, linalg._legacy_svd_t)
 
 
 def matrix_power(input, n):

@@ -225,18 +225,33 @@ def _body(arr, dtype_name, indent):
     return _nest(strs, width, arr.shape, cut, edge, indent)
 
 
+# Note [Suffix wrapping measured as PyTorch prints it]
+# A suffix names tensorcore's dtypes as ``tensorcore.float64`` where PyTorch
+# prints ``torch.float64`` (five characters fewer).  Whether a suffix goes on
+# the last line or wraps to the next is decided on PyTorch's length, so a
+# repr breaks its lines where PyTorch's does and differs only in the module
+# name (a 3x3 float64 tensor with a grad_fn keeps ``dtype=..., grad_fn=<...>``
+# on one line, as in PyTorch, instead of wrapping the grad_fn).
+_NAME_EXTRA = len("tensorcore.") - len("torch.")
+
+
+def _printed_len_in_torch(suffix):
+    return len(suffix) - _NAME_EXTRA * suffix.count("tensorcore.")
+
+
 def _add_suffixes(text, suffixes, indent):
     # torch measures the last line as len - rfind("\n") + 1, i.e. two more
     # than its real length; kept so wrapping decisions agree.
     last_len = len(text) - text.rfind("\n") + 1
     out = [text]
     for suffix in suffixes:
-        if last_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
+        width = _printed_len_in_torch(suffix)  # Note [Suffix wrapping measured as PyTorch prints it]
+        if last_len + width + 2 > PRINT_OPTS.linewidth:
             out.append(",\n" + " " * indent + suffix)
-            last_len = indent + len(suffix)
+            last_len = indent + width
         else:
             out.append(", " + suffix)
-            last_len += len(suffix) + 2
+            last_len += width + 2
     out.append(")")
     return "".join(out)
 

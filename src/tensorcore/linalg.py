@@ -205,7 +205,7 @@ class _Slogdet(Function):
 
 def slogdet(A, *, out=None):
     _check_matrix(A, "linalg.slogdet", square=True)
-    return _slogdet_t(*_Slogdet.apply(A))
+    return _out_tuple(_slogdet_t(*_Slogdet.apply(A)), out, _slogdet_t)
 
 
 def _solve_info_message(v):
@@ -249,7 +249,7 @@ def inv_ex(A, *, check_errors=False, out=None):
     X, info = _SolveInv.apply(A, _eye_like(A).expand(*A.shape), "linalg.inv")
     if check_errors:
         _raise_on_info(info, A, "linalg.inv", _solve_info_message)
-    return _inv_ex_t(X, info.to(_torch().int32))
+    return _out_tuple(_inv_ex_t(X, info.to(_torch().int32)), out, _inv_ex_t)
 
 
 def _solve_shapes(A, B, left, op):
@@ -280,7 +280,7 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
         X = X.mT
     if vector:
         X = X.squeeze(-1)
-    return _solve_ex_t(X, info.to(_torch().int32))
+    return _out_tuple(_solve_ex_t(X, info.to(_torch().int32)), out, _solve_ex_t)
 
 
 def solve(A, B, *, left=True, out=None):
@@ -331,7 +331,7 @@ def _cholesky(cls, A, upper, op, check_errors):
 
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     L, info = _cholesky(_Cholesky, A, upper, "linalg.cholesky", check_errors)
-    return _cholesky_ex_t(L, info.to(_torch().int32))
+    return _out_tuple(_cholesky_ex_t(L, info.to(_torch().int32)), out, _cholesky_ex_t)
 
 
 def cholesky(A, *, upper=False, out=None):
@@ -391,7 +391,7 @@ def qr(A, mode="reduced", *, out=None):
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or "
                            "'complete'")
-    return _qr_t(*_Qr.apply(A, mode))
+    return _out_tuple(_qr_t(*_Qr.apply(A, mode)), out, _qr_t)
 
 
 # ---------------------------------------------------------------- symmetric eigendecomposition
@@ -444,7 +444,7 @@ def _eigh(A, UPLO, values_only, op):
 
 
 def eigh(A, UPLO="L", *, out=None):
-    return _eigh_t(*_eigh(A, UPLO, False, "linalg.eigh"))
+    return _out_tuple(_eigh_t(*_eigh(A, UPLO, False, "linalg.eigh")), out, _eigh_t)
 
 
 def eigvalsh(A, UPLO="L", *, out=None):
@@ -542,7 +542,7 @@ def _svd_checked(A, full_matrices, values_only, op):
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):
-    return _svd_t(*_svd_checked(A, full_matrices, False, "linalg.svd"))
+    return _out_tuple(_svd_t(*_svd_checked(A, full_matrices, False, "linalg.svd")), out, _svd_t)
 
 
 def svdvals(A, *, driver=None, out=None):
@@ -1021,10 +1021,23 @@ def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
 
 
 def _out_tuple(result, out, kind):
+    """Writes a factorization's results into the caller's out= tensors (PyTorch returns the out tuple)."""
+    if out is None:
+        return result
+    if not isinstance(out, (tuple, list)) or len(out) != len(result):
+        given = type(out).__name__ if not isinstance(out, (tuple, list)) else f"a {len(out)}-tuple"
+        raise TypeError(f"argument 'out' must be a tuple of {len(result)} Tensors, not {given}")
     for r, o in zip(result, out):
         from ._out import write_out
         write_out("linalg", r, o)
-    return kind(*out)
+    # PyTorch's out= overloads return their own structseq type (torch.return_types.linalg_qr_out).
+    out_kind = _OUT_KINDS.get(kind)
+    if out_kind is None:
+        out_kind = _OUT_KINDS[kind] = _rt(kind.__name__ + "_out", kind._fields)
+    return out_kind(*out)
+
+
+_OUT_KINDS = {}
 
 
 def _out(result, out):
@@ -1093,12 +1106,12 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
     if check_errors:
         _raise_on_info(info, A, "torch.linalg.lu_factor_ex", lambda v: f"U[{v},{v}] is zero, singular U.")
     i32 = _torch().int32
-    return _lu_factor_ex_t(LU, piv.to(i32), info.to(i32))
+    return _out_tuple(_lu_factor_ex_t(LU, piv.to(i32), info.to(i32)), out, _lu_factor_ex_t)
 
 
 def lu_factor(A, *, pivot=True, out=None):
     LU, piv, _ = lu_factor_ex(A, pivot=pivot)
-    return _lu_factor_t(LU, piv)
+    return _out_tuple(_lu_factor_t(LU, piv), out, _lu_factor_t)
 
 
 class _Lu(Function):
@@ -1126,7 +1139,7 @@ def lu(A, *, pivot=True, out=None):
     _check_matrix(A, "linalg.lu")
     if not pivot:
         raise RuntimeError("linalg.lu: LU without pivoting is not implemented on the CPU")
-    return _lu_t(*_Lu.apply(A))
+    return _out_tuple(_lu_t(*_Lu.apply(A)), out, _lu_t)
 
 
 class _LuSolve(Function):

@@ -43,6 +43,9 @@ class Program:
 _WLM = ("--data", "{dir}/data/synthetic", "--epochs", "2", "--emsize", "32", "--nhid", "32",
         "--bptt", "10", "--batch_size", "8", "--log-interval", "10")
 
+_GAN_ARGS = ("--n_epochs", "1", "--batch_size", "50", "--sample_interval", "10")
+_GAN_SLOW = ("dcgan", "acgan")
+
 _NANOGPT = ("--device=cpu", "--compile=False", "--dtype=float32", "--out_dir=out")
 _NANOGPT_TRAIN = _NANOGPT + (
     "--dataset=synth", "--n_layer=2", "--n_head=2", "--n_embd=32", "--block_size=16", "--batch_size=4", "--max_iters=20",
@@ -173,4 +176,79 @@ PROGRAMS = [
     # (Note [Dropout mask in the input's layout]), gradient clipping, a torch.save/torch.load checkpoint
     # round trip and top-k sampling.
     Program("udacity_char_rnn", "udacity/char_rnn.py", copy=("data",), rtol=1e-4, slow=True),
+
+    # --- realprog17 ---
+    # yunjey/pytorch-tutorial @ 0500d3df (tutorials/01-basics .. 03-advanced), epochs and print intervals shrunk in
+    # the files; torchvision is an offline stand-in in yunjey/torchvision (synthetic MNIST/CIFAR10 from class
+    # templates plus noise, the transforms on numpy images drawing their randomness from torch's generator,
+    # save_image building its grid with torch ops and writing .npy).
+    *[Program(f"yunjey_{name}", f"yunjey/{name}.py", rtol=1e-5)
+      for name in ("pytorch_basics", "linear_regression", "logistic_regression", "feedforward", "rnn", "birnn",
+                   "gan", "vae")],
+    # One of the 200 synthetic test images sits on the decision boundary: its prediction follows float32
+    # summation order (96.0 vs 96.5 % accuracy); the printed losses agree to 4 decimals.
+    Program("yunjey_cnn", "yunjey/cnn.py", rtol=1e-2),
+    # Conv/BatchNorm ResNet trained with Adam: the first layers' gradients are ill-conditioned (in float32 both
+    # libraries are 7e-4..1e-3 from the float64 gradient, tensorcore float64 equals PyTorch float64 to 2e-14), so
+    # the losses drift apart by up to 4e-3 over 16 steps.
+    Program("yunjey_resnet", "yunjey/resnet.py", rtol=1e-2, slow=True),
+    # An LSTM language model on a synthetic corpus written by its make_data.py (data/ copied in); prints the
+    # words sampled with torch.multinomial.
+    Program("yunjey_language_model", "yunjey/language_model/main.py", copy=("data",), rtol=1e-5),
+    # MorvanZhou/PyTorch-Tutorial @ dbe154a9 tutorial-contents, matplotlib on Agg, results printed where the
+    # tutorial plots them ('corpus:' lines); optimizer and batch_normalization load with num_workers=2.
+    *[Program(f"morvan_{name}", f"morvan/{name}.py", rtol=1e-5)
+      for name in ("save_reload", "optimizer", "gan", "dropout")],
+    # gym is an offline CartPole-v0 stand-in (morvan/gym); 34 episodes. Past ~4000 Adam steps float32 noise in the
+    # TD losses (1e-5 by step 4400) flips a greedy action and the episodes part (episode 37 of 40).
+    Program("morvan_dqn", "morvan/dqn.py", rtol=1e-5),
+    # An RNN carrying its hidden state across 60 Adam steps: the first loss differs in the last bit (tanh/matmul
+    # rounding) and the difference grows to 3.5e-4 by step 50.
+    Program("morvan_rnn_regressor", "morvan/rnn_regressor.py", rtol=1e-3),
+    Program("morvan_batch_normalization", "morvan/batch_normalization.py", rtol=1e-4,
+            differs="8 tanh layers with BatchNorm (momentum 0.5) trained with Adam lr 0.03: float32 noise decides "
+                    "the run; PyTorch itself with 2 threads instead of 1 gives 1100.95 instead of 1101.41 for the "
+                    "second test loss of the BN net (tensorcore 1102.53); the net without BN agrees to 1e-7"),
+    # jcjohnson/pytorch-examples @ 0003fcdc, unchanged: 500 steps of full-batch descent on random data; the loss
+    # falls from 3e7 to 1e-5, so late losses are compared to 1e-3 absolute (PyTorch with 2 threads differs from
+    # itself there too).
+    *[Program(f"jcjohnson_{name}", f"jcjohnson/{name}.py", rtol=1e-4, atol=1e-3)
+      for name in ("tensor_two_layer_net_tensor", "autograd_two_layer_net_autograd",
+                   "autograd_two_layer_net_custom_function", "nn_two_layer_net_module", "nn_two_layer_net_nn",
+                   "nn_two_layer_net_optim", "nn_dynamic_net")],
+    # eriklindernoren/PyTorch-GAN @ 36d3c77e implementations/*, unchanged, shrunk through their options; the
+    # offline torchvision stand-in beside them (pytorch_gan/torchvision, with Resize and save_image(normalize=True)).
+    # wgan_gp: gradient penalty through autograd.grad(create_graph=True); wgan: weight clipping.
+    *[Program(f"pytorch_gan_{name}", f"pytorch_gan/{name}.py", _GAN_ARGS, rtol=1e-4, slow=name in _GAN_SLOW)
+      for name in ("wgan_gp", "wgan", "dcgan", "acgan", "cgan")],
+    # Linear -> BatchNorm1d: the Linear bias gradient is 0 in exact arithmetic, float32 noise (1e-9) of either
+    # library decides the sign of Adam's first step of lr on it; the losses drift by up to 1.2e-3 (aae) and
+    # 1.1e-4 (infogan) over 20 steps.
+    Program("pytorch_gan_aae", "pytorch_gan/aae.py", _GAN_ARGS, rtol=3e-3),
+    Program("pytorch_gan_infogan", "pytorch_gan/infogan.py", _GAN_ARGS, rtol=1e-3, slow=True),
+    # pytorch/tutorials intermediate_source (code only, prose comments dropped).
+    Program("tutorial_pruning", "tutorials17/pruning_tutorial.py", rtol=1e-5, masks=(r" at 0x[0-9a-f]+",)),
+    # Its torch.dist(X.T @ X, I) checks print values that are 0 up to rounding (1e-7): compared to 1e-6 absolute.
+    Program("tutorial_parametrizations", "tutorials17/parametrizations_tutorial.py", rtol=1e-5, atol=1e-6),
+    # torchviz.make_dot replaced by a print of grad_x and its grad_fn; gradcheck/gradgradcheck results printed.
+    Program("tutorial_custom_function_double_backward", "tutorials17/double_backward_tutorial.py", rtol=1e-5),
+    Program("tutorial_saved_tensors_hooks", "tutorials17/saved_tensors_hooks_tutorial.py", rtol=1e-5,
+            differs="grad_fn._saved_self/_saved_other/_saved_result and torch.autograd.graph.saved_tensors_hooks / "
+                    "save_on_cpu are not implemented (they need the C++ SavedVariable to expose its tensors and to "
+                    "call pack/unpack hooks): AttributeError: 'MulBackward0' object has no attribute '_saved_self'"),
+    # locuslab/TCN @ 2f8c2b81: weight_norm'd dilated causal Conv1d stacks; --cuda is store_false (CPU), sys.path made
+    # relative to the program, the adding problem's 50000 sequences cut to 2000 in the file.
+    Program("tcn_adding_problem", "TCN/TCN/adding_problem/add_test.py",
+            ("--cuda", "--epochs", "2", "--levels", "4", "--seq_len", "50", "--log-interval", "10", "--nhid", "16"),
+            rtol=1e-5),
+    # RMSprop with gradient clipping over 313 batches: PyTorch run with 2 threads instead of 1 prints tensorcore's
+    # losses and accuracies to 1e-7 (0.35881071 / 86.0563 at batch 200, test loss 0.3032559; 1-thread PyTorch
+    # 0.35880754 / 86.0521, 0.30272797), so the entry allows the 1.7e-3 between PyTorch's own two runs.
+    Program("tcn_copy_memory", "TCN/TCN/copy_memory/copymem_test.py",
+            ("--cuda", "--epochs", "1", "--blank_len", "20", "--seq_len", "5", "--levels", "3", "--ksize", "4",
+             "--log-interval", "50"), rtol=3e-3, masks=(r"ms/batch\s+[\d.]+",)),
+    # karpathy/pytorch-made @ 81886ccc: masked autoencoder with order/connectivity resampling (numpy RandomState
+    # masks in buffers), scheduler.step(epoch); synthetic binarized_mnist.npz from make_data.py, .cuda() dropped.
+    Program("pytorch_made", "made/run.py", ("-d", "binarized_mnist.npz", "-q", "200,200", "-n", "2", "-r", "5", "-s", "2"),
+            before=(("made/make_data.py", ()),), rtol=1e-5),
 ]

@@ -4,7 +4,9 @@ The graph and its executor are C++; these are thin entry points.
 """
 from __future__ import annotations
 from typing import Any
+import contextlib
 import functools
+import threading
 
 from .. import _C
 from .function import Function, FunctionCtx  # noqa: F401

@@ -286,6 +286,9 @@ def hessian(func: Any, inputs: Any, create_graph: Any = False, strict: Any = Fal
     # (over inputs i) of tuples (over inputs j), unwrapped at the end.
     result = jacobian(gradient, inputs, create_graph=create_graph, strict=strict, vectorize=vectorize,
                       strategy=outer_jacobian_strategy)
+    if outer_jacobian_strategy == "forward-mode":
+        # PyTorch's forward-over-reverse Hessian comes back requiring grad (its graph leaks into the result)
+        result = tuple(tuple(h.requires_grad_() if h.is_floating_point() else h for h in row) for row in result)
     return _unwrap2(result, inputs_were_tuple, inputs_were_tuple)
 
 
