@@ -463,3 +463,22 @@ def test_float64_gradients_keep_scalar_arithmetic_in_double():
     np.testing.assert_array_equal(ours, run(torch).numpy())
     assert tc.autograd.gradcheck(lambda x: (x.abs() + 0.5) ** 1.7, tc.tensor([0.3, 1.7], dtype=tc.float64,
                                                                               requires_grad=True))
+
+
+def test_fuzz_seed_707_findings():
+    for op in ("uniform_", "normal_"):  # complex fills went through the real view without the overlap check
+        assert _same(lambda lib: getattr(lib.zeros(1, dtype=lib.complex64).expand(3), op)()) == ("raise", "RuntimeError")
+    for op in ("random_", "bernoulli_", "exponential_", "cauchy_", "log_normal_"):
+        assert _same(lambda lib: getattr(lib.zeros(1).expand(3), op)()) == ("raise", "RuntimeError")
+    assert _same(lambda lib: lib.zeros(3, 0, dtype=lib.complex64).sum(dim=2)) == ("raise", "IndexError")
+    _same(lambda lib: lib.tensor(1 + 2j).sum(dim=0))
+    _same(lambda lib: lib.tensor(1 + 2j).mean(dim=-1))
+    _same(lambda lib: lib.cumsum(lib.tensor(4, dtype=lib.int8), -1, out=lib.empty(0, dtype=lib.bool)))
+    _same(lambda lib: lib.cumsum(lib.zeros(2, 0, dtype=lib.int32), -1, out=lib.empty(2, dtype=lib.bool)))
+    _same(lambda lib: lib.cumprod(lib.tensor(3, dtype=lib.int8), 0, out=lib.empty(0, dtype=lib.float32)))
+    assert _same(lambda lib: lib.cumsum(lib.tensor([4, 1], dtype=lib.int8), -1,
+                                        out=lib.empty(0, dtype=lib.bool))) == ("raise", "NotImplementedError")
+    for start, end, dtype in [(-1.5, 3.5, "uint8"), (-300, 3, "uint8"), (0, 300, "int8"), (0.0, 1e10, "int32"),
+                              (0, 2**40, "int32"), (0, float("inf"), "int64")]:
+        assert _same(lambda lib: lib.linspace(start, end, 3, dtype=getattr(lib, dtype))) == ("raise", "RuntimeError")
+    _same(lambda lib: lib.linspace(-1.5, 3.5, 3, dtype=lib.int8))

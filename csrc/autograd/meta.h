@@ -26,9 +26,9 @@ struct AutogradMeta {
   Tensor grad;                    // leaves
   std::shared_ptr<Node> grad_fn;  // non-leaves
   uint32_t output_nr = 0;
-  std::weak_ptr<Node> grad_accumulator;                    // leaves: shared by every use
-  std::shared_ptr<RetainedGrad> retained;                  // non-leaves after retain_grad()
-  Tensor view_base;                                        // set when produced by a differentiable view op
+  std::weak_ptr<Node> grad_accumulator;    // leaves: shared by every use
+  std::shared_ptr<RetainedGrad> retained;  // non-leaves after retain_grad()
+  Tensor view_base;                        // set when produced by a differentiable view op
   // Note [Stale view history]: the version counter's value when a view's
   // grad_fn was set; an in-place write to its base (or to another view of it)
   // since then makes that grad_fn stale, and gradient_edge regenerates it.

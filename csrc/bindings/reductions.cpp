@@ -237,7 +237,7 @@ py::object logsumexp_impl(const Call& c, const Tensor& a, std::optional<DType>) 
   bool keepdim = bool_of(c, "keepdim", false);
   if (d && (PyTuple_Check(d) || PyList_Check(d)) && PySequence_Fast_GET_SIZE(d) == 0 && a.dim() > 0 && !keepdim &&
       a.numel() > 0) {  // (no elements: PyTorch's early -inf return, which the op below gives too)
-    std::string ones;  // PyTorch reduces every dim, then fails to write the result
+    std::string ones;   // PyTorch reduces every dim, then fails to write the result
     for (int64_t i = 0; i < a.dim(); ++i) ones += i ? ", 1" : "1";
     tc::raise(ErrorKind::Runtime, "output with shape [] doesn't match the broadcast shape [", ones, "]");
   }

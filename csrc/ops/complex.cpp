@@ -91,7 +91,10 @@ Tensor polar(const Tensor& abs, const Tensor& angle) {
 Tensor complex_reduce(const Tensor& a, const Shape& dims, bool keepdim, bool mean_of) {
   Shape real_dims;
   const int64_t nd = a.dim();
-  for (int64_t d : dims) real_dims.push_back(d < 0 ? d + nd : d);  // -1 must not name the pair dim
+  for (int64_t d : dims) {  // checked as PyTorch checks; -1 must not name the pair dim; a 0-dim input has nothing
+    const int64_t w = wrap_dim(d, nd, "sum");
+    if (nd > 0) real_dims.push_back(w);
+  }
   if (dims.empty())
     for (int64_t d = 0; d < nd; ++d) real_dims.push_back(d);
   Tensor pairs = view_as_real(a);

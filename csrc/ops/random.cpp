@@ -24,6 +24,7 @@
 #include "core/iterator.h"
 #include "core/shape_util.h"
 #include "ops/ops.h"
+#include "ops/overlap.h"
 
 namespace tc {
 
@@ -74,6 +75,7 @@ Tensor& sample_into(Tensor& t, kernels::Sample kind, Generator& g, double a = 0,
 // distribution but not its exact stream for those dtypes.
 template <typename F> Tensor& sample_in_place(Tensor& t, const char* op, const char* node, F&& fill) {
   autograd::check_inplace(t, op);
+  check_no_internal_overlap(t);  // an expanded tensor is refused for every dtype (complex went through its real view)
   auto fill_t = [&] {
     if (is_compute_dtype(t.dtype())) return fill(t);
     Tensor wide = empty(t.sizes(), compute_dtype(t.dtype()));

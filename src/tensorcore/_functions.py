@@ -406,6 +406,8 @@ def linspace(start: Any, end: Any, steps: Any, *, dtype: Any = None, device: Any
         if out.numel() == t.numel():
             t = t.reshape(out.shape)
         return _write_out("linspace", t, out, warn_resize=False)
+    if not (dt.is_floating_point or dt.is_complex or dt is bool_):
+        _check_fits_integer(dt, (_number(start, "linspace", "start"), _number(end, "linspace", "end")))
     t = _C.linspace(builtins.float(_number(start, "linspace", "start")),
                     builtins.float(_number(end, "linspace", "end")), steps, float64 if dt is bool_ else dt,
                     dev if out is None else None)
@@ -414,6 +416,20 @@ def linspace(start: Any, end: Any, steps: Any, *, dtype: Any = None, device: Any
     if out is not None and out.numel() == t.numel():  # an out with the right number of elements keeps its shape
         t = t.reshape(out.shape)
     return _finish(t, requires_grad) if out is None else _write_out("linspace", t, out, warn_resize=False)
+
+
+_C_INT_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t"}
+
+
+def _check_fits_integer(dt, values):
+    """PyTorch's c10::overflows for Python numbers converted to an integer dtype: a float must lie within the
+    type's range, an int too (an unsigned type also takes negatives down to -max, which wrap)."""
+    info = np.iinfo(dt.name)
+    for v in values:
+        v = v.item() if isinstance(v, (np.integer, np.floating)) else v
+        lo = -builtins.int(info.max) if isinstance(v, builtins.int) and info.min == 0 else builtins.int(info.min)
+        if isinstance(v, builtins.float) and not math.isfinite(v) or not lo <= v <= builtins.int(info.max):
+            raise RuntimeError(f"value cannot be converted to type {_C_INT_NAMES[dt.name]} without overflow")
 
 
 def _complex_linspace(start, end, steps, dtype, dev):

@@ -167,7 +167,10 @@ def reduction_out(name, rule, out, inputs, compute, dtype):
             # mean infers its dtype from the input, never from out
             raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating "
                                f"point or complex dtype. Got: {_SCALAR_TYPE[inputs[0].dtype.name]}")
-        if inputs[0].is_complex() and not out.dtype.is_complex:
+        if name in ("cumsum", "cumprod") and (inputs[0].dim() == 0 or inputs[0].numel() == 0):
+            # no kernel runs for these (PyTorch fills a 0-dim result with the input): any out dtype works
+            result = compute(None).to(out.dtype)
+        elif inputs[0].is_complex() and not out.dtype.is_complex:
             # PyTorch reduces in the input's complex dtype; the copy into a real out keeps the real part (warning)
             result = compute(None).to(out.dtype)
         else:
