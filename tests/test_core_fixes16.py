@@ -482,3 +482,33 @@ def test_fuzz_seed_707_findings():
                               (0, 2**40, "int32"), (0, float("inf"), "int64")]:
         assert _same(lambda lib: lib.linspace(start, end, 3, dtype=getattr(lib, dtype))) == ("raise", "RuntimeError")
     _same(lambda lib: lib.linspace(-1.5, 3.5, 3, dtype=lib.int8))
+
+
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+@pytest.mark.parametrize("seed", range(4))
+def test_embedding_bag_scale_grad_by_freq_as_pytorch(mode, seed):
+    # Note [embedding_bag's scale_grad_by_freq]: the flag was ignored (row 3 of [3, 3, 1] got 2, PyTorch 1)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, 7, 12)
+    offsets = np.sort(rng.choice(np.arange(1, 12), 3, replace=False))
+    w0 = rng.standard_normal((7, 4))
+    if mode == "max":
+        assert _same(lambda lib: lib.nn.functional.embedding_bag(lib.tensor(idx), lib.tensor(w0), lib.tensor([0]),
+                                                                  mode=mode, scale_grad_by_freq=True)) == (
+            "raise", "ValueError")
+        return
+
+    def run(lib):
+        w = lib.tensor(w0, requires_grad=True)
+        out = lib.nn.functional.embedding_bag(lib.tensor(idx), w, lib.tensor(np.r_[0, offsets]), mode=mode,
+                                              scale_grad_by_freq=True)
+        (out * lib.arange(1.0, 5.0, dtype=lib.float64)).sum().backward()
+        return w.grad
+    ours, theirs = run(tc).numpy(), run(torch).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+    def two_d(lib):
+        bag = lib.nn.EmbeddingBag.from_pretrained(lib.tensor(w0), freeze=False, mode=mode, scale_grad_by_freq=True)
+        bag(lib.tensor(idx.reshape(3, 4))).sum().backward()
+        return bag.weight.grad
+    np.testing.assert_allclose(two_d(tc).numpy(), two_d(torch).numpy(), rtol=1e-12)

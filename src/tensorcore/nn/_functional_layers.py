@@ -257,6 +257,41 @@ _BAG_MODES = ("sum", "mean", "max")
 
 
 @grad_fn_named("EmbeddingBagBackward0")
+def _bag_grad_scales(idx, num_rows):
+    """Note [embedding_bag's scale_grad_by_freq]: the factor each weight row's gradient is scaled by, as PyTorch's
+    CPU kernel computes it. It sorts the indices and scales the g-th distinct index by 1 / count(sorted[g]) -- the
+    count of the index at sorted position g, not of the g-th distinct index itself. That is 1 / (its own count)
+    while the indices before it are all distinct, and otherwise a neighbour's count ([2, 2, 5] scales row 5 by
+    1/2). Programs compare their numbers with PyTorch's, so this is its rule, not the textbook one."""
+    scale = np.ones(num_rows)
+    if idx.size:
+        srt = np.sort(idx)
+        distinct = np.unique(srt)
+        counts = np.bincount(idx, minlength=num_rows)
+        scale[distinct] = 1.0 / counts[srt[np.arange(distinct.size)]]
+    return scale
+
+
+class _ScaleRowGrads:
+    """rows in the forward pass; the gradient of row p times scale[p] in the backward pass."""
+
+    @staticmethod
+    def apply(rows, scale):
+        from ..autograd import Function
+
+        class ScaleRowGrads(Function):
+            @staticmethod
+            def forward(ctx, x, s):
+                ctx.save_for_backward(s)
+                return x.clone()
+
+            @staticmethod
+            def backward(ctx, g):
+                (s,) = ctx.saved_tensors
+                return g * s.reshape([-1, 1]), None
+        return ScaleRowGrads.apply(rows, scale)
+
+
 def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = None, norm_type: Any = 2, scale_grad_by_freq: Any = False, mode: Any = "mean",
                   sparse: Any = False, per_sample_weights: Any = None, include_last_offset: Any = False, padding_idx: Any = None) -> Tensor:
     """Sums, means or maxes of bags of embedding rows. A 2-D input is one bag
@@ -320,6 +355,8 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
     if max_norm is not None:
         from .functional import _embedding_renorm_
         _embedding_renorm_(weight, input, max_norm, norm_type)
+    if scale_grad_by_freq and mode == "max":
+        raise ValueError("max mode does not support scaling the gradient by the frequency")
     idx = _np(flat).astype(np.int64)
     bad = np.flatnonzero((idx < 0) | (idx >= num_rows))
     if bad.size:  # PyTorch's embedding_bag checks every index before gathering
@@ -331,6 +368,8 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
     keep = idx != padding_idx if padding_idx is not None else np.ones(idx.size, dtype=bool)
     d = weight.shape[1]
     rows = weight.index_select(0, flat.reshape(-1).long())
+    if scale_grad_by_freq and mode in ("sum", "mean") and rows.requires_grad:
+        rows = _ScaleRowGrads.apply(rows, _from_np(_bag_grad_scales(idx, num_rows)[idx]).to(rows.dtype))
     if psw is not None:
         rows = rows * psw.reshape([-1, 1]).to(rows.dtype)
     if mode in ("sum", "mean"):
