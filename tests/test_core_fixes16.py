@@ -512,3 +512,20 @@ def test_embedding_bag_scale_grad_by_freq_as_pytorch(mode, seed):
         bag(lib.tensor(idx.reshape(3, 4))).sum().backward()
         return bag.weight.grad
     np.testing.assert_allclose(two_d(tc).numpy(), two_d(torch).numpy(), rtol=1e-12)
+
+
+def test_forward_hook_always_call():
+    def run(lib):
+        class Bad(lib.nn.Module):
+            def forward(self, x):
+                raise ValueError("boom")
+        m, log = Bad(), []
+        m.register_forward_hook(lambda mod, a, out: log.append(("always", out)), always_call=True)
+        m.register_forward_hook(lambda mod, a, out: log.append(("plain", out)))
+        with pytest.raises(ValueError, match="boom"):
+            m(lib.ones(1))
+        lin, shapes = lib.nn.Linear(2, 2), []
+        lin.register_forward_hook(lambda mod, a, out: shapes.append(tuple(out.shape)), always_call=True)
+        lin(lib.ones(1, 2))
+        return log, shapes
+    assert run(tc) == run(torch) == ([("always", None)], [(1, 2)])

@@ -128,14 +128,33 @@ class Module:
         backward_hooked = has_backward_hooks(self)
         if backward_hooked:  # Note [Module backward hooks]
             args, call_state = wrap_inputs(self, args)
-        result = self.forward(*args, **kwargs)
-        for hid, hook in list(self._forward_hooks.items()):
-            if hid in self._forward_hooks_with_kwargs:
-                res = hook(self, args, kwargs, result)
-            else:
-                res = hook(self, args, result)
-            if res is not None:
-                result = res
+        result, called = None, set()
+        try:
+            result = self.forward(*args, **kwargs)
+            for hid, hook in list(self._forward_hooks.items()):
+                called.add(hid)
+                if hid in self._forward_hooks_with_kwargs:
+                    res = hook(self, args, kwargs, result)
+                else:
+                    res = hook(self, args, result)
+                if res is not None:
+                    result = res
+        except Exception:
+            # register_forward_hook(always_call=True): such hooks still run when forward (or an earlier hook)
+            # raised, with the result so far; an error of theirs is silenced with a warning, as PyTorch
+            always = self.__dict__.get("_forward_hooks_always_called", {})
+            for hid, hook in list(self._forward_hooks.items()):
+                if hid in always and hid not in called:
+                    try:
+                        if hid in self._forward_hooks_with_kwargs:
+                            hook(self, args, kwargs, result)
+                        else:
+                            hook(self, args, result)
+                    except Exception as e:
+                        import warnings
+                        warnings.warn("module forward hook with ``always_call=True`` raised an exception that was "
+                                      f"silenced as another error was raised in forward: {e}", stacklevel=2)
+            raise
         if backward_hooked:
             result = wrap_outputs(call_state, result)
         return result
@@ -159,6 +178,8 @@ class Module:
         self._forward_hooks[handle.id] = hook
         if with_kwargs:
             self._forward_hooks_with_kwargs[handle.id] = True
+        if always_call:
+            self.__dict__.setdefault("_forward_hooks_always_called", {})[handle.id] = True
         if prepend:
             self._forward_hooks.move_to_end(handle.id, last=False)
         return handle
