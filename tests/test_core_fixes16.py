@@ -529,3 +529,14 @@ def test_forward_hook_always_call():
         lin(lib.ones(1, 2))
         return log, shapes
     assert run(tc) == run(torch) == ([("always", None)], [(1, 2)])
+
+
+def test_cat_of_only_empty_tensors_records_history():
+    def run(lib):
+        a = lib.empty(0, dtype=lib.float64, requires_grad=True)
+        b = lib.empty(0, dtype=lib.float64, requires_grad=True)
+        c = lib.cat([a, b])
+        assert c.requires_grad and c.grad_fn.name() == "CatBackward0"
+        c.sum().backward()
+        return lib.cat([a.grad, b.grad])
+    _same(run)

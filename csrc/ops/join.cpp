@@ -39,8 +39,10 @@ Tensor cat(const std::vector<Tensor>& ts, int64_t dim) {
   for (const Tensor& t : ts) ptrs.push_back(&t);
   DType dt = ts[0].dtype();
   for (const Tensor& t : ts) dt = promote_types(dt, t.dtype());
-  if (!ref) {
-    Tensor out = empty({0}, dt);
+  if (!ref) {  // every input is a 1-D empty tensor: an empty result, still recorded (its inputs get empty grads)
+    Tensor out = empty({0}, dt, common_device(ptrs.data(), static_cast<int>(ptrs.size())));
+    if (auto* n = record("CatBackward0", d::cat_backward, ts, {out}))
+      n->attrs = autograd::attrs::Cat{Shape(ts.size(), 0), 0};
     return out;
   }
   TC_CHECK(ref->dim() > 0, "zero-dimensional tensor (at position 0) cannot be concatenated");
