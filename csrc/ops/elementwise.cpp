@@ -588,10 +588,11 @@ Tensor& unary_out(UnaryOp op, const Tensor& a, Tensor& out) {
 
 Tensor& unary_(UnaryOp op, Tensor& self) {
   const char* name = unary_name(op);
-  refuse_complex(op, self.dtype(), /*in_place=*/true);
   Rule rule = unary_rule(op);
   // A predicate (logical_not_) is not differentiable: PyTorch writes it even into a leaf that requires grad.
+  // Autograd's leaf/view errors come before any dtype refusal, as PyTorch's layers are ordered.
   if (rule != Rule::Pred) check_inplace_target(self, name);
+  refuse_complex(op, self.dtype(), /*in_place=*/true);
   check_no_internal_overlap(self);  // Note [Write overlap]
   TC_CHECK(!(rule == Rule::Float && !is_floating(self.dtype()) && !is_complex(self.dtype())) &&
                !(op == UnaryOp::Square && self.dtype() == DType::Bool),

@@ -75,7 +75,6 @@ Tensor& sample_into(Tensor& t, kernels::Sample kind, Generator& g, double a = 0,
 // distribution but not its exact stream for those dtypes.
 template <typename F> Tensor& sample_in_place(Tensor& t, const char* op, const char* node, F&& fill) {
   autograd::check_inplace(t, op);
-  check_no_internal_overlap(t);  // an expanded tensor is refused for every dtype (complex went through its real view)
   auto fill_t = [&] {
     if (is_compute_dtype(t.dtype())) return fill(t);
     Tensor wide = empty(t.sizes(), compute_dtype(t.dtype()));
@@ -213,6 +212,7 @@ void set_rng_state(const std::vector<uint64_t>& st, Generator* gen) {
 // the real dtype's, in pair order, so a seed gives PyTorch's numbers.
 static Tensor& uniform_fill(Tensor& t, double lo, double hi, Generator* gen) {
   if (is_complex(t.dtype())) {
+    check_no_internal_overlap(t);  // (the real view below would write through the aliases)
     Tensor pairs = view_as_real(t);
     uniform_fill(pairs, lo, hi, gen);
     return t;
@@ -232,6 +232,7 @@ static Tensor& normal_fill_(Tensor& t, double mean, double std, Generator* gen) 
   TC_CHECK(std >= 0, "normal expects std >= 0.0, but found std ", std);
   if (t.numel() == 0) return t;
   if (is_complex(t.dtype())) {  // Note [Complex sampling]
+    check_no_internal_overlap(t);  // (the real view below would write through the aliases)
     Tensor pairs = view_as_real(t);
     normal_fill_(pairs, mean, std / std::sqrt(2.0), gen);
     return t;

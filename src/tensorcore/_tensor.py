@@ -1025,6 +1025,8 @@ def clamp(self, min=None, max=None):
 @_method
 def clamp_(self, min=None, max=None):
     min, max = _clamp_bounds(min, max)
+    if self.is_complex() and _C.is_grad_enabled() and self.requires_grad:
+        self._check_inplace("clamp")  # autograd's leaf/view errors come before the kernel's dtype refusal
     _refuse_complex_clamp(self, min, max)
     if _nan_bound(min) or _nan_bound(max):  # as clamp: every element NaN
         if not self.is_floating_point():  # a float result PyTorch cannot write into self
