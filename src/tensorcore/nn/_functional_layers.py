@@ -256,7 +256,6 @@ def triplet_margin_with_distance_loss(anchor: Any, positive: Any, negative: Any,
 _BAG_MODES = ("sum", "mean", "max")
 
 
-@grad_fn_named("EmbeddingBagBackward0")
 def _bag_grad_scales(idx, num_rows):
     """Note [embedding_bag's scale_grad_by_freq]: the factor each weight row's gradient is scaled by, as PyTorch's
     CPU kernel computes it. It sorts the indices and scales the g-th distinct index by 1 / count(sorted[g]) -- the
@@ -292,6 +291,7 @@ class _ScaleRowGrads:
         return ScaleRowGrads.apply(rows, scale)
 
 
+@grad_fn_named("EmbeddingBagBackward0")
 def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = None, norm_type: Any = 2, scale_grad_by_freq: Any = False, mode: Any = "mean",
                   sparse: Any = False, per_sample_weights: Any = None, include_last_offset: Any = False, padding_idx: Any = None) -> Tensor:
     """Sums, means or maxes of bags of embedding rows. A 2-D input is one bag
