@@ -382,11 +382,26 @@ def _reflect(coord, lo2, hi2):
 def _source_coord(coord, n, padding_mode, align_corners):
     c = _unnormalize(coord, n, align_corners)
     if padding_mode == "border":
-        c = c.clamp(0, n - 1)
+        c = _clip_nan_to_zero(c.clamp(0, n - 1))
     elif padding_mode == "reflection":
         c = _reflect(c, 0, 2 * (n - 1)) if align_corners else _reflect(c, -1, 2 * n - 1)
-        c = c.clamp(0, n - 1)
+        c = _clip_nan_to_zero(c.clamp(0, n - 1))
     return c
+
+
+def _clip_nan_to_zero(c):
+    """PyTorch's clip_coordinates sends a NaN coordinate to pixel 0 (its
+    bilinear and nearest kernels then read that pixel, not zero or NaN)."""
+    return _C.where(c != c, _C.zeros([], c.dtype), c)
+
+
+def _link_zero_grad(out, source):
+    """`out` unchanged in value, but in the graph of `source` with a zero
+    gradient (where() that never picks source's sum; unlike `+ 0 * sum` it
+    cannot turn an inf in source into a NaN in out)."""
+    zero = _C.zeros([], out.dtype)
+    never = zero != zero
+    return _C.where(never, source.sum().to(out.dtype), out)
 
 
 def _cubic_coeffs(t):
@@ -454,7 +469,8 @@ def grid_sample(input: Any, grid: Any, mode: Any = "bilinear", padding_mode: Any
     npts = 1
     for v in out_shape:
         npts *= v
-    flat = input.reshape([n, c, -1])
+    # Explicit sizes, not -1: an empty batch or channel dim leaves -1 undetermined.
+    flat = input.reshape([n, c, strides[-1] * sizes[-1]])
     zero = _C.zeros([], grid.dtype)
 
     def tap(idx):
@@ -490,7 +506,12 @@ def grid_sample(input: Any, grid: Any, mode: Any = "bilinear", padding_mode: Any
     src = [_source_coord(grid[..., j], sizes[j], padding_mode, align_corners) for j in range(k)]
     if mode == "nearest":
         v, ok = tap([_C.round(s_.detach()) for s_ in src])
-        return v * ok
+        out = v * ok
+        if grid.requires_grad:
+            # PyTorch's nearest backward hands the grid a zero gradient, not None:
+            # a where() that never picks the grid links it with zero gradient.
+            out = _link_zero_grad(out, grid)
+        return out
     lo = [s_.detach().floor() for s_ in src]
     out = None
     for corner in range(2 ** k):

@@ -1,0 +1,162 @@
+"""torch.nn.functional and nn layers probed side by side with PyTorch (probe18):
+grid_sample, unfold/fold, embedding_bag, ... Each case ran differently under
+tensorcore before its fix: another exception type, a crash on an empty batch,
+a different value or a missing gradient. Every case runs under both libraries
+and compares the exception type, or the values (and the inputs' gradients)."""
+import builtins
+import warnings
+
+import numpy as np
+import pytest
+
+import tensorcore as tc
+
+torch = pytest.importorskip("torch")
+
+
+def _builtin_base(e):
+    """An exception by the builtin class it derives from (torch's own classes are RuntimeErrors)."""
+    for cls in type(e).__mro__:
+        if getattr(builtins, cls.__name__, None) is cls:
+            return cls.__name__
+    return type(e).__name__
+
+
+def _neutral(r):
+    if isinstance(r, (tc.Tensor, torch.Tensor)):
+        r = r.detach()
+        dtype = str(r.dtype).split(".")[-1]
+        values = r.double() if r.is_floating_point() else r
+        return "tensor", dtype, tuple(r.shape), np.array(values.tolist())
+    if isinstance(r, (list, tuple)):
+        return type(r).__name__, [_neutral(x) for x in r]
+    if isinstance(r, (tc.Size, torch.Size)):
+        return tuple(r)
+    if isinstance(r, (tc.dtype, torch.dtype)):
+        return str(r).split(".")[-1]
+    return r
+
+
+def _same(a, b):
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                and np.allclose(a, b, rtol=1e-6, atol=1e-8, equal_nan=True))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float):
+        return bool(np.isclose(a, b, rtol=1e-6, atol=1e-8, equal_nan=True))
+    return a == b
+
+
+def outcome(src, m, env):
+    """Runs `src` with m = the library; `leaf(array)` makes a float64 input that
+    requires grad. Returns the value, then each leaf's gradient after
+    backward of a fixed weighted sum of the (first) result."""
+    leaves = []
+
+    def leaf(a, dtype="float64"):
+        t = m.tensor(np.asarray(a), dtype=getattr(m, dtype), requires_grad=True)
+        leaves.append(t)
+        return t
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = eval(src, {"m": m, "F": m.nn.functional, "np": np, "leaf": leaf, **env})
+            grads = None
+            first = r[0] if isinstance(r, (tuple, list)) else r
+            if leaves and isinstance(first, (tc.Tensor, torch.Tensor)) and first.requires_grad:
+                w = m.tensor(np.cos(np.arange(first.numel())).reshape(tuple(first.shape)), dtype=first.dtype)
+                (first * w).sum().backward()
+                grads = [None if t.grad is None else _neutral(t.grad) for t in leaves]
+    except Exception as e:  # noqa: BLE001 - the exception type is what is compared
+        return "raises", _builtin_base(e)
+    return "returns", _neutral(r), grads
+
+
+_rng = np.random.default_rng(18)
+ENV = {
+    "X4": _rng.standard_normal((2, 3, 5, 7)),
+    "G4": _rng.uniform(-1.2, 1.2, (2, 4, 6, 2)),
+    "G5": _rng.uniform(-1.2, 1.2, (1, 2, 3, 4, 3)),
+    "X5": _rng.standard_normal((1, 2, 3, 4, 5)),
+    "GNAN": np.where(_rng.random((2, 4, 6, 2)) > 0.5, np.nan, _rng.uniform(-1.3, 1.3, (2, 4, 6, 2))),
+    "W": _rng.standard_normal((10, 4)),
+    "IDX": np.array([1, 2, 4, 5, 4, 3, 2, 9]),
+    "OFF": np.array([0, 2, 2, 5]),
+}
+
+
+def run(src):
+    want, got = outcome(src, torch, ENV), outcome(src, tc, ENV)
+    assert got[0] == want[0], (got, want)
+    if want[0] == "raises":
+        assert got[1] == want[1]
+    else:
+        assert _same(got[1], want[1]), (got[1], want[1])
+        assert _same(got[2], want[2]), ("gradients", got[2], want[2])
+
+
+def cases(*sources):
+    return pytest.mark.parametrize("src", sources, ids=sources)
+
+
+# ---- grid_sample ----
+@cases("F.grid_sample(leaf(X4), leaf(G4), mode='nearest', align_corners=False)",
+       "F.grid_sample(leaf(X5), leaf(G5), mode='nearest', padding_mode='border', align_corners=True)",
+       "F.grid_sample(leaf(X4), leaf(G4), mode='nearest', padding_mode='reflection', align_corners=False)")
+def test_grid_sample_nearest_gives_the_grid_a_zero_gradient(src):
+    run(src)
+
+
+@cases("F.grid_sample(m.tensor(X4), m.tensor(GNAN), padding_mode='border', align_corners=False)",
+       "F.grid_sample(m.tensor(X4), m.tensor(GNAN), padding_mode='reflection', align_corners=True)",
+       "F.grid_sample(m.tensor(X4), m.tensor(GNAN), padding_mode='reflection', mode='nearest', align_corners=False)",
+       "F.grid_sample(m.tensor(X4), m.tensor(GNAN), padding_mode='zeros', align_corners=False)")
+def test_grid_sample_nan_coordinates_read_pixel_zero_when_clipped(src):
+    run(src)
+
+
+@cases("F.grid_sample(leaf(np.zeros((0, 3, 5, 7))), leaf(np.zeros((0, 4, 6, 2))), align_corners=False)",
+       "F.grid_sample(m.zeros(2, 0, 5, 7), m.zeros(2, 4, 6, 2), align_corners=False)",
+       "F.grid_sample(leaf(X4), leaf(np.zeros((2, 0, 6, 2))), align_corners=False)")
+def test_grid_sample_empty(src):
+    run(src)
+
+
+# ---- unfold / fold (im2col / col2im) ----
+@cases("F.unfold(m.ones(2, 3, 6, 7), 0)", "F.unfold(m.ones(2, 3, 6, 7), 2, padding=-1)",
+       "F.unfold(m.ones(2, 3, 6, 7), 2, stride=0)", "F.unfold(m.ones(2, 3, 6, 7), 2, padding=-1, stride=0, dilation=0)",
+       "F.unfold(m.ones(2, 3, 6, 7), (2, 3, 4))", "F.unfold(m.ones(2, 3, 6, 7), 2, padding=(1,))",
+       "F.unfold(m.ones(2, 3, 6, 7, dtype=m.int64), 2)", "F.unfold(m.ones(2, 3, 4, 4, dtype=m.int64), 9)",
+       "F.unfold(m.ones(2, 3, 6, 7, dtype=m.bool), 2)", "F.unfold(m.ones(2, 0, 4, 4), 2)",
+       "F.unfold(m.ones(2, 3, 0, 4), 2)", "F.unfold(leaf(np.ones((0, 3, 4, 4))), 2, padding=1)",
+       "F.fold(m.ones(2, 12, 12), (4, 5), 2, padding=-1, stride=0, dilation=0)",
+       "F.fold(m.ones(2, 12, 12), (4, 5), 2, padding=-1, dilation=0)", "F.fold(m.ones(2, 12, 12), (4, 5, 6), 2)",
+       "F.fold(m.ones(2, 3, 6, 7), (4, 5), 2)", "F.fold(m.ones(7), (4, 5), 2)",
+       "F.fold(m.ones(2, 12, 12, dtype=m.int64), (4, 5), 2)", "F.fold(m.ones(2, 12, 13, dtype=m.int64), (4, 5), 2)",
+       "F.fold(m.ones(2, 12, 12, dtype=m.bool), (4, 5), 2)", "F.fold(leaf(np.ones((2, 12, 6))), (5, 6), 2, stride=2, padding=1)")
+def test_unfold_fold_arguments(src):
+    run(src)
+
+
+# ---- embedding_bag: Note [embedding_bag check order] ----
+@cases("F.embedding_bag(m.tensor(IDX), m.tensor(W), m.tensor(OFF), per_sample_weights=m.ones(3))",
+       "F.embedding_bag(m.tensor(IDX), m.tensor(W), m.tensor(OFF), mode='max', per_sample_weights=m.ones(8))",
+       "F.embedding_bag(m.tensor(IDX), m.tensor(W), m.tensor(OFF), mode='max', scale_grad_by_freq=True)",
+       "F.embedding_bag(m.tensor(IDX).float(), m.tensor(W), m.tensor(OFF))",
+       "F.embedding_bag(m.tensor(IDX), m.tensor(W), m.tensor(OFF).float())",
+       "F.embedding_bag(m.tensor(IDX), m.tensor(W), m.tensor(OFF), padding_idx=10)",
+       "F.embedding_bag(m.tensor(IDX), m.tensor(W), m.tensor(OFF), padding_idx=-11)",
+       "F.embedding_bag(m.tensor(IDX), leaf(W), m.tensor(OFF), padding_idx=-1, mode='sum')",
+       "F.embedding_bag(m.tensor(IDX), m.tensor(W), m.tensor(OFF).int(), mode='max')",
+       "F.embedding_bag(m.tensor(IDX), m.tensor(W), m.tensor(OFF), mode='foo')",
+       "F.embedding_bag(m.tensor(IDX), m.tensor(W[0]), m.tensor(OFF), mode='foo')")
+def test_embedding_bag_checks(src):
+    run(src)
+
+
+def test_embedding_bag_decreasing_offsets_raise_a_runtime_error():
+    # PyTorch does not check (its kernel reads out of bounds); tensorcore says what is wrong.
+    with pytest.raises(RuntimeError, match="non-decreasing"):
+        tc.nn.functional.embedding_bag(tc.tensor(ENV["IDX"]), tc.tensor(ENV["W"]), tc.tensor([0, 3, 2]))
