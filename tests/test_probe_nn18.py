@@ -160,3 +160,86 @@ def test_embedding_bag_decreasing_offsets_raise_a_runtime_error():
     # PyTorch does not check (its kernel reads out of bounds); tensorcore says what is wrong.
     with pytest.raises(RuntimeError, match="non-decreasing"):
         tc.nn.functional.embedding_bag(tc.tensor(ENV["IDX"]), tc.tensor(ENV["W"]), tc.tensor([0, 3, 2]))
+
+
+# ---- pooling ----
+ENV.update({
+    "P1": _rng.standard_normal((2, 3, 11)), "P2": _rng.standard_normal((2, 3, 9, 10)),
+    "P3": _rng.standard_normal((1, 2, 7, 8, 9)),
+    "XI": np.array([[[[[-7, 3, 5, 2], [1, -1, 0, 4]], [[9, 9, 9, 8], [8, 8, 8, 8]]]]]),
+})
+ENV.update({f"N{k}": np.where(ENV[f"P{k}"] > 1, np.nan, ENV[f"P{k}"]) for k in (1, 2, 3)})
+
+
+@cases("F.max_pool3d(leaf(N3), 2, return_indices=True)", "F.max_pool3d(leaf(N3), 3, 2, 1, ceil_mode=True, return_indices=True)",
+       "F.adaptive_max_pool1d(leaf(N1), 3, return_indices=True)", "F.adaptive_max_pool2d(leaf(N2), 3, return_indices=True)",
+       "F.adaptive_max_pool2d(leaf(N2), (None, 4), return_indices=True)",
+       "F.adaptive_max_pool3d(leaf(N3), (3, 2, 4), return_indices=True)",
+       "F.fractional_max_pool2d(leaf(N2), 2, output_size=3, _random_samples=m.full((2, 3, 2), 0.3, dtype=m.float64), "
+       "return_indices=True)")
+def test_max_pools_send_a_nan_window_to_its_last_nan(src):
+    # Note [Max pooling picks the last NaN]: indices and gradient both
+    run(src)
+
+
+@cases("F.max_pool3d(m.zeros(0, 3, 4, 4, 4), 2)", "F.avg_pool3d(leaf(np.zeros((0, 3, 4, 4, 4))), 2)",
+       "F.adaptive_max_pool1d(m.zeros(0, 3, 4), 2)", "F.adaptive_max_pool2d(leaf(np.zeros((0, 3, 4, 4))), 2)",
+       "F.adaptive_max_pool3d(m.zeros(0, 3, 4, 4, 4), 2)", "F.adaptive_avg_pool3d(m.zeros(0, 3, 4, 4, 4), 2)",
+       "F.max_pool3d(m.zeros(2, 0, 4, 4, 4), 2)", "F.avg_pool3d(m.zeros(2, 0, 4, 4, 4), 2)",
+       "F.max_pool2d(m.zeros(2, 0, 4, 4), 2)", "F.max_pool2d(m.zeros(0, 4, 4), 2)", "F.avg_pool2d(m.zeros(2, 0, 4, 4), 2)",
+       "F.avg_pool1d(m.zeros(2, 0, 4), 2)", "F.max_pool1d(m.zeros(2, 0, 4), 2)", "F.max_pool1d(m.zeros(3, 0), 2)",
+       "F.max_pool1d(m.zeros(2, 0, 4), 2, return_indices=True)",
+       "F.adaptive_avg_pool2d(m.zeros(2, 0, 4, 4), 2)", "F.adaptive_avg_pool1d(m.zeros(2, 0, 4), 2)",
+       "F.adaptive_max_pool2d(m.zeros(2, 0, 4, 4), 2)", "F.adaptive_max_pool1d(m.zeros(2, 0, 4), 2)",
+       "F.adaptive_max_pool2d(m.zeros(2, 3, 0, 4), 2)", "F.adaptive_max_pool3d(m.zeros(2, 0, 4, 4, 4), 2)",
+       "F.adaptive_avg_pool3d(m.zeros(2, 0, 4, 4, 4), 2)", "F.adaptive_avg_pool3d(m.zeros(2, 3, 0, 4, 4), 2)")
+def test_pools_of_empty_inputs(src):
+    run(src)
+
+
+@cases("F.avg_pool3d(m.tensor(XI), 2)", "F.avg_pool3d(m.tensor(XI), 2, divisor_override=-3)",
+       "F.avg_pool3d(m.tensor(XI), 2, ceil_mode=True, count_include_pad=False, padding=1)",
+       "F.avg_pool3d(m.tensor(XI).int(), 2)", "F.avg_pool3d(m.tensor(XI).bool(), 2)",
+       "F.max_pool3d(m.tensor(XI).bool(), 2)", "F.max_pool3d(m.tensor(XI).int(), 2)",
+       "F.max_pool1d(m.tensor(XI)[0, 0, 0].int(), 2)", "F.max_pool1d(m.tensor(XI)[0, 0, 0], 2, return_indices=True)",
+       "F.adaptive_max_pool3d(m.tensor(XI).int(), 2)", "F.adaptive_max_pool2d(m.tensor(XI)[0, 0], 2)",
+       "F.adaptive_max_pool1d(m.tensor(XI)[0, 0, 0].int(), 2)", "F.adaptive_avg_pool3d(m.tensor(XI), 2)",
+       "F.adaptive_avg_pool3d(m.tensor(XI).float(), (-1, 2, 2))", "F.adaptive_max_pool3d(m.tensor(XI).float(), -1)",
+       "F.adaptive_max_pool2d(m.tensor(XI)[0, 0].float(), (None, -1))",
+       "F.max_pool3d(m.tensor(XI).float(), 2, padding=-1)", "F.avg_pool3d(m.tensor(XI), 2, padding=-1)")
+def test_pool_dtypes_and_arguments(src):
+    run(src)
+
+
+@cases("F.lp_pool1d(leaf(P1), float('inf'), 2)", "F.lp_pool2d(leaf(P2), float('inf'), 3, 2)",
+       "F.lp_pool3d(leaf(P3), -float('inf'), 2)", "F.lp_pool2d(leaf(P2), -float('inf'), 2, ceil_mode=True)")
+def test_lp_pool_of_infinite_norm_is_a_max_pool(src):
+    run(src)
+
+
+@cases("F.fractional_max_pool2d(m.zeros(1, 1, 8, 8), 2, output_ratio=0.5)",
+       "F.fractional_max_pool2d(m.zeros(1, 1, 8, 8), 2, output_ratio=(0.5, 0.5, 0.5))",
+       "F.fractional_max_pool3d(m.zeros(1, 1, 8, 8, 8), 2, output_ratio=0.5).shape")
+def test_fractional_max_pool_output_ratio(src):
+    run(src)
+
+
+@cases("F.max_unpool1d(*F.max_pool1d(leaf(P1), 3, 2, 1, return_indices=True), 3, 2, 1)",
+       "F.max_unpool2d(*F.max_pool2d(leaf(P2), 3, 2, 1, return_indices=True), 3, 2, 1)",
+       "F.max_unpool3d(*F.max_pool3d(leaf(P3), 3, 1, 1, return_indices=True), 3, 1, 1)")
+def test_max_unpool_of_overlapping_windows_writes_once(src):
+    run(src)
+
+
+# ---- scatter: Note [scatter with repeated indices] ----
+@cases("m.zeros(5).scatter(0, m.tensor([1, 1, 4]), m.tensor([5., 7., 3.]))",
+       "m.zeros(2, 5).scatter(1, m.tensor([[1, 1, 4], [0, 0, 0]]), m.tensor([[5., 7., 3., 9.], [1., 2., 3., 4.]]))",
+       "m.zeros(3, 2).scatter(0, m.tensor([[1, 1], [1, 0], [1, 1]]), m.tensor([[5., 7.], [3., 9.], [1., 2.]]))",
+       "m.zeros(3, 2, dtype=m.int64).scatter(0, m.tensor([[1, 1], [1, 0], [1, 1]]), m.tensor([[5, 7], [3, 9], [1, 2]]))",
+       "m.zeros(5, dtype=m.bool).scatter(0, m.tensor([1, 1, 4]), m.tensor([True, False, True]))",
+       "m.zeros(5).scatter(0, m.tensor([1, 1, 4], dtype=m.int32), m.tensor([5., 7., 3.]))",
+       "m.zeros(5).scatter(0, m.tensor([1, 1, 4]), 2.5)",
+       "leaf(np.zeros(5)).scatter(0, m.tensor([1, 1, 1]), leaf(np.array([5., 7., np.inf])))",
+       "m.zeros(5).scatter_(0, m.tensor([3, 3, 3]), m.tensor([5., 7., 3.]))")
+def test_scatter_keeps_the_last_write_of_a_repeated_index(src):
+    run(src)
