@@ -243,3 +243,48 @@ def test_max_unpool_of_overlapping_windows_writes_once(src):
        "m.zeros(5).scatter_(0, m.tensor([3, 3, 3]), m.tensor([5., 7., 3.]))")
 def test_scatter_keeps_the_last_write_of_a_repeated_index(src):
     run(src)
+
+
+# ---- losses ----
+ENV.update({"LG": _rng.standard_normal((4, 5)), "LK": _rng.standard_normal((2, 5, 3, 4)),
+            "W5": _rng.uniform(0.5, 2, 5), "LPC": np.log(_rng.dirichlet(np.ones(5), (12, 3)))})
+
+
+@cases("F.cross_entropy(leaf(LG), m.full((4,), -100))",
+       "F.cross_entropy(leaf(LG), m.full((4,), 2), ignore_index=2, label_smoothing=0.1)",
+       "F.cross_entropy(leaf(LG), m.full((4,), -100), weight=m.tensor(W5), label_smoothing=0.3)",
+       "F.cross_entropy(leaf(LK), m.full((2, 3, 4), -100))", "F.nll_loss(leaf(LG), m.full((4,), -100))",
+       "F.nll_loss(leaf(LK), m.full((2, 3, 4), 1), ignore_index=1, weight=m.tensor(W5))",
+       "F.cross_entropy(leaf(LG), m.full((4,), -100), reduction='sum')",
+       "F.cross_entropy(leaf(LG), m.tensor([1, 0, 4, 2]), weight=m.zeros(5, dtype=m.float64))")
+def test_a_mean_over_no_target_is_nan_with_a_zero_gradient(src):
+    # Note [A mean over no target]
+    run(src)
+
+
+@cases("F.cross_entropy(m.tensor(LG), m.tensor([1, 0, 4, 2]), weight=leaf(W5))",
+       "F.nll_loss(m.tensor(LG), m.tensor([1, 0, 4, 2]), weight=leaf(W5))",
+       "F.cross_entropy(leaf(LG), m.softmax(m.tensor(LG), 1), weight=leaf(W5))")
+def test_class_weights_that_require_grad(src):
+    run(src)
+
+
+@cases("F.ctc_loss(leaf(LPC), m.tensor([[1, 2, 3, 4]] * 3), m.tensor([0, 3, 8]), m.tensor([0, 3, 2]), reduction='none')",
+       "F.ctc_loss(leaf(LPC), m.tensor([[1, 2, 3, 4]] * 3), m.tensor([0, 3, 8]), m.tensor([1, 3, 2]), reduction='none')",
+       "F.ctc_loss(leaf(LPC), m.tensor([[1, 2, 3, 4]] * 3), m.tensor([0, 3, 8]), m.tensor([0, 3, 2]), reduction='sum')",
+       "F.ctc_loss(m.tensor(LPC), m.tensor([[1, 2, 3, 4]] * 3), m.tensor([12, 3, 8]), m.tensor([-1, 3, 2]))",
+       "F.ctc_loss(m.tensor(LPC), m.tensor([[1, 2, 3, 4]] * 3), m.tensor([-1, 3, 8]), m.tensor([1, 3, 2]))",
+       "F.ctc_loss(m.tensor(LPC).half(), m.tensor([[1, 2, 3, 4]] * 3), m.tensor([12, 3, 8]), m.tensor([1, 3, 2]))",
+       "F.ctc_loss(m.tensor(LPC).bfloat16(), m.tensor([[1, 2, 3, 4]] * 3), m.tensor([12, 3, 8]), m.tensor([1, 3, 2]))")
+def test_ctc_loss_lengths(src):
+    run(src)
+
+
+# ---- normalization ----
+@cases("F.batch_norm(m.ones(3), m.zeros(3), m.ones(3))", "F.batch_norm(m.ones(3), None, None, training=True)",
+       "F.batch_norm(m.ones(3), m.zeros(0), m.ones(0))", "F.batch_norm(m.ones(3), None, None, m.ones(3), training=True)",
+       "F.batch_norm(m.tensor(2.), m.zeros(3), m.ones(3))", "F.batch_norm(m.ones(3), m.zeros(3), m.ones(3), training=True)",
+       "F.group_norm(leaf(np.zeros((0, 6, 2))), 3, m.ones(6, dtype=m.float64), m.zeros(6, dtype=m.float64))",
+       "F.group_norm(m.zeros(2, 0, 2), 3)", "F.group_norm(m.zeros(0, 6), 2)")
+def test_norms_of_degenerate_inputs(src):
+    run(src)

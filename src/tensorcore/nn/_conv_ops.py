@@ -151,7 +151,14 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
 @grad_fn_named("NativeBatchNormBackward0")
 def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = None, bias: Any = None, training: Any = False, momentum: Any = 0.1, eps: Any = 1e-5) -> Tensor:
     if input.dim() < 2:
-        raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+        # PyTorch's kernel reads no channel dim (0 features): any parameter with
+        # elements is its size mismatch; otherwise reading dim 1 fails.
+        for param_name, param in (("weight", weight), ("bias", bias), ("running_mean", running_mean),
+                                  ("running_var", running_var)):
+            if isinstance(param, Tensor) and param.numel():
+                raise RuntimeError(f"{param_name} should contain 0 elements not {param.numel()}")
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.dim(), 1)}, "
+                         f"{max(input.dim(), 1) - 1}], but got 1)")
     count = input.numel() // input.shape[1] if input.shape[1] else 0
     if training and count == 1:
         raise ValueError(f"Expected more than 1 value per channel when training, got input size "

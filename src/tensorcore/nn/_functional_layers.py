@@ -95,6 +95,13 @@ def ctc_loss(log_probs: Any, targets: Any, input_lengths: Any, target_lengths: A
                            f"and {tg_len.size}")
     if not 0 <= blank < c:
         raise RuntimeError("blank must be in label range")
+    if lp.dtype.name not in ("float32", "float64"):
+        from .._dtype import SCALAR_TYPE_NAMES
+        raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{SCALAR_TYPE_NAMES[lp.dtype.name]}'")
+    for what, lengths in (("input_lengths", in_len), ("target_lengths", tg_len)):
+        if (lengths < 0).any():
+            raise RuntimeError(f"Expected {what} to have value at least 0, but got value {lengths[lengths < 0][0]} "
+                               "(while checking arguments for ctc_loss_allocate_outputs)")
     if (in_len > t_max).any():
         bad = int(np.argmax(in_len > t_max))
         raise RuntimeError(f"Expected input_lengths to have value at most {t_max}, but got value {in_len[bad]} "
@@ -146,6 +153,11 @@ def ctc_loss(log_probs: Any, targets: Any, input_lengths: Any, target_lengths: A
     a_prev = _C.where(_from_np(tg_len > 0), alpha.gather(1, (last - 1).clamp(min=0)).squeeze(1), neg)
     m = _C.maximum(a_last, a_prev).detach()
     ll = ((a_last - m).exp() + (a_prev - m).exp()).log() + m
+    if (in_len == 0).any():
+        # No frame: the empty alignment (likelihood 1) for an empty target,
+        # none otherwise; alpha's first frame was not theirs to read.
+        empty_ll = _from_np(np.where(tg_len == 0, 0.0, _NEG)).to(dt)
+        ll = _C.where(_from_np(in_len == 0), empty_ll, ll)
     nll = -ll
     # Note [CTC gradient as PyTorch computes it]
     tmask = _from_np(np.arange(t_max)[:, None] < in_len[None, :]).unsqueeze(2).to(dt)

@@ -224,7 +224,8 @@ def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None
                                f"input, but got {param_name} of shape {list(param.shape)} and input of shape "
                                f"{list(input.shape)}")
     check_norm_dtypes("GroupNormKernelImpl", input, weight, bias)
-    x = input.reshape(n, num_groups, -1)
+    # The group size explicitly, not -1: an empty batch leaves -1 undetermined.
+    x = input.reshape(n, num_groups, (c // num_groups) * math.prod(input.shape[2:]))
     mean = x.mean(-1, keepdim=True)
     var = x.var(-1, keepdim=True, unbiased=False)
     out = ((x - mean) * (var + eps).rsqrt()).reshape(input.shape)
