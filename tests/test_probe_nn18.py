@@ -288,3 +288,19 @@ def test_ctc_loss_lengths(src):
        "F.group_norm(m.zeros(2, 0, 2), 3)", "F.group_norm(m.zeros(0, 6), 2)")
 def test_norms_of_degenerate_inputs(src):
     run(src)
+
+
+# ---- nn.utils.rnn, clip_grad ----
+@cases("m.nn.utils.rnn.pack_padded_sequence(m.zeros(4, 6, 3), m.tensor([[6, 4, 2, 1]]), batch_first=True)",
+       "m.nn.utils.rnn.pack_padded_sequence(m.zeros(4, 6, 3), [[6, 4, 2, 1]], batch_first=True)",
+       "m.nn.utils.rnn.pad_sequence([m.tensor(1.), m.tensor(2.)])",
+       "m.nn.utils.rnn.pad_sequence([m.ones(2), m.tensor(2.)], batch_first=True)")
+def test_rnn_utils_malformed(src):
+    run(src)
+
+
+@cases("m.nn.utils.clip_grad_value_([m.nn.Parameter(m.ones(2))], 0.5)",
+       "m.nn.utils.clip_grad_value_([m.nn.Parameter(m.ones(2))], 0.5, foreach=False)",
+       "m.nn.utils.clip_grad_value_([], 0.5)")
+def test_clip_grad_value_without_gradients(src):
+    run(src)
