@@ -224,7 +224,7 @@ def pad_sequence(sequences: Any, batch_first: Any = False, padding_value: Any = 
         raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
     if len(sequences) == 0:
         raise RuntimeError("received an empty list of sequences")
-    if any(s.dim() == 0 for s in sequences):  # PyTorch slices sizes()[1:] of each sequence
+    if sequences[0].dim() == 0:  # PyTorch slices the first sequence's sizes()[1:] (a later one fails in size(0))
         raise RuntimeError("ArrayRef: invalid slice, N = 1; size = 0")
     max_len = max(s.size(0) for s in sequences)
     padded = []
