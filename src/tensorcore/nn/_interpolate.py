@@ -11,6 +11,13 @@ backward (index_add) gives the gradient. The dims are processed last to first:
 PyTorch's kernels interpolate along the width inside the height interpolation
 (h0 * (w0 * x00 + w1 * x01) + h1 * (...)), and this order reproduces that
 nesting, so results agree to the last bit in most cases.
+
+Note [Half-precision resampling]
+For float16/bfloat16 input PyTorch's kernels compute in float32 and round
+once at the end; the linear, trilinear and bicubic kernels also store their
+weights in the input's dtype first (linear: lambda1 rounded, then lambda0 =
+1 - lambda1 rounded), bilinear keeps float32 weights. Interpolating in the
+half type itself rounds every product and sum and differs by several ulps.
 """
 from __future__ import annotations
 from typing import Any
@@ -234,7 +241,8 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: An
     ft = _np_float(input.dtype)
     if antialias:
         return _antialiased(input, sizes, scales, mode, align_corners, ft)
-    out = input
+    reduced = input.dtype.name in ("float16", "bfloat16") and mode in _LINEAR_MODES
+    out = input.float() if reduced else input  # Note [Half-precision resampling]
     for d in reversed(range(nd - 2)):
         n_in, n_out, sc = input.shape[d + 2], sizes[d], scales[d]
         if mode in ("nearest", "nearest-exact"):
@@ -243,10 +251,29 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: An
             taps = _nearest_taps(n_in, n_out, sc, mode == "nearest-exact")
         elif mode == "bicubic":
             taps = _cubic_taps(n_in, n_out, sc, align_corners, ft)
+            if reduced:
+                taps = [(i, _round_to(w, input.dtype)) for i, w in taps]
         else:
             taps = _linear_taps(n_in, n_out, sc, align_corners, ft)
+            if reduced and mode != "bilinear":
+                (i0, _), (i1, l1) = taps
+                l1 = _round_to(l1, input.dtype)
+                taps = [(i0, _round_to(np.float32(1) - l1, input.dtype)), (i1, l1)]
         out = _resample(out, d + 2, taps)
+    if reduced:
+        return out.to(input.dtype)
     return out if out is not input else input.clone()
+
+
+def _round_to(w, dtype):
+    """float32 weights rounded to float16/bfloat16 (to nearest, ties to even)
+    and back: the precision PyTorch stores its interpolation weights in."""
+    w = np.asarray(w, dtype=np.float32)
+    if dtype.name == "float16":
+        return w.astype(np.float16).astype(np.float32)
+    bits = w.view(np.uint32).astype(np.uint64)
+    bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
+    return bits.astype(np.uint32).view(np.float32)
 
 
 def _aa_filter(mode, ft):
