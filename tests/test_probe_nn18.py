@@ -319,3 +319,11 @@ ENV.update({"I3": _rng.standard_normal((2, 3, 9)), "I4": _rng.standard_normal((2
 def test_half_precision_interpolation_rounds_once(src):
     # (Values only: the half-precision backward still differs from PyTorch's in the last bits.)
     run(src)
+
+
+@cases(*[f"{f}(m.tensor(I{n}).{dt}(){args})" for dt in ("half", "bfloat16")
+         for f, n, args in (("F.group_norm", 4, ", 3"), ("F.group_norm", 5, ", 1, m.ones(2), m.zeros(2)"),
+                            ("F.avg_pool3d", 5, ", 2"), ("F.local_response_norm", 4, ", 2"),
+                            ("F.local_response_norm", 3, ", 2"))])
+def test_half_precision_norms_and_pools(src):
+    run(src)

@@ -224,6 +224,13 @@ def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None
                                f"input, but got {param_name} of shape {list(param.shape)} and input of shape "
                                f"{list(input.shape)}")
     check_norm_dtypes("GroupNormKernelImpl", input, weight, bias)
+    out_dtype = input.dtype
+    if out_dtype.name in ("float16", "bfloat16"):
+        # PyTorch's kernel computes a half-precision group norm in float32 and
+        # rounds once (normalizing in the half type is off by several ulps).
+        input = input.float()
+        weight = weight.float() if weight is not None else None
+        bias = bias.float() if bias is not None else None
     # The group size explicitly, not -1: an empty batch leaves -1 undetermined.
     x = input.reshape(n, num_groups, (c // num_groups) * math.prod(input.shape[2:]))
     mean = x.mean(-1, keepdim=True)
@@ -233,7 +240,7 @@ def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None
         out = out * weight.reshape(_channel_shape(input))
     if bias is not None:
         out = out + bias.reshape(_channel_shape(input))
-    return out.to(input.dtype)  # a float16/bfloat16 input with float32 parameters stays in its dtype
+    return out.to(out_dtype)  # a float16/bfloat16 input with float32 parameters stays in its dtype
 
 
 @grad_fn_named("ViewBackward0")
@@ -295,6 +302,10 @@ def local_response_norm(input: Any, size: Any, alpha: Any = 1e-4, beta: Any = 0.
         div = pad(div, (0, 0, size // 2, (size - 1) // 2))
         div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
     else:
+        if input.dtype.name in ("float16", "bfloat16"):  # PyTorch runs this branch through avg_pool3d
+            from .._dtype import SCALAR_TYPE_NAMES
+            raise NotImplementedError(f"\"avg_pool3d_out_frame\" not implemented for "
+                                      f"'{SCALAR_TYPE_NAMES[input.dtype.name]}'")
         shape = list(input.shape)
         div = div.reshape(shape[0], 1, shape[1], shape[2], -1)
         div = pad(div, (0, 0, 0, 0, size // 2, (size - 1) // 2))

@@ -237,6 +237,9 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: An
     _check_dtype(input, mode)
     if mode == "area":
         from ._pooling_nd import _adaptive_avg_pool
+        if input.dtype.name in ("float16", "bfloat16") and nd < 5:
+            # PyTorch's adaptive_avg_pool1d/2d average a half-precision input in float32, rounding once
+            return _adaptive_avg_pool(input.float(), sizes, "adaptive_avg_pool").to(input.dtype)
         return _adaptive_avg_pool(input, sizes, "adaptive_avg_pool")
     ft = _np_float(input.dtype)
     if antialias:

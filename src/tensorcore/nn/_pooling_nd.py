@@ -233,9 +233,9 @@ def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     k, s, p, dil, sizes, outs = _pool_geometry(x, nd, kernel_size, stride, padding, 1, ceil_mode, name)
-    # PyTorch's avg_pool3d has float kernels and an int64 one (which divides
-    # with C++'s truncation toward zero), nothing else.
-    _refuse_dtype(x, "avg_pool3d_out_frame", ("floating", "int64"))
+    # PyTorch's avg_pool3d has float32/float64 kernels and an int64 one (which
+    # divides with C++'s truncation toward zero), none for half types.
+    _refuse_dtype(x, "avg_pool3d_out_frame", ("float32", "float64", "int64"))
     integral = x.dtype.name == "int64"
     xp = _padded(x, p, sizes, outs, k, s, dil, 0.0)
     # A box sum is separable: sum the window along one dim at a time (k taps
