@@ -327,3 +327,9 @@ def test_half_precision_interpolation_rounds_once(src):
                             ("F.local_response_norm", 3, ", 2"))])
 def test_half_precision_norms_and_pools(src):
     run(src)
+
+
+@cases("F.soft_margin_loss(m.tensor([0.3, -0.2]), leaf(np.array([1.0, -1.0])))",
+       "F.soft_margin_loss(leaf(np.array([0.3, -0.2])), m.tensor([1.0, -1.0], dtype=m.float64))")
+def test_soft_margin_loss_target_is_not_differentiable(src):
+    run(src)

@@ -375,6 +375,11 @@ def hinge_embedding_loss(input: Any, target: Any, margin: Any = 1.0, size_averag
 def soft_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     reduction = _legacy(size_average, reduce, reduction)
     from .functional import _check_result_castable, _promote
+    from .. import is_grad_enabled
+    if isinstance(target, Tensor) and target.requires_grad and is_grad_enabled():
+        # PyTorch's soft_margin_loss kernel has no derivative for its target
+        raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument "
+                           "'target'. This input cannot have requires_grad True.")
     _check_result_castable(input, target)
     # PyTorch's kernel writes into a result of input's dtype
     common = _promote(input.dtype, target.dtype)  # a bool target too: the kernel reads it as a number
