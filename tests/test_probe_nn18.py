@@ -333,3 +333,14 @@ def test_half_precision_norms_and_pools(src):
        "F.soft_margin_loss(leaf(np.array([0.3, -0.2])), m.tensor([1.0, -1.0], dtype=m.float64))")
 def test_soft_margin_loss_target_is_not_differentiable(src):
     run(src)
+
+
+ENV["GEDGE"] = np.array([[[[-1.0, -1.0], [1.0, 1.0], [-1.2, 0.3], [1.5, -1.5], [0.0, 0.0], [-0.75, 0.5], [0.6, -1.0],
+                           [1.0, 0.2]]]])
+
+
+@cases(*[f"F.grid_sample(leaf(X4[:1, :2, :4, :5]), leaf(GEDGE), padding_mode='{pm}', align_corners={ac})"
+         for pm in ("border", "reflection") for ac in (False, True)])
+def test_grid_sample_clipped_coordinates_have_zero_grid_gradient(src):
+    # PyTorch's clip_coordinates_set_grad: zero on the bound too, where clamp passes the gradient
+    run(src)

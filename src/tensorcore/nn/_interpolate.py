@@ -412,17 +412,21 @@ def _reflect(coord, lo2, hi2):
 def _source_coord(coord, n, padding_mode, align_corners):
     c = _unnormalize(coord, n, align_corners)
     if padding_mode == "border":
-        c = _clip_nan_to_zero(c.clamp(0, n - 1))
+        c = _clip_coordinates(c, n)
     elif padding_mode == "reflection":
         c = _reflect(c, 0, 2 * (n - 1)) if align_corners else _reflect(c, -1, 2 * n - 1)
-        c = _clip_nan_to_zero(c.clamp(0, n - 1))
+        c = _clip_coordinates(c, n)
     return c
 
 
-def _clip_nan_to_zero(c):
-    """PyTorch's clip_coordinates sends a NaN coordinate to pixel 0 (its
-    bilinear and nearest kernels then read that pixel, not zero or NaN)."""
-    return _C.where(c != c, _C.zeros([], c.dtype), c)
+def _clip_coordinates(c, n):
+    """PyTorch's clip_coordinates(_set_grad): clamped to [0, n - 1] with a zero
+    gradient on and beyond either bound (clamp's own passes it at the bound);
+    a NaN coordinate goes to pixel 0 (which its kernels then read)."""
+    inside = (c > 0) & (c < n - 1)
+    clipped = c.clamp(0, n - 1).detach()
+    clipped = _C.where(clipped != clipped, _C.zeros([], c.dtype), clipped)
+    return _C.where(inside, c, clipped)
 
 
 def _link_zero_grad(out, source):
