@@ -344,3 +344,13 @@ ENV["GEDGE"] = np.array([[[[-1.0, -1.0], [1.0, 1.0], [-1.2, 0.3], [1.5, -1.5], [
 def test_grid_sample_clipped_coordinates_have_zero_grid_gradient(src):
     # PyTorch's clip_coordinates_set_grad: zero on the bound too, where clamp passes the gradient
     run(src)
+
+
+ENV.update({"A5": _rng.standard_normal((2, 3, 7, 5, 9)) * 3, "A4": _rng.standard_normal((3, 4, 5, 6)) * 3})
+
+
+@cases(*[f"F.adaptive_avg_pool3d(m.tensor({x}).{dt}(), {os})" for dt in ("half", "bfloat16")
+         for x, os in (("A5", 3), ("A5", (2, 4, 3)), ("A4", (5, 1, 4)), ("A5", (None, 2, 3)), ("A5", 1), ("A4", (1, 1, 1)))]
+       + ["F.adaptive_avg_pool3d(leaf(A5), 1)", "F.adaptive_avg_pool3d(leaf(A5), (2, 4, 3))"])
+def test_adaptive_avg_pool3d_sums_half_inputs_in_the_half_type(src):
+    run(src)

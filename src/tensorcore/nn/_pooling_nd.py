@@ -315,7 +315,50 @@ def adaptive_avg_pool3d(input: Any, output_size: Any) -> Tensor:
         raise RuntimeError(f"adaptive_avg_pool3d: elements of output_size must be greater than or equal to 0 but "
                            f"received {{{outs[0]}, {outs[1]},{outs[2]}}}")
     _check_adaptive_input(input, 3, "adaptive_avg_pool3d", "adaptive_avg_pool3d_cpu")
+    if outs == [1, 1, 1]:  # PyTorch's shortcut: a global average is the mean (its rounding too)
+        return input.mean([-3, -2, -1], keepdim=True)
+    if input.dtype.name in ("float16", "bfloat16"):
+        return _adaptive_avg_pool3d_half(input, outs)
     return _adaptive_avg_pool(input, outs, "adaptive_avg_pool3d")
+
+
+def _adaptive_avg_pool3d_half(input, outs):
+    """PyTorch's adaptive_avg_pool3d kernel for float16/bfloat16 sums each
+    window in the half type, element by element in raster order, then divides
+    by kT, kH and kW one after another (each step rounded): the same steps
+    here, over windows gathered into (N, C, L, K) and padded with zeros
+    (adding 0 rounds nothing)."""
+    x, unbatched = _batched(input, 3, "adaptive_avg_pool3d")
+    sizes = list(x.shape[2:])
+    n, c = x.shape[:2]
+    flat = np.zeros([1] * 6, dtype=np.int64)
+    valid = np.ones([1] * 6, dtype=bool)
+    counts = []
+    st = _strides(sizes)
+    for i in range(3):
+        o = np.arange(outs[i])
+        lo = (o * sizes[i]) // outs[i]
+        hi = -((-(o + 1) * sizes[i]) // outs[i])
+        kmax = int((hi - lo).max()) if outs[i] else 0
+        pos = lo[:, None] + np.arange(kmax)[None, :]
+        shape = [1] * 6
+        shape[i], shape[3 + i] = pos.shape
+        flat = flat + (np.minimum(pos, sizes[i] - 1) * st[i]).reshape(shape)
+        valid = valid & (pos < hi[:, None]).reshape(shape)
+        counts.append(hi - lo)
+    total = int(np.prod(outs))
+    table = np.where(valid, flat, int(np.prod(sizes))).reshape(total, -1)  # the extra index reads a zero
+    padded = _C.cat([x.reshape([n, c, int(np.prod(sizes))]), _C.zeros([n, c, 1], x.dtype)], 2)
+    win = padded.index_select(2, _from_np(table.reshape(-1))).reshape([n, c, total, table.shape[1]])
+    acc = _C.zeros([n, c, total], x.dtype)
+    for k in range(table.shape[1]):
+        acc = acc + win[..., k]
+    acc = acc.reshape([n, c] + outs)
+    for i in range(3):
+        shape = [1, 1, 1, 1, 1]
+        shape[2 + i] = -1
+        acc = acc / _from_np(counts[i].astype(np.float64)).to(x.dtype).reshape(shape)
+    return acc.squeeze(0) if unbatched else acc
 
 
 def _adaptive_max_nd(input, output_size, nd, return_indices, name, kernel=None):
