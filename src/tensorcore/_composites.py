@@ -414,11 +414,37 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
         src = value
     if not isinstance(src, Tensor):
         src = _C.full(list(index.shape), src, input.dtype)
-    ones = _C.ones(list(index.shape), input.dtype)
-    hit = _C.scatter_add(_C.zeros(list(input.shape), input.dtype), dim, index, ones) > 0
-    placed = _C.scatter_add(_C.zeros(list(input.shape), input.dtype), dim, index,
-                            src.narrow(0, 0, index.shape[0]) if src.shape != index.shape else src)
+    # Counted in the index's integer dtype (a bool count would saturate at 1).
+    ones = _C.ones(list(index.shape), index.dtype)
+    writes = _C.scatter_add(_C.zeros(list(input.shape), index.dtype), dim, index, ones)
+    hit = writes > 0
+    src = src.narrow(0, 0, index.shape[0]) if src.shape != index.shape else src
+    if index.numel() and input.numel() and bool((writes > 1).any()):
+        src = _last_write_wins(input, dim, index, src)
+    placed = _C.scatter_add(_C.zeros(list(input.shape), input.dtype), dim, index, src)
     return _C.where(hit, placed, input)
+
+
+def _last_write_wins(input, dim, index, src):
+    """Note [scatter with repeated indices]: scatter is built on scatter_add,
+    which would sum the values that an index names twice. PyTorch's CPU kernel
+    writes them in order along `dim`, so the last one stays: every other write
+    is zeroed here before the sum. Its gradient is still the gather of the
+    output's gradient at every index (PyTorch's scatter backward): a zeroed
+    write keeps a term of value 0 and derivative 1 (src - src.detach())."""
+    for d in builtins.range(index.dim()):  # src may be larger than index in any dim
+        if src.shape[d] != index.shape[d]:
+            src = src.narrow(d, 0, index.shape[d])
+    d = dim % builtins.max(index.dim(), 1)
+    along = [1] * index.dim()
+    along[d] = index.shape[d]
+    position = _C.arange(0, index.shape[d], 1, index.dtype).reshape(along).expand(list(index.shape)).contiguous()
+    last = _C.full(list(input.shape), -1, index.dtype).scatter_reduce(d, index, position, "amax")
+    keep = last.gather(d, index) == position
+    zero = _C.zeros([], src.dtype)
+    if src.requires_grad and _C.is_grad_enabled():
+        zero = _C.where(_C.isfinite(src), src - src.detach(), zero)
+    return _C.where(keep, src, zero)
 
 
 @_method

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _C
 from .._naming import grad_fn_named
-from ._conv_ops import _check_conv_dtypes, _check_conv_weight, _conv_padding, _conv_param, _pair
+from ._conv_ops import _check_conv_dtypes, _check_conv_weight, _conv_padding, _conv_param
 from ._conv_transpose import _insert_zeros
 from ._padding import pad
 
@@ -123,6 +123,41 @@ def _block_table(padded, outs, k, d, s):
     return (rows * padded[1] + cols).reshape(k[0] * k[1], outs[0] * outs[1])
 
 
+def _im2col_pair(v, name):
+    """im2col/col2im's IntArrayRef argument: an int, or exactly two ints."""
+    if isinstance(v, (tuple, list)):
+        if len(v) != 2:
+            raise RuntimeError(f"It is expected {name} equals to 2, but got size {len(v)}")
+        return tuple(int(x) for x in v)
+    return (int(v),) * 2
+
+
+_IM2COL_LIMITS = {
+    "kernel": ("kernel size should be greater than zero, but got kernel_height: {} kernel_width: {}", 1),
+    "stride": ("stride should be greater than zero, but got stride_height: {} stride_width: {}", 1),
+    "dilation": ("dilation should be greater than zero, but got dilation_height: {} dilation_width: {}", 1),
+    "padding": ("padding should be non-negative, but got pad_height: {} pad_width: {}", 0),
+}
+
+
+def _check_im2col_params(order, **values):
+    """PyTorch's im2col/col2im shape checks, in its order (unfold: kernel,
+    dilation, padding, stride; fold: kernel, stride, dilation, padding)."""
+    for name in order:
+        message, least = _IM2COL_LIMITS[name]
+        pair = values[name]
+        if pair[0] < least or pair[1] < least:
+            raise RuntimeError(message.format(pair[0], pair[1]))
+
+
+def _check_im2col_dtype(input, op):
+    """im2col/col2im have float, complex and bool kernels only."""
+    if input.is_floating_point() or input.is_complex() or input.dtype.name == "bool":
+        return
+    from .._dtype import SCALAR_TYPE_NAMES
+    raise NotImplementedError(f"\"{op}_out_cpu\" not implemented for '{SCALAR_TYPE_NAMES[input.dtype.name]}'")
+
+
 def unfold(input: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
     """Sliding blocks of (N, C, H, W) as columns (N, C*kH*kW, L)."""
     if input.dim() < 3:  # PyTorch reads the channel dim before checking the rank
@@ -131,8 +166,12 @@ def unfold(input: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, st
     if input.dim() != 4 and input.dim() != 3:
         raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
                            f"dimensions for input, but got: {list(input.shape)}")
-    k, d = _pair(kernel_size, 2, "kernel_size"), _pair(dilation, 2, "dilation")
-    p, s = _pair(padding, 2, "padding"), _pair(stride, 2, "stride")
+    k, d = _im2col_pair(kernel_size, "kernel_size"), _im2col_pair(dilation, "dilation")
+    p, s = _im2col_pair(padding, "padding"), _im2col_pair(stride, "stride")
+    _check_im2col_params(("kernel", "dilation", "padding", "stride"), kernel=k, dilation=d, padding=p, stride=s)
+    if any(size == 0 for size in input.shape[-3:]):
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+                           f"dimensions for input, but got: {list(input.shape)}")
     unbatched = input.dim() == 3
     x = input.unsqueeze(0) if unbatched else input
     n, c, h, w = x.shape
@@ -141,23 +180,27 @@ def unfold(input: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, st
         raise RuntimeError(f"Given input with spatial size ({h}, {w}), kernel_size=({k[0]}, {k[1]}), "
                            f"dilation=({d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), calculated shape of the array of "
                            f"sliding blocks as ({outs[0]}, {outs[1]}), but its components must be at least one.")
+    _check_im2col_dtype(input, "im2col")
     if p[0] or p[1]:
         x = pad(x, (p[1], p[1], p[0], p[0]))
     table = _block_table([h + 2 * p[0], w + 2 * p[1]], outs, k, d, s)
     from .._functions import from_numpy
-    cols = x.reshape([n, c, -1]).index_select(2, from_numpy(np.ascontiguousarray(table.reshape(-1))))
+    # Explicit plane size, not -1: an empty batch leaves -1 undetermined.
+    plane = (h + 2 * p[0]) * (w + 2 * p[1])
+    cols = x.reshape([n, c, plane]).index_select(2, from_numpy(np.ascontiguousarray(table.reshape(-1))))
     out = cols.reshape([n, c * table.shape[0], table.shape[1]])
     return out.squeeze(0) if unbatched else out
 
 
 def fold(input: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
     """Sums columns (N, C*kH*kW, L) back into (N, C, H, W): unfold's adjoint."""
-    if input.dim() not in (2, 3):
-        raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
-                                  f"(got {input.dim()}D)")
-    size = _pair(output_size, 2, "output_size")
-    k, d = _pair(kernel_size, 2, "kernel_size"), _pair(dilation, 2, "dilation")
-    p, s = _pair(padding, 2, "padding"), _pair(stride, 2, "stride")
+    size = _im2col_pair(output_size, "output_size")
+    k, d = _im2col_pair(kernel_size, "kernel_size"), _im2col_pair(dilation, "dilation")
+    p, s = _im2col_pair(padding, "padding"), _im2col_pair(stride, "stride")
+    _check_im2col_params(("kernel", "stride", "dilation", "padding"), kernel=k, dilation=d, padding=p, stride=s)
+    if input.dim() not in (2, 3) or any(v == 0 for v in input.shape[-2:]):
+        raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and "
+                           f"non-zero dimensions for input, but got: {list(input.shape)}")
     unbatched = input.dim() == 2
     x = input.unsqueeze(0) if unbatched else input
     n, ck, length = x.shape
@@ -171,6 +214,7 @@ def fold(input: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padd
                            f"dilation=({d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), stride=({s[0]}, {s[1]}), expected "
                            f"size of input's dimension 2 to match the calculated number of sliding blocks "
                            f"{outs[0]} * {outs[1]} = {outs[0] * outs[1]}, but got input.size(2)={length}.")
+    _check_im2col_dtype(input, "col2im")
     c = ck // kk
     hp, wp = size[0] + 2 * p[0], size[1] + 2 * p[1]
     table = _block_table([hp, wp], outs, k, d, s)

@@ -115,7 +115,16 @@ def conv1d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
     return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
+def _check_pool2d_input(input):
+    """PyTorch's 2-d pooling: a 3-d or 4-d input whose non-batch dims are
+    non-empty (the kernels check the spatial dims; the channels here)."""
+    if input.dim() in (3, 4) and input.shape[-3] == 0:
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
+                           f"got:{list(input.shape)}")
+
+
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    _check_pool2d_input(input)
     values, indices = _C.max_pool2d_with_indices(input, _ints(kernel_size), [] if stride is None else _ints(stride),
                                                  _ints(padding), _ints(dilation), bool(ceil_mode))
     return (values, indices) if return_indices else values
@@ -123,6 +132,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: Any = False, count_include_pad: Any = True,
                divisor_override: Any = None) -> Tensor:
+    _check_pool2d_input(input)
     return _C.avg_pool2d(input, _ints(kernel_size), [] if stride is None else _ints(stride), _ints(padding),
                          bool(ceil_mode), bool(count_include_pad),
                          None if divisor_override is None else int(divisor_override))
@@ -132,13 +142,23 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
     if input.dim() >= 2:  # None keeps that input size
         oh, ow = input.shape[-2] if oh is None else oh, input.shape[-1] if ow is None else ow
+    if input.dim() == 4 and input.shape[1] == 0 and input.shape[2] and input.shape[3] and oh >= 0 and ow >= 0:
+        # PyTorch checks only the spatial dims: no channels is an empty result.
+        return input.reshape([input.shape[0], 0, 1, 1]).expand([input.shape[0], 0, int(oh), int(ow)]).clone()
     return _C.adaptive_avg_pool2d(input, int(oh), int(ow))
 
 
 @grad_fn_named("NativeBatchNormBackward0")
 def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = None, bias: Any = None, training: Any = False, momentum: Any = 0.1, eps: Any = 1e-5) -> Tensor:
     if input.dim() < 2:
-        raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+        # PyTorch's kernel reads no channel dim (0 features): any parameter with
+        # elements is its size mismatch; otherwise reading dim 1 fails.
+        for param_name, param in (("weight", weight), ("bias", bias), ("running_mean", running_mean),
+                                  ("running_var", running_var)):
+            if isinstance(param, Tensor) and param.numel():
+                raise RuntimeError(f"{param_name} should contain 0 elements not {param.numel()}")
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.dim(), 1)}, "
+                         f"{max(input.dim(), 1) - 1}], but got 1)")
     count = input.numel() // input.shape[1] if input.shape[1] else 0
     if training and count == 1:
         raise ValueError(f"Expected more than 1 value per channel when training, got input size "

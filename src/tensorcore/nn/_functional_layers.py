@@ -95,6 +95,13 @@ def ctc_loss(log_probs: Any, targets: Any, input_lengths: Any, target_lengths: A
                            f"and {tg_len.size}")
     if not 0 <= blank < c:
         raise RuntimeError("blank must be in label range")
+    if lp.dtype.name not in ("float32", "float64"):
+        from .._dtype import SCALAR_TYPE_NAMES
+        raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{SCALAR_TYPE_NAMES[lp.dtype.name]}'")
+    for what, lengths in (("input_lengths", in_len), ("target_lengths", tg_len)):
+        if (lengths < 0).any():
+            raise RuntimeError(f"Expected {what} to have value at least 0, but got value {lengths[lengths < 0][0]} "
+                               "(while checking arguments for ctc_loss_allocate_outputs)")
     if (in_len > t_max).any():
         bad = int(np.argmax(in_len > t_max))
         raise RuntimeError(f"Expected input_lengths to have value at most {t_max}, but got value {in_len[bad]} "
@@ -146,6 +153,11 @@ def ctc_loss(log_probs: Any, targets: Any, input_lengths: Any, target_lengths: A
     a_prev = _C.where(_from_np(tg_len > 0), alpha.gather(1, (last - 1).clamp(min=0)).squeeze(1), neg)
     m = _C.maximum(a_last, a_prev).detach()
     ll = ((a_last - m).exp() + (a_prev - m).exp()).log() + m
+    if (in_len == 0).any():
+        # No frame: the empty alignment (likelihood 1) for an empty target,
+        # none otherwise; alpha's first frame was not theirs to read.
+        empty_ll = _from_np(np.where(tg_len == 0, 0.0, _NEG)).to(dt)
+        ll = _C.where(_from_np(in_len == 0), empty_ll, ll)
     nll = -ll
     # Note [CTC gradient as PyTorch computes it]
     tmask = _from_np(np.arange(t_max)[:, None] < in_len[None, :]).unsqueeze(2).to(dt)
@@ -299,43 +311,62 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
     padding_idx are left out of every bag (and out of the mean's count)."""
     if weight.dtype.name in ("int64", "int32") and input.is_floating_point():
         input, weight = weight, input  # PyTorch's legacy argument order, with its warning
-    if sparse:
-        raise NotImplementedError("embedding_bag(sparse=True): tensorcore has no sparse gradients; use sparse=False")
-    if mode not in _BAG_MODES:
-        raise ValueError("mode has to be one of sum, mean or max")
-    if per_sample_weights is not None and mode != "sum":
-        raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
-                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
-                                  "the Github.")
-    if input.dtype.name not in ("int64", "int32"):
-        raise ValueError(f"embedding_bag: Expected input to be an integer tensor, got {input.dtype}")
+    # Note [embedding_bag check order]: PyTorch's Python wrapper checks, in
+    # order, per_sample_weights' shape, weight's rank, the input's rank with
+    # its offsets, the mode (max with scale_grad_by_freq or sparse), then
+    # renormalizes (max_norm) and only then refuses per_sample_weights outside
+    # mode='sum'; its kernel then checks the index dtypes and padding_idx.
+    # A malformed call raises the first of these that fails, so keep the order.
+    if per_sample_weights is not None and tuple(per_sample_weights.shape) != tuple(input.shape):
+        raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, "
+                         f"then it must have the same shape as the input ({input.shape})")
     if weight.dim() != 2:
         raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
-    if per_sample_weights is not None and tuple(per_sample_weights.shape) != tuple(input.shape):
-        raise ValueError(f"embedding_bag: If per_sample_weights ({tuple(per_sample_weights.shape)}) is not None, "
-                         f"then it must have the same shape as the input ({tuple(input.shape)})")
-    num_rows = weight.shape[0]
-    if padding_idx is not None:
-        if padding_idx > 0 and padding_idx >= num_rows:
-            raise AssertionError("padding_idx must be within the number of embeddings")
-        if padding_idx < 0:
-            if padding_idx < -num_rows:
-                raise AssertionError("padding_idx must be within the number of embeddings")
-            padding_idx = num_rows + padding_idx
     if input.dim() == 2:
         if offsets is not None:
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
-                             "fixed length sequences. However, found offsets of type " + type(offsets).__name__)
-        b, length = input.shape
-        starts = np.arange(b, dtype=np.int64) * length
-        flat = input.reshape(-1)
-        psw = per_sample_weights.reshape(-1) if per_sample_weights is not None else None
-        total = b * length
+                             f"fixed length sequences. However, found offsets of type {type(offsets)}")
     elif input.dim() == 1:
         if offsets is None:
             raise ValueError("offsets has to be a 1D Tensor but got None")
         if offsets.dim() != 1:
             raise ValueError("offsets has to be a 1D Tensor")
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
+    if mode not in _BAG_MODES:
+        raise ValueError("mode has to be one of sum, mean or max")
+    if mode == "max" and scale_grad_by_freq:
+        raise ValueError("max mode does not support scaling the gradient by the frequency")
+    if mode == "max" and sparse:
+        raise ValueError("max mode does not support sparse weights")
+    for what, t in (("indices", input), ("offsets", offsets)):
+        if t is not None and t.dtype.name not in ("int64", "int32"):
+            raise RuntimeError(f"Expected tensor for argument #1 '{what}' to have one of the following scalar "
+                               f"types: Long, Int; but got {t.type()} instead (while checking arguments for "
+                               "embedding_bag)")
+    if max_norm is not None:
+        from .functional import _embedding_renorm_
+        _embedding_renorm_(weight, input, max_norm, norm_type)
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+                                  "GitHub.")
+    if sparse:
+        raise NotImplementedError("embedding_bag(sparse=True): tensorcore has no sparse gradients; use sparse=False")
+    num_rows = weight.shape[0]
+    if padding_idx is not None:
+        if not -num_rows <= padding_idx < num_rows:
+            raise RuntimeError(f"padding_idx must be within the number of embeddings, -{num_rows} through "
+                               f"{num_rows - 1}, but got {padding_idx}")
+        if padding_idx < 0:
+            padding_idx = num_rows + padding_idx
+    if input.dim() == 2:
+        b, length = input.shape
+        starts = np.arange(b, dtype=np.int64) * length
+        flat = input.reshape(-1)
+        psw = per_sample_weights.reshape(-1) if per_sample_weights is not None else None
+        total = b * length
+    else:
         starts = _np(offsets).astype(np.int64)
         flat, psw, total = input, per_sample_weights, input.shape[0]
         if include_last_offset:
@@ -350,13 +381,10 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
         if starts.size and starts[-1] > total:
             raise RuntimeError(f"offsets[-1] can not be greater than input's length ({total}), but got "
                                f"offsets[-1] of {starts[-1]}")
-    else:
-        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
-    if max_norm is not None:
-        from .functional import _embedding_renorm_
-        _embedding_renorm_(weight, input, max_norm, norm_type)
-    if scale_grad_by_freq and mode == "max":
-        raise ValueError("max mode does not support scaling the gradient by the frequency")
+        if starts.size > 1 and (np.diff(starts) < 0).any():
+            # PyTorch does not check this (its kernels read out of bounds or fail
+            # at random); a clear error beats numpy's 'negative repeats'.
+            raise RuntimeError(f"embedding_bag: offsets must be non-decreasing, but got {starts.tolist()}")
     idx = _np(flat).astype(np.int64)
     bad = np.flatnonzero((idx < 0) | (idx >= num_rows))
     if bad.size:  # PyTorch's embedding_bag checks every index before gathering

@@ -224,7 +224,15 @@ def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None
                                f"input, but got {param_name} of shape {list(param.shape)} and input of shape "
                                f"{list(input.shape)}")
     check_norm_dtypes("GroupNormKernelImpl", input, weight, bias)
-    x = input.reshape(n, num_groups, -1)
+    out_dtype = input.dtype
+    if out_dtype.name in ("float16", "bfloat16"):
+        # PyTorch's kernel computes a half-precision group norm in float32 and
+        # rounds once (normalizing in the half type is off by several ulps).
+        input = input.float()
+        weight = weight.float() if weight is not None else None
+        bias = bias.float() if bias is not None else None
+    # The group size explicitly, not -1: an empty batch leaves -1 undetermined.
+    x = input.reshape(n, num_groups, (c // num_groups) * math.prod(input.shape[2:]))
     mean = x.mean(-1, keepdim=True)
     var = x.var(-1, keepdim=True, unbiased=False)
     out = ((x - mean) * (var + eps).rsqrt()).reshape(input.shape)
@@ -232,7 +240,7 @@ def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None
         out = out * weight.reshape(_channel_shape(input))
     if bias is not None:
         out = out + bias.reshape(_channel_shape(input))
-    return out.to(input.dtype)  # a float16/bfloat16 input with float32 parameters stays in its dtype
+    return out.to(out_dtype)  # a float16/bfloat16 input with float32 parameters stays in its dtype
 
 
 @grad_fn_named("ViewBackward0")
@@ -294,6 +302,10 @@ def local_response_norm(input: Any, size: Any, alpha: Any = 1e-4, beta: Any = 0.
         div = pad(div, (0, 0, size // 2, (size - 1) // 2))
         div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
     else:
+        if input.dtype.name in ("float16", "bfloat16"):  # PyTorch runs this branch through avg_pool3d
+            from .._dtype import SCALAR_TYPE_NAMES
+            raise NotImplementedError(f"\"avg_pool3d_out_frame\" not implemented for "
+                                      f"'{SCALAR_TYPE_NAMES[input.dtype.name]}'")
         shape = list(input.shape)
         div = div.reshape(shape[0], 1, shape[1], shape[2], -1)
         div = pad(div, (0, 0, 0, 0, size // 2, (size - 1) // 2))
@@ -363,6 +375,11 @@ def hinge_embedding_loss(input: Any, target: Any, margin: Any = 1.0, size_averag
 def soft_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     reduction = _legacy(size_average, reduce, reduction)
     from .functional import _check_result_castable, _promote
+    from .. import is_grad_enabled
+    if isinstance(target, Tensor) and target.requires_grad and is_grad_enabled():
+        # PyTorch's soft_margin_loss kernel has no derivative for its target
+        raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument "
+                           "'target'. This input cannot have requires_grad True.")
     _check_result_castable(input, target)
     # PyTorch's kernel writes into a result of input's dtype
     common = _promote(input.dtype, target.dtype)  # a bool target too: the kernel reads it as a number
@@ -500,6 +517,15 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     from .functional import max_pool2d
     if input.dim() not in (2, 3):
         raise RuntimeError(f"max_pool1d() Expected 2D or 3D input tensor, but got {list(input.shape)}")
+    if not return_indices and not input.requires_grad:
+        # PyTorch's own max_pool1d kernel (used without indices or autograd):
+        # non-batch dims must be non-empty, and it has float kernels only.
+        if any(v == 0 for v in input.shape[-2 if input.dim() == 3 else 0:]):
+            raise RuntimeError(f"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size "
+                               f"for input, but got:{list(input.shape)}")
+        if not input.is_floating_point():
+            from ._pooling_nd import _refuse_dtype
+            _refuse_dtype(input, "max_pool1d_impl", ())
     k = _one(kernel_size, "max_pool1d: kernel_size")
     s = k if stride is None or stride == [] or stride == () else _one(stride, "max_pool1d: stride")
     out = max_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, _one(padding, "max_pool1d: padding")),
@@ -531,39 +557,21 @@ def _adaptive_bounds(n_in, n_out):
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
-    import tensorcore
+    from ._pooling_nd import _adaptive_max_nd
     if input.dim() not in (3, 4):
         raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got {list(input.shape)}")
-    if isinstance(output_size, int):
+    if not isinstance(output_size, (list, tuple)):
         output_size = (output_size, output_size)
-    h, w = input.shape[-2:]
-    oh = h if output_size[0] is None else output_size[0]
-    ow = w if output_size[1] is None else output_size[1]
-    if oh == 0 or ow == 0:  # no windows: an empty result, still attached to the input's graph
-        shape = list(input.shape[:-2]) + [oh, ow]
-        out = input.reshape(list(input.shape[:-2]) + [-1]).narrow(-1, 0, 0).reshape(shape)
-        return (out, tensorcore.zeros(shape, dtype=tensorcore.int64)) if return_indices else out
-    rows = []
-    idx_rows = []
-    for (h0, h1) in _adaptive_bounds(h, oh):
-        cols, idx_cols = [], []
-        for (w0, w1) in _adaptive_bounds(w, ow):
-            win = input[..., h0:h1, w0:w1]
-            flat = win.reshape(list(win.shape[:-2]) + [-1])
-            v, i = flat.max(-1)
-            cols.append(v)
-            idx_cols.append((h0 + i // (w1 - w0)) * w + (w0 + i % (w1 - w0)))
-        rows.append(tensorcore.stack(cols, -1))
-        idx_rows.append(tensorcore.stack(idx_cols, -1))
-    out = tensorcore.stack(rows, -2)
-    if return_indices:
-        return out, tensorcore.stack(idx_rows, -2)
-    return out
+    return _adaptive_max_nd(input, output_size, 2, return_indices, "adaptive_max_pool2d", "adaptive_max_pool2d")
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     if input.dim() not in (2, 3):
         raise RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got {list(input.shape)}")
+    for i in range(1 if input.dim() == 3 else 0, input.dim()):
+        if input.shape[i] == 0:
+            raise RuntimeError(f"adaptive_max_pool1d(): Expected input to have non-zero size for non-batch "
+                               f"dimensions, but input has sizes {list(input.shape)} with dimension {i} being empty")
     out = adaptive_max_pool2d(input.unsqueeze(-2), (1, _one(output_size, "adaptive_max_pool1d")), return_indices)
     if return_indices:
         return out[0].squeeze(-2), out[1].squeeze(-2)

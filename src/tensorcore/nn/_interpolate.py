@@ -11,6 +11,13 @@ backward (index_add) gives the gradient. The dims are processed last to first:
 PyTorch's kernels interpolate along the width inside the height interpolation
 (h0 * (w0 * x00 + w1 * x01) + h1 * (...)), and this order reproduces that
 nesting, so results agree to the last bit in most cases.
+
+Note [Half-precision resampling]
+For float16/bfloat16 input PyTorch's kernels compute in float32 and round
+once at the end; the linear, trilinear and bicubic kernels also store their
+weights in the input's dtype first (linear: lambda1 rounded, then lambda0 =
+1 - lambda1 rounded), bilinear keeps float32 weights. Interpolating in the
+half type itself rounds every product and sum and differs by several ulps.
 """
 from __future__ import annotations
 from typing import Any
@@ -230,11 +237,15 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: An
     _check_dtype(input, mode)
     if mode == "area":
         from ._pooling_nd import _adaptive_avg_pool
+        if input.dtype.name in ("float16", "bfloat16") and nd < 5:
+            # PyTorch's adaptive_avg_pool1d/2d average a half-precision input in float32, rounding once
+            return _adaptive_avg_pool(input.float(), sizes, "adaptive_avg_pool").to(input.dtype)
         return _adaptive_avg_pool(input, sizes, "adaptive_avg_pool")
     ft = _np_float(input.dtype)
     if antialias:
         return _antialiased(input, sizes, scales, mode, align_corners, ft)
-    out = input
+    reduced = input.dtype.name in ("float16", "bfloat16") and mode in _LINEAR_MODES
+    out = input.float() if reduced else input  # Note [Half-precision resampling]
     for d in reversed(range(nd - 2)):
         n_in, n_out, sc = input.shape[d + 2], sizes[d], scales[d]
         if mode in ("nearest", "nearest-exact"):
@@ -243,10 +254,29 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: An
             taps = _nearest_taps(n_in, n_out, sc, mode == "nearest-exact")
         elif mode == "bicubic":
             taps = _cubic_taps(n_in, n_out, sc, align_corners, ft)
+            if reduced:
+                taps = [(i, _round_to(w, input.dtype)) for i, w in taps]
         else:
             taps = _linear_taps(n_in, n_out, sc, align_corners, ft)
+            if reduced and mode != "bilinear":
+                (i0, _), (i1, l1) = taps
+                l1 = _round_to(l1, input.dtype)
+                taps = [(i0, _round_to(np.float32(1) - l1, input.dtype)), (i1, l1)]
         out = _resample(out, d + 2, taps)
+    if reduced:
+        return out.to(input.dtype)
     return out if out is not input else input.clone()
+
+
+def _round_to(w, dtype):
+    """float32 weights rounded to float16/bfloat16 (to nearest, ties to even)
+    and back: the precision PyTorch stores its interpolation weights in."""
+    w = np.asarray(w, dtype=np.float32)
+    if dtype.name == "float16":
+        return w.astype(np.float16).astype(np.float32)
+    bits = w.view(np.uint32).astype(np.uint64)
+    bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
+    return bits.astype(np.uint32).view(np.float32)
 
 
 def _aa_filter(mode, ft):
@@ -382,11 +412,30 @@ def _reflect(coord, lo2, hi2):
 def _source_coord(coord, n, padding_mode, align_corners):
     c = _unnormalize(coord, n, align_corners)
     if padding_mode == "border":
-        c = c.clamp(0, n - 1)
+        c = _clip_coordinates(c, n)
     elif padding_mode == "reflection":
         c = _reflect(c, 0, 2 * (n - 1)) if align_corners else _reflect(c, -1, 2 * n - 1)
-        c = c.clamp(0, n - 1)
+        c = _clip_coordinates(c, n)
     return c
+
+
+def _clip_coordinates(c, n):
+    """PyTorch's clip_coordinates(_set_grad): clamped to [0, n - 1] with a zero
+    gradient on and beyond either bound (clamp's own passes it at the bound);
+    a NaN coordinate goes to pixel 0 (which its kernels then read)."""
+    inside = (c > 0) & (c < n - 1)
+    clipped = c.clamp(0, n - 1).detach()
+    clipped = _C.where(clipped != clipped, _C.zeros([], c.dtype), clipped)
+    return _C.where(inside, c, clipped)
+
+
+def _link_zero_grad(out, source):
+    """`out` unchanged in value, but in the graph of `source` with a zero
+    gradient (where() that never picks source's sum; unlike `+ 0 * sum` it
+    cannot turn an inf in source into a NaN in out)."""
+    zero = _C.zeros([], out.dtype)
+    never = zero != zero
+    return _C.where(never, source.sum().to(out.dtype), out)
 
 
 def _cubic_coeffs(t):
@@ -454,7 +503,8 @@ def grid_sample(input: Any, grid: Any, mode: Any = "bilinear", padding_mode: Any
     npts = 1
     for v in out_shape:
         npts *= v
-    flat = input.reshape([n, c, -1])
+    # Explicit sizes, not -1: an empty batch or channel dim leaves -1 undetermined.
+    flat = input.reshape([n, c, strides[-1] * sizes[-1]])
     zero = _C.zeros([], grid.dtype)
 
     def tap(idx):
@@ -490,7 +540,12 @@ def grid_sample(input: Any, grid: Any, mode: Any = "bilinear", padding_mode: Any
     src = [_source_coord(grid[..., j], sizes[j], padding_mode, align_corners) for j in range(k)]
     if mode == "nearest":
         v, ok = tap([_C.round(s_.detach()) for s_ in src])
-        return v * ok
+        out = v * ok
+        if grid.requires_grad:
+            # PyTorch's nearest backward hands the grid a zero gradient, not None:
+            # a where() that never picks the grid links it with zero gradient.
+            out = _link_zero_grad(out, grid)
+        return out
     lo = [s_.detach().floor() for s_ in src]
     out = None
     for corner in range(2 ** k):

@@ -13,6 +13,14 @@ is a plain max/sum over the last dim. The backward is index_select's
 each padded flat position back to the unpadded input's flat index, as
 PyTorch's max_pool*_with_indices do. Windows are scanned in raster order and
 max keeps the first maximum, PyTorch's tie rule.
+
+Note [Max pooling picks the last NaN]
+PyTorch's max-pool kernels (max_pool3d, adaptive_max_pool*, fractional) keep
+a running maximum updated when `val > max || isnan(val)`: ties keep the first
+element, but every NaN replaces the running one, so a window's index (and its
+gradient) goes to the window's last NaN. Tensor.max(dim) returns the first
+NaN, so _window_argmax moves the argmax of NaN windows to their last NaN and
+takes the values by gather at that argmax, so the gradient follows it.
 """
 from __future__ import annotations
 from typing import Any
@@ -82,9 +90,50 @@ def _window_table(starts, offsets, strides):
 def _gather_windows(x, table):
     """(N, C, *S) -> (N, C, L, K) per Note [Pooling as one gather]."""
     n, c = x.shape[:2]
-    flat = x.reshape([n, c, -1])
+    # The plane size explicitly, not -1: an empty batch leaves -1 undetermined.
+    flat = x.reshape([n, c, int(np.prod(x.shape[2:]))])
     lk = table.shape
     return flat.index_select(2, _from_np(table.reshape(-1))).reshape([n, c, lk[0], lk[1]])
+
+
+def _window_argmax(win):
+    """Max and argmax over the last dim with PyTorch's pooling rule, Note [Max
+    pooling picks the last NaN]."""
+    _, arg = win.max(-1)
+    if win.is_floating_point() and win.numel():
+        is_nan = win != win
+        k = win.shape[-1]
+        last_nan = (k - 1) - is_nan.flip([-1]).to(_int64).argmax(-1)
+        arg = _C.where(is_nan.any(-1), last_nan, arg)
+    values = win.gather(-1, arg.unsqueeze(-1)).squeeze(-1)
+    return values, arg
+
+
+def _refuse_dtype(input, kernel, allowed):
+    """A NotImplementedError naming PyTorch's kernel, for the dtypes it has none for."""
+    if input.dtype.name in allowed or (input.is_floating_point() and "floating" in allowed):
+        return
+    from .._dtype import SCALAR_TYPE_NAMES
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{SCALAR_TYPE_NAMES[input.dtype.name]}'")
+
+
+def _check_non_batch_dims(input, name):
+    """PyTorch's adaptive pools refuse an input with an empty non-batch dim."""
+    first = 1 if input.dim() in (3, 5) and name.endswith("3d") or input.dim() == 4 and name.endswith("2d") else 0
+    for i in range(first, input.dim()):
+        if input.shape[i] == 0:
+            raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input "
+                               f"has sizes {list(input.shape)} with dimension {i} being empty")
+
+
+def _check_positive_non_batch_dims(input, nd, name):
+    """PyTorch's 3-d pooling refuses an empty non-batch dim (the batch may be empty)."""
+    first = 1 if input.dim() == nd + 2 else 0
+    for i in range(first, input.dim()):
+        if input.shape[i] == 0:
+            raise RuntimeError(f"{name}(): Expected input's non-batch dimensions to have positive length, but input "
+                               f"has a shape of {list(input.shape)} and non-batch dimension {i - first} has length "
+                               "zero!")
 
 
 def _strides(sizes):
@@ -100,6 +149,9 @@ def _pool_geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, nam
         _tup(stride, nd, f"{name}: stride")
     p = _tup(padding, nd, f"{name}: padding")
     dil = _tup(dilation, nd, f"{name}: dilation")
+    for v in p:
+        if v < 0:
+            raise RuntimeError(f"pad must be non-negative, but got pad: {v}")
     sizes = list(x.shape[2:])
     for i in range(nd):
         if k[i] <= 0 or s[i] <= 0 or dil[i] <= 0:
@@ -129,14 +181,17 @@ def _padded(x, p, sizes, outs, k, s, dil, value):
 
 def _max_pool_nd(input, nd, kernel_size, stride, padding, dilation, ceil_mode, return_indices, name):
     x, unbatched = _batched(input, nd, name)
+    _check_positive_non_batch_dims(input, nd, "max_pool3d_with_indices_out_cpu_template")
     k, s, p, dil, sizes, outs = _pool_geometry(x, nd, kernel_size, stride, padding, dilation, ceil_mode, name)
+    if x.dtype.name == "bool":
+        _refuse_dtype(x, name, ())
     xp = _padded(x, p, sizes, outs, k, s, dil, float("-inf") if x.is_floating_point() else int(x.min()) - 1
                  if x.numel() else 0)
     psizes = list(xp.shape[2:])
     starts = [np.arange(outs[i], dtype=np.int64) * s[i] for i in range(nd)]
     offs = [np.arange(k[i], dtype=np.int64) * dil[i] for i in range(nd)]
     win = _gather_windows(xp, _window_table(starts, offs, _strides(psizes)))
-    values, arg = win.max(-1)
+    values, arg = _window_argmax(win)
     values = values.reshape(list(x.shape[:2]) + outs)
     if not return_indices:
         return values.squeeze(0) if unbatched else values
@@ -174,9 +229,14 @@ def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
                divisor_override: Any = None) -> Tensor:
     nd, name = 3, "avg_pool3d"
     x, unbatched = _batched(input, nd, name)
+    _check_positive_non_batch_dims(input, nd, name)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     k, s, p, dil, sizes, outs = _pool_geometry(x, nd, kernel_size, stride, padding, 1, ceil_mode, name)
+    # PyTorch's avg_pool3d has float32/float64 kernels and an int64 one (which
+    # divides with C++'s truncation toward zero), none for half types.
+    _refuse_dtype(x, "avg_pool3d_out_frame", ("float32", "float64", "int64"))
+    integral = x.dtype.name == "int64"
     xp = _padded(x, p, sizes, outs, k, s, dil, 0.0)
     # A box sum is separable: sum the window along one dim at a time (k taps
     # per dim instead of the k^3 of one gather).
@@ -188,13 +248,13 @@ def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
             part = total.index_select(2 + i, _from_np(starts + j))
             acc = part if acc is None else acc + part
         total = acc
-    total = total.reshape(list(x.shape[:2]) + [-1])
+    total = total.reshape(list(x.shape[:2]) + [int(np.prod(outs))])
     if divisor_override is not None:
-        out = total / divisor_override
+        divisor = _C.full([], int(divisor_override), total.dtype)
     else:
         # PyTorch's divisor: the window clipped to the padded extent, or to
         # the input itself when padding is not counted.
-        div = np.ones([1] * nd, dtype=np.float64)
+        div = np.ones([1] * nd, dtype=np.int64)
         for i in range(nd):
             lo = np.arange(outs[i]) * s[i] - p[i]
             hi = np.minimum(lo + k[i], sizes[i] + p[i])
@@ -202,7 +262,11 @@ def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
             shape = [1] * nd
             shape[i] = -1
             div = div * n_i.reshape(shape)
-        out = total / _from_np(div.reshape(-1)).to(total.dtype)
+        divisor = _from_np(div.reshape(-1))
+    if integral:
+        out = total.div(divisor, rounding_mode="trunc")
+    else:
+        out = total / divisor.to(total.dtype)
     out = out.reshape(list(x.shape[:2]) + outs)
     return out.squeeze(0) if unbatched else out
 
@@ -216,6 +280,15 @@ def _adaptive_sizes(x, output_size, nd):
     else:
         out = [output_size] * nd
     return [x.shape[-nd + i] if o is None else int(o) for i, o in enumerate(out)]
+
+
+def _check_adaptive_input(input, nd, name, kernel):
+    """PyTorch's adaptive pools: no empty non-batch dim, float dtypes only."""
+    for i in range(1 if input.dim() == nd + 2 else 0, input.dim()):
+        if input.shape[i] == 0:
+            raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input "
+                               f"has sizes {list(input.shape)} with dimension {i} being empty")
+    _refuse_dtype(input, kernel, ("floating",))
 
 
 def _adaptive_avg_pool(input, outs, name):
@@ -237,12 +310,66 @@ def _adaptive_avg_pool(input, outs, name):
 def adaptive_avg_pool3d(input: Any, output_size: Any) -> Tensor:
     if input.dim() not in (4, 5):
         raise RuntimeError(f"adaptive_avg_pool3d(): Expected 4D or 5D tensor, but got {list(input.shape)}")
-    return _adaptive_avg_pool(input, _adaptive_sizes(input, output_size, 3), "adaptive_avg_pool3d")
+    outs = _adaptive_sizes(input, output_size, 3)
+    if min(outs) < 0:
+        raise RuntimeError(f"adaptive_avg_pool3d: elements of output_size must be greater than or equal to 0 but "
+                           f"received {{{outs[0]}, {outs[1]},{outs[2]}}}")
+    _check_adaptive_input(input, 3, "adaptive_avg_pool3d", "adaptive_avg_pool3d_cpu")
+    if outs == [1, 1, 1]:  # PyTorch's shortcut: a global average is the mean (its rounding too)
+        return input.mean([-3, -2, -1], keepdim=True)
+    if input.dtype.name in ("float16", "bfloat16"):
+        return _adaptive_avg_pool3d_half(input, outs)
+    return _adaptive_avg_pool(input, outs, "adaptive_avg_pool3d")
 
 
-def _adaptive_max_nd(input, output_size, nd, return_indices, name):
+def _adaptive_avg_pool3d_half(input, outs):
+    """PyTorch's adaptive_avg_pool3d kernel for float16/bfloat16 sums each
+    window in the half type, element by element in raster order, then divides
+    by kT, kH and kW one after another (each step rounded): the same steps
+    here, over windows gathered into (N, C, L, K) and padded with zeros
+    (adding 0 rounds nothing)."""
+    x, unbatched = _batched(input, 3, "adaptive_avg_pool3d")
+    sizes = list(x.shape[2:])
+    n, c = x.shape[:2]
+    flat = np.zeros([1] * 6, dtype=np.int64)
+    valid = np.ones([1] * 6, dtype=bool)
+    counts = []
+    st = _strides(sizes)
+    for i in range(3):
+        o = np.arange(outs[i])
+        lo = (o * sizes[i]) // outs[i]
+        hi = -((-(o + 1) * sizes[i]) // outs[i])
+        kmax = int((hi - lo).max()) if outs[i] else 0
+        pos = lo[:, None] + np.arange(kmax)[None, :]
+        shape = [1] * 6
+        shape[i], shape[3 + i] = pos.shape
+        flat = flat + (np.minimum(pos, sizes[i] - 1) * st[i]).reshape(shape)
+        valid = valid & (pos < hi[:, None]).reshape(shape)
+        counts.append(hi - lo)
+    total = int(np.prod(outs))
+    table = np.where(valid, flat, int(np.prod(sizes))).reshape(total, -1)  # the extra index reads a zero
+    padded = _C.cat([x.reshape([n, c, int(np.prod(sizes))]), _C.zeros([n, c, 1], x.dtype)], 2)
+    win = padded.index_select(2, _from_np(table.reshape(-1))).reshape([n, c, total, table.shape[1]])
+    acc = _C.zeros([n, c, total], x.dtype)
+    for k in range(table.shape[1]):
+        acc = acc + win[..., k]
+    acc = acc.reshape([n, c] + outs)
+    for i in range(3):
+        shape = [1, 1, 1, 1, 1]
+        shape[2 + i] = -1
+        acc = acc / _from_np(counts[i].astype(np.float64)).to(x.dtype).reshape(shape)
+    return acc.squeeze(0) if unbatched else acc
+
+
+def _adaptive_max_nd(input, output_size, nd, return_indices, name, kernel=None):
+    """Adaptive max pooling over the last nd dims; `kernel` is PyTorch's
+    kernel name in its dtype refusal."""
+    _check_adaptive_input(input, nd, name, kernel or f"{name}_cpu")
     x, unbatched = _batched(input, nd, name)
     outs = _adaptive_sizes(x, output_size, nd)
+    if min(outs) < 0:
+        shape = list(input.shape[:-nd]) + outs
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(outs)}: {shape}")
     sizes = list(x.shape[2:])
     if 0 in outs:  # no windows: an empty result, still attached to the input's graph
         values = x.reshape(list(x.shape[:2]) + [-1]).narrow(2, 0, 0).reshape(list(x.shape[:2]) + outs)
@@ -268,7 +395,7 @@ def _adaptive_max_nd(input, output_size, nd, return_indices, name):
         flat = flat + (tables[i] * st[i]).reshape(shape)
     table = flat.reshape(int(np.prod(outs)), -1)
     win = _gather_windows(x, table)
-    values, arg = win.max(-1)
+    values, arg = _window_argmax(win)
     values = values.reshape(list(x.shape[:2]) + outs)
     if not return_indices:
         return values.squeeze(0) if unbatched else values
@@ -337,7 +464,10 @@ def _max_unpool(input, indices, nd, kernel_size, stride, padding, output_size, n
         bad = int(flat_idx.max()) if int(flat_idx.max()) >= total else int(flat_idx.min())
         raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size "
                            f"{'x'.join(str(o) for o in outs)}")
-    out = _C.zeros([n, c, total], x.dtype).scatter_add(2, flat_idx, x.reshape([n, c, -1]))
+    # Overlapping windows (stride < kernel) can name one position twice, with
+    # the same value: PyTorch writes it, so scatter, not scatter_add (which
+    # would double it). scatter's backward gathers, as max_unpool's does.
+    out = _C.zeros([n, c, total], x.dtype).scatter(2, flat_idx, x.reshape([n, c, flat_idx.shape[2]]))
     out = out.reshape([n, c] + outs)
     return out.squeeze(0) if unbatched else out
 
@@ -355,6 +485,18 @@ def max_unpool3d(input: Any, indices: Any, kernel_size: Any, stride: Any = None,
 
 
 # ---- power-average pooling ----
+def _infinite_norm(norm_type):
+    return isinstance(norm_type, (int, float)) and abs(norm_type) == float("inf")
+
+
+def _lp_max(max_pool, input, norm_type, kernel_size, stride, ceil_mode):
+    """PyTorch's lp_pool with norm_type = +-inf: the window's max (min) of |x|,
+    not the power mean, whose x ** inf overflows."""
+    if norm_type > 0:
+        return max_pool(input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+    return -max_pool(-input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+
+
 def _lp_finish(out, norm_type, count):
     from .functional import relu
     return (_C.sign(out) * relu(out.abs())).mul(count).pow(1.0 / norm_type)
@@ -363,6 +505,9 @@ def _lp_finish(out, norm_type, count):
 def lp_pool1d(input: Any, norm_type: Any, kernel_size: Any, stride: Any = None, ceil_mode: Any = False) -> Tensor:
     from ._functional_more import avg_pool1d
     k = kernel_size[0] if isinstance(kernel_size, (list, tuple)) else kernel_size
+    if _infinite_norm(norm_type):
+        from ._functional_more import max_pool1d
+        return _lp_max(max_pool1d, input, norm_type, kernel_size, stride, ceil_mode)
     out = avg_pool1d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
     return _lp_finish(out, norm_type, k)
 
@@ -370,12 +515,17 @@ def lp_pool1d(input: Any, norm_type: Any, kernel_size: Any, stride: Any = None, 
 def lp_pool2d(input: Any, norm_type: Any, kernel_size: Any, stride: Any = None, ceil_mode: Any = False) -> Tensor:
     from ._conv_ops import avg_pool2d
     kw, kh = _tup(kernel_size, 2, "kernel_size")
+    if _infinite_norm(norm_type):
+        from ._conv_ops import max_pool2d
+        return _lp_max(max_pool2d, input, norm_type, kernel_size, stride, ceil_mode)
     out = avg_pool2d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
     return _lp_finish(out, norm_type, kw * kh)
 
 
 def lp_pool3d(input: Any, norm_type: Any, kernel_size: Any, stride: Any = None, ceil_mode: Any = False) -> Tensor:
     kd, kw, kh = _tup(kernel_size, 3, "kernel_size")
+    if _infinite_norm(norm_type):
+        return _lp_max(max_pool3d, input, norm_type, kernel_size, stride, ceil_mode)
     out = avg_pool3d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
     return _lp_finish(out, norm_type, kd * kw * kh)
 
@@ -401,6 +551,8 @@ def _fractional(input, nd, kernel_size, output_size, output_ratio, return_indice
     k = _tup(kernel_size, nd, "kernel_size")
     sizes = list(x.shape[2:])
     if output_size is None:
+        if nd == 2 and len(output_ratio) > 2:  # PyTorch's 2-d wrapper takes len() of it (a float raises TypeError)
+            raise ValueError("fractional_max_pool2d requires output_ratio to either be a single Int or tuple of Ints.")
         ratio = _tup_f(output_ratio, nd)
         outs = [int(sizes[i] * ratio[i]) for i in range(nd)]
     else:
@@ -428,7 +580,7 @@ def _fractional(input, nd, kernel_size, output_size, output_ratio, return_indice
     tables = tables.reshape(n, c, int(np.prod(outs)), int(np.prod(k)))
     idx = _from_np(tables)
     win = x.reshape([n, c, -1]).gather(2, idx.reshape([n, c, -1])).reshape(list(tables.shape))
-    values, arg = win.max(-1)
+    values, arg = _window_argmax(win)
     values = values.reshape([n, c] + outs)
     indices = idx.gather(3, arg.unsqueeze(-1)).reshape([n, c] + outs)
     if unbatched:

@@ -424,7 +424,30 @@ def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = No
     ignore_index = _check_ignore_index(ignore_index, "nll_loss_nd")
     target = _class_index_target_of(input, target)
     _check_class_weight_dtype(input, weight)
+    _check_weight_not_differentiable(weight)
+    if red == 1 and _every_target_ignored(target, ignore_index):
+        return _nan_mean_of_nothing(_C.nll_loss(input, target, weight, int(ignore_index), 2))
     return _C.nll_loss(input, target, weight, int(ignore_index), red)
+
+
+def _check_weight_not_differentiable(weight):
+    """PyTorch's nll_loss kernel has no derivative for its class weights."""
+    from .. import is_grad_enabled
+    if isinstance(weight, Tensor) and weight.requires_grad and is_grad_enabled():
+        raise RuntimeError("The function 'nll_loss_forward' is not differentiable with respect to argument 'weight'. "
+                           "This input cannot have requires_grad True.")
+
+
+def _every_target_ignored(target, ignore_index):
+    """Note [A mean over no target]: with every target ignore_index, the mean
+    is 0 / 0 = NaN, but PyTorch's backward skips ignored targets, so the
+    input's gradient is zero, not 0 * (1 / 0) = NaN."""
+    return target.numel() > 0 and not bool((target != ignore_index).any())
+
+
+def _nan_mean_of_nothing(summed):
+    """The summed (zero) loss, NaN in value, with the sum's (zero) gradient."""
+    return summed + _C.full([], float("nan"), summed.dtype)
 
 
 def _class_index_target_of(input: Any, target: Any) -> Any:
@@ -502,6 +525,11 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
         return _cross_entropy_probs(logp, target, weight, red, label_smoothing, class_dim, n_classes)
     target = _class_index_target_of(input, target)
     _check_class_weight_dtype(input, weight)
+    _check_weight_not_differentiable(weight)
+    if red == 1 and _every_target_ignored(target, ignore_index):  # Note [A mean over no target]
+        summed = cross_entropy(input, target, weight, ignore_index=ignore_index, reduction="sum",
+                               label_smoothing=label_smoothing)
+        return _nan_mean_of_nothing(summed)
     nll = _C.nll_loss(logp, target, weight, int(ignore_index), red)
     if label_smoothing <= 0.0:  # PyTorch smooths only for a positive amount
         return nll

@@ -47,8 +47,14 @@ def clip_grad_norm_(parameters: Any, max_norm: Any, norm_type: Any = 2.0, error_
 
 def clip_grad_value_(parameters: Any, clip_value: Any, foreach: Any = None) -> None:
     clip_value = float(clip_value)
+    grads = list(_grads(parameters))
+    if not grads:
+        # PyTorch groups the gradients for its foreach clamp (even with
+        # foreach=False) and fails on an empty group.
+        raise RuntimeError("Expected !nested_tensorlist[0].empty() to be true, but got false.  (clip_grad_value_: "
+                           "no parameter has a gradient; call backward() first)")
     with no_grad():
-        for g in _grads(parameters):
+        for g in grads:
             g.clamp_(-clip_value, clip_value)
 
 

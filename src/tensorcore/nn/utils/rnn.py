@@ -112,9 +112,11 @@ def invert_permutation(permutation: Any) -> Any:
 
 
 def _lengths_list(lengths):
-    if isinstance(lengths, Tensor):
-        return [int(v) for v in lengths.to(_tc().int64).tolist()]
-    return [int(v) for v in _tc().as_tensor(lengths, dtype=_tc().int64).tolist()]
+    lengths = lengths.to(_tc().int64) if isinstance(lengths, Tensor) else _tc().as_tensor(lengths, dtype=_tc().int64)
+    if lengths.dim() != 1:
+        raise RuntimeError(f"'lengths' argument should be a 1D CPU int64 tensor, but got {lengths.dim()}D cpu Long "
+                           "tensor")
+    return [int(v) for v in lengths.tolist()]
 
 
 def _check_lengths(lengths, batch_size, max_time, enforce_sorted):
@@ -222,6 +224,8 @@ def pad_sequence(sequences: Any, batch_first: Any = False, padding_value: Any = 
         raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
     if len(sequences) == 0:
         raise RuntimeError("received an empty list of sequences")
+    if sequences[0].dim() == 0:  # PyTorch slices the first sequence's sizes()[1:] (a later one fails in size(0))
+        raise RuntimeError("ArrayRef: invalid slice, N = 1; size = 0")
     max_len = max(s.size(0) for s in sequences)
     padded = []
     for s in sequences:
