@@ -231,7 +231,7 @@ static Tensor& uniform_fill(Tensor& t, double lo, double hi, Generator* gen) {
 static Tensor& normal_fill_(Tensor& t, double mean, double std, Generator* gen) {
   TC_CHECK(std >= 0, "normal expects std >= 0.0, but found std ", std);
   if (t.numel() == 0) return t;
-  if (is_complex(t.dtype())) {  // Note [Complex sampling]
+  if (is_complex(t.dtype())) {     // Note [Complex sampling]
     check_no_internal_overlap(t);  // (the real view below would write through the aliases)
     Tensor pairs = view_as_real(t);
     normal_fill_(pairs, mean, std / std::sqrt(2.0), gen);
