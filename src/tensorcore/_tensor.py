@@ -97,11 +97,15 @@ _method(__repr__, "__str__")
 
 @_method
 def __format__(self, spec):
-    if self.dim() == 0:
+    # As PyTorch: only a plain 0-dim Tensor formats as its Python number
+    # (f"{loss:.4f}"); a subclass (Parameter, ...) or a tensor with dims falls
+    # back to object.__format__, so an empty spec prints str() and any other
+    # spec raises a TypeError naming the subclass.
+    if self.dim() == 0 and builtins.type(self) is Tensor:
         return self.item().__format__(spec)
     if spec == "":
-        return repr(self)
-    raise TypeError("unsupported format string passed to Tensor.__format__")
+        return str(self)
+    raise TypeError(f"unsupported format string passed to {builtins.type(self).__name__}.__format__")
 
 
 # ---- autograd surface ----
