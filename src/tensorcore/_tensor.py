@@ -88,7 +88,16 @@ def __repr__(self, *, tensor_contents=None):
     fn = self._grad_fn
     return _tensor_str.format_tensor(
         values, self.dtype.name, shape=tuple(self.shape), default_dtype_name=_C.get_default_dtype().name,
-        requires_grad=self.requires_grad and fn is None, grad_fn_name=fn.name().rsplit("::", 1)[-1] if fn is not None else None)
+        requires_grad=self.requires_grad and fn is None, grad_fn_name=fn.name().rsplit("::", 1)[-1] if fn is not None else None,
+        prefix=_repr_prefix(self))
+
+
+def _repr_prefix(tensor):
+    """PyTorch prints a Tensor or Parameter as tensor(...) and an instance of
+    any other subclass under its class name: MyTensor([1., 2.])."""
+    from .nn.parameter import Parameter  # nn imports this module: looked up at call time
+    cls = builtins.type(tensor)
+    return "tensor(" if cls is Tensor or cls is Parameter else f"{cls.__name__}("
 
 
 _method(__repr__, "__repr__")

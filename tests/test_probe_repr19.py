@@ -1,0 +1,145 @@
+"""What real programs print besides tensor values: the classes that type()
+reports, f-strings of Parameters, module reprs, pickled Generators, Python's
+own error messages that quote the Tensor type. Each case builds the same
+object under PyTorch and tensorcore and compares the printed text after the
+library name is renamed ("tensorcore" -> "torch"). Found by a differential
+probe of reprs (modules, parameters, optimizers, schedulers, data utilities);
+each case differed before its fix."""
+import copy
+import pickle
+
+import pytest
+
+import tensorcore as tc
+
+torch = pytest.importorskip("torch")
+
+
+def _as_torch(text):
+    return text.replace("tensorcore", "torch")
+
+
+def _outcome(thunk):
+    """The printed text, or the exception type and message when it raises."""
+    try:
+        return _as_torch(thunk())
+    except Exception as e:  # the comparison is of what a program would see
+        return f"{type(e).__name__}: {_as_torch(str(e))}"
+
+
+@pytest.mark.parametrize("build", [
+    lambda lib: lib.float32,
+    lambda lib: lib.ones(2).shape,
+    lambda lib: lib.Size([]),
+    lambda lib: lib.finfo(lib.float32),
+    lambda lib: lib.iinfo(lib.int8),
+    lambda lib: lib.Generator(),
+    lambda lib: lib.manual_seed(0),
+    lambda lib: lib.no_grad(),
+    lambda lib: lib.enable_grad(),
+    lambda lib: lib.inference_mode(),
+    lambda lib: lib.set_grad_enabled(True),
+    lambda lib: lib.ones(2),
+    lambda lib: lib.nn.Parameter(lib.ones(2)),
+], ids=["dtype", "Size", "empty Size", "finfo", "iinfo", "Generator", "manual_seed", "no_grad", "enable_grad",
+        "inference_mode", "set_grad_enabled", "Tensor", "Parameter"])
+def test_type_prints_as_pytorch(build):
+    ours, theirs = build(tc), build(torch)
+    assert _as_torch(str(type(ours))) == str(type(theirs))
+    assert _as_torch(type(ours).__module__) == type(theirs).__module__
+
+
+@pytest.mark.parametrize("spec", ["", ".3f", ">12", "e"])
+@pytest.mark.parametrize("build", [
+    lambda lib: lib.tensor(2.125),
+    lambda lib: lib.tensor(2.125, requires_grad=True) * 2,
+    lambda lib: lib.nn.Parameter(lib.tensor(3.5)),
+    lambda lib: lib.nn.Parameter(lib.tensor([1.0, 2.0])),
+    lambda lib: lib.nn.Parameter(lib.tensor(1.5), requires_grad=False),
+    lambda lib: lib.tensor([1.0, 2.0]),
+], ids=["0-dim", "0-dim grad", "0-dim Parameter", "Parameter", "frozen 0-dim Parameter", "1-dim"])
+def test_format_spec_as_pytorch(build, spec):
+    # Only a plain 0-dim Tensor formats as its number: PyTorch's Parameter falls back
+    # to object.__format__ (str() for an empty spec, a TypeError otherwise).
+    assert _outcome(lambda: format(build(tc), spec)) == _outcome(lambda: format(build(torch), spec))
+
+
+class _MarkedTensor(tc.Tensor):
+    pass
+
+
+class _MarkedTorchTensor(torch.Tensor):
+    pass
+
+
+@pytest.mark.parametrize("spec", ["", ".2f"])
+def test_format_of_a_tensor_subclass_names_the_subclass(spec):
+    ours = _outcome(lambda: format(_MarkedTensor(tc.tensor(2.0)), spec))
+    theirs = _outcome(lambda: format(_MarkedTorchTensor(torch.tensor(2.0)), spec))
+    assert ours.replace("_MarkedTensor", "X") == theirs.replace("_MarkedTorchTensor", "X")
+
+
+@pytest.mark.parametrize("values", [[2.0, 3.0], [[1.0, 2.0], [3.0, 4.0]], 1.5, [1, 2]])
+def test_repr_of_a_tensor_subclass_uses_its_class_name(values):
+    ours = repr(_MarkedTensor(tc.tensor(values)))
+    theirs = repr(_MarkedTorchTensor(torch.tensor(values)))
+    assert ours.replace("_MarkedTensor", "X") == _as_torch(theirs).replace("_MarkedTorchTensor", "X")
+
+
+@pytest.mark.parametrize("make_copy", [lambda g: pickle.loads(pickle.dumps(g)), copy.deepcopy],
+                         ids=["pickle", "deepcopy"])
+def test_generator_copies_carry_the_stream(make_copy):
+    results = []
+    for lib in (tc, torch):
+        generator = lib.Generator().manual_seed(5)
+        lib.rand(3, generator=generator)  # advance the stream past its seed
+        duplicate = make_copy(generator)
+        results.append((duplicate.initial_seed(), lib.rand(4, generator=duplicate).tolist(),
+                        lib.rand(4, generator=generator).tolist()))
+    assert results[0] == results[1]
+    assert results[0][1] == results[0][2]  # the copy continues where the original stood
+
+
+@pytest.mark.parametrize("value", [lambda lib: lib.Size([2, 3]), lambda lib: lib.float16, lambda lib: lib.int64])
+def test_size_and_dtype_round_trip_through_pickle(value):
+    assert pickle.loads(pickle.dumps(value(tc))) == value(tc)
+    assert _as_torch(repr(pickle.loads(pickle.dumps(value(tc))))) == repr(value(torch))
+
+
+@pytest.mark.parametrize("action", [
+    lambda lib: lib.ones(1).not_an_attribute,
+    lambda lib: lib.ones(1) + "a",
+    lambda lib: "a" + lib.ones(1),
+    lambda lib: lib.ones(1)(),
+    lambda lib: len(lib.tensor(1.0)),
+], ids=["missing attribute", "tensor + str", "str + tensor", "call", "len of 0-dim"])
+def test_python_messages_quote_tensor_as_pytorch(action):
+    assert _outcome(lambda: action(tc)) == _outcome(lambda: action(torch))
+
+
+@pytest.mark.parametrize("build", [
+    lambda nn: nn.Mish(inplace=True),
+    lambda nn: nn.Mish(),
+    lambda nn: nn.Hardswish(inplace=True),
+    lambda nn: nn.SiLU(inplace=True),
+    lambda nn: nn.Sequential(nn.Mish(True), nn.Mish(True), nn.Linear(2, 2)),
+], ids=["Mish inplace", "Mish", "Hardswish inplace", "SiLU inplace", "Sequential of Mish"])
+def test_module_repr_as_pytorch(build):
+    assert _as_torch(repr(build(tc.nn))) == repr(build(torch.nn))
+
+
+@pytest.mark.parametrize("build", [
+    lambda nn: nn.Conv1d(2, 3, 3),
+    lambda nn: nn.Conv2d(2, 4, (3, 1), padding="same"),
+    lambda nn: nn.Conv3d(1, 1, 2, stride=2),
+    lambda nn: nn.ConvTranspose2d(2, 2, 3, stride=2, output_padding=1),
+], ids=["Conv1d", "Conv2d same", "Conv3d", "ConvTranspose2d"])
+def test_convolutions_report_transposed_and_output_padding(build):
+    ours, theirs = build(tc.nn), build(torch.nn)
+    assert (ours.transposed, ours.output_padding) == (theirs.transposed, theirs.output_padding)
+
+
+@pytest.mark.parametrize("size", [(("C", 2), ("H", 3)), (2, 2.0), [2, "3"], 4, (2, 3), [1, -1]],
+                         ids=["named pairs", "float element", "str element", "int", "tuple", "list"])
+def test_unflatten_checks_its_size_as_pytorch(size):
+    assert _outcome(lambda: repr(tc.nn.Unflatten(1, size))) == _outcome(lambda: repr(torch.nn.Unflatten(1, size)))
