@@ -72,18 +72,21 @@ class _MarkedTorchTensor(torch.Tensor):
     pass
 
 
+_MarkedTorchTensor.__name__ = _MarkedTensor.__name__  # the printed prefix sets the indent: the same name both sides
+
+
 @pytest.mark.parametrize("spec", ["", ".2f"])
 def test_format_of_a_tensor_subclass_names_the_subclass(spec):
     ours = _outcome(lambda: format(_MarkedTensor(tc.tensor(2.0)), spec))
     theirs = _outcome(lambda: format(_MarkedTorchTensor(torch.tensor(2.0)), spec))
-    assert ours.replace("_MarkedTensor", "X") == theirs.replace("_MarkedTorchTensor", "X")
+    assert ours == theirs
 
 
 @pytest.mark.parametrize("values", [[2.0, 3.0], [[1.0, 2.0], [3.0, 4.0]], 1.5, [1, 2]])
 def test_repr_of_a_tensor_subclass_uses_its_class_name(values):
     ours = repr(_MarkedTensor(tc.tensor(values)))
     theirs = repr(_MarkedTorchTensor(torch.tensor(values)))
-    assert ours.replace("_MarkedTensor", "X") == _as_torch(theirs).replace("_MarkedTorchTensor", "X")
+    assert _as_torch(ours) == theirs
 
 
 @pytest.mark.parametrize("make_copy", [lambda g: pickle.loads(pickle.dumps(g)), copy.deepcopy],
