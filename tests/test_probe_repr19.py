@@ -146,3 +146,53 @@ def test_convolutions_report_transposed_and_output_padding(build):
                          ids=["named pairs", "float element", "str element", "int", "tuple", "list"])
 def test_unflatten_checks_its_size_as_pytorch(size):
     assert _outcome(lambda: repr(tc.nn.Unflatten(1, size))) == _outcome(lambda: repr(torch.nn.Unflatten(1, size)))
+
+
+def _public_classes(namespace_path):
+    """{name: (tensorcore class, torch class)} of the public classes both namespaces have."""
+    ours, theirs = tc, torch
+    for part in filter(None, namespace_path.split(".")):
+        ours, theirs = getattr(ours, part), getattr(theirs, part)
+    pairs = {}
+    for name in dir(theirs):
+        ours_class, theirs_class = getattr(ours, name, None), getattr(theirs, name)
+        if not name.startswith("_") and isinstance(ours_class, type) and isinstance(theirs_class, type):
+            pairs[name] = (ours_class, theirs_class)
+    return pairs
+
+
+_PUBLIC_CLASSES = {f"{namespace}.{name}": pair
+                   for namespace in ("", "nn", "optim", "optim.lr_scheduler", "utils.data", "distributions",
+                                     "autograd")
+                   for name, pair in _public_classes(namespace).items()}
+# PyTorch's own file for this new class (linear_cross_entropy_options) has no tensorcore counterpart.
+_PUBLIC_CLASSES.pop("nn.LinearCrossEntropyOptions", None)
+
+
+@pytest.mark.parametrize("name", sorted(_PUBLIC_CLASSES))
+def test_public_class_prints_with_pytorchs_module_path(name):
+    ours, theirs = _PUBLIC_CLASSES[name]
+    assert _as_torch(repr(ours)) == repr(theirs)
+
+
+@pytest.mark.parametrize("build", [
+    lambda nn: nn.Mish(), lambda nn: nn.ZeroPad2d(1), lambda nn: nn.Upsample(scale_factor=2),
+    lambda nn: nn.InstanceNorm2d(2), lambda nn: nn.ConvTranspose2d(2, 2, 2), lambda nn: nn.ChannelShuffle(2),
+    lambda nn: nn.ParameterList([nn.Parameter(tc.ones(1))]), lambda nn: nn.LazyLinear(2),
+], ids=["Mish", "ZeroPad2d", "Upsample", "InstanceNorm2d", "ConvTranspose2d", "ChannelShuffle", "ParameterList",
+        "LazyLinear"])
+def test_moved_classes_still_pickle(build):
+    module = build(tc.nn)
+    copied = pickle.loads(pickle.dumps(module))
+    assert type(copied) is type(module)
+    assert repr(copied) == repr(module)
+    assert getattr(__import__(type(module).__module__, fromlist=["_"]), type(module).__name__) is type(module)
+
+
+def test_pytorch_home_module_imports():
+    from tensorcore.nn.modules.activation import Mish
+    from tensorcore.nn.modules.instancenorm import InstanceNorm1d
+    from tensorcore.nn.modules.upsampling import Upsample
+    from tensorcore.optim.adamw import AdamW
+    assert (Mish, InstanceNorm1d, Upsample, AdamW) == (tc.nn.Mish, tc.nn.InstanceNorm1d, tc.nn.Upsample,
+                                                       tc.optim.AdamW)
