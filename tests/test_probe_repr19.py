@@ -196,3 +196,39 @@ def test_pytorch_home_module_imports():
     from tensorcore.optim.adamw import AdamW
     assert (Mish, InstanceNorm1d, Upsample, AdamW) == (tc.nn.Mish, tc.nn.InstanceNorm1d, tc.nn.Upsample,
                                                        tc.optim.AdamW)
+
+
+def _compiled_module_transcript(lib):
+    """What a program prints about torch.compile(module): the wrapper's repr,
+    its keys, attribute forwarding, train/eval, copies and state_dict loading."""
+    nn = lib.nn
+    lines = []
+    model = lib.compile(nn.Linear(2, 2))
+    model.eval()
+    lines += [repr(model), str(type(model).__name__), str((model.training, model._orig_mod.training))]
+    lines += [str(list(model.state_dict())), str([name for name, _ in model.named_parameters()])]
+    lines += [str((tuple(model.weight.shape), model.in_features))]
+    model.note = 3  # writes go to the original module
+    lines += [str((model._orig_mod.note, "note" in model.__dict__))]
+    lines += [str([type(child).__name__ for child in model.children()]), str(len(list(model.modules())))]
+    model.train()
+    lines += [str((model.training, model._orig_mod.training))]
+    lines += [_outcome(lambda: repr(nn.Linear(2, 2).load_state_dict(model.state_dict())))]
+    lines += [repr(lib.compile(nn.Linear(2, 2)).load_state_dict(model.state_dict()))]
+    for duplicate in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        lines += [type(duplicate).__name__, str(list(duplicate.state_dict()))]
+    sequential = lib.compile(nn.Sequential(nn.Linear(2, 2), nn.ReLU()))
+    lines += [_outcome(lambda: repr(sequential[0])), str(len(sequential)), str(tuple(sequential(lib.ones(1, 2)).shape))]
+    output = model(lib.ones(3, 2)).sum()
+    output.backward()
+    lines += [str(model.weight.grad is model._orig_mod.weight.grad and model.weight.grad is not None)]
+    lines += [type(lib.compile(lambda x: x + 1)).__name__]
+    return [_as_torch(line) for line in lines]
+
+
+def test_compiled_module_prints_and_behaves_as_pytorchs():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = _compiled_module_transcript(torch)
+    assert _compiled_module_transcript(tc) == theirs
