@@ -232,3 +232,18 @@ def test_compiled_module_prints_and_behaves_as_pytorchs():
         warnings.simplefilter("ignore")
         theirs = _compiled_module_transcript(torch)
     assert _compiled_module_transcript(tc) == theirs
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"mode": "max-autotune"}, {"mode": "foo"}, {"mode": "default", "options": {}}],
+                         ids=["plain", "mode", "bad mode", "mode and options"])
+def test_module_compile_method_keeps_the_module(kwargs):
+    def transcript(lib):
+        model = lib.nn.Linear(2, 2)
+        result = _outcome(lambda: repr(model.compile(**kwargs)))
+        return [result, _as_torch(repr(model)), str(list(model.state_dict()))]
+
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = transcript(torch)
+    assert transcript(tc) == theirs

@@ -370,6 +370,13 @@ class Module:
         else:
             object.__delattr__(self, name)
 
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """PyTorch compiles the module's __call__ in place; tensorcore runs it
+        eagerly, so this only checks the arguments as tensorcore.compile does
+        (the module, its repr and its state_dict keys stay as they are)."""
+        from ..._compile import compile as compile_callable
+        compile_callable(self.__call__, *args, **kwargs)
+
     def __dir__(self):
         module_attrs = dir(self.__class__)
         attrs = list(self.__dict__.keys())
