@@ -247,3 +247,25 @@ def test_module_compile_method_keeps_the_module(kwargs):
         warnings.simplefilter("ignore")
         theirs = transcript(torch)
     assert transcript(tc) == theirs
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib, x: x.max(0), lambda lib, x: x.sort(descending=True), lambda lib, x: x.topk(1),
+    lambda lib, x: x.kthvalue(1, 1), lambda lib, x: lib.linalg.slogdet(x), lambda lib, x: lib.linalg.qr(x),
+    lambda lib, x: lib.frexp(x),
+], ids=["max", "sort", "topk", "kthvalue", "slogdet", "qr", "frexp"])
+@pytest.mark.parametrize("make_copy", [lambda r: pickle.loads(pickle.dumps(r)), copy.deepcopy],
+                         ids=["pickle", "deepcopy"])
+def test_return_types_copy_as_pytorchs(make, make_copy):
+    def copied(lib):
+        result = make(lib, lib.tensor([[3.0, 1.0], [0.5, 5.0]]))
+        duplicate = make_copy(result)
+        return _as_torch(str(type(duplicate))), _as_torch(repr(duplicate))
+
+    assert copied(tc) == copied(torch)
+
+
+def test_hook_handle_type_prints_as_pytorchs():
+    ours = tc.nn.Linear(1, 1).register_forward_hook(lambda *args: None)
+    theirs = torch.nn.Linear(1, 1).register_forward_hook(lambda *args: None)
+    assert _as_torch(str(type(ours))) == str(type(theirs))
