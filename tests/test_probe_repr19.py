@@ -269,3 +269,56 @@ def test_hook_handle_type_prints_as_pytorchs():
     ours = tc.nn.Linear(1, 1).register_forward_hook(lambda *args: None)
     theirs = torch.nn.Linear(1, 1).register_forward_hook(lambda *args: None)
     assert _as_torch(str(type(ours))) == str(type(theirs))
+
+
+_OPTIMIZERS_WITH_TENSOR_LR = ["SGD", "Adam", "AdamW", "NAdam", "RAdam", "Adamax", "ASGD", "Rprop", "Adadelta",
+                              "Adagrad", "RMSprop", "LBFGS"]
+
+
+@pytest.mark.parametrize("name", _OPTIMIZERS_WITH_TENSOR_LR)
+def test_tensor_lr_stays_a_tensor_as_in_pytorch(name):
+    # PyTorch keeps a Tensor lr in the param group: state_dict() prints 'lr': tensor(0.0100).
+    def transcript(lib):
+        lib.manual_seed(0)
+        model = lib.nn.Linear(2, 2)
+        lr = lib.tensor(0.01)
+        optimizer = getattr(lib.optim, name)(model.parameters(), lr=lr)
+
+        def closure():
+            optimizer.zero_grad()
+            loss = model(lib.ones(3, 2)).pow(2).sum()
+            loss.backward()
+            return loss
+
+        for _ in range(2):
+            closure()
+            optimizer.step(closure) if name == "LBFGS" else optimizer.step()
+        return [_as_torch(repr(optimizer)), _as_torch(repr(optimizer.state_dict()["param_groups"])),
+                str(optimizer.param_groups[0]["lr"] is lr), [round(v, 5) for v in model.weight.flatten().tolist()]]
+
+    assert transcript(tc) == transcript(torch)
+
+
+@pytest.mark.parametrize("scheduler", ["StepLR(o, 1, 0.5)", "CosineAnnealingLR(o, 4)", "LinearLR(o)",
+                                       "OneCycleLR(o, max_lr=0.1, total_steps=10)"])
+def test_schedulers_fill_a_tensor_lr_as_pytorch(scheduler):
+    def transcript(lib):
+        model = lib.nn.Linear(2, 2)
+        lr = lib.tensor(0.01)
+        o = lib.optim.Adam(model.parameters(), lr=lr)
+        s = eval(f"lib.optim.lr_scheduler.{scheduler}")
+        for _ in range(3):
+            o.step()
+            s.step()
+        return _as_torch(repr(s.get_last_lr())), _as_torch(repr(o.param_groups[0]["lr"])), o.param_groups[0]["lr"] is lr
+
+    assert transcript(tc) == transcript(torch)
+
+
+@pytest.mark.parametrize("lr", [lambda lib: lib.tensor(-0.1), lambda lib: lib.tensor([0.1, 0.2])],
+                         ids=["negative", "two elements"])
+def test_bad_tensor_lr_fails_as_pytorch(lr):
+    def attempt(lib):
+        return _outcome(lambda: repr(lib.optim.SGD([lib.nn.Parameter(lib.ones(1))], lr=lr(lib))))
+
+    assert attempt(tc) == attempt(torch)
