@@ -322,3 +322,31 @@ def test_bad_tensor_lr_fails_as_pytorch(lr):
         return _outcome(lambda: repr(lib.optim.SGD([lib.nn.Parameter(lib.ones(1))], lr=lr(lib))))
 
     assert attempt(tc) == attempt(torch)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 3, 3), (3, 2), (2, 4)])
+def test_lu_unpack_as_pytorch(shape):
+    import numpy as np
+    values = np.random.RandomState(0).randn(*shape)
+
+    def transcript(lib):
+        A = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+        LU, pivots = lib.linalg.lu_factor(A)
+        P, L, U = lib.lu_unpack(LU, pivots)
+        lines = [P.tolist(), [round(v, 9) for v in L.flatten().tolist()], [round(v, 9) for v in U.flatten().tolist()],
+                 str(P.dtype).replace("tensorcore", "torch"), L.requires_grad,
+                 [tuple(t.shape) for t in lib.lu_unpack(LU, pivots, unpack_data=False)],
+                 [tuple(t.shape) for t in lib.lu_unpack(LU, pivots, False, False)],
+                 _as_torch(str(type(lib.lu_unpack(LU, pivots)))), hasattr(lib.Tensor, "lu_unpack")]
+        if shape[-1] == shape[-2]:
+            (L.sum() + U.pow(2).sum()).backward()
+            lines.append([round(v, 9) for v in A.grad.flatten().tolist()])
+        return lines
+
+    assert transcript(tc) == transcript(torch)
+
+
+def test_lu_unpack_prints_as_pytorch():
+    ours = tc.lu_unpack(*tc.linalg.lu_factor(tc.tensor([[1.0, 2.0], [3.0, 4.0]])))
+    theirs = torch.lu_unpack(*torch.linalg.lu_factor(torch.tensor([[1.0, 2.0], [3.0, 4.0]])))
+    assert _as_torch(repr(ours)) == repr(theirs)
