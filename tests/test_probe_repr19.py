@@ -350,3 +350,29 @@ def test_lu_unpack_prints_as_pytorch():
     ours = tc.lu_unpack(*tc.linalg.lu_factor(tc.tensor([[1.0, 2.0], [3.0, 4.0]])))
     theirs = torch.lu_unpack(*torch.linalg.lu_factor(torch.tensor([[1.0, 2.0], [3.0, 4.0]])))
     assert _as_torch(repr(ours)) == repr(theirs)
+
+
+_EINSUM_CASES = [("ij->ij", [(2, 3)]), ("ij->i", [(2, 3)]), ("ii->i", [(3, 3)]), ("ii", [(3, 3)]), ("ji", [(2, 3)]),
+                 ("ij,jk", [(2, 3), (3, 4)]), ("i,i->i", [(3,), (3,)]), ("ij,i->ij", [(2, 3), (2,)]),
+                 ("ij,kj->ik", [(1, 3), (4, 3)]), ("ijk,ikl->ijl", [(2, 1, 3), (2, 3, 4)]),
+                 ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 5)]), ("bij,bjk->bik", [(2, 2, 3), (2, 3, 4)]),
+                 ("i,i->", [(3,), (3,)]), ("ij,ij->ij", [(2, 3), (2, 3)]), ("i,j->ij", [(2,), (3,)]),
+                 ("bhqd,bhkd->bhqk", [(1, 2, 3, 4), (1, 2, 5, 4)]), ("ij,j->i", [(2, 3), (3,)]),
+                 ("...ij,...jk->...ik", [(2, 2, 3), (2, 3, 4)]), ("iij->ij", [(2, 2, 3)]), ("bi,bi->b", [(2, 3), (2, 3)])]
+
+
+@pytest.mark.parametrize("equation,shapes", _EINSUM_CASES, ids=[case[0] for case in _EINSUM_CASES])
+def test_einsum_result_prints_pytorchs_grad_fn(equation, shapes):
+    # print(scores) of an einsum shows grad_fn=<ViewBackward0> / <MulBackward0> / ... as PyTorch's,
+    # not a no-op Expand or identity Permute; values and gradients stay the same.
+    import numpy as np
+    values = [np.random.RandomState(i).randn(*shape) for i, shape in enumerate(shapes)]
+
+    def transcript(lib):
+        operands = [lib.tensor(v, dtype=lib.float64, requires_grad=True) for v in values]
+        result = lib.einsum(equation, *operands)
+        result.sum().backward()
+        return (result.grad_fn.name(), tuple(result.shape), [round(v, 9) for v in result.flatten().tolist()],
+                [[round(v, 9) for v in op.grad.flatten().tolist()] for op in operands])
+
+    assert transcript(tc) == transcript(torch)
