@@ -376,3 +376,27 @@ def test_einsum_result_prints_pytorchs_grad_fn(equation, shapes):
                 [[round(v, 9) for v in op.grad.flatten().tolist()] for op in operands])
 
     assert transcript(tc) == transcript(torch)
+
+
+@pytest.mark.parametrize("kind,options", [("RNN", {}), ("GRU", {}), ("LSTM", {}), ("RNN", {"num_layers": 2,
+                                           "bidirectional": True}), ("GRU", {"num_layers": 2}), ("LSTM", {"proj_size": 1})],
+                         ids=["RNN", "GRU", "LSTM", "RNN 2 layers bidirectional", "GRU 2 layers", "LSTM proj"])
+def test_batch_first_rnn_output_grad_fn_as_pytorch(kind, options):
+    import warnings
+
+    import numpy as np
+    values = np.random.RandomState(0).randn(2, 4, 3)
+
+    def transcript(lib):
+        lib.manual_seed(0)
+        module = getattr(lib.nn, kind)(3, 2, batch_first=True, **options)
+        x = lib.tensor(values, dtype=lib.float32, requires_grad=True)
+        output, hidden = module(x)
+        (output.pow(2).sum() + (hidden[0] if isinstance(hidden, tuple) else hidden).sum()).backward()
+        return (output.grad_fn.name(), tuple(output.shape), [round(v, 5) for v in output.flatten().tolist()],
+                [round(v, 5) for v in x.grad.flatten().tolist()])
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = transcript(torch)
+    assert transcript(tc) == theirs
