@@ -402,3 +402,39 @@ def test_batch_first_rnn_output_grad_fn_as_pytorch(kind, options):
     assert ours_printed == theirs_printed
     for ours, theirs in zip(ours_values, theirs_values):  # float32 sums may differ in the last ulp
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("options", [{}, {"lr": 0.1, "weight_decay": 0.1},
+                                     {"maximize": True, "d": 2.0, "eps": (1e-30, 1e-3)}, {"beta2_decay": -0.5}],
+                         ids=["defaults", "weight decay", "maximize", "beta2_decay"])
+def test_adafactor_as_pytorch(options):
+    import numpy as np
+
+    def run(lib):
+        model = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.ReLU(), lib.nn.Linear(4, 2))
+        for p in model.parameters():
+            p.data = lib.tensor(np.random.RandomState(p.numel()).randn(*p.shape), dtype=lib.float32)
+        optimizer = lib.optim.Adafactor(model.parameters(), **options)
+        x = lib.tensor(np.random.RandomState(1).randn(5, 3), dtype=lib.float32)
+        for _ in range(3):
+            optimizer.zero_grad()
+            model(x).pow(2).sum().backward()
+            optimizer.step()
+        state = optimizer.state_dict()["state"][0]
+        return (_as_torch(repr(optimizer)), _as_torch(str(type(optimizer))), sorted(state),
+                [p.detach().flatten().tolist() for p in model.parameters()],
+                [state[key].flatten().tolist() for key in ("step", "row_var", "col_var")])
+
+    ours, theirs = run(tc), run(torch)
+    assert ours[:3] == theirs[:3]
+    for ours_values, theirs_values in zip(ours[3] + ours[4], theirs[3] + theirs[4]):
+        np.testing.assert_allclose(ours_values, theirs_values, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("bad", [{"lr": -1.0}, {"beta2_decay": 0.5}, {"eps": (-1.0, 1e-3)}, {"eps": (None, -1.0)},
+                                 {"d": 0.5}, {"weight_decay": -1.0}])
+def test_adafactor_rejects_as_pytorch(bad):
+    def attempt(lib):
+        return _outcome(lambda: repr(lib.optim.Adafactor([lib.nn.Parameter(lib.ones(2))], **bad)))
+
+    assert attempt(tc) == attempt(torch)
