@@ -438,3 +438,45 @@ def test_adafactor_rejects_as_pytorch(bad):
         return _outcome(lambda: repr(lib.optim.Adafactor([lib.nn.Parameter(lib.ones(2))], **bad)))
 
     assert attempt(tc) == attempt(torch)
+
+
+def _extra_state_and_submodule_transcript(lib):
+    nn = lib.nn
+
+    class Counting(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layer = nn.Linear(1, 1)
+            self.count = 3
+
+        def get_extra_state(self):
+            return {"count": self.count}
+
+        def set_extra_state(self, state):
+            self.count = state["count"]
+
+    lines = []
+    model = nn.Sequential(Counting(), nn.ReLU())
+    saved = model.state_dict()
+    lines += [list(saved), saved["0._extra_state"]]
+    other = nn.Sequential(Counting(), nn.ReLU())
+    saved["0._extra_state"] = {"count": 7}
+    lines += [repr(other.load_state_dict(saved)), other[0].count]
+    without_extra = {k: v for k, v in saved.items() if "extra" not in k}
+    lines += [_outcome(lambda: repr(other.load_state_dict(without_extra)))]
+    lines += [_outcome(lambda: repr(other.load_state_dict(without_extra, strict=False)))]
+    lines += [_outcome(lambda: repr(nn.Linear(1, 1).load_state_dict(
+        {"weight": lib.ones(1, 1), "bias": lib.ones(1), "_extra_state": 1})))]
+    lines += [_outcome(lambda: repr(nn.Linear(1, 1).get_extra_state()))]
+    tree = nn.Sequential(nn.Linear(1, 1), nn.Sequential(nn.ReLU()))
+    tree.set_submodule("1.0", nn.Tanh())
+    lines += [_as_torch(repr(tree))]
+    for target, module, strict in [("", nn.Tanh(), False), ("1.x", nn.Tanh(), True), ("0.weight", nn.Tanh(), False),
+                                   ("0", 3, False), ("9.y", nn.Tanh(), False), ("1.x", nn.Tanh(), False)]:
+        lines += [_outcome(lambda: repr(tree.set_submodule(target, module, strict=strict)))]
+    lines += [_as_torch(repr(tree))]
+    return lines
+
+
+def test_extra_state_and_set_submodule_as_pytorch():
+    assert _extra_state_and_submodule_transcript(tc) == _extra_state_and_submodule_transcript(torch)
