@@ -480,3 +480,28 @@ def _extra_state_and_submodule_transcript(lib):
 
 def test_extra_state_and_set_submodule_as_pytorch():
     assert _extra_state_and_submodule_transcript(tc) == _extra_state_and_submodule_transcript(torch)
+
+
+def _load_pre_hook_transcript(lib):
+    nn = lib.nn
+    model = nn.Sequential(nn.Linear(1, 1))
+    seen = []
+
+    def rename_old_weight(module, state_dict, prefix, metadata, strict, missing, unexpected, errors):
+        seen.append((type(module).__name__, prefix, sorted(state_dict), strict))
+        if prefix + "old_w" in state_dict:
+            state_dict[prefix + "weight"] = state_dict.pop(prefix + "old_w")
+
+    handle = model[0].register_load_state_dict_pre_hook(rename_old_weight)
+    lines = [repr(model.load_state_dict({"0.old_w": lib.full((1, 1), 2.0), "0.bias": lib.zeros(1)})),
+             model[0].weight.tolist(), list(seen)]
+    handle.remove()
+    lines += [repr(model.load_state_dict({"0.weight": lib.ones(1, 1), "0.bias": lib.zeros(1)})), len(seen)]
+    emptied = nn.Linear(2, 3).to_empty(device="cpu")
+    lines += [type(emptied).__name__, tuple(emptied.weight.shape), emptied.weight.requires_grad,
+              type(emptied.weight).__name__, nn.Module.T_destination.__name__]
+    return lines
+
+
+def test_load_state_dict_pre_hook_and_to_empty_as_pytorch():
+    assert _load_pre_hook_transcript(tc) == _load_pre_hook_transcript(torch)
