@@ -505,3 +505,14 @@ def _load_pre_hook_transcript(lib):
 
 def test_load_state_dict_pre_hook_and_to_empty_as_pytorch():
     assert _load_pre_hook_transcript(tc) == _load_pre_hook_transcript(torch)
+
+
+def test_generator_clone_state_as_pytorch():
+    def transcript(lib):
+        generator = lib.Generator().manual_seed(3)
+        lib.rand(2, generator=generator)
+        clone = generator.clone_state()
+        return (type(clone).__name__, clone.initial_seed(), lib.rand(3, generator=clone).tolist(),
+                lib.rand(3, generator=generator).tolist())
+
+    assert transcript(tc) == transcript(torch)

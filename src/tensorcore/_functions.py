@@ -530,6 +530,10 @@ class Generator:
         from ._dtype import device
         return device("cpu")
 
+    def clone_state(self) -> Generator:
+        """A new Generator in this one's current stream state (the two then advance independently)."""
+        return _rebuild_generator(self.get_state())
+
     def __reduce__(self):
         # pickle.dumps / copy.deepcopy of a Generator carry its stream state, as
         # torch.Generator's do. The rebuild function (not the class) is what the
