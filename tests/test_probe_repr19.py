@@ -223,6 +223,7 @@ def _compiled_module_transcript(lib):
     output.backward()
     lines += [str(model.weight.grad is model._orig_mod.weight.grad and model.weight.grad is not None)]
     lines += [type(lib.compile(lambda x: x + 1)).__name__]
+    lines += [type(lib.compile(nn.Linear(1, 1), disable=True)).__name__]
     return [_as_torch(line) for line in lines]
 
 

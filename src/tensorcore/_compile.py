@@ -90,6 +90,6 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
         return decorator
     if not callable(model):
         raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
-    if isinstance(model, Module):
+    if isinstance(model, Module) and not disable:  # disable=True: PyTorch hands the module back unwrapped
         return OptimizedModule(model)
     return model
