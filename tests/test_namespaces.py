@@ -181,7 +181,8 @@ def test_is_complex():
 
 def test_compile_is_a_no_op_with_torchs_signature():
     model = nn.Linear(3, 2)
-    assert tc.compile(model) is model
+    compiled = tc.compile(model)  # a module is wrapped as PyTorch's OptimizedModule (test_probe_repr19.py)
+    assert compiled._orig_mod is model and compiled.weight is model.weight
 
     def f(x):
         return x * 2

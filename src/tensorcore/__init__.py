@@ -21,6 +21,10 @@ if _TYPE_CHECKING:
 else:
     Tensor = _C.Tensor
     Tensor.__module__ = "tensorcore"
+    # Assigning __name__ to a heap type also rewrites its C-level tp_name (pybind11 set it to the dotted
+    # "tensorcore._C.Tensor"), which Python's own messages quote: "'Tensor' object has no attribute 'x'",
+    # "unsupported operand type(s) for +: 'Tensor' and 'str'", as PyTorch words them.
+    Tensor.__name__ = "Tensor"
 
 from ._tensor_str import (set_printoptions as set_printoptions, get_printoptions as get_printoptions,  # noqa: E402
                           printoptions as printoptions)

@@ -41,6 +41,8 @@ class memory_format:
     row-major (contiguous) layout, so only contiguous_format and
     preserve_format are accepted where PyTorch takes a memory_format."""
 
+    __module__ = "tensorcore"  # type(tensorcore.contiguous_format) prints <class 'tensorcore.memory_format'>
+
     def __init__(self, name):
         self._name = name
 

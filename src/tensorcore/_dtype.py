@@ -4,6 +4,8 @@
 class dtype:
     """A tensor element type. Singletons: compare with `is` or `==`."""
 
+    __module__ = "tensorcore"  # type(x.dtype) prints <class 'tensorcore.dtype'>, as PyTorch
+
     __slots__ = ("name", "itemsize", "is_floating_point", "is_signed", "is_complex", "_code")
 
     def __init__(self, name, itemsize, is_floating_point, is_signed, code):
@@ -62,6 +64,8 @@ def _dtype_by_name(name):
 
 class Size(tuple):
     """The shape of a tensor: a tuple of ints that prints as tensorcore.Size([...])."""
+
+    __module__ = "tensorcore"  # type(x.shape) prints <class 'tensorcore.Size'>; pickles name tensorcore.Size
 
     __slots__ = ()
 

@@ -99,13 +99,17 @@ def _contract(a, ta, b, tb, keep, sizes):
             n *= sizes[c]
         return n
     nb, na, ns, nbo = prod(batch), prod(a_only), prod(summed), prod(b_only)
+    out_shape = [sizes[c] for c in batch + a_only + b_only]
     if not summed:
         # As PyTorch's sumproduct_pair: nothing summed is a broadcast product, not a bmm (so under
-        # autocast it keeps the input dtypes, while a contraction is a bmm and casts).
-        out = a.reshape(nb, na, 1) * b.reshape(nb, 1, nbo)
+        # autocast it keeps the input dtypes, while a contraction is a bmm and casts). The operands
+        # are shaped to broadcast straight into the result, so the product is its last op (MulBackward0).
+        batch_sizes = [sizes[c] for c in batch]
+        out = (a.reshape(batch_sizes + [sizes[c] for c in a_only] + [1] * len(b_only))
+               * b.reshape(batch_sizes + [1] * len(a_only) + [sizes[c] for c in b_only]))
     else:
-        out = Tensor.bmm(a.reshape(nb, na, ns), b.reshape(nb, ns, nbo))  # Tensor.bmm: autocast's bmm
-    out = out.reshape([sizes[c] for c in batch + a_only + b_only])
+        # Tensor.bmm: autocast's bmm. Always reshaped after, as PyTorch's view (ViewBackward0).
+        out = Tensor.bmm(a.reshape(nb, na, ns), b.reshape(nb, ns, nbo)).reshape(out_shape)
     return out, "".join(batch + a_only + b_only)
 
 
@@ -145,5 +149,18 @@ def einsum(equation, *operands):
     if len(acc_t) < len(out_term):  # an output letter only ever had size-1 (broadcast) dims
         acc = acc.reshape(list(acc.shape) + [1] * (len(out_term) - len(acc_t)))
         acc_t += "".join(c for c in out_term if c not in acc_t)
-    out = acc.permute([acc_t.index(c) for c in out_term]) if out_term else acc
-    return out.expand([sizes[c] for c in out_term]) if out_term else out
+    if not out_term:
+        return acc
+    # The last op names the result's grad_fn, so skip no-op ones as PyTorch does: print(scores) shows
+    # grad_fn=<ViewBackward0> (bmm's reshape), <MulBackward0>, <SumBackward1>, not an identity Permute/Expand.
+    # A lone operand summed over nothing ('ij->ij', 'ii->i') is still permuted, as PyTorch's.
+    permutation = [acc_t.index(c) for c in out_term]
+    lone_operand_unsummed = len(operands) == 1 and len(acc_t) == len(terms[0]) - _repeated_letters(terms[0])
+    out = acc.permute(permutation) if lone_operand_unsummed or permutation != sorted(permutation) else acc
+    target = [sizes[c] for c in out_term]
+    return out.expand(target) if list(out.shape) != target else out
+
+
+def _repeated_letters(term):
+    """How many letters of a term repeat an earlier one ('ii' -> 1): the dims its diagonals remove."""
+    return len(term) - len(set(term))

@@ -530,6 +530,26 @@ class Generator:
         from ._dtype import device
         return device("cpu")
 
+    def clone_state(self) -> Generator:
+        """A new Generator in this one's current stream state (the two then advance independently)."""
+        return _rebuild_generator(self.get_state())
+
+    def __reduce__(self):
+        # pickle.dumps / copy.deepcopy of a Generator carry its stream state, as
+        # torch.Generator's do. The rebuild function (not the class) is what the
+        # pickle names, so the class's display module (tensorcore._C) need not
+        # hold the class.
+        return (_rebuild_generator, (self.get_state(),))
+
+
+# type(g) prints <class 'tensorcore._C.Generator'>, as PyTorch's C type does.
+Generator.__module__ = "tensorcore._C"
+
+
+def _rebuild_generator(state: Any) -> Generator:
+    """Unpickles a Generator: a fresh one put into the pickled stream state."""
+    return Generator().set_state(state)
+
 
 def _gen(generator):
     if generator is None:

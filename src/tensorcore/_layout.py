@@ -11,6 +11,7 @@ class layout:
     """One storage layout. The two values are singletons compared by identity,
     printed as the dtypes are (`tensorcore.strided`)."""
 
+    __module__ = "tensorcore"  # type(t.layout) prints <class 'tensorcore.layout'>, as PyTorch
     __slots__ = ("_name",)
 
     def __init__(self, name):

@@ -101,9 +101,26 @@ def matrix_exp(input):
     return linalg.matrix_exp(input)
 
 
+_lu_unpack_t = linalg._rt("lu_unpack", ("P", "L", "U"))
+
+
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
+    """torch.lu_unpack: P, L, U (A = P L U) from linalg.lu_factor's packed LU
+    and 1-based pivots; a part not asked for comes back as an empty tensor, as
+    PyTorch's. L and U stay on the autograd graph of LU_data (tril/triu)."""
+    def nothing():
+        return _C.empty([0], LU_data.dtype)
+
+    L, U = linalg._unpack_lu(LU_data) if unpack_data else (nothing(), nothing())
+    P = linalg._permutation(LU_pivots, LU_data.shape[-2], LU_data.dtype) if unpack_pivots else nothing()
+    return _lu_unpack_t(P, L, U)
+
+
 def install(namespace):
-    """Adds the functions to the tensorcore namespace and as Tensor methods."""
+    """Adds the functions to the tensorcore namespace and as Tensor methods
+    (lu_unpack only to the namespace: PyTorch has no Tensor.lu_unpack)."""
     for name in __all__:
         fn = globals()[name]
         namespace[name] = fn
         setattr(_C.Tensor, name, fn)
+    namespace["lu_unpack"] = lu_unpack

@@ -6,6 +6,7 @@ Operators, properties and autograd accessors are bound in C++
 Python. Each wrapper normalises arguments and makes one call into _C.
 """
 import builtins
+import sys
 import types
 
 import numpy as np
@@ -40,6 +41,9 @@ class _ReturnType(tuple):
     def __repr__(self):
         return f"tensorcore.return_types.{builtins.type(self).__name__}(\nvalues={self[0]!r},\nindices={self[1]!r})"
 
+    def __reduce__(self):
+        return (builtins.type(self), tuple(self))  # pickle / deepcopy: rebuilt from the fields
+
 
 def _return_type(name):
     cls = builtins.type(name, (_ReturnType,), {"__slots__": ()})
@@ -61,7 +65,7 @@ def _named_return_type(name, fields):
         return f"tensorcore.return_types.{name}(\n{body})"
 
     ns = {"__slots__": (), "__new__": new, "__repr__": rep, "n_fields": len(fields), "n_sequence_fields": len(fields),
-          "_fields": fields}
+          "_fields": fields, "__reduce__": lambda self: (builtins.type(self), tuple(self))}
     ns.update({f: property(lambda self, i=i: self[i]) for i, f in enumerate(fields)})
     cls = builtins.type(name, (tuple,), ns)
     cls.__module__ = "tensorcore.return_types"
@@ -69,9 +73,12 @@ def _named_return_type(name, fields):
     return cls
 
 
-# A namespace (not a namedtuple) so other modules can register their types.
-return_types = types.SimpleNamespace(**{n: _return_type(n) for n in ("max", "min", "sort", "topk", "kthvalue", "mode",
-                                                                   "median")})
+# A module (registered as tensorcore.return_types) so other modules can register their types and pickle can
+# find a class by its __module__ and name: pickle.dumps(x.max(0)) round-trips, as PyTorch's.
+return_types = types.ModuleType("tensorcore.return_types", "torch.return_types: the named tuples ops return.")
+for _name in ("max", "min", "sort", "topk", "kthvalue", "mode", "median"):
+    setattr(return_types, _name, _return_type(_name))
+sys.modules[return_types.__name__] = return_types
 
 
 # ---- printing ----
@@ -88,7 +95,16 @@ def __repr__(self, *, tensor_contents=None):
     fn = self._grad_fn
     return _tensor_str.format_tensor(
         values, self.dtype.name, shape=tuple(self.shape), default_dtype_name=_C.get_default_dtype().name,
-        requires_grad=self.requires_grad and fn is None, grad_fn_name=fn.name().rsplit("::", 1)[-1] if fn is not None else None)
+        requires_grad=self.requires_grad and fn is None, grad_fn_name=fn.name().rsplit("::", 1)[-1] if fn is not None else None,
+        prefix=_repr_prefix(self))
+
+
+def _repr_prefix(tensor):
+    """PyTorch prints a Tensor or Parameter as tensor(...) and an instance of
+    any other subclass under its class name: MyTensor([1., 2.])."""
+    from .nn.parameter import Parameter  # nn imports this module: looked up at call time
+    cls = builtins.type(tensor)
+    return "tensor(" if cls is Tensor or cls is Parameter else f"{cls.__name__}("
 
 
 _method(__repr__, "__repr__")
@@ -97,11 +113,15 @@ _method(__repr__, "__str__")
 
 @_method
 def __format__(self, spec):
-    if self.dim() == 0:
+    # As PyTorch: only a plain 0-dim Tensor formats as its Python number
+    # (f"{loss:.4f}"); a subclass (Parameter, ...) or a tensor with dims falls
+    # back to object.__format__, so an empty spec prints str() and any other
+    # spec raises a TypeError naming the subclass.
+    if self.dim() == 0 and builtins.type(self) is Tensor:
         return self.item().__format__(spec)
     if spec == "":
-        return repr(self)
-    raise TypeError("unsupported format string passed to Tensor.__format__")
+        return str(self)
+    raise TypeError(f"unsupported format string passed to {builtins.type(self).__name__}.__format__")
 
 
 # ---- autograd surface ----

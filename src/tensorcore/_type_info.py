@@ -31,6 +31,8 @@ class finfo:
     """Limits of a floating-point dtype: bits, eps, max, min, tiny (=
     smallest_normal), resolution and dtype (its name)."""
 
+    __module__ = "tensorcore"  # type(finfo(...)) prints <class 'tensorcore.finfo'>, as PyTorch
+
     __hash__ = None  # unhashable, as PyTorch's
 
     def __init__(self, type=None):  # noqa: A002 - PyTorch's parameter name
@@ -56,6 +58,8 @@ class finfo:
 
 class iinfo:
     """Limits of an integer dtype: bits, min, max and dtype (its name)."""
+
+    __module__ = "tensorcore"  # type(iinfo(...)) prints <class 'tensorcore.iinfo'>, as PyTorch
 
     __hash__ = None
 

@@ -5,6 +5,11 @@ from typing import Any
 
 from . import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: F401
 
+# PyTorch defines these classes in torch.autograd.grad_mode, and that is the
+# module their reprs and type() print (<torch.autograd.grad_mode.no_grad object ...>).
+for _context_class in (no_grad, enable_grad, set_grad_enabled, inference_mode):
+    _context_class.__module__ = __name__
+
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "set_multithreading_enabled"]
 
 

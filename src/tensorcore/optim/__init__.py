@@ -15,3 +15,6 @@ from .asgd import ASGD as ASGD  # noqa: F401
 from .sparse_adam import SparseAdam as SparseAdam  # noqa: F401
 from .lbfgs import LBFGS as LBFGS  # noqa: F401
 from . import lr_scheduler as lr_scheduler  # noqa: F401
+from . import adamw  # noqa: E402,F401  (torch.optim.adamw: AdamW's home module, as PyTorch's)
+from ._adafactor import Adafactor as Adafactor  # noqa: E402,F401
+Adafactor.__module__ = "tensorcore.optim"  # PyTorch's class prints as torch.optim.Adafactor

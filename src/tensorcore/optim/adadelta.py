@@ -1,7 +1,7 @@
 """Adadelta."""
 from __future__ import annotations
 from typing import Any
-from .optimizer import (Optimizer, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable,
+from .optimizer import (Optimizer, _lr_value, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable,
                         _zeros_like_param)
 
 __all__ = ["Adadelta"]
@@ -34,7 +34,7 @@ class Adadelta(Optimizer):
         loss = self._closure_loss(closure)
         for group in self.param_groups:
             params, grads = self._params_with_grad(group, "Adadelta")
-            lr, rho, eps, weight_decay = group["lr"], group["rho"], group["eps"], group["weight_decay"]
+            lr, rho, eps, weight_decay = _lr_value(group), group["rho"], group["eps"], group["weight_decay"]
             for param, grad in zip(params, grads):
                 state = self.state[param]
                 if len(state) == 0:

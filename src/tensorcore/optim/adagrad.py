@@ -2,7 +2,7 @@
 from __future__ import annotations
 from typing import Any
 from .. import _C
-from .optimizer import Optimizer, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable
+from .optimizer import Optimizer, _lr_value, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable
 
 __all__ = ["Adagrad"]
 
@@ -50,7 +50,7 @@ class Adagrad(Optimizer):
         loss = self._closure_loss(closure)
         for group in self.param_groups:
             params, grads = self._params_with_grad(group, "Adagrad")
-            lr, lr_decay, eps, weight_decay = group["lr"], group["lr_decay"], group["eps"], group["weight_decay"]
+            lr, lr_decay, eps, weight_decay = _lr_value(group), group["lr_decay"], group["eps"], group["weight_decay"]
             for param, grad in zip(params, grads):
                 state = self.state[param]
                 if len(state) == 0:  # a parameter added with add_param_group

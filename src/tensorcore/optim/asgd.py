@@ -1,7 +1,7 @@
 """ASGD."""
 from __future__ import annotations
 from typing import Any
-from .optimizer import (Optimizer, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable,
+from .optimizer import (Optimizer, _lr_value, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable,
                         _zeros_like_param)
 
 __all__ = ["ASGD"]
@@ -35,7 +35,7 @@ class ASGD(Optimizer):
         loss = self._closure_loss(closure)
         for group in self.param_groups:
             params, grads = self._params_with_grad(group, "ASGD")
-            lr, lambd, alpha, t0 = group["lr"], group["lambd"], group["alpha"], group["t0"]
+            lr, lambd, alpha, t0 = _lr_value(group), group["lambd"], group["alpha"], group["t0"]
             weight_decay = group["weight_decay"]
             for param, grad in zip(params, grads):
                 state = self.state[param]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 from typing import Any
 from .. import _C
-from .optimizer import Optimizer, _float_lr
+from .optimizer import Optimizer, _lr_value, _float_lr
 
 __all__ = ["LBFGS"]
 
@@ -204,7 +204,7 @@ class LBFGS(Optimizer):
 
     def _run(self, closure):
         group = self.param_groups[0]
-        lr = group["lr"]
+        lr = _lr_value(group)
         max_iter, max_eval = group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
         line_search_fn, history_size = group["line_search_fn"], group["history_size"]

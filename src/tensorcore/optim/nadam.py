@@ -1,7 +1,7 @@
 """NAdam."""
 from __future__ import annotations
 from typing import Any
-from .optimizer import (Optimizer, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable,
+from .optimizer import (Optimizer, _lr_value, _check_hyperparameters, _float_lr, _scalar_state, _use_grad_for_differentiable,
                         _zeros_like_param)
 
 __all__ = ["NAdam"]
@@ -38,7 +38,7 @@ class NAdam(Optimizer):
         loss = self._closure_loss(closure)
         for group in self.param_groups:
             params, grads = self._params_with_grad(group, "NAdam")
-            lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
+            lr, eps, weight_decay = _lr_value(group), group["eps"], group["weight_decay"]
             beta1, beta2 = group["betas"]
             momentum_decay = group["momentum_decay"]
             for param, grad in zip(params, grads):

@@ -406,12 +406,18 @@ def _zeros_like_param(param):
 
 
 def _float_lr(lr):
-    """A learning rate given as a number or a 1-element tensor, as a float."""
-    if isinstance(lr, _C.Tensor):
-        if lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        return float(lr)
+    """A learning rate given as a number or a 1-element tensor, checked and
+    returned as given: PyTorch keeps a Tensor lr in the param group (its
+    state_dict prints 'lr': tensor(0.0100), schedulers fill it in place), so
+    each step reads it through _lr_value."""
+    if isinstance(lr, _C.Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
     return lr
+
+
+def _lr_value(group):
+    """A param group's learning rate as a Python float, for the update arithmetic."""
+    return float(group["lr"])
 
 
 def _check_iterable(x):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 from typing import Any
 from .. import _C
-from .optimizer import Optimizer, _float_lr
+from .optimizer import Optimizer, _lr_value, _float_lr
 
 __all__ = ["SGD"]
 
@@ -82,4 +82,4 @@ class SGD(Optimizer):
                 else:
                     buf.mul_(momentum).add_(grad, alpha=1 - group["dampening"])
                 grad = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
-            p.add_(grad, alpha=-group["lr"])
+            p.add_(grad, alpha=-_lr_value(group))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 import math
 
-from .optimizer import Optimizer, _float_lr
+from .optimizer import Optimizer, _lr_value, _float_lr
 
 __all__ = ["SparseAdam"]
 
@@ -49,7 +49,7 @@ class SparseAdam(Optimizer):
                     state["step"] += 1
                     work.append((p, state))
                 for p, state in work:
-                    _sparse_adam_update(p, state, group["lr"], beta1, beta2, group["eps"],
+                    _sparse_adam_update(p, state, _lr_value(group), beta1, beta2, group["eps"],
                                         group.get("maximize", False))
         return loss
 

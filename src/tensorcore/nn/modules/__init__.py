@@ -61,3 +61,47 @@ from ..parallel.data_parallel import DataParallel as DataParallel  # noqa: F401,
 from .adaptive import AdaptiveLogSoftmaxWithLoss as AdaptiveLogSoftmaxWithLoss  # noqa: F401,E402
 from .linear_cross_entropy import (LinearCrossEntropyLoss as LinearCrossEntropyLoss,  # noqa: F401,E402
                                    LinearCrossEntropyOptions as LinearCrossEntropyOptions)
+
+
+# Note [PyTorch's home modules]
+# type(layer), a class's repr and a pickled module all name the module a class
+# lives in. Some classes here are written in a different file than PyTorch's
+# (activation_more.py, pixelshuffle.py, lazy.py, ...); each is given PyTorch's
+# module path as its __module__ and is set as an attribute of that module, so
+# `print(type(m))` reads <class 'tensorcore.nn.modules.activation.Mish'> and a
+# pickle that names that path finds the class there. The files they are written
+# in keep them too (pickles written before still load).
+def _move_to_pytorch_home_modules():
+    import importlib
+
+    homes = {
+        "activation": ("CELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish", "LogSigmoid", "Mish", "PReLU",
+                       "RReLU", "SELU", "Softmax2d", "Softshrink", "Softsign", "Tanhshrink", "Threshold"),
+        "padding": ("ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d"),
+        "upsampling": ("Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d"),
+        "channelshuffle": ("ChannelShuffle",),
+        "instancenorm": ("InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LazyInstanceNorm1d",
+                         "LazyInstanceNorm2d", "LazyInstanceNorm3d"),
+        "conv": ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "LazyConv1d", "LazyConv2d", "LazyConv3d",
+                 "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d"),
+        "batchnorm": ("LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d"),
+        "linear": ("LazyLinear",),
+        "container": ("Container", "ParameterDict", "ParameterList"),
+        "loss": ("LinearCrossEntropyLoss",),
+    }
+    package = globals()
+    for home, names in homes.items():
+        module = importlib.import_module(f"{__name__}.{home}")
+        for name in names:
+            cls = package[name]
+            cls.__module__ = module.__name__
+            setattr(module, name, cls)
+    parameter_module = importlib.import_module("tensorcore.nn.parameter")
+    for name in ("UninitializedParameter", "UninitializedBuffer"):
+        cls = package[name]
+        cls.__module__ = parameter_module.__name__
+        setattr(parameter_module, name, cls)
+
+
+_move_to_pytorch_home_modules()
+del _move_to_pytorch_home_modules

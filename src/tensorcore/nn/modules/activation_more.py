@@ -49,6 +49,10 @@ class Mish(_Inplace):
     def forward(self, input: Any) -> Tensor:
         return F.mish(input, self.inplace)
 
+    def extra_repr(self) -> str:
+        # PyTorch's Mish (unlike Hardswish/Hardsigmoid) prints its inplace flag, only when set.
+        return "inplace=True" if self.inplace else ""
+
 
 class Hardswish(_Inplace):
     def forward(self, input: Any) -> Tensor:

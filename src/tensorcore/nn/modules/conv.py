@@ -47,6 +47,10 @@ class _ConvNd(Module):
         else:
             self.padding = _tuple(padding, n)
         self.padding_mode = padding_mode
+        # The attributes PyTorch's _ConvNd shares with the transposed convolutions
+        # (code that walks a model reads m.transposed / m.output_padding).
+        self.transposed = False
+        self.output_padding = (0,) * n
         # F.pad's (last dim first) amounts for the non-'zeros' padding modes.
         if isinstance(self.padding, str):
             self._reversed_padding_repeated_twice = [0, 0] * n

@@ -26,8 +26,12 @@ class Unflatten(Module):
     def __init__(self, dim: Any, unflattened_size: Any) -> None:
         super().__init__()
         if not isinstance(unflattened_size, (tuple, list)):
-            raise TypeError("unflattened_size must be tuple of ints, but found type {}".format(
+            raise TypeError("unflattened_size must be a tuple of ints, but found type {}".format(
                 type(unflattened_size).__name__))
+        for position, element in enumerate(unflattened_size):
+            if not isinstance(element, int):
+                raise TypeError(f"unflattened_size must be tuple of ints, but found element of type "
+                                f"{type(element).__name__} at pos {position}")
         self.dim = dim
         self.unflattened_size = unflattened_size
 

@@ -80,6 +80,7 @@ class Module:
     _version = 1
     training: bool
     call_super_init = False
+    T_destination = TypeVar("T_destination", bound=dict)  # PyTorch's state_dict() annotation, a class attribute
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if self.call_super_init is False and bool(kwargs):
@@ -276,6 +277,20 @@ class Module:
                 raise AttributeError("`" + item + "` is not an nn.Module")
         return mod
 
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
+        """Replaces (or, unless strict, adds) the submodule at dotted path `target`."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        *parent_path, name = target.split(".")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent = self.get_submodule(".".join(parent_path)) if parent_path else self
+        if strict and not hasattr(parent, name):
+            raise AttributeError(parent._get_name() + " has no attribute `" + name + "`")
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError("`" + name + "` is not an nn.Module")
+        setattr(parent, name, module)
+
     def get_parameter(self, target: str) -> Parameter:
         module_path, _, param_name = target.rpartition(".")
         mod = self.get_submodule(module_path)
@@ -369,6 +384,13 @@ class Module:
             del self._modules[name]
         else:
             object.__delattr__(self, name)
+
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """PyTorch compiles the module's __call__ in place; tensorcore runs it
+        eagerly, so this only checks the arguments as tensorcore.compile does
+        (the module, its repr and its state_dict keys stay as they are)."""
+        from ..._compile import compile as compile_callable
+        compile_callable(self.__call__, *args, **kwargs)
 
     def __dir__(self):
         module_attrs = dir(self.__class__)
@@ -575,6 +597,20 @@ class Module:
         return self
 
     # ---- state dict ----
+    # Note [Extra state]: a module class that overrides get_extra_state() saves what it returns under
+    # "<prefix>_extra_state" in state_dict(), and load_state_dict() hands that entry to its
+    # set_extra_state() (a missing entry is a missing key under strict). Classes that do not override
+    # them have no such key, as in PyTorch.
+    def get_extra_state(self) -> Any:
+        raise RuntimeError("Reached a code path in Module.get_extra_state() that should never be called. Please "
+                           "file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
+                           "to report this bug.")
+
+    def set_extra_state(self, state: Any) -> None:
+        raise RuntimeError("Reached a code path in Module.set_extra_state() that should never be called. Please "
+                           "file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
+                           "to report this bug.")
+
     def _save_to_state_dict(self, destination, prefix, keep_vars):
         for name, param in self._parameters.items():
             if param is not None:
@@ -582,6 +618,8 @@ class Module:
         for name, buf in self._buffers.items():
             if buf is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = buf if keep_vars else buf.detach()
+        if type(self).get_extra_state is not Module.get_extra_state:
+            destination[prefix + "_extra_state"] = self.get_extra_state()
 
     def state_dict(self, *args: Any, destination: Any = None, prefix: str = "",
                    keep_vars: bool = False) -> dict[str, Any]:
@@ -624,8 +662,23 @@ class Module:
         self._load_state_dict_post_hooks[handle.id] = hook
         return handle
 
+    def register_load_state_dict_pre_hook(self, hook: Any) -> Any:
+        """hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+        error_msgs), run before load_state_dict() loads this module (it may edit state_dict)."""
+        self.__dict__.setdefault("_load_state_dict_pre_hooks", OrderedDict())
+        handle = RemovableHandle(self._load_state_dict_pre_hooks)
+        self._load_state_dict_pre_hooks[handle.id] = hook
+        return handle
+
+    def to_empty(self, *, device: Any, recurse: bool = True) -> Module:
+        """Parameters and buffers replaced by uninitialised tensors of the same shape on `device`."""
+        from ... import empty_like
+        return self._apply(lambda t: empty_like(t, device=device), recurse=recurse)
+
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                               error_msgs):
+        for hook in self.__dict__.get("_load_state_dict_pre_hooks", {}).values():
+            hook(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
         persistent_buffers = {k: v for k, v in self._buffers.items() if k not in self._non_persistent_buffers_set}
         local_state = {k: v for k, v in itertools.chain(self._parameters.items(), persistent_buffers.items())
                        if v is not None}
@@ -662,8 +715,18 @@ class Module:
                 error_msgs.append(f'While copying the parameter named "{key}", whose dimensions in the model are '
                                   f"{param.size()} and whose dimensions in the checkpoint are {input_param.size()}, "
                                   f"an exception occurred : {ex.args}.")
+        extra_state_key = prefix + "_extra_state"
+        if type(self).set_extra_state is not Module.set_extra_state:
+            if extra_state_key in state_dict:
+                self.set_extra_state(state_dict[extra_state_key])
+            elif strict:
+                missing_keys.append(extra_state_key)
+        elif strict and extra_state_key in state_dict:
+            unexpected_keys.append(extra_state_key)
         if strict:
             for key in state_dict.keys():
+                if key == extra_state_key:
+                    continue  # handled above
                 if key.startswith(prefix):
                     input_name = key[len(prefix):].split(".", 1)
                     if len(input_name) > 1:

@@ -262,7 +262,9 @@ class RNNBase(Module):
         if isinstance(orig_input, PackedSequence):
             return PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices)
         if self.batch_first:
-            output = output.transpose(0, 1)
+            # PyTorch's RNN/GRU kernels transpose their fresh output in place (grad_fn TransposeBackward1);
+            # its LSTM (mkldnn) path transposes out of place (TransposeBackward0).
+            output = output.transpose(0, 1) if self.mode.startswith("LSTM") else output.transpose_(0, 1)
         if not is_batched:
             output = output.squeeze(0 if self.batch_first else 1)
         return output
