@@ -39,6 +39,7 @@
 #include <immintrin.h>
 #endif
 
+#include "backend/cpu/pack_buffer.h"
 #include "core/parallel.h"
 
 #ifndef TC_BF16_MR
@@ -75,7 +76,9 @@ inline u32 load_pair(const u16* p) {
 
 // float32 -> bfloat16 bits, round to nearest even, NaN as 0x7fc0: the same
 // arithmetic as core/half.h's float_to_bfloat16_bits (to_dtype), so a fused
-// rounding gives the bits a separate conversion would.
+// rounding gives the bits a separate conversion would. A copy in this file's
+// unnamed namespace rather than a call: this file is also compiled with
+// -mavx512bf16 (see backend/cpu/pack_buffer.h on shared inline functions).
 inline u16 round_to_bf16(float f) {
   u32 x;
   std::memcpy(&x, &f, sizeof(x));
@@ -266,25 +269,6 @@ __attribute__((noinline)) void tile(int64_t kc2, const u32* a, const u32* b, voi
     for (int q = 0; q < nr; ++q) cf[r * ldc + q] = add ? cf[r * ldc + q] + tmp[r * NR + q] : tmp[r * NR + q];
 }
 
-struct AlignedBuffer {
-  void* ptr = nullptr;
-  size_t cap = 0;
-  ~AlignedBuffer() { std::free(ptr); }
-  u32* get(size_t words) {
-    const size_t bytes = words * sizeof(u32);
-    if (bytes > cap) {
-      std::free(ptr);
-      cap = (bytes + 4095) & ~size_t(4095);
-      ptr = std::aligned_alloc(4096, cap);
-      if (!ptr) {
-        cap = 0;
-        throw std::bad_alloc();
-      }
-    }
-    return static_cast<u32*>(ptr);
-  }
-};
-
 inline int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
 // Equal K blocks of at most KC, even (whole pairs); a function of k only.
@@ -298,12 +282,12 @@ void gemm_block(int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t k, const
                 const u16* b, int64_t b_r, int64_t b_c, void* c, int64_t c_r, bool round) {
   const size_t c_item = round ? sizeof(u16) : sizeof(float);
   constexpr int64_t mb = MB / MR * MR, nb = NB / NR * NR;
-  static thread_local AlignedBuffer abuf, bbuf;
+  static thread_local PackBuffer abuf, bbuf;
   const int64_t kb = k_block(k);
   const int64_t mrows = std::min<int64_t>(mb, round_up(i1 - i0, MR));
   const int64_t ncols = std::min<int64_t>(nb, round_up(j1 - j0, NR));
-  u32* ap = abuf.get(static_cast<size_t>(mrows * (kb / 2)));
-  u32* bp = bbuf.get(static_cast<size_t>(ncols * (kb / 2)));
+  u32* ap = static_cast<u32*>(abuf.get(static_cast<size_t>(mrows * (kb / 2)) * sizeof(u32)));
+  u32* bp = static_cast<u32*>(bbuf.get(static_cast<size_t>(ncols * (kb / 2)) * sizeof(u32)));
   for (int64_t pc = 0; pc < k; pc += kb) {
     const int64_t kc = std::min(kb, k - pc), kc2 = (kc + 1) / 2;
     const bool add = pc > 0;

@@ -38,6 +38,7 @@
 #include <immintrin.h>
 #endif
 
+#include "backend/cpu/pack_buffer.h"
 #include "backend/kernels.h"
 #include "core/parallel.h"
 
@@ -343,28 +344,10 @@ template <typename T> void pack_b(int64_t nc, int64_t kc, const T* b, int64_t b_
 }
 
 // ---------------------------------------------------------------------------
-// Thread-local packing buffers, 64-byte aligned, grown on demand and reused.
+// Thread-local packing buffers (backend/cpu/pack_buffer.h).
 // ---------------------------------------------------------------------------
-struct Buffer {
-  void* ptr = nullptr;
-  size_t cap = 0;
-  ~Buffer() { std::free(ptr); }
-  void* get(size_t bytes) {
-    if (bytes > cap) {
-      std::free(ptr);
-      cap = (bytes + 4095) & ~size_t(4095);
-      ptr = std::aligned_alloc(4096, cap);
-      if (!ptr) {
-        cap = 0;
-        throw std::bad_alloc();
-      }
-    }
-    return ptr;
-  }
-};
-
 struct PackBuffers {
-  Buffer a, b;
+  PackBuffer a, b;
 };
 
 inline PackBuffers& pack_buffers() {
