@@ -96,10 +96,38 @@ void set_history(const std::vector<Tensor>& outputs, const std::shared_ptr<Node>
 
 // ---- saved tensors ----
 
+namespace {
+thread_local PackHook tls_pack_hook = nullptr;
+}  // namespace
+
+void set_thread_pack_hook(PackHook hook) { tls_pack_hook = hook; }
+PackHook thread_pack_hook() { return tls_pack_hook; }
+
 SavedTensor::SavedTensor(const Tensor& t, bool is_output) : is_output_(is_output) {
   if (!t.defined()) return;
   version_ = t.version();
   requires_grad_ = t.requires_grad();
+  if (__builtin_expect(tls_pack_hook != nullptr, 0) && !t->wrapped_number) {
+    // Note [Saved-tensor hooks]
+    if (is_output) {
+      output_nr_ = t->autograd ? t->autograd->output_nr : 0;
+    } else if (requires_grad_) {
+      Edge e = gradient_edge(t);
+      if (t->autograd && t->autograd->grad_fn) {
+        grad_fn_ = e.fn;
+        output_nr_ = e.input_nr;
+      } else {
+        grad_accumulator_ = e.fn;
+      }
+    }
+    NoGradGuard no_grad;
+    packed_ = tls_pack_hook(t);
+    TC_CHECK(t.version() == version_,
+             "A saved tensor pack hook is modifying its input in place. Tensors provided as input to pack hook "
+             "cannot be modified by in-place operations as this can lead to unexpected side-effects. Please open an "
+             "issue if you need to perform in-place operations on the input to a pack hook.");
+    return;
+  }
   if (is_output) {
     data_ = make_view(t, t.sizes(), t.strides(), t->offset);
     output_nr_ = t->autograd ? t->autograd->output_nr : 0;
@@ -114,6 +142,24 @@ void SavedTensor::rebind_output(const Tensor& from, const Tensor& to) {
   version_ = to.version();
 }
 
+Tensor SavedTensor::unpack_hooked(Node* owner) const {
+  Tensor data = packed_->unpack();
+  Tensor alias = make_view(data, data.sizes(), data.strides(), data->offset);
+  if (!requires_grad_) return alias;
+  AutogradMeta& m = meta(alias);
+  m.requires_grad = true;
+  if (is_output_ && owner) {
+    m.grad_fn = owner->shared_from_this();
+    m.output_nr = output_nr_;
+  } else if (grad_fn_) {
+    m.grad_fn = grad_fn_;
+    m.output_nr = output_nr_;
+  } else {
+    m.grad_accumulator = grad_accumulator_;  // gradients reach the saved leaf
+  }
+  return alias;
+}
+
 Tensor SavedTensor::unpack(Node* owner) const {
   if (released_)
     raise(ErrorKind::Runtime,
@@ -121,6 +167,7 @@ Tensor SavedTensor::unpack(Node* owner) const {
           "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
           "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
           "if you need to access saved tensors after calling backward.");
+  if (packed_) return unpack_hooked(owner);
   if (!data_.defined()) return Tensor();
   uint32_t now = data_.version();
   if (now != version_)

@@ -85,6 +85,11 @@ TC_FORMULA(dot);
 TC_FORMULA(mv);
 TC_FORMULA(addmm);
 TC_FORMULA(as_strided_scatter);
+// Saving a product's operands (Note [Product operands saved on demand]): slot 0
+// holds the first operand (input `a_input` of the node), slot 1 the second;
+// save_mm_operands also records their layouts (attrs::MatmulLayout).
+void save_product_operands(FormulaNode* n, const Tensor& a, const Tensor& b, size_t a_input);
+void save_mm_operands(FormulaNode* n, const Tensor& a, const Tensor& b, size_t a_input);
 
 // nn (derivatives_nn.cpp)
 TC_FORMULA(nll_loss);

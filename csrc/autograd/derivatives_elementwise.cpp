@@ -2,7 +2,9 @@
 // unary and binary ops' formulas are columns of their registry rows
 // (backend/op_tables.h); this file turns each row into a backward function
 // and records nodes for them. The rest (where, clamp, lerp, ...) follow.
+#include <array>
 #include <cmath>
+#include <type_traits>
 
 #include "autograd/derivatives.h"
 #include "autograd/formula_math.h"
@@ -77,8 +79,10 @@ template <UnaryOp op> Grads unary_backward(FormulaNode& n, const Grads& g);
     [[maybe_unused]] const Tensor grad = conj_if(cg, g[0]);                                                           \
     [[maybe_unused]] const Saved self(n, 0), other(n, 1), result(n, 2);                                               \
     const bool div_other = BinaryOp::E == BinaryOp::Div;                                                              \
+    /* d_self first: slots unpack in the order they were saved (Note [Table formulas save on demand]) */              \
+    Tensor g_self = n.needs_grad(0) ? Tensor(d_self) : Tensor();                                                      \
     Tensor g_other = !n.needs_grad(1) ? Tensor() : div_other ? div_d_other(grad, self, other) : Tensor(d_other);      \
-    return {conj_if(cg, n.needs_grad(0) ? Tensor(d_self) : Tensor()), conj_if(cg, g_other)};                          \
+    return {conj_if(cg, g_self), conj_if(cg, g_other)};                                                               \
   }                                                                                                                   \
   template <> Grads binary_not_implemented<BinaryOp::E>(FormulaNode&, const Grads&) {                                 \
     raise(ErrorKind::Runtime, "derivative for aten::" #name " is not implemented");                                   \
@@ -98,10 +102,105 @@ TC_BINARY_OPS(TC_BINARY_BACKWARD)
 TC_UNARY_OPS(TC_UNARY_BACKWARD)
 #undef TC_UNARY_BACKWARD
 
-void save_slots(FormulaNode* n, unsigned saves, std::initializer_list<const Tensor*> inputs, const Tensor& out) {
-  size_t i = 0;
-  for (const Tensor* t : inputs) n->save((saves & (1u << i++)) ? *t : Tensor());
-  n->save((saves & RESULT) ? out : Tensor(), true);
+// Note [Table formulas save on demand]
+// A row's `saves` column names every value its formulas read, but a formula
+// whose input needs no gradient never runs, so its values are not saved: a
+// slot is kept only when a formula that will run mentions it. The mentions
+// are read from the formula columns' text at compile time (mentioned_slots),
+// so the table stays the single source. This is PyTorch's rule for its
+// generated nodes (`(a * 2).grad_fn._saved_self` is None there), and it keeps
+// tensors alive only as long as they can be used.
+constexpr bool identifier_char(char c) {
+  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+constexpr size_t kNowhere = 1u << 20;
+// The position of `word`'s first mention as an identifier in `text`, or kNowhere.
+constexpr size_t first_mention(const char* text, const char* word) {
+  size_t wl = 0;
+  while (word[wl]) ++wl;
+  for (size_t i = 0; text[i]; ++i) {
+    if (i > 0 && identifier_char(text[i - 1])) continue;
+    size_t k = 0;
+    while (k < wl && text[i + k] == word[k]) ++k;
+    if (k == wl && !identifier_char(text[i + wl])) return i;
+  }
+  return kNowhere;
+}
+constexpr bool mentions(const char* text, const char* word) { return first_mention(text, word) != kNowhere; }
+constexpr size_t text_length(const char* text) {
+  size_t n = 0;
+  while (text[n]) ++n;
+  return n;
+}
+
+// The order in which a node's slots (0 self, 1 other or result, 2 result) are
+// saved, two bits per step: by first mention in d_self, then in d_other, as
+// PyTorch's generated nodes save (and call pack hooks) in the order their
+// formulas mention the values (mul saves other, then self).
+constexpr unsigned save_order(const char* d_self, const char* d_other, bool unary) {
+  const size_t offset = text_length(d_self) + 1;
+  auto key = [&](const char* word) {
+    size_t a = first_mention(d_self, word), b = first_mention(d_other, word);
+    return a != kNowhere ? a : b != kNowhere ? offset + b : 2 * kNowhere;
+  };
+  size_t keys[3] = {key("self"), unary ? key("result") : key("other"), unary ? 3 * kNowhere : key("result")};
+  unsigned slots[3] = {0, 1, 2};
+  for (int i = 0; i < 3; ++i)  // insertion sort; ties keep slot order
+    for (int j = i; j > 0 && keys[slots[j]] < keys[slots[j - 1]]; --j) {
+      unsigned t = slots[j];
+      slots[j] = slots[j - 1];
+      slots[j - 1] = t;
+    }
+  return slots[0] | (slots[1] << 2) | (slots[2] << 4);
+}
+static_assert(save_order("grad * other", "grad * self", false) == (1u | (0u << 2) | (2u << 4)));
+constexpr unsigned mentioned_slots(const char* formula) {
+  return (mentions(formula, "self") ? SELF : 0u) | (mentions(formula, "other") ? OTHER : 0u) |
+         (mentions(formula, "result") ? RESULT : 0u);
+}
+static_assert(mentioned_slots("grad * other") == OTHER && mentioned_slots("where(self_x, other2, grad)") == 0 &&
+              mentioned_slots("grad * result * log(self)") == (SELF | RESULT));
+
+// The slots a node needs: those mentioned by the formula of each input that needs a gradient.
+unsigned needed_slots(const FormulaNode* n, unsigned saves, unsigned d_self_slots, unsigned d_other_slots) {
+  return saves & ((n->needs_grad(0) ? d_self_slots : 0u) | (n->needs_grad(1) ? d_other_slots : 0u));
+}
+
+// The slots' names as PyTorch's nodes expose them: only the slots the row's
+// `saves` column declares have one ("" never matches); pow with a
+// Python-number exponent keeps it as `exponent`.
+enum SlotNaming { kUnary, kBinary, kPowScalar };
+const char* const* slot_names(SlotNaming naming, unsigned declared) {
+  static const auto tables = [] {
+    std::array<std::array<std::array<const char*, 4>, 8>, 3> t{};
+    const char* names[3][3] = {
+        {"self", "result", nullptr}, {"self", "other", "result"}, {"self", "exponent", "result"}};
+    for (int k = 0; k < 3; ++k)
+      for (unsigned d = 0; d < 8; ++d) {
+        const unsigned bits[3] = {SELF, k == kUnary ? RESULT : OTHER, RESULT};
+        for (int i = 0; i < (k == kUnary ? 2 : 3); ++i) t[k][d][i] = (d & bits[i]) ? names[k][i] : "";
+      }
+    return t;
+  }();
+  return tables[naming][declared & 7].data();
+}
+
+// Evaluated by the compiler: the formula text is scanned at build time only.
+#define TC_CONST(expr) (std::integral_constant<unsigned, (expr)>::value)
+
+// Slot i holds input i (bit 1 << i of `saves`), the last slot the result;
+// they are filled in `order` (save_order), which is when pack hooks run.
+void save_slots(FormulaNode* n, unsigned saves, std::initializer_list<const Tensor*> inputs, const Tensor& out,
+                const char* const* names, unsigned order) {
+  n->saved_names = names;
+  const size_t count = inputs.size() + 1;
+  n->saved.resize(count);
+  for (size_t step = 0; step < count; ++step) {
+    const size_t slot = (order >> (2 * step)) & 3u;
+    const bool is_result = slot == count - 1;
+    const unsigned bit = is_result ? RESULT : 1u << slot;
+    if (saves & bit) n->saved[slot] = SavedTensor(is_result ? out : *(inputs.begin()[slot]), is_result);
+  }
 }
 }  // namespace
 
@@ -109,18 +208,21 @@ void record_binary(BinaryOp op, const Tensor& self, const Tensor& other, const T
   using namespace tc::op_registry;
   using math::wrapped;
   switch (op) {
-#define TC_BINARY_RECORD(E, name, F, rule, forms, aliases, node, saves, ...)                          \
-  case BinaryOp::E: {                                                                                 \
-    const char* node_name = (node);                                                                   \
-    if (node_name == NOGRAD) return;                                                                  \
-    if (node_name == NOTIMPL) { /* PyTorch's node that raises when backward reaches it */             \
-      if (is_floating(result.dtype()))                                                                \
-        record("NotImplemented", binary_not_implemented<BinaryOp::E>, {&self, &other}, {&result});    \
-      return;                                                                                         \
-    }                                                                                                 \
-    if (FormulaNode* n = record(node_name, binary_backward<BinaryOp::E>, {&self, &other}, {&result})) \
-      save_slots(n, (saves), {&self, &other}, result);                                                \
-    return;                                                                                           \
+#define TC_BINARY_RECORD(E, name, F, rule, forms, aliases, node, saves, d_self, d_other)                               \
+  case BinaryOp::E: {                                                                                                  \
+    const char* node_name = (node);                                                                                    \
+    if (node_name == NOGRAD) return;                                                                                   \
+    if (node_name == NOTIMPL) { /* PyTorch's node that raises when backward reaches it */                              \
+      if (is_floating(result.dtype()))                                                                                 \
+        record("NotImplemented", binary_not_implemented<BinaryOp::E>, {&self, &other}, {&result});                     \
+      return;                                                                                                          \
+    }                                                                                                                  \
+    if (FormulaNode* n = record(node_name, binary_backward<BinaryOp::E>, {&self, &other}, {&result}))                  \
+      save_slots(n, needed_slots(n, (saves), TC_CONST(mentioned_slots(#d_self)), TC_CONST(mentioned_slots(#d_other))), \
+                 {&self, &other}, result,                                                                              \
+                 slot_names(BinaryOp::E == BinaryOp::Pow && wrapped(other) ? kPowScalar : kBinary, (saves)),           \
+                 TC_CONST(save_order(#d_self, #d_other, false)));                                                      \
+    return;                                                                                                            \
   }
     TC_BINARY_OPS(TC_BINARY_RECORD)
 #undef TC_BINARY_RECORD
@@ -130,13 +232,14 @@ void record_binary(BinaryOp op, const Tensor& self, const Tensor& other, const T
 void record_unary(UnaryOp op, const Tensor& self, const Tensor& result) {
   using namespace tc::op_registry;
   switch (op) {
-#define TC_UNARY_RECORD(E, name, F, rule, forms, aliases, node, saves, ...)                 \
-  case UnaryOp::E: {                                                                        \
-    const char* node_name = (node);                                                         \
-    if (node_name == NOGRAD) return;                                                        \
-    if (FormulaNode* n = record(node_name, unary_backward<UnaryOp::E>, {&self}, {&result})) \
-      save_slots(n, (saves), {&self}, result);                                              \
-    return;                                                                                 \
+#define TC_UNARY_RECORD(E, name, F, rule, forms, aliases, node, saves, d_self)                         \
+  case UnaryOp::E: {                                                                                   \
+    const char* node_name = (node);                                                                    \
+    if (node_name == NOGRAD) return;                                                                   \
+    if (FormulaNode* n = record(node_name, unary_backward<UnaryOp::E>, {&self}, {&result}))            \
+      save_slots(n, needed_slots(n, (saves), TC_CONST(mentioned_slots(#d_self)), 0u), {&self}, result, \
+                 slot_names(kUnary, (saves)), TC_CONST(save_order(#d_self, "", true)));                \
+    return;                                                                                            \
   }
     TC_UNARY_OPS(TC_UNARY_RECORD)
 #undef TC_UNARY_RECORD

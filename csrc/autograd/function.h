@@ -27,6 +27,9 @@ struct FormulaNode : Node {
   bool needs_grad(size_t input) const { return input < next_edges.size() && next_edges[input].valid(); }
 
   std::vector<SavedTensor> saved;
+  // PyTorch's names of the saved slots, in order (nullptr-terminated static
+  // array, or nullptr): grad_fn._saved_<name> reads slot i (Note [grad_fn._saved_ attributes]).
+  const char* const* saved_names = nullptr;
 
   // Note [Typed node payloads]
   // An op's non-tensor state (geometry, flags, sizes) is one named struct,

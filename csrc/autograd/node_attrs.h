@@ -17,6 +17,14 @@ struct InputShape {
   Shape input_shape;
 };
 
+// mm and addmm (saved: mat1, then mat2, each undefined when the other operand
+// needs no gradient; Note [Product operands saved on demand]): the operands'
+// layouts, which decide the layout of each gradient.
+struct MatmulLayout {
+  bool mat1_column_major = false;
+  bool mat2_column_major = false;
+};
+
 // index_put (saved: the indices).
 struct IndexPut {
   bool accumulate = false;

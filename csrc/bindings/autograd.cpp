@@ -94,6 +94,53 @@ struct PyFunctionNode : Node {
   std::vector<DType> output_dtypes;
 };
 
+// ---- saved-tensor hooks (Note [Saved-tensor hooks] in autograd/saved.h) ----
+// The thread's stack of Python (pack, unpack) pairs; the innermost is used.
+struct HookPair {
+  py::object pack, unpack;
+};
+std::vector<HookPair>& hook_stack() {
+  thread_local std::vector<HookPair> stack;
+  return stack;
+}
+// Set by disable_saved_tensors_hooks: pushing a pair raises it.
+std::optional<std::string>& hooks_disabled_message() {
+  thread_local std::optional<std::string> message;
+  return message;
+}
+
+class PyPackedSaved : public autograd::PackedSaved {
+ public:
+  PyPackedSaved(py::object packed, py::object unpack) : packed_(std::move(packed)), unpack_(std::move(unpack)) {}
+  ~PyPackedSaved() override {
+    py::gil_scoped_acquire gil;  // a node may be freed where the GIL is not held
+    packed_ = py::object();
+    unpack_ = py::object();
+  }
+  Tensor unpack() const override {
+    py::gil_scoped_acquire gil;
+    py::object r = unpack_(packed_);
+    if (!py::isinstance<TensorImpl>(r))
+      throw py::type_error("Output of saved tensor unpack_hook expected to be a Tensor but got result of type " +
+                           std::string(py::str(py::type::of(r).attr("__name__"))));
+    return r.cast<Tensor>();
+  }
+
+ private:
+  py::object packed_, unpack_;
+};
+
+std::shared_ptr<autograd::PackedSaved> pack_with_python_hooks(const Tensor& t) {
+  py::gil_scoped_acquire gil;
+  const HookPair& top = hook_stack().back();
+  py::object packed = top.pack(py::cast(t));
+  return std::make_shared<PyPackedSaved>(std::move(packed), top.unpack);
+}
+
+void raise_if_hooks_disabled() {
+  if (hooks_disabled_message()) throw std::runtime_error(*hooks_disabled_message());
+}
+
 py::object grad_of(const Tensor& t) {
   AutogradMeta* m = t->autograd.get();
   if (!m) return py::none();
@@ -170,6 +217,48 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     for (size_t i = 0; i < outs.size(); ++i) result[i] = wrap(outs[i]);
     return result;
   });
+  // Note [grad_fn._saved_ attributes]: grad_fn._saved_<name> unpacks the saved
+  // slot PyTorch's node calls <name> (through the unpack hook when one packed
+  // it); None when the slot was not needed (Note [Product operands saved on
+  // demand]); the freed-graph error after backward released it.
+  node.def("_saved", [](Node& n, const std::string& name) -> py::object {
+    auto* fn = dynamic_cast<autograd::FormulaNode*>(&n);
+    if (fn && fn->saved_names) {
+      for (size_t i = 0; fn->saved_names[i] && i < fn->saved.size(); ++i) {
+        if (name != fn->saved_names[i]) continue;
+        Tensor t = fn->saved[i].unpack(fn);
+        if (!t.defined()) return py::none();
+        if (name == "exponent" && t->wrapped_number) return py::cast(t).attr("item")();  // a Scalar field in PyTorch
+        return py::cast(t);
+      }
+    }
+    throw py::attribute_error("'" + n.display_name() + "' object has no attribute '_saved_" + name + "'");
+  });
+  node.def_property_readonly("_saved_names", [](const Node& n) {
+    py::list out;
+    auto* fn = dynamic_cast<const autograd::FormulaNode*>(&n);
+    if (fn && fn->saved_names)
+      for (size_t i = 0; fn->saved_names[i] && i < fn->saved.size(); ++i) out.append(fn->saved_names[i]);
+    return out;
+  });
+  m.def("_push_saved_tensors_hooks", [](py::function pack, py::function unpack) {
+    raise_if_hooks_disabled();
+    hook_stack().push_back({std::move(pack), std::move(unpack)});
+    autograd::set_thread_pack_hook(&pack_with_python_hooks);
+  });
+  m.def("_pop_saved_tensors_hooks", []() {
+    auto& stack = hook_stack();
+    TC_CHECK(!stack.empty(), "pop of saved tensor hooks without a matching push");
+    stack.pop_back();
+    if (stack.empty()) autograd::set_thread_pack_hook(nullptr);
+  });
+  m.def("_saved_tensors_hooks_disable", [](const std::string& message) {
+    hooks_disabled_message() = message;
+    if (!hook_stack().empty()) raise_if_hooks_disabled();
+  });
+  m.def("_saved_tensors_hooks_enable", []() { hooks_disabled_message().reset(); });
+  m.def("_saved_tensors_hooks_get_disabled_error_message",
+        []() -> py::object { return hooks_disabled_message() ? py::cast(*hooks_disabled_message()) : py::none(); });
   node.def_property_readonly("_addr", [](const Node& n) { return reinterpret_cast<uintptr_t>(&n); });
   node.def_property_readonly("_is_custom",
                              [](const Node& n) { return dynamic_cast<const PyFunctionNode*>(&n) != nullptr; });

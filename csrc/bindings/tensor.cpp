@@ -92,12 +92,14 @@ py::object item(const Tensor& t) {
 
 void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   (void)m;
-  // Tensor(t): a detached alias of t (shares storage and version counter). Lets
-  // Python subclasses such as nn.Parameter wrap an existing tensor.
+  // Tensor(t): an alias of t (shares storage and version counter) that stays
+  // on t's graph (AliasBackward0), as PyTorch's Tensor(t) and Subclass(t):
+  // Python subclasses wrap an existing tensor this way, and as_subclass too.
+  // nn.Parameter passes a detached tensor (a Parameter is a leaf).
   // Also PyTorch's legacy constructor: Tensor() / Tensor(2, 3) / Tensor([1, 2])
   // give default-dtype tensors (sizes are zero-filled, not uninitialised).
   cls.def(py::init([](py::args args) -> Tensor {
-    if (args.size() == 1 && py::isinstance<TensorImpl>(args[0])) return ops::detach(args[0].cast<Tensor>());
+    if (args.size() == 1 && py::isinstance<TensorImpl>(args[0])) return ops::alias(args[0].cast<Tensor>());
     if (args.size() == 0) return empty({0}, ops::default_dtype());
     bool sizes = true;
     for (auto a : args) sizes = sizes && PyLong_Check(a.ptr()) && !PyBool_Check(a.ptr());

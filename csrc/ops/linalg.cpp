@@ -102,10 +102,7 @@ Tensor mm(const Tensor& a, const Tensor& b) {
     else
       matmul_into(out, a, b, a->offset, b->offset, out->offset);
   }
-  if (auto* n = record("MmBackward0", d::mm_backward, {&a, &b}, {&out})) {
-    n->save(a);
-    n->save(b);
-  }
+  if (auto* n = record("MmBackward0", d::mm_backward, {&a, &b}, {&out})) d::save_mm_operands(n, a, b, 0);
   return out;
 }
 
@@ -132,8 +129,9 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
     }
   }
   if (auto* nd = record("BmmBackward0", d::bmm_backward, {&a, &b}, {&out})) {
-    nd->save(a);
-    nd->save(b);
+    d::save_product_operands(nd, a, b, 0);
+    static constexpr const char* names[] = {"self", "mat2", nullptr};
+    nd->saved_names = names;
   }
   return out;
 }
@@ -151,8 +149,9 @@ Tensor dot(const Tensor& a, const Tensor& b) {
     out = reshape(mm(reshape(a, {1, -1}), reshape(b, {-1, 1})), {});
   }
   if (auto* n = record("DotBackward0", d::dot_backward, {&a, &b}, {&out})) {
-    n->save(a);
-    n->save(b);
+    d::save_product_operands(n, a, b, 0);
+    static constexpr const char* names[] = {"self", "tensor", nullptr};
+    n->saved_names = names;
   }
   return out;
 }
@@ -167,8 +166,9 @@ Tensor mv(const Tensor& a, const Tensor& v) {
     out = reshape(mm(a, reshape(v, {-1, 1})), {-1});
   }
   if (auto* n = record("MvBackward0", d::mv_backward, {&a, &v}, {&out})) {
-    n->save(a);
-    n->save(v);
+    d::save_product_operands(n, a, v, 0);
+    static constexpr const char* names[] = {"self", "vec", nullptr};
+    n->saved_names = names;
   }
   return out;
 }
@@ -194,10 +194,7 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b) {
     binary_(BinaryOp::Add, out, bb);
     if (widen) out = to_dtype(out, dt);
   }
-  if (auto* n = record("AddmmBackward0", d::addmm_backward, {&bias, &a, &b}, {&out})) {
-    n->save(a);
-    n->save(b);
-  }
+  if (auto* n = record("AddmmBackward0", d::addmm_backward, {&bias, &a, &b}, {&out})) d::save_mm_operands(n, a, b, 1);
   return out;
 }
 

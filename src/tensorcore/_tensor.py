@@ -5,6 +5,7 @@ Operators, properties and autograd accessors are bound in C++
 (varargs shapes, optional dims, keyword names) are easiest to express in
 Python. Each wrapper normalises arguments and makes one call into _C.
 """
+import inspect
 import builtins
 import sys
 import types
@@ -1510,6 +1511,19 @@ def masked_select(self, mask):
     if mask.dtype is not bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     return self[mask.expand_as(self) if mask.shape != self.shape else mask]
+
+
+@_method
+def as_subclass(self, cls):
+    """An instance of `cls` (a Tensor subclass) sharing self's data, version
+    counter and autograd history (AliasBackward0), as PyTorch's; cls.__init__
+    is not called."""
+    if not (inspect.isclass(cls) and issubclass(cls, Tensor)):  # `type` is Tensor.type in this module
+        raise TypeError("Creating a Tensor subclass from a class that does not inherit from Tensor is not possible. "
+                        "Make sure your class inherits from Tensor.")
+    out = Tensor.__new__(cls)
+    Tensor.__init__(out, self)
+    return out
 
 
 # ---- new_* constructors ----

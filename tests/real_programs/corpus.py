@@ -232,10 +232,7 @@ PROGRAMS = [
     Program("tutorial_parametrizations", "tutorials17/parametrizations_tutorial.py", rtol=1e-5, atol=1e-6),
     # torchviz.make_dot replaced by a print of grad_x and its grad_fn; gradcheck/gradgradcheck results printed.
     Program("tutorial_custom_function_double_backward", "tutorials17/double_backward_tutorial.py", rtol=1e-5),
-    Program("tutorial_saved_tensors_hooks", "tutorials17/saved_tensors_hooks_tutorial.py", rtol=1e-5,
-            differs="grad_fn._saved_self/_saved_other/_saved_result and torch.autograd.graph.saved_tensors_hooks / "
-                    "save_on_cpu are not implemented (they need the C++ SavedVariable to expose its tensors and to "
-                    "call pack/unpack hooks): AttributeError: 'MulBackward0' object has no attribute '_saved_self'"),
+    Program("tutorial_saved_tensors_hooks", "tutorials17/saved_tensors_hooks_tutorial.py", rtol=1e-5),
     # locuslab/TCN @ 2f8c2b81: weight_norm'd dilated causal Conv1d stacks; --cuda is store_false (CPU), sys.path made
     # relative to the program, the adding problem's 50000 sequences cut to 2000 in the file.
     Program("tcn_adding_problem", "TCN/TCN/adding_problem/add_test.py",

@@ -4,6 +4,8 @@ from __future__ import annotations
 from typing import Any
 import weakref
 
+from tensorcore import _C
+
 
 _node_types = {}
 builtin_function_nodes = set()  # Function-based nodes of tensorcore itself (CopySlices)
@@ -74,6 +76,16 @@ class Node:
         hid = self._cpp._register_hook(checked)
         return _RemovableHandle(lambda: self._cpp._remove_hook(hid))
 
+    def __getattr__(self, name: str) -> Any:
+        # Note [grad_fn._saved_ attributes] (csrc/bindings/autograd.cpp): the
+        # values the node saved for backward, under PyTorch's names.
+        if name.startswith("_saved_"):
+            return self._cpp._saved(name[len("_saved_"):])
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __dir__(self) -> Any:
+        return sorted(set(super().__dir__()) | {"_saved_" + n for n in self._cpp._saved_names})
+
     def __repr__(self) -> str:
         custom = self._cpp._is_custom and self._cpp.name() not in builtin_function_nodes
         prefix = "tensorcore.autograd.function." if custom else ""  # as PyTorch for custom Functions
@@ -136,45 +148,73 @@ _RemovableHandle = RemovableHandle  # the name the rest of tensorcore imports
 
 
 # Note [saved tensor hooks]
-# tensorcore's engine saves tensors for backward in C++ and has no pack /
-# unpack hook points. save_on_cpu only moves saved tensors to the CPU, where
-# tensorcore's tensors already are, so it is exact as a no-op context manager;
-# disable_saved_tensors_hooks has nothing to disable. A user-defined
-# saved_tensors_hooks pair, whose hooks could transform what is saved, is
-# refused rather than silently skipped.
+# The pairs live on a per-thread stack in C++ (csrc/bindings/autograd.cpp);
+# while one is active every tensor saved for backward goes through its pack
+# hook, and reads go through its unpack hook (Note [Saved-tensor hooks] in
+# csrc/autograd/saved.h).
 class saved_tensors_hooks:
+    """Context manager: pack_hook(tensor) runs on every tensor saved for
+    backward inside the block and its result is kept; unpack_hook(packed) turns
+    it back into the tensor whenever backward (or grad_fn._saved_*) reads it."""
+
     def __init__(self, pack_hook: Any, unpack_hook: Any) -> None:
-        raise NotImplementedError("torch.autograd.graph.saved_tensors_hooks: tensorcore's autograd engine has no "
-                                  "pack/unpack hooks for saved tensors; run without the hooks (save_on_cpu is "
-                                  "supported, as a no-op on the CPU)")
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self) -> Any:
+        _C._push_saved_tensors_hooks(self.pack_hook, self.unpack_hook)
+
+    def __exit__(self, *args: object) -> None:
+        _C._pop_saved_tensors_hooks()
 
 
-class save_on_cpu:
-    """Saved tensors stay on the CPU: a no-op here (see Note [saved tensor hooks])."""
+class save_on_cpu(saved_tensors_hooks):
+    """Saved tensors are kept on the CPU (copied there when they live on
+    another device) and moved back to their device when backward reads them."""
 
     def __init__(self, pin_memory: Any = False, device_type: Any = "cuda") -> None:
+        import tensorcore
+
         self.pin_memory = pin_memory
         self.device_type = device_type
 
-    def __enter__(self) -> Any:
-        return self
+        def pack_to_cpu(tensor):
+            if not pin_memory:
+                return (tensor.device, tensor.cpu())
+            packed = tensorcore.empty(tensor.size(), dtype=tensor.dtype, layout=tensor.layout,
+                                      pin_memory=tensorcore.cuda.is_available() and not tensor.is_sparse)
+            packed.copy_(tensor)
+            return (tensor.device, packed)
 
-    def __exit__(self, *exc: Any) -> None:
-        return None
+        def unpack_from_cpu(packed):
+            device, tensor = packed
+            return tensor.to(device, non_blocking=pin_memory)
+
+        super().__init__(pack_to_cpu, unpack_from_cpu)
 
 
 class disable_saved_tensors_hooks:
-    """Context manager (and decorator) that would refuse saved-tensor hooks
-    inside its block; tensorcore has none to refuse."""
+    """Context manager (and decorator): inside it, entering saved_tensors_hooks
+    raises RuntimeError(error_message); so does entering it while hooks are
+    active."""
 
     def __init__(self, error_message: Any) -> None:
         self.error_message = error_message
+        self._previous: Any = None
 
     def __enter__(self) -> Any:
-        return None
+        self._previous = _C._saved_tensors_hooks_get_disabled_error_message()
+        try:
+            _C._saved_tensors_hooks_disable(self.error_message)
+        except BaseException:
+            self.__exit__()  # raised because hooks are active: the previous state comes back
+            raise
 
     def __exit__(self, *exc: Any) -> None:
-        return None
+        if self._previous is None:
+            _C._saved_tensors_hooks_enable()
+        else:
+            _C._saved_tensors_hooks_disable(self._previous)
 
     def __call__(self, fn: Any) -> Any:
         import functools

@@ -11,12 +11,17 @@ some *tensor argument* does (parameters used inside the function do not
 count), and a module's parameters get their gradients from the inner
 backward.
 
-use_reentrant=False: PyTorch keeps the ordinary graph (the output's grad_fn
-is that of the function's last op) and only changes what is saved, through
-saved-tensor hooks that recompute activations on demand. tensorcore has no
-saved-tensor hooks, so it runs the function directly: values, gradients,
-grad_fn names and RNG draws are the same as PyTorch's; the memory saving is
-not reproduced.
+use_reentrant=False: the ordinary graph is kept (the output's grad_fn is that
+of the function's last op); only what is saved changes, as in PyTorch. The
+function runs under saved-tensor hooks (Note [Saved-tensor hooks]) whose pack
+hook keeps a small holder instead of each tensor the graph would save (Note
+[non-reentrant checkpoint]). The first unpack of a holder in a backward runs
+the function again, from the forward's RNG and autocast state, under hooks
+that put each tensor the recomputation saves into the holder of the same
+position; the backward then uses those, re-attached to the original graph.
+So the activations inside the function are freed after the forward and
+rebuilt once per backward, and values and gradients are the same as without
+checkpointing.
 """
 from __future__ import annotations
 from typing import Any
@@ -144,9 +149,116 @@ def checkpoint(function: Any, *args: Any, use_reentrant: Any = None, context_fn:
         return _checkpoint_function.apply(function, preserve, *args)
     if determinism_check not in ("default", "none"):
         raise ValueError(f"determinism_check should be one of ['default', 'none'], but got {determinism_check}")
-    forward_context, _recompute_context = context_fn()
-    with forward_context:
-        return function(*args, **kwargs)
+    return _checkpoint_without_reentrant(function, preserve, context_fn, determinism_check, early_stop, args, kwargs)
+
+
+# Note [non-reentrant checkpoint]
+# Each tensor the forward saves gets a _Holder (its position in save order and
+# its metadata). A recomputation replays the function and stores its i-th
+# saved tensor (detached) in holder i; with early_stop it stops, by raising
+# _StopRecomputation from the pack hook, once every holder is filled, so code
+# after the last saving op does not run again (PyTorch's default). A holder's
+# tensor is handed out once and dropped, so memory goes back as backward
+# proceeds, and a later backward through a retained graph recomputes again.
+# A checkpoint called while another one is running forward or recomputing
+# runs its function directly: the outer hooks then see the same saves in
+# both runs, which keeps the positions aligned.
+class _Holder:
+    __slots__ = ("index", "meta", "tensor", "__weakref__")
+
+    def __init__(self, index, meta):
+        self.index, self.meta, self.tensor = index, meta, None
+
+
+class _StopRecomputation(Exception):
+    pass
+
+
+_active = [0]  # checkpoints running forward or recomputing (see the Note)
+
+
+def _checkpoint_without_reentrant(function, preserve_rng_state, context_fn, determinism_check, early_stop, args,
+                                  kwargs):
+    from .. import enable_grad, get_rng_state, set_rng_state
+    from ..amp import autocast
+    from ..autograd.graph import saved_tensors_hooks
+
+    forward_context, recompute_context = context_fn()
+    if _active[0]:
+        with forward_context:
+            return function(*args, **kwargs)
+    holders = []
+    rng_state = get_rng_state() if preserve_rng_state else None
+    autocast_enabled, autocast_dtype = _autocast_state()
+
+    def metadata(t):
+        return (tuple(t.shape), t.dtype, t.device)
+
+    def pack(t):
+        holder = _Holder(len(holders), metadata(t))
+        holders.append(holder)
+        return holder
+
+    def recompute():
+        filled = [0]
+
+        def pack_recomputed(t):
+            i = filled[0]
+            filled[0] += 1
+            if i >= len(holders):
+                return None  # more saves than the forward made: reported below if determinism_check
+            holder = holders[i]
+            if determinism_check == "default" and metadata(t) != holder.meta:
+                raise CheckpointError(
+                    "torch.utils.checkpoint: Recomputed values for the following tensors have different metadata "
+                    f"than during the forward pass.\ntensor at position {i}:\nsaved metadata: "
+                    f"{_describe(holder.meta)}\nrecomputed metadata: {_describe(metadata(t))}\n")
+            holder.tensor = t.detach()
+            if early_stop and filled[0] == len(holders):
+                raise _StopRecomputation
+            return None
+
+        caller_rng_state = get_rng_state() if preserve_rng_state else None
+        _active[0] += 1
+        try:
+            if preserve_rng_state:
+                set_rng_state(rng_state)
+            with saved_tensors_hooks(pack_recomputed, lambda _: None), enable_grad(), \
+                    autocast("cpu", enabled=autocast_enabled, dtype=autocast_dtype), recompute_context:
+                function(*args, **kwargs)
+        except _StopRecomputation:
+            pass
+        finally:
+            _active[0] -= 1
+            if caller_rng_state is not None:
+                set_rng_state(caller_rng_state)
+        if filled[0] < len(holders) and determinism_check == "default":
+            raise CheckpointError(
+                "torch.utils.checkpoint: A different number of tensors was saved during the original forward and "
+                f"recomputation.\nNumber of tensors saved during forward: {len(holders)}\n"
+                f"Number of tensors saved during recomputation: {filled[0]}.\n")
+
+    def unpack(holder):
+        if holder.tensor is None:
+            recompute()
+        if holder.tensor is None:
+            raise CheckpointError("torch.utils.checkpoint: Unpack is being triggered for a tensor that was already "
+                                  "unpacked once. If you are calling ctx.saved_tensors in backward, make sure to do "
+                                  "so only once. Otherwise please open an issue with details on your use case.")
+        t, holder.tensor = holder.tensor, None
+        return t
+
+    _active[0] += 1
+    try:
+        with saved_tensors_hooks(pack, unpack), forward_context:
+            return function(*args, **kwargs)
+    finally:
+        _active[0] -= 1
+
+
+def _describe(meta):
+    shape, dtype, device = meta
+    return f"{{'shape': torch.Size({list(shape)}), 'dtype': {dtype}, 'device': device(type='{device.type}')}}"
 
 
 def checkpoint_sequential(functions: Any, segments: Any, input: Any, use_reentrant: Any = None, **kwargs: Any) -> Any:
