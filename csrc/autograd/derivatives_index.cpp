@@ -1,6 +1,7 @@
 // Derivative formulas for indexing and nn kernels (see autograd/derivatives.h).
 #include "autograd/derivatives.h"
 #include "autograd/node_attrs.h"
+#include "backend/kernels.h"
 #include "core/error.h"
 #include "ops/ops.h"
 
@@ -65,6 +66,20 @@ Grads nll_loss_backward(FormulaNode& n, const Grads& g) {
   const int64_t ignore = a.ignore_index, reduction = a.reduction;
   bool unbatched = shape.size() == 1;
   int64_t C = unbatched ? shape[0] : shape[1];
+  // The usual case, one kernel (a scatter into zeros). The composite below
+  // stays for a double backward, which differentiates it in grad_output.
+  if (!(grad_enabled() && g[0].requires_grad()) && (g[0].dtype() == DType::Float32 || g[0].dtype() == DType::Float64) &&
+      g[0].dtype() == wsum.dtype()) {
+    int64_t N = unbatched ? 1 : shape[0], R = 1;
+    for (size_t k = 2; k < shape.size(); ++k) R *= shape[k];
+    Tensor go = contiguous(g[0]);
+    Tensor gi = empty(shape, g[0].dtype());
+    if (gi.numel() > 0)
+      kernels::nll_loss_backward(gi.dtype(), N, C, R, tg.data<int64_t>(), w.defined() ? w->data_bytes() : nullptr,
+                                 ignore, go->data_bytes(), reduction == 0,
+                                 reduction == 1 ? wsum->data_bytes() : nullptr, gi->data_bytes());
+    return {gi};
+  }
   // d loss / d logp[n, c, r] = -w[c] * [c == t] * scale
   Tensor t_safe = where(binary(BinaryOp::Eq, tg, wrapped_scalar(Scalar::from_int(ignore))), zeros_like(tg), tg);
   Tensor onehot;

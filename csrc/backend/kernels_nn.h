@@ -84,5 +84,12 @@ bool pointwise_loss(PointwiseLoss loss, DType dt, int64_t n, const void* x, cons
 // target outside [0, C) (the op raises PyTorch's IndexError).
 bool nll_loss_forward(DType dt, int64_t N, int64_t C, int64_t R, const void* logp, const int64_t* target, const void* w,
                       int64_t ignore_index, void* out, double* weight_sum, int64_t* bad_target);
+// The gradient of nll_loss for its input ([N, C, R], contiguous, filled
+// here): zero but at each target. grad_out is [N, R] when per_element
+// (reduction none), else one value, divided by *weight_sum when that is
+// given (mean). Targets are assumed checked by the forward.
+void nll_loss_backward(DType dt, int64_t N, int64_t C, int64_t R, const int64_t* target, const void* w,
+                       int64_t ignore_index, const void* grad_out, bool per_element, const void* weight_sum,
+                       void* grad_in);
 
 }  // namespace tc::kernels

@@ -30,6 +30,26 @@ Tensor at(const TensorList& v, size_t i) { return i < v.size() ? v[i] : Tensor()
 }  // namespace
 
 void init_optim(py::module_& m) {
+  // Note [Gradient clipping in two calls]: clip_grad_norm_ needs every
+  // gradient's norm, then every gradient scaled by one 0-dim coefficient
+  // (PyTorch's _foreach_norm and _foreach_mul_). One call each instead of
+  // two per parameter: a GPT's ~60 gradients otherwise cost ~120 Python to
+  // C++ round trips per step. The kernels (and so the values) are the same
+  // as Tensor.norm and Tensor.mul_ per gradient.
+  m.def("_grad_norms", [](const TensorList& grads, double p) {
+    autograd::NoGradGuard ng;
+    TensorList out;
+    out.reserve(grads.size());
+    for (const Tensor& g : grads) out.push_back(ops::norm(g, p, {}, false));
+    return out;
+  });
+  m.def("_scale_grads_", [](const TensorList& grads, const Tensor& coef) {
+    autograd::NoGradGuard ng;
+    for (const Tensor& g : grads) {
+      Tensor gi = g;
+      ops::binary_(BinaryOp::Mul, gi, coef.dtype() == g.dtype() ? coef : ops::to_dtype(coef, g.dtype()));
+    }
+  });
   m.def("_sgd_step", [](TensorList params, TensorList grads, OptTensorList bufs, double lr, double momentum,
                         double dampening, double weight_decay, bool nesterov, bool maximize) {
     check_lengths("sgd", params.size(), {grads.size(), bufs.size()});

@@ -58,36 +58,45 @@ class TensorIterator {
 };
 
 template <typename Loop> void TensorIterator::run_range(int64_t begin, int64_t end, Loop& loop) const {
-  const int nd = ndim_;
+  const int nd = ndim_, nt = ntensors_;
   char* ptrs[kMaxOperands];
   int64_t inner_strides[kMaxOperands];
-  for (int k = 0; k < ntensors_; ++k) inner_strides[k] = nd ? strides_[k][0] : 0;
+  for (int k = 0; k < nt; ++k) inner_strides[k] = nd ? strides_[k][0] : 0;
   if (nd <= 1) {
-    for (int k = 0; k < ntensors_; ++k) ptrs[k] = base_[k] + begin * inner_strides[k];
+    for (int k = 0; k < nt; ++k) ptrs[k] = base_[k] + begin * inner_strides[k];
     loop(ptrs, inner_strides, end - begin);
     return;
   }
-  // Multi-index of `begin` over dims 1..nd-1 plus an inner offset.
+  // Multi-index of `begin` over dims 1..nd-1 plus an inner offset; `row`
+  // holds each operand's address at (0, index[1], ...), advanced like an
+  // odometer (one add per operand and row: rows of a few elements, as in a
+  // transposed copy, are common and the loop body is short).
   int64_t index[kMaxDims];
   int64_t rem = begin;
   for (int d = 0; d < nd; ++d) {
     index[d] = rem % shape_[d];
     rem /= shape_[d];
   }
+  char* row[kMaxOperands];
+  for (int k = 0; k < nt; ++k) {
+    int64_t off = 0;
+    for (int d = 1; d < nd; ++d) off += index[d] * strides_[k][d];
+    row[k] = base_[k] + off;
+  }
   int64_t pos = begin;
   while (pos < end) {
-    int64_t n = std::min<int64_t>(shape_[0] - index[0], end - pos);
-    for (int k = 0; k < ntensors_; ++k) {
-      int64_t off = 0;
-      for (int d = 0; d < nd; ++d) off += index[d] * strides_[k][d];
-      ptrs[k] = base_[k] + off;
-    }
+    const int64_t n = std::min<int64_t>(shape_[0] - index[0], end - pos);
+    for (int k = 0; k < nt; ++k) ptrs[k] = row[k] + index[0] * inner_strides[k];
     loop(ptrs, inner_strides, n);
     pos += n;
     index[0] += n;
-    for (int d = 0; d < nd - 1 && index[d] == shape_[d]; ++d) {
+    if (index[0] < shape_[0]) continue;
+    index[0] = 0;
+    for (int d = 1; d < nd; ++d) {
+      for (int k = 0; k < nt; ++k) row[k] += strides_[k][d];
+      if (++index[d] < shape_[d]) break;
+      for (int k = 0; k < nt; ++k) row[k] -= shape_[d] * strides_[k][d];
       index[d] = 0;
-      ++index[d + 1];
     }
   }
 }

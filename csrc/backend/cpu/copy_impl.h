@@ -14,11 +14,23 @@ template <typename To, typename From> void copy_loop(char** p, const int64_t* s,
     if (s[0] == sizeof(float) && s[1] == sizeof(From))
       return load_block<From, float>(p[1], s[1], n, reinterpret_cast<float*>(p[0]));
   }
+  if (s[0] == sizeof(To) && s[1] == 0) {
+    // A broadcast source (an expanded gradient, a scalar): a fill, which the
+    // compiler vectorizes, instead of the strided element loop below.
+    const To v = convert_value<To>(*reinterpret_cast<const From*>(p[1]));
+    To* out = reinterpret_cast<To*>(p[0]);
+    for (int64_t i = 0; i < n; ++i) out[i] = v;
+    return;
+  }
   if (s[0] == sizeof(To) && s[1] == sizeof(From)) {
     To* out = reinterpret_cast<To*>(p[0]);
     const From* in = reinterpret_cast<const From*>(p[1]);
     if constexpr (std::is_same_v<To, From>) {
-      std::memcpy(out, in, n * sizeof(To));
+      if (n * sizeof(To) <= 256) {  // short rows (a transposed copy): no call into memcpy
+        for (int64_t i = 0; i < n; ++i) out[i] = in[i];
+      } else {
+        std::memcpy(out, in, n * sizeof(To));
+      }
     } else {
       for (int64_t i = 0; i < n; ++i) out[i] = convert_value<To>(in[i]);
     }

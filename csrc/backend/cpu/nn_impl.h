@@ -570,4 +570,27 @@ bool nll_loss_forward(DType dt, int64_t N, int64_t C, int64_t R, const void* log
   return ok;
 }
 
+// grad_in = 0 except grad_in[n, target, r] = w[target] * -g, g being
+// grad_out[n, r] (reduction none) or grad_out[0] (sum), divided by the weight
+// sum (mean) first: PyTorch's nll_loss_backward, value for value.
+void nll_loss_backward(DType dt, int64_t N, int64_t C, int64_t R, const int64_t* target, const void* w,
+                       int64_t ignore_index, const void* grad_out, bool per_element, const void* weight_sum,
+                       void* grad_in) {
+  dispatch_float(dt, [&](auto tag) {
+    using T = decltype(tag);
+    const T* wp = static_cast<const T*>(w);
+    const T* go = static_cast<const T*>(grad_out);
+    T* gi = static_cast<T*>(grad_in);
+    std::fill(gi, gi + N * C * R, T(0));
+    const T scalar = per_element ? T(0) : weight_sum ? go[0] / *static_cast<const T*>(weight_sum) : go[0];
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t r = 0; r < R; ++r) {
+        const int64_t c = target[n * R + r];
+        if (c == ignore_index) continue;
+        const T g = -(per_element ? go[n * R + r] : scalar);
+        gi[(n * C + c) * R + r] = wp ? wp[c] * g : g;
+      }
+  });
+}
+
 }  // namespace tc::cpu::TC_CAP

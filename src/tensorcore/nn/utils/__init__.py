@@ -33,15 +33,21 @@ def clip_grad_norm_(parameters: Any, max_norm: Any, norm_type: Any = 2.0, error_
     if len(grads) == 0:
         return _C.zeros([], _C.get_default_dtype())
     with no_grad():
-        norms = _C.stack([g.norm(norm_type) for g in grads], 0)
+        # Note [Gradient clipping in two calls] (csrc/bindings/optim.cpp); sparse
+        # gradients (a Python subclass) keep their own norm and mul_.
+        dense = not any(g.is_sparse for g in grads)
+        norms = _C.stack(_C._grad_norms(grads, norm_type) if dense else [g.norm(norm_type) for g in grads], 0)
         total = norms.max() if math.isinf(norm_type) else norms.norm(norm_type)
         if error_if_nonfinite and not bool(total.isfinite()):
             raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, "
                                "so it cannot be clipped. To disable this error and scale the gradients by the "
                                "non-finite norm anyway, set `error_if_nonfinite=False`")
         coef = (max_norm / (total + 1e-6)).clamp(max=1.0)
-        for g in grads:
-            g.mul_(coef.to(g.dtype))
+        if dense:
+            _C._scale_grads_(grads, coef)
+        else:
+            for g in grads:
+                g.mul_(coef.to(g.dtype))
     return total
 
 
