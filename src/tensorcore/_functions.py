@@ -1150,7 +1150,9 @@ def isclose(input: Any, other: Any, rtol: Any = 1e-05, atol: Any = 1e-08, equal_
     tensor_arg(other, "isclose", "other", 2)
     if input.dtype != other.dtype:  # PyTorch compares only like with like
         raise RuntimeError(f"isclose: {input.dtype.name} did not match {other.dtype.name}")
-    a, b = (input, other) if input.dtype.is_floating_point else (input.double(), other.double())
+    # complex compares its modulus |a - b| (a cast to double would drop the imaginary part)
+    exact_kind = input.dtype.is_floating_point or input.dtype.is_complex
+    a, b = (input, other) if exact_kind else (input.double(), other.double())
     # infinities are close only to themselves (inf - inf is NaN; |x - inf| <= inf would say True)
     close = (a - b).abs() <= atol + rtol * b.abs()
     close = (close & a.isfinite() & b.isfinite()) | (a == b)
