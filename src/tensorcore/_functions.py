@@ -916,9 +916,35 @@ def broadcast_shapes(*shapes: Any) -> Size:
     return _C.broadcast_shapes(*shapes)
 
 
+def _check_broadcast_tensor_shapes(shapes):
+    """broadcast_tensors' error, ATen's infer_size folded over the shapes left
+    to right: 'a' is the shape so far, 'b' the next one, the dimension counted
+    in the broadcast result, checked from the last."""
+    if not shapes:
+        return
+    acc = list(shapes[0])
+    for nxt in shapes[1:]:
+        nxt = list(nxt)
+        ndim = builtins.max(len(acc), len(nxt))
+        out = [0] * ndim
+        for i in builtins.range(ndim - 1, -1, -1):  # last dim first, as ATen (builtins: this module defines range)
+            offset = ndim - 1 - i
+            size_a = acc[len(acc) - 1 - offset] if len(acc) - 1 - offset >= 0 else 1
+            size_b = nxt[len(nxt) - 1 - offset] if len(nxt) - 1 - offset >= 0 else 1
+            if size_a != size_b and size_a != 1 and size_b != 1:
+                raise RuntimeError(f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) "
+                                   f"at non-singleton dimension {i}")
+            out[i] = size_b if size_a == 1 else size_a
+        acc = out
+
+
 def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
+    _check_broadcast_tensor_shapes([t.shape for t in tensors])
     shape = broadcast_shapes(*[t.shape for t in tensors])
-    return tuple(t.expand(shape) for t in tensors)
+    # A tensor already of the broadcast shape comes back itself, not an expand
+    # view (ATen's expand_outplace borrows it): Normal(mu, 1.).mean is then mu,
+    # printed without grad_fn=<ExpandBackward0>, as in PyTorch.
+    return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
 
 
 def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
