@@ -19,6 +19,7 @@ import dataclasses
 import functools
 import json
 import types
+import warnings
 from collections import OrderedDict, defaultdict, deque, namedtuple
 from typing import Any, Callable, NamedTuple, Optional
 
@@ -411,15 +412,20 @@ PyTreeSpec = TreeSpec
 
 
 class LeafSpec(TreeSpec):
-    """The spec of a leaf (deprecated as a class in PyTorch 2.13; prefer spec.is_leaf())."""
+    """The spec of a leaf. Deprecated in PyTorch 2.13: constructing one warns
+    (FutureWarning, PyTorch's text); tree_flatten's own leaf spec is built once, silently."""
 
     __slots__ = ()
 
-    def __init__(self):
+    def __init__(self, _internal=False):
+        if not _internal:
+            warnings.warn("`isinstance(treespec, LeafSpec)` is deprecated, "
+                          "use `isinstance(treespec, TreeSpec) and treespec.is_leaf()` instead.",
+                          FutureWarning, stacklevel=2)
         super().__init__(None, None, [])
 
 
-_LEAF_SPEC = LeafSpec()
+_LEAF_SPEC = LeafSpec(_internal=True)
 
 
 def treespec_leaf():
