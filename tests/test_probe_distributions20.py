@@ -1,0 +1,133 @@
+"""Differential probe of tensorcore.distributions against PyTorch 2.13
+(probe20): the cases that differed, each run under both libraries --
+the grad_fn a distribution's results print with, broadcast_tensors returning
+same-shape tensors themselves (and ATen's message when shapes clash), and
+GeneralizedPareto's float64 log_prob/cdf raising as PyTorch's."""
+import warnings
+
+import numpy as np
+import pytest
+
+import tensorcore as tc
+
+torch = pytest.importorskip("torch")
+
+
+def _outcome(f, m):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = f(m)
+    except Exception as e:  # the outcome compared is the exception type
+        return type(e).__name__
+    return str(r).replace("tensorcore", "torch")
+
+
+def _same(f):
+    assert _outcome(f, tc) == _outcome(f, torch)
+
+
+def _grad_fn_name(t):
+    return None if t.grad_fn is None else type(t.grad_fn).__name__
+
+
+def _leaf(m, v):
+    return m.tensor(v, requires_grad=True)
+
+
+# What printing a result shows: requires_grad=True for a parameter returned as is, or grad_fn=<...>.
+GRAD_FN_CASES = {
+    "normal_mean": lambda m: m.distributions.Normal(_leaf(m, 0.3), _leaf(m, 1.2)).mean,
+    "normal_stddev": lambda m: m.distributions.Normal(_leaf(m, 0.3), _leaf(m, 1.2)).stddev,
+    "normal_mean_vector": lambda m: m.distributions.Normal(_leaf(m, [0.3, 0.1]), 1.).mean,
+    "normal_mean_broadcast": lambda m: m.distributions.Normal(_leaf(m, [0.3, 0.1]), m.ones(2, 2)).mean,
+    "laplace_mean": lambda m: m.distributions.Laplace(_leaf(m, 0.3), _leaf(m, 1.2)).mean,
+    "vonmises_mean": lambda m: m.distributions.VonMises(_leaf(m, 0.3), _leaf(m, 1.2)).mean,
+    "bernoulli_mean": lambda m: m.distributions.Bernoulli(_leaf(m, 0.3)).mean,
+    "poisson_mean": lambda m: m.distributions.Poisson(_leaf(m, 2.5)).mean,
+    "poisson_variance": lambda m: m.distributions.Poisson(_leaf(m, 2.5)).variance,
+    "studentT_mean_scalar": lambda m: m.distributions.StudentT(_leaf(m, 3.), _leaf(m, 0.5), _leaf(m, 2.)).mean,
+    "studentT_variance_scalar": lambda m: m.distributions.StudentT(_leaf(m, 3.), _leaf(m, 0.5), _leaf(m, 2.)).variance,
+    "studentT_mean_vector": lambda m: m.distributions.StudentT(_leaf(m, [0.5, 1.5, 3.]), _leaf(m, [0.5, 1., 2.])).mean,
+    "studentT_variance_vector": lambda m: m.distributions.StudentT(
+        _leaf(m, [0.5, 1.5, 3.]), _leaf(m, [0.5, 1., 2.]), _leaf(m, [1., 2., 3.])).variance,
+    "gamma_cdf": lambda m: m.distributions.Gamma(_leaf(m, 2.), _leaf(m, 1.5)).cdf(m.tensor(0.7)),
+    "chi2_cdf": lambda m: m.distributions.Chi2(_leaf(m, 3.)).cdf(m.tensor([0.7, 2.0])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAD_FN_CASES))
+def test_result_prints_and_grad_fn_match_torch(name):
+    ours, theirs = GRAD_FN_CASES[name](tc), GRAD_FN_CASES[name](torch)
+    assert str(ours).replace("tensorcore", "torch") == str(theirs)
+    assert _grad_fn_name(ours) == _grad_fn_name(theirs)
+    assert ours.requires_grad == theirs.requires_grad
+
+
+def test_studentT_moment_gradients_match_torch():
+    def grads(m):
+        df, scale = _leaf(m, [0.5, 1.5, 3., 6.]), _leaf(m, [1., 2., 3., 0.5])
+        d = m.distributions.StudentT(df, _leaf(m, [0.1, 0.2, 0.3, 0.4]), scale)
+        v = d.variance
+        v[v.isfinite()].sum().backward()
+        return v.detach().numpy(), df.grad.numpy(), scale.grad.numpy()
+    for a, b in zip(grads(tc), grads(torch)):
+        np.testing.assert_allclose(a, b, rtol=1e-6, equal_nan=True)
+
+
+def test_wishart_rsample_redraws_match_torch():
+    """The redraw loop writes through the boolean mask as PyTorch's does: same values
+    and the same generator state after. (PyTorch's backward through such a sample then
+    fails -- the mask saved by index_put_ is modified in place -- so gradients are not
+    compared; the grad_fn name differs because batched matmul results are views here.)"""
+    def draw(m):
+        m.manual_seed(0)
+        cov = m.tensor([[2., 0.3], [0.3, 1.]], requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            d = m.distributions.Wishart(m.tensor([4., 5.]), covariance_matrix=cov)
+            s = d.rsample((3,))
+        return s.detach().numpy(), m.rand(2).numpy()
+    for a, b in zip(draw(tc), draw(torch)):
+        np.testing.assert_allclose(a, b, rtol=1e-5)
+
+
+def test_broadcast_tensors_returns_same_shape_inputs_themselves():
+    for m in (tc, torch):
+        a, b = m.zeros(3, requires_grad=True), m.zeros(3)
+        out = m.broadcast_tensors(a, b)
+        assert out[0] is a and out[1] is b
+        out = m.broadcast_tensors(a, m.zeros(2, 3))
+        assert _grad_fn_name(out[0]) == "ExpandBackward0"
+        assert m.distributions.utils.broadcast_all(a, 1.)[0] is a
+
+
+@pytest.mark.parametrize("shapes", [((3,), (2,)), ((2, 1), (1, 3), (4, 1, 1), (5,)), ((2, 3), (3, 2)),
+                                    ((3,), (0,)), ((2, 1), (1, 3), (4, 1, 1)), ((0,), (1,))])
+def test_broadcast_tensors_shapes_and_errors_match_torch(shapes):
+    def run(m):
+        try:
+            return [tuple(t.shape) for t in m.broadcast_tensors(*[m.zeros(s) for s in shapes])]
+        except RuntimeError as e:
+            return str(e)
+    assert run(tc) == run(torch)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("method", ["log_prob", "cdf", "log_cdf", "log_survival_function", "icdf", "rsample",
+                                    "entropy", "mean"])
+def test_generalized_pareto_float64_behaves_as_torch(dtype, method):
+    """PyTorch 2.13 compares the concentration with a default-dtype zero in log_prob and
+    log_survival_function (so cdf, log_cdf): float64 parameters raise RuntimeError there."""
+    def run(m):
+        dt = getattr(m, dtype)
+        d = m.distributions.GeneralizedPareto(m.tensor([0.1, -0.2], dtype=dt), m.tensor([1., 2.], dtype=dt),
+                                              m.tensor([0.2, 0.0], dtype=dt))
+        m.manual_seed(0)
+        if method == "rsample":
+            return d.rsample((2,))
+        if method in ("entropy", "mean"):
+            return d.entropy() if method == "entropy" else d.mean
+        arg = m.tensor([0.3, 0.6], dtype=dt)
+        return getattr(d, method)(arg)
+    _same(run)
