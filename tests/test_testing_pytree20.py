@@ -95,6 +95,20 @@ ASSERT_CLOSE = {
     "requires_grad_ignored": lambda m: _ac(m)(m.tensor([1.], requires_grad=True), m.tensor([1.])),
     "empty": lambda m: _ac(m)(m.zeros(0), m.zeros(0)),
     "negative_zero": lambda m: _ac(m)(m.tensor([-0.0]), m.tensor([0.0])),
+    "int64_beyond_double": lambda m: _ac(m)(m.tensor([2**62]), m.tensor([2**62 + 1])),
+    "negative_rtol_is_an_unexpected_error": lambda m: _ac(m)(m.tensor([1.]), m.tensor([1.]), rtol=-1., atol=0.),
+    "grad_tensor_mismatch": lambda m: _ac(m)(m.tensor([1., 2.], requires_grad=True) * 2, m.tensor([2., 5.])),
+    "inf_vs_number": lambda m: _ac(m)(m.tensor([float("inf"), 1.]), m.tensor([1., 1.])),
+    "complex_mismatch": lambda m: _ac(m)(m.tensor([1 + 1j, 2 + 2j]), m.tensor([1 + 1j, 2 + 3j])),
+    "complex_zero_dim": lambda m: _ac(m)(m.tensor(1 + 1j), m.tensor(1 + 3j)),
+    "index_3d": lambda m: _ac(m)(m.zeros(2, 3, 4), m.zeros(2, 3, 4).index_fill(2, m.tensor([3]), 1.)),
+    "sparse_values": lambda m: _ac(m)(m.tensor([[0., 1.], [2., 0.]]).to_sparse(), m.tensor([[0., 1.], [3., 0.]]).to_sparse()),
+    "sparse_vs_dense_layout": lambda m: _ac(m)(m.tensor([[0., 1.], [2., 0.]]).to_sparse(), m.tensor([[0., 1.], [2., 0.]])),
+    "sparse_vs_dense_unchecked": lambda m: _ac(m)(m.tensor([[0., 1.], [2., 0.]]).to_sparse(),
+                                                  m.tensor([[0., 1.], [2., 0.]]), check_layout=False),
+    "size_objects": lambda m: _ac(m)(m.Size([2, 3]), m.Size([2, 4])),
+    "float16_large": lambda m: _ac(m)(m.tensor([1., 100.], dtype=m.float16), m.tensor([1., 101.], dtype=m.float16)),
+    "transposed_empty": lambda m: _ac(m)(m.zeros(0, 3), m.zeros(3, 0)),
     "allclose_default_tolerance": lambda m: m.testing.assert_allclose(m.tensor([1.]), m.tensor([1.00001])),
     "allclose_fails": lambda m: m.testing.assert_allclose(m.tensor([1.]), [1.1]),
     "allclose_nan_equal": lambda m: m.testing.assert_allclose(m.tensor([float("nan")]), m.tensor([float("nan")])),
@@ -114,6 +128,33 @@ def test_assert_close_message_text():
     assert str(info.value) == ("Tensor-likes are not close!\n\nMismatched elements: 1 / 3 (33.3%)\n"
                                "Greatest absolute difference: 0.5 at index (1,) (up to 1e-05 allowed)\n"
                                "Greatest relative difference: 0.20000000298023224 at index (1,) (up to 1.3e-06 allowed)")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16", "int64", "int32", "int8", "uint8",
+                                   "bool", "complex64", "complex128"])
+@pytest.mark.parametrize("rtol, atol, equal_nan", [(1e-5, 1e-8, False), (0, 0, False), (1e-2, 1e-3, True),
+                                                   (0.5, 0, False), (0, 2, True), (0, 0, True)])
+def test_isclose_matches_torch(dtype, rtol, atol, equal_nan):
+    """isclose as ATen: exact equality first (int64 values 1 apart stay apart), integers and
+    bools compared in the default dtype (uint8 0 vs 200 differ by 200, not a wrapped 56)."""
+    values = {"complex64": [0, 1, 2 + 1j, 1j, 2**40, 1.0001 - 1e-3j, 1.00001],
+              "int64": [0, 1, 2, 3, 5, 100, -4, 2**30, 2**62, 2**62 + 1], "int32": [0, 1, 2, 3, 5, 100, -4, 2**30],
+              "int8": [0, 1, -128, 127, 5], "uint8": [0, 1, 2, 3, 200], "bool": [False, True]}
+    values["complex128"] = values["complex64"]
+    pool = values.get(dtype, [0, 1, 2, -1, float("nan"), float("inf"), float("-inf"), 1.0001, 2**40, 1e-9, 1.00001])
+    rng = np.random.default_rng(0)
+    a = [pool[i] for i in rng.choice(len(pool), 60)]
+    b = [pool[i] for i in rng.choice(len(pool), 60)]
+
+    def run(m):
+        dt = getattr(m, dtype)
+        return m.isclose(m.tensor(a, dtype=dt), m.tensor(b, dtype=dt), rtol=rtol, atol=atol, equal_nan=equal_nan).tolist()
+    assert run(tc) == run(torch)
+
+
+@pytest.mark.parametrize("kwargs", [dict(rtol=-1.), dict(atol=-1), dict(rtol=-0.5, atol=-1.)])
+def test_isclose_negative_tolerance_errors_match_torch(kwargs):
+    _same(lambda m: m.isclose(m.ones(2), m.ones(2), **kwargs))
 
 
 def test_isclose_compares_complex_by_modulus():

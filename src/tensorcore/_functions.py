@@ -1176,15 +1176,28 @@ def isclose(input: Any, other: Any, rtol: Any = 1e-05, atol: Any = 1e-08, equal_
     tensor_arg(other, "isclose", "other", 2)
     if input.dtype != other.dtype:  # PyTorch compares only like with like
         raise RuntimeError(f"isclose: {input.dtype.name} did not match {other.dtype.name}")
-    # complex compares its modulus |a - b| (a cast to double would drop the imaginary part)
-    exact_kind = input.dtype.is_floating_point or input.dtype.is_complex
-    a, b = (input, other) if exact_kind else (input.double(), other.double())
-    # infinities are close only to themselves (inf - inf is NaN; |x - inf| <= inf would say True)
-    close = (a - b).abs() <= atol + rtol * b.abs()
-    close = (close & a.isfinite() & b.isfinite()) | (a == b)
-    if equal_nan:
-        close = close | (a.isnan() & b.isnan())
-    return close
+    if rtol < 0:
+        raise RuntimeError(f"rtol must be greater than or equal to zero, but got {builtins.float(rtol):g}")  # C++ stream format
+    if atol < 0:
+        raise RuntimeError(f"atol must be greater than or equal to zero, but got {builtins.float(atol):g}")
+    # Note [isclose follows ATen]: equality first, on the tensors as given (two
+    # int64 values 1 apart stay apart; a cast to double would merge them above
+    # 2**53); with zero tolerances that is the whole answer. Otherwise
+    # |a - b| <= atol + |rtol * b|, finite only: an infinity is close only to
+    # itself (inf - inf is NaN). Complex values compare by modulus; bools and
+    # integers are compared in the default dtype (as PyTorch 2.13: uint8 0 vs
+    # 200 differ by 200, not by a wrapped-around 56).
+    close = input == other
+    if equal_nan and (input.dtype.is_floating_point or input.dtype.is_complex):
+        close = close | (input.isnan() & other.isnan())
+    if rtol == 0 and atol == 0:
+        return close
+    a, b = input, other
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):
+        a, b = input.to(get_default_dtype()), other.to(get_default_dtype())
+    allowed_error = atol + (rtol * b).abs()
+    actual_error = (a - b).abs()
+    return close | (actual_error.isfinite() & (actual_error <= allowed_error))
 
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:

@@ -136,14 +136,24 @@ def _tensor_message(actual, expected, matches, rtol, atol, identifier="Tensor-li
 
 
 class _Pair:
+    pytorch_name = "Pair"  # PyTorch's class name, printed when a comparison fails unexpectedly
+    option_names = ()
+
     def __init__(self, actual, expected, path):
         self.actual, self.expected, self.path = actual, expected, path
 
     def fail(self, exc_type, message):
         raise _Failure(exc_type, message, self.path)
 
+    def __repr__(self):
+        fields = [("id", self.path), ("actual", self.actual), ("expected", self.expected)]
+        fields += [(name, getattr(self, name)) for name in self.option_names]
+        return "\n".join([f"{self.pytorch_name}(", *[f"    {k}={v!s}," for k, v in fields], ")"])
+
 
 class _NonePair(_Pair):
+    pytorch_name = "NonePair"
+
     def __init__(self, actual, expected, path, **options):
         if actual is not None and expected is not None:
             raise _NotMine
@@ -155,6 +165,8 @@ class _NonePair(_Pair):
 
 
 class _BoolPair(_Pair):
+    pytorch_name = "BooleanPair"
+
     def __init__(self, actual, expected, path, **options):
         if not all(isinstance(v, (bool, _np.bool_)) for v in (actual, expected)):
             raise _NotMine
@@ -166,6 +178,9 @@ class _BoolPair(_Pair):
 
 
 class _NumberPair(_Pair):
+    pytorch_name = "NumberPair"
+    option_names = ("rtol", "atol", "equal_nan", "check_dtype")
+
     def __init__(self, actual, expected, path, rtol=None, atol=None, equal_nan=False, check_dtype=False, **options):
         if not all(isinstance(v, (int, float, complex, _np.number)) for v in (actual, expected)):
             raise _NotMine
@@ -204,6 +219,9 @@ class _NumberPair(_Pair):
 
 
 class _TensorPair(_Pair):
+    pytorch_name = "TensorLikePair"
+    option_names = ("rtol", "atol", "equal_nan", "check_device", "check_dtype", "check_layout", "check_stride")
+
     def __init__(self, actual, expected, path, allow_subclasses=True, rtol=None, atol=None, equal_nan=False,
                  check_device=True, check_dtype=True, check_layout=True, check_stride=False, **options):
         # Tensor-likes of related types only: a tensor never meets a list or a number here.
@@ -345,6 +363,13 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
             pair.compare()
         except _Failure as failure:
             raise failure.to_error(msg) from None
+        except Exception as error:  # an op failing inside the comparison (isclose refusing rtol=-1, ...)
+            raise RuntimeError(
+                f"Comparing\n\n{pair}\n\nresulted in the unexpected exception above. "
+                "If you are a user and see this message during normal operation "
+                "please file an issue at https://github.com/pytorch/pytorch/issues. "
+                "If you are a developer and working on the comparison functions, "
+                "please except the previous error and raise an expressive `ErrorMeta` instead.") from error
 
 
 # assert_allclose's own defaults, looser than assert_close's.
