@@ -131,3 +131,46 @@ def test_generalized_pareto_float64_behaves_as_torch(dtype, method):
         arg = m.tensor([0.3, 0.6], dtype=dt)
         return getattr(d, method)(arg)
     _same(run)
+
+
+def _bernoulli(m, probs):
+    return m.distributions.Bernoulli(m.tensor(probs, dtype=m.float64, requires_grad=True))
+
+
+KL_CASES = {
+    # masks of one side's batch shape against a broadcast result: PyTorch's IndexError
+    "bernoulli_broadcast_p": lambda m: m.distributions.kl_divergence(
+        _bernoulli(m, [0.2, 0.5, 0.0]), _bernoulli(m, [[0.3, 0.5, 0.9], [0.1, 1.0, 0.4]])),
+    "bernoulli_broadcast_q": lambda m: m.distributions.kl_divergence(
+        _bernoulli(m, [[0.3, 0.5, 0.9], [0.1, 1.0, 0.4]]), _bernoulli(m, [0.2, 0.5, 0.0])),
+    "uniform_exponential_broadcast": lambda m: m.distributions.kl_divergence(
+        m.distributions.Uniform(m.tensor([-1., 0.5, 1.]), m.tensor([2., 3., 4.])),
+        m.distributions.Exponential(m.ones(2, 3))),
+    "pareto_normal_broadcast": lambda m: m.distributions.kl_divergence(
+        m.distributions.Pareto(m.tensor([1., 2., 3.]), m.tensor([1.5, 2.5, 3.5])),
+        m.distributions.Normal(m.zeros(2, 3), 1.)),
+    "uniform_contbernoulli_broadcast": lambda m: m.distributions.kl_divergence(
+        m.distributions.Uniform(m.tensor([0.1, 0.2, -1.]), m.tensor([0.5, 0.9, 0.5])),
+        m.distributions.ContinuousBernoulli(m.full((2, 3), 0.3))),
+    # same shapes: values, and the grad_fn the result prints with
+    "bernoulli_same_shape": lambda m: m.distributions.kl_divergence(
+        _bernoulli(m, [0.2, 0.5, 0.0, 1.0]), _bernoulli(m, [0.3, 0.0, 0.9, 1.0])),
+    "bernoulli_zero_dim": lambda m: m.distributions.kl_divergence(_bernoulli(m, 0.2), _bernoulli(m, 0.0)),
+    "uniform_uniform": lambda m: m.distributions.kl_divergence(
+        m.distributions.Uniform(m.tensor([0., 1.]), m.tensor([1., 2.], requires_grad=True)),
+        m.distributions.Uniform(m.tensor([-1., 1.5]), m.tensor([2., 3.]))),
+    "binomial_binomial": lambda m: m.distributions.kl_divergence(
+        m.distributions.Binomial(m.tensor([5., 7.]), m.tensor([0.3, 0.6], requires_grad=True)),
+        m.distributions.Binomial(m.tensor([5., 4.]), m.tensor([0.2, 0.5]))),
+    "pareto_exponential": lambda m: m.distributions.kl_divergence(
+        m.distributions.Pareto(m.tensor([1., 2.]), m.tensor([0.5, 2.5], requires_grad=True)),
+        m.distributions.Exponential(m.tensor([1., 2.]))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KL_CASES))
+def test_kl_divergence_masks_match_torch(name):
+    def run(m):
+        r = KL_CASES[name](m)
+        return r, _grad_fn_name(r)
+    _same(run)
