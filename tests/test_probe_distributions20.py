@@ -51,6 +51,10 @@ GRAD_FN_CASES = {
     "studentT_mean_vector": lambda m: m.distributions.StudentT(_leaf(m, [0.5, 1.5, 3.]), _leaf(m, [0.5, 1., 2.])).mean,
     "studentT_variance_vector": lambda m: m.distributions.StudentT(
         _leaf(m, [0.5, 1.5, 3.]), _leaf(m, [0.5, 1., 2.]), _leaf(m, [1., 2., 3.])).variance,
+    "fishersnedecor_mode": lambda m: m.distributions.FisherSnedecor(_leaf(m, [1., 3.]), _leaf(m, [2., 5.])).mode,
+    "fishersnedecor_mode_scalar": lambda m: m.distributions.FisherSnedecor(_leaf(m, 3.), _leaf(m, 5.)).mode,
+    "dirichlet_mode": lambda m: m.distributions.Dirichlet(_leaf(m, [[0.5, 0.2, 0.9], [2., 3., 1.], [0.1, 0.1, 0.1]])).mode,
+    "dirichlet_mode_single": lambda m: m.distributions.Dirichlet(_leaf(m, [0.5, 0.2, 0.9])).mode,
     "gamma_cdf": lambda m: m.distributions.Gamma(_leaf(m, 2.), _leaf(m, 1.5)).cdf(m.tensor(0.7)),
     "chi2_cdf": lambda m: m.distributions.Chi2(_leaf(m, 3.)).cdf(m.tensor([0.7, 2.0])),
 }
