@@ -329,3 +329,23 @@ def test_register_pytree_node_matches_torch():
         return out
     ours = str(use(tc)).replace("tensorcore", "torch")
     assert ours == str(use(torch))
+
+
+def test_func_transforms_use_the_pytree_registry():
+    """torch.func flattens with torch.utils._pytree: defaultdict, deque and registered nodes are containers."""
+    def run(m):
+        pt = _pt(m)
+
+        class Pair:
+            def __init__(self, a, b):
+                self.a, self.b = a, b
+        pt.register_pytree_node(Pair, lambda p: ([p.a, p.b], None), lambda v, c: Pair(*v))
+        x = {"a": m.tensor([1., 2.]), "b": m.tensor([3., 4.])}
+        out = [m.func.grad(lambda d: (d["a"] * d["b"]).sum())(collections.defaultdict(list, x)),
+               m.func.grad(lambda d: (d["a"] * d["b"]).sum())(collections.OrderedDict(x)),
+               m.func.jacrev(lambda a: collections.deque([a * 2, a.sin()]))(m.tensor([0.5])),
+               m.func.vmap(lambda d: d["a"].sum(), in_dims=({"a": 1},))({"a": m.arange(6.).reshape(2, 3)})]
+        g = m.func.grad(lambda p: (p.a * p.b).sum())(Pair(m.tensor([1., 2.]), m.tensor([3., 4.])))
+        out.append((type(g).__name__, g.a, g.b))
+        return str(out).replace("tensorcore", "torch")
+    assert run(tc) == run(torch)
