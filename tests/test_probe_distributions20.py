@@ -178,3 +178,11 @@ def test_kl_divergence_masks_match_torch(name):
         r = KL_CASES[name](m)
         return r, _grad_fn_name(r)
     _same(run)
+
+
+@pytest.mark.parametrize("value", [1j, np.float32(1.0), np.int64(1), np.float64(1.0), True, 2, "a", None])
+def test_broadcast_all_accepts_python_numbers_only(value):
+    """torch.types._Number is (int, float, bool): a complex or a numpy float32 scalar parameter is
+    PyTorch's ValueError (np.float64 passes: it subclasses float)."""
+    _same(lambda m: repr(m.distributions.Normal(value, 1.)))
+    _same(lambda m: m.distributions.utils.broadcast_all(value, m.zeros(2)))
