@@ -291,6 +291,21 @@ PYTREE = {
                                    _pt(m).is_structseq(m.max(m.tensor([1.]), 0))),
     "flatten_up_to": lambda m: _pt(m).tree_structure([1, [2, 3]]).flatten_up_to([[9], (7, 8)]),
     "empty_containers_repr": lambda m: repr(_pt(m).tree_structure([[], (), {}, [[1]]])),
+    "size_is_a_node": lambda m: _pt(m).tree_flatten(m.Size([2, 3])),
+    "size_unflattens_to_tuple": lambda m: (_pt(m).tree_unflatten([3, 4], _pt(m).tree_structure(m.Size([2, 3]))),
+                                           _pt(m).tree_map(lambda x: x * 2, m.Size([2, 3])),
+                                           _pt(m).treespec_dumps(_pt(m).tree_structure(m.Size([2])))),
+    "dumps_not_a_spec": lambda m: _pt(m).treespec_dumps([1]),
+    "dumps_unknown_protocol": lambda m: _pt(m).treespec_dumps(_pt(m).tree_structure([1]), protocol=2),
+    "modules_are_leaves": lambda m: _pt(m).tree_flatten([m.nn.Linear(1, 1)])[1],
+    "int_keys_and_quotes": lambda m: (repr(_pt(m).tree_structure({1: "a", 2: ("b", None)})),
+                                      repr(_pt(m).tree_structure({"it's": 1, 'say "hi"': 2}))),
+    "context_mismatches": lambda m: [_outcome(f, m) for f in (
+        lambda m: _pt(m).tree_map(lambda x, y: x + y, collections.deque([1], maxlen=2), collections.deque([1], maxlen=3)),
+        lambda m: _pt(m).tree_map(lambda x, y: x + y, collections.defaultdict(int, a=1), collections.defaultdict(list, a=1)),
+        lambda m: _pt(m).tree_map(lambda x, y: x + y, {"a": 1}, collections.defaultdict(list, a=1)))],
+    "named_return_types": lambda m: _pt(m).tree_map(lambda t: t * 2, m.linalg.slogdet(m.eye(2))),
+    "arg_tree_leaves": lambda m: _pt(m).arg_tree_leaves(1, [2, 3], k={"a": 4}),
     "non_containers_are_leaves": lambda m: _pt(m).tree_flatten(["ab", b"cd", 1.5, {1, 2}, frozenset()]),
 }
 

@@ -250,6 +250,17 @@ _register(defaultdict, _defaultdict_flatten,
 _register(deque, _deque_flatten, lambda values, context: deque(values, maxlen=context),
           serialized_type_name="collections.deque", flatten_with_keys_fn=_with_sequence_keys(_deque_flatten))
 
+
+def _register_size():
+    """torch.Size is a node (PyTorch registers it when torch.fx.experimental.proxy_tensor loads,
+    i.e. on `import torch`): children are its ints, and it unflattens to a plain tuple."""
+    from .._dtype import Size
+    _register(Size, lambda size: (list(size), None), lambda values, context: tuple(values),
+              serialized_type_name="torch.Size", flatten_with_keys_fn=_with_sequence_keys(lambda size: (list(size), None)))
+
+
+_register_size()
+
 _STANDARD_DICT_TYPES = frozenset({dict, OrderedDict, defaultdict})
 _BUILTIN_TYPES = frozenset({tuple, list, dict, namedtuple, OrderedDict, defaultdict, deque})
 
@@ -620,8 +631,7 @@ def _json_to_spec(d):
 
 def treespec_dumps(treespec, protocol: Optional[int] = None):
     if not isinstance(treespec, TreeSpec):
-        raise TypeError(f"treespec_dumps(treespec, protocol): Expected `treespec` to be instance of "
-                        f"TreeSpec but got item of type {type(treespec)}.")
+        raise TypeError(f"Expected `treespec` to be an instance of PyTreeSpec but got item of type {type(treespec)}.")
     protocol = _PROTOCOL if protocol is None else protocol
     if protocol != _PROTOCOL:
         raise ValueError(f"Unknown protocol {protocol}. Available protocols: [{_PROTOCOL}]")
