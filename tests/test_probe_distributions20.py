@@ -186,3 +186,52 @@ def test_broadcast_all_accepts_python_numbers_only(value):
     PyTorch's ValueError (np.float64 passes: it subclasses float)."""
     _same(lambda m: repr(m.distributions.Normal(value, 1.)))
     _same(lambda m: m.distributions.utils.broadcast_all(value, m.zeros(2)))
+
+
+def _transforms(m):
+    return m.distributions.transforms
+
+
+X_CAT = np.random.default_rng(5).normal(size=(4, 2, 5))
+CAT_STACK_CASES = {
+    # a part with event_dim 1 (StickBreaking: 3 -> 4) beside elementwise ones
+    "cat_event_dim_last": lambda m: (lambda t, x: (t(x), t.log_abs_det_jacobian(x, t(x)), t.inv(t(x)), t.event_dim))(
+        _transforms(m).CatTransform([_transforms(m).ExpTransform(), _transforms(m).StickBreakingTransform()],
+                                    dim=-1, lengths=[2, 3]), m.tensor(X_CAT)),
+    "cat_event_dim_batch_dim": lambda m: (lambda t, x: (t(x), t.log_abs_det_jacobian(x, t(x))))(
+        _transforms(m).CatTransform([_transforms(m).ExpTransform(),
+                                     _transforms(m).IndependentTransform(_transforms(m).SigmoidTransform(), 1)],
+                                    dim=0, lengths=[1, 3]), m.tensor(X_CAT)),
+    "cat_event_dim_inside_event": lambda m: (lambda t, x: t.log_abs_det_jacobian(x, t(x)))(
+        _transforms(m).CatTransform([_transforms(m).ExpTransform(),
+                                     _transforms(m).IndependentTransform(_transforms(m).SigmoidTransform(), 1)],
+                                    dim=-1, lengths=[2, 3]), m.tensor(X_CAT)),
+    "cat_wrong_length": lambda m: _transforms(m).CatTransform(
+        [_transforms(m).ExpTransform(), _transforms(m).SigmoidTransform()], dim=-1, lengths=[1, 2])(m.tensor(X_CAT)),
+    "cat_dim_out_of_range": lambda m: _transforms(m).CatTransform([_transforms(m).ExpTransform()], dim=3)(m.ones(2)),
+    "cat_lengths_mismatch": lambda m: _transforms(m).CatTransform([_transforms(m).ExpTransform()], lengths=[1, 2]),
+    "cat_not_transforms": lambda m: _transforms(m).CatTransform([3]),
+    "cat_with_cache": lambda m: (lambda t: (type(t).__name__, t._cache_size, t.lengths))(
+        _transforms(m).CatTransform([_transforms(m).ExpTransform()], lengths=[2]).with_cache(1)),
+    "stack_wrong_size": lambda m: _transforms(m).StackTransform(
+        [_transforms(m).ExpTransform(), _transforms(m).SigmoidTransform()])(m.tensor(X_CAT)),
+    "stack_inverse_wrong_size": lambda m: _transforms(m).StackTransform(
+        [_transforms(m).ExpTransform(), _transforms(m).SigmoidTransform()]).inv(m.ones(3)),
+    "stack_ladj": lambda m: (lambda t, x: t.log_abs_det_jacobian(x, t(x)))(
+        _transforms(m).StackTransform([_transforms(m).ExpTransform(), _transforms(m).SigmoidTransform()], dim=1),
+        m.tensor(X_CAT)),
+    "stack_not_transforms": lambda m: _transforms(m).StackTransform([_transforms(m).ExpTransform(), "x"]),
+    "stack_with_cache": lambda m: (lambda t: (type(t).__name__, t._cache_size, t.dim))(
+        _transforms(m).StackTransform([_transforms(m).ExpTransform()], dim=1).with_cache(1)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CAT_STACK_CASES))
+def test_cat_and_stack_transforms_match_torch(name):
+    def run(m):
+        try:
+            return CAT_STACK_CASES[name](m)
+        except AssertionError as e:  # PyTorch's checks raise AssertionError: compare the text too
+            return f"AssertionError: {e}"
+    ours, theirs = run(tc), run(torch)
+    assert str(ours).replace("tensorcore", "torch") == str(theirs)
