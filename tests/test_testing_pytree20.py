@@ -364,3 +364,41 @@ def test_func_transforms_use_the_pytree_registry():
         out.append((type(g).__name__, g.a, g.b))
         return str(out).replace("tensorcore", "torch")
     assert run(tc) == run(torch)
+
+
+def test_register_dataclass_and_private_registration_match_torch():
+    def run(m):
+        import dataclasses
+        pt = _pt(m)
+        out = []
+
+        @dataclasses.dataclass
+        class Fields:
+            a: object
+            b: object = None
+            c: int = dataclasses.field(default=3, init=False)
+        pt.register_dataclass(Fields)
+        out += [pt.tree_flatten(Fields(m.ones(1), None)), pt.tree_map(lambda x: x * 2, Fields(1, 2)),
+                pt.tree_flatten_with_path(Fields(1, 2))[0]]
+
+        class Plain:
+            def __init__(self, x):
+                self.x = x
+        for bad in (lambda: pt.register_dataclass(Plain), lambda: pt.register_dataclass(Fields, field_names=["a"]),
+                    lambda: pt.register_dataclass(Fields, field_names=["a", "b", "z"])):
+            try:
+                bad()
+            except ValueError as e:
+                out.append(str(e).split("<locals>.")[-1])
+
+        class Box:
+            def __init__(self, v):
+                self.v = v
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            pt._register_pytree_node(Box, lambda b: ([b.v], None), lambda v, c: Box(*v))
+            pt._register_pytree_node(Box, lambda b: ([b.v], None), lambda v, c: Box(*v), lambda c: "", None)
+        out.append([(w.category.__name__, str(w.message).split("<locals>.")[-1]) for w in caught])
+        out.append(pt.tree_leaves([Box(5)]))
+        return str(out).replace("tensorcore", "torch").replace("run.<locals>.", "")
+    assert run(tc) == run(torch)

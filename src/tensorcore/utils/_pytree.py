@@ -159,6 +159,75 @@ def register_pytree_node(cls, flatten_fn, unflatten_fn, *, serialized_type_name=
               flatten_with_keys_fn=flatten_with_keys_fn)
 
 
+def _private_register_pytree_node(cls, flatten_fn, unflatten_fn, *, serialized_type_name=None,
+                                  to_dumpable_context=None, from_dumpable_context=None, flatten_with_keys_fn=None):
+    """Register (or re-register, with a warning) a node type: the entry point older libraries call."""
+    if cls in SUPPORTED_NODES:
+        warnings.warn(f"{cls} is already registered as pytree node. Overwriting the previous registration.",
+                      stacklevel=2)
+    _register(cls, flatten_fn, unflatten_fn, serialized_type_name=serialized_type_name,
+              to_dumpable_context=to_dumpable_context, from_dumpable_context=from_dumpable_context,
+              flatten_with_keys_fn=flatten_with_keys_fn)
+
+
+def _register_pytree_node(cls, flatten_fn, unflatten_fn, to_str_fn=None, maybe_from_str_fn=None, *,
+                          serialized_type_name=None, to_dumpable_context=None, from_dumpable_context=None,
+                          flatten_with_keys_fn=None):
+    """The pre-2.2 private registration (transformers and others still call it); deprecated."""
+    warnings.warn("`torch.utils._pytree._register_pytree_node` is deprecated. "
+                  "Please use `torch.utils._pytree.register_pytree_node` instead.", FutureWarning, stacklevel=2)
+    if to_str_fn is not None or maybe_from_str_fn is not None:
+        warnings.warn("`to_str_fn` and `maybe_from_str_fn` is deprecated. "
+                      "Please use `to_dumpable_context` and `from_dumpable_context` instead.",
+                      FutureWarning, stacklevel=2)
+    _private_register_pytree_node(cls, flatten_fn, unflatten_fn, serialized_type_name=serialized_type_name,
+                                  to_dumpable_context=to_dumpable_context,
+                                  from_dumpable_context=from_dumpable_context,
+                                  flatten_with_keys_fn=flatten_with_keys_fn)
+
+
+def register_dataclass(cls, *, field_names=None, drop_field_names=None, serialized_type_name=None):
+    """Make a dataclass (or a class built from keyword fields) a node: its non-None fields are the
+    children; fields that are None are remembered in the context and rebuilt as None."""
+    drop_field_names = drop_field_names or []
+    if not dataclasses.is_dataclass(cls):
+        if field_names is None:
+            raise ValueError("field_names must be specified with a list of all fields used to "
+                             f"initialize {cls}, as it is not a dataclass.")
+    elif field_names is None:
+        field_names = [f.name for f in dataclasses.fields(cls) if f.init]
+    else:
+        init_fields = {f.name for f in dataclasses.fields(cls) if f.init} - set(drop_field_names)
+        if init_fields != set(field_names):
+            error_msg = "field_names does not include all dataclass fields.\n"
+            missing = init_fields - set(field_names)
+            if missing:
+                error_msg += (f"Missing fields in `field_names`: {missing}. If you want to include these fields in "
+                              "the pytree, please add them to `field_names`, otherwise please add them to "
+                              "`drop_field_names`.\n")
+            unexpected = set(field_names) - init_fields
+            if unexpected:
+                error_msg += (f"Unexpected fields in `field_names`: {unexpected}. "
+                              "Please remove these fields, or add them to `drop_field_names`.\n")
+            raise ValueError(error_msg)
+
+    def flatten(obj):
+        present = [n for n in field_names if getattr(obj, n) is not None]
+        absent = [n for n in field_names if getattr(obj, n) is None]
+        return [getattr(obj, n) for n in present], [present, absent]
+
+    def unflatten(values, context):
+        present, absent = context
+        return cls(**dict(zip(present, values)), **dict.fromkeys(absent))
+
+    def flatten_with_keys(obj):
+        values, (present, _) = flatten(obj)
+        return [(GetAttrKey(n), v) for n, v in zip(present, values)], present
+
+    _private_register_pytree_node(cls, flatten, unflatten, serialized_type_name=serialized_type_name,
+                                  flatten_with_keys_fn=flatten_with_keys)
+
+
 def _with_sequence_keys(flatten):
     def flatten_with_keys(node):
         children, context = flatten(node)
