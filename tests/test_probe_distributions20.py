@@ -235,3 +235,34 @@ def test_cat_and_stack_transforms_match_torch(name):
             return f"AssertionError: {e}"
     ours, theirs = run(tc), run(torch)
     assert str(ours).replace("tensorcore", "torch") == str(theirs)
+
+
+LINALG_ERROR_CASES = {
+    "mvn_not_positive_definite": lambda m: m.distributions.MultivariateNormal(
+        m.zeros(2), m.tensor([[1., 2.], [2., 1.]]), validate_args=False),
+    "mvn_batched_second_fails": lambda m: m.distributions.MultivariateNormal(
+        m.zeros(2), m.tensor([[[4., 1.], [1., 3.]], [[1., 2.], [2., 1.]]]), validate_args=False),
+    "mvn_nan_covariance": lambda m: m.distributions.MultivariateNormal(
+        m.zeros(2), m.tensor([[float("nan"), 0.], [0., 1.]]), validate_args=False),
+    "lowrank_nan_factor_before_validation": lambda m: m.distributions.LowRankMultivariateNormal(
+        m.zeros(3), m.tensor([[float("nan"), 1.], [0., 1.], [1., 0.]]), m.ones(3), validate_args=True),
+    "lowrank_zero_diag_batched": lambda m: m.distributions.LowRankMultivariateNormal(
+        m.zeros(2, 3), m.ones(2, 3, 1), m.tensor([[1., 1., 1.], [0., 1., 1.]]), validate_args=True),
+    "wishart_not_positive_definite": lambda m: m.distributions.Wishart(
+        m.tensor(3.), covariance_matrix=m.tensor([[1., 2.], [2., 1.]]), validate_args=False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LINALG_ERROR_CASES))
+def test_cholesky_failures_raise_linalg_error_as_torch(name):
+    """A factorization failure is torch.linalg.LinAlgError (a RuntimeError) with linalg.cholesky's
+    message, "(Batch element k): " for the first failing matrix of a batch; a NaN pivot fails too."""
+    def run(m):
+        try:
+            LINALG_ERROR_CASES[name](m)
+        except m.linalg.LinAlgError as e:
+            return "LinAlgError", str(e)
+        except Exception as e:  # a different exception is itself the difference
+            return type(e).__name__, str(e)
+        return "no error"
+    assert run(tc) == run(torch)
