@@ -266,3 +266,20 @@ def test_cholesky_failures_raise_linalg_error_as_torch(name):
             return type(e).__name__, str(e).replace("tensorcore", "torch")
         return "no error"
     assert run(tc) == run(torch)
+
+
+def test_mixture_support_constraint_prints_as_torch():
+    def run(m):
+        d = m.distributions.MixtureSameFamily(m.distributions.Categorical(m.ones(3)),
+                                              m.distributions.Normal(m.zeros(3), 1.), validate_args=True)
+        out = [repr(d.support), type(d.support).__name__]
+        try:
+            d.log_prob(m.tensor([float("nan")]))
+        except ValueError as e:
+            out.append(str(e).replace("tensorcore", "torch"))
+        try:
+            m.distributions.constraints.MixtureSameFamilyConstraint(3)
+        except AssertionError as e:
+            out.append(str(e))
+        return out
+    assert run(tc) == run(torch)
