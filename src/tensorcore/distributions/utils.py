@@ -6,6 +6,8 @@ import tensorcore as torch
 __all__ = ["broadcast_all", "logits_to_probs", "probs_to_logits", "clamp_probs", "lazy_property", "tril_matrix_to_vec",
            "vec_to_tril_matrix"]
 
+euler_constant = 0.57721566490153286060  # the Euler-Mascheroni constant (torch.distributions.utils.euler_constant)
+
 def eps(dtype):
     """finfo(dtype).eps for every floating dtype (float16 and bfloat16 too)."""
     return torch.finfo(dtype).eps
