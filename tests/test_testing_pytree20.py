@@ -402,3 +402,15 @@ def test_register_dataclass_and_private_registration_match_torch():
         out.append(pt.tree_leaves([Box(5)]))
         return str(out).replace("tensorcore", "torch").replace("run.<locals>.", "")
     assert run(tc) == run(torch)
+
+
+@pytest.mark.parametrize("case", ["tensor_and_dtype", "integer", "custom_table", "not_a_tensor"])
+def test_default_tolerances_match_torch(case):
+    def run(m):
+        default_tolerances = importlib.import_module(m.__name__ + ".testing._comparison").default_tolerances
+        args = {"tensor_and_dtype": lambda: default_tolerances(m.ones(1), m.float16),
+                "integer": lambda: default_tolerances(m.ones(1, dtype=m.int64)),
+                "custom_table": lambda: default_tolerances(m.ones(1), dtype_precisions={m.float32: (1., 2.)}),
+                "not_a_tensor": lambda: default_tolerances(1)}[case]
+        return args()
+    _same(run)

@@ -71,6 +71,20 @@ class _NotMine(Exception):
     """Raised by a pair type that does not handle the given inputs."""
 
 
+def default_tolerances(*inputs, dtype_precisions=None):
+    """(rtol, atol): the loosest default tolerances over the inputs' dtypes (tensors or dtypes),
+    as torch.testing._comparison.default_tolerances."""
+    dtypes = []
+    for value in inputs:
+        if isinstance(value, torch.Tensor):
+            dtypes.append(value.dtype)
+        elif isinstance(value, torch.dtype):
+            dtypes.append(value)
+        else:
+            raise TypeError(f"Expected a torch.Tensor or a torch.dtype, but got {type(value)} instead.")
+    return _default_tolerances(*dtypes, table=dtype_precisions)
+
+
 def _default_tolerances(*dtypes, table=None):
     table = table or _DEFAULT_TOLERANCES
     rtols, atols = zip(*[table.get(d, (0.0, 0.0)) for d in dtypes])
