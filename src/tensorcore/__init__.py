@@ -116,6 +116,7 @@ from . import cpu  # noqa: E402,F401  (torch.cpu, torch.cpu.amp)
 from .amp import autocast as autocast  # noqa: E402,F401
 globals().update(amp.autocast_mode.TORCH_FUNCTIONS)  # is_autocast_enabled, get_autocast_dtype, ...
 from . import random  # noqa: E402,F401  (torch.random: seeding, fork_rng)
+from . import testing  # noqa: E402,F401  (torch.testing: assert_close, make_tensor)
 from .utils import checkpoint as _utils_checkpoint  # noqa: E402,F401  (binds torch.utils.checkpoint, as PyTorch)
 from .autograd import functional as _autograd_functional  # noqa: E402,F401  (torch.autograd.functional)
 from .amp.grad_scaler import _amp_foreach_non_finite_check_and_unscale_, _amp_update_scale_  # noqa: E402,F401

@@ -916,9 +916,35 @@ def broadcast_shapes(*shapes: Any) -> Size:
     return _C.broadcast_shapes(*shapes)
 
 
+def _check_broadcast_tensor_shapes(shapes):
+    """broadcast_tensors' error, ATen's infer_size folded over the shapes left
+    to right: 'a' is the shape so far, 'b' the next one, the dimension counted
+    in the broadcast result, checked from the last."""
+    if not shapes:
+        return
+    acc = list(shapes[0])
+    for nxt in shapes[1:]:
+        nxt = list(nxt)
+        ndim = builtins.max(len(acc), len(nxt))
+        out = [0] * ndim
+        for i in builtins.range(ndim - 1, -1, -1):  # last dim first, as ATen (builtins: this module defines range)
+            offset = ndim - 1 - i
+            size_a = acc[len(acc) - 1 - offset] if len(acc) - 1 - offset >= 0 else 1
+            size_b = nxt[len(nxt) - 1 - offset] if len(nxt) - 1 - offset >= 0 else 1
+            if size_a != size_b and size_a != 1 and size_b != 1:
+                raise RuntimeError(f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) "
+                                   f"at non-singleton dimension {i}")
+            out[i] = size_b if size_a == 1 else size_a
+        acc = out
+
+
 def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
+    _check_broadcast_tensor_shapes([t.shape for t in tensors])
     shape = broadcast_shapes(*[t.shape for t in tensors])
-    return tuple(t.expand(shape) for t in tensors)
+    # A tensor already of the broadcast shape comes back itself, not an expand
+    # view (ATen's expand_outplace borrows it): Normal(mu, 1.).mean is then mu,
+    # printed without grad_fn=<ExpandBackward0>, as in PyTorch.
+    return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
 
 
 def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
@@ -1150,13 +1176,28 @@ def isclose(input: Any, other: Any, rtol: Any = 1e-05, atol: Any = 1e-08, equal_
     tensor_arg(other, "isclose", "other", 2)
     if input.dtype != other.dtype:  # PyTorch compares only like with like
         raise RuntimeError(f"isclose: {input.dtype.name} did not match {other.dtype.name}")
-    a, b = (input, other) if input.dtype.is_floating_point else (input.double(), other.double())
-    # infinities are close only to themselves (inf - inf is NaN; |x - inf| <= inf would say True)
-    close = (a - b).abs() <= atol + rtol * b.abs()
-    close = (close & a.isfinite() & b.isfinite()) | (a == b)
-    if equal_nan:
-        close = close | (a.isnan() & b.isnan())
-    return close
+    if rtol < 0:
+        raise RuntimeError(f"rtol must be greater than or equal to zero, but got {builtins.float(rtol):g}")  # C++ stream format
+    if atol < 0:
+        raise RuntimeError(f"atol must be greater than or equal to zero, but got {builtins.float(atol):g}")
+    # Note [isclose follows ATen]: equality first, on the tensors as given (two
+    # int64 values 1 apart stay apart; a cast to double would merge them above
+    # 2**53); with zero tolerances that is the whole answer. Otherwise
+    # |a - b| <= atol + |rtol * b|, finite only: an infinity is close only to
+    # itself (inf - inf is NaN). Complex values compare by modulus; bools and
+    # integers are compared in the default dtype (as PyTorch 2.13: uint8 0 vs
+    # 200 differ by 200, not by a wrapped-around 56).
+    close = input == other
+    if equal_nan and (input.dtype.is_floating_point or input.dtype.is_complex):
+        close = close | (input.isnan() & other.isnan())
+    if rtol == 0 and atol == 0:
+        return close
+    a, b = input, other
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):
+        a, b = input.to(get_default_dtype()), other.to(get_default_dtype())
+    allowed_error = atol + (rtol * b).abs()
+    actual_error = (a - b).abs()
+    return close | (actual_error.isfinite() & (actual_error <= allowed_error))
 
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:

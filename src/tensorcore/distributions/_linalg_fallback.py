@@ -3,12 +3,13 @@ solves) and the positive-(semi)definite checks of constraints, written with
 tensor ops so autograd differentiates them.
 
 Note [Temporary linear algebra for distributions]
-tensorcore.linalg (LAPACK-backed, in C++) is being added on another branch.
-Until it is merged, these column-by-column algorithms stand in for
-torch.linalg.cholesky / solve_triangular: O(n) Python steps per call, fine for
-the small event sizes distributions use, and exact to float rounding. Once
-tensorcore.linalg exists, MultivariateNormal and the constraints should call
-it and this file should go.
+These column-by-column algorithms stand in for torch.linalg.cholesky /
+solve_triangular: O(n) Python steps per call, fine for the small event sizes
+distributions use, and exact to float rounding. tensorcore.linalg now exists,
+but (probe20) its cholesky does not refuse a NaN pivot and its
+solve_triangular turns an inf right-hand side into all-NaN (PyTorch: inf,
+-inf, nan by forward substitution), which MultivariateNormal.log_prob(inf)
+would show as nan instead of -inf. Switch once those kernels match.
 """
 import numpy as np
 
@@ -17,12 +18,19 @@ import tensorcore as torch
 
 def cholesky(a):
     """Lower Cholesky factor of the symmetric positive-definite matrices in a
-    [..., n, n]. A matrix that is not positive definite raises, as
-    torch.linalg.cholesky does."""
+    [..., n, n]. A matrix that is not positive definite (a pivot <= 0 or NaN)
+    raises torch.linalg.LinAlgError with torch.linalg.cholesky's message: the
+    first failing matrix in batch order, "(Batch element k): " when batched.
+
+    Still in Python, not tensorcore.linalg.cholesky: that kernel lets a NaN
+    pivot through, and its triangular solve turns an inf right-hand side into
+    all-NaN (see Note [Temporary linear algebra for distributions])."""
     n = a.shape[-1]
+    batch_shape = tuple(a.shape[:-2])
     # Read through the symmetric part: the gradient then comes out symmetric
     # (half to each triangle), as torch.linalg.cholesky's backward gives it.
     a = (a + a.transpose(-2, -1)) / 2
+    failed_order = torch.zeros(batch_shape, dtype=torch.int64)  # 0: fine so far, else the leading minor's order
     cols = []
     for j in range(n):
         col = a[..., :, j]
@@ -30,12 +38,18 @@ def cholesky(a):
             prev = torch.stack(cols, -1)  # [..., n, j]
             col = col - (prev * prev[..., j:j + 1, :]).sum(-1)
         pivot = col[..., j:j + 1]
-        if bool((pivot <= 0).any()) or bool(torch.isnan(pivot).any()):
-            raise RuntimeError(f"linalg.cholesky: The factorization could not be completed because the input is "
-                               f"not positive-definite (the leading minor of order {j + 1} is not positive-definite).")
+        bad = ((pivot <= 0) | torch.isnan(pivot)).squeeze(-1).detach()
+        failed_order = torch.where(bad & (failed_order == 0), torch.full_like(failed_order, j + 1), failed_order)
         col = col / pivot.sqrt()
         mask = (torch.arange(n) >= j).to(a.dtype)
         cols.append(col * mask)
+    if bool((failed_order > 0).any()):
+        flat = failed_order.reshape(-1)
+        first = int(torch.nonzero(flat > 0)[0, 0])
+        where = f"(Batch element {first}): " if batch_shape else ""
+        raise torch.linalg.LinAlgError(
+            f"linalg.cholesky: {where}The factorization could not be completed because the input is not "
+            f"positive-definite (the leading minor of order {int(flat[first])} is not positive-definite).")
     return torch.stack(cols, -1)
 
 

@@ -96,8 +96,13 @@ class _IndependentConstraint(Constraint):
         return f"{self.__class__.__name__[1:]}({repr(self.base_constraint)}, {self.reinterpreted_batch_ndims})"
 
 
-class _MixtureSameFamilyConstraint(Constraint):
+class MixtureSameFamilyConstraint(Constraint):
+    """MixtureSameFamily's support: the component's, checked with the mixture dim added back.
+    Public in PyTorch 2.13 (its repr names it without the underscore)."""
+
     def __init__(self, base_constraint):
+        if not isinstance(base_constraint, Constraint):
+            raise AssertionError(f"base_constraint must be a Constraint, got {type(base_constraint).__name__}")
         self.base_constraint = base_constraint
 
     @property
@@ -121,7 +126,7 @@ class _MixtureSameFamilyConstraint(Constraint):
         return f"{self.__class__.__name__}({repr(self.base_constraint)})"
 
 
-MixtureSameFamilyConstraint = _MixtureSameFamilyConstraint
+_MixtureSameFamilyConstraint = MixtureSameFamilyConstraint  # the name before PyTorch 2.13
 
 
 class _Boolean(Constraint):

@@ -67,10 +67,11 @@ class Dirichlet(ExponentialFamily):
     def mode(self):
         concentrationm1 = (self.concentration - 1).clamp(min=0.0)
         mode = concentrationm1 / concentrationm1.sum(-1, True)
-        mask = (self.concentration < 1).all(dim=-1, keepdim=True)
-        # Below 1 everywhere, the density peaks at a vertex: the largest coordinate's.
-        vertex = torch.nn.functional.one_hot(mode.argmax(dim=-1), concentrationm1.shape[-1]).to(mode.dtype)
-        return torch.where(mask, vertex, mode)
+        mask = (self.concentration < 1).all(dim=-1)
+        # Below 1 everywhere, the density peaks at a vertex: the largest coordinate's. Written
+        # through the mask in place, as PyTorch (the result prints grad_fn=<IndexPutBackward0>).
+        mode[mask] = torch.nn.functional.one_hot(mode[mask].argmax(dim=-1), concentrationm1.shape[-1]).to(mode)
+        return mode
 
     @property
     def variance(self):

@@ -46,7 +46,8 @@ class FisherSnedecor(Distribution):
     @property
     def mode(self):
         mode = (self.df1 - 2) / self.df1 * self.df2 / (self.df2 + 2)
-        return torch.where(self.df1 <= 2, torch.full_like(mode, math.nan), mode)
+        mode[self.df1 <= 2] = math.nan  # in place, as PyTorch: the result prints grad_fn=<IndexPutBackward0>
+        return mode
 
     @property
     def variance(self):

@@ -4,7 +4,7 @@ import numbers
 
 import tensorcore as torch
 from . import constraints
-from ._special import digamma, gammainc, lgamma
+from ._special import digamma, lgamma
 from .exp_family import ExponentialFamily
 from .utils import broadcast_all, tiny
 
@@ -63,7 +63,8 @@ class Gamma(ExponentialFamily):
         if self._validate_args:
             self._validate_sample(value)
         value = torch.as_tensor(value, dtype=self.rate.dtype)
-        return gammainc(self.concentration, self.rate * value)
+        # torch.special.gammainc, not _special's: its result is named IgammaBackward0 as PyTorch's
+        return torch.special.gammainc(self.concentration, self.rate * value)
 
     def entropy(self):
         return (self.concentration - torch.log(self.rate) + lgamma(self.concentration)

@@ -41,16 +41,22 @@ class GeneralizedPareto(Distribution):
     def _z(self, x):
         return (x - self.loc) / self.scale
 
-    def _zero_concentration(self):
+    def _zero_concentration(self, zero_of_default_dtype=False):
         # concentration ~ 0 is the exponential limit; elsewhere a safe divisor.
-        eq_zero = torch.isclose(self.concentration, torch.zeros_like(self.concentration))
+        # Note [GeneralizedPareto's float64 log_prob]: PyTorch 2.13's log_prob and
+        # log_survival_function (so cdf, log_cdf) compare the concentration with
+        # torch.tensor(0.0), a tensor of the default dtype, and isclose refuses
+        # mixed dtypes: float64 parameters raise RuntimeError there (icdf and
+        # rsample use zeros_like and work). We raise the same way, on purpose.
+        zero = torch.tensor(0.0) if zero_of_default_dtype else torch.zeros_like(self.concentration)
+        eq_zero = torch.isclose(self.concentration, zero)
         return eq_zero, torch.where(eq_zero, torch.ones_like(self.concentration), self.concentration)
 
     def log_prob(self, value):
         if self._validate_args:
             self._validate_sample(value)
         z = self._z(value)
-        eq_zero, safe_conc = self._zero_concentration()
+        eq_zero, safe_conc = self._zero_concentration(zero_of_default_dtype=True)
         y = 1 / safe_conc + torch.ones_like(z)
         where_nonzero = torch.where(y == 0, y, y * torch.log1p(safe_conc * z))
         log_scale = math.log(self.scale) if isinstance(self.scale, numbers.Real) else self.scale.log()
@@ -60,7 +66,7 @@ class GeneralizedPareto(Distribution):
         if self._validate_args:
             self._validate_sample(value)
         z = self._z(value)
-        eq_zero, safe_conc = self._zero_concentration()
+        eq_zero, safe_conc = self._zero_concentration(zero_of_default_dtype=True)
         return torch.where(eq_zero, -z, -torch.log1p(safe_conc * z) / safe_conc)
 
     def log_cdf(self, value):

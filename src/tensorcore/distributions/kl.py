@@ -113,7 +113,16 @@ def _x_log_x(tensor):
 
 
 def _set_where(t, mask, value):
-    return torch.where(mask, torch.full_like(t, value), t)
+    """t[mask] = value, in place, on a freshly computed result.
+
+    Note [KL masks are assigned in place]: PyTorch's kl functions write inf / 0
+    through boolean masks rather than torch.where. Two visible consequences we
+    keep: a result that requires grad prints grad_fn=<IndexPutBackward0> (or
+    <CopySlices> when 0-d), and a mask of one distribution's batch shape that
+    differs from the broadcast result's (kl_divergence(Bernoulli of shape (3,),
+    Bernoulli of shape (2, 3))) raises PyTorch's IndexError."""
+    t[mask] = value
+    return t
 
 
 def _softplus(x):
@@ -574,13 +583,14 @@ def _kl_continuous_bernoulli_normal(p, q):
 @register_kl(ContinuousBernoulli, Uniform)
 def _kl_continuous_bernoulli_uniform(p, q):
     result = -p.entropy() + (q.high - q.low).log()
-    return _set_where(result, torch.ge(q.low, 0.0) | torch.le(q.high, 1.0), math.inf)
+    # torch.where here, as PyTorch (broadcasts; see Note [KL masks are assigned in place])
+    return torch.where(torch.ge(q.low, 0.0) | torch.le(q.high, 1.0), torch.ones_like(result) * math.inf, result)
 
 
 @register_kl(Uniform, ContinuousBernoulli)
 def _kl_uniform_continuous_bernoulli(p, q):
     result = -p.entropy() - p.mean * q.logits - torch.log1p(-q.probs) - q._cont_bern_log_norm()
-    return _set_where(result, torch.ge(p.high, 1.0) | torch.le(p.low, 0.0), math.inf)
+    return torch.where(torch.ge(p.high, 1.0) | torch.le(p.low, 0.0), torch.ones_like(result) * math.inf, result)
 
 
 @register_kl(Pareto, Pareto)

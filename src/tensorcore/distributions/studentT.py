@@ -18,7 +18,13 @@ class StudentT(Distribution):
 
     @property
     def mean(self):
-        return torch.where(self.df <= 1, torch.full_like(self.loc, math.nan), self.loc)
+        # Note [StudentT moments by masked assignment]: PyTorch writes NaN/inf
+        # into a clone through boolean masks, so a result that requires grad
+        # prints grad_fn=<IndexPutBackward0> (<CopySlices> when 0-d); we build
+        # it the same way, not with torch.where.
+        m = self.loc.clone(memory_format=torch.contiguous_format)
+        m[self.df <= 1] = math.nan
+        return m
 
     @property
     def mode(self):
@@ -26,10 +32,14 @@ class StudentT(Distribution):
 
     @property
     def variance(self):
+        # see Note [StudentT moments by masked assignment]
         df = self.df
-        finite = self.scale.pow(2) * df / (df - 2)
-        m = torch.where(df > 2, finite, torch.full_like(df, math.inf))
-        return torch.where(df <= 1, torch.full_like(df, math.nan), m)
+        m = df.clone(memory_format=torch.contiguous_format)
+        finite = df > 2
+        m[finite] = self.scale[finite].pow(2) * df[finite] / (df[finite] - 2)
+        m[(df <= 2) & (df > 1)] = math.inf
+        m[df <= 1] = math.nan
+        return m
 
     def __init__(self, df, loc=0.0, scale=1.0, validate_args=None):
         self.df, self.loc, self.scale = broadcast_all(df, loc, scale)

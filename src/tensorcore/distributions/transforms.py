@@ -783,14 +783,24 @@ class CumulativeDistributionTransform(Transform):
 
 
 class CatTransform(Transform):
-    """Applies transforms to consecutive slices of `dim` and concatenates."""
+    """Applies transforms to consecutive slices of `dim` (of `lengths`) and concatenates.
+
+    Note [Cat/Stack transform checks]: the input's `dim` must exist and have
+    exactly the slices' total size, else PyTorch's AssertionError with its
+    text; log_abs_det_jacobian sums each part's jacobian over the event dims
+    it lacks and concatenates along `dim` only when `dim` lies outside the
+    event (inside it, the parts' jacobians are summed)."""
 
     def __init__(self, tseq, dim=0, lengths=None, cache_size=0):
+        if not all(isinstance(t, Transform) for t in tseq):
+            raise AssertionError("All elements of tseq must be Transform instances")
         if cache_size:
             tseq = [t.with_cache(cache_size) for t in tseq]
         super().__init__(cache_size=cache_size)
         self.transforms = list(tseq)
         self.lengths = list(lengths) if lengths is not None else [1] * len(self.transforms)
+        if len(self.lengths) != len(self.transforms):
+            raise AssertionError(f"lengths ({len(self.lengths)}) must match transforms ({len(self.transforms)})")
         self.dim = dim
 
     @property
@@ -801,6 +811,17 @@ class CatTransform(Transform):
     def length(self):
         return sum(self.lengths)
 
+    def with_cache(self, cache_size=1):
+        if self._cache_size == cache_size:
+            return self
+        return CatTransform(self.transforms, self.dim, self.lengths, cache_size)
+
+    def _check(self, t, name, what="tensor"):
+        if not (-t.dim() <= self.dim < t.dim()):
+            raise AssertionError(f"dim {self.dim} out of range for {what} with {t.dim()} dimensions")
+        if t.size(self.dim) != self.length:
+            raise AssertionError(f"{name}.size({self.dim}) = {t.size(self.dim)} must equal length {self.length}")
+
     def _slices(self, x):
         start = 0
         for trans, length in zip(self.transforms, self.lengths):
@@ -808,18 +829,24 @@ class CatTransform(Transform):
             start += length
 
     def _call(self, x):
+        self._check(x, "x")
         return torch.cat([t(xs) for t, xs in self._slices(x)], dim=self.dim)
 
     def _inverse(self, y):
+        self._check(y, "y")
         return torch.cat([t.inv(ys) for t, ys in self._slices(y)], dim=self.dim)
 
     def log_abs_det_jacobian(self, x, y):
-        parts, start = [], 0
-        for trans, length in zip(self.transforms, self.lengths):
-            xs, ys = x.narrow(self.dim, start, length), y.narrow(self.dim, start, length)
-            parts.append(trans.log_abs_det_jacobian(xs, ys))
-            start += length
-        return torch.cat(parts, dim=self.dim)
+        self._check(x, "x", "x")
+        self._check(y, "y", "y")
+        parts = []
+        for (trans, xs), (_, ys) in zip(self._slices(x), self._slices(y)):
+            part = trans.log_abs_det_jacobian(xs, ys)
+            if trans.event_dim < self.event_dim:
+                part = _sum_rightmost(part, self.event_dim - trans.event_dim)
+            parts.append(part)
+        dim = (self.dim - x.dim() if self.dim >= 0 else self.dim) + self.event_dim
+        return torch.cat(parts, dim=dim) if dim < 0 else sum(parts)
 
     @property
     def bijective(self):
@@ -835,22 +862,40 @@ class CatTransform(Transform):
 
 
 class StackTransform(Transform):
-    """Applies transforms to the slices of `dim` and stacks them."""
+    """Applies transforms to the slices of `dim` and stacks them (see Note [Cat/Stack transform checks])."""
 
     def __init__(self, tseq, dim=0, cache_size=0):
+        if not all(isinstance(t, Transform) for t in tseq):
+            raise AssertionError("All elements of tseq must be Transform instances")
         if cache_size:
             tseq = [t.with_cache(cache_size) for t in tseq]
         super().__init__(cache_size=cache_size)
         self.transforms = list(tseq)
         self.dim = dim
 
+    def with_cache(self, cache_size=1):
+        if self._cache_size == cache_size:
+            return self
+        return StackTransform(self.transforms, self.dim, cache_size)
+
+    def _check(self, t, name, what="tensor"):
+        if not (-t.dim() <= self.dim < t.dim()):
+            raise AssertionError(f"dim {self.dim} out of range for {what} with {t.dim()} dimensions")
+        if t.size(self.dim) != len(self.transforms):
+            raise AssertionError(f"{name}.size({self.dim}) = {t.size(self.dim)} must equal len(transforms) "
+                                 f"{len(self.transforms)}")
+
     def _call(self, x):
+        self._check(x, "x")
         return torch.stack([t(x.select(self.dim, i)) for i, t in enumerate(self.transforms)], dim=self.dim)
 
     def _inverse(self, y):
+        self._check(y, "y")
         return torch.stack([t.inv(y.select(self.dim, i)) for i, t in enumerate(self.transforms)], dim=self.dim)
 
     def log_abs_det_jacobian(self, x, y):
+        self._check(x, "x", "x")
+        self._check(y, "y", "y")
         return torch.stack([t.log_abs_det_jacobian(x.select(self.dim, i), y.select(self.dim, i))
                             for i, t in enumerate(self.transforms)], dim=self.dim)
 

@@ -1,11 +1,12 @@
 """Helpers shared by the distributions, with torch.distributions.utils' names:
 argument broadcasting, probs <-> logits, lazily computed parameters."""
-import numbers
 
 import tensorcore as torch
 
 __all__ = ["broadcast_all", "logits_to_probs", "probs_to_logits", "clamp_probs", "lazy_property", "tril_matrix_to_vec",
            "vec_to_tril_matrix"]
+
+euler_constant = 0.57721566490153286060  # the Euler-Mascheroni constant (torch.distributions.utils.euler_constant)
 
 def eps(dtype):
     """finfo(dtype).eps for every floating dtype (float16 and bfloat16 too)."""
@@ -23,7 +24,9 @@ def min_real(dtype):
 def broadcast_all(*values):
     """Numbers become tensors of the first tensor argument's dtype (else the
     default dtype), then all are broadcast to one shape."""
-    if not all(isinstance(v, (torch.Tensor, numbers.Number)) for v in values):
+    # Python's int/float/bool only (torch.types._Number): complex and numpy scalars other
+    # than float64 (a float subclass) are refused, as in PyTorch.
+    if not all(isinstance(v, (torch.Tensor, int, float, bool)) for v in values):
         raise ValueError("Input arguments must all be instances of Number, torch.Tensor or objects "
                          "implementing __torch_function__.")
     if all(isinstance(v, torch.Tensor) for v in values):

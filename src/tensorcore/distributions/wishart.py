@@ -173,20 +173,15 @@ class Wishart(ExponentialFamily):
         flagged = self._flag_per_sample(self.support.check(sample))
         if bool(flagged.any()):
             warnings.warn("Singular sample detected.", stacklevel=2)
-            n_batch = len(self._batch_shape) + 2
-            lead = tuple(sample.shape[:sample.dim() - n_batch])
-            flat = list(sample.reshape((-1,) + tuple(sample.shape[sample.dim() - n_batch:])).unbind(0))
-            flags = [bool(f) for f in flagged.reshape(-1).tolist()]
+            # Redrawn samples are written through the boolean mask (PyTorch's way: a
+            # sample that requires grad then prints grad_fn=<IndexPutBackward0>).
             for _ in range(max_try_correction):
-                positions = [i for i, f in enumerate(flags) if f]
-                new = self._bartlett_sampling(torch.Size((len(positions),)))
-                still = self._flag_per_sample(~self.support.check(new)).reshape(-1).tolist()
-                for k, pos in enumerate(positions):
-                    flat[pos] = new[k]
-                    flags[pos] = bool(still[k])
-                if not any(flags):
+                new = self._bartlett_sampling(torch.Size((int(flagged.sum()),)))
+                sample[flagged] = new
+                still = self._flag_per_sample(~self.support.check(new))
+                flagged[flagged.clone()] = still
+                if not bool(flagged.any()):
                     break
-            sample = torch.stack(flat).reshape(lead + tuple(sample.shape[sample.dim() - n_batch:]))
         return sample
 
     def log_prob(self, value):

@@ -37,28 +37,13 @@ __all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian"
            "stack_module_state", "linearize"]
 
 
-# ---- pytrees (tuple, list, dict and namedtuple containers; anything else is a leaf) ----
+# ---- pytrees: utils._pytree's, as torch.func uses torch.utils._pytree (so nodes registered
+# with register_pytree_node, OrderedDict, defaultdict, deque and return types are containers here too) ----
 def _flatten(tree):
     """(leaves, rebuild) where rebuild(new_leaves) gives the same structure."""
-    if isinstance(tree, (list, tuple)):
-        parts = [_flatten(t) for t in tree]
-        counts = [len(p[0]) for p in parts]
-        leaves = [leaf for p in parts for leaf in p[0]]
-
-        def rebuild(new):
-            out, i = [], 0
-            for (_, sub), n in zip(parts, counts):
-                out.append(sub(new[i:i + n]))
-                i += n
-            if isinstance(tree, list):
-                return out
-            return type(tree)(*out) if hasattr(tree, "_fields") else tuple(out)
-        return leaves, rebuild
-    if isinstance(tree, dict):
-        keys = list(tree)
-        values, sub = _flatten([tree[k] for k in keys])
-        return values, lambda new: type(tree)(zip(keys, sub(new)))
-    return [tree], lambda new: new[0]
+    from ..utils._pytree import tree_flatten
+    leaves, spec = tree_flatten(tree)
+    return leaves, spec.unflatten
 
 
 def _is_tensor(x):
