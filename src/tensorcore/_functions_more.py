@@ -19,10 +19,20 @@ from ._naming import grad_fn_named
 Tensor = _C.Tensor
 
 
-def _window_dtype(dtype, name):
+# C++ type names, as PyTorch's TensorOptions prints them in the window factories' dtype error
+_CPP_TYPE_NAMES = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+                   "uint8": "unsigned char", "bool": "bool"}
+
+
+def _window_dtype(dtype, name, requires_grad=False, pin_memory=False):
+    """The window's dtype: floating point, or complex (PyTorch accepts a complex
+    dtype, then fails in arange for lengths above 1: see _window)."""
     dt = _C.get_default_dtype() if dtype is None else dtype_arg(dtype, name)
-    if not dt.is_floating_point:
-        raise RuntimeError(f"{name} expects floating point dtypes, got: {_TYPE_NAMES[dt.name]}")
+    if not (dt.is_floating_point or dt.is_complex):
+        options = (f"TensorOptions(dtype={_CPP_TYPE_NAMES.get(dt.name, dt.name)}, device=cpu, layout=Strided "
+                   f"(default), requires_grad={'true' if requires_grad else 'false (default)'}, "
+                   f"pinned_memory={'true' if pin_memory else 'false'}, memory_format=(nullopt))")
+        raise RuntimeError(f"{name} expects floating point dtypes, got: {options}")
     return dt
 
 
@@ -32,13 +42,15 @@ def _window(name, body):
     def factory(window_length, periodic=True, *args, dtype=None, layout=None, device=None, requires_grad=False,
                 pin_memory=False, **params):
         n = int_arg(window_length, name, "window_length")
-        dt = _window_dtype(dtype, name)
+        dt = _window_dtype(dtype, name, requires_grad, pin_memory)
         if n < 0:
-            raise RuntimeError(f"{name} requires non-negative window length, got window_length={n}")
+            raise RuntimeError(f"{name} requires non-negative window_length, got window_length={n}")
         if n == 0:
             out = _C.zeros([0], dt)
         elif n == 1:
             out = _C.ones([1], dt)
+        elif dt.is_complex:  # PyTorch builds the window from an arange, which has no complex kernel
+            raise NotImplementedError(f"\"arange_cpu\" not implemented for '{_TYPE_NAMES[dt.name]}'")
         else:
             length = n + 1 if periodic else n
             out = body(length, dt, *args, **params)
