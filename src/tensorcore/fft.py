@@ -39,7 +39,7 @@ import math
 import numpy as np
 
 from . import _C
-from ._args import dims_arg, int_arg, tensor_arg
+from ._args import int_arg, tensor_arg
 from ._out import check_out, write_out
 from .autograd.function import Function
 
@@ -79,10 +79,8 @@ def _check_nonempty_batch(x, dims):
     """PyTorch's CPU (MKL) build refuses a transform whose batch is empty (the
     signal sizes are checked >= 1 before this); matched so that a program
     that fails under PyTorch fails here too."""
-    if x.numel() == 0:
-        raise RuntimeError(f"MKL FFT error: Intel oneMKL DFTI ERROR: Inconsistent configuration parameters "
-                           f"(tensorcore: an FFT over dims {list(dims)} of a tensor of shape {list(x.shape)} has an "
-                           f"empty batch; PyTorch's CPU build raises this for it)")
+    if x.numel() == 0 and dims:
+        raise RuntimeError("MKL FFT error: Intel oneMKL DFTI ERROR: Inconsistent configuration parameters")
 
 
 def _np_c2c(x, dims, norm_mode, forward):
@@ -205,7 +203,7 @@ def _fft_c2r(x, dims, norm_mode, last_dim_size):
 # Argument handling, as ATen's SpectralOps.cpp orders its checks
 # ---------------------------------------------------------------------------
 
-def _norm_mode(norm, forward):
+def _norm_mode(norm, forward, fname):
     """ATen's norm_from_string: the scale a transform in this direction applies."""
     if norm is None or norm == "backward":
         return _NORM_NONE if forward else _NORM_BY_N
@@ -214,7 +212,7 @@ def _norm_mode(norm, forward):
     if norm == "ortho":
         return _NORM_BY_ROOT_N
     if not isinstance(norm, str):
-        raise TypeError(f"argument 'norm' must be str, not {type(norm).__name__}")
+        raise TypeError(f"fft_{fname}(): argument 'norm' must be str, not {type(norm).__name__}")
     raise RuntimeError(f'Invalid normalization mode: "{norm}"')
 
 
@@ -267,6 +265,25 @@ def _resize(x, dims, sizes):
     return x
 
 
+def _int_list_arg(value, fname, what):
+    """An int or a sequence of ints (PyTorch's IntArrayRef parsing and its
+    TypeErrors: the first element decides "must be tuple of ints", a later
+    one "failed to unpack"); a bool is not an int here."""
+    def is_int(v):
+        return isinstance(v, int) and not isinstance(v, bool) or (
+            isinstance(v, _C.Tensor) and v.dim() == 0 and not v.is_floating_point() and not v.is_complex()
+            and v.dtype.name != "bool")
+    if is_int(value):
+        return [int(value)]
+    if not isinstance(value, (tuple, list)) or (len(value) > 0 and not is_int(value[0])):
+        raise TypeError(f"fft_{fname}(): argument '{what}' must be tuple of ints, not {type(value).__name__}")
+    for position, v in enumerate(value):
+        if not is_int(v):
+            raise TypeError(f"fft_{fname}(): argument '{what}' failed to unpack the object at pos {position + 1} "
+                            f"with error \"type must be tuple of ints,but got {type(v).__name__}\"")
+    return [int(v) for v in value]
+
+
 def _n_arg(n, fname):
     return None if n is None else int_arg(n, f"fft_{fname}", "n")
 
@@ -283,11 +300,11 @@ def _canonical_shape_and_dims(fname, x, s, dim):
     ndim = x.dim()
     dims = None
     if dim is not None:
-        dims = [_wrap_dim(d, ndim) for d in dims_arg(dim, f"fft_{fname}")]
+        dims = [_wrap_dim(d, ndim) for d in _int_list_arg(dim, fname, "dim")]
         if len(set(dims)) != len(dims):
             raise RuntimeError("FFT dims must be unique")
     if s is not None:
-        shape = list(_C._parse_shape((s,), f"fft_{fname}")) if not isinstance(s, int) else [s]
+        shape = _int_list_arg(s, fname, "s")
         if dims is not None and len(dims) != len(shape):
             raise RuntimeError("When given, dim and shape arguments must have the same length")
         if len(shape) > ndim:
@@ -307,6 +324,8 @@ def _canonical_shape_and_dims(fname, x, s, dim):
 def _check_out_dtype(fname, out, complex_out):
     if out is None:
         return
+    if not isinstance(out, _C.Tensor):
+        raise TypeError(f"fft_{fname}(): argument 'out' must be Tensor, not {type(out).__name__}")
     check = out.dtype.is_complex if complex_out else out.dtype.is_floating_point
     if not check:
         kind = "complex" if complex_out else "floating point"
@@ -333,7 +352,7 @@ def _c2c_1d(fname, x, n, dim, norm, forward, out):
     n = x.shape[dim] if n is None else n
     _check_signal_size(n)
     x = _pad_dim(x, dim, n)
-    mode = _norm_mode(norm, forward)
+    mode = _norm_mode(norm, forward, fname)
     _begin_out(out, "_fft_c2c", (x,))
     return _finish(fname, _fft_c2c(x, [dim], mode, forward), out)
 
@@ -347,7 +366,7 @@ def _r2c_1d(fname, x, n, dim, norm, forward, onesided, out):
     n = x.shape[dim] if n is None else n
     _check_signal_size(n)
     x = _pad_dim(x, dim, n)
-    mode = _norm_mode(norm, forward)
+    mode = _norm_mode(norm, forward, fname)
     _begin_out(out, "_fft_r2c", (x,))
     result = _fft_r2c(x, [dim], mode, onesided)
     if not forward:  # ATen has no inverse r2c: the conjugate of the forward one
@@ -363,7 +382,7 @@ def _c2r_1d(fname, x, n, dim, norm, forward, out):
     _check_signal_size(last_dim_size)
     if n is not None:
         x = _pad_dim(x, dim, last_dim_size // 2 + 1)
-    mode = _norm_mode(norm, forward)
+    mode = _norm_mode(norm, forward, fname)
     if forward:  # hfft: a c2r of the conjugate
         x = _conj(x)
     _begin_out(out, "_fft_c2r", (x,))
@@ -419,10 +438,10 @@ def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
 def _c2c_nd(fname, x, s, dim, norm, forward, out):
     tensor_arg(x, f"fft_{fname}")
     shape, dims = _canonical_shape_and_dims(fname, x, s, dim)
-    _check_out_dtype(fname, out, True)
+    _check_out_dtype("fftn" if forward else "ifftn", out, True)  # fft2's messages name fftn, as ATen's
     x = _promote(x, require_complex=True)
     x = _resize(x, dims, shape)
-    mode = _norm_mode(norm, forward)
+    mode = _norm_mode(norm, forward, fname)
     _begin_out(out, "_fft_c2c", (x,))
     return _finish(fname, _fft_c2c(x, dims, mode, forward), out)
 
@@ -437,7 +456,7 @@ def _rfftn_impl(fname, x, s, dim, norm, out):
     if x.is_complex():
         raise RuntimeError(f"rfftn expects a real-valued input tensor, but got {_type_name(x.dtype)}")
     x = _resize(x, dims, shape)
-    mode = _norm_mode(norm, True)
+    mode = _norm_mode(norm, True, fname)
     _begin_out(out, "_fft_r2c", (x,))
     return _finish(fname, _fft_r2c(x, dims, mode, True), out)
 
@@ -449,8 +468,7 @@ def _c2r_shape_and_dims(fname, x, s, dim):
     shape, dims = _canonical_shape_and_dims(fname, x, s, dim)
     if not shape:
         raise RuntimeError(f"{fname} must transform at least one axis")
-    s_list = None if s is None else ([s] if isinstance(s, int) else list(s))
-    if s_list is None or s_list[-1] == -1:
+    if s is None or _int_list_arg(s, fname, "s")[-1] == -1:
         last_dim_size = 2 * (x.shape[dims[-1]] - 1)
     else:
         last_dim_size = shape[-1]
@@ -465,7 +483,7 @@ def _irfftn_impl(fname, x, s, dim, norm, out):
     _check_out_dtype("irfftn", out, False)
     x = _promote(x, require_complex=True)
     x = _resize(x, dims, shape)
-    mode = _norm_mode(norm, False)
+    mode = _norm_mode(norm, False, fname)
     _begin_out(out, "_fft_c2r", (x,))
     return _finish(fname, _fft_c2r(x, dims, mode, last_dim_size), out)
 
@@ -476,7 +494,7 @@ def _hfftn_impl(fname, x, s, dim, norm, out):
     _check_out_dtype("hfftn", out, False)
     x = _promote(x, require_complex=True)
     x = _resize(x, dims, shape)
-    mode = _norm_mode(norm, True)
+    mode = _norm_mode(norm, True, fname)
     _begin_out(out, "_fft_c2r", (x,))
     if len(dims) > 1:
         x = _fft_c2c(x, dims[:-1], mode, True)
@@ -494,7 +512,7 @@ def _ihfftn_impl(fname, x, s, dim, norm, out):
     if x.is_complex():
         raise RuntimeError(f"Only supports floating-point dtypes, but found: {_type_name(x.dtype)}")
     x = _resize(x, dims, shape)
-    mode = _norm_mode(norm, False)
+    mode = _norm_mode(norm, False, fname)
     _begin_out(out, "_fft_r2c", (x,))
     result = _conj(_fft_r2c(x, dims[-1:], mode, True))
     if len(dims) > 1:
@@ -504,12 +522,12 @@ def _ihfftn_impl(fname, x, s, dim, norm, out):
 
 def fft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
     """Computes the 2 dimensional discrete Fourier transform of input."""
-    return _c2c_nd("fftn", input, s, dim, norm, True, out)
+    return _c2c_nd("fft2", input, s, dim, norm, True, out)
 
 
 def ifft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
     """Computes the 2 dimensional inverse discrete Fourier transform of input."""
-    return _c2c_nd("ifftn", input, s, dim, norm, False, out)
+    return _c2c_nd("ifft2", input, s, dim, norm, False, out)
 
 
 def fftn(input, s=None, dim=None, norm=None, *, out=None):
@@ -571,6 +589,8 @@ def _freq_factory(fname, n, d, out, dtype, layout, device, requires_grad, onesid
     n = int_arg(n, f"fft_{fname}", "n")
     if isinstance(d, _C.Tensor):
         d = d.item()
+    if not isinstance(d, (int, float)):
+        raise TypeError(f"fft_{fname}(): argument 'd' must be float, not {type(d).__name__}")
     d = builtins.float(d)
     if dtype is None and out is not None:
         dtype = out.dtype
@@ -615,11 +635,13 @@ def _shift(fname, input, dim, inverse):
     if dim is None:
         dims = list(range(input.dim()))
     else:
-        dims = list(dims_arg(dim, f"fft_{fname}"))
+        dims = _int_list_arg(dim, fname, "dim")
     shifts = []
     for d in dims:
         size = input.shape[_wrap_dim(d, input.dim())]
         shifts.append((size + 1) // 2 if inverse else size // 2)
+    if not shifts:  # roll's own refusal
+        raise RuntimeError("`shifts` required")
     return input.roll(shifts, dims)
 
 
