@@ -448,13 +448,13 @@ def _c2c_nd(fname, x, s, dim, norm, forward, out):
 
 def _rfftn_impl(fname, x, s, dim, norm, out):
     tensor_arg(x, f"fft_{fname}")
+    if x.is_complex():  # ATen checks this first
+        raise RuntimeError(f"rfftn expects a real-valued input tensor, but got {_type_name(x.dtype)}")
     shape, dims = _canonical_shape_and_dims(fname, x, s, dim)
     if not shape:
         raise RuntimeError("rfftn must transform at least one axis")
     _check_out_dtype("rfftn", out, True)
     x = _promote(x)
-    if x.is_complex():
-        raise RuntimeError(f"rfftn expects a real-valued input tensor, but got {_type_name(x.dtype)}")
     x = _resize(x, dims, shape)
     mode = _norm_mode(norm, True, fname)
     _begin_out(out, "_fft_r2c", (x,))
@@ -586,7 +586,8 @@ def ihfftn(input, s=None, dim=None, norm=None, *, out=None):
 
 def _freq_factory(fname, n, d, out, dtype, layout, device, requires_grad, onesided):
     from ._functions import arange
-    n = int_arg(n, f"fft_{fname}", "n")
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError(f"fft_{fname}(): argument 'n' (position 1) must be int, not {type(n).__name__}")
     if isinstance(d, _C.Tensor):
         d = d.item()
     if not isinstance(d, (int, float)):
