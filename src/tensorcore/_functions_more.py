@@ -13,7 +13,7 @@ import numpy as np
 from . import _C
 from ._args import dtype_arg, int_arg, tensor_arg
 from ._composites import _function
-from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES
+from ._dtype_refusals import dtype_not_implemented
 from ._naming import grad_fn_named
 
 Tensor = _C.Tensor
@@ -50,7 +50,7 @@ def _window(name, body):
         elif n == 1:
             out = _C.ones([1], dt)
         elif dt.is_complex:  # PyTorch builds the window from an arange, which has no complex kernel
-            raise NotImplementedError(f"\"arange_cpu\" not implemented for '{_TYPE_NAMES[dt.name]}'")
+            raise dtype_not_implemented("arange_cpu", dt)
         else:
             length = n + 1 if periodic else n
             out = body(length, dt, *args, **params)

@@ -40,11 +40,14 @@ import numpy as np
 
 from . import _C
 from ._args import int_arg, tensor_arg
+from ._dtype_refusals import dtype_not_implemented
 from ._out import check_out, write_out
 from .autograd.function import Function
 
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2", "rfftn", "irfftn",
            "hfft", "ihfft", "hfft2", "ihfft2", "hfftn", "ihfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
+
+Tensor = _C.Tensor  # torch.fft.Tensor exists too (PyTorch's module imports it)
 
 _NORM_NONE, _NORM_BY_ROOT_N, _NORM_BY_N = 0, 1, 2
 
@@ -600,7 +603,7 @@ def _freq_factory(fname, n, d, out, dtype, layout, device, requires_grad, onesid
     if not (dtype.is_floating_point or dtype.is_complex):
         raise RuntimeError(f"{fname} requires a floating point or complex dtype")
     if dtype.is_complex:
-        raise NotImplementedError(f"\"arange_cpu\" not implemented for '{_type_name(dtype)}'")
+        raise dtype_not_implemented("arange_cpu", dtype)
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     if onesided:
