@@ -498,3 +498,58 @@ def test_window_functions_match_torch(name):
             [(10, True, 5.0), (10, False, 0.5)] if name == "kaiser_window" else []:
         np.testing.assert_allclose(getattr(tc, name)(*args).numpy(), getattr(torch, name)(*args).numpy(),
                                    rtol=1e-6, atol=1e-6)
+
+
+# ---------------------------------------------------------------------------
+# whole programs: a Fourier neural operator layer and a log-power spectrogram
+# ---------------------------------------------------------------------------
+
+def _spectral_programs(lib):
+    rng = np.random.default_rng(0)
+    nn = lib.nn
+
+    class SpectralConv2d(nn.Module):
+        def __init__(self, cin, cout, modes):
+            super().__init__()
+            self.modes, self.cout = modes, cout
+            w = (rng.random((cin, cout, modes, modes)) + 1j * rng.random((cin, cout, modes, modes))) / (cin * cout)
+            self.weights1 = nn.Parameter(lib.from_numpy(w.astype(np.complex64)))
+            self.weights2 = nn.Parameter(lib.from_numpy(w[::-1].astype(np.complex64)))
+
+        def forward(self, x):
+            m = self.modes
+            x_ft = lib.fft.rfft2(x)
+            out_ft = lib.zeros(x.shape[0], self.cout, x.size(-2), x.size(-1) // 2 + 1, dtype=lib.cfloat)
+            out_ft[:, :, :m, :m] = lib.einsum("bixy,ioxy->boxy", x_ft[:, :, :m, :m], self.weights1)
+            out_ft[:, :, -m:, :m] = lib.einsum("bixy,ioxy->boxy", x_ft[:, :, -m:, :m], self.weights2)
+            return lib.fft.irfft2(out_ft, s=(x.size(-2), x.size(-1)))
+
+    layer = SpectralConv2d(3, 4, 3)
+    x = lib.from_numpy(rng.standard_normal((2, 3, 10, 12)).astype(np.float32)).requires_grad_()
+    y = layer(x)
+    (y ** 2).mean().backward()
+    signal = lib.from_numpy(rng.standard_normal((2, 400)).astype(np.float32)).requires_grad_()
+    spectrum = lib.stft(signal, 64, 16, window=lib.hann_window(64), return_complex=True)
+    log_power = lib.log(spectrum.abs().pow(2).mean(1) + 1e-6)
+    log_power.sum().backward()
+    # a real signal cast to complex before its transform keeps its gradient
+    ramp = lib.from_numpy(np.linspace(0, 1, 8)).requires_grad_()
+    lib.fft.fft(ramp.to(lib.cfloat) * (1 + 2j)).abs().sum().backward()
+    return [y.detach().numpy(), x.grad.numpy(), layer.weights1.grad.resolve_conj().numpy(),
+            log_power.detach().numpy(), signal.grad.numpy(), ramp.grad.numpy()]
+
+
+def test_spectral_programs_match_torch():
+    for expected, got in zip(_spectral_programs(torch), _spectral_programs(tc)):
+        assert got.shape == expected.shape
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-6)
+
+
+def test_real_to_complex_cast_keeps_history():
+    x = tc.tensor([1.0, 2.0], requires_grad=True)
+    for cast in (lambda t: t.to(tc.complex64), lambda t: t.cfloat(), lambda t: t.cdouble(),
+                 lambda t: t.type(tc.complex128)):
+        y = cast(x)
+        assert y.requires_grad and type(y.grad_fn).__name__ == "ToCopyBackward0"
+    assert gradcheck(lambda t: (t.to(tc.complex128) * (1 + 2j)).exp(),
+                     (tc.randn(3, dtype=tc.float64, requires_grad=True),))
