@@ -553,3 +553,64 @@ def test_real_to_complex_cast_keeps_history():
         assert y.requires_grad and type(y.grad_fn).__name__ == "ToCopyBackward0"
     assert gradcheck(lambda t: (t.to(tc.complex128) * (1 + 2j)).exp(),
                      (tc.randn(3, dtype=tc.float64, requires_grad=True),))
+
+
+# ---------------------------------------------------------------------------
+# every argument given every kind of wrong value (Note [Argument types before values])
+# ---------------------------------------------------------------------------
+
+_ODD_VALUES = [None, 0, -1, 3, 1.5, "x", "ortho", (), (0,), (-1, 0), [1, 1], True, "int tensor", "float tensor",
+               2 + 1j, (2.0,)]
+
+
+def _odd(lib, value):
+    return {"int tensor": lib.tensor(2), "float tensor": lib.tensor(2.0)}.get(value, value) \
+        if isinstance(value, str) else value
+
+
+def _fft_params(name):
+    if "freq" in name:
+        return ["n", "d"]
+    if "shift" in name:
+        return ["dim"]
+    return ["s", "dim", "norm"] if name[-1] in "n2" else ["n", "dim", "norm"]
+
+
+@pytest.mark.parametrize("name", tc.fft.__all__)
+def test_every_argument_with_odd_values_as_torch(name):
+    for shape, param, value in itertools.product([(4, 5), (3,), ()], _fft_params(name), _ODD_VALUES):
+        results = []
+        for lib in (torch, tc):
+            def call(L):
+                f = getattr(L.fft, name)
+                if "freq" in name:
+                    return f(5, d=_odd(L, value)) if param == "d" else f(_odd(L, value))
+                x = L.from_numpy(np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape))
+                return f(x, **{param: _odd(L, value)})
+            results.append(_call(call, lib))
+        _assert_same(*results)
+
+
+@pytest.mark.parametrize("fn", ["stft", "istft"])
+def test_stft_istft_odd_arguments_raise_as_torch(fn):
+    """The exception type always; the message where torch's parser has a one-line one (istft, pad_mode)."""
+    warnings.simplefilter("ignore")
+    params = ["n_fft", "hop_length", "win_length", "window", "center", "normalized", "return_complex"]
+    params += ["pad_mode", "align_to_window"] if fn == "stft" else ["onesided", "length"]
+    for param, value in itertools.product(params, [None, 0, -1, 8, 1.5, "x", (), True, False, 2 + 1j]):
+        results = []
+        for lib in (torch, tc):
+            if fn == "stft":
+                x, kwargs = lib.from_numpy(np.arange(40, dtype=np.float32)), {"n_fft": 8, "return_complex": True}
+            else:
+                x, kwargs = lib.from_numpy((np.ones((5, 11)) * (1 + 1j)).astype(np.complex64)), {"n_fft": 8}
+            kwargs[param] = value
+            n_fft = kwargs.pop("n_fft")
+            results.append(_call(lambda L: getattr(L, fn)(x, n_fft, **kwargs), lib))
+        expected, got = results
+        if isinstance(expected, Exception) and "invalid combination" in str(expected):
+            assert type(got) is TypeError and str(got).startswith(str(expected).split("\n")[0])
+        elif not (isinstance(expected, Exception) and "unsupported operand" in str(expected)):
+            _assert_same(expected, got, 1e-5, 1e-5)
+        else:  # torch.stft's own n_fft // 2 on a non-number: a TypeError either way
+            assert type(got) is TypeError

@@ -60,8 +60,55 @@ def _stft_repr(shape, dtype, n_fft, hop_length, win_length, window, normalized, 
             f"align_to_window={_opt(align_to_window)}) ")
 
 
-def _int_or_none(value, name, what):
-    return None if value is None else _C._parse_int(value, name, what)
+def _is_int(value):
+    """An int as PyTorch's parser takes one: a Python int (not a bool) or a 0-d integer tensor."""
+    if isinstance(value, _C.Tensor):
+        return value.dim() == 0 and not (value.is_floating_point() or value.is_complex()) \
+            and value.dtype.name != "bool"
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _type_label(value):
+    return "Tensor" if isinstance(value, _C.Tensor) else type(value).__name__
+
+
+# Note [stft's and istft's argument errors]
+# torch.stft is a Python function that pads (center) and then calls the
+# overloaded _VF.stft: a wrongly typed argument there is the parser's
+# "invalid combination of arguments" TypeError listing both overloads.
+# torch.istft binds straight to the parser: one "argument 'x' must be T"
+# TypeError per argument. Both come before any value check.
+_STFT_OVERLOADS = (
+    " * (Tensor input, int n_fft, int hop_length = None, int win_length = None, Tensor window = None, bool center = "
+    "True, str pad_mode = \"reflect\", bool normalized = False, bool onesided = None, bool return_complex = None, "
+    "bool align_to_window = None)\n"
+    " * (Tensor input, int n_fft, int hop_length = None, int win_length = None, Tensor window = None, bool "
+    "normalized = False, bool onesided = None, bool return_complex = None, bool align_to_window = None)\n")
+
+
+def _check_stft_types(args):
+    """args: (input, n_fft, hop_length, win_length, window, normalized, onesided, return_complex, align_to_window)."""
+    input, n_fft, hop, win, window, normalized, onesided, return_complex, align = args
+    valid = (_is_int(n_fft) and all(v is None or _is_int(v) for v in (hop, win))
+             and (window is None or isinstance(window, _C.Tensor)) and isinstance(normalized, bool)
+             and all(v is None or isinstance(v, bool) for v in (onesided, return_complex, align)))
+    if not valid:
+        got = ", ".join(_type_label(a) for a in args)
+        raise TypeError(f"stft() received an invalid combination of arguments - got ({got}), but expected one "
+                        f"of:\n{_STFT_OVERLOADS}")
+
+
+def _istft_int(value, what, optional=True, position=None):
+    if (optional and value is None) or _is_int(value):
+        return None if value is None else int(value)
+    where = f" (position {position})" if position else ""
+    raise TypeError(f"istft(): argument '{what}'{where} must be int, not {_type_label(value)}")
+
+
+def _istft_bool(value, what, optional=False):
+    if (optional and value is None) or isinstance(value, bool):
+        return value
+    raise TypeError(f"istft(): argument '{what}' must be bool, not {_type_label(value)}")
 
 
 def _centred_window(window, win_length, n_fft, dtype):
@@ -83,13 +130,15 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     from ._args import tensor_arg
     from .nn import functional as F
     tensor_arg(input, "stft")
-    n_fft = _C._parse_int(n_fft, "stft", "n_fft")
-    hop_length = _int_or_none(hop_length, "stft", "hop_length")
-    win_length = _int_or_none(win_length, "stft", "win_length")
-    if window is not None:
-        tensor_arg(window, "stft", "window", 5)
-    if center and align_to_window is not None:
+    if center and align_to_window is not None:  # torch.stft's Python checks come before _VF.stft's parser
         raise RuntimeError("stft align_to_window should only be set when center = false")
+    if center and not isinstance(pad_mode, str):
+        raise TypeError(f"pad(): argument 'mode' (position 3) must be str, not {_type_label(pad_mode)}")
+    _check_stft_types((input, n_fft, hop_length, win_length, window, normalized, onesided, return_complex,
+                       align_to_window))
+    n_fft = int(n_fft)
+    hop_length = None if hop_length is None else int(hop_length)
+    win_length = None if win_length is None else int(win_length)
     hop = n_fft >> 2 if hop_length is None else hop_length
     win = n_fft if win_length is None else win_length
     wants_complex = input.is_complex() or (window is not None and window.is_complex())
@@ -168,12 +217,16 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     """Inverse short time Fourier Transform. This is expected to be the inverse of stft."""
     from ._args import tensor_arg
     tensor_arg(input, "istft")
-    n_fft = _C._parse_int(n_fft, "istft", "n_fft")
-    hop_length = _int_or_none(hop_length, "istft", "hop_length")
-    win_length = _int_or_none(win_length, "istft", "win_length")
-    length = _int_or_none(length, "istft", "length")
-    if window is not None:
-        tensor_arg(window, "istft", "window", 5)
+    n_fft = _istft_int(n_fft, "n_fft", optional=False, position=2)
+    hop_length = _istft_int(hop_length, "hop_length")
+    win_length = _istft_int(win_length, "win_length")
+    if window is not None and not isinstance(window, _C.Tensor):
+        raise TypeError(f"istft(): argument 'window' must be Tensor, not {_type_label(window)}")
+    center = _istft_bool(center, "center")
+    normalized = _istft_bool(normalized, "normalized")
+    onesided = _istft_bool(onesided, "onesided", optional=True)
+    length = _istft_int(length, "length")
+    return_complex = _istft_bool(return_complex, "return_complex")
     hop = n_fft >> 2 if hop_length is None else hop_length
     win = n_fft if win_length is None else win_length
     if not input.is_complex():
@@ -253,7 +306,10 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     stop = min(max(end, 0), expected_len)
     signal = signal[:, start:stop]
     envelope = envelope[:, start:stop]
-    if envelope.numel() > 0 and bool(envelope.abs().min() < 1e-11):
+    if envelope.numel() == 0:  # a length of 0 or less: ATen's min() of the empty envelope refuses
+        raise RuntimeError("min(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+                           "reduction dim with the 'dim' argument.")
+    if bool(envelope.abs().min() < 1e-11):
         fail("window overlap add min: 1\n[ CPUBoolType{} ]")
     signal = signal / envelope
     if input.dim() == 2:

@@ -291,11 +291,39 @@ def _n_arg(n, fname):
     return None if n is None else int_arg(n, f"fft_{fname}", "n")
 
 
-def _one_dim_args(fname, x, n, dim):
+def _norm_type_arg(norm, fname):
+    if norm is not None and not isinstance(norm, str):
+        raise TypeError(f"fft_{fname}(): argument 'norm' must be str, not {type(norm).__name__}")
+
+
+def _out_type_arg(out, fname):
+    if out is not None and not isinstance(out, _C.Tensor):
+        raise TypeError(f"fft_{fname}(): argument 'out' must be Tensor, not {type(out).__name__}")
+
+
+# Note [Argument types before values]
+# PyTorch's argument parser rejects a wrongly typed argument (TypeError) before
+# the op looks at any value, so every public function parses all of its
+# arguments first; the RuntimeErrors/IndexErrors of the checks come after.
+def _one_dim_args(fname, x, n, dim, norm, out):
     tensor_arg(x, f"fft_{fname}")
     n = _n_arg(n, fname)
     dim = int_arg(dim, f"fft_{fname}", "dim")
+    _norm_type_arg(norm, fname)
+    _out_type_arg(out, fname)
     return n, dim
+
+
+def _n_dim_args(fname, x, s, dim, norm, out):
+    """(s, dim) as int lists or None; the *2 transforms' dim may not be None."""
+    tensor_arg(x, f"fft_{fname}")
+    s = None if s is None else _int_list_arg(s, fname, "s")
+    if dim is None and fname.endswith("2"):
+        raise TypeError(f"fft_{fname}(): argument 'dim' must be tuple of ints, not NoneType")
+    dim = None if dim is None else _int_list_arg(dim, fname, "dim")
+    _norm_type_arg(norm, fname)
+    _out_type_arg(out, fname)
+    return s, dim
 
 
 def _canonical_shape_and_dims(fname, x, s, dim):
@@ -394,7 +422,7 @@ def _c2r_1d(fname, x, n, dim, norm, forward, out):
 
 def fft(input, n=None, dim=-1, norm=None, *, out=None):
     """Computes the one dimensional discrete Fourier transform of input."""
-    n, dim = _one_dim_args("fft", input, n, dim)
+    n, dim = _one_dim_args("fft", input, n, dim, norm, out)
     if input.is_complex():
         _check_out_dtype("fft", out, True)
         return _c2c_1d("fft", input, n, dim, norm, True, out)
@@ -403,7 +431,7 @@ def fft(input, n=None, dim=-1, norm=None, *, out=None):
 
 def ifft(input, n=None, dim=-1, norm=None, *, out=None):
     """Computes the one dimensional inverse discrete Fourier transform of input."""
-    n, dim = _one_dim_args("ifft", input, n, dim)
+    n, dim = _one_dim_args("ifft", input, n, dim, norm, out)
     if input.is_complex():
         _check_out_dtype("ifft", out, True)
         return _c2c_1d("ifft", input, n, dim, norm, False, out)
@@ -412,25 +440,25 @@ def ifft(input, n=None, dim=-1, norm=None, *, out=None):
 
 def rfft(input, n=None, dim=-1, norm=None, *, out=None):
     """Computes the one dimensional Fourier transform of real-valued input."""
-    n, dim = _one_dim_args("rfft", input, n, dim)
+    n, dim = _one_dim_args("rfft", input, n, dim, norm, out)
     return _r2c_1d("rfft", input, n, dim, norm, True, True, out)
 
 
 def irfft(input, n=None, dim=-1, norm=None, *, out=None):
     """Computes the inverse of rfft."""
-    n, dim = _one_dim_args("irfft", input, n, dim)
+    n, dim = _one_dim_args("irfft", input, n, dim, norm, out)
     return _c2r_1d("irfft", input, n, dim, norm, False, out)
 
 
 def hfft(input, n=None, dim=-1, norm=None, *, out=None):
     """Computes the one dimensional discrete Fourier transform of a Hermitian symmetric input signal."""
-    n, dim = _one_dim_args("hfft", input, n, dim)
+    n, dim = _one_dim_args("hfft", input, n, dim, norm, out)
     return _c2r_1d("hfft", input, n, dim, norm, True, out)
 
 
 def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
     """Computes the inverse of hfft."""
-    n, dim = _one_dim_args("ihfft", input, n, dim)
+    n, dim = _one_dim_args("ihfft", input, n, dim, norm, out)
     return _r2c_1d("ihfft", input, n, dim, norm, False, True, out)
 
 
@@ -439,7 +467,7 @@ def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
 # ---------------------------------------------------------------------------
 
 def _c2c_nd(fname, x, s, dim, norm, forward, out):
-    tensor_arg(x, f"fft_{fname}")
+    s, dim = _n_dim_args(fname, x, s, dim, norm, out)
     shape, dims = _canonical_shape_and_dims(fname, x, s, dim)
     _check_out_dtype("fftn" if forward else "ifftn", out, True)  # fft2's messages name fftn, as ATen's
     x = _promote(x, require_complex=True)
@@ -450,7 +478,7 @@ def _c2c_nd(fname, x, s, dim, norm, forward, out):
 
 
 def _rfftn_impl(fname, x, s, dim, norm, out):
-    tensor_arg(x, f"fft_{fname}")
+    s, dim = _n_dim_args(fname, x, s, dim, norm, out)
     if x.is_complex():  # ATen checks this first
         raise RuntimeError(f"rfftn expects a real-valued input tensor, but got {_type_name(x.dtype)}")
     shape, dims = _canonical_shape_and_dims(fname, x, s, dim)
@@ -471,7 +499,7 @@ def _c2r_shape_and_dims(fname, x, s, dim):
     shape, dims = _canonical_shape_and_dims(fname, x, s, dim)
     if not shape:
         raise RuntimeError(f"{fname} must transform at least one axis")
-    if s is None or _int_list_arg(s, fname, "s")[-1] == -1:
+    if s is None or s[-1] == -1:
         last_dim_size = 2 * (x.shape[dims[-1]] - 1)
     else:
         last_dim_size = shape[-1]
@@ -481,7 +509,7 @@ def _c2r_shape_and_dims(fname, x, s, dim):
 
 
 def _irfftn_impl(fname, x, s, dim, norm, out):
-    tensor_arg(x, f"fft_{fname}")
+    s, dim = _n_dim_args(fname, x, s, dim, norm, out)
     shape, dims, last_dim_size = _c2r_shape_and_dims("irfftn", x, s, dim)
     _check_out_dtype("irfftn", out, False)
     x = _promote(x, require_complex=True)
@@ -492,7 +520,7 @@ def _irfftn_impl(fname, x, s, dim, norm, out):
 
 
 def _hfftn_impl(fname, x, s, dim, norm, out):
-    tensor_arg(x, f"fft_{fname}")
+    s, dim = _n_dim_args(fname, x, s, dim, norm, out)
     shape, dims, last_dim_size = _c2r_shape_and_dims("hfftn", x, s, dim)
     _check_out_dtype("hfftn", out, False)
     x = _promote(x, require_complex=True)
@@ -506,7 +534,7 @@ def _hfftn_impl(fname, x, s, dim, norm, out):
 
 
 def _ihfftn_impl(fname, x, s, dim, norm, out):
-    tensor_arg(x, f"fft_{fname}")
+    s, dim = _n_dim_args(fname, x, s, dim, norm, out)
     shape, dims = _canonical_shape_and_dims(fname, x, s, dim)
     if not shape:
         raise RuntimeError("ihfftn must transform at least one axis")
@@ -589,6 +617,9 @@ def ihfftn(input, s=None, dim=None, norm=None, *, out=None):
 
 def _freq_factory(fname, n, d, out, dtype, layout, device, requires_grad, onesided):
     from ._functions import arange
+    if isinstance(n, _C.Tensor) and n.dim() == 0 and not (n.is_floating_point() or n.is_complex()) \
+            and n.dtype.name != "bool":
+        n = n.item()  # PyTorch's parser takes a 0-d integer tensor for an int
     if not isinstance(n, int) or isinstance(n, bool):
         raise TypeError(f"fft_{fname}(): argument 'n' (position 1) must be int, not {type(n).__name__}")
     if isinstance(d, _C.Tensor):
@@ -604,10 +635,12 @@ def _freq_factory(fname, n, d, out, dtype, layout, device, requires_grad, onesid
         raise RuntimeError(f"{fname} requires a floating point or complex dtype")
     if dtype.is_complex:
         raise dtype_not_implemented("arange_cpu", dtype)
-    if n < 0:
-        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    # ATen sizes the result n (fftfreq) or n / 2 + 1 (rfftfreq, C++ division truncating toward zero)
+    size = int(n / 2) + 1 if onesided else n
+    if size < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {size}: [{size}]")
     if onesided:
-        result = arange(n // 2 + 1, dtype=dtype, device=device)
+        result = arange(size, dtype=dtype, device=device)
     else:
         # [0, 1, ..., (n-1)//2, -(n//2), ..., -1], as ATen builds it: arange then the upper half shifted down
         result = arange(n, dtype=dtype, device=device)
