@@ -577,7 +577,8 @@ def _fft_params(name):
 
 
 @pytest.mark.parametrize("name", tc.fft.__all__)
-def test_every_argument_with_odd_values_as_torch(name):
+@pytest.mark.parametrize("input_dtype", ["float32", "complex64", "int64"])
+def test_every_argument_with_odd_values_as_torch(name, input_dtype):
     for shape, param, value in itertools.product([(4, 5), (3,), ()], _fft_params(name), _ODD_VALUES):
         results = []
         for lib in (torch, tc):
@@ -585,7 +586,7 @@ def test_every_argument_with_odd_values_as_torch(name):
                 f = getattr(L.fft, name)
                 if "freq" in name:
                     return f(5, d=_odd(L, value)) if param == "d" else f(_odd(L, value))
-                x = L.from_numpy(np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape))
+                x = L.from_numpy(np.arange(int(np.prod(shape))).reshape(shape)).to(getattr(L, input_dtype))
                 return f(x, **{param: _odd(L, value)})
             results.append(_call(call, lib))
         _assert_same(*results)
