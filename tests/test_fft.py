@@ -47,7 +47,8 @@ def _assert_same(expected, got, rtol=1e-5, atol=1e-5):
     assert not isinstance(got, Exception), f"tensorcore raised {got!r}, PyTorch returned {expected.dtype}"
     assert str(got.dtype).split(".")[-1] == str(expected.dtype).split(".")[-1]
     assert tuple(got.shape) == tuple(expected.shape)
-    np.testing.assert_allclose(got.numpy(), expected.resolve_conj().numpy(), rtol=rtol, atol=atol)
+    assert got.requires_grad == expected.requires_grad
+    np.testing.assert_allclose(got.detach().numpy(), expected.detach().resolve_conj().numpy(), rtol=rtol, atol=atol)
 
 
 def _tolerance(dtype):
@@ -615,3 +616,20 @@ def test_stft_istft_odd_arguments_raise_as_torch(fn):
             _assert_same(expected, got, 1e-5, 1e-5)
         else:  # torch.stft's own n_fft // 2 on a non-number: a TypeError either way
             assert type(got) is TypeError
+
+
+@pytest.mark.parametrize("name", ["hann_window", "hamming_window", "bartlett_window", "blackman_window",
+                                  "kaiser_window"])
+def test_window_factory_overloads_as_torch(name):
+    """Note [Window factory overloads]: periodic a bool before any shape parameter, floats for those."""
+    calls = [(5,), (5, 1), (5, "x"), (5, None), (5.0,), (True,), (5, True, 0.5), (5, True, "a"), (5, True, 0.5, 0.2),
+             (5, True, 0.5, 0.2, 0.1), ("int tensor",), (5, True, None), (5, False, True), (5, True, 2)]
+    keywords = [{}, {"dtype": "float64"}, {"requires_grad": True}, {"beta": 3.0}, {"alpha": 0.3},
+                {"periodic": False}, {"device": "cpu"}, {"foo": 1}]
+    for args, kwargs in itertools.product(calls, keywords):
+        results = []
+        for lib in (torch, tc):
+            positional = [_odd(lib, a) for a in args]
+            named = {k: getattr(lib, v) if k == "dtype" else v for k, v in kwargs.items()}
+            results.append(_call(lambda L: getattr(L, name)(*positional, **named), lib))
+        _assert_same(*results, rtol=1e-6, atol=1e-6)
