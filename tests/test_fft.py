@@ -633,3 +633,17 @@ def test_window_factory_overloads_as_torch(name):
             named = {k: getattr(lib, v) if k == "dtype" else v for k, v in kwargs.items()}
             results.append(_call(lambda L: getattr(L, name)(*positional, **named), lib))
         _assert_same(*results, rtol=1e-6, atol=1e-6)
+
+
+def test_stft_istft_grad_fn_names_as_torch():
+    warnings.simplefilter("ignore")
+    names = []
+    for lib in (torch, tc):
+        x = lib.from_numpy(np.arange(16.0, dtype=np.float32)).requires_grad_()
+        w = lib.hann_window(8)
+        names.append([type(r.grad_fn).__name__ for r in (
+            lib.stft(x, 8, 4, window=w, return_complex=True),
+            lib.stft(x.view(2, 8), 4, 2, window=lib.hann_window(4), return_complex=True),
+            lib.stft(x, 8, 4, window=w, return_complex=False),
+            lib.istft(lib.stft(x, 8, 4, window=w, return_complex=True), 8, 4, window=w))])
+    assert names[1] == names[0]

@@ -206,6 +206,9 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     spectrum = spectrum.transpose(1, 2)
     if input.dim() == 1:
         spectrum = spectrum.squeeze(0)
+    if spectrum.requires_grad:  # ATen ends with in-place transpose_ / squeeze_: PyTorch's last node names
+        _C._rename_grad_fn(spectrum, "SqueezeBackward4" if input.dim() == 1 else "TransposeBackward1",
+                           [t for t in (input, window) if t is not None])
     if complex_output:
         return spectrum
     from . import view_as_real
