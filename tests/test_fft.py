@@ -647,3 +647,21 @@ def test_stft_istft_grad_fn_names_as_torch():
             lib.stft(x, 8, 4, window=w, return_complex=False),
             lib.istft(lib.stft(x, 8, 4, window=w, return_complex=True), 8, 4, window=w))])
     assert names[1] == names[0]
+
+
+def test_fftfreq_out_as_torch():
+    cases = [lambda L: L.fft.fftfreq(4, out=L.empty(0, dtype=L.float64)),
+             lambda L: L.fft.fftfreq(4, dtype=L.float32, out=L.empty(0, dtype=L.float64)),
+             lambda L: L.fft.fftfreq(4, out=L.empty(0, dtype=L.int64)),
+             lambda L: L.fft.fftfreq(4, out=L.empty(0, requires_grad=True)),
+             lambda L: L.fft.fftfreq(4, requires_grad=True, out=L.empty(0))]
+    for case in cases:
+        _assert_same(_call(case, torch), _call(case, tc))
+    for lib in (torch, tc):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            lib.fft.rfftfreq(4, out=lib.empty(7))
+        assert [str(w.message).split(" (Triggered")[0] for w in caught] == [
+            "The number of elements in the out tensor of shape [7] is 7 which does not match the computed number of "
+            "elements 3. Note that this may occur as a result of rounding error. The out tensor will be resized to a "
+            "tensor of shape (3,)."]

@@ -41,7 +41,7 @@ import numpy as np
 from . import _C
 from ._args import int_arg, tensor_arg
 from ._dtype_refusals import dtype_not_implemented
-from ._out import check_out, write_out
+from ._out import check_out, factory_dtype, write_out
 from .autograd.function import Function
 
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2", "rfftn", "irfftn",
@@ -627,8 +627,9 @@ def _freq_factory(fname, n, d, out, dtype, layout, device, requires_grad, onesid
     if not isinstance(d, (int, float)):
         raise TypeError(f"fft_{fname}(): argument 'd' must be float, not {type(d).__name__}")
     d = builtins.float(d)
-    if dtype is None and out is not None:
-        dtype = out.dtype
+    if out is not None:  # Note [out= semantics] in _out.py: a factory fills out's dtype, silently resized
+        check_out(f"aten::fft_{fname}", out)
+        dtype = factory_dtype(fname, dtype, out)
     if dtype is None:
         dtype = _C.get_default_dtype()
     if not (dtype.is_floating_point or dtype.is_complex):
@@ -651,7 +652,13 @@ def _freq_factory(fname, n, d, out, dtype, layout, device, requires_grad, onesid
     step = n * d
     result = result * (1.0 / step if step != 0 else math.copysign(math.inf, step))
     if out is not None:
-        return write_out(fname, result, out)
+        if out.numel() and out.numel() != result.numel():  # ATen fills out with arange_out, which says so
+            import warnings
+            warnings.warn(f"The number of elements in the out tensor of shape {list(out.shape)} is {out.numel()} "
+                          f"which does not match the computed number of elements {result.numel()}. Note that this "
+                          f"may occur as a result of rounding error. The out tensor will be resized to a tensor of "
+                          f"shape ({result.numel()},).", UserWarning, stacklevel=3)
+        result = write_out(fname, result, out, warn_resize=False)
     if requires_grad:
         result.requires_grad_(True)
     return result
