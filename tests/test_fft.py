@@ -396,6 +396,8 @@ _STFT_ERRORS = [
     lambda L, x: L.stft(x, 8, return_complex=True, onesided=True, window=L.ones(8, dtype=L.complex64)),
     lambda L, x: L.stft(x, 8, return_complex=True, align_to_window=True),
     lambda L, x: L.stft(x.long(), 8, return_complex=True),
+    lambda L, x: L.stft(x.half(), 8, return_complex=True),
+    lambda L, x: L.stft(x.to(L.bfloat16), 8, return_complex=True, window=L.ones(8, dtype=L.bfloat16)),
     lambda L, x: L.stft(x.view(2, 2, 5), 4, return_complex=True),
     lambda L, x: L.istft(x, 8),
     lambda L, x: L.istft(L.ones(5, 3, dtype=L.complex64), 8, window=L.ones(3)),

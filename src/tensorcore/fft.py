@@ -86,6 +86,13 @@ def _check_nonempty_batch(x, dims):
         raise RuntimeError("MKL FFT error: Intel oneMKL DFTI ERROR: Inconsistent configuration parameters")
 
 
+def _check_kernel_dtype(x):
+    """The CPU kernels take float32/float64 and their complex types only (what
+    reaches them unpromoted: stft/istft's half-precision signals)."""
+    if x.dtype.name in ("float16", "bfloat16"):
+        raise RuntimeError(f"MKL FFT doesn't support tensors of type: {_type_name(x.dtype)}")
+
+
 def _np_c2c(x, dims, norm_mode, forward):
     a = _to_numpy(x)
     if not dims:
@@ -120,6 +127,7 @@ class _FftC2C(Function):
     @staticmethod
     def forward(ctx, x, dims, norm_mode, forward):
         ctx.fft_args = (dims, norm_mode, forward, x.is_complex())
+        _check_kernel_dtype(x)
         _check_nonempty_batch(x, dims)
         return _np_c2c(x, dims, norm_mode, forward)
 
@@ -136,6 +144,7 @@ class _FftR2C(Function):
     @staticmethod
     def forward(ctx, x, dims, norm_mode, onesided):
         ctx.fft_args = (dims, norm_mode, onesided, x.shape[dims[-1]])
+        _check_kernel_dtype(x)
         _check_nonempty_batch(x, dims)
         return _np_r2c(x, dims, norm_mode, onesided)
 
@@ -153,6 +162,7 @@ class _FftC2R(Function):
     @staticmethod
     def forward(ctx, x, dims, norm_mode, last_dim_size):
         ctx.fft_args = (dims, norm_mode, last_dim_size, x.is_complex())
+        _check_kernel_dtype(x)
         _check_nonempty_batch(x, dims)
         return _np_c2r(x, dims, norm_mode, last_dim_size)
 
