@@ -278,6 +278,28 @@ def workloads(quick):
             conv(x).backward(grad)
         return run
     W["conv 3x3 512ch 1x1 b16 fwd+bwd"] = (conv_small_images, 10)
+
+    # FFTs: tensorcore.fft runs numpy's pocketfft (Note [FFT backend: numpy's
+    # pocketfft] in src/tensorcore/fft.py), so numpy is its floor; PyTorch's
+    # CPU wheel uses MKL.
+    signal_np = rng.standard_normal(1 << 20).astype(np.float32)
+    image_np = (rng.standard_normal((512, 512)) + 1j * rng.standard_normal((512, 512))).astype(np.complex64)
+
+    def rfft_1m(lib):
+        if lib == "numpy":
+            return lambda: np.fft.rfft(signal_np)
+        mod = tc if lib == "tensorcore" else torch
+        x = mod.from_numpy(signal_np)
+        return lambda: mod.fft.rfft(x)
+    W["fft rfft 1M float32"] = (rfft_1m, 10)
+
+    def fft2_512(lib):
+        if lib == "numpy":
+            return lambda: np.fft.fft2(image_np)
+        mod = tc if lib == "tensorcore" else torch
+        x = mod.from_numpy(image_np)
+        return lambda: mod.fft.fft2(x)
+    W["fft2 512x512 complex64"] = (fft2_512, 10)
     if quick:
         W = {k: (f, max(1, n // 5)) for k, (f, n) in W.items()}
     return W

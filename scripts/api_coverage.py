@@ -7,7 +7,7 @@ Needs PyTorch installed (it is the reference) and tensorcore importable (the
 installed package, or the checkout's src/ after scripts/dev_build.sh).
 
 For each namespace (torch.*, Tensor.*, torch.nn.*, torch.nn.functional.*,
-torch.optim.* with lr_scheduler, torch.linalg.*, torch.distributions.*,
+torch.optim.* with lr_scheduler, torch.linalg.*, torch.fft.*, torch.distributions.*,
 torch.testing.*, torch.utils._pytree.*) the
 reference names are PyTorch's public API: the module's __all__ where PyTorch
 declares one (torch, torch.optim, torch.distributions), otherwise its
@@ -47,6 +47,7 @@ NAMESPACES = [
     ("torch.optim.*", "torch.optim", "tensorcore.optim", None),
     ("torch.optim.lr_scheduler.*", "torch.optim.lr_scheduler", "tensorcore.optim.lr_scheduler", None),
     ("torch.linalg.*", "torch.linalg", "tensorcore.linalg", None),
+    ("torch.fft.*", "torch.fft", "tensorcore.fft", None),
     ("torch.distributions.*", "torch.distributions", "tensorcore.distributions", None),
     ("torch.testing.*", "torch.testing", "tensorcore.testing", None),
     ("torch.utils._pytree.*", "torch.utils._pytree", "tensorcore.utils._pytree", None),

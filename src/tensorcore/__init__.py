@@ -105,6 +105,9 @@ from ._global_settings import (  # noqa: E402,F401
 from . import distributed  # noqa: E402,F401  (never starts MPI: see distributed/_mpi.py)
 from . import futures  # noqa: E402,F401
 from . import linalg  # noqa: E402,F401
+from . import fft  # noqa: E402,F401  (torch.fft: Note [FFT backend: numpy's pocketfft] in fft.py)
+from . import _spectral  # noqa: E402
+_spectral.install(globals())  # torch.stft, torch.istft, Tensor.stft/istft
 from . import _linalg_legacy  # noqa: E402
 _linalg_legacy.install(globals())  # torch.det, torch.svd, Tensor.inverse, ...
 from . import distributions  # noqa: E402,F401

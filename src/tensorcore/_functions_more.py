@@ -13,35 +13,117 @@ import numpy as np
 from . import _C
 from ._args import dtype_arg, int_arg, tensor_arg
 from ._composites import _function
-from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES
+from ._dtype_refusals import dtype_not_implemented
 from ._naming import grad_fn_named
 
 Tensor = _C.Tensor
 
 
-def _window_dtype(dtype, name):
+# C++ type names, as PyTorch's TensorOptions prints them in the window factories' dtype error
+_CPP_TYPE_NAMES = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+                   "uint8": "unsigned char", "bool": "bool"}
+
+
+def _window_dtype(dtype, name, requires_grad=False, pin_memory=False):
+    """The window's dtype: floating point, or complex (PyTorch accepts a complex
+    dtype, then fails in arange for lengths above 1: see _window)."""
     dt = _C.get_default_dtype() if dtype is None else dtype_arg(dtype, name)
-    if not dt.is_floating_point:
-        raise RuntimeError(f"{name} expects floating point dtypes, got: {_TYPE_NAMES[dt.name]}")
+    if not (dt.is_floating_point or dt.is_complex):
+        options = (f"TensorOptions(dtype={_CPP_TYPE_NAMES.get(dt.name, dt.name)}, device=cpu, layout=Strided "
+                   f"(default), requires_grad={'true' if requires_grad else 'false (default)'}, "
+                   f"pinned_memory={'true' if pin_memory else 'false'}, memory_format=(nullopt))")
+        raise RuntimeError(f"{name} expects floating point dtypes, got: {options}")
     return dt
 
 
-def _window(name, body):
-    """A window factory: PyTorch's size checks, the length-0/1 cases, and a
-    periodic window as the symmetric one of length + 1 without its last point."""
-    def factory(window_length, periodic=True, *args, dtype=None, layout=None, device=None, requires_grad=False,
-                pin_memory=False, **params):
-        n = int_arg(window_length, name, "window_length")
-        dt = _window_dtype(dtype, name)
+# Note [Window factory overloads]
+# PyTorch binds each window factory as overloads: (window_length), then
+# (window_length, periodic), then the window's shape parameters after periodic
+# (hamming_window: alpha, beta; kaiser_window: beta), every overload with the
+# keyword-only dtype/layout/device/pin_memory/requires_grad. periodic must be a
+# bool and comes before any shape parameter (hamming_window(5, alpha=0.3) fits
+# no overload); a shape parameter is a float (an int or bool converts). A call
+# that fits none is the parser's "invalid combination of arguments" TypeError.
+_FACTORY_KEYWORDS = ("dtype", "layout", "device", "pin_memory", "requires_grad")
+_WINDOW_OPTIONS = ("*, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
+                   "bool pin_memory = False, bool requires_grad = False")
+
+
+def _argument_type_name(value):
+    if isinstance(value, _C.Tensor):
+        return "Tensor"
+    if isinstance(value, type(_C.get_default_dtype())):
+        return "torch.dtype"
+    return type(value).__name__
+
+
+def _window_signature_error(name, shape_params, args, kwargs):
+    got = ", ".join([_argument_type_name(a) for a in args] +
+                    [f"{k}={_argument_type_name(v)}" for k, v in kwargs.items()])
+    overloads = [f" * (int window_length, {_WINDOW_OPTIONS})\n", f" * (int window_length, bool periodic, "
+                 f"{_WINDOW_OPTIONS})\n"]
+    for i in range(1, len(shape_params) + 1):
+        floats = ", ".join(f"float {p}" for p in shape_params[:i])
+        overloads.append(f" * (int window_length, bool periodic, {floats}, {_WINDOW_OPTIONS})\n")
+    return TypeError(f"{name}() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                     + "".join(overloads))
+
+
+def _window_shape_args(name, shape_params, args, kwargs):
+    """(periodic, shape parameter values) of a call, or the parser's TypeError (Note [Window factory overloads])."""
+    positional = list(args[1:])
+    named = {k: v for k, v in kwargs.items() if k not in _FACTORY_KEYWORDS}
+    bound = {}
+    for key, value in zip(("periodic",) + shape_params, positional):
+        bound[key] = value
+    fits = len(positional) <= 1 + len(shape_params)
+    for key, value in named.items():
+        if key in bound or key not in ("periodic",) + shape_params:
+            fits = False
+        bound[key] = value
+    order = ("periodic",) + shape_params
+    given = [k for k in order if k in bound]
+    fits = fits and given == list(order[:len(given)])  # no gap: beta needs alpha, alpha needs periodic
+    fits = fits and ("periodic" not in bound or isinstance(bound["periodic"], bool))
+    fits = fits and all(isinstance(bound[p], (int, float)) for p in shape_params if p in bound)
+    if not fits:
+        raise _window_signature_error(name, shape_params, args, kwargs)
+    return bound.get("periodic", True), [float(bound[p]) for p in shape_params if p in bound]
+
+
+def _window(name, body, shape_params=()):
+    """A window factory: PyTorch's argument and size checks, the length-0/1
+    cases, and a periodic window as the symmetric one of length + 1 without
+    its last point."""
+    def factory(*args, **kwargs):
+        if not args and "window_length" in kwargs:
+            kwargs = dict(kwargs)
+            args = (kwargs.pop("window_length"),)
+        if not args:
+            raise _window_signature_error(name, shape_params, args, kwargs)
+        length_arg = args[0]
+        if not (isinstance(length_arg, int) and not isinstance(length_arg, builtins.bool)) and not (
+                isinstance(length_arg, _C.Tensor) and length_arg.dim() == 0 and not length_arg.is_floating_point()
+                and not length_arg.is_complex() and length_arg.dtype.name != "bool"):
+            if len(args) == 1 and not kwargs:
+                raise TypeError(f"{name}(): argument 'window_length' (position 1) must be int, not "
+                                f"{_argument_type_name(length_arg)}")
+            raise _window_signature_error(name, shape_params, args, kwargs)
+        periodic, params = _window_shape_args(name, shape_params, args, kwargs)
+        n = int_arg(length_arg, name, "window_length")
+        dtype, requires_grad = kwargs.get("dtype"), kwargs.get("requires_grad", False)
+        dt = _window_dtype(dtype, name, requires_grad, kwargs.get("pin_memory", False))
         if n < 0:
-            raise RuntimeError(f"{name} requires non-negative window length, got window_length={n}")
+            raise RuntimeError(f"{name} requires non-negative window_length, got window_length={n}")
         if n == 0:
             out = _C.zeros([0], dt)
         elif n == 1:
             out = _C.ones([1], dt)
+        elif dt.is_complex:  # PyTorch builds the window from an arange, which has no complex kernel
+            raise dtype_not_implemented("arange_cpu", dt)
         else:
             length = n + 1 if periodic else n
-            out = body(length, dt, *args, **params)
+            out = body(length, dt, *params)
             if periodic:
                 out = out.narrow(0, 0, n).contiguous()
         if requires_grad:
@@ -77,10 +159,10 @@ def _kaiser_body(length, dt, beta=12.0):
 
 
 hann_window = _window("hann_window", lambda length, dt: _hamming_body(length, dt, 0.5, 0.5))
-hamming_window = _window("hamming_window", _hamming_body)
+hamming_window = _window("hamming_window", _hamming_body, ("alpha", "beta"))
 blackman_window = _window("blackman_window", _blackman_body)
 bartlett_window = _window("bartlett_window", _bartlett_body)
-kaiser_window = _window("kaiser_window", _kaiser_body)
+kaiser_window = _window("kaiser_window", _kaiser_body, ("beta",))
 
 
 @_function

@@ -20,6 +20,7 @@ from ._inplace import write_inplace
 from ._dtype import device as _device, float32, float64, int32, int64, bool_, float16, bfloat16, uint8, int8, int16
 from ._dtype import complex64, complex128, dtype as _dtype_class
 from ._dtype_refusals import narrow_complex_scalar
+from .autograd.function import Function
 
 Tensor = _C.Tensor
 
@@ -351,7 +352,34 @@ def to(self, *args, **kwargs):
         return _C.clone(self) if copy else self
     dtype = dtype_arg(dtype, "to")
     _warn_complex_to_real(self, dtype)
+    return _to_dtype(self, dtype, copy)
+
+
+# Note [A real tensor cast to complex keeps its history]
+# The core's to_dtype records ToCopyBackward0 only for a floating-point target
+# (csrc/ops/elementwise.cpp), so x.to(torch.cfloat) of an x that requires grad
+# came back without history: its gradient silently lost (a Fourier layer that
+# casts before torch.fft.fft trained nothing). Until the core records it, the
+# cast goes through a Function under PyTorch's node name; its backward is the
+# real part of the gradient, cast back to the source dtype (ATen's
+# _to_copy_backward for a real input).
+def _to_dtype(self, dtype, copy):
+    if dtype.is_complex and self.dtype.is_floating_point and self.requires_grad and _C.is_grad_enabled():
+        return _RealToComplexCopy.apply(self, dtype)
     return _C.to_dtype(self, dtype, copy)
+
+
+class _RealToComplexCopy(Function):
+    _node_name = "ToCopyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dtype):
+        ctx.source_dtype = x.dtype
+        return _C.to_dtype(x, dtype, True)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _C.to_dtype(grad.real, ctx.source_dtype, False), None
 
 
 # Note [The three forms of Tensor.to]
@@ -498,7 +526,7 @@ def _converter(dt, name):
     def conv(self, *, memory_format=None):
         memory_format_arg(memory_format, name)
         _warn_complex_to_real(self, dt)
-        return _C.to_dtype(self, dt, False)
+        return _to_dtype(self, dt, False)
     conv.__name__ = name
     return _method(conv)
 
