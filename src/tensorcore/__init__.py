@@ -104,6 +104,7 @@ from ._global_settings import (  # noqa: E402,F401
     get_float32_matmul_precision as get_float32_matmul_precision)
 from . import distributed  # noqa: E402,F401  (never starts MPI: see distributed/_mpi.py)
 from . import futures  # noqa: E402,F401
+from . import jit  # noqa: E402,F401  (torch.jit: script/trace run eagerly)
 from . import linalg  # noqa: E402,F401
 from . import _linalg_legacy  # noqa: E402
 _linalg_legacy.install(globals())  # torch.det, torch.svd, Tensor.inverse, ...

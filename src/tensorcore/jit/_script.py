@@ -1,0 +1,325 @@
+"""ScriptModule / ScriptFunction: what torch.jit.script and torch.jit.trace
+return, run eagerly.
+
+Note [Script modules run a private copy of the module tree]
+PyTorch's torch.jit.script(module) builds a new module whose parameters and
+buffers are the original's tensors (`scripted.fc.weight is model.fc.weight`)
+but whose other state is its own: `scripted.eval()` leaves `model.training`
+alone, replacing `model.fc.weight` later does not reach the scripted module.
+tensorcore reproduces that with a private shallow copy of every module of
+the tree (the same class, the same attribute values, new containers: its own
+_parameters/_buffers/_modules dicts holding the same tensors, its own hook
+dicts holding the hooks registered so far). The ScriptModule wrapper of each
+copy shares that copy's _parameters/_buffers dicts (so named_parameters(),
+state_dict(), load_state_dict(), to() and assignments see exactly what the
+copy's forward uses) and holds the wrappers of its children in _modules
+(so the repr, named_modules() and `scripted.fc` are ScriptModules, as in
+PyTorch). `training` is a property reading and writing the copy's flag.
+Calling the wrapper calls the copy, eagerly, under the is_scripting /
+is_tracing flags of Note [is_scripting and is_tracing in eager emulation].
+"""
+import copy
+import types
+from typing import Any
+
+from ..nn.modules.module import Module
+from . import _state
+
+__all__ = ["ScriptModule", "RecursiveScriptModule", "ScriptFunction", "TracedModule", "TopLevelTracedModule",
+           "script", "freeze", "optimize_for_inference"]
+
+_HOOK_DICTS = ("_forward_hooks", "_forward_hooks_with_kwargs", "_forward_pre_hooks", "_forward_pre_hooks_with_kwargs",
+               "_backward_hooks", "_backward_pre_hooks", "_state_dict_hooks", "_load_state_dict_post_hooks",
+               "_forward_hooks_always_called", "_state_dict_pre_hooks", "_load_state_dict_pre_hooks")
+
+
+def _private_copy(module, memo):
+    """A shallow copy of `module` and, recursively, of its children, with
+    containers of its own (Note [Script modules run a private copy of the
+    module tree]); a submodule shared by two parents stays shared."""
+    if module is None:
+        return None
+    if id(module) in memo:
+        return memo[id(module)]
+    twin = copy.copy(module)
+    memo[id(module)] = twin
+    d = twin.__dict__
+    d["_parameters"] = dict(module._parameters)
+    d["_buffers"] = dict(module._buffers)
+    d["_non_persistent_buffers_set"] = set(module._non_persistent_buffers_set)
+    for name in _HOOK_DICTS:
+        if name in d:
+            d[name] = copy.copy(d[name])
+    d["_modules"] = {k: _private_copy(child, memo) for k, child in module._modules.items()}
+    return twin
+
+
+class ScriptModule(Module):
+    """Base class of what torch.jit.script(module) and torch.jit.trace(module)
+    return: a module running its private copy of the original eagerly (Note
+    [Script modules run a private copy of the module tree])."""
+
+    # Attributes the wrapper keeps in its own __dict__; any other plain
+    # attribute is the module copy's (it is what forward reads).
+    _own_attributes = frozenset({"_impl", "original_name", "_frozen"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("ScriptModule is created by torch.jit.script or torch.jit.trace; tensorcore has no "
+                           "TorchScript compiler to subclass it with (call script/trace on an nn.Module instead)")
+
+    @classmethod
+    def _wrap(cls, impl, memo, child_cls=None):
+        """The wrapper tree over `impl`, a private copy (see the Note)."""
+        if id(impl) in memo:
+            return memo[id(impl)]
+        self = cls.__new__(cls)
+        memo[id(impl)] = self
+        Module.__init__(self)
+        d = self.__dict__
+        del d["training"]  # the property reads the copy's flag
+        d["_impl"] = impl
+        d["original_name"] = type(impl).__name__
+        d["_frozen"] = False
+        d["_parameters"] = impl._parameters
+        d["_buffers"] = impl._buffers
+        d["_non_persistent_buffers_set"] = impl._non_persistent_buffers_set
+        sub = child_cls or cls
+        d["_modules"] = {k: (None if c is None else sub._wrap(c, memo)) for k, c in impl._modules.items()}
+        return self
+
+    @property
+    def training(self) -> bool:  # type: ignore[override]
+        if self.__dict__.get("_frozen"):  # a frozen module has no `training` attribute in PyTorch
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute 'training'")
+        return self.__dict__["_impl"].training
+
+    @training.setter
+    def training(self, mode: bool) -> None:
+        if not self.__dict__.get("_frozen"):
+            self.__dict__["_impl"].training = mode
+
+    def _run(self, args, kwargs):
+        with _state.scripting():
+            return self._impl(*args, **kwargs)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        return self._run(args, kwargs)
+
+    def extra_repr(self) -> str:
+        return f"original_name={self.original_name}"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        d = self.__dict__
+        if name in self._own_attributes or name == "training":
+            object.__setattr__(self, name, value)
+            return
+        if isinstance(value, Module):
+            # A new child: the copy runs it, the wrapper shows it as a ScriptModule.
+            setattr(d["_impl"], name, value)
+            d["_modules"][name] = type(self)._wrap(value, {})
+            return
+        if name in d["_parameters"] or name in d["_buffers"] or name in d["_modules"] or \
+                type(value).__name__ in ("Parameter", "Buffer"):
+            Module.__setattr__(self, name, value)  # the dicts are the copy's own: forward sees it
+            return
+        setattr(d["_impl"], name, value)
+
+    # state_dict and load_state_dict go through the copy's own (possibly
+    # overridden) methods: BatchNorm's version upgrade, get_extra_state, ...
+    def _save_to_state_dict(self, destination, prefix, keep_vars):
+        if self._frozen:
+            return
+        self._impl._save_to_state_dict(destination, prefix, keep_vars)
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                              error_msgs):
+        self._impl._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
+                                         unexpected_keys, error_msgs)
+
+    def save(self, f: Any, **kwargs: Any) -> None:
+        """torch.jit.save(self, f): see tensorcore.jit.save."""
+        from ._serialization import save
+        save(self, f, **kwargs)
+
+    def __deepcopy__(self, memo):
+        cls = type(self)
+        new = cls.__new__(cls)
+        memo[id(self)] = new
+        for k, v in self.__dict__.items():
+            new.__dict__[k] = copy.deepcopy(v, memo)
+        return new
+
+
+class RecursiveScriptModule(ScriptModule):
+    """What torch.jit.script(module) returns; printed as PyTorch prints it:
+    `RecursiveScriptModule(original_name=Linear)`."""
+
+    def _get_name(self):
+        return "RecursiveScriptModule"
+
+    def __getattr__(self, name: str) -> Any:
+        d = self.__dict__
+        if name.startswith("__") or "_impl" not in d or (name == "training" and d.get("_frozen")):
+            return Module.__getattr__(self, name)
+        try:
+            return Module.__getattr__(self, name)
+        except AttributeError:
+            pass
+        # Constants, attributes and methods of the scripted module: the copy's.
+        try:
+            return getattr(d["_impl"], name)
+        except AttributeError:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'") from None
+
+    # A scripted container indexes and iterates like the original container
+    # (PyTorch hands back the Python submodules there: `scripted[0]` prints
+    # as `Linear(in_features=...)`).
+    def __getitem__(self, idx: Any) -> Any:
+        return self._impl[idx]
+
+    def __len__(self) -> int:
+        return len(self._impl)
+
+    def __iter__(self):
+        return iter(self._impl)
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._impl
+
+    def _refuse_hook(self, what):
+        raise RuntimeError(f"{what} is not supported on ScriptModules")
+
+    def register_forward_hook(self, *args: Any, **kwargs: Any) -> Any:
+        self._refuse_hook("register_forward_hook")
+
+    def register_forward_pre_hook(self, *args: Any, **kwargs: Any) -> Any:
+        self._refuse_hook("register_forward_pre_hook")
+
+    def register_full_backward_hook(self, *args: Any, **kwargs: Any) -> Any:
+        self._refuse_hook("register_full_backward_hook")
+
+    def register_full_backward_pre_hook(self, *args: Any, **kwargs: Any) -> Any:
+        self._refuse_hook("register_full_backward_pre_hook")
+
+    def register_backward_hook(self, *args: Any, **kwargs: Any) -> Any:
+        self._refuse_hook("register_backward_hook")
+
+
+class TracedModule(ScriptModule):
+    """A submodule of a traced module: printed under its original class name,
+    `Linear(original_name=Linear)`; only its parameters, buffers and
+    submodules are attributes (PyTorch's trace keeps nothing else)."""
+
+    def _get_name(self):
+        return self.original_name
+
+    def _run(self, args, kwargs):
+        with _state.tracing():  # Note [is_scripting and is_tracing in eager emulation]
+            return self._impl(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return Module.__getattr__(self, name)
+        except AttributeError:
+            # PyTorch's message names RecursiveScriptModule here too
+            raise AttributeError(f"'RecursiveScriptModule' object has no attribute '{name}'") from None
+
+
+class TopLevelTracedModule(TracedModule):
+    """What torch.jit.trace(module, example_inputs) returns."""
+
+
+def _is_function_like(obj):
+    return isinstance(obj, (types.FunctionType, types.MethodType, types.BuiltinFunctionType, ScriptFunction))
+
+
+class ScriptFunction:
+    """What torch.jit.script(fn) and torch.jit.trace(fn, example) return: a
+    callable whose calls are fn's calls (values and autograd alike), run
+    eagerly. `name` and `qualified_name` are PyTorch's; `.code`, `.graph`
+    and `.schema` are not given (there is no TorchScript IR to show)."""
+
+    def __init__(self, fn, traced=False):
+        self._fn = fn
+        self._traced = traced
+        self.__wrapped__ = fn
+        self.__doc__ = getattr(fn, "__doc__", None)
+
+    @property
+    def name(self) -> str:
+        return getattr(self._fn, "__name__", type(self._fn).__name__)
+
+    @property
+    def qualified_name(self) -> str:
+        return "__torch__." + self.name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with (_state.tracing() if self._traced else _state.scripting()):
+            return self._fn(*args, **kwargs)
+
+    def save(self, f: Any, **kwargs: Any) -> None:
+        from ._serialization import save
+        save(self, f, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<tensorcore.jit.ScriptFunction object at {hex(id(self))}>"
+
+
+def script(obj: Any, optimize: Any = None, _frames_up: int = 0, _rcb: Any = None, example_inputs: Any = None) -> Any:
+    """torch.jit.script, run eagerly: a module becomes a RecursiveScriptModule
+    over a private copy of it (Note [Script modules run a private copy of the
+    module tree]); a function a ScriptFunction; a class is returned as it is;
+    what is already scripted is returned unchanged. The code is not checked
+    for TorchScript compatibility: whatever runs in Python runs."""
+    if isinstance(obj, (ScriptModule, ScriptFunction)):
+        return obj
+    if isinstance(obj, Module):
+        return RecursiveScriptModule._wrap(_private_copy(obj, {}), {})
+    if isinstance(obj, type):
+        return obj  # a TorchScript class: PyTorch compiles it and returns the class itself
+    if _is_function_like(obj):
+        return ScriptFunction(obj)
+    if callable(obj):
+        return ScriptFunction(obj)
+    # PyTorch reads the source of the object's class, which a builtin has not
+    raise TypeError(f"{type(obj)} is a built-in class" if type(obj).__module__ == "builtins"
+                    else f"torch.jit.script cannot compile an object of type {type(obj).__name__}: pass an "
+                         "nn.Module, a function or a class")
+
+
+def _check_script_module(mod, what):
+    if not isinstance(mod, ScriptModule):
+        raise RuntimeError(f"{what} expects a ScriptModule as input. "
+                           "Please use torch.jit.script or torch.jit.trace to script your 'nn.Module'.")
+
+
+def freeze(mod: Any, preserved_attrs: Any = None, optimize_numerics: bool = True) -> Any:
+    """torch.jit.freeze: a RecursiveScriptModule whose parameters and buffers
+    became constants (copied: later changes to `mod` do not reach it, and
+    nothing requires grad), with no submodules, parameters or `training`
+    attribute, as PyTorch's frozen module. It runs `mod` as it was, in eval
+    mode."""
+    _check_script_module(mod, "Freezing")
+    if mod.training:
+        raise RuntimeError("Freezing is currently only implemented for modules in eval mode. "
+                           "Please call .eval() on your module before freezing.")
+    constant = copy.deepcopy(mod._impl)
+    for p in constant.parameters():
+        p.requires_grad_(False)
+    out = RecursiveScriptModule.__new__(RecursiveScriptModule)
+    Module.__init__(out)
+    d = out.__dict__
+    del d["training"]
+    d["_impl"] = constant
+    d["original_name"] = mod.original_name
+    d["_frozen"] = True
+    return out
+
+
+def optimize_for_inference(mod: Any, other_methods: Any = None) -> Any:
+    """torch.jit.optimize_for_inference: freezes the module in eval mode
+    (PyTorch also fuses and rewrites ops; the values are the same)."""
+    _check_script_module(mod, "optimize_for_inference")
+    if not mod._frozen:
+        mod = freeze(mod.eval(), preserved_attrs=other_methods)
+    return mod

@@ -1,0 +1,51 @@
+"""Whether code is running as part of a scripted or traced program.
+
+Note [is_scripting and is_tracing in eager emulation]
+tensorcore runs scripted and traced programs eagerly: the Python code of the
+function or module runs on every call. PyTorch compiles it instead, and the
+compiled code sees `torch.jit.is_scripting()` as True (scripted code) and
+bakes in `torch.jit.is_tracing()` as True (a traced graph records the branch
+taken while tracing). So that each call takes the branch PyTorch's compiled
+code takes, tensorcore raises these flags while it runs that code:
+  - is_scripting() is True while a ScriptFunction or a scripted module's
+    forward runs (scripted code can print it, and prints True);
+  - is_tracing() is True while torch.jit.trace runs its example and while a
+    traced function or module runs.
+Outside them (plain eager code) both are False, as in PyTorch. The flags are
+per thread, like PyTorch's tracing state, and nest (a depth counter).
+"""
+import contextlib
+import threading
+
+_local = threading.local()
+
+
+def is_scripting() -> bool:
+    """True while scripted code runs (see Note [is_scripting and is_tracing in
+    eager emulation]); False in ordinary eager code, as in PyTorch."""
+    return getattr(_local, "scripting", 0) > 0
+
+
+def is_tracing() -> bool:
+    """True while torch.jit.trace runs its example inputs, and while a traced
+    function or module runs; False otherwise."""
+    return getattr(_local, "tracing", 0) > 0
+
+
+@contextlib.contextmanager
+def _raised(flag):
+    setattr(_local, flag, getattr(_local, flag, 0) + 1)
+    try:
+        yield
+    finally:
+        setattr(_local, flag, getattr(_local, flag) - 1)
+
+
+def scripting():
+    """Context in which is_scripting() is True."""
+    return _raised("scripting")
+
+
+def tracing():
+    """Context in which is_tracing() is True."""
+    return _raised("tracing")
