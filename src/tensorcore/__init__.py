@@ -105,6 +105,8 @@ from ._global_settings import (  # noqa: E402,F401
 from . import distributed  # noqa: E402,F401  (never starts MPI: see distributed/_mpi.py)
 from . import futures  # noqa: E402,F401
 from . import jit  # noqa: E402,F401  (torch.jit: script/trace run eagerly)
+from . import profiler  # noqa: E402,F401  (torch.profiler: record_function regions)
+from .autograd import profiler as _autograd_profiler  # noqa: E402,F401  (binds torch.autograd.profiler)
 from . import linalg  # noqa: E402,F401
 from . import _linalg_legacy  # noqa: E402
 _linalg_legacy.install(globals())  # torch.det, torch.svd, Tensor.inverse, ...
