@@ -164,7 +164,10 @@ class EventList(list):
                      group_by_overload_name: bool = False) -> "EventList":
         groups: dict = {}
         for event in self:
-            groups.setdefault(event.key, FunctionEventAvg(event.key)).add(event)
+            key = event.key
+            if key.startswith("ProfilerStep#"):  # PyTorch sums the step markers into one row
+                key = "ProfilerStep*"
+            groups.setdefault(key, FunctionEventAvg(key)).add(event)
         return EventList(groups.values())
 
     def total_average(self) -> FunctionEventAvg:

@@ -130,13 +130,42 @@ def interface(obj: Any) -> Any:
     return obj
 
 
+def _check_overload_body(func):
+    """An overload declaration's body must be `pass` or `...` (PyTorch
+    checks it when the decorator runs; source that cannot be read is not
+    checked)."""
+    import ast
+    import inspect
+    import textwrap
+    try:
+        source = textwrap.dedent(inspect.getsource(func))
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError):
+        return
+    fdef = tree.body[0] if tree.body else None
+    if not isinstance(fdef, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return
+    body = fdef.body
+    if len(body) == 1 and (isinstance(body[0], ast.Pass) or (
+            isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+            and body[0].value.value is Ellipsis)):
+        return
+    head = "\n".join(source.split("\n")[:3])
+    raise RuntimeError("Only `pass` statement or `...` can be the body of overload declaration:\n"
+                       f"{head} <- Expecting `pass` or `...` here!\n"
+                       "Declare each overload with a `pass` (or `...`) body, then the implementation without "
+                       "the decorator.")
+
+
 def _overload(func: Any) -> Any:
     """A TorchScript overload declaration; eagerly the last definition wins."""
+    _check_overload_body(func)
     return func
 
 
 def _overload_method(func: Any) -> Any:
     """An overloaded method declaration; eagerly the last definition wins."""
+    _check_overload_body(func)
     return func
 
 

@@ -251,7 +251,10 @@ class ScriptFunction:
 
     @property
     def qualified_name(self) -> str:
-        return "__torch__." + self.name
+        module = getattr(self._fn, "__module__", None)
+        if not module or module == "__main__":
+            return "__torch__." + self.name
+        return f"__torch__.{module}.{self.name}"
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         with (_state.tracing() if self._traced else _state.scripting()):

@@ -34,8 +34,16 @@ def save(m: Any, f: Any, _extra_files: Any = None) -> None:
     extra = {}
     for name, content in (_extra_files or {}).items():
         extra[str(name)] = content.encode() if isinstance(content, str) else bytes(content)
+    import pickle
     from .. import serialization
-    serialization.save({_ARCHIVE_KEY: _ARCHIVE_VERSION, "module": m, "extra_files": extra}, f)
+    try:
+        serialization.save({_ARCHIVE_KEY: _ARCHIVE_VERSION, "module": m, "extra_files": extra}, f)
+    except (pickle.PicklingError, AttributeError, TypeError) as e:
+        # Note [The jit archive format]: classes are saved by name, so they must be importable
+        raise RuntimeError(f"tensorcore.jit.save: cannot save this {type(m).__name__}: {e}. tensorcore saves the "
+                           "module by pickling it (there is no TorchScript code to save), so every class and "
+                           "function it uses must be importable: define them at the top level of a module, not "
+                           "inside a function") from e
 
 
 def _zip_names(f):

@@ -136,10 +136,20 @@ class profile:
         self.step_num = 0
         self.current_action = self.schedule(self.step_num)
         self.step_rec_fn = None
+        self.acc_events = acc_events
         self._recorder = None
         self._finished_events = None
+        self._prepared_before = False
 
     # ---- recording sessions ----
+    def _prepare(self):
+        """A new cycle begins (warmup, or recording without warmup)."""
+        if self._prepared_before and not self.acc_events:
+            warnings.warn("Warning: Profiler clears events at the end of each cycle. Only events from the current "
+                          "cycle will be reported. To keep events across cycles, set acc_events=True.",
+                          stacklevel=4)
+        self._prepared_before = True
+
     def _start_trace(self):
         self._recorder = _Recorder()
         _start_recording(self._recorder)
@@ -147,7 +157,8 @@ class profile:
     def _stop_trace(self):
         if self._recorder is not None:
             _stop_recording(self._recorder)
-            self._finished_events = _sorted_events(self._recorder.events)
+            earlier = list(self._finished_events or []) if self.acc_events else []
+            self._finished_events = _sorted_events(earlier + self._recorder.events)
             self._recorder = None
 
     def _trace_ready(self):
@@ -157,6 +168,9 @@ class profile:
     def _transit(self, previous, current):
         was_recording = previous in _RECORDING
         will_record = current in _RECORDING
+        if current == ProfilerAction.WARMUP and previous != ProfilerAction.WARMUP or \
+                will_record and previous in (ProfilerAction.NONE, ProfilerAction.RECORD_AND_SAVE):
+            self._prepare()
         if previous == ProfilerAction.RECORD_AND_SAVE or (was_recording and current is None):
             self._stop_trace()
             self._trace_ready()
