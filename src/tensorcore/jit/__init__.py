@@ -157,6 +157,12 @@ def _check_overload_body(func):
                        "the decorator.")
 
 
+def script_method(fn: Any) -> Any:
+    """Marks a method of a ScriptModule subclass for compilation; eagerly
+    it is the method itself."""
+    return fn
+
+
 def _overload(func: Any) -> Any:
     """A TorchScript overload declaration; eagerly the last definition wins."""
     _check_overload_body(func)

@@ -63,9 +63,14 @@ class ScriptModule(Module):
     # attribute is the module copy's (it is what forward reads).
     _own_attributes = frozenset({"_impl", "original_name", "_frozen"})
 
+    # Note [ScriptModule subclasses]
+    # Old TorchScript code subclasses torch.jit.ScriptModule and marks its
+    # methods with @torch.jit.script_method. Such an instance is an ordinary
+    # module here (no _impl: its own forward runs, its training flag is its
+    # own), except that a module assigned to it is scripted, as PyTorch
+    # does: print(m) shows `(fc): RecursiveScriptModule(original_name=Linear)`.
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("ScriptModule is created by torch.jit.script or torch.jit.trace; tensorcore has no "
-                           "TorchScript compiler to subclass it with (call script/trace on an nn.Module instead)")
+        Module.__init__(self, *args, **kwargs)
 
     @classmethod
     def _wrap(cls, impl, memo, child_cls=None):
@@ -89,27 +94,42 @@ class ScriptModule(Module):
 
     @property
     def training(self) -> bool:  # type: ignore[override]
-        if self.__dict__.get("_frozen"):  # a frozen module has no `training` attribute in PyTorch
+        d = self.__dict__
+        if "_impl" not in d:  # Note [ScriptModule subclasses]
+            return d.get("training", True)
+        if d.get("_frozen"):  # a frozen module has no `training` attribute in PyTorch
             raise AttributeError(f"'{type(self).__name__}' object has no attribute 'training'")
-        return self.__dict__["_impl"].training
+        return d["_impl"].training
 
     @training.setter
     def training(self, mode: bool) -> None:
-        if not self.__dict__.get("_frozen"):
-            self.__dict__["_impl"].training = mode
+        d = self.__dict__
+        if "_impl" not in d:
+            d["training"] = mode
+        elif not d.get("_frozen"):
+            d["_impl"].training = mode
 
     def _run(self, args, kwargs):
         with _state.scripting():
             return self._impl(*args, **kwargs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        if "_impl" not in self.__dict__:
+            return Module.forward(self, *args, **kwargs)
         return self._run(args, kwargs)
 
     def extra_repr(self) -> str:
+        if "_impl" not in self.__dict__:
+            return ""
         return f"original_name={self.original_name}"
 
     def __setattr__(self, name: str, value: Any) -> None:
         d = self.__dict__
+        if "_impl" not in d and name != "training":  # Note [ScriptModule subclasses]
+            if isinstance(value, Module) and not isinstance(value, ScriptModule):
+                value = script(value)
+            Module.__setattr__(self, name, value)
+            return
         if name in self._own_attributes or name == "training":
             object.__setattr__(self, name, value)
             return
@@ -127,14 +147,21 @@ class ScriptModule(Module):
     # state_dict and load_state_dict go through the copy's own (possibly
     # overridden) methods: BatchNorm's version upgrade, get_extra_state, ...
     def _save_to_state_dict(self, destination, prefix, keep_vars):
-        if self._frozen:
-            return
-        self._impl._save_to_state_dict(destination, prefix, keep_vars)
+        d = self.__dict__
+        if "_impl" not in d:
+            Module._save_to_state_dict(self, destination, prefix, keep_vars)
+        elif not d["_frozen"]:
+            d["_impl"]._save_to_state_dict(destination, prefix, keep_vars)
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                               error_msgs):
-        self._impl._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
+        owner = self.__dict__.get("_impl", None)
+        if owner is None:
+            Module._load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                                          unexpected_keys, error_msgs)
+            return
+        owner._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                                    error_msgs)
 
     def save(self, f: Any, **kwargs: Any) -> None:
         """torch.jit.save(self, f): see tensorcore.jit.save."""
