@@ -7,9 +7,10 @@ Needs PyTorch installed (it is the reference) and tensorcore importable (the
 installed package, or the checkout's src/ after scripts/dev_build.sh).
 
 For each namespace (torch.*, Tensor.*, torch.nn.*, torch.nn.functional.*,
-torch.optim.* with lr_scheduler, torch.linalg.*, torch.distributions.*) the
+torch.optim.* with lr_scheduler, torch.linalg.*, torch.distributions.*,
+torch.jit.*, torch.profiler.*) the
 reference names are PyTorch's public API: the module's __all__ where PyTorch
-declares one (torch, torch.optim, torch.distributions), otherwise its
+declares one (torch, torch.optim, torch.distributions, torch.jit, torch.profiler), otherwise its
 attributes; no leading underscore, no submodules, and nothing imported from
 outside torch (typing's Optional in torch.nn.functional, say). torch.__all__
 includes TorchScript, quantization and sparse names, which tensorcore does
@@ -47,6 +48,8 @@ NAMESPACES = [
     ("torch.optim.lr_scheduler.*", "torch.optim.lr_scheduler", "tensorcore.optim.lr_scheduler", None),
     ("torch.linalg.*", "torch.linalg", "tensorcore.linalg", None),
     ("torch.distributions.*", "torch.distributions", "tensorcore.distributions", None),
+    ("torch.jit.*", "torch.jit", "tensorcore.jit", None),
+    ("torch.profiler.*", "torch.profiler", "tensorcore.profiler", None),
 ]
 
 

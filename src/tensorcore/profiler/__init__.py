@@ -2,7 +2,7 @@
 record_function, recording the regions code marks with record_function
 (Note [What tensorcore's profiler records] in autograd/profiler.py: no
 per-operator rows, no memory, shapes or device times). Left out:
-ExecutionTraceObserver, DeviceType, and kineto (kineto_available() is False).
+ExecutionTraceObserver and kineto (kineto_available() is False).
 """
 import enum
 import os
@@ -13,7 +13,7 @@ from ..autograd.profiler import (EventList, _Recorder, _sorted_events, _start_re
                                  record_function)
 
 __all__ = ["profile", "schedule", "supported_activities", "tensorboard_trace_handler", "ProfilerAction",
-           "ProfilerActivity", "kineto_available", "record_function"]
+           "ProfilerActivity", "kineto_available", "record_function", "DeviceType"]
 
 
 class ProfilerActivity(enum.Enum):
@@ -24,6 +24,31 @@ class ProfilerActivity(enum.Enum):
     CUDA = 2
     HPU = 3
     PrivateUse1 = 5
+
+
+class DeviceType(enum.Enum):
+    """The device kinds a profiler event can name (PyTorch's values)."""
+    CPU = 0
+    CUDA = 1
+    MKLDNN = 2
+    OPENGL = 3
+    OPENCL = 4
+    IDEEP = 5
+    HIP = 6
+    FPGA = 7
+    MAIA = 8
+    XLA = 9
+    Vulkan = 10
+    Metal = 11
+    XPU = 12
+    MPS = 13
+    MTIA = 19
+    Meta = 14
+    HPU = 15
+    VE = 16
+    Lazy = 17
+    IPU = 18
+    PrivateUse1 = 20
 
 
 class ProfilerAction(enum.Enum):
