@@ -82,7 +82,8 @@ def test_script_writes_a_table_for_every_namespace(tmp_path):
     rows = re.findall(r"^\| `([^`]+)` \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|", text, re.M)
     titles = [row[0] for row in rows]
     assert titles == ["torch.*", "Tensor.*", "torch.nn.*", "torch.nn.functional.*", "torch.optim.*",
-                      "torch.optim.lr_scheduler.*", "torch.linalg.*", "torch.distributions.*"]
+                      "torch.optim.lr_scheduler.*", "torch.linalg.*", "torch.distributions.*", "torch.jit.*",
+                      "torch.profiler.*"]
     for title, n, c, p, m in rows:
         assert int(n) == int(c) + int(p) + int(m), title
         assert int(n) > 0, title
