@@ -502,3 +502,125 @@ def test_profile_with_schedule_calls_on_trace_ready_per_cycle():
         out[lib.__name__] = ready
     assert out["tensorcore"] == out["torch"]
     assert len(out["torch"]) == 2
+
+
+# Module-level twins: PyTorch compiles these classes, so they name their library through a global.
+class TorchWithExport(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = torch.nn.Linear(2, 2)
+
+    @torch.jit.export
+    def scale(self, x):
+        return x * (3.0 if torch.jit.is_scripting() else 5.0)
+
+    @torch.jit.ignore
+    def python_only(self, x: torch.Tensor) -> bool:
+        return torch.jit.is_scripting()
+
+    def forward(self, x):
+        return self.scale(x)
+
+
+class TcWithExport(tc.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = tc.nn.Linear(2, 2)
+
+    @tc.jit.export
+    def scale(self, x):
+        return x * (3.0 if tc.jit.is_scripting() else 5.0)
+
+    @tc.jit.ignore
+    def python_only(self, x):
+        return tc.jit.is_scripting()
+
+    def forward(self, x):
+        return self.scale(x)
+
+
+TorchWithExport.__name__ = TcWithExport.__name__ = "WithExport"  # the reprs print the class name
+
+
+def test_trace_of_a_module_with_exported_methods_is_a_recursive_script_module():
+    out = {}
+    for lib, cls in ((tc, TcWithExport), (torch, TorchWithExport)):
+        m = cls()
+        traced = lib.jit.trace(m, lib.ones(1, 2), check_trace=False)
+        scripted = lib.jit.script(m)
+        out[lib.__name__] = (repr(traced), type(traced).__name__, traced(lib.ones(1, 2)).tolist(),
+                             scripted.scale(lib.ones(1)).tolist(), scripted(lib.ones(1)).tolist(),
+                             scripted.python_only(lib.ones(1)), m(lib.ones(1)).tolist())
+    assert out["tensorcore"] == out["torch"]
+
+
+@torch.jit.script
+def torch_swish(x):
+    return x * torch.sigmoid(x)
+
+
+@tc.jit.script
+def tc_swish(x):
+    return x * tc.sigmoid(x)
+
+
+class TorchBlock(torch.nn.Module):
+    use_act: torch.jit.Final[bool]
+
+    def __init__(self):
+        super().__init__()
+        self.fc = torch.nn.Linear(3, 3)
+        self.use_act = True
+
+    @torch.jit.unused
+    def debug(self, x):
+        return x
+
+    def forward(self, x):
+        feats: typing.List[torch.Tensor] = torch.jit.annotate(typing.List[torch.Tensor], [])
+        y = self.fc(x)
+        if self.use_act:
+            y = torch_swish(y)
+        feats.append(y)
+        if not torch.jit.is_scripting() and not torch.jit.is_tracing():
+            feats.append(y * 10)
+        return torch.stack(feats).sum(0)
+
+
+class TcBlock(tc.nn.Module):
+    use_act: tc.jit.Final[bool]
+
+    def __init__(self):
+        super().__init__()
+        self.fc = tc.nn.Linear(3, 3)
+        self.use_act = True
+
+    @tc.jit.unused
+    def debug(self, x):
+        return x
+
+    def forward(self, x):
+        feats: typing.List[tc.Tensor] = tc.jit.annotate(typing.List[tc.Tensor], [])
+        y = self.fc(x)
+        if self.use_act:
+            y = tc_swish(y)
+        feats.append(y)
+        if not tc.jit.is_scripting() and not tc.jit.is_tracing():
+            feats.append(y * 10)
+        return tc.stack(feats).sum(0)
+
+
+def test_program_with_timm_style_markers_matches_pytorch():
+    """A block using Final, annotate, unused, a scripted activation and an
+    is_scripting/is_tracing branch: eager, scripted and traced values."""
+    torch.manual_seed(3)
+    pt = TorchBlock()
+    ours = TcBlock()
+    ours.load_state_dict({k: tc.tensor(v.detach().numpy()) for k, v in pt.state_dict().items()})
+    results = []
+    for lib, m in ((tc, ours), (torch, pt)):
+        x = lib.tensor(X)
+        results.append([_np(m(x)), _np(lib.jit.script(m)(x)), _np(lib.jit.trace(m, x, check_trace=False)(x))])
+    for got, ref in zip(*results):
+        np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(results[1][0], results[1][1])  # the eager branch differs from the compiled one

@@ -25,7 +25,7 @@ import warnings
 from typing import Any, Final  # noqa: F401  (torch.jit.Final is typing.Final)
 
 from ..futures import Future
-from ._state import is_scripting, is_tracing
+from ._state import FunctionModifiers, is_scripting, is_tracing
 from ._script import (RecursiveScriptModule, ScriptFunction, ScriptModule, TopLevelTracedModule, TracedModule,
                       freeze, optimize_for_inference, script)
 from ._trace import trace, trace_module
@@ -47,17 +47,6 @@ class Error(Exception):
 
 class TracerWarning(Warning):
     """Warnings of torch.jit.trace (tensorcore's trace emits none)."""
-
-
-class FunctionModifiers:
-    """The markers torch.jit.ignore / unused / export leave on a function
-    (its `_torchscript_modifier`), spelled as PyTorch spells them."""
-    UNUSED = "unused (ignored and replaced with raising of an exception)"
-    IGNORE = "ignore (leave as a call to Python, cannot be torch.jit.save'd)"
-    EXPORT = "export (compile this function even if nothing calls it)"
-    DEFAULT = "default (compile if called from a exported function / forward)"
-    COPY_TO_SCRIPT_WRAPPER = "if this method is not scripted, copy the python method onto the scripted model"
-    _DROP = "_drop (function is fully ignored, declaration can be unscriptable)"
 
 
 # In eager code torch.jit.Attribute(value, type) is this namedtuple (PyTorch's

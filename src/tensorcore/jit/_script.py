@@ -24,6 +24,10 @@ from typing import Any
 
 from ..nn.modules.module import Module
 from . import _state
+from ._state import FunctionModifiers
+
+# Methods that compiled code runs (the others stay Python: @ignore, @unused).
+_COMPILED_MODIFIERS = (None, FunctionModifiers.EXPORT, FunctionModifiers.DEFAULT)
 
 __all__ = ["ScriptModule", "RecursiveScriptModule", "ScriptFunction", "TracedModule", "TopLevelTracedModule",
            "script", "freeze", "optimize_for_inference"]
@@ -109,8 +113,14 @@ class ScriptModule(Module):
         elif not d.get("_frozen"):
             d["_impl"].training = mode
 
+    def _compiled_state(self):
+        """The flag compiled code of this module runs under: is_tracing for a
+        traced module (and for a module traced as a RecursiveScriptModule, see
+        trace_module), is_scripting otherwise."""
+        return _state.tracing() if self.__dict__.get("_traced") else _state.scripting()
+
     def _run(self, args, kwargs):
-        with _state.scripting():
+        with self._compiled_state():
             return self._impl(*args, **kwargs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -194,9 +204,21 @@ class RecursiveScriptModule(ScriptModule):
             pass
         # Constants, attributes and methods of the scripted module: the copy's.
         try:
-            return getattr(d["_impl"], name)
+            value = getattr(d["_impl"], name)
         except AttributeError:
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'") from None
+        if isinstance(value, types.MethodType) and value.__self__ is d["_impl"] and \
+                getattr(value.__func__, "_torchscript_modifier", None) in _COMPILED_MODIFIERS:
+            # A compiled method (exported, or called from forward) runs as compiled code; an ignored or
+            # unused one stays Python.
+            method = value
+
+            def compiled_method(*args: Any, **kwargs: Any) -> Any:
+                with self._compiled_state():
+                    return method(*args, **kwargs)
+            compiled_method.__name__ = name
+            return compiled_method
+        return value
 
     # A scripted container indexes and iterates like the original container
     # (PyTorch hands back the Python submodules there: `scripted[0]` prints
@@ -240,9 +262,8 @@ class TracedModule(ScriptModule):
     def _get_name(self):
         return self.original_name
 
-    def _run(self, args, kwargs):
-        with _state.tracing():  # Note [is_scripting and is_tracing in eager emulation]
-            return self._impl(*args, **kwargs)
+    def _compiled_state(self):  # Note [is_scripting and is_tracing in eager emulation]
+        return _state.tracing()
 
     def __getattr__(self, name: str) -> Any:
         try:

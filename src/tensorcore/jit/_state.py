@@ -49,3 +49,14 @@ def scripting():
 def tracing():
     """Context in which is_tracing() is True."""
     return _raised("tracing")
+
+
+class FunctionModifiers:
+    """The markers torch.jit.ignore / unused / export leave on a function
+    (its `_torchscript_modifier`), spelled as PyTorch spells them."""
+    UNUSED = "unused (ignored and replaced with raising of an exception)"
+    IGNORE = "ignore (leave as a call to Python, cannot be torch.jit.save'd)"
+    EXPORT = "export (compile this function even if nothing calls it)"
+    DEFAULT = "default (compile if called from a exported function / forward)"
+    COPY_TO_SCRIPT_WRAPPER = "if this method is not scripted, copy the python method onto the scripted model"
+    _DROP = "_drop (function is fully ignored, declaration can be unscriptable)"

@@ -17,8 +17,10 @@ import warnings
 from typing import Any
 
 from ..nn.modules.module import Module
-from ._script import ScriptFunction, ScriptModule, TopLevelTracedModule, TracedModule, _private_copy
+from ._script import (RecursiveScriptModule, ScriptFunction, ScriptModule, TopLevelTracedModule, TracedModule,
+                      _private_copy)
 from . import _state
+from ._state import FunctionModifiers
 
 __all__ = ["trace", "trace_module"]
 
@@ -56,6 +58,15 @@ def _run_example(call, args, kwargs, check_trace):
         with _state.tracing():
             call(*_clone_inputs(args), **_clone_inputs(kwargs))
         call(*_clone_inputs(args), **_clone_inputs(kwargs))
+
+
+def _has_exported_methods(mod):
+    """PyTorch's test: a callable attribute of the module marked @torch.jit.export."""
+    for name in dir(type(mod)):
+        item = getattr(type(mod), name, None)
+        if callable(item) and getattr(item, "_torchscript_modifier", None) == FunctionModifiers.EXPORT:
+            return True
+    return False
 
 
 def trace(func: Any, example_inputs: Any = None, optimize: Any = None, check_trace: bool = True,
@@ -97,7 +108,14 @@ def trace_module(mod: Any, inputs: Any, optimize: Any = None, check_trace: bool 
     if not isinstance(inputs, dict):
         raise AttributeError("expected a dictionary of (method_name, input) pairs")
     impl = _private_copy(mod, {})
-    traced = TopLevelTracedModule._wrap(impl, {}, child_cls=TracedModule)
+    if _has_exported_methods(mod):
+        # PyTorch scripts a module with @torch.jit.export methods (tracing only forward):
+        # it prints and behaves as a RecursiveScriptModule whose forward is traced code.
+        traced = RecursiveScriptModule._wrap(impl, {})
+        for wrapper in traced.modules():
+            wrapper.__dict__["_traced"] = True
+    else:
+        traced = TopLevelTracedModule._wrap(impl, {}, child_cls=TracedModule)
     for method_name, example in inputs.items():
         if _example_kwargs is not None:
             args, kwargs = (), dict(_example_kwargs)
