@@ -624,3 +624,23 @@ def test_program_with_timm_style_markers_matches_pytorch():
     for got, ref in zip(*results):
         np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-6)
     assert not np.allclose(results[1][0], results[1][1])  # the eager branch differs from the compiled one
+
+
+def test_malformed_calls_raise_pytorchs_exception_types():
+    def kinds(lib):
+        cases = [lambda: lib.jit.trace(None, lib.ones(1)), lambda: lib.jit.trace(lib.nn.Linear(1, 1)),
+                 lambda: lib.jit.trace(lambda x: x),
+                 lambda: lib.jit.trace(lib.nn.Linear(1, 1), example_kwarg_inputs=5),
+                 lambda: lib.jit.load(123), lambda: lib.jit.load(io.BytesIO(b"junkjunk")),
+                 lambda: lib.jit.save(lib.jit.script(lib.nn.Linear(1, 1)), 123),
+                 lambda: lib.jit.fork(5), lambda: lib.jit.wait(5),
+                 lambda: lib.profiler.record_function(5).__enter__(), lambda: lib.profiler.schedule(wait=1),
+                 lambda: lib.profiler.profile().events(), lambda: lib.profiler.profile().key_averages(),
+                 lambda: lib.jit.freeze(None), lambda: lib.jit.interface(5)]
+        out = []
+        for case in cases:
+            raised = _raises(case)
+            out.append(raised[0] if raised else None)
+        out.append(list(lib.jit.script([1, 2])))
+        return out
+    assert kinds(tc) == kinds(torch)

@@ -293,6 +293,13 @@ class record_function:
         self._recorder = None
 
     def __enter__(self) -> "record_function":
+        # PyTorch checks the types when the region is entered (its C++ op's schema: str name, str? args)
+        if not isinstance(self.name, str):
+            raise RuntimeError("record_function: expected a value of type 'str' for argument 'name' but instead "
+                               f"found type '{type(self.name).__name__}'")
+        if self.args is not None and not isinstance(self.args, str):
+            raise RuntimeError("record_function: expected a value of type 'Optional[str]' for argument 'args' but "
+                               f"instead found type '{type(self.args).__name__}'")
         recorder = _active_recorder
         if recorder is not None:
             self._recorder = recorder

@@ -236,6 +236,9 @@ def fork(func: Any, *args: Any, **kwargs: Any) -> Future:
 
 def wait(future: Any) -> Any:
     """The value of a Future returned by fork."""
+    if not _builtin_isinstance(future, Future):
+        raise TypeError("wait(): incompatible function arguments. The following argument types are supported:\n"
+                        f"    1. (arg0: torch.Future) -> object\n\nInvoked with: {future!r}")
     return future.wait()
 
 

@@ -328,6 +328,8 @@ def script(obj: Any, optimize: Any = None, _frames_up: int = 0, _rcb: Any = None
         return RecursiveScriptModule._wrap(_private_copy(obj, {}), {})
     if isinstance(obj, type):
         return obj  # a TorchScript class: PyTorch compiles it and returns the class itself
+    if isinstance(obj, (list, dict)):
+        return obj  # PyTorch's ScriptList / ScriptDict hold the same elements
     if _is_function_like(obj):
         return ScriptFunction(obj)
     if callable(obj):

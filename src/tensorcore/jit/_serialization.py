@@ -31,6 +31,8 @@ def save(m: Any, f: Any, _extra_files: Any = None) -> None:
     AttributeError as in PyTorch (`m.save` does not exist)."""
     if not isinstance(m, (ScriptModule, ScriptFunction)):
         raise AttributeError(f"'{type(m).__name__}' object has no attribute 'save'")
+    if not isinstance(f, (str, os.PathLike)) and not hasattr(f, "write"):
+        raise AttributeError(f"'{type(f).__name__}' object has no attribute 'write'")
     extra = {}
     for name, content in (_extra_files or {}).items():
         extra[str(name)] = content.encode() if isinstance(content, str) else bytes(content)
@@ -78,6 +80,8 @@ def load(f: Any, map_location: Any = None, _extra_files: Any = None, _restore_sh
         src = "the file object"
         if isinstance(f, (bytes, bytearray)):
             f = io.BytesIO(f)
+        elif not hasattr(f, "read"):
+            raise AttributeError(f"'{type(f).__name__}' object has no attribute 'read'")
     names = _zip_names(f)
     if names is None:
         raise RuntimeError(f"tensorcore.jit.load: {src} is not a zip archive, so neither a tensorcore.jit.save "

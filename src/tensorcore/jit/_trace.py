@@ -80,18 +80,22 @@ def trace(func: Any, example_inputs: Any = None, optimize: Any = None, check_tra
         warnings.warn("The input to trace is already a ScriptModule, tracing it is a no-op. Returning the object "
                       "as is.", stacklevel=2)
         return func
+    if example_kwarg_inputs is not None and not isinstance(example_kwarg_inputs, dict):
+        raise RuntimeError("example_kwarg_inputs should be a dict")
     if isinstance(func, Module):
+        if example_inputs is None and example_kwarg_inputs is None:
+            raise RuntimeError("example_kwarg_inputs should be a dict")
         inputs = example_inputs if example_inputs is not None else ()
         return trace_module(func, {"forward": inputs}, check_trace=check_trace, check_inputs=check_inputs,
                             check_tolerance=check_tolerance, strict=strict,
                             example_inputs_is_kwarg=example_kwarg_inputs is not None,
                             _example_kwargs=example_kwarg_inputs)
     if not callable(func):
-        raise TypeError(f"torch.jit.trace expects a function or an nn.Module to trace, got {type(func).__name__}")
+        # PyTorch's message: it looks up the name of the object's class
+        raise RuntimeError(f"Could not get name of python class object (torch.jit.trace expects a function or an "
+                           f"nn.Module, got {type(func).__name__})")
     if example_inputs is None and example_kwarg_inputs is None:
-        raise RuntimeError("example_kwarg_inputs should be a dict")
-    if example_kwarg_inputs is not None and not isinstance(example_kwarg_inputs, dict):
-        raise RuntimeError("example_kwarg_inputs should be a dict")
+        raise TypeError("'NoneType' object is not iterable")
     args = _example_args(example_inputs)
     _run_example(func, args, example_kwarg_inputs or {}, check_trace)
     return ScriptFunction(func, traced=True)

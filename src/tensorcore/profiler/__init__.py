@@ -243,12 +243,14 @@ class profile:
     def events(self) -> EventList:
         """The events of the last finished recording."""
         if self._finished_events is None:
-            raise AssertionError("Profiler must be initialized before getting events")
+            raise AssertionError("Profiler must be initialized before accessing events")
         return self._finished_events
 
     def key_averages(self, group_by_input_shape: bool = False, group_by_stack_n: int = 0,
                      group_by_overload_name: bool = False) -> EventList:
-        return self.events().key_averages()
+        if self._finished_events is None:
+            raise AssertionError("Profiler must be initialized before getting key averages")
+        return self._finished_events.key_averages()
 
     def export_chrome_trace(self, path: str, use_python_export: bool = False) -> None:
         self.events().export_chrome_trace(path)
