@@ -644,3 +644,17 @@ def test_malformed_calls_raise_pytorchs_exception_types():
         out.append(list(lib.jit.script([1, 2])))
         return out
     assert kinds(tc) == kinds(torch)
+
+
+def test_jit_internal_and_annotations_names():
+    import importlib
+
+    def seen(lib):
+        internal = importlib.import_module(lib.__name__ + "._jit_internal")
+        annotations = importlib.import_module(lib.__name__ + ".jit.annotations")
+        pick = internal.boolean_dispatch("flag", 1, False, lambda x, flag=False: ("true", x),
+                                         lambda x, flag=False: ("false", x), None, "pick")
+        return [annotations.BroadcastingList2[int], internal.BroadcastingList3[float], annotations.List[int],
+                annotations.Optional[int], internal.Final is typing.Final, internal.is_scripting(), pick(1),
+                pick(1, True), pick(1, flag=True), pick.__name__]
+    assert seen(tc) == seen(torch)

@@ -30,6 +30,7 @@ from ._script import (RecursiveScriptModule, ScriptFunction, ScriptModule, TopLe
                       freeze, optimize_for_inference, script)
 from ._trace import trace, trace_module
 from ._serialization import load, save
+from . import annotations  # noqa: F401  (torch.jit.annotations)
 
 __all__ = ["Attribute", "Error", "Future", "ScriptFunction", "ScriptModule", "annotate", "enable_onednn_fusion",
            "export", "fork", "freeze", "interface", "ignore", "isinstance", "load", "onednn_fusion_enabled",

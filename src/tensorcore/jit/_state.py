@@ -60,3 +60,16 @@ class FunctionModifiers:
     DEFAULT = "default (compile if called from a exported function / forward)"
     COPY_TO_SCRIPT_WRAPPER = "if this method is not scripted, copy the python method onto the scripted model"
     _DROP = "_drop (function is fully ignored, declaration can be unscriptable)"
+
+
+class _BroadcastingList:
+    """BroadcastingListN[T]: TorchScript reads it as "a T or a list of N Ts";
+    in eager code the subscript is None (PyTorch's BroadcastingListCls)."""
+
+    def __getitem__(self, types):
+        return None
+
+
+BroadcastingList1 = _BroadcastingList()
+BroadcastingList2 = _BroadcastingList()
+BroadcastingList3 = _BroadcastingList()
