@@ -295,6 +295,20 @@ def test_traced_module_values_flags_and_attributes():
     assert ref["during_trace"] == [True, True, False]
 
 
+def test_c_get_tracing_state_during_trace():
+    out = {}
+    for lib in LIBS:
+        seen = []
+
+        class Probe(lib.nn.Module):
+            def forward(self, x, lib=lib, seen=seen):
+                seen.append(lib._C._get_tracing_state() is not None)
+                return x
+        lib.jit.trace(Probe(), lib.ones(1), check_trace=False)
+        out[lib.__name__] = (lib._C._get_tracing_state(), seen)
+    assert out["tensorcore"] == out["torch"] == (None, [True])
+
+
 def test_branch_on_is_tracing_follows_the_traced_branch():
     out = {}
     for lib in LIBS:

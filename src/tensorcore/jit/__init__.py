@@ -243,6 +243,33 @@ def wait(future: Any) -> Any:
     return future.wait()
 
 
+class _TracingState:
+    """What torch._C._get_tracing_state() returns while tracing (a truthy handle)."""
+
+    def __repr__(self) -> str:
+        return "<tensorcore.jit TracingState>"
+
+
+_TRACING_STATE = _TracingState()
+
+
+def _get_tracing_state() -> Any:
+    """torch._C._get_tracing_state(): the tracing state while trace runs (or
+    traced code runs), else None. torchvision's `_is_tracing()` calls it."""
+    return _TRACING_STATE if is_tracing() else None
+
+
+def _install_c_helpers():
+    # Library code reaches these through torch._C; tensorcore's _C extension
+    # does not define them, so they are attached to it here (Python only).
+    from .. import _C
+    for name, fn in (("_get_tracing_state", _get_tracing_state),):
+        if not hasattr(_C, name):
+            setattr(_C, name, fn)
+
+
+_install_c_helpers()
+
 _onednn_fusion = False
 
 
