@@ -672,3 +672,50 @@ def test_jit_internal_and_annotations_names():
                 annotations.Optional[int], internal.Final is typing.Final, internal.is_scripting(), pick(1),
                 pick(1, True), pick(1, flag=True), pick.__name__]
     assert seen(tc) == seen(torch)
+
+
+class TorchMaybeUnused(torch.nn.Module):
+    def __init__(self, efficient: bool):
+        super().__init__()
+        self.efficient = efficient
+
+    @torch.jit.unused
+    def memory_efficient(self, x):
+        return x + 10
+
+    def forward(self, x):
+        if self.efficient:
+            return self.memory_efficient(x)
+        return x + 1
+
+
+class TcMaybeUnused(tc.nn.Module):
+    def __init__(self, efficient):
+        super().__init__()
+        self.efficient = efficient
+
+    @tc.jit.unused
+    def memory_efficient(self, x):
+        return x + 10
+
+    def forward(self, x):
+        if self.efficient:
+            return self.memory_efficient(x)
+        return x + 1
+
+
+def test_unused_method_raises_inside_scripted_code_only(tmp_path):
+    out = {}
+    for lib, cls in ((tc, TcMaybeUnused), (torch, TorchMaybeUnused)):
+        x = lib.ones(1)
+        scripted = lib.jit.script(cls(True))
+        raised = _raises(lambda: scripted(x))
+        out[lib.__name__] = (lib.jit.script(cls(False))(x).tolist(), raised[0],
+                             "annotated to be ignored and cannot be run" in raised[1],
+                             scripted.memory_efficient(x).tolist(), cls(True)(x).tolist(),
+                             lib.jit.trace(cls(True), x, check_trace=False)(x).tolist())
+    assert out["tensorcore"] == out["torch"]
+    path = str(tmp_path / "unused.pt")
+    tc.jit.save(tc.jit.script(TcMaybeUnused(True)), path)
+    with pytest.raises(tc.jit.Error):
+        tc.jit.load(path)(tc.ones(1))

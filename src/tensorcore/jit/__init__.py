@@ -25,7 +25,7 @@ import warnings
 from typing import Any, Final  # noqa: F401  (torch.jit.Final is typing.Final)
 
 from ..futures import Future
-from ._state import FunctionModifiers, is_scripting, is_tracing
+from ._state import Error, FunctionModifiers, is_scripting, is_tracing
 from ._script import (RecursiveScriptModule, ScriptFunction, ScriptModule, TopLevelTracedModule, TracedModule,
                       freeze, optimize_for_inference, script)
 from ._trace import trace, trace_module
@@ -39,11 +39,7 @@ __all__ = ["Attribute", "Error", "Future", "ScriptFunction", "ScriptModule", "an
            "RecursiveScriptModule", "TracedModule", "TopLevelTracedModule"]
 
 _builtin_isinstance = isinstance
-
-
-class Error(Exception):
-    """torch.jit.Error: the error TorchScript code raises (an Exception,
-    not a RuntimeError, in PyTorch)."""
+Error.__module__ = __name__  # shown and pickled as tensorcore.jit.Error, PyTorch's torch.jit.Error
 
 
 class TracerWarning(Warning):

@@ -207,6 +207,8 @@ class RecursiveScriptModule(ScriptModule):
             value = getattr(d["_impl"], name)
         except AttributeError:
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'") from None
+        if getattr(value, "_jit_unused_stub", False):  # Note [Unused methods in scripted code]
+            return getattr(type(d["_impl"]), name).__get__(d["_impl"])
         if isinstance(value, types.MethodType) and value.__self__ is d["_impl"] and \
                 getattr(value.__func__, "_torchscript_modifier", None) in _COMPILED_MODIFIERS:
             # A compiled method (exported, or called from forward) runs as compiled code; an ignored or
@@ -316,6 +318,38 @@ class ScriptFunction:
         return f"<tensorcore.jit.ScriptFunction object at {hex(id(self))}>"
 
 
+# Note [Unused methods in scripted code]
+# PyTorch compiles a call to an @torch.jit.unused method into a raise: the
+# scripted module's forward fails with torch.jit.Error when it reaches one,
+# while calling the method on the scripted module directly runs the Python.
+# script() reproduces that by giving each private copy an instance attribute
+# per unused method that raises (forward's `self.method(...)` finds it first);
+# RecursiveScriptModule.__getattr__ skips these stubs and hands out the Python
+# method. trace() installs none: tracing runs the Python.
+class _UnusedStub:
+    """Stands for an @unused method inside scripted code (a class, not a
+    closure, so that jit.save can pickle the module)."""
+    _jit_unused_stub = True
+
+    def __init__(self, name):
+        self.name = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise _state.Error("The following operation failed in the TorchScript interpreter.\n"
+                           "Traceback of TorchScript (most recent call last):\n"
+                           f"  calling {self.name}, marked @torch.jit.unused\n"
+                           "RuntimeError: This Python function is annotated to be ignored and cannot be run")
+
+
+def _stub_unused_methods(module):
+    for copy_ in module.modules():
+        for name in dir(type(copy_)):
+            attr = getattr(type(copy_), name, None)
+            if isinstance(attr, types.FunctionType) and \
+                    getattr(attr, "_torchscript_modifier", None) == FunctionModifiers.UNUSED:
+                copy_.__dict__[name] = _UnusedStub(name)
+
+
 def script(obj: Any, optimize: Any = None, _frames_up: int = 0, _rcb: Any = None, example_inputs: Any = None) -> Any:
     """torch.jit.script, run eagerly: a module becomes a RecursiveScriptModule
     over a private copy of it (Note [Script modules run a private copy of the
@@ -325,7 +359,9 @@ def script(obj: Any, optimize: Any = None, _frames_up: int = 0, _rcb: Any = None
     if isinstance(obj, (ScriptModule, ScriptFunction)):
         return obj
     if isinstance(obj, Module):
-        return RecursiveScriptModule._wrap(_private_copy(obj, {}), {})
+        impl = _private_copy(obj, {})
+        _stub_unused_methods(impl)
+        return RecursiveScriptModule._wrap(impl, {})
     if isinstance(obj, type):
         return obj  # a TorchScript class: PyTorch compiles it and returns the class itself
     if isinstance(obj, (list, dict)):

@@ -51,6 +51,11 @@ def tracing():
     return _raised("tracing")
 
 
+class Error(Exception):
+    """torch.jit.Error: the error TorchScript code raises (an Exception,
+    not a RuntimeError, in PyTorch)."""
+
+
 class FunctionModifiers:
     """The markers torch.jit.ignore / unused / export leave on a function
     (its `_torchscript_modifier`), spelled as PyTorch spells them."""
