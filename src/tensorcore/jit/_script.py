@@ -45,9 +45,12 @@ def _private_copy(module, memo):
         return None
     if id(module) in memo:
         return memo[id(module)]
-    twin = copy.copy(module)
+    # The same class and attribute values, bypassing __getstate__/__setstate__
+    # (a module may drop caches there; the copy must be exactly the module).
+    twin = object.__new__(type(module))
     memo[id(module)] = twin
     d = twin.__dict__
+    d.update(module.__dict__)
     d["_parameters"] = dict(module._parameters)
     d["_buffers"] = dict(module._buffers)
     d["_non_persistent_buffers_set"] = set(module._non_persistent_buffers_set)
