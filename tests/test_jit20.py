@@ -719,3 +719,20 @@ def test_unused_method_raises_inside_scripted_code_only(tmp_path):
     tc.jit.save(tc.jit.script(TcMaybeUnused(True)), path)
     with pytest.raises(tc.jit.Error):
         tc.jit.load(path)(tc.ones(1))
+
+
+def test_torchscript_executor_switches_in_c():
+    """timm's set_jit_fuser and NVIDIA's scripts flip these before scripting."""
+    def seen(lib):
+        C = lib._C
+        out = [C._jit_can_fuse_on_cpu(), C._jit_can_fuse_on_gpu(), C._jit_texpr_fuser_enabled(),
+               C._get_graph_executor_optimize(), C._jit_llga_enabled(),
+               C._jit_set_profiling_executor(False), C._jit_set_profiling_executor(True),
+               C._jit_set_profiling_mode(True), C._jit_override_can_fuse_on_cpu(True), C._jit_can_fuse_on_cpu(),
+               C._jit_override_can_fuse_on_cpu(False), C._jit_set_texpr_fuser_enabled(False),
+               C._jit_texpr_fuser_enabled(), C._jit_set_texpr_fuser_enabled(True),
+               C._jit_set_num_profiled_runs(3), C._jit_set_num_profiled_runs(1),
+               C._jit_set_llga_enabled(True), lib.jit.onednn_fusion_enabled(), C._jit_set_llga_enabled(False)]
+        out.append(_raises(lambda: C._jit_set_profiling_executor("x"))[0])
+        return out
+    assert seen(tc) == seen(torch)
