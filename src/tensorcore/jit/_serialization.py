@@ -93,7 +93,15 @@ def load(f: Any, map_location: Any = None, _extra_files: Any = None, _restore_sh
                            "state_dict()) in PyTorch, then model.load_state_dict(tensorcore.load(...)) on the "
                            "Python model class), or save the model with tensorcore.jit.save")
     from .. import serialization
-    obj = serialization.load(f, map_location=map_location, weights_only=False)
+    try:
+        obj = serialization.load(f, map_location=map_location, weights_only=False)
+    except (AttributeError, ImportError) as e:
+        # Note [The jit archive format]: the module's classes are found by import
+        raise RuntimeError(f"tensorcore.jit.load: {src} holds a module whose class cannot be found here ({e}). "
+                           "tensorcore's jit archive pickles the Python module rather than TorchScript code, so "
+                           "the classes it was saved with must be importable when loading: define the model "
+                           "class in an importable module (not in the __main__ script that saved it), or "
+                           "import/define it before calling load") from e
     if not (isinstance(obj, dict) and obj.get(_ARCHIVE_KEY) == _ARCHIVE_VERSION):
         raise RuntimeError(f"tensorcore.jit.load: {src} is not an archive written by jit.save (it holds no "
                            "constants.pkl, and no tensorcore jit module); a checkpoint written by "
