@@ -433,7 +433,9 @@ def test_loading_a_pytorch_torchscript_archive_is_refused_by_name(tmp_path):
 
 def test_fork_and_wait_match_pytorch():
     def seen(lib):
+        futures: typing.List[lib.jit.Future[lib.Tensor]] = []  # Future is subscriptable, as in PyTorch
         fut = lib.jit.fork(lambda a, b: a + b, lib.ones(2), b=lib.ones(2))
+        futures.append(fut)
         out = [fut.done(), lib.jit.wait(fut).tolist(), fut.wait().tolist()]
 
         def boom(x):
