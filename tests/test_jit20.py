@@ -738,3 +738,25 @@ def test_torchscript_executor_switches_in_c():
         out.append(_raises(lambda: C._jit_set_profiling_executor("x"))[0])
         return out
     assert seen(tc) == seen(torch)
+
+
+def test_shared_submodule_and_containers_in_script_and_trace():
+    def seen(lib):
+        class Shared(lib.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.layers = lib.nn.ModuleList([lib.nn.Linear(2, 2) for _ in range(2)])
+                self.heads = lib.nn.ModuleDict({"a": lib.nn.Linear(2, 1), "b": lib.nn.Identity()})
+                self.shared = self.layers[0]
+
+            def forward(self, x):
+                for layer in self.layers:
+                    x = layer(x)
+                return self.heads["a"](x)
+        m = Shared()
+        out = []
+        for made in (lib.jit.script(m), lib.jit.trace(m, lib.ones(1, 2))):
+            out += [repr(made), list(made.state_dict()), [n for n, _ in made.named_modules()],
+                    [n for n, _ in made.named_parameters()], made.shared.weight is m.layers[0].weight]
+        return out
+    assert seen(tc) == seen(torch)

@@ -80,12 +80,12 @@ class ScriptModule(Module):
         Module.__init__(self, *args, **kwargs)
 
     @classmethod
-    def _wrap(cls, impl, memo, child_cls=None):
-        """The wrapper tree over `impl`, a private copy (see the Note)."""
-        if id(impl) in memo:
-            return memo[id(impl)]
+    def _wrap(cls, impl, child_cls=None):
+        """The wrapper tree over `impl`, a private copy (see the Note). A
+        submodule reachable by two paths gets one wrapper per path over the
+        same copy, as PyTorch's script modules do (named_modules lists both
+        paths; the shared parameters are listed once)."""
         self = cls.__new__(cls)
-        memo[id(impl)] = self
         Module.__init__(self)
         d = self.__dict__
         del d["training"]  # the property reads the copy's flag
@@ -96,7 +96,7 @@ class ScriptModule(Module):
         d["_buffers"] = impl._buffers
         d["_non_persistent_buffers_set"] = impl._non_persistent_buffers_set
         sub = child_cls or cls
-        d["_modules"] = {k: (None if c is None else sub._wrap(c, memo)) for k, c in impl._modules.items()}
+        d["_modules"] = {k: (None if c is None else sub._wrap(c)) for k, c in impl._modules.items()}
         return self
 
     @property
@@ -149,7 +149,7 @@ class ScriptModule(Module):
         if isinstance(value, Module):
             # A new child: the copy runs it, the wrapper shows it as a ScriptModule.
             setattr(d["_impl"], name, value)
-            d["_modules"][name] = type(self)._wrap(value, {})
+            d["_modules"][name] = type(self)._wrap(value)
             return
         if name in d["_parameters"] or name in d["_buffers"] or name in d["_modules"] or \
                 type(value).__name__ in ("Parameter", "Buffer"):
@@ -364,7 +364,7 @@ def script(obj: Any, optimize: Any = None, _frames_up: int = 0, _rcb: Any = None
     if isinstance(obj, Module):
         impl = _private_copy(obj, {})
         _stub_unused_methods(impl)
-        return RecursiveScriptModule._wrap(impl, {})
+        return RecursiveScriptModule._wrap(impl)
     if isinstance(obj, type):
         return obj  # a TorchScript class: PyTorch compiles it and returns the class itself
     if isinstance(obj, (list, dict)):

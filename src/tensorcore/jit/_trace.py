@@ -115,11 +115,11 @@ def trace_module(mod: Any, inputs: Any, optimize: Any = None, check_trace: bool 
     if _has_exported_methods(mod):
         # PyTorch scripts a module with @torch.jit.export methods (tracing only forward):
         # it prints and behaves as a RecursiveScriptModule whose forward is traced code.
-        traced = RecursiveScriptModule._wrap(impl, {})
+        traced = RecursiveScriptModule._wrap(impl)
         for wrapper in traced.modules():
             wrapper.__dict__["_traced"] = True
     else:
-        traced = TopLevelTracedModule._wrap(impl, {}, child_cls=TracedModule)
+        traced = TopLevelTracedModule._wrap(impl, child_cls=TracedModule)
     for method_name, example in inputs.items():
         if _example_kwargs is not None:
             args, kwargs = (), dict(_example_kwargs)
