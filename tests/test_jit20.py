@@ -760,3 +760,21 @@ def test_shared_submodule_and_containers_in_script_and_trace():
                     [n for n, _ in made.named_parameters()], made.shared.weight is m.layers[0].weight]
         return out
     assert seen(tc) == seen(torch)
+
+
+def test_assigning_modules_to_a_script_module():
+    def seen(lib):
+        scripted = lib.jit.script(lib.nn.Sequential(lib.nn.Linear(2, 2)))
+        out = [_raises(lambda: setattr(scripted, "0", lib.nn.Linear(2, 2))),
+               _raises(lambda: setattr(lib.jit.trace(lib.nn.Linear(2, 2), lib.ones(1, 2)), "extra",
+                                       lib.nn.Linear(2, 2)))]
+        replacement = lib.nn.Linear(2, 2)
+        with lib.no_grad():
+            replacement.weight.fill_(1.0)
+            replacement.bias.fill_(0.5)
+        setattr(scripted, "0", lib.jit.script(replacement))
+        out += [repr(scripted), scripted(lib.ones(1, 2)).tolist(), list(scripted.state_dict())]
+        return out
+    ours, ref = seen(tc), seen(torch)
+    assert [o[0] if isinstance(o, tuple) else o for o in ours] == [r[0] if isinstance(r, tuple) else r for r in ref]
+    assert ours[0][1].split(":")[0] == ref[0][1].split(":")[0]

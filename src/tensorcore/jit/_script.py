@@ -147,9 +147,12 @@ class ScriptModule(Module):
             object.__setattr__(self, name, value)
             return
         if isinstance(value, Module):
-            # A new child: the copy runs it, the wrapper shows it as a ScriptModule.
-            setattr(d["_impl"], name, value)
-            d["_modules"][name] = type(self)._wrap(value)
+            if not isinstance(value, ScriptModule) or "_impl" not in value.__dict__:
+                raise RuntimeError("Cannot re-assign modules in a ScriptModule with non-scripted module, tried to "
+                                   f"replace existing module '{name}': {value!r}")
+            # A scripted child: the copy runs its private copy, the wrapper shows the ScriptModule itself.
+            setattr(d["_impl"], name, value.__dict__["_impl"])
+            d["_modules"][name] = value
             return
         if name in d["_parameters"] or name in d["_buffers"] or name in d["_modules"] or \
                 type(value).__name__ in ("Parameter", "Buffer"):
