@@ -778,3 +778,13 @@ def test_assigning_modules_to_a_script_module():
     ours, ref = seen(tc), seen(torch)
     assert [o[0] if isinstance(o, tuple) else o for o in ours] == [r[0] if isinstance(r, tuple) else r for r in ref]
     assert ours[0][1].split(":")[0] == ref[0][1].split(":")[0]
+
+
+def test_save_load_of_a_scripted_function(tmp_path):
+    path = str(tmp_path / "swish.pt")
+    tc.jit.save(tc_swish, path)
+    loaded = tc.jit.load(path)
+    x = tc.tensor(X)
+    assert type(loaded).__name__ == "ScriptFunction" and loaded.name == "tc_swish"
+    assert loaded(x).tolist() == tc_swish(x).tolist()
+    _same_values(loaded(x), torch_swish(torch.tensor(X)))

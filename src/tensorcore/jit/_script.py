@@ -320,8 +320,31 @@ class ScriptFunction:
         from ._serialization import save
         save(self, f, **kwargs)
 
+    def __reduce__(self):
+        # `@script def f` leaves the ScriptFunction under f's name and the plain
+        # function nowhere: pickle it by that name then (jit.save, deepcopy).
+        module_name = getattr(self._fn, "__module__", None)
+        qualname = getattr(self._fn, "__qualname__", None)
+        if module_name and qualname and _lookup_global(module_name, qualname, missing=None) is self:
+            return (_lookup_global, (module_name, qualname))
+        return (ScriptFunction, (self._fn, self._traced))
+
     def __repr__(self) -> str:
         return f"<tensorcore.jit.ScriptFunction object at {hex(id(self))}>"
+
+
+def _lookup_global(module_name, qualname, missing=AttributeError):
+    """The object named `qualname` in module `module_name` (imported)."""
+    import importlib
+    try:
+        obj = importlib.import_module(module_name)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError):
+        if missing is AttributeError:
+            raise
+        return missing
+    return obj
 
 
 # Note [Unused methods in scripted code]
