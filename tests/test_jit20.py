@@ -788,3 +788,41 @@ def test_save_load_of_a_scripted_function(tmp_path):
     assert type(loaded).__name__ == "ScriptFunction" and loaded.name == "tc_swish"
     assert loaded(x).tolist() == tc_swish(x).tolist()
     _same_values(loaded(x), torch_swish(torch.tensor(X)))
+
+
+class TorchCallsIgnored(torch.nn.Module):
+    @torch.jit.ignore
+    def in_python(self, x: torch.Tensor) -> bool:
+        return torch.jit.is_scripting()
+
+    def forward(self, x):
+        if self.in_python(x):
+            return x + 1
+        if torch.jit.is_scripting():
+            return x + 2
+        return x + 3
+
+
+class TcCallsIgnored(tc.nn.Module):
+    @tc.jit.ignore
+    def in_python(self, x):
+        return tc.jit.is_scripting()
+
+    def forward(self, x):
+        if self.in_python(x):
+            return x + 1
+        if tc.jit.is_scripting():
+            return x + 2
+        return x + 3
+
+
+def test_ignored_method_runs_as_python_inside_scripted_code(tmp_path):
+    out = {}
+    for lib, cls in ((tc, TcCallsIgnored), (torch, TorchCallsIgnored)):
+        x = lib.zeros(1)
+        scripted = lib.jit.script(cls())
+        out[lib.__name__] = (scripted(x).tolist(), cls()(x).tolist(), scripted.in_python(x))
+    assert out["tensorcore"] == out["torch"] == ([2.0], [3.0], False)
+    path = str(tmp_path / "ignored.pt")
+    tc.jit.save(tc.jit.script(TcCallsIgnored()), path)
+    assert tc.jit.load(path)(tc.zeros(1)).tolist() == [2.0]

@@ -213,7 +213,7 @@ class RecursiveScriptModule(ScriptModule):
             value = getattr(d["_impl"], name)
         except AttributeError:
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'") from None
-        if getattr(value, "_jit_unused_stub", False):  # Note [Unused methods in scripted code]
+        if getattr(value, "_jit_method_stub", False):  # Note [Unused methods in scripted code]
             return getattr(type(d["_impl"]), name).__get__(d["_impl"])
         if isinstance(value, types.MethodType) and value.__self__ is d["_impl"] and \
                 getattr(value.__func__, "_torchscript_modifier", None) in _COMPILED_MODIFIERS:
@@ -353,12 +353,13 @@ def _lookup_global(module_name, qualname, missing=AttributeError):
 # while calling the method on the scripted module directly runs the Python.
 # script() reproduces that by giving each private copy an instance attribute
 # per unused method that raises (forward's `self.method(...)` finds it first);
-# RecursiveScriptModule.__getattr__ skips these stubs and hands out the Python
-# method. trace() installs none: tracing runs the Python.
+# an @ignore'd method gets one that runs it with is_scripting() False (PyTorch
+# calls back into Python). RecursiveScriptModule.__getattr__ skips these stubs
+# and hands out the Python method. trace() installs none: tracing runs Python.
 class _UnusedStub:
     """Stands for an @unused method inside scripted code (a class, not a
     closure, so that jit.save can pickle the module)."""
-    _jit_unused_stub = True
+    _jit_method_stub = True
 
     def __init__(self, name):
         self.name = name
@@ -370,13 +371,34 @@ class _UnusedStub:
                            "RuntimeError: This Python function is annotated to be ignored and cannot be run")
 
 
-def _stub_unused_methods(module):
+class _IgnoredMethod:
+    """Stands for an @ignore'd method inside scripted code: it runs the
+    Python method with is_scripting() False, as PyTorch's call back into
+    Python does."""
+    _jit_method_stub = True
+
+    def __init__(self, module, name):
+        self.module = module
+        self.name = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with _state.outside_scripting():
+            return getattr(type(self.module), self.name)(self.module, *args, **kwargs)
+
+
+def _stub_python_methods(module):
+    """Installs the stubs of Note [Unused methods in scripted code] on every
+    private copy: @unused methods raise, @ignore'd ones run as Python."""
     for copy_ in module.modules():
         for name in dir(type(copy_)):
             attr = getattr(type(copy_), name, None)
-            if isinstance(attr, types.FunctionType) and \
-                    getattr(attr, "_torchscript_modifier", None) == FunctionModifiers.UNUSED:
+            if not isinstance(attr, types.FunctionType):
+                continue
+            modifier = getattr(attr, "_torchscript_modifier", None)
+            if modifier == FunctionModifiers.UNUSED:
                 copy_.__dict__[name] = _UnusedStub(name)
+            elif modifier == FunctionModifiers.IGNORE:
+                copy_.__dict__[name] = _IgnoredMethod(copy_, name)
 
 
 def script(obj: Any, optimize: Any = None, _frames_up: int = 0, _rcb: Any = None, example_inputs: Any = None) -> Any:
@@ -389,7 +411,7 @@ def script(obj: Any, optimize: Any = None, _frames_up: int = 0, _rcb: Any = None
         return obj
     if isinstance(obj, Module):
         impl = _private_copy(obj, {})
-        _stub_unused_methods(impl)
+        _stub_python_methods(impl)
         return RecursiveScriptModule._wrap(impl)
     if isinstance(obj, type):
         return obj  # a TorchScript class: PyTorch compiles it and returns the class itself

@@ -41,6 +41,18 @@ def _raised(flag):
         setattr(_local, flag, getattr(_local, flag) - 1)
 
 
+@contextlib.contextmanager
+def outside_scripting():
+    """Context in which is_scripting() is False again: an @ignore'd method
+    that scripted code calls runs as plain Python."""
+    depth = getattr(_local, "scripting", 0)
+    _local.scripting = 0
+    try:
+        yield
+    finally:
+        _local.scripting = depth
+
+
 def scripting():
     """Context in which is_scripting() is True."""
     return _raised("scripting")
