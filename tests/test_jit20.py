@@ -269,7 +269,8 @@ def test_scripted_sequential_indexing_and_iteration():
     for lib, seq in zip(LIBS, _paired_sequential()):
         scripted = lib.jit.script(seq)
         out[lib.__name__] = (repr(scripted[0]), len(scripted), [repr(m) for m in scripted],
-                             type(scripted._modules["0"]).__name__)
+                             type(scripted._modules["0"]).__name__, scripted[0] is seq[0],
+                             [a is b for a, b in zip(scripted, seq)])
     assert out["tensorcore"] == out["torch"]
 
 

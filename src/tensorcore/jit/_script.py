@@ -37,7 +37,7 @@ _HOOK_DICTS = ("_forward_hooks", "_forward_hooks_with_kwargs", "_forward_pre_hoo
                "_forward_hooks_always_called", "_state_dict_pre_hooks", "_load_state_dict_pre_hooks")
 
 
-def _private_copy(module, memo):
+def _private_copy(module, memo, originals=None):
     """A shallow copy of `module` and, recursively, of its children, with
     containers of its own (Note [Script modules run a private copy of the
     module tree]); a submodule shared by two parents stays shared."""
@@ -49,6 +49,8 @@ def _private_copy(module, memo):
     # (a module may drop caches there; the copy must be exactly the module).
     twin = object.__new__(type(module))
     memo[id(module)] = twin
+    if originals is not None:
+        originals[id(twin)] = module
     d = twin.__dict__
     d.update(module.__dict__)
     d["_parameters"] = dict(module._parameters)
@@ -57,7 +59,7 @@ def _private_copy(module, memo):
     for name in _HOOK_DICTS:
         if name in d:
             d[name] = copy.copy(d[name])
-    d["_modules"] = {k: _private_copy(child, memo) for k, child in module._modules.items()}
+    d["_modules"] = {k: _private_copy(child, memo, originals) for k, child in module._modules.items()}
     return twin
 
 
@@ -68,7 +70,7 @@ class ScriptModule(Module):
 
     # Attributes the wrapper keeps in its own __dict__; any other plain
     # attribute is the module copy's (it is what forward reads).
-    _own_attributes = frozenset({"_impl", "original_name", "_frozen"})
+    _own_attributes = frozenset({"_impl", "original_name", "_frozen", "_original"})
 
     # Note [ScriptModule subclasses]
     # Old TorchScript code subclasses torch.jit.ScriptModule and marks its
@@ -80,7 +82,7 @@ class ScriptModule(Module):
         Module.__init__(self, *args, **kwargs)
 
     @classmethod
-    def _wrap(cls, impl, child_cls=None):
+    def _wrap(cls, impl, child_cls=None, originals=None):
         """The wrapper tree over `impl`, a private copy (see the Note). A
         submodule reachable by two paths gets one wrapper per path over the
         same copy, as PyTorch's script modules do (named_modules lists both
@@ -92,11 +94,14 @@ class ScriptModule(Module):
         d["_impl"] = impl
         d["original_name"] = type(impl).__name__
         d["_frozen"] = False
+        # the user's module this copy was made from (scripted containers index into it, as PyTorch's do)
+        d["_original"] = (originals or {}).get(id(impl), impl)
         d["_parameters"] = impl._parameters
         d["_buffers"] = impl._buffers
         d["_non_persistent_buffers_set"] = impl._non_persistent_buffers_set
         sub = child_cls or cls
-        d["_modules"] = {k: (None if c is None else sub._wrap(c)) for k, c in impl._modules.items()}
+        d["_modules"] = {k: (None if c is None else sub._wrap(c, originals=originals))
+                         for k, c in impl._modules.items()}
         return self
 
     @property
@@ -228,20 +233,19 @@ class RecursiveScriptModule(ScriptModule):
             return compiled_method
         return value
 
-    # A scripted container indexes and iterates like the original container
-    # (PyTorch hands back the Python submodules there: `scripted[0]` prints
-    # as `Linear(in_features=...)`).
+    # A scripted container indexes and iterates the original container: PyTorch
+    # hands back the user's own submodules there (`scripted[0] is seq[0]`).
     def __getitem__(self, idx: Any) -> Any:
-        return self._impl[idx]
+        return self._original[idx]
 
     def __len__(self) -> int:
-        return len(self._impl)
+        return len(self._original)
 
     def __iter__(self):
-        return iter(self._impl)
+        return iter(self._original)
 
     def __contains__(self, key: Any) -> bool:
-        return key in self._impl
+        return key in self._original
 
     def _refuse_hook(self, what):
         raise RuntimeError(f"{what} is not supported on ScriptModules")
@@ -410,9 +414,10 @@ def script(obj: Any, optimize: Any = None, _frames_up: int = 0, _rcb: Any = None
     if isinstance(obj, (ScriptModule, ScriptFunction)):
         return obj
     if isinstance(obj, Module):
-        impl = _private_copy(obj, {})
+        originals: dict = {}
+        impl = _private_copy(obj, {}, originals)
         _stub_python_methods(impl)
-        return RecursiveScriptModule._wrap(impl)
+        return RecursiveScriptModule._wrap(impl, originals=originals)
     if isinstance(obj, type):
         return obj  # a TorchScript class: PyTorch compiles it and returns the class itself
     if isinstance(obj, (list, dict)):
@@ -451,6 +456,7 @@ def freeze(mod: Any, preserved_attrs: Any = None, optimize_numerics: bool = True
     d = out.__dict__
     del d["training"]
     d["_impl"] = constant
+    d["_original"] = constant
     d["original_name"] = mod.original_name
     d["_frozen"] = True
     return out

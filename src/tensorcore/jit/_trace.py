@@ -111,15 +111,16 @@ def trace_module(mod: Any, inputs: Any, optimize: Any = None, check_trace: bool 
         raise AttributeError("expected torch.nn.Module as the first argument")
     if not isinstance(inputs, dict):
         raise AttributeError("expected a dictionary of (method_name, input) pairs")
-    impl = _private_copy(mod, {})
+    originals: dict = {}
+    impl = _private_copy(mod, {}, originals)
     if _has_exported_methods(mod):
         # PyTorch scripts a module with @torch.jit.export methods (tracing only forward):
         # it prints and behaves as a RecursiveScriptModule whose forward is traced code.
-        traced = RecursiveScriptModule._wrap(impl)
+        traced = RecursiveScriptModule._wrap(impl, originals=originals)
         for wrapper in traced.modules():
             wrapper.__dict__["_traced"] = True
     else:
-        traced = TopLevelTracedModule._wrap(impl, child_cls=TracedModule)
+        traced = TopLevelTracedModule._wrap(impl, child_cls=TracedModule, originals=originals)
     for method_name, example in inputs.items():
         if _example_kwargs is not None:
             args, kwargs = (), dict(_example_kwargs)
