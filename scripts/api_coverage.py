@@ -8,9 +8,9 @@ installed package, or the checkout's src/ after scripts/dev_build.sh).
 
 For each namespace (torch.*, Tensor.*, torch.nn.*, torch.nn.functional.*,
 torch.optim.* with lr_scheduler, torch.linalg.*, torch.fft.*, torch.distributions.*,
-torch.testing.*, torch.utils._pytree.*) the
+torch.testing.*, torch.utils._pytree.*, torch.jit.*, torch.profiler.*) the
 reference names are PyTorch's public API: the module's __all__ where PyTorch
-declares one (torch, torch.optim, torch.distributions), otherwise its
+declares one (torch, torch.optim, torch.distributions, torch.jit, torch.profiler), otherwise its
 attributes; no leading underscore, no submodules, and nothing imported from
 outside torch (typing's Optional in torch.nn.functional, say). torch.__all__
 includes TorchScript, quantization and sparse names, which tensorcore does
@@ -51,6 +51,8 @@ NAMESPACES = [
     ("torch.distributions.*", "torch.distributions", "tensorcore.distributions", None),
     ("torch.testing.*", "torch.testing", "tensorcore.testing", None),
     ("torch.utils._pytree.*", "torch.utils._pytree", "tensorcore.utils._pytree", None),
+    ("torch.jit.*", "torch.jit", "tensorcore.jit", None),
+    ("torch.profiler.*", "torch.profiler", "tensorcore.profiler", None),
 ]
 
 

@@ -83,7 +83,7 @@ def test_script_writes_a_table_for_every_namespace(tmp_path):
     titles = [row[0] for row in rows]
     assert titles == ["torch.*", "Tensor.*", "torch.nn.*", "torch.nn.functional.*", "torch.optim.*",
                       "torch.optim.lr_scheduler.*", "torch.linalg.*", "torch.fft.*", "torch.distributions.*",
-                      "torch.testing.*", "torch.utils._pytree.*"]
+                      "torch.testing.*", "torch.utils._pytree.*", "torch.jit.*", "torch.profiler.*"]
     for title, n, c, p, m in rows:
         assert int(n) == int(c) + int(p) + int(m), title
         assert int(n) > 0, title

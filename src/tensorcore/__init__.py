@@ -104,6 +104,9 @@ from ._global_settings import (  # noqa: E402,F401
     get_float32_matmul_precision as get_float32_matmul_precision)
 from . import distributed  # noqa: E402,F401  (never starts MPI: see distributed/_mpi.py)
 from . import futures  # noqa: E402,F401
+from . import jit  # noqa: E402,F401  (torch.jit: script/trace run eagerly)
+from . import profiler  # noqa: E402,F401  (torch.profiler: record_function regions)
+from .autograd import profiler as _autograd_profiler  # noqa: E402,F401  (binds torch.autograd.profiler)
 from . import linalg  # noqa: E402,F401
 from . import fft  # noqa: E402,F401  (torch.fft: Note [FFT backend: numpy's pocketfft] in fft.py)
 from . import _spectral  # noqa: E402

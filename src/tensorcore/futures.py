@@ -2,11 +2,14 @@
 asynchronous operation (Work.get_future(), DDP communication hooks), with
 `then` chaining and `collect_all`/`wait_all`."""
 import threading
+from typing import Generic, TypeVar
 
 __all__ = ["Future", "collect_all", "wait_all"]
 
+T = TypeVar("T")
 
-class Future:
+
+class Future(Generic[T]):  # Generic: annotations write Future[Tensor] (torch.jit.fork examples)
     """A value (or an error) that becomes available later. `wait()` blocks
     until then and returns the value (or raises the error); `then(cb)`
     returns a new Future holding `cb(this_future)`'s return value; callbacks
