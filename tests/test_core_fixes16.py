@@ -284,6 +284,13 @@ def test_sum_and_mean_across_real_and_complex():
     _same(lambda lib: lib.tensor(x).sum(dtype=lib.complex64))
     _same(lambda lib: lib.mean(lib.tensor(x * (1 + 2j)), 0, out=lib.empty(0, dtype=lib.float32)))
 
+
+@pytest.mark.xfail(strict=True, reason="PyTorch's SumBackward1 hands a complex gradient to the real input and its "
+                   "engine refuses it (RuntimeError); tensorcore sums through a complex view, whose gradient the "
+                   "engine casts to the input's real part, so the backward runs")
+def test_backward_of_a_complex_sum_of_a_real_tensor():
+    x = np.arange(16.0).reshape(4, 4)
+
     def grad(lib):
         a = lib.tensor(x, requires_grad=True)
         lib.view_as_real(a.sum(1, dtype=lib.complex128)).sum().backward()

@@ -418,7 +418,7 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
                                : from_python_seq && src_dt == DType::Complex128 ? to_complex_dtype(ops::default_dtype())
                                                                                 : src_dt);
   const bool small_int_target = target == DType::Uint8 || target == DType::Int8 || target == DType::Int16;
-  if (from_python_seq && t.numel() > 0 && !is_floating(target) && target != DType::Bool &&
+  if (from_python_seq && t.numel() > 0 && !is_floating(target) && !is_complex(target) && target != DType::Bool &&
       (is_floating(src_dt) || (src_dt == DType::Int64 && (small_int_target || target == DType::Int32)))) {
     // Python numbers into an integer dtype must fit it (NaN and inf never do): PyTorch's RuntimeError. An
     // unsigned type also takes negatives down to -max, which wrap (c10::overflows).

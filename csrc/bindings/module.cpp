@@ -21,6 +21,7 @@ void init_reductions(py::module_& m);
 void init_python_arg_helpers(py::module_& m);
 void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
 void init_optim(py::module_& m);
+void init_jit_switches(py::module_& m);
 void init_nn(py::module_& m);
 void init_activation(py::module_& m);
 void init_conv(py::module_& m);
@@ -108,6 +109,7 @@ PYBIND11_MODULE(_C, m) {
   init_python_arg_helpers(m);
   init_autograd(m, cls);
   init_optim(m);
+  init_jit_switches(m);
   init_nn(m);
   init_activation(m);
   init_conv(m);

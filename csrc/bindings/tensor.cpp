@@ -98,8 +98,20 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   // nn.Parameter passes a detached tensor (a Parameter is a leaf).
   // Also PyTorch's legacy constructor: Tensor() / Tensor(2, 3) / Tensor([1, 2])
   // give default-dtype tensors (sizes are zero-filled, not uninitialised).
-  cls.def(py::init([](py::args args) -> Tensor {
-    if (args.size() == 1 && py::isinstance<TensorImpl>(args[0])) return ops::alias(args[0].cast<Tensor>());
+  // Tensor.__init__(self, t, _detach=True): a detached alias that is no view
+  // (Tensor._make_subclass, nn.Parameter: a leaf with no _base, as PyTorch's).
+  cls.def(py::init([](py::args args, py::kwargs kwargs) -> Tensor {
+    bool detach = false;
+    for (auto item : kwargs) {
+      TC_CHECK_TYPE(item.first.cast<std::string>() == "_detach", "Tensor(): unexpected keyword argument '",
+                    item.first.cast<std::string>(), "'");
+      detach = item.second.cast<bool>();
+    }
+    if (args.size() == 1 && py::isinstance<TensorImpl>(args[0])) {
+      Tensor t = args[0].cast<Tensor>();
+      return detach ? ops::detach(t) : ops::alias(t);
+    }
+    TC_CHECK_TYPE(!detach, "Tensor(): _detach applies to a Tensor argument only");
     if (args.size() == 0) return empty({0}, ops::default_dtype());
     bool sizes = true;
     for (auto a : args) sizes = sizes && PyLong_Check(a.ptr()) && !PyBool_Check(a.ptr());

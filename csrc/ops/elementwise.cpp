@@ -763,7 +763,7 @@ Tensor to_dtype(const Tensor& a, DType dt, bool copy) {
     TensorIterator it({&out}, {dt}, {&a}, "to");
     kernels::copy(it, dt, a.dtype());
   }
-  if (is_floating(dt)) record("ToCopyBackward0", d::to_copy_backward, {&a}, {&out});
+  if (is_floating(dt) || is_complex(dt)) record("ToCopyBackward0", d::to_copy_backward, {&a}, {&out});
   return out;
 }
 

@@ -198,6 +198,16 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b) {
   return out;
 }
 
+// PyTorch unfolds matmul's product with _unsafe_view: the result is no view
+// of the fresh product (no _base) and its node is UnsafeViewBackward0, which
+// is what programs print for a batched product.
+static Tensor unsafe_view_of_product(const Tensor& r, const Shape& out_shape) {
+  Tensor out = make_view(r, out_shape, contiguous_strides(out_shape), r->offset);
+  if (auto* n = record("UnsafeViewBackward0", d::view_backward, {&r}, {&out}))
+    n->attrs = autograd::attrs::InputShape{r.sizes()};
+  return out;
+}
+
 Tensor matmul(const Tensor& a, const Tensor& b) {
   if (__builtin_expect(autocast::active(), 0)) {  // lower_precision_fp (Note [CPU autocast])
     Tensor ca = autocast::lower(a), cb = autocast::lower(b);
@@ -220,12 +230,13 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
              a.size(a.dim() - 1), " and ", bb.size(0), "x", bb.size(1), ")");
     Tensor r = mm(reshape(a, {rows, a.size(a.dim() - 1)}), bb);
     if (b.dim() == 2) out_shape.push_back(b.size(1));
-    // PyTorch folds with _unsafe_view: the node is UnsafeViewBackward0.
-    Tensor out = make_view(r, out_shape, contiguous_strides(out_shape), r->offset);
-    if (auto* n = record("UnsafeViewBackward0", d::view_backward, {&r}, {&out}))
-      n->attrs = autograd::attrs::InputShape{r.sizes()};
-    return out;
+    return unsafe_view_of_product(r, out_shape);
   }
+  // A matrix that requires grad times a batch: PyTorch folds the batch
+  // instead, as (b^T a^T)^T made contiguous, so the result's node is
+  // CloneBackward0 (with a not requiring grad it takes the bmm path below).
+  if (a.dim() == 2 && b.dim() >= 3 && a.requires_grad())
+    return contiguous(transpose(matmul(transpose(b, -2, -1), transpose(a, 0, 1)), -2, -1));
   // General case: broadcast batch dims, then bmm.
   Tensor a2 = a.dim() == 1 ? unsqueeze(a, 0) : a;
   Tensor b2 = b.dim() == 1 ? unsqueeze(b, 1) : b;
@@ -244,7 +255,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   Shape out_shape = batch;
   if (a.dim() > 1) out_shape.push_back(m);
   if (b.dim() > 1) out_shape.push_back(n);
-  return reshape(r, out_shape);
+  return unsafe_view_of_product(r, out_shape);
 }
 
 }  // namespace tc::ops

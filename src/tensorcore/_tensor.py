@@ -20,7 +20,6 @@ from ._inplace import write_inplace
 from ._dtype import device as _device, float32, float64, int32, int64, bool_, float16, bfloat16, uint8, int8, int16
 from ._dtype import complex64, complex128, dtype as _dtype_class
 from ._dtype_refusals import narrow_complex_scalar
-from .autograd.function import Function
 
 Tensor = _C.Tensor
 
@@ -355,31 +354,11 @@ def to(self, *args, **kwargs):
     return _to_dtype(self, dtype, copy)
 
 
-# Note [A real tensor cast to complex keeps its history]
-# The core's to_dtype records ToCopyBackward0 only for a floating-point target
-# (csrc/ops/elementwise.cpp), so x.to(torch.cfloat) of an x that requires grad
-# came back without history: its gradient silently lost (a Fourier layer that
-# casts before torch.fft.fft trained nothing). Until the core records it, the
-# cast goes through a Function under PyTorch's node name; its backward is the
-# real part of the gradient, cast back to the source dtype (ATen's
-# _to_copy_backward for a real input).
 def _to_dtype(self, dtype, copy):
-    if dtype.is_complex and self.dtype.is_floating_point and self.requires_grad and _C.is_grad_enabled():
-        return _RealToComplexCopy.apply(self, dtype)
+    # A real tensor cast to complex keeps its history: the core records
+    # ToCopyBackward0 for every floating or complex target (the engine casts
+    # the complex gradient back to the real part, as ATen's _to_copy_backward).
     return _C.to_dtype(self, dtype, copy)
-
-
-class _RealToComplexCopy(Function):
-    _node_name = "ToCopyBackward0"
-
-    @staticmethod
-    def forward(ctx, x, dtype):
-        ctx.source_dtype = x.dtype
-        return _C.to_dtype(x, dtype, True)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return _C.to_dtype(grad.real, ctx.source_dtype, False), None
 
 
 # Note [The three forms of Tensor.to]
@@ -1552,6 +1531,22 @@ def as_subclass(self, cls):
     out = Tensor.__new__(cls)
     Tensor.__init__(out, self)
     return out
+
+
+def _make_subclass(cls, data, require_grad=False):
+    """Tensor._make_subclass(cls, data, require_grad): an instance of cls
+    sharing data's storage, a leaf with no _base and no history (how
+    nn.Parameter and third-party parameter classes are built)."""
+    if not (inspect.isclass(cls) and issubclass(cls, Tensor)):
+        raise TypeError("cls must be a type (got " + builtins.type(cls).__name__ + ")")
+    out = Tensor.__new__(cls)
+    Tensor.__init__(out, data, _detach=True)
+    if require_grad:
+        out.requires_grad_(True)
+    return out
+
+
+Tensor._make_subclass = staticmethod(_make_subclass)
 
 
 # ---- new_* constructors ----

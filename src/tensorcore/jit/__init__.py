@@ -24,6 +24,7 @@ import typing
 import warnings
 from typing import Any, Final  # noqa: F401  (torch.jit.Final is typing.Final)
 
+from .. import _C
 from ..futures import Future
 from ._state import Error, FunctionModifiers, is_scripting, is_tracing
 from ._script import (RecursiveScriptModule, ScriptFunction, ScriptModule, TopLevelTracedModule, TracedModule,
@@ -259,101 +260,19 @@ def _get_tracing_state() -> Any:
 # Training scripts (timm's set_jit_fuser, NVIDIA examples) flip TorchScript's
 # executor and fuser switches through torch._C before scripting anything.
 # tensorcore has no executor or fuser, so these only keep the values, with
-# PyTorch's defaults (CPU build) and return values: the setters of the two
-# executor modes and of the profiled-run count return the previous value,
-# the other setters None.
-_jit_switches = {"profiling_executor": True, "profiling_mode": True, "can_fuse_on_cpu": False,
-                 "can_fuse_on_gpu": False, "texpr_fuser": True, "graph_executor_optimize": True,
-                 "num_profiled_runs": 1}
-
-
-def _checked_flag(fn_name, value):
-    if not _builtin_isinstance(value, (bool, int)) and type(value).__name__ != "bool_":
-        raise TypeError(f"{fn_name}(): incompatible function arguments. The following argument types are "
-                        f"supported:\n    1. (arg0: bool) -> bool\n\nInvoked with: {value!r}")
-    return bool(value)
-
-
-def _swap(key, fn_name, value):
-    previous = _jit_switches[key]
-    _jit_switches[key] = _checked_flag(fn_name, value)
-    return previous
-
-
-def _jit_set_profiling_executor(value: Any) -> bool:
-    return _swap("profiling_executor", "_jit_set_profiling_executor", value)
-
-
-def _jit_set_profiling_mode(value: Any) -> bool:
-    return _swap("profiling_mode", "_jit_set_profiling_mode", value)
-
-
-def _jit_override_can_fuse_on_cpu(value: Any) -> None:
-    _swap("can_fuse_on_cpu", "_jit_override_can_fuse_on_cpu", value)
-
-
-def _jit_override_can_fuse_on_gpu(value: Any) -> None:
-    _swap("can_fuse_on_gpu", "_jit_override_can_fuse_on_gpu", value)
-
-
-def _jit_set_texpr_fuser_enabled(value: Any) -> None:
-    _swap("texpr_fuser", "_jit_set_texpr_fuser_enabled", value)
-
-
-def _set_graph_executor_optimize(value: Any) -> None:
-    _swap("graph_executor_optimize", "_set_graph_executor_optimize", value)
-
-
-def _jit_set_num_profiled_runs(runs: Any) -> int:
-    if not _builtin_isinstance(runs, int) or _builtin_isinstance(runs, bool):
-        raise TypeError("_jit_set_num_profiled_runs(): incompatible function arguments. The following argument "
-                        f"types are supported:\n    1. (arg0: int) -> int\n\nInvoked with: {runs!r}")
-    previous, _jit_switches["num_profiled_runs"] = _jit_switches["num_profiled_runs"], runs
-    return previous
-
-
-def _jit_set_llga_enabled(value: Any) -> bool:
-    previous = onednn_fusion_enabled()
-    enable_onednn_fusion(_checked_flag("_jit_set_llga_enabled", value))
-    return previous
-
-
-def _install_c_helpers():
-    # Library code reaches these through torch._C; tensorcore's _C extension
-    # does not define them, so they are attached to it here (Python only).
-    from .. import _C
-    helpers = {
-        "_get_tracing_state": _get_tracing_state,
-        "_jit_set_profiling_executor": _jit_set_profiling_executor,
-        "_jit_set_profiling_mode": _jit_set_profiling_mode,
-        "_jit_override_can_fuse_on_cpu": _jit_override_can_fuse_on_cpu,
-        "_jit_override_can_fuse_on_gpu": _jit_override_can_fuse_on_gpu,
-        "_jit_can_fuse_on_cpu": lambda: _jit_switches["can_fuse_on_cpu"],
-        "_jit_can_fuse_on_gpu": lambda: _jit_switches["can_fuse_on_gpu"],
-        "_jit_set_texpr_fuser_enabled": _jit_set_texpr_fuser_enabled,
-        "_jit_texpr_fuser_enabled": lambda: _jit_switches["texpr_fuser"],
-        "_get_graph_executor_optimize": lambda: _jit_switches["graph_executor_optimize"],
-        "_set_graph_executor_optimize": _set_graph_executor_optimize,
-        "_jit_set_num_profiled_runs": _jit_set_num_profiled_runs,
-        "_jit_set_llga_enabled": _jit_set_llga_enabled,
-        "_jit_llga_enabled": onednn_fusion_enabled,
-    }
-    for name, fn in helpers.items():
-        if not hasattr(_C, name):
-            setattr(_C, name, fn)
-
-
-_onednn_fusion = False
+# PyTorch's defaults (CPU build) and return values. The switches themselves are C++ bindings (csrc/bindings/jit_switches.cpp),
+# as in PyTorch, so torch._C._jit_set_profiling_executor(...) finds them on the
+# compiled module; this module only registers the tracing-state getter.
+_C._set_tracing_state_getter(_get_tracing_state)
 
 
 def enable_onednn_fusion(enabled: bool) -> None:
     """Records the oneDNN graph fuser switch (tensorcore has no fuser)."""
-    global _onednn_fusion
-    _onednn_fusion = bool(enabled)
+    _C._jit_set_llga_enabled(enabled)
 
 
 def onednn_fusion_enabled() -> bool:
-    return _onednn_fusion
+    return _C._jit_llga_enabled()
 
 
 _fusion_strategy = [("STATIC", 2), ("DYNAMIC", 10)]
@@ -400,4 +319,3 @@ def fuser(name: str) -> Any:
     yield
 
 
-_install_c_helpers()

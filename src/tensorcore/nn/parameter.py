@@ -23,7 +23,7 @@ class Parameter(Tensor):
         if not isinstance(data, Tensor):
             # PyTorch's Parameter detaches its data first: a non-tensor fails there
             raise AttributeError(f"'{type(data).__name__}' object has no attribute 'detach'")
-        super().__init__(_C.detach(data))  # a Parameter is a leaf: no history from data
+        super().__init__(data, _detach=True)  # a leaf sharing data's storage, no view (PyTorch's _make_subclass)
         if requires_grad:
             self.requires_grad_(True)
 

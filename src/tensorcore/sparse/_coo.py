@@ -80,7 +80,7 @@ class SparseCooTensor(_Tensor):
     subclass, isinstance(s, Tensor) holds."""
 
     def __init__(self, indices, values, size, coalesced=False, grad_fn_name=None):
-        super().__init__(values.new_zeros(()).expand(list(size)))
+        super().__init__(values.new_zeros(()).expand(list(size)), _detach=True)
         _Tensor._mark_placeholder(self)  # Note [Placeholder storage]: no kernel may read these zeros
         d = object.__getattribute__(self, "__dict__")
         d["_sp_indices"] = indices

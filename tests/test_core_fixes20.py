@@ -1,0 +1,56 @@
+"""Core fixes of stop 20, each compared with PyTorch: matmul's batched result
+is an unsafe view (UnsafeViewBackward0, no _base), Tensor._make_subclass and
+nn.Parameter make leaves that are no views, a real tensor cast to complex
+keeps its history, and Python inf/nan/large floats fill complex tensors."""
+import numpy as np
+import pytest
+
+import tensorcore as tc
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize("a_shape,b_shape", [((2, 3, 4), (4, 5)), ((2, 3, 4), (2, 4, 5)), ((2, 1, 3, 4), (5, 4, 2)),
+                                             ((3, 4), (2, 4, 5)), ((4,), (2, 4, 5)), ((2, 3, 4), (4,))])
+def test_matmul_result_node_and_base(a_shape, b_shape):
+    def run(lib):
+        a = lib.ones(a_shape, requires_grad=True)
+        b = lib.ones(b_shape)
+        y = a @ b
+        y.sum().backward()
+        return type(y.grad_fn).__name__, y._base is None, y.shape, a.grad.sum().item()
+    assert run(tc)[:2] == run(torch)[:2]
+    assert tuple(run(tc)[2]) == tuple(run(torch)[2]) and run(tc)[3] == run(torch)[3]
+
+
+def test_make_subclass_and_parameter_are_leaves_without_base():
+    def run(lib):
+        class Marked(lib.Tensor):
+            pass
+        b = lib.ones(2)
+        m = lib.Tensor._make_subclass(Marked, b, True)
+        p = lib.nn.Parameter(lib.ones(2))
+        view = Marked(lib.ones(2))  # the plain constructor is an alias (a view), as in PyTorch
+        return (type(m).__name__, m._base is None, m.is_leaf, m.requires_grad, m.data_ptr() == b.data_ptr(),
+                p._base is None, p.is_leaf, view._base is None, view.is_leaf)
+    assert run(tc) == run(torch)
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_real_to_complex_cast_keeps_history(dtype):
+    def run(lib):
+        x = lib.tensor([1.0, -2.0, 0.5], requires_grad=True)
+        y = x.to(getattr(lib, dtype))
+        (y * (1 + 2j)).abs().sum().backward()
+        return type(y.grad_fn).__name__, x.grad.numpy()
+    ours, theirs = run(tc), run(torch)
+    assert ours[0] == theirs[0]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_non_finite_and_large_python_floats_into_complex(dtype):
+    values = [float("inf"), float("-inf"), float("nan"), 2.0 ** 70, 1.5]
+    ours = tc.tensor(values, dtype=getattr(tc, dtype)).numpy()
+    theirs = torch.tensor(values, dtype=getattr(torch, dtype)).numpy()
+    np.testing.assert_array_equal(ours, theirs)
