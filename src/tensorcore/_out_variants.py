@@ -170,10 +170,14 @@ def reduction_out(name, rule, out, inputs, compute, dtype):
         if name in ("cumsum", "cumprod") and (inputs[0].dim() == 0 or inputs[0].numel() == 0):
             # no kernel runs for these (PyTorch fills a 0-dim result with the input): any out dtype works
             result = compute(None).to(out.dtype)
-        elif inputs[0].is_complex() and not out.dtype.is_complex:
-            # PyTorch reduces in the input's complex dtype; the copy into a real out keeps the real part (warning)
+        elif inputs[0].is_complex() and not out.dtype.is_complex and name not in ("prod", "cumprod"):
+            # PyTorch reduces in the input's complex dtype; the copy into a real out keeps the real part (warning).
+            # prod and cumprod instead multiply the input cast to out's dtype (its real parts), as PyTorch does.
             result = compute(None).to(out.dtype)
         else:
+            if name == "prod":  # its cast warns (once per process, as every complex-to-real cast)
+                from ._tensor import _warn_complex_to_real
+                _warn_complex_to_real(inputs[0], out.dtype)
             result = compute(out.dtype)
         if result.dtype != out.dtype:  # (prod of bools counts in int64 here; PyTorch's lands in out's dtype)
             result = result.to(out.dtype)
