@@ -57,11 +57,34 @@ def _finish(t, requires_grad):
 
 
 # ---- creation ----
+# Note [Sequences torch.tensor reads]
+# PyTorch's tensor constructor walks any object passing CPython's PySequence_Check
+# (a type with __getitem__ that is not a dict): a collections.deque of returns
+# (pytorch/examples reinforce.py), a range, an array.array, a user class with
+# __len__/__getitem__. The C++ reader walks lists and tuples only, so such a
+# sequence, at any depth, is read into a list first. Sets, dicts and generators
+# are not sequences and stay "Could not infer dtype of ...". str/bytes, numpy
+# arrays and scalars and tensors have their own readers and are never unpacked.
+_PLAIN_ELEMENT_TYPES = (int, float, bool, complex, type(None))
+
+
+def _is_other_sequence(x):
+    """A sequence, by PySequence_Check, that the C++ reader does not walk itself."""
+    if isinstance(x, (list, tuple, str, bytes, bytearray, dict, np.ndarray, np.generic, Tensor)):
+        return False
+    kind = type(x)
+    return hasattr(kind, "__getitem__") and hasattr(kind, "__len__")
+
+
 def _ranges_as_lists(data):
-    """PyTorch reads a range like the list it yields, also inside nested lists."""
-    if isinstance(data, builtins.range):
-        return list(data)
-    if isinstance(data, (list, tuple)) and builtins.any(isinstance(d, (builtins.range, list, tuple)) for d in data):
+    """Reads a range, deque or other sequence as the list it yields, also inside
+    nested lists and tuples (Note [Sequences torch.tensor reads])."""
+    if isinstance(data, (list, tuple)):
+        if builtins.any(type(d) not in _PLAIN_ELEMENT_TYPES
+                        and (isinstance(d, (list, tuple)) or _is_other_sequence(d)) for d in data):
+            return [_ranges_as_lists(d) for d in data]
+        return data
+    if _is_other_sequence(data):
         return [_ranges_as_lists(d) for d in data]
     return data
 
@@ -114,7 +137,7 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
         except TypeError:
             pass
     try:
-        t = _C.tensor_from_data(data, dtype_arg(dtype, "as_tensor"))
+        t = _C.tensor_from_data(_ranges_as_lists(data), dtype_arg(dtype, "as_tensor"))
     except TypeError:
         _string_as_dimension(data)
         raise
