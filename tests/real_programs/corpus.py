@@ -251,4 +251,21 @@ PROGRAMS = [
     # masks in buffers), scheduler.step(epoch); synthetic binarized_mnist.npz from make_data.py, .cuda() dropped.
     Program("pytorch_made", "made/run.py", ("-d", "binarized_mnist.npz", "-q", "200,200", "-n", "2", "-r", "5", "-s", "2"),
             before=(("made/make_data.py", ()),), rtol=1e-5),
+
+    # --- realprog20 ---
+    # pytorch/examples @ 77f55b91 reinforcement_learning: 60 episodes (count(1) -> range(1, 61) in the files) on an offline
+    # gymnasium CartPole-v1 stand-in (rl/gymnasium); Categorical sampling, torch.tensor(deque of returns), smooth_l1_loss.
+    *[Program(f"rl_{name}", f"rl/{name}.py", ("--log-interval", "5"), rtol=1e-5)
+      for name in ("reinforce", "actor_critic")],
+    # tanelp/tiny-diffusion @ 726b6bb: a DDPM on 2D moons (sinusoidal embeddings, AdamW, clip_grad_norm_, the reverse
+    # process sampled with randn_like); tqdm on stderr, the saved losses and sample frames printed ('corpus:' lines).
+    Program("tiny_diffusion_ddpm", "tiny_diffusion/ddpm.py",
+            ("--dataset", "moons", "--num_epochs", "2", "--eval_batch_size", "200"), rtol=1e-4),
+    # rtqichen/torchdiffeq @ 657943a examples/ode_demo.py with its torchdiffeq package: an adaptive dopri5 neural ODE,
+    # and through odeint_adjoint the adjoint method (autograd.grad of the dynamics inside an ODE solve). Past 15
+    # iterations an accepted/rejected step flips with float32 rounding (iteration 20: 0.645979 vs 0.646008; with
+    # float64 as the default dtype 40 iterations agree to the printed digits).
+    *[Program(f"torchdiffeq_ode_demo{suffix}", "torchdiffeq/ode_demo.py",
+              ("--data_size", "200", "--niters", "15", "--test_freq", "1") + extra, rtol=1e-5)
+      for suffix, extra in (("", ()), ("_adjoint", ("--adjoint",)))],
 ]
