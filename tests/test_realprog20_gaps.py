@@ -60,3 +60,49 @@ def test_tensor_reads_any_sequence(make, factory):
 def test_tensor_refuses_non_sequences_like_torch(make):
     ours, theirs = _raised(lambda lib: lib.tensor(make()), tc), _raised(lambda lib: lib.tensor(make()), torch)
     assert theirs is not None and ours == theirs
+
+
+# karpathy/pytorch-normalizing-flows nflib/flows.py Invertible1x1Conv: torch.lu_unpack(*Q.lu()).
+def _lu_inputs(lib):
+    return [lib.tensor([[1.0, 2.0], [3.0, 4.0]]),
+            lib.tensor([[1.0, 2.0], [2.0, 4.0]]),  # singular: factors, info 2, no error
+            lib.arange(18, dtype=lib.float64).reshape(2, 3, 3).sin(),
+            lib.zeros(2, 3),
+            lib.zeros(0, 2, 2)]
+
+
+@pytest.mark.filterwarnings("ignore:torch.lu is deprecated")
+@pytest.mark.parametrize("index", range(5))
+def test_lu_and_tensor_lu_match_torch(index):
+    ours, theirs = _lu_inputs(tc)[index], _lu_inputs(torch)[index]
+    for got, want in [(tc.lu(ours), torch.lu(theirs)), (ours.lu(), theirs.lu()),
+                      (ours.lu(get_infos=True), theirs.lu(get_infos=True)),
+                      (tc.lu(ours, True, True), torch.lu(theirs, True, True))]:
+        assert type(got).__name__ == type(want).__name__ and len(got) == len(want)
+        for g, w in zip(got, want):
+            assert g.dtype.__repr__().split(".")[-1] == w.dtype.__repr__().split(".")[-1]
+            np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-6, atol=1e-7)
+    assert tc.lu(ours, get_infos=True).info.tolist() == torch.lu(theirs, get_infos=True).info.tolist()
+
+
+@pytest.mark.filterwarnings("ignore:torch.lu is deprecated")
+def test_lu_unpack_of_tensor_lu_reconstructs_and_differentiates():
+    def run(lib):
+        a = (lib.arange(9, dtype=lib.float64).reshape(3, 3).cos() + 2 * lib.eye(3, dtype=lib.float64)).requires_grad_()
+        P, L, U = lib.lu_unpack(*a.lu())
+        (P @ L @ U * lib.arange(9, dtype=lib.float64).reshape(3, 3)).sum().backward()
+        return (P @ L @ U).detach().numpy(), a.grad.numpy()
+    for ours, theirs in zip(run(tc), run(torch)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:torch.lu is deprecated")
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.lu(lib.tensor([[1, 2], [3, 4]])),
+    lambda lib: lib.lu(lib.tensor([1.0, 2.0])),
+    lambda lib: lib.tensor([1.0, 2.0]).lu(),
+    lambda lib: lib.lu(lib.eye(2), pivot=False),
+], ids=["integer", "vector", "vector_method", "no_pivot"])
+def test_lu_refuses_like_torch(call):
+    ours, theirs = _raised(call, tc), _raised(call, torch)
+    assert theirs is not None and ours == theirs

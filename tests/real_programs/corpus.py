@@ -268,4 +268,10 @@ PROGRAMS = [
     *[Program(f"torchdiffeq_ode_demo{suffix}", "torchdiffeq/ode_demo.py",
               ("--data_size", "200", "--niters", "15", "--test_freq", "1") + extra, rtol=1e-5)
       for suffix, extra in (("", ()), ("_adjoint", ("--adjoint",)))],
+    # karpathy/pytorch-normalizing-flows @ b60e119 nflib1.ipynb as a script with its nflib package: NSF coupling and
+    # autoregressive splines (searchsorted, softplus, rational-quadratic bins), RealNVP, NICE, MAF/IAF (MADE masks),
+    # Glow's Invertible1x1Conv (torch.lu + lu_unpack), ActNorm data-dependent init, a logistic prior
+    # (TransformedDistribution of Uniform by SigmoidTransform().inv) or MultivariateNormal; 100 Adam steps each.
+    *[Program(f"nflows_{flow}", "nflows/nflib1.py", (flow,), rtol=1e-4)
+      for flow in ("nsf_cl", "nsf_ar", "realnvp", "nice", "slowmaf", "maf", "iaf", "glow")],
 ]
