@@ -274,4 +274,11 @@ PROGRAMS = [
     # (TransformedDistribution of Uniform by SigmoidTransform().inv) or MultivariateNormal; 100 Adam steps each.
     *[Program(f"nflows_{flow}", "nflows/nflib1.py", (flow,), rtol=1e-4)
       for flow in ("nsf_cl", "nsf_ar", "realnvp", "nice", "slowmaf", "maf", "iaf", "glow")],
+    # seungeunrho/minimalRL @ c8efed8: single-file RL algorithms on an offline gym CartPole-v1 / Pendulum-v1 stand-in
+    # (minimalrl/gym), episodes cut in the files: REINFORCE, actor-critic, DQN (replay buffer), PPO, PPO-LSTM, V-trace,
+    # ACER (Categorical), DDPG (Ornstein-Uhlenbeck noise, soft updates), SAC (Normal rsample, learnable alpha) and PPO
+    # with a continuous Normal policy.
+    *[Program(f"minimalrl_{name.replace('-', '_').lower()}", f"minimalrl/{name}.py", rtol=1e-5)
+      for name in ("REINFORCE", "actor_critic", "dqn", "ppo", "ppo-lstm", "vtrace", "acer", "ddpg", "sac",
+                   "ppo-continuous")],
 ]
