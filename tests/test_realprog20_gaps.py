@@ -106,3 +106,18 @@ def test_lu_unpack_of_tensor_lu_reconstructs_and_differentiates():
 def test_lu_refuses_like_torch(call):
     ours, theirs = _raised(call, tc), _raised(call, torch)
     assert theirs is not None and ours == theirs
+
+
+# karpathy/nn-zero-to-hero makemore_part3_bn: hy, hx = torch.histogram(t, density=True) (bins defaults to 100).
+@pytest.mark.parametrize("call", [
+    lambda lib, t: lib.histogram(t, density=True),
+    lambda lib, t: lib.histogram(t),
+    lambda lib, t: t.histogram(),
+    lambda lib, t: t.histogram(range=(-1.0, 1.0)),
+], ids=["density", "function", "method", "method_range"])
+def test_histogram_bins_default_to_100(call):
+    data = np.random.RandomState(0).randn(1000).astype(np.float32)
+    got, want = call(tc, tc.tensor(data)), call(torch, torch.tensor(data))
+    assert list(got.hist.shape) == list(want.hist.shape) == [100]
+    np.testing.assert_allclose(got.hist.numpy(), want.hist.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(got.bin_edges.numpy(), want.bin_edges.numpy(), rtol=1e-6)

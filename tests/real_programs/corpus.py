@@ -281,4 +281,20 @@ PROGRAMS = [
     *[Program(f"minimalrl_{name.replace('-', '_').lower()}", f"minimalrl/{name}.py", rtol=1e-5)
       for name in ("REINFORCE", "actor_critic", "dqn", "ppo", "ppo-lstm", "vtrace", "acer", "ddpg", "sac",
                    "ppo-continuous")],
+    # karpathy/nn-zero-to-hero @ 73c3fcc lectures/makemore notebooks as scripts (the last expression of a cell printed as
+    # Jupyter shows it), on a synthetic names.txt (zero_to_hero/make_names.py), 2000 training steps instead of 200000:
+    # part 3 (BatchNorm by hand, Kaiming init statistics, torch.histogram, hand-made Linear/BatchNorm1d/Tanh layers
+    # with per-layer update ratios), part 5 (a WaveNet-style hierarchy of FlattenConsecutive layers).
+    Program("zero_to_hero_makemore_part3_bn", "zero_to_hero/makemore_part3_bn.py", copy=("names.txt",), rtol=1e-5,
+            masks=(r" at 0x[0-9a-f]+",)),
+    Program("zero_to_hero_makemore_part5_cnn1", "zero_to_hero/makemore_part5_cnn1.py", copy=("names.txt",), rtol=1e-5,
+            masks=(r" at 0x[0-9a-f]+",)),
+    # Part 4 compares a hand-written backward pass with autograd bit for bit ('exact: True/False').
+    Program("zero_to_hero_makemore_part4_backprop", "zero_to_hero/makemore_part4_backprop.py", copy=("names.txt",),
+            rtol=1e-5, masks=(r" at 0x[0-9a-f]+",),
+            differs="PyTorch's CPU tanh backward computes grad * (1 - y*y) with 1 - y*y fused (one FMA rounding), "
+                    "tensorcore's TanhBackward0 (csrc/backend/op_tables.h) rounds y*y first: the hand-written "
+                    "(1.0 - h**2) * dh is bit-exact with tensorcore's gradient and 1 ulp off PyTorch's, so the "
+                    "notebook's cmp() prints 'exact: True' for hpreact and everything below it where PyTorch prints "
+                    "'exact: False' (maxdiff 5e-10)"),
 ]
