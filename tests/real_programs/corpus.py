@@ -297,4 +297,10 @@ PROGRAMS = [
                     "(1.0 - h**2) * dh is bit-exact with tensorcore's gradient and 1 ulp off PyTorch's, so the "
                     "notebook's cmp() prints 'exact: True' for hpreact and everything below it where PyTorch prints "
                     "'exact: False' (maxdiff 5e-10)"),
+    # MishaLaskin/vqvae @ d761a99 main.py: a VQ-VAE (strided Conv2d/ConvTranspose2d encoder/decoder with residual
+    # stacks, nearest-codebook argmin + scatter_ one-hot, straight-through z + (z_q - z).detach(), perplexity), Adam
+    # with amsgrad; torchvision is the offline synthetic-CIFAR10 stand-in beside it (with the old .train_data name).
+    Program("vqvae", "vqvae/main.py", ("--n_updates", "40", "--log_interval", "10", "--n_hiddens", "32",
+                                       "--n_residual_hiddens", "8", "--embedding_dim", "16", "--n_embeddings", "64",
+                                       "--batch_size", "16"), rtol=1e-4),
 ]
