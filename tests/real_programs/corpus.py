@@ -303,4 +303,9 @@ PROGRAMS = [
     Program("vqvae", "vqvae/main.py", ("--n_updates", "40", "--log_interval", "10", "--n_hiddens", "32",
                                        "--n_residual_hiddens", "8", "--embedding_dim", "16", "--n_embeddings", "64",
                                        "--batch_size", "16"), rtol=1e-4),
+    # harvardnlp/annotated-transformer @ debc9fd the_annotated_transformer.py Parts 1-2: ten untrained-model greedy
+    # decodes, then the copy task (LabelSmoothing/KLDivLoss, Noam LambdaLR warm-up, masks, greedy decoding) for 2
+    # epochs; torchtext/spacy/altair imports and the chart-only cells commented out in the file.
+    Program("annotated_transformer_copy_task", "annotated_transformer/the_annotated_transformer.py", rtol=1e-4,
+            masks=(r"Tokens / Sec:\s+[\d.]+",), slow=True, timeout=600),
 ]
