@@ -16,6 +16,7 @@ from ._out import check_out as _check_out, factory_dtype as _out_factory_dtype, 
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES
 from ._dtype_refusals import dtype_not_implemented
 from . import _rng_state
+from . import _deprecated_overloads
 from . import _dtype
 from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size, complex64, complex128
 
@@ -1005,7 +1006,9 @@ def _forward(name, method=None):
     return f
 
 
-def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
+def add(input: Any, other: Any, *deprecated_other: Any, alpha: Any = 1, out: Any = None) -> Tensor:
+    if deprecated_other:  # torch.add(input, Number alpha, Tensor other)
+        other, alpha = _deprecated_overloads.alpha_first("add", other, deprecated_other)
     if out is not None:
         return _C.add(input, other if alpha == 1 else _C.mul(other, alpha), out=out)
     if not isinstance(input, Tensor):
@@ -1015,7 +1018,9 @@ def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     return input.add(other, alpha=alpha)
 
 
-def sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
+def sub(input: Any, other: Any, *deprecated_other: Any, alpha: Any = 1, out: Any = None) -> Tensor:
+    if deprecated_other:  # torch.sub(input, Number alpha, Tensor other)
+        other, alpha = _deprecated_overloads.alpha_first("sub", other, deprecated_other)
     if out is not None:
         return _C.sub(input, other if alpha == 1 else _C.mul(other, alpha), out=out)
     if not isinstance(input, Tensor) and (isinstance(alpha, builtins.bool) or alpha != 1):
