@@ -166,3 +166,25 @@ def test_deprecated_add_in_an_sgd_step_keeps_the_graph_free():
     ours, theirs = run(tc), run(torch)
     np.testing.assert_array_equal(ours[0], theirs[0])
     assert ours[1] == theirs[1]
+
+
+# Pre-1.9 linear algebra: torch.solve(B, A), torch.symeig(A, eigenvectors=True), ... are still names in PyTorch 2
+# that raise RuntimeError when called (an AttributeError here made such a program fail differently).
+@pytest.mark.parametrize("call", [
+    lambda lib, a: lib.symeig(a, eigenvectors=True),
+    lambda lib, a: lib.eig(a),
+    lambda lib, a: lib.solve(a, a),
+    lambda lib, a: lib.lstsq(a, a),
+    lambda lib, a: lib.matrix_rank(a),
+    lambda lib, a: a.symeig(),
+    lambda lib, a: a.eig(True),
+    lambda lib, a: a.solve(a),
+    lambda lib, a: a.lstsq(a),
+    lambda lib, a: a.matrix_rank(),
+], ids=["symeig", "eig", "solve", "lstsq", "matrix_rank", "m_symeig", "m_eig", "m_solve", "m_lstsq", "m_matrix_rank"])
+def test_removed_linalg_functions_raise_like_torch(call):
+    ours = _raised(lambda lib: call(lib, lib.eye(2)), tc)
+    theirs = _raised(lambda lib: call(lib, lib.eye(2)), torch)
+    assert theirs is not None and ours is not None and ours[0] == theirs[0]
+    if theirs[0] == "RuntimeError":
+        assert "deprecated since version 1.9 and is now removed" in ours[1]

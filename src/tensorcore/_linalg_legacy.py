@@ -163,6 +163,32 @@ def _tensor_lu(self, pivot=True, get_infos=False):
 _tensor_lu.__name__ = "lu"
 
 
+# Note [Removed linear-algebra functions]
+# PyTorch 2 keeps torch.symeig, eig, solve, lstsq and matrix_rank (and the
+# Tensor methods but matrix_rank) as names that raise RuntimeError when called,
+# saying what replaced them. A pre-1.9 program calling one must fail the same
+# way here: a RuntimeError at the call, not an AttributeError at the lookup.
+_REMOVED = {
+    "symeig": ("torch.linalg.eigh(A, UPLO='U' if upper else 'L') (or torch.linalg.eigvalsh for the eigenvalues "
+               "only); note that the default triangle changed from the upper to the lower one", True),
+    "eig": ("torch.linalg.eig(A) (or torch.linalg.eigvals(A)), which returns complex tensors instead of real "
+            "tensors mimicking complex ones", True),
+    "solve": ("torch.linalg.solve(A, B) (arguments reversed; no LU factorization is returned: see torch.lu "
+              "with torch.lu_solve / torch.lu_unpack)", True),
+    "lstsq": ("torch.linalg.lstsq(A, B).solution (arguments reversed; the QR decomposition is not returned and "
+              "the residuals are in the 'residuals' field)", True),
+    "matrix_rank": ("torch.linalg.matrix_rank (its 'symmetric' parameter is now 'hermitian')", False),
+}
+
+
+def _removed(name, replacement):
+    def removed(*args, **kwargs):
+        raise RuntimeError(f"This function was deprecated since version 1.9 and is now removed. torch.{name} is "
+                           f"replaced by {replacement}.")
+    removed.__name__ = name
+    return removed
+
+
 def install(namespace):
     """Adds the functions to the tensorcore namespace and as Tensor methods
     (lu_unpack only to the namespace: PyTorch has no Tensor.lu_unpack)."""
@@ -173,3 +199,7 @@ def install(namespace):
     namespace["lu_unpack"] = lu_unpack
     namespace["lu"] = lu
     _C.Tensor.lu = _tensor_lu
+    for name, (replacement, as_method) in _REMOVED.items():  # Note [Removed linear-algebra functions]
+        namespace[name] = _removed(name, replacement)
+        if as_method:
+            setattr(_C.Tensor, name, namespace[name])
