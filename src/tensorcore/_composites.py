@@ -7,7 +7,7 @@ import builtins
 
 import numpy as np
 
-from . import _C
+from . import _C, _deprecated_overloads
 import functools
 import inspect
 
@@ -97,7 +97,9 @@ def _both(fn):
 
 @_both
 @grad_fn_named("AddcmulBackward0")
-def addcmul(input, tensor1, tensor2, *, value=1):
+def addcmul(input, tensor1, tensor2, *deprecated_tensor2, value=1):
+    if deprecated_tensor2:  # addcmul(Number value, Tensor tensor1, Tensor tensor2): _deprecated_overloads
+        tensor1, tensor2, value = _deprecated_overloads.value_first("addcmul", tensor1, tensor2, deprecated_tensor2)
     if not (isinstance(input, Tensor) and isinstance(tensor1, Tensor) and isinstance(tensor2, Tensor)):
         return input + value * tensor1 * tensor2
     # PyTorch computes all of it in the result's dtype (not tensor1 * tensor2 in theirs first)
@@ -117,7 +119,9 @@ def addcmul(input, tensor1, tensor2, *, value=1):
 
 @_both
 @grad_fn_named("AddcdivBackward0")
-def addcdiv(input, tensor1, tensor2, *, value=1):
+def addcdiv(input, tensor1, tensor2, *deprecated_tensor2, value=1):
+    if deprecated_tensor2:  # addcdiv(Number value, Tensor tensor1, Tensor tensor2): _deprecated_overloads
+        tensor1, tensor2, value = _deprecated_overloads.value_first("addcdiv", tensor1, tensor2, deprecated_tensor2)
     _addcdiv_integer_check(tensor1, tensor2)
     return input + value * tensor1 / tensor2
 
@@ -141,14 +145,18 @@ def _name_inplace_grad_fn(self, name, *others):
 
 
 @_method
-def addcmul_(self, tensor1, tensor2, *, value=1):
+def addcmul_(self, tensor1, tensor2, *deprecated_tensor2, value=1):
+    if deprecated_tensor2:  # addcmul_(Number value, Tensor tensor1, Tensor tensor2): _deprecated_overloads
+        tensor1, tensor2, value = _deprecated_overloads.value_first("addcmul_", tensor1, tensor2, deprecated_tensor2)
     # (value * tensor1) * tensor2, the order of PyTorch's CPU kernel, so float32
     # results round the same way.
     return _name_inplace_grad_fn(self.add_(value * tensor1 * tensor2), "AddcmulBackward0", tensor1, tensor2)
 
 
 @_method
-def addcdiv_(self, tensor1, tensor2, *, value=1):
+def addcdiv_(self, tensor1, tensor2, *deprecated_tensor2, value=1):
+    if deprecated_tensor2:  # addcdiv_(Number value, Tensor tensor1, Tensor tensor2): _deprecated_overloads
+        tensor1, tensor2, value = _deprecated_overloads.value_first("addcdiv_", tensor1, tensor2, deprecated_tensor2)
     _addcdiv_integer_check(tensor1, tensor2)
     return _name_inplace_grad_fn(self.add_(value * tensor1 / tensor2), "AddcdivBackward0", tensor1, tensor2)
 

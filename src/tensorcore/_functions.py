@@ -16,6 +16,7 @@ from ._out import check_out as _check_out, factory_dtype as _out_factory_dtype, 
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES
 from ._dtype_refusals import dtype_not_implemented
 from . import _rng_state
+from . import _deprecated_overloads
 from . import _dtype
 from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size, complex64, complex128
 
@@ -57,11 +58,34 @@ def _finish(t, requires_grad):
 
 
 # ---- creation ----
+# Note [Sequences torch.tensor reads]
+# PyTorch's tensor constructor walks any object passing CPython's PySequence_Check
+# (a type with __getitem__ that is not a dict): a collections.deque of returns
+# (pytorch/examples reinforce.py), a range, an array.array, a user class with
+# __len__/__getitem__. The C++ reader walks lists and tuples only, so such a
+# sequence, at any depth, is read into a list first. Sets, dicts and generators
+# are not sequences and stay "Could not infer dtype of ...". str/bytes, numpy
+# arrays and scalars and tensors have their own readers and are never unpacked.
+_PLAIN_ELEMENT_TYPES = (int, float, bool, complex, type(None))
+
+
+def _is_other_sequence(x):
+    """A sequence, by PySequence_Check, that the C++ reader does not walk itself."""
+    if isinstance(x, (list, tuple, str, bytes, bytearray, dict, np.ndarray, np.generic, Tensor)):
+        return False
+    kind = type(x)
+    return hasattr(kind, "__getitem__") and hasattr(kind, "__len__")
+
+
 def _ranges_as_lists(data):
-    """PyTorch reads a range like the list it yields, also inside nested lists."""
-    if isinstance(data, builtins.range):
-        return list(data)
-    if isinstance(data, (list, tuple)) and builtins.any(isinstance(d, (builtins.range, list, tuple)) for d in data):
+    """Reads a range, deque or other sequence as the list it yields, also inside
+    nested lists and tuples (Note [Sequences torch.tensor reads])."""
+    if isinstance(data, (list, tuple)):
+        if builtins.any(type(d) not in _PLAIN_ELEMENT_TYPES
+                        and (isinstance(d, (list, tuple)) or _is_other_sequence(d)) for d in data):
+            return [_ranges_as_lists(d) for d in data]
+        return data
+    if _is_other_sequence(data):
         return [_ranges_as_lists(d) for d in data]
     return data
 
@@ -114,7 +138,7 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
         except TypeError:
             pass
     try:
-        t = _C.tensor_from_data(data, dtype_arg(dtype, "as_tensor"))
+        t = _C.tensor_from_data(_ranges_as_lists(data), dtype_arg(dtype, "as_tensor"))
     except TypeError:
         _string_as_dimension(data)
         raise
@@ -1008,7 +1032,9 @@ def _forward(name, method=None):
     return f
 
 
-def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
+def add(input: Any, other: Any, *deprecated_other: Any, alpha: Any = 1, out: Any = None) -> Tensor:
+    if deprecated_other:  # torch.add(input, Number alpha, Tensor other)
+        other, alpha = _deprecated_overloads.alpha_first("add", other, deprecated_other)
     if out is not None:
         return _C.add(input, other if alpha == 1 else _C.mul(other, alpha), out=out)
     if not isinstance(input, Tensor):
@@ -1018,7 +1044,9 @@ def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     return input.add(other, alpha=alpha)
 
 
-def sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
+def sub(input: Any, other: Any, *deprecated_other: Any, alpha: Any = 1, out: Any = None) -> Tensor:
+    if deprecated_other:  # torch.sub(input, Number alpha, Tensor other)
+        other, alpha = _deprecated_overloads.alpha_first("sub", other, deprecated_other)
     if out is not None:
         return _C.sub(input, other if alpha == 1 else _C.mul(other, alpha), out=out)
     if not isinstance(input, Tensor) and (isinstance(alpha, builtins.bool) or alpha != 1):

@@ -216,7 +216,8 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
 
 
 @_both
-def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
+    # bins defaults to 100 as PyTorch's (karpathy/nn-zero-to-hero makemore_part3_bn: torch.histogram(t, density=True))
     _histogram_dtype_check(input, "histogramdd")
     a = _np(input).reshape(-1).astype(np.float64)
     w = None if weight is None else _np(weight).reshape(-1).astype(np.float64)

@@ -1,5 +1,5 @@
 """The pre-torch.linalg spellings: torch.det, logdet, slogdet, inverse,
-pinverse, cholesky, qr, svd, matrix_power, matrix_exp and their Tensor
+pinverse, cholesky, qr, svd, matrix_power, matrix_exp, lu and their Tensor
 methods, built on tensorcore.linalg with PyTorch's legacy return types
 (torch.return_types.svd has V, not Vh; torch.qr takes some=)."""
 import warnings
@@ -116,6 +116,79 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
     return _lu_unpack_t(P, L, U)
 
 
+_lu_with_info_t = linalg._rt("_lu_with_info", ("LU", "pivots", "info"))
+_lu_deprecation_warned = False
+
+
+def _lu_with_info(A, pivot, name):
+    """torch.lu's factorization: linalg.lu_factor_ex without its error check.
+    PyTorch's check_errors there only refuses invalid LAPACK arguments, so a
+    singular matrix factors and reports info > 0 whether or not get_infos is set."""
+    global _lu_deprecation_warned
+    if not _lu_deprecation_warned:  # PyTorch's TORCH_WARN_ONCE
+        _lu_deprecation_warned = True
+        warnings.warn("torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and "
+                      "will be removed in a future PyTorch release.", UserWarning, stacklevel=3)
+    if not isinstance(A, _C.Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(A).__name__}")
+    if A.dim() < 2:
+        raise RuntimeError(f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: "
+                           f"{list(A.shape)} instead")
+    if not (A.is_floating_point() or A.is_complex()):
+        from ._dtype import SCALAR_TYPE_NAMES
+        raise NotImplementedError(f'"lu_cpu" not implemented for \'{SCALAR_TYPE_NAMES[A.dtype.name]}\'')
+    return linalg.lu_factor_ex(A, pivot=pivot)
+
+
+def lu(A, pivot=True, get_infos=False, out=None):
+    """torch.lu (deprecated in PyTorch for linalg.lu_factor): (LU, pivots), or
+    the named (LU, pivots, info) with get_infos=True."""
+    LU, pivots, info = _lu_with_info(A, pivot, "lu")
+    result = _lu_with_info_t(LU, pivots, info) if get_infos else (LU, pivots)
+    if out is not None:
+        if not isinstance(out, (tuple, list)) or len(out) != len(result):
+            raise TypeError(f"lu(): argument 'out' must be a tuple of {len(result)} Tensors")
+        for target, value in zip(out, result):
+            target.resize_(value.shape).copy_(value)
+        return tuple(out)
+    return result
+
+
+def _tensor_lu(self, pivot=True, get_infos=False):
+    """Tensor.lu: a plain tuple, (LU, pivots) or (LU, pivots, infos), as PyTorch's."""
+    LU, pivots, info = _lu_with_info(self, pivot, "lu")
+    return (LU, pivots, info) if get_infos else (LU, pivots)
+
+
+_tensor_lu.__name__ = "lu"
+
+
+# Note [Removed linear-algebra functions]
+# PyTorch 2 keeps torch.symeig, eig, solve, lstsq and matrix_rank (and the
+# Tensor methods but matrix_rank) as names that raise RuntimeError when called,
+# saying what replaced them. A pre-1.9 program calling one must fail the same
+# way here: a RuntimeError at the call, not an AttributeError at the lookup.
+_REMOVED = {
+    "symeig": ("torch.linalg.eigh(A, UPLO='U' if upper else 'L') (or torch.linalg.eigvalsh for the eigenvalues "
+               "only); note that the default triangle changed from the upper to the lower one", True),
+    "eig": ("torch.linalg.eig(A) (or torch.linalg.eigvals(A)), which returns complex tensors instead of real "
+            "tensors mimicking complex ones", True),
+    "solve": ("torch.linalg.solve(A, B) (arguments reversed; no LU factorization is returned: see torch.lu "
+              "with torch.lu_solve / torch.lu_unpack)", True),
+    "lstsq": ("torch.linalg.lstsq(A, B).solution (arguments reversed; the QR decomposition is not returned and "
+              "the residuals are in the 'residuals' field)", True),
+    "matrix_rank": ("torch.linalg.matrix_rank (its 'symmetric' parameter is now 'hermitian')", False),
+}
+
+
+def _removed(name, replacement):
+    def removed(*args, **kwargs):
+        raise RuntimeError(f"This function was deprecated since version 1.9 and is now removed. torch.{name} is "
+                           f"replaced by {replacement}.")
+    removed.__name__ = name
+    return removed
+
+
 def install(namespace):
     """Adds the functions to the tensorcore namespace and as Tensor methods
     (lu_unpack only to the namespace: PyTorch has no Tensor.lu_unpack)."""
@@ -124,3 +197,9 @@ def install(namespace):
         namespace[name] = fn
         setattr(_C.Tensor, name, fn)
     namespace["lu_unpack"] = lu_unpack
+    namespace["lu"] = lu
+    _C.Tensor.lu = _tensor_lu
+    for name, (replacement, as_method) in _REMOVED.items():  # Note [Removed linear-algebra functions]
+        namespace[name] = _removed(name, replacement)
+        if as_method:
+            setattr(_C.Tensor, name, namespace[name])

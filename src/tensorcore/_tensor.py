@@ -12,7 +12,7 @@ import types
 
 import numpy as np
 
-from . import _C, _elementwise, _tensor_str
+from . import _C, _deprecated_overloads, _elementwise, _tensor_str
 from ._aliases import with_numpy_aliases
 from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg, bool_arg
 from ._args import memory_format, channels_last, channels_last_3d
@@ -888,18 +888,24 @@ def _alpha_number(alpha, op, self=None, other=None):
 
 @_method
 def add(self, other, alpha=1):  # alpha may be positional, as in PyTorch's Tensor.add
+    if isinstance(alpha, Tensor) and not isinstance(other, Tensor):  # add(Number alpha, Tensor other), deprecated
+        other, alpha = _deprecated_overloads.alpha_first("add", other, (alpha,))
     alpha = _alpha_number(alpha, "add", self, other)
     return _C.add(self, other) if alpha == 1 else _C.add_alpha(self, other, alpha)
 
 
 @_method
-def add_(self, other, *, alpha=1):
+def add_(self, other, *deprecated_other, alpha=1):
+    if deprecated_other:  # add_(Number alpha, Tensor other): Note [One deprecation warning per process]
+        other, alpha = _deprecated_overloads.alpha_first("add_", other, deprecated_other)
     alpha = _alpha_number(alpha, "add_", self, other)
     return _C.add_(self, other) if alpha == 1 else _C.add_alpha_(self, other, alpha)
 
 
 @_method
-def sub(self, other, *, alpha=1):
+def sub(self, other, *deprecated_other, alpha=1):
+    if deprecated_other:  # sub(Number alpha, Tensor other): Note [One deprecation warning per process]
+        other, alpha = _deprecated_overloads.alpha_first("sub", other, deprecated_other)
     alpha = _alpha_number(alpha, "sub", self, other)
     if alpha == 1:
         return _C.sub(self, other)
@@ -908,7 +914,9 @@ def sub(self, other, *, alpha=1):
 
 
 @_method
-def sub_(self, other, *, alpha=1):
+def sub_(self, other, *deprecated_other, alpha=1):
+    if deprecated_other:  # sub_(Number alpha, Tensor other): Note [One deprecation warning per process]
+        other, alpha = _deprecated_overloads.alpha_first("sub_", other, deprecated_other)
     alpha = _alpha_number(alpha, "sub_", self, other)
     if alpha == 1:
         return _C.sub_(self, other)

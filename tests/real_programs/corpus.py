@@ -248,4 +248,74 @@ PROGRAMS = [
     # masks in buffers), scheduler.step(epoch); synthetic binarized_mnist.npz from make_data.py, .cuda() dropped.
     Program("pytorch_made", "made/run.py", ("-d", "binarized_mnist.npz", "-q", "200,200", "-n", "2", "-r", "5", "-s", "2"),
             before=(("made/make_data.py", ()),), rtol=1e-5),
+
+    # --- realprog20 ---
+    # pytorch/examples @ 77f55b91 reinforcement_learning: 60 episodes (count(1) -> range(1, 61) in the files) on an offline
+    # gymnasium CartPole-v1 stand-in (rl/gymnasium); Categorical sampling, torch.tensor(deque of returns), smooth_l1_loss.
+    *[Program(f"rl_{name}", f"rl/{name}.py", ("--log-interval", "5"), rtol=1e-5)
+      for name in ("reinforce", "actor_critic")],
+    # tanelp/tiny-diffusion @ 726b6bb: a DDPM on 2D moons (sinusoidal embeddings, AdamW, clip_grad_norm_, the reverse
+    # process sampled with randn_like); tqdm on stderr, the saved losses and sample frames printed ('corpus:' lines).
+    Program("tiny_diffusion_ddpm", "tiny_diffusion/ddpm.py",
+            ("--dataset", "moons", "--num_epochs", "2", "--eval_batch_size", "200"), rtol=1e-4),
+    # rtqichen/torchdiffeq @ 657943a examples/ode_demo.py with its torchdiffeq package: an adaptive dopri5 neural ODE,
+    # and through odeint_adjoint the adjoint method (autograd.grad of the dynamics inside an ODE solve). Past 15
+    # iterations an accepted/rejected step flips with float32 rounding (iteration 20: 0.645979 vs 0.646008; with
+    # float64 as the default dtype 40 iterations agree to the printed digits).
+    *[Program(f"torchdiffeq_ode_demo{suffix}", "torchdiffeq/ode_demo.py",
+              ("--data_size", "200", "--niters", "15", "--test_freq", "1") + extra, rtol=1e-5)
+      for suffix, extra in (("", ()), ("_adjoint", ("--adjoint",)))],
+    # karpathy/pytorch-normalizing-flows @ b60e119 nflib1.ipynb as a script with its nflib package: NSF coupling and
+    # autoregressive splines (searchsorted, softplus, rational-quadratic bins), RealNVP, NICE, MAF/IAF (MADE masks),
+    # Glow's Invertible1x1Conv (torch.lu + lu_unpack), ActNorm data-dependent init, a logistic prior
+    # (TransformedDistribution of Uniform by SigmoidTransform().inv) or MultivariateNormal; 100 Adam steps each.
+    *[Program(f"nflows_{flow}", "nflows/nflib1.py", (flow,), rtol=1e-4)
+      for flow in ("nsf_cl", "nsf_ar", "realnvp", "nice", "slowmaf", "maf", "iaf", "glow")],
+    # seungeunrho/minimalRL @ c8efed8: single-file RL algorithms on an offline gym CartPole-v1 / Pendulum-v1 stand-in
+    # (minimalrl/gym), episodes cut in the files: REINFORCE, actor-critic, DQN (replay buffer), PPO, PPO-LSTM, V-trace,
+    # ACER (Categorical), DDPG (Ornstein-Uhlenbeck noise, soft updates), SAC (Normal rsample, learnable alpha) and PPO
+    # with a continuous Normal policy.
+    *[Program(f"minimalrl_{name.replace('-', '_').lower()}", f"minimalrl/{name}.py", rtol=1e-5)
+      for name in ("REINFORCE", "actor_critic", "dqn", "ppo", "ppo-lstm", "vtrace", "acer", "ddpg", "sac",
+                   "ppo-continuous")],
+    # karpathy/nn-zero-to-hero @ 73c3fcc lectures/makemore notebooks as scripts (the last expression of a cell printed as
+    # Jupyter shows it), on a synthetic names.txt (zero_to_hero/make_names.py), 2000 training steps instead of 200000:
+    # part 3 (BatchNorm by hand, Kaiming init statistics, torch.histogram, hand-made Linear/BatchNorm1d/Tanh layers
+    # with per-layer update ratios), part 5 (a WaveNet-style hierarchy of FlattenConsecutive layers).
+    Program("zero_to_hero_makemore_part3_bn", "zero_to_hero/makemore_part3_bn.py", copy=("names.txt",), rtol=1e-5,
+            masks=(r" at 0x[0-9a-f]+",)),
+    Program("zero_to_hero_makemore_part5_cnn1", "zero_to_hero/makemore_part5_cnn1.py", copy=("names.txt",), rtol=1e-5,
+            masks=(r" at 0x[0-9a-f]+",)),
+    # Part 4 compares a hand-written backward pass with autograd bit for bit ('exact: True/False').
+    Program("zero_to_hero_makemore_part4_backprop", "zero_to_hero/makemore_part4_backprop.py", copy=("names.txt",),
+            rtol=1e-5, masks=(r" at 0x[0-9a-f]+",),
+            differs="PyTorch's CPU tanh backward computes grad * (1 - y*y) with 1 - y*y fused (one FMA rounding), "
+                    "tensorcore's TanhBackward0 (csrc/backend/op_tables.h) rounds y*y first: the hand-written "
+                    "(1.0 - h**2) * dh is bit-exact with tensorcore's gradient and 1 ulp off PyTorch's, so the "
+                    "notebook's cmp() prints 'exact: True' for hpreact and everything below it where PyTorch prints "
+                    "'exact: False' (maxdiff 5e-10)"),
+    # MishaLaskin/vqvae @ d761a99 main.py: a VQ-VAE (strided Conv2d/ConvTranspose2d encoder/decoder with residual
+    # stacks, nearest-codebook argmin + scatter_ one-hot, straight-through z + (z_q - z).detach(), perplexity), Adam
+    # with amsgrad; torchvision is the offline synthetic-CIFAR10 stand-in beside it (with the old .train_data name).
+    Program("vqvae", "vqvae/main.py", ("--n_updates", "40", "--log_interval", "10", "--n_hiddens", "32",
+                                       "--n_residual_hiddens", "8", "--embedding_dim", "16", "--n_embeddings", "64",
+                                       "--batch_size", "16"), rtol=1e-4),
+    # harvardnlp/annotated-transformer @ debc9fd the_annotated_transformer.py Parts 1-2: ten untrained-model greedy
+    # decodes, then the copy task (LabelSmoothing/KLDivLoss, Noam LambdaLR warm-up, masks, greedy decoding) for 2
+    # epochs; torchtext/spacy/altair imports and the chart-only cells commented out in the file.
+    Program("annotated_transformer_copy_task", "annotated_transformer/the_annotated_transformer.py", rtol=1e-4,
+            masks=(r"Tokens / Sec:\s+[\d.]+",), slow=True, timeout=600),
+    # Atcold/NYU-DLSP20 @ 3049c83 notebooks as scripts (the last expression of a cell printed as Jupyter shows it),
+    # res/ (plot_lib, sequential_tasks, ziegler.png) copied in: space stretching by random matrices, autograd,
+    # spiral classification, regression ensembles, echo-data RNN (truncated BPTT), MC-dropout Bayesian net, the
+    # truck backer-upper (emulator + controller through time), projections, custom autograd Functions.
+    *[Program(f"nyu_dlsp20_{name}", f"nyu_dlsp20/{name}.py", copy=("res",), rtol=1e-5, masks=(r" at 0x[0-9a-f]+",))
+      for name in ("02_space_stretching", "03_autograd_tutorial", "04_spiral_classification", "05_regression",
+                   "09_echo_data", "13_bayesian_nn", "14_truck_backer_upper", "a_projections", "b_custom_grads")],
+    Program("nyu_dlsp20_08_seq_classification", "nyu_dlsp20/08_seq_classification.py", copy=("res",), rtol=1e-4,
+            masks=(r" at 0x[0-9a-f]+",), slow=True,
+            differs="the last of its four 100-epoch runs (a 4-unit LSTM, RMSprop, hard QRSU sequences) is chaotic: "
+                    "even with float64 as the default dtype the parameters of the two libraries, 1e-16 apart for "
+                    "3800 steps, separate by a factor ~10 every 5 steps from then on (1e-2 by step 3935), so the "
+                    "final accuracy prints 92.34% vs 99.60%; the first three runs agree to the printed digits"),
 ]

@@ -189,12 +189,16 @@ def install(Tensor, namespace):
             return _ops.add(self, other, alpha)
         return dense_add(self, other, alpha)
 
-    def sub(self, other, *, alpha=1):
+    def sub(self, other, *deprecated_other, alpha=1):
+        if deprecated_other:  # sub(Number alpha, Tensor other): the dense method handles it
+            return dense_sub(self, other, *deprecated_other, alpha=alpha)
         if other.__class__ is SparseCooTensor:
             return _ops.add(self, other, -alpha)
         return dense_sub(self, other, alpha=alpha)
 
-    def add_(self, other, *, alpha=1):
+    def add_(self, other, *deprecated_other, alpha=1):
+        if deprecated_other:  # add_(Number alpha, Tensor other): the dense method handles it
+            return dense_add_(self, other, *deprecated_other, alpha=alpha)
         if other.__class__ is SparseCooTensor:
             return _dense_add_sparse_(self, other, alpha)
         return dense_add_(self, other, alpha=alpha)
