@@ -69,3 +69,49 @@ def test_complex_reduction_into_a_real_out(name):
             warnings.simplefilter("ignore")
             return getattr(lib, name)(x, 1, out=out).tolist()
     assert run(tc) == run(torch)
+
+
+# ---- Note [Rounded as PyTorch]: tanh's and sigmoid's gradients bit for bit ----
+
+@pytest.mark.parametrize("op", ["tanh", "sigmoid"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("layout", ["contiguous", "strided"])
+def test_tanh_and_sigmoid_gradients_are_bitwise_pytorchs(op, dtype, layout):
+    # The forward values may differ by an ulp between the libraries, so PyTorch's backward kernel
+    # (aten::tanh_backward / sigmoid_backward) is fed tensorcore's own result.
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal((64, 33)) * 2).astype(dtype)
+    g = rng.standard_normal((64, 33)).astype(dtype)
+    xi = tc.tensor(x, requires_grad=True)
+    src = xi if layout == "contiguous" else xi.t()
+    y = getattr(tc, op)(src)
+    gi = tc.tensor(g) if layout == "contiguous" else tc.tensor(g).t()
+    y.backward(gi)
+    backward = getattr(torch.ops.aten, op + "_backward")
+    expected = backward(torch.from_numpy(gi.numpy().copy()), torch.from_numpy(y.detach().numpy().copy()))
+    got = xi.grad.numpy() if layout == "contiguous" else xi.grad.numpy().T
+    np.testing.assert_array_equal(got, expected.numpy())
+
+
+def test_manual_tanh_backprop_compares_as_in_pytorch():
+    # nn-zero-to-hero (makemore part 4) checks its manual (1 - h**2) * dh against autograd with ==.
+    def run(lib):
+        lib.manual_seed(0)
+        hpre = lib.randn(32, 64, requires_grad=True)
+        h = lib.tanh(hpre)
+        dh = lib.randn(32, 64)
+        h.backward(dh)
+        manual = (1.0 - h.detach() ** 2) * dh
+        return bool((manual == hpre.grad).all()), float((manual - hpre.grad).abs().max())
+    ours, theirs = run(tc), run(torch)
+    assert ours[0] == theirs[0]
+
+
+def test_tanh_double_backward_still_matches_torch():
+    def run(lib):
+        x = lib.tensor([0.3, -1.2, 2.0], dtype=lib.float64, requires_grad=True)
+        (g,) = lib.autograd.grad(lib.tanh(x).sum(), x, create_graph=True)
+        g.sum().backward()
+        return g.detach().numpy(), x.grad.numpy()
+    for ours, theirs in zip(run(tc), run(torch)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-14)

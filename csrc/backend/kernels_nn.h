@@ -84,6 +84,10 @@ bool pointwise_loss(PointwiseLoss loss, DType dt, int64_t n, const void* x, cons
 // target outside [0, C) (the op raises PyTorch's IndexError).
 bool nll_loss_forward(DType dt, int64_t N, int64_t C, int64_t R, const void* logp, const int64_t* target, const void* w,
                       int64_t ignore_index, void* out, double* weight_sum, int64_t* bad_target);
+// tanh's gradient from its result: out = g * (1 - y * y), the parenthesis
+// rounded once (PyTorch's CPU kernel, contracted to a fused multiply-add).
+// Contiguous float32/float64 arrays of n elements.
+void tanh_backward(DType dt, int64_t n, const void* g, const void* y, void* out);
 // The gradient of nll_loss for its input ([N, C, R], contiguous, filled
 // here): zero but at each target. grad_out is [N, R] when per_element
 // (reduction none), else one value, divided by *weight_sum when that is

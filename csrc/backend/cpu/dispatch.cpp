@@ -71,6 +71,7 @@ namespace avx512 = avx2;
                            void*, void*, void*);                                                                     \
   bool nll_loss_forward(DType, int64_t, int64_t, int64_t, const void*, const int64_t*, const void*, int64_t, void*,  \
                         double*, int64_t*);                                                                          \
+  void tanh_backward(DType, int64_t, const void*, const void*, void*);                                               \
   void nll_loss_backward(DType, int64_t, int64_t, int64_t, const int64_t*, const void*, int64_t, const void*, bool,  \
                          const void*, void*);                                                                        \
   bool pointwise_loss(kernels::PointwiseLoss, DType, int64_t, const void*, const void*, const void*, const void*,    \
@@ -371,6 +372,10 @@ bool nll_loss_forward(DType dt, int64_t N, int64_t C, int64_t R, const void* log
                       int64_t ignore_index, void* out, double* weight_sum, int64_t* bad_target) {
   MaybeReleaseGil g(N * R);
   TC_DISPATCH(nll_loss_forward, dt, N, C, R, logp, target, w, ignore_index, out, weight_sum, bad_target)
+}
+void tanh_backward(DType dt, int64_t n, const void* g, const void* y, void* out) {
+  MaybeReleaseGil gil(n);
+  TC_DISPATCH(tanh_backward, dt, n, g, y, out)
 }
 void nll_loss_backward(DType dt, int64_t N, int64_t C, int64_t R, const int64_t* target, const void* w,
                        int64_t ignore_index, const void* grad_out, bool per_element, const void* weight_sum,

@@ -570,6 +570,21 @@ bool nll_loss_forward(DType dt, int64_t N, int64_t C, int64_t R, const void* log
   return ok;
 }
 
+// out = g * (1 - y * y) with 1 - y * y rounded once (a fused multiply-add),
+// tanh's gradient from its result as PyTorch's CPU kernel computes it (its
+// compiler contracts `one - b * b`), so the gradients agree bit for bit.
+void tanh_backward(DType dt, int64_t n, const void* g, const void* y, void* out) {
+  dispatch_float(dt, [&](auto tag) {
+    using T = decltype(tag);
+    const T* gp = static_cast<const T*>(g);
+    const T* yp = static_cast<const T*>(y);
+    T* op = static_cast<T*>(out);
+    for_chunks(n, [&](int64_t b, int64_t m) {
+      for (int64_t i = b; i < b + m; ++i) op[i] = gp[i] * std::fma(-yp[i], yp[i], T(1));
+    });
+  });
+}
+
 // grad_in = 0 except grad_in[n, target, r] = w[target] * -g, g being
 // grad_out[n, r] (reduction none) or grad_out[0] (sum), divided by the weight
 // sum (mean) first: PyTorch's nll_loss_backward, value for value.
