@@ -115,3 +115,47 @@ def test_tanh_double_backward_still_matches_torch():
         return g.detach().numpy(), x.grad.numpy()
     for ours, theirs in zip(run(tc), run(torch)):
         np.testing.assert_allclose(ours, theirs, rtol=1e-14)
+
+
+# ---- nextafter (Note [nextafter on the bit patterns]) ----
+
+_NEXTAFTER_X = [1.0, 2.0, -1.0, 0.0, 0.0, float("inf"), -3.5, float("nan"), 1e-40, -0.0, 65504.0]
+_NEXTAFTER_Y = [2.0, 1.0, -2.0, -1.0, 1.0, 0.0, -3.5, 1.0, 0.0, 0.0, float("inf")]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+def test_nextafter_values_match_torch(dtype):
+    def run(lib):
+        x = lib.tensor(_NEXTAFTER_X, dtype=getattr(lib, dtype))
+        y = lib.tensor(_NEXTAFTER_Y, dtype=getattr(lib, dtype))
+        r = lib.nextafter(x, y)
+        return r.dtype.name if hasattr(r.dtype, "name") else str(r.dtype).split(".")[-1], \
+            np.signbit(r.double().numpy()).tolist(), r.double().numpy()
+    ours, theirs = run(tc), run(torch)
+    assert ours[1] == theirs[1]
+    np.testing.assert_array_equal(ours[2], theirs[2])
+
+
+@pytest.mark.parametrize("expr", ["lib.nextafter(a, b.double()).dtype", "lib.nextafter(a.long(), b.long())",
+                                  "lib.nextafter(a, 2.0)", "lib.nextafter(a, b, out=lib.empty(1, dtype=lib.int64))",
+                                  "a.clone().nextafter_(b).tolist()", "a.clone().nextafter_(b.double()).tolist()",
+                                  "lib.nextafter(lib.ones(2, 1), lib.zeros(3)).tolist()"])
+def test_nextafter_forms_and_errors(expr):
+    def run(lib):
+        a, b = lib.tensor([1.0, -2.0, 0.0]), lib.tensor([2.0, -3.0, -1.0])
+        try:
+            r = eval(expr, {"lib": lib, "a": a, "b": b})
+        except Exception as e:  # noqa: BLE001 - the type is what is compared
+            return "raise", type(e).__name__
+        return "ok", str(r).replace("torch.", "").replace("tensorcore.", "")
+    assert run(tc) == run(torch)
+
+
+def test_nextafter_gradient_matches_torch():
+    def run(lib):
+        x = lib.tensor([1.0, 2.0, 3.0, 0.0], requires_grad=True)
+        w = lib.tensor([2.0, 2.0, 2.0, 0.0], requires_grad=True)
+        y = lib.nextafter(x, w)
+        y.backward(lib.tensor([1.0, 2.0, 3.0, 4.0]))
+        return type(y.grad_fn).__name__, x.grad.tolist(), w.grad.tolist()
+    assert run(tc) == run(torch)

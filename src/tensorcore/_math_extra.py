@@ -326,3 +326,93 @@ def _tensor_frexp(self):
 
 _tensor_frexp.__name__ = "frexp"
 Tensor.frexp = _tensor_frexp
+
+
+# ---- nextafter(input, other) ----
+# Note [nextafter on the bit patterns]
+# The next representable value from x toward y, computed on the integer view
+# of the floats (so float16 and bfloat16 need no wider type): one unit up in
+# the raw pattern moves away from zero for either sign, so the step is +1 when
+# y lies beyond x on x's side of zero and -1 otherwise. x == y gives y (so
+# nextafter(0., -0.) is -0.), x == 0 gives the smallest subnormal of y's sign,
+# and a NaN in either gives NaN, as C's nextafter. Its gradient is PyTorch's
+# (NextafterBackward0): the incoming gradient for input where input != other
+# (0 where the result is other itself), zeros for other.
+_NEXTAFTER_BITS = {"float16": "int16", "bfloat16": "int16", "float32": "int32", "float64": "int64"}
+
+
+def _nextafter_values(x, y):
+    import tensorcore
+    ity = getattr(tensorcore, _NEXTAFTER_BITS[x.dtype.name])
+    with tensorcore.no_grad():
+        x, y = (t.contiguous() for t in tensorcore.broadcast_tensors(x, y))
+        bits = x.view(ity)
+        away = (y > x) == (x > 0)
+        stepped = bits + tensorcore.where(away, 1, -1).to(ity)
+        tiny = tensorcore.where(y < 0, -1.0, 1.0).to(x.dtype) * tensorcore.ones((), dtype=ity).view(x.dtype)
+        out = tensorcore.where(x == 0, tiny, stepped.view(x.dtype))
+        out = tensorcore.where(x == y, y, out)
+        return tensorcore.where(tensorcore.isnan(x) | tensorcore.isnan(y), x + y, out)
+
+
+class _Nextafter:
+    _fn = None
+
+    @classmethod
+    def apply(cls, x, y):
+        if cls._fn is None:
+            from .autograd.function import Function
+
+            class NextafterFunction(Function):
+                _node_name = "NextafterBackward0"
+
+                @staticmethod
+                def forward(ctx, a, b):
+                    ctx.shapes = (a.shape, a.dtype, b.shape, b.dtype)
+                    ctx.moved = a != b  # where a == b the result is b, and input gets no gradient
+                    return _nextafter_values(a, b)
+
+                @staticmethod
+                def backward(ctx, grad):
+                    import tensorcore
+                    a_shape, a_dtype, b_shape, b_dtype = ctx.shapes
+                    g = tensorcore.where(ctx.moved, grad, 0.0)
+                    return g.sum_to_size(a_shape).to(a_dtype), tensorcore.zeros(b_shape, dtype=b_dtype)
+            cls._fn = NextafterFunction
+        return cls._fn.apply(x, y)
+
+
+@_function
+def nextafter(input, other, *, out=None):
+    import tensorcore
+    tensor_arg(input, "nextafter", "input", 1)
+    tensor_arg(other, "nextafter", "other", 2)
+    dt = tensorcore.result_type(input, other)
+    if dt.name not in _NEXTAFTER_BITS:
+        from ._dtype import SCALAR_TYPE_NAMES
+        raise NotImplementedError(f'"nextafter_cpu" not implemented for \'{SCALAR_TYPE_NAMES[dt.name]}\'')
+    x, y = input.to(dt), other.to(dt)
+    result = _Nextafter.apply(x, y) if (x.requires_grad or y.requires_grad) and tensorcore.is_grad_enabled() \
+        else _nextafter_values(x, y)
+    if out is None:
+        return result
+    check_out("nextafter", out, [input, other])
+    if not tensorcore.can_cast(result.dtype, out.dtype):
+        from ._dtype import SCALAR_TYPE_NAMES
+        raise RuntimeError(f"result type {SCALAR_TYPE_NAMES[result.dtype.name]} can't be cast to the desired "
+                           f"output type {SCALAR_TYPE_NAMES[out.dtype.name]}")
+    return write_out("nextafter", result, out)
+
+
+def _tensor_nextafter(self, other):
+    return nextafter(self, other)
+
+
+def _tensor_nextafter_(self, other):
+    return write_inplace(self, "nextafter", lambda s: nextafter(s, other), other)
+
+
+_tensor_nextafter.__name__ = "nextafter"
+_tensor_nextafter_.__name__ = "nextafter_"
+Tensor.nextafter = _tensor_nextafter
+Tensor.nextafter_ = _tensor_nextafter_
