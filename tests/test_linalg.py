@@ -582,10 +582,6 @@ def test_linalg_error_is_a_runtime_error():
     assert info.tolist() == TL.cholesky_ex(-torch.eye(3)).info.tolist() == 1
 
 
-@pytest.mark.parametrize("fn", [L.eig, L.eigvals])
-def test_eig_names_the_missing_complex_dtype(fn):
-    with pytest.raises(NotImplementedError, match="complex dtype yet \\(issue 10\\).*eigh"):
-        fn(tc.eye(2))
 
 
 def test_empty_and_zero_size_inputs():

@@ -10,6 +10,12 @@
 // per batch element (0: success; >0: the routine's failure index, which the
 // Python layer turns into PyTorch's LinAlgError message). No routine throws for
 // numerical failure: only for a build without LAPACK.
+//
+// Element types: float32, float64, complex64 and complex128 (Note [One
+// algorithm, four precisions] in cpu/lapack.cpp). For a complex dt, results
+// that are real by definition (eigh's w, svd's and lstsq's s) are buffers of
+// the matching real type, and the symmetric routines are Hermitian (potrf,
+// heevd); ldl stays symmetric (sytrf) in every precision.
 #include <cstdint>
 
 #include "core/dtype.h"
@@ -23,7 +29,7 @@ bool have_lapack();
 // LU with partial pivoting (getrf): a [m, n] is overwritten by L\U; piv gets
 // min(m, n) 1-based row swaps.
 void lu_factor(DType dt, int64_t batch, int64_t m, int64_t n, void* a, int64_t* piv, int64_t* info);
-// Solves A X = B (trans: A^T X = B) from lu_factor's output; b [n, nrhs] in place.
+// Solves A X = B (trans: A^H X = B, the transpose for real A) from lu_factor's output; b [n, nrhs] in place.
 void lu_solve(DType dt, int64_t batch, int64_t n, int64_t nrhs, const void* lu, const int64_t* piv, void* b,
               bool trans);
 // Cholesky (potrf) of the `upper` (or lower) triangle; the other triangle is zeroed.
@@ -43,6 +49,17 @@ void svd(DType dt, int64_t batch, int64_t m, int64_t n, void* a, void* s, void* 
 // [min(m, n)] the singular values, rank the effective rank (rcond < 0: machine precision).
 void lstsq(DType dt, int64_t batch, int64_t m, int64_t n, int64_t nrhs, void* a, void* b, double rcond, void* s,
            int64_t* rank, int64_t* info);
+// General eigendecomposition (geev, right eigenvectors): a [n, n] is destroyed;
+// w [n] and v [n, n] (not written when null) are complex of a's precision,
+// each eigenvector of unit 2-norm with its largest component real (LAPACK's
+// normalization, which PyTorch's linalg.eig keeps).
+void eig(DType dt, int64_t batch, int64_t n, void* a, void* w, void* v, int64_t* info);
+// Triangular solve (BLAS trsm): b [m, k] is overwritten by X with A X = B
+// (left; A [m, m]) or X A = B (A [k, k]), reading only A's upper or lower
+// triangle and, when unitriangular, taking its diagonal as ones. No
+// singularity check: a zero pivot gives inf/nan, as PyTorch's.
+void triangular_solve(DType dt, int64_t batch, int64_t m, int64_t k, const void* a, void* b, bool upper, bool left,
+                      bool unitriangular);
 
 // Symmetric indefinite LDL^T with Bunch-Kaufman pivoting (sytrf) of the lower
 // triangle: a [n, n] is overwritten by the compact factor (the strict upper

@@ -14,6 +14,8 @@ void init_linalg(py::module_& m) {
   m.def("_lapack_eigh", &ops::lapack_eigh);
   m.def("_lapack_svd", &ops::lapack_svd);
   m.def("_lapack_lstsq", &ops::lapack_lstsq);
+  m.def("_lapack_eig", &ops::lapack_eig);
+  m.def("_lapack_triangular_solve", &ops::lapack_triangular_solve);
   m.def("_lapack_ldl_factor", &ops::lapack_ldl_factor);
   m.def("_lapack_ldl_solve", &ops::lapack_ldl_solve);
 }

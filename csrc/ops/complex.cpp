@@ -30,6 +30,15 @@ namespace tc::ops {
 using autograd::record;
 namespace d = autograd::d;
 
+namespace {
+// Note [Composite node names]: the ops below end in a node made by their own
+// last step (never an input's), renamed to PyTorch's node for the whole op.
+Tensor named(Tensor out, const char* name) {
+  if (out->autograd && out->autograd->grad_fn) out->autograd->grad_fn->renamed = name;
+  return out;
+}
+}  // namespace
+
 Tensor real(const Tensor& a) { return is_complex(a.dtype()) ? select(view_as_real(a), -1, 0) : a; }
 
 Tensor imag(const Tensor& a) {
@@ -45,7 +54,7 @@ Tensor conj(const Tensor& a) {
   const DType rdt = to_real_dtype(a.dtype());
   Tensor sign = full({2}, Scalar::from_int(1), rdt);  // (1, -1): the pairs' multiplier
   kernels::fill(sign->data_bytes() + itemsize(rdt), 1, rdt, -1, -1);
-  return view_as_complex(mul(view_as_real(a), sign));
+  return named(view_as_complex(mul(view_as_real(a), sign)), "ConjBackward0");
 }
 
 // |z| = hypot(re, im). hypot's gradient (re, im) / |z| is 0/0 at z = 0, where PyTorch's (sgn(z) = 0) is 0: when a
@@ -59,11 +68,11 @@ Tensor complex_abs(const Tensor& a) {
   }
   Tensor safe = where(zero, ones_like(a), a);
   Tensor r = binary(BinaryOp::Hypot, real(safe), imag(safe));
-  return where(zero, zeros_like(r), r);
+  return named(where(zero, zeros_like(r), r), "AbsBackward0");
 }
 
 Tensor angle(const Tensor& a) {
-  if (is_complex(a.dtype())) return binary(BinaryOp::Atan2, imag(a), real(a));
+  if (is_complex(a.dtype())) return named(binary(BinaryOp::Atan2, imag(a), real(a)), "AngleBackward0");
   // Real input: pi for negatives, 0 otherwise, NaN kept (PyTorch's angle), in a float dtype.
   Tensor x = is_floating(a.dtype()) ? a : to_dtype(a, default_dtype());
   Tensor zeros = zeros_like(x);
@@ -80,11 +89,11 @@ Tensor complex(const Tensor& re, const Tensor& im) {
            " but got scalar type ", scalar_type_name(im.dtype()), " for second argument");
   TC_CHECK(re.dtype() != DType::Float16, "complex32 (ComplexHalf) tensors are not supported by tensorcore");
   Shape shape = broadcast_shapes(re.sizes(), im.sizes(), "complex");
-  return view_as_complex(stack({expand(re, shape), expand(im, shape)}, -1));
+  return named(view_as_complex(stack({expand(re, shape), expand(im, shape)}, -1)), "ComplexBackward0");
 }
 
 Tensor polar(const Tensor& abs, const Tensor& angle) {
-  return complex(mul(abs, unary(UnaryOp::Cos, angle)), mul(abs, unary(UnaryOp::Sin, angle)));
+  return named(complex(mul(abs, unary(UnaryOp::Cos, angle)), mul(abs, unary(UnaryOp::Sin, angle))), "PolarBackward0");
 }
 
 // Note [Complex through real views]: sum and mean over the pairs.
@@ -99,7 +108,10 @@ Tensor complex_reduce(const Tensor& a, const Shape& dims, bool keepdim, bool mea
     for (int64_t d = 0; d < nd; ++d) real_dims.push_back(d);
   Tensor pairs = view_as_real(a);
   Tensor r = real_dims.empty() ? pairs : mean_of ? mean(pairs, real_dims, keepdim) : sum(pairs, real_dims, keepdim);
-  return view_as_complex(contiguous(r));
+  // sum()/mean() without dims are PyTorch's *Backward0 nodes, with dims *Backward1
+  const char* name =
+      mean_of ? (dims.empty() ? "MeanBackward0" : "MeanBackward1") : (dims.empty() ? "SumBackward0" : "SumBackward1");
+  return named(view_as_complex(contiguous(r)), name);
 }
 
 // Dims as non-negative indices, every dim for an empty list (a full reduction).
@@ -142,7 +154,8 @@ Tensor complex_prod(const Tensor& a, std::optional<int64_t> dim, bool keepdim) {
     x = n % 2 ? cat({y, narrow(x, d, 2 * h, 1)}, d) : y;
     n = h + n % 2;
   }
-  return keepdim ? x : squeeze_dims(x, {d});
+  if (x.get() == a.get()) x = clone(x);  // a size-1 dim: the result is still a new tensor, as PyTorch's
+  return named(keepdim ? x : squeeze_dims(x, {d}), dim ? "ProdBackward1" : "ProdBackward0");
 }
 
 Tensor complex_logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
@@ -222,7 +235,8 @@ Tensor complex_product(const Tensor& a, const Tensor& b, Tensor (*product)(const
   Tensor ar = real(ac), ai = imag(ac), br = real(bc), bi = imag(bc);
   Tensor re = sub(product(ar, br), product(ai, bi));
   Tensor im = add(product(ar, bi), product(ai, br));
-  return complex(re, im);
+  return named(complex(re, im),
+               product == static_cast<Tensor (*)(const Tensor&, const Tensor&)>(&mm) ? "MmBackward0" : "BmmBackward0");
 }
 
 }  // namespace tc::ops

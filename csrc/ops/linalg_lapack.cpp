@@ -17,8 +17,13 @@ namespace tc::ops {
 
 namespace {
 
-void check_input(const Tensor& a, const char* op, int64_t min_dim = 2) {
-  TC_CHECK(is_floating(a.dtype()), op, ": expected a float32 or float64 tensor, got ", dtype_name(a.dtype()));
+// float32/float64/complex64/complex128 (real only for the LDL routines).
+void check_input(const Tensor& a, const char* op, bool complex_ok = true) {
+  constexpr int64_t min_dim = 2;
+  DType dt = a.dtype();
+  bool ok = dt == DType::Float32 || dt == DType::Float64 || (complex_ok && is_complex(dt));
+  TC_CHECK(ok, op, ": expected a ", complex_ok ? "float32, float64, complex64 or complex128" : "float32 or float64",
+           " tensor, got ", dtype_name(dt));
   TC_CHECK(a.dim() >= min_dim, op, ": expected a tensor with at least ", min_dim, " dimensions, got shape ",
            shape_str(a.sizes()));
 }
@@ -110,7 +115,7 @@ std::tuple<Tensor, Tensor, Tensor> lapack_eigh(const Tensor& a, bool upper, bool
   TC_CHECK(rows(a) == n, "eigh: expected square matrices, got ", shape_str(a.sizes()));
   Shape batch = batch_shape(a);
   Tensor v = colmajor_copy(a);
-  Tensor w = empty(with_tail(batch, {n}), a.dtype());
+  Tensor w = empty(with_tail(batch, {n}), to_real_dtype(a.dtype()));  // real for Hermitian input too
   Tensor info = info_tensor(batch);
   kernels::eigh(a.dtype(), batch_count(a), n, v->data_bytes(), w->data_bytes(), upper, vectors, i64(info));
   return {w, vectors ? as_matrix(v) : empty({0}, a.dtype()), info};
@@ -121,7 +126,7 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lapack_svd(const Tensor& a, bool full
   int64_t m = rows(a), n = cols(a), k = std::min(m, n);
   Shape batch = batch_shape(a);
   Tensor work = colmajor_copy(a);
-  Tensor s = empty(with_tail(batch, {k}), a.dtype());
+  Tensor s = empty(with_tail(batch, {k}), to_real_dtype(a.dtype()));
   Tensor info = info_tensor(batch);
   if (!compute_uv) {
     kernels::svd(a.dtype(), batch_count(a), m, n, work->data_bytes(), s->data_bytes(), nullptr, nullptr, false,
@@ -151,7 +156,7 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lapack_lstsq(const Tensor& a, const T
     Tensor top = narrow(xb, xb.dim() - 1, 0, m);  // B^T (..., k, m) into the first m of ldb columns
     copy_(top, transpose(detach(b), b.dim() - 2, b.dim() - 1));
   }
-  Tensor s = empty(with_tail(batch, {std::min(m, n)}), a.dtype());
+  Tensor s = empty(with_tail(batch, {std::min(m, n)}), to_real_dtype(a.dtype()));
   Tensor rank = zeros(batch, DType::Int64);
   Tensor info = info_tensor(batch);
   kernels::lstsq(a.dtype(), batch_count(a), m, n, k, work->data_bytes(), xb->data_bytes(), rcond, s->data_bytes(),
@@ -160,8 +165,39 @@ std::tuple<Tensor, Tensor, Tensor, Tensor> lapack_lstsq(const Tensor& a, const T
   return {x, rank, s, info};
 }
 
+std::tuple<Tensor, Tensor, Tensor> lapack_eig(const Tensor& a, bool vectors) {
+  check_input(a, "eig");
+  int64_t n = cols(a);
+  TC_CHECK(rows(a) == n, "eig: expected square matrices, got ", shape_str(a.sizes()));
+  Shape batch = batch_shape(a);
+  DType cdt = to_complex_dtype(a.dtype());
+  Tensor work = colmajor_copy(a);
+  Tensor w = empty(with_tail(batch, {n}), cdt);
+  Tensor v = vectors ? colmajor_empty(batch, n, n, cdt) : empty({0}, cdt);
+  Tensor info = info_tensor(batch);
+  kernels::eig(a.dtype(), batch_count(a), n, work->data_bytes(), w->data_bytes(), vectors ? v->data_bytes() : nullptr,
+               i64(info));
+  return {w, vectors ? as_matrix(v) : v, info};
+}
+
+Tensor lapack_triangular_solve(const Tensor& a, const Tensor& b, bool upper, bool left, bool unitriangular) {
+  check_input(a, "solve_triangular");
+  check_input(b, "solve_triangular");
+  int64_t m = rows(b), k = cols(b), na = left ? m : k;
+  TC_CHECK(rows(a) == na && cols(a) == na && batch_shape(a) == batch_shape(b) && a.dtype() == b.dtype(),
+           "solve_triangular: expected A (*, ", na, ", ", na,
+           ") and B (*, m, k) with the same batch dims and dtype, "
+           "got ",
+           shape_str(a.sizes()), " and ", shape_str(b.sizes()));
+  Tensor a_c = colmajor_copy(a);
+  Tensor x = colmajor_copy(b);
+  kernels::triangular_solve(a.dtype(), batch_count(b), m, k, a_c->data_bytes(), x->data_bytes(), upper, left,
+                            unitriangular);
+  return as_matrix(x);
+}
+
 std::tuple<Tensor, Tensor, Tensor> lapack_ldl_factor(const Tensor& a) {
-  check_input(a, "ldl_factor");
+  check_input(a, "ldl_factor", /*complex_ok=*/false);
   int64_t n = cols(a);
   TC_CHECK(rows(a) == n, "ldl_factor: expected square matrices, got ", shape_str(a.sizes()));
   Shape batch = batch_shape(a);
@@ -173,8 +209,8 @@ std::tuple<Tensor, Tensor, Tensor> lapack_ldl_factor(const Tensor& a) {
 }
 
 Tensor lapack_ldl_solve(const Tensor& ld, const Tensor& pivots, const Tensor& b) {
-  check_input(ld, "ldl_solve");
-  check_input(b, "ldl_solve");
+  check_input(ld, "ldl_solve", /*complex_ok=*/false);
+  check_input(b, "ldl_solve", /*complex_ok=*/false);
   int64_t n = cols(ld);
   TC_CHECK(rows(ld) == n && rows(b) == n && batch_shape(ld) == batch_shape(b) && b.dtype() == ld.dtype(),
            "ldl_solve: expected LD (*, n, n) and B (*, n, k) with the same batch dims and dtype, got ",

@@ -47,7 +47,11 @@ def conj_physical(input, *, out=None):
 
     def compute():
         r = _C._conj_physical(input)
-        return input.clone() if r is input else r  # a real tensor: conj_physical still returns a new tensor
+        if r is input:
+            return input.clone()  # a real tensor: conj_physical still returns a new tensor
+        if r.requires_grad:
+            _C._rename_grad_fn(r, "ConjPhysicalBackward0", [input])  # Note [Composite node names]
+        return r
     return _into_out("conj_physical", out, (input,), compute)
 
 

@@ -5,6 +5,7 @@ methods, built on tensorcore.linalg with PyTorch's legacy return types
 import warnings
 
 from . import _C, linalg
+from ._naming import grad_fn_named
 
 __all__ = ["det", "logdet", "slogdet", "inverse", "pinverse", "cholesky", "qr", "svd", "matrix_power", "matrix_exp",
            "cholesky_solve", "cholesky_inverse"]
@@ -15,8 +16,11 @@ def det(input):
 
 
 def logdet(input):
-    # PyTorch: log|det| where det > 0, nan where det < 0, -inf where det == 0 (WhereBackward0).
+    # PyTorch: log|det| where det > 0, nan where det < 0, -inf where det == 0 (WhereBackward0);
+    # for a complex input the principal log of det: log(sign) + log|det| (AddBackward0).
     sign, logabsdet = linalg.slogdet(input)
+    if input.is_complex():
+        return sign.log() + logabsdet
     from ._functions import where, full_like
     return where(sign < 0, full_like(logabsdet, float("nan")), logabsdet)
 
@@ -43,6 +47,13 @@ _DTYPE_WORDS = {"float32": "Float", "float64": "Double", "complex64": "ComplexFl
                 "float16": "Half", "bfloat16": "BFloat16"}
 
 
+@grad_fn_named("CholeskySolveBackward0")
+def _cholesky_solve(b, factor, upper):
+    lower = factor.mH if upper else factor
+    y = linalg.solve_triangular(lower, b, upper=False)
+    return linalg.solve_triangular(lower.mH, y, upper=True)
+
+
 def cholesky_solve(input, input2, upper=False, *, out=None):
     """X with A X = input, for A = L L^H given its Cholesky factor L = input2
     (U^H U with upper=True): two triangular solves, so the gradient flows
@@ -59,17 +70,20 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
     if factor.shape[-1] != factor.shape[-2] or b.shape[-2] != factor.shape[-1]:
         raise RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is {factor.shape[-2]} by "
                            f"{factor.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
-    lower = factor.mH if upper else factor
-    y = linalg.solve_triangular(lower, b, upper=False)
-    return linalg._out(linalg.solve_triangular(lower.mH, y, upper=True), out)
+    return linalg._out(_cholesky_solve(b, factor, upper), out)
+
+
+@grad_fn_named("CholeskyInverseBackward0")
+def _cholesky_inverse(factor, upper):
+    from ._functions import eye
+    n = factor.shape[-1]
+    identity = eye(n, dtype=factor.dtype).expand(*factor.shape[:-2], n, n)
+    return _cholesky_solve(identity, factor, upper)
 
 
 def cholesky_inverse(input, upper=False, *, out=None):
     """(L L^H)^-1 from the Cholesky factor L (U^H U with upper=True)."""
-    from ._functions import eye
-    n = input.shape[-1]
-    identity = eye(n, dtype=input.dtype).expand(*input.shape[:-2], n, n)
-    return linalg._out(cholesky_solve(identity, input, upper), out)
+    return linalg._out(_cholesky_inverse(input, upper), out)
 
 
 def qr(input, some=True, *, out=None):
@@ -84,7 +98,7 @@ def svd(input, some=True, compute_uv=True, *, out=None):
     zero-filled full-size U and V, as PyTorch."""
     if compute_uv:
         U, S, Vh = linalg.svd(input, full_matrices=not some)
-        return linalg._out_tuple(linalg._legacy_svd_t(U, S, Vh.mT), out, linalg._legacy_svd_t)
+        return linalg._out_tuple(linalg._legacy_svd_t(U, S, Vh.mH), out, linalg._legacy_svd_t)
     S = linalg.svdvals(input)
     from ._functions import zeros
     m, n = input.shape[-2], input.shape[-1]

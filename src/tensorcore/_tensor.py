@@ -495,7 +495,8 @@ def _warn_complex_to_real(self, dt):
     """PyTorch's warning when a cast drops imaginary parts (its copy kernel's
     TORCH_WARN_ONCE: once per process)."""
     global _warned_complex_to_real
-    if self.dtype.is_complex and not dt.is_complex and not _warned_complex_to_real:
+    # bool keeps the information PyTorch's cast reads (is the value nonzero): no warning there
+    if self.dtype.is_complex and not dt.is_complex and dt is not bool_ and not _warned_complex_to_real:
         import warnings
         _warned_complex_to_real = True
         warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)

@@ -46,7 +46,8 @@ class LinAlgError(RuntimeError):
 
 LinAlgError.__module__ = "tensorcore.linalg"
 
-_EPS = {"float32": 1.1920928955078125e-07, "float64": 2.220446049250313e-16}
+_EPS = {"float32": 1.1920928955078125e-07, "float64": 2.220446049250313e-16,
+        "complex64": 1.1920928955078125e-07, "complex128": 2.220446049250313e-16}
 from ._dtype import SCALAR_TYPE_NAMES as _DTYPE_TITLE  # noqa: E402
 
 
@@ -59,6 +60,7 @@ _legacy_slogdet_t = _rt("slogdet", ("sign", "logabsdet"))
 _qr_t = _rt("linalg_qr", ("Q", "R"))
 _legacy_qr_t = _rt("qr", ("Q", "R"))
 _eigh_t = _rt("linalg_eigh", ("eigenvalues", "eigenvectors"))
+_eig_t = _rt("linalg_eig", ("eigenvalues", "eigenvectors"))
 _svd_t = _rt("linalg_svd", ("U", "S", "Vh"))
 _legacy_svd_t = _rt("svd", ("U", "S", "V"))
 _lstsq_t = _rt("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
@@ -81,10 +83,7 @@ def _torch():
 def _check_float(A, op, low_precision=False):
     """Floating input; float16/bfloat16 only where PyTorch's op takes them (low_precision: the norms)."""
     name = A.dtype.name if hasattr(A.dtype, "name") else str(A.dtype)
-    if A.dtype.is_complex:  # PyTorch computes these; tensorcore's LAPACK calls are real-only so far
-        raise NotImplementedError(f"{op}: complex inputs ({_DTYPE_TITLE.get(name, name)}) are not supported by "
-                                  "tensorcore yet; only vector_norm and the matrix products take complex tensors")
-    if not A.dtype.is_floating_point:
+    if not A.dtype.is_floating_point and not A.dtype.is_complex:
         raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {_DTYPE_TITLE.get(name, name)}")
     if name not in _EPS and not low_precision:
         raise RuntimeError(f"{op}: Low precision dtypes not supported. Got {_DTYPE_TITLE.get(name, name)}")
@@ -127,12 +126,24 @@ def _diag_embed(v):
     return v.unsqueeze(-1) * _eye_like(v, v.shape[-1])
 
 
+# Note [Complex gradients use the adjoint]
+# The gradient formulas below are written once for real and complex inputs:
+# every transpose of the real formula is the conjugate transpose (.mH, which
+# is .mT for a real tensor), as in PyTorch's FunctionsManual.cpp, so a complex
+# input gets the conjugate-Wirtinger gradient PyTorch returns. The few terms
+# that exist only for complex inputs (a determinant's phase, the eigenvector
+# and singular-vector phase checks) are marked where they appear.
 def _sym(X):
-    return X + X.mT
+    return X + X.mH
 
 
 def _skew(X):
-    return X - X.mT
+    return X - X.mH
+
+
+def _real_dtype(A):
+    """float32/float64 for a complex64/complex128 (or real) tensor."""
+    return A.dtype.to_real() if A.dtype.is_complex else A.dtype
 
 
 def _batch_broadcast(A, B, b_tail):
@@ -168,16 +179,16 @@ class _Det(Function):
     @staticmethod
     def backward(ctx, g):
         A, d = ctx.saved_tensors
-        # d det / dA = det * A^{-T}; for a singular A the adjugate through the SVD
-        # (PyTorch's linalg_det_backward): U diag(prod_{j != i} s_j) Vh * det(U) det(Vh).
+        # d det / dA = conj(det) * A^{-H}; for a singular A the adjugate through the SVD
+        # (PyTorch's linalg_det_backward): adj(A)^H = U diag(prod_{j != i} s_j) Vh * conj(det(U) det(Vh)).
         singular = (d == 0)
         if not bool(singular.any()):
-            return solve(A.mT, (g * d).unsqueeze(-1).unsqueeze(-1) * _eye_like(A))
+            return solve(A.mH, (g * d.conj()).unsqueeze(-1).unsqueeze(-1) * _eye_like(A))
         U, S, Vh = svd(A)
         n = S.shape[-1]
         prods = _torch().stack([_torch().cat([S[..., :i], S[..., i + 1:]], -1).prod(-1) for i in range(n)], -1)
-        adjT = (U * prods.unsqueeze(-2)) @ Vh * (det(U) * det(Vh)).unsqueeze(-1).unsqueeze(-1)
-        return g.unsqueeze(-1).unsqueeze(-1) * adjT
+        adjH = (U * prods.unsqueeze(-2)) @ Vh * (det(U) * det(Vh)).conj().unsqueeze(-1).unsqueeze(-1)
+        return g.unsqueeze(-1).unsqueeze(-1) * adjH
 
 
 def det(A, *, out=None):
@@ -191,16 +202,21 @@ class _Slogdet(Function):
     @staticmethod
     def forward(ctx, A):
         d, s = _lu_det_parts(A)
-        sign = d.sign().prod(-1) * s
+        sign = d.sgn().prod(-1) * s
         logabsdet = d.abs().log().sum(-1)
-        ctx.save_for_backward(A)
-        return sign, logabsdet  # sign keeps the node, as in PyTorch; its gradient is zero
+        ctx.save_for_backward(A, sign)
+        return sign, logabsdet  # sign keeps the node, as in PyTorch; a real sign's gradient is zero
 
     @staticmethod
     def backward(ctx, g_sign, g_logabsdet):
-        (A,) = ctx.saved_tensors
-        # d log|det A| / dA = A^{-T}; the sign of a real determinant is piecewise constant.
-        return solve(A.mT, g_logabsdet.unsqueeze(-1).unsqueeze(-1) * _eye_like(A))
+        A, sign = ctx.saved_tensors
+        # d log|det A| = Re tr(A^{-1} dA): gA = A^{-H} g. A real sign is piecewise constant; a complex
+        # one moves with the phase, d sign = i Im tr(A^{-1} dA) sign, which adds
+        # -i Im(conj(g_sign) sign) to the factor (PyTorch's slogdet_backward).
+        g = g_logabsdet
+        if A.is_complex() and g_sign is not None:
+            g = g - 1j * (g_sign.conj() * sign).imag
+        return solve(A.mH, g.unsqueeze(-1).unsqueeze(-1) * _eye_like(A))
 
 
 def slogdet(A, *, out=None):
@@ -226,8 +242,8 @@ class _Solve(Function):
     @staticmethod
     def backward(ctx, g, _g_info=None):
         A, X = ctx.saved_tensors
-        gB = solve(A.mT, g)
-        return -gB @ X.mT, gB, None
+        gB = solve(A.mH, g)
+        return -gB @ X.mH, gB, None
 
 
 class _SolveInv(_Solve):
@@ -235,9 +251,9 @@ class _SolveInv(_Solve):
 
     @staticmethod
     def backward(ctx, g, _g_info=None):
-        # inv(A) = solve(A, I): gA = -A^{-T} g A^{-T}
+        # inv(A) = solve(A, I): gA = -A^{-H} g A^{-H}
         _, X = ctx.saved_tensors
-        return -X.mT @ g @ X.mT, None, None
+        return -X.mH @ g @ X.mH, None, None
 
 
 def inv(A, *, out=None):
@@ -280,6 +296,8 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
         X = X.mT
     if vector:
         X = X.squeeze(-1)
+    if (vector or not left) and X.requires_grad:  # Note [Composite node names]: one node, as PyTorch's
+        _C._rename_grad_fn(X, "LinalgSolveExBackward0", [A, B])
     return _out_tuple(_solve_ex_t(X, info.to(_torch().int32)), out, _solve_ex_t)
 
 
@@ -301,20 +319,19 @@ class _Cholesky(Function):
         L, info = _C._lapack_cholesky(A, False)
         ctx.upper = upper
         ctx.save_for_backward(L)
-        return (L.mT if upper else L), info  # Note [Info as an output]
+        return (L.mH if upper else L), info  # Note [Info as an output]
 
     @staticmethod
     def backward(ctx, g, _g_info=None):
         (L,) = ctx.saved_tensors
-        gL = g.mT if ctx.upper else g
-        # PyTorch's cholesky_backward: gA = 1/2 L^{-T} Phi(L^T gL) L^{-1}, symmetrized,
-        # Phi = the lower triangle with half the diagonal.
-        P = (L.mT @ gL).tril()
-        P = P - 0.5 * _diag_embed(P.diagonal(0, -2, -1))
-        eye = _eye_like(L)
-        Linv = solve(L, eye.expand(*L.shape))
-        gA = Linv.mT @ P @ Linv
-        return 0.5 * _sym(gA), None
+        gL = g.mH if ctx.upper else g
+        # PyTorch's cholesky_backward: gA = L^{-H} pi*(tril(L^H gL)) L^{-1} with
+        # pi*(X) = 0.5 (X + tril(X, -1)^H): Hermitian off the diagonal, half the diagonal
+        # (which keeps its imaginary part for a complex input, as PyTorch's).
+        P = (L.mH @ gL).tril()
+        P = 0.5 * (P + P.tril(-1).mH)
+        X = _trsolve(L.mH, P, True, True, False)  # L^{-H} P
+        return _trsolve(L, X, False, False, False), None  # ... L^{-1}
 
 
 class _CholeskyLegacy(_Cholesky):
@@ -360,29 +377,27 @@ class _Qr(Function):
         return _qr_backward(gQ, gR, Q, R), None
 
 
-def _copyltu(M):
-    # The lower triangle reflected up: tril(M, -1) + tril(M, -1)^T + diag(M).
-    low = M.tril(-1)
-    return low + low.mT + _diag_embed(M.diagonal(0, -2, -1))
-
-
-def _trsm_right_RT(B, R):
-    """B R^{-T} for square upper-triangular R: X R^T = B  <=>  R X^T = B^T."""
-    return solve(R, B.mT).mT
+def _syminvadj(M):
+    """The upper triangle reflected down as its adjoint, with the real part of
+    the diagonal: triu(M, 1) + triu(M, 1)^H + diag(Re M_ii)."""
+    up = M.triu(1)
+    diag = M.diagonal(0, -2, -1)
+    return up + up.mH + _diag_embed(diag.real if M.is_complex() else diag).to(M.dtype)
 
 
 def _qr_backward(gQ, gR, Q, R):
     m, n = Q.shape[-2], R.shape[-1]
     if m >= n:
-        # PyTorch's linalg_qr_backward: gA = [gQ + Q copyltu(M)] R^{-T}, M = R gR^T - gQ^T Q.
-        M = R @ gR.mT - gQ.mT @ Q
-        return _trsm_right_RT(gQ + Q @ _copyltu(M), R)
-    # m < n: A = [X | Y] = Q [U | V] with X = QU square and V = Q^T Y, so
-    # gY = Q gV and X's gradient is the square case with gQ + Y gV^T.
+        # PyTorch's linalg_qr_backward: gA = [gQ + Q syminvadj(triu(gR R^H - Q^H gQ))] R^{-H}.
+        M = gR @ R.mH - Q.mH @ gQ
+        B = gQ + Q @ _syminvadj(M)
+        return _trsolve(R.mH, B, False, False, False)  # X R^H = B, R^H lower
+    # m < n: A = [X | Y] = Q [U | V] with X = QU square and V = Q^H Y, so
+    # gY = Q gV and X's gradient is the square case with gQ + Y gV^H.
     U, V = R[..., :, :m], R[..., :, m:]
     gU, gV = gR[..., :, :m], gR[..., :, m:]
     Y = Q @ V
-    gX = _qr_backward(gQ + Y @ gV.mT, gU, Q, U)
+    gX = _qr_backward(gQ + Y @ gV.mH, gU, Q, U)
     return _torch().cat([gX, Q @ gV], -1)
 
 
@@ -421,15 +436,30 @@ class _Eigh(Function):
         w, V = ctx.saved_tensors
         gw, gV = (grads[0], None) if ctx.values_only else grads[:2]
         # PyTorch's linalg_eig_backward for Hermitian input:
-        # gA = V (diag(gw) + (V^T gV) / E) V^T, E_ij = w_j - w_i (off the diagonal).
-        inner = _diag_embed(gw)
+        # gA = V (diag(gw) + (V^H gV) / E) V^H, E_ij = w_j - w_i (off the diagonal).
+        inner = _diag_embed(gw).to(V.dtype)
         if gV is not None:
             E = w.unsqueeze(-2) - w.unsqueeze(-1)
             eye = _eye_like(V)
-            # only the skew part of V^T gV reaches a symmetric A: PyTorch's gradient is symmetric
-            VgV = 0.5 * _skew(V.mT @ gV)
+            VhgV = V.mH @ gV
+            if V.is_complex():
+                _check_phase_invariance(VhgV.diagonal(0, -2, -1).imag, "linalg_eigh_backward", "eigenvectors")
+            # only the skew-Hermitian part of V^H gV reaches a Hermitian A: PyTorch's gradient is Hermitian
+            VgV = 0.5 * _skew(VhgV)
             inner = inner + _torch().where(eye.bool(), _torch().zeros_like(VgV), VgV / (E + eye))
-        return V @ inner @ V.mT, None, None
+        return V @ inner @ V.mH, None, None
+
+
+def _check_phase_invariance(im_diag, op, what):
+    """A complex eigen/singular vector is defined up to a phase e^{i phi}; a loss
+    that depends on the phase has no gradient (PyTorch's check and message)."""
+    if im_diag.numel() and not bool((im_diag.abs() <= 1e-2).all()):
+        if what == "eigenvectors":
+            raise RuntimeError(f"{op}: The eigenvectors in the complex case are specified up to multiplication by "
+                               "e^{i phi}. The specified loss function depends on this quantity, so it is "
+                               "ill-defined.")
+        raise RuntimeError(f"{op}: The singular vectors in the complex case are specified up to multiplication by "
+                           "e^{i phi}. The specified loss function depends on this phase term, making it ill-defined.")
 
 
 def _eigh(A, UPLO, values_only, op):
@@ -451,18 +481,71 @@ def eigvalsh(A, UPLO="L", *, out=None):
     return _out(_eigh(A, UPLO, True, "linalg.eigvalsh"), out)
 
 
-def _no_complex(op):
-    raise NotImplementedError(
-        f"{op}: the result is complex (complex64/complex128 eigenvalues and eigenvectors), and tensorcore has no "
-        "complex dtype yet (issue 10). For a symmetric matrix use torch.linalg.eigh / eigvalsh, whose results are real.")
+# ---------------------------------------------------------------- general eigendecomposition
+class _Eig(Function):
+    """(eigenvalues, eigenvectors, info) of a square real or complex A by LAPACK's
+    geev: complex results, each eigenvector of unit norm with its largest
+    component real (LAPACK's normalization, kept by PyTorch)."""
+    _node_name = "LinalgEigBackward0"
+
+    @staticmethod
+    def forward(ctx, A):
+        w, V, info = _C._lapack_eig(A, True)
+        ctx.set_materialize_grads(False)
+        ctx.real_input = not A.is_complex()
+        ctx.save_for_backward(w, V)
+        return w, V, info  # Note [Info as an output]
+
+    @staticmethod
+    def backward(ctx, gw, gV, _g_info=None):
+        w, V = ctx.saved_tensors
+        if gw is None and gV is None:
+            return None
+        Vh = V.mH
+        # PyTorch's linalg_eig_backward: gA = V^{-H} (diag(gw) + P(V^H gV) / conj(E)) V^H with
+        # E_ij = w_j - w_i, where P projects onto the tangent space of unit-norm columns:
+        # P(X) = X - V^H V diag(Re diag X). The loss must not depend on each column's phase.
+        if gV is None:
+            inner = _diag_embed(gw)
+        else:
+            VhgV = Vh @ gV
+            diag = VhgV.diagonal(0, -2, -1)
+            _check_phase_invariance(diag.imag, "linalg_eig_backward", "eigenvectors")
+            VhgV = VhgV - Vh @ (V * diag.real.unsqueeze(-2))
+            wc = w.conj()
+            eye = _eye_like(V)
+            inner = VhgV / (wc.unsqueeze(-2) - wc.unsqueeze(-1) + eye)
+            if gw is not None:
+                inner = _torch().where(eye.bool(), _diag_embed(gw), inner)
+        gA = solve(Vh, inner @ Vh)
+        return gA.real if ctx.real_input else gA  # a real A's gradient is the real part
+
+
+def _eig_checked(A, op, values_only):
+    _check_matrix(A, op, float_=False)
+    if A.dtype.name not in _EPS:
+        if not A.dtype.is_floating_point:
+            raise RuntimeError(f"Unknown Complex ScalarType for {_DTYPE_TITLE.get(A.dtype.name)}")
+        raise NotImplementedError(f'"linalg_eig_out_cpu" not implemented for \'{_DTYPE_TITLE.get(A.dtype.name)}\'')
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} "
+                           "matrices")
+    if values_only and not _needs_grad(A):
+        w, _, info = _C._lapack_eig(A, False)  # no gradient: skip the eigenvectors
+        return w
+    if A.numel() > 0 and not bool(_C.Tensor.isfinite(A.detach()).all()):
+        raise RuntimeError(f"torch.{op}: input tensor should not contain infs or NaNs.")
+    w, V, info = _Eig.apply(A)
+    _raise_on_info(info, A, f"torch.{op}", _eigh_message)
+    return w if values_only else (w, V)
 
 
 def eig(A, *, out=None):
-    _no_complex("linalg.eig")
+    return _out_tuple(_eig_t(*_eig_checked(A, "linalg.eig", False)), out, _eig_t)
 
 
 def eigvals(A, *, out=None):
-    _no_complex("linalg.eigvals")
+    return _out(_eig_checked(A, "linalg.eigvals", True), out)
 
 
 # ---------------------------------------------------------------- SVD
@@ -490,9 +573,9 @@ class _Svd(Function):
 
 
 def _svd_backward(gU, gS, gVh, U, S, Vh):
-    """PyTorch's svd_backward (real case):
-    gA = U [(skew(U^T gU) / E) S + S (skew(V^T gV) / E) + diag(gS)] V^T
-         + (I - U U^T) gU S^{-1} V^T + U S^{-1} gV^T (I - V V^T),
+    """PyTorch's svd_backward:
+    gA = U [(skew(U^H gU) / E) S + S (skew(V^H gV) / E) + diag(gS)] V^H
+         + (I - U U^H) gU S^{-1} V^H + U S^{-1} gV^H (I - V V^H),
     E_jk = s_k^2 - s_j^2 off the diagonal; skew(X) = X - X^T. Full U / Vh are
     cut to their first min(m, n) columns / rows: the rest do not depend on A."""
     m, n = U.shape[-2], Vh.shape[-1]
@@ -502,23 +585,35 @@ def _svd_backward(gU, gS, gVh, U, S, Vh):
     gVh = None if gVh is None else gVh[..., :k, :]
     if gU is None and gVh is None:
         return (U * gS.unsqueeze(-2)) @ Vh
-    V = Vh.mT
-    gV = None if gVh is None else gVh.mT
+    V = Vh.mH
+    gV = None if gVh is None else gVh.mH
     S2 = S * S
     eye = _eye_like(S, k)
     E = S2.unsqueeze(-2) - S2.unsqueeze(-1) + eye  # the diagonal is masked out below
     inner = _torch().zeros_like(E) if gS is None else _diag_embed(gS)
+    if U.is_complex():
+        inner = inner.to(U.dtype)
+    UhgU = None if gU is None else U.mH @ gU
+    VhgV = None if gV is None else V.mH @ gV
+    if U.is_complex():
+        # Complex only: the phases of u_i and v_i are free together, so a loss may depend on
+        # Im(u_i^H gu_i) + Im(v_i^H gv_i) only through 0 (checked), and Im(u_i^H gu_i) / s_i
+        # enters the diagonal as i times it (PyTorch's svd_backward).
+        im_u = 0 if UhgU is None else UhgU.diagonal(0, -2, -1).imag
+        im_v = 0 if VhgV is None else VhgV.diagonal(0, -2, -1).imag
+        if not isinstance(im_u + im_v, int):
+            _check_phase_invariance(im_u + im_v, "svd_backward", "singular vectors")
+        if UhgU is not None:
+            inner = inner + _diag_embed(1j * im_u / S)
     if gU is not None:
-        UhgU = _skew(U.mT @ gU)
-        inner = inner + _torch().where(eye.bool(), _torch().zeros_like(E), UhgU / E) * S.unsqueeze(-2)
+        inner = inner + _torch().where(eye.bool(), _torch().zeros_like(inner), _skew(UhgU) / E) * S.unsqueeze(-2)
     if gV is not None:
-        VhgV = _skew(V.mT @ gV)
-        inner = inner + S.unsqueeze(-1) * _torch().where(eye.bool(), _torch().zeros_like(E), VhgV / E)
+        inner = inner + S.unsqueeze(-1) * _torch().where(eye.bool(), _torch().zeros_like(inner), _skew(VhgV) / E)
     gA = U @ inner @ Vh
     if gU is not None and m > k:
-        gA = gA + ((gU - U @ (U.mT @ gU)) / S.unsqueeze(-2)) @ Vh
+        gA = gA + ((gU - U @ UhgU) / S.unsqueeze(-2)) @ Vh
     if gV is not None and n > k:
-        gA = gA + U @ ((gV - V @ (V.mT @ gV)) / S.unsqueeze(-2)).mT
+        gA = gA + U @ ((gV - V @ VhgV) / S.unsqueeze(-2)).mH
     return gA
 
 
@@ -565,7 +660,8 @@ def _is_zero(x):
 
 
 def _as_tensor(x, A):
-    return x.to(A.dtype) if isinstance(x, _C.Tensor) else _torch().tensor(float(x), dtype=A.dtype)
+    dt = _real_dtype(A)  # tolerances compare with singular values / |eigenvalues|: real
+    return x.to(dt) if isinstance(x, _C.Tensor) else _torch().tensor(float(x), dtype=dt)
 
 
 class _Pinv(Function):
@@ -578,13 +674,13 @@ class _Pinv(Function):
             cut = _tolerances(w.abs().amax(-1, keepdim=True) if w.shape[-1] else w.abs().sum(-1, keepdim=True),
                               A, atol, rtol)
             winv = _torch().where(w.abs() > cut, 1.0 / w, _torch().zeros_like(w))
-            P = (V * winv.unsqueeze(-2)) @ V.mT
+            P = (V * winv.unsqueeze(-2)) @ V.mH
         else:
             U, S, Vh, _ = _C._lapack_svd(A, False, True)
             smax = S[..., :1] if S.shape[-1] else S.sum(-1, keepdim=True)
             cut = _tolerances(smax, A, atol, rtol)
             sinv = _torch().where(S > cut, 1.0 / S, _torch().zeros_like(S))
-            P = (Vh.mT * sinv.unsqueeze(-2)) @ U.mT
+            P = (Vh.mH * sinv.unsqueeze(-2)) @ U.mH
         ctx.save_for_backward(A, P)
         return P
 
@@ -595,15 +691,15 @@ class _Pinv(Function):
 
 
 def _pinv_backward(g, P, A):
-    """Adjoint of dP = -P dA P + (I - P A) dA^T P^T P + P P^T dA^T (I - A P)
+    """Adjoint of dP = -P dA P + (I - P A) dA^H P^H P + P P^H dA^H (I - A P)
     (Golub and Pereyra; valid where the rank is locally constant)."""
     m, n = A.shape[-2], A.shape[-1]
     I_m, I_n = _eye_like(A, m), _eye_like(A, n)
-    return (-P.mT @ g @ P.mT + P.mT @ P @ g.mT @ (I_n - P @ A) + (I_m - A @ P) @ g.mT @ P @ P.mT)
+    return (-P.mH @ g @ P.mH + P.mH @ P @ g.mH @ (I_n - P @ A) + (I_m - A @ P) @ g.mH @ P @ P.mH)
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None, rcond=None):
-    if not isinstance(A, _C.Tensor) or A.dim() < 2 or not A.dtype.is_floating_point:
+    if not isinstance(A, _C.Tensor) or A.dim() < 2 or not (A.dtype.is_floating_point or A.dtype.is_complex):
         name = _DTYPE_TITLE.get(A.dtype.name, A.dtype.name) if isinstance(A, _C.Tensor) else type(A).__name__
         shape = list(A.shape) if isinstance(A, _C.Tensor) else []
         raise RuntimeError(f"linalg.pinv({name}{{{shape}}}): expected a tensor with 2 or more dimensions of float, "
@@ -623,9 +719,10 @@ class _Lstsq(Function):
         ctx.save_for_backward(A, B)
         ctx.extra = (rank, S)
         if want_residuals:
-            res = ((A @ X - B) ** 2).sum(-2)
+            r = A @ X - B
+            res = ((r.abs() if r.is_complex() else r) ** 2).sum(-2)
         else:
-            res = _torch().empty(0, dtype=A.dtype)
+            res = _torch().empty(0, dtype=_real_dtype(A))
         return X, res
 
     @staticmethod
@@ -634,7 +731,7 @@ class _Lstsq(Function):
         # The solution is pinv(A) B (PyTorch's linalg_lstsq_backward): gB = pinv(A)^T gX,
         # gA = pinv's backward with g = gX B^T. The residuals carry no gradient.
         P = pinv(A)
-        return _pinv_backward(gX @ B.mT, P, A), P.mT @ gX, None, None
+        return _pinv_backward(gX @ B.mH, P, A), P.mH @ gX, None, None
 
 
 def lstsq(A, B, rcond=None, *, driver=None):
@@ -663,7 +760,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
         X = X.squeeze(-1)
         if want_res:
             res = res.squeeze(-1)
-    empty = _torch().empty(0, dtype=A.dtype)
+    empty = _torch().empty(0, dtype=_real_dtype(A))
     rank_out = rank if driver != "gels" else _torch().empty(0, dtype=_torch().int64)
     s_out = S if driver in ("gelsd", "gelss") else empty
     return _lstsq_t(X, res, rank_out, s_out)
@@ -886,6 +983,12 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 
 def vecdot(x, y, *, dim=-1, out=None):
+    """sum(conj(x) * y) over dim: the first argument is conjugated (a no-op for real x), as PyTorch's."""
+    if isinstance(x, _C.Tensor) and isinstance(y, _C.Tensor) and x.dtype != y.dtype:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
+                           f"{_DTYPE_TITLE.get(x.dtype.name)} and y of type {_DTYPE_TITLE.get(y.dtype.name)} instead")
+    if isinstance(x, _C.Tensor) and x.is_complex():
+        x = x.conj()
     return _out((x * y).sum(dim), out)
 
 
@@ -1072,10 +1175,11 @@ def _unpack_lu(LU):
 
 def _lu_backward_square(gL, gU, L, U, P=None):
     """PyTorch's linalg_lu_backward for square A = P L U:
-    gA = P L^{-T} [tril(L^T gL, -1) + triu(gU U^T)] U^{-T}."""
-    phi = (L.mT @ gL).tril(-1) + (gU @ U.mT).triu()
-    X = solve(L.mT, phi)           # L^{-T} phi
-    gA = solve(U, X.mT).mT         # ... U^{-T}
+    gA = P L^{-H} [tril(L^H gL, -1) + triu(gU U^H)] U^{-H}, by triangular solves
+    (a singular U gives inf/nan, as PyTorch's)."""
+    phi = (L.mH @ gL).tril(-1) + (gU @ U.mH).triu()
+    X = _trsolve(L.mH, phi, True, True, True)  # L^{-H} phi (L^H unit upper)
+    gA = _trsolve(U.mH, X, False, False, False)  # ... U^{-H} (U^H lower)
     return gA if P is None else P @ gA
 
 
@@ -1110,7 +1214,13 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
 
 
 def lu_factor(A, *, pivot=True, out=None):
-    LU, piv, _ = lu_factor_ex(A, pivot=pivot)
+    LU, piv, info = lu_factor_ex(A, pivot=pivot)
+    bad = _first_failure(info)
+    if bad is not None:  # PyTorch's lu_factor refuses a singular U (lu_factor_ex returns it)
+        prefix = f"(Batch element {bad[0]}): " if A.dim() > 2 else ""
+        raise RuntimeError(f"torch.linalg.lu_factor: {prefix}U[{bad[1]},{bad[1]}] is zero and using it on lu_solve "
+                           "would result in a division by zero. If you still want to perform the factorization, "
+                           "consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
     return _out_tuple(_lu_factor_t(LU, piv), out, _lu_factor_t)
 
 
@@ -1155,41 +1265,82 @@ class _LuSolve(Function):
     @staticmethod
     def backward(ctx, g):
         LU, piv, X = ctx.saved_tensors
-        # X = A^{-1} B (A^{-T} B when adjoint) with A = P L U: gB solves the other system,
-        # gA = -gB X^T (or -X gB^T), and gLU follows through A = P L U (PyTorch's
-        # linalg_lu_solve_LU): gL = tril(P^T gA U^T, -1), gU = triu(L^T P^T gA).
+        # X = A^{-1} B (A^{-H} B when adjoint) with A = P L U: gB solves the other system,
+        # gA = -gB X^H (or -X gB^H), and gLU follows through A = P L U (PyTorch's
+        # linalg_lu_solve_LU): gL = tril(P^T gA U^H, -1), gU = triu(L^H P^T gA).
         gB = lu_solve(LU, piv, g, adjoint=not ctx.adjoint)
-        gA = -(X @ gB.mT) if ctx.adjoint else -(gB @ X.mT)
+        gA = -(X @ gB.mH) if ctx.adjoint else -(gB @ X.mH)
         L, U = _unpack_lu(LU)
         PtgA = _permutation(piv, LU.shape[-2], LU.dtype).mT @ gA
-        gLU = (PtgA @ U.mT).tril(-1) + (L.mT @ PtgA).triu()
+        gLU = (PtgA @ U.mH).tril(-1) + (L.mH @ PtgA).triu()
         return gLU, None, gB, None
 
 
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
     _check_matrix(LU, "linalg.lu_solve", square=True)
-    if not left:  # X A = B  <=>  A^T X^T = B^T
-        return _out(lu_solve(LU, pivots, B.mT, adjoint=not adjoint).mT, out)
+    if not left:  # X A = B  <=>  A^H X^H = B^H
+        X = lu_solve(LU, pivots, B.mH, adjoint=not adjoint).mH
+        if X.requires_grad:  # Note [Composite node names]: one node, as PyTorch's
+            _C._rename_grad_fn(X, "LinalgLuSolveBackward0", [LU, B])
+        return _out(X, out)
     LU2, B2 = _batch_broadcast(LU, B, 2)
     piv2 = pivots.expand(*LU2.shape[:-2], pivots.shape[-1])
     return _out(_LuSolve.apply(LU2, piv2, B2, adjoint), out)
 
 
-@grad_fn_named("LinalgSolveTriangularBackward0")
-def _solve_triangular(A, B, upper, left, unitriangular):
-    T = A.triu() if upper else A.tril()
-    if unitriangular:
-        eye = _eye_like(A)
-        T = T * (1 - eye) + eye
-    return solve(T, B, left=left)
+class _SolveTriangular(Function):
+    """X with A X = B (X A = B when not left) by BLAS trsm, reading only A's
+    `upper` or lower triangle (and not its diagonal when unitriangular). No
+    singularity check: a zero on the diagonal gives inf/nan, as PyTorch's."""
+    _node_name = "LinalgSolveTriangularBackward0"
+
+    @staticmethod
+    def forward(ctx, A, B, upper, left, unitriangular):
+        X = _C._lapack_triangular_solve(A, B, upper, left, unitriangular)
+        ctx.flags = (upper, left, unitriangular)
+        ctx.save_for_backward(A, X)
+        return X
+
+    @staticmethod
+    def backward(ctx, g):
+        A, X = ctx.saved_tensors
+        upper, left, unitriangular = ctx.flags
+        # PyTorch's linalg_solve_triangular backward: gB solves the adjoint system
+        # (A^H is triangular the other way), gA = -gB X^H (left) or -X^H gB, kept to
+        # the triangle that was read.
+        gB = _trsolve(A.mH, g, not upper, left, unitriangular)
+        gA = -(gB @ X.mH) if left else -(X.mH @ gB)
+        gA = gA.triu(1 if unitriangular else 0) if upper else gA.tril(-1 if unitriangular else 0)
+        return gA, gB, None, None, None
+
+
+def _trsolve(A, B, upper, left, unitriangular):
+    """The differentiable triangular solve (the backward formulas use it, so
+    their results are differentiable again: double backward)."""
+    return _SolveTriangular.apply(A, B, upper, left, unitriangular)
+
 
 
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
-    """X with A X = B (X A = B when not left) reading only A's upper or lower
-    triangle (and not its diagonal when unitriangular); solved by LU, so the
-    gradient reaches that triangle only, as PyTorch's."""
-    _check_matrix(A, "linalg.solve_triangular", square=True)
-    return _out(_solve_triangular(A, B, upper, left, unitriangular), out)
+    """X with A X = B (X A = B when not left), A triangular; batch dims broadcast."""
+    op = "linalg.solve_triangular"
+    if not isinstance(B, _C.Tensor):
+        raise TypeError(f"{op}(): argument 'B' must be Tensor, not {type(B).__name__}")
+    _check_matrix(A, op, float_=False)
+    if B.dim() < 2:
+        raise RuntimeError(f"{op}: The input tensor B must have at least 2 dimensions.")
+    if A.dtype.name not in _EPS:
+        raise NotImplementedError(f'"triangular_solve_cpu" not implemented for \'{_DTYPE_TITLE.get(A.dtype.name)}\'')
+    B = B.to(A.dtype)  # PyTorch solves in A's dtype whatever B's is
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but they are {A.shape[-2]} by "
+                           f"{A.shape[-1]} matrices")
+    k = B.shape[-2] if left else B.shape[-1]
+    if A.shape[-1] != k:
+        raise RuntimeError(f"{op}: Incompatible shapes of A and B for the equation {'AX = B' if left else 'XA = B'} "
+                           f"({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
+    A2, B2 = _batch_broadcast(A, B, 2)
+    return _out(_trsolve(A2, B2, upper, left, unitriangular), out)
 
 
 def vander(x, *, N=None):
