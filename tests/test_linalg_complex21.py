@@ -368,3 +368,4 @@ def test_complex_to_bool_does_not_warn():
         warnings.simplefilter("error")
         assert z.bool().tolist() == [False, True]
         assert z.to(tc.bool).tolist() == [False, True]
+

@@ -25,6 +25,7 @@ checkpointing.
 """
 from __future__ import annotations
 from typing import Any
+import threading
 import warnings
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "detach_variable", "check_backward_validity",
@@ -174,7 +175,14 @@ class _StopRecomputation(Exception):
     pass
 
 
-_active = [0]  # checkpoints running forward or recomputing (see the Note)
+class _ActiveCount(threading.local):
+    """Checkpoints running forward or recomputing in this thread (see the Note):
+    per thread, like the saved-tensor hooks they install, so two threads
+    checkpointing at once each get their own hooks (PyTorch's is per thread too)."""
+    n = 0
+
+
+_active = _ActiveCount()
 
 
 def _checkpoint_without_reentrant(function, preserve_rng_state, context_fn, determinism_check, early_stop, args,
@@ -184,7 +192,7 @@ def _checkpoint_without_reentrant(function, preserve_rng_state, context_fn, dete
     from ..autograd.graph import saved_tensors_hooks
 
     forward_context, recompute_context = context_fn()
-    if _active[0]:
+    if _active.n:
         with forward_context:
             return function(*args, **kwargs)
     holders = []
@@ -219,7 +227,7 @@ def _checkpoint_without_reentrant(function, preserve_rng_state, context_fn, dete
             return None
 
         caller_rng_state = get_rng_state() if preserve_rng_state else None
-        _active[0] += 1
+        _active.n += 1
         try:
             if preserve_rng_state:
                 set_rng_state(rng_state)
@@ -229,7 +237,7 @@ def _checkpoint_without_reentrant(function, preserve_rng_state, context_fn, dete
         except _StopRecomputation:
             pass
         finally:
-            _active[0] -= 1
+            _active.n -= 1
             if caller_rng_state is not None:
                 set_rng_state(caller_rng_state)
         if filled[0] < len(holders) and determinism_check == "default":
@@ -248,12 +256,12 @@ def _checkpoint_without_reentrant(function, preserve_rng_state, context_fn, dete
         t, holder.tensor = holder.tensor, None
         return t
 
-    _active[0] += 1
+    _active.n += 1
     try:
         with saved_tensors_hooks(pack, unpack), forward_context:
             return function(*args, **kwargs)
     finally:
-        _active[0] -= 1
+        _active.n -= 1
 
 
 def _describe(meta):
