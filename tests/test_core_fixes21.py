@@ -38,3 +38,71 @@ def test_checkpoints_in_two_threads_both_recompute():
         t.join()
     assert not errors, errors
     assert runs == {0: 2, 1: 2}  # forward + one recomputation each
+
+
+@pytest.mark.parametrize("index", ["two", "three", "with_slice"])
+def test_index_broadcast_error_lists_every_index_shape(index):
+    def run(m):
+        x = m.zeros(5, 5, 5)
+        idx = {"two": (m.arange(2), m.arange(3)), "three": (m.arange(2), m.arange(2), m.arange(3)),
+               "with_slice": (m.arange(2), slice(None), m.arange(3))}[index]
+        x[idx]
+    with pytest.raises(IndexError) as want:
+        run(torch)
+    with pytest.raises(IndexError) as got:
+        run(tc)
+    assert str(got.value) == str(want.value)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16", "float32",
+                                   "float64", "complex64"])
+def test_masked_fill_non_bool_mask_message_names_the_cpp_type(dtype):
+    with pytest.raises(RuntimeError) as want:
+        torch.zeros(3).masked_fill(torch.zeros(3, dtype=getattr(torch, dtype)), 1.0)
+    with pytest.raises(RuntimeError) as got:
+        tc.zeros(3).masked_fill(tc.zeros(3, dtype=getattr(tc, dtype)), 1.0)
+    assert str(got.value) == str(want.value)
+
+
+def test_set_flush_denormal_flushes_like_torch():
+    tiny = 1e-39  # a float32 denormal
+    try:
+        assert tc.set_flush_denormal(True) is torch.set_flush_denormal(True) is True
+        assert tc.tensor([tiny]).item() == torch.tensor([tiny]).item() == 0.0
+        x = tc.full((4096,), 1e-30) * 1e-9  # computed in a kernel: flushed too
+        assert (x == 0).all().item()
+    finally:
+        tc.set_flush_denormal(False)
+        torch.set_flush_denormal(False)
+    assert tc.tensor([tiny]).item() == torch.tensor([tiny]).item() != 0.0
+    with pytest.raises(RuntimeError, match="flush_denormal expects a bool, but got int"):
+        tc.set_flush_denormal(1)
+
+
+@pytest.mark.parametrize("make", ["scalar", "list", "nested"])
+def test_int_beyond_int64_fills_a_complex_tensor(make):
+    def run(m):
+        data = {"scalar": 2**64, "list": [2**64, 3], "nested": [[2**64]]}[make]
+        return m.tensor(data, dtype=m.complex128)
+    got, want = run(tc), run(torch)
+    assert got.dtype is tc.complex128
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_nansum_refuses_complex_even_with_a_real_dtype():
+    with pytest.raises(RuntimeError, match="nansum on CPU does not support complex inputs"):
+        torch.nansum(torch.tensor([1j]), dtype=torch.float32)
+    with pytest.raises(RuntimeError, match="nansum on CPU does not support complex inputs"):
+        tc.nansum(tc.tensor([1j]), dtype=tc.float32)
+
+
+@pytest.mark.parametrize("weight", [0.25, 0.75])
+def test_complex_lerp_inplace_with_a_number_weight(weight):
+    def run(m):
+        a = m.tensor([1j, 2 + 1j, -3 - 0.5j])
+        a.lerp_(m.tensor([2 + 0j, 1j, 4 - 4j]), weight)
+        return a
+    np.testing.assert_allclose(run(tc).numpy(), run(torch).numpy(), rtol=1e-6)
+    leaf = tc.tensor([1j], requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"):
+        leaf.lerp_(tc.tensor([2 + 0j]), weight)

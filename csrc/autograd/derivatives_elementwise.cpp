@@ -68,26 +68,6 @@ Tensor div_d_other(const Tensor& grad, const Tensor& self, const Tensor& other) 
 // views instead (Note [Complex through real views], ops/complex.cpp).
 Tensor conj_if(bool complex_grad, const Tensor& t) { return complex_grad && t.defined() ? ops::conj(t) : t; }
 
-// Note [Rounded as PyTorch]
-// tanh's and sigmoid's gradients are single kernels in PyTorch whose rounding
-// programs can see (nn-zero-to-hero's manual backprop compares its own
-// (1 - h**2) * dh with autograd's bit for bit and prints the verdict):
-// sigmoid computes (grad * (1 - y)) * y, in that order; tanh rounds 1 - y * y
-// once (a fused multiply-add) before the product. The table's columns give the
-// same values up to a rounding, so these two are computed here instead: tanh
-// by a kernel when grad and result are float32/float64 tensors of one shape,
-// outside a double backward (which needs the differentiable composite).
-Tensor rounded_as_pytorch(UnaryOp op, const Tensor& grad, const Tensor& y) {
-  using namespace tc::autograd::math;
-  if (op == UnaryOp::Sigmoid) return grad * (1 - y) * y;
-  const bool kernel = !(grad_enabled() && (grad.requires_grad() || y.requires_grad())) && grad.dtype() == y.dtype() &&
-                      (y.dtype() == DType::Float32 || y.dtype() == DType::Float64) && grad.sizes() == y.sizes();
-  if (!kernel) return grad * (1 - y * y);
-  Tensor gc = contiguous(grad), yc = contiguous(y), out = empty(y.sizes(), y.dtype());
-  kernels::tanh_backward(y.dtype(), y.numel(), gc->data_bytes(), yc->data_bytes(), out->data_bytes());
-  return out;
-}
-
 template <BinaryOp op> Grads binary_backward(FormulaNode& n, const Grads& g);
 template <BinaryOp op> Grads binary_not_implemented(FormulaNode& n, const Grads& g);
 template <UnaryOp op> Grads unary_backward(FormulaNode& n, const Grads& g);
@@ -118,8 +98,6 @@ TC_BINARY_OPS(TC_BINARY_BACKWARD)
     const bool cg = g[0].defined() && is_complex(g[0].dtype()); /* Note [Complex gradients of the table formulas] */ \
     [[maybe_unused]] const Tensor grad = conj_if(cg, g[0]);                                                          \
     [[maybe_unused]] const Saved self(n, 0), result(n, 1);                                                           \
-    if constexpr (UnaryOp::E == UnaryOp::Tanh || UnaryOp::E == UnaryOp::Sigmoid) /* Note [Rounded as PyTorch] */     \
-      if (!cg && n.needs_grad(0)) return {rounded_as_pytorch(UnaryOp::E, grad, result)};                             \
     return {conj_if(cg, n.needs_grad(0) ? Tensor(d_self) : Tensor())};                                               \
   }
 TC_UNARY_OPS(TC_UNARY_BACKWARD)
@@ -337,3 +315,15 @@ Grads masked_fill_backward(FormulaNode& n, const Grads& g) {
 }
 
 }  // namespace tc::autograd::d
+
+namespace tc::autograd::math {
+// Note [Rounded as PyTorch] (autograd/formula_math.h): tanh's table row.
+Tensor tanh_backward(const Tensor& grad, const Tensor& y) {
+  const bool kernel = !(grad_enabled() && (grad.requires_grad() || y.requires_grad())) && grad.dtype() == y.dtype() &&
+                      (y.dtype() == DType::Float32 || y.dtype() == DType::Float64) && grad.sizes() == y.sizes();
+  if (!kernel) return grad * (1 - y * y);
+  Tensor gc = ops::contiguous(grad), yc = ops::contiguous(y), out = tc::empty(y.sizes(), y.dtype());
+  kernels::tanh_backward(y.dtype(), y.numel(), gc->data_bytes(), yc->data_bytes(), out->data_bytes());
+  return out;
+}
+}  // namespace tc::autograd::math

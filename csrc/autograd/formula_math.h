@@ -50,6 +50,17 @@ TC_BINARY_OPS(TC_FORMULA_BINARY_FN)
 inline Tensor trunc_divide(const Tensor& a, const Tensor& b) { return ops::binary(BinaryOp::TruncDiv, a, b); }
 
 inline Tensor zeros_like(const Tensor& t) { return ops::zeros_like(t); }
+
+// Note [Rounded as PyTorch]
+// tanh's and sigmoid's gradients are single kernels in PyTorch whose rounding
+// programs can see (nn-zero-to-hero's manual backprop compares its own
+// (1 - h**2) * dh with autograd's bit for bit and prints the verdict). Sigmoid's
+// table row spells PyTorch's order, (grad * (1 - y)) * y. Tanh's rounds 1 - y*y
+// once (a fused multiply-add) before the product, which no composition of
+// table ops does: tanh_backward runs that as one kernel for float32/float64
+// tensors of one shape outside a double backward, and as the differentiable
+// composite grad * (1 - y*y) otherwise (complex, broadcast, create_graph).
+Tensor tanh_backward(const Tensor& grad, const Tensor& result);
 inline Tensor where(const Tensor& c, const Tensor& a, const Tensor& b) { return ops::where(c, a, b); }
 inline Tensor where(const Tensor& c, double a, const Tensor& b) { return ops::where(c, num(a), b); }
 inline Tensor where(const Tensor& c, const Tensor& a, double b) { return ops::where(c, a, num(b)); }

@@ -162,8 +162,8 @@
   _(Atan,       atan,         Atan,       FLOAT,     FN | METHOD | INPLACE | OUT, "arctan",   "AtanBackward0", SELF, grad / (self * self + 1)) \
   _(Sinh,       sinh,         Sinh,       FLOAT,     FN | METHOD | INPLACE | OUT, "",         "SinhBackward0", SELF, grad * cosh(self)) \
   _(Cosh,       cosh,         Cosh,       FLOAT,     FN | METHOD | INPLACE | OUT, "",         "CoshBackward0", SELF, grad * sinh(self)) \
-  _(Tanh,       tanh,         Tanh,       FLOAT,     FN | METHOD | INPLACE | OUT, "",         "TanhBackward0", RESULT, grad * (1 - result * result)) \
-  _(Sigmoid,    sigmoid,      Sigmoid,    FLOAT,     FN | METHOD | INPLACE | OUT, "",         "SigmoidBackward0", RESULT, grad * (result * (1 - result))) \
+  _(Tanh,       tanh,         Tanh,       FLOAT,     FN | METHOD | INPLACE | OUT, "",         "TanhBackward0", RESULT, tanh_backward(grad, result)) \
+  _(Sigmoid,    sigmoid,      Sigmoid,    FLOAT,     FN | METHOD | INPLACE | OUT, "",         "SigmoidBackward0", RESULT, grad * (1 - result) * result) \
   _(Erf,        erf,          Erf,        FLOAT,     FN | METHOD | INPLACE | OUT, "",         "ErfBackward0", SELF, \
     grad * exp(-(self * self)) * M_2_SQRTPI) \
   _(Relu,       relu,         Relu,       NOBOOL,    FN | METHOD | INPLACE,       "",         "ReluBackward0", RESULT, where(result <= 0, 0, grad)) \

@@ -321,7 +321,7 @@ Tensor tensor_from_data(py::handle data, std::optional<DType> dtype) {
     SeqInfer one;
     one.check_int(data.ptr());
     if (one.big_int) {
-      if (!dtype || !(is_floating(*dtype) || *dtype == DType::Bool))
+      if (!dtype || !(is_floating(*dtype) || is_complex(*dtype) || *dtype == DType::Bool))
         throw py::value_error("Overflow when unpacking long long");
       return ops::scalar_tensor(Scalar::from_double(PyLong_AsDouble(data.ptr())), dtype);
     }

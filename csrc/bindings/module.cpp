@@ -1,5 +1,11 @@
 // tensorcore._C: one init function per area, each in its own file.
 #include <cstring>
+#if defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "backend/cuda_api.h"
 #include "backend/kernels.h"
@@ -33,6 +39,35 @@ void init_complex(py::module_& m);
 namespace py = pybind11;
 using namespace tc;
 using namespace tc::py_glue;
+
+namespace {
+// Note [Flush denormals]
+// torch.set_flush_denormal sets x86's MXCSR flush-to-zero (bit 15) and
+// denormals-are-zero (bit 6) flags. They are per thread, so they are set on
+// the calling thread and, by one parallel region of the pool's size, on each
+// OpenMP worker: a kernel flushes denormals whichever thread runs it. (Workers
+// started later by a larger set_num_threads start without them, as PyTorch's.)
+bool set_flush_denormal(bool on) {
+#if defined(__x86_64__)
+  auto apply = [on] {
+    const unsigned csr = _mm_getcsr();
+    _mm_setcsr(on ? (csr | 0x8040u) : (csr & ~0x8040u));
+  };
+  apply();
+#ifdef _OPENMP
+  const int n = get_num_threads();
+  if (n > 1 && !omp_in_parallel()) {
+#pragma omp parallel num_threads(n)
+    apply();
+  }
+#endif
+  return true;
+#else
+  (void)on;
+  return false;  // PyTorch's answer where the CPU has no such mode
+#endif
+}
+}  // namespace
 
 PYBIND11_MODULE(_C, m) {
   m.doc() = "tensorcore C++ core";
@@ -132,6 +167,7 @@ PYBIND11_MODULE(_C, m) {
     registry().size_cls = size_cls;
     for (int i = 0; i < kNumDTypes; ++i) registry().dtypes[i] = dtypes[i];
   });
+  m.def("_set_flush_denormal", &set_flush_denormal, py::arg("mode"));
   m.def("get_num_threads", &get_num_threads);
   m.def("set_num_threads", [](int n) {
     if (n < 1) throw py::value_error("set_num_threads expects a positive integer, got " + std::to_string(n));

@@ -143,8 +143,10 @@ py::object mean_impl(const Call& c, const Tensor& a, std::optional<DType> dt) {
 
 py::object nansum_impl(const Call& c, const Tensor& a, std::optional<DType> dt) {
   check_grad_dtype(a, dt);
+  // PyTorch's CPU kernel refuses a complex input even when dtype= asks for a real sum
+  TC_CHECK(!is_complex(a.dtype()), "nansum on CPU does not support complex inputs");
   Tensor x = cast(a, dt);
-  TC_CHECK(!is_complex(x.dtype()), "nansum on CPU does not support complex inputs");  // PyTorch's CPU kernel
+  TC_CHECK(!is_complex(x.dtype()), "nansum on CPU does not support complex inputs");
   Shape dims = dims_of(c);
   bool keepdim = bool_of(c, "keepdim", false);
   if (!is_floating(x.dtype())) return wrap(ops::sum(x, dims, keepdim, dt));  // no NaN to skip

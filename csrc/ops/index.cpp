@@ -1,6 +1,7 @@
 // Indexing: index_select, advanced indexing (gather by index tensors),
 // index_put_, gather, scatter_add, nonzero, embedding.
 #include <numeric>
+#include <string>
 
 #include "autograd/derivatives.h"
 #include "autograd/inplace.h"
@@ -63,8 +64,14 @@ IndexPlan plan_index(const Tensor& a, const std::vector<Tensor>& indices, const 
     try {
       B = broadcast_shapes(B, idx[k].sizes(), "index");
     } catch (const Error&) {
-      raise(ErrorKind::Index, "shape mismatch: indexing tensors could not be broadcast together with shapes ",
-            shape_str(B), " and ", shape_str(idx[k].sizes()));
+      // PyTorch lists every index's shape: "... with shapes [2], [2], [3]"
+      std::string shapes;
+      for (const Tensor& t : indices) {
+        if (!t.defined()) continue;
+        if (!shapes.empty()) shapes += ", ";
+        shapes += shape_str(t.sizes());
+      }
+      raise(ErrorKind::Index, "shape mismatch: indexing tensors could not be broadcast together with shapes ", shapes);
     }
   }
   TC_INTERNAL_ASSERT(!D.empty());

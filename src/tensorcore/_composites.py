@@ -171,7 +171,7 @@ def lerp_(self, end, weight):
         raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
     from ._tensor import _check_no_overlap
     _check_no_overlap(self)  # a write into an expanded tensor: PyTorch's error before the dtype's
-    if not self.is_floating_point():
+    if not (self.is_floating_point() or self.is_complex()):
         raise NotImplementedError(f"\"lerp_kernel_scalar\" not implemented for '{_TYPE_NAMES[self.dtype.name]}'")
     if isinstance(weight, Tensor):
         return write_inplace(self, "lerp", lambda s: _C.lerp(s, end, weight), end, weight)

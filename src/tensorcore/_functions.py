@@ -35,7 +35,8 @@ __all__ = [
     "cat", "concat", "concatenate", "stack", "hstack", "vstack", "where", "clamp", "clip",
     "set_default_dtype", "get_default_dtype", "set_default_device", "get_default_device", "result_type",
     "promote_types", "can_cast",
-    "allclose", "isclose", "equal", "empty_cache", "get_num_threads", "broadcast_tensors", "broadcast_shapes",
+    "allclose", "isclose", "equal", "empty_cache", "get_num_threads", "set_flush_denormal", "broadcast_tensors",
+    "broadcast_shapes",
     "meshgrid", "is_nonzero", "einsum",
     "squeeze", "unsqueeze", "flatten", "reshape", "transpose", "permute", "t", "chunk", "split", "unbind",
     "narrow", "select", "gather", "index_select", "masked_fill", "sort", "argsort", "topk", "diagonal",
@@ -1249,6 +1250,14 @@ def get_num_threads() -> int:
 
 def _set_num_threads(n: int) -> None:
     _C.set_num_threads(int_arg(n, "set_num_threads", "int"))
+
+
+def set_flush_denormal(mode: bool) -> bool:
+    """Flush denormal float32/float64 values to zero on the CPU (x86 FTZ/DAZ;
+    Note [Flush denormals]); True where the CPU supports it."""
+    if not isinstance(mode, bool):
+        raise RuntimeError(f"flush_denormal expects a bool, but got {type(mode).__name__}")
+    return _C._set_flush_denormal(mode)
 
 
 def _return_types():
