@@ -106,3 +106,14 @@ def test_complex_lerp_inplace_with_a_number_weight(weight):
     leaf = tc.tensor([1j], requires_grad=True)
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"):
         leaf.lerp_(tc.tensor([2 + 0j]), weight)
+
+
+@pytest.mark.parametrize("n", [0, -3])
+def test_set_num_threads_non_positive_is_a_runtime_error(n):
+    before = tc.get_num_threads()
+    with pytest.raises(RuntimeError) as want:
+        torch.set_num_threads(n)
+    with pytest.raises(RuntimeError) as got:
+        tc.set_num_threads(n)
+    assert str(got.value) == str(want.value)
+    assert tc.get_num_threads() == before

@@ -1249,7 +1249,10 @@ def get_num_threads() -> int:
 
 
 def _set_num_threads(n: int) -> None:
-    _C.set_num_threads(int_arg(n, "set_num_threads", "int"))
+    n = int_arg(n, "set_num_threads", "int")
+    if n < 1:
+        raise RuntimeError("set_num_threads expects a positive integer")  # PyTorch's error type and text
+    _C.set_num_threads(n)
 
 
 def set_flush_denormal(mode: bool) -> bool:
