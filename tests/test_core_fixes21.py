@@ -117,3 +117,33 @@ def test_set_num_threads_non_positive_is_a_runtime_error(n):
         tc.set_num_threads(n)
     assert str(got.value) == str(want.value)
     assert tc.get_num_threads() == before
+
+
+@pytest.mark.parametrize("start,end,steps", [(0, -2, 5), (-1, -9, 5), (0, 10, 4), (10, 0, 4), (0.7, 9.9, 6),
+                                             ("t-2", 5, 3)])
+def test_uint8_linspace_wraps_its_bounds_first_like_torch(start, end, steps):
+    def run(m):
+        s = m.tensor(-2) if start == "t-2" else start
+        return m.linspace(s, end, steps, dtype=m.uint8).tolist()
+    assert run(tc) == run(torch)
+
+
+def test_uint8_linspace_negative_float_bound_overflows_like_torch():
+    with pytest.raises(RuntimeError, match="value cannot be converted to type uint8_t without overflow"):
+        torch.linspace(-1.5, 3.7, 5, dtype=torch.uint8)
+    with pytest.raises(RuntimeError, match="value cannot be converted to type uint8_t without overflow"):
+        tc.linspace(-1.5, 3.7, 5, dtype=tc.uint8)
+
+
+@pytest.mark.parametrize("dims", [None, -1, (0, 1)])
+def test_complex_mean_divides_as_a_complex_number(dims):
+    # found by the differential fuzzer (seed 777): mean([inf, 1.95-1.13j]) is inf+nanj in PyTorch
+    data = np.array([[complex("inf"), 1.95 - 1.13j], [1 + 1j, 2 - 3j]])
+    def run(m):
+        z = m.tensor(data)
+        return (z.mean() if dims is None else z.mean(dims)).numpy()
+    np.testing.assert_array_equal(np.isnan(run(tc)), np.isnan(run(torch)))
+    got, want = run(tc), run(torch)
+    finite = np.isfinite(want)
+    np.testing.assert_allclose(got[finite], want[finite], rtol=1e-12)
+    np.testing.assert_array_equal(got[~finite], want[~finite])

@@ -107,11 +107,17 @@ Tensor complex_reduce(const Tensor& a, const Shape& dims, bool keepdim, bool mea
   if (dims.empty())
     for (int64_t d = 0; d < nd; ++d) real_dims.push_back(d);
   Tensor pairs = view_as_real(a);
-  Tensor r = real_dims.empty() ? pairs : mean_of ? mean(pairs, real_dims, keepdim) : sum(pairs, real_dims, keepdim);
   // sum()/mean() without dims are PyTorch's *Backward0 nodes, with dims *Backward1
   const char* name =
       mean_of ? (dims.empty() ? "MeanBackward0" : "MeanBackward1") : (dims.empty() ? "SumBackward0" : "SumBackward1");
-  return named(view_as_complex(contiguous(r)), name);
+  if (real_dims.empty()) return named(view_as_complex(contiguous(pairs)), name);
+  Tensor total = view_as_complex(contiguous(sum(pairs, real_dims, keepdim)));
+  if (!mean_of) return named(total, name);
+  // A mean is the complex sum divided by the count as a complex number (Smith's quotient), as PyTorch's:
+  // an infinite real part makes the imaginary part NaN, where dividing the parts separately would not.
+  int64_t count = 1;
+  for (int64_t d : real_dims) count *= a.size(d);
+  return named(binary(BinaryOp::Div, total, wrapped_scalar(Scalar::from_double(static_cast<double>(count)))), name);
 }
 
 // Dims as non-negative indices, every dim for an empty list (a full reduction).

@@ -18,7 +18,7 @@ from ._dtype_refusals import dtype_not_implemented
 from . import _rng_state
 from . import _deprecated_overloads
 from . import _dtype
-from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size, complex64, complex128
+from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size, complex64, complex128, uint8
 
 Tensor = _C.Tensor
 
@@ -431,10 +431,12 @@ def linspace(start: Any, end: Any, steps: Any, *, dtype: Any = None, device: Any
         if out.numel() == t.numel():
             t = t.reshape(out.shape)
         return _write_out("linspace", t, out, warn_resize=False)
+    lo, hi = _number(start, "linspace", "start"), _number(end, "linspace", "end")
     if not (dt.is_floating_point or dt.is_complex or dt is bool_):
-        _check_fits_integer(dt, (_number(start, "linspace", "start"), _number(end, "linspace", "end")))
-    t = _C.linspace(builtins.float(_number(start, "linspace", "start")),
-                    builtins.float(_number(end, "linspace", "end")), steps, float64 if dt is bool_ else dt,
+        _check_fits_integer(dt, (lo, hi))
+        if dt is uint8:  # PyTorch converts the bounds to uint8 first: a negative one wraps (-2 -> 254)
+            lo, hi = builtins.int(lo) % 256, builtins.int(hi) % 256
+    t = _C.linspace(builtins.float(lo), builtins.float(hi), steps, float64 if dt is bool_ else dt,
                     dev if out is None else None)
     if dt is bool_:
         t = t.to(bool_)
