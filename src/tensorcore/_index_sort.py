@@ -651,7 +651,7 @@ cummin = _cum_extreme("cummin", False)
 @grad_fn_named("LogcumsumexpBackward0")
 def logcumsumexp(input, dim):
     dim = _wrap_dim(int_arg(dim, "logcumsumexp"), input.dim())
-    if not input.is_floating_point():
+    if not (input.is_floating_point() or input.is_complex()):  # complex through complex logaddexp, as PyTorch
         raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{_tname(input)}'")
     if input.dim() == 0:
         return input.clone()
