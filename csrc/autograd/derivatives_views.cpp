@@ -1,5 +1,7 @@
 // Derivative formulas for views and joins (see autograd/derivatives.h).
+#include <algorithm>
 #include <numeric>
+#include <vector>
 
 #include "autograd/derivatives.h"
 #include "autograd/node_attrs.h"
@@ -59,19 +61,57 @@ Grads repeat_backward(FormulaNode& n, const Grads& g) {
   return {reshape(sum(reshape(g[0], pairs), tile_dims, false), in_shape)};
 }
 
+namespace {
+// [lo, hi]: the storage positions a (size, stride, offset) geometry touches (strides are never negative).
+void storage_span(const Shape& size, const Shape& stride, int64_t offset, int64_t& lo, int64_t& hi) {
+  lo = hi = offset;
+  for (size_t d = 0; d < size.size(); ++d) hi += (size[d] - 1) * stride[d];
+}
+// True when no two elements of the geometry share a storage position: with
+// dims sorted by stride, each stride exceeds the span of the smaller ones.
+bool non_overlapping(const Shape& size, const Shape& stride) {
+  std::vector<size_t> dims;
+  for (size_t d = 0; d < size.size(); ++d)
+    if (size[d] > 1) dims.push_back(d);
+  std::sort(dims.begin(), dims.end(), [&](size_t x, size_t y) { return stride[x] < stride[y]; });
+  int64_t span = 0;  // the largest position the smaller-stride dims reach
+  for (size_t d : dims) {
+    if (stride[d] <= span) return false;
+    span += (size[d] - 1) * stride[d];
+  }
+  return true;
+}
+}  // namespace
+
+// Note [as_strided backward on storage positions]
+// as_strided reads its input's storage: output element k sits at storage
+// position offset + sum(k_d * stride_d), input element j at input_offset +
+// sum(j_d * input_stride_d), whatever the input's strides (a transposed,
+// selected or unfolded input included: unfold of an unfold extracts image
+// patches). The gradient of an input element is the sum of the output
+// gradients at its position (output windows may overlap: unfold, stride 0);
+// when the input itself overlaps, that sum is shared equally among the input
+// elements at the position (PyTorch's rule). Everything is index_put / index
+// on a flat buffer of the touched positions, so the formula is differentiable.
 Grads as_strided_backward(FormulaNode& n, const Grads& g) {
   const auto& a = n.attrs_as<attrs::AsStrided>();
   const Shape& in_size = a.input_size;
-  const Shape& in_stride = a.input_stride;
-  TC_CHECK(in_stride == contiguous_strides(in_size),
-           "[as_strided] backward is only supported when the input is contiguous; call .contiguous() before "
-           "as_strided");
-  // Windows may overlap (unfold, stride 0): accumulate through an index map.
-  int64_t numel = shape_numel(in_size);
-  Tensor positions = arange(Scalar::from_int(0), Scalar::from_int(numel), Scalar::from_int(1), DType::Int64);
-  Tensor idx = contiguous(ops::as_strided(positions, a.size, a.stride, a.offset - a.input_offset));
-  Tensor flat = index_put(zeros({numel}, g[0].dtype()), {reshape(idx, {-1})}, reshape(g[0], {-1}), true);
-  return {reshape(flat, in_size)};
+  const int64_t in_numel = shape_numel(in_size);
+  if (in_numel == 0 || shape_numel(a.size) == 0) return {zeros(in_size, g[0].dtype())};
+  int64_t in_lo, in_hi, out_lo, out_hi;
+  storage_span(in_size, a.input_stride, a.input_offset, in_lo, in_hi);
+  storage_span(a.size, a.stride, a.offset, out_lo, out_hi);
+  const int64_t lo = std::min(in_lo, out_lo), n_pos = std::max(in_hi, out_hi) - lo + 1;
+  Tensor positions = arange(Scalar::from_int(0), Scalar::from_int(n_pos), Scalar::from_int(1), DType::Int64);
+  Tensor out_idx = reshape(contiguous(ops::as_strided(positions, a.size, a.stride, a.offset - lo)), {-1});
+  Tensor in_idx = reshape(contiguous(ops::as_strided(positions, in_size, a.input_stride, a.input_offset - lo)), {-1});
+  Tensor storage = index_put(zeros({n_pos}, g[0].dtype()), {out_idx}, reshape(g[0], {-1}), true);
+  Tensor g_in = index(storage, {in_idx});
+  if (!non_overlapping(in_size, a.input_stride)) {
+    Tensor count = index_put(zeros({n_pos}, g[0].dtype()), {in_idx}, ones({in_numel}, g[0].dtype()), true);
+    g_in = div(g_in, index(count, {in_idx}));
+  }
+  return {reshape(g_in, in_size)};
 }
 
 Grads transpose_backward(FormulaNode& n, const Grads& g) {

@@ -88,6 +88,10 @@ void check_inplace(const Tensor& self, const char* op) {
 }
 
 Tensor snapshot_for_inplace(const Tensor& self) {
+  // The copy carries self's history as the op's input: a view whose base was
+  // written since its grad_fn was set must regenerate it first (Note [Stale view
+  // history]), or `x.mul_(5); v.div_(3)` would compute v's gradient around the mul_.
+  refresh_stale_view(self);
   Tensor copy;
   {
     NoGradGuard ng;
