@@ -10,6 +10,7 @@ from copy import deepcopy
 from itertools import chain
 
 from .. import _C
+from .._typename import typename
 from .._dtype import float32 as _float32, float64 as _float64
 
 Tensor = _C.Tensor
@@ -25,8 +26,7 @@ class _RequiredParameter:
 required = _RequiredParameter()
 
 
-def _typename(obj):
-    return "tensorcore.Tensor" if isinstance(obj, Tensor) else type(obj).__qualname__
+_typename = typename  # the name PyTorch's messages give a value (Note [typename of tensors])
 
 
 class Optimizer:

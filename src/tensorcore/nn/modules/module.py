@@ -3,6 +3,7 @@ traversal order, state_dict format and printing."""
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
@@ -10,11 +11,16 @@ from typing import Any, TypeVar
 from ... import _C
 from ...autograd import no_grad
 from ..parameter import Parameter, Buffer
-from ._backward_hooks import has_backward_hooks, wrap_inputs, wrap_outputs
+from ..._typename import typename
+from ._backward_hooks import (has_backward_hooks, wrap_inputs, wrap_outputs, _global_backward_hooks,
+                              _global_backward_pre_hooks)
 
 Tensor = _C.Tensor
 
-__all__ = ["Module", "RemovableHandle"]
+__all__ = ["Module", "RemovableHandle", "register_module_forward_pre_hook", "register_module_forward_hook",
+           "register_module_full_backward_pre_hook", "register_module_full_backward_hook",
+           "register_module_buffer_registration_hook", "register_module_module_registration_hook",
+           "register_module_parameter_registration_hook"]
 
 _M = TypeVar("_M", bound="Module")
 
@@ -39,12 +45,7 @@ def _addindent(s_, num_spaces):
     return first + "\n" + "\n".join(s)
 
 
-def _typename(obj):
-    if isinstance(obj, Tensor):
-        return "tensorcore.Tensor" if type(obj) is Tensor else type(obj).__name__
-    module = type(obj).__module__
-    name = type(obj).__qualname__
-    return name if module in (None, "builtins") else f"{module}.{name}"
+_typename = typename  # the name PyTorch's messages give a value (Note [typename of tensors])
 
 
 class RemovableHandle:
@@ -65,6 +66,78 @@ class RemovableHandle:
 
     def __exit__(self, *args: Any) -> None:
         self.remove()
+
+
+# Note [Global module hooks]
+# torch.nn.modules.module.register_module_*_hook install hooks that every module runs: forward
+# pre-hooks and forward hooks before the module's own (the global ones cannot take kwargs unless
+# registered with_kwargs, and always_call is honoured), full backward (pre-)hooks before the module's
+# own (their dicts live in _backward_hooks.py, which runs them), and registration hooks, called as
+# hook(module, name, value) when a buffer / submodule / parameter is registered or assigned; a
+# registration hook may return a replacement value. Handles share RemovableHandle's id counter, so a
+# global hook's id never collides with a module's.
+_global_forward_pre_hooks: OrderedDict = OrderedDict()
+_global_forward_hooks: OrderedDict = OrderedDict()
+_global_forward_hooks_with_kwargs: dict = {}
+_global_forward_hooks_always_called: dict = {}
+_global_buffer_registration_hooks: OrderedDict = OrderedDict()
+_global_module_registration_hooks: OrderedDict = OrderedDict()
+_global_parameter_registration_hooks: OrderedDict = OrderedDict()
+
+
+def _register_global(hooks: OrderedDict, hook: Callable[..., Any]) -> RemovableHandle:
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    return handle
+
+
+def register_module_forward_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """hook(module, args) -> None or new args, run before every module's forward (Note [Global module hooks])."""
+    return _register_global(_global_forward_pre_hooks, hook)
+
+
+def register_module_forward_hook(hook: Callable[..., Any], *, with_kwargs: bool = False,
+                                 always_call: bool = False) -> RemovableHandle:
+    """hook(module, args, output) -> None or a new output, run after every module's forward."""
+    handle = _register_global(_global_forward_hooks, hook)
+    if with_kwargs:
+        _global_forward_hooks_with_kwargs[handle.id] = True
+    if always_call:
+        _global_forward_hooks_always_called[handle.id] = True
+    return handle
+
+
+def register_module_full_backward_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """hook(module, grad_output) -> None or a new grad_output, for every module (Note [Module backward hooks])."""
+    return _register_global(_global_backward_pre_hooks, hook)
+
+
+def register_module_full_backward_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """hook(module, grad_input, grad_output) -> None or a new grad_input, for every module."""
+    return _register_global(_global_backward_hooks, hook)
+
+
+def register_module_buffer_registration_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """hook(module, name, buffer) -> None or a replacement buffer, on every buffer registration."""
+    return _register_global(_global_buffer_registration_hooks, hook)
+
+
+def register_module_module_registration_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """hook(module, name, submodule) -> None or a replacement submodule, on every submodule registration."""
+    return _register_global(_global_module_registration_hooks, hook)
+
+
+def register_module_parameter_registration_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """hook(module, name, param) -> None or a replacement parameter, on every parameter registration."""
+    return _register_global(_global_parameter_registration_hooks, hook)
+
+
+def _run_registration_hooks(hooks: OrderedDict, module: Any, name: str, value: Any) -> Any:
+    for hook in list(hooks.values()):
+        output = hook(module, name, value)
+        if output is not None:
+            value = output
+    return value
 
 
 class Module:
@@ -109,12 +182,16 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not (self._forward_hooks or self._forward_pre_hooks or has_backward_hooks(self)):
+        if not (self._forward_hooks or self._forward_pre_hooks or has_backward_hooks(self)
+                or _global_forward_hooks or _global_forward_pre_hooks):
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
 
     def _call_with_hooks(self, args, kwargs):
-        for hid, hook in list(self._forward_pre_hooks.items()):
+        # Global hooks first (Note [Global module hooks]); hook ids are unique across both dicts.
+        forward_hooks = [*_global_forward_hooks.items(), *self._forward_hooks.items()]
+        with_kwargs = {**_global_forward_hooks_with_kwargs, **self._forward_hooks_with_kwargs}
+        for hid, hook in [*_global_forward_pre_hooks.items(), *self._forward_pre_hooks.items()]:
             if hid in self._forward_pre_hooks_with_kwargs:
                 res = hook(self, args, kwargs)
                 if res is not None:
@@ -132,9 +209,9 @@ class Module:
         result, called = None, set()
         try:
             result = self.forward(*args, **kwargs)
-            for hid, hook in list(self._forward_hooks.items()):
+            for hid, hook in forward_hooks:
                 called.add(hid)
-                if hid in self._forward_hooks_with_kwargs:
+                if hid in with_kwargs:
                     res = hook(self, args, kwargs, result)
                 else:
                     res = hook(self, args, result)
@@ -143,11 +220,11 @@ class Module:
         except Exception:
             # register_forward_hook(always_call=True): such hooks still run when forward (or an earlier hook)
             # raised, with the result so far; an error of theirs is silenced with a warning, as PyTorch
-            always = self.__dict__.get("_forward_hooks_always_called", {})
-            for hid, hook in list(self._forward_hooks.items()):
+            always = {**_global_forward_hooks_always_called, **self.__dict__.get("_forward_hooks_always_called", {})}
+            for hid, hook in forward_hooks:
                 if hid in always and hid not in called:
                     try:
-                        if hid in self._forward_hooks_with_kwargs:
+                        if hid in with_kwargs:
                             hook(self, args, kwargs, result)
                         else:
                             hook(self, args, result)
@@ -221,6 +298,7 @@ class Module:
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
                             "(torch Tensor or None required)")
+        tensor = _run_registration_hooks(_global_buffer_registration_hooks, self, name, tensor)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -248,7 +326,7 @@ class Module:
                              f"explicitly. To express '{name}' as a function of another Tensor, compute the value in "
                              "the forward() method.")
         else:
-            self._parameters[name] = param
+            self._parameters[name] = _run_registration_hooks(_global_parameter_registration_hooks, self, name, param)
 
     def add_module(self, name: str, module: Module | None) -> None:
         if not isinstance(module, Module) and module is not None:
@@ -261,7 +339,7 @@ class Module:
             raise KeyError(f'module name can\'t contain ".", got: {name}')
         if name == "":
             raise KeyError('module name can\'t be empty string ""')
-        self._modules[name] = module
+        self._modules[name] = _run_registration_hooks(_global_module_registration_hooks, self, name, module)
 
     register_module = add_module
 
@@ -351,13 +429,13 @@ class Module:
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             remove_from(d, self._parameters, self._buffers, self._non_persistent_buffers_set)
-            modules[name] = value
+            modules[name] = _run_registration_hooks(_global_module_registration_hooks, self, name, value)
             return
         if modules is not None and name in modules:
             if value is not None:
                 raise TypeError(f"cannot assign '{_typename(value)}' as child module '{name}' "
                                 "(torch.nn.Module or None expected)")
-            modules[name] = value
+            modules[name] = _run_registration_hooks(_global_module_registration_hooks, self, name, value)
             return
         buffers = d.get("_buffers")
         if isinstance(value, Buffer):
@@ -370,7 +448,7 @@ class Module:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' "
                                 "(torch.nn.Buffer, torch.Tensor or None expected)")
-            buffers[name] = value
+            buffers[name] = _run_registration_hooks(_global_buffer_registration_hooks, self, name, value)
             return
         object.__setattr__(self, name, value)
 
@@ -626,13 +704,25 @@ class Module:
         """An OrderedDict of parameters and persistent buffers (detached unless
         keep_vars), keyed by dotted path in registration order."""
         if args:  # deprecated positional form state_dict(destination, prefix, keep_vars)
-            destination = args[0]
-            if len(args) > 1:
+            if destination is None:  # PyTorch warns only when the first positional is used
+                warnings.warn("Positional args are being deprecated, use kwargs instead. Refer to "
+                              "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
+                              " for details.", FutureWarning, stacklevel=2)
+                destination = args[0]
+            if len(args) > 1 and prefix == "":
                 prefix = args[1]
-            if len(args) > 2:
+            if len(args) > 2 and keep_vars is False:
                 keep_vars = args[2]
         if destination is None:
             destination = OrderedDict()
+            destination._metadata = OrderedDict()
+        # Note [state_dict _metadata]: every module records {"version": cls._version} under its
+        # prefix (without the trailing dot) in destination._metadata; load_state_dict hands that
+        # dict to _load_from_state_dict as local_metadata, where a module whose format changed
+        # (BatchNorm at version 2 added num_batches_tracked) upgrades an older checkpoint.
+        local_metadata = {"version": self._version}
+        if hasattr(destination, "_metadata"):
+            destination._metadata[prefix[:-1]] = local_metadata
         for hook in self.__dict__.get("_state_dict_pre_hooks", {}).values():
             hook(self, prefix, keep_vars)
         self._save_to_state_dict(destination, prefix, keep_vars)
@@ -640,7 +730,7 @@ class Module:
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
         for hook in self._state_dict_hooks.values():
-            result = hook(self, destination, prefix, {})
+            result = hook(self, destination, prefix, local_metadata)
             if result is not None:
                 destination = result
         return destination
@@ -743,10 +833,15 @@ class Module:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing_keys, unexpected_keys, error_msgs = [], [], []
+        metadata = getattr(state_dict, "_metadata", None)  # Note [state_dict _metadata]
         state_dict = OrderedDict(state_dict)
+        if metadata is not None:
+            state_dict._metadata = metadata
 
         def load(module, local_state_dict, prefix=""):
-            local_metadata = {"assign_to_params_buffers": True} if assign else {}
+            local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
+            if assign:
+                local_metadata["assign_to_params_buffers"] = assign
             module._load_from_state_dict(local_state_dict, prefix, local_metadata, True, missing_keys,
                                          unexpected_keys, error_msgs)
             for name, child in module._modules.items():
