@@ -105,11 +105,19 @@ class ParameterDict(Module):
         if parameters is not None:
             self.update(parameters)
 
+    @staticmethod
+    def _check_key(key):
+        if not isinstance(key, str):
+            raise TypeError("Index given to ParameterDict cannot be used as a key as it is not a string (type is "
+                            f"'{type(key).__name__}'). Open an issue on github if you need non-string keys.")
+        return key
+
     def __getitem__(self, key: Any) -> Any:
-        return getattr(self, key)
+        return getattr(self, self._check_key(key))
 
     def __setitem__(self, key, value):
-        self._keys[key] = None
+        self._keys[key] = None  # recorded before the key is checked, as PyTorch does (list(pd) then shows it)
+        self._check_key(key)
         value = _as_parameter(value)
         if isinstance(value, Parameter):
             self.register_parameter(key, value)
@@ -117,7 +125,7 @@ class ParameterDict(Module):
             object.__setattr__(self, key, value)
 
     def __delitem__(self, key):
-        del self._keys[key]
+        del self._keys[self._check_key(key)]
         delattr(self, key)
 
     def __len__(self) -> int:
