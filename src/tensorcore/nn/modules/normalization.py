@@ -63,7 +63,7 @@ class GroupNorm(Module):
     def __init__(self, num_groups: Any, num_channels: Any, eps: Any = 1e-5, affine: Any = True, device: Any = None, dtype: Any = None, *, bias: Any = True) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
-            raise ValueError("num_channels must be divisible by num_groups")
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
         dt = _factory_dtype(dtype)
         if affine:

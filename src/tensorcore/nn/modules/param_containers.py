@@ -125,7 +125,8 @@ class ParameterDict(Module):
             object.__setattr__(self, key, value)
 
     def __delitem__(self, key):
-        del self._keys[self._check_key(key)]
+        del self._keys[key]  # an unknown key is a KeyError before the type check, as in PyTorch
+        self._check_key(key)
         delattr(self, key)
 
     def __len__(self) -> int:

@@ -1,0 +1,296 @@
+"""Malformed calls and fault probes of nn.Module machinery, nn.init, adaptive
+pooling, optim and utils.data, each run under PyTorch and tensorcore: both
+must raise the same exception type with the same message (module names
+aside), return the same plain values, and warn the same categories. Found by
+a differential probe of those packages (probe21); each case differed before
+its fix."""
+import copy
+import pickle
+import warnings
+from collections import OrderedDict
+
+import pytest
+
+import tensorcore as tc
+
+torch = pytest.importorskip("torch")
+
+
+def _plain(text):
+    return str(text).replace("tensorcore", "torch")
+
+
+def outcome(case, m):
+    """('raises', type, message) or ('returns', value): the case returns plain
+    Python values (lists, strings, numbers) so both libraries compare equal;
+    plus the warning categories seen."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        m.manual_seed(0)
+        try:
+            result = ("returns", _plain(case(m)))
+        except Exception as e:  # noqa: BLE001 - the exception type and text are what is compared
+            result = ("raises", type(e).__name__, _plain(e))
+    return result, sorted({w.category.__name__ for w in seen})
+
+
+def assert_same(case):
+    want, got = outcome(case, torch), outcome(case, tc)
+    assert got == want
+
+
+# ------------------------------------------------------------------ nn.Module registration and state_dict
+def _state_dict_metadata(m):
+    sd = m.nn.Sequential(m.nn.Linear(2, 3), m.nn.BatchNorm1d(3)).state_dict()
+    return list(sd._metadata.items()), list(sd)
+
+
+def _load_plain_dict_without_num_batches_tracked(m):
+    bn = m.nn.BatchNorm1d(3)
+    bn.num_batches_tracked.fill_(5)
+    sd = dict(bn.state_dict())  # a plain dict: no _metadata, so version None
+    del sd["num_batches_tracked"]
+    return str(bn.load_state_dict(sd)), bn.num_batches_tracked.item()
+
+
+def _load_versioned_without_num_batches_tracked(m):
+    bn = m.nn.BatchNorm1d(3)
+    sd = bn.state_dict()  # keeps _metadata: version 2 requires the key
+    del sd["num_batches_tracked"]
+    bn.load_state_dict(sd)
+
+
+def _load_missing_keys_listed(m):
+    net = m.nn.Sequential(m.nn.Linear(2, 3), m.nn.BatchNorm1d(3))
+    sd = dict(net.state_dict())
+    sd.pop("0.bias")
+    sd["extra"] = m.zeros(1)
+    return str(net.load_state_dict(sd, strict=False))
+
+
+def _instance_norm_stale_running_stats(m):
+    norm = m.nn.InstanceNorm1d(3)
+    norm.load_state_dict({"running_mean": m.zeros(3), "running_var": m.ones(3)}, strict=False)
+
+
+def _state_dict_positional(m):
+    net = m.nn.Linear(1, 1)
+    return sorted(net.state_dict(OrderedDict(), "p."))
+
+
+def _load_metadata_version_reaches_module(m):
+    seen = []
+
+    class Versioned(m.nn.Linear):
+        _version = 7
+
+        def _load_from_state_dict(self, state_dict, prefix, local_metadata, *args):
+            seen.append(dict(local_metadata))
+            super()._load_from_state_dict(state_dict, prefix, local_metadata, *args)
+
+    net = m.nn.Sequential(Versioned(1, 1))
+    net.load_state_dict(net.state_dict())
+    net.load_state_dict(dict(net.state_dict()), assign=True)
+    return seen
+
+
+MODULE = {
+    "register_parameter_tensor_named_by_type": lambda m: m.nn.Linear(2, 2).register_parameter("x", m.zeros(1)),
+    "setattr_tensor_on_parameter": lambda m: setattr(m.nn.Linear(2, 2), "weight", m.zeros(2, 2)),
+    "setattr_double_tensor_on_parameter": lambda m: setattr(m.nn.Linear(2, 2), "weight",
+                                                            m.zeros(2, 2, dtype=m.float64)),
+    "add_module_parameter": lambda m: m.nn.Module().add_module("x", m.nn.Parameter(m.ones(1))),
+    "typename": lambda m: [m.typename(m.ones(1)), m.typename(m.ones(1, dtype=m.int64)), m.typename(3),
+                           m.typename(m.nn.Parameter(m.ones(1))), m.typename(len), m.typename(OrderedDict)],
+    "state_dict_metadata": _state_dict_metadata,
+    "load_plain_dict_without_num_batches_tracked": _load_plain_dict_without_num_batches_tracked,
+    "load_versioned_without_num_batches_tracked": _load_versioned_without_num_batches_tracked,
+    "load_missing_keys_listed": _load_missing_keys_listed,
+    "instance_norm_stale_running_stats": _instance_norm_stale_running_stats,
+    "state_dict_positional_warns": _state_dict_positional,
+    "load_metadata_version_reaches_module": _load_metadata_version_reaches_module,
+    "group_norm_indivisible": lambda m: m.nn.GroupNorm(3, 4),
+}
+
+
+@pytest.mark.parametrize("name", MODULE)
+def test_module_registration_and_state(name):
+    assert_same(MODULE[name])
+
+
+def test_state_dict_metadata_survives_deepcopy_and_pickle():
+    for m in (torch, tc):
+        sd = m.nn.BatchNorm1d(2).state_dict()
+        assert copy.deepcopy(sd)._metadata == {"": {"version": 2}}
+        assert pickle.loads(pickle.dumps(sd))._metadata == {"": {"version": 2}}
+
+
+# ------------------------------------------------------------------ global module hooks
+def _global_forward_and_backward_hooks(m):
+    import importlib
+    mm = importlib.import_module(m.__name__ + ".nn.modules.module")
+    log = []
+    handles = [mm.register_module_forward_pre_hook(lambda mod, a: log.append(("pre", type(mod).__name__))),
+               mm.register_module_forward_hook(lambda mod, a, o: log.append(("fwd", type(mod).__name__))),
+               mm.register_module_full_backward_hook(lambda mod, gi, go: log.append(("bwd", type(mod).__name__))),
+               mm.register_module_full_backward_pre_hook(lambda mod, go: log.append(("bpre", type(mod).__name__)))]
+    net = m.nn.Sequential(m.nn.Linear(2, 2), m.nn.ReLU())
+    try:
+        net(m.ones(1, 2, requires_grad=True)).sum().backward()
+    finally:
+        for h in handles:
+            h.remove()
+    net(m.ones(1, 2))  # removed: nothing more logged
+    return log
+
+
+def _global_hooks_kwargs_always_call_and_replacement(m):
+    import importlib
+    mm = importlib.import_module(m.__name__ + ".nn.modules.module")
+    log = []
+    h = mm.register_module_forward_hook(lambda mod, a, k, o: log.append(sorted(k)), with_kwargs=True)
+    m.nn.Linear(1, 1)(m.ones(1, 1))
+    h.remove()
+    h = mm.register_module_forward_hook(lambda mod, a, o: log.append("always"), always_call=True)
+    try:
+        m.nn.Linear(1, 1)(m.ones(1, 3))
+    except RuntimeError:
+        log.append("raised")
+    h.remove()
+    h = mm.register_module_forward_pre_hook(lambda mod, a: (a[0] * 2,))
+    log.append(m.nn.Identity()(m.ones(1)).tolist())
+    h.remove()
+    log.append(m.nn.Identity()(m.ones(1)).tolist())
+    return log
+
+
+def _global_registration_hooks(m):
+    import importlib
+    mm = importlib.import_module(m.__name__ + ".nn.modules.module")
+    log = []
+    handles = [
+        mm.register_module_buffer_registration_hook(lambda mod, n, b: log.append(("buf", type(mod).__name__, n))),
+        mm.register_module_module_registration_hook(lambda mod, n, s: log.append(("mod", type(mod).__name__, n))),
+        mm.register_module_parameter_registration_hook(
+            lambda mod, n, p: log.append(("par", type(mod).__name__, n)))]
+    try:
+        net = m.nn.Sequential(m.nn.Linear(1, 1), m.nn.BatchNorm1d(1))
+        net.extra = m.nn.ReLU()
+        net.register_buffer("bb", m.ones(1))
+        net.bb = m.zeros(1)
+        h = mm.register_module_parameter_registration_hook(lambda mod, n, p: m.nn.Parameter(p * 0 + 9))
+        net.p = m.nn.Parameter(m.ones(1))
+        h.remove()
+    finally:
+        for h in handles:
+            h.remove()
+    return log, net.p.tolist()
+
+
+def _backward_hook_without_grad_inputs_warns(m):
+    lin = m.nn.Linear(2, 2)
+    lin.register_full_backward_hook(lambda mod, gi, go: None)
+    lin(m.ones(1, 2)).sum().backward()
+
+
+def _backward_hook_without_grad_inputs_must_return_none(m):
+    lin = m.nn.Linear(2, 2)
+    lin.register_full_backward_hook(lambda mod, gi, go: (m.ones(1, 2),))
+    lin(m.ones(1, 2)).sum().backward()
+
+
+HOOKS = {
+    "global_forward_and_backward": _global_forward_and_backward_hooks,
+    "global_kwargs_always_call_replacement": _global_hooks_kwargs_always_call_and_replacement,
+    "global_registration": _global_registration_hooks,
+    "backward_hook_without_grad_inputs_warns": _backward_hook_without_grad_inputs_warns,
+    "backward_hook_without_grad_inputs_must_return_none": _backward_hook_without_grad_inputs_must_return_none,
+}
+
+
+@pytest.mark.parametrize("name", HOOKS)
+def test_module_hooks(name):
+    assert_same(HOOKS[name])
+
+
+# ------------------------------------------------------------------ containers
+def _seq(m):
+    return m.nn.Sequential(m.nn.Linear(1, 1), m.nn.ReLU())
+
+
+def _imul(m):
+    s = _seq(m)
+    s *= 3
+    return list(s._modules), s[2] is s[0]
+
+
+def _param_dict_int_key_recorded(m):
+    pd = m.nn.ParameterDict({"a": m.ones(1)})
+    try:
+        pd[3] = m.ones(1)
+    except TypeError:
+        pass
+    return list(pd)
+
+
+CONTAINERS = {
+    "sequential_mul": lambda m: (len(_seq(m) * 3), list((_seq(m) * 2)._modules)),
+    "sequential_rmul": lambda m: len(2 * _seq(m)),
+    "sequential_imul": _imul,
+    "sequential_mul_shares_layers": lambda m: (lambda s: (s * 2)[2] is s[0])(_seq(m)),
+    "sequential_mul_zero": lambda m: _seq(m) * 0,
+    "sequential_mul_negative": lambda m: _seq(m) * -1,
+    "sequential_mul_float": lambda m: _seq(m) * 1.5,
+    "sequential_imul_zero": lambda m: _seq(m).__imul__(0),
+    "parameter_dict_int_get": lambda m: m.nn.ParameterDict({"a": m.ones(1)})[0],
+    "parameter_dict_int_set": lambda m: m.nn.ParameterDict().__setitem__(3, m.ones(1)),
+    "parameter_dict_int_del": lambda m: m.nn.ParameterDict().__delitem__(3),
+    "parameter_dict_int_key_recorded": _param_dict_int_key_recorded,
+}
+
+
+@pytest.mark.parametrize("name", CONTAINERS)
+def test_containers(name):
+    assert_same(CONTAINERS[name])
+
+
+# ------------------------------------------------------------------ nn.init
+INIT_FUNCTIONS = ["uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_", "dirac_",
+                  "orthogonal_", "sparse_"]
+DEPRECATED_INIT = ["uniform", "normal", "constant", "xavier_uniform", "xavier_normal", "kaiming_uniform",
+                   "kaiming_normal", "orthogonal", "sparse", "dirac", "eye"]
+
+
+@pytest.mark.parametrize("name", INIT_FUNCTIONS)
+@pytest.mark.parametrize("value", [3, None, [1.0]])
+def test_init_on_non_tensor(name, value):
+    extra = (0.5,) if name in ("constant_", "sparse_") else ()
+    assert_same(lambda m: getattr(m.nn.init, name)(value, *extra))
+
+
+@pytest.mark.parametrize("name", DEPRECATED_INIT)
+def test_deprecated_init_spelling_warns_and_fills(name):
+    def case(m):
+        t = m.empty(3, 3)
+        args = (0.1,) if name in ("constant", "sparse") else ()
+        out = getattr(m.nn.init, name)(t, *args)
+        return out is t, tuple(t.shape), getattr(m.nn.init, name).__name__
+    assert_same(case)
+
+
+# ------------------------------------------------------------------ adaptive pooling output_size
+def _adaptive(fname, ndim, output_size):
+    return lambda m: tuple(getattr(m.nn.functional, fname)(m.ones([1, 1] + [4] * ndim), output_size).shape)
+
+
+ADAPTIVE = {}
+for _fname, _ndim in [("adaptive_avg_pool1d", 1), ("adaptive_max_pool1d", 1), ("adaptive_avg_pool2d", 2),
+                      ("adaptive_max_pool2d", 2), ("adaptive_avg_pool3d", 3), ("adaptive_max_pool3d", 3)]:
+    for _label, _size in [("short", (2,)), ("long", (2,) * (_ndim + 3)), ("float", 2.5), ("float_entry", (2.5,) * _ndim),
+                          ("none_entry", (None, 2)), ("exact", (2,) * _ndim), ("int", 3)]:
+        ADAPTIVE[f"{_fname}_{_label}"] = _adaptive(_fname, _ndim, _size)
+
+
+@pytest.mark.parametrize("name", ADAPTIVE)
+def test_adaptive_pool_output_size(name):
+    assert_same(ADAPTIVE[name])
