@@ -294,3 +294,82 @@ for _fname, _ndim in [("adaptive_avg_pool1d", 1), ("adaptive_max_pool1d", 1), ("
 @pytest.mark.parametrize("name", ADAPTIVE)
 def test_adaptive_pool_output_size(name):
     assert_same(ADAPTIVE[name])
+
+
+# ------------------------------------------------------------------ optim.swa_utils
+def _swa_model(m):
+    m.manual_seed(0)
+    return m.nn.Sequential(m.nn.Linear(2, 3), m.nn.ReLU(), m.nn.Linear(3, 1))
+
+
+def _averaged_weights(m, **kwargs):
+    swa = m.optim.swa_utils
+    for key in ("avg_fn", "multi_avg_fn"):
+        if key in kwargs:
+            kwargs[key] = getattr(swa, kwargs[key][0])(*kwargs[key][1:])
+    net = _swa_model(m)
+    averaged = swa.AveragedModel(net, **kwargs)
+    opt = m.optim.SGD(net.parameters(), lr=0.1)
+    inputs = m.linspace(-1, 1, 10).reshape(5, 2)
+    for _ in range(4):
+        opt.zero_grad()
+        net(inputs).pow(2).mean().backward()
+        opt.step()
+        averaged.update_parameters(net)
+    weights = m.cat([p.detach().flatten() for p in averaged.parameters()])
+    return averaged.n_averaged.item(), [round(v, 5) for v in weights.tolist()], list(averaged.state_dict())
+
+
+def _swalr_schedule(m, strategy, anneal_epochs):
+    w = m.nn.Parameter(m.ones(1))
+    opt = m.optim.SGD([{"params": [w]}, {"params": [m.nn.Parameter(m.ones(1))], "lr": 0.5}], lr=1.0)
+    sched = m.optim.swa_utils.SWALR(opt, swa_lr=[0.05, 0.2], anneal_epochs=anneal_epochs, anneal_strategy=strategy)
+    lrs = [sched.get_last_lr()]
+    for _ in range(6):
+        opt.step()
+        sched.step()
+        lrs.append([round(x, 10) for x in sched.get_last_lr()])
+    return lrs, sorted(sched.state_dict())
+
+
+def _update_bn(m):
+    net = m.nn.Sequential(m.nn.Linear(2, 3), m.nn.BatchNorm1d(3))
+    net.eval()
+    batches = [(m.linspace(0, 1, 8).reshape(4, 2), 0), (m.linspace(-2, 1, 8).reshape(4, 2), 1)]
+    m.optim.swa_utils.update_bn(batches, net)
+    bn = net[1]
+    return ([round(v, 5) for v in bn.running_mean.tolist()], [round(v, 5) for v in bn.running_var.tolist()],
+            bn.num_batches_tracked.item(), bn.momentum, net.training)
+
+
+SWA = {
+    "averaged_default": lambda m: _averaged_weights(m),
+    "averaged_use_buffers": lambda m: _averaged_weights(m, use_buffers=True),
+    "averaged_ema_avg_fn": lambda m: _averaged_weights(m, avg_fn=("get_ema_avg_fn", 0.8)),
+    "averaged_ema_multi_avg_fn": lambda m: _averaged_weights(m, multi_avg_fn=("get_ema_multi_avg_fn", 0.7)),
+    "averaged_swa_multi_avg_fn": lambda m: _averaged_weights(m, multi_avg_fn=("get_swa_multi_avg_fn",)),
+    "averaged_both_fns": lambda m: m.optim.swa_utils.AveragedModel(
+        _swa_model(m), avg_fn=m.optim.swa_utils.get_swa_avg_fn(),
+        multi_avg_fn=m.optim.swa_utils.get_swa_multi_avg_fn()),
+    "ema_decay_out_of_range": lambda m: m.optim.swa_utils.get_ema_avg_fn(1.5),
+    "ema_multi_decay_out_of_range": lambda m: m.optim.swa_utils.get_ema_multi_avg_fn(-0.1),
+    "averaged_buffers_mismatch": lambda m: m.optim.swa_utils.AveragedModel(m.nn.Linear(1, 1)).update_parameters(
+        m.nn.BatchNorm1d(1)),
+    "averaged_forward": lambda m: m.optim.swa_utils.AveragedModel(_swa_model(m))(m.ones(2, 2)).shape,
+    "swalr_cos_0": lambda m: _swalr_schedule(m, "cos", 0),
+    "swalr_cos_3": lambda m: _swalr_schedule(m, "cos", 3),
+    "swalr_linear_1": lambda m: _swalr_schedule(m, "linear", 1),
+    "swalr_linear_4": lambda m: _swalr_schedule(m, "linear", 4),
+    "swalr_bad_strategy": lambda m: m.optim.swa_utils.SWALR(
+        m.optim.SGD([m.nn.Parameter(m.ones(1))], lr=1.0), swa_lr=0.1, anneal_strategy="bogus"),
+    "swalr_float_epochs": lambda m: m.optim.swa_utils.SWALR(
+        m.optim.SGD([m.nn.Parameter(m.ones(1))], lr=1.0), swa_lr=0.1, anneal_epochs=1.5),
+    "swalr_swa_lr_list_too_short": lambda m: m.optim.swa_utils.SWALR(
+        m.optim.SGD([m.nn.Parameter(m.ones(1))], lr=1.0), swa_lr=[0.1, 0.2]),
+    "update_bn": _update_bn,
+}
+
+
+@pytest.mark.parametrize("name", SWA)
+def test_swa_utils(name):
+    assert_same(SWA[name])
