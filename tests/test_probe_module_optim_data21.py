@@ -373,3 +373,59 @@ SWA = {
 @pytest.mark.parametrize("name", SWA)
 def test_swa_utils(name):
     assert_same(SWA[name])
+
+
+# ------------------------------------------------------------------ optim: sparse gradients, tensor lr, global hooks
+def _sparse_embedding_steps(m, name, **kwargs):
+    m.manual_seed(0)
+    emb = m.nn.Embedding(5, 3, sparse=True)
+    opt = getattr(m.optim, name)(emb.parameters(), lr=0.1, **kwargs)
+    with warnings.catch_warnings():
+        # PyTorch's one-time notice about its sparse invariant checks is not part of the behaviour compared
+        warnings.filterwarnings("ignore", message="Sparse invariant checks")
+        for rows in ([1, 2, 1], [0, 2], [4]):
+            opt.zero_grad()
+            emb(m.tensor(rows)).pow(2).sum().backward()
+            opt.step()
+    return [round(v, 5) for v in emb.weight.flatten().tolist()], sorted(opt.state[emb.weight])
+
+
+def _global_optimizer_hooks(m):
+    import importlib
+    optimizer_module = importlib.import_module(m.__name__ + ".optim.optimizer")
+    log = []
+    p = m.nn.Parameter(m.ones(2))
+    opt = m.optim.SGD([p], lr=0.1)
+    opt.register_step_pre_hook(lambda o, a, k: log.append("own pre"))
+    opt.register_step_post_hook(lambda o, a, k: log.append("own post"))
+    handles = [optimizer_module.register_optimizer_step_pre_hook(lambda o, a, k: log.append(("pre", type(o).__name__))),
+               optimizer_module.register_optimizer_step_post_hook(
+                   lambda o, a, k: log.append(("post", type(o).__name__)))]
+    try:
+        p.grad = m.ones(2)
+        opt.step()
+        m.optim.Adam([p]).step()
+    finally:
+        for h in handles:
+            h.remove()
+    opt.step()
+    return log
+
+
+OPTIM = {
+    "adagrad_sparse": lambda m: _sparse_embedding_steps(m, "Adagrad"),
+    "adagrad_sparse_maximize": lambda m: _sparse_embedding_steps(m, "Adagrad", maximize=True),
+    "adagrad_sparse_lr_decay_no_eps": lambda m: _sparse_embedding_steps(m, "Adagrad", lr_decay=0.1, eps=0.0),
+    "adagrad_sparse_weight_decay": lambda m: _sparse_embedding_steps(m, "Adagrad", weight_decay=0.1),
+    "adam_sparse_refused": lambda m: _sparse_embedding_steps(m, "Adam"),
+    "adamw_sparse_refused": lambda m: _sparse_embedding_steps(m, "AdamW"),
+    "rmsprop_sparse_refused": lambda m: _sparse_embedding_steps(m, "RMSprop"),
+    "adam_tensor_lr_foreach": lambda m: m.optim.Adam([m.nn.Parameter(m.ones(1))], lr=m.tensor(0.1), foreach=True),
+    "adamw_tensor_lr_foreach": lambda m: m.optim.AdamW([m.nn.Parameter(m.ones(1))], lr=m.tensor(0.1), foreach=True),
+    "global_step_hooks": _global_optimizer_hooks,
+}
+
+
+@pytest.mark.parametrize("name", OPTIM)
+def test_optim(name):
+    assert_same(OPTIM[name])
