@@ -161,7 +161,7 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
     count = input.numel() // input.shape[1] if input.shape[1] else 0
     if training and count == 1:
         raise ValueError(f"Expected more than 1 value per channel when training, got input size "
-                         f"{list(input.shape)}")
+                         f"{input.shape}")
     if not training:
         for stat_name, stat in (("running_mean", running_mean), ("running_var", running_var)):
             if stat is None:

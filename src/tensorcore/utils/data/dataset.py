@@ -152,6 +152,26 @@ class StackDataset(Dataset[Any]):
             return {k: d[index] for k, d in self.datasets.items()}
         return tuple(d[index] for d in self.datasets)
 
+    def __getitems__(self, indices: list) -> list:
+        """A batch of samples; a member dataset with its own __getitems__ is
+        asked for the whole batch at once (its answer must have one item per index)."""
+        def column(dataset):
+            batched = getattr(dataset, "__getitems__", None)
+            if not callable(batched):
+                return [dataset[i] for i in indices]
+            items = batched(indices)
+            if len(items) != len(indices):
+                raise ValueError(f"Nested dataset's output size mismatch. Expected {len(indices)}, got {len(items)}")
+            return items
+        if isinstance(self.datasets, dict):
+            batch: list = [{} for _ in indices]
+            for key, dataset in self.datasets.items():
+                for sample, item in zip(batch, column(dataset)):
+                    sample[key] = item
+            return batch
+        columns = [column(dataset) for dataset in self.datasets]
+        return [tuple(items) for items in zip(*columns)] if columns else [() for _ in indices]
+
     def __len__(self) -> int:
         return self._length
 
