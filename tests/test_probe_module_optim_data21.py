@@ -429,3 +429,86 @@ OPTIM = {
 @pytest.mark.parametrize("name", OPTIM)
 def test_optim(name):
     assert_same(OPTIM[name])
+
+
+# ------------------------------------------------------------------ utils.data: collate registry, datasets
+def _collate_module(m):
+    import importlib
+    return importlib.import_module(m.__name__ + ".utils.data._utils.collate")
+
+
+class _Point:
+    def __init__(self, x):
+        self.x = x
+
+
+def _registered_type_collates(m):
+    registry = _collate_module(m)
+    registry.default_collate_fn_map[_Point] = lambda batch, *, collate_fn_map: sum(p.x for p in batch)
+    try:
+        return m.utils.data.default_collate([{"p": _Point(1), "t": m.ones(1)}, {"p": _Point(2), "t": m.zeros(1)}])
+    finally:
+        del registry.default_collate_fn_map[_Point]
+
+
+def _custom_map(m):
+    registry = _collate_module(m)
+    tensor_only = {m.Tensor: registry.collate_tensor_fn}
+    return registry.collate([[m.ones(1), m.zeros(1)], [m.ones(1), m.ones(1)]], collate_fn_map=tensor_only)
+
+
+def _stack_getitems(m):
+    data = m.utils.data
+    pairs = data.StackDataset(data.TensorDataset(m.arange(4)), range(4))
+    named = data.StackDataset(a=data.Subset(range(10), [5, 6, 7, 8]), b=range(4))
+    return pairs.__getitems__([0, 3]), named.__getitems__([1, 2]), list(data.DataLoader(named, batch_size=2))
+
+
+class _ShortBatches:
+    def __len__(self):
+        return 3
+
+    def __getitem__(self, i):
+        return i
+
+    def __getitems__(self, indices):
+        return [0]
+
+
+DATA = {
+    "registered_type_collates": _registered_type_collates,
+    "collate_with_custom_map": _custom_map,
+    "collate_custom_map_rejects_other_types": lambda m: _collate_module(m).collate(
+        [1, 2], collate_fn_map={m.Tensor: _collate_module(m).collate_tensor_fn}),
+    "registry_keys": lambda m: sorted(k.__name__ if isinstance(k, type) else "numpy scalars"
+                                      for k in _collate_module(m).default_collate_fn_map),
+    "collate_numpy_float64_scalars": lambda m: m.utils.data.default_collate([np_float64(1.5), np_float64(2)]).dtype,
+    "collate_tensor_then_int": lambda m: m.utils.data.default_collate([m.tensor(1), 2]),
+    "collate_sparse_refused": lambda m: m.utils.data.default_collate([m.ones(2).to_sparse()]),
+    "collate_list_subclass_keeps_type": lambda m: type(m.utils.data.default_collate([_IntList([1, 2]),
+                                                                                    _IntList([3, 4])])).__name__,
+    "stack_dataset_getitems": _stack_getitems,
+    "stack_dataset_nested_size_mismatch": lambda m: m.utils.data.StackDataset(_ShortBatches()).__getitems__([0, 1]),
+    "concat_cummulative_sizes": lambda m: m.utils.data.ConcatDataset([range(2), range(3)]).cummulative_sizes,
+    "worker_info_path": lambda m: __import__(m.__name__ + ".utils.data._utils.worker",
+                                            fromlist=["get_worker_info"]).get_worker_info(),
+}
+
+
+class _IntList(list):
+    pass
+
+
+def np_float64(v):
+    import numpy as np
+    return np.float64(v)
+
+
+@pytest.mark.parametrize("name", DATA)
+def test_data(name):
+    assert_same(DATA[name])
+
+
+def test_collate_registry_is_shared_between_paths():
+    from tensorcore.utils.data import collate as public
+    assert _collate_module(tc).default_collate_fn_map is public.default_collate_fn_map

@@ -108,6 +108,12 @@ class ConcatDataset(Dataset[_T_co]):
         sample_idx = idx if dataset_idx == 0 else idx - self.cumulative_sizes[dataset_idx - 1]
         return self.datasets[dataset_idx][sample_idx]
 
+    @property
+    def cummulative_sizes(self) -> list[int]:
+        """The old misspelt name of cumulative_sizes (warns, as PyTorch)."""
+        warnings.warn("`cummulative_sizes` attribute is renamed to `cumulative_sizes`", FutureWarning, stacklevel=2)
+        return self.cumulative_sizes
+
 
 class ChainDataset(IterableDataset[_T_co]):
     """Iterable datasets one after another. The members are checked lazily,
