@@ -512,3 +512,68 @@ def test_data(name):
 def test_collate_registry_is_shared_between_paths():
     from tensorcore.utils.data import collate as public
     assert _collate_module(tc).default_collate_fn_map is public.default_collate_fn_map
+
+
+# ------------------------------------------------------------------ non-full backward hooks, unhookable outputs
+def _non_full_hook_record(m, make_module, shape):
+    m.manual_seed(0)
+    module = make_module(m)
+    log = []
+    module.register_backward_hook(lambda mod, gi, go: log.append((
+        [None if g is None else tuple(g.shape) for g in gi], [tuple(g.shape) for g in go],
+        round(float(go[0].sum()), 4))))
+    x = m.randn(*shape, requires_grad=True)
+    module(x).pow(2).sum().backward()
+    return log
+
+
+def _non_full_hook_replaces_grad_input(m):
+    relu = m.nn.ReLU()
+    relu.register_backward_hook(lambda mod, gi, go: (gi[0] * 10,))
+    x = m.tensor([1.0, -1.0, 2.0], requires_grad=True)
+    relu(x).sum().backward()
+    return x.grad.tolist()
+
+
+def _mixed_hooks(m, first, second):
+    lin = m.nn.Linear(2, 2)
+    getattr(lin, first)(lambda *a: None)
+    getattr(lin, second)(lambda *a: None)
+
+
+class _DictOutput:
+    """A module returning a dict: its full backward hooks cannot run (PyTorch warns)."""
+
+    @staticmethod
+    def make(m):
+        class DictOut(m.nn.Module):
+            def forward(self, x):
+                return {"a": x * 2}
+        return DictOut()
+
+
+def _dict_output_full_hook(m):
+    log = []
+    module = _DictOutput.make(m)
+    module.register_full_backward_hook(lambda *a: log.append("called"))
+    x = m.ones(2, requires_grad=True)
+    module(x)["a"].sum().backward()
+    return log, x.grad.tolist()
+
+
+BACKWARD_HOOKS = {
+    "non_full_conv2d": lambda m: _non_full_hook_record(m, lambda m: m.nn.Conv2d(2, 3, 3), (1, 2, 5, 5)),
+    "non_full_relu": lambda m: _non_full_hook_record(m, lambda m: m.nn.ReLU(), (2, 3)),
+    "non_full_sequential": lambda m: _non_full_hook_record(
+        m, lambda m: m.nn.Sequential(m.nn.Linear(3, 2), m.nn.Tanh()), (4, 3)),
+    "non_full_linear_no_bias": lambda m: _non_full_hook_record(m, lambda m: m.nn.Linear(3, 2, bias=False), (4, 3)),
+    "non_full_replaces_grad_input": _non_full_hook_replaces_grad_input,
+    "full_then_non_full": lambda m: _mixed_hooks(m, "register_full_backward_hook", "register_backward_hook"),
+    "non_full_then_full": lambda m: _mixed_hooks(m, "register_backward_hook", "register_full_backward_hook"),
+    "dict_output_full_hook": _dict_output_full_hook,
+}
+
+
+@pytest.mark.parametrize("name", BACKWARD_HOOKS)
+def test_backward_hooks(name):
+    assert_same(BACKWARD_HOOKS[name])

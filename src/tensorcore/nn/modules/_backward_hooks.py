@@ -99,6 +99,10 @@ class BackwardHookFunction(Function):
     @staticmethod
     def backward(ctx, *grads):
         state = ctx.state
+        if state.grad_output is None:
+            # The gradient reached the inputs without passing the module's outputs (outputs
+            # that could not be wrapped, such as a dict, or double backward): PyTorch runs no hook.
+            return (None,) + grads
         grad_input = _run_full_hooks(state, _pack(state.arg_positions, grads, state.n_args))
         return (None,) + tuple(grad_input[i] for i in state.arg_positions)
 
@@ -153,7 +157,11 @@ def wrap_outputs(state, result):
     """The call's result, its top-level tensors routed through the outputs' node."""
     single = isinstance(result, Tensor)
     outs = (result,) if single else result
-    if not isinstance(outs, tuple) or not _C.is_grad_enabled():
+    if not isinstance(outs, tuple):
+        warnings.warn("For backward hooks to be called, module output should be a Tensor or a tuple of Tensors but "
+                      f"received {type(result)}", stacklevel=4)
+        return result
+    if not _C.is_grad_enabled():
         return result
     positions = [i for i, o in enumerate(outs) if isinstance(o, Tensor)]
     if not any(outs[i].requires_grad for i in positions):
