@@ -577,3 +577,61 @@ BACKWARD_HOOKS = {
 @pytest.mark.parametrize("name", BACKWARD_HOOKS)
 def test_backward_hooks(name):
     assert_same(BACKWARD_HOOKS[name])
+
+
+# ------------------------------------------------------------------ copying tensors, Parameters and modules
+def _shallow_copy_shares_memory(m):
+    t = m.ones(2)
+    t.tag = "x"
+    c = copy.copy(t)
+    c.add_(1)
+    return c is t, getattr(c, "tag", None), t.tolist(), c.is_leaf, c._base is None
+
+
+def _shallow_copy_of_non_leaf(m):
+    y = m.ones(2, requires_grad=True) * 2
+    y.tag = 1
+    c = copy.copy(y)
+    return c.grad_fn, c.requires_grad, c.is_leaf, c.tag
+
+
+def _parameter_copies(m):
+    p = m.nn.Parameter(m.ones(2))
+    p.extra = 5
+    shallow = copy.copy(p)
+    with m.no_grad():
+        shallow.mul_(3)
+    return (type(shallow).__name__, getattr(shallow, "extra", None), getattr(copy.deepcopy(p), "extra", None),
+            p.tolist())
+
+
+def _deepcopy_keeps_attributes(m):
+    t = m.ones(2)
+    t.tag = {"k": [1]}
+    view = m.arange(6.0).view(2, 3)[0]
+    view.k = [1]
+    d, dv = copy.deepcopy(t), copy.deepcopy(view)
+    return d.tag, d.tag is t.tag, dv.k, dv.k is view.k
+
+
+def _call_impl_aliases(m):
+    lin = m.nn.Linear(1, 1)
+    seen = []
+    lin.register_forward_hook(lambda *a: seen.append("hook"))
+    lin._call_impl(m.ones(1, 1))
+    lin._wrapped_call_impl(m.ones(1, 1))
+    return seen
+
+
+COPIES = {
+    "shallow_copy_shares_memory": _shallow_copy_shares_memory,
+    "shallow_copy_of_non_leaf": _shallow_copy_of_non_leaf,
+    "parameter_copies": _parameter_copies,
+    "deepcopy_keeps_attributes": _deepcopy_keeps_attributes,
+    "call_impl_aliases": _call_impl_aliases,
+}
+
+
+@pytest.mark.parametrize("name", COPIES)
+def test_copies_and_call_aliases(name):
+    assert_same(COPIES[name])

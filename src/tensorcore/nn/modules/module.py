@@ -187,6 +187,12 @@ class Module:
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
 
+    def _call_impl(self, *args: Any, **kwargs: Any) -> Any:
+        """PyTorch's name for the hook-running call (some libraries call it directly)."""
+        return Module.__call__(self, *args, **kwargs)
+
+    _wrapped_call_impl = _call_impl
+
     def _call_with_hooks(self, args, kwargs):
         # Global hooks first (Note [Global module hooks]); hook ids are unique across both dicts.
         forward_hooks = [*_global_forward_hooks.items(), *self._forward_hooks.items()]
