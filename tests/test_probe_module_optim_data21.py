@@ -635,3 +635,43 @@ COPIES = {
 @pytest.mark.parametrize("name", COPIES)
 def test_copies_and_call_aliases(name):
     assert_same(COPIES[name])
+
+
+# ------------------------------------------------------------------ lazy modules before their first forward
+def _lazy_state_dict_round_trip(m):
+    m.manual_seed(0)
+    source, target = m.nn.LazyLinear(2), m.nn.LazyLinear(2)
+    sd = source.state_dict()
+    result = str(target.load_state_dict(sd))
+    out = target(m.ones(1, 3))
+    return (list(sd), type(sd["weight"]).__name__, result, type(target).__name__, tuple(out.shape))
+
+
+def _lazy_loads_real_checkpoint(m):
+    eager = m.nn.Linear(3, 2)
+    lazy = m.nn.LazyLinear(2)
+    lazy.load_state_dict(eager.state_dict())
+    return lazy.has_uninitialized_params(), tuple(lazy.weight.shape), type(lazy).__name__, \
+        lazy(m.ones(1, 3)).shape, type(lazy).__name__
+
+
+LAZY = {
+    "shape": lambda m: m.nn.LazyLinear(3).weight.shape,
+    "numel_count": lambda m: sum(p.numel() for p in m.nn.LazyLinear(3).parameters()),
+    "add": lambda m: m.nn.LazyLinear(3).weight + 1,
+    "repr": lambda m: (repr(m.nn.LazyLinear(3).weight), repr(m.nn.LazyBatchNorm1d().running_mean)),
+    "deepcopy": lambda m: type(copy.deepcopy(m.nn.LazyLinear(3))).__name__,
+    "pickle": lambda m: type(pickle.loads(pickle.dumps(m.nn.LazyLinear(3)))).__name__,
+    "share_memory": lambda m: m.nn.LazyLinear(3).share_memory(),
+    "state_dict_round_trip": _lazy_state_dict_round_trip,
+    "uninitialized_into_initialized": lambda m: m.nn.Linear(3, 2).load_state_dict(m.nn.LazyLinear(2).state_dict()),
+    "loads_real_checkpoint": _lazy_loads_real_checkpoint,
+    "dtype_conversions_before_forward": lambda m: (lambda e: (e.to(m.float64), e.half(), str(e.weight.dtype),
+                                                              e.has_uninitialized_params())[2:])(m.nn.LazyLinear(2)),
+    "optimizer_before_forward": lambda m: type(m.optim.SGD(m.nn.LazyLinear(2).parameters(), lr=0.1)).__name__,
+}
+
+
+@pytest.mark.parametrize("name", LAZY)
+def test_lazy_placeholders(name):
+    assert_same(LAZY[name])

@@ -864,6 +864,13 @@ class Module:
                 error_msgs.append(f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like '
                                   f"object from checkpoint but received {type(input_param)}")
                 continue
+            from .lazy import _is_lazy  # placeholders have no shape yet (Note [Lazy initialisation])
+            if _is_lazy(param):
+                if not _is_lazy(input_param):  # only a lazy module can take a real tensor: its own loader
+                    error_msgs.append(f'While copying the parameter named "{key}", an uninitialized parameter '
+                                      "cannot take a value before the module's first forward.")
+                continue  # one placeholder loaded into another: nothing to copy
+            input_param.shape  # an uninitialized input raises PyTorch's RuntimeError here
             if param.dim() == 0 and input_param.dim() == 1 and input_param.shape[0] == 1:
                 input_param = input_param[0]
             if tuple(input_param.shape) != tuple(param.shape):
