@@ -246,6 +246,17 @@ CONTAINERS = {
     "parameter_dict_int_set": lambda m: m.nn.ParameterDict().__setitem__(3, m.ones(1)),
     "parameter_dict_int_del": lambda m: m.nn.ParameterDict().__delitem__(3),
     "parameter_dict_int_key_recorded": _param_dict_int_key_recorded,
+    "parameter_list_module_entry_registered": lambda m: (lambda pl: (
+        [n for n, _ in pl.named_parameters()], list(pl._modules), repr(pl)))(
+        m.nn.ParameterList([m.ones(1), m.nn.Linear(1, 1)])),
+    "parameter_list_non_parameter_over_parameter": lambda m: m.nn.ParameterList([m.ones(1)]).__setitem__(0, 3),
+    "parameter_dict_module_entry_registered": lambda m: (lambda pd: (
+        [n for n, _ in pd.named_parameters()], list(pd._modules)))(
+        m.nn.ParameterDict({"a": m.nn.Linear(1, 1), "b": m.ones(1)})),
+    "parameter_dict_non_parameter_over_parameter": lambda m: m.nn.ParameterDict({"b": m.ones(1)}).__setitem__(
+        "b", "x"),
+    "module_list_forward": lambda m: m.nn.ModuleList()(m.ones(1)),
+    "module_dict_forward": lambda m: m.nn.ModuleDict()(m.ones(1)),
 }
 
 

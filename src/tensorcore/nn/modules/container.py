@@ -238,7 +238,7 @@ class ModuleList(Module):
         return self
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("ModuleList has no forward(); iterate over it and call its modules")
+        raise NotImplementedError('Module [ModuleList] is missing the required "forward" function')
 
 
 class ModuleDict(Module):
@@ -302,4 +302,4 @@ class ModuleDict(Module):
                 self[m[0]] = m[1]
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("ModuleDict has no forward(); index it and call its modules")
+        raise NotImplementedError('Module [ModuleDict] is missing the required "forward" function')

@@ -59,11 +59,9 @@ class ParameterList(Module):
 
     def __setitem__(self, idx, param):
         idx = self._get_abs_string_index(idx)
-        param = _as_parameter(param)
-        if isinstance(param, Parameter):
-            self.register_parameter(idx, param)
-        else:
-            object.__setattr__(self, idx, param)
+        # Module.__setattr__, as PyTorch: a Module entry is registered as a submodule (its
+        # parameters are the list's too), other objects are plain attributes
+        setattr(self, idx, _as_parameter(param))
 
     def __len__(self) -> int:
         return self._size
@@ -118,11 +116,7 @@ class ParameterDict(Module):
     def __setitem__(self, key, value):
         self._keys[key] = None  # recorded before the key is checked, as PyTorch does (list(pd) then shows it)
         self._check_key(key)
-        value = _as_parameter(value)
-        if isinstance(value, Parameter):
-            self.register_parameter(key, value)
-        else:
-            object.__setattr__(self, key, value)
+        setattr(self, key, _as_parameter(value))  # Module.__setattr__, as in PyTorch
 
     def __delitem__(self, key):
         del self._keys[key]  # an unknown key is a KeyError before the type check, as in PyTorch
