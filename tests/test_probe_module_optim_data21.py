@@ -686,3 +686,38 @@ LAZY = {
 @pytest.mark.parametrize("name", LAZY)
 def test_lazy_placeholders(name):
     assert_same(LAZY[name])
+
+
+# ------------------------------------------------------------------ Module.to argument forms
+def _module_to(*args, **kwargs):
+    return lambda m: str(m.nn.Linear(1, 1).to(*args, **{k: v(m) if callable(v) else v
+                                                        for k, v in kwargs.items()}).weight.dtype)
+
+
+def _module_to_with(make_args, **kwargs):
+    return lambda m: str(m.nn.Linear(1, 1).to(*make_args(m), **kwargs).weight.dtype)
+
+
+MODULE_TO = {
+    "device_dtype_flag_int": _module_to_with(lambda m: ("cpu", m.float64, True, 5)),
+    "two_strings": _module_to("cpu", "float"),
+    "dtype_then_device": _module_to_with(lambda m: (m.float64, "cpu")),
+    "dtype_non_blocking": _module_to_with(lambda m: (m.float64, True)),
+    "dtype_int_flag": _module_to_with(lambda m: (m.float64, 1)),
+    "positional_copy_false": _module_to_with(lambda m: ("cpu", m.float64, False, False)),
+    "keyword_copy_false": _module_to_with(lambda m: (m.float64,), copy=False),
+    "none_device": _module_to(None),
+    "unknown_keyword": _module_to(bogus=1),
+    "tensor_then_device": _module_to_with(lambda m: (m.ones(1), "cpu")),
+    "device_non_blocking_int": _module_to_with(lambda m: (m.device("cpu"),), non_blocking=1),
+    "tensor_form": _module_to_with(lambda m: (m.ones(1, dtype=m.float64),)),
+    "python_float_type": _module_to(float),
+    "python_int_type": _module_to(int),
+    "tensor_keyword": _module_to(tensor=lambda m: m.ones(1, dtype=m.float16)),
+    "integer_dtype": _module_to_with(lambda m: (m.int64,)),
+}
+
+
+@pytest.mark.parametrize("name", MODULE_TO)
+def test_module_to_forms(name):
+    assert_same(MODULE_TO[name])

@@ -140,6 +140,74 @@ def _run_registration_hooks(hooks: OrderedDict, module: Any, name: str, value: A
     return value
 
 
+# Note [Module.to signatures]
+# Module.to takes PyTorch's three Tensor.to forms (torch._C._nn._parse_to):
+#   to(device=None, dtype=None, non_blocking=False, copy=False, *, memory_format=None)
+#   to(dtype, non_blocking=False, copy=False, *, memory_format=None)
+#   to(tensor, non_blocking=False, copy=False, *, memory_format=None)
+# non_blocking and copy must be bools; anything else (to('cpu', 'float'), to(dtype, 'cpu'),
+# to('cpu', torch.float64, True, 5)) is PyTorch's TypeError listing the forms, and any copy
+# argument is refused (even copy=False). A dtype may be a torch.dtype or a Python type (float -> float64).
+_MODULE_TO_FORMS = (
+    " * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n"
+    " * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = "
+    "None)\n"
+    " * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n")
+
+
+def _to_type_name(value):
+    from ..._dtype import dtype as _dtype, device as _device
+    if isinstance(value, Tensor):
+        return "Tensor"
+    if isinstance(value, _dtype):
+        return "torch.dtype"
+    if isinstance(value, _device):
+        return "torch.device"
+    return type(value).__name__
+
+
+def _parse_module_to(args, kwargs):
+    """(device, dtype) of a Module.to call (Note [Module.to signatures])."""
+    from ..._dtype import dtype as _dtype, device as _device
+
+    def is_device(v):
+        return v is None or isinstance(v, (str, _device)) or (isinstance(v, int) and not isinstance(v, bool))
+
+    def is_dtype(v):
+        return isinstance(v, _dtype) or v in (float, int, bool, complex)
+
+    def flags_ok(values):
+        return all(isinstance(v, bool) for v in values)
+
+    forms = (
+        (("device", "dtype", "non_blocking", "copy"), lambda b: is_device(b.get("device"))
+         and (b.get("dtype") is None or is_dtype(b.get("dtype")))),
+        (("dtype", "non_blocking", "copy"), lambda b: "dtype" in b and is_dtype(b["dtype"])),
+        (("tensor", "non_blocking", "copy"), lambda b: isinstance(b.get("tensor"), Tensor)),
+    )
+    for names, first_ok in forms:
+        if len(args) > len(names):
+            continue
+        bound = dict(zip(names, args))
+        extra = {k: v for k, v in kwargs.items() if k != "memory_format"}
+        if any(k not in names or k in bound for k in extra):
+            continue
+        bound.update(extra)
+        if not first_ok(bound) or not flags_ok([bound[k] for k in ("non_blocking", "copy") if k in bound]):
+            continue
+        if "copy" in bound:  # even copy=False, as PyTorch's _parse_to
+            raise RuntimeError(".to() does not accept copy argument")
+        if "tensor" in bound:
+            return bound["tensor"].device, bound["tensor"].dtype
+        return bound.get("device"), bound.get("dtype")
+    given = [_to_type_name(a) for a in args]
+    named = [f"{k}={_to_type_name(v)}" for k, v in kwargs.items()]
+    described = ", ".join(given + named) if given else "".join(f"{n}, " for n in named)
+    raise TypeError(f"to() received an invalid combination of arguments - got ({described}), but expected one "
+                    f"of:\n{_MODULE_TO_FORMS}")
+
+
 class Module:
     r"""Base class for all neural network modules.
 
@@ -688,21 +756,7 @@ class Module:
         (a device with no backend raises when the module holds tensors, as in
         PyTorch)."""
         from ..._args import dtype_arg, device_arg
-        from ..._dtype import device as _device
-        dtype = kwargs.pop("dtype", None)
-        dev = kwargs.pop("device", None)
-        kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)
-        if kwargs:
-            raise TypeError(f"to() received an invalid combination of arguments: unexpected keyword "
-                            f"'{next(iter(kwargs))}'")
-        for a in args:
-            if isinstance(a, Tensor):
-                dtype = a.dtype
-            elif isinstance(a, (str, _device)) or (isinstance(a, int) and not isinstance(a, bool)):
-                dev = a
-            elif a is not None:
-                dtype = a
+        dev, dtype = _parse_module_to(args, kwargs)
         dev = device_arg(dev, "to", check=False)
         if dtype is not None:
             dtype = dtype_arg(dtype, "to")
