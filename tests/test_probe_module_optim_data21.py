@@ -721,3 +721,54 @@ MODULE_TO = {
 @pytest.mark.parametrize("name", MODULE_TO)
 def test_module_to_forms(name):
     assert_same(MODULE_TO[name])
+
+
+# ------------------------------------------------------------------ state_dict post hooks, modules(), type()
+def _state_dict_post_hooks(m):
+    out = []
+    lin = m.nn.Linear(1, 1)
+    h = lin.register_state_dict_post_hook(lambda mod, sd, prefix, meta: sd.__setitem__("extra", 1))
+    out.append(sorted(lin.state_dict()))
+    h.remove()
+    lin.register_state_dict_post_hook(lambda mod, sd, prefix, meta: {"x": 1})
+    try:
+        lin.state_dict()
+    except RuntimeError as e:
+        out.append(str(e))
+    private = m.nn.Linear(1, 1)
+    private._register_state_dict_hook(lambda mod, sd, prefix, meta: {"replaced": 1})
+    out.append(private.state_dict())
+    return out
+
+
+def _same_function_public_then_private(m):
+    def hook(mod, sd, prefix, meta):
+        return None
+    lin = m.nn.Linear(1, 1)
+    lin.register_state_dict_post_hook(hook)
+    lin._register_state_dict_hook(hook)
+
+
+def _exception_type(call):
+    """Only the exception type is compared (the binding's message differs)."""
+    try:
+        call()
+    except Exception as e:  # noqa: BLE001
+        return type(e).__name__
+    return None
+
+
+MODULE_MISC = {
+    "state_dict_post_hooks": _state_dict_post_hooks,
+    "state_dict_post_hook_not_callable": lambda m: m.nn.Linear(1, 1).register_state_dict_post_hook(3),
+    "same_function_public_then_private": _same_function_public_then_private,
+    "modules_keep_duplicates": lambda m: (lambda lin: len(list(m.nn.Sequential(lin, lin).modules(
+        remove_duplicate=False))))(m.nn.Linear(1, 1)),
+    "type_none_exception_type": lambda m: _exception_type(lambda: m.nn.Linear(1, 1).type(None)),
+    "type_double": lambda m: str(m.nn.Linear(1, 1).type(m.float64).weight.dtype),
+}
+
+
+@pytest.mark.parametrize("name", MODULE_MISC)
+def test_module_misc(name):
+    assert_same(MODULE_MISC[name])

@@ -675,8 +675,8 @@ class Module:
                 memo.add(id(module))
                 yield name, module
 
-    def modules(self) -> Iterator[Module]:
-        for _, module in self.named_modules():
+    def modules(self, remove_duplicate: bool = True) -> Iterator[Module]:
+        for _, module in self.named_modules(remove_duplicate=remove_duplicate):
             yield module
 
     def named_modules(self, memo: set[int] | None = None, prefix: str = "",
@@ -794,7 +794,7 @@ class Module:
         return self._apply(lambda t: t.to(bfloat16) if t.is_floating_point() else t)
 
     def type(self: _M, dst_type: Any) -> _M:
-        return self._apply(lambda t: t.to(dst_type))
+        return self._apply(lambda t: t.type(dst_type))  # Tensor.type's checks, as PyTorch
 
     def cpu(self: _M) -> _M:
         return self
@@ -865,7 +865,10 @@ class Module:
                 module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
         for hook in self._state_dict_hooks.values():
             result = hook(self, destination, prefix, local_metadata)
-            if result is not None:
+            if getattr(hook, "_from_public_api", False):
+                if result is not None:
+                    raise RuntimeError("state_dict post-hook must return None")
+            elif result is not None:  # the private _register_state_dict_hook may replace it
                 destination = result
         return destination
 
@@ -877,6 +880,18 @@ class Module:
         return handle
 
     def register_state_dict_post_hook(self, hook: Any) -> Any:
+        """hook(module, state_dict, prefix, local_metadata) -> None (it edits state_dict in place)."""
+        hook._from_public_api = True  # PyTorch marks it so (a non-function is an AttributeError here, as there)
+        handle = RemovableHandle(self._state_dict_hooks)
+        self._state_dict_hooks[handle.id] = hook
+        return handle
+
+    def _register_state_dict_hook(self, hook: Any) -> Any:
+        """The private form some libraries use: hook(module, state_dict, prefix, local_metadata) may return
+        a replacement state_dict."""
+        if getattr(hook, "_from_public_api", False):
+            raise RuntimeError("Cannot register the same function as the state dict post hook that was "
+                               "previously registered via register_state_dict_post_hook")
         handle = RemovableHandle(self._state_dict_hooks)
         self._state_dict_hooks[handle.id] = hook
         return handle
