@@ -434,7 +434,19 @@ OPTIM = {
     "adam_tensor_lr_foreach": lambda m: m.optim.Adam([m.nn.Parameter(m.ones(1))], lr=m.tensor(0.1), foreach=True),
     "adamw_tensor_lr_foreach": lambda m: m.optim.AdamW([m.nn.Parameter(m.ones(1))], lr=m.tensor(0.1), foreach=True),
     "global_step_hooks": _global_optimizer_hooks,
+    "sgd_dampening_unused_without_momentum": lambda m: _sgd_one_step(m, dampening=None),
+    "sgd_dampening_text_unused_without_momentum": lambda m: _sgd_one_step(m, dampening="x"),
+    "sgd_dampening_with_momentum": lambda m: _sgd_one_step(m, momentum=0.9, dampening=0.5),
 }
+
+
+def _sgd_one_step(m, **kwargs):
+    p = m.nn.Parameter(m.ones(3))
+    opt = m.optim.SGD([p], lr=0.1, **kwargs)
+    for _ in range(2):
+        p.grad = m.ones(3)
+        opt.step()
+    return [round(v, 6) for v in p.tolist()]
 
 
 @pytest.mark.parametrize("name", OPTIM)
