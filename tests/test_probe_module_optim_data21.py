@@ -784,3 +784,29 @@ MODULE_MISC = {
 @pytest.mark.parametrize("name", MODULE_MISC)
 def test_module_misc(name):
     assert_same(MODULE_MISC[name])
+
+
+# ------------------------------------------------------------------ DataLoader over a TensorDataset with odd indices
+def _tensor_dataset_batches(sampler_of):
+    def case(m):
+        import numpy as np
+        ds = m.utils.data.TensorDataset(m.arange(6.0), m.arange(6))
+        loader = m.utils.data.DataLoader(ds, sampler=sampler_of(m, np), batch_size=2)
+        return [[t.tolist() for t in batch] for batch in loader]
+    return case
+
+
+TENSOR_DATASET_INDICES = {
+    "negative_index": _tensor_dataset_batches(lambda m, np: [5, -1]),
+    "numpy_ints": _tensor_dataset_batches(lambda m, np: [np.int64(2), np.int32(3)]),
+    "tensor_indices": _tensor_dataset_batches(lambda m, np: [m.tensor(1), m.tensor(2)]),
+    "bool_indices": _tensor_dataset_batches(lambda m, np: [True, False]),
+    "past_the_end": _tensor_dataset_batches(lambda m, np: [6]),
+    "before_the_start": _tensor_dataset_batches(lambda m, np: [-7]),
+    "in_range": _tensor_dataset_batches(lambda m, np: [4, 0, 3]),
+}
+
+
+@pytest.mark.parametrize("name", TENSOR_DATASET_INDICES)
+def test_tensor_dataset_loader_indices(name):
+    assert_same(TENSOR_DATASET_INDICES[name])
