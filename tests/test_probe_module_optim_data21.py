@@ -810,3 +810,18 @@ TENSOR_DATASET_INDICES = {
 @pytest.mark.parametrize("name", TENSOR_DATASET_INDICES)
 def test_tensor_dataset_loader_indices(name):
     assert_same(TENSOR_DATASET_INDICES[name])
+
+
+INIT_BAD_NUMBERS = {
+    "uniform_a_text": lambda m: m.nn.init.uniform_(m.empty(2), a="x"),
+    "uniform_b_none": lambda m: m.nn.init.uniform_(m.empty(2), b=None),
+    "normal_mean_text": lambda m: m.nn.init.normal_(m.empty(2), mean="x"),
+    "normal_std_tuple": lambda m: m.nn.init.normal_(m.empty(2), std=(1,)),
+    "sparse_std_text": lambda m: m.nn.init.sparse_(m.empty(2, 2), 0.5, std="x"),
+    "uniform_bool_bounds": lambda m: m.nn.init.uniform_(m.empty(2), a=True, b=2).shape,
+}
+
+
+@pytest.mark.parametrize("name", INIT_BAD_NUMBERS)
+def test_init_bad_numbers(name):
+    assert_same(INIT_BAD_NUMBERS[name])

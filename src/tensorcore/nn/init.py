@@ -45,6 +45,14 @@ def _check_tensor(tensor, first_attribute):
         raise AttributeError(f"'{type(tensor).__name__}' object has no attribute '{first_attribute}'")
 
 
+def _float_arg(value, op, name, position):
+    """`value` as the float PyTorch's binding takes: a number (or a one-element tensor);
+    anything else is its TypeError naming the argument (float('x') would be a ValueError)."""
+    if not isinstance(value, (int, float, Tensor)) and not hasattr(value, "__float__"):  # bools pass, as there
+        raise TypeError(f"{op}(): argument '{name}' (position {position}) must be float, not {type(value).__name__}")
+    return float(value)
+
+
 def _fill_from(tensor, values):
     with no_grad():
         tensor.copy_(values)
@@ -58,7 +66,7 @@ def uniform_(tensor: Any, a: Any = 0.0, b: Any = 1.0, generator: Any = None) -> 
         from .._functions import rand
         return _fill_from(tensor, rand(tensor.shape, generator=generator, dtype=tensor.dtype) * (b - a) + a)
     with no_grad():
-        return _C.uniform_(tensor, float(a), float(b))
+        return _C.uniform_(tensor, _float_arg(a, "uniform_", "from", 1), _float_arg(b, "uniform_", "to", 2))
 
 
 def normal_(tensor: Any, mean: Any = 0.0, std: Any = 1.0, generator: Any = None) -> Tensor:
@@ -68,7 +76,7 @@ def normal_(tensor: Any, mean: Any = 0.0, std: Any = 1.0, generator: Any = None)
         from .._functions import randn
         return _fill_from(tensor, randn(tensor.shape, generator=generator, dtype=tensor.dtype) * std + mean)
     with no_grad():
-        return _C.normal_(tensor, float(mean), float(std))
+        return _C.normal_(tensor, _float_arg(mean, "normal_", "mean", 1), _float_arg(std, "normal_", "std", 2))
 
 
 def trunc_normal_(tensor: Any, mean: Any = 0.0, std: Any = 1.0, a: Any = -2.0, b: Any = 2.0, generator: Any = None) -> Tensor:
