@@ -825,3 +825,28 @@ INIT_BAD_NUMBERS = {
 @pytest.mark.parametrize("name", INIT_BAD_NUMBERS)
 def test_init_bad_numbers(name):
     assert_same(INIT_BAD_NUMBERS[name])
+
+
+def _clip_with_order(m, order, clip=True):
+    ps = [m.nn.Parameter(m.ones(2, 2)), m.nn.Parameter(m.ones(3))]
+    ps[0].grad = m.tensor([[3.0, -4.0], [0.0, 1.0]])
+    ps[1].grad = m.tensor([1.0, 2.0, 2.0])
+    if clip:
+        total = m.nn.utils.clip_grad_norm_(ps, 0.5, norm_type=order)
+    else:
+        total = m.nn.utils.get_total_norm([p.grad for p in ps], norm_type=order)
+    return round(float(total), 5), [[round(v, 5) for v in p.grad.flatten().tolist()] for p in ps]
+
+
+CLIP = {
+    "clip_minus_inf": lambda m: _clip_with_order(m, -float("inf")),
+    "clip_inf": lambda m: _clip_with_order(m, float("inf")),
+    "clip_inf_text": lambda m: _clip_with_order(m, "inf"),
+    "total_norm_minus_inf": lambda m: _clip_with_order(m, -float("inf"), clip=False),
+    "total_norm_one": lambda m: _clip_with_order(m, 1, clip=False),
+}
+
+
+@pytest.mark.parametrize("name", CLIP)
+def test_clip_grad_orders(name):
+    assert_same(CLIP[name])
