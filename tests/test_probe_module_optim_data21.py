@@ -850,3 +850,25 @@ CLIP = {
 @pytest.mark.parametrize("name", CLIP)
 def test_clip_grad_orders(name):
     assert_same(CLIP[name])
+
+
+def _assign_twice(first, second):
+    def case(m):
+        make = {"tensor": lambda: m.ones(1), "none": lambda: None, "int": lambda: 3,
+                "buffer": lambda: m.nn.Buffer(m.ones(1)), "param": lambda: m.nn.Parameter(m.ones(1)),
+                "module": lambda: m.nn.ReLU()}
+        mod = m.nn.Module()
+        mod.x = make[first]()
+        mod.x = make[second]()
+        return sorted(mod._parameters), sorted(mod._buffers), sorted(mod._modules), list(mod.state_dict())
+    return case
+
+
+SETATTR = {f"{a}_then_{b}": _assign_twice(a, b)
+           for a in ("tensor", "none", "int", "buffer", "param", "module")
+           for b in ("buffer", "param", "module", "tensor")}
+
+
+@pytest.mark.parametrize("name", SETATTR)
+def test_setattr_transitions(name):
+    assert_same(SETATTR[name])

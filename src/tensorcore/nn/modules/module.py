@@ -589,7 +589,8 @@ class Module:
         if isinstance(value, Buffer):
             if buffers is None:
                 raise AttributeError("cannot assign buffer before Module.__init__() call")
-            remove_from(d, self._parameters, self._modules)
+            # no clearing first, as PyTorch: a plain attribute, parameter or module of that name is
+            # register_buffer's KeyError / the TypeErrors above
             self.register_buffer(name, value.data, value.persistent)
             return
         if buffers is not None and name in buffers:
