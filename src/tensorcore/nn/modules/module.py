@@ -45,7 +45,10 @@ def _addindent(s_, num_spaces):
     return first + "\n" + "\n".join(s)
 
 
-_typename = typename  # the name PyTorch's messages give a value (Note [typename of tensors])
+def _typename(value):
+    """The name PyTorch's messages give a value (Note [typename of tensors]); an nn.Buffer
+    (a marker around its tensor here, a Tensor subclass in PyTorch) is named by its tensor."""
+    return typename(value.data if isinstance(value, Buffer) else value)
 
 
 class RemovableHandle:
