@@ -872,3 +872,25 @@ SETATTR = {f"{a}_then_{b}": _assign_twice(a, b)
 @pytest.mark.parametrize("name", SETATTR)
 def test_setattr_transitions(name):
     assert_same(SETATTR[name])
+
+
+def _buffer_is_a_tensor(m):
+    b = m.nn.Buffer(m.ones(2), persistent=False)
+    mod = m.nn.Module()
+    mod.b = b
+    return (type(b).__name__, isinstance(b, m.Tensor), isinstance(b, m.nn.Buffer), isinstance(m.ones(1), m.nn.Buffer),
+            b.persistent, (b + 1).tolist(), tuple(b.shape), mod.b is b, list(mod.state_dict()), [n for n, _ in
+                                                                                          mod.named_buffers()])
+
+
+BUFFER = {
+    "buffer_is_a_tensor": _buffer_is_a_tensor,
+    "buffer_keeps_requires_grad": lambda m: m.nn.Buffer(m.ones(2, requires_grad=True) * 2).requires_grad,
+    "buffer_of_non_tensor": lambda m: m.nn.Buffer([1, 2]),
+    "buffer_default": lambda m: tuple(m.nn.Buffer().shape),
+}
+
+
+@pytest.mark.parametrize("name", BUFFER)
+def test_buffer(name):
+    assert_same(BUFFER[name])

@@ -45,10 +45,7 @@ def _addindent(s_, num_spaces):
     return first + "\n" + "\n".join(s)
 
 
-def _typename(value):
-    """The name PyTorch's messages give a value (Note [typename of tensors]); an nn.Buffer
-    (a marker around its tensor here, a Tensor subclass in PyTorch) is named by its tensor."""
-    return typename(value.data if isinstance(value, Buffer) else value)
+_typename = typename  # the name PyTorch's messages give a value (Note [typename of tensors])
 
 
 class RemovableHandle:
@@ -594,7 +591,7 @@ class Module:
                 raise AttributeError("cannot assign buffer before Module.__init__() call")
             # no clearing first, as PyTorch: a plain attribute, parameter or module of that name is
             # register_buffer's KeyError / the TypeErrors above
-            self.register_buffer(name, value.data, value.persistent)
+            self.register_buffer(name, value, value.persistent)
             return
         if buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):
