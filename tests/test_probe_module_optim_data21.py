@@ -894,3 +894,29 @@ BUFFER = {
 @pytest.mark.parametrize("name", BUFFER)
 def test_buffer(name):
     assert_same(BUFFER[name])
+
+
+def _functional_call(path, strict_keys):
+    def case(m):
+        import importlib
+        module_path, name = path.rsplit(".", 1)
+        call = getattr(importlib.import_module(m.__name__ + module_path), name)
+        net = m.nn.Sequential(m.nn.Linear(2, 2), m.nn.ReLU())
+        return tuple(call(net, strict_keys(m), (m.ones(3, 2),), strict=True).shape)
+    return case
+
+
+FUNCTIONAL_CALL = {
+    "func_strict_missing": _functional_call(".func.functional_call", lambda m: {"0.weight": m.ones(2, 2)}),
+    "func_strict_unexpected_and_missing": _functional_call(
+        ".func.functional_call", lambda m: {"0.weight": m.ones(2, 2), "extra": m.ones(1)}),
+    "func_strict_complete": _functional_call(
+        ".func.functional_call", lambda m: {"0.weight": m.ones(2, 2), "0.bias": m.zeros(2)}),
+    "stateless_deprecated": _functional_call(
+        ".nn.utils.stateless.functional_call", lambda m: {"0.weight": m.ones(2, 2), "0.bias": m.zeros(2)}),
+}
+
+
+@pytest.mark.parametrize("name", FUNCTIONAL_CALL)
+def test_functional_call(name):
+    assert_same(FUNCTIONAL_CALL[name])
