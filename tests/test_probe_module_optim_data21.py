@@ -437,7 +437,21 @@ OPTIM = {
     "sgd_dampening_unused_without_momentum": lambda m: _sgd_one_step(m, dampening=None),
     "sgd_dampening_text_unused_without_momentum": lambda m: _sgd_one_step(m, dampening="x"),
     "sgd_dampening_with_momentum": lambda m: _sgd_one_step(m, momentum=0.9, dampening=0.5),
+    "sgd_differentiable_leaf": lambda m: _differentiable_step(m, "SGD", leaf=True),
+    "adam_differentiable_leaf": lambda m: _differentiable_step(m, "Adam", leaf=True),
+    "adagrad_differentiable_leaf": lambda m: _differentiable_step(m, "Adagrad", leaf=True),
+    "sgd_differentiable_non_leaf": lambda m: _differentiable_step(m, "SGD", leaf=False),
+    "adam_differentiable_non_leaf": lambda m: _differentiable_step(m, "Adam", leaf=False),
 }
+
+
+def _differentiable_step(m, name, leaf):
+    w = m.ones(2, requires_grad=True)
+    p = m.nn.Parameter(m.ones(2)) if leaf else w.clone()
+    opt = getattr(m.optim, name)([p], lr=0.1, differentiable=True)
+    p.grad = m.tensor([1.0, 2.0])
+    opt.step()
+    return p.grad_fn is not None, [round(v, 5) for v in p.tolist()]
 
 
 def _sgd_one_step(m, **kwargs):

@@ -350,6 +350,10 @@ class Optimizer:
                 if getattr(g, "is_sparse", False) and not allow_sparse:
                     hint = ", please consider SparseAdam instead" if name == "Adam" else ""
                     raise RuntimeError(f"{name} does not support sparse gradients{hint}")
+                if group.get("differentiable") and p.is_leaf and p.requires_grad and _C.is_grad_enabled():
+                    # differentiable=True steps with autograd on: PyTorch's first in-place update of a
+                    # leaf parameter fails so (only non-leaf "parameters" can be updated in the graph)
+                    raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
                 params.append(p)
                 grads.append(g)
         if params and group.get("capturable"):
