@@ -255,6 +255,9 @@ CONTAINERS = {
         m.nn.ParameterDict({"a": m.nn.Linear(1, 1), "b": m.ones(1)})),
     "parameter_dict_non_parameter_over_parameter": lambda m: m.nn.ParameterDict({"b": m.ones(1)}).__setitem__(
         "b", "x"),
+    "parameter_list_float_index": lambda m: m.nn.ParameterList([m.ones(1), m.ones(2)])[1.0],
+    "parameter_list_text_index": lambda m: m.nn.ParameterList([m.ones(1)])["a"],
+    "parameter_list_float_set": lambda m: m.nn.ParameterList([m.ones(1), m.ones(2)]).__setitem__(1.0, m.ones(3)),
     "module_list_forward": lambda m: m.nn.ModuleList()(m.ones(1)),
     "module_dict_forward": lambda m: m.nn.ModuleDict()(m.ones(1)),
 }

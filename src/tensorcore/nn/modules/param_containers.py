@@ -5,6 +5,7 @@ Entries are registered on the module as parameters named "0", "1", ...
 and state_dict() under PyTorch's keys; plain tensors are wrapped in
 Parameter on insertion, as PyTorch does."""
 from __future__ import annotations
+import operator
 from typing import Any
 import warnings
 from collections import OrderedDict
@@ -42,7 +43,7 @@ class ParameterList(Module):
             self += values
 
     def _get_abs_string_index(self, idx):
-        idx = int(idx)
+        idx = operator.index(idx)  # as PyTorch: a float or a string is a TypeError, never truncated
         if not -len(self) <= idx < len(self):
             raise IndexError(f"index {idx} is out of range")
         if idx < 0:
