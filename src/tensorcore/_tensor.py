@@ -602,6 +602,7 @@ def __deepcopy__(self, memo):
         with _no_grad():
             new = new_base.as_strided(self.shape, self.stride(), self.storage_offset())
         memo[id(self)] = new
+        _copy_attributes(self, new, memo)
         return new
     with _no_grad():
         new = _C.clone(self)
@@ -612,6 +613,36 @@ def __deepcopy__(self, memo):
     memo[id(self)] = new
     if self.grad is not None and self.is_leaf:
         new.grad = self.grad.clone()
+    _copy_attributes(self, new, memo)
+    return new
+
+
+def _copy_attributes(source, new, memo):
+    """Attributes a program set on a tensor (t.tag = ...) are deep-copied with
+    it, as PyTorch's Tensor.__deepcopy__ does (nn.Parameter's own deepcopy
+    drops them, in PyTorch too)."""
+    if source.__dict__ and not _is_parameter(source):
+        import copy
+        new.__dict__.update(copy.deepcopy(source.__dict__, memo))
+
+
+def _is_parameter(t):
+    from .nn.parameter import Parameter
+    return isinstance(t, Parameter)
+
+
+@_method
+def __copy__(self):
+    """copy.copy(t): a new leaf tensor over the same memory (PyTorch's shallow
+    copy rebuilds the tensor around its storage, so writes show in both),
+    keeping requires_grad, the class and the attributes set on it."""
+    with _no_grad():
+        new = self.detach()
+    if self.requires_grad:
+        new.requires_grad_(True)
+    if builtins.type(self) is not Tensor:
+        new = builtins.type(self)(new, self.requires_grad)
+    new.__dict__.update(self.__dict__)
     return new
 
 

@@ -439,7 +439,7 @@ def functional_call(module: Any, parameter_and_buffer_dicts: Any, args: Any = No
                     tie_weights: Any = True, strict: Any = False) -> Any:
     """module(*args, **kwargs) with its parameters and buffers replaced by
     the given tensors (a dict, or a tuple/list of dicts merged)."""
-    from ..nn.utils.stateless import functional_call as stateless_call
+    from ..nn.utils.stateless import _functional_call as stateless_call
     if isinstance(parameter_and_buffer_dicts, dict):
         merged = parameter_and_buffer_dicts
     elif isinstance(parameter_and_buffer_dicts, (list, tuple)):

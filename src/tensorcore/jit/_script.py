@@ -160,7 +160,7 @@ class ScriptModule(Module):
             d["_modules"][name] = value
             return
         if name in d["_parameters"] or name in d["_buffers"] or name in d["_modules"] or \
-                type(value).__name__ in ("Parameter", "Buffer"):
+                type(value).__name__ == "Parameter" or getattr(value, "_is_buffer", False):
             Module.__setattr__(self, name, value)  # the dicts are the copy's own: forward sees it
             return
         setattr(d["_impl"], name, value)

@@ -139,9 +139,8 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
 
 
 def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
-    oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
-    if input.dim() >= 2:  # None keeps that input size
-        oh, ow = input.shape[-2] if oh is None else oh, input.shape[-1] if ow is None else ow
+    from ._pooling_nd import adaptive_output_size
+    oh, ow = adaptive_output_size(input, output_size, 2, "adaptive_avg_pool2d")
     if input.dim() == 4 and input.shape[1] == 0 and input.shape[2] and input.shape[3] and oh >= 0 and ow >= 0:
         # PyTorch checks only the spatial dims: no channels is an empty result.
         return input.reshape([input.shape[0], 0, 1, 1]).expand([input.shape[0], 0, int(oh), int(ow)]).clone()
@@ -162,7 +161,7 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
     count = input.numel() // input.shape[1] if input.shape[1] else 0
     if training and count == 1:
         raise ValueError(f"Expected more than 1 value per channel when training, got input size "
-                         f"{list(input.shape)}")
+                         f"{input.shape}")
     if not training:
         for stat_name, stat in (("running_mean", running_mean), ("running_var", running_var)):
             if stat is None:

@@ -549,7 +549,9 @@ def adaptive_avg_pool1d(input: Any, output_size: Any) -> Tensor:
     from .functional import adaptive_avg_pool2d
     if input.dim() not in (2, 3):
         raise RuntimeError(f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got {list(input.shape)}")
-    return adaptive_avg_pool2d(input.unsqueeze(-2), (1, _one(output_size, "adaptive_avg_pool1d"))).squeeze(-2)
+    from ._pooling_nd import adaptive_output_size
+    (size,) = adaptive_output_size(input, output_size, 1, "adaptive_avg_pool1d")
+    return adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
 
 
 def _adaptive_bounds(n_in, n_out):
@@ -557,11 +559,10 @@ def _adaptive_bounds(n_in, n_out):
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
-    from ._pooling_nd import _adaptive_max_nd
+    from ._pooling_nd import _adaptive_max_nd, adaptive_output_size
+    output_size = adaptive_output_size(input, output_size, 2, "adaptive_max_pool2d")
     if input.dim() not in (3, 4):
         raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got {list(input.shape)}")
-    if not isinstance(output_size, (list, tuple)):
-        output_size = (output_size, output_size)
     return _adaptive_max_nd(input, output_size, 2, return_indices, "adaptive_max_pool2d", "adaptive_max_pool2d")
 
 
@@ -572,7 +573,9 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
         if input.shape[i] == 0:
             raise RuntimeError(f"adaptive_max_pool1d(): Expected input to have non-zero size for non-batch "
                                f"dimensions, but input has sizes {list(input.shape)} with dimension {i} being empty")
-    out = adaptive_max_pool2d(input.unsqueeze(-2), (1, _one(output_size, "adaptive_max_pool1d")), return_indices)
+    from ._pooling_nd import adaptive_output_size
+    (size,) = adaptive_output_size(input, output_size, 1, "adaptive_max_pool1d")
+    out = adaptive_max_pool2d(input.unsqueeze(-2), (1, size), return_indices)
     if return_indices:
         return out[0].squeeze(-2), out[1].squeeze(-2)
     return out.squeeze(-2)

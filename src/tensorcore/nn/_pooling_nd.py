@@ -272,14 +272,54 @@ def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
 
 
 # ---- adaptive pooling ----
-def _adaptive_sizes(x, output_size, nd):
-    if isinstance(output_size, (list, tuple)):
-        if len(output_size) != nd:
-            raise RuntimeError(f"adaptive pool: output_size must be {nd}")
-        out = list(output_size)
-    else:
-        out = [output_size] * nd
-    return [x.shape[-nd + i] if o is None else int(o) for i, o in enumerate(out)]
+# Note [adaptive pool output_size]
+# PyTorch validates output_size in two places: Python (_list_with_default) first
+# - an int stands for every spatial dim; anything else must have a len()
+#   ("object of type 'float' has no len()": a float is a TypeError, never truncated);
+# - a sequence at least as long as the input's rank is a ValueError
+#   ("Input dimension should be at least k"); None entries take the input's size;
+# then the C++ argument parser: each entry an int (TypeError naming the first
+# non-int), and the op its exact count (RuntimeError, each op its own words).
+# 1d pools skip the Python step: the parser wants an int or a tuple of one int.
+_ADAPTIVE_COUNT_MESSAGES = {
+    "adaptive_avg_pool2d": "adaptive_avg_pool2d: output_size must be 2",
+    "adaptive_avg_pool3d": "adaptive_avg_pool3d: output_size must be 3",
+    "adaptive_max_pool2d": "adaptive_max_pool2d(): internal error: output_size.size() must be 2",
+    "adaptive_max_pool3d": "adaptive_max_pool3d(): internal error: output_size.size() must be 3",
+}
+
+
+def _ints_checked(values, name):
+    for position, v in enumerate(values):
+        if not isinstance(v, int) and not (isinstance(v, Tensor) and v.dim() == 0 and not v.is_floating_point()):
+            raise TypeError(f"{name}(): argument 'output_size' (position 2) must be tuple of ints, but found element "
+                            f"of type {type(v).__name__} at pos {position}")
+    return [int(v) for v in values]
+
+
+def adaptive_output_size(input, output_size, nd, name):
+    """output_size of the adaptive pool `name` over the last nd dims, checked as
+    PyTorch checks it (Note [adaptive pool output_size]); a list of nd ints."""
+    if nd == 1:
+        if isinstance(output_size, int):
+            return [output_size]
+        if not isinstance(output_size, (list, tuple)):
+            raise TypeError(f"{name}(): argument 'output_size' (position 2) must be tuple of ints, not "
+                            f"{type(output_size).__name__}")
+        sizes = _ints_checked(output_size, name)
+        if len(sizes) != 1:
+            raise RuntimeError(f"{name}() argument 'output_size' should contain one int (got {len(sizes)})")
+        return sizes
+    if isinstance(output_size, int):
+        return [output_size] * nd
+    n_given = len(output_size)  # TypeError for a float, as PyTorch's len() raises
+    if input.dim() <= n_given:
+        raise ValueError(f"Input dimension should be at least {n_given + 1}")
+    sizes = [size if v is None else v for v, size in zip(output_size, input.shape[input.dim() - n_given:])]
+    sizes = _ints_checked(sizes, name)
+    if len(sizes) != nd:
+        raise RuntimeError(_ADAPTIVE_COUNT_MESSAGES[name])
+    return sizes
 
 
 def _check_adaptive_input(input, nd, name, kernel):
@@ -308,9 +348,9 @@ def _adaptive_avg_pool(input, outs, name):
 
 
 def adaptive_avg_pool3d(input: Any, output_size: Any) -> Tensor:
+    outs = adaptive_output_size(input, output_size, 3, "adaptive_avg_pool3d")
     if input.dim() not in (4, 5):
         raise RuntimeError(f"adaptive_avg_pool3d(): Expected 4D or 5D tensor, but got {list(input.shape)}")
-    outs = _adaptive_sizes(input, output_size, 3)
     if min(outs) < 0:
         raise RuntimeError(f"adaptive_avg_pool3d: elements of output_size must be greater than or equal to 0 but "
                            f"received {{{outs[0]}, {outs[1]},{outs[2]}}}")
@@ -366,7 +406,7 @@ def _adaptive_max_nd(input, output_size, nd, return_indices, name, kernel=None):
     kernel name in its dtype refusal."""
     _check_adaptive_input(input, nd, name, kernel or f"{name}_cpu")
     x, unbatched = _batched(input, nd, name)
-    outs = _adaptive_sizes(x, output_size, nd)
+    outs = list(output_size)  # checked by the caller (adaptive_output_size)
     if min(outs) < 0:
         shape = list(input.shape[:-nd]) + outs
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(outs)}: {shape}")
@@ -407,6 +447,7 @@ def _adaptive_max_nd(input, output_size, nd, return_indices, name, kernel=None):
 
 
 def adaptive_max_pool3d(input, output_size, return_indices=False):
+    output_size = adaptive_output_size(input, output_size, 3, "adaptive_max_pool3d")
     if input.dim() not in (4, 5):
         raise RuntimeError(f"adaptive_max_pool3d(): Expected 4D or 5D tensor, but got {list(input.shape)}")
     return _adaptive_max_nd(input, output_size, 3, return_indices, "adaptive_max_pool3d")

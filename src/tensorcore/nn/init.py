@@ -38,9 +38,19 @@ def calculate_gain(nonlinearity: Any, param: Any = None) -> Any:
     raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
 
 
-def _check_tensor(tensor, name):
+def _check_tensor(tensor, first_attribute):
+    """A non-tensor fails as in PyTorch, whose init functions just call a Tensor
+    method: AttributeError naming the first attribute PyTorch's version reads."""
     if not isinstance(tensor, Tensor):
-        raise TypeError(f"{name}(): argument 'tensor' must be Tensor, not {type(tensor).__name__}")
+        raise AttributeError(f"'{type(tensor).__name__}' object has no attribute '{first_attribute}'")
+
+
+def _float_arg(value, op, name, position):
+    """`value` as the float PyTorch's binding takes: a number (or a one-element tensor);
+    anything else is its TypeError naming the argument (float('x') would be a ValueError)."""
+    if not isinstance(value, (int, float, Tensor)) and not hasattr(value, "__float__"):  # bools pass, as there
+        raise TypeError(f"{op}(): argument '{name}' (position {position}) must be float, not {type(value).__name__}")
+    return float(value)
 
 
 def _fill_from(tensor, values):
@@ -56,7 +66,7 @@ def uniform_(tensor: Any, a: Any = 0.0, b: Any = 1.0, generator: Any = None) -> 
         from .._functions import rand
         return _fill_from(tensor, rand(tensor.shape, generator=generator, dtype=tensor.dtype) * (b - a) + a)
     with no_grad():
-        return _C.uniform_(tensor, float(a), float(b))
+        return _C.uniform_(tensor, _float_arg(a, "uniform_", "from", 1), _float_arg(b, "uniform_", "to", 2))
 
 
 def normal_(tensor: Any, mean: Any = 0.0, std: Any = 1.0, generator: Any = None) -> Tensor:
@@ -66,7 +76,7 @@ def normal_(tensor: Any, mean: Any = 0.0, std: Any = 1.0, generator: Any = None)
         from .._functions import randn
         return _fill_from(tensor, randn(tensor.shape, generator=generator, dtype=tensor.dtype) * std + mean)
     with no_grad():
-        return _C.normal_(tensor, float(mean), float(std))
+        return _C.normal_(tensor, _float_arg(mean, "normal_", "mean", 1), _float_arg(std, "normal_", "std", 2))
 
 
 def trunc_normal_(tensor: Any, mean: Any = 0.0, std: Any = 1.0, a: Any = -2.0, b: Any = 2.0, generator: Any = None) -> Tensor:
@@ -76,7 +86,7 @@ def trunc_normal_(tensor: Any, mean: Any = 0.0, std: Any = 1.0, a: Any = -2.0, b
     replace the values outside [a, b] until none is left; otherwise uniform
     proposals on [a, b] are accepted against the normal's log-density with a
     second uniform_ draw per round."""
-    _check_tensor(tensor, "trunc_normal_")
+    _check_tensor(tensor, "is_meta")
 
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
@@ -122,7 +132,7 @@ def trunc_normal_(tensor: Any, mean: Any = 0.0, std: Any = 1.0, a: Any = -2.0, b
 
 def constant_(tensor: Any, val: Any) -> Tensor:
     """Fills `tensor` with `val`."""
-    _check_tensor(tensor, "constant_")
+    _check_tensor(tensor, "fill_")
     with no_grad():
         return tensor.fill_(val)
 
@@ -132,13 +142,14 @@ def ones_(tensor: Any) -> Tensor:
 
 
 def zeros_(tensor: Any) -> Tensor:
-    _check_tensor(tensor, "zeros_")
+    _check_tensor(tensor, "zero_")
     with no_grad():
         return tensor.zero_()
 
 
 def eye_(tensor: Any) -> Tensor:
     """Fills a 2-D tensor with the identity matrix."""
+    _check_tensor(tensor, "ndimension")
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     with no_grad():
@@ -207,6 +218,7 @@ def kaiming_normal_(tensor: Any, a: Any = 0, mode: Any = "fan_in", nonlinearity:
 def dirac_(tensor: Any, groups: Any = 1) -> Tensor:
     """Fills a 3-, 4- or 5-d conv weight with the identity (Dirac delta) kernel
     per group: output channel d of each group copies input channel d."""
+    _check_tensor(tensor, "ndimension")
     dims = tensor.dim()
     if dims not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
@@ -229,6 +241,7 @@ def orthogonal_(tensor: Any, gain: Any = 1, generator: Any = None) -> Tensor:
     column signs fixed by diag(R) so the result is unique. The draw is
     PyTorch's (one normal_ of rows x cols); the factorisation is LAPACK's
     through NumPy, in float64 (it runs once, at initialisation)."""
+    _check_tensor(tensor, "ndimension")
     import numpy as np
     if tensor.dim() < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
@@ -257,6 +270,7 @@ def orthogonal_(tensor: Any, gain: Any = 1, generator: Any = None) -> Tensor:
 def sparse_(tensor: Any, sparsity: Any, std: Any = 0.01, generator: Any = None) -> Tensor:
     """N(0, std^2) entries with ceil(sparsity * rows) zeros per column, the
     zeroed rows picked by one randperm per column (PyTorch's draws, in order)."""
+    _check_tensor(tensor, "ndimension")
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     from .._functions import randperm
@@ -270,15 +284,29 @@ def sparse_(tensor: Any, sparsity: Any, std: Any = 0.01, generator: Any = None) 
     return tensor
 
 
-# Deprecated PyTorch spellings.
-uniform = uniform_
-normal = normal_
-constant = constant_
-xavier_uniform = xavier_uniform_
-xavier_normal = xavier_normal_
-kaiming_uniform = kaiming_uniform_
-kaiming_normal = kaiming_normal_
-orthogonal = orthogonal_
-sparse = sparse_
-dirac = dirac_
-eye = eye_
+# Deprecated PyTorch spellings: each warns as PyTorch's, then runs the in-place form.
+def _deprecated_spelling(init_function):
+    new_name = init_function.__name__
+    old_name = new_name[:-1]
+
+    def deprecated_init(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old_name}` is now deprecated in favor of `nn.init.{new_name}`.", FutureWarning,
+                      stacklevel=2)
+        return init_function(*args, **kwargs)
+
+    deprecated_init.__name__ = deprecated_init.__qualname__ = old_name
+    deprecated_init.__doc__ = f"Deprecated: use nn.init.{new_name}."
+    return deprecated_init
+
+
+uniform = _deprecated_spelling(uniform_)
+normal = _deprecated_spelling(normal_)
+constant = _deprecated_spelling(constant_)
+xavier_uniform = _deprecated_spelling(xavier_uniform_)
+xavier_normal = _deprecated_spelling(xavier_normal_)
+kaiming_uniform = _deprecated_spelling(kaiming_uniform_)
+kaiming_normal = _deprecated_spelling(kaiming_normal_)
+orthogonal = _deprecated_spelling(orthogonal_)
+sparse = _deprecated_spelling(sparse_)
+dirac = _deprecated_spelling(dirac_)
+eye = _deprecated_spelling(eye_)

@@ -47,15 +47,26 @@ def _rebuild_parameter(array, requires_grad):
     return Parameter(_rebuild(array, False), requires_grad)
 
 
-class Buffer:
-    """Marks a tensor as a buffer when assigned as a Module attribute
-    (``self.running = nn.Buffer(t, persistent=True)``). Like PyTorch's
-    nn.Buffer, the module stores the tensor itself."""
+class _BufferMeta(type):
+    """isinstance(t, nn.Buffer) is true for the tensors nn.Buffer(...) made (they carry _is_buffer)."""
 
-    def __init__(self, data: Any = None, *, persistent: Any = True) -> None:
+    def __instancecheck__(cls, instance: Any) -> bool:
+        if cls is Buffer and isinstance(instance, Tensor) and getattr(instance, "_is_buffer", False):
+            return True
+        return super().__instancecheck__(instance)
+
+
+class Buffer(metaclass=_BufferMeta):
+    """nn.Buffer(t, persistent=True): as in PyTorch, a plain tensor (t detached,
+    keeping requires_grad) marked with `_is_buffer` and `persistent`, usable as
+    any tensor; assigned as a Module attribute it is registered as a buffer."""
+
+    def __new__(cls, data: Any = None, *, persistent: Any = True) -> Any:
         if data is None:
             data = _C.empty([0], _C.get_default_dtype())
         if not isinstance(data, Tensor):
             raise AttributeError(f"'{type(data).__name__}' object has no attribute 'detach'")
-        self.data = data
-        self.persistent = persistent
+        t = data.detach().requires_grad_(data.requires_grad)
+        t.persistent = persistent
+        t._is_buffer = True
+        return t

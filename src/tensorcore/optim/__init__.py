@@ -18,3 +18,4 @@ from . import lr_scheduler as lr_scheduler  # noqa: F401
 from . import adamw  # noqa: E402,F401  (torch.optim.adamw: AdamW's home module, as PyTorch's)
 from ._adafactor import Adafactor as Adafactor  # noqa: E402,F401
 Adafactor.__module__ = "tensorcore.optim"  # PyTorch's class prints as torch.optim.Adafactor
+from . import swa_utils as swa_utils  # noqa: E402,F401  (torch.optim.swa_utils: AveragedModel, SWALR, update_bn)

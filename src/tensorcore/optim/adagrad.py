@@ -49,7 +49,7 @@ class Adagrad(Optimizer):
         """Performs one optimization step; returns closure's loss if given."""
         loss = self._closure_loss(closure)
         for group in self.param_groups:
-            params, grads = self._params_with_grad(group, "Adagrad")
+            params, grads = self._params_with_grad(group, "Adagrad", allow_sparse=True)
             lr, lr_decay, eps, weight_decay = _lr_value(group), group["lr_decay"], group["eps"], group["weight_decay"]
             for param, grad in zip(params, grads):
                 state = self.state[param]
@@ -61,9 +61,30 @@ class Adagrad(Optimizer):
                 if group["maximize"]:
                     grad = -grad
                 if weight_decay != 0:
+                    if getattr(grad, "is_sparse", False):
+                        raise RuntimeError("weight_decay option is not compatible with sparse gradients")
                     grad = grad.add(param, alpha=weight_decay)
                 clr = lr / (1 + (step - 1) * lr_decay)
+                if getattr(grad, "is_sparse", False):
+                    _sparse_adagrad_update(param, state_sum, grad, clr, eps)
+                    continue
                 state_sum.addcmul_(grad, grad, value=1)
                 std = state_sum.sqrt().add_(eps)
                 param.addcdiv_(grad, std, value=-clr)
         return loss
+
+
+def _sparse_adagrad_update(param, state_sum, grad, clr, eps):
+    """A sparse COO gradient (nn.Embedding(sparse=True)) updates only the
+    entries it holds, as PyTorch's sparse Adagrad: duplicates are summed first
+    (coalesce), sum[i] += g[i]^2 at those entries, then
+    param[i] -= clr * g[i] / (sqrt(sum[i]) + eps) there; other entries keep
+    their sum and value (no 0/0 where eps is 0)."""
+    grad = grad.coalesce()
+    where = tuple(grad._indices())
+    values = grad._values()
+    if values.numel() == 0:
+        return
+    state_sum.index_put_(where, values.pow(2), accumulate=True)
+    std_values = state_sum[where].sqrt_().add_(eps)
+    param.index_put_(where, values.div(std_values).mul_(-clr), accumulate=True)

@@ -17,6 +17,9 @@ class Adam(Optimizer):
     def __init__(self, params: Any, lr: Any = 1e-3, betas: Any = (0.9, 0.999), eps: Any = 1e-8, weight_decay: Any = 0, amsgrad: Any = False, *,
                  foreach: Any = None, maximize: Any = False, capturable: Any = False, differentiable: Any = False, fused: Any = None,
                  decoupled_weight_decay: Any = False) -> None:
+        if isinstance(lr, _C.Tensor) and foreach and not capturable:
+            # PyTorch's foreach Adam cannot read a tensor lr without capturable
+            raise ValueError("lr as a Tensor is not supported for capturable=False and foreach=True")
         lr = _float_lr(lr)
         _check_hyperparameters(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         betas = tuple(float(b) for b in betas)

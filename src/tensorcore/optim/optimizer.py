@@ -10,6 +10,7 @@ from copy import deepcopy
 from itertools import chain
 
 from .. import _C
+from .._typename import typename
 from .._dtype import float32 as _float32, float64 as _float64
 
 Tensor = _C.Tensor
@@ -25,8 +26,30 @@ class _RequiredParameter:
 required = _RequiredParameter()
 
 
-def _typename(obj):
-    return "tensorcore.Tensor" if isinstance(obj, Tensor) else type(obj).__qualname__
+_typename = typename  # the name PyTorch's messages give a value (Note [typename of tensors])
+
+
+# register_optimizer_step_pre_hook / register_optimizer_step_post_hook: hooks every optimizer's
+# step() runs, the global pre-hooks before the optimizer's own, the global post-hooks after its own
+# (PyTorch's order; Note [Optimizer hooks]).
+_global_optimizer_pre_hooks: OrderedDict = OrderedDict()
+_global_optimizer_post_hooks: OrderedDict = OrderedDict()
+
+
+def register_optimizer_step_pre_hook(hook: Any) -> Any:
+    """hook(optimizer, args, kwargs) -> None or (new_args, new_kwargs), before every optimizer's step()."""
+    from ..nn.modules.module import RemovableHandle  # nn imports optim's siblings: imported late
+    handle = RemovableHandle(_global_optimizer_pre_hooks)
+    _global_optimizer_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_optimizer_step_post_hook(hook: Any) -> Any:
+    """hook(optimizer, args, kwargs), after every optimizer's step()."""
+    from ..nn.modules.module import RemovableHandle
+    handle = RemovableHandle(_global_optimizer_post_hooks)
+    _global_optimizer_post_hooks[handle.id] = hook
+    return handle
 
 
 class Optimizer:
@@ -319,13 +342,18 @@ class Optimizer:
         for hook in list(self._optimizer_load_state_dict_post_hooks.values()):
             hook(self)
 
-    def _params_with_grad(self, group, name):
+    def _params_with_grad(self, group, name, allow_sparse=False):
         params, grads = [], []
         for p in group["params"]:
             g = p.grad
             if g is not None:
-                if getattr(g, "is_sparse", False):
-                    raise RuntimeError(f"{name} does not support sparse gradients")
+                if getattr(g, "is_sparse", False) and not allow_sparse:
+                    hint = ", please consider SparseAdam instead" if name == "Adam" else ""
+                    raise RuntimeError(f"{name} does not support sparse gradients{hint}")
+                if group.get("differentiable") and p.is_leaf and p.requires_grad and _C.is_grad_enabled():
+                    # differentiable=True steps with autograd on: PyTorch's first in-place update of a
+                    # leaf parameter fails so (only non-leaf "parameters" can be updated in the graph)
+                    raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
                 params.append(p)
                 grads.append(g)
         if params and group.get("capturable"):
@@ -343,7 +371,7 @@ def _with_step_hooks(step):
             return step(self, *args, **kwargs)
         self._init_hook_dicts()
         args = (self,) + args  # the hooks see the optimizer as args[0], as in PyTorch
-        for hook in list(self._optimizer_step_pre_hooks.values()):
+        for hook in [*_global_optimizer_pre_hooks.values(), *self._optimizer_step_pre_hooks.values()]:
             result = hook(self, args, kwargs)
             if result is not None:
                 if not (isinstance(result, tuple) and len(result) == 2):
@@ -355,7 +383,7 @@ def _with_step_hooks(step):
             out = step(*args, **kwargs)
         finally:
             self.__dict__["_in_hooked_step"] = False
-        for hook in list(self._optimizer_step_post_hooks.values()):
+        for hook in [*self._optimizer_step_post_hooks.values(), *_global_optimizer_post_hooks.values()]:
             hook(self, args, kwargs)
         return out
     return hooked_step

@@ -55,8 +55,10 @@ class SGD(Optimizer):
             momentum = group["momentum"]
             state = self.state
             bufs = [state[p].get("momentum_buffer") for p in params] if momentum != 0 else [None] * len(params)
+            # dampening is read only with momentum (PyTorch never looks at it otherwise, so any value passes)
+            dampening = float(group["dampening"]) if momentum != 0 else 0.0
             new_bufs = _C._sgd_step(params, grads, bufs, float(group["lr"]), float(momentum),
-                                    float(group["dampening"]), float(group["weight_decay"]), bool(group["nesterov"]),
+                                    dampening, float(group["weight_decay"]), bool(group["nesterov"]),
                                     bool(group["maximize"]))
             if momentum != 0:
                 for p, b in zip(params, new_bufs):

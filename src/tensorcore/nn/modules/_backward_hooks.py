@@ -22,12 +22,28 @@ entry), like PyTorch's hooks.
 """
 from __future__ import annotations
 
+import warnings
+from collections import OrderedDict
 from typing import Any
 
 from ... import _C
 from ...autograd.function import Function
 
 Tensor = _C.Tensor
+
+# register_module_full_backward_hook / register_module_full_backward_pre_hook (module.py): hooks every
+# module runs, before its own (Note [Global module hooks] in module.py).
+_global_backward_hooks: OrderedDict = OrderedDict()
+_global_backward_pre_hooks: OrderedDict = OrderedDict()
+
+
+def full_backward_hooks(module: Any) -> list:
+    """The full backward hooks a call of `module` runs: the global ones first, as PyTorch."""
+    return [*_global_backward_hooks.values(), *module.__dict__.get("_backward_hooks", {}).values()]
+
+
+def backward_pre_hooks(module: Any) -> list:
+    return [*_global_backward_pre_hooks.values(), *module.__dict__.get("_backward_pre_hooks", {}).values()]
 
 
 class _CallState:
@@ -64,7 +80,7 @@ def _replacement(result, original, what):
 
 
 def _run_full_hooks(state, grad_input):
-    for hook in list(state.module._backward_hooks.values()):
+    for hook in full_backward_hooks(state.module):
         grad_input = _replacement(hook(state.module, grad_input, state.grad_output), grad_input, "hook")
     return grad_input
 
@@ -83,6 +99,10 @@ class BackwardHookFunction(Function):
     @staticmethod
     def backward(ctx, *grads):
         state = ctx.state
+        if state.grad_output is None:
+            # The gradient reached the inputs without passing the module's outputs (outputs
+            # that could not be wrapped, such as a dict, or double backward): PyTorch runs no hook.
+            return (None,) + grads
         grad_input = _run_full_hooks(state, _pack(state.arg_positions, grads, state.n_args))
         return (None,) + tuple(grad_input[i] for i in state.arg_positions)
 
@@ -102,11 +122,19 @@ class _OutputHookFunction(Function):
     def backward(ctx, *grads):
         state = ctx.state
         grad_output = _pack(ctx.positions, grads, ctx.n_outputs)
-        for hook in list(state.module._backward_pre_hooks.values()):
+        for hook in backward_pre_hooks(state.module):
             grad_output = _replacement(hook(state.module, grad_output), grad_output, "pre hook")
         state.grad_output = grad_output
-        if not state.inputs_wrapped and state.module._backward_hooks:
-            _run_full_hooks(state, (None,) * state.n_args)
+        if not state.inputs_wrapped:  # PyTorch warns even when only pre-hooks are registered
+            warnings.warn("Full backward hook is firing when gradients are computed with respect to module outputs "
+                          "since no inputs require gradients. See https://docs.pytorch.org/docs/main/generated/"
+                          "torch.nn.Module.html#torch.nn.Module.register_full_backward_hook for more details.",
+                          stacklevel=5)
+            for hook in full_backward_hooks(state.module):
+                res = hook(state.module, (None,) * state.n_args, grad_output)
+                if res is not None and not (isinstance(res, tuple) and all(g is None for g in res)):
+                    raise RuntimeError("Backward hook for Modules where no input requires gradient should always "
+                                       "return None or None for all gradients.")
         return (None, None, None) + tuple(grad_output[i] for i in ctx.positions)
 
 
@@ -129,7 +157,11 @@ def wrap_outputs(state, result):
     """The call's result, its top-level tensors routed through the outputs' node."""
     single = isinstance(result, Tensor)
     outs = (result,) if single else result
-    if not isinstance(outs, tuple) or not _C.is_grad_enabled():
+    if not isinstance(outs, tuple):
+        warnings.warn("For backward hooks to be called, module output should be a Tensor or a tuple of Tensors but "
+                      f"received {type(result)}", stacklevel=4)
+        return result
+    if not _C.is_grad_enabled():
         return result
     positions = [i for i, o in enumerate(outs) if isinstance(o, Tensor)]
     if not any(outs[i].requires_grad for i in positions):
@@ -143,4 +175,5 @@ def wrap_outputs(state, result):
 
 def has_backward_hooks(module: Any) -> bool:
     d = module.__dict__
-    return bool(d.get("_backward_hooks")) or bool(d.get("_backward_pre_hooks"))
+    return (bool(d.get("_backward_hooks")) or bool(d.get("_backward_pre_hooks")) or bool(_global_backward_hooks)
+            or bool(_global_backward_pre_hooks))

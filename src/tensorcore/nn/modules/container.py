@@ -75,6 +75,32 @@ class Sequential(Module):
             self.add_module(str(i + offset), module)
         return self
 
+    def _repetition_count(self, other):
+        """`other` checked as PyTorch checks the factor of Sequential * n."""
+        if not isinstance(other, int):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+        if other <= 0:
+            raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
+        return other
+
+    def __mul__(self, other):
+        """A new Sequential holding this one's layers `other` times over (the same module objects)."""
+        repeated = Sequential()
+        layers = list(self)
+        for index, layer in enumerate(layers * self._repetition_count(other)):
+            repeated.add_module(str(index), layer)
+        return repeated
+
+    def __rmul__(self, other):
+        return self.__mul__(other)
+
+    def __imul__(self, other):
+        layers = list(self)
+        for _ in range(self._repetition_count(other) - 1):
+            for layer in layers:
+                self.add_module(str(len(self)), layer)
+        return self
+
     def __iter__(self) -> Any:
         return iter(self._modules.values())
 
@@ -212,7 +238,7 @@ class ModuleList(Module):
         return self
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("ModuleList has no forward(); iterate over it and call its modules")
+        raise NotImplementedError('Module [ModuleList] is missing the required "forward" function')
 
 
 class ModuleDict(Module):
@@ -276,4 +302,4 @@ class ModuleDict(Module):
                 self[m[0]] = m[1]
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("ModuleDict has no forward(); index it and call its modules")
+        raise NotImplementedError('Module [ModuleDict] is missing the required "forward" function')

@@ -35,7 +35,75 @@ __all__ = ["UninitializedParameter", "UninitializedBuffer", "LazyModuleMixin", "
            "LazyInstanceNorm3d"]
 
 
-class UninitializedParameter(Parameter):
+def _refuse_uninitialized(attribute, method_name):
+    def refused(self, *args: Any, **kwargs: Any) -> Any:
+        if self.__dict__.get("_materialized"):  # a materialised buffer keeps its class: a tensor again
+            return getattr(Tensor, attribute)(self, *args, **kwargs)
+        raise ValueError(f"Attempted to use an uninitialized parameter in <method '{method_name}' of "
+                         "'torch._C.TensorBase' objects>. This error happens when you are using a `LazyModule` or "
+                         f"explicitly manipulating `torch.nn.parameter.{type(self).__name__}` objects. When using "
+                         "LazyModules Call `forward` with a dummy batch to initialize the parameters before calling "
+                         "torch functions")
+    refused.__name__ = method_name
+    return refused
+
+
+# Note [Uninitialized placeholders refuse use]
+# PyTorch's placeholders answer only a few calls (size, copy_, is_floating_point, to, the dtype
+# conversions...); anything else is a ValueError and .shape a RuntimeError, so counting a lazy
+# model's parameters before its first forward (sum(p.numel() ...)) fails instead of silently
+# counting 0. The common tensor methods and operators are refused here the same way (the
+# placeholders' storage is an empty tensor that must never be read as a value).
+_REFUSED_METHODS = {name: name for name in (
+    "numel", "dim", "nelement", "sum", "mean", "add", "sub", "mul", "div", "matmul", "pow", "neg", "abs",
+    "view", "reshape", "t", "clone", "item", "tolist", "norm", "std", "var", "max", "min", "flatten",
+    "add_", "sub_", "mul_", "div_", "zero_", "fill_", "normal_", "uniform_", "numpy", "expand", "permute")}
+_REFUSED_METHODS.update({"__add__": "add", "__radd__": "add", "__sub__": "sub", "__rsub__": "sub",
+                         "__mul__": "mul", "__rmul__": "mul", "__truediv__": "div", "__rtruediv__": "div",
+                         "__matmul__": "matmul", "__rmatmul__": "matmul", "__pow__": "pow", "__neg__": "neg",
+                         "__getitem__": "__getitem__", "__len__": "__len__", "__iter__": "__iter__"})
+
+
+class _UninitializedMixin:
+    """What both placeholders share (Note [Uninitialized placeholders refuse use])."""
+
+    @property
+    def shape(self) -> Any:
+        if self.__dict__.get("_materialized"):
+            return Tensor.shape.__get__(self)
+        raise RuntimeError("Can't access the shape of an uninitialized parameter or buffer. This error usually "
+                           "happens in `load_state_dict` when trying to load an uninitialized parameter into an "
+                           "initialized one. Call `forward` to initialize the parameters before accessing their "
+                           "attributes.")
+
+    def share_memory_(self) -> Any:
+        if self.__dict__.get("_materialized"):
+            return Tensor.share_memory_(self)
+        raise RuntimeError("Can't share memory on an uninitialized parameter or buffer. Call `forward` to "
+                           "initialize the parameters before calling `module.share_memory()`.")
+
+    def __repr__(self) -> str:
+        if self.__dict__.get("_materialized"):
+            return Tensor.__repr__(self)
+        return f"<{type(self).__name__}>"
+
+    def __str__(self) -> str:
+        return self.__repr__()
+
+    def __reduce_ex__(self, proto: Any) -> Any:
+        return (type(self), (self.requires_grad,))
+
+    def __deepcopy__(self, memo: Any) -> Any:
+        if id(self) not in memo:
+            memo[id(self)] = type(self)(self.requires_grad, None, self.dtype)
+        return memo[id(self)]
+
+
+for _name, _torch_name in _REFUSED_METHODS.items():
+    setattr(_UninitializedMixin, _name, _refuse_uninitialized(_name, _torch_name))
+
+
+class UninitializedParameter(_UninitializedMixin, Parameter):
     """A parameter whose shape is not known yet (Note [Lazy initialisation])."""
     cls_to_become = Parameter
 
@@ -47,13 +115,8 @@ class UninitializedParameter(Parameter):
             self.data = _C.empty(list(shape), dtype if dtype is not None else self.dtype)
         self.__class__ = self.cls_to_become
 
-    def __repr__(self) -> str:
-        return "<UninitializedParameter>"
 
-    __str__ = __repr__
-
-
-class UninitializedBuffer(Tensor):
+class UninitializedBuffer(_UninitializedMixin, Tensor):
     """A buffer whose shape is not known yet."""
     cls_to_become = Tensor
 
@@ -63,15 +126,13 @@ class UninitializedBuffer(Tensor):
     def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
         with no_grad():
             self.data = _C.empty(list(shape), dtype if dtype is not None else self.dtype)
-
-    def __repr__(self) -> str:
-        return "<UninitializedBuffer>"
-
-    __str__ = __repr__
+        # PyTorch turns the object into a Tensor; a C++-backed object cannot change class
+        # (Note [Lazy initialisation]), so it is marked and behaves as a tensor from now on.
+        self.__dict__["_materialized"] = True
 
 
 def _is_lazy(t):
-    return isinstance(t, (UninitializedParameter, UninitializedBuffer))
+    return isinstance(t, (UninitializedParameter, UninitializedBuffer)) and not t.__dict__.get("_materialized")
 
 
 class LazyModuleMixin:
@@ -91,13 +152,22 @@ class LazyModuleMixin:
             self._buffers[name].materialize(shape)
             self._buffers[name] = _C.detach(self._buffers[name])
 
+    def _save_to_state_dict(self, destination, prefix, keep_vars):
+        # placeholders are saved as themselves (detaching one would make an empty tensor), as PyTorch
+        for name, param in self._parameters.items():
+            if param is not None:
+                destination[prefix + name] = param if keep_vars or _is_lazy(param) else param.detach()
+        for name, buf in self._buffers.items():
+            if buf is not None and name not in self._non_persistent_buffers_set:
+                destination[prefix + name] = buf if keep_vars or _is_lazy(buf) else buf.detach()
+
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                               error_msgs):
         # A checkpoint gives the shapes: materialise placeholders to them first
         # (PyTorch's _lazy_load_hook); the first forward then only switches class.
         for name in list(self._parameters) + list(self._buffers):
             key = prefix + name
-            if key in state_dict and isinstance(state_dict[key], Tensor):
+            if key in state_dict and isinstance(state_dict[key], Tensor) and not _is_lazy(state_dict[key]):
                 self._materialize(name, tuple(state_dict[key].shape))
         super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                                       error_msgs)

@@ -3,6 +3,7 @@ traversal order, state_dict format and printing."""
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
@@ -10,11 +11,16 @@ from typing import Any, TypeVar
 from ... import _C
 from ...autograd import no_grad
 from ..parameter import Parameter, Buffer
-from ._backward_hooks import has_backward_hooks, wrap_inputs, wrap_outputs
+from ..._typename import typename
+from ._backward_hooks import (has_backward_hooks, wrap_inputs, wrap_outputs, _global_backward_hooks,
+                              _global_backward_pre_hooks)
 
 Tensor = _C.Tensor
 
-__all__ = ["Module", "RemovableHandle"]
+__all__ = ["Module", "RemovableHandle", "register_module_forward_pre_hook", "register_module_forward_hook",
+           "register_module_full_backward_pre_hook", "register_module_full_backward_hook",
+           "register_module_buffer_registration_hook", "register_module_module_registration_hook",
+           "register_module_parameter_registration_hook"]
 
 _M = TypeVar("_M", bound="Module")
 
@@ -39,12 +45,7 @@ def _addindent(s_, num_spaces):
     return first + "\n" + "\n".join(s)
 
 
-def _typename(obj):
-    if isinstance(obj, Tensor):
-        return "tensorcore.Tensor" if type(obj) is Tensor else type(obj).__name__
-    module = type(obj).__module__
-    name = type(obj).__qualname__
-    return name if module in (None, "builtins") else f"{module}.{name}"
+_typename = typename  # the name PyTorch's messages give a value (Note [typename of tensors])
 
 
 class RemovableHandle:
@@ -65,6 +66,146 @@ class RemovableHandle:
 
     def __exit__(self, *args: Any) -> None:
         self.remove()
+
+
+# Note [Global module hooks]
+# torch.nn.modules.module.register_module_*_hook install hooks that every module runs: forward
+# pre-hooks and forward hooks before the module's own (the global ones cannot take kwargs unless
+# registered with_kwargs, and always_call is honoured), full backward (pre-)hooks before the module's
+# own (their dicts live in _backward_hooks.py, which runs them), and registration hooks, called as
+# hook(module, name, value) when a buffer / submodule / parameter is registered or assigned; a
+# registration hook may return a replacement value. Handles share RemovableHandle's id counter, so a
+# global hook's id never collides with a module's.
+_global_forward_pre_hooks: OrderedDict = OrderedDict()
+_global_forward_hooks: OrderedDict = OrderedDict()
+_global_forward_hooks_with_kwargs: dict = {}
+_global_forward_hooks_always_called: dict = {}
+_global_buffer_registration_hooks: OrderedDict = OrderedDict()
+_global_module_registration_hooks: OrderedDict = OrderedDict()
+_global_parameter_registration_hooks: OrderedDict = OrderedDict()
+
+
+def _register_global(hooks: OrderedDict, hook: Callable[..., Any]) -> RemovableHandle:
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    return handle
+
+
+def register_module_forward_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """hook(module, args) -> None or new args, run before every module's forward (Note [Global module hooks])."""
+    return _register_global(_global_forward_pre_hooks, hook)
+
+
+def register_module_forward_hook(hook: Callable[..., Any], *, with_kwargs: bool = False,
+                                 always_call: bool = False) -> RemovableHandle:
+    """hook(module, args, output) -> None or a new output, run after every module's forward."""
+    handle = _register_global(_global_forward_hooks, hook)
+    if with_kwargs:
+        _global_forward_hooks_with_kwargs[handle.id] = True
+    if always_call:
+        _global_forward_hooks_always_called[handle.id] = True
+    return handle
+
+
+def register_module_full_backward_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """hook(module, grad_output) -> None or a new grad_output, for every module (Note [Module backward hooks])."""
+    return _register_global(_global_backward_pre_hooks, hook)
+
+
+def register_module_full_backward_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """hook(module, grad_input, grad_output) -> None or a new grad_input, for every module."""
+    return _register_global(_global_backward_hooks, hook)
+
+
+def register_module_buffer_registration_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """hook(module, name, buffer) -> None or a replacement buffer, on every buffer registration."""
+    return _register_global(_global_buffer_registration_hooks, hook)
+
+
+def register_module_module_registration_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """hook(module, name, submodule) -> None or a replacement submodule, on every submodule registration."""
+    return _register_global(_global_module_registration_hooks, hook)
+
+
+def register_module_parameter_registration_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """hook(module, name, param) -> None or a replacement parameter, on every parameter registration."""
+    return _register_global(_global_parameter_registration_hooks, hook)
+
+
+def _run_registration_hooks(hooks: OrderedDict, module: Any, name: str, value: Any) -> Any:
+    for hook in list(hooks.values()):
+        output = hook(module, name, value)
+        if output is not None:
+            value = output
+    return value
+
+
+# Note [Module.to signatures]
+# Module.to takes PyTorch's three Tensor.to forms (torch._C._nn._parse_to):
+#   to(device=None, dtype=None, non_blocking=False, copy=False, *, memory_format=None)
+#   to(dtype, non_blocking=False, copy=False, *, memory_format=None)
+#   to(tensor, non_blocking=False, copy=False, *, memory_format=None)
+# non_blocking and copy must be bools; anything else (to('cpu', 'float'), to(dtype, 'cpu'),
+# to('cpu', torch.float64, True, 5)) is PyTorch's TypeError listing the forms, and any copy
+# argument is refused (even copy=False). A dtype may be a torch.dtype or a Python type (float -> float64).
+_MODULE_TO_FORMS = (
+    " * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n"
+    " * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = "
+    "None)\n"
+    " * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n")
+
+
+def _to_type_name(value):
+    from ..._dtype import dtype as _dtype, device as _device
+    if isinstance(value, Tensor):
+        return "Tensor"
+    if isinstance(value, _dtype):
+        return "torch.dtype"
+    if isinstance(value, _device):
+        return "torch.device"
+    return type(value).__name__
+
+
+def _parse_module_to(args, kwargs):
+    """(device, dtype) of a Module.to call (Note [Module.to signatures])."""
+    from ..._dtype import dtype as _dtype, device as _device
+
+    def is_device(v):
+        return v is None or isinstance(v, (str, _device)) or (isinstance(v, int) and not isinstance(v, bool))
+
+    def is_dtype(v):
+        return isinstance(v, _dtype) or v in (float, int, bool, complex)
+
+    def flags_ok(values):
+        return all(isinstance(v, bool) for v in values)
+
+    forms = (
+        (("device", "dtype", "non_blocking", "copy"), lambda b: is_device(b.get("device"))
+         and (b.get("dtype") is None or is_dtype(b.get("dtype")))),
+        (("dtype", "non_blocking", "copy"), lambda b: "dtype" in b and is_dtype(b["dtype"])),
+        (("tensor", "non_blocking", "copy"), lambda b: isinstance(b.get("tensor"), Tensor)),
+    )
+    for names, first_ok in forms:
+        if len(args) > len(names):
+            continue
+        bound = dict(zip(names, args))
+        extra = {k: v for k, v in kwargs.items() if k != "memory_format"}
+        if any(k not in names or k in bound for k in extra):
+            continue
+        bound.update(extra)
+        if not first_ok(bound) or not flags_ok([bound[k] for k in ("non_blocking", "copy") if k in bound]):
+            continue
+        if "copy" in bound:  # even copy=False, as PyTorch's _parse_to
+            raise RuntimeError(".to() does not accept copy argument")
+        if "tensor" in bound:
+            return bound["tensor"].device, bound["tensor"].dtype
+        return bound.get("device"), bound.get("dtype")
+    given = [_to_type_name(a) for a in args]
+    named = [f"{k}={_to_type_name(v)}" for k, v in kwargs.items()]
+    described = ", ".join(given + named) if given else "".join(f"{n}, " for n in named)
+    raise TypeError(f"to() received an invalid combination of arguments - got ({described}), but expected one "
+                    f"of:\n{_MODULE_TO_FORMS}")
 
 
 class Module:
@@ -109,12 +250,22 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not (self._forward_hooks or self._forward_pre_hooks or has_backward_hooks(self)):
+        if not (self._forward_hooks or self._forward_pre_hooks or has_backward_hooks(self)
+                or _global_forward_hooks or _global_forward_pre_hooks or self.__dict__.get("_non_full_backward_hooks")):
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
 
+    def _call_impl(self, *args: Any, **kwargs: Any) -> Any:
+        """PyTorch's name for the hook-running call (some libraries call it directly)."""
+        return Module.__call__(self, *args, **kwargs)
+
+    _wrapped_call_impl = _call_impl
+
     def _call_with_hooks(self, args, kwargs):
-        for hid, hook in list(self._forward_pre_hooks.items()):
+        # Global hooks first (Note [Global module hooks]); hook ids are unique across both dicts.
+        forward_hooks = [*_global_forward_hooks.items(), *self._forward_hooks.items()]
+        with_kwargs = {**_global_forward_hooks_with_kwargs, **self._forward_hooks_with_kwargs}
+        for hid, hook in [*_global_forward_pre_hooks.items(), *self._forward_pre_hooks.items()]:
             if hid in self._forward_pre_hooks_with_kwargs:
                 res = hook(self, args, kwargs)
                 if res is not None:
@@ -132,9 +283,9 @@ class Module:
         result, called = None, set()
         try:
             result = self.forward(*args, **kwargs)
-            for hid, hook in list(self._forward_hooks.items()):
+            for hid, hook in forward_hooks:
                 called.add(hid)
-                if hid in self._forward_hooks_with_kwargs:
+                if hid in with_kwargs:
                     res = hook(self, args, kwargs, result)
                 else:
                     res = hook(self, args, result)
@@ -143,11 +294,11 @@ class Module:
         except Exception:
             # register_forward_hook(always_call=True): such hooks still run when forward (or an earlier hook)
             # raised, with the result so far; an error of theirs is silenced with a warning, as PyTorch
-            always = self.__dict__.get("_forward_hooks_always_called", {})
-            for hid, hook in list(self._forward_hooks.items()):
+            always = {**_global_forward_hooks_always_called, **self.__dict__.get("_forward_hooks_always_called", {})}
+            for hid, hook in forward_hooks:
                 if hid in always and hid not in called:
                     try:
-                        if hid in self._forward_hooks_with_kwargs:
+                        if hid in with_kwargs:
                             hook(self, args, kwargs, result)
                         else:
                             hook(self, args, result)
@@ -158,7 +309,62 @@ class Module:
             raise
         if backward_hooked:
             result = wrap_outputs(call_state, result)
+        if self.__dict__.get("_non_full_backward_hooks"):
+            self._attach_non_full_backward_hooks(args, result)
         return result
+
+    # Note [Non-full backward hooks]
+    # register_backward_hook's hooks are registered, at each call, on the grad_fn of the first
+    # tensor of the result (the first value of a dict, the first item of a sequence, recursively),
+    # so they see that one node's gradients: grad_output = the node's output gradients,
+    # grad_input = its input gradients (for Linear's AddmmBackward0: bias, input, weight.T). When the
+    # module is not a single node PyTorch warns (FutureWarning) that grad_input is incomplete; the same
+    # checks run here, in PyTorch's order.
+    def _attach_non_full_backward_hooks(self, args, result):
+        first = result
+        while not isinstance(first, Tensor):
+            first = next(v for v in first.values() if isinstance(v, Tensor)) if isinstance(first, dict) else first[0]
+        grad_fn = first.grad_fn
+        if grad_fn is None:
+            return
+        for hook in list(self._non_full_backward_hooks.values()):
+            grad_fn.register_hook(lambda grad_input, grad_output, hook=hook: hook(self, grad_input, grad_output))
+        self._warn_non_full_backward_hook(args, result, grad_fn)
+
+    @staticmethod
+    def _warn_non_full_backward_hook(inputs, result, grad_fn):
+        def deprecated(what):
+            warnings.warn(what, FutureWarning, stacklevel=4)
+
+        if isinstance(result, Tensor):
+            result = (result,)
+        elif not (isinstance(result, tuple) and all(isinstance(r, Tensor) for r in result)):
+            return deprecated("Using non-full backward hooks on a Module that does not return a single Tensor or a "
+                              "tuple of Tensors is deprecated and will be removed in future versions. This hook will "
+                              "be missing some of the grad_output. Please use register_full_backward_hook to get "
+                              "the documented behavior.")
+        if isinstance(inputs, Tensor):
+            inputs = (inputs,)
+        elif not (isinstance(inputs, tuple) and all(isinstance(i, Tensor) for i in inputs)):
+            return deprecated("Using non-full backward hooks on a Module that does not take as input a single Tensor "
+                              "or a tuple of Tensors is deprecated and will be removed in future versions. This hook "
+                              "will be missing some of the grad_input. Please use register_full_backward_hook to "
+                              "get the documented behavior.")
+        out_grad_fns = {r.grad_fn for r in result if r.grad_fn is not None}
+        if not out_grad_fns or (len(out_grad_fns) == 1 and grad_fn not in out_grad_fns):
+            deprecated("Using a non-full backward hook when outputs are nested in python data structure is "
+                       "deprecated and will be removed in future versions. This hook will be missing some "
+                       "grad_output.")
+        elif len(out_grad_fns) > 1:
+            deprecated("Using a non-full backward hook when outputs are generated by different autograd Nodes is "
+                       "deprecated and will be removed in future versions. This hook will be missing some "
+                       "grad_output. Please use register_full_backward_hook to get the documented behavior.")
+        else:
+            input_grad_fns = {i.grad_fn for i in inputs if i.grad_fn is not None}
+            if input_grad_fns != {n[0] for n in grad_fn.next_functions}:
+                deprecated("Using a non-full backward hook when the forward contains multiple autograd Nodes is "
+                           "deprecated and will be removed in future versions. This hook will be missing some "
+                           "grad_input. Please use register_full_backward_hook to get the documented behavior.")
 
     def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
                                   with_kwargs: bool = False) -> RemovableHandle:
@@ -185,10 +391,29 @@ class Module:
             self._forward_hooks.move_to_end(handle.id, last=False)
         return handle
 
+    _MIXED_BACKWARD_HOOKS = ("Cannot use both regular backward hooks and full backward hooks on a single Module. "
+                             "Please use only one of them.")
+
+    def register_backward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """The deprecated (non-full) backward hook: hook(module, grad_input,
+        grad_output) -> None or a replacement grad_input, registered on the
+        autograd node that produced the module's (first) output, so grad_input
+        are that node's input gradients, as in PyTorch (Note [Non-full backward hooks])."""
+        if self.__dict__.get("_is_full_backward_hook") is True:
+            raise RuntimeError(self._MIXED_BACKWARD_HOOKS)
+        self.__dict__["_is_full_backward_hook"] = False
+        hooks = self.__dict__.setdefault("_non_full_backward_hooks", OrderedDict())
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
     def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         """hook(module, grad_input, grad_output) -> None or a replacement
         grad_input, run when the gradients of the module's inputs are
         computed (Note [Module backward hooks])."""
+        if self.__dict__.get("_is_full_backward_hook") is False:
+            raise RuntimeError(self._MIXED_BACKWARD_HOOKS)
+        self.__dict__["_is_full_backward_hook"] = True
         self.__dict__.setdefault("_backward_hooks", OrderedDict())
         handle = RemovableHandle(self._backward_hooks)
         self._backward_hooks[handle.id] = hook
@@ -221,6 +446,7 @@ class Module:
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
                             "(torch Tensor or None required)")
+        tensor = _run_registration_hooks(_global_buffer_registration_hooks, self, name, tensor)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -248,7 +474,7 @@ class Module:
                              f"explicitly. To express '{name}' as a function of another Tensor, compute the value in "
                              "the forward() method.")
         else:
-            self._parameters[name] = param
+            self._parameters[name] = _run_registration_hooks(_global_parameter_registration_hooks, self, name, param)
 
     def add_module(self, name: str, module: Module | None) -> None:
         if not isinstance(module, Module) and module is not None:
@@ -261,7 +487,7 @@ class Module:
             raise KeyError(f'module name can\'t contain ".", got: {name}')
         if name == "":
             raise KeyError('module name can\'t be empty string ""')
-        self._modules[name] = module
+        self._modules[name] = _run_registration_hooks(_global_module_registration_hooks, self, name, module)
 
     register_module = add_module
 
@@ -351,26 +577,27 @@ class Module:
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
             remove_from(d, self._parameters, self._buffers, self._non_persistent_buffers_set)
-            modules[name] = value
+            modules[name] = _run_registration_hooks(_global_module_registration_hooks, self, name, value)
             return
         if modules is not None and name in modules:
             if value is not None:
                 raise TypeError(f"cannot assign '{_typename(value)}' as child module '{name}' "
                                 "(torch.nn.Module or None expected)")
-            modules[name] = value
+            modules[name] = _run_registration_hooks(_global_module_registration_hooks, self, name, value)
             return
         buffers = d.get("_buffers")
         if isinstance(value, Buffer):
             if buffers is None:
                 raise AttributeError("cannot assign buffer before Module.__init__() call")
-            remove_from(d, self._parameters, self._modules)
-            self.register_buffer(name, value.data, value.persistent)
+            # no clearing first, as PyTorch: a plain attribute, parameter or module of that name is
+            # register_buffer's KeyError / the TypeErrors above
+            self.register_buffer(name, value, value.persistent)
             return
         if buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' "
                                 "(torch.nn.Buffer, torch.Tensor or None expected)")
-            buffers[name] = value
+            buffers[name] = _run_registration_hooks(_global_buffer_registration_hooks, self, name, value)
             return
         object.__setattr__(self, name, value)
 
@@ -449,8 +676,8 @@ class Module:
                 memo.add(id(module))
                 yield name, module
 
-    def modules(self) -> Iterator[Module]:
-        for _, module in self.named_modules():
+    def modules(self, remove_duplicate: bool = True) -> Iterator[Module]:
+        for _, module in self.named_modules(remove_duplicate=remove_duplicate):
             yield module
 
     def named_modules(self, memo: set[int] | None = None, prefix: str = "",
@@ -530,21 +757,7 @@ class Module:
         (a device with no backend raises when the module holds tensors, as in
         PyTorch)."""
         from ..._args import dtype_arg, device_arg
-        from ..._dtype import device as _device
-        dtype = kwargs.pop("dtype", None)
-        dev = kwargs.pop("device", None)
-        kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)
-        if kwargs:
-            raise TypeError(f"to() received an invalid combination of arguments: unexpected keyword "
-                            f"'{next(iter(kwargs))}'")
-        for a in args:
-            if isinstance(a, Tensor):
-                dtype = a.dtype
-            elif isinstance(a, (str, _device)) or (isinstance(a, int) and not isinstance(a, bool)):
-                dev = a
-            elif a is not None:
-                dtype = a
+        dev, dtype = _parse_module_to(args, kwargs)
         dev = device_arg(dev, "to", check=False)
         if dtype is not None:
             dtype = dtype_arg(dtype, "to")
@@ -582,7 +795,7 @@ class Module:
         return self._apply(lambda t: t.to(bfloat16) if t.is_floating_point() else t)
 
     def type(self: _M, dst_type: Any) -> _M:
-        return self._apply(lambda t: t.to(dst_type))
+        return self._apply(lambda t: t.type(dst_type))  # Tensor.type's checks, as PyTorch
 
     def cpu(self: _M) -> _M:
         return self
@@ -626,13 +839,25 @@ class Module:
         """An OrderedDict of parameters and persistent buffers (detached unless
         keep_vars), keyed by dotted path in registration order."""
         if args:  # deprecated positional form state_dict(destination, prefix, keep_vars)
-            destination = args[0]
-            if len(args) > 1:
+            if destination is None:  # PyTorch warns only when the first positional is used
+                warnings.warn("Positional args are being deprecated, use kwargs instead. Refer to "
+                              "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
+                              " for details.", FutureWarning, stacklevel=2)
+                destination = args[0]
+            if len(args) > 1 and prefix == "":
                 prefix = args[1]
-            if len(args) > 2:
+            if len(args) > 2 and keep_vars is False:
                 keep_vars = args[2]
         if destination is None:
             destination = OrderedDict()
+            destination._metadata = OrderedDict()
+        # Note [state_dict _metadata]: every module records {"version": cls._version} under its
+        # prefix (without the trailing dot) in destination._metadata; load_state_dict hands that
+        # dict to _load_from_state_dict as local_metadata, where a module whose format changed
+        # (BatchNorm at version 2 added num_batches_tracked) upgrades an older checkpoint.
+        local_metadata = {"version": self._version}
+        if hasattr(destination, "_metadata"):
+            destination._metadata[prefix[:-1]] = local_metadata
         for hook in self.__dict__.get("_state_dict_pre_hooks", {}).values():
             hook(self, prefix, keep_vars)
         self._save_to_state_dict(destination, prefix, keep_vars)
@@ -640,8 +865,11 @@ class Module:
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
         for hook in self._state_dict_hooks.values():
-            result = hook(self, destination, prefix, {})
-            if result is not None:
+            result = hook(self, destination, prefix, local_metadata)
+            if getattr(hook, "_from_public_api", False):
+                if result is not None:
+                    raise RuntimeError("state_dict post-hook must return None")
+            elif result is not None:  # the private _register_state_dict_hook may replace it
                 destination = result
         return destination
 
@@ -653,6 +881,18 @@ class Module:
         return handle
 
     def register_state_dict_post_hook(self, hook: Any) -> Any:
+        """hook(module, state_dict, prefix, local_metadata) -> None (it edits state_dict in place)."""
+        hook._from_public_api = True  # PyTorch marks it so (a non-function is an AttributeError here, as there)
+        handle = RemovableHandle(self._state_dict_hooks)
+        self._state_dict_hooks[handle.id] = hook
+        return handle
+
+    def _register_state_dict_hook(self, hook: Any) -> Any:
+        """The private form some libraries use: hook(module, state_dict, prefix, local_metadata) may return
+        a replacement state_dict."""
+        if getattr(hook, "_from_public_api", False):
+            raise RuntimeError("Cannot register the same function as the state dict post hook that was "
+                               "previously registered via register_state_dict_post_hook")
         handle = RemovableHandle(self._state_dict_hooks)
         self._state_dict_hooks[handle.id] = hook
         return handle
@@ -694,6 +934,13 @@ class Module:
                 error_msgs.append(f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like '
                                   f"object from checkpoint but received {type(input_param)}")
                 continue
+            from .lazy import _is_lazy  # placeholders have no shape yet (Note [Lazy initialisation])
+            if _is_lazy(param):
+                if not _is_lazy(input_param):  # only a lazy module can take a real tensor: its own loader
+                    error_msgs.append(f'While copying the parameter named "{key}", an uninitialized parameter '
+                                      "cannot take a value before the module's first forward.")
+                continue  # one placeholder loaded into another: nothing to copy
+            input_param.shape  # an uninitialized input raises PyTorch's RuntimeError here
             if param.dim() == 0 and input_param.dim() == 1 and input_param.shape[0] == 1:
                 input_param = input_param[0]
             if tuple(input_param.shape) != tuple(param.shape):
@@ -743,10 +990,15 @@ class Module:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing_keys, unexpected_keys, error_msgs = [], [], []
+        metadata = getattr(state_dict, "_metadata", None)  # Note [state_dict _metadata]
         state_dict = OrderedDict(state_dict)
+        if metadata is not None:
+            state_dict._metadata = metadata
 
         def load(module, local_state_dict, prefix=""):
-            local_metadata = {"assign_to_params_buffers": True} if assign else {}
+            local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
+            if assign:
+                local_metadata["assign_to_params_buffers"] = assign
             module._load_from_state_dict(local_state_dict, prefix, local_metadata, True, missing_keys,
                                          unexpected_keys, error_msgs)
             for name, child in module._modules.items():

@@ -63,7 +63,7 @@ class GroupNorm(Module):
     def __init__(self, num_groups: Any, num_channels: Any, eps: Any = 1e-5, affine: Any = True, device: Any = None, dtype: Any = None, *, bias: Any = True) -> None:
         super().__init__()
         if num_channels % num_groups != 0:
-            raise ValueError("num_channels must be divisible by num_groups")
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
         dt = _factory_dtype(dtype)
         if affine:
@@ -119,6 +119,35 @@ class _InstanceNorm(Module):
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)
             self.register_buffer("num_batches_tracked", None)
+
+    _version = 2  # version 2 added num_batches_tracked (Note [state_dict _metadata] in module.py)
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                              error_msgs):
+        version = local_metadata.get("version", None)
+        if version is None and not self.track_running_stats:
+            # version 1 dropped running stats from InstanceNorm without track_running_stats
+            stale = [prefix + name for name in ("running_mean", "running_var") if prefix + name in state_dict]
+            if stale:
+                error_msgs.append(
+                    "Unexpected running stats buffer(s) {names} for {klass} with track_running_stats=False. If "
+                    "state_dict is a checkpoint saved before 0.4.0, this may be expected because {klass} does not "
+                    "track running stats by default since 0.4.0. Please remove these keys from state_dict. If the "
+                    "running stats are actually needed, instead set track_running_stats=True in {klass} to enable "
+                    "them. See the documentation of {klass} for details.".format(
+                        names=" and ".join(f'"{k}"' for k in stale), klass=type(self).__name__))
+                for key in stale:
+                    state_dict.pop(key)
+        if (version is None or version < 2) and self.track_running_stats:
+            # A checkpoint older than version 2 (or one without _metadata, a plain dict) may lack
+            # num_batches_tracked: PyTorch keeps the current counter (0 when fresh) instead of
+            # reporting the key missing.
+            key = prefix + "num_batches_tracked"
+            if key not in state_dict:
+                state_dict[key] = (self.num_batches_tracked if self.num_batches_tracked is not None
+                                   else _C.zeros([], _C.tensor_from_data(0, None).dtype))
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                                      error_msgs)
 
     def forward(self, input: Any) -> Tensor:
         if input.dim() not in (self._batched_dim - 1, self._batched_dim):

@@ -5,6 +5,7 @@ Entries are registered on the module as parameters named "0", "1", ...
 and state_dict() under PyTorch's keys; plain tensors are wrapped in
 Parameter on insertion, as PyTorch does."""
 from __future__ import annotations
+import operator
 from typing import Any
 import warnings
 from collections import OrderedDict
@@ -42,7 +43,7 @@ class ParameterList(Module):
             self += values
 
     def _get_abs_string_index(self, idx):
-        idx = int(idx)
+        idx = operator.index(idx)  # as PyTorch: a float or a string is a TypeError, never truncated
         if not -len(self) <= idx < len(self):
             raise IndexError(f"index {idx} is out of range")
         if idx < 0:
@@ -59,11 +60,9 @@ class ParameterList(Module):
 
     def __setitem__(self, idx, param):
         idx = self._get_abs_string_index(idx)
-        param = _as_parameter(param)
-        if isinstance(param, Parameter):
-            self.register_parameter(idx, param)
-        else:
-            object.__setattr__(self, idx, param)
+        # Module.__setattr__, as PyTorch: a Module entry is registered as a submodule (its
+        # parameters are the list's too), other objects are plain attributes
+        setattr(self, idx, _as_parameter(param))
 
     def __len__(self) -> int:
         return self._size
@@ -105,19 +104,24 @@ class ParameterDict(Module):
         if parameters is not None:
             self.update(parameters)
 
+    @staticmethod
+    def _check_key(key):
+        if not isinstance(key, str):
+            raise TypeError("Index given to ParameterDict cannot be used as a key as it is not a string (type is "
+                            f"'{type(key).__name__}'). Open an issue on github if you need non-string keys.")
+        return key
+
     def __getitem__(self, key: Any) -> Any:
-        return getattr(self, key)
+        return getattr(self, self._check_key(key))
 
     def __setitem__(self, key, value):
-        self._keys[key] = None
-        value = _as_parameter(value)
-        if isinstance(value, Parameter):
-            self.register_parameter(key, value)
-        else:
-            object.__setattr__(self, key, value)
+        self._keys[key] = None  # recorded before the key is checked, as PyTorch does (list(pd) then shows it)
+        self._check_key(key)
+        setattr(self, key, _as_parameter(value))  # Module.__setattr__, as in PyTorch
 
     def __delitem__(self, key):
-        del self._keys[key]
+        del self._keys[key]  # an unknown key is a KeyError before the type check, as in PyTorch
+        self._check_key(key)
         delattr(self, key)
 
     def __len__(self) -> int:

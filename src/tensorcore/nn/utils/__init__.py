@@ -25,6 +25,14 @@ def _grads(parameters):
     return [p.grad for p in parameters if p.grad is not None]
 
 
+def _norm_of_norms(norms, norm_type):
+    """The total norm from the per-tensor norms: PyTorch's vector_norm of them, so an inf
+    order is their max and a -inf order their min (it was the max for both)."""
+    if math.isinf(norm_type):
+        return norms.max() if norm_type > 0 else norms.min()
+    return norms.norm(norm_type)
+
+
 def clip_grad_norm_(parameters: Any, max_norm: Any, norm_type: Any = 2.0, error_if_nonfinite: Any = False, foreach: Any = None) -> Tensor:
     """Scales all gradients together so that their joint norm is at most
     max_norm; returns the total norm before clipping."""
@@ -37,7 +45,7 @@ def clip_grad_norm_(parameters: Any, max_norm: Any, norm_type: Any = 2.0, error_
         # gradients (a Python subclass) keep their own norm and mul_.
         dense = not any(g.is_sparse for g in grads)
         norms = _C.stack(_C._grad_norms(grads, norm_type) if dense else [g.norm(norm_type) for g in grads], 0)
-        total = norms.max() if math.isinf(norm_type) else norms.norm(norm_type)
+        total = _norm_of_norms(norms, norm_type)
         if error_if_nonfinite and not bool(total.isfinite()):
             raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, "
                                "so it cannot be clipped. To disable this error and scale the gradients by the "
@@ -89,7 +97,7 @@ def get_total_norm(tensors: Any, norm_type: Any = 2.0, error_if_nonfinite: Any =
         return _C.zeros([], _C.get_default_dtype())
     with no_grad():
         norms = _C.stack([t.norm(norm_type) for t in tensors], 0)
-        total = norms.max() if math.isinf(norm_type) else norms.norm(norm_type)
+        total = _norm_of_norms(norms, norm_type)
     if error_if_nonfinite and not bool(total.isfinite()):
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, "
                            "so it cannot be clipped. To disable this error and scale the gradients by the "

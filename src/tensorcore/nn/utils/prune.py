@@ -52,7 +52,7 @@ def _validate_structured_pruning(t):
 
 def _validate_pruning_dim(t, dim):
     if dim >= t.dim():
-        raise IndexError(f"Invalid index {dim} for tensor of size {tuple(t.shape)}")
+        raise IndexError(f"Invalid index {dim} for tensor of size {t.shape}")
 
 
 def _compute_norm(t, n, dim):
@@ -339,7 +339,8 @@ class CustomFromMask(BasePruningMethod):
 
     def compute_mask(self, t: Any, default_mask: Any) -> Any:
         if tuple(default_mask.shape) != tuple(self.mask.shape):
-            raise AssertionError("mask and default_mask must have the same shape")
+            raise AssertionError(f"default_mask shape {default_mask.shape} must match self.mask shape "
+                                 f"{self.mask.shape}")
         return default_mask * self.mask.to(dtype=default_mask.dtype)
 
     @classmethod

@@ -1,6 +1,7 @@
 """nn.utils.stateless.functional_call: runs a module with some parameters and
 buffers replaced by the given tensors, restoring them afterwards."""
 from __future__ import annotations
+import warnings
 from typing import Any
 import contextlib
 from typing import TYPE_CHECKING
@@ -45,6 +46,15 @@ def _swapped(module, tensors):
 
 
 def functional_call(module: Any, parameter_and_buffer_dicts: Any, args: Any = None, kwargs: Any = None, *, tie_weights: Any = True, strict: Any = False) -> Tensor:
+    """Deprecated in PyTorch 2.0 for torch.func.functional_call (it warns, then does the same)."""
+    warnings.warn("`torch.nn.utils.stateless.functional_call` is deprecated as of PyTorch 2.0 and will be removed in a "
+                  "future version of PyTorch. Please use `torch.func.functional_call` instead which is a drop-in "
+                  "replacement.", FutureWarning, stacklevel=2)
+    return _functional_call(module, parameter_and_buffer_dicts, args, kwargs, tie_weights=tie_weights, strict=strict)
+
+
+def _functional_call(module: Any, parameter_and_buffer_dicts: Any, args: Any = None, kwargs: Any = None, *,
+                     tie_weights: Any = True, strict: Any = False) -> Tensor:
     if isinstance(parameter_and_buffer_dicts, dict):
         tensors = dict(parameter_and_buffer_dicts)
     else:
@@ -58,9 +68,14 @@ def functional_call(module: Any, parameter_and_buffer_dicts: Any, args: Any = No
     if strict:
         expected = {n for n, _ in module.named_parameters()} | {n for n, _ in module.named_buffers()}
         missing, unexpected = sorted(expected - set(tensors)), sorted(set(tensors) - expected)
-        if missing or unexpected:
-            raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}: missing keys {missing}, "
-                               f"unexpected keys {unexpected}")
+        error_msgs = []
+        if unexpected:
+            error_msgs.append(f"Unexpected key(s): {', '.join(map(repr, unexpected))}.")
+        if missing:
+            error_msgs.append(f"Missing key(s): {', '.join(map(repr, missing))}.")
+        if error_msgs:
+            raise RuntimeError("Error(s) in reparametrizing for {}:\n\t{}".format(module._get_name(),
+                                                                                "\n\t".join(error_msgs)))
     if args is None:
         args = ()
     elif not isinstance(args, tuple):

@@ -1,6 +1,8 @@
 """Fetchers: turn one index (or one list of indices) from the DataLoader's
 index sampler into one batch. The same fetcher runs in the main process
 (num_workers=0) and in every worker process, so both give the same batches."""
+import numpy as np
+
 from ..._dtype import int64
 from .collate import default_collate
 from .dataset import TensorDataset
@@ -21,11 +23,17 @@ class _MapDatasetFetcher:
         if not self.auto_collation:
             return self.collate_fn(ds[index])
         # Fast path with the same result: default_collate of TensorDataset
-        # rows is the rows gathered at once.
+        # rows is the rows gathered at once. Only for indices that are plain
+        # ints in range: anything else (a negative index, a bool, a tensor, a
+        # string from a custom sampler) goes through ds[i] one by one, so it
+        # means, or fails, exactly what PyTorch's per-sample indexing does.
         if type(ds) is TensorDataset and self.collate_fn is default_collate:
-            from ..._functions import tensor
-            idx = tensor(list(index), dtype=int64)
-            return [t.index_select(0, idx) for t in ds.tensors]
+            index = list(index)
+            n = len(ds)
+            if all((type(i) is int or isinstance(i, np.integer)) and 0 <= i < n for i in index):
+                from ..._functions import tensor
+                idx = tensor([int(i) for i in index], dtype=int64)
+                return [t.index_select(0, idx) for t in ds.tensors]
         getitems = getattr(ds, "__getitems__", None)
         data = getitems(index) if callable(getitems) else [ds[i] for i in index]
         return self.collate_fn(data)

@@ -108,6 +108,12 @@ class ConcatDataset(Dataset[_T_co]):
         sample_idx = idx if dataset_idx == 0 else idx - self.cumulative_sizes[dataset_idx - 1]
         return self.datasets[dataset_idx][sample_idx]
 
+    @property
+    def cummulative_sizes(self) -> list[int]:
+        """The old misspelt name of cumulative_sizes (warns, as PyTorch)."""
+        warnings.warn("`cummulative_sizes` attribute is renamed to `cumulative_sizes`", FutureWarning, stacklevel=2)
+        return self.cumulative_sizes
+
 
 class ChainDataset(IterableDataset[_T_co]):
     """Iterable datasets one after another. The members are checked lazily,
@@ -151,6 +157,26 @@ class StackDataset(Dataset[Any]):
         if isinstance(self.datasets, dict):
             return {k: d[index] for k, d in self.datasets.items()}
         return tuple(d[index] for d in self.datasets)
+
+    def __getitems__(self, indices: list) -> list:
+        """A batch of samples; a member dataset with its own __getitems__ is
+        asked for the whole batch at once (its answer must have one item per index)."""
+        def column(dataset):
+            batched = getattr(dataset, "__getitems__", None)
+            if not callable(batched):
+                return [dataset[i] for i in indices]
+            items = batched(indices)
+            if len(items) != len(indices):
+                raise ValueError(f"Nested dataset's output size mismatch. Expected {len(indices)}, got {len(items)}")
+            return items
+        if isinstance(self.datasets, dict):
+            batch: list = [{} for _ in indices]
+            for key, dataset in self.datasets.items():
+                for sample, item in zip(batch, column(dataset)):
+                    sample[key] = item
+            return batch
+        columns = [column(dataset) for dataset in self.datasets]
+        return [tuple(items) for items in zip(*columns)] if columns else [() for _ in indices]
 
     def __len__(self) -> int:
         return self._length
