@@ -230,3 +230,14 @@ def test_unfold_of_a_transposed_tensor_gradchecks():
     x = tc.tensor(np.random.default_rng(0).standard_normal((5, 4)), requires_grad=True)
     assert tc.autograd.gradcheck(lambda a: a.t().unfold(1, 2, 1).unfold(0, 2, 2), (x,))
     assert tc.autograd.gradgradcheck(lambda a: a.t().unfold(1, 2, 1), (x,))
+
+
+@pytest.mark.parametrize("value", [0, 1.0, None, "a"])
+def test_requires_grad_takes_only_a_bool(value):
+    # reported by probe21: pybind's bool accepted 0, 1.0 and None
+    with pytest.raises(TypeError) as want:
+        torch.ones(2).requires_grad_(value)
+    with pytest.raises(TypeError) as got:
+        tc.ones(2).requires_grad_(value)
+    assert str(got.value) == str(want.value)
+    assert tc.ones(2).requires_grad_(requires_grad=True).requires_grad

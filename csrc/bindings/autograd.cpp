@@ -311,11 +311,16 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
       });
   cls.def(
       "requires_grad_",
-      [](Tensor& t, bool v) -> Tensor& {
-        set_requires_grad(t, v);
+      [](Tensor& t, py::handle v) -> Tensor& {
+        // A bool only (pybind's bool would take 0, 1.0 or None), as PyTorch's parser.
+        if (!PyBool_Check(v.ptr()))
+          throw py::type_error(
+              std::string("requires_grad_(): argument 'requires_grad' (position 1) must be bool, not ") +
+              Py_TYPE(v.ptr())->tp_name);
+        set_requires_grad(t, v.ptr() == Py_True);
         return t;
       },
-      py::arg("requires_grad") = true);
+      py::arg("requires_grad") = py::bool_(true));
   cls.def_property("grad", &grad_of, [](const Tensor& t, py::object g) {
     if (g.is_none()) {
       if (t->autograd) {
