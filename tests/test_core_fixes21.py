@@ -241,3 +241,47 @@ def test_requires_grad_takes_only_a_bool(value):
         tc.ones(2).requires_grad_(value)
     assert str(got.value) == str(want.value)
     assert tc.ones(2).requires_grad_(requires_grad=True).requires_grad
+
+
+# Found by the differential fuzzer (6000 calls, seed 4242).
+@pytest.mark.parametrize("case", ["mask_row", "mask_nested", "index_list", "index_permuted"])
+def test_setitem_with_advanced_index_drops_leading_unit_dims_of_the_value(case):
+    def run(m):
+        x = m.zeros(2, 3)
+        key, value = {
+            "mask_row": (x > -1, m.arange(6.0).reshape(1, 6)),
+            "mask_nested": (m.tensor([[True, False, False], [False, True, False]]), m.tensor([[[7.0, 8.0]]])),
+            "index_list": (m.tensor([0, 1]), m.arange(6.0).reshape(1, 2, 3)),
+            "index_permuted": (m.tensor([1, 0]), m.arange(6.0).reshape(3, 1, 2).permute(1, 2, 0)),
+        }[case]
+        x[key] = value
+        return x.numpy()
+    np.testing.assert_array_equal(run(tc), run(torch))
+    with pytest.raises(RuntimeError, match="shape mismatch"):
+        tc.zeros(2, 3)[tc.tensor([0, 1])] = tc.ones(2, 2, 3)
+
+
+def test_roll_checks_shifts_against_dims_even_when_empty():
+    for shifts, dims in ((3, [0, 0]), ((1, 2), (0,))):
+        with pytest.raises(RuntimeError) as want:
+            torch.roll(torch.zeros(0), shifts, dims)
+        with pytest.raises(RuntimeError) as got:
+            tc.roll(tc.zeros(0), shifts, dims)
+        assert str(got.value) == str(want.value)
+    assert tuple(tc.roll(tc.zeros(0), 3, 5).shape) == (0,)
+
+
+def test_ldexp_refuses_a_bool_exponent_tensor():
+    with pytest.raises(NotImplementedError, match="ldexp_cpu_exp"):
+        torch.ldexp(torch.ones(2), torch.tensor([True, False]))
+    with pytest.raises(NotImplementedError, match="ldexp_cpu_exp"):
+        tc.ldexp(tc.ones(2), tc.tensor([True, False]))
+
+
+@pytest.mark.parametrize("shapes", [((2, 0), (0, 2)), ((0, 3), (3, 2)), ((2, 3), (3, 0))])
+def test_tensordot_with_zero_sizes(shapes):
+    def run(m):
+        return m.tensordot(m.zeros(*shapes[0], dtype=m.int64), m.ones(*shapes[1], dtype=m.int64), dims=1).numpy()
+    got, want = run(tc), run(torch)
+    assert got.shape == want.shape
+    np.testing.assert_array_equal(got, want)

@@ -308,22 +308,28 @@ void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
     if (!is_floating(self.dtype()) && !is_complex(self.dtype())) no_grad.emplace();
     Parsed p = apply_index(self, key);
     Tensor dst = p.view;
+    // The value loses its leading size-1 dims (PyTorch's slicePrefix1sSize, on
+    // every setitem path): x[0] = t of shape (1, n) and x[mask] = t of shape
+    // (1, k) both work.
+    auto strip_leading_ones = [](const Tensor& t) {
+      Shape stripped(t.sizes().begin(), t.sizes().end());
+      size_t lead = 0;
+      while (lead < stripped.size() && stripped[lead] == 1) ++lead;
+      if (lead == 0) return t;
+      stripped.erase(stripped.begin(), stripped.begin() + static_cast<std::ptrdiff_t>(lead));
+      return ops::view(t, stripped);
+    };
     if (p.has_adv) {
-      ops::index_put_(dst, p.adv, v, false);
+      ops::index_put_(dst, p.adv, strip_leading_ones(v), false);
       return;
     }
     // PyTorch's copy_to: equal shapes copy; a 0-dim value fills; any other
-    // value loses its leading size-1 dims (x[0] = t of shape (1, n) works)
-    // and is expanded to the destination's shape.
+    // value (its leading size-1 dims gone) is expanded to the destination's shape.
     if (dst.sizes() == v.sizes() || v.dim() == 0) {
       ops::copy_(dst, v);
       return;
     }
-    Shape stripped(v.sizes().begin(), v.sizes().end());
-    size_t lead = 0;
-    while (lead < stripped.size() && stripped[lead] == 1) ++lead;
-    stripped.erase(stripped.begin(), stripped.begin() + static_cast<std::ptrdiff_t>(lead));
-    Tensor src = ops::view(v, stripped);
+    Tensor src = strip_leading_ones(v);
     if (src.sizes() != dst.sizes()) src = ops::expand(src, dst.sizes());
     ops::copy_(dst, src);
   });

@@ -240,6 +240,10 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
           "mask, use the `~` or `logical_not()` operator instead.");
   if (compute == DType::Bool && rule == Rule::Numeric)
     raise(ErrorKind::NotImplemented, "[", name, "] not implemented for 'Bool' tensors");
+  // A real floating x with a bool exponent tensor: PyTorch's ldexp has no kernel for it (bool or integer x,
+  // complex x and a Python-bool exponent are computed).
+  if (op == BinaryOp::Ldexp && is_floating(a.dtype()) && b.dtype() == DType::Bool && !is_wrapped_number(b))
+    raise(ErrorKind::NotImplemented, "\"ldexp_cpu_exp\" not implemented for 'Bool'");
   // pow's Python-number exponent must fit an integer dtype (PyTorch's "value cannot be converted" RuntimeError).
   // Storage dtypes go to the kernel as they are: it computes in their compute dtype and rounds once
   // (Note [Fused storage-dtype loops]).

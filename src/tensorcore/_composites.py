@@ -267,7 +267,11 @@ def roll(input, shifts, dims=None):
     from ._args import dims_arg
     if dims is not None:
         dims_arg(dims, "roll")  # PyTorch's TypeError for a bool or other non-int dims
-    if input.numel() == 0:  # PyTorch returns a copy of an empty tensor before looking at shifts or dims
+        n_shifts = 1 if isinstance(shifts, int) else len(shifts)
+        n_dims = 1 if isinstance(dims, int) else len(dims)
+        if n_shifts != n_dims:  # checked even for an empty tensor, as PyTorch
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {n_shifts}, dims:{n_dims}")
+    if input.numel() == 0:  # PyTorch returns a copy of an empty tensor before looking at the dims' range
         return input.clone()
     if dims is None:
         return roll(input.reshape(-1), shifts, 0).view(input.shape)

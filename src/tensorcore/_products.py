@@ -261,8 +261,13 @@ def tensordot(a, b, dims=2, out=None):
     k = 1
     for d in dims_a:
         k *= a.shape[d]
-    left = a.permute(free_a + dims_a).reshape(-1, k)
-    right = b.permute(dims_b + free_b).reshape(k, -1)
+    rows, cols = 1, 1  # explicit: a -1 cannot be inferred when a size is 0
+    for d in free_a:
+        rows *= a.shape[d]
+    for d in free_b:
+        cols *= b.shape[d]
+    left = a.permute(free_a + dims_a).reshape(rows, k)
+    right = b.permute(dims_b + free_b).reshape(k, cols)
     result = _C.mm(left, right).reshape([a.shape[d] for d in free_a] + [b.shape[d] for d in free_b])
     if out is not None:
         check_out("tensordot", out, (a, b))
