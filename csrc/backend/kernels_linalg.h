@@ -57,9 +57,11 @@ void eig(DType dt, int64_t batch, int64_t n, void* a, void* w, void* v, int64_t*
 // Triangular solve (BLAS trsm): b [m, k] is overwritten by X with A X = B
 // (left; A [m, m]) or X A = B (A [k, k]), reading only A's upper or lower
 // triangle and, when unitriangular, taking its diagonal as ones. No
-// singularity check: a zero pivot gives inf/nan, as PyTorch's.
+// singularity check: a zero pivot gives inf/nan, as PyTorch's. With
+// a_transposed the buffer `a` holds A^T column-major (A row-major: no copy),
+// and `upper` still describes A.
 void triangular_solve(DType dt, int64_t batch, int64_t m, int64_t k, const void* a, void* b, bool upper, bool left,
-                      bool unitriangular);
+                      bool unitriangular, bool a_transposed = false);
 
 // Symmetric indefinite LDL^T with Bunch-Kaufman pivoting (sytrf) of the lower
 // triangle: a [n, n] is overwritten by the compact factor (the strict upper

@@ -189,10 +189,14 @@ Tensor lapack_triangular_solve(const Tensor& a, const Tensor& b, bool upper, boo
            ") and B (*, m, k) with the same batch dims and dtype, "
            "got ",
            shape_str(a.sizes()), " and ", shape_str(b.sizes()));
-  Tensor a_c = colmajor_copy(a);
+  // A row-major A (the usual case) is already A^T in column-major order: trsm
+  // reads it transposed instead of a copy of A being made (Note [Column-major
+  // through transposes]); only B, overwritten by X, is copied.
+  const bool row_major = a.is_contiguous();
+  Tensor a_c = row_major ? a : colmajor_copy(a);
   Tensor x = colmajor_copy(b);
   kernels::triangular_solve(a.dtype(), batch_count(b), m, k, a_c->data_bytes(), x->data_bytes(), upper, left,
-                            unitriangular);
+                            unitriangular, row_major);
   return as_matrix(x);
 }
 

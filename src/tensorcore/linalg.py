@@ -1331,7 +1331,8 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
         raise RuntimeError(f"{op}: The input tensor B must have at least 2 dimensions.")
     if A.dtype.name not in _EPS:
         raise NotImplementedError(f'"triangular_solve_cpu" not implemented for \'{_DTYPE_TITLE.get(A.dtype.name)}\'')
-    B = B.to(A.dtype)  # PyTorch solves in A's dtype whatever B's is
+    if B.dtype != A.dtype:
+        B = B.to(A.dtype)  # PyTorch solves in A's dtype whatever B's is
     if A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"{op}: A must be batches of square matrices, but they are {A.shape[-2]} by "
                            f"{A.shape[-1]} matrices")
@@ -1339,7 +1340,9 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
     if A.shape[-1] != k:
         raise RuntimeError(f"{op}: Incompatible shapes of A and B for the equation {'AX = B' if left else 'XA = B'} "
                            f"({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
-    A2, B2 = _batch_broadcast(A, B, 2)
+    A2, B2 = (A, B) if A.dim() == B.dim() == 2 else _batch_broadcast(A, B, 2)
+    if out is None and not _needs_grad(A2, B2):  # no node to record: the LAPACK call alone
+        return _C._lapack_triangular_solve(A2, B2, upper, left, unitriangular)
     return _out(_trsolve(A2, B2, upper, left, unitriangular), out)
 
 

@@ -376,9 +376,11 @@ void eig_t(int64_t batch, lint n, T* a, Complex<real_t<T>>* w, Complex<real_t<T>
   }
 }
 
+// a_t: the buffer holds A^T, whose triangle is the other one; trsm applies op(A^T) = A.
 template <typename T>
-void triangular_solve_t(int64_t batch, lint m, lint k, const T* a, T* b, bool upper, bool left, bool unit) {
-  const char side = left ? 'L' : 'R', uplo = upper ? 'U' : 'L', trans = 'N', diag = unit ? 'U' : 'N';
+void triangular_solve_t(int64_t batch, lint m, lint k, const T* a, T* b, bool upper, bool left, bool unit, bool a_t) {
+  const char side = left ? 'L' : 'R', uplo = (upper != a_t) ? 'U' : 'L', trans = a_t ? 'T' : 'N',
+             diag = unit ? 'U' : 'N';
   lint na = left ? m : k, lda = std::max<lint>(1, na), ldb = std::max<lint>(1, m);
   const T one = T(1);
   for (int64_t i = 0; i < batch; ++i)
@@ -480,11 +482,11 @@ void eig(DType dt, int64_t batch, int64_t n, void* a, void* w, void* v, int64_t*
   });
 }
 void triangular_solve(DType dt, int64_t batch, int64_t m, int64_t k, const void* a, void* b, bool upper, bool left,
-                      bool unitriangular) {
+                      bool unitriangular, bool a_transposed) {
   if (m == 0 || k == 0) return;
   dispatch(dt, [&](auto t) {
     using T = decltype(t);
-    triangular_solve_t(batch, m, k, as<T>(a), as<T>(b), upper, left, unitriangular);
+    triangular_solve_t(batch, m, k, as<T>(a), as<T>(b), upper, left, unitriangular, a_transposed);
   });
 }
 void ldl_factor(DType dt, int64_t batch, int64_t n, void* a, int64_t* piv, int64_t* info) {
@@ -515,7 +517,7 @@ void eigh(DType, int64_t, int64_t, void*, void*, bool, bool, int64_t*) { no_lapa
 void svd(DType, int64_t, int64_t, int64_t, void*, void*, void*, void*, bool, int64_t*) { no_lapack(); }
 void lstsq(DType, int64_t, int64_t, int64_t, int64_t, void*, void*, double, void*, int64_t*, int64_t*) { no_lapack(); }
 void eig(DType, int64_t, int64_t, void*, void*, void*, int64_t*) { no_lapack(); }
-void triangular_solve(DType, int64_t, int64_t, int64_t, const void*, void*, bool, bool, bool) { no_lapack(); }
+void triangular_solve(DType, int64_t, int64_t, int64_t, const void*, void*, bool, bool, bool, bool) { no_lapack(); }
 void ldl_factor(DType, int64_t, int64_t, void*, int64_t*, int64_t*) { no_lapack(); }
 void ldl_solve(DType, int64_t, int64_t, int64_t, const void*, const int64_t*, void*) { no_lapack(); }
 
