@@ -59,11 +59,9 @@ class ParameterList(Module):
 
     def __setitem__(self, idx, param):
         idx = self._get_abs_string_index(idx)
-        param = _as_parameter(param)
-        if isinstance(param, Parameter):
-            self.register_parameter(idx, param)
-        else:
-            object.__setattr__(self, idx, param)
+        # Module.__setattr__, as PyTorch: a Parameter registers as a parameter, a Module entry (a nested
+        # ParameterList, lucidrains' normalized_vit) as a submodule, so its parameters are the model's too.
+        setattr(self, idx, _as_parameter(param))
 
     def __len__(self) -> int:
         return self._size
@@ -109,12 +107,12 @@ class ParameterDict(Module):
         return getattr(self, key)
 
     def __setitem__(self, key, value):
-        self._keys[key] = None
-        value = _as_parameter(value)
-        if isinstance(value, Parameter):
-            self.register_parameter(key, value)
-        else:
-            object.__setattr__(self, key, value)
+        self._keys[key] = None  # before the key check, as PyTorch (which then keeps the bad key too)
+        if not isinstance(key, str):
+            raise TypeError("Index given to ParameterDict cannot be used as a key as it is not a string "
+                            f"(type is '{type(key).__name__}'). Open an issue on github if you need non-string keys.")
+        # Module.__setattr__, as in ParameterList.__setitem__: a Module value becomes a submodule.
+        setattr(self, key, _as_parameter(value))
 
     def __delitem__(self, key):
         del self._keys[key]
