@@ -318,3 +318,40 @@ PROGRAMS = [
                     "3800 steps, separate by a factor ~10 every 5 steps from then on (1e-2 by step 3935), so the "
                     "final accuracy prints 92.34% vs 99.60%; the first three runs agree to the printed digits"),
 ]
+
+# --- realprog21 ---
+# lucidrains/vit-pytorch @ 69d24fe9 vit_pytorch/ (unchanged) driven by vit/zoo.py (written for the corpus): 35 ViT
+# variants from the README built tiny (32x32 synthetic images, dim 32), eval logits + 3 Adam steps each; einops
+# rearrange/repeat/reduce/pack/unpack and einops.layers.torch Rearrange/Reduce on tensorcore tensors, einsum,
+# nn.Unfold (T2T), depthwise convs, talking heads, parametrize (normalized_vit), fft2 (simple_vit_with_fft).
+PROGRAMS += [
+    Program("vit_pytorch_zoo", "vit/zoo.py", rtol=1e-4),
+    # The README's training wrappers: MAE, DistillableViT + DistillWrapper (soft, hard), Recorder, Extractor.
+    Program("vit_pytorch_ssl", "vit/ssl.py", rtol=1e-4),
+]
+
+# karpathy/llama2.c @ 350e04fe train.py / sample.py / model.py / export.py unchanged, on synthetic TinyStories-like
+# shards and a 512-piece sentencepiece model (llama2c/make_data.py; needs the sentencepiece and requests packages):
+# RMSNorm, real-valued RoPE, grouped-query attention (n_kv_heads=2, repeat_kv), F.scaled_dot_product_attention
+# (is_causal), SwiGLU, weight tying, AdamW param groups with fused= probed via inspect, cosine LR, IterableDataset
+# DataLoader, checkpoint + model.bin export (struct-packed weights), then sampling with top-k from the checkpoint.
+_LLAMA2C = ("--device=cpu", "--compile=False", "--dtype=float32", "--out_dir=out")
+_LLAMA2C_TRAIN = _LLAMA2C + (
+    "--vocab_source=custom", "--vocab_size=512", "--dim=32", "--n_layers=2", "--n_heads=4", "--n_kv_heads=2",
+    "--multiple_of=16", "--max_seq_len=32", "--batch_size=4", "--gradient_accumulation_steps=2", "--max_iters=20",
+    "--eval_interval=10", "--eval_iters=3", "--warmup_iters=5", "--always_save_checkpoint=True")
+_LLAMA2C_TIMES = (r"[\d.]+ms \| mfu -?[\d.]+%",)
+PROGRAMS += [
+    Program("llama2c_train", "llama2c/train.py", _LLAMA2C_TRAIN, rtol=1e-4, masks=_LLAMA2C_TIMES,
+            copy=("configurator.py",), before=(("llama2c/make_data.py", ()),)),
+    Program("llama2c_train_dropout_then_sample", "llama2c/sample.py",
+            ("--checkpoint=out/ckpt.pt", "--num_samples=2", "--max_new_tokens=30", "--start=Once", "--top_k=20",
+             "--device=cpu"), rtol=1e-4, masks=_LLAMA2C_TIMES, copy=("configurator.py",),
+            before=(("llama2c/make_data.py", ()), ("llama2c/train.py", _LLAMA2C_TRAIN + ("--dropout=0.1",)))),
+    # export.py --version 2: Q8_0 group quantization of the trained checkpoint (abs().max, round, int8, the
+    # per-group error printed), then --version 1 (fp32, header struct) of the same checkpoint.
+    *[Program(f"llama2c_export_v{version}", "llama2c/export.py", (f"out/model_v{version}.bin", "--version", str(version),
+                                                                    "--checkpoint", "out/ckpt.pt"),
+              rtol=1e-4, masks=_LLAMA2C_TIMES, copy=("configurator.py",),
+              before=(("llama2c/make_data.py", ()), ("llama2c/train.py", _LLAMA2C_TRAIN))) for version in (1, 2)],
+]
