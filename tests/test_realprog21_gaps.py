@@ -71,3 +71,125 @@ def test_optimizer_sees_nested_parameter_list_entries():
         opt.step()
         results.append([p.detach().numpy().tolist() for p in scales.parameters()])
     assert results[0] == results[1]
+
+
+# Tensor.set_ (Note [set_ rebinds, it does not copy]): torch.nn.utils.parametrize sets originals with it.
+def _set_results(lib):
+    out = []
+    source = lib.arange(6.0)
+    a = lib.zeros(3)
+    alias_of_old = a.detach()
+    version = a._version
+    a.set_(source)
+    out += [a, alias_of_old, a._version - version]
+    source[0] = 7.0  # a views source's memory now
+    out.append(a.clone())
+    b = lib.zeros(1)
+    b.set_(source, 1, (2, 2), (1, 2))
+    out += [b, list(b.stride())]
+    c = lib.zeros(1)
+    c.set_(source, 2, (2,))
+    out.append(c)
+    d = lib.zeros(1)
+    d.set_(source, 1, (3,), (0,))  # an expanded view: set_ accepts it
+    out.append(d)
+    e = lib.zeros(2, dtype=lib.bool)
+    out.append(e.set_())
+    with lib.no_grad():
+        p = lib.nn.Parameter(lib.zeros(2))
+        out.append(type(p.set_(lib.ones(2))).__name__)
+    out.append(p)
+    return out
+
+
+def test_set_rebinds_like_torch():
+    ours, theirs = _set_results(tc), _set_results(torch)
+    assert len(ours) == len(theirs)
+    for x, y in zip(ours, theirs):
+        if isinstance(y, torch.Tensor):
+            assert list(x.shape) == list(y.shape) and str(x.dtype).split(".")[-1] == str(y.dtype).split(".")[-1]
+            assert x.detach().numpy().tolist() == y.detach().numpy().tolist()
+        else:
+            assert x == y
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.zeros(3).set_(lib.ones(2, dtype=lib.float64)),
+    lambda lib: lib.zeros(1, dtype=lib.int64).set_(lib.ones(1, dtype=lib.int32)),
+    lambda lib: lib.zeros(1, dtype=lib.float16).set_(lib.ones(1, dtype=lib.bfloat16)),
+    lambda lib: lib.zeros(3, requires_grad=True).set_(lib.ones(2)),
+    lambda lib: lib.zeros(3).set_(5),
+    lambda lib: lib.zeros(3).set_("x"),
+], ids=["double_into_float", "int_into_long", "bf16_into_half", "leaf_requires_grad", "int_source", "str_source"])
+def test_set_errors_like_torch(call):
+    ours, theirs = _raised(call, tc), _raised(call, torch)
+    assert ours is not None and theirs is not None
+    assert ours[0] == theirs[0]
+    if ours[0] == "RuntimeError":
+        assert ours[1] == theirs[1]
+
+
+class _Symmetric:
+    """Builds PyTorch's parametrize tutorial parametrization in either library."""
+
+    @staticmethod
+    def make(lib):
+        class Symmetric(lib.nn.Module):
+            def forward(self, x):
+                return x.triu() + x.triu(1).transpose(-1, -2)
+
+            def right_inverse(self, a):
+                return a.triu()
+        return Symmetric()
+
+
+class _Double:
+    @staticmethod
+    def make(lib):
+        class Double(lib.nn.Module):
+            def forward(self, x):
+                return 2 * x
+
+            def right_inverse(self, a):
+                return a / 2
+        return Double()
+
+
+def _parametrize_story(lib):
+    """minLoRA's demo cell 16 in miniature, plus the other places PyTorch set_s an original."""
+    P = lib.nn.utils.parametrize
+    lib.manual_seed(0)
+    out = []
+    m = lib.nn.Linear(3, 3)
+    P.register_parametrization(m, "weight", _Symmetric.make(lib))
+    original = m.parametrizations.weight.original
+    w = lib.eye(3)
+    m.weight = w  # right_inverse, then original.set_(w.triu())
+    out += [m.parametrizations.weight.original is original, original.detach().clone()]
+    before = dict(m.state_dict())
+    opt = lib.optim.SGD(m.parameters(), lr=0.1)
+    m(lib.ones(2, 3)).sum().backward()
+    opt.step()
+    out += [original.detach().clone(), before["parametrizations.weight.original"]]
+    kept = dict(m.state_dict())
+    P.remove_parametrizations(m, "weight", leave_parametrized=True)
+    # The state_dict taken before removal keeps the unparametrized original (set_, not copy_).
+    out += [m.weight.detach().clone(), m.weight is original, kept["parametrizations.weight.original"]]
+    a, b = lib.nn.Linear(2, 2), lib.nn.Linear(2, 2)
+    P.register_parametrization(a, "weight", _Double.make(lib))
+    P.transfer_parametrizations_and_params(a, b)
+    out.append(b.parametrizations.weight.original is a.parametrizations.weight.original)
+    wn = lib.nn.utils.parametrizations.weight_norm(lib.nn.Linear(3, 2))
+    P.remove_parametrizations(wn, "weight")
+    out += [type(wn.weight).__name__, wn.weight.requires_grad]
+    return out
+
+
+def test_parametrize_sets_originals_like_torch():
+    ours, theirs = _parametrize_story(tc), _parametrize_story(torch)
+    assert len(ours) == len(theirs)
+    for i, (x, y) in enumerate(zip(ours, theirs)):
+        if isinstance(y, torch.Tensor):
+            assert x.numpy().flatten().tolist() == pytest.approx(y.numpy().flatten().tolist(), abs=1e-6), i
+        else:
+            assert x == y, i

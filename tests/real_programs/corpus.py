@@ -355,3 +355,10 @@ PROGRAMS += [
               rtol=1e-4, masks=_LLAMA2C_TIMES, copy=("configurator.py",),
               before=(("llama2c/make_data.py", ()), ("llama2c/train.py", _LLAMA2C_TRAIN))) for version in (1, 2)],
 ]
+
+# cccntu/minLoRA @ d47a4c93 demo.ipynb and advanced_usage.ipynb as scripts (the last expression of a cell printed as
+# Jupyter shows it) with its minlora package (one line changed for PyTorch 2.13, minlora/README_CORPUS): LoRA through
+# torch.nn.utils.parametrize on Linear / Embedding, state_dict round trips with strict=False, merge_lora
+# (remove_parametrizations(leave_parametrized=True), which set_s the original: a state_dict taken before keeps the old
+# weight), several LoRAs swapped in as Parameters, weights tied across parametrizations.
+PROGRAMS += [Program(f"minlora_{name}", f"minlora/{name}.py") for name in ("demo", "advanced_usage")]
