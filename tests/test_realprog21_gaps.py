@@ -193,3 +193,25 @@ def test_parametrize_sets_originals_like_torch():
             assert x.numpy().flatten().tolist() == pytest.approx(y.numpy().flatten().tolist(), abs=1e-6), i
         else:
             assert x == y, i
+
+
+# torch.__version__ (Note [tensorcore reports the PyTorch version it implements]): lucidrains'
+# denoising-diffusion-pytorch asserts version.parse(torch.__version__) >= 2.0 before flash attention.
+def test_version_is_the_pytorch_release_implemented():
+    assert str(tc.__version__) == str(torch.__version__)
+    assert type(tc.__version__).__name__ == "TorchVersion" and isinstance(tc.__version__, str)
+    assert tc.version.__version__ == torch.version.__version__
+    assert (tc.version.cuda, tc.version.debug, tc.version.hip) == (torch.version.cuda, torch.version.debug,
+                                                                  torch.version.hip)
+    assert isinstance(tc.__tensorcore_version__, str)
+
+
+@pytest.mark.parametrize("other", ["2.0", "2.13", "2.13.0", "2.13.0+cpu", "2.14", "1.9.1", "10.0", (2, 0), (2, 13, 0),
+                                   [2, 14], "parrot", "2.13.0a0"])
+def test_torch_version_compares_like_torch(other):
+    from tensorcore.torch_version import TorchVersion as OurVersion
+    from torch.torch_version import TorchVersion
+    for version in ("2.13.0+cpu", "1.10.0", "2.1"):
+        ours, theirs = OurVersion(version), TorchVersion(version)
+        for op in ("__lt__", "__le__", "__eq__", "__ge__", "__gt__"):
+            assert getattr(ours, op)(other) == getattr(theirs, op)(other), (version, op, other)

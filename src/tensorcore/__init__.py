@@ -73,7 +73,11 @@ short = int16
 cfloat = complex64
 cdouble = complex128
 
-__version__ = "0.1.0"
+# torch.__version__ is the PyTorch release tensorcore implements (Note [tensorcore reports the PyTorch version it
+# implements]); tensorcore's own release is __tensorcore_version__.
+__tensorcore_version__ = "0.1.0"
+from . import torch_version as torch_version, version as version  # noqa: E402
+__version__ = version.__version__
 
 # math constants, as torch exports them
 inf = _math.inf

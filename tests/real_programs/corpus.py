@@ -362,3 +362,10 @@ PROGRAMS += [
 # (remove_parametrizations(leave_parametrized=True), which set_s the original: a state_dict taken before keeps the old
 # weight), several LoRAs swapped in as Parameters, weights tied across parametrizations.
 PROGRAMS += [Program(f"minlora_{name}", f"minlora/{name}.py") for name in ("demo", "advanced_usage")]
+
+# lucidrains/denoising-diffusion-pytorch @ faed4db2 (package unchanged) + lucidrains' ema-pytorch 0.8.3 (PyPI wheel),
+# driven by ddpm_lucidrains/ddpm.py (written for the corpus, after the README): Unet + GaussianDiffusion trained with an
+# EMA copy, DDPM and DDIM sampling, with and without flash attention (its Attend checks
+# version.parse(torch.__version__) >= 2.0), Unet1D/GaussianDiffusion1D, ElucidatedDiffusion, KarrasUnet, XMWrapper;
+# tqdm progress bars on stderr. Offline stand-ins for torchvision (transforms only) and accelerate (Trainer unused).
+PROGRAMS += [Program("denoising_diffusion_lucidrains", "ddpm_lucidrains/ddpm.py", rtol=1e-4)]
