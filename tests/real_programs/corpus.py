@@ -369,3 +369,13 @@ PROGRAMS += [Program(f"minlora_{name}", f"minlora/{name}.py") for name in ("demo
 # version.parse(torch.__version__) >= 2.0), Unet1D/GaussianDiffusion1D, ElucidatedDiffusion, KarrasUnet, XMWrapper;
 # tqdm progress bars on stderr. Offline stand-ins for torchvision (transforms only) and accelerate (Trainer unused).
 PROGRAMS += [Program("denoising_diffusion_lucidrains", "ddpm_lucidrains/ddpm.py", rtol=1e-4)]
+
+# lucidrains/x-transformers @ 9252ed78 train_copy.py (constants shrunk in the file) with its x_transformers package
+# unchanged (needs einops, einx, loguru and torch-einops-utils from PyPI): an encoder-decoder XTransformer with tied
+# embeddings and cog-signed attention learning to copy, generate() every 10 batches; loss.item() printed in full.
+PROGRAMS += [Program("x_transformers_train_copy", "x_transformers/train_copy.py", rtol=1e-4)]
+
+# rasbt/LLMs-from-scratch @ 28c65cdf appendix-D notebook as a script (GPT shrunk in its config cell, 2 epochs): linear
+# warmup + cosine decay by hand, clip_grad_norm_, AdamW, greedy sampling; tiktoken.py is a character-level stand-in.
+PROGRAMS += [Program("llms_from_scratch_appendix_d", "llms_appendix_d/appendix_d.py", copy=("the-verdict.txt",),
+                     rtol=1e-4, slow=True)]
