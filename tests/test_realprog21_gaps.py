@@ -215,3 +215,43 @@ def test_torch_version_compares_like_torch(other):
         ours, theirs = OurVersion(version), TorchVersion(version)
         for op in ("__lt__", "__le__", "__eq__", "__ge__", "__gt__"):
             assert getattr(ours, op)(other) == getattr(theirs, op)(other), (version, op, other)
+
+
+# einops under `import tensorcore as torch` (Note [An einops backend for tensorcore]): einops' own torch
+# operations run on tensorcore tensors, compared with the same calls on PyTorch tensors.
+_EINOPS_CALLS = {
+    "rearrange_patches": lambda e, x: e.rearrange(x, "b c (h p1) (w p2) -> b (h w) (p1 p2 c)", p1=2, p2=3),
+    "rearrange_merge": lambda e, x: e.rearrange(x, "b c h w -> (b h) (w c)"),
+    "rearrange_ellipsis": lambda e, x: e.rearrange(x, "b ... w -> b (...) w"),
+    "repeat_new_axis": lambda e, x: e.repeat(x[0, 0], "h w -> b h w", b=3),
+    "repeat_tile": lambda e, x: e.repeat(x, "b c h w -> b c (h 2) w"),
+    "reduce_mean": lambda e, x: e.reduce(x, "b c h w -> b c", "mean"),
+    "reduce_max_pool": lambda e, x: e.reduce(x, "b c (h 2) (w 2) -> b c h w", "max"),
+    "reduce_min": lambda e, x: e.reduce(x, "b c h w -> c", "min"),
+    "reduce_prod": lambda e, x: e.reduce(x / 40, "b c h w -> b w", "prod"),
+    "reduce_keep_axis": lambda e, x: e.reduce(x, "b c h w -> b c 1 1", "sum"),
+    "einsum": lambda e, x: e.einsum(x, x, "b c h w, b c h w -> b c"),
+    "pack": lambda e, x: e.pack([x, x[:, 0]], "b * w")[0],
+    "unpack": lambda e, x: e.unpack(*e.pack([x, x[:, 0]], "b * w"), "b * w")[1],
+}
+
+
+@pytest.mark.parametrize("name", sorted(_EINOPS_CALLS))
+def test_einops_runs_on_tensorcore_tensors_like_torch(name):
+    einops = pytest.importorskip("einops")
+    call = _EINOPS_CALLS[name]
+    ours = call(einops, tc.arange(2 * 3 * 4 * 6, dtype=tc.float32).reshape(2, 3, 4, 6))
+    theirs = call(einops, torch.arange(2 * 3 * 4 * 6, dtype=torch.float32).reshape(2, 3, 4, 6))
+    assert isinstance(ours, tc.Tensor)
+    assert list(ours.shape) == list(theirs.shape)
+    assert ours.numpy().tolist() == theirs.numpy().tolist()
+
+
+def test_einops_errors_like_torch():
+    einops = pytest.importorskip("einops")
+
+    def bad_split(lib):
+        einops.rearrange(lib.zeros(2, 3), "a (b c) -> a b c", b=2)
+    ours, theirs = _raised(bad_split, tc), _raised(bad_split, torch)
+    assert ours[0] == theirs[0] == "EinopsError"
+    assert ours[1].replace("tensorcore.", "torch.") == theirs[1]

@@ -132,6 +132,8 @@ from .autograd import functional as _autograd_functional  # noqa: E402,F401  (to
 from .amp.grad_scaler import _amp_foreach_non_finite_check_and_unscale_, _amp_update_scale_  # noqa: E402,F401
 from .amp import _policies as _amp_policies  # noqa: E402
 _amp_policies.install()  # last: wraps the ops on PyTorch's CPU autocast lists (Note [CPU autocast op lists])
+from . import _einops_backend  # noqa: E402
+_einops_backend.install()  # einops on tensorcore tensors under `import tensorcore as torch` (Note [An einops backend ...])
 
 if _TYPE_CHECKING:
     # What the installs above add at run time, declared for type checkers (Note [Typing the dynamic API]).
