@@ -10,19 +10,23 @@ tensorcore tensor ("Tensor type unknown to einops"). This registers einops' own 
 again under the framework name "tensorcore", bound to the tensorcore module: the very same
 operations einops runs on PyTorch tensors (permute, reshape, expand, repeat, amin/amax/sum/mean,
 torch.einsum). einops.layers.torch imports the torch package itself and so still needs PyTorch
-(or the harness's alias). Installed at tensorcore's import only when einops is installed; an
-einops too old or too different to subclass is left alone.
+(or the harness's alias).
+
+tensorcore does not import einops: a finder on sys.meta_path waits for einops' own import of
+einops._backends (whichever einops the program's sys.path finds, a vendored copy included) and
+registers the backend right after that module runs; an einops already imported is registered at
+once. An einops whose backends module has no TorchBackend to build on is left as it is.
 """
-import importlib.util
+import importlib.abc
+import importlib.machinery
+import sys
+
+_BACKENDS_MODULE = "einops._backends"
 
 
-def install():
-    if importlib.util.find_spec("einops") is None:
-        return
-    try:
-        from einops import _backends
-        torch_backend = _backends.TorchBackend
-    except Exception:  # noqa: BLE001 - an einops without the torch backend we build on: einops as it is
+def _register(backends_module):
+    torch_backend = getattr(backends_module, "TorchBackend", None)
+    if not isinstance(torch_backend, type):
         return
 
     class TensorcoreBackend(torch_backend):
@@ -35,3 +39,36 @@ def install():
 
     TensorcoreBackend.__module__ = __name__
     globals()["TensorcoreBackend"] = TensorcoreBackend
+
+
+class _RegisterAfterExec(importlib.abc.Loader):
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        self.loader.exec_module(module)
+        _register(module)
+
+    def __getattr__(self, name):  # get_source, get_filename, is_package, ...: the file loader's own
+        return getattr(self.loader, name)
+
+
+class _EinopsBackendsFinder(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != _BACKENDS_MODULE:
+            return None
+        sys.meta_path.remove(self)  # once: einops' backends module is imported once per process
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _RegisterAfterExec(spec.loader)
+        return spec
+
+
+def install():
+    if _BACKENDS_MODULE in sys.modules:
+        _register(sys.modules[_BACKENDS_MODULE])
+    elif not any(isinstance(f, _EinopsBackendsFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _EinopsBackendsFinder())
