@@ -255,3 +255,54 @@ def test_einops_errors_like_torch():
     ours, theirs = _raised(bad_split, tc), _raised(bad_split, torch)
     assert ours[0] == theirs[0] == "EinopsError"
     assert ours[1].replace("tensorcore.", "torch.") == theirs[1]
+
+
+# torch._dynamo (Note [torch._dynamo without a compiler]): einops' own test suite sets
+# torch._dynamo.config.verbose before torch.compile; programs set cache_size_limit / suppress_errors.
+def _dynamo_story(lib):
+    import importlib
+    dynamo = importlib.import_module(lib.__name__ + "._dynamo")
+    config = dynamo.config
+    out = [config.cache_size_limit, config.suppress_errors, config.verbose, config.recompile_limit]
+    config.cache_size_limit = 64
+    out.append(config.cache_size_limit)
+    config.cache_size_limit = 8
+    with config.patch(verbose=True):
+        out.append(config.verbose)
+    out.append(config.verbose)
+
+    @config.patch("capture_scalar_outputs", True)
+    def inside():
+        return config.capture_scalar_outputs
+    out += [inside(), config.capture_scalar_outputs]
+    for bad in (lambda: config.no_such_setting, lambda: setattr(config, "no_such_setting", 1)):
+        try:
+            bad()
+        except AttributeError as e:
+            out.append(str(e).replace(lib.__name__ + ".", "torch."))
+    dynamo.reset()
+
+    def add_one(x):
+        return x + 1
+    x = lib.ones(3, 4)
+    out += [dynamo.disable(add_one)(x).sum().item(), dynamo.disable()(add_one)(x).sum().item(),
+            dynamo.allow_in_graph(add_one)(x).sum().item(), dynamo.is_compiling()]
+    dynamo.mark_dynamic(x, 0)
+    dynamo.mark_static(x)
+    out.append(dynamo.optimize("eager")(lambda t: t * 2)(x).sum().item())
+    out.append(type(dynamo.optimize("inductor")(lib.nn.Linear(2, 2))).__name__)
+    return out
+
+
+def test_dynamo_config_and_markers_like_torch():
+    assert _dynamo_story(tc) == _dynamo_story(torch)
+
+
+def test_dynamo_is_an_attribute_after_plain_import():
+    # `import torch; torch._dynamo.config.verbose = True` (einops' tests) needs no `import torch._dynamo`.
+    import subprocess
+    import sys
+    code = "import tensorcore; tensorcore._dynamo.config.verbose = True; print(tensorcore._dynamo.config.verbose)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True"

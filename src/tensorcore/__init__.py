@@ -98,6 +98,7 @@ from . import _function_forms  # noqa: E402
 _function_forms.install(Tensor, globals(), nn.functional)  # torch.sin_, torch.selu_, torch.dropout, ...
 from . import accelerator, backends, compiler, onnx  # noqa: E402,F401
 from ._compile import compile as compile  # noqa: E402,F401,A001
+from . import _dynamo  # noqa: E402,F401  (torch._dynamo: config and markers, Note [torch._dynamo without a compiler])
 from ._global_settings import (  # noqa: E402,F401
     use_deterministic_algorithms as use_deterministic_algorithms,
     are_deterministic_algorithms_enabled as are_deterministic_algorithms_enabled,

@@ -379,3 +379,10 @@ PROGRAMS += [Program("x_transformers_train_copy", "x_transformers/train_copy.py"
 # warmup + cosine decay by hand, clip_grad_norm_, AdamW, greedy sampling; tiktoken.py is a character-level stand-in.
 PROGRAMS += [Program("llms_from_scratch_appendix_d", "llms_appendix_d/appendix_d.py", copy=("the-verdict.txt",),
                      rtol=1e-4, slow=True)]
+
+# arogozhnikov/einops @ ccb89f27 (0.9.0dev) with its own test suite, unchanged, run in-process by pytest for the numpy
+# and torch backends (einops_tests/run_tests.py, written for the corpus): einops' torch backend, einops.layers.torch
+# (Rearrange/Reduce/EinMix in nn.Sequential, state_dict, pickling, torch.jit.script), einsum, pack/unpack, gradients,
+# torch.compile(fullgraph=True, dynamic=...) with torch._dynamo.config. Slow under PyTorch (its compile tests).
+PROGRAMS += [Program("einops_test_suite", "einops_tests/run_tests.py", masks=(r"in [\d.]+s( \(\d+:\d+:\d+\))?",),
+                     slow=True, timeout=600)]
