@@ -217,7 +217,7 @@ def main(argv=None):
     except ImportError:
         ap.error("PyTorch is the reference for the map and is not installed: pip install torch")
     tc = _import_tensorcore()
-    text = render(coverage(), torch.__version__, getattr(tc, "__version__", "?"))
+    text = render(coverage(), torch.__version__, getattr(tc, "__tensorcore_version__", "?"))
     if args.output == "-":
         sys.stdout.write(text)
     else:

@@ -73,7 +73,11 @@ short = int16
 cfloat = complex64
 cdouble = complex128
 
-__version__ = "0.1.0"
+# torch.__version__ is the PyTorch release tensorcore implements (Note [tensorcore reports the PyTorch version it
+# implements]); tensorcore's own release is __tensorcore_version__.
+__tensorcore_version__ = "0.1.0"
+from . import torch_version as torch_version, version as version  # noqa: E402
+__version__ = version.__version__
 
 # math constants, as torch exports them
 inf = _math.inf
@@ -95,6 +99,7 @@ _function_forms.install(Tensor, globals(), nn.functional)  # torch.sin_, torch.s
 from . import accelerator, backends, compiler, onnx  # noqa: E402,F401
 from ._compile import compile as compile  # noqa: E402,F401,A001
 from ._typename import typename as typename  # noqa: E402,F401
+from . import _dynamo  # noqa: E402,F401  (torch._dynamo: config and markers, Note [torch._dynamo without a compiler])
 from ._global_settings import (  # noqa: E402,F401
     use_deterministic_algorithms as use_deterministic_algorithms,
     are_deterministic_algorithms_enabled as are_deterministic_algorithms_enabled,
@@ -129,6 +134,8 @@ from .autograd import functional as _autograd_functional  # noqa: E402,F401  (to
 from .amp.grad_scaler import _amp_foreach_non_finite_check_and_unscale_, _amp_update_scale_  # noqa: E402,F401
 from .amp import _policies as _amp_policies  # noqa: E402
 _amp_policies.install()  # last: wraps the ops on PyTorch's CPU autocast lists (Note [CPU autocast op lists])
+from . import _einops_backend  # noqa: E402
+_einops_backend.install()  # einops on tensorcore tensors under `import tensorcore as torch` (Note [An einops backend ...])
 
 if _TYPE_CHECKING:
     # What the installs above add at run time, declared for type checkers (Note [Typing the dynamic API]).

@@ -1779,3 +1779,85 @@ def _one_element(self):
 
 
 Tensor.__float__, Tensor.__int__, Tensor.__complex__ = __float__, __int__, __complex__
+
+
+# Note [set_ rebinds, it does not copy]
+# x.set_(source) makes x a new view of source's memory (source's shape, strides and offset, or the
+# ones given), keeping x's Python object: a Parameter stays the same Parameter, so optimizers and
+# module attributes holding it see the new values, while any tensor still holding x's *old* memory
+# (a state_dict() entry, a detach()ed alias) keeps the old values. Copying into x's old memory
+# instead would overwrite those aliases: torch.nn.utils.parametrize.remove_parametrizations
+# (leave_parametrized=True) sets the original this way, and minLoRA's merge_lora after
+# `init = model.state_dict()` relies on init staying unmerged. The rebinding is the `data` setter
+# (PyTorch's set_data), which keeps x's autograd identity; set_ is an in-place op, so it also bumps
+# x's version counter, done here by copying one element of x onto itself.
+# The derivative of set_ is not implemented in PyTorch (its grad_fn is NotImplemented and backward
+# raises); tensorcore raises that error at the call rather than give a gradient through stale data.
+def _set_signature_error(args, kwargs):
+    got = ", ".join([_argument_type_name(a) for a in args] + [f"{k}={_argument_type_name(v)}" for k, v in kwargs.items()])
+    return TypeError(
+        f"set_() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+        " * ()\n * (torch.Storage source)\n * (torch.Storage source, int storage_offset, tuple of ints size, "
+        "tuple of ints stride = None)\n * (Tensor source)\n"
+        " * (Tensor source, int storage_offset, tuple of ints size, tuple of ints stride = None)\n")
+
+
+def _argument_type_name(value):
+    return "Tensor" if isinstance(value, Tensor) else builtins.type(value).__name__
+
+
+@_method
+def set_(self, *args, **kwargs):
+    names = ("source", "storage_offset", "size", "stride")
+    if len(args) > 4 or any(k not in names for k in kwargs) or any(k in names[:len(args)] for k in kwargs):
+        raise _set_signature_error(args, kwargs)
+    bound = dict(zip(names, args), **kwargs)
+    source = bound.get("source")
+    if source is None:
+        if len(bound) > 1:
+            raise _set_signature_error(args, kwargs)
+        source = _C.empty([0], self.dtype)  # set_(): an empty tensor of self's dtype
+    elif not isinstance(source, Tensor):
+        raise _set_signature_error(args, kwargs)
+    elif "storage_offset" in bound or "size" in bound:
+        if "storage_offset" not in bound or "size" not in bound:
+            raise _set_signature_error(args, kwargs)
+        size = shape_args((bound["size"],), "set_")
+        stride = bound.get("stride")
+        if stride is None:  # the contiguous strides of size
+            stride, step = [], 1
+            for n in reversed(size):
+                stride.insert(0, step)
+                step *= builtins.max(int(n), 1)
+        source = _C.as_strided(source.detach(), size, shape_args((stride,), "set_"),
+                               int_arg(bound["storage_offset"], "set_", "storage_offset"))
+    if source.dtype != self.dtype:
+        raise RuntimeError(f"Could not set tensor of type {_CPP_NAMES[source.dtype.name]} to a tensor of type "
+                           f"{_CPP_NAMES[self.dtype.name]}")
+    if _C.is_grad_enabled():
+        if self.requires_grad and self.is_leaf:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        if self.requires_grad or source.requires_grad:
+            raise RuntimeError("derivative for aten::set_ is not implemented: set_() on a tensor that requires "
+                               "grad (or from one) has no gradient in PyTorch either; call it under "
+                               "torch.no_grad() or on detached tensors")
+    self.data = source.detach() if source.requires_grad else source
+    if self.numel() > 0:
+        # Bump the version counter (Note [set_ rebinds, ...]) by rewriting one element in place: a view
+        # shares self's counter, and one element never overlaps itself (self may be an expanded view).
+        first = _C.as_strided(self, [1], [1], self.storage_offset())
+        with _no_grad_for_set():
+            first.copy_(first)
+    return self
+
+
+class _no_grad_for_set:
+    def __enter__(self):
+        self.previous = _C.is_grad_enabled()
+        _C._set_grad_enabled(False)
+
+    def __exit__(self, *exc):
+        _C._set_grad_enabled(self.previous)
+
+
+from ._dtype import CPP_TYPE_NAMES as _CPP_NAMES  # noqa: E402

@@ -511,7 +511,7 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=F
     inputs = [_value_info(onnx, n, t, _axes(dynamic_axes.get(n), n)) for n, t in zip(input_names, args)]
     outputs = [_value_info(onnx, n, t, _axes(dynamic_axes.get(n), n)) for n, (_, t) in zip(output_names, outs)]
     g = onnx.helper.make_graph(graph.nodes, type(model).__name__, inputs, outputs, graph.initializers)
-    proto = onnx.helper.make_model(g, producer_name="tensorcore", producer_version=tensorcore.__version__,
+    proto = onnx.helper.make_model(g, producer_name="tensorcore", producer_version=tensorcore.__tensorcore_version__,
                                    opset_imports=[onnx.helper.make_opsetid("", opset)])
     # onnx writes its newest IR version, which a runtime older than the onnx package rejects; IR 10
     # (onnx 1.16) has everything these graphs use.

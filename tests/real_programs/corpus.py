@@ -318,3 +318,71 @@ PROGRAMS = [
                     "3800 steps, separate by a factor ~10 every 5 steps from then on (1e-2 by step 3935), so the "
                     "final accuracy prints 92.34% vs 99.60%; the first three runs agree to the printed digits"),
 ]
+
+# --- realprog21 ---
+# lucidrains/vit-pytorch @ 69d24fe9 vit_pytorch/ (unchanged) driven by vit/zoo.py (written for the corpus): 35 ViT
+# variants from the README built tiny (32x32 synthetic images, dim 32), eval logits + 3 Adam steps each; einops
+# rearrange/repeat/reduce/pack/unpack and einops.layers.torch Rearrange/Reduce on tensorcore tensors, einsum,
+# nn.Unfold (T2T), depthwise convs, talking heads, parametrize (normalized_vit), fft2 (simple_vit_with_fft).
+PROGRAMS += [
+    Program("vit_pytorch_zoo", "vit/zoo.py", rtol=1e-4),
+    # The README's training wrappers: MAE, DistillableViT + DistillWrapper (soft, hard), Recorder, Extractor.
+    Program("vit_pytorch_ssl", "vit/ssl.py", rtol=1e-4),
+]
+
+# karpathy/llama2.c @ 350e04fe train.py / sample.py / model.py / export.py unchanged, on synthetic TinyStories-like
+# shards and a 512-piece sentencepiece model (llama2c/make_data.py; needs the sentencepiece and requests packages):
+# RMSNorm, real-valued RoPE, grouped-query attention (n_kv_heads=2, repeat_kv), F.scaled_dot_product_attention
+# (is_causal), SwiGLU, weight tying, AdamW param groups with fused= probed via inspect, cosine LR, IterableDataset
+# DataLoader, checkpoint + model.bin export (struct-packed weights), then sampling with top-k from the checkpoint.
+_LLAMA2C = ("--device=cpu", "--compile=False", "--dtype=float32", "--out_dir=out")
+_LLAMA2C_TRAIN = _LLAMA2C + (
+    "--vocab_source=custom", "--vocab_size=512", "--dim=32", "--n_layers=2", "--n_heads=4", "--n_kv_heads=2",
+    "--multiple_of=16", "--max_seq_len=32", "--batch_size=4", "--gradient_accumulation_steps=2", "--max_iters=20",
+    "--eval_interval=10", "--eval_iters=3", "--warmup_iters=5", "--always_save_checkpoint=True")
+_LLAMA2C_TIMES = (r"[\d.]+ms \| mfu -?[\d.]+%",)
+PROGRAMS += [
+    Program("llama2c_train", "llama2c/train.py", _LLAMA2C_TRAIN, rtol=1e-4, masks=_LLAMA2C_TIMES,
+            copy=("configurator.py",), before=(("llama2c/make_data.py", ()),)),
+    Program("llama2c_train_dropout_then_sample", "llama2c/sample.py",
+            ("--checkpoint=out/ckpt.pt", "--num_samples=2", "--max_new_tokens=30", "--start=Once", "--top_k=20",
+             "--device=cpu"), rtol=1e-4, masks=_LLAMA2C_TIMES, copy=("configurator.py",),
+            before=(("llama2c/make_data.py", ()), ("llama2c/train.py", _LLAMA2C_TRAIN + ("--dropout=0.1",)))),
+    # export.py --version 2: Q8_0 group quantization of the trained checkpoint (abs().max, round, int8, the
+    # per-group error printed), then --version 1 (fp32, header struct) of the same checkpoint.
+    *[Program(f"llama2c_export_v{version}", "llama2c/export.py", (f"out/model_v{version}.bin", "--version", str(version),
+                                                                    "--checkpoint", "out/ckpt.pt"),
+              rtol=1e-4, masks=_LLAMA2C_TIMES, copy=("configurator.py",),
+              before=(("llama2c/make_data.py", ()), ("llama2c/train.py", _LLAMA2C_TRAIN))) for version in (1, 2)],
+]
+
+# cccntu/minLoRA @ d47a4c93 demo.ipynb and advanced_usage.ipynb as scripts (the last expression of a cell printed as
+# Jupyter shows it) with its minlora package (one line changed for PyTorch 2.13, minlora/README_CORPUS): LoRA through
+# torch.nn.utils.parametrize on Linear / Embedding, state_dict round trips with strict=False, merge_lora
+# (remove_parametrizations(leave_parametrized=True), which set_s the original: a state_dict taken before keeps the old
+# weight), several LoRAs swapped in as Parameters, weights tied across parametrizations.
+PROGRAMS += [Program(f"minlora_{name}", f"minlora/{name}.py") for name in ("demo", "advanced_usage")]
+
+# lucidrains/denoising-diffusion-pytorch @ faed4db2 (package unchanged) + lucidrains' ema-pytorch 0.8.3 (PyPI wheel),
+# driven by ddpm_lucidrains/ddpm.py (written for the corpus, after the README): Unet + GaussianDiffusion trained with an
+# EMA copy, DDPM and DDIM sampling, with and without flash attention (its Attend checks
+# version.parse(torch.__version__) >= 2.0), Unet1D/GaussianDiffusion1D, ElucidatedDiffusion, KarrasUnet, XMWrapper;
+# tqdm progress bars on stderr. Offline stand-ins for torchvision (transforms only) and accelerate (Trainer unused).
+PROGRAMS += [Program("denoising_diffusion_lucidrains", "ddpm_lucidrains/ddpm.py", rtol=1e-4)]
+
+# lucidrains/x-transformers @ 9252ed78 train_copy.py (constants shrunk in the file) with its x_transformers package
+# unchanged (needs einops, einx, loguru and torch-einops-utils from PyPI): an encoder-decoder XTransformer with tied
+# embeddings and cog-signed attention learning to copy, generate() every 10 batches; loss.item() printed in full.
+PROGRAMS += [Program("x_transformers_train_copy", "x_transformers/train_copy.py", rtol=1e-4)]
+
+# rasbt/LLMs-from-scratch @ 28c65cdf appendix-D notebook as a script (GPT shrunk in its config cell, 2 epochs): linear
+# warmup + cosine decay by hand, clip_grad_norm_, AdamW, greedy sampling; tiktoken.py is a character-level stand-in.
+PROGRAMS += [Program("llms_from_scratch_appendix_d", "llms_appendix_d/appendix_d.py", copy=("the-verdict.txt",),
+                     rtol=1e-4, slow=True)]
+
+# arogozhnikov/einops @ ccb89f27 (0.9.0dev) with its own test suite, unchanged, run in-process by pytest for the numpy
+# and torch backends (einops_tests/run_tests.py, written for the corpus): einops' torch backend, einops.layers.torch
+# (Rearrange/Reduce/EinMix in nn.Sequential, state_dict, pickling, torch.jit.script), einsum, pack/unpack, gradients,
+# torch.compile(fullgraph=True, dynamic=...) with torch._dynamo.config. Slow under PyTorch (its compile tests).
+PROGRAMS += [Program("einops_test_suite", "einops_tests/run_tests.py", masks=(r"in [\d.]+s( \(\d+:\d+:\d+\))?",),
+                     slow=True, timeout=600)]

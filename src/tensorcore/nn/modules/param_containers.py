@@ -60,8 +60,9 @@ class ParameterList(Module):
 
     def __setitem__(self, idx, param):
         idx = self._get_abs_string_index(idx)
-        # Module.__setattr__, as PyTorch: a Module entry is registered as a submodule (its
-        # parameters are the list's too), other objects are plain attributes
+        # Module.__setattr__, as PyTorch: a Parameter registers as a parameter, a Module entry (a nested
+        # ParameterList, lucidrains' normalized_vit) as a submodule, so its parameters are the model's too;
+        # other objects are plain attributes.
         setattr(self, idx, _as_parameter(param))
 
     def __len__(self) -> int:
@@ -117,7 +118,8 @@ class ParameterDict(Module):
     def __setitem__(self, key, value):
         self._keys[key] = None  # recorded before the key is checked, as PyTorch does (list(pd) then shows it)
         self._check_key(key)
-        setattr(self, key, _as_parameter(value))  # Module.__setattr__, as in PyTorch
+        # Module.__setattr__, as in ParameterList.__setitem__: a Module value becomes a submodule.
+        setattr(self, key, _as_parameter(value))
 
     def __delitem__(self, key):
         del self._keys[key]  # an unknown key is a KeyError before the type check, as in PyTorch

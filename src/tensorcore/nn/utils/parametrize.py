@@ -50,12 +50,15 @@ def _register_parameter_or_buffer(module, name, x):
 
 
 def _set_original(dest, value):
-    """Copies value into dest keeping dest's object (PyTorch's set_ in place)."""
+    """dest.set_(value), as PyTorch's _maybe_set: dest keeps its object (an optimizer holding the Parameter
+    still sees it) and now views value's memory, whatever its shape. It rebinds, it does not copy
+    (Note [set_ rebinds, it does not copy]): a state_dict() taken before keeps the old values.
+    None where the dtypes differ (the caller then registers a new tensor)."""
+    if dest.dtype != value.dtype:
+        return None
     with no_grad():
-        if tuple(dest.shape) == tuple(value.shape) and dest.dtype == value.dtype:
-            dest.copy_(value)
-            return dest
-    return None
+        dest.set_(value)
+    return dest
 
 
 class ParametrizationList(ModuleList):
@@ -119,15 +122,30 @@ class ParametrizationList(ModuleList):
                     value = module.right_inverse(value)
                 else:
                     raise RuntimeError(f"parametrization {type(module).__name__} does not implement right_inverse.")
+            # set_, not copy_ (Note [set_ rebinds, it does not copy]): after `module.weight = w` the
+            # original views w's memory, as in PyTorch.
             if self.is_tensor:
                 if not isinstance(value, Tensor):
                     raise ValueError(f"`right_inverse` should return a tensor. Got {type(value).__name__}")
-                self.original.copy_(value)
+                if value.dtype != self.original.dtype:
+                    raise ValueError(f"The tensor returned by `right_inverse` has dtype {value.dtype} "
+                                     f"while `original` has dtype {self.original.dtype}")
+                self.original.set_(value)
             else:
-                if not isinstance(value, (list, tuple)) or len(value) != self.ntensors:
-                    raise ValueError(f"'right_inverse' must return a sequence of tensors of length {self.ntensors}")
+                if not isinstance(value, (list, tuple)):
+                    raise ValueError(f"'right_inverse' must return a sequence of tensors. Got {type(value).__name__}.")
+                if len(value) != self.ntensors:
+                    raise ValueError(f"'right_inverse' must return a sequence of tensors of length {self.ntensors}. "
+                                     f"Got a sequence of length {len(value)}.")
                 for i, tensor in enumerate(value):
-                    getattr(self, f"original{i}").copy_(tensor)
+                    original_i = getattr(self, f"original{i}")
+                    if not isinstance(tensor, Tensor):
+                        raise ValueError(f"'right_inverse' must return a sequence of tensors or reference-type "
+                                         f"opaques. Got element {i} of type {type(tensor).__name__}.")
+                    if original_i.dtype != tensor.dtype:
+                        raise ValueError(f"Tensor {i} returned by `right_inverse` has dtype {tensor.dtype} "
+                                         f"while `original{i}` has dtype {original_i.dtype}")
+                    original_i.set_(tensor)
 
     def forward(self) -> Tensor:
         if self.is_tensor:
@@ -239,10 +257,10 @@ def remove_parametrizations(module: Any, tensor_name: Any, leave_parametrized: A
         if not leave_parametrized:
             raise ValueError("Cannot leave unparametrized (`leave_parametrized=False`) a tensor that is "
                              "parametrized in terms of a sequence of tensors.")
-        with no_grad():
-            t = getattr(module, tensor_name)
-        original = Parameter(t.detach(), t.requires_grad) if isinstance(parametrizations.original0, Parameter) \
-            else t.detach()
+        # Computed with grad mode on, as PyTorch: whether t requires grad says whether the originals did,
+        # and only then is the result a Parameter (a buffer otherwise).
+        t = getattr(module, tensor_name)
+        original = Parameter(t.detach(), t.requires_grad) if t.requires_grad else t.detach()
     delattr(module.__class__, tensor_name)
     del module.parametrizations[tensor_name]
     _register_parameter_or_buffer(module, tensor_name, original)
@@ -272,12 +290,12 @@ def transfer_parametrizations_and_params(from_module: Any, to_module: Any, tenso
         for p in from_module.parametrizations[name]:
             if not is_parametrized(to_module, name) or p not in list(to_module.parametrizations[name]):
                 register_parametrization(to_module, name, p)
+        # The very same original Parameter(s), as PyTorch: the two modules' tensors stay tied.
         src, dst = from_module.parametrizations[name], to_module.parametrizations[name]
-        with no_grad():
-            if src.is_tensor:
-                dst.original.copy_(src.original)
-            else:
-                for i in range(src.ntensors):
-                    getattr(dst, f"original{i}").copy_(getattr(src, f"original{i}"))
+        if src.is_tensor:
+            dst.original = src.original
+        else:
+            for i in range(src.ntensors):
+                setattr(dst, f"original{i}", getattr(src, f"original{i}"))
     return to_module
 
