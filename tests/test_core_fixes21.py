@@ -285,3 +285,12 @@ def test_tensordot_with_zero_sizes(shapes):
     got, want = run(tc), run(torch)
     assert got.shape == want.shape
     np.testing.assert_array_equal(got, want)
+
+
+def test_broadcast_error_names_the_rightmost_mismatch_like_torch():
+    # reported by realprog21: PyTorch's infer_size scans from the last dim
+    with pytest.raises(RuntimeError) as want:
+        torch.zeros(4, 64, 32) + torch.zeros(65, 31)
+    with pytest.raises(RuntimeError) as got:
+        tc.zeros(4, 64, 32) + tc.zeros(65, 31)
+    assert str(want.value) in str(got.value)
