@@ -294,3 +294,22 @@ def test_broadcast_error_names_the_rightmost_mismatch_like_torch():
     with pytest.raises(RuntimeError) as got:
         tc.zeros(4, 64, 32) + tc.zeros(65, 31)
     assert str(want.value) in str(got.value)
+
+
+# Found by the differential fuzzer (6000 calls, seed 31337).
+@pytest.mark.parametrize("op", ["add", "sub", "add_"])
+def test_complex_add_with_a_float_alpha(op):
+    def run(m):
+        a = m.tensor([1 + 2j, -3j], dtype=m.complex64)
+        b = m.tensor([0.5 - 1j, 2 + 0j], dtype=m.complex64)
+        return getattr(a, op)(b, alpha=0.5).numpy()
+    np.testing.assert_allclose(run(tc), run(torch))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex64"])
+def test_invert_of_a_non_integer_tensor_is_torch_typeerror(dtype):
+    with pytest.raises(TypeError) as want:
+        ~torch.ones(2, dtype=getattr(torch, dtype))
+    with pytest.raises(TypeError) as got:
+        ~tc.ones(2, dtype=getattr(tc, dtype))
+    assert str(got.value) == str(want.value)

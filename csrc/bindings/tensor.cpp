@@ -272,8 +272,9 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   cls.def("__abs__", [](const Tensor& a) { return ops::unary(UnaryOp::Abs, a); });
   cls.def("__invert__", [](const Tensor& a) {
     if (a.dtype() == DType::Bool) return ops::unary(UnaryOp::LogicalNot, a);
-    TC_CHECK_TYPE(!is_floating(a.dtype()), "~ (bitwise_not) is only supported for integer and bool tensors, got ",
-                  dtype_name(a.dtype()));
+    // PyTorch's Python-level check and text (complex included); bitwise_not itself refuses with its kernel error.
+    TC_CHECK_TYPE(!is_floating(a.dtype()) && !is_complex(a.dtype()),
+                  "~ (operator.invert) is only implemented on integer and Boolean-type tensors");
     return ops::unary(UnaryOp::BitNot, a);
   });
 

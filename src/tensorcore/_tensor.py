@@ -909,7 +909,8 @@ def _alpha_number(alpha, op, self=None, other=None):
             "bool" if isinstance(other, builtins.bool) else "float32" if isinstance(other, builtins.float) else "int64"])
         if isinstance(alpha, builtins.bool) and builtins.any(k != "bool" for k in kinds):
             raise RuntimeError("Boolean alpha only supported for Boolean results.")
-        if isinstance(alpha, builtins.float) and not builtins.any("float" in k for k in kinds):  # bfloat16 too
+        # a floating or complex input takes a float alpha (bfloat16 contains "float" too)
+        if isinstance(alpha, builtins.float) and not builtins.any("float" in k or "complex" in k for k in kinds):
             raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
     if self is not None and isinstance(alpha, int) and not isinstance(alpha, builtins.bool) and \
             self.dtype is bool_ and (isinstance(other, builtins.bool) or (
