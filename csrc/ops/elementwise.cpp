@@ -864,41 +864,9 @@ Tensor& zero_(Tensor& t) {
 
 Tensor detach(const Tensor& a) { return make_view(a, a.sizes(), a.strides(), a->offset); }
 
-namespace {
-// The C++ element type PyTorch's masked_fill message names (its typeid-style spelling).
-const char* cpp_element_type(DType t) {
-  switch (t) {
-    case DType::Uint8:
-      return "unsigned char";
-    case DType::Int8:
-      return "signed char";
-    case DType::Int16:
-      return "short int";
-    case DType::Int32:
-      return "int";
-    case DType::Int64:
-      return "long int";
-    case DType::Float16:
-      return "c10::Half";
-    case DType::BFloat16:
-      return "c10::BFloat16";
-    case DType::Float32:
-      return "float";
-    case DType::Float64:
-      return "double";
-    case DType::Complex64:
-      return "c10::complex<float>";
-    case DType::Complex128:
-      return "c10::complex<double>";
-    default:
-      return "bool";
-  }
-}
-}  // namespace
-
 Tensor masked_fill(const Tensor& a, const Tensor& mask, const Tensor& value) {
   TC_CHECK(mask.dtype() == DType::Bool, "masked_fill_ only supports boolean masks, but got mask with dtype ",
-           cpp_element_type(mask.dtype()));
+           type_meta_name(mask.dtype()));  // PyTorch names the C++ type ("unsigned char")
   TC_CHECK(value.dim() == 0, "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ",
            value.dim(), " dimension(s).");
   // masked_fill checks a 16-bit float's range whatever the size (where and a

@@ -133,10 +133,6 @@ def _diag_embed(v):
 # input gets the conjugate-Wirtinger gradient PyTorch returns. The few terms
 # that exist only for complex inputs (a determinant's phase, the eigenvector
 # and singular-vector phase checks) are marked where they appear.
-def _sym(X):
-    return X + X.mH
-
-
 def _skew(X):
     return X - X.mH
 

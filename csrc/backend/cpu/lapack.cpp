@@ -327,7 +327,8 @@ void eig_t(int64_t batch, lint n, T* a, Complex<real_t<T>>* w, Complex<real_t<T>
   lint lda = n, ldvl = 1, ldvr = n, query = -1;
   T wq = T(0), dummy = T(0);
   std::vector<R> rwork(static_cast<size_t>(2 * n));
-  std::vector<T> vr(v ? static_cast<size_t>(n * n) : 1);
+  // Real geev's packed eigenvectors (unpacked below); a complex geev writes into v directly.
+  std::vector<T> vr(!is_cplx<T> && v ? static_cast<size_t>(n * n) : 1);
   std::vector<R> wr(static_cast<size_t>(n)), wi(static_cast<size_t>(n));
   if constexpr (is_cplx<T>) {
     Lapack<T>::geev(&jobvl, &jobvr, &n, a, &lda, w, &dummy, &ldvl, vr.data(), &ldvr, &wq, &query, rwork.data(), info,

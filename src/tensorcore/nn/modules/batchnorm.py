@@ -15,6 +15,17 @@ if TYPE_CHECKING:
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"]
 
 
+def _fill_num_batches_tracked(module, state_dict, prefix, version):
+    """A checkpoint older than version 2 (or one without _metadata, a plain dict) may lack
+    num_batches_tracked: PyTorch keeps the module's current counter (0 when fresh) instead of
+    reporting the key missing. Shared by the BatchNorm and InstanceNorm loaders."""
+    if (version is None or version < 2) and module.track_running_stats:
+        key = prefix + "num_batches_tracked"
+        if key not in state_dict:
+            state_dict[key] = (module.num_batches_tracked if module.num_batches_tracked is not None
+                               else _C.zeros([], _C.tensor_from_data(0, None).dtype))
+
+
 class _BatchNorm(Module):
     _input_dims = (2, 3)
 
@@ -45,14 +56,7 @@ class _BatchNorm(Module):
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                               error_msgs):
         version = local_metadata.get("version", None)
-        if (version is None or version < 2) and self.track_running_stats:
-            # A checkpoint older than version 2 (or one without _metadata, a plain dict) may lack
-            # num_batches_tracked: PyTorch keeps the current counter (0 when fresh) instead of
-            # reporting the key missing.
-            key = prefix + "num_batches_tracked"
-            if key not in state_dict:
-                state_dict[key] = (self.num_batches_tracked if self.num_batches_tracked is not None
-                                   else _C.zeros([], _C.tensor_from_data(0, None).dtype))
+        _fill_num_batches_tracked(self, state_dict, prefix, version)
         super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                                       error_msgs)
 

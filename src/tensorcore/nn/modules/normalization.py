@@ -9,6 +9,7 @@ from ..._args import device_arg
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
+from .batchnorm import _fill_num_batches_tracked
 from .linear import _factory_dtype
 from .module import Module
 from typing import TYPE_CHECKING
@@ -138,14 +139,7 @@ class _InstanceNorm(Module):
                         names=" and ".join(f'"{k}"' for k in stale), klass=type(self).__name__))
                 for key in stale:
                     state_dict.pop(key)
-        if (version is None or version < 2) and self.track_running_stats:
-            # A checkpoint older than version 2 (or one without _metadata, a plain dict) may lack
-            # num_batches_tracked: PyTorch keeps the current counter (0 when fresh) instead of
-            # reporting the key missing.
-            key = prefix + "num_batches_tracked"
-            if key not in state_dict:
-                state_dict[key] = (self.num_batches_tracked if self.num_batches_tracked is not None
-                                   else _C.zeros([], _C.tensor_from_data(0, None).dtype))
+        _fill_num_batches_tracked(self, state_dict, prefix, version)
         super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                                       error_msgs)
 
