@@ -9,10 +9,12 @@ the last view's grad_fn name are compared with PyTorch's.
 
 It found the stale-view-history gradient bug and the as_strided backward crash
 fixed at stop 18 (Note [Stale view history], Note [as_strided backward on
-storage positions]). Known, accepted differences it still prints: PyTorch
-refuses in-place writes to views derived from split/chunk/unbind outputs
-(tensorcore checks only the direct outputs); the node names of in-place view
-ops (t_, squeeze_, unsqueeze_); CopySlices printed as its C++ name by .name().
+storage positions]), and at stop 19 the silently wrong gradient of a tensor
+saved for backward and then changed by t_()/unsqueeze_() (Note [In-place view
+ops]), the refusals around views of split/chunk/unbind outputs (Note
+[Multi-output views]) and writes through a view of a transposed base (Note
+[CopySlices on a permuted base]). Known, accepted differences it still prints:
+CopyBackwards/CopySlices printed by .name() with their C++ namespace.
 """
 import random
 import sys

@@ -33,11 +33,24 @@ Grads view_as_complex_backward(FormulaNode&, const Grads& g) { return {view_as_r
 
 // Note [In-place on views] (autograd/inplace.h): inputs are the base before
 // the write and the value written through the view (size, stride, offset).
+//
+// Note [CopySlices on a permuted base]
+// The view's (size, stride, offset) are storage positions relative to the
+// base's offset, which are the positions of a contiguous tensor of the base's
+// shape only when the base is contiguous. A dense base in another dim order
+// (x.t_(); x[0] = v) is contiguous once its dims are permuted by decreasing
+// stride, so the gradient is permuted the same way, split as for a contiguous
+// base, and permuted back.
 Grads copy_slices_backward(FormulaNode& n, const Grads& g) {
   const auto& a = n.attrs_as<attrs::CopySlices>();
-  Tensor gc = contiguous(g[0]);
+  Tensor gc = contiguous(a.perm.empty() ? g[0] : permute(g[0], a.perm));
   Tensor g_value = clone(ops::as_strided(gc, a.size, a.stride, gc->offset + a.offset));
   Tensor g_base = sub(gc, as_strided_scatter_zeros(g_value, a.base_shape, a.size, a.stride, a.offset));
+  if (!a.perm.empty()) {
+    Shape inverse(a.perm.size());
+    for (size_t i = 0; i < a.perm.size(); ++i) inverse[a.perm[i]] = static_cast<int64_t>(i);
+    g_base = permute(g_base, inverse);
+  }
   return {g_base, g_value};
 }
 

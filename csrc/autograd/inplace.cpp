@@ -1,6 +1,7 @@
 #include "autograd/inplace.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "autograd/derivatives.h"
 #include "autograd/function.h"
@@ -9,6 +10,7 @@
 #include "core/error.h"
 #include "core/shape_util.h"
 #include "ops/ops.h"
+#include "ops/overlap.h"
 
 namespace tc::autograd {
 namespace {
@@ -29,6 +31,23 @@ bool overlaps_itself(const Tensor& t) {
   return false;
 }
 
+// PyTorch's refusal of a write into (what) or around (its base written since) a view whose creation
+// forbids it (Note [View creation meta]).
+[[noreturn]] void raise_view_creation_write(const AutogradMeta& m, const char* what) {
+  std::string fn = m.grad_fn->name();
+  const size_t backward = fn.rfind("Backward");
+  if (backward != std::string::npos) fn.erase(backward);
+  if (m.view_creation == ViewCreation::MultiOutput)
+    raise(ErrorKind::Runtime, "Output ", m.output_nr, " of ", fn, " is a view and ", what,
+          ". This view is the output of a function that returns multiple views. Such functions do not allow the "
+          "output views to be modified inplace. You should replace the inplace operation by an out-of-place one.");
+  raise(ErrorKind::Runtime, "Output ", m.output_nr, " of ", fn, " is a view and ", what,
+        ". This view was created inside a custom Function (or because an input was returned as-is) and the "
+        "autograd logic to handle view+inplace would override the custom backward associated with the custom "
+        "Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning the "
+        "output of the custom Function.");
+}
+
 }  // namespace
 
 namespace {
@@ -44,10 +63,11 @@ void check_view_write(const Tensor& self, const Tensor& base, const char* op) {
            " view (view_as_real, .real or .imag) of a ", dtype_name(base.dtype()),
            " tensor that requires grad is not supported by tensorcore; compute the new complex tensor out of place "
            "(for example with torch.complex(re, im))");
-  TC_CHECK(base.is_contiguous(), "[", op, "_] in-place write into a view of a non-contiguous tensor of shape ",
-           shape_str(base.sizes()),
-           " that requires grad is not supported by tensorcore; call .contiguous() on "
-           "the tensor before taking the view");
+  // Note [CopySlices on a permuted base] (derivatives_views.cpp): any dense dim order will do.
+  TC_CHECK(ops::non_overlapping_and_dense(base), "[", op, "_] in-place write into a view of a tensor of shape ",
+           shape_str(base.sizes()), " and strides ", shape_str(base.strides()),
+           ", which has gaps or overlaps in memory and requires grad, is not supported by tensorcore; call "
+           ".contiguous() on the tensor before taking the view");
 }
 }  // namespace
 
@@ -66,24 +86,23 @@ void check_inplace(const Tensor& self, const char* op) {
   AutogradMeta* bm = base->autograd.get();
   if (bm && bm->requires_grad && !bm->grad_fn)
     raise(ErrorKind::Runtime, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
-  // Note [Multi-output views]
-  // The outputs of split, split_with_sizes, chunk and unbind share one
-  // backward node; a write into one of them would have to rebase that node's
-  // other outputs too. PyTorch refuses the write (tensor_split, made of
-  // narrows, is allowed); so do we, with its message. A view still carrying
-  // its creating node is recognised by that node's name.
-  if (m->grad_fn) {
-    const std::string node = m->grad_fn->name();
-    const char* fn = node == "SplitBackward0"            ? "Split"
-                     : node == "SplitWithSizesBackward0" ? "SplitWithSizes"
-                     : node == "UnbindBackward0"         ? "Unbind"
-                                                         : nullptr;
-    if (fn)
-      raise(ErrorKind::Runtime, "Output ", m->output_nr, " of ", fn,
-            " is a view and is being modified inplace. This view is the output of a function that returns multiple "
-            "views. Such functions do not allow the output views to be modified inplace. You should replace the "
-            "inplace operation by an out-of-place one.");
-  }
+  // Note [View creation meta]
+  // Two kinds of view refuse in-place writes, as in PyTorch (its CreationMeta):
+  //  - Note [Multi-output views]: the outputs of split, split_with_sizes,
+  //    chunk and unbind share one backward node; a write into one of them
+  //    would have to rebase that node's other outputs too (tensor_split,
+  //    made of narrows, is allowed);
+  //  - a view output of a custom autograd.Function (or an input it returned
+  //    as-is, which autograd/function.py turns into a view): CopySlices would
+  //    replace the Function's own backward.
+  // The kind is set on the view's meta when it is made and inherited by every
+  // view taken of it (ops/views.cpp note_view): `a, b = x.split(2);
+  // a.view(-1).mul_(2)` is refused as `a.mul_(2)` is. The message names the
+  // node of the view being written (PyTorch: "Output 0 of View ..."). Once its
+  // base is written, such a view cannot regenerate its history either
+  // (refresh_stale_view refuses, as PyTorch does when it is next used).
+  if (m->grad_fn && m->view_creation != ViewCreation::Default)
+    raise_view_creation_write(*m, "is being modified inplace");
   check_view_write(self, base, op);
 }
 
@@ -143,7 +162,15 @@ void rebase_history(const Tensor& self, const Tensor& result) {
   // base <- CopySlices(base before, result); record reads base's old edge first.
   std::shared_ptr<Node> base_old_fn = base->autograd ? base->autograd->grad_fn : nullptr;
   if (auto* n = record("torch::autograd::CopySlices", d::copy_slices_backward, {&base, &result}, {&base})) {
-    n->attrs = attrs::CopySlices{base.sizes(), self.sizes(), self.strides(), rel_offset};
+    attrs::CopySlices a{base.sizes(), self.sizes(), self.strides(), rel_offset, {}};
+    if (!base.is_contiguous()) {  // Note [CopySlices on a permuted base]
+      a.perm.resize(base.dim());
+      std::iota(a.perm.begin(), a.perm.end(), 0);
+      std::stable_sort(a.perm.begin(), a.perm.end(),
+                       [&](int64_t x, int64_t y) { return base.strides()[x] > base.strides()[y]; });
+      for (int64_t i = 0; i < base.dim(); ++i) a.base_shape[i] = base.size(a.perm[i]);
+    }
+    n->attrs = std::move(a);
     move_retained_grad(meta(base), base_old_fn);
   }
   // self <- as_strided(new base)
@@ -156,13 +183,34 @@ void rebase_history(const Tensor& self, const Tensor& result) {
   move_retained_grad(m, old_fn);
 }
 
+void commit_inplace_view(const Tensor& self, const Tensor& view) {
+  self->sizes = view.sizes();
+  self->strides = view.strides();
+  self->offset = view->offset;
+  self.bump_version();
+  AutogradMeta* vm = view->autograd.get();
+  if (!vm || !vm->grad_fn) return;  // nothing requires grad, or grad mode is off: geometry only
+  AutogradMeta& m = meta(self);
+  std::shared_ptr<Node> old_fn = m.grad_fn;
+  m.requires_grad = true;
+  m.grad_fn = vm->grad_fn;
+  m.output_nr = vm->output_nr;
+  m.view_version = self.version();  // (a view stays a view of its base; its history is current)
+  move_retained_grad(m, old_fn);
+}
+
 void refresh_stale_view(const Tensor& view) {
   AutogradMeta* m = view->autograd.get();
   if (!m || !m->grad_fn || !m->view_base.defined() || m->view_version == view.version()) return;
   Tensor self = view, base = view_root(view);
-  m->view_version = view.version();
   AutogradMeta* bm = base->autograd.get();
-  if (!bm || !(bm->requires_grad || bm->grad_fn)) return;  // the base left autograd: keep what the view recorded
+  const bool base_tracked = bm && (bm->requires_grad || bm->grad_fn);
+  // Note [View creation meta]: such a view's node cannot be regenerated; PyTorch refuses too (each time the
+  // view is used, so the version stays stale).
+  if (base_tracked && m->view_creation != ViewCreation::Default)
+    raise_view_creation_write(*m, "its base or another view of its base has been modified inplace");
+  m->view_version = view.version();
+  if (!base_tracked) return;  // the base left autograd: keep what the view recorded
   std::shared_ptr<Node> old_fn = m->grad_fn;
   EnableGradGuard grad_on;
   m->grad_fn.reset();

@@ -27,6 +27,20 @@ Tensor snapshot_for_inplace(const Tensor& self);
 // `self` now holds `result`'s values: give it (and its view base) the history.
 void rebase_history(const Tensor& self, const Tensor& result);
 
+// Note [In-place view ops]
+// t_, transpose_, swapdims_, squeeze_, unsqueeze_ and as_strided_ give self the
+// geometry of `view` (that op applied to self out of place) without touching
+// the data. PyTorch counts them as in-place ops:
+//  - the version counter is bumped, so a tensor saved for backward before the
+//    change is refused at backward ("modified by an inplace operation")
+//    instead of being read with its new shape (for a square t_() that was a
+//    silently transposed gradient);
+//  - self's history becomes the view's node on top of self's old history
+//    (TBackward1, UnsqueezeBackward1, ...; the caller renames it);
+//  - a view stays a view of the same base, with its new geometry, so a later
+//    write through it reaches the base's right elements.
+void commit_inplace_view(const Tensor& self, const Tensor& view);
+
 // Note [Stale view history]
 // A view records its history when it is made (SliceBackward0 from the base's
 // grad_fn at that time). An in-place write to the base, or through another

@@ -21,6 +21,14 @@ struct RetainedGrad {
   Tensor grad;
 };
 
+// Note [View creation meta] (inplace.cpp): how a view came to be, for the in-place writes PyTorch refuses.
+// Inherited by every view taken of such a view.
+enum class ViewCreation : uint8_t {
+  Default,
+  MultiOutput,       // an output of split/chunk/unbind (Note [Multi-output views])
+  InCustomFunction,  // an output of a custom autograd.Function that is a view, or an input it returned as-is
+};
+
 struct AutogradMeta {
   bool requires_grad = false;
   Tensor grad;                    // leaves
@@ -33,6 +41,7 @@ struct AutogradMeta {
   // grad_fn was set; an in-place write to its base (or to another view of it)
   // since then makes that grad_fn stale, and gradient_edge regenerates it.
   uint32_t view_version = 0;
+  ViewCreation view_creation = ViewCreation::Default;      // Note [View creation meta]
   std::vector<std::pair<int64_t, TensorHook>> leaf_hooks;  // hooks on leaves
   // Tensor.register_post_accumulate_grad_hook: called with the leaf after its .grad was updated.
   std::vector<std::pair<int64_t, std::function<void(const Tensor&)>>> post_accumulate_hooks;

@@ -122,10 +122,14 @@ struct AsStrided {
 // CopySlices (Note [In-place on views], saved: nothing): the base's shape and
 // the window (size, stride, offset relative to the base) written through.
 struct CopySlices {
-  Shape base_shape;
+  Shape base_shape;  // in `perm`'s order when that is set
   Shape size;
   Shape stride;
   int64_t offset = 0;
+  // Note [CopySlices on a permuted base]: empty for a contiguous base; for a
+  // dense base in another dim order (after t_() or transpose_()), the order of
+  // its dims by decreasing stride, which makes it contiguous.
+  Shape perm;
 };
 
 // transpose and t (saved: nothing): the two wrapped dims swapped.

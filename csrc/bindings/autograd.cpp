@@ -417,6 +417,12 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   // Moves `src`'s history onto `self` after an in-place write (CopySlices).
   cls.def("_check_inplace", [](const Tensor& self, const char* op) { autograd::check_inplace(self, op); });
   cls.def("_rebase_history", [](Tensor& self, const Tensor& src) { autograd::rebase_history(self, src); });
+  // Note [View creation meta]: a custom Function's output that is a view refuses in-place writes.
+  cls.def("_mark_custom_function_view", [](const Tensor& t) {
+    if (t->autograd && t->autograd->view_base.defined())
+      t->autograd->view_creation = autograd::ViewCreation::InCustomFunction;
+  });
+  cls.def("_commit_inplace_view", [](Tensor& self, const Tensor& view) { autograd::commit_inplace_view(self, view); });
   // A copy of self's values carrying self's history: what an in-place op
   // written in Python computes from (its node may save it; self is overwritten).
   cls.def("_snapshot_for_inplace", [](const Tensor& self) { return autograd::snapshot_for_inplace(self); });

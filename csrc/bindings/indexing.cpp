@@ -117,9 +117,13 @@ Tensor to_index_tensor(py::handle o) {
              : (PyRange_Check(o.ptr()) || py::isinstance<py::tuple>(o))
                  ? tensor_from_data(py::list(py::reinterpret_borrow<py::object>(o)), std::nullopt)
                  : tensor_from_data(o, std::nullopt);
-  if (!given)
-    TC_CHECK_INDEX((!is_floating(t.dtype()) && !is_complex(t.dtype())) || t.numel() == 0,
-                   "tensors used as indices must be long, int or bool tensors");
+  // Note [Float lists as indices]: PyTorch builds an index list that is not all bools (or uint8s) as int64
+  // straight from the Python values, so x[[0.5, 2.7]] is x[[0, 2]] (truncated; NaN, inf and values beyond int64
+  // are its RuntimeError, a complex is its TypeError). A float *tensor* index is refused.
+  if (!given && (is_floating(t.dtype()) || is_complex(t.dtype())))
+    t = (PyRange_Check(o.ptr()) || py::isinstance<py::tuple>(o))
+            ? tensor_from_data(py::list(py::reinterpret_borrow<py::object>(o)), DType::Int64)
+            : tensor_from_data(o, DType::Int64);
   if (t.dtype() == DType::Uint8) {
     if (PyErr_WarnEx(PyExc_UserWarning,
                      "indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",

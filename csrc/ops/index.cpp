@@ -50,7 +50,20 @@ std::vector<int64_t> offsets_of(const Shape& sizes, const Shape& strides) {
   return out;
 }
 
-IndexPlan plan_index(const Tensor& a, const std::vector<Tensor>& indices, const Shape& strides) {
+// index_put_'s value must broadcast to the indexing result; PyTorch checks that before the indices' bounds.
+void check_put_values(const Shape& result_shape, const Tensor& values) {
+  bool fits = values.dim() <= static_cast<int64_t>(result_shape.size());
+  for (int64_t i = 1; fits && i <= values.dim(); ++i) {
+    const int64_t v = values.size(values.dim() - i), r = result_shape[result_shape.size() - i];
+    fits = v == r || v == 1;
+  }
+  TC_CHECK(fits, "shape mismatch: value tensor of shape ", shape_str(values.sizes()),
+           " cannot be broadcast to indexing result of shape ", shape_str(result_shape));
+}
+
+// `put_values`: index_put_'s value, checked against the result's shape before the bounds (PyTorch's order).
+IndexPlan plan_index(const Tensor& a, const std::vector<Tensor>& indices, const Shape& strides,
+                     const Tensor* put_values = nullptr) {
   int64_t nd = a.dim();
   TC_CHECK_INDEX(static_cast<int64_t>(indices.size()) <= nd, "too many indices for tensor of dimension ", nd, " (got ",
                  indices.size(), ")");
@@ -92,6 +105,7 @@ IndexPlan plan_index(const Tensor& a, const std::vector<Tensor>& indices, const 
   p.result_shape = before_sz;
   for (auto s : B) p.result_shape.push_back(s);
   for (auto s : after_sz) p.result_shape.push_back(s);
+  if (put_values) check_put_values(p.result_shape, *put_values);
   int64_t nb = shape_numel(B);
   p.off_b.assign(nb, 0);
   for (int64_t k : D) {
@@ -149,13 +163,10 @@ Tensor& index_put_(Tensor& a, const std::vector<Tensor>& indices, const Tensor& 
     autograd::rebase_history(a, r);
     return a;
   }
-  IndexPlan p = plan_index(a, indices, a.strides());
+  IndexPlan p = plan_index(a, indices, a.strides(), &values);
   Tensor v;
   {
     autograd::NoGradGuard ng;
-    Shape bs = broadcast_shapes(p.result_shape, values.sizes(), "index_put_");
-    TC_CHECK(bs == p.result_shape, "shape mismatch: value tensor of shape ", shape_str(values.sizes()),
-             " cannot be broadcast to indexing result of shape ", shape_str(p.result_shape));
     v = contiguous(expand(to_dtype(values, a.dtype()), p.result_shape));
     if (v->storage == a->storage) v = clone(v);
   }

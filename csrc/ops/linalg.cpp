@@ -17,12 +17,13 @@ namespace d = autograd::d;
 
 namespace {
 
+// PyTorch's order: a dtype mismatch (float64 @ bool) is a RuntimeError before bool's NotImplementedError.
 void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
-  if ((a.dtype() == DType::Bool || b.dtype() == DType::Bool) && a.numel() > 0 && b.numel() > 0)
-    raise(ErrorKind::NotImplemented, "[", op, "] not implemented for 'Bool' tensors");
   TC_CHECK(a.dtype() == b.dtype(), "[", op,
            "] expected m1 and m2 to have the same dtype, but got: ", dtype_name(a.dtype()),
            " != ", dtype_name(b.dtype()), "; convert one with .to(dtype)");
+  if (a.dtype() == DType::Bool && a.numel() > 0 && b.numel() > 0)
+    raise(ErrorKind::NotImplemented, "[", op, "] not implemented for 'Bool' tensors");
 }
 
 char* storage_base(const Tensor& t) {

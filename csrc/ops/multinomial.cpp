@@ -25,23 +25,11 @@
 #include "core/error.h"
 #include "core/generator.h"
 #include "ops/ops.h"
+#include "ops/overlap.h"
 
 namespace tc::ops {
 
 namespace {
-
-bool non_overlapping_and_dense(const Tensor& t) {
-  std::vector<int64_t> dims;
-  for (int64_t d = 0; d < t.dim(); ++d)
-    if (t.sizes()[d] != 1) dims.push_back(d);
-  std::sort(dims.begin(), dims.end(), [&](int64_t a, int64_t b) { return t.strides()[a] < t.strides()[b]; });
-  int64_t expected = 1;
-  for (int64_t d : dims) {
-    if (t.strides()[d] != expected) return false;
-    expected *= t.sizes()[d];
-  }
-  return true;
-}
 
 // Raises PyTorch's error for a failed multinomial check.
 void check_ok(kernels::MultinomialError e) {

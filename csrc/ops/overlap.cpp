@@ -7,9 +7,6 @@
 #include "core/error.h"
 
 namespace tc::ops {
-namespace {
-
-// True when t's elements fill [offset, offset + numel) exactly once, in any dim order.
 bool non_overlapping_and_dense(const Tensor& t) {
   const int64_t nd = t.dim();
   std::vector<int64_t> order(nd);
@@ -23,8 +20,6 @@ bool non_overlapping_and_dense(const Tensor& t) {
   }
   return true;
 }
-
-}  // namespace
 
 void check_no_internal_overlap(const Tensor& t) {
   for (int64_t d = 0; d < t.dim(); ++d)

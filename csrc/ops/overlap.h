@@ -12,6 +12,9 @@
 
 namespace tc::ops {
 
+// True when t's elements fill [offset, offset + numel) exactly once, in some dim order
+// (a contiguous tensor, or a permutation of one).
+bool non_overlapping_and_dense(const Tensor& t);
 // Raises unless no two elements of `t` share memory (stride-0 dims of size > 1).
 void check_no_internal_overlap(const Tensor& t);
 // Raises when `written` and `input` partially overlap (see the Note).

@@ -28,6 +28,17 @@ void note_view(const Tensor& base, const Tensor& out) {
   AutogradMeta& m = autograd::meta(out);
   m.view_base = bm && bm->view_base.defined() ? bm->view_base : base;
   m.view_version = out.version();  // Note [Stale view history]
+  // Note [View creation meta]: a view of a split/unbind output (or of a custom Function's view output) is
+  // refused in-place writes as that output is.
+  m.view_creation = bm ? bm->view_creation : autograd::ViewCreation::Default;
+}
+
+// The outputs of one recorded split/unbind node (Note [Multi-output views], autograd/inplace.cpp).
+void note_multi_output_views(const Tensor& base, const std::vector<Tensor>& outs, bool recorded) {
+  for (auto& o : outs) {
+    note_view(base, o);
+    if (recorded) autograd::meta(o).view_creation = autograd::ViewCreation::MultiOutput;
+  }
 }
 
 // Resolves one -1 in `shape` against numel.
@@ -474,9 +485,9 @@ std::vector<Tensor> split_with_sizes(const Tensor& a, const Shape& sizes, int64_
     outs.push_back(make_view(a, sz, a.strides(), a->offset + start * a.strides()[dim]));
     start += s;
   }
-  if (auto* n = record("SplitWithSizesBackward0", d::split_backward, {a}, outs))
-    n->attrs = attrs::Split{a.sizes(), sizes, dim};
-  for (auto& o : outs) note_view(a, o);
+  auto* n = record("SplitWithSizesBackward0", d::split_backward, {a}, outs);
+  if (n) n->attrs = attrs::Split{a.sizes(), sizes, dim};
+  note_multi_output_views(a, outs, n != nullptr);
   return outs;
 }
 
@@ -497,8 +508,9 @@ std::vector<Tensor> split(const Tensor& a, int64_t split_size, int64_t dim) {
     outs.push_back(make_view(a, sz, a.strides(), a->offset + start * a.strides()[dim]));
     start += s;
   }
-  if (auto* n = record("SplitBackward0", d::split_backward, {a}, outs)) n->attrs = attrs::Split{a.sizes(), sizes, dim};
-  for (auto& o : outs) note_view(a, o);
+  auto* n = record("SplitBackward0", d::split_backward, {a}, outs);
+  if (n) n->attrs = attrs::Split{a.sizes(), sizes, dim};
+  note_multi_output_views(a, outs, n != nullptr);
   return outs;
 }
 
@@ -526,9 +538,9 @@ std::vector<Tensor> unbind(const Tensor& a, int64_t dim) {
   sz.erase(sz.begin() + dim);
   st.erase(st.begin() + dim);
   for (int64_t i = 0; i < n; ++i) outs.push_back(make_view(a, sz, st, a->offset + i * step));
-  if (auto* node = record("UnbindBackward0", d::unbind_backward, {a}, outs))
-    node->attrs = attrs::DimInput{dim, a.sizes()};
-  for (auto& o : outs) note_view(a, o);
+  auto* node = record("UnbindBackward0", d::unbind_backward, {a}, outs);
+  if (node) node->attrs = attrs::DimInput{dim, a.sizes()};
+  note_multi_output_views(a, outs, node != nullptr);
   return outs;
 }
 

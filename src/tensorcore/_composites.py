@@ -139,8 +139,9 @@ def _addcdiv_integer_check(tensor1, tensor2):
 def _name_inplace_grad_fn(self, name, *others):
     """grad_fn naming for an in-place composite: `self` is both input and
     output, so only the other operands tell whether a new node was recorded."""
-    if self.requires_grad:
-        _C._rename_grad_fn(self, name, [t for t in others if isinstance(t, Tensor)])
+    if self.requires_grad and _C.is_grad_enabled():
+        # (self among the operands, v.addcmul_(v, v), already carries the new node: it tells nothing)
+        _C._rename_grad_fn(self, name, [t for t in others if isinstance(t, Tensor) and t is not self])
     return self
 
 
@@ -593,13 +594,11 @@ def _inplace_view(name):
         if self.requires_grad and _C.is_grad_enabled():  # a leaf that requires grad, or a view of one
             self._check_inplace(name)
         view = getattr(self, name)(*args, **kwargs)
-        self.data = view
-        if view.grad_fn is not None and self._base is None:
-            # Note [In-place view ops carry the view's history]: self now has the view's shape, so its
-            # gradient must go back through the view's node (a transpose, an unsqueeze) to self's old
-            # history; with the old node alone backward failed on the shape, or, for a square t_(),
-            # returned the untransposed gradient.
-            self._rebase_history(view)
+        # Note [In-place view ops] (csrc/autograd/inplace.h): self takes the view's geometry, its version
+        # is bumped and its history becomes the view's node on top of its old one, for a view as for a
+        # base (a view stays a view of its base).
+        self._commit_inplace_view(view)
+        if view.grad_fn is not None:
             _C._rename_grad_fn(self, _inplace_view_node(name, args, kwargs), [])
         return self
     f.__name__ = name + "_"

@@ -44,6 +44,23 @@ def narrow_complex_scalar(value, dtype_name):
     PyTorch's RuntimeError (never silently dropped)."""
     if dtype_name == "bool":
         return value != 0
-    if value.imag != 0:
+    real = value.real
+    if value.imag != 0 or _overflows(real, dtype_name):
         raise RuntimeError(f"value cannot be converted to type {CHECKED_CONVERT_NAMES[dtype_name]} without overflow")
-    return value.real
+    return real
+
+
+_FLOAT_MAX = {"float16": 65504.0, "bfloat16": 3.3895313892515355e38, "float32": 3.4028234663852886e38}
+
+
+def _overflows(real, dtype_name):
+    """c10's range check of the real part: an integer dtype takes finite values within its range (NaN
+    and inf overflow); a narrower float dtype refuses finite values beyond its largest (inf and NaN pass)."""
+    import math
+    if dtype_name in _FLOAT_MAX:
+        return math.isfinite(real) and abs(real) > _FLOAT_MAX[dtype_name]
+    if dtype_name == "float64":
+        return False
+    import numpy as np
+    info = np.iinfo(dtype_name)
+    return not math.isfinite(real) or not info.min <= real <= info.max

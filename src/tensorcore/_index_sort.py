@@ -720,9 +720,9 @@ def mode(input, dim=-1, keepdim=False):
     bool_arg(keepdim, "mode")
     if input.is_complex() and input.requires_grad and _C.is_grad_enabled():
         raise RuntimeError("mode does not support automatic differentiation for outputs with complex dtype.")
-    refuse_complex("mode_cpu", input)  # Note [Refuse, never reinterpret]
-    if input.dim() == 0:
+    if input.dim() == 0:  # the value itself, for every dtype (complex too), as PyTorch
         return _return_type("mode")(input.clone(), _C.zeros([], _int64))
+    refuse_complex("mode_cpu", input)  # Note [Refuse, never reinterpret]
     if input.shape[dim] == 0:
         raise IndexError(f"mode(): Expected reduction dim {dim} to have non-zero size.")
     a = np.moveaxis(_np(input), dim, -1)

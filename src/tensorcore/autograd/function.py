@@ -121,13 +121,18 @@ class Function:
             if isinstance(d, Tensor) and d.is_leaf and d.requires_grad:
                 raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
         inputs = {id(a) for a in args if isinstance(a, Tensor)}
+        # Note [View creation meta] (csrc/autograd/inplace.cpp): a user Function's outputs that are views
+        # refuse in-place writes. tensorcore's own Functions (a _node_name) stand for PyTorch's built-in ops,
+        # whose outputs do not; BackwardHookFunction, a custom Function in PyTorch too, opts in.
+        marks_views = getattr(cls, "_custom_function_views", not getattr(cls, "_node_name", None))
         fixed, non_differentiable = [], []
         for o in outs:
             if isinstance(o, Tensor) and any(o is n for n in ctx._non_differentiable):
                 non_differentiable.append(o)  # by identity before the alias below replaces an input
-            # An input returned as-is must not lose its own history.
+            # An input returned as-is must not lose its own history: the output is a view of it (as
+            # PyTorch's view_as), which refuses in-place writes below.
             if isinstance(o, Tensor) and id(o) in inputs and not any(o is d for d in ctx._dirty):
-                o = o.detach()
+                o = o.detach() if not marks_views else o.view_as(o)
                 if non_differentiable and non_differentiable[-1] is outs[len(fixed)]:
                     non_differentiable[-1] = o
             fixed.append(o)
@@ -145,6 +150,8 @@ class Function:
         for o in tensor_outs:
             if any(o is n for n in non_differentiable) or not (o.dtype.is_floating_point or o.dtype.is_complex):
                 o._drop_history()
+            elif marks_views and not any(o is d for d in ctx._dirty):
+                o._mark_custom_function_view()
         if any(getattr(t, "is_sparse", False) for t in ctx._to_save):
             ctx._saved_sparse = tuple(t if getattr(t, "is_sparse", False) else None for t in ctx._to_save)
         ctx._to_save = ()

@@ -89,6 +89,7 @@ class BackwardHookFunction(Function):
     """The inputs' identity node (Note [Module backward hooks])."""
 
     _node_name = "BackwardHookFunctionBackward"
+    _custom_function_views = True  # a custom Function in PyTorch too: in-place writes into its outputs are refused
 
     @staticmethod
     def forward(ctx, state, *tensors):
@@ -111,6 +112,7 @@ class _OutputHookFunction(Function):
     """The outputs' identity node (Note [Module backward hooks])."""
 
     _node_name = "BackwardHookFunctionBackward"
+    _custom_function_views = True  # a custom Function in PyTorch too: in-place writes into its outputs are refused
 
     @staticmethod
     def forward(ctx, state, positions, n_outputs, *tensors):

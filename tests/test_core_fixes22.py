@@ -1,0 +1,304 @@
+"""Fixes of stop 19 in the core (autograd of in-place view ops and multi-output
+views, indexing, dtype checks), each run side by side with PyTorch."""
+import numpy as np
+import pytest
+
+import tensorcore as tc
+
+torch = pytest.importorskip("torch")
+
+
+def _outcome(lib, f):
+    """What f(lib) gives: ("ok", value as numpy or plain) or ("err", exception type name, message)."""
+    try:
+        r = f(lib)
+    except Exception as e:  # compared by type and words below
+        return ("err", type(e).__name__, str(e))
+    if isinstance(r, (lib.Tensor,)):
+        return ("ok", r.detach().numpy())
+    if isinstance(r, tuple):
+        return ("ok", tuple(x.detach().numpy() if isinstance(x, lib.Tensor) else x for x in r))
+    return ("ok", r)
+
+
+def _same(f, words=None):
+    ours, theirs = _outcome(tc, f), _outcome(torch, f)
+    assert ours[0] == theirs[0], (ours, theirs)
+    if ours[0] == "err":
+        assert ours[1] == theirs[1], (ours, theirs)
+        if words:
+            assert words in ours[2] and words in theirs[2], (ours[2], theirs[2])
+        return ours
+    if isinstance(theirs[1], tuple):
+        for a, b in zip(ours[1], theirs[1]):
+            np.testing.assert_allclose(a, b, rtol=1e-6)
+    else:
+        np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)
+    return ours
+
+
+# ---- Note [Multi-output views]: views taken of split/chunk/unbind outputs ----
+
+@pytest.mark.parametrize("make, node", [
+    (lambda x: x.split(2)[0].view(-1), "View"),
+    (lambda x: x.unbind(0)[0][1:], "Slice"),
+    (lambda x: x.chunk(2)[0].t(), "T"),
+    (lambda x: x.split_with_sizes([1, 3])[1].unsqueeze(0), "Unsqueeze"),
+])
+def test_inplace_on_a_view_of_a_multi_output_view_is_refused(make, node):
+    def f(lib):
+        x = lib.randn(4, 3, requires_grad=True).clone()
+        make(x).mul_(2)
+    ours = _same(f, "is a view and is being modified inplace")
+    assert f"Output 0 of {node} is a view" in ours[2]
+
+
+def test_stale_multi_output_view_is_refused_each_time_it_is_used():
+    for lib in (tc, torch):
+        x = lib.randn(4, 3, requires_grad=True).clone()
+        a = x.chunk(2)[-1]
+        b = x.split(1)[0].view(-1)
+        x.mul_(2)
+        for _ in range(2):
+            with pytest.raises(RuntimeError, match="Output 1 of Split is a view and its base or another view"):
+                a.grad_fn
+        with pytest.raises(RuntimeError, match="Output 0 of View is a view and its base or another view"):
+            (b * 2).sum()
+
+
+def test_multi_output_views_without_writes_still_train():
+    # the common uses (q, k, v = qkv.split(...); LSTM gates from chunk) are untouched
+    x = np.random.default_rng(0).standard_normal((2, 6)).astype(np.float32)
+    grads = []
+    for lib in (tc, torch):
+        w = lib.tensor(x, requires_grad=True)
+        q, k, v = (w * 2).split(2, dim=1)
+        i, f = w.chunk(2, dim=1)
+        ((q * k).sum() + v.sigmoid().sum() + (i.tanh() * f).sum()).backward()
+        grads.append(w.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-5)
+
+
+# ---- Note [In-place view ops] ----
+
+@pytest.mark.parametrize("op", [
+    lambda x: x.t_(), lambda x: x.transpose_(0, 1), lambda x: x.swapdims_(0, 1), lambda x: x.unsqueeze_(0),
+    lambda x: x[:, :1].squeeze_(), lambda x: x.as_strided_((3, 4), (1, 3)),
+])
+def test_inplace_view_ops_bump_the_version_and_name_their_node(op):
+    for requires_grad in (False, True):
+        got = []
+        for lib in (tc, torch):
+            x = lib.arange(12.).view(4, 3).requires_grad_(requires_grad).clone()
+            y = op(x)
+            got.append((x._version, y._version, tuple(y.shape), tuple(y.stride()),
+                        y.grad_fn.name() if y.grad_fn is not None else None))
+        assert got[0] == got[1]
+
+
+@pytest.mark.parametrize("op", [lambda y: y.t_(), lambda y: y.unsqueeze_(0), lambda y: y.transpose_(0, 1)])
+def test_tensor_saved_for_backward_then_viewed_in_place_is_refused(op):
+    # before: the saved y was read with its new geometry, a silently transposed gradient for a square t_()
+    def f(lib):
+        x = lib.arange(9.).view(3, 3).requires_grad_()
+        y = x.clone()
+        z = y * y
+        op(y)
+        z.sum().backward()
+        return x.grad
+    _same(f, "modified by an inplace operation")
+
+
+def test_inplace_view_op_on_a_view_keeps_it_a_view_of_its_base():
+    def grad_through_view(lib):
+        x = lib.arange(9.).view(3, 3).requires_grad_()
+        y = x.clone()
+        v = y[0:2]
+        v.t_()
+        (v * lib.arange(6.).view(3, 2)).sum().backward()
+        return x.grad, v.grad_fn.name() == "TBackward1"
+    _same(grad_through_view)
+
+    def write_after(lib):
+        x = lib.arange(9.).view(3, 3).requires_grad_()
+        y = x.clone()
+        v = y[0:2]
+        v.t_()
+        v.mul_(lib.arange(6.).view(3, 2))
+        (y * y).sum().backward()
+        return x.grad, y
+    _same(write_after)
+
+
+# ---- Note [CopySlices on a permuted base] ----
+
+def test_write_through_a_view_of_a_transposed_base():
+    def f(lib):
+        x = lib.arange(12.).view(3, 4).requires_grad_()
+        y = x.clone()
+        y.t_()
+        y[0] = lib.arange(3.) * 10
+        (y * lib.arange(12.).view(4, 3)).sum().backward()
+        return x.grad, y
+
+    def g(lib):
+        x = lib.arange(24.).view(2, 3, 4).requires_grad_()
+        y = x.clone()
+        y.transpose_(0, 2)
+        y[1:3, :, 1].mul_(lib.arange(6.).view(2, 3))
+        (y * lib.arange(24.).view(4, 3, 2)).sum().backward()
+        return x.grad, y
+    _same(f)
+    _same(g)
+
+
+def test_write_through_a_view_of_a_transposed_base_gradchecks():
+    def f(x):
+        y = x.clone()
+        y.t_()
+        y[1:, 0] = y[1:, 0] * 2 + x[0, 1:] ** 2
+        return y * y
+    x = tc.randn(3, 3, dtype=tc.float64, requires_grad=True)
+    assert tc.autograd.gradcheck(f, (x,))
+    assert tc.autograd.gradgradcheck(f, (x,))
+
+
+# ---- dtype checks and conversions ----
+
+def test_matmul_dtype_mismatch_is_checked_before_bool():
+    _same(lambda lib: lib.ones(2, 2, dtype=lib.float64) @ lib.ones(2, 2, dtype=lib.bool),
+          "expected m1 and m2 to have the same dtype")
+    _same(lambda lib: lib.ones(2, 2, dtype=lib.bool) @ lib.ones(2, 2, dtype=lib.bool))
+
+
+def test_mode_of_a_zero_dim_complex_tensor():
+    _same(lambda lib: tuple(lib.mode(lib.tensor(1 + 2j))))
+    _same(lambda lib: lib.mode(lib.tensor([1 + 2j])))
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int64", "float32"])
+@pytest.mark.parametrize("value", [300 + 0j, -200 + 0j, complex(float("nan"), 0), 1e39 + 0j,
+                                   complex(float("inf"), 0)])
+def test_complex_value_narrowed_with_a_range_check(dtype, value):
+    def f(lib):
+        x = lib.zeros(2, dtype=getattr(lib, dtype))
+        x[0] = value
+        return x
+    _same(f, "without overflow")
+
+
+@pytest.mark.parametrize("value", [complex(float("nan"), 0), complex(float("inf"), 0), 1e30 + 0j, 2.7 + 0j])
+def test_int_of_a_complex_tensor(value):
+    _same(lambda lib: int(lib.tensor(value)))
+
+
+# ---- Note [Float lists as indices] ----
+
+@pytest.mark.parametrize("key", [[0.5], [0.5, 1.7], [-0.5], [1, 2.5], [True, 0.5], [float("nan")], [1e20],
+                                 [1 + 0j]])
+def test_a_list_of_floats_indexes_by_truncation(key):
+    _same(lambda lib: lib.arange(6.)[key])
+
+
+def test_a_list_of_floats_assigns_by_truncation():
+    def f(lib):
+        x = lib.zeros(6)
+        x[[0.5, 2.9]] = 1
+        return x
+    _same(f)
+    _same(lambda lib: lib.arange(6.)[lib.tensor([0.5])])  # a float tensor index stays refused
+
+
+def test_index_put_checks_the_value_shape_before_the_bounds():
+    _same(lambda lib: lib.zeros(3).index_put_((lib.tensor([5]),), lib.tensor([1., 2.])),
+          "shape mismatch: value tensor of shape [2] cannot be broadcast to indexing result of shape [1]")
+    _same(lambda lib: lib.zeros(3).index_put_((lib.tensor([5]),), lib.tensor([1.])), "out of bounds")
+
+
+def test_addcmul_with_self_as_an_operand_names_its_node():
+    def f(lib):
+        x = lib.randn(3, 4, requires_grad=True).clone()
+        v = x[x > 0]
+        v.addcmul_(v, v, value=0.5)
+        w = x.clone()
+        w.addcdiv_(w, w + 5)
+        return v.grad_fn.name(), w.grad_fn.name()
+    assert _outcome(tc, f) == _outcome(torch, f) == ("ok", ("AddcmulBackward0", "AddcdivBackward0"))
+
+
+# ---- Note [View creation meta]: custom autograd.Function outputs ----
+
+def _identity_function(lib):
+    class Id(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 3
+    return Id
+
+
+def _slice_function(lib):
+    class Tail(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x[1:]
+
+        @staticmethod
+        def backward(ctx, g):
+            return lib.cat([lib.zeros(1), g])
+    return Tail
+
+
+def test_input_returned_as_is_is_a_view_with_the_functions_gradient():
+    def f(lib):
+        x0 = lib.tensor([1., 2., 3.], requires_grad=True)
+        x = x0.clone()
+        y = _identity_function(lib).apply(x)
+        assert y is not x and y._base is x and y.grad_fn.name() == "IdBackward"
+        (y.sum() + x.sum()).backward()
+        return x0.grad
+    _same(f)
+
+
+@pytest.mark.parametrize("write", [
+    lambda lib, y: y.mul_(2), lambda lib, y: y[0].add_(1), lambda lib, y: y.view(-1).zero_(),
+])
+@pytest.mark.parametrize("function", [_identity_function, _slice_function])
+def test_inplace_write_into_a_custom_function_view_is_refused(function, write):
+    def f(lib):
+        x = lib.tensor([1., 2., 3.], requires_grad=True).clone()
+        write(lib, function(lib).apply(x))
+    _same(f, "This view was created inside a custom Function")
+
+
+def test_custom_function_view_refuses_use_after_its_base_is_written():
+    def f(lib):
+        x = lib.tensor([1., 2., 3.], requires_grad=True).clone()
+        y = _identity_function(lib).apply(x)
+        x.mul_(2)
+        return y * 2
+    _same(f, "Output 0 of Id is a view and its base or another view of its base has been modified inplace")
+
+
+def test_full_backward_hook_then_inplace_relu_is_refused_as_in_pytorch():
+    def f(lib):
+        lin = lib.nn.Linear(3, 3)
+        lin.register_full_backward_hook(lambda m, gi, go: None)
+        lib.nn.Sequential(lin, lib.nn.ReLU(inplace=True))(lib.randn(2, 3)).sum()
+    _same(f, "Output 0 of BackwardHookFunction is a view and is being modified inplace")
+
+
+def test_builtin_functions_outputs_stay_writable():
+    # tensorcore's own Functions stand for PyTorch's native ops: their outputs take in-place writes
+    def f(lib):
+        a = lib.tensor([[2., 1.], [1., 3.]], requires_grad=True)
+        inv = lib.linalg.inv(a * 1)
+        inv.mul_(2)
+        spec = lib.fft.fft(a * 1)
+        spec.mul_(2)
+        (inv.sum() + spec.real.sum()).backward()
+        return a.grad
+    _same(f)
