@@ -302,3 +302,50 @@ def test_builtin_functions_outputs_stay_writable():
         (inv.sum() + spec.real.sum()).backward()
         return a.grad
     _same(f)
+
+
+# ---- differential fuzzer findings (seed 90210) ----
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.arange(float("nan"), dtype=lib.complex128),  # the dtype's refusal before the range's
+    lambda lib: lib.arange(3, out=lib.empty(0, dtype=lib.complex64)),
+    lambda lib: lib.mode(lib.ones(1, dtype=lib.complex128, requires_grad=True)),  # kernel before autograd
+    lambda lib: lib.mode(lib.tensor(1j, requires_grad=True)),  # a 0-dim input runs no kernel
+    lambda lib: lib.zeros(2, dtype=lib.float16).index_fill_(-1, lib.tensor([-3]), 2 ** 40),  # value first
+    lambda lib: lib.zeros(2, dtype=lib.int8).index_fill_(0, lib.tensor([5]), 300),
+    lambda lib: lib.softmax(lib.zeros(2, 0, dtype=lib.complex128, requires_grad=True), 0, dtype=lib.complex128),
+    lambda lib: lib.log_softmax(lib.zeros(2, 0, dtype=lib.complex64, requires_grad=True), 0),
+    lambda lib: lib.softmax(lib.zeros(2, 0, dtype=lib.complex64), 0),
+    lambda lib: tuple(lib.cummax(lib.zeros(4, 0, dtype=lib.complex64), 1)),
+    lambda lib: tuple(lib.cummin(lib.tensor(1j), 0)),
+])
+def test_fuzzer_findings(call):
+    _same(call)
+
+
+@pytest.mark.parametrize("key, value, n", [
+    (True, lambda lib: lib.tensor(5), 1),  # int64 into int32: a copy, not index_put_
+    (False, lambda lib: lib.tensor(7.5), 2),
+    (True, lambda lib: lib.tensor([7.5, 8]), 2),
+    (False, lambda lib: lib.tensor([1., 2, 3]), 2),  # x[False] = tensor: nothing is checked
+    (False, lambda lib: 1 + 2j, 2),  # ... a number is converted
+    (True, lambda lib: lib.tensor([1., 2, 3]), 2),
+    ((True, 0), lambda lib: lib.tensor([7.5]), 2),  # a bool in a tuple is a mask: index_put_'s dtype check
+    (None, lambda lib: lib.tensor(7.5), 2),
+])
+def test_a_lone_bool_key_assigns_by_copy(key, value, n):
+    def f(lib):
+        x = lib.zeros(n, dtype=lib.int32)
+        x[key] = value(lib)
+        return x
+    _same(f)
+
+
+def test_a_lone_bool_key_assignment_records_history():
+    def f(lib):
+        x = lib.zeros(2, requires_grad=True).clone()
+        w = lib.tensor(3., requires_grad=True)
+        x[True] = w * 2
+        (x * lib.tensor([1., 5.])).sum().backward()
+        return w.grad
+    _same(f)

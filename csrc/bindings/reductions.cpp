@@ -250,8 +250,13 @@ template <bool Log> py::object softmax_family(const Call& c, const Tensor& a, st
   Tensor x = cast(a, dt);
   int64_t dim = int_of(c, "dim");
   auto f = Log ? ops::log_softmax : ops::softmax;
-  if (x.numel() == 0 && !is_floating(x.dtype()))  // PyTorch runs no kernel for no elements: any dtype passes
+  if (x.numel() == 0 && !is_floating(x.dtype())) {  // PyTorch runs no kernel for no elements: any dtype passes
+    // ... but a complex result that would record history is refused by autograd (PyTorch's order)
+    TC_CHECK(!(is_complex(x.dtype()) && x.requires_grad() && autograd::grad_enabled()),
+             Log ? "_log_softmax" : "_softmax",
+             " does not support automatic differentiation for outputs with complex dtype.");
     return wrap(ops::to_dtype(f(ops::to_dtype(x, DType::Float32), dim), x.dtype()));
+  }
   return wrap(f(x, dim));
 }
 py::object softmax_impl(const Call& c, const Tensor& a, std::optional<DType> dt) {

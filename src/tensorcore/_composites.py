@@ -14,7 +14,7 @@ import inspect
 from ._args import shape_args, int_arg, tensor_arg
 from ._inplace import write_inplace
 from ._naming import grad_fn_named
-from ._dtype import int64 as _int64
+from ._dtype import int64 as _int64, bool_ as _bool
 from ._dtype_refusals import kernel_not_implemented, refuse_complex
 
 Tensor = _C.Tensor
@@ -509,6 +509,9 @@ def index_fill_(self, dim, index, value):
         if not isinstance(value, Tensor):
             _C.zeros([1], self.dtype).fill_(value)  # a value the dtype cannot hold: PyTorch's RuntimeError
         return self
+    if not isinstance(value, Tensor):
+        # the value's checked conversion (masked_fill's, stricter than fill_'s for float16) before the bounds
+        _C.zeros([1], self.dtype).masked_fill_(_C.ones([1], _bool), value)
     # A setitem on a view of self: the view's in-place write records
     # CopySlices onto self (Note [In-place on views]), so the filled positions
     # pass no gradient back, as in PyTorch.

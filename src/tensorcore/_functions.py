@@ -379,8 +379,8 @@ def arange(start: Any = None, end: Any = None, step: Any = 1, *, out: Any = None
         _check_out("arange", out)
         # out's dtype when none is given (PyTorch infers from the arguments only without out)
         dt = _out_factory_dtype("arange", dtype_arg(dtype, "arange"), out)
-        if dt is bool_:
-            raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
+        if dt is bool_ or dt.is_complex:
+            raise dtype_not_implemented("arange_cpu", dt)
         if dt is int64:  # into an int64 out PyTorch truncates the bounds before counting (int32/int16: it does not)
             start, end, step = (math.trunc(v) if isinstance(v, builtins.float) and math.isfinite(v) else v
                                 for v in (start, end, step))
@@ -394,8 +394,8 @@ def arange(start: Any = None, end: Any = None, step: Any = 1, *, out: Any = None
                           f"may occur as a result of rounding error. The out tensor will be resized to a tensor of "
                           f"shape ({result.numel()},).", UserWarning, stacklevel=2)
         return _write_out("arange", result, out, warn_resize=False)
-    if dtype_arg(dtype, "arange") is bool_:
-        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
+    if dtype_arg(dtype, "arange") is bool_ or (dtype is not None and dtype_arg(dtype, "arange").is_complex):
+        raise dtype_not_implemented("arange_cpu", dtype_arg(dtype, "arange"))  # before the range's checks
     return _finish(_C.arange(start, end, step, dtype_arg(dtype, "arange"), dev), requires_grad)
 
 

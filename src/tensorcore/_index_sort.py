@@ -619,12 +619,13 @@ def _cum_extreme(name, greater):
     @grad_fn_named(node)
     def fn(input, dim):
         dim = _wrap_dim(int_arg(dim, name), input.dim())
-        refuse_complex(f"{name}_cpu", input)  # Note [Refuse, never reinterpret]
         cls = _return_type(name)
+        # a 0-dim or empty input runs no kernel in PyTorch: any dtype (complex too) passes
         if input.dim() == 0:
             return cls(input.clone(), _C.zeros([], _int64))
         if input.numel() == 0:
             return cls(input.clone(), _C.zeros(list(input.shape), _int64))
+        refuse_complex(f"{name}_cpu", input)  # Note [Refuse, never reinterpret]
         a = np.moveaxis(_np(input), dim, -1)
         if a.dtype == np.bool_:
             a = a.astype(np.uint8)
@@ -718,11 +719,12 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 def mode(input, dim=-1, keepdim=False):
     dim = _wrap_dim(int_arg(dim, "mode"), input.dim())
     bool_arg(keepdim, "mode")
+    if input.dim():  # the kernel's dtype refusal, then autograd's (a 0-dim input runs no kernel)
+        refuse_complex("mode_cpu", input)  # Note [Refuse, never reinterpret]
     if input.is_complex() and input.requires_grad and _C.is_grad_enabled():
         raise RuntimeError("mode does not support automatic differentiation for outputs with complex dtype.")
     if input.dim() == 0:  # the value itself, for every dtype (complex too), as PyTorch
         return _return_type("mode")(input.clone(), _C.zeros([], _int64))
-    refuse_complex("mode_cpu", input)  # Note [Refuse, never reinterpret]
     if input.shape[dim] == 0:
         raise IndexError(f"mode(): Expected reduction dim {dim} to have non-zero size.")
     a = np.moveaxis(_np(input), dim, -1)

@@ -213,6 +213,15 @@ from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES  # noqa: E402
 
 @_method
 def __setitem__(self, key, value):
+    if builtins.type(key) is builtins.bool:
+        # Note [A lone bool key]: PyTorch reads x[True] as x.unsqueeze(0) and x[False] as its empty slice, basic
+        # indexing, so `x[True] = v` is a copy that casts v as copy_ does (an int32 x takes an int64 v); a bool
+        # inside a tuple, x[True, 0], is a mask like any other (index_put_, which wants v in x's dtype).
+        # x[False] = v writes nothing: a tensor v is not even checked, a number only converted.
+        if key or not isinstance(value, Tensor):
+            target = self.unsqueeze(0)
+            (target if key else target[0:0])[...] = value
+        return
     if isinstance(value, builtins.complex):  # Note [Complex values into any dtype]
         value = _complex_fill_value(self, value)
     # numpy scalars: PyTorch takes the integers (through __index__) and the float64 / complex128 that subclass
