@@ -349,3 +349,16 @@ def test_a_lone_bool_key_assignment_records_history():
         (x * lib.tensor([1., 5.])).sum().backward()
         return w.grad
     _same(f)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.sum(lib.arange(6.).view(2, 3), None, keepdim=True),  # dim=None is a dim
+    lambda lib: lib.arange(6.).view(2, 3).sum(dim=None, keepdim=True),
+    lambda lib: lib.arange(6.).view(2, 3).sum(axis=None, keepdims=True),
+    lambda lib: lib.arange(6.).view(2, 3).sum(keepdim=True),  # ... but keepdim alone is PyTorch's TypeError
+    lambda lib: lib.sum(lib.arange(6.), keepdim=False),
+    lambda lib: lib.heaviside(lib.tensor([1j]), lib.tensor([1j, 2j, 3j])),  # complex before the shapes
+    lambda lib: lib.heaviside(lib.tensor([1j]), lib.tensor([1.])),
+])
+def test_fuzzer_findings_seed_4711(call):
+    _same(call)

@@ -58,7 +58,14 @@ PyObject* sum_impl(const Signature& sig, PyObject* self, PyObject* const* args, 
     std::optional<DType> dtype;
     if (!parse_dims("sum", p[0], &dims)) return nullptr;
     if (p[1] && !parse_bool("sum", "keepdim", p[1], &keepdim)) return nullptr;
-    if (keepdim && !p[0]) {
+    // PyTorch's sum has no (keepdim) overload without dim, but dim=None is a dim: sum(x, None, keepdim=True)
+    // reduces everything and keeps the dims (bind_args turns an explicit None into "not given").
+    bool dim_given = nargs > (self ? 0 : 1);
+    for (Py_ssize_t k = 0; kwnames && k < PyTuple_GET_SIZE(kwnames) && !dim_given; ++k) {
+      const char* kname = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, k));
+      dim_given = kname && (std::strcmp(kname, "dim") == 0 || std::strcmp(kname, "axis") == 0);
+    }
+    if (p[1] && !dim_given) {
       PyErr_SetString(PyExc_TypeError,
                       "sum() received an invalid combination of arguments - got (keepdim=bool, ), "
                       "but expected a dim with keepdim");

@@ -216,6 +216,9 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   const bool int_nb_bad = rule == Rule::IntNB && (is_floating(common) || common == DType::Bool);
   const bool clamp_bool_number =
       (op == BinaryOp::ClampMin || op == BinaryOp::ClampMax) && common == DType::Bool && is_wrapped_number(b);
+  // heaviside of a complex operand: PyTorch's RuntimeError before the shapes and the dtypes are looked at
+  if (op == BinaryOp::Heaviside && (is_complex(a.dtype()) || is_complex(b.dtype())))
+    raise(ErrorKind::Runtime, "heaviside is not yet implemented for complex tensors.");
   if (int_nb_bad || clamp_bool_number || (op == BinaryOp::Heaviside && a.dtype() != b.dtype())) shapes_first();
   if (int_nb_bad) no_kernel(kernel_name(op, name), common);
   // clamp_min(bool_tensor, True): PyTorch's scalar kernel has no bool instantiation (its tensor kernel has).
