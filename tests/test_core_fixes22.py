@@ -362,3 +362,54 @@ def test_a_lone_bool_key_assignment_records_history():
 ])
 def test_fuzzer_findings_seed_4711(call):
     _same(call)
+
+
+# ---- Note [Complex add is a + alpha * b] ----
+
+@pytest.mark.parametrize("a_dtype", ["float32", "int16", "complex64", "complex128"])
+@pytest.mark.parametrize("b_dtype", ["complex64", "complex128"])
+def test_complex_add_multiplies_the_second_operand_by_alpha(a_dtype, b_dtype):
+    inf = float("inf")
+
+    def f(lib):
+        a = lib.tensor([1], dtype=getattr(lib, a_dtype))
+        b = lib.tensor([complex(inf, 0), complex(0, -inf), 2 + 3j], dtype=getattr(lib, b_dtype))
+        x = a.to(b.dtype).expand(3).clone()
+        x += b
+        y = a.to(b.dtype).expand(3).clone()
+        y -= b
+        return (a + b, b + a, a - b, b - a, lib.add(a, b, alpha=2), lib.sub(a, b, alpha=2), x, y,
+                lib.rsub(a, b), b + inf, b - inf, lib.tensor([1 + 0j]) + lib.tensor([inf]))
+    ours, theirs = _outcome(tc, f), _outcome(torch, f)
+    for x, y in zip(ours[1], theirs[1]):
+        np.testing.assert_array_equal(x, y)  # inf and NaN in the same parts
+
+
+def test_complex_add_gradient_is_unchanged():
+    def f(lib):
+        a = lib.tensor([1 + 2j, 3 - 1j], dtype=lib.complex128, requires_grad=True)
+        b = lib.tensor([0.5 - 1j, 2 + 0j], dtype=lib.complex128, requires_grad=True)
+        ((a + b) * (a - b).conj() + lib.add(a, b, alpha=3)).abs().sum().backward()
+        return a.grad, b.grad
+    _same(f)
+    a = tc.tensor([1 + 2j, 3 - 1j], dtype=tc.complex128, requires_grad=True)
+    b = tc.tensor([0.5 - 1j, 2 + 0j], dtype=tc.complex128, requires_grad=True)
+    assert tc.autograd.gradcheck(lambda a, b: a + b * 2 - tc.sub(a, b, alpha=1.5), (a, b))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.zeros(2, dtype=lib.complex64).clamp_min_(0),
+    lambda lib: lib.zeros(2, dtype=lib.complex64)[:1].expand(3).clamp_min_(float("nan")),  # before overlap
+    lambda lib: lib.clamp_max(lib.zeros(2, dtype=lib.complex64), 1),
+    lambda lib: lib.clamp_min(lib.zeros(2, dtype=lib.complex64), lib.zeros(2)),
+    lambda lib: lib.max(lib.zeros(2, 2, dtype=lib.complex64), 3),  # the dim's IndexError first
+    lambda lib: lib.zeros(2, 2, dtype=lib.complex64).min(-3),
+    lambda lib: lib.median(lib.zeros(0, dtype=lib.complex128, requires_grad=True)),
+    lambda lib: lib.median(lib.zeros(0, dtype=lib.complex128)),
+    lambda lib: lib.median(lib.zeros(0, 2, dtype=lib.complex128), 0),
+    lambda lib: lib.median(lib.zeros(2, dtype=lib.complex128)),
+    lambda lib: lib.nextafter(lib.zeros(2, 4, dtype=lib.uint8), lib.zeros(3, 5, dtype=lib.uint8)),  # shapes first
+    lambda lib: lib.nextafter(lib.zeros(2, 4, dtype=lib.uint8), lib.zeros(2, 4, dtype=lib.uint8)),
+])
+def test_fuzzer_findings_seed_1234567(call):
+    _same(call)

@@ -206,7 +206,37 @@ void store_result(Tensor& out, const Tensor& tmp, DType out_dt, const char* name
   kernels::copy(it, out.dtype(), tmp.dtype());
 }
 
+// Note [Complex add is a + alpha * b]
+// PyTorch's add and sub kernels compute a + alpha * b (sub: alpha = -1), and
+// for a complex result that product is a complex multiplication even for
+// alpha = 1: (re, im) * (1 + 0i) = (re - im * 0, re * 0 + im), so an infinite
+// part of b makes its other part NaN: 1 + (inf + 0i) is inf + nanj, while
+// (inf + 0i) + 1 is inf + 0j. binary_into therefore multiplies a complex b by
+// +-1 (the Mul kernel, no autograd) and adds. add/sub with another alpha
+// multiply b by alpha themselves (a recorded Mul) and mark the addition with
+// AlphaScaledOperand, so b is not multiplied twice.
+thread_local bool t_alpha_scaled_operand = false;
+class AlphaScaledOperand {
+ public:
+  AlphaScaledOperand() : previous_(t_alpha_scaled_operand) { t_alpha_scaled_operand = true; }
+  ~AlphaScaledOperand() { t_alpha_scaled_operand = previous_; }
+  AlphaScaledOperand(const AlphaScaledOperand&) = delete;
+  AlphaScaledOperand& operator=(const AlphaScaledOperand&) = delete;
+
+ private:
+  bool previous_;
+};
+
+// clamp_min/clamp_max with a number bound: PyTorch's clamp refuses complex input by name (a tensor bound goes
+// to maximum/minimum, whose kernels refuse it as any other op).
+void refuse_complex_number_clamp(BinaryOp op, const Tensor& a, const Tensor& b) {
+  if ((op == BinaryOp::ClampMin || op == BinaryOp::ClampMax) && is_wrapped_number(b) &&
+      (is_complex(a.dtype()) || is_complex(b.dtype())))
+    raise(ErrorKind::NotImplemented, "clamp is not supported for complex types");
+}
+
 void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, const char* name) {
+  refuse_complex_number_clamp(op, a, b);
   Rule rule = binary_rule(op);
   DType common = result_type({&a, &b});
   DType compute = common;
@@ -259,6 +289,11 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
     autograd::NoGradGuard ng;
     b_src = binary(BinaryOp::Pow, wrapped_scalar(Scalar::from_double(2.0)), b);
     kernel_op = BinaryOp::Mul;
+  }
+  if ((op == BinaryOp::Add || op == BinaryOp::Sub) && is_complex(compute) && !t_alpha_scaled_operand) {
+    autograd::NoGradGuard ng;  // Note [Complex add is a + alpha * b]
+    b_src = binary(BinaryOp::Mul, to_dtype(b, compute), wrapped_scalar(Scalar::from_int(op == BinaryOp::Sub ? -1 : 1)));
+    kernel_op = BinaryOp::Add;
   }
   Tensor ac = to_dtype(a, compute);
   // pow's exponent and clamp_min/clamp_max's bound, given as a Python number, must fit an integer compute dtype
@@ -445,7 +480,8 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
   TC_CHECK(broadcast_shapes(self.sizes(), other.sizes(), name) == self.sizes(), "[", name, "_] output with shape ",
            shape_str(self.sizes()), " doesn't match the broadcast shape ",
            shape_str(broadcast_shapes(self.sizes(), other.sizes(), name)));
-  check_no_internal_overlap(self);  // Note [Write overlap]
+  refuse_complex_number_clamp(op, self, other);  // before the overlap checks, as PyTorch
+  check_no_internal_overlap(self);               // Note [Write overlap]
   check_no_partial_overlap(self, other);
   bool grad = autograd::any_requires_grad({&self, &other});
   // Differentiable in-place: compute out of place, then move the result's
@@ -478,11 +514,15 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
 
 Tensor add(const Tensor& a, const Tensor& b, Scalar alpha) {
   if (alpha.kind == Scalar::Int && alpha.i == 1) return binary(BinaryOp::Add, a, b);
-  return binary(BinaryOp::Add, a, binary(BinaryOp::Mul, b, wrapped_scalar(alpha)));
+  Tensor scaled_b = binary(BinaryOp::Mul, b, wrapped_scalar(alpha));
+  AlphaScaledOperand scaled;  // Note [Complex add is a + alpha * b]
+  return binary(BinaryOp::Add, a, scaled_b);
 }
 Tensor sub(const Tensor& a, const Tensor& b, Scalar alpha) {
   if (alpha.kind == Scalar::Int && alpha.i == 1) return binary(BinaryOp::Sub, a, b);
-  return binary(BinaryOp::Sub, a, binary(BinaryOp::Mul, b, wrapped_scalar(alpha)));
+  Tensor scaled_b = binary(BinaryOp::Mul, b, wrapped_scalar(alpha));
+  AlphaScaledOperand scaled;
+  return binary(BinaryOp::Sub, a, scaled_b);
 }
 Tensor mul(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Mul, a, b); }
 Tensor div(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Div, a, b); }
@@ -490,7 +530,9 @@ Tensor pow(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Pow, a, b
 Tensor neg(const Tensor& a) { return unary(UnaryOp::Neg, a); }
 Tensor& add_(Tensor& self, const Tensor& other, Scalar alpha) {
   if (alpha.kind == Scalar::Int && alpha.i == 1) return binary_(BinaryOp::Add, self, other);
-  return binary_(BinaryOp::Add, self, binary(BinaryOp::Mul, other, wrapped_scalar(alpha)));
+  Tensor scaled_other = binary(BinaryOp::Mul, other, wrapped_scalar(alpha));
+  AlphaScaledOperand scaled;
+  return binary_(BinaryOp::Add, self, scaled_other);
 }
 Tensor mul_scalar(const Tensor& a, double s) {
   return binary(BinaryOp::Mul, a, wrapped_scalar(Scalar::from_double(s)));

@@ -234,7 +234,14 @@ def median(input, dim=_NO_DIM, keepdim=False):
     bool_arg(keepdim, "median")
     if input.dtype.name == "bool" or input.is_complex():  # Note [Refuse, never reinterpret]
         if dim is not None:  # the dim's range first, as PyTorch
-            _wrap_dim_checked(int_arg(dim, "median"), input.dim())
+            d = _wrap_dim_checked(int_arg(dim, "median"), input.dim())
+            if input.is_complex() and input.dim() and input.shape[d] == 0:
+                raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+        elif input.is_complex() and input.numel() == 0:  # no kernel runs: NaN, or autograd's refusal
+            if input.requires_grad and _C.is_grad_enabled():
+                raise RuntimeError("median does not support automatic differentiation for outputs with complex "
+                                   "dtype.")
+            return _C.full([], builtins.complex("nan+0j"), input.dtype)
         raise kernel_not_implemented(f"median_{'cpu' if dim is None else 'out'}", input)
     if dim is None and keepdim:
         raise TypeError("median(): argument 'dim' (position 2) must be int, not NoneType")

@@ -389,6 +389,7 @@ def nextafter(input, other, *, out=None):
     tensor_arg(other, "nextafter", "other", 2)
     dt = tensorcore.result_type(input, other)
     if dt.name not in _NEXTAFTER_BITS:
+        tensorcore.broadcast_shapes(input.shape, other.shape)  # the shapes' error first, as PyTorch
         from ._dtype import SCALAR_TYPE_NAMES
         raise NotImplementedError(f'"nextafter_cpu" not implemented for \'{SCALAR_TYPE_NAMES[dt.name]}\'')
     x, y = input.to(dt), other.to(dt)
