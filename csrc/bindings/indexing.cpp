@@ -151,7 +151,22 @@ struct Parsed {
   bool has_adv = false;
 };
 
-Parsed apply_index(const Tensor& self, py::handle key) {
+// PyTorch's test for a slice (step 1) that covers its dim: start is 0 (or
+// omitted) and stop is at least the length (or omitted), on the bounds as
+// given: x[-10:] is still a view, x[0:100] is not.
+bool covers_dim(std::optional<int64_t> start, std::optional<int64_t> stop, int64_t length) {
+  return (!start || *start == 0) && (!stop || *stop >= length);
+}
+
+// Note [Full slices are no views]
+// PyTorch's indexing skips a slice that covers its whole dim with step 1
+// (applySlice's "slice optimization"): x[0, :] is x.select(0, 0)
+// (SelectBackward0, not SliceBackward0), x[:, :] is an alias of x, and an
+// assignment x[:] = v or x[...] = v copies into x itself (CopyBackwards,
+// not CopySlices through a view). Its __getitem__ turns the optimization off
+// for a key that is a lone slice (x[:] is a SliceBackward0 view);
+// `skip_full_slices` says which.
+Parsed apply_index(const Tensor& self, py::handle key, bool skip_full_slices) {
   // A lone int or slice on a 0-dim tensor gets PyTorch's own messages (old
   // code's `loss.data[0]` meets the first one); inside a tuple it is "too many
   // indices" below, as in PyTorch.
@@ -217,7 +232,8 @@ Parsed apply_index(const Tensor& self, py::handle key) {
         continue;
       }
       TC_CHECK_VALUE(st > 0, "step must be greater than zero");
-      v = ops::slice(v, dim, start, stop, st);
+      if (!(skip_full_slices && st == 1 && dim < v.dim() && covers_dim(start, stop, v.size(dim))))
+        v = ops::slice(v, dim, start, stop, st);
       ++dim;
     } else if (is_advanced(o)) {
       Tensor t = to_index_tensor(o);
@@ -268,7 +284,7 @@ void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
   cls.def("__getitem__", [](const Tensor& self, py::handle key) -> Tensor {
     // Fast path: a single int.
     if (PyLong_CheckExact(key.ptr()) && self.dim() > 0) return ops::select(self, 0, index_int(key));
-    Parsed p = apply_index(self, key);
+    Parsed p = apply_index(self, key, !PySlice_Check(key.ptr()));  // Note [Full slices are no views]
     if (!p.has_adv) {
       if (p.view.same(self)) return ops::alias(self);
       return p.view;
@@ -310,7 +326,7 @@ void init_indexing(py::class_<TensorImpl, Tensor>& cls) {
     // integer t with a value that requires grad is a plain copy, as PyTorch).
     std::optional<autograd::NoGradGuard> no_grad;
     if (!is_floating(self.dtype()) && !is_complex(self.dtype())) no_grad.emplace();
-    Parsed p = apply_index(self, key);
+    Parsed p = apply_index(self, key, true);  // Note [Full slices are no views]
     Tensor dst = p.view;
     // The value loses its leading size-1 dims (PyTorch's slicePrefix1sSize, on
     // every setitem path): x[0] = t of shape (1, n) and x[mask] = t of shape
