@@ -440,3 +440,31 @@ def test_assignment_through_full_slices_is_a_copy_into_the_tensor(key):
         (y * lib.arange(12.).view(3, 4)).sum().backward()
         return y.grad_fn.name(), x.grad
     _same(f)
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.zeros(0, dtype=lib.complex128).min(-1),  # the empty dim's IndexError before complex
+    lambda lib: lib.zeros(2, 0, dtype=lib.complex128).max(1),
+    lambda lib: lib.zeros(2, 1, dtype=lib.complex128).max(1),
+    lambda lib: lib.matmul(lib.zeros(2, dtype=lib.complex64), lib.zeros(2, dtype=lib.bool)),  # dtypes first
+    lambda lib: lib.dot(lib.zeros(2, dtype=lib.bool), lib.zeros(2, dtype=lib.bool)),
+    lambda lib: lib.cumsum(lib.tensor(1.5), 0, dtype=lib.bool),  # a 0-dim input runs no kernel
+    lambda lib: lib.cumsum(lib.tensor(1.5), 1, dtype=lib.bool),
+    lambda lib: lib.cumsum(lib.tensor([1.5]), 0, dtype=lib.bool),
+])
+def test_fuzzer_findings_seed_777001(call):
+    _same(call)
+
+
+def test_inplace_view_ops_on_overlapping_views_write_nothing_so_are_allowed():
+    def f(lib):
+        x = lib.arange(10.).requires_grad_()
+        y = x.clone()
+        e = y.unfold(0, 1, 1).select(-1, 0)[:5].expand(2, 5).unsqueeze(0)
+        e.squeeze_()
+        g = y[:3].expand(2, 3)
+        g.unsqueeze_(0)
+        (e.sum() * 2 + (g * lib.arange(6.).view(1, 2, 3)).sum()).backward()
+        return x.grad, e.grad_fn.name(), g.grad_fn.name()
+    _same(f)
+    _same(lambda lib: lib.randn(3, 3, requires_grad=True)[0:2].t_(), "a view of a leaf Variable")

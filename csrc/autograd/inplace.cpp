@@ -71,7 +71,7 @@ void check_view_write(const Tensor& self, const Tensor& base, const char* op) {
 }
 }  // namespace
 
-void check_inplace(const Tensor& self, const char* op) {
+void check_inplace(const Tensor& self, const char* op, bool writes_data) {
   AutogradMeta* m = self->autograd.get();
   if (!m || !grad_enabled()) return;
   Tensor base = view_root(self);
@@ -103,7 +103,7 @@ void check_inplace(const Tensor& self, const char* op) {
   // (refresh_stale_view refuses, as PyTorch does when it is next used).
   if (m->grad_fn && m->view_creation != ViewCreation::Default)
     raise_view_creation_write(*m, "is being modified inplace");
-  check_view_write(self, base, op);
+  if (writes_data) check_view_write(self, base, op);
 }
 
 Tensor snapshot_for_inplace(const Tensor& self) {

@@ -17,7 +17,10 @@ namespace tc::autograd {
 
 // Raises the errors PyTorch raises for an in-place write into `self` that
 // autograd would have to record (op names the op in the message).
-void check_inplace(const Tensor& self, const char* op);
+// writes_data: false for the in-place view ops (t_, unsqueeze_, ...), which
+// change only the geometry: the checks of a write through a view (overlap,
+// dtype, dense base) do not apply to them (Note [In-place view ops]).
+void check_inplace(const Tensor& self, const char* op, bool writes_data = true);
 
 // The input an in-place op computes from when it records history: a copy of
 // self's current values (the op's backward may save it, and the write is about

@@ -415,7 +415,10 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
       });
   cls.def("detach", &ops::detach);
   // Moves `src`'s history onto `self` after an in-place write (CopySlices).
-  cls.def("_check_inplace", [](const Tensor& self, const char* op) { autograd::check_inplace(self, op); });
+  cls.def(
+      "_check_inplace",
+      [](const Tensor& self, const char* op, bool writes_data) { autograd::check_inplace(self, op, writes_data); },
+      py::arg("op"), py::arg("writes_data") = true);
   cls.def("_rebase_history", [](Tensor& self, const Tensor& src) { autograd::rebase_history(self, src); });
   // Note [View creation meta]: a custom Function's output that is a view refuses in-place writes.
   cls.def("_mark_custom_function_view", [](const Tensor& t) {

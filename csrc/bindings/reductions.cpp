@@ -15,6 +15,7 @@
 #include "autograd/meta.h"
 #include "autograd/node.h"
 #include "bindings/arg_parser.h"
+#include "core/shape_util.h"
 
 namespace tc::py_glue {
 
@@ -267,7 +268,14 @@ py::object log_softmax_impl(const Call& c, const Tensor& a, std::optional<DType>
 }
 
 py::object cumsum_impl(const Call& c, const Tensor& a, std::optional<DType> dt) {
-  if (dt == DType::Bool) tc::raise(ErrorKind::NotImplemented, "\"cumsum_out_cpu\" not implemented for 'Bool'");
+  if (dt == DType::Bool) {  // PyTorch's kernel has no bool instance; a 0-dim input runs none (it is its own sum)
+    if (a.dim() == 0) {
+      wrap_dim(int_of(c, "dim"), 0, "cumsum");
+      check_grad_dtype(a, dt);
+      return wrap(ops::clone(cast(a, dt)));
+    }
+    tc::raise(ErrorKind::NotImplemented, "\"cumsum_out_cpu\" not implemented for 'Bool'");
+  }
   check_grad_dtype(a, dt);
   Tensor x = cast(a, dt);
   Tensor r = ops::cumsum(x, int_of(c, "dim"));  // integers accumulate in int64 unless a dtype is given

@@ -141,9 +141,10 @@ Tensor dot(const Tensor& a, const Tensor& b) {
   TC_CHECK(a.dim() == 1 && b.dim() == 1, "1D tensors expected, but got ", a.dim(), "D and ", b.dim(), "D tensors");
   TC_CHECK(a.size(0) == b.size(0), "inconsistent tensor size, expected tensor [", a.size(0), "] and src [", b.size(0),
            "] to have the same number of elements, but got ", a.size(0), " and ", b.size(0), " elements respectively");
-  if (a.dtype() == DType::Bool || b.dtype() == DType::Bool)
-    raise(ErrorKind::NotImplemented, "[dot] not implemented for 'Bool' tensors");
-  check_same_dtype(a, b, "dot");
+  // PyTorch's order: the dtypes must agree (dot's own message), then bool has no kernel
+  TC_CHECK(a.dtype() == b.dtype(), "dot : expected both vectors to have same dtype, but found ",
+           scalar_type_name(a.dtype()), " and ", scalar_type_name(b.dtype()));
+  if (a.dtype() == DType::Bool) raise(ErrorKind::NotImplemented, "[dot] not implemented for 'Bool' tensors");
   Tensor out;
   {
     autograd::NoGradGuard ng;

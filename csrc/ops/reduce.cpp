@@ -288,7 +288,9 @@ Tensor min_all(const Tensor& a) {
 
 static std::tuple<Tensor, Tensor> extreme_dim(ReduceOp arg_op, const Tensor& a, int64_t dim, bool keepdim,
                                               const char* name, const char* node) {
-  wrap_dim(dim, a.dim(), name);  // the dim's IndexError before the dtype's refusal, as PyTorch
+  // PyTorch's order: the dim's range, an empty reduced dim (IndexError), then the dtype's refusal
+  const int64_t w = wrap_dim(dim, a.dim(), name);
+  TC_CHECK_INDEX(a.dim() == 0 || a.size(w) > 0, name, "(): Expected reduction dim ", w, " to have non-zero size.");
   TC_CHECK(!is_complex(a.dtype()), name, "(): does not support complex input");
   Plan p = make_plan(a, {dim}, keepdim, name);
   TC_CHECK_INDEX(p.len > 0, name, "(): Expected reduction dim ", dim, " to have non-zero size.");

@@ -602,7 +602,7 @@ def _inplace_view(name):
                 a, builtins.bool) for a in args):
             getattr(self, name)(*args, **kwargs)  # raises the argument's TypeError
         if self.requires_grad and _C.is_grad_enabled():  # a leaf that requires grad, or a view of one
-            self._check_inplace(name)
+            self._check_inplace(name, False)  # (a geometry change writes no data: no overlap checks)
         view = getattr(self, name)(*args, **kwargs)
         # Note [In-place view ops] (csrc/autograd/inplace.h): self takes the view's geometry, its version
         # is bumped and its history becomes the view's node on top of its old one, for a view as for a
