@@ -389,6 +389,8 @@ class LSTM(RNNBase):
                 if not is_batched:
                     hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
             hx = self.permute_hidden(hx, sorted_indices)
+            if len(hx) != 2:  # PyTorch's _VF.lstm refuses an (h, c, extra) tuple
+                raise RuntimeError("lstm expects two hidden states")
         self.check_forward_args(input, hx, batch_sizes)
         sizes = [int(v) for v in batch_sizes.tolist()] if batch_sizes is not None else None
         output, h_n, c_n = self._run(self._time_major(input, batch_sizes), sizes, hx[0], hx[1])
@@ -511,6 +513,7 @@ def _cell_forward(cell, mode, input, hx, cx, is_batched):
         hx = hx.unsqueeze(0)
         if lstm:
             cx = cx.unsqueeze(0)
+    _check_cell_sizes(cell, input, [hx] if cx is None else [hx, cx])
     out = _C.rnn_cell(mode, input, hx, cx, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
     out = [o for o in out if o is not None]
     if mode == _MODE_IDS["GRU"] and out[0].requires_grad:
@@ -521,3 +524,22 @@ def _cell_forward(cell, mode, input, hx, cx, is_batched):
     if not is_batched:
         out = [o.squeeze(0) for o in out]
     return tuple(out)
+
+
+def _check_cell_sizes(cell, input, states):
+    """PyTorch's rnn_cell checks (check_rnn_cell_forward_input/_hidden), in
+    its order and words: input width, then each state's batch and width.
+    Only 2-D operands are checked here; other ranks are left to _C.rnn_cell."""
+    if input.dim() == 2 and input.size(1) != cell.input_size:
+        raise RuntimeError(f"input has inconsistent input_size: got {input.size(1)} expected {cell.input_size}")
+    for index, state in enumerate(states):
+        if input.dim() != 2 or state.dim() < 1:
+            continue
+        if input.size(0) != state.size(0):
+            raise RuntimeError(f"Input batch size {input.size(0)} doesn't match hidden{index} batch size "
+                               f"{state.size(0)}")
+        if state.dim() == 1:  # a 1-D state beside batched input: PyTorch's state.size(1) is out of range
+            raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+        if state.size(1) != cell.hidden_size:
+            raise RuntimeError(f"hidden{index} has inconsistent hidden_size: got {state.size(1)}, expected "
+                               f"{cell.hidden_size}")
