@@ -104,14 +104,42 @@ class TransformerEncoderLayer(Module):
         src_key_padding_mask = F._canonical_mask(src_key_padding_mask, "src_key_padding_mask",
                                                  F._none_or_dtype(src_mask), "src_mask", src.dtype)
         src_mask = F._canonical_mask(src_mask, "src_mask", None, "", src.dtype, check_other=False)
+        sa_block = self._sa_block
+        if (src_mask is not None or src_key_padding_mask is not None) and self._takes_fast_path(src):
+            sa_block = self._sa_block_explicit_softmax
         x = src
         if self.norm_first:
-            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal=is_causal)
+            x = x + sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal=is_causal)
             x = x + self._ff_block(self.norm2(x))
         else:
-            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal=is_causal))
+            x = self.norm1(x + sa_block(x, src_mask, src_key_padding_mask, is_causal=is_causal))
             x = self.norm2(x + self._ff_block(x))
         return x
+
+    def _takes_fast_path(self, src):
+        """Whether PyTorch's TransformerEncoderLayer.forward would run
+        _transformer_encoder_layer_fwd here (its conditions, in its order).
+        Note [Encoder layer fast path]: that kernel's attention is an explicit
+        masked softmax, so a query whose keys are all masked gives NaN, where
+        the regular path's need_weights=False attention gives zeros; the
+        values are otherwise the same, so only the masked case is mirrored."""
+        from ... import backends, is_autocast_enabled, is_grad_enabled
+        attn = self.self_attn
+        if not (backends.mha.get_fastpath_enabled() and src.dim() == 3 and not self.training and attn.batch_first
+                and attn.in_proj_bias is not None and attn._qkv_same_embed_dim and self.activation_relu_or_gelu
+                and self.norm1.eps == self.norm2.eps and attn.num_heads % 2 == 0 and not is_autocast_enabled()):
+            return False
+        if any(len(m._forward_hooks) + len(m._forward_pre_hooks) for m in self.modules()):
+            return False
+        tensors = (src, attn.in_proj_weight, attn.in_proj_bias, attn.out_proj.weight, attn.out_proj.bias,
+                   self.norm1.weight, self.norm1.bias, self.norm2.weight, self.norm2.bias,
+                   self.linear1.weight, self.linear1.bias, self.linear2.weight, self.linear2.bias)
+        return not (is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors))
+
+    def _sa_block_explicit_softmax(self, x, attn_mask, key_padding_mask, is_causal=False):
+        # need_weights=True is the explicit-softmax attention (the weights are dropped); eval only, so no dropout.
+        return self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=True,
+                              is_causal=is_causal)[0]
 
     def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
         x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=False,
