@@ -90,9 +90,11 @@ def ctc_loss(log_probs: Any, targets: Any, input_lengths: Any, target_lengths: A
     t_max, n, c = lp.shape
     in_len = _lengths(input_lengths, "input_lengths")
     tg_len = _lengths(target_lengths, "target_lengths")
-    if in_len.size != n or tg_len.size != n:
-        raise RuntimeError(f"Expected input_lengths and target_lengths to have {n} elements, got {in_len.size} "
-                           f"and {tg_len.size}")
+    # PyTorch's words, input_lengths first (the batch size is log_probs.size(1)).
+    if in_len.size != n:
+        raise RuntimeError(f"input_lengths must be of size batch_size (expected {n} elements, got {in_len.size})")
+    if tg_len.size != n:
+        raise RuntimeError(f"target_lengths must be of size batch_size (expected {n} elements, got {tg_len.size})")
     if not 0 <= blank < c:
         raise RuntimeError("blank must be in label range")
     if lp.dtype.name not in ("float32", "float64"):
@@ -391,6 +393,10 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
         raise RuntimeError(f"Index {bad[0]} of input takes value {idx[bad[0]]} which is not in the valid range "
                            f"[0, {num_rows})")
     nb = starts.size
+    if nb == 0:
+        # No bags (include_last_offset with a single offset): PyTorch returns an
+        # empty [0, embedding_dim] result that is still part of the graph.
+        return weight.index_select(0, flat.reshape(-1).long())[:0]
     ends = np.append(starts[1:], total) if nb else starts
     bag_of = np.repeat(np.arange(nb), ends - starts) if nb else np.zeros(0, dtype=np.int64)
     keep = idx != padding_idx if padding_idx is not None else np.ones(idx.size, dtype=bool)
