@@ -159,8 +159,9 @@ def pack_padded_sequence(input: Any, lengths: Any, batch_first: Any = False, enf
     tc = _tc()
     batch_dim = 0 if batch_first else 1
     if input.dim() < 2:
-        # PyTorch's kernel reads input.size(1) first: an IndexError naming dim 1.
-        if input.dim() == 0:
+        # PyTorch's kernel reads dim 1 first: an IndexError naming it (worded
+        # differently for a 0-d input that reaches the kernel untransposed).
+        if input.dim() == 0 and not batch_first and enforce_sorted:
             raise IndexError("Dimension specified as 1 but tensor has no dimensions")
         raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
     lengths = _lengths_list(lengths)

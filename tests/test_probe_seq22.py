@@ -1,0 +1,264 @@
+"""Sequence-model surface side by side with PyTorch (probe22): nn.utils.rnn
+argument handling, recurrent cells' size checks, MultiheadAttention's and
+TransformerEncoderLayer's inference fast path, scaled_dot_product_attention
+edge cases, EmbeddingBag without bags and ctc_loss length errors.
+
+Every test runs the same call under tensorcore and under torch (the oracle)
+and compares values (NaN where PyTorch gives NaN), exception types and
+messages."""
+import warnings
+
+import numpy as np
+import pytest
+
+import tensorcore as tc
+
+torch = pytest.importorskip("torch")
+
+
+def _numpy(t):
+    return t.detach().double().numpy() if t.is_floating_point() else t.detach().numpy()
+
+
+def assert_same_values(ours, theirs, rtol=1e-5, atol=1e-6):
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+    np.testing.assert_allclose(_numpy(ours), _numpy(theirs), rtol=rtol, atol=atol, equal_nan=True)
+
+
+def raises_like_torch(make_call, *, same_message=True):
+    """make_call(lib) fails under torch; it must fail the same way under tensorcore."""
+    with pytest.raises(Exception) as theirs:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            make_call(torch)
+    with pytest.raises(theirs.type) as ours:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            make_call(tc)
+    if same_message:
+        assert str(ours.value) == str(theirs.value).replace("torch.", "tensorcore.")
+    return ours.value
+
+
+def copy_module(torch_module, ours):
+    ours.load_state_dict({k: tc.tensor(v.detach().numpy()) for k, v in torch_module.state_dict().items()})
+    return ours
+
+
+# ---- nn.utils.rnn ----
+
+PAD_SEQUENCE_BAD_ARGUMENTS = [
+    lambda lib: lib.nn.utils.rnn.pad_sequence([lib.ones(3, 2), lib.ones(2, 2)], batch_first=1),
+    lambda lib: lib.nn.utils.rnn.pad_sequence([lib.ones(3, 2), lib.ones(2, 2)], batch_first=None),
+    lambda lib: lib.nn.utils.rnn.pad_sequence([lib.ones(3, 2), lib.ones(2, 2)], padding_value="a"),
+    lambda lib: lib.nn.utils.rnn.pad_sequence([lib.ones(3, 2), lib.ones(2, 2)], padding_value=None),
+    lambda lib: lib.nn.utils.rnn.pad_sequence([lib.ones(3, 2)], padding_side=3),
+    lambda lib: lib.nn.utils.rnn.pad_sequence([lib.ones(3, 2), lib.ones(2, 2)], padding_side=None),
+    lambda lib: lib.nn.utils.rnn.pad_sequence([lib.ones(3, 2), 5]),
+    lambda lib: lib.nn.utils.rnn.pad_sequence([lib.ones(3, 2), None]),
+    lambda lib: lib.nn.utils.rnn.pad_sequence([[1.0, 2.0], lib.ones(2)]),
+    lambda lib: lib.nn.utils.rnn.pad_sequence([lib.ones(3, 2), lib.ones(2, 3)]),
+    lambda lib: lib.nn.utils.rnn.pad_sequence([lib.ones(3, 2), lib.ones(2, 3, 1)]),
+    lambda lib: lib.nn.utils.rnn.pad_sequence([lib.ones(3, 2, 1), lib.ones(2, 3)]),
+]
+
+
+@pytest.mark.parametrize("index", range(len(PAD_SEQUENCE_BAD_ARGUMENTS)))
+def test_pad_sequence_refuses_bad_arguments_like_torch(index):
+    raises_like_torch(PAD_SEQUENCE_BAD_ARGUMENTS[index])
+
+
+def test_pad_sequence_broadcasts_a_size_one_trailing_dim_and_takes_a_tensor_padding_value():
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((3, 4)), rng.standard_normal((2, 1))
+
+    def run(lib):
+        x, y = lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)
+        out = lib.nn.utils.rnn.pad_sequence([x, y], batch_first=True, padding_value=lib.tensor(2.5))
+        (out * lib.arange(out.numel(), dtype=out.dtype).reshape(out.shape)).sum().backward()
+        return out, x.grad, y.grad
+
+    for ours, theirs in zip(run(tc), run(torch)):
+        assert_same_values(ours, theirs)
+
+
+@pytest.mark.parametrize("shape", [(5,), ()])
+def test_pack_padded_sequence_of_a_low_rank_input_raises_index_error(shape):
+    raises_like_torch(lambda lib: lib.nn.utils.rnn.pack_padded_sequence(lib.ones(shape), [5]))
+    raises_like_torch(lambda lib: lib.nn.utils.rnn.pack_padded_sequence(lib.ones(shape), [5], batch_first=True,
+                                                                         enforce_sorted=False))
+
+
+def test_list_lengths_and_batch_sizes_fail_as_in_torch():
+    raises_like_torch(lambda lib: lib.nn.utils.rnn.unpad_sequence(lib.ones(3, 2, 1), (3, 2), batch_first=True))
+    raises_like_torch(lambda lib: lib.nn.utils.rnn.unpad_sequence(lib.ones(3, 2, 1), [3, 2, 1]))
+    raises_like_torch(lambda lib: lib.nn.utils.rnn.PackedSequence(lib.ones(3, 2), (2, 1)))
+    raises_like_torch(lambda lib: lib.nn.utils.rnn.PackedSequence(lib.ones(3, 2), [2, 1]))
+
+
+# ---- recurrent modules and cells ----
+
+def test_lstm_with_three_state_tensors_is_refused():
+    def call(lib):
+        lib.manual_seed(0)
+        h = lib.zeros(1, 3, 6)
+        return lib.nn.LSTM(4, 6)(lib.zeros(5, 3, 4), (h, h, h))
+    raises_like_torch(call)
+
+
+CELL_SIZE_ERRORS = [
+    ("RNNCell", (3, 4), [(6,)]),
+    ("RNNCell", (4,), [(1, 6)]),
+    ("RNNCell", (3, 5), []),
+    ("RNNCell", (3, 4), [(3,)]),
+    ("GRUCell", (3, 4), [(2, 6)]),
+    ("GRUCell", (3, 4), [(3, 5)]),
+    ("GRUCell", (3, 4), [(6,)]),
+    ("GRUCell", (4,), [(1, 6)]),
+    ("LSTMCell", (3, 4), [(6,), (6,)]),
+    ("LSTMCell", (4,), [(1, 6), (1, 6)]),
+    ("LSTMCell", (3, 4), [(3, 6), (3, 5)]),
+    ("LSTMCell", (3, 4), [(3, 6), (2, 6)]),
+    ("LSTMCell", (3, 5), []),
+]
+
+
+@pytest.mark.parametrize("cls,input_shape,state_shapes", CELL_SIZE_ERRORS)
+def test_cell_size_errors_match_torch(cls, input_shape, state_shapes):
+    def call(lib):
+        cell = getattr(lib.nn, cls)(4, 6)
+        states = [lib.zeros(s) for s in state_shapes]
+        if not states:
+            return cell(lib.zeros(input_shape))
+        return cell(lib.zeros(input_shape), tuple(states) if cls == "LSTMCell" else states[0])
+    raises_like_torch(call)
+
+
+# ---- MultiheadAttention / TransformerEncoderLayer inference fast path ----
+
+def _padding_mask(lib, batch, length):
+    mask = np.zeros((batch, length), bool)
+    mask[0, length - 2:] = True
+    mask[1, :] = True  # every key of sequence 1 is padding
+    return lib.tensor(mask)
+
+
+def _mha_run(lib, torch_module, *, grad_enabled, need_weights=False, fastpath=True, attn_mask_kind=None):
+    embed, batch, length = 8, 3, 4
+    m = torch_module if lib is torch else copy_module(torch_module, tc.nn.MultiheadAttention(embed, 2, batch_first=True))
+    m.eval()
+    x = lib.tensor(np.random.default_rng(1).standard_normal((batch, length, embed)).astype(np.float32))
+    attn_mask = None
+    if attn_mask_kind == "row":
+        rows = np.zeros((length, length), bool)
+        rows[1, :] = True
+        attn_mask = lib.tensor(rows)
+    previous = lib.backends.mha.get_fastpath_enabled()
+    lib.backends.mha.set_fastpath_enabled(fastpath)
+    try:
+        with (lib.enable_grad() if grad_enabled else lib.no_grad()):
+            out, weights = m(x, x, x, key_padding_mask=_padding_mask(lib, batch, length) if attn_mask is None else None,
+                             attn_mask=attn_mask, need_weights=need_weights)
+    finally:
+        lib.backends.mha.set_fastpath_enabled(previous)
+    return out, weights
+
+
+@pytest.mark.parametrize("grad_enabled,need_weights,fastpath,attn_mask_kind", [
+    (False, False, True, None),    # the fast path: the all-padding sequence is NaN
+    (False, False, True, "row"),   # a fully masked query row (attn_mask) is NaN there too
+    (False, True, True, None),
+    (True, False, True, None),     # parameters require grad: regular path, zeros
+    (False, False, False, None),   # fast path switched off: zeros
+])
+def test_mha_fully_masked_rows_follow_torchs_path(grad_enabled, need_weights, fastpath, attn_mask_kind):
+    torch.manual_seed(0)
+    module = torch.nn.MultiheadAttention(8, 2, batch_first=True)
+    ours = _mha_run(tc, module, grad_enabled=grad_enabled, need_weights=need_weights, fastpath=fastpath,
+                    attn_mask_kind=attn_mask_kind)
+    theirs = _mha_run(torch, module, grad_enabled=grad_enabled, need_weights=need_weights, fastpath=fastpath,
+                      attn_mask_kind=attn_mask_kind)
+    assert_same_values(ours[0], theirs[0], rtol=1e-4, atol=1e-5)
+    assert (ours[1] is None) == (theirs[1] is None)
+    if theirs[1] is not None:
+        assert_same_values(ours[1], theirs[1], rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("norm_first", [False, True])
+@pytest.mark.parametrize("grad_enabled", [False, True])
+def test_encoder_layer_fast_path_gives_nan_for_all_padding_sequences(norm_first, grad_enabled):
+    torch.manual_seed(0)
+    theirs_layer = torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True,
+                                                    norm_first=norm_first).eval()
+    ours_layer = copy_module(theirs_layer, tc.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True,
+                                                                        norm_first=norm_first)).eval()
+    src = np.random.default_rng(2).standard_normal((3, 5, 8)).astype(np.float32)
+    results = []
+    for lib, layer in ((tc, ours_layer), (torch, theirs_layer)):
+        with (lib.enable_grad() if grad_enabled else lib.no_grad()):
+            results.append(layer(lib.tensor(src), src_key_padding_mask=_padding_mask(lib, 3, 5)))
+    assert_same_values(results[0], results[1], rtol=1e-4, atol=1e-5)
+    assert bool(np.isnan(_numpy(results[1])).any()) == (not grad_enabled)
+
+
+def test_key_padding_mask_shape_errors_match_torch():
+    def call(lib, shape):
+        lib.manual_seed(0)
+        m = lib.nn.MultiheadAttention(8, 2)
+        x = lib.zeros(4, 3, 8)
+        return m(x, x, x, key_padding_mask=lib.zeros(shape, dtype=lib.bool))
+    raises_like_torch(lambda lib: call(lib, (3, 5)))
+    raises_like_torch(lambda lib: call(lib, (4, 3)))
+
+
+# ---- scaled_dot_product_attention ----
+
+def _sdpa(lib, q, k, v, mask=None, **kwargs):
+    tensors = [lib.tensor(a, requires_grad=True) for a in (q, k, v)]
+    out = lib.nn.functional.scaled_dot_product_attention(*tensors, attn_mask=None if mask is None else lib.tensor(mask),
+                                                         **kwargs)
+    out.sin().sum().backward()
+    return [out] + [t.grad for t in tensors]
+
+
+@pytest.mark.parametrize("case", ["float32 mask, float64 query", "negative dropout", "zero-width embedding"])
+def test_sdpa_edge_cases_match_torch(case):
+    rng = np.random.default_rng(3)
+    e = 0 if case == "zero-width embedding" else 6
+    q, k, v = rng.standard_normal((2, 4, 3, e)), rng.standard_normal((2, 4, 5, e)), rng.standard_normal((2, 4, 5, 7))
+    kwargs = {}
+    mask = None
+    if case == "float32 mask, float64 query":
+        mask = rng.standard_normal((3, 5)).astype(np.float32)
+    if case == "negative dropout":
+        kwargs["dropout_p"] = -0.5
+    for ours, theirs in zip(_sdpa(tc, q, k, v, mask, **kwargs), _sdpa(torch, q, k, v, mask, **kwargs)):
+        assert_same_values(ours, theirs)
+
+
+# ---- EmbeddingBag, ctc_loss ----
+
+@pytest.mark.parametrize("mode", ["sum", "mean"])
+def test_embedding_bag_with_a_single_last_offset_has_no_bags(mode):
+    # (mode='max' crashes PyTorch itself here, so it is left out of the comparison)
+    results = []
+    for lib in (tc, torch):
+        lib.manual_seed(0)
+        bag = lib.nn.EmbeddingBag(10, 3, mode=mode, include_last_offset=True)
+        out = bag(lib.tensor([1, 2, 3]), lib.tensor([0]))
+        results.append((out, out.requires_grad))
+    assert_same_values(results[0][0], results[1][0])
+    assert results[0][1] == results[1][1]
+
+
+@pytest.mark.parametrize("input_lengths,target_lengths", [([12, 10], [4, 2, 3]), ([12, 10, 7], [4, 2])])
+def test_ctc_loss_length_count_errors(input_lengths, target_lengths):
+    def call(lib):
+        log_probs = lib.zeros(12, 3, 5).log_softmax(-1)
+        return lib.nn.functional.ctc_loss(log_probs, lib.ones(3, 4, dtype=lib.int64), lib.tensor(input_lengths),
+                                          lib.tensor(target_lengths))
+    error = raises_like_torch(call, same_message=False)
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    assert str(error).startswith(str(theirs.value))
