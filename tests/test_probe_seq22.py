@@ -262,3 +262,26 @@ def test_ctc_loss_length_count_errors(input_lengths, target_lengths):
     with pytest.raises(Exception) as theirs:
         call(torch)
     assert str(error).startswith(str(theirs.value))
+
+
+@pytest.mark.parametrize("cell_cls", ["RNNCell", "LSTMCell", "GRUCell"])
+def test_cell_outputs_print_torchs_grad_fn_names_and_keep_gradients(cell_cls):
+    rng = np.random.default_rng(4)
+    x, h = rng.standard_normal((2, 3)), rng.standard_normal((2, 4))
+    torch.manual_seed(0)
+    theirs_cell = getattr(torch.nn, cell_cls)(3, 4)
+    ours_cell = copy_module(theirs_cell, getattr(tc.nn, cell_cls)(3, 4))
+    results = []
+    for lib, cell in ((tc, ours_cell), (torch, theirs_cell)):
+        xi = lib.tensor(x.astype(np.float32), requires_grad=True)
+        hi = lib.tensor(h.astype(np.float32), requires_grad=True)
+        out = cell(xi, (hi, hi * 0.5) if cell_cls == "LSTMCell" else hi)
+        outs = list(out) if isinstance(out, tuple) else [out]
+        sum((o * (i + 2)).tanh().sum() for i, o in enumerate(outs)).backward()
+        names = [type(o.grad_fn).__name__ if lib is torch else o.grad_fn.name() for o in outs]
+        results.append((outs + [xi.grad, hi.grad, cell.weight_ih.grad], names, repr(outs[0])))
+    (ours, our_names, our_repr), (theirs, their_names, their_repr) = results
+    assert our_names == their_names
+    assert our_repr == their_repr
+    for a, b in zip(ours, theirs):
+        assert_same_values(a, b, rtol=1e-5, atol=1e-6)

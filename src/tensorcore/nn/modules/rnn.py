@@ -518,9 +518,16 @@ def _cell_forward(cell, mode, input, hx, cx, is_batched):
     out = [o for o in out if o is not None]
     if mode == _MODE_IDS["GRU"] and out[0].requires_grad:
         # PyTorch's CPU GRUCell is composed (its last op an add); the fused
-        # node's name is CUDA's. (LSTMCell's h and c share one node here, so
-        # their CPU names, MulBackward0 and AddBackward0, need the C++ op.)
+        # node's name is CUDA's.
         _C._rename_grad_fn(out[0], "AddBackward0", [input, hx])
+    if lstm and out[0].requires_grad:
+        # PyTorch's CPU LSTMCell is composed too: h' = o * tanh(c') ends in a
+        # MulBackward0, c' = f * c + i * g in an AddBackward0. Here h' and c'
+        # share the fused node, which can carry only one name, so each gets
+        # its own exact identity step (x * 1) named as PyTorch names it.
+        h_next, c_next = out[0] * 1, out[1] * 1
+        _C._rename_grad_fn(c_next, "AddBackward0", [])
+        out = [h_next, c_next]
     if not is_batched:
         out = [o.squeeze(0) for o in out]
     return tuple(out)
