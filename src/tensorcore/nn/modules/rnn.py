@@ -392,6 +392,12 @@ class LSTM(RNNBase):
             if len(hx) != 2:  # PyTorch's _VF.lstm refuses an (h, c, extra) tuple
                 raise RuntimeError("lstm expects two hidden states")
         self.check_forward_args(input, hx, batch_sizes)
+        if self.proj_size > 0 and batch_sizes is None and input.dtype.name in ("float32", "bfloat16"):
+            # PyTorch's CPU LSTM would hand float32/bfloat16 input to oneDNN, which
+            # has no projections: it says so once per process (TORCH_WARN_ONCE).
+            from ..._spectral import _warn_once
+            _warn_once("lstm_projections_onednn", "LSTM with projections is not supported with oneDNN. Using default "
+                       "implementation.")
         sizes = [int(v) for v in batch_sizes.tolist()] if batch_sizes is not None else None
         output, h_n, c_n = self._run(self._time_major(input, batch_sizes), sizes, hx[0], hx[1])
         output = self._finish(orig_input, output, batch_sizes, sorted_indices, unsorted_indices, is_batched)
