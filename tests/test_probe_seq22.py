@@ -285,3 +285,38 @@ def test_cell_outputs_print_torchs_grad_fn_names_and_keep_gradients(cell_cls):
     assert our_repr == their_repr
     for a, b in zip(ours, theirs):
         assert_same_values(a, b, rtol=1e-5, atol=1e-6)
+
+
+LSTM_CELL_STATE_FORMS = [
+    ((4,), lambda lib: lib.ones(2, 6) * 0.5),                                        # unbatched: a tensor's rows
+    ((4,), lambda lib: (lib.ones(6) * 0.5, lib.ones(6) * 0.25, lib.ones(6))),        # unbatched: first two used
+    ((3, 4), lambda lib: [lib.ones(3, 6) * 0.5, lib.ones(3, 6) * 0.25]),             # a list pair
+]
+
+
+@pytest.mark.parametrize("index", range(len(LSTM_CELL_STATE_FORMS)))
+def test_lstm_cell_accepts_the_state_forms_torch_accepts(index):
+    input_shape, make_state = LSTM_CELL_STATE_FORMS[index]
+    results = []
+    for lib in (tc, torch):
+        lib.manual_seed(0)
+        cell = lib.nn.LSTMCell(4, 6)
+        results.append(cell(lib.ones(input_shape) * 0.3, make_state(lib)))
+    for ours, theirs in zip(*results):
+        assert_same_values(ours, theirs)
+
+
+LSTM_CELL_BAD_STATES = [
+    ((3, 4), lambda lib: lib.ones(3, 6)),        # batched: a tensor is not a tuple
+    ((3, 4), lambda lib: (lib.ones(3, 6),)),     # one state
+    ((4,), lambda lib: lib.ones(6)),             # rows of a 1-D tensor are 0-D
+    ((5, 2, 4), lambda lib: 3),                  # the input's rank is checked first
+    ((4,), lambda lib: 3),                       # not iterable
+    ((4,), lambda lib: "hx"),                    # elements without .dim()
+]
+
+
+@pytest.mark.parametrize("index", range(len(LSTM_CELL_BAD_STATES)))
+def test_lstm_cell_refuses_bad_states_like_torch(index):
+    input_shape, make_state = LSTM_CELL_BAD_STATES[index]
+    raises_like_torch(lambda lib: lib.nn.LSTMCell(4, 6)(lib.ones(input_shape), make_state(lib)))

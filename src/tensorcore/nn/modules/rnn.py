@@ -483,13 +483,20 @@ class LSTMCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
     def forward(self, input: Any, hx: Any = None) -> tuple[Tensor, Tensor]:
-        if hx is not None:  # PyTorch's lstm_cell takes the (h, c) pair as a tuple of exactly two tensors
-            if isinstance(hx, Tensor):
+        # PyTorch's order: the input's rank, then each hx[i]'s rank (iterating
+        # hx, so a tensor is taken row by row); unbatched, (hx[0], hx[1]) are
+        # repacked into a fresh pair; only then does _VF.lstm_cell insist on a
+        # tuple of exactly two tensors.
+        self._check_dims(input, [])
+        hidden = [(f"hx[{i}]", v) for i, v in enumerate(hx)] if hx is not None else []
+        is_batched = self._check_dims(input, hidden)
+        if hx is not None:
+            if not is_batched:
+                hx = (hx[0], hx[1])
+            elif isinstance(hx, Tensor):
                 raise TypeError("lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not Tensor")
             if len(hx) != 2:
                 raise RuntimeError("lstm_cell expects two hidden states")
-        hidden = [(f"hx[{i}]", v) for i, v in enumerate(hx)] if hx is not None else []
-        is_batched = self._check_dims(input, hidden)
         h, c = (hx[0], hx[1]) if hx is not None else (None, None)
         return _cell_forward(self, _MODE_IDS["LSTM"], input, h, c, is_batched)
 
