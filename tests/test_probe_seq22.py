@@ -320,3 +320,42 @@ LSTM_CELL_BAD_STATES = [
 def test_lstm_cell_refuses_bad_states_like_torch(index):
     input_shape, make_state = LSTM_CELL_BAD_STATES[index]
     raises_like_torch(lambda lib: lib.nn.LSTMCell(4, 6)(lib.ones(input_shape), make_state(lib)))
+
+
+def _mha_call(lib, *, batch_first, evaluate, attn_mask=None, key_padding_mask=None, key=None):
+    lib.manual_seed(0)
+    m = lib.nn.MultiheadAttention(8, 2, batch_first=batch_first)
+    if evaluate:
+        m.eval()
+    x = lib.zeros(2, 4, 8) if batch_first else lib.zeros(4, 2, 8)
+    with lib.no_grad():
+        return m(x, x if key is None else key, x, attn_mask=attn_mask(lib) if attn_mask else None,
+                 key_padding_mask=key_padding_mask(lib) if key_padding_mask else None)
+
+
+MHA_BAD_MASKS = [
+    # non-tensor masks fail in PyTorch's first statement (torch.is_floating_point)
+    dict(attn_mask=lambda lib: [[True] * 4] * 4),
+    dict(key_padding_mask=lambda lib: [[True] * 4] * 2),
+    # on the inference fast path (eval, no grad, batch_first, self-attention) ill-shaped
+    # masks fail with RuntimeErrors; elsewhere with the shape check's AssertionErrors
+    dict(attn_mask=lambda lib: lib.zeros(4, dtype=lib.bool)),
+    dict(key_padding_mask=lambda lib: lib.zeros(4, 4, dtype=lib.bool)),
+    dict(key_padding_mask=lambda lib: lib.zeros(4, dtype=lib.bool)),
+    dict(attn_mask=lambda lib: lib.zeros(4, 4, dtype=lib.bool), key_padding_mask=lambda lib: lib.zeros(4, 4, dtype=lib.bool)),
+    dict(attn_mask=lambda lib: lib.zeros(4, 5, dtype=lib.bool), key_padding_mask=lambda lib: lib.zeros(2, 4, dtype=lib.bool)),
+]
+
+
+@pytest.mark.parametrize("batch_first,evaluate", [(True, True), (True, False), (False, True)])
+@pytest.mark.parametrize("index", range(len(MHA_BAD_MASKS)))
+def test_mha_bad_masks_fail_like_torch_on_and_off_the_fast_path(index, batch_first, evaluate):
+    masks = MHA_BAD_MASKS[index]
+    raises_like_torch(lambda lib: _mha_call(lib, batch_first=batch_first, evaluate=evaluate, **masks))
+
+
+def test_mha_without_a_key_fails_like_torch():
+    def call(lib):
+        lib.manual_seed(0)
+        return lib.nn.MultiheadAttention(8, 2)(lib.zeros(8), None, None)
+    raises_like_torch(call)

@@ -231,6 +231,8 @@ class MultiheadAttention(Module):
         from ... import backends, is_autocast_enabled, is_grad_enabled
         if attn_mask is None and key_padding_mask is None:
             return False
+        if not isinstance(query, _C.Tensor):
+            return False
         if any(m is not None and m.is_floating_point() for m in (attn_mask, key_padding_mask)):
             return False
         tensors = (query, self.in_proj_weight, self.in_proj_bias, self.out_proj.weight, self.out_proj.bias)
@@ -242,11 +244,46 @@ class MultiheadAttention(Module):
                 and self._qkv_same_embed_dim and not is_autocast_enabled()
                 and not (is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors)))
 
+    def _check_fast_path_masks(self, query, attn_mask, key_padding_mask):
+        """The mask checks of PyTorch's fast path, which replace the regular
+        path's AssertionErrors with RuntimeErrors: merge_masks views attn_mask
+        as [B, -1, L, L] (3-D) or [1, 1, L, L] and key_padding_mask as
+        [B, 1, 1, L]; a key_padding_mask alone is checked by the native kernel.
+        Masks of other dtypes are left to _canonical_mask's AssertionError."""
+        if any(m is not None and m.dtype.name != "bool" for m in (attn_mask, key_padding_mask)):
+            return
+        batch, length = query.shape[0], query.shape[1]
+        if attn_mask is not None:
+            if attn_mask.dim() == 3:
+                attn_mask.view(batch, -1, length, length)
+            else:
+                attn_mask.view(1, 1, length, length)
+            if key_padding_mask is not None:
+                key_padding_mask.view(batch, 1, 1, length)
+        elif key_padding_mask is not None:
+            if key_padding_mask.dim() != 2:
+                raise RuntimeError("For mask_type == 2 mask shape should match input shape")
+            if tuple(key_padding_mask.shape) != (batch, length):
+                raise RuntimeError("For mask_type == 1 mask shape should be (B, L)")
+
     def forward(self, query: Any, key: Any, value: Any, key_padding_mask: Any = None, need_weights: Any = True, attn_mask: Any = None,
                 average_attn_weights: Any = True, is_causal: Any = False) -> Any:
         from .._attention import _canonical_mask, _none_or_dtype
+        from ... import is_floating_point
+        # PyTorch's first statement tests the masks for floating point (they
+        # keep a call off the fast path): `attn_mask` first, `key_padding_mask`
+        # only when that is not a float tensor. A non-tensor fails right there.
+        if not (attn_mask is not None and is_floating_point(attn_mask)) and key_padding_mask is not None:
+            is_floating_point(key_padding_mask)
+        fast_path = self._takes_fast_path(query, key, value, attn_mask, key_padding_mask)
+        if fast_path:
+            self._check_fast_path_masks(query, attn_mask, key_padding_mask)
+        if any(t is None or not hasattr(t, "is_nested") for t in (query, key, value)):
+            # PyTorch reads .is_nested of all three before anything else reads them
+            for t in (query, key, value):
+                getattr(t, "is_nested")
         is_batched = query.dim() == 3
-        if not need_weights and self._takes_fast_path(query, key, value, attn_mask, key_padding_mask):
+        if not need_weights and fast_path:
             # Note [MHA fast path]: PyTorch's inference fast path
             # (_native_multi_head_attention) always runs an explicit masked
             # softmax, so a query row whose keys are all masked comes out NaN,
