@@ -359,3 +359,31 @@ def test_mha_without_a_key_fails_like_torch():
         lib.manual_seed(0)
         return lib.nn.MultiheadAttention(8, 2)(lib.zeros(8), None, None)
     raises_like_torch(call)
+
+
+@pytest.mark.parametrize("flag", ["is_causal", "enable_gqa"])
+@pytest.mark.parametrize("value", [1, None, "yes"])
+def test_sdpa_bool_flags_refuse_other_types(flag, value):
+    def call(lib):
+        q = lib.zeros(2, 2, 3, 4)
+        return lib.nn.functional.scaled_dot_product_attention(q, q, q, **{flag: value})
+    raises_like_torch(call)
+
+
+def test_embedding_renorm_wraps_negative_indices_like_torch():
+    # PyTorch's embedding_renorm_ takes rows with select(): -1 renormalizes the last row
+    # (EmbeddingBag then refuses the index; F.embedding refuses it after renormalizing)
+    weights = []
+    for lib in (tc, torch):
+        w = lib.ones(10, 3) * 2
+        with pytest.raises(RuntimeError):
+            lib.nn.functional.embedding_bag(lib.tensor([[1, -1]]), w, max_norm=1.0, mode="sum")
+        weights.append(w)
+    assert_same_values(weights[0], weights[1])
+    raises_like_torch(lambda lib: lib.nn.functional.embedding(lib.tensor([10]), lib.ones(10, 3), max_norm=1.0))
+    raises_like_torch(lambda lib: lib.nn.functional.embedding(lib.tensor([-11]), lib.ones(10, 3), max_norm=1.0))
+
+
+def test_embedding_argument_type_errors_match_torch():
+    raises_like_torch(lambda lib: lib.nn.functional.embedding([1, 2], lib.ones(10, 3), max_norm=1.0))
+    raises_like_torch(lambda lib: lib.nn.EmbeddingBag(10, 3)(lib.tensor([[True, False]])))

@@ -39,6 +39,10 @@ def scaled_dot_product_attention(query: Any, key: Any, value: Any, attn_mask: An
     it. It materialises the L x S weights, as PyTorch does in this case; without
     dropout the fused kernel never does.
     """
+    for name, flag in (("is_causal", is_causal), ("enable_gqa", enable_gqa)):
+        if not isinstance(flag, bool):  # PyTorch's parser takes a bool and nothing else here
+            raise TypeError(f"scaled_dot_product_attention(): argument '{name}' must be bool, not "
+                            f"{type(flag).__name__}")
     if isinstance(dropout_p, (int, float)) and not isinstance(dropout_p, bool) and dropout_p < 0:
         dropout_p = 0.0  # PyTorch's CPU kernels only test p > 0: a negative p means no dropout, not an error
     if (isinstance(attn_mask, Tensor) and attn_mask.dtype.name == "float32" and isinstance(query, Tensor)

@@ -328,6 +328,8 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
         if offsets is not None:
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
                              f"fixed length sequences. However, found offsets of type {type(offsets)}")
+        if input.dtype.name == "bool":  # PyTorch builds the offsets with arange(..., dtype=input.dtype) here
+            raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     elif input.dim() == 1:
         if offsets is None:
             raise ValueError("offsets has to be a 1D Tensor but got None")
