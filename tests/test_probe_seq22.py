@@ -387,3 +387,51 @@ def test_embedding_renorm_wraps_negative_indices_like_torch():
 def test_embedding_argument_type_errors_match_torch():
     raises_like_torch(lambda lib: lib.nn.functional.embedding([1, 2], lib.ones(10, 3), max_norm=1.0))
     raises_like_torch(lambda lib: lib.nn.EmbeddingBag(10, 3)(lib.tensor([[True, False]])))
+
+
+def _encoder_pair(norm_first=False):
+    torch.manual_seed(0)
+    theirs = torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True, norm_first=norm_first).eval()
+    ours = copy_module(theirs, tc.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True,
+                                                             norm_first=norm_first)).eval()
+    return ours, theirs
+
+
+@pytest.mark.parametrize("grad_enabled", [False, True])
+def test_encoder_layer_fast_path_reads_an_additive_float_mask_as_bool(grad_enabled):
+    # On the fast path (eval, no grad) PyTorch's fused kernel masks every nonzero
+    # entry of a float mask; with grad enabled the mask is added to the scores.
+    ours_layer, theirs_layer = _encoder_pair()
+    src = np.random.default_rng(5).standard_normal((2, 5, 8)).astype(np.float32)
+    mask = np.random.default_rng(6).standard_normal((5, 5)).astype(np.float32)
+    mask[mask < 0] = 0
+    mask[:, 0] = 0
+    results = []
+    for lib, layer in ((tc, ours_layer), (torch, theirs_layer)):
+        with (lib.enable_grad() if grad_enabled else lib.no_grad()):
+            results.append(layer(lib.tensor(src), src_mask=lib.tensor(mask)))
+    assert_same_values(results[0], results[1], rtol=1e-4, atol=1e-5)
+
+
+def test_encoder_layer_fast_path_ignores_is_causal_without_a_mask():
+    ours_layer, theirs_layer = _encoder_pair()
+    src = np.random.default_rng(7).standard_normal((2, 5, 8)).astype(np.float32)
+    results = []
+    for lib, layer in ((tc, ours_layer), (torch, theirs_layer)):
+        with lib.no_grad():
+            results.append(layer(lib.tensor(src), is_causal=True))
+    assert_same_values(results[0], results[1], rtol=1e-4, atol=1e-5)
+    # off the fast path the hint without a mask is refused
+    raises_like_torch(lambda lib: (ours_layer if lib is tc else theirs_layer)(lib.tensor(src), is_causal=True),
+                      same_message=False)
+
+
+@pytest.mark.parametrize("padding_shape", [(5,), (2, 5, 1), (2, 4), (5, 2)])
+@pytest.mark.parametrize("grad_enabled", [False, True])
+def test_encoder_nested_path_refuses_ill_shaped_padding_masks(padding_shape, grad_enabled):
+    def call(lib):
+        lib.manual_seed(0)
+        encoder = lib.nn.TransformerEncoder(lib.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True), 1).eval()
+        with (lib.enable_grad() if grad_enabled else lib.no_grad()):
+            return encoder(lib.zeros(2, 5, 8), src_key_padding_mask=lib.zeros(padding_shape, dtype=lib.bool))
+    raises_like_torch(call)
