@@ -435,3 +435,23 @@ def test_encoder_nested_path_refuses_ill_shaped_padding_masks(padding_shape, gra
         with (lib.enable_grad() if grad_enabled else lib.no_grad()):
             return encoder(lib.zeros(2, 5, 8), src_key_padding_mask=lib.zeros(padding_shape, dtype=lib.bool))
     raises_like_torch(call)
+
+
+PACK_PADDED_MALFORMED = [
+    (lambda lib: None, lambda lib: [2, 1], True),                     # input not a tensor
+    (lambda lib: None, lambda lib: [2, 1], False),                    # ... index_select first when sorting
+    (lambda lib: lib.ones(3, 2, 2), lambda lib: None, True),          # lengths None
+    (lambda lib: lib.ones(3, 2, 2), lambda lib: "ab", True),          # lengths a str
+    (lambda lib: lib.ones(3, 2, 2), lambda lib: lib.tensor([[3, 2]]), False),  # 2-D lengths, sorted first
+    (lambda lib: lib.ones(3, 2, 2), lambda lib: lib.tensor([[3, 2]]), True),
+    (lambda lib: lib.ones(3, 2, 2), lambda lib: [], False),           # nothing left to pack
+    (lambda lib: lib.zeros(0, 2, 2), lambda lib: [], True),
+    (lambda lib: lib.zeros(3, 0, 2), lambda lib: [], True),
+]
+
+
+@pytest.mark.parametrize("index", range(len(PACK_PADDED_MALFORMED)))
+def test_pack_padded_sequence_check_order_matches_torch(index):
+    make_input, make_lengths, enforce_sorted = PACK_PADDED_MALFORMED[index]
+    raises_like_torch(lambda lib: lib.nn.utils.rnn.pack_padded_sequence(make_input(lib), make_lengths(lib),
+                                                                         enforce_sorted=enforce_sorted))

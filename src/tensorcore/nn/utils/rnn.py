@@ -158,6 +158,23 @@ def pack_padded_sequence(input: Any, lengths: Any, batch_first: Any = False, enf
     pad_packed_sequence)."""
     tc = _tc()
     batch_dim = 0 if batch_first else 1
+    # Note [pack_padded_sequence check order]: PyTorch converts `lengths`
+    # first, then (enforce_sorted=False) sorts them and index_selects the
+    # input, and only then does its kernel check the input (argument type,
+    # rank, emptiness) and the lengths (1-D, count, values, order). A
+    # malformed call fails at the first of these, so they run in that order.
+    if lengths is None or isinstance(lengths, str):
+        raise TypeError("'NoneType' object cannot be interpreted as an integer" if lengths is None
+                        else "new(): invalid data type 'str'")
+    if not enforce_sorted:
+        if not isinstance(input, Tensor):
+            raise AttributeError(f"'{type(input).__name__}' object has no attribute 'index_select'")
+        as_tensor = lengths if isinstance(lengths, Tensor) else tc.as_tensor(lengths, dtype=tc.int64)
+        if as_tensor.dim() > 1:
+            raise IndexError("index_select(): Index is supposed to be a vector")
+    if not isinstance(input, Tensor):
+        raise TypeError(f"_pack_padded_sequence(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
     if input.dim() < 2:
         # PyTorch's kernel reads dim 1 first: an IndexError naming it (worded
         # differently for a 0-d input that reaches the kernel untransposed).
@@ -172,6 +189,8 @@ def pack_padded_sequence(input: Any, lengths: Any, batch_first: Any = False, enf
         lengths = [lengths[b] for b in order]
         sorted_indices = tc.tensor(order, dtype=tc.int64)
         input = input.index_select(batch_dim, sorted_indices)
+    if input.numel() == 0:
+        raise RuntimeError("Cannot pack empty tensors.")
     batch_size, max_time = input.size(batch_dim), input.size(1 - batch_dim)
     _check_lengths(lengths, batch_size, max_time, enforce_sorted)
     steps = lengths[0] if lengths else 0
