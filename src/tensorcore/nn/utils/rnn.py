@@ -168,7 +168,7 @@ def pack_padded_sequence(input: Any, lengths: Any, batch_first: Any = False, enf
                         else "new(): invalid data type 'str'")
     if not enforce_sorted:
         if not isinstance(input, Tensor):
-            raise AttributeError(f"'{type(input).__name__}' object has no attribute 'index_select'")
+            raise AttributeError(f"'{type(input).__name__}' object has no attribute 'device'")  # sorted_indices.to(input.device)
         as_tensor = lengths if isinstance(lengths, Tensor) else tc.as_tensor(lengths, dtype=tc.int64)
         if as_tensor.dim() > 1:
             raise IndexError("index_select(): Index is supposed to be a vector")
