@@ -455,3 +455,49 @@ def test_pack_padded_sequence_check_order_matches_torch(index):
     make_input, make_lengths, enforce_sorted = PACK_PADDED_MALFORMED[index]
     raises_like_torch(lambda lib: lib.nn.utils.rnn.pack_padded_sequence(make_input(lib), make_lengths(lib),
                                                                          enforce_sorted=enforce_sorted))
+
+
+CTC_MALFORMED = [
+    # (log_probs shape, targets, input_lengths, target_lengths)
+    ((6, 2, 4), lambda lib: lib.tensor([[1, 2], [3, 1]]), lambda lib: 6, lambda lib: 2),
+    ((6, 2, 4), lambda lib: lib.tensor([[1, 2], [3, 1]]), lambda lib: [6.0, 5], lambda lib: [2, 1]),
+    ((6, 2, 4), lambda lib: lib.tensor([[1, 2], [3, 1]]), lambda lib: (6, 5), lambda lib: lib.tensor([2, 1])),
+    ((6, 2, 4), lambda lib: [[1, 2], [3, 1]], lambda lib: [6, 5], lambda lib: [2, 1]),
+    ((6, 2, 4), lambda lib: lib.tensor([[1, 2], [3, 1]]), lambda lib: lib.tensor([6.0, 5.0]),
+     lambda lib: lib.tensor([2, 1])),
+    ((6, 2, 4), lambda lib: lib.tensor([[1, 2], [3, 1]]), lambda lib: lib.tensor([6, 5]),
+     lambda lib: lib.tensor([True, True])),
+    ((6, 2, 4), lambda lib: lib.ones(2, 2, 1, dtype=lib.int64), lambda lib: [6, 5], lambda lib: [2, 1]),
+    ((6, 2, 4), lambda lib: lib.tensor(1), lambda lib: [6, 5], lambda lib: [2, 1]),
+    ((6, 2, 4), lambda lib: lib.tensor([1, 2]), lambda lib: [6, 5], lambda lib: [2, 1]),
+    ((6, 2, 4), lambda lib: lib.tensor([[1, 2]]), lambda lib: [6, 5], lambda lib: [2, 1]),
+    ((6, 2, 4), lambda lib: lib.tensor([[1, 2], [3, 1]]), lambda lib: [6, 5], lambda lib: [3, 1]),
+    ((6, 2, 4), lambda lib: lib.tensor([[1, 2], [3, 1]]), lambda lib: [7, 5], lambda lib: [2, 1]),
+    ((6, 2, 4), lambda lib: lib.tensor([[1, 2], [3, 1]]), lambda lib: [-1, 5], lambda lib: [-1, 1]),
+    ((4,), lambda lib: lib.tensor([1]), lambda lib: [6], lambda lib: [1]),
+    ((6, 2, 4, 1), lambda lib: lib.tensor([[1, 2], [3, 1]]), lambda lib: [6, 5], lambda lib: [2, 1]),
+]
+
+
+@pytest.mark.parametrize("index", range(len(CTC_MALFORMED)))
+def test_ctc_loss_malformed_calls_fail_like_torch(index):
+    shape, targets, input_lengths, target_lengths = CTC_MALFORMED[index]
+
+    def call(lib):
+        log_probs = lib.zeros(shape).log_softmax(-1)
+        return lib.nn.functional.ctc_loss(log_probs, targets(lib), input_lengths(lib), target_lengths(lib))
+    error = raises_like_torch(call, same_message=False)
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    assert str(error).split("\n")[0].startswith(str(theirs.value).split("\n")[0].split(" - got")[0])
+
+
+def test_ctc_loss_accepts_two_dimensional_length_tensors_like_torch():
+    rng = np.random.default_rng(8)
+    log_probs = rng.standard_normal((6, 2, 4))
+    results = []
+    for lib in (tc, torch):
+        lp = lib.tensor(log_probs).log_softmax(-1)
+        results.append(lib.nn.functional.ctc_loss(lp, lib.tensor([[1, 2], [3, 1]]), lib.tensor([[6, 5]]),
+                                                  lib.tensor([2, 1]), reduction="none"))
+    assert_same_values(results[0], results[1])

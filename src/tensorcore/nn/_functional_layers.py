@@ -73,6 +73,28 @@ def _lengths(v, name):
     return np.asarray(list(v), dtype=np.int64).reshape(-1)
 
 
+def _is_int_sequence(value):
+    return isinstance(value, (list, tuple)) and all(
+        (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, Tensor) and v.dim() == 0
+                                                             and not v.is_floating_point()) for v in value)
+
+
+def _check_ctc_argument_types(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
+    """torch.ctc_loss's two signatures: lengths as two tensors or as two
+    sequences of ints; anything else is its argument parser's TypeError."""
+    lengths_ok = ((isinstance(input_lengths, Tensor) and isinstance(target_lengths, Tensor))
+                  or (_is_int_sequence(input_lengths) and _is_int_sequence(target_lengths)))
+    if isinstance(log_probs, Tensor) and isinstance(targets, Tensor) and lengths_ok:
+        return
+    got = ", ".join(type(v).__name__ if not isinstance(v, Tensor) else "Tensor"
+                    for v in (log_probs, targets, input_lengths, target_lengths, blank, 0, zero_infinity))
+    rest = "int blank = 0, int reduction = Mean, bool zero_infinity = False)"
+    raise TypeError(f"ctc_loss() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                    " * (Tensor log_probs, Tensor targets, tuple of ints input_lengths, tuple of ints target_lengths, "
+                    f"{rest}\n * (Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, "
+                    f"{rest}\n")
+
+
 def _lse3(a, b, c):
     m = _C.maximum(_C.maximum(a, b), c).detach()
     return ((a - m).exp() + (b - m).exp() + (c - m).exp()).log() + m
@@ -83,11 +105,32 @@ def ctc_loss(log_probs: Any, targets: Any, input_lengths: Any, target_lengths: A
     space] and [CTC gradient as PyTorch computes it])."""
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    unbatched = log_probs.dim() == 2
+    # Note [ctc_loss check order]: PyTorch's checks, in its order: the
+    # argument parser (two tensors, then lengths both tensors or both int
+    # sequences), integral tensor lengths, the dtype dispatch, then
+    # ctc_loss_allocate_outputs (log_probs 3-D after an unbatched input's
+    # unsqueeze, targets 1-D or 2-D, blank, the lengths' counts, the targets'
+    # sizes against target_lengths, input_lengths' range).
+    _check_ctc_argument_types(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)
+    for what, lengths in (("input_lengths", input_lengths), ("target_lengths", target_lengths)):
+        if isinstance(lengths, Tensor) and (lengths.is_floating_point() or lengths.is_complex()
+                                            or lengths.dtype.name == "bool"):
+            raise RuntimeError(f"{what} must be integral")
+    unbatched = log_probs.dim() != 3
     lp = log_probs.unsqueeze(1) if unbatched else log_probs
+    if lp.dtype.name not in ("float32", "float64"):
+        from .._dtype import SCALAR_TYPE_NAMES
+        raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{SCALAR_TYPE_NAMES[lp.dtype.name]}'")
+    checked = "(while checking arguments for ctc_loss_allocate_outputs)"
     if lp.dim() != 3:
-        raise RuntimeError(f"ctc_loss: expected log_probs to be 2-D or 3-D (T, N, C), got {list(log_probs.shape)}")
+        raise RuntimeError(f"Expected 3-dimensional tensor, but got {lp.dim()}-dimensional tensor for argument #1 "
+                           f"'log_probs' {checked}")
+    if not 1 <= targets.dim() <= 2:
+        raise RuntimeError(f"Expected 1 to 2 dimensions, but got {targets.dim()}-dimensional tensor for argument #2 "
+                           f"'targets' {checked}")
     t_max, n, c = lp.shape
+    if not 0 <= blank < c:
+        raise RuntimeError("blank must be in label range")
     in_len = _lengths(input_lengths, "input_lengths")
     tg_len = _lengths(target_lengths, "target_lengths")
     # PyTorch's words, input_lengths first (the batch size is log_probs.size(1)).
@@ -95,30 +138,32 @@ def ctc_loss(log_probs: Any, targets: Any, input_lengths: Any, target_lengths: A
         raise RuntimeError(f"input_lengths must be of size batch_size (expected {n} elements, got {in_len.size})")
     if tg_len.size != n:
         raise RuntimeError(f"target_lengths must be of size batch_size (expected {n} elements, got {tg_len.size})")
-    if not 0 <= blank < c:
-        raise RuntimeError("blank must be in label range")
-    if lp.dtype.name not in ("float32", "float64"):
-        from .._dtype import SCALAR_TYPE_NAMES
-        raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{SCALAR_TYPE_NAMES[lp.dtype.name]}'")
-    for what, lengths in (("input_lengths", in_len), ("target_lengths", tg_len)):
-        if (lengths < 0).any():
-            raise RuntimeError(f"Expected {what} to have value at least 0, but got value {lengths[lengths < 0][0]} "
-                               "(while checking arguments for ctc_loss_allocate_outputs)")
-    if (in_len > t_max).any():
-        bad = int(np.argmax(in_len > t_max))
-        raise RuntimeError(f"Expected input_lengths to have value at most {t_max}, but got value {in_len[bad]} "
-                           f"(while checking arguments for ctc_loss_cpu)")
+    if (tg_len < 0).any():
+        raise RuntimeError(f"Expected target_lengths to have value at least 0, but got value {tg_len[tg_len < 0][0]} "
+                           f"{checked}")
+    if targets.dim() == 1 and targets.size(0) != int(tg_len.sum()):
+        raise RuntimeError(f"Expected tensor to have size {int(tg_len.sum())} at dimension 0, but got size "
+                           f"{targets.size(0)} for argument #2 'targets' {checked}")
+    if targets.dim() == 2:
+        if targets.size(0) != n:
+            raise RuntimeError(f"Expected tensor to have size {n} at dimension 0, but got size {targets.size(0)} for "
+                               f"argument #2 'targets' {checked}")
+        longest = int(tg_len.max()) if n else 0
+        if targets.size(1) < longest:
+            raise RuntimeError(f"Expected tensor to have size at least {longest} at dimension 1, but got size "
+                               f"{targets.size(1)} for argument #2 'targets' {checked}")
+    for length in in_len:
+        if length < 0:
+            raise RuntimeError(f"Expected input_lengths to have value at least 0, but got value {length} {checked}")
+        if length > t_max:
+            raise RuntimeError(f"Expected input_lengths to have value at most {t_max}, but got value {length} "
+                               f"{checked}")
     tg = _np(targets).astype(np.int64)
     s_max = int(tg_len.max()) if n else 0
     labels = np.zeros((n, s_max), dtype=np.int64)
     if tg.ndim == 2:  # padded (N, S); a 1-D target is the concatenation of all of them
-        rows = tg
         for b in range(n):
-            if tg_len[b] > rows.shape[1]:
-                raise RuntimeError(f"Expected tensor to have size at least {tg_len[b]} at dimension 1, but got size "
-                                   f"{rows.shape[1]} for argument #2 'targets' (while checking arguments for "
-                                   f"ctc_loss_cpu)")
-            labels[b, :tg_len[b]] = rows[b, :tg_len[b]]
+            labels[b, :tg_len[b]] = tg[b, :tg_len[b]]
     else:
         pos = 0
         for b in range(n):
