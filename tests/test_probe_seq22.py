@@ -501,3 +501,36 @@ def test_ctc_loss_accepts_two_dimensional_length_tensors_like_torch():
         results.append(lib.nn.functional.ctc_loss(lp, lib.tensor([[1, 2], [3, 1]]), lib.tensor([[6, 5]]),
                                                   lib.tensor([2, 1]), reduction="none"))
     assert_same_values(results[0], results[1])
+
+
+@pytest.mark.parametrize("mode", ["sum", "mean"])
+def test_embedding_bag_last_offset_short_of_the_input_matches_torch(mode):
+    # include_last_offset with a closing offset before len(input): PyTorch's sum
+    # stops there, its mean divides by the count to the end (Note [include_last_offset end])
+    results = []
+    for lib in (tc, torch):
+        lib.manual_seed(0)
+        bag = lib.nn.EmbeddingBag(10, 3, mode=mode, include_last_offset=True)
+        indices = lib.tensor([1, 2, 4, 5, 4, 3])
+        weights = lib.arange(6.0) if mode == "sum" else None
+        out = bag(indices, lib.tensor([0, 2, 4]), per_sample_weights=weights)
+        out.sum().backward()
+        results.append((out, bag.weight.grad))
+    for ours, theirs in zip(*results):
+        assert_same_values(ours, theirs)
+
+
+EMBEDDING_BAG_MALFORMED = [
+    lambda lib: lib.nn.EmbeddingBag(10, 3)(lib.tensor([1, 2]), lib.tensor([0, 1]),
+                                           per_sample_weights=lib.ones(2, dtype=lib.float64)),
+    lambda lib: lib.nn.EmbeddingBag(10, 3, mode="mean")(lib.tensor([1, 2]), lib.tensor([0.0, 1.0]),
+                                                        per_sample_weights=lib.ones(2)),
+    lambda lib: lib.nn.EmbeddingBag(10, 3, include_last_offset=True)(lib.tensor([], dtype=lib.int64),
+                                                                     lib.tensor([0, 2])),
+    lambda lib: lib.nn.functional.embedding(lib.tensor([1.0]), lib.ones(10, 3), max_norm=1.0),
+]
+
+
+@pytest.mark.parametrize("index", range(len(EMBEDDING_BAG_MALFORMED)))
+def test_embedding_bag_malformed_calls_fail_like_torch(index):
+    raises_like_torch(EMBEDDING_BAG_MALFORMED[index], same_message=False)

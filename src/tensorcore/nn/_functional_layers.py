@@ -388,11 +388,6 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
         raise ValueError("max mode does not support scaling the gradient by the frequency")
     if mode == "max" and sparse:
         raise ValueError("max mode does not support sparse weights")
-    for what, t in (("indices", input), ("offsets", offsets)):
-        if t is not None and t.dtype.name not in ("int64", "int32"):
-            raise RuntimeError(f"Expected tensor for argument #1 '{what}' to have one of the following scalar "
-                               f"types: Long, Int; but got {t.type()} instead (while checking arguments for "
-                               "embedding_bag)")
     if max_norm is not None:
         from .functional import _embedding_renorm_
         _embedding_renorm_(weight, input, max_norm, norm_type)
@@ -400,6 +395,16 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
         raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
                                   f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
                                   "GitHub.")
+    # (the kernel's checks: index dtypes, then per_sample_weights' dtype)
+    for what, t in (("indices", input), ("offsets", offsets)):
+        if t is not None and t.dtype.name not in ("int64", "int32"):
+            raise RuntimeError(f"Expected tensor for argument #1 '{what}' to have one of the following scalar "
+                               f"types: Long, Int; but got {t.type()} instead (while checking arguments for "
+                               "embedding_bag)")
+    if per_sample_weights is not None and per_sample_weights.dtype != weight.dtype:
+        raise RuntimeError(f"Expected tensor for argument #1 'weight' to have the same type as tensor for argument #1 "
+                           f"'per_sample_weights'; but type {weight.type()} does not equal "
+                           f"{per_sample_weights.type()} (while checking arguments for embedding_bag)")
     if sparse:
         raise NotImplementedError("embedding_bag(sparse=True): tensorcore has no sparse gradients; use sparse=False")
     num_rows = weight.shape[0]
@@ -409,6 +414,7 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
                                f"{num_rows - 1}, but got {padding_idx}")
         if padding_idx < 0:
             padding_idx = num_rows + padding_idx
+    closing_offset = None
     if input.dim() == 2:
         b, length = input.shape
         starts = np.arange(b, dtype=np.int64) * length
@@ -421,12 +427,19 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
         if include_last_offset:
             if starts.size == 0:
                 raise RuntimeError("include_last_offset: number of offsets should be at least 1")
-            # The last offset closes the last bag (programs pass len(input));
-            # like PyTorch's reference kernel the last bag runs to the end.
+            # Note [include_last_offset end]: the last offset closes the last
+            # bag (programs pass len(input)). Where it stops short, PyTorch's
+            # CPU kernels disagree with each other: sum and mean add the rows
+            # up to it, mean divides by the count up to the end, max runs to
+            # the end. closing_offset keeps that end for the sums.
+            closing_offset = int(starts[-1])
             starts = starts[:-1]
         if starts.size and starts[0] != 0:
             raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start "
                                f"from position 0. However, got {starts[0]}")
+        if closing_offset is not None and closing_offset > total:
+            raise RuntimeError(f"offsets[-1] can not be greater than input's length ({total}), but got "
+                               f"offsets[-1] of {closing_offset}")
         if starts.size and starts[-1] > total:
             raise RuntimeError(f"offsets[-1] can not be greater than input's length ({total}), but got "
                                f"offsets[-1] of {starts[-1]}")
@@ -454,7 +467,10 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
     if psw is not None:
         rows = rows * psw.reshape([-1, 1]).to(rows.dtype)
     if mode in ("sum", "mean"):
-        target = _from_np(np.where(keep, bag_of, nb))  # padding rows land in a discarded extra bag
+        summed = keep
+        if closing_offset is not None:  # Note [include_last_offset end]
+            summed = keep & (np.arange(idx.size) < closing_offset)
+        target = _from_np(np.where(summed, bag_of, nb))  # padding rows land in a discarded extra bag
         out = _C.zeros([nb + 1, d], weight.dtype).index_add(0, target, rows)[:nb]
         if mode == "mean":
             counts = np.bincount(bag_of[keep], minlength=nb).astype(np.float64)

@@ -207,6 +207,10 @@ def _embedding_renorm_(weight, input, max_norm, norm_type):
     exceeds max_norm, as torch.embedding_renorm_."""
     import numpy as np
     from .._functions import tensor as _tensor
+    if input.dtype.name not in ("int64", "int32"):
+        raise RuntimeError("Expected tensor for argument #2 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got {input.type()} instead (while checking arguments for "
+                           "embedding_renorm_)")
     with no_grad():
         idx = np.unique(_C._tensor_to_numpy_forced(input).reshape(-1))
         if idx.size == 0:
