@@ -472,6 +472,12 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
             summed = keep & (np.arange(idx.size) < closing_offset)
         target = _from_np(np.where(summed, bag_of, nb))  # padding rows land in a discarded extra bag
         out = _C.zeros([nb + 1, d], weight.dtype).index_add(0, target, rows)[:nb]
+        beyond = keep & ~summed
+        if mode == "mean" and beyond.any() and rows.requires_grad:
+            # PyTorch's mean backward still spreads the gradient over the rows
+            # past the closing offset: add them with value zero but gradient one.
+            late = _C.zeros([nb + 1, d], weight.dtype).index_add(0, _from_np(np.where(beyond, bag_of, nb)), rows)[:nb]
+            out = out + (late - late.detach())
         if mode == "mean":
             counts = np.bincount(bag_of[keep], minlength=nb).astype(np.float64)
             out = out / _from_np(np.maximum(counts, 1)).to(out.dtype).reshape([-1, 1])
