@@ -534,3 +534,21 @@ EMBEDDING_BAG_MALFORMED = [
 @pytest.mark.parametrize("index", range(len(EMBEDDING_BAG_MALFORMED)))
 def test_embedding_bag_malformed_calls_fail_like_torch(index):
     raises_like_torch(EMBEDDING_BAG_MALFORMED[index], same_message=False)
+
+
+PACKED_LSTM_MALFORMED = [
+    lambda lib: (lib.ones(5, 3, 2).double(), None),             # input dtype: the kernel's matmul error
+    lambda lib: (lib.ones(5, 3, 2), lib.zeros(1, 3, 4)),        # one tensor for (h, c): the parser's TypeError
+    lambda lib: (lib.ones(5, 3, 2), (lib.zeros(3, 4), lib.zeros(3, 4))),  # 2-D states: IndexError at dim 2
+]
+
+
+@pytest.mark.parametrize("index", range(len(PACKED_LSTM_MALFORMED)))
+def test_packed_lstm_malformed_calls_fail_like_torch(index):
+    def call(lib):
+        lib.manual_seed(0)
+        padded, hx = PACKED_LSTM_MALFORMED[index](lib)
+        packed = lib.nn.utils.rnn.pack_padded_sequence(padded, [5, 3, 2])
+        lstm = lib.nn.LSTM(2, 4)
+        return lstm(packed) if hx is None else lstm(packed, hx)
+    raises_like_torch(call, same_message=index != 1)  # (the parser's TypeError lists its per-overload details)

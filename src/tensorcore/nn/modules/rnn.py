@@ -389,8 +389,15 @@ class LSTM(RNNBase):
                 if not is_batched:
                     hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
             hx = self.permute_hidden(hx, sorted_indices)
+            if batch_sizes is not None and isinstance(hx, Tensor):
+                raise TypeError(_LSTM_PACKED_SIGNATURE_ERROR)
             if len(hx) != 2:  # PyTorch's _VF.lstm refuses an (h, c, extra) tuple
                 raise RuntimeError("lstm expects two hidden states")
+        if batch_sizes is not None:
+            # PyTorch's LSTM.forward runs no Python checks on packed input: the
+            # kernel's own errors come first (a dtype mismatch in its matmul, a
+            # state of the wrong rank indexed at dim 2).
+            _check_packed_lstm_operands(input, hx, self._flat_weights[0])
         self.check_forward_args(input, hx, batch_sizes)
         if self.proj_size > 0 and batch_sizes is None and input.dtype.name in ("float32", "bfloat16"):
             # PyTorch's CPU LSTM would hand float32/bfloat16 input to oneDNN, which
@@ -409,6 +416,27 @@ class LSTM(RNNBase):
         if not is_batched:
             h_n, c_n = h_n.squeeze(1), c_n.squeeze(1)
         return output, self.permute_hidden((h_n, c_n), unsorted_indices)
+
+
+_LSTM_PACKED_SIGNATURE_ERROR = (
+    "lstm() received an invalid combination of arguments - got (Tensor, Tensor, Tensor, list, bool, int, float, bool, "
+    "bool), but expected one of:\n"
+    " * (Tensor data, Tensor batch_sizes, tuple of Tensors hx, tuple of Tensors params, bool has_biases, int "
+    "num_layers, float dropout, bool train, bool bidirectional)\n"
+    " * (Tensor input, tuple of Tensors hx, tuple of Tensors params, bool has_biases, int num_layers, float dropout, "
+    "bool train, bool bidirectional, bool batch_first)\n")
+
+
+def _check_packed_lstm_operands(data, hx, weight):
+    from ..._dtype import SCALAR_TYPE_NAMES
+    for state in hx:
+        if state.dim() < 3:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-max(state.dim(), 1)}, "
+                             f"{max(state.dim(), 1) - 1}], but got 2)")
+    for operand in (data,) + tuple(hx):
+        if operand.dtype != weight.dtype:
+            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {SCALAR_TYPE_NAMES[operand.dtype.name]} "
+                               f"and {SCALAR_TYPE_NAMES[weight.dtype.name]}")
 
 
 class RNNCellBase(Module):
