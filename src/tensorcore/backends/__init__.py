@@ -6,6 +6,6 @@ backends tensorcore does not use (cuDNN, oneDNN) are kept as plain module
 attributes with PyTorch's defaults, so setting them works and changes
 nothing; the is_available() functions tell the truth about this build.
 """
-from . import cpu, cuda, cudnn, mkl, mkldnn, mps, openmp, opt_einsum  # noqa: F401
+from . import cpu, cuda, cudnn, mha, mkl, mkldnn, mps, openmp, opt_einsum  # noqa: F401
 
-__all__ = ["cpu", "cuda", "cudnn", "mkl", "mkldnn", "mps", "openmp", "opt_einsum"]
+__all__ = ["cpu", "cuda", "cudnn", "mha", "mkl", "mkldnn", "mps", "openmp", "opt_einsum"]

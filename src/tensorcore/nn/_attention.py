@@ -39,6 +39,22 @@ def scaled_dot_product_attention(query: Any, key: Any, value: Any, attn_mask: An
     it. It materialises the L x S weights, as PyTorch does in this case; without
     dropout the fused kernel never does.
     """
+    for name, flag in (("is_causal", is_causal), ("enable_gqa", enable_gqa)):
+        if not isinstance(flag, bool):  # PyTorch's parser takes a bool and nothing else here
+            raise TypeError(f"scaled_dot_product_attention(): argument '{name}' must be bool, not "
+                            f"{type(flag).__name__}")
+    if isinstance(dropout_p, (int, float)) and not isinstance(dropout_p, bool) and dropout_p < 0:
+        dropout_p = 0.0  # PyTorch's CPU kernels only test p > 0: a negative p means no dropout, not an error
+    if (isinstance(attn_mask, Tensor) and attn_mask.dtype.name == "float32" and isinstance(query, Tensor)
+            and query.dtype.name != "float32" and query.is_floating_point()):
+        # PyTorch accepts a bool mask, a mask of query's dtype, or a float32 mask
+        # whatever query's dtype ("bool or float"), which it adds in query's dtype.
+        attn_mask = attn_mask.to(query.dtype)
+    if isinstance(query, Tensor) and query.dim() >= 1 and query.size(-1) == 0 and not dropout_p:
+        # Note [Zero-width attention]: with E = 0 every score q.k is an empty
+        # sum, 0, so PyTorch's softmax spreads each row uniformly and the output
+        # is the mean of the (unmasked) values; the math path computes exactly that.
+        return _math_attention_with_dropout(query, key, value, attn_mask, 0.0, is_causal, scale, enable_gqa)
     if not dropout_p or not (0.0 < dropout_p <= 1.0):  # 0, or out of range: the C++ op checks and raises
         out = _fused_attention(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
         if out.requires_grad and out.grad_fn.name() != "ScaledDotProductFlashAttentionForCpuBackward0":
@@ -119,8 +135,8 @@ def _math_attention_with_dropout(query, key, value, attn_mask, dropout_p, is_cau
         repeats = query.size(-3) // key.size(-3)
         key = key.repeat_interleave(repeats, dim=-3)
         value = value.repeat_interleave(repeats, dim=-3)
-    if scale is None:
-        scale = 1.0 / math.sqrt(query.size(-1))
+    if scale is None:  # (E = 0: PyTorch's 1/sqrt(0) is inf, and scales empty operands)
+        scale = 1.0 / math.sqrt(query.size(-1)) if query.size(-1) else math.inf
     # PyTorch scales both operands by sqrt(scale), which keeps q k^T in range.
     root = math.sqrt(abs(scale))
     weights = (query * (root if scale >= 0 else -root)) @ (key.transpose(-2, -1) * root)
@@ -352,9 +368,12 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
 
     src_len = k.size(1)
     if key_padding_mask is not None:
-        if tuple(key_padding_mask.shape) != (bsz, src_len):
-            raise AssertionError(f"expecting key_padding_mask shape of {(bsz, src_len)}, but got "
-                                 f"{tuple(key_padding_mask.shape)}")
+        # PyTorch's _check_key_padding_mask: batch first, then source length, in its words.
+        if key_padding_mask.shape[0] != bsz:
+            raise AssertionError(f"Expected key_padded_mask.shape[0] to be {bsz}, but got {key_padding_mask.shape[0]}")
+        if key_padding_mask.shape[1] != src_len:
+            raise AssertionError(f"Expected key_padded_mask.shape[1] to be {src_len}, but got "
+                                 f"{key_padding_mask.shape[1]}")
         key_padding_mask = (key_padding_mask.view(bsz, 1, 1, src_len).expand(-1, num_heads, -1, -1)
                             .reshape(bsz * num_heads, 1, src_len))
         attn_mask = key_padding_mask if attn_mask is None else attn_mask + key_padding_mask

@@ -73,6 +73,28 @@ def _lengths(v, name):
     return np.asarray(list(v), dtype=np.int64).reshape(-1)
 
 
+def _is_int_sequence(value):
+    return isinstance(value, (list, tuple)) and all(
+        (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, Tensor) and v.dim() == 0
+                                                             and not v.is_floating_point()) for v in value)
+
+
+def _check_ctc_argument_types(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
+    """torch.ctc_loss's two signatures: lengths as two tensors or as two
+    sequences of ints; anything else is its argument parser's TypeError."""
+    lengths_ok = ((isinstance(input_lengths, Tensor) and isinstance(target_lengths, Tensor))
+                  or (_is_int_sequence(input_lengths) and _is_int_sequence(target_lengths)))
+    if isinstance(log_probs, Tensor) and isinstance(targets, Tensor) and lengths_ok:
+        return
+    got = ", ".join(type(v).__name__ if not isinstance(v, Tensor) else "Tensor"
+                    for v in (log_probs, targets, input_lengths, target_lengths, blank, 0, zero_infinity))
+    rest = "int blank = 0, int reduction = Mean, bool zero_infinity = False)"
+    raise TypeError(f"ctc_loss() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                    " * (Tensor log_probs, Tensor targets, tuple of ints input_lengths, tuple of ints target_lengths, "
+                    f"{rest}\n * (Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, "
+                    f"{rest}\n")
+
+
 def _lse3(a, b, c):
     m = _C.maximum(_C.maximum(a, b), c).detach()
     return ((a - m).exp() + (b - m).exp() + (c - m).exp()).log() + m
@@ -83,40 +105,65 @@ def ctc_loss(log_probs: Any, targets: Any, input_lengths: Any, target_lengths: A
     space] and [CTC gradient as PyTorch computes it])."""
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    unbatched = log_probs.dim() == 2
+    # Note [ctc_loss check order]: PyTorch's checks, in its order: the
+    # argument parser (two tensors, then lengths both tensors or both int
+    # sequences), integral tensor lengths, the dtype dispatch, then
+    # ctc_loss_allocate_outputs (log_probs 3-D after an unbatched input's
+    # unsqueeze, targets 1-D or 2-D, blank, the lengths' counts, the targets'
+    # sizes against target_lengths, input_lengths' range).
+    _check_ctc_argument_types(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)
+    for what, lengths in (("input_lengths", input_lengths), ("target_lengths", target_lengths)):
+        if isinstance(lengths, Tensor) and (lengths.is_floating_point() or lengths.is_complex()
+                                            or lengths.dtype.name == "bool"):
+            raise RuntimeError(f"{what} must be integral")
+    unbatched = log_probs.dim() != 3
     lp = log_probs.unsqueeze(1) if unbatched else log_probs
-    if lp.dim() != 3:
-        raise RuntimeError(f"ctc_loss: expected log_probs to be 2-D or 3-D (T, N, C), got {list(log_probs.shape)}")
-    t_max, n, c = lp.shape
-    in_len = _lengths(input_lengths, "input_lengths")
-    tg_len = _lengths(target_lengths, "target_lengths")
-    if in_len.size != n or tg_len.size != n:
-        raise RuntimeError(f"Expected input_lengths and target_lengths to have {n} elements, got {in_len.size} "
-                           f"and {tg_len.size}")
-    if not 0 <= blank < c:
-        raise RuntimeError("blank must be in label range")
     if lp.dtype.name not in ("float32", "float64"):
         from .._dtype import SCALAR_TYPE_NAMES
         raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{SCALAR_TYPE_NAMES[lp.dtype.name]}'")
-    for what, lengths in (("input_lengths", in_len), ("target_lengths", tg_len)):
-        if (lengths < 0).any():
-            raise RuntimeError(f"Expected {what} to have value at least 0, but got value {lengths[lengths < 0][0]} "
-                               "(while checking arguments for ctc_loss_allocate_outputs)")
-    if (in_len > t_max).any():
-        bad = int(np.argmax(in_len > t_max))
-        raise RuntimeError(f"Expected input_lengths to have value at most {t_max}, but got value {in_len[bad]} "
-                           f"(while checking arguments for ctc_loss_cpu)")
+    checked = "(while checking arguments for ctc_loss_allocate_outputs)"
+    if lp.dim() != 3:
+        raise RuntimeError(f"Expected 3-dimensional tensor, but got {lp.dim()}-dimensional tensor for argument #1 "
+                           f"'log_probs' {checked}")
+    if not 1 <= targets.dim() <= 2:
+        raise RuntimeError(f"Expected 1 to 2 dimensions, but got {targets.dim()}-dimensional tensor for argument #2 "
+                           f"'targets' {checked}")
+    t_max, n, c = lp.shape
+    if not 0 <= blank < c:
+        raise RuntimeError("blank must be in label range")
+    in_len = _lengths(input_lengths, "input_lengths")
+    tg_len = _lengths(target_lengths, "target_lengths")
+    # PyTorch's words, input_lengths first (the batch size is log_probs.size(1)).
+    if in_len.size != n:
+        raise RuntimeError(f"input_lengths must be of size batch_size (expected {n} elements, got {in_len.size})")
+    if tg_len.size != n:
+        raise RuntimeError(f"target_lengths must be of size batch_size (expected {n} elements, got {tg_len.size})")
+    if (tg_len < 0).any():
+        raise RuntimeError(f"Expected target_lengths to have value at least 0, but got value {tg_len[tg_len < 0][0]} "
+                           f"{checked}")
+    if targets.dim() == 1 and targets.size(0) != int(tg_len.sum()):
+        raise RuntimeError(f"Expected tensor to have size {int(tg_len.sum())} at dimension 0, but got size "
+                           f"{targets.size(0)} for argument #2 'targets' {checked}")
+    if targets.dim() == 2:
+        if targets.size(0) != n:
+            raise RuntimeError(f"Expected tensor to have size {n} at dimension 0, but got size {targets.size(0)} for "
+                               f"argument #2 'targets' {checked}")
+        longest = int(tg_len.max()) if n else 0
+        if targets.size(1) < longest:
+            raise RuntimeError(f"Expected tensor to have size at least {longest} at dimension 1, but got size "
+                               f"{targets.size(1)} for argument #2 'targets' {checked}")
+    for length in in_len:
+        if length < 0:
+            raise RuntimeError(f"Expected input_lengths to have value at least 0, but got value {length} {checked}")
+        if length > t_max:
+            raise RuntimeError(f"Expected input_lengths to have value at most {t_max}, but got value {length} "
+                               f"{checked}")
     tg = _np(targets).astype(np.int64)
     s_max = int(tg_len.max()) if n else 0
     labels = np.zeros((n, s_max), dtype=np.int64)
     if tg.ndim == 2:  # padded (N, S); a 1-D target is the concatenation of all of them
-        rows = tg
         for b in range(n):
-            if tg_len[b] > rows.shape[1]:
-                raise RuntimeError(f"Expected tensor to have size at least {tg_len[b]} at dimension 1, but got size "
-                                   f"{rows.shape[1]} for argument #2 'targets' (while checking arguments for "
-                                   f"ctc_loss_cpu)")
-            labels[b, :tg_len[b]] = rows[b, :tg_len[b]]
+            labels[b, :tg_len[b]] = tg[b, :tg_len[b]]
     else:
         pos = 0
         for b in range(n):
@@ -326,6 +373,8 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
         if offsets is not None:
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
                              f"fixed length sequences. However, found offsets of type {type(offsets)}")
+        if input.dtype.name == "bool":  # PyTorch builds the offsets with arange(..., dtype=input.dtype) here
+            raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     elif input.dim() == 1:
         if offsets is None:
             raise ValueError("offsets has to be a 1D Tensor but got None")
@@ -339,11 +388,6 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
         raise ValueError("max mode does not support scaling the gradient by the frequency")
     if mode == "max" and sparse:
         raise ValueError("max mode does not support sparse weights")
-    for what, t in (("indices", input), ("offsets", offsets)):
-        if t is not None and t.dtype.name not in ("int64", "int32"):
-            raise RuntimeError(f"Expected tensor for argument #1 '{what}' to have one of the following scalar "
-                               f"types: Long, Int; but got {t.type()} instead (while checking arguments for "
-                               "embedding_bag)")
     if max_norm is not None:
         from .functional import _embedding_renorm_
         _embedding_renorm_(weight, input, max_norm, norm_type)
@@ -351,6 +395,16 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
         raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
                                   f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
                                   "GitHub.")
+    # (the kernel's checks: index dtypes, then per_sample_weights' dtype)
+    for what, t in (("indices", input), ("offsets", offsets)):
+        if t is not None and t.dtype.name not in ("int64", "int32"):
+            raise RuntimeError(f"Expected tensor for argument #1 '{what}' to have one of the following scalar "
+                               f"types: Long, Int; but got {t.type()} instead (while checking arguments for "
+                               "embedding_bag)")
+    if per_sample_weights is not None and per_sample_weights.dtype != weight.dtype:
+        raise RuntimeError(f"Expected tensor for argument #1 'weight' to have the same type as tensor for argument #1 "
+                           f"'per_sample_weights'; but type {weight.type()} does not equal "
+                           f"{per_sample_weights.type()} (while checking arguments for embedding_bag)")
     if sparse:
         raise NotImplementedError("embedding_bag(sparse=True): tensorcore has no sparse gradients; use sparse=False")
     num_rows = weight.shape[0]
@@ -360,6 +414,7 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
                                f"{num_rows - 1}, but got {padding_idx}")
         if padding_idx < 0:
             padding_idx = num_rows + padding_idx
+    closing_offset = None
     if input.dim() == 2:
         b, length = input.shape
         starts = np.arange(b, dtype=np.int64) * length
@@ -372,12 +427,19 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
         if include_last_offset:
             if starts.size == 0:
                 raise RuntimeError("include_last_offset: number of offsets should be at least 1")
-            # The last offset closes the last bag (programs pass len(input));
-            # like PyTorch's reference kernel the last bag runs to the end.
+            # Note [include_last_offset end]: the last offset closes the last
+            # bag (programs pass len(input)). Where it stops short, PyTorch's
+            # CPU kernels disagree with each other: sum and mean add the rows
+            # up to it, mean divides by the count up to the end, max runs to
+            # the end. closing_offset keeps that end for the sums.
+            closing_offset = int(starts[-1])
             starts = starts[:-1]
         if starts.size and starts[0] != 0:
             raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start "
                                f"from position 0. However, got {starts[0]}")
+        if closing_offset is not None and closing_offset > total:
+            raise RuntimeError(f"offsets[-1] can not be greater than input's length ({total}), but got "
+                               f"offsets[-1] of {closing_offset}")
         if starts.size and starts[-1] > total:
             raise RuntimeError(f"offsets[-1] can not be greater than input's length ({total}), but got "
                                f"offsets[-1] of {starts[-1]}")
@@ -391,6 +453,10 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
         raise RuntimeError(f"Index {bad[0]} of input takes value {idx[bad[0]]} which is not in the valid range "
                            f"[0, {num_rows})")
     nb = starts.size
+    if nb == 0:
+        # No bags (include_last_offset with a single offset): PyTorch returns an
+        # empty [0, embedding_dim] result that is still part of the graph.
+        return weight.index_select(0, flat.reshape(-1).long())[:0]
     ends = np.append(starts[1:], total) if nb else starts
     bag_of = np.repeat(np.arange(nb), ends - starts) if nb else np.zeros(0, dtype=np.int64)
     keep = idx != padding_idx if padding_idx is not None else np.ones(idx.size, dtype=bool)
@@ -401,8 +467,17 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
     if psw is not None:
         rows = rows * psw.reshape([-1, 1]).to(rows.dtype)
     if mode in ("sum", "mean"):
-        target = _from_np(np.where(keep, bag_of, nb))  # padding rows land in a discarded extra bag
+        summed = keep
+        if closing_offset is not None:  # Note [include_last_offset end]
+            summed = keep & (np.arange(idx.size) < closing_offset)
+        target = _from_np(np.where(summed, bag_of, nb))  # padding rows land in a discarded extra bag
         out = _C.zeros([nb + 1, d], weight.dtype).index_add(0, target, rows)[:nb]
+        beyond = keep & ~summed
+        if mode == "mean" and beyond.any() and rows.requires_grad:
+            # PyTorch's mean backward still spreads the gradient over the rows
+            # past the closing offset: add them with value zero but gradient one.
+            late = _C.zeros([nb + 1, d], weight.dtype).index_add(0, _from_np(np.where(beyond, bag_of, nb)), rows)[:nb]
+            out = out + (late - late.detach())
         if mode == "mean":
             counts = np.bincount(bag_of[keep], minlength=nb).astype(np.float64)
             out = out / _from_np(np.maximum(counts, 1)).to(out.dtype).reshape([-1, 1])

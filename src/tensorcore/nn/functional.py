@@ -189,6 +189,8 @@ def embedding(input: Any, weight: Any, padding_idx: Any = None, max_norm: Any = 
     else:
         padding_idx = -1
     if max_norm is not None:
+        if not isinstance(input, _C.Tensor):  # PyTorch calls input.contiguous() first
+            raise AttributeError(f"'{type(input).__name__}' object has no attribute 'contiguous'")
         for position, (arg, value) in enumerate((("max_norm", max_norm), ("norm_type", norm_type)), 3):
             if not isinstance(value, (int, float)) or isinstance(value, bool) and arg == "max_norm":
                 raise TypeError(f"embedding_renorm_(): argument '{arg}' (position {position}) must be float, not "
@@ -205,10 +207,22 @@ def _embedding_renorm_(weight, input, max_norm, norm_type):
     exceeds max_norm, as torch.embedding_renorm_."""
     import numpy as np
     from .._functions import tensor as _tensor
+    if input.dtype.name not in ("int64", "int32"):
+        raise RuntimeError("Expected tensor for argument #2 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got {input.type()} instead (while checking arguments for "
+                           "embedding_renorm_)")
     with no_grad():
         idx = np.unique(_C._tensor_to_numpy_forced(input).reshape(-1))
         if idx.size == 0:
             return
+        # PyTorch's kernel takes each row with select(): a negative index
+        # wraps (renormalizing a row from the end), one outside [-n, n) fails.
+        rows_total = weight.size(0)
+        bad = idx[(idx < -rows_total) | (idx >= rows_total)]
+        if bad.size:
+            raise IndexError(f"select(): index {int(bad[0])} out of range for tensor of size "
+                             f"{list(weight.shape)} at dimension 0")
+        idx = np.unique(np.where(idx < 0, idx + rows_total, idx))
         index = _tensor(idx.astype(np.int64))
         rows = _C.index_select(weight, 0, index)
         norms = rows.norm(norm_type, 1, True)

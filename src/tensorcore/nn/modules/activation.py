@@ -224,10 +224,76 @@ class MultiheadAttention(Module):
         if self.bias_v is not None:
             init.xavier_normal_(self.bias_v)
 
+    def _takes_fast_path(self, query, key, value, attn_mask, key_padding_mask):
+        """Whether PyTorch's MultiheadAttention.forward would run
+        _native_multi_head_attention on these arguments (its conditions, in
+        its order), only where that is observable: some mask is given."""
+        from ... import backends, is_autocast_enabled, is_grad_enabled
+        if attn_mask is None and key_padding_mask is None:
+            return False
+        if not isinstance(query, _C.Tensor):
+            return False
+        if any(m is not None and m.is_floating_point() for m in (attn_mask, key_padding_mask)):
+            return False
+        tensors = (query, self.in_proj_weight, self.in_proj_bias, self.out_proj.weight, self.out_proj.bias)
+        return (backends.mha.get_fastpath_enabled() and query.dim() == 3 and query is key and key is value
+                and self.in_proj_weight is not None and self.in_proj_bias is not None
+                and query.dtype == self.in_proj_weight.dtype and query.dtype == self.in_proj_bias.dtype
+                and not self.training and self.num_heads % 2 == 0 and self.batch_first
+                and self.bias_k is None and self.bias_v is None and not self.add_zero_attn
+                and self._qkv_same_embed_dim and not is_autocast_enabled()
+                and not (is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors)))
+
+    def _check_fast_path_masks(self, query, attn_mask, key_padding_mask):
+        """The mask checks of PyTorch's fast path, which replace the regular
+        path's AssertionErrors with RuntimeErrors: merge_masks views attn_mask
+        as [B, -1, L, L] (3-D) or [1, 1, L, L] and key_padding_mask as
+        [B, 1, 1, L]; a key_padding_mask alone is checked by the native kernel.
+        Masks of other dtypes are left to _canonical_mask's AssertionError."""
+        if any(m is not None and m.dtype.name != "bool" for m in (attn_mask, key_padding_mask)):
+            return
+        batch, length = query.shape[0], query.shape[1]
+        if attn_mask is not None:
+            if attn_mask.dim() == 3:
+                attn_mask.view(batch, -1, length, length)
+            else:
+                attn_mask.view(1, 1, length, length)
+            if key_padding_mask is not None:
+                key_padding_mask.view(batch, 1, 1, length)
+        elif key_padding_mask is not None:
+            if key_padding_mask.dim() != 2:
+                raise RuntimeError("For mask_type == 2 mask shape should match input shape")
+            if tuple(key_padding_mask.shape) != (batch, length):
+                raise RuntimeError("For mask_type == 1 mask shape should be (B, L)")
+
     def forward(self, query: Any, key: Any, value: Any, key_padding_mask: Any = None, need_weights: Any = True, attn_mask: Any = None,
                 average_attn_weights: Any = True, is_causal: Any = False) -> Any:
         from .._attention import _canonical_mask, _none_or_dtype
+        from ... import is_floating_point
+        # PyTorch's first statement tests the masks for floating point (they
+        # keep a call off the fast path): `attn_mask` first, `key_padding_mask`
+        # only when that is not a float tensor. A non-tensor fails right there.
+        if not (attn_mask is not None and is_floating_point(attn_mask)) and key_padding_mask is not None:
+            is_floating_point(key_padding_mask)
+        fast_path = self._takes_fast_path(query, key, value, attn_mask, key_padding_mask)
+        if fast_path:
+            self._check_fast_path_masks(query, attn_mask, key_padding_mask)
+        if any(t is None or not hasattr(t, "is_nested") for t in (query, key, value)):
+            # PyTorch reads .is_nested of all three before anything else reads them
+            for t in (query, key, value):
+                getattr(t, "is_nested")
         is_batched = query.dim() == 3
+        if not need_weights and fast_path:
+            # Note [MHA fast path]: PyTorch's inference fast path
+            # (_native_multi_head_attention) always runs an explicit masked
+            # softmax, so a query row whose keys are all masked comes out NaN,
+            # where the regular need_weights=False path (SDPA's safe softmax)
+            # gives zeros. The need_weights=True computation is that explicit
+            # softmax: run it and drop the weights.
+            output, _ = self.forward(query, key, value, key_padding_mask=key_padding_mask, need_weights=True,
+                                     attn_mask=attn_mask, average_attn_weights=average_attn_weights,
+                                     is_causal=is_causal)
+            return output, None
         key_padding_mask = _canonical_mask(key_padding_mask, "key_padding_mask", _none_or_dtype(attn_mask),
                                            "attn_mask", query.dtype)
         attn_mask = _canonical_mask(attn_mask, "attn_mask", None, "", query.dtype, check_other=False)

@@ -389,7 +389,22 @@ class LSTM(RNNBase):
                 if not is_batched:
                     hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
             hx = self.permute_hidden(hx, sorted_indices)
+            if batch_sizes is not None and isinstance(hx, Tensor):
+                raise TypeError(_LSTM_PACKED_SIGNATURE_ERROR)
+            if len(hx) != 2:  # PyTorch's _VF.lstm refuses an (h, c, extra) tuple
+                raise RuntimeError("lstm expects two hidden states")
+        if batch_sizes is not None:
+            # PyTorch's LSTM.forward runs no Python checks on packed input: the
+            # kernel's own errors come first (a dtype mismatch in its matmul, a
+            # state of the wrong rank indexed at dim 2).
+            _check_packed_lstm_operands(input, hx, self._flat_weights[0])
         self.check_forward_args(input, hx, batch_sizes)
+        if self.proj_size > 0 and batch_sizes is None and input.dtype.name in ("float32", "bfloat16"):
+            # PyTorch's CPU LSTM would hand float32/bfloat16 input to oneDNN, which
+            # has no projections: it says so once per process (TORCH_WARN_ONCE).
+            from ..._spectral import _warn_once
+            _warn_once("lstm_projections_onednn", "LSTM with projections is not supported with oneDNN. Using default "
+                       "implementation.")
         sizes = [int(v) for v in batch_sizes.tolist()] if batch_sizes is not None else None
         output, h_n, c_n = self._run(self._time_major(input, batch_sizes), sizes, hx[0], hx[1])
         output = self._finish(orig_input, output, batch_sizes, sorted_indices, unsorted_indices, is_batched)
@@ -401,6 +416,27 @@ class LSTM(RNNBase):
         if not is_batched:
             h_n, c_n = h_n.squeeze(1), c_n.squeeze(1)
         return output, self.permute_hidden((h_n, c_n), unsorted_indices)
+
+
+_LSTM_PACKED_SIGNATURE_ERROR = (
+    "lstm() received an invalid combination of arguments - got (Tensor, Tensor, Tensor, list, bool, int, float, bool, "
+    "bool), but expected one of:\n"
+    " * (Tensor data, Tensor batch_sizes, tuple of Tensors hx, tuple of Tensors params, bool has_biases, int "
+    "num_layers, float dropout, bool train, bool bidirectional)\n"
+    " * (Tensor input, tuple of Tensors hx, tuple of Tensors params, bool has_biases, int num_layers, float dropout, "
+    "bool train, bool bidirectional, bool batch_first)\n")
+
+
+def _check_packed_lstm_operands(data, hx, weight):
+    from ..._dtype import SCALAR_TYPE_NAMES
+    for state in hx:
+        if state.dim() < 3:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-max(state.dim(), 1)}, "
+                             f"{max(state.dim(), 1) - 1}], but got 2)")
+    for operand in (data,) + tuple(hx):
+        if operand.dtype != weight.dtype:
+            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {SCALAR_TYPE_NAMES[operand.dtype.name]} "
+                               f"and {SCALAR_TYPE_NAMES[weight.dtype.name]}")
 
 
 class RNNCellBase(Module):
@@ -475,13 +511,20 @@ class LSTMCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
     def forward(self, input: Any, hx: Any = None) -> tuple[Tensor, Tensor]:
-        if hx is not None:  # PyTorch's lstm_cell takes the (h, c) pair as a tuple of exactly two tensors
-            if isinstance(hx, Tensor):
+        # PyTorch's order: the input's rank, then each hx[i]'s rank (iterating
+        # hx, so a tensor is taken row by row); unbatched, (hx[0], hx[1]) are
+        # repacked into a fresh pair; only then does _VF.lstm_cell insist on a
+        # tuple of exactly two tensors.
+        self._check_dims(input, [])
+        hidden = [(f"hx[{i}]", v) for i, v in enumerate(hx)] if hx is not None else []
+        is_batched = self._check_dims(input, hidden)
+        if hx is not None:
+            if not is_batched:
+                hx = (hx[0], hx[1])
+            elif isinstance(hx, Tensor):
                 raise TypeError("lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not Tensor")
             if len(hx) != 2:
                 raise RuntimeError("lstm_cell expects two hidden states")
-        hidden = [(f"hx[{i}]", v) for i, v in enumerate(hx)] if hx is not None else []
-        is_batched = self._check_dims(input, hidden)
         h, c = (hx[0], hx[1]) if hx is not None else (None, None)
         return _cell_forward(self, _MODE_IDS["LSTM"], input, h, c, is_batched)
 
@@ -511,13 +554,40 @@ def _cell_forward(cell, mode, input, hx, cx, is_batched):
         hx = hx.unsqueeze(0)
         if lstm:
             cx = cx.unsqueeze(0)
+    _check_cell_sizes(cell, input, [hx] if cx is None else [hx, cx])
     out = _C.rnn_cell(mode, input, hx, cx, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
     out = [o for o in out if o is not None]
     if mode == _MODE_IDS["GRU"] and out[0].requires_grad:
         # PyTorch's CPU GRUCell is composed (its last op an add); the fused
-        # node's name is CUDA's. (LSTMCell's h and c share one node here, so
-        # their CPU names, MulBackward0 and AddBackward0, need the C++ op.)
+        # node's name is CUDA's.
         _C._rename_grad_fn(out[0], "AddBackward0", [input, hx])
+    if lstm and out[0].requires_grad:
+        # PyTorch's CPU LSTMCell is composed too: h' = o * tanh(c') ends in a
+        # MulBackward0, c' = f * c + i * g in an AddBackward0. Here h' and c'
+        # share the fused node, which can carry only one name, so each gets
+        # its own exact identity step (x * 1) named as PyTorch names it.
+        h_next, c_next = out[0] * 1, out[1] * 1
+        _C._rename_grad_fn(c_next, "AddBackward0", [])
+        out = [h_next, c_next]
     if not is_batched:
         out = [o.squeeze(0) for o in out]
     return tuple(out)
+
+
+def _check_cell_sizes(cell, input, states):
+    """PyTorch's rnn_cell checks (check_rnn_cell_forward_input/_hidden), in
+    its order and words: input width, then each state's batch and width.
+    Only 2-D operands are checked here; other ranks are left to _C.rnn_cell."""
+    if input.dim() == 2 and input.size(1) != cell.input_size:
+        raise RuntimeError(f"input has inconsistent input_size: got {input.size(1)} expected {cell.input_size}")
+    for index, state in enumerate(states):
+        if input.dim() != 2 or state.dim() < 1:
+            continue
+        if input.size(0) != state.size(0):
+            raise RuntimeError(f"Input batch size {input.size(0)} doesn't match hidden{index} batch size "
+                               f"{state.size(0)}")
+        if state.dim() == 1:  # a 1-D state beside batched input: PyTorch's state.size(1) is out of range
+            raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+        if state.size(1) != cell.hidden_size:
+            raise RuntimeError(f"hidden{index} has inconsistent hidden_size: got {state.size(1)}, expected "
+                               f"{cell.hidden_size}")

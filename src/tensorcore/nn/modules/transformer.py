@@ -104,14 +104,51 @@ class TransformerEncoderLayer(Module):
         src_key_padding_mask = F._canonical_mask(src_key_padding_mask, "src_key_padding_mask",
                                                  F._none_or_dtype(src_mask), "src_mask", src.dtype)
         src_mask = F._canonical_mask(src_mask, "src_mask", None, "", src.dtype, check_other=False)
+        sa_block = self._sa_block
+        if self._takes_fast_path(src):
+            # The fused kernel ignores the is_causal hint and reads every mask
+            # as bool (nonzero = masked, so an additive float mask of other
+            # values masks those positions); see Note [Encoder layer fast path].
+            is_causal = False
+            if src_mask is not None:
+                src_mask = src_mask != 0
+            if src_key_padding_mask is not None:
+                src_key_padding_mask = src_key_padding_mask != 0
+            if src_mask is not None or src_key_padding_mask is not None:
+                sa_block = self._sa_block_explicit_softmax
         x = src
         if self.norm_first:
-            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal=is_causal)
+            x = x + sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal=is_causal)
             x = x + self._ff_block(self.norm2(x))
         else:
-            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal=is_causal))
+            x = self.norm1(x + sa_block(x, src_mask, src_key_padding_mask, is_causal=is_causal))
             x = self.norm2(x + self._ff_block(x))
         return x
+
+    def _takes_fast_path(self, src):
+        """Whether PyTorch's TransformerEncoderLayer.forward would run
+        _transformer_encoder_layer_fwd here (its conditions, in its order).
+        Note [Encoder layer fast path]: that kernel's attention is an explicit
+        masked softmax, so a query whose keys are all masked gives NaN, where
+        the regular path's need_weights=False attention gives zeros; the
+        values are otherwise the same, so only the masked case is mirrored."""
+        from ... import backends, is_autocast_enabled, is_grad_enabled
+        attn = self.self_attn
+        if not (backends.mha.get_fastpath_enabled() and src.dim() == 3 and not self.training and attn.batch_first
+                and attn.in_proj_bias is not None and attn._qkv_same_embed_dim and self.activation_relu_or_gelu
+                and self.norm1.eps == self.norm2.eps and attn.num_heads % 2 == 0 and not is_autocast_enabled()):
+            return False
+        if any(len(m._forward_hooks) + len(m._forward_pre_hooks) for m in self.modules()):
+            return False
+        tensors = (src, attn.in_proj_weight, attn.in_proj_bias, attn.out_proj.weight, attn.out_proj.bias,
+                   self.norm1.weight, self.norm1.bias, self.norm2.weight, self.norm2.bias,
+                   self.linear1.weight, self.linear1.bias, self.linear2.weight, self.linear2.bias)
+        return not (is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors))
+
+    def _sa_block_explicit_softmax(self, x, attn_mask, key_padding_mask, is_causal=False):
+        # need_weights=True is the explicit-softmax attention (the weights are dropped); eval only, so no dropout.
+        return self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=True,
+                              is_causal=is_causal)[0]
 
     def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
         x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=False,
@@ -230,21 +267,35 @@ class TransformerEncoder(Module):
         final norm. Those are the only outputs that differ from the padded
         computation, so they are zeroed the same way. Returns the (N, S)
         padding positions then, else None."""
-        if src_key_padding_mask is None or mask is not None or not self.use_nested_tensor:
-            return None
+        from ... import backends, is_autocast_enabled, is_grad_enabled
         first = self.layers[0]
-        if first.training or src.dim() != 3:
+        # PyTorch's conditions, in its order: its left-alignment test (which
+        # refuses a key padding mask of the wrong shape) runs before it looks
+        # at `mask` or at grad mode.
+        if (not backends.mha.get_fastpath_enabled() or not getattr(self, "use_nested_tensor", False)
+                or first.training or src.dim() != 3 or src_key_padding_mask is None):
             return None
-        from ... import is_grad_enabled
+        padding = src_key_padding_mask != 0  # the canonical mask is -inf at padded positions
+        if self.mask_check:
+            if padding.dim() != 2:
+                raise RuntimeError("Padding mask should be 2D")
+            if tuple(padding.shape) != tuple(src.shape[:2]):
+                raise RuntimeError("Mask size should match input size")
+            if src.size(1) > 1 and bool((padding[:, :-1] & ~padding[:, 1:]).any()):
+                return None  # not left aligned: PyTorch keeps the padded computation
+        if mask is not None or is_autocast_enabled():
+            return None
         attn = first.self_attn
         params = (attn.in_proj_weight, attn.in_proj_bias, attn.out_proj.weight, attn.out_proj.bias,
                   first.norm1.weight, first.norm1.bias, first.norm2.weight, first.norm2.bias, first.linear1.weight,
                   first.linear1.bias, first.linear2.weight, first.linear2.bias)
         if is_grad_enabled() and any(t is not None and t.requires_grad for t in (src,) + params):
             return None
-        padding = src_key_padding_mask != 0  # the canonical mask is -inf at padded positions
-        if self.mask_check and src.size(1) > 1 and bool((padding[:, :-1] & ~padding[:, 1:]).any()):
-            return None  # not left aligned: PyTorch keeps the padded computation
+        from ..._spectral import _warn_once
+        _warn_once("nested_tensor_prototype", "The PyTorch API of nested tensors is in prototype stage and will change "
+                   "in the near future. We recommend specifying layout=torch.jagged when constructing a nested "
+                   "tensor, as this layout receives active development, has better operator coverage, and works "
+                   "with torch.compile.")
         return padding
 
 

@@ -91,7 +91,17 @@ class PackedSequence(PackedSequence_):
         return False
 
 
+def _require_tensor_attr(value, attr="device"):
+    """PyTorch reads `value.device` of lengths / batch_sizes before anything
+    else, so a list or tuple there fails with that AttributeError; we fail the
+    same way instead of silently accepting it."""
+    if not isinstance(value, Tensor):
+        raise AttributeError(f"'{type(value).__name__}' object has no attribute '{attr}'")
+
+
 def _packed_sequence_init_args(data, batch_sizes=None, sorted_indices=None, unsorted_indices=None):
+    if batch_sizes is not None:
+        _require_tensor_attr(batch_sizes)
     if unsorted_indices is None:
         unsorted_indices = invert_permutation(sorted_indices)
     if batch_sizes is not None:
@@ -148,8 +158,29 @@ def pack_padded_sequence(input: Any, lengths: Any, batch_first: Any = False, enf
     pad_packed_sequence)."""
     tc = _tc()
     batch_dim = 0 if batch_first else 1
+    # Note [pack_padded_sequence check order]: PyTorch converts `lengths`
+    # first, then (enforce_sorted=False) sorts them and index_selects the
+    # input, and only then does its kernel check the input (argument type,
+    # rank, emptiness) and the lengths (1-D, count, values, order). A
+    # malformed call fails at the first of these, so they run in that order.
+    if lengths is None or isinstance(lengths, str):
+        raise TypeError("'NoneType' object cannot be interpreted as an integer" if lengths is None
+                        else "new(): invalid data type 'str'")
+    if not enforce_sorted:
+        if not isinstance(input, Tensor):
+            raise AttributeError(f"'{type(input).__name__}' object has no attribute 'device'")  # sorted_indices.to(input.device)
+        as_tensor = lengths if isinstance(lengths, Tensor) else tc.as_tensor(lengths, dtype=tc.int64)
+        if as_tensor.dim() > 1:
+            raise IndexError("index_select(): Index is supposed to be a vector")
+    if not isinstance(input, Tensor):
+        raise TypeError(f"_pack_padded_sequence(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
     if input.dim() < 2:
-        raise RuntimeError(f"pack_padded_sequence: expected input of at least 2 dimensions, got {input.dim()}")
+        # PyTorch's kernel reads dim 1 first: an IndexError naming it (worded
+        # differently for a 0-d input that reaches the kernel untransposed).
+        if input.dim() == 0 and not batch_first and enforce_sorted:
+            raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
     lengths = _lengths_list(lengths)
     sorted_indices = None
     if not enforce_sorted:
@@ -158,6 +189,8 @@ def pack_padded_sequence(input: Any, lengths: Any, batch_first: Any = False, enf
         lengths = [lengths[b] for b in order]
         sorted_indices = tc.tensor(order, dtype=tc.int64)
         input = input.index_select(batch_dim, sorted_indices)
+    if input.numel() == 0:
+        raise RuntimeError("Cannot pack empty tensors.")
     batch_size, max_time = input.size(batch_dim), input.size(1 - batch_dim)
     _check_lengths(lengths, batch_size, max_time, enforce_sorted)
     steps = lengths[0] if lengths else 0
@@ -220,16 +253,21 @@ def pad_sequence(sequences: Any, batch_first: Any = False, padding_value: Any = 
         raise RuntimeError("pad_sequence: Expected iterable for input sequences, but got arg of type: "
                            f"{type(sequences)}")
     sequences = tuple(sequences)
+    _check_pad_sequence_args(sequences, batch_first, padding_value, padding_side)
     if padding_side not in ("left", "right"):
         raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
     if len(sequences) == 0:
         raise RuntimeError("received an empty list of sequences")
     if sequences[0].dim() == 0:  # PyTorch slices the first sequence's sizes()[1:] (a later one fails in size(0))
         raise RuntimeError("ArrayRef: invalid slice, N = 1; size = 0")
+    if isinstance(padding_value, Tensor):
+        padding_value = padding_value.item()
     max_len = max(s.size(0) for s in sequences)
+    trailing = list(sequences[0].shape[1:])
     padded = []
     for s in sequences:
         s = s.to(sequences[0].dtype)  # PyTorch copies every sequence into a tensor of the first one's dtype
+        s = _broadcast_into(s, [s.size(0)] + trailing)
         missing = max_len - s.size(0)
         if missing == 0:
             padded.append(s)
@@ -239,10 +277,51 @@ def pad_sequence(sequences: Any, batch_first: Any = False, padding_value: Any = 
     return tc.stack(padded, 0 if batch_first else 1)
 
 
+def _check_pad_sequence_args(sequences, batch_first, padding_value, padding_side):
+    """pad_sequence is a native op in PyTorch: its argument parser refuses a
+    non-Tensor element, a non-bool batch_first, a non-number padding_value
+    and a non-str padding_side with these TypeErrors."""
+    for index, seq in enumerate(sequences):
+        if not isinstance(seq, Tensor):
+            raise TypeError(f"expected Tensor as element {index} in argument 0, but got {type(seq).__name__}")
+    if not isinstance(batch_first, bool):
+        raise TypeError("pad_sequence(): argument 'batch_first' (position 2) must be bool, not "
+                        f"{type(batch_first).__name__}")
+    number = isinstance(padding_value, (int, float)) or (isinstance(padding_value, Tensor) and padding_value.dim() == 0)
+    if not number:
+        raise TypeError("pad_sequence(): argument 'padding_value' (position 3) must be float, not "
+                        f"{type(padding_value).__name__}")
+    if not isinstance(padding_side, str):
+        raise TypeError("pad_sequence(): argument 'padding_side' (position 4) must be str, not "
+                        f"{type(padding_side).__name__}")
+
+
+def _broadcast_into(seq, target):
+    """PyTorch copies each sequence into its slot of the output (shape
+    `target`: its own length, the first sequence's trailing dims) with
+    copy_'s broadcasting: a size-1 trailing dim stretches, a mismatch fails
+    with copy_'s messages."""
+    shape = list(seq.shape)
+    if shape == target:
+        return seq
+    ndim = max(len(shape), len(target))
+    padded_seq = [1] * (ndim - len(shape)) + shape
+    padded_target = [1] * (ndim - len(target)) + target
+    for dim, (a, b) in enumerate(zip(padded_target, padded_seq)):
+        if a != b and a != 1 and b != 1:
+            raise RuntimeError(f"The size of tensor a ({a}) must match the size of tensor b ({b}) at "
+                               f"non-singleton dimension {dim}")
+    broadcast = [max(a, b) if min(a, b) != 0 else 0 for a, b in zip(padded_target, padded_seq)]
+    if broadcast != target:
+        raise RuntimeError(f"output with shape {target} doesn't match the broadcast shape {broadcast}")
+    return seq.expand(target)
+
+
 def unpad_sequence(padded_sequences: Any, lengths: Any, batch_first: Any = False) -> Any:
     """Splits a padded batch back into a list of tensors of the given lengths.
     Like PyTorch, transposes `padded_sequences` in place when batch_first is
     False."""
+    _require_tensor_attr(lengths)
     if not batch_first:
         padded_sequences.transpose_(0, 1)
     lengths = _lengths_list(lengths)
