@@ -468,3 +468,23 @@ def test_inplace_view_ops_on_overlapping_views_write_nothing_so_are_allowed():
         return x.grad, e.grad_fn.name(), g.grad_fn.name()
     _same(f)
     _same(lambda lib: lib.randn(3, 3, requires_grad=True)[0:2].t_(), "a view of a leaf Variable")
+
+
+@pytest.mark.parametrize("make_source", [
+    lambda lib: lib.zeros(3, requires_grad=True), lambda lib: lib.zeros(1, 4, 0, 2, requires_grad=True),
+    lambda lib: lib.zeros(3, requires_grad=True).clone(),
+])
+def test_set_from_a_tensor_that_requires_grad_records_a_not_implemented_node(make_source):
+    def f(lib):
+        source = make_source(lib)
+        x = lib.zeros(1)
+        r = x.set_(source)
+        facts = (r is x, r.requires_grad, r.grad_fn.name(), tuple(r.shape), x._version,
+                 r.data_ptr() == source.data_ptr(), repr(r).endswith("grad_fn=<NotImplemented>)"))
+        r.sum().backward()  # PyTorch's RuntimeError only here
+        return facts
+    _same(f, "derivative for set_ is not implemented")
+
+
+def test_set_on_a_leaf_that_requires_grad_is_refused():
+    _same(lambda lib: lib.zeros(2, requires_grad=True).set_(lib.ones(3)), "a leaf Variable that requires grad")

@@ -1801,8 +1801,9 @@ Tensor.__float__, Tensor.__int__, Tensor.__complex__ = __float__, __int__, __com
 # `init = model.state_dict()` relies on init staying unmerged. The rebinding is the `data` setter
 # (PyTorch's set_data), which keeps x's autograd identity; set_ is an in-place op, so it also bumps
 # x's version counter, done here by copying one element of x onto itself.
-# The derivative of set_ is not implemented in PyTorch (its grad_fn is NotImplemented and backward
-# raises); tensorcore raises that error at the call rather than give a gradient through stale data.
+# The derivative of set_ is not implemented in PyTorch: with grad mode on and self (a non-leaf) or
+# source requiring grad, x's grad_fn becomes a NotImplemented node that raises if backward reaches it;
+# tensorcore records the same node (_set_not_implemented).
 def _set_signature_error(args, kwargs):
     got = ", ".join([_argument_type_name(a) for a in args] + [f"{k}={_argument_type_name(v)}" for k, v in kwargs.items()])
     return TypeError(
@@ -1848,9 +1849,11 @@ def set_(self, *args, **kwargs):
         if self.requires_grad and self.is_leaf:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         if self.requires_grad or source.requires_grad:
-            raise RuntimeError("derivative for aten::set_ is not implemented: set_() on a tensor that requires "
-                               "grad (or from one) has no gradient in PyTorch either; call it under "
-                               "torch.no_grad() or on detached tensors")
+            # PyTorch records a NotImplemented node, which raises only if backward reaches it
+            recorded = _set_not_implemented().apply(self, source)
+            self.data = source.detach()
+            self._commit_inplace_view(recorded)  # (same geometry; bumps the version, takes the node)
+            return self
     self.data = source.detach() if source.requires_grad else source
     if self.numel() > 0:
         # Bump the version counter (Note [set_ rebinds, ...]) by rewriting one element in place: a view
@@ -1859,6 +1862,28 @@ def set_(self, *args, **kwargs):
         with _no_grad_for_set():
             first.copy_(first)
     return self
+
+
+_SET_NOT_IMPLEMENTED = []
+
+
+def _set_not_implemented():
+    """The Function standing for set_'s missing derivative (created on first use: autograd imports _tensor)."""
+    if not _SET_NOT_IMPLEMENTED:
+        from .autograd.function import Function
+
+        class SetNotImplemented(Function):
+            _node_name = "torch::autograd::NotImplemented"
+
+            @staticmethod
+            def forward(ctx, self, source):
+                return source.view_as(source)
+
+            @staticmethod
+            def backward(ctx, grad):
+                raise RuntimeError("derivative for set_ is not implemented")
+        _SET_NOT_IMPLEMENTED.append(SetNotImplemented)
+    return _SET_NOT_IMPLEMENTED[0]
 
 
 class _no_grad_for_set:

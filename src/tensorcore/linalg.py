@@ -1036,7 +1036,7 @@ _ldl_factor_t = _rt("linalg_ldl_factor", ("LD", "pivots"))
 
 class _LdlFactor(Function):
     """PyTorch has no derivative for ldl_factor: its node raises in backward."""
-    _node_name = "NotImplemented"
+    _node_name = "torch::autograd::NotImplemented"
 
     @staticmethod
     def forward(ctx, A):
@@ -1082,7 +1082,7 @@ def ldl_factor(A, *, hermitian=False, out=None):
 
 class _LdlSolve(Function):
     """PyTorch has no derivative for ldl_solve: its node raises in backward."""
-    _node_name = "NotImplemented"
+    _node_name = "torch::autograd::NotImplemented"
 
     @staticmethod
     def forward(ctx, LD, pivots, B):
