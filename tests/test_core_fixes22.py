@@ -488,3 +488,7 @@ def test_set_from_a_tensor_that_requires_grad_records_a_not_implemented_node(mak
 
 def test_set_on_a_leaf_that_requires_grad_is_refused():
     _same(lambda lib: lib.zeros(2, requires_grad=True).set_(lib.ones(3)), "a leaf Variable that requires grad")
+
+
+def test_set_on_a_view_of_a_leaf_that_requires_grad_is_refused():
+    _same(lambda lib: lib.zeros(4, 2, requires_grad=True).t().set_(lib.ones(3)), "a view of a leaf Variable")

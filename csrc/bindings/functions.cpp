@@ -105,6 +105,10 @@ py::object broadcast_shapes_py(const py::args& args) {
 
 void init_functions(py::module_& m) {
   // The elementwise ops themselves come from the registry (bindings/elementwise.cpp).
+  m.def("_add_without_alpha",
+        [](const Tensor& a, py::handle b) { return ops::add_without_alpha(a, operand(b, "add")); });
+  m.def("_add_without_alpha_",
+        [](Tensor& a, py::handle b) -> Tensor& { return ops::add_without_alpha_(a, operand(b, "add_")); });
   m.def("add_alpha", [](const Tensor& a, py::handle b, Scalar alpha) { return ops::add(a, operand(b, "add"), alpha); });
   m.def("sub_alpha", [](const Tensor& a, py::handle b, Scalar alpha) { return ops::sub(a, operand(b, "sub"), alpha); });
   m.def("add_alpha_",

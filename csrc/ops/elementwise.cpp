@@ -524,6 +524,16 @@ Tensor sub(const Tensor& a, const Tensor& b, Scalar alpha) {
   AlphaScaledOperand scaled;
   return binary(BinaryOp::Sub, a, scaled_b);
 }
+// a + b with the sum alone, no alpha product: the last step of PyTorch's fused kernels written as
+// composites here (addcmul: self + value * t1 * t2), which add without it (Note [Complex add is a + alpha * b]).
+Tensor add_without_alpha(const Tensor& a, const Tensor& b) {
+  AlphaScaledOperand scaled;
+  return binary(BinaryOp::Add, a, b);
+}
+Tensor& add_without_alpha_(Tensor& self, const Tensor& other) {
+  AlphaScaledOperand scaled;
+  return binary_(BinaryOp::Add, self, other);
+}
 Tensor mul(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Mul, a, b); }
 Tensor div(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Div, a, b); }
 Tensor pow(const Tensor& a, const Tensor& b) { return binary(BinaryOp::Pow, a, b); }

@@ -79,6 +79,9 @@ Tensor& binary_out(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out);
 Tensor& unary_(UnaryOp op, Tensor& self);
 Tensor& unary_out(UnaryOp op, const Tensor& a, Tensor& out);
 Tensor add(const Tensor& a, const Tensor& b, Scalar alpha = Scalar::from_int(1));
+// Note [Complex add is a + alpha * b]: the plain sum, for composites of fused PyTorch kernels.
+Tensor add_without_alpha(const Tensor& a, const Tensor& b);
+Tensor& add_without_alpha_(Tensor& self, const Tensor& other);
 Tensor sub(const Tensor& a, const Tensor& b, Scalar alpha = Scalar::from_int(1));
 Tensor mul(const Tensor& a, const Tensor& b);
 Tensor div(const Tensor& a, const Tensor& b);

@@ -114,7 +114,8 @@ def addcmul(input, tensor1, tensor2, *deprecated_tensor2, value=1):
         tensor1 = tensor1.to(dt)
     if tensor2.dtype != dt:
         tensor2 = tensor2.to(dt)
-    return input + value * tensor1 * tensor2
+    # (PyTorch's kernel adds without add's alpha product: Note [Complex add is a + alpha * b])
+    return _C._add_without_alpha(input, value * tensor1 * tensor2)
 
 
 @_both
@@ -123,7 +124,7 @@ def addcdiv(input, tensor1, tensor2, *deprecated_tensor2, value=1):
     if deprecated_tensor2:  # addcdiv(Number value, Tensor tensor1, Tensor tensor2): _deprecated_overloads
         tensor1, tensor2, value = _deprecated_overloads.value_first("addcdiv", tensor1, tensor2, deprecated_tensor2)
     _addcdiv_integer_check(tensor1, tensor2)
-    return input + value * tensor1 / tensor2
+    return _C._add_without_alpha(input, value * tensor1 / tensor2)
 
 
 def _addcdiv_integer_check(tensor1, tensor2):
@@ -151,7 +152,8 @@ def addcmul_(self, tensor1, tensor2, *deprecated_tensor2, value=1):
         tensor1, tensor2, value = _deprecated_overloads.value_first("addcmul_", tensor1, tensor2, deprecated_tensor2)
     # (value * tensor1) * tensor2, the order of PyTorch's CPU kernel, so float32
     # results round the same way.
-    return _name_inplace_grad_fn(self.add_(value * tensor1 * tensor2), "AddcmulBackward0", tensor1, tensor2)
+    return _name_inplace_grad_fn(_C._add_without_alpha_(self, value * tensor1 * tensor2), "AddcmulBackward0",
+                                 tensor1, tensor2)
 
 
 @_method
@@ -159,7 +161,8 @@ def addcdiv_(self, tensor1, tensor2, *deprecated_tensor2, value=1):
     if deprecated_tensor2:  # addcdiv_(Number value, Tensor tensor1, Tensor tensor2): _deprecated_overloads
         tensor1, tensor2, value = _deprecated_overloads.value_first("addcdiv_", tensor1, tensor2, deprecated_tensor2)
     _addcdiv_integer_check(tensor1, tensor2)
-    return _name_inplace_grad_fn(self.add_(value * tensor1 / tensor2), "AddcdivBackward0", tensor1, tensor2)
+    return _name_inplace_grad_fn(_C._add_without_alpha_(self, value * tensor1 / tensor2), "AddcdivBackward0",
+                                 tensor1, tensor2)
 
 
 @_method

@@ -1848,6 +1848,8 @@ def set_(self, *args, **kwargs):
     if _C.is_grad_enabled():
         if self.requires_grad and self.is_leaf:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        if self.requires_grad:  # a view of a leaf (or of a split output, ...): PyTorch's RuntimeErrors
+            self._check_inplace("set", False)
         if self.requires_grad or source.requires_grad:
             # PyTorch records a NotImplemented node, which raises only if backward reaches it
             recorded = _set_not_implemented().apply(self, source)
