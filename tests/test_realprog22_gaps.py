@@ -5,6 +5,8 @@ compared with PyTorch: both raise the same exception type, or both return the sa
   the spline-grid update then calls torch.linalg.lstsq on NaN; PyTorch raises RuntimeError, ours
   printed LAPACK complaints to stdout and went on with NaN. An infinity in A hung tensorcore's
   lstsq and pinv forever (Note [lstsq rejects NaN], Note [pinv of a non-finite matrix]).
+- pytorch/tutorials torch.func tutorials (per_sample_grads, ensembling, jacobians_hessians) time
+  their variants with torch.utils.benchmark.Timer, which was missing (ModuleNotFoundError).
 """
 import subprocess
 import sys
@@ -120,3 +122,59 @@ def test_pinv_nonfinite_input_keeps_gradient_of_finite_elements():
         return A.grad[0].tolist()
     expected, actual = _outcome(torch, run), _outcome(tc, run)
     assert torch.allclose(torch.tensor(actual[1]), torch.tensor(expected[1]), atol=1e-6)
+
+
+# ---- torch.utils.benchmark (pytorch/tutorials per_sample_grads / ensembling / jacobians_hessians import it)
+
+def _measurement_layout(lib, make):
+    """A Measurement's repr with the times, counts and address blanked, plus its attributes."""
+    import re
+    m = make(lib)
+    text = repr(m).replace("tensorcore.", "torch.")
+    text = re.sub(r"at 0x[0-9a-f]+", "at ADDR", text)
+    text = re.sub(r"[\d.]+ (ns|us|ms|s)\b", "T", text)
+    text = re.sub(r"\d+ (runs|measurements?)", r"N \1", text)
+    text = re.sub(r"WARNING.*\n.*", "WARNING", text)
+    return (text, type(m).__module__.replace("tensorcore", "torch"), m.title, m.stmt, m.label, m.sub_label,
+            m.description, m.env, m.num_threads, m.as_row_name, len(m.times) >= 1, m.median > 0, m.mean > 0)
+
+
+BENCHMARKS = [
+    lambda lib: lib.utils.benchmark.Timer("x + 1", globals={"x": lib.ones(3)}).timeit(5),
+    lambda lib: lib.utils.benchmark.Timer("y = x * 2\ny.sum()", setup="import math",
+                                          globals={"x": lib.ones(3)}).timeit(3),
+    lambda lib: lib.utils.benchmark.Timer("x * 2", globals={"x": lib.ones(3)}, label="mul", sub_label="small",
+                                          description="three ones", num_threads=1).blocked_autorange(min_run_time=0.02),
+]
+
+
+@pytest.mark.parametrize("case", range(len(BENCHMARKS)))
+def test_benchmark_timer_measurement_as_pytorch(case):
+    import torch.utils.benchmark  # noqa: F401  (a submodule PyTorch does not import eagerly)
+    import tensorcore.utils.benchmark  # noqa: F401
+    expected = _measurement_layout(torch, BENCHMARKS[case])
+    actual = _measurement_layout(tc, BENCHMARKS[case])
+    if "IQR" in expected[0]:   # four or more blocks: both print the spread (their counts are wall-clock)
+        assert "IQR" in actual[0]
+        expected, actual = expected[1:], actual[1:]
+    assert actual == expected
+
+
+def test_benchmark_timer_runs_statement_with_globals_and_setup():
+    from tensorcore.utils.benchmark import Timer
+    calls = []
+    m = Timer("calls.append(k)", setup="k = 7", globals={"calls": calls}).timeit(4)
+    # timeit warms up with max(number // 100, 2) runs, then measures `number` runs
+    assert calls == [7] * 6 and m.number_per_run == 4 and len(m.raw_times) == 1
+    assert m.times == [m.raw_times[0] / 4]
+
+
+def test_benchmark_measurement_merge_and_unit_helpers():
+    from torch.utils.benchmark import Measurement as TM, TaskSpec as TS, select_unit as tsel
+    from tensorcore.utils.benchmark import Measurement as CM, TaskSpec as CS, select_unit as csel
+    for t in [3e-9, 4.5e-6, 0.02, 3.0, 120.0]:
+        assert csel(t) == tsel(t)
+    for M, S in [(TM, TS), (CM, CS)]:
+        spec = S(stmt="f()", setup="pass")
+        merged = M.merge([M(2, [1.0, 3.0], spec), M(1, [4.0], spec)])
+        assert len(merged) == 1 and merged[0].times == [0.5, 1.5, 4.0] and merged[0].number_per_run == 1
