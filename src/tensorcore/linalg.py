@@ -307,12 +307,30 @@ def _cholesky_message(v):
             f"minor of order {v} is not positive-definite).")
 
 
+def _cholesky_nan_info(L, info):
+    """Note [cholesky of a NaN matrix]
+    PyTorch's potrf (MKL) stops at the first leading minor whose pivot is NaN and reports its
+    order in ``info`` (so linalg.cholesky raises LinAlgError); the potrf tensorcore links runs
+    through and returns NaN with info 0. Where LAPACK reported success, the order of the first
+    NaN on L's diagonal is the minor PyTorch names (a NaN anywhere in row k of the lower
+    triangle makes L[k, k] NaN)."""
+    if L.numel() == 0:
+        return info
+    diagonal_nan = L.diagonal(0, -2, -1).isnan()
+    if not bool(diagonal_nan.any()):
+        return info
+    first = diagonal_nan.to(_torch().int64).argmax(-1) + 1
+    found = _torch().where(diagonal_nan.any(-1), first, _torch().zeros_like(first))
+    return _torch().where(info == 0, found.to(info.dtype), info)
+
+
 class _Cholesky(Function):
     _node_name = "LinalgCholeskyExBackward0"
 
     @staticmethod
     def forward(ctx, A, upper):
         L, info = _C._lapack_cholesky(A, False)
+        info = _cholesky_nan_info(L, info)
         ctx.upper = upper
         ctx.save_for_backward(L)
         return (L.mH if upper else L), info  # Note [Info as an output]
