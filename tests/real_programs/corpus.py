@@ -448,3 +448,9 @@ PROGRAMS += [
 # attention + SwiGLU blocks, rotary embeddings, multi-query attention, tied embeddings, gradient accumulation,
 # clip_grad_norm_, AutoregressiveWrapper.generate with top-k filtering and multinomial sampling.
 PROGRAMS += [Program("palm_pytorch_train", "palm/train.py", rtol=1e-4, before=(("palm/make_data.py", ()),))]
+
+# lucidrains/perceiver-pytorch @ 96097c6a, the README's usage examples as one driver (perceiver/readme.py, written for
+# the corpus; package unchanged, sizes shrunk): Perceiver with Fourier-encoded image axes, PerceiverIO with structured
+# sequence dropout and decoder queries, PerceiverLM with a mask, the gated / mixed-latents / experimental variants
+# (the experimental one raises RuntimeError under both), weight-tied layers trained with AdamW, the LM with Adam.
+PROGRAMS += [Program("perceiver_pytorch_readme", "perceiver/readme.py", rtol=1e-4)]
