@@ -340,3 +340,10 @@ def test_cholesky_infinite_diagonal_is_not_an_error_like_pytorch():
         A[2, 2] = float("inf")
         return lib.linalg.cholesky_ex(A).info.item()
     assert run(tc) == run(torch) == 0
+
+
+def test_benchmark_timer_statement_sees_torch_without_globals():
+    from tensorcore.utils.benchmark import Timer
+    for lib_timer in (torch.utils.benchmark.Timer, Timer):
+        m = lib_timer("torch.ones(3).sum()", setup="x = torch.zeros(1)").timeit(2)
+        assert m.number_per_run == 2 and len(m.times) == 1

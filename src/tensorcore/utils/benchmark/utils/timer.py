@@ -25,6 +25,9 @@ class Timer:
             raise NotImplementedError("torch.utils.benchmark.Timer: only language='python' is supported here "
                                       "(C++ statements need a compiler at run time)")
         self._globals = dict(globals or {})
+        # As PyTorch: `torch` is available to the statement without being passed.
+        import tensorcore
+        self._globals.setdefault("torch", tensorcore)
         self._task_spec = TaskSpec(stmt=stmt, setup=setup, global_setup=global_setup, label=label,
                                    sub_label=sub_label, description=description, env=env, num_threads=num_threads)
         self._timer = timeit.Timer(stmt=stmt, setup=setup, timer=timer, globals=self._globals)
