@@ -343,6 +343,7 @@ def test_cholesky_infinite_diagonal_is_not_an_error_like_pytorch():
 
 
 def test_benchmark_timer_statement_sees_torch_without_globals():
+    import torch.utils.benchmark  # noqa: F401  (a submodule PyTorch does not import eagerly)
     from tensorcore.utils.benchmark import Timer
     for lib_timer in (torch.utils.benchmark.Timer, Timer):
         m = lib_timer("torch.ones(3).sum()", setup="x = torch.zeros(1)").timeit(2)
