@@ -454,3 +454,9 @@ PROGRAMS += [Program("palm_pytorch_train", "palm/train.py", rtol=1e-4, before=((
 # sequence dropout and decoder queries, PerceiverLM with a mask, the gated / mixed-latents / experimental variants
 # (the experimental one raises RuntimeError under both), weight-tied layers trained with AdamW, the LM with Adam.
 PROGRAMS += [Program("perceiver_pytorch_readme", "perceiver/readme.py", rtol=1e-4)]
+
+# alxndrTL/mamba.py @ 2cc168c7 tests/compare_seq_pscan.py on the CPU with the mambapy package unchanged (onnx/ left
+# out); added in the file: the gradients of the parallel scan (a custom autograd.Function working in place on strided
+# views of padded tensors) against the sequential scan, and a few steps of the package's LM with its
+# configure_optimizers, then greedy generate().
+PROGRAMS += [Program("mambapy_pscan_vs_seq", "mambapy/compare_seq_pscan.py", rtol=1e-4)]
