@@ -432,7 +432,8 @@ PROGRAMS += [Program("torch_optimizer_test_suite", "torch_optimizer/run_tests.py
 _TIMER_MASKS = (r"object at 0x[0-9a-f]+", r"(?m)^  (Median: )?[\d.]+ (?:ns|us|ms|s)$",
                 r"(?m)^  IQR: .*$", r"\d+ measurements?, \d+ runs", r"delta: [\d.]+ percent")
 PROGRAMS += [
-    Program("tutorial_per_sample_grads", "func_tutorials/per_sample_grads.py", rtol=1e-4, masks=_TIMER_MASKS),
+    Program("tutorial_per_sample_grads", "func_tutorials/per_sample_grads.py", rtol=1e-4, masks=_TIMER_MASKS,
+            slow=True),
     Program("tutorial_neural_tangent_kernels", "func_tutorials/neural_tangent_kernels.py", rtol=1e-4),
     Program("tutorial_jacobians_hessians", "func_tutorials/jacobians_hessians.py", rtol=1e-4, masks=_TIMER_MASKS,
             differs="its assert allclose(jacrev(...), autograd rows) fails: torch.func differentiates with "
