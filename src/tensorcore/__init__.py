@@ -132,6 +132,7 @@ from . import testing  # noqa: E402,F401  (torch.testing: assert_close, make_ten
 from .utils import checkpoint as _utils_checkpoint  # noqa: E402,F401  (binds torch.utils.checkpoint, as PyTorch)
 from .autograd import functional as _autograd_functional  # noqa: E402,F401  (torch.autograd.functional)
 from .amp.grad_scaler import _amp_foreach_non_finite_check_and_unscale_, _amp_update_scale_  # noqa: E402,F401
+from ._foreach import *  # noqa: E402,F401,F403  (torch._foreach_*, Note [foreach is a loop on the CPU])
 from .amp import _policies as _amp_policies  # noqa: E402
 _amp_policies.install()  # last: wraps the ops on PyTorch's CPU autocast lists (Note [CPU autocast op lists])
 from . import _einops_backend  # noqa: E402

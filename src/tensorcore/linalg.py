@@ -307,12 +307,30 @@ def _cholesky_message(v):
             f"minor of order {v} is not positive-definite).")
 
 
+def _cholesky_nan_info(L, info):
+    """Note [cholesky of a NaN matrix]
+    PyTorch's potrf (MKL) stops at the first leading minor whose pivot is NaN and reports its
+    order in ``info`` (so linalg.cholesky raises LinAlgError); the potrf tensorcore links runs
+    through and returns NaN with info 0. Where LAPACK reported success, the order of the first
+    NaN on L's diagonal is the minor PyTorch names (a NaN anywhere in row k of the lower
+    triangle makes L[k, k] NaN)."""
+    if L.numel() == 0:
+        return info
+    diagonal_nan = L.diagonal(0, -2, -1).isnan()
+    if not bool(diagonal_nan.any()):
+        return info
+    first = diagonal_nan.to(_torch().int64).argmax(-1) + 1
+    found = _torch().where(diagonal_nan.any(-1), first, _torch().zeros_like(first))
+    return _torch().where(info == 0, found.to(info.dtype), info)
+
+
 class _Cholesky(Function):
     _node_name = "LinalgCholeskyExBackward0"
 
     @staticmethod
     def forward(ctx, A, upper):
         L, info = _C._lapack_cholesky(A, False)
+        info = _cholesky_nan_info(L, info)
         ctx.upper = upper
         ctx.save_for_backward(L)
         return (L.mH if upper else L), info  # Note [Info as an output]
@@ -702,7 +720,30 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None, rcond=None):
                            "double, cfloat or cdouble types")
     if rcond is not None:
         rtol = rcond
+    A = _pinv_nonfinite_inputs(A, hermitian)
     return _out(_Pinv.apply(A, atol, rtol, hermitian), out)
+
+
+def _pinv_nonfinite_inputs(A, hermitian):
+    """Note [pinv of a non-finite matrix]
+    PyTorch's pinv goes through MKL's SVD (eigh when hermitian): a NaN anywhere raises the
+    SVD's (eigh's) LinAlgError, while a matrix holding an infinity but no NaN gets singular
+    values NaN, none passes the cut-off, and its pseudo-inverse is all zeros. The LAPACK
+    tensorcore links never returns from an SVD of an infinite matrix, so the infinite batch
+    elements are replaced by zeros here (whose pseudo-inverse is zeros as well) and NaN is
+    sent to the SVD check that raises PyTorch's error (hermitian NaN input goes on to eigh).
+    """
+    if A.numel() == 0:
+        return A
+    finite = _C.Tensor.isfinite(A.detach())
+    if bool(finite.all()):
+        return A
+    if bool(A.detach().isnan().any()):
+        if hermitian:   # MKL's eigh raises on some NaN matrices and returns NaN on others: left to eigh
+            return A
+        _svd_checked(A.detach(), False, True, "linalg.svd")
+    element_finite = finite.flatten(-2).all(-1)[..., None, None]
+    return _torch().where(element_finite, A, _torch().zeros_like(A))
 
 
 class _Lstsq(Function):
@@ -730,6 +771,46 @@ class _Lstsq(Function):
         return _pinv_backward(gX @ B.mH, P, A), P.mH @ gX, None, None
 
 
+def _check_lstsq_inputs_finite(A, B, driver):
+    """Raises PyTorch's error for a NaN in A or B, or an infinity in A (Note [lstsq rejects NaN])."""
+    a_nan = A.isnan().flatten(-2).any(-1).reshape(-1)
+    b_nan = B.isnan().flatten(-2).any(-1).reshape(-1)
+    a_inf = A.isinf().flatten(-2).any(-1).reshape(-1)
+    bad = a_nan | b_nan | a_inf
+    if not bool(bad.any()):
+        return
+    element = bad.tolist().index(True)
+    where = f"(Batch element {element}): " if A.dim() > 2 else ""
+    if not bool(a_nan[element]) and not bool(b_nan[element]):   # an infinity in A only
+        if driver == "gels":
+            raise LinAlgError(
+                f"torch.linalg.lstsq: {where}The least squares solution could not be computed because the input "
+                f"matrix does not have full rank: A contains an infinity. Remove it (torch.isinf(A).any()) "
+                f"before solving")
+        raise RuntimeError(
+            f"torch.linalg.lstsq: {where}Argument 4 has illegal value: A contains an infinity, which the "
+            f"LAPACK '{driver}' driver cannot solve. Remove it (torch.isinf(A).any()) before solving")
+    shift = 1 if driver == "gels" else 0
+    operand = "A" if bool(a_nan[element]) else "B"
+    argument = (4 if operand == "A" else 6) + shift
+    raise RuntimeError(
+        f"torch.linalg.lstsq: {where}Argument {argument} has illegal value: {operand} contains NaN, which the "
+        f"LAPACK '{driver}' driver rejects. Check the inputs with torch.isnan({operand}).any() before solving")
+
+
+# Note [lstsq rejects NaN]
+# PyTorch's CPU LAPACK (MKL) checks its matrix arguments for NaN and answers info = -i, which
+# ATen reports as a RuntimeError naming the batch element and the argument ("Argument 4" is A,
+# "Argument 6" is B; gels has one more leading argument, so 5 and 7). A training run that
+# diverges (efficient-kan's grid update after an LBFGS blow-up) stops there under PyTorch; the
+# LAPACK tensorcore links prints a complaint to stdout instead and returns NaN. An infinity in A
+# is worse: tensorcore's gelsd never returns (its xLASCL scaling loops forever), while PyTorch
+# raises the same "Argument 4" error for gelsd, LinAlgError for gels, and returns MKL-specific
+# NaN/zero solutions for gelsy/gelss (tensorcore raises there: a known difference, not a hang).
+# So the check runs before LAPACK is called, on the broadcast operands, so the batch element is
+# the one PyTorch names. An infinity in B only is left to LAPACK (NaN results, as PyTorch).
+
+
 def lstsq(A, B, rcond=None, *, driver=None):
     if not isinstance(A, _C.Tensor) or not isinstance(B, _C.Tensor):
         raise TypeError("linalg.lstsq(): arguments 'A' and 'B' must be Tensors")
@@ -747,6 +828,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if Bm.dim() < 2 or Bm.shape[-2] != A.shape[-2]:
         raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
     A2, B2 = _batch_broadcast(A, Bm, 2)
+    _check_lstsq_inputs_finite(A2, B2, driver)
     m, n = A.shape[-2], A.shape[-1]
     _, rank, S, _ = _C._lapack_lstsq(A2.detach(), B2.detach(), -1.0 if rcond is None else float(rcond))
     full_rank = bool((rank == builtins.min(m, n)).all()) if rank.numel() else True

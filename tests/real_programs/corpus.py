@@ -386,3 +386,78 @@ PROGRAMS += [Program("llms_from_scratch_appendix_d", "llms_appendix_d/appendix_d
 # torch.compile(fullgraph=True, dynamic=...) with torch._dynamo.config. Slow under PyTorch (its compile tests).
 PROGRAMS += [Program("einops_test_suite", "einops_tests/run_tests.py", masks=(r"in [\d.]+s( \(\d+:\d+:\d+\))?",),
                      slow=True, timeout=600)]
+
+# --- realprog22 ---
+# johnma2006/mamba-minimal @ 03de542a model.py (unchanged) driven by mamba_minimal/demo.py (the demo notebook's
+# generate() unchanged; a tiny random Mamba and a byte tokenizer instead of the 370m download, 15 AdamW steps added):
+# selective scan with einsum/softplus/exp, depthwise causal Conv1d, RMSNorm, tied embeddings, top-k + multinomial.
+PROGRAMS += [Program("mamba_minimal_demo", "mamba_minimal/demo.py", rtol=1e-5)]
+
+# Blealtan/efficient-kan @ 7b6ce1c8 examples/mnist.py (2 epochs, synthetic MNIST stand-in, tqdm disabled) with its
+# efficient_kan package unchanged: B-spline bases, the grid's torch.linalg.lstsq curve fit in reset_parameters,
+# AdamW + ExponentialLR. (Its tests/test_simple_math.py is not an entry: with LBFGS the run diverges under PyTorch
+# itself, to NaN and then a lstsq RuntimeError, and the trajectory is chaotic; tensorcore now raises that same error.)
+PROGRAMS += [Program("efficient_kan_mnist", "efficient_kan/mnist.py", rtol=1e-5)]
+
+# Liuhong99/Sophia @ a7e15722 train_sophiag.py (unchanged; nanoGPT-style, SophiaG's update_hessian every hess_interval
+# steps from a Categorical sample of the logits, state_dict()['state'] scans), on synthetic token shards
+# (sophia/make_data.py, written for the corpus); sizes through its configurator.
+_SOPHIA = ("--device=cpu", "--compile=False", "--dtype=float32", "--dataset=synth", "--n_layer=2", "--n_head=2",
+           "--n_embd=32", "--block_size=16", "--batch_size=4", "--max_iters=12", "--eval_interval=10",
+           "--eval_iters=2", "--gradient_accumulation_steps=1", "--warmup_iters=2", "--lr_decay_iters=12",
+           "--hess_interval=5", "--total_bs=32", "--log_interval=1", "--learning_rate=1e-3")
+PROGRAMS += [Program("sophia_train_sophiag", "sophia/train_sophiag.py", _SOPHIA, rtol=1e-4, masks=_NANOGPT_TIMES,
+                     copy=("configurator.py",), before=(("sophia/make_data.py", ()),))]
+
+# lucidrains/lion-pytorch @ 6a74fdc0 (package unchanged) driven by lion/train.py (written for the corpus, after the
+# README): Lion, decoupled weight decay, the foreach Lion (torch._foreach_mul_/lerp_/sign_/add_), cautious Lion,
+# closures, CosineAnnealingLR, optimizer state_dict round trips.
+PROGRAMS += [Program("lion_pytorch_variants", "lion/train.py", rtol=1e-5)]
+
+# jettify/pytorch-optimizer @ 19c3e419, the torch_optimizer package (29 Optimizer subclasses: Adahessian, Shampoo,
+# Lookahead, RAdam, Lamb, ...) with its own test suite unchanged, run in-process by pytest (torch_optimizer/run_tests.py,
+# written for the corpus; needs pytorch_ranger from PyPI). 182 of its 388 tests fail under PyTorch 2.13 itself (old
+# assumptions); tensorcore fails the same ones plus two.
+PROGRAMS += [Program("torch_optimizer_test_suite", "torch_optimizer/run_tests.py",
+                     masks=(r"in [\d.]+s( \(\d+:\d+:\d+\))?",), slow=True,
+                     differs="Adahessian and Lookahead with create_graph=True fail: after backward(create_graph=True) "
+                             "a parameter's .grad is stored as the backward's own tensor, which may be a view, so "
+                             "grad.detach_() raises 'Can't detach views in-place'; PyTorch stores a clone "
+                             "(csrc/autograd/engine.cpp accumulate: clone g when grad mode is on)")]
+
+# pytorch/tutorials torch.func tutorials (intermediate_source, prose comments removed, cuda -> cpu, Timer runs
+# lowered, value prints added at the end): vmap(grad(functional_call)) per-sample gradients of a CNN, NTKs by
+# jacrev contraction and by vjp/jvp under nested vmap, the Jacobian/Hessian tutorial, model ensembling with
+# stack_module_state. torch.utils.benchmark Timer output is masked (wall-clock).
+_TIMER_MASKS = (r"object at 0x[0-9a-f]+", r"(?m)^  (Median: )?[\d.]+ (?:ns|us|ms|s)$",
+                r"(?m)^  IQR: .*$", r"\d+ measurements?, \d+ runs", r"delta: [\d.]+ percent")
+PROGRAMS += [
+    Program("tutorial_per_sample_grads", "func_tutorials/per_sample_grads.py", rtol=1e-4, masks=_TIMER_MASKS,
+            slow=True),
+    Program("tutorial_neural_tangent_kernels", "func_tutorials/neural_tangent_kernels.py", rtol=1e-4),
+    Program("tutorial_jacobians_hessians", "func_tutorials/jacobians_hessians.py", rtol=1e-4, masks=_TIMER_MASKS,
+            differs="its assert allclose(jacrev(...), autograd rows) fails: torch.func differentiates with "
+                    "create_graph=True, where tensorcore's tanh backward is the composite grad*(1-y*y) instead of "
+                    "the fused kernel (csrc/autograd/derivatives_elementwise.cpp tanh_backward); for y near +-1 "
+                    "that loses up to 25% relative (gradients of 4e-4 off by 6e-5 relative here)"),
+    Program("tutorial_ensembling", "func_tutorials/ensembling.py", rtol=1e-4, masks=_TIMER_MASKS,
+            differs="base_model.to('meta'): tensorcore has no meta device (a C++ backend)"),
+]
+
+# lucidrains/PaLM-pytorch @ 7164d13d train.py (the non-triton PaLM, constants and model shrunk in the file, .cuda()
+# removed) with its palm_pytorch package unchanged, on a synthetic enwik8 stand-in (palm/make_data.py): parallel
+# attention + SwiGLU blocks, rotary embeddings, multi-query attention, tied embeddings, gradient accumulation,
+# clip_grad_norm_, AutoregressiveWrapper.generate with top-k filtering and multinomial sampling.
+PROGRAMS += [Program("palm_pytorch_train", "palm/train.py", rtol=1e-4, before=(("palm/make_data.py", ()),))]
+
+# lucidrains/perceiver-pytorch @ 96097c6a, the README's usage examples as one driver (perceiver/readme.py, written for
+# the corpus; package unchanged, sizes shrunk): Perceiver with Fourier-encoded image axes, PerceiverIO with structured
+# sequence dropout and decoder queries, PerceiverLM with a mask, the gated / mixed-latents / experimental variants
+# (the experimental one raises RuntimeError under both), weight-tied layers trained with AdamW, the LM with Adam.
+PROGRAMS += [Program("perceiver_pytorch_readme", "perceiver/readme.py", rtol=1e-4)]
+
+# alxndrTL/mamba.py @ 2cc168c7 tests/compare_seq_pscan.py on the CPU with the mambapy package unchanged (onnx/ left
+# out); added in the file: the gradients of the parallel scan (a custom autograd.Function working in place on strided
+# views of padded tensors) against the sequential scan, and a few steps of the package's LM with its
+# configure_optimizers, then greedy generate().
+PROGRAMS += [Program("mambapy_pscan_vs_seq", "mambapy/compare_seq_pscan.py", rtol=1e-4)]

@@ -1,0 +1,1 @@
+"""Submodules of torch.utils.benchmark (common: Measurement; timer: Timer)."""
