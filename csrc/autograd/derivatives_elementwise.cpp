@@ -318,12 +318,31 @@ Grads masked_fill_backward(FormulaNode& n, const Grads& g) {
 
 namespace tc::autograd::math {
 // Note [Rounded as PyTorch] (autograd/formula_math.h): tanh's table row.
+//
+// Under create_graph (every torch.func transform) the result must carry the
+// composite's history, but its values are still the kernel's: 1 - y*y
+// rounded twice loses most of its digits where y is near +-1 (a 4e-4 slope
+// came out 6e-5 relative off). So the composite is recorded and the kernel
+// then writes its exact values into the composite's fresh output, which no
+// node saved (mul saves its inputs), bypassing the version counter.
 Tensor tanh_backward(const Tensor& grad, const Tensor& y) {
-  const bool kernel = !(grad_enabled() && (grad.requires_grad() || y.requires_grad())) && grad.dtype() == y.dtype() &&
-                      (y.dtype() == DType::Float32 || y.dtype() == DType::Float64) && grad.sizes() == y.sizes();
-  if (!kernel) return grad * (1 - y * y);
-  Tensor gc = ops::contiguous(grad), yc = ops::contiguous(y), out = tc::empty(y.sizes(), y.dtype());
-  kernels::tanh_backward(y.dtype(), y.numel(), gc->data_bytes(), yc->data_bytes(), out->data_bytes());
-  return out;
+  const bool kernel_dtypes = grad.dtype() == y.dtype() &&
+                             (y.dtype() == DType::Float32 || y.dtype() == DType::Float64) && grad.sizes() == y.sizes();
+  const bool recorded = grad_enabled() && (grad.requires_grad() || y.requires_grad());
+  if (kernel_dtypes && !recorded) {
+    Tensor gc = ops::contiguous(grad), yc = ops::contiguous(y), out = tc::empty(y.sizes(), y.dtype());
+    kernels::tanh_backward(y.dtype(), y.numel(), gc->data_bytes(), yc->data_bytes(), out->data_bytes());
+    return out;
+  }
+  Tensor composite = grad * (1 - y * y);
+  if (kernel_dtypes && composite.is_contiguous() && composite.dtype() == y.dtype()) {
+    NoGradGuard no_grad;
+    Tensor gc = ops::contiguous(grad), yc = ops::contiguous(y);
+    kernels::tanh_backward(y.dtype(), y.numel(), gc->data_bytes(), yc->data_bytes(), composite->data_bytes());
+  }
+  // PyTorch's node for the recorded tanh_backward (the composite's last product stands for it)
+  if (recorded && composite->autograd && composite->autograd->grad_fn)
+    composite->autograd->grad_fn->renamed = "TanhBackwardBackward0";
+  return composite;
 }
 }  // namespace tc::autograd::math

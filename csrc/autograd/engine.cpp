@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/shape_util.h"
 #include "ops/ops.h"
+#include "ops/overlap.h"
 
 namespace tc::autograd {
 
@@ -21,7 +22,16 @@ std::vector<Tensor> AccumulateGrad::apply(std::vector<Tensor>&& grads) {
     Tensor r = h.second(g);
     if (r.defined()) g = r;
   }
-  if (!m.grad.defined()) {
+  if (!m.grad.defined() && grad_enabled()) {
+    // create_graph: PyTorch's clone_obey_contract, a fresh tensor in the
+    // variable's layout copied from g (a recorded CopyBackwards), so .grad is
+    // never a view of a buffer of the backward pass (x.grad.detach_() works).
+    Tensor fresh = ops::non_overlapping_and_dense(variable)
+                       ? empty_strided(variable.sizes(), variable.strides(), g.dtype(), g.device())
+                       : empty(g.sizes(), g.dtype(), g.device());
+    ops::copy_(fresh, g);
+    m.grad = fresh;
+  } else if (!m.grad.defined()) {
     // Steal the buffer when nobody else can see it; otherwise copy, so that
     // later in-place accumulation never writes into another tensor. A
     // contiguous variable gets a contiguous .grad whatever layout backward
@@ -30,7 +40,7 @@ std::vector<Tensor> AccumulateGrad::apply(std::vector<Tensor>&& grads) {
       g = ops::contiguous(g);
     else if (!grad_enabled() && g->refcount.load() != 1)
       g = ops::clone(g);
-    m.grad = grad_enabled() ? g : ops::detach(g);
+    m.grad = ops::detach(g);
   } else if (grad_enabled()) {
     m.grad = ops::add(m.grad, g);  // create_graph: keep the accumulation differentiable
   } else {
