@@ -531,3 +531,24 @@ def test_grad_under_create_graph_is_a_fresh_copy_not_a_view():
     ours, theirs = _outcome(tc, f), _outcome(torch, f)
     assert ours[1][0] == theirs[1][0] and ours[1][2] == theirs[1][2]
     np.testing.assert_array_equal(ours[1][1], theirs[1][1])
+
+
+# ---- fuzzer seed 8080: the addmm family truncated a complex result's beta and alpha to ints ----
+
+@pytest.mark.parametrize("call", [
+    lambda lib, i, a, b: lib.addmm(i, a, b, beta=0.5, alpha=2),  # beta 0.5 was 0: the input term vanished
+    lambda lib, i, a, b: i.expand(3, 4).clone().addmm_(a, b, beta=0.5, alpha=0.5),
+    lambda lib, i, a, b: lib.baddbmm(i.expand(2, 3, 4), a.expand(2, 3, 2), b.expand(2, 2, 4), beta=0.5, alpha=1.5),
+    lambda lib, i, a, b: lib.addmv(i[:, 0], a, b[:, 0], beta=0.5, alpha=1.5),
+    lambda lib, i, a, b: lib.addr(i.expand(3, 4), a[:, 0], b[0], beta=0.5, alpha=1j),
+    lambda lib, i, a, b: lib.addbmm(i.expand(3, 4), a.expand(2, 3, 2), b.expand(2, 2, 4), beta=0.25, alpha=0.5),
+    lambda lib, i, a, b: lib.addmm(i, a, b, beta=0.5 + 1j, alpha=2),
+    lambda lib, i, a, b: lib.addmm(i, a, b, beta=0, alpha=0.5),
+])
+def test_complex_addmm_family_keeps_fractional_beta_and_alpha(call):
+    def f(lib):
+        i = lib.tensor([[1 - 3.16j, 0.88 - 2.15j, -0.72 - 1.49j]]).t()
+        a = lib.tensor([[1 + 1j, 2 - 1j], [0.5j, 3], [-1, 1j]], dtype=lib.complex64)
+        b = lib.tensor([[1, 2j, -1, 0.5], [1j, 1, 2, -2j]], dtype=lib.complex64)
+        return call(lib, i, a, b)
+    _same(f)

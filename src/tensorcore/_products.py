@@ -35,7 +35,7 @@ def _scaled_sum(input, product, beta, alpha):
     dt = product.dtype
     if dt.name == "bool":
         beta, alpha = builtins.bool(beta), builtins.bool(alpha)
-    elif not dt.is_floating_point:
+    elif not (dt.is_floating_point or dt.is_complex):  # (a complex result keeps 0.5: it is no integer)
         beta, alpha = builtins.int(beta), builtins.int(alpha)
     expanded = input.expand(list(product.shape))  # PyTorch's error when input does not broadcast
     if dt.name == "bool":
@@ -133,7 +133,7 @@ def _addr(input, vec1, vec2, *, beta=1, alpha=1):
         outer = vec1.unsqueeze(1) & vec2.unsqueeze(0)
     else:
         outer = _C.outer(vec1, vec2)
-    if not vec1.dtype.is_floating_point and vec1.dtype.name != "bool":
+    if not (vec1.dtype.is_floating_point or vec1.dtype.is_complex) and vec1.dtype.name != "bool":
         for what, v in (("beta", beta), ("alpha", alpha)):
             if isinstance(v, builtins.float):
                 raise RuntimeError(f"For integral input tensors, argument {what} must not be a floating point "
