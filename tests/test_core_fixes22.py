@@ -552,3 +552,11 @@ def test_complex_addmm_family_keeps_fractional_beta_and_alpha(call):
         b = lib.tensor([[1, 2j, -1, 0.5], [1j, 1, 2, -2j]], dtype=lib.complex64)
         return call(lib, i, a, b)
     _same(f)
+
+
+def test_nan_to_num_in_place_on_complex_replaces_both_parts():
+    # it returned the tensor untouched (a silent no-op), while nan_to_num gave the replaced values
+    def f(lib):
+        x = lib.tensor([complex(float("nan"), 1), complex(float("inf"), float("-inf")), 2 - 1j])
+        return x.clone().nan_to_num_(), x.clone().nan_to_num_(nan=2.0, posinf=1.0, neginf=-3.0)
+    _same(f)

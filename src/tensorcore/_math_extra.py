@@ -223,7 +223,7 @@ Tensor.__pos__ = positive  # +t: the same refusal of bool tensors
 # ---- nan_to_num_ ----
 def _tensor_nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
     from . import nan_to_num
-    if not self.is_floating_point():
+    if not (self.is_floating_point() or self.is_complex()):  # (complex: both parts, as nan_to_num)
         return self
     return write_inplace(self, "nan_to_num", lambda s: nan_to_num(s, nan, posinf, neginf))
 
