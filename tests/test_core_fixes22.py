@@ -560,3 +560,22 @@ def test_nan_to_num_in_place_on_complex_replaces_both_parts():
         x = lib.tensor([complex(float("nan"), 1), complex(float("inf"), float("-inf")), 2 - 1j])
         return x.clone().nan_to_num_(), x.clone().nan_to_num_(nan=2.0, posinf=1.0, neginf=-3.0)
     _same(f)
+
+
+def test_save_and_load_a_complex_parameter():
+    # torch.load refused a complex tensor that requires grad as a "corrupt tensor record"
+    import io
+
+    def f(lib):
+        buf = io.BytesIO()
+        lib.save({"p": lib.nn.Parameter(lib.tensor([1 + 2j, 3 - 1j])), "t": lib.tensor([1j], requires_grad=True)},
+                 buf)
+        buf.seek(0)
+        d = lib.load(buf)
+        return type(d["p"]).__name__, d["p"].requires_grad, d["t"].requires_grad, d["p"]
+    _same(f)
+
+
+def test_sparse_complex_values_may_require_grad():
+    _same(lambda lib: lib.sparse_coo_tensor(lib.tensor([[0, 1]]), lib.tensor([1j, 2]), (3,),
+                                            requires_grad=True).to_dense())

@@ -139,9 +139,9 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=Fals
         raise UnpicklingError("tensorcore.load: corrupt tensor record: requires_grad must be a bool")
     t = _C.as_strided(storage.flat, sizes, strides, offset)
     if requires_grad:
-        if not storage.dtype.is_floating_point:
-            raise UnpicklingError("tensorcore.load: corrupt tensor record: only floating point tensors can "
-                                  "require gradients")
+        if not (storage.dtype.is_floating_point or storage.dtype.is_complex):
+            raise UnpicklingError("tensorcore.load: corrupt tensor record: only floating point and complex "
+                                  "tensors can require gradients")
         t.requires_grad_(True)
     return t
 

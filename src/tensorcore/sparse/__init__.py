@@ -63,7 +63,7 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
                                    f"index {high[d]}")
     name = None
     if requires_grad:
-        if not values.dtype.is_floating_point:
+        if not (values.dtype.is_floating_point or values.dtype.is_complex):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         values = values.detach().requires_grad_()
     elif values.requires_grad:
