@@ -579,3 +579,21 @@ def test_save_and_load_a_complex_parameter():
 def test_sparse_complex_values_may_require_grad():
     _same(lambda lib: lib.sparse_coo_tensor(lib.tensor([[0, 1]]), lib.tensor([1j, 2]), (3,),
                                             requires_grad=True).to_dense())
+
+
+# ---- fuzzer seed 99 ----
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.tensor([[complex(float("-inf"), 0), 1 + 2j]]).cumprod(0),  # 1 * x0 is a complex product
+    lambda lib: lib.tensor([complex(float("-inf"), 0), 1 + 2j, 3j]).cumprod(0),
+    lambda lib: lib.norm(lib.tensor(3 + 4j), dim=0),  # "dim 0 appears multiple times" before
+    lambda lib: lib.norm(lib.tensor(3 + 4j), dim=-1, keepdim=True),
+    lambda lib: lib.linalg.vector_norm(lib.tensor(3 + 4j), dim=0),
+    lambda lib: lib.mean(lib.ones(3, 3, dtype=lib.complex128), 0, out=lib.empty(3, dtype=lib.int64)),  # refused
+    lambda lib: lib.mean(lib.ones(3, 3, dtype=lib.complex128), 0, out=lib.empty(3)),
+])
+def test_fuzzer_findings_seed_99(call):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # complex-to-real casts warn once per process
+        _same(call)

@@ -297,7 +297,13 @@ py::object cumprod_impl(const Call& c, const Tensor& a, std::optional<DType> dt)
   if (x.dim() == 0) return wrap(ops::clone(x));
   dim = (dim + n) % n;
   std::vector<Tensor> outs;
-  for (const Tensor& p : ops::unbind(x, dim)) outs.push_back(outs.empty() ? p : ops::mul(outs.back(), p));
+  // PyTorch's scan starts from 1 and multiplies: for complex that is a complex product even for the first
+  // element, (1 + 0i) * (-inf + 0i) = -inf + nanj (Note [Complex add is a + alpha * b] has the same effect).
+  const bool complex_first = is_complex(x.dtype());
+  for (const Tensor& p : ops::unbind(x, dim))
+    outs.push_back(!outs.empty()   ? ops::mul(outs.back(), p)
+                   : complex_first ? ops::mul(p, ops::wrapped_scalar(Scalar::from_int(1)))
+                                   : p);
   Tensor r = outs.empty() ? ops::clone(x) : ops::stack(outs, dim);
   if (r.requires_grad()) rename_grad_fn(r, "CumprodBackward0", a);
   return wrap(r);

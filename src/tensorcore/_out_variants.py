@@ -170,6 +170,10 @@ def reduction_out(name, rule, out, inputs, compute, dtype):
         if name in ("cumsum", "cumprod") and (inputs[0].dim() == 0 or inputs[0].numel() == 0):
             # no kernel runs for these (PyTorch fills a 0-dim result with the input): any out dtype works
             result = compute(None).to(out.dtype)
+        elif name == "mean" and inputs[0].is_complex() and not (out.dtype.is_floating_point or out.dtype.is_complex):
+            # (a real floating out takes the mean's real part; an integral one is refused, as PyTorch)
+            raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                               f"{_SCALAR_TYPE[out.dtype.name]}")
         elif inputs[0].is_complex() and not out.dtype.is_complex and name not in ("prod", "cumprod"):
             # PyTorch reduces in the input's complex dtype; the copy into a real out keeps the real part (warning).
             # prod and cumprod instead multiply the input cast to out's dtype (its real parts), as PyTorch does.
