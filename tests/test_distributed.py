@@ -258,10 +258,27 @@ def test_mpi_suite_on_two_ranks():
 
 
 @pytest.mark.slow
+def test_mpi_collectives_without_the_native_all_reduce():
+    """tests/mpi/test_collectives.py again with TENSORCORE_DISTRIBUTED_NATIVE=0:
+    every all_reduce through the Python plans (Note [Native all_reduce])."""
+    mpiexec = _mpiexec_or_skip()
+    env = _env()
+    env["TENSORCORE_DISTRIBUTED_NATIVE"] = "0"
+    p = subprocess.run([mpiexec, "-n", "2", sys.executable, "-m", "pytest", os.path.join(HERE, "mpi",
+                        "test_collectives.py"), "-q", "-p", "no:cacheprovider", "-k", "not native_all_reduce"],
+                       capture_output=True, text=True,
+                       timeout=240, env=env, cwd=ROOT)
+    out = p.stdout + p.stderr
+    assert p.returncode == 0, out[-6000:]
+    assert out.count(" passed") == 2 and "failed" not in out and "skipped" not in out, out[-3000:]
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("mode,message", [
     ("raise", "uncaught ValueError (traceback above); aborting all 2 ranks"),
     ("exit", None),
     ("hang", "did not complete within the process group's timeout of 3 s"),
+    ("hang-warm", "did not complete within the process group's timeout of 3 s"),
 ])
 def test_failing_rank_ends_the_job_with_an_error(mode, message):
     mpiexec = _mpiexec_or_skip()
@@ -273,7 +290,7 @@ def test_failing_rank_ends_the_job_with_an_error(mode, message):
     assert "sum" not in p.stdout  # rank 0 never completed its all_reduce
     if message:
         assert message in out, out
-    if mode == "hang":
+    if mode.startswith("hang"):
         assert "all_reduce (tensor [1] tensorcore.float32, group WORLD, rank 0)" in out
 
 

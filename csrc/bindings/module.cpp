@@ -25,6 +25,7 @@ void init_elementwise(py::module_& m);
 void init_fast_functions(py::module_& m);
 void init_reductions(py::module_& m);
 void init_python_arg_helpers(py::module_& m);
+void init_mpi_all_reduce(py::module_& m);
 void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
 void init_optim(py::module_& m);
 void init_jit_switches(py::module_& m);
@@ -142,6 +143,7 @@ PYBIND11_MODULE(_C, m) {
   init_fast_functions(m);
   init_reductions(m);
   init_python_arg_helpers(m);
+  init_mpi_all_reduce(m);
   init_autograd(m, cls);
   init_optim(m);
   init_jit_switches(m);

@@ -7,6 +7,7 @@ import numpy
 from tensorcore import Tensor
 from tensorcore import device
 import typing
+import typing_extensions
 __all__: list[str] = ['Tensor', 'abs', 'abs_', 'acos', 'acos_', 'acosh', 'acosh_', 'adaptive_avg_pool2d', 'add', 'add_', 'add_alpha', 'add_alpha_', 'addmm', 'alias', 'all', 'amax', 'amin', 'any', 'arange', 'argmax', 'argmin', 'as_strided', 'asin', 'asin_', 'asinh', 'asinh_', 'atan', 'atan2', 'atan2_', 'atan_', 'atanh', 'atanh_', 'avg_pool2d', 'bernoulli', 'bernoulli_mask', 'bernoulli_scalar_', 'bernoulli_tensor_', 'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'binomial', 'bitwise_and', 'bitwise_and_', 'bitwise_left_shift', 'bitwise_left_shift_', 'bitwise_not', 'bitwise_not_', 'bitwise_or', 'bitwise_or_', 'bitwise_right_shift', 'bitwise_right_shift_', 'bitwise_xor', 'bitwise_xor_', 'bmm', 'broadcast_shapes', 'can_cast', 'cat', 'cauchy_', 'ceil', 'ceil_', 'celu', 'celu_', 'chunk', 'clamp', 'clamp_', 'clamp_max', 'clamp_max_', 'clamp_min', 'clamp_min_', 'clamp_tensor', 'clone', 'contiguous', 'convolution', 'copy_', 'copysign', 'copysign_', 'cos', 'cos_', 'cosh', 'cosh_', 'cumsum', 'deg2rad', 'deg2rad_', 'detach', 'device', 'diagonal', 'digamma', 'digamma_', 'div', 'div_', 'dot', 'elu', 'elu_', 'embedding', 'embedding_ex', 'empty', 'empty_cache', 'eq', 'eq_', 'erf', 'erf_', 'erfc', 'erfc_', 'erfinv', 'erfinv_', 'exp', 'exp2', 'exp2_', 'exp_', 'expand', 'expm1', 'expm1_', 'exponential_', 'eye', 'fill_', 'flatten', 'flip', 'floor', 'floor_', 'floor_divide', 'floor_divide_', 'fmax', 'fmax_', 'fmin', 'fmin_', 'fmod', 'fmod_', 'from_dlpack', 'from_numpy', 'full', 'gather', 'gcd', 'gcd_', 'ge', 'ge_', 'gelu', 'gelu_backward', 'geometric_', 'get_default_dtype', 'get_num_threads', 'get_rng_state', 'gru_cell_fused', 'gt', 'gt_', 'hardshrink', 'hardsigmoid', 'hardsigmoid_', 'hardswish', 'hardswish_', 'hardtanh', 'hardtanh_', 'heaviside', 'heaviside_', 'hypot', 'hypot_', 'i0', 'i0_', 'index', 'index_put', 'index_put_', 'index_select', 'initial_seed', 'is_grad_enabled', 'isfinite', 'isfinite_', 'isinf', 'isinf_', 'isnan', 'isnan_', 'isneginf', 'isneginf_', 'isposinf', 'isposinf_', 'isreal', 'isreal_', 'layer_norm', 'lcm', 'lcm_', 'ldexp', 'ldexp_', 'le', 'le_', 'leaky_relu', 'leaky_relu_', 'lerp', 'lgamma', 'lgamma_', 'linspace', 'log', 'log10', 'log10_', 'log1p', 'log1p_', 'log2', 'log2_', 'log_', 'log_normal_', 'log_sigmoid', 'log_softmax', 'logaddexp', 'logaddexp2', 'logaddexp2_', 'logaddexp_', 'logical_and', 'logical_and_', 'logical_not', 'logical_not_', 'logical_or', 'logical_or_', 'logical_xor', 'logical_xor_', 'logsumexp', 'lstm_cell_fused', 'lt', 'lt_', 'manual_seed', 'masked_fill', 'matmul', 'max_all', 'max_dim', 'max_pool2d_with_indices', 'maximum', 'maximum_', 'mean', 'min_all', 'min_dim', 'minimum', 'minimum_', 'mish', 'mish_', 'mm', 'movedim', 'mse_loss', 'mul', 'mul_', 'multinomial', 'mv', 'narrow', 'ne', 'ne_', 'neg', 'neg_', 'nll_loss', 'nonzero', 'norm', 'normal_', 'normal_scalar_tensor', 'normal_tensor_scalar', 'normal_tensor_tensor', 'ones', 'outer', 'permute', 'poisson', 'pow', 'pow_', 'prod', 'promote_types', 'rad2deg', 'rad2deg_', 'rand', 'randint', 'randn', 'random_', 'random_from_to_', 'random_to_', 'randperm', 'reciprocal', 'reciprocal_', 'relu', 'relu_', 'remainder', 'remainder_', 'repeat', 'reshape', 'result_type', 'rnn_cell', 'rnn_layer', 'round', 'round_', 'rrelu', 'rrelu_', 'rsqrt', 'rsqrt_', 'scalar_tensor', 'scaled_dot_product_attention', 'scatter_add', 'select', 'selu', 'selu_', 'set_default_dtype', 'set_num_threads', 'set_rng_state', 'sgn', 'sgn_', 'sigmoid', 'sigmoid_', 'sign', 'sign_', 'signbit', 'signbit_', 'silu', 'silu_', 'sin', 'sin_', 'sinc', 'sinc_', 'sinh', 'sinh_', 'slice', 'softmax', 'softplus', 'softshrink', 'sort', 'split', 'split_with_sizes', 'sqrt', 'sqrt_', 'square', 'square_', 'squeeze', 'squeeze_dims', 'stack', 'std', 'sub', 'sub_', 'sub_alpha', 'sum', 'sum_to', 't', 'tan', 'tan_', 'tanh', 'tanh_', 'tensor_from_data', 'threshold', 'threshold_', 'to_dtype', 'topk', 'transpose', 'trunc', 'trunc_', 'unbind', 'unflatten', 'uniform_', 'unsqueeze', 'var', 'view', 'where', 'xlogy', 'xlogy_', 'zero_', 'zeros']
 class _Generator:
     def __init__(self) -> None:
@@ -14,6 +15,22 @@ class _Generator:
     def initial_seed(self) -> int:
         ...
     def manual_seed(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class _NativeAllReduce:
+    checked: bool
+    def __init__(self, arg0: tuple, arg1: int, arg2: int, arg3: typing.SupportsInt | typing.SupportsIndex, arg4: typing.SupportsInt | typing.SupportsIndex, arg5: typing.Any, arg6: typing.Any, arg7: typing.Any) -> None:
+        ...
+    def add_plan(self, arg0: typing.SupportsInt | typing.SupportsIndex, arg1: typing.SupportsInt | typing.SupportsIndex, arg2: numpy.dtype[typing.Any], arg3: typing.Any, arg4: bool, arg5: int, arg6: int, arg7: typing.SupportsInt | typing.SupportsIndex, arg8: bool, arg9: bytes, arg10: typing.Any) -> bool:
+        ...
+    def clear(self) -> None:
+        ...
+    def set_record(self, arg0: typing.SupportsInt | typing.SupportsIndex, arg1: typing_extensions.Buffer, arg2: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def num_plans(self) -> int:
+        ...
+    @property
+    def run(self) -> typing.Any:
         ...
 class _Node:
     def __call__(self, *args) -> typing.Any:

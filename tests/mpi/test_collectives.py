@@ -1,5 +1,7 @@
 """Every collective of tensorcore.distributed against a numpy reference,
 on all ranks of the MPI job (see conftest.py)."""
+import os
+
 import numpy as np
 import pytest
 
@@ -519,3 +521,109 @@ def test_storage_dtypes_raise_a_clear_error(rank, world, dtype):
     for call in (lambda: dist.all_reduce(t), lambda: dist.broadcast(t, 0)):
         with pytest.raises(RuntimeError, match=f"does not carry tensorcore.{dtype} tensors yet"):
             call()
+
+
+# ---- Note [Native all_reduce]: the steady state in C++ -------------------
+
+NATIVE = os.environ.get("TENSORCORE_DISTRIBUTED_NATIVE", "1") != "0"
+native_only = pytest.mark.skipif(not NATIVE, reason="TENSORCORE_DISTRIBUTED_NATIVE=0: the Python path is under test")
+
+
+@native_only
+@pytest.mark.parametrize("checked", [True, False], ids=["folded", "direct"])
+@pytest.mark.parametrize("numel", [1, 300, 4000])
+def test_native_all_reduce_runs_repeated_calls(rank, world, numel, checked):
+    # After the first calls of a kind made its plan, the repeats run natively:
+    # run(tensor, op) returns True, counts one call for the watchdog and gives
+    # numpy's reduction for every dtype and op, as the Python plans do.
+    pg = dist.group.WORLD
+    assert pg._native_all_reduce is not None  # MPICH from the [distributed] extra
+    pg._check = checked
+    try:
+        for dtype in DTYPES + [tc.bool]:
+            for op, reduce_fn in ops_for(dtype).items():
+                for _ in range(2):  # the first may resize the check record, the second plans for that size
+                    dist.all_reduce(tc.from_numpy(data(rank, (numel,), dtype)), op=op)
+                for seed in range(1, 3):
+                    t = tc.from_numpy(data(rank, (numel,), dtype, seed))
+                    calls = pg._executor.calls
+                    assert pg._native_all_reduce(t, op) is True
+                    assert pg._executor.calls == calls + 1 and pg._executor.running is None
+                    expected = np.asarray(reduce_fn(np.stack(all_data(world, (numel,), dtype, seed))))
+                    assert_equal(t, expected.astype(NP[dtype]), exact=not dtype.is_floating_point)
+    finally:
+        pg._check = True
+
+
+@native_only
+def test_native_all_reduce_leaves_other_calls_to_python(rank, world):
+    # False, with the tensor untouched and no MPI call, for whatever Python's
+    # path must decide; the same calls through dist.all_reduce then succeed.
+    pg = dist.group.WORLD
+    run = pg._native_all_reduce
+    for _ in range(2):
+        dist.all_reduce(tc.ones(6, dtype=tc.float64))
+    assert run(tc.ones(6, dtype=tc.float64), dist.ReduceOp.SUM) is True
+    x = tc.arange(12.0, dtype=tc.float64)
+    cases = [x[::2],                                                  # strided
+             tc.ones(7, dtype=tc.float64),                            # a count with no plan
+             tc.ones(6, dtype=tc.float32),                            # a dtype with no plan
+             np.ones(6)]                                              # not a tensor
+    for t in cases:
+        before = np.array(t.numpy() if isinstance(t, tc.Tensor) else t)
+        calls = pg._executor.calls
+        assert run(t, dist.ReduceOp.SUM) is False
+        assert pg._executor.calls == calls
+        np.testing.assert_array_equal(t.numpy() if isinstance(t, tc.Tensor) else t, before)
+    assert run(tc.ones(6, dtype=tc.float64), dist.ReduceOp.MAX) is False  # an op with no plan
+    assert run(tc.ones(6, dtype=tc.float64), "sum") is False
+    # a busy executor: the call must queue behind whoever holds the group
+    pg._executor._in_mpi.acquire()
+    try:
+        assert run(tc.ones(6, dtype=tc.float64), dist.ReduceOp.SUM) is False
+    finally:
+        pg._executor._in_mpi.release()
+    with pytest.raises(TypeError):
+        run(tc.ones(6, dtype=tc.float64))
+    t = tc.full((6,), float(rank + 1), dtype=tc.float64)
+    dist.all_reduce(t)
+    assert_equal(t, np.full(6, world * (world + 1) / 2))
+
+
+@native_only
+def test_native_all_reduce_mismatch_raises_and_group_recovers(rank, world):
+    # Both ranks have plans for 8 float32 and 8 int32 values: each takes the
+    # native path with a different signature, and both raise the check's error.
+    for _ in range(2):
+        dist.all_reduce(tc.ones(8))
+        dist.all_reduce(tc.ones(8, dtype=tc.int32))
+    t = tc.ones(8, dtype=tc.float32 if rank == 0 else tc.int32)
+    with pytest.raises(RuntimeError, match="dtypes differ"):
+        dist.group.WORLD._native_all_reduce(t, dist.ReduceOp.SUM)
+    assert dist.group.WORLD._executor.running is None
+    np.testing.assert_array_equal(t.numpy(), np.ones(8))  # not written
+    t = tc.ones(8)
+    dist.all_reduce(t)
+    assert_equal(t, np.full(8, world, np.float32))
+
+
+@native_only
+def test_native_all_reduce_plans_follow_the_record(rank, world):
+    # A resize of the check record (a larger all_reduce, or another
+    # collective) drops the native plans made for the old record; the next
+    # call re-plans in Python and the repeats are native again.
+    pg = dist.group.WORLD
+    native = pg._checker.native
+    for _ in range(2):
+        dist.all_reduce(tc.ones(4))
+    assert native.num_plans >= 1
+    dist.all_reduce(tc.ones(512))  # 2 KB: the record grows, the plans go
+    assert pg._native_all_reduce(tc.ones(4), dist.ReduceOp.SUM) is False
+    dist.barrier()
+    for _ in range(2):
+        t = tc.ones(4)
+        dist.all_reduce(t)
+        assert_equal(t, np.full(4, world, np.float32))
+    t = tc.ones(4)
+    assert pg._native_all_reduce(t, dist.ReduceOp.SUM) is True
+    assert_equal(t, np.full(4, world, np.float32))

@@ -37,3 +37,33 @@ def load():
         from mpi4py import MPI
         _MPI = MPI
     return _MPI
+
+
+# The value of the MPI_IN_PLACE macro in each ABI mpi4py may be built against.
+_IN_PLACE_BY_VENDOR = {"MPICH": -1, "Open MPI": 1}
+
+
+def native_entry_points():
+    """(MPI_Allreduce, MPI_Allgather, MPI_Reduce_local, MPI_IN_PLACE) as
+    integers, for tensorcore's native all_reduce (Note [MPI through
+    addresses] in csrc/bindings/mpi_all_reduce.cpp), or None where they cannot
+    be found or TENSORCORE_DISTRIBUTED_NATIVE=0 turns the native path off."""
+    import ctypes
+    import os
+
+    if os.environ.get("TENSORCORE_DISTRIBUTED_NATIVE", "1") == "0":
+        return None
+    MPI = load()
+    in_place = _IN_PLACE_BY_VENDOR.get(MPI.get_vendor()[0])
+    if in_place is None:
+        return None
+    try:
+        # dlsym through mpi4py's extension module searches the libmpi it links.
+        lib = ctypes.CDLL(MPI.__file__)
+        names = ("MPI_Allreduce", "MPI_Allgather", "MPI_Reduce_local")
+        addresses = [ctypes.cast(getattr(lib, n), ctypes.c_void_p).value for n in names]
+    except (OSError, AttributeError):
+        return None
+    if not all(addresses):
+        return None
+    return (*addresses, in_place & ((1 << 64) - 1))

@@ -183,6 +183,20 @@ class _CheckedPlan(_AllReducePlan):
 _KERNEL_BYTES = 8192
 
 
+# The native path's local reduction per dtype and op (Note [Native all_reduce]):
+# 1 = +, 2 = *, absent = MPI_Reduce_local. Bool goes through MPI's logical ops.
+_NATIVE_LOCAL_OPS = {}
+
+
+def _native_local_ops():
+    from .._dtype import float32, float64, int32, int64
+    real = {"SUM": 1, "AVG": 1, "PRODUCT": 2}
+    _NATIVE_LOCAL_OPS.update({float32: real, float64: real, int32: real, int64: real, bool_: {}})
+
+
+_native_local_ops()
+
+
 def _local_kernel(dtype, op, nbytes):
     """tensorcore's add or mul for rows of `nbytes` bytes, when it gives
     MPI's SUM/PRODUCT bits (IEEE + and * are commutative, integers wrap in
@@ -267,7 +281,7 @@ class Checker:
     from inside the group's executor (one call at a time), except `fast`
     and `unchecked`, which the caller's thread reads to find a plan."""
 
-    def __init__(self, comm, size, name="?"):
+    def __init__(self, comm, size, name="?", executor=None):
         _bind_mpi()
         self.comm = comm
         self.size = size
@@ -279,6 +293,14 @@ class Checker:
         self.version = 0
         self.unchecked = {}  # numel -> _DirectPlan (the check off: plans never go stale)
         self._unchecked_plans = {}
+        # The native fast path (Note [Native all_reduce]): the eligible plans,
+        # run in C++ by `native.run(tensor, op)`; None without an executor or MPI entry points.
+        self.native = None
+        api = _mpi.native_entry_points() if executor is not None else None
+        if api is not None:
+            MPI = _mpi.load()
+            self.native = _C._NativeAllReduce(api, MPI._handleof(comm), MPI._handleof(MPI.BYTE), size, self.rank,
+                                              executor, self._native_error, self._native_mismatch)
         self._set_payload(0)
 
     def _set_payload(self, nbytes):
@@ -290,6 +312,38 @@ class Checker:
         self.version += 1
         self.plans = {}  # (numel, dtype, op value) -> plan, for this record size
         self.fast = {}  # numel -> the last plan used for that count (all_reduce's fast path)
+        if self.native is not None:  # its fold plans point into the old record
+            self.native.set_record(self.version, self.recv, self.record)
+            for plan in self._unchecked_plans.values():
+                self._add_native(plan, self.version)
+
+    def _add_native(self, plan, version=None):
+        """Hands `plan` to the native path when it runs there exactly as in
+        Python: a direct plan, or a fold plan that leaves the record as it is,
+        of a dtype and op MPI reduces with a predefined op. The native side
+        refuses a plan made for another record version than its own (a
+        direct plan does not depend on the record: `version` is the current)."""
+        kind = type(plan)
+        if kind is _FoldPlan:
+            if plan.resize_to is not None:
+                return
+        elif kind is not _DirectPlan:
+            return
+        if plan.dtype not in _NATIVE_LOCAL_OPS:
+            return
+        local = _NATIVE_LOCAL_OPS[plan.dtype].get(plan.op.name, 0)
+        header = plan.header if kind is _FoldPlan else bytes(HEADER_BYTES)
+        MPI = _mpi.load()
+        self.native.add_plan(plan.version if version is None else version, plan.numel, plan.dtype, plan.op,
+                             kind is _FoldPlan, MPI._handleof(plan.spec[1]),
+                             MPI._handleof(plan.mop), local, plan.average, header, plan)
+
+    def _native_error(self, plan, code):
+        from ._work import DistBackendError
+        raise DistBackendError(f"{plan}: MPI error: {_mpi.load().Exception(code)}")
+
+    def _native_mismatch(self, plan, tensor):
+        self._raise(np.frombuffer(plan.header, np.int64), "all_reduce", tensor.shape)
 
     def check(self, sig, kind, shape=None):
         """Exchanges `sig` (from make()) with the group; raises RuntimeError
@@ -326,6 +380,10 @@ class Checker:
             if len(plans) > 64:  # bounded: a program that reduces ever new sizes
                 plans.clear()
                 fast.clear()
+                if self.native is not None:
+                    self.native.clear()
+                    for p in (self._unchecked_plans if checked else self.plans).values():  # the other kind's
+                        self._add_native(p, self.version if checked else None)
             if not checked:
                 plan = _DirectPlan(self, dtype, op, numel, mop, average)
             else:
@@ -335,6 +393,8 @@ class Checker:
                 kind = _FoldPlan if numel * dtype.itemsize <= self.payload else _CheckedPlan
                 plan = kind(self, dtype, op, numel, mop, average, sig)
             plans[key] = plan
+            if self.native is not None:
+                self._add_native(plan, None if checked else self.version)
         if len(fast) > 64:
             fast.clear()
         fast[numel] = plan

@@ -301,8 +301,13 @@ class OrderedExecutor:
             self.running = None
             self._in_mpi.release()
             if self._queue or self._drainers:  # queued work or drain() waits for the group to be idle
-                with self._cv:
-                    self._cv.notify_all()
+                self._notify_idle()
+
+    def _notify_idle(self):
+        """Wakes the communication thread and drain(): the group went idle.
+        Also called by the native all_reduce (Note [Native all_reduce])."""
+        with self._cv:
+            self._cv.notify_all()
 
     def run(self, fn, description, timeout_s=None):
         """Runs `fn` (which calls MPI) and returns its value: inline when the

@@ -161,6 +161,17 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     # The cross-rank signature check is not skipped: it is part of the plan.
     # Anything else (a strided tensor, a new kind of call, async_op, another
     # group, a busy group) takes the slow path or the executor's queue.
+    # Note [Native all_reduce] (csrc/bindings/mpi_all_reduce.cpp): the steady
+    # state of a synchronous call runs in C++; it returns False, having done
+    # nothing, for anything it does not handle.
+    if group is None:
+        run = _State.native_all_reduce  # the default group's
+        if run is not None and not async_op and run(tensor, op):
+            return None
+    elif not async_op:
+        run = getattr(group, "_native_all_reduce", None)
+        if run is not None and run(tensor, op):
+            return None
     world = _State.world
     if (group is None or group is world) and not async_op and world is not None and isinstance(tensor, _Tensor) \
             and tensor.is_cpu and tensor.is_contiguous():

@@ -107,8 +107,21 @@ class ProcessGroup:
         self._group_rank = {g: i for i, g in enumerate(self._ranks)}
         self._executor = OrderedExecutor(name, timeout_s)
         self._name = name
+        self._checker = _signature.Checker(comm, comm.Get_size(), name, self._executor)
         self._check = check
-        self._checker = _signature.Checker(comm, comm.Get_size(), name)
+        # all_reduce's first stop (Note [Native all_reduce]): run(tensor, op) -> done?
+        self._native_all_reduce = self._checker.native.run if self._checker.native is not None else None
+
+    @property
+    def _check(self):
+        """Whether calls start with the signature check (Note [signature check])."""
+        return self._checks
+
+    @_check.setter
+    def _check(self, value):
+        self._checks = bool(value)
+        if self._checker.native is not None:  # its fold plans run only while checking, its direct ones only not
+            self._checker.native.checked = self._checks
 
     def rank(self):
         return self._comm.Get_rank()
@@ -140,6 +153,7 @@ class group:  # noqa: N801 (PyTorch's name)
 
 class _State:
     world = None          # the default ProcessGroup
+    native_all_reduce = None  # world._native_all_reduce (all_reduce reads it first)
     groups = []           # every live group, world first
     saved_excepthook = None
 
@@ -237,6 +251,7 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     check = os.environ.get("TENSORCORE_DISTRIBUTED_CHECK", "1") != "0"
     pg = ProcessGroup(comm, range(mpi_size), seconds, group_name or "WORLD", check)
     _State.world = pg
+    _State.native_all_reduce = pg._native_all_reduce
     _State.groups = [pg]
     GroupMember.WORLD = group.WORLD = pg
     _install_excepthook()
@@ -275,6 +290,7 @@ def destroy_process_group(group=None):
         for pg in reversed(_State.groups):
             _free(pg)
         _State.world = None
+        _State.native_all_reduce = None
         _State.groups = []
         GroupMember.WORLD = group_ns.WORLD = None
         if _State.saved_excepthook is not None:
