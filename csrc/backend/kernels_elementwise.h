@@ -16,6 +16,9 @@ void unary(UnaryOp op, const TensorIterator& it, DType compute);
 void where(const TensorIterator& it, DType dt);
 // Operands: (out, a); clamps into [lo, hi] (either may be absent).
 void clamp(const TensorIterator& it, DType dt, bool has_lo, double lo, bool has_hi, double hi);
+// Operands: (out, start, end, weight), all of dtype `compute` (float32 or
+// float64): PyTorch's fused lerp (Note [lerp rounds once] in cpu/unary_impl.h).
+void lerp(const TensorIterator& it, DType compute);
 
 // Name of the instruction set chosen at runtime ("avx512", "avx2", "generic").
 const char* cpu_capability();

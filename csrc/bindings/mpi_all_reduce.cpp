@@ -90,7 +90,7 @@ struct NativeAllReduce {
   py::object recv_owner;
   // The group's OrderedExecutor and the pieces of it `run` uses.
   py::object executor, queue, acquire, release;  // release/acquire: its _in_mpi lock's methods
-  py::object on_error, on_mismatch;  // raise DistBackendError / the check's RuntimeError
+  py::object on_error, on_mismatch;              // raise DistBackendError / the check's RuntimeError
   std::vector<Plan> plans;
   // The Checker's record version these plans were made for (a plan made for
   // another is refused: Python makes plans outside the executor, so a resize
@@ -112,12 +112,21 @@ template <typename T> void combine_rows(const char* acc, char* row, int64_t n, L
 int reduce_row(const NativeAllReduce& g, const Plan& p, const char* acc, char* row) {
   if (p.local == LocalOp::Mpi) return g.reduce_local(acc, row, static_cast<int>(p.numel), p.datatype, p.mpi_op);
   switch (p.dtype) {
-    case DType::Float32: combine_rows<float>(acc, row, p.numel, p.local); break;
-    case DType::Float64: combine_rows<double>(acc, row, p.numel, p.local); break;
+    case DType::Float32:
+      combine_rows<float>(acc, row, p.numel, p.local);
+      break;
+    case DType::Float64:
+      combine_rows<double>(acc, row, p.numel, p.local);
+      break;
     // Integers wrap, as MPI's do: unsigned arithmetic has no overflow UB.
-    case DType::Int32: combine_rows<uint32_t>(acc, row, p.numel, p.local); break;
-    case DType::Int64: combine_rows<uint64_t>(acc, row, p.numel, p.local); break;
-    default: return g.reduce_local(acc, row, static_cast<int>(p.numel), p.datatype, p.mpi_op);
+    case DType::Int32:
+      combine_rows<uint32_t>(acc, row, p.numel, p.local);
+      break;
+    case DType::Int64:
+      combine_rows<uint64_t>(acc, row, p.numel, p.local);
+      break;
+    default:
+      return g.reduce_local(acc, row, static_cast<int>(p.numel), p.datatype, p.mpi_op);
   }
   return 0;
 }
@@ -259,9 +268,9 @@ PyObject* run_py(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
       char* data = t->data_bytes();
       Py_BEGIN_ALLOW_THREADS rc = run_plan(g, plan, data, &mismatch);
       Py_END_ALLOW_THREADS
-      // 4. Unpublish, release, wake whoever waits for the group to be idle.
-      if (PyObject_SetAttr(g.executor.ptr(), names().running, Py_None) != 0 ||
-          PyObject_SetAttr(description.ptr(), names().tensor, Py_None) != 0) {
+          // 4. Unpublish, release, wake whoever waits for the group to be idle.
+          if (PyObject_SetAttr(g.executor.ptr(), names().running, Py_None) != 0 ||
+              PyObject_SetAttr(description.ptr(), names().tensor, Py_None) != 0) {
         release();
         return nullptr;
       }
@@ -293,9 +302,7 @@ PyObject* run_py(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
 PyMethodDef kRunDef = {"run", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&run_py)), METH_FASTCALL,
                        "run(tensor, op) -> bool: the all_reduce done natively, or False (Note [Native all_reduce])"};
 
-MpiHandle as_handle(const py::handle& h) {
-  return static_cast<MpiHandle>(PyLong_AsUnsignedLongLongMask(h.ptr()));
-}
+MpiHandle as_handle(const py::handle& h) { return static_cast<MpiHandle>(PyLong_AsUnsignedLongLongMask(h.ptr())); }
 
 }  // namespace
 
@@ -303,26 +310,26 @@ void init_mpi_all_reduce(py::module_& m) {
   py::class_<NativeAllReduce, std::shared_ptr<NativeAllReduce>>(m, "_NativeAllReduce")
       .def(py::init([](py::tuple api, py::int_ comm, py::int_ byte_type, int size, int rank, py::object executor,
                        py::object on_error, py::object on_mismatch) {
-             TC_CHECK(api.size() == 4, "_NativeAllReduce: api is (allreduce, allgather, reduce_local, in_place)");
-             auto g = std::make_shared<NativeAllReduce>();
-             g->allreduce = reinterpret_cast<AllreduceFn>(as_handle(api[0]));
-             g->allgather = reinterpret_cast<AllgatherFn>(as_handle(api[1]));
-             g->reduce_local = reinterpret_cast<ReduceLocalFn>(as_handle(api[2]));
-             g->in_place = reinterpret_cast<void*>(as_handle(api[3]));
-             TC_CHECK(g->allreduce && g->allgather && g->reduce_local, "_NativeAllReduce: a null MPI entry point");
-             g->comm = as_handle(comm);
-             g->byte_type = as_handle(byte_type);
-             TC_CHECK(size >= 1 && rank >= 0 && rank < size, "_NativeAllReduce: bad size/rank ", size, "/", rank);
-             g->size = size;
-             g->rank = rank;
-             g->executor = executor;
-             g->acquire = executor.attr("_in_mpi").attr("acquire");
-             g->release = executor.attr("_in_mpi").attr("release");
-             g->queue = executor.attr("_queue");
-             g->on_error = on_error;
-             g->on_mismatch = on_mismatch;
-             return g;
-           }))
+        TC_CHECK(api.size() == 4, "_NativeAllReduce: api is (allreduce, allgather, reduce_local, in_place)");
+        auto g = std::make_shared<NativeAllReduce>();
+        g->allreduce = reinterpret_cast<AllreduceFn>(as_handle(api[0]));
+        g->allgather = reinterpret_cast<AllgatherFn>(as_handle(api[1]));
+        g->reduce_local = reinterpret_cast<ReduceLocalFn>(as_handle(api[2]));
+        g->in_place = reinterpret_cast<void*>(as_handle(api[3]));
+        TC_CHECK(g->allreduce && g->allgather && g->reduce_local, "_NativeAllReduce: a null MPI entry point");
+        g->comm = as_handle(comm);
+        g->byte_type = as_handle(byte_type);
+        TC_CHECK(size >= 1 && rank >= 0 && rank < size, "_NativeAllReduce: bad size/rank ", size, "/", rank);
+        g->size = size;
+        g->rank = rank;
+        g->executor = executor;
+        g->acquire = executor.attr("_in_mpi").attr("acquire");
+        g->release = executor.attr("_in_mpi").attr("release");
+        g->queue = executor.attr("_queue");
+        g->on_error = on_error;
+        g->on_mismatch = on_mismatch;
+        return g;
+      }))
       // The check record changed size (Checker._set_payload): the plans are stale.
       .def("set_record",
            [](NativeAllReduce& g, int64_t version, py::buffer recv, int64_t record) {

@@ -207,8 +207,12 @@ Tensor complex_composite(UnaryOp op, const Tensor& z) {
       return u(UnaryOp::Log, add(z, mul(u(UnaryOp::Sqrt, add(z, num(1))), u(UnaryOp::Sqrt, sub(z, num(1))))));
     case UnaryOp::Atanh:
       return mul(sub(u(UnaryOp::Log1p, z), u(UnaryOp::Log1p, u(UnaryOp::Neg, z))), num(0.5));
-    case UnaryOp::Exp2:
-      return u(UnaryOp::Exp, mul(z, num(0.69314718055994530942)));
+    case UnaryOp::Exp2: {
+      // PyTorch's exp(ln2 * z) scales each part by the real ln2 (C++'s real * complex): a complex
+      // product by (ln2 + 0i) would add inf * 0 = NaN to the imaginary part of an infinite z.
+      const Tensor ln2 = num(0.69314718055994530942);
+      return u(UnaryOp::Exp, complex(mul(real(z), ln2), mul(imag(z), ln2)));
+    }
     case UnaryOp::Sinc: {
       // sin(pi z) / (pi z), 1 at 0. The division sees 1 where z is 0, so that branch's (unused) gradient is
       // finite there: where() passes 0 * its gradient, and 0 * NaN would be NaN.

@@ -778,28 +778,49 @@ Tensor lerp(const Tensor& a, const Tensor& b, const Tensor& w) {
     raise(ErrorKind::NotImplemented, "[lerp] not implemented for ", dtype_name(a.dtype()),
           " tensors; lerp needs floating point inputs");
   Tensor out;
-  {
+  const bool complex_weight = is_complex(w.dtype()) || (is_wrapped_number(w) && scalar_of(w).is_complex());
+  if (!is_complex(a.dtype()) && !complex_weight) {
+    // One fused kernel, as PyTorch (Note [lerp rounds once]): start, end and weight in the compute dtype
+    // (float32 for the 16-bit floats, PyTorch's opmath); a 0-dim weight of another dtype is converted, not
+    // rounded through its own dtype's arithmetic.
+    autograd::NoGradGuard ng;
+    const DType kc = compute_dtype(a.dtype());
+    const Tensor ac = to_dtype(a, kc), bc = to_dtype(b, kc);
+    // (A weight tensor is first cast to start's dtype, as PyTorch's iterator does; a number goes straight to
+    // the compute dtype, as its scalar kernel's weight.to<opmath_t>().)
+    const Tensor wc = is_wrapped_number(w) ? scalar_tensor(Scalar::from_double(scalar_of(w).d), kc)
+                                           : to_dtype(to_dtype(w, a.dtype()), kc);
+    {
+      TensorIterator it({&out}, {kc}, {&ac, &bc, &wc}, "lerp");
+      kernels::lerp(it, kc);
+    }
+    if (kc != a.dtype()) out = to_dtype(out, a.dtype());
+  } else {
     // A complex lerp keeps the composed graph (lerp's node has real formulas only; the composed ops' gradients
     // are conjugated).
     std::optional<autograd::NoGradGuard> ng;
     if (!is_complex(a.dtype())) ng.emplace();
     // PyTorch's formula: start + w * (end - start) for |w| < 0.5, else end - (end - start) * (1 - w), exact at
     // w = 1 and the same infinities and NaNs as PyTorch's.
+    // A weight tensor of another dtype (a float32 weight of a complex128 lerp) joins in the result's dtype,
+    // not in its own: 1 - w in float32 would round the weight.
+    const Tensor wx =
+        !is_wrapped_number(w) && w.dtype() != a.dtype() && is_complex(a.dtype()) ? to_dtype(w, a.dtype()) : w;
     Tensor d = sub(b, a);
-    auto low = [&] { return add(a, mul(w, d)); };
+    auto low = [&] { return add(a, mul(wx, d)); };
     // 1 - w of a Python-number w stays a Python number (its double or complex value): wrapped - wrapped would
     // give a 0-dim tensor of the default dtype, which rounds a float64 lerp's weight to float32.
     auto one_minus_w = [&] {
-      if (!is_wrapped_number(w)) return binary(BinaryOp::Sub, wrapped_scalar(Scalar::from_int(1)), w);
-      const Scalar s = scalar_of(w);
+      if (!is_wrapped_number(wx)) return binary(BinaryOp::Sub, wrapped_scalar(Scalar::from_int(1)), wx);
+      const Scalar s = scalar_of(wx);
       return wrapped_scalar(s.is_complex() ? Scalar::from_complex(1 - s.d, -s.im) : Scalar::from_double(1 - s.d));
     };
     auto high = [&] { return sub(b, mul(d, one_minus_w())); };
-    if (is_wrapped_number(w) && !is_complex(w.dtype())) {
-      const double wv = *contiguous(to_dtype(w, DType::Float64)).data<double>();
+    if (is_wrapped_number(wx) && !is_complex(wx.dtype())) {
+      const double wv = *contiguous(to_dtype(wx, DType::Float64)).data<double>();
       out = std::fabs(wv) < 0.5 ? low() : high();
     } else {
-      Tensor small = binary(BinaryOp::Lt, unary(UnaryOp::Abs, w), wrapped_scalar(Scalar::from_double(0.5)));
+      Tensor small = binary(BinaryOp::Lt, unary(UnaryOp::Abs, wx), wrapped_scalar(Scalar::from_double(0.5)));
       out = where(small, low(), high());
     }
   }

@@ -177,15 +177,10 @@ def lerp_(self, end, weight):
     _check_no_overlap(self)  # a write into an expanded tensor: PyTorch's error before the dtype's
     if not (self.is_floating_point() or self.is_complex()):
         raise NotImplementedError(f"\"lerp_kernel_scalar\" not implemented for '{_TYPE_NAMES[self.dtype.name]}'")
+    # One fused kernel for a tensor or a number weight (Note [lerp rounds once]).
     if isinstance(weight, Tensor):
         return write_inplace(self, "lerp", lambda s: _C.lerp(s, end, weight), end, weight)
-    # PyTorch's kernel: start + w * (end - start) for |w| < 0.5, else
-    # end - (end - start) * (1 - w), which is exact at w = 1.
-    if builtins.abs(weight) < 0.5:
-        self.add_((end - self) * weight)
-    else:
-        self.copy_(end - (end - self) * (1 - weight))
-    return _name_inplace_grad_fn(self, "LerpBackward0", end)
+    return write_inplace(self, "lerp", lambda s: _C.lerp(s, end, weight), end)
 
 
 @_both

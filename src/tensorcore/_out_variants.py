@@ -167,6 +167,11 @@ def reduction_out(name, rule, out, inputs, compute, dtype):
             # mean infers its dtype from the input, never from out
             raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating "
                                f"point or complex dtype. Got: {_SCALAR_TYPE[inputs[0].dtype.name]}")
+        elif name == "mean" and inputs[0].is_floating_point() and not (out.dtype.is_floating_point
+                                                                       or out.dtype.is_complex):
+            compute(None)  # the dims' IndexError first: PyTorch's mean_out sizes them before it casts
+            raise RuntimeError(f"result type {_SCALAR_TYPE[inputs[0].dtype.name]} can't be cast to the desired "
+                               f"output type {_SCALAR_TYPE[out.dtype.name]}")
         if name in ("cumsum", "cumprod") and (inputs[0].dim() == 0 or inputs[0].numel() == 0):
             # no kernel runs for these (PyTorch fills a 0-dim result with the input): any out dtype works
             result = compute(None).to(out.dtype)

@@ -20,6 +20,7 @@
   void copy(const TensorIterator&, DType, DType);                                                                     \
   void where(const TensorIterator&, DType);                                                                           \
   void clamp(const TensorIterator&, DType, bool, double, bool, double);                                               \
+  void lerp(const TensorIterator&, DType);                                                                            \
   void fill(void*, int64_t, DType, double, int64_t, double);                                                          \
   void reduce(kernels::ReduceOp, const void*, DType, void*, DType, int64_t, int64_t, int64_t);                        \
   void gemm(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, int64_t, int64_t, void*,    \
@@ -186,6 +187,10 @@ void where(const TensorIterator& it, DType dt) {
 void clamp(const TensorIterator& it, DType dt, bool hl, double lo, bool hh, double hi) {
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH(clamp, it, dt, hl, lo, hh, hi)
+}
+void lerp(const TensorIterator& it, DType dt) {
+  MaybeReleaseGil g(it.numel());
+  TC_DISPATCH(lerp, it, dt)
 }
 void fill(void* d, int64_t n, DType dt, double f, int64_t i, double fi) {
   MaybeReleaseGil g(n);

@@ -1,5 +1,7 @@
 #pragma once
-// Unary elementwise ops (backend/op_tables.h) and clamp, compiled once per instruction set (TC_CAP).
+// Unary elementwise ops (backend/op_tables.h), clamp and lerp, compiled once per instruction set (TC_CAP).
+#include <cmath>
+
 #include "backend/cpu/elementwise_loops.h"
 
 namespace tc::cpu::TC_CAP {
@@ -29,6 +31,33 @@ void clamp(const TensorIterator& it, DType dt, bool has_lo, double lo, bool has_
       });
     });
   });
+}
+
+// Note [lerp rounds once]
+// PyTorch's CPU lerp is base + coeff * (end - start) in one fused
+// multiply-add: coeff = weight and base = start where |weight| < 0.5, else
+// coeff = weight - 1 and base = end (its vectorized lerp_vec; its scalar
+// formula end - (end - start) * (1 - weight) is contracted to the same FMA).
+// start + weight * (end - start) in separate ops rounds twice, and a Python
+// optimizer's exp_avg.lerp_(grad, 1 - beta) (Lion, EMA weights) then drifts
+// from PyTorch's by an ulp per step. std::fma is exact on every capability
+// (an instruction on avx2/avx512, libm's correctly rounded fma on generic).
+void lerp(const TensorIterator& it, DType dt) {
+  auto run = [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    it.for_each([&](char** p, const int64_t* s, int64_t n) {
+      for (int64_t i = 0; i < n; ++i) {
+        const T a = *reinterpret_cast<const T*>(p[1] + i * s[1]);
+        const T b = *reinterpret_cast<const T*>(p[2] + i * s[2]);
+        const T w = *reinterpret_cast<const T*>(p[3] + i * s[3]);
+        const bool small = std::abs(w) < T(0.5);
+        *reinterpret_cast<T*>(p[0] + i * s[0]) = std::fma(small ? w : w - T(1), b - a, small ? a : b);
+      }
+    });
+  };
+  if (dt == DType::Float32) return run(type_tag<float>{});
+  TC_CHECK(dt == DType::Float64, "[lerp] kernel computes in float32 or float64, not ", dtype_name(dt));
+  run(type_tag<double>{});
 }
 
 }  // namespace tc::cpu::TC_CAP

@@ -1,0 +1,133 @@
+"""Stop 23's core fixes, each compared with PyTorch: lerp rounds once as
+PyTorch's fused kernel (Note [lerp rounds once]), complex exp2 of infinite
+parts, mean of a float into an integer out= checks its dim first."""
+import numpy as np
+import pytest
+
+import tensorcore as tc
+
+torch = pytest.importorskip("torch")
+
+DTYPES = ["float32", "float64", "float16", "bfloat16"]
+
+
+def _as_np(t):
+    return t.detach().float().numpy() if t.dtype in (tc.float16, tc.bfloat16) else t.detach().numpy()
+
+
+def _as_np_torch(t):
+    return t.detach().float().numpy() if t.dtype in (torch.float16, torch.bfloat16) else t.detach().numpy()
+
+
+def _operands(lib, dt, wkind, s, e, w):
+    dtype = getattr(lib, dt)
+    start, end = lib.tensor(s).to(dtype), lib.tensor(e).to(dtype)
+    weight = {"number": lambda: float(w[0]),
+              "0-dim": lambda: lib.tensor(w[0]).to(dtype),
+              "0-dim float64": lambda: lib.tensor(float(w[0]), dtype=lib.float64),
+              "0-dim float32": lambda: lib.tensor(float(w[0]), dtype=lib.float32),
+              "tensor": lambda: lib.tensor(w).to(dtype)}[wkind]()
+    return start, end, weight
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("wkind", ["number", "0-dim", "0-dim float64", "0-dim float32", "tensor"])
+@pytest.mark.parametrize("n", [1, 7, 1000])
+def test_lerp_bits_equal_pytorch(dt, wkind, n):
+    # Both branches (|w| < 0.5 and not), vector bodies and tails, out of place and in place.
+    rng = np.random.default_rng(n)
+    s, e = rng.standard_normal(n).astype(np.float32), rng.standard_normal(n).astype(np.float32)
+    w = rng.uniform(-1.5, 1.5, n).astype(np.float32)
+    w[: n // 2] = rng.uniform(-0.6, 0.6, n // 2)
+    expected = _as_np_torch(torch.lerp(*_operands(torch, dt, wkind, s, e, w)))
+    np.testing.assert_array_equal(_as_np(tc.lerp(*_operands(tc, dt, wkind, s, e, w))), expected)
+    a, b, c = _operands(tc, dt, wkind, s, e, w)
+    assert a.lerp_(b, c) is a
+    np.testing.assert_array_equal(_as_np(a), expected)
+
+
+def test_lerp_special_values_equal_pytorch():
+    x = np.array([np.inf, -np.inf, np.nan, 1.0, 0.0, 2.5])
+    y = np.array([1.0, np.inf, 2.0, np.nan, -np.inf, 2.5])
+    for w in (0.0, 0.3, 0.5, 1.0, -2.0, np.nan, np.inf):
+        np.testing.assert_array_equal(tc.lerp(tc.tensor(x), tc.tensor(y), w).numpy(),
+                                      torch.lerp(torch.tensor(x), torch.tensor(y), w).numpy())
+
+
+@pytest.mark.parametrize("start_dtype,weight_dtype", [("float64", "float32"), ("complex128", "float32"),
+                                                      ("float32", "float64"), ("complex64", "float64")])
+def test_lerp_weight_of_another_dtype_is_not_rounded_in_its_own(start_dtype, weight_dtype):
+    # lerp(complex128, complex128, float32 0-dim) computed 1 - w in float32: off by 4e-7.
+    s = np.array([-1.25 + 1.5j, 3.3 - 0.25j] * 8) if "complex" in start_dtype else np.array([-1.25, 3.3] * 8)
+    e = np.array([-4.85 - 2.33j, 0.85 - 4.07j] * 8) if "complex" in start_dtype else np.array([-4.85, 0.85] * 8)
+    s, e, w = s.astype(start_dtype), e.astype(start_dtype), np.array(-1.35, weight_dtype)
+    got = tc.lerp(tc.tensor(s), tc.tensor(e), tc.tensor(w)).numpy()
+    expected = torch.lerp(torch.tensor(s), torch.tensor(e), torch.tensor(w)).numpy()
+    assert got.dtype == expected.dtype
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-15 if start_dtype.endswith("128") or
+                               start_dtype == "float64" else 1e-6)
+
+
+def test_lion_style_updates_follow_pytorch_bit_for_bit():
+    # exp_avg.lerp_(grad, 1 - beta) every step, as the Lion optimizer and EMA weights do:
+    # one rounding per step keeps the trajectory identical to PyTorch's.
+    rng = np.random.default_rng(0)
+    grads = rng.standard_normal((60, 257)).astype(np.float32)
+    ours, theirs = tc.zeros(257), torch.zeros(257)
+    for g in grads:
+        ours.lerp_(tc.tensor(g), 1 - 0.99)
+        theirs.lerp_(torch.tensor(g), 1 - 0.99)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_lerp_gradients_in_float64():
+    rng = np.random.default_rng(1)
+    a, b, w = (rng.standard_normal(6) for _ in range(3))
+    w[:3] *= 0.2
+    ta, tb, tw = (tc.tensor(v, requires_grad=True) for v in (a, b, w))
+    assert tc.autograd.gradcheck(tc.lerp, (ta, tb, tw))
+    assert tc.autograd.gradcheck(lambda x, y: tc.lerp(x, y, 0.75), (ta, tb))
+    pa, pb, pw = (torch.tensor(v, requires_grad=True) for v in (a, b, w))
+    (torch.lerp(pa, pb, pw) ** 2).sum().backward()
+    (tc.lerp(ta, tb, tw) ** 2).sum().backward()
+    for x, y in ((ta, pa), (tb, pb), (tw, pw)):
+        np.testing.assert_allclose(x.grad.numpy(), y.grad.numpy(), rtol=1e-12, atol=1e-14)
+    assert tc.lerp(ta, tb, tw).grad_fn.name() == torch.lerp(pa, pb, pw).grad_fn.name()
+    assert tc.lerp(ta, tb, 0.3).grad_fn.name() == torch.lerp(pa, pb, 0.3).grad_fn.name()
+
+
+def test_lerp_errors_match_pytorch():
+    for args in ((tc.ones(3, dtype=tc.int64), tc.ones(3, dtype=tc.int64), 0.5),
+                 (tc.ones(3), tc.ones(3, dtype=tc.float64), 0.5),
+                 (tc.ones(3), tc.ones(2), 0.5)):
+        targs = tuple(torch.from_numpy(a.numpy()) if isinstance(a, tc.Tensor) else a for a in args)
+        with pytest.raises(Exception) as theirs:
+            torch.lerp(*targs)
+        with pytest.raises(type(theirs.value)):
+            tc.lerp(*args)
+
+
+@pytest.mark.parametrize("dt", ["complex64", "complex128"])
+def test_complex_exp2_scales_each_part(dt):
+    # exp2(inf + 0j) was inf + nanj: ln2 * z as a complex product adds inf * 0 to the imaginary part.
+    inf, nan = np.inf, np.nan
+    z = [complex(inf, 0), complex(-inf, 0), complex(inf, 1), complex(nan, 0), complex(0, inf),
+         complex(1.5, -2.25), complex(-3, 0.5)]
+    np.testing.assert_array_equal(tc.exp2(tc.tensor(z, dtype=getattr(tc, dt))).numpy(),
+                                  torch.exp2(torch.tensor(z, dtype=getattr(torch, dt))).numpy())
+    x = tc.tensor([1.5 - 2j, 0.3 + 0.1j], dtype=tc.complex128, requires_grad=True)
+    assert tc.autograd.gradcheck(tc.exp2, (x,))
+
+
+def test_mean_of_a_float_into_an_integer_out_checks_the_dim_first():
+    # mean(x, 4, out=int64 tensor) of a float x: PyTorch's IndexError for the dim, then its cast error;
+    # an integer input still fails on its dtype first, dim or not.
+    for lib in (torch, tc):
+        with pytest.raises(IndexError, match="Dimension out of range"):
+            lib.mean(lib.zeros(0, 3, 1), 4, out=lib.zeros(0, 3, 1, dtype=lib.int64))
+        with pytest.raises(RuntimeError, match="can't be cast to the desired output type Long"):
+            lib.mean(lib.ones(2, 3), 1, out=lib.zeros(2, dtype=lib.int64))
+        with pytest.raises(RuntimeError, match="could not infer output dtype"):
+            lib.mean(lib.zeros(2, dtype=lib.int64), 3)
+        with pytest.raises(RuntimeError, match="could not infer output dtype"):
+            lib.mean(lib.zeros(2, dtype=lib.int64), 0, out=lib.zeros(()))
