@@ -131,3 +131,70 @@ def test_mean_of_a_float_into_an_integer_out_checks_the_dim_first():
             lib.mean(lib.zeros(2, dtype=lib.int64), 3)
         with pytest.raises(RuntimeError, match="could not infer output dtype"):
             lib.mean(lib.zeros(2, dtype=lib.int64), 0, out=lib.zeros(()))
+
+
+def _same_outcome(f):
+    """f(torch) and f(tensorcore): equal values (compared through numpy), or the same exception type."""
+    results = []
+    for lib in (torch, tc):
+        try:
+            r = f(lib)
+            results.append(np.asarray(r.tolist() if hasattr(r, "tolist") else r))
+        except Exception as e:  # noqa: BLE001 (the type is what is compared)
+            results.append(type(e))
+    if isinstance(results[0], type):
+        assert results[1] is results[0]
+    else:
+        assert not isinstance(results[1], type), results[1]
+        np.testing.assert_array_equal(results[1], results[0])
+
+
+def test_nansum_checks_dims_first_and_sums_integers_into_complex():
+    _same_outcome(lambda L: L.nansum(L.tensor([1j]), dim=5))                      # IndexError, not the complex error
+    _same_outcome(lambda L: L.nansum(L.tensor([1, 2]), dtype=L.complex64))        # 3+0j (was refused)
+    _same_outcome(lambda L: L.nansum(L.tensor([True]), dtype=L.complex128))
+    _same_outcome(lambda L: L.nansum(L.zeros(2, 0, dtype=L.int64).t(), dtype=L.complex64))
+    _same_outcome(lambda L: L.nansum(L.tensor([1.0, float("nan")]), dtype=L.complex64))  # NotImplementedError
+    _same_outcome(lambda L: L.nansum(L.tensor([1j])))                             # RuntimeError
+    _same_outcome(lambda L: L.nansum(L.tensor([1.0, float("nan"), 2.0])))
+
+
+def test_complex_norm_of_a_0dim_tensor_refuses_repeated_dims():
+    _same_outcome(lambda L: L.norm(L.tensor(1j), dim=[0, 0]))
+    _same_outcome(lambda L: L.norm(L.tensor(3 + 4j), dim=[0]))
+
+
+def test_radd_scales_the_other_operand_as_pytorch():
+    # int64 tensor .__radd__(complex64 tensor): PyTorch computes self + 1 * other, so an infinite other
+    # gets inf * 0 = NaN in its imaginary part; other + self did not.
+    _same_outcome(lambda L: L.tensor([[-4], [-3], [4]]).__radd__(
+        L.tensor([[complex("-inf")], [complex("inf")], [-0.75 + 0.72j]], dtype=L.complex64)).view(L.float32))
+    _same_outcome(lambda L: 3 + L.tensor([1.5, -2.0]))
+    _same_outcome(lambda L: ((2 + 1j) + L.tensor([float("inf"), 1.0])).view(L.float32))
+
+
+@pytest.mark.parametrize("key", ["mask", "slice+mask", "int+mask"])
+@pytest.mark.parametrize("value", [-0.41, -3.0, 300.0, 3.7, float("nan"), 3, -3, 300, -300, True])
+def test_masked_setitem_checks_the_value_as_a_scalar(key, value):
+    # x[mask] = one-element tensor is PyTorch's masked_fill with value.item(): a float or int that does not
+    # fit the target dtype raises instead of wrapping (-0.41 into uint8 silently wrote 0, 300.0 wrote 44).
+    def run(L):
+        x = L.zeros(1, 3, dtype=L.uint8)
+        mask = L.tensor([True, True, False])
+        k = {"mask": mask.reshape(1, 3), "slice+mask": (slice(None, None, 2), mask), "int+mask": (0, mask)}[key]
+        x[k] = L.tensor([value] if isinstance(value, float) and value == 3.7 else value)
+        return x
+    _same_outcome(run)
+
+
+def test_masked_setitem_into_narrow_floats_and_signed_ints():
+    def fill(dtype_name, value):
+        def run(L):
+            x = L.zeros(3, dtype=getattr(L, dtype_name))
+            x[L.tensor([True, False, True])] = L.tensor(value)
+            return x.float()
+        return run
+    _same_outcome(fill("float16", 1e6))      # RuntimeError
+    _same_outcome(fill("int8", -200))        # RuntimeError
+    _same_outcome(fill("int8", -100))
+    _same_outcome(fill("float16", 1.5))

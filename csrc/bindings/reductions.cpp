@@ -144,12 +144,16 @@ py::object mean_impl(const Call& c, const Tensor& a, std::optional<DType> dt) {
 
 py::object nansum_impl(const Call& c, const Tensor& a, std::optional<DType> dt) {
   check_grad_dtype(a, dt);
+  Shape dims = dims_of(c);
+  for (int64_t d : dims) wrap_dim(d, a.dim(), "nansum");  // the dims' IndexError first, as PyTorch
   // PyTorch's CPU kernel refuses a complex input even when dtype= asks for a real sum
   TC_CHECK(!is_complex(a.dtype()), "nansum on CPU does not support complex inputs");
-  Tensor x = cast(a, dt);
-  TC_CHECK(!is_complex(x.dtype()), "nansum on CPU does not support complex inputs");
-  Shape dims = dims_of(c);
   bool keepdim = bool_of(c, "keepdim", false);
+  // An integral input has no NaN to skip: a plain sum, into any dtype= (complex included, as PyTorch).
+  if (!is_floating(a.dtype())) return wrap(ops::sum(cast(a, dt), dims, keepdim, dt));
+  Tensor x = cast(a, dt);
+  if (is_complex(x.dtype()))
+    raise(ErrorKind::NotImplemented, "\"nansum_cpu\" not implemented for '", scalar_type_name(x.dtype()), "'");
   if (!is_floating(x.dtype())) return wrap(ops::sum(x, dims, keepdim, dt));  // no NaN to skip
   Tensor r = ops::sum(ops::where(ops::unary(UnaryOp::IsNan, x), ops::wrapped_scalar(Scalar::from_double(0.0)), x), dims,
                       keepdim);

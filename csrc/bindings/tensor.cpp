@@ -213,7 +213,9 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
       },                                                                           \
       py::is_operator());
   TC_BIN("__add__", ops::binary(BinaryOp::Add, x, y))
-  TC_BIN("__radd__", ops::binary(BinaryOp::Add, y, x))
+  // self + other with other as the alpha-scaled operand, as PyTorch's __radd__ (self.add(other)): it differs
+  // from other + self for a complex infinity (Note [Complex add is a + alpha * b]).
+  TC_BIN("__radd__", ops::binary(BinaryOp::Add, x, y))
   TC_BIN("__sub__", ops::binary(BinaryOp::Sub, x, y))
   TC_BIN("__rsub__", rsub_number(y, x))
   TC_BIN("__mul__", ops::binary(BinaryOp::Mul, x, y))

@@ -184,6 +184,9 @@ Tensor complex_norm(const Tensor& a, double p, const Shape& dims, bool keepdim) 
   // sqrt(sum(re^2 + im^2)): the 2-norm of the pairs over the same dims and the pair dim. Its gradient is z / norm,
   // 0 at z = 0 like PyTorch's, where abs's would be 0/0.
   Shape pair_dims = reduced_dims(a, dims, "linalg.vector_norm");
+  for (size_t i = 0; i < pair_dims.size(); ++i)  // (the real reduction's check, before a 0-dim input drops them)
+    for (size_t j = 0; j < i; ++j)
+      TC_CHECK(pair_dims[i] != pair_dims[j], "dim ", pair_dims[i], " appears multiple times in the list of dims");
   if (a.dim() == 0) pair_dims.clear();  // a 0-dim input's dim 0 (or -1) names itself: only the pair dim is reduced
   pair_dims.push_back(a.dim());
   Tensor r = norm(view_as_real(a), 2.0, pair_dims, keepdim);

@@ -240,6 +240,9 @@ def __setitem__(self, key, value):
                 # after the mask's own IndexError
                 self[key]
                 narrow_complex_scalar(builtins.complex(value.item()), self.dtype.name)
+            elif not value.is_complex() and value.dtype is not bool_ and self.dtype is not bool_:
+                self[key]  # (the mask's IndexError first)
+                _check_fill_value_range(value.item(), self.dtype.name)
             value = value.to(self.dtype)  # (Note [Which assignments are a masked fill])
     if isinstance(key, (builtins.bool, list)):
         _check_no_overlap(self)  # index_put_ into an expanded tensor: PyTorch's RuntimeError
@@ -276,6 +279,24 @@ def _is_bool_mask(k):
     if isinstance(k, Tensor):
         return k.dtype is bool_ and k.dim() > 0
     return isinstance(k, list) and len(k) > 0 and builtins.all(isinstance(b, builtins.bool) for b in k)
+
+
+def _check_fill_value_range(v, dtype_name):
+    """c10's checked conversion of the one value a masked fill reads as a
+    scalar (PyTorch's masked_fill path of x[mask] = t): a float outside the
+    target's range (NaN into an integer dtype included) and an integer beyond
+    it raise; a negative integer may wrap into an unsigned dtype, as c10
+    allows for uint8."""
+    from ._dtype_refusals import CHECKED_CONVERT_NAMES, _FLOAT_MAX, _overflows
+    if isinstance(v, builtins.float):
+        bad = _overflows(v, dtype_name)
+    elif dtype_name in _FLOAT_MAX or dtype_name == "float64":
+        bad = dtype_name in _FLOAT_MAX and builtins.abs(v) > _FLOAT_MAX[dtype_name]
+    else:
+        info = np.iinfo(dtype_name)
+        bad = v > info.max or (v < info.min and not (info.min == 0 and -v <= info.max))
+    if bad:
+        raise RuntimeError(f"value cannot be converted to type {CHECKED_CONVERT_NAMES[dtype_name]} without overflow")
 
 
 def _is_mask_fill(key, value):
