@@ -11,12 +11,14 @@ differentiable op (gradients to input, weight and bias come from their nodes).
 """
 from __future__ import annotations
 from typing import Any
+import builtins
+
 import numpy as np
 
 from .. import _C
 from .._naming import grad_fn_named
 from ._conv_ops import _check_conv_dtypes, _check_conv_weight, _conv_padding, _conv_param
-from ._conv_transpose import _insert_zeros
+from ._conv_transpose import _check_transpose_args, _insert_zeros
 from ._padding import pad
 
 Tensor = _C.Tensor
@@ -35,8 +37,16 @@ def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
         raise RuntimeError(f"Expected 5-dimensional input for 5-dimensional weight {list(weight.shape)}, but got "
                            f"{weight.dim()}-dimensional weight")
     stride, dilation = _conv_param(stride, 3, "stride"), _conv_param(dilation, 3, "dilation")
+    # PyTorch's convolution checks these before any size arithmetic (a zero stride would divide by it below).
+    if builtins.any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if builtins.any(d <= 0 for d in dilation):
+        raise RuntimeError("non-positive dilation is not supported")
     _check_conv_weight(weight, int(groups), 3)
     _check_conv_dtypes(x, weight, bias)
+    if bias is not None and (bias.dim() != 1 or bias.shape[0] != weight.shape[0]):
+        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with "
+                           f"{weight.shape[0]} elements, but got bias of size {list(bias.shape)} instead")
     before, after = _conv_padding(padding, weight, stride, dilation, 3)
     if x.shape[1] != weight.shape[1] * groups:
         raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
@@ -70,6 +80,7 @@ def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
 @grad_fn_named("ConvolutionBackward0")
 def conv_transpose3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1, dilation: Any = 1) -> Tensor:
     """The adjoint of conv3d (Note [Transposed convolution as a convolution])."""
+    _check_transpose_args("conv_transpose3d", padding, weight, groups)
     if input.dim() not in (4, 5):
         raise RuntimeError(f"Expected 4D (unbatched) or 5D (batched) input to conv_transpose3d, but got input of "
                            f"size: {list(input.shape)}")

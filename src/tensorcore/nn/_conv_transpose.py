@@ -34,7 +34,25 @@ def _insert_zeros(x, stride, dim):
     return spread.reshape(merged).narrow(dim, 0, (n - 1) * stride + 1)
 
 
+def _check_transpose_args(name, padding, weight, groups):
+    """The argument checks PyTorch's transposed convolutions make before any
+    size arithmetic: padding is ints only (no 'same'/'valid' strings, which
+    its binding refuses as a TypeError), and groups must divide the weight's
+    first (in_channels) dim."""
+    if isinstance(padding, str):
+        raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
+    if isinstance(padding, (tuple, list)):  # a module stores padding='same' as ('same', 'same')
+        for pos, element in enumerate(padding):
+            if isinstance(element, str):
+                raise TypeError(f"{name}(): argument 'padding' (position 5) must be tuple of ints, but found "
+                                f"element of type str at pos {pos}")
+    if weight.dim() >= 1 and int(groups) > 0 and weight.shape[0] % int(groups):
+        raise RuntimeError(f"Given groups={int(groups)}, expected weight to be divisible by {int(groups)} at "
+                           f"dimension 0, but got weight of size {list(weight.shape)} instead")
+
+
 def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1, dilation: Any = 1) -> Tensor:
+    _check_transpose_args("conv_transpose2d", padding, weight, groups)
     if input.dim() not in (3, 4):
         raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of "
                            f"size: {list(input.shape)}")
@@ -73,6 +91,7 @@ def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
 
 @grad_fn_named("ConvolutionBackward0")
 def conv_transpose1d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1, dilation: Any = 1) -> Tensor:
+    _check_transpose_args("conv_transpose1d", padding, weight, groups)
     if input.dim() not in (2, 3):
         raise RuntimeError(f"Expected 2D (unbatched) or 3D (batched) input to conv_transpose1d, but got input of "
                            f"size: {list(input.shape)}")
