@@ -132,6 +132,10 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: Any = False, count_include_pad: Any = True,
                divisor_override: Any = None) -> Tensor:
+    if isinstance(input, Tensor) and input.dim() < 3:
+        # PyTorch's avg_pool2d reads input.size(-3) before any shape check.
+        span = builtins.max(input.dim(), 1)
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-span}, {span - 1}], but got -3)")
     _check_pool2d_input(input)
     return _C.avg_pool2d(input, _ints(kernel_size), [] if stride is None else _ints(stride), _ints(padding),
                          bool(ceil_mode), bool(count_include_pad),

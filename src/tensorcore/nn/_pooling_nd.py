@@ -585,6 +585,20 @@ def _fractional_intervals(u, n_in, n_out, k, ft):
     return np.concatenate([seq, last], axis=-1)
 
 
+def _check_random_samples(samples, dtype, n, c, nd):
+    """PyTorch's checks of fractional max pooling's _random_samples: input's dtype, (>= N, C, nd)."""
+    if samples.dtype != dtype:
+        raise RuntimeError("Expect _random_samples to have the same dtype as input")
+    if samples.dim() != 3:
+        raise RuntimeError(f"Expect _random_samples to have 3 dimensions, got {samples.dim()}")
+    if samples.shape[0] < n:
+        raise RuntimeError("Expect _random_samples.size(0) no less then input batch size.")
+    if samples.shape[1] != c:
+        raise RuntimeError("Expect _random_samples.size(1) equals to input channel size.")
+    if samples.shape[2] != nd:
+        raise RuntimeError(f"Expect _random_samples.size(2) equals to {nd}; got {samples.shape[2]}.")
+
+
 def _fractional(input, nd, kernel_size, output_size, output_ratio, return_indices, _random_samples, name):
     if output_size is None and output_ratio is None:
         raise ValueError(f"{name} requires specifying either an output_size or an output_ratio")
@@ -599,15 +613,21 @@ def _fractional(input, nd, kernel_size, output_size, output_ratio, return_indice
     else:
         outs = list(_tup(output_size, nd, "output_size"))
     n, c = x.shape[:2]
+    # PyTorch's kernels: the 2-d one allows a window ending at the last element, the
+    # 3-d one requires it to end before (outs + k - 1 < size), for every dim.
+    dim_names = ["height", "width"] if nd == 2 else ["time", "height", "width"]
     for i in range(nd):
-        if outs[i] + k[i] - 1 > sizes[i]:
-            raise RuntimeError(f"fractional_max_pool{nd}d_out(): pool height {k[i]} too large relative to input "
-                               f"height {sizes[i]}")
+        too_large = outs[i] + k[i] - 1 > sizes[i] if nd == 2 else outs[i] + k[i] - 1 >= sizes[i]
+        if too_large:
+            raise RuntimeError(f"fractional_max_pool{nd}d{'' if nd == 2 else '_out'}(): pool {dim_names[i]} {k[i]} "
+                               f"too large relative to input {dim_names[i]} {sizes[i]}")
     if _random_samples is None:
         from .._functions import rand
         _random_samples = rand(n, c, nd, dtype=x.dtype)
+    _check_random_samples(_random_samples, x.dtype, n, c, nd)
     ft = np.float64 if x.dtype.name == "float64" else np.float32
-    u = _C._tensor_to_numpy_forced(_random_samples.detach().contiguous()).astype(ft).reshape(n, c, nd)
+    # A larger batch of samples is allowed: PyTorch reads the first n.
+    u = _C._tensor_to_numpy_forced(_random_samples.detach()[:n].contiguous()).astype(ft).reshape(n, c, nd)
     st = _strides(sizes)
     # PyTorch's kernels: the 2-d one takes sample 0 for the width and 1 for the
     # height; the 3-d one takes 0, 1, 2 for depth, height, width.
