@@ -23,6 +23,9 @@ class _PadNd(Module):
                              f"got {padding}")
 
     def forward(self, input: Any) -> Tensor:
+        if self._mode == "circular" and input.dim() not in (self._n + 1, self._n + 2):
+            # PyTorch's CircularPadNd checks the input's rank itself (a ValueError), before F.pad.
+            raise ValueError(f"expected {self._n + 1}D or {self._n + 2}D input (got {input.dim()}D input)")
         return F.pad(input, self.padding, self._mode)
 
     def extra_repr(self) -> str:
