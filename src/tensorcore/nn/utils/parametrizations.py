@@ -50,8 +50,7 @@ def weight_norm(module: Any, name: Any = "weight", dim: Any = 0) -> Tensor:
             state_dict[f"{prefix}parametrizations.{name}.original0"] = state_dict.pop(g_key)
             state_dict[f"{prefix}parametrizations.{name}.original1"] = state_dict.pop(v_key)
 
-    if hasattr(module, "_register_load_state_dict_pre_hook"):
-        module._register_load_state_dict_pre_hook(_weight_norm_compat_hook)
+    module._register_load_state_dict_pre_hook(_weight_norm_compat_hook)
     return module
 
 
