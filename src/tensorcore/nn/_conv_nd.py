@@ -11,13 +11,12 @@ differentiable op (gradients to input, weight and bias come from their nodes).
 """
 from __future__ import annotations
 from typing import Any
-import builtins
 
 import numpy as np
 
 from .. import _C
 from .._naming import grad_fn_named
-from ._conv_ops import _check_conv_dtypes, _check_conv_weight, _conv_padding, _conv_param
+from ._conv_ops import _check_conv_dtypes, _check_conv_weight, _check_stride_dilation, _conv_padding, _conv_param
 from ._conv_transpose import _check_transpose_args, _insert_zeros
 from ._padding import pad
 
@@ -37,11 +36,7 @@ def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
         raise RuntimeError(f"Expected 5-dimensional input for 5-dimensional weight {list(weight.shape)}, but got "
                            f"{weight.dim()}-dimensional weight")
     stride, dilation = _conv_param(stride, 3, "stride"), _conv_param(dilation, 3, "dilation")
-    # PyTorch's convolution checks these before any size arithmetic (a zero stride would divide by it below).
-    if builtins.any(s <= 0 for s in stride):
-        raise RuntimeError("non-positive stride is not supported")
-    if builtins.any(d <= 0 for d in dilation):
-        raise RuntimeError("non-positive dilation is not supported")
+    _check_stride_dilation(stride, dilation)  # before the size arithmetic below divides by the stride
     _check_conv_weight(weight, int(groups), 3)
     _check_conv_dtypes(x, weight, bias)
     if bias is not None and (bias.dim() != 1 or bias.shape[0] != weight.shape[0]):

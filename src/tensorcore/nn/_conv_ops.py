@@ -97,9 +97,21 @@ def _conv_padding(padding, weight, stride, dilation, spatial):
     return [t // 2 for t in total], [t - t // 2 for t in total]
 
 
+def _check_stride_dilation(stride, dilation):
+    """PyTorch's convolution checks, before any size arithmetic: a negative
+    dilation is refused in its own words, a zero one as 'non-positive'."""
+    if builtins.any(d < 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    if builtins.any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if builtins.any(d <= 0 for d in dilation):
+        raise RuntimeError("non-positive dilation is not supported")
+
+
 def _conv(name, spatial, input, weight, bias, stride, padding, dilation, groups):
     x, unbatched = _batched(input, name, spatial)
     stride, dilation = _conv_param(stride, spatial, "stride"), _conv_param(dilation, spatial, "dilation")
+    _check_stride_dilation(stride, dilation)
     _check_conv_weight(weight, int(groups), spatial)
     _check_conv_dtypes(x, weight, bias)
     before, after = _conv_padding(padding, weight, stride, dilation, spatial)

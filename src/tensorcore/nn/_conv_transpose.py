@@ -48,7 +48,7 @@ def _check_transpose_args(name, padding, weight, groups):
                                 f"element of type str at pos {pos}")
     if weight.dim() >= 1 and int(groups) > 0 and weight.shape[0] % int(groups):
         raise RuntimeError(f"Given groups={int(groups)}, expected weight to be divisible by {int(groups)} at "
-                           f"dimension 0, but got weight of size {list(weight.shape)} instead")
+                           f"dimension 0, but got weight of size [{list(weight.shape)}] instead")  # sic, doubled []
 
 
 def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1, dilation: Any = 1) -> Tensor:

@@ -1,0 +1,283 @@
+"""The vision stack and nn.utils run side by side with PyTorch: convolutions,
+pooling, padding, normalization layers, pruning, parametrizations and
+functional_call. Each case is one call under both libraries: both raise the
+same exception type (and, where the message is PyTorch's, the same message),
+or both return the same values, gradients and state_dict keys. Every case
+differed before its fix (probe23)."""
+import builtins
+import warnings
+
+import numpy as np
+import pytest
+
+import tensorcore as tc
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("torch.nn.utils.prune")  # PyTorch does not import it with torch.nn.utils
+
+
+def _builtin_base(e):
+    """An exception by the builtin class it derives from (torch's own classes are RuntimeErrors)."""
+    for cls in type(e).__mro__:
+        if getattr(builtins, cls.__name__, None) is cls:
+            return cls.__name__
+    return type(e).__name__
+
+
+def _neutral(r):
+    if isinstance(r, (tc.Tensor, torch.Tensor)):
+        r = r.detach()
+        values = r.double().numpy() if r.dtype.is_floating_point else r.numpy()
+        return ("tensor", str(r.dtype).split(".")[-1], tuple(r.shape), np.round(values, 9).tolist())
+    if isinstance(r, (list, tuple)):
+        return [_neutral(x) for x in r]
+    if isinstance(r, dict):
+        return {k: _neutral(v) for k, v in r.items()}
+    if isinstance(r, (tc.Size, torch.Size)):
+        return tuple(r)
+    return r
+
+
+def outcome(f, m):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return "returns", _neutral(f(m))
+    except Exception as e:  # noqa: BLE001 - the exception type is what is compared
+        return "raises", _builtin_base(e), str(e).split("\n")[0]
+
+
+def assert_same(f, message=True):
+    want, got = outcome(f, torch), outcome(f, tc)
+    if not message and want[0] == "raises":
+        want, got = want[:2], got[:2]
+    assert got == want
+
+
+def values(*shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape)
+
+
+def built(m, ctor):
+    """ctor(m) with PyTorch's initial weights (seeded), copied through numpy."""
+    torch.manual_seed(0)
+    reference = ctor(torch)
+    if m is torch:
+        return reference
+    module = ctor(tc)
+    module.load_state_dict({k: tc.tensor(v.detach().numpy().copy()) for k, v in reference.state_dict().items()})
+    return module
+
+
+# ---- convolutions ----
+@pytest.mark.parametrize("nd", [1, 2, 3])
+@pytest.mark.parametrize("padding", ["same", "valid"])
+def test_transposed_convolution_refuses_padding_strings_as_type_error(nd, padding):
+    def functional(m):
+        fn = getattr(m.nn.functional, f"conv_transpose{nd}d")
+        return fn(m.ones(2, 4, *(5,) * nd), m.ones(4, 3, *(3,) * nd), padding=padding)
+
+    def module(m):
+        return getattr(m.nn, f"ConvTranspose{nd}d")(4, 6, 3, padding=padding)(m.ones(2, 4, *(5,) * nd))
+    assert_same(functional)
+    assert_same(module)
+
+
+@pytest.mark.parametrize("nd", [1, 2, 3])
+def test_transposed_convolution_groups_must_divide_in_channels(nd):
+    def f(m):
+        fn = getattr(m.nn.functional, f"conv_transpose{nd}d")
+        return fn(m.ones(2, 4, *(5,) * nd), m.ones(4, 3, *(3,) * nd), groups=3)
+    assert_same(f)
+
+
+@pytest.mark.parametrize("nd", [1, 2, 3])
+@pytest.mark.parametrize("arg", ["stride", "dilation"])
+@pytest.mark.parametrize("amount", [0, -1])
+def test_convolution_refuses_non_positive_stride_and_dilation(nd, arg, amount):
+    assert_same(lambda m: getattr(m.nn, f"Conv{nd}d")(3, 4, 3, **{arg: amount})(m.ones(2, 3, *(5,) * nd)))
+    assert_same(lambda m: getattr(m.nn.functional, f"conv{nd}d")(m.ones(2, 3, *(5,) * nd), m.ones(4, 3, *(3,) * nd),
+                                                                 **{arg: amount}))
+
+
+def test_conv3d_refuses_a_mis_sized_bias():
+    assert_same(lambda m: m.nn.functional.conv3d(m.ones(2, 4, 6, 6, 6), m.ones(6, 4, 3, 3, 3), m.ones(5)))
+
+
+# ---- pooling ----
+@pytest.mark.parametrize("nd", [2, 3])
+@pytest.mark.parametrize("samples_shape", [(1, 1, None), (2, 1, None), (2, 3, None), (3, 3, None), (2, 3, 4), (2, 3)])
+@pytest.mark.parametrize("batched", [True, False])
+def test_fractional_max_pool_checks_random_samples(nd, samples_shape, batched):
+    shape = tuple(nd if s is None else s for s in samples_shape)
+    input_shape = ((2, 3) if batched else (3,)) + (9,) * nd
+    for dtype in ("float32", "float64"):
+        def f(m):
+            samples = m.tensor(np.abs(values(*shape)) / 4, dtype=getattr(m, dtype))
+            fn = getattr(m.nn.functional, f"fractional_max_pool{nd}d")
+            return fn(m.tensor(values(*input_shape), dtype=m.float32), 2, output_size=4, _random_samples=samples,
+                      return_indices=True)
+        assert_same(f)
+
+
+@pytest.mark.parametrize("output_size", [(8, 8, 8), (7, 8, 7), (7, 7, 8), (7, 7, 7), (4, 9), (9, 4), (8, 8)])
+def test_fractional_max_pool_size_limits(output_size):
+    nd = len(output_size)
+    samples = values(1, 1, nd, seed=3) ** 2 / 10
+
+    def f(m):
+        fn = getattr(m.nn.functional, f"fractional_max_pool{nd}d")
+        x = m.tensor(values(1, 1, *(9,) * nd), requires_grad=True)
+        y = fn(x, 2, output_size=output_size, _random_samples=m.tensor(samples))
+        y.sum().backward()
+        return y, x.grad
+    assert_same(f)
+
+
+@pytest.mark.parametrize("shape", [(7,), (2, 7), ()])
+def test_avg_pool2d_of_too_few_dims_is_an_index_error(shape):
+    assert_same(lambda m: m.nn.functional.avg_pool2d(m.ones(*shape), 2))
+    assert_same(lambda m: m.nn.AvgPool2d(2)(m.ones(*shape)))
+
+
+# ---- padding ----
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("shape", [(1, 0, 3), (0, 2, 3), (1, 2, 0), (0, 3), (1, 0, 3, 3), (1, 3, 0, 3), (0, 3, 3),
+                                   (0, 1, 3, 3, 3), (1, 1, 3, 0, 3)])
+def test_pad_of_an_empty_non_batch_dim(mode, shape):
+    pads = (1, 1) * builtins.min(len(shape) - 1, 3 if len(shape) == 5 else 2 if len(shape) == 4 else 1)
+    assert_same(lambda m: m.nn.functional.pad(m.ones(*shape), pads, mode=mode))
+
+
+@pytest.mark.parametrize("nd", [1, 2, 3])
+@pytest.mark.parametrize("rank_offset", [-1, 3])
+def test_circular_pad_module_checks_rank_with_value_error(nd, rank_offset):
+    assert_same(lambda m: getattr(m.nn, f"CircularPad{nd}d")(1)(m.ones(*(3,) * (nd + rank_offset))))
+
+
+# ---- CrossMapLRN2d ----
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("channels", [1, 3, 6])
+def test_cross_map_lrn2d_gradient_is_pytorchs_legacy_backward(size, channels):
+    def f(m):
+        x = m.tensor(values(2, channels, 3, 4), requires_grad=True)
+        y = m.nn.CrossMapLRN2d(size, alpha=0.3, beta=0.8, k=1.5)(x)
+        (y * m.tensor(values(2, channels, 3, 4, seed=7))).sum().backward()
+        return y, x.grad, type(y.grad_fn).__name__
+    assert_same(f)
+
+
+# ---- pruning ----
+def test_prune_remove_leaves_earlier_state_dict_tensors_unpruned():
+    def f(m):
+        conv = built(m, lambda L: L.nn.Conv2d(3, 4, 3).double())
+        L_prune = m.nn.utils.prune
+        L_prune.l1_unstructured(conv, "weight", amount=0.3)
+        before = dict(conv.state_dict())
+        L_prune.remove(conv, "weight")
+        return before, dict(conv.state_dict()), len(conv._forward_pre_hooks)
+    assert_same(f)
+
+
+# ---- functional_call and tied weights ----
+def _tied(m):
+    class Tied(m.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a = m.nn.Linear(3, 3, bias=False).double()
+            self.b = m.nn.Linear(3, 3, bias=False).double()
+            self.b.weight = self.a.weight
+
+        def forward(self, x):
+            return self.b(self.a(x))
+    module = Tied()
+    with m.no_grad():
+        module.a.weight.copy_(m.tensor(values(3, 3, seed=4)))
+    return module
+
+
+@pytest.mark.parametrize("tie_weights", [True, False])
+@pytest.mark.parametrize("strict", [True, False])
+@pytest.mark.parametrize("given", ["a", "b", "ab_same", "ab_different"])
+def test_functional_call_ties_weights(tie_weights, strict, given):
+    def f(m):
+        module = _tied(m)
+        w = m.tensor(values(3, 3, seed=3), requires_grad=True)
+        other = m.tensor(values(3, 3, seed=5))
+        replacements = {"a": {"a.weight": w}, "b": {"b.weight": w}, "ab_same": {"a.weight": w, "b.weight": w},
+                        "ab_different": {"a.weight": w, "b.weight": other}}[given]
+        y = m.func.functional_call(module, replacements, (m.tensor(values(2, 3)),), tie_weights=tie_weights,
+                                   strict=strict)
+        y.sum().backward()
+        return y, w.grad, module.a.weight.grad
+    assert_same(f)
+
+
+# ---- parametrizations ----
+def test_weight_norm_parametrization_loads_an_old_weight_g_weight_v_checkpoint():
+    torch.manual_seed(0)
+    old = torch.nn.utils.weight_norm(torch.nn.Linear(3, 2).double())
+    checkpoint = {k: v.detach().numpy().copy() for k, v in old.state_dict().items()}
+
+    def f(m):
+        module = m.nn.utils.parametrizations.weight_norm(m.nn.Linear(3, 2).double())
+        module.load_state_dict({k: m.tensor(v) for k, v in checkpoint.items()})
+        return list(module.state_dict()), module.weight
+    assert_same(f)
+
+
+def test_private_load_state_dict_pre_hook_is_called_without_the_module():
+    def f(m):
+        seen = []
+        module = m.nn.Linear(2, 2)
+        module._register_load_state_dict_pre_hook(lambda state_dict, prefix, *rest: seen.append(sorted(state_dict)))
+        module._register_load_state_dict_pre_hook(lambda mod, state_dict, *rest: seen.append(type(mod).__name__),
+                                                  with_module=True)
+        module.load_state_dict(m.nn.Linear(2, 2).state_dict())
+        return seen
+    assert_same(f)
+
+
+@pytest.mark.parametrize("orthogonal_map", [None, "matrix_exp", "cayley", "householder"])
+@pytest.mark.parametrize("shape", [(4, 4), (5, 3), (3, 5)])
+@pytest.mark.parametrize("use_trivialization", [True, False])
+def test_orthogonal_parametrization_values_gradients_and_state_dict(orthogonal_map, shape, use_trivialization):
+    def f(m):
+        module = built(m, lambda L: L.nn.Linear(shape[1], shape[0]).double())
+        m.manual_seed(1)
+        m.nn.utils.parametrizations.orthogonal(module, orthogonal_map=orthogonal_map,
+                                               use_trivialization=use_trivialization)
+        result = [dict(module.state_dict()), module.weight]
+        optimizer = m.optim.SGD(module.parameters(), lr=0.1)
+        for step in range(3):
+            optimizer.zero_grad()
+            y = module(m.tensor(values(4, shape[1], seed=step)))
+            y.pow(3).sum().backward()
+            optimizer.step()
+            result += [y, module.parametrizations.weight.original.grad]
+        m.manual_seed(2)
+        module.weight = m.tensor(values(*shape, seed=5))  # right_inverse
+        return result + [module.weight, dict(module.state_dict())]
+    want, got = outcome(f, torch), outcome(f, tc)
+    if want[0] == "raises":
+        assert got[:2] == want[:2]
+        return
+    assert got[0] == "returns"
+    _assert_close(got[1], want[1])
+
+
+def _assert_close(got, want):
+    if isinstance(want, tuple) and want and want[0] == "tensor":
+        assert got[:3] == want[:3]
+        np.testing.assert_allclose(np.array(got[3], dtype=float), np.array(want[3], dtype=float), rtol=1e-6,
+                                   atol=1e-8)
+    elif isinstance(want, dict):
+        assert list(got) == list(want)
+        for k in want:
+            _assert_close(got[k], want[k])
+    elif isinstance(want, list):
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            _assert_close(g, w)
+    else:
+        assert got == want
