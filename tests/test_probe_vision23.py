@@ -281,3 +281,35 @@ def _assert_close(got, want):
             _assert_close(g, w)
     else:
         assert got == want
+
+
+# ---- grad_fn names of the composed vision ops (printed in a tensor's repr) ----
+_NAMED_OPS = {
+    "max_pool3d": "F.max_pool3d(x.unsqueeze(0), 2)", "max_pool3d_unbatched": "F.max_pool3d(x, 2)",
+    "max_pool3d_indices": "F.max_pool3d(x, 2, return_indices=True)[0]",
+    "avg_pool3d": "F.avg_pool3d(x.unsqueeze(0), 2)", "avg_pool3d_unbatched": "F.avg_pool3d(x, 2)",
+    "adaptive_avg_pool3d": "F.adaptive_avg_pool3d(x.unsqueeze(0), 3)",
+    "adaptive_max_pool2d": "F.adaptive_max_pool2d(x, 3)", "adaptive_max_pool2d_unbatched": "F.adaptive_max_pool2d(x[0], 4)",
+    "adaptive_max_pool3d": "F.adaptive_max_pool3d(x.unsqueeze(0), 3)",
+    "fractional_max_pool2d": "F.fractional_max_pool2d(x, 2, output_size=3)",
+    "max_unpool1d": "F.max_unpool1d(*F.max_pool1d(x[0], 2, return_indices=True), 2)",
+    "max_unpool2d": "F.max_unpool2d(*F.max_pool2d(x, 2, return_indices=True), 2)",
+    "max_unpool3d": "F.max_unpool3d(*F.max_pool3d(x.unsqueeze(0), 2, return_indices=True), 2)",
+    "bilinear_antialias": "F.interpolate(x, scale_factor=0.5, mode='bilinear', antialias=True)",
+    "bicubic_antialias": "F.interpolate(x, scale_factor=0.5, mode='bicubic', antialias=True)",
+    "grid_sample": "F.grid_sample(x, m.zeros(2, 3, 3, 2, dtype=m.float64), align_corners=False)",
+    "grid_sample3d": "F.grid_sample(x.unsqueeze(0), m.zeros(1, 3, 3, 3, 3, dtype=m.float64), align_corners=False)",
+    "affine_grid": "F.affine_grid(x[:1, 0, :2, :3], [1, 1, 4, 4], align_corners=False)",
+    "channel_shuffle": "F.channel_shuffle(x, 2)", "unfold": "F.unfold(x, 2)", "unfold_unbatched": "F.unfold(x[0], 2)",
+    "fold": "F.fold(x.reshape(2, 4, 36)[:, :, :25], (6, 6), 2)",
+}
+
+
+@pytest.mark.parametrize("name", list(_NAMED_OPS))
+def test_grad_fn_names_of_vision_ops(name):
+    def f(m):
+        x = m.tensor(values(2, 4, 6, 6), requires_grad=True)
+        y = eval(_NAMED_OPS[name], {"m": m, "F": m.nn.functional, "x": x})
+        y.sum().backward()
+        return type(y.grad_fn).__name__, y, x.grad
+    assert_same(f)

@@ -164,6 +164,7 @@ def _check_im2col_dtype(input, op):
     raise NotImplementedError(f"\"{op}_out_cpu\" not implemented for '{SCALAR_TYPE_NAMES[input.dtype.name]}'")
 
 
+@grad_fn_named("Im2ColBackward0")
 def unfold(input: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
     """Sliding blocks of (N, C, H, W) as columns (N, C*kH*kW, L)."""
     if input.dim() < 3:  # PyTorch reads the channel dim before checking the rank
@@ -198,6 +199,7 @@ def unfold(input: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, st
     return out.squeeze(0) if unbatched else out
 
 
+@grad_fn_named("Col2ImBackward0")
 def fold(input: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
     """Sums columns (N, C*kH*kW, L) back into (N, C, H, W): unfold's adjoint."""
     size = _im2col_pair(output_size, "output_size")

@@ -558,6 +558,7 @@ def _adaptive_bounds(n_in, n_out):
     return [((i * n_in) // n_out, -((-(i + 1) * n_in) // n_out)) for i in range(n_out)]
 
 
+@grad_fn_named("AdaptiveMaxPool2DBackward0")
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     from ._pooling_nd import _adaptive_max_nd, adaptive_output_size
     output_size = adaptive_output_size(input, output_size, 2, "adaptive_max_pool2d")

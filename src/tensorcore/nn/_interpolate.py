@@ -194,7 +194,7 @@ def _interpolate_node_name(input, size=None, scale_factor=None, mode="nearest", 
     (Note [Composite node names]); None leaves the composite's own."""
     d = input.dim() - 2
     if antialias and mode in ("bilinear", "bicubic"):
-        return f"_Upsample{mode.capitalize()}2DAaBackward0"
+        return f"Upsample{mode.capitalize()}2DAaBackward0"
     names = {"nearest": f"UpsampleNearest{d}DBackward0", "nearest-exact": f"UpsampleNearestExact{d}DBackward0",
              "linear": "UpsampleLinear1DBackward0", "bilinear": "UpsampleBilinear2DBackward0",
              "bicubic": "UpsampleBicubic2DBackward0", "trilinear": "UpsampleTrilinear3DBackward0",
@@ -353,6 +353,7 @@ def _base_coords(n, align_corners, dtype):
     return ls if align_corners else ls * ((n - 1) / n)
 
 
+@grad_fn_named("AffineGridGeneratorBackward0")
 def affine_grid(theta: Any, size: Any, align_corners: Any = None) -> Tensor:
     """Sampling grid (N, *spatial, k) = base grid (x, y[, z], 1) @ theta^T."""
     if align_corners is None:
@@ -463,6 +464,7 @@ def _bounded(c, n, padding_mode, align_corners):
     return c
 
 
+@grad_fn_named(lambda input, *args, **kwargs: f"GridSampler{input.dim() - 2}DBackward0")
 def grid_sample(input: Any, grid: Any, mode: Any = "bilinear", padding_mode: Any = "zeros", align_corners: Any = None) -> Tensor:
     """Samples (N, C, H, W) or (N, C, D, H, W) input at the grid's (x, y[, z])
     locations in [-1, 1]; bilinear/nearest (and bicubic on 4-D input) with

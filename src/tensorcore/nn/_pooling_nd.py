@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from .. import _C
+from .._naming import grad_fn_named
 from .._dtype import int64 as _int64
 
 Tensor = _C.Tensor
@@ -204,6 +205,7 @@ def _max_pool_nd(input, nd, kernel_size, stride, padding, dilation, ceil_mode, r
     return values, indices
 
 
+@grad_fn_named("MaxPool3DWithIndicesBackward0")
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     return _max_pool_nd(input, 3, kernel_size, stride, padding, dilation, ceil_mode, return_indices, "max_pool3d")
 
@@ -225,6 +227,7 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
     return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
+@grad_fn_named("AvgPool3DBackward0")
 def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: Any = False, count_include_pad: Any = True,
                divisor_override: Any = None) -> Tensor:
     nd, name = 3, "avg_pool3d"
@@ -347,6 +350,7 @@ def _adaptive_avg_pool(input, outs, name):
     return out
 
 
+@grad_fn_named("AdaptiveAvgPool3DBackward0")
 def adaptive_avg_pool3d(input: Any, output_size: Any) -> Tensor:
     outs = adaptive_output_size(input, output_size, 3, "adaptive_avg_pool3d")
     if input.dim() not in (4, 5):
@@ -446,6 +450,7 @@ def _adaptive_max_nd(input, output_size, nd, return_indices, name, kernel=None):
     return values, indices
 
 
+@grad_fn_named("AdaptiveMaxPool3DBackward0")
 def adaptive_max_pool3d(input, output_size, return_indices=False):
     output_size = adaptive_output_size(input, output_size, 3, "adaptive_max_pool3d")
     if input.dim() not in (4, 5):
@@ -513,14 +518,17 @@ def _max_unpool(input, indices, nd, kernel_size, stride, padding, output_size, n
     return out.squeeze(0) if unbatched else out
 
 
+@grad_fn_named("SqueezeBackward1")  # PyTorch unpools a 1-d input as 2-d, then squeezes
 def max_unpool1d(input: Any, indices: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, output_size: Any = None) -> Tensor:
     return _max_unpool(input, indices, 1, kernel_size, stride, padding, output_size, "max_unpool1d")
 
 
+@grad_fn_named("MaxUnpool2DBackward0")
 def max_unpool2d(input: Any, indices: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, output_size: Any = None) -> Tensor:
     return _max_unpool(input, indices, 2, kernel_size, stride, padding, output_size, "max_unpool2d")
 
 
+@grad_fn_named("MaxUnpool3DBackward0")
 def max_unpool3d(input: Any, indices: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, output_size: Any = None) -> Tensor:
     return _max_unpool(input, indices, 3, kernel_size, stride, padding, output_size, "max_unpool3d")
 
@@ -653,12 +661,14 @@ def _tup_f(v, n):
     return tuple(float(x) for x in v) if isinstance(v, (tuple, list)) else (float(v),) * n
 
 
+@grad_fn_named("FractionalMaxPool2DBackward0")
 def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                           _random_samples=None):
     return _fractional(input, 2, kernel_size, output_size, output_ratio, return_indices, _random_samples,
                        "fractional_max_pool2d")
 
 
+@grad_fn_named("FractionalMaxPool3DBackward0")
 def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                           _random_samples=None):
     return _fractional(input, 3, kernel_size, output_size, output_ratio, return_indices, _random_samples,
