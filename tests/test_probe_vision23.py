@@ -313,3 +313,32 @@ def test_grad_fn_names_of_vision_ops(name):
         y.sum().backward()
         return type(y.grad_fn).__name__, y, x.grad
     assert_same(f)
+
+
+# ---- uint8 resampling (Note [uint8 resampling in fixed point]) ----
+@pytest.mark.parametrize("channels", [1, 3])
+@pytest.mark.parametrize("in_size", [(17, 23), (8, 8), (5, 31)])
+@pytest.mark.parametrize("out_size", [(9, 11), (34, 40), (17, 30), (5, 5), (1, 1), (3, 70)])
+@pytest.mark.parametrize("align_corners", [False, True])
+@pytest.mark.parametrize("mode,antialias", [("bilinear", False), ("bilinear", True), ("bicubic", True)])
+def test_uint8_interpolate_matches_pytorchs_fixed_point(channels, in_size, out_size, align_corners, mode, antialias):
+    image = np.random.default_rng(0).integers(0, 256, (2, channels) + in_size).astype(np.uint8)
+    assert_same(lambda m: m.nn.functional.interpolate(m.tensor(image), size=out_size, mode=mode,
+                                                      align_corners=align_corners, antialias=antialias))
+
+
+@pytest.mark.parametrize("scale_factor", [0.5, 2, 1.7, 0.3, (0.5, 2.5), 1.0])
+@pytest.mark.parametrize("recompute_scale_factor", [None, True])
+@pytest.mark.parametrize("antialias", [False, True])
+def test_uint8_bilinear_with_scale_factor(scale_factor, recompute_scale_factor, antialias):
+    image = np.random.default_rng(1).integers(0, 256, (1, 3, 13, 19)).astype(np.uint8)
+    assert_same(lambda m: m.nn.functional.interpolate(m.tensor(image), scale_factor=scale_factor, mode="bilinear",
+                                                      recompute_scale_factor=recompute_scale_factor,
+                                                      antialias=antialias))
+
+
+def test_uint8_bilinear_upsample_module_and_non_contiguous_input():
+    image = np.random.default_rng(2).integers(0, 256, (1, 3, 6, 5)).astype(np.uint8)
+    assert_same(lambda m: m.nn.Upsample(scale_factor=2, mode="bilinear")(m.tensor(image)))
+    assert_same(lambda m: m.nn.functional.interpolate(m.tensor(image).transpose(2, 3), size=(7, 9), mode="bilinear",
+                                                      antialias=True))
