@@ -342,3 +342,54 @@ def test_uint8_bilinear_upsample_module_and_non_contiguous_input():
     assert_same(lambda m: m.nn.Upsample(scale_factor=2, mode="bilinear")(m.tensor(image)))
     assert_same(lambda m: m.nn.functional.interpolate(m.tensor(image).transpose(2, 3), size=(7, 9), mode="bilinear",
                                                       antialias=True))
+
+
+# ---- argument types (Note [Int arguments are never truncated]) and remaining argument checks ----
+_X = "m.ones(1, 3, 6, 6)"
+_MALFORMED_CALLS = [
+    "F.conv2d(X, m.ones(4, 3, 3, 3), stride='a')", "F.conv2d(X, m.ones(4, 3, 3, 3), stride=1.5)",
+    "F.conv2d(X, m.ones(4, 3, 3, 3), padding=1.5)", "F.conv2d(X, m.ones(4, 3, 3, 3), groups=1.5)",
+    "F.conv2d(X, m.ones(4, 3, 3, 3), None, (1, 1.0))", "F.conv2d(X, [1.])", "F.conv2d([1.], m.ones(4, 3, 3, 3))",
+    "F.conv1d(X[0], m.ones(4, 3, 3), stride=1.0)", "F.conv3d(X.unsqueeze(0), m.ones(4, 3, 1, 3, 3), stride=1.0)",
+    "F.conv_transpose2d(X, m.ones(3, 4, 3, 3), stride=1.0)", "F.conv_transpose2d(X, m.ones(3, 4, 3, 3), groups=1.0)",
+    "F.conv_transpose3d(X.unsqueeze(0), m.ones(3, 4, 3, 3, 3), output_padding=0.0)",
+    "F.max_pool2d(X, 2.5)", "F.max_pool2d(X, 'a')", "F.max_pool2d(X, True)", "F.max_pool2d(X, 2, 1.0)",
+    "F.max_pool2d(X, 2, dilation=1.0)", "F.max_pool1d(X[0], 2.0)", "F.max_pool3d(X.unsqueeze(0), 2.0)",
+    "F.avg_pool2d(X, 2.5)", "F.avg_pool2d(X, 2, padding=0.0)", "F.avg_pool2d(X, 2, divisor_override=1.5)",
+    "F.avg_pool2d(X, 2, divisor_override=True)", "F.avg_pool1d(X[0], 2.0)", "F.avg_pool3d(X.unsqueeze(0), 2.0)",
+    "F.unfold(X, 2.5)", "F.unfold(X, 2, 1.0)", "F.fold(m.ones(1, 12, 4), (3, 3), 2.5)",
+    "F.fold(m.ones(1, 12, 4), (3, 3), 2, 1.0)", "F.max_unpool2d(X, m.zeros(1, 3, 6, 6, dtype=m.long), 2.5)",
+    "F.pad(X, (1, 1), mode=None)", "F.pad(X, (1, 1), mode=3)",
+    "F.interpolate(X, scale_factor='a')", "F.interpolate(X, scale_factor=('a', 2))",
+    "F.batch_norm(X, m.zeros(3), m.ones(3), momentum='a')", "F.batch_norm(X, m.zeros(3), m.ones(3), momentum=None)",
+    "F.batch_norm(X, None, None, training=True, momentum=None)", "F.batch_norm(X, m.zeros(3), m.ones(3), eps='a')",
+    "F.batch_norm(X, m.zeros(3), m.ones(3), momentum=True)", "F.batch_norm(X, m.zeros(3), m.ones(3), momentum=1)",
+    "F.group_norm(X, 1, eps='a')", "F.layer_norm(X, (6,), eps='a')", "F.layer_norm(X, (6,), eps=None)",
+    "F.instance_norm(X, m.zeros(3), None)", "F.instance_norm(X, None, m.ones(3))", "F.instance_norm(X, momentum='a')",
+    "F.instance_norm(X, eps='a')",
+    "F.conv_transpose2d(X, m.ones(3, 4, 3, 3), output_padding=-1)", "F.conv_transpose2d(X, m.ones(3, 4, 3, 3), padding=-1)",
+    "F.conv_transpose2d(X, m.ones(3, 4, 3, 3), padding=-1, output_padding=-1)",
+    "F.conv_transpose2d(X, m.ones(3, 4, 3, 3), stride=0, padding=-1)", "F.conv_transpose2d(X, m.ones(3, 4, 3, 3), stride=-1)",
+    "F.conv_transpose2d(X, m.ones(3, 4, 3, 3), dilation=-1)", "F.conv_transpose1d(X[0], m.ones(3, 4, 3), padding=-1)",
+    "F.conv_transpose1d(X[0], m.ones(3, 4, 3), stride=0)",
+    "F.conv_transpose3d(X.unsqueeze(0), m.ones(3, 4, 3, 3, 3), padding=-1)",
+    "F.conv_transpose3d(X.unsqueeze(0), m.ones(3, 4, 3, 3, 3), output_padding=-1)",
+    "F.conv2d(X, m.ones(4, 3, 3, 3), stride=np.int64(1))", "F.max_pool2d(X, np.int64(2))", "F.max_pool2d(X, m.tensor(2))",
+]
+
+
+@pytest.mark.parametrize("call", _MALFORMED_CALLS)
+def test_malformed_vision_calls(call):
+    assert_same(lambda m: eval(call.replace("X", _X), {"m": m, "F": m.nn.functional, "np": np}), message=False)
+
+
+@pytest.mark.parametrize("ctor", [
+    "m.nn.ConvTranspose2d(3, 4, 3, padding='same')", "m.nn.Conv2d(3, 4, 3, dilation=(1,))", "m.nn.Conv2d(3, 4, 3, padding=(0,))",
+    "m.nn.ConvTranspose1d(3, 4, 3, dilation=(1,), output_padding=(0,))", "m.nn.Conv2d(3, 4, 3, padding='same')",
+    "m.nn.ReflectionPad2d((1, 2, 3))", "m.nn.ReplicationPad1d([1, 2])", "m.nn.CircularPad2d((1, 2, 3, 4, 5))"])
+def test_module_reprs_keep_pytorchs_argument_forms(ctor):
+    assert_same(lambda m: repr(eval(ctor, {"m": m})))
+
+
+def test_reflection_pad_with_a_wrong_length_fails_at_forward():
+    assert_same(lambda m: m.nn.ReflectionPad2d((1, 2, 3))(m.ones(1, 3, 3)), message=False)

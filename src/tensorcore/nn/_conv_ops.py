@@ -12,6 +12,7 @@ from .. import _C, _dtype
 from .._naming import grad_fn_named
 from ._norm_dtypes import check_norm_dtypes
 
+from ._arg_checks import check_conv_args, check_float, check_int, check_pool_args
 from ._padding import pad  # noqa: F401  (re-exported: F.pad)
 
 Tensor = _C.Tensor
@@ -109,6 +110,7 @@ def _check_stride_dilation(stride, dilation):
 
 
 def _conv(name, spatial, input, weight, bias, stride, padding, dilation, groups):
+    check_conv_args(name, input, weight, stride, padding, dilation, groups)  # Note [Int arguments are never truncated]
     x, unbatched = _batched(input, name, spatial)
     stride, dilation = _conv_param(stride, spatial, "stride"), _conv_param(dilation, spatial, "dilation")
     _check_stride_dilation(stride, dilation)
@@ -136,6 +138,7 @@ def _check_pool2d_input(input):
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    check_pool_args("max_pool2d", kernel_size, stride, padding, dilation)
     _check_pool2d_input(input)
     values, indices = _C.max_pool2d_with_indices(input, _ints(kernel_size), [] if stride is None else _ints(stride),
                                                  _ints(padding), _ints(dilation), bool(ceil_mode))
@@ -144,6 +147,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: Any = False, count_include_pad: Any = True,
                divisor_override: Any = None) -> Tensor:
+    check_pool_args("avg_pool2d", kernel_size, stride, padding)
+    check_int("avg_pool2d", "divisor_override", divisor_override, allow_none=True)
     if isinstance(input, Tensor) and input.dim() < 3:
         # PyTorch's avg_pool2d reads input.size(-3) before any shape check.
         span = builtins.max(input.dim(), 1)
@@ -165,6 +170,8 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
 
 @grad_fn_named("NativeBatchNormBackward0")
 def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = None, bias: Any = None, training: Any = False, momentum: Any = 0.1, eps: Any = 1e-5) -> Tensor:
+    check_float("batch_norm", "momentum", momentum, 7)  # None too: the module resolves momentum=None itself
+    check_float("batch_norm", "eps", eps, 8)
     if input.dim() < 2:
         # PyTorch's kernel reads no channel dim (0 features): any parameter with
         # elements is its size mismatch; otherwise reading dim 1 fails.

@@ -72,6 +72,11 @@ def _output_sizes(input, size, scale_factor, mode, recompute_scale_factor):
             out = [int(size)] * dim
         scales = None
     elif scale_factor is not None:
+        factors = scale_factor if isinstance(scale_factor, (list, tuple)) else [scale_factor]
+        if any(isinstance(f, (str, bytes)) or f is None for f in factors):  # PyTorch's upsample op takes floats
+            raise TypeError(f"upsample_{mode.replace('-', '_')}{dim}d() received an invalid combination of "
+                            f"arguments - got (Tensor, NoneType, {type(scale_factor).__name__}), but expected one "
+                            "of:\n * (Tensor input, tuple of ints output_size, tuple of floats scale_factors)")
         if isinstance(scale_factor, (list, tuple)):
             if len(scale_factor) != dim:
                 raise ValueError("Input and scale_factor must have the same number of spatial dimensions, but "

@@ -96,6 +96,8 @@ def pad(input: Any, pad: Any, mode: Any = "constant", value: Any = None) -> Tens
     if not isinstance(input, Tensor):
         raise TypeError(f"pad(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     pad = _int_list(pad, "pad", "pad", 2)
+    if not isinstance(mode, str):
+        raise TypeError(f"pad(): argument 'mode' (position 3) must be str, not {type(mode).__name__}")
     if len(pad) % 2 or len(pad) // 2 > input.dim():
         raise RuntimeError(f"Padding length must be divisible by 2 and at most twice the number of dimensions "
                            f"of the input ({input.dim()}), got {len(pad)}" if len(pad) % 2 else

@@ -28,6 +28,7 @@ import numpy as np
 
 from .. import _C
 from .._naming import grad_fn_named
+from ._arg_checks import check_int, check_int_list, check_pool_args
 from .._dtype import int64 as _int64
 
 Tensor = _C.Tensor
@@ -207,6 +208,7 @@ def _max_pool_nd(input, nd, kernel_size, stride, padding, dilation, ceil_mode, r
 
 @grad_fn_named("MaxPool3DWithIndicesBackward0")
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    check_pool_args("max_pool3d", kernel_size, stride, padding, dilation)
     return _max_pool_nd(input, 3, kernel_size, stride, padding, dilation, ceil_mode, return_indices, "max_pool3d")
 
 
@@ -231,6 +233,8 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
 def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: Any = False, count_include_pad: Any = True,
                divisor_override: Any = None) -> Tensor:
     nd, name = 3, "avg_pool3d"
+    check_pool_args(name, kernel_size, stride, padding)
+    check_int(name, "divisor_override", divisor_override, allow_none=True)
     x, unbatched = _batched(input, nd, name)
     _check_positive_non_batch_dims(input, nd, name)
     if divisor_override is not None and divisor_override == 0:
@@ -492,6 +496,9 @@ def _unpool_output_size(input, kernel_size, stride, padding, output_size):
 
 
 def _max_unpool(input, indices, nd, kernel_size, stride, padding, output_size, name):
+    check_pool_args(name, kernel_size, stride, padding)
+    if output_size is not None:
+        check_int_list(name, "output_size", output_size)
     k = _tup(kernel_size, nd, "kernel_size")
     s = k if stride is None else _tup(stride, nd, "stride")
     p = _tup(padding, nd, "padding")
