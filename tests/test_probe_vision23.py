@@ -269,8 +269,7 @@ def test_orthogonal_parametrization_values_gradients_and_state_dict(orthogonal_m
 def _assert_close(got, want):
     if isinstance(want, tuple) and want and want[0] == "tensor":
         assert got[:3] == want[:3]
-        np.testing.assert_allclose(np.array(got[3], dtype=float), np.array(want[3], dtype=float), rtol=1e-6,
-                                   atol=1e-8)
+        np.testing.assert_allclose(np.array(got[3]), np.array(want[3]), rtol=1e-6, atol=1e-8)
     elif isinstance(want, dict):
         assert list(got) == list(want)
         for k in want:
@@ -393,3 +392,42 @@ def test_module_reprs_keep_pytorchs_argument_forms(ctor):
 
 def test_reflection_pad_with_a_wrong_length_fails_at_forward():
     assert_same(lambda m: m.nn.ReflectionPad2d((1, 2, 3))(m.ones(1, 3, 3)), message=False)
+
+
+# ---- complex convolutions (Note [Complex convolution]) ----
+def _complex_values(*shape, seed=0):
+    return values(*shape, seed=seed) + 1j * values(*shape, seed=seed + 100)
+
+
+@pytest.mark.parametrize("fn,input_shape,weight_shape,bias_size,kwargs", [
+    ("conv1d", (2, 4, 7), (6, 2, 3), 6, {"groups": 2, "padding": 1}),
+    ("conv2d", (2, 4, 7, 6), (6, 4, 3, 3), 6, {"stride": 2}),
+    ("conv2d", (4, 7, 6), (6, 4, 3, 3), 6, {"padding": "same"}),
+    ("conv3d", (2, 4, 5, 4, 6), (6, 4, 3, 2, 3), 6, {}),
+    ("conv_transpose1d", (2, 4, 5), (4, 3, 3), 3, {}),
+    ("conv_transpose2d", (2, 4, 5, 4), (4, 3, 3, 3), 3, {"stride": 2}),
+    ("conv_transpose3d", (2, 4, 3, 4, 3), (4, 3, 2, 2, 2), 3, {}),
+])
+@pytest.mark.parametrize("with_bias", [False, True])
+def test_complex_convolution_values_gradients_and_node(fn, input_shape, weight_shape, bias_size, kwargs, with_bias):
+    def f(m):
+        x = m.tensor(_complex_values(*input_shape), requires_grad=True)
+        w = m.tensor(_complex_values(*weight_shape, seed=1), requires_grad=True)
+        b = m.tensor(_complex_values(bias_size, seed=2), requires_grad=True) if with_bias else None
+        y = getattr(m.nn.functional, fn)(x, w, b, **kwargs)
+        (y.abs() ** 2).sum().backward()
+        return [y, x.grad, w.grad, type(y.grad_fn).__name__] + ([b.grad] if with_bias else [])
+    want, got = outcome(f, torch), outcome(f, tc)
+    assert got[0] == want[0] == "returns"
+    _assert_close(got[1], want[1])
+
+
+def test_complex_conv_module_and_mixed_dtypes():
+    x = _complex_values(2, 3, 5, 5).astype(np.complex64)
+    want, got = (outcome(lambda m: built(m, lambda L: L.nn.Conv2d(3, 4, 3, dtype=L.cfloat))(m.tensor(x)), lib)
+                 for lib in (torch, tc))
+    assert got[0] == want[0] == "returns"
+    np.testing.assert_allclose(np.array(got[1][3]), np.array(want[1][3]), rtol=1e-4, atol=1e-5)
+    assert_same(lambda m: m.nn.functional.conv2d(m.tensor(_complex_values(1, 3, 5, 5)), m.ones(4, 3, 3, 3,
+                                                                                           dtype=m.float64)),
+                message=False)

@@ -26,7 +26,13 @@ Tensor = _C.Tensor
 __all__ = ["conv3d", "conv_transpose3d", "unfold", "fold"]
 
 
-@grad_fn_named("ConvolutionBackward0")
+def _convolution_node_name(input, *args, **kwargs):
+    """ConvolutionBackward0, except for a complex convolution: PyTorch's ends
+    with the addition of Note [Complex convolution] (None keeps that name)."""
+    return None if isinstance(input, _C.Tensor) and input.is_complex() else "ConvolutionBackward0"
+
+
+@grad_fn_named(_convolution_node_name)
 def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: Any = 1) -> Tensor:
     check_conv_args("conv3d", input, weight, stride, padding, dilation, groups)  # Note [Int arguments are never truncated]
     if input.dim() not in (4, 5):
@@ -34,6 +40,11 @@ def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
                            f"{list(input.shape)}")
     unbatched = input.dim() == 4
     x = input.unsqueeze(0) if unbatched else input
+    if x.is_complex() and weight.is_complex() and (bias is None or bias.is_complex()):
+        from ._conv_ops import _complex_convolution  # Note [Complex convolution]
+        out = _complex_convolution(lambda xp, w, b: conv3d(xp, w, b, stride, padding, dilation, groups), x, weight,
+                                   bias)
+        return out.squeeze(0) if unbatched else out
     if weight.dim() != 5:
         raise RuntimeError(f"Expected 5-dimensional input for 5-dimensional weight {list(weight.shape)}, but got "
                            f"{weight.dim()}-dimensional weight")
@@ -74,7 +85,7 @@ def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
     return out.squeeze(0) if unbatched else out
 
 
-@grad_fn_named("ConvolutionBackward0")
+@grad_fn_named(_convolution_node_name)
 def conv_transpose3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1, dilation: Any = 1) -> Tensor:
     """The adjoint of conv3d (Note [Transposed convolution as a convolution])."""
     _check_transpose_args("conv_transpose3d", padding, weight, groups)

@@ -109,9 +109,33 @@ def _check_stride_dilation(stride, dilation):
         raise RuntimeError("non-positive dilation is not supported")
 
 
+def _complex_convolution(conv, input, weight, bias, *args):
+    """Note [Complex convolution]
+    PyTorch convolves complex tensors with Gauss's trick, three real
+    convolutions: a = conv(xr, wr, br), b = conv(xi, wi), c = conv(xr + xi,
+    wr + wi, br + bi), result a - b + i(c - a - b). The same three are done
+    here (so values round alike), each a real op of tensorcore's kernels, and
+    autograd flows through .real/.imag (the result's node is the final
+    AddBackward0, as PyTorch's)."""
+    x_r, x_i = input.real, input.imag
+    w_r, w_i = weight.real, weight.imag
+    if bias is None:
+        a = conv(x_r, w_r, None, *args)
+        c = conv(x_r + x_i, w_r + w_i, None, *args)
+    else:
+        a = conv(x_r, w_r, bias.real, *args)
+        c = conv(x_r + x_i, w_r + w_i, bias.real + bias.imag, *args)
+    b = conv(x_i, w_i, None, *args)
+    return a - b + 1j * (c - a - b)
+
+
 def _conv(name, spatial, input, weight, bias, stride, padding, dilation, groups):
     check_conv_args(name, input, weight, stride, padding, dilation, groups)  # Note [Int arguments are never truncated]
     x, unbatched = _batched(input, name, spatial)
+    if x.is_complex() and weight.is_complex() and (bias is None or bias.is_complex()):
+        out = _complex_convolution(lambda xp, w, b: _conv(name, spatial, xp, w, b, stride, padding, dilation, groups),
+                                   x, weight, bias)
+        return out.squeeze(0) if unbatched else out
     stride, dilation = _conv_param(stride, spatial, "stride"), _conv_param(dilation, spatial, "dilation")
     _check_stride_dilation(stride, dilation)
     _check_conv_weight(weight, int(groups), spatial)

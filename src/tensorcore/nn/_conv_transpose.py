@@ -104,7 +104,13 @@ def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
     return out.squeeze(0) if unbatched else out
 
 
-@grad_fn_named("ConvolutionBackward0")
+def _transpose1d_node_name(input, *args, **kwargs):
+    """ConvolutionBackward0; a complex one ends in PyTorch with the addition of
+    Note [Complex convolution] (here a squeeze follows it, so it is named)."""
+    return "AddBackward0" if isinstance(input, _C.Tensor) and input.is_complex() else "ConvolutionBackward0"
+
+
+@grad_fn_named(_transpose1d_node_name)
 def conv_transpose1d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1, dilation: Any = 1) -> Tensor:
     _check_transpose_args("conv_transpose1d", padding, weight, groups)
     check_conv_args("conv_transpose1d", input, weight, stride, padding, dilation, groups, output_padding)
