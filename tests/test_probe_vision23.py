@@ -431,3 +431,15 @@ def test_complex_conv_module_and_mixed_dtypes():
     assert_same(lambda m: m.nn.functional.conv2d(m.tensor(_complex_values(1, 3, 5, 5)), m.ones(4, 3, 3, 3,
                                                                                            dtype=m.float64)),
                 message=False)
+
+
+# ---- found by a random fuzz of pooling/convolution parameters ----
+@pytest.mark.parametrize("call", [
+    "F.avg_pool3d(m.ones(1, 1, 4, 1, 8), (2, 2, 3), padding=(0, 1, 0))",
+    "F.avg_pool3d(m.ones(2, 1, 2, 5, 5), (4, 4, 1), (2, 2, 3), (2, 1, 0), ceil_mode=True)",
+    "F.lp_pool3d(m.ones(2, 1, 8, 5, 1), 2, (3, 1, 2), ceil_mode=True)",
+    "F.avg_pool2d(m.ones(1, 1, 1, 8), (2, 3), padding=(1, 0))", "F.avg_pool1d(m.ones(1, 1, 1), 2, padding=1)",
+    "F.lp_pool1d(m.ones(1, 1, 4), 2, (2,))", "F.lp_pool1d(m.ones(1, 1, 4), 2, [2])", "F.lp_pool1d(m.ones(1, 1, 4), 2, 2)",
+    "F.lp_pool2d(m.ones(1, 1, 4, 4), 2, [2, 2])"])
+def test_pooling_size_rules(call):
+    assert_same(lambda m: eval(call, {"m": m, "F": m.nn.functional}))

@@ -24,6 +24,7 @@ takes the values by gather at that argmax, so the gradient follows it.
 """
 from __future__ import annotations
 from typing import Any
+import builtins
 import numpy as np
 
 from .. import _C
@@ -240,6 +241,10 @@ def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     k, s, p, dil, sizes, outs = _pool_geometry(x, nd, kernel_size, stride, padding, 1, ceil_mode, name)
+    if builtins.any(size < kernel for size, kernel in zip(sizes, k)):
+        # PyTorch's 3-d average pool compares the unpadded input with the kernel (its 1-d/2-d ones do not).
+        raise RuntimeError(f"input image (T: {sizes[0]} H: {sizes[1]} W: {sizes[2]}) smaller than kernel size "
+                           f"(kT: {k[0]} kH: {k[1]} kW: {k[2]})")
     # PyTorch's avg_pool3d has float32/float64 kernels and an int64 one (which
     # divides with C++'s truncation toward zero), none for half types.
     _refuse_dtype(x, "avg_pool3d_out_frame", ("float32", "float64", "int64"))
@@ -565,6 +570,8 @@ def lp_pool1d(input: Any, norm_type: Any, kernel_size: Any, stride: Any = None, 
         from ._functional_more import max_pool1d
         return _lp_max(max_pool1d, input, norm_type, kernel_size, stride, ceil_mode)
     out = avg_pool1d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    if isinstance(kernel_size, (list, tuple)):  # PyTorch's lp_pool1d multiplies by kernel_size itself
+        raise TypeError(f"mul(): argument 'other' (position 1) must be Tensor, not {type(kernel_size).__name__}")
     return _lp_finish(out, norm_type, k)
 
 
