@@ -11,12 +11,14 @@ differentiable op (gradients to input, weight and bias come from their nodes).
 """
 from __future__ import annotations
 from typing import Any
+
 import numpy as np
 
 from .. import _C
 from .._naming import grad_fn_named
-from ._conv_ops import _check_conv_dtypes, _check_conv_weight, _conv_padding, _conv_param
-from ._conv_transpose import _insert_zeros
+from ._conv_ops import _check_conv_dtypes, _check_conv_weight, _check_stride_dilation, _conv_padding, _conv_param
+from ._conv_transpose import _check_transpose_amounts, _check_transpose_args, _insert_zeros
+from ._arg_checks import check_conv_args, check_int_list
 from ._padding import pad
 
 Tensor = _C.Tensor
@@ -24,19 +26,35 @@ Tensor = _C.Tensor
 __all__ = ["conv3d", "conv_transpose3d", "unfold", "fold"]
 
 
-@grad_fn_named("ConvolutionBackward0")
+def _convolution_node_name(input, *args, **kwargs):
+    """ConvolutionBackward0, except for a complex convolution: PyTorch's ends
+    with the addition of Note [Complex convolution] (None keeps that name)."""
+    return None if isinstance(input, _C.Tensor) and input.is_complex() else "ConvolutionBackward0"
+
+
+@grad_fn_named(_convolution_node_name)
 def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: Any = 1) -> Tensor:
+    check_conv_args("conv3d", input, weight, stride, padding, dilation, groups)  # Note [Int arguments are never truncated]
     if input.dim() not in (4, 5):
         raise RuntimeError(f"Expected 4D (unbatched) or 5D (batched) input to conv3d, but got input of size: "
                            f"{list(input.shape)}")
     unbatched = input.dim() == 4
     x = input.unsqueeze(0) if unbatched else input
+    if x.is_complex() and weight.is_complex() and (bias is None or bias.is_complex()):
+        from ._conv_ops import _complex_convolution  # Note [Complex convolution]
+        out = _complex_convolution(lambda xp, w, b: conv3d(xp, w, b, stride, padding, dilation, groups), x, weight,
+                                   bias)
+        return out.squeeze(0) if unbatched else out
     if weight.dim() != 5:
         raise RuntimeError(f"Expected 5-dimensional input for 5-dimensional weight {list(weight.shape)}, but got "
                            f"{weight.dim()}-dimensional weight")
     stride, dilation = _conv_param(stride, 3, "stride"), _conv_param(dilation, 3, "dilation")
+    _check_stride_dilation(stride, dilation)  # before the size arithmetic below divides by the stride
     _check_conv_weight(weight, int(groups), 3)
     _check_conv_dtypes(x, weight, bias)
+    if bias is not None and (bias.dim() != 1 or bias.shape[0] != weight.shape[0]):
+        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with "
+                           f"{weight.shape[0]} elements, but got bias of size {list(bias.shape)} instead")
     before, after = _conv_padding(padding, weight, stride, dilation, 3)
     if x.shape[1] != weight.shape[1] * groups:
         raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
@@ -67,9 +85,11 @@ def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
     return out.squeeze(0) if unbatched else out
 
 
-@grad_fn_named("ConvolutionBackward0")
+@grad_fn_named(_convolution_node_name)
 def conv_transpose3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1, dilation: Any = 1) -> Tensor:
     """The adjoint of conv3d (Note [Transposed convolution as a convolution])."""
+    _check_transpose_args("conv_transpose3d", padding, weight, groups)
+    check_conv_args("conv_transpose3d", input, weight, stride, padding, dilation, groups, output_padding)
     if input.dim() not in (4, 5):
         raise RuntimeError(f"Expected 4D (unbatched) or 5D (batched) input to conv_transpose3d, but got input of "
                            f"size: {list(input.shape)}")
@@ -92,6 +112,7 @@ def conv_transpose3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
     stride, padding = _conv_param(stride, 3, "stride"), _conv_param(padding, 3, "padding")
     output_padding = _conv_param(output_padding, 3, "output_padding")
     dilation = _conv_param(dilation, 3, "dilation")
+    _check_transpose_amounts(stride, padding, output_padding, dilation)
     for op, s, d in zip(output_padding, stride, dilation):
         if op >= s and op >= d:
             raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
@@ -158,8 +179,12 @@ def _check_im2col_dtype(input, op):
     raise NotImplementedError(f"\"{op}_out_cpu\" not implemented for '{SCALAR_TYPE_NAMES[input.dtype.name]}'")
 
 
+@grad_fn_named("Im2ColBackward0")
 def unfold(input: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
     """Sliding blocks of (N, C, H, W) as columns (N, C*kH*kW, L)."""
+    for arg_name, value in (("kernel_size", kernel_size), ("dilation", dilation), ("padding", padding),
+                            ("stride", stride)):
+        check_int_list("im2col", arg_name, value)
     if input.dim() < 3:  # PyTorch reads the channel dim before checking the rank
         raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.dim(), 1)}, "
                          f"{max(input.dim(), 1) - 1}], but got {max(input.dim(), 1)})")
@@ -192,8 +217,12 @@ def unfold(input: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, st
     return out.squeeze(0) if unbatched else out
 
 
+@grad_fn_named("Col2ImBackward0")
 def fold(input: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
     """Sums columns (N, C*kH*kW, L) back into (N, C, H, W): unfold's adjoint."""
+    for arg_name, value in (("output_size", output_size), ("kernel_size", kernel_size), ("dilation", dilation),
+                            ("padding", padding), ("stride", stride)):
+        check_int_list("col2im", arg_name, value)
     size = _im2col_pair(output_size, "output_size")
     k, d = _im2col_pair(kernel_size, "kernel_size"), _im2col_pair(dilation, "dilation")
     p, s = _im2col_pair(padding, "padding"), _im2col_pair(stride, "stride")

@@ -12,6 +12,7 @@ from .. import _C, _dtype
 from .._naming import grad_fn_named
 from ._norm_dtypes import check_norm_dtypes
 
+from ._arg_checks import check_conv_args, check_float, check_int, check_pool_args
 from ._padding import pad  # noqa: F401  (re-exported: F.pad)
 
 Tensor = _C.Tensor
@@ -97,9 +98,46 @@ def _conv_padding(padding, weight, stride, dilation, spatial):
     return [t // 2 for t in total], [t - t // 2 for t in total]
 
 
+def _check_stride_dilation(stride, dilation):
+    """PyTorch's convolution checks, before any size arithmetic: a negative
+    dilation is refused in its own words, a zero one as 'non-positive'."""
+    if builtins.any(d < 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    if builtins.any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if builtins.any(d <= 0 for d in dilation):
+        raise RuntimeError("non-positive dilation is not supported")
+
+
+def _complex_convolution(conv, input, weight, bias, *args):
+    """Note [Complex convolution]
+    PyTorch convolves complex tensors with Gauss's trick, three real
+    convolutions: a = conv(xr, wr, br), b = conv(xi, wi), c = conv(xr + xi,
+    wr + wi, br + bi), result a - b + i(c - a - b). The same three are done
+    here (so values round alike), each a real op of tensorcore's kernels, and
+    autograd flows through .real/.imag (the result's node is the final
+    AddBackward0, as PyTorch's)."""
+    x_r, x_i = input.real, input.imag
+    w_r, w_i = weight.real, weight.imag
+    if bias is None:
+        a = conv(x_r, w_r, None, *args)
+        c = conv(x_r + x_i, w_r + w_i, None, *args)
+    else:
+        a = conv(x_r, w_r, bias.real, *args)
+        c = conv(x_r + x_i, w_r + w_i, bias.real + bias.imag, *args)
+    b = conv(x_i, w_i, None, *args)
+    return a - b + 1j * (c - a - b)
+
+
 def _conv(name, spatial, input, weight, bias, stride, padding, dilation, groups):
+    check_conv_args(name, input, weight, stride, padding, dilation, groups)  # Note [Int arguments are never truncated]
     x, unbatched = _batched(input, name, spatial)
+    if x.is_complex() and weight.is_complex() and (bias is None or bias.is_complex()):
+        out = _complex_convolution(lambda xp, w, b: _conv(name, spatial, xp, w, b, stride, padding, dilation, groups),
+                                   x, weight, bias)
+        return out.squeeze(0) if unbatched else out
     stride, dilation = _conv_param(stride, spatial, "stride"), _conv_param(dilation, spatial, "dilation")
+    _check_stride_dilation(stride, dilation)
     _check_conv_weight(weight, int(groups), spatial)
     _check_conv_dtypes(x, weight, bias)
     before, after = _conv_padding(padding, weight, stride, dilation, spatial)
@@ -124,6 +162,7 @@ def _check_pool2d_input(input):
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    check_pool_args("max_pool2d", kernel_size, stride, padding, dilation)
     _check_pool2d_input(input)
     values, indices = _C.max_pool2d_with_indices(input, _ints(kernel_size), [] if stride is None else _ints(stride),
                                                  _ints(padding), _ints(dilation), bool(ceil_mode))
@@ -132,6 +171,12 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: Any = False, count_include_pad: Any = True,
                divisor_override: Any = None) -> Tensor:
+    check_pool_args("avg_pool2d", kernel_size, stride, padding)
+    check_int("avg_pool2d", "divisor_override", divisor_override, allow_none=True)
+    if isinstance(input, Tensor) and input.dim() < 3:
+        # PyTorch's avg_pool2d reads input.size(-3) before any shape check.
+        span = builtins.max(input.dim(), 1)
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-span}, {span - 1}], but got -3)")
     _check_pool2d_input(input)
     return _C.avg_pool2d(input, _ints(kernel_size), [] if stride is None else _ints(stride), _ints(padding),
                          bool(ceil_mode), bool(count_include_pad),
@@ -149,6 +194,8 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
 
 @grad_fn_named("NativeBatchNormBackward0")
 def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = None, bias: Any = None, training: Any = False, momentum: Any = 0.1, eps: Any = 1e-5) -> Tensor:
+    check_float("batch_norm", "momentum", momentum, 7)  # None too: the module resolves momentum=None itself
+    check_float("batch_norm", "eps", eps, 8)
     if input.dim() < 2:
         # PyTorch's kernel reads no channel dim (0 features): any parameter with
         # elements is its size mismatch; otherwise reading dim 1 fails.

@@ -14,9 +14,11 @@ on a CPU (DCGAN-style generators).
 """
 from __future__ import annotations
 from typing import Any
+import builtins
 from .. import _C
 from .._naming import grad_fn_named
-from ._conv_ops import _check_conv_dtypes, _check_conv_weight, _conv_param, _pair, conv2d, pad
+from ._arg_checks import check_conv_args
+from ._conv_ops import _check_conv_dtypes, _check_stride_dilation, _check_conv_weight, _conv_param, _pair, conv2d, pad
 from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .. import Tensor
@@ -34,7 +36,37 @@ def _insert_zeros(x, stride, dim):
     return spread.reshape(merged).narrow(dim, 0, (n - 1) * stride + 1)
 
 
+def _check_transpose_args(name, padding, weight, groups):
+    """The argument checks PyTorch's transposed convolutions make before any
+    size arithmetic: padding is ints only (no 'same'/'valid' strings, which
+    its binding refuses as a TypeError), and groups must divide the weight's
+    first (in_channels) dim."""
+    if isinstance(padding, str):
+        raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
+    if isinstance(padding, (tuple, list)):  # a module stores padding='same' as ('same', 'same')
+        for pos, element in enumerate(padding):
+            if isinstance(element, str):
+                raise TypeError(f"{name}(): argument 'padding' (position 5) must be tuple of ints, but found "
+                                f"element of type str at pos {pos}")
+    if isinstance(weight, _C.Tensor) and isinstance(groups, int) and weight.dim() >= 1 and groups > 0 \
+            and weight.shape[0] % groups:
+        raise RuntimeError(f"Given groups={int(groups)}, expected weight to be divisible by {int(groups)} at "
+                           f"dimension 0, but got weight of size [{list(weight.shape)}] instead")  # sic, doubled []
+
+
+def _check_transpose_amounts(stride, padding, output_padding, dilation):
+    """PyTorch's transposed convolution checks, in its order, before any size
+    arithmetic (a negative padding would otherwise silently widen the output)."""
+    if builtins.any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if builtins.any(p < 0 for p in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
+    _check_stride_dilation(stride, dilation)
+
+
 def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1, dilation: Any = 1) -> Tensor:
+    _check_transpose_args("conv_transpose2d", padding, weight, groups)
+    check_conv_args("conv_transpose2d", input, weight, stride, padding, dilation, groups, output_padding)
     if input.dim() not in (3, 4):
         raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of "
                            f"size: {list(input.shape)}")
@@ -56,6 +88,7 @@ def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
     stride, padding = _conv_param(stride, 2, "stride"), _conv_param(padding, 2, "padding")
     output_padding = _conv_param(output_padding, 2, "output_padding")
     dilation = _conv_param(dilation, 2, "dilation")
+    _check_transpose_amounts(stride, padding, output_padding, dilation)
     for op, s, d in zip(output_padding, stride, dilation):
         if op >= s and op >= d:
             raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
@@ -71,8 +104,16 @@ def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
     return out.squeeze(0) if unbatched else out
 
 
-@grad_fn_named("ConvolutionBackward0")
+def _transpose1d_node_name(input, *args, **kwargs):
+    """ConvolutionBackward0; a complex one ends in PyTorch with the addition of
+    Note [Complex convolution] (here a squeeze follows it, so it is named)."""
+    return "AddBackward0" if isinstance(input, _C.Tensor) and input.is_complex() else "ConvolutionBackward0"
+
+
+@grad_fn_named(_transpose1d_node_name)
 def conv_transpose1d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1, dilation: Any = 1) -> Tensor:
+    _check_transpose_args("conv_transpose1d", padding, weight, groups)
+    check_conv_args("conv_transpose1d", input, weight, stride, padding, dilation, groups, output_padding)
     if input.dim() not in (2, 3):
         raise RuntimeError(f"Expected 2D (unbatched) or 3D (batched) input to conv_transpose1d, but got input of "
                            f"size: {list(input.shape)}")

@@ -524,6 +524,7 @@ def pdist(input: Any, p: Any = 2) -> Tensor:
     return diff.norm(p, 1)
 
 
+@grad_fn_named("ChannelShuffleBackward0")
 def channel_shuffle(input: Any, groups: Any) -> Tensor:
     if input.dim() < 3:
         raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got input with sizes "

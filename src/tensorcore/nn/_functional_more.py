@@ -212,6 +212,8 @@ def _channel_shape(x):
 
 @grad_fn_named("NativeGroupNormBackward0")
 def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None, eps: Any = 1e-5) -> Tensor:
+    from ._arg_checks import check_float
+    check_float("group_norm", "eps", eps, 5)
     if input.dim() < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
     n, c = input.size(0), input.size(1)
@@ -246,6 +248,11 @@ def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None
 @grad_fn_named("ViewBackward0")
 def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None, weight: Any = None, bias: Any = None, use_input_stats: Any = True,
                   momentum: Any = 0.1, eps: Any = 1e-5) -> Tensor:
+    from ._arg_checks import check_float
+    check_float("instance_norm", "momentum", momentum, 7)
+    check_float("instance_norm", "eps", eps, 8)
+    if (running_mean is None) != (running_var is None):
+        raise ValueError("running_mean and running_var must either both be None or neither be None")
     if input.dim() < 3:
         raise ValueError(f"instance_norm expects an input with at least 3 dimensions (got {input.dim()})")
     dims = list(range(2, input.dim()))
@@ -514,6 +521,8 @@ def _one(v, name):
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    from ._arg_checks import check_pool_args
+    check_pool_args("max_pool1d", kernel_size, stride, padding, dilation)
     from .functional import max_pool2d
     if input.dim() not in (2, 3):
         raise RuntimeError(f"max_pool1d() Expected 2D or 3D input tensor, but got {list(input.shape)}")
@@ -536,6 +545,8 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 
 def avg_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: Any = False, count_include_pad: Any = True) -> Tensor:
+    from ._arg_checks import check_pool_args
+    check_pool_args("avg_pool1d", kernel_size, stride, padding)
     from .functional import avg_pool2d
     if input.dim() not in (2, 3):
         raise RuntimeError(f"avg_pool1d() Expected 2D or 3D input tensor, but got {list(input.shape)}")
@@ -558,6 +569,7 @@ def _adaptive_bounds(n_in, n_out):
     return [((i * n_in) // n_out, -((-(i + 1) * n_in) // n_out)) for i in range(n_out)]
 
 
+@grad_fn_named("AdaptiveMaxPool2DBackward0")
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     from ._pooling_nd import _adaptive_max_nd, adaptive_output_size
     output_size = adaptive_output_size(input, output_size, 2, "adaptive_max_pool2d")

@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 import math
 
+import builtins
 import numpy as np
 
 from .. import _C
@@ -71,6 +72,11 @@ def _output_sizes(input, size, scale_factor, mode, recompute_scale_factor):
             out = [int(size)] * dim
         scales = None
     elif scale_factor is not None:
+        factors = scale_factor if isinstance(scale_factor, (list, tuple)) else [scale_factor]
+        if any(isinstance(f, (str, bytes)) or f is None for f in factors):  # PyTorch's upsample op takes floats
+            raise TypeError(f"upsample_{mode.replace('-', '_')}{dim}d() received an invalid combination of "
+                            f"arguments - got (Tensor, NoneType, {type(scale_factor).__name__}), but expected one "
+                            "of:\n * (Tensor input, tuple of ints output_size, tuple of floats scale_factors)")
         if isinstance(scale_factor, (list, tuple)):
             if len(scale_factor) != dim:
                 raise ValueError("Input and scale_factor must have the same number of spatial dimensions, but "
@@ -166,7 +172,7 @@ def _resample(x, dim, taps):
     return out
 
 
-def _check_dtype(input, mode):
+def _check_dtype(input, mode, antialias=False):
     """PyTorch's CPU resampling kernels exist for floating point inputs, and
     for uint8 in the nearest, bilinear and bicubic modes only; any other
     dtype is refused with the kernel's NotImplementedError (the names are
@@ -174,8 +180,8 @@ def _check_dtype(input, mode):
     if input.is_floating_point():
         return
     if input.dtype.name == "uint8" and mode in ("nearest", "nearest-exact", "bilinear", "bicubic"):
-        if mode in ("nearest", "nearest-exact"):
-            return
+        if mode in ("nearest", "nearest-exact", "bilinear") or antialias:
+            return  # bilinear and antialiased bicubic: Note [uint8 resampling in fixed point]
         raise RuntimeError(f"\"upsample_{mode}\" not implemented for 'Byte' by tensorcore; convert with .float() "
                            "first")
     nd = input.dim()
@@ -194,7 +200,7 @@ def _interpolate_node_name(input, size=None, scale_factor=None, mode="nearest", 
     (Note [Composite node names]); None leaves the composite's own."""
     d = input.dim() - 2
     if antialias and mode in ("bilinear", "bicubic"):
-        return f"_Upsample{mode.capitalize()}2DAaBackward0"
+        return f"Upsample{mode.capitalize()}2DAaBackward0"
     names = {"nearest": f"UpsampleNearest{d}DBackward0", "nearest-exact": f"UpsampleNearestExact{d}DBackward0",
              "linear": "UpsampleLinear1DBackward0", "bilinear": "UpsampleBilinear2DBackward0",
              "bicubic": "UpsampleBicubic2DBackward0", "trilinear": "UpsampleTrilinear3DBackward0",
@@ -234,7 +240,9 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: An
                                f"({', '.join(str(v) for v in sizes)})")
     if input.shape[1] == 0:
         raise RuntimeError(f"Non-empty {nd}D data tensor expected but got a tensor with sizes {list(input.shape)}")
-    _check_dtype(input, mode)
+    _check_dtype(input, mode, antialias)
+    if input.dtype.name == "uint8" and mode in ("bilinear", "bicubic"):
+        return _resample_uint8(input, sizes, scales, mode, align_corners, antialias)
     if mode == "area":
         from ._pooling_nd import _adaptive_avg_pool
         if input.dtype.name in ("float16", "bfloat16") and nd < 5:
@@ -266,6 +274,74 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: An
     if reduced:
         return out.to(input.dtype)
     return out if out is not input else input.clone()
+
+
+def _uint8_weights(n_in, n_out, scale, align_corners, mode, antialias):
+    """(first input index, int weights (n_out x taps), precision bits) of one
+    dim, as PyTorch's uint8 kernel computes them (Note [uint8 resampling in
+    fixed point]): PIL's window per output, normalised in double, scaled by
+    2**precision and rounded half away from zero."""
+    if align_corners:
+        s = (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
+    else:
+        s = 1.0 / scale if scale is not None and scale > 0 else n_in / n_out
+    interp_size = 2 if mode == "bilinear" else 4
+    if antialias:
+        support = interp_size * 0.5 * s if s >= 1.0 else interp_size * 0.5
+        taps = int(np.ceil(support)) * 2 + 1
+    else:
+        support = interp_size * 0.5
+        taps = interp_size
+    delta = 0.5 if align_corners and not antialias else 0.0
+    invscale = 1.0 / s if s >= 1.0 and antialias else 1.0
+    filt = _aa_filter(mode, np.float64)
+    starts = np.zeros(n_out, dtype=np.int64)
+    weights = np.zeros((n_out, taps))
+    largest = 0.0
+    for i in range(n_out):
+        center = s * (i + 0.5 - delta)
+        start = builtins.max(int(center - support + 0.5 + delta), 0)
+        count = builtins.min(builtins.max(builtins.min(int(center + support + 0.5 + delta), n_in) - start, 0), taps)
+        w = filt((np.arange(count) + start - center + 0.5 - delta) * invscale)
+        total = 0.0
+        for v in w:  # summed in order, as the kernel does
+            total += float(v)
+        if total != 0.0:
+            w = w / total
+            if count:
+                largest = builtins.max(largest, float(w.max()))
+        weights[i, :count] = w
+        starts[i] = start
+    precision = 0
+    while precision < 22 and int(0.5 + largest * (1 << (precision + 1))) < (1 << 15):
+        precision += 1
+    scaled = weights * (1 << precision)
+    rounded = np.where(scaled < 0, np.trunc(scaled - 0.5), np.trunc(scaled + 0.5)).astype(np.int64)
+    return starts, rounded, precision
+
+
+def _resample_uint8(input, sizes, scales, mode, align_corners, antialias):
+    """Note [uint8 resampling in fixed point]
+    PyTorch resizes a uint8 image (bilinear, and bicubic with antialias=True)
+    like PIL: separably, width first then height, each pass with integer
+    weights of `precision` bits accumulated in integers from 2**(precision-1)
+    (rounding), shifted back and clamped to 0..255, so the intermediate image is
+    uint8 too. That differs by 1 from rounding the float result, so it is done
+    here in numpy exactly so (checked against PyTorch). A dim whose size does
+    not change is not resampled."""
+    from .._functions import from_numpy
+    out = _C._tensor_to_numpy_forced(input.contiguous()).astype(np.int64)
+    for d in (3, 2):
+        n_in, n_out = out.shape[d], sizes[d - 2]
+        if n_in == n_out:
+            continue
+        starts, weights, precision = _uint8_weights(n_in, n_out, scales[d - 2], align_corners, mode, antialias)
+        moved = np.moveaxis(out, d, -1)
+        acc = np.full(moved.shape[:-1] + (n_out,), (1 << (precision - 1)) if precision else 0, dtype=np.int64)
+        for k in range(weights.shape[1]):
+            acc += moved[..., np.minimum(starts + k, n_in - 1)] * weights[:, k]
+        out = np.moveaxis(np.clip(acc >> precision, 0, 255), -1, d)
+    return from_numpy(np.ascontiguousarray(out.astype(np.uint8)))
 
 
 def _round_to(w, dtype):
@@ -353,6 +429,7 @@ def _base_coords(n, align_corners, dtype):
     return ls if align_corners else ls * ((n - 1) / n)
 
 
+@grad_fn_named("AffineGridGeneratorBackward0")
 def affine_grid(theta: Any, size: Any, align_corners: Any = None) -> Tensor:
     """Sampling grid (N, *spatial, k) = base grid (x, y[, z], 1) @ theta^T."""
     if align_corners is None:
@@ -463,6 +540,7 @@ def _bounded(c, n, padding_mode, align_corners):
     return c
 
 
+@grad_fn_named(lambda input, *args, **kwargs: f"GridSampler{input.dim() - 2}DBackward0")
 def grid_sample(input: Any, grid: Any, mode: Any = "bilinear", padding_mode: Any = "zeros", align_corners: Any = None) -> Tensor:
     """Samples (N, C, H, W) or (N, C, D, H, W) input at the grid's (x, y[, z])
     locations in [-1, 1]; bilinear/nearest (and bicubic on 4-D input) with

@@ -96,6 +96,8 @@ def pad(input: Any, pad: Any, mode: Any = "constant", value: Any = None) -> Tens
     if not isinstance(input, Tensor):
         raise TypeError(f"pad(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     pad = _int_list(pad, "pad", "pad", 2)
+    if not isinstance(mode, str):
+        raise TypeError(f"pad(): argument 'mode' (position 3) must be str, not {type(mode).__name__}")
     if len(pad) % 2 or len(pad) // 2 > input.dim():
         raise RuntimeError(f"Padding length must be divisible by 2 and at most twice the number of dimensions "
                            f"of the input ({input.dim()}), got {len(pad)}" if len(pad) % 2 else
@@ -114,6 +116,13 @@ def pad(input: Any, pad: Any, mode: Any = "constant", value: Any = None) -> Tens
                                   "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
                                   "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
                                   "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    if mode in ("reflect", "replicate"):
+        # PyTorch's reflection/replication kernels allow an empty batch only: every other dim
+        # (all of an unbatched input's) must be non-empty, whatever the amounts.
+        checked_dims = input.shape[1:] if input.dim() == k + 2 else input.shape
+        if builtins.any(size == 0 for size in checked_dims):
+            raise RuntimeError(f"Expected {k + 1}D or {k + 2}D (batch mode) tensor with possibly 0 batch size and "
+                               f"other non-zero dimensions for input, but got: {list(input.shape)}")
     out = input
     for i in builtins.range(k):
         dim = input.dim() - 1 - i

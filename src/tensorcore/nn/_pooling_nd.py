@@ -24,9 +24,12 @@ takes the values by gather at that argmax, so the gradient follows it.
 """
 from __future__ import annotations
 from typing import Any
+import builtins
 import numpy as np
 
 from .. import _C
+from .._naming import grad_fn_named
+from ._arg_checks import check_int, check_int_list, check_pool_args
 from .._dtype import int64 as _int64
 
 Tensor = _C.Tensor
@@ -204,7 +207,9 @@ def _max_pool_nd(input, nd, kernel_size, stride, padding, dilation, ceil_mode, r
     return values, indices
 
 
+@grad_fn_named("MaxPool3DWithIndicesBackward0")
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    check_pool_args("max_pool3d", kernel_size, stride, padding, dilation)
     return _max_pool_nd(input, 3, kernel_size, stride, padding, dilation, ceil_mode, return_indices, "max_pool3d")
 
 
@@ -225,14 +230,21 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
     return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
+@grad_fn_named("AvgPool3DBackward0")
 def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: Any = False, count_include_pad: Any = True,
                divisor_override: Any = None) -> Tensor:
     nd, name = 3, "avg_pool3d"
+    check_pool_args(name, kernel_size, stride, padding)
+    check_int(name, "divisor_override", divisor_override, allow_none=True)
     x, unbatched = _batched(input, nd, name)
     _check_positive_non_batch_dims(input, nd, name)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     k, s, p, dil, sizes, outs = _pool_geometry(x, nd, kernel_size, stride, padding, 1, ceil_mode, name)
+    if builtins.any(size < kernel for size, kernel in zip(sizes, k)):
+        # PyTorch's 3-d average pool compares the unpadded input with the kernel (its 1-d/2-d ones do not).
+        raise RuntimeError(f"input image (T: {sizes[0]} H: {sizes[1]} W: {sizes[2]}) smaller than kernel size "
+                           f"(kT: {k[0]} kH: {k[1]} kW: {k[2]})")
     # PyTorch's avg_pool3d has float32/float64 kernels and an int64 one (which
     # divides with C++'s truncation toward zero), none for half types.
     _refuse_dtype(x, "avg_pool3d_out_frame", ("float32", "float64", "int64"))
@@ -347,6 +359,7 @@ def _adaptive_avg_pool(input, outs, name):
     return out
 
 
+@grad_fn_named("AdaptiveAvgPool3DBackward0")
 def adaptive_avg_pool3d(input: Any, output_size: Any) -> Tensor:
     outs = adaptive_output_size(input, output_size, 3, "adaptive_avg_pool3d")
     if input.dim() not in (4, 5):
@@ -446,6 +459,7 @@ def _adaptive_max_nd(input, output_size, nd, return_indices, name, kernel=None):
     return values, indices
 
 
+@grad_fn_named("AdaptiveMaxPool3DBackward0")
 def adaptive_max_pool3d(input, output_size, return_indices=False):
     output_size = adaptive_output_size(input, output_size, 3, "adaptive_max_pool3d")
     if input.dim() not in (4, 5):
@@ -487,6 +501,9 @@ def _unpool_output_size(input, kernel_size, stride, padding, output_size):
 
 
 def _max_unpool(input, indices, nd, kernel_size, stride, padding, output_size, name):
+    check_pool_args(name, kernel_size, stride, padding)
+    if output_size is not None:
+        check_int_list(name, "output_size", output_size)
     k = _tup(kernel_size, nd, "kernel_size")
     s = k if stride is None else _tup(stride, nd, "stride")
     p = _tup(padding, nd, "padding")
@@ -513,14 +530,17 @@ def _max_unpool(input, indices, nd, kernel_size, stride, padding, output_size, n
     return out.squeeze(0) if unbatched else out
 
 
+@grad_fn_named("SqueezeBackward1")  # PyTorch unpools a 1-d input as 2-d, then squeezes
 def max_unpool1d(input: Any, indices: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, output_size: Any = None) -> Tensor:
     return _max_unpool(input, indices, 1, kernel_size, stride, padding, output_size, "max_unpool1d")
 
 
+@grad_fn_named("MaxUnpool2DBackward0")
 def max_unpool2d(input: Any, indices: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, output_size: Any = None) -> Tensor:
     return _max_unpool(input, indices, 2, kernel_size, stride, padding, output_size, "max_unpool2d")
 
 
+@grad_fn_named("MaxUnpool3DBackward0")
 def max_unpool3d(input: Any, indices: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, output_size: Any = None) -> Tensor:
     return _max_unpool(input, indices, 3, kernel_size, stride, padding, output_size, "max_unpool3d")
 
@@ -550,6 +570,8 @@ def lp_pool1d(input: Any, norm_type: Any, kernel_size: Any, stride: Any = None, 
         from ._functional_more import max_pool1d
         return _lp_max(max_pool1d, input, norm_type, kernel_size, stride, ceil_mode)
     out = avg_pool1d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    if isinstance(kernel_size, (list, tuple)):  # PyTorch's lp_pool1d multiplies by kernel_size itself
+        raise TypeError(f"mul(): argument 'other' (position 1) must be Tensor, not {type(kernel_size).__name__}")
     return _lp_finish(out, norm_type, k)
 
 
@@ -585,6 +607,20 @@ def _fractional_intervals(u, n_in, n_out, k, ft):
     return np.concatenate([seq, last], axis=-1)
 
 
+def _check_random_samples(samples, dtype, n, c, nd):
+    """PyTorch's checks of fractional max pooling's _random_samples: input's dtype, (>= N, C, nd)."""
+    if samples.dtype != dtype:
+        raise RuntimeError("Expect _random_samples to have the same dtype as input")
+    if samples.dim() != 3:
+        raise RuntimeError(f"Expect _random_samples to have 3 dimensions, got {samples.dim()}")
+    if samples.shape[0] < n:
+        raise RuntimeError("Expect _random_samples.size(0) no less then input batch size.")
+    if samples.shape[1] != c:
+        raise RuntimeError("Expect _random_samples.size(1) equals to input channel size.")
+    if samples.shape[2] != nd:
+        raise RuntimeError(f"Expect _random_samples.size(2) equals to {nd}; got {samples.shape[2]}.")
+
+
 def _fractional(input, nd, kernel_size, output_size, output_ratio, return_indices, _random_samples, name):
     if output_size is None and output_ratio is None:
         raise ValueError(f"{name} requires specifying either an output_size or an output_ratio")
@@ -599,15 +635,21 @@ def _fractional(input, nd, kernel_size, output_size, output_ratio, return_indice
     else:
         outs = list(_tup(output_size, nd, "output_size"))
     n, c = x.shape[:2]
+    # PyTorch's kernels: the 2-d one allows a window ending at the last element, the
+    # 3-d one requires it to end before (outs + k - 1 < size), for every dim.
+    dim_names = ["height", "width"] if nd == 2 else ["time", "height", "width"]
     for i in range(nd):
-        if outs[i] + k[i] - 1 > sizes[i]:
-            raise RuntimeError(f"fractional_max_pool{nd}d_out(): pool height {k[i]} too large relative to input "
-                               f"height {sizes[i]}")
+        too_large = outs[i] + k[i] - 1 > sizes[i] if nd == 2 else outs[i] + k[i] - 1 >= sizes[i]
+        if too_large:
+            raise RuntimeError(f"fractional_max_pool{nd}d{'' if nd == 2 else '_out'}(): pool {dim_names[i]} {k[i]} "
+                               f"too large relative to input {dim_names[i]} {sizes[i]}")
     if _random_samples is None:
         from .._functions import rand
         _random_samples = rand(n, c, nd, dtype=x.dtype)
+    _check_random_samples(_random_samples, x.dtype, n, c, nd)
     ft = np.float64 if x.dtype.name == "float64" else np.float32
-    u = _C._tensor_to_numpy_forced(_random_samples.detach().contiguous()).astype(ft).reshape(n, c, nd)
+    # A larger batch of samples is allowed: PyTorch reads the first n.
+    u = _C._tensor_to_numpy_forced(_random_samples.detach()[:n].contiguous()).astype(ft).reshape(n, c, nd)
     st = _strides(sizes)
     # PyTorch's kernels: the 2-d one takes sample 0 for the width and 1 for the
     # height; the 3-d one takes 0, 1, 2 for depth, height, width.
@@ -633,12 +675,14 @@ def _tup_f(v, n):
     return tuple(float(x) for x in v) if isinstance(v, (tuple, list)) else (float(v),) * n
 
 
+@grad_fn_named("FractionalMaxPool2DBackward0")
 def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                           _random_samples=None):
     return _fractional(input, 2, kernel_size, output_size, output_ratio, return_indices, _random_samples,
                        "fractional_max_pool2d")
 
 
+@grad_fn_named("FractionalMaxPool3DBackward0")
 def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                           _random_samples=None):
     return _fractional(input, 3, kernel_size, output_size, output_ratio, return_indices, _random_samples,

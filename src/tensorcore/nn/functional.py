@@ -249,6 +249,8 @@ def one_hot(tensor: Any, num_classes: Any = -1) -> Tensor:
 
 # ---- normalisation ----
 def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any = None, eps: Any = 1e-5) -> Tensor:
+    from ._arg_checks import check_float
+    check_float("layer_norm", "eps", eps, 5)
     """Normalises over the trailing `normalized_shape` dims
     (grad_fn=NativeLayerNormBackward0)."""
     from ._padding import _int_list  # PyTorch's layer_norm takes a sequence of ints only (not an int)

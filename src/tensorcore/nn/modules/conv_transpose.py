@@ -31,7 +31,10 @@ class _ConvTransposeNd(Module):
         n = self._dims
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         self.kernel_size, self.stride = _tuple(kernel_size, n), _tuple(stride, n)
-        self.padding, self.dilation = _tuple(padding, n), _tuple(dilation, n)
+        # PyTorch's _ntuple turns any iterable into a tuple, a string too ('same' -> ('s', 'a', 'm', 'e'));
+        # the forward then refuses it as a TypeError.
+        self.padding = tuple(padding) if isinstance(padding, str) else _tuple(padding, n)
+        self.dilation = _tuple(dilation, n)
         self.output_padding = _tuple(output_padding, n)
         self.transposed = True
         self.padding_mode = padding_mode
@@ -71,11 +74,12 @@ class _ConvTransposeNd(Module):
 
     def extra_repr(self) -> str:
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
-        if self.padding != (0,) * self._dims:
+        # Compared with tuples of their own length, as PyTorch does (a dilation=(1,) is the default too).
+        if self.padding != (0,) * len(self.padding):
             s += f", padding={self.padding}"
-        if self.dilation != (1,) * self._dims:
+        if self.dilation != (1,) * len(self.dilation):
             s += f", dilation={self.dilation}"
-        if self.output_padding != (0,) * self._dims:
+        if self.output_padding != (0,) * len(self.output_padding):
             s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"

@@ -910,6 +910,17 @@ class Module:
         self._load_state_dict_pre_hooks[handle.id] = hook
         return handle
 
+    def _register_load_state_dict_pre_hook(self, hook: Any, with_module: bool = False) -> Any:
+        """PyTorch's older private form (weight_norm's checkpoint compatibility hook,
+        third-party code): hook(state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs), with the module first only when with_module=True."""
+        if with_module:
+            return self.register_load_state_dict_pre_hook(hook)
+
+        def without_module(module, *args):
+            return hook(*args)
+        return self.register_load_state_dict_pre_hook(without_module)
+
     def to_empty(self, *, device: Any, recurse: bool = True) -> Module:
         """Parameters and buffers replaced by uninitialised tensors of the same shape on `device`."""
         from ... import empty_like

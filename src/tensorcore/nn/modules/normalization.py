@@ -239,13 +239,55 @@ class CrossMapLRN2d(Module):
                 m[c, c - pre_pad] -= 1
         return m
 
+    def _backward_window(self, channels):
+        """PyTorch's legacy backward sums grad * output / scale over channels
+        [c - inverse_pre_pad, c + size - 1 - inverse_pre_pad] for channel c: a
+        symmetric window that is not the forward's (so its gradient is not the
+        exact derivative; Note [CrossMapLRN2d's legacy backward])."""
+        import numpy as np
+        inverse_pre_pad = int(self.size - (self.size - 1) / 2)
+        m = np.zeros((channels, channels))
+        for c in range(channels):
+            lo, hi = max(c - inverse_pre_pad, 0), min(c + self.size - 1 - inverse_pre_pad, channels - 1)
+            m[c, lo:hi + 1] = 1
+        return m
+
     def forward(self, input: Any) -> Tensor:
         if input.dim() != 4:
             raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D instead.")
         from ..._functions import from_numpy
-        m = from_numpy(self._window(input.shape[1]).T.copy()).to(input.dtype)
-        scale = (input * input).movedim(1, -1).matmul(m).movedim(-1, 1) * (self.alpha / self.size) + self.k
-        return scale.pow(-self.beta) * input
+        from ...autograd import Function
+        window = from_numpy(self._window(input.shape[1]).T.copy()).to(input.dtype)
+        backward_window = from_numpy(self._backward_window(input.shape[1]).T.copy()).to(input.dtype)
+        alpha, beta, size, k = self.alpha, self.beta, self.size, self.k
+
+        # Note [CrossMapLRN2d's legacy backward]
+        # PyTorch's CrossMapLRN2d is an autograd Function whose backward is the
+        # Lua Torch formula grad * scale^-beta - (2 alpha beta / size) * input *
+        # (window sum of grad * output / scale), not the derivative of its
+        # forward (gradcheck fails on it). A program training through it gets
+        # that gradient, so it is reproduced here as a Function too.
+        class CrossMapLRN2d(Function):  # named as PyTorch's, for grad_fn's name
+            @staticmethod
+            def forward(ctx, x):
+                scale = (x * x).movedim(1, -1).matmul(window).movedim(-1, 1) * (alpha / size) + k
+                output = scale.pow(-beta) * x
+                ctx.save_for_backward(x, output, scale)
+                return output
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                x, output, scale = ctx.saved_tensors
+                inverse_pre_pad = int(size - (size - 1) / 2)
+                if inverse_pre_pad > size - 1:  # size 1: PyTorch's padded buffer is too short for its narrow()
+                    channels = x.shape[1]
+                    raise RuntimeError(f"start ({inverse_pre_pad}) + length ({channels}) exceeds dimension size "
+                                       f"({channels + size - 1}).")
+                ratio = grad_output * output / scale
+                accumulated = ratio.movedim(1, -1).matmul(backward_window).movedim(-1, 1)
+                return scale.pow(-beta) * grad_output - (2 * alpha * beta / size) * x * accumulated
+
+        return CrossMapLRN2d.apply(input)
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

@@ -17,12 +17,15 @@ class _PadNd(Module):
 
     def __init__(self, padding: Any) -> None:
         super().__init__()
-        self.padding = tuple(padding) if isinstance(padding, (tuple, list)) else (padding,) * (2 * self._n)
-        if len(self.padding) != 2 * self._n:
-            raise ValueError(f"{type(self).__name__}: padding must be an int or a tuple of {2 * self._n} ints, "
-                             f"got {padding}")
+        # As PyTorch's _ntuple: any iterable is kept as a tuple whatever its length (F.pad
+        # refuses a wrong one at forward), anything else repeated 2n times.
+        from collections.abc import Iterable
+        self.padding = tuple(padding) if isinstance(padding, Iterable) else (padding,) * (2 * self._n)
 
     def forward(self, input: Any) -> Tensor:
+        if self._mode == "circular" and input.dim() not in (self._n + 1, self._n + 2):
+            # PyTorch's CircularPadNd checks the input's rank itself (a ValueError), before F.pad.
+            raise ValueError(f"expected {self._n + 1}D or {self._n + 2}D input (got {input.dim()}D input)")
         return F.pad(input, self.padding, self._mode)
 
     def extra_repr(self) -> str:

@@ -50,8 +50,7 @@ def weight_norm(module: Any, name: Any = "weight", dim: Any = 0) -> Tensor:
             state_dict[f"{prefix}parametrizations.{name}.original0"] = state_dict.pop(g_key)
             state_dict[f"{prefix}parametrizations.{name}.original1"] = state_dict.pop(v_key)
 
-    if hasattr(module, "_register_load_state_dict_pre_hook"):
-        module._register_load_state_dict_pre_hook(_weight_norm_compat_hook)
+    module._register_load_state_dict_pre_hook(_weight_norm_compat_hook)
     return module
 
 
@@ -117,47 +116,142 @@ def spectral_norm(module: Any, name: Any = "weight", n_power_iterations: Any = 1
     return module
 
 
+def _geqrf(a):
+    """LAPACK's geqrf of a (batch of) real matrices as tensors (reflectors below
+    the diagonal and R on and above it, tau): numpy's raw QR is the same routine,
+    returning the Fortran-ordered (transposed) result."""
+    import numpy as np
+    from ... import from_numpy
+    values = _C._tensor_to_numpy_forced(a.detach().contiguous())
+    batch = values.reshape((-1,) + values.shape[-2:])
+    reflectors, taus = [], []
+    for matrix in batch:
+        h, tau = np.linalg.qr(matrix, mode="raw")
+        reflectors.append(h.T)
+        taus.append(tau)
+    reflectors = np.stack(reflectors).reshape(values.shape)
+    taus = np.stack(taus).reshape(values.shape[:-2] + (min(values.shape[-2:]),))
+    return from_numpy(reflectors.astype(values.dtype)), from_numpy(taus.astype(values.dtype))
+
+
+def _is_orthogonal(q):
+    n, k = q.shape[-2], q.shape[-1]
+    from ... import eye, finfo
+    eps = 10.0 * n * finfo(q.dtype).eps
+    return bool((q.mH @ q).allclose(eye(k, dtype=q.dtype), atol=eps))
+
+
+def _make_orthogonal(a):
+    """The Q factor of a tall a = QR with diag(R) made non-negative."""
+    from ... import linalg
+    reflectors, tau = _geqrf(a)
+    q = linalg.householder_product(reflectors, tau)
+    return q * reflectors.diagonal(dim1=-2, dim2=-1).sgn().unsqueeze(-2)
+
+
 class _Orthogonal(Module):
-    """Q from the QR factorisation of the original (the 'householder'-free
-    'matrix_exp'/'cayley' maps need linalg; this one keeps Q = qr(X).Q with
-    diag(R) >= 0, differentiable through a Gram-Schmidt on tensor ops)."""
+    """Note [orthogonal parametrization]
+    PyTorch's maps, reproduced so values, gradients and state_dicts match: the
+    original X (transposed to tall) is mapped to an orthogonal Q by
+    - matrix_exp: exp(A), A = tril(X) - tril(X)^H (padded square for a tall X);
+    - cayley: (I - A/2)^-1 (I + A/2);
+    - householder: the product of the reflectors below X's diagonal with
+      tau = 2 / (1 + |column|^2), columns scaled by X's diagonal truncated to int.
+    With use_trivialization (the default) a buffer `base` holds the orthogonal
+    matrix assigned last and forward returns base @ Q; right_inverse stores the
+    assigned value (made orthogonal, completed with random columns when tall)
+    in base and sets the original to -I, which every map sends to the
+    identity (first k columns), so base @ Q is the assigned matrix again."""
 
-    def __init__(self, weight, use_trivialization=True):
+    def __init__(self, weight, orthogonal_map, *, use_trivialization=True):
         super().__init__()
-        if weight.dim() < 2:
-            raise ValueError(f"Expected a matrix or batch of matrices. Got a tensor of {weight.dim()} dimensions.")
-        self.shape = tuple(weight.shape)
+        if weight.is_complex() and orthogonal_map == "householder":
+            raise ValueError("The householder parametrization does not support complex tensors.")
+        self.shape = weight.shape
+        self.orthogonal_map = orthogonal_map
+        if use_trivialization:
+            self.register_buffer("base", None)
 
-    def forward(self, x):
-        n, k = x.shape[-2:]
+    def forward(self, X):
+        from ... import linalg
+        from ... import cat, eye
+        n, k = X.shape[-2], X.shape[-1]
         transposed = n < k
         if transposed:
-            x = x.transpose(-2, -1)
-        cols = []
-        for j in range(x.shape[-1]):
-            c = x[..., j]
-            for q in cols:
-                c = c - (q * c).sum(-1, keepdim=True) * q
-            cols.append(c / c.norm(2, -1, keepdim=True))
-        q = _C.stack(cols, -1)
-        return q.transpose(-2, -1) if transposed else q
+            X = X.mT
+            n, k = k, n
+        if self.orthogonal_map in ("matrix_exp", "cayley"):
+            X = X.tril()
+            if n != k:
+                X = cat([X, X.new_zeros(n, n - k).expand(*X.shape[:-2], -1, -1)], dim=-1)
+            A = X - X.mH
+            if self.orthogonal_map == "matrix_exp":
+                Q = linalg.matrix_exp(A)
+            else:
+                identity = eye(n, dtype=A.dtype)
+                Q = linalg.solve(identity - 0.5 * A, identity + 0.5 * A)
+            if n != k:
+                Q = Q[..., :k]
+        else:
+            A = X.tril(diagonal=-1)
+            tau = 2.0 / (1.0 + (A * A).sum(dim=-2))
+            Q = linalg.householder_product(A, tau)
+            Q = Q * X.diagonal(dim1=-2, dim2=-1).int().unsqueeze(-2)
+        if hasattr(self, "base"):
+            Q = self.base @ Q
+        if transposed:
+            Q = Q.mT
+        return Q
 
-    def right_inverse(self, value):
-        return value
+    def right_inverse(self, Q):
+        with no_grad():
+            return self._right_inverse(Q)
+
+    def _right_inverse(self, Q):
+        from ... import cat, randn, zeros_like
+        if tuple(Q.shape) != tuple(self.shape):
+            raise ValueError(f"Expected a matrix or batch of matrices of shape {self.shape}. "
+                             f"Got a tensor of shape {Q.shape}.")
+        Q_init = Q
+        n, k = Q.shape[-2], Q.shape[-1]
+        transpose = n < k
+        if transpose:
+            Q = Q.mT
+            n, k = k, n
+        if not hasattr(self, "base"):
+            if self.orthogonal_map in ("cayley", "matrix_exp"):
+                raise NotImplementedError("It is not possible to assign to the matrix exponential or the Cayley "
+                                          "parametrizations when use_trivialization=False.")
+            A, tau = _geqrf(Q)
+            diagonal = A.diagonal(dim1=-2, dim2=-1)
+            diagonal.sign_()
+            diagonal[tau == 0.0] *= -1
+            return A.mT if transpose else A
+        if n == k:
+            Q = Q.clone() if _is_orthogonal(Q) else _make_orthogonal(Q)
+        else:
+            N = randn(*(tuple(Q.shape[:-2]) + (n, n - k)), dtype=Q.dtype)
+            Q = _make_orthogonal(cat([Q, N], dim=-1))
+        self.base = Q
+        neg_identity = zeros_like(Q_init)
+        neg_identity.diagonal(dim1=-2, dim2=-1).fill_(-1.0)
+        return neg_identity
 
 
 def orthogonal(module: Any, name: Any = "weight", orthogonal_map: Any = None, *, use_trivialization: Any = True) -> Tensor:
-    """Constrains module.<name> to (semi-)orthogonal matrices: the value is the
-    Q factor (positive diag R) of the unconstrained original, computed by
-    Gram-Schmidt so gradients flow. PyTorch's matrix_exp/cayley maps are not
-    available; the resulting matrix is orthogonal either way."""
+    """Constrains module.<name> to (semi-)orthogonal matrices with PyTorch's
+    maps (Note [orthogonal parametrization])."""
     weight = getattr(module, name, None)
     if not isinstance(weight, Tensor):
         raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
     if weight.dim() < 2:
         raise ValueError(f"Expected a matrix or batch of matrices. Got a tensor of {weight.dim()} dimensions.")
-    if orthogonal_map not in (None, "householder", "matrix_exp", "cayley"):
+    if orthogonal_map is None:
+        orthogonal_map = ("matrix_exp" if weight.shape[-2] == weight.shape[-1] or weight.is_complex()
+                          else "householder")
+    if orthogonal_map not in ("householder", "matrix_exp", "cayley"):
         raise ValueError('orthogonal_map has to be one of "matrix_exp", "cayley", "householder". '
                          f"Got: {orthogonal_map}")
-    parametrize.register_parametrization(module, name, _Orthogonal(weight, use_trivialization), unsafe=True)
+    orth = _Orthogonal(weight, orthogonal_map, use_trivialization=use_trivialization)
+    parametrize.register_parametrization(module, name, orth, unsafe=True)
     return module

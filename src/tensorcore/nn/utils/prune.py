@@ -146,8 +146,10 @@ class BasePruningMethod(ABC):
         if hasattr(module, self._tensor_name):
             delattr(module, self._tensor_name)
         orig = module._parameters[self._tensor_name + "_orig"]
-        with no_grad():
-            orig.copy_(weight.detach())
+        # PyTorch rebinds the parameter's data rather than writing into its storage:
+        # a tensor taken from it earlier (a state_dict() entry, a detach()) keeps
+        # the unpruned values.
+        orig.data = weight.data
         del module._parameters[self._tensor_name + "_orig"]
         del module._buffers[self._tensor_name + "_mask"]
         module.register_parameter(self._tensor_name, orig)

@@ -45,6 +45,32 @@ def _swapped(module, tensors):
                 getattr(owner, where)[leaf] = old
 
 
+def _untied(module, tensors):
+    """Note [functional_call and tied weights]
+    With tie_weights=True (the default), a tensor given for one name of a
+    parameter or buffer that the module holds under several names (a decoder
+    sharing its embedding's weight) replaces it under all of them, as
+    PyTorch's functional_call does; two different tensors given for names of
+    one tied tensor are refused. Returns a new dict; `tensors` is unchanged."""
+    names_of = {}  # id(tensor) -> every name the module holds it under
+    owned = list(module.named_parameters(remove_duplicate=False)) + list(module.named_buffers(remove_duplicate=False))
+    for name, tensor in owned:
+        names_of.setdefault(id(tensor), []).append(name)
+    untied = dict(tensors)
+    for names in names_of.values():
+        if len(names) < 2:
+            continue
+        given = [name for name in names if name in tensors]
+        if not given:
+            continue
+        if len({id(tensors[name]) for name in given}) > 1:
+            raise ValueError(f"functional_call got multiple values for keys {sorted(names)}, which are tied. "
+                             "Consider using tie_weights=False")
+        for name in names:
+            untied[name] = tensors[given[0]]
+    return untied
+
+
 def functional_call(module: Any, parameter_and_buffer_dicts: Any, args: Any = None, kwargs: Any = None, *, tie_weights: Any = True, strict: Any = False) -> Tensor:
     """Deprecated in PyTorch 2.0 for torch.func.functional_call (it warns, then does the same)."""
     warnings.warn("`torch.nn.utils.stateless.functional_call` is deprecated as of PyTorch 2.0 and will be removed in a "
@@ -65,8 +91,11 @@ def _functional_call(module: Any, parameter_and_buffer_dicts: Any, args: Any = N
                     raise ValueError(f"{k} appeared in multiple dictionaries; behavior of functional call is "
                                      "ambiguous")
             tensors.update(d)
+    if tie_weights:
+        tensors = _untied(module, tensors)
     if strict:
-        expected = {n for n, _ in module.named_parameters()} | {n for n, _ in module.named_buffers()}
+        expected = ({n for n, _ in module.named_parameters(remove_duplicate=False)}
+                    | {n for n, _ in module.named_buffers(remove_duplicate=False)})
         missing, unexpected = sorted(expected - set(tensors)), sorted(set(tensors) - expected)
         error_msgs = []
         if unexpected:
