@@ -169,8 +169,31 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   cls.def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t->data_bytes()); });
   cls.def("_storage_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t->storage->data); });
   cls.def("_storage_nbytes", [](const Tensor& t) { return t->storage->nbytes; });
+  // is_contiguous(memory_format): the channels-last layouts are dense strides in NHWC / NDHWC order
+  // (PyTorch's compute_channels_last_contiguous_2d/_3d: size-1 dims are free), Note [Channels-last layouts]
+  // in tensorcore/_tensor.py.
   cls.def(
-      "is_contiguous", [](const Tensor& t, py::object) { return t.is_contiguous(); },
+      "is_contiguous",
+      [](const Tensor& t, py::object fmt) {
+        if (fmt.is_none()) return t.is_contiguous();
+        const std::string name = py::hasattr(fmt, "_name") ? py::str(fmt.attr("_name")).cast<std::string>() : "";
+        if (name == "contiguous_format" || name == "preserve_format") return t.is_contiguous();
+        TC_CHECK_TYPE(name == "channels_last" || name == "channels_last_3d",
+                      "is_contiguous(): argument 'memory_format' must be torch.memory_format, not ",
+                      Py_TYPE(fmt.ptr())->tp_name);
+        static const int64_t order2d[] = {1, 3, 2, 0}, order3d[] = {1, 4, 3, 2, 0};
+        const bool is2d = name == "channels_last";
+        if (t.dim() != (is2d ? 4 : 5)) return false;
+        int64_t expected = 1;
+        for (int64_t d :
+             is2d ? std::vector<int64_t>(order2d, order2d + 4) : std::vector<int64_t>(order3d, order3d + 5)) {
+          const int64_t n = t.sizes()[d];
+          if (n == 1) continue;
+          if (t.strides()[d] != expected) return false;
+          expected *= n;
+        }
+        return true;
+      },
       py::arg("memory_format") = py::none());
   cls.def_property_readonly("_version", [](const Tensor& t) { return t.version(); });
   cls.def("is_floating_point", [](const Tensor& t) { return is_floating(t.dtype()); });

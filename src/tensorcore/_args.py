@@ -37,9 +37,9 @@ _CPU = _C._device_arg("cpu")  # the cached object every CPU tensor's .device ret
 
 
 class memory_format:
-    """Tensor memory layouts. tensorcore keeps every tensor it creates in the
-    row-major (contiguous) layout, so only contiguous_format and
-    preserve_format are accepted where PyTorch takes a memory_format."""
+    """Tensor memory layouts: contiguous_format (row-major), preserve_format
+    (the input's dense strides), channels_last / channels_last_3d (dense
+    strides in NHWC / NDHWC order: Note [Channels-last layouts] in _tensor.py)."""
 
     __module__ = "tensorcore"  # type(tensorcore.contiguous_format) prints <class 'tensorcore.memory_format'>
 
@@ -60,11 +60,9 @@ channels_last_3d = memory_format("channels_last_3d")
 
 
 def memory_format_arg(fmt, name):
-    if fmt is None or fmt is contiguous_format or fmt is preserve_format:
-        return
-    if isinstance(fmt, memory_format):
-        raise RuntimeError(f"{name}(): tensorcore stores tensors only in the contiguous layout; {fmt!r} is not "
-                           f"supported")
+    """`fmt` when it is a memory_format (or None), else PyTorch's TypeError."""
+    if fmt is None or isinstance(fmt, memory_format):
+        return fmt
     raise TypeError(f"{name}(): argument 'memory_format' must be torch.memory_format, not {type(fmt).__name__}")
 
 

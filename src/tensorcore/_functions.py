@@ -220,6 +220,14 @@ def _creation(fill: Any, name: str) -> Callable[..., Tensor]:
             return _write_out(name, _C.empty(shape, dt) if fill is None else _C.full(shape, fill, dt), out,
                               warn_resize=False)
         dt = _factory_dtype(dtype, name)
+        from ._args import memory_format_arg, contiguous_format, preserve_format
+        fmt = memory_format_arg(memory_format, name)
+        if fill is None and fmt is not None and fmt is not contiguous_format:
+            if fmt is preserve_format:  # PyTorch's empty() refuses it: there is no input to preserve
+                raise RuntimeError("unsupported memory format Preserve")
+            from ._tensor import _dense_strides_for_format  # Note [Channels-last layouts]
+            return _finish(empty_strided(shape, _dense_strides_for_format(shape, fmt), dtype=dt, device=dev),
+                           requires_grad)
         t = _C.empty(shape, dt, dev) if fill is None else _C.full(shape, fill, dt, dev)
         return _finish(t, requires_grad)
     f.__name__ = name
@@ -269,9 +277,13 @@ def _empty_like(input, dt, memory_format, name, device=None):
     (preserve_format: input's strides when input is dense and non-overlapping,
     else dense strides in input's order of strides, Note [Dense strides like a
     strided input])."""
-    from ._args import memory_format_arg, contiguous_format
+    from ._args import memory_format_arg, contiguous_format, preserve_format
     memory_format_arg(memory_format, name)
     device = input.device if device is None else device  # *_like: input's device unless device= says
+    if memory_format is not None and memory_format is not preserve_format and memory_format is not contiguous_format:
+        from ._tensor import _dense_strides_for_format  # channels_last(_3d): Note [Channels-last layouts]
+        shape = list(input.shape)
+        return empty_strided(shape, _dense_strides_for_format(shape, memory_format), dtype=dt, device=device)
     if memory_format is contiguous_format or input.is_contiguous():
         return _C.empty(list(input.shape), dt, device)
     strides = list(input.stride()) if _dense(input) else _dense_strides_like(list(input.shape), list(input.stride()))

@@ -15,7 +15,7 @@ import numpy as np
 from . import _C, _deprecated_overloads, _elementwise, _tensor_str
 from ._aliases import with_numpy_aliases
 from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg, bool_arg
-from ._args import memory_format, channels_last, channels_last_3d
+from ._args import memory_format, channels_last, channels_last_3d, contiguous_format, preserve_format
 from ._inplace import write_inplace
 from ._dtype import device as _device, float32, float64, int32, int64, bool_, float16, bfloat16, uint8, int8, int16
 from ._dtype import complex64, complex128, dtype as _dtype_class
@@ -378,10 +378,51 @@ def to(self, *args, **kwargs):
         raise NotImplementedError(f"to(): copying a tensor from {self.device} to {dev} is not implemented")
     _check_memory_format_rank(self, memory_format)
     if dtype is None:
-        return _C.clone(self) if copy else self
-    dtype = dtype_arg(dtype, "to")
-    _warn_complex_to_real(self, dtype)
-    return _to_dtype(self, dtype, copy)
+        result = _C.clone(self) if copy else self
+    else:
+        dtype = dtype_arg(dtype, "to")
+        _warn_complex_to_real(self, dtype)
+        result = _to_dtype(self, dtype, copy)
+    if memory_format is not None and memory_format is not preserve_format:
+        result = _to_memory_format(result, memory_format)  # Note [Channels-last layouts]
+    return result
+
+
+def _to_memory_format(self, fmt):
+    """to(memory_format=fmt): self when its strides suggest `fmt` (PyTorch's
+    to_will_alias, which asks suggest_memory_format, not is_contiguous), else a
+    copy laid out as `fmt`."""
+    if fmt in _CHANNELS_LAST_ORDER:
+        _check_memory_format_rank(self, fmt)
+    if _suggest_memory_format(self) is fmt:
+        return self
+    if fmt is contiguous_format:
+        return _C.contiguous(self)
+    return _permuted_copy(self, fmt)
+
+
+def _strides_like_channels_last(sizes, strides, order):
+    """PyTorch's is_channels_last_strides_2d/3d: the strides increase along
+    `order` (C innermost, then W, H, (D,) N); ambiguous size-1 cases are NCHW."""
+    if strides[1] == 0:
+        return False
+    low = 0
+    for d in order:
+        if sizes[d] == 0 or strides[d] < low:
+            return False
+        if d == 0 and low == strides[1]:
+            return False
+        low = strides[d] * (sizes[d] if sizes[d] > 1 else 1)
+    return True
+
+
+def _suggest_memory_format(self):
+    sizes, strides = list(self.shape), list(self.stride())
+    if self.dim() == 4 and _strides_like_channels_last(sizes, strides, (1, 3, 2, 0)):
+        return channels_last
+    if self.dim() == 5 and _strides_like_channels_last(sizes, strides, (1, 4, 3, 2, 0)):
+        return channels_last_3d
+    return contiguous_format
 
 
 def _to_dtype(self, dtype, copy):
@@ -453,19 +494,67 @@ def _to_arguments(self, args, kwargs):
 
 
 def _check_memory_format_rank(self, fmt):
-    """channels_last wants a 4-D tensor and channels_last_3d a 5-D one (PyTorch's
-    RuntimeError). Of the right rank, the result keeps tensorcore's row-major layout:
-    the values are PyTorch's, only stride() differs (Note [memory_format in to()])."""
-    rank = {channels_last: 4, channels_last_3d: 5}.get(fmt)
-    if rank is not None and self.dim() != rank:
-        raise RuntimeError(f"required rank {rank} tensor to use {fmt._name} format")
+    """channels_last wants a 4-D tensor and channels_last_3d a 5-D one (PyTorch's RuntimeError)."""
+    _check_rank_for_format(self.dim(), fmt)
 
 
-# Note [memory_format in to()]
-# contiguous(memory_format=channels_last) and the *_like factories refuse the
-# channels-last layouts (memory_format_arg), but to() and Module.to() accept
-# them: programs call x.to(memory_format=torch.channels_last) only for speed,
-# and every value they compute is unchanged by the layout.
+def _check_rank_for_format(rank, fmt):
+    wanted = {channels_last: 4, channels_last_3d: 5}.get(fmt)
+    if wanted is not None and rank != wanted:
+        raise RuntimeError(f"required rank {wanted} tensor to use {fmt._name} format")
+
+
+# Note [Channels-last layouts]
+# channels_last (4-D) and channels_last_3d (5-D) are dense layouts whose
+# channel dim is innermost: strides in N, H, W, C (N, D, H, W, C) order. The
+# core stores any strides, so such a tensor is the row-major tensor of the
+# permuted shape, viewed back in NCHW order; every op reads it through its
+# strides, and elementwise ops, clone and the *_like factories keep the layout
+# (the core's dense-strides rule, as PyTorch's). Values never depend on the
+# layout: programs ask for it for speed (model.to(memory_format=...),
+# x.contiguous(memory_format=...)), and get PyTorch's strides and
+# is_contiguous() answers. Convolutions return row-major results here where
+# PyTorch's keep channels_last: only stride() shows it.
+_CHANNELS_LAST_ORDER = {channels_last: (0, 2, 3, 1), channels_last_3d: (0, 2, 3, 4, 1)}
+
+
+def _dense_strides_for_format(shape, fmt):
+    """The strides of a dense tensor of `shape` in layout `fmt`."""
+    if fmt not in _CHANNELS_LAST_ORDER:
+        strides, step = [0] * len(shape), 1
+        for d in reversed(range(len(shape))):
+            strides[d], step = step, step * builtins.max(shape[d], 1)
+        return strides
+    _check_rank_for_format(len(shape), fmt)
+    strides, step = [0] * len(shape), 1
+    for d in reversed(_CHANNELS_LAST_ORDER[fmt]):
+        strides[d], step = step, step * builtins.max(shape[d], 1)
+    return strides
+
+
+def _permuted_copy(self, fmt):
+    order = _CHANNELS_LAST_ORDER[fmt]
+    permuted = self.permute(order)
+    # (clone keeps a contiguous view contiguous; contiguous() copies any other)
+    dense = _C.clone(permuted) if permuted.is_contiguous() else _C.contiguous(permuted)
+    return dense.permute([order.index(d) for d in range(len(order))])
+
+
+def _in_memory_format(self, fmt):
+    """self when already laid out as `fmt`, else a copy that is (contiguous() and to())."""
+    if fmt is None or fmt is contiguous_format:
+        return _C.contiguous(self)
+    _check_memory_format_rank(self, fmt)
+    return self if self.is_contiguous(memory_format=fmt) else _copy_into_format(self, fmt)
+
+
+def _copy_into_format(self, fmt):
+    """A copy of `self` in layout `fmt` (a channels-last one); its grad_fn is
+    PyTorch's CloneBackward0 (the copy goes through a permuted view here)."""
+    copy = _permuted_copy(self, fmt)
+    if copy.requires_grad and _C.is_grad_enabled():
+        _C._rename_grad_fn(copy, "CloneBackward0", [self])
+    return copy
 
 
 @_method
@@ -869,14 +958,24 @@ def as_strided(self, size, stride, storage_offset=None):
 
 @_method
 def contiguous(self, *, memory_format=None):
-    memory_format_arg(memory_format, "contiguous")
-    return _C.contiguous(self)
+    if memory_format_arg(memory_format, "contiguous") is None or memory_format is contiguous_format:
+        return _C.contiguous(self)
+    if memory_format is preserve_format:
+        if self.is_contiguous():
+            return self
+        raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
+    return _in_memory_format(self, memory_format)  # Note [Channels-last layouts]
 
 
 @_method
 def clone(self, *, memory_format=None):
-    memory_format_arg(memory_format, "clone")
-    return _C.clone(self)
+    fmt = memory_format_arg(memory_format, "clone")
+    if fmt is None or fmt is preserve_format or (fmt is contiguous_format and self.is_contiguous()):
+        return _C.clone(self)  # (keeps a dense layout, as PyTorch's preserve_format)
+    if fmt is contiguous_format:
+        return _C.contiguous(self)
+    _check_memory_format_rank(self, fmt)
+    return _copy_into_format(self, fmt)
 
 
 @_method

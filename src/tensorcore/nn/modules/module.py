@@ -771,11 +771,15 @@ class Module:
                               "parameters or buffers. Please file an issue at "
                               "https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml if a complex "
                               "module does not work as expected.", stacklevel=2)
-        if dtype is None and dev is None:
+        fmt = kwargs.get("memory_format")
+        if dtype is None and dev is None and fmt is None:
             return self
 
         def convert(t):  # integer buffers (num_batches_tracked) keep their dtype
-            return t.to(dev, dtype if dtype is not None and (t.is_floating_point() or t.is_complex()) else None)
+            to_dtype = dtype if dtype is not None and (t.is_floating_point() or t.is_complex()) else None
+            if fmt is not None and t.dim() in (4, 5):  # PyTorch converts the 4-D and 5-D tensors only
+                return t.to(dev, to_dtype, memory_format=fmt)
+            return t.to(dev, to_dtype)
         return self._apply(convert)
 
     def float(self: _M) -> _M:
