@@ -495,7 +495,8 @@ def _to_arguments(self, args, kwargs):
 
 def _check_memory_format_rank(self, fmt):
     """channels_last wants a 4-D tensor and channels_last_3d a 5-D one (PyTorch's RuntimeError)."""
-    _check_rank_for_format(self.dim(), fmt)
+    if fmt in _CHANNELS_LAST_ORDER:  # (no dim() otherwise: a lazy module's placeholder refuses it)
+        _check_rank_for_format(self.dim(), fmt)
 
 
 def _check_rank_for_format(rank, fmt):
