@@ -7,7 +7,12 @@ with PyTorch on the same inputs.
   need_weights=True path then added a mask of another dtype by promotion, where PyTorch's baddbmm
   raises, and under CPU autocast it failed on any float mask (bmm of float32 weights with bfloat16
   values) where PyTorch's autocast baddbmm casts the mask to the autocast dtype.
+- tkipf/pygcn (pygcn/utils.py sparse_mx_to_torch_sparse_tensor): torch.sparse.FloatTensor(indices,
+  values, size), the legacy sparse constructor, was missing (AttributeError)
+  (Note [Legacy sparse tensor types]).
 """
+import warnings
+
 import numpy as np
 import pytest
 
@@ -82,3 +87,66 @@ def test_multihead_attention_weights_under_cpu_autocast(mask_dtype):
         return
     np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-2, atol=1e-2)
     np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-2, atol=1e-2)
+
+
+def _legacy_sparse(lib, type_name, make_args, kwargs=None):
+    """What torch.sparse.<type_name>(*args) gives: the dense values, dtype name, type() and the
+    deprecation warnings' first sentence, or the exception type and message head."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = getattr(lib.sparse, type_name)(*make_args(lib), **(kwargs or {}))
+        except (TypeError, RuntimeError) as e:
+            return type(e).__name__, str(e).split("\n")[0].replace("c10::", "")
+    return (result.to_dense().tolist(), str(result.dtype).split(".")[-1], result.type(), result.is_sparse,
+            str(result.layout).split(".")[-1], isinstance(result, getattr(lib.sparse, type_name)),
+            sorted({str(w.message).split("(Triggered")[0].strip() for w in caught if "deprecated" in str(w.message)}))
+
+
+def _coo(lib):
+    return lib.tensor([[0, 1, 1], [2, 0, 1]]), lib.tensor([1.5, -2.0, 3.0])
+
+
+LEGACY_SPARSE_CASES = [
+    ("FloatTensor", lambda lib: (*_coo(lib), lib.Size([2, 3]))),
+    ("FloatTensor", lambda lib: (*_coo(lib), (3, 4))),
+    ("FloatTensor", lambda lib: _coo(lib)),
+    ("DoubleTensor", lambda lib: (*_coo(lib), (2, 3))),  # values keep their float32 dtype
+    ("FloatTensor", lambda lib: (_coo(lib)[0], _coo(lib)[1].double(), (2, 3))),
+    ("LongTensor", lambda lib: (_coo(lib)[0], lib.tensor([1, 2, 3]), (2, 3))),
+    ("FloatTensor", lambda lib: (2, 3)),
+    ("IntTensor", lambda lib: (lib.Size([4]),)),
+    ("DoubleTensor", lambda lib: ()),
+    ("FloatTensor", lambda lib: ((2, 3),)),  # a plain tuple is refused
+    ("FloatTensor", lambda lib: ([[0, 1]], [1.0, 2.0], (2,))),  # lists are refused
+    ("FloatTensor", lambda lib: (lib.zeros(2),)),
+    ("FloatTensor", lambda lib: (2.5,)),
+    ("FloatTensor", lambda lib: (_coo(lib)[0].int(), _coo(lib)[1], (2, 3))),  # int32 indices
+]
+
+
+@pytest.mark.parametrize("case", range(len(LEGACY_SPARSE_CASES)))
+def test_legacy_sparse_constructor_matches_pytorch(case):
+    type_name, make_args = LEGACY_SPARSE_CASES[case]
+    assert _legacy_sparse(tc, type_name, make_args) == _legacy_sparse(torch, type_name, make_args)
+
+
+def test_legacy_sparse_constructor_keywords():
+    make_args = LEGACY_SPARSE_CASES[0][1]
+    for kwargs in ({"device": "cpu"}, {"dtype": "float64"}):
+        ours = _legacy_sparse(tc, "FloatTensor", make_args,
+                              {k: getattr(tc, v) if k == "dtype" else v for k, v in kwargs.items()})
+        theirs = _legacy_sparse(torch, "FloatTensor", make_args,
+                                {k: getattr(torch, v) if k == "dtype" else v for k, v in kwargs.items()})
+        assert ours == theirs
+
+
+def test_legacy_sparse_isinstance_and_spmm_as_pygcn():
+    results = []
+    for lib in (tc, torch):
+        adjacency = lib.sparse.FloatTensor(*_coo(lib), lib.Size([2, 3]))
+        support = lib.arange(6.0).reshape(3, 2)
+        results.append((isinstance(adjacency, lib.sparse.FloatTensor), isinstance(adjacency, lib.sparse.DoubleTensor),
+                        isinstance(lib.zeros(2), lib.sparse.FloatTensor), repr(lib.sparse.FloatTensor),
+                        lib.spmm(adjacency, support).tolist()))
+    assert results[0] == results[1]
