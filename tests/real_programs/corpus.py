@@ -512,3 +512,12 @@ PROGRAMS += [Program("nerf_pytorch_tiny", "nerf/train_tiny.py", rtol=1e-4)]
 # torch.save/load of the best model, greedy translation, BLEU.
 PROGRAMS += [Program(f"seq2seq_{name}", f"seq2seq/{name}.py", rtol=1e-4, slow=True)
              for name in ("tut1_seq2seq_lstm", "tut2_seq2seq_gru", "tut3_seq2seq_attention")]
+
+# pytorch/examples @ 77f55b91 siamese_network/main.py unchanged (offline torchvision stand-in in siamese/torchvision:
+# synthetic MNIST tensors, ResNet-18), --dry-run: one Adadelta step per epoch with StepLR, BCELoss on the sigmoid of
+# two ResNet-18 towers, random positive/negative pairs. Without --dry-run the float32 run is chaotic under PyTorch
+# itself (Adadelta's sign-like first steps on a saturated BCELoss: PyTorch float32 vs float64 losses 31.3 vs 8.7 at
+# step 2), so two correct libraries part after a few steps.
+PROGRAMS += [Program("siamese_network_dry_run", "siamese/main.py",
+                     ("--epochs", "2", "--batch-size", "32", "--test-batch-size", "64", "--dry-run"), rtol=1e-4,
+                     slow=True)]
