@@ -521,3 +521,9 @@ PROGRAMS += [Program(f"seq2seq_{name}", f"seq2seq/{name}.py", rtol=1e-4, slow=Tr
 PROGRAMS += [Program("siamese_network_dry_run", "siamese/main.py",
                      ("--epochs", "2", "--batch-size", "32", "--test-batch-size", "64", "--dry-run"), rtol=1e-4,
                      slow=True)]
+
+# facebookresearch/mae @ efb2a806 models_mae.py, util/pos_embed.py (np.float -> np.float64, NumPy 1.24) and
+# util/lr_sched.py, driven by mae/pretrain_tiny.py (engine_pretrain's loop without util/misc.py, which imports
+# torch._six; timm stand-in with Block): random masking by argsort of noise + gather, mask tokens unshuffled,
+# reshape(shape=...) patchify with einsum, norm_pix_loss, per-iteration cosine lr, gradient accumulation, AdamW groups.
+PROGRAMS += [Program("mae_pretrain_tiny", "mae/pretrain_tiny.py", rtol=1e-5)]
