@@ -527,3 +527,10 @@ PROGRAMS += [Program("siamese_network_dry_run", "siamese/main.py",
 # torch._six; timm stand-in with Block): random masking by argsort of noise + gather, mask tokens unshuffled,
 # reshape(shape=...) patchify with einsum, norm_pix_loss, per-iteration cosine lr, gradient accumulation, AdamW groups.
 PROGRAMS += [Program("mae_pretrain_tiny", "mae/pretrain_tiny.py", rtol=1e-5)]
+
+# facebookresearch/detr @ 29901c51 models/ and util/ unchanged (offline torchvision stand-in in detr/torchvision:
+# ResNet-18 with norm_layer, IntermediateLayerGetter, box_area), driven by detr/train_tiny.py: models.build_model with
+# main.py's argument names (shrunk), NestedTensor padding masks, FrozenBatchNorm2d, sine/learned position encodings,
+# the encoder-decoder Transformer (key_padding_mask, pre-norm), Hungarian matching with scipy, SetCriterion (CE with
+# eos weight, L1, GIoU, cardinality, aux losses), backbone/non-backbone AdamW groups, StepLR, PostProcess.
+PROGRAMS += [Program("detr_train_tiny", "detr/train_tiny.py", rtol=1e-4, slow=True)]
