@@ -10,6 +10,11 @@ with PyTorch on the same inputs.
 - tkipf/pygcn (pygcn/utils.py sparse_mx_to_torch_sparse_tensor): torch.sparse.FloatTensor(indices,
   values, size), the legacy sparse constructor, was missing (AttributeError)
   (Note [Legacy sparse tensor types]).
+- pytorch/tutorials spatial_transformer_tutorial: F.affine_grid differed from PyTorch's grid by an
+  ulp in a third of its entries and F.grid_sample's 2-D bilinear output in the last bits (PyTorch's
+  kernels: (x*t0 + y*t1) + t2 unfused over (linspace * (n - 1)) / n, and FMA-contracted
+  interpolation; Note [affine_grid rounds as PyTorch], Note [grid_sample rounds as PyTorch]);
+  neither warned about the align_corners default as PyTorch does.
 """
 import warnings
 
@@ -150,3 +155,70 @@ def test_legacy_sparse_isinstance_and_spmm_as_pygcn():
                         isinstance(lib.zeros(2), lib.sparse.FloatTensor), repr(lib.sparse.FloatTensor),
                         lib.spmm(adjacency, support).tolist()))
     assert results[0] == results[1]
+
+
+def _grid_case(lib, seed, size, align_corners, padding_mode, dtype):
+    g = lib.Generator().manual_seed(seed)
+    n = size[0]
+    k = len(size) - 2
+    theta = lib.eye(k, k + 1).expand(n, k, k + 1) + 0.15 * lib.randn(n, k, k + 1, generator=g)
+    x = lib.randn(*size, generator=g)
+    theta, x = theta.to(getattr(lib, dtype)), x.to(getattr(lib, dtype))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        grid = lib.nn.functional.affine_grid(theta, list(size), align_corners=align_corners)
+        out = lib.nn.functional.grid_sample(x, grid, padding_mode=padding_mode, align_corners=align_corners)
+    return grid.numpy(), out.numpy()
+
+
+GRID_CASES = [(seed, size, align_corners, padding_mode, dtype)
+              for seed, size in ((0, (4, 1, 28, 28)), (1, (2, 3, 7, 11)), (2, (1, 2, 1, 5)))
+              for align_corners in (False, True, None)
+              for padding_mode in ("zeros", "border")
+              for dtype in ("float32", "float64")]
+
+
+@pytest.mark.parametrize("case", GRID_CASES)
+def test_affine_grid_and_bilinear_grid_sample_are_bitwise_pytorch(case):
+    ours_grid, ours_out = _grid_case(tc, *case)
+    theirs_grid, theirs_out = _grid_case(torch, *case)
+    np.testing.assert_array_equal(ours_grid, theirs_grid)
+    if case[-1] == "float32":
+        np.testing.assert_array_equal(ours_out, theirs_out)
+    else:
+        np.testing.assert_allclose(ours_out, theirs_out, rtol=1e-13, atol=1e-14)
+
+
+def test_affine_grid_3d_and_grid_sample_gradients_stay_close():
+    def run(lib):
+        g = lib.Generator().manual_seed(3)
+        theta = (lib.eye(2, 3).expand(2, 2, 3) + 0.1 * lib.randn(2, 2, 3, generator=g)).requires_grad_()
+        x = lib.randn(2, 2, 9, 9, generator=g).requires_grad_()
+        grid = lib.nn.functional.affine_grid(theta, [2, 2, 9, 9], align_corners=False)
+        out = lib.nn.functional.grid_sample(x, grid, align_corners=False)
+        (out * lib.linspace(-1, 1, out.numel()).reshape(out.shape)).sum().backward()
+        theta3 = lib.eye(3, 4).expand(1, 3, 4) + 0.1 * lib.randn(1, 3, 4, generator=g)
+        grid3 = lib.nn.functional.affine_grid(theta3, [1, 1, 3, 4, 5], align_corners=False)
+        return theta.grad.numpy(), x.grad.numpy(), grid3.numpy()
+
+    for ours, theirs in zip(run(tc), run(torch)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("call", ["affine_grid", "grid_sample"])
+def test_align_corners_default_warns_at_the_callers_line(call):
+    def run(lib):
+        F = lib.nn.functional
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            grid = F.affine_grid(lib.eye(2, 3)[None], [1, 1, 3, 3], align_corners=False)
+            if call == "affine_grid":
+                F.affine_grid(lib.eye(2, 3)[None], [1, 1, 3, 3])
+            else:
+                F.grid_sample(lib.ones(1, 1, 3, 3), grid)
+            F.grid_sample(lib.ones(1, 1, 3, 3), grid, align_corners=True)
+        return [(str(w.message), w.category.__name__, w.filename) for w in caught]
+
+    ours, theirs = run(tc), run(torch)
+    assert ours == theirs
+    assert len(ours) == 1 and ours[0][2] == __file__
