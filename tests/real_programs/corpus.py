@@ -534,3 +534,11 @@ PROGRAMS += [Program("mae_pretrain_tiny", "mae/pretrain_tiny.py", rtol=1e-5)]
 # the encoder-decoder Transformer (key_padding_mask, pre-norm), Hungarian matching with scipy, SetCriterion (CE with
 # eos weight, L1, GIoU, cardinality, aux losses), backbone/non-backbone AdamW groups, StepLR, PostProcess.
 PROGRAMS += [Program("detr_train_tiny", "detr/train_tiny.py", rtol=1e-4, slow=True)]
+
+# pytorch/tutorials @ c53e7d4e intermediate_source/spatial_transformer_tutorial.py (code only; the offline torchvision
+# stand-in in stn/torchvision with synthetic MNIST, 2 epochs, a loss line every 5 batches, num_workers 2):
+# F.affine_grid + F.grid_sample (default align_corners, warned), Dropout2d, nll_loss(size_average=False), make_grid.
+# Before realprog23 the losses parted from the 5th step: affine_grid's GEMM and grid_sample's unfused interpolation
+# differed from PyTorch's kernels in the last bits (now bit for bit). Compared single-threaded as every entry is
+# (OMP_NUM_THREADS=1): with more threads PyTorch's own reductions change its trajectory at 1e-5 after 10 steps.
+PROGRAMS += [Program("tutorial_spatial_transformer", "stn/spatial_transformer_tutorial.py", rtol=1e-4, slow=True)]
