@@ -542,3 +542,18 @@ PROGRAMS += [Program("detr_train_tiny", "detr/train_tiny.py", rtol=1e-4, slow=Tr
 # differed from PyTorch's kernels in the last bits (now bit for bit). Compared single-threaded as every entry is
 # (OMP_NUM_THREADS=1): with more threads PyTorch's own reductions change its trajectory at 1e-5 after 10 steps.
 PROGRAMS += [Program("tutorial_spatial_transformer", "stn/spatial_transformer_tutorial.py", rtol=1e-4, slow=True)]
+
+# pytorch/examples @ 77f55b91 fast_neural_style/neural_style/ unchanged (offline torchvision stand-in in
+# fast_neural_style/torchvision: ImageFolder, PIL transforms, a randomly initialised VGG-16; synthetic images from
+# fast_neural_style/make_data.py): TransformerNet (ReflectionPad2d, InstanceNorm2d(affine), nearest upsampling),
+# VGG-16 relu features, Gram matrices by bmm, MSE content + style losses with Adam, a checkpoint reloaded by `eval`
+# (deprecated InstanceNorm running_* keys dropped) to stylise an image, summarised by show_output.py.
+_FNS_TRAIN = ("train", "--dataset", "train", "--style-image", "style.png", "--save-model-dir", "models",
+              "--checkpoint-model-dir", "ckpt", "--checkpoint-interval", "4", "--epochs", "1", "--batch-size", "2",
+              "--image-size", "32", "--log-interval", "1")
+_FNS_EVAL = ("eval", "--content-image", "content.png", "--model", "ckpt/ckpt_epoch_0_batch_id_4.pth",
+             "--output-image", "stylized.png")
+PROGRAMS += [Program("fast_neural_style_train_eval", "fast_neural_style/show_output.py", rtol=1e-4, slow=True,
+                     masks=(r"\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}", r"epoch_1_[\d_-]+_"),
+                     before=(("fast_neural_style/make_data.py", ()), ("fast_neural_style/neural_style.py", _FNS_TRAIN),
+                             ("fast_neural_style/neural_style.py", _FNS_EVAL)))]
