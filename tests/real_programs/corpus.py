@@ -462,3 +462,98 @@ PROGRAMS += [Program("perceiver_pytorch_readme", "perceiver/readme.py", rtol=1e-
 # views of padded tensors) against the sequential scan, and a few steps of the package's LM with its
 # configure_optimizers, then greedy generate().
 PROGRAMS += [Program("mambapy_pscan_vs_seq", "mambapy/compare_seq_pscan.py", rtol=1e-4)]
+
+# --- realprog23 ---
+# milesial/Pytorch-UNet @ 21d7850f unet/, utils/dice_score.py and evaluate.py unchanged, driven by unet/train_tiny.py
+# (written for the corpus: train.py's loop on synthetic 32x32 blob masks, 3 steps each for bilinear=False/True and
+# n_classes=1): channels_last, RMSprop(foreach=True), ReduceLROnPlateau, GradScaler(enabled=False), clip_grad_norm_,
+# CE + dice loss, evaluate() under inference_mode. In float64 (--f64): RMSprop's first steps are sign-like and
+# batch-2 BatchNorm is ill-conditioned, so float32 runs of two correct libraries part by 1e-3 within 3 steps.
+PROGRAMS += [Program("pytorch_unet_train", "unet/train_tiny.py", ("--f64",), rtol=1e-5, slow=True)]
+
+# microsoft/Swin-Transformer @ f82860bf models/swin_transformer.py, swin_transformer_v2.py, swin_mlp.py and
+# optimizer.py unchanged (timm/ an offline stand-in written for the corpus), driven by swin/zoo.py: shifted windows
+# (torch.roll, window partition/reverse, the -100 attention mask), relative position bias, V2's continuous position
+# bias MLP and cosine attention, Swin-MLP's grouped Conv1d, gradient checkpointing; build_optimizer's AdamW groups.
+PROGRAMS += [Program("swin_transformer_zoo", "swin/zoo.py", rtol=1e-5)]
+
+# facebookresearch/ConvNeXt @ 048efcea models/convnext.py and convnext_isotropic.py unchanged (timm stand-in),
+# driven by convnext/zoo.py: 7x7 depthwise convs, channels_first LayerNorm, layer scale, drop path, engine.py's
+# per-iteration cosine lr / wd assignment, AdamW, label smoothing. Adam's sign-like first steps on the 1e-6 layer
+# scale put its printed gamma values 6e-5 apart (PyTorch's float32 sqrt is not correctly rounded, ours is).
+PROGRAMS += [Program("convnext_zoo", "convnext/zoo.py", rtol=1e-4)]
+
+# facebookresearch/DiT @ ed81ce22 models.py and diffusion/ unchanged (timm stand-in: PatchEmbed, Attention on
+# F.scaled_dot_product_attention, Mlp), driven by dit/train_sample.py: adaLN-Zero blocks, sincos position embedding,
+# label dropout, GaussianDiffusion training_losses (MSE + learned-sigma VB, and the KL loss), EMA, respaced
+# p_sample_loop with classifier-free guidance, ddim_sample_loop, calc_bpd_loop.
+PROGRAMS += [Program("dit_train_sample", "dit/train_sample.py", rtol=1e-5)]
+
+# openai/CLIP @ d05afc43 clip/model.py unchanged, driven by clip/run_clip.py: randomly initialised tiny ModifiedResNet
+# (AttentionPool2d through F.multi_head_attention_forward) and ViT towers, the causal text Transformer, contrastive
+# training with logit_scale clamping, build_model(state_dict) with convert_weights to float16 and fp16 encoders.
+PROGRAMS += [Program("openai_clip_random_weights", "clip/run_clip.py", rtol=1e-4)]
+
+# tkipf/pygcn @ 1600b5b7 pygcn/ unchanged, run by pygcn/train_gcn.py (a launcher: the package importable, the hash
+# seed fixed because encode_onehot numbers classes in set order) on a synthetic Cora written by pygcn/make_data.py:
+# torch.sparse.FloatTensor adjacency, torch.spmm, Adam with weight decay, dropout.
+PROGRAMS += [Program("pygcn_train", "pygcn/train_gcn.py", ("--epochs", "30"), before=(("pygcn/make_data.py", ()),),
+                     rtol=1e-4, masks=(r"time: [\d.]+s", r"elapsed: [\d.]+s"))]
+
+# yenchenlin/nerf-pytorch @ 63a5a630 run_nerf.py and run_nerf_helpers.py unchanged (needs configargparse from PyPI),
+# driven by nerf/train_tiny.py (loaders and imageio stubbed): positional encoding, batchified coarse + fine MLPs,
+# raw2outputs volume rendering with raw noise, hierarchical sample_pdf (searchsorted), get_rays with center crops,
+# lr decay, a checkpoint reload through create_nerf, NDC and lindisp renders of a whole image.
+PROGRAMS += [Program("nerf_pytorch_tiny", "nerf/train_tiny.py", rtol=1e-4)]
+
+# bentrevett/pytorch-seq2seq @ b3cd54c7 notebooks 1-3 as scripts (seq2seq/, offline datasets/spacy/torchtext/evaluate
+# stand-ins in seq2seq/standins, a synthetic German-English corpus): LSTM, GRU-with-context and Bahdanau-attention
+# encoder-decoders with teacher forcing (random.random), shuffled DataLoader with pad_sequence, clip_grad_norm_,
+# torch.save/load of the best model, greedy translation, BLEU.
+PROGRAMS += [Program(f"seq2seq_{name}", f"seq2seq/{name}.py", rtol=1e-4, slow=True)
+             for name in ("tut1_seq2seq_lstm", "tut2_seq2seq_gru", "tut3_seq2seq_attention")]
+
+# pytorch/examples @ 77f55b91 siamese_network/main.py unchanged (offline torchvision stand-in in siamese/torchvision:
+# synthetic MNIST tensors, ResNet-18), --dry-run: one Adadelta step per epoch with StepLR, BCELoss on the sigmoid of
+# two ResNet-18 towers, random positive/negative pairs. Without --dry-run the float32 run is chaotic under PyTorch
+# itself (Adadelta's sign-like first steps on a saturated BCELoss: PyTorch float32 vs float64 losses 31.3 vs 8.7 at
+# step 2), so two correct libraries part after a few steps.
+PROGRAMS += [Program("siamese_network_dry_run", "siamese/main.py",
+                     ("--epochs", "2", "--batch-size", "32", "--test-batch-size", "64", "--dry-run"), rtol=1e-4,
+                     slow=True)]
+
+# facebookresearch/mae @ efb2a806 models_mae.py, util/pos_embed.py (np.float -> np.float64, NumPy 1.24) and
+# util/lr_sched.py, driven by mae/pretrain_tiny.py (engine_pretrain's loop without util/misc.py, which imports
+# torch._six; timm stand-in with Block): random masking by argsort of noise + gather, mask tokens unshuffled,
+# reshape(shape=...) patchify with einsum, norm_pix_loss, per-iteration cosine lr, gradient accumulation, AdamW groups.
+PROGRAMS += [Program("mae_pretrain_tiny", "mae/pretrain_tiny.py", rtol=1e-5)]
+
+# facebookresearch/detr @ 29901c51 models/ and util/ unchanged (offline torchvision stand-in in detr/torchvision:
+# ResNet-18 with norm_layer, IntermediateLayerGetter, box_area), driven by detr/train_tiny.py: models.build_model with
+# main.py's argument names (shrunk), NestedTensor padding masks, FrozenBatchNorm2d, sine/learned position encodings,
+# the encoder-decoder Transformer (key_padding_mask, pre-norm), Hungarian matching with scipy, SetCriterion (CE with
+# eos weight, L1, GIoU, cardinality, aux losses), backbone/non-backbone AdamW groups, StepLR, PostProcess.
+PROGRAMS += [Program("detr_train_tiny", "detr/train_tiny.py", rtol=1e-4, slow=True)]
+
+# pytorch/tutorials @ c53e7d4e intermediate_source/spatial_transformer_tutorial.py (code only; the offline torchvision
+# stand-in in stn/torchvision with synthetic MNIST, 2 epochs, a loss line every 5 batches, num_workers 2):
+# F.affine_grid + F.grid_sample (default align_corners, warned), Dropout2d, nll_loss(size_average=False), make_grid.
+# Before realprog23 the losses parted from the 5th step: affine_grid's GEMM and grid_sample's unfused interpolation
+# differed from PyTorch's kernels in the last bits (now bit for bit). Compared single-threaded as every entry is
+# (OMP_NUM_THREADS=1): with more threads PyTorch's own reductions change its trajectory at 1e-5 after 10 steps.
+PROGRAMS += [Program("tutorial_spatial_transformer", "stn/spatial_transformer_tutorial.py", rtol=1e-4, slow=True)]
+
+# pytorch/examples @ 77f55b91 fast_neural_style/neural_style/ unchanged (offline torchvision stand-in in
+# fast_neural_style/torchvision: ImageFolder, PIL transforms, a randomly initialised VGG-16; synthetic images from
+# fast_neural_style/make_data.py): TransformerNet (ReflectionPad2d, InstanceNorm2d(affine), nearest upsampling),
+# VGG-16 relu features, Gram matrices by bmm, MSE content + style losses with Adam, a checkpoint reloaded by `eval`
+# (deprecated InstanceNorm running_* keys dropped) to stylise an image, summarised by show_output.py.
+_FNS_TRAIN = ("train", "--dataset", "train", "--style-image", "style.png", "--save-model-dir", "models",
+              "--checkpoint-model-dir", "ckpt", "--checkpoint-interval", "4", "--epochs", "1", "--batch-size", "2",
+              "--image-size", "32", "--log-interval", "1")
+_FNS_EVAL = ("eval", "--content-image", "content.png", "--model", "ckpt/ckpt_epoch_0_batch_id_4.pth",
+             "--output-image", "stylized.png")
+PROGRAMS += [Program("fast_neural_style_train_eval", "fast_neural_style/show_output.py", rtol=1e-4, slow=True,
+                     masks=(r"\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}", r"epoch_1_[\d_-]+_"),
+                     before=(("fast_neural_style/make_data.py", ()), ("fast_neural_style/neural_style.py", _FNS_TRAIN),
+                             ("fast_neural_style/neural_style.py", _FNS_EVAL)))]

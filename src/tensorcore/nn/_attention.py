@@ -165,13 +165,15 @@ def _none_or_dtype(input):
 
 
 def _canonical_mask(mask, mask_name, other_type, other_name, target_type, check_other=True):
-    """A bool mask becomes an additive float mask (-inf where True); float masks
-    pass through; other dtypes raise AssertionError, as in PyTorch."""
+    """A bool mask becomes an additive float mask (-inf where True); float masks of any
+    floating dtype (float16 and bfloat16 too: CLIP's fp16 text transformer casts its causal
+    mask to the activations' half dtype) pass through; other dtypes raise AssertionError,
+    as in PyTorch."""
     if mask is None:
         return None
-    from .. import float32, float64, bool as bool_
+    from .. import bool as bool_
     _mask_dtype = mask.dtype
-    _mask_is_float = _mask_dtype in (float32, float64)
+    _mask_is_float = _mask_dtype.is_floating_point
     if _mask_dtype != bool_ and not _mask_is_float:
         raise AssertionError(f"only bool and floating types of {mask_name} are supported")
     if check_other and other_type is not None and _mask_dtype != other_type:
@@ -387,7 +389,17 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         if is_causal and attn_mask is None:
             raise AssertionError("FIXME: is_causal not implemented for need_weights")
         if attn_mask is not None:
-            weights = attn_mask + _C.bmm(q_scaled, k.transpose(-2, -1))  # PyTorch's baddbmm
+            # PyTorch's baddbmm(attn_mask, q, k^T), which refuses a mask of another dtype
+            # (a float16 mask with float32 activations) where a plain + would promote.
+            # Under CPU autocast that baddbmm is a lower-precision op: its float16/32 inputs, the
+            # mask included, are cast to the autocast dtype first.
+            from .._products import _same_dtypes
+            from ..amp.autocast_mode import get_autocast_dtype, is_autocast_enabled
+            if (is_autocast_enabled("cpu") and attn_mask.is_floating_point()
+                    and attn_mask.dtype.name != "float64"):
+                attn_mask = attn_mask.to(get_autocast_dtype("cpu"))
+            _same_dtypes("baddbmm", input=attn_mask, batch1=q_scaled, batch2=k)
+            weights = attn_mask + _C.bmm(q_scaled, k.transpose(-2, -1))
         else:
             weights = _C.bmm(q_scaled, k.transpose(-2, -1))
         weights = softmax(weights, dim=-1)

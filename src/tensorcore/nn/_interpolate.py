@@ -426,13 +426,29 @@ def _base_coords(n, align_corners, dtype):
     if n <= 1:
         return _C.zeros([max(n, 0)], dtype)
     ls = linspace(-1.0, 1.0, n, dtype=dtype)
-    return ls if align_corners else ls * ((n - 1) / n)
+    # PyTorch's linspace_from_neg_one scales by (n - 1) and then divides by n: two roundings,
+    # not one multiplication by (n - 1) / n (Note [affine_grid rounds as PyTorch]).
+    return ls if align_corners else (ls * (n - 1)) / n
+
+
+def _warn_align_corners_default():
+    """PyTorch's warning when grid_sample / affine_grid are called without align_corners,
+    pointed at the caller's line (past the autocast wrapper) as PyTorch's is."""
+    import sys
+    import warnings
+    depth = 1  # the first frame outside tensorcore: the caller's
+    while sys._getframe(depth).f_globals.get("__name__", "").startswith("tensorcore"):
+        depth += 1
+    warnings.warn("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
+                  "Please specify align_corners=True if the old behavior is desired. See the documentation of "
+                  "grid_sample for details.", UserWarning, stacklevel=depth + 1)
 
 
 @grad_fn_named("AffineGridGeneratorBackward0")
 def affine_grid(theta: Any, size: Any, align_corners: Any = None) -> Tensor:
     """Sampling grid (N, *spatial, k) = base grid (x, y[, z], 1) @ theta^T."""
     if align_corners is None:
+        _warn_align_corners_default()
         align_corners = False
     if not theta.is_floating_point():
         raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
@@ -456,22 +472,51 @@ def affine_grid(theta: Any, size: Any, align_corners: Any = None) -> Tensor:
     k = len(spatial)
     # Coordinates are (x, y[, z]): x runs along the last spatial dim.
     axes = [_base_coords(s, align_corners, theta.dtype) for s in spatial]
-    grids = []
+    coords = []
     for j in range(k):  # coordinate j (x first) varies along spatial dim k-1-j
-        ax = axes[k - 1 - j]
-        shape = [1] * k
-        shape[k - 1 - j] = -1
-        grids.append(ax.reshape(shape).expand(spatial))
-    grids.append(_C.ones(list(spatial), theta.dtype))
-    base = _C.stack(grids, -1).reshape([1, -1, k + 1]).expand([n, -1, k + 1])
-    out = base.matmul(theta.transpose(1, 2))
-    return out.reshape([n] + list(spatial) + [k])
+        shape = [1] * (k + 1)
+        shape[k - j] = -1
+        coords.append(axes[k - 1 - j].reshape(shape))
+    # Note [affine_grid rounds as PyTorch]
+    # PyTorch's grid is bmm(base grid (x, y[, z], 1), theta^T), whose CPU kernels add the
+    # products left to right without fused multiply-adds: ((x*t0 + y*t1) [+ z*t2]) + t_last.
+    # The same sum written elementwise gives its grid bit for bit (a GEMM here may fuse or
+    # reorder and differ by an ulp, which grid_sample's unnormalisation then multiplies by
+    # W / 2): spatial transformer programs train on these grids.
+    per_batch = [n] + [1] * k
+    outputs = []
+    for j in range(k):
+        row = theta[:, j]
+        acc = coords[0] * row[:, 0].reshape(per_batch)
+        for i in range(1, k):
+            acc = acc + coords[i] * row[:, i].reshape(per_batch)
+        outputs.append(acc + row[:, k].reshape(per_batch))
+    return _C.stack(outputs, -1)
 
 
-def _unnormalize(coord, n, align_corners):
+def _unnormalize(coord, n, align_corners, planar=False):
+    """Grid coordinate in [-1, 1] to a pixel index. PyTorch's 2-D sampler (its vectorized CPU
+    kernel) computes (c + 1) * (n / 2) - 0.5 without align_corners, its 3-D one
+    ((c + 1) * n - 1) / 2: equal in exact arithmetic, not in rounding, and a grid_sample
+    output inherits the difference times the pixel values (`planar` picks the 2-D form)."""
     if align_corners:
         return (coord + 1) * ((n - 1) / 2)
+    if planar:
+        return _fused_multiply_add(coord + 1, n / 2, -0.5)
     return ((coord + 1) * n - 1) / 2
+
+
+def _fused_multiply_add(a, b, c):
+    """a * b + c rounded once, as PyTorch's 2-D grid sampler computes it: its vectorized CPU
+    kernel is compiled with FMA contraction (Note [grid_sample rounds as PyTorch])."""
+    from .. import float32
+    if a.dtype != float32:
+        return a * b + c  # float64: an unfused sum differs from PyTorch's by far below printing
+    wide_b = b.double() if isinstance(b, Tensor) else b
+    wide_c = c.double() if isinstance(c, Tensor) else c
+    # float32 x float32 is exact in float64, so only the addition rounds (then to float32;
+    # the double rounding differs from a true FMA only on exact float32 midpoints).
+    return (a.double() * wide_b + wide_c).float()
 
 
 def _reflect(coord, lo2, hi2):
@@ -486,8 +531,8 @@ def _reflect(coord, lo2, hi2):
     return _C.where(_C.remainder(flips, _C.full([], 2.0, c.dtype)) == 0, extra + mn, span - extra + mn)
 
 
-def _source_coord(coord, n, padding_mode, align_corners):
-    c = _unnormalize(coord, n, align_corners)
+def _source_coord(coord, n, padding_mode, align_corners, planar=False):
+    c = _unnormalize(coord, n, align_corners, planar)
     if padding_mode == "border":
         c = _clip_coordinates(c, n)
     elif padding_mode == "reflection":
@@ -553,6 +598,7 @@ def grid_sample(input: Any, grid: Any, mode: Any = "bilinear", padding_mode: Any
         raise ValueError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
                          f"'reflection', but got: '{padding_mode}'")
     if align_corners is None:
+        _warn_align_corners_default()
         align_corners = False
     if isinstance(input, Tensor) and isinstance(grid, Tensor):
         from .._dtype import SCALAR_TYPE_NAMES
@@ -599,8 +645,8 @@ def grid_sample(input: Any, grid: Any, mode: Any = "bilinear", padding_mode: Any
         return vals, valid.to(grid.dtype).unsqueeze(1)
 
     if mode == "bicubic":
-        ix = _unnormalize(grid[..., 0], sizes[0], align_corners)
-        iy = _unnormalize(grid[..., 1], sizes[1], align_corners)
+        ix = _unnormalize(grid[..., 0], sizes[0], align_corners, planar=True)
+        iy = _unnormalize(grid[..., 1], sizes[1], align_corners, planar=True)
         x0, y0 = ix.detach().floor(), iy.detach().floor()
         cx, cy = _cubic_coeffs(ix - x0), _cubic_coeffs(iy - y0)
         out = None
@@ -615,7 +661,7 @@ def grid_sample(input: Any, grid: Any, mode: Any = "bilinear", padding_mode: Any
             term = row * cy[r].unsqueeze(1)
             out = term if out is None else out + term
         return out
-    src = [_source_coord(grid[..., j], sizes[j], padding_mode, align_corners) for j in range(k)]
+    src = [_source_coord(grid[..., j], sizes[j], padding_mode, align_corners, planar=k == 2) for j in range(k)]
     if mode == "nearest":
         v, ok = tap([_C.round(s_.detach()) for s_ in src])
         out = v * ok
@@ -625,6 +671,25 @@ def grid_sample(input: Any, grid: Any, mode: Any = "bilinear", padding_mode: Any
             out = _link_zero_grad(out, grid)
         return out
     lo = [s_.detach().floor() for s_ in src]
+    if k == 2 and input.dtype == grid.dtype:
+        # Note [grid_sample rounds as PyTorch]
+        # PyTorch's 2-D bilinear kernel (GridSamplerKernel.cpp) is compiled with FMA
+        # contraction: the pixel index is fma(x + 1, W / 2, -0.5) (align_corners=False) and
+        # the output fma(se, w_se, fma(sw, w_sw, fma(ne, w_ne, nw * w_nw))) over the masked
+        # corner values (0 outside), weights y-weight * x-weight. Summing unfused differs in
+        # the last bits in about a third of the outputs, which a spatial transformer's
+        # training then carries on; this order and fusion gives its outputs bit for bit.
+        out = None
+        for corner in range(4):
+            x_hi, y_hi = corner & 1, corner >> 1
+            idx = [lo[0] + x_hi, lo[1] + y_hi]
+            x_weight = (src[0] - lo[0]) if x_hi else (lo[0] + 1 - src[0])
+            y_weight = (src[1] - lo[1]) if y_hi else (lo[1] + 1 - src[1])
+            v, ok = tap(idx)
+            v = _C.where(ok != 0, v, _C.zeros([], v.dtype))
+            weight = (y_weight * x_weight).unsqueeze(1)
+            out = v * weight if out is None else _fused_multiply_add(v, weight, out)
+        return out
     out = None
     for corner in range(2 ** k):
         idx, wgt = [], None

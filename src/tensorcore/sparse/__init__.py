@@ -136,6 +136,116 @@ class check_sparse_tensor_invariants:
         return fn
 
 
+# Note [Legacy sparse tensor types]
+# torch.sparse.FloatTensor(indices, values, size) is how pre-1.0 programs (tkipf/pygcn's
+# sparse_mx_to_torch_sparse_tensor and its many forks) build a COO adjacency; PyTorch still
+# accepts it with a deprecation warning. Its four forms: () -> an empty 1-D tensor of size (0,);
+# (ints...) -> an empty tensor of that size; (indices, values[, size]) -> sparse_coo_tensor of
+# them, where values keep their own dtype (FloatTensor(i, double_values) is float64: the type
+# names only the empty forms' dtype) and indices must already be int64. Anything else (lists,
+# a dtype= keyword) is a TypeError. isinstance(x, torch.sparse.FloatTensor) holds for a sparse
+# tensor of that dtype only.
+_LEGACY_SPARSE_SIGNATURES = (
+    " * (*, torch.device device = None)\n"
+    " * (Tensor indices, Tensor values, *, torch.device device = None)\n"
+    " * (Tensor indices, Tensor values, tuple of ints size, *, torch.device device = None)\n"
+    " * (tuple of ints size, *, torch.device device = None)\n")
+
+
+_warned_legacy_sparse_forms = set()
+
+
+def _warn_once(message):
+    """PyTorch's TORCH_WARN_ONCE: each deprecated form warns once per process."""
+    import warnings
+    if message not in _warned_legacy_sparse_forms:
+        _warned_legacy_sparse_forms.add(message)
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def _legacy_sparse_arg_name(arg):
+    import tensorcore
+    if isinstance(arg, tensorcore.Tensor):
+        return "Tensor"
+    if isinstance(arg, tensorcore.dtype):
+        return "torch.dtype"
+    return type(arg).__name__
+
+
+class _LegacySparseTensorType(type):
+    """torch.sparse.FloatTensor and friends (Note [Legacy sparse tensor types])."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, SparseCooTensor) and obj.dtype == cls._dtype
+
+    def __call__(cls, *args, device=None, **kwargs):
+        import tensorcore
+        if device is not None:
+            tensorcore.zeros(0, device=device)  # raises what a dense factory raises for that device
+        is_int = lambda a: isinstance(a, int) and not isinstance(a, bool)  # noqa: E731
+        if len(args) == 1 and isinstance(args[0], tensorcore.Size):
+            args = tuple(args[0])
+        elif len(args) == 1 and isinstance(args[0], (tuple, list)) and not kwargs:
+            raise TypeError("torch.sparse.SparseTensor(sequence) only accepts sizes.  Please use "
+                            "torch.sparse_coo_tensor() or construct a strided tensor and convert it to sparse via "
+                            "to_sparse.")
+        if not kwargs and all(is_int(a) for a in args):
+            if args:
+                _warn_once("torch.sparse.SparseTensor(shape, *, device=) is deprecated.  Please use "
+                              "torch.sparse_coo_tensor(shape, dtype=, device=).")
+                size = list(args)
+            else:
+                _warn_once("torch.sparse.SparseTensor() is deprecated.  Please use "
+                              "torch.sparse_coo_tensor((0,), dtype=).")
+                size = [0]
+            return sparse_coo_tensor(tensorcore.zeros(len(size), 0, dtype=tensorcore.int64),
+                                     tensorcore.zeros(0, dtype=cls._dtype), size)
+        if (not kwargs and len(args) in (2, 3) and isinstance(args[0], _Tensor) and isinstance(args[1], _Tensor)
+                and (len(args) == 2 or (isinstance(args[2], (tuple, list))
+                                        and all(is_int(n) for n in args[2])))):
+            indices, values = args[0], args[1]
+            shape = "shape, " if len(args) == 3 else ""
+            _warn_once(f"torch.sparse.SparseTensor(indices, values, {shape}*, device=) is deprecated.  Please use "
+                          f"torch.sparse_coo_tensor(indices, values, {shape}dtype=, device=).")
+            if indices.dtype != tensorcore.int64:
+                raise RuntimeError("indices must be an int64 tensor")
+            return sparse_coo_tensor(indices, values, None if len(args) == 2 else list(args[2]))
+        if kwargs:
+            # PyTorch's argument parser names the bad keyword itself when only one of the four
+            # signatures (max positional, min arguments) could take this many arguments.
+            plausible = [1 for max_pos, min_args in ((0, 0), (2, 2), (3, 3), (1, 1))
+                         if max_pos >= len(args) and min_args <= len(args) + len(kwargs)]
+            if len(plausible) == 1:
+                raise TypeError(f"new() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        got = ", ".join([_legacy_sparse_arg_name(a) for a in args]
+                        + [f"{k}={_legacy_sparse_arg_name(v)}" for k, v in kwargs.items()])
+        raise TypeError(f"new() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                        + _LEGACY_SPARSE_SIGNATURES)
+
+    def __repr__(cls):
+        return f"<class 'torch.sparse.{cls.__name__}'>"
+
+
+def _legacy_sparse_types():
+    import tensorcore
+    names = {"FloatTensor": "float32", "DoubleTensor": "float64", "HalfTensor": "float16",
+             "BFloat16Tensor": "bfloat16", "ByteTensor": "uint8", "CharTensor": "int8", "ShortTensor": "int16",
+             "IntTensor": "int32", "LongTensor": "int64"}
+    return {name: _LegacySparseTensorType(name, (), {"_dtype": getattr(tensorcore, dt),
+                                                     "__module__": "tensorcore.sparse"})
+            for name, dt in names.items()}
+
+
+def __getattr__(name):
+    # Built on first use: the dtypes live in the tensorcore namespace, which imports this module.
+    types = globals().get("_LEGACY_SPARSE_TYPES")
+    if types is None:
+        types = globals()["_LEGACY_SPARSE_TYPES"] = _legacy_sparse_types()
+    if name in types:
+        return types[name]
+    raise AttributeError(f"module 'tensorcore.sparse' has no attribute '{name}'")
+
+
 def _dense_add_sparse_(self, other, alpha):
     """dense.add_(sparse): the entries added in place where they lie."""
     if tuple(self.shape) != tuple(other.shape):
