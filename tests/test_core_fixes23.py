@@ -198,3 +198,64 @@ def test_masked_setitem_into_narrow_floats_and_signed_ints():
     _same_outcome(fill("int8", -200))        # RuntimeError
     _same_outcome(fill("int8", -100))
     _same_outcome(fill("float16", 1.5))
+
+
+CUM_DTYPES = ["float32", "float64", "float16", "bfloat16", "int32", "int64", "int8", "uint8", "bool"]
+
+
+@pytest.mark.parametrize("op", ["cumsum", "cumprod"])
+@pytest.mark.parametrize("dt", CUM_DTYPES)
+@pytest.mark.parametrize("dim", [0, 1, 2])
+def test_scans_accumulate_as_pytorch(op, dt, dim):
+    # Note [Cumprod accumulates as PyTorch]: float32 products in double, 16-bit floats in float, each output
+    # rounded once; a chain of float32 muls differed from PyTorch in most entries of a 1000-step product.
+    rng = np.random.default_rng(dim)
+    if dt == "bool":
+        x = rng.integers(0, 2, (3, 40, 50)).astype(bool)
+    elif dt.startswith("int") or dt == "uint8":
+        x = rng.integers(0 if dt == "uint8" else -3, 4, (3, 40, 50))
+    else:
+        x = (rng.uniform(0.99, 1.01, (3, 40, 50)) if op == "cumprod" else rng.uniform(-1, 1, (3, 40, 50)))
+        x = x.astype(np.float32)
+    ours = getattr(tc, op)(tc.tensor(x).to(getattr(tc, dt)), dim)
+    theirs = getattr(torch, op)(torch.tensor(x).to(getattr(torch, dt)), dim)
+    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+    np.testing.assert_array_equal(ours.double().numpy(), theirs.double().numpy())
+
+
+def test_ddpm_alphas_cumprod_equals_pytorch():
+    betas = np.linspace(1e-4, 0.02, 1000).astype(np.float32)
+    ours = tc.cumprod(1 - tc.tensor(betas), dim=0)
+    theirs = torch.cumprod(1 - torch.tensor(betas), dim=0)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("values", [[2.0, 3.0, 4.0, 5.0], [2.0, 0.0, 4.0, 5.0], [0.0, 3.0, 0.0, 5.0],
+                                    [2.0, 3.0, 4.0, 0.0], [0.0, 0.0, 0.0, 0.0], [1.5, -2.0, 0.5, 0.0]])
+def test_cumprod_gradients_with_zeros(values):
+    # Note [cumprod's gradient]: first and second derivatives through zeros, against PyTorch and gradcheck.
+    rows = [values, values[::-1]]
+    w = np.arange(8.0).reshape(2, 4) + 1
+    grads = []
+    for lib in (torch, tc):
+        x = lib.tensor(rows, dtype=lib.float64, requires_grad=True)
+        g, = lib.autograd.grad((lib.cumprod(x, 1) * lib.tensor(w)).sum(), x, create_graph=True)
+        gg, = lib.autograd.grad((g * lib.tensor(w[::-1].copy())).sum(), x)
+        grads.append((g.detach().numpy(), gg.numpy()))
+        assert lib.cumprod(x, 1).grad_fn.name() == "CumprodBackward0"
+    np.testing.assert_allclose(grads[1][0], grads[0][0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(grads[1][1], grads[0][1], rtol=1e-12, atol=1e-12)
+    x = tc.tensor(rows, dtype=tc.float64, requires_grad=True)
+    for dim in (0, 1):
+        assert tc.autograd.gradcheck(lambda t: tc.cumprod(t, dim), (x,))
+        assert tc.autograd.gradgradcheck(lambda t: tc.cumprod(t, dim), (x,))
+
+
+def test_cumprod_float32_gradient_without_zeros_equals_pytorch_bitwise():
+    rng = np.random.default_rng(1)
+    x, w = rng.standard_normal((4, 50)).astype(np.float32), rng.standard_normal((4, 50)).astype(np.float32)
+    for dim in (0, 1):
+        a, b = torch.tensor(x, requires_grad=True), tc.tensor(x, requires_grad=True)
+        (torch.cumprod(a, dim) * torch.tensor(w)).sum().backward()
+        (tc.cumprod(b, dim) * tc.tensor(w)).sum().backward()
+        np.testing.assert_array_equal(b.grad.numpy(), a.grad.numpy())

@@ -35,6 +35,7 @@ TC_FORMULA(masked_fill);
 TC_FORMULA(sum);
 TC_FORMULA(mean);
 TC_FORMULA(prod);
+TC_FORMULA(cumprod);
 TC_FORMULA(amax_amin);
 TC_FORMULA(max_min_all);
 TC_FORMULA(max_min_dim);

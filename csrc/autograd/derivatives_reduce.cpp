@@ -138,6 +138,61 @@ Grads cumsum_backward(FormulaNode& n, const Grads& g) {
   return {ops::add(ops::sub(sum(g[0], {dim}, true), ops::cumsum(g[0], dim)), g[0])};
 }
 
+// Note [cumprod's gradient]
+// y_k = x_0 ... x_k along dim; dL/dx_i = sum_{k >= i} g_k prod_{j <= k, j != i} x_j. As PyTorch's
+// cumprod_backward, three forms with the same values:
+//  - no zero in x: reversed_cumsum(g y) / x, reversed_cumsum as flip(cumsum(flip)) (PyTorch's bits);
+//  - zeros, first order only: before a line's first zero z the same; at z, y_{z-1} times
+//    sum_{k >= z} g_k prod_{z < j <= k} x_j; after z, 0;
+//  - zeros under create_graph: every x_i's omitted products spelled out, O(n^2), so the second
+//    derivative through a zero (which the masked form does not carry) is right too.
+Grads cumprod_backward(FormulaNode& n, const Grads& g) {
+  const int64_t dim = n.attrs_as<attrs::Dim>().dim;
+  const Tensor x = n.saved_at(0), y = n.saved_at(1), gy = g[0];
+  const int64_t len = x.dim() ? x.size(dim) : 1;
+  if (x.numel() <= 1 || len == 1) return {gy};
+  auto reversed_cumsum = [&](const Tensor& v) { return ops::flip(ops::cumsum(ops::flip(v, {dim}), dim), {dim}); };
+  const Tensor is_zero = B(BinaryOp::Eq, x, num(0.0));
+  bool has_zero;
+  {
+    autograd::NoGradGuard ng;
+    has_zero = *ops::contiguous(ops::to_dtype(ops::any(is_zero, {}, false), DType::Bool)).data<bool>();
+  }
+  if (!has_zero) return {B(BinaryOp::Div, reversed_cumsum(B(BinaryOp::Mul, y, gy)), x)};
+  if (!autograd::grad_enabled()) {
+    const Tensor zeros_so_far = ops::cumsum(is_zero, dim);  // (int64) zeros at or before each position
+    const Tensor before_zero = B(BinaryOp::Eq, zeros_so_far, num(0.0));
+    const Tensor safe_x = ops::where(is_zero, ones_like(x), x);
+    Tensor grad =
+        ops::where(before_zero, B(BinaryOp::Div, reversed_cumsum(B(BinaryOp::Mul, y, gy)), safe_x), zeros_like(x));
+    const Tensor first_zero = B(BinaryOp::LogicalAnd, is_zero, B(BinaryOp::Eq, zeros_so_far, num(1.0)));
+    const Tensor from_zero = unary(UnaryOp::LogicalNot, before_zero);
+    const Tensor prefix = ops::cumprod(ops::where(before_zero, x, ones_like(x)), dim);  // at z: y_{z-1}
+    const Tensor after =
+        ops::cumprod(ops::where(from_zero, ops::where(first_zero, ones_like(x), x), ones_like(x)), dim);
+    const Tensor tail = sum(ops::where(from_zero, B(BinaryOp::Mul, gy, after), zeros_like(x)), {dim}, true);
+    return {ops::where(first_zero, B(BinaryOp::Mul, prefix, tail), grad)};
+  }
+  // create_graph with zeros: grad_k = sum_{i >= k} g_i prod_{j <= i, j != k} x_j, each k spelled out.
+  std::vector<Tensor> cols;
+  for (int64_t k = 0; k < len; ++k) {
+    Tensor omitted;  // prod_{j <= i, j != k} x_j for i = k .. len-1
+    if (k == len - 1) {
+      omitted = ops::prod(ops::narrow(x, dim, 0, k), dim, true);
+    } else {
+      const Tensor from_k1 = ops::cumprod(ops::narrow(x, dim, k + 1, len - k - 1), dim);
+      if (k == 0) {
+        omitted = ops::cat({ones_like(ops::narrow(x, dim, 0, 1)), from_k1}, dim);
+      } else {
+        const Tensor until_k = ops::prod(ops::narrow(x, dim, 0, k), dim, true);
+        omitted = ops::cat({until_k, B(BinaryOp::Mul, until_k, from_k1)}, dim);
+      }
+    }
+    cols.push_back(sum(B(BinaryOp::Mul, ops::narrow(gy, dim, k, len - k), omitted), {dim}, false));
+  }
+  return {ops::stack(cols, dim)};
+}
+
 Grads norm_backward(FormulaNode& n, const Grads& g) {
   const auto& a = n.attrs_as<attrs::Norm>();
   Tensor x = n.saved_at(0), out = unsqueeze_reduced(n.saved_at(1), a.red);

@@ -300,6 +300,9 @@ py::object cumprod_impl(const Call& c, const Tensor& a, std::optional<DType> dt)
     x = ops::to_dtype(x, DType::Int64);  // integers and bools multiply in int64
   if (x.dim() == 0) return wrap(ops::clone(x));
   dim = (dim + n) % n;
+  if (!is_complex(x.dtype())) {  // the scan kernel, accumulating as PyTorch's (Note [Cumprod accumulates as PyTorch])
+    return wrap(ops::cumprod(x, dim));
+  }
   std::vector<Tensor> outs;
   // PyTorch's scan starts from 1 and multiplies: for complex that is a complex product even for the first
   // element, (1 + 0i) * (-inf + 0i) = -inf + nanj (Note [Complex add is a + alpha * b] has the same effect).

@@ -225,6 +225,8 @@ Tensor log_softmax(const Tensor& a, int64_t dim);
 Tensor softmax_backward_data(const Tensor& grad, const Tensor& out, int64_t dim, bool log);
 Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim);
 Tensor cumsum(const Tensor& a, int64_t dim);
+// Running products along dim of a real dtype (integers and bool in int64), accumulated as PyTorch's.
+Tensor cumprod(const Tensor& a, int64_t dim);
 Tensor norm(const Tensor& a, double p, const Shape& dims, bool keepdim);
 std::tuple<Tensor, Tensor> sort(const Tensor& a, int64_t dim, bool descending);
 std::tuple<Tensor, Tensor> topk(const Tensor& a, int64_t k, int64_t dim, bool largest, bool sorted);

@@ -507,12 +507,39 @@ Tensor cumsum(const Tensor& a, int64_t dim) {
   const DType dt = sum_dtype(a.dtype()), kc = compute_dtype(dt);
   Lines l = lines_of(a, dim, kc);
   Tensor out = empty(a.sizes(), kc);
-  if (out.numel() > 0) kernels::cumsum(kc, l.x->data_bytes(), out->data_bytes(), l.outer, l.len, l.inner);
+  if (out.numel() > 0) kernels::cumsum(kc, l.x->data_bytes(), out->data_bytes(), l.outer, l.len, l.inner, kc != dt);
   if (kc != dt) {
     autograd::NoGradGuard ng;
     out = to_dtype(out, dt);
   }
   if (auto* n = record("CumsumBackward0", d::cumsum_backward, {&a}, {&out})) n->attrs = attrs::Dim{dim};
+  return out;
+}
+
+// Note [Cumprod accumulates as PyTorch]
+// PyTorch's CPU cumprod is a sequential product in its accumulate type
+// (double for float32, float for float16/bfloat16 through our float32
+// compute type, int64 for integers), each output rounded once. A chain of
+// float32 muls rounds at every step: a DDPM schedule's alphas_cumprod of
+// 1000 steps differed from PyTorch's in most entries. The scan kernel
+// (Note [Cumsum accumulator]) does the products; the gradient is
+// d::cumprod_backward, exact with zeros in the input.
+Tensor cumprod(const Tensor& a, int64_t dim) {
+  dim = wrap_dim(dim, a.dim(), "cumprod");
+  TC_CHECK(!is_complex(a.dtype()), "[cumprod] complex inputs take the composed path (bindings/reductions.cpp)");
+  const DType dt = sum_dtype(a.dtype()), kc = compute_dtype(dt);
+  Lines l = lines_of(a, dim, kc);
+  Tensor out = empty(a.sizes(), kc);
+  if (out.numel() > 0) kernels::cumprod(kc, l.x->data_bytes(), out->data_bytes(), l.outer, l.len, l.inner, kc != dt);
+  if (kc != dt) {
+    autograd::NoGradGuard ng;
+    out = to_dtype(out, dt);
+  }
+  if (auto* n = record("CumprodBackward0", d::cumprod_backward, {&a}, {&out})) {
+    n->attrs = attrs::Dim{dim};
+    n->save(a);
+    n->save(out, true);
+  }
   return out;
 }
 

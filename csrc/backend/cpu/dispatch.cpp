@@ -77,7 +77,8 @@ namespace avx512 = avx2;
                          const void*, void*);                                                                        \
   bool pointwise_loss(kernels::PointwiseLoss, DType, int64_t, const void*, const void*, const void*, const void*,    \
                       void*);                                                                                        \
-  void cumsum(DType, const void*, void*, int64_t, int64_t, int64_t);                                                 \
+  void cumsum(DType, const void*, void*, int64_t, int64_t, int64_t, bool);                                           \
+  void cumprod(DType, const void*, void*, int64_t, int64_t, int64_t, bool);                                          \
   void sort_rows(DType, const void*, int64_t, int64_t, int64_t, bool, void*, int64_t*);                              \
   }
 TC_DECLARE_NN_CAP(generic)
@@ -393,9 +394,13 @@ bool pointwise_loss(PointwiseLoss loss, DType dt, int64_t n, const void* x, cons
   MaybeReleaseGil g(loss == PointwiseLoss::Mse ? n : n * 8);
   TC_DISPATCH(pointwise_loss, loss, dt, n, x, y, w, pos_weight, out)
 }
-void cumsum(DType dt, const void* x, void* y, int64_t outer, int64_t len, int64_t inner) {
+void cumsum(DType dt, const void* x, void* y, int64_t outer, int64_t len, int64_t inner, bool narrow) {
   MaybeReleaseGil g(outer * len * inner);
-  TC_DISPATCH(cumsum, dt, x, y, outer, len, inner)
+  TC_DISPATCH(cumsum, dt, x, y, outer, len, inner, narrow)
+}
+void cumprod(DType dt, const void* x, void* y, int64_t outer, int64_t len, int64_t inner, bool narrow) {
+  MaybeReleaseGil g(outer * len * inner);
+  TC_DISPATCH(cumprod, dt, x, y, outer, len, inner, narrow)
 }
 void sort_rows(DType dt, const void* x, int64_t rows, int64_t len, int64_t k, bool largest, void* values,
                int64_t* indices) {

@@ -21,57 +21,70 @@ constexpr int64_t kTile = 512;  // inner positions per work item of a strided sc
 int64_t rows_grain(int64_t len) { return std::max<int64_t>(1, kGrain / std::max<int64_t>(len, 1)); }
 
 // Note [Cumsum accumulator]
-// float32 sums run in double and each output is rounded once, as PyTorch's
-// CPU cumsum does (its accumulate type): results match it exactly. The
-// running sum starts from 0, so -0.0 becomes +0.0, as in PyTorch.
-template <typename T> using CumAcc = std::conditional_t<std::is_same_v<T, float>, double, T>;
+// float32 sums and products run in double and each output is rounded once,
+// as PyTorch's CPU cumsum/cumprod do (their accumulate type): results match
+// them exactly. A running sum starts from 0, so -0.0 becomes +0.0, as in
+// PyTorch; a running product starts from 1. Integers wrap, as PyTorch's.
+// float16/bfloat16 arrive as float32 with `narrow` set: their accumulate type
+// is float (PyTorch's acc_type), so they accumulate in float.
+template <typename T, bool kNarrow> using CumAcc = std::conditional_t<std::is_same_v<T, float> && !kNarrow, double, T>;
 
-template <typename T> void cumsum_row(const T* __restrict x, T* __restrict y, int64_t n) {
-  CumAcc<T> s = 0;
+// The scan step: acc + v, or acc * v.
+template <bool kProduct, typename A> inline A scan_step(A acc, A v) {
+  if constexpr (kProduct)
+    return fn::wrap_mul(acc, v);
+  else
+    return fn::wrap_add(acc, v);
+}
+template <bool kProduct, typename A> constexpr A scan_start() { return kProduct ? A(1) : A(0); }
+
+template <bool kProduct, bool kNarrow, typename T> void scan_row(const T* __restrict x, T* __restrict y, int64_t n) {
+  CumAcc<T, kNarrow> s = scan_start<kProduct, CumAcc<T, kNarrow>>();
   for (int64_t i = 0; i < n; ++i) {
-    s = fn::wrap_add(s, static_cast<CumAcc<T>>(x[i]));
+    s = scan_step<kProduct>(s, static_cast<CumAcc<T, kNarrow>>(x[i]));
     y[i] = static_cast<T>(s);
   }
 }
 
 // Contiguous rows are scanned kRows at a time in lockstep: each row is still
-// summed in order (the same result as one row at a time), but the
-// independent chains hide the latency of the dependent additions.
+// scanned in order (the same result as one row at a time), but the
+// independent chains hide the latency of the dependent operations.
 constexpr int kRows = 8;
 
-template <typename T> void cumsum_rows(const T* x, T* y, int64_t rows, int64_t n) {
+template <bool kProduct, bool kNarrow, typename T> void scan_rows(const T* x, T* y, int64_t rows, int64_t n) {
   int64_t r = 0;
   for (; r + kRows <= rows; r += kRows) {
-    CumAcc<T> s[kRows] = {};
+    CumAcc<T, kNarrow> s[kRows];
+    for (int k = 0; k < kRows; ++k) s[k] = scan_start<kProduct, CumAcc<T, kNarrow>>();
     const T* __restrict xr = x + r * n;
     T* __restrict yr = y + r * n;
     for (int64_t i = 0; i < n; ++i)
       for (int k = 0; k < kRows; ++k) {
-        s[k] = fn::wrap_add(s[k], static_cast<CumAcc<T>>(xr[k * n + i]));
+        s[k] = scan_step<kProduct>(s[k], static_cast<CumAcc<T, kNarrow>>(xr[k * n + i]));
         yr[k * n + i] = static_cast<T>(s[k]);
       }
   }
-  for (; r < rows; ++r) cumsum_row<T>(x + r * n, y + r * n, n);
+  for (; r < rows; ++r) scan_row<kProduct, kNarrow, T>(x + r * n, y + r * n, n);
 }
 
-// w (<= kTile) adjacent lines of a strided scan at once: each step adds a
-// whole contiguous slice, which vectorizes; every line is still summed in order.
-template <typename T> void cumsum_tile(const T* __restrict x, T* __restrict y, int64_t len, int64_t inner, int64_t w) {
-  CumAcc<T> acc[kTile];
-  for (int64_t j = 0; j < w; ++j) acc[j] = 0;
+// w (<= kTile) adjacent lines of a strided scan at once: each step combines a
+// whole contiguous slice, which vectorizes; every line is still scanned in order.
+template <bool kProduct, bool kNarrow, typename T>
+void scan_tile(const T* __restrict x, T* __restrict y, int64_t len, int64_t inner, int64_t w) {
+  CumAcc<T, kNarrow> acc[kTile];
+  for (int64_t j = 0; j < w; ++j) acc[j] = scan_start<kProduct, CumAcc<T, kNarrow>>();
   for (int64_t l = 0; l < len; ++l) {
     const T* __restrict xl = x + l * inner;
     T* __restrict yl = y + l * inner;
     for (int64_t j = 0; j < w; ++j) {
-      acc[j] = fn::wrap_add(acc[j], static_cast<CumAcc<T>>(xl[j]));
+      acc[j] = scan_step<kProduct>(acc[j], static_cast<CumAcc<T, kNarrow>>(xl[j]));
       yl[j] = static_cast<T>(acc[j]);
     }
   }
 }
 
-}  // namespace
-
-void cumsum(DType dt, const void* x, void* y, int64_t outer, int64_t len, int64_t inner) {
+template <bool kProduct, bool kNarrow>
+void scan(DType dt, const void* x, void* y, int64_t outer, int64_t len, int64_t inner) {
   dispatch_dtype(dt, [&](auto tag) {
     using T = typename decltype(tag)::type;
     if constexpr (std::is_same_v<T, bool>) {
@@ -80,8 +93,9 @@ void cumsum(DType dt, const void* x, void* y, int64_t outer, int64_t len, int64_
       const T* xp = static_cast<const T*>(x);
       T* yp = static_cast<T*>(y);
       if (inner == 1) {
-        parallel_for(0, outer, rows_grain(len),
-                     [&](int64_t b, int64_t e) { cumsum_rows<T>(xp + b * len, yp + b * len, e - b, len); });
+        parallel_for(0, outer, rows_grain(len), [&](int64_t b, int64_t e) {
+          scan_rows<kProduct, kNarrow, T>(xp + b * len, yp + b * len, e - b, len);
+        });
         return;
       }
       const int64_t tiles = (inner + kTile - 1) / kTile;
@@ -89,11 +103,21 @@ void cumsum(DType dt, const void* x, void* y, int64_t outer, int64_t len, int64_
         for (int64_t it = b; it < e; ++it) {
           const int64_t o = it / tiles, j0 = (it % tiles) * kTile;
           const int64_t off = o * len * inner + j0;
-          cumsum_tile<T>(xp + off, yp + off, len, inner, std::min(kTile, inner - j0));
+          scan_tile<kProduct, kNarrow, T>(xp + off, yp + off, len, inner, std::min(kTile, inner - j0));
         }
       });
     }
   });
+}
+
+}  // namespace
+
+void cumsum(DType dt, const void* x, void* y, int64_t outer, int64_t len, int64_t inner, bool narrow) {
+  narrow ? scan<false, true>(dt, x, y, outer, len, inner) : scan<false, false>(dt, x, y, outer, len, inner);
+}
+
+void cumprod(DType dt, const void* x, void* y, int64_t outer, int64_t len, int64_t inner, bool narrow) {
+  narrow ? scan<true, true>(dt, x, y, outer, len, inner) : scan<true, false>(dt, x, y, outer, len, inner);
 }
 
 void sort_rows(DType dt, const void* x, int64_t rows, int64_t len, int64_t k, bool largest, void* values,
