@@ -5,7 +5,7 @@ from typing import Any
 import math
 import warnings
 
-from .. import _C
+from .. import _C, _random16
 from ..autograd import no_grad
 
 Tensor = _C.Tensor
@@ -66,7 +66,7 @@ def uniform_(tensor: Any, a: Any = 0.0, b: Any = 1.0, generator: Any = None) -> 
         from .._functions import rand
         return _fill_from(tensor, rand(tensor.shape, generator=generator, dtype=tensor.dtype) * (b - a) + a)
     with no_grad():
-        return _C.uniform_(tensor, _float_arg(a, "uniform_", "from", 1), _float_arg(b, "uniform_", "to", 2))
+        return _random16.uniform_fill(tensor, _float_arg(a, "uniform_", "from", 1), _float_arg(b, "uniform_", "to", 2))
 
 
 def normal_(tensor: Any, mean: Any = 0.0, std: Any = 1.0, generator: Any = None) -> Tensor:
@@ -76,7 +76,7 @@ def normal_(tensor: Any, mean: Any = 0.0, std: Any = 1.0, generator: Any = None)
         from .._functions import randn
         return _fill_from(tensor, randn(tensor.shape, generator=generator, dtype=tensor.dtype) * std + mean)
     with no_grad():
-        return _C.normal_(tensor, _float_arg(mean, "normal_", "mean", 1), _float_arg(std, "normal_", "std", 2))
+        return _random16.normal_fill(tensor, _float_arg(mean, "normal_", "mean", 1), _float_arg(std, "normal_", "std", 2))
 
 
 def trunc_normal_(tensor: Any, mean: Any = 0.0, std: Any = 1.0, a: Any = -2.0, b: Any = 2.0, generator: Any = None) -> Tensor:
