@@ -34,12 +34,26 @@ def _is_16bit(t):
 
 
 def normal_fill(t, mean, std, gen=None):
-    """_C.normal_(t, mean, std, gen), with PyTorch's 16-bit ragged tail (Note [16-bit uniform and normal streams])."""
+    """_C.normal_(t, mean, std, gen), with PyTorch's 16-bit ragged tail and strided order
+    (Note [16-bit uniform and normal streams])."""
     n = t.numel()
-    if not _is_16bit(t) or n < 16 or n % 16 == 0 or not t.is_contiguous() or t.requires_grad or std < 0:
+    if not _is_16bit(t) or t.requires_grad or std < 0 or n == 0:
         return _C.normal_(t, mean, std, gen)
     from .autograd import no_grad
     from ._dtype import float32
+    if not t.is_contiguous():
+        # PyTorch draws a strided tensor element by element in memory order. The C++ path fills a
+        # contiguous float32 copy instead (index order, and the 16-block pattern from 16 elements on),
+        # so the draws go into a float32 tensor with t's own strides, which the float32 kernel
+        # visits as PyTorch does.
+        from ._functions import empty_strided
+        same_layout = empty_strided(t.shape, t.stride(), dtype=float32)
+        _C.normal_(same_layout, mean, std, gen)
+        with no_grad():
+            t.copy_(same_layout)
+        return t
+    if n < 16 or n % 16 == 0:
+        return _C.normal_(t, mean, std, gen)
     whole_blocks = n - n % 16
     flat = t.view(-1)
     with no_grad():
