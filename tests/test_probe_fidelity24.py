@@ -194,3 +194,36 @@ def test_normal_16bit_strided_memory_order(dtype, make):
         t.normal_(0.5, 2.0)
         return t
     _same_stream(fill)
+
+
+@pytest.mark.parametrize("dtype", HALF_TYPES)
+@pytest.mark.parametrize("p", [0.3, 0.1, 0.7])
+def test_dropout_16bit_scale(dtype, p):
+    # A kept element is half(1.0f / float(1 - p)): 1 / 0.7 is 1.4287 in float16, not 1.4277.
+    _same_stream(lambda L: L.nn.functional.dropout(L.ones(40, 7, dtype=getattr(L, dtype)), p))
+    _same_stream(lambda L: L.nn.functional.dropout2d(L.ones(4, 7, 3, 3, dtype=getattr(L, dtype)), p))
+    _same_stream(lambda L: L.nn.Dropout1d(p)(L.ones(4, 7, 5, dtype=getattr(L, dtype))))
+
+
+@pytest.mark.parametrize("dtype", HALF_TYPES)
+def test_normal_tensor_mean_std_16bit(dtype):
+    def rates(L):
+        return L.tensor(np.linspace(0.0, 2.0, 50), dtype=getattr(L, dtype))
+    _same_stream(lambda L: L.normal(rates(L), rates(L) + 0.5))
+    _same_stream(lambda L: L.normal(rates(L), 0.3))
+    _same_stream(lambda L: L.normal(0.3, rates(L)))
+
+
+@pytest.mark.parametrize("dtype", HALF_TYPES)
+def test_rand_into_strided_16bit_out(dtype):
+    _same_stream(lambda L: L.rand(4, 5, out=L.empty(5, 4, dtype=getattr(L, dtype)).t()))
+    _same_stream(lambda L: L.randn(4, 5, out=L.empty(5, 4, dtype=getattr(L, dtype)).t()))
+
+
+@pytest.mark.parametrize("dtype", HALF_TYPES)
+def test_poisson_16bit(dtype):
+    def rates(L):
+        return L.tensor(np.linspace(0.0, 300.0, 301), dtype=getattr(L, dtype))
+    _same_stream(lambda L: L.poisson(rates(L)))
+    tc.manual_seed(0)
+    assert tc.poisson(rates(tc)).dtype == getattr(tc, dtype)

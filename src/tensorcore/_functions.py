@@ -799,6 +799,14 @@ def normal(mean: Any, std: Any = None, size: Any = None, *, generator: Any = Non
         if size is not None:
             raise TypeError("normal() received an invalid combination of arguments: size is only accepted with "
                             "float mean and std")
+        sampled_like = mean if isinstance(mean, Tensor) else std
+        if (out is None and sampled_like.dtype in (_dtype.float16, _dtype.bfloat16)
+                and not builtins.any(isinstance(x, Tensor) and x.requires_grad for x in (mean, std))):
+            # PyTorch's own sequence (normal_ into the result, then * std + mean), so the 16-bit fill
+            # takes PyTorch's stream (Note [16-bit uniform and normal streams]); the C++ op fills another way.
+            shapes = [list(x.shape) for x in (mean, std) if isinstance(x, Tensor)]
+            result_out = _C.empty(broadcast_shapes(*shapes), sampled_like.dtype)
+            return _normal_into(result_out, mean, 1.0 if std is None else std, g)
         if isinstance(mean, Tensor) and isinstance(std, Tensor):
             result = _C.normal_tensor_tensor(mean, std, g) if out is None else None
         elif isinstance(mean, Tensor):
@@ -849,6 +857,11 @@ def bernoulli(input: Any, p: Any = None, *, generator: Any = None, out: Any = No
 
 def poisson(input: Any, generator: Any = None) -> Tensor:
     _check_input(input, "poisson")
+    if input.dtype in (_dtype.float16, _dtype.bfloat16) and not input.requires_grad:
+        # The C++ sampler takes float32/float64 only. ATen samples a 16-bit rate through its float
+        # opmath and rounds the count, which the float32 sampler on the exactly widened rates
+        # reproduces draw for draw.
+        return _C.poisson(input.float(), _gen(generator)).to(input.dtype)
     return _C.poisson(input, _gen(generator))
 
 

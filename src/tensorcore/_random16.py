@@ -66,6 +66,14 @@ def normal_fill(t, mean, std, gen=None):
 def uniform_fill(t, low, high, gen=None):
     """_C.uniform_(t, low, high, gen), folding a 16-bit value that rounded up to
     `high` back to `low` as PyTorch does (Note [16-bit uniform and normal streams])."""
+    if _is_16bit(t) and t.dim() >= 2 and not t.requires_grad:
+        # PyTorch fills in memory order whatever the strides; this float16 path fills in index order,
+        # so it goes through a view whose index order is memory order (Note [16-bit random fills visit
+        # memory order] in _tensor.py).
+        order = sorted(range(t.dim()), key=lambda d: -t.stride(d))
+        if order != list(range(t.dim())):
+            uniform_fill(t.permute(order), low, high, gen)
+            return t
     result = _C.uniform_(t, low, high, gen)
     if _is_16bit(t) and t.numel():
         from .autograd import no_grad

@@ -70,8 +70,9 @@ def _feature_dropout(input, p, training, inplace, name, unbatched):
     if p == 1.0:
         noise = _C.zeros(shape, x.dtype)
     else:
+        from .functional import scale_keep_mask_
         noise = _C.bernoulli_mask(shape, 1.0 - p, x.dtype)
-        _C.div_(noise, 1.0 - p)
+        scale_keep_mask_(noise, 1.0 - p)
     if inplace:
         _C.mul_(input, noise.squeeze(0) if unbatched else noise)
         return input
