@@ -227,3 +227,25 @@ def test_poisson_16bit(dtype):
     _same_stream(lambda L: L.poisson(rates(L)))
     tc.manual_seed(0)
     assert tc.poisson(rates(tc)).dtype == getattr(tc, dtype)
+
+
+@pytest.mark.parametrize("dtype", HALF_TYPES)
+def test_16bit_parameter_init_under_no_grad(dtype):
+    # nn.init fills a Parameter (requires_grad) under no_grad: the exact 16-bit path applies there too.
+    _same_stream(lambda L: L.nn.Embedding(1000, 33, dtype=getattr(L, dtype)).weight)
+
+    def fill_parameter(L):
+        p = L.nn.Parameter(L.empty(7, 5, dtype=getattr(L, dtype)).t())
+        with L.no_grad():
+            p.normal_()
+            return [p.clone(), p.uniform_(-1.0, 1.0).clone()]
+    _same_stream(fill_parameter)
+
+
+def test_16bit_fill_of_leaf_requiring_grad_still_refused():
+    for lib in (torch, tc):
+        p = lib.nn.Parameter(lib.zeros(17, dtype=lib.float16))
+        with pytest.raises(RuntimeError):
+            p.normal_()
+        with pytest.raises(RuntimeError):
+            p.uniform_()

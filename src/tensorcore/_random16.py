@@ -25,6 +25,13 @@ from . import _C
 _SIXTEEN_BIT = None
 
 
+def _records_grad(t):
+    """True when an in-place fill of t goes through autograd (recorded, or refused for a leaf): such
+    fills keep the direct C++ call, whose autograd handling is PyTorch's. Under no_grad (nn.init)
+    a parameter takes the exact path too."""
+    return t.requires_grad and _C.is_grad_enabled()
+
+
 def _is_16bit(t):
     global _SIXTEEN_BIT
     if _SIXTEEN_BIT is None:
@@ -37,7 +44,7 @@ def normal_fill(t, mean, std, gen=None):
     """_C.normal_(t, mean, std, gen), with PyTorch's 16-bit ragged tail and strided order
     (Note [16-bit uniform and normal streams])."""
     n = t.numel()
-    if not _is_16bit(t) or t.requires_grad or std < 0 or n == 0:
+    if not _is_16bit(t) or _records_grad(t) or std < 0 or n == 0:
         return _C.normal_(t, mean, std, gen)
     from .autograd import no_grad
     from ._dtype import float32
@@ -66,7 +73,7 @@ def normal_fill(t, mean, std, gen=None):
 def uniform_fill(t, low, high, gen=None):
     """_C.uniform_(t, low, high, gen), folding a 16-bit value that rounded up to
     `high` back to `low` as PyTorch does (Note [16-bit uniform and normal streams])."""
-    if _is_16bit(t) and t.dim() >= 2 and not t.requires_grad:
+    if _is_16bit(t) and t.dim() >= 2 and not _records_grad(t):
         # PyTorch fills in memory order whatever the strides; this float16 path fills in index order,
         # so it goes through a view whose index order is memory order (Note [16-bit random fills visit
         # memory order] in _tensor.py).
