@@ -16,6 +16,7 @@ from ._out import check_out as _check_out, factory_dtype as _out_factory_dtype, 
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES
 from ._dtype_refusals import dtype_not_implemented
 from . import _rng_state
+from . import _random16
 from . import _deprecated_overloads
 from . import _dtype
 from ._dtype import float32, float64, int64, bool_, int32 as _int32, Size, complex64, complex128, uint8
@@ -656,7 +657,9 @@ def rand(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None,
     shape, dt = shape_args(_size_arg(args, size, "rand"), "rand"), _factory_dtype(dtype, "rand")
     _check_sizes(shape)
     if out is not None:
-        return _C.uniform_(_random_out(out, shape, "rand"), 0.0, 1.0, _gen(generator))
+        return _random16.uniform_fill(_random_out(out, shape, "rand"), 0.0, 1.0, _gen(generator))
+    if dt in (_dtype.float16, _dtype.bfloat16):  # Note [16-bit uniform and normal streams]
+        return _finish(_place(_random16.uniform_fill(_C.empty(shape, dt), 0.0, 1.0, _gen(generator)), dev), requires_grad)
     return _finish(_C.rand(shape, dt, _gen(generator), dev), requires_grad)
 
 
@@ -667,7 +670,9 @@ def randn(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None
     shape, dt = shape_args(_size_arg(args, size, "randn"), "randn"), _factory_dtype(dtype, "randn")
     _check_sizes(shape)
     if out is not None:
-        return _C.normal_(_random_out(out, shape, "randn"), 0.0, 1.0, _gen(generator))
+        return _random16.normal_fill(_random_out(out, shape, "randn"), 0.0, 1.0, _gen(generator))
+    if dt in (_dtype.float16, _dtype.bfloat16):  # Note [16-bit uniform and normal streams]
+        return _finish(_place(_random16.normal_fill(_C.empty(shape, dt), 0.0, 1.0, _gen(generator)), dev), requires_grad)
     return _finish(_C.randn(shape, dt, _gen(generator), dev), requires_grad)
 
 
@@ -774,14 +779,14 @@ def _random_like(input, name, fill, dtype, requires_grad, memory_format, device=
 def rand_like(input: Any, *, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, layout: Any = None,
               memory_format: Any = None) -> Tensor:
     dev = device_arg(device, "rand_like")
-    return _random_like(input, "rand_like", lambda t: _C.uniform_(t, 0.0, 1.0, _gen(generator)), dtype,
+    return _random_like(input, "rand_like", lambda t: _random16.uniform_fill(t, 0.0, 1.0, _gen(generator)), dtype,
                         requires_grad, memory_format, dev)
 
 
 def randn_like(input: Any, *, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: Any = False, layout: Any = None,
                memory_format: Any = None) -> Tensor:
     dev = device_arg(device, "randn_like")
-    return _random_like(input, "randn_like", lambda t: _C.normal_(t, 0.0, 1.0, _gen(generator)), dtype,
+    return _random_like(input, "randn_like", lambda t: _random16.normal_fill(t, 0.0, 1.0, _gen(generator)), dtype,
                         requires_grad, memory_format, dev)
 
 
@@ -806,6 +811,14 @@ def normal(mean: Any, std: Any = None, size: Any = None, *, generator: Any = Non
         if size is not None:
             raise TypeError("normal() received an invalid combination of arguments: size is only accepted with "
                             "float mean and std")
+        sampled_like = mean if isinstance(mean, Tensor) else std
+        if (out is None and sampled_like.dtype in (_dtype.float16, _dtype.bfloat16)
+                and not builtins.any(isinstance(x, Tensor) and x.requires_grad for x in (mean, std))):
+            # PyTorch's own sequence (normal_ into the result, then * std + mean), so the 16-bit fill
+            # takes PyTorch's stream (Note [16-bit uniform and normal streams]); the C++ op fills another way.
+            shapes = [list(x.shape) for x in (mean, std) if isinstance(x, Tensor)]
+            result_out = _C.empty(broadcast_shapes(*shapes), sampled_like.dtype)
+            return _normal_into(result_out, mean, 1.0 if std is None else std, g)
         if isinstance(mean, Tensor) and isinstance(std, Tensor):
             result = _C.normal_tensor_tensor(mean, std, g) if out is None else None
         elif isinstance(mean, Tensor):
@@ -819,9 +832,9 @@ def normal(mean: Any, std: Any = None, size: Any = None, *, generator: Any = Non
         raise TypeError("normal() received an invalid combination of arguments: float mean and std need a size")
     shape = shape_args((size,), "normal")
     if out is not None:
-        return _C.normal_(_random_out(out, shape, "normal"), builtins.float(mean), builtins.float(std), g)
+        return _random16.normal_fill(_random_out(out, shape, "normal"), builtins.float(mean), builtins.float(std), g)
     t = _C.empty(shape, _factory_dtype(dtype, "normal"))
-    return _finish(_C.normal_(t, builtins.float(mean), builtins.float(std), g), requires_grad)
+    return _finish(_random16.normal_fill(t, builtins.float(mean), builtins.float(std), g), requires_grad)
 
 
 def _normal_into(out, mean, std, g):
@@ -834,10 +847,10 @@ def _normal_into(out, mean, std, g):
         if isinstance(std, Tensor):
             if (std < 0).any() or std.isnan().any():
                 raise RuntimeError("normal expects all elements of std >= 0.0")
-            _C.normal_(out, 0.0, 1.0, g)
+            _random16.normal_fill(out, 0.0, 1.0, g)
             out.mul_(std)
         else:
-            _C.normal_(out, 0.0, std, g)
+            _random16.normal_fill(out, 0.0, std, g)
         out.add_(mean if isinstance(mean, Tensor) else full((), mean, dtype=out.dtype))
     return out
 
@@ -856,6 +869,11 @@ def bernoulli(input: Any, p: Any = None, *, generator: Any = None, out: Any = No
 
 def poisson(input: Any, generator: Any = None) -> Tensor:
     _check_input(input, "poisson")
+    if input.dtype in (_dtype.float16, _dtype.bfloat16) and not input.requires_grad:
+        # The C++ sampler takes float32/float64 only. ATen samples a 16-bit rate through its float
+        # opmath and rounds the count, which the float32 sampler on the exactly widened rates
+        # reproduces draw for draw.
+        return _C.poisson(input.float(), _gen(generator)).to(input.dtype)
     return _C.poisson(input, _gen(generator))
 
 

@@ -12,7 +12,7 @@ import types
 
 import numpy as np
 
-from . import _C, _deprecated_overloads, _elementwise, _tensor_str
+from . import _C, _deprecated_overloads, _elementwise, _random16, _tensor_str
 from ._aliases import with_numpy_aliases
 from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg, bool_arg
 from ._args import memory_format, channels_last, channels_last_3d, contiguous_format, preserve_format
@@ -1369,15 +1369,15 @@ def _check_no_overlap(self):
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     if self.is_floating_point():  # integer tensors: the kernel's NotImplementedError first
         _check_no_overlap(self)
-    return _fill_in_memory_order(self, lambda t: _C.uniform_(t, builtins.float(a), builtins.float(b),
-                                                            _generator(generator)))
+    return _fill_in_memory_order(self, lambda t: _random16.uniform_fill(t, builtins.float(a), builtins.float(b),
+                                                                        _generator(generator)))
 
 
 @_method
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     if self.is_floating_point():  # integer tensors: the kernel's NotImplementedError first
         _check_no_overlap(self)
-    return _C.normal_(self, builtins.float(mean), builtins.float(std), _generator(generator))
+    return _random16.normal_fill(self, builtins.float(mean), builtins.float(std), _generator(generator))
 
 
 @_method
@@ -1402,6 +1402,11 @@ def random_(self, *args, generator=None, **kwargs):
             # PyTorch draws random() % (2**digits + 1) for floats (digits: 11 float16, 8 bfloat16),
             # the draw random_(0, 2**digits + 1) makes; the C++ 16-bit path used float32's 2**24.
             top = (1 << (11 if self.dtype == float16 else 8)) + 1
+            return _fill_in_memory_order(self, lambda t: _C.random_from_to_(t, 0, top, gen))
+        if self.dtype in (int8, int16):
+            # PyTorch draws random() % (max + 1), i.e. [0, 2**7) and [0, 2**15): the C++ path wrapped a draw
+            # over the whole width into negatives (an int8 44 came out as -84).
+            top = 128 if self.dtype == int8 else 1 << 15
             return _fill_in_memory_order(self, lambda t: _C.random_from_to_(t, 0, top, gen))
         return _fill_in_memory_order(self, lambda t: _C.random_(t, gen))
     from ._functions import _check_random_bounds  # PyTorch's bounds of the dtype, after from < to

@@ -70,8 +70,9 @@ def _feature_dropout(input, p, training, inplace, name, unbatched):
     if p == 1.0:
         noise = _C.zeros(shape, x.dtype)
     else:
+        from .functional import scale_keep_mask_
         noise = _C.bernoulli_mask(shape, 1.0 - p, x.dtype)
-        _C.div_(noise, 1.0 - p)
+        scale_keep_mask_(noise, 1.0 - p)
     if inplace:
         _C.mul_(input, noise.squeeze(0) if unbatched else noise)
         return input
@@ -198,7 +199,19 @@ def rrelu(input: Any, lower: Any = 1.0 / 8, upper: Any = 1.0 / 3, training: Any 
     if not isinstance(input, Tensor):
         raise TypeError(f"rrelu(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     fn = _C.rrelu_ if inplace else _C.rrelu
-    return fn(input, float(lower), float(upper), bool(training))
+    lower, upper, training = float(lower), float(upper), bool(training)
+    if training and input.dtype.name in ("float32", "float16", "bfloat16"):
+        # PyTorch's kernel holds the bounds in the input's opmath type (float) before drawing
+        # r = u * (upper - lower) + lower in double: with the double bounds a tenth of the slopes
+        # came out one float ulp away (1/3 is not a float).
+        lower, upper = _round_to_float32(lower), _round_to_float32(upper)
+    return fn(input, lower, upper, training)
+
+
+def _round_to_float32(value):
+    import numpy as np
+    with np.errstate(over="ignore"):
+        return float(np.float32(value))
 
 
 def rrelu_(input: Any, lower: Any = 1.0 / 8, upper: Any = 1.0 / 3, training: Any = False) -> Tensor:

@@ -148,6 +148,22 @@ def keep_mask(input, keep_prob):
     return empty_like(input).bernoulli_(keep_prob)
 
 
+def scale_keep_mask_(noise, keep_prob):
+    """noise.div_(keep_prob) as PyTorch computes it for the mask's dtype.
+
+    PyTorch divides a float16/bfloat16 tensor by a Python number in float
+    (opmath), so a kept element becomes half(1.0f / float(keep_prob)). The C++
+    scalar division here rounds the divisor to the 16-bit type first (1 / 0.7
+    became 1.4277 instead of 1.4287), so for those dtypes the scale is computed
+    in float32 and multiplied in as a 0-dim tensor of the mask's dtype (exact:
+    the mask holds only 0 and 1)."""
+    if noise.dtype.name in ("float16", "bfloat16"):
+        from .._dtype import float32
+        scale = _C.div(_C.full([], 1.0, float32), keep_prob).to(noise.dtype)
+        return _C.mul_(noise, scale)
+    return _C.div_(noise, keep_prob)
+
+
 def dropout(input: Any, p: Any = 0.5, training: Any = True, inplace: Any = False) -> Tensor:
     """Zeroes each element with probability p and scales the rest by 1/(1-p)
     (grad_fn=MulBackward0, as PyTorch on CPU)."""
@@ -160,7 +176,7 @@ def dropout(input: Any, p: Any = 0.5, training: Any = True, inplace: Any = False
         noise = _C.zeros([], input.dtype)
     else:
         noise = keep_mask(input, 1.0 - p)
-        _C.div_(noise, 1.0 - p)
+        scale_keep_mask_(noise, 1.0 - p)
     if inplace:
         return _C.mul_(input, noise)
     return _C.mul(input, noise)

@@ -5,7 +5,7 @@ from typing import Any
 import math
 import warnings
 
-from .. import _C
+from .. import _C, _random16
 from ..autograd import no_grad
 
 Tensor = _C.Tensor
@@ -53,30 +53,24 @@ def _float_arg(value, op, name, position):
     return float(value)
 
 
-def _fill_from(tensor, values):
-    with no_grad():
-        tensor.copy_(values)
-    return tensor
-
-
 def uniform_(tensor: Any, a: Any = 0.0, b: Any = 1.0, generator: Any = None) -> Tensor:
     """Fills `tensor` with values drawn from U(a, b)."""
     _check_tensor(tensor, "uniform_")
-    if generator is not None:
-        from .._functions import rand
-        return _fill_from(tensor, rand(tensor.shape, generator=generator, dtype=tensor.dtype) * (b - a) + a)
+    # The generator draws straight into the tensor, as PyTorch's tensor.uniform_(a, b, generator=g): drawing
+    # rand() and scaling it by hand rounds twice (values 1 ulp off PyTorch's single fma).
+    from .._functions import _gen
     with no_grad():
-        return _C.uniform_(tensor, _float_arg(a, "uniform_", "from", 1), _float_arg(b, "uniform_", "to", 2))
+        return _random16.uniform_fill(tensor, _float_arg(a, "uniform_", "from", 1), _float_arg(b, "uniform_", "to", 2),
+                                      _gen(generator))
 
 
 def normal_(tensor: Any, mean: Any = 0.0, std: Any = 1.0, generator: Any = None) -> Tensor:
     """Fills `tensor` with values drawn from N(mean, std^2)."""
     _check_tensor(tensor, "normal_")
-    if generator is not None:
-        from .._functions import randn
-        return _fill_from(tensor, randn(tensor.shape, generator=generator, dtype=tensor.dtype) * std + mean)
+    from .._functions import _gen  # (drawn straight into the tensor, as uniform_ above)
     with no_grad():
-        return _C.normal_(tensor, _float_arg(mean, "normal_", "mean", 1), _float_arg(std, "normal_", "std", 2))
+        return _random16.normal_fill(tensor, _float_arg(mean, "normal_", "mean", 1), _float_arg(std, "normal_", "std", 2),
+                                     _gen(generator))
 
 
 def trunc_normal_(tensor: Any, mean: Any = 0.0, std: Any = 1.0, a: Any = -2.0, b: Any = 2.0, generator: Any = None) -> Tensor:

@@ -3,7 +3,7 @@ parametrizations (nn.utils.parametrize), with PyTorch's module names, buffers
 and random draws."""
 from __future__ import annotations
 from typing import Any
-from ... import _C
+from ... import _C, _random16
 from ...autograd import no_grad
 from .. import functional as F
 from ..modules.module import Module
@@ -71,8 +71,8 @@ class _SpectralNorm(Module):
             weight_mat = self._reshape_weight_to_matrix(weight)
             h, w = weight_mat.shape
             with no_grad():
-                u = _C.normal_(_C.empty([h], weight.dtype), 0.0, 1.0)
-                v = _C.normal_(_C.empty([w], weight.dtype), 0.0, 1.0)
+                u = _random16.normal_fill(_C.empty([h], weight.dtype), 0.0, 1.0)
+                v = _random16.normal_fill(_C.empty([w], weight.dtype), 0.0, 1.0)
             self.register_buffer("_u", F.normalize(u, dim=0, eps=self.eps))
             self.register_buffer("_v", F.normalize(v, dim=0, eps=self.eps))
             self._power_method(weight_mat, 15)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 import warnings
 
-from ... import _C
+from ... import _C, _random16
 from ...autograd import no_grad
 from .. import functional as F
 from ..parameter import Parameter
@@ -122,8 +122,8 @@ class SpectralNorm:
         with no_grad():
             weight_mat = fn.reshape_weight_to_matrix(weight)
             h, w = weight_mat.shape
-            u = F.normalize(_C.normal_(_C.empty([h], weight.dtype), 0.0, 1.0), dim=0, eps=fn.eps)
-            v = F.normalize(_C.normal_(_C.empty([w], weight.dtype), 0.0, 1.0), dim=0, eps=fn.eps)
+            u = F.normalize(_random16.normal_fill(_C.empty([h], weight.dtype), 0.0, 1.0), dim=0, eps=fn.eps)
+            v = F.normalize(_random16.normal_fill(_C.empty([w], weight.dtype), 0.0, 1.0), dim=0, eps=fn.eps)
         delattr(module, fn.name)
         module.register_parameter(fn.name + "_orig", weight)
         setattr(module, fn.name, weight.detach())
