@@ -58,7 +58,7 @@ def test_all_reduce(rank, world, dtype, op):
 def test_repeated_all_reduce_either_path(rank, world, numel):
     # The first call of a size goes through the signature exchange then
     # MPI_Allreduce; the repeats ride inside the exchange's record and are
-    # reduced locally (_signature.py), up to 64 KB on 2 ranks: 20_000 float64
+    # reduced locally (_signature.py), up to 32 KB on 2 ranks: 20_000 float64
     # values (160 KB) never fold. Every call must equal numpy's reduction.
     for dtype in DTYPES:
         for op in REDUCE:
@@ -530,9 +530,11 @@ native_only = pytest.mark.skipif(not NATIVE, reason="TENSORCORE_DISTRIBUTED_NATI
 
 
 @native_only
-@pytest.mark.parametrize("checked", [True, False], ids=["folded", "direct"])
-@pytest.mark.parametrize("numel", [1, 300, 4000])
+@pytest.mark.parametrize("checked", [True, False], ids=["checked", "direct"])
+@pytest.mark.parametrize("numel", [1, 300, 4000, 20_000])
 def test_native_all_reduce_runs_repeated_calls(rank, world, numel, checked):
+    # (checked: up to 4000 values fold into the check record; 20_000 are too large on 2 ranks, so the
+    # signature exchange comes first, then MPI_Allreduce)
     # After the first calls of a kind made its plan, the repeats run natively:
     # run(tensor, op) returns True, counts one call for the watchdog and gives
     # numpy's reduction for every dtype and op, as the Python plans do.
@@ -605,6 +607,21 @@ def test_native_all_reduce_mismatch_raises_and_group_recovers(rank, world):
     t = tc.ones(8)
     dist.all_reduce(t)
     assert_equal(t, np.full(8, world, np.float32))
+
+
+@native_only
+def test_native_checked_all_reduce_mismatch_raises(rank, world):
+    # 40_000 values do not fold: the native path exchanges the signatures before MPI_Allreduce
+    for _ in range(2):
+        dist.all_reduce(tc.ones(40_000))
+        dist.all_reduce(tc.ones(40_000, dtype=tc.int32))
+    t = tc.ones(40_000, dtype=tc.float32 if rank == 0 else tc.int32)
+    with pytest.raises(RuntimeError, match="dtypes differ"):
+        dist.group.WORLD._native_all_reduce(t, dist.ReduceOp.SUM)
+    np.testing.assert_array_equal(t.numpy(), np.ones(40_000))
+    t = tc.ones(40_000)
+    assert dist.group.WORLD._native_all_reduce(t, dist.ReduceOp.SUM) is True
+    assert_equal(t, np.full(40_000, world, np.float32))
 
 
 @native_only
