@@ -610,7 +610,7 @@ def test_native_all_reduce_mismatch_raises_and_group_recovers(rank, world):
 
 
 @native_only
-def test_native_checked_all_reduce_mismatch_raises(rank, world):
+def test_native_all_reduce_checked_mismatch_raises(rank, world):
     # 40_000 values do not fold: the native path exchanges the signatures before MPI_Allreduce
     for _ in range(2):
         dist.all_reduce(tc.ones(40_000))
