@@ -259,3 +259,46 @@ def test_cumprod_float32_gradient_without_zeros_equals_pytorch_bitwise():
         (torch.cumprod(a, dim) * torch.tensor(w)).sum().backward()
         (tc.cumprod(b, dim) * tc.tensor(w)).sum().backward()
         np.testing.assert_array_equal(b.grad.numpy(), a.grad.numpy())
+
+
+SGD_OPTIONS = [dict(momentum=m, dampening=d, nesterov=n, weight_decay=w, maximize=x)
+               for m in (0, 0.9) for d in (0, 0.1) for n in (False, True) for w in (0, 0.01) for x in (False, True)
+               if not (n and (m == 0 or d != 0))]
+
+
+def _sgd_trajectory(lib, dt, options, steps=30):
+    rng = np.random.default_rng(0)
+    p0 = rng.standard_normal(3001).astype(dt)
+    grads = rng.standard_normal((steps, 3001)).astype(dt)
+    p = lib.tensor(p0, requires_grad=True)
+    opt = lib.optim.SGD([p], lr=0.05, **options)
+    for g in grads:
+        p.grad = lib.tensor(g)
+        opt.step()
+    return p.detach().numpy()
+
+
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+@pytest.mark.parametrize("options", SGD_OPTIONS, ids=lambda o: "-".join(f"{k}={v}" for k, v in o.items()))
+def test_sgd_trajectory_equals_torch_optim_bit_for_bit(dt, options):
+    # Note [SGD rounds as torch.optim]: each add with alpha is one fused multiply-add, as ATen's.
+    np.testing.assert_array_equal(_sgd_trajectory(tc, dt, options), _sgd_trajectory(torch, dt, options))
+
+
+def test_sgd_portable_loop_equals_torch_optim_too():
+    # The loop without FMA instructions (std::fma through libm), forced as on a CPU without FMA.
+    import os
+    import subprocess
+    import sys
+    code = ("import numpy as np, torch, tensorcore as tc, tests.test_core_fixes23 as t\n"
+            "for o in t.SGD_OPTIONS:\n"
+            "    np.testing.assert_array_equal(t._sgd_trajectory(tc, 'float32', o, 5), "
+            "t._sgd_trajectory(torch, 'float32', o, 5))\n"
+            "print('ok', tc._C._cpu_capability())\n")
+    env = dict(os.environ, TENSORCORE_CPU_CAPABILITY="generic")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env["PYTHONPATH"] = os.pathsep.join([root, os.path.dirname(os.path.dirname(tc.__file__)),
+                                         env.get("PYTHONPATH", "")])
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.split() == ["ok", "generic"]
