@@ -302,3 +302,46 @@ def test_sgd_portable_loop_equals_torch_optim_too():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.split() == ["ok", "generic"]
+
+
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+@pytest.mark.parametrize("alpha", [-0.1, 0.3, 2, -3])
+def test_add_with_alpha_rounds_once_as_aten(dt, alpha):
+    # Note [Add with alpha rounds once]: a + alpha * b is one fused multiply-add when nothing records
+    # (p.data.add_(grad, alpha=-lr)); the product rounded apart differed in ~9% of float32 elements.
+    rng = np.random.default_rng(7)
+    a, b = rng.standard_normal(4096).astype(dt), rng.standard_normal(4096).astype(dt)
+    results = []
+    for L in (torch, tc):
+        A, B = L.tensor(a), L.tensor(b)
+        r3, r4 = A.clone(), A.clone()
+        r3.add_(B, alpha=alpha)
+        r4.sub_(B, alpha=alpha)
+        results.append([r.numpy() for r in (L.add(A, B, alpha=alpha), L.sub(A, B, alpha=alpha), r3, r4)])
+    for ours, theirs in zip(results[1], results[0]):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_hand_written_sgd_update_follows_pytorch():
+    res = []
+    for L in (torch, tc):
+        L.manual_seed(0)
+        w = L.randn(257, 33, requires_grad=True)
+        for _ in range(20):
+            g = L.randn(257, 33)
+            w.data.add_(g, alpha=-0.01)
+            with L.no_grad():
+                w.add_(g, alpha=0.003)
+        res.append(w.detach().numpy().copy())
+    np.testing.assert_array_equal(res[1], res[0])
+
+
+def test_add_with_alpha_still_records_its_graph():
+    for L in (torch, tc):
+        a = L.tensor([1.0, 2.0], requires_grad=True)
+        b = L.tensor([3.0, 4.0], requires_grad=True)
+        y = L.add(a, b, alpha=2.5)
+        y.sum().backward()
+        np.testing.assert_array_equal(b.grad.numpy(), [2.5, 2.5])
+        np.testing.assert_array_equal(a.grad.numpy(), [1.0, 1.0])
+        assert y.grad_fn.name() == "AddBackward0"

@@ -19,6 +19,9 @@ void clamp(const TensorIterator& it, DType dt, bool has_lo, double lo, bool has_
 // Operands: (out, start, end, weight), all of dtype `compute` (float32 or
 // float64): PyTorch's fused lerp (Note [lerp rounds once] in cpu/unary_impl.h).
 void lerp(const TensorIterator& it, DType compute);
+// Operands: (out, a, b) of dtype `compute` (float32 or float64): out = a + alpha * b in one fused
+// multiply-add, as ATen's add with alpha.
+void add_scaled(const TensorIterator& it, DType compute, double alpha);
 
 // Name of the instruction set chosen at runtime ("avx512", "avx2", "generic").
 const char* cpu_capability();

@@ -21,6 +21,7 @@
   void where(const TensorIterator&, DType);                                                                           \
   void clamp(const TensorIterator&, DType, bool, double, bool, double);                                               \
   void lerp(const TensorIterator&, DType);                                                                            \
+  void add_scaled(const TensorIterator&, DType, double);                                                              \
   void fill(void*, int64_t, DType, double, int64_t, double);                                                          \
   void reduce(kernels::ReduceOp, const void*, DType, void*, DType, int64_t, int64_t, int64_t);                        \
   void gemm(DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, int64_t, int64_t, void*,    \
@@ -192,6 +193,10 @@ void clamp(const TensorIterator& it, DType dt, bool hl, double lo, bool hh, doub
 void lerp(const TensorIterator& it, DType dt) {
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH(lerp, it, dt)
+}
+void add_scaled(const TensorIterator& it, DType dt, double alpha) {
+  MaybeReleaseGil g(it.numel());
+  TC_DISPATCH(add_scaled, it, dt, alpha)
 }
 void fill(void* d, int64_t n, DType dt, double f, int64_t i, double fi) {
   MaybeReleaseGil g(n);

@@ -60,4 +60,23 @@ void lerp(const TensorIterator& it, DType dt) {
   run(type_tag<double>{});
 }
 
+// Operands (out, a, b): out = fma(b, alpha, a), ATen's add with alpha (vec::fmadd), rounded once
+// (Note [Add with alpha rounds once] in ops/elementwise.cpp).
+void add_scaled(const TensorIterator& it, DType dt, double alpha) {
+  auto run = [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T s = static_cast<T>(alpha);
+    it.for_each([&](char** p, const int64_t* st, int64_t n) {
+      for (int64_t i = 0; i < n; ++i) {
+        const T a = *reinterpret_cast<const T*>(p[1] + i * st[1]);
+        const T b = *reinterpret_cast<const T*>(p[2] + i * st[2]);
+        *reinterpret_cast<T*>(p[0] + i * st[0]) = std::fma(b, s, a);
+      }
+    });
+  };
+  if (dt == DType::Float32) return run(type_tag<float>{});
+  TC_CHECK(dt == DType::Float64, "[add] the fused kernel computes in float32 or float64, not ", dtype_name(dt));
+  run(type_tag<double>{});
+}
+
 }  // namespace tc::cpu::TC_CAP
