@@ -345,3 +345,15 @@ def test_add_with_alpha_still_records_its_graph():
         np.testing.assert_array_equal(b.grad.numpy(), [2.5, 2.5])
         np.testing.assert_array_equal(a.grad.numpy(), [1.0, 1.0])
         assert y.grad_fn.name() == "AddBackward0"
+
+
+@pytest.mark.parametrize("value,dtype", [(1e40, "float64"), (3.0, "float32"), (float("inf"), "float64"), (7, "int64"),
+                                         (-1e39, "float64"), (-0.0, "float64")])
+@pytest.mark.parametrize("target", ["complex64", "complex128"])
+def test_masked_setitem_into_complex_checks_the_real_range(value, dtype, target):
+    # (found by the fuzzer, seed 777: a complex target reached numpy's iinfo and raised ValueError)
+    def run(L):
+        y = L.zeros(3, dtype=getattr(L, target))
+        y[L.tensor([True, False, True])] = L.tensor(value, dtype=getattr(L, dtype))
+        return L.view_as_real(y)
+    _same_outcome(run)

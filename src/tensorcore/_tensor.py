@@ -287,7 +287,13 @@ def _check_fill_value_range(v, dtype_name):
     target's range (NaN into an integer dtype included) and an integer beyond
     it raise; a negative integer may wrap into an unsigned dtype, as c10
     allows for uint8."""
+    import math
+
     from ._dtype_refusals import CHECKED_CONVERT_NAMES, _FLOAT_MAX, _overflows
+    if dtype_name in ("complex64", "complex128"):  # the real part's range: complex64's is float's
+        if dtype_name == "complex64" and math.isfinite(v) and builtins.abs(v) > _FLOAT_MAX["float32"]:
+            raise RuntimeError("value cannot be converted to type c10::complex<float> without overflow")
+        return
     if isinstance(v, builtins.float):
         bad = _overflows(v, dtype_name)
     elif dtype_name in _FLOAT_MAX or dtype_name == "float64":
