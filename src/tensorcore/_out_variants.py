@@ -179,12 +179,13 @@ def reduction_out(name, rule, out, inputs, compute, dtype):
             # (a real floating out takes the mean's real part; an integral one is refused, as PyTorch)
             raise RuntimeError(f"result type Float can't be cast to the desired output type "
                                f"{_SCALAR_TYPE[out.dtype.name]}")
-        elif inputs[0].is_complex() and not out.dtype.is_complex and name not in ("prod", "cumprod"):
+        elif inputs[0].is_complex() and not out.dtype.is_complex and name not in ("prod", "cumprod", "cumsum"):
             # PyTorch reduces in the input's complex dtype; the copy into a real out keeps the real part (warning).
-            # prod and cumprod instead multiply the input cast to out's dtype (its real parts), as PyTorch does.
+            # prod, cumprod and cumsum instead scan the input cast to out's dtype (its real parts, truncated for
+            # an integer out), as PyTorch does.
             result = compute(None).to(out.dtype)
         else:
-            if name == "prod":  # its cast warns (once per process, as every complex-to-real cast)
+            if name in ("prod", "cumprod", "cumsum"):  # the cast warns (once per process, as every complex-to-real cast)
                 from ._tensor import _warn_complex_to_real
                 _warn_complex_to_real(inputs[0], out.dtype)
             result = compute(out.dtype)
