@@ -500,18 +500,26 @@ Tensor logsumexp(const Tensor& a, const Shape& dims, bool keepdim) {
   return out;
 }
 
-Tensor cumsum(const Tensor& a, int64_t dim) {
-  dim = wrap_dim(dim, a.dim(), "cumsum");
-  if (is_complex(a.dtype()))  // Note [Complex through real views]: the pairs' running sums
-    return a.dim() == 0 ? clone(a) : view_as_complex(contiguous(cumsum(view_as_real(a), dim)));
+// A scan kernel (cumsum, cumprod) over a's lines along dim, in the sum dtype (integers and bool in int64);
+// 16-bit floats run in float32 with the kernel's `narrow` flag (Note [Cumsum accumulator]). No history.
+using ScanKernel = void (*)(DType, const void*, void*, int64_t, int64_t, int64_t, bool);
+Tensor scan_lines(const Tensor& a, int64_t dim, ScanKernel kernel) {
   const DType dt = sum_dtype(a.dtype()), kc = compute_dtype(dt);
   Lines l = lines_of(a, dim, kc);
   Tensor out = empty(a.sizes(), kc);
-  if (out.numel() > 0) kernels::cumsum(kc, l.x->data_bytes(), out->data_bytes(), l.outer, l.len, l.inner, kc != dt);
+  if (out.numel() > 0) kernel(kc, l.x->data_bytes(), out->data_bytes(), l.outer, l.len, l.inner, kc != dt);
   if (kc != dt) {
     autograd::NoGradGuard ng;
     out = to_dtype(out, dt);
   }
+  return out;
+}
+
+Tensor cumsum(const Tensor& a, int64_t dim) {
+  dim = wrap_dim(dim, a.dim(), "cumsum");
+  if (is_complex(a.dtype()))  // Note [Complex through real views]: the pairs' running sums
+    return a.dim() == 0 ? clone(a) : view_as_complex(contiguous(cumsum(view_as_real(a), dim)));
+  Tensor out = scan_lines(a, dim, &kernels::cumsum);
   if (auto* n = record("CumsumBackward0", d::cumsum_backward, {&a}, {&out})) n->attrs = attrs::Dim{dim};
   return out;
 }
@@ -527,14 +535,7 @@ Tensor cumsum(const Tensor& a, int64_t dim) {
 Tensor cumprod(const Tensor& a, int64_t dim) {
   dim = wrap_dim(dim, a.dim(), "cumprod");
   TC_CHECK(!is_complex(a.dtype()), "[cumprod] complex inputs take the composed path (bindings/reductions.cpp)");
-  const DType dt = sum_dtype(a.dtype()), kc = compute_dtype(dt);
-  Lines l = lines_of(a, dim, kc);
-  Tensor out = empty(a.sizes(), kc);
-  if (out.numel() > 0) kernels::cumprod(kc, l.x->data_bytes(), out->data_bytes(), l.outer, l.len, l.inner, kc != dt);
-  if (kc != dt) {
-    autograd::NoGradGuard ng;
-    out = to_dtype(out, dt);
-  }
+  Tensor out = scan_lines(a, dim, &kernels::cumprod);
   if (auto* n = record("CumprodBackward0", d::cumprod_backward, {&a}, {&out})) {
     n->attrs = attrs::Dim{dim};
     n->save(a);
