@@ -238,7 +238,7 @@ FormulaNode* record_impl(const char* name, Formula f, const Inputs& inputs, cons
     const Tensor* t = ptr_of(in);
     if (t && t->defined()) {
       node->next_edges.push_back(gradient_edge(*t));
-      node->input_meta.push_back({t->sizes(), t->dtype()});
+      node->input_meta.push_back({t->sizes(), t->dtype(), t->device()});
     } else {
       node->next_edges.push_back({});
       node->input_meta.push_back({{}, DType::Float32});

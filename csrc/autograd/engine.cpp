@@ -231,6 +231,7 @@ std::vector<Tensor> run_backward(const std::vector<Tensor>& roots, const std::ve
           const InputMeta& im = n->input_meta[i];
           if (g.sizes() != im.shape) g = ops::sum_to(g, im.shape);
           if (g.dtype() != im.dtype) g = ops::to_dtype(g, im.dtype);
+          if (g.device() != im.device) g = ops::to_device(g, im.device, std::nullopt, false);
         }
         add_to_buffer(e.fn.get(), e.input_nr, std::move(g));
         if (--deps[e.fn.get()] == 0) ready.push(e.fn.get());

@@ -19,11 +19,13 @@ struct Edge {
   bool valid() const { return fn != nullptr; }
 };
 
-// Shape and dtype of a forward input; the engine reduces broadcast gradients
-// to this shape and casts them to this dtype.
+// Shape, dtype and device of a forward input; the engine reduces broadcast
+// gradients to this shape, casts them to this dtype and moves them to this
+// device (the gradient of `x.to('cuda')` arrives on x's device).
 struct InputMeta {
   Shape shape;
   DType dtype;
+  Device device = Device::cpu();
 };
 
 uint64_t next_sequence_nr();

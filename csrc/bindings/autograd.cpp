@@ -485,7 +485,7 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
             if (!py::isinstance<TensorImpl>(args[i])) continue;
             Tensor t = args[i].cast<Tensor>();
             node->next_edges.push_back(autograd::gradient_edge(t));
-            node->input_meta.push_back({t.sizes(), t.dtype()});
+            node->input_meta.push_back({t.sizes(), t.dtype(), t.device()});
             node->input_positions.push_back(i);
           }
           for (auto& o : outputs) {

@@ -1,5 +1,6 @@
 // Zero-copy exchange with numpy and PyTorch through DLPack capsules.
 #include "bindings/dlpack.h"
+#include "backend/cuda_api.h"
 
 #include "core/shape_util.h"
 
@@ -75,7 +76,9 @@ py::capsule to_dlpack(const Tensor& t, bool versioned) {
   if (t->storage->placeholder) TensorImpl::raise_placeholder_access();  // Note [Placeholder storage]
   d.data = t->storage->data;
   d.byte_offset = static_cast<uint64_t>(t->offset) * itemsize(t.dtype());
-  d.device = {kDLCPU, 0};
+  // A CUDA tensor is exchanged without a copy: its kernels run on the legacy
+  // default stream, which orders them before work on any consumer's stream.
+  d.device = t.device().type == DeviceType::CUDA ? DLDevice{kDLCUDA, t.device().index} : DLDevice{kDLCPU, 0};
   d.ndim = static_cast<int32_t>(t.dim());
   d.dtype = dl_dtype(t.dtype());
   d.shape = e->shape.data();
@@ -116,8 +119,10 @@ Tensor from_capsule(py::capsule cap) {
     m = static_cast<DLManagedTensor*>(PyCapsule_GetPointer(cap.ptr(), "dltensor"));
   }
   const DLTensor& d = versioned ? mv->dl_tensor : m->dl_tensor;
-  TC_CHECK(d.device.device_type == kDLCPU, "from_dlpack: only CPU tensors can be imported (device type ",
-           d.device.device_type, ")");
+  const bool on_cuda = d.device.device_type == kDLCUDA;
+  TC_CHECK(d.device.device_type == kDLCPU || (on_cuda && cuda::is_available()), "from_dlpack: only CPU tensors",
+           cuda::is_available() ? " and CUDA tensors" : "", " can be imported (device type ", d.device.device_type,
+           ")");
   TC_CHECK(d.ndim >= 0, "from_dlpack: negative ndim");
   DType dt = from_dl_dtype(d.dtype);
   Shape sizes(d.shape, d.shape + d.ndim);
@@ -134,10 +139,14 @@ Tensor from_capsule(py::capsule cap) {
   size_t isz = itemsize(dt);
   TC_CHECK(d.byte_offset % isz == 0, "from_dlpack: byte_offset not a multiple of the element size");
   PyCapsule_SetName(cap.ptr(), versioned ? "used_dltensor_versioned" : "used_dltensor");
-  Storage st = borrowed_storage(d.data, (d.byte_offset / isz + extent) * isz, [m, mv] {
-    if (m && m->deleter) m->deleter(m);
-    if (mv && mv->deleter) mv->deleter(mv);
-  });
+  const Device device = on_cuda ? Device(DeviceType::CUDA, static_cast<int8_t>(d.device.device_id)) : Device::cpu();
+  Storage st = borrowed_storage(
+      d.data, (d.byte_offset / isz + extent) * isz,
+      [m, mv] {
+        if (m && m->deleter) m->deleter(m);
+        if (mv && mv->deleter) mv->deleter(mv);
+      },
+      device, on_cuda);
   return Tensor(new TensorImpl(st, dt, sizes, strides, static_cast<int64_t>(d.byte_offset / isz),
                                std::make_shared<VersionCounter>()));
 }
@@ -158,7 +167,10 @@ void init_dlpack(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     }
     return to_dlpack(t, versioned);
   });
-  cls.def("__dlpack_device__", [](const Tensor&) { return py::make_tuple(kDLCPU, 0); });
+  cls.def("__dlpack_device__", [](const Tensor& t) {
+    if (t.device().type == DeviceType::CUDA) return py::make_tuple(kDLCUDA, static_cast<int>(t.device().index));
+    return py::make_tuple(kDLCPU, 0);
+  });
   m.def("from_dlpack", [](py::object obj) -> Tensor {
     if (py::isinstance<py::capsule>(obj)) return from_capsule(obj.cast<py::capsule>());
     if (py::isinstance<TensorImpl>(obj)) return obj.cast<Tensor>();

@@ -47,6 +47,7 @@ struct DLManagedTensorVersioned {
 
 namespace tc::py_glue {
 constexpr int32_t kDLCPU = 1;
+constexpr int32_t kDLCUDA = 2;
 constexpr uint8_t kDLInt = 0, kDLUInt = 1, kDLFloat = 2, kDLBfloat = 4, kDLComplex = 5, kDLBool = 6;
 void init_dlpack(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
 }  // namespace tc::py_glue

@@ -26,6 +26,7 @@ void init_fast_functions(py::module_& m);
 void init_reductions(py::module_& m);
 void init_python_arg_helpers(py::module_& m);
 void init_mpi_all_reduce(py::module_& m);
+void init_cuda(py::module_& m);
 void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls);
 void init_optim(py::module_& m);
 void init_jit_switches(py::module_& m);
@@ -144,6 +145,7 @@ PYBIND11_MODULE(_C, m) {
   init_reductions(m);
   init_python_arg_helpers(m);
   init_mpi_all_reduce(m);
+  init_cuda(m);
   init_autograd(m, cls);
   init_optim(m);
   init_jit_switches(m);
@@ -196,7 +198,4 @@ PYBIND11_MODULE(_C, m) {
       py::arg("dtype") = "float32");
   m.def("empty_cache", &cpu_empty_cache);
   m.def("_cached_bytes", &cpu_cached_bytes);
-  m.def("_cuda_is_available", &cuda::is_available);
-  m.def("_cuda_device_count", &cuda::device_count);
-  m.def("_require_cuda", [](const std::string& op) { cuda::require_cuda(op.c_str()); });
 }

@@ -48,7 +48,17 @@ py::dtype numpy_dtype(DType dt) {
 }
 
 // A numpy array viewing the tensor's memory; the array keeps the tensor alive.
-py::array to_numpy(const Tensor& t, bool force) {
+py::array to_numpy(const Tensor& t_in, bool force) {
+  // PyTorch's order: the device first (numpy(force=True) copies to the host).
+  if (!force && !t_in.device().is_cpu())
+    throw tc::Error(ErrorKind::Type, "can't convert " + device_str(t_in.device()) +
+                                         " device type tensor to numpy. Use Tensor.cpu() to copy the tensor to host "
+                                         "memory first.");
+  Tensor t = t_in;
+  if (t->storage->device_memory) {
+    autograd::NoGradGuard ng;
+    t = ops::to_device(t_in, Device::cpu(), std::nullopt, false);
+  }
   if (!force && t.requires_grad())
     throw tc::Error(ErrorKind::Runtime,
                     "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");

@@ -63,6 +63,10 @@ int64_t item_int(const Tensor& t, const char* what) {
 py::object item(const Tensor& t) {
   TC_CHECK(t.numel() == 1, "a Tensor with ", t.numel(), " elements cannot be converted to Scalar");
   Tensor c = ops::contiguous(t);
+  if (c->storage->device_memory) {  // one element to the host (waits for the device)
+    autograd::NoGradGuard ng;
+    c = ops::to_device(c, Device::cpu(), std::nullopt, false);
+  }
   switch (t.dtype()) {
     case DType::Bool:
       return py::bool_(*c.data<bool>());

@@ -20,6 +20,18 @@ struct Allocator {
   virtual ~Allocator() = default;
   virtual void* allocate(size_t nbytes) = 0;
   virtual void deallocate(void* ptr, size_t nbytes) = 0;
+  // False for memory the host cannot dereference (a GPU's): storages from
+  // this allocator are device memory (Note [Device memory is not host memory]).
+  virtual bool host_accessible() const { return true; }
+  // The device a new storage for `d` lands on: a backend with several devices
+  // gives an unindexed `d` ('cuda') its current index, as PyTorch reports
+  // `torch.ones(2, device='cuda').device` as cuda:0.
+  virtual Device placement(Device d) const { return d; }
+  // A block on that device (placement's result); single-device backends ignore it.
+  virtual void* allocate_on(Device d, size_t nbytes) {
+    (void)d;
+    return allocate(nbytes);
+  }
 };
 
 // Installs `a` (not owned; must outlive every storage it allocates) for type
@@ -30,6 +42,11 @@ void register_allocator(DeviceType t, Allocator* a);
 // Python layer does, NotImplementedError naming the device otherwise.
 Allocator* get_allocator(DeviceType t);
 bool has_allocator(DeviceType t);
+// Whether storages on `d` are device memory (Note [Device memory is not host
+// memory] in core/storage.h): false for a type with no backend.
+inline bool is_device_memory(Device d) {
+  return !d.is_cpu() && has_allocator(d.type) && !get_allocator(d.type)->host_accessible();
+}
 // Raises get_allocator's error for `t` (which has no allocator).
 [[noreturn]] void raise_no_backend(DeviceType t);
 

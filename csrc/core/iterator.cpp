@@ -127,7 +127,15 @@ TensorIterator::TensorIterator(std::initializer_list<Tensor*> outputs, std::init
       strides_[k][w] = stride_of(all[k], d) * static_cast<int64_t>(itemsize(all[k]->dtype()));
     ++w;
   }
-  for (int k = 0; k < ntensors_; ++k) base_[k] = (*all[k])->data_bytes();
+  // Note [Iterators on a device]: device addresses are taken raw; the host
+  // loops refuse to run over them (for_each).
+  device_ = device;
+  for (int k = 0; k < ntensors_; ++k) {
+    const TensorImpl& t = **all[k];
+    base_[k] = t.raw_data_bytes();
+    host_scalar_[k] = t.device != device;  // only a zero-dim CPU tensor may differ
+    device_memory_ = device_memory_ || (t.storage->device_memory && !host_scalar_[k]);
+  }
   int m = 0;
   for (int d = 0; d < w; ++d) {
     if (m > 0) {

@@ -14,6 +14,7 @@
 #include <initializer_list>
 #include <vector>
 
+#include "core/error.h"
 #include "core/parallel.h"
 #include "core/tensor.h"
 
@@ -38,6 +39,21 @@ class TensorIterator {
   int64_t numel() const { return numel_; }
   int ndim() const { return ndim_; }
 
+  // Note [Iterators on a device]
+  // The device every operand is on (Note [Device checks]). On a device whose
+  // memory the host cannot read, the host loops below must not run: the
+  // backend's kernels::X entry sends the iterator to that device's kernels,
+  // which read the geometry through the accessors here. An operand that is a
+  // zero-dim CPU tensor beside device tensors (a wrapped Python number) is a
+  // host scalar: its base() is a host address and its strides are 0, so the
+  // device kernel passes its value as an argument instead of reading it.
+  Device device() const { return device_; }
+  bool on_device_memory() const { return device_memory_; }
+  bool host_scalar(int k) const { return host_scalar_[k]; }
+  int64_t shape(int d) const { return shape_[d]; }
+  int64_t stride(int k, int d) const { return strides_[k][d]; }
+  char* base(int k) const { return base_[k]; }
+
   // Calls loop(char** ptrs, const int64_t* strides, int64_t n) over the whole
   // space, in parallel chunks of at least `grain` elements.
   template <typename Loop> void for_each(Loop&& loop, int64_t grain = 32768) const;
@@ -51,6 +67,9 @@ class TensorIterator {
   int ntensors_ = 0;
   int ndim_ = 0;
   bool tiled_ = false;  // Note [Tiled iteration]
+  bool device_memory_ = false;
+  bool host_scalar_[kMaxOperands] = {};
+  Device device_;
   int64_t numel_ = 0;
   std::array<int64_t, kMaxDims> shape_;                  // coalesced, innermost first
   std::array<int64_t, kMaxDims> strides_[kMaxOperands];  // bytes
@@ -137,6 +156,7 @@ template <typename Loop> void TensorIterator::run_tiled(Loop& loop) const {
 }
 
 template <typename Loop> void TensorIterator::for_each(Loop&& loop, int64_t grain) const {
+  TC_INTERNAL_ASSERT(!device_memory_);  // Note [Iterators on a device]
   if (numel_ == 0) return;
   if (tiled_) {
     run_tiled(loop);

@@ -29,6 +29,14 @@ struct StorageImpl {
   // through any kernel raises (TensorImpl::data_bytes), so an op without a
   // sparse implementation fails loudly instead of computing on the placeholder.
   bool placeholder = false;
+  // Note [Device memory is not host memory]
+  // The bytes live in memory the host cannot read (a CUDA device's). Host
+  // kernels reach a tensor's elements only through TensorImpl::data_bytes,
+  // which raises for such a storage instead of letting a CPU loop dereference
+  // a device address (a crash); the device's own kernels take the address
+  // through raw_data_bytes. An op with no kernel for the device therefore
+  // fails with NotImplementedError naming the device, never a segfault.
+  bool device_memory = false;
   alignas(64) unsigned char inline_buf[kInlineBytes];
 
   StorageImpl() = default;
@@ -51,11 +59,13 @@ using Storage = std::shared_ptr<StorageImpl>;
 inline Storage new_storage(size_t nbytes, Device device = Device::cpu()) {
   if (!device.is_cpu()) {
     Allocator* a = get_allocator(device.type);
+    const Device placed = a->placement(device);
     auto s = std::make_shared<StorageImpl>();
-    s->data = a->allocate(nbytes);
+    s->data = a->allocate_on(placed, nbytes);
     s->nbytes = nbytes;
     s->allocator = a;
-    s->device = device;
+    s->device = placed;
+    s->device_memory = !a->host_accessible();
     return s;
   }
   auto s = std::make_shared<StorageImpl>();
@@ -64,13 +74,15 @@ inline Storage new_storage(size_t nbytes, Device device = Device::cpu()) {
   return s;
 }
 
-inline Storage borrowed_storage(void* data, size_t nbytes, std::function<void()> release,
-                                Device device = Device::cpu()) {
+// `device_memory`: the block is not host memory (a DLPack CUDA tensor's).
+inline Storage borrowed_storage(void* data, size_t nbytes, std::function<void()> release, Device device = Device::cpu(),
+                                bool device_memory = false) {
   auto s = std::make_shared<StorageImpl>();
   s->data = data;
   s->nbytes = nbytes;
   s->release = release ? std::move(release) : [] {};
   s->device = device.is_cpu() ? Device::cpu() : device;
+  s->device_memory = device_memory;
   return s;
 }
 

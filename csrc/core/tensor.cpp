@@ -11,6 +11,13 @@ void TensorImpl::raise_placeholder_access() {
         "of PyTorch's sparse COO operators (tensorcore.sparse); convert with .to_dense() first.");
 }
 
+void TensorImpl::raise_no_host_access() const {
+  if (storage->placeholder) raise_placeholder_access();
+  raise(ErrorKind::NotImplemented, "this operation has no kernel for '", device_str(device),
+        "' tensors in tensorcore's ", device_type_name(device.type),
+        " backend yet; move the tensors to the CPU with .cpu() first (Note [Device memory is not host memory])");
+}
+
 TensorImpl::TensorImpl(Storage s, DType dt, Shape sz, Shape st, int64_t off, std::shared_ptr<VersionCounter> v)
     : storage(std::move(s)),
       dtype(dt),

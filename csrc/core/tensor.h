@@ -55,11 +55,21 @@ class TensorImpl {
   int64_t dim() const { return static_cast<int64_t>(sizes.size()); }
   int64_t numel() const;
   bool is_contiguous() const;
+  // The first element's address, for host code: raises for a placeholder
+  // (Note [Placeholder storage]) and for device memory (Note [Device memory
+  // is not host memory]).
   char* data_bytes() const {
-    if (__builtin_expect(storage->placeholder, 0)) raise_placeholder_access();  // Note [Placeholder storage]
+    if (__builtin_expect(storage->placeholder | storage->device_memory, 0)) raise_no_host_access();
+    return static_cast<char*>(storage->data) + offset * itemsize(dtype);
+  }
+  // The first element's address on the tensor's own device: only a kernel of
+  // that device may dereference it. Raises only for a placeholder.
+  char* raw_data_bytes() const {
+    if (__builtin_expect(storage->placeholder, 0)) raise_placeholder_access();
     return static_cast<char*>(storage->data) + offset * itemsize(dtype);
   }
   [[noreturn]] static void raise_placeholder_access();
+  [[noreturn]] void raise_no_host_access() const;
   template <typename T> T* data() const { return reinterpret_cast<T*>(data_bytes()); }
 };
 

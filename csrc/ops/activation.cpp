@@ -19,6 +19,7 @@
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/generator.h"
+#include "ops/device_kernels.h"
 #include "ops/overlap.h"
 
 namespace tc::ops {
@@ -83,8 +84,8 @@ Tensor forward_values(const Spec& s, const Tensor& x, ActivationParams p) {
   autograd::NoGradGuard ng;
   const DType kc = compute_dtype(x.dtype());
   Tensor xc = contiguous(to_dtype(x, kc));
-  Tensor out = empty(x.sizes(), kc);
-  if (x.numel() > 0) kernels::activation_forward(s.kind, kc, x.numel(), xc->data_bytes(), out->data_bytes(), p);
+  Tensor out = empty(x.sizes(), kc, x.device());
+  if (x.numel() > 0) activation_forward(s.kind, kc, xc, out, p);
   return kc == x.dtype() ? out : to_dtype(out, x.dtype());
 }
 
@@ -164,10 +165,8 @@ Tensor backward_values(const ActivationAttrs& a, const Tensor& g, const Tensor& 
   const DType kc = compute_dtype(v.dtype());
   Tensor gc = contiguous(to_dtype(g.sizes() == v.sizes() ? g : expand(g, v.sizes()), kc));
   Tensor vc = contiguous(to_dtype(v, kc));
-  Tensor gx = empty(v.sizes(), kc);
-  if (v.numel() > 0)
-    kernels::activation_backward(a.kind, kc, v.numel(), gc->data_bytes(), vc->data_bytes(), gx->data_bytes(), a.params,
-                                 a.from_result);
+  Tensor gx = empty(v.sizes(), kc, v.device());
+  if (v.numel() > 0) activation_backward(a.kind, kc, gc, vc, gx, a.params, a.from_result);
   return kc == v.dtype() ? gx : to_dtype(gx, v.dtype());
 }
 
@@ -242,8 +241,7 @@ Tensor& activation_(const Spec& s, Tensor& self, ActivationParams p) {  // Note 
   check_no_internal_overlap(self);
   if (!autograd::any_requires_grad({&self})) {
     if (self.is_contiguous() && is_compute_dtype(self.dtype())) {
-      if (self.numel() > 0)
-        kernels::activation_forward(s.kind, self.dtype(), self.numel(), self->data_bytes(), self->data_bytes(), p);
+      if (self.numel() > 0) activation_forward(s.kind, self.dtype(), self, self, p);
       self.bump_version();
     } else {
       Tensor out = forward_values(s, self, p);

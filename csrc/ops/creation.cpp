@@ -16,7 +16,7 @@ Tensor full(const Shape& shape, Scalar v, std::optional<DType> dtype, Device dev
                       : v.kind == Scalar::Complex ? to_complex_dtype(default_dtype())
                                                   : default_dtype());
   Tensor t = empty(shape, dt, device);
-  fill_scalar(t->data_bytes(), t.numel(), dt, v);
+  fill_scalar(t, v);
   return t;
 }
 Tensor zeros(const Shape& shape, DType dt, Device device) { return full(shape, Scalar::from_int(0), dt, device); }
@@ -24,7 +24,11 @@ Tensor ones(const Shape& shape, DType dt, Device device) { return full(shape, Sc
 Tensor zeros_like(const Tensor& a) { return zeros(a.sizes(), a.dtype()); }
 Tensor ones_like(const Tensor& a) { return ones(a.sizes(), a.dtype()); }
 
+// Note [Creation on a device]: the sequences (arange, linspace, eye) are
+// computed by the host kernels and copied over in one transfer; their values
+// are then exactly the CPU's.
 Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype, Device device) {
+  if (is_device_memory(device)) return to_device(arange(start, end, step, dtype, Device::cpu()), device, {}, false);
   bool any_float = start.is_float() || end.is_float() || step.is_float();
   DType dt = dtype ? *dtype : (any_float ? default_dtype() : DType::Int64);
   TC_CHECK(step.d != 0, "arange: step must be nonzero");
@@ -70,6 +74,7 @@ Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype,
 }
 
 Tensor linspace(double start, double end, int64_t steps, DType dt, Device device) {
+  if (is_device_memory(device)) return to_device(linspace(start, end, steps, dt, Device::cpu()), device, {}, false);
   TC_CHECK(steps >= 0, "linspace: number of steps must be non-negative, got ", steps);
   const DType kc = compute_dtype(dt);
   Tensor t = empty({steps}, kc, device);
@@ -79,6 +84,7 @@ Tensor linspace(double start, double end, int64_t steps, DType dt, Device device
 }
 
 Tensor eye(int64_t n, int64_t m, DType dt, Device device) {
+  if (is_device_memory(device)) return to_device(eye(n, m, dt, Device::cpu()), device, {}, false);
   TC_CHECK(n >= 0, "n must be greater or equal to 0, got ", n);
   TC_CHECK(m >= 0, "m must be greater or equal to 0, got ", m);
   const DType kc = compute_dtype(dt);

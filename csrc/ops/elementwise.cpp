@@ -6,6 +6,7 @@
 #include "autograd/formula_math.h"
 #include "autograd/inplace.h"
 #include "autograd/node_attrs.h"
+#include "backend/cuda_api.h"
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/iterator.h"
@@ -333,16 +334,33 @@ void set_default_dtype(DType dt) {
   g_default_dtype = dt;
 }
 
-static void fill_scalar_unchecked_float(void* data, int64_t n, DType dt, Scalar s);
+// Writes n values into a block on the host (device: nullopt) or on a device
+// whose memory the host cannot read (Note [Device memory is not host memory]).
+static void fill_scalar_unchecked_float(void* data, int64_t n, DType dt, Scalar s, std::optional<Device> device);
 
 void fill_scalar(void* data, int64_t n, DType dt, Scalar s) {
   check_float_fits(dt, s, n);
-  fill_scalar_unchecked_float(data, n, dt, s);
+  fill_scalar_unchecked_float(data, n, dt, s, std::nullopt);
 }
 
-static void fill_scalar_unchecked_float(void* data, int64_t n, DType dt, Scalar s) {
+void fill_scalar(const Tensor& t, Scalar s) {
+  TC_INTERNAL_ASSERT(t.is_contiguous());
+  check_float_fits(t.dtype(), s, t.numel());
+  if (t->storage->device_memory)
+    fill_scalar_unchecked_float(t->raw_data_bytes(), t.numel(), t.dtype(), s, t.device());
+  else
+    fill_scalar_unchecked_float(t->data_bytes(), t.numel(), t.dtype(), s, std::nullopt);
+}
+
+static void fill_scalar_unchecked_float(void* data, int64_t n, DType dt, Scalar s, std::optional<Device> device) {
+  auto put = [&](double fval, int64_t ival, double fimag) {
+    if (device)
+      cuda::fill(*device, data, n, dt, fval, ival, fimag);
+    else
+      kernels::fill(data, n, dt, fval, ival, fimag);
+  };
   if (is_complex(dt)) {
-    kernels::fill(data, n, dt, s.is_float() ? s.d : static_cast<double>(s.i), s.i, s.im);
+    put(s.is_float() ? s.d : static_cast<double>(s.i), s.i, s.im);
     return;
   }
   // A complex number with an imaginary part fits no real type (PyTorch's c10::overflows).
@@ -350,7 +368,7 @@ static void fill_scalar_unchecked_float(void* data, int64_t n, DType dt, Scalar 
            " without overflow");
   if (dt == DType::Bool) {
     const bool b = s.is_float() ? s.d != 0 : s.i != 0;
-    kernels::fill(data, n, dt, b, b);
+    put(b, b, 0);
     return;
   }
   if (!is_floating(dt)) {
@@ -378,11 +396,11 @@ static void fill_scalar_unchecked_float(void* data, int64_t n, DType dt, Scalar 
     // negatives down to -max (they wrap: -1 is 255 in uint8).
     if (dt == DType::Uint8) lo = -UINT8_MAX;
     TC_CHECK(v >= lo && v <= hi, "value cannot be converted to type ", type_name, " without overflow");
-    kernels::fill(data, n, dt, static_cast<double>(v), v);
+    put(static_cast<double>(v), v, 0);
     return;
   }
   const double d = s.is_float() ? s.d : static_cast<double>(s.i);
-  kernels::fill(data, n, dt, d, s.i);
+  put(d, s.i, 0);
 }
 
 Tensor scalar_tensor(Scalar s, std::optional<DType> dtype) {
@@ -392,7 +410,7 @@ Tensor scalar_tensor(Scalar s, std::optional<DType> dtype) {
                       : s.kind == Scalar::Complex ? to_complex_dtype(g_default_dtype)
                                                   : g_default_dtype);
   Tensor t = empty({}, dt);
-  fill_scalar_unchecked_float(t->data_bytes(), 1, dt, s);
+  fill_scalar_unchecked_float(t->data_bytes(), 1, dt, s, std::nullopt);
   return t;
 }
 
@@ -914,12 +932,52 @@ Tensor clone(const Tensor& a) {
 
 Tensor contiguous(const Tensor& a) {
   if (a.is_contiguous()) return a;
-  Tensor out = empty(a.sizes(), a.dtype());
+  Tensor out = empty(a.sizes(), a.dtype(), a.device());
   {
     TensorIterator it({&out}, {a.dtype()}, {&a}, "contiguous");
     kernels::copy(it, a.dtype(), a.dtype());
   }
   record("CloneBackward0", d::clone_backward, {&a}, {&out});
+  return out;
+}
+
+namespace {
+// Note [Copies between devices] (backend/cuda/copy.cu) for copy_: the source
+// is cast, broadcast and made dense on its own device, the bytes cross in one
+// transfer, and a strided destination is filled from a dense staging copy on
+// its device.
+void copy_across_devices(const Tensor& dst, const Tensor& src, bool non_blocking) {
+  autograd::NoGradGuard ng;
+  Tensor dense = contiguous(expand(src.dtype() == dst.dtype() ? src : to_dtype(src, dst.dtype()), dst.sizes()));
+  if (dense.numel() == 0) return;
+  const bool direct = dst.is_contiguous();
+  Tensor landing = direct ? dst : empty(dst.sizes(), dst.dtype(), dst.device());
+  auto address = [](const Tensor& t) -> char* {
+    return t->storage->device_memory ? t->raw_data_bytes() : t->data_bytes();
+  };
+  cuda::memcpy_between(address(landing), landing.device(), address(dense), dense.device(),
+                       static_cast<size_t>(dense.numel()) * itemsize(dense.dtype()), non_blocking);
+  if (!direct) {
+    Tensor d_ = dst;
+    TensorIterator it({&d_}, {dst.dtype()}, {&landing}, "copy_");
+    kernels::copy(it, dst.dtype(), dst.dtype());
+  }
+}
+
+// A source on another device than dst, one of them CUDA, that is not a CPU
+// scalar (those join any device's iterator, Note [Device checks]). Other
+// device pairs keep the iterator's device-mismatch error.
+bool crosses_devices(const Tensor& dst, const Tensor& src) {
+  const bool cuda_side = dst.device().type == DeviceType::CUDA || src.device().type == DeviceType::CUDA;
+  return cuda_side && dst.device() != src.device() && !(src.device().is_cpu() && src.dim() == 0);
+}
+}  // namespace
+
+Tensor to_device(const Tensor& a, Device device, std::optional<DType> dtype, bool non_blocking) {
+  const DType dt = dtype.value_or(a.dtype());
+  Tensor out = empty(a.sizes(), dt, device);
+  copy_across_devices(out, a, non_blocking);
+  if (is_floating(dt) || is_complex(dt)) record("ToCopyBackward0", d::to_copy_backward, {&a}, {&out});
   return out;
 }
 
@@ -936,7 +994,9 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   check_no_partial_overlap(dst, src);
   Tensor s = src;
   if (src->storage == dst->storage) s = clone(src);  // overlapping copies go through a temporary
-  {
+  if (crosses_devices(dst, s)) {
+    copy_across_devices(dst, s, false);
+  } else {
     Tensor d_ = dst;
     TensorIterator it({&d_}, {dst.dtype()}, {&s}, "copy_");
     kernels::copy(it, dst.dtype(), s.dtype());
@@ -969,7 +1029,7 @@ Tensor& fill_recording(Tensor& t, Scalar v, const char* node) {
     return t;
   }
   if (t.is_contiguous()) {
-    fill_scalar(t->data_bytes(), t.numel(), t.dtype(), v);
+    fill_scalar(t, v);
   } else {
     check_float_fits(t.dtype(), v, t.numel());
     Tensor s = scalar_tensor(v, t.dtype());

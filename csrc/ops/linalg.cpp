@@ -1,6 +1,7 @@
 // Matrix products: mm, bmm, matmul (batching and broadcasting), dot, mv, addmm.
 #include "autograd/derivatives.h"
 #include "autograd/node_attrs.h"
+#include "backend/cuda_api.h"
 #include "backend/kernels.h"
 #include "backend/kernels_gemm_bf16.h"
 #include "core/device_check.h"
@@ -26,9 +27,20 @@ void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
     raise(ErrorKind::NotImplemented, "[", op, "] not implemented for 'Bool' tensors");
 }
 
-char* storage_base(const Tensor& t) {
-  if (t->storage->placeholder) TensorImpl::raise_placeholder_access();  // Note [Placeholder storage]
-  return static_cast<char*>(t->storage->data);
+// The storage's first byte, for host kernels (raises for a placeholder or
+// device memory, as data_bytes does).
+char* storage_base(const Tensor& t) { return t->data_bytes() - t->offset * static_cast<int64_t>(itemsize(t.dtype())); }
+
+// The operand as the device's GEMM reads it: cuBLAS takes a matrix with one
+// unit stride, so other device layouts (an expanded or sliced operand) are
+// copied first; host operands are read with any strides.
+Tensor gemm_ready(const Tensor& t) {
+  const int64_t d = t.dim();
+  if (!t->storage->device_memory ||
+      cuda::gemm_layout_supported(t.size(d - 2), t.size(d - 1), t.strides()[d - 2], t.strides()[d - 1]))
+    return t;
+  autograd::NoGradGuard ng;
+  return contiguous(t);
 }
 
 // c[m, n] (contiguous) = a[m, k] @ b[k, n] with arbitrary strides; offsets
@@ -39,6 +51,12 @@ void matmul_into(const Tensor& c, const Tensor& a, const Tensor& b, int64_t a_of
   const int64_t ar = a.strides()[a.dim() - 2], ac = a.strides()[a.dim() - 1];
   const int64_t br = b.strides()[b.dim() - 2], bc = b.strides()[b.dim() - 1];
   size_t isz = itemsize(dt);
+  if (c->storage->device_memory) {  // Note [Device memory is not host memory]; layouts fixed by device_operand
+    auto base = [&](const Tensor& t) { return t->raw_data_bytes() - t->offset * static_cast<int64_t>(isz); };
+    cuda::gemm(c.device(), dt, m, n, k, base(a) + a_off * isz, ar, ac, base(b) + b_off * isz, br, bc,
+               base(c) + c_off * isz, n, false);
+    return;
+  }
   if (is_floating(dt))
     kernels::gemm(dt, m, n, k, storage_base(a) + a_off * isz, ar, ac, storage_base(b) + b_off * isz, br, bc,
                   storage_base(c) + c_off * isz, n, false);
@@ -98,10 +116,12 @@ Tensor mm(const Tensor& a, const Tensor& b) {
                    ? bf16_product(a, b, DType::BFloat16)
                    : in_compute_dtype(a.dtype(), [&](DType kc) { return mm(to_dtype(a, kc), to_dtype(b, kc)); });
   if (out.numel() > 0 && is_compute_dtype(a.dtype())) {
-    if (a.size(1) == 0)
-      kernels::fill(out->data_bytes(), out.numel(), out.dtype(), 0, 0);
-    else
-      matmul_into(out, a, b, a->offset, b->offset, out->offset);
+    if (a.size(1) == 0) {
+      fill_scalar(out, Scalar::from_int(0));
+    } else {
+      const Tensor ga = gemm_ready(a), gb = gemm_ready(b);
+      matmul_into(out, ga, gb, ga->offset, gb->offset, out->offset);
+    }
   }
   if (auto* n = record("MmBackward0", d::mm_backward, {&a, &b}, {&out})) d::save_mm_operands(n, a, b, 0);
   return out;
@@ -123,10 +143,12 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
                    : in_compute_dtype(a.dtype(), [&](DType kc) { return bmm(to_dtype(a, kc), to_dtype(b, kc)); });
   if (out.numel() > 0 && is_compute_dtype(a.dtype())) {
     if (a.size(2) == 0) {
-      kernels::fill(out->data_bytes(), out.numel(), out.dtype(), 0, 0);
+      fill_scalar(out, Scalar::from_int(0));
     } else {
+      const Tensor ga = gemm_ready(a), gb = gemm_ready(b);
       for (int64_t i = 0; i < B; ++i)
-        matmul_into(out, a, b, a->offset + i * a.strides()[0], b->offset + i * b.strides()[0], out->offset + i * m * n);
+        matmul_into(out, ga, gb, ga->offset + i * ga.strides()[0], gb->offset + i * gb.strides()[0],
+                    out->offset + i * m * n);
     }
   }
   if (auto* nd = record("BmmBackward0", d::bmm_backward, {&a, &b}, {&out})) {

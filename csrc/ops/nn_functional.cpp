@@ -11,6 +11,7 @@
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/shape_util.h"
+#include "ops/device_kernels.h"
 #include "ops/dtype_ops.h"
 #include "ops/nn_ops.h"
 
@@ -52,10 +53,8 @@ Tensor activation_backward_kernel(kernels::Activation act, const Tensor& grad, c
   autograd::NoGradGuard ng;
   const DType kc = compute_dtype(x.dtype());  // a storage dtype computes in float32, rounded once
   Tensor gc = to_dtype(contig_grad(grad, x), kc), xc = contiguous(to_dtype(x, kc));
-  Tensor out = empty(x.sizes(), kc);
-  if (x.numel() > 0)
-    kernels::activation_backward(act, kc, x.numel(), gc->data_bytes(), xc->data_bytes(), out->data_bytes(),
-                                 kernels::ActivationParams{}, false);
+  Tensor out = empty(x.sizes(), kc, x.device());
+  if (x.numel() > 0) activation_backward(act, kc, gc, xc, out, kernels::ActivationParams{}, false);
   return kc == x.dtype() ? out : to_dtype(out, x.dtype());
 }
 
@@ -282,10 +281,8 @@ Tensor gelu(const Tensor& x, int approximate) {
     autograd::NoGradGuard ng;
     xc = contiguous(to_dtype(x, kc));
   }
-  Tensor out = empty(x.sizes(), kc);
-  if (x.numel() > 0)
-    kernels::activation_forward(gelu_kind(approximate), kc, x.numel(), xc->data_bytes(), out->data_bytes(),
-                                kernels::ActivationParams{});
+  Tensor out = empty(x.sizes(), kc, x.device());
+  if (x.numel() > 0) activation_forward(gelu_kind(approximate), kc, xc, out, kernels::ActivationParams{});
   if (kc != x.dtype()) {
     autograd::NoGradGuard ng;
     out = to_dtype(out, x.dtype());

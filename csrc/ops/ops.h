@@ -66,6 +66,8 @@ Tensor scalar_tensor(Scalar s, std::optional<DType> dtype = std::nullopt);
 // Writes n copies of s converted to dt as PyTorch converts: a float is true
 // for bool when nonzero, and must fit an integer dtype (RuntimeError otherwise).
 void fill_scalar(void* data, int64_t n, DType dt, Scalar s);
+// The same into a contiguous tensor on any device.
+void fill_scalar(const Tensor& t, Scalar s);
 Tensor wrapped_scalar(Scalar s);
 bool is_wrapped_number(const Tensor& t);
 DType result_type(std::initializer_list<const Tensor*> ts);
@@ -98,6 +100,10 @@ Tensor lerp(const Tensor& a, const Tensor& b, const Tensor& w);
 
 // ---- copies and conversion ----
 Tensor to_dtype(const Tensor& a, DType dt, bool copy = false);
+// A copy of `a` on `device` (cast to `dtype` when given), contiguous; records
+// ToCopyBackward0 (the engine moves the gradient back, autograd/node.h).
+// non_blocking only queues a copy from or to pinned host memory.
+Tensor to_device(const Tensor& a, Device device, std::optional<DType> dtype, bool non_blocking);
 Tensor clone(const Tensor& a);
 Tensor contiguous(const Tensor& a);
 Tensor& copy_(Tensor& dst, const Tensor& src);

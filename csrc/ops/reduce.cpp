@@ -6,10 +6,12 @@
 
 #include "autograd/derivatives.h"
 #include "autograd/node_attrs.h"
+#include "backend/cuda_api.h"
 #include "backend/kernels.h"
 #include "core/error.h"
 #include "core/shape_util.h"
 #include "ops/complex_composites.h"
+#include "ops/device_kernels.h"
 #include "ops/ops.h"
 
 namespace tc::ops {
@@ -134,9 +136,12 @@ Tensor run_reduce(ReduceOp op, const Plan& p, DType in_dt_requested, DType out_d
     return contiguous(to_dtype(p.in, in_dt));
   }();
   // An empty result has the requested dtype too (float16 sum(1) of [0, 2] is float16).
-  if (p.outer * p.inner == 0) return empty(p.out_shape, out_dt_requested);
-  Tensor out = empty(p.kernel_out_shape ? *p.kernel_out_shape : p.out_shape, out_dt);
-  kernels::reduce(op, in->data_bytes(), in_dt, out->data_bytes(), out_dt, p.outer, p.len, p.inner);
+  if (p.outer * p.inner == 0) return empty(p.out_shape, out_dt_requested, in.device());
+  Tensor out = empty(p.kernel_out_shape ? *p.kernel_out_shape : p.out_shape, out_dt, in.device());
+  if (in->storage->device_memory)  // Note [Device memory is not host memory]
+    cuda::reduce(in.device(), op, in->raw_data_bytes(), in_dt, out->raw_data_bytes(), out_dt, p.outer, p.len, p.inner);
+  else
+    kernels::reduce(op, in->data_bytes(), in_dt, out->data_bytes(), out_dt, p.outer, p.len, p.inner);
   if (p.kernel_out_shape) {  // Note [Reductions of expanded views]
     autograd::NoGradGuard ng;
     if (op == ReduceOp::Sum && p.repeat > 1)
@@ -438,8 +443,8 @@ Tensor softmax_impl(const Tensor& a, int64_t dim, bool log) {
           " tensors; pass dtype=tensorcore.float32 or convert with .float()");
   const DType dt = float_dtype(a), kc = compute_dtype(dt);
   Lines l = lines_of(a, dim, kc);
-  Tensor out = empty(a.sizes(), kc);
-  if (out.numel() > 0) kernels::softmax_forward(kc, log, l.x->data_bytes(), out->data_bytes(), l.outer, l.len, l.inner);
+  Tensor out = empty(a.sizes(), kc, a.device());
+  if (out.numel() > 0) softmax_forward(kc, log, l.x, out, l.outer, l.len, l.inner);
   if (kc != dt) {
     autograd::NoGradGuard ng;
     out = to_dtype(out, dt);
@@ -465,9 +470,8 @@ Tensor softmax_backward_data(const Tensor& grad, const Tensor& out, int64_t dim,
     autograd::NoGradGuard ng;
     g = contiguous(to_dtype(grad.sizes() == out.sizes() ? grad : expand(grad, out.sizes()), kc));
   }
-  Tensor gx = empty(out.sizes(), kc);
-  if (gx.numel() > 0)
-    kernels::softmax_backward(kc, log, g->data_bytes(), l.x->data_bytes(), gx->data_bytes(), l.outer, l.len, l.inner);
+  Tensor gx = empty(out.sizes(), kc, out.device());
+  if (gx.numel() > 0) softmax_backward(kc, log, g, l.x, gx, l.outer, l.len, l.inner);
   if (kc != out.dtype()) {
     autograd::NoGradGuard ng;
     gx = to_dtype(gx, out.dtype());

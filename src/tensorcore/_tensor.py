@@ -16,6 +16,7 @@ from . import _C, _deprecated_overloads, _elementwise, _random16, _tensor_str
 from ._aliases import with_numpy_aliases
 from ._args import shape_args, dims_arg, int_arg, dtype_arg, device_arg, memory_format_arg, tensor_arg, bool_arg
 from ._args import memory_format, channels_last, channels_last_3d, contiguous_format, preserve_format
+from ._args import _CPU as _CPU_DEVICE
 from ._inplace import write_inplace
 from ._dtype import device as _device, float32, float64, int32, int64, bool_, float16, bfloat16, uint8, int8, int16
 from ._dtype import complex64, complex128, dtype as _dtype_class
@@ -97,7 +98,7 @@ def __repr__(self, *, tensor_contents=None):
     return _tensor_str.format_tensor(
         values, self.dtype.name, shape=tuple(self.shape), default_dtype_name=_C.get_default_dtype().name,
         requires_grad=self.requires_grad and fn is None, grad_fn_name=fn.name().rsplit("::", 1)[-1] if fn is not None else None,
-        prefix=_repr_prefix(self))
+        prefix=_repr_prefix(self), device=self.device)
 
 
 def _repr_prefix(tensor):
@@ -380,8 +381,15 @@ Tensor.data = property(_core_data.fget, _set_data, doc=_core_data.__doc__)
 def to(self, *args, **kwargs):
     dev, dtype, copy, memory_format = _to_arguments(self, args, kwargs)
     dev = device_arg(dev, "to")  # a device type with no backend raises here
-    if dev is not None and dev is not self.device and dev.type != self.device.type:
-        raise NotImplementedError(f"to(): copying a tensor from {self.device} to {dev} is not implemented")
+    if dev is not None and dev is not self.device and _moves_device(self.device, dev):
+        _check_memory_format_rank(self, memory_format)
+        if dtype is not None:
+            dtype = dtype_arg(dtype, "to")
+            _warn_complex_to_real(self, dtype)
+        result = _C.to_device(self, dev, dtype, bool(kwargs.get("non_blocking", False)))
+        if memory_format is not None and memory_format is not preserve_format:
+            result = _to_memory_format(result, memory_format)
+        return result
     _check_memory_format_rank(self, memory_format)
     if dtype is None:
         result = _C.clone(self) if copy else self
@@ -392,6 +400,15 @@ def to(self, *args, **kwargs):
     if memory_format is not None and memory_format is not preserve_format:
         result = _to_memory_format(result, memory_format)  # Note [Channels-last layouts]
     return result
+
+
+def _moves_device(src, dst):
+    """Whether .to(dst) copies between devices: 'cuda' means the current
+    CUDA device, so cuda:0 -> 'cuda' on device 0 stays (as PyTorch); a CPU
+    index means nothing (cpu:1 is the cpu)."""
+    if dst.type != src.type:
+        return True
+    return dst.type != "cpu" and dst.index is not None and dst.index != src.index
 
 
 def _to_memory_format(self, fmt):
@@ -577,7 +594,9 @@ def pin_memory(self, device=None):
 @_method
 def cpu(self, *, memory_format=None):
     memory_format_arg(memory_format, "cpu")
-    return self
+    if self.device.type == "cpu":
+        return self
+    return _C.to_device(self, _CPU_DEVICE, None, False)
 
 
 @_method

@@ -1,7 +1,7 @@
 """tensorcore.accelerator: the current accelerator, which is CUDA when
 tensorcore was built with it and a GPU is present, and otherwise none (all
 computation on the CPU), as torch.accelerator reports it."""
-from . import _C, cuda
+from . import cuda
 from ._dtype import device as _device
 
 __all__ = ["is_available", "current_accelerator", "device_count", "current_device_index", "current_device_idx",
@@ -27,7 +27,7 @@ def device_count():
 def current_device_index():
     if not is_available():
         raise RuntimeError(_NONE)
-    return 0
+    return cuda.current_device()
 
 
 current_device_idx = current_device_index
@@ -37,8 +37,8 @@ def set_device_index(device):
     if not is_available():
         raise RuntimeError(_NONE)
     index = device.index if isinstance(device, _device) else device
-    if index not in (None, -1, 0):
-        raise RuntimeError(f"tensorcore uses one CUDA device; device index {index} is not supported")
+    if index is not None and index >= 0:
+        cuda.set_device(index)
 
 
 set_device_idx = set_device_index
@@ -47,5 +47,4 @@ set_device_idx = set_device_index
 def synchronize(device=None):
     if not is_available():
         raise RuntimeError(_NONE)
-    _C._require_cuda("accelerator.synchronize")
     cuda.synchronize(device)

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <type_traits>
 
+#include "backend/activation_math.h"
 #include "backend/cpu/float_math.h"
 #include "backend/functors.h"
 #include "backend/kernels_nn.h"
@@ -30,8 +31,6 @@ using kernels::ActivationParams;
 // round like PyTorch's to within an ulp, at scalar speed. SiLU, as hot as
 // GELU in modern nets, uses the vectorizable float exp instead (Note [Float
 // exp] in cpu/float_math.h, within 1.5 ulp).
-template <typename T> inline T sigmoid(T x) { return T(1) / (T(1) + fn::Exp{}(-x)); }
-
 template <typename T> inline T vector_exp(T x) {
   if constexpr (std::is_same_v<T, float>)
     return exp_f32_fast(x);
@@ -39,88 +38,18 @@ template <typename T> inline T vector_exp(T x) {
     return std::exp(x);
 }
 
+struct VectorExp {
+  template <typename T> T operator()(T x) const { return vector_exp(x); }
+};
+
 template <Activation A, typename T> inline T forward(T x, const ActivationParams& p) {
-  if constexpr (A == Activation::LeakyRelu) {
-    return x > T(0) ? x : x * T(p.a);
-  } else if constexpr (A == Activation::Elu) {
-    return x <= T(0) ? fn::Expm1{}(x * T(p.c)) * T(p.a) : x * T(p.b);
-  } else if constexpr (A == Activation::Hardtanh) {
-    return x < T(p.a) ? T(p.a) : (x > T(p.b) ? T(p.b) : x);  // NaN passes through, as clamp
-  } else if constexpr (A == Activation::Silu) {
-    return x / (T(1) + vector_exp(-x));
-  } else if constexpr (A == Activation::Mish) {
-    return x * fn::Tanh{}(fn::Log1p{}(fn::Exp{}(x)));
-  } else if constexpr (A == Activation::Hardswish) {
-    return x * std::min(std::max(x + T(3), T(0)), T(6)) / T(6);
-  } else if constexpr (A == Activation::Hardsigmoid) {
-    return std::min(std::max(x + T(3), T(0)), T(6)) / T(6);
-  } else if constexpr (A == Activation::Softplus) {
-    const T bx = x * T(p.a);
-    return bx > T(p.b) ? x : fn::Log1p{}(fn::Exp{}(bx)) / T(p.a);
-  } else if constexpr (A == Activation::Softshrink) {
-    const T l = T(p.a);
-    return x > l ? x - l : (x < -l ? x + l : T(0));
-  } else if constexpr (A == Activation::Hardshrink) {
-    const T l = T(p.a);
-    return (x >= -l && x <= l) ? T(0) : x;
-  } else if constexpr (A == Activation::Threshold) {
-    return x <= T(p.a) ? T(p.b) : x;
-  } else if constexpr (A == Activation::LogSigmoid) {
-    // min(x, 0) - log1p(exp(-|x|)): no overflow for either sign
-    return std::min(x, T(0)) - fn::Log1p{}(fn::Exp{}(-std::abs(x)));
-  } else {
-    static_assert(A == Activation::LeakyRelu, "GELU has its own loops in nn_impl.h");
-    return x;
-  }
+  return act::forward<A, T, VectorExp>(x, p);
 }
 
-// g * act'(v), v the input (or the result, with from_result: Note [Activation boundaries]).
 template <Activation A, typename T> inline T derivative(T g, T v, const ActivationParams& p, bool from_result) {
-  if constexpr (A == Activation::LeakyRelu) {
-    return v > T(0) ? g : g * T(p.a);
-  } else if constexpr (A == Activation::Elu) {
-    if (v > T(0)) return g * T(p.b);
-    if (from_result) return g * T(p.c) * (v + T(p.a));
-    return g * T(p.c) * T(p.a) * fn::Exp{}(v * T(p.c));
-  } else if constexpr (A == Activation::Hardtanh) {
-    return (v <= T(p.a) || v >= T(p.b)) ? T(0) : g;
-  } else if constexpr (A == Activation::Silu) {
-    const T s = T(1) / (T(1) + vector_exp(-v));
-    return g * s * (T(1) + v * (T(1) - s));
-  } else if constexpr (A == Activation::Mish) {
-    const T t = fn::Tanh{}(fn::Log1p{}(fn::Exp{}(v)));
-    return g * (t + v * sigmoid(v) * (T(1) - t * t));
-  } else if constexpr (A == Activation::Hardswish) {
-    if (v <= T(-3)) return T(0);
-    if (v < T(3)) return g * (v / T(3) + T(0.5));
-    return g;
-  } else if constexpr (A == Activation::Hardsigmoid) {
-    // PyTorch's kernel multiplies by 1/6 rounded to float, for double too.
-    return (v > T(-3) && v < T(3)) ? g * T(1.0f / 6.0f) : T(0);
-  } else if constexpr (A == Activation::Softplus) {
-    const T bx = v * T(p.a);
-    if (bx > T(p.b)) return g;
-    const T z = fn::Exp{}(bx);
-    return g * z / (z + T(1));
-  } else if constexpr (A == Activation::Softshrink || A == Activation::Hardshrink) {
-    const T l = T(p.a);
-    return (v >= -l && v <= l) ? T(0) : g;
-  } else if constexpr (A == Activation::Threshold) {
-    return v <= T(p.a) ? T(0) : g;
-  } else if constexpr (A == Activation::LogSigmoid) {
-    const bool neg = v < T(0);
-    const T z = fn::Exp{}(-std::abs(v));
-    return g * ((neg ? T(1) : T(0)) - (neg ? T(1) : T(-1)) * (z / (T(1) + z)));
-  } else {
-    static_assert(A == Activation::LeakyRelu, "GELU has its own loops in nn_impl.h");
-    return g;
-  }
+  return act::derivative<A, T, VectorExp>(g, v, p, from_result);
 }
 
-// Note [Activation loops vectorize]
-// GCC vectorizes these at -O2 only when no run-time alias check is needed:
-// the pointers are __restrict and the parameters a local copy, and an
-// in-place activation (y == x) has its own one-pointer loop.
 template <Activation A, typename T>
 void forward_chunk(const T* __restrict x, T* __restrict y, int64_t n, const ActivationParams p) {
   for (int64_t i = 0; i < n; ++i) y[i] = forward<A, T>(x[i], p);

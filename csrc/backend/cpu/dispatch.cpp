@@ -1,6 +1,7 @@
 // Runtime CPU dispatch: each kernel source is compiled once per instruction
 // set; the first call picks the best one this CPU supports. One wheel runs on
 // any x86-64 (nothing is compiled for the build machine's own CPU).
+#include "backend/cuda_api.h"
 #include "backend/kernels.h"
 #include "backend/kernels_gemm_bf16.h"
 #include "core/error.h"
@@ -171,30 +172,37 @@ Cap cap() {
 
 // Each entry releases the GIL around large kernels (Note [Releasing the GIL]).
 void binary(BinaryOp op, const TensorIterator& it, DType dt) {
+  if (it.on_device_memory()) return cuda::binary(op, it, dt);  // Note [Iterators on a device]
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH_ELEMENTWISE(binary, dt, op, it, dt)
 }
 void unary(UnaryOp op, const TensorIterator& it, DType dt) {
+  if (it.on_device_memory()) return cuda::unary(op, it, dt);
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH_ELEMENTWISE(unary, dt, op, it, dt)
 }
 void copy(const TensorIterator& it, DType o, DType i) {
+  if (it.on_device_memory()) return cuda::copy(it, o, i);
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH_COPY(copy, it, o, i)
 }
 void where(const TensorIterator& it, DType dt) {
+  if (it.on_device_memory()) return cuda::where(it, dt);
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH_COPY(where, it, dt)
 }
 void clamp(const TensorIterator& it, DType dt, bool hl, double lo, bool hh, double hi) {
+  if (it.on_device_memory()) return cuda::clamp(it, dt, hl, lo, hh, hi);
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH(clamp, it, dt, hl, lo, hh, hi)
 }
 void lerp(const TensorIterator& it, DType dt) {
+  if (it.on_device_memory()) return cuda::lerp(it, dt);
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH(lerp, it, dt)
 }
 void add_scaled(const TensorIterator& it, DType dt, double alpha) {
+  if (it.on_device_memory()) return cuda::add_scaled(it, dt, alpha);
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH(add_scaled, it, dt, alpha)
 }

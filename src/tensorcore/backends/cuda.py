@@ -19,14 +19,10 @@ __all__ = ["is_built", "matmul", "flash_sdp_enabled", "enable_flash_sdp", "mem_e
 @functools.lru_cache(maxsize=None)
 def is_built():
     """Whether tensorcore was compiled with CUDA support (a GPU may still be
-    absent: see tensorcore.cuda.is_available())."""
-    if _C._cuda_is_available():
-        return True
-    try:
-        _C._require_cuda("backends.cuda.is_built")
-    except RuntimeError as e:
-        return "built without CUDA" not in str(e)
-    return True
+    absent: see tensorcore.cuda.is_available()). A CUDA build whose backend
+    is off (Note [CUDA backend not yet verified]) answers False, as it
+    behaves as a CPU-only build then."""
+    return bool(_C._cuda_enabled())
 
 
 class cuBLASModule:
