@@ -128,3 +128,87 @@ def test_legacy_bad_files_raise_like_torch():
     for cut in range(1, len(raw), 5):  # every truncation raises an error, never returns short tensors
         with pytest.raises((RuntimeError, EOFError, pickle.UnpicklingError)):
             tc.load(io.BytesIO(raw[:cut]))
+
+
+# ---------------------------------------------------------------- CPU autocast around recurrent layers
+def _to_np(t):
+    return t.detach().float().numpy()
+
+
+def _run_recurrent(m, kind, packed):
+    m.manual_seed(0)
+    layer = {"rnn": lambda: m.nn.RNN(6, 4, num_layers=2, bidirectional=True),
+             "rnn_relu": lambda: m.nn.RNN(6, 4, nonlinearity="relu", batch_first=True),
+             "gru": lambda: m.nn.GRU(6, 4, num_layers=2, bidirectional=True),
+             "lstm_packed": lambda: m.nn.LSTM(6, 4, bidirectional=True),
+             "lstm_proj": lambda: m.nn.LSTM(6, 4, proj_size=3)}[kind]()
+    seq = m.linspace(-2, 2, 5 * 3 * 6).reshape(5, 3, 6).sin()
+    if packed:
+        seq = m.nn.utils.rnn.pack_padded_sequence(seq, [5, 3, 2], enforce_sorted=True)
+    with m.autocast("cpu", dtype=m.bfloat16):
+        out, hidden = layer(seq)
+    out = out.data if packed else out
+    states = hidden if isinstance(hidden, tuple) else (hidden,)
+    (out.float().pow(2).sum() + sum(s.float().sum() for s in states)).backward()
+    grads = [(str(p.grad.dtype), _to_np(p.grad)) for p in layer.parameters()]
+    return str(out.dtype), [str(s.dtype) for s in states], _to_np(out), [_to_np(s) for s in states], grads
+
+
+@pytest.mark.parametrize("kind,packed", [("rnn", False), ("rnn_relu", False), ("gru", False), ("rnn", True),
+                                         ("gru", True), ("lstm_packed", True), ("lstm_proj", False)])
+def test_autocast_composite_recurrent_layers_match_torch(kind, packed):
+    """PyTorch runs these as composites of autocast's linear: bfloat16 products, gate arithmetic in the
+    dtypes it meets (RNN's output bfloat16, GRU's float32). They ran in float32 here."""
+    ours = _run_recurrent(tc, kind, packed)
+    theirs = _run_recurrent(torch, kind, packed)
+    assert ours[0].replace("tensorcore", "torch") == theirs[0]
+    assert [d.replace("tensorcore", "torch") for d in ours[1]] == theirs[1]
+    np.testing.assert_array_equal(ours[2], theirs[2])
+    for a, b in zip(ours[3], theirs[3]):
+        np.testing.assert_array_equal(a, b)
+    for (da, ga), (db, gb) in zip(ours[4], theirs[4]):
+        assert da.replace("tensorcore", "torch") == db == "torch.float32"
+        np.testing.assert_allclose(ga, gb, rtol=0.05, atol=0.05)  # bfloat16 backward: same order, not bits
+
+
+def test_autocast_lstm_runs_in_the_autocast_dtype():
+    """PyTorch's unpacked LSTM is oneDNN's mkldnn_rnn_layer, a lower-precision op: output and both states
+    come back bfloat16 (values: oneDNN's own bfloat16 arithmetic, so compared loosely)."""
+    res = {}
+    for m in (tc, torch):
+        m.manual_seed(0)
+        lstm = m.nn.LSTM(6, 4, num_layers=2, batch_first=True)
+        x = m.linspace(-1, 1, 2 * 3 * 6).reshape(2, 3, 6)
+        with m.autocast("cpu", dtype=m.bfloat16):
+            out, (h, c) = lstm(x)
+        out.float().sum().backward()
+        res[m] = out, h, c, lstm.weight_ih_l0.grad
+    for a, b in zip(res[tc], res[torch]):
+        assert str(a.dtype).replace("tensorcore", "torch") == str(b.dtype)
+        np.testing.assert_allclose(_to_np(a), _to_np(b), rtol=0.05, atol=0.02)
+
+
+@pytest.mark.parametrize("cell", ["RNNCell", "GRUCell", "LSTMCell"])
+def test_autocast_cells_match_torch(cell):
+    res = {}
+    for m in (tc, torch):
+        m.manual_seed(0)
+        layer = getattr(m.nn, cell)(6, 4)
+        x = m.linspace(-1, 1, 3 * 6).reshape(3, 6)
+        with m.autocast("cpu", dtype=m.bfloat16):
+            out = layer(x)
+            out2 = layer(x[0], out[0] if cell != "LSTMCell" else (out[0][0], out[1][0]))  # unbatched, given state
+        res[m] = [o for r in (out, out2) for o in (r if isinstance(r, tuple) else (r,))]
+    for a, b in zip(res[tc], res[torch]):
+        assert str(a.dtype).replace("tensorcore", "torch") == str(b.dtype)
+        np.testing.assert_array_equal(_to_np(a), _to_np(b))
+
+
+def test_autocast_tensordot_is_lower_precision():
+    a, b = np.linspace(-1, 1, 24, dtype=np.float32).reshape(2, 3, 4), np.linspace(0, 2, 20, dtype=np.float32)
+    res = []
+    for m in (tc, torch):
+        with m.autocast("cpu", dtype=m.bfloat16):
+            res.append(m.tensordot(m.tensor(a), m.tensor(b.reshape(4, 5)), dims=([2], [0])))
+    assert res[0].dtype is tc.bfloat16 and res[1].dtype is torch.bfloat16
+    np.testing.assert_array_equal(_to_np(res[0]), _to_np(res[1]))

@@ -268,7 +268,8 @@ def tensordot(a, b, dims=2, out=None):
         cols *= b.shape[d]
     left = a.permute(free_a + dims_a).reshape(rows, k)
     right = b.permute(dims_b + free_b).reshape(k, cols)
-    result = _C.mm(left, right).reshape([a.shape[d] for d in free_a] + [b.shape[d] for d in free_b])
+    # Tensor.mm, not _C.mm: under CPU autocast PyTorch's tensordot reaches at::mm, a lower-precision op
+    result = left.mm(right).reshape([a.shape[d] for d in free_a] + [b.shape[d] for d in free_b])
     if out is not None:
         check_out("tensordot", out, (a, b))
         return write_out("tensordot", result, out)
