@@ -212,3 +212,37 @@ def test_autocast_tensordot_is_lower_precision():
             res.append(m.tensordot(m.tensor(a), m.tensor(b.reshape(4, 5)), dims=([2], [0])))
     assert res[0].dtype is tc.bfloat16 and res[1].dtype is torch.bfloat16
     np.testing.assert_array_equal(_to_np(res[0]), _to_np(res[1]))
+
+
+# ---------------------------------------------------------------- bfloat16 / float16 models: grad_fn names
+_REDUCED_OPS = {
+    "nll_loss": lambda m, x, t, p, img: m.nn.functional.nll_loss(x, t),
+    "cross_entropy": lambda m, x, t, p, img: m.nn.functional.cross_entropy(x, t, reduction="none"),
+    "mse_loss": lambda m, x, t, p, img: m.nn.functional.mse_loss(x, p),
+    "bce": lambda m, x, t, p, img: m.nn.functional.binary_cross_entropy(x.sigmoid(), p),
+    "bce_logits": lambda m, x, t, p, img: m.nn.functional.binary_cross_entropy_with_logits(x, p),
+    "layer_norm": lambda m, x, t, p, img: m.nn.functional.layer_norm(x, (6,)),
+    "conv2d": lambda m, x, t, p, img: m.nn.functional.conv2d(img, img[:2].detach()),
+    "conv1d": lambda m, x, t, p, img: m.nn.functional.conv1d(img[0], img[0, :, :, :2].detach()),
+    "max_pool2d": lambda m, x, t, p, img: m.nn.functional.max_pool2d(img, 2),
+    "avg_pool2d": lambda m, x, t, p, img: m.nn.functional.avg_pool2d(img, 2),
+    "adaptive_avg_pool2d": lambda m, x, t, p, img: m.nn.functional.adaptive_avg_pool2d(img, 1),
+    "max_pool1d": lambda m, x, t, p, img: m.nn.functional.max_pool1d(x[None], 2),
+}
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("op", sorted(_REDUCED_OPS))
+def test_reduced_precision_results_print_torchs_grad_fn(op, dtype):
+    """print(loss) in a bfloat16 training script shows grad_fn=<NllLossBackward0> in PyTorch; here the
+    C++ kernels' cast back from float32 showed <ToCopyBackward0>."""
+    names = []
+    for m in (tc, torch):
+        dt = getattr(m, dtype)
+        x = m.linspace(-2, 2, 24).reshape(4, 6).to(dt).requires_grad_()
+        img = m.linspace(-1, 1, 2 * 3 * 36).reshape(2, 3, 6, 6).to(dt).requires_grad_()
+        out = _REDUCED_OPS[op](m, x, m.tensor([0, 1, 2, 0]), m.linspace(0, 1, 24).reshape(4, 6).to(dt), img)
+        out = out[0] if isinstance(out, tuple) else out
+        assert str(out.dtype).endswith(dtype)
+        names.append(out.grad_fn.name())
+    assert names[0] == names[1]

@@ -21,6 +21,7 @@ from .. import _C
 from .._naming import grad_fn_named
 from ..autograd import no_grad
 from ._norm_dtypes import check_norm_dtypes
+from .._naming import named_through_reduced_cast  # noqa: E402
 
 Tensor = _C.Tensor
 
@@ -533,6 +534,7 @@ def _one(v, name):
     return v
 
 
+@named_through_reduced_cast
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     from ._arg_checks import check_pool_args
     check_pool_args("max_pool1d", kernel_size, stride, padding, dilation)
@@ -557,6 +559,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return out.squeeze(-2)
 
 
+@named_through_reduced_cast
 def avg_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: Any = False, count_include_pad: Any = True) -> Tensor:
     from ._arg_checks import check_pool_args
     check_pool_args("avg_pool1d", kernel_size, stride, padding)
