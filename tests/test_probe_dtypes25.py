@@ -4,6 +4,7 @@ side with PyTorch: the legacy checkpoint layout (_use_new_zipfile_serialization
 recurrent layers. Each case differed from PyTorch before its fix."""
 import io
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -246,3 +247,31 @@ def test_reduced_precision_results_print_torchs_grad_fn(op, dtype):
         assert str(out.dtype).endswith(dtype)
         names.append(out.grad_fn.name())
     assert names[0] == names[1]
+
+
+# ---------------------------------------------------------------- uint8 data pipelines
+def test_where_takes_a_uint8_condition_with_torchs_deprecation_warning():
+    from tensorcore._spectral import _warned
+    _warned.discard("where_uint8")  # PyTorch warns once per process: start this one afresh
+    cond = tc.tensor([1, 0, 2, 0], dtype=tc.uint8)  # nonzero is true, as PyTorch
+    data = tc.arange(4.0)
+    with pytest.warns(UserWarning, match="where received a uint8 condition tensor") as caught:
+        first = tc.where(cond, data, -1.0)
+    assert caught[0].filename == __file__  # the warning names the caller's line, as PyTorch's
+    ours = (first.tolist(), data.where(cond, tc.tensor(-2.0)).tolist(), tc.where(cond)[0].tolist())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tcond, tdata = torch.tensor([1, 0, 2, 0], dtype=torch.uint8), torch.arange(4.0)
+        theirs = (torch.where(tcond, tdata, -1.0).tolist(), tdata.where(tcond, torch.tensor(-2.0)).tolist(),
+                  torch.where(tcond)[0].tolist())
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("dtype", ["int8", "float32"])
+def test_where_refuses_other_conditions_like_torch(dtype):
+    messages = []
+    for m in (tc, torch):
+        with pytest.raises(RuntimeError, match="where expected condition to be a boolean tensor") as info:
+            m.where(m.tensor([1, 0]).to(getattr(m, dtype)), m.ones(2), 0.0)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]

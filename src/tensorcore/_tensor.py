@@ -1250,6 +1250,9 @@ Tensor.clip_ = Tensor.clamp_
 
 @_method
 def where(self, condition, other):
+    if isinstance(condition, _C.Tensor) and condition.dtype.name == "uint8":
+        from ._functions import _uint8_where_condition
+        condition = _uint8_where_condition(condition)
     return _C.where(condition, self, other)
 
 
