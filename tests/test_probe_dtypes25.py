@@ -275,3 +275,21 @@ def test_where_refuses_other_conditions_like_torch(dtype):
             m.where(m.tensor([1, 0]).to(getattr(m, dtype)), m.ones(2), 0.0)
         messages.append(str(info.value))
     assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16", "float32", "float64"])
+@pytest.mark.parametrize("with_weight", [False, True])
+def test_rms_norm_in_reduced_precision_matches_torch(dtype, with_weight):
+    """PyTorch's rms_norm upcasts float16/bfloat16 to float32 and uses float32's eps by default; here it
+    ran in the reduced dtype with float64's eps."""
+    res = []
+    for m in (tc, torch):
+        dt = getattr(m, dtype)
+        x = (m.linspace(-3, 3, 4 * 16).reshape(4, 16) ** 3).to(dt).requires_grad_()
+        w = m.linspace(0.5, 1.5, 16).to(dt) if with_weight else None
+        out = m.nn.functional.rms_norm(x, (16,), w)
+        out.float().sum().backward()
+        res.append((str(out.dtype).split(".")[-1], out.grad_fn.name(), _to_np(out), _to_np(x.grad)))
+    assert res[0][:2] == res[1][:2]
+    np.testing.assert_array_equal(res[0][2], res[1][2])
+    np.testing.assert_allclose(res[0][3], res[1][3], rtol=1e-2 if dtype in ("bfloat16", "float16") else 1e-5)

@@ -307,11 +307,17 @@ def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: Any = N
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
                            f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size"
                            f"{list(input.shape)}")
+    # PyTorch computes in the op-math type: float16/bfloat16 input in float32 (its eps the default, not
+    # float16's), weight included, and casts the result back last.
+    reduced = input.dtype.name in ("float16", "bfloat16")
+    x = input.float() if reduced else input
     if eps is None:
-        eps = 1.1920928955078125e-07 if input.dtype.itemsize == 4 else 2.220446049250313e-16
+        eps = 1.1920928955078125e-07 if x.dtype.name in ("float32", "complex64") else 2.220446049250313e-16
     dims = list(range(input.dim() - len(normalized_shape), input.dim()))
-    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
-    return out * weight if weight is not None else out
+    out = x * (x.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    if weight is not None:
+        out = out * weight
+    return out.to(input.dtype) if reduced else out
 
 
 def local_response_norm(input: Any, size: Any, alpha: Any = 1e-4, beta: Any = 0.75, k: Any = 1.0) -> Tensor:
