@@ -293,3 +293,39 @@ def test_rms_norm_in_reduced_precision_matches_torch(dtype, with_weight):
     assert res[0][:2] == res[1][:2]
     np.testing.assert_array_equal(res[0][2], res[1][2])
     np.testing.assert_allclose(res[0][3], res[1][3], rtol=1e-2 if dtype in ("bfloat16", "float16") else 1e-5)
+
+
+# ---------------------------------------------------------------- mixed dtypes in the addmm family
+def _addmm_family_cases(m):
+    x = m.ones(3, 3)
+    return [
+        lambda: m.addmm(m.zeros(3, dtype=m.float64), x, x),  # a float64 bias is refused, not promoted
+        lambda: m.addmm(m.zeros(3), x, x.double()), lambda: m.addmm(m.zeros(3, 3), x.double(), x, beta=0.5),
+        lambda: x.addmm(x.bfloat16(), x.bfloat16()), lambda: x.clone().addmm_(x.double(), x.double()),
+        lambda: m.addmm(m.zeros(3, dtype=m.int64), x, x),
+        lambda: m.addbmm(m.zeros(3, 3), x[None], x[None].double()), lambda: m.addbmm(m.zeros(3, 3, dtype=m.int64), x[None], x[None]),
+        lambda: m.addmv(m.zeros(3), x.double(), x[0]), lambda: m.addmv(m.zeros(3, dtype=m.int64), x.long(), x[0]),
+        lambda: m.baddbmm(m.zeros(1, 3, 3), x[None].half(), x[None]), lambda: m.baddbmm(m.zeros(1, 3, 3), x[None], x[None].double()),
+        lambda: m.zeros(1, 3, 3).baddbmm_(x[None].double(), x[None].double()),
+        # addr promotes its operands
+        lambda: m.addr(m.zeros(3, 3, dtype=m.float64), x[0], x[0]), lambda: m.addr(m.zeros(3, 3, dtype=m.int64), x[0], x[0]),
+        lambda: m.addr(m.zeros(3, 3, dtype=m.bfloat16), x[0], x[0], beta=0.5, alpha=2),
+        lambda: m.zeros(3, 3).addr_(x[0].double(), x[0].double()), lambda: m.zeros(3, 3, dtype=m.float64).addr_(x[0], x[0]),
+    ]
+
+
+def _outcome(fn):
+    try:
+        r = fn()
+    except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
+        return type(e).__name__, str(e)
+    return str(r.dtype).split(".")[-1], r.float().tolist()
+
+
+def test_addmm_family_mixed_dtypes_like_torch():
+    ours = [_outcome(f) for f in _addmm_family_cases(tc)]
+    theirs = [_outcome(f) for f in _addmm_family_cases(torch)]
+    assert ours == theirs
+    with tc.autocast("cpu"), torch.autocast("cpu"):  # autocast casts the matrices, not the float64 bias
+        assert _outcome(lambda: tc.addmm(tc.zeros(3, dtype=tc.float64), tc.ones(3, 3), tc.ones(3, 3))) == \
+            _outcome(lambda: torch.addmm(torch.zeros(3, dtype=torch.float64), torch.ones(3, 3), torch.ones(3, 3)))
