@@ -329,3 +329,16 @@ def test_addmm_family_mixed_dtypes_like_torch():
     with tc.autocast("cpu"), torch.autocast("cpu"):  # autocast casts the matrices, not the float64 bias
         assert _outcome(lambda: tc.addmm(tc.zeros(3, dtype=tc.float64), tc.ones(3, 3), tc.ones(3, 3))) == \
             _outcome(lambda: torch.addmm(torch.zeros(3, dtype=torch.float64), torch.ones(3, 3), torch.ones(3, 3)))
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int64", "bool", "float16"])
+@pytest.mark.parametrize("ndim", [4, 5])
+def test_grid_sample_on_integer_images_fails_like_torch(dtype, ndim):
+    """A uint8 image with a float grid: PyTorch's kernel refuses the dtype (NotImplementedError) before it
+    compares the grid's dtype (here the RuntimeError of the dtype comparison came first)."""
+    outcomes = []
+    for m in (tc, torch):
+        image = m.ones(*([1] * (ndim - 2) + [2, 2]), dtype=getattr(m, dtype))
+        grid = m.zeros(*([1] * (ndim - 2) + [2, ndim - 2]))
+        outcomes.append(_outcome(lambda: m.nn.functional.grid_sample(image, grid, align_corners=False)))
+    assert outcomes[0] == outcomes[1]
