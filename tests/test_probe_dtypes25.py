@@ -342,3 +342,28 @@ def test_grid_sample_on_integer_images_fails_like_torch(dtype, ndim):
         grid = m.zeros(*([1] * (ndim - 2) + [2, ndim - 2]))
         outcomes.append(_outcome(lambda: m.nn.functional.grid_sample(image, grid, align_corners=False)))
     assert outcomes[0] == outcomes[1]
+
+
+def _unique_dim_cases(m):
+    a = m.tensor([[1, 2], [1, 2], [0, 1], [3, 0], [0, 1]], dtype=m.uint8)
+    b = m.tensor([[[1.0, 2], [0, 0]], [[1, 2], [0, 0]], [[-1, 5], [2, 2]]])
+    return [lambda: m.unique(a, dim=0), lambda: m.unique(a, dim=1, return_counts=True),
+            lambda: m.unique(a, dim=-2, return_inverse=True, return_counts=True),
+            lambda: a.unique(dim=0, sorted=False, return_inverse=True), lambda: m.unique(b, dim=0, return_inverse=True),
+            lambda: m.unique(b, dim=2, return_counts=True), lambda: m.unique(b.bfloat16(), dim=1),
+            lambda: m.unique(m.tensor([[True, False], [True, False]]), dim=0),
+            lambda: m.unique(m.empty(0, 3), dim=0, return_inverse=True, return_counts=True),
+            lambda: m.unique(m.empty(0, 3), dim=1), lambda: m.unique(m.tensor(3.0), dim=0), lambda: m.unique(a, dim=2)]
+
+
+def _outcomes(fn):
+    try:
+        r = fn()
+    except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
+        return type(e).__name__, str(e)
+    return [(str(x.dtype).split(".")[-1], tuple(x.shape), x.float().tolist()) for x in (r if isinstance(r, tuple) else (r,))]
+
+
+def test_unique_along_a_dim_like_torch():
+    """torch.unique(x, dim=0) (distinct rows, e.g. of uint8 label maps) raised NotImplementedError here."""
+    assert [_outcomes(f) for f in _unique_dim_cases(tc)] == [_outcomes(f) for f in _unique_dim_cases(torch)]
