@@ -367,3 +367,26 @@ def _outcomes(fn):
 def test_unique_along_a_dim_like_torch():
     """torch.unique(x, dim=0) (distinct rows, e.g. of uint8 label maps) raised NotImplementedError here."""
     assert [_outcomes(f) for f in _unique_dim_cases(tc)] == [_outcomes(f) for f in _unique_dim_cases(torch)]
+
+
+@pytest.mark.parametrize("protocol", [2, 3, 4, 5])
+@pytest.mark.parametrize("with_bytes", [False, True])
+def test_weights_only_load_of_newer_pickle_protocols_like_torch(protocol, with_bytes):
+    """PyTorch's weights-only unpickler warns about a protocol other than 2 and refuses the newer opcodes
+    (bytes: 67, FRAME: 149); tensorcore loaded every protocol. Both load with weights_only=False."""
+    outcomes = []
+    for m in (tc, torch):
+        obj = {"w": m.arange(6.0).reshape(2, 3), "step": 3, "nested": [m.ones(2), (1, 2.5)]}
+        if with_bytes:
+            obj["raw"] = b"raw"
+        buf = io.BytesIO()
+        m.save(obj, buf, pickle_protocol=protocol)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                result = ("ok", m.load(io.BytesIO(buf.getvalue()))["step"])
+            except pickle.UnpicklingError as e:
+                result = ("refused", [w for w in ("Unsupported operand 67", "Unsupported operand 149") if w in str(e)])
+        warned = [str(w.message).split(" in the checkpoint")[0] for w in caught if "pickle protocol" in str(w.message)]
+        outcomes.append((result, warned, m.load(io.BytesIO(buf.getvalue()), weights_only=False)["step"]))
+    assert outcomes[0] == outcomes[1]
