@@ -1,5 +1,6 @@
 """tensorcore.save / tensorcore.load: round trips, and the older safetensors
-layout (still read, and written with _use_new_zipfile_serialization=False)
+layout (still read; written here with _safetensors_format.write, since
+save(..., _use_new_zipfile_serialization=False) writes PyTorch's legacy layout)
 with clear errors for truncated or corrupted files. PyTorch's zip format, its
 interoperability and its safety are tested in test_serialization_torch_format.py."""
 import io
@@ -13,13 +14,22 @@ import numpy as np
 import pytest
 
 import tensorcore as tc
-from tensorcore import nn, optim
+from tensorcore import _safetensors_format, nn, optim
 from tensorcore.serialization import SerializationError
 
 
-def roundtrip(obj, **kwargs):
+def save_as(obj, f, layout="zip"):
+    """layout: "zip" (torch.save's default), "legacy" (PyTorch's pre-1.6 layout, what
+    _use_new_zipfile_serialization=False writes) or "safetensors" (tensorcore's older layout)."""
+    if layout == "safetensors":
+        _safetensors_format.write(obj, f)
+    else:
+        tc.save(obj, f, _use_new_zipfile_serialization=layout == "zip")
+
+
+def roundtrip(obj, layout="zip"):
     buf = io.BytesIO()
-    tc.save(obj, buf, **kwargs)
+    save_as(obj, buf, layout)
     buf.seek(0)
     return tc.load(buf), buf.getvalue()
 
@@ -45,7 +55,7 @@ def test_special_values_and_views():
     out, _ = roundtrip(view)  # as torch.save: the whole storage, the view's strides and offset
     assert out.tolist() == view.tolist() and out.stride() == view.stride() == (1, 4)
     assert out.storage_offset() == view.storage_offset() == 1
-    out, _ = roundtrip(view, _use_new_zipfile_serialization=False)  # the safetensors layout stores it compacted
+    out, _ = roundtrip(view, "safetensors")  # the safetensors layout stores it compacted
     assert out.tolist() == view.tolist() and out.is_contiguous()
 
 
@@ -66,7 +76,7 @@ def test_state_dict_roundtrip_restores_model(tmp_path):
 
 def test_flat_state_dict_is_a_plain_safetensors_file():
     sd = OrderedDict([("b", tc.ones(2, dtype=tc.int64)), ("a", tc.zeros(3, 1))])
-    out, raw = roundtrip(sd, _use_new_zipfile_serialization=False)
+    out, raw = roundtrip(sd, "safetensors")
     assert list(out) == ["b", "a"] and out["b"].tolist() == [1, 1]
     (n,) = struct.unpack("<Q", raw[:8])
     header = json.loads(raw[8:8 + n])
@@ -77,14 +87,14 @@ def test_flat_state_dict_is_a_plain_safetensors_file():
     assert np.frombuffer(raw[8 + n:8 + n + 16], "<i8").tolist() == [1, 1]
 
 
-@pytest.mark.parametrize("zip_format", [True, False])
-def test_nested_structures_roundtrip(zip_format):
+@pytest.mark.parametrize("layout", ["zip", "legacy", "safetensors"])
+def test_nested_structures_roundtrip(layout):
     p = nn.Parameter(tc.ones(2))
     obj = {"epoch": 3, "big": 2 ** 70, "loss": 0.25, "nan": math.nan, "inf": -math.inf, "name": "run", "flag": True,
            "none": None, "tuple": (1, (2.5, "x")), "list": [tc.zeros(1), {"deep": tc.arange(3)}], 5: "int key",
            "param": p, "grad": tc.ones(2, requires_grad=True), "od": OrderedDict([("z", 1), ("y", 2)]),
            "dtype": tc.float64}
-    out, _ = roundtrip(obj, _use_new_zipfile_serialization=zip_format)
+    out, _ = roundtrip(obj, layout)
     assert out["epoch"] == 3 and out["big"] == 2 ** 70 and out["loss"] == 0.25 and math.isnan(out["nan"])
     assert out["inf"] == -math.inf and out["name"] == "run" and out["flag"] is True and out["none"] is None
     assert out["tuple"] == (1, (2.5, "x")) and out[5] == "int key"
@@ -119,12 +129,12 @@ def test_unpicklable_objects_and_bad_sources_raise():
         tc.load(12)
 
 
-@pytest.mark.parametrize("zip_format", [True, False])
-def test_whole_module_round_trip_needs_weights_only_false(zip_format):
+@pytest.mark.parametrize("layout", ["zip", "legacy", "safetensors"])
+def test_whole_module_round_trip_needs_weights_only_false(layout):
     tc.manual_seed(0)
     m = nn.Sequential(nn.Linear(3, 2), nn.ReLU())
     buf = io.BytesIO()
-    tc.save(m, buf, _use_new_zipfile_serialization=zip_format)
+    save_as(m, buf, layout)
     with pytest.raises(pickle.UnpicklingError, match="weights_only"):
         tc.load(io.BytesIO(buf.getvalue()))
     m2 = tc.load(io.BytesIO(buf.getvalue()), weights_only=False)
@@ -132,14 +142,14 @@ def test_whole_module_round_trip_needs_weights_only_false(zip_format):
     x = tc.randn(4, 3)
     assert m2(x).tolist() == m(x).tolist()
     shared = {"a": m[0].weight, "b": m[0].weight, "mod": m}
-    tc.save(shared, buf := io.BytesIO(), _use_new_zipfile_serialization=zip_format)
+    save_as(shared, buf := io.BytesIO(), layout)
     back = tc.load(io.BytesIO(buf.getvalue()), weights_only=False)
     assert back["a"] is back["b"] is back["mod"][0].weight  # one tensor, stored once
 
 
 def _valid_file():
     buf = io.BytesIO()
-    tc.save({"w": tc.arange(6.0).reshape(2, 3), "meta": {"step": 7}}, buf, _use_new_zipfile_serialization=False)
+    save_as({"w": tc.arange(6.0).reshape(2, 3), "meta": {"step": 7}}, buf, "safetensors")
     return buf.getvalue()
 
 
@@ -182,10 +192,10 @@ def test_corruption_is_detected():
         tc.load(io.BytesIO(struct.pack("<Q", 2 ** 40) + b"{}"))
     with pytest.raises(SerializationError, match="trailing garbage|truncated"):
         tc.load(io.BytesIO(raw + b"extra"))
-    # a pickle (what torch.save writes) is rejected, not executed
+    # a bare pickle is read as PyTorch's legacy layout, rejected by its magic number (as PyTorch), not executed
     import pickle
-    with pytest.raises(SerializationError):
-        tc.load(io.BytesIO(pickle.dumps({"a": 1})))
+    with pytest.raises(RuntimeError, match="Invalid magic number"):
+        tc.load(io.BytesIO(pickle.dumps({"a": 1}, protocol=2)))
 
 
 def test_reads_files_written_by_safetensors():
@@ -195,7 +205,7 @@ def test_reads_files_written_by_safetensors():
     assert out["x"].tolist() == [[0, 1, 2], [3, 4, 5]] and out["y"].dtype == tc.int64
     # and safetensors reads ours
     buf = io.BytesIO()
-    tc.save({"w": tc.ones(2, 2), "i": tc.arange(3)}, buf, _use_new_zipfile_serialization=False)
+    save_as({"w": tc.ones(2, 2), "i": tc.arange(3)}, buf, "safetensors")
     back = st.load(buf.getvalue())
     assert back["w"].tolist() == [[1, 1], [1, 1]] and back["i"].tolist() == [0, 1, 2]
 
@@ -213,10 +223,10 @@ def test_torch_can_read_our_state_dict_values():
                                rtol=1e-6, atol=1e-6)
 
 
-@pytest.mark.parametrize("zip_format", [True, False])
-def test_shared_tensors_are_stored_once_and_stay_shared(zip_format):
+@pytest.mark.parametrize("layout", ["zip", "legacy", "safetensors"])
+def test_shared_tensors_are_stored_once_and_stay_shared(layout):
     t = tc.arange(1000.0)
-    out, raw = roundtrip({"a": [t, t], "b": t}, _use_new_zipfile_serialization=zip_format)
+    out, raw = roundtrip({"a": [t, t], "b": t}, layout)
     assert out["a"][0] is out["a"][1] is out["b"]
     assert len(raw) < 2 * 4000  # one copy of the 4000 data bytes
 

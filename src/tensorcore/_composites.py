@@ -628,7 +628,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         dim, n = int_arg(dim, "unique_dim"), builtins.max(input.dim(), 1)
         if not -n <= dim < n:
             raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-        raise NotImplementedError("unique(dim=...) is not supported by tensorcore")
+        return _unique_dim(input, dim % n, return_inverse, return_counts)
     refuse_complex("unique", input)  # Note [Refuse, never reinterpret]
     from ._tensor import _numpy_values
     arr = _numpy_values(input.detach()).reshape(-1)  # bfloat16 widened (exact); the result is cast back
@@ -637,6 +637,33 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     out = [tensor(vals, dtype=input.dtype)]
     if return_inverse:
         out.append(tensor(inv.reshape(tuple(input.shape)).astype(np.int64)))
+    if return_counts:
+        out.append(tensor(counts.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def _unique_dim(input, dim, return_inverse, return_counts):
+    """torch.unique(input, dim=d): the distinct slices along d, in lexicographic order of their elements
+    (PyTorch sorts the slices with an element-by-element comparison, as numpy's unique(axis=) does), with
+    each slice's index among them and how often it occurs."""
+    from ._functions import tensor
+    from ._tensor import _numpy_values
+    refuse_complex("unique", input)
+    if input.dim() == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    if input.numel() == 0:  # PyTorch: an empty result when the selected dim is the empty one, else an error
+        if builtins.any(size == 0 for i, size in enumerate(input.shape) if i != dim):
+            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied")
+        none = tensor(np.zeros(0, np.int64))
+        out = [input.detach().clone()] + [none] * (builtins.int(return_inverse) + builtins.int(return_counts))
+        return out[0] if len(out) == 1 else tuple(out)
+    arr = np.moveaxis(_numpy_values(input.detach()), dim, 0)
+    rows = arr.reshape(arr.shape[0], -1)
+    vals, inv, counts = np.unique(rows, axis=0, return_inverse=True, return_counts=True)
+    shape = (vals.shape[0],) + arr.shape[1:]
+    out = [tensor(np.moveaxis(vals.reshape(shape), 0, dim), dtype=input.dtype)]
+    if return_inverse:
+        out.append(tensor(np.asarray(inv).reshape(-1).astype(np.int64)))
     if return_counts:
         out.append(tensor(counts.astype(np.int64)))
     return out[0] if len(out) == 1 else tuple(out)

@@ -4,6 +4,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 import builtins
+import os
+import sys
+import warnings
 import functools
 import math
 
@@ -1028,11 +1031,36 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Tensor:
         return condition.nonzero(as_tuple=True)
     if not isinstance(condition, Tensor):
         raise TypeError(f"where(): argument 'condition' must be Tensor, not {type(condition).__name__}")
+    if condition.dtype.name == "uint8":
+        condition = _uint8_where_condition(condition)
+    elif condition.dtype.name != "bool":  # PyTorch's message names the C++ type (Char, Float)
+        from ._dtype import SCALAR_TYPE_NAMES
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{SCALAR_TYPE_NAMES[condition.dtype.name]}")
     if isinstance(input, builtins.complex) or isinstance(other, builtins.complex):
         # the core's number parsing keeps a complex number's real part only: a 0-dim tensor of the result's
         # dtype instead (PyTorch's promotion of a complex number beside the other operand)
         input, other = _complex_where_operands(input, other)
     return _C.where(condition, input, other)
+
+
+_UINT8_WHERE_WARNING = ("where received a uint8 condition tensor. This behavior is deprecated and will be removed in "
+                        "a future version of PyTorch. Use a boolean condition instead.")
+
+
+def _uint8_where_condition(condition: Tensor) -> Tensor:
+    """PyTorch still takes a uint8 condition (nonzero is true), warning once per process that it is deprecated;
+    the warning names the first caller outside tensorcore (the where functions are wrapped), as PyTorch's
+    names the user's line."""
+    from ._spectral import _warned
+    if "where_uint8" not in _warned:
+        _warned.add("where_uint8")
+        package = os.path.dirname(os.path.abspath(__file__))
+        frame, level = sys._getframe(1), 2
+        while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
+            frame, level = frame.f_back, level + 1
+        warnings.warn(_UINT8_WHERE_WARNING, UserWarning, stacklevel=level)
+    return condition != 0
 
 
 def _complex_where_operands(input: Any, other: Any) -> tuple[Any, Any]:

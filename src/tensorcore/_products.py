@@ -14,7 +14,7 @@ import warnings
 from . import _C
 from ._args import tensor_arg
 from ._composites import _both, _function, _method
-from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES
+from ._dtype import CPP_TYPE_NAMES as _CPP_NAMES, SCALAR_TYPE_NAMES as _TYPE_NAMES
 from ._dtype_refusals import kernel_not_implemented
 from ._inplace import write_inplace
 from ._naming import grad_fn_named
@@ -50,11 +50,24 @@ def _scaled_sum(input, product, beta, alpha):
 
 
 def _same_dtypes(name, **tensors):
-    first = next(iter(tensors.values()))
-    if any(t.dtype != first.dtype for t in tensors.values()):
-        got = ", ".join(f"{k}: {_type_name(t)}" for k, t in tensors.items())
-        raise RuntimeError(f"{name}: expected all tensors to have the same dtype, but got {got}"
-                           if name != "baddbmm" else f"Input dtypes must be the same, got: {got}")
+    """The addmm family's dtype checks, in PyTorch's words for each op (no promotion: the kernels take one
+    dtype). addr is not here: PyTorch promotes its operands."""
+    (k0, a), (k1, b), (k2, c) = tensors.items()
+    if a.dtype == b.dtype == c.dtype:
+        return
+    if name in ("addmm", "addbmm"):  # their meta function: self against mat2 first, then mat1 against mat2
+        if a.dtype != c.dtype:
+            raise RuntimeError(f"self and mat2 must have the same dtype, but got {_TYPE_NAMES[a.dtype.name]} and "
+                               f"{_TYPE_NAMES[c.dtype.name]}")
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_TYPE_NAMES[b.dtype.name]} and "
+                           f"{_TYPE_NAMES[c.dtype.name]}")
+    if name == "addmv":
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {_TYPE_NAMES[a.dtype.name]}, "
+                           f"{_TYPE_NAMES[b.dtype.name]}, and {_TYPE_NAMES[c.dtype.name]}")
+    if a.dtype == b.dtype:  # baddbmm: batch2 alone differs, caught by its bmm's check
+        raise RuntimeError(f"expected scalar type {_TYPE_NAMES[b.dtype.name]} but found {_TYPE_NAMES[c.dtype.name]}")
+    raise RuntimeError(f"Input dtypes must be the same, got: {k0} {_CPP_NAMES[a.dtype.name]}, {k1}: "
+                       f"{_CPP_NAMES[b.dtype.name]}, {k2}: {_CPP_NAMES[c.dtype.name]}")
 
 
 def _with_out(name, compute):
@@ -128,7 +141,11 @@ def _addr(input, vec1, vec2, *, beta=1, alpha=1):
     tensor_arg(vec2, "addr", "vec2", 3)
     _matrix(vec1, "vec1", "addr", 1)
     _matrix(vec2, "vec2", "addr", 1)
-    _same_dtypes("addr", input=input, vec1=vec1, vec2=vec2)
+    # PyTorch's addr promotes its three operands (a float64 input with float32 vectors gives float64)
+    from ._composites import _result_type_of
+    common = _result_type_of(*[t for t in (input, vec1, vec2) if isinstance(t, Tensor)])
+    if vec1.dtype != common or vec2.dtype != common:
+        vec1, vec2 = vec1.to(common), vec2.to(common)
     if vec1.dtype.name == "bool":
         outer = vec1.unsqueeze(1) & vec2.unsqueeze(0)
     else:
@@ -176,6 +193,8 @@ def _addmm(input, mat1, mat2, *, beta=1, alpha=1):
     # the existing addmm's kernel takes no beta/alpha: the product, then the family's scaled sum
     tensor_arg(mat1, "addmm", "mat1", 2)
     tensor_arg(mat2, "addmm", "mat2", 3)
+    if isinstance(input, Tensor):
+        _same_dtypes("addmm", input=input, mat1=mat1, mat2=mat2)
     return _scaled_sum(input, _C.mm(mat1, mat2), beta, alpha)
 
 
@@ -268,7 +287,8 @@ def tensordot(a, b, dims=2, out=None):
         cols *= b.shape[d]
     left = a.permute(free_a + dims_a).reshape(rows, k)
     right = b.permute(dims_b + free_b).reshape(k, cols)
-    result = _C.mm(left, right).reshape([a.shape[d] for d in free_a] + [b.shape[d] for d in free_b])
+    # Tensor.mm, not _C.mm: under CPU autocast PyTorch's tensordot reaches at::mm, a lower-precision op
+    result = left.mm(right).reshape([a.shape[d] for d in free_a] + [b.shape[d] for d in free_b])
     if out is not None:
         check_out("tensordot", out, (a, b))
         return write_out("tensordot", result, out)

@@ -1269,6 +1269,9 @@ Tensor.clip_ = Tensor.clamp_
 
 @_method
 def where(self, condition, other):
+    if isinstance(condition, _C.Tensor) and condition.dtype.name == "uint8":
+        from ._functions import _uint8_where_condition
+        condition = _uint8_where_condition(condition)
     return _C.where(condition, self, other)
 
 
@@ -1604,6 +1607,9 @@ Tensor.ger = Tensor.outer
 @_method
 def addmm(self, mat1, mat2, *, beta=1, alpha=1):
     if beta == 1 and alpha == 1:
+        if isinstance(mat1, Tensor) and isinstance(mat2, Tensor) and not self.dtype == mat1.dtype == mat2.dtype:
+            from ._products import _same_dtypes  # PyTorch refuses mixed dtypes: no promotion of the bias
+            _same_dtypes("addmm", input=self, mat1=mat1, mat2=mat2)
         return _C.addmm(self, mat1, mat2)
     # beta * self + alpha * product with PyTorch's rules (beta == 0 ignores self's NaN/inf; integer results
     # truncate beta and alpha): the addmm family's one implementation

@@ -24,6 +24,7 @@ import _codecs
 import collections
 import contextlib
 import struct
+import warnings
 
 from . import _torch_pickle
 from ._torch_pickle import UnpicklingError, compat_global_name, resolve, torch_names
@@ -31,6 +32,19 @@ from ._torch_pickle import UnpicklingError, compat_global_name, resolve, torch_n
 __all__ = ["add_safe_globals", "safe_globals", "get_safe_globals", "clear_safe_globals", "WeightsOnlyUnpickler",
            "WeightsOnlyRefusal"]
 
+
+
+# Note [PyTorch's weights-only opcodes]
+# PyTorch's weights-only unpickler (torch/_weights_only_unpickler.py) knows
+# the protocol-2 opcodes only; a checkpoint saved with pickle_protocol=3..5
+# draws its warning at the PROTO opcode and fails at the first opcode of the
+# newer protocols it meets: bytes (BINBYTES, SHORT_BINBYTES, BINBYTES8),
+# LONG4, SHORT_BINUNICODE, BINUNICODE8, ADDITEMS, STACK_GLOBAL, MEMOIZE and
+# FRAME (so every protocol-4/5 file, which starts with a FRAME). This
+# unpickler reads them all, but refuses them as PyTorch does, so a program
+# behaves the same under both; weights_only=False reads such files.
+_TORCH_UNSUPPORTED_OPS = frozenset([b"B", b"C", b"\x8b", b"\x8c", b"\x8d", b"\x8e", b"\x90", b"\x93", b"\x94",
+                                    b"\x95"])
 
 
 class WeightsOnlyRefusal(UnpicklingError):
@@ -248,6 +262,8 @@ class WeightsOnlyUnpickler:
                 raise UnpicklingError("pickle data was truncated")
             op = data[pos:pos + 1]
             self.pos = pos + 1
+            if op in _TORCH_UNSUPPORTED_OPS:  # Note [PyTorch's weights-only opcodes]
+                raise WeightsOnlyRefusal(f"Unsupported operand {op[0]}")
             # memo
             if op == b"h":
                 stack.append(self._memo_get(read(1)[0]))
@@ -452,6 +468,11 @@ class WeightsOnlyUnpickler:
                 proto = read(1)[0]
                 if proto > 5:
                     raise UnpicklingError(f"unsupported pickle protocol: {proto}")
+                if proto != 2:  # PyTorch warns on each such load (Note [PyTorch's weights-only opcodes])
+                    warnings.warn(f"Detected pickle protocol {proto} in the checkpoint, which was not the default "
+                                  "pickle protocol used by `tensorcore.load` (2). The weights_only Unpickler might "
+                                  "not support all instructions implemented by this protocol, please file an issue "
+                                  "for adding support if you encounter this.", UserWarning, stacklevel=2)
             elif op == b"\x95":  # FRAME: only a length hint
                 read(8)
             elif op == b".":

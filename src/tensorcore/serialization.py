@@ -6,9 +6,11 @@ names, see _torch_pickle) and one uncompressed, 64-byte aligned record per
 storage (see _zip_archive), so torch.load(path, weights_only=True) reads a
 tensorcore state_dict, optimizer state_dict or nested container, and tensors
 that shared a storage (a tensor and its views) still share one.
-`load` reads those files and PyTorch's own. The safetensors layout tensorcore
-used before stays readable (detected by its header) and writable with
-`save(..., _use_new_zipfile_serialization=False)`.
+`load` reads those files and PyTorch's own. `save(...,
+_use_new_zipfile_serialization=False)` writes PyTorch's legacy (pre-1.6)
+layout, which `load` reads too (Note [legacy checkpoint layout] in
+_legacy_format). The safetensors layout tensorcore used before stays readable
+(detected by its header); _safetensors_format.write still writes it.
 
 Note [load: safety and memory]
 - weights_only=True (the default, as in PyTorch 2.6+) unpickles with
@@ -43,7 +45,7 @@ import sys
 
 import numpy as np
 
-from . import _C, _safetensors_format, _torch_pickle
+from . import _C, _legacy_format, _safetensors_format, _torch_pickle
 from ._dtype import bfloat16, int16
 from ._torch_pickle import EmptyFileError, StorageType, TorchPickler, UnpicklingError, _LoadedStorage
 from ._weights_only_unpickler import (WeightsOnlyUnpickler, WeightsOnlyRefusal, add_safe_globals,
@@ -79,7 +81,7 @@ def save(obj: Any, f: Any, pickle_module: Any = None, pickle_protocol: Any = DEF
     containers, or any picklable object) to `f`, a path or a binary file
     object, in PyTorch's checkpoint format (torch.load reads it). Saving to
     a path replaces the file atomically. `_use_new_zipfile_serialization=False`
-    writes tensorcore's older safetensors layout instead."""
+    writes PyTorch's legacy (pre-1.6) layout instead, as torch.save does."""
     if pickle_module is not None and pickle_module is not pickle:
         raise ValueError("tensorcore.save: only the standard `pickle` module is supported as pickle_module")
     if not isinstance(f, (str, os.PathLike)) and not hasattr(f, "write"):
@@ -92,8 +94,11 @@ def save(obj: Any, f: Any, pickle_module: Any = None, pickle_protocol: Any = DEF
         def write(fh):
             _write_zip(fh, buf.getvalue(), pickler.storages, not _disable_byteorder_record)
     else:
+        body = io.BytesIO()
+        _legacy_format.write(obj, body, pickle_protocol)  # before touching `f`, as above
+
         def write(fh):
-            _safetensors_format.write(obj, fh, pickle_protocol)
+            fh.write(body.getvalue())
     if isinstance(f, (str, os.PathLike)):
         parent = os.path.dirname(os.path.abspath(os.fspath(f)))
         if not os.path.isdir(parent):  # PyTorch checks this before opening the file
@@ -229,8 +234,8 @@ def _load_from(fh, src, map_location, weights_only, mmap, pickle_load_args):
                            "`tensorcore.save(obj, f, _use_new_zipfile_serialization=True)`, please save your "
                            "checkpoint with this option in order to use mmap.")
     if head[:1] == b"\x80" and not _safetensors_format.looks_like_safetensors(head):
-        _fail(src, "this is PyTorch's legacy (pre-1.6) serialization format, which tensorcore does not read; "
-                   "re-save it with torch.save from PyTorch 1.6 or later")
+        fh.seek(base)
+        return _load_legacy(bytes(fh.read()), src, map_location, weights_only, pickle_load_args)
     fh.seek(base)
     return _safetensors_format.read(bytes(fh.read()), src, weights_only)
 
@@ -326,6 +331,18 @@ def _load_zip(reader, fh, src, map_location, weights_only, use_mmap, pickle_load
         return _torch_pickle.FullUnpickler(io.BytesIO(pkl), persistent_load, **pickle_load_args).load()
     except BadZipArchive as e:
         _fail(src, str(e))
+    except UnpicklingError as e:
+        if str(e).startswith("tensorcore.load"):
+            raise
+        _fail(src, str(e))
+
+
+def _load_legacy(data, src, map_location, weights_only, pickle_load_args):
+    restore = _restore_location(map_location)
+    try:
+        return _legacy_format.read(data, src, restore, weights_only, pickle_load_args, _fail)
+    except WeightsOnlyRefusal as e:
+        raise UnpicklingError(_weights_only_message(str(e))) from None
     except UnpicklingError as e:
         if str(e).startswith("tensorcore.load"):
             raise

@@ -20,6 +20,7 @@ from ._conv_ops import _check_conv_dtypes, _check_conv_weight, _check_stride_dil
 from ._conv_transpose import _check_transpose_amounts, _check_transpose_args, _insert_zeros
 from ._arg_checks import check_conv_args, check_int_list
 from ._padding import pad
+from .._naming import named_through_reduced_cast  # noqa: E402
 
 Tensor = _C.Tensor
 
@@ -32,6 +33,7 @@ def _convolution_node_name(input, *args, **kwargs):
     return None if isinstance(input, _C.Tensor) and input.is_complex() else "ConvolutionBackward0"
 
 
+@named_through_reduced_cast
 @grad_fn_named(_convolution_node_name)
 def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: Any = 1) -> Tensor:
     check_conv_args("conv3d", input, weight, stride, padding, dilation, groups)  # Note [Int arguments are never truncated]

@@ -14,6 +14,7 @@ from ._norm_dtypes import check_norm_dtypes
 
 from ._arg_checks import check_conv_args, check_float, check_int, check_pool_args
 from ._padding import pad  # noqa: F401  (re-exported: F.pad)
+from .._naming import named_through_reduced_cast  # noqa: E402
 
 Tensor = _C.Tensor
 
@@ -145,10 +146,12 @@ def _conv(name, spatial, input, weight, bias, stride, padding, dilation, groups)
     return out.squeeze(0) if unbatched else out  # PyTorch too records SqueezeBackward1 for unbatched input
 
 
+@named_through_reduced_cast
 def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: Any = 1) -> Tensor:
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
+@named_through_reduced_cast
 def conv1d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0, dilation: Any = 1, groups: Any = 1) -> Tensor:
     return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
@@ -161,6 +164,7 @@ def _check_pool2d_input(input):
                            f"got:{list(input.shape)}")
 
 
+@named_through_reduced_cast
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     check_pool_args("max_pool2d", kernel_size, stride, padding, dilation)
     _check_pool2d_input(input)
@@ -169,6 +173,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return (values, indices) if return_indices else values
 
 
+@named_through_reduced_cast
 def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: Any = False, count_include_pad: Any = True,
                divisor_override: Any = None) -> Tensor:
     check_pool_args("avg_pool2d", kernel_size, stride, padding)
@@ -183,6 +188,7 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
                          None if divisor_override is None else int(divisor_override))
 
 
+@named_through_reduced_cast
 def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
     from ._pooling_nd import adaptive_output_size
     oh, ow = adaptive_output_size(input, output_size, 2, "adaptive_avg_pool2d")

@@ -21,6 +21,7 @@ from .. import _C
 from .._naming import grad_fn_named
 from ..autograd import no_grad
 from ._norm_dtypes import check_norm_dtypes
+from .._naming import named_through_reduced_cast  # noqa: E402
 
 Tensor = _C.Tensor
 
@@ -306,11 +307,17 @@ def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: Any = N
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
                            f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size"
                            f"{list(input.shape)}")
+    # PyTorch computes in the op-math type: float16/bfloat16 input in float32 (its eps the default, not
+    # float16's), weight included, and casts the result back last.
+    reduced = input.dtype.name in ("float16", "bfloat16")
+    x = input.float() if reduced else input
     if eps is None:
-        eps = 1.1920928955078125e-07 if input.dtype.itemsize == 4 else 2.220446049250313e-16
+        eps = 1.1920928955078125e-07 if x.dtype.name in ("float32", "complex64") else 2.220446049250313e-16
     dims = list(range(input.dim() - len(normalized_shape), input.dim()))
-    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
-    return out * weight if weight is not None else out
+    out = x * (x.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    if weight is not None:
+        out = out * weight
+    return out.to(input.dtype) if reduced else out
 
 
 def local_response_norm(input: Any, size: Any, alpha: Any = 1e-4, beta: Any = 0.75, k: Any = 1.0) -> Tensor:
@@ -533,6 +540,7 @@ def _one(v, name):
     return v
 
 
+@named_through_reduced_cast
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     from ._arg_checks import check_pool_args
     check_pool_args("max_pool1d", kernel_size, stride, padding, dilation)
@@ -557,6 +565,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return out.squeeze(-2)
 
 
+@named_through_reduced_cast
 def avg_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: Any = False, count_include_pad: Any = True) -> Tensor:
     from ._arg_checks import check_pool_args
     check_pool_args("avg_pool1d", kernel_size, stride, padding)

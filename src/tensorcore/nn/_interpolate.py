@@ -602,12 +602,12 @@ def grid_sample(input: Any, grid: Any, mode: Any = "bilinear", padding_mode: Any
         align_corners = False
     if isinstance(input, Tensor) and isinstance(grid, Tensor):
         from .._dtype import SCALAR_TYPE_NAMES
+        if not input.is_floating_point():  # the kernel's dtype dispatch comes before the grid's dtype check
+            kernel = "grid_sampler3d_cpu" if input.dim() == 5 else f"grid_sampler_{input.dim() - 2}d_cpu_kernel_impl"
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{SCALAR_TYPE_NAMES[input.dtype.name]}'")
         if grid.dtype != input.dtype:
             raise RuntimeError(f"expected scalar type {SCALAR_TYPE_NAMES[input.dtype.name]} but found "
                                f"{SCALAR_TYPE_NAMES[grid.dtype.name]}")
-        if not input.is_floating_point():
-            raise NotImplementedError(f"\"grid_sampler_{input.dim() - 2}d_cpu_kernel_impl\" not implemented for "
-                                      f"'{SCALAR_TYPE_NAMES[input.dtype.name]}'")
     if input.dim() not in (4, 5) or grid.dim() != input.dim():
         raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but "
                            f"got input with sizes {list(input.shape)} and grid with sizes {list(grid.shape)}")

@@ -11,7 +11,7 @@ import warnings
 
 from .. import _C
 from ..autograd import no_grad
-from .._naming import grad_fn_named
+from .._naming import grad_fn_named, named_through_reduced_cast
 from ._norm_dtypes import check_norm_dtypes
 from ._attention import (scaled_dot_product_attention, multi_head_attention_forward,  # noqa: F401
                          _canonical_mask, _none_or_dtype)
@@ -264,6 +264,7 @@ def one_hot(tensor: Any, num_classes: Any = -1) -> Tensor:
 
 
 # ---- normalisation ----
+@named_through_reduced_cast
 def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any = None, eps: Any = 1e-5) -> Tensor:
     from ._arg_checks import check_float
     check_float("layer_norm", "eps", eps, 5)
@@ -309,6 +310,7 @@ def _reduce(loss, reduction):
     return loss
 
 
+@named_through_reduced_cast
 def mse_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None, reduction: Any = "mean", weight: Any = None) -> Tensor:
     """Mean squared error (grad_fn=MseLossBackward0)."""
     red = _resolve_reduction(size_average, reduce, reduction)
@@ -447,6 +449,7 @@ def _cross_entropy_node_name(input, target, weight=None, size_average=None, igno
     return _nll_node_name(input, target, reduction=reduction)
 
 
+@named_through_reduced_cast
 @grad_fn_named(_nll_node_name)
 def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = None, ignore_index: Any = -100, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     """Negative log likelihood of class indices (fused; grad_fn=NllLossBackward0)."""
@@ -532,6 +535,7 @@ def _class_target_checked(input: Tensor, target: Tensor) -> Tensor:
     return target
 
 
+@named_through_reduced_cast
 @grad_fn_named(_cross_entropy_node_name)
 def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any = None, ignore_index: Any = -100, reduce: Any = None,
                   reduction: Any = "mean", label_smoothing: Any = 0.0) -> Tensor:
@@ -604,6 +608,7 @@ def _cross_entropy_probs(logp, target, weight, red, label_smoothing, class_dim, 
     return -prod.sum(class_dim)
 
 
+@named_through_reduced_cast
 def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     """BCE of probabilities; log terms are clamped at -100 as in PyTorch
     (grad_fn=BinaryCrossEntropyBackward0)."""
@@ -622,6 +627,7 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_avera
     return _C.binary_cross_entropy(input, target, weight, red)
 
 
+@named_through_reduced_cast
 def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None, size_average: Any = None, reduce: Any = None,
                                      reduction: Any = "mean", pos_weight: Any = None) -> Tensor:
     """Sigmoid + BCE in one numerically stable kernel

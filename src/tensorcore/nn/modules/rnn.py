@@ -200,10 +200,10 @@ class RNNBase(Module):
         return s.format(**self.__dict__)
 
     # ---- the computation ----
-    def _layer_weights(self, index):
+    def _layer_weights(self, index, flat_weights=None):
         """(w_ih, w_hh, b_ih, b_hh, w_hr) of layer-direction `index`."""
         per = 2 + (2 if self.bias else 0) + (1 if self.proj_size > 0 else 0)
-        ws = self._flat_weights[index * per:(index + 1) * per]
+        ws = (self._flat_weights if flat_weights is None else flat_weights)[index * per:(index + 1) * per]
         w_ih, w_hh = ws[0], ws[1]
         b_ih, b_hh = (ws[2], ws[3]) if self.bias else (None, None)
         w_hr = ws[-1] if self.proj_size > 0 else None
@@ -213,6 +213,30 @@ class RNNBase(Module):
         """All layers over time-major input [T, B, I] (or packed data [N, I]
         with batch_sizes, a list of ints); hx [L*D, B, Hout] and (LSTM) cx
         [L*D, B, H]. Returns (output, h_n, c_n or None)."""
+        if _C._autocast_active():
+            return self._run_autocast(input, batch_sizes, hx, cx)
+        return self._run_layers(input, batch_sizes, hx, cx, self._flat_weights, _C.rnn_layer)
+
+    def _run_autocast(self, input, batch_sizes, hx, cx):
+        """Under CPU autocast (Note [Recurrent layers under CPU autocast])."""
+        if (self.mode == "LSTM" and batch_sizes is None and self.proj_size == 0
+                and input.dtype.name in ("float32", "bfloat16")):
+            # PyTorch's oneDNN LSTM: one mkldnn_rnn_layer per layer-direction, a lower-precision op.
+            dt = _C._get_autocast_cpu_dtype()
+
+            def cast(t):
+                return None if t is None else _C._autocast_cast(t, dt)
+            weights = [cast(w) for w in self._flat_weights]
+            _C._autocast_exclude(1)
+            try:
+                return self._run_layers(cast(input), batch_sizes, cast(hx), cast(cx), weights, _C.rnn_layer)
+            finally:
+                _C._autocast_exclude(-1)
+        return self._run_layers(input, batch_sizes, hx, cx, self._flat_weights, _composite_layer)
+
+    def _run_layers(self, input, batch_sizes, hx, cx, flat_weights, run_layer):
+        """_run's walk over layers and directions; run_layer(mode, input, sizes, h0, c0, w_ih, w_hh, b_ih,
+        b_hh, w_hr, reverse) -> (output, h, c) runs one layer-direction."""
         num_directions = 2 if self.bidirectional else 1
         mode = _MODE_IDS[self.mode]
         sizes = batch_sizes if batch_sizes is not None else []
@@ -224,9 +248,9 @@ class RNNBase(Module):
             outputs = []
             for direction in range(num_directions):
                 index = layer * num_directions + direction
-                w_ih, w_hh, b_ih, b_hh, w_hr = self._layer_weights(index)
-                out, h, c = _C.rnn_layer(mode, layer_input, sizes, h0[index], c0[index] if c0 is not None else None,
-                                         w_ih, w_hh, b_ih, b_hh, w_hr, direction == 1)
+                w_ih, w_hh, b_ih, b_hh, w_hr = self._layer_weights(index, flat_weights)
+                out, h, c = run_layer(mode, layer_input, sizes, h0[index], c0[index] if c0 is not None else None,
+                                      w_ih, w_hh, b_ih, b_hh, w_hr, direction == 1)
                 outputs.append(out)
                 h_n.append(h)
                 c_n.append(c)
@@ -268,6 +292,95 @@ class RNNBase(Module):
         if not is_batched:
             output = output.squeeze(0 if self.batch_first else 1)
         return output
+
+
+# Note [Recurrent layers under CPU autocast]
+# PyTorch's CPU RNN, GRU, packed or projected LSTM and the three cells are
+# composites (aten/src/ATen/native/RNN.cpp): each step's input and hidden
+# products are at::linear calls, which CPU autocast runs in its lower
+# precision, while the gate arithmetic keeps whatever dtypes it meets (so a
+# float32 initial state makes GRU's output float32 but leaves RNN's in
+# bfloat16). Its unpacked LSTM instead runs oneDNN's mkldnn_rnn_layer, itself
+# a lower-precision op: every operand is cast and the whole layer runs in the
+# autocast dtype. _C.rnn_layer / _C.rnn_cell know nothing of autocast, so
+# under autocast the LSTM case casts its operands first, and the composites
+# run the steps below, PyTorch's cell formulas with autocast's F.linear.
+def _composite_cell(mode, gates_ih, hidden, w_hh, b_hh, w_hr=None):
+    """One step of PyTorch's composite cell, given gates_ih = linear(input, w_ih, b_ih): the new hidden
+    (h, c) for LSTM, h otherwise."""
+    if mode == _MODE_IDS["LSTM"]:
+        hx, cx = hidden
+        ingate, forgetgate, cellgate, outgate = (F.linear(hx, w_hh, b_hh) + gates_ih).chunk(4, 1)
+        cy = forgetgate.sigmoid() * cx + ingate.sigmoid() * cellgate.tanh()
+        hy = outgate.sigmoid() * cy.tanh()
+        if w_hr is not None:
+            hy = _C.matmul(hy, w_hr.t())
+        return hy, cy
+    if mode == _MODE_IDS["GRU"]:
+        i_r, i_z, i_n = gates_ih.chunk(3, 1)
+        h_r, h_z, h_n = F.linear(hidden, w_hh, b_hh).chunk(3, 1)
+        reset_gate = (h_r + i_r).sigmoid()
+        input_gate = (h_z + i_z).sigmoid()
+        new_gate = (i_n + h_n * reset_gate).tanh()
+        return (hidden - new_gate) * input_gate + new_gate
+    pre = F.linear(hidden, w_hh, b_hh) + gates_ih
+    return pre.tanh() if mode == _MODE_IDS["RNN_TANH"] else pre.relu()
+
+
+def _composite_layer(mode, input, sizes, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, reverse):
+    """One layer-direction of PyTorch's composite recurrent layer (FullLayer / PackedLayer /
+    ReversedPackedLayer in RNN.cpp), with _C.rnn_layer's arguments and results."""
+    lstm = mode == _MODE_IDS["LSTM"]
+    hidden = (h0, c0) if lstm else h0
+
+    def output_of(state):
+        return state[0] if lstm else state
+
+    def rows(state, start, stop):
+        return tuple(s[start:stop] for s in state) if lstm else state[start:stop]
+
+    def cat_rows(states):
+        return tuple(_C.cat(list(parts), 0) for parts in zip(*states)) if lstm else _C.cat(states, 0)
+
+    def step(x, state):
+        return _composite_cell(mode, F.linear(x, w_ih, b_ih), state, w_hh, b_hh, w_hr)
+
+    outputs = []
+    if not sizes:  # time-major [T, B, I]: PyTorch projects the whole input at once on CPU
+        gates_ih = F.linear(input, w_ih, b_ih)
+        order = range(input.size(0) - 1, -1, -1) if reverse else range(input.size(0))
+        for t in order:
+            hidden = _composite_cell(mode, gates_ih[t], hidden, w_hh, b_hh, w_hr)
+            outputs.append(output_of(hidden))
+        if reverse:
+            outputs.reverse()
+        output = _C.stack(outputs, 0)
+    elif not reverse:  # packed: the batch shrinks; the rows that end are final states
+        finished, offset, last = [], 0, sizes[0]
+        for size in sizes:
+            if size < last:
+                finished.append(rows(hidden, size, last))
+                hidden = rows(hidden, 0, size)
+            last = size
+            hidden = step(input[offset:offset + size], hidden)
+            offset += size
+            outputs.append(output_of(hidden))
+        finished.append(hidden)
+        hidden = cat_rows(finished[::-1])
+        output = _C.cat(outputs, 0)
+    else:  # packed, reversed: the batch grows, new rows start from the initial state
+        initial, offset, last = hidden, input.size(0), sizes[-1]
+        hidden = rows(initial, 0, last)
+        for size in reversed(sizes):
+            if size > last:
+                hidden = cat_rows([hidden, rows(initial, last, size)])
+            hidden = step(input[offset - size:offset], hidden)
+            offset -= size
+            last = size
+            outputs.append(output_of(hidden))
+        outputs.reverse()
+        output = _C.cat(outputs, 0)
+    return (output, hidden[0], hidden[1]) if lstm else (output, hidden, None)
 
 
 class RNN(RNNBase):
@@ -555,6 +668,11 @@ def _cell_forward(cell, mode, input, hx, cx, is_batched):
         if lstm:
             cx = cx.unsqueeze(0)
     _check_cell_sizes(cell, input, [hx] if cx is None else [hx, cx])
+    if _C._autocast_active():  # Note [Recurrent layers under CPU autocast]
+        state = _composite_cell(mode, F.linear(input, cell.weight_ih, cell.bias_ih), (hx, cx) if lstm else hx,
+                                cell.weight_hh, cell.bias_hh)
+        out = list(state) if lstm else [state]
+        return tuple(o.squeeze(0) for o in out) if not is_batched else tuple(out)
     out = _C.rnn_cell(mode, input, hx, cx, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
     out = [o for o in out if o is not None]
     if mode == _MODE_IDS["GRU"] and out[0].requires_grad:
