@@ -355,7 +355,16 @@ def main():
     ap.add_argument("--threads", type=int, default=None, help="threads for tensorcore and PyTorch")
     ap.add_argument("--plot", default=None, metavar="FILE.png",
                     help="also draw tensorcore/PyTorch time ratios per workload as a bar chart (needs matplotlib)")
+    ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"],
+                    help="cuda: the GPU rows of bench/bench_cuda.py instead (TENSORCORE_ENABLE_CUDA=1, docs/cuda.md)")
     args = ap.parse_args()
+    if args.device == "cuda":
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import bench_cuda
+        if not tc.cuda.is_available():
+            ap.error("--device cuda: tensorcore.cuda.is_available() is False (see docs/cuda.md)")
+        bench_cuda.main()
+        return
     if args.plot:
         try:
             import matplotlib

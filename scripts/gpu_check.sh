@@ -23,7 +23,7 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv
 ARCH="${TENSORCORE_CUDA_ARCHITECTURES:-$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d '.')}"
 echo "building for sm_$ARCH with $(nvcc --version | tail -1)"
 
-BUILD="$ROOT/build/gpu"
+BUILD="${GPU_CHECK_BUILD:-$ROOT/build/gpu}"
 time cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTENSORCORE_CUDA=ON \
   -DTENSORCORE_CUDA_ARCHITECTURES="$ARCH" -DPython_EXECUTABLE="$(command -v "$PY")" \
   -Dpybind11_DIR="$("$PY" -m pybind11 --cmakedir)" >"$RESULTS/configure.log" 2>&1 || {
@@ -43,5 +43,6 @@ export PYTHONPATH="$SITE" TENSORCORE_ENABLE_CUDA=1 PYTHONUNBUFFERED=1
 "$PY" -m pytest tests/test_cuda.py tests/test_device.py -q -p no:cacheprovider -rs 2>&1 | tee "$RESULTS/pytest.log" \
   | tail -40
 [[ ${PIPESTATUS[0]} == 0 ]] || status=1
-"$PY" bench/bench_cuda.py 2>&1 | tee "$RESULTS/bench.txt" || status=1
+"$PY" bench/compare.py --device cuda 2>&1 | tee "$RESULTS/bench.txt"
+[[ ${PIPESTATUS[0]} == 0 ]] || status=1
 exit $status

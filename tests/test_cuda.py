@@ -271,3 +271,115 @@ def test_dlpack_with_pytorchs_cuda_build():
     assert x.cpu().tolist() == [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
     back = tc.from_dlpack(torch.ones(2, device="cuda"))
     assert back.device.type == "cuda" and back.cpu().tolist() == [1.0, 1.0]
+
+
+ACTIVATIONS = [
+    ("relu", lambda F, x: F.relu(x)), ("gelu", lambda F, x: F.gelu(x)),
+    ("gelu_tanh", lambda F, x: F.gelu(x, approximate="tanh")), ("silu", lambda F, x: F.silu(x)),
+    ("leaky_relu", lambda F, x: F.leaky_relu(x, 0.1)), ("elu", lambda F, x: F.elu(x)),
+    ("selu", lambda F, x: F.selu(x)), ("softplus", lambda F, x: F.softplus(x, beta=2.0)),
+    ("hardtanh", lambda F, x: F.hardtanh(x, -0.5, 0.5)), ("mish", lambda F, x: F.mish(x)),
+    ("hardswish", lambda F, x: F.hardswish(x)), ("logsigmoid", lambda F, x: F.logsigmoid(x)),
+    ("softshrink", lambda F, x: F.softshrink(x, 0.3)), ("threshold", lambda F, x: F.threshold(x, 0.1, -2.0)),
+]
+
+
+@gpu
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name,act", ACTIVATIONS, ids=[a[0] for a in ACTIVATIONS])
+def test_activations_forward_and_backward_match_the_cpu(name, act, dtype):
+    F = tc.nn.functional
+    x = (_rand(dtype, (7, 33), 11) * 3).requires_grad_()
+    xc = x.detach().cuda().requires_grad_()
+    y, yc = act(F, x), act(F, xc)
+    _same(yc, y, rtol=1e-5, atol=1e-6)
+    g = _rand(dtype, (7, 33), 12)
+    y.backward(g)
+    yc.backward(g.cuda())
+    _same(xc.grad, x.grad, rtol=1e-5, atol=1e-6)
+
+
+@gpu
+@pytest.mark.parametrize("dim", [-1, 0, 1])
+@pytest.mark.parametrize("log", [False, True])
+def test_softmax_forward_and_backward_match_the_cpu(dim, log):
+    x = (_rand("float32", (5, 300, 4), 13) * 4).requires_grad_()
+    xc = x.detach().cuda().requires_grad_()
+    fn = tc.log_softmax if log else tc.softmax
+    y, yc = fn(x, dim), fn(xc, dim)
+    _same(yc, y, rtol=1e-5, atol=1e-6)
+    g = _rand("float32", (5, 300, 4), 14)
+    y.backward(g)
+    yc.backward(g.cuda())
+    _same(xc.grad, x.grad, rtol=1e-4, atol=1e-6)
+
+
+@gpu
+def test_a_small_mlp_trains_the_same_on_the_gpu():
+    nn = tc.nn
+    tc.manual_seed(0)
+    cpu_model = nn.Sequential(nn.Linear(20, 64), nn.GELU(), nn.Linear(64, 5))
+    tc.manual_seed(0)
+    gpu_model = nn.Sequential(nn.Linear(20, 64), nn.GELU(), nn.Linear(64, 5)).cuda()
+    x = _rand("float32", (16, 20), 15)
+    for model, inp in ((cpu_model, x), (gpu_model, x.cuda())):
+        out = tc.log_softmax(model(inp), dim=1)
+        loss = -(out[:, 0]).mean()
+        loss.backward()
+    for p_cpu, p_gpu in zip(cpu_model.parameters(), gpu_model.parameters()):
+        assert p_gpu.device.type == "cuda" and p_gpu.grad.device.type == "cuda"
+        _same(p_gpu.grad, p_cpu.grad, rtol=1e-4, atol=1e-6)
+
+
+OPTIMIZERS = [
+    ("sgd", lambda o, p: o.SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=1e-2)),
+    ("adam", lambda o, p: o.Adam(p, lr=1e-2, weight_decay=1e-2, amsgrad=True)),
+    ("adamw", lambda o, p: o.AdamW(p, lr=1e-2)),
+    ("rmsprop", lambda o, p: o.RMSprop(p, lr=1e-2, momentum=0.5, centered=True)),
+]
+
+
+@gpu
+@pytest.mark.parametrize("name,make", OPTIMIZERS, ids=[o[0] for o in OPTIMIZERS])
+def test_optimizer_steps_match_the_cpu(name, make):
+    """Note [Optimizer steps on a device]: torch.optim's single-tensor formulas
+    on the device, against the fused CPU kernels."""
+    nn = tc.nn
+    models = []
+    for device in ("cpu", "cuda"):
+        tc.manual_seed(0)
+        model = nn.Sequential(nn.Linear(12, 16), nn.Tanh(), nn.Linear(16, 3)).to(device)
+        opt = make(tc.optim, model.parameters())
+        x = _rand("float32", (10, 12), 16).to(device)
+        for _ in range(4):
+            opt.zero_grad()
+            (model(x) ** 2).mean().backward()
+            opt.step()
+        models.append(model)
+    for p_cpu, p_gpu in zip(models[0].parameters(), models[1].parameters()):
+        _same(p_gpu.detach(), p_cpu.detach(), rtol=1e-4, atol=1e-5)
+
+
+@gpu
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("shape", [(6, 5), (4, 5, 3)])
+def test_cross_entropy_matches_the_cpu(reduction, weighted, shape):
+    F = tc.nn.functional
+    x = _rand("float32", shape, 17).requires_grad_()
+    target = tc.from_numpy(np.random.default_rng(18).integers(0, 5, (shape[0],) + shape[2:]))
+    target[0] = -100  # ignored
+    w = tc.tensor([0.5, 1.0, 2.0, 1.5, 0.25]) if weighted else None
+    xc = x.detach().cuda().requires_grad_()
+    loss = F.cross_entropy(x, target, weight=w, reduction=reduction)
+    loss_c = F.cross_entropy(xc, target.cuda(), weight=None if w is None else w.cuda(), reduction=reduction)
+    _same(loss_c, loss, rtol=1e-5, atol=1e-6)
+    loss.sum().backward()
+    loss_c.sum().backward()
+    _same(xc.grad, x.grad, rtol=1e-5, atol=1e-6)
+
+
+@gpu
+def test_an_out_of_range_target_raises_pytorchs_index_error_on_the_gpu():
+    with pytest.raises(IndexError, match="Target 7 is out of bounds"):
+        tc.nn.functional.nll_loss(tc.zeros(3, 5, device="cuda"), tc.tensor([1, 7, 9], device="cuda"))

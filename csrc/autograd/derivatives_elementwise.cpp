@@ -326,8 +326,10 @@ namespace tc::autograd::math {
 // then writes its exact values into the composite's fresh output, which no
 // node saved (mul saves its inputs), bypassing the version counter.
 Tensor tanh_backward(const Tensor& grad, const Tensor& y) {
+  // (The fused kernel is the CPU's; device tensors take the composite, Note [Kernels on the tensor's device].)
   const bool kernel_dtypes = grad.dtype() == y.dtype() &&
-                             (y.dtype() == DType::Float32 || y.dtype() == DType::Float64) && grad.sizes() == y.sizes();
+                             (y.dtype() == DType::Float32 || y.dtype() == DType::Float64) &&
+                             grad.sizes() == y.sizes() && y.device().is_cpu() && grad.device().is_cpu();
   const bool recorded = grad_enabled() && (grad.requires_grad() || y.requires_grad());
   if (kernel_dtypes && !recorded) {
     Tensor gc = ops::contiguous(grad), yc = ops::contiguous(y), out = tc::empty(y.sizes(), y.dtype());

@@ -68,8 +68,9 @@ Grads nll_loss_backward(FormulaNode& n, const Grads& g) {
   int64_t C = unbatched ? shape[0] : shape[1];
   // The usual case, one kernel (a scatter into zeros). The composite below
   // stays for a double backward, which differentiates it in grad_output.
+  // (The scatter kernel is the CPU's; device tensors take the composite, Note [Kernels on the tensor's device].)
   if (!(grad_enabled() && g[0].requires_grad()) && (g[0].dtype() == DType::Float32 || g[0].dtype() == DType::Float64) &&
-      g[0].dtype() == wsum.dtype()) {
+      g[0].dtype() == wsum.dtype() && g[0].device().is_cpu() && tg.device().is_cpu()) {
     int64_t N = unbatched ? 1 : shape[0], R = 1;
     for (size_t k = 2; k < shape.size(); ++k) R *= shape[k];
     Tensor go = contiguous(g[0]);
@@ -81,10 +82,11 @@ Grads nll_loss_backward(FormulaNode& n, const Grads& g) {
     return {gi};
   }
   // d loss / d logp[n, c, r] = -w[c] * [c == t] * scale
-  Tensor t_safe = where(binary(BinaryOp::Eq, tg, wrapped_scalar(Scalar::from_int(ignore))), zeros_like(tg), tg);
+  Tensor t_safe = where(binary(BinaryOp::Eq, tg, wrapped_scalar(Scalar::from_int(ignore))),
+                        zeros(tg.sizes(), tg.dtype(), tg.device()), tg);
   Tensor onehot;
   {
-    Tensor cls = arange(Scalar::from_int(0), Scalar::from_int(C), Scalar::from_int(1), DType::Int64);
+    Tensor cls = arange(Scalar::from_int(0), Scalar::from_int(C), Scalar::from_int(1), DType::Int64, tg.device());
     Tensor tt = unbatched ? t_safe : unsqueeze(t_safe, 1);  // [N, 1, ...]
     Shape cshape(unbatched ? 1 : shape.size(), 1);
     if (unbatched)

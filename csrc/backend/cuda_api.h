@@ -81,6 +81,11 @@ void softmax_forward(Device device, DType dt, bool log, const void* x, void* y, 
                      int64_t inner);
 void softmax_backward(Device device, DType dt, bool log, const void* g, const void* y, void* gx, int64_t outer,
                       int64_t len, int64_t inner);
+// nll_loss per element on device memory: out[n, r] and the weight taken[n, r]
+// (0 for an ignored target); *first_bad (an int64 on the device, preset to
+// INT64_MAX) gets the smallest flat position of a target outside [0, C).
+void nll_loss_forward(Device device, DType dt, int64_t N, int64_t C, int64_t R, const void* logp, const int64_t* target,
+                      const void* w, int64_t ignore_index, void* out, void* taken, int64_t* first_bad);
 // kernels::gemm's contract on device memory (float16/bfloat16 too, through
 // cuBLAS), for operands whose layout gemm_layout_supported accepts (one unit
 // stride per matrix); ops make other operands contiguous first.

@@ -12,7 +12,13 @@
 
 namespace tc::ops {
 
-inline bool on_device_memory(const Tensor& t) { return t->storage->device_memory; }
+// Whether t's memory is a device's; CUDA is the only backend with device
+// memory, so another type's (a test's fake device) raises: it has no kernels.
+inline bool on_device_memory(const Tensor& t) {
+  if (!t->storage->device_memory) return false;
+  if (t.device().type != DeviceType::CUDA) t->raise_no_host_access();
+  return true;
+}
 
 inline void activation_forward(kernels::Activation act, DType dt, const Tensor& x, const Tensor& y,
                                kernels::ActivationParams p) {

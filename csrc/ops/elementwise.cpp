@@ -13,6 +13,7 @@
 #include "core/shape_util.h"
 #include "ops/checks.h"
 #include "ops/complex_composites.h"
+#include "ops/device_kernels.h"
 #include "ops/ops.h"
 #include "ops/out.h"
 #include "ops/overlap.h"
@@ -296,6 +297,35 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
     b_src = binary(BinaryOp::Mul, to_dtype(b, compute), wrapped_scalar(Scalar::from_int(op == BinaryOp::Sub ? -1 : 1)));
     kernel_op = BinaryOp::Add;
   }
+  // Note [A scalar operand of a 16-bit float op keeps its value]
+  // PyTorch's mul and div kernels read a CPU scalar in the second position (a
+  // Python number, a 0-dim tensor) in the compute type, float32, when the
+  // result is float16 or bfloat16 (TensorIterator's original_scalar_value):
+  // bf16 * 0.3 is round(float(x) * 0.3f), not x * round_bf16(0.3), and a
+  // division multiplies by the float reciprocal. (Its add and sub round the
+  // scalar to the result dtype first, as the general path below does; so does
+  // a scalar in the first position.) Rounding it for mul makes SGD momentum,
+  // Adam's moments and batch-norm statistics in bfloat16 drift from PyTorch's.
+  if ((kernel_op == BinaryOp::Mul || kernel_op == BinaryOp::Div) &&
+      (compute == DType::Float16 || compute == DType::BFloat16) && b_src.dim() == 0 && b_src.device().is_cpu() &&
+      !is_complex(b_src.dtype()) && b_src.dtype() != compute && rule != Rule::Pred) {
+    autograd::NoGradGuard ng;
+    Tensor a32 = to_dtype(a, DType::Float32);
+    Tensor b32 = to_dtype(b_src, DType::Float32);
+    BinaryOp float_op = kernel_op;
+    if (kernel_op == BinaryOp::Div) {  // a * (1 / b), the reciprocal in float
+      b32 = scalar_tensor(Scalar::from_double(1.0f / *b32.data<float>()), DType::Float32);
+      float_op = BinaryOp::Mul;
+    }
+    Tensor tmp;
+    TensorIterator it({&tmp}, {DType::Float32}, {&a32, &b32}, name);
+    kernels::binary(float_op, it, DType::Float32);
+    if (out.defined() && out.dtype() != compute)
+      TC_CHECK(can_cast(compute, out.dtype()), "result type ", dtype_name(compute),
+               " can't be cast to the desired output type ", dtype_name(out.dtype()), " (", name, ")");
+    store_result(out, out.defined() ? tmp : to_dtype(tmp, compute), compute, name);
+    return;
+  }
   Tensor ac = to_dtype(a, compute);
   // pow's exponent and clamp_min/clamp_max's bound, given as a Python number, must fit an integer compute dtype
   // (PyTorch's RuntimeError; a plain conversion would wrap 2**40 to 0 in int32, a silently wrong bound).
@@ -346,7 +376,7 @@ void fill_scalar(void* data, int64_t n, DType dt, Scalar s) {
 void fill_scalar(const Tensor& t, Scalar s) {
   TC_INTERNAL_ASSERT(t.is_contiguous());
   check_float_fits(t.dtype(), s, t.numel());
-  if (t->storage->device_memory)
+  if (on_device_memory(t))
     fill_scalar_unchecked_float(t->raw_data_bytes(), t.numel(), t.dtype(), s, t.device());
   else
     fill_scalar_unchecked_float(t->data_bytes(), t.numel(), t.dtype(), s, std::nullopt);

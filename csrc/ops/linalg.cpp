@@ -9,6 +9,7 @@
 #include "core/parallel.h"
 #include "core/shape_util.h"
 #include "ops/autocast.h"
+#include "ops/device_kernels.h"
 #include "ops/ops.h"
 
 namespace tc::ops {
@@ -51,7 +52,7 @@ void matmul_into(const Tensor& c, const Tensor& a, const Tensor& b, int64_t a_of
   const int64_t ar = a.strides()[a.dim() - 2], ac = a.strides()[a.dim() - 1];
   const int64_t br = b.strides()[b.dim() - 2], bc = b.strides()[b.dim() - 1];
   size_t isz = itemsize(dt);
-  if (c->storage->device_memory) {  // Note [Device memory is not host memory]; layouts fixed by device_operand
+  if (on_device_memory(c)) {  // Note [Kernels on the tensor's device]; layouts fixed by gemm_ready
     auto base = [&](const Tensor& t) { return t->raw_data_bytes() - t->offset * static_cast<int64_t>(isz); };
     cuda::gemm(c.device(), dt, m, n, k, base(a) + a_off * isz, ar, ac, base(b) + b_off * isz, br, bc,
                base(c) + c_off * isz, n, false);

@@ -3,8 +3,10 @@
 #include "autograd/derivatives.h"
 #include "autograd/node_attrs.h"
 #include "backend/kernels.h"
+#include "core/device_check.h"
 #include "core/error.h"
 #include "core/shape_util.h"
+#include "ops/device_kernels.h"
 #include "ops/dtype_ops.h"
 #include "ops/ops.h"
 
@@ -43,18 +45,43 @@ Tensor nll_loss(const Tensor& logp, const Tensor& target, const Tensor& weight, 
     tg = contiguous(to_dtype(target, DType::Int64));
     w = weight.defined() ? contiguous(to_dtype(weight, logp.dtype())) : Tensor();
   }
-  Tensor per = empty(expect_t, logp.dtype());
-  Tensor wsum_t = empty({}, logp.dtype());
-  double wsum = 0;
+  const Device device = weight.defined() ? common_device({&logp, &target, &weight}) : common_device({&logp, &target});
+  Tensor per = empty(expect_t, logp.dtype(), device);
+  Tensor wsum_t;
   int64_t bad_target = 0;
-  bool ok = per.numel() == 0 || kernels::nll_loss_forward(logp.dtype(), N, C, R, lp->data_bytes(), tg.data<int64_t>(),
-                                                          w.defined() ? w->data_bytes() : nullptr, ignore_index,
-                                                          per->data_bytes(), &wsum, &bad_target);
-  TC_CHECK_INDEX(ok, "Target ", bad_target, " is out of bounds (expected a class index in [0, ", C - 1, "])");
-  {
+  bool ok = true;
+  if (on_device_memory(lp)) {
+    // Note [Kernels on the tensor's device]: the per-element losses and the
+    // weights taken on the device; the weight sum stays there (the mean
+    // divides by it), the bounds check reads one number back.
+    autograd::NoGradGuard ng;
+    // A zero-dim CPU target (unbatched input) joins as the CPU scalars of other ops do: copied over.
+    if (tg.device() != device) tg = to_device(tg, device, std::nullopt, false);
+    if (w.defined() && w.device() != device) w = to_device(w, device, std::nullopt, false);
+    Tensor taken = empty(expect_t, logp.dtype(), device);
+    Tensor first_bad = full({}, Scalar::from_int(INT64_MAX), DType::Int64, device);
+    if (per.numel() > 0)
+      cuda::nll_loss_forward(device, logp.dtype(), N, C, R, lp->raw_data_bytes(),
+                             reinterpret_cast<const int64_t*>(tg->raw_data_bytes()),
+                             w.defined() ? w->raw_data_bytes() : nullptr, ignore_index, per->raw_data_bytes(),
+                             taken->raw_data_bytes(), reinterpret_cast<int64_t*>(first_bad->raw_data_bytes()));
+    const int64_t pos = *to_device(first_bad, Device::cpu(), std::nullopt, false).data<int64_t>();
+    if (pos != INT64_MAX) {
+      ok = false;
+      Tensor flat = reshape(tg, {-1});
+      bad_target =
+          *to_device(make_view(flat, {}, {}, flat->offset + pos), Device::cpu(), std::nullopt, false).data<int64_t>();
+    }
+    wsum_t = sum(taken, {}, false);
+  } else {
+    double wsum = 0;
+    ok = per.numel() == 0 || kernels::nll_loss_forward(logp.dtype(), N, C, R, lp->data_bytes(), tg.data<int64_t>(),
+                                                       w.defined() ? w->data_bytes() : nullptr, ignore_index,
+                                                       per->data_bytes(), &wsum, &bad_target);
     autograd::NoGradGuard ng;
     wsum_t = full({}, Scalar::from_double(wsum), logp.dtype());
   }
+  TC_CHECK_INDEX(ok, "Target ", bad_target, " is out of bounds (expected a class index in [0, ", C - 1, "])");
   Tensor out;
   {
     autograd::NoGradGuard ng;

@@ -138,7 +138,7 @@ Tensor run_reduce(ReduceOp op, const Plan& p, DType in_dt_requested, DType out_d
   // An empty result has the requested dtype too (float16 sum(1) of [0, 2] is float16).
   if (p.outer * p.inner == 0) return empty(p.out_shape, out_dt_requested, in.device());
   Tensor out = empty(p.kernel_out_shape ? *p.kernel_out_shape : p.out_shape, out_dt, in.device());
-  if (in->storage->device_memory)  // Note [Device memory is not host memory]
+  if (on_device_memory(in))  // Note [Kernels on the tensor's device]
     cuda::reduce(in.device(), op, in->raw_data_bytes(), in_dt, out->raw_data_bytes(), out_dt, p.outer, p.len, p.inner);
   else
     kernels::reduce(op, in->data_bytes(), in_dt, out->data_bytes(), out_dt, p.outer, p.len, p.inner);
@@ -443,11 +443,30 @@ Tensor softmax_impl(const Tensor& a, int64_t dim, bool log) {
           " tensors; pass dtype=tensorcore.float32 or convert with .float()");
   const DType dt = float_dtype(a), kc = compute_dtype(dt);
   Lines l = lines_of(a, dim, kc);
-  Tensor out = empty(a.sizes(), kc, a.device());
-  if (out.numel() > 0) softmax_forward(kc, log, l.x, out, l.outer, l.len, l.inner);
-  if (kc != dt) {
+  Tensor out;
+  if (log && kc != dt && a.numel() > 0 && l.inner == 1) {
+    // Note [16-bit log_softmax rounds its normalizer]
+    // PyTorch's CPU log_softmax of float16/bfloat16 along the last dim (its
+    // vectorized lastdim kernel) computes in float32 but rounds the row sum
+    // and its log to the input dtype before subtracting:
+    // x - max - R(log(R(sum(exp(x - max))))), rounded once more at the end.
+    // Without the inner roundings a bfloat16 classifier's cross-entropy
+    // differs from PyTorch's in about a fifth of the values. Along another
+    // dim it rounds only the result, as the kernel path below does.
     autograd::NoGradGuard ng;
-    out = to_dtype(out, dt);
+    const Shape dims{dim};
+    auto round_trip = [&](const Tensor& t) { return to_dtype(to_dtype(t, dt), kc); };
+    Tensor m = amax(l.x, dims, true);
+    Tensor shifted = binary(BinaryOp::Sub, l.x, m);
+    Tensor normalizer = round_trip(unary(UnaryOp::Log, round_trip(sum(unary(UnaryOp::Exp, shifted), dims, true))));
+    out = to_dtype(binary(BinaryOp::Sub, shifted, normalizer), dt);
+  } else {
+    out = empty(a.sizes(), kc, a.device());
+    if (out.numel() > 0) softmax_forward(kc, log, l.x, out, l.outer, l.len, l.inner);
+    if (kc != dt) {
+      autograd::NoGradGuard ng;
+      out = to_dtype(out, dt);
+    }
   }
   if (auto* n = record(log ? "LogSoftmaxBackward0" : "SoftmaxBackward0",
                        log ? d::log_softmax_backward : d::softmax_backward, {&a}, {&out})) {

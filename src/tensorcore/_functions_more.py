@@ -133,18 +133,26 @@ def _window(name, body, shape_params=()):
     return _function(factory)
 
 
+def _in_dtype(value, dt):
+    """A window's step as a 0-dim tensor of the window's dtype: PyTorch's
+    window functions round it to a float16/bfloat16 window's dtype before
+    multiplying (a Python number would enter a 16-bit mul unrounded, Note [A
+    scalar operand of a 16-bit float op keeps its value] in ops/elementwise.cpp)."""
+    return _C.full((), value, dt)
+
+
 def _hamming_body(length, dt, alpha=0.54, beta=0.46):
-    w = _C.arange(0, length, 1, dt) * (math.pi * 2.0 / (length - 1))
-    return w.cos() * -beta + alpha
+    w = _C.arange(0, length, 1, dt) * _in_dtype(math.pi * 2.0 / (length - 1), dt)
+    return w.cos() * _in_dtype(-beta, dt) + alpha
 
 
 def _blackman_body(length, dt):
-    w = _C.arange(0, length, 1, dt) * (math.pi / (length - 1))
-    return (w * 4).cos() * 0.08 - (w * 2).cos() * 0.5 + 0.42
+    w = _C.arange(0, length, 1, dt) * _in_dtype(math.pi / (length - 1), dt)
+    return (w * 4).cos() * _in_dtype(0.08, dt) - (w * 2).cos() * _in_dtype(0.5, dt) + 0.42
 
 
 def _bartlett_body(length, dt):
-    w = _C.arange(0, length, 1, dt) * (2.0 / (length - 1))
+    w = _C.arange(0, length, 1, dt) * _in_dtype(2.0 / (length - 1), dt)
     half = ((length - 1) >> 1) + 1
     return _C.cat([w.narrow(0, 0, half), w.narrow(0, half, length - half) * -1 + 2], 0)
 

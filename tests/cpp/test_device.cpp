@@ -196,6 +196,60 @@ TEST_F(DeviceFake, NonElementwiseOpsCheckDevicesAndAllocateOnTheirs) {
   error_of([&] { tc::ops::index_select(a, 0, tc::ops::zeros({1}, DType::Int64)); }, tc::ErrorKind::Runtime);
 }
 
+// Device memory (Note [Device memory is not host memory]): a fake allocator
+// whose blocks the host must not read. Every path of an op must stop with an
+// error before a CPU loop touches them, whether or not the build has CUDA.
+struct FakeDeviceMemory final : tc::Allocator {
+  int live = 0;
+  void* allocate(size_t n) override {
+    ++live;
+    return std::malloc(n ? n : 1);
+  }
+  void deallocate(void* p, size_t) override {
+    --live;
+    std::free(p);
+  }
+  bool host_accessible() const override { return false; }
+};
+
+class DeviceMemoryFake : public ::testing::Test {
+ protected:
+  FakeDeviceMemory alloc;
+  void SetUp() override { tc::register_allocator(DeviceType::PrivateUse1, &alloc); }
+  void TearDown() override {
+    tc::register_allocator(DeviceType::PrivateUse1, nullptr);
+    EXPECT_EQ(alloc.live, 0);
+  }
+};
+
+TEST_F(DeviceMemoryFake, HostCodeNeverReadsIt) {
+  Tensor a = tc::empty({2, 3}, DType::Float32, kFake), b = tc::empty({2, 3}, DType::Float32, kFake);
+  EXPECT_TRUE(a->storage->device_memory);
+  EXPECT_TRUE(tc::is_device_memory(kFake));
+  const std::string msg = error_of([&] { a->data_bytes(); }, tc::ErrorKind::NotImplemented);
+  EXPECT_NE(msg.find("privateuseone:0"), std::string::npos) << msg;
+  EXPECT_NE(a->raw_data_bytes(), nullptr);  // the device's own kernels take this one
+  // Elementwise ops reach kernels:: with a device iterator, reductions,
+  // products and fills their raw-pointer kernels: all refuse a device with no
+  // kernels instead of running the CPU's loops over its memory.
+  error_of([&] { tc::ops::add(a, b); }, tc::ErrorKind::NotImplemented);
+  error_of([&] { tc::ops::unary(tc::UnaryOp::Exp, a); }, tc::ErrorKind::NotImplemented);
+  error_of([&] { tc::ops::sum(a, {}, false); }, tc::ErrorKind::NotImplemented);
+  error_of([&] { tc::ops::mm(a, tc::ops::transpose(b, 0, 1)); }, tc::ErrorKind::NotImplemented);
+  error_of([&] { tc::ops::ones({3}, DType::Float32, kFake); }, tc::ErrorKind::NotImplemented);
+  error_of([&] { tc::ops::contiguous(tc::ops::transpose(a, 0, 1)); }, tc::ErrorKind::NotImplemented);
+  // A zero-dim CPU operand joins as a host scalar: its value travels to the
+  // device's kernel as an argument (Note [Iterators on a device]).
+  Tensor s = tc::ops::scalar_tensor(tc::Scalar::from_double(2.0), DType::Float32);
+  Tensor out;
+  tc::TensorIterator it({&out}, {DType::Float32}, {&a, &s}, "probe");
+  EXPECT_TRUE(it.on_device_memory());
+  EXPECT_EQ(it.device(), kFake);
+  EXPECT_EQ(out.device(), kFake);
+  EXPECT_FALSE(it.host_scalar(0) || it.host_scalar(1));
+  EXPECT_TRUE(it.host_scalar(2));
+}
+
 TEST(DefaultDevice, IsPerThreadAndOnlyWhatItIsSetTo) {
   EXPECT_EQ(tc::default_device(), Device::cpu());
   tc::set_default_device(Device(DeviceType::CUDA, 1));

@@ -170,39 +170,49 @@ Cap cap() {
 #define TC_DISPATCH_ELEMENTWISE(fn, dt, ...) return cpu::generic::fn(__VA_ARGS__);
 #endif
 
+// Note [Iterators on a device]: an iterator over device memory goes to its
+// device's backend; CUDA is the only one, so device memory of another type (a
+// test's fake device) has no kernels and raises.
+bool on_cuda(const TensorIterator& it) {
+  if (!it.on_device_memory()) return false;
+  if (it.device().type != DeviceType::CUDA)
+    raise(ErrorKind::NotImplemented, "tensorcore has no kernels for '", device_str(it.device()), "' tensors");
+  return true;
+}
+
 // Each entry releases the GIL around large kernels (Note [Releasing the GIL]).
 void binary(BinaryOp op, const TensorIterator& it, DType dt) {
-  if (it.on_device_memory()) return cuda::binary(op, it, dt);  // Note [Iterators on a device]
+  if (on_cuda(it)) return cuda::binary(op, it, dt);  // Note [Iterators on a device]
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH_ELEMENTWISE(binary, dt, op, it, dt)
 }
 void unary(UnaryOp op, const TensorIterator& it, DType dt) {
-  if (it.on_device_memory()) return cuda::unary(op, it, dt);
+  if (on_cuda(it)) return cuda::unary(op, it, dt);
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH_ELEMENTWISE(unary, dt, op, it, dt)
 }
 void copy(const TensorIterator& it, DType o, DType i) {
-  if (it.on_device_memory()) return cuda::copy(it, o, i);
+  if (on_cuda(it)) return cuda::copy(it, o, i);
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH_COPY(copy, it, o, i)
 }
 void where(const TensorIterator& it, DType dt) {
-  if (it.on_device_memory()) return cuda::where(it, dt);
+  if (on_cuda(it)) return cuda::where(it, dt);
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH_COPY(where, it, dt)
 }
 void clamp(const TensorIterator& it, DType dt, bool hl, double lo, bool hh, double hi) {
-  if (it.on_device_memory()) return cuda::clamp(it, dt, hl, lo, hh, hi);
+  if (on_cuda(it)) return cuda::clamp(it, dt, hl, lo, hh, hi);
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH(clamp, it, dt, hl, lo, hh, hi)
 }
 void lerp(const TensorIterator& it, DType dt) {
-  if (it.on_device_memory()) return cuda::lerp(it, dt);
+  if (on_cuda(it)) return cuda::lerp(it, dt);
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH(lerp, it, dt)
 }
 void add_scaled(const TensorIterator& it, DType dt, double alpha) {
-  if (it.on_device_memory()) return cuda::add_scaled(it, dt, alpha);
+  if (on_cuda(it)) return cuda::add_scaled(it, dt, alpha);
   MaybeReleaseGil g(it.numel());
   TC_DISPATCH(add_scaled, it, dt, alpha)
 }

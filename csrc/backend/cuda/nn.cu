@@ -256,3 +256,47 @@ void softmax_backward(Device device, DType dt, bool log, const void* g, const vo
 }
 
 }  // namespace tc::cuda
+
+namespace tc::cuda {
+namespace {
+
+// One thread per (n, r): out = -logp[n, t, r] * w[t], 0 where t is ignored;
+// the weight taken goes to taken[n, r] (the op sums it for the mean), and a
+// target outside [0, C) records its position in *first_bad (the smallest one,
+// an order-independent atomicMin) instead of reading out of bounds.
+template <typename T> __global__ void nll_forward_kernel(int64_t N, int64_t C, int64_t R, const T* logp,
+                                                         const int64_t* target, const T* w, int64_t ignore_index,
+                                                         T* out, T* taken, unsigned long long* first_bad) {
+  const int64_t total = N * R, stride = static_cast<int64_t>(blockDim.x) * gridDim.x;
+  for (int64_t k = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; k < total; k += stride) {
+    const int64_t t = target[k];
+    if (t == ignore_index || t < 0 || t >= C) {
+      if (t != ignore_index) atomicMin(first_bad, static_cast<unsigned long long>(k));
+      out[k] = T(0);
+      taken[k] = T(0);
+      continue;
+    }
+    const int64_t n = k / R, r = k % R;
+    const T wt = w ? w[t] : T(1);
+    out[k] = -logp[(n * C + t) * R + r] * wt;
+    taken[k] = wt;
+  }
+}
+
+}  // namespace
+
+void nll_loss_forward(Device device, DType dt, int64_t N, int64_t C, int64_t R, const void* logp, const int64_t* target,
+                      const void* w, int64_t ignore_index, void* out, void* taken, int64_t* first_bad) {
+  if (N * R == 0) return;
+  ensure_initialized();
+  DeviceGuard guard(device);
+  with_float(dt, "nll_loss", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    nll_forward_kernel<T><<<grid_for(N * R), kThreads>>>(
+        N, C, R, static_cast<const T*>(logp), target, static_cast<const T*>(w), ignore_index, static_cast<T*>(out),
+        static_cast<T*>(taken), reinterpret_cast<unsigned long long*>(first_bad));
+  });
+  check_launch("nll_loss");
+}
+
+}  // namespace tc::cuda

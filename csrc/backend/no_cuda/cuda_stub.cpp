@@ -46,6 +46,10 @@ void softmax_forward(Device, DType, bool, const void*, void*, int64_t, int64_t, 
 void softmax_backward(Device, DType, bool, const void*, const void*, void*, int64_t, int64_t, int64_t) {
   require_cuda("softmax_backward");
 }
+void nll_loss_forward(Device, DType, int64_t, int64_t, int64_t, const void*, const int64_t*, const void*, int64_t,
+                      void*, void*, int64_t*) {
+  require_cuda("nll_loss");
+}
 bool gemm_layout_supported(int64_t, int64_t, int64_t, int64_t) { return false; }
 void gemm(Device, DType, int64_t, int64_t, int64_t, const void*, int64_t, int64_t, const void*, int64_t, int64_t, void*,
           int64_t, bool) {
