@@ -616,3 +616,14 @@ PROGRAMS += [Program(f"dlrm_{name}", "dlrm/dlrm_s_pytorch.py", _DLRM + args, rto
                                                   "--save-model=dlrm.pt")),
                                 ("qr_cat", ("--nepochs=1", "--arch-mlp-top=22-8-1", "--arch-interaction-op=cat",
                                             "--qr-flag", "--qr-threshold=25")))]
+
+# pytorch/tutorials beginner_source/chatbot_tutorial.py as copied in ErikEkstedt/pytorch_chatbot_tutorial @ 1a02eee6
+# (its debugging sys.exit() removed, the mask a BoolTensor as today's tutorial has it; hidden 32, batch 8, lr 0.005,
+# the checkpoint to resume and the iteration count from argv) on a synthetic Cornell corpus (chatbot/make_data.py):
+# the GRU encoder over pack_padded_sequence / pad_packed_sequence, Luong dot attention, masked NLL loss with
+# masked_select, teacher forcing, clip_grad_norm_, torch.save of a checkpoint dict (state dicts, optimizer states,
+# voc.__dict__) every 15 iterations, a second run resuming from it (torch.load, load_state_dict into models and
+# Adam), GreedySearchDecoder answers.
+_CHATBOT_CKPT = "data/save/cb_model/cornell movie-dialogs corpus/2-2_32/30_checkpoint.tar"
+PROGRAMS += [Program("chatbot_tutorial_train_resume", "chatbot/chatbot_tutorial.py", (_CHATBOT_CKPT, "40"), rtol=1e-5,
+                     before=(("chatbot/make_data.py", ()), ("chatbot/chatbot_tutorial.py", ())))]
