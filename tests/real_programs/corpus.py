@@ -627,3 +627,15 @@ PROGRAMS += [Program(f"dlrm_{name}", "dlrm/dlrm_s_pytorch.py", _DLRM + args, rto
 _CHATBOT_CKPT = "data/save/cb_model/cornell movie-dialogs corpus/2-2_32/30_checkpoint.tar"
 PROGRAMS += [Program("chatbot_tutorial_train_resume", "chatbot/chatbot_tutorial.py", (_CHATBOT_CKPT, "40"), rtol=1e-5,
                      before=(("chatbot/make_data.py", ()), ("chatbot/chatbot_tutorial.py", ())))]
+
+# ikostrikov/pytorch-flows @ bf12ed91 main.py, flows.py, utils.py and datasets/ unchanged (import-only h5py / pandas /
+# torchvision stand-ins, a no-op tensorboardX; scikit-learn's make_moons data, matplotlib's moons plot written at
+# epoch 0): MAF (MADE masks, BatchNormFlow, Reverse), RealNVP coupling layers, Glow (LUInvertibleMM with scipy's LU,
+# orthogonal_ init), MADESplit + InvertibleMM (slogdet, inverse), the best model kept by copy.deepcopy, sampling.
+# Two epochs of 6 full-batch Adam steps: with 48 steps per epoch the float32 runs of two correct libraries part by
+# 1e-3 (Adam's sign-like steps on near-zero gradients amplify last-bit differences ~1e7 times; PyTorch's own float32
+# and float64 runs part by 2e-3 there).
+PROGRAMS += [Program(f"pytorch_flows_moons_{flow.replace('-', '_')}", "pytorch_flows/main.py",
+                     ("--dataset", "MOONS", "--flow", flow, "--epochs", "2", "--batch-size", "4000",
+                      "--test-batch-size", "3000", "--num-blocks", "3"), rtol=1e-4, slow=True)
+             for flow in ("maf", "realnvp", "glow", "maf-split-glow")]
