@@ -123,6 +123,7 @@ from . import distributions  # noqa: E402,F401
 from .serialization import save as save, load as load  # noqa: E402,F401
 from . import sparse  # noqa: E402
 sparse.install(Tensor, globals())  # sparse_coo_tensor, to_sparse, layouts; mm/matmul/add see sparse operands
+from ._ops import ops as ops  # noqa: E402  (torch.ops, Note [torch.ops without a dispatcher])
 from . import multiprocessing  # noqa: E402  (Tensor.share_memory_, tensors passed by reference)
 from . import cpu  # noqa: E402,F401  (torch.cpu, torch.cpu.amp)
 from .amp import autocast as autocast  # noqa: E402,F401

@@ -557,3 +557,85 @@ PROGRAMS += [Program("fast_neural_style_train_eval", "fast_neural_style/show_out
                      masks=(r"\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}", r"epoch_1_[\d_-]+_"),
                      before=(("fast_neural_style/make_data.py", ()), ("fast_neural_style/neural_style.py", _FNS_TRAIN),
                              ("fast_neural_style/neural_style.py", _FNS_EVAL)))]
+
+# --- realprog25 ---
+# AntixK/PyTorch-VAE @ a6896b94 models/ and configs/ unchanged (torchvision.models.vgg19_bn an offline random-weight
+# stand-in for DFCVAE), driven by pytorch_vae/zoo.py (experiment.py's training_step / configure_optimizers by hand on
+# synthetic 64x64 images): every config's model, 2 Adam + ExponentialLR steps (FactorVAE's second optimizer on its
+# discriminator), validation loss, generate(), sample(). In float64 (--f64): Adam's sign-like first steps on
+# near-zero gradients part float32 runs of two correct libraries by 1e-2 within two steps. Four models build float32
+# tensors themselves and LVAE diverges at step 1 (PyTorch's own result moves with its thread count): the driver
+# skips them under --f64 and says so; IWAE fails in both libraries (.view of a permuted tensor).
+PROGRAMS += [Program("pytorch_vae_zoo", "pytorch_vae/zoo.py", ("--f64",), rtol=1e-6, slow=True)]
+
+# lucidrains/rotary-embedding-torch @ 8bb4643d rotary_embedding_torch/ unchanged, driven by rotary/readme.py: the
+# README's examples (rotate_queries_or_keys, cached keys with offsets, axial pixel frequencies, XPos scales,
+# interpolate_factor, constant frequencies) at shrunk lengths, a tiny rotary-attention LM (SDPA is_causal, learned
+# frequencies) trained by Adam, and a bfloat16 CPU autocast forward.
+PROGRAMS += [Program("rotary_embedding_readme", "rotary/readme.py", rtol=1e-5)]
+
+# nikhilbarhate99/PPO-PyTorch @ 728cce83 PPO.py unchanged, train.py / test.py with the hyperparameter block shrunk and
+# the environment from argv (an old-API gym stand-in in ppo_pytorch/gym: CartPole-v1 and a seeded linear
+# "RoboschoolWalker2d-v1" with a 3-d continuous action): MultivariateNormal with diag_embed covariances, Categorical,
+# clipped surrogate loss over K epochs, action-std decay, policy_old.load_state_dict, torch.save and
+# torch.load(map_location=lambda storage, loc: storage) of the checkpoint that test.py then runs.
+_PPO_TIMES = (r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", r"\d+:\d\d:\d\d")
+PROGRAMS += [Program("ppo_pytorch_train_test", "ppo_pytorch/test.py", ("CartPole-v1",), rtol=1e-5, masks=_PPO_TIMES,
+                     before=(("ppo_pytorch/train.py", ()), ("ppo_pytorch/test.py", ()),
+                             ("ppo_pytorch/train.py", ("CartPole-v1",))))]
+
+# guoyang9/NCF @ 89ff06ff model.py and data_utils.py unchanged; main.py / evaluate.py without .cuda(), seeded, the
+# last batch loss of each epoch printed, weights_only=False on NeuMF-pre's loads of whole pickled modules
+# (config.py takes the model from $NCF_MODEL; pandas.read_csv and tensorboardX offline stand-ins; a synthetic
+# ml-1m from ncf/make_data.py): GMF, MLP, then NeuMF-pre built from their torch.save'd modules; a shuffled
+# DataLoader with 4 worker processes, BCEWithLogitsLoss, topk + take for HR/NDCG.
+_NCF = ("--epochs", "3", "--batch_size", "64", "--factor_num", "8", "--num_layers", "2", "--test_num_ng", "49",
+        "--lr", "0.01")
+PROGRAMS += [Program("ncf_gmf_mlp_neumf_pre", "ncf/run_models.py", _NCF, rtol=1e-5,
+                     masks=(r"is: \d\d: \d\d: \d\d",), before=(("ncf/make_data.py", ()),))]
+
+# pytorch/examples @ 77f55b91 mnist_hogwild/ unchanged (the corpus's offline synthetic-MNIST torchvision stand-in):
+# mp.set_start_method('spawn'), model.share_memory(), training in a torch.multiprocessing.Process, the parent
+# testing the model its child trained. One process: with several, hogwild's races make the losses nondeterministic
+# under PyTorch itself. The spawned child needs the torch alias too (Note [torch alias in spawned processes]).
+PROGRAMS += [Program("mnist_hogwild_spawn", "mnist_hogwild/main.py",
+                     ("--epochs", "2", "--num-processes", "1", "--log-interval", "5", "--save_model"), rtol=1e-5,
+                     masks=(r"\d+(?=\tTrain Epoch)",))]
+
+# facebookresearch/dlrm @ 090956ee dlrm_s_pytorch.py (one edit: a no-op SummaryWriter when tensorboard is absent) with
+# dlrm_data_pytorch.py, tricks/ and optim/ unchanged, on its random synthetic data: EmbeddingBag(sparse=True) tables
+# (sparse gradients for SGD and Adagrad), dot / cat feature interaction, quotient-remainder embeddings, bce loss,
+# --save-model. Before realprog25 it failed at import (torch._ops, torch.nn.parallel.parallel_apply) and at
+# EmbeddingBag(sparse=True).
+_DLRM = ("--mini-batch-size=4", "--data-size=64", "--print-freq=4", "--test-freq=8", "--arch-sparse-feature-size=4",
+         "--arch-mlp-bot=6-8-4", "--arch-embedding-size=20-30-40", "--num-indices-per-lookup=3",
+         "--loss-function=bce", "--round-targets=True", "--print-precision=6")
+PROGRAMS += [Program(f"dlrm_{name}", "dlrm/dlrm_s_pytorch.py", _DLRM + args, rtol=1e-5)
+             for name, args in (("sgd_dot", ("--nepochs=2", "--arch-mlp-top=16-8-1")),
+                                ("adagrad_save", ("--nepochs=1", "--arch-mlp-top=16-8-1", "--optimizer=adagrad",
+                                                  "--save-model=dlrm.pt")),
+                                ("qr_cat", ("--nepochs=1", "--arch-mlp-top=22-8-1", "--arch-interaction-op=cat",
+                                            "--qr-flag", "--qr-threshold=25")))]
+
+# pytorch/tutorials beginner_source/chatbot_tutorial.py as copied in ErikEkstedt/pytorch_chatbot_tutorial @ 1a02eee6
+# (its debugging sys.exit() removed, the mask a BoolTensor as today's tutorial has it; hidden 32, batch 8, lr 0.005,
+# the checkpoint to resume and the iteration count from argv) on a synthetic Cornell corpus (chatbot/make_data.py):
+# the GRU encoder over pack_padded_sequence / pad_packed_sequence, Luong dot attention, masked NLL loss with
+# masked_select, teacher forcing, clip_grad_norm_, torch.save of a checkpoint dict (state dicts, optimizer states,
+# voc.__dict__) every 15 iterations, a second run resuming from it (torch.load, load_state_dict into models and
+# Adam), GreedySearchDecoder answers.
+_CHATBOT_CKPT = "data/save/cb_model/cornell movie-dialogs corpus/2-2_32/30_checkpoint.tar"
+PROGRAMS += [Program("chatbot_tutorial_train_resume", "chatbot/chatbot_tutorial.py", (_CHATBOT_CKPT, "40"), rtol=1e-5,
+                     before=(("chatbot/make_data.py", ()), ("chatbot/chatbot_tutorial.py", ())))]
+
+# ikostrikov/pytorch-flows @ bf12ed91 main.py, flows.py, utils.py and datasets/ unchanged (import-only h5py / pandas /
+# torchvision stand-ins, a no-op tensorboardX; scikit-learn's make_moons data, matplotlib's moons plot written at
+# epoch 0): MAF (MADE masks, BatchNormFlow, Reverse), RealNVP coupling layers, Glow (LUInvertibleMM with scipy's LU,
+# orthogonal_ init), MADESplit + InvertibleMM (slogdet, inverse), the best model kept by copy.deepcopy, sampling.
+# Two epochs of 6 full-batch Adam steps: with 48 steps per epoch the float32 runs of two correct libraries part by
+# 1e-3 (Adam's sign-like steps on near-zero gradients amplify last-bit differences ~1e7 times; PyTorch's own float32
+# and float64 runs part by 2e-3 there).
+PROGRAMS += [Program(f"pytorch_flows_moons_{flow.replace('-', '_')}", "pytorch_flows/main.py",
+                     ("--dataset", "MOONS", "--flow", flow, "--epochs", "2", "--batch-size", "4000",
+                      "--test-batch-size", "3000", "--num-blocks", "3"), rtol=1e-4, slow=True)
+             for flow in ("maf", "realnvp", "glow", "maf-split-glow")]

@@ -15,7 +15,9 @@ module object, entered in sys.modules under both names), so
 ``torch.nn.functional is tensorcore.nn.functional`` and isinstance checks,
 pickling by module path and ``from torch.x import y`` all agree. A ``torch.<sub>``
 that tensorcore lacks raises ModuleNotFoundError naming ``torch.<sub>``, as a
-missing PyTorch submodule would. The real torch is never imported in that mode.
+missing PyTorch submodule would. The real torch is never imported in that mode,
+in child processes either (Note [torch alias in spawned processes] in
+spawn_alias/sitecustomize.py).
 """
 import importlib
 import importlib.abc
@@ -49,6 +51,12 @@ class _TorchAliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 def _install_alias():
+    # Children started by spawn/forkserver are fresh interpreters: spawn_alias/sitecustomize.py installs the
+    # alias there (Note [torch alias in spawned processes]).
+    os.environ["TENSORCORE_TORCH_ALIAS"] = "1"
+    spawn_site = os.path.join(os.path.dirname(os.path.abspath(__file__)), "spawn_alias")
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [spawn_site] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
     sys.meta_path.insert(0, _TorchAliasFinder())
     import tensorcore  # noqa: F401  (registers the package before any program import)
     sys.modules["torch"] = sys.modules["tensorcore"]

@@ -405,8 +405,6 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
         raise RuntimeError(f"Expected tensor for argument #1 'weight' to have the same type as tensor for argument #1 "
                            f"'per_sample_weights'; but type {weight.type()} does not equal "
                            f"{per_sample_weights.type()} (while checking arguments for embedding_bag)")
-    if sparse:
-        raise NotImplementedError("embedding_bag(sparse=True): tensorcore has no sparse gradients; use sparse=False")
     num_rows = weight.shape[0]
     if padding_idx is not None:
         if not -num_rows <= padding_idx < num_rows:
@@ -461,8 +459,16 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
     bag_of = np.repeat(np.arange(nb), ends - starts) if nb else np.zeros(0, dtype=np.int64)
     keep = idx != padding_idx if padding_idx is not None else np.ones(idx.size, dtype=bool)
     d = weight.shape[1]
-    rows = weight.index_select(0, flat.reshape(-1).long())
-    if scale_grad_by_freq and mode in ("sum", "mean") and rows.requires_grad:
+    if sparse and weight.requires_grad and _C.is_grad_enabled():
+        # sparse=True: the rows are looked up by the sparse embedding, so weight.grad becomes a sparse COO
+        # tensor with one entry per looked-up index (padding_idx's left out) holding that row's gradient,
+        # as PyTorch's _embedding_bag_sparse_backward builds it; the pooling below is ordinary autograd.
+        from ..sparse._embedding import sparse_embedding
+        rows = sparse_embedding(weight, flat.reshape(-1).long(), -1 if padding_idx is None else int(padding_idx),
+                                bool(scale_grad_by_freq))
+    else:
+        rows = weight.index_select(0, flat.reshape(-1).long())
+    if scale_grad_by_freq and mode in ("sum", "mean") and rows.requires_grad and not sparse:
         rows = _ScaleRowGrads.apply(rows, _from_np(_bag_grad_scales(idx, num_rows)[idx]).to(rows.dtype))
     if psw is not None:
         rows = rows * psw.reshape([-1, 1]).to(rows.dtype)

@@ -107,8 +107,6 @@ class EmbeddingBag(Module):
                     raise AssertionError("padding_idx must be within num_embeddings")
                 padding_idx = num_embeddings + padding_idx
         self.padding_idx = padding_idx
-        if sparse:
-            raise NotImplementedError("EmbeddingBag(sparse=True): tensorcore has no sparse gradients")
         if _weight is None:
             self.weight = Parameter(_C.empty([num_embeddings, embedding_dim], _factory_dtype(dtype)))
             self.reset_parameters()
