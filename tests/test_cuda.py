@@ -329,6 +329,10 @@ def test_a_small_mlp_trains_the_same_on_the_gpu():
     for p_cpu, p_gpu in zip(cpu_model.parameters(), gpu_model.parameters()):
         assert p_gpu.device.type == "cuda" and p_gpu.grad.device.type == "cuda"
         _same(p_gpu.grad, p_cpu.grad, rtol=1e-4, atol=1e-6)
+    back = gpu_model.cpu()  # Module.cpu moves parameters and their gradients back
+    for p_cpu, p_back in zip(cpu_model.parameters(), back.parameters()):
+        assert p_back.device.type == "cpu" and p_back.grad.device.type == "cpu"
+        np.testing.assert_allclose(p_back.detach().numpy(), p_cpu.detach().numpy(), rtol=1e-6, atol=1e-7)
 
 
 OPTIMIZERS = [

@@ -412,6 +412,7 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
         t->strides = src.strides();
         t->offset = src->offset;
         t->dtype = src.dtype();
+        t->device = src.device();  // Note [Device of a tensor]: `p.data = p.cuda()` moves p (Module.to)
       });
   cls.def("detach", &ops::detach);
   // Moves `src`'s history onto `self` after an in-place write (CopySlices).

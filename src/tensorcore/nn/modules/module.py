@@ -802,7 +802,7 @@ class Module:
         return self._apply(lambda t: t.type(dst_type))  # Tensor.type's checks, as PyTorch
 
     def cpu(self: _M) -> _M:
-        return self
+        return self._apply(lambda t: t.cpu())
 
     def cuda(self: _M, device: Any = None) -> _M:
         return self._apply(lambda t: t.cuda(device))
