@@ -15,7 +15,8 @@ import tensorcore as tc
 torch = pytest.importorskip("torch")
 
 _RUNNER = os.path.join(os.path.dirname(__file__), "real_programs", "run_program.py")
-_SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+# The folder holding the tensorcore these tests import (src/ in a checkout, site-packages in CI).
+_SRC = os.path.dirname(os.path.dirname(os.path.abspath(tc.__file__)))
 
 
 def _np(t):
