@@ -81,6 +81,7 @@ Edge gradient_edge(const Tensor& t) {
     refresh_stale_view(t);  // Note [Stale view history]
   if (m->grad_fn) return {m->grad_fn, m->output_nr};
   if (m->requires_grad) return {grad_accumulator(t), 0};
+  check_no_grad_view_history(t);  // Note [Views taken in no_grad mode]
   return {};
 }
 

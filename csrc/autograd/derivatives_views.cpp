@@ -45,7 +45,11 @@ Grads copy_slices_backward(FormulaNode& n, const Grads& g) {
   const auto& a = n.attrs_as<attrs::CopySlices>();
   Tensor gc = contiguous(a.perm.empty() ? g[0] : permute(g[0], a.perm));
   Tensor g_value = clone(ops::as_strided(gc, a.size, a.stride, gc->offset + a.offset));
-  Tensor g_base = sub(gc, as_strided_scatter_zeros(g_value, a.base_shape, a.size, a.stride, a.offset));
+  // The window's part of the base gradient is zeroed with a mask rather than by subtracting g_value:
+  // gc - g_value is nan where the gradient is infinite (exp overflowed), where PyTorch's zeroing gives 0.
+  Tensor window =
+      as_strided_scatter_zeros(ones(a.size, DType::Bool, gc.device()), a.base_shape, a.size, a.stride, a.offset);
+  Tensor g_base = masked_fill(gc, window, zeros({}, gc.dtype(), gc.device()));
   if (!a.perm.empty()) {
     Shape inverse(a.perm.size());
     for (size_t i = 0; i < a.perm.size(); ++i) inverse[a.perm[i]] = static_cast<int64_t>(i);

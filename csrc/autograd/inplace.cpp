@@ -48,7 +48,39 @@ bool overlaps_itself(const Tensor& t) {
         "output of the custom Function.");
 }
 
+// Note [Views taken in no_grad mode]
+// A view taken while grad mode is off (ops/views.cpp note_view marks it, and every view taken of it) is
+// refused, as in PyTorch (its CreationMeta::NO_GRAD_MODE):
+//  - an in-place write with grad mode on that autograd would record (self, its base or another operand
+//    requires grad): nothing says whether the write should be tracked;
+//  - any use that needs its history once its base has been written since it was taken (the version
+//    moved; PyTorch refuses even when the write was itself under no_grad, an optimizer step).
+// Such a view requires grad when its base does (Tensor::requires_grad), without a grad_fn or an
+// accumulator of its own: ops on it record, and no gradient reaches it or its base through it.
+[[noreturn]] void raise_no_grad_view_write(const AutogradMeta& m, bool indirect) {
+  std::string prefix = "A view was created in";
+  if (m.grad_fn) {
+    std::string fn = m.grad_fn->name();
+    const size_t backward = fn.rfind("Backward");
+    if (backward != std::string::npos) fn.erase(backward);
+    prefix = "Output " + std::to_string(m.output_nr) + " of " + fn + " is a view of a view which was created in";
+  }
+  raise(ErrorKind::Runtime, prefix, " no_grad mode and ",
+        indirect ? "its base or another view of its base has been" : "is being",
+        " modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is "
+        "forbidden. You can clarify your code by moving both the view and the inplace either both inside the "
+        "no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to "
+        "be tracked).");
+}
+
 }  // namespace
+
+void check_no_grad_view_history(const Tensor& t) {
+  const AutogradMeta* m = t->autograd.get();
+  if (m && m->view_creation == ViewCreation::NoGradMode && m->view_base.defined() && m->view_version != t.version() &&
+      m->view_base.requires_grad())
+    raise_no_grad_view_write(*m, true);
+}
 
 namespace {
 // What CopySlices needs of a write through a view of `base` (Note [In-place on views]).
@@ -71,9 +103,12 @@ void check_view_write(const Tensor& self, const Tensor& base, const char* op) {
 }
 }  // namespace
 
-void check_inplace(const Tensor& self, const char* op, bool writes_data) {
+void check_inplace(const Tensor& self, const char* op, bool writes_data, bool others_require_grad) {
   AutogradMeta* m = self->autograd.get();
   if (!m || !grad_enabled()) return;
+  // Note [Views taken in no_grad mode]: PyTorch checks this first.
+  if (m->view_creation == ViewCreation::NoGradMode && (others_require_grad || self.requires_grad()))
+    raise_no_grad_view_write(*m, false);
   Tensor base = view_root(self);
   // Not a view, or a view of a tensor autograd does not track yet (a plain
   // write, unless the op brings a gradient in: rebase_history checks that).
@@ -142,6 +177,9 @@ void move_retained_grad(AutogradMeta& m, const std::shared_ptr<Node>& old_fn) {
 void rebase_history(const Tensor& self, const Tensor& result) {
   AutogradMeta* rm = result->autograd.get();
   TC_INTERNAL_ASSERT(rm && rm->grad_fn);
+  // (a caller that did not tell check_inplace about its other operands: refused after the write)
+  if (self->autograd && self->autograd->view_creation == ViewCreation::NoGradMode)
+    raise_no_grad_view_write(*self->autograd, false);
   Tensor base = view_root(self);
   if (base.defined() && !base.requires_grad()) check_view_write(self, base, "in-place");  // (see check_inplace)
   AutogradMeta& m = meta(self);

@@ -20,7 +20,11 @@ namespace tc::autograd {
 // writes_data: false for the in-place view ops (t_, unsqueeze_, ...), which
 // change only the geometry: the checks of a write through a view (overlap,
 // dtype, dense base) do not apply to them (Note [In-place view ops]).
-void check_inplace(const Tensor& self, const char* op, bool writes_data = true);
+// others_require_grad: another operand brings a gradient in (Note [Views taken in no_grad mode]).
+void check_inplace(const Tensor& self, const char* op, bool writes_data = true, bool others_require_grad = false);
+// Raises when `t`, a view taken in no_grad mode of a tensor that requires grad, is used after its base was
+// written (Note [Views taken in no_grad mode]).
+void check_no_grad_view_history(const Tensor& t);
 
 // The input an in-place op computes from when it records history: a copy of
 // self's current values (the op's backward may save it, and the write is about

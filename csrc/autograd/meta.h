@@ -27,6 +27,7 @@ enum class ViewCreation : uint8_t {
   Default,
   MultiOutput,       // an output of split/chunk/unbind (Note [Multi-output views])
   InCustomFunction,  // an output of a custom autograd.Function that is a view, or an input it returned as-is
+  NoGradMode,        // taken while grad mode was off (Note [Views taken in no_grad mode], inplace.cpp)
 };
 
 struct AutogradMeta {

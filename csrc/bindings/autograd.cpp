@@ -344,6 +344,7 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   });
   cls.def_property_readonly("_grad_fn", [](const Tensor& t) -> py::object {
     AutogradMeta* m = t->autograd.get();
+    if (m && !m->grad_fn) autograd::check_no_grad_view_history(t);  // Note [Views taken in no_grad mode]
     if (!m || !m->grad_fn) return py::none();
     autograd::gradient_edge(t);  // a stale view's grad_fn is regenerated first (Note [Stale view history])
     return py::cast(m->grad_fn);
@@ -418,8 +419,10 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   // Moves `src`'s history onto `self` after an in-place write (CopySlices).
   cls.def(
       "_check_inplace",
-      [](const Tensor& self, const char* op, bool writes_data) { autograd::check_inplace(self, op, writes_data); },
-      py::arg("op"), py::arg("writes_data") = true);
+      [](const Tensor& self, const char* op, bool writes_data, bool others_require_grad) {
+        autograd::check_inplace(self, op, writes_data, others_require_grad);
+      },
+      py::arg("op"), py::arg("writes_data") = true, py::arg("others_require_grad") = false);
   cls.def("_rebase_history", [](Tensor& self, const Tensor& src) { autograd::rebase_history(self, src); });
   // Note [View creation meta]: a custom Function's output that is a view refuses in-place writes.
   cls.def("_mark_custom_function_view", [](const Tensor& t) {
@@ -453,6 +456,10 @@ void init_autograd(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
     if (t->autograd) {
       t->autograd->grad_fn.reset();
       t->autograd->requires_grad = false;
+      // A non-differentiable output is no view either (PyTorch: `_base` None), or it would answer its
+      // base's requires_grad (Tensor::requires_grad).
+      t->autograd->view_base = Tensor();
+      t->autograd->view_creation = autograd::ViewCreation::Default;
     }
   });
 

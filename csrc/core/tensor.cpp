@@ -48,7 +48,13 @@ bool TensorImpl::is_contiguous() const {
 
 int64_t Tensor::size(int64_t d) const { return p_->sizes[d]; }
 
-bool Tensor::requires_grad() const { return p_->autograd && p_->autograd->requires_grad; }
+// A view answers for its base too (PyTorch's DifferentiableViewMeta): a view taken in no_grad mode of a
+// tensor that requires grad requires grad, without a grad_fn or an accumulator of its own
+// (Note [Views taken in no_grad mode], autograd/inplace.cpp).
+bool Tensor::requires_grad() const {
+  const AutogradMeta* m = p_->autograd.get();
+  return m && (m->requires_grad || (m->view_base.defined() && m->view_base.requires_grad()));
+}
 
 Shape contiguous_strides(const Shape& sizes) {
   Shape st(sizes.size());

@@ -354,7 +354,9 @@ void binary_into(BinaryOp op, Tensor& out, const Tensor& a, const Tensor& b, con
   kernels::binary(kernel_op, it, compute);
 }
 
-void check_inplace_target(const Tensor& self, const char* name) { autograd::check_inplace(self, name); }
+void check_inplace_target(const Tensor& self, const char* name, const Tensor* other = nullptr) {
+  autograd::check_inplace(self, name, true, other && other->defined() && other->requires_grad());
+}
 
 }  // namespace
 
@@ -516,7 +518,7 @@ Tensor& binary_out(BinaryOp op, const Tensor& a, const Tensor& b, Tensor& out) {
 
 Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other) {
   const char* name = binary_name(op);
-  check_inplace_target(self, name);
+  check_inplace_target(self, name, &other);
   Rule rule = binary_rule(op);
   DType common = result_type({&self, &other});
   DType result = (rule == Rule::Float && !is_floating(common) && !is_complex(common)) ? g_default_dtype : common;
@@ -1019,7 +1021,7 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   // replaced must stop passing the gradient to its old history (zeros, as
   // PyTorch's CopyBackwards), even when src is constant.
   bool grad = autograd::any_requires_grad({&dst, &src});
-  if (grad) check_inplace_target(dst, "copy");
+  if (grad) check_inplace_target(dst, "copy", &src);
   check_no_internal_overlap(dst);
   check_no_partial_overlap(dst, src);
   Tensor s = src;

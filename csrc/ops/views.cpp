@@ -31,6 +31,8 @@ void note_view(const Tensor& base, const Tensor& out) {
   // Note [View creation meta]: a view of a split/unbind output (or of a custom Function's view output) is
   // refused in-place writes as that output is.
   m.view_creation = bm ? bm->view_creation : autograd::ViewCreation::Default;
+  // Note [Views taken in no_grad mode] (autograd/inplace.cpp): grad mode off marks the view whatever it inherits.
+  if (!autograd::grad_enabled()) m.view_creation = autograd::ViewCreation::NoGradMode;
 }
 
 // The outputs of one recorded split/unbind node (Note [Multi-output views], autograd/inplace.cpp).

@@ -140,7 +140,9 @@ def _addcdiv_integer_check(tensor1, tensor2):
 def _name_inplace_grad_fn(self, name, *others):
     """grad_fn naming for an in-place composite: `self` is both input and
     output, so only the other operands tell whether a new node was recorded."""
-    if self.requires_grad and _C.is_grad_enabled():
+    # A write through a differentiable view recorded CopySlices on its base, and the view's grad_fn is its
+    # regenerated view node (AsStridedBackward0), whose name PyTorch keeps.
+    if self.requires_grad and _C.is_grad_enabled() and self._base is None:
         # (self among the operands, v.addcmul_(v, v), already carries the new node: it tells nothing)
         _C._rename_grad_fn(self, name, [t for t in others if isinstance(t, Tensor) and t is not self])
     return self

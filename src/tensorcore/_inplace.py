@@ -26,7 +26,7 @@ def write_inplace(self, name, compute, *others):
     if not tracked:
         with no_grad():
             return _C.copy_(self, compute(self))
-    self._check_inplace(name)
+    self._check_inplace(name, others_require_grad=not self.requires_grad)
     result = compute(self._snapshot_for_inplace())
     with no_grad():
         _C.copy_(self, result)

@@ -94,10 +94,14 @@ def _numpy_values(t):
 
 def __repr__(self, *, tensor_contents=None):
     values = _numpy_values(self)
-    fn = self._grad_fn
+    try:
+        fn = self._grad_fn
+        fn_name = fn.name().rsplit("::", 1)[-1] if fn is not None else None
+    except RuntimeError:  # a view taken in no_grad mode whose base was written since (PyTorch prints this)
+        fn, fn_name = None, "Invalid"
     return _tensor_str.format_tensor(
         values, self.dtype.name, shape=tuple(self.shape), default_dtype_name=_C.get_default_dtype().name,
-        requires_grad=self.requires_grad and fn is None, grad_fn_name=fn.name().rsplit("::", 1)[-1] if fn is not None else None,
+        requires_grad=self.requires_grad and fn is None, grad_fn_name=fn_name,
         prefix=_repr_prefix(self), device=self.device)
 
 

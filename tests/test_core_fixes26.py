@@ -1,0 +1,206 @@
+"""Autograd fixes of stop 33, each compared with PyTorch: an infinite gradient through a write into a view,
+the grad_fn of a view written by addcmul_/addcdiv_, and views taken in no_grad mode
+(Note [Views taken in no_grad mode], csrc/autograd/inplace.cpp)."""
+import math
+
+import numpy as np
+import pytest
+
+import tensorcore as tc
+
+torch = pytest.importorskip("torch")
+
+
+def _both(fn):
+    """fn(library) under both libraries: (torch's result, tensorcore's), exceptions as (type name, message)."""
+    out = []
+    for m in (torch, tc):
+        try:
+            out.append(fn(m))
+        except Exception as e:  # noqa: BLE001 - compared below
+            out.append((type(e).__name__, str(e)))
+    return out
+
+
+# ---------------------------------------------------------------- CopySlices with an infinite gradient
+def test_write_through_a_view_passes_an_infinite_gradient_as_inf():
+    # The base's gradient outside the written window was grad - window (inf - inf = nan); PyTorch zeroes
+    # the window instead.
+    def run(m):
+        leaf = m.tensor([[1.0, 14.0], [0.5, 2.0]], requires_grad=True)
+        x = leaf * 1.0
+        x.view_as(x)[:] = x * 2
+        x.exp_()
+        x.exp().mean().backward()
+        return leaf.grad.tolist()
+    t, c = _both(run)
+    assert math.isinf(t[0][1]) and math.isinf(c[0][1])
+    np.testing.assert_allclose(c, t, rtol=1e-5)
+
+
+@pytest.mark.parametrize("window", ["row", "column", "all"])
+def test_copy_slices_gradient_outside_the_window_keeps_nonfinite_values(window):
+    def run(m):
+        leaf = m.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+        x = leaf * 1.0
+        v = {"row": lambda: x[0], "column": lambda: x[:, 1], "all": lambda: x.view(6)}[window]()
+        v.mul_(3)
+        (x * m.tensor([[math.inf, 1.0, -math.inf], [2.0, math.inf, 1.0]])).sum().backward()
+        return leaf.grad.tolist()
+    t, c = _both(run)
+    np.testing.assert_array_equal(np.array(c), np.array(t))
+
+
+def test_copy_slices_double_backward_still_works():
+    def run(m):
+        leaf = m.tensor([0.5, 1.5, -2.0], dtype=m.float64, requires_grad=True)
+        x = leaf * leaf
+        x[1:].mul_(x[1:].clone())
+        (g,) = m.autograd.grad(x.sum(), leaf, create_graph=True)
+        (gg,) = m.autograd.grad(g.sum(), leaf)
+        return g.tolist(), gg.tolist()
+    t, c = _both(run)
+    np.testing.assert_allclose(c[0], t[0])
+    np.testing.assert_allclose(c[1], t[1])
+
+
+# ---------------------------------------------------------------- addcmul_ / addcdiv_ on views
+@pytest.mark.parametrize("op", ["addcmul_", "addcdiv_"])
+@pytest.mark.parametrize("case", ["plain_base", "tracked_base", "transposed", "self_operands"])
+def test_addcmul_through_a_view_names_the_regenerated_view(op, case):
+    def run(m):
+        t1 = m.ones(3, requires_grad=True)
+        if case == "self_operands":
+            base = t1 * 1
+            v = base[1:]
+            getattr(v, op)(v, v + 1)
+        else:
+            base = m.zeros(2, 3) if case != "tracked_base" else m.zeros(2, 3, requires_grad=True) * 1
+            v = base[0] if case != "transposed" else base.t()[:, 0]
+            getattr(v, op)(t1, t1)
+        return v.grad_fn.name(), base.grad_fn.name()
+    t, c = _both(run)
+    assert c == t
+
+
+def test_addcmul_on_a_plain_tensor_is_still_named():
+    t, c = _both(lambda m: (m.zeros(3) * 1).addcmul_(m.ones(3, requires_grad=True), m.ones(3)).grad_fn.name())
+    assert c == t == "AddcmulBackward0"
+
+
+# ---------------------------------------------------------------- views taken in no_grad mode
+def _no_grad_view(m, base, take=lambda b: b[0]):
+    with m.no_grad():
+        return take(base)
+
+
+@pytest.mark.parametrize("base_kind", ["leaf", "non_leaf", "plain"])
+def test_no_grad_view_requires_grad_as_its_base(base_kind):
+    def run(m):
+        base = {"leaf": lambda: m.ones(2, 3, requires_grad=True),
+                "non_leaf": lambda: m.ones(2, 3, requires_grad=True) * 1,
+                "plain": lambda: m.ones(2, 3)}[base_kind]()
+        v = _no_grad_view(m, base)
+        u = v * 2
+        return v.requires_grad, v.grad_fn is None, v.is_leaf, u.requires_grad, repr(v), repr(v.view(3))
+    t, c = _both(run)
+    assert c == t
+
+
+def test_no_grad_view_passes_no_gradient():
+    def run(m):
+        leaf = m.ones(2, 3, requires_grad=True)
+        v = _no_grad_view(m, leaf)
+        u = (v * 2).sum()
+        u.backward()
+        return u.grad_fn.name(), v.grad, leaf.grad
+    t, c = _both(run)
+    assert c == t == ("SumBackward0", None, None)
+
+
+@pytest.mark.parametrize("write", ["mul_scalar", "mul_tracked", "copy_tracked", "add_tracked", "addcmul_tracked",
+                                   "setitem_tracked", "exp_"])
+@pytest.mark.parametrize("base_kind", ["leaf", "non_leaf", "plain"])
+def test_in_place_write_into_a_no_grad_view_is_refused(write, base_kind):
+    def run(m):
+        t1 = m.ones(3, requires_grad=True)
+        base = {"leaf": lambda: m.ones(2, 3, requires_grad=True),
+                "non_leaf": lambda: m.ones(2, 3, requires_grad=True) * 1,
+                "plain": lambda: m.ones(2, 3)}[base_kind]()
+        v = _no_grad_view(m, base)
+        {"mul_scalar": lambda: v.mul_(2), "mul_tracked": lambda: v.mul_(t1), "copy_tracked": lambda: v.copy_(t1),
+         "add_tracked": lambda: v.add_(t1), "addcmul_tracked": lambda: v.addcmul_(t1, t1),
+         "setitem_tracked": lambda: v.__setitem__(slice(None), t1), "exp_": lambda: v.exp_()}[write]()
+        return v.grad_fn.name() if v.grad_fn is not None else None, base.sum().item()
+    t, c = _both(run)
+    if isinstance(t, tuple) and t[0] == "RuntimeError":
+        assert c == t  # same type and message
+        assert "no_grad mode" in t[1]
+    else:
+        assert c == t
+
+
+def test_write_into_a_view_of_a_no_grad_view_names_its_node():
+    def run(m):
+        base = m.ones(2, 3, requires_grad=True) * 1
+        w = _no_grad_view(m, base).view(3)
+        return w.grad_fn.name(), w.mul_(2)
+    t, c = _both(run)
+    assert c == t
+    assert t[1].startswith("Output 0 of View is a view of a view which was created in no_grad mode")
+
+
+def test_no_grad_views_inside_no_grad_and_without_tracking_are_allowed():
+    def run(m):
+        leaf = m.ones(2, 3, requires_grad=True)
+        with m.no_grad():
+            v = leaf[0]
+            v.mul_(2)
+        p = m.ones(2, 3)
+        w = _no_grad_view(m, p)
+        w.add_(m.ones(3))  # nothing requires grad: a plain write
+        return leaf.tolist(), p.tolist(), w.requires_grad
+    t, c = _both(run)
+    assert c == t
+
+
+@pytest.mark.parametrize("base_write", ["no_grad", "tracked"])
+def test_no_grad_view_used_after_its_base_was_written_is_refused(base_write):
+    def run(m):
+        leaf = m.ones(2, 3, requires_grad=True)
+        base = leaf if base_write == "no_grad" else leaf * 1
+        v = _no_grad_view(m, base)
+        if base_write == "no_grad":
+            with m.no_grad():
+                base.mul_(2)  # an optimizer step
+        else:
+            base.mul_(2)
+        printed = repr(v)
+        try:
+            v * 2
+            used = "ok"
+        except RuntimeError as e:
+            used = str(e)
+        return printed, used
+    t, c = _both(run)
+    assert c == t
+    assert t[0].endswith("grad_fn=<Invalid>)")
+    assert "its base or another view of its base has been modified inplace" in t[1]
+
+
+def test_custom_function_non_differentiable_input_returned_is_not_a_view():
+    def run(m):
+        class Passthrough(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, a, b):
+                ctx.mark_non_differentiable(a)
+                return a, b * 2
+
+            @staticmethod
+            def backward(ctx, ga, gb):
+                return None, gb * 2
+        x = m.ones(2, requires_grad=True)
+        a, b = Passthrough.apply(x, m.ones(2, requires_grad=True))
+        return a._base is None, a.requires_grad, a.is_leaf, b.requires_grad
+    t, c = _both(run)
+    assert c == t
