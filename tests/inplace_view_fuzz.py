@@ -24,6 +24,13 @@ import torch
 
 import tensorcore as tc
 
+def _no_grad_add(v, m):
+    # (a with-block: an error inside must not leave grad mode off for the cases after it)
+    with m.no_grad():
+        v.add_(1)
+    return v
+
+
 VIEWS = [
     ("x[0]", lambda x: x[0] if x.dim() > 0 and x.shape[0] > 0 else x),
     ("x[:, 1]", lambda x: x[:, 1] if x.dim() > 1 and x.shape[1] > 1 else x),
@@ -77,7 +84,7 @@ INPLACE = [
     ("index_add_", lambda v, m: v.index_add_(0, m.tensor([0]), v[:1].clone()) if v.dim() > 0 and v.shape[0] > 0 else v),
     ("lerp_", lambda v, m: v.lerp_(m.zeros(v.shape), 0.3)),
     ("data_mul", lambda v, m: v.data.mul_(2)),
-    ("no_grad_add", lambda v, m: (lambda ctx: (ctx.__enter__(), v.add_(1), ctx.__exit__(None, None, None)))(m.no_grad())),
+    ("no_grad_add", lambda v, m: _no_grad_add(v, m)),
     ("t_()", lambda v, m: v.t_() if v.dim() == 2 else v),
     ("squeeze_()", lambda v, m: v.squeeze_()),
     ("unsqueeze_(0)", lambda v, m: v.unsqueeze_(0)),

@@ -204,3 +204,64 @@ def test_custom_function_non_differentiable_input_returned_is_not_a_view():
         return a._base is None, a.requires_grad, a.is_leaf, b.requires_grad
     t, c = _both(run)
     assert c == t
+
+
+# ---------------------------------------------------------------- fill_ / zero_ through an expanded view
+@pytest.mark.parametrize("op", ["fill", "zero", "fill_tensor", "add"])
+@pytest.mark.parametrize("tracked", [True, False])
+def test_one_value_written_through_an_expanded_view(op, tracked):
+    # PyTorch writes one value through every alias (fill_, zero_), recording CopySlices when the base is
+    # tracked; anything else through the aliases is refused.
+    def run(m):
+        x = m.ones(2, 3, requires_grad=True) * 1 if tracked else m.ones(2, 3)
+        e = x.unsqueeze(0).expand(2, 2, 3)
+        {"fill": lambda: e.fill_(3), "zero": lambda: e.zero_(), "fill_tensor": lambda: e.fill_(m.tensor(3.0)),
+         "add": lambda: e.add_(1)}[op]()
+        return x.tolist(), x.grad_fn.name() if x.grad_fn is not None else None, \
+            e.grad_fn.name() if e.grad_fn is not None else None
+    t, c = _both(run)
+    assert c == t
+
+
+@pytest.mark.parametrize("op", ["fill", "zero"])
+def test_backward_through_an_expanded_fill_is_refused_as_in_pytorch(op):
+    def run(m):
+        leaf = m.arange(6.0, requires_grad=True)
+        x = (leaf * 2).view(2, 3)
+        e = x[0].unsqueeze(0).expand(2, 3)
+        e.zero_() if op == "zero" else e.fill_(7)
+        ((x * x).sum() + e.sum()).backward()
+        return leaf.grad.tolist()
+    t, c = _both(run)
+    assert c == t
+    assert t[0] == "RuntimeError" and "more than one element of the written-to tensor" in t[1]
+
+
+# ---------------------------------------------------------------- as_strided of a view, written in place
+@pytest.mark.parametrize("op", ["sin_", "mul_", "mul_tensor", "exp_", "clamp_", "addcmul_", "lerp_", "setitem",
+                                "masked_fill_", "index_add_"])
+@pytest.mark.parametrize("take", ["as_strided_of_select", "as_strided_of_slice", "as_strided_of_root"])
+def test_in_place_write_through_as_strided_of_a_view_reaches_its_whole_window(op, take):
+    # The window of x.select(-1, 0).as_strided((2,), (1,)) is x[0, 0] and x[0, 1]; the old value's gradient
+    # must reach both (it reached only the positions select covers).
+    def run(m):
+        def f(values):
+            return m.tensor(values, dtype=m.float64)
+        leaf = m.tensor([[0.5, 1.0, 1.5], [2.0, 3.0, 4.0]], dtype=m.float64, requires_grad=True)
+        x = leaf * 1.0
+        v = {"as_strided_of_select": lambda: x.select(-1, 0).as_strided((2,), (1,)),
+             "as_strided_of_slice": lambda: x[1:].as_strided((2,), (2,), 1),
+             "as_strided_of_root": lambda: x.as_strided((2,), (1,), 1)}[take]()
+        {"sin_": lambda: v.sin_(), "mul_": lambda: v.mul_(3), "mul_tensor": lambda: v.mul_(f([2.0, 5.0])),
+         "exp_": lambda: v.exp_(), "clamp_": lambda: v.clamp_(0.7, 2.5),
+         "addcmul_": lambda: v.addcmul_(f([1.0, 2.0]), f([3.0, 4.0])),
+         "lerp_": lambda: v.lerp_(f([9.0, 9.0]), 0.5), "setitem": lambda: v.__setitem__(0, 5.0),
+         "masked_fill_": lambda: v.masked_fill_(m.tensor([True, False]), 1.0),
+         "index_add_": lambda: v.index_add_(0, m.tensor([1]), f([7.0]))}[op]()
+        weights = m.tensor([[1.0, 10.0, 100.0], [1e3, 1e4, 1e5]], dtype=m.float64)
+        (x * weights).sum().backward()
+        return x.tolist(), leaf.grad.tolist(), v.grad_fn.name()
+    t, c = _both(run)
+    np.testing.assert_allclose(c[0], t[0], rtol=1e-12)
+    np.testing.assert_allclose(c[1], t[1], rtol=1e-12)
+    assert c[2] == t[2]

@@ -41,8 +41,17 @@ Grads view_as_complex_backward(FormulaNode&, const Grads& g) { return {view_as_r
 // (x.t_(); x[0] = v) is contiguous once its dims are permuted by decreasing
 // stride, so the gradient is permuted the same way, split as for a contiguous
 // base, and permuted back.
+namespace {
+bool non_overlapping(const Shape& size, const Shape& stride);
+}  // namespace
+
 Grads copy_slices_backward(FormulaNode& n, const Grads& g) {
   const auto& a = n.attrs_as<attrs::CopySlices>();
+  // A write of one value through an expanded view (fill_, zero_) is allowed forward; PyTorch's CopySlices
+  // then writes the gradient back through the same aliases and refuses, so the backward refuses as well.
+  TC_CHECK(non_overlapping(a.size, a.stride),
+           "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+           "location. Please clone() the tensor before performing the operation.");
   Tensor gc = contiguous(a.perm.empty() ? g[0] : permute(g[0], a.perm));
   Tensor g_value = clone(ops::as_strided(gc, a.size, a.stride, gc->offset + a.offset));
   // The window's part of the base gradient is zeroed with a mask rather than by subtracting g_value:

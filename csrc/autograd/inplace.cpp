@@ -1,6 +1,7 @@
 #include "autograd/inplace.h"
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 
 #include "autograd/derivatives.h"
@@ -85,7 +86,10 @@ void check_no_grad_view_history(const Tensor& t) {
 namespace {
 // What CopySlices needs of a write through a view of `base` (Note [In-place on views]).
 void check_view_write(const Tensor& self, const Tensor& base, const char* op) {
-  if (overlaps_itself(self))
+  // fill_ and zero_ write one value everywhere, which is well defined on overlapping memory, and their
+  // gradient (zeros) does not depend on the write's replay: PyTorch allows them through an expanded view.
+  const bool writes_one_value = std::strcmp(op, "fill") == 0 || std::strcmp(op, "zero") == 0;
+  if (overlaps_itself(self) && !writes_one_value)
     raise(ErrorKind::Runtime,
           "unsupported operation: more than one element of the written-to tensor refers to a "
           "single memory location. Please clone() the tensor before performing the operation.");
@@ -156,6 +160,25 @@ Tensor snapshot_for_inplace(const Tensor& self) {
     cm.requires_grad = m->requires_grad;
     cm.grad_fn = m->grad_fn;
     cm.output_nr = m->output_nr;
+    // Note [An as_strided view's write reaches its whole window]
+    // PyTorch's CopySlices hands the gradient of the op's old value straight to the base's window; here it
+    // flows through the view's own history instead, which is the same thing for every view op but
+    // as_strided of a view: its backward keeps only the storage positions its input covers
+    // (x.select(-1, 0).as_strided((2,), (1,)) reaches x[0, 1], which select does not), as PyTorch's does out
+    // of place. So such a view's old value is read through as_strided of the root, whose elements are every
+    // position of the window (check_view_write: the root is dense).
+    auto* fn = dynamic_cast<FormulaNode*>(m->grad_fn.get());
+    const auto* geometry = fn ? std::any_cast<attrs::AsStrided>(&fn->attrs) : nullptr;
+    Tensor base = view_root(self);
+    if (geometry && base.defined() && base.requires_grad() &&
+        (geometry->input_size != base.sizes() || geometry->input_stride != base.strides() ||
+         geometry->input_offset != base->offset)) {
+      EnableGradGuard grad_on;
+      cm.grad_fn.reset();
+      if (auto* n = record("AsStridedBackward0", d::as_strided_backward, {&base}, {&copy}))
+        n->attrs =
+            attrs::AsStrided{base.sizes(), base.strides(), base->offset, self.sizes(), self.strides(), self->offset};
+    }
   }
   return copy;
 }

@@ -1044,22 +1044,8 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
 }
 
 namespace {
-Tensor& fill_recording(Tensor& t, Scalar v, const char* node) {
-  if (autograd::any_requires_grad({&t})) {
-    // The new values do not depend on the old ones: a zero gradient flows back.
-    Tensor filled;
-    {
-      autograd::NoGradGuard ng;
-      filled = full(t.sizes(), v, t.dtype());
-    }
-    record(node, d::fill_backward, {&t}, {&filled});
-    {
-      autograd::NoGradGuard ng;
-      copy_(t, filled);
-    }
-    autograd::rebase_history(t, filled);
-    return t;
-  }
+// Writes v into every element of t (an expanded t included: one value through every alias).
+void fill_values(Tensor& t, Scalar v) {
   if (t.is_contiguous()) {
     fill_scalar(t, v);
   } else {
@@ -1070,6 +1056,22 @@ Tensor& fill_recording(Tensor& t, Scalar v, const char* node) {
     kernels::copy(it, t.dtype(), t.dtype());
   }
   t.bump_version();
+}
+
+Tensor& fill_recording(Tensor& t, Scalar v, const char* node) {
+  if (!autograd::any_requires_grad({&t})) {
+    fill_values(t, v);
+    return t;
+  }
+  // The new values do not depend on the old ones: a zero gradient flows back.
+  Tensor filled;
+  {
+    autograd::NoGradGuard ng;
+    filled = full(t.sizes(), v, t.dtype());
+  }
+  record(node, d::fill_backward, {&t}, {&filled});
+  fill_values(t, v);  // (not copy_: an expanded view of a tracked tensor may be filled, as in PyTorch)
+  autograd::rebase_history(t, filled);
   return t;
 }
 
