@@ -6,6 +6,7 @@
 #include "bindings/common.h"
 #include "core/iterator.h"
 #include "core/shape_util.h"
+#include "core/storage_resize.h"
 
 namespace tc::py_glue {
 
@@ -173,6 +174,17 @@ void init_tensor(py::module_& m, py::class_<TensorImpl, Tensor>& cls) {
   cls.def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t->data_bytes()); });
   cls.def("_storage_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t->storage->data); });
   cls.def("_storage_nbytes", [](const Tensor& t) { return t->storage->nbytes; });
+  // Note [Storages as byte tensors] (tensorcore/storage.py): a 1-D tensor of `dtype` over t's whole block
+  // (offset 0, nbytes / itemsize elements), with a version counter and autograd state of its own.
+  cls.def("_storage_view", [](const Tensor& t, DType dtype) {
+    const int64_t n = static_cast<int64_t>(t->storage->nbytes / itemsize(dtype));
+    return Tensor(new TensorImpl(t->storage, dtype, {n}, {1}, 0, std::make_shared<VersionCounter>()));
+  });
+  cls.def("_storage_id", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t->storage.get()); });
+  cls.def("_storage_resize_", [](const Tensor& t, int64_t nbytes) {
+    TC_CHECK(nbytes >= 0, "resize_(): the new size ", nbytes, " of the storage is negative");
+    resize_storage(*t->storage, static_cast<size_t>(nbytes));
+  });
   // is_contiguous(memory_format): the channels-last layouts are dense strides in NHWC / NDHWC order
   // (PyTorch's compute_channels_last_contiguous_2d/_3d: size-1 dims are free), Note [Channels-last layouts]
   // in tensorcore/_tensor.py.

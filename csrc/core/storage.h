@@ -37,6 +37,10 @@ struct StorageImpl {
   // through raw_data_bytes. An op with no kernel for the device therefore
   // fails with NotImplementedError naming the device, never a segfault.
   bool device_memory = false;
+  // Note [Shrunk storage]: the block was made smaller in place (UntypedStorage.resize_, e.g. resize_(0) to
+  // free a parameter's memory), so a tensor over it may reach past its end: host access then checks the
+  // tensor's extent against the block (TensorImpl::data_bytes) and raises instead of reading out of bounds.
+  bool shrunk = false;
   alignas(64) unsigned char inline_buf[kInlineBytes];
 
   StorageImpl() = default;

@@ -16,4 +16,20 @@ void grow_storage(StorageImpl& s, size_t nbytes) {
   s.nbytes = nbytes;
 }
 
+void resize_storage(StorageImpl& s, size_t nbytes) {
+  if (nbytes >= s.nbytes) {
+    grow_storage(s, nbytes);
+    return;
+  }
+  TC_CHECK(!s.release && !s.allocator, "Trying to resize storage that is not resizable");
+  if (s.data != s.inline_buf) {
+    void* fresh = nbytes <= kInlineBytes ? static_cast<void*>(s.inline_buf) : cpu_alloc(nbytes);
+    if (nbytes) std::memcpy(fresh, s.data, nbytes);
+    cpu_free(s.data, s.nbytes);
+    s.data = fresh;
+  }
+  s.nbytes = nbytes;
+  s.shrunk = true;
+}
+
 }  // namespace tc

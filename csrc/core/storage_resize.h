@@ -16,4 +16,8 @@ namespace tc {
 // Does nothing when the block already holds `nbytes`.
 void grow_storage(StorageImpl& s, size_t nbytes);
 
+// Sets the block to exactly `nbytes` (UntypedStorage.resize_): grows as grow_storage, or moves the first
+// `nbytes` bytes into a smaller block and marks the storage shrunk (Note [Shrunk storage], core/storage.h).
+void resize_storage(StorageImpl& s, size_t nbytes);
+
 }  // namespace tc

@@ -2,6 +2,7 @@
 
 #include "autograd/meta.h"
 #include "core/error.h"
+#include "core/shape_util.h"
 
 namespace tc {
 
@@ -16,6 +17,24 @@ void TensorImpl::raise_no_host_access() const {
   raise(ErrorKind::NotImplemented, "this operation has no kernel for '", device_str(device),
         "' tensors in tensorcore's ", device_type_name(device.type),
         " backend yet; move the tensors to the CPU with .cpu() first (Note [Device memory is not host memory])");
+}
+
+void TensorImpl::check_host_access() const {
+  if (storage->placeholder || storage->device_memory) raise_no_host_access();
+  int64_t end = offset + 1;  // one past the last element reached
+  for (size_t d = 0; d < sizes.size(); ++d) {
+    if (sizes[d] == 0) return;  // no elements: nothing is read
+    end += (sizes[d] - 1) * strides[d];
+  }
+  const size_t need = static_cast<size_t>(end) * itemsize(dtype);
+  if (need <= storage->nbytes) return;
+  if (storage->nbytes == 0)
+    raise(ErrorKind::Runtime,
+          "The tensor has a non-zero number of elements, but its data is not allocated yet (its storage was resized "
+          "to 0 bytes). Resize the storage back (tensor.untyped_storage().resize_(nbytes)) before using the tensor.");
+  raise(ErrorKind::Runtime, "the tensor of shape ", shape_str(sizes), " reaches ", need,
+        " bytes into its storage, which was resized to ", storage->nbytes,
+        " bytes; resize the storage back (tensor.untyped_storage().resize_(nbytes)) before using the tensor.");
 }
 
 TensorImpl::TensorImpl(Storage s, DType dt, Shape sz, Shape st, int64_t off, std::shared_ptr<VersionCounter> v)

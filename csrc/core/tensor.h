@@ -59,7 +59,7 @@ class TensorImpl {
   // (Note [Placeholder storage]) and for device memory (Note [Device memory
   // is not host memory]).
   char* data_bytes() const {
-    if (__builtin_expect(storage->placeholder | storage->device_memory, 0)) raise_no_host_access();
+    if (__builtin_expect(storage->placeholder | storage->device_memory | storage->shrunk, 0)) check_host_access();
     return static_cast<char*>(storage->data) + offset * itemsize(dtype);
   }
   // The first element's address on the tensor's own device: only a kernel of
@@ -70,6 +70,9 @@ class TensorImpl {
   }
   [[noreturn]] static void raise_placeholder_access();
   [[noreturn]] void raise_no_host_access() const;
+  // The slow path of data_bytes: raises for a placeholder or device memory, and for a tensor reaching past
+  // the end of a shrunk block (Note [Shrunk storage]).
+  void check_host_access() const;
   template <typename T> T* data() const { return reinterpret_cast<T*>(data_bytes()); }
 };
 
