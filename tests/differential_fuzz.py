@@ -61,6 +61,7 @@ COMPLEX = ("complex64", "complex128")
 GRAD_DTYPES = FLOATS + HALFS + COMPLEX  # the dtypes a tensor can require grad in
 # Note [Wide ops]: the wide families whose results go through reductions or solvers (ten times the tolerance)
 LOOSE_WIDE_FAMILIES = ("nn", "linalg", "spectral", "autograd_wide")
+WIDE_FAMILIES = LOOSE_WIDE_FAMILIES + ("tensor_ops", "inplace_wide", "out_wide")
 
 
 # --------------------------------------------------------------- descriptions
@@ -362,7 +363,10 @@ def compare(call, rt, rc):
     if call.compare == "first" and t_out and c_out and t_out[0][0] == c_out[0][0] == "seq":
         t_out = [t_out[0][1][0]] + t_out[1:]  # (values, indices): the values only
         c_out = [c_out[0][1][0]] + c_out[1:]
-    f32 = call.family in ("out", "out_wide") and any(isinstance(a, T) and a.dtype == "float32" for a in call.args)
+    f32 = call.family == "out" and any(isinstance(a, T) and a.dtype == "float32" for a in call.args)
+    if call.family in WIDE_FAMILIES:  # a float64 result of float32 (or half) inputs holds their roundings
+        f32 = any(isinstance(a, T) and a.dtype in ("float32", "complex64") + HALFS
+                  for a in list(call.args) + list(call.kwargs.values()))
     if len(t_out) != len(c_out) or not all(same(a, b, meta, call.family, f32) for a, b in zip(t_out, c_out)):
         return "value"
     return None

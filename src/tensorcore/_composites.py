@@ -300,12 +300,47 @@ def roll(input, shifts, dims=None):
 
 
 @_both
-def diff(input, n=1, dim=-1):
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    # PyTorch's checks in its order: n's type, the input's rank, n's sign, the dim, then prepend/append
+    n = int_arg(n, "diff", "n")
+    dim = int_arg(dim, "diff", "dim")
+    if input.dim() < 1:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    dim = _wrap(dim, input.dim())
+    parts = []
+    for what, t in (("prepend", prepend), ("append", append)):
+        if t is None:
+            continue
+        if not isinstance(t, Tensor):
+            raise TypeError(f"diff(): argument '{what}' must be Tensor, not {type(t).__name__}")
+        if t.dim() != input.dim():
+            raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+        for i in builtins.range(input.dim()):
+            if i != dim and t.shape[i] != input.shape[i]:
+                raise RuntimeError(f"diff expects the shape of tensor to prepend or append to match that of input "
+                                   f"except along the differencing dimension; input.size({i}) = {input.shape[i]}, "
+                                   f"but got tensor.size({i}) = {t.shape[i]}")
+        parts.append((what, t))
     out = input
-    for _ in builtins.range(n):
+    if parts:  # the concatenation promotes as cat does: diff(int, prepend=float) is float
+        before = [t for w, t in parts if w == "prepend"]
+        after = [t for w, t in parts if w == "append"]
+        out = _C.cat(before + [input] + after, dim)
+    if n == 0:
+        return out.clone() if out is input else out
+    for _ in builtins.range(builtins.min(n, out.shape[dim])):
         m = out.shape[dim]
-        out = out.narrow(dim, 1, m - 1) - out.narrow(dim, 0, m - 1)
+        hi, lo = out.narrow(dim, 1, m - 1), out.narrow(dim, 0, m - 1)
+        out = _C.logical_xor(hi, lo) if out.dtype == _bool else hi - lo  # bools: PyTorch's diff is xor
     return out
+
+
+def _wrap(dim, ndim):
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
+    return dim % ndim
 
 
 @_both
@@ -479,10 +514,39 @@ def index_add_(self, dim, index, source, *, alpha=1):  # Note [Python in-place o
 @grad_fn_named("IndexAddBackward0")
 def index_add(input, dim, index, source, *, alpha=1):
     dim = _wrap_dim_checked(int_arg(dim, "index_add"), input.dim())
+    if isinstance(index, Tensor):  # PyTorch's index_func_meta_impl, in its order
+        if index.dim() > 1:
+            raise IndexError(f"index_add_(): Index is supposed to be a vector, but got dim: {index.dim()} with type: "
+                             f"{_TYPE_NAMES[index.dtype.name]} and size: {list(index.shape)}")
+        if index.dtype.name not in ("int64", "int32"):
+            raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: "
+                               f"{_TYPE_NAMES[index.dtype.name]}")
     if isinstance(source, Tensor) and source.dtype != input.dtype:  # Note [Same dtype in, no silent cast]
         raise RuntimeError(f"index_add_(): self ({_TYPE_NAMES[input.dtype.name]}) and source "
                            f"({_TYPE_NAMES[source.dtype.name]}) must have the same scalar type")
     dim = dim % builtins.max(input.dim(), 1)
+    if isinstance(index, Tensor) and isinstance(source, Tensor):
+        if not (dim == 0 or dim < source.dim()):
+            raise RuntimeError(f"index_add_(): Indexing dim {dim} is out of bounds of the source tensor with dim "
+                               f"{source.dim()}")
+        n_src = 1 if source.dim() == 0 else source.shape[dim]
+        if index.numel() != n_src:
+            raise RuntimeError(f"index_add_(): Number of indices ({index.numel()}) should be equal to source.size(dim):"
+                               f" ({n_src}), for dim: {dim}")
+        self_sizes, src_sizes = list(input.shape), list(source.shape)
+        if source.dim() and input.dim():
+            del self_sizes[dim], src_sizes[dim]
+        if self_sizes != src_sizes:
+            raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified dimension. "
+                               f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
+        size = input.shape[dim] if input.dim() else 1
+        if index.numel():  # PyTorch's kernel wraps no negative index
+            lo, hi = int(index.min()), int(index.max())
+            if lo < 0 or hi >= size:
+                raise RuntimeError(f"index {lo if lo < 0 else hi} is out of bounds for dimension {dim} with size "
+                                   f"{size}")
+        if input.dim() == 0:  # one element: the index is 0, the source one value
+            return input + (source.reshape([]) if alpha == 1 else source.reshape([]) * alpha)
     src = source if alpha == 1 else source * alpha
     perm = [dim] + [d for d in builtins.range(input.dim()) if d != dim]
     inv = [perm.index(d) for d in builtins.range(input.dim())]

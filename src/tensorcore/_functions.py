@@ -1011,6 +1011,18 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tensors[0]
     n = len(tensors)
+    # PyTorch's checks, in its order: a tensor at all, one dtype, the indexing, 0-D or 1-D tensors
+    if n == 0:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for t in tensors:
+        _check_input(t, "meshgrid")
+    if len({t.dtype for t in tensors}) > 1:
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    if indexing not in ("xy", "ij"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+    for t in tensors:
+        if t.dim() > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}")
     if indexing == "xy" and n >= 2:
         tensors = [tensors[1], tensors[0]] + list(tensors[2:])
     shape = [t.numel() for t in tensors]
@@ -1219,6 +1231,10 @@ def expand_copy(input: Any, size: Any) -> Tensor:
 @grad_fn_named("DistBackward0")
 def dist(input: Any, other: Any, p: Any = 2) -> Tensor:
     _check_input(input, "dist")
+    if not isinstance(other, Tensor):  # (the method's position counts from self, as PyTorch's)
+        raise TypeError(f"dist(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    if not isinstance(p, (int, float)):
+        raise TypeError(f"dist(): argument 'p' must be Number, not {type(p).__name__}")
     return (input - other).norm(p)
 
 

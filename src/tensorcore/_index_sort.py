@@ -70,8 +70,8 @@ def take_along_dim(input, indices, dim=None):
     tensor_arg(indices, "take_along_dim", "indices", 2)
     if indices.dtype != _int64:
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {_tname(indices)}")
-    if dim is None:
-        return input.reshape(-1).gather(0, indices.reshape(-1))
+    if dim is None:  # PyTorch flattens both with view(): a non-viewable input or index is its RuntimeError
+        return input.view(-1).gather(0, indices.view(-1))
     dim = int_arg(dim, "take_along_dim")
     if input.dim() != indices.dim():
         raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
@@ -512,8 +512,8 @@ def masked_scatter(input, mask, source):
     if n > source.numel():
         raise RuntimeError("Number of elements of source < number of ones in mask")
     base = input.expand(shape)
-    if n == 0:
-        return base.clone()
+    if source.numel() == 0:  # nothing to take (n is 0): source still gets its (empty) gradient, as PyTorch's
+        return _C.where(m, source.sum(), base)
     pos = flat.to(_int64).cumsum(0) - 1
     taken = source.reshape(-1)[pos.clamp_min(0)].reshape(shape)
     return _C.where(m, taken, base)
@@ -783,6 +783,10 @@ _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 def _quantile(input, q, dim, keepdim, interpolation, out, name, ignore_nan):
     tensor_arg(input, name)
+    name = "quantile"  # PyTorch's checks say quantile() for nanquantile too
+    bad_q = isinstance(q, (builtins.int, builtins.float)) and not 0 <= q <= 1
+    if input.numel() == 0 and not bad_q and interpolation in _INTERPOLATIONS:  # (after the number q's and the interpolation's own checks)
+        raise RuntimeError("quantile() input tensor must be non-empty")
     if not input.is_floating_point() or input.dtype.name not in ("float32", "float64"):
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
     if interpolation not in _INTERPOLATIONS:

@@ -277,6 +277,9 @@ def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None,
     # PyTorch's instance norm runs as a batch norm of the (1, N*C, ...) view, with the
     # affine parameters repeated per sample (its running statistics are not checked).
     check_norm_dtypes("batch_norm", input, weight, bias)
+    if (weight is not None or bias is not None) and input.shape[0] * input.shape[1] == 0:
+        # PyTorch repeats the affine parameters per sample, an empty (N*C) batch norm then selects element 0
+        raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
     if use_input_stats:
         mean = input.mean(dims, keepdim=True)
         var = input.var(dims, keepdim=True, unbiased=False)
@@ -303,12 +306,18 @@ def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: Any = N
     if isinstance(normalized_shape, int):
         normalized_shape = (normalized_shape,)
     normalized_shape = tuple(normalized_shape)
+    if weight is not None and tuple(weight.shape) != normalized_shape:  # PyTorch checks the weight first
+        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got weight of shape "
+                           f"{list(weight.shape)} and normalized_shape = {list(normalized_shape)}")
     if tuple(input.shape[input.dim() - len(normalized_shape):]) != normalized_shape:
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
                            f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size"
                            f"{list(input.shape)}")
     # PyTorch computes in the op-math type: float16/bfloat16 input in float32 (its eps the default, not
     # float16's), weight included, and casts the result back last.
+    if not (input.is_floating_point() or input.is_complex()):
+        from .._dtype_refusals import kernel_not_implemented
+        raise kernel_not_implemented("rms_norm", input)
     reduced = input.dtype.name in ("float16", "bfloat16")
     x = input.float() if reduced else input
     if eps is None:
@@ -317,7 +326,8 @@ def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: Any = N
     out = x * (x.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
     if weight is not None:
         out = out * weight
-    return out.to(input.dtype) if reduced else out
+    # the result has the input's dtype, a weight of another dtype included (PyTorch's unfused path casts back)
+    return out.to(input.dtype) if out.dtype != input.dtype else out
 
 
 def local_response_norm(input: Any, size: Any, alpha: Any = 1e-4, beta: Any = 0.75, k: Any = 1.0) -> Tensor:
