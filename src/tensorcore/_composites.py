@@ -467,6 +467,13 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
         src = value
     if not isinstance(src, Tensor):
         src = _C.full(list(index.shape), src, input.dtype)
+    if isinstance(index, Tensor) and index.numel() == 0:  # PyTorch checks no shape of an empty index
+        return input.clone()
+    if isinstance(index, Tensor) and (input.dim() == 0 or index.dim() == 0 or src.dim() == 0) \
+            and builtins.max(input.dim(), 1) == builtins.max(index.dim(), 1) == builtins.max(src.dim(), 1):
+        # a 0-dim tensor counts as 1-dim (PyTorch's ensure_nonempty_dim); the result keeps input's shape
+        one = [t.reshape([-1]) if t.dim() == 0 else t for t in (input, index, src)]
+        return scatter(one[0], 0, one[1], one[2]).reshape(list(input.shape))
     # Counted in the index's integer dtype (a bool count would saturate at 1).
     ones = _C.ones(list(index.shape), index.dtype)
     writes = _C.scatter_add(_C.zeros(list(input.shape), index.dtype), dim, index, ones)
@@ -748,6 +755,8 @@ def bincount(input, weights=None, minlength=0):
     from ._tensor import _numpy_values
     w = None if weights is None else _numpy_values(weights.detach())
     res = np.bincount(arr, weights=w, minlength=minlength)
+    if w is None or arr.size == 0:  # PyTorch's empty input gives int64 zeros, weights or not
+        return tensor(np.zeros(minlength, np.int64) if arr.size == 0 else res.astype(np.int64))
     if w is None:
         return tensor(res.astype(np.int64))
     # PyTorch sums float32 weights in float32 and every other weight dtype in float64

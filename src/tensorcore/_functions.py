@@ -1023,16 +1023,18 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
     for t in tensors:
         if t.dim() > 1:
             raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}")
+    # "xy" is "ij" of the first two inputs swapped, with the first two outputs swapped back (PyTorch's way):
+    # the grids' first two dims are then (len(second), len(first)), whatever the other inputs
+    order = list(builtins.range(n))
     if indexing == "xy" and n >= 2:
-        tensors = [tensors[1], tensors[0]] + list(tensors[2:])
-    shape = [t.numel() for t in tensors]
+        order[0], order[1] = 1, 0
+    shape = [tensors[j].numel() for j in order]
     outs = []
-    for i, t in enumerate(tensors):
+    for i, j in enumerate(order):
         view = [1] * n
         view[i] = -1
-        outs.append(t.reshape(view).expand(shape))
+        outs.append(tensors[j].reshape(view).expand(shape))
     if indexing == "xy" and n >= 2:
-        outs = [o.transpose(0, 1) for o in outs]
         outs[0], outs[1] = outs[1], outs[0]
     return tuple(outs)
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import _C
 from ._args import bool_arg, int_arg, tensor_arg
-from ._composites import _both, _function, _method
+from ._composites import _FUNCTIONS, _both, _function, _method
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES, int64 as _int64, int32 as _int32
 from ._dtype_refusals import dtype_not_implemented, refuse_bool_or_complex, refuse_complex
 from ._inplace import write_inplace
@@ -140,8 +140,11 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                            f"dimensions of boundaries tensor and input value tensor must match, but we got "
                            f"boundaries tensor {list(sorted_sequence.shape)} and input value tensor "
                            f"{list(input.shape)}")
-    for t in (sorted_sequence, input):  # Note [Refuse, never reinterpret]
-        refuse_bool_or_complex("searchsorted_out_cpu", t)
+    # Note [Refuse, never reinterpret]: PyTorch searches in the promoted dtype, so a bool side is refused
+    # only when both are bool (complex always)
+    common = _C.promote_types(sorted_sequence.dtype, input.dtype)
+    if common.name == "bool" or common.is_complex:
+        raise dtype_not_implemented("searchsorted_out_cpu", common)
     seq = _search_values(sorted_sequence)
     if sorter is not None:
         tensor_arg(sorter, "searchsorted", "sorter")
@@ -174,12 +177,22 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     return result
 
 
-@_function
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+    # PyTorch's second overload takes a number as the input (bucketize(Number self, Tensor boundaries)), without out=
+    if not isinstance(input, Tensor) and (not isinstance(input, (builtins.int, builtins.float, builtins.bool))
+                                          or out is not None):
+        raise TypeError(f"bucketize() received an invalid combination of arguments - got "
+                        f"({type(input).__name__}, {type(boundaries).__name__}), but expected one of:\n"
+                        " * (Tensor input, Tensor boundaries, *, bool out_int32 = False, bool right = False, "
+                        "Tensor out = None)\n"
+                        " * (Number self, Tensor boundaries, *, bool out_int32 = False, bool right = False)\n")
     tensor_arg(boundaries, "bucketize", "boundaries", 2)
     if boundaries.dim() != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right, out=out)
+
+
+_FUNCTIONS["bucketize"] = bucketize  # (not _function's Tensor check: a number input is PyTorch's overload)
 
 
 def _histogram_dtype_check(input, name):
@@ -436,6 +449,10 @@ def _no_grad():
 _SCATTER_REDUCE = []
 
 
+def _nonempty_dim(t):
+    return builtins.max(t.dim(), 1)
+
+
 @_both
 @grad_fn_named("ScatterReduceBackward0")
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
@@ -450,8 +467,15 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     index = index.to(_int64)
     if input.dtype != src.dtype:
         raise RuntimeError("scatter_reduce(): Expected self.dtype to be equal to src.dtype")
-    if index.dim() != input.dim() or (src.dim() != input.dim() and index.numel()):
+    if index.numel() == 0:  # PyTorch's shape check skips an empty index: nothing is written
+        return input.clone()
+    if _nonempty_dim(index) != _nonempty_dim(input) or _nonempty_dim(src) != _nonempty_dim(input):
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    if input.dim() == 0 or index.dim() == 0 or src.dim() == 0:  # a 0-dim tensor counts as 1-dim (PyTorch's
+        # ensure_nonempty_dim): the 1-element forms scatter, the result keeps input's shape
+        one = [_C.reshape(t, [-1]) if t.dim() == 0 else t for t in (input, index, src)]
+        return scatter_reduce(one[0], 0, one[1], one[2], reduce, include_self=include_self).reshape(
+            list(input.shape))
     for d in builtins.range(index.dim()):
         if index.shape[d] > src.shape[d] or (d != dim and index.shape[d] > input.shape[d]):
             raise RuntimeError(f"Expected index {list(index.shape)} to be smaller than self {list(input.shape)} "

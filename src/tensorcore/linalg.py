@@ -906,7 +906,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     if dtype is not None:
         A = A.to(dtype)
     if ord == "fro":
-        return _out(vector_norm(A, 2, (d0, d1), keepdim), out, exact=True)
+        return _out(vector_norm(A, 2, (d0, d1), keepdim), out, exact=True, composite=True)
     if ord in ("nuc", 2, -2):
         # the singular values of the (d0, d1) matrices
         perm = [d for d in range(A.dim()) if d not in (d0, d1)] + [d0, d1]
@@ -915,7 +915,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
         if keepdim:
             for d in sorted((d0, d1)):
                 r = r.unsqueeze(d)
-        return _out(r, out, exact=True)
+        return _out(r, out, exact=True, composite=True)
     if ord in (1, -1, math.inf, -math.inf):
         # 1: the largest column sum; inf: the largest row sum
         sum_dim, max_dim = (d0, d1) if ord in (1, -1) else (d1, d0)
@@ -923,7 +923,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
         if not keepdim and max_dim > sum_dim:
             max_dim -= 1
         r = s.amax(max_dim, keepdim=keepdim) if ord > 0 else s.amin(max_dim, keepdim=keepdim)
-        return _out(r, out, exact=True)
+        return _out(r, out, exact=True, composite=True)
     raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
 
 
@@ -936,10 +936,11 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
                 raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
                                    f"Got {A.dim()}D.")
             dim = (-2, -1)
-        return matrix_norm(A, "fro" if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
+        return _out(matrix_norm(A, "fro" if ord is None else ord, dim, keepdim, dtype=dtype), out, exact=True,
+                    composite=True)
     if dim is None and ord is not None and A.dim() != 1:
         raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {A.dim()}D.")
-    return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
+    return _out(vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype), out, exact=True, composite=True)
 
 
 def cond(A, p=None, *, out=None):
@@ -947,8 +948,8 @@ def cond(A, p=None, *, out=None):
     if p is None or p in (2, -2):
         s = svdvals(A)
         r = s[..., 0] / s[..., -1] if p in (None, 2) else s[..., -1] / s[..., 0]
-        return _out(r, out)
-    return _out(matrix_norm(A, p) * matrix_norm(inv(A), p), out)
+        return _out(r, out, composite=True)
+    return _out(matrix_norm(A, p) * matrix_norm(inv(A), p), out, composite=True)
 
 
 # ---------------------------------------------------------------- products and functions of matrices
@@ -1227,15 +1228,23 @@ def _out_tuple(result, out, kind):
 _OUT_KINDS = {}
 
 
-def _out(result, out, exact=False, name="linalg"):
+def _out(result, out, exact=False, name="linalg", composite=False):
     """Writes `result` into the caller's out= (Note [out= semantics]). Most linalg ops are PyTorch structured
     kernels whose out must have the result's dtype exactly (`exact`); the composite ones (pinv, cond,
-    tensorinv, ...) only need it castable."""
+    tensorinv, ...) only need it castable. PyTorch's CompositeImplicit ones (`composite`: norm, matrix_norm,
+    cond, tensorinv) take an input that requires grad, and their out records the copy (CopyBackwards)."""
     if out is None:
         return result
     from ._out import write_out
     if not isinstance(out, _C.Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if composite and result.requires_grad and not out.requires_grad and _C.is_grad_enabled():
+        if exact and out.dtype != result.dtype:
+            from ._out_variants import _expect
+            _expect(out, result.dtype)
+        write_out(name, result.detach(), out)  # the checks, the resize, the values
+        out.copy_(result)  # again, recorded: out's history is the copy, as PyTorch's
+        return out
     if _C.is_grad_enabled() and (out.requires_grad or result.requires_grad):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
@@ -1463,7 +1472,7 @@ def tensorinv(A, ind=2, *, out=None):
     if nr != nc:
         raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
                            f"prod(self.shape[:ind]), but got {nc} != {nr}")
-    return _out(inv(A.reshape(nr, nc)).reshape(*cols, *rows), out)
+    return _out(inv(A.reshape(nr, nc)).reshape(*cols, *rows), out, composite=True)
 
 
 def tensorsolve(A, B, dims=None, *, out=None):

@@ -169,7 +169,7 @@ def glu(input: Any, dim: Any = -1) -> Tensor:
     n = input.size(dim)
     if n % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {dim % input.dim()} is size {n}")
-    a, b = input.split(n // 2, dim)
+    a, b = input.narrow(dim, 0, n // 2), input.narrow(dim, n // 2, n // 2)  # (split of an empty dim gives one part)
     return a * _C.sigmoid(b)
 
 
@@ -357,7 +357,16 @@ def local_response_norm(input: Any, size: Any, alpha: Any = 1e-4, beta: Any = 0.
 # ---- distances ----
 def cosine_similarity(x1: Any, x2: Any, dim: Any = 1, eps: Any = 1e-8) -> Tensor:
     """PyTorch's formula: each input divided by its norm clamped at eps, then
-    the dot product along dim."""
+    the dot product along dim. Both are broadcast (and promoted) first, as PyTorch: a size-1 dim of one input
+    counts as many times as the other's (its norm is taken over the repeated values)."""
+    from .._dtype import SCALAR_TYPE_NAMES
+    from .._functions import broadcast_shapes
+    dt = _C.result_type(x1, x2)
+    if not dt.is_floating_point:
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{SCALAR_TYPE_NAMES[dt.name]}")
+    shape = list(broadcast_shapes(x1.shape, x2.shape))
+    x1, x2 = x1.to(dt).expand(shape), x2.to(dt).expand(shape)
     n1 = x1.norm(2, dim, keepdim=True).clamp(min=eps)
     n2 = x2.norm(2, dim, keepdim=True).clamp(min=eps)
     return ((x1 / n1) * (x2 / n2)).sum(dim)
@@ -425,6 +434,13 @@ def soft_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: 
 
 def cosine_embedding_loss(input1: Any, input2: Any, target: Any, margin: Any = 0.0, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     reduction = _legacy(size_average, reduce, reduction)
+    # PyTorch's rank checks: a 1-D target pairs 2-D inputs (a batch of vectors), a 0-D target 1-D inputs
+    if target.dim() not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    want = 2 if target.dim() == 1 else 1
+    if input1.dim() != want or input2.dim() != want:
+        raise RuntimeError(f"{target.dim()}D target tensor expects {want}D input tensors, but found inputs with sizes "
+                           f"{list(input1.shape)} and {list(input2.shape)}.")
     eps = 1e-12
     dim = input1.dim() - 1
     prod_sum = (input1 * input2).sum(dim)

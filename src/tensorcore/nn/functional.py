@@ -72,9 +72,13 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     _check_tensor(input, "linear")
     wt = _C.t(weight)
     if isinstance(bias, Tensor) and isinstance(weight, Tensor) and bias.dtype != weight.dtype:
-        # PyTorch adds the bias inside addmm, whose operands must share one dtype
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_type_name(bias.dtype)} and "
-                           f"{_type_name(weight.dtype)}")
+        if input.dim() == 2 or (bias.is_contiguous() and input.is_contiguous()):
+            # PyTorch adds the bias inside addmm, whose operands must share one dtype
+            raise RuntimeError(f"self and mat2 must have the same dtype, but got {_type_name(bias.dtype)} and "
+                               f"{_type_name(weight.dtype)}")
+        # otherwise PyTorch's unfused path: matmul, then an in-place add_ of the bias (kept in the product's dtype)
+        out = _C.matmul(input, wt)
+        return _C.add(out, bias).to(out.dtype)
     if bias is not None:
         if input.dim() == 2:
             return _C.addmm(bias, input, wt)
