@@ -429,10 +429,16 @@ def cross(input, other, dim=None):
 @_both
 @grad_fn_named(lambda input, repeats, dim=None: "IndexSelectBackward0" if isinstance(repeats, Tensor)
                else "ViewBackward0")  # PyTorch's int overload expands and views; its Tensor one index_selects
-def repeat_interleave(input, repeats, dim=None):
+def repeat_interleave(input, repeats, dim=None, *, output_size=None):
     # Built from tensor ops in _functions (a Python index list would hang on huge repeats).
     from ._functions import _repeat_interleave as impl
-    return impl(input, repeats, dim)
+    out = impl(input, repeats, dim)
+    if output_size is not None:  # a promise of the result's length along dim (PyTorch checks it)
+        n = int_arg(output_size, "repeat_interleave", "output_size")
+        got = out.shape[0 if dim is None else dim] if out.dim() else 1
+        if n != got:
+            raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {got} but got {n}")
+    return out
 
 
 @_both
@@ -537,6 +543,8 @@ def index_add(input, dim, index, source, *, alpha=1):
             raise RuntimeError(f"index_add_(): Indexing dim {dim} is out of bounds of the source tensor with dim "
                                f"{source.dim()}")
         n_src = 1 if source.dim() == 0 else source.shape[dim]
+        if index.numel() != n_src and source.dim() == 0:  # PyTorch's message reads source.size(dim) and fails
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         if index.numel() != n_src:
             raise RuntimeError(f"index_add_(): Number of indices ({index.numel()}) should be equal to source.size(dim):"
                                f" ({n_src}), for dim: {dim}")

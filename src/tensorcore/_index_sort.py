@@ -689,14 +689,23 @@ def logcumsumexp(input, dim):
     return y if y is not input else input.clone()
 
 
+def _refuse_bool_scan(name, self, dim, dtype):
+    """An in-place scan writes into self: PyTorch's bool out kernel does not exist (after the dim's check)."""
+    if self.dtype.name == "bool" and (dtype is None or str(dtype).endswith("bool")) and self.dim() and self.numel():
+        _wrap_dim(int_arg(dim, name + "_"), self.dim())
+        raise dtype_not_implemented(f"{name}_out_cpu", self.dtype)
+
+
 @_method
 def cumsum_(self, dim, *, dtype=None):
+    _refuse_bool_scan("cumsum", self, dim, dtype)
     return write_inplace(self, "cumsum", lambda s: s.cumsum(dim, dtype=dtype) if dtype is not None
                          else s.cumsum(dim).to(self.dtype))
 
 
 @_method
 def cumprod_(self, dim, *, dtype=None):
+    _refuse_bool_scan("cumprod", self, dim, dtype)
     return write_inplace(self, "cumprod", lambda s: s.cumprod(dim, dtype=dtype) if dtype is not None
                          else s.cumprod(dim).to(self.dtype))
 

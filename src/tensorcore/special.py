@@ -112,8 +112,21 @@ def xlog1py(input: Any, other: Any) -> Any:
 
 def gammainc(input: Any, other: Any) -> Any:
     """The regularized lower incomplete gamma function P(a, x)."""
+    for pos, (what, t) in enumerate((("self", input), ("other", other)), 1):  # Tensor arguments only (PyTorch's)
+        if not isinstance(t, _C.Tensor):
+            raise TypeError(f"special_gammainc(): argument '{what}' (position {pos}) must be Tensor, not "
+                            f"{type(t).__name__}")
     from .distributions._special import gammainc as _gammainc
+    dt = _C.result_type(input, other)  # PyTorch's igamma runs in the promoted dtype: a floating one only
+    if not dt.is_floating_point:
+        from ._dtype_refusals import dtype_not_implemented
+        raise dtype_not_implemented("igamma_cpu", dt)
+    input, other = input.to(dt), other.to(dt)
     out = _gammainc(input, other)
+    # outside the domain (a < 0, x < 0, or a = x = 0) PyTorch's igamma is NaN
+    bad = (input < 0) | (other < 0) | ((input == 0) & (other == 0))
+    if bool(bad.any()):
+        out = _C.where(bad, _C.full([], float("nan"), dt), out)
     if out.requires_grad:
         _C._rename_grad_fn(out, "IgammaBackward0", [input, other])
     return out

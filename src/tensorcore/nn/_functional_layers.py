@@ -511,6 +511,10 @@ def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Tensor:
         from .._dtype import CPP_TYPE_NAMES
         raise RuntimeError("All tensors must have the same dtype, got " + ", ".join(
             f"{what}: {CPP_TYPE_NAMES[t.dtype.name]}" for what, t in named))
+    for t in (input1, input2):  # PyTorch flattens each input to (-1, features): ambiguous for 0 features
+        if t.dim() and t.shape[-1] == 0:
+            raise RuntimeError("cannot reshape tensor of 0 elements into shape [-1, 0] because the unspecified "
+                               "dimension size -1 can be any value and is ambiguous")
     if input1.shape[:-1] != input2.shape[:-1]:
         raise RuntimeError(f"bilinear(): input batch dimensions do not match: got {list(input1.shape[:-1])} and "
                            f"{list(input2.shape[:-1])}")

@@ -166,6 +166,9 @@ def feature_alpha_dropout(input: Any, p: Any = 0.5, training: Any = False, inpla
 def glu(input: Any, dim: Any = -1) -> Tensor:
     if input.dim() == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
+    if not (input.is_floating_point() or input.is_complex()):
+        from .._dtype_refusals import kernel_not_implemented
+        raise kernel_not_implemented("glu_cpu", input)
     n = input.size(dim)
     if n % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {dim % input.dim()} is size {n}")
@@ -361,6 +364,8 @@ def cosine_similarity(x1: Any, x2: Any, dim: Any = 1, eps: Any = 1e-8) -> Tensor
     counts as many times as the other's (its norm is taken over the repeated values)."""
     from .._dtype import SCALAR_TYPE_NAMES
     from .._functions import broadcast_shapes
+    if isinstance(dim, bool) or not hasattr(dim, "__index__"):
+        raise TypeError(f"cosine_similarity(): argument 'dim' must be int, not {type(dim).__name__}")
     dt = _C.result_type(x1, x2)
     if not dt.is_floating_point:
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
@@ -434,6 +439,8 @@ def soft_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: 
 
 def cosine_embedding_loss(input1: Any, input2: Any, target: Any, margin: Any = 0.0, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     reduction = _legacy(size_average, reduce, reduction)
+    from .functional import _reduction_enum
+    _reduction_enum(reduction)  # PyTorch's F.cosine_embedding_loss resolves the reduction first (ValueError)
     # PyTorch's rank checks: a 1-D target pairs 2-D inputs (a batch of vectors), a 0-D target 1-D inputs
     if target.dim() not in (0, 1):
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
