@@ -575,6 +575,10 @@ def index_fill_(self, dim, index, value):
     if isinstance(value, Tensor) and value.dim():
         raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                            f"{value.dim()} dimension(s).")
+    if isinstance(index, Tensor) and index.dtype != _int64:  # PyTorch's index_fill takes int64 indices only
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    if isinstance(index, Tensor) and index.dim() > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
     if self.requires_grad and _C.is_grad_enabled():
         self._check_inplace("index_fill")  # a leaf that requires grad (or a view of one): PyTorch's RuntimeError
     if not -n <= dim < n:

@@ -1147,7 +1147,19 @@ def round(input: Any, *, decimals: Any = _NO_DECIMALS, out: Any = None) -> Tenso
     _check_input(input, "round")
     if out is not None and (decimals is _NO_DECIMALS or decimals == 0):
         return _C.round(input, out=out)
-    return input.round() if decimals is _NO_DECIMALS else input.round(decimals=decimals)
+    result = input.round() if decimals is _NO_DECIMALS else input.round(decimals=decimals)
+    if out is None:
+        return result
+    # round(decimals=d, out=): PyTorch's TensorIterator kernel (the out was ignored here before)
+    from ._out import check_out, write_out
+    from ._out_variants import check_no_internal_overlap
+    from ._dtype import SCALAR_TYPE_NAMES
+    check_out("round", out, (input,))
+    check_no_internal_overlap(out)
+    if out.dtype != input.dtype:
+        raise RuntimeError(f"Found dtype {SCALAR_TYPE_NAMES[out.dtype.name]} but expected "
+                           f"{SCALAR_TYPE_NAMES[input.dtype.name]}")
+    return write_out("round", result, out)
 
 
 for _n in ("lerp", "norm", "mm", "bmm", "dot", "mv", "outer",

@@ -33,11 +33,21 @@ EXACT_OUT = ("gather", "masked_select", "take", "cross", "triu", "tril", "diag",
              "index_add", "norm", "nonzero", "logcumsumexp")
 CAST_OUT = ("addcdiv", "addcmul", "outer", "lerp", "diff", "kron")
 PAIR_OUT = ("aminmax",)  # (min, max): both of the input's dtype
+# ops whose kernels (TensorIterator's, mostly) refuse an out whose elements share memory (an expanded view)
+NO_OVERLAP_OUT = ("masked_select", "take", "addcdiv", "addcmul", "outer", "lerp", "nan_to_num", "diff", "kron",
+                  "gather", "cross", "diag", "index_add", "nonzero", "logcumsumexp", "where")
 # reductions whose out need only hold the result (PyTorch computes in the input's dtype, then copies)
 CASTABLE_REDUCTIONS = ("std", "var", "logsumexp")
 
 from ._dtype import SCALAR_TYPE_NAMES as _SCALAR_TYPE  # noqa: E402
 from ._dtype import CPP_TYPE_NAMES as _NAMES  # noqa: E402 (C++ type names in PyTorch's out= messages)
+
+
+def check_no_internal_overlap(out):
+    """PyTorch's assert_no_internal_overlap on an out= tensor (before any resize)."""
+    if any(n > 1 and st == 0 for n, st in zip(out.shape, out.stride())):
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                           "single memory location. Please clone() the tensor before performing the operation.")
 
 
 def _expect(out, dtype):
@@ -95,6 +105,8 @@ def _same_dtype(name, fn):
         tensors = _inputs(args, kwargs)
         if name in ("mm", "bmm") and len(tensors) == 2 and tensors[0].dtype == tensors[1].dtype:
             _expect(out, tensors[0].dtype)  # PyTorch checks out's dtype before the kernel's own dtype support
+        if name in NO_OVERLAP_OUT:
+            check_no_internal_overlap(out)
         result = fn(*args, **kwargs)
         _expect(out, result.dtype)
         return write_out(name, result, out)
@@ -129,6 +141,8 @@ def _result_out(name, fn, exact):
         if out is None:
             return fn(*args, **kwargs)
         check_out(name, out, _inputs(args, kwargs))
+        if name in NO_OVERLAP_OUT:
+            check_no_internal_overlap(out)
         result = fn(*args, **kwargs)
         if exact:
             _expect(out, result.dtype)

@@ -874,11 +874,10 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     return _out(_C.norm(x, float(ord), dims, keepdim), out, exact=True)
 
 
-def _check_norm_dtype(have, want):
-    """vector_norm's dtype=: the same kind (real or complex) as the input, and no narrowing."""
+def _check_norm_dtype(have, want, op="linalg.vector_norm"):
+    """vector_norm's (and matrix_norm's) dtype=: the same kind (real or complex) as the input, and no narrowing."""
     def title(d):
         return _DTYPE_TITLE.get(d.name, d.name) if hasattr(d, "name") else str(d)
-    op = "linalg.vector_norm"
     if have.is_complex != want.is_complex:
         kind = "complex" if have.is_complex else "real"
         raise RuntimeError(f"{op}: dtype should be {kind} for {kind} inputs, but got {title(want)}")
@@ -899,6 +898,8 @@ def _matrix_dims(A, dim, op):
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
     op = "linalg.matrix_norm"
     d0, d1 = _matrix_dims(A, dim, op)
+    if dtype is not None and isinstance(A, _C.Tensor):
+        _check_norm_dtype(A.dtype, dtype, op)
     # float16 / bfloat16 as PyTorch: every order but the singular-value ones (nuc, 2, -2)
     singular = ord in ("nuc", 2, -2)
     if singular or not A.is_complex():  # the other orders are sums and maxima of |a_ij|, complex included
@@ -945,6 +946,9 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
 
 def cond(A, p=None, *, out=None):
     _check_matrix(A, "linalg.cond")
+    if A.numel() == 0:  # PyTorch's condition number of empty matrices is 0 (a real dtype)
+        real = _C.empty([0], A.dtype).abs().dtype
+        return _out(_torch().zeros(list(A.shape[:-2]), dtype=real), out, composite=True)
     if p is None or p in (2, -2):
         s = svdvals(A)
         r = s[..., 0] / s[..., -1] if p in (None, 2) else s[..., -1] / s[..., 0]
@@ -975,10 +979,17 @@ def matrix_power(A, n, *, out=None):
 def cross(input, other, *, dim=-1, out=None):
     if input.dim() != other.dim():
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
-    x, y = _torch().broadcast_tensors(input, other)
-    if x.shape[dim] != 3:
+    if input.dtype.name == "bool" or other.dtype.name == "bool":
+        raise NotImplementedError("\"cross\" not implemented for 'Bool'")
+    n = max(input.dim(), 1)
+    if not isinstance(dim, int) or not -n <= dim < n:
+        _C._parse_int(dim, "linalg_cross", "dim")
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    # each input's own length along dim, before broadcasting (a size-1 dim does not broadcast to 3)
+    if (input.shape[dim] if input.dim() else 0) != 3 or (other.shape[dim] if other.dim() else 0) != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[dim] if input.dim() else 0} "
                            f"and {other.shape[dim] if other.dim() else 0}")
+    x, y = _torch().broadcast_tensors(input, other)
     from ._composites import cross as _cross
     return _out(_cross(x, y, dim), out, exact=True)
 

@@ -432,6 +432,10 @@ def soft_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: 
         raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument "
                            "'target'. This input cannot have requires_grad True.")
     _check_result_castable(input, target)
+    from .._functions import broadcast_shapes
+    shape = list(broadcast_shapes(input.shape, target.shape))
+    if shape != list(input.shape):  # the kernel's output has input's shape: target may not grow it
+        raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape {shape}")
     # PyTorch's kernel writes into a result of input's dtype
     common = _promote(input.dtype, target.dtype)  # a bool target too: the kernel reads it as a number
     return _reduce(_C.log1p(_C.exp(-target.to(common) * input)).to(input.dtype), reduction)
