@@ -249,3 +249,79 @@ def test_aminmax_out():
         return r[0] is out[0], _plain(out, L)
     _same(call)
     _same(lambda L: L.aminmax(L.ones(2, 2), dim=1, out=(L.empty(0, dtype=L.int64), L.empty(0))))
+
+
+def test_round_decimals_writes_its_out():
+    """Silently wrong: round(decimals=d, out=o) left o unchanged."""
+    def call(L):
+        o = L.empty(0, dtype=L.float16)
+        r = L.round(L.tensor([1.26, -2.34], dtype=L.float16), decimals=1, out=o)
+        return r is o, _plain(o, L)
+    _same(call)
+    _same(lambda L: L.round(L.tensor([1.26]), decimals=1, out=L.empty(0, dtype=L.float64)))
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.special.gammainc(L.tensor([0.81, -0.29], dtype=L.float64), L.tensor([False])),
+    lambda L: L.special.gammainc(L.tensor([-1.0, 0.0, 1.0, 0.0]), L.tensor([0.0, 0.0, 0.0, 1.0])),
+    lambda L: L.special.gammainc(L.tensor([1.0, 2.0]), L.tensor([-1.0, 0.0])),
+    lambda L: L.special.gammainc(L.tensor([1, 2]), L.tensor([0.5, 1.0])),
+    lambda L: L.special.gammainc(L.tensor([1, 2]), L.tensor([1, 2])),
+    lambda L: L.special.gammainc(L.ones(3), -2),
+])
+def test_gammainc(call):
+    _same(call, approx=True)
+
+
+def test_gammainc_gradcheck():
+    x = tc.tensor([0.5, 1.5], dtype=tc.float64, requires_grad=True)
+    a = tc.tensor([1.0, 2.0], dtype=tc.float64)
+    assert tc.autograd.gradcheck(lambda v: tc.special.gammainc(a, v), (x,))
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.nan_to_num(L.ones(4, 0, dtype=L.float64), out=L.zeros(1, dtype=L.float64).expand(2, 2)),
+    lambda L: L.addcmul(L.ones(()), L.ones(()), L.ones(()), out=L.zeros(1).expand(2, 2)),
+    lambda L: L.where(L.ones(4) > 0, L.ones(4), L.ones(4), out=L.zeros(1).expand(4)),
+    lambda L: L.take(L.ones(4, 1), L.tensor([0, 1]), out=L.zeros(1).expand(4, 1)),
+    lambda L: L.diff(L.arange(4.0), out=L.zeros(1).expand(4)),
+])
+def test_out_sharing_memory(call):
+    _same(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.linalg.matrix_norm(L.ones(3, 3, dtype=L.float64), dtype=L.float32),
+    lambda L: L.linalg.matrix_norm(L.ones(3, 3, dtype=L.float32), "nuc", dtype=L.float16),
+    lambda L: L.linalg.norm(L.ones(3, 3, dtype=L.float64), "fro", dtype=L.float32),
+    lambda L: L.linalg.cond(L.ones(0, 0, dtype=L.float64)),
+    lambda L: L.linalg.cond(L.ones(2, 0, 1)),
+    lambda L: L.linalg.cross(L.ones(3, 2, 3), L.ones(1, 1, 1)),
+    lambda L: L.linalg.cross(L.ones(4, 3, 2), L.ones(5, 4, 3), dim=5),
+    lambda L: L.linalg.cross(L.ones(2, 3, dtype=L.bool), L.ones(2, 3, dtype=L.bool)),
+])
+def test_more_linalg_checks(call):
+    _same(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.index_fill(L.ones(2, 2), 0, L.tensor([[0]]), 0),
+    lambda L: L.index_fill(L.ones(2, 2), 0, L.tensor([0], dtype=L.int32), 0),
+    lambda L: L.special.multigammaln(L.tensor([True]), 1),
+    lambda L: L.special.multigammaln(L.tensor([3j]), 1),
+    lambda L: L.nn.functional.soft_margin_loss(L.ones(2), L.ones(2, 2), reduction="none"),
+    lambda L: L.nn.functional.glu(L.ones(4, 2, dtype=L.bool)),
+    lambda L: L.nn.functional.bilinear(L.ones(1, 0), L.ones(1, 2), L.ones(2, 0, 2), L.ones(2)),
+    lambda L: L.tensor([True, False]).cumsum_(0),
+    lambda L: L.tensor([True, False]).cumprod_(0),
+    lambda L: L.repeat_interleave(L.ones(3), 2, output_size=5),
+    lambda L: L.repeat_interleave(L.ones(3), 2, output_size=6),
+    lambda L: L.nn.functional.conv_transpose2d(L.ones(2, 2, 4, 4), L.ones(2, 2, 1, 3), groups=0),
+    lambda L: L.nn.functional.leaky_relu(L.ones(2), "a"),
+    lambda L: L.ones(()).split_with_sizes([1, -1]),
+    lambda L: L.nn.functional.cosine_embedding_loss(L.ones(4), L.ones(4), L.ones(4), reduction="bad"),
+    lambda L: L.nn.functional.cosine_similarity(L.ones(4, 3), L.ones(4, 1), dim=[0, 0]),
+    lambda L: L.index_add(L.zeros(()), 0, L.tensor([0, 0, 0]), L.ones(())),
+])
+def test_more_checks(call):
+    _same(call)
