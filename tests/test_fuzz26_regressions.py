@@ -268,6 +268,7 @@ def test_round_decimals_writes_its_out():
     lambda L: L.special.gammainc(L.tensor([1, 2]), L.tensor([0.5, 1.0])),
     lambda L: L.special.gammainc(L.tensor([1, 2]), L.tensor([1, 2])),
     lambda L: L.special.gammainc(L.ones(3), -2),
+    lambda L: L.special.gammainc(L.tensor(0, dtype=L.int32), L.tensor(0.69)),
 ])
 def test_gammainc(call):
     _same(call, approx=True)

@@ -127,6 +127,9 @@ def gammainc(input: Any, other: Any) -> Any:
     bad = (input < 0) | (other < 0) | ((input == 0) & (other == 0))
     if bool(bad.any()):
         out = _C.where(bad, _C.full([], float("nan"), dt), out)
+    edge = (input == 0) & (other > 0)  # P(0, x) = 1 for x > 0 (the series would divide by a = 0)
+    if bool(edge.any()):
+        out = _C.where(edge, _C.ones([], dt), out)
     if out.requires_grad:
         _C._rename_grad_fn(out, "IgammaBackward0", [input, other])
     return out
