@@ -323,6 +323,11 @@ def test_more_linalg_checks(call):
     lambda L: L.nn.functional.cosine_embedding_loss(L.ones(4), L.ones(4), L.ones(4), reduction="bad"),
     lambda L: L.nn.functional.cosine_similarity(L.ones(4, 3), L.ones(4, 1), dim=[0, 0]),
     lambda L: L.index_add(L.zeros(()), 0, L.tensor([0, 0, 0]), L.ones(())),
+    lambda L: L.nn.functional.pad(L.ones(2, 4, dtype=L.bool), (1, 1), mode="replicate"),
+    lambda L: L.nn.functional.pad(L.ones(2, 2, 4, dtype=L.bool), (1, 1, 1, 1), mode="reflect"),
+    lambda L: L.nn.functional.pad(L.ones(2, 4, dtype=L.bool), (1, 1), mode="circular"),
+    lambda L: L.linalg.lu(L.ones(0, 0, dtype=L.float64)),
+    lambda L: L.linalg.lu(L.ones(2, 3, 0)),
 ])
 def test_more_checks(call):
     _same(call)

@@ -1270,7 +1270,9 @@ def _permutation(pivots, m, dtype):
     """P with A = P L U from LAPACK's 1-based row swaps (..., k)."""
     batch = tuple(pivots.shape[:-1])
     rows = []
-    for piv in pivots.reshape(-1, pivots.shape[-1]).tolist():
+    n_batch = math.prod(batch)
+    # (no pivots at all, k = 0: an empty matrix; reshape(-1, 0) would be ambiguous)
+    for piv in pivots.reshape(n_batch, pivots.shape[-1]).tolist() if pivots.numel() else [[]] * n_batch:
         perm = list(range(m))
         for i, p in enumerate(piv):
             perm[i], perm[p - 1] = perm[p - 1], perm[i]
