@@ -328,6 +328,9 @@ def test_more_linalg_checks(call):
     lambda L: L.nn.functional.pad(L.ones(2, 4, dtype=L.bool), (1, 1), mode="circular"),
     lambda L: L.linalg.lu(L.ones(0, 0, dtype=L.float64)),
     lambda L: L.linalg.lu(L.ones(2, 3, 0)),
+    lambda L: L.nn.functional.batch_norm(L.ones(2, 1), L.ones(2), L.ones(1), training=True),
+    lambda L: L.nn.functional.batch_norm(L.ones(2, 1), L.ones(1), L.ones(1), weight=L.ones(2), training=True),
+    lambda L: L.nn.functional.batch_norm(L.ones(0, 1), L.ones(2), L.ones(1), training=False),
 ])
 def test_more_checks(call):
     _same(call)
