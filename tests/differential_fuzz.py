@@ -2,6 +2,12 @@
 and tensorcore with identical arguments.
 
     PYTHONPATH=src python tests/differential_fuzz.py --calls 20000 --seed 1
+    PYTHONPATH=src python tests/differential_fuzz.py --ops wide --dtypes all --calls 3000 --seed 1
+
+`--ops wide` adds nn.functional, linalg, fft, special and the other torch and
+Tensor ops (Note [Wide ops] in differential_fuzz_wide.py); `--trace` prints
+each call before it runs (a crash's last line names it) and `--skip N`
+generates but does not run the first N calls, to replay call N at once.
 
 Note [Neutral call descriptions]
 A call is generated once as a library-neutral description (`Call`): tensors
