@@ -331,6 +331,11 @@ def test_more_linalg_checks(call):
     lambda L: L.nn.functional.batch_norm(L.ones(2, 1), L.ones(2), L.ones(1), training=True),
     lambda L: L.nn.functional.batch_norm(L.ones(2, 1), L.ones(1), L.ones(1), weight=L.ones(2), training=True),
     lambda L: L.nn.functional.batch_norm(L.ones(0, 1), L.ones(2), L.ones(1), training=False),
+    lambda L: L.nn.functional.group_norm(L.ones(1, 3), 3),
+    lambda L: L.nn.functional.group_norm(L.ones(1, 3), 2),
+    lambda L: L.nn.functional.group_norm(L.ones(1, 3, 2), 3),
+    lambda L: L.nn.functional.glu(L.ones(2, 2, dtype=L.complex64)),
+    lambda L: L.special.xlog1py(L.ones(2, dtype=L.complex64), 2),
 ])
 def test_more_checks(call):
     _same(call)

@@ -102,7 +102,10 @@ def xlog1py(input: Any, other: Any) -> Any:
     if not isinstance(input, _C.Tensor) and not isinstance(other, _C.Tensor):
         raise TypeError("xlog1py(): expected at least one of input and other to be a Tensor")
     dtype = torch.result_type(input, other)
-    if not (dtype.is_floating_point or dtype.is_complex):
+    if dtype.is_complex:  # PyTorch's kernel is real only
+        from ._dtype_refusals import dtype_not_implemented
+        raise dtype_not_implemented("xlog1py_cpu", dtype)
+    if not dtype.is_floating_point:
         dtype = torch.get_default_dtype()
     x = input.to(dtype) if isinstance(input, _C.Tensor) else torch.tensor(input, dtype=dtype)
     y = other.to(dtype) if isinstance(other, _C.Tensor) else torch.tensor(other, dtype=dtype)

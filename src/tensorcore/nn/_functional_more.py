@@ -166,7 +166,7 @@ def feature_alpha_dropout(input: Any, p: Any = 0.5, training: Any = False, inpla
 def glu(input: Any, dim: Any = -1) -> Tensor:
     if input.dim() == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
-    if not (input.is_floating_point() or input.is_complex()):
+    if not input.is_floating_point():  # (complex too: PyTorch's glu kernel is real only)
         from .._dtype_refusals import kernel_not_implemented
         raise kernel_not_implemented("glu_cpu", input)
     n = input.size(dim)
@@ -234,6 +234,11 @@ def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None
     if input.dim() < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
     n, c = input.size(0), input.size(1)
+    if isinstance(num_groups, int) and num_groups > 0:
+        # PyTorch's F.group_norm verifies the batch first: one value per group and position is refused
+        size = [n * c // num_groups, num_groups] + list(input.shape[2:])
+        if size[0] * math.prod(size[2:]) == 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input "
                            f"of shape {list(input.shape)} and num_groups={num_groups}")
