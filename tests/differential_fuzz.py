@@ -2,6 +2,12 @@
 and tensorcore with identical arguments.
 
     PYTHONPATH=src python tests/differential_fuzz.py --calls 20000 --seed 1
+    PYTHONPATH=src python tests/differential_fuzz.py --ops wide --dtypes all --calls 3000 --seed 1
+
+`--ops wide` adds nn.functional, linalg, fft, special and the other torch and
+Tensor ops (Note [Wide ops] in differential_fuzz_wide.py); `--trace` prints
+each call before it runs (a crash's last line names it) and `--skip N`
+generates but does not run the first N calls, to replay call N at once.
 
 Note [Neutral call descriptions]
 A call is generated once as a library-neutral description (`Call`): tensors
@@ -59,6 +65,9 @@ FLOATS = ("float32", "float64")
 HALFS = ("float16", "bfloat16")
 COMPLEX = ("complex64", "complex128")
 GRAD_DTYPES = FLOATS + HALFS + COMPLEX  # the dtypes a tensor can require grad in
+# Note [Wide ops]: the wide families whose results go through reductions or solvers (ten times the tolerance)
+LOOSE_WIDE_FAMILIES = ("nn", "linalg", "spectral", "autograd_wide")
+WIDE_FAMILIES = LOOSE_WIDE_FAMILIES + ("tensor_ops", "inplace_wide", "out_wide")
 
 
 # --------------------------------------------------------------- descriptions
@@ -66,20 +75,27 @@ class T:
     """A tensor: `layout` is contiguous, transposed (a .mT-style permuted
     view), expanded (stride-0 dims), strided (every other element) or offset
     (a view starting past the storage's start)."""
-    __slots__ = ("shape", "dtype", "layout", "requires_grad", "seed", "special")
+    __slots__ = ("shape", "dtype", "layout", "requires_grad", "seed", "special", "bound", "wellcond")
 
-    def __init__(self, shape, dtype, layout="contiguous", requires_grad=False, seed=0, special=False):
+    def __init__(self, shape, dtype, layout="contiguous", requires_grad=False, seed=0, special=False, bound=None,
+                 wellcond=False):
         self.shape, self.dtype, self.layout = tuple(shape), dtype, layout
         self.requires_grad, self.seed, self.special = requires_grad, seed, special
+        # Note [Wide ops] (differential_fuzz_wide.py): `bound` draws integers in [0, bound) (class targets,
+        # indices); `wellcond` adds 8 on the diagonal of the last two dims (square matrices a solver can trust)
+        self.bound, self.wellcond = bound, wellcond
 
     def __repr__(self):
         rg = ", rg" if self.requires_grad else ""
-        return f"T({list(self.shape)}, {self.dtype}, {self.layout}{rg})"
+        extra = (f", bound={self.bound}" if self.bound is not None else "") + (", wellcond" if self.wellcond else "")
+        return f"T({list(self.shape)}, {self.dtype}, {self.layout}{rg}{extra})"
 
     def values(self, shape):
         g = np.random.default_rng(self.seed)
         n = int(np.prod(shape, dtype=np.int64))
-        if self.dtype == "bool":
+        if self.bound is not None and self.dtype != "bool":
+            a = g.integers(0, builtins.max(self.bound, 1), n)
+        elif self.dtype == "bool":
             a = g.integers(0, 2, n).astype(bool)
         elif self.dtype in GRAD_DTYPES:
             a = np.round(g.normal(0, 2, n), 2)
@@ -91,8 +107,11 @@ class T:
             a = g.integers(0, 11, n)
         else:
             a = g.integers(-5, 6, n)
+        a = a.astype("float32" if self.dtype == "bfloat16" else self.dtype).reshape(shape)
+        if self.wellcond and len(shape) >= 2 and shape[-1] == shape[-2] and self.dtype in GRAD_DTYPES:
+            a = a + 8 * np.eye(shape[-1], dtype=a.dtype)
         # Note [Two dtype sets]: numpy has no bfloat16, Env.base converts these float32 values
-        return a.astype("float32" if self.dtype == "bfloat16" else self.dtype).reshape(shape)
+        return a
 
 
 class D:
@@ -282,7 +301,7 @@ def _close(a, b, dtype, family, float32_inputs=False):
         rtol, atol = (1e-9, 1e-11) if precise else (1e-4, 1e-5)
         if dtype in HALFS:  # an 8-bit (bfloat16) or 11-bit (float16) mantissa; one rounding step apart is equal
             rtol, atol = (1e-2, 1e-3) if dtype == "float16" else (1.6e-2, 1e-2)
-        if family in ("reduce", "matmul", "autograd"):
+        if family in ("reduce", "matmul", "autograd") + LOOSE_WIDE_FAMILIES:
             rtol, atol = rtol * 10, atol * 10
         return np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
     return np.array_equal(a, b)
@@ -351,6 +370,9 @@ def compare(call, rt, rc):
         t_out = [t_out[0][1][0]] + t_out[1:]  # (values, indices): the values only
         c_out = [c_out[0][1][0]] + c_out[1:]
     f32 = call.family == "out" and any(isinstance(a, T) and a.dtype == "float32" for a in call.args)
+    if call.family in WIDE_FAMILIES:  # a float64 result of float32 (or half) inputs holds their roundings
+        f32 = any(isinstance(a, T) and a.dtype in ("float32", "complex64") + HALFS
+                  for a in list(call.args) + list(call.kwargs.values()))
     if len(t_out) != len(c_out) or not all(same(a, b, meta, call.family, f32) for a, b in zip(t_out, c_out)):
         return "value"
     return None
@@ -1014,15 +1036,25 @@ def describe(call, rt, rc):
             f"    torch: {fmt(rt)}\n    tc:    {fmt(rc)}")
 
 
-def fuzz(calls, seed, torch=None, tc=None, report=None, trace=False, dtypes="classic"):
+def fuzz(calls, seed, torch=None, tc=None, report=None, trace=False, dtypes="classic", ops="classic", skip=0):
+    """`ops="wide"` also generates the wide families (Note [Wide ops] in differential_fuzz_wide.py); the
+    classic default keeps every seed's sequence."""
     if torch is None:
         import torch
     if tc is None:
         import tensorcore as tc
     report = report or Report()
-    gen = report.gen = Gen(random.Random(seed), tc, dtypes)
+    if ops == "wide":
+        from differential_fuzz_wide import WideGen
+        gen = report.gen = WideGen(random.Random(seed), tc, dtypes)
+    elif ops == "classic":
+        gen = report.gen = Gen(random.Random(seed), tc, dtypes)
+    else:
+        raise ValueError(f"ops: 'classic' or 'wide', not {ops!r}")
     for i in range(calls):
         call = gen.call()
+        if i < skip:
+            continue
         if trace:  # a crash kills the process: the last line printed names the call
             print(i, call, file=sys.stderr, flush=True)
         torch.manual_seed(i)
@@ -1043,6 +1075,9 @@ def main(argv=None):
     ap.add_argument("--family", default=None, help="generate only this family")
     ap.add_argument("--dtypes", choices=("classic", "all"), default="classic",
                     help="classic: bool/int32/int64/float32/float64; all: also issue 10's (Note [Two dtype sets])")
+    ap.add_argument("--ops", choices=("classic", "wide"), default="classic",
+                    help="wide: also nn.functional, linalg, fft, special and more tensor ops (Note [Wide ops])")
+    ap.add_argument("--skip", type=int, default=0, help="generate but do not run the first N calls (replay)")
     ap.add_argument("--trace", action="store_true", help="print each call to stderr before running it")
     a = ap.parse_args(argv)
     import torch
@@ -1051,8 +1086,10 @@ def main(argv=None):
     torch.set_num_threads(1)
     tc.set_num_threads(1)
     if a.family:
+        from differential_fuzz_wide import WideGen
+        WideGen.FAMILIES, WideGen.WEIGHTS = [a.family], [1]
         Gen.FAMILIES, Gen.WEIGHTS = [a.family], [1]
-    rep = fuzz(a.calls, a.seed, torch, tc, trace=a.trace, dtypes=a.dtypes)
+    rep = fuzz(a.calls, a.seed, torch, tc, trace=a.trace, dtypes=a.dtypes, ops=a.ops, skip=a.skip)
     print(rep.summary())
     print("not generated, tensorcore has no such op:", dict(rep.gen.missing.most_common()))
     for cat, exs in sorted(rep.examples.items()):
@@ -1063,4 +1100,6 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # run as the module `differential_fuzz`, so the wide generator's descriptions (T, D, NP) are this module's
+    import differential_fuzz
+    sys.exit(differential_fuzz.main())

@@ -302,12 +302,47 @@ def roll(input, shifts, dims=None):
 
 
 @_both
-def diff(input, n=1, dim=-1):
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    # PyTorch's checks in its order: n's type, the input's rank, n's sign, the dim, then prepend/append
+    n = int_arg(n, "diff", "n")
+    dim = int_arg(dim, "diff", "dim")
+    if input.dim() < 1:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    dim = _wrap(dim, input.dim())
+    parts = []
+    for what, t in (("prepend", prepend), ("append", append)):
+        if t is None:
+            continue
+        if not isinstance(t, Tensor):
+            raise TypeError(f"diff(): argument '{what}' must be Tensor, not {type(t).__name__}")
+        if t.dim() != input.dim():
+            raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+        for i in builtins.range(input.dim()):
+            if i != dim and t.shape[i] != input.shape[i]:
+                raise RuntimeError(f"diff expects the shape of tensor to prepend or append to match that of input "
+                                   f"except along the differencing dimension; input.size({i}) = {input.shape[i]}, "
+                                   f"but got tensor.size({i}) = {t.shape[i]}")
+        parts.append((what, t))
     out = input
-    for _ in builtins.range(n):
+    if parts:  # the concatenation promotes as cat does: diff(int, prepend=float) is float
+        before = [t for w, t in parts if w == "prepend"]
+        after = [t for w, t in parts if w == "append"]
+        out = _C.cat(before + [input] + after, dim)
+    if n == 0:
+        return out.clone() if out is input else out
+    for _ in builtins.range(builtins.min(n, out.shape[dim])):
         m = out.shape[dim]
-        out = out.narrow(dim, 1, m - 1) - out.narrow(dim, 0, m - 1)
+        hi, lo = out.narrow(dim, 1, m - 1), out.narrow(dim, 0, m - 1)
+        out = _C.logical_xor(hi, lo) if out.dtype == _bool else hi - lo  # bools: PyTorch's diff is xor
     return out
+
+
+def _wrap(dim, ndim):
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
+    return dim % ndim
 
 
 @_both
@@ -396,10 +431,16 @@ def cross(input, other, dim=None):
 @_both
 @grad_fn_named(lambda input, repeats, dim=None: "IndexSelectBackward0" if isinstance(repeats, Tensor)
                else "ViewBackward0")  # PyTorch's int overload expands and views; its Tensor one index_selects
-def repeat_interleave(input, repeats, dim=None):
+def repeat_interleave(input, repeats, dim=None, *, output_size=None):
     # Built from tensor ops in _functions (a Python index list would hang on huge repeats).
     from ._functions import _repeat_interleave as impl
-    return impl(input, repeats, dim)
+    out = impl(input, repeats, dim)
+    if output_size is not None:  # a promise of the result's length along dim (PyTorch checks it)
+        n = int_arg(output_size, "repeat_interleave", "output_size")
+        got = out.shape[0 if dim is None else dim] if out.dim() else 1
+        if n != got:
+            raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {got} but got {n}")
+    return out
 
 
 @_both
@@ -434,6 +475,13 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
         src = value
     if not isinstance(src, Tensor):
         src = _C.full(list(index.shape), src, input.dtype)
+    if isinstance(index, Tensor) and index.numel() == 0:  # PyTorch checks no shape of an empty index
+        return input.clone()
+    if isinstance(index, Tensor) and (input.dim() == 0 or index.dim() == 0 or src.dim() == 0) \
+            and builtins.max(input.dim(), 1) == builtins.max(index.dim(), 1) == builtins.max(src.dim(), 1):
+        # a 0-dim tensor counts as 1-dim (PyTorch's ensure_nonempty_dim); the result keeps input's shape
+        one = [t.reshape([-1]) if t.dim() == 0 else t for t in (input, index, src)]
+        return scatter(one[0], 0, one[1], one[2]).reshape(list(input.shape))
     # Counted in the index's integer dtype (a bool count would saturate at 1).
     ones = _C.ones(list(index.shape), index.dtype)
     writes = _C.scatter_add(_C.zeros(list(input.shape), index.dtype), dim, index, ones)
@@ -481,10 +529,41 @@ def index_add_(self, dim, index, source, *, alpha=1):  # Note [Python in-place o
 @grad_fn_named("IndexAddBackward0")
 def index_add(input, dim, index, source, *, alpha=1):
     dim = _wrap_dim_checked(int_arg(dim, "index_add"), input.dim())
+    if isinstance(index, Tensor):  # PyTorch's index_func_meta_impl, in its order
+        if index.dim() > 1:
+            raise IndexError(f"index_add_(): Index is supposed to be a vector, but got dim: {index.dim()} with type: "
+                             f"{_TYPE_NAMES[index.dtype.name]} and size: {list(index.shape)}")
+        if index.dtype.name not in ("int64", "int32"):
+            raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: "
+                               f"{_TYPE_NAMES[index.dtype.name]}")
     if isinstance(source, Tensor) and source.dtype != input.dtype:  # Note [Same dtype in, no silent cast]
         raise RuntimeError(f"index_add_(): self ({_TYPE_NAMES[input.dtype.name]}) and source "
                            f"({_TYPE_NAMES[source.dtype.name]}) must have the same scalar type")
     dim = dim % builtins.max(input.dim(), 1)
+    if isinstance(index, Tensor) and isinstance(source, Tensor):
+        if not (dim == 0 or dim < source.dim()):
+            raise RuntimeError(f"index_add_(): Indexing dim {dim} is out of bounds of the source tensor with dim "
+                               f"{source.dim()}")
+        n_src = 1 if source.dim() == 0 else source.shape[dim]
+        if index.numel() != n_src and source.dim() == 0:  # PyTorch's message reads source.size(dim) and fails
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        if index.numel() != n_src:
+            raise RuntimeError(f"index_add_(): Number of indices ({index.numel()}) should be equal to source.size(dim):"
+                               f" ({n_src}), for dim: {dim}")
+        self_sizes, src_sizes = list(input.shape), list(source.shape)
+        if source.dim() and input.dim():
+            del self_sizes[dim], src_sizes[dim]
+        if self_sizes != src_sizes:
+            raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified dimension. "
+                               f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
+        size = input.shape[dim] if input.dim() else 1
+        if index.numel():  # PyTorch's kernel wraps no negative index
+            lo, hi = int(index.min()), int(index.max())
+            if lo < 0 or hi >= size:
+                raise RuntimeError(f"index {lo if lo < 0 else hi} is out of bounds for dimension {dim} with size "
+                                   f"{size}")
+        if input.dim() == 0:  # one element: the index is 0, the source one value
+            return input + (source.reshape([]) if alpha == 1 else source.reshape([]) * alpha)
     src = source if alpha == 1 else source * alpha
     perm = [dim] + [d for d in builtins.range(input.dim()) if d != dim]
     inv = [perm.index(d) for d in builtins.range(input.dim())]
@@ -498,6 +577,10 @@ def index_fill_(self, dim, index, value):
     if isinstance(value, Tensor) and value.dim():
         raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                            f"{value.dim()} dimension(s).")
+    if isinstance(index, Tensor) and index.dtype != _int64:  # PyTorch's index_fill takes int64 indices only
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    if isinstance(index, Tensor) and index.dim() > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
     if self.requires_grad and _C.is_grad_enabled():
         self._check_inplace("index_fill")  # a leaf that requires grad (or a view of one): PyTorch's RuntimeError
     if not -n <= dim < n:
@@ -686,6 +769,8 @@ def bincount(input, weights=None, minlength=0):
     from ._tensor import _numpy_values
     w = None if weights is None else _numpy_values(weights.detach())
     res = np.bincount(arr, weights=w, minlength=minlength)
+    if w is None or arr.size == 0:  # PyTorch's empty input gives int64 zeros, weights or not
+        return tensor(np.zeros(minlength, np.int64) if arr.size == 0 else res.astype(np.int64))
     if w is None:
         return tensor(res.astype(np.int64))
     # PyTorch sums float32 weights in float32 and every other weight dtype in float64

@@ -1011,16 +1011,30 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tensors[0]
     n = len(tensors)
+    # PyTorch's checks, in its order: a tensor at all, one dtype, the indexing, 0-D or 1-D tensors
+    if n == 0:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for t in tensors:
+        _check_input(t, "meshgrid")
+    if len({t.dtype for t in tensors}) > 1:
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    if indexing not in ("xy", "ij"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+    for t in tensors:
+        if t.dim() > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}")
+    # "xy" is "ij" of the first two inputs swapped, with the first two outputs swapped back (PyTorch's way):
+    # the grids' first two dims are then (len(second), len(first)), whatever the other inputs
+    order = list(builtins.range(n))
     if indexing == "xy" and n >= 2:
-        tensors = [tensors[1], tensors[0]] + list(tensors[2:])
-    shape = [t.numel() for t in tensors]
+        order[0], order[1] = 1, 0
+    shape = [tensors[j].numel() for j in order]
     outs = []
-    for i, t in enumerate(tensors):
+    for i, j in enumerate(order):
         view = [1] * n
         view[i] = -1
-        outs.append(t.reshape(view).expand(shape))
+        outs.append(tensors[j].reshape(view).expand(shape))
     if indexing == "xy" and n >= 2:
-        outs = [o.transpose(0, 1) for o in outs]
         outs[0], outs[1] = outs[1], outs[0]
     return tuple(outs)
 
@@ -1133,7 +1147,19 @@ def round(input: Any, *, decimals: Any = _NO_DECIMALS, out: Any = None) -> Tenso
     _check_input(input, "round")
     if out is not None and (decimals is _NO_DECIMALS or decimals == 0):
         return _C.round(input, out=out)
-    return input.round() if decimals is _NO_DECIMALS else input.round(decimals=decimals)
+    result = input.round() if decimals is _NO_DECIMALS else input.round(decimals=decimals)
+    if out is None:
+        return result
+    # round(decimals=d, out=): PyTorch's TensorIterator kernel (the out was ignored here before)
+    from ._out import check_out, write_out
+    from ._out_variants import check_no_internal_overlap
+    from ._dtype import SCALAR_TYPE_NAMES
+    check_out("round", out, (input,))
+    check_no_internal_overlap(out)
+    if out.dtype != input.dtype:
+        raise RuntimeError(f"Found dtype {SCALAR_TYPE_NAMES[out.dtype.name]} but expected "
+                           f"{SCALAR_TYPE_NAMES[input.dtype.name]}")
+    return write_out("round", result, out)
 
 
 for _n in ("lerp", "norm", "mm", "bmm", "dot", "mv", "outer",
@@ -1219,6 +1245,10 @@ def expand_copy(input: Any, size: Any) -> Tensor:
 @grad_fn_named("DistBackward0")
 def dist(input: Any, other: Any, p: Any = 2) -> Tensor:
     _check_input(input, "dist")
+    if not isinstance(other, Tensor):  # (the method's position counts from self, as PyTorch's)
+        raise TypeError(f"dist(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    if not isinstance(p, (int, float)):
+        raise TypeError(f"dist(): argument 'p' must be Number, not {type(p).__name__}")
     return (input - other).norm(p)
 
 

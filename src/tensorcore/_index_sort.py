@@ -18,7 +18,7 @@ import numpy as np
 
 from . import _C
 from ._args import bool_arg, int_arg, tensor_arg
-from ._composites import _both, _function, _method
+from ._composites import _FUNCTIONS, _both, _function, _method
 from ._dtype import SCALAR_TYPE_NAMES as _TYPE_NAMES, int64 as _int64, int32 as _int32
 from ._dtype_refusals import dtype_not_implemented, refuse_bool_or_complex, refuse_complex
 from ._inplace import write_inplace
@@ -70,8 +70,8 @@ def take_along_dim(input, indices, dim=None):
     tensor_arg(indices, "take_along_dim", "indices", 2)
     if indices.dtype != _int64:
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {_tname(indices)}")
-    if dim is None:
-        return input.reshape(-1).gather(0, indices.reshape(-1))
+    if dim is None:  # PyTorch flattens both with view(): a non-viewable input or index is its RuntimeError
+        return input.view(-1).gather(0, indices.view(-1))
     dim = int_arg(dim, "take_along_dim")
     if input.dim() != indices.dim():
         raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
@@ -140,8 +140,11 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                            f"dimensions of boundaries tensor and input value tensor must match, but we got "
                            f"boundaries tensor {list(sorted_sequence.shape)} and input value tensor "
                            f"{list(input.shape)}")
-    for t in (sorted_sequence, input):  # Note [Refuse, never reinterpret]
-        refuse_bool_or_complex("searchsorted_out_cpu", t)
+    # Note [Refuse, never reinterpret]: PyTorch searches in the promoted dtype, so a bool side is refused
+    # only when both are bool (complex always)
+    common = _C.promote_types(sorted_sequence.dtype, input.dtype)
+    if common.name == "bool" or common.is_complex:
+        raise dtype_not_implemented("searchsorted_out_cpu", common)
     seq = _search_values(sorted_sequence)
     if sorter is not None:
         tensor_arg(sorter, "searchsorted", "sorter")
@@ -174,12 +177,22 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     return result
 
 
-@_function
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+    # PyTorch's second overload takes a number as the input (bucketize(Number self, Tensor boundaries)), without out=
+    if not isinstance(input, Tensor) and (not isinstance(input, (builtins.int, builtins.float, builtins.bool))
+                                          or out is not None):
+        raise TypeError(f"bucketize() received an invalid combination of arguments - got "
+                        f"({type(input).__name__}, {type(boundaries).__name__}), but expected one of:\n"
+                        " * (Tensor input, Tensor boundaries, *, bool out_int32 = False, bool right = False, "
+                        "Tensor out = None)\n"
+                        " * (Number self, Tensor boundaries, *, bool out_int32 = False, bool right = False)\n")
     tensor_arg(boundaries, "bucketize", "boundaries", 2)
     if boundaries.dim() != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right, out=out)
+
+
+_FUNCTIONS["bucketize"] = bucketize  # (not _function's Tensor check: a number input is PyTorch's overload)
 
 
 def _histogram_dtype_check(input, name):
@@ -436,6 +449,10 @@ def _no_grad():
 _SCATTER_REDUCE = []
 
 
+def _nonempty_dim(t):
+    return builtins.max(t.dim(), 1)
+
+
 @_both
 @grad_fn_named("ScatterReduceBackward0")
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
@@ -450,8 +467,15 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     index = index.to(_int64)
     if input.dtype != src.dtype:
         raise RuntimeError("scatter_reduce(): Expected self.dtype to be equal to src.dtype")
-    if index.dim() != input.dim() or (src.dim() != input.dim() and index.numel()):
+    if index.numel() == 0:  # PyTorch's shape check skips an empty index: nothing is written
+        return input.clone()
+    if _nonempty_dim(index) != _nonempty_dim(input) or _nonempty_dim(src) != _nonempty_dim(input):
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    if input.dim() == 0 or index.dim() == 0 or src.dim() == 0:  # a 0-dim tensor counts as 1-dim (PyTorch's
+        # ensure_nonempty_dim): the 1-element forms scatter, the result keeps input's shape
+        one = [_C.reshape(t, [-1]) if t.dim() == 0 else t for t in (input, index, src)]
+        return scatter_reduce(one[0], 0, one[1], one[2], reduce, include_self=include_self).reshape(
+            list(input.shape))
     for d in builtins.range(index.dim()):
         if index.shape[d] > src.shape[d] or (d != dim and index.shape[d] > input.shape[d]):
             raise RuntimeError(f"Expected index {list(index.shape)} to be smaller than self {list(input.shape)} "
@@ -512,8 +536,8 @@ def masked_scatter(input, mask, source):
     if n > source.numel():
         raise RuntimeError("Number of elements of source < number of ones in mask")
     base = input.expand(shape)
-    if n == 0:
-        return base.clone()
+    if source.numel() == 0:  # nothing to take (n is 0): source still gets its (empty) gradient, as PyTorch's
+        return _C.where(m, source.sum(), base)
     pos = flat.to(_int64).cumsum(0) - 1
     taken = source.reshape(-1)[pos.clamp_min(0)].reshape(shape)
     return _C.where(m, taken, base)
@@ -665,14 +689,23 @@ def logcumsumexp(input, dim):
     return y if y is not input else input.clone()
 
 
+def _refuse_bool_scan(name, self, dim, dtype):
+    """An in-place scan writes into self: PyTorch's bool out kernel does not exist (after the dim's check)."""
+    if self.dtype.name == "bool" and (dtype is None or str(dtype).endswith("bool")) and self.dim() and self.numel():
+        _wrap_dim(int_arg(dim, name + "_"), self.dim())
+        raise dtype_not_implemented(f"{name}_out_cpu", self.dtype)
+
+
 @_method
 def cumsum_(self, dim, *, dtype=None):
+    _refuse_bool_scan("cumsum", self, dim, dtype)
     return write_inplace(self, "cumsum", lambda s: s.cumsum(dim, dtype=dtype) if dtype is not None
                          else s.cumsum(dim).to(self.dtype))
 
 
 @_method
 def cumprod_(self, dim, *, dtype=None):
+    _refuse_bool_scan("cumprod", self, dim, dtype)
     return write_inplace(self, "cumprod", lambda s: s.cumprod(dim, dtype=dtype) if dtype is not None
                          else s.cumprod(dim).to(self.dtype))
 
@@ -783,6 +816,10 @@ _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 def _quantile(input, q, dim, keepdim, interpolation, out, name, ignore_nan):
     tensor_arg(input, name)
+    name = "quantile"  # PyTorch's checks say quantile() for nanquantile too
+    bad_q = isinstance(q, (builtins.int, builtins.float)) and not 0 <= q <= 1
+    if input.numel() == 0 and not bad_q and interpolation in _INTERPOLATIONS:  # (after the number q's and the interpolation's own checks)
+        raise RuntimeError("quantile() input tensor must be non-empty")
     if not input.is_floating_point() or input.dtype.name not in ("float32", "float64"):
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
     if interpolation not in _INTERPOLATIONS:

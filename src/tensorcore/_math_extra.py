@@ -111,7 +111,12 @@ def _mvlgamma_compute(input, p):
     p = _int_arg(p, "mvlgamma", "p", 2)
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
+    if input.dtype.name == "bool":
+        raise RuntimeError("The input tensor may not be a boolean tensor.")
     import tensorcore
+    if input.is_complex():  # PyTorch's arange of the offsets in the input's dtype has no complex kernel
+        from ._dtype_refusals import dtype_not_implemented
+        raise dtype_not_implemented("arange_cpu", input.dtype)
     x = input if input.is_floating_point() else input.to(tensorcore.get_default_dtype())
     offsets = tensorcore.arange(-p / 2.0 + 0.5, 0.5, 0.5, dtype=x.dtype)
     args = x.unsqueeze(-1) + offsets

@@ -25,10 +25,29 @@ COMPUTE_IN_OUT = ()
 SAME_DTYPE = ("mm", "bmm", "index_select", "clamp", "where")
 # ops whose out must have the input's dtype, checked before the op runs (PyTorch checks it before the dims)
 INPUT_DTYPE = ("index_select",)
-WITH_INDICES = ("sort",)  # (values, indices) outs, when called with a dim
+WITH_INDICES = ("sort", "topk", "kthvalue", "mode", "median", "nanmedian", "cummin", "cummax")  # (values, indices)
+# Composite ops PyTorch gives an out= (found by the wide differential fuzzer, Note [Wide ops] in
+# tests/differential_fuzz_wide.py): EXACT_OUT ones are structured kernels (or check it themselves) whose out must
+# have the result's dtype; CAST_OUT ones are TensorIterator ops whose result need only be castable to out's.
+EXACT_OUT = ("gather", "masked_select", "take", "cross", "triu", "tril", "diag", "dot", "mv", "nan_to_num",
+             "index_add", "norm", "nonzero", "logcumsumexp")
+CAST_OUT = ("addcdiv", "addcmul", "outer", "lerp", "diff", "kron")
+PAIR_OUT = ("aminmax",)  # (min, max): both of the input's dtype
+# ops whose kernels (TensorIterator's, mostly) refuse an out whose elements share memory (an expanded view)
+NO_OVERLAP_OUT = ("masked_select", "take", "addcdiv", "addcmul", "outer", "lerp", "nan_to_num", "diff", "kron",
+                  "gather", "cross", "diag", "index_add", "nonzero", "logcumsumexp", "where")
+# reductions whose out need only hold the result (PyTorch computes in the input's dtype, then copies)
+CASTABLE_REDUCTIONS = ("std", "var", "logsumexp")
 
 from ._dtype import SCALAR_TYPE_NAMES as _SCALAR_TYPE  # noqa: E402
 from ._dtype import CPP_TYPE_NAMES as _NAMES  # noqa: E402 (C++ type names in PyTorch's out= messages)
+
+
+def check_no_internal_overlap(out):
+    """PyTorch's assert_no_internal_overlap on an out= tensor (before any resize)."""
+    if any(n > 1 and st == 0 for n, st in zip(out.shape, out.stride())):
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                           "single memory location. Please clone() the tensor before performing the operation.")
 
 
 def _expect(out, dtype):
@@ -86,6 +105,8 @@ def _same_dtype(name, fn):
         tensors = _inputs(args, kwargs)
         if name in ("mm", "bmm") and len(tensors) == 2 and tensors[0].dtype == tensors[1].dtype:
             _expect(out, tensors[0].dtype)  # PyTorch checks out's dtype before the kernel's own dtype support
+        if name in NO_OVERLAP_OUT:
+            check_no_internal_overlap(out)
         result = fn(*args, **kwargs)
         _expect(out, result.dtype)
         return write_out(name, result, out)
@@ -113,10 +134,46 @@ def _with_indices(name, fn):
     return f
 
 
+def _result_out(name, fn, exact):
+    """EXACT_OUT / CAST_OUT: the op runs without out=, then Note [out= semantics] writes its result."""
+    @functools.wraps(fn)
+    def f(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        check_out(name, out, _inputs(args, kwargs))
+        if name in NO_OVERLAP_OUT:
+            check_no_internal_overlap(out)
+        result = fn(*args, **kwargs)
+        if exact:
+            _expect(out, result.dtype)
+        return write_out(name, result, out)
+    return f
+
+
+def _pair_out(name, fn):
+    @functools.wraps(fn)
+    def f(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors, not {type(out).__name__}")
+        for o in out:
+            check_out(name, o, _inputs(args, kwargs))
+        result = fn(*args, **kwargs)
+        for r, o in zip(result, out):
+            _expect(o, r.dtype)
+        for r, o in zip(result, out):
+            write_out(name, r, o)
+        return type(result)(*out)
+    return f
+
+
 def install(namespace):
     """Wraps the functions in `namespace` (the tensorcore module's globals)."""
     for names, wrap in ((COMPUTE_IN_OUT, _compute_in_out), (SAME_DTYPE, _same_dtype),
-                        (WITH_INDICES, _with_indices)):
+                        (WITH_INDICES, _with_indices), (PAIR_OUT, _pair_out),
+                        (EXACT_OUT, lambda n, f: _result_out(n, f, True)),
+                        (CAST_OUT, lambda n, f: _result_out(n, f, False))):
         for name in names:
             if name in namespace:
                 namespace[name] = wrap(name, namespace[name])
@@ -160,6 +217,11 @@ def reduction_out(name, rule, out, inputs, compute, dtype):
         dtype = dtype_arg(dtype, name)
         if dtype is not None:
             _expect(out, dtype)
+        elif name in ("nansum", "nanmean") and inputs[0].is_floating_point() and not (
+                out.dtype.is_floating_point or out.dtype.is_complex):  # the nansum kernel runs in out's dtype
+            raise NotImplementedError(f"\"nansum_cpu\" not implemented for '{_SCALAR_TYPE[out.dtype.name]}'")
+        elif name in ("cumsum", "cumprod") and out.dtype.name == "bool" and inputs[0].dim() and inputs[0].numel():
+            raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
         elif name == "nanmean" and not inputs[0].is_floating_point():
             raise RuntimeError("nanmean(): integral types and 'Bool' are not supported for nanmean, even for "
                                "empty tensors.")
@@ -191,6 +253,12 @@ def reduction_out(name, rule, out, inputs, compute, dtype):
             result = compute(out.dtype)
         if result.dtype != out.dtype:  # (prod of bools counts in int64 here; PyTorch's lands in out's dtype)
             result = result.to(out.dtype)
+        return write_out(name, result, out)
+    if name in CASTABLE_REDUCTIONS:
+        result = compute(None)
+        if name == "logsumexp" and not (out.dtype.is_floating_point or out.dtype.is_complex):
+            raise RuntimeError(f"logsumexp(): Expected floating point type for result tensor, but got: "
+                               f"{_SCALAR_TYPE[out.dtype.name]}")
         return write_out(name, result, out)
     if rule == "input_dtype" and out.dtype != inputs[0].dtype:
         raise RuntimeError(f"Expected the dtype for input and out to match, but got "

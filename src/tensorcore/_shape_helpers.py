@@ -109,6 +109,8 @@ dsplit = _directional_split("dsplit", 2, 3)
 def split_with_sizes(input, split_sizes, dim=0):
     sizes = shape_args((split_sizes,), "split_with_sizes")
     dim = int_arg(dim, "split_with_sizes")
+    if input.dim() == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     n = builtins.max(input.dim(), 1)
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")

@@ -1647,7 +1647,9 @@ def _index_select_from_nothing(size, index):
 
 
 @_method
-def gather(self, dim, index):
+def gather(self, dim, index, *, sparse_grad=False):
+    # sparse_grad=True asks PyTorch for a sparse gradient; the values (and the dense gradient's) are the same
+    _C._parse_bool(sparse_grad, "gather", "sparse_grad")
     dim = int_arg(dim, "gather")
     tensor_arg(index, "gather", "index", 2)  # the parser's TypeError before any range check
     n = builtins.max(self.dim(), 1)
@@ -1671,6 +1673,12 @@ def scatter_add(self, dim, index, src):
     _same_dtype_source(self, src)
     if isinstance(index, Tensor) and index.numel() == 0 and index.dim() != self.dim():  # nothing to add
         return self.clone()
+    if isinstance(index, Tensor) and isinstance(src, Tensor) and (self.dim() == 0 or index.dim() == 0
+                                                                  or src.dim() == 0) \
+            and builtins.max(self.dim(), 1) == builtins.max(index.dim(), 1) == builtins.max(src.dim(), 1):
+        # a 0-dim tensor counts as 1-dim (PyTorch's ensure_nonempty_dim); the result keeps self's shape
+        one = [t.reshape([-1]) if t.dim() == 0 else t for t in (self, index, src)]
+        return _C.scatter_add(one[0], 0, one[1], one[2]).reshape(list(self.shape))
     return _C.scatter_add(self, dim, index, src)
 
 

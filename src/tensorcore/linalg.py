@@ -189,7 +189,7 @@ class _Det(Function):
 
 def det(A, *, out=None):
     _check_matrix(A, "linalg.det", square=True)
-    return _out(_Det.apply(A), out)
+    return _out(_Det.apply(A), out, exact=True)
 
 
 class _Slogdet(Function):
@@ -253,7 +253,7 @@ class _SolveInv(_Solve):
 
 
 def inv(A, *, out=None):
-    return _out(inv_ex(A, check_errors=True).inverse, out)
+    return _out(inv_ex(A, check_errors=True).inverse, out, exact=True)
 
 
 def inv_ex(A, *, check_errors=False, out=None):
@@ -298,7 +298,7 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
 
 
 def solve(A, B, *, left=True, out=None):
-    return _out(solve_ex(A, B, left=left, check_errors=True).result, out)
+    return _out(solve_ex(A, B, left=left, check_errors=True).result, out, exact=True)
 
 
 # ---------------------------------------------------------------- Cholesky
@@ -329,11 +329,13 @@ class _Cholesky(Function):
 
     @staticmethod
     def forward(ctx, A, upper):
-        L, info = _C._lapack_cholesky(A, False)
-        info = _cholesky_nan_info(L, info)
+        # upper=True factors the upper triangle (LAPACK's 'U'), as PyTorch: only that triangle is read, so a
+        # non-Hermitian A gives PyTorch's U, not the adjoint of the lower triangle's L
+        R, info = _C._lapack_cholesky(A, bool(upper))
+        info = _cholesky_nan_info(R, info)
         ctx.upper = upper
-        ctx.save_for_backward(L)
-        return (L.mH if upper else L), info  # Note [Info as an output]
+        ctx.save_for_backward(R.mH if upper else R)
+        return R, info  # Note [Info as an output]
 
     @staticmethod
     def backward(ctx, g, _g_info=None):
@@ -366,7 +368,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
 
 
 def cholesky(A, *, upper=False, out=None):
-    return _out(_cholesky(_Cholesky, A, upper, "linalg.cholesky", True)[0], out)
+    return _out(_cholesky(_Cholesky, A, upper, "linalg.cholesky", True)[0], out, exact=True)
 
 
 # ---------------------------------------------------------------- QR
@@ -492,7 +494,7 @@ def eigh(A, UPLO="L", *, out=None):
 
 
 def eigvalsh(A, UPLO="L", *, out=None):
-    return _out(_eigh(A, UPLO, True, "linalg.eigvalsh"), out)
+    return _out(_eigh(A, UPLO, True, "linalg.eigvalsh"), out, exact=True)
 
 
 # ---------------------------------------------------------------- general eigendecomposition
@@ -655,7 +657,7 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
 
 
 def svdvals(A, *, driver=None, out=None):
-    return _out(_svd_checked(A, False, True, "linalg.svdvals"), out)
+    return _out(_svd_checked(A, False, True, "linalg.svdvals"), out, exact=True)
 
 
 # ---------------------------------------------------------------- pinv, lstsq, matrix_rank
@@ -869,14 +871,13 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         _check_norm_dtype(x.dtype, dtype)
         x = x.to(dtype)
     dims = [] if dim is None else ([dim] if isinstance(dim, int) else list(dim))
-    return _out(_C.norm(x, float(ord), dims, keepdim), out)
+    return _out(_C.norm(x, float(ord), dims, keepdim), out, exact=True)
 
 
-def _check_norm_dtype(have, want):
-    """vector_norm's dtype=: the same kind (real or complex) as the input, and no narrowing."""
+def _check_norm_dtype(have, want, op="linalg.vector_norm"):
+    """vector_norm's (and matrix_norm's) dtype=: the same kind (real or complex) as the input, and no narrowing."""
     def title(d):
         return _DTYPE_TITLE.get(d.name, d.name) if hasattr(d, "name") else str(d)
-    op = "linalg.vector_norm"
     if have.is_complex != want.is_complex:
         kind = "complex" if have.is_complex else "real"
         raise RuntimeError(f"{op}: dtype should be {kind} for {kind} inputs, but got {title(want)}")
@@ -897,6 +898,8 @@ def _matrix_dims(A, dim, op):
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
     op = "linalg.matrix_norm"
     d0, d1 = _matrix_dims(A, dim, op)
+    if dtype is not None and isinstance(A, _C.Tensor):
+        _check_norm_dtype(A.dtype, dtype, op)
     # float16 / bfloat16 as PyTorch: every order but the singular-value ones (nuc, 2, -2)
     singular = ord in ("nuc", 2, -2)
     if singular or not A.is_complex():  # the other orders are sums and maxima of |a_ij|, complex included
@@ -904,7 +907,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     if dtype is not None:
         A = A.to(dtype)
     if ord == "fro":
-        return _out(vector_norm(A, 2, (d0, d1), keepdim), out)
+        return _out(vector_norm(A, 2, (d0, d1), keepdim), out, exact=True, composite=True)
     if ord in ("nuc", 2, -2):
         # the singular values of the (d0, d1) matrices
         perm = [d for d in range(A.dim()) if d not in (d0, d1)] + [d0, d1]
@@ -913,7 +916,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
         if keepdim:
             for d in sorted((d0, d1)):
                 r = r.unsqueeze(d)
-        return _out(r, out)
+        return _out(r, out, exact=True, composite=True)
     if ord in (1, -1, math.inf, -math.inf):
         # 1: the largest column sum; inf: the largest row sum
         sum_dim, max_dim = (d0, d1) if ord in (1, -1) else (d1, d0)
@@ -921,7 +924,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
         if not keepdim and max_dim > sum_dim:
             max_dim -= 1
         r = s.amax(max_dim, keepdim=keepdim) if ord > 0 else s.amin(max_dim, keepdim=keepdim)
-        return _out(r, out)
+        return _out(r, out, exact=True, composite=True)
     raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
 
 
@@ -934,19 +937,23 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
                 raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
                                    f"Got {A.dim()}D.")
             dim = (-2, -1)
-        return matrix_norm(A, "fro" if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
+        return _out(matrix_norm(A, "fro" if ord is None else ord, dim, keepdim, dtype=dtype), out, exact=True,
+                    composite=True)
     if dim is None and ord is not None and A.dim() != 1:
         raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {A.dim()}D.")
-    return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
+    return _out(vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype), out, exact=True, composite=True)
 
 
 def cond(A, p=None, *, out=None):
     _check_matrix(A, "linalg.cond")
+    if A.numel() == 0:  # PyTorch's condition number of empty matrices is 0 (a real dtype)
+        real = _C.empty([0], A.dtype).abs().dtype
+        return _out(_torch().zeros(list(A.shape[:-2]), dtype=real), out, composite=True)
     if p is None or p in (2, -2):
         s = svdvals(A)
         r = s[..., 0] / s[..., -1] if p in (None, 2) else s[..., -1] / s[..., 0]
-        return _out(r, out)
-    return _out(matrix_norm(A, p) * matrix_norm(inv(A), p), out)
+        return _out(r, out, composite=True)
+    return _out(matrix_norm(A, p) * matrix_norm(inv(A), p), out, composite=True)
 
 
 # ---------------------------------------------------------------- products and functions of matrices
@@ -965,19 +972,26 @@ def matrix_power(A, n, *, out=None):
             result = z if result is None else result @ z
         n >>= 1
         if n == 0:
-            return _out(result, out)
+            return _out(result, out, exact=True)
         z = z @ z
 
 
 def cross(input, other, *, dim=-1, out=None):
     if input.dim() != other.dim():
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
-    x, y = _torch().broadcast_tensors(input, other)
-    if x.shape[dim] != 3:
+    if input.dtype.name == "bool" or other.dtype.name == "bool":
+        raise NotImplementedError("\"cross\" not implemented for 'Bool'")
+    n = max(input.dim(), 1)
+    if not isinstance(dim, int) or not -n <= dim < n:
+        _C._parse_int(dim, "linalg_cross", "dim")
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    # each input's own length along dim, before broadcasting (a size-1 dim does not broadcast to 3)
+    if (input.shape[dim] if input.dim() else 0) != 3 or (other.shape[dim] if other.dim() else 0) != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[dim] if input.dim() else 0} "
                            f"and {other.shape[dim] if other.dim() else 0}")
+    x, y = _torch().broadcast_tensors(input, other)
     from ._composites import cross as _cross
-    return _out(_cross(x, y, dim), out)
+    return _out(_cross(x, y, dim), out, exact=True)
 
 
 def multi_dot(tensors, *, out=None):
@@ -999,7 +1013,7 @@ def multi_dot(tensors, *, out=None):
                                f"{tuple(tensors[i + 1].shape)} cannot be multiplied")
     result = _chain(mats, _chain_order([m.shape[0] for m in mats] + [mats[-1].shape[1]]), 0, len(mats) - 1)
     shape = [s for s, keep in ((result.shape[0], first.dim() == 2), (result.shape[1], last.dim() == 2)) if keep]
-    return _out(result.view(tuple(shape)), out)  # PyTorch's result is a view (ViewBackward0)
+    return _out(result.view(tuple(shape)), out, exact=True)  # PyTorch's result is a view (ViewBackward0)
 
 
 def _chain_order(p):
@@ -1053,7 +1067,7 @@ def matrix_exp(A):
 
 
 def matmul(input, other, *, out=None):
-    return _out(_torch().matmul(input, other), out)
+    return _out(_torch().matmul(input, other), out, exact=True)
 
 
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
@@ -1065,9 +1079,13 @@ def vecdot(x, y, *, dim=-1, out=None):
     if isinstance(x, _C.Tensor) and isinstance(y, _C.Tensor) and x.dtype != y.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
                            f"{_DTYPE_TITLE.get(x.dtype.name)} and y of type {_DTYPE_TITLE.get(y.dtype.name)} instead")
+    if isinstance(x, _C.Tensor) and isinstance(y, _C.Tensor) and x.dim() == 1 and y.dim() == 1 \
+            and x.shape[0] != y.shape[0]:  # two vectors go to PyTorch's dot, which does not broadcast
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src [{y.shape[0]}] to have "
+                           f"the same number of elements, but got {x.shape[0]} and {y.shape[0]} elements respectively")
     if isinstance(x, _C.Tensor) and x.is_complex():
         x = x.conj()
-    return _out((x * y).sum(dim), out)
+    return _out((x * y).sum(dim), out, exact=True)
 
 
 # ---------------------------------------------------------------- helpers
@@ -1221,11 +1239,30 @@ def _out_tuple(result, out, kind):
 _OUT_KINDS = {}
 
 
-def _out(result, out):
+def _out(result, out, exact=False, name="linalg", composite=False):
+    """Writes `result` into the caller's out= (Note [out= semantics]). Most linalg ops are PyTorch structured
+    kernels whose out must have the result's dtype exactly (`exact`); the composite ones (pinv, cond,
+    tensorinv, ...) only need it castable. PyTorch's CompositeImplicit ones (`composite`: norm, matrix_norm,
+    cond, tensorinv) take an input that requires grad, and their out records the copy (CopyBackwards)."""
     if out is None:
         return result
     from ._out import write_out
-    return write_out("linalg", result, out)
+    if not isinstance(out, _C.Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if composite and result.requires_grad and not out.requires_grad and _C.is_grad_enabled():
+        if exact and out.dtype != result.dtype:
+            from ._out_variants import _expect
+            _expect(out, result.dtype)
+        write_out(name, result.detach(), out)  # the checks, the resize, the values
+        out.copy_(result)  # again, recorded: out's history is the copy, as PyTorch's
+        return out
+    if _C.is_grad_enabled() and (out.requires_grad or result.requires_grad):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    if exact and out.dtype != result.dtype:
+        from ._out_variants import _expect
+        _expect(out, result.dtype)
+    return write_out(name, result, out)
 
 
 # ---------------------------------------------------------------- LU family
@@ -1233,7 +1270,9 @@ def _permutation(pivots, m, dtype):
     """P with A = P L U from LAPACK's 1-based row swaps (..., k)."""
     batch = tuple(pivots.shape[:-1])
     rows = []
-    for piv in pivots.reshape(-1, pivots.shape[-1]).tolist():
+    n_batch = math.prod(batch)
+    # (no pivots at all, k = 0: an empty matrix; reshape(-1, 0) would be ambiguous)
+    for piv in pivots.reshape(n_batch, pivots.shape[-1]).tolist() if pivots.numel() else [[]] * n_batch:
         perm = list(range(m))
         for i, p in enumerate(piv):
             perm[i], perm[p - 1] = perm[p - 1], perm[i]
@@ -1402,6 +1441,7 @@ def _trsolve(A, B, upper, left, unitriangular):
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
     """X with A X = B (X A = B when not left), A triangular; batch dims broadcast."""
     op = "linalg.solve_triangular"
+    _C._parse_bool(upper, "linalg_solve_triangular", "upper")  # keyword-only and required: a bool (TypeError)
     if not isinstance(B, _C.Tensor):
         raise TypeError(f"{op}(): argument 'B' must be Tensor, not {type(B).__name__}")
     _check_matrix(A, op, float_=False)
@@ -1421,17 +1461,17 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
     A2, B2 = (A, B) if A.dim() == B.dim() == 2 else _batch_broadcast(A, B, 2)
     if out is None and not _needs_grad(A2, B2):  # no node to record: the LAPACK call alone
         return _C._lapack_triangular_solve(A2, B2, upper, left, unitriangular)
-    return _out(_trsolve(A2, B2, upper, left, unitriangular), out)
+    return _out(_trsolve(A2, B2, upper, left, unitriangular), out, exact=True)
 
 
 def vander(x, *, N=None):
     if x.dim() < 1:
         raise RuntimeError("linalg.vander: x must have at least one dimension.")
-    n = x.shape[-1] if N is None else N
-    if n <= 1:
-        if n < 0:
-            raise RuntimeError("N must be greater than 1.")
-        return _torch().ones(*x.shape, n, dtype=x.dtype)
+    if x.dtype.name == "bool":
+        raise RuntimeError("linalg.vander supports floating point, complex, and integer tensors, but got Bool")
+    n = x.shape[-1] if N is None else _C._parse_int(N, "linalg_vander", "N")
+    if n <= 1:  # PyTorch refuses N of 0 and 1 too (a length-1 x without N included)
+        raise RuntimeError("N must be greater than 1.")
     # columns x^0, x^1, ..., x^(N-1): a cumulative product (PyTorch's CatBackward0)
     powers = x.unsqueeze(-1).expand(*x.shape, n - 1).cumprod(-1)
     return _torch().cat([_torch().ones(*x.shape, 1, dtype=x.dtype), powers], -1)
@@ -1445,7 +1485,7 @@ def tensorinv(A, ind=2, *, out=None):
     if nr != nc:
         raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
                            f"prod(self.shape[:ind]), but got {nc} != {nr}")
-    return _out(inv(A.reshape(nr, nc)).reshape(*cols, *rows), out)
+    return _out(inv(A.reshape(nr, nc)).reshape(*cols, *rows), out, composite=True)
 
 
 def tensorsolve(A, B, dims=None, *, out=None):

@@ -102,7 +102,10 @@ def xlog1py(input: Any, other: Any) -> Any:
     if not isinstance(input, _C.Tensor) and not isinstance(other, _C.Tensor):
         raise TypeError("xlog1py(): expected at least one of input and other to be a Tensor")
     dtype = torch.result_type(input, other)
-    if not (dtype.is_floating_point or dtype.is_complex):
+    if dtype.is_complex:  # PyTorch's kernel is real only
+        from ._dtype_refusals import dtype_not_implemented
+        raise dtype_not_implemented("xlog1py_cpu", dtype)
+    if not dtype.is_floating_point:
         dtype = torch.get_default_dtype()
     x = input.to(dtype) if isinstance(input, _C.Tensor) else torch.tensor(input, dtype=dtype)
     y = other.to(dtype) if isinstance(other, _C.Tensor) else torch.tensor(other, dtype=dtype)
@@ -112,8 +115,24 @@ def xlog1py(input: Any, other: Any) -> Any:
 
 def gammainc(input: Any, other: Any) -> Any:
     """The regularized lower incomplete gamma function P(a, x)."""
+    for pos, (what, t) in enumerate((("self", input), ("other", other)), 1):  # Tensor arguments only (PyTorch's)
+        if not isinstance(t, _C.Tensor):
+            raise TypeError(f"special_gammainc(): argument '{what}' (position {pos}) must be Tensor, not "
+                            f"{type(t).__name__}")
     from .distributions._special import gammainc as _gammainc
+    dt = _C.result_type(input, other)  # PyTorch's igamma runs in the promoted dtype: a floating one only
+    if not dt.is_floating_point:
+        from ._dtype_refusals import dtype_not_implemented
+        raise dtype_not_implemented("igamma_cpu", dt)
+    input, other = input.to(dt), other.to(dt)
     out = _gammainc(input, other)
+    # outside the domain (a < 0, x < 0, or a = x = 0) PyTorch's igamma is NaN
+    bad = (input < 0) | (other < 0) | ((input == 0) & (other == 0))
+    if bool(bad.any()):
+        out = _C.where(bad, _C.full([], float("nan"), dt), out)
+    edge = (input == 0) & (other > 0)  # P(0, x) = 1 for x > 0 (the series would divide by a = 0)
+    if bool(edge.any()):
+        out = _C.where(edge, _C.ones([], dt), out)
     if out.requires_grad:
         _C._rename_grad_fn(out, "IgammaBackward0", [input, other])
     return out

@@ -38,13 +38,21 @@ def relu_(input: Any) -> Tensor:
     return _C.relu_(input)
 
 
+def _check_slope(negative_slope, name):
+    if not isinstance(negative_slope, (int, float)):  # PyTorch's parser wants a Number
+        raise TypeError(f"{name}(): argument 'negative_slope' (position 2) must be Number, not "
+                        f"{type(negative_slope).__name__}")
+
+
 def leaky_relu(input: Any, negative_slope: Any = 0.01, inplace: Any = False) -> Tensor:
     _check_tensor(input, "leaky_relu")
+    _check_slope(negative_slope, "leaky_relu_" if inplace else "leaky_relu")
     return (_C.leaky_relu_ if inplace else _C.leaky_relu)(input, float(negative_slope))
 
 
 def leaky_relu_(input: Any, negative_slope: Any = 0.01) -> Tensor:
     _check_tensor(input, "leaky_relu_")
+    _check_slope(negative_slope, "leaky_relu_")
     return _C.leaky_relu_(input, float(negative_slope))
 
 

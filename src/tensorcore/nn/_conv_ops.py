@@ -219,6 +219,13 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
         for stat_name, stat in (("running_mean", running_mean), ("running_var", running_var)):
             if stat is None:
                 raise RuntimeError(f"{stat_name} must be defined in evaluation mode")
+    if input.numel():  # PyTorch's sizes check, in its order (an empty input returns before it)
+        for param_name, param in (("running_mean", running_mean), ("running_var", running_var),
+                                  ("weight", weight), ("bias", bias)):
+            if isinstance(param, Tensor) and param.numel() != input.shape[1]:
+                raise RuntimeError(f"{param_name} should contain {input.shape[1]} elements not {param.numel()}")
+    elif not training:  # nothing to normalise: the empty input back, its statistics unread
+        return input.clone()
     check_norm_dtypes("batch_norm", input, weight, bias, running_mean, running_var)
     if input.dtype in _HALF_TYPES:
         # PyTorch computes a float16/bfloat16 batch norm in float32 (its parameters and running

@@ -76,6 +76,8 @@ def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
         raise RuntimeError(f"conv_transpose2d: expected a 4-D weight (in_channels, out_channels/groups, kH, kW), "
                            f"got {list(weight.shape)}")
     cin, cout_g, kh, kw = weight.shape
+    if isinstance(groups, int) and groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
     if x.shape[1] != cin:
         raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input "
                            f"{list(x.shape)} to have {cin} channels, but got {x.shape[1]} channels instead")

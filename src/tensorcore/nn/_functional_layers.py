@@ -505,6 +505,16 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: Any = 
 
 def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Tensor:
     """y_k = x1^T W_k x2 + b_k over the last dims (leading dims broadcast)."""
+    named = [("input1", input1), ("input2", input2), ("weight", weight)] + ([("bias", bias)] if bias is not None
+                                                                           else [])
+    if len({t.dtype for _, t in named}) > 1:  # PyTorch checks the dtypes first and never promotes them
+        from .._dtype import CPP_TYPE_NAMES
+        raise RuntimeError("All tensors must have the same dtype, got " + ", ".join(
+            f"{what}: {CPP_TYPE_NAMES[t.dtype.name]}" for what, t in named))
+    for t in (input1, input2):  # PyTorch flattens each input to (-1, features): ambiguous for 0 features
+        if t.dim() and t.shape[-1] == 0:
+            raise RuntimeError("cannot reshape tensor of 0 elements into shape [-1, 0] because the unspecified "
+                               "dimension size -1 can be any value and is ambiguous")
     if input1.shape[:-1] != input2.shape[:-1]:
         raise RuntimeError(f"bilinear(): input batch dimensions do not match: got {list(input1.shape[:-1])} and "
                            f"{list(input2.shape[:-1])}")
@@ -514,6 +524,9 @@ def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Tensor:
     left = input1.unsqueeze(-2).unsqueeze(-3).matmul(weight).squeeze(-2)  # (..., O, I2)
     out = (left * input2.unsqueeze(-2)).sum(-1)
     if bias is not None:
+        if bias.dim() != 1 or bias.shape[0] != weight.shape[0]:
+            raise RuntimeError(f"bilinear(): bias size does not match weight size: got {bias.shape[-1] if bias.dim() else 1}"
+                               f" but expected {weight.shape[0]}")
         out = out + bias
     return out
 

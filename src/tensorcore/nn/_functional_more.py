@@ -166,10 +166,13 @@ def feature_alpha_dropout(input: Any, p: Any = 0.5, training: Any = False, inpla
 def glu(input: Any, dim: Any = -1) -> Tensor:
     if input.dim() == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
+    if not input.is_floating_point():  # (complex too: PyTorch's glu kernel is real only)
+        from .._dtype_refusals import kernel_not_implemented
+        raise kernel_not_implemented("glu_cpu", input)
     n = input.size(dim)
     if n % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {dim % input.dim()} is size {n}")
-    a, b = input.split(n // 2, dim)
+    a, b = input.narrow(dim, 0, n // 2), input.narrow(dim, n // 2, n // 2)  # (split of an empty dim gives one part)
     return a * _C.sigmoid(b)
 
 
@@ -231,6 +234,11 @@ def group_norm(input: Any, num_groups: Any, weight: Any = None, bias: Any = None
     if input.dim() < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
     n, c = input.size(0), input.size(1)
+    if isinstance(num_groups, int) and num_groups > 0:
+        # PyTorch's F.group_norm verifies the batch first: one value per group and position is refused
+        size = [n * c // num_groups, num_groups] + list(input.shape[2:])
+        if size[0] * math.prod(size[2:]) == 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input "
                            f"of shape {list(input.shape)} and num_groups={num_groups}")
@@ -277,6 +285,9 @@ def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None,
     # PyTorch's instance norm runs as a batch norm of the (1, N*C, ...) view, with the
     # affine parameters repeated per sample (its running statistics are not checked).
     check_norm_dtypes("batch_norm", input, weight, bias)
+    if (weight is not None or bias is not None) and input.shape[0] * input.shape[1] == 0:
+        # PyTorch repeats the affine parameters per sample, an empty (N*C) batch norm then selects element 0
+        raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
     if use_input_stats:
         mean = input.mean(dims, keepdim=True)
         var = input.var(dims, keepdim=True, unbiased=False)
@@ -303,12 +314,18 @@ def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: Any = N
     if isinstance(normalized_shape, int):
         normalized_shape = (normalized_shape,)
     normalized_shape = tuple(normalized_shape)
+    if weight is not None and tuple(weight.shape) != normalized_shape:  # PyTorch checks the weight first
+        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got weight of shape "
+                           f"{list(weight.shape)} and normalized_shape = {list(normalized_shape)}")
     if tuple(input.shape[input.dim() - len(normalized_shape):]) != normalized_shape:
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
                            f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size"
                            f"{list(input.shape)}")
     # PyTorch computes in the op-math type: float16/bfloat16 input in float32 (its eps the default, not
     # float16's), weight included, and casts the result back last.
+    if not (input.is_floating_point() or input.is_complex()):
+        from .._dtype_refusals import kernel_not_implemented
+        raise kernel_not_implemented("rms_norm", input)
     reduced = input.dtype.name in ("float16", "bfloat16")
     x = input.float() if reduced else input
     if eps is None:
@@ -317,7 +334,8 @@ def rms_norm(input: Any, normalized_shape: Any, weight: Any = None, eps: Any = N
     out = x * (x.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
     if weight is not None:
         out = out * weight
-    return out.to(input.dtype) if reduced else out
+    # the result has the input's dtype, a weight of another dtype included (PyTorch's unfused path casts back)
+    return out.to(input.dtype) if out.dtype != input.dtype else out
 
 
 def local_response_norm(input: Any, size: Any, alpha: Any = 1e-4, beta: Any = 0.75, k: Any = 1.0) -> Tensor:
@@ -347,7 +365,18 @@ def local_response_norm(input: Any, size: Any, alpha: Any = 1e-4, beta: Any = 0.
 # ---- distances ----
 def cosine_similarity(x1: Any, x2: Any, dim: Any = 1, eps: Any = 1e-8) -> Tensor:
     """PyTorch's formula: each input divided by its norm clamped at eps, then
-    the dot product along dim."""
+    the dot product along dim. Both are broadcast (and promoted) first, as PyTorch: a size-1 dim of one input
+    counts as many times as the other's (its norm is taken over the repeated values)."""
+    from .._dtype import SCALAR_TYPE_NAMES
+    from .._functions import broadcast_shapes
+    if isinstance(dim, bool) or not hasattr(dim, "__index__"):
+        raise TypeError(f"cosine_similarity(): argument 'dim' must be int, not {type(dim).__name__}")
+    dt = _C.result_type(x1, x2)
+    if not dt.is_floating_point:
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{SCALAR_TYPE_NAMES[dt.name]}")
+    shape = list(broadcast_shapes(x1.shape, x2.shape))
+    x1, x2 = x1.to(dt).expand(shape), x2.to(dt).expand(shape)
     n1 = x1.norm(2, dim, keepdim=True).clamp(min=eps)
     n2 = x2.norm(2, dim, keepdim=True).clamp(min=eps)
     return ((x1 / n1) * (x2 / n2)).sum(dim)
@@ -408,6 +437,10 @@ def soft_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: 
         raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument "
                            "'target'. This input cannot have requires_grad True.")
     _check_result_castable(input, target)
+    from .._functions import broadcast_shapes
+    shape = list(broadcast_shapes(input.shape, target.shape))
+    if shape != list(input.shape):  # the kernel's output has input's shape: target may not grow it
+        raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape {shape}")
     # PyTorch's kernel writes into a result of input's dtype
     common = _promote(input.dtype, target.dtype)  # a bool target too: the kernel reads it as a number
     return _reduce(_C.log1p(_C.exp(-target.to(common) * input)).to(input.dtype), reduction)
@@ -415,6 +448,15 @@ def soft_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: 
 
 def cosine_embedding_loss(input1: Any, input2: Any, target: Any, margin: Any = 0.0, size_average: Any = None, reduce: Any = None, reduction: Any = "mean") -> Tensor:
     reduction = _legacy(size_average, reduce, reduction)
+    from .functional import _reduction_enum
+    _reduction_enum(reduction)  # PyTorch's F.cosine_embedding_loss resolves the reduction first (ValueError)
+    # PyTorch's rank checks: a 1-D target pairs 2-D inputs (a batch of vectors), a 0-D target 1-D inputs
+    if target.dim() not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    want = 2 if target.dim() == 1 else 1
+    if input1.dim() != want or input2.dim() != want:
+        raise RuntimeError(f"{target.dim()}D target tensor expects {want}D input tensors, but found inputs with sizes "
+                           f"{list(input1.shape)} and {list(input2.shape)}.")
     eps = 1e-12
     dim = input1.dim() - 1
     prod_sum = (input1 * input2).sum(dim)

@@ -116,6 +116,9 @@ def pad(input: Any, pad: Any, mode: Any = "constant", value: Any = None) -> Tens
                                   "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
                                   "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
                                   "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    if mode in ("reflect", "replicate") and input.dtype.name == "bool":
+        from .._dtype_refusals import kernel_not_implemented  # (no bool kernel; circular is a copy)
+        raise kernel_not_implemented(f"{_KERNEL[mode]}{k}d", input)
     if mode in ("reflect", "replicate"):
         # PyTorch's reflection/replication kernels allow an empty batch only: every other dim
         # (all of an unbatched input's) must be non-empty, whatever the amounts.

@@ -72,9 +72,13 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     _check_tensor(input, "linear")
     wt = _C.t(weight)
     if isinstance(bias, Tensor) and isinstance(weight, Tensor) and bias.dtype != weight.dtype:
-        # PyTorch adds the bias inside addmm, whose operands must share one dtype
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_type_name(bias.dtype)} and "
-                           f"{_type_name(weight.dtype)}")
+        if input.dim() == 2 or (bias.is_contiguous() and input.is_contiguous()):
+            # PyTorch adds the bias inside addmm, whose operands must share one dtype
+            raise RuntimeError(f"self and mat2 must have the same dtype, but got {_type_name(bias.dtype)} and "
+                               f"{_type_name(weight.dtype)}")
+        # otherwise PyTorch's unfused path: matmul, then an in-place add_ of the bias (kept in the product's dtype)
+        out = _C.matmul(input, wt)
+        return _C.add(out, bias).to(out.dtype)
     if bias is not None:
         if input.dim() == 2:
             return _C.addmm(bias, input, wt)
@@ -111,6 +115,8 @@ def softmax(input: Any, dim: Any = None, _stacklevel: Any = 3, dtype: Any = None
 def softmin(input: Any, dim: Any = None, _stacklevel: Any = 3, dtype: Any = None) -> Tensor:
     if dim is None:
         dim = _get_softmax_dim("softmin", input.dim(), _stacklevel)
+    elif isinstance(dim, bool) or not hasattr(dim, "__index__"):  # softmin runs PyTorch's softmax on -input
+        raise TypeError(f"softmax(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
     x = input if dtype is None else input.to(dtype)
     return _C.softmax(-x, dim)
 
@@ -247,6 +253,11 @@ def _embedding_renorm_(weight, input, max_norm, norm_type):
 
 
 def one_hot(tensor: Any, num_classes: Any = -1) -> Tensor:
+    import operator
+    if isinstance(num_classes, bool) or not hasattr(num_classes, "__index__"):  # the parser's check comes first
+        raise TypeError(f"one_hot(): argument 'num_classes' (position 2) must be int, not "
+                        f"{type(num_classes).__name__}")
+    num_classes = operator.index(num_classes)
     if not isinstance(tensor, Tensor) or tensor.dtype.name != "int64":
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if tensor.numel() > 0:
@@ -257,7 +268,7 @@ def one_hot(tensor: Any, num_classes: Any = -1) -> Tensor:
             num_classes = hi + 1
         elif hi >= num_classes:
             raise RuntimeError("Class values must be smaller than num_classes.")
-    elif num_classes == -1:
+    elif num_classes <= 0:  # (PyTorch's words for any non-positive count of an empty input)
         raise RuntimeError("Can not infer total number of classes from empty tensor.")
     classes = _C.arange(0, num_classes, 1, tensor.dtype)
     return _C.eq(_C.unsqueeze(tensor, -1), classes).long()
@@ -647,6 +658,15 @@ def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None
         raise RuntimeError(f"result type {_type_name(_promote(input.dtype, target.dtype))} can't be cast to the "
                            f"desired output type {_type_name(target.dtype)}")
     common = _promote(input.dtype, target.dtype)
+    if input.dtype != common:
+        # PyTorch's formula, (1 - target) * input - log_weight * log_sigmoid(input), takes log_sigmoid of the
+        # input in the input's own (lower) precision; the fused kernel would compute it in the common dtype
+        log_sig = _C.log_sigmoid(input)
+        term = log_sig if pos_weight is None else ((pos_weight - 1) * target + 1) * log_sig
+        loss = (1 - target) * input - term
+        if weight is not None:
+            loss = loss * weight
+        return _reduce(loss, red).to(target.dtype)
     if weight is not None:
         weight = weight.to(common).expand(input.shape)
     if pos_weight is not None:
