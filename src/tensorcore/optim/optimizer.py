@@ -172,7 +172,7 @@ class Optimizer:
         """Adds a group of parameters (a dict with "params" and optional
         hyperparameter overrides)."""
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
         params = param_group["params"]
         if isinstance(params, Tensor):
             param_group["params"] = [params]
@@ -321,12 +321,9 @@ class Optimizer:
         for k, v in state_dict["state"].items():
             if k in id_map:
                 param = id_map[k]
-                if isinstance(v, dict):
-                    for sk, sv in v.items():
-                        if isinstance(sv, Tensor) and sk != "step" and sv.dim() > 0 and \
-                                tuple(sv.shape) != tuple(param.shape):
-                            raise ValueError(f"loaded optimizer state '{sk}' for parameter {k} has shape "
-                                             f"{tuple(sv.shape)} but the parameter has shape {tuple(param.shape)}")
+                # No shape check here, as in PyTorch: state need not be shaped like its parameter
+                # (LBFGS keeps flat vectors, Adafactor factored row/column variances); a mismatched
+                # state fails at step(), where the update kernels check the shapes they combine.
                 state[param] = cast(param, v)
             else:
                 state[k] = v
