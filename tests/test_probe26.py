@@ -249,3 +249,38 @@ def test_named_modules_memo_holds_modules():
                 [n for n, _ in net.named_modules(memo={net[1]}, prefix="root")],
                 [n for n, _ in net.named_modules()])
     assert_same(case)
+
+
+def test_convert_conv_weight_memory_format_relays_out_weights():
+    def case(m):
+        net = m.nn.Sequential(m.nn.Conv2d(2, 4, 3), m.nn.ReLU(), m.nn.Sequential(m.nn.ConvTranspose2d(4, 2, 3)),
+                              m.nn.Conv3d(2, 2, 1))
+        weight = net[0].weight
+        same = m.nn.utils.convert_conv2d_weight_memory_format(net, m.channels_last) is net
+        strides = [net[0].weight.stride(), net[2][0].weight.stride(), net[3].weight.stride()]
+        m.nn.utils.convert_conv3d_weight_memory_format(net, m.channels_last_3d)
+        return same, net[0].weight is weight, strides, net[3].weight.stride(), net[0](m.ones(1, 2, 5, 5)).shape
+    assert_same(case)
+
+
+def test_asgd_foreach_follows_pytorchs_multi_tensor_rounding():
+    # PyTorch's foreach=True ASGD rounds differently from its single-tensor form (eta from the float32
+    # step tensor, ax averaged with addcmul even while mu is 1); before, tensorcore ran the single-tensor
+    # form for both and drifted by ~1e-6 within 25 steps. What remains is addcmul's fused multiply-add
+    # (an ulp), hence the tolerance.
+    rng = np.random.default_rng(0)
+    w0 = rng.standard_normal((5, 7)).astype(np.float32)
+    grads = [rng.standard_normal((5, 7)).astype(np.float32) for _ in range(25)]
+
+    def run(m, **kwargs):
+        w = m.nn.Parameter(m.tensor(w0))
+        opt = m.optim.ASGD([w], lr=0.01, t0=3, foreach=True, **kwargs)
+        for g in grads:
+            w.grad = m.tensor(g)
+            opt.step()
+        return w.detach().numpy(), opt.state[w]["ax"].numpy(), opt.state[w]["eta"].item(), opt.state[w]["mu"].item()
+    for kwargs in ({}, {"weight_decay": 0.1}, {"maximize": True}):
+        want, got = run(torch, **kwargs), run(tc, **kwargs)
+        np.testing.assert_allclose(got[0], want[0], rtol=0, atol=3e-7)
+        np.testing.assert_allclose(got[1], want[1], rtol=0, atol=3e-7)
+        assert got[2:] == want[2:]
