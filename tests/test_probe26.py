@@ -284,3 +284,16 @@ def test_asgd_foreach_follows_pytorchs_multi_tensor_rounding():
         np.testing.assert_allclose(got[0], want[0], rtol=0, atol=3e-7)
         np.testing.assert_allclose(got[1], want[1], rtol=0, atol=3e-7)
         assert got[2:] == want[2:]
+
+
+def test_iterable_dataset_is_an_abstract_iterable():
+    def case(m):
+        import collections.abc
+
+        class Stream(m.utils.data.IterableDataset):
+            def __iter__(self):
+                return iter(range(3))
+        checks = isinstance(Stream(), collections.abc.Iterable), list(Stream())
+        m.utils.data.IterableDataset()  # no __iter__: PyTorch's TypeError for an abstract class
+        return checks
+    assert_same(case)

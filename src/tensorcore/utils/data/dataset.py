@@ -28,11 +28,10 @@ class Dataset(Generic[_T_co]):
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset[_T_co]):
-    """A dataset that is an iterable of samples: implement __iter__()."""
-
-    def __iter__(self) -> Iterator[_T_co]:
-        raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
+class IterableDataset(Dataset[_T_co], Iterable[_T_co]):
+    """A dataset that is an iterable of samples: implement __iter__(). As in
+    PyTorch it is an abstract collections.abc.Iterable, so a class without
+    __iter__ cannot be instantiated (TypeError)."""
 
     def __add__(self, other: Dataset[_T_co]) -> ChainDataset:
         return ChainDataset([self, other])
