@@ -297,3 +297,56 @@ def test_iterable_dataset_is_an_abstract_iterable():
         m.utils.data.IterableDataset()  # no __iter__: PyTorch's TypeError for an abstract class
         return checks
     assert_same(case)
+
+
+# ------------------------------------------------------------------ complex parameters
+_COMPLEX_SPECS = [
+    "SGD(P, lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.1)", "Adam(P, lr=0.05, amsgrad=True)",
+    "AdamW(P, lr=0.05)", "Adamax(P, lr=0.05)", "Adagrad(P, lr=0.1, initial_accumulator_value=0.1)",
+    "Adadelta(P, lr=1.0)", "ASGD(P, lr=0.05)", "NAdam(P, lr=0.05)", "RAdam(P, lr=0.05)",
+    "RMSprop(P, lr=0.01, centered=True, momentum=0.5)", "Rprop(P, lr=0.05)", "Adagrad(P, lr=0.1, maximize=True)",
+]
+
+
+@pytest.mark.parametrize("spec", _COMPLEX_SPECS)
+def test_complex_parameters_step_as_real_pairs(spec):
+    # Note [Complex parameters step as real pairs]: SGD/Adam/AdamW/RMSprop/Adamax/Rprop raised, and
+    # Adagrad/Adadelta/NAdam squared the gradient as a complex number (the imaginary parts barely moved)
+    rng = np.random.default_rng(0)
+    p0 = (rng.standard_normal(4) + 1j * rng.standard_normal(4)).astype(np.complex64)
+    r0 = rng.standard_normal(3).astype(np.float32)
+    grads = [((rng.standard_normal(4) + 1j * rng.standard_normal(4)).astype(np.complex64),
+              rng.standard_normal(3).astype(np.float32)) for _ in range(6)]
+
+    def run(m):
+        p, r = m.nn.Parameter(m.tensor(p0)), m.nn.Parameter(m.tensor(r0))
+        opt = eval("m.optim." + spec, {"m": m, "P": [p, r]})  # noqa: S307 - fixed test strings
+        for gp, gr in grads:
+            p.grad, r.grad = m.tensor(gp), m.tensor(gr)
+            opt.step()
+        state = {k: {kk: (_plain(vv.dtype), tuple(vv.shape)) for kk, vv in v.items() if hasattr(vv, "dtype")}
+                 for k, v in opt.state_dict()["state"].items()}
+        return p.detach().numpy(), r.detach().numpy(), state
+    want, got = run(torch), run(tc)
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-6, atol=1e-7)
+    assert got[2] == want[2]  # complex state, as PyTorch keeps it
+
+
+def test_complex_parameters_with_closure_and_round_trip():
+    def case(m):
+        p = m.nn.Parameter(m.tensor([1 + 2j, -0.5 + 0.25j]))
+        opt = m.optim.Adam([p], lr=0.1)
+
+        def closure():
+            opt.zero_grad()
+            loss = (p.abs() ** 2).sum()
+            loss.backward()
+            return loss
+        losses = [round(opt.step(closure).item(), 4) for _ in range(3)]
+        again = m.optim.Adam([p], lr=0.1)
+        again.load_state_dict(opt.state_dict())
+        again.step(closure)
+        return losses, [complex(round(z.real, 4), round(z.imag, 4)) for z in p.detach().tolist()], \
+            again.state[p]["exp_avg"].dtype
+    assert_same(case)
