@@ -350,3 +350,74 @@ def test_complex_parameters_with_closure_and_round_trip():
         return losses, [complex(round(z.real, 4), round(z.imag, 4)) for z in p.detach().tolist()], \
             again.state[p]["exp_avg"].dtype
     assert_same(case)
+
+
+# ------------------------------------------------------------------ swap_in_optimizer_params_and_state
+def _swap_in_setup(m):
+    m.manual_seed(0)
+    lin = m.nn.Linear(3, 2)
+    opt = m.optim.Adam(lin.parameters(), lr=0.1)
+    lin(m.ones(1, 3)).sum().backward()
+    opt.step()
+    return lin, opt
+
+
+def test_swap_in_optimizer_params_and_state_steps_the_swapped_tensors():
+    def case(m):
+        import copy
+        lin, opt = _swap_in_setup(m)
+        params = {n: p.detach().clone().requires_grad_() for n, p in lin.named_parameters()}
+        for p in params.values():
+            p.grad = m.ones_like(p)
+        osd = copy.deepcopy(opt.state_dict())
+        osd["param_groups"][0]["lr"] = 0.5
+        before = [p.detach().clone() for p in lin.parameters()]
+        with m.optim.swap_in_optimizer_params_and_state(opt, params, osd):
+            inside = opt.param_groups[0]["lr"], opt.param_groups[0]["params"][0] is params["weight"]
+            opt.step()
+        untouched = [m.equal(a, b) for a, b in zip(before, lin.parameters())]
+        return (inside, untouched, opt.param_groups[0]["lr"], opt.param_groups[0]["params"][0] is lin.weight,
+                [_rounded(p, 5) for p in params.values()], osd["state"][0]["step"], opt.state[lin.weight]["step"])
+    assert_same(case)
+
+
+@pytest.mark.parametrize("broken", ["fresh optimizer", "not a dict", "state list", "state keyed by tensors",
+                                    "state entry", "groups not a list", "group count", "param count", "group keys",
+                                    "ids not ints", "too few tensors", "extra state key"])
+def test_swap_in_optimizer_params_and_state_errors(broken):
+    def case(m):
+        import copy
+        lin, opt = _swap_in_setup(m)
+        osd, params = opt.state_dict(), dict(lin.named_parameters())
+        groups = copy.deepcopy(osd["param_groups"])
+        state = osd["state"]
+        if broken == "fresh optimizer":
+            opt = m.optim.SGD(lin.parameters(), lr=0.1)
+        elif broken == "not a dict":
+            osd = [1]
+        elif broken == "state list":
+            state = [1]
+        elif broken == "state keyed by tensors":
+            state = {lin.weight: {}}
+        elif broken == "state entry":
+            state = {0: 1}
+        elif broken == "groups not a list":
+            groups = 1
+        elif broken == "group count":
+            groups = []
+        elif broken == "param count":
+            groups[0]["params"] = [0]
+        elif broken == "group keys":
+            groups[0]["extra"] = 1
+            del groups[0]["lr"]
+        elif broken == "ids not ints":
+            groups[0]["params"] = ["a", "b"]
+        elif broken == "too few tensors":
+            params = {"w": lin.weight}
+        elif broken == "extra state key":
+            state = {**state, 7: {}}
+        if broken != "not a dict":
+            osd = {"state": state, "param_groups": groups}
+        with m.optim.swap_in_optimizer_params_and_state(opt, params, osd):
+            return "entered"
+    assert_same(case)

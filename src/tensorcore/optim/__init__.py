@@ -21,3 +21,5 @@ Adafactor.__module__ = "tensorcore.optim"  # PyTorch's class prints as torch.opt
 from . import swa_utils as swa_utils  # noqa: E402,F401  (torch.optim.swa_utils: AveragedModel, SWALR, update_bn)
 from ._muon import Muon as Muon  # noqa: E402,F401
 Muon.__module__ = "tensorcore.optim"  # PyTorch's class prints as torch.optim.Muon
+from ._stateless import swap_in_optimizer_params_and_state  # noqa: E402,F401
+swap_in_optimizer_params_and_state.__module__ = "tensorcore.optim"
