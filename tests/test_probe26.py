@@ -421,3 +421,40 @@ def test_swap_in_optimizer_params_and_state_errors(broken):
         with m.optim.swap_in_optimizer_params_and_state(opt, params, osd):
             return "entered"
     assert_same(case)
+
+
+@pytest.mark.parametrize("op", ["add", "sub"])
+def test_alpha_with_out_rounds_once(op):
+    # torch.add/sub(..., alpha=, out=) rounded alpha * other on its own first (a quarter of float32
+    # entries differed by an ulp; mixed dtypes far more)
+    rng = np.random.default_rng(0)
+    a0, b0 = rng.standard_normal(4096).astype(np.float32), rng.standard_normal(4096).astype(np.float32)
+
+    def run(m):
+        a, b = m.tensor(a0), m.tensor(b0)
+        same, wide = m.empty(4096), m.empty(4096, dtype=m.float64)
+        r = getattr(m, op)(a, b, alpha=0.3, out=same)
+        getattr(m, op)(a, b.bfloat16(), alpha=-0.0213, out=wide)
+        small = getattr(m, op)(2.5, m.tensor([1., 2.]), alpha=3, out=m.empty(0, dtype=m.float64))
+        return r is same, same.numpy(), wide.numpy(), small.tolist()
+    want, got = run(torch), run(tc)
+    assert got[0] == want[0] and got[3] == want[3]
+    np.testing.assert_array_equal(got[1], want[1])
+    np.testing.assert_array_equal(got[2], want[2])
+
+
+def test_bool_subtraction_messages():
+    def case(m):
+        t, f = m.ones(2, dtype=m.bool), m.ones(2)
+        seen = []
+        for a, b in [(t, t), (t, f), (f, t), (t, True), (t, 1)]:
+            for kwargs in ({}, {"alpha": 2}):
+                for call in (lambda: m.sub(a, b, **kwargs), lambda: a.sub(b, **kwargs),
+                             lambda: a.clone().sub_(b, **kwargs)):
+                    try:
+                        call()
+                        seen.append("ran")
+                    except RuntimeError as e:
+                        seen.append(str(e))
+        return seen
+    assert_same(case)

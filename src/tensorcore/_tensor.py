@@ -1110,9 +1110,9 @@ def sub(self, other, *deprecated_other, alpha=1):
     if deprecated_other:  # sub(Number alpha, Tensor other): Note [One deprecation warning per process]
         other, alpha = _deprecated_overloads.alpha_first("sub", other, deprecated_other)
     alpha = _alpha_number(alpha, "sub", self, other)
+    _no_bool_subtraction(self, other)  # (the core's sub names only one of PyTorch's two cases; its alpha form none)
     if alpha == 1:
         return _C.sub(self, other)
-    _no_bool_subtraction(self, other)  # (the core's sub checks this; its alpha form did not)
     return _C.sub_alpha(self, _alpha_operand(self, other), alpha)
 
 
@@ -1121,16 +1121,20 @@ def sub_(self, other, *deprecated_other, alpha=1):
     if deprecated_other:  # sub_(Number alpha, Tensor other): Note [One deprecation warning per process]
         other, alpha = _deprecated_overloads.alpha_first("sub_", other, deprecated_other)
     alpha = _alpha_number(alpha, "sub_", self, other)
+    _no_bool_subtraction(self, other)
     if alpha == 1:
         return _C.sub_(self, other)
-    _no_bool_subtraction(self, other)
     return _C.add_alpha_(self, _alpha_operand(self, other), -alpha)
 
 
 def _no_bool_subtraction(self, other):
     if not isinstance(other, (Tensor, int, builtins.float)):  # another `other`: the core's TypeError first
         return
-    if self.dtype is bool_ or isinstance(other, builtins.bool) or (isinstance(other, Tensor) and other.dtype is bool_):
+    other_bool = isinstance(other, builtins.bool) or (isinstance(other, Tensor) and other.dtype is bool_)
+    if self.dtype is bool_ and other_bool:  # PyTorch's first check: both operands bool (a Python bool counts)
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+    if self.dtype is bool_ or other_bool:
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
                            "invert a mask, use the `~` or `logical_not()` operator instead.")
 
