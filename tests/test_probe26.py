@@ -458,3 +458,22 @@ def test_bool_subtraction_messages():
                         seen.append(str(e))
         return seen
     assert_same(case)
+
+
+def test_addmm_out():
+    def case(m):
+        a, b, c = m.ones(2, 3), m.ones(3, 2), m.ones(2, 2)
+        o = m.empty(2, 2)
+        seen = [m.addmm(c, a, b, out=o) is o, o]
+        o = m.empty(0)
+        m.addmm(c, a, b, beta=0.5, alpha=2, out=o)
+        seen.append(o)
+        for out in [m.empty(2, 2, dtype=m.float64), m.empty(2, 2, dtype=m.int64), m.empty(5, 5)]:
+            try:
+                seen.append(m.addmm(c, a, b, out=out))
+            except RuntimeError as e:
+                seen.append(str(e))
+        h = m.ones(2, 2, dtype=m.bfloat16)
+        seen.append(m.addmm(h, h, h, beta=0.3, alpha=0.7, out=m.empty(2, 2, dtype=m.bfloat16)))
+        return seen
+    assert_same(case)
