@@ -477,3 +477,38 @@ def test_addmm_out():
         seen.append(m.addmm(h, h, h, beta=0.3, alpha=0.7, out=m.empty(2, 2, dtype=m.bfloat16)))
         return seen
     assert_same(case)
+
+
+def test_optimizer_module_helpers_for_third_party_optimizers():
+    # optimizers written outside PyTorch import these from torch.optim.optimizer
+    import importlib
+
+    def case(m):
+        o = importlib.import_module(m.__name__ + ".optim.optimizer")
+        p = m.nn.Parameter(m.ones(2))
+        seen = [o._default_to_fused_or_foreach([p], False), o._default_to_fused_or_foreach([p], False, True),
+                o._default_to_fused_or_foreach([p], True), o._default_to_fused_or_foreach([None], False),
+                o._default_to_fused_or_foreach([m.nn.Parameter(m.ones(2, dtype=m.complex64))], False, True),
+                o._get_value(m.tensor(3.5)), o._get_value(2), o._to_scalar(m.tensor([0.1])).shape,
+                o._get_scalar_dtype(), o._get_scalar_dtype(True), o._stack_if_compiling([1]),
+                o._disable_dynamo_if_unsupported(single_tensor_fn=len)(abs)(-1), isinstance(o._params_doc, str)]
+        params = [m.ones(2, dtype=m.complex64), m.ones(2)]
+        grads = [m.zeros(2, dtype=m.complex64), m.zeros(2)]
+        o._view_as_real(params, grads)
+        seen.append([tuple(x.shape) for x in params + grads])
+
+        class Custom(m.optim.Optimizer):
+            def __init__(self, params: o.ParamsT, lr: float = 0.1) -> None:
+                super().__init__(params, dict(lr=lr, differentiable=False))
+
+            @o._use_grad_for_differentiable
+            def step(self, closure=None):
+                for group in self.param_groups:
+                    for q in group["params"]:
+                        q.add_(q.grad, alpha=-o._get_value(m.tensor(group["lr"])))
+        q = m.nn.Parameter(m.ones(2))
+        q.grad = m.ones(2)
+        Custom([q]).step()
+        seen.append(q)
+        return seen
+    assert_same(case)

@@ -544,3 +544,10 @@ def _use_grad_for_differentiable(step):
         with set_grad_enabled(bool(self.defaults.get("differentiable", False))):
             return step(self, *args, **kwargs)
     return run
+
+
+# The helpers and aliases optimizers written outside PyTorch import from torch.optim.optimizer.
+from ._helpers import (  # noqa: E402,F401
+    Args, GlobalOptimizerPostHook, GlobalOptimizerPreHook, Kwargs, ParamsT, StateDict, _capturable_doc,
+    _default_to_fused_or_foreach, _differentiable_doc, _disable_dynamo_if_unsupported, _foreach_doc, _fused_doc,
+    _get_scalar_dtype, _get_value, _maximize_doc, _params_doc, _stack_if_compiling, _to_scalar, _view_as_real)
