@@ -512,3 +512,24 @@ def test_optimizer_module_helpers_for_third_party_optimizers():
         seen.append(q)
         return seen
     assert_same(case)
+
+
+def test_collate_module_exports_pytorchs_message_and_pattern():
+    # custom collate functions import these from torch.utils.data._utils.collate
+    import importlib
+
+    def case(m):
+        c = importlib.import_module(m.__name__ + ".utils.data._utils.collate")
+        seen = [c.default_collate_err_msg_format.format(int), c.np_str_obj_array_pattern.pattern]
+        for batch in ([np.array(["a"]), np.array(["b"])], [np.array([b"a"]), np.array([b"b"])],
+                      [np.array([object()])], [np.array([1 + 2j])], [np.array([1, 2]), np.array([3, 4])]):
+            elem = batch[0]
+            seen.append(c.np_str_obj_array_pattern.search(elem.dtype.str) is not None)
+            try:
+                seen.append(c.default_collate(batch))
+            except TypeError as e:
+                seen.append(str(e))
+        grad = importlib.import_module(m.__name__ + ".nn.utils.clip_grad")
+        seen.append(grad._tensor_or_tensors is not None)
+        return seen
+    assert_same(case)
