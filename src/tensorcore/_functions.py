@@ -1110,8 +1110,14 @@ def _forward(name, method=None):
 def add(input: Any, other: Any, *deprecated_other: Any, alpha: Any = 1, out: Any = None) -> Tensor:
     if deprecated_other:  # torch.add(input, Number alpha, Tensor other)
         other, alpha = _deprecated_overloads.alpha_first("add", other, deprecated_other)
+    if out is not None and alpha == 1:
+        return _C.add(input, other, out=out)
     if out is not None:
-        return _C.add(input, other if alpha == 1 else _C.mul(other, alpha), out=out)
+        # alpha * other is not rounded on its own (Note [alpha scales in the promoted dtype]): the
+        # method's result, then out='s cast and resize
+        _check_out("add", out, (input, other))
+        base = input if isinstance(input, Tensor) else _C.scalar_tensor(input, None)
+        return _write_out("add", base.add(other, alpha=alpha), out)
     if not isinstance(input, Tensor):
         if isinstance(alpha, builtins.bool) or alpha != 1:  # (a bool alpha: the method's own RuntimeError)
             return _C.scalar_tensor(input, None).add(other, alpha=alpha)
@@ -1122,8 +1128,12 @@ def add(input: Any, other: Any, *deprecated_other: Any, alpha: Any = 1, out: Any
 def sub(input: Any, other: Any, *deprecated_other: Any, alpha: Any = 1, out: Any = None) -> Tensor:
     if deprecated_other:  # torch.sub(input, Number alpha, Tensor other)
         other, alpha = _deprecated_overloads.alpha_first("sub", other, deprecated_other)
-    if out is not None:
-        return _C.sub(input, other if alpha == 1 else _C.mul(other, alpha), out=out)
+    if out is not None and alpha == 1:
+        return _C.sub(input, other, out=out)
+    if out is not None:  # as add's out= form
+        _check_out("sub", out, (input, other))
+        base = input if isinstance(input, Tensor) else _C.scalar_tensor(input, None)
+        return _write_out("sub", base.sub(other, alpha=alpha), out)
     if not isinstance(input, Tensor) and (isinstance(alpha, builtins.bool) or alpha != 1):
         input = _C.scalar_tensor(input, None)  # number - alpha * other (alpha was dropped before)
     return input.sub(other, alpha=alpha) if isinstance(input, Tensor) else _C.sub(input, other)

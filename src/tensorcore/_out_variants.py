@@ -22,7 +22,7 @@ from ._args import dims_arg, dtype_arg, int_arg
 from ._out import check_out, write_out
 
 COMPUTE_IN_OUT = ()
-SAME_DTYPE = ("mm", "bmm", "index_select", "clamp", "where")
+SAME_DTYPE = ("mm", "bmm", "addmm", "index_select", "clamp", "where")
 # ops whose out must have the input's dtype, checked before the op runs (PyTorch checks it before the dims)
 INPUT_DTYPE = ("index_select",)
 WITH_INDICES = ("sort", "topk", "kthvalue", "mode", "median", "nanmedian", "cummin", "cummax")  # (values, indices)
@@ -62,7 +62,7 @@ _INT_DIM = ("index_select", "sort")
 def _check_dim_type(name, args, kwargs):
     """The dim argument's TypeError comes before out='s checks, as PyTorch's parser raises it first."""
     dim = args[1] if len(args) > 1 else kwargs.get("dim")
-    if dim is not None and name not in ("mm", "bmm", "clamp", "where"):
+    if dim is not None and name not in ("mm", "bmm", "addmm", "clamp", "where"):
         (int_arg if name in _INT_DIM else dims_arg)(dim, name)
 
 

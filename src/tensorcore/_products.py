@@ -90,6 +90,27 @@ def _matrix(t, what, name, nd):
                            f"addr: Expected 1-D argument {what}, but got {t.dim()}-D")
 
 
+# Note [Half-precision addmm rounds once]
+# PyTorch's CPU GEMM for float16/bfloat16 accumulates in float32 and applies
+# beta * input + alpha * product in float32 too, rounding to the half type once
+# at the end. Rounding the product first and then scaling and adding in the
+# half type (three roundings) drifts by an ulp in a good share of the entries,
+# which iterative users of addmm/baddbmm with beta/alpha (Muon's Newton-Schulz
+# iteration, attention scores) amplify. So addmm and baddbmm compute those
+# dtypes' scaled sum in float32 and cast the result back. (addbmm, addmv and
+# addr round differently in PyTorch and keep the plain path.)
+_HALF_TYPES = ("float16", "bfloat16")
+
+
+def _scaled_product(input, a, b, product, beta, alpha):
+    """beta * input + alpha * product(a, b), with Note [Half-precision addmm rounds once]."""
+    dt = a.dtype
+    if dt.name in _HALF_TYPES and isinstance(input, Tensor) and input.dtype == dt:
+        from ._dtype import float32 as wide
+        return _scaled_sum(input.to(wide), product(a.to(wide), b.to(wide)), beta, alpha).to(dt)
+    return _scaled_sum(input, product(a, b), beta, alpha)
+
+
 @grad_fn_named("BaddbmmBackward0")
 def _baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     tensor_arg(batch1, "baddbmm", "batch1", 2)
@@ -97,7 +118,7 @@ def _baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     _matrix(batch1, "batch1", "baddbmm", 3)
     _matrix(batch2, "batch2", "baddbmm", 3)
     _same_dtypes("baddbmm", input=input, batch1=batch1, batch2=batch2)
-    return _scaled_sum(input, _C.bmm(batch1, batch2), beta, alpha)
+    return _scaled_product(input, batch1, batch2, _C.bmm, beta, alpha)
 
 
 @grad_fn_named("AddbmmBackward0")
@@ -195,7 +216,7 @@ def _addmm(input, mat1, mat2, *, beta=1, alpha=1):
     tensor_arg(mat2, "addmm", "mat2", 3)
     if isinstance(input, Tensor):
         _same_dtypes("addmm", input=input, mat1=mat1, mat2=mat2)
-    return _scaled_sum(input, _C.mm(mat1, mat2), beta, alpha)
+    return _scaled_product(input, mat1, mat2, _C.mm, beta, alpha)
 
 
 _inplace_form("addmm", _addmm)

@@ -1078,12 +1078,27 @@ def _alpha_number(alpha, op, self=None, other=None):
     return alpha
 
 
+# Note [alpha scales in the promoted dtype]
+# PyTorch's add/sub with alpha computes self + alpha * other in the operands'
+# common dtype (in float for the half types). The core's alpha form scales
+# `other` in its own dtype first when the dtypes differ, so a float32 tensor
+# plus alpha times a bfloat16 one rounded alpha * other to bfloat16 (an
+# optimizer's param.add_(bf16_update, alpha=-lr) drifted). Casting a
+# floating `other` to the common dtype first gives PyTorch's single rounding.
+def _alpha_operand(self, other):
+    if isinstance(other, Tensor) and other.dtype != self.dtype:
+        common = _C.result_type(self, other)
+        if common.is_floating_point and other.dtype != common:
+            return other.to(common)
+    return other
+
+
 @_method
 def add(self, other, alpha=1):  # alpha may be positional, as in PyTorch's Tensor.add
     if isinstance(alpha, Tensor) and not isinstance(other, Tensor):  # add(Number alpha, Tensor other), deprecated
         other, alpha = _deprecated_overloads.alpha_first("add", other, (alpha,))
     alpha = _alpha_number(alpha, "add", self, other)
-    return _C.add(self, other) if alpha == 1 else _C.add_alpha(self, other, alpha)
+    return _C.add(self, other) if alpha == 1 else _C.add_alpha(self, _alpha_operand(self, other), alpha)
 
 
 @_method
@@ -1091,7 +1106,7 @@ def add_(self, other, *deprecated_other, alpha=1):
     if deprecated_other:  # add_(Number alpha, Tensor other): Note [One deprecation warning per process]
         other, alpha = _deprecated_overloads.alpha_first("add_", other, deprecated_other)
     alpha = _alpha_number(alpha, "add_", self, other)
-    return _C.add_(self, other) if alpha == 1 else _C.add_alpha_(self, other, alpha)
+    return _C.add_(self, other) if alpha == 1 else _C.add_alpha_(self, _alpha_operand(self, other), alpha)
 
 
 @_method
@@ -1099,10 +1114,10 @@ def sub(self, other, *deprecated_other, alpha=1):
     if deprecated_other:  # sub(Number alpha, Tensor other): Note [One deprecation warning per process]
         other, alpha = _deprecated_overloads.alpha_first("sub", other, deprecated_other)
     alpha = _alpha_number(alpha, "sub", self, other)
+    _no_bool_subtraction(self, other)  # (the core's sub names only one of PyTorch's two cases; its alpha form none)
     if alpha == 1:
         return _C.sub(self, other)
-    _no_bool_subtraction(self, other)  # (the core's sub checks this; its alpha form did not)
-    return _C.sub_alpha(self, other, alpha)
+    return _C.sub_alpha(self, _alpha_operand(self, other), alpha)
 
 
 @_method
@@ -1110,16 +1125,20 @@ def sub_(self, other, *deprecated_other, alpha=1):
     if deprecated_other:  # sub_(Number alpha, Tensor other): Note [One deprecation warning per process]
         other, alpha = _deprecated_overloads.alpha_first("sub_", other, deprecated_other)
     alpha = _alpha_number(alpha, "sub_", self, other)
+    _no_bool_subtraction(self, other)
     if alpha == 1:
         return _C.sub_(self, other)
-    _no_bool_subtraction(self, other)
-    return _C.add_alpha_(self, other, -alpha)
+    return _C.add_alpha_(self, _alpha_operand(self, other), -alpha)
 
 
 def _no_bool_subtraction(self, other):
     if not isinstance(other, (Tensor, int, builtins.float)):  # another `other`: the core's TypeError first
         return
-    if self.dtype is bool_ or isinstance(other, builtins.bool) or (isinstance(other, Tensor) and other.dtype is bool_):
+    other_bool = isinstance(other, builtins.bool) or (isinstance(other, Tensor) and other.dtype is bool_)
+    if self.dtype is bool_ and other_bool:  # PyTorch's first check: both operands bool (a Python bool counts)
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+    if self.dtype is bool_ or other_bool:
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
                            "invert a mask, use the `~` or `logical_not()` operator instead.")
 

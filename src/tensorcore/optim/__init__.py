@@ -19,3 +19,7 @@ from . import adamw  # noqa: E402,F401  (torch.optim.adamw: AdamW's home module,
 from ._adafactor import Adafactor as Adafactor  # noqa: E402,F401
 Adafactor.__module__ = "tensorcore.optim"  # PyTorch's class prints as torch.optim.Adafactor
 from . import swa_utils as swa_utils  # noqa: E402,F401  (torch.optim.swa_utils: AveragedModel, SWALR, update_bn)
+from ._muon import Muon as Muon  # noqa: E402,F401
+Muon.__module__ = "tensorcore.optim"  # PyTorch's class prints as torch.optim.Muon
+from ._stateless import swap_in_optimizer_params_and_state  # noqa: E402,F401
+swap_in_optimizer_params_and_state.__module__ = "tensorcore.optim"

@@ -34,15 +34,25 @@ class Adagrad(Optimizer):
                 raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(p)
+                self._init_state(p, group["initial_accumulator_value"])
 
-    def _init_state(self, param):
+    def _init_state(self, param, initial_value=None):
+        if initial_value is None:
+            initial_value = self.defaults["initial_accumulator_value"]
         state = self.state[param]
         state["step"] = _scalar_state()
-        state["sum"] = _C.full(list(param.shape), float(self.defaults["initial_accumulator_value"]), param.dtype)
+        value = float(initial_value)
+        if param.is_complex():  # real and imaginary parts both start there (Note [Complex parameters step as real pairs])
+            state["sum"] = _C.full(list(param.shape), 0.0, param.dtype)
+            from .._complex import view_as_real
+            view_as_real(state["sum"]).fill_(value)
+        else:
+            state["sum"] = _C.full(list(param.shape), value, param.dtype)
 
     _group_key_defaults = {"foreach": None, "maximize": False, "differentiable": False, "fused": None}
     _scalar_state_keys = ("step",)
+
+    _complex_as_real = True  # Note [Complex parameters step as real pairs] (optimizer.py)
 
     @_use_grad_for_differentiable
     def step(self, closure: Any = None) -> Any:
@@ -54,7 +64,7 @@ class Adagrad(Optimizer):
             for param, grad in zip(params, grads):
                 state = self.state[param]
                 if len(state) == 0:  # a parameter added with add_param_group
-                    self._init_state(param)
+                    self._init_state(param, group["initial_accumulator_value"])
                 step_t, state_sum = state["step"], state["sum"]
                 step_t.add_(1)
                 step = step_t.item()

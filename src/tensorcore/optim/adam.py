@@ -42,6 +42,8 @@ class Adam(Optimizer):
             if isinstance(p_state, dict) and "step" in p_state and not isinstance(p_state["step"], _C.Tensor):
                 p_state["step"] = _C.full([], float(p_state["step"]), _C.get_default_dtype())
 
+    _complex_as_real = True  # Note [Complex parameters step as real pairs] (optimizer.py)
+
     def step(self, closure: Any = None) -> Any:
         """Performs one optimization step; returns closure's loss if given."""
         loss = self._closure_loss(closure)

@@ -28,6 +28,8 @@ class Adamax(Optimizer):
     _group_key_defaults = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
     _scalar_state_keys = ("step",)
 
+    _complex_as_real = True  # Note [Complex parameters step as real pairs] (optimizer.py)
+
     @_use_grad_for_differentiable
     def step(self, closure: Any = None) -> Any:
         """Performs one optimization step; returns closure's loss if given."""

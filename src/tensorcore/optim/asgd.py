@@ -29,6 +29,8 @@ class ASGD(Optimizer):
     _group_key_defaults = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
     _scalar_state_keys = ("step", "eta", "mu")
 
+    _complex_as_real = True  # Note [Complex parameters step as real pairs] (optimizer.py)
+
     @_use_grad_for_differentiable
     def step(self, closure: Any = None) -> Any:
         """Performs one optimization step; returns closure's loss if given."""
@@ -47,6 +49,9 @@ class ASGD(Optimizer):
                 ax = state["ax"]
                 if group["maximize"]:
                     grad = -grad
+                if group["foreach"]:
+                    self._foreach_form(param, grad, state, lr, lambd, alpha, t0, weight_decay)
+                    continue
                 step = state["step"].add_(1).item()
                 if weight_decay != 0:
                     grad = grad.add(param, alpha=weight_decay)
@@ -63,3 +68,17 @@ class ASGD(Optimizer):
                 state["eta"].copy_(_scalar_state(lr / ((1 + lambd * lr * step) ** alpha)))
                 state["mu"].copy_(_scalar_state(1 / max(1, step - t0)))
         return loss
+
+    @staticmethod
+    def _foreach_form(param, grad, state, lr, lambd, alpha, t0, weight_decay):
+        """foreach=True: PyTorch's multi-tensor ASGD rounds differently from its
+        single-tensor one, and users who ask for it get its iterates:
+        p -= eta * (g + lambd * p) as one product, ax += mu * (p - ax) even
+        while mu is 1, and the new eta computed from the float32 step tensor."""
+        step = state["step"].add_(1)
+        intermediate = grad.add(param, alpha=weight_decay) if weight_decay != 0 else grad
+        intermediate = intermediate.add(param, alpha=lambd)
+        param.addcmul_(intermediate, state["eta"], value=-1)
+        state["ax"].addcmul_(param.sub(state["ax"]), state["mu"])
+        state["eta"].copy_(lr / ((1 + lambd * lr * step) ** alpha))
+        state["mu"].copy_(_scalar_state(1 / max(1, step.item() - t0)))

@@ -204,7 +204,11 @@ class LBFGS(Optimizer):
 
     def _run(self, closure):
         group = self.param_groups[0]
-        lr = _lr_value(group)
+        # A Python lr is used as given (PyTorch's _to_scalar): an int lr keeps the saved step
+        # length 't' an int, as state_dict() shows it; a Tensor lr is read as its value.
+        lr = group["lr"]
+        if isinstance(lr, _C.Tensor):
+            lr = _lr_value(group)
         max_iter, max_eval = group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
         line_search_fn, history_size = group["line_search_fn"], group["history_size"]

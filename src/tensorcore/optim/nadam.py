@@ -32,6 +32,8 @@ class NAdam(Optimizer):
                            "decoupled_weight_decay": False}
     _scalar_state_keys = ("step", "mu_product")
 
+    _complex_as_real = True  # Note [Complex parameters step as real pairs] (optimizer.py)
+
     @_use_grad_for_differentiable
     def step(self, closure: Any = None) -> Any:
         """Performs one optimization step; returns closure's loss if given."""

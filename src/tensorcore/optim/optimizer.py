@@ -99,7 +99,10 @@ class Optimizer:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "step" in cls.__dict__:
-            cls.step = _with_step_hooks(cls.__dict__["step"])
+            step = cls.__dict__["step"]
+            if cls.__dict__.get("_complex_as_real"):  # Note [Complex parameters step as real pairs]
+                step = _complex_as_real_step(step)
+            cls.step = _with_step_hooks(step)
 
     def _add_hook(self, name, hook, prepend):
         from ..nn.modules.module import RemovableHandle
@@ -172,7 +175,7 @@ class Optimizer:
         """Adds a group of parameters (a dict with "params" and optional
         hyperparameter overrides)."""
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
         params = param_group["params"]
         if isinstance(params, Tensor):
             param_group["params"] = [params]
@@ -321,12 +324,9 @@ class Optimizer:
         for k, v in state_dict["state"].items():
             if k in id_map:
                 param = id_map[k]
-                if isinstance(v, dict):
-                    for sk, sv in v.items():
-                        if isinstance(sv, Tensor) and sk != "step" and sv.dim() > 0 and \
-                                tuple(sv.shape) != tuple(param.shape):
-                            raise ValueError(f"loaded optimizer state '{sk}' for parameter {k} has shape "
-                                             f"{tuple(sv.shape)} but the parameter has shape {tuple(param.shape)}")
+                # No shape check here, as in PyTorch: state need not be shaped like its parameter
+                # (LBFGS keeps flat vectors, Adafactor factored row/column variances); a mismatched
+                # state fails at step(), where the update kernels check the shapes they combine.
                 state[param] = cast(param, v)
             else:
                 state[k] = v
@@ -387,6 +387,67 @@ def _with_step_hooks(step):
             hook(self, args, kwargs)
         return out
     return hooked_step
+
+
+# Note [Complex parameters step as real pairs]
+# PyTorch's built-in optimizers treat a complex parameter as two independent
+# real numbers: they update view_as_real(param) from view_as_real(grad) with
+# real views of the parameter's (complex) state. tensorcore's update code is
+# written for real tensors: the fused kernels refuse complex ones, and complex
+# arithmetic in the Python ones squared the gradient as a complex number (a
+# silently wrong update). So a built-in optimizer that declares
+# _complex_as_real = True runs its step on real views: for the step's
+# duration each complex parameter is replaced in its group by a detached
+# view_as_real of it (gradient: the real view of its gradient; state: real
+# views of its state), and afterwards state created on the view is stored
+# back under the parameter as complex views of the same memory, so
+# state_dict() shows PyTorch's complex state. A closure runs first, on the
+# real parameters, so the gradients the update reads are the closure's.
+# Subclasses written by users get no such rewriting (PyTorch's base class
+# does none either).
+def _as_real(value):
+    if isinstance(value, Tensor) and value.is_complex():
+        from .._complex import view_as_real
+        return view_as_real(value)
+    return value
+
+
+def _as_complex(value, real):
+    if isinstance(value, Tensor) and value.is_floating_point() and list(value.shape) == list(real.shape):
+        from .._complex import view_as_complex
+        return view_as_complex(value)
+    return value
+
+
+def _complex_as_real_step(step):
+    @functools.wraps(step)
+    def real_pairs_step(self, closure: Any = None) -> Any:
+        if not any(p.is_complex() for g in self.param_groups for p in g["params"]):
+            return step(self, closure)
+        loss = self._closure_loss(closure)
+        from .._complex import view_as_real
+        swapped = []
+        for group in self.param_groups:
+            params = group["params"]
+            for i, p in enumerate(params):
+                if not p.is_complex():
+                    continue
+                real = view_as_real(p.detach())
+                if p.grad is not None:
+                    real.grad = view_as_real(p.grad)
+                if p in self.state:
+                    self.state[real] = {k: _as_real(v) for k, v in self.state.pop(p).items()}
+                params[i] = real
+                swapped.append((params, i, p, real))
+        try:
+            step(self, None)
+        finally:
+            for params, i, p, real in swapped:
+                params[i] = p
+                if real in self.state:
+                    self.state[p] = {k: _as_complex(v, real) for k, v in self.state.pop(real).items()}
+        return loss
+    return real_pairs_step
 
 
 def _nonnegative(what):
@@ -483,3 +544,10 @@ def _use_grad_for_differentiable(step):
         with set_grad_enabled(bool(self.defaults.get("differentiable", False))):
             return step(self, *args, **kwargs)
     return run
+
+
+# The helpers and aliases optimizers written outside PyTorch import from torch.optim.optimizer.
+from ._helpers import (  # noqa: E402,F401
+    Args, GlobalOptimizerPostHook, GlobalOptimizerPreHook, Kwargs, ParamsT, StateDict, _capturable_doc,
+    _default_to_fused_or_foreach, _differentiable_doc, _disable_dynamo_if_unsupported, _foreach_doc, _fused_doc,
+    _get_scalar_dtype, _get_value, _maximize_doc, _params_doc, _stack_if_compiling, _to_scalar, _view_as_real)

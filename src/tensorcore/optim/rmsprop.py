@@ -25,6 +25,8 @@ class RMSprop(Optimizer):
     _group_key_defaults = {"momentum": 0, "centered": False, "foreach": None, "maximize": False,
                            "differentiable": False, "capturable": False}
 
+    _complex_as_real = True  # Note [Complex parameters step as real pairs] (optimizer.py)
+
     def step(self, closure: Any = None) -> Any:
         """Performs one optimization step; returns closure's loss if given."""
         loss = self._closure_loss(closure)

@@ -40,6 +40,8 @@ class SGD(Optimizer):
             group.setdefault("differentiable", False)
             group.setdefault("fused", None)
 
+    _complex_as_real = True  # Note [Complex parameters step as real pairs] (optimizer.py)
+
     def step(self, closure: Any = None) -> Any:
         """Performs one optimization step; returns closure's loss if given."""
         loss = self._closure_loss(closure)

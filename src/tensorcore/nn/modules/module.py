@@ -680,13 +680,15 @@ class Module:
         for _, module in self.named_modules(remove_duplicate=remove_duplicate):
             yield module
 
-    def named_modules(self, memo: set[int] | None = None, prefix: str = "",
+    def named_modules(self, memo: set[Module] | None = None, prefix: str = "",
                       remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+        # memo holds the modules themselves, as in PyTorch, so a caller's memo={some_module}
+        # skips that module and its subtree.
         if memo is None:
             memo = set()
-        if id(self) not in memo:
+        if self not in memo:
             if remove_duplicate:
-                memo.add(id(self))
+                memo.add(self)
             yield prefix, self
             for name, module in self._modules.items():
                 if module is None:

@@ -140,14 +140,25 @@ def skip_init(module_cls: Any, *args: Any, **kwargs: Any) -> Tensor:
         _C.set_rng_state(state)
 
 
-def convert_conv2d_weight_memory_format(module: Any, memory_format: Any) -> Tensor:  # noqa: F811 (PyTorch's argument name)
-    """tensorcore keeps every tensor contiguous (no channels_last layout), so
-    the conversion leaves the module as it is."""
+def _convert_conv_weights(module, layout, kinds):
+    """Re-lays out the weight of every module of `kinds` in the tree under
+    `module` in memory format `layout` (the parameter object stays, its data
+    is replaced), as PyTorch's convert_conv{2,3}d_weight_memory_format."""
+    if isinstance(module, kinds):
+        module.weight.data = module.weight.detach().clone(memory_format=layout)
+    for child in module.children():
+        _convert_conv_weights(child, layout, kinds)
     return module
 
 
-def convert_conv3d_weight_memory_format(module: Any, memory_format: Any) -> Tensor:  # noqa: F811
-    return module
+def convert_conv2d_weight_memory_format(module: Any, memory_format: Any) -> Any:  # noqa: F811 (PyTorch's argument name)
+    from ..modules import Conv2d, ConvTranspose2d
+    return _convert_conv_weights(module, memory_format, (Conv2d, ConvTranspose2d))
+
+
+def convert_conv3d_weight_memory_format(module: Any, memory_format: Any) -> Any:  # noqa: F811
+    from ..modules import Conv3d, ConvTranspose3d
+    return _convert_conv_weights(module, memory_format, (Conv3d, ConvTranspose3d))
 
 
 from . import parametrize, parametrizations, prune, fusion, stateless  # noqa: E402,F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 import collections.abc
 import copy
+import re
 
 import numpy as np
 
@@ -15,10 +16,13 @@ Tensor = _C.Tensor
 __all__ = ["default_collate", "default_convert", "collate", "default_collate_fn_map"]
 
 _COLLATE_ERR = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
+# Under PyTorch's names too: custom collate functions import them from torch.utils.data._utils.collate.
+default_collate_err_msg_format = _COLLATE_ERR
+np_str_obj_array_pattern = re.compile("[SaUO]")  # numpy dtype kinds that cannot become tensors
 
 
 def _np_ok(arr):
-    return arr.dtype.kind not in "SaUO"
+    return np_str_obj_array_pattern.search(arr.dtype.str) is None
 
 
 # Note [collate registry]

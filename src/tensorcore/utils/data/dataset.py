@@ -7,6 +7,7 @@ import math
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
+from typing import Iterable as _TypingIterable  # noqa: UP035 (see IterableDataset)
 
 from ... import _C
 
@@ -28,11 +29,13 @@ class Dataset(Generic[_T_co]):
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset[_T_co]):
-    """A dataset that is an iterable of samples: implement __iter__()."""
-
-    def __iter__(self) -> Iterator[_T_co]:
-        raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
+class IterableDataset(Dataset[_T_co], _TypingIterable[_T_co]):
+    """A dataset that is an iterable of samples: implement __iter__(). As in
+    PyTorch it is an abstract collections.abc.Iterable, so a class without
+    __iter__ cannot be instantiated (TypeError). The base is spelled
+    typing.Iterable, as PyTorch's, so the MRO is PyTorch's too (Iterable
+    before Generic) and a class deriving from both libraries' IterableDataset
+    still linearises."""
 
     def __add__(self, other: Dataset[_T_co]) -> ChainDataset:
         return ChainDataset([self, other])
