@@ -639,3 +639,29 @@ PROGRAMS += [Program(f"pytorch_flows_moons_{flow.replace('-', '_')}", "pytorch_f
                      ("--dataset", "MOONS", "--flow", flow, "--epochs", "2", "--batch-size", "4000",
                       "--test-batch-size", "3000", "--num-blocks", "3"), rtol=1e-4, slow=True)
              for flow in ("maf", "realnvp", "glow", "maf-split-glow")]
+
+# --- realprog26 --- (programs under examples/real_programs/rp26/)
+# devnag/pytorch-generative-adversarial-networks @ 26db8c9f gan_pytorch.py (60 epochs instead of 5000, matplotlib on
+# Agg): a 1-D GAN on Gaussian samples (numpy's generator feeds torch.Tensor(ndarray)), SGD with momentum, BCELoss on
+# sigmoid outputs, the "4 moments" preprocessing (pow, mean, cat of reshaped scalars), v.data.storage().tolist().
+PROGRAMS += [Program("rp26_devnag_gan", "rp26/devnag_gan/gan_pytorch.py", rtol=1e-4)]
+
+# kimiyoung/transformer-xl @ 44781ed2 pytorch/ unchanged (its mem_transformer appends the relative 'utils' folder to
+# sys.path, and it copies train.py / mem_transformer.py into its experiment folder: those are copied into the working
+# directory), on a synthetic wikitext-103-like corpus
+# (rp26/transformer_xl/make_data.py, read back from data/cache.pt on the second run): relative positional attention
+# with recurrence memory (Shaw et al. and Al-Rfou et al. variants too), ProjectedAdaptiveLogSoftmax without clusters
+# (the adaptive cutoffs are wikitext-103's), Adam with linear warm-up then CosineAnnealingLR (SGD with inverse-sqrt
+# LambdaLR), gradient clipping, eval with the memory length reset, torch.save of the best model, the final test.
+_TXL = ("--data", "data", "--dataset", "wt103", "--n_layer", "2", "--n_head", "2", "--d_head", "8", "--d_model", "16",
+        "--d_inner", "32", "--dropout", "0.1", "--optim", "adam", "--lr", "0.001", "--warmup_step", "5",
+        "--max_step", "30", "--tgt_len", "12", "--mem_len", "12", "--eval_tgt_len", "12", "--batch_size", "4",
+        "--log-interval", "10", "--eval-interval", "15", "--work_dir", "work", "--max_eval_steps", "5")
+_TXL_TIMES = (r"ms/batch\s+[\d.]+", r"time:\s+[\d.]+s", r"work-wt103/\S+")
+PROGRAMS += [Program(f"rp26_transformer_xl_{name}", "rp26/transformer_xl/train.py", _TXL + args, rtol=1e-4,
+                     masks=_TXL_TIMES, copy=("utils", "train.py", "mem_transformer.py"), before=(("rp26/transformer_xl/make_data.py", ()),))
+             for name, args in (("base", ()),
+                                ("shaw_sgd_same_length", ("--attn_type", "1", "--optim", "sgd", "--lr", "0.1",
+                                                          "--scheduler", "inv_sqrt", "--same_length",
+                                                          "--clamp_len", "8")),
+                                ("alrfou_prelnorm", ("--attn_type", "3", "--pre_lnorm", "--not_tied")))]
