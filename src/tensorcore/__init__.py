@@ -122,6 +122,8 @@ _linalg_legacy.install(globals())  # torch.det, torch.svd, Tensor.inverse, ...
 from . import distributions  # noqa: E402,F401
 from .serialization import save as save, load as load  # noqa: E402,F401
 from . import sparse  # noqa: E402
+from . import storage  # noqa: E402  (Tensor.storage / untyped_storage)
+from .storage import TypedStorage as TypedStorage, UntypedStorage as UntypedStorage  # noqa: E402,F401
 sparse.install(Tensor, globals())  # sparse_coo_tensor, to_sparse, layouts; mm/matmul/add see sparse operands
 from ._ops import ops as ops  # noqa: E402  (torch.ops, Note [torch.ops without a dispatcher])
 from . import multiprocessing  # noqa: E402  (Tensor.share_memory_, tensors passed by reference)

@@ -1985,7 +1985,10 @@ def set_(self, *args, **kwargs):
         if len(bound) > 1:
             raise _set_signature_error(args, kwargs)
         source = _C.empty([0], self.dtype)  # set_(): an empty tensor of self's dtype
-    elif not isinstance(source, Tensor):
+    if builtins.type(source).__name__ in ("TypedStorage", "UntypedStorage"):
+        from .storage import _storage_source  # (storage.py imports this module)
+        source = _storage_source(source, self.dtype)
+    if not isinstance(source, Tensor):
         raise _set_signature_error(args, kwargs)
     elif "storage_offset" in bound or "size" in bound:
         if "storage_offset" not in bound or "size" not in bound:

@@ -644,7 +644,8 @@ PROGRAMS += [Program(f"pytorch_flows_moons_{flow.replace('-', '_')}", "pytorch_f
 # devnag/pytorch-generative-adversarial-networks @ 26db8c9f gan_pytorch.py (60 epochs instead of 5000, matplotlib on
 # Agg): a 1-D GAN on Gaussian samples (numpy's generator feeds torch.Tensor(ndarray)), SGD with momentum, BCELoss on
 # sigmoid outputs, the "4 moments" preprocessing (pow, mean, cat of reshaped scalars), v.data.storage().tolist().
-PROGRAMS += [Program("rp26_devnag_gan", "rp26/devnag_gan/gan_pytorch.py", rtol=1e-4)]
+# 2400 SGD steps: the generated values near 0 differ by ~6e-8 absolute (float32 rounding), compared to 1e-6.
+PROGRAMS += [Program("rp26_devnag_gan", "rp26/devnag_gan/gan_pytorch.py", rtol=1e-4, atol=1e-6)]
 
 # kimiyoung/transformer-xl @ 44781ed2 pytorch/ unchanged (its mem_transformer appends the relative 'utils' folder to
 # sys.path, and it copies train.py / mem_transformer.py into its experiment folder: those are copied into the working
