@@ -666,3 +666,28 @@ PROGRAMS += [Program(f"rp26_transformer_xl_{name}", "rp26/transformer_xl/train.p
                                                           "--scheduler", "inv_sqrt", "--same_length",
                                                           "--clamp_len", "8")),
                                 ("alrfou_prelnorm", ("--attn_type", "3", "--pre_lnorm", "--not_tied")))]
+
+# lucidrains/tab-transformer-pytorch @ 43ecec97 (v0.3.0, the last version needing only einops) tab_transformer_pytorch/
+# unchanged, driven by rp26/tab_transformer/train.py (written for the corpus): a custom Dataset of synthetic tabular rows,
+# random_split, DataLoader (shuffle, WeightedRandomSampler), TabTransformer (continuous_mean_std, SELU MLP) with AdamW +
+# OneCycleLR + clip_grad_norm_, a checkpoint dict saved and loaded into a fresh model, FTTransformer with label-smoothed
+# cross-entropy + StepLR, attention maps.
+PROGRAMS += [Program("rp26_tab_transformer_train", "rp26/tab_transformer/train.py", rtol=1e-4)]
+
+# sooftware/attentions @ b1dd65be attentions.py unchanged, driven by rp26/attentions/run_attentions.py (written for the
+# corpus): scaled dot-product (masked_fill_ with -inf), dot, additive, location-aware (Conv1d over the last alignment,
+# sigmoid smoothing), multi-head location-aware, multi-head, and Transformer-XL relative attention (the pad-and-reshape
+# relative shift); the file's CustomizingAttention calls its scaled_dot_attn with a missing argument (TypeError in both).
+PROGRAMS += [Program("rp26_sooftware_attentions", "rp26/attentions/run_attentions.py", rtol=1e-5)]
+
+# rosinality/vq-vae-2-pytorch @ ef5f67c4 vqvae.py, pixelsnail.py, scheduler.py, distributed/ unchanged, driven by
+# rp26/vqvae2/train_tiny.py (written for the corpus after its train_vqvae / extract_code / train_pixelsnail / sample):
+# a two-level VQ-VAE with EMA codebooks (one_hot, embed buffers updated in place, all_reduce without a process group),
+# CycleScheduler, encode / decode_code, PixelSNAIL priors (weight-normed causal convs, gated residual blocks, causal
+# attention, a conditioned bottom prior), multinomial sampling with the prior's cache.
+PROGRAMS += [Program("rp26_vqvae2_tiny", "rp26/vqvae2/train_tiny.py", rtol=1e-4,
+                     differs="PixelSNAIL's input is one_hot(...).permute(0, 3, 1, 2), channels_last-strided; PyTorch "
+                             "keeps that layout through pad, conv, elu and cat, so its first p=0.1 dropout draws "
+                             "its mask in channels_last order. tensorcore's conv / pad keep it now (Note [Layout-"
+                             "following ops keep channels_last]) but its C++ elu and cat return row-major tensors, "
+                             "so the dropout masks differ from the prior's first step (loss 3.34735 vs 3.34644)")]

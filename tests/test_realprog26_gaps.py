@@ -1,0 +1,160 @@
+"""Gaps found by running real programs (realprog26), each checked against PyTorch.
+
+- Tensor.storage() / untyped_storage() (devnag's GAN prints v.data.storage().tolist()).
+- torch.nn.parallel._functions (kimiyoung/transformer-xl imports Scatter for its BalancedDataParallel).
+- channels_last results of convolutions, 2-d poolings and constant padding (rosinality/vq-vae-2-pytorch's PixelSNAIL:
+  a dropout after them draws its mask in memory order).
+"""
+import pytest
+
+import tensorcore as tc
+
+torch = pytest.importorskip("torch")
+
+
+def _both(fn):
+    return fn(torch), fn(tc)
+
+
+# ---- storages ----
+
+def test_storage_reads_the_whole_storage_of_a_view():
+    def run(lib):
+        x = lib.arange(6.0).view(2, 3)[1:]
+        s = x.storage()
+        return s.tolist(), s.size(), len(s), s.element_size(), s.nbytes(), s[4], s.data_ptr() == x.data_ptr() - 12
+    with pytest.warns(UserWarning, match="TypedStorage is deprecated"):
+        tc.storage._WARNED.clear()
+        got = run(tc)
+    assert got == run(torch)
+
+
+def test_storage_writes_alias_the_tensor_and_set_takes_a_storage():
+    def run(lib):
+        x = lib.arange(4.0)
+        s = x.storage()
+        s[0] = 7
+        y = lib.empty(0)
+        y.set_(s, 1, (2,), (1,))
+        z = lib.empty(0)
+        z.set_(x.untyped_storage())
+        c = s.clone()
+        c[1] = 100
+        return x.tolist(), y.tolist(), z.tolist(), c.tolist(), s.double().tolist()
+    assert run(tc) == run(torch)
+
+
+def test_untyped_storage_is_bytes():
+    def run(lib):
+        x = lib.tensor([1.0, 2.0])
+        u = x.untyped_storage()
+        return u.nbytes(), len(u), u.tolist(), u[5], u[4:8].tolist(), u.data_ptr() == x.data_ptr()
+    assert run(tc) == run(torch)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int64", "bool", "float16"])
+def test_storage_prints_as_pytorch(dtype):
+    def run(lib):
+        return str(lib.zeros(2, dtype=getattr(lib, dtype)).storage()).replace("tensorcore.", "torch.")
+    assert run(tc) == run(torch)
+
+
+def test_storage_refuses_slices_and_bad_indices_as_pytorch():
+    for lib in (torch, tc):
+        s = lib.arange(3.0).storage()
+        with pytest.raises(RuntimeError, match="slices are only supported in UntypedStorage"):
+            s[0:2]
+        with pytest.raises(IndexError):
+            s[3]
+
+
+def test_storage_classes_are_exported():
+    x = tc.ones(2)
+    assert isinstance(x.storage(), tc.TypedStorage)
+    assert isinstance(x.untyped_storage(), tc.UntypedStorage)
+    assert tc.TypedStorage(3, dtype=tc.int64).size() == torch.TypedStorage(3, dtype=torch.int64).size()
+    assert tc.UntypedStorage(5).nbytes() == torch.UntypedStorage(5).nbytes()
+
+
+# ---- nn.parallel._functions ----
+
+def test_parallel_functions_refuse_cpu_tensors_as_a_cpu_pytorch():
+    from tensorcore.nn.parallel._functions import Broadcast, Gather, ReduceAddCoalesced, Scatter
+    from torch.nn.parallel import _functions as tf
+    for ours, theirs, args in ((Scatter, tf.Scatter, (["cpu"], None, 0)), (Gather, tf.Gather, (-1, 0)),
+                               (Broadcast, tf.Broadcast, ([-1],)), (ReduceAddCoalesced, tf.ReduceAddCoalesced, (-1, 1))):
+        with pytest.raises(Exception) as want:
+            theirs.apply(*args, torch.ones(2, requires_grad=True))
+        with pytest.raises(type(want.value)):
+            ours.apply(*args, tc.ones(2, requires_grad=True))
+    with pytest.raises(AttributeError):  # the CPU build lacks torch._C._scatter
+        Scatter.apply([-1], None, 0, tc.ones(2))
+    assert issubclass(Scatter, tc.autograd.Function)
+
+
+# ---- channels_last results ----
+
+def _cl(lib, *shape):
+    return lib.arange(float(_numel(shape))).div(7).sin().view(*shape).contiguous(memory_format=lib.channels_last)
+
+
+def _numel(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+@pytest.mark.parametrize("case", ["conv", "conv_f64", "conv_weight_cl", "conv_groups", "conv_transpose", "max_pool",
+                                  "max_pool_indices", "avg_pool", "adaptive_avg_pool", "pad", "conv_empty_batch",
+                                  "conv_row_major"])
+def test_layout_following_ops_keep_channels_last(case):
+    def run(lib):
+        F = lib.nn.functional
+        x = _cl(lib, 2, 3, 5, 5)
+        w = lib.arange(108.0).div(50).cos().view(4, 3, 3, 3)
+        out = {
+            "conv": lambda: F.conv2d(x, w, padding=1),
+            "conv_f64": lambda: F.conv2d(x.double(), w.double()),
+            "conv_weight_cl": lambda: F.conv2d(x.contiguous(), w.contiguous(memory_format=lib.channels_last)),
+            "conv_groups": lambda: F.conv2d(_cl(lib, 2, 4, 5, 5), w[:, :1].repeat(1, 1, 1, 1), groups=4),
+            "conv_transpose": lambda: F.conv_transpose2d(x, w[:3, :2], stride=2),
+            "max_pool": lambda: F.max_pool2d(x, 2),
+            "max_pool_indices": lambda: F.max_pool2d(x, 2, return_indices=True)[1],
+            "avg_pool": lambda: F.avg_pool2d(x, 2),
+            "adaptive_avg_pool": lambda: F.adaptive_avg_pool2d(x, 3),
+            "pad": lambda: F.pad(x, (1, 2, 0, 1)),
+            "conv_empty_batch": lambda: F.conv2d(_cl(lib, 0, 3, 5, 5), w),
+            "conv_row_major": lambda: F.conv2d(x.contiguous(), w),
+        }[case]()
+        return out.stride(), out.tolist()
+    got, want = run(tc), run(torch)
+    assert got[0] == want[0]
+    assert _close(got, want)
+
+
+def _close(a, b):
+    import numpy as np
+    return a[0] == b[0] and np.allclose(np.array(a[1]), np.array(b[1]), rtol=1e-5, atol=1e-6)
+
+
+def test_dropout_after_a_channels_last_conv_drops_what_pytorch_drops():
+    def run(lib):
+        lib.manual_seed(0)
+        conv = lib.nn.Conv2d(3, 4, 3)
+        x = _cl(lib, 2, 3, 6, 6).requires_grad_()
+        lib.manual_seed(1)
+        y = lib.nn.functional.dropout(conv(x), 0.5)
+        y.sum().backward()
+        return (y == 0).flatten().tolist(), y.grad_fn.name(), conv.weight.grad.sum().item(), x.grad.sum().item()
+    got, want = run(tc), run(torch)
+    assert got[:2] == want[:2]
+    assert got[2:] == pytest.approx(want[2:], rel=1e-5)
+
+
+def test_channels_last_conv_keeps_its_autograd_node():
+    def run(lib):
+        x = _cl(lib, 1, 3, 4, 4).requires_grad_()
+        y = lib.nn.functional.conv2d(x, lib.ones(2, 3, 1, 1, requires_grad=True))
+        return y.grad_fn.name(), y.stride(), y.is_contiguous(memory_format=lib.channels_last)
+    assert run(tc) == run(torch)
