@@ -691,3 +691,16 @@ PROGRAMS += [Program("rp26_vqvae2_tiny", "rp26/vqvae2/train_tiny.py", rtol=1e-4,
                              "its mask in channels_last order. tensorcore's conv / pad keep it now (Note [Layout-"
                              "following ops keep channels_last]) but its C++ elu and cat return row-major tensors, "
                              "so the dropout masks differ from the prior's first step (loss 3.34735 vs 3.34644)")]
+
+# jadore801120/attention-is-all-you-need-pytorch @ 132907dd transformer/ unchanged, driven by rp26/aiayn/copy_task.py
+# (written for the corpus after its train.py / translate.py, whose torchtext pipeline is replaced by a synthetic
+# reverse-copy task): shared and tied embeddings, sinusoid table buffer, pad & subsequent masks, ScheduledOptim, the
+# label-smoothed loss, checkpoint round trip, Translator's beam search. In float32 4 epochs (past ~40 Adam steps at lr
+# 1e-2 float32 rounding moves the argmax counts: train acc 0.2648 vs 0.2617 at epoch 5); in float64 6 epochs agree.
+PROGRAMS += [Program("rp26_aiayn_copy_task", "rp26/aiayn/copy_task.py", rtol=1e-4),
+             Program("rp26_aiayn_copy_task_f64", "rp26/aiayn/copy_task.py", ("--f64",), rtol=1e-9)]
+
+# pytorch/tutorials @ 546ebc60 beginner_source/nlp/advanced_tutorial.py, the code only, 100 epochs instead of 300: the
+# old-API Bi-LSTM CRF (autograd.Variable, torch.Tensor(1, n).fill_, torch.LongTensor, .data writes into a Parameter,
+# per-element log-sum-exp loops, Viterbi decoding with Python backpointers).
+PROGRAMS += [Program("rp26_tutorial_bilstm_crf", "rp26/tutorials_nlp/bilstm_crf.py", rtol=1e-5, slow=True)]
