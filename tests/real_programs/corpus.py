@@ -704,3 +704,23 @@ PROGRAMS += [Program("rp26_aiayn_copy_task", "rp26/aiayn/copy_task.py", rtol=1e-
 # old-API Bi-LSTM CRF (autograd.Variable, torch.Tensor(1, n).fill_, torch.LongTensor, .data writes into a Parameter,
 # per-element log-sum-exp loops, Viterbi decoding with Python backpointers).
 PROGRAMS += [Program("rp26_tutorial_bilstm_crf", "rp26/tutorials_nlp/bilstm_crf.py", rtol=1e-5, slow=True)]
+
+# pytorch/tutorials beginner_source/nlp/ (Robert Guthrie's "Deep Learning for NLP with PyTorch", old versions written
+# for autograd.Variable), the code only: affine maps / softmax / a bag-of-words logistic regression (@ 016d0cc0), an
+# LSTM stepped token by token then over the sequence and an LSTM POS tagger with log_softmax without dim (@ 0d1e0f75),
+# an N-gram language model accumulating torch.Tensor([0]) += loss.data (@ 016d0cc0; the last line prints
+# make_context_vector's result, which the tutorial leaves as a bare expression).
+PROGRAMS += [Program(f"rp26_tutorial_nlp_{name}", f"rp26/tutorials_nlp/{name}.py", rtol=1e-5)
+             for name in ("deep_learning", "sequence_models", "word_embeddings")]
+
+# pytorch/examples @ 77f55b91 distributed/ddp-tutorial-series/multigpu_torchrun.py as one torchrun process on a CPU (the
+# edits are listed in its header: gloo, cpu, the torchrun environment): init_process_group, DistributedSampler with
+# set_epoch, DDP of a Linear, F.cross_entropy with float targets (soft labels of one class), snapshot saved every
+# epoch; the second run resumes from the snapshot ("Loading snapshot", load_state_dict(map_location="cpu")).
+PROGRAMS += [Program("rp26_ddp_series_torchrun_resume", "rp26/ddp_series/multigpu_torchrun.py", ("4", "1"), rtol=1e-5,
+                     before=(("rp26/ddp_series/multigpu_torchrun.py", ("2", "1")),))]
+
+# lucidrains/mlp-mixer-pytorch @ b102a9b2 mlp_mixer_pytorch/ unchanged, driven by rp26/mlp_mixer/train_mixers.py (written
+# for the corpus after its README): MLPMixer (Conv1d token mixing via partial(nn.Conv1d, kernel_size=1)), MLPMixer3D,
+# Permutator (einops Rearrange/Reduce layers, ParallelSum), SGD with Nesterov / AdamW and a cosine LambdaLR, dropout.
+PROGRAMS += [Program("rp26_mlp_mixer_zoo", "rp26/mlp_mixer/train_mixers.py", rtol=1e-4)]
