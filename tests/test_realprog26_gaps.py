@@ -158,3 +158,95 @@ def test_channels_last_conv_keeps_its_autograd_node():
         y = lib.nn.functional.conv2d(x, lib.ones(2, 3, 1, 1, requires_grad=True))
         return y.grad_fn.name(), y.stride(), y.is_contiguous(memory_format=lib.channels_last)
     assert run(tc) == run(torch)
+
+
+# ---- torch.hub / torch.utils.model_zoo (lukemelas/EfficientNet-PyTorch imports model_zoo at module level) ----
+
+def test_hub_dir_follows_torch_home_and_set_dir(monkeypatch, tmp_path):
+    for lib in (torch, tc):
+        monkeypatch.setenv("TORCH_HOME", str(tmp_path / "th"))
+        monkeypatch.setattr(lib.hub, "_hub_dir", None)
+        assert lib.hub.get_dir() == str(tmp_path / "th" / "hub")
+        lib.hub.set_dir(str(tmp_path / "elsewhere"))
+        assert lib.hub.get_dir() == str(tmp_path / "elsewhere")
+        monkeypatch.setattr(lib.hub, "_hub_dir", None)
+
+
+def test_load_state_dict_from_url_downloads_once_and_checks_the_hash(tmp_path, capsys):
+    import hashlib
+    src = tmp_path / "weights.pth"
+    tc.save({"w": tc.arange(3.0)}, str(src))
+    prefix = hashlib.sha256(src.read_bytes()).hexdigest()[:8]
+    named = tmp_path / f"net-{prefix}.pth"
+    named.write_bytes(src.read_bytes())
+    model_dir = tmp_path / "ckpt"
+    state = tc.hub.load_state_dict_from_url(named.as_uri(), model_dir=str(model_dir), check_hash=True)
+    assert state["w"].tolist() == [0.0, 1.0, 2.0]
+    assert f'Downloading: "{named.as_uri()}" to {model_dir / named.name}' in capsys.readouterr().out
+    tc.hub.load_state_dict_from_url(named.as_uri(), model_dir=str(model_dir))  # cached: no second download
+    assert "Downloading" not in capsys.readouterr().out
+    bad = tmp_path / "net-0000abcd.pth"
+    bad.write_bytes(src.read_bytes())
+    with pytest.raises(RuntimeError, match="invalid hash value"):
+        tc.hub.load_state_dict_from_url(bad.as_uri(), model_dir=str(tmp_path / "other"), check_hash=True)
+    assert not (tmp_path / "other" / bad.name).exists()
+    # torch reads the checkpoint tensorcore cached, through the same cache layout
+    assert torch.hub.load_state_dict_from_url(named.as_uri(), model_dir=str(model_dir))["w"].tolist() == [0, 1, 2]
+
+
+def test_model_zoo_load_url_is_the_hub_loader():
+    from tensorcore.utils import model_zoo
+    assert model_zoo.load_url is tc.hub.load_state_dict_from_url
+
+
+def test_hub_load_runs_a_local_hubconf_entry_point(tmp_path):
+    (tmp_path / "hubconf.py").write_text(
+        "dependencies = ['torch']\n"
+        "import torch\n"
+        "def tiny(out=2):\n"
+        "    '''A tiny model.'''\n"
+        "    torch.manual_seed(0)\n"
+        "    return torch.nn.Linear(3, out)\n"
+        "def _private():\n"
+        "    pass\n")
+    got = tc.hub.load(str(tmp_path), "tiny", source="local", out=4)
+    want = torch.hub.load(str(tmp_path), "tiny", source="local", out=4)
+    assert got.weight.flatten().tolist() == pytest.approx(want.weight.flatten().tolist())
+    for lib in (torch, tc):
+        with pytest.raises(RuntimeError, match="Cannot find callable missing in hubconf"):
+            lib.hub.load(str(tmp_path), "missing", source="local")
+        with pytest.raises(ValueError, match="Unknown source"):
+            lib.hub.load(str(tmp_path), "tiny", source="ftp")
+
+
+# ---- small modules programs import ----
+
+def test_nn_modules_utils_parsers_and_ddp_prefix():
+    from tensorcore.nn.modules import utils as ours
+    from torch.nn.modules import utils as theirs
+    for name in ("_single", "_pair", "_triple", "_quadruple"):
+        for arg in (3, (1, 2), [4, 5, 6]):
+            assert getattr(ours, name)(arg) == getattr(theirs, name)(arg)
+    assert ours._reverse_repeat_tuple((1, 2, 3), 2) == theirs._reverse_repeat_tuple((1, 2, 3), 2)
+    assert ours._list_with_default([None, 3], [8, 9, 10]) == theirs._list_with_default([None, 3], [8, 9, 10])
+    with pytest.raises(ValueError, match="Input dimension should be at least 3"):
+        ours._list_with_default([None, 3], [8])
+
+    def stripped(lib, utils):
+        sd = lib.nn.DataParallel(lib.nn.Sequential(lib.nn.Linear(2, 2))).state_dict()
+        utils.consume_prefix_in_state_dict_if_present(sd, "module.")
+        return list(sd.keys()), dict(sd._metadata)
+    assert stripped(tc, ours) == stripped(torch, theirs)
+
+
+def test_utils_dlpack_round_trip_and_is_storage():
+    from tensorcore.utils import dlpack
+    x = tc.arange(4.0)
+    y = dlpack.from_dlpack(dlpack.to_dlpack(x))
+    y[0] = 9
+    assert x[0].item() == 9  # shares memory
+    assert torch.utils.dlpack.from_dlpack(dlpack.to_dlpack(tc.ones(2))).tolist() == [1.0, 1.0]
+    assert int(dlpack.DLDeviceType.kDLCPU) == int(torch.utils.dlpack.DLDeviceType.kDLCPU)
+    for lib in (torch, tc):
+        assert lib.is_storage(lib.ones(1).untyped_storage())
+        assert not lib.is_storage(lib.ones(1))

@@ -124,6 +124,8 @@ from .serialization import save as save, load as load  # noqa: E402,F401
 from . import sparse  # noqa: E402
 from . import storage  # noqa: E402  (Tensor.storage / untyped_storage)
 from .storage import TypedStorage as TypedStorage, UntypedStorage as UntypedStorage  # noqa: E402,F401
+from .storage import is_storage as is_storage  # noqa: E402,F401
+from . import hub  # noqa: E402,F401  (torch.hub: the checkpoint cache, hubconf entry points)
 sparse.install(Tensor, globals())  # sparse_coo_tensor, to_sparse, layouts; mm/matmul/add see sparse operands
 from ._ops import ops as ops  # noqa: E402  (torch.ops, Note [torch.ops without a dispatcher])
 from . import multiprocessing  # noqa: E402  (Tensor.share_memory_, tensors passed by reference)

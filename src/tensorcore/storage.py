@@ -349,6 +349,11 @@ class TypedStorage:
     __repr__ = __str__
 
 
+def is_storage(obj):
+    """torch.is_storage: a TypedStorage or an UntypedStorage."""
+    return isinstance(obj, (TypedStorage, UntypedStorage))
+
+
 def _typename(storage):
     # PyTorch prints torch.storage.TypedStorage; here the module is tensorcore.storage.
     return f"{type(storage).__module__}.{type(storage).__qualname__}"

@@ -724,3 +724,13 @@ PROGRAMS += [Program("rp26_ddp_series_torchrun_resume", "rp26/ddp_series/multigp
 # for the corpus after its README): MLPMixer (Conv1d token mixing via partial(nn.Conv1d, kernel_size=1)), MLPMixer3D,
 # Permutator (einops Rearrange/Reduce layers, ParallelSum), SGD with Nesterov / AdamW and a cosine LambdaLR, dropout.
 PROGRAMS += [Program("rp26_mlp_mixer_zoo", "rp26/mlp_mixer/train_mixers.py", rtol=1e-4)]
+
+# lukemelas/EfficientNet-PyTorch @ 7e8b0d31 efficientnet_pytorch/ and hubconf.py unchanged, driven by
+# rp26/efficientnet/run.py (written for the corpus): `from torch.utils import model_zoo` at import, a few SGD steps of
+# EfficientNet-b0 on 32x32 inputs (MemoryEfficientSwish autograd Function, drop_connect, static same padding),
+# extract_endpoints, then from_pretrained reading the torch.hub cache under $TORCH_HOME, torch.hub.load of the local
+# hubconf.py and load_state_dict_from_url of a file:// URL with check_hash.
+# The file:// checkpoint's name carries its sha256 prefix, which differs per save (PyTorch writes a random
+# .data/serialization_id), so it is masked with the temporary folder.
+PROGRAMS += [Program("rp26_efficientnet_hub", "rp26/efficientnet/run.py", rtol=1e-8,
+                     masks=(r"/tmp/\S+/", r"fc-[0-9a-f]{8}"))]
