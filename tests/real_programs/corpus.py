@@ -734,3 +734,9 @@ PROGRAMS += [Program("rp26_mlp_mixer_zoo", "rp26/mlp_mixer/train_mixers.py", rto
 # .data/serialization_id), so it is masked with the temporary folder.
 PROGRAMS += [Program("rp26_efficientnet_hub", "rp26/efficientnet/run.py", rtol=1e-8,
                      masks=(r"/tmp/\S+/", r"fc-[0-9a-f]{8}"))]
+
+# gordicaleksa/pytorch-GAT @ 39c8f0ee models/definitions/GAT.py unchanged (utils/constants.py without its tensorboard
+# SummaryWriter), driven by rp26/gordicaleksa_gat/train_synthetic.py (written for the corpus after its
+# training_script_cora.py) on a synthetic community graph: the three GAT implementations (dense, -inf connectivity
+# mask, edge-list index_select + scatter_add_ neighbourhood softmax), Adam with weight decay, attention weights logged.
+PROGRAMS += [Program("rp26_gordicaleksa_gat_three_impls", "rp26/gordicaleksa_gat/train_synthetic.py", rtol=1e-4)]
