@@ -250,3 +250,56 @@ def test_utils_dlpack_round_trip_and_is_storage():
     for lib in (torch, tc):
         assert lib.is_storage(lib.ones(1).untyped_storage())
         assert not lib.is_storage(lib.ones(1))
+
+
+def test_interop_threads_are_set_once_as_pytorch():
+    import subprocess
+    import sys
+    code = ("import {lib} as t\n"
+            "print(t.get_num_interop_threads())\n"
+            "t.set_num_interop_threads(3)\n"
+            "print(t.get_num_interop_threads())\n"
+            "for n in (2, 0):\n"
+            "    try:\n"
+            "        t.set_num_interop_threads(n)\n"
+            "    except RuntimeError as e:\n"
+            "        print(e)\n")
+    import os
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [os.path.dirname(os.path.dirname(tc.__file__))] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+    outs = [subprocess.run([sys.executable, "-c", code.format(lib=lib)], capture_output=True, text=True, env=env,
+                           check=True).stdout for lib in ("torch", "tensorcore")]
+    assert outs[0] == outs[1]
+
+
+def test_overrides_dispatch_to_torch_function_as_pytorch():
+    def run(lib):
+        o = lib.overrides
+        x = lib.ones(2)
+
+        class Like:
+            @classmethod
+            def __torch_function__(cls, func, types, args=(), kwargs=None):
+                return ("handled", func.__name__, [t.__name__ for t in types])
+
+        class Sub(Like):
+            pass
+
+        class No:
+            @classmethod
+            def __torch_function__(cls, func, types, args=(), kwargs=None):
+                return NotImplemented
+
+        like = Like()
+        out = [o.has_torch_function((x,)), o.has_torch_function_unary(x), o.has_torch_function_variadic(x, 1),
+               o.is_tensor_like(x), o.is_tensor_like(1), o.has_torch_function((like, x)), o.is_tensor_like(like),
+               o.handle_torch_function(lib.add, (like, x), like, x),
+               o.handle_torch_function(lib.add, (like, Sub()), like, 1)]
+        with pytest.raises(TypeError, match="no implementation found for '(torch|tensorcore).add'"):
+            o.handle_torch_function(lib.add, (No(),), 1)
+
+        @o.wrap_torch_function(lambda a, b=None: (a,))
+        def f(a, b=None):
+            return "plain"
+        return out + [f(x), f(like)[0]]
+    assert run(tc) == run(torch)

@@ -56,6 +56,8 @@ from ._args import (memory_format as memory_format, contiguous_format as contigu
 from . import _functions  # noqa: E402  (already bound: importing a submodule binds it in its package)
 from ._functions import get_num_threads as get_num_threads  # noqa: E402
 set_num_threads = _functions._set_num_threads
+from ._functions import (get_num_interop_threads as get_num_interop_threads,  # noqa: E402,F401
+                         set_num_interop_threads as set_num_interop_threads)
 
 # PyTorch spellings of the dtypes.
 globals()["bool"] = _bool
@@ -126,6 +128,7 @@ from . import storage  # noqa: E402  (Tensor.storage / untyped_storage)
 from .storage import TypedStorage as TypedStorage, UntypedStorage as UntypedStorage  # noqa: E402,F401
 from .storage import is_storage as is_storage  # noqa: E402,F401
 from . import hub  # noqa: E402,F401  (torch.hub: the checkpoint cache, hubconf entry points)
+from . import overrides  # noqa: E402,F401  (torch.overrides: __torch_function__ by hand)
 sparse.install(Tensor, globals())  # sparse_coo_tensor, to_sparse, layouts; mm/matmul/add see sparse operands
 from ._ops import ops as ops  # noqa: E402  (torch.ops, Note [torch.ops without a dispatcher])
 from . import multiprocessing  # noqa: E402  (Tensor.share_memory_, tensors passed by reference)

@@ -1315,6 +1315,28 @@ def _set_num_threads(n: int) -> None:
     _C.set_num_threads(n)
 
 
+# Note [Inter-op threads are a number only]
+# PyTorch keeps a second pool for inter-op parallelism (torch.jit.fork, ...), sized once: the first
+# set_num_interop_threads fixes it, and any later call raises. tensorcore runs inter-op work inline, so the
+# size is only remembered and reported; programs that pin it (torch.set_num_interop_threads(1) beside
+# set_num_threads) run and see PyTorch's answers. The default is PyTorch's: one thread per CPU.
+_INTEROP_THREADS = []
+
+
+def get_num_interop_threads() -> int:
+    return _INTEROP_THREADS[0] if _INTEROP_THREADS else (os.cpu_count() or 1)
+
+
+def set_num_interop_threads(n: int) -> None:
+    n = int_arg(n, "set_num_interop_threads", "int")
+    if n < 1:
+        raise RuntimeError("set_num_interop_threads expects a positive integer")
+    if _INTEROP_THREADS:
+        raise RuntimeError("Error: cannot set number of interop threads after parallel work has started or "
+                           "set_num_interop_threads called")
+    _INTEROP_THREADS.append(n)
+
+
 def set_flush_denormal(mode: bool) -> bool:
     """Flush denormal float32/float64 values to zero on the CPU (x86 FTZ/DAZ;
     Note [Flush denormals]); True where the CPU supports it."""
