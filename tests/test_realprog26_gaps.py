@@ -303,3 +303,42 @@ def test_overrides_dispatch_to_torch_function_as_pytorch():
             return "plain"
         return out + [f(x), f(like)[0]]
     assert run(tc) == run(torch)
+
+
+# ---- renorm (old training code: weight.data.uniform_(-1, 1).renorm_(2, 1, 1e-5).mul_(1e5)) ----
+
+@pytest.mark.parametrize("p, dim, maxnorm", [(2, 0, 5.0), (1, 1, 3.0), (float("inf"), 0, 2.0), (3, -1, 2.5),
+                                             (2, 1, 1e-5)])
+def test_renorm_matches_pytorch(p, dim, maxnorm):
+    def run(lib):
+        x = lib.tensor([[1.0, 2, 3], [4, 5, 6], [0.1, 0.1, 0.1]], requires_grad=True)
+        y = lib.renorm(x, p, dim, maxnorm)
+        (y * lib.arange(9.0).view(3, 3)).sum().backward()
+        return y.tolist(), y.grad_fn.name(), x.grad.tolist(), x.detach().renorm(p, dim, maxnorm).tolist()
+    got, want = run(tc), run(torch)
+    assert got[1] == want[1]
+    for a, b in ((got[0], want[0]), (got[2], want[2]), (got[3], want[3])):
+        assert sum(a, []) == pytest.approx(sum(b, []), rel=1e-5, abs=1e-6)
+
+
+def test_renorm_in_place_out_and_errors_as_pytorch():
+    def run(lib):
+        lib.manual_seed(0)
+        w = lib.empty(4, 3).uniform_(-1, 1).renorm_(2, 1, 1e-5).mul_(1e5)
+        o = lib.empty(3, 3)
+        lib.renorm(lib.ones(3, 3) * 2, 2, 0, 1.0, out=o)
+        errors = []
+        for args in ((lib.ones(3, 3), -1.0, 0, 1.0), (lib.ones(3, 3), 2.0, 0, -1.0), (lib.ones(3, 3), 2.0, 5, 1.0),
+                     (lib.ones(3), 2, 0, 1)):
+            try:
+                lib.renorm(*args)
+            except Exception as e:  # noqa: BLE001  (the type and text are compared)
+                errors.append((type(e).__name__, str(e)))
+        return [round(v, 4) for v in w.flatten().tolist()], o.tolist(), errors
+    assert run(tc) == run(torch)
+
+
+def test_renorm_gradcheck():
+    x = tc.tensor([[1.0, 2, 3], [4, 5, 6], [0.1, 0.2, 0.1]], dtype=tc.float64, requires_grad=True)
+    assert tc.autograd.gradcheck(lambda t: tc.renorm(t, 2, 0, 5.0), (x,))
+    assert tc.autograd.gradcheck(lambda t: tc.renorm(t, 1.5, 1, 3.0), (x,))
