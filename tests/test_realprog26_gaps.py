@@ -342,3 +342,24 @@ def test_renorm_gradcheck():
     x = tc.tensor([[1.0, 2, 3], [4, 5, 6], [0.1, 0.2, 0.1]], dtype=tc.float64, requires_grad=True)
     assert tc.autograd.gradcheck(lambda t: tc.renorm(t, 2, 0, 5.0), (x,))
     assert tc.autograd.gradcheck(lambda t: tc.renorm(t, 1.5, 1, 3.0), (x,))
+
+
+def test_legacy_storage_classes_and_storage_type(recwarn):
+    def run(lib):
+        x = lib.arange(3.0)
+        s = lib.FloatStorage(3)
+        shared = lib.FloatStorage([1.5, 2.5])
+        t = lib.FloatTensor(shared)
+        t[0] = 9
+        try:
+            lib.LongTensor(lib.FloatStorage([1.0]))
+        except RuntimeError as e:
+            err = str(e)
+        return (repr(x.storage_type()).replace("tensorcore.", "torch."), repr(lib.tensor([True]).storage_type()).replace(
+                    "tensorcore.", "torch."),
+                type(s).__name__, s.size(), isinstance(s, lib.TypedStorage), isinstance(x.storage(), lib.FloatStorage),
+                isinstance(x.storage(), lib.LongStorage), lib.LongStorage([1, 2, 3]).tolist(),
+                lib.Storage is lib.FloatStorage, shared[0], t.tolist(), err,
+                x.is_set_to(x), x.is_set_to(x.view(3)), x.is_set_to(x.clone()), x[1:].is_set_to(x),
+                lib.newaxis, lib.get_device(x))
+    assert run(tc) == run(torch)

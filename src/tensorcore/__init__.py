@@ -127,6 +127,15 @@ from . import sparse  # noqa: E402
 from . import storage  # noqa: E402  (Tensor.storage / untyped_storage)
 from .storage import TypedStorage as TypedStorage, UntypedStorage as UntypedStorage  # noqa: E402,F401
 from .storage import is_storage as is_storage  # noqa: E402,F401
+globals().update(storage.LEGACY_STORAGES)  # torch.FloatStorage, torch.LongStorage, ...
+Storage = storage.LEGACY_STORAGES["FloatStorage"]  # PyTorch's torch.Storage is its FloatStorage
+newaxis = None  # numpy's spelling, as PyTorch
+
+
+def get_device(input):  # noqa: E302  (torch.get_device: -1 for a CPU tensor, as Tensor.get_device)
+    return input.get_device()
+
+
 from . import hub  # noqa: E402,F401  (torch.hub: the checkpoint cache, hubconf entry points)
 from . import overrides  # noqa: E402,F401  (torch.overrides: __torch_function__ by hand)
 sparse.install(Tensor, globals())  # sparse_coo_tensor, to_sparse, layouts; mm/matmul/add see sparse operands

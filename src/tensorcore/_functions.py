@@ -1366,6 +1366,8 @@ class _LegacyTensorType(type):
         if builtins.all(isinstance(a, builtins.int) and not isinstance(a, builtins.bool) for a in args) or (
                 len(args) == 1 and isinstance(args[0], Size)):
             return _C.empty(shape_args(args, cls.__name__), cls._dtype)
+        if len(args) == 1 and builtins.type(args[0]).__name__ in ("TypedStorage", "UntypedStorage"):
+            return _tensor_of_storage(cls, args[0])
         if len(args) == 1 and not isinstance(args[0], Tensor):
             # Straight to the class's dtype: going through float32 first would
             # round integers above 2**24 (LongTensor([2**40 + 1])).
@@ -1374,6 +1376,18 @@ class _LegacyTensorType(type):
 
     def __repr__(cls):
         return f"<class 'torch.{cls.__name__}'>"
+
+
+def _tensor_of_storage(cls, storage):
+    """FloatTensor(storage): a 1-D tensor viewing all of the storage, sharing its memory (PyTorch's legacy
+    constructor; Note [Storages are flat alias tensors])."""
+    from ._dtype import SCALAR_TYPE_NAMES as names
+    if builtins.type(storage).__name__ == "TypedStorage" and storage.dtype != cls._dtype:
+        raise RuntimeError(f"Expected a Storage of type {names[cls._dtype.name]} or an UntypedStorage, but got "
+                           f"type {names[storage.dtype.name]} for argument 1 'storage'")
+    from .storage import _storage_source
+    flat = _storage_source(storage, cls._dtype)
+    return _C.as_strided(flat, [flat.numel()], [1], 0)
 
 
 def _legacy_type(name, dt):

@@ -349,6 +349,35 @@ class TypedStorage:
     __repr__ = __str__
 
 
+class _LegacyStorageMeta(type):
+    # isinstance(x.storage(), torch.FloatStorage) asks about the dtype: PyTorch's legacy classes make TypedStorages.
+    def __instancecheck__(cls, instance):
+        return isinstance(instance, TypedStorage) and instance.dtype == cls.dtype
+
+
+class _LegacyStorage(metaclass=_LegacyStorageMeta):
+    """torch.FloatStorage & co: constructors of a TypedStorage of one dtype (what the old API spelled a storage)."""
+
+    def __new__(cls, *args, **kwargs):
+        if "dtype" in kwargs:
+            raise TypeError(f"{cls.__name__}.__new__ received an unexpected keyword argument 'dtype'")
+        return TypedStorage(*args, dtype=cls.dtype, **kwargs)
+
+
+def _legacy_classes():
+    from . import _dtype
+    classes = {}
+    for dtype_name, class_name in _LEGACY_NAMES.items():
+        dtype = getattr(_dtype, dtype_name, None) or getattr(_dtype, dtype_name + "_", None)
+        if dtype is not None:
+            classes[class_name] = _LegacyStorageMeta(class_name, (_LegacyStorage,), {"dtype": dtype,
+                                                                                     "__module__": "tensorcore"})
+    return classes
+
+
+LEGACY_STORAGES = _legacy_classes()
+
+
 def is_storage(obj):
     """torch.is_storage: a TypedStorage or an UntypedStorage."""
     return isinstance(obj, (TypedStorage, UntypedStorage))
@@ -380,6 +409,16 @@ def _install():
     def _typed_storage(self):
         return TypedStorage._of(self)
 
+    def storage_type(self):
+        return LEGACY_STORAGES[_LEGACY_NAMES[self.dtype.name]]
+
+    def is_set_to(self, tensor):
+        """Whether self and tensor view the same memory the same way (storage, offset, sizes, strides)."""
+        return (self._storage_ptr() == tensor._storage_ptr() and self.storage_offset() == tensor.storage_offset()
+                and self.shape == tensor.shape and self.stride() == tensor.stride())
+
+    tensorcore.Tensor.storage_type = storage_type
+    tensorcore.Tensor.is_set_to = is_set_to
     tensorcore.Tensor.storage = storage
     tensorcore.Tensor.untyped_storage = untyped_storage
     tensorcore.Tensor._typed_storage = _typed_storage
