@@ -363,3 +363,57 @@ def test_legacy_storage_classes_and_storage_type(recwarn):
                 x.is_set_to(x), x.is_set_to(x.view(3)), x.is_set_to(x.clone()), x[1:].is_set_to(x),
                 lib.newaxis, lib.get_device(x))
     assert run(tc) == run(torch)
+
+
+# ---- reversible layers' RNG bookkeeping (reformer-pytorch's reversible.py) ----
+
+def test_checkpoint_device_states_for_cpu_tensors_and_cuda_initialized_flag():
+    from tensorcore.utils.checkpoint import get_device_states, set_device_states
+    from torch.utils.checkpoint import get_device_states as t_get, set_device_states as t_set
+    args = (tc.ones(2), [tc.ones(1)], 3, {"a": tc.ones(1)})
+    targs = (torch.ones(2), [torch.ones(1)], 3, {"a": torch.ones(1)})
+    assert get_device_states(*args) == t_get(*targs)
+    assert set_device_states([], []) is t_set([], [])
+    assert tc.cuda._initialized == torch.cuda._initialized
+    with pytest.raises(AttributeError):
+        tc.cuda._no_such_flag
+
+
+def test_recomputation_with_restored_rng_state_matches_pytorch():
+    def grads(lib):
+        ckpt = lib.utils.checkpoint
+
+        class Recompute(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, w):
+                ctx.cpu_state = lib.get_rng_state()
+                ctx.devices, ctx.states = ckpt.get_device_states(x)
+                ctx.save_for_backward(x, w)
+                with lib.no_grad():
+                    return lib.nn.functional.dropout(x @ w, 0.5, training=True)
+
+            @staticmethod
+            def backward(ctx, g):
+                x, w = ctx.saved_tensors
+                with lib.random.fork_rng(devices=[]):
+                    lib.set_rng_state(ctx.cpu_state)
+                    ckpt.set_device_states(ctx.devices, ctx.states)
+                    with lib.enable_grad():
+                        x_, w_ = x.detach().requires_grad_(), w.detach().requires_grad_()
+                        y = lib.nn.functional.dropout(x_ @ w_, 0.5, training=True)
+                        return lib.autograd.grad(y, (x_, w_), g)
+
+        lib.manual_seed(0)
+        x = lib.randn(4, 3, requires_grad=True)
+        w = lib.randn(3, 5, requires_grad=True)
+        out = Recompute.apply(x, w)
+        out.sum().backward()
+        after = lib.rand(2)
+        return out.tolist(), x.grad.tolist(), w.grad.tolist(), after.tolist()
+    got, want = grads(tc), grads(torch)
+    for a, b in zip(got, want):
+        assert _flat(a) == pytest.approx(_flat(b), rel=1e-6, abs=1e-7)
+
+
+def _flat(v):
+    return [y for x in v for y in (_flat(x) if isinstance(x, list) else [x])]

@@ -740,3 +740,11 @@ PROGRAMS += [Program("rp26_efficientnet_hub", "rp26/efficientnet/run.py", rtol=1
 # training_script_cora.py) on a synthetic community graph: the three GAT implementations (dense, -inf connectivity
 # mask, edge-list index_select + scatter_add_ neighbourhood softmax), Adam with weight decay, attention weights logged.
 PROGRAMS += [Program("rp26_gordicaleksa_gat_three_impls", "rp26/gordicaleksa_gat/train_synthetic.py", rtol=1e-4)]
+
+# lucidrains/reformer-pytorch @ 66a19b6c examples/enwik8_simple/train.py with its package and June-2023 dependencies
+# (local-attention, axial-positional-embedding, product-key-memory) unchanged, shrunk in the file, on synthetic
+# bytes: LSH attention (random rotations, argsort buckets, batched_index_select, chunked look-back), local attention
+# heads, reversible layers (custom autograd Function that re-runs the blocks in backward, restoring the forward's RNG
+# state for dropout), chunked feed-forward, axial positional embedding, gradient accumulation, TrainingWrapper
+# generate (top-k sampling).
+PROGRAMS += [Program("rp26_reformer_enwik8_simple", "rp26/reformer/train.py", rtol=1e-4)]
