@@ -417,3 +417,29 @@ def test_recomputation_with_restored_rng_state_matches_pytorch():
 
 def _flat(v):
     return [y for x in v for y in (_flat(x) if isinstance(x, list) else [x])]
+
+
+# ---- legacy constructor and torch.functional (piEsposito/blitz's weight sampler) ----
+
+def test_tensor_of_a_size_is_a_shape_not_data():
+    def run(lib):
+        a = lib.ones(3, 4)
+        shapes = [tuple(lib.Tensor(*args).shape) for args in
+                  ((a.shape,), (lib.Size([2, 3]),), ((2, 3),), ([2, 3],), (2, 3), (lib.Size([]),), (lib.Size([0]),))]
+        buf = lib.Tensor(a.shape)
+        buf.data.normal_()
+        return shapes, buf.dtype.is_floating_point, buf.requires_grad, buf.is_leaf, lib.Tensor((2, 3)).tolist()
+    assert run(tc) == run(torch)
+    tc.set_default_dtype(tc.float64)
+    try:
+        assert tc.Tensor(tc.Size([2])).dtype == tc.float64
+    finally:
+        tc.set_default_dtype(tc.float32)
+
+
+def test_torch_functional_module_names_the_same_functions():
+    import tensorcore.functional as F
+    for name in F.__all__:
+        assert getattr(F, name) is getattr(tc, name)
+    assert set(F.__all__) <= set(torch.functional.__all__)
+    assert tc.functional is F

@@ -154,6 +154,7 @@ from .amp import _policies as _amp_policies  # noqa: E402
 _amp_policies.install()  # last: wraps the ops on PyTorch's CPU autocast lists (Note [CPU autocast op lists])
 from . import _einops_backend  # noqa: E402
 _einops_backend.install()  # einops on tensorcore tensors under `import tensorcore as torch` (Note [An einops backend ...])
+from . import functional  # noqa: E402,F401  (torch.functional: einsum, split, norm, ... as PyTorch binds it)
 
 if _TYPE_CHECKING:
     # What the installs above add at run time, declared for type checkers (Note [Typing the dynamic API]).

@@ -748,3 +748,8 @@ PROGRAMS += [Program("rp26_gordicaleksa_gat_three_impls", "rp26/gordicaleksa_gat
 # state for dropout), chunked feed-forward, axial positional embedding, gradient accumulation, TrainingWrapper
 # generate (top-k sampling).
 PROGRAMS += [Program("rp26_reformer_enwik8_simple", "rp26/reformer/train.py", rtol=1e-4)]
+
+# piEsposito/blitz-bayesian-deep-learning @ 5af11742 blitz/ unchanged (examples/ left out), its own unittest suite run by
+# rp26/blitz/run_tests.py (written for the corpus): Bayesian layers with reparameterised weight sampling, scale-mixture
+# priors, KL accumulation, the variational_estimator decorator (sample_elbo, MOPED), LSTM/GRU/conv/embedding variants.
+PROGRAMS += [Program("rp26_blitz_test_suite", "rp26/blitz/run_tests.py", masks=(r"Ran \d+ tests? in [\d.]+s",))]
