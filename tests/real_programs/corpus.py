@@ -753,3 +753,5 @@ PROGRAMS += [Program("rp26_reformer_enwik8_simple", "rp26/reformer/train.py", rt
 # rp26/blitz/run_tests.py (written for the corpus): Bayesian layers with reparameterised weight sampling, scale-mixture
 # priors, KL accumulation, the variational_estimator decorator (sample_elbo, MOPED), LSTM/GRU/conv/embedding variants.
 PROGRAMS += [Program("rp26_blitz_test_suite", "rp26/blitz/run_tests.py", masks=(r"Ran \d+ tests? in [\d.]+s",))]
+# ... and every scheduler of its scheduler.py (_LRScheduler subclasses, cycle schedulers annealing Adam's betas).
+PROGRAMS += [Program("rp26_vqvae2_schedulers", "rp26/vqvae2/schedulers.py", rtol=1e-6)]
