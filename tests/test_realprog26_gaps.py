@@ -443,3 +443,41 @@ def test_torch_functional_module_names_the_same_functions():
         assert getattr(F, name) is getattr(tc, name)
     assert set(F.__all__) <= set(torch.functional.__all__)
     assert tc.functional is F
+
+
+@pytest.mark.parametrize("case", ["nearest", "bilinear", "bicubic", "area", "nearest-exact", "bilinear_aa",
+                                  "trilinear", "nearest3d", "pixel_shuffle_c1", "pixel_unshuffle",
+                                  "adaptive_max_pool_indices", "max_pool3d_indices", "interp_3d_input"])
+def test_more_ops_keep_the_input_layout(case):
+    def run(lib):
+        F = lib.nn.functional
+        x = _cl(lib, 1, 4, 4, 4)
+        x5 = lib.arange(384.0).div(9).sin().view(2, 3, 4, 4, 4).contiguous(memory_format=lib.channels_last_3d)
+        out = {
+            "bilinear_aa": lambda: F.interpolate(x, scale_factor=0.5, mode="bilinear", antialias=True),
+            "trilinear": lambda: F.interpolate(x5, scale_factor=2, mode="trilinear"),
+            "nearest3d": lambda: F.interpolate(x5, scale_factor=2),
+            "pixel_shuffle_c1": lambda: F.pixel_shuffle(x, 2),
+            "pixel_unshuffle": lambda: F.pixel_unshuffle(x, 2),
+            "adaptive_max_pool_indices": lambda: F.adaptive_max_pool2d(x, 2, return_indices=True)[1],
+            "max_pool3d_indices": lambda: F.max_pool3d(x5, 2, return_indices=True)[1],
+            "interp_3d_input": lambda: F.interpolate(lib.ones(2, 3, 4), scale_factor=2),
+        }.get(case, lambda: F.interpolate(x, scale_factor=2, mode=case))()
+        return out.stride(), out.tolist()
+    got, want = run(tc), run(torch)
+    assert got[0] == want[0]
+    assert _close(got, want)
+
+
+def test_conv3d_result_is_dense_as_pytorch():
+    def run(lib):
+        F = lib.nn.functional
+        x = lib.arange(384.0).div(7).cos().view(2, 3, 4, 4, 4)
+        w = lib.arange(405.0).div(11).sin().view(5, 3, 3, 3, 3)
+        x5 = x.contiguous(memory_format=lib.channels_last_3d)
+        lib.manual_seed(0)
+        mask = (F.dropout(F.conv3d(x, w), 0.5) == 0).flatten().tolist()
+        return (F.conv3d(x, w).stride(), F.conv3d(x, w, lib.zeros(5)).is_contiguous(), F.conv3d(x5, w).stride(),
+                F.conv3d(x5.double(), w.double()).stride(), F.conv_transpose3d(x, w.transpose(0, 1)).stride(),
+                F.conv3d(x[0], w).stride(), mask)
+    assert run(tc) == run(torch)
