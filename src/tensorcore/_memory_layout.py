@@ -1,4 +1,4 @@
-"""Which memory layout a convolution or pooling result has (Note [Layout-following ops keep channels_last]).
+"""Which memory layout a convolution, pooling or resampling result has (Note [Layout-following ops keep channels_last]).
 
 Note [Layout-following ops keep channels_last]
 PyTorch's CPU convolutions return a channels_last (channels_last_3d) result when the input or the weight suggests
@@ -12,8 +12,9 @@ result out where the op's Python wrapper is the place to do it (convolutions, 2-
 interpolate, max_pool3d, adaptive_max_pool2d and pixel_(un)shuffle follow their input the same way
 (follows_input_layout), and conv3d, composed of depth slices, returns a dense result (row-major unless
 channels_last_3d) instead of a transposed view. Still row-major where PyTorch keeps channels_last: torch.cat (its
-C++ fast path) and the C++ activations (elu, gelu, silu, leaky_relu, hardtanh, ...). The result keeps its autograd identity (the data setter, Note [set_ rebinds, it does not copy]), so its
-grad_fn is still ConvolutionBackward0 / MaxPool2DWithIndicesBackward0 as PyTorch prints.
+C++ fast path) and the C++ activations (elu, gelu, silu, leaky_relu, hardtanh, ...).
+The result keeps its autograd identity (the data setter, Note [set_ rebinds, it does not copy]), so its grad_fn is
+still ConvolutionBackward0 / MaxPool2DWithIndicesBackward0 as PyTorch prints.
 """
 import tensorcore
 from ._tensor import _dense_strides_for_format, _permuted_copy, _suggest_memory_format
