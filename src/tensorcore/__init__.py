@@ -56,6 +56,8 @@ from ._args import (memory_format as memory_format, contiguous_format as contigu
 from . import _functions  # noqa: E402  (already bound: importing a submodule binds it in its package)
 from ._functions import get_num_threads as get_num_threads  # noqa: E402
 set_num_threads = _functions._set_num_threads
+from ._functions import (get_num_interop_threads as get_num_interop_threads,  # noqa: E402,F401
+                         set_num_interop_threads as set_num_interop_threads)
 
 # PyTorch spellings of the dtypes.
 globals()["bool"] = _bool
@@ -122,6 +124,20 @@ _linalg_legacy.install(globals())  # torch.det, torch.svd, Tensor.inverse, ...
 from . import distributions  # noqa: E402,F401
 from .serialization import save as save, load as load  # noqa: E402,F401
 from . import sparse  # noqa: E402
+from . import storage  # noqa: E402  (Tensor.storage / untyped_storage)
+from .storage import TypedStorage as TypedStorage, UntypedStorage as UntypedStorage  # noqa: E402,F401
+from .storage import is_storage as is_storage  # noqa: E402,F401
+globals().update(storage.LEGACY_STORAGES)  # torch.FloatStorage, torch.LongStorage, ...
+Storage = storage.LEGACY_STORAGES["FloatStorage"]  # PyTorch's torch.Storage is its FloatStorage
+newaxis = None  # numpy's spelling, as PyTorch
+
+
+def get_device(input):  # noqa: E302  (torch.get_device: -1 for a CPU tensor, as Tensor.get_device)
+    return input.get_device()
+
+
+from . import hub  # noqa: E402,F401  (torch.hub: the checkpoint cache, hubconf entry points)
+from . import overrides  # noqa: E402,F401  (torch.overrides: __torch_function__ by hand)
 sparse.install(Tensor, globals())  # sparse_coo_tensor, to_sparse, layouts; mm/matmul/add see sparse operands
 from ._ops import ops as ops  # noqa: E402  (torch.ops, Note [torch.ops without a dispatcher])
 from . import multiprocessing  # noqa: E402  (Tensor.share_memory_, tensors passed by reference)
@@ -138,6 +154,7 @@ from .amp import _policies as _amp_policies  # noqa: E402
 _amp_policies.install()  # last: wraps the ops on PyTorch's CPU autocast lists (Note [CPU autocast op lists])
 from . import _einops_backend  # noqa: E402
 _einops_backend.install()  # einops on tensorcore tensors under `import tensorcore as torch` (Note [An einops backend ...])
+from . import functional  # noqa: E402,F401  (torch.functional: einsum, split, norm, ... as PyTorch binds it)
 
 if _TYPE_CHECKING:
     # What the installs above add at run time, declared for type checkers (Note [Typing the dynamic API]).

@@ -1355,6 +1355,28 @@ def _set_num_threads(n: int) -> None:
     _C.set_num_threads(n)
 
 
+# Note [Inter-op threads are a number only]
+# PyTorch keeps a second pool for inter-op parallelism (torch.jit.fork, ...), sized once: the first
+# set_num_interop_threads fixes it, and any later call raises. tensorcore runs inter-op work inline, so the
+# size is only remembered and reported; programs that pin it (torch.set_num_interop_threads(1) beside
+# set_num_threads) run and see PyTorch's answers. The default is PyTorch's: one thread per CPU.
+_INTEROP_THREADS = []
+
+
+def get_num_interop_threads() -> int:
+    return _INTEROP_THREADS[0] if _INTEROP_THREADS else (os.cpu_count() or 1)
+
+
+def set_num_interop_threads(n: int) -> None:
+    n = int_arg(n, "set_num_interop_threads", "int")
+    if n < 1:
+        raise RuntimeError("set_num_interop_threads expects a positive integer")
+    if _INTEROP_THREADS:
+        raise RuntimeError("Error: cannot set number of interop threads after parallel work has started or "
+                           "set_num_interop_threads called")
+    _INTEROP_THREADS.append(n)
+
+
 def set_flush_denormal(mode: bool) -> bool:
     """Flush denormal float32/float64 values to zero on the CPU (x86 FTZ/DAZ;
     Note [Flush denormals]); True where the CPU supports it."""
@@ -1384,6 +1406,8 @@ class _LegacyTensorType(type):
         if builtins.all(isinstance(a, builtins.int) and not isinstance(a, builtins.bool) for a in args) or (
                 len(args) == 1 and isinstance(args[0], Size)):
             return _C.empty(shape_args(args, cls.__name__), cls._dtype)
+        if len(args) == 1 and builtins.type(args[0]).__name__ in ("TypedStorage", "UntypedStorage"):
+            return _tensor_of_storage(cls, args[0])
         if len(args) == 1 and not isinstance(args[0], Tensor):
             # Straight to the class's dtype: going through float32 first would
             # round integers above 2**24 (LongTensor([2**40 + 1])).
@@ -1392,6 +1416,18 @@ class _LegacyTensorType(type):
 
     def __repr__(cls):
         return f"<class 'torch.{cls.__name__}'>"
+
+
+def _tensor_of_storage(cls, storage):
+    """FloatTensor(storage): a 1-D tensor viewing all of the storage, sharing its memory (PyTorch's legacy
+    constructor; Note [Storages are flat alias tensors])."""
+    from ._dtype import SCALAR_TYPE_NAMES as names
+    if builtins.type(storage).__name__ == "TypedStorage" and storage.dtype != cls._dtype:
+        raise RuntimeError(f"Expected a Storage of type {names[cls._dtype.name]} or an UntypedStorage, but got "
+                           f"type {names[storage.dtype.name]} for argument 1 'storage'")
+    from .storage import _storage_source
+    flat = _storage_source(storage, cls._dtype)
+    return _C.as_strided(flat, [flat.numel()], [1], 0)
 
 
 def _legacy_type(name, dt):

@@ -422,3 +422,54 @@ _tensor_nextafter.__name__ = "nextafter"
 _tensor_nextafter_.__name__ = "nextafter_"
 Tensor.nextafter = _tensor_nextafter
 Tensor.nextafter_ = _tensor_nextafter_
+
+
+# ---- renorm ----
+# Note [renorm is a scaled copy]
+# PyTorch's renorm rescales each slice along `dim` whose p-norm (over all the other dims) exceeds maxnorm to
+# norm maxnorm: factor = maxnorm / (norm + 1e-7) where norm > maxnorm, else 1, result = input * factor. The
+# factor depends on the input through the norm, and PyTorch's RenormBackward0 differentiates through it, so the
+# composite below (vector_norm, where, mul) has the same gradient; the node is named as PyTorch's. Old training
+# code renormalises weights in place with it (weight.data.uniform_(-1, 1).renorm_(2, 1, 1e-5).mul_(1e5)).
+def _renorm_checked(input, p, dim, maxnorm):
+    tensor_arg(input, "renorm")
+    p, maxnorm = builtins.float(p), builtins.float(maxnorm)
+    if not p > 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm:g}")
+    n = input.dim()
+    dim = _int_arg(dim, "renorm", "dim", 3)
+    if not -builtins.max(n, 1) <= dim < builtins.max(n, 1):
+        span = builtins.max(n, 1)
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-span}, {span - 1}], but got {dim})")
+    if n <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {n} dimensions")
+    return p, dim % n, maxnorm
+
+
+@_function
+@grad_fn_named("RenormBackward0")
+def renorm(input, p, dim, maxnorm, *, out=None):
+    from .linalg import vector_norm
+    p, dim, maxnorm = _renorm_checked(input, p, dim, maxnorm)
+    if out is not None:
+        check_out("renorm", out, (input,))
+    others = [d for d in builtins.range(input.dim()) if d != dim]
+    norm = vector_norm(input, p, others, keepdim=True)
+    factor = _C.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0)
+    result = input * factor.to(input.dtype)
+    return result if out is None else write_out("renorm", result, out)
+
+
+Tensor.renorm = lambda self, p, dim, maxnorm: renorm(self, p, dim, maxnorm)
+Tensor.renorm.__name__ = "renorm"
+
+
+def _tensor_renorm_(self, p, dim, maxnorm):
+    _renorm_checked(self, p, dim, maxnorm)
+    return write_inplace(self, "renorm", lambda s: renorm(s, p, dim, maxnorm))
+
+
+_tensor_renorm_.__name__ = "renorm_"
+Tensor.renorm_ = _tensor_renorm_

@@ -1787,6 +1787,24 @@ def _make_subclass(cls, data, require_grad=False):
 Tensor._make_subclass = staticmethod(_make_subclass)
 
 
+# Note [Tensor(torch.Size) is a shape]
+# The legacy constructor reads a torch.Size argument as sizes, not data: torch.Tensor(w.shape) is an
+# uninitialised tensor shaped like w (piEsposito/blitz's TrainableRandomDistribution registers its noise buffer as
+# torch.Tensor(self.mu.shape) and fills it with normal_()), while a plain tuple or list is data
+# (torch.Tensor((2, 3)) is tensor([2., 3.])). The core's constructor sees any sequence as data, so a Size is
+# turned into an empty tensor of the default dtype here, which the new tensor then aliases as its own leaf.
+_core_tensor_init = Tensor.__init__
+
+
+def _tensor_init(self, *args, **kwargs):
+    if len(args) == 1 and not kwargs and isinstance(args[0], _Size):
+        return _core_tensor_init(self, _C.empty(list(args[0]), _C.get_default_dtype()), _detach=True)
+    return _core_tensor_init(self, *args, **kwargs)
+
+
+Tensor.__init__ = _tensor_init
+
+
 # ---- new_* constructors ----
 @_method
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
@@ -2016,7 +2034,10 @@ def set_(self, *args, **kwargs):
         if len(bound) > 1:
             raise _set_signature_error(args, kwargs)
         source = _C.empty([0], self.dtype)  # set_(): an empty tensor of self's dtype
-    elif not isinstance(source, Tensor):
+    if builtins.type(source).__name__ in ("TypedStorage", "UntypedStorage"):
+        from .storage import _storage_source  # (storage.py imports this module)
+        source = _storage_source(source, self.dtype)
+    if not isinstance(source, Tensor):
         raise _set_signature_error(args, kwargs)
     elif "storage_offset" in bound or "size" in bound:
         if "storage_offset" not in bound or "size" not in bound:

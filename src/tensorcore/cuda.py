@@ -200,3 +200,12 @@ def _make_amp_module():
 
 
 amp = _make_amp_module()
+
+
+def __getattr__(name):
+    # torch.cuda._initialized: private, but read by code that saves RNG states around recomputation
+    # (reformer-pytorch's reversible layers, revtorch) to decide whether device states exist. tensorcore
+    # initialises CUDA with is_available(), so the flag is is_initialized()'s answer, read when asked.
+    if name == "_initialized":
+        return is_initialized()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

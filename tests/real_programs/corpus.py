@@ -639,3 +639,119 @@ PROGRAMS += [Program(f"pytorch_flows_moons_{flow.replace('-', '_')}", "pytorch_f
                      ("--dataset", "MOONS", "--flow", flow, "--epochs", "2", "--batch-size", "4000",
                       "--test-batch-size", "3000", "--num-blocks", "3"), rtol=1e-4, slow=True)
              for flow in ("maf", "realnvp", "glow", "maf-split-glow")]
+
+# --- realprog26 --- (programs under examples/real_programs/rp26/)
+# devnag/pytorch-generative-adversarial-networks @ 26db8c9f gan_pytorch.py (60 epochs instead of 5000, matplotlib on
+# Agg): a 1-D GAN on Gaussian samples (numpy's generator feeds torch.Tensor(ndarray)), SGD with momentum, BCELoss on
+# sigmoid outputs, the "4 moments" preprocessing (pow, mean, cat of reshaped scalars), v.data.storage().tolist().
+# 2400 SGD steps: the generated values near 0 differ by ~6e-8 absolute (float32 rounding), compared to 1e-6.
+PROGRAMS += [Program("rp26_devnag_gan", "rp26/devnag_gan/gan_pytorch.py", rtol=1e-4, atol=1e-6)]
+
+# kimiyoung/transformer-xl @ 44781ed2 pytorch/ unchanged (its mem_transformer appends the relative 'utils' folder to
+# sys.path, and it copies train.py / mem_transformer.py into its experiment folder: those are copied into the working
+# directory), on a synthetic wikitext-103-like corpus
+# (rp26/transformer_xl/make_data.py, read back from data/cache.pt on the second run): relative positional attention
+# with recurrence memory (Shaw et al. and Al-Rfou et al. variants too), ProjectedAdaptiveLogSoftmax without clusters
+# (the adaptive cutoffs are wikitext-103's), Adam with linear warm-up then CosineAnnealingLR (SGD with inverse-sqrt
+# LambdaLR), gradient clipping, eval with the memory length reset, torch.save of the best model, the final test.
+_TXL = ("--data", "data", "--dataset", "wt103", "--n_layer", "2", "--n_head", "2", "--d_head", "8", "--d_model", "16",
+        "--d_inner", "32", "--dropout", "0.1", "--optim", "adam", "--lr", "0.001", "--warmup_step", "5",
+        "--max_step", "30", "--tgt_len", "12", "--mem_len", "12", "--eval_tgt_len", "12", "--batch_size", "4",
+        "--log-interval", "10", "--eval-interval", "15", "--work_dir", "work", "--max_eval_steps", "5")
+_TXL_TIMES = (r"ms/batch\s+[\d.]+", r"time:\s+[\d.]+s", r"work-wt103/\S+")
+PROGRAMS += [Program(f"rp26_transformer_xl_{name}", "rp26/transformer_xl/train.py", _TXL + args, rtol=1e-4,
+                     masks=_TXL_TIMES, copy=("utils", "train.py", "mem_transformer.py"), before=(("rp26/transformer_xl/make_data.py", ()),))
+             for name, args in (("base", ()),
+                                ("shaw_sgd_same_length", ("--attn_type", "1", "--optim", "sgd", "--lr", "0.1",
+                                                          "--scheduler", "inv_sqrt", "--same_length",
+                                                          "--clamp_len", "8")),
+                                ("alrfou_prelnorm", ("--attn_type", "3", "--pre_lnorm", "--not_tied")))]
+
+# lucidrains/tab-transformer-pytorch @ 43ecec97 (v0.3.0, the last version needing only einops) tab_transformer_pytorch/
+# unchanged, driven by rp26/tab_transformer/train.py (written for the corpus): a custom Dataset of synthetic tabular rows,
+# random_split, DataLoader (shuffle, WeightedRandomSampler), TabTransformer (continuous_mean_std, SELU MLP) with AdamW +
+# OneCycleLR + clip_grad_norm_, a checkpoint dict saved and loaded into a fresh model, FTTransformer with label-smoothed
+# cross-entropy + StepLR, attention maps.
+PROGRAMS += [Program("rp26_tab_transformer_train", "rp26/tab_transformer/train.py", rtol=1e-4)]
+
+# sooftware/attentions @ b1dd65be attentions.py unchanged, driven by rp26/attentions/run_attentions.py (written for the
+# corpus): scaled dot-product (masked_fill_ with -inf), dot, additive, location-aware (Conv1d over the last alignment,
+# sigmoid smoothing), multi-head location-aware, multi-head, and Transformer-XL relative attention (the pad-and-reshape
+# relative shift); the file's CustomizingAttention calls its scaled_dot_attn with a missing argument (TypeError in both).
+PROGRAMS += [Program("rp26_sooftware_attentions", "rp26/attentions/run_attentions.py", rtol=1e-5)]
+
+# rosinality/vq-vae-2-pytorch @ ef5f67c4 vqvae.py, pixelsnail.py, scheduler.py, distributed/ unchanged, driven by
+# rp26/vqvae2/train_tiny.py (written for the corpus after its train_vqvae / extract_code / train_pixelsnail / sample):
+# a two-level VQ-VAE with EMA codebooks (one_hot, embed buffers updated in place, all_reduce without a process group),
+# CycleScheduler, encode / decode_code, PixelSNAIL priors (weight-normed causal convs, gated residual blocks, causal
+# attention, a conditioned bottom prior), multinomial sampling with the prior's cache.
+PROGRAMS += [Program("rp26_vqvae2_tiny", "rp26/vqvae2/train_tiny.py", rtol=1e-4,
+                     differs="PixelSNAIL's input is one_hot(...).permute(0, 3, 1, 2), channels_last-strided; PyTorch "
+                             "keeps that layout through pad, conv, elu and cat, so its first p=0.1 dropout draws "
+                             "its mask in channels_last order. tensorcore's conv / pad keep it now (Note [Layout-"
+                             "following ops keep channels_last]) but its C++ elu and cat return row-major tensors, "
+                             "so the dropout masks differ from the prior's first step (loss 3.34735 vs 3.34644)")]
+
+# jadore801120/attention-is-all-you-need-pytorch @ 132907dd transformer/ unchanged, driven by rp26/aiayn/copy_task.py
+# (written for the corpus after its train.py / translate.py, whose torchtext pipeline is replaced by a synthetic
+# reverse-copy task): shared and tied embeddings, sinusoid table buffer, pad & subsequent masks, ScheduledOptim, the
+# label-smoothed loss, checkpoint round trip, Translator's beam search. In float32 4 epochs (past ~40 Adam steps at lr
+# 1e-2 float32 rounding moves the argmax counts: train acc 0.2648 vs 0.2617 at epoch 5); in float64 6 epochs agree.
+PROGRAMS += [Program("rp26_aiayn_copy_task", "rp26/aiayn/copy_task.py", rtol=1e-4),
+             Program("rp26_aiayn_copy_task_f64", "rp26/aiayn/copy_task.py", ("--f64",), rtol=1e-9)]
+
+# pytorch/tutorials @ 546ebc60 beginner_source/nlp/advanced_tutorial.py, the code only, 100 epochs instead of 300: the
+# old-API Bi-LSTM CRF (autograd.Variable, torch.Tensor(1, n).fill_, torch.LongTensor, .data writes into a Parameter,
+# per-element log-sum-exp loops, Viterbi decoding with Python backpointers).
+PROGRAMS += [Program("rp26_tutorial_bilstm_crf", "rp26/tutorials_nlp/bilstm_crf.py", rtol=1e-5, slow=True)]
+
+# pytorch/tutorials beginner_source/nlp/ (Robert Guthrie's "Deep Learning for NLP with PyTorch", old versions written
+# for autograd.Variable), the code only: affine maps / softmax / a bag-of-words logistic regression (@ 016d0cc0), an
+# LSTM stepped token by token then over the sequence and an LSTM POS tagger with log_softmax without dim (@ 0d1e0f75),
+# an N-gram language model accumulating torch.Tensor([0]) += loss.data (@ 016d0cc0; the last line prints
+# make_context_vector's result, which the tutorial leaves as a bare expression).
+PROGRAMS += [Program(f"rp26_tutorial_nlp_{name}", f"rp26/tutorials_nlp/{name}.py", rtol=1e-5)
+             for name in ("deep_learning", "sequence_models", "word_embeddings")]
+
+# pytorch/examples @ 77f55b91 distributed/ddp-tutorial-series/multigpu_torchrun.py as one torchrun process on a CPU (the
+# edits are listed in its header: gloo, cpu, the torchrun environment): init_process_group, DistributedSampler with
+# set_epoch, DDP of a Linear, F.cross_entropy with float targets (soft labels of one class), snapshot saved every
+# epoch; the second run resumes from the snapshot ("Loading snapshot", load_state_dict(map_location="cpu")).
+PROGRAMS += [Program("rp26_ddp_series_torchrun_resume", "rp26/ddp_series/multigpu_torchrun.py", ("4", "1"), rtol=1e-5,
+                     before=(("rp26/ddp_series/multigpu_torchrun.py", ("2", "1")),))]
+
+# lucidrains/mlp-mixer-pytorch @ b102a9b2 mlp_mixer_pytorch/ unchanged, driven by rp26/mlp_mixer/train_mixers.py (written
+# for the corpus after its README): MLPMixer (Conv1d token mixing via partial(nn.Conv1d, kernel_size=1)), MLPMixer3D,
+# Permutator (einops Rearrange/Reduce layers, ParallelSum), SGD with Nesterov / AdamW and a cosine LambdaLR, dropout.
+PROGRAMS += [Program("rp26_mlp_mixer_zoo", "rp26/mlp_mixer/train_mixers.py", rtol=1e-4)]
+
+# lukemelas/EfficientNet-PyTorch @ 7e8b0d31 efficientnet_pytorch/ and hubconf.py unchanged, driven by
+# rp26/efficientnet/run.py (written for the corpus): `from torch.utils import model_zoo` at import, a few SGD steps of
+# EfficientNet-b0 on 32x32 inputs (MemoryEfficientSwish autograd Function, drop_connect, static same padding),
+# extract_endpoints, then from_pretrained reading the torch.hub cache under $TORCH_HOME, torch.hub.load of the local
+# hubconf.py and load_state_dict_from_url of a file:// URL with check_hash.
+# The file:// checkpoint's name carries its sha256 prefix, which differs per save (PyTorch writes a random
+# .data/serialization_id), so it is masked with the temporary folder.
+PROGRAMS += [Program("rp26_efficientnet_hub", "rp26/efficientnet/run.py", rtol=1e-8,
+                     masks=(r"/tmp/\S+/", r"fc-[0-9a-f]{8}"))]
+
+# gordicaleksa/pytorch-GAT @ 39c8f0ee models/definitions/GAT.py unchanged (utils/constants.py without its tensorboard
+# SummaryWriter), driven by rp26/gordicaleksa_gat/train_synthetic.py (written for the corpus after its
+# training_script_cora.py) on a synthetic community graph: the three GAT implementations (dense, -inf connectivity
+# mask, edge-list index_select + scatter_add_ neighbourhood softmax), Adam with weight decay, attention weights logged.
+PROGRAMS += [Program("rp26_gordicaleksa_gat_three_impls", "rp26/gordicaleksa_gat/train_synthetic.py", rtol=1e-4)]
+
+# lucidrains/reformer-pytorch @ 66a19b6c examples/enwik8_simple/train.py with its package and June-2023 dependencies
+# (local-attention, axial-positional-embedding, product-key-memory) unchanged, shrunk in the file, on synthetic
+# bytes: LSH attention (random rotations, argsort buckets, batched_index_select, chunked look-back), local attention
+# heads, reversible layers (custom autograd Function that re-runs the blocks in backward, restoring the forward's RNG
+# state for dropout), chunked feed-forward, axial positional embedding, gradient accumulation, TrainingWrapper
+# generate (top-k sampling).
+PROGRAMS += [Program("rp26_reformer_enwik8_simple", "rp26/reformer/train.py", rtol=1e-4)]
+
+# piEsposito/blitz-bayesian-deep-learning @ 5af11742 blitz/ unchanged (examples/ left out), its own unittest suite run by
+# rp26/blitz/run_tests.py (written for the corpus): Bayesian layers with reparameterised weight sampling, scale-mixture
+# priors, KL accumulation, the variational_estimator decorator (sample_elbo, MOPED), LSTM/GRU/conv/embedding variants.
+PROGRAMS += [Program("rp26_blitz_test_suite", "rp26/blitz/run_tests.py", masks=(r"Ran \d+ tests? in [\d.]+s",))]
+# ... and every scheduler of its scheduler.py (_LRScheduler subclasses, cycle schedulers annealing Adam's betas).
+PROGRAMS += [Program("rp26_vqvae2_schedulers", "rp26/vqvae2/schedulers.py", rtol=1e-6)]

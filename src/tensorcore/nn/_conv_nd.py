@@ -21,6 +21,8 @@ from ._conv_transpose import _check_transpose_amounts, _check_transpose_args, _i
 from ._arg_checks import check_conv_args, check_int_list
 from ._padding import pad
 from .._naming import named_through_reduced_cast  # noqa: E402
+from .._args import contiguous_format  # noqa: E402
+from .._memory_layout import conv_output_format, keep_format  # noqa: E402
 
 Tensor = _C.Tensor
 
@@ -84,6 +86,9 @@ def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
     out = out.reshape([n, dout, o, ho, wo]).transpose(1, 2)
     if bias is not None:
         out = out + bias.reshape([1, o, 1, 1, 1])
+    # The depth slices come back as a transposed view; PyTorch's result is dense, row-major or channels_last_3d
+    # (Note [Layout-following ops keep channels_last]): a dropout after it draws its mask in that order.
+    out = keep_format(out, conv_output_format(x, weight) or contiguous_format)
     return out.squeeze(0) if unbatched else out
 
 

@@ -19,6 +19,8 @@ from .._naming import named_through_reduced_cast  # noqa: E402
 Tensor = _C.Tensor
 
 
+from .._memory_layout import conv_output_format, keep_format, pool_output_format  # noqa: E402
+
 def _pair(v, n, name):
     if isinstance(v, (tuple, list)):
         if len(v) != n:
@@ -143,6 +145,7 @@ def _conv(name, spatial, input, weight, bias, stride, padding, dilation, groups)
     _check_conv_dtypes(x, weight, bias)
     before, after = _conv_padding(padding, weight, stride, dilation, spatial)
     out = _C.convolution(x, weight, bias, list(stride), before, after, list(dilation), int(groups))
+    out = keep_format(out, conv_output_format(x, weight))  # Note [Layout-following ops keep channels_last]
     return out.squeeze(0) if unbatched else out  # PyTorch too records SqueezeBackward1 for unbatched input
 
 
@@ -170,6 +173,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     _check_pool2d_input(input)
     values, indices = _C.max_pool2d_with_indices(input, _ints(kernel_size), [] if stride is None else _ints(stride),
                                                  _ints(padding), _ints(dilation), bool(ceil_mode))
+    fmt = pool_output_format(input)  # Note [Layout-following ops keep channels_last]
+    values, indices = keep_format(values, fmt), keep_format(indices, fmt)
     return (values, indices) if return_indices else values
 
 
@@ -183,9 +188,10 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
         span = builtins.max(input.dim(), 1)
         raise IndexError(f"Dimension out of range (expected to be in range of [{-span}, {span - 1}], but got -3)")
     _check_pool2d_input(input)
-    return _C.avg_pool2d(input, _ints(kernel_size), [] if stride is None else _ints(stride), _ints(padding),
-                         bool(ceil_mode), bool(count_include_pad),
-                         None if divisor_override is None else int(divisor_override))
+    out = _C.avg_pool2d(input, _ints(kernel_size), [] if stride is None else _ints(stride), _ints(padding),
+                        bool(ceil_mode), bool(count_include_pad),
+                        None if divisor_override is None else int(divisor_override))
+    return keep_format(out, pool_output_format(input))
 
 
 @named_through_reduced_cast
@@ -195,7 +201,7 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
     if input.dim() == 4 and input.shape[1] == 0 and input.shape[2] and input.shape[3] and oh >= 0 and ow >= 0:
         # PyTorch checks only the spatial dims: no channels is an empty result.
         return input.reshape([input.shape[0], 0, 1, 1]).expand([input.shape[0], 0, int(oh), int(ow)]).clone()
-    return _C.adaptive_avg_pool2d(input, int(oh), int(ow))
+    return keep_format(_C.adaptive_avg_pool2d(input, int(oh), int(ow)), pool_output_format(input))
 
 
 @grad_fn_named("NativeBatchNormBackward0")

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from .. import Tensor
 
 
+from .._memory_layout import conv_output_format, keep_format  # noqa: E402
+
 def _insert_zeros(x, stride, dim):
     if stride == 1:
         return x
@@ -103,6 +105,8 @@ def conv_transpose2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
     w = (weight.reshape(groups, cin // groups, cout_g, kh, kw).transpose(1, 2)
          .reshape(groups * cout_g, cin // groups, kh, kw).flip([2, 3]))
     out = conv2d(x, w, bias, 1, 0, dilation, groups)
+    # The layout follows the caller's input and weight, not the zero-spread x and flipped w convolved here.
+    out = keep_format(out, conv_output_format(input.unsqueeze(0) if unbatched else input, weight))
     return out.squeeze(0) if unbatched else out
 
 

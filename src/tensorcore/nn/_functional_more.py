@@ -37,6 +37,8 @@ __all__ = [
 ]
 
 
+from .._memory_layout import follows_input_layout  # noqa: E402
+
 def _reduce(loss, reduction, name="loss"):
     if reduction == "mean":
         return loss.mean()
@@ -540,6 +542,7 @@ def _positive_factor(r, op, name):
 
 
 @grad_fn_named("PixelShuffleBackward0")
+@follows_input_layout  # Note [Layout-following ops keep channels_last]
 def pixel_shuffle(input: Any, upscale_factor: Any) -> Tensor:
     r = _positive_factor(upscale_factor, "pixel_shuffle", "upscale_factor")
     if input.dim() < 3:
@@ -557,6 +560,7 @@ def pixel_shuffle(input: Any, upscale_factor: Any) -> Tensor:
 
 
 @grad_fn_named("PixelUnshuffleBackward0")
+@follows_input_layout
 def pixel_unshuffle(input: Any, downscale_factor: Any) -> Tensor:
     r = _positive_factor(downscale_factor, "pixel_unshuffle", "downscale_factor")
     if input.dim() < 3:
@@ -634,6 +638,7 @@ def _adaptive_bounds(n_in, n_out):
 
 
 @grad_fn_named("AdaptiveMaxPool2DBackward0")
+@follows_input_layout
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     from ._pooling_nd import _adaptive_max_nd, adaptive_output_size
     output_size = adaptive_output_size(input, output_size, 2, "adaptive_max_pool2d")

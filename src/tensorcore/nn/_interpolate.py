@@ -37,6 +37,8 @@ _LINEAR_MODES = ("linear", "bilinear", "bicubic", "trilinear")
 _MODE_DIMS = {"linear": 1, "bilinear": 2, "trilinear": 3, "bicubic": 2}
 
 
+from .._memory_layout import follows_input_layout  # noqa: E402
+
 def _np_float(dtype):
     return np.float64 if dtype.name == "float64" else np.float32
 
@@ -209,6 +211,7 @@ def _interpolate_node_name(input, size=None, scale_factor=None, mode="nearest", 
 
 
 @grad_fn_named(_interpolate_node_name)
+@follows_input_layout  # Note [Layout-following ops keep channels_last]
 def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: Any = "nearest", align_corners: Any = None,
                 recompute_scale_factor: Any = None, antialias: Any = False) -> Tensor:
     """Resizes the spatial dims of (N, C, *spatial) input (Note [Separable resampling])."""

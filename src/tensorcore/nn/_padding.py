@@ -24,6 +24,8 @@ _MODES = ("constant", "reflect", "replicate", "circular")
 _KERNEL = {"reflect": "reflection_pad", "replicate": "replication_pad", "circular": "circular_pad"}
 
 
+from .._memory_layout import input_format, keep_format  # noqa: E402
+
 def _constant_pad(input, pad, value):
     out = input
     for k in builtins.range(len(pad) // 2):
@@ -46,7 +48,11 @@ def _constant_pad(input, pad, value):
                 shape[dim] = amount
                 parts.append(_C.full(shape, 0 if value is None else value, out.dtype))
             out = _C.cat([parts[0], out, parts[1]], dim)
-    return out if out is not input else input.clone()
+    if out is input:
+        return input.clone()
+    # PyTorch allocates the padded result in the input's suggested layout (Note [Layout-following ops keep
+    # channels_last]); the cats above write row-major.
+    return keep_format(out, input_format(input)) if input.dim() in (4, 5) else out
 
 
 def _source_index(n, left, right, mode):

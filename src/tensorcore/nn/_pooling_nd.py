@@ -42,6 +42,8 @@ __all__ = ["max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool
            "fractional_max_pool3d_with_indices"]
 
 
+from .._memory_layout import follows_input_layout  # noqa: E402
+
 def _tup(v, n, name):
     if isinstance(v, (tuple, list)):
         if len(v) == 1:
@@ -208,6 +210,7 @@ def _max_pool_nd(input, nd, kernel_size, stride, padding, dilation, ceil_mode, r
 
 
 @grad_fn_named("MaxPool3DWithIndicesBackward0")
+@follows_input_layout  # Note [Layout-following ops keep channels_last]
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     check_pool_args("max_pool3d", kernel_size, stride, padding, dilation)
     return _max_pool_nd(input, 3, kernel_size, stride, padding, dilation, ceil_mode, return_indices, "max_pool3d")

@@ -29,7 +29,7 @@ import threading
 import warnings
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "detach_variable", "check_backward_validity",
-           "noop_context_fn"]
+           "noop_context_fn", "get_device_states", "set_device_states"]
 
 
 class CheckpointError(RuntimeError):
@@ -60,6 +60,44 @@ def check_backward_validity(inputs: Any) -> None:
     from .. import Tensor
     if not any(t.requires_grad for t in inputs if isinstance(t, Tensor)):
         warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", stacklevel=2)
+
+
+def _accelerator_device_ids(args):
+    """The device indices of the accelerator tensors among args (nested in tuples, lists and dicts), in order."""
+    import tensorcore
+    ids = []
+
+    def visit(a):
+        if isinstance(a, tensorcore.Tensor):
+            if a.device.type not in ("cpu", "meta"):
+                ids.append(a.get_device())
+        elif isinstance(a, (tuple, list)):
+            for item in a:
+                visit(item)
+        elif isinstance(a, dict):
+            for item in a.values():
+                visit(item)
+    visit(args)
+    return ids
+
+
+def get_device_states(*args: Any) -> Any:
+    """(device ids, RNG states) of the accelerators args' tensors live on, for set_device_states to restore.
+    Reversible networks (reformer-pytorch's ReversibleBlock, revtorch) call it in forward so that the dropout of
+    the recomputation in backward draws the same masks; with CPU tensors only, as here, both lists are empty and
+    the CPU generator is saved by the caller (torch.get_rng_state)."""
+    ids = _accelerator_device_ids(args)
+    if ids:
+        raise NotImplementedError("get_device_states: saving the RNG state of an accelerator is not supported by "
+                                  "tensorcore's CUDA backend yet (it has no device generator)")
+    return ids, []
+
+
+def set_device_states(devices: Any, states: Any, *, device_type: Any = None) -> None:
+    """Restores what get_device_states saved (nothing for CPU-only arguments)."""
+    if list(zip(devices, states)):
+        raise NotImplementedError("set_device_states: restoring the RNG state of an accelerator is not supported by "
+                                  "tensorcore's CUDA backend yet (it has no device generator)")
 
 
 def _autocast_state():
