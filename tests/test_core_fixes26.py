@@ -265,3 +265,74 @@ def test_in_place_write_through_as_strided_of_a_view_reaches_its_whole_window(op
     np.testing.assert_allclose(c[0], t[0], rtol=1e-12)
     np.testing.assert_allclose(c[1], t[1], rtol=1e-12)
     assert c[2] == t[2]
+
+
+# ---------------------------------------------------------------- UntypedStorage.resize_ (Note [Shrunk storage])
+def test_storage_resize_to_zero_and_back_as_pytorch():
+    # The FSDP-style trick: free a parameter's memory, later give it back and refill it.
+    def run(m):
+        p = m.nn.Parameter(m.ones(2, 3))
+        storage = p.untyped_storage()
+        storage.resize_(0)
+        freed = (storage.nbytes(), p.untyped_storage().nbytes(), tuple(p.shape))
+        storage.resize_(24)
+        with m.no_grad():
+            p.copy_(m.arange(6.0).view(2, 3))
+        return freed, p.untyped_storage().nbytes(), p.sum().item(), p.data_ptr() == storage.data_ptr()
+    t, c = _both(run)
+    assert c == t
+
+
+def test_storage_grows_in_place_keeping_values_and_aliases():
+    def run(m):
+        x = m.arange(4.0)
+        view = x[1:]
+        x.untyped_storage().resize_(64)
+        return x.tolist(), view.tolist(), x.untyped_storage().nbytes(), view.untyped_storage().nbytes(), \
+            len(x.storage())
+    t, c = _both(run)
+    assert c == t
+
+
+def test_tensor_past_the_end_of_a_shrunk_storage_raises_instead_of_reading_out_of_bounds():
+    # (PyTorch reads freed memory here, or crashes: tensorcore raises on every host access.)
+    x = tc.arange(6.0).view(2, 3)
+    x.untyped_storage().resize_(12)
+    assert x[0].tolist() == [0.0, 1.0, 2.0]  # the first row still fits
+    for use in (lambda: x + 1, lambda: repr(x), lambda: x.sum(), lambda: x.numpy(), lambda: x.clone(),
+                lambda: x[1].tolist(), lambda: x @ tc.ones(3)):
+        with pytest.raises(RuntimeError, match="resized to 12 bytes"):
+            use()
+    x.untyped_storage().resize_(0)
+    with pytest.raises(RuntimeError, match="data is not allocated yet"):
+        x.sum()
+    assert x.numel() == 6 and tuple(x.shape) == (2, 3)  # metadata stays readable
+    x.untyped_storage().resize_(24)
+    x.fill_(1.0)
+    assert x.sum().item() == 6.0
+
+
+def test_storage_resize_refusals():
+    x = tc.arange(4.0)
+    with pytest.raises(RuntimeError, match="not resizable"):
+        x.untyped_storage()[0:8].resize_(4)  # a slice does not own its memory
+    with pytest.raises(RuntimeError, match="negative"):
+        x.untyped_storage().resize_(-1)
+    with pytest.raises(TypeError):
+        x.untyped_storage().resize_(2.5)
+    borrowed = tc.from_numpy(np.ones(4, dtype=np.float32))  # numpy's memory cannot be reallocated here
+    with pytest.raises(RuntimeError, match="not resizable"):
+        borrowed.untyped_storage().resize_(4)
+
+
+def test_typed_storage_resize_counts_elements():
+    def run(m):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            x = m.arange(3, dtype=m.int64)
+            s = x.storage()
+            s.resize_(5)
+            return len(s), s.nbytes(), x.untyped_storage().nbytes(), x.tolist()
+    t, c = _both(run)
+    assert c == t

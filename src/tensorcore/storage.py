@@ -2,18 +2,21 @@
 
 Note [Storages are flat alias tensors]
 tensorcore's C++ core has no Python storage type; a tensor knows its storage's base pointer and size
-(``_storage_ptr``, ``_storage_nbytes``). A storage object here holds a 1-D tensor that aliases the *whole*
-storage from byte 0 (``as_strided(t, [nbytes // itemsize], [1], 0)`` of the detached tensor), so reads and
-writes through the storage are reads and writes of the tensor's memory, as in PyTorch:
+(``_storage_ptr``, ``_storage_nbytes``). A storage object here reads the memory through a 1-D tensor that
+aliases the *whole* storage from byte 0 (``t._storage_view(dtype)``, made afresh from an anchor tensor on
+each use, so it follows ``resize_``), so reads and writes through the storage are reads and writes of the
+tensor's memory, as in PyTorch:
 ``x.storage()[0] = 7`` changes ``x``; ``x[1:].storage()`` is all of ``x``'s memory, not the slice; its
 ``data_ptr()`` is the storage's base, not the view's first element. A TypedStorage's alias has the tensor's
 dtype; an UntypedStorage's is the same memory viewed as uint8 (one element per byte).
-What PyTorch's storages do that these do not: resize_ (needs the core to reallocate a storage in place),
-pinned memory, and shared-memory file handles; each raises instead of doing something else.
+``resize_`` reallocates the block in place (``_storage_resize_``): every tensor over it sees the new block, and
+one that then reaches past its end raises on use (Note [Shrunk storage], csrc/core/storage.h) where PyTorch
+reads out of bounds. A slice of an UntypedStorage (``s[4:8]``) is a fixed alias and cannot be resized.
+What PyTorch's storages do that these do not: pinned memory and shared-memory file handles; each raises
+instead of doing something else.
 """
 import warnings
 
-from . import _C
 from ._dtype import Size  # noqa: F401  (re-exported by PyTorch's torch.storage too)
 
 _LEGACY_NAMES = {
@@ -37,13 +40,6 @@ def _warn_typed_storage_removal(stacklevel=3):
             UserWarning, stacklevel=stacklevel)
 
 
-def _whole_storage(tensor):
-    """The 1-D alias of all of tensor's storage in its dtype (Note [Storages are flat alias tensors])."""
-    t = tensor.detach()
-    n = t._storage_nbytes() // t.element_size()
-    return _C.as_strided(t, [n], [1], 0)
-
-
 def _index(i, n, kind):
     if not isinstance(i, int) or isinstance(i, bool):
         if hasattr(i, "__index__"):
@@ -59,26 +55,36 @@ class UntypedStorage:
     """Bytes of memory (Note [Storages are flat alias tensors])."""
     is_sparse = False
 
-    def __init__(self, *args, device=None, _bytes=None):
+    def __init__(self, *args, device=None, _bytes=None, _anchor=None):
         import tensorcore
-        if _bytes is not None:
-            self._bytes = _bytes
+        # _anchor: a tensor over the whole storage (its bytes are read through it afresh: resize_ moves them);
+        # _bytes: a fixed byte alias (a slice of another storage).
+        self._anchor, self._fixed = _anchor, _bytes
+        if _anchor is not None or _bytes is not None:
             return
         if device is not None and tensorcore.device(device).type != "cpu":
             raise RuntimeError(f"UntypedStorage: tensorcore has no {tensorcore.device(device).type} device")
         if len(args) == 0:
-            self._bytes = tensorcore.empty(0, dtype=tensorcore.uint8)
+            self._anchor = tensorcore.empty(0, dtype=tensorcore.uint8)
         elif len(args) == 1 and isinstance(args[0], int) and not isinstance(args[0], bool):
-            self._bytes = tensorcore.empty(args[0], dtype=tensorcore.uint8)
+            self._anchor = tensorcore.empty(args[0], dtype=tensorcore.uint8)
         elif len(args) == 1 and isinstance(args[0], (list, tuple)):
-            self._bytes = tensorcore.tensor(list(args[0]), dtype=tensorcore.uint8)
+            self._anchor = tensorcore.tensor(list(args[0]), dtype=tensorcore.uint8)
         else:
             raise TypeError(f"UntypedStorage(): invalid arguments {args!r}: expected a size or a sequence of bytes")
 
     @classmethod
     def _of(cls, tensor):
+        return cls(_anchor=tensor.detach())
+
+    @property
+    def _bytes(self):
         import tensorcore
-        return cls(_bytes=_whole_storage(tensor).view(tensorcore.uint8))
+        return self._fixed if self._anchor is None else self._anchor._storage_view(tensorcore.uint8)
+
+    def _view(self, dtype):
+        """The storage's memory as a 1-D tensor of dtype."""
+        return self._fixed.view(dtype) if self._anchor is None else self._anchor._storage_view(dtype)
 
     @property
     def device(self):
@@ -143,7 +149,7 @@ class UntypedStorage:
         return self
 
     def clone(self):
-        return UntypedStorage(_bytes=self._bytes.clone())
+        return UntypedStorage(_anchor=self._bytes.clone())
 
     def cpu(self):
         return self
@@ -159,8 +165,12 @@ class UntypedStorage:
         return False
 
     def resize_(self, size):
-        raise NotImplementedError("UntypedStorage.resize_: tensorcore cannot reallocate a storage in place "
-                                  "(Note [Storages are flat alias tensors])")
+        if not isinstance(size, int) or isinstance(size, bool):
+            raise TypeError(f"resize_(): argument 'size' must be int, not {type(size).__name__}")
+        if self._anchor is None:  # a slice of another storage: it does not own its memory
+            raise RuntimeError("Trying to resize storage that is not resizable")
+        self._anchor._storage_resize_(size)
+        return self
 
     def untyped(self):
         return self
@@ -183,10 +193,11 @@ class TypedStorage:
         import tensorcore
         if not _internal:
             _warn_typed_storage_removal()
-        if _flat is not None:
-            self._flat = _flat
+        if _flat is not None:  # a tensor over the whole storage, in the storage's dtype
+            self._untyped, self._dtype = UntypedStorage(_anchor=_flat), _flat.dtype
             return
         dtype = tensorcore.get_default_dtype() if dtype is None else dtype
+        self._dtype = dtype
         if wrap_storage is not None:
             if args:
                 raise RuntimeError("TypedStorage(): No positional arguments should be given when using "
@@ -194,26 +205,31 @@ class TypedStorage:
             if not isinstance(wrap_storage, UntypedStorage):
                 raise TypeError(f"TypedStorage(): Argument 'wrap_storage' must be UntypedStorage, but got "
                                 f"{type(wrap_storage)}")
-            self._flat = wrap_storage._bytes.view(dtype)
+            self._untyped = wrap_storage
             return
         if device is not None and tensorcore.device(device).type != "cpu":
             raise RuntimeError(f"TypedStorage: tensorcore has no {tensorcore.device(device).type} device")
         if len(args) == 0:
-            self._flat = tensorcore.empty(0, dtype=dtype)
+            flat = tensorcore.empty(0, dtype=dtype)
         elif len(args) == 1 and isinstance(args[0], int) and not isinstance(args[0], bool):
-            self._flat = tensorcore.empty(args[0], dtype=dtype)
+            flat = tensorcore.empty(args[0], dtype=dtype)
         elif len(args) == 1 and isinstance(args[0], (list, tuple)):
-            self._flat = tensorcore.tensor(list(args[0]), dtype=dtype)
+            flat = tensorcore.tensor(list(args[0]), dtype=dtype)
         else:
             raise TypeError(f"TypedStorage(): invalid arguments {args!r}: expected a size or a sequence")
+        self._untyped = UntypedStorage(_anchor=flat)
 
     @classmethod
     def _of(cls, tensor):
-        return cls(_flat=_whole_storage(tensor), _internal=True)
+        return cls(_flat=tensor.detach(), _internal=True)
+
+    @property
+    def _flat(self):
+        return self._untyped._view(self._dtype)
 
     @property
     def dtype(self):
-        return self._flat.dtype
+        return self._dtype
 
     @property
     def device(self):
@@ -225,8 +241,7 @@ class TypedStorage:
 
     @property
     def _untyped_storage(self):
-        import tensorcore
-        return UntypedStorage(_bytes=self._flat.view(tensorcore.uint8))
+        return self._untyped
 
     def untyped(self):
         return self._untyped_storage
@@ -339,8 +354,10 @@ class TypedStorage:
         return False
 
     def resize_(self, size):
-        raise NotImplementedError("TypedStorage.resize_: tensorcore cannot reallocate a storage in place "
-                                  "(Note [Storages are flat alias tensors])")
+        if not isinstance(size, int) or isinstance(size, bool):
+            raise TypeError(f"resize_(): argument 'size' must be int, not {type(size).__name__}")
+        self._untyped.resize_(size * self.element_size())
+        return self
 
     def __str__(self):
         info = f"[{_typename(self)}(dtype={self.dtype}, device={self.device}) of size {self.size()}]"
@@ -393,7 +410,7 @@ def _storage_source(source, dtype):
     as the destination's dtype)."""
     if isinstance(source, TypedStorage):
         return source._flat
-    return source._bytes.view(dtype)
+    return source._view(dtype)
 
 
 def _install():
