@@ -21,6 +21,11 @@ void TensorImpl::raise_no_host_access() const {
 
 void TensorImpl::check_host_access() const {
   if (storage->placeholder || storage->device_memory) raise_no_host_access();
+  check_raw_access();
+}
+
+void TensorImpl::check_raw_access() const {
+  if (storage->placeholder) raise_placeholder_access();
   int64_t end = offset + 1;  // one past the last element reached
   for (size_t d = 0; d < sizes.size(); ++d) {
     if (sizes[d] == 0) return;  // no elements: nothing is read

@@ -65,7 +65,7 @@ class TensorImpl {
   // The first element's address on the tensor's own device: only a kernel of
   // that device may dereference it. Raises only for a placeholder.
   char* raw_data_bytes() const {
-    if (__builtin_expect(storage->placeholder, 0)) raise_placeholder_access();
+    if (__builtin_expect(storage->placeholder | storage->shrunk, 0)) check_raw_access();
     return static_cast<char*>(storage->data) + offset * itemsize(dtype);
   }
   [[noreturn]] static void raise_placeholder_access();
@@ -73,6 +73,8 @@ class TensorImpl {
   // The slow path of data_bytes: raises for a placeholder or device memory, and for a tensor reaching past
   // the end of a shrunk block (Note [Shrunk storage]).
   void check_host_access() const;
+  // The slow path of raw_data_bytes: a placeholder, or a shrunk block that must still cover the tensor.
+  void check_raw_access() const;
   template <typename T> T* data() const { return reinterpret_cast<T*>(data_bytes()); }
 };
 
