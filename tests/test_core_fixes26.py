@@ -336,3 +336,46 @@ def test_typed_storage_resize_counts_elements():
             return len(s), s.nbytes(), x.untyped_storage().nbytes(), x.tolist()
     t, c = _both(run)
     assert c == t
+
+
+# ---------------------------------------------------------------- activations keep channels_last; softshrink of NaN
+_ACTIVATIONS = ["elu", "gelu", "silu", "leaky_relu", "hardtanh", "relu6", "softplus", "mish", "hardswish",
+                "hardsigmoid", "selu", "celu", "softshrink", "hardshrink", "logsigmoid"]
+
+
+@pytest.mark.parametrize("name", _ACTIVATIONS)
+def test_activation_of_channels_last_input_keeps_its_layout_and_values(name):
+    # Note [Activations keep a dense layout]: a dropout after the activation then draws PyTorch's mask.
+    data = np.random.default_rng(3).standard_normal((2, 3, 4, 4)).astype(np.float32)
+
+    def run(m):
+        x = m.tensor(data).contiguous(memory_format=m.channels_last).requires_grad_()
+        y = getattr(m.nn.functional, name)(x)
+        m.manual_seed(0)
+        dropped = m.nn.functional.dropout(y, 0.5)
+        dropped.sum().backward()
+        return y.stride(), y.detach().numpy(), (dropped == 0).numpy(), x.grad.numpy()
+    t, c = _both(run)
+    assert c[0] == t[0]
+    np.testing.assert_allclose(c[1], t[1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(c[2], t[2])
+    np.testing.assert_allclose(c[3], t[3], rtol=1e-5, atol=1e-6)
+
+
+def test_softshrink_keeps_nan_and_the_sign_of_zero():
+    t, c = _both(lambda m: m.nn.functional.softshrink(m.tensor([float("nan"), 2.0, -0.2, 0.3, -0.5]), 0.5))
+    np.testing.assert_array_equal(np.signbit(c.numpy()), np.signbit(t.numpy()))
+    np.testing.assert_array_equal(c.numpy(), t.numpy())
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_sum_with_a_16_bit_dtype_converts_the_input_first(dtype):
+    # PyTorch rounds (and overflows) the input in the requested dtype, then accumulates in float32.
+    def run(m):
+        x = m.tensor([70000.0, -70000.0, 1.0001, 3e38], dtype=m.float64)
+        dt = getattr(m, dtype)
+        return x[:3].sum(dtype=dt).item(), x[2:3].sum(dtype=dt).item(), x.sum(dtype=dt).item(), \
+            m.tensor([[1e5, -1e5], [2.5, 1.0]], dtype=m.float64).sum(1, dtype=dt).tolist()
+    t, c = _both(run)
+    np.testing.assert_array_equal(np.array(c[:3], dtype=float), np.array(t[:3], dtype=float))
+    np.testing.assert_array_equal(np.array(c[3]), np.array(t[3]))

@@ -42,7 +42,7 @@ template <Activation A, typename T, typename Exp> TC_HD T forward(T x, const Act
     return bx > T(p.b) ? x : fn::Log1p{}(fn::Exp{}(bx)) / T(p.a);
   } else if constexpr (A == Activation::Softshrink) {
     const T l = T(p.a);
-    return x > l ? x - l : (x < -l ? x + l : T(0));
+    return x > l ? x - l : (x < -l ? x + l : x * T(0));  // (x * 0: NaN stays NaN, -0.1 gives -0, as PyTorch)
   } else if constexpr (A == Activation::Hardshrink) {
     const T l = T(p.a);
     return (x >= -l && x <= l) ? T(0) : x;

@@ -78,13 +78,19 @@ Tensor contig(const Tensor& t) {
   return contiguous(t);
 }
 
-// act(x) into a new contiguous tensor; records nothing. A storage dtype
-// (float16) is computed in its compute dtype and rounded once.
+// act(x) into a new tensor; records nothing. A storage dtype (float16) is
+// computed in its compute dtype and rounded once.
+// Note [Activations keep a dense layout]: the kernel maps elements one to one, so a dense input in another
+// dim order (channels_last) is read in memory order into a result with its strides, as PyTorch's
+// TensorIterator lays it out; a random op after it (dropout) then draws the same mask as PyTorch's.
 Tensor forward_values(const Spec& s, const Tensor& x, ActivationParams p) {
   autograd::NoGradGuard ng;
   const DType kc = compute_dtype(x.dtype());
-  Tensor xc = contiguous(to_dtype(x, kc));
-  Tensor out = empty(x.sizes(), kc, x.device());
+  Tensor xk = to_dtype(x, kc);
+  // (log_sigmoid is PyTorch's exception: its forward allocates a contiguous result)
+  const bool keep_layout = s.kind != Activation::LogSigmoid && !xk.is_contiguous() && non_overlapping_and_dense(xk);
+  Tensor xc = keep_layout ? xk : contiguous(xk);
+  Tensor out = keep_layout ? empty_strided(xk.sizes(), xk.strides(), kc, x.device()) : empty(x.sizes(), kc, x.device());
   if (x.numel() > 0) activation_forward(s.kind, kc, xc, out, p);
   return kc == x.dtype() ? out : to_dtype(out, x.dtype());
 }

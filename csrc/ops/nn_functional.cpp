@@ -14,6 +14,7 @@
 #include "ops/device_kernels.h"
 #include "ops/dtype_ops.h"
 #include "ops/nn_ops.h"
+#include "ops/overlap.h"
 
 namespace tc::ops {
 
@@ -279,9 +280,12 @@ Tensor gelu(const Tensor& x, int approximate) {
   Tensor xc;
   {
     autograd::NoGradGuard ng;
-    xc = contiguous(to_dtype(x, kc));
+    xc = to_dtype(x, kc);
+    // Note [Activations keep a dense layout] (activation.cpp): channels_last in, channels_last out.
+    if (xc.is_contiguous() || !non_overlapping_and_dense(xc)) xc = contiguous(xc);
   }
-  Tensor out = empty(x.sizes(), kc, x.device());
+  Tensor out =
+      xc.is_contiguous() ? empty(x.sizes(), kc, x.device()) : empty_strided(xc.sizes(), xc.strides(), kc, x.device());
   if (x.numel() > 0) activation_forward(gelu_kind(approximate), kc, xc, out, kernels::ActivationParams{});
   if (kc != x.dtype()) {
     autograd::NoGradGuard ng;

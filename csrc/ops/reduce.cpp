@@ -133,7 +133,10 @@ Tensor run_reduce(ReduceOp op, const Plan& p, DType in_dt_requested, DType out_d
   const DType in_dt = compute_dtype(in_dt_requested), out_dt = compute_dtype(out_dt_requested);
   Tensor in = p.in.dtype() == in_dt ? p.in : [&] {
     autograd::NoGradGuard ng;
-    return contiguous(to_dtype(p.in, in_dt));
+    // A storage dtype requested of another dtype's input (float64 summed with dtype=float16): PyTorch converts
+    // the input to it first, so its values round (and overflow) there before the float32 accumulation.
+    Tensor src = in_dt_requested != in_dt && p.in.dtype() != in_dt_requested ? to_dtype(p.in, in_dt_requested) : p.in;
+    return contiguous(to_dtype(src, in_dt));
   }();
   // An empty result has the requested dtype too (float16 sum(1) of [0, 2] is float16).
   if (p.outer * p.inner == 0) return empty(p.out_shape, out_dt_requested, in.device());
